@@ -1,0 +1,138 @@
+// The `vow` command line: serve, migrate, and the policy tools. Each command is a thin shell over a service.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { loadConfig } from '../config.js';
+import { createContext } from '../context.js';
+import { isVowError } from '../errors.js';
+import { buildApp } from '../http/app.js';
+import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../policy/index.js';
+import { migrateToLatest, openStore } from '../store/open-store.js';
+import { renderPrivacyPage } from '../web/pages/privacy.js';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const stdio: CliIo = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('vow')
+    .description("Vow runs a retailer's privacy policy as software.")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from the environment: VOW_PORT, VOW_HOST, VOW_DATA_DIR, VOW_DATABASE_URL, VOW_POLICY (see README).',
+    );
+
+  program
+    .command('serve')
+    .description(
+      'Start the HTTP server (API, notice, pages) on VOW_HOST:VOW_PORT, migrating the database first',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      const ctx = await createContext(config);
+      const app = await buildApp(ctx);
+      const shutdown = async (signal: string) => {
+        app.log.info({ signal }, 'shutting down');
+        await app.close();
+        await ctx.store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      const address = await app.listen({ port: config.port, host: config.host });
+      io.out(
+        `Vow is listening on ${address} (database: ${ctx.store.dialect} ${ctx.store.location}; policy ${ctx.policy.version})`,
+      );
+      io.out(`Privacy notice: ${address}/privacy   API description: ${address}/openapi.json`);
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations and exit')
+    .action(async () => {
+      const config = loadConfig();
+      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const applied = await migrateToLatest(store);
+        io.out(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await store.close();
+      }
+    });
+
+  const policy = program.command('policy').description('Check and render policy files');
+  policy
+    .command('check')
+    .argument('<file>', 'policy YAML file to validate')
+    .description('Validate a policy file; prints each problem with its path and line, exits 1 if any')
+    .action((file: string) => {
+      let source: string;
+      try {
+        source = readFileSync(file, 'utf8');
+      } catch {
+        io.err(`Cannot read ${file}`);
+        setExit(1);
+        return;
+      }
+      const result = parsePolicy(source);
+      const name = path.relative(process.cwd(), path.resolve(file)) || file;
+      if (!result.ok) {
+        for (const p of result.problems) io.err(formatProblem(name, p));
+        io.err(`${result.problems.length} problem(s) in ${name}`);
+        setExit(1);
+        return;
+      }
+      const d = result.policy.doc;
+      io.out(
+        `${name}: valid. Version ${result.policy.version}, effective ${d.effective_date}: ` +
+          `${Object.keys(d.promises).length} promises, ${d.rules.length} rules, ${Object.keys(d.categories).length} categories, ` +
+          `${Object.keys(d.purposes).length} purposes, ${Object.keys(d.collection_points).length} collection points, ` +
+          `${Object.keys(d.recipients).length} recipients.`,
+      );
+    });
+  policy
+    .command('notice')
+    .description('Print the privacy notice rendered from the policy in force (or --policy FILE)')
+    .option('-f, --format <format>', 'md, html or json', 'md')
+    .option('-p, --policy <file>', 'policy file instead of VOW_POLICY or the default')
+    .action((opts: { format: string; policy?: string }) => {
+      const p = loadPolicy(opts.policy ?? loadConfig().policyPath);
+      if (opts.format === 'md') io.out(renderNoticeMarkdown(p));
+      else if (opts.format === 'html') io.out(renderPrivacyPage(p));
+      else if (opts.format === 'json') io.out(JSON.stringify({ version: p.version, policy: p.doc }, null, 2));
+      else {
+        io.err(`Unknown format "${opts.format}" (use md, html or json)`);
+        setExit(1);
+      }
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (isVowError(err)) {
+      io.err(`${err.code}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  return code;
+}

@@ -1,0 +1,75 @@
+// Configuration: one typed, frozen object read from the environment; every default lives here.
+import path from 'node:path';
+import { z } from 'zod';
+import { VowError } from './errors.js';
+
+const portSchema = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  VOW_PORT: portSchema.default(4700),
+  VOW_HOST: z.string().min(1).default('127.0.0.1'),
+  VOW_DATA_DIR: z.string().min(1).default('./data'),
+  VOW_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  VOW_POLICY: z.string().min(1).optional(),
+  VOW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VOW_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(64 * 1024),
+  VOW_PUBLIC_URL: z.url().optional(),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** PostgreSQL connection string; when absent Vow uses SQLite at `<dataDir>/vow.sqlite`. */
+  readonly databaseUrl: string | undefined;
+  /** Path of a policy YAML file; when absent the shipped default policy is used. */
+  readonly policyPath: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bodyLimit: number;
+  /** The address shoppers reach Vow at (used in emails and links); defaults to http://host:port. */
+  readonly publicUrl: string;
+}
+
+/** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
+export const CONFIG_KEYS = Object.keys(envSchema.shape);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: readonly string[] = []): Config {
+  const unknown = Object.keys(env).filter(
+    (k) =>
+      k.startsWith('VOW_') &&
+      !CONFIG_KEYS.includes(k) &&
+      !extraKeys.includes(k) &&
+      !k.startsWith('VOW_TEST_'),
+  );
+  if (unknown.length > 0) {
+    throw new VowError('VOW_CONFIG_INVALID', `Unknown configuration variable(s): ${unknown.join(', ')}`, {
+      unknown,
+      known: CONFIG_KEYS,
+    });
+  }
+  const picked = Object.fromEntries(CONFIG_KEYS.map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new VowError('VOW_CONFIG_INVALID', `Invalid configuration: ${problems.join('; ')}`, { problems });
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.VOW_PORT,
+    host: e.VOW_HOST,
+    dataDir: path.resolve(e.VOW_DATA_DIR),
+    databaseUrl: e.VOW_DATABASE_URL,
+    policyPath: e.VOW_POLICY,
+    logLevel: e.VOW_LOG_LEVEL,
+    bodyLimit: e.VOW_BODY_LIMIT,
+    publicUrl: (e.VOW_PUBLIC_URL ?? `http://${e.VOW_HOST}:${e.VOW_PORT}`).replace(/\/$/, ''),
+  });
+}

@@ -1,0 +1,47 @@
+// The running application's shared parts, built once at start and passed to every service.
+import type { Logger } from 'pino';
+import pino from 'pino';
+import { type Clock, cryptoRandom, type Random, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { loadPolicy, type Policy, recordPolicyVersion } from './policy/index.js';
+import { migrateToLatest, openStore, type Store } from './store/open-store.js';
+
+export interface VowContext {
+  readonly config: Config;
+  readonly policy: Policy;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+}
+
+export interface ContextOverrides {
+  readonly policy?: Policy;
+  readonly store?: Store;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly logger?: Logger;
+}
+
+/** Opens the store, applies migrations and loads the policy: everything a Vow process needs. */
+export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<VowContext> {
+  const policy = overrides.policy ?? loadPolicy(config.policyPath);
+  const store =
+    overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const clock = overrides.clock ?? systemClock;
+  try {
+    await migrateToLatest(store);
+    await recordPolicyVersion(store, policy, clock);
+  } catch (err) {
+    if (!overrides.store) await store.close();
+    throw err;
+  }
+  return {
+    config,
+    policy,
+    store,
+    clock,
+    random: overrides.random ?? cryptoRandom,
+    logger: overrides.logger ?? pino({ level: config.logLevel }),
+  };
+}

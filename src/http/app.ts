@@ -1,0 +1,89 @@
+// Builds the Fastify application: validation, OpenAPI, errors, logging without personal data, routes.
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { VowContext } from '../context.js';
+import { createServices, type Services } from '../services.js';
+import { requireAccessDeclarations } from './access.js';
+import { installErrorHandling } from './errors.js';
+import { ROUTES } from './routes/index.js';
+
+export interface BuildAppOptions {
+  /** Pino logger options or false; tests pass false. Defaults to the context's log level. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(
+  ctx: VowContext,
+  options: BuildAppOptions = {},
+  services: Services = createServices(ctx),
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      options.logger ??
+      ({
+        level: ctx.config.logLevel,
+        // Log the route pattern, never the concrete URL: paths can hold tokens and ids.
+        serializers: {
+          req: (req: { method: string; routeOptions?: { url?: string }; id: string }) => ({
+            method: req.method,
+            route: req.routeOptions?.url ?? '(unmatched)',
+            id: req.id,
+          }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
+        redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
+      } as FastifyServerOptions['logger']),
+    bodyLimit: ctx.config.bodyLimit,
+    genReqId: () => ctx.random.uuid(),
+    requestIdHeader: false,
+    ajv: undefined,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  requireAccessDeclarations(app);
+  installErrorHandling(app);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: false,
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vow API',
+        version: '0.1.0',
+        description: `Vow runs ${ctx.policy.doc.controller.name}'s privacy policy (version ${ctx.policy.version}) as software.`,
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  for (const register of ROUTES)
+    await typed.register(async (scope) => register(scope.withTypeProvider<ZodTypeProvider>(), ctx, services));
+  return app;
+}

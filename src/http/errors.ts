@@ -1,0 +1,52 @@
+// Turns every failure into the one error body `{ error: { code, message, details? } }`.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { VowError } from '../errors.js';
+
+const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'VOW_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'VOW_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VOW_VALIDATION',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VOW_BAD_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VOW_BAD_JSON',
+  FST_ERR_VALIDATION: 'VOW_VALIDATION',
+};
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    let error: VowError;
+    if (err instanceof VowError) {
+      error = err;
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      // Only where and what: never the offending value, which may be personal data.
+      const issues = err.validation.map((v) => ({
+        path: v.instancePath || '/',
+        message: v.message ?? 'invalid',
+        ...(v.params && 'issue' in v.params ? { code: (v.params.issue as { code?: string }).code } : {}),
+      }));
+      error = new VowError('VOW_VALIDATION', `Invalid request ${err.validationContext ?? 'body'}`, {
+        issues,
+      });
+    } else if (isResponseSerializationError(err)) {
+      req.log.error({ err: { message: err.message } }, 'response did not match its schema');
+      error = new VowError('VOW_INTERNAL', 'Internal error');
+    } else if (err.code && FASTIFY_CODES[err.code]) {
+      error = new VowError(FASTIFY_CODES[err.code]!, err.message.replace(/^FST_\w+: /, ''));
+    } else if (err instanceof SyntaxError && err.statusCode === 400) {
+      error = new VowError('VOW_BAD_JSON', 'The request body is not valid JSON');
+    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      error = new VowError('VOW_VALIDATION', err.message);
+    } else {
+      // Log the type and stack, not the message alone: messages of driver errors can quote values.
+      req.log.error({ err: { type: err.name, code: err.code, stack: err.stack } }, 'unhandled error');
+      error = new VowError('VOW_INTERNAL', `Internal error (request ${req.id})`);
+    }
+    if (error.code === 'VOW_DATABASE_UNAVAILABLE') void reply.header('retry-after', '5');
+    return reply.code(error.status).type('application/json; charset=utf-8').send(error.toBody());
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const e = new VowError('VOW_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
+    return reply.code(404).send(e.toBody());
+  });
+}

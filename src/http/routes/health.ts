@@ -1,0 +1,39 @@
+// Liveness, readiness and the OpenAPI document.
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { VowError } from '../../errors.js';
+import type { RouteModule } from './index.js';
+
+export const healthRoutes: RouteModule = (app, ctx) => {
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['meta'],
+        summary: 'Health: the process is up and the database answers',
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            database: z.enum(['sqlite', 'postgres']),
+            policyVersion: z.string(),
+          }),
+        },
+      },
+    },
+    async () => {
+      try {
+        await sql`select 1`.execute(ctx.store.db);
+      } catch (err) {
+        throw new VowError('VOW_DATABASE_UNAVAILABLE', 'The database does not answer', undefined, {
+          cause: err,
+        });
+      }
+      return { status: 'ok' as const, database: ctx.store.dialect, policyVersion: ctx.policy.version };
+    },
+  );
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+};

@@ -1,0 +1,121 @@
+// The policy in force, compiled for fast questions: category hierarchy, rule index, versions.
+import { createHash } from 'node:crypto';
+import type { PolicyDocument, Recipient, Rule } from './schema.js';
+
+/** JSON with object keys sorted, so the hash does not depend on key order or YAML formatting. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function shortHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+}
+
+/** The ancestors of a dotted id, nearest last: `a.b.c` -> [`a`, `a.b`]. */
+export function ancestorsOf(id: string): string[] {
+  const parts = id.split('.');
+  const out: string[] = [];
+  for (let i = 1; i < parts.length; i++) out.push(parts.slice(0, i).join('.'));
+  return out;
+}
+
+/** True when `id` is `ancestor` or sits below it in the hierarchy. */
+export function isWithin(id: string, ancestor: string): boolean {
+  return id === ancestor || id.startsWith(`${ancestor}.`);
+}
+
+export class Policy {
+  readonly doc: PolicyDocument;
+  /** The YAML text the policy was loaded from. */
+  readonly source: string;
+  /** Content hash of the whole policy: changes whenever anything in it changes. */
+  readonly version: string;
+  /**
+   * Hash of only what a person consented to (channels, cookie categories, the rules that use
+   * consent, the recipients): when it changes, consent must be asked again.
+   */
+  readonly consentVersion: string;
+  readonly effectiveDate: string;
+
+  readonly #rulesByPurpose = new Map<string, Rule[]>();
+
+  constructor(doc: PolicyDocument, source: string) {
+    this.doc = doc;
+    this.source = source;
+    this.version = shortHash(doc);
+    this.consentVersion = shortHash({
+      channels: doc.channels,
+      cookie_categories: doc.cookie_categories,
+      rules: doc.rules.filter((r) => r.basis === 'opt_in' || r.basis === 'opt_out'),
+      recipients: doc.recipients,
+    });
+    this.effectiveDate = doc.effective_date;
+    for (const rule of doc.rules) {
+      for (const purpose of rule.purposes) {
+        const list = this.#rulesByPurpose.get(purpose) ?? [];
+        list.push(rule);
+        this.#rulesByPurpose.set(purpose, list);
+      }
+    }
+  }
+
+  hasCategory(id: string): boolean {
+    return Object.hasOwn(this.doc.categories, id);
+  }
+  hasPurpose(id: string): boolean {
+    return Object.hasOwn(this.doc.purposes, id);
+  }
+  hasSubjectKind(id: string): boolean {
+    return Object.hasOwn(this.doc.subject_kinds, id);
+  }
+  recipient(id: string): Recipient | undefined {
+    return Object.hasOwn(this.doc.recipients, id) ? this.doc.recipients[id] : undefined;
+  }
+
+  /** Every category id at or below `id` (itself first). */
+  descendantsOf(id: string): string[] {
+    return Object.keys(this.doc.categories).filter((c) => isWithin(c, id));
+  }
+
+  /** A category is identifying if it, or anything below it, names a person directly. */
+  isIdentifying(id: string): boolean {
+    return this.descendantsOf(id).some((c) => this.doc.categories[c]?.identifying === true);
+  }
+
+  /** A category is personal if it, or anything below it, relates to a person at all. */
+  isPersonal(id: string): boolean {
+    return this.descendantsOf(id).some((c) => this.doc.categories[c]?.personal !== false);
+  }
+
+  /** The rules that name this purpose, in file order. */
+  rulesForPurpose(purpose: string): readonly Rule[] {
+    return this.#rulesByPurpose.get(purpose) ?? [];
+  }
+
+  /** The rules that govern one (purpose, category, subject kind) triple. */
+  matchingRules(purpose: string, category: string, kind: string): Rule[] {
+    return this.rulesForPurpose(purpose).filter(
+      (r) => r.subject_kinds.includes(kind) && r.categories.some((c) => isWithin(category, c)),
+    );
+  }
+
+  /** Channels through which a purpose is consented to or objected to. */
+  channelsForPurpose(purpose: string): string[] {
+    return Object.entries(this.doc.channels)
+      .filter(([, ch]) => ch.purposes.includes(purpose))
+      .map(([id]) => id);
+  }
+
+  /** Plain text of one notice section (paragraphs joined), or undefined. */
+  sectionText(id: string): string | undefined {
+    const s = this.doc.notice.sections.find((x) => x.id === id);
+    return s?.paragraphs.join(' ');
+  }
+}

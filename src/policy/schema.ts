@@ -1,0 +1,165 @@
+// The shape of a policy file, as Zod schemas; cross-references are checked in validate-policy.ts.
+import { z } from 'zod';
+
+/** A dotted lower-case id: `contact.email`, `order.fulfilment`. */
+export const dottedId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'must be a dotted lower-case id such as "contact.email"');
+
+/** A simple lower-case id: `gift_recipient`, `checkout`. */
+export const simpleId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case id such as "gift_recipient"');
+
+export const promiseId = z.string().regex(/^P[1-9][0-9]*$/, 'must be a promise id such as "P3"');
+
+export const BASES = ['necessary', 'opt_out', 'opt_in', 'never'] as const;
+export type Basis = (typeof BASES)[number];
+
+const isoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
+
+/** ISO 8601 duration in years, months or days (P7Y, P14M, P30D), or `until_deletion`. */
+const keepFor = z.union([
+  z.literal('until_deletion'),
+  z.string().regex(/^P(\d+Y)?(\d+M)?(\d+D)?$/, 'must be an ISO 8601 duration such as P7Y, P14M or P30D'),
+]);
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+export const categorySchema = z.strictObject({
+  description: text,
+  identifying: z.boolean(),
+  personal: z.boolean().default(true),
+});
+
+export const purposeSchema = z.strictObject({
+  description: text,
+  aggregate_only: z.boolean().default(false),
+});
+
+export const subjectKindSchema = z.strictObject({ description: text });
+
+export const channelSchema = z.strictObject({
+  description: text,
+  purposes: z.array(dottedId).min(1),
+  enrolled_by: z.array(simpleId).default([]),
+  granted_by: z.array(simpleId).default([]),
+  re_enrolled_by: z.array(simpleId).default([]),
+});
+
+export const cookieCategorySchema = z.strictObject({
+  title: text,
+  description: text,
+  required: z.boolean().default(false),
+  channels: z.array(dottedId),
+});
+
+export const fieldSchema = z.strictObject({
+  category: dottedId,
+  subject_kind: simpleId,
+  purposes: z.array(dottedId).min(1),
+  required: z.boolean().default(true),
+  values: z.array(z.string().min(1)).min(1).optional(),
+});
+
+export const collectionPointSchema = z.strictObject({
+  title: text,
+  /** Id of the notice section shown (linked) where this data is collected (P1). */
+  notice: simpleId,
+  subject_kinds: z.array(simpleId).min(1),
+  fields: z.record(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be a lower-case field name'), fieldSchema),
+});
+
+export const ruleSchema = z.strictObject({
+  id: simpleId,
+  promise: promiseId,
+  source: text,
+  subject_kinds: z.array(simpleId).min(1),
+  purposes: z.array(dottedId).min(1),
+  categories: z.array(dottedId).min(1),
+  basis: z.enum(BASES),
+  channel: dottedId.optional(),
+});
+
+export const recipientSchema = z.strictObject({
+  name: text,
+  role: z.enum(['processor', 'third_party']),
+  purposes: z.array(dottedId).min(1),
+  categories: z.array(dottedId).min(1),
+  identifying_data: z.enum(['allowed', 'never']).default('allowed'),
+  personal_data: z.enum(['allowed', 'never']).default('allowed'),
+  promise: promiseId,
+});
+
+export const retentionSchema = z.strictObject({
+  category: dottedId,
+  subject_kinds: z.array(simpleId).optional(),
+  keep_for: keepFor,
+  from: z.enum(['collected', 'order_date', 'last_activity']),
+  reason: text,
+});
+
+export const exemptionSchema = z.strictObject({
+  title: text,
+  promise: promiseId,
+  source: text,
+  categories: z.array(dottedId).min(1),
+});
+
+export const promiseSchema = z.strictObject({
+  title: text,
+  section: simpleId,
+  source: text,
+  enforcement: text,
+});
+
+export const noticeSectionSchema = z.strictObject({
+  id: simpleId,
+  heading: text,
+  paragraphs: z.array(text).min(1),
+});
+
+export const regulatorSchema = z.strictObject({ name: text, url: z.url() });
+
+export const policySchema = z.strictObject({
+  vow_policy: z.literal(1, { message: 'must be 1 (the policy format version)' }),
+  name: text,
+  effective_date: isoDate,
+  locale: z.string().default('en-US'),
+  controller: z.strictObject({
+    name: text,
+    website: text,
+    email: z.email(),
+    phone: text,
+    postal_address: text,
+    requests_postal_address: text,
+  }),
+  regulators: z.record(simpleId, regulatorSchema),
+  notice: z.strictObject({
+    title: text,
+    sections: z.array(noticeSectionSchema).min(1),
+  }),
+  promises: z.record(promiseId, promiseSchema),
+  categories: z.record(dottedId, categorySchema),
+  purposes: z.record(dottedId, purposeSchema),
+  subject_kinds: z.record(simpleId, subjectKindSchema),
+  channels: z.record(dottedId, channelSchema),
+  cookie_categories: z.record(simpleId, cookieCategorySchema),
+  collection_points: z.record(simpleId, collectionPointSchema),
+  rules: z.array(ruleSchema).min(1),
+  recipients: z.record(simpleId, recipientSchema),
+  retention: z.array(retentionSchema),
+  exemptions: z.record(simpleId, exemptionSchema),
+});
+
+/** A policy file as written (after defaults are applied). */
+export type PolicyDocument = z.infer<typeof policySchema>;
+export type Rule = z.infer<typeof ruleSchema>;
+export type Recipient = z.infer<typeof recipientSchema>;
+export type CollectionPoint = z.infer<typeof collectionPointSchema>;
+export type Channel = z.infer<typeof channelSchema>;
+export type Category = z.infer<typeof categorySchema>;
+export type Purpose = z.infer<typeof purposeSchema>;
+export type Retention = z.infer<typeof retentionSchema>;
+export type Exemption = z.infer<typeof exemptionSchema>;
+export type PromiseEntry = z.infer<typeof promiseSchema>;

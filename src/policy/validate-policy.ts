@@ -1,0 +1,209 @@
+// Cross-reference checks a schema cannot express: every id a policy names must exist, every rule
+// must quote its notice, and no recipient may be promised data the notice says it never gets.
+import { ancestorsOf, isWithin } from './model.js';
+import type { PolicyDocument } from './schema.js';
+
+export interface CrossProblem {
+  readonly path: PropertyKey[];
+  readonly message: string;
+}
+
+/** Lower-case, straight quotes, single spaces, no trailing full stop: how sentences are compared. */
+export function normaliseSentence(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201b`]/g, "'")
+    .replace(/[\u201c\u201d\u201f]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.:;,]+$/, '');
+}
+
+export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
+  const problems: CrossProblem[] = [];
+  const add = (path: PropertyKey[], message: string) => problems.push({ path, message });
+
+  const has = (rec: Record<string, unknown>, id: string) => Object.hasOwn(rec, id);
+  const checkAll = (
+    ids: readonly string[],
+    rec: Record<string, unknown>,
+    base: PropertyKey[],
+    what: string,
+  ) => {
+    ids.forEach((id, i) => {
+      if (!has(rec, id)) add([...base, i], `unknown ${what} "${id}"`);
+    });
+  };
+
+  // Notice sections: unique ids; the text every quoted source must be found in.
+  const sectionIds = new Set<string>();
+  doc.notice.sections.forEach((s, i) => {
+    if (sectionIds.has(s.id)) add(['notice', 'sections', i, 'id'], `duplicate section id "${s.id}"`);
+    sectionIds.add(s.id);
+  });
+  const noticeText = normaliseSentence(doc.notice.sections.flatMap((s) => s.paragraphs).join(' '));
+  const sectionText = (id: string) =>
+    normaliseSentence(doc.notice.sections.find((s) => s.id === id)?.paragraphs.join(' ') ?? '');
+  const quoted = (source: string, base: PropertyKey[], inSection?: string) => {
+    const needle = normaliseSentence(source);
+    const hay = inSection ? sectionText(inSection) : noticeText;
+    if (!hay.includes(needle)) {
+      add(
+        [...base, 'source'],
+        inSection
+          ? `the source sentence is not in notice section "${inSection}"`
+          : 'the source sentence is not in the notice; quote the notice word for word',
+      );
+    }
+  };
+
+  // Categories: every dotted id needs its parent.
+  for (const id of Object.keys(doc.categories)) {
+    for (const parent of ancestorsOf(id)) {
+      if (!has(doc.categories, parent))
+        add(['categories', id], `parent category "${parent}" is not declared`);
+    }
+  }
+
+  // Promises.
+  for (const [id, p] of Object.entries(doc.promises)) {
+    if (!sectionIds.has(p.section)) add(['promises', id, 'section'], `unknown notice section "${p.section}"`);
+    else quoted(p.source, ['promises', id], p.section);
+  }
+  const promiseExists = (id: string, path: PropertyKey[]) => {
+    if (!has(doc.promises, id)) add(path, `unknown promise "${id}"`);
+  };
+
+  // Channels.
+  for (const [id, ch] of Object.entries(doc.channels)) {
+    checkAll(ch.purposes, doc.purposes, ['channels', id, 'purposes'], 'purpose');
+    for (const key of ['enrolled_by', 'granted_by', 're_enrolled_by'] as const) {
+      checkAll(ch[key], doc.collection_points, ['channels', id, key], 'collection point');
+    }
+    ch.re_enrolled_by.forEach((cp, i) => {
+      if (!ch.enrolled_by.includes(cp) && !ch.granted_by.includes(cp)) {
+        add(
+          ['channels', id, 're_enrolled_by', i],
+          `"${cp}" re-enrolls but neither enrolls nor grants this channel`,
+        );
+      }
+    });
+  }
+  for (const [id, cc] of Object.entries(doc.cookie_categories)) {
+    checkAll(cc.channels, doc.channels, ['cookie_categories', id, 'channels'], 'channel');
+    if (cc.required && cc.channels.length > 0) {
+      add(
+        ['cookie_categories', id, 'channels'],
+        'a required (strictly necessary) category cannot carry consent channels',
+      );
+    }
+  }
+
+  // Collection points (P1: each links a notice section).
+  for (const [id, cp] of Object.entries(doc.collection_points)) {
+    if (!sectionIds.has(cp.notice))
+      add(['collection_points', id, 'notice'], `unknown notice section "${cp.notice}"`);
+    checkAll(cp.subject_kinds, doc.subject_kinds, ['collection_points', id, 'subject_kinds'], 'subject kind');
+    for (const [name, f] of Object.entries(cp.fields)) {
+      const base = ['collection_points', id, 'fields', name];
+      if (!has(doc.categories, f.category)) add([...base, 'category'], `unknown category "${f.category}"`);
+      if (!cp.subject_kinds.includes(f.subject_kind)) {
+        add(
+          [...base, 'subject_kind'],
+          `"${f.subject_kind}" is not one of this collection point's subject kinds`,
+        );
+      }
+      checkAll(f.purposes, doc.purposes, [...base, 'purposes'], 'purpose');
+      // A field may only claim a purpose some rule can allow; otherwise the notice promises a use
+      // the engine would deny (or, worse, one nobody reviewed).
+      f.purposes.forEach((purpose, i) => {
+        const matching = doc.rules.filter(
+          (r) =>
+            r.purposes.includes(purpose) &&
+            r.subject_kinds.includes(f.subject_kind) &&
+            r.categories.some((c) => isWithin(f.category, c)),
+        );
+        const allowed = matching.length > 0 && !matching.some((r) => r.basis === 'never');
+        if (has(doc.purposes, purpose) && !allowed) {
+          add([...base, 'purposes', i], `no rule allows "${purpose}" for ${f.subject_kind} ${f.category}`);
+        }
+      });
+    }
+  }
+
+  // Rules.
+  const ruleIds = new Set<string>();
+  doc.rules.forEach((r, i) => {
+    const base: PropertyKey[] = ['rules', i];
+    if (ruleIds.has(r.id)) add([...base, 'id'], `duplicate rule id "${r.id}"`);
+    ruleIds.add(r.id);
+    promiseExists(r.promise, [...base, 'promise']);
+    quoted(r.source, base);
+    checkAll(r.subject_kinds, doc.subject_kinds, [...base, 'subject_kinds'], 'subject kind');
+    checkAll(r.purposes, doc.purposes, [...base, 'purposes'], 'purpose');
+    checkAll(r.categories, doc.categories, [...base, 'categories'], 'category');
+    const needsChannel = r.basis === 'opt_in' || r.basis === 'opt_out';
+    if (needsChannel && !r.channel) {
+      // P7: no use beyond what is necessary without a way to say no.
+      add(
+        [...base, 'channel'],
+        `basis "${r.basis}" needs the consent channel through which the person can say no`,
+      );
+    }
+    if (!needsChannel && r.channel) add([...base, 'channel'], `basis "${r.basis}" takes no channel`);
+    if (r.channel) {
+      const ch = doc.channels[r.channel];
+      if (!ch) add([...base, 'channel'], `unknown channel "${r.channel}"`);
+      else {
+        r.purposes.forEach((p, j) => {
+          if (!ch.purposes.includes(p))
+            add([...base, 'purposes', j], `channel "${r.channel}" does not cover "${p}"`);
+        });
+      }
+    }
+    if (r.basis !== 'never') {
+      r.purposes.forEach((p) => {
+        if (!doc.purposes[p]?.aggregate_only) return;
+        r.categories.forEach((c, j) => {
+          if (!has(doc.categories, c)) return;
+          const personal = Object.entries(doc.categories).some(
+            ([id, cat]) => isWithin(id, c) && cat.personal !== false,
+          );
+          if (personal)
+            add([...base, 'categories', j], `"${p}" is aggregate-only but "${c}" is personal data (P6)`);
+        });
+      });
+    }
+  });
+
+  // Recipients.
+  for (const [id, rc] of Object.entries(doc.recipients)) {
+    const base = ['recipients', id];
+    promiseExists(rc.promise, [...base, 'promise']);
+    checkAll(rc.purposes, doc.purposes, [...base, 'purposes'], 'purpose');
+    checkAll(rc.categories, doc.categories, [...base, 'categories'], 'category');
+    rc.categories.forEach((c, i) => {
+      const below = Object.entries(doc.categories).filter(([cid]) => isWithin(cid, c));
+      if (rc.identifying_data === 'never' && below.some(([, cat]) => cat.identifying)) {
+        add([...base, 'categories', i], `"${c}" is identifying and ${id} may never receive identifying data`);
+      }
+      if (rc.personal_data === 'never' && below.some(([, cat]) => cat.personal !== false)) {
+        add([...base, 'categories', i], `"${c}" is personal data and ${id} may receive only aggregates`);
+      }
+    });
+  }
+
+  // Retention and exemptions.
+  doc.retention.forEach((r, i) => {
+    if (!has(doc.categories, r.category))
+      add(['retention', i, 'category'], `unknown category "${r.category}"`);
+    checkAll(r.subject_kinds ?? [], doc.subject_kinds, ['retention', i, 'subject_kinds'], 'subject kind');
+  });
+  for (const [id, ex] of Object.entries(doc.exemptions)) {
+    promiseExists(ex.promise, ['exemptions', id, 'promise']);
+    quoted(ex.source, ['exemptions', id]);
+    checkAll(ex.categories, doc.categories, ['exemptions', id, 'categories'], 'category');
+  }
+
+  return problems;
+}

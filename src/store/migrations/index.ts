@@ -1,0 +1,9 @@
+// Every migration, by name. Names sort in the order they run; a shipped migration is never edited.
+// Each domain adds its own file here (NNNN-domain.ts) and one line below.
+
+import type { VowMigration } from '../migration-kit.js';
+import { migration as core } from './0001-core.js';
+
+export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
+  '0001-core': core,
+};

@@ -1,0 +1,100 @@
+// Opens the database: SQLite (embedded, the default) or PostgreSQL, and applies pending migrations.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+} from 'kysely';
+import pg from 'pg';
+import { VowError } from '../errors.js';
+import { type DialectName, migrationKit } from './migration-kit.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Where the data lives, without credentials (for logs and `vow --help`). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** A postgres:// URL; when absent, SQLite is used. */
+  readonly databaseUrl?: string | undefined;
+  /** Folder of the SQLite file (created if missing). */
+  readonly dataDir?: string;
+  /** An explicit SQLite file, or ':memory:'. Overrides dataDir. */
+  readonly sqliteFile?: string;
+  /** Largest number of PostgreSQL connections in the pool. */
+  readonly poolSize?: number;
+}
+
+// PostgreSQL returns BIGINT (int8) and NUMERIC as strings by default; Vow's counters fit a double.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', location: redactUrl(options.databaseUrl), close: () => db.destroy() };
+  }
+  const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'vow.sqlite');
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file === ':memory:' ? file : path.resolve(file),
+    close: () => db.destroy(),
+  };
+}
+
+function provider(dialect: DialectName): MigrationProvider {
+  const kit = migrationKit(dialect);
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, kit) };
+      return out;
+    },
+  };
+}
+
+/** Applies every pending migration; returns the names applied. Each runs in its own transaction. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new VowError(
+      'VOW_MIGRATION_FAILED',
+      `Migration ${failed ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { migration: failed },
+      { cause: error },
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,34 @@
+// The database schema as TypeScript types: one interface per table, grouped by owning domain.
+// Timestamps are ISO 8601 UTC text and booleans are 0/1 integers, so both dialects store the same.
+import type { Generated } from 'kysely';
+
+/** Tables owned by the policy module. */
+export interface PolicyTables {
+  /** Every policy version that has been in force, so a record can name the one it was collected under. */
+  policy_versions: {
+    version: string;
+    consent_version: string;
+    name: string;
+    effective_date: string;
+    source: string;
+    first_seen_at: string;
+  };
+}
+
+/** Tables owned by the store itself. */
+export interface StoreTables {
+  /** A tiny key-value table for facts about the installation (e.g. when it was first started). */
+  vow_meta: {
+    key: string;
+    value: string;
+    updated_at: string;
+  };
+  /** Counter used by tests and benchmarks to prove a write happened; also a cheap liveness probe. */
+  vow_heartbeat: {
+    id: Generated<number>;
+    at: string;
+  };
+}
+
+/** The whole database; each domain adds its table interfaces here. */
+export interface Database extends PolicyTables, StoreTables {}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+
+describe('privacy notice in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on this machine' : false }, () => {
+  let served: Awaited<ReturnType<typeof startServedVow>>;
+  before(async () => {
+    served = await startServedVow();
+  });
+  after(async () => {
+    await served?.close();
+  });
+
+  it('renders every section of the policy, with working in-page links', async () => {
+    const page = await served.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${served.baseUrl}/privacy`);
+    assert.equal(await page.title(), 'Privacy Policy — Diamond Nexus');
+    const headings = await page.locator('h2').allTextContents();
+    for (const h of [
+      'Our commitment to privacy',
+      'The way we use our information',
+      'Our commitment to data security',
+      "Our commitment to children's privacy",
+      'How can you access or correct your information',
+      'Cookies',
+      'Google Analytics',
+      'European & California consumer privacy rights & personal data protection',
+      'Complaints',
+      'How to contact us',
+      'What we collect, where, and why',
+      'Who receives your information',
+      'How long we keep it',
+      'Our promises and how we keep them',
+    ]) {
+      assert.ok(headings.includes(h), `heading "${h}" in ${JSON.stringify(headings)}`);
+    }
+    const version = await page.getByTestId('policy-version').textContent();
+    assert.equal(version, served.env.ctx.policy.version);
+    // The stylesheet loaded (CSP allows only same-origin styles).
+    const bg = await page.locator('header.site').evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.notEqual(bg, 'rgba(0, 0, 0, 0)');
+    await page.getByRole('link', { name: 'Cookies' }).first().click();
+    assert.match(page.url(), /#cookies$/);
+    assert.equal(await page.locator('tr#promise-P26').count(), 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../src/config.js';
+import { VowError } from '../../src/errors.js';
+
+describe('configuration', () => {
+  it('has documented defaults', () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 4700);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.dataDir, path.resolve('./data'));
+    assert.equal(c.databaseUrl, undefined);
+    assert.equal(c.policyPath, undefined);
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it('rejects unknown VOW_ variables and bad values with a coded error', () => {
+    assert.throws(
+      () => loadConfig({ VOW_PROT: '1' }),
+      (e: unknown) => e instanceof VowError && e.code === 'VOW_CONFIG_INVALID' && /VOW_PROT/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ VOW_PORT: 'eighty' }),
+      (e: unknown) => e instanceof VowError && e.code === 'VOW_CONFIG_INVALID',
+    );
+    assert.throws(
+      () => loadConfig({ VOW_DATABASE_URL: 'mysql://x' }),
+      (e: unknown) => e instanceof VowError && e.code === 'VOW_CONFIG_INVALID',
+    );
+  });
+
+  it('takes PostgreSQL from VOW_DATABASE_URL', () => {
+    assert.equal(loadConfig({ VOW_DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
+  });
+});

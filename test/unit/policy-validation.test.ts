@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { main } from '../../src/cli/main.js';
+import { DEFAULT_POLICY_PATH, type PolicyProblem, parsePolicy } from '../../src/policy/index.js';
+
+const source = readFileSync(DEFAULT_POLICY_PATH, 'utf8');
+
+function problemsOf(text: string): PolicyProblem[] {
+  const r = parsePolicy(text);
+  assert.equal(r.ok, false, 'the broken policy must be refused');
+  return r.ok ? [] : r.problems;
+}
+
+/** 1-based line of the first occurrence of `needle` in `text`. */
+function lineOf(text: string, needle: string): number {
+  const i = text.indexOf(needle);
+  assert.ok(i >= 0, `fixture contains ${needle}`);
+  return text.slice(0, i).split('\n').length;
+}
+
+describe('policy validation', () => {
+  it('locates an unknown category in a rule by path and line', () => {
+    const broken = source.replace(
+      'categories: [identity.name, contact, commerce]\n    basis: necessary',
+      'categories: [identity.name, contact, commerce.nonsense]\n    basis: necessary',
+    );
+    const p = problemsOf(broken).find((x) => x.path === 'rules[0].categories[2]');
+    assert.ok(p);
+    assert.match(p!.message, /unknown category "commerce.nonsense"/);
+    assert.equal(p!.line, lineOf(broken, 'commerce.nonsense'));
+  });
+
+  it('locates a YAML syntax error', () => {
+    const broken = source.replace('vow_policy: 1', 'vow_policy: [1');
+    const [p] = problemsOf(broken);
+    assert.equal(p!.path, '(yaml)');
+    assert.ok(p!.line !== undefined && p!.line > 0);
+  });
+
+  it('names an unknown key at its own line', () => {
+    const broken = source.replace('locale: en-US', 'locale: en-US\nlocal: typo');
+    const [p] = problemsOf(broken);
+    assert.match(p!.message, /unknown key\(s\) "local"/);
+    assert.equal(p!.line, lineOf(broken, 'local: typo'));
+  });
+
+  it('refuses an opt-out rule without a channel to opt out through (P7)', () => {
+    const broken = source.replace(
+      '    basis: opt_out\n    channel: email_marketing\n  - id: gift',
+      '    basis: opt_out\n  - id: gift',
+    );
+    const problems = problemsOf(broken);
+    assert.ok(
+      problems.some((p) => p.path.endsWith('.channel') && /needs the consent channel/.test(p.message)),
+    );
+  });
+
+  it('refuses a rule whose source sentence is not in the notice', () => {
+    const broken = source.replace(
+      'source: We use return email addresses to answer the email we receive.\n',
+      'source: We may use return email addresses for anything.\n',
+    );
+    const problems = problemsOf(broken);
+    assert.ok(problems.some((p) => /source sentence is not in the notice/.test(p.message)));
+  });
+
+  it('refuses giving identifying data to a recipient that may never receive it (P19)', () => {
+    const broken = source.replace(
+      'categories: [behaviour, device.cookie_id, device.browser_family]',
+      'categories: [behaviour, device.cookie_id, device.browser_family, contact.email]',
+    );
+    const problems = problemsOf(broken);
+    const p = problems.find((x) => x.path.startsWith('recipients.google_analytics'));
+    assert.ok(p, JSON.stringify(problems));
+    assert.match(p.message, /identifying/);
+  });
+
+  it('refuses an aggregate-only purpose over personal data (P6)', () => {
+    const broken = source.replace(
+      '    categories: [aggregate]\n    basis: necessary',
+      '    categories: [aggregate, contact.email]\n    basis: necessary',
+    );
+    const problems = problemsOf(broken);
+    assert.ok(problems.some((p) => /aggregate-only/.test(p.message)));
+  });
+
+  it('refuses a collection field claiming a purpose no rule allows', () => {
+    const broken = source.replace(
+      'gift_recipient.email: { category: contact.email, subject_kind: gift_recipient, required: false, purposes: [order.delivery_confirmation] }',
+      'gift_recipient.email: { category: contact.email, subject_kind: gift_recipient, required: false, purposes: [order.delivery_confirmation, marketing.email] }',
+    );
+    const problems = problemsOf(broken);
+    assert.ok(problems.some((p) => /no rule allows "marketing.email" for gift_recipient/.test(p.message)));
+  });
+
+  it('reports a wrong type with its path', () => {
+    const broken = source.replace('effective_date: 2023-02-01', 'effective_date: yesterday');
+    const [p] = problemsOf(broken);
+    assert.equal(p!.path, 'effective_date');
+    assert.equal(p!.line, lineOf(broken, 'effective_date: yesterday'));
+  });
+});
+
+describe('vow policy check', () => {
+  const captured = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+  };
+
+  it('accepts the default policy with exit 0', async () => {
+    const c = captured();
+    const code = await main(['node', 'vow', 'policy', 'check', DEFAULT_POLICY_PATH], c.io);
+    assert.equal(code, 0);
+    assert.match(c.out.join('\n'), /valid\. Version [0-9a-f]{16}/);
+  });
+
+  it('rejects a broken policy with exit 1 and file:line problems', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vow-policy-'));
+    const file = path.join(dir, 'broken.yaml');
+    const broken = source.replace('basis: never', 'basis: sometimes');
+    writeFileSync(file, broken);
+    const c = captured();
+    const code = await main(['node', 'vow', 'policy', 'check', file], c.io);
+    assert.equal(code, 1);
+    const text = c.err.join('\n');
+    assert.match(
+      text,
+      new RegExp(`broken\\.yaml:${lineOf(broken, 'basis: sometimes')}:\\d+ rules\\[\\d+\\]\\.basis:`),
+    );
+  });
+});
