@@ -22,6 +22,12 @@ const envSchema = z.object({
     .max(10 * 1024 * 1024)
     .default(64 * 1024),
   VOW_PUBLIC_URL: z.url().optional(),
+  VOW_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  VOW_MASTER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  VOW_MASTER_KEY_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -36,6 +42,12 @@ export interface Config {
   readonly bodyLimit: number;
   /** The address shoppers reach Vow at (used in emails and links); defaults to http://host:port. */
   readonly publicUrl: string;
+  /** production refuses to start without a configured master key. */
+  readonly env: 'development' | 'production' | 'test';
+  /** The master key (base64, 32 bytes) that wraps every per-person data key. */
+  readonly masterKey: string | undefined;
+  /** A file holding the master key in base64, instead of VOW_MASTER_KEY. */
+  readonly masterKeyFile: string | undefined;
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -71,5 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     logLevel: e.VOW_LOG_LEVEL,
     bodyLimit: e.VOW_BODY_LIMIT,
     publicUrl: (e.VOW_PUBLIC_URL ?? `http://${e.VOW_HOST}:${e.VOW_PORT}`).replace(/\/$/, ''),
+    env: e.VOW_ENV,
+    masterKey: e.VOW_MASTER_KEY,
+    masterKeyFile: e.VOW_MASTER_KEY_FILE,
   });
 }

@@ -4,6 +4,9 @@ import pino from 'pino';
 import { type Clock, cryptoRandom, type Random, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { loadPolicy, type Policy, recordPolicyVersion } from './policy/index.js';
+import { AuditTrail } from './security/audit.js';
+import { resolveMasterKey } from './security/master-key.js';
+import { Vault } from './security/vault.js';
 import { migrateToLatest, openStore, type Store } from './store/open-store.js';
 
 export interface VowContext {
@@ -13,6 +16,10 @@ export interface VowContext {
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
+  /** Field encryption and blind indexes (P13). */
+  readonly vault: Vault;
+  /** The hash-chained audit trail. */
+  readonly audit: AuditTrail;
 }
 
 export interface ContextOverrides {
@@ -21,6 +28,7 @@ export interface ContextOverrides {
   readonly clock?: Clock;
   readonly random?: Random;
   readonly logger?: Logger;
+  readonly masterKey?: Buffer;
 }
 
 /** Opens the store, applies migrations and loads the policy: everything a Vow process needs. */
@@ -29,9 +37,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const store =
     overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? cryptoRandom;
+  let vault: Vault;
   try {
+    const masterKey = overrides.masterKey ?? resolveMasterKey(config, cryptoRandom);
     await migrateToLatest(store);
     await recordPolicyVersion(store, policy, clock);
+    vault = new Vault(store, masterKey, random, clock);
+    await vault.init();
   } catch (err) {
     if (!overrides.store) await store.close();
     throw err;
@@ -41,7 +54,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     policy,
     store,
     clock,
-    random: overrides.random ?? cryptoRandom,
+    random,
     logger: overrides.logger ?? pino({ level: config.logLevel }),
+    vault,
+    audit: new AuditTrail(store, clock),
   };
 }

@@ -1,4 +1,6 @@
 // One error class with stable codes; the HTTP status of every code is decided here and nowhere else.
+// Each domain keeps its codes in its own `error-codes.ts` (plain data) and they are joined below.
+import { SECURITY_ERROR_CODES } from './security/error-codes.js';
 
 export interface ErrorSpec {
   /** HTTP status the API answers with. */
@@ -11,7 +13,7 @@ export interface ErrorSpec {
  * The registry of every error code Vow has shipped. A shipped code is never reused for another
  * meaning; docs/errors.md lists the same codes (a test checks they agree).
  */
-export const ERROR_CODES = {
+const CORE_ERROR_CODES = {
   VOW_VALIDATION: { status: 400, meaning: 'The request does not match the schema of the endpoint.' },
   VOW_BAD_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   VOW_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is larger than the configured limit.' },
@@ -44,6 +46,11 @@ export const ERROR_CODES = {
     status: 500,
     meaning: 'A database migration failed; the database was left at the last good version.',
   },
+} as const;
+
+export const ERROR_CODES = {
+  ...CORE_ERROR_CODES,
+  ...SECURITY_ERROR_CODES,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -30,5 +30,47 @@ export interface StoreTables {
   };
 }
 
+/** Tables owned by the security module. */
+export interface SecurityTables {
+  /** One data key per person, wrapped by the master key; null once destroyed (crypto-shredded). */
+  data_keys: {
+    subject_id: string;
+    wrapped_key: string | null;
+    created_at: string;
+    destroyed_at: string | null;
+  };
+  audit_log: {
+    seq: number;
+    at: string;
+    actor_type: string;
+    actor_id: string | null;
+    action: string;
+    target_type: string | null;
+    target_id: string | null;
+    reason: string | null;
+    details: string;
+    prev_hash: string;
+    hash: string;
+  };
+  audit_head: { id: number; seq: number; hash: string };
+}
+
+/** Tables owned by the consent module. */
+export interface ConsentTables {
+  consent_events: {
+    seq: Generated<number>;
+    id: string;
+    subject_ref: string;
+    channel: string;
+    event: string;
+    cause_type: string;
+    cause_ref: string | null;
+    staff_id: string | null;
+    at: string;
+    policy_version: string;
+    details: Generated<string>;
+  };
+}
+
 /** The whole database; each domain adds its table interfaces here. */
-export interface Database extends PolicyTables, StoreTables {}
+export interface Database extends PolicyTables, StoreTables, SecurityTables, ConsentTables {}

@@ -59,7 +59,14 @@ export interface TestEnv {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ VOW_DATA_DIR: '.tmp/test-data', VOW_LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({
+    VOW_DATA_DIR: '.tmp/test-data',
+    VOW_LOG_LEVEL: 'silent',
+    VOW_ENV: 'test',
+    // A fixed test key (never used outside tests).
+    VOW_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    ...overrides,
+  });
 }
 
 export async function createTestEnv(

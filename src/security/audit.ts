@@ -1,0 +1,178 @@
+// The audit trail: append-only, each entry hash-chained to the one before, holding who, what,
+// when and why, but never a personal value. `verify()` recomputes the chain and names the first
+// broken link, so an edited or deleted row is found.
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../clock.js';
+import { VowError } from '../errors.js';
+import { canonicalJson } from '../policy/model.js';
+import type { DialectName } from '../store/migration-kit.js';
+import type { Store } from '../store/open-store.js';
+import type { Database } from '../store/schema.js';
+
+export type ActorType = 'staff' | 'system' | 'subject' | 'service' | 'recipient';
+
+export interface AuditEntry {
+  readonly actor: { readonly type: ActorType; readonly id?: string | undefined };
+  /** A dotted verb, e.g. `consent.unsubscribed`, `disclosure.sent`, `request.verified`. */
+  readonly action: string;
+  readonly target?: { readonly type: string; readonly id: string } | undefined;
+  /** Why, in words a reviewer understands (never a personal value). */
+  readonly reason?: string | undefined;
+  /** Ids, counts, codes: anything but personal values. */
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  reason: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export type VerifyResult =
+  | { ok: true; entries: number; head: string }
+  | { ok: false; entries: number; brokenAt: number; problem: string };
+
+// A guard, not a filter: catching an email or phone in an audit entry is a bug to fix at once.
+const LOOKS_PERSONAL = [/[^\s@]+@[^\s@]+\.[^\s@]+/, /\+?\d[\d ().-]{8,}\d/];
+
+function assertNoPersonalValues(value: unknown, path = 'details'): void {
+  if (typeof value === 'string') {
+    if (LOOKS_PERSONAL.some((re) => re.test(value))) {
+      throw new VowError(
+        'VOW_AUDIT_PERSONAL_DATA',
+        `Audit ${path} looks like it holds a personal value; audit entries hold ids only`,
+      );
+    }
+  } else if (Array.isArray(value)) value.forEach((v, i) => assertNoPersonalValues(v, `${path}[${i}]`));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) assertNoPersonalValues(v, `${path}.${k}`);
+  }
+}
+
+export function hashEntry(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+  const body = canonicalJson({
+    seq: row.seq,
+    at: row.at,
+    actor_type: row.actor_type,
+    actor_id: row.actor_id,
+    action: row.action,
+    target_type: row.target_type,
+    target_id: row.target_id,
+    reason: row.reason,
+    details: row.details,
+  });
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+export class AuditTrail {
+  readonly #store: Store;
+  readonly #clock: Clock;
+
+  constructor(store: Store, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  get dialect(): DialectName {
+    return this.#store.dialect;
+  }
+
+  /**
+   * Appends one entry. Pass the caller's transaction so the entry commits (or rolls back) with
+   * the action it records.
+   */
+  async record(entry: AuditEntry, trx?: Transaction<Database>): Promise<number> {
+    assertNoPersonalValues(entry.details ?? {});
+    assertNoPersonalValues(entry.reason ?? '', 'reason');
+    const run = async (tx: Kysely<Database>): Promise<number> => {
+      let headQuery = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+      if (this.#store.dialect === 'postgres') headQuery = headQuery.forUpdate();
+      const head = await headQuery.executeTakeFirstOrThrow();
+      const row = {
+        seq: Number(head.seq) + 1,
+        at: this.#clock.now().toISOString(),
+        actor_type: entry.actor.type,
+        actor_id: entry.actor.id ?? null,
+        action: entry.action,
+        target_type: entry.target?.type ?? null,
+        target_id: entry.target?.id ?? null,
+        reason: entry.reason ?? null,
+        details: canonicalJson(entry.details ?? {}),
+      };
+      const hash = hashEntry(head.hash, row);
+      await tx
+        .insertInto('audit_log')
+        .values({ ...row, prev_hash: head.hash, hash })
+        .execute();
+      await tx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
+      return row.seq;
+    };
+    return trx ? run(trx) : this.#store.db.transaction().execute(run);
+  }
+
+  /** Entries in order, optionally for one target; values are ids only, so staff may read them. */
+  async list(
+    options: { targetType?: string; targetId?: string; afterSeq?: number; limit?: number } = {},
+  ): Promise<AuditRow[]> {
+    let q = this.#store.db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc');
+    if (options.targetType) q = q.where('target_type', '=', options.targetType);
+    if (options.targetId) q = q.where('target_id', '=', options.targetId);
+    if (options.afterSeq !== undefined) q = q.where('seq', '>', options.afterSeq);
+    return (await q.limit(options.limit ?? 500).execute()) as AuditRow[];
+  }
+
+  /** Recomputes the whole chain; names the first entry whose link is broken. */
+  async verify(): Promise<VerifyResult> {
+    let prev = 'genesis';
+    let expectedSeq = 1;
+    let entries = 0;
+    const pageSize = 1000;
+    for (;;) {
+      const page = (await this.#store.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('seq', '>=', expectedSeq)
+        .orderBy('seq', 'asc')
+        .limit(pageSize)
+        .execute()) as AuditRow[];
+      for (const row of page) {
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq)
+          return { ok: false, entries, brokenAt: expectedSeq, problem: `entry ${expectedSeq} is missing` };
+        if (row.prev_hash !== prev)
+          return { ok: false, entries, brokenAt: seq, problem: 'the link to the previous entry is broken' };
+        const { prev_hash: _p, hash: _h, ...rest } = row;
+        if (hashEntry(prev, { ...rest, seq }) !== row.hash) {
+          return { ok: false, entries, brokenAt: seq, problem: 'the entry was changed after it was written' };
+        }
+        prev = row.hash;
+        expectedSeq++;
+        entries++;
+      }
+      if (page.length < pageSize) break;
+    }
+    const head = await this.#store.db
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    if (Number(head.seq) !== entries || head.hash !== prev) {
+      return {
+        ok: false,
+        entries,
+        brokenAt: entries + 1,
+        problem: 'the chain head does not match the last entry (entries were removed)',
+      };
+    }
+    return { ok: true, entries, head: prev };
+  }
+}

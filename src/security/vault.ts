@@ -1,0 +1,219 @@
+// Field encryption at rest (P13): every personal value is sealed with AES-256-GCM under a data key
+// of its own person, and that key is wrapped by the master key. Destroying a person's data key
+// (crypto-shredding) makes every copy of their values unreadable, old backups included.
+// Equality look-ups (email, phone) use a keyed hash (HMAC-SHA-256), never plaintext.
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import type { Clock, Random } from '../clock.js';
+import { VowError } from '../errors.js';
+import type { Store } from '../store/open-store.js';
+
+const CIPHER = 'aes-256-gcm';
+const FORMAT = 'v1';
+
+function seal(key: Buffer, plaintext: Buffer, aad: string, iv: Buffer): string {
+  const cipher = createCipheriv(CIPHER, key, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return [
+    FORMAT,
+    iv.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+    ct.toString('base64url'),
+  ].join('.');
+}
+
+function open(key: Buffer, sealed: string, aad: string): Buffer {
+  const [format, iv, tag, ct] = sealed.split('.');
+  if (format !== FORMAT || !iv || !tag || ct === undefined)
+    throw new VowError('VOW_DECRYPTION_FAILED', 'Not a Vow ciphertext');
+  const decipher = createDecipheriv(CIPHER, key, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  try {
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+  } catch (err) {
+    throw new VowError(
+      'VOW_DECRYPTION_FAILED',
+      'A value could not be decrypted (wrong key or tampered data)',
+      undefined,
+      { cause: err },
+    );
+  }
+}
+
+/** What a blind index is computed over; kept apart so an email hash never equals a phone hash. */
+export type IndexKind = 'email' | 'phone' | 'account' | 'address' | 'cookie' | 'token';
+
+export class Vault {
+  readonly #store: Store;
+  readonly #random: Random;
+  readonly #clock: Clock;
+  #master: Buffer;
+  #indexKey: Buffer | undefined;
+  /** Unwrapped data keys by subject id; dropped on destroy. Small: people touched recently. */
+  readonly #cache = new Map<string, Buffer>();
+  static readonly CACHE_LIMIT = 10_000;
+
+  constructor(store: Store, masterKey: Buffer, random: Random, clock: Clock) {
+    if (masterKey.length !== 32)
+      throw new VowError('VOW_MASTER_KEY_INVALID', 'The master key must be 32 bytes');
+    this.#store = store;
+    this.#master = masterKey;
+    this.#random = random;
+    this.#clock = clock;
+  }
+
+  /** Loads (or creates once) the blind-index key, itself stored wrapped by the master key. */
+  async init(): Promise<void> {
+    const db = this.#store.db;
+    const row = await db
+      .selectFrom('vow_meta')
+      .select('value')
+      .where('key', '=', 'vault.index_key')
+      .executeTakeFirst();
+    if (row) {
+      this.#indexKey = open(this.#master, row.value, 'vault.index_key');
+      return;
+    }
+    const fresh = this.#random.bytes(32);
+    await db
+      .insertInto('vow_meta')
+      .values({
+        key: 'vault.index_key',
+        value: seal(this.#master, fresh, 'vault.index_key', this.#random.bytes(12)),
+        updated_at: this.#clock.now().toISOString(),
+      })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    // Another process may have won the race: read back whichever key is stored.
+    const stored = await db
+      .selectFrom('vow_meta')
+      .select('value')
+      .where('key', '=', 'vault.index_key')
+      .executeTakeFirstOrThrow();
+    this.#indexKey = open(this.#master, stored.value, 'vault.index_key');
+  }
+
+  /** Keyed hash for equality search: same input, same output; reveals nothing without the key. */
+  blindIndex(kind: IndexKind, normalisedValue: string): string {
+    if (!this.#indexKey) throw new Error('Vault.init() was not called');
+    const key = Buffer.from(hkdfSync('sha256', this.#indexKey, Buffer.alloc(0), `vow-index:${kind}`, 32));
+    return createHmac('sha256', key).update(normalisedValue, 'utf8').digest('base64url');
+  }
+
+  /** Constant-time comparison of two secrets (tokens, codes, hashes). */
+  static equal(a: string, b: string): boolean {
+    const x = Buffer.from(a, 'utf8');
+    const y = Buffer.from(b, 'utf8');
+    return x.length === y.length && timingSafeEqual(x, y);
+  }
+
+  async #dataKey(subjectId: string, create: boolean): Promise<Buffer | undefined> {
+    const cached = this.#cache.get(subjectId);
+    if (cached) return cached;
+    const db = this.#store.db;
+    let row = await db
+      .selectFrom('data_keys')
+      .selectAll()
+      .where('subject_id', '=', subjectId)
+      .executeTakeFirst();
+    if (!row && create) {
+      const key = this.#random.bytes(32);
+      await db
+        .insertInto('data_keys')
+        .values({
+          subject_id: subjectId,
+          wrapped_key: seal(this.#master, key, `data-key:${subjectId}`, this.#random.bytes(12)),
+          created_at: this.#clock.now().toISOString(),
+          destroyed_at: null,
+        })
+        .onConflict((oc) => oc.column('subject_id').doNothing())
+        .execute();
+      row = await db
+        .selectFrom('data_keys')
+        .selectAll()
+        .where('subject_id', '=', subjectId)
+        .executeTakeFirst();
+    }
+    if (!row || row.wrapped_key === null) return undefined;
+    const key = open(this.#master, row.wrapped_key, `data-key:${subjectId}`);
+    if (this.#cache.size >= Vault.CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
+    this.#cache.set(subjectId, key);
+    return key;
+  }
+
+  /** Seals a value of one person; creates their data key on first use. */
+  async encrypt(subjectId: string, plaintext: string): Promise<string> {
+    const key = await this.#dataKey(subjectId, true);
+    if (!key)
+      throw new VowError(
+        'VOW_SUBJECT_SHREDDED',
+        'This person was deleted; nothing more can be stored for them',
+      );
+    return seal(key, Buffer.from(plaintext, 'utf8'), `value:${subjectId}`, this.#random.bytes(12));
+  }
+
+  /** Opens a value of one person, or returns null when their key was destroyed (crypto-shredded). */
+  async decrypt(subjectId: string, sealed: string): Promise<string | null> {
+    const key = await this.#dataKey(subjectId, false);
+    if (!key) return null;
+    return open(key, sealed, `value:${subjectId}`).toString('utf8');
+  }
+
+  /** Crypto-shredding: the wrapped key is erased, so every value sealed under it is gone for good. */
+  async destroyKey(subjectId: string): Promise<void> {
+    this.#cache.delete(subjectId);
+    await this.#store.db
+      .updateTable('data_keys')
+      .set({ wrapped_key: null, destroyed_at: this.#clock.now().toISOString() })
+      .where('subject_id', '=', subjectId)
+      .execute();
+  }
+
+  /**
+   * Re-wraps every data key (and the index key) under a new master key without touching any
+   * sealed value. Returns how many keys were re-wrapped.
+   */
+  async rotateMasterKey(newMaster: Buffer): Promise<number> {
+    if (newMaster.length !== 32)
+      throw new VowError('VOW_MASTER_KEY_INVALID', 'The new master key must be 32 bytes');
+    const db = this.#store.db;
+    let count = 0;
+    await db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('data_keys')
+        .select(['subject_id', 'wrapped_key'])
+        .where('wrapped_key', 'is not', null)
+        .execute();
+      for (const r of rows) {
+        const key = open(this.#master, r.wrapped_key!, `data-key:${r.subject_id}`);
+        await trx
+          .updateTable('data_keys')
+          .set({ wrapped_key: seal(newMaster, key, `data-key:${r.subject_id}`, this.#random.bytes(12)) })
+          .where('subject_id', '=', r.subject_id)
+          .execute();
+        count++;
+      }
+      const idx = await trx
+        .selectFrom('vow_meta')
+        .select('value')
+        .where('key', '=', 'vault.index_key')
+        .executeTakeFirst();
+      if (idx) {
+        const indexKey = open(this.#master, idx.value, 'vault.index_key');
+        await trx
+          .updateTable('vow_meta')
+          .set({
+            value: seal(newMaster, indexKey, 'vault.index_key', this.#random.bytes(12)),
+            updated_at: this.#clock.now().toISOString(),
+          })
+          .where('key', '=', 'vault.index_key')
+          .execute();
+        count++;
+      }
+    });
+    this.#master = newMaster;
+    this.#cache.clear();
+    return count;
+  }
+}
