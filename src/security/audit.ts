@@ -52,8 +52,11 @@ function assertNoPersonalValues(value: unknown, path = 'details'): void {
         `Audit ${path} looks like it holds a personal value; audit entries hold ids only`,
       );
     }
-  } else if (Array.isArray(value)) value.forEach((v, i) => assertNoPersonalValues(v, `${path}[${i}]`));
-  else if (value !== null && typeof value === 'object') {
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      assertNoPersonalValues(v, `${path}[${i}]`);
+    });
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) assertNoPersonalValues(v, `${path}.${k}`);
   }
 }
