@@ -72,5 +72,24 @@ export interface ConsentTables {
   };
 }
 
+/** Restrictions of processing (P23), owned by the rights module. */
+export interface RestrictionTables {
+  restrictions: {
+    id: string;
+    subject_id: string;
+    scope: 'all' | 'purposes';
+    /** JSON array of purpose ids or prefixes (e.g. ["marketing"]). */
+    purposes: Generated<string>;
+    started_at: string;
+    lifted_at: string | null;
+    request_id: string | null;
+  };
+}
+
 /** The whole database; each domain adds its table interfaces here. */
-export interface Database extends PolicyTables, StoreTables, SecurityTables, ConsentTables {}
+export interface Database
+  extends PolicyTables,
+    StoreTables,
+    SecurityTables,
+    ConsentTables,
+    RestrictionTables {}
