@@ -1,6 +1,7 @@
 // The database schema as TypeScript types: one interface per table, grouped by owning domain.
 // Timestamps are ISO 8601 UTC text and booleans are 0/1 integers, so both dialects store the same.
 import type { Generated } from 'kysely';
+import type { ConsentStateTables } from '../consent/tables.js';
 
 /** Tables owned by the policy module. */
 export interface PolicyTables {
@@ -92,4 +93,5 @@ export interface Database
     StoreTables,
     SecurityTables,
     ConsentTables,
-    RestrictionTables {}
+    RestrictionTables,
+    ConsentStateTables {}

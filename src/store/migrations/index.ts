@@ -6,10 +6,12 @@ import { migration as core } from './0001-core.js';
 import { migration as securityCore } from './0002-security-core.js';
 import { migration as consentLedger } from './0003-consent-ledger.js';
 import { migration as restrictions } from './0004-restrictions.js';
+import { migration as consentState } from './0150-consent-state.js';
 
 export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0001-core': core,
   '0002-security-core': securityCore,
   '0003-consent-ledger': consentLedger,
   '0004-restrictions': restrictions,
+  '0150-consent-state': consentState,
 };

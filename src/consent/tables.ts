@@ -1,0 +1,41 @@
+// Tables of the consent module besides the ledger itself (consent_events, in src/store/schema.ts).
+
+/** Tables owned by the consent module (migration 0150-consent-state). */
+export interface ConsentStateTables {
+  /**
+   * Where each person (or visitor) stands on each channel: the fold of their consent_events,
+   * written in the same transaction as each event, so an audience is one indexed query.
+   */
+  consent_state: {
+    subject_ref: string;
+    channel: string;
+    /** enrolled | granted | withdrawn */
+    state: string;
+    /** The event that produced this state (tells an unsubscribe from a staff suppression). */
+    last_event: string;
+    /** consent_events.seq of that event; a state is only replaced by a later event. */
+    last_seq: number;
+    updated_at: string;
+  };
+  /**
+   * Suppressions that outlive the person's record: keyed hashes (vault blind indexes) of an
+   * identifier, e.g. kept after a deletion so the address is never mailed again.
+   */
+  suppression_list: {
+    id: string;
+    index_kind: string;
+    blind_index: string;
+    /** A channel id, or '*' for every marketing channel. */
+    channel: string;
+    reason: string;
+    created_at: string;
+  };
+  /** One-click unsubscribe tokens (P10): only the token's keyed hash is stored, never the token. */
+  unsubscribe_tokens: {
+    token_index: string;
+    subject_id: string;
+    channel: string;
+    created_at: string;
+    used_at: string | null;
+  };
+}
