@@ -28,9 +28,12 @@ export type SubjectStateProvider = (
 export class DecisionService {
   readonly #policy: () => Policy;
   readonly #providers: SubjectStateProvider[] = [];
+  readonly #observe: ((purpose: string, decision: Decision) => void) | undefined;
 
-  constructor(policy: () => Policy) {
+  /** `observe` sees every decision made (for metrics); it must not throw. */
+  constructor(policy: () => Policy, observe?: (purpose: string, decision: Decision) => void) {
     this.#policy = policy;
+    this.#observe = observe;
   }
 
   /** Adds a source of subject state; called once per module at start-up. */
@@ -62,11 +65,13 @@ export class DecisionService {
 
   async decide(input: DecisionInput): Promise<Decision> {
     const subject = await this.resolve(input.subject);
-    return decide(this.#policy(), {
+    const decision = decide(this.#policy(), {
       subject,
       purpose: input.purpose,
       categories: input.categories,
       ...(input.recipient === undefined ? {} : { recipient: input.recipient }),
     });
+    this.#observe?.(input.purpose, decision);
+    return decision;
   }
 }

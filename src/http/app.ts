@@ -47,6 +47,11 @@ export async function buildApp(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
   installErrorHandling(app);
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? '(unmatched)';
+    services.metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    services.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+  });
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

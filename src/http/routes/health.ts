@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { VowError } from '../../errors.js';
 import type { RouteModule } from './index.js';
 
-export const healthRoutes: RouteModule = (app, ctx) => {
+export const healthRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/healthz',
     {
@@ -31,6 +31,16 @@ export const healthRoutes: RouteModule = (app, ctx) => {
       }
       return { status: 'ok' as const, database: ctx.store.dialect, policyVersion: ctx.policy.version };
     },
+  );
+
+  app.get(
+    '/metrics',
+    {
+      config: { access: 'service' },
+      schema: { tags: ['meta'], summary: 'Prometheus metrics (route patterns and outcomes only)' },
+    },
+    async (_req, reply) =>
+      reply.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics()),
   );
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>

@@ -1,0 +1,48 @@
+// Prometheus metrics: one registry per app (so tests do not share counters), exposed at /metrics.
+// Labels carry route patterns and outcomes, never ids or personal values.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'vow_http_requests_total',
+    help: 'HTTP requests by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'vow_http_request_duration_seconds',
+    help: 'HTTP request duration by route pattern',
+    labelNames: ['route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly decisions = new Counter({
+    name: 'vow_decisions_total',
+    help: 'Decisions by purpose and outcome',
+    labelNames: ['purpose', 'decision'] as const,
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: 'vow_analytics_events_total',
+    help: 'Analytics events accepted or dropped (no consent, invalid)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly openRequests = new Gauge({
+    name: 'vow_open_requests',
+    help: 'Open data subject requests by days left to their deadline (bucketed)',
+    labelNames: ['days_left'] as const,
+    registers: [this.registry],
+  });
+  readonly promiseStatus = new Gauge({
+    name: 'vow_promise_kept',
+    help: 'Whether each promise was kept at its last check (1 kept, 0 broken)',
+    labelNames: ['promise'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vow_' });
+  }
+}
