@@ -1,0 +1,109 @@
+// The exact discrete Laplace mechanism: its draws follow the pmf (chi-square goodness of fit),
+// it is reproducible from the injected byte source, and its building blocks are exact.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  bernoulliExpMinus,
+  countNoise,
+  discreteLaplacePmf,
+  epsilonFraction,
+  sampleDiscreteLaplace,
+  uniformInt,
+} from '../../src/analytics/dp/discrete-laplace.js';
+import { chiSquareGoodnessOfFit } from '../../src/analytics/stats/tests.js';
+import { seededRandom } from '../../src/clock.js';
+
+describe('discrete Laplace sampler', () => {
+  it('draws uniform integers without bias', () => {
+    const rnd = seededRandom(7);
+    const counts = [0, 0, 0, 0, 0, 0, 0];
+    for (let i = 0; i < 70_000; i++) counts[uniformInt(rnd, 7)]!++;
+    assert.ok(chiSquareGoodnessOfFit(counts, [1, 1, 1, 1, 1, 1, 1]).pValue > 1e-5, `${counts}`);
+  });
+
+  it('draws Bernoulli(e^-γ) with the right frequency for rational γ below and above 1', () => {
+    const rnd = seededRandom(11);
+    for (const [num, den] of [
+      [1, 3],
+      [5, 2],
+    ] as const) {
+      const n = 40_000;
+      let hits = 0;
+      for (let i = 0; i < n; i++) if (bernoulliExpMinus(rnd, num, den)) hits++;
+      const p = Math.exp(-num / den);
+      const observed = [hits, n - hits];
+      const fit = chiSquareGoodnessOfFit(observed, [p, 1 - p]);
+      assert.ok(fit.pValue > 1e-5, `γ = ${num}/${den}: ${hits}/${n} vs ${p} (p = ${fit.pValue})`);
+    }
+  });
+
+  it('matches the discrete Laplace pmf (chi-square goodness of fit over 60k draws)', () => {
+    for (const [s, t] of [
+      [1, 2], // scale 2 (ε = 0.5, sensitivity 1)
+      [3, 1], // scale 1/3: mostly zeros
+    ] as const) {
+      const rnd = seededRandom(2026 + s);
+      const n = 60_000;
+      const draws = new Map<number, number>();
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const x = sampleDiscreteLaplace(rnd, s, t);
+        sum += x;
+        draws.set(x, (draws.get(x) ?? 0) + 1);
+      }
+      // Bins -K..K plus the two tails, K chosen so every bin expects at least 5 draws.
+      let k = 0;
+      while (n * discreteLaplacePmf(k + 1, s, t) >= 5) k++;
+      const observed: number[] = [];
+      const expected: number[] = [];
+      let tailObserved = 0;
+      for (const [x, c] of draws) if (Math.abs(x) > k) tailObserved += c;
+      for (let x = -k; x <= k; x++) {
+        observed.push(draws.get(x) ?? 0);
+        expected.push(discreteLaplacePmf(x, s, t));
+      }
+      const inside = expected.reduce((a, b) => a + b, 0);
+      observed.push(tailObserved);
+      expected.push(1 - inside);
+      const fit = chiSquareGoodnessOfFit(observed, expected);
+      assert.ok(fit.pValue > 1e-5, `s=${s} t=${t}: χ² = ${fit.statistic} (df ${fit.df}), p = ${fit.pValue}`);
+      assert.ok(Math.abs(sum / n) < 0.05, `mean near zero (${sum / n})`);
+    }
+  });
+
+  it('would notice a wrong scale (the goodness-of-fit check has power)', () => {
+    const rnd = seededRandom(5);
+    const n = 60_000;
+    const counts = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const x = sampleDiscreteLaplace(rnd, 1, 2);
+      counts.set(x, (counts.get(x) ?? 0) + 1);
+    }
+    // Compare scale-2 draws against a scale-3 pmf: must be rejected.
+    const observed: number[] = [];
+    const expected: number[] = [];
+    for (let x = -5; x <= 5; x++) {
+      observed.push(counts.get(x) ?? 0);
+      expected.push(discreteLaplacePmf(x, 1, 3));
+    }
+    assert.ok(chiSquareGoodnessOfFit(observed, expected).pValue < 1e-10);
+  });
+
+  it('is reproducible from the byte source and never returns "-0"', () => {
+    const a = seededRandom(99);
+    const b = seededRandom(99);
+    const xs = Array.from({ length: 200 }, () => countNoise(a, 0.5, 2));
+    const ys = Array.from({ length: 200 }, () => countNoise(b, 0.5, 2));
+    assert.deepEqual(xs, ys);
+    assert.ok(xs.every((x) => !Object.is(x, -0)));
+  });
+
+  it('takes epsilon as an exact fraction with at most three decimals', () => {
+    assert.deepEqual(epsilonFraction(0.5), { num: 1, den: 2 });
+    assert.deepEqual(epsilonFraction(1), { num: 1, den: 1 });
+    assert.deepEqual(epsilonFraction(0.125), { num: 1, den: 8 });
+    assert.throws(() => epsilonFraction(0.0001), RangeError);
+    assert.throws(() => epsilonFraction(0), RangeError);
+    assert.throws(() => sampleDiscreteLaplace(seededRandom(1), 0, 2), RangeError);
+  });
+});
