@@ -1,5 +1,6 @@
 // The consent ledger's core: append an event, read a person's history, derive where they stand.
 // Events are never updated or deleted by Vow (only a deletion request erases a person's rows).
+// consent_state is the ledger's fold, written with every event (appendConsentEvent).
 import type { Kysely, Transaction } from 'kysely';
 import type { Random } from '../clock.js';
 import type { ChannelState } from '../decisions/decide.js';
@@ -61,9 +62,18 @@ export interface ConsentEventRow {
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Appends one event and, in the same transaction, moves consent_state to the state it leaves the
+ * channel in (so audiences read one indexed table that always equals the fold of the ledger).
+ * Pass the caller's transaction; given the plain database, it opens one of its own.
+ */
 export async function appendConsentEvent(db: Executor, random: Random, e: NewConsentEvent): Promise<string> {
+  if (!db.isTransaction) {
+    return (db as Kysely<Database>).transaction().execute((trx) => appendConsentEvent(trx, random, e));
+  }
   const id = random.uuid();
-  await db
+  const at = e.at.toISOString();
+  const inserted = await db
     .insertInto('consent_events')
     .values({
       id,
@@ -73,10 +83,31 @@ export async function appendConsentEvent(db: Executor, random: Random, e: NewCon
       cause_type: e.cause.type,
       cause_ref: e.cause.ref ?? null,
       staff_id: e.cause.staffId ?? null,
-      at: e.at.toISOString(),
+      at,
       policy_version: e.policyVersion,
       details: canonicalJson(e.details ?? {}),
     })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  const seq = Number(inserted.seq);
+  const state = stateAfter(e.event);
+  await db
+    .insertInto('consent_state')
+    .values({
+      subject_ref: e.subjectRef,
+      channel: e.channel,
+      state,
+      last_event: e.event,
+      last_seq: seq,
+      updated_at: at,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['subject_ref', 'channel'])
+        .doUpdateSet({ state, last_event: e.event, last_seq: seq, updated_at: at })
+        // Only a later event moves the state (two concurrent transactions cannot reorder it).
+        .where('consent_state.last_seq', '<', seq),
+    )
     .execute();
   return id;
 }
@@ -118,4 +149,25 @@ export function deriveStates(
 
 export async function currentStates(db: Executor, subjectRef: string): Promise<Record<string, ChannelState>> {
   return deriveStates(await consentHistory(db, subjectRef));
+}
+
+export interface StoredChannelState {
+  readonly state: ChannelState;
+  readonly lastEvent: ConsentEventType;
+}
+
+/** The stored current state of one person per channel (consent_state: one indexed read). */
+export async function storedStates(
+  db: Executor,
+  subjectRef: string,
+): Promise<Record<string, StoredChannelState>> {
+  const rows = await db
+    .selectFrom('consent_state')
+    .select(['channel', 'state', 'last_event'])
+    .where('subject_ref', '=', subjectRef)
+    .execute();
+  const out: Record<string, StoredChannelState> = {};
+  for (const r of rows)
+    out[r.channel] = { state: r.state as ChannelState, lastEvent: r.last_event as ConsentEventType };
+  return out;
 }

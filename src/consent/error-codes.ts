@@ -1,0 +1,20 @@
+// Error codes of the consent module (registered in src/errors.ts, documented in docs/errors.md).
+export const CONSENT_ERROR_CODES = {
+  VOW_CONSENT_DENIED: {
+    status: 403,
+    meaning: 'The policy and the person’s choices do not allow this marketing use (decide() denies it).',
+  },
+  VOW_CONSENT_UNKNOWN_CHANNEL: { status: 400, meaning: 'The consent channel is not declared in the policy.' },
+  VOW_CONSENT_UNKNOWN_COLLECTION_POINT: {
+    status: 400,
+    meaning: 'The collection point is not declared in the policy.',
+  },
+  VOW_CONSENT_NO_CONTACT: {
+    status: 409,
+    meaning: 'Vow holds no contact address of this person that may be used for this channel.',
+  },
+  VOW_UNSUBSCRIBE_TOKEN_INVALID: {
+    status: 404,
+    meaning: 'The unsubscribe link is not one Vow issued (mistyped or cut short).',
+  },
+} as const;
