@@ -7,6 +7,7 @@ import { createContext } from '../context.js';
 import { isVowError } from '../errors.js';
 import { buildApp } from '../http/app.js';
 import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../policy/index.js';
+import { formatResults, PromiseMonitor } from '../promises/index.js';
 import { migrateToLatest, openStore } from '../store/open-store.js';
 import { renderPrivacyPage } from '../web/pages/privacy.js';
 
@@ -66,6 +67,23 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         io.out(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
       } finally {
         await store.close();
+      }
+    });
+
+  program
+    .command('promises')
+    .description('The promise monitor')
+    .command('check')
+    .description('Check every promise against the live data; prints a table, exits 1 if any is broken')
+    .option('--json', 'print the results as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const ctx = await createContext(loadConfig());
+      try {
+        const results = await new PromiseMonitor(ctx).check();
+        io.out(opts.json ? JSON.stringify(results, null, 2) : formatResults(results));
+        if (results.some((r) => r.status === 'broken')) setExit(1);
+      } finally {
+        await ctx.store.close();
       }
     });
 
