@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { VowError } from '../errors.js';
 import { Policy } from './model.js';
 import { type PolicyDocument, policySchema } from './schema.js';
@@ -36,31 +36,14 @@ export function formatProblem(file: string, p: PolicyProblem): string {
 }
 
 /**
- * Parses and validates policy text. Returns the policy or the list of problems; never throws for
- * a bad document (only the caller decides whether a problem is fatal).
+ * Finds the line and column of a path in a parsed YAML document, walking as deep as the document
+ * goes so a missing key is reported at its parent. Shared by every YAML loader with located errors.
  */
-export function parsePolicy(
-  source: string,
-): { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return {
-          path: '(yaml)',
-          line: pos.line,
-          column: pos.col,
-          message: e.message.split('\n')[0] ?? e.code,
-        };
-      }),
-    };
-  }
-
-  const locate = (segments: readonly PropertyKey[]): { line?: number; column?: number } => {
-    // Walk as deep as the document goes, so a missing key is reported at its parent.
+export function makeLocator(
+  doc: Document,
+  lineCounter: LineCounter,
+): (segments: readonly PropertyKey[]) => { line?: number; column?: number } {
+  return (segments) => {
     let node: unknown = doc.contents;
     let found: Node | undefined = doc.contents ?? undefined;
     let keyNode: Node | undefined;
@@ -84,6 +67,33 @@ export function parsePolicy(
     const pos = lineCounter.linePos(range[0]);
     return { line: pos.line, column: pos.col };
   };
+}
+
+/**
+ * Parses and validates policy text. Returns the policy or the list of problems; never throws for
+ * a bad document (only the caller decides whether a problem is fatal).
+ */
+export function parsePolicy(
+  source: string,
+): { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          path: '(yaml)',
+          line: pos.line,
+          column: pos.col,
+          message: e.message.split('\n')[0] ?? e.code,
+        };
+      }),
+    };
+  }
+
+  const locate = makeLocator(doc, lineCounter);
 
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   const parsed = policySchema.safeParse(raw);

@@ -1,0 +1,297 @@
+// Dataset annotations: a YAML file describing a database's tables, the columns holding personal
+// data (each with its policy category and what deletion does to it) and how rows link to a person.
+// Loading checks everything against the policy and reports each problem with its file:line.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { VowError } from '../errors.js';
+import { formatPath, formatProblem, makeLocator, type PolicyProblem } from '../policy/load-policy.js';
+import { isWithin, type Policy } from '../policy/model.js';
+import {
+  type AnnotatedColumn,
+  type AnnotatedTable,
+  type DatasetAnnotation,
+  DELETE_STRATEGIES,
+  IDENTITY_KINDS,
+  type TableLink,
+} from './types.js';
+
+const sqlName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain SQL name (letters, digits, _)');
+
+const columnSchema = z.strictObject({
+  category: z.string().min(1),
+  on_delete: z.enum(DELETE_STRATEGIES),
+  exemption: z.string().min(1).optional(),
+  mask_with: z.string().optional(),
+  encrypted: z.literal('vault').optional(),
+  /** Owner of the key for this column, when it differs from the table's subject_column. */
+  subject_column: sqlName.optional(),
+  blind_index: z
+    .strictObject({ column: sqlName, kind: z.enum(['email', 'phone', 'account', 'address']) })
+    .optional(),
+});
+
+const identitySchema = z.strictObject({
+  column: sqlName,
+  kind: z.enum(IDENTITY_KINDS),
+  match: z.enum(['plain', 'blind_index']).default('plain'),
+});
+
+const linkSchema = z.strictObject({
+  column: sqlName,
+  /** `table` or `table.column`. */
+  to: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'must be `table` or `table.column`'),
+});
+
+const tableSchema = z.strictObject({
+  description: z.string().optional(),
+  primary_key: sqlName.default('id'),
+  subject_column: sqlName.optional(),
+  identity: z.array(identitySchema).default([]),
+  links: z.array(linkSchema).default([]),
+  columns: z.record(sqlName, columnSchema).default({}),
+});
+
+const annotationSchema = z.strictObject({
+  vow_dataset: z.literal(1),
+  name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _'),
+  description: z.string().optional(),
+  tables: z.record(sqlName, tableSchema),
+});
+
+type AnnotationDoc = z.infer<typeof annotationSchema>;
+
+export const DEFAULT_MASK = '[deleted]';
+
+interface Problem {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** Cross-checks: categories and exemptions against the policy, links, cycles, reachability. */
+function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
+  const problems: Problem[] = [];
+  const tables = doc.tables;
+  for (const [tname, t] of Object.entries(tables)) {
+    for (const [cname, c] of Object.entries(t.columns)) {
+      const at = ['tables', tname, 'columns', cname];
+      if (!policy.hasCategory(c.category)) {
+        problems.push({ path: [...at, 'category'], message: `unknown category "${c.category}"` });
+      }
+      if (c.on_delete === 'retain') {
+        if (!c.exemption) {
+          problems.push({
+            path: [...at, 'on_delete'],
+            message: 'a retained column must name the exemption it relies on (exemption: …)',
+          });
+        } else {
+          const ex = Object.hasOwn(policy.doc.exemptions, c.exemption)
+            ? policy.doc.exemptions[c.exemption]
+            : undefined;
+          if (!ex) {
+            problems.push({ path: [...at, 'exemption'], message: `unknown exemption "${c.exemption}"` });
+          } else if (policy.hasCategory(c.category) && !ex.categories.some((k) => isWithin(c.category, k))) {
+            problems.push({
+              path: [...at, 'exemption'],
+              message: `exemption "${c.exemption}" does not cover category "${c.category}" (it covers ${ex.categories.join(', ')})`,
+            });
+          }
+        }
+      } else if (c.exemption) {
+        problems.push({
+          path: [...at, 'exemption'],
+          message: `an exemption only applies to on_delete: retain (this column is ${c.on_delete})`,
+        });
+      }
+      if (c.encrypted === 'vault' && !t.subject_column && !c.subject_column) {
+        problems.push({
+          path: [...at, 'encrypted'],
+          message:
+            'a vault-encrypted column needs the table to name its subject_column (the owner of the key)',
+        });
+      }
+      if (c.mask_with !== undefined && c.on_delete !== 'mask') {
+        problems.push({ path: [...at, 'mask_with'], message: 'mask_with only applies to on_delete: mask' });
+      }
+      if (c.blind_index && c.encrypted !== 'vault') {
+        problems.push({
+          path: [...at, 'blind_index'],
+          message: 'blind_index only applies to encrypted: vault',
+        });
+      }
+    }
+    t.links.forEach((l, i) => {
+      const [target, refCol] = l.to.split('.');
+      const parent = target === undefined ? undefined : tables[target];
+      if (!parent) {
+        problems.push({
+          path: ['tables', tname, 'links', i, 'to'],
+          message: `dangling link: no annotated table "${target}"`,
+        });
+      } else if (refCol !== undefined && refCol !== parent.primary_key && !(refCol in parent.columns)) {
+        const isIdentity = parent.identity.some((x) => x.column === refCol);
+        if (!isIdentity)
+          problems.push({
+            path: ['tables', tname, 'links', i, 'to'],
+            message: `dangling link: "${target}" has no primary key, annotated or identity column "${refCol}"`,
+          });
+      }
+    });
+    if (t.identity.length === 0 && t.links.length === 0) {
+      problems.push({
+        path: ['tables', tname],
+        message: 'table is not linked to a person: give it an identity column or a link to another table',
+      });
+    }
+  }
+
+  // Cycles: depth-first search over links (child -> parent); report each cycle once, at its first link.
+  const state = new Map<string, 'visiting' | 'done'>();
+  const reported = new Set<string>();
+  const visit = (name: string, trail: string[]): void => {
+    if (state.get(name) === 'done') return;
+    state.set(name, 'visiting');
+    const t = tables[name];
+    t?.links.forEach((l, i) => {
+      const target = l.to.split('.')[0] ?? '';
+      if (!tables[target]) return;
+      if (state.get(target) === 'visiting') {
+        const cycle = [...trail.slice(trail.indexOf(target)), name, target];
+        const key = [...new Set(cycle)].sort().join(',');
+        if (!reported.has(key)) {
+          reported.add(key);
+          problems.push({
+            path: ['tables', name, 'links', i, 'to'],
+            message: `links form a cycle: ${cycle.join(' -> ')}`,
+          });
+        }
+      } else visit(target, [...trail, name]);
+    });
+    state.set(name, 'done');
+  };
+  for (const name of Object.keys(tables)) visit(name, []);
+  return problems;
+}
+
+/** Tables ordered so every parent comes before its children (the annotation is acyclic). */
+function walkingOrder(tables: AnnotatedTable[]): AnnotatedTable[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const out: AnnotatedTable[] = [];
+  const seen = new Set<string>();
+  const add = (t: AnnotatedTable): void => {
+    if (seen.has(t.name)) return;
+    seen.add(t.name);
+    for (const l of t.links) {
+      const p = byName.get(l.table);
+      if (p) add(p);
+    }
+    out.push(t);
+  };
+  for (const t of tables) add(t);
+  return out;
+}
+
+function compile(doc: AnnotationDoc, file: string): DatasetAnnotation {
+  const tables: AnnotatedTable[] = Object.entries(doc.tables).map(([name, t]) => {
+    const columns: AnnotatedColumn[] = Object.entries(t.columns).map(([cname, c]) => ({
+      name: cname,
+      category: c.category,
+      onDelete: c.on_delete,
+      exemption: c.exemption,
+      maskWith: c.mask_with ?? DEFAULT_MASK,
+      encrypted: c.encrypted,
+      subjectColumn: c.subject_column ?? t.subject_column,
+      blindIndex: c.blind_index,
+    }));
+    const links: TableLink[] = t.links.map((l) => {
+      const [table, ref] = l.to.split('.');
+      const parent = doc.tables[table ?? ''];
+      return { column: l.column, table: table ?? '', references: ref ?? parent?.primary_key ?? 'id' };
+    });
+    return {
+      name,
+      primaryKey: t.primary_key,
+      identity: t.identity,
+      links,
+      columns,
+      subjectColumn: t.subject_column,
+    };
+  });
+  return { name: doc.name, description: doc.description, file, tables: walkingOrder(tables) };
+}
+
+/** Parses annotation text against a policy: the annotation, or every problem located by line. */
+export function parseAnnotation(
+  source: string,
+  policy: Policy,
+  file = '(annotation)',
+): { ok: true; annotation: DatasetAnnotation } | { ok: false; problems: PolicyProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          path: '(yaml)',
+          line: pos.line,
+          column: pos.col,
+          message: e.message.split('\n')[0] ?? e.code,
+        };
+      }),
+    };
+  }
+  const locate = makeLocator(doc, lineCounter);
+  const parsed = annotationSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const segs: PropertyKey[] =
+          issue.code === 'unrecognized_keys' && issue.keys.length > 0
+            ? [...issue.path, issue.keys[0]!]
+            : [...issue.path];
+        const message =
+          issue.code === 'unrecognized_keys'
+            ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+            : issue.message;
+        return { path: formatPath(segs), ...locate(segs), message };
+      }),
+    };
+  }
+  const problems = validate(parsed.data, policy);
+  if (problems.length > 0) {
+    return {
+      ok: false,
+      problems: problems.map((p) => ({ path: formatPath(p.path), ...locate(p.path), message: p.message })),
+    };
+  }
+  return { ok: true, annotation: compile(parsed.data, file) };
+}
+
+/** Loads an annotation file, throwing VOW_DATASET_INVALID with every located problem. */
+export function loadAnnotationFile(file: string, policy: Policy): DatasetAnnotation {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new VowError('VOW_DATASET_NOT_FOUND', `Cannot read the dataset annotation ${file}`, undefined, {
+      cause: err,
+    });
+  }
+  const name = path.relative(process.cwd(), file) || file;
+  const result = parseAnnotation(source, policy, name);
+  if (!result.ok) {
+    const lines = result.problems.map((p) => formatProblem(name, p));
+    throw new VowError(
+      'VOW_DATASET_INVALID',
+      `The dataset annotation ${name} has ${lines.length} problem(s):\n${lines.join('\n')}`,
+      { problems: result.problems },
+    );
+  }
+  return result.annotation;
+}

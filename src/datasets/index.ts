@@ -1,0 +1,19 @@
+// Public surface of the datasets module: annotations, connectors, the per-person walker.
+//
+// The rights module calls `services.datasets`:
+//   await services.datasets.export({ subjectIds, emails, phones, accountIds }, actor)      -> PersonExport
+//   exportToCsv(personExport)                                                              -> { 'dataset.table': csv }
+//   await services.datasets.delete(identity, { categories?: [...] | 'all', dryRun? }, actor) -> WalkReport
+//   await services.datasets.correct(identity, { category, column?, value, dryRun? }, actor) -> WalkReport
+export { DEFAULT_MASK, loadAnnotationFile, parseAnnotation } from './annotation.js';
+export { connectDataset, type DatasetConnection, type DatasetEngine, engineOf } from './connect.js';
+export { exportToCsv } from './csv.js';
+export {
+  type DatasetConfig,
+  EXAMPLE_SHOP_ANNOTATION_PATH,
+  loadDatasetsFile,
+  VOW_ANNOTATION_PATH,
+} from './registry.js';
+export { type DatasetInfo, DatasetService, type DatasetServiceDeps, type DatasetSource } from './service.js';
+export type * from './types.js';
+export { findRows, purposesFor } from './walker.js';

@@ -1,0 +1,159 @@
+// The datasets module's public types: what an annotation says, who a person is to the walker, and
+// the reports every operation returns. The rights module builds on these; keep them stable.
+
+/** How deletion treats one annotated column. */
+export const DELETE_STRATEGIES = ['delete_row', 'null', 'mask', 'retain'] as const;
+export type DeleteStrategy = (typeof DELETE_STRATEGIES)[number];
+
+/** What an identity column holds, i.e. which of the person's identifiers it is compared with. */
+export const IDENTITY_KINDS = ['email', 'phone', 'account', 'subject'] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+
+export interface AnnotatedColumn {
+  readonly name: string;
+  /** A data category of the policy in force, e.g. `contact.email`. */
+  readonly category: string;
+  readonly onDelete: DeleteStrategy;
+  /** The policy exemption a `retain` column relies on (e.g. `service_customers`). */
+  readonly exemption?: string | undefined;
+  /** Replacement written by `mask`; `{pk}` is replaced by the row's primary key. */
+  readonly maskWith: string;
+  /** `vault`: the value is sealed with the person's data key (Vow's own tables). */
+  readonly encrypted?: 'vault' | undefined;
+  /** Column holding the owner's subject id for `encrypted: vault` (the column's, else the table's). */
+  readonly subjectColumn?: string | undefined;
+  /** A column holding the vault blind index of this value, kept in step on correction. */
+  readonly blindIndex?:
+    | { readonly column: string; readonly kind: 'email' | 'phone' | 'account' | 'address' }
+    | undefined;
+}
+
+export interface IdentityColumn {
+  readonly column: string;
+  readonly kind: IdentityKind;
+  /** `plain`: the column holds the identifier; `blind_index`: it holds vault.blindIndex(kind, value). */
+  readonly match: 'plain' | 'blind_index';
+}
+
+export interface TableLink {
+  /** Column of this table holding the parent's key. */
+  readonly column: string;
+  readonly table: string;
+  /** Column of the parent table referenced (its primary key unless said otherwise). */
+  readonly references: string;
+}
+
+export interface AnnotatedTable {
+  readonly name: string;
+  readonly primaryKey: string;
+  readonly identity: readonly IdentityColumn[];
+  readonly links: readonly TableLink[];
+  readonly columns: readonly AnnotatedColumn[];
+  /** Column holding the owner's subject id, used to open `encrypted: vault` values. */
+  readonly subjectColumn?: string | undefined;
+}
+
+export interface DatasetAnnotation {
+  readonly name: string;
+  readonly description?: string | undefined;
+  /** Path of the annotation file (for messages). */
+  readonly file: string;
+  /** Tables in walking order: every parent before its children. */
+  readonly tables: readonly AnnotatedTable[];
+}
+
+/**
+ * A person as the walker sees them: every identifier Vow knows for them (the rights module gets
+ * these from the subjects service). Emails are compared case-insensitively; phones in E.164.
+ */
+export interface PersonIdentity {
+  readonly subjectIds?: readonly string[];
+  readonly emails?: readonly string[];
+  readonly phones?: readonly string[];
+  readonly accountIds?: readonly string[];
+}
+
+/** One annotated value of the person, as exported. */
+export interface ExportedValue {
+  readonly dataset: string;
+  readonly table: string;
+  readonly column: string;
+  /** Primary key of the row, as text. */
+  readonly row: string;
+  readonly category: string;
+  /** Purposes the policy allows for this category (a rule other than `never` covers it). */
+  readonly purposes: readonly string[];
+  readonly value: unknown;
+}
+
+export interface PersonExport {
+  readonly generatedAt: string;
+  readonly datasets: readonly string[];
+  readonly values: readonly ExportedValue[];
+  /** The same values, one object per row, per `dataset.table`. */
+  readonly tables: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+}
+
+export type ColumnAction = 'deleted' | 'nulled' | 'masked' | 'retained' | 'corrected';
+
+/** Counts only: a report never holds a value. */
+export interface ColumnReport {
+  readonly column: string;
+  readonly category: string;
+  readonly action: ColumnAction;
+  /** Rows whose value this action changed (or would change, in a dry run; or keeps, for retained). */
+  readonly rows: number;
+  readonly exemption?: string | undefined;
+}
+
+export interface TableReport {
+  readonly dataset: string;
+  readonly table: string;
+  readonly rowsMatched: number;
+  readonly rowsDeleted: number;
+  readonly columns: readonly ColumnReport[];
+}
+
+export interface Retained {
+  readonly dataset: string;
+  readonly table: string;
+  readonly column: string;
+  readonly category: string;
+  readonly exemption: string;
+  readonly rows: number;
+}
+
+export interface WalkReport {
+  readonly operation: 'delete' | 'correct';
+  readonly dryRun: boolean;
+  readonly at: string;
+  readonly tables: readonly TableReport[];
+  /** Rows deleted plus values changed, over every dataset (0 on a repeated deletion). */
+  readonly changes: number;
+  /** What stayed because of an exemption (deletion only). */
+  readonly retained: readonly Retained[];
+}
+
+export interface DeleteOptions {
+  /** Categories to delete (a category covers those below it); omitted or 'all' for everything. */
+  readonly categories?: readonly string[] | 'all';
+  /** Report what would happen, change nothing. */
+  readonly dryRun?: boolean;
+}
+
+export interface CorrectOptions {
+  /** The category of the field to correct, e.g. `contact.postal_address` or `identity.name`. */
+  readonly category: string;
+  /** Only this column name (when a category spans several columns, e.g. first and last name). */
+  readonly column?: string;
+  readonly value: string | number | null;
+  readonly dryRun?: boolean;
+}
+
+/** Who asked (for the audit trail): ids only. */
+export interface WalkActor {
+  readonly type: 'staff' | 'system' | 'subject' | 'service';
+  readonly id?: string;
+  /** e.g. the request id, recorded as the audit target. */
+  readonly requestId?: string;
+}
