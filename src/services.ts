@@ -2,11 +2,17 @@
 // are thin shells over these.
 import type { VowContext } from './context.js';
 import { DecisionService } from './decisions/index.js';
+import { JobRunner } from './jobs/index.js';
+import { MailService } from './mail/index.js';
 import { Metrics } from './metrics/metrics.js';
 
 export interface Services {
   readonly decisions: DecisionService;
   readonly metrics: Metrics;
+  /** Durable jobs (src/jobs); `vow serve` starts the runner. */
+  readonly jobs: JobRunner;
+  /** The mail outbox (src/mail). */
+  readonly mail: MailService;
 }
 
 export function createServices(ctx: VowContext): Services {
@@ -15,5 +21,7 @@ export function createServices(ctx: VowContext): Services {
     () => ctx.policy,
     (purpose, d) => metrics.decisions.inc({ purpose, decision: d.decision }),
   );
-  return { decisions, metrics };
+  const jobs = new JobRunner(ctx);
+  const mail = new MailService(ctx, jobs);
+  return { decisions, metrics, jobs, mail };
 }

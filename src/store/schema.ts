@@ -2,6 +2,8 @@
 // Timestamps are ISO 8601 UTC text and booleans are 0/1 integers, so both dialects store the same.
 import type { Generated } from 'kysely';
 import type { ConsentStateTables } from '../consent/tables.js';
+import type { JobTables } from '../jobs/tables.js';
+import type { MailTables } from '../mail/tables.js';
 
 /** Tables owned by the policy module. */
 export interface PolicyTables {
@@ -94,4 +96,6 @@ export interface Database
     SecurityTables,
     ConsentTables,
     RestrictionTables,
-    ConsentStateTables {}
+    ConsentStateTables,
+    JobTables,
+    MailTables {}

@@ -1,0 +1,11 @@
+// Public surface of the jobs module: durable, store-backed jobs claimed once under a lease.
+export { defineJob, type JobContext, type JobDefinition } from './define-job.js';
+export {
+  type EnqueueInput,
+  JobRunner,
+  type JobRunnerDeps,
+  type JobRunnerOptions,
+  type JobView,
+  type RunOutcome,
+} from './job-runner.js';
+export type { JobStatus, JobTables } from './tables.js';

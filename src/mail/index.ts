@@ -1,0 +1,11 @@
+// Public surface of the mail module: the outbox (`services.mail.enqueue`) and its transports.
+export { MAIL_DELIVER_JOB, type MailMessage, MailService, type OutboxEntry } from './mail-service.js';
+export type { MailTables, OutboxStatus } from './tables.js';
+export {
+  fileTransport,
+  type MailTransport,
+  noTransport,
+  type OutgoingMessage,
+  smtpTransport,
+  transportFromConfig,
+} from './transport.js';
