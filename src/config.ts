@@ -28,6 +28,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
     .optional(),
   VOW_MASTER_KEY_FILE: z.string().min(1).optional(),
+  VOW_DATASETS: z.string().min(1).optional(),
   VOW_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
 });
 
@@ -49,6 +50,8 @@ export interface Config {
   readonly masterKey: string | undefined;
   /** A file holding the master key in base64, instead of VOW_MASTER_KEY. */
   readonly masterKeyFile: string | undefined;
+  /** A YAML file listing the retailer's datasets (name, annotation file, connection URL) the walker covers. */
+  readonly datasetsPath: string | undefined;
   /** SMTP server for the mail outbox; unset in development, mail goes to <dataDir>/mail.jsonl. */
   readonly smtpUrl: string | undefined;
 }
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     env: e.VOW_ENV,
     masterKey: e.VOW_MASTER_KEY,
     masterKeyFile: e.VOW_MASTER_KEY_FILE,
+    datasetsPath: e.VOW_DATASETS,
     smtpUrl: e.VOW_SMTP_URL,
   });
 }

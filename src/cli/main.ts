@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
 import { createContext } from '../context.js';
+import { registerDatasetCommands } from '../datasets/cli.js';
 import { isVowError } from '../errors.js';
 import { buildApp } from '../http/app.js';
 import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../policy/index.js';
@@ -132,6 +133,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         setExit(1);
       }
     });
+
+  registerDatasetCommands(program, io, setExit);
 
   return program;
 }

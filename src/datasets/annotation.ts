@@ -106,6 +106,13 @@ function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
           message: `an exemption only applies to on_delete: retain (this column is ${c.on_delete})`,
         });
       }
+      const isKey = cname === t.primary_key || t.links.some((l) => l.column === cname);
+      if (isKey && (c.on_delete === 'null' || c.on_delete === 'mask' || c.mask_with !== undefined)) {
+        problems.push({
+          path: [...at, 'on_delete'],
+          message: 'a primary key or link column can only be retained or go with its row (delete_row)',
+        });
+      }
       if (c.encrypted === 'vault' && !t.subject_column && !c.subject_column) {
         problems.push({
           path: [...at, 'encrypted'],
@@ -113,8 +120,11 @@ function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
             'a vault-encrypted column needs the table to name its subject_column (the owner of the key)',
         });
       }
-      if (c.mask_with !== undefined && c.on_delete !== 'mask') {
-        problems.push({ path: [...at, 'mask_with'], message: 'mask_with only applies to on_delete: mask' });
+      if (c.mask_with !== undefined && c.on_delete !== 'mask' && c.on_delete !== 'delete_row') {
+        problems.push({
+          path: [...at, 'mask_with'],
+          message: 'mask_with only applies to on_delete: mask (or delete_row, for a row that must stay)',
+        });
       }
       if (c.blind_index && c.encrypted !== 'vault') {
         problems.push({
@@ -202,6 +212,7 @@ function compile(doc: AnnotationDoc, file: string): DatasetAnnotation {
       onDelete: c.on_delete,
       exemption: c.exemption,
       maskWith: c.mask_with ?? DEFAULT_MASK,
+      fallbackMask: c.on_delete === 'delete_row' && c.mask_with !== undefined,
       encrypted: c.encrypted,
       subjectColumn: c.subject_column ?? t.subject_column,
       blindIndex: c.blind_index,

@@ -14,6 +14,12 @@ export {
   loadDatasetsFile,
   VOW_ANNOTATION_PATH,
 } from './registry.js';
-export { type DatasetInfo, DatasetService, type DatasetServiceDeps, type DatasetSource } from './service.js';
+export {
+  createDatasetService,
+  type DatasetInfo,
+  DatasetService,
+  type DatasetServiceDeps,
+  type DatasetSource,
+} from './service.js';
 export type * from './types.js';
 export { findRows, purposesFor } from './walker.js';

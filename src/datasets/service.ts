@@ -2,12 +2,14 @@
 // retailer's databases) and records each operation in the audit trail (counts only).
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
+import type { VowContext } from '../context.js';
 import { VowError } from '../errors.js';
 import type { Policy } from '../policy/model.js';
 import type { AuditTrail } from '../security/audit.js';
 import type { Vault } from '../security/vault.js';
+import { loadAnnotationFile } from './annotation.js';
 import { connectDataset, type DatasetConnection } from './connect.js';
-import type { DatasetConfig } from './registry.js';
+import { type DatasetConfig, loadDatasetsFile, VOW_ANNOTATION_PATH } from './registry.js';
 import type {
   CorrectOptions,
   DatasetAnnotation,
@@ -53,12 +55,22 @@ export interface DatasetInfo {
 
 export class DatasetService {
   readonly #deps: DatasetServiceDeps;
-  readonly #sources: DatasetSource[];
+  readonly #load: () => readonly DatasetSource[];
+  #loaded: readonly DatasetSource[] | undefined;
   readonly #connections = new Map<string, DatasetConnection>();
 
-  constructor(deps: DatasetServiceDeps, sources: readonly DatasetSource[]) {
+  /** Sources may be given lazily: annotations are then loaded (and checked) on first use. */
+  constructor(
+    deps: DatasetServiceDeps,
+    sources: readonly DatasetSource[] | (() => readonly DatasetSource[]),
+  ) {
     this.#deps = deps;
-    this.#sources = [...sources];
+    this.#load = typeof sources === 'function' ? sources : () => sources;
+  }
+
+  get #sources(): readonly DatasetSource[] {
+    this.#loaded ??= this.#load();
+    return this.#loaded;
   }
 
   /** Adds a retailer dataset from configuration (opened on first use). */
@@ -227,4 +239,20 @@ export class DatasetService {
     this.#connections.clear();
     await Promise.all(conns.map((c) => c.close()));
   }
+}
+
+/**
+ * The service over Vow's own tables (datasets/vow.yaml, on Vow's store) and the retailer's
+ * datasets listed in VOW_DATASETS. Annotations are loaded on first use.
+ */
+export function createDatasetService(ctx: VowContext): DatasetService {
+  return new DatasetService(
+    { policy: () => ctx.policy, clock: ctx.clock, vault: ctx.vault, audit: ctx.audit },
+    () => [
+      { name: 'vow', annotation: loadAnnotationFile(VOW_ANNOTATION_PATH, ctx.policy), db: ctx.store.db },
+      ...DatasetService.sourcesFromConfig(
+        ctx.config.datasetsPath ? loadDatasetsFile(ctx.config.datasetsPath, ctx.policy) : [],
+      ),
+    ],
+  );
 }

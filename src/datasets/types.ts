@@ -18,6 +18,8 @@ export interface AnnotatedColumn {
   readonly exemption?: string | undefined;
   /** Replacement written by `mask`; `{pk}` is replaced by the row's primary key. */
   readonly maskWith: string;
+  /** A `delete_row` column whose row must stay is masked (mask_with given) rather than nulled. */
+  readonly fallbackMask: boolean;
   /** `vault`: the value is sealed with the person's data key (Vow's own tables). */
   readonly encrypted?: 'vault' | undefined;
   /** Column holding the owner's subject id for `encrypted: vault` (the column's, else the table's). */

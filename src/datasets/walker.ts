@@ -5,8 +5,9 @@
 // Deletion rule (foreign keys stay intact): tables are processed children first. A matched row is
 // deleted only when (1) one of its selected columns says `delete_row`, (2) every annotated column
 // of its table is selected and none is `retain`, and (3) no row of a linked (child) table still
-// points at it after the children were processed. Otherwise the row stays: its `delete_row` and
-// `null` columns are set to NULL, its `mask` columns to their mask, its `retain` columns are kept
+// points at it after the children were processed. Otherwise the row stays: its `delete_row` columns
+// are set to their `mask_with` if they have one (for NOT NULL columns), else NULL, its `null` columns
+// to NULL, its `mask` columns to their mask, its `retain` columns are kept
 // and reported with their exemption. A value already deleted is not counted, so a second run of the
 // same deletion reports no change.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
@@ -282,11 +283,14 @@ export async function deleteInDataset(
           continue;
         }
         const set: Record<string, unknown> = {};
+        const keys = new Set([table.primaryKey, ...table.links.map((l) => l.column)]);
         for (const c of chosen) {
           const current = row[c.name];
+          // A key goes with its row or not at all: never nulled (it would break the links).
+          if (keys.has(c.name) && c.onDelete === 'delete_row') continue;
           if (c.onDelete === 'retain') {
             if (current != null) counter.add(c, 'retained', c.exemption);
-          } else if (c.onDelete === 'mask') {
+          } else if (c.onDelete === 'mask' || (c.onDelete === 'delete_row' && c.fallbackMask)) {
             const mask = maskFor(c, table, row);
             if (current == null || String(current) !== mask) {
               set[c.name] = mask;
