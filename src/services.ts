@@ -1,21 +1,44 @@
 // The composition root: every domain service, built once from the context. HTTP, pages and the CLI
 // are thin shells over these.
+import { ConsentService } from './consent/index.js';
+import { type CookiesServices, createCookiesServices } from './analytics/consent-index.js';
+import { ExperimentService } from './analytics/experiments.js';
+import { ReportService } from './analytics/reports.js';
+import { CollectionService } from './collection/index.js';
 import type { VowContext } from './context.js';
 import { createDatasetService, type DatasetService } from './datasets/index.js';
 import { DecisionService } from './decisions/index.js';
+import { DisclosureService } from './disclosures/index.js';
 import { JobRunner } from './jobs/index.js';
 import { MailService } from './mail/index.js';
 import { Metrics } from './metrics/metrics.js';
+import { createSecurityServices, type SecurityServices } from './security/index.js';
+import { SubjectService } from './subjects/index.js';
 
 export interface Services {
+  /** Sessions, API keys, lock-outs, staff and shopper accounts (src/security, src/staff, src/accounts). */
+  readonly security: SecurityServices;
+  /** Cookie consent, site events and Google Analytics forwarding (src/analytics consent-*, events-*, ga-*). */
+  readonly cookies: CookiesServices;
   readonly decisions: DecisionService;
   /** Annotated datasets and the per-person walker: export, correct, delete (src/datasets). */
   readonly datasets: DatasetService;
+  /** Consent rules, unsubscribes, suppressions, SMS keywords, audiences (src/consent). */
+  readonly consent: ConsentService;
   readonly metrics: Metrics;
   /** Durable jobs (src/jobs); `vow serve` starts the runner. */
   readonly jobs: JobRunner;
   /** The mail outbox (src/mail). */
   readonly mail: MailService;
+  /** People, identifiers, identity resolution, the under-13 mark (src/subjects). */
+  readonly subjects: SubjectService;
+  /** Orders, registrations, contest entries, catalog requests, SMS sign-ups, inbound email (src/collection). */
+  readonly collection: CollectionService;
+  /** Disclosures to recipients, minimised and logged (src/disclosures). */
+  readonly disclosures: DisclosureService;
+  /** Layout experiments and differentially private aggregate reports (src/analytics experiments*, reports*). */
+  readonly experiments: ExperimentService;
+  readonly reports: ReportService;
 }
 
 export function createServices(ctx: VowContext): Services {
@@ -26,6 +49,30 @@ export function createServices(ctx: VowContext): Services {
   );
   const jobs = new JobRunner(ctx);
   const mail = new MailService(ctx, jobs);
+  const consent = new ConsentService(ctx);
+  decisions.addProvider(consent.provider);
+  const subjects = new SubjectService(ctx);
+  decisions.addProvider(subjects.provider);
+  const collection = new CollectionService(ctx, subjects, () => consent);
+  const disclosures = new DisclosureService(ctx, { subjects, collection, decisions });
+  const cookies = createCookiesServices(ctx);
+  const security = createSecurityServices(ctx);
+  const experiments = new ExperimentService(ctx);
+  const reports = new ReportService(ctx);
   const datasets = createDatasetService(ctx);
-  return { decisions, metrics, jobs, mail, datasets };
+  return {
+    datasets,
+    cookies,
+    decisions,
+    consent,
+    metrics,
+    jobs,
+    mail,
+    security,
+    experiments,
+    reports,
+    subjects,
+    collection,
+    disclosures,
+  };
 }

@@ -1,9 +1,16 @@
 // The database schema as TypeScript types: one interface per table, grouped by owning domain.
 // Timestamps are ISO 8601 UTC text and booleans are 0/1 integers, so both dialects store the same.
 import type { Generated } from 'kysely';
-import type { ConsentStateTables } from '../consent/tables.js';
+import type { AnalyticsEventTables } from '../analytics/consent-tables.js';
+import type { ExperimentReportTables } from '../analytics/experiments-tables.js';
+import type { CollectionTables } from '../collection/tables.js';
+import type { DisclosureTables } from '../disclosures/tables.js';
+import type { SubjectTables } from '../subjects/tables.js';
 import type { JobTables } from '../jobs/tables.js';
 import type { MailTables } from '../mail/tables.js';
+import type { ConsentStateTables } from '../consent/tables.js';
+import type { PromiseTables } from '../promises/tables.js';
+import type { SecurityAccessTables } from '../security/tables.js';
 
 /** Tables owned by the policy module. */
 export interface PolicyTables {
@@ -94,8 +101,15 @@ export interface Database
   extends PolicyTables,
     StoreTables,
     SecurityTables,
+    SecurityAccessTables,
     ConsentTables,
+    AnalyticsEventTables,
     RestrictionTables,
+    SubjectTables,
+    CollectionTables,
+    DisclosureTables,
     ConsentStateTables,
+    PromiseTables,
     JobTables,
-    MailTables {}
+    MailTables,
+    ExperimentReportTables {}

@@ -3,12 +3,24 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { VowContext } from '../../context.js';
 import type { Services } from '../../services.js';
+import { accountRoutes } from './accounts.js';
+import { collectRoutes } from './collect.js';
+import { collectionRoutes } from './collection.js';
+import { consentRoutes } from './consent.js';
+import { cookieRoutes } from './cookies.js';
 import { decisionRoutes } from './decisions.js';
+import { experimentRoutes } from './experiments.js';
+import { disclosureRoutes } from './disclosures.js';
 import { healthRoutes } from './health.js';
 import { policyRoutes } from './policy.js';
+import { promiseRoutes } from './promises.js';
+import { reportRoutes } from './reports.js';
+import { staffRoutes } from './staff.js';
+import { subjectRoutes } from './subjects.js';
+import { unsubscribeRoutes } from './unsubscribe.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Fastify's generic parameters differ per plugin
 export type ZodApp = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 export type RouteModule = (app: ZodApp, ctx: VowContext, services: Services) => void | Promise<void>;
 
-export const ROUTES: readonly RouteModule[] = [healthRoutes, policyRoutes, decisionRoutes];
+export const ROUTES: readonly RouteModule[] = [healthRoutes, policyRoutes, decisionRoutes, cookieRoutes, collectRoutes, promiseRoutes, consentRoutes, unsubscribeRoutes, collectionRoutes, subjectRoutes, disclosureRoutes, experimentRoutes, reportRoutes, accountRoutes, staffRoutes];

@@ -1,0 +1,12 @@
+// Public surface of the collection module: the collection points, their schemas and the age gate.
+export { ageOn, assertNotUnder13 } from './age-gate.js';
+export {
+  type Collected,
+  type CollectionResult,
+  CollectionService,
+  type ConsentRecorder,
+  type OrderCollected,
+} from './collection-service.js';
+export { COLLECTION_ERROR_CODES } from './error-codes.js';
+export * from './schemas.js';
+export type { CollectionTables } from './tables.js';

@@ -1,0 +1,73 @@
+// Tables of the collection module: one per collection point. Personal values are sealed.
+
+export interface CollectionTables {
+  orders: {
+    id: string;
+    shop_order_id: string;
+    request_hash: string;
+    buyer_subject_id: string;
+    /** Sealed JSON { name, billing_address, shipping_address } under the buyer's key. */
+    buyer_sealed: string;
+    gift_subject_id: string | null;
+    /** Sealed JSON { name, shipping_address } under the gift recipient's key. */
+    gift_sealed: string | null;
+    /** JSON array of { sku, description?, quantity, unit_price_cents }. */
+    items: string;
+    total_cents: number;
+    currency: string;
+    placed_at: string;
+    policy_version: string;
+    collected_at: string;
+  };
+  registrations: {
+    id: string;
+    subject_id: string;
+    /** Sealed JSON { name, postal_address? }. */
+    sealed: string;
+    gender: string | null;
+    catalog_opt_in: number;
+    registered_at: string;
+    policy_version: string;
+    collected_at: string;
+  };
+  contest_entries: {
+    id: string;
+    subject_id: string;
+    contest_id: string | null;
+    /** Sealed JSON { name? }, or null when no name was given. */
+    sealed: string | null;
+    policy_version: string;
+    collected_at: string;
+  };
+  catalog_requests: {
+    id: string;
+    subject_id: string;
+    /** Sealed JSON { first_name, last_name, postal_address }. */
+    sealed: string;
+    relationship_status: string;
+    jewelry_types: string;
+    budget: string;
+    age_range: string;
+    residence_type: string;
+    gender: string | null;
+    policy_version: string;
+    collected_at: string;
+  };
+  sms_signups: {
+    id: string;
+    subject_id: string;
+    consent_text: string;
+    consent_text_sha256: string;
+    policy_version: string;
+    collected_at: string;
+  };
+  inbound_messages: {
+    id: string;
+    subject_id: string;
+    /** Sealed JSON { subject }. */
+    sealed: string;
+    received_at: string;
+    policy_version: string;
+    collected_at: string;
+  };
+}

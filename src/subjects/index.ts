@@ -1,0 +1,20 @@
+// Public surface of the subjects module: people, identifiers, identity resolution, the under-13 mark.
+export {
+  normaliseAccount,
+  normaliseAddress,
+  normaliseEmail,
+  normalisePhone,
+  type PostalAddress,
+} from './normalise.js';
+export {
+  IDENTIFIER_CATEGORY,
+  type IdentifierInput,
+  type IdentifierKind,
+  type IdentifierView,
+  type PreparedIdentity,
+  ResolutionRace,
+  type SubjectEraser,
+  type SubjectLink,
+  SubjectService,
+} from './subject-service.js';
+export type { SubjectTables } from './tables.js';
