@@ -29,6 +29,13 @@ const envSchema = z.object({
     .optional(),
   VOW_MASTER_KEY_FILE: z.string().min(1).optional(),
   VOW_DATASETS: z.string().min(1).optional(),
+  VOW_ALLOWED_ORIGINS: z
+    .string()
+    .regex(/^https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*$/, 'must be origins like https://shop.example, comma-separated')
+    .optional(),
+  VOW_GA_MEASUREMENT_ID: z.string().regex(/^G-[A-Z0-9]+$/, 'must be a GA4 measurement id (G-XXXXXXX)').optional(),
+  VOW_GA_API_SECRET: z.string().min(1).optional(),
+  VOW_GA_ENDPOINT: z.url().default('https://www.google-analytics.com/mp/collect'),
   VOW_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
 });
 
@@ -52,6 +59,13 @@ export interface Config {
   readonly masterKeyFile: string | undefined;
   /** A YAML file listing the retailer's datasets (name, annotation file, connection URL) the walker covers. */
   readonly datasetsPath: string | undefined;
+  /** Shop origins allowed to call the collection and consent endpoints from browsers (CORS). */
+  readonly allowedOrigins: readonly string[];
+  /** Google Analytics forwarding (P19): on only when both the measurement id and API secret are set. */
+  readonly gaMeasurementId: string | undefined;
+  readonly gaApiSecret: string | undefined;
+  /** The GA4 Measurement Protocol endpoint. */
+  readonly gaEndpoint: string;
   /** SMTP server for the mail outbox; unset in development, mail goes to <dataDir>/mail.jsonl. */
   readonly smtpUrl: string | undefined;
 }
@@ -93,6 +107,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     masterKey: e.VOW_MASTER_KEY,
     masterKeyFile: e.VOW_MASTER_KEY_FILE,
     datasetsPath: e.VOW_DATASETS,
+    allowedOrigins: (e.VOW_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+    gaMeasurementId: e.VOW_GA_MEASUREMENT_ID,
+    gaApiSecret: e.VOW_GA_API_SECRET,
+    gaEndpoint: e.VOW_GA_ENDPOINT,
     smtpUrl: e.VOW_SMTP_URL,
   });
 }

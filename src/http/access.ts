@@ -1,29 +1,236 @@
-// Every route declares who may call it; a route without a declaration is refused at start-up.
-import type { FastifyInstance } from 'fastify';
+// Every route declares who may call it; a route without a declaration is refused at start-up, and
+// every request is checked against the declaration before anything else runs (deny by default).
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VowContext } from '../context.js';
+import { VowError } from '../errors.js';
+import { API_KEY_PREFIX } from '../security/api-keys.js';
+import type { SecurityServices } from '../security/index.js';
+import { allows, type Principal, STAFF_ROLES } from '../security/principal.js';
+import { sha256 } from '../security/secrets.js';
+import { csrfTokenFor, SESSION_COOKIE, type SessionKind, STAFF_TOKEN_PREFIX } from '../security/sessions.js';
+import { Vault } from '../security/vault.js';
 
 /**
  * Who may call a route:
  * - `public`: anyone (shopper pages, the notice, health, the consent script).
- * - `service`: the retailer's own backend (collection, decisions, disclosures).
- * - `shopper`: a logged-in account holder, for their own data only.
- * - `staff:<role>`: a staff member holding that role (or the privacy officer).
+ * - `service`: the retailer's own backend (collection, decisions, disclosures): `Authorization: Bearer vow_sk_…`.
+ * - `shopper`: a logged-in account holder, for their own data only (session cookie).
+ * - `staff:<role>`: a staff member holding that role (or the privacy officer): staff session
+ *   cookie, or `Authorization: Bearer vow_st_…` from `POST /v1/staff/tokens`.
  */
 export type Access = 'public' | 'service' | 'shopper' | `staff:${string}`;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * A public form that must carry the anti-forgery token even without a session (login,
+     * registration): checked against the `vow_csrf` double-submit cookie.
+     */
+    csrf?: 'form';
+    /** A staff route reachable while the one-time first-login password is still to be replaced. */
+    allowPendingPassword?: boolean;
+    /** Cross-origin calls from VOW_ALLOWED_ORIGINS are allowed (collection and consent endpoints). */
+    cors?: boolean;
+  }
+  interface FastifyRequest {
+    /** Who is calling (null: anonymous). Set before any handler runs. */
+    principal: Principal | null;
+    /** How the principal proved itself: a cookie needs a CSRF token on writes, a bearer does not. */
+    authVia: 'cookie' | 'bearer' | 'test' | null;
   }
 }
+
+/** The double-submit cookie that protects forms posted before a session exists. */
+export const CSRF_COOKIE = 'vow_csrf';
 
 export function requireAccessDeclarations(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path;
-    // Fastify's own HEAD twins of GET routes inherit the GET route's config.
+    // @fastify/cors answers preflight requests through a catch-all OPTIONS route of its own.
+    if (route.method === 'OPTIONS' && url === '*' && route.config?.access === undefined) {
+      route.config = { ...(route.config ?? {}), access: 'public' } as typeof route.config;
+      return;
+    }
     if (route.config?.access === undefined) {
       throw new Error(
         `Route ${String(route.method)} ${url} declares no access (config.access); deny by default`,
       );
+    }
+  });
+}
+
+export interface AccessOptions {
+  /**
+   * Tests only: authenticate every request as this principal (holding every role). buildApp
+   * refuses it in production, and no configuration variable reaches it.
+   */
+  readonly testPrincipal?: 'all-roles';
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m?.[1];
+}
+
+/** The CSRF token a page must embed in its forms (undefined for anonymous or bearer callers). */
+export function csrfToken(req: FastifyRequest, reply?: FastifyReply): string | undefined {
+  if (
+    req.authVia === 'cookie' &&
+    req.principal &&
+    (req.principal.kind === 'staff' || req.principal.kind === 'shopper')
+  ) {
+    const kind: SessionKind = req.principal.kind;
+    const token = req.cookies[SESSION_COOKIE[kind]];
+    if (token) return csrfTokenFor(token);
+  }
+  return formCsrfToken(req, reply);
+}
+
+/** The double-submit token for anonymous forms; sets the cookie when the browser has none yet. */
+export function formCsrfToken(req: FastifyRequest, reply?: FastifyReply): string | undefined {
+  let value = req.cookies[CSRF_COOKIE];
+  if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
+    if (!reply) return undefined;
+    // The request id is a random UUID from ctx.random: unpredictable, and never reused.
+    value = sha256(`vow-csrf-cookie\n${req.id}`);
+    void reply.setCookie(CSRF_COOKIE, value, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.protocol === 'https' || undefined,
+    });
+  }
+  return sha256(`vow-form-csrf\n${value}`);
+}
+
+function presentedCsrf(req: FastifyRequest): string | undefined {
+  const header = req.headers['x-csrf-token'];
+  if (typeof header === 'string') return header;
+  const body = req.body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object' && typeof body._csrf === 'string') return body._csrf;
+  return undefined;
+}
+
+export async function installAccessControl(
+  app: FastifyInstance,
+  ctx: VowContext,
+  security: SecurityServices,
+  options: AccessOptions,
+): Promise<void> {
+  if (options.testPrincipal && ctx.config.env === 'production')
+    throw new Error('The test principal is for tests only');
+  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('authVia', null);
+
+  async function sessionPrincipal(req: FastifyRequest, kind: SessionKind): Promise<Principal | null> {
+    const token = req.cookies[SESSION_COOKIE[kind]];
+    if (!token) return null;
+    const session = await security.sessions.lookup(token, kind, 'cookie');
+    if (!session) return null;
+    return kind === 'staff' ? security.staff.principalFor(session) : security.accounts.principalFor(session);
+  }
+
+  async function resolve(req: FastifyRequest, access: string): Promise<void> {
+    if (options.testPrincipal) {
+      const subject = req.headers['x-vow-test-subject'];
+      req.principal = {
+        kind: 'test',
+        roles: STAFF_ROLES,
+        subjectId: typeof subject === 'string' ? subject : null,
+      };
+      req.authVia = 'test';
+      return;
+    }
+    const token = bearer(req);
+    if (token) {
+      if (token.startsWith(API_KEY_PREFIX)) {
+        const keyId = await security.apiKeys.authenticate(token);
+        if (keyId) req.principal = { kind: 'service', keyId };
+      } else if (token.startsWith(STAFF_TOKEN_PREFIX)) {
+        const session = await security.sessions.lookup(token, 'staff', 'bearer');
+        if (session) req.principal = await security.staff.principalFor(session);
+      }
+      if (req.principal) req.authVia = 'bearer';
+      return;
+    }
+    const order: SessionKind[] = access.startsWith('staff:')
+      ? ['staff']
+      : access === 'shopper'
+        ? ['shopper']
+        : access === 'public'
+          ? ['shopper', 'staff']
+          : [];
+    for (const kind of order) {
+      const p = await sessionPrincipal(req, kind);
+      if (p) {
+        req.principal = p;
+        req.authVia = 'cookie';
+        return;
+      }
+    }
+  }
+
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config?.access;
+    // Unmatched requests (404) have no declaration; they reach the not-found handler only.
+    if (access === undefined) return;
+    await resolve(req, access);
+    if (!allows(req.principal, access)) {
+      if (req.principal === null) {
+        const wantsHtml = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+        if (wantsHtml && (access === 'shopper' || access.startsWith('staff:'))) {
+          const login = access === 'shopper' ? '/login' : '/staff/login';
+          return reply.redirect(login, 303);
+        }
+        throw new VowError('VOW_UNAUTHENTICATED', 'This route needs credentials');
+      }
+      throw new VowError('VOW_FORBIDDEN', `This route needs ${access} access`);
+    }
+    const p = req.principal;
+    if (p?.kind === 'staff' && p.mustChangePassword && !req.routeOptions.config?.allowPendingPassword) {
+      throw new VowError(
+        'VOW_PASSWORD_CHANGE_REQUIRED',
+        'Choose a new password first (POST /v1/staff/password or /staff/password)',
+      );
+    }
+  });
+
+  // After the body is parsed: cookie-authenticated writes and anonymous forms need the CSRF token.
+  app.addHook('preValidation', async (req) => {
+    if (!UNSAFE.has(req.method)) return;
+    const config = req.routeOptions.config;
+    const access = config?.access;
+    if (access === undefined) return;
+    if (access !== 'public' && req.authVia === 'cookie') {
+      const expected = csrfToken(req);
+      const presented = presentedCsrf(req);
+      if (!expected || !presented || !Vault.equal(expected, presented))
+        throw new VowError(
+          'VOW_CSRF',
+          'The form is missing its anti-forgery token; reload the page and retry',
+        );
+      return;
+    }
+    if (config?.csrf === 'form' && req.authVia !== 'test') {
+      const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      // JSON cannot be sent cross-site without a CORS preflight, which Vow never grants here.
+      if (!isForm) return;
+      const expected = formCsrfToken(req);
+      const presented = presentedCsrf(req);
+      if (!expected || !presented || !Vault.equal(expected, presented))
+        throw new VowError(
+          'VOW_CSRF',
+          'The form is missing its anti-forgery token; reload the page and retry',
+        );
     }
   });
 }

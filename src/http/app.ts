@@ -5,13 +5,19 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { VowContext } from '../context.js';
 import { createServices, type Services } from '../services.js';
-import { requireAccessDeclarations } from './access.js';
+import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
+import { installCors } from './cors.js';
+import { installRateLimits } from '../security/rate-limits.js';
 import { installErrorHandling } from './errors.js';
 import { ROUTES } from './routes/index.js';
 
 export interface BuildAppOptions {
   /** Pino logger options or false; tests pass false. Defaults to the context's log level. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Tests only (createTestEnv): authenticate every request as a principal holding all roles. */
+  readonly testPrincipal?: AccessOptions['testPrincipal'];
+  /** Per-address rate limits; on unless a test turns them off. */
+  readonly rateLimits?: boolean;
 }
 
 export async function buildApp(
@@ -47,6 +53,9 @@ export async function buildApp(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
   installErrorHandling(app);
+  await installAccessControl(app, ctx, services.security, { testPrincipal: options.testPrincipal });
+  await installRateLimits(app, ctx.clock, options.rateLimits ?? true);
+  await installCors(app, ctx.config.allowedOrigins);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? '(unmatched)';
     services.metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });

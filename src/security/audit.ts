@@ -38,8 +38,8 @@ export interface AuditRow {
 }
 
 export type VerifyResult =
-  | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; brokenAt: number; problem: string };
+  | { ok: true; entries: number; head: string; anchors: number }
+  | { ok: false; entries: number; brokenAt: number; problem: string; anchors: number };
 
 // A guard, not a filter: catching an email or phone in an audit entry is a bug to fix at once.
 const LOOKS_PERSONAL = [/[^\s@]+@[^\s@]+\.[^\s@]+/, /\+?\d[\d ().-]{8,}\d/];
@@ -133,8 +133,71 @@ export class AuditTrail {
     return (await q.limit(options.limit ?? 500).execute()) as AuditRow[];
   }
 
-  /** Recomputes the whole chain; names the first entry whose link is broken. */
+  /**
+   * Records the chain head (seq and hash) in audit_anchors. Run periodically (`vow audit anchor`,
+   * the `audit.anchor` job) and keep the printed line elsewhere too: a rewritten history then
+   * disagrees with an anchor even if every hash in the table was recomputed.
+   */
+  async anchor(): Promise<{ seq: number; hash: string; at: string }> {
+    const head = await this.#store.db
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    const at = this.#clock.now().toISOString();
+    const seq = Number(head.seq);
+    await this.#store.db
+      .insertInto('audit_anchors')
+      .values({ seq, hash: head.hash, at })
+      .onConflict((oc) => oc.column('seq').doNothing())
+      .execute();
+    return { seq, hash: head.hash, at };
+  }
+
+  /** Recomputes the whole chain and checks every anchor; names the first broken link. */
   async verify(): Promise<VerifyResult> {
+    const result = await this.#verifyChain();
+    const anchors = await this.#store.db
+      .selectFrom('audit_anchors')
+      .selectAll()
+      .orderBy('seq', 'asc')
+      .execute();
+    if (!result.ok) return { ...result, anchors: anchors.length };
+    for (const a of anchors) {
+      const seq = Number(a.seq);
+      if (seq === 0) {
+        if (a.hash !== 'genesis')
+          return {
+            ok: false,
+            entries: result.entries,
+            brokenAt: 1,
+            problem: 'anchor at 0 does not match',
+            anchors: anchors.length,
+          };
+        continue;
+      }
+      const row = await this.#store.db
+        .selectFrom('audit_log')
+        .select('hash')
+        .where('seq', '=', seq)
+        .executeTakeFirst();
+      if (!row || row.hash !== a.hash) {
+        return {
+          ok: false,
+          entries: result.entries,
+          brokenAt: seq,
+          problem: `the entry does not match the anchor recorded at ${a.at} (history was rewritten)`,
+          anchors: anchors.length,
+        };
+      }
+    }
+    return { ...result, anchors: anchors.length };
+  }
+
+  async #verifyChain(): Promise<
+    | { ok: true; entries: number; head: string }
+    | { ok: false; entries: number; brokenAt: number; problem: string }
+  > {
     let prev = 'genesis';
     let expectedSeq = 1;
     let entries = 0;

@@ -69,9 +69,21 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+export interface TestEnvOptions extends ContextOverrides {
+  readonly config?: Config;
+  /**
+   * `test-principal` (the default): every request is authenticated as a test principal holding
+   * every role (send `x-vow-test-subject: <subject id>` to act as that shopper). `enforced`: real
+   * access control, as in production (security tests).
+   */
+  readonly auth?: 'test-principal' | 'enforced';
+  /** Per-address rate limits; by default on only when auth is enforced. */
+  readonly rateLimits?: boolean;
+}
+
 export async function createTestEnv(
   dialect: DialectName,
-  overrides: ContextOverrides & { config?: Config } = {},
+  overrides: TestEnvOptions = {},
 ): Promise<TestEnv & { close: () => Promise<void> }> {
   const { store, drop } = await createTestStore(dialect);
   const clock = new ManualClock();
@@ -83,7 +95,16 @@ export async function createTestEnv(
     store,
   });
   const services = createServices(ctx);
-  const app = await buildApp(ctx, { logger: false }, services);
+  const enforced = overrides.auth === 'enforced';
+  const app = await buildApp(
+    ctx,
+    {
+      logger: false,
+      ...(enforced ? {} : { testPrincipal: 'all-roles' as const }),
+      rateLimits: overrides.rateLimits ?? enforced,
+    },
+    services,
+  );
   await app.ready();
   return {
     dialect,
@@ -106,7 +127,7 @@ export async function createTestEnv(
 export function describeEachDialect(
   name: string,
   body: (env: () => TestEnv) => void,
-  overrides: ContextOverrides & { config?: Config } = {},
+  overrides: TestEnvOptions = {},
 ): void {
   for (const dialect of testDialects()) {
     describe(`${name} [${dialect}]`, () => {

@@ -1,0 +1,444 @@
+// Shopper accounts (P15): register, confirm the email, log in and out, reset and change the
+// password, and "my data". Every form accepts JSON too (API clients) and answers in kind.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  buildMyData,
+  type DatasetExportSource,
+  type SubjectIdentifierSource,
+} from '../../accounts/my-data.js';
+import type { VowContext } from '../../context.js';
+import { isVowError, VowError } from '../../errors.js';
+import { auditActor } from '../../security/principal.js';
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../../security/sessions.js';
+import type { Services } from '../../services.js';
+import {
+  renderLoginPage,
+  renderMessagePage,
+  renderMyDataPage,
+  renderRegisterPage,
+  renderResetPage,
+  renderResetRequestPage,
+} from '../../web/pages/account.js';
+import { csrfToken, formCsrfToken } from '../access.js';
+import type { RouteModule } from './index.js';
+
+const email = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
+const password = z.string().min(1).max(256);
+const csrfField = { _csrf: z.string().max(128).optional() };
+const okSchema = z.object({ status: z.string() });
+
+export function isForm(req: FastifyRequest): boolean {
+  return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+function sendHtml(reply: FastifyReply, body: string, status = 200) {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+}
+
+export function sessionCookieOptions(ctx: VowContext, maxAgeMs: number) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.config.publicUrl.startsWith('https://'),
+    maxAge: Math.floor(maxAgeMs / 1000),
+  };
+}
+
+/** The sources "my data" reads, whichever of them exist in this build. */
+function myDataSources(services: Services) {
+  const loose = services as unknown as {
+    datasets?: DatasetExportSource;
+    subjects?: SubjectIdentifierSource & { findByEmail?: (e: string) => Promise<string | undefined> };
+  };
+  return { datasets: loose.datasets, subjects: loose.subjects };
+}
+
+function findSubject(services: Services) {
+  const subjects = (
+    services as unknown as { subjects?: { findByEmail?: (e: string) => Promise<string | undefined> } }
+  ).subjects;
+  return subjects?.findByEmail ? (e: string) => subjects.findByEmail!(e) : undefined;
+}
+
+function shopper(req: FastifyRequest) {
+  const p = req.principal;
+  if (p?.kind !== 'shopper') throw new VowError('VOW_FORBIDDEN', 'Only a logged-in shopper has "my data"');
+  return p;
+}
+
+export const accountRoutes: RouteModule = (app, ctx, services) => {
+  const { accounts } = services.security;
+  const link = (path: string) => `${ctx.config.publicUrl}${path}`;
+
+  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
+    sendHtml(reply, renderLoginPage(ctx.policy, formCsrfToken(req, reply)!)),
+  );
+
+  app.post(
+    '/login',
+    {
+      config: { access: 'public', csrf: 'form', limit: 'login' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Log in a shopper with email and password (sets the session cookie)',
+        body: z.strictObject({ email, password, ...csrfField }),
+        response: { 200: z.object({ accountId: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const out = await accounts.login(req.body.email, req.body.password);
+        void reply.setCookie(
+          SESSION_COOKIE.shopper,
+          out.token,
+          sessionCookieOptions(ctx, SESSION_TTL_MS.shopper),
+        );
+        if (isForm(req)) return reply.redirect('/account/my-data', 303);
+        return { accountId: out.accountId };
+      } catch (err) {
+        if (isForm(req) && isVowError(err) && err.status < 500)
+          return sendHtml(
+            reply,
+            renderLoginPage(ctx.policy, formCsrfToken(req, reply)!, err.message),
+            err.status,
+          );
+        throw err;
+      }
+    },
+  );
+
+  app.get('/account/register', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
+    sendHtml(reply, renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!)),
+  );
+
+  app.post(
+    '/account/register',
+    {
+      config: { access: 'public', csrf: 'form', limit: 'request' },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Create a shopper account; a confirmation link is emailed (the answer is the same if one exists)',
+        body: z.strictObject({ email, password, ...csrfField }),
+        response: { 202: okSchema },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const out = await accounts.register(req.body.email, req.body.password);
+        if (out.existing) {
+          await services.mail.enqueue({
+            to: req.body.email.trim(),
+            subject: 'You already have an account',
+            text: `Someone (perhaps you) tried to create an account with this address, which already has one.\nForgot your password? ${link('/account/reset-request')}\n`,
+            kind: 'account.exists',
+          });
+        } else {
+          const token = await accounts.issueToken(out.accountId, 'verify_email');
+          await services.mail.enqueue({
+            to: req.body.email.trim(),
+            subject: 'Confirm your email address',
+            text: `Open this link to confirm your email address (valid for 7 days):\n${link(`/account/verify/${token}`)}\n`,
+            kind: 'account.verify',
+          });
+        }
+        if (isForm(req))
+          return sendHtml(
+            reply,
+            renderMessagePage(ctx.policy, 'Check your email', 'We sent you a link to confirm your address.'),
+            202,
+          );
+        return reply.code(202).send({ status: 'check-email' });
+      } catch (err) {
+        if (isForm(req) && isVowError(err) && err.status < 500)
+          return sendHtml(
+            reply,
+            renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!, err.message),
+            err.status,
+          );
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/account/verify/:token',
+    {
+      config: { access: 'public', limit: 'code' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Confirm the email address of an account (link from the email)',
+        params: z.object({ token: z.string().max(80) }),
+      },
+    },
+    async (req, reply) => {
+      try {
+        await accounts.verifyEmail(req.params.token, findSubject(services));
+        return sendHtml(
+          reply,
+          renderMessagePage(
+            ctx.policy,
+            'Email confirmed',
+            'Your email address is confirmed. Log in to see your data.',
+          ),
+        );
+      } catch (err) {
+        if (isVowError(err) && err.code === 'VOW_TOKEN_INVALID')
+          return sendHtml(reply, renderMessagePage(ctx.policy, 'Link not valid', err.message), 400);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/account/logout',
+    {
+      config: { access: 'shopper' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'End this session',
+        body: z.strictObject({ ...csrfField }).optional(),
+        response: { 200: okSchema },
+      },
+    },
+    async (req, reply) => {
+      await accounts.logout(shopper(req).sessionId);
+      void reply.clearCookie(SESSION_COOKIE.shopper, { path: '/' });
+      if (isForm(req)) return reply.redirect('/login', 303);
+      return { status: 'logged-out' };
+    },
+  );
+
+  app.get(
+    '/account/reset-request',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (req, reply) => sendHtml(reply, renderResetRequestPage(ctx.policy, formCsrfToken(req, reply)!)),
+  );
+
+  app.post(
+    '/account/reset-request',
+    {
+      config: { access: 'public', csrf: 'form', limit: 'request' },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Email a single-use password reset link (the answer is the same whether or not an account exists)',
+        body: z.strictObject({ email, ...csrfField }),
+        response: { 202: okSchema },
+      },
+    },
+    async (req, reply) => {
+      const to = await accounts.resetRecipient(req.body.email);
+      if (to) {
+        const token = await accounts.issueToken(to.accountId, 'reset_password');
+        await services.mail.enqueue({
+          to: to.to,
+          subject: 'Reset your password',
+          text: `Open this link within an hour to choose a new password:\n${link(`/account/reset/${token}`)}\nIf you did not ask for this, ignore this email.\n`,
+          kind: 'account.reset',
+          ...(to.subjectId ? { subjectId: to.subjectId } : {}),
+        });
+      }
+      if (isForm(req))
+        return sendHtml(
+          reply,
+          renderMessagePage(
+            ctx.policy,
+            'Check your email',
+            'If an account uses this address, we sent it a link.',
+          ),
+          202,
+        );
+      return reply.code(202).send({ status: 'check-email' });
+    },
+  );
+
+  app.get(
+    '/account/reset/:token',
+    { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(80) }) } },
+    async (req, reply) =>
+      sendHtml(reply, renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.params.token)),
+  );
+
+  app.post(
+    '/account/reset',
+    {
+      config: { access: 'public', csrf: 'form', limit: 'code' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Set a new password with a reset link token; every session of the account ends',
+        body: z.strictObject({ token: z.string().max(80), password, ...csrfField }),
+        response: { 200: okSchema },
+      },
+    },
+    async (req, reply) => {
+      try {
+        await accounts.resetPassword(req.body.token, req.body.password);
+        if (isForm(req))
+          return sendHtml(
+            reply,
+            renderMessagePage(ctx.policy, 'Password changed', 'Log in with your new password.'),
+          );
+        return { status: 'password-changed' };
+      } catch (err) {
+        if (isForm(req) && isVowError(err) && err.status < 500)
+          return sendHtml(
+            reply,
+            renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.body.token, err.message),
+            err.status,
+          );
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/account/password',
+    {
+      config: { access: 'shopper' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change the password; every other session of the account ends',
+        body: z.strictObject({ current: password, password, ...csrfField }),
+        response: { 200: z.object({ status: z.string(), sessionsEnded: z.number() }) },
+      },
+    },
+    async (req) => {
+      const p = shopper(req);
+      const ended = await accounts.changePassword(
+        p.accountId,
+        req.body.current,
+        req.body.password,
+        p.sessionId,
+      );
+      return { status: 'password-changed', sessionsEnded: ended };
+    },
+  );
+
+  const myData = async (req: FastifyRequest) => {
+    const p = shopper(req);
+    const view = await accounts.view(p.accountId);
+    if (!view) throw new VowError('VOW_UNAUTHENTICATED', 'The account no longer exists');
+    if (view.emailVerifiedAt && !view.subjectId)
+      await accounts.linkSubject(p.accountId, findSubject(services));
+    const fresh = (await accounts.view(p.accountId))!;
+    const report = await buildMyData(ctx.policy, fresh, myDataSources(services), ctx.clock.now());
+    await ctx.audit.record({
+      actor: auditActor(p),
+      action: 'account.my_data.viewed',
+      target: { type: 'account', id: p.accountId },
+      details: {
+        sources: report.sources,
+        values: report.categories.reduce((n, c) => n + c.values.length, 0),
+      },
+    });
+    return report;
+  };
+
+  const reportSchema = z.object({
+    generatedAt: z.string(),
+    account: z.object({ email: z.string().nullable(), verified: z.boolean(), createdAt: z.string() }),
+    linked: z.boolean(),
+    categories: z.array(
+      z.object({
+        category: z.string(),
+        description: z.string(),
+        values: z.array(z.object({ value: z.string(), source: z.string(), purposes: z.array(z.string()) })),
+      }),
+    ),
+    sources: z.array(z.string()),
+    notes: z.array(z.string()),
+  });
+
+  app.get(
+    '/account/my-data',
+    {
+      config: { access: 'shopper' },
+      schema: {
+        tags: ['accounts'],
+        summary: '"My data" page (HTML): every value held about the account holder',
+      },
+    },
+    async (req, reply) =>
+      sendHtml(reply, renderMyDataPage(ctx.policy, csrfToken(req, reply) ?? '', await myData(req))),
+  );
+
+  app.get(
+    '/v1/account/my-data',
+    {
+      config: { access: 'shopper' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Every personal value held about the account holder, by category, with source and purposes',
+        response: { 200: reportSchema },
+      },
+    },
+    // The report is built readonly; the schema type is its mutable twin.
+    async (req) => (await myData(req)) as unknown as z.infer<typeof reportSchema>,
+  );
+
+  app.get(
+    '/account/my-data/download',
+    {
+      config: { access: 'shopper' },
+      schema: { tags: ['accounts'], summary: 'Download "my data" as a JSON file' },
+    },
+    async (req, reply) =>
+      reply
+        .header('content-disposition', 'attachment; filename="my-data.json"')
+        .header('cache-control', 'no-store')
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(await myData(req), null, 2)),
+  );
+
+  app.post(
+    '/account/requests',
+    {
+      config: { access: 'shopper' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Start a correction or deletion request for the logged-in account holder',
+        body: z.strictObject({
+          type: z.enum(['correction', 'deletion']),
+          details: z.string().max(1000).optional(),
+          ...csrfField,
+        }),
+        response: { 202: z.object({ status: z.string(), requestId: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      const p = shopper(req);
+      const rights = (
+        services as unknown as { rights?: { openFromAccount?: (input: unknown) => Promise<{ id: string }> } }
+      ).rights;
+      if (!rights?.openFromAccount)
+        throw new VowError(
+          'VOW_NOT_FOUND',
+          'Requests cannot be opened from the account yet; use the request form',
+        );
+      const view = await accounts.view(p.accountId);
+      if (!view?.subjectId) throw new VowError('VOW_FORBIDDEN', 'Confirm your email address first');
+      const out = await rights.openFromAccount({
+        type: req.body.type,
+        subjectId: view.subjectId,
+        accountId: p.accountId,
+        details: req.body.details,
+        verified: true,
+      });
+      if (isForm(req))
+        return sendHtml(
+          reply,
+          renderMessagePage(ctx.policy, 'Request received', `Your ${req.body.type} request was received.`),
+          202,
+        );
+      return reply.code(202).send({ status: 'received', requestId: out.id });
+    },
+  );
+};

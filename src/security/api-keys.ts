@@ -1,0 +1,87 @@
+// API keys of the retailer's shop backend (`service` access). A key is shown once at creation;
+// only the hash of its secret is stored, and presented keys are compared in constant time.
+import type { VowContext } from '../context.js';
+import { issueSecret, parseSecret, secretMatches } from './secrets.js';
+
+export const API_KEY_PREFIX = 'vow_sk_';
+
+export interface ApiKeyInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export class ApiKeys {
+  readonly #ctx: VowContext;
+  constructor(ctx: VowContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Creates a key; the returned `key` is the only time the secret is visible. */
+  async create(name: string, createdBy: string | null): Promise<{ id: string; key: string }> {
+    const issued = issueSecret(this.#ctx.random, API_KEY_PREFIX);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('api_keys')
+        .values({
+          id: issued.id,
+          name,
+          secret_hash: issued.secretHash,
+          created_by: createdBy,
+          created_at: this.#ctx.clock.now().toISOString(),
+          revoked_at: null,
+        })
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: createdBy ? { type: 'staff', id: createdBy } : { type: 'system' },
+          action: 'security.api_key.created',
+          target: { type: 'api_key', id: issued.id },
+          reason: 'API key created for the shop backend',
+        },
+        trx,
+      );
+    });
+    return { id: issued.id, key: issued.token };
+  }
+
+  async revoke(id: string, by: string | null): Promise<boolean> {
+    return this.#ctx.store.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: this.#ctx.clock.now().toISOString() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) return false;
+      await this.#ctx.audit.record(
+        {
+          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          action: 'security.api_key.revoked',
+          target: { type: 'api_key', id },
+        },
+        trx,
+      );
+      return true;
+    });
+  }
+
+  async list(): Promise<ApiKeyInfo[]> {
+    const rows = await this.#ctx.store.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  }
+
+  /** The key id a presented bearer key belongs to, or undefined. */
+  async authenticate(presented: string): Promise<string | undefined> {
+    const parsed = parseSecret(presented, API_KEY_PREFIX);
+    if (!parsed) return undefined;
+    const row = await this.#ctx.store.db
+      .selectFrom('api_keys')
+      .select(['id', 'secret_hash', 'revoked_at'])
+      .where('id', '=', parsed.id)
+      .executeTakeFirst();
+    if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
+    return row.id;
+  }
+}

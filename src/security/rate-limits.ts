@@ -1,0 +1,90 @@
+// Per-address rate limits (@fastify/rate-limit) by route class. Counters live in this process's
+// memory and follow the injected clock; with several processes each keeps its own counts (the
+// per-account lock-outs in attempts.ts are store-backed and shared).
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { Clock } from '../clock.js';
+import { VowError } from '../errors.js';
+
+/** Named limits a route can ask for with `config: { limit: '…' }`. */
+export const LIMIT_CLASSES = {
+  /** Password logins (plus the per-account lock-out). */
+  login: { max: 10, timeWindow: 60_000 },
+  /** Entering a short verification code (plus the per-code lock-out). */
+  code: { max: 10, timeWindow: 15 * 60_000 },
+  /** Opening a data subject request or asking for a reset link. */
+  request: { max: 10, timeWindow: 60 * 60_000 },
+  /** Collection endpoints called from shoppers' browsers. */
+  collection: { max: 60, timeWindow: 60_000 },
+  /** Any other public write (the default for public POST/PUT/PATCH/DELETE routes). */
+  write: { max: 120, timeWindow: 60_000 },
+} as const;
+export type LimitClass = keyof typeof LIMIT_CLASSES;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The rate limit class of this route; public writes default to `write`. `false` turns it off. */
+    limit?: LimitClass | false;
+  }
+}
+
+interface Counter {
+  current: number;
+  startMs: number;
+}
+
+/** A rate-limit store that reads the injected clock (tests move time instead of sleeping). */
+function clockStore(clock: Clock) {
+  return class ClockStore {
+    readonly #counters = new Map<string, Counter>();
+    incr(
+      key: string,
+      cb: (err: Error | null, res?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+    ) {
+      const now = clock.now().getTime();
+      let c = this.#counters.get(key);
+      if (!c || c.startMs + timeWindow <= now) {
+        c = { current: 0, startMs: now };
+        if (this.#counters.size > 100_000) this.#counters.clear();
+        this.#counters.set(key, c);
+      }
+      c.current++;
+      cb(null, { current: c.current, ttl: c.startMs + timeWindow - now });
+    }
+    child() {
+      return new ClockStore();
+    }
+  };
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Turns each route's `limit` (or the public-write default) into a rate-limit configuration. */
+export async function installRateLimits(app: FastifyInstance, clock: Clock, enabled: boolean): Promise<void> {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const config = (route.config ?? {}) as {
+      access?: string;
+      limit?: LimitClass | false;
+      rateLimit?: unknown;
+    };
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    let cls = config.limit;
+    if (cls === undefined && config.access === 'public' && methods.some((m) => UNSAFE.has(String(m))))
+      cls = 'write';
+    if (!enabled || !cls) {
+      config.rateLimit = false;
+    } else {
+      config.rateLimit = { ...LIMIT_CLASSES[cls] };
+    }
+    route.config = config as RouteOptions['config'];
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: clockStore(clock) as never,
+    errorResponseBuilder: (_req, ctx) =>
+      new VowError('VOW_RATE_LIMITED', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} seconds`, {
+        retryAfterSeconds: Math.ceil(ctx.ttl / 1000),
+      }),
+  });
+}

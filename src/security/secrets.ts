@@ -1,0 +1,82 @@
+// Random secrets and their hashes: tokens are `<id>.<secret>`, only sha256(secret) is stored and it
+// is compared in constant time. Passwords use argon2id with the OWASP parameters.
+import { createHash } from 'node:crypto';
+import { type Options as Argon2Options, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type { Random } from '../clock.js';
+import { VowError } from '../errors.js';
+import { Vault } from './vault.js';
+
+/**
+ * argon2id with the OWASP Password Storage Cheat Sheet's first recommended configuration:
+ * m = 19 MiB (19456 KiB), t = 2 iterations, p = 1. The parameters travel inside each PHC string,
+ * so raising them later still verifies old hashes.
+ */
+export const ARGON2_PARAMS: Argon2Options = {
+  // Algorithm.Argon2id (an ambient const enum, which isolated modules cannot read by name).
+  algorithm: 2,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 256;
+
+export function checkPasswordStrength(password: string): void {
+  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
+    throw new VowError(
+      'VOW_WEAK_PASSWORD',
+      `A password needs ${PASSWORD_MIN} to ${PASSWORD_MAX} characters (a few words make a good one)`,
+    );
+  }
+}
+
+export async function hashPassword(password: string, random: Random): Promise<string> {
+  return argon2Hash(password, { ...ARGON2_PARAMS, salt: random.bytes(16) });
+}
+
+export async function verifyPassword(phc: string, password: string): Promise<boolean> {
+  try {
+    return await argon2Verify(phc, password);
+  } catch {
+    return false;
+  }
+}
+
+/** A hash that takes as long as a real one: verifying against it hides whether an account exists. */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(random: Random): Promise<string> {
+  dummyHash ??= hashPassword('not-a-password-of-anyone', random);
+  return dummyHash;
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('base64url');
+}
+
+export interface IssuedSecret {
+  readonly id: string;
+  /** What the holder keeps (cookie value, bearer token, link token). Never stored. */
+  readonly token: string;
+  readonly secretHash: string;
+}
+
+/** A new `<prefix><id>.<secret>` token with 256 random bits of secret. */
+export function issueSecret(random: Random, prefix = ''): IssuedSecret {
+  const id = random.bytes(12).toString('base64url');
+  const secret = random.bytes(32).toString('base64url');
+  return { id, token: `${prefix}${id}.${secret}`, secretHash: sha256(secret) };
+}
+
+/** Splits a token into id and secret (or undefined when it is not shaped like one). */
+export function parseSecret(token: string, prefix = ''): { id: string; secret: string } | undefined {
+  if (!token.startsWith(prefix)) return undefined;
+  const rest = token.slice(prefix.length);
+  const m = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/.exec(rest);
+  return m ? { id: m[1]!, secret: m[2]! } : undefined;
+}
+
+/** Constant-time check of a presented secret against the stored hash. */
+export function secretMatches(secret: string, storedHash: string): boolean {
+  return Vault.equal(sha256(secret), storedHash);
+}

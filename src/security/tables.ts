@@ -1,0 +1,78 @@
+// Tables of the security module's access control: staff accounts, shopper accounts, sessions,
+// API keys, single-use tokens, attempt counters (lock-out) and audit anchors.
+
+/** Staff and shopper accounts, sessions, keys and the audit anchors (migration 0200). */
+export interface SecurityAccessTables {
+  staff_accounts: {
+    id: string;
+    /** A login name chosen by the admin (a work identity, not a shopper's personal data). */
+    username: string;
+    /** argon2id PHC string. */
+    password_hash: string;
+    /** JSON array of role ids. */
+    roles: string;
+    disabled: number;
+    must_change_password: number;
+    /** TOTP secret, sealed by the vault under `staff:<id>`; null when no second factor. */
+    totp_sealed: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  /** Shopper accounts (P15). The email is sealed under the account's own data key. */
+  shopper_accounts: {
+    id: string;
+    /** vault.blindIndex('email', normalised email): unique. */
+    email_index: string;
+    email_sealed: string;
+    password_hash: string;
+    /** The person (subjects.id) this account belongs to, once the email is verified and matched. */
+    subject_id: string | null;
+    email_verified_at: string | null;
+    created_at: string;
+    updated_at: string;
+    deleted_at: string | null;
+  };
+  /** Server-side sessions; the cookie (or bearer token) holds `<id>.<secret>`, only its hash is kept. */
+  sessions: {
+    id: string;
+    secret_hash: string;
+    kind: 'staff' | 'shopper';
+    principal_id: string;
+    via: 'cookie' | 'bearer';
+    created_at: string;
+    expires_at: string;
+    revoked_at: string | null;
+  };
+  api_keys: {
+    id: string;
+    name: string;
+    secret_hash: string;
+    created_by: string | null;
+    created_at: string;
+    revoked_at: string | null;
+  };
+  /** Single-use tokens (password reset, email verification); only the hash is kept. */
+  account_tokens: {
+    id: string;
+    secret_hash: string;
+    account_id: string;
+    purpose: 'reset_password' | 'verify_email';
+    created_at: string;
+    expires_at: string;
+    used_at: string | null;
+  };
+  /** Failure counters for lock-out with back-off, keyed by e.g. `login:staff:<blind index>`. */
+  attempt_counters: {
+    key: string;
+    failures: number;
+    window_started_at: string;
+    locked_until: string | null;
+    lockouts: number;
+  };
+  /** The audit chain head recorded periodically; verify checks each anchor still matches. */
+  audit_anchors: {
+    seq: number;
+    hash: string;
+    at: string;
+  };
+}

@@ -1,0 +1,2 @@
+// Staff accounts and roles (public surface).
+export { type StaffInfo, StaffService } from './staff-service.js';
