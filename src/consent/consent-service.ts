@@ -4,11 +4,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { VowContext } from '../context.js';
 import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
+import { VowError } from '../errors.js';
 import type { ActorType } from '../security/audit.js';
 import type { IndexKind } from '../security/vault.js';
 import type { Database } from '../store/schema.js';
+import { normalisePhone } from '../subjects/normalise.js';
 import { assertChannel, type PlannedEvent, planCollection } from './collection-rules.js';
-import { kindsAtCollectionPoint } from './identifiers.js';
+import { kindsAtCollectionPoint, subjectsByBlindIndex } from './identifiers.js';
 import {
   appendConsentEvent,
   type CauseType,
@@ -18,6 +20,15 @@ import {
   type StoredChannelState,
   storedStates,
 } from './ledger.js';
+import {
+  parseSmsKeyword,
+  smsChannels,
+  smsHelpText,
+  smsNotSubscribedText,
+  smsStartText,
+  smsStopText,
+} from './sms.js';
+import { resolveUnsubscribeToken } from './unsubscribe-tokens.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -71,6 +82,14 @@ function actorOf(cause: ConsentCause): { type: ActorType; id?: string } {
     default:
       return { type: 'system' };
   }
+}
+
+export interface SmsInboundResult {
+  readonly action: 'stop' | 'start' | 'help' | 'ignored';
+  /** How many channel states changed. */
+  readonly changed: number;
+  /** The text the gateway sends back, or null for no reply. */
+  readonly reply: string | null;
 }
 
 export class ConsentService {
@@ -173,6 +192,36 @@ export class ConsentService {
     });
   }
 
+  /** Where an unsubscribe link leads (for the confirmation page): the channel, and whether already off it. */
+  async describeToken(token: string): Promise<{ channel: string; unsubscribed: boolean }> {
+    const t = await resolveUnsubscribeToken(this.#ctx, this.#ctx.store.db, token);
+    const now = (await storedStates(this.#ctx.store.db, t.subjectId))[t.channel];
+    return { channel: t.channel, unsubscribed: now?.state === 'withdrawn' };
+  }
+
+  /**
+   * One-click unsubscribe (RFC 8058): no login, no cookie; idempotent. Returns the channel and
+   * whether this call changed anything.
+   */
+  async unsubscribeByToken(token: string): Promise<{ channel: string; changed: boolean }> {
+    return this.#inTransaction(undefined, async (trx) => {
+      const t = await resolveUnsubscribeToken(this.#ctx, trx, token);
+      const changed = await this.unsubscribe(trx, {
+        subjectId: t.subjectId,
+        channel: t.channel,
+        cause: { type: 'link_click', ref: 'one_click' },
+      });
+      if (t.usedAt === null) {
+        await trx
+          .updateTable('unsubscribe_tokens')
+          .set({ used_at: this.#ctx.clock.now().toISOString() })
+          .where('token_index', '=', t.tokenIndex)
+          .execute();
+      }
+      return { channel: t.channel, changed };
+    });
+  }
+
   /**
    * Staff remove a person from a channel (P12: "contact customer service to be removed"). Only the
    * person's explicit ask lifts it (see collection-rules.ts). Idempotent.
@@ -231,6 +280,56 @@ export class ConsentService {
       .where('channel', 'in', [channel, '*'])
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /**
+   * A text received by the SMS gateway. STOP and its synonyms withdraw every marketing-text
+   * channel of every person with that number (one confirmation, none when already stopped);
+   * START/UNSTOP restore consent only for someone who had consented before; HELP answers.
+   */
+  async smsInbound(input: { from: string; body: string }): Promise<SmsInboundResult> {
+    const policy = this.#ctx.policy;
+    const phone = normalisePhone(input.from);
+    if (!phone) throw new VowError('VOW_VALIDATION', 'The sender is not a valid phone number');
+    const keyword = parseSmsKeyword(input.body);
+    if (!keyword) return { action: 'ignored', changed: 0, reply: null };
+    if (keyword.kind === 'help') return { action: 'help', changed: 0, reply: smsHelpText(policy) };
+    const channels = smsChannels(policy);
+    return this.#inTransaction(undefined, async (trx) => {
+      const people = await subjectsByBlindIndex(trx, 'phone', this.#ctx.vault.blindIndex('phone', phone));
+      const cause: ConsentCause = { type: 'sms_keyword', ref: keyword.word };
+      let changed = 0;
+      let knownOff = false;
+      for (const subjectId of people) {
+        const current = await storedStates(trx, subjectId);
+        for (const channel of channels) {
+          const state = current[channel]?.state;
+          if (keyword.kind === 'stop') {
+            if (state === undefined || state === 'unknown') continue;
+            if (state === 'withdrawn') {
+              knownOff = true;
+              continue;
+            }
+            await this.record(trx, { subjectRef: subjectId, channel, event: 'withdrawn', cause });
+            changed++;
+          } else if (state === 'withdrawn') {
+            const history = await consentHistory(trx, subjectId, channel);
+            if (!history.some((e) => e.event === 'consented')) continue;
+            await this.record(trx, { subjectRef: subjectId, channel, event: 'consented', cause });
+            changed++;
+          }
+        }
+      }
+      if (keyword.kind === 'stop') {
+        // One confirmation: a repeated STOP from a number already stopped gets no further text.
+        return { action: 'stop', changed, reply: changed === 0 && knownOff ? null : smsStopText(policy) };
+      }
+      return {
+        action: 'start',
+        changed,
+        reply: changed > 0 ? smsStartText(policy) : smsNotSubscribedText(policy),
+      };
+    });
   }
 
   /** Where a person (or `visitor:<index>`) stands per channel. */

@@ -6,17 +6,15 @@ import { describeEachDialect } from '../helpers/env.js';
 describeEachDialect('consent service', (env) => {
   const collect = (subjectId: string, collectionPoint: string, kinds: string[], optIns: string[] = []) => {
     const { services, store, clock } = env();
-    return store.db
-      .transaction()
-      .execute((trx) =>
-        services.consent.recordCollection(trx, {
-          subjectId,
-          collectionPoint,
-          kinds,
-          optIns,
-          at: clock.now(),
-        }),
-      );
+    return store.db.transaction().execute((trx) =>
+      services.consent.recordCollection(trx, {
+        subjectId,
+        collectionPoint,
+        kinds,
+        optIns,
+        at: clock.now(),
+      }),
+    );
   };
 
   it('keeps a buyer unsubscribed after a later purchase (P11)', async () => {

@@ -1,0 +1,228 @@
+// Consent: a person's history (staff), suppressions (customer service), the SMS gateway's webhook,
+// campaign email rendering and audiences. People are named in bodies, never in URLs.
+import { z } from 'zod';
+import { audienceStream, audienceTarget } from '../../consent/audiences.js';
+import { renderCampaignEmail } from '../../consent/render-email.js';
+import { VowError } from '../../errors.js';
+import { auditActor } from '../../security/principal.js';
+import type { RouteModule } from './index.js';
+
+const subjectId = z.string().min(1).max(64).describe("Vow's id of the person (subjects.id)");
+const channel = z.string().min(1).max(64).describe('A consent channel of the policy, e.g. email_marketing');
+
+const eventSchema = z.object({
+  id: z.string(),
+  channel: z.string(),
+  event: z.string(),
+  cause: z.object({ type: z.string(), ref: z.string().nullable(), staffId: z.string().nullable() }),
+  at: z.string(),
+  policyVersion: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const consentRoutes: RouteModule = (app, ctx, services) => {
+  async function assertKnownSubject(id: string): Promise<void> {
+    const row = await ctx.store.db
+      .selectFrom('subjects')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+  }
+
+  app.post(
+    '/v1/consent/history',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['consent'],
+        summary: "A person's consent history and current state per channel",
+        description:
+          'Every enrolment, consent, unsubscribe, suppression and SMS keyword, oldest first, each with its cause and the policy version in force. The id travels in the body, never in the URL.',
+        body: z.strictObject({ subjectId }),
+        response: {
+          200: z.object({
+            subjectId: z.string(),
+            states: z.record(z.string(), z.string()),
+            events: z.array(eventSchema),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const id = req.body.subjectId;
+      const [states, history] = await Promise.all([
+        services.consent.states(id),
+        services.consent.history(id),
+      ]);
+      await ctx.audit.record({
+        actor: auditActor(req.principal),
+        action: 'consent.history_viewed',
+        target: { type: 'subject', id },
+      });
+      return {
+        subjectId: id,
+        states,
+        events: history.map((e) => ({
+          id: e.id,
+          channel: e.channel,
+          event: e.event,
+          cause: { type: e.cause_type, ref: e.cause_ref, staffId: e.staff_id },
+          at: e.at,
+          policyVersion: e.policy_version,
+          details: JSON.parse(e.details) as Record<string, unknown>,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/suppressions',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['consent'],
+        summary: 'Remove a person from a marketing channel (customer service, P12)',
+        description:
+          'Records a `suppressed` event with the staff id and an audit entry. Later automatic enrolments (e.g. a new catalog request) do not bring the person back; only their explicit ask on a form does. Idempotent.',
+        body: z.strictObject({
+          subjectId,
+          channel,
+          reason: z.string().trim().min(1).max(500).describe('Why (no personal values: they are refused)'),
+        }),
+        response: {
+          201: z.object({
+            subjectId: z.string(),
+            channel: z.string(),
+            state: z.string(),
+            alreadySuppressed: z.boolean(),
+          }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { subjectId: id, channel: ch, reason } = req.body;
+      await assertKnownSubject(id);
+      const actor = auditActor(req.principal);
+      const result = await services.consent.suppress(undefined, {
+        subjectId: id,
+        channel: ch,
+        staffId: actor.id,
+        reason,
+      });
+      return reply.code(201).send({
+        subjectId: id,
+        channel: ch,
+        state: 'withdrawn',
+        alreadySuppressed: result.alreadySuppressed,
+      });
+    },
+  );
+
+  app.post(
+    '/v1/sms/inbound',
+    {
+      config: { access: 'service' },
+      schema: {
+        tags: ['consent'],
+        summary: "The SMS gateway's webhook for texts people send",
+        description:
+          'STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, OPT OUT (any case) withdraw marketing texts; START/UNSTOP restore them for someone who consented before; HELP answers. `reply` is the text for the gateway to send back (null: send nothing).',
+        body: z.strictObject({
+          from: z.string().min(3).max(32).describe('The sender, preferably E.164 (+16085550123)'),
+          body: z.string().max(1600),
+        }),
+        response: {
+          200: z.object({
+            action: z.enum(['stop', 'start', 'help', 'ignored']),
+            reply: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const r = await services.consent.smsInbound(req.body);
+      return { action: r.action, reply: r.reply };
+    },
+  );
+
+  app.post(
+    '/v1/emails/render',
+    {
+      config: { access: 'service' },
+      schema: {
+        tags: ['consent'],
+        summary: 'Render a campaign email for one person (RFC 5322, with one-click unsubscribe)',
+        description:
+          'A full message: From, To, Subject, Date, Message-ID, List-Unsubscribe (a one-click token URL), List-Unsubscribe-Post, text and HTML with the unsubscribe link and the postal address in the footer. VOW_CONSENT_DENIED for a person decide() denies.',
+        body: z.strictObject({
+          subjectId,
+          channel: channel.optional(),
+          subject: z.string().trim().min(1).max(200).describe('The email subject line'),
+          text: z.string().min(1).max(100_000),
+          html: z.string().min(1).max(500_000).optional(),
+          from: z.string().min(3).max(200).optional(),
+        }),
+        response: {
+          200: z.object({ messageId: z.string(), unsubscribeUrl: z.string(), message: z.string() }),
+        },
+      },
+    },
+    async (req) => {
+      const r = await renderCampaignEmail(ctx, services.decisions, {
+        ...req.body,
+        actor: auditActor(req.principal),
+      });
+      return { messageId: r.messageId, unsubscribeUrl: r.unsubscribeUrl, message: r.raw };
+    },
+  );
+
+  const audienceSchema = {
+    tags: ['consent'],
+    params: z.strictObject({ channel }),
+    querystring: z.strictObject({
+      format: z.enum(['ndjson', 'csv']).default('ndjson'),
+      purpose: z
+        .string()
+        .min(1)
+        .max(128)
+        .optional()
+        .describe("One of the channel's purposes (default: its first)"),
+    }),
+  };
+  for (const [url, access] of [
+    ['/v1/audiences/:channel', 'staff:marketing'],
+    ['/v1/service/audiences/:channel', 'service'],
+  ] as const) {
+    app.get(
+      url,
+      {
+        config: { access },
+        schema: {
+          ...audienceSchema,
+          summary:
+            access === 'service'
+              ? 'The same audience, for the shop backend (API key)'
+              : 'Who a marketing send on this channel may go to now (streamed)',
+          description:
+            'Enrolled or granted, not unsubscribed or suppressed, not restricted for the purpose, not under 13, and only contact values collected under a kind the policy lets the purpose use. NDJSON lines `{"subjectId","email"}` (or phone / address), or CSV. Each export is audited.',
+        },
+      },
+      async (req, reply) => {
+        const target = audienceTarget(ctx.policy, req.params.channel, req.query.purpose);
+        const actor = auditActor(req.principal);
+        const details = { channel: target.channel, purpose: target.purpose, format: req.query.format };
+        await ctx.audit.record({ actor, action: 'audience.export_started', details });
+        const stream = audienceStream(ctx, target, req.query.format, async (count) => {
+          await ctx.audit.record({ actor, action: 'audience.exported', details: { ...details, count } });
+        });
+        return reply
+          .type(
+            req.query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+          )
+          .header('cache-control', 'no-store')
+          .send(stream);
+      },
+    );
+  }
+};
