@@ -160,6 +160,21 @@ export class Vault {
     return open(key, sealed, `value:${subjectId}`).toString('utf8');
   }
 
+  /**
+   * Opens a value with a data key the caller already read (data_keys.wrapped_key), so a batch of
+   * people costs one query instead of one per person (audiences). Null when the key was destroyed.
+   */
+  decryptWithWrappedKey(subjectId: string, wrappedKey: string | null, sealed: string): string | null {
+    if (wrappedKey === null) return null;
+    let key = this.#cache.get(subjectId);
+    if (!key) {
+      key = open(this.#master, wrappedKey, `data-key:${subjectId}`);
+      if (this.#cache.size >= Vault.CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
+      this.#cache.set(subjectId, key);
+    }
+    return open(key, sealed, `value:${subjectId}`).toString('utf8');
+  }
+
   /** Crypto-shredding: the wrapped key is erased, so every value sealed under it is gone for good. */
   async destroyKey(subjectId: string): Promise<void> {
     this.#cache.delete(subjectId);
