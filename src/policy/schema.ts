@@ -121,6 +121,23 @@ export const noticeSectionSchema = z.strictObject({
 
 export const regulatorSchema = z.strictObject({ name: text, url: z.url() });
 
+/**
+ * Protections of the aggregate reports (P6). Optional: absent, the defaults apply (see
+ * src/analytics/reports.ts). epsilon values have at most three decimals (exact arithmetic).
+ */
+const thousandths = (v: number): boolean => Math.abs(Math.round(v * 1000) - v * 1000) < 1e-6;
+
+export const reportsSchema = z.strictObject({
+  /** Privacy loss of one released report (one question for one period). */
+  epsilon_per_query: z.number().min(0.001).max(10).refine(thousandths, 'at most three decimals').default(1),
+  /** A cell is released only when its noisy count reaches this. */
+  threshold: z.number().int().min(1).max(100_000).default(20),
+  /** The most cells one visitor or person can count in, per report. */
+  contribution_cap: z.number().int().min(1).max(100).default(2),
+  /** Total epsilon each recipient may receive per period (ISO week). */
+  budget_per_period: z.number().min(0.001).max(100).refine(thousandths, 'at most three decimals').default(3),
+});
+
 export const policySchema = z.strictObject({
   vow_policy: z.literal(1, { message: 'must be 1 (the policy format version)' }),
   name: text,
@@ -150,6 +167,7 @@ export const policySchema = z.strictObject({
   recipients: z.record(simpleId, recipientSchema),
   retention: z.array(retentionSchema),
   exemptions: z.record(simpleId, exemptionSchema),
+  reports: reportsSchema.optional(),
 });
 
 /** A policy file as written (after defaults are applied). */
@@ -162,4 +180,5 @@ export type Category = z.infer<typeof categorySchema>;
 export type Purpose = z.infer<typeof purposeSchema>;
 export type Retention = z.infer<typeof retentionSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
+export type ReportSettings = z.infer<typeof reportsSchema>;
 export type PromiseEntry = z.infer<typeof promiseSchema>;

@@ -35,7 +35,7 @@ export interface WelchResult {
   /** Two-sided p-value; null with t. */
   readonly pValue: number | null;
   /** Confidence interval of the difference at the requested level; null with t. */
-  readonly ci: readonly [number, number] | null;
+  readonly ci: [number, number] | null;
 }
 
 /**

@@ -1,0 +1,226 @@
+// Layout experiments (P17): staff define them and read results; the shop (or its pages) asks which
+// layout a cookie id sees and logs exposures, which Vow keeps only under layout-experiment consent.
+import { z } from 'zod';
+import { auditActor } from '../../security/principal.js';
+import type { RouteModule } from './index.js';
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens, up to 63 characters');
+
+/** The random id in Vow's consent cookie: letters, digits, "-" and "_" only (never an email or name). */
+const visitorId = z
+  .string()
+  .min(8)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'the random cookie id (letters, digits, "-" and "_")')
+  .describe("The random id in the visitor's consent cookie");
+
+const variantSchema = z.strictObject({
+  id: slug.describe('Layout id, e.g. "control" or "b"'),
+  weight: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .describe('Whole-number share; visitors split by weight / total'),
+  description: z.string().trim().min(1).max(500).optional(),
+});
+
+const experimentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  variants: z.array(z.object({ id: z.string(), weight: z.number(), description: z.string().optional() })),
+  minSamplePerArm: z.number(),
+  currency: z.string(),
+  status: z.enum(['running', 'stopped']),
+  createdAt: z.string(),
+  stoppedAt: z.string().nullable(),
+});
+
+const idParams = z.strictObject({ id: slug });
+
+const metricSummary = z.object({ n: z.number(), mean: z.number(), sd: z.number() });
+
+const resultsSchema = z.object({
+  experimentId: z.string(),
+  status: z.enum(['not_enough_data', 'ready']),
+  message: z.string(),
+  minSamplePerArm: z.number(),
+  variants: z.array(
+    z.object({
+      id: z.string(),
+      weight: z.number(),
+      visitors: z.number(),
+      visitorsWithVisits: z.number(),
+      visits: z.number(),
+      metrics: z.object({
+        visit_duration_ms: metricSummary,
+        conversion_rate: metricSummary,
+        revenue_per_visitor_cents: metricSummary,
+      }),
+    }),
+  ),
+  sampleRatio: z.object({ chiSquare: z.number(), df: z.number(), pValue: z.number(), mismatch: z.boolean() }),
+  comparisons: z.array(
+    z.object({
+      metric: z.enum(['visit_duration_ms', 'conversion_rate', 'revenue_per_visitor_cents']),
+      control: z.string(),
+      variant: z.string(),
+      difference: z.number(),
+      ci95: z.tuple([z.number(), z.number()]).nullable(),
+      t: z.number().nullable(),
+      df: z.number().nullable(),
+      pValue: z.number().nullable(),
+      adjustedPValue: z.number().nullable(),
+      significant: z.boolean(),
+    }),
+  ),
+  alpha: z.number(),
+  computedAt: z.string(),
+});
+
+export const experimentRoutes: RouteModule = (app, _ctx, services) => {
+  app.post(
+    '/v1/experiments',
+    {
+      config: { access: 'staff:marketing' },
+      schema: {
+        tags: ['experiments'],
+        summary: 'Define a layout experiment',
+        description:
+          'Two or more layouts with whole-number weights; the first layout is the control. The id is part of the assignment hash and can never be reused.',
+        body: z.strictObject({
+          id: slug.describe('The experiment id used in the assignment hash, e.g. "homepage-hero"'),
+          name: z.string().trim().min(1).max(200),
+          description: z.string().trim().max(2000).optional(),
+          variants: z.array(variantSchema).min(2).max(20),
+          minSamplePerArm: z
+            .number()
+            .int()
+            .min(2)
+            .max(10_000_000)
+            .optional()
+            .describe('Visitors each layout needs before results are computed (default 100)'),
+          currency: z
+            .string()
+            .regex(/^[A-Z]{3}$/)
+            .optional()
+            .describe('Completed orders in this currency count as sales (default USD)'),
+        }),
+        response: { 201: experimentSchema },
+      },
+    },
+    async (req, reply) => {
+      const experiment = await services.experiments.create(req.body, auditActor(req.principal));
+      return reply.code(201).send(experiment);
+    },
+  );
+
+  app.get(
+    '/v1/experiments',
+    {
+      config: { access: 'staff:marketing' },
+      schema: {
+        tags: ['experiments'],
+        summary: 'List layout experiments',
+        response: { 200: z.object({ experiments: z.array(experimentSchema) }) },
+      },
+    },
+    async () => ({ experiments: await services.experiments.list() }),
+  );
+
+  app.get(
+    '/v1/experiments/:id',
+    {
+      config: { access: 'staff:marketing' },
+      schema: {
+        tags: ['experiments'],
+        summary: 'One layout experiment',
+        params: idParams,
+        response: { 200: experimentSchema },
+      },
+    },
+    async (req) => services.experiments.get(req.params.id),
+  );
+
+  app.post(
+    '/v1/experiments/:id/stop',
+    {
+      config: { access: 'staff:marketing' },
+      schema: {
+        tags: ['experiments'],
+        summary: 'Stop an experiment (no more exposures; results stay readable)',
+        params: idParams,
+        response: { 200: experimentSchema },
+      },
+    },
+    async (req) => services.experiments.stop(req.params.id, auditActor(req.principal)),
+  );
+
+  app.post(
+    '/v1/experiments/:id/assignment',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['experiments'],
+        summary: 'Which layout a cookie id sees',
+        description:
+          'Deterministic: MurmurHash3 x86 32 (seed 0) of the UTF-8 bytes of "experimentId:visitorId", divided by 2^32, cut by cumulative weights (README). Writes nothing.',
+        params: idParams,
+        body: z.strictObject({ visitorId }),
+        response: {
+          200: z.object({
+            experimentId: z.string(),
+            variant: z.string(),
+            hash: z.number(),
+            position: z.number(),
+            status: z.enum(['running', 'stopped']),
+          }),
+        },
+      },
+    },
+    async (req) => services.experiments.assign(req.params.id, req.body.visitorId),
+  );
+
+  app.post(
+    '/v1/experiments/:id/exposures',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['experiments'],
+        summary: 'Log that a visitor saw their layout',
+        description:
+          'Kept only when the visitor granted layout experiments (consent channel cookies.experiments); otherwise answers recorded: false and stores nothing. Only the first exposure counts.',
+        params: idParams,
+        body: z.strictObject({ visitorId }),
+        response: {
+          200: z.object({
+            recorded: z.boolean(),
+            firstExposure: z.boolean(),
+            variant: z.string(),
+            reason: z.literal('no_consent').optional(),
+          }),
+        },
+      },
+    },
+    async (req) => services.experiments.recordExposure(req.params.id, req.body.visitorId),
+  );
+
+  app.get(
+    '/v1/experiments/:id/results',
+    {
+      config: { access: 'staff:marketing' },
+      schema: {
+        tags: ['experiments'],
+        summary: 'Results per layout: visit duration, conversion rate, revenue per visitor',
+        description:
+          'Welch t-tests of each layout against the first with 95% confidence intervals, Holm–Bonferroni adjusted across all comparisons; a sample-ratio-mismatch check (Pearson chi-square, flagged at p < 0.001); status not_enough_data until every layout reaches the minimum sample.',
+        params: idParams,
+        response: { 200: resultsSchema },
+      },
+    },
+    async (req) => services.experiments.results(req.params.id),
+  );
+};
