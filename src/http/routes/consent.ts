@@ -88,7 +88,15 @@ export const consentRoutes: RouteModule = (app, ctx, services) => {
         body: z.strictObject({
           subjectId,
           channel,
-          reason: z.string().trim().min(1).max(500).describe('Why (no personal values: they are refused)'),
+          reason: z
+            .string()
+            .trim()
+            .min(1)
+            .max(500)
+            .refine((v) => !/@|\d[\d ().-]{6,}\d/.test(v), {
+              message: 'no email addresses or phone numbers: the reason goes to the audit trail',
+            })
+            .describe('Why (no email addresses or phone numbers: it is kept in the audit trail)'),
         }),
         response: {
           201: z.object({
