@@ -94,6 +94,28 @@ export function isoWeekOf(at: Date): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+/**
+ * Visitors per area with each visitor counted once per area and in at most `cap` areas (the first
+ * they visited, ties by area name), so one visitor changes the counts by at most `cap` in total.
+ */
+export function capContributions(
+  rows: readonly { visitorId: string; area: string; firstAt: string }[],
+  cap: number,
+): Map<string, number> {
+  const perVisitor = new Map<string, { area: string; firstAt: string }[]>();
+  for (const r of rows) {
+    const list = perVisitor.get(r.visitorId) ?? [];
+    if (!list.some((x) => x.area === r.area)) list.push({ area: r.area, firstAt: r.firstAt });
+    perVisitor.set(r.visitorId, list);
+  }
+  const counts = new Map<string, number>();
+  for (const list of perVisitor.values()) {
+    list.sort((a, b) => (a.firstAt < b.firstAt ? -1 : a.firstAt > b.firstAt ? 1 : a.area < b.area ? -1 : 1));
+    for (const { area } of list.slice(0, cap)) counts.set(area, (counts.get(area) ?? 0) + 1);
+  }
+  return counts;
+}
+
 const GENDER_CELLS: Readonly<Record<string, string>> = { male: 'men', female: 'women' };
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -295,21 +317,10 @@ export class ReportService {
         select visitor_id, area, min(at) as first_at from analytics_events
         where at >= ${start} and at < ${end}
         group by visitor_id, area`.execute(db);
-      // Each visitor counts once per area, in at most `contribution_cap` areas (the first visited).
-      const perVisitor = new Map<string, { area: string; firstAt: string }[]>();
-      for (const r of rows.rows) {
-        const list = perVisitor.get(r.visitor_id) ?? [];
-        list.push({ area: r.area, firstAt: r.first_at });
-        perVisitor.set(r.visitor_id, list);
-      }
-      const counts = new Map<string, number>();
-      for (const list of perVisitor.values()) {
-        list.sort((a, b) =>
-          a.firstAt < b.firstAt ? -1 : a.firstAt > b.firstAt ? 1 : a.area < b.area ? -1 : 1,
-        );
-        for (const { area } of list.slice(0, settings.contribution_cap))
-          counts.set(area, (counts.get(area) ?? 0) + 1);
-      }
+      const counts = capContributions(
+        rows.rows.map((r) => ({ visitorId: r.visitor_id, area: r.area, firstAt: r.first_at })),
+        settings.contribution_cap,
+      );
       // Areas come from the data: a cell under the threshold is left out entirely (its name
       // would tell that someone visited it).
       const cells: ReportCell[] = [];
