@@ -1,0 +1,28 @@
+// The cookies part of the analytics module, as one service: consent choices, events, GA forwarding.
+import type { VowContext } from '../context.js';
+import { CookieConsentService } from './consent-service.js';
+import { EventsService } from './events-service.js';
+import { GaForwarder, type GaSender, httpGaSender } from './ga-forwarder.js';
+
+export interface CookiesServices {
+  readonly consent: CookieConsentService;
+  readonly events: EventsService;
+  readonly ga: GaForwarder;
+}
+
+/** Builds the services; GA forwarding is on only with a measurement id and an API secret. */
+export function createCookiesServices(ctx: VowContext, gaSender?: GaSender): CookiesServices {
+  const c = ctx.config;
+  const sender =
+    gaSender ??
+    (c.gaMeasurementId && c.gaApiSecret
+      ? httpGaSender({ endpoint: c.gaEndpoint, measurementId: c.gaMeasurementId, apiSecret: c.gaApiSecret })
+      : undefined);
+  const consent = new CookieConsentService(ctx);
+  const ga = new GaForwarder(ctx, sender);
+  return { consent, ga, events: new EventsService(ctx, consent, ga) };
+}
+
+export { CookieConsentService } from './consent-service.js';
+export { EventsService } from './events-service.js';
+export { GaForwarder } from './ga-forwarder.js';

@@ -1,0 +1,212 @@
+// Scrubbing of everything a page sends before it is stored or forwarded: query strings lose known
+// tracking and personal parameters and any value that looks like an email or a phone number,
+// fragments are dropped, IPs are truncated, and a user agent is reduced to a browser family.
+import { isIP } from 'node:net';
+
+/** Query parameters that are dropped whatever their value (compared lower-case). */
+export const DROPPED_PARAMS: ReadonlySet<string> = new Set([
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'fbclid',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'ttclid',
+  'li_fat_id',
+  'mc_cid',
+  'mc_eid',
+  '_hsenc',
+  '_hsmi',
+  'igshid',
+  'email',
+  'e',
+  'mail',
+  'phone',
+  'tel',
+  'mobile',
+  'sms',
+  'token',
+  'access_token',
+  'id_token',
+  'auth',
+  'code',
+  'key',
+  'session',
+  'sessionid',
+  'sid',
+  'password',
+  'pass',
+  'pwd',
+  'name',
+  'first_name',
+  'last_name',
+  'firstname',
+  'lastname',
+  'fullname',
+  'address',
+  'zip',
+  'postcode',
+  'user',
+  'username',
+  'uid',
+  'user_id',
+  'customer',
+  'customer_id',
+]);
+
+const DROPPED_PREFIXES = ['utm_', 'mtm_', 'pk_', 'hsa_'];
+
+const EMAIL_LIKE = /[^\s@/?#&=]*@[^\s@/?#&=]*/;
+/** A run of at least 7 digits, possibly split by spaces, dots, dashes or brackets, maybe with a +. */
+const PHONE_LIKE = /\+?\(?\d(?:[\s().-]*\d){6,}/g;
+
+export const REDACTED = ':redacted';
+
+/** True if a value holds something that looks like an email address or a phone number. */
+export function looksLikeContact(value: string): boolean {
+  PHONE_LIKE.lastIndex = 0;
+  return value.includes('@') || EMAIL_LIKE.test(value) || PHONE_LIKE.test(value);
+}
+
+function safeDecode(s: string, plusIsSpace = true): string {
+  try {
+    return decodeURIComponent(plusIsSpace ? s.replace(/\+/g, ' ') : s);
+  } catch {
+    return s;
+  }
+}
+
+function scrubSegment(segment: string): string {
+  const decoded = safeDecode(segment, false);
+  if (decoded.includes('@')) return REDACTED;
+  PHONE_LIKE.lastIndex = 0;
+  if (!PHONE_LIKE.test(decoded)) return segment;
+  PHONE_LIKE.lastIndex = 0;
+  return encodeURIComponent(decoded.replace(PHONE_LIKE, REDACTED)).replace(/%3A/gi, ':');
+}
+
+function dropParam(key: string, value: string): boolean {
+  const k = safeDecode(key).toLowerCase();
+  if (DROPPED_PARAMS.has(k) || DROPPED_PREFIXES.some((p) => k.startsWith(p))) return true;
+  return looksLikeContact(safeDecode(value)) || looksLikeContact(safeDecode(key));
+}
+
+export const MAX_PATH_LENGTH = 512;
+
+/**
+ * The path of a page as Vow may keep it: the path of the URL (origin and fragment dropped), path
+ * segments that look like contact data redacted, and only the query parameters that are neither
+ * known tracking or personal parameters nor look like contact data.
+ */
+export function scrubPath(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input, 'http://scrub.invalid');
+  } catch {
+    return '/';
+  }
+  const path = url.pathname
+    .split('/')
+    .map((s) => scrubSegment(s))
+    .join('/');
+  const kept: string[] = [];
+  // Read the raw query (not URLSearchParams, which would re-encode and lose nothing we need).
+  for (const pair of url.search.replace(/^\?/, '').split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = eq === -1 ? pair : pair.slice(0, eq);
+    const value = eq === -1 ? '' : pair.slice(eq + 1);
+    if (!dropParam(key, value)) kept.push(pair);
+  }
+  const out = kept.length > 0 ? `${path}?${kept.join('&')}` : path;
+  return out.length > MAX_PATH_LENGTH ? out.slice(0, MAX_PATH_LENGTH) : out;
+}
+
+/** IPv4 to its /24, IPv6 to its /48 (an IPv4-mapped IPv6 address as IPv4); anything else: null. */
+export function truncateIp(ip: string): string | null {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return truncateIp(mapped[1]!);
+  const kind = isIP(ip);
+  if (kind === 4) return `${ip.split('.').slice(0, 3).join('.')}.0`;
+  if (kind !== 6) return null;
+  const [head = '', tail = ''] = ip.split('%')[0]!.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::')
+    ? [...left, ...new Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  const first = groups.slice(0, 3).map((g) => Number.parseInt(g, 16).toString(16));
+  return `${first.join(':')}::`;
+}
+
+export const BROWSER_FAMILIES = [
+  'edge',
+  'opera',
+  'samsung',
+  'firefox',
+  'chrome',
+  'safari',
+  'bot',
+  'other',
+] as const;
+export type BrowserFamily = (typeof BROWSER_FAMILIES)[number];
+
+/** The browser family of a user agent; the user agent itself is never kept. */
+export function browserFamily(userAgent: string | undefined): BrowserFamily {
+  const ua = userAgent ?? '';
+  if (/bot|crawler|spider|crawling/i.test(ua)) return 'bot';
+  if (/Edg(e|A|iOS)?\//.test(ua)) return 'edge';
+  if (/OPR\/|Opera/.test(ua)) return 'opera';
+  if (/SamsungBrowser\//.test(ua)) return 'samsung';
+  if (/Firefox\/|FxiOS\//.test(ua)) return 'firefox';
+  if (/Chrome\/|CriOS\/|Chromium\//.test(ua)) return 'chrome';
+  if (/Safari\//.test(ua)) return 'safari';
+  return 'other';
+}
+
+/** The areas of a shop a page can belong to (a closed list, so an area can never carry a value). */
+export const SITE_AREAS = [
+  'home',
+  'catalog',
+  'product',
+  'search',
+  'cart',
+  'checkout',
+  'account',
+  'content',
+  'support',
+  'other',
+] as const;
+export type SiteArea = (typeof SITE_AREAS)[number];
+
+const AREA_BY_SEGMENT: Record<string, SiteArea> = {
+  '': 'home',
+  products: 'product',
+  product: 'product',
+  p: 'product',
+  catalog: 'catalog',
+  collections: 'catalog',
+  category: 'catalog',
+  shop: 'catalog',
+  search: 'search',
+  cart: 'cart',
+  basket: 'cart',
+  checkout: 'checkout',
+  account: 'account',
+  help: 'support',
+  support: 'support',
+  contact: 'support',
+  blog: 'content',
+  pages: 'content',
+};
+
+/** The area a page declared (if it is one of SITE_AREAS), else one guessed from the path's first segment. */
+export function siteArea(declared: string | undefined, scrubbedPath: string): SiteArea {
+  if (declared && (SITE_AREAS as readonly string[]).includes(declared)) return declared as SiteArea;
+  const first = scrubbedPath.split('?')[0]!.split('/')[1] ?? '';
+  if (Object.hasOwn(AREA_BY_SEGMENT, first)) return AREA_BY_SEGMENT[first]!;
+  return 'other';
+}

@@ -1,0 +1,61 @@
+// POST /v1/collect: site measurements from the consent script (sendBeacon-friendly: text/plain
+// bodies holding JSON are accepted). Always 204: without consent the event is dropped and counted.
+import { z } from 'zod';
+import { EVENT_TYPES } from '../../analytics/events-service.js';
+import { acceptJsonAsTextPlain } from './cookies.js';
+import type { RouteModule } from './index.js';
+
+export const collectBodySchema = z.strictObject({
+  visitor: z.string().max(64).optional().describe("The consent cookie's random id"),
+  type: z.enum(EVENT_TYPES),
+  path: z.string().min(1).max(2048).describe('The page path; query strings and fragments are scrubbed'),
+  area: z.string().max(64).optional().describe('The area of the site (home, catalog, product, cart, …)'),
+  durationMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60 * 60 * 1000)
+    .optional()
+    .describe('engagement: visible time since the last engagement event'),
+  valueCents: z.number().int().min(0).max(10_000_000_000).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+});
+
+export const collectRoutes: RouteModule = (app, _ctx, services) => {
+  acceptJsonAsTextPlain(app);
+
+  app.post(
+    '/v1/collect',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cookies'],
+        summary: 'Record a site measurement (page view, engagement, add to cart, order completed)',
+        description:
+          'Stored only when the consent ledger holds analytics consent for the visitor; otherwise dropped ' +
+          'and counted. Answers 204 either way.',
+        body: collectBodySchema,
+      },
+    },
+    async (req, reply) => {
+      await services.cookies.events.collect(req.body, { userAgent: req.headers['user-agent'] });
+      return reply.code(204).header('access-control-allow-origin', '*').send();
+    },
+  );
+
+  app.get(
+    '/v1/collect/counters',
+    {
+      config: { access: 'staff:marketing' },
+      schema: {
+        tags: ['cookies'],
+        summary: 'How many measurements were stored, and how many dropped for want of consent',
+        response: { 200: z.object({ counters: z.record(z.string(), z.number()) }) },
+      },
+    },
+    async () => ({ counters: await services.cookies.events.counters() }),
+  );
+};

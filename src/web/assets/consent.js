@@ -1,0 +1,442 @@
+/* Vow consent script: the cookie banner, Google Consent Mode v2 and site measurements.
+ * One file, no framework, no inline script needed. Put it BEFORE any Google tag:
+ *   <script src="https://vow.example/consent.js" integrity="sha384-…" crossorigin="anonymous"
+ *           data-vow-api="https://vow.example"></script>
+ * The consent cookie (vow_consent) holds only a random id and the choice, never personal data.
+ * Everything refused (or cookies disabled) leaves the page working: nothing here is required.
+ */
+(() => {
+  const script = document.currentScript;
+  const api = (
+    script?.getAttribute('data-vow-api') || (script?.src ? new URL(script.src).origin : location.origin)
+  ).replace(/\/+$/, '');
+  const COOKIE = 'vow_consent';
+  const COOKIE_MAX_AGE = 60 * 60 * 24 * 395; // thirteen months, then the banner asks again
+  const HEARTBEAT_MS = 15000;
+
+  // Google Consent Mode v2: everything denied before any Google tag runs.
+  window.dataLayer = window.dataLayer || [];
+  if (typeof window.gtag !== 'function') {
+    window.gtag = function gtag() {
+      // biome-ignore lint/complexity/noArguments: Google's tags read the Arguments object itself, not an array
+      window.dataLayer.push(arguments);
+    };
+  }
+  window.gtag('consent', 'default', {
+    ad_storage: 'denied',
+    analytics_storage: 'denied',
+    ad_user_data: 'denied',
+    ad_personalization: 'denied',
+    wait_for_update: 500,
+  });
+
+  // The banner's stylesheet (a shop may include it itself, marked data-vow-consent-css).
+  if (!document.querySelector('link[data-vow-consent-css]')) {
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = `${api}/consent.css`;
+    css.setAttribute('data-vow-consent-css', '');
+    (document.head || document.documentElement).appendChild(css);
+  }
+
+  const gpc = navigator.globalPrivacyControl === true;
+  let config = null;
+  /** The server's answer: { visitor, categories, googleAnalytics, gpc, consentMode, gpp, answered }. */
+  let state = null;
+  let banner = null;
+  let pageViewSent = false;
+  let visibleSince = document.visibilityState === 'visible' ? performance.now() : null;
+  let engagedMs = 0;
+  let heartbeat = null;
+
+  function readCookie() {
+    try {
+      const parts = document.cookie ? document.cookie.split('; ') : [];
+      for (let i = 0; i < parts.length; i++) {
+        const eq = parts[i].indexOf('=');
+        if (parts[i].slice(0, eq) === COOKIE) {
+          const v = JSON.parse(decodeURIComponent(parts[i].slice(eq + 1)));
+          if (v && typeof v.v === 'string' && /^[A-Za-z0-9_-]{22}$/.test(v.v)) return v;
+        }
+      }
+    } catch (_e) {
+      /* cookies disabled or a foreign value: as if no choice */
+    }
+    return null;
+  }
+
+  function writeCookie(s) {
+    // Only the random id and the choice.
+    const value = encodeURIComponent(
+      JSON.stringify({
+        v: s.visitor,
+        cv: config.consentVersion,
+        c: s.categories,
+        ga: s.googleAnalytics,
+        gpc: s.gpc,
+      }),
+    );
+    const secure = location.protocol === 'https:' ? '; Secure' : '';
+    try {
+      // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser
+      document.cookie = `${COOKIE}=${value}; Path=/; Max-Age=${COOKIE_MAX_AGE}; SameSite=Lax${secure}`;
+    } catch (_e) {
+      /* cookies disabled: the choice lasts this page only */
+    }
+  }
+
+  function post(path, body) {
+    return fetch(api + path, {
+      method: 'POST',
+      // text/plain keeps a cross-origin call a simple request (no preflight); Vow parses it as JSON.
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify(body),
+      credentials: 'omit',
+      keepalive: true,
+    }).then((res) => {
+      if (!res.ok) {
+        const err = new Error(`Vow answered ${res.status}`);
+        err.status = res.status;
+        throw err;
+      }
+      return res.json();
+    });
+  }
+
+  function el(tag, attrs, children) {
+    const e = document.createElement(tag);
+    for (const k in attrs || {}) {
+      if (k === 'text') e.textContent = attrs[k];
+      else if (attrs[k] === true) e.setAttribute(k, '');
+      else if (attrs[k] !== false && attrs[k] != null) e.setAttribute(k, attrs[k]);
+    }
+    (children || []).forEach((c) => {
+      if (c) e.appendChild(c);
+    });
+    return e;
+  }
+
+  /** Measurements are allowed only under the analytics channel, as the server's ledger says. */
+  function measuring() {
+    return !!(state?.channels && state.channels['cookies.analytics'] === true);
+  }
+
+  function apply(s) {
+    state = s;
+    window.gtag('consent', 'update', {
+      ad_storage: s.consentMode.ad_storage,
+      analytics_storage: s.consentMode.analytics_storage,
+      ad_user_data: s.consentMode.ad_user_data,
+      ad_personalization: s.consentMode.ad_personalization,
+    });
+    renderGaSwitches();
+    document.dispatchEvent(new CustomEvent('vow:consent', { detail: publicState() }));
+    if (measuring()) {
+      if (!pageViewSent) {
+        pageViewSent = true;
+        send('page_view', {});
+      }
+      startHeartbeat();
+    } else {
+      stopHeartbeat();
+    }
+  }
+
+  function publicState() {
+    return state
+      ? {
+          categories: Object.assign({}, state.categories),
+          googleAnalytics: state.googleAnalytics,
+          gpc: state.gpc,
+          consentMode: Object.assign({}, state.consentMode),
+          gpp: state.gpp,
+        }
+      : null;
+  }
+
+  function choose(categories, source, googleAnalytics) {
+    const body = {
+      categories: categories,
+      googleAnalytics: googleAnalytics,
+      gpc: gpc,
+      source: source,
+      consentVersion: config.consentVersion,
+    };
+    if (state?.visitor) body.visitor = state.visitor;
+    return post('/v1/consent/choices', body).then(
+      (s) => {
+        writeCookie(s);
+        closeBanner();
+        apply(s);
+        return s;
+      },
+      (err) => {
+        if (err && err.status === 409) return start();
+        showProblem();
+      },
+    );
+  }
+
+  function allCategories(on) {
+    const out = {};
+    config.categories.forEach((c) => {
+      if (!c.required) out[c.id] = on;
+    });
+    return out;
+  }
+
+  // ---- the banner ------------------------------------------------------------------------------
+
+  function closeBanner() {
+    if (banner?.parentNode) banner.parentNode.removeChild(banner);
+    banner = null;
+  }
+
+  function showProblem() {
+    if (!banner) return;
+    const p = banner.querySelector('.vow-cc-problem');
+    if (p) p.hidden = false;
+  }
+
+  function button(label, action, testId) {
+    const b = el('button', {
+      type: 'button',
+      class: 'vow-cc-btn',
+      'data-vow-action': action,
+      'data-testid': testId,
+      text: label,
+    });
+    return b;
+  }
+
+  function openBanner(showChoices) {
+    closeBanner();
+    const current = state?.answered ? state.categories : null;
+    const list = el('div', { class: 'vow-cc-choices', hidden: !showChoices });
+    config.categories.forEach((c) => {
+      const id = `vow-cc-cat-${c.id}`;
+      const checked = c.required || (current ? current[c.id] === true : false);
+      const locked = c.required || (gpc && c.gpcOptOut);
+      const box = el('input', {
+        type: 'checkbox',
+        id: id,
+        name: c.id,
+        checked: checked && !(locked && !c.required),
+        disabled: locked,
+        'data-vow-category': c.id,
+      });
+      const note = c.required
+        ? ' (always on)'
+        : locked
+          ? ' (off: your browser sends Global Privacy Control)'
+          : '';
+      const row = el('div', { class: 'vow-cc-cat' }, [
+        box,
+        el('label', { for: id }, [el('strong', { text: c.title + note })]),
+        el('p', { class: 'vow-cc-desc', text: c.description }),
+      ]);
+      if (config.googleAnalytics && c.channels.indexOf('google_analytics') !== -1) {
+        const gaId = 'vow-cc-ga';
+        row.appendChild(
+          el('div', { class: 'vow-cc-sub' }, [
+            el('input', {
+              type: 'checkbox',
+              id: gaId,
+              'data-vow-ga': '1',
+              checked: current ? state.googleAnalytics === true : false,
+            }),
+            el('label', { for: gaId, text: 'Including Google Analytics' }),
+          ]),
+        );
+      }
+      list.appendChild(row);
+    });
+    list.appendChild(button('Save my choices', 'save', 'vow-save'));
+
+    const titleId = 'vow-cc-title';
+    banner = el(
+      'div',
+      {
+        class: 'vow-cc',
+        role: 'dialog',
+        'aria-modal': 'false',
+        'aria-labelledby': titleId,
+        'data-testid': 'vow-banner',
+      },
+      [
+        el('h2', { id: titleId, class: 'vow-cc-title', text: `Cookies at ${config.controller}` }),
+        el('p', { class: 'vow-cc-text' }, [
+          document.createTextNode(
+            'We use cookies to measure visits, test page layouts and deliver our ads, only if you agree. ' +
+              'A cookie remembering your choice holds a random id, nothing that identifies you. ',
+          ),
+          el('a', { href: api + config.noticePath, text: 'Our privacy notice' }),
+        ]),
+        el('div', { class: 'vow-cc-buttons' }, [
+          button('Accept all', 'accept', 'vow-accept'),
+          button('Reject all', 'reject', 'vow-reject'),
+          button('Choose', 'choose', 'vow-choose'),
+        ]),
+        list,
+        el('p', {
+          class: 'vow-cc-problem',
+          role: 'alert',
+          hidden: true,
+          text: 'Your choice could not be saved. Please try again.',
+        }),
+      ],
+    );
+    banner.addEventListener('click', (ev) => {
+      const t = ev.target;
+      const action = t?.getAttribute ? t.getAttribute('data-vow-action') : null;
+      if (action === 'accept') choose(allCategories(true), 'accept_all', true);
+      else if (action === 'reject') choose(allCategories(false), 'reject_all', false);
+      else if (action === 'choose') list.hidden = !list.hidden;
+      else if (action === 'save') {
+        const cats = {};
+        banner.querySelectorAll('input[data-vow-category]').forEach((b) => {
+          const c = config.categories.filter((x) => x.id === b.getAttribute('data-vow-category'))[0];
+          if (c && !c.required) cats[c.id] = b.checked;
+        });
+        const ga = banner.querySelector('input[data-vow-ga]');
+        choose(cats, 'choose', ga ? ga.checked : true);
+      }
+    });
+    document.body.appendChild(banner);
+  }
+
+  /** The preference link: changing or withdrawing a choice is one click away on every page. */
+  function renderPreferenceLink() {
+    if (!document.querySelector('.vow-cc-prefs-link')) {
+      const link = button('Cookie settings', 'prefs', 'vow-preferences');
+      link.className = 'vow-cc-prefs-link';
+      link.addEventListener('click', () => openBanner(true));
+      document.body.appendChild(link);
+    }
+    document.querySelectorAll('[data-vow-preferences]').forEach((e) => {
+      e.addEventListener('click', (ev) => {
+        ev.preventDefault();
+        openBanner(true);
+      });
+    });
+  }
+
+  /** "You can opt-out of Google Analytics data gathering on this page": a switch wherever [data-vow-ga-optout] is. */
+  function renderGaSwitches() {
+    if (!config?.googleAnalytics) return;
+    document.querySelectorAll('[data-vow-ga-optout]').forEach((host) => {
+      const on = !!state?.googleAnalytics;
+      host.textContent = '';
+      const b = el('button', {
+        type: 'button',
+        class: 'vow-cc-btn',
+        'aria-pressed': on ? 'false' : 'true',
+        'data-testid': 'vow-ga-switch',
+        text: on ? 'Opt out of Google Analytics' : 'Google Analytics is off (turn on)',
+      });
+      b.addEventListener('click', () => {
+        const cats = state?.answered ? Object.assign({}, state.categories) : allCategories(false);
+        config.categories.forEach((c) => {
+          if (!on && c.channels.indexOf('google_analytics') !== -1) cats[c.id] = true;
+        });
+        choose(cats, 'choose', !on);
+      });
+      host.appendChild(b);
+    });
+  }
+
+  // ---- measurements ----------------------------------------------------------------------------
+
+  /** The page's area of the site: <meta name="vow-area" content="…"> or any element with data-vow-area. */
+  function area() {
+    const m = document.querySelector('meta[name="vow-area"]');
+    const e = document.querySelector('[data-vow-area]');
+    return m ? m.getAttribute('content') : e ? e.getAttribute('data-vow-area') : undefined;
+  }
+
+  function send(type, extra) {
+    if (!measuring()) return false;
+    const body = { visitor: state.visitor, type: type, path: location.pathname + location.search };
+    const a = area();
+    if (a) body.area = a;
+    for (const k in extra) body[k] = extra[k];
+    const data = JSON.stringify(body);
+    try {
+      if (navigator.sendBeacon?.(`${api}/v1/collect`, new Blob([data], { type: 'text/plain' }))) return true;
+    } catch (_e) {
+      /* fall through to fetch */
+    }
+    fetch(`${api}/v1/collect`, {
+      method: 'POST',
+      body: data,
+      keepalive: true,
+      credentials: 'omit',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    }).catch(() => {});
+    return true;
+  }
+
+  function flushEngagement() {
+    if (visibleSince !== null) {
+      engagedMs += performance.now() - visibleSince;
+      visibleSince = document.visibilityState === 'visible' ? performance.now() : null;
+    }
+    const ms = Math.round(engagedMs);
+    if (ms > 0 && send('engagement', { durationMs: ms })) engagedMs = 0;
+  }
+
+  function startHeartbeat() {
+    if (heartbeat === null) heartbeat = setInterval(flushEngagement, HEARTBEAT_MS);
+  }
+  function stopHeartbeat() {
+    if (heartbeat !== null) clearInterval(heartbeat);
+    heartbeat = null;
+  }
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushEngagement();
+    else if (visibleSince === null) visibleSince = performance.now();
+  });
+  window.addEventListener('pagehide', flushEngagement);
+
+  // ---- start -----------------------------------------------------------------------------------
+
+  function start() {
+    return fetch(`${api}/v1/consent/config`, { credentials: 'omit' })
+      .then((r) => r.json())
+      .then((c) => {
+        config = c;
+        const stored = readCookie();
+        renderPreferenceLink();
+        renderGaSwitches();
+        if (!stored) return openBanner(false);
+        // The server's ledger, not the cookie, says where the visitor stands.
+        return post('/v1/consent/state', { visitor: stored.v }).then((s) => {
+          state = s;
+          if (!s.answered || stored.cv !== config.consentVersion) return openBanner(false);
+          if (gpc && !s.gpc) return choose(s.categories, 'choose', s.googleAnalytics);
+          writeCookie(s);
+          apply(s);
+        });
+      })
+      .catch(() => {
+        /* Vow unreachable: everything stays denied and the page works */
+      });
+  }
+
+  window.vowConsent = {
+    /** Opens the banner with the per-category choices. */
+    open: () => {
+      if (config) openBanner(true);
+    },
+    /** Sends a measurement if (and only if) the visitor allowed analytics. */
+    track: (type, data) => send(type, data || {}),
+    /** The current choice, Consent Mode signals and GPP string (null before any choice). */
+    state: publicState,
+    /** The IAB GPP string (usnat section) for the visitor's choice. */
+    gppString: () => (state ? state.gpp : null),
+  };
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
