@@ -332,6 +332,16 @@ export class ConsentService {
     });
   }
 
+  /**
+   * Erases what the consent module holds of a person (their unsubscribe tokens, events and state),
+   * for the subjects module's erasure of a person known to be under 13 (P14).
+   */
+  async erase(trx: Transaction<Database>, subjectId: string): Promise<void> {
+    await trx.deleteFrom('unsubscribe_tokens').where('subject_id', '=', subjectId).execute();
+    await trx.deleteFrom('consent_state').where('subject_ref', '=', subjectId).execute();
+    await trx.deleteFrom('consent_events').where('subject_ref', '=', subjectId).execute();
+  }
+
   /** Where a person (or `visitor:<index>`) stands per channel. */
   async states(subjectRef: string, db?: Executor): Promise<Record<string, ChannelState>> {
     const stored = await storedStates(db ?? this.#ctx.store.db, subjectRef);

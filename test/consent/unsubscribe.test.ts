@@ -152,4 +152,21 @@ describeEachDialect('one-click unsubscribe and campaign email', (env) => {
     assert.equal(channel.statusCode, 400);
     assert.equal(channel.json().error.code, 'VOW_CONSENT_UNKNOWN_CHANNEL');
   });
+
+  it('forgets the tokens of a person marked as under 13 (P14)', async () => {
+    const res = await env().app.inject({
+      method: 'POST',
+      url: '/v1/subjects/under13',
+      payload: { subjectId: buyer },
+    });
+    assert.ok(res.statusCode < 300, res.body);
+    const left = await env()
+      .store.db.selectFrom('unsubscribe_tokens')
+      .select('token_index')
+      .where('subject_id', '=', buyer)
+      .execute();
+    assert.deepEqual(left, []);
+    const page = await env().app.inject({ method: 'GET', url: `/u/${token}` });
+    assert.equal(page.statusCode, 404);
+  });
 });
