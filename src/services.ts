@@ -12,6 +12,7 @@ import { DisclosureService } from './disclosures/index.js';
 import { JobRunner } from './jobs/index.js';
 import { MailService } from './mail/index.js';
 import { Metrics } from './metrics/metrics.js';
+import { ComplaintService, RightsService } from './rights/index.js';
 import { createSecurityServices, type SecurityServices } from './security/index.js';
 import { SubjectService } from './subjects/index.js';
 
@@ -39,6 +40,10 @@ export interface Services {
   /** Layout experiments and differentially private aggregate reports (src/analytics experiments*, reports*). */
   readonly experiments: ExperimentService;
   readonly reports: ReportService;
+  /** Data subject requests: intake, verification, deadlines, fulfilment jobs, restrictions (src/rights). */
+  readonly rights: RightsService;
+  /** Complaints and the regulator to escalate to (src/rights). */
+  readonly complaints: ComplaintService;
 }
 
 export function createServices(ctx: VowContext): Services {
@@ -53,13 +58,17 @@ export function createServices(ctx: VowContext): Services {
   decisions.addProvider(consent.provider);
   const subjects = new SubjectService(ctx);
   decisions.addProvider(subjects.provider);
+  subjects.addEraser((trx, id) => consent.erase(trx, id));
   const collection = new CollectionService(ctx, subjects, () => consent);
   const disclosures = new DisclosureService(ctx, { subjects, collection, decisions });
   const cookies = createCookiesServices(ctx);
-  const security = createSecurityServices(ctx);
+  const security = createSecurityServices(ctx, jobs);
   const experiments = new ExperimentService(ctx);
   const reports = new ReportService(ctx);
   const datasets = createDatasetService(ctx);
+  const rights = new RightsService(ctx, jobs, mail, { directory: subjects, walker: datasets, suppressor: consent });
+  decisions.addProvider(rights.provider);
+  const complaints = new ComplaintService(ctx, mail);
   return {
     datasets,
     cookies,
@@ -74,5 +83,7 @@ export function createServices(ctx: VowContext): Services {
     subjects,
     collection,
     disclosures,
+    rights,
+    complaints,
   };
 }

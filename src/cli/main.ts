@@ -3,10 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
+import { registerConsentCommands } from '../consent/cli.js';
 import { createContext } from '../context.js';
 import { registerDatasetCommands } from '../datasets/cli.js';
+import { announceSecurity, registerSecurityCommands } from '../security/cli.js';
 import { isVowError } from '../errors.js';
 import { buildApp } from '../http/app.js';
+import { createServices } from '../services.js';
 import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../policy/index.js';
 import { formatResults, PromiseMonitor } from '../promises/index.js';
 import { migrateToLatest, openStore } from '../store/open-store.js';
@@ -41,7 +44,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async () => {
       const config = loadConfig();
       const ctx = await createContext(config);
-      const app = await buildApp(ctx);
+      const services = createServices(ctx);
+      const app = await buildApp(ctx, {}, services);
+      await announceSecurity(services.security, io);
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
         await app.close();
@@ -135,6 +140,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   registerDatasetCommands(program, io, setExit);
+  registerConsentCommands(program, io, setExit);
+  registerSecurityCommands(program, io, setExit);
 
   return program;
 }

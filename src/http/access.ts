@@ -46,12 +46,33 @@ declare module 'fastify' {
 /** The double-submit cookie that protects forms posted before a session exists. */
 export const CSRF_COOKIE = 'vow_csrf';
 
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: string;
+}
+
+const DECLARED = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Every route registered on the app with its declared access (collected by the onRoute hook). */
+export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
+  return DECLARED.get(app) ?? [];
+}
+
 export function requireAccessDeclarations(app: FastifyInstance): void {
+  const list: DeclaredRoute[] = [];
+  DECLARED.set(app, list);
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) {
+      if (route.config?.access !== undefined)
+        list.push({ method: String(m), url, access: route.config.access });
+    }
     // @fastify/cors answers preflight requests through a catch-all OPTIONS route of its own.
     if (route.method === 'OPTIONS' && url === '*' && route.config?.access === undefined) {
       route.config = { ...(route.config ?? {}), access: 'public' } as typeof route.config;
+      list.push({ method: 'OPTIONS', url, access: 'public' });
       return;
     }
     if (route.config?.access === undefined) {
@@ -162,13 +183,8 @@ export async function installAccessControl(
       if (req.principal) req.authVia = 'bearer';
       return;
     }
-    const order: SessionKind[] = access.startsWith('staff:')
-      ? ['staff']
-      : access === 'shopper'
-        ? ['shopper']
-        : access === 'public'
-          ? ['shopper', 'staff']
-          : [];
+    // The session kind the route needs first; the other one still identifies the caller (403, not 401).
+    const order: SessionKind[] = access.startsWith('staff:') ? ['staff', 'shopper'] : ['shopper', 'staff'];
     for (const kind of order) {
       const p = await sessionPrincipal(req, kind);
       if (p) {

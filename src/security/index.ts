@@ -1,7 +1,9 @@
 // The security module's services: sessions, API keys, lock-outs, staff and shopper accounts.
 import { AccountService } from '../accounts/account-service.js';
 import type { VowContext } from '../context.js';
+import type { JobRunner } from '../jobs/index.js';
 import { StaffService } from '../staff/staff-service.js';
+import { registerAnchorJob } from './anchor-job.js';
 import { ApiKeys } from './api-keys.js';
 import { AttemptLimiter } from './attempts.js';
 import { SessionStore } from './sessions.js';
@@ -13,12 +15,16 @@ export interface SecurityServices {
   readonly attempts: AttemptLimiter;
   readonly staff: StaffService;
   readonly accounts: AccountService;
+  /** Queues the hourly audit anchor job (idempotent; `vow serve` calls it). */
+  readonly scheduleAuditAnchors: () => Promise<void>;
 }
 
-export function createSecurityServices(ctx: VowContext): SecurityServices {
+export function createSecurityServices(ctx: VowContext, jobs?: JobRunner): SecurityServices {
   const sessions = new SessionStore(ctx);
   const attempts = new AttemptLimiter(ctx);
+  const anchors = jobs ? registerAnchorJob(ctx, jobs) : undefined;
   return {
+    scheduleAuditAnchors: async () => anchors?.schedule(),
     sessions,
     attempts,
     apiKeys: new ApiKeys(ctx),

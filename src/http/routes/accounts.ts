@@ -10,6 +10,7 @@ import {
 import type { VowContext } from '../../context.js';
 import { isVowError, VowError } from '../../errors.js';
 import { auditActor } from '../../security/principal.js';
+import { parseSecret } from '../../security/secrets.js';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../security/sessions.js';
 import type { Services } from '../../services.js';
 import {
@@ -264,7 +265,13 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
     '/account/reset/:token',
     { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(80) }) } },
     async (req, reply) =>
-      sendHtml(reply, renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.params.token)),
+      parseSecret(req.params.token)
+        ? sendHtml(reply, renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.params.token))
+        : sendHtml(
+            reply,
+            renderMessagePage(ctx.policy, 'Link not valid', 'This link is not valid; ask for a new one.'),
+            400,
+          ),
   );
 
   app.post(
@@ -404,41 +411,52 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'shopper' },
       schema: {
         tags: ['accounts'],
-        summary: 'Start a correction or deletion request for the logged-in account holder',
+        summary:
+          'Start a correction or deletion request as the logged-in account holder (verified by the session)',
         body: z.strictObject({
           type: z.enum(['correction', 'deletion']),
+          jurisdiction: z.enum(['eea', 'uk', 'us-ca', 'other']).default('other'),
+          category: z.string().max(128).optional(),
+          value: z.string().max(1000).optional(),
           details: z.string().max(1000).optional(),
           ...csrfField,
         }),
-        response: { 202: z.object({ status: z.string(), requestId: z.string() }) },
+        response: { 202: z.object({ status: z.string(), requestId: z.string(), dueOn: z.string() }) },
       },
     },
     async (req, reply) => {
       const p = shopper(req);
-      const rights = (
-        services as unknown as { rights?: { openFromAccount?: (input: unknown) => Promise<{ id: string }> } }
-      ).rights;
-      if (!rights?.openFromAccount)
-        throw new VowError(
-          'VOW_NOT_FOUND',
-          'Requests cannot be opened from the account yet; use the request form',
-        );
       const view = await accounts.view(p.accountId);
-      if (!view?.subjectId) throw new VowError('VOW_FORBIDDEN', 'Confirm your email address first');
-      const out = await rights.openFromAccount({
-        type: req.body.type,
-        subjectId: view.subjectId,
-        accountId: p.accountId,
-        details: req.body.details,
-        verified: true,
-      });
+      if (!view?.subjectId)
+        throw new VowError(
+          'VOW_FORBIDDEN',
+          'Confirm your email address first: we hold nothing else under it yet',
+        );
+      const b = req.body;
+      const correction =
+        b.type === 'correction' && b.category && b.value
+          ? { category: b.category, value: b.value }
+          : undefined;
+      const out = await services.rights.submit(
+        {
+          type: b.type,
+          jurisdiction: b.jurisdiction,
+          ...(correction ? { correction } : {}),
+          ...(b.details ? { details: b.details } : {}),
+        },
+        { channel: 'account', sessionSubjectId: view.subjectId },
+      );
       if (isForm(req))
         return sendHtml(
           reply,
-          renderMessagePage(ctx.policy, 'Request received', `Your ${req.body.type} request was received.`),
+          renderMessagePage(
+            ctx.policy,
+            'Request received',
+            `Your ${b.type} request was received; we answer by ${out.dueOn}.`,
+          ),
           202,
         );
-      return reply.code(202).send({ status: 'received', requestId: out.id });
+      return reply.code(202).send({ status: out.status, requestId: out.requestId, dueOn: out.dueOn });
     },
   );
 };

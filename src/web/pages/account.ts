@@ -129,7 +129,18 @@ ${view.categories.map(
     <legend>Ask us to</legend>
     <p><label><input type="radio" name="type" value="correction" required> correct something</label>
     <label><input type="radio" name="type" value="deletion"> delete my data</label></p>
-    <p><label for="details">What should change (for a correction)</label><input id="details" name="details" maxlength="1000"></p>
+    <p><label for="category">What to correct</label>
+    <select id="category" name="category">
+      <option value="">(for a correction)</option>
+      ${view.categories.map((c) => html`<option value="${c.category}">${c.description}</option>`)}
+    </select></p>
+    <p><label for="value">The right value</label><input id="value" name="value" maxlength="1000"></p>
+    <p><label for="details">Anything else we should know</label><input id="details" name="details" maxlength="1000"></p>
+    <p><label for="jurisdiction">Where you live</label>
+    <select id="jurisdiction" name="jurisdiction">
+      <option value="other">Elsewhere</option><option value="us-ca">California</option>
+      <option value="eea">European Economic Area</option><option value="uk">United Kingdom</option>
+    </select></p>
   </fieldset>
   <p><button type="submit">Send the request</button></p>
 </form>

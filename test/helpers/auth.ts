@@ -1,0 +1,103 @@
+// Logging in for tests that run with real access control (createTestEnv(dialect, { auth: 'enforced' })):
+// staff members with chosen roles, shopper accounts, API keys, each with the headers to send.
+import type { LightMyRequestResponse } from 'fastify';
+import { csrfTokenFor, SESSION_COOKIE } from '../../src/security/sessions.js';
+import type { TestEnv } from './env.js';
+
+export interface Caller {
+  /** Headers for a GET. */
+  readonly headers: Record<string, string>;
+  /** Headers for a write (adds the CSRF token when the caller uses a cookie). */
+  readonly writeHeaders: Record<string, string>;
+}
+
+export function cookieFrom(res: LightMyRequestResponse, name: string): string | undefined {
+  const raw = res.headers['set-cookie'];
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  for (const c of list) {
+    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
+    if (m) return decodeURIComponent(m[1]!);
+  }
+  return undefined;
+}
+
+function cookieCaller(name: string, token: string): Caller {
+  const headers = { cookie: `${name}=${encodeURIComponent(token)}` };
+  return { headers, writeHeaders: { ...headers, 'x-csrf-token': csrfTokenFor(token) } };
+}
+
+let counter = 0;
+export const STAFF_PASSWORD = 'correct horse battery staple';
+
+/** A staff member holding `roles`, past the first-login password change, logged in by cookie. */
+export async function staffCaller(
+  env: TestEnv,
+  roles: string[],
+): Promise<Caller & { staffId: string; username: string; token: string; bearer: Caller }> {
+  const username = `staff${++counter}-${roles.join('-').replace(/_/g, '')}`.slice(0, 60);
+  const { staff } = env.services.security;
+  const { id, password } = await staff.add(username, roles, null);
+  await staff.changePassword(id, password, STAFF_PASSWORD);
+  const res = await env.app.inject({
+    method: 'POST',
+    url: '/staff/login',
+    payload: { username, password: STAFF_PASSWORD },
+  });
+  if (res.statusCode !== 200) throw new Error(`staff login failed: ${res.statusCode} ${res.body}`);
+  const token = cookieFrom(res, SESSION_COOKIE.staff)!;
+  const bearerRes = await env.app.inject({
+    method: 'POST',
+    url: '/v1/staff/tokens',
+    payload: { username, password: STAFF_PASSWORD },
+  });
+  const bearerToken = bearerRes.json().token as string;
+  const bearer = {
+    headers: { authorization: `Bearer ${bearerToken}` },
+    writeHeaders: { authorization: `Bearer ${bearerToken}` },
+  };
+  return { ...cookieCaller(SESSION_COOKIE.staff, token), staffId: id, username, token, bearer };
+}
+
+export const SHOPPER_PASSWORD = 'my very own long password';
+
+/**
+ * A shopper account for `email`, its email confirmed (linked to the subject with that email when
+ * the subjects module knows one), logged in by cookie.
+ */
+export async function shopperCaller(
+  env: TestEnv,
+  email: string,
+): Promise<Caller & { accountId: string; subjectId: string | null; token: string }> {
+  const { accounts } = env.services.security;
+  const reg = await env.app.inject({
+    method: 'POST',
+    url: '/account/register',
+    payload: { email, password: SHOPPER_PASSWORD },
+  });
+  if (reg.statusCode !== 202) throw new Error(`register failed: ${reg.statusCode} ${reg.body}`);
+  const login = await env.app.inject({
+    method: 'POST',
+    url: '/login',
+    payload: { email, password: SHOPPER_PASSWORD },
+  });
+  if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
+  const accountId = login.json().accountId as string;
+  const verifyToken = await accounts.issueToken(accountId, 'verify_email');
+  const verified = await env.app.inject({ method: 'GET', url: `/account/verify/${verifyToken}` });
+  if (verified.statusCode !== 200) throw new Error(`verify failed: ${verified.statusCode}`);
+  const view = await accounts.view(accountId);
+  const token = cookieFrom(login, SESSION_COOKIE.shopper)!;
+  return {
+    ...cookieCaller(SESSION_COOKIE.shopper, token),
+    accountId,
+    subjectId: view?.subjectId ?? null,
+    token,
+  };
+}
+
+/** An API key of the shop backend. */
+export async function serviceCaller(env: TestEnv): Promise<Caller & { keyId: string; key: string }> {
+  const { id, key } = await env.services.security.apiKeys.create('test shop', null);
+  const headers = { authorization: `Bearer ${key}` };
+  return { headers, writeHeaders: headers, keyId: id, key };
+}
