@@ -25,10 +25,25 @@ const columnSchema = z.strictObject({
   exemption: z.string().min(1).optional(),
   mask_with: z.string().optional(),
   encrypted: z.literal('vault').optional(),
-  /** Owner of the key for this column, when it differs from the table's subject_column. */
+  /** Owner of the value (a subject id column), when it differs from the table's subject_column. */
   subject_column: sqlName.optional(),
+  /** The vault key id the value is sealed under: `prefix` + this column (default: the owner column). */
+  vault_key: z.strictObject({ column: sqlName, prefix: z.string().default('') }).optional(),
   blind_index: z
     .strictObject({ column: sqlName, kind: z.enum(['email', 'phone', 'account', 'address']) })
+    .optional(),
+  category_by: z
+    .strictObject({ column: sqlName, values: z.record(z.string(), z.string().min(1)) })
+    .optional(),
+  json_fields: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        category: z.string().min(1),
+        on_delete: z.enum(['remove', 'retain']).default('remove'),
+        exemption: z.string().min(1).optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -48,7 +63,7 @@ const linkSchema = z.strictObject({
 
 const tableSchema = z.strictObject({
   description: z.string().optional(),
-  primary_key: sqlName.default('id'),
+  primary_key: z.union([sqlName, z.array(sqlName).min(1)]).default('id'),
   subject_column: sqlName.optional(),
   identity: z.array(identitySchema).default([]),
   links: z.array(linkSchema).default([]),
@@ -66,6 +81,8 @@ type AnnotationDoc = z.infer<typeof annotationSchema>;
 
 export const DEFAULT_MASK = '[deleted]';
 
+const keysOf = (pk: string | string[]): string[] => (typeof pk === 'string' ? [pk] : pk);
+
 interface Problem {
   path: PropertyKey[];
   message: string;
@@ -75,11 +92,40 @@ interface Problem {
 function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
   const problems: Problem[] = [];
   const tables = doc.tables;
+  const checkExemption = (at: PropertyKey[], category: string, exemption: string): void => {
+    const ex = Object.hasOwn(policy.doc.exemptions, exemption) ? policy.doc.exemptions[exemption] : undefined;
+    if (!ex) problems.push({ path: [...at, 'exemption'], message: `unknown exemption "${exemption}"` });
+    else if (policy.hasCategory(category) && !ex.categories.some((k) => isWithin(category, k)))
+      problems.push({
+        path: [...at, 'exemption'],
+        message: `exemption "${exemption}" does not cover category "${category}" (it covers ${ex.categories.join(', ')})`,
+      });
+  };
+  const checkCategory = (at: PropertyKey[], category: string): void => {
+    if (!policy.hasCategory(category)) problems.push({ path: at, message: `unknown category "${category}"` });
+  };
   for (const [tname, t] of Object.entries(tables)) {
+    const keyColumns = typeof t.primary_key === 'string' ? [t.primary_key] : t.primary_key;
     for (const [cname, c] of Object.entries(t.columns)) {
       const at = ['tables', tname, 'columns', cname];
-      if (!policy.hasCategory(c.category)) {
-        problems.push({ path: [...at, 'category'], message: `unknown category "${c.category}"` });
+      checkCategory([...at, 'category'], c.category);
+      for (const [v, cat] of Object.entries(c.category_by?.values ?? {}))
+        checkCategory([...at, 'category_by', 'values', v], cat);
+      for (const [f, spec] of Object.entries(c.json_fields ?? {})) {
+        const fat = [...at, 'json_fields', f];
+        checkCategory([...fat, 'category'], spec.category);
+        if (spec.on_delete === 'retain') {
+          if (!spec.exemption)
+            problems.push({
+              path: [...fat, 'on_delete'],
+              message: 'a retained field must name the exemption it relies on',
+            });
+          else checkExemption(fat, spec.category, spec.exemption);
+        } else if (spec.exemption)
+          problems.push({
+            path: [...fat, 'exemption'],
+            message: 'an exemption only applies to on_delete: retain',
+          });
       }
       if (c.on_delete === 'retain') {
         if (!c.exemption) {
@@ -88,17 +134,8 @@ function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
             message: 'a retained column must name the exemption it relies on (exemption: …)',
           });
         } else {
-          const ex = Object.hasOwn(policy.doc.exemptions, c.exemption)
-            ? policy.doc.exemptions[c.exemption]
-            : undefined;
-          if (!ex) {
-            problems.push({ path: [...at, 'exemption'], message: `unknown exemption "${c.exemption}"` });
-          } else if (policy.hasCategory(c.category) && !ex.categories.some((k) => isWithin(c.category, k))) {
-            problems.push({
-              path: [...at, 'exemption'],
-              message: `exemption "${c.exemption}" does not cover category "${c.category}" (it covers ${ex.categories.join(', ')})`,
-            });
-          }
+          checkExemption(at, c.category, c.exemption);
+          for (const cat of Object.values(c.category_by?.values ?? {})) checkExemption(at, cat, c.exemption);
         }
       } else if (c.exemption) {
         problems.push({
@@ -106,14 +143,14 @@ function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
           message: `an exemption only applies to on_delete: retain (this column is ${c.on_delete})`,
         });
       }
-      const isKey = cname === t.primary_key || t.links.some((l) => l.column === cname);
+      const isKey = keyColumns.includes(cname) || t.links.some((l) => l.column === cname);
       if (isKey && (c.on_delete === 'null' || c.on_delete === 'mask' || c.mask_with !== undefined)) {
         problems.push({
           path: [...at, 'on_delete'],
           message: 'a primary key or link column can only be retained or go with its row (delete_row)',
         });
       }
-      if (c.encrypted === 'vault' && !t.subject_column && !c.subject_column) {
+      if (c.encrypted === 'vault' && !t.subject_column && !c.subject_column && !c.vault_key) {
         problems.push({
           path: [...at, 'encrypted'],
           message:
@@ -141,7 +178,16 @@ function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
           path: ['tables', tname, 'links', i, 'to'],
           message: `dangling link: no annotated table "${target}"`,
         });
-      } else if (refCol !== undefined && refCol !== parent.primary_key && !(refCol in parent.columns)) {
+      } else if (refCol === undefined && keysOf(parent.primary_key).length > 1) {
+        problems.push({
+          path: ['tables', tname, 'links', i, 'to'],
+          message: `"${target}" has a composite key: name the column linked to (${target}.column)`,
+        });
+      } else if (
+        refCol !== undefined &&
+        !keysOf(parent.primary_key).includes(refCol) &&
+        !(refCol in parent.columns)
+      ) {
         const isIdentity = parent.identity.some((x) => x.column === refCol);
         if (!isIdentity)
           problems.push({
@@ -215,16 +261,30 @@ function compile(doc: AnnotationDoc, file: string): DatasetAnnotation {
       fallbackMask: c.on_delete === 'delete_row' && c.mask_with !== undefined,
       encrypted: c.encrypted,
       subjectColumn: c.subject_column ?? t.subject_column,
+      vaultKey: c.vault_key,
       blindIndex: c.blind_index,
+      categoryBy: c.category_by,
+      fields: c.json_fields
+        ? Object.entries(c.json_fields).map(([f, spec]) => ({
+            name: f,
+            category: spec.category,
+            onDelete: spec.on_delete,
+            exemption: spec.exemption,
+          }))
+        : undefined,
     }));
     const links: TableLink[] = t.links.map((l) => {
       const [table, ref] = l.to.split('.');
       const parent = doc.tables[table ?? ''];
-      return { column: l.column, table: table ?? '', references: ref ?? parent?.primary_key ?? 'id' };
+      return {
+        column: l.column,
+        table: table ?? '',
+        references: ref ?? keysOf(parent?.primary_key ?? 'id')[0] ?? 'id',
+      };
     });
     return {
       name,
-      primaryKey: t.primary_key,
+      primaryKey: keysOf(t.primary_key),
       identity: t.identity,
       links,
       columns,

@@ -22,12 +22,34 @@ export interface AnnotatedColumn {
   readonly fallbackMask: boolean;
   /** `vault`: the value is sealed with the person's data key (Vow's own tables). */
   readonly encrypted?: 'vault' | undefined;
-  /** Column holding the owner's subject id for `encrypted: vault` (the column's, else the table's). */
+  /**
+   * Column holding the owner's subject id for `encrypted: vault` (the column's, else the table's).
+   * Such a value is the person's only when that column holds one of their subject ids (a gift
+   * recipient's sealed address in the buyer's order is not the buyer's).
+   */
   readonly subjectColumn?: string | undefined;
+  /** The category depends on another column of the row (e.g. `kind`: email, phone…); else `category`. */
+  readonly categoryBy?:
+    | { readonly column: string; readonly values: Readonly<Record<string, string>> }
+    | undefined;
+  /**
+   * The column holds a JSON object (sealed or not) whose keys are separate values, each with its
+   * own category; keys not listed take the column's category. Deletion removes (or retains) keys.
+   */
+  readonly fields?: readonly JsonField[] | undefined;
+  /** The vault key id a sealed value uses: `prefix` + the row's `column` (default: subjectColumn). */
+  readonly vaultKey?: { readonly column: string; readonly prefix: string } | undefined;
   /** A column holding the vault blind index of this value, kept in step on correction. */
   readonly blindIndex?:
     | { readonly column: string; readonly kind: 'email' | 'phone' | 'account' | 'address' }
     | undefined;
+}
+
+export interface JsonField {
+  readonly name: string;
+  readonly category: string;
+  readonly onDelete: 'remove' | 'retain';
+  readonly exemption?: string | undefined;
 }
 
 export interface IdentityColumn {
@@ -47,7 +69,8 @@ export interface TableLink {
 
 export interface AnnotatedTable {
   readonly name: string;
-  readonly primaryKey: string;
+  /** One column, or several for a composite key; row keys are the values joined by `/`. */
+  readonly primaryKey: readonly string[];
   readonly identity: readonly IdentityColumn[];
   readonly links: readonly TableLink[];
   readonly columns: readonly AnnotatedColumn[];

@@ -4,12 +4,12 @@
 //
 // Deletion rule (foreign keys stay intact): tables are processed children first. A matched row is
 // deleted only when (1) one of its selected columns says `delete_row`, (2) every annotated column
-// of its table is selected and none is `retain`, and (3) no row of a linked (child) table still
-// points at it after the children were processed. Otherwise the row stays: its `delete_row` columns
-// are set to their `mask_with` if they have one (for NOT NULL columns), else NULL, its `null` columns
-// to NULL, its `mask` columns to their mask, its `retain` columns are kept
-// and reported with their exemption. A value already deleted is not counted, so a second run of the
-// same deletion reports no change.
+// of its table is selected and none is (or has a field) `retain`, (3) no value in it belongs to
+// someone else, and (4) no row of a linked (child) table still points at it once the children were
+// processed. Otherwise the row stays: its `delete_row` columns are set to their `mask_with` if they
+// have one (for NOT NULL columns), else NULL; `null` columns to NULL; `mask` columns to their mask;
+// `retain` columns are kept and reported with their exemption. Keys are never nulled. A value
+// already deleted is not counted, so a second run of the same deletion reports no change.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { isWithin, type Policy } from '../policy/model.js';
 import type { Vault } from '../security/vault.js';
@@ -21,6 +21,7 @@ import type {
   CorrectOptions,
   DatasetAnnotation,
   ExportedValue,
+  JsonField,
   PersonIdentity,
   Retained,
   TableReport,
@@ -42,7 +43,19 @@ export interface WalkDeps {
   readonly vault?: Vault | undefined;
 }
 
-const key = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+const text = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+
+/** The row's key as text: the primary key's values joined by `/`. */
+function rowKey(table: AnnotatedTable, row: Row): string {
+  return table.primaryKey.map((k) => text(row[k])).join('/');
+}
+
+function whereKey(table: AnnotatedTable, row: Row): RawBuilder<unknown> {
+  return sql.join(
+    table.primaryKey.map((k) => sql`${sql.ref(k)} = ${row[k]}`),
+    sql` and `,
+  );
+}
 
 export function normaliseEmailForMatch(email: string): string {
   return email.trim().toLowerCase();
@@ -69,6 +82,39 @@ export function purposesFor(policy: Policy, category: string): string[] {
       for (const p of rule.purposes) out.add(p);
   }
   return [...out].sort();
+}
+
+/** The category of a column's value in this row (`category_by` picks it from another column). */
+function categoryOf(column: AnnotatedColumn, row: Row): string {
+  if (!column.categoryBy) return column.category;
+  const v = row[column.categoryBy.column];
+  return (v != null && column.categoryBy.values[String(v)]) || column.category;
+}
+
+/** Every category a column can hold (for whole-row decisions). */
+function allCategories(column: AnnotatedColumn): string[] {
+  return [
+    column.category,
+    ...Object.values(column.categoryBy?.values ?? {}),
+    ...(column.fields ?? []).map((f) => f.category),
+  ];
+}
+
+/** The vault key id a sealed value of this row uses, or undefined when the row names no owner. */
+function keyIdOf(column: AnnotatedColumn, row: Row): string | undefined {
+  const col = column.vaultKey?.column ?? column.subjectColumn;
+  const v = col ? row[col] : undefined;
+  return v == null ? undefined : `${column.vaultKey?.prefix ?? ''}${String(v)}`;
+}
+
+/**
+ * A value with an owner column (subject_column) is the person's only when that column holds one
+ * of their subject ids: a gift recipient's sealed address in the buyer's order is not the buyer's.
+ */
+function owned(column: AnnotatedColumn, row: Row, who: PersonIdentity): boolean {
+  if (!column.subjectColumn) return true;
+  const owner = row[column.subjectColumn];
+  return owner != null && (who.subjectIds ?? []).includes(String(owner));
 }
 
 function identityCondition(
@@ -122,8 +168,9 @@ export async function findRows(
       found.set(table.name, []);
       continue;
     }
+    const order = sql.join(table.primaryKey.map((k) => sql.ref(k)));
     const result =
-      await sql<Row>`select * from ${sql.table(table.name)} where ${sql.join(parts, sql` or `)} order by ${sql.ref(table.primaryKey)}`.execute(
+      await sql<Row>`select * from ${sql.table(table.name)} where ${sql.join(parts, sql` or `)} order by ${order}`.execute(
         db,
       );
     found.set(table.name, result.rows);
@@ -131,12 +178,42 @@ export async function findRows(
   return found;
 }
 
+/** The column's value in the row, opened with the owner's key when sealed. */
 async function readValue(column: AnnotatedColumn, row: Row, vault: Vault | undefined): Promise<unknown> {
   const raw = row[column.name];
   if (column.encrypted !== 'vault' || !isSealed(raw)) return plainValue(raw);
-  const subject = column.subjectColumn ? row[column.subjectColumn] : undefined;
-  if (!vault || subject == null) return null;
-  return vault.decrypt(String(subject), raw);
+  const keyId = keyIdOf(column, row);
+  if (!vault || keyId === undefined) return null;
+  return vault.decrypt(keyId, raw);
+}
+
+/** A JSON column's object (or null when empty, unreadable or not an object). */
+function parseObject(value: unknown): Record<string, unknown> | null {
+  if (value == null) return null;
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  if (typeof value !== 'string') return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function fieldSpec(column: AnnotatedColumn, key: string): JsonField {
+  return (
+    column.fields?.find((f) => f.name === key) ?? { name: key, category: column.category, onDelete: 'remove' }
+  );
+}
+
+/** The value to store for a column: sealed under the owner's key when the column is sealed. */
+async function storeValue(column: AnnotatedColumn, row: Row, value: string | null, vault: Vault | undefined) {
+  if (value === null || column.encrypted !== 'vault') return value;
+  const keyId = keyIdOf(column, row);
+  if (!vault || keyId === undefined) throw new Error(`Cannot seal ${column.name}: no owner or no vault`);
+  return vault.encrypt(keyId, value);
 }
 
 export async function exportDataset(
@@ -147,51 +224,58 @@ export async function exportDataset(
   const found = await findRows(target.db, target.annotation, who, deps.vault);
   const values: ExportedValue[] = [];
   const tables: Record<string, Row[]> = {};
+  const push = (table: AnnotatedTable, row: string, column: string, category: string, value: unknown) =>
+    values.push({
+      dataset: target.name,
+      table: table.name,
+      column,
+      row,
+      category,
+      purposes: purposesFor(deps.policy, category),
+      value,
+    });
   for (const table of target.annotation.tables) {
     const rows = found.get(table.name) ?? [];
     if (rows.length === 0 || table.columns.length === 0) continue;
     const out: Row[] = [];
     for (const row of rows) {
-      const rowKey = key(row[table.primaryKey]);
-      const obj: Row = { [table.primaryKey]: plainValue(row[table.primaryKey]) };
+      const key = rowKey(table, row);
+      const obj: Row = {};
+      for (const k of table.primaryKey) obj[k] = plainValue(row[k]);
+      let any = false;
       for (const column of table.columns) {
+        if (!owned(column, row, who)) continue;
+        any = true;
         const value = await readValue(column, row, deps.vault);
+        if (column.fields) {
+          const fields = parseObject(value) ?? {};
+          for (const [f, v] of Object.entries(fields)) {
+            obj[`${column.name}.${f}`] = v;
+            push(table, key, `${column.name}.${f}`, fieldSpec(column, f).category, v);
+          }
+          continue;
+        }
         obj[column.name] = value;
-        values.push({
-          dataset: target.name,
-          table: table.name,
-          column: column.name,
-          row: rowKey,
-          category: column.category,
-          purposes: purposesFor(deps.policy, column.category),
-          value,
-        });
+        push(table, key, column.name, categoryOf(column, row), value);
       }
-      out.push(obj);
+      if (any) out.push(obj);
     }
-    tables[`${target.name}.${table.name}`] = out;
+    if (out.length > 0) tables[`${target.name}.${table.name}`] = out;
   }
   return { values, tables };
 }
 
-function selected(column: AnnotatedColumn, categories: readonly string[] | 'all'): boolean {
-  return categories === 'all' || categories.some((c) => isWithin(column.category, c));
+function isSelected(category: string, categories: readonly string[] | 'all'): boolean {
+  return categories === 'all' || categories.some((c) => isWithin(category, c));
 }
 
 class Counter {
   readonly #map = new Map<string, ColumnReport & { rows: number }>();
-  add(column: AnnotatedColumn, action: ColumnAction, exemption?: string): void {
-    const k = `${column.name}\u0000${action}`;
+  add(column: string, category: string, action: ColumnAction, exemption?: string): void {
+    const k = `${column}\u0000${action}\u0000${category}`;
     const cur = this.#map.get(k);
     if (cur) cur.rows++;
-    else
-      this.#map.set(k, {
-        column: column.name,
-        category: column.category,
-        action,
-        rows: 1,
-        ...(exemption ? { exemption } : {}),
-      });
+    else this.#map.set(k, { column, category, action, rows: 1, ...(exemption ? { exemption } : {}) });
   }
   list(): ColumnReport[] {
     return [...this.#map.values()];
@@ -199,7 +283,7 @@ class Counter {
 }
 
 function maskFor(column: AnnotatedColumn, table: AnnotatedTable, row: Row): string {
-  return column.maskWith.replaceAll('{pk}', key(row[table.primaryKey]));
+  return column.maskWith.replaceAll('{pk}', rowKey(table, row));
 }
 
 async function applyUpdate(
@@ -211,9 +295,7 @@ async function applyUpdate(
   const entries = Object.entries(set);
   if (entries.length === 0) return;
   const assignments = sql.join(entries.map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
-  await sql`update ${sql.table(table.name)} set ${assignments} where ${sql.ref(table.primaryKey)} = ${row[table.primaryKey]}`.execute(
-    db,
-  );
+  await sql`update ${sql.table(table.name)} set ${assignments} where ${whereKey(table, row)}`.execute(db);
 }
 
 export interface DatasetDeletion {
@@ -229,13 +311,13 @@ export async function deleteInDataset(
   options: { categories: readonly string[] | 'all'; dryRun: boolean },
   deps: WalkDeps,
 ): Promise<DatasetDeletion> {
+  const { categories } = options;
   const run = async (db: AnyDb): Promise<DatasetDeletion> => {
     const ann = target.annotation;
     const found = await findRows(db, ann, who, deps.vault);
-    /** Primary keys deleted (or that would be), per table. */
+    /** Row keys deleted (or that would be), per table. */
     const deleted = new Map<string, Set<string>>();
     const reports: TableReport[] = [];
-    const retained: Retained[] = [];
     let changes = 0;
     // Children first, so a parent knows whether anything still points at it.
     for (const table of [...ann.tables].reverse()) {
@@ -243,29 +325,33 @@ export async function deleteInDataset(
       const gone = new Set<string>();
       deleted.set(table.name, gone);
       if (rows.length === 0) continue;
-      const chosen = table.columns.filter((c) => selected(c, options.categories));
-      if (chosen.length === 0) continue;
+      const touches = table.columns.some((c) => allCategories(c).some((k) => isSelected(k, categories)));
+      if (!touches) continue;
       const whole =
-        table.columns.every((c) => selected(c, options.categories)) &&
-        !table.columns.some((c) => c.onDelete === 'retain') &&
-        chosen.some((c) => c.onDelete === 'delete_row');
+        table.columns.every((c) => allCategories(c).every((k) => isSelected(k, categories))) &&
+        !table.columns.some(
+          (c) => c.onDelete === 'retain' || c.fields?.some((f) => f.onDelete === 'retain'),
+        ) &&
+        table.columns.some((c) => c.onDelete === 'delete_row');
       const children = ann.tables.flatMap((t) =>
         t.links.filter((l) => l.table === table.name).map((l) => ({ child: t, link: l })),
       );
+      const keys = new Set([...table.primaryKey, ...table.links.map((l) => l.column)]);
       const counter = new Counter();
       let rowsDeleted = 0;
       for (const row of rows) {
-        let canDelete = whole;
+        let canDelete = whole && table.columns.every((c) => row[c.name] == null || owned(c, row, who));
         if (canDelete) {
           for (const { child, link } of children) {
             const ref = row[link.references];
             if (ref == null) continue;
+            const cols = sql.join(child.primaryKey.map((k) => sql.ref(k)));
             const res =
-              await sql<Row>`select ${sql.ref(child.primaryKey)} as pk from ${sql.table(child.name)} where ${sql.ref(link.column)} = ${ref}`.execute(
+              await sql<Row>`select ${cols} from ${sql.table(child.name)} where ${sql.ref(link.column)} = ${ref}`.execute(
                 db,
               );
             const goneChildren = deleted.get(child.name) ?? new Set<string>();
-            if (res.rows.some((r) => !goneChildren.has(key(r.pk)))) {
+            if (res.rows.some((r) => !goneChildren.has(rowKey(child, r)))) {
               canDelete = false;
               break;
             }
@@ -273,73 +359,118 @@ export async function deleteInDataset(
         }
         if (canDelete) {
           if (!options.dryRun)
-            await sql`delete from ${sql.table(table.name)} where ${sql.ref(table.primaryKey)} = ${row[table.primaryKey]}`.execute(
-              db,
-            );
-          gone.add(key(row[table.primaryKey]));
+            await sql`delete from ${sql.table(table.name)} where ${whereKey(table, row)}`.execute(db);
+          gone.add(rowKey(table, row));
           rowsDeleted++;
           changes++;
-          for (const c of chosen) if (row[c.name] != null) counter.add(c, 'deleted');
+          for (const c of table.columns)
+            if (row[c.name] != null) counter.add(c.name, categoryOf(c, row), 'deleted');
           continue;
         }
         const set: Record<string, unknown> = {};
-        const keys = new Set([table.primaryKey, ...table.links.map((l) => l.column)]);
-        for (const c of chosen) {
+        for (const c of table.columns) {
           const current = row[c.name];
+          if (current == null || !owned(c, row, who)) continue;
           // A key goes with its row or not at all: never nulled (it would break the links).
           if (keys.has(c.name) && c.onDelete === 'delete_row') continue;
+          if (c.fields) {
+            const obj = parseObject(await readValue(c, row, deps.vault));
+            if (!obj) continue;
+            const kept: Record<string, unknown> = {};
+            let removed = 0;
+            for (const [f, v] of Object.entries(obj)) {
+              const spec = fieldSpec(c, f);
+              if (!isSelected(spec.category, categories)) kept[f] = v;
+              else if (spec.onDelete === 'retain') {
+                kept[f] = v;
+                counter.add(`${c.name}.${f}`, spec.category, 'retained', spec.exemption);
+              } else {
+                removed++;
+                counter.add(`${c.name}.${f}`, spec.category, 'deleted');
+              }
+            }
+            if (removed === 0) continue;
+            if (Object.keys(kept).length > 0) {
+              set[c.name] = options.dryRun
+                ? null
+                : await storeValue(c, row, JSON.stringify(kept), deps.vault);
+              continue;
+            }
+            // Nothing left in the object: the column itself follows its strategy below.
+          } else if (!isSelected(categoryOf(c, row), categories)) continue;
+          const category = categoryOf(c, row);
           if (c.onDelete === 'retain') {
-            if (current != null) counter.add(c, 'retained', c.exemption);
+            counter.add(c.name, category, 'retained', c.exemption);
           } else if (c.onDelete === 'mask' || (c.onDelete === 'delete_row' && c.fallbackMask)) {
             const mask = maskFor(c, table, row);
-            if (current == null || String(current) !== mask) {
+            if (String(current) !== mask) {
               set[c.name] = mask;
-              counter.add(c, 'masked');
+              if (!c.fields) counter.add(c.name, category, 'masked');
             }
-          } else if (current != null) {
+          } else {
             set[c.name] = null;
-            counter.add(c, 'nulled');
+            if (!c.fields) counter.add(c.name, category, 'nulled');
           }
         }
         changes += Object.keys(set).length;
         if (!options.dryRun) await applyUpdate(db, table, row, set);
       }
-      const columns = counter.list();
-      for (const c of columns)
-        if (c.action === 'retained' && c.exemption)
-          retained.push({
-            dataset: target.name,
-            table: table.name,
-            column: c.column,
-            category: c.category,
-            exemption: c.exemption,
-            rows: c.rows,
-          });
       reports.push({
         dataset: target.name,
         table: table.name,
         rowsMatched: rows.length,
         rowsDeleted,
-        columns,
+        columns: counter.list(),
       });
     }
     reports.reverse();
+    const retained: Retained[] = reports.flatMap((r) =>
+      r.columns
+        .filter((c) => c.action === 'retained' && c.exemption)
+        .map((c) => ({
+          dataset: r.dataset,
+          table: r.table,
+          column: c.column,
+          category: c.category,
+          exemption: c.exemption ?? '',
+          rows: c.rows,
+        })),
+    );
     return { tables: reports, retained, changes };
   };
   if (options.dryRun) return run(target.db);
   return target.db.transaction().execute(run);
 }
 
-/** True when this dataset holds the field a correction names. */
+/** Whether a column (or one of its JSON fields) is the field a correction names. */
+function correctionTarget(column: AnnotatedColumn, options: CorrectOptions): { field?: string } | undefined {
+  if (column.fields) {
+    const f = column.fields.find(
+      (x) =>
+        x.category === options.category &&
+        (options.column === undefined || options.column === `${column.name}.${x.name}`),
+    );
+    return f ? { field: f.name } : undefined;
+  }
+  const cats = column.categoryBy ? Object.values(column.categoryBy.values) : [];
+  if (
+    (column.category === options.category || cats.includes(options.category)) &&
+    (options.column === undefined || options.column === column.name)
+  )
+    return {};
+  return undefined;
+}
+
+/** The tables and columns of a dataset that hold the field a correction names. */
 export function correctionColumns(
   annotation: DatasetAnnotation,
   options: CorrectOptions,
 ): Map<string, AnnotatedColumn[]> {
   const out = new Map<string, AnnotatedColumn[]>();
   for (const t of annotation.tables) {
-    const cols = t.columns.filter(
-      (c) => c.category === options.category && (options.column === undefined || c.name === options.column),
-    );
+    // A blind-index column is kept in step by the column it indexes, never set directly.
+    const indexes = new Set(t.columns.flatMap((c) => (c.blindIndex ? [c.blindIndex.column] : [])));
+    const cols = t.columns.filter((c) => !indexes.has(c.name) && correctionTarget(c, options) !== undefined);
     if (cols.length > 0) out.set(t.name, cols);
   }
   return out;
@@ -348,6 +479,9 @@ export function correctionColumns(
 function blindValue(kind: 'email' | 'phone' | 'account' | 'address', value: string): string {
   return kind === 'email' ? normaliseEmailForMatch(value) : value.trim();
 }
+
+const same = (a: unknown, b: unknown): boolean =>
+  a === b || (a != null && b != null && String(a) === String(b));
 
 /** Sets one field of the person to a new value in every row of this dataset that holds it. */
 export async function correctInDataset(
@@ -358,6 +492,7 @@ export async function correctInDataset(
 ): Promise<{ tables: TableReport[]; changes: number }> {
   const columnsByTable = correctionColumns(target.annotation, options);
   if (columnsByTable.size === 0) return { tables: [], changes: 0 };
+  const wanted = options.value;
   const run = async (db: AnyDb) => {
     const found = await findRows(db, target.annotation, who, deps.vault);
     const reports: TableReport[] = [];
@@ -370,24 +505,29 @@ export async function correctInDataset(
       for (const row of rows) {
         const set: Record<string, unknown> = {};
         for (const c of cols) {
+          if (!owned(c, row, who)) continue;
+          const targetField = correctionTarget(c, options);
           const current = await readValue(c, row, deps.vault);
-          const wanted = options.value;
-          if (current === wanted || (current != null && wanted != null && String(current) === String(wanted)))
+          if (targetField?.field !== undefined) {
+            const obj = parseObject(current);
+            // Only a value the person gave is corrected; a missing key is not invented.
+            if (!obj || !(targetField.field in obj) || same(obj[targetField.field], wanted)) continue;
+            obj[targetField.field] = wanted;
+            set[c.name] = await storeValue(c, row, JSON.stringify(obj), deps.vault);
+            counter.add(`${c.name}.${targetField.field}`, options.category, 'corrected');
             continue;
-          if (c.encrypted === 'vault') {
-            const subject = c.subjectColumn ? row[c.subjectColumn] : undefined;
-            if (!deps.vault || subject == null) continue;
-            set[c.name] = wanted == null ? null : await deps.vault.encrypt(String(subject), String(wanted));
-            if (c.blindIndex)
-              set[c.blindIndex.column] =
-                wanted == null
-                  ? null
-                  : deps.vault.blindIndex(c.blindIndex.kind, blindValue(c.blindIndex.kind, String(wanted)));
-          } else set[c.name] = wanted;
-          counter.add(c, 'corrected');
+          }
+          if (categoryOf(c, row) !== options.category || same(current, wanted)) continue;
+          set[c.name] = await storeValue(c, row, wanted == null ? null : String(wanted), deps.vault);
+          if (c.encrypted !== 'vault') set[c.name] = wanted;
+          if (c.blindIndex && c.encrypted === 'vault' && deps.vault)
+            set[c.blindIndex.column] =
+              wanted == null
+                ? null
+                : deps.vault.blindIndex(c.blindIndex.kind, blindValue(c.blindIndex.kind, String(wanted)));
+          counter.add(c.name, options.category, 'corrected');
         }
-        const n = cols.filter((c) => c.name in set).length;
-        changes += n;
+        changes += Object.keys(set).filter((k) => cols.some((c) => c.name === k)).length;
         if (!options.dryRun) await applyUpdate(db, table, row, set);
       }
       reports.push({

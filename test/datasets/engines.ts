@@ -11,7 +11,8 @@ import { seedExampleShop } from '../../src/datasets/seed-example.js';
 
 // Kept apart from test/helpers/env.ts so these suites do not load the whole app.
 export const PG_URL = process.env.VOW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const testDialects = (): string[] => (process.env.VOW_TEST_DIALECTS ?? 'sqlite').split(',').map((s) => s.trim());
+const testDialects = (): string[] =>
+  (process.env.VOW_TEST_DIALECTS ?? 'sqlite').split(',').map((s) => s.trim());
 
 export const MYSQL_URL = process.env.VOW_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
@@ -56,7 +57,10 @@ export async function scratchDatabase(engine: DatasetEngine): Promise<ScratchDb 
   const name = `vow_ds_${randomBytes(5).toString('hex')}`;
   if (engine === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'vow-ds-'));
-    return { url: `sqlite:${path.join(dir, 'shop.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${path.join(dir, 'shop.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   if (engine === 'postgres') {
     const admin = new pg.Client({ connectionString: PG_URL });
@@ -76,7 +80,8 @@ export async function scratchDatabase(engine: DatasetEngine): Promise<ScratchDb 
     };
   }
   if (!(await mysqlReachable())) {
-    if (process.env.CI === 'true') throw new Error(`MariaDB is not reachable at ${MYSQL_URL}; CI must test it`);
+    if (process.env.CI === 'true')
+      throw new Error(`MariaDB is not reachable at ${MYSQL_URL}; CI must test it`);
     return 'skip';
   }
   const admin = await mysqlAdmin();

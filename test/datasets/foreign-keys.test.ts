@@ -27,16 +27,18 @@ function variant(transform: (yaml: string) => string) {
 }
 // Every retained column turned into `delete_row`: nothing exempt.
 const nothingExempt = variant((y) =>
-  y.replaceAll('on_delete: retain, exemption: service_customers', 'on_delete: delete_row').replaceAll(
-    'on_delete: mask, mask_with: "deleted-{pk}@invalid.example"',
-    'on_delete: delete_row',
-  ),
+  y
+    .replaceAll('on_delete: retain, exemption: service_customers', 'on_delete: delete_row')
+    .replaceAll('on_delete: mask, mask_with: "deleted-{pk}@invalid.example"', 'on_delete: delete_row'),
 );
 // Only order lines are exempt: the orders above them and the customer above those must stay.
 const onlyLinesExempt = variant((y) => {
   const [head, lines] = y.split('  order_lines:');
   return `${head!
-    .replace('id: { category: account.profile, on_delete: retain, exemption: service_customers }', 'id: { category: account.profile, on_delete: delete_row }')
+    .replace(
+      'id: { category: account.profile, on_delete: retain, exemption: service_customers }',
+      'id: { category: account.profile, on_delete: delete_row }',
+    )
     .replaceAll('on_delete: retain, exemption: service_customers', 'on_delete: delete_row, mask_with: "0"')
     .replace(
       'on_delete: mask, mask_with: "deleted-{pk}@invalid.example"',
@@ -112,10 +114,11 @@ for (const engine of datasetEngines()) {
       assert.equal(order?.ship_name, null);
       assert.equal(Number((await row('order_lines', 5002))?.quantity), 1);
       assert.equal(await row('addresses', 102), undefined);
-      assert.deepEqual(
-        report.retained.map((r) => `${r.table}.${r.column}`).sort(),
-        ['order_lines.product_id', 'order_lines.quantity', 'order_lines.unit_price_cents'],
-      );
+      assert.deepEqual(report.retained.map((r) => `${r.table}.${r.column}`).sort(), [
+        'order_lines.product_id',
+        'order_lines.quantity',
+        'order_lines.unit_price_cents',
+      ]);
       assert.equal((await service.delete(bob)).changes, 0);
     });
   });

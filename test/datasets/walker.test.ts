@@ -23,7 +23,10 @@ import { datasetEngines, exampleShopDatabase, type ScratchDb } from './engines.j
 const policy = loadPolicy();
 const annotation = loadAnnotationFile(EXAMPLE_SHOP_ANNOTATION_PATH, policy);
 
-const alice: PersonIdentity = { emails: [EXAMPLE_PEOPLE.alice.email], accountIds: [EXAMPLE_PEOPLE.alice.accountId] };
+const alice: PersonIdentity = {
+  emails: [EXAMPLE_PEOPLE.alice.email],
+  accountIds: [EXAMPLE_PEOPLE.alice.accountId],
+};
 const bob: PersonIdentity = { emails: [EXAMPLE_PEOPLE.bob.email], phones: [EXAMPLE_PEOPLE.bob.phone] };
 const carol: PersonIdentity = { emails: [EXAMPLE_PEOPLE.carol.email] };
 
@@ -41,7 +44,16 @@ const ALICE_ROWS = [
   'wishlist_items:900',
   'wishlist_items:901',
 ];
-const BOB_STRINGS = ['bob.baker@example.org', 'Bob', 'Baker', 'Bob B.', 'Lovely, the band runs small.', '5 Mill Street', 'pay_B1002', 'For later'];
+const BOB_STRINGS = [
+  'bob.baker@example.org',
+  'Bob',
+  'Baker',
+  'Bob B.',
+  'Lovely, the band runs small.',
+  '5 Mill Street',
+  'pay_B1002',
+  'For later',
+];
 
 function rowsOf(e: PersonExport): string[] {
   return [...new Set(e.values.map((v) => `${v.table}:${v.row}`))].sort();
@@ -61,7 +73,9 @@ for (const engine of datasetEngines()) {
       return false;
     };
     const q = async (text: string, table: string, id: number) => {
-      const r = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where id = ${id}`.execute(raw.db);
+      const r = await sql<
+        Record<string, unknown>
+      >`select * from ${sql.table(table)} where id = ${id}`.execute(raw.db);
       void text;
       return r.rows[0];
     };
@@ -69,7 +83,9 @@ for (const engine of datasetEngines()) {
     before(async () => {
       scratch = await exampleShopDatabase(engine);
       if (scratch === 'skip') return;
-      service = new DatasetService({ policy: () => policy, clock }, [{ name: 'shop', annotation, url: scratch.url }]);
+      service = new DatasetService({ policy: () => policy, clock }, [
+        { name: 'shop', annotation, url: scratch.url },
+      ]);
       raw = connectDataset(scratch.url);
     });
     after(async () => {
@@ -86,8 +102,14 @@ for (const engine of datasetEngines()) {
       // Every annotated column of every one of her rows is there, with its category.
       for (const key of ALICE_ROWS) {
         const [table, row] = key.split(':');
-        const cols = annotation.tables.find((x) => x.name === table)!.columns.map((c) => c.name).sort();
-        const got = e.values.filter((v) => v.table === table && v.row === row).map((v) => v.column).sort();
+        const cols = annotation.tables
+          .find((x) => x.name === table)!
+          .columns.map((c) => c.name)
+          .sort();
+        const got = e.values
+          .filter((v) => v.table === table && v.row === row)
+          .map((v) => v.column)
+          .sort();
         assert.deepEqual(got, cols, `${key} holds every annotated column`);
       }
       const email = e.values.find((v) => v.table === 'customers' && v.column === 'email');
@@ -95,8 +117,13 @@ for (const engine of datasetEngines()) {
       assert.equal(email?.category, 'contact.email');
       assert.equal(email?.dataset, 'shop');
       assert.ok(email?.purposes.includes('order.fulfilment'));
-      assert.ok(!email?.purposes.includes('analytics.aggregate_reporting'), 'a never/aggregate purpose is not listed');
-      const total = e.values.find((v) => v.table === 'orders' && v.row === '1000' && v.column === 'total_cents');
+      assert.ok(
+        !email?.purposes.includes('analytics.aggregate_reporting'),
+        'a never/aggregate purpose is not listed',
+      );
+      const total = e.values.find(
+        (v) => v.table === 'orders' && v.row === '1000' && v.column === 'total_cents',
+      );
       assert.equal(Number(total?.value), 129900);
       assert.equal(e.tables['shop.wishlist_items']?.length, 2);
     });
@@ -168,10 +195,18 @@ for (const engine of datasetEngines()) {
       assert.equal((await q('', 'customers', 2))?.phone, '+14155550199');
       const again = await service.correct(bob, { category: 'contact.phone', value: '+14155550199' });
       assert.equal(again.changes, 0);
-      const ship = await service.correct(bob, { category: 'contact.postal_address', column: 'ship_city', value: 'Springfield' });
+      const ship = await service.correct(bob, {
+        category: 'contact.postal_address',
+        column: 'ship_city',
+        value: 'Springfield',
+      });
       assert.equal(ship.changes, 1);
       assert.equal((await q('', 'orders', 1002))?.ship_city, 'Springfield');
-      assert.equal((await q('', 'orders', 1000))?.ship_city, 'Springfield', "Alice's own order is untouched (it was Springfield already)");
+      assert.equal(
+        (await q('', 'orders', 1000))?.ship_city,
+        'Springfield',
+        "Alice's own order is untouched (it was Springfield already)",
+      );
       assert.equal((await q('', 'orders', 1003))?.ship_city, 'North Haverbrook');
       await assert.rejects(
         service.correct(bob, { category: 'demographic.gender', value: 'x' }),
@@ -219,8 +254,14 @@ for (const engine of datasetEngines()) {
       // What remains of Alice is exempt data only.
       const rest = await service.export(alice);
       for (const v of rest.values) {
-        const col = annotation.tables.find((x) => x.name === v.table)!.columns.find((c) => c.name === v.column)!;
-        if (col.onDelete !== 'retain') assert.ok(v.value === null || String(v.value).startsWith('deleted-') || v.value === '0' || v.value === 0, `${v.table}.${v.column} was cleared`);
+        const col = annotation.tables
+          .find((x) => x.name === v.table)!
+          .columns.find((c) => c.name === v.column)!;
+        if (col.onDelete !== 'retain')
+          assert.ok(
+            v.value === null || String(v.value).startsWith('deleted-') || v.value === '0' || v.value === 0,
+            `${v.table}.${v.column} was cleared`,
+          );
       }
     });
 
@@ -230,7 +271,10 @@ for (const engine of datasetEngines()) {
       assert.equal(again.changes, 0);
       for (const table of again.tables) {
         assert.equal(table.rowsDeleted, 0);
-        assert.ok(table.columns.every((c) => c.action === 'retained'), `${table.table}: only retained columns`);
+        assert.ok(
+          table.columns.every((c) => c.action === 'retained'),
+          `${table.table}: only retained columns`,
+        );
       }
       const guest = await service.delete(carol);
       assert.ok(guest.changes > 0);
