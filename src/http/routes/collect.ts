@@ -42,7 +42,7 @@ export const collectRoutes: RouteModule = (app, _ctx, services) => {
     },
     async (req, reply) => {
       await services.cookies.events.collect(req.body, { userAgent: req.headers['user-agent'] });
-      return reply.code(204).header('access-control-allow-origin', '*').send();
+      return reply.code(204).send();
     },
   );
 

@@ -149,7 +149,7 @@ export const cookieRoutes: RouteModule = async (app, ctx, services) => {
       },
     },
     async (_req, reply) => {
-      void reply.header('cache-control', 'no-cache').header('access-control-allow-origin', '*');
+      void reply.header('cache-control', 'no-cache');
       return config;
     },
   );
