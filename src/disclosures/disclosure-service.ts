@@ -7,6 +7,7 @@ import type { VowContext } from '../context.js';
 import { type DecisionService, decide, type Reason, type SubjectState } from '../decisions/index.js';
 import { VowError } from '../errors.js';
 import { isWithin } from '../policy/model.js';
+import type { AuditEntry } from '../security/audit.js';
 import type { SubjectService } from '../subjects/index.js';
 
 export interface DisclosureRequest {
@@ -171,7 +172,10 @@ export class DisclosureService {
   }
 
   /** Prepares and logs one disclosure, or refuses it (VOW_DISCLOSURE_DENIED) and audits the refusal. */
-  async disclose(req: DisclosureRequest): Promise<DisclosurePayload> {
+  async disclose(
+    req: DisclosureRequest,
+    actor: AuditEntry['actor'] = { type: 'service' },
+  ): Promise<DisclosurePayload> {
     this.#assertNames(req);
     const policy = this.#ctx.policy;
     const recipient = policy.recipient(req.recipient)!;
@@ -226,7 +230,7 @@ export class DisclosureService {
       const subjects = [...new Set(candidates.map((c) => c.subjectId))];
       for (const subjectId of subjects.length > 0 ? subjects : [undefined]) {
         await this.#ctx.audit.record({
-          actor: { type: 'service' },
+          actor,
           action: 'disclosure.refused',
           target: subjectId ? { type: 'subject', id: subjectId } : undefined,
           reason: `The policy does not let ${req.recipient} receive this data for ${req.purpose}`,
@@ -288,7 +292,7 @@ export class DisclosureService {
           .execute();
         await this.#ctx.audit.record(
           {
-            actor: { type: 'service' },
+            actor,
             action: 'disclosure.sent',
             target: { type: 'subject', id: subjectId },
             reason: `Sent to ${req.recipient} for ${req.purpose} as the policy allows`,

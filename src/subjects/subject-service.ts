@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { VowContext } from '../context.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import { isVowError, VowError } from '../errors.js';
+import type { AuditEntry } from '../security/audit.js';
 import type { Database } from '../store/schema.js';
 import {
   normaliseAccount,
@@ -441,6 +442,18 @@ export class SubjectService {
     return rows.map((r) => r.subject_kind).sort();
   }
 
+  /** The kinds a collection point stored the person under (read inside the caller's transaction). */
+  async kindsAt(db: Executor, subjectId: string, collectionPoint: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('subject_records')
+      .select('subject_kind')
+      .distinct()
+      .where('subject_id', '=', subjectId)
+      .where('collection_point', '=', collectionPoint)
+      .execute();
+    return rows.map((r) => r.subject_kind).sort();
+  }
+
   /** Per data category, the kinds it was collected under (a buyer's own email vs. a gift address). */
   async kindsByCategory(subjectId: string): Promise<Record<string, string[]>> {
     const rows = await this.#ctx.store.db
@@ -483,7 +496,7 @@ export class SubjectService {
    */
   async markUnder13(
     subjectId: string,
-    actor: { type: 'staff' | 'system'; id?: string | undefined },
+    actor: AuditEntry['actor'],
     reason?: string,
   ): Promise<{ markers: number }> {
     const db = this.#ctx.store.db;

@@ -1,6 +1,7 @@
 // Disclosures to recipients: prepare a minimised payload (or be refused), and list what was sent.
 // A person's disclosures are searched with a POST body: ids of people never go in URLs.
 import { z } from 'zod';
+import { auditActor } from '../../security/principal.js';
 import type { RouteModule } from './index.js';
 
 const reasonSchema = z.object({
@@ -77,7 +78,7 @@ export const disclosureRoutes: RouteModule = (app, _ctx, services) => {
         response: { 200: payloadSchema },
       },
     },
-    async (req) => services.disclosures.disclose(req.body),
+    async (req) => services.disclosures.disclose(req.body, auditActor(req.principal)),
   );
 
   app.post(

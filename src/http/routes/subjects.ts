@@ -1,5 +1,6 @@
 // Staff actions on a person: the under-13 mark (P14).
 import { z } from 'zod';
+import { auditActor } from '../../security/principal.js';
 import type { RouteModule } from './index.js';
 
 export const subjectRoutes: RouteModule = (app, _ctx, services) => {
@@ -24,7 +25,7 @@ export const subjectRoutes: RouteModule = (app, _ctx, services) => {
     async (req) => {
       const { markers } = await services.subjects.markUnder13(
         req.body.subjectId,
-        { type: 'staff' },
+        auditActor(req.principal),
         req.body.reason,
       );
       return { subjectId: req.body.subjectId, under13: true as const, markers };
