@@ -42,11 +42,24 @@ export type VerifyResult =
   | { ok: false; entries: number; brokenAt: number; problem: string; anchors: number };
 
 // A guard, not a filter: catching an email or phone in an audit entry is a bug to fix at once.
-const LOOKS_PERSONAL = [/[^\s@]+@[^\s@]+\.[^\s@]+/, /\+?\d[\d ().-]{8,}\d/];
+const LOOKS_LIKE_EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
+// A phone-like run (digits, spaces, dots, dashes, brackets) standing on its own with at least 9
+// digits. Runs glued to letters, digits or dashes are parts of ids (UUIDs, timestamps), not phones;
+// a date (8 digits) is not a phone either.
+const PHONE_RUN = /(?<![A-Za-z0-9-])\+?\d[\d ().-]{6,}\d(?![A-Za-z0-9-])/g;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function looksPersonal(value: string): boolean {
+  if (UUID.test(value)) return false;
+  if (LOOKS_LIKE_EMAIL.test(value)) return true;
+  for (const m of value.matchAll(PHONE_RUN)) if (m[0].replace(/\D/g, '').length >= 9) return true;
+  return false;
+}
 
 function assertNoPersonalValues(value: unknown, path = 'details'): void {
   if (typeof value === 'string') {
-    if (LOOKS_PERSONAL.some((re) => re.test(value))) {
+    if (looksPersonal(value)) {
       throw new VowError(
         'VOW_AUDIT_PERSONAL_DATA',
         `Audit ${path} looks like it holds a personal value; audit entries hold ids only`,

@@ -205,7 +205,7 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'End this session',
-        body: z.strictObject({ ...csrfField }).optional(),
+        body: z.strictObject({ ...csrfField }).nullish(),
         response: { 200: okSchema },
       },
     },

@@ -120,7 +120,7 @@ export const staffRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['staff'],
         summary: 'End this staff session',
-        body: z.strictObject({ ...csrfField }).optional(),
+        body: z.strictObject({ ...csrfField }).nullish(),
       },
     },
     async (req, reply) => {
@@ -301,7 +301,7 @@ export const staffRoutes: RouteModule = (app, ctx, services) => {
         tags: ['staff'],
         summary: 'Disable a staff account (its sessions end)',
         params: z.object({ username }),
-        body: z.strictObject({ ...csrfField }).optional(),
+        body: z.strictObject({ ...csrfField }).nullish(),
         response: { 200: z.object({ status: z.string() }) },
       },
     },

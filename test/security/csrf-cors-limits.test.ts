@@ -1,0 +1,173 @@
+// Web hardening: CSRF tokens on cookie-authenticated writes and log-in forms, CORS only for the
+// configured shop origins on collection and consent endpoints, per-address rate limits, CSP.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { CSRF_COOKIE } from '../../src/http/access.js';
+import { SESSION_COOKIE } from '../../src/security/sessions.js';
+import { cookieFrom, SHOPPER_PASSWORD, shopperCaller, staffCaller } from '../helpers/auth.js';
+import { describeEachDialect, testConfig } from '../helpers/env.js';
+
+const SHOP = 'https://shop.example';
+
+describeEachDialect(
+  'CSRF, CORS, rate limits and headers',
+  (env) => {
+    it('refuses a cookie-authenticated form post without its token with VOW_CSRF, and changes nothing', async () => {
+      const shopper = await shopperCaller(env(), 'erin.csrf@example.com');
+      const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+      const formHeaders = { ...shopper.headers, 'content-type': 'application/x-www-form-urlencoded' };
+      const noToken = await env().app.inject({
+        method: 'POST',
+        url: '/account/password',
+        headers: formHeaders,
+        payload: form({ current: SHOPPER_PASSWORD, password: 'stolen by a forged form' }),
+      });
+      assert.equal(noToken.statusCode, 403);
+      assert.equal(noToken.json().error.code, 'VOW_CSRF');
+      const wrongToken = await env().app.inject({
+        method: 'POST',
+        url: '/account/password',
+        headers: formHeaders,
+        payload: form({
+          current: SHOPPER_PASSWORD,
+          password: 'stolen by a forged form',
+          _csrf: 'x'.repeat(43),
+        }),
+      });
+      assert.equal(wrongToken.statusCode, 403);
+      const logout = await env().app.inject({
+        method: 'POST',
+        url: '/account/logout',
+        headers: shopper.headers,
+      });
+      assert.equal(logout.statusCode, 403, 'JSON writes by cookie need the header too');
+      // Nothing changed: the old password still works.
+      const login = await env().app.inject({
+        method: 'POST',
+        url: '/login',
+        payload: { email: 'erin.csrf@example.com', password: SHOPPER_PASSWORD },
+      });
+      assert.equal(login.statusCode, 200);
+      // The page embeds the token; posting it back works.
+      const page = await env().app.inject({
+        method: 'GET',
+        url: '/account/my-data',
+        headers: shopper.headers,
+      });
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+      assert.ok(token);
+      const ok = await env().app.inject({
+        method: 'POST',
+        url: '/account/password',
+        headers: formHeaders,
+        payload: form({ current: SHOPPER_PASSWORD, password: 'a legitimate new password', _csrf: token }),
+      });
+      assert.equal(ok.statusCode, 200, ok.body);
+    });
+
+    it('refuses staff console form posts without the token', async () => {
+      const admin = await staffCaller(env(), ['admin']);
+      const res = await env().app.inject({
+        method: 'POST',
+        url: '/v1/staff/accounts',
+        headers: admin.headers,
+        payload: { username: 'forged', roles: ['privacy_officer'] },
+      });
+      assert.equal(res.statusCode, 403);
+      assert.equal(res.json().error.code, 'VOW_CSRF');
+      const viaBearer = await env().app.inject({
+        method: 'POST',
+        url: '/v1/staff/accounts',
+        headers: admin.bearer.writeHeaders,
+        payload: { username: 'legit', roles: ['auditor'] },
+      });
+      assert.equal(viaBearer.statusCode, 201, 'bearer tokens cannot be forged by a page: no token needed');
+      const list = (await env().services.security.staff.list()).map((s) => s.username);
+      assert.ok(!list.includes('forged'));
+    });
+
+    it('protects the log-in form with a double-submit token', async () => {
+      const page = await env().app.inject({ method: 'GET', url: '/login' });
+      const cookie = cookieFrom(page, CSRF_COOKIE);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+      assert.ok(cookie && token);
+      const body = new URLSearchParams({
+        email: 'erin.csrf@example.com',
+        password: 'a legitimate new password',
+      });
+      const forged = await env().app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      });
+      assert.equal(forged.statusCode, 403);
+      assert.equal(forged.json().error.code, 'VOW_CSRF');
+      body.set('_csrf', token);
+      const ok = await env().app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${CSRF_COOKIE}=${cookie}` },
+        payload: body.toString(),
+      });
+      assert.equal(ok.statusCode, 303, ok.body);
+      assert.equal(ok.headers.location, '/account/my-data');
+      assert.ok(cookieFrom(ok, SESSION_COOKIE.shopper));
+    });
+
+    it('answers CORS only for the configured shop origin, and only on collection and consent endpoints', async () => {
+      const preflight = (origin: string, url: string) =>
+        env().app.inject({
+          method: 'OPTIONS',
+          url,
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type',
+          },
+        });
+      const allowed = await preflight(SHOP, '/v1/collect');
+      assert.equal(allowed.headers['access-control-allow-origin'], SHOP);
+      const evil = await preflight('https://evil.example', '/v1/collect');
+      assert.equal(evil.headers['access-control-allow-origin'], undefined);
+      const staffRoute = await preflight(SHOP, '/v1/staff/accounts');
+      assert.equal(staffRoute.headers['access-control-allow-origin'], undefined);
+      const simple = await env().app.inject({ method: 'GET', url: '/v1/policy', headers: { origin: SHOP } });
+      assert.equal(simple.headers['access-control-allow-origin'], undefined);
+    });
+
+    it('sends a CSP without unsafe-inline and the other security headers', async () => {
+      const res = await env().app.inject({ method: 'GET', url: '/login' });
+      const csp = String(res.headers['content-security-policy']);
+      assert.match(csp, /script-src 'self'/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+      assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    });
+
+    it('rate-limits log-ins per address: the 11th attempt in a minute is refused, a minute later allowed', async () => {
+      const attempt = (i: number) =>
+        env().app.inject({
+          method: 'POST',
+          url: '/v1/staff/tokens',
+          remoteAddress: '203.0.113.9',
+          payload: { username: `nobody${i}`, password: 'guess guess guess' },
+        });
+      for (let i = 0; i < 10; i++) assert.equal((await attempt(i)).statusCode, 401);
+      const limited = await attempt(10);
+      assert.equal(limited.statusCode, 429);
+      assert.equal(limited.json().error.code, 'VOW_RATE_LIMITED');
+      const other = await env().app.inject({
+        method: 'POST',
+        url: '/v1/staff/tokens',
+        remoteAddress: '198.51.100.7',
+        payload: { username: 'nobody', password: 'guess guess guess' },
+      });
+      assert.equal(other.statusCode, 401, 'another address has its own budget');
+      env().clock.advance(61_000);
+      assert.equal((await attempt(11)).statusCode, 401);
+    });
+  },
+  { auth: 'enforced', rateLimits: true, config: testConfig({ VOW_ALLOWED_ORIGINS: SHOP }) },
+);
