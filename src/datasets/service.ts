@@ -87,6 +87,11 @@ export class DatasetService {
     }));
   }
 
+  /** The annotations walked, each under its dataset name (for the data map). */
+  annotations(): DatasetAnnotation[] {
+    return this.#sources.map((s) => ({ ...s.annotation, name: s.name }));
+  }
+
   #targets(): WalkTarget[] {
     return this.#sources.map((s) => {
       if (s.db) return { name: s.name, annotation: s.annotation, db: s.db };

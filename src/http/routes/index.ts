@@ -8,6 +8,7 @@ import { collectRoutes } from './collect.js';
 import { collectionRoutes } from './collection.js';
 import { consentRoutes } from './consent.js';
 import { cookieRoutes } from './cookies.js';
+import { datasetRoutes } from './datasets.js';
 import { decisionRoutes } from './decisions.js';
 import { experimentRoutes } from './experiments.js';
 import { disclosureRoutes } from './disclosures.js';
@@ -23,4 +24,4 @@ import { unsubscribeRoutes } from './unsubscribe.js';
 export type ZodApp = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 export type RouteModule = (app: ZodApp, ctx: VowContext, services: Services) => void | Promise<void>;
 
-export const ROUTES: readonly RouteModule[] = [healthRoutes, policyRoutes, decisionRoutes, cookieRoutes, collectRoutes, promiseRoutes, consentRoutes, unsubscribeRoutes, collectionRoutes, subjectRoutes, disclosureRoutes, experimentRoutes, reportRoutes, accountRoutes, staffRoutes];
+export const ROUTES: readonly RouteModule[] = [healthRoutes, policyRoutes, decisionRoutes, cookieRoutes, collectRoutes, promiseRoutes, consentRoutes, unsubscribeRoutes, collectionRoutes, subjectRoutes, disclosureRoutes, experimentRoutes, reportRoutes, accountRoutes, staffRoutes, datasetRoutes];
