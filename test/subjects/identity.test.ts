@@ -136,6 +136,17 @@ describeEachDialect('subjects: found again across collection points', (env) => {
     assert.deepEqual(byCategory['commerce.order_history'], ['customer']);
   });
 
+  it('treats whoever gives the identifier of a deleted (crypto-shredded) person as a new person', async () => {
+    const first = await post(env(), '/v1/contest-entries', { email: 'gone@example.com' });
+    await env().ctx.vault.destroyKey(first.json().subjectId);
+    const again = await post(env(), '/v1/contest-entries', { email: 'gone@example.com' });
+    assert.equal(again.statusCode, 201);
+    assert.notEqual(again.json().subjectId, first.json().subjectId);
+    assert.equal(await env().services.subjects.findByEmail('gone@example.com'), again.json().subjectId);
+    const [email] = await env().services.subjects.identifiers(again.json().subjectId);
+    assert.equal(email?.value, 'gone@example.com');
+  });
+
   it('stores no plaintext email, name, phone or address anywhere in the database', async () => {
     const body = orderBody('secret', { gift_recipient: giftRecipient('secret') });
     const phone = (body.buyer as { phone: string }).phone;
