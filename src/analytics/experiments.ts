@@ -310,11 +310,14 @@ export class ExperimentService {
 
   async results(id: string): Promise<ExperimentResults> {
     const experiment = await this.get(id);
-    const exposures = await this.#db
-      .selectFrom('experiment_exposures')
-      .select(['visitor_id', 'variant'])
-      .where('experiment_id', '=', id)
-      .execute();
+    // Visitors who withdrew layout-experiment consent since their exposure leave the results.
+    const exposures = (
+      await sql<{ visitor_id: string; variant: string }>`
+        select x.visitor_id, x.variant from experiment_exposures x
+        join consent_state c on c.subject_ref = ${'visitor:'} || x.visitor_id
+          and c.channel = ${EXPERIMENT_CHANNEL} and c.state = ${'granted'}
+        where x.experiment_id = ${id}`.execute(this.#db)
+    ).rows;
     const until = experiment.stoppedAt ?? '9999-12-31T23:59:59.999Z';
     // The analytics events (owned by the cookies part) of the exposed visitors, from their first
     // exposure on (and until the experiment stopped).

@@ -289,6 +289,14 @@ describeEachDialect('layout experiments', (env) => {
     const smallest = body.comparisons.find((c: { pValue: number }) => c.pValue === ps[0]);
     assert.ok(Math.abs(smallest.adjustedPValue - Math.min(1, 3 * ps[0])) < 1e-15);
     assert.equal(typeof body.sampleRatio.pValue, 'number');
+
+    // A visitor who withdraws layout-experiment consent leaves the results.
+    await setExperimentConsent(ctx, 'cookie-results-0000', false);
+    const after = (
+      await app.inject({ method: 'GET', url: '/v1/experiments/checkout-layout/results' })
+    ).json();
+    const total = (b: { variants: { visitors: number }[] }) => b.variants.reduce((n, v) => n + v.visitors, 0);
+    assert.equal(total(after), total(body) - 1);
   });
 
   it('flags a sample-ratio mismatch (p < 0.001) and stops taking exposures once stopped', async () => {
@@ -298,12 +306,16 @@ describeEachDialect('layout experiments', (env) => {
       url: '/v1/experiments',
       payload: { ...def, id: 'srm-check', minSamplePerArm: 10 },
     });
-    const rows = Array.from({ length: 200 }, (_, i) => ({
-      experiment_id: 'srm-check',
-      visitor_id: `v-${i}`,
-      variant: i < 150 ? 'control' : 'one-page',
-      at: ctx.clock.now().toISOString(),
-    }));
+    const rows = [];
+    for (let i = 0; i < 200; i++) {
+      const visitorId = await setExperimentConsent(ctx, `cookie-srm-${String(i).padStart(4, '0')}`, true);
+      rows.push({
+        experiment_id: 'srm-check',
+        visitor_id: visitorId,
+        variant: i < 150 ? 'control' : 'one-page',
+        at: ctx.clock.now().toISOString(),
+      });
+    }
     await ctx.store.db.insertInto('experiment_exposures').values(rows).execute();
     const res = await app.inject({ method: 'GET', url: '/v1/experiments/srm-check/results' });
     const body = res.json();

@@ -321,6 +321,25 @@ describeEachDialect(
       });
       assert.equal(stillRefused.json().error.code, 'VOW_BUDGET_EXHAUSTED');
     });
+
+    it('lets only one of two concurrent releases through when the budget holds one', async () => {
+      const { services, store } = env();
+      const actor = { type: 'staff' as const, id: 'staff-1' };
+      const settled = await Promise.allSettled([
+        services.reports.report('visitors_by_area', '2026-W01', 'advertisers', actor),
+        services.reports.report('registrations_by_gender', '2026-W01', 'advertisers', actor),
+      ]);
+      assert.deepEqual(settled.map((a) => a.status).sort(), ['fulfilled', 'rejected']);
+      const refused = settled.find((a) => a.status === 'rejected') as PromiseRejectedResult;
+      assert.equal(refused.reason.code, 'VOW_BUDGET_EXHAUSTED');
+      const receipts = await store.db
+        .selectFrom('report_receipts')
+        .selectAll()
+        .where('recipient', '=', 'advertisers')
+        .where('period', '=', '2026-W01')
+        .execute();
+      assert.equal(receipts.length, 1);
+    });
   },
   { policy: tight.policy },
 );
