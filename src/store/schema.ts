@@ -5,6 +5,7 @@ import type { AnalyticsEventTables } from '../analytics/consent-tables.js';
 import type { ExperimentReportTables } from '../analytics/experiments-tables.js';
 import type { CollectionTables } from '../collection/tables.js';
 import type { DisclosureTables } from '../disclosures/tables.js';
+import type { RightsTables } from '../rights/tables.js';
 import type { SubjectTables } from '../subjects/tables.js';
 import type { JobTables } from '../jobs/tables.js';
 import type { MailTables } from '../mail/tables.js';
@@ -112,4 +113,5 @@ export interface Database
     PromiseTables,
     JobTables,
     MailTables,
-    ExperimentReportTables {}
+    ExperimentReportTables,
+    RightsTables {}

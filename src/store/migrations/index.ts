@@ -14,6 +14,7 @@ import { migration as consentState } from './0150-consent-state.js';
 import { migration as securityAccess } from './0200-security-access.js';
 import { migration as experimentsReports } from './0350-experiments-reports.js';
 import { migration as jobs } from './0450-jobs.js';
+import { migration as rights } from './0452-rights.js';
 import { migration as promiseChecks } from './0500-promise-checks.js';
 import { migration as mailOutbox } from './0451-mail-outbox.js';
 
@@ -32,4 +33,5 @@ export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0450-jobs': jobs,
   '0500-promise-checks': promiseChecks,
   '0451-mail-outbox': mailOutbox,
+  '0452-rights': rights,
 };

@@ -1,0 +1,103 @@
+// Tables of the rights module: data subject requests, their verification codes, export links,
+// and complaints. Personal values are sealed under a vault key of the request (`request:<id>`) or
+// complaint (`complaint:<id>`), so deleting the person leaves the request log readable and a
+// request log past its retention can be shredded on its own.
+
+export type RequestType = 'access' | 'portability' | 'correction' | 'deletion' | 'restriction' | 'objection';
+export type Jurisdiction = 'eea' | 'uk' | 'us-ca' | 'other';
+export type RequestChannel = 'web' | 'email' | 'postal' | 'account';
+export type RequestStatus =
+  | 'awaiting_verification'
+  | 'awaiting_agent_confirmation'
+  | 'awaiting_approval'
+  | 'in_progress'
+  | 'completed'
+  | 'denied';
+export type VerificationMethod = 'email_code' | 'session' | 'data_points_2' | 'data_points_3';
+
+export interface RightsTables {
+  rights_requests: {
+    id: string;
+    type: RequestType;
+    /** JSON { categories?: string[], purposes?: string[] } (policy ids only). */
+    scope: string;
+    jurisdiction: Jurisdiction;
+    channel: RequestChannel;
+    status: RequestStatus;
+    subject_id: string | null;
+    /** vault.blindIndex('email', normalised email) of the address the request came with. */
+    email_index: string | null;
+    /** Sealed JSON: email, name, details, correction, agent, extension reason (vault key request:<id>). */
+    sealed: string;
+    received_at: string;
+    /** YYYY-MM-DD (UTC): the law's deadline, and the extended one once extended. */
+    due_on: string;
+    ack_due_on: string | null;
+    extended_due_on: string | null;
+    extended_at: string | null;
+    acknowledged_at: string | null;
+    verified_at: string | null;
+    verification_method: VerificationMethod | null;
+    /** 1 when an authorised agent filed it; fulfilment waits for staff to confirm the permission. */
+    is_agent: number;
+    agent_confirmed_at: string | null;
+    agent_confirmed_by: string | null;
+    approved_by: string | null;
+    responded_at: string | null;
+    /** What the answer was, in words without personal values (e.g. `export sent`, `deleted`). */
+    response_nature: string | null;
+    denial_basis: string | null;
+    /** JSON of the fulfilment result (counts, datasets, exemptions): never a value. */
+    result: string | null;
+    /** vault.blindIndex('token', status token): the shopper's status page link. */
+    status_token_index: string;
+    created_by: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  rights_verifications: {
+    id: string;
+    request_id: string;
+    /** Keyed hash of `<id>:<code>`; an unknown person's row holds the hash of a code never sent. */
+    code_hash: string;
+    expires_at: string;
+    attempts: number;
+    used_at: string | null;
+    created_at: string;
+  };
+  rights_exports: {
+    id: string;
+    request_id: string;
+    token_index: string;
+    expires_at: string;
+    /** Sealed JSON of the export (vault key request:<id>). */
+    sealed: string;
+    created_at: string;
+    downloads: number;
+  };
+  complaints: {
+    id: string;
+    jurisdiction: Jurisdiction;
+    channel: RequestChannel;
+    status: 'open' | 'answered' | 'closed';
+    /** Sealed JSON: email, name, message (vault key complaint:<id>). */
+    sealed: string;
+    received_at: string;
+    reply_due_on: string;
+    first_reply_at: string | null;
+    /** Policy regulator id to escalate to (e.g. `us-ca`, `eea`). */
+    regulator: string | null;
+    request_id: string | null;
+    status_token_index: string;
+    created_by: string | null;
+    updated_at: string;
+  };
+  complaint_replies: {
+    id: string;
+    complaint_id: string;
+    at: string;
+    staff_id: string | null;
+    /** Sealed body (vault key complaint:<id>). */
+    sealed: string;
+  };
+}
