@@ -46,7 +46,18 @@ export function audienceTarget(policy: Policy, channel: string, purpose?: string
   const ruleCategories = policy.doc.rules
     .filter((r) => r.channel === channel && r.purposes.includes(p) && r.basis !== 'never')
     .flatMap((r) => r.categories);
-  const found = CONTACT_KINDS.find(([category]) => ruleCategories.some((c) => isWithin(category, c)));
+  // The address the purpose sends to: a contact category the channel's rules cover AND that some
+  // form collects for this purpose (postal mail goes to the postal address, not to the email).
+  const collectedFor = new Set(
+    Object.values(policy.doc.collection_points).flatMap((cp) =>
+      Object.values(cp.fields)
+        .filter((f) => f.purposes.includes(p))
+        .map((f) => f.category),
+    ),
+  );
+  const found = CONTACT_KINDS.find(
+    ([category]) => ruleCategories.some((c) => isWithin(category, c)) && collectedFor.has(category),
+  );
   if (!found) {
     throw new VowError('VOW_VALIDATION', `No rule of channel ${channel} lets ${p} use a contact address`, {
       channel,

@@ -94,6 +94,39 @@ describeEachDialect('audiences', (env) => {
     assert.ok(list.includes('buyer@example.com'));
   });
 
+  it('serves a channel with several purposes per purpose (account updates by post)', async () => {
+    const reg = await env().app.inject({
+      method: 'POST',
+      url: '/v1/registrations',
+      payload: {
+        account_id: 'shop-42',
+        name: 'Reg Holder',
+        email: 'reg@example.com',
+        postal_address: { line1: '9 Elm St', city: 'Madison', postal_code: '53703', country: 'US' },
+        catalog_opt_in: true,
+      },
+    });
+    assert.equal(reg.statusCode, 201, reg.body);
+    const subjectId = reg.json().subjectId as string;
+    const byPost = (await audience('account_updates', '?purpose=marketing.postal')).body.trim().split('\n');
+    assert.equal(byPost.length, 1);
+    const row = JSON.parse(byPost[0]!) as { subjectId: string; address: string };
+    assert.equal(row.subjectId, subjectId);
+    assert.match(row.address, /9 Elm St/);
+    const byEmail = (await audience('account_updates')).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(byEmail, [{ subjectId, email: 'reg@example.com' }]);
+    // a registration without the opt-in is in neither
+    await env().app.inject({
+      method: 'POST',
+      url: '/v1/registrations',
+      payload: { account_id: 'shop-43', name: 'No Thanks', email: 'nothanks@example.com' },
+    });
+    assert.equal((await audience('account_updates')).body.trim().split('\n').length, 1);
+  });
+
   it('exports CSV and records each export in the audit trail', async () => {
     const res = await audience('email_marketing', '?format=csv');
     assert.match(String(res.headers['content-type']), /text\/csv/);

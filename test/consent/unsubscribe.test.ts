@@ -108,6 +108,18 @@ describeEachDialect('one-click unsubscribe and campaign email', (env) => {
     );
     assert.equal(unsubscribes.length, 1);
     assert.equal(unsubscribes[0]!.cause_type, 'link_click');
+    // decide() now denies email marketing to this person, naming the opt-out
+    const decision = await env().app.inject({
+      method: 'POST',
+      url: '/v1/decisions',
+      payload: { subject: { id: buyer }, purpose: 'marketing.email', categories: ['contact.email'] },
+    });
+    assert.equal(decision.json().decision, 'deny');
+    assert.ok(
+      (decision.json().reasons as { code: string; channel?: string }[]).some(
+        (r) => r.code === 'objected' && r.channel === 'email_marketing',
+      ),
+    );
     // the page now says so, and rendering is refused
     const page = await env().app.inject({ method: 'GET', url: `/u/${token}` });
     assert.match(page.body, /already unsubscribed/);
