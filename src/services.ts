@@ -63,7 +63,7 @@ export function createServices(ctx: VowContext): Services {
   const disclosures = new DisclosureService(ctx, { subjects, collection, decisions });
   const cookies = createCookiesServices(ctx);
   const security = createSecurityServices(ctx, jobs);
-  const experiments = new ExperimentService(ctx);
+  const experiments = new ExperimentService(ctx, cookies.consent);
   const reports = new ReportService(ctx);
   const datasets = createDatasetService(ctx);
   const rights = new RightsService(ctx, jobs, mail, { directory: subjects, walker: datasets, suppressor: consent });

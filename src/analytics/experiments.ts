@@ -170,11 +170,22 @@ function toExperiment(row: ExperimentRow): Experiment {
   };
 }
 
+/** Answers whether a visitor (by cookie id) granted a consent channel; the cookie consent service. */
+export interface VisitorConsentCheck {
+  granted(cookieId: string, channel: string): Promise<boolean>;
+}
+
 export class ExperimentService {
   readonly #ctx: VowContext;
+  readonly #consent: VisitorConsentCheck | undefined;
 
-  constructor(ctx: VowContext) {
+  /**
+   * `consent` is the cookie consent service (grants under an older consentVersion lapse); without
+   * it the consent ledger's current state is read directly.
+   */
+  constructor(ctx: VowContext, consent?: VisitorConsentCheck) {
     this.#ctx = ctx;
+    this.#consent = consent;
   }
 
   get #db(): Kysely<Database> {
@@ -296,8 +307,10 @@ export class ExperimentService {
     }
     const variant = pickVariant(assignmentHash(experiment.id, cookieId), experiment.variants).id;
     const visitorId = this.#ctx.vault.blindIndex('cookie', cookieId);
-    const states = await currentStates(this.#db, `visitor:${visitorId}`);
-    if (states[EXPERIMENT_CHANNEL] !== 'granted') {
+    const granted = this.#consent
+      ? await this.#consent.granted(cookieId, EXPERIMENT_CHANNEL)
+      : (await currentStates(this.#db, `visitor:${visitorId}`))[EXPERIMENT_CHANNEL] === 'granted';
+    if (!granted) {
       return { recorded: false, firstExposure: false, variant, reason: 'no_consent' };
     }
     const inserted = await this.#db

@@ -62,6 +62,7 @@ export async function setExperimentConsent(
   ctx: VowContext,
   cookieId: string,
   granted: boolean,
+  consentVersion = ctx.policy.consentVersion,
 ): Promise<string> {
   const visitorId = ctx.vault.blindIndex('cookie', cookieId);
   await appendConsentEvent(ctx.store.db, ctx.random, {
@@ -71,6 +72,7 @@ export async function setExperimentConsent(
     cause: { type: 'cookie_banner' },
     at: ctx.clock.now(),
     policyVersion: ctx.policy.version,
+    details: { consentVersion, collectionPoint: 'cookie_banner' },
   });
   return visitorId;
 }

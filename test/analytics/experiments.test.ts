@@ -199,6 +199,14 @@ describeEachDialect('layout experiments', (env) => {
     await setExperimentConsent(ctx, cookie, false);
     const withdrawn = await expose();
     assert.equal(withdrawn.json().recorded, false);
+    // A grant given under an older version of what visitors consent to has lapsed.
+    await setExperimentConsent(ctx, 'cookie-stale-grant-0001', true, 'an-older-consent-version');
+    const stale = await app.inject({
+      method: 'POST',
+      url: '/v1/experiments/checkout-layout/exposures',
+      payload: { visitorId: 'cookie-stale-grant-0001' },
+    });
+    assert.equal(stale.json().recorded, false);
     // Clean up so the results below start from nothing.
     await ctx.store.db.deleteFrom('experiment_exposures').execute();
   });
