@@ -241,6 +241,25 @@ describe('consent script on the demo storefront in Chromium', {
     await context.close();
   });
 
+  it('offers the Google Analytics opt-out on the page: GA stops, the rest of analytics stays', async () => {
+    const { context, page, errors } = await open();
+    await page.goto(`${served.baseUrl}/demo/store`);
+    await page.getByTestId('vow-accept').click();
+    await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+    const sw = page.getByTestId('vow-ga-switch');
+    await sw.getByText('Opt out of Google Analytics').waitFor();
+    await sw.click();
+    await page.getByTestId('vow-ga-switch').getByText('Google Analytics is off (turn on)').waitFor();
+    const state = await served.env.services.cookies.consent.state(await visitorFrom(context));
+    assert.equal(state.channels.google_analytics, false);
+    assert.equal(state.channels['cookies.analytics'], true);
+    const update = (await gtagCalls(page)).filter((c) => c[0] === 'consent' && c[1] === 'update').at(-1);
+    assert.equal(update?.[2].analytics_storage, 'denied');
+    assert.equal(update?.[2].ad_storage, 'granted');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('works with cookies disabled: the banner, the choice and the cart all work, nothing is stored in the browser', async () => {
     const { context, page, errors } = await open();
     const cdp = await context.newCDPSession(page);

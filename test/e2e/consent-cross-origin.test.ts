@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
+import { createTestEnv, type TestEnv, testConfig } from '../helpers/env.js';
+
+/** A shop on its own origin (localhost) loading the consent script from Vow (127.0.0.1). */
+describe('consent script loaded from the shop’s origin', {
+  skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
+}, () => {
+  let shop: Server;
+  let shopUrl = '';
+  let vowUrl = '';
+  let env: TestEnv & { close: () => Promise<void> };
+  let browser: Browser;
+
+  before(async () => {
+    let tag = '';
+    shop = createServer((req, res) => {
+      if (req.url === '/ring') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><html><head><title>Shop</title><link rel="icon" href="data:,">${tag}</head>
+<body><main data-vow-area="product"><h1>A ring</h1><p id="ok">The shop page</p></main></body></html>`);
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}`;
+    env = await createTestEnv('sqlite', { config: testConfig({ VOW_ALLOWED_ORIGINS: shopUrl }) });
+    await env.app.listen({ port: 0, host: '127.0.0.1' });
+    vowUrl = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
+    const info = (await env.app.inject({ method: 'GET', url: '/v1/consent/script-info' })).json();
+    const src = new URL(info.src);
+    // The tag /v1/consent/script-info hands out, pointed at this Vow's address.
+    tag = `<script src="${vowUrl}${src.pathname}${src.search}" integrity="${info.integrity}" crossorigin="anonymous" data-vow-api="${vowUrl}"></script>`;
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await env?.close();
+    await new Promise((r) => shop?.close(r));
+  });
+
+  it('passes the integrity check, records the choice with Vow and sends measurements across origins', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${shopUrl}/ring`);
+    await page.getByTestId('vow-banner').waitFor();
+    const sent = page.waitForResponse((r) => r.url() === `${vowUrl}/v1/collect` && r.status() === 204);
+    await page.getByTestId('vow-accept').click();
+    await sent;
+    const cookie = (await context.cookies(shopUrl)).find((c) => c.name === 'vow_consent');
+    assert.ok(cookie, 'the consent cookie is first party, on the shop’s origin');
+    const visitor = JSON.parse(decodeURIComponent(cookie.value)).v;
+    const rows = await env.store.db
+      .selectFrom('analytics_events')
+      .selectAll()
+      .where('visitor_id', '=', env.services.cookies.consent.visitorIndex(visitor))
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => [r.type, r.path, r.area]),
+      [['page_view', '/ring', 'product']],
+    );
+    assert.equal(await page.locator('#ok').textContent(), 'The shop page');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
