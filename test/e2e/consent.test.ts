@@ -260,6 +260,28 @@ describe('consent script on the demo storefront in Chromium', {
     await context.close();
   });
 
+  it('has a preference centre where a visitor changes the choice and opts out of Google Analytics', async () => {
+    const { context, page, errors } = await open();
+    await page.goto(`${served.baseUrl}/cookies/preferences`);
+    await page.getByTestId('vow-banner').waitFor();
+    await page.getByTestId('vow-accept').click();
+    await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+    await page.getByTestId('vow-ga-switch').getByText('Opt out of Google Analytics').click();
+    await page.getByTestId('vow-ga-switch').getByText('Google Analytics is off (turn on)').waitFor();
+    const visitor = await visitorFrom(context);
+    assert.equal((await served.env.services.cookies.consent.state(visitor)).channels.google_analytics, false);
+    // Change my cookie choices: the categories, refused one by one.
+    await page.getByTestId('change-choices').click();
+    await page.locator('input[data-vow-category="advertising"]').uncheck();
+    await page.getByTestId('vow-save').click();
+    await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+    const state = await served.env.services.cookies.consent.state(visitor);
+    assert.equal(state.channels['cookies.advertising'], false);
+    assert.equal(state.channels['cookies.analytics'], true);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('works with cookies disabled: the banner, the choice and the cart all work, nothing is stored in the browser', async () => {
     const { context, page, errors } = await open();
     const cdp = await context.newCDPSession(page);

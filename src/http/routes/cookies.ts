@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { bannerConfig } from '../../analytics/consent-model.js';
 import { CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../analytics/consent-service.js';
 import { VowError } from '../../errors.js';
+import { renderCookiePreferences } from '../../web/pages/cookie-preferences.js';
 import { renderDemoStorefront } from '../../web/pages/demo-storefront.js';
 import type { RouteModule, ZodApp } from './index.js';
 
@@ -187,6 +188,22 @@ export const cookieRoutes: RouteModule = async (app, ctx, services) => {
       },
     },
     async (req) => cookies.consent.state(req.body.visitor),
+  );
+
+  let prefsHtml: string | undefined;
+  app.get(
+    '/cookies/preferences',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cookies'],
+        summary: 'The preference centre: change or withdraw cookie choices, opt out of Google Analytics',
+      },
+    },
+    async (_req, reply) => {
+      prefsHtml ??= renderCookiePreferences(ctx.policy, { src, integrity });
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(prefsHtml);
+    },
   );
 
   let demoHtml: string | undefined;
