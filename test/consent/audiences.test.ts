@@ -212,6 +212,35 @@ describeEachDialect('suppressions and consent history over HTTP', (env) => {
     assert.equal(again.json().alreadySuppressed, true);
   });
 
+  it('answers an unknown person in the history with 404 and refuses unknown fields', async () => {
+    const res = await env().app.inject({
+      method: 'POST',
+      url: '/v1/consent/history',
+      payload: { subjectId: '00000000-0000-4000-8000-00000000abcd' },
+    });
+    assert.equal(res.statusCode, 404);
+    assert.equal(res.json().error.code, 'VOW_UNKNOWN_SUBJECT');
+    const extra = await env().app.inject({
+      method: 'POST',
+      url: '/v1/consent/history',
+      payload: { subjectId: 'x', email: 'x@example.com' },
+    });
+    assert.equal(extra.statusCode, 400);
+    assert.equal(extra.json().error.code, 'VOW_VALIDATION');
+  });
+
+  it('refuses to render for someone on the list whose address Vow no longer holds (VOW_CONSENT_NO_CONTACT)', async () => {
+    const { subjectId } = await contestEntry(env(), 'gone@example.com');
+    await env().store.db.deleteFrom('subject_identifiers').where('subject_id', '=', subjectId!).execute();
+    const res = await env().app.inject({
+      method: 'POST',
+      url: '/v1/emails/render',
+      payload: { subjectId, subject: 'Hi', text: 'Hello' },
+    });
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().error.code, 'VOW_CONSENT_NO_CONTACT');
+  });
+
   it('refuses bad suppressions with stable codes and changes nothing', async () => {
     const before = await countRows(env(), 'consent_events');
     const { subjectId } = await contestEntry(env(), 'bad@example.com');

@@ -55,6 +55,8 @@ export const consentRoutes: RouteModule = (app, ctx, services) => {
         services.consent.states(id),
         services.consent.history(id),
       ]);
+      // A person Vow never heard of is an error, not an empty history (visitors have no subject row).
+      if (history.length === 0 && !id.startsWith('visitor:')) await assertKnownSubject(id);
       await ctx.audit.record({
         actor: auditActor(req.principal),
         action: 'consent.history_viewed',
