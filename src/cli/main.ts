@@ -46,9 +46,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const ctx = await createContext(config);
       const services = createServices(ctx);
       const app = await buildApp(ctx, {}, services);
+      // Durable jobs (request fulfilment, mail delivery) run in this process until it stops.
+      services.jobs.start();
       await announceSecurity(services.security, io);
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
+        await services.jobs.stop();
         await app.close();
         await ctx.store.close();
         process.exit(0);

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { ManualClock, seededRandom } from '../../src/clock.js';
+import { JobRunner } from '../../src/jobs/index.js';
+import { migrateToLatest, openStore, type Store } from '../../src/store/open-store.js';
+import { createTestStore, testDialects } from '../helpers/env.js';
+import { killableJob } from './fixtures/killable-job.js';
+
+const WORKER = fileURLToPath(new URL('./fixtures/killable-worker.ts', import.meta.url));
+
+for (const dialect of testDialects()) {
+  describe(`a worker process killed with SIGKILL mid-job [${dialect}]`, () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    after(async () => {
+      for (const c of cleanups.reverse()) await c();
+    });
+
+    it('leaves the job to be taken again after its lease and finished once, without repeating the finished step', async () => {
+      let store: Store;
+      const env: Record<string, string> = {};
+      if (dialect === 'sqlite') {
+        const dir = mkdtempSync(path.join(tmpdir(), 'vow-kill-'));
+        const file = path.join(dir, 'vow.sqlite');
+        store = await openStore({ sqliteFile: file });
+        env.KILL_SQLITE_FILE = file;
+        cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+      } else {
+        const t = await createTestStore('postgres');
+        store = t.store;
+        env.KILL_PG_URL = t.url!;
+        cleanups.push(async () => {
+          await t.drop();
+        });
+      }
+      await migrateToLatest(store);
+      const clock = new ManualClock(new Date(0));
+      const runner = new JobRunner(
+        { store, clock, random: seededRandom(9), logger: pino({ level: 'silent' }) },
+        { workerId: 'survivor', leaseMs: 30_000 },
+      );
+      runner.register(killableJob(async () => {}));
+      const { id } = await runner.enqueue({ name: 'test.killable', payload: { key: 'k1' } });
+
+      const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('REACHED')) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`worker exited early (${code})`)));
+      });
+      const exited = new Promise((resolve) => child.once('exit', (_c, signal) => resolve(signal)));
+      child.kill('SIGKILL');
+      assert.equal(await exited, 'SIGKILL');
+
+      const held = await store.db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(held.status, 'running');
+      assert.equal(held.locked_by, 'doomed');
+      // Before the lease ends nobody may take the job; after it, this process does.
+      clock.set(new Date(new Date(held.lease_expires_at!).getTime() - 1000));
+      assert.equal(await runner.runOnce(), null);
+      clock.set(new Date(new Date(held.lease_expires_at!).getTime() + 1));
+      assert.deepEqual(await runner.runOnce(), { id, name: 'test.killable', status: 'done' });
+
+      const meta = await store.db
+        .selectFrom('vow_meta')
+        .select(['key', 'value'])
+        .where('key', 'like', '%:k1')
+        .execute();
+      assert.deepEqual(
+        Object.fromEntries(meta.map((m) => [m.key, m.value])),
+        { 'one:k1': '1', 'two:k1': '2' },
+        'step one ran once, in the killed process; step two in the survivor',
+      );
+      const job = await runner.get(id);
+      assert.equal(job?.status, 'done');
+      assert.equal(job?.attempts, 2);
+      if (dialect === 'sqlite') await store.close();
+    });
+  });
+}
