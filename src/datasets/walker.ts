@@ -10,7 +10,7 @@
 // have one (for NOT NULL columns), else NULL; `null` columns to NULL; `mask` columns to their mask;
 // `retain` columns are kept and reported with their exemption. Keys are never nulled. A value
 // already deleted is not counted, so a second run of the same deletion reports no change.
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely';
 import { isWithin, type Policy } from '../policy/model.js';
 import type { Vault } from '../security/vault.js';
 import type {
@@ -117,7 +117,15 @@ function owned(column: AnnotatedColumn, row: Row, who: PersonIdentity): boolean 
   return owner != null && (who.subjectIds ?? []).includes(String(owner));
 }
 
+/** The column as text, so an identifier of another shape (`acc-7` against an integer id) never errors. */
+function asText(db: AnyDb, column: string): RawBuilder<unknown> {
+  const adapter = db.getExecutor().adapter;
+  const isMysql = adapter instanceof MysqlAdapter;
+  return isMysql ? sql`cast(${sql.ref(column)} as char)` : sql`cast(${sql.ref(column)} as text)`;
+}
+
 function identityCondition(
+  db: AnyDb,
   table: AnnotatedTable,
   who: PersonIdentity,
   vault: Vault | undefined,
@@ -143,10 +151,21 @@ function identityCondition(
     } else if (id.kind === 'email') {
       parts.push(sql`lower(${col}) in (${sql.join(values)})`);
     } else {
-      parts.push(sql`${col} in (${sql.join(values)})`);
+      // Whole numbers compare with any column type (and keep its index); anything else as text.
+      const numeric = values.every((v) => /^-?\d{1,15}$/.test(v));
+      parts.push(sql`${numeric ? col : asText(db, id.column)} in (${sql.join(values)})`);
     }
   }
   return parts;
+}
+
+/** Largest number of values in one `in (…)` list (every engine's parameter limit is far above). */
+export const IN_LIST_CHUNK = 500;
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }
 
 /** Every row linked to the person, per table (parents before children). */
@@ -158,22 +177,27 @@ export async function findRows(
 ): Promise<Map<string, Row[]>> {
   const found = new Map<string, Row[]>();
   for (const table of annotation.tables) {
-    const parts = identityCondition(table, who, vault);
+    // One condition per identity column, and per link one per chunk of the parent keys found.
+    const parts = identityCondition(db, table, who, vault);
     for (const link of table.links) {
       const parentRows = found.get(link.table) ?? [];
       const values = [...new Set(parentRows.map((r) => r[link.references]).filter((v) => v != null))];
-      if (values.length > 0) parts.push(sql`${sql.ref(link.column)} in (${sql.join(values)})`);
+      for (const chunk of chunks(values, IN_LIST_CHUNK))
+        parts.push(sql`${sql.ref(link.column)} in (${sql.join(chunk)})`);
     }
-    if (parts.length === 0) {
-      found.set(table.name, []);
-      continue;
+    const rows = new Map<string, Row>();
+    // Few conditions go in one query; many (a person with thousands of rows) in several.
+    for (const group of chunks(parts, 4)) {
+      const result =
+        await sql<Row>`select * from ${sql.table(table.name)} where ${sql.join(group, sql` or `)}`.execute(
+          db,
+        );
+      for (const r of result.rows) rows.set(rowKey(table, r), r);
     }
-    const order = sql.join(table.primaryKey.map((k) => sql.ref(k)));
-    const result =
-      await sql<Row>`select * from ${sql.table(table.name)} where ${sql.join(parts, sql` or `)} order by ${order}`.execute(
-        db,
-      );
-    found.set(table.name, result.rows);
+    found.set(
+      table.name,
+      [...rows.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([, r]) => r),
+    );
   }
   return found;
 }
@@ -298,6 +322,35 @@ async function applyUpdate(
   await sql`update ${sql.table(table.name)} set ${assignments} where ${whereKey(table, row)}`.execute(db);
 }
 
+/** `where` for many rows: `pk in (…)` for a one-column key, else one key comparison per row. */
+function whereRows(table: AnnotatedTable, rows: readonly Row[]): RawBuilder<unknown> {
+  const [only] = table.primaryKey;
+  if (table.primaryKey.length === 1 && only !== undefined)
+    return sql`${sql.ref(only)} in (${sql.join(rows.map((r) => r[only]))})`;
+  return sql.join(
+    rows.map((r) => sql`(${whereKey(table, r)})`),
+    sql` or `,
+  );
+}
+
+async function deleteRows(db: AnyDb, table: AnnotatedTable, rows: readonly Row[]): Promise<void> {
+  for (const chunk of chunks(rows, IN_LIST_CHUNK))
+    await sql`delete from ${sql.table(table.name)} where ${whereRows(table, chunk)}`.execute(db);
+}
+
+async function updateRows(
+  db: AnyDb,
+  table: AnnotatedTable,
+  rows: readonly Row[],
+  set: Record<string, unknown>,
+): Promise<void> {
+  const assignments = sql.join(Object.entries(set).map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
+  for (const chunk of chunks(rows, IN_LIST_CHUNK))
+    await sql`update ${sql.table(table.name)} set ${assignments} where ${whereRows(table, chunk)}`.execute(
+      db,
+    );
+}
+
 export interface DatasetDeletion {
   tables: TableReport[];
   retained: Retained[];
@@ -339,27 +392,38 @@ export async function deleteInDataset(
       const keys = new Set([...table.primaryKey, ...table.links.map((l) => l.column)]);
       const counter = new Counter();
       let rowsDeleted = 0;
-      for (const row of rows) {
-        let canDelete = whole && table.columns.every((c) => row[c.name] == null || owned(c, row, who));
-        if (canDelete) {
-          for (const { child, link } of children) {
-            const ref = row[link.references];
-            if (ref == null) continue;
-            const cols = sql.join(child.primaryKey.map((k) => sql.ref(k)));
+      // Which rows still have a child pointing at them (children were handled first): one query
+      // per link and chunk of keys, not one per row.
+      const referenced = new Set<string>();
+      if (whole) {
+        for (const { child, link } of children) {
+          const refs = [...new Set(rows.map((r) => r[link.references]).filter((v) => v != null))];
+          const goneChildren = deleted.get(child.name) ?? new Set<string>();
+          for (const chunk of chunks(refs, IN_LIST_CHUNK)) {
+            const cols = sql.join([...child.primaryKey, link.column].map((k) => sql.ref(k)));
             const res =
-              await sql<Row>`select ${cols} from ${sql.table(child.name)} where ${sql.ref(link.column)} = ${ref}`.execute(
+              await sql<Row>`select ${cols} from ${sql.table(child.name)} where ${sql.ref(link.column)} in (${sql.join(chunk)})`.execute(
                 db,
               );
-            const goneChildren = deleted.get(child.name) ?? new Set<string>();
-            if (res.rows.some((r) => !goneChildren.has(rowKey(child, r)))) {
-              canDelete = false;
-              break;
-            }
+            for (const r of res.rows)
+              if (!goneChildren.has(rowKey(child, r)))
+                referenced.add(`${link.references}\u0000${text(r[link.column])}`);
           }
         }
+      }
+      const toDelete: Row[] = [];
+      const updates = new Map<string, { set: Record<string, unknown>; rows: Row[] }>();
+      for (const row of rows) {
+        const canDelete =
+          whole &&
+          table.columns.every((c) => row[c.name] == null || owned(c, row, who)) &&
+          !children.some(
+            ({ link }) =>
+              row[link.references] != null &&
+              referenced.has(`${link.references}\u0000${text(row[link.references])}`),
+          );
         if (canDelete) {
-          if (!options.dryRun)
-            await sql`delete from ${sql.table(table.name)} where ${whereKey(table, row)}`.execute(db);
+          toDelete.push(row);
           gone.add(rowKey(table, row));
           rowsDeleted++;
           changes++;
@@ -412,8 +476,18 @@ export async function deleteInDataset(
             if (!c.fields) counter.add(c.name, category, 'nulled');
           }
         }
-        changes += Object.keys(set).length;
-        if (!options.dryRun) await applyUpdate(db, table, row, set);
+        const n = Object.keys(set).length;
+        if (n === 0) continue;
+        changes += n;
+        // Rows getting the same values are updated together.
+        const group = JSON.stringify(set);
+        const entry = updates.get(group) ?? { set, rows: [] };
+        entry.rows.push(row);
+        updates.set(group, entry);
+      }
+      if (!options.dryRun) {
+        await deleteRows(db, table, toDelete);
+        for (const { set, rows: group } of updates.values()) await updateRows(db, table, group, set);
       }
       reports.push({
         dataset: target.name,

@@ -155,6 +155,16 @@ for (const engine of datasetEngines()) {
       assert.equal(nobody.values.length, 0);
     });
 
+    it('an identifier of another shape matches nothing and breaks nothing', async (t) => {
+      if (skipped(t)) return;
+      const e = await service.export({
+        accountIds: ['acc-7', '1 OR 1=1'],
+        phones: ['not a phone'],
+        subjectIds: ['x'],
+      });
+      assert.equal(e.values.length, 0);
+    });
+
     it('renders the export as one CSV per table with a header row', async (t) => {
       if (skipped(t)) return;
       const csv = exportToCsv(await service.export(alice));
