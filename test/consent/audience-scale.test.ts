@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import type { Insertable } from 'kysely';
 import { appendConsentEvent } from '../../src/consent/ledger.js';
+import type { Database } from '../../src/store/schema.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 // More people than one page (500): the export walks every page, in order, each person once.
@@ -11,7 +13,7 @@ describeEachDialect('a large audience', (env) => {
     const at = ctx.clock.now().toISOString();
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push(ctx.random.uuid());
-    const identifiers = [];
+    const identifiers: Insertable<Database['subject_identifiers']>[] = [];
     for (const [i, id] of ids.entries()) {
       const email = `p${i}@example.com`;
       identifiers.push({
