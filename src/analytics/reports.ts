@@ -10,6 +10,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { VowContext } from '../context.js';
 import { decide } from '../decisions/index.js';
 import { VowError } from '../errors.js';
+import { isWithin } from '../policy/model.js';
 import { type ReportSettings, reportsSchema } from '../policy/schema.js';
 import type { AuditEntry } from '../security/audit.js';
 import type { Database } from '../store/schema.js';
@@ -115,6 +116,10 @@ export function capContributions(
   }
   return counts;
 }
+
+/** The purpose of the counting itself, and the consent channel a visitor is counted under. */
+const COUNTING_PURPOSE = 'reporting.aggregation';
+const COUNTING_CONSENT_CHANNEL = 'cookies.analytics';
 
 const GENDER_CELLS: Readonly<Record<string, string>> = { male: 'men', female: 'women' };
 
@@ -313,10 +318,14 @@ export class ReportService {
       count + countNoise(this.#ctx.random, settings.epsilon_per_query, sensitivity);
 
     if (report === 'visitors_by_area') {
+      // Counting visitors is opt-in (policy rule visitor-counts, channel cookies.analytics): only
+      // visitors whose analytics consent still stands are counted.
       const rows = await sql<{ visitor_id: string; area: string; first_at: string }>`
-        select visitor_id, area, min(at) as first_at from analytics_events
-        where at >= ${start} and at < ${end}
-        group by visitor_id, area`.execute(db);
+        select e.visitor_id, e.area, min(e.at) as first_at from analytics_events e
+        join consent_state c on c.subject_ref = ${'visitor:'} || e.visitor_id
+          and c.channel = ${COUNTING_CONSENT_CHANNEL} and c.state = ${'granted'}
+        where e.at >= ${start} and e.at < ${end}
+        group by e.visitor_id, e.area`.execute(db);
       const counts = capContributions(
         rows.rows.map((r) => ({ visitorId: r.visitor_id, area: r.area, firstAt: r.first_at })),
         settings.contribution_cap,
@@ -338,8 +347,11 @@ export class ReportService {
       .where('registered_at', '<', end)
       .orderBy('registered_at', 'asc')
       .execute();
+    // Left out: people marked under 13 (P14) and people whose processing is restricted (P23) for
+    // every purpose or for this counting purpose.
+    const excluded = await this.#excludedPeople(db, [...new Set(rows.map((r) => r.subject_id))]);
     // One person counts once (their first registration of the week).
-    const seen = new Set<string>();
+    const seen = new Set<string>(excluded);
     const counts: Record<string, number> = { men: 0, women: 0 };
     for (const r of rows) {
       if (seen.has(r.subject_id)) continue;
@@ -352,6 +364,31 @@ export class ReportService {
       const value = noisy(counts[key] ?? 0);
       return { key, count: value >= settings.threshold ? value : null };
     });
+  }
+
+  async #excludedPeople(db: Db, subjectIds: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < subjectIds.length; i += 500) {
+      const chunk = subjectIds.slice(i, i + 500);
+      const young = await db
+        .selectFrom('subjects')
+        .select('id')
+        .where('id', 'in', chunk)
+        .where('under13', '=', 1)
+        .execute();
+      for (const r of young) out.add(r.id);
+      const restricted = await db
+        .selectFrom('restrictions')
+        .select(['subject_id', 'scope', 'purposes'])
+        .where('subject_id', 'in', chunk)
+        .where('lifted_at', 'is', null)
+        .execute();
+      for (const r of restricted) {
+        const purposes = r.scope === 'all' ? [] : (JSON.parse(r.purposes) as string[]);
+        if (r.scope === 'all' || purposes.some((p) => isWithin(COUNTING_PURPOSE, p))) out.add(r.subject_id);
+      }
+    }
+    return out;
   }
 
   #present(

@@ -76,3 +76,26 @@ export async function setExperimentConsent(
   });
   return visitorId;
 }
+
+/**
+ * Marks visitors (by visitor_id) as having granted analytics cookies, straight in consent_state
+ * (the ledger's fold): a shortcut for bulk report data.
+ */
+export async function grantAnalytics(ctx: VowContext, visitorIds: readonly string[]): Promise<void> {
+  const now = ctx.clock.now().toISOString();
+  for (let i = 0; i < visitorIds.length; i += 200) {
+    await ctx.store.db
+      .insertInto('consent_state')
+      .values(
+        visitorIds.slice(i, i + 200).map((v, k) => ({
+          subject_ref: `visitor:${v}`,
+          channel: 'cookies.analytics',
+          state: 'granted',
+          last_event: 'consented',
+          last_seq: i + k + 1,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
+}

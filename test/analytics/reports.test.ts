@@ -16,6 +16,7 @@ import { describeEachDialect } from '../helpers/env.js';
 import {
   type EventRow,
   ensureSourceTables,
+  grantAnalytics,
   insertEvents,
   insertRegistrations,
 } from './experiments-fixtures.js';
@@ -116,15 +117,41 @@ async function seedWeek2(env: { ctx: Parameters<typeof insertEvents>[0] }): Prom
   }
   // Outside the week: not counted.
   events.push({ visitor: 'late', type: 'page_view', area: 'late-area', at: at(W02, 7 * 24 + 1) });
+  await grantAnalytics(ctx, [...new Set(events.map((e) => e.visitor))]);
+  // 100 visitors whose analytics consent does not stand (never given, or withdrawn): not counted.
+  for (let i = 0; i < 100; i++)
+    events.push({ visitor: `nc${i}`, type: 'page_view', area: 'no-consent-area', at: at(W02, 3) });
   await insertEvents(ctx, events);
   const regs: { subjectId: string; gender: string | null; at: string }[] = [];
   for (let i = 0; i < 60; i++) regs.push({ subjectId: `men-${i}`, gender: 'male', at: at(W02, 30 + i) });
   for (let i = 0; i < 80; i++) regs.push({ subjectId: `women-${i}`, gender: 'female', at: at(W02, 30 + i) });
   for (let i = 0; i < 10; i++) regs.push({ subjectId: `na-${i}`, gender: 'no_answer', at: at(W02, 40) });
   regs.push({ subjectId: 'men-0', gender: 'male', at: at(W02, 100) }); // the same person again
-  // Week 1: three men, no women (both cells far below the threshold).
+  // Week 1: three men, plus 40 women marked under 13 (P14) and 40 men whose processing is
+  // restricted (P23): neither group is counted, so both cells stay far below the threshold.
   for (let i = 0; i < 3; i++)
     regs.push({ subjectId: `w1-${i}`, gender: 'male', at: '2026-01-01T10:00:00.000Z' });
+  const now = ctx.clock.now().toISOString();
+  for (let i = 0; i < 40; i++) {
+    regs.push({ subjectId: `young-${i}`, gender: 'female', at: '2026-01-02T10:00:00.000Z' });
+    regs.push({ subjectId: `restricted-${i}`, gender: 'male', at: '2026-01-02T10:00:00.000Z' });
+    await ctx.store.db
+      .insertInto('subjects')
+      .values({ id: `young-${i}`, created_at: now, updated_at: now, under13: 1 })
+      .execute();
+    await ctx.store.db
+      .insertInto('restrictions')
+      .values({
+        id: `r-${i}`,
+        subject_id: `restricted-${i}`,
+        scope: i % 2 === 0 ? 'all' : 'purposes',
+        purposes: JSON.stringify(['reporting']),
+        started_at: now,
+        lifted_at: null,
+        request_id: null,
+      })
+      .execute();
+  }
   await insertRegistrations(ctx, regs);
 }
 
@@ -160,6 +187,7 @@ describeEachDialect('aggregate reports', (env) => {
     assert.ok(Math.abs(cells.bridal - 40) <= 30, `bridal ${cells.bridal}`);
     assert.equal(cells['private-viewing'], undefined, 'a one-visitor area is not released, not even by name');
     assert.equal(cells['late-area'], undefined, 'events after the week do not count');
+    assert.equal(cells['no-consent-area'], undefined, 'visitors without analytics consent are not counted');
     const small = Array.from({ length: 30 }, (_, a) => cells[`area-${a}`] as number);
     assert.ok(
       small.every((c) => c >= 20),
