@@ -1102,6 +1102,18 @@ export class RightsService {
     // 3. The walk itself (idempotent: a second pass changes nothing).
     const walked = await walker.delete(identity, { categories }, actor);
     await job.step('walked', async () => ({ changes: walked.changes }));
+    // The subjects module's look-up index (keyed hashes of identifiers → subject) is not a dataset
+    // of values, but while it stays the person would still be "found" by email: it goes too.
+    if (everything && r.subject_id) {
+      const subjectId = r.subject_id;
+      await job.step('forget-lookup', async (trx) => {
+        const res = await trx
+          .deleteFrom('subject_lookup')
+          .where('subject_id', '=', subjectId)
+          .executeTakeFirst();
+        return { removed: Number(res.numDeletedRows) };
+      });
+    }
     // 4. Notices to downstream recipients, recorded in the outbox.
     const notify = DELETION_NOTICE_RECIPIENTS.filter((id) => this.#ctx.policy.recipient(id));
     await job.step('notify', async (trx) => {

@@ -1,0 +1,92 @@
+// The rights flows over the real modules: a buyer created through POST /v1/orders (subjects,
+// collection), found by the subjects directory, exported and deleted by the datasets walker.
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import type { OutgoingMessage } from '../../src/mail/index.js';
+import { orderBody } from '../collection/fixtures.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: test JSON
+type Json = Record<string, any>;
+
+async function post(env: TestEnv, url: string, payload: unknown): Promise<{ status: number; body: Json }> {
+  const res = await env.app.inject({ method: 'POST', url, payload: payload as object });
+  return { status: res.statusCode, body: res.json() as Json };
+}
+
+describeEachDialect('requests over the real subjects and datasets modules', (env) => {
+  const sent: OutgoingMessage[] = [];
+  before(() => {
+    env().services.mail.useTransport({
+      name: 'capture',
+      send: async (m) => {
+        sent.push(m);
+        return { messageId: `<${m.outboxId}@test>` };
+      },
+    });
+  });
+
+  async function verified(e: TestEnv, body: Json): Promise<string> {
+    const r = await post(e, '/v1/requests', body);
+    assert.equal(r.status, 202);
+    await e.services.jobs.drain();
+    const mail = sent.filter((m) => m.to === body.email && /code/.test(m.subject)).at(-1);
+    const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1];
+    assert.ok(code, 'a code was mailed');
+    const v = await post(e, '/v1/requests/verify', { statusToken: r.body.statusToken, code });
+    assert.equal(v.status, 200, JSON.stringify(v.body));
+    await e.services.jobs.drain();
+    return r.body.statusToken as string;
+  }
+
+  it('a buyer’s access request exports their order data from Vow’s own tables', async () => {
+    const e = env();
+    const order = await post(e, '/v1/orders', orderBody('rx1'));
+    assert.ok(order.status < 300, JSON.stringify(order.body));
+    await verified(e, { type: 'access', jurisdiction: 'eea', email: 'ann.buyerrx1@example.com' });
+    const answer = sent.find((m) => m.to === 'ann.buyerrx1@example.com' && /ready/.test(m.subject));
+    const t = /export\/([A-Za-z0-9_-]+)/.exec(answer?.text ?? '')?.[1];
+    assert.ok(t, 'the answer holds a download link');
+    const doc = (await e.app.inject({ url: `/privacy/request/export/${t}/data.json` })).json();
+    const values = JSON.stringify(doc.values);
+    assert.ok(values.includes('ann.buyerrx1@example.com'));
+    assert.ok(doc.categories.some((c: Json) => c.category === 'commerce.order_history'));
+  });
+
+  it('a buyer’s deletion removes what is not exempt, keeps the order history, destroys the key, and a second run changes nothing', async () => {
+    const e = env();
+    const order = await post(e, '/v1/orders', orderBody('rx2'));
+    assert.ok(order.status < 300, JSON.stringify(order.body));
+    const subjectId = await e.services.subjects.findByEmail('ann.buyerrx2@example.com');
+    assert.ok(subjectId);
+    await verified(e, { type: 'deletion', jurisdiction: 'us-ca', email: 'ann.buyerrx2@example.com' });
+    const view = (await e.services.rights.queue({ includeClosed: true })).find(
+      (r) => r.subjectId === subjectId,
+    )!;
+    assert.equal(view.status, 'completed', JSON.stringify(view));
+    const result = view.result as Json;
+    assert.ok(result.changes > 0);
+    assert.ok(
+      result.retained.some(
+        (k: Json) => k.exemption === 'service_customers' && k.category === 'commerce.order_history',
+      ),
+    );
+    assert.equal(
+      await e.services.subjects.findByEmail('ann.buyerrx2@example.com'),
+      undefined,
+      'no longer found by email',
+    );
+    const key = await e.store.db
+      .selectFrom('data_keys')
+      .select('wrapped_key')
+      .where('subject_id', '=', subjectId)
+      .executeTakeFirst();
+    assert.equal(key?.wrapped_key ?? null, null, 'the data key is destroyed');
+    const again = await e.services.datasets.delete({ subjectIds: [subjectId] });
+    assert.equal(again.changes, 0, 'a second run changes nothing');
+    const reply = sent.find((m) => m.to === 'ann.buyerrx2@example.com' && /deleted/.test(m.subject));
+    assert.ok(reply?.text.includes('Data necessary to service our customers'));
+    const idx = e.ctx.vault.blindIndex('email', 'ann.buyerrx2@example.com');
+    assert.equal(await e.services.consent.isIdentifierSuppressed('email', idx, 'email_marketing'), true);
+  });
+});
