@@ -53,6 +53,10 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
     assert.deepEqual(await rowsOf(visitor), []);
     assert.equal((await counters())['events.dropped.no_consent'], before + 1);
     assert.deepEqual(sent, []);
+    const metrics = await env().services.metrics.registry.getSingleMetricAsString(
+      'vow_analytics_events_total',
+    );
+    assert.match(metrics, /outcome="dropped_no_consent"\} [1-9]/);
   });
 
   it("does not take the page's word for it: an unknown visitor id is dropped", async () => {

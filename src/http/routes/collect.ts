@@ -41,7 +41,12 @@ export const collectRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req, reply) => {
-      await services.cookies.events.collect(req.body, { userAgent: req.headers['user-agent'] });
+      const result = await services.cookies.events.collect(req.body, {
+        userAgent: req.headers['user-agent'],
+      });
+      services.metrics.events.inc({
+        outcome: result.outcome === 'stored' ? 'stored' : `dropped_${result.reason}`,
+      });
       return reply.code(204).send();
     },
   );
