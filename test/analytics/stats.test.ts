@@ -151,3 +151,44 @@ describe('goodness of fit and Holm–Bonferroni', () => {
     assert.deepEqual(holmAdjust([]), []);
   });
 });
+
+describe('properties (fast-check)', () => {
+  it('t quantile inverts the t CDF, and the CDF is symmetric and increasing', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.001, max: 0.999, noNaN: true }),
+        fc.double({ min: 0.5, max: 500, noNaN: true }),
+        (p, df) => {
+          const x = studentTQuantile(p, df);
+          close(studentTCdf(x, df), p, 1e-9, `p=${p} df=${df}`);
+          close(studentTCdf(-x, df), 1 - p, 1e-9);
+          assert.ok(studentTCdf(x + 0.01, df) >= studentTCdf(x, df));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('Holm never lowers a p-value, never exceeds 1, and keeps the order of the p-values', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
+        (ps) => {
+          const adj = holmAdjust(ps);
+          ps.forEach((p, i) => {
+            assert.ok((adj[i] as number) >= p && (adj[i] as number) <= 1);
+            ps.forEach((q, j) => {
+              if (p < q) assert.ok((adj[i] as number) <= (adj[j] as number));
+            });
+          });
+          // Bonferroni bounds Holm from above.
+          for (const [i, p] of ps.entries())
+            assert.ok((adj[i] as number) <= Math.min(1, p * ps.length) + 1e-15);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
