@@ -1,8 +1,16 @@
 // Complaints (P25) over HTTP: public intake, status by token (with the regulator to escalate to),
 // staff intake of complaints that arrived by email or post, the staff list, replies and closing.
+import fastifyFormbody from '@fastify/formbody';
 import { z } from 'zod';
+import { isVowError } from '../../errors.js';
 import { JURISDICTIONS } from '../../rights/index.js';
+import {
+  renderComplaintForm,
+  renderComplaintStatus,
+  renderRightsMessage,
+} from '../../web/pages/request-pages.js';
 import { renderStaffComplaints } from '../../web/pages/staff-requests.js';
+import { csrfToken } from '../access.js';
 import type { RouteModule } from './index.js';
 import { staffIdOf } from './rights.js';
 
@@ -27,8 +35,69 @@ const fields = {
   message: z.string().min(1).max(8000),
 };
 
-export const complaintRoutes: RouteModule = (app, ctx, services) => {
+export const complaintRoutes: RouteModule = async (app, ctx, services) => {
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
   const complaints = services.complaints;
+  const page = (reply: import('fastify').FastifyReply, body: string, status = 200) =>
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+  app.get(
+    '/privacy/complaint',
+    { config: { access: 'public' }, schema: { tags: ['pages'], summary: 'The complaint form', hide: true } },
+    async (req, reply) => page(reply, renderComplaintForm(ctx.policy, csrfToken(req, reply) ?? '')),
+  );
+
+  app.post(
+    '/privacy/complaint',
+    {
+      config: { access: 'public', csrf: 'form' },
+      schema: {
+        tags: ['pages'],
+        summary: 'The complaint form, posted',
+        hide: true,
+        body: z.object({
+          _csrf: z.string().optional(),
+          jurisdiction: z.enum(JURISDICTIONS),
+          email: z.union([z.email().max(254), z.literal('')]).optional(),
+          message: z.string().min(1).max(8000),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { _csrf, email, ...rest } = req.body;
+      const r = await complaints.submit({ ...rest, email: email || undefined }, { channel: 'web' });
+      return reply.code(303).header('location', `/privacy/complaint/status/${r.statusToken}`).send();
+    },
+  );
+
+  app.get(
+    '/privacy/complaint/status/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['pages'],
+        summary: "A complaint's status page",
+        hide: true,
+        params: z.strictObject({ token: z.string().min(20).max(100) }),
+      },
+    },
+    async (req, reply) => {
+      try {
+        return page(
+          reply,
+          renderComplaintStatus(ctx.policy, await complaints.statusByToken(req.params.token)),
+        );
+      } catch (err) {
+        if (isVowError(err) && err.code === 'VOW_COMPLAINT_NOT_FOUND')
+          return page(
+            reply,
+            renderRightsMessage(ctx.policy, 'Complaint not found', 'This link does not match a complaint.'),
+            404,
+          );
+        throw err;
+      }
+    },
+  );
 
   app.post(
     '/v1/complaints',

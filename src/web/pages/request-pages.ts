@@ -144,3 +144,48 @@ export function renderRightsMessage(policy: Policy, title: string, text: string,
     body: html`<h1>${title}</h1><p class="${status}" role="alert">${text}</p><p><a href="/privacy/request">Make a new request</a></p>`,
   });
 }
+
+export function renderComplaintForm(policy: Policy, csrf: string, error?: string): string {
+  return page({
+    title: 'Make a privacy complaint',
+    policy,
+    nav: NAV,
+    body: html`<h1>Make a privacy complaint</h1>
+<p>Tell us what went wrong. We answer by email, and tell you which authority you can turn to if
+our answer does not satisfy you.</p>
+${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+<form method="post" action="/privacy/complaint" data-testid="complaint-form">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <p><label for="c-jurisdiction">Where do you live?</label>
+  <select id="c-jurisdiction" name="jurisdiction" required>${options(JURISDICTION_LABELS)}</select></p>
+  <p><label for="c-email">Your email address (for our answer)</label>
+  <input id="c-email" name="email" type="email" autocomplete="email"></p>
+  <p><label for="c-message">Your complaint</label>
+  <textarea id="c-message" name="message" rows="6" required></textarea></p>
+  <p><button type="submit">Send complaint</button></p>
+</form>`,
+  });
+}
+
+export function renderComplaintStatus(
+  policy: Policy,
+  v: {
+    status: string;
+    receivedOn: string;
+    replyDueOn: string;
+    regulator: { name: string; url: string } | null;
+  },
+): string {
+  return page({
+    title: 'Your privacy complaint',
+    policy,
+    nav: NAV,
+    body: html`<h1>Your privacy complaint</h1>
+<dl>
+  <dt>Status</dt><dd data-testid="complaint-status">${v.status}</dd>
+  <dt>Received</dt><dd>${v.receivedOn}</dd>
+  <dt>We answer by</dt><dd>${v.replyDueOn}</dd>
+</dl>
+${v.regulator ? html`<p>If our answer does not satisfy you, you may complain to <a href="${v.regulator.url}" rel="noopener" data-testid="regulator">${v.regulator.name}</a>.</p>` : ''}`,
+  });
+}
