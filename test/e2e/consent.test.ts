@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GppModel } from '@iabgpp/cmpapi';
 import type { BrowserContext, Page } from 'playwright-core';
+import { appendConsentEvent } from '../../src/consent/ledger.js';
 import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
 
 type GtagCall = [string, string, Record<string, unknown>];
@@ -278,6 +279,48 @@ describe('consent script on the demo storefront in Chromium', {
     const state = await served.env.services.cookies.consent.state(visitor);
     assert.equal(state.channels['cookies.advertising'], false);
     assert.equal(state.channels['cookies.analytics'], true);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('asks again when the policy’s consentVersion changed since the stored choice', async () => {
+    const { services, ctx } = served.env;
+    const visitor = services.cookies.consent.newVisitorId();
+    for (const channel of [
+      'cookies.analytics',
+      'cookies.experiments',
+      'cookies.advertising',
+      'google_analytics',
+    ])
+      await appendConsentEvent(ctx.store.db, ctx.random, {
+        subjectRef: services.cookies.consent.subjectRef(visitor),
+        channel,
+        event: 'consented',
+        cause: { type: 'cookie_banner', ref: 'accept_all' },
+        at: ctx.clock.now(),
+        policyVersion: 'an-older-policy',
+        details: { consentVersion: 'an-older-version' },
+      });
+    const { context, page, errors, collects } = await open();
+    const stored = {
+      v: visitor,
+      cv: 'an-older-version',
+      c: { analytics: true, layout_experiments: true, advertising: true },
+      ga: true,
+      gpc: false,
+    };
+    await context.addCookies([
+      { name: 'vow_consent', value: encodeURIComponent(JSON.stringify(stored)), url: served.baseUrl },
+    ]);
+    await page.goto(`${served.baseUrl}/demo/store`);
+    await page.getByTestId('vow-banner').waitFor();
+    const update = (await gtagCalls(page)).find((c) => c[0] === 'consent' && c[1] === 'update');
+    assert.equal(update, undefined, 'an old grant does not turn Consent Mode on');
+    await page.getByRole('button', { name: 'Add Tennis bracelet to cart' }).click();
+    assert.deepEqual(collects, []);
+    await page.getByTestId('vow-reject').click();
+    await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+    assert.equal(await visitorFrom(context), visitor, 'the same random id is kept');
     assert.deepEqual(errors, []);
     await context.close();
   });
