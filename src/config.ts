@@ -33,7 +33,10 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*$/, 'must be origins like https://shop.example, comma-separated')
     .optional(),
-  VOW_GA_MEASUREMENT_ID: z.string().regex(/^G-[A-Z0-9]+$/, 'must be a GA4 measurement id (G-XXXXXXX)').optional(),
+  VOW_GA_MEASUREMENT_ID: z
+    .string()
+    .regex(/^G-[A-Z0-9]+$/, 'must be a GA4 measurement id (G-XXXXXXX)')
+    .optional(),
   VOW_GA_API_SECRET: z.string().min(1).optional(),
   VOW_GA_ENDPOINT: z.url().default('https://www.google-analytics.com/mp/collect'),
   VOW_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),

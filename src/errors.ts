@@ -1,11 +1,11 @@
 // One error class with stable codes; the HTTP status of every code is decided here and nowhere else.
 // Each domain keeps its codes in its own `error-codes.ts` (plain data) and they are joined below.
+import { COOKIES_ERROR_CODES } from './analytics/consent-error-codes.js';
 import { EXPERIMENT_REPORT_ERROR_CODES } from './analytics/experiments-error-codes.js';
 import { COLLECTION_ERROR_CODES } from './collection/error-codes.js';
 import { CONSENT_ERROR_CODES } from './consent/error-codes.js';
 import { DATASET_ERROR_CODES } from './datasets/error-codes.js';
 import { RIGHTS_ERROR_CODES } from './rights/error-codes.js';
-import { COOKIES_ERROR_CODES } from './analytics/consent-error-codes.js';
 import { SECURITY_ERROR_CODES } from './security/error-codes.js';
 
 export interface ErrorSpec {

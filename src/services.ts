@@ -1,7 +1,7 @@
 // The composition root: every domain service, built once from the context. HTTP, pages and the CLI
 // are thin shells over these.
-import { ConsentService } from './consent/index.js';
 import { type CookiesServices, createCookiesServices } from './analytics/consent-index.js';
+import { ConsentService } from './consent/index.js';
 import { ExperimentService } from './analytics/experiments.js';
 import { ReportService } from './analytics/reports.js';
 import { CollectionService } from './collection/index.js';
