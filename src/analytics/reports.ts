@@ -9,7 +9,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { VowContext } from '../context.js';
 import { decide } from '../decisions/index.js';
-import { VowError } from '../errors.js';
+import { isVowError, VowError } from '../errors.js';
 import { isWithin } from '../policy/model.js';
 import { type ReportSettings, reportsSchema } from '../policy/schema.js';
 import type { AuditEntry } from '../security/audit.js';
@@ -193,7 +193,7 @@ export class ReportService {
     const budgetMilli = Math.round(settings.budget_per_period * 1000);
     const db = this.#ctx.store.db;
 
-    return db.transaction().execute(async (trx) => {
+    const released = db.transaction().execute(async (trx) => {
       // One report release at a time (PostgreSQL, several processes): the budget check and the
       // release must not interleave. SQLite transactions are already serialised.
       if (this.#ctx.store.dialect === 'postgres') {
@@ -286,6 +286,21 @@ export class ReportService {
       );
       return this.#present(release, recipient, range, { spent, limit: budgetMilli });
     });
+    try {
+      return await released;
+    } catch (err) {
+      if (isVowError(err) && err.code === 'VOW_BUDGET_EXHAUSTED') {
+        // The refusal is a staff action too: the privacy officer sees who asked for what.
+        await this.#ctx.audit.record({
+          actor,
+          action: 'report.refused',
+          target: { type: 'report', id: `${report}:${period}` },
+          reason: 'Privacy budget of the recipient for this period is spent (P6)',
+          details: { report, period, recipient },
+        });
+      }
+      throw err;
+    }
   }
 
   /** The privacy budget a recipient has spent in a period. */

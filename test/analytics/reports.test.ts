@@ -322,6 +322,14 @@ describeEachDialect(
       });
       assert.equal(second.statusCode, 403);
       assert.equal(second.json().error.code, 'VOW_BUDGET_EXHAUSTED');
+      const refusals = await ctx.audit.list({
+        targetType: 'report',
+        targetId: 'registrations_by_gender:2026-W02',
+      });
+      assert.deepEqual(
+        refusals.map((a) => a.action),
+        ['report.refused'],
+      );
       assert.equal(
         (await store.db.selectFrom('report_releases').selectAll().execute()).length,
         1,
