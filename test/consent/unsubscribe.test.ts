@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { describeEachDialect } from '../helpers/env.js';
-import { countRows, order } from './helpers.js';
+import { contestEntry, countRows, order } from './helpers.js';
 
 describeEachDialect('one-click unsubscribe and campaign email', (env) => {
   let buyer = '';
@@ -132,6 +132,16 @@ describeEachDialect('one-click unsubscribe and campaign email', (env) => {
     env().clock.advance(30 * 86_400_000);
     await order(env(), 'ANN@example.com ');
     assert.equal((await env().services.consent.states(buyer)).email_marketing, 'withdrawn');
+  });
+
+  it('re-enrolls the same person when they enter a contest afterwards (P11), and mail may go again', async () => {
+    const entry = await contestEntry(env(), 'ann@example.com');
+    assert.equal(entry.subjectId, buyer);
+    assert.equal((await env().services.consent.states(buyer)).email_marketing, 'enrolled');
+    const last = (await env().services.consent.history(buyer)).at(-1)!;
+    assert.deepEqual([last.event, last.cause_ref], ['re_enrolled', 'contest_entry']);
+    const res = await render(buyer);
+    assert.equal(res.statusCode, 200, res.body);
   });
 
   it('answers an unknown or malformed token with 404 and a stable code, changing nothing', async () => {
