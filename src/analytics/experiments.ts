@@ -321,7 +321,21 @@ export class ExperimentService {
     return { recorded: true, firstExposure: Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0, variant };
   }
 
-  async results(id: string): Promise<ExperimentResults> {
+  /** The results as they stand; reading them is audited when an actor is given (staff). */
+  async results(id: string, actor?: AuditEntry['actor']): Promise<ExperimentResults> {
+    const out = await this.#results(id);
+    if (actor) {
+      await this.#ctx.audit.record({
+        actor,
+        action: 'experiment.results_viewed',
+        target: { type: 'experiment', id },
+        details: { status: out.status, visitors: out.variants.reduce((n, v) => n + v.visitors, 0) },
+      });
+    }
+    return out;
+  }
+
+  async #results(id: string): Promise<ExperimentResults> {
     const experiment = await this.get(id);
     // Visitors who withdrew layout-experiment consent since their exposure leave the results.
     const exposures = (

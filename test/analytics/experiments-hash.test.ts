@@ -1,7 +1,6 @@
 // The assignment hash against MurmurHash3's published x86_32 test vectors, and the assignment
 // it drives: stable for a cookie id, balanced over many ids, and cut by the weights.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   assignmentHash,
@@ -10,8 +9,12 @@ import {
   pickVariant,
 } from '../../src/analytics/experiments-hash.js';
 import { chiSquareGoodnessOfFit } from '../../src/analytics/stats/tests.js';
+import { seededRandom } from '../../src/clock.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+// Random v4 UUIDs like real cookie ids, but reproducible from run to run.
+const ids = seededRandom(20260115);
+const randomUUID = (): string => ids.uuid();
 
 describe('MurmurHash3 x86 32-bit', () => {
   it('matches the published test vectors', () => {

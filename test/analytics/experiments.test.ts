@@ -219,6 +219,8 @@ describeEachDialect('layout experiments', (env) => {
     assert.equal(body.status, 'not_enough_data');
     assert.match(body.message, /at least 30/);
     assert.deepEqual(body.comparisons, []);
+    const audit = await env().ctx.audit.list({ targetType: 'experiment', targetId: 'checkout-layout' });
+    assert.equal(audit.at(-1)?.action, 'experiment.results_viewed');
   });
 
   it('compares visit duration, conversion and revenue per visitor with Welch tests and Holm', async () => {

@@ -221,6 +221,6 @@ export const experimentRoutes: RouteModule = (app, _ctx, services) => {
         response: { 200: resultsSchema },
       },
     },
-    async (req) => services.experiments.results(req.params.id),
+    async (req) => services.experiments.results(req.params.id, auditActor(req.principal)),
   );
 };
