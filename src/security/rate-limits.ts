@@ -60,6 +60,28 @@ function clockStore(clock: Clock) {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * Classes for public writes of other modules that did not name one: verification codes, request
+ * intake, browser collection. Checked in order; the first matching pattern wins.
+ */
+const PATH_CLASSES: readonly [RegExp, LimitClass][] = [
+  [/\/verify$|^\/privacy\/request\/status\//, 'code'],
+  [/^\/v1\/requests$|^\/privacy\/request$|^\/v1\/complaints$/, 'request'],
+  [/^\/v1\/collect$|^\/v1\/consent\/|^\/v1\/experiments\//, 'collection'],
+];
+
+/** The limit class of a route: its own `config.limit`, else by path for public writes. */
+export function limitClassOf(
+  url: string,
+  access: string | undefined,
+  methods: readonly string[],
+  own?: LimitClass | false,
+): LimitClass | undefined {
+  if (own !== undefined) return own || undefined;
+  if (access !== 'public' || !methods.some((m) => UNSAFE.has(m))) return undefined;
+  return PATH_CLASSES.find(([re]) => re.test(url))?.[1] ?? 'write';
+}
+
 /** Turns each route's `limit` (or the public-write default) into a rate-limit configuration. */
 export async function installRateLimits(app: FastifyInstance, clock: Clock, enabled: boolean): Promise<void> {
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -68,10 +90,8 @@ export async function installRateLimits(app: FastifyInstance, clock: Clock, enab
       limit?: LimitClass | false;
       rateLimit?: unknown;
     };
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    let cls = config.limit;
-    if (cls === undefined && config.access === 'public' && methods.some((m) => UNSAFE.has(String(m))))
-      cls = 'write';
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
+    const cls = limitClassOf(route.url, config.access, methods, config.limit);
     if (!enabled || !cls) {
       config.rateLimit = false;
     } else {

@@ -171,3 +171,17 @@ describeEachDialect(
   },
   { auth: 'enforced', rateLimits: true, config: testConfig({ VOW_ALLOWED_ORIGINS: SHOP }) },
 );
+
+describeEachDialect('limit classes of public writes', () => {
+  it('gives code entry, request intake and collection their classes; other public writes the default', async () => {
+    const { limitClassOf } = await import('../../src/security/rate-limits.js');
+    assert.equal(limitClassOf('/v1/requests/verify', 'public', ['POST']), 'code');
+    assert.equal(limitClassOf('/privacy/request/status/:token', 'public', ['POST']), 'code');
+    assert.equal(limitClassOf('/v1/requests', 'public', ['POST']), 'request');
+    assert.equal(limitClassOf('/v1/collect', 'public', ['POST']), 'collection');
+    assert.equal(limitClassOf('/u/:token', 'public', ['POST']), 'write');
+    assert.equal(limitClassOf('/login', 'public', ['POST'], 'login'), 'login');
+    assert.equal(limitClassOf('/v1/orders', 'service', ['POST']), undefined);
+    assert.equal(limitClassOf('/privacy', 'public', ['GET']), undefined);
+  });
+});
