@@ -72,16 +72,25 @@ export class EventsService {
     await this.#count(COUNTER_STORED);
     let forwarded: 'sent' | 'failed' | 'off' | 'not_consented' = 'off';
     if (this.#ga.enabled) {
-      forwarded = (await this.#consent.granted(visitor, GA_CHANNEL))
-        ? await this.#ga.forward(visitor, row.visitor_id, {
-            type: row.type,
-            area: row.area,
-            durationMs: row.duration_ms,
-            valueCents: row.value_cents,
-            currency: row.currency,
-            browserFamily: row.browser_family,
-          })
-        : 'not_consented';
+      try {
+        forwarded = (await this.#consent.granted(visitor, GA_CHANNEL))
+          ? await this.#ga.forward(visitor, row.visitor_id, {
+              type: row.type,
+              area: row.area,
+              durationMs: row.duration_ms,
+              valueCents: row.value_cents,
+              currency: row.currency,
+              browserFamily: row.browser_family,
+            })
+          : 'not_consented';
+      } catch (err) {
+        // The measurement is stored; a failed forward must not fail the page's beacon.
+        this.#ctx.logger.error(
+          { err: { type: (err as Error).name } },
+          'Google Analytics forward not recorded',
+        );
+        forwarded = 'failed';
+      }
     }
     return { outcome: 'stored', forwarded };
   }
