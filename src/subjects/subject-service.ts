@@ -8,6 +8,7 @@
 // and writes. When another request claimed the identifier in between, `link` throws
 // ResolutionRace and the caller starts again (`withResolution` does that).
 import type { Kysely, Transaction } from 'kysely';
+import { accountKeyId } from '../accounts/account-service.js';
 import type { VowContext } from '../context.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import { isVowError, VowError } from '../errors.js';
@@ -490,8 +491,8 @@ export class SubjectService {
 
   /**
    * P14: staff learned the person is under 13. Everything Vow holds about them is deleted (their
-   * data key destroyed; identifier, record, consent and restriction rows deleted; every module's
-   * eraser run) and only non-reversible markers remain: the blind indexes of their identifiers,
+   * data key destroyed; identifier, record, consent, restriction, unsubscribe-token, outbox and
+   * shopper-account rows deleted; every module's eraser run) and only non-reversible markers remain: the blind indexes of their identifiers,
    * which refuse a later collection carrying the same email, phone, account or address.
    */
   async markUnder13(
@@ -509,6 +510,7 @@ export class SubjectService {
     if (Number(subject.under13) === 1)
       throw new VowError('VOW_SUBJECT_ALREADY_MARKED', 'This subject is already marked as under 13');
     const at = this.#ctx.clock.now().toISOString();
+    const shopperAccounts: string[] = [];
     const markers = await db.transaction().execute(async (trx) => {
       const indexes = await trx
         .selectFrom('subject_identifiers')
@@ -530,6 +532,29 @@ export class SubjectService {
       await trx.deleteFrom('consent_events').where('subject_ref', '=', subjectId).execute();
       await trx.deleteFrom('consent_state').where('subject_ref', '=', subjectId).execute();
       await trx.deleteFrom('restrictions').where('subject_id', '=', subjectId).execute();
+      await trx.deleteFrom('unsubscribe_tokens').where('subject_id', '=', subjectId).execute();
+      await trx.deleteFrom('mail_outbox').where('subject_id', '=', subjectId).execute();
+      // Their shopper account goes too (its email stays blocked by a marker), with its sessions.
+      const accounts = await trx
+        .selectFrom('shopper_accounts')
+        .select(['id', 'email_index'])
+        .where('subject_id', '=', subjectId)
+        .execute();
+      for (const a of accounts) {
+        shopperAccounts.push(a.id);
+        await trx
+          .insertInto('under13_markers')
+          .values({ kind: 'email', blind_index: a.email_index, marked_at: at })
+          .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
+          .execute();
+        await trx
+          .deleteFrom('sessions')
+          .where('kind', '=', 'shopper')
+          .where('principal_id', '=', a.id)
+          .execute();
+        await trx.deleteFrom('account_tokens').where('account_id', '=', a.id).execute();
+        await trx.deleteFrom('shopper_accounts').where('id', '=', a.id).execute();
+      }
       await trx
         .updateTable('subjects')
         .set({ under13: 1, updated_at: at })
@@ -549,6 +574,7 @@ export class SubjectService {
     });
     // The vault writes outside the transaction; the rows are already gone, now the key goes too.
     await this.#ctx.vault.destroyKey(subjectId);
+    for (const id of shopperAccounts) await this.#ctx.vault.destroyKey(accountKeyId(id));
     return { markers };
   }
 }

@@ -179,6 +179,29 @@ describeEachDialect('the under-13 gate', (env) => {
     assert.equal(unknown.statusCode, 404);
   });
 
+  it('deletes their shopper account and its sessions too, and keeps its email blocked', async () => {
+    const entry = await post(env(), '/v1/contest-entries', { email: 'young.shopper@example.com' });
+    const subjectId = entry.json().subjectId;
+    const accounts = env().services.security.accounts;
+    const { accountId } = await accounts.register('young.shopper@example.com', 'a long enough passphrase 42');
+    const token = await accounts.issueToken(accountId, 'verify_email');
+    const linked = await accounts.verifyEmail(token, (e) => env().services.subjects.findByEmail(e));
+    assert.equal(linked.subjectId, subjectId);
+    const mark = await post(env(), '/v1/subjects/under13', { subjectId });
+    assert.equal(mark.statusCode, 200);
+    const db = env().store.db;
+    assert.equal(
+      (await db.selectFrom('shopper_accounts').selectAll().where('id', '=', accountId).execute()).length,
+      0,
+    );
+    assert.equal(
+      (await db.selectFrom('sessions').selectAll().where('principal_id', '=', accountId).execute()).length,
+      0,
+    );
+    const again = await post(env(), '/v1/contest-entries', { email: 'Young.Shopper@example.com' });
+    assert.equal(again.statusCode, 403);
+  });
+
   it("clears a marked gift recipient from the orders they appear in, keeping the buyer's order", async () => {
     const order = await post(env(), '/v1/orders', orderBody('m4', { gift_recipient: giftRecipient('m4') }));
     const giftId = order.json().giftRecipientSubjectId;
