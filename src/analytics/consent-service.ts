@@ -16,7 +16,8 @@ import {
   visitorGpp,
 } from './consent-model.js';
 
-export const CHOICE_SOURCES = ['accept_all', 'reject_all', 'choose'] as const;
+/** How a choice was made; `gpc_signal` records only a Global Privacy Control signal (no banner click). */
+export const CHOICE_SOURCES = ['accept_all', 'reject_all', 'choose', 'gpc_signal'] as const;
 export type ChoiceSource = (typeof CHOICE_SOURCES)[number];
 
 /** A visitor id: 16 random bytes in base64url (what the consent cookie holds, with the choice). */
@@ -125,6 +126,9 @@ export class CookieConsentService {
           category: id,
         });
     }
+    const signalOnly = input.source === 'gpc_signal';
+    if (signalOnly && (!input.gpc || Object.keys(input.categories).length > 0))
+      throw new VowError('VOW_VALIDATION', 'A gpc_signal carries gpc: true and no categories');
     const visitor = input.visitor ?? this.newVisitorId();
     const ref = this.subjectRef(visitor);
     const desired = desiredChannels(policy, {
@@ -138,6 +142,8 @@ export class CookieConsentService {
       const latest = latestByChannel(await consentHistory(trx, ref));
       const changed: string[] = [];
       for (const channel of cookieChannels(policy)) {
+        // A bare GPC signal touches only what GPC opts out of; the banner still asks the rest.
+        if (signalOnly && !ads.has(channel)) continue;
         const last = latest.get(channel);
         let want = desired[channel] === true;
         let cause: 'cookie_banner' | 'gpc' = 'cookie_banner';

@@ -145,6 +145,20 @@ describeEachDialect('cookie choices in the consent ledger', (env) => {
     );
   });
 
+  it('records a bare GPC signal on advertising only, leaving the banner to ask the rest', async () => {
+    const v = (await choose({ categories: {}, gpc: true, source: 'gpc_signal' })).json<View>();
+    assert.equal(v.gpc, true);
+    assert.equal(v.answered, false);
+    assert.deepEqual(
+      (await ledger(v.visitor)).map((r) => [r.channel, r.event, r.cause_type]),
+      [['cookies.advertising', 'withdrawn', 'gpc']],
+    );
+    const noGpc = await choose({ categories: {}, source: 'gpc_signal' });
+    assert.equal(noGpc.statusCode, 400);
+    const withCategories = await choose({ categories: all(true), gpc: true, source: 'gpc_signal' });
+    assert.equal(withCategories.statusCode, 400);
+  });
+
   it('refuses a choice made on a banner of an older consentVersion, recording nothing', async () => {
     const before = await env()
       .store.db.selectFrom('consent_events')

@@ -209,8 +209,13 @@ describe('consent script on the demo storefront in Chromium', {
 
   it('with Global Privacy Control, turns advertising off (recorded as gpc) even after Accept all', async () => {
     const { context, page, errors } = await open({ gpc: true });
+    const signal = page.waitForResponse((r) => r.url().endsWith('/v1/consent/choices') && r.status() === 200);
     await page.goto(`${served.baseUrl}/demo/store`);
     await page.getByTestId('vow-banner').waitFor();
+    // The GPC signal is recorded before any click.
+    const signalled = await (await signal).json();
+    assert.equal(signalled.gpc, true);
+    assert.equal(signalled.answered, false);
     await page.getByTestId('vow-choose').click();
     assert.equal(await page.locator('input[data-vow-category="advertising"]').isDisabled(), true);
     assert.equal(await page.locator('input[data-vow-category="advertising"]').isChecked(), false);
@@ -231,6 +236,7 @@ describe('consent script on the demo storefront in Chromium', {
     assert.equal(model.getFieldValue('usnat', 'SaleOptOut'), 1);
     assert.equal(model.getFieldValue('usnat', 'TargetedAdvertisingOptOut'), 1);
     const visitor = await visitorFrom(context);
+    assert.equal(visitor, signalled.visitor, 'the signal and the choice belong to one visitor');
     const ads = await served.env.store.db
       .selectFrom('consent_events')
       .select(['event', 'cause_type'])

@@ -48,6 +48,8 @@
   let visibleSince = document.visibilityState === 'visible' ? performance.now() : null;
   let engagedMs = 0;
   let heartbeat = null;
+  /** A request other choices wait for (a GPC signal being recorded). */
+  let pending = Promise.resolve();
 
   function readCookie() {
     try {
@@ -162,18 +164,39 @@
       source: source,
       consentVersion: config.consentVersion,
     };
-    if (state?.visitor) body.visitor = state.visitor;
-    return post('/v1/consent/choices', body).then(
+    // After a pending GPC signal, so both land on the same visitor id.
+    return pending
+      .then(() => {
+        if (state?.visitor) body.visitor = state.visitor;
+        return post('/v1/consent/choices', body);
+      })
+      .then(
+        (s) => {
+          writeCookie(s);
+          closeBanner();
+          apply(s);
+          return s;
+        },
+        (err) => {
+          if (err && err.status === 409) return start();
+          showProblem();
+        },
+      );
+  }
+
+  /** A browser sending GPC: its opt-out is recorded at once (cause gpc), before any banner click. */
+  function recordGpcSignal() {
+    pending = post('/v1/consent/choices', {
+      categories: {},
+      gpc: true,
+      source: 'gpc_signal',
+      consentVersion: config.consentVersion,
+    }).then(
       (s) => {
+        if (!state) state = s;
         writeCookie(s);
-        closeBanner();
-        apply(s);
-        return s;
       },
-      (err) => {
-        if (err && err.status === 409) return start();
-        showProblem();
-      },
+      () => {},
     );
   }
 
@@ -409,7 +432,10 @@
         const stored = readCookie();
         renderPreferenceLink();
         renderGaSwitches();
-        if (!stored) return openBanner(false);
+        if (!stored) {
+          if (gpc) recordGpcSignal();
+          return openBanner(false);
+        }
         // The server's ledger, not the cookie, says where the visitor stands.
         return post('/v1/consent/state', { visitor: stored.v }).then((s) => {
           state = s;
