@@ -299,7 +299,14 @@ export function parseAnnotation(
   source: string,
   policy: Policy,
   file = '(annotation)',
-): { ok: true; annotation: DatasetAnnotation } | { ok: false; problems: PolicyProblem[] } {
+):
+  | {
+      ok: true;
+      annotation: DatasetAnnotation;
+      /** Line and column of a path in the file, for problems found later (e.g. against the database). */
+      locate: (segments: readonly PropertyKey[]) => { line?: number; column?: number };
+    }
+  | { ok: false; problems: PolicyProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -341,7 +348,7 @@ export function parseAnnotation(
       problems: problems.map((p) => ({ path: formatPath(p.path), ...locate(p.path), message: p.message })),
     };
   }
-  return { ok: true, annotation: compile(parsed.data, file) };
+  return { ok: true, annotation: compile(parsed.data, file), locate };
 }
 
 /** Loads an annotation file, throwing VOW_DATASET_INVALID with every located problem. */

@@ -4,10 +4,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { formatProblem, loadPolicy } from '../policy/index.js';
+import { formatPath } from '../policy/load-policy.js';
 import { parseAnnotation } from './annotation.js';
-import { redactUrl } from './connect.js';
+import { connectDataset, redactUrl } from './connect.js';
 import { loadDatasetsFile } from './registry.js';
 import { seedExampleShop } from './seed-example.js';
+import { verifyAgainstDatabase } from './walker.js';
 
 interface Io {
   out: (text: string) => void;
@@ -24,10 +26,11 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
     .argument('<files...>', 'annotation YAML file(s), or a VOW_DATASETS file (with --config)')
     .option('-p, --policy <file>', 'policy file instead of VOW_POLICY or the default')
     .option('-c, --config', 'the files are VOW_DATASETS files listing datasets')
+    .option('-u, --url <url>', 'also check that every annotated table and column exists in this database')
     .description(
       'Validate annotations against the policy; prints each problem as file:line:col path: message, exits 1 if any',
     )
-    .action((files: string[], opts: { policy?: string; config?: boolean }) => {
+    .action(async (files: string[], opts: { policy?: string; config?: boolean; url?: string }) => {
       const policy = loadPolicy(opts.policy ?? loadConfig().policyPath);
       let bad = 0;
       for (const file of files) {
@@ -55,13 +58,35 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
           continue;
         }
         const a = result.annotation;
+        if (opts.url) {
+          const conn = connectDataset(opts.url);
+          let dbProblems: { path: PropertyKey[]; message: string }[];
+          try {
+            dbProblems = await verifyAgainstDatabase(conn.db, a);
+          } finally {
+            await conn.close();
+          }
+          if (dbProblems.length > 0) {
+            for (const p of dbProblems)
+              io.err(
+                formatProblem(name, {
+                  path: formatPath(p.path),
+                  ...result.locate(p.path),
+                  message: p.message,
+                }),
+              );
+            io.err(`${dbProblems.length} problem(s) in ${name} against ${redactUrl(opts.url)}`);
+            bad++;
+            continue;
+          }
+        }
         const columns = a.tables.reduce((n, t) => n + t.columns.length, 0);
         const retained = a.tables.reduce(
           (n, t) => n + t.columns.filter((c) => c.onDelete === 'retain').length,
           0,
         );
         io.out(
-          `${name}: valid. Dataset "${a.name}": ${a.tables.length} tables, ${columns} personal columns (${retained} retained under an exemption).`,
+          `${name}: valid. Dataset "${a.name}": ${a.tables.length} tables, ${columns} personal columns (${retained} retained under an exemption).${opts.url ? ` Every table and column exists in ${redactUrl(opts.url)}.` : ''}`,
         );
       }
       if (bad > 0) setExit(1);

@@ -22,4 +22,4 @@ export {
   type DatasetSource,
 } from './service.js';
 export type * from './types.js';
-export { findRows, purposesFor } from './walker.js';
+export { findRows, purposesFor, verifyAgainstDatabase } from './walker.js';

@@ -617,3 +617,49 @@ export async function correctInDataset(
   if (options.dryRun) return run(target.db);
   return target.db.transaction().execute(run);
 }
+
+/**
+ * Checks an annotation against a live database: every annotated table and column (keys, links,
+ * identities, owners, blind indexes) must exist. Returns problems by annotation path; reads no row.
+ */
+export async function verifyAgainstDatabase(
+  db: AnyDb,
+  annotation: DatasetAnnotation,
+): Promise<{ path: PropertyKey[]; message: string }[]> {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  for (const table of annotation.tables) {
+    const needed = new Set<string>([
+      ...table.primaryKey,
+      ...table.identity.map((i) => i.column),
+      ...table.links.map((l) => l.column),
+      ...table.columns.flatMap((c) => [
+        c.name,
+        ...(c.subjectColumn ? [c.subjectColumn] : []),
+        ...(c.vaultKey ? [c.vaultKey.column] : []),
+        ...(c.blindIndex ? [c.blindIndex.column] : []),
+        ...(c.categoryBy ? [c.categoryBy.column] : []),
+      ]),
+    ]);
+    try {
+      await sql`select * from ${sql.table(table.name)} where 1 = 0`.execute(db);
+    } catch (err) {
+      problems.push({
+        path: ['tables', table.name],
+        message: `the database has no table "${table.name}" (${err instanceof Error ? err.message : String(err)})`,
+      });
+      continue;
+    }
+    for (const column of needed) {
+      try {
+        await sql`select ${sql.ref(column)} from ${sql.table(table.name)} where 1 = 0`.execute(db);
+      } catch {
+        const annotated = table.columns.some((c) => c.name === column);
+        problems.push({
+          path: annotated ? ['tables', table.name, 'columns', column] : ['tables', table.name],
+          message: `the database table "${table.name}" has no column "${column}"`,
+        });
+      }
+    }
+  }
+  return problems;
+}

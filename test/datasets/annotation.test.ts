@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import { loadAnnotationFile, loadDatasetsFile, parseAnnotation } from '../../src/datasets/index.js';
+import { seedExampleShop } from '../../src/datasets/seed-example.js';
 import { VowError } from '../../src/errors.js';
 import { loadPolicy } from '../../src/policy/index.js';
 
@@ -176,6 +177,21 @@ describe('vow datasets check', () => {
     const r = await run('datasets/example-shop.yaml', 'datasets/vow.yaml');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /example-shop\.yaml: valid\. Dataset "example-shop": 7 tables/);
+  });
+
+  it('with --url, checks every annotated table and column exists in the database', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vow-cliurl-'));
+    const url = `sqlite:${path.join(dir, 'shop.sqlite')}`;
+    await seedExampleShop(url);
+    const ok = await run('datasets/example-shop.yaml', '--url', url);
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /Every table and column exists/);
+    const bad = await run('datasets/vow.yaml', '--url', url);
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.err,
+      /datasets\/vow\.yaml:\d+:\d+ tables\.subject_identifiers: the database has no table "subject_identifiers"/,
+    );
   });
 
   it('prints each problem as file:line:col path: message and exits 1', async () => {

@@ -13,6 +13,7 @@ import {
   DatasetService,
   EXAMPLE_SHOP_ANNOTATION_PATH,
   parseAnnotation,
+  verifyAgainstDatabase,
 } from '../../src/datasets/index.js';
 import { loadPolicy } from '../../src/policy/index.js';
 import { datasetEngines, exampleShopDatabase, type ScratchDb } from './engines.js';
@@ -70,6 +71,21 @@ for (const engine of datasetEngines()) {
       if (scratch === 'skip') return;
       await raw.close();
       await scratch.drop();
+    });
+
+    it('the example annotation matches the database, and a missing column is named', async (t) => {
+      if (skipped(t)) return;
+      const annotation = variant((y) => y);
+      assert.deepEqual(await verifyAgainstDatabase(raw.db, annotation), []);
+      const wrong = variant((y) =>
+        y.replace('      phone: { category: contact.phone', '      mobile: { category: contact.phone'),
+      );
+      assert.deepEqual(await verifyAgainstDatabase(raw.db, wrong), [
+        {
+          path: ['tables', 'customers', 'columns', 'mobile'],
+          message: 'the database table "customers" has no column "mobile"',
+        },
+      ]);
     });
 
     it('with nothing exempt, removes every row of the person, children before parents', async (t) => {

@@ -3,7 +3,12 @@
 // sealed values and their blind indexes, and deletes everything not exempt, on both dialects.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import type { PersonIdentity } from '../../src/datasets/index.js';
+import {
+  loadAnnotationFile,
+  type PersonIdentity,
+  VOW_ANNOTATION_PATH,
+  verifyAgainstDatabase,
+} from '../../src/datasets/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 const A = '00000000-0000-4000-8000-00000000000a';
@@ -117,6 +122,12 @@ describeEachDialect('the walker over Vow’s own tables', (env) => {
         deleted_at: null,
       })
       .execute();
+  });
+
+  it('datasets/vow.yaml matches Vow’s migrated schema: every table and column exists', async () => {
+    const { ctx } = env();
+    const annotation = loadAnnotationFile(VOW_ANNOTATION_PATH, ctx.policy);
+    assert.deepEqual(await verifyAgainstDatabase(ctx.store.db, annotation), []);
   });
 
   it('exports the person’s sealed values opened with their key, and only theirs', async () => {
