@@ -51,8 +51,4 @@ export const SECURITY_ERROR_CODES = {
   VOW_STAFF_EXISTS: { status: 409, meaning: 'A staff account with this user name already exists.' },
   VOW_UNKNOWN_STAFF: { status: 404, meaning: 'No staff account with this user name or id exists.' },
   VOW_UNKNOWN_ROLE: { status: 400, meaning: 'The role is not one of the staff roles Vow knows.' },
-  VOW_ORIGIN_NOT_ALLOWED: {
-    status: 403,
-    meaning: 'A cross-origin request came from an origin not listed in VOW_ALLOWED_ORIGINS.',
-  },
 } as const;
