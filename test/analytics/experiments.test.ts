@@ -309,6 +309,27 @@ describeEachDialect('layout experiments', (env) => {
     assert.equal(total(after), total(body) - 1);
   });
 
+  it('shows the experiments and their results in the staff console, escaped', async () => {
+    const { app } = env();
+    await app.inject({
+      method: 'POST',
+      url: '/v1/experiments',
+      payload: { ...def, id: 'escaping', name: 'Hero <script>alert(1)</script>' },
+    });
+    const list = await app.inject({ method: 'GET', url: '/staff/experiments' });
+    assert.equal(list.statusCode, 200);
+    assert.match(String(list.headers['content-type']), /^text\/html/);
+    assert.match(list.body, /href="\/staff\/experiments\/checkout-layout"/);
+    assert.ok(!list.body.includes('<script>alert(1)'), 'names are escaped');
+    assert.ok(list.body.includes('Hero &lt;script&gt;'));
+    const page = await app.inject({ method: 'GET', url: '/staff/experiments/checkout-layout' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /data-status="ready"/);
+    assert.match(page.body, /data-metric="visit_duration_ms" data-variant="one-page"/);
+    const missing = await app.inject({ method: 'GET', url: '/staff/experiments/nope' });
+    assert.equal(missing.statusCode, 404);
+  });
+
   it('flags a sample-ratio mismatch (p < 0.001) and stops taking exposures once stopped', async () => {
     const { app, ctx } = env();
     await app.inject({

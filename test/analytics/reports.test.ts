@@ -280,6 +280,26 @@ describeEachDialect('aggregate reports', (env) => {
     assert.equal(budget.remaining, 2);
   });
 
+  it('shows a released report on the staff console page, and why a report is refused', async () => {
+    const { app } = env();
+    const form = await app.inject({ method: 'GET', url: '/staff/reports' });
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /value="2026-W02"/, 'the last finished week is proposed');
+    assert.match(form.body, /<option value="advertisers"/);
+    assert.ok(!form.body.includes('value="google_analytics"'), 'only recipients of aggregates are offered');
+    const shown = await app.inject({
+      method: 'GET',
+      url: '/staff/reports?report=visitors_by_area&week=2026-W02',
+    });
+    assert.equal(shown.statusCode, 200);
+    assert.match(shown.body, /data-testid="report-cells"/);
+    assert.match(shown.body, /<td>rings<\/td>/);
+    assert.match(shown.body, /format=csv/);
+    const open = await app.inject({ method: 'GET', url: '/staff/reports?week=2026-W03' });
+    assert.equal(open.statusCode, 409);
+    assert.match(open.body, /role="alert"[^>]*>[^<]*VOW_REPORT_PERIOD_OPEN/);
+  });
+
   it('refuses recipients the policy does not allow to receive aggregate statistics', async () => {
     const { app, store } = env();
     const ga = await app.inject({

@@ -2,6 +2,7 @@
 // layout a cookie id sees and logs exposures, which Vow keeps only under layout-experiment consent.
 import { z } from 'zod';
 import { auditActor } from '../../security/principal.js';
+import { renderExperimentList, renderExperimentResults } from '../../web/pages/staff-experiments-reports.js';
 import type { RouteModule } from './index.js';
 
 const slug = z
@@ -81,7 +82,7 @@ const resultsSchema = z.object({
   computedAt: z.string(),
 });
 
-export const experimentRoutes: RouteModule = (app, _ctx, services) => {
+export const experimentRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/v1/experiments',
     {
@@ -222,5 +223,33 @@ export const experimentRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req) => services.experiments.results(req.params.id, auditActor(req.principal)),
+  );
+
+  // Staff console pages.
+  app.get(
+    '/staff/experiments',
+    {
+      config: { access: 'staff:marketing' },
+      schema: { tags: ['pages'], summary: 'The layout experiments page', hide: true },
+    },
+    async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(renderExperimentList(ctx.policy, await services.experiments.list())),
+  );
+
+  app.get(
+    '/staff/experiments/:id',
+    {
+      config: { access: 'staff:marketing' },
+      schema: { tags: ['pages'], summary: "An experiment's results page", hide: true, params: idParams },
+    },
+    async (req, reply) => {
+      const experiment = await services.experiments.get(req.params.id);
+      const results = await services.experiments.results(req.params.id, auditActor(req.principal));
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(renderExperimentResults(ctx.policy, experiment, results));
+    },
   );
 };
