@@ -1,7 +1,7 @@
 // The consent service: applies the policy's channel rules to collections, records unsubscribes,
 // staff suppressions and SMS keywords, and answers where a person stands. Every change is one
 // ledger event + the consent_state row + an audit entry, in one transaction.
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { VowContext } from '../context.js';
 import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
 import { VowError } from '../errors.js';
@@ -101,6 +101,15 @@ export class ConsentService {
     this.#kindsAt = options.kindsAt ?? kindsAtCollectionPoint;
   }
 
+  /**
+   * Serialises the read-then-write of one person's consent across transactions on PostgreSQL (two
+   * one-click POSTs at once record one unsubscribe). SQLite runs one writer at a time already.
+   */
+  async #lock(trx: Executor, subjectRef: string): Promise<void> {
+    if (this.#ctx.store.dialect === 'postgres' && trx.isTransaction)
+      await sql`select pg_advisory_xact_lock(hashtext(${`vow-consent:${subjectRef}`}))`.execute(trx);
+  }
+
   #inTransaction<T>(db: Executor | undefined, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     const executor = db ?? this.#ctx.store.db;
     if (executor.isTransaction) return fn(executor as Transaction<Database>);
@@ -149,6 +158,7 @@ export class ConsentService {
    */
   async recordCollection(trx: Executor, input: RecordCollectionInput): Promise<PlannedEvent[]> {
     const kinds = input.kinds ?? (await this.#kindsAt(trx, input.subjectId, input.collectionPoint));
+    await this.#lock(trx, input.subjectId);
     const current = await storedStates(trx, input.subjectId);
     const planned = planCollection(this.#ctx.policy, {
       collectionPoint: input.collectionPoint,
@@ -179,6 +189,7 @@ export class ConsentService {
   ): Promise<boolean> {
     assertChannel(this.#ctx.policy, input.channel);
     return this.#inTransaction(db, async (trx) => {
+      await this.#lock(trx, input.subjectId);
       const now = (await storedStates(trx, input.subjectId))[input.channel];
       if (now?.state === 'withdrawn') return false;
       await this.record(trx, {
@@ -232,6 +243,7 @@ export class ConsentService {
   ): Promise<{ eventId: string | null; alreadySuppressed: boolean }> {
     assertChannel(this.#ctx.policy, input.channel);
     return this.#inTransaction(db, async (trx) => {
+      await this.#lock(trx, input.subjectId);
       const now = (await storedStates(trx, input.subjectId))[input.channel];
       if (now?.lastEvent === 'suppressed') return { eventId: null, alreadySuppressed: true };
       const eventId = await this.record(trx, {
@@ -301,6 +313,7 @@ export class ConsentService {
       let changed = 0;
       let knownOff = false;
       for (const subjectId of people) {
+        await this.#lock(trx, subjectId);
         const current = await storedStates(trx, subjectId);
         for (const channel of channels) {
           const state = current[channel]?.state;

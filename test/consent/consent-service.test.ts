@@ -79,6 +79,24 @@ describeEachDialect('consent service', (env) => {
     assert.equal((await services.consent.history(id)).length, 2);
   });
 
+  it('records one unsubscribe when several arrive at the same moment', async () => {
+    const { services } = env();
+    const id = 'a0000000-0000-4000-8000-000000000006';
+    await collect(id, 'checkout', ['customer']);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        services.consent.unsubscribe(undefined, {
+          subjectId: id,
+          channel: 'email_marketing',
+          cause: { type: 'link_click' },
+        }),
+      ),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+    const events = (await services.consent.history(id)).filter((e) => e.event === 'unsubscribed');
+    assert.equal(events.length, 1);
+  });
+
   it('records a staff suppression with the staff id and an audit entry; a new catalog request keeps it', async () => {
     const { services, ctx } = env();
     const id = 'a0000000-0000-4000-8000-000000000004';
