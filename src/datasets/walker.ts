@@ -11,6 +11,7 @@
 // `retain` columns are kept and reported with their exemption. Keys are never nulled. A value
 // already deleted is not counted, so a second run of the same deletion reports no change.
 import { type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely';
+import { VowError } from '../errors.js';
 import { isWithin, type Policy } from '../policy/model.js';
 import type { Vault } from '../security/vault.js';
 import type {
@@ -240,6 +241,22 @@ async function storeValue(column: AnnotatedColumn, row: Row, value: string | nul
   return vault.encrypt(keyId, value);
 }
 
+/** The mask for a sealed column, sealed under the owner's key (plain if that key was destroyed). */
+async function sealedMask(
+  column: AnnotatedColumn,
+  row: Row,
+  mask: string,
+  vault: Vault | undefined,
+): Promise<string> {
+  if (column.encrypted !== 'vault' || !vault) return mask;
+  try {
+    return (await storeValue(column, row, mask, vault)) ?? mask;
+  } catch (err) {
+    if (err instanceof VowError && err.code === 'VOW_SUBJECT_SHREDDED') return mask;
+    throw err;
+  }
+}
+
 export async function exportDataset(
   target: WalkTarget,
   who: PersonIdentity,
@@ -467,8 +484,10 @@ export async function deleteInDataset(
             counter.add(c.name, category, 'retained', c.exemption);
           } else if (c.onDelete === 'mask' || (c.onDelete === 'delete_row' && c.fallbackMask)) {
             const mask = maskFor(c, table, row);
-            if (String(current) !== mask) {
-              set[c.name] = mask;
+            // A sealed column gets a sealed mask, so code that opens it still can; compare opened values.
+            const shown = c.encrypted === 'vault' ? await readValue(c, row, deps.vault) : current;
+            if (shown !== null && String(shown) !== mask) {
+              set[c.name] = options.dryRun ? mask : await sealedMask(c, row, mask, deps.vault);
               if (!c.fields) counter.add(c.name, category, 'masked');
             }
           } else {

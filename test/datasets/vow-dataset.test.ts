@@ -224,6 +224,17 @@ describeEachDialect('the walker over Vow’s own tables', (env) => {
       'shopper_accounts.password_hash',
     ]);
     assert.equal(e.values.find((x) => x.column === 'email_sealed')?.value, '[deleted]');
+    // Masks of sealed columns are sealed too, so the collection module can still open the order.
+    const order = await ctx.store.db
+      .selectFrom('orders')
+      .select('buyer_sealed')
+      .where('id', '=', 'o1')
+      .executeTakeFirstOrThrow();
+    assert.equal(await ctx.vault.decrypt(A, order.buyer_sealed), '{}');
+    assert.deepEqual(
+      await services.collection.recordValues(A, 'order', 'o1').then((v) => v['buyer.name'] ?? null),
+      null,
+    );
     assert.deepEqual([...new Set(report.retained.map((r) => `${r.table}:${r.exemption}`))].sort(), [
       'consent_events:suppression',
       'orders:service_customers',
