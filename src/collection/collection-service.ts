@@ -12,13 +12,14 @@ import { Vault } from '../security/vault.js';
 import type { Database } from '../store/schema.js';
 import type { IdentifierInput, PreparedIdentity, SubjectLink, SubjectService } from '../subjects/index.js';
 import { assertNotUnder13 } from './age-gate.js';
-import type {
-  CatalogRequestBody,
-  ContestEntryBody,
-  InboundMessageBody,
-  OrderBody,
-  RegistrationBody,
-  SmsSignupBody,
+import {
+  type CatalogRequestBody,
+  type ContestEntryBody,
+  DEFAULT_PHONE_COUNTRY,
+  type InboundMessageBody,
+  type OrderBody,
+  type RegistrationBody,
+  type SmsSignupBody,
 } from './schemas.js';
 
 /** What the collection module needs of the consent module (src/consent: ConsentService). */
@@ -187,7 +188,16 @@ export class CollectionService {
 
     const buyerIds: IdentifierInput[] = [
       { kind: 'email', field: 'buyer.email', value: buyer.email },
-      ...(buyer.phone ? [{ kind: 'phone' as const, field: 'buyer.phone', value: buyer.phone }] : []),
+      ...(buyer.phone
+        ? [
+            {
+              kind: 'phone' as const,
+              field: 'buyer.phone',
+              value: buyer.phone,
+              defaultCountry: buyer.billing_address.country,
+            },
+          ]
+        : []),
       { kind: 'address', field: 'buyer.billing_address', value: buyer.billing_address },
       { kind: 'address', field: 'buyer.shipping_address', value: buyer.shipping_address },
     ];
@@ -198,7 +208,14 @@ export class CollectionService {
             ? [{ kind: 'email' as const, field: 'gift_recipient.email', value: gift.email }]
             : []),
           ...(gift.phone
-            ? [{ kind: 'phone' as const, field: 'gift_recipient.phone', value: gift.phone }]
+            ? [
+                {
+                  kind: 'phone' as const,
+                  field: 'gift_recipient.phone',
+                  value: gift.phone,
+                  defaultCountry: gift.shipping_address.country,
+                },
+              ]
             : []),
         ]
       : [];
@@ -459,7 +476,14 @@ export class CollectionService {
     return this.#collectOne({
       point,
       recordType: 'sms_signup',
-      identifiers: [{ kind: 'phone', field: 'phone', value: body.phone }],
+      identifiers: [
+        {
+          kind: 'phone',
+          field: 'phone',
+          value: body.phone,
+          defaultCountry: body.country ?? DEFAULT_PHONE_COUNTRY,
+        },
+      ],
       fieldNames: ['phone'],
       optIns: this.#grantedBy(point),
       insert: async (trx, rec) => {

@@ -13,13 +13,32 @@ export const emailSchema = z
   .pipe(z.email({ message: 'not a valid email address' }))
   .describe('An email address; found again trimmed and case-folded');
 
+/** The country a phone number without a `+` prefix is read in, when nothing else tells. */
+export const DEFAULT_PHONE_COUNTRY = 'US';
+
+/**
+ * A phone number as typed; checked with libphonenumber by the object holding it, in the country
+ * of the address next to it (`checkPhone`).
+ */
 export const phoneSchema = z
   .string()
   .trim()
   .min(3)
   .max(32)
-  .refine((v) => isValidPhoneNumber(v, 'US'), { message: 'not a valid phone number' })
-  .describe('A phone number: E.164 (+44…) or, without a country prefix, a US number');
+  .regex(/^[+\d\s().\-/]+$/, 'not a valid phone number')
+  .describe(
+    'A phone number: international (+44 20 …) or national, read in the country of the address given with it (US when none)',
+  );
+
+/** Adds an issue when `phone` is not a valid number of `country` (or an international number). */
+function checkPhone(phone: string | undefined, country: string, path: string[], ctx: z.RefinementCtx): void {
+  if (
+    phone !== undefined &&
+    !isValidPhoneNumber(phone, country as Parameters<typeof isValidPhoneNumber>[1])
+  ) {
+    ctx.addIssue({ code: 'custom', path, message: 'not a valid phone number' });
+  }
+}
 
 export const addressSchema = z.strictObject({
   line1: text(200),
@@ -56,14 +75,16 @@ export const orderSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code'),
   total_cents: z.number().int().min(0).max(1_000_000_000_000),
   items: z.array(orderItemSchema).min(1).max(200),
-  buyer: z.strictObject({
-    name: text(200),
-    email: emailSchema,
-    phone: phoneSchema.optional(),
-    billing_address: addressSchema,
-    shipping_address: addressSchema,
-    ...ageFields,
-  }),
+  buyer: z
+    .strictObject({
+      name: text(200),
+      email: emailSchema,
+      phone: phoneSchema.optional(),
+      billing_address: addressSchema,
+      shipping_address: addressSchema,
+      ...ageFields,
+    })
+    .superRefine((b, ctx) => checkPhone(b.phone, b.billing_address.country, ['phone'], ctx)),
   gift_recipient: z
     .strictObject({
       name: text(200),
@@ -72,6 +93,7 @@ export const orderSchema = z.strictObject({
       phone: phoneSchema.optional().describe('Only to confirm delivery (P3)'),
       ...ageFields,
     })
+    .superRefine((g, ctx) => checkPhone(g.phone, g.shipping_address.country, ['phone'], ctx))
     .optional(),
 });
 export type OrderBody = z.infer<typeof orderSchema>;
@@ -147,13 +169,20 @@ export function catalogRequestSchema(policy: Policy) {
 }
 export type CatalogRequestBody = z.infer<ReturnType<typeof catalogRequestSchema>>;
 
-export const smsSignupSchema = z.strictObject({
-  phone: phoneSchema,
-  consent_text: text(2000).describe(
-    'The exact consent wording shown next to the box (prior express written consent); kept as proof',
-  ),
-  ...ageFields,
-});
+export const smsSignupSchema = z
+  .strictObject({
+    phone: phoneSchema,
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code')
+      .optional()
+      .describe('Where a number without a + prefix is read (US when absent)'),
+    consent_text: text(2000).describe(
+      'The exact consent wording shown next to the box (prior express written consent); kept as proof',
+    ),
+    ...ageFields,
+  })
+  .superRefine((b, ctx) => checkPhone(b.phone, b.country ?? DEFAULT_PHONE_COUNTRY, ['phone'], ctx));
 export type SmsSignupBody = z.infer<typeof smsSignupSchema>;
 
 export const inboundMessageSchema = z.strictObject({

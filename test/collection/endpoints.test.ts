@@ -128,6 +128,31 @@ describeEachDialect('collection endpoints', (env) => {
     assert.deepEqual(await env().services.subjects.kinds(entry.json().subjectId), ['contestant']);
   });
 
+  it('reads a phone number without a + prefix in the country of the address given with it', async () => {
+    const uk = address('10 Downing Lane', { city: 'London', postal_code: 'SW1A 2AA', country: 'GB' });
+    const buyer = {
+      ...orderBody('uk').buyer,
+      phone: '020 7946 0958',
+      billing_address: uk,
+      shipping_address: uk,
+    };
+    const ok = await post(env(), '/v1/orders', orderBody('uk', { buyer }));
+    assert.equal(ok.statusCode, 201, ok.body);
+    assert.equal(await env().services.subjects.findByPhone('+44 20 7946 0958'), ok.json().subjectId);
+    const usBuyer = { ...orderBody('us').buyer, phone: '020 7946 0958' };
+    const bad = await post(env(), '/v1/orders', orderBody('us', { buyer: usBuyer }));
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.issues, undefined);
+    assert.match(JSON.stringify(bad.json().error.details), /buyer\/phone/);
+    const sms = await post(env(), '/v1/sms-signups', {
+      phone: '07911 123456',
+      country: 'GB',
+      consent_text: 'Yes',
+    });
+    assert.equal(sms.statusCode, 201, sms.body);
+    assert.equal(await env().services.subjects.findByPhone('+447911123456'), sms.json().subjectId);
+  });
+
   it('refuses bad input to every endpoint with a 4xx and a stable code, changing nothing', async () => {
     const big = 'x'.repeat(70_000);
     const cases: [string, unknown, number, string][] = [
