@@ -5,6 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Clock } from '../clock.js';
 import { VowError } from '../errors.js';
+import { sha256 } from './secrets.js';
 
 /** Named limits a route can ask for with `config: { limit: '…' }`. */
 export const LIMIT_CLASSES = {
@@ -20,6 +21,13 @@ export const LIMIT_CLASSES = {
   write: { max: 120, timeWindow: 60_000 },
 } as const;
 export type LimitClass = keyof typeof LIMIT_CLASSES;
+
+/** Per identifier (email, user name, token in the body), across all addresses. */
+export const IDENTIFIER_LIMITS: Partial<Record<LimitClass, { max: number; timeWindow: number }>> = {
+  login: { max: 20, timeWindow: 60 * 60_000 },
+  code: { max: 10, timeWindow: 60 * 60_000 },
+  request: { max: 5, timeWindow: 60 * 60_000 },
+};
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -89,6 +97,7 @@ export async function installRateLimits(app: FastifyInstance, clock: Clock, enab
       access?: string;
       limit?: LimitClass | false;
       rateLimit?: unknown;
+      limitClass?: LimitClass;
     };
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
     const cls = limitClassOf(route.url, config.access, methods, config.limit);
@@ -96,8 +105,36 @@ export async function installRateLimits(app: FastifyInstance, clock: Clock, enab
       config.rateLimit = false;
     } else {
       config.rateLimit = { ...LIMIT_CLASSES[cls] };
+      config.limitClass = cls;
     }
     route.config = config as RouteOptions['config'];
+  });
+  // Per identifier: the same email may not be used for more than a few requests, codes or
+  // reset links whatever the address they come from (no mail-bombing, no distributed guessing).
+  const perIdentifier = new (clockStore(clock))();
+  app.addHook('preHandler', async (req) => {
+    const cls = (req.routeOptions.config as { limitClass?: LimitClass } | undefined)?.limitClass;
+    const limit = cls ? IDENTIFIER_LIMITS[cls] : undefined;
+    const body = req.body as Record<string, unknown> | null | undefined;
+    if (!limit || !body || typeof body !== 'object') return;
+    for (const field of ['email', 'username', 'token'] as const) {
+      const value = body[field];
+      if (typeof value !== 'string' || value === '') continue;
+      const key = `${cls}:${req.routeOptions.url}:${field}:${sha256(value.trim().toLowerCase())}`;
+      const current = await new Promise<{ current: number; ttl: number }>((resolve) =>
+        perIdentifier.incr(key, (_e, r) => resolve(r!), limit.timeWindow),
+      );
+      if (current.current > limit.max) {
+        const seconds = Math.ceil(current.ttl / 1000);
+        throw new VowError(
+          'VOW_RATE_LIMITED',
+          `Too many attempts for this ${field}; retry in ${seconds} seconds`,
+          {
+            retryAfterSeconds: seconds,
+          },
+        );
+      }
+    }
   });
   await app.register(fastifyRateLimit, {
     global: false,

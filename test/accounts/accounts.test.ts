@@ -283,6 +283,19 @@ describeEachDialect(
       assert.equal((await login(env(), EMAIL, 'third long password here')).statusCode, 200);
     });
 
+    it('ends a session after 7 days', async () => {
+      const t = cookieFrom(await login(env(), EMAIL, 'third long password here'), SESSION_COOKIE.shopper)!;
+      assert.equal(
+        (await env().app.inject({ method: 'GET', url: '/v1/account/my-data', headers: as(t) })).statusCode,
+        200,
+      );
+      env().clock.advance(7 * 24 * 60 * 60 * 1000 + 1000);
+      assert.equal(
+        (await env().app.inject({ method: 'GET', url: '/v1/account/my-data', headers: as(t) })).statusCode,
+        401,
+      );
+    });
+
     it('logs out: the session ends on the server, not only in the browser', async () => {
       const { csrfTokenFor } = await import('../../src/security/sessions.js');
       const t = cookieFrom(await login(env(), EMAIL, 'third long password here'), SESSION_COOKIE.shopper)!;

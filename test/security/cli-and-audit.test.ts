@@ -30,6 +30,23 @@ async function vow(args: string[], env: Record<string, string>) {
   }
 }
 
+describe('the test principal', () => {
+  it('cannot be switched on in production', async () => {
+    const { createTestStore, testConfig } = await import('../helpers/env.js');
+    const { buildApp } = await import('../../src/http/app.js');
+    const { store, drop } = await createTestStore('sqlite');
+    try {
+      const ctx = await createContext(testConfig({ VOW_ENV: 'production' }), {
+        store,
+        logger: pino({ level: 'silent' }),
+      });
+      await assert.rejects(buildApp(ctx, { logger: false, testPrincipal: 'all-roles' }), /for tests only/);
+    } finally {
+      await drop();
+    }
+  });
+});
+
 describe('the vow security commands', () => {
   let dir: string;
   let env: Record<string, string>;
@@ -120,6 +137,27 @@ describe('the vow security commands', () => {
 describeEachDialect(
   'the audit trail over HTTP',
   (env) => {
+    it('anchors the chain head from the hourly job, which schedules its next run', async () => {
+      const { AUDIT_ANCHOR_JOB } = await import('../../src/security/anchor-job.js');
+      await env().services.security.scheduleAuditAnchors();
+      await env().services.security.scheduleAuditAnchors();
+      const queued = await env().services.jobs.list({ name: AUDIT_ANCHOR_JOB });
+      assert.equal(queued.length, 1, 'one job per hour, however often it is scheduled');
+      await env().services.jobs.drain();
+      const anchors = await env().store.db.selectFrom('audit_anchors').selectAll().execute();
+      assert.equal(anchors.length, 1);
+      const head = await env().store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+      assert.equal(Number(anchors[0]!.seq), Number(head.seq));
+      const next = (await env().services.jobs.list({ name: AUDIT_ANCHOR_JOB })).filter(
+        (j) => j.status !== 'done',
+      );
+      assert.equal(next.length, 1);
+      assert.ok(
+        new Date(next[0]!.runAt).getTime() > env().clock.now().getTime(),
+        'the next run is in the future',
+      );
+    });
+
     it('pages through the trail for auditors, oldest first, and reports a tampered row and a rewritten anchor', async () => {
       const auditor = await staffCaller(env(), ['auditor']);
       for (let i = 0; i < 7; i++)

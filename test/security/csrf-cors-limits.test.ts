@@ -146,6 +146,27 @@ describeEachDialect(
       assert.equal(res.headers['referrer-policy'], 'no-referrer');
     });
 
+    it('limits requests per identifier whatever the address: no mail-bombing one email with reset links', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await env().app.inject({
+          method: 'POST',
+          url: '/account/reset-request',
+          remoteAddress: `198.18.0.${i + 1}`,
+          payload: { email: i % 2 ? 'Victim@Example.com' : ' victim@example.com' },
+        });
+        statuses.push(res.statusCode);
+      }
+      assert.deepEqual(statuses, [202, 202, 202, 202, 202, 429, 429]);
+      const other = await env().app.inject({
+        method: 'POST',
+        url: '/account/reset-request',
+        remoteAddress: '198.18.0.99',
+        payload: { email: 'someone.else@example.com' },
+      });
+      assert.equal(other.statusCode, 202);
+    });
+
     it('rate-limits log-ins per address: the 11th attempt in a minute is refused, a minute later allowed', async () => {
       const attempt = (i: number) =>
         env().app.inject({
