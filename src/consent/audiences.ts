@@ -184,6 +184,30 @@ function csvCell(value: string): string {
 }
 
 /** The audience as NDJSON lines or CSV rows, a stream; `onEnd` gets the count once all is sent. */
+/** The parts of a postal address, as the subjects module stores them (JSON). */
+const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const;
+
+function addressOf(value: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const out: Record<string, string> = {};
+      for (const k of ADDRESS_PARTS) {
+        const v = (parsed as Record<string, unknown>)[k];
+        if (typeof v === 'string') out[k] = v;
+      }
+      return out;
+    }
+  } catch {
+    // not JSON: a single line
+  }
+  return { line1: value };
+}
+
+/**
+ * The audience as NDJSON lines or CSV rows, a stream; `onEnd` gets the count once all is sent.
+ * Emails and phones are one field; a postal address is an object (NDJSON) or one column per part (CSV).
+ */
 export function audienceStream(
   ctx: VowContext,
   target: AudienceTarget,
@@ -192,14 +216,18 @@ export function audienceStream(
   pageSize?: number,
 ): Readable {
   const field = target.identifierKind;
+  const isAddress = field === 'address';
   async function* lines(): AsyncGenerator<string> {
     let count = 0;
-    if (format === 'csv') yield `subject_id,${field}\r\n`;
+    if (format === 'csv') yield `subject_id,${isAddress ? ADDRESS_PARTS.join(',') : field}\r\n`;
     for await (const m of audienceMembers(ctx, target, pageSize ? { pageSize } : {})) {
       count++;
-      yield format === 'csv'
-        ? `${csvCell(m.subjectId)},${csvCell(m.value)}\r\n`
-        : `${JSON.stringify({ subjectId: m.subjectId, [field]: m.value })}\n`;
+      if (format === 'csv') {
+        const cells = isAddress ? ADDRESS_PARTS.map((k) => addressOf(m.value)[k] ?? '') : [m.value];
+        yield `${[m.subjectId, ...cells].map(csvCell).join(',')}\r\n`;
+      } else {
+        yield `${JSON.stringify({ subjectId: m.subjectId, [field]: isAddress ? addressOf(m.value) : m.value })}\n`;
+      }
     }
     await onEnd?.(count);
   }

@@ -110,9 +110,21 @@ describeEachDialect('audiences', (env) => {
     const subjectId = reg.json().subjectId as string;
     const byPost = (await audience('account_updates', '?purpose=marketing.postal')).body.trim().split('\n');
     assert.equal(byPost.length, 1);
-    const row = JSON.parse(byPost[0]!) as { subjectId: string; address: string };
+    const row = JSON.parse(byPost[0]!) as { subjectId: string; address: Record<string, string> };
     assert.equal(row.subjectId, subjectId);
-    assert.match(row.address, /9 Elm St/);
+    assert.deepEqual(row.address, {
+      line1: '9 Elm St',
+      city: 'Madison',
+      postal_code: '53703',
+      country: 'US',
+    });
+    const csv = (await audience('account_updates', '?purpose=marketing.postal&format=csv')).body
+      .trim()
+      .split('\r\n');
+    assert.deepEqual(csv, [
+      'subject_id,line1,line2,city,region,postal_code,country',
+      `${subjectId},9 Elm St,,Madison,,53703,US`,
+    ]);
     const byEmail = (await audience('account_updates')).body
       .trim()
       .split('\n')
