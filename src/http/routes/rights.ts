@@ -436,12 +436,31 @@ export const rightsRoutes: RouteModule = async (app, ctx, services) => {
         summary: 'The status page of a request',
         hide: true,
         params: z.strictObject({ token }),
+        querystring: z.object({ m: z.enum(['ok', 'invalid', 'locked']).optional() }),
       },
     },
     async (req, reply) => {
       try {
         const v = await rights.statusByToken(req.params.token);
-        return html(reply, renderRequestStatus(ctx.policy, v, req.params.token, csrfToken(req, reply) ?? ''));
+        const m = req.query.m;
+        const message =
+          m === 'ok'
+            ? {
+                kind: 'ok' as const,
+                text: 'Thank you: we confirmed it is you. We are answering your request.',
+              }
+            : m === 'locked'
+              ? { kind: 'error' as const, text: 'Too many wrong codes. Please make a new request.' }
+              : m === 'invalid'
+                ? {
+                    kind: 'error' as const,
+                    text: 'That code is not valid. Check the latest email from us and try again.',
+                  }
+                : undefined;
+        return html(
+          reply,
+          renderRequestStatus(ctx.policy, v, req.params.token, csrfToken(req, reply) ?? '', message),
+        );
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_REQUEST_NOT_FOUND')
           return html(
@@ -468,10 +487,10 @@ export const rightsRoutes: RouteModule = async (app, ctx, services) => {
     },
     async (req, reply) => {
       const t = req.params.token;
-      let message: { kind: 'error' | 'ok'; text: string };
+      let outcome: 'ok' | 'invalid' | 'locked';
       try {
         await rights.verifyCode(t, req.body.code);
-        message = { kind: 'ok', text: 'Thank you: we confirmed it is you. We are answering your request.' };
+        outcome = 'ok';
       } catch (err) {
         if (!isVowError(err) || err.status >= 500) throw err;
         if (err.code === 'VOW_REQUEST_NOT_FOUND')
@@ -480,20 +499,10 @@ export const rightsRoutes: RouteModule = async (app, ctx, services) => {
             renderRightsMessage(ctx.policy, 'Request not found', 'This link does not match a request.'),
             404,
           );
-        message = {
-          kind: 'error',
-          text:
-            err.code === 'VOW_VERIFICATION_LOCKED'
-              ? 'Too many wrong codes. Please make a new request.'
-              : 'That code is not valid. Check the latest email from us and try again.',
-        };
+        outcome = err.code === 'VOW_VERIFICATION_LOCKED' ? 'locked' : 'invalid';
       }
-      const v = await rights.statusByToken(t);
-      return html(
-        reply,
-        renderRequestStatus(ctx.policy, v, t, csrfToken(req, reply) ?? '', message),
-        message.kind === 'error' ? 400 : 200,
-      );
+      // Post/redirect/get: reloading the status page never sends the code again.
+      return reply.code(303).header('location', `/privacy/request/status/${t}?m=${outcome}`).send();
     },
   );
 
