@@ -6,10 +6,10 @@ export interface CollectionTables {
     shop_order_id: string;
     request_hash: string;
     buyer_subject_id: string;
-    /** Sealed JSON { name, billing_address, shipping_address } under the buyer's key. */
+    /** Sealed JSON { name } under the buyer's key (addresses, email, phone: subject_identifiers). */
     buyer_sealed: string;
     gift_subject_id: string | null;
-    /** Sealed JSON { name, shipping_address } under the gift recipient's key. */
+    /** Sealed JSON { name } under the gift recipient's key (address, email, phone: subject_identifiers). */
     gift_sealed: string | null;
     /** JSON array of { sku, description?, quantity, unit_price_cents }. */
     items: string;
@@ -22,7 +22,7 @@ export interface CollectionTables {
   registrations: {
     id: string;
     subject_id: string;
-    /** Sealed JSON { name, postal_address? }. */
+    /** Sealed JSON { name } (email, address, account id: subject_identifiers). */
     sealed: string;
     gender: string | null;
     catalog_opt_in: number;
@@ -42,7 +42,7 @@ export interface CollectionTables {
   catalog_requests: {
     id: string;
     subject_id: string;
-    /** Sealed JSON { first_name, last_name, postal_address }. */
+    /** Sealed JSON { first_name, last_name } (email, address: subject_identifiers). */
     sealed: string;
     relationship_status: string;
     jewelry_types: string;

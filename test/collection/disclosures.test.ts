@@ -55,6 +55,22 @@ describeEachDialect('disclosures', (env) => {
     ]);
   });
 
+  it('gives each value only for the purposes its form field serves: the billing address for fraud checks, not the shipping address or the name', async () => {
+    await post(env(), '/v1/orders', orderBody('d6'));
+    const res = await post(env(), '/v1/disclosures', {
+      recipient: 'payment_processor',
+      purpose: 'security.fraud_prevention',
+      orderId: 'SO-d6',
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const fields = (res.json().parties[0] as Party).fields.map((f) => f.field).sort();
+    // The policy's checkout form gives the billing address (alone) the fraud-prevention purpose.
+    assert.deepEqual(fields, ['buyer.billing_address']);
+    const withheld = res.json().withheld.map((w: { field: string }) => w.field);
+    for (const f of ['buyer.shipping_address', 'buyer.email', 'buyer.name'])
+      assert.ok(withheld.includes(f), `${f} withheld`);
+  });
+
   it("refuses a gift recipient's address to the mail house for marketing (P3), and audits the refusal", async () => {
     const order = await post(env(), '/v1/orders', orderBody('d2', { gift_recipient: giftRecipient('d2') }));
     const giftId = order.json().giftRecipientSubjectId;

@@ -119,6 +119,20 @@ describeEachDialect('subjects: found again across collection points', (env) => {
     ]);
   });
 
+  it('makes one person of a buyer who sends a gift to their own email', async () => {
+    const res = await post(
+      env(),
+      '/v1/orders',
+      orderBody('self1', { gift_recipient: giftRecipient('self1', { email: 'ANN.BUYERself1@example.com' }) }),
+    );
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().giftRecipientSubjectId, res.json().subjectId);
+    assert.deepEqual(await env().services.subjects.kinds(res.json().subjectId), [
+      'customer',
+      'gift_recipient',
+    ]);
+  });
+
   it('keeps a gift recipient who is also a buyer apart per category (kindsByCategory)', async () => {
     const own = await post(env(), '/v1/orders', orderBody('both1'));
     // Someone else sends a gift to the same person, by the same email.
