@@ -61,7 +61,7 @@ export function createServices(ctx: VowContext): Services {
   subjects.addEraser((trx, id) => consent.erase(trx, id));
   const collection = new CollectionService(ctx, subjects, () => consent);
   const disclosures = new DisclosureService(ctx, { subjects, collection, decisions });
-  const cookies = createCookiesServices(ctx);
+  const cookies = createCookiesServices(ctx, undefined, jobs);
   const security = createSecurityServices(ctx, jobs);
   const experiments = new ExperimentService(ctx, cookies.consent);
   const reports = new ReportService(ctx);

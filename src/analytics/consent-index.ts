@@ -1,6 +1,8 @@
 // The cookies part of the analytics module, as one service: consent choices, events, GA forwarding.
 import type { VowContext } from '../context.js';
+import type { JobRunner } from '../jobs/index.js';
 import { CookieConsentService } from './consent-service.js';
+import { registerPurgeJob } from './events-retention.js';
 import { EventsService } from './events-service.js';
 import { GaForwarder, type GaSender, httpGaSender } from './ga-forwarder.js';
 
@@ -8,10 +10,16 @@ export interface CookiesServices {
   readonly consent: CookieConsentService;
   readonly events: EventsService;
   readonly ga: GaForwarder;
+  /** Queues the daily purge of measurements past their retention (called by `vow serve`). */
+  readonly schedulePurge: () => Promise<void>;
 }
 
 /** Builds the services; GA forwarding is on only with a measurement id and an API secret. */
-export function createCookiesServices(ctx: VowContext, gaSender?: GaSender): CookiesServices {
+export function createCookiesServices(
+  ctx: VowContext,
+  gaSender?: GaSender,
+  jobs?: JobRunner,
+): CookiesServices {
   const c = ctx.config;
   const sender =
     gaSender ??
@@ -20,7 +28,13 @@ export function createCookiesServices(ctx: VowContext, gaSender?: GaSender): Coo
       : undefined);
   const consent = new CookieConsentService(ctx);
   const ga = new GaForwarder(ctx, sender);
-  return { consent, ga, events: new EventsService(ctx, consent, ga) };
+  const purge = jobs ? registerPurgeJob(ctx, jobs) : undefined;
+  return {
+    consent,
+    ga,
+    events: new EventsService(ctx, consent, ga),
+    schedulePurge: async () => purge?.schedule(),
+  };
 }
 
 export { CookieConsentService } from './consent-service.js';
