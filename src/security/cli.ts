@@ -1,5 +1,6 @@
 // `vow staff …`, `vow keys rotate`, `vow audit verify|anchor`: thin shells over the security services.
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createContext, type VowContext } from '../context.js';
@@ -175,6 +176,15 @@ export function registerSecurityCommands(
           details: { keysRewrapped: n },
         });
         io.out(`Re-wrapped ${n} key(s) under the new master key.`);
+        const { config } = ctx;
+        if (!config.masterKey && !config.masterKeyFile && config.env !== 'production') {
+          // Development: the key in use is the generated data/master.key; keep it in step.
+          const file = path.join(config.dataDir, 'master.key');
+          writeFileSync(file, `${next.toString('base64')}\n`, { mode: 0o600 });
+          chmodSync(file, 0o600);
+          io.out(`${file} now holds the new key.`);
+          return;
+        }
         io.out(
           'Next: set VOW_MASTER_KEY (or VOW_MASTER_KEY_FILE) to the NEW key, unset VOW_NEW_MASTER_KEY*, and start Vow again.',
         );

@@ -132,6 +132,20 @@ describe('the vow security commands', () => {
     const back = await vow(['keys', 'rotate'], { ...env, VOW_MASTER_KEY: NEW, VOW_NEW_MASTER_KEY: OLD });
     assert.equal(back.code, 0, back.err);
   });
+
+  it('keeps the generated development key file in step when that is the key in use', async () => {
+    const dev = mkdtempSync(path.join(tmpdir(), 'vow-cli-dev-'));
+    try {
+      const devEnv = { VOW_DATA_DIR: dev, VOW_LOG_LEVEL: 'silent', VOW_ENV: 'development' };
+      assert.equal((await vow(['audit', 'anchor'], devEnv)).code, 0);
+      const rotated = await vow(['keys', 'rotate'], { ...devEnv, VOW_NEW_MASTER_KEY: NEW });
+      assert.equal(rotated.code, 0, rotated.err);
+      assert.match(rotated.out, /master\.key now holds the new key/);
+      assert.equal((await vow(['audit', 'verify'], devEnv)).code, 0, 'the next start opens everything');
+    } finally {
+      rmSync(dev, { recursive: true, force: true });
+    }
+  });
 });
 
 describeEachDialect(
