@@ -30,11 +30,8 @@ describeEachDialect('disclosures', (env) => {
       'gift_recipient.shipping_address',
     ]);
     assert.equal(gift.fields.find((f) => f.field === 'gift_recipient.name')?.value, 'Greta Gift d1');
-    assert.deepEqual(
-      (gift.fields.find((f) => f.field === 'gift_recipient.shipping_address')?.value as { line1: string })
-        .line1,
-      'd1 Gift Lane',
-    );
+    const shipTo = gift.fields.find((f) => f.field === 'gift_recipient.shipping_address');
+    assert.equal((shipTo?.value as { line1?: string } | undefined)?.line1, 'd1 Gift Lane');
     const buyerFields = buyer.fields.map((f) => f.field);
     assert.ok(buyerFields.includes('buyer.name'));
     assert.ok(buyerFields.includes('buyer.phone'));
