@@ -57,6 +57,9 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
       'vow_analytics_events_total',
     );
     assert.match(metrics, /outcome="dropped_no_consent"\} [1-9]/);
+    const report = await env().app.inject({ method: 'GET', url: '/v1/collect/counters' });
+    assert.equal(report.statusCode, 200);
+    assert.equal(report.json().counters['events.dropped.no_consent'], before + 1);
   });
 
   it("does not take the page's word for it: an unknown visitor id is dropped", async () => {
