@@ -112,6 +112,21 @@ export function registerSecurityCommands(
       }),
     );
   staff
+    .command('reset-password')
+    .argument('<username>')
+    .option('--clear-totp', 'also remove the second factor (a lost authenticator)')
+    .description('Give a staff member a new one-time password (their sessions end)')
+    .action(async (username: string, opts: { clearTotp?: boolean }) =>
+      withContext(async (ctx) => {
+        const password = await createSecurityServices(ctx).staff.resetPassword(
+          username,
+          null,
+          opts.clearTotp ?? false,
+        );
+        io.out(`New one-time password for ${username} (shown once): ${password}`);
+      }),
+    );
+  staff
     .command('enable')
     .argument('<username>')
     .description('Enable a disabled staff account')

@@ -15,6 +15,8 @@ export interface SecurityAccessTables {
     must_change_password: number;
     /** TOTP secret, sealed by the vault under `staff:<id>`; null when no second factor. */
     totp_sealed: string | null;
+    /** The TOTP time step last used to log in (a code works once). Added by 0201. */
+    totp_last_step: number | null;
     created_at: string;
     updated_at: string;
   };

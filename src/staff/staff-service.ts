@@ -192,6 +192,39 @@ export class StaffService {
   }
 
   /**
+   * A new one-time password for a staff member who lost theirs (and, with `clearTotp`, their
+   * authenticator); every session of theirs ends and the password must be changed at next log-in.
+   */
+  async resetPassword(username: string, by: string | null, clearTotp = false): Promise<string> {
+    const row = await this.#require(username);
+    const password = this.#oneTimePassword();
+    const hash = await hashPassword(password, this.#ctx.random);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('staff_accounts')
+        .set({
+          password_hash: hash,
+          must_change_password: 1,
+          updated_at: this.#ctx.clock.now().toISOString(),
+          ...(clearTotp ? { totp_sealed: null, totp_last_step: null } : {}),
+        })
+        .where('id', '=', row.id)
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          action: 'staff.password.reset',
+          target: { type: 'staff', id: row.id },
+          details: { totpCleared: clearTotp },
+        },
+        trx,
+      );
+    });
+    await this.#sessions.endAll('staff', row.id);
+    return password;
+  }
+
+  /**
    * Checks user name, password and (when enrolled) the TOTP code, with lock-out and back-off per
    * user name. Returns a new session token (cookie or bearer).
    */
@@ -216,10 +249,17 @@ export class StaffService {
       if (!input.totp)
         throw new VowError('VOW_TOTP_REQUIRED', 'Enter the 6-digit code of your authenticator app');
       const secret = await this.#ctx.vault.decrypt(`staff:${row.id}`, row.totp_sealed);
-      if (!secret || !this.#totpValid(secret, input.totp)) {
+      const step = secret ? this.#totpStep(secret, input.totp) : undefined;
+      // A code works once: a step at or before the last one used is a replay.
+      if (step === undefined || step <= Number(row.totp_last_step ?? -1)) {
         await this.#attempts.failure(codeKey, CODE_ATTEMPTS);
         throw new VowError('VOW_BAD_CREDENTIALS', 'The code is not right (or has expired)');
       }
+      await this.#ctx.store.db
+        .updateTable('staff_accounts')
+        .set({ totp_last_step: step })
+        .where('id', '=', row.id)
+        .execute();
       await this.#attempts.success(codeKey);
     }
     await this.#attempts.success(key);
@@ -238,10 +278,13 @@ export class StaffService {
     };
   }
 
-  #totpValid(base32: string, code: string): boolean {
-    if (!/^\d{6}$/.test(code)) return false;
+  /** The time step a valid code belongs to (one step of clock drift either way), or undefined. */
+  #totpStep(base32: string, code: string): number | undefined {
+    if (!/^\d{6}$/.test(code)) return undefined;
     const totp = new TOTP({ secret: Secret.fromBase32(base32), digits: 6, period: 30, algorithm: 'SHA1' });
-    return totp.validate({ token: code, timestamp: this.#ctx.clock.now().getTime(), window: 1 }) !== null;
+    const now = this.#ctx.clock.now().getTime();
+    const delta = totp.validate({ token: code, timestamp: now, window: 1 });
+    return delta === null ? undefined : Math.floor(now / 30_000) + delta;
   }
 
   /** Changes the password; every other session of this staff member ends. */
@@ -295,13 +338,13 @@ export class StaffService {
 
   /** Turns the second factor on once the holder proves their app shows the right code. */
   async confirmTotp(staffId: string, secret: string, code: string): Promise<void> {
-    if (!/^[A-Z2-7]{32}$/.test(secret) || !this.#totpValid(secret, code))
-      throw new VowError('VOW_BAD_CREDENTIALS', 'The code does not match this secret');
+    const step = /^[A-Z2-7]{32}$/.test(secret) ? this.#totpStep(secret, code) : undefined;
+    if (step === undefined) throw new VowError('VOW_BAD_CREDENTIALS', 'The code does not match this secret');
     const sealed = await this.#ctx.vault.encrypt(`staff:${staffId}`, secret);
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('staff_accounts')
-        .set({ totp_sealed: sealed })
+        .set({ totp_sealed: sealed, totp_last_step: step })
         .where('id', '=', staffId)
         .execute();
       await this.#ctx.audit.record(

@@ -81,6 +81,22 @@ describeEachDialect(
         payload: { username: admin.username, password: STAFF_PASSWORD, totp: right() },
       });
       assert.equal(ok.statusCode, 201, ok.body);
+      // The same code never works twice (a code seen over a shoulder is spent).
+      const replay = await env().app.inject({
+        method: 'POST',
+        url: '/v1/staff/tokens',
+        remoteAddress: '10.9.9.7',
+        payload: { username: admin.username, password: STAFF_PASSWORD, totp: right() },
+      });
+      assert.equal(replay.statusCode, 401);
+      env().clock.advance(30_000);
+      const nextStep = await env().app.inject({
+        method: 'POST',
+        url: '/v1/staff/tokens',
+        remoteAddress: '10.9.9.6',
+        payload: { username: admin.username, password: STAFF_PASSWORD, totp: right() },
+      });
+      assert.equal(nextStep.statusCode, 201, nextStep.body);
     });
 
     it('limits code attempts per address too (the code class): 10 per 15 minutes', async () => {

@@ -67,6 +67,8 @@ describe('the vow security commands', () => {
     assert.equal((await vow(['staff', 'set-roles', 'carol', 'marketing'], env)).code, 0);
     const list = await vow(['staff', 'list'], env);
     assert.match(list.out, /carol\tmarketing\tmust-change-password/);
+    const reset = await vow(['staff', 'reset-password', 'carol', '--clear-totp'], env);
+    assert.match(reset.out, /New one-time password for carol \(shown once\): \S{20,}/);
     assert.equal((await vow(['staff', 'disable', 'carol'], env)).code, 0);
     assert.match((await vow(['staff', 'list'], env)).out, /carol\tmarketing\tdisabled/);
     const key = await vow(['staff', 'api-key', 'create', 'shop backend'], env);

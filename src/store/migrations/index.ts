@@ -12,6 +12,7 @@ import { migration as collection } from './0101-collection.js';
 import { migration as disclosures } from './0102-disclosures.js';
 import { migration as consentState } from './0150-consent-state.js';
 import { migration as securityAccess } from './0200-security-access.js';
+import { migration as totpLastStep } from './0201-totp-last-step.js';
 import { migration as experimentsReports } from './0350-experiments-reports.js';
 import { migration as jobs } from './0450-jobs.js';
 import { migration as rights } from './0452-rights.js';
@@ -29,6 +30,7 @@ export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0102-disclosures': disclosures,
   '0150-consent-state': consentState,
   '0200-security-access': securityAccess,
+  '0201-totp-last-step': totpLastStep,
   '0350-experiments-reports': experimentsReports,
   '0450-jobs': jobs,
   '0500-promise-checks': promiseChecks,
