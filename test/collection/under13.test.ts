@@ -202,6 +202,23 @@ describeEachDialect('the under-13 gate', (env) => {
     assert.equal(again.statusCode, 403);
   });
 
+  it('refuses bad input to the staff endpoints with 400 VOW_VALIDATION, changing nothing', async () => {
+    const before = await countAllRows(env());
+    for (const [url, body] of [
+      ['/v1/subjects/under13', { subjectId: 5 }],
+      ['/v1/subjects/under13', { subjectId: 'x', email: 'kid@example.com' }],
+      ['/v1/subjects/under13', {}],
+      ['/v1/disclosures/search', { subjectId: ['x'] }],
+      ['/v1/disclosures/search', { subjectId: 'x', recipient: 'carrier' }],
+    ] as const) {
+      const res = await post(env(), url, body);
+      assert.equal(res.statusCode, 400, `${url} ${JSON.stringify(body)}`);
+      assert.equal(res.json().error.code, 'VOW_VALIDATION');
+      assert.doesNotMatch(res.body, /kid@example\.com/);
+    }
+    assert.deepEqual(await countAllRows(env()), before);
+  });
+
   it("clears a marked gift recipient from the orders they appear in, keeping the buyer's order", async () => {
     const order = await post(env(), '/v1/orders', orderBody('m4', { gift_recipient: giftRecipient('m4') }));
     const giftId = order.json().giftRecipientSubjectId;
