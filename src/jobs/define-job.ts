@@ -15,6 +15,12 @@ export interface JobContext {
    * gets the recorded result back without running `fn` again. Results must be JSON (ids, counts).
    */
   step<T>(name: string, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` (outside any transaction: for work on other connections, e.g. a walker over other
+   * databases, which must be idempotent) unless a previous attempt recorded this step; records its
+   * result. Use it so a retried job does not redo finished work.
+   */
+  once<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Extends the lease; throws VOW_JOB_LEASE_LOST when another worker took the job over. */
   heartbeat(): Promise<void>;
 }

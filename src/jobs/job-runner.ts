@@ -263,10 +263,21 @@ export class JobRunner {
 
   #context(row: Database['jobs'], token: string): JobContext {
     const { store } = this.#deps;
-    return {
+    const context: JobContext = {
       id: row.id,
       attempt: Number(row.attempts),
       heartbeat: () => this.#fence(store.db, row.id, token),
+      once: async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+        const done = await store.db
+          .selectFrom('job_steps')
+          .select('result')
+          .where('job_id', '=', row.id)
+          .where('step', '=', name)
+          .executeTakeFirst();
+        if (done) return JSON.parse(done.result) as T;
+        const value = await fn();
+        return context.step(name, async () => value);
+      },
       step: async <T>(name: string, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> => {
         const done = await store.db
           .selectFrom('job_steps')
@@ -295,6 +306,7 @@ export class JobRunner {
         });
       },
     };
+    return context;
   }
 
   /** Claims and runs one due job; null when none is due. */

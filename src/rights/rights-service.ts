@@ -1077,8 +1077,9 @@ export class RightsService {
     const categories = everything ? 'all' : scope.categories!;
     const actor = { type: 'system' as const, requestId: r.id };
     // 1. The plan (a dry run), recorded once: what will change and what stays under an exemption.
-    const planNow = await walker.delete(identity, { categories, dryRun: true }, actor);
-    const plan = await job.step('plan', async () => summarise(planNow));
+    const plan = await job.once('plan', async () =>
+      summarise(await walker.delete(identity, { categories, dryRun: true }, actor)),
+    );
     // 2. Suppression before the identifiers disappear: keyed hashes only, so the person is never re-mailed.
     if (everything) {
       const suppressor = this.#ports.suppressor;
@@ -1100,8 +1101,10 @@ export class RightsService {
       });
     }
     // 3. The walk itself (idempotent: a second pass changes nothing).
-    const walked = await walker.delete(identity, { categories }, actor);
-    await job.step('walked', async () => ({ changes: walked.changes }));
+    // Once recorded, a retried job does not walk again (the person's key may be gone by then).
+    await job.once('walked', async () => ({
+      changes: (await walker.delete(identity, { categories }, actor)).changes,
+    }));
     // The subjects module's look-up index (keyed hashes of identifiers → subject) is not a dataset
     // of values, but while it stays the person would still be "found" by email: it goes too.
     if (everything && r.subject_id) {
@@ -1194,12 +1197,14 @@ export class RightsService {
     const walker = this.#requireWalker();
     const c = contact.correction;
     if (!c) throw new VowError('VOW_REQUEST_INVALID', 'The correction is missing');
-    const report = await walker.correct(
-      identity,
-      { category: c.category, ...(c.column ? { column: c.column } : {}), value: c.value },
-      { type: 'staff', ...(r.approved_by ? { id: r.approved_by } : {}), requestId: r.id },
-    );
-    const changed = await job.step('corrected', async () => ({ changes: report.changes }));
+    const changed = await job.once('corrected', async () => {
+      const report = await walker.correct(
+        identity,
+        { category: c.category, ...(c.column ? { column: c.column } : {}), value: c.value },
+        { type: 'staff', ...(r.approved_by ? { id: r.approved_by } : {}), requestId: r.id },
+      );
+      return { changes: report.changes };
+    });
     return job.step('answer', async (trx) => {
       // The audit says that the field changed, never the old or the new value.
       await this.#ctx.audit.record(

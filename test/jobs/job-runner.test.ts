@@ -218,4 +218,32 @@ describeEachDialect('durable jobs', (env) => {
     await r.stop();
     assert.equal((await r.list({ name: 'test.background' }))[0]?.status, 'done');
   });
+  it('once() skips work a previous attempt recorded, and records work done outside a transaction', async () => {
+    const e = env();
+    let walks = 0;
+    let failFirst = true;
+    const def = defineJob({
+      id: 'test.once_steps',
+      version: 1,
+      schema: z.object({}),
+      handler: async (_p, job) => {
+        const a = await job.once('walk', async () => {
+          walks++;
+          return { changes: 3 };
+        });
+        if (failFirst) {
+          failFirst = false;
+          throw new Error('crash after the walk');
+        }
+        return a;
+      },
+    });
+    const r = runner(e, 'w-once', [def]);
+    const { id } = await r.enqueue({ name: 'test.once_steps', payload: {} });
+    assert.equal((await r.runOnce())?.status, 'pending');
+    e.clock.advance(30_000);
+    assert.equal((await r.runOnce())?.status, 'done');
+    assert.equal(walks, 1);
+    assert.deepEqual((await r.get(id))?.result, { changes: 3 });
+  });
 });
