@@ -39,6 +39,7 @@ describeEachDialect('collection endpoints in the API description', (env) => {
       '/v1/catalog-requests',
       '/v1/sms-signups',
       '/v1/inbound-messages',
+      '/v1/subjects/search',
       '/v1/subjects/under13',
       '/v1/disclosures',
       '/v1/disclosures/search',
@@ -62,6 +63,7 @@ describeEachDialect(
         ['/v1/catalog-requests', catalogBody('acc1')],
         ['/v1/contest-entries', { email: 'acc@example.com' }],
         ['/v1/subjects/under13', { subjectId: '00000000-0000-4000-8000-000000000000' }],
+        ['/v1/subjects/search', { email: 'acc@example.com' }],
         ['/v1/disclosures', { recipient: 'carrier', purpose: 'order.fulfilment', orderId: 'SO-acc1' }],
         ['/v1/disclosures/search', { subjectId: '00000000-0000-4000-8000-000000000000' }],
       ] as const) {

@@ -219,6 +219,35 @@ describeEachDialect('the under-13 gate', (env) => {
     assert.deepEqual(await countAllRows(env()), before);
   });
 
+  it('lets staff find the person to mark by email, phone or account id, auditing each look-up', async () => {
+    const phone = nextPhone();
+    const reg = await post(env(), '/v1/registrations', {
+      account_id: 'acct-find',
+      name: 'Fay Find',
+      email: 'fay.find@example.com',
+    });
+    await post(env(), '/v1/sms-signups', { phone, consent_text: 'Text me.' });
+    const byEmail = await post(env(), '/v1/subjects/search', { email: ' FAY.find@example.com' });
+    assert.equal(byEmail.statusCode, 200);
+    assert.deepEqual(byEmail.json().subjects, [
+      { subjectId: reg.json().subjectId, kinds: ['account_holder'], under13: false },
+    ]);
+    const byAccount = await post(env(), '/v1/subjects/search', { account_id: 'acct-find' });
+    assert.equal(byAccount.json().subjects[0].subjectId, reg.json().subjectId);
+    const byPhone = await post(env(), '/v1/subjects/search', { phone });
+    assert.deepEqual(byPhone.json().subjects[0].kinds, ['sms_subscriber']);
+    const none = await post(env(), '/v1/subjects/search', { email: 'nobody@example.com' });
+    assert.deepEqual(none.json().subjects, []);
+    const two = await post(env(), '/v1/subjects/search', {
+      email: 'fay.find@example.com',
+      account_id: 'acct-find',
+    });
+    assert.equal(two.statusCode, 400);
+    const audit = await env().ctx.audit.list({ targetType: 'subject', targetId: reg.json().subjectId });
+    assert.equal(audit.filter((a) => a.action === 'subject.looked_up').length, 2);
+    assert.ok(audit.every((a) => !a.details.includes('fay')));
+  });
+
   it("clears a marked gift recipient from the orders they appear in, keeping the buyer's order", async () => {
     const order = await post(env(), '/v1/orders', orderBody('m4', { gift_recipient: giftRecipient('m4') }));
     const giftId = order.json().giftRecipientSubjectId;

@@ -3,7 +3,64 @@ import { z } from 'zod';
 import { auditActor } from '../../security/principal.js';
 import type { RouteModule } from './index.js';
 
-export const subjectRoutes: RouteModule = (app, _ctx, services) => {
+export const subjectRoutes: RouteModule = (app, ctx, services) => {
+  app.post(
+    '/v1/subjects/search',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['subjects'],
+        summary: 'Find a person by email, phone or shop account id (in the body, never the URL)',
+        description:
+          'Exactly one of email, phone or account_id. Answers the person Vow knows by it (their id, the kinds their data was collected under, whether marked under 13), or an empty list. Audited.',
+        body: z
+          .strictObject({
+            email: z.string().trim().min(3).max(254).optional(),
+            phone: z.string().trim().min(3).max(32).optional(),
+            country: z
+              .string()
+              .regex(/^[A-Z]{2}$/)
+              .optional()
+              .describe('Where a phone number without a + prefix is read (US when absent)'),
+            account_id: z.string().trim().min(1).max(100).optional(),
+          })
+          .refine((b) => [b.email, b.phone, b.account_id].filter((v) => v !== undefined).length === 1, {
+            message: 'give exactly one of email, phone or account_id',
+          }),
+        response: {
+          200: z.object({
+            subjects: z.array(
+              z.object({ subjectId: z.string(), kinds: z.array(z.string()), under13: z.boolean() }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const subjects = services.subjects;
+      const b = req.body;
+      const by = b.email !== undefined ? 'email' : b.phone !== undefined ? 'phone' : 'account_id';
+      const found =
+        b.email !== undefined
+          ? await subjects.findByEmail(b.email)
+          : b.phone !== undefined
+            ? await subjects.findByPhone(b.phone, b.country)
+            : await subjects.findByAccount(b.account_id ?? '');
+      await ctx.audit.record({
+        actor: auditActor(req.principal),
+        action: 'subject.looked_up',
+        target: found ? { type: 'subject', id: found } : undefined,
+        reason: `Staff looked a person up by ${by}`,
+        details: { by, found: found !== undefined },
+      });
+      if (!found) return { subjects: [] };
+      const state = await subjects.provider(found);
+      return {
+        subjects: [{ subjectId: found, kinds: [...(state?.kinds ?? [])], under13: state?.under13 === true }],
+      };
+    },
+  );
+
   app.post(
     '/v1/subjects/under13',
     {
