@@ -47,6 +47,10 @@ describe('privacy notice in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on th
     await page.getByRole('link', { name: 'Cookies' }).first().click();
     assert.match(page.url(), /#cookies$/);
     assert.equal(await page.locator('tr#promise-P26').count(), 1);
+    // P19: "You can opt-out of Google Analytics data gathering on this page."
+    const gaSwitch = page.locator('#ga-opt-out').getByTestId('vow-ga-switch');
+    await gaSwitch.waitFor();
+    assert.match((await gaSwitch.textContent()) ?? '', /Google Analytics/);
     assert.deepEqual(errors, []);
     await page.close();
   });

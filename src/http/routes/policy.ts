@@ -18,7 +18,7 @@ export const policyRoutes: RouteModule = (app, ctx) => {
       schema: { tags: ['policy'], summary: 'The privacy notice (HTML), rendered from the policy in force' },
     },
     async (_req, reply) => {
-      privacyHtml ??= renderPrivacyPage(ctx.policy);
+      privacyHtml ??= renderPrivacyPage(ctx.policy, { consentScript: '/consent.js' });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(privacyHtml);
     },
   );

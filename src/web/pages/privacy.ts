@@ -5,7 +5,12 @@ import { buildNotice } from '../../policy/render-notice.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 
-export function renderPrivacyPage(policy: Policy): string {
+export interface PrivacyPageOptions {
+  /** The consent script's path; with it, the Google Analytics section carries its opt-out switch (P19). */
+  readonly consentScript?: string;
+}
+
+export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = {}): string {
   const n = buildNotice(policy);
   const extra = [
     { id: 'what-we-collect', heading: 'What we collect, where, and why' },
@@ -28,6 +33,11 @@ export function renderPrivacyPage(policy: Policy): string {
     (s) => html`<section id="${s.id}" aria-labelledby="${s.id}-h" data-section="${s.id}">
     <h2 id="${s.id}-h">${s.heading}</h2>
     ${s.paragraphs.map((p) => html`<p>${p}</p>`)}
+    ${
+      s.id === 'google-analytics'
+        ? html`<p id="ga-opt-out">Opt out of Google Analytics data gathering on this page: ${options.consentScript ? html`<span data-vow-ga-optout></span> ` : ''}or in your <a href="/cookies/preferences">cookie settings</a>.</p>`
+        : ''
+    }
     ${s.promises.length > 0 ? html`<p class="promise-tags">Promises made here: ${s.promises.map((p, i) => html`${i > 0 ? ', ' : ''}<a href="#promise-${p.id}">${p.id}</a>`)}</p>` : ''}
   </section>`,
   )}
@@ -82,5 +92,11 @@ export function renderPrivacyPage(policy: Policy): string {
     </table>
   </section>
 </article>`;
-  return page({ title: n.title, policy, body, current: '/privacy' });
+  return page({
+    title: n.title,
+    policy,
+    body,
+    current: '/privacy',
+    ...(options.consentScript ? { scripts: [options.consentScript] } : {}),
+  });
 }
