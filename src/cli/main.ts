@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
 import { registerConsentCommands } from '../consent/cli.js';
 import { createContext } from '../context.js';
+import { registerDemoCommand } from '../demo/cli.js';
 import { registerDatasetCommands } from '../datasets/cli.js';
 import { announceSecurity, registerSecurityCommands } from '../security/cli.js';
 import { isVowError } from '../errors.js';
@@ -146,6 +147,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerDatasetCommands(program, io, setExit);
   registerConsentCommands(program, io, setExit);
   registerSecurityCommands(program, io, setExit);
+  registerDemoCommand(program, io, setExit);
 
   return program;
 }
