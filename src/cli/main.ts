@@ -49,6 +49,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const app = await buildApp(ctx, {}, services);
       // Durable jobs (request fulfilment, mail delivery) run in this process until it stops.
       services.jobs.start();
+      await services.rights.scheduleMaintenance();
       await services.cookies.schedulePurge();
       await announceSecurity(services.security, io);
       const shutdown = async (signal: string) => {

@@ -18,6 +18,7 @@ export {
   type ExportDocument,
   FULFIL_JOB,
   JURISDICTIONS,
+  PRUNE_JOB,
   REQUEST_TYPES,
   type RequestDetail,
   type RequestView,

@@ -32,6 +32,9 @@ export const REQUEST_TYPES = [
 ] as const;
 export const JURISDICTIONS = ['eea', 'uk', 'us-ca', 'other'] as const;
 export const FULFIL_JOB = 'rights.fulfil';
+export const PRUNE_JOB = 'rights.prune_log';
+/** CCPA regulations: the request log is kept 24 months. */
+const LOG_RETENTION_MONTHS = 24;
 /** Downstream recipients told of a deletion (GDPR Art. 19, CCPA service-provider notice). */
 export const DELETION_NOTICE_RECIPIENTS = ['email_service', 'sms_gateway', 'google_analytics'] as const;
 
@@ -160,6 +163,69 @@ export class RightsService {
         handler: ({ requestId }, job) => this.fulfil(requestId, job),
       }),
     );
+    jobs.register(
+      defineJob({
+        id: PRUNE_JOB,
+        version: 1,
+        schema: z.object({ day: z.string() }),
+        handler: async () => {
+          const pruned = await this.pruneLog();
+          await this.scheduleMaintenance();
+          return pruned;
+        },
+      }),
+    );
+  }
+
+  /**
+   * Schedules the daily upkeep (next UTC midnight): answered requests leave the log after 24
+   * months (CCPA record-keeping), expired export links lose their data. One job per day, however
+   * many processes call this.
+   */
+  async scheduleMaintenance(): Promise<void> {
+    const next = addDays(isoDay(this.#ctx.clock.now()), 1);
+    await this.#jobs.enqueue({
+      name: PRUNE_JOB,
+      payload: { day: next },
+      idempotencyKey: `${PRUNE_JOB}:${next}`,
+      runAt: new Date(`${next}T00:00:00.000Z`),
+    });
+  }
+
+  /** Removes expired exports and requests answered more than 24 months ago (their keys destroyed). */
+  async pruneLog(): Promise<{ requests: number; exports: number }> {
+    const now = this.#ctx.clock.now();
+    const cutoff = new Date(now);
+    cutoff.setUTCMonth(cutoff.getUTCMonth() - LOG_RETENTION_MONTHS);
+    const db = this.#ctx.store.db;
+    const exports = await db
+      .deleteFrom('rights_exports')
+      .where('expires_at', '<=', now.toISOString())
+      .executeTakeFirst();
+    const old = await db
+      .selectFrom('rights_requests')
+      .select('id')
+      .where('responded_at', 'is not', null)
+      .where('responded_at', '<', cutoff.toISOString())
+      .execute();
+    for (const { id } of old) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('rights_verifications').where('request_id', '=', id).execute();
+        await trx.deleteFrom('rights_exports').where('request_id', '=', id).execute();
+        await trx.deleteFrom('rights_requests').where('id', '=', id).execute();
+        await this.#ctx.audit.record(
+          {
+            actor: { type: 'system' },
+            action: 'request.log_pruned',
+            target: { type: 'request', id },
+            reason: 'The request log is kept 24 months',
+          },
+          trx,
+        );
+      });
+      await this.#ctx.vault.destroyKey(`request:${id}`);
+    }
+    return { requests: old.length, exports: Number(exports.numDeletedRows) };
   }
 
   /** Connects (or replaces) the subjects directory, the datasets walker and the suppression list. */
