@@ -54,6 +54,13 @@ export interface Assignment {
   /** hash / 2^32, in [0, 1). */
   readonly position: number;
   readonly status: 'running' | 'stopped';
+  /** Whether the visitor granted layout experiments (consent channel cookies.experiments). */
+  readonly consented: boolean;
+  /**
+   * The layout to show: the assigned variant while the experiment runs and the visitor consented;
+   * otherwise the control (first layout), so no one is put in an experiment without consent.
+   */
+  readonly layout: string;
 }
 
 export const METRICS = ['visit_duration_ms', 'conversion_rate', 'revenue_per_visitor_cents'] as const;
@@ -283,13 +290,23 @@ export class ExperimentService {
   async assign(id: string, cookieId: string): Promise<Assignment> {
     const experiment = await this.get(id);
     const hash = assignmentHash(experiment.id, cookieId);
+    const variant = pickVariant(hash, experiment.variants).id;
+    const consented = await this.#granted(cookieId);
     return {
       experimentId: experiment.id,
-      variant: pickVariant(hash, experiment.variants).id,
+      variant,
       hash,
       position: hash / 0x1_0000_0000,
       status: experiment.status,
+      consented,
+      layout: consented && experiment.status === 'running' ? variant : (experiment.variants[0] as Variant).id,
     };
+  }
+
+  async #granted(cookieId: string): Promise<boolean> {
+    if (this.#consent) return this.#consent.granted(cookieId, EXPERIMENT_CHANNEL);
+    const visitorId = this.#ctx.vault.blindIndex('cookie', cookieId);
+    return (await currentStates(this.#db, `visitor:${visitorId}`))[EXPERIMENT_CHANNEL] === 'granted';
   }
 
   /**
@@ -307,10 +324,7 @@ export class ExperimentService {
     }
     const variant = pickVariant(assignmentHash(experiment.id, cookieId), experiment.variants).id;
     const visitorId = this.#ctx.vault.blindIndex('cookie', cookieId);
-    const granted = this.#consent
-      ? await this.#consent.granted(cookieId, EXPERIMENT_CHANNEL)
-      : (await currentStates(this.#db, `visitor:${visitorId}`))[EXPERIMENT_CHANNEL] === 'granted';
-    if (!granted) {
+    if (!(await this.#granted(cookieId))) {
       return { recorded: false, firstExposure: false, variant, reason: 'no_consent' };
     }
     const inserted = await this.#db

@@ -142,6 +142,28 @@ describeEachDialect('layout experiments', (env) => {
         assert.ok(res.json().position >= 0 && res.json().position < 1);
       }
     }
+    // Without layout-experiment consent the visitor is shown the control, whatever the hash says;
+    // with it, the assigned layout.
+    const cookie = 'cookie-assign-layout-02';
+    const variant = assignVariant('checkout-layout', cookie, def.variants).id;
+    assert.equal(variant, 'one-page', 'a cookie the hash puts in the non-control layout');
+    const ask = async () =>
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/experiments/checkout-layout/assignment',
+          payload: { visitorId: cookie },
+        })
+      ).json();
+    const before = await ask();
+    assert.equal(before.variant, variant);
+    assert.equal(before.consented, false);
+    assert.equal(before.layout, 'control');
+    await setExperimentConsent(env().ctx, cookie, true);
+    const after = await ask();
+    assert.equal(after.consented, true);
+    assert.equal(after.layout, variant);
+    await setExperimentConsent(env().ctx, cookie, false);
     const email = await app.inject({
       method: 'POST',
       url: '/v1/experiments/checkout-layout/assignment',

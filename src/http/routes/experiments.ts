@@ -168,7 +168,7 @@ export const experimentRoutes: RouteModule = (app, ctx, services) => {
         tags: ['experiments'],
         summary: 'Which layout a cookie id sees',
         description:
-          'Deterministic: MurmurHash3 x86 32 (seed 0) of the UTF-8 bytes of "experimentId:visitorId", divided by 2^32, cut by cumulative weights (README). Writes nothing.',
+          'Deterministic: MurmurHash3 x86 32 (seed 0) of the UTF-8 bytes of "experimentId:visitorId", divided by 2^32, cut by cumulative weights (README). Show `layout`: the variant only when the visitor granted layout experiments and the experiment runs, otherwise the control. Writes nothing.',
         params: idParams,
         body: z.strictObject({ visitorId }),
         response: {
@@ -178,6 +178,10 @@ export const experimentRoutes: RouteModule = (app, ctx, services) => {
             hash: z.number(),
             position: z.number(),
             status: z.enum(['running', 'stopped']),
+            consented: z.boolean().describe('The visitor granted layout experiments'),
+            layout: z
+              .string()
+              .describe('The layout to show: the variant if consented and running, else the control'),
           }),
         },
       },
