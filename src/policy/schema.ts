@@ -127,16 +127,26 @@ export const regulatorSchema = z.strictObject({ name: text, url: z.url() });
  */
 const thousandths = (v: number): boolean => Math.abs(Math.round(v * 1000) - v * 1000) < 1e-6;
 
-export const reportsSchema = z.strictObject({
-  /** Privacy loss of one released report (one question for one period). */
-  epsilon_per_query: z.number().min(0.001).max(10).refine(thousandths, 'at most three decimals').default(1),
-  /** A cell is released only when its noisy count reaches this. */
-  threshold: z.number().int().min(1).max(100_000).default(20),
-  /** The most cells one visitor or person can count in, per report. */
-  contribution_cap: z.number().int().min(1).max(100).default(2),
-  /** Total epsilon each recipient may receive per period (ISO week). */
-  budget_per_period: z.number().min(0.001).max(100).refine(thousandths, 'at most three decimals').default(3),
-});
+export const reportsSchema = z
+  .strictObject({
+    /** Privacy loss of one released report (one question for one period). */
+    epsilon_per_query: z.number().min(0.001).max(10).refine(thousandths, 'at most three decimals').default(1),
+    /** A cell is released only when its noisy count reaches this. */
+    threshold: z.number().int().min(1).max(100_000).default(20),
+    /** The most cells one visitor or person can count in, per report. */
+    contribution_cap: z.number().int().min(1).max(100).default(2),
+    /** Total epsilon each recipient may receive per period (ISO week). */
+    budget_per_period: z
+      .number()
+      .min(0.001)
+      .max(100)
+      .refine(thousandths, 'at most three decimals')
+      .default(3),
+  })
+  .refine((r) => r.budget_per_period >= r.epsilon_per_query, {
+    message: 'budget_per_period must be at least epsilon_per_query, or no report could ever be released',
+    path: ['budget_per_period'],
+  });
 
 export const policySchema = z.strictObject({
   vow_policy: z.literal(1, { message: 'must be 1 (the policy format version)' }),

@@ -92,6 +92,8 @@ describe('report periods, contribution caps and CSV', () => {
     });
     const bad = parsePolicy(`${base.source}\nreports:\n  epsilon_per_query: 0.0001\n  threshold: -1\n`);
     assert.equal(bad.ok, false);
+    const useless = parsePolicy(`${base.source}\nreports:\n  epsilon_per_query: 2\n  budget_per_period: 1\n`);
+    assert.equal(useless.ok, false, 'a budget smaller than one query is refused');
   });
 });
 
