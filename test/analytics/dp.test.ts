@@ -71,6 +71,35 @@ describe('discrete Laplace sampler', () => {
     }
   });
 
+  it('noises a count of sensitivity Δ at ε with scale Δ/ε (ε = 0.5, Δ = 2: scale 4)', () => {
+    const rnd = seededRandom(31);
+    const n = 60_000;
+    const counts = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const x = countNoise(rnd, 0.5, 2);
+      counts.set(x, (counts.get(x) ?? 0) + 1);
+    }
+    const observed: number[] = [];
+    const expected: number[] = [];
+    let inside = 0;
+    for (let x = -15; x <= 15; x++) {
+      observed.push(counts.get(x) ?? 0);
+      expected.push(discreteLaplacePmf(x, 1, 4));
+      inside += counts.get(x) ?? 0;
+    }
+    observed.push(n - inside);
+    expected.push(1 - expected.reduce((a, b) => a + b, 0));
+    const fit = chiSquareGoodnessOfFit(observed, expected);
+    assert.ok(fit.pValue > 1e-5, `χ² = ${fit.statistic}, p = ${fit.pValue}`);
+    // Variance of Lap_Z(t/s) is 2q/(1-q)² with q = e^(-s/t).
+    const q = Math.exp(-1 / 4);
+    let sumSq = 0;
+    for (const [x, c] of counts) sumSq += x * x * c;
+    const variance = sumSq / n;
+    const theory = (2 * q) / (1 - q) ** 2;
+    assert.ok(Math.abs(variance - theory) / theory < 0.05, `variance ${variance} vs ${theory}`);
+  });
+
   it('would notice a wrong scale (the goodness-of-fit check has power)', () => {
     const rnd = seededRandom(5);
     const n = 60_000;
