@@ -124,16 +124,14 @@ export class DatasetService {
     who: PersonIdentity,
     details: Record<string, unknown>,
   ) {
-    if (!this.#deps.audit) return;
+    // A request's steps are audited by the rights module, in its own transaction (which may hold
+    // the audit chain's head while it calls the walker): auditing here too would wait on it.
+    if (!this.#deps.audit || actor?.requestId) return;
     const subject = who.subjectIds?.[0];
     await this.#deps.audit.record({
       actor: { type: actor?.type ?? 'system', id: actor?.id },
       action,
-      target: actor?.requestId
-        ? { type: 'request', id: actor.requestId }
-        : subject
-          ? { type: 'subject', id: subject }
-          : undefined,
+      target: subject ? { type: 'subject', id: subject } : undefined,
       details,
     });
   }

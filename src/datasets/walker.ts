@@ -203,13 +203,65 @@ export async function findRows(
   return found;
 }
 
+/**
+ * Opens and seals values of Vow's own store inside the walker's transaction. Wrapped data keys are
+ * read through that transaction (never through a second connection: on SQLite there is only one,
+ * which the transaction holds), and a destroyed key is known without asking the vault again.
+ */
+export class KeyRing {
+  readonly #vault: Vault;
+  readonly #db: AnyDb;
+  readonly #wrapped = new Map<string, string | null>();
+
+  constructor(vault: Vault, db: AnyDb) {
+    this.#vault = vault;
+    this.#db = db;
+  }
+
+  async #wrappedKey(keyId: string): Promise<string | null> {
+    if (this.#wrapped.has(keyId)) return this.#wrapped.get(keyId) ?? null;
+    const r = await sql<{
+      wrapped_key: string | null;
+    }>`select wrapped_key from data_keys where subject_id = ${keyId}`.execute(this.#db);
+    const wrapped = r.rows[0]?.wrapped_key ?? null;
+    this.#wrapped.set(keyId, wrapped);
+    return wrapped;
+  }
+
+  /** The value, or null when the key was destroyed (crypto-shredded) or never existed. */
+  async open(keyId: string, sealed: string): Promise<string | null> {
+    return this.#vault.decryptWithWrappedKey(keyId, await this.#wrappedKey(keyId), sealed);
+  }
+
+  /**
+   * Seals under an existing key (opening it first, so the vault never has to look it up itself).
+   * Throws VOW_SUBJECT_SHREDDED when the key is gone.
+   */
+  async seal(keyId: string, plaintext: string): Promise<string> {
+    const wrapped = await this.#wrappedKey(keyId);
+    if (wrapped === null)
+      throw new VowError(
+        'VOW_SUBJECT_SHREDDED',
+        'This person was deleted; nothing more can be stored for them',
+      );
+    // Unwrap the key from what this transaction read (the vault keeps it), so encrypt() finds it
+    // without a query of its own; the empty ciphertext itself is refused, as expected.
+    try {
+      this.#vault.decryptWithWrappedKey(keyId, wrapped, '');
+    } catch (err) {
+      if (!(err instanceof VowError && err.code === 'VOW_DECRYPTION_FAILED')) throw err;
+    }
+    return this.#vault.encrypt(keyId, plaintext);
+  }
+}
+
 /** The column's value in the row, opened with the owner's key when sealed. */
-async function readValue(column: AnnotatedColumn, row: Row, vault: Vault | undefined): Promise<unknown> {
+async function readValue(column: AnnotatedColumn, row: Row, keys: KeyRing | undefined): Promise<unknown> {
   const raw = row[column.name];
   if (column.encrypted !== 'vault' || !isSealed(raw)) return plainValue(raw);
   const keyId = keyIdOf(column, row);
-  if (!vault || keyId === undefined) return null;
-  return vault.decrypt(keyId, raw);
+  if (!keys || keyId === undefined) return null;
+  return keys.open(keyId, raw);
 }
 
 /** A JSON column's object (or null when empty, unreadable or not an object). */
@@ -234,11 +286,16 @@ function fieldSpec(column: AnnotatedColumn, key: string): JsonField {
 }
 
 /** The value to store for a column: sealed under the owner's key when the column is sealed. */
-async function storeValue(column: AnnotatedColumn, row: Row, value: string | null, vault: Vault | undefined) {
+async function storeValue(
+  column: AnnotatedColumn,
+  row: Row,
+  value: string | null,
+  keys: KeyRing | undefined,
+) {
   if (value === null || column.encrypted !== 'vault') return value;
   const keyId = keyIdOf(column, row);
-  if (!vault || keyId === undefined) throw new Error(`Cannot seal ${column.name}: no owner or no vault`);
-  return vault.encrypt(keyId, value);
+  if (!keys || keyId === undefined) throw new Error(`Cannot seal ${column.name}: no owner or no vault`);
+  return keys.seal(keyId, value);
 }
 
 /** The mask for a sealed column, sealed under the owner's key (plain if that key was destroyed). */
@@ -246,11 +303,11 @@ async function sealedMask(
   column: AnnotatedColumn,
   row: Row,
   mask: string,
-  vault: Vault | undefined,
+  keys: KeyRing | undefined,
 ): Promise<string> {
-  if (column.encrypted !== 'vault' || !vault) return mask;
+  if (column.encrypted !== 'vault' || !keys) return mask;
   try {
-    return (await storeValue(column, row, mask, vault)) ?? mask;
+    return (await storeValue(column, row, mask, keys)) ?? mask;
   } catch (err) {
     if (err instanceof VowError && err.code === 'VOW_SUBJECT_SHREDDED') return mask;
     throw err;
@@ -263,6 +320,7 @@ export async function exportDataset(
   deps: WalkDeps,
 ): Promise<{ values: ExportedValue[]; tables: Record<string, Row[]> }> {
   const found = await findRows(target.db, target.annotation, who, deps.vault);
+  const ring = deps.vault ? new KeyRing(deps.vault, target.db) : undefined;
   const values: ExportedValue[] = [];
   const tables: Record<string, Row[]> = {};
   const push = (table: AnnotatedTable, row: string, column: string, category: string, value: unknown) =>
@@ -287,7 +345,7 @@ export async function exportDataset(
       for (const column of table.columns) {
         if (!owned(column, row, who)) continue;
         any = true;
-        const value = await readValue(column, row, deps.vault);
+        const value = await readValue(column, row, ring);
         if (column.fields) {
           const fields = parseObject(value) ?? {};
           for (const [f, v] of Object.entries(fields)) {
@@ -385,6 +443,7 @@ export async function deleteInDataset(
   const run = async (db: AnyDb): Promise<DatasetDeletion> => {
     const ann = target.annotation;
     const found = await findRows(db, ann, who, deps.vault);
+    const ring = deps.vault ? new KeyRing(deps.vault, db) : undefined;
     /** Row keys deleted (or that would be), per table. */
     const deleted = new Map<string, Set<string>>();
     const reports: TableReport[] = [];
@@ -455,7 +514,7 @@ export async function deleteInDataset(
           // A key goes with its row or not at all: never nulled (it would break the links).
           if (keys.has(c.name) && c.onDelete === 'delete_row') continue;
           if (c.fields) {
-            const obj = parseObject(await readValue(c, row, deps.vault));
+            const obj = parseObject(await readValue(c, row, ring));
             if (!obj) continue;
             const kept: Record<string, unknown> = {};
             let removed = 0;
@@ -472,9 +531,7 @@ export async function deleteInDataset(
             }
             if (removed === 0) continue;
             if (Object.keys(kept).length > 0) {
-              set[c.name] = options.dryRun
-                ? null
-                : await storeValue(c, row, JSON.stringify(kept), deps.vault);
+              set[c.name] = options.dryRun ? null : await storeValue(c, row, JSON.stringify(kept), ring);
               continue;
             }
             // Nothing left in the object: the column itself follows its strategy below.
@@ -485,9 +542,9 @@ export async function deleteInDataset(
           } else if (c.onDelete === 'mask' || (c.onDelete === 'delete_row' && c.fallbackMask)) {
             const mask = maskFor(c, table, row);
             // A sealed column gets a sealed mask, so code that opens it still can; compare opened values.
-            const shown = c.encrypted === 'vault' ? await readValue(c, row, deps.vault) : current;
+            const shown = c.encrypted === 'vault' ? await readValue(c, row, ring) : current;
             if (shown !== null && String(shown) !== mask) {
-              set[c.name] = options.dryRun ? mask : await sealedMask(c, row, mask, deps.vault);
+              set[c.name] = options.dryRun ? mask : await sealedMask(c, row, mask, ring);
               if (!c.fields) counter.add(c.name, category, 'masked');
             }
           } else {
@@ -588,6 +645,7 @@ export async function correctInDataset(
   const wanted = options.value;
   const run = async (db: AnyDb) => {
     const found = await findRows(db, target.annotation, who, deps.vault);
+    const ring = deps.vault ? new KeyRing(deps.vault, db) : undefined;
     const reports: TableReport[] = [];
     let changes = 0;
     for (const table of target.annotation.tables) {
@@ -600,18 +658,18 @@ export async function correctInDataset(
         for (const c of cols) {
           if (!owned(c, row, who)) continue;
           const targetField = correctionTarget(c, options);
-          const current = await readValue(c, row, deps.vault);
+          const current = await readValue(c, row, ring);
           if (targetField?.field !== undefined) {
             const obj = parseObject(current);
             // Only a value the person gave is corrected; a missing key is not invented.
             if (!obj || !(targetField.field in obj) || same(obj[targetField.field], wanted)) continue;
             obj[targetField.field] = wanted;
-            set[c.name] = await storeValue(c, row, JSON.stringify(obj), deps.vault);
+            set[c.name] = await storeValue(c, row, JSON.stringify(obj), ring);
             counter.add(`${c.name}.${targetField.field}`, options.category, 'corrected');
             continue;
           }
           if (categoryOf(c, row) !== options.category || same(current, wanted)) continue;
-          set[c.name] = await storeValue(c, row, wanted == null ? null : String(wanted), deps.vault);
+          set[c.name] = await storeValue(c, row, wanted == null ? null : String(wanted), ring);
           if (c.encrypted !== 'vault') set[c.name] = wanted;
           if (c.blindIndex && c.encrypted === 'vault' && deps.vault)
             set[c.blindIndex.column] =

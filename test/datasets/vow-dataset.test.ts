@@ -3,12 +3,15 @@
 // sealed values and their blind indexes, and deletes everything not exempt, on both dialects.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { seededRandom } from '../../src/clock.js';
 import {
+  DatasetService,
   loadAnnotationFile,
   type PersonIdentity,
   VOW_ANNOTATION_PATH,
   verifyAgainstDatabase,
 } from '../../src/datasets/index.js';
+import { Vault } from '../../src/security/vault.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 const A = '00000000-0000-4000-8000-00000000000a';
@@ -201,11 +204,7 @@ describeEachDialect('the walker over Vow’s own tables', (env) => {
 
   it('deletes what is not exempt, keeps order history and consent records, audits counts only', async () => {
     const { services, ctx } = env();
-    const report = await services.datasets.delete(
-      annA,
-      {},
-      { type: 'staff', id: 'staff-1', requestId: 'req-1' },
-    );
+    const report = await services.datasets.delete(annA, {}, { type: 'staff', id: 'staff-1' });
     assert.ok(report.changes > 0);
     const e = await services.datasets.export(annA);
     const cols = [...new Set(e.values.map((x) => `${x.table}.${x.column}`))].sort();
@@ -245,10 +244,45 @@ describeEachDialect('the walker over Vow’s own tables', (env) => {
     assert.ok(b.values.some((x) => x.value === 'Ben Gift'));
     const c = await services.datasets.export({ subjectIds: [C] });
     assert.ok(c.values.some((x) => x.value === '3 C Lane'));
-    const audit = await ctx.audit.list({ targetType: 'request', targetId: 'req-1' });
+    const audit = (await ctx.audit.list({ targetType: 'subject', targetId: A })).filter(
+      (x) => x.action === 'datasets.deleted',
+    );
     assert.equal(audit.at(-1)?.action, 'datasets.deleted');
     assert.equal(audit.at(-1)?.actor_id, 'staff-1');
     assert.ok(!audit.at(-1)?.details.includes('Ann'));
     assert.equal((await services.datasets.delete(annA)).changes, 0, 'a second run changes nothing');
+  });
+
+  it('works inside its own transaction on a cold vault, even once the person’s key is destroyed', async () => {
+    // A fresh vault has no key in memory: every key must be read through the walker's own
+    // transaction (on SQLite a second connection would wait for ever).
+    const { ctx } = env();
+    const cold = new Vault(ctx.store, Buffer.alloc(32, 7), seededRandom(7), ctx.clock);
+    await cold.init();
+    const service = new DatasetService({ policy: () => ctx.policy, clock: ctx.clock, vault: cold }, [
+      { name: 'vow', annotation: loadAnnotationFile(VOW_ANNOTATION_PATH, ctx.policy), db: ctx.store.db },
+    ]);
+    const fixed = await service.correct(annA, { category: 'contact.email', value: 'ann@third.example' });
+    assert.equal(fixed.changes, 1, 'the shopper account’s sealed email, under its own key');
+    await cold.destroyKey(A);
+    const cold2 = new Vault(ctx.store, Buffer.alloc(32, 7), seededRandom(8), ctx.clock);
+    await cold2.init();
+    const again = new DatasetService({ policy: () => ctx.policy, clock: ctx.clock, vault: cold2 }, [
+      { name: 'vow', annotation: loadAnnotationFile(VOW_ANNOTATION_PATH, ctx.policy), db: ctx.store.db },
+    ]);
+    const report = await again.delete(annA);
+    assert.deepEqual(
+      report.tables.flatMap((t) =>
+        t.columns.filter((c) => c.action !== 'retained').map((c) => `${t.table}.${c.column}:${c.action}`),
+      ),
+      ['shopper_accounts.email_sealed:masked', 'shopper_accounts.email_index:masked'],
+      'only the corrected account email (under the account key) and its index were left to mask',
+    );
+    assert.equal((await again.delete(annA)).changes, 0);
+    const e = await again.export({ subjectIds: [B] });
+    assert.ok(
+      e.values.some((x) => x.value === 'Ben Gift'),
+      'other people’s sealed values still open',
+    );
   });
 });
