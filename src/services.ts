@@ -1,10 +1,10 @@
 // The composition root: every domain service, built once from the context. HTTP, pages and the CLI
 // are thin shells over these.
 import { type CookiesServices, createCookiesServices } from './analytics/consent-index.js';
-import { ConsentService } from './consent/index.js';
 import { ExperimentService } from './analytics/experiments.js';
 import { ReportService } from './analytics/reports.js';
 import { CollectionService } from './collection/index.js';
+import { ConsentService } from './consent/index.js';
 import type { VowContext } from './context.js';
 import { createDatasetService, type DatasetService } from './datasets/index.js';
 import { DecisionService } from './decisions/index.js';
@@ -12,6 +12,9 @@ import { DisclosureService } from './disclosures/index.js';
 import { JobRunner } from './jobs/index.js';
 import { MailService } from './mail/index.js';
 import { Metrics } from './metrics/metrics.js';
+import { installScrapedSeries } from './metrics/series.js';
+import { registerPromiseCheckJob } from './promises/check-job.js';
+import { PromiseMonitor } from './promises/index.js';
 import { ComplaintService, RightsService } from './rights/index.js';
 import { createSecurityServices, type SecurityServices } from './security/index.js';
 import { SubjectService } from './subjects/index.js';
@@ -44,6 +47,8 @@ export interface Services {
   readonly rights: RightsService;
   /** Complaints and the regulator to escalate to (src/rights). */
   readonly complaints: ComplaintService;
+  /** The promise monitor and its hourly checks (`scheduleChecks` queues the first run; src/promises). */
+  readonly promises: { readonly monitor: PromiseMonitor; readonly scheduleChecks: () => Promise<void> };
 }
 
 export function createServices(ctx: VowContext): Services {
@@ -66,10 +71,18 @@ export function createServices(ctx: VowContext): Services {
   const experiments = new ExperimentService(ctx, cookies.consent);
   const reports = new ReportService(ctx);
   const datasets = createDatasetService(ctx);
-  const rights = new RightsService(ctx, jobs, mail, { directory: subjects, walker: datasets, suppressor: consent });
+  const rights = new RightsService(ctx, jobs, mail, {
+    directory: subjects,
+    walker: datasets,
+    suppressor: consent,
+  });
   decisions.addProvider(rights.provider);
   const complaints = new ComplaintService(ctx, mail);
+  const monitor = new PromiseMonitor(ctx);
+  const promiseJob = registerPromiseCheckJob(ctx, jobs, monitor, metrics);
+  installScrapedSeries(metrics, { rights, monitor });
   return {
+    promises: { monitor, scheduleChecks: promiseJob.schedule },
     datasets,
     cookies,
     decisions,

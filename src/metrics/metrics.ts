@@ -2,8 +2,12 @@
 // Labels carry route patterns and outcomes, never ids or personal values.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Series refreshed from the store each time /metrics is scraped (see onScrape). */
+export type ScrapedSeries = 'openRequests' | 'promiseStatus';
+
 export class Metrics {
   readonly registry = new Registry();
+  readonly #onScrape = new Map<ScrapedSeries, () => Promise<void>>();
   readonly httpRequests = new Counter({
     name: 'vow_http_requests_total',
     help: 'HTTP requests by method, route pattern and status code',
@@ -34,15 +38,26 @@ export class Metrics {
     help: 'Open data subject requests by days left to their deadline (bucketed)',
     labelNames: ['days_left'] as const,
     registers: [this.registry],
+    collect: () => this.#refresh('openRequests'),
   });
   readonly promiseStatus = new Gauge({
     name: 'vow_promise_kept',
     help: 'Whether each promise was kept at its last check (1 kept, 0 broken)',
     labelNames: ['promise'] as const,
     registers: [this.registry],
+    collect: () => this.#refresh('promiseStatus'),
   });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vow_' });
+  }
+
+  /** Sets how a gauge is refreshed from the store when /metrics is scraped (one source per series). */
+  onScrape(series: ScrapedSeries, refresh: () => Promise<void>): void {
+    this.#onScrape.set(series, refresh);
+  }
+
+  async #refresh(series: ScrapedSeries): Promise<void> {
+    await this.#onScrape.get(series)?.();
   }
 }

@@ -8,11 +8,12 @@ import { collectRoutes } from './collect.js';
 import { collectionRoutes } from './collection.js';
 import { complaintRoutes } from './complaints.js';
 import { consentRoutes } from './consent.js';
+import { consoleRoutes } from './console.js';
 import { cookieRoutes } from './cookies.js';
 import { datasetRoutes } from './datasets.js';
 import { decisionRoutes } from './decisions.js';
-import { experimentRoutes } from './experiments.js';
 import { disclosureRoutes } from './disclosures.js';
+import { experimentRoutes } from './experiments.js';
 import { healthRoutes } from './health.js';
 import { policyRoutes } from './policy.js';
 import { promiseRoutes } from './promises.js';
@@ -26,4 +27,24 @@ import { unsubscribeRoutes } from './unsubscribe.js';
 export type ZodApp = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 export type RouteModule = (app: ZodApp, ctx: VowContext, services: Services) => void | Promise<void>;
 
-export const ROUTES: readonly RouteModule[] = [healthRoutes, policyRoutes, decisionRoutes, cookieRoutes, collectRoutes, promiseRoutes, consentRoutes, unsubscribeRoutes, collectionRoutes, subjectRoutes, disclosureRoutes, experimentRoutes, reportRoutes, accountRoutes, staffRoutes, datasetRoutes, rightsRoutes, complaintRoutes];
+export const ROUTES: readonly RouteModule[] = [
+  healthRoutes,
+  policyRoutes,
+  decisionRoutes,
+  cookieRoutes,
+  collectRoutes,
+  promiseRoutes,
+  consentRoutes,
+  unsubscribeRoutes,
+  collectionRoutes,
+  subjectRoutes,
+  disclosureRoutes,
+  experimentRoutes,
+  reportRoutes,
+  accountRoutes,
+  staffRoutes,
+  rightsRoutes,
+  complaintRoutes,
+  datasetRoutes,
+  consoleRoutes,
+];

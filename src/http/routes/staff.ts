@@ -5,11 +5,7 @@ import { z } from 'zod';
 import { isVowError, VowError } from '../../errors.js';
 import { STAFF_ROLES } from '../../security/principal.js';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../security/sessions.js';
-import {
-  renderStaffHomePage,
-  renderStaffLoginPage,
-  renderStaffPasswordPage,
-} from '../../web/pages/staff-login.js';
+import { renderStaffLoginPage, renderStaffPasswordPage } from '../../web/pages/staff-login.js';
 import { csrfToken, formCsrfToken } from '../access.js';
 import { isForm, sessionCookieOptions } from './accounts.js';
 import type { RouteModule } from './index.js';
@@ -136,10 +132,7 @@ export const staffRoutes: RouteModule = (app, ctx, services) => {
     },
   );
 
-  app.get('/staff', { config: { access: 'staff:any' }, schema: { hide: true } }, async (req, reply) => {
-    const roles = req.principal?.kind === 'staff' ? req.principal.roles : STAFF_ROLES;
-    return sendHtml(reply, renderStaffHomePage(ctx.policy, csrfToken(req, reply) ?? '', roles));
-  });
+  // GET /staff (the console's dashboard) lives in ./console.ts.
 
   app.get(
     '/v1/staff/me',

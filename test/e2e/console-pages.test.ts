@@ -1,0 +1,251 @@
+// The staff console's pages over HTTP with real access control: each role reaches only its pages,
+// people are looked up by POST (nothing personal in a URL), every form needs its CSRF token,
+// suppression, the promise table, the audit trail's verification and staff accounts.
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { serviceCaller, staffCaller } from '../helpers/auth.js';
+import { describeEachDialect } from '../helpers/env.js';
+
+type StaffCaller = Awaited<ReturnType<typeof staffCaller>>;
+
+const CATALOG = {
+  first_name: 'Nora',
+  last_name: 'Lookup',
+  postal_address: {
+    line1: '7 Birch Road',
+    city: 'Madison',
+    region: 'WI',
+    postal_code: '53703',
+    country: 'US',
+  },
+  email: 'nora.lookup@example.com',
+  relationship_status: 'engaged',
+  jewelry_types: ['engagement_ring'],
+  budget: '1000_2000',
+  age_range: '25_34',
+  residence_type: 'urban',
+};
+
+function form(values: Record<string, string | string[]>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) for (const one of [v].flat()) p.append(k, one);
+  return p.toString();
+}
+
+describeEachDialect(
+  'staff console pages',
+  (env) => {
+    let officer: StaffCaller;
+    let support: StaffCaller;
+    let marketing: StaffCaller;
+    let auditor: StaffCaller;
+    let admin: StaffCaller;
+    let subjectId = '';
+
+    before(async () => {
+      [officer, support, marketing, auditor, admin] = await Promise.all([
+        staffCaller(env(), ['privacy_officer']),
+        staffCaller(env(), ['customer_service']),
+        staffCaller(env(), ['marketing']),
+        staffCaller(env(), ['auditor']),
+        staffCaller(env(), ['admin']),
+      ]);
+      const service = await serviceCaller(env());
+      const res = await env().app.inject({
+        method: 'POST',
+        url: '/v1/catalog-requests',
+        headers: service.writeHeaders,
+        payload: CATALOG,
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      subjectId = res.json().subjectId;
+    });
+
+    const get = (url: string, who: StaffCaller) =>
+      env().app.inject({ method: 'GET', url, headers: { ...who.headers, accept: 'text/html' } });
+    const post = (url: string, who: StaffCaller, values: Record<string, string | string[]>, csrf = true) =>
+      env().app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          cookie: who.headers.cookie!,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: form(csrf ? { _csrf: who.writeHeaders['x-csrf-token']!, ...values } : values),
+      });
+
+    it('shows each role only the navigation entries and pages its role opens', async () => {
+      const expectations: [StaffCaller, string[], string[]][] = [
+        [officer, ['/staff/people', '/staff/audiences', '/staff/audit', '/staff/accounts'], []],
+        [
+          support,
+          ['/staff/people', '/staff/requests'],
+          ['/staff/audiences', '/staff/audit', '/staff/accounts'],
+        ],
+        [
+          marketing,
+          ['/staff/audiences', '/staff/reports'],
+          ['/staff/people', '/staff/audit', '/staff/accounts'],
+        ],
+        [auditor, ['/staff/audit'], ['/staff/people', '/staff/audiences', '/staff/accounts']],
+        [admin, ['/staff/accounts'], ['/staff/people', '/staff/audiences', '/staff/audit']],
+      ];
+      for (const [who, may, mayNot] of expectations) {
+        const home = await get('/staff', who);
+        assert.equal(home.statusCode, 200, who.username);
+        const nav = /<nav aria-label="Main">([\s\S]*?)<\/nav>/.exec(home.body)?.[1] ?? '';
+        for (const url of may) {
+          assert.ok(nav.includes(`href="${url}"`), `${who.username} has ${url} in the navigation`);
+          assert.equal((await get(url, who)).statusCode, 200, `${who.username} opens ${url}`);
+        }
+        for (const url of mayNot) {
+          assert.ok(!nav.includes(`href="${url}"`), `${who.username} has no ${url} in the navigation`);
+          assert.equal((await get(url, who)).statusCode, 403, `${who.username} is refused ${url}`);
+        }
+      }
+      // Looking someone up is refused to marketing even when posted directly.
+      const refused = await post('/staff/people', marketing, { email: CATALOG.email });
+      assert.equal(refused.statusCode, 403);
+      assert.doesNotMatch(refused.body, /nora/i);
+    });
+
+    it('finds a person by the email typed into the form and shows their values, consent history and the look-up in the audit trail', async () => {
+      const res = await post('/staff/people', support, { email: ' Nora.Lookup@Example.com ', phone: '' });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(res.body, /<code data-testid="person-id">([^<]+)<\/code>/);
+      assert.ok(res.body.includes(subjectId));
+      assert.ok(res.body.includes('nora.lookup@example.com'));
+      assert.ok(res.body.includes('7 Birch Road'));
+      assert.match(
+        res.body,
+        /data-testid="person-consent-history"[\s\S]*email_marketing<\/strong>: enrolled/,
+      );
+      assert.equal(res.headers['cache-control'], 'no-store');
+      const audit = await env().ctx.audit.list({ targetType: 'subject', targetId: subjectId });
+      const viewed = audit.filter((a) => a.action === 'person.viewed');
+      assert.equal(viewed.length, 1);
+      assert.equal(viewed[0]!.actor_id, support.staffId);
+      assert.deepEqual(JSON.parse(viewed[0]!.details), { by: 'email' });
+    });
+
+    it('answers 404 with the form again for someone unknown, and records the miss without the address', async () => {
+      const before = await env().ctx.audit.list({ limit: 100_000 });
+      const res = await post('/staff/people', support, { email: 'nobody.here@example.com' });
+      assert.equal(res.statusCode, 404);
+      assert.match(res.body, /No one is known by that email address/);
+      const after = await env().ctx.audit.list({ limit: 100_000 });
+      const added = after.slice(before.length);
+      assert.deepEqual(
+        added.map((a) => a.action),
+        ['person.lookup_no_match'],
+      );
+      assert.ok(!JSON.stringify(added).includes('nobody'));
+    });
+
+    it('refuses a look-up posted without the CSRF token, and an empty form', async () => {
+      const forged = await post('/staff/people', support, { email: CATALOG.email }, false);
+      assert.equal(forged.statusCode, 403);
+      assert.equal(forged.json().error.code, 'VOW_CSRF');
+      const empty = await post('/staff/people', support, { email: '', phone: '' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /Type an email address or a phone number/);
+    });
+
+    it('suppresses a person from a channel from their page, and refuses a reason holding an email without changing anything', async () => {
+      const bad = await post('/staff/people/suppress', support, {
+        subjectId,
+        channel: 'postal_marketing',
+        reason: 'asked by mail from nora.lookup@example.com',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.equal((await env().services.consent.states(subjectId)).postal_marketing, 'enrolled');
+      const ok = await post('/staff/people/suppress', support, {
+        subjectId,
+        channel: 'postal_marketing',
+        reason: 'asked on the phone to stop the catalog',
+      });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.match(ok.body, /Suppressed from postal_marketing/);
+      assert.equal((await env().services.consent.states(subjectId)).postal_marketing, 'withdrawn');
+      const history = await env().services.consent.history(subjectId);
+      const last = history[history.length - 1]!;
+      assert.equal(last.event, 'suppressed');
+      assert.equal(last.staff_id, support.staffId);
+      const again = await post('/staff/people/suppress', support, {
+        subjectId,
+        channel: 'postal_marketing',
+        reason: 'asked again',
+      });
+      assert.match(again.body, /Already suppressed/);
+      const unknown = await post('/staff/people/suppress', support, {
+        subjectId: 'no-such-person',
+        channel: 'postal_marketing',
+        reason: 'test',
+      });
+      assert.equal(unknown.statusCode, 404);
+    });
+
+    it('runs the promise checks from the dashboard and shows every promise kept, broken or proven by tests', async () => {
+      const none = await get('/staff', auditor);
+      assert.match(none.body, /have not been checked yet/);
+      const run = await post('/staff/promises/check', auditor, {});
+      assert.equal(run.statusCode, 303);
+      assert.equal(run.headers.location, '/staff?checked=1');
+      const page = await get('/staff?checked=1', auditor);
+      const rows = [...page.body.matchAll(/<tr data-promise="(P\d+)" data-status="(\w+)">/g)];
+      assert.equal(rows.length, Object.keys(env().ctx.policy.doc.promises).length);
+      assert.ok(rows.some(([, , s]) => s === 'not_checkable'));
+      assert.ok(
+        rows.every(([, , s]) => s !== 'broken'),
+        'a fresh store keeps every promise',
+      );
+      // customer service sees deadlines, not the promise table; marketing sees neither.
+      assert.doesNotMatch((await get('/staff', support)).body, /data-testid="promise-table"/);
+      const mk = await get('/staff', marketing);
+      assert.doesNotMatch(mk.body, /promise-table|request-summary/);
+      assert.equal((await post('/staff/promises/check', marketing, {})).statusCode, 403);
+    });
+
+    it('verifies the audit chain from the audit page and names the entry that was tampered with', async () => {
+      const page = await get('/staff/audit', auditor);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /person\.viewed/);
+      assert.doesNotMatch(page.body, /nora\.lookup@example\.com/);
+      const ok = await post('/staff/audit/verify', auditor, {});
+      assert.match(ok.body, /data-testid="audit-verify" data-ok="yes"/);
+      const target = (await env().ctx.audit.list({ limit: 3 }))[2]!;
+      await env()
+        .ctx.store.db.updateTable('audit_log')
+        .set({ reason: 'rewritten' })
+        .where('seq', '=', target.seq)
+        .execute();
+      const broken = await post('/staff/audit/verify', auditor, {});
+      assert.match(broken.body, /data-ok="no"/);
+      assert.match(broken.body, new RegExp(`broken at entry ${Number(target.seq)}\\.`));
+    });
+
+    it('lets the admin add a staff member whose one-time password then logs in', async () => {
+      const res = await post('/staff/accounts', admin, {
+        username: 'Quinn',
+        roles: ['auditor', 'marketing'],
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const password = /data-testid="one-time-password">[\s\S]*?<code>([^<]+)<\/code>/.exec(res.body)?.[1];
+      assert.ok(password);
+      const login = await env().app.inject({
+        method: 'POST',
+        url: '/v1/staff/tokens',
+        payload: { username: 'quinn', password },
+      });
+      assert.equal(login.statusCode, 201);
+      assert.equal(login.json().mustChangePassword, true);
+      const noRole = await post('/staff/accounts', admin, { username: 'rolf' });
+      assert.equal(noRole.statusCode, 400);
+      assert.equal(
+        (await env().services.security.staff.list()).some((s) => s.username === 'rolf'),
+        false,
+      );
+    });
+  },
+  { auth: 'enforced', rateLimits: false },
+);
