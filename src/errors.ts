@@ -5,6 +5,7 @@ import { EXPERIMENT_REPORT_ERROR_CODES } from './analytics/experiments-error-cod
 import { COLLECTION_ERROR_CODES } from './collection/error-codes.js';
 import { CONSENT_ERROR_CODES } from './consent/error-codes.js';
 import { DATASET_ERROR_CODES } from './datasets/error-codes.js';
+import { FAULT_ERROR_CODES } from './faults/error-codes.js';
 import { RIGHTS_ERROR_CODES } from './rights/error-codes.js';
 import { SECURITY_ERROR_CODES } from './security/error-codes.js';
 
@@ -63,6 +64,7 @@ export const ERROR_CODES = {
   ...COLLECTION_ERROR_CODES,
   ...DATASET_ERROR_CODES,
   ...CONSENT_ERROR_CODES,
+  ...FAULT_ERROR_CODES,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { VowError } from '../errors.js';
+import { storageFault } from '../faults/storage-faults.js';
 
 const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'VOW_BODY_TOO_LARGE',
@@ -15,6 +16,7 @@ const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> =
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let error: VowError;
+    const fault = storageFault(err);
     if (err instanceof VowError) {
       error = err;
     } else if (hasZodFastifySchemaValidationErrors(err)) {
@@ -36,12 +38,17 @@ export function installErrorHandling(app: FastifyInstance): void {
       error = new VowError('VOW_BAD_JSON', 'The request body is not valid JSON');
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       error = new VowError('VOW_VALIDATION', err.message);
+    } else if (fault) {
+      // The database is out of reach or refuses writes: 503 with Retry-After, not a 500.
+      req.log.warn({ err: { type: err.name, code: err.code } }, 'storage fault');
+      error = fault;
     } else {
       // Log the type and stack, not the message alone: messages of driver errors can quote values.
       req.log.error({ err: { type: err.name, code: err.code, stack: err.stack } }, 'unhandled error');
       error = new VowError('VOW_INTERNAL', `Internal error (request ${req.id})`);
     }
     if (error.code === 'VOW_DATABASE_UNAVAILABLE') void reply.header('retry-after', '5');
+    if (error.code === 'VOW_STORAGE_READ_ONLY') void reply.header('retry-after', '60');
     return reply.code(error.status).type('application/json; charset=utf-8').send(error.toBody());
   });
 
