@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { VISIT_GAP_MS, visitorOutcome } from '../../src/analytics/experiments.js';
 import { assignVariant } from '../../src/analytics/experiments-hash.js';
 import { summarise, welchTTest } from '../../src/analytics/stats/tests.js';
-import { describeEachDialect } from '../helpers/env.js';
+import { createTestEnv, describeEachDialect, testConfig } from '../helpers/env.js';
 import {
   type EventRow,
   ensureSourceTables,
@@ -386,5 +386,40 @@ describeEachDialect('layout experiments', (env) => {
     });
     assert.equal(late.statusCode, 409);
     assert.equal(late.json().error.code, 'VOW_EXPERIMENT_STOPPED');
+  });
+});
+
+describe("assignment from the shop's pages", () => {
+  it('answers cross-origin calls from the allowed shop origin only (CORS)', async () => {
+    const env = await createTestEnv('sqlite', {
+      config: testConfig({ VOW_ALLOWED_ORIGINS: 'https://shop.example' }),
+    });
+    try {
+      await env.services.experiments.create(
+        {
+          id: 'cors-check',
+          name: 'CORS',
+          variants: [
+            { id: 'a', weight: 1 },
+            { id: 'b', weight: 1 },
+          ],
+        },
+        { type: 'staff', id: 't' },
+      );
+      const call = (origin: string) =>
+        env.app.inject({
+          method: 'POST',
+          url: '/v1/experiments/cors-check/assignment',
+          headers: { origin },
+          payload: { visitorId: 'cookie-cors-000001' },
+        });
+      const shop = await call('https://shop.example');
+      assert.equal(shop.statusCode, 200);
+      assert.equal(shop.headers['access-control-allow-origin'], 'https://shop.example');
+      const other = await call('https://evil.example');
+      assert.equal(other.headers['access-control-allow-origin'], undefined);
+    } finally {
+      await env.close();
+    }
   });
 });

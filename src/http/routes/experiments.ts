@@ -163,7 +163,7 @@ export const experimentRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/v1/experiments/:id/assignment',
     {
-      config: { access: 'public' },
+      config: { access: 'public', cors: true },
       schema: {
         tags: ['experiments'],
         summary: 'Which layout a cookie id sees',
@@ -192,7 +192,7 @@ export const experimentRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/v1/experiments/:id/exposures',
     {
-      config: { access: 'public' },
+      config: { access: 'public', cors: true },
       schema: {
         tags: ['experiments'],
         summary: 'Log that a visitor saw their layout',
