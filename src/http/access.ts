@@ -35,6 +35,10 @@ declare module 'fastify' {
     /** Cross-origin calls from VOW_ALLOWED_ORIGINS are allowed (collection and consent endpoints). */
     cors?: boolean;
   }
+  interface FastifyInstance {
+    /** Cookies carry Secure when VOW_PUBLIC_URL is https (Vow may sit behind a TLS proxy). */
+    vowSecureCookies: boolean;
+  }
   interface FastifyRequest {
     /** Who is calling (null: anonymous). Set before any handler runs. */
     principal: Principal | null;
@@ -125,7 +129,7 @@ export function formCsrfToken(req: FastifyRequest, reply?: FastifyReply): string
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.protocol === 'https' || undefined,
+      secure: req.server.vowSecureCookies,
     });
   }
   return sha256(`vow-form-csrf\n${value}`);
@@ -149,6 +153,7 @@ export async function installAccessControl(
     throw new Error('The test principal is for tests only');
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
+  app.decorate('vowSecureCookies', ctx.config.publicUrl.startsWith('https://'));
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
 

@@ -225,3 +225,19 @@ describeEachDialect(
   },
   { auth: 'enforced', rateLimits: false },
 );
+
+describeEachDialect('access declarations', () => {
+  it('refuses to start an app with a route that declares no access', async () => {
+    const Fastify = (await import('fastify')).default;
+    const { requireAccessDeclarations } = await import('../../src/http/access.js');
+    const app = Fastify();
+    requireAccessDeclarations(app);
+    app.get('/declared', { config: { access: 'public' } }, async () => 'ok');
+    assert.throws(() => app.get('/forgotten', async () => 'oops'), /declares no access/);
+    assert.deepEqual(
+      declaredRoutes(app).map((r) => `${r.method} ${r.url} ${r.access}`),
+      ['GET /declared public', 'HEAD /declared public'],
+    );
+    await app.close();
+  });
+});

@@ -206,3 +206,32 @@ describeEachDialect('limit classes of public writes', () => {
     assert.equal(limitClassOf('/privacy', 'public', ['GET']), undefined);
   });
 });
+
+describeEachDialect(
+  'cookies behind https',
+  (env) => {
+    it('marks session and form cookies Secure when VOW_PUBLIC_URL is https', async () => {
+      const page = await env().app.inject({ method: 'GET', url: '/login' });
+      assert.match(String(page.headers['set-cookie']), /Secure/);
+      await env().app.inject({
+        method: 'POST',
+        url: '/account/register',
+        payload: { email: 'sam.secure@example.com', password: SHOPPER_PASSWORD },
+      });
+      const login = await env().app.inject({
+        method: 'POST',
+        url: '/login',
+        payload: { email: 'sam.secure@example.com', password: SHOPPER_PASSWORD },
+      });
+      const cookie = String(login.headers['set-cookie']);
+      assert.match(cookie, /vow_session=/);
+      assert.match(cookie, /Secure/);
+      assert.match(cookie, /HttpOnly/);
+    });
+  },
+  {
+    auth: 'enforced',
+    rateLimits: false,
+    config: testConfig({ VOW_PUBLIC_URL: 'https://privacy.shop.example' }),
+  },
+);
