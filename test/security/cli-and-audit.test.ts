@@ -47,6 +47,36 @@ describe('the test principal', () => {
   });
 });
 
+describeEachDialect(
+  'the first start',
+  (env) => {
+    it('creates one admin with a one-time password printed once, never a fixed default', async () => {
+      const { announceSecurity } = await import('../../src/security/cli.js');
+      const lines: string[] = [];
+      const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+      await announceSecurity(env().services.security, io);
+      const password = /one-time password (\S+)/.exec(lines.join('\n'))?.[1];
+      assert.ok(password && password.length >= 20);
+      lines.length = 0;
+      await announceSecurity(env().services.security, io);
+      assert.deepEqual(lines, [], 'only the very first start creates and prints it');
+      const login = await env().app.inject({
+        method: 'POST',
+        url: '/v1/staff/tokens',
+        payload: { username: 'admin', password },
+      });
+      assert.equal(login.statusCode, 201);
+      assert.equal(login.json().mustChangePassword, true);
+      const staffList = await env().services.security.staff.list();
+      assert.deepEqual(
+        staffList.map((s) => [s.username, s.roles]),
+        [['admin', ['admin']]],
+      );
+    });
+  },
+  { auth: 'enforced', rateLimits: false },
+);
+
 describe('the vow security commands', () => {
   let dir: string;
   let env: Record<string, string>;
