@@ -10,7 +10,13 @@ import { VowError } from '../errors.js';
 import { canonicalJson } from '../policy/model.js';
 import { Vault } from '../security/vault.js';
 import type { Database } from '../store/schema.js';
-import type { IdentifierInput, PreparedIdentity, SubjectLink, SubjectService } from '../subjects/index.js';
+import {
+  type IdentifierInput,
+  openSealed,
+  type PreparedIdentity,
+  type SubjectLink,
+  type SubjectService,
+} from '../subjects/index.js';
 import { assertNotUnder13 } from './age-gate.js';
 import {
   type CatalogRequestBody,
@@ -537,7 +543,7 @@ export class CollectionService {
     const db = this.#ctx.store.db;
     const open = async (sealed: string | null | undefined): Promise<Record<string, unknown>> => {
       if (!sealed) return {};
-      const plain = await this.#ctx.vault.decrypt(subjectId, sealed);
+      const plain = await openSealed(this.#ctx.vault, subjectId, sealed ?? null);
       return plain === null ? {} : (JSON.parse(plain) as Record<string, unknown>);
     };
     switch (recordType) {

@@ -8,7 +8,7 @@ import { type DecisionService, decide, type Reason, type SubjectState } from '..
 import { VowError } from '../errors.js';
 import { isWithin } from '../policy/model.js';
 import type { AuditEntry } from '../security/audit.js';
-import type { SubjectService } from '../subjects/index.js';
+import { openSealed, type SubjectService } from '../subjects/index.js';
 
 export interface DisclosureRequest {
   readonly recipient: string;
@@ -148,7 +148,7 @@ export class DisclosureService {
         .where('record_id', '=', link.record_id)
         .execute();
       for (const i of ids) {
-        const plain = await this.#ctx.vault.decrypt(link.subject_id, i.sealed_value);
+        const plain = await openSealed(this.#ctx.vault, link.subject_id, i.sealed_value);
         if (plain !== null) values[i.field] = i.kind === 'address' ? JSON.parse(plain) : plain;
       }
       for (const [field, def] of Object.entries(fields)) {

@@ -11,6 +11,7 @@ export {
   type IdentifierInput,
   type IdentifierKind,
   type IdentifierView,
+  openSealed,
   type PreparedIdentity,
   ResolutionRace,
   type SubjectEraser,

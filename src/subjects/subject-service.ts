@@ -13,6 +13,7 @@ import type { VowContext } from '../context.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import { isVowError, VowError } from '../errors.js';
 import type { AuditEntry } from '../security/audit.js';
+import type { Vault } from '../security/vault.js';
 import type { Database } from '../store/schema.js';
 import {
   normaliseAccount,
@@ -94,6 +95,19 @@ export class ResolutionRace extends Error {
     super('Another request claimed the same identifier; resolve again');
     this.name = 'ResolutionRace';
   }
+}
+
+/**
+ * Opens a sealed value of a person, or null when there is nothing to open: their key was destroyed,
+ * or a deletion replaced the value by a plain mask (the datasets walker writes e.g. `{}`).
+ */
+export async function openSealed(
+  vault: Vault,
+  subjectId: string,
+  sealed: string | null,
+): Promise<string | null> {
+  if (sealed === null || !sealed.startsWith('v1.')) return null;
+  return vault.decrypt(subjectId, sealed);
 }
 
 /** Deletes one person's rows from a module's tables, inside the marking transaction. */
@@ -416,7 +430,7 @@ export class SubjectService {
       .execute();
     const out: IdentifierView[] = [];
     for (const r of rows) {
-      const plain = await this.#ctx.vault.decrypt(subjectId, r.sealed_value);
+      const plain = await openSealed(this.#ctx.vault, subjectId, r.sealed_value);
       const kind = r.kind as IdentifierKind;
       out.push({
         kind,
