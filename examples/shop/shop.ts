@@ -164,6 +164,20 @@ export const EXAMPLE_SHOP_TABLES = [
 /** Creates the example shop's tables (any of the three engines) and fills them. */
 // biome-ignore lint/suspicious/noExplicitAny: the example schema is created here, not typed
 export async function createExampleShop(db: Kysely<any>): Promise<void> {
+  await createExampleShopSchema(db);
+  await db.insertInto('customers').values(customers).execute();
+  await db.insertInto('products').values(products).execute();
+  await db.insertInto('addresses').values(addresses).execute();
+  await db.insertInto('orders').values(orders).execute();
+  await db.insertInto('order_lines').values(orderLines).execute();
+  await db.insertInto('reviews').values(reviews).execute();
+  await db.insertInto('wishlists').values(wishlists).execute();
+  await db.insertInto('wishlist_items').values(wishlistItems).execute();
+}
+
+/** Creates the example shop's empty tables, with their foreign keys. */
+// biome-ignore lint/suspicious/noExplicitAny: the example schema is created here, not typed
+export async function createExampleShopSchema(db: Kysely<any>): Promise<void> {
   const s = db.schema;
   const text = 'varchar(255)';
   const ts = 'varchar(32)';
@@ -240,15 +254,6 @@ export async function createExampleShop(db: Kysely<any>): Promise<void> {
     .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
     .addColumn('added_at', ts)
     .execute();
-
-  await db.insertInto('customers').values(customers).execute();
-  await db.insertInto('products').values(products).execute();
-  await db.insertInto('addresses').values(addresses).execute();
-  await db.insertInto('orders').values(orders).execute();
-  await db.insertInto('order_lines').values(orderLines).execute();
-  await db.insertInto('reviews').values(reviews).execute();
-  await db.insertInto('wishlists').values(wishlists).execute();
-  await db.insertInto('wishlist_items').values(wishlistItems).execute();
 }
 
 /** Drops the example shop's tables (children first), for re-seeding. */
