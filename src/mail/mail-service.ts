@@ -1,6 +1,7 @@
 // The mail outbox: a message is written (sealed by the vault) in the caller's transaction, then a
 // durable job delivers it, so a message is never lost to a crash and never sent for a change
 // that rolled back. Once sent, the sealed body is erased; the row keeps only what was sent when.
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { VowContext } from '../context.js';
@@ -34,8 +35,9 @@ export interface OutboxEntry {
   readonly sentAt: string | null;
 }
 
-/** Every outbox body is sealed under this one vault key (not the person's, which deletion destroys). */
-const OUTBOX_KEY = 'vow:mail-outbox';
+/** Bodies written before outbox keys were derived were sealed under this vault data key. */
+const LEGACY_OUTBOX_KEY = 'vow:mail-outbox';
+const FORMAT = 'm1';
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const RECIPIENT = /^recipient:[a-z][a-z0-9_]*$/;
 
@@ -71,9 +73,6 @@ export class MailService {
     this.#ctx = ctx;
     this.#jobs = jobs;
     this.#transport = transport ?? transportFromConfig(ctx.config, ctx.clock);
-    // Creates and caches the outbox key now: on SQLite, creating it later inside a caller's
-    // transaction would wait on the connection that transaction holds.
-    void ctx.vault.encrypt(OUTBOX_KEY, 'warm-up').catch(() => {});
     jobs.register(
       defineJob({
         id: MAIL_DELIVER_JOB,
@@ -83,6 +82,45 @@ export class MailService {
         handler: async ({ outboxId }) => this.deliver(outboxId),
       }),
     );
+  }
+
+  /**
+   * The outbox key: derived from the vault's keyed hash (itself wrapped by the master key), never
+   * stored, and needing no database read, so a caller's open transaction (on SQLite, the only
+   * connection) is never waited on. Not the person's data key: deletion destroys that one.
+   */
+  #key(): Buffer {
+    return Buffer.from(this.#ctx.vault.blindIndex('token', 'vow:mail-outbox:aes-256-gcm'), 'base64url');
+  }
+
+  #seal(id: string, plaintext: string): string {
+    const iv = this.#ctx.random.bytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key(), iv);
+    cipher.setAAD(Buffer.from(`mail-outbox:${id}`, 'utf8'));
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [
+      FORMAT,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ct.toString('base64url'),
+    ].join('.');
+  }
+
+  async #open(id: string, sealed: string): Promise<string | null> {
+    const [format, iv, tag, ct] = sealed.split('.');
+    if (format !== FORMAT) return this.#ctx.vault.decrypt(LEGACY_OUTBOX_KEY, sealed);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key(), Buffer.from(iv ?? '', 'base64url'));
+      decipher.setAAD(Buffer.from(`mail-outbox:${id}`, 'utf8'));
+      decipher.setAuthTag(Buffer.from(tag ?? '', 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(ct ?? '', 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch (err) {
+      throw new VowError('VOW_DECRYPTION_FAILED', 'An outbox message could not be decrypted', undefined, {
+        cause: err,
+      });
+    }
   }
 
   get transportName(): string {
@@ -114,10 +152,10 @@ export class MailService {
     if (/[\r\n]/.test(message.subject)) {
       throw new VowError('VOW_MAIL_INVALID', 'A subject cannot hold line breaks', { kind: message.kind });
     }
-    const { vault, random, clock } = this.#ctx;
+    const { random, clock } = this.#ctx;
     const id = random.uuid();
-    const sealed = await vault.encrypt(
-      OUTBOX_KEY,
+    const sealed = this.#seal(
+      id,
       JSON.stringify({
         to,
         subject: message.subject,
@@ -172,7 +210,7 @@ export class MailService {
         .execute();
       return { status: 'recorded' };
     }
-    const plain = await this.#ctx.vault.decrypt(OUTBOX_KEY, row.sealed);
+    const plain = await this.#open(outboxId, row.sealed);
     if (plain === null) throw new VowError('VOW_DECRYPTION_FAILED', 'The outbox key is gone');
     const m = sealedSchema.parse(JSON.parse(plain));
     const sent = await this.#transport.send({ ...m, from: this.from, outboxId });
@@ -202,7 +240,7 @@ export class MailService {
       .where('id', '=', outboxId)
       .executeTakeFirst();
     if (!row?.sealed) return null;
-    const plain = await this.#ctx.vault.decrypt(OUTBOX_KEY, row.sealed);
+    const plain = await this.#open(outboxId, row.sealed);
     return plain === null ? null : sealedSchema.parse(JSON.parse(plain));
   }
 

@@ -62,7 +62,7 @@ describeEachDialect('mail outbox over real SMTP', (env) => {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    assert.ok(row.sealed?.startsWith('v1.'));
+    assert.ok(row.sealed?.startsWith('m1.'));
     assert.ok(!JSON.stringify(row).includes('sealed.check@example.org'));
     assert.ok(!JSON.stringify(row).includes('Private body text'));
     assert.equal((await services.mail.read(id))?.to, 'sealed.check@example.org');
@@ -85,6 +85,24 @@ describeEachDialect('mail outbox over real SMTP', (env) => {
     await services.jobs.drain();
     assert.equal(sink.messages.length, before);
     assert.equal((await services.mail.list({ kind: 'test.rollback' })).length, 0);
+  });
+
+  it('enqueues inside a caller’s transaction without reading keys from the database (no SQLite self-deadlock)', async () => {
+    const { services, store, ctx } = env();
+    // Emptying the vault's key cache (a rotation to the same master key) forces any data-key read to
+    // go to the database, which on SQLite would wait for the transaction below forever.
+    await ctx.vault.rotateMasterKey(Buffer.alloc(32, 7));
+    const id = await store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('vow_meta').values({ key: 'mail-in-trx', value: '1', updated_at: 'x' }).execute();
+      return services.mail.enqueue(
+        { to: 'in.trx@example.org', subject: 'In a transaction', text: 'Hi', kind: 'test.trx' },
+        trx,
+      );
+    });
+    assert.equal((await services.mail.read(id))?.to, 'in.trx@example.org');
+    const count = sink.messages.length;
+    await services.jobs.drain();
+    await sink.waitFor(count + 1);
   });
 
   it('refuses a message without a valid address or with a header-injecting subject', async () => {
