@@ -77,9 +77,20 @@ function redactUrl(url: string): string {
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // A database that does not answer fails the request (503) instead of hanging it.
+      connectionTimeoutMillis: 10_000,
+    });
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
+    // Nor one in use: a connection cut mid-transaction emits 'error' on its client, which would
+    // crash the process without a listener. The query in flight still fails (503, see
+    // src/faults/storage-faults.ts) and the pool drops the broken client and connects anew.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', location: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }

@@ -121,11 +121,8 @@ export async function startVow(env: Record<string, string>): Promise<VowProcess>
   };
 }
 
-let orderSeq = 0;
-
 /** A valid order body; `n` makes the buyer and the order id unique. */
 export function orderBody(tag: string, n: number) {
-  orderSeq++;
   return {
     shop_order_id: `${tag}-${n}`,
     placed_at: '2026-11-01T10:00:00Z',
