@@ -29,8 +29,14 @@ const columnSchema = z.strictObject({
   subject_column: sqlName.optional(),
   /** The vault key id the value is sealed under: `prefix` + this column (default: the owner column). */
   vault_key: z.strictObject({ column: sqlName, prefix: z.string().default('') }).optional(),
+  /** The column holding this value's blind index; its kind is fixed (`kind`) or read from the row (`kind_by`). */
   blind_index: z
-    .strictObject({ column: sqlName, kind: z.enum(['email', 'phone', 'account', 'address']) })
+    .strictObject({
+      column: sqlName,
+      kind: z.enum(['email', 'phone', 'account', 'address']).optional(),
+      kind_by: sqlName.optional(),
+    })
+    .refine((b) => (b.kind === undefined) !== (b.kind_by === undefined), 'give either kind or kind_by')
     .optional(),
   category_by: z
     .strictObject({ column: sqlName, values: z.record(z.string(), z.string().min(1)) })
@@ -262,7 +268,9 @@ function compile(doc: AnnotationDoc, file: string): DatasetAnnotation {
       encrypted: c.encrypted,
       subjectColumn: c.subject_column ?? t.subject_column,
       vaultKey: c.vault_key,
-      blindIndex: c.blind_index,
+      blindIndex: c.blind_index
+        ? { column: c.blind_index.column, kind: c.blind_index.kind, kindBy: c.blind_index.kind_by }
+        : undefined,
       categoryBy: c.category_by,
       fields: c.json_fields
         ? Object.entries(c.json_fields).map(([f, spec]) => ({

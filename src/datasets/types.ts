@@ -41,7 +41,12 @@ export interface AnnotatedColumn {
   readonly vaultKey?: { readonly column: string; readonly prefix: string } | undefined;
   /** A column holding the vault blind index of this value, kept in step on correction. */
   readonly blindIndex?:
-    | { readonly column: string; readonly kind: 'email' | 'phone' | 'account' | 'address' }
+    | {
+        readonly column: string;
+        /** The index kind, or the column of the row naming it (`kindBy`). */
+        readonly kind?: 'email' | 'phone' | 'account' | 'address' | undefined;
+        readonly kindBy?: string | undefined;
+      }
     | undefined;
 }
 

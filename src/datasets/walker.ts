@@ -626,7 +626,7 @@ export function correctionColumns(
   return out;
 }
 
-function blindValue(kind: 'email' | 'phone' | 'account' | 'address', value: string): string {
+function blindValue(kind: 'email' | 'phone' | 'account', value: string): string {
   return kind === 'email' ? normaliseEmailForMatch(value) : value.trim();
 }
 
@@ -669,13 +669,18 @@ export async function correctInDataset(
             continue;
           }
           if (categoryOf(c, row) !== options.category || same(current, wanted)) continue;
+          let indexKind: 'email' | 'phone' | 'account' | undefined;
+          if (c.blindIndex) {
+            const k = c.blindIndex.kind ?? String(row[c.blindIndex.kindBy ?? ''] ?? '');
+            // An address index depends on how the subjects module normalises addresses: not kept here.
+            if (k !== 'email' && k !== 'phone' && k !== 'account') continue;
+            indexKind = k;
+          }
           set[c.name] = await storeValue(c, row, wanted == null ? null : String(wanted), ring);
           if (c.encrypted !== 'vault') set[c.name] = wanted;
-          if (c.blindIndex && c.encrypted === 'vault' && deps.vault)
+          if (c.blindIndex && indexKind && c.encrypted === 'vault' && deps.vault)
             set[c.blindIndex.column] =
-              wanted == null
-                ? null
-                : deps.vault.blindIndex(c.blindIndex.kind, blindValue(c.blindIndex.kind, String(wanted)));
+              wanted == null ? null : deps.vault.blindIndex(indexKind, blindValue(indexKind, String(wanted)));
           counter.add(c.name, options.category, 'corrected');
         }
         changes += Object.keys(set).filter((k) => cols.some((c) => c.name === k)).length;
@@ -713,7 +718,7 @@ export async function verifyAgainstDatabase(
         c.name,
         ...(c.subjectColumn ? [c.subjectColumn] : []),
         ...(c.vaultKey ? [c.vaultKey.column] : []),
-        ...(c.blindIndex ? [c.blindIndex.column] : []),
+        ...(c.blindIndex ? [c.blindIndex.column, ...(c.blindIndex.kindBy ? [c.blindIndex.kindBy] : [])] : []),
         ...(c.categoryBy ? [c.categoryBy.column] : []),
       ]),
     ]);

@@ -200,6 +200,17 @@ describeEachDialect('the walker over Vow’s own tables', (env) => {
       ['Ann Byer'],
     );
     assert.ok(e.values.some((x) => x.table === 'subject_identifiers' && x.value === 'ann@new.example'));
+    // The identifier's blind index follows its sealed value; the phone identifier is untouched.
+    const rows = await env()
+      .ctx.store.db.selectFrom('subject_identifiers')
+      .select(['id', 'blind_index'])
+      .where('subject_id', '=', A)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(rows, [
+      { id: 'i1', blind_index: env().ctx.vault.blindIndex('email', 'ann@new.example') },
+      { id: 'i2', blind_index: env().ctx.vault.blindIndex('phone', '+14155550111') },
+    ]);
   });
 
   it('deletes what is not exempt, keeps order history and consent records, audits counts only', async () => {
