@@ -152,6 +152,8 @@ export class CollectionService {
       const at = this.#ctx.clock.now();
       const id = this.#ctx.random.uuid();
       const subjectId = await this.#ctx.store.db.transaction().execute(async (trx) => {
+        // Again inside the transaction: staff may have marked the person meanwhile (P14).
+        await this.#subjects.assertNotMarked(opts.identifiers, trx);
         const subjectId = await this.#subjects.link(trx, prepared, {
           subjectKind: kind,
           collectionPoint: opts.point,
@@ -258,6 +260,7 @@ export class CollectionService {
         const at = this.#ctx.clock.now();
         const id = this.#ctx.random.uuid();
         const result = await this.#ctx.store.db.transaction().execute(async (trx) => {
+          await this.#subjects.assertNotMarked([...buyerIds, ...giftIds], trx);
           const buyerId = await this.#subjects.link(trx, buyerP, {
             subjectKind: buyerKind,
             collectionPoint: point,
