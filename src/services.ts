@@ -77,6 +77,9 @@ export function createServices(ctx: VowContext): Services {
     suppressor: consent,
   });
   decisions.addProvider(rights.provider);
+  subjects.addEraser(async (trx, subjectId) => {
+    await rights.eraseSubject(trx, subjectId);
+  });
   const complaints = new ComplaintService(ctx, mail);
   const monitor = new PromiseMonitor(ctx);
   const promiseJob = registerPromiseCheckJob(ctx, jobs, monitor, metrics);

@@ -310,6 +310,7 @@ export class RightsService {
   }
 
   async #open(row: Pick<Row, 'id' | 'sealed'>): Promise<Sealed> {
+    if (row.sealed === '') return {};
     const plain = await this.#ctx.vault.decrypt(`request:${row.id}`, row.sealed);
     return plain === null ? {} : (JSON.parse(plain) as Sealed);
   }
@@ -1341,6 +1342,30 @@ export class RightsService {
       );
       return result;
     });
+  }
+
+  /**
+   * The subjects module's eraser (P14, a person known to be under 13): inside its transaction, the
+   * contact and evidence of their requests are erased and their export data and codes deleted; the
+   * log entries stay without a single personal value. Their restrictions are removed by the
+   * subjects module itself.
+   */
+  async eraseSubject(trx: Transaction<Database>, subjectId: string): Promise<number> {
+    const rows = await trx
+      .selectFrom('rights_requests')
+      .select('id')
+      .where('subject_id', '=', subjectId)
+      .execute();
+    for (const { id } of rows) {
+      await trx.deleteFrom('rights_verifications').where('request_id', '=', id).execute();
+      await trx.deleteFrom('rights_exports').where('request_id', '=', id).execute();
+      await trx
+        .updateTable('rights_requests')
+        .set({ sealed: '', email_index: null, updated_at: this.#ctx.clock.now().toISOString() })
+        .where('id', '=', id)
+        .execute();
+    }
+    return rows.length;
   }
 
   /** Whether a verified subject has answered requests (for other modules' "my data" pages). */

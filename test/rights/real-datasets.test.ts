@@ -91,4 +91,30 @@ describeEachDialect('requests over the real subjects and datasets modules', (env
     const idx = e.ctx.vault.blindIndex('email', 'ann.buyerrx2@example.com');
     assert.equal(await e.services.consent.isIdentifierSuppressed('email', idx, 'email_marketing'), true);
   });
+
+  it('marking a person as under 13 erases the contact and evidence of their requests, keeping a value-free log entry', async () => {
+    const e = env();
+    const order = await post(e, '/v1/orders', orderBody('rx3'));
+    assert.ok(order.status < 300, JSON.stringify(order.body));
+    await verified(e, { type: 'access', jurisdiction: 'us-ca', email: 'ann.buyerrx3@example.com' });
+    const subjectId = (await e.services.subjects.findByEmail('ann.buyerrx3@example.com'))!;
+    const before = (await e.services.rights.queue({ includeClosed: true })).find(
+      (r) => r.subjectId === subjectId,
+    )!;
+    assert.equal(
+      (await e.services.rights.detail(before.id, 'staff-1')).contact.email,
+      'ann.buyerrx3@example.com',
+    );
+    await e.services.subjects.markUnder13(subjectId, { type: 'staff', id: 'staff-1' });
+    const after = await e.services.rights.detail(before.id, 'staff-1');
+    assert.deepEqual(after.contact, {});
+    assert.equal(after.type, 'access');
+    assert.equal(after.status, 'completed');
+    const exports = await e.store.db
+      .selectFrom('rights_exports')
+      .select('id')
+      .where('request_id', '=', before.id)
+      .execute();
+    assert.equal(exports.length, 0);
+  });
 });
