@@ -51,6 +51,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       services.jobs.start();
       await services.rights.scheduleMaintenance();
       await services.cookies.schedulePurge();
+      // The promise checks run hourly (kept as history; their status feeds /metrics and the console).
+      await services.promises.scheduleChecks();
       await announceSecurity(services.security, io);
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
