@@ -208,6 +208,15 @@ export class SubjectService {
     const order = addressOnly ? indexed.filter((i) => i.input.kind === 'address') : candidates;
     let existing: string | undefined;
     let foundBy: PreparedIdentity['foundBy'];
+    const seal = async (subjectId: string) =>
+      Promise.all(
+        indexed.map(async (i) => ({
+          kind: i.input.kind,
+          field: i.input.field,
+          blindIndex: i.blindIndex,
+          sealed: await this.#ctx.vault.encrypt(subjectId, i.plain),
+        })),
+      );
     const sameAs = options.sameAs;
     // Another person of the same form (an order's buyer) who shares an identifier is this person.
     if (
@@ -222,14 +231,7 @@ export class SubjectService {
         foundBy: undefined,
         replaces: undefined,
         addressOnly,
-        identifiers: await Promise.all(
-          indexed.map(async (i) => ({
-            kind: i.input.kind,
-            field: i.input.field,
-            blindIndex: i.blindIndex,
-            sealed: await this.#ctx.vault.encrypt(sameAs.subjectId, i.plain),
-          })),
-        ),
+        identifiers: await seal(sameAs.subjectId),
       };
     }
     for (const c of order) {
@@ -239,15 +241,6 @@ export class SubjectService {
         break;
       }
     }
-    const seal = async (subjectId: string) =>
-      Promise.all(
-        indexed.map(async (i) => ({
-          kind: i.input.kind,
-          field: i.input.field,
-          blindIndex: i.blindIndex,
-          sealed: await this.#ctx.vault.encrypt(subjectId, i.plain),
-        })),
-      );
     if (existing) {
       try {
         return {
