@@ -3,6 +3,7 @@
 // suppression, the promise table, the audit trail's verification and staff accounts.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { orderBody } from '../collection/fixtures.js';
 import { serviceCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
 
@@ -41,6 +42,7 @@ describeEachDialect(
     let auditor: StaffCaller;
     let admin: StaffCaller;
     let subjectId = '';
+    let buyerId = '';
 
     before(async () => {
       [officer, support, marketing, auditor, admin] = await Promise.all([
@@ -59,6 +61,15 @@ describeEachDialect(
       });
       assert.equal(res.statusCode, 201, res.body);
       subjectId = res.json().subjectId;
+      const base = orderBody('PH1');
+      const order = await env().app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: service.writeHeaders,
+        payload: { ...base, buyer: { ...base.buyer, phone: '(608) 555-0142' } },
+      });
+      assert.equal(order.statusCode, 201, order.body);
+      buyerId = order.json().subjectId;
     });
 
     const get = (url: string, who: StaffCaller) =>
@@ -126,6 +137,32 @@ describeEachDialect(
       assert.equal(viewed.length, 1);
       assert.equal(viewed[0]!.actor_id, support.staffId);
       assert.deepEqual(JSON.parse(viewed[0]!.details), { by: 'email' });
+    });
+
+    it('finds a person by phone in any common notation', async () => {
+      const res = await post('/staff/people', support, { email: '', phone: '+1 608-555-0142' });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.ok(res.body.includes(buyerId));
+      assert.ok(res.body.includes('+16085550142'));
+      assert.ok(!res.body.includes(subjectId), 'not the other person');
+    });
+
+    it('accepts a staff bearer token on the console forms without a CSRF token (scripts and curl)', async () => {
+      const res = await env().app.inject({
+        method: 'POST',
+        url: '/staff/people',
+        headers: { ...support.bearer.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ email: CATALOG.email }),
+      });
+      assert.equal(res.statusCode, 200);
+      assert.ok(res.body.includes(subjectId));
+      const refused = await env().app.inject({
+        method: 'POST',
+        url: '/staff/people',
+        headers: { ...marketing.bearer.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ email: CATALOG.email }),
+      });
+      assert.equal(refused.statusCode, 403);
     });
 
     it('answers 404 with the form again for someone unknown, and records the miss without the address', async () => {
@@ -239,6 +276,18 @@ describeEachDialect(
       });
       assert.equal(login.statusCode, 201);
       assert.equal(login.json().mustChangePassword, true);
+      const disabled = await post('/staff/accounts/state', admin, { username: 'quinn', disabled: 'yes' });
+      assert.equal(disabled.statusCode, 200);
+      assert.match(disabled.body, /quinn is disabled/);
+      const blocked = await env().app.inject({
+        method: 'POST',
+        url: '/v1/staff/tokens',
+        payload: { username: 'quinn', password },
+      });
+      assert.equal(blocked.statusCode, 401);
+      const self = await post('/staff/accounts/state', admin, { username: admin.username, disabled: 'yes' });
+      assert.equal(self.statusCode, 409);
+      assert.equal((await get('/staff', admin)).statusCode, 200, 'the admin is still logged in');
       const noRole = await post('/staff/accounts', admin, { username: 'rolf' });
       assert.equal(noRole.statusCode, 400);
       assert.equal(

@@ -405,4 +405,51 @@ export const consoleRoutes: RouteModule = (app, ctx, services) => {
       }
     },
   );
+
+  app.post(
+    '/staff/accounts/state',
+    {
+      config: { access: 'staff:admin' },
+      schema: {
+        hide: true,
+        body: z.strictObject({
+          ...csrfField,
+          username: z.string().trim().toLowerCase().min(2).max(64),
+          disabled: z.enum(['yes', 'no']),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { username, disabled } = req.body;
+      const me = staffIdOf(req);
+      const accounts = await staffService.list();
+      const target = accounts.find((a) => a.username === username);
+      if (!target) throw new VowError('VOW_NOT_FOUND', 'No such staff account');
+      let message: { ok: boolean; text: string };
+      let status = 200;
+      if (target.id === me && disabled === 'yes') {
+        message = { ok: false, text: 'Not done: you cannot disable your own account.' };
+        status = 409;
+      } else {
+        await staffService.setDisabled(username, disabled === 'yes', me);
+        message = {
+          ok: true,
+          text:
+            disabled === 'yes' ? `${username} is disabled; their sessions ended.` : `${username} is enabled.`,
+        };
+      }
+      return sendHtml(
+        reply,
+        renderAccounts(
+          ctx.policy,
+          rolesOf(req),
+          csrfToken(req, reply) ?? '',
+          await staffService.list(),
+          undefined,
+          message,
+        ),
+        status,
+      );
+    },
+  );
 };

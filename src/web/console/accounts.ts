@@ -36,10 +36,13 @@ ${
     : ''
 }
 <table data-testid="staff-accounts">
-  <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th></tr></thead>
+  <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${accounts.map(
     (a) =>
-      html`<tr><th scope="row">${a.username}</th><td>${a.roles.join(', ')}</td><td>${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td>${a.totp ? 'yes' : 'no'}</td><td>${a.createdAt.slice(0, 10)}</td></tr>`,
+      html`<tr><th scope="row">${a.username}</th><td>${a.roles.join(', ')}</td><td>${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td>${a.totp ? 'yes' : 'no'}</td><td>${a.createdAt.slice(0, 10)}</td><td><form method="post" action="/staff/accounts/state" class="inline">
+  ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}"><input type="hidden" name="disabled" value="${a.disabled ? 'no' : 'yes'}">
+  <button type="submit" class="secondary">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
+</form></td></tr>`,
   )}</tbody>
 </table>
 <h2 id="add-h">Add a staff member</h2>
