@@ -8,6 +8,8 @@ import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 
 const NAV = [
+  { href: '/staff', label: 'Dashboard' },
+  { href: '/staff/audiences', label: 'Audiences' },
   { href: '/staff/experiments', label: 'Experiments' },
   { href: '/staff/reports', label: 'Reports' },
 ];
