@@ -131,4 +131,34 @@ describe('privacy requests in Chromium', {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  it('a shopper complains through the form and sees where to escalate; staff answer from the complaint page', async () => {
+    const page = await served.browser.newPage();
+    const errors = watch(page);
+    await page.goto(`${served.baseUrl}/privacy/complaint`);
+    await page.selectOption('#c-jurisdiction', 'us-ca');
+    await page.fill('#c-email', 'unhappy@example.org');
+    await page.fill('#c-message', 'Nobody answered my request.');
+    await Promise.all([
+      page.waitForURL(/\/privacy\/complaint\/status\//),
+      page.click('[data-testid=complaint-form] button'),
+    ]);
+    assert.equal(await page.textContent('[data-testid=regulator]'), 'California Attorney General');
+    assert.equal(await page.textContent('[data-testid=complaint-status]'), 'open');
+    const statusUrl = page.url();
+    await page.goto(`${served.baseUrl}/staff/complaints`);
+    await Promise.all([
+      page.waitForURL(/\/staff\/complaints\/[0-9a-f-]+$/),
+      page.click('[data-testid=complaint-queue] tbody tr:last-child a[href^="/staff/complaints/"]'),
+    ]);
+    assert.equal(await page.textContent('[data-testid=complaint-message]'), 'Nobody answered my request.');
+    await page.fill('#reply-text', 'We are sorry; your data is attached.');
+    await page.click('form[data-action=reply] button');
+    await page.waitForSelector('p.ok');
+    assert.equal(await page.textContent('[data-testid=complaint-status]'), 'answered');
+    await page.goto(statusUrl);
+    assert.equal(await page.textContent('[data-testid=complaint-status]'), 'answered');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });

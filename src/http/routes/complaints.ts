@@ -9,7 +9,7 @@ import {
   renderComplaintStatus,
   renderRightsMessage,
 } from '../../web/pages/request-pages.js';
-import { renderStaffComplaints } from '../../web/pages/staff-requests.js';
+import { renderStaffComplaint, renderStaffComplaints } from '../../web/pages/staff-requests.js';
 import { csrfToken } from '../access.js';
 import type { RouteModule } from './index.js';
 import { staffIdOf } from './rights.js';
@@ -260,5 +260,65 @@ export const complaintRoutes: RouteModule = async (app, ctx, services) => {
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .send(renderStaffComplaints(ctx.policy, await complaints.list())),
+  );
+
+  app.get(
+    '/staff/complaints/:id',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: { tags: ['pages'], summary: "A complaint's page", hide: true, params: z.strictObject({ id }) },
+    },
+    async (req, reply) =>
+      page(
+        reply,
+        renderStaffComplaint(
+          ctx.policy,
+          await complaints.detail(req.params.id, staffIdOf(req)),
+          csrfToken(req, reply) ?? '',
+        ),
+      ),
+  );
+
+  app.post(
+    '/staff/complaints/:id',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['pages'],
+        summary: "A complaint page's action form",
+        hide: true,
+        params: z.strictObject({ id }),
+        body: z.object({
+          _csrf: z.string().optional(),
+          action: z.enum(['reply', 'close']),
+          text: z.string().max(8000).optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const staff = staffIdOf(req);
+      let message: string;
+      try {
+        if (req.body.action === 'reply') {
+          await complaints.reply(req.params.id, req.body.text ?? '', staff);
+          message = 'Reply sent.';
+        } else {
+          await complaints.close(req.params.id, staff);
+          message = 'Complaint closed.';
+        }
+      } catch (err) {
+        if (!isVowError(err) || err.status >= 500) throw err;
+        message = `Not done: ${err.message}`;
+      }
+      return page(
+        reply,
+        renderStaffComplaint(
+          ctx.policy,
+          await complaints.detail(req.params.id, staff),
+          csrfToken(req, reply) ?? '',
+          message,
+        ),
+      );
+    },
   );
 };

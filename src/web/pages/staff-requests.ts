@@ -2,7 +2,7 @@
 // with the actions its step allows (verify by details, confirm an agent, approve a correction,
 // extend, deny, lift a restriction).
 import type { Policy } from '../../policy/model.js';
-import type { ComplaintView } from '../../rights/complaint-service.js';
+import type { ComplaintDetail, ComplaintView } from '../../rights/complaint-service.js';
 import type { RequestDetail, RequestView } from '../../rights/index.js';
 import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
@@ -149,8 +149,48 @@ export function renderStaffComplaints(policy: Policy, complaints: readonly Compl
   <thead><tr><th scope="col">Reply due</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Escalation</th></tr></thead>
   <tbody>${complaints.map(
     (c) =>
-      html`<tr${c.overdue ? html` class="overdue"` : ''}><td>${c.replyDueOn}${c.overdue ? ' — OVERDUE' : ''}</td><td>${c.receivedOn} (${c.channel})</td><td>${c.status}</td><td>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
+      html`<tr data-complaint="${c.id}"${c.overdue ? html` class="overdue"` : ''}><td><a href="/staff/complaints/${c.id}">${c.replyDueOn}</a>${c.overdue ? ' — OVERDUE' : ''}</td><td>${c.receivedOn} (${c.channel})</td><td>${c.status}</td><td>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
   )}</tbody>
 </table>`,
+  });
+}
+
+export function renderStaffComplaint(
+  policy: Policy,
+  c: ComplaintDetail,
+  csrf: string,
+  message?: string,
+): string {
+  return page({
+    title: 'Complaint',
+    policy,
+    nav: NAV,
+    body: html`<h1>Complaint</h1>
+${message ? html`<p class="ok" role="status">${message}</p>` : ''}
+<dl>
+  <dt>Status</dt><dd data-testid="complaint-status">${c.status}</dd>
+  <dt>Received</dt><dd>${c.receivedOn} by ${c.channel}</dd>
+  <dt>Reply due</dt><dd>${c.replyDueOn}${c.overdue ? ' — OVERDUE' : ''}</dd>
+  <dt>Escalation</dt><dd>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</dd>
+  <dt>From</dt><dd>${c.contact.name ?? ''} ${c.contact.email ?? ''}</dd>
+  <dt>Complaint</dt><dd data-testid="complaint-message">${c.contact.message}</dd>
+</dl>
+<h2>Replies</h2>
+${c.replies.length ? html`<ol>${c.replies.map((r) => html`<li><span class="small">${r.at}</span><br>${r.text}</li>`)}</ol>` : html`<p>None yet.</p>`}
+${
+  c.status !== 'closed'
+    ? html`<form method="post" action="/staff/complaints/${c.id}" data-action="reply">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <input type="hidden" name="action" value="reply">
+  <p><label for="reply-text">Reply (emailed with the regulator to escalate to)</label><textarea id="reply-text" name="text" rows="5" required></textarea></p>
+  <p><button type="submit">Send reply</button></p>
+</form>
+<form method="post" action="/staff/complaints/${c.id}" data-action="close">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <input type="hidden" name="action" value="close">
+  <p><button type="submit">Close</button></p>
+</form>`
+    : ''
+}`,
   });
 }
