@@ -4,10 +4,10 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { VowContext } from '../context.js';
+import { installRateLimits } from '../security/rate-limits.js';
 import { createServices, type Services } from '../services.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { installCors } from './cors.js';
-import { installRateLimits } from '../security/rate-limits.js';
 import { installErrorHandling } from './errors.js';
 import { ROUTES } from './routes/index.js';
 
@@ -54,7 +54,7 @@ export async function buildApp(
   requireAccessDeclarations(app);
   installErrorHandling(app);
   await installAccessControl(app, ctx, services.security, { testPrincipal: options.testPrincipal });
-  await installRateLimits(app, ctx.clock, options.rateLimits ?? true);
+  await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store);
   await installCors(app, ctx.config.allowedOrigins);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? '(unmatched)';

@@ -1,10 +1,13 @@
-// Per-address rate limits (@fastify/rate-limit) by route class. Counters live in this process's
-// memory and follow the injected clock; with several processes each keeps its own counts (the
-// per-account lock-outs in attempts.ts are store-backed and shared).
+// Per-address rate limits (@fastify/rate-limit) by route class. Counters follow the injected
+// clock; on PostgreSQL they live in the database, so a limit holds across several processes
+// (src/scale/rate-limit-store.ts); on SQLite (one process) in memory. The per-account lock-outs in
+// attempts.ts are store-backed and shared either way.
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Clock } from '../clock.js';
 import { VowError } from '../errors.js';
+import { databaseRateLimitStore } from '../scale/rate-limit-store.js';
+import type { Store } from '../store/open-store.js';
 import { sha256 } from './secrets.js';
 
 /** Named limits a route can ask for with `config: { limit: '…' }`. */
@@ -91,7 +94,13 @@ export function limitClassOf(
 }
 
 /** Turns each route's `limit` (or the public-write default) into a rate-limit configuration. */
-export async function installRateLimits(app: FastifyInstance, clock: Clock, enabled: boolean): Promise<void> {
+export async function installRateLimits(
+  app: FastifyInstance,
+  clock: Clock,
+  enabled: boolean,
+  /** On PostgreSQL the counts live in the database, shared by every process (src/scale). */
+  shared?: Store,
+): Promise<void> {
   app.addHook('onRoute', (route: RouteOptions) => {
     const config = (route.config ?? {}) as {
       access?: string;
@@ -138,7 +147,9 @@ export async function installRateLimits(app: FastifyInstance, clock: Clock, enab
   });
   await app.register(fastifyRateLimit, {
     global: false,
-    store: clockStore(clock) as never,
+    store: (shared?.dialect === 'postgres'
+      ? databaseRateLimitStore(shared, clock)
+      : clockStore(clock)) as never,
     errorResponseBuilder: (_req, ctx) =>
       new VowError('VOW_RATE_LIMITED', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} seconds`, {
         retryAfterSeconds: Math.ceil(ctx.ttl / 1000),

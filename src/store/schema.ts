@@ -7,6 +7,7 @@ import type { CollectionTables } from '../collection/tables.js';
 import type { DisclosureTables } from '../disclosures/tables.js';
 import type { RightsTables } from '../rights/tables.js';
 import type { SubjectTables } from '../subjects/tables.js';
+import type { ScaleTables } from '../scale/tables.js';
 import type { JobTables } from '../jobs/tables.js';
 import type { MailTables } from '../mail/tables.js';
 import type { ConsentStateTables } from '../consent/tables.js';
@@ -114,4 +115,5 @@ export interface Database
     JobTables,
     MailTables,
     ExperimentReportTables,
-    RightsTables {}
+    RightsTables,
+    ScaleTables {}

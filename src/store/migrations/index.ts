@@ -18,6 +18,7 @@ import { migration as jobs } from './0450-jobs.js';
 import { migration as rights } from './0452-rights.js';
 import { migration as promiseChecks } from './0500-promise-checks.js';
 import { migration as mailOutbox } from './0451-mail-outbox.js';
+import { migration as rateLimitCounters } from './0550-rate-limit-counters.js';
 
 export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0001-core': core,
@@ -36,4 +37,5 @@ export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0500-promise-checks': promiseChecks,
   '0451-mail-outbox': mailOutbox,
   '0452-rights': rights,
+  '0550-rate-limit-counters': rateLimitCounters,
 };
