@@ -188,6 +188,25 @@ export class JobRunner {
     return (await q.limit(options.limit ?? 200).execute()).map(toView);
   }
 
+  /** Deletes finished (done or failed) jobs and their checkpoints older than `ageMs`; returns how many. */
+  async prune(ageMs: number): Promise<number> {
+    const cutoff = new Date(this.#deps.clock.now().getTime() - ageMs).toISOString();
+    return this.#deps.store.db.transaction().execute(async (trx) => {
+      const old = trx
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', 'in', ['done', 'failed'])
+        .where('finished_at', '<', cutoff);
+      await trx.deleteFrom('job_steps').where('job_id', 'in', old).execute();
+      const res = await trx
+        .deleteFrom('jobs')
+        .where('status', 'in', ['done', 'failed'])
+        .where('finished_at', '<', cutoff)
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
+    });
+  }
+
   /** Claims one due job (pending and due, or running with an expired lease) for this worker. */
   async #claim(): Promise<{ row: Database['jobs']; token: string } | undefined> {
     const names = [...this.#definitions.keys()];

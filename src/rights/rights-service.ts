@@ -170,8 +170,10 @@ export class RightsService {
         schema: z.object({ day: z.string() }),
         handler: async () => {
           const pruned = await this.pruneLog();
+          // Finished jobs (ids and counts only) are kept 90 days for inspection.
+          const jobs = await this.#jobs.prune(90 * 24 * 3600_000);
           await this.scheduleMaintenance();
-          return pruned;
+          return { ...pruned, jobs };
         },
       }),
     );

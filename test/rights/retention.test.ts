@@ -52,7 +52,12 @@ describeEachDialect('the request log is kept 24 months', (env) => {
     await h.drain();
     const done = await e.services.jobs.list({ name: 'rights.prune_log', status: 'done' });
     assert.equal(done.length, 1);
-    assert.deepEqual(done[0]?.result, { requests: 1, exports: 2 }, 'both export links are past 7 days');
+    const result = done[0]?.result as { requests: number; exports: number; jobs: number };
+    assert.equal(result.requests, 1);
+    assert.equal(result.exports, 2, 'both export links are past 7 days');
+    assert.ok(result.jobs >= 2, 'jobs finished more than 90 days ago are gone');
+    const oldJob = await e.services.jobs.findByKey(`rights:${old.requestId}`);
+    assert.equal(oldJob, undefined);
     await assert.rejects(e.services.rights.get(old.requestId), /No such request/);
     assert.equal(
       (await e.services.rights.get(young.requestId)).status,
