@@ -236,6 +236,11 @@ describeEachDialect(
         rows.every(([, , s]) => s !== 'broken'),
         'a fresh store keeps every promise',
       );
+      assert.equal((page.body.match(/<tr><td><time/g) ?? []).length, 1, 'one run in the history');
+      env().clock.advance(60_000);
+      await post('/staff/promises/check', auditor, {});
+      const again = await get('/staff', auditor);
+      assert.equal((again.body.match(/<tr><td><time/g) ?? []).length, 2, 'both runs in the history');
       // customer service sees deadlines, not the promise table; marketing sees neither.
       assert.doesNotMatch((await get('/staff', support)).body, /data-testid="promise-table"/);
       const mk = await get('/staff', marketing);
@@ -259,6 +264,18 @@ describeEachDialect(
       const broken = await post('/staff/audit/verify', auditor, {});
       assert.match(broken.body, /data-ok="no"/);
       assert.match(broken.body, new RegExp(`broken at entry ${Number(target.seq)}\\.`));
+      // The dashboard's promise table reports the same break as promise P13, with its evidence.
+      env().clock.advance(60_000);
+      await post('/staff/promises/check', officer, {});
+      const dash = await get('/staff', officer);
+      const p13 = /<tr data-promise="P13" data-status="(\w+)">([\s\S]*?)<\/tr>/.exec(dash.body);
+      assert.equal(p13?.[1], 'broken');
+      assert.match(p13?.[2] ?? '', /Broken/);
+      assert.match(
+        dash.body,
+        /data-testid="promise-summary"><strong>\d+<\/strong> kept, <strong class="bad-text">1<\/strong> broken/,
+      );
+      assert.match(dash.body, /<strong class="bad-text">P13<\/strong>/, 'the run is in the history with P13');
     });
 
     it('lets the admin add a staff member whose one-time password then logs in', async () => {

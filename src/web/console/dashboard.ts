@@ -21,6 +21,8 @@ export interface DashboardData {
   readonly csrf: string;
   /** Undefined when the roles do not open the promise table; null when never checked. */
   readonly promises?: { readonly checkedAt: string; readonly rows: readonly PromiseRow[] } | null;
+  /** Earlier runs of the checks, newest first: when, and which promises were broken then. */
+  readonly history?: readonly { readonly checkedAt: string; readonly broken: readonly string[] }[];
   /** Open requests soonest first (customer service). */
   readonly requests?: readonly RequestView[];
   readonly complaintsOpen?: number;
@@ -68,6 +70,19 @@ ${d.promises ? promiseTable(d.promises) : html`<p>The promises have not been che
   ${csrfField(d.csrf)}
   <button type="submit">Run the checks now</button>
 </form>
+${
+  d.history?.length
+    ? html`<h3>Recent runs</h3>
+<table data-testid="promise-history">
+  <caption class="visually-hidden">The latest runs of the promise checks, newest first</caption>
+  <thead><tr><th scope="col">Checked</th><th scope="col">Broken promises</th></tr></thead>
+  <tbody>${d.history.map(
+    (h) =>
+      html`<tr><td><time datetime="${h.checkedAt}">${h.checkedAt.replace('T', ' ').slice(0, 16)} UTC</time></td><td>${h.broken.length ? html`<strong class="bad-text">${h.broken.join(', ')}</strong>` : 'none'}</td></tr>`,
+  )}</tbody>
+</table>`
+    : ''
+}
 </section>`);
   }
   if (d.requests) {
