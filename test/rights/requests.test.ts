@@ -3,9 +3,12 @@ import { before, it } from 'node:test';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { connectHarness, type RightsHarness } from './helpers.js';
 
-async function post(env: TestEnv, url: string, payload: unknown) {
+// biome-ignore lint/suspicious/noExplicitAny: test JSON
+type Json = Record<string, any>;
+
+async function post(env: TestEnv, url: string, payload: unknown): Promise<{ status: number; body: Json }> {
   const res = await env.app.inject({ method: 'POST', url, payload: payload as object });
-  return { status: res.statusCode, body: res.json() as Record<string, any> };
+  return { status: res.statusCode, body: res.json() as Json };
 }
 
 describeEachDialect('data subject requests: intake, verification, deadlines', (env) => {
@@ -216,12 +219,12 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
       receivedOn: '2026-03-06',
     });
     assert.equal(future.body.error.code, 'VOW_REQUEST_INVALID', 'receipt cannot be in the future');
-    const queue = (await e.app.inject({ url: '/v1/staff/requests' })).json().requests as any[];
+    const queue = (await e.app.inject({ url: '/v1/staff/requests' })).json().requests as Json[];
     const dues = queue.map((r) => r.dueOn);
     assert.deepEqual(dues, [...dues].sort());
     const first = queue.find((r) => r.id === old.body.request.id);
-    assert.equal(first.overdue, true);
-    assert.equal(queue.find((r) => r.id === ccpa.body.request.id).overdue, false);
+    assert.equal(first?.overdue, true);
+    assert.equal(queue.find((r) => r.id === ccpa.body.request.id)?.overdue, false);
     const audit = await e.ctx.audit.list({ targetType: 'request', targetId: old.body.request.id });
     assert.equal(audit[0]?.action, 'request.received');
     assert.equal(audit[0]?.actor_type, 'staff');
