@@ -34,27 +34,3 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 </form>`,
   });
 }
-
-/** The console's home: what this staff member's roles open, and log-out. */
-export function renderStaffHomePage(policy: Policy, csrf: string, roles: readonly string[]): string {
-  const has = (r: string) => roles.includes(r) || roles.includes('privacy_officer');
-  const links: { href: string; label: string; role: string }[] = [
-    { href: '/staff/requests', label: 'Data subject requests', role: 'customer_service' },
-    { href: '/staff/complaints', label: 'Complaints', role: 'customer_service' },
-    { href: '/v1/audit', label: 'Audit trail (JSON)', role: 'auditor' },
-    { href: '/v1/audit/verify', label: 'Verify the audit chain (JSON)', role: 'auditor' },
-    { href: '/v1/staff/accounts', label: 'Staff accounts (JSON)', role: 'admin' },
-  ];
-  return page({
-    title: 'Staff console',
-    policy,
-    body: html`<h1>Staff console</h1>
-<p>Your roles: ${roles.join(', ')}.</p>
-<ul>${links.filter((l) => has(l.role)).map((l) => html`<li><a href="${l.href}">${l.label}</a></li>`)}</ul>
-<p><a href="/staff/password">Change your password</a></p>
-<form method="post" action="/staff/logout">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <p><button type="submit" class="secondary">Log out</button></p>
-</form>`,
-  });
-}
