@@ -1,15 +1,41 @@
 // `npm run bench`: every figure next to its floor, measured in the same run on the same machine,
-// as a ratio, so a regression shows whatever the machine. Scale: VOW_BENCH_SECONDS (per HTTP run,
-// default 5) and VOW_BENCH_ITERATIONS (in-process loops, default 200000).
+// as a ratio, so a regression shows whatever the machine. Scale knobs (environment):
+//   VOW_BENCH_PEOPLE      people in the store for the audience, export and deletion figures (default 20000)
+//   VOW_BENCH_SECONDS     seconds per HTTP load run (default 5)
+//   VOW_BENCH_ITERATIONS  in-process decide() loops (default 200000)
+//   VOW_BENCH_SAMPLES     people exported and deleted for the percentiles (default 50)
+//   VOW_BENCH_PG_URL      PostgreSQL server for the PostgreSQL rows (default postgres://postgres@127.0.0.1:5432/postgres;
+//                         a throw-away database is made and dropped); rows are skipped if unreachable
+//   VOW_BENCH_STORE_DIR   keep the generated SQLite store here and reuse it next time (same VOW_BENCH_PEOPLE)
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import pino from 'pino';
+import { seededRandom } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { createContext, type VowContext } from '../src/context.js';
 import { decide } from '../src/decisions/index.js';
+import { generateDemo } from '../src/demo/generator.js';
 import { loadPolicy } from '../src/policy/index.js';
+import { createServices, type Services } from '../src/services.js';
+import { BENCH_MASTER_KEY, benchOrder } from './common.js';
 
-const SECONDS = Number(process.env.VOW_BENCH_SECONDS ?? 5);
-const ITERATIONS = Number(process.env.VOW_BENCH_ITERATIONS ?? 200_000);
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+};
+const SECONDS = num('VOW_BENCH_SECONDS', 5);
+const ITERATIONS = num('VOW_BENCH_ITERATIONS', 200_000);
+const PEOPLE = Math.round(num('VOW_BENCH_PEOPLE', 20_000));
+const SAMPLES = Math.round(num('VOW_BENCH_SAMPLES', 50));
+const PG_ADMIN = process.env.VOW_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface Row {
   readonly name: string;
@@ -24,6 +50,8 @@ export interface Row {
 }
 
 const rows: Row[] = [];
+const notes: string[] = [];
+const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function benchDecide(): void {
   const policy = loadPolicy();
@@ -55,54 +83,84 @@ function benchDecide(): void {
   });
 }
 
-async function startServer(mode: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
+interface Server {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly visitor: string;
+  readonly child: ChildProcess;
+}
+
+async function startServer(mode: string, where?: string): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/server.ts', mode, ...(where ? [where] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [url, apiKey, visitor] = await new Promise<string[]>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
-      const m = /READY (\S+)/.exec(buf);
-      if (m) resolve(m[1]!);
+      const m = /READY (\S+) (\S+) (\S+)/.exec(buf);
+      if (m) resolve([m[1]!, m[2]!, m[3]!]);
     });
     child.once('exit', (code) => reject(new Error(`bench server ${mode} exited with ${code}`)));
   });
-  return { url, child };
+  return { url: url!, apiKey: apiKey!, visitor: visitor!, child };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const gone = new Promise((r) => s.child.once('exit', r));
+  s.child.kill();
+  await gone;
 }
 
 async function load(
   url: string,
-  body: unknown,
+  body: unknown | ((n: number) => unknown),
   headers: Record<string, string> = {},
 ): Promise<{ rps: number; p99: number; errors: number }> {
+  let n = 0;
   const result = await autocannon({
     url,
     method: 'POST',
     connections: 32,
     duration: SECONDS,
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
+    ...(typeof body === 'function'
+      ? {
+          requests: [
+            {
+              method: 'POST',
+              setupRequest: (req: Record<string, unknown>) => ({
+                ...req,
+                body: JSON.stringify((body as (n: number) => unknown)(n++)),
+              }),
+            },
+          ],
+        }
+      : { body: JSON.stringify(body) }),
+  } as autocannon.Options);
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
+
+const DECISION = {
+  subject: { kind: 'customer' },
+  purpose: 'order.fulfilment',
+  categories: ['contact.email'],
+};
 
 async function benchHttp(): Promise<void> {
   const bare = await startServer('bare');
   const vow = await startServer('vow');
   try {
-    const floor = await load(`${bare.url}/bare`, {
-      subject: { kind: 'customer' },
-      purpose: 'order.fulfilment',
-      categories: ['contact.email'],
-    });
-    const decisions = await load(`${vow.url}/v1/decisions`, {
-      subject: { kind: 'customer' },
-      purpose: 'order.fulfilment',
-      categories: ['contact.email'],
-    });
+    const auth = { authorization: `Bearer ${vow.apiKey}` };
+    const floor = await load(`${bare.url}/bare`, DECISION);
+    const decisions = await load(`${vow.url}/v1/decisions`, DECISION, auth);
     rows.push({
-      name: 'POST /v1/decisions',
+      name: 'POST /v1/decisions (HTTP, API key)',
       value: decisions.rps,
       unit: `req/s (p99 ${decisions.p99} ms, ${decisions.errors} errors)`,
       floorName: 'bare Fastify route',
@@ -111,16 +169,284 @@ async function benchHttp(): Promise<void> {
       target: '>= 0.60',
       met: decisions.errors === 0 && decisions.rps / floor.rps >= 0.6,
     });
+    const event = { visitor: vow.visitor, type: 'page_view', path: '/rings', area: 'catalog' };
+    const floor2 = await load(`${bare.url}/bare`, event);
+    const collect = await load(`${vow.url}/v1/collect`, event);
+    rows.push({
+      name: 'POST /v1/collect (HTTP, consenting visitor, stored)',
+      value: collect.rps,
+      unit: `req/s (p99 ${collect.p99} ms, ${collect.errors} errors)`,
+      floorName: 'bare Fastify route',
+      floor: floor2.rps,
+      ratio: collect.rps / floor2.rps,
+      target: '>= 0.50',
+      met: collect.errors === 0 && collect.rps / floor2.rps >= 0.5,
+    });
+    const floor3 = await load(`${bare.url}/bare`, (n: number) => benchOrder('floor', n));
+    const orders = await load(`${vow.url}/v1/orders`, (n: number) => benchOrder('sqlite', n), auth);
+    rows.push({
+      name: 'POST /v1/orders on SQLite',
+      value: orders.rps,
+      unit: `orders/s (p99 ${orders.p99} ms, ${orders.errors} errors)`,
+      floorName: 'bare Fastify route',
+      floor: floor3.rps,
+      ratio: orders.rps / floor3.rps,
+      target: 'report only',
+      met: orders.errors === 0 ? undefined : false,
+    });
+    await benchOrdersPostgres(floor3.rps);
   } finally {
-    bare.child.kill();
-    vow.child.kill();
+    await stopServer(bare);
+    await stopServer(vow);
+  }
+}
+
+async function benchOrdersPostgres(floorRps: number): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    notes.push(`POST /v1/orders on PostgreSQL: skipped, no PostgreSQL at ${PG_ADMIN}`);
+    return;
+  }
+  const name = `vow_bench_${randomBytes(5).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  try {
+    const vow = await startServer('vow', url.toString());
+    try {
+      const orders = await load(`${vow.url}/v1/orders`, (n: number) => benchOrder('pg', n), {
+        authorization: `Bearer ${vow.apiKey}`,
+      });
+      rows.push({
+        name: 'POST /v1/orders on PostgreSQL',
+        value: orders.rps,
+        unit: `orders/s (p99 ${orders.p99} ms, ${orders.errors} errors)`,
+        floorName: 'bare Fastify route',
+        floor: floorRps,
+        ratio: orders.rps / floorRps,
+        target: 'report only',
+        met: orders.errors === 0 ? undefined : false,
+      });
+    } finally {
+      await stopServer(vow);
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function openBenchContext(dir: string): Promise<VowContext> {
+  return createContext(
+    loadConfig({ VOW_DATA_DIR: dir, VOW_LOG_LEVEL: 'silent', VOW_MASTER_KEY: BENCH_MASTER_KEY }),
+    { logger: pino({ level: 'silent' }), random: seededRandom(2026) },
+  );
+}
+
+/** A SQLite store of PEOPLE generated people (reused from VOW_BENCH_STORE_DIR when it matches). */
+async function generatedStore(): Promise<{ dir: string; temporary: boolean }> {
+  const keep = process.env.VOW_BENCH_STORE_DIR;
+  const dir = keep ? path.resolve(keep) : mkdtempSync(path.join(os.tmpdir(), 'vow-bench-store-'));
+  const marker = path.join(dir, 'bench-people.txt');
+  if (keep && existsSync(marker) && readFileSync(marker, 'utf8').trim() === String(PEOPLE)) {
+    log(`reusing the generated store of ${PEOPLE} people in ${dir}`);
+    notes.push(
+      `store of ${PEOPLE.toLocaleString('en-US')} people reused from ${dir} (generation not re-measured)`,
+    );
+    return { dir, temporary: false };
+  }
+  if (keep) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+  const ctx = await openBenchContext(dir);
+  try {
+    const services = createServices(ctx);
+    const cpu0 = process.cpuUsage();
+    let shown = 0;
+    const stats = await generateDemo(ctx, services, {
+      people: PEOPLE,
+      seed: 2026,
+      batchSize: 1000,
+      visitorsPerPerson: 0.2,
+      experimentVisitors: 100,
+      onProgress: (s) => {
+        if (s.people - shown >= Math.max(5000, PEOPLE / 10)) {
+          shown = s.people;
+          log(
+            `  generated ${s.people.toLocaleString('en-US')} / ${PEOPLE.toLocaleString('en-US')} (${Math.round(s.peoplePerSecond)} people/s)`,
+          );
+        }
+      },
+    });
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    rows.push({
+      name: `vow demo generator, ${PEOPLE.toLocaleString('en-US')} people into SQLite`,
+      value: stats.peoplePerSecond,
+      unit: `people/s (${stats.seconds.toFixed(0)} s wall, ${cpuSeconds.toFixed(0)} s CPU; ${stats.orders.toLocaleString('en-US')} orders)`,
+      floorName: 'CPU-bound rate (people / CPU s)',
+      floor: stats.people / cpuSeconds,
+      ratio: stats.peoplePerSecond / (stats.people / cpuSeconds),
+      target: 'report only',
+      met: undefined,
+    });
+  } finally {
+    await ctx.store.close();
+  }
+  if (keep) writeFileSync(marker, String(PEOPLE));
+  return { dir, temporary: !keep };
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function benchAudience(dir: string): Promise<void> {
+  // Floor: the raw SQL that selects the same rows (email of everyone enrolled), straight from SQLite.
+  const raw = new SQLite(path.join(dir, 'vow.sqlite'), { readonly: true });
+  const t0 = performance.now();
+  let rawRows = 0;
+  for (const _ of raw
+    .prepare(
+      `select cs.subject_ref, si.sealed_value, k.wrapped_key from consent_state cs
+       join subject_identifiers si on si.subject_id = cs.subject_ref and si.kind = 'email'
+       join data_keys k on k.subject_id = cs.subject_ref
+       where cs.channel = 'email_marketing' and cs.state in ('enrolled', 'granted')
+       order by cs.subject_ref`,
+    )
+    .iterate())
+    rawRows++;
+  const rawMs = performance.now() - t0;
+  raw.close();
+
+  const vow = await startServer('vow', dir);
+  try {
+    const pid = vow.child.pid!;
+    let peak = rssMb(pid);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssMb(pid));
+    }, 20);
+    const t1 = performance.now();
+    const res = await fetch(`${vow.url}/v1/service/audiences/email_marketing`, {
+      headers: { authorization: `Bearer ${vow.apiKey}` },
+    });
+    let lines = 0;
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+      lines += decoder.decode(chunk, { stream: true }).split('\n').length - 1;
+    const ms = performance.now() - t1;
+    clearInterval(sampler);
+    peak = Math.max(peak, rssMb(pid));
+    rows.push({
+      name: `email audience of ${PEOPLE.toLocaleString('en-US')} people (HTTP, streamed NDJSON)`,
+      value: ms,
+      unit: `ms for ${lines.toLocaleString('en-US')} members (status ${res.status})`,
+      floorName: `raw SQL, same rows (${rawRows.toLocaleString('en-US')})`,
+      floor: rawMs,
+      ratio: rawMs / ms,
+      target: '>= 0.33 (within 3x)',
+      met: res.status === 200 && rawMs / ms >= 1 / 3,
+    });
+    rows.push({
+      name: 'peak RSS of the server while streaming the audience',
+      value: peak,
+      unit: 'MB',
+      floorName: 'limit',
+      floor: 200,
+      ratio: 200 / peak,
+      target: '< 200 MB',
+      met: peak < 200,
+    });
+  } finally {
+    await stopServer(vow);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function benchPerPerson(dir: string): Promise<void> {
+  const ctx = await openBenchContext(dir);
+  try {
+    const services: Services = createServices(ctx);
+    // Evenly spread people who bought something (they have the most rows).
+    // (Not yet deleted: a reused store keeps earlier runs' deletions.)
+    const all = await ctx.store.db
+      .selectFrom('orders')
+      .innerJoin('data_keys', 'data_keys.subject_id', 'orders.buyer_subject_id')
+      .select('orders.buyer_subject_id')
+      .where('data_keys.wrapped_key', 'is not', null)
+      .orderBy('orders.id')
+      .execute();
+    const step = Math.max(1, Math.floor(all.length / (SAMPLES * 2)));
+    const people = [...new Set(all.filter((_, i) => i % step === 0).map((r) => r.buyer_subject_id))].slice(
+      0,
+      SAMPLES * 2,
+    );
+    const exportIds = people.slice(0, SAMPLES);
+    const deleteIds = people.slice(SAMPLES, SAMPLES * 2);
+    const floorMs: number[] = [];
+    const exportMs: number[] = [];
+    const deleteMs: number[] = [];
+    let values = 0;
+    for (const id of exportIds) {
+      const f0 = performance.now();
+      await ctx.store.db.selectFrom('subject_identifiers').selectAll().where('subject_id', '=', id).execute();
+      floorMs.push(performance.now() - f0);
+      const t0 = performance.now();
+      const out = await services.datasets.export({ subjectIds: [id] });
+      exportMs.push(performance.now() - t0);
+      values += JSON.stringify(out).length > 2 ? 1 : 0;
+    }
+    for (const id of deleteIds) {
+      const t0 = performance.now();
+      await services.datasets.delete({ subjectIds: [id] });
+      deleteMs.push(performance.now() - t0);
+    }
+    const sort = (a: number[]) => [...a].sort((x, y) => x - y);
+    const [fl, ex, de] = [sort(floorMs), sort(exportMs), sort(deleteMs)];
+    const floorP99 = percentile(fl, 99);
+    rows.push({
+      name: `access export of one person (SQLite, ${PEOPLE.toLocaleString('en-US')} people, ${exportIds.length} people)`,
+      value: percentile(ex, 99),
+      unit: `ms p99 (p50 ${percentile(ex, 50).toFixed(1)} ms; ${values} non-empty)`,
+      floorName: "raw select of the person's identifiers, p99",
+      floor: floorP99,
+      ratio: floorP99 / percentile(ex, 99),
+      target: 'p99 < 50 ms',
+      met: percentile(ex, 99) < 50,
+    });
+    rows.push({
+      name: `deletion of one person (SQLite, ${PEOPLE.toLocaleString('en-US')} people, ${deleteIds.length} people)`,
+      value: percentile(de, 99),
+      unit: `ms p99 (p50 ${percentile(de, 50).toFixed(1)} ms)`,
+      floorName: "raw select of the person's identifiers, p99",
+      floor: floorP99,
+      ratio: floorP99 / percentile(de, 99),
+      target: 'p99 < 200 ms',
+      met: percentile(de, 99) < 200,
+    });
+  } finally {
+    await ctx.store.close();
   }
 }
 
 function printTable(): void {
   const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
   console.log(
-    `\nVow benchmarks — ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}, ${new Date().toISOString()}`,
+    `\nVow benchmarks — ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)}, ${new Date().toISOString()}`,
+  );
+  console.log(
+    `Scale: VOW_BENCH_PEOPLE=${PEOPLE}, VOW_BENCH_SECONDS=${SECONDS}, VOW_BENCH_SAMPLES=${SAMPLES}\n`,
   );
   console.log('| benchmark | value | floor | ratio | target | met |');
   console.log('| --- | --- | --- | --- | --- | --- |');
@@ -129,8 +455,20 @@ function printTable(): void {
       `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.floorName}: ${fmt(r.floor)} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.met === undefined ? '—' : r.met ? 'yes' : 'NO'} |`,
     );
   }
+  for (const n of notes) console.log(`\n- ${n}`);
 }
 
-benchDecide();
-await benchHttp();
+const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,store').split(',');
+if (only.includes('decide')) benchDecide();
+if (only.includes('http')) await benchHttp();
+if (only.includes('store')) {
+  log(`generating a store of ${PEOPLE.toLocaleString('en-US')} people …`);
+  const store = await generatedStore();
+  try {
+    await benchAudience(store.dir);
+    await benchPerPerson(store.dir);
+  } finally {
+    if (store.temporary) rmSync(store.dir, { recursive: true, force: true });
+  }
+}
 printTable();

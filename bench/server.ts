@@ -1,35 +1,55 @@
 // A server for the HTTP benchmarks, run in its own process so the load generator does not share
-// its event loop: `bare` is the floor (a Fastify route answering a constant), `vow` is Vow itself
-// on a throw-away SQLite (or VOW_BENCH_PG_URL) store.
+// its event loop: `bare` is the floor (a Fastify route answering a constant), `vow` is Vow itself.
+//   node --import tsx bench/server.ts vow [<sqlite data dir> | <postgres url>]
+// Without a store argument Vow gets a throw-away SQLite store. The server authenticates like a
+// real shop backend: it makes an API key (as `vow staff api-key create` does) and prints it, with
+// a visitor who granted analytics cookies (for /v1/collect):  READY <url> <api key> <visitor>
+// Per-address rate limits are off: one load generator on one address would only measure 429s.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
+import pino from 'pino';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { buildApp } from '../src/http/app.js';
+import { createServices } from '../src/services.js';
+import { BENCH_MASTER_KEY } from './common.js';
 
 const mode = process.argv[2] ?? 'bare';
+const where = process.argv[3];
 
 async function start(): Promise<void> {
   if (mode === 'bare') {
     const app = Fastify({ logger: false });
     app.post('/bare', async () => ({ decision: 'allow' }));
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
-    process.stdout.write(`READY ${address}\n`);
+    process.stdout.write(`READY ${address} - -\n`);
     return;
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'vow-bench-'));
+  const pgUrl = where && /^postgres(ql)?:\/\//.test(where) ? where : undefined;
+  const dir = !pgUrl && where ? where : mkdtempSync(path.join(tmpdir(), 'vow-bench-'));
   const config = loadConfig({
     VOW_DATA_DIR: dir,
     VOW_LOG_LEVEL: 'silent',
-    VOW_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
-    ...(process.env.VOW_BENCH_PG_URL ? { VOW_DATABASE_URL: process.env.VOW_BENCH_PG_URL } : {}),
+    VOW_MASTER_KEY: BENCH_MASTER_KEY,
+    ...(pgUrl ? { VOW_DATABASE_URL: pgUrl } : {}),
   });
-  const ctx = await createContext(config);
-  const app = await buildApp(ctx, { logger: false });
+  const ctx = await createContext(config, { logger: pino({ level: 'silent' }) });
+  const services = createServices(ctx);
+  const { key } = await services.security.apiKeys.create('bench shop backend', null);
+  const choice = await services.cookies.consent.recordChoice({
+    categories: { analytics: true },
+    gpc: false,
+    source: 'choose',
+    consentVersion: ctx.policy.consentVersion,
+  });
+  const app = await buildApp(ctx, { logger: false, rateLimits: false }, services);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  process.stdout.write(`READY ${address}\n`);
+  process.stdout.write(`READY ${address} ${key} ${choice.visitor}\n`);
 }
 
 await start();
+
+// Exit cleanly on SIGTERM so `node --cpu-prof bench/server.ts vow` writes its profile.
+process.once('SIGTERM', () => process.exit(0));
