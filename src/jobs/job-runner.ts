@@ -209,8 +209,8 @@ export class JobRunner {
 
   /** Claims one due job (pending and due, or running with an expired lease) for this worker. */
   async #claim(): Promise<{ row: Database['jobs']; token: string } | undefined> {
-    const names = [...this.#definitions.keys()];
-    if (names.length === 0) return undefined;
+    const defs = [...this.#definitions.values()];
+    if (defs.length === 0) return undefined;
     const { store, random } = this.#deps;
     const now = this.#now();
     const token = random.uuid();
@@ -219,7 +219,11 @@ export class JobRunner {
       let q = trx
         .selectFrom('jobs')
         .select(['id'])
-        .where('name', 'in', names)
+        // A job enqueued by a newer version of its definition waits for a process that has it
+        // (rolling deploys): this one only takes versions it knows.
+        .where((eb) =>
+          eb.or(defs.map((d) => eb.and([eb('name', '=', d.id), eb('version', '<=', d.version)]))),
+        )
         .where((eb) =>
           eb.or([
             eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),

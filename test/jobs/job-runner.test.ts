@@ -246,4 +246,31 @@ describeEachDialect('durable jobs', (env) => {
     assert.equal(walks, 1);
     assert.deepEqual((await r.get(id))?.result, { changes: 3 });
   });
+
+  it('leaves a job enqueued by a newer definition version to a process that has that version', async () => {
+    const e = env();
+    let ranBy = '';
+    const v1 = defineJob({
+      id: 'test.versioned',
+      version: 1,
+      schema: z.object({}),
+      handler: async () => {
+        ranBy = 'v1';
+      },
+    });
+    const v2 = defineJob({
+      id: 'test.versioned',
+      version: 2,
+      schema: z.object({}),
+      handler: async () => {
+        ranBy = 'v2';
+      },
+    });
+    const oldProcess = runner(e, 'old', [v1]);
+    const newProcess = runner(e, 'new', [v2]);
+    await newProcess.enqueue({ name: 'test.versioned', payload: {} });
+    assert.equal(await oldProcess.runOnce(), null);
+    assert.equal((await newProcess.runOnce())?.status, 'done');
+    assert.equal(ranBy, 'v2');
+  });
 });
