@@ -166,6 +166,28 @@ describe('staff console in Chromium, by role', {
     assert.deepEqual(seen.errors, []);
   });
 
+  it('every console page has one h1, a main landmark, a working skip link and a label for every field', async () => {
+    const page = await logIn('pat', ['privacy_officer']);
+    const seen = watch(page);
+    for (const url of ['/staff', '/staff/people', '/staff/audiences', '/staff/audit', '/staff/accounts']) {
+      await page.goto(`${base}${url}`);
+      const report = await page.evaluate(() => {
+        const fields = [...document.querySelectorAll('input:not([type=hidden]), select, textarea')];
+        return {
+          h1: document.querySelectorAll('h1').length,
+          main: document.querySelectorAll('main#main').length,
+          skip: document.querySelector('a.skip')?.getAttribute('href'),
+          unlabelled: fields
+            .filter((f) => (f as HTMLInputElement).labels?.length === 0 && !f.getAttribute('aria-label'))
+            .map((f) => f.outerHTML),
+          current: document.querySelector('nav [aria-current="page"]')?.getAttribute('href'),
+        };
+      });
+      assert.deepEqual(report, { h1: 1, main: 1, skip: '#main', unlabelled: [], current: url }, url);
+    }
+    assert.deepEqual(seen.errors, []);
+  });
+
   it('customer service suppresses someone from the catalog mailing by keyboard, and has no audiences or audit trail', async () => {
     const page = await logIn('casey', ['customer_service']);
     const seen = watch(page);
