@@ -4,15 +4,15 @@ import type { Generated } from 'kysely';
 import type { AnalyticsEventTables } from '../analytics/consent-tables.js';
 import type { ExperimentReportTables } from '../analytics/experiments-tables.js';
 import type { CollectionTables } from '../collection/tables.js';
+import type { ConsentStateTables } from '../consent/tables.js';
 import type { DisclosureTables } from '../disclosures/tables.js';
-import type { RightsTables } from '../rights/tables.js';
-import type { SubjectTables } from '../subjects/tables.js';
-import type { ScaleTables } from '../scale/tables.js';
 import type { JobTables } from '../jobs/tables.js';
 import type { MailTables } from '../mail/tables.js';
-import type { ConsentStateTables } from '../consent/tables.js';
 import type { PromiseTables } from '../promises/tables.js';
+import type { RightsTables } from '../rights/tables.js';
+import type { ScaleTables } from '../scale/tables.js';
 import type { SecurityAccessTables } from '../security/tables.js';
+import type { SubjectTables } from '../subjects/tables.js';
 
 /** Tables owned by the policy module. */
 export interface PolicyTables {

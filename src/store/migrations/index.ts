@@ -6,18 +6,18 @@ import { migration as core } from './0001-core.js';
 import { migration as securityCore } from './0002-security-core.js';
 import { migration as consentLedger } from './0003-consent-ledger.js';
 import { migration as restrictions } from './0004-restrictions.js';
-import { migration as analyticsEvents } from './0300-analytics-events.js';
 import { migration as subjects } from './0100-subjects.js';
 import { migration as collection } from './0101-collection.js';
 import { migration as disclosures } from './0102-disclosures.js';
 import { migration as consentState } from './0150-consent-state.js';
 import { migration as securityAccess } from './0200-security-access.js';
 import { migration as totpLastStep } from './0201-totp-last-step.js';
+import { migration as analyticsEvents } from './0300-analytics-events.js';
 import { migration as experimentsReports } from './0350-experiments-reports.js';
 import { migration as jobs } from './0450-jobs.js';
+import { migration as mailOutbox } from './0451-mail-outbox.js';
 import { migration as rights } from './0452-rights.js';
 import { migration as promiseChecks } from './0500-promise-checks.js';
-import { migration as mailOutbox } from './0451-mail-outbox.js';
 import { migration as rateLimitCounters } from './0550-rate-limit-counters.js';
 
 export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
