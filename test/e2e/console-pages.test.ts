@@ -165,6 +165,40 @@ describeEachDialect(
       assert.equal(refused.statusCode, 403);
     });
 
+    it('logs a request received by post from the form, dated the day the letter came, and opens its page', async () => {
+      const before = (await env().services.rights.queue()).length;
+      const future = await post('/staff/log-request', support, {
+        type: 'deletion',
+        jurisdiction: 'us-ca',
+        channel: 'postal',
+        receivedOn: '2099-01-01',
+        name: 'Pat Letter',
+        email: '',
+      });
+      assert.equal(future.statusCode, 400);
+      assert.match(future.body, /Not logged/);
+      assert.match(future.body, /value="Pat Letter"/, 'the form keeps what was typed');
+      assert.equal((await env().services.rights.queue()).length, before, 'nothing was logged');
+      const res = await post('/staff/log-request', support, {
+        type: 'deletion',
+        jurisdiction: 'us-ca',
+        channel: 'postal',
+        receivedOn: '2026-01-05',
+        name: 'Pat Letter',
+        email: 'pat.letter@example.com',
+        details: '',
+      });
+      assert.equal(res.statusCode, 303, res.body);
+      const id = /^\/staff\/requests\/([\w-]+)$/.exec(res.headers.location as string)?.[1];
+      assert.ok(id);
+      const logged = await env().services.rights.get(id);
+      assert.equal(logged.type, 'deletion');
+      assert.equal(logged.channel, 'postal');
+      assert.equal(logged.receivedOn, '2026-01-05');
+      assert.equal((await get(res.headers.location as string, support)).statusCode, 200);
+      assert.equal((await post('/staff/log-request', marketing, { type: 'access' })).statusCode, 403);
+    });
+
     it('answers 404 with the form again for someone unknown, and records the miss without the address', async () => {
       const before = await env().ctx.audit.list({ limit: 100_000 });
       const res = await post('/staff/people', support, { email: 'nobody.here@example.com' });

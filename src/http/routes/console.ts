@@ -9,11 +9,13 @@ import { audienceTarget } from '../../consent/audiences.js';
 import { isVowError, VowError } from '../../errors.js';
 import { setPromiseGauges } from '../../promises/check-job.js';
 import { TEST_ONLY } from '../../promises/index.js';
+import { isoDay, JURISDICTIONS, REQUEST_TYPES } from '../../rights/index.js';
 import { STAFF_ROLES, type StaffRole } from '../../security/principal.js';
 import { renderAccounts } from '../../web/console/accounts.js';
 import { type AudienceLink, renderAudiences } from '../../web/console/audiences.js';
 import { renderAudit } from '../../web/console/audit.js';
 import { type DashboardData, renderDashboard } from '../../web/console/dashboard.js';
+import { type LogRequestValues, renderLogRequest } from '../../web/console/log-request.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from '../../web/console/people.js';
 import { opens } from '../../web/console/shell.js';
 import { csrfToken } from '../access.js';
@@ -289,6 +291,77 @@ export const consoleRoutes: RouteModule = (app, ctx, services) => {
         details: { by: 'suppression_form' },
       });
       return sendHtml(reply, renderPerson(ctx.policy, roles, csrf, view, message), status);
+    },
+  );
+
+  // ------------------------------------------------------------------ Logging a request (P24)
+  app.get(
+    '/staff/log-request',
+    { config: { access: 'staff:customer_service' }, schema: { hide: true } },
+    async (req, reply) =>
+      sendHtml(
+        reply,
+        renderLogRequest(ctx.policy, rolesOf(req), csrfToken(req, reply) ?? '', isoDay(ctx.clock.now())),
+      ),
+  );
+
+  app.post(
+    '/staff/log-request',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        hide: true,
+        body: z.strictObject({
+          ...csrfField,
+          type: z.enum(REQUEST_TYPES),
+          jurisdiction: z.enum(JURISDICTIONS),
+          channel: z.enum(['email', 'postal']),
+          receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+          email: blankable(254),
+          name: blankable(200),
+          details: blankable(2000),
+          correctionCategory: blankable(128),
+          correctionValue: blankable(1000),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      try {
+        if (b.email && !z.email().safeParse(b.email).success)
+          throw new VowError('VOW_VALIDATION', 'The email address does not look right');
+        const correction =
+          b.type === 'correction' && b.correctionCategory && b.correctionValue
+            ? { category: b.correctionCategory, value: b.correctionValue }
+            : undefined;
+        const r = await services.rights.submit(
+          {
+            type: b.type,
+            jurisdiction: b.jurisdiction,
+            email: b.email,
+            name: b.name,
+            details: b.details,
+            correction,
+          },
+          { channel: b.channel, receivedOn: b.receivedOn, staffId: staffIdOf(req) },
+        );
+        return reply.redirect(`/staff/requests/${r.requestId}`, 303);
+      } catch (err) {
+        if (!isVowError(err) || err.status >= 500) throw err;
+        const { _csrf, ...values } = b;
+        return sendHtml(
+          reply,
+          renderLogRequest(
+            ctx.policy,
+            rolesOf(req),
+            csrfToken(req, reply) ?? '',
+            isoDay(ctx.clock.now()),
+            values as LogRequestValues,
+            { ok: false, text: `Not logged: ${err.message}` },
+          ),
+          err.status,
+        );
+      }
     },
   );
 

@@ -104,7 +104,7 @@ ${
 </table>`
     : ''
 }
-<p><a href="/staff/requests">The whole queue</a> · <a href="/staff/complaints">Complaints</a> · <a href="/staff/people">Look someone up</a></p>
+<p><a href="/staff/requests">The whole queue</a> · <a href="/staff/log-request">Log a request received by email or post</a> · <a href="/staff/complaints">Complaints</a> · <a href="/staff/people">Look someone up</a></p>
 </section>`);
   }
   if (opens(d.roles, 'marketing'))
