@@ -163,6 +163,15 @@ describeEachDialect(
         payload: form({ email: CATALOG.email }),
       });
       assert.equal(refused.statusCode, 403);
+      // The bodiless buttons too, as the README's curl examples send them.
+
+      const verify = await env().app.inject({
+        method: 'POST',
+        url: '/staff/audit/verify',
+        headers: auditor.bearer.headers,
+      });
+      assert.equal(verify.statusCode, 200);
+      assert.match(verify.body, /data-testid="audit-verify" data-ok="yes"/);
     });
 
     it('logs a request received by post from the form, dated the day the letter came, and opens its page', async () => {
@@ -272,7 +281,13 @@ describeEachDialect(
       );
       assert.equal((page.body.match(/<tr><td><time/g) ?? []).length, 1, 'one run in the history');
       env().clock.advance(60_000);
-      await post('/staff/promises/check', auditor, {});
+      // The button without a body, as curl with a bearer token sends it.
+      const bodiless = await env().app.inject({
+        method: 'POST',
+        url: '/staff/promises/check',
+        headers: auditor.bearer.headers,
+      });
+      assert.equal(bodiless.statusCode, 303);
       const again = await get('/staff', auditor);
       assert.equal((again.body.match(/<tr><td><time/g) ?? []).length, 2, 'both runs in the history');
       // customer service sees deadlines, not the promise table; marketing sees neither.
