@@ -5,14 +5,14 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
 import { registerConsentCommands } from '../consent/cli.js';
 import { createContext } from '../context.js';
-import { registerDemoCommand } from '../demo/cli.js';
 import { registerDatasetCommands } from '../datasets/cli.js';
-import { announceSecurity, registerSecurityCommands } from '../security/cli.js';
+import { registerDemoCommand } from '../demo/cli.js';
 import { isVowError } from '../errors.js';
 import { buildApp } from '../http/app.js';
-import { createServices } from '../services.js';
 import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../policy/index.js';
 import { formatResults, PromiseMonitor } from '../promises/index.js';
+import { announceSecurity, registerSecurityCommands } from '../security/cli.js';
+import { createServices } from '../services.js';
 import { migrateToLatest, openStore } from '../store/open-store.js';
 import { renderPrivacyPage } from '../web/pages/privacy.js';
 
@@ -93,7 +93,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (opts: { json?: boolean }) => {
       const ctx = await createContext(loadConfig());
       try {
-        const results = await new PromiseMonitor(ctx).check();
+        const results = await new PromiseMonitor(ctx, { datasets: createServices(ctx).datasets }).check();
         io.out(opts.json ? JSON.stringify(results, null, 2) : formatResults(results));
         if (results.some((r) => r.status === 'broken')) setExit(1);
       } finally {

@@ -90,6 +90,63 @@ function reEnrolledOnlyByAllowedCauses(promise: 'P11' | 'P12', channel: string):
   };
 }
 
+/** Today's date (UTC) as YYYY-MM-DD, the form deadlines are stored in. */
+function today(ctx: VowContext): string {
+  return ctx.clock.now().toISOString().slice(0, 10);
+}
+
+const OPEN_STATUSES = [
+  'awaiting_verification',
+  'awaiting_agent_confirmation',
+  'awaiting_approval',
+  'in_progress',
+] as const;
+
+/**
+ * No request of these types past its deadline (the extended one, when extended), open or answered
+ * late, nor a CCPA acknowledgement missed (P20-P24).
+ */
+function requestsOnTime(
+  promise: string,
+  filter: { types?: readonly string[]; channels?: readonly string[] },
+): PromiseCheck {
+  return {
+    promise,
+    description: `No ${filter.channels ? `request received by ${filter.channels.join(' or ')}` : `${filter.types!.join('/')} request`} past its deadline`,
+    async run(ctx) {
+      let q = ctx.store.db
+        .selectFrom('rights_requests')
+        .select([
+          'id',
+          'status',
+          'due_on',
+          'extended_due_on',
+          'ack_due_on',
+          'acknowledged_at',
+          'responded_at',
+        ]);
+      if (filter.types) q = q.where('type', 'in', [...filter.types] as never[]);
+      if (filter.channels) q = q.where('channel', 'in', [...filter.channels] as never[]);
+      const rows = await q.execute();
+      const now = today(ctx);
+      const ids = rows
+        .filter((r) => {
+          const due = r.extended_due_on ?? r.due_on;
+          const open = (OPEN_STATUSES as readonly string[]).includes(r.status);
+          const overdue = open ? due < now : r.responded_at !== null && r.responded_at.slice(0, 10) > due;
+          const ackMissed =
+            r.ack_due_on !== null &&
+            (r.acknowledged_at === null
+              ? open && r.ack_due_on < now
+              : r.acknowledged_at.slice(0, 10) > r.ack_due_on);
+          return overdue || ackMissed;
+        })
+        .map((r) => `rights_requests:${r.id}`);
+      return { ids, count: ids.length };
+    },
+  };
+}
+
 export const DATA_CHECKS: readonly PromiseCheck[] = [
   {
     promise: 'P1',
@@ -122,7 +179,7 @@ export const DATA_CHECKS: readonly PromiseCheck[] = [
       const ids = rows
         .filter((d) => {
           const rc = ctx.policy.recipient(d.recipient);
-          if (!rc || !rc.purposes.includes(d.purpose)) return true;
+          if (!rc?.purposes.includes(d.purpose)) return true;
           const cats = JSON.parse(d.categories) as string[];
           return cats.some((c) => !rc.categories.some((a) => isWithin(c, a)));
         })
@@ -208,6 +265,68 @@ export const DATA_CHECKS: readonly PromiseCheck[] = [
       return { ids, count: ids.length };
     },
   },
+  requestsOnTime('P20', { types: ['access', 'portability'] }),
+  requestsOnTime('P21', { types: ['correction'] }),
+  requestsOnTime('P22', { types: ['deletion'] }),
+  {
+    promise: 'P22',
+    description:
+      'After a completed deletion of everything, nothing of the person is left outside the exempt categories',
+    async run(ctx, deps) {
+      const done = await ctx.store.db
+        .selectFrom('rights_requests')
+        .select(['id', 'subject_id', 'scope'])
+        .where('type', '=', 'deletion')
+        .where('status', '=', 'completed')
+        .where('subject_id', 'is not', null)
+        .orderBy('responded_at', 'desc')
+        .limit(200)
+        .execute();
+      const ids: string[] = [];
+      for (const r of done) {
+        const scope = JSON.parse(r.scope) as { categories?: string[] };
+        if (scope.categories && scope.categories.length > 0) continue;
+        const subjectId = r.subject_id!;
+        // The person's data key must be gone (crypto-shredding) ...
+        const key = await ctx.store.db
+          .selectFrom('data_keys')
+          .select('wrapped_key')
+          .where('subject_id', '=', subjectId)
+          .executeTakeFirst();
+        let leftover = key?.wrapped_key != null;
+        // ... and a dry run of the same deletion must find nothing more to delete, in any dataset.
+        if (!leftover && deps.datasets) {
+          const plan = await deps.datasets.delete(
+            { subjectIds: [subjectId] },
+            { categories: 'all', dryRun: true },
+            { type: 'system', id: 'promise-monitor', requestId: r.id },
+          );
+          leftover = plan.tables.some((t) => t.columns.some((c) => c.action !== 'retained' && c.rows > 0));
+        }
+        if (leftover) ids.push(`rights_requests:${r.id}`);
+      }
+      return { ids, count: ids.length };
+    },
+  },
+  requestsOnTime('P23', { types: ['restriction', 'objection'] }),
+  requestsOnTime('P24', { channels: ['email', 'postal'] }),
+  {
+    promise: 'P25',
+    description: 'No complaint waits past its reply date without an answer',
+    async run(ctx) {
+      const rows = await ctx.store.db
+        .selectFrom('complaints')
+        .select(['id', 'reply_due_on', 'first_reply_at'])
+        .execute();
+      const now = today(ctx);
+      const ids = rows
+        .filter((c) =>
+          c.first_reply_at === null ? c.reply_due_on < now : c.first_reply_at.slice(0, 10) > c.reply_due_on,
+        )
+        .map((c) => `complaints:${c.id}`);
+      return { ids, count: ids.length };
+    },
+  },
   {
     promise: 'P23',
     description: 'Nothing was disclosed for a purpose while the person had restricted it',
@@ -244,10 +363,5 @@ export const TEST_ONLY: Readonly<Record<string, readonly string[]>> = {
   P16: ['test/rights'],
   P17: ['test/analytics', 'test/e2e'],
   P18: ['test/e2e'],
-  P20: ['test/rights', 'test/datasets'],
-  P21: ['test/rights', 'test/datasets'],
-  P22: ['test/rights', 'test/datasets'],
-  P24: ['test/rights'],
-  P25: ['test/rights'],
   P26: ['test/e2e/privacy.test.ts'],
 };

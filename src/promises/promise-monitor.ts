@@ -2,14 +2,16 @@
 // which promises are kept, broken, or proven by tests only.
 import type { VowContext } from '../context.js';
 import { DATA_CHECKS, TEST_ONLY } from './checks.js';
-import { type CheckResult, evidence, type PromiseCheck } from './types.js';
+import { type CheckDeps, type CheckResult, evidence, type PromiseCheck } from './types.js';
 
 export class PromiseMonitor {
   readonly #ctx: VowContext;
   readonly #checks: readonly PromiseCheck[];
+  readonly #deps: CheckDeps;
 
-  constructor(ctx: VowContext, checks: readonly PromiseCheck[] = DATA_CHECKS) {
+  constructor(ctx: VowContext, deps: CheckDeps = {}, checks: readonly PromiseCheck[] = DATA_CHECKS) {
     this.#ctx = ctx;
+    this.#deps = deps;
     this.#checks = checks;
   }
 
@@ -36,7 +38,7 @@ export class PromiseMonitor {
       const notes: string[] = [];
       let count = 0;
       for (const c of checks) {
-        const r = await c.run(ctx);
+        const r = await c.run(ctx, this.#deps);
         count += r.count;
         ids.push(...r.ids);
         notes.push(r.note ?? c.description);

@@ -1,5 +1,6 @@
 // What a promise check is and what it answers.
 import type { VowContext } from '../context.js';
+import type { DatasetService } from '../datasets/index.js';
 
 export type CheckStatus = 'kept' | 'broken' | 'not_checkable';
 
@@ -25,7 +26,12 @@ export interface PromiseCheck {
   readonly promise: string;
   /** What this check looks for, shown next to the result. */
   readonly description: string;
-  run(ctx: VowContext): Promise<Omit<Evidence, 'note'> & { note?: string }>;
+  run(ctx: VowContext, deps: CheckDeps): Promise<Omit<Evidence, 'note'> & { note?: string }>;
+}
+
+/** Services some checks walk with (absent in a bare context: those checks then look at Vow's store only). */
+export interface CheckDeps {
+  readonly datasets?: DatasetService | undefined;
 }
 
 export const MAX_EVIDENCE_IDS = 20;

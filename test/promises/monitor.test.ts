@@ -14,6 +14,8 @@ const TABLES = [
   'consent_state',
   'disclosures',
   'restrictions',
+  'rights_requests',
+  'complaints',
 ] as const;
 
 async function brokenPromises(ctx: VowContext): Promise<string[]> {
@@ -114,9 +116,59 @@ async function disclosure(
     .execute();
 }
 
+async function request(
+  ctx: VowContext,
+  id: string,
+  type: string,
+  channel: string,
+  dueOn: string,
+  status = 'in_progress',
+  subjectId: string | null = null,
+) {
+  await ctx.store.db
+    .insertInto('rights_requests')
+    .values({
+      id,
+      type: type as never,
+      scope: '{}',
+      jurisdiction: 'eea',
+      channel: channel as never,
+      status: status as never,
+      subject_id: subjectId,
+      email_index: null,
+      sealed: 'x',
+      received_at: '2026-01-01T00:00:00.000Z',
+      due_on: dueOn,
+      ack_due_on: null,
+      extended_due_on: null,
+      extended_at: null,
+      acknowledged_at: null,
+      verified_at: null,
+      verification_method: null,
+      is_agent: 0,
+      agent_confirmed_at: null,
+      agent_confirmed_by: null,
+      approved_by: null,
+      responded_at: status === 'completed' ? '2026-01-12T00:00:00.000Z' : null,
+      response_nature: null,
+      denial_basis: null,
+      result: null,
+      status_token_index: `tok-${id}`,
+      created_by: null,
+      created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-01T00:00:00.000Z',
+    })
+    .execute();
+}
+
 describeEachDialect('promise monitor', (env) => {
   beforeEach(async () => {
-    for (const t of TABLES) await sql`delete from ${sql.table(t)}`.execute(env().ctx.store.db);
+    const db = env().ctx.store.db;
+    for (const t of TABLES) await sql`delete from ${sql.table(t)}`.execute(db);
+    // A fresh, valid audit chain for every test (one test forges a row on purpose).
+    await sql`delete from audit_log`.execute(db);
+    await sql`delete from audit_anchors`.execute(db);
+    await sql`update audit_head set seq = 0, hash = 'genesis'`.execute(db);
   });
 
   it('reports every checkable promise kept on a clean store, and the rest as proven by tests', async () => {
@@ -127,7 +179,24 @@ describeEachDialect('promise monitor', (env) => {
       [],
     );
     const checked = results.filter((r) => r.status === 'kept').map((r) => r.promise);
-    for (const p of ['P1', 'P2', 'P3', 'P4', 'P6', 'P11', 'P12', 'P13', 'P14', 'P19', 'P23'])
+    for (const p of [
+      'P1',
+      'P2',
+      'P3',
+      'P4',
+      'P6',
+      'P11',
+      'P12',
+      'P13',
+      'P14',
+      'P19',
+      'P20',
+      'P21',
+      'P22',
+      'P23',
+      'P24',
+      'P25',
+    ])
       assert.ok(checked.includes(p), p);
     for (const r of results.filter((x) => x.status === 'not_checkable'))
       assert.ok((r.provenBy ?? []).length > 0, `${r.promise} names its tests`);
@@ -253,6 +322,48 @@ describeEachDialect('promise monitor', (env) => {
     assert.deepEqual(await brokenPromises(ctx), []);
     await sql`update audit_log set action = 'forged'`.execute(ctx.store.db);
     assert.deepEqual(await brokenPromises(ctx), ['P13']);
+  });
+
+  it('P20, P24: an open access request past its deadline is reported; one inside it is not', async () => {
+    const ctx = env().ctx;
+    await request(ctx, 'q1', 'access', 'web', '2026-01-20');
+    assert.deepEqual(await brokenPromises(ctx), []);
+    await request(ctx, 'q2', 'access', 'email', '2026-01-14');
+    const results = await new PromiseMonitor(ctx).check();
+    assert.deepEqual(results.find((r) => r.promise === 'P20')!.evidence.ids, ['rights_requests:q2']);
+    assert.deepEqual(await brokenPromises(ctx), ['P20', 'P24']);
+  });
+
+  it('P22: a completed deletion whose person still has a data key is reported', async () => {
+    const ctx = env().ctx;
+    await ctx.vault.encrypt('s-del', 'still here');
+    await request(ctx, 'q3', 'deletion', 'web', '2026-02-20', 'completed', 's-del');
+    assert.deepEqual(await brokenPromises(ctx), ['P22']);
+    await ctx.vault.destroyKey('s-del');
+    assert.deepEqual(await brokenPromises(ctx), []);
+  });
+
+  it('P25: a complaint past its reply date without a reply is reported', async () => {
+    const ctx = env().ctx;
+    await ctx.store.db
+      .insertInto('complaints')
+      .values({
+        id: 'c1',
+        jurisdiction: 'us-ca',
+        channel: 'web',
+        status: 'open',
+        sealed: 'x',
+        received_at: '2026-01-01T00:00:00.000Z',
+        reply_due_on: '2026-01-10',
+        first_reply_at: null,
+        regulator: 'us-ca',
+        request_id: null,
+        status_token_index: 'tok-c1',
+        created_by: null,
+        updated_at: '2026-01-01T00:00:00.000Z',
+      })
+      .execute();
+    assert.deepEqual(await brokenPromises(ctx), ['P25']);
   });
 
   it('keeps each run as history', async () => {

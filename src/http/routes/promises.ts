@@ -12,7 +12,7 @@ const resultSchema = z.object({
 });
 
 export const promiseRoutes: RouteModule = (app, ctx, services) => {
-  const monitor = new PromiseMonitor(ctx);
+  const monitor = new PromiseMonitor(ctx, { datasets: services.datasets });
   app.post(
     '/v1/promises/check',
     {
