@@ -35,7 +35,7 @@ describeEachDialect(
           .services.datasets.list()
           .map((d) => [d.name, d.tables]),
         [
-          ['vow', 10],
+          ['vow', 11],
           ['shop', 7],
         ],
       );
