@@ -81,7 +81,7 @@ export function createServices(ctx: VowContext): Services {
     await rights.eraseSubject(trx, subjectId);
   });
   const complaints = new ComplaintService(ctx, mail);
-  const monitor = new PromiseMonitor(ctx);
+  const monitor = new PromiseMonitor(ctx, { datasets });
   const promiseJob = registerPromiseCheckJob(ctx, jobs, monitor, metrics);
   installScrapedSeries(metrics, { rights, monitor });
   return {
