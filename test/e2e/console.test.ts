@@ -138,6 +138,13 @@ describe('staff console in Chromium, by role', {
       (await page.getByTestId('request-summary').textContent()) ?? '',
       /3 open request\(s\), 1 overdue/,
     );
+    // The overdue request breaks a deadline promise: the row is flagged with the record's id as evidence.
+    const broken = page.locator('tr[data-status="broken"]');
+    assert.ok((await broken.count()) >= 1);
+    assert.match(
+      (await broken.first().locator('code.ids').textContent()) ?? '',
+      /rights_requests:[0-9a-f-]{36}/,
+    );
     await page.screenshot({ path: `${SHOTS}dashboard.png`, fullPage: true });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Requests' }).click();
