@@ -9,7 +9,7 @@ import { main } from '../../src/cli/main.js';
 import { DemoSeedUsed, type DemoStats, generateDemo } from '../../src/demo/generator.js';
 import { createTestEnv, describeEachDialect } from '../helpers/env.js';
 
-const PEOPLE = 400;
+const PEOPLE = 300;
 
 async function count(
   env: ReturnType<Parameters<Parameters<typeof describeEachDialect>[1]>[0]>,

@@ -19,6 +19,7 @@ import { migration as mailOutbox } from './0451-mail-outbox.js';
 import { migration as rights } from './0452-rights.js';
 import { migration as promiseChecks } from './0500-promise-checks.js';
 import { migration as rateLimitCounters } from './0550-rate-limit-counters.js';
+import { migration as audienceIndexes } from './0551-audience-indexes.js';
 
 export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0001-core': core,
@@ -38,4 +39,5 @@ export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0451-mail-outbox': mailOutbox,
   '0452-rights': rights,
   '0550-rate-limit-counters': rateLimitCounters,
+  '0551-audience-indexes': audienceIndexes,
 };
