@@ -31,7 +31,10 @@ const envSchema = z.object({
   VOW_DATASETS: z.string().min(1).optional(),
   VOW_ALLOWED_ORIGINS: z
     .string()
-    .regex(/^https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*$/, 'must be origins like https://shop.example, comma-separated')
+    .regex(
+      /^https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*$/,
+      'must be origins like https://shop.example, comma-separated',
+    )
     .optional(),
   VOW_GA_MEASUREMENT_ID: z
     .string()
@@ -39,7 +42,10 @@ const envSchema = z.object({
     .optional(),
   VOW_GA_API_SECRET: z.string().min(1).optional(),
   VOW_GA_ENDPOINT: z.url().default('https://www.google-analytics.com/mp/collect'),
-  VOW_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  VOW_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
 });
 
 export interface Config {
