@@ -1,5 +1,4 @@
 // Builds the Fastify application: validation, OpenAPI, errors, logging without personal data, routes.
-import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -10,6 +9,7 @@ import { type AccessOptions, installAccessControl, requireAccessDeclarations } f
 import { installCors } from './cors.js';
 import { installErrorHandling } from './errors.js';
 import { ROUTES } from './routes/index.js';
+import { helmetHeaders } from './security-headers.js';
 
 export interface BuildAppOptions {
   /** Pino logger options or false; tests pass false. Defaults to the context's log level. */
@@ -62,7 +62,9 @@ export async function buildApp(
     services.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
   });
 
-  await app.register(fastifyHelmet, {
+  // Security headers (helmet), computed once: @fastify/helmet rebuilds helmet() and re-parses the
+  // CSP on every request (about a tenth of a small API request's CPU in the benchmark).
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -79,6 +81,10 @@ export async function buildApp(
     },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: false,
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    void reply.headers(securityHeaders);
+    done();
   });
 
   await app.register(fastifySwagger, {
