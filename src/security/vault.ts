@@ -150,6 +150,36 @@ export class Vault {
     return key;
   }
 
+  /**
+   * Creates the data keys of many new people at once: one statement per 500 people instead of
+   * three round trips each (for bulk imports such as `vow demo`). A person who already has a key
+   * keeps it; keys are cached only when every key of a chunk was this call's own.
+   */
+  async createKeys(subjectIds: readonly string[]): Promise<void> {
+    const now = this.#clock.now().toISOString();
+    for (let i = 0; i < subjectIds.length; i += 500) {
+      const chunk = subjectIds.slice(i, i + 500).map((id) => ({ id, key: this.#random.bytes(32) }));
+      const res = await this.#store.db
+        .insertInto('data_keys')
+        .values(
+          chunk.map(({ id, key }) => ({
+            subject_id: id,
+            wrapped_key: seal(this.#master, key, `data-key:${id}`, this.#random.bytes(12)),
+            created_at: now,
+            destroyed_at: null,
+          })),
+        )
+        .onConflict((oc) => oc.column('subject_id').doNothing())
+        .executeTakeFirst();
+      if (Number(res.numInsertedOrUpdatedRows ?? 0) !== chunk.length) continue;
+      for (const { id, key } of chunk) {
+        if (this.#cache.size >= Vault.CACHE_LIMIT)
+          this.#cache.delete(this.#cache.keys().next().value as string);
+        this.#cache.set(id, key);
+      }
+    }
+  }
+
   /** Seals a value of one person; creates their data key on first use. */
   async encrypt(subjectId: string, plaintext: string): Promise<string> {
     const key = await this.#dataKey(subjectId, true);
