@@ -8,8 +8,12 @@ import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 import { JURISDICTION_LABELS, STATUS_LABELS } from './request-pages.js';
 
+// These pages are for customer service (and the privacy officer), who open every link here.
 const NAV = [
+  { href: '/staff', label: 'Dashboard' },
+  { href: '/staff/people', label: 'People' },
   { href: '/staff/requests', label: 'Requests' },
+  { href: '/staff/log-request', label: 'Log a request' },
   { href: '/staff/complaints', label: 'Complaints' },
 ];
 
