@@ -37,6 +37,9 @@ describeEachDialect('disclosures', (env) => {
     assert.ok(buyerFields.includes('buyer.phone'));
     for (const p of parties) for (const f of p.fields) assert.notEqual(f.category, 'contact.email');
     for (const p of parties) for (const f of p.fields) assert.notEqual(f.category, 'commerce.order_history');
+    // Only as needed (P2): the carrier ships to the shipping address; the billing address is the
+    // payment processor's business.
+    assert.ok(!buyerFields.includes('buyer.billing_address'), 'the carrier never gets the billing address');
 
     // For delivery confirmation the gift recipient's email may go to the email service (P3).
     const confirm = await post(env(), '/v1/disclosures', {
@@ -50,6 +53,26 @@ describeEachDialect('disclosures', (env) => {
     assert.deepEqual(confirm.json().parties[0].fields, [
       { field: 'gift_recipient.email', category: 'contact.email', value: 'greta.giftd1@example.com' },
     ]);
+  });
+
+  it('gives the payment processor the billing address, name, email and total for payment, never the shipping or gift address', async () => {
+    await post(env(), '/v1/orders', orderBody('d7', { gift_recipient: giftRecipient('d7') }));
+    const res = await post(env(), '/v1/disclosures', {
+      recipient: 'payment_processor',
+      purpose: 'order.payment',
+      orderId: 'SO-d7',
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const fields = (res.json().parties as Party[]).flatMap((p) => p.fields.map((f) => f.field)).sort();
+    assert.ok(fields.includes('buyer.billing_address'));
+    for (const f of ['buyer.shipping_address', 'gift_recipient.shipping_address', 'gift_recipient.name'])
+      assert.ok(!fields.includes(f), f);
+    const carrierForPayment = await post(env(), '/v1/disclosures', {
+      recipient: 'carrier',
+      purpose: 'order.payment',
+      orderId: 'SO-d7',
+    });
+    assert.equal(carrierForPayment.statusCode, 403);
   });
 
   it('gives each value only for the purposes its form field serves: the billing address for fraud checks, not the shipping address or the name', async () => {
