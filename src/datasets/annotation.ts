@@ -3,10 +3,9 @@
 // Loading checks everything against the policy and reports each problem with its file:line.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { VowError } from '../errors.js';
-import { formatPath, formatProblem, makeLocator, type PolicyProblem } from '../policy/load-policy.js';
+import { formatProblem, type PolicyProblem, parseLocatedYaml } from '../policy/load-policy.js';
 import { isWithin, type Policy } from '../policy/model.js';
 import {
   type AnnotatedColumn,
@@ -315,48 +314,8 @@ export function parseAnnotation(
       locate: (segments: readonly PropertyKey[]) => { line?: number; column?: number };
     }
   | { ok: false; problems: PolicyProblem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return {
-          path: '(yaml)',
-          line: pos.line,
-          column: pos.col,
-          message: e.message.split('\n')[0] ?? e.code,
-        };
-      }),
-    };
-  }
-  const locate = makeLocator(doc, lineCounter);
-  const parsed = annotationSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const segs: PropertyKey[] =
-          issue.code === 'unrecognized_keys' && issue.keys.length > 0
-            ? [...issue.path, issue.keys[0]!]
-            : [...issue.path];
-        const message =
-          issue.code === 'unrecognized_keys'
-            ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-            : issue.message;
-        return { path: formatPath(segs), ...locate(segs), message };
-      }),
-    };
-  }
-  const problems = validate(parsed.data, policy);
-  if (problems.length > 0) {
-    return {
-      ok: false,
-      problems: problems.map((p) => ({ path: formatPath(p.path), ...locate(p.path), message: p.message })),
-    };
-  }
-  return { ok: true, annotation: compile(parsed.data, file), locate };
+  const result = parseLocatedYaml(source, annotationSchema, (doc) => validate(doc, policy));
+  return result.ok ? { ok: true, annotation: compile(result.data, file), locate: result.locate } : result;
 }
 
 /** Loads an annotation file, throwing VOW_DATASET_INVALID with every located problem. */

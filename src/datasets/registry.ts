@@ -3,10 +3,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { VowError } from '../errors.js';
-import { formatPath, formatProblem, makeLocator } from '../policy/load-policy.js';
+import {
+  formatProblem,
+  type PolicyProblem,
+  parseLocatedYaml,
+  type RawProblem,
+} from '../policy/load-policy.js';
 import type { Policy } from '../policy/model.js';
 import { loadAnnotationFile } from './annotation.js';
 import type { DatasetAnnotation } from './types.js';
@@ -57,13 +61,8 @@ export function loadDatasetsFile(
     });
   }
   const name = path.relative(process.cwd(), file) || file;
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locate = makeLocator(doc, lineCounter);
-  const fail = (problems: { path: PropertyKey[]; message: string }[]): never => {
-    const lines = problems.map((p) =>
-      formatProblem(name, { path: formatPath(p.path), ...locate(p.path), message: p.message }),
-    );
+  const fail = (problems: readonly PolicyProblem[]): never => {
+    const lines = problems.map((p) => formatProblem(name, p));
     throw new VowError(
       'VOW_DATASET_INVALID',
       `The datasets file ${name} has problems:\n${lines.join('\n')}`,
@@ -72,30 +71,28 @@ export function loadDatasetsFile(
       },
     );
   };
-  if (doc.errors.length > 0)
-    fail(doc.errors.map((e) => ({ path: [], message: e.message.split('\n')[0] ?? e.code })));
-  const parsed = fileSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    return fail(parsed.error.issues.map((i) => ({ path: [...i.path], message: i.message })));
-  }
   const seen = new Set<string>(['vow']);
   const out: DatasetConfig[] = [];
-  const problems: { path: PropertyKey[]; message: string }[] = [];
-  parsed.data.datasets.forEach((d, i) => {
-    if (seen.has(d.name))
-      problems.push({ path: ['datasets', i, 'name'], message: `duplicate dataset name "${d.name}"` });
-    seen.add(d.name);
-    const url = d.url ?? (d.url_env ? env[d.url_env] : undefined);
-    if (!url)
-      problems.push({
-        path: ['datasets', i],
-        message: d.url_env ? `the variable ${d.url_env} is not set` : 'give the dataset a url or url_env',
-      });
-    if (problems.length === 0 && url) {
-      const annotation = loadAnnotationFile(path.resolve(path.dirname(file), d.annotation), policy);
-      out.push({ name: d.name, annotation, url });
-    }
+  const parsed = parseLocatedYaml(source, fileSchema, (data) => {
+    const problems: RawProblem[] = [];
+    data.datasets.forEach((d, i) => {
+      if (seen.has(d.name))
+        problems.push({ path: ['datasets', i, 'name'], message: `duplicate dataset name "${d.name}"` });
+      seen.add(d.name);
+      const url = d.url ?? (d.url_env ? env[d.url_env] : undefined);
+      if (!url)
+        problems.push({
+          path: ['datasets', i],
+          message: d.url_env ? `the variable ${d.url_env} is not set` : 'give the dataset a url or url_env',
+        });
+    });
+    return problems;
   });
-  if (problems.length > 0) fail(problems);
+  if (!parsed.ok) return fail(parsed.problems);
+  for (const d of parsed.data.datasets) {
+    const url = (d.url ?? (d.url_env ? env[d.url_env] : undefined))!;
+    const annotation = loadAnnotationFile(path.resolve(path.dirname(file), d.annotation), policy);
+    out.push({ name: d.name, annotation, url });
+  }
   return out;
 }

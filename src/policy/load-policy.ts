@@ -69,13 +69,28 @@ export function makeLocator(
   };
 }
 
+/** A problem before the path is formatted: where (segments) and what. */
+export interface RawProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+export type Locate = (segments: readonly PropertyKey[]) => { line?: number; column?: number };
+
 /**
- * Parses and validates policy text. Returns the policy or the list of problems; never throws for
- * a bad document (only the caller decides whether a problem is fatal).
+ * Parses YAML and validates it with a Zod schema, every problem located by path and line: YAML
+ * syntax errors, schema issues (an unknown key is pointed at itself), then the caller's own
+ * cross-reference checks. Shared by every YAML file Vow reads (the policy, dataset annotations).
  */
-export function parsePolicy(
+export function parseLocatedYaml<T>(
   source: string,
-): { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] } {
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: readonly ZodIssueLike[] } };
+  },
+  crossCheck: (data: T) => readonly RawProblem[] = () => [],
+): { ok: true; data: T; locate: Locate } | { ok: false; problems: PolicyProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -92,41 +107,48 @@ export function parsePolicy(
       }),
     };
   }
-
   const locate = makeLocator(doc, lineCounter);
-
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
-  const parsed = policySchema.safeParse(raw);
+  const located = (p: RawProblem): PolicyProblem => ({
+    path: formatPath(p.path),
+    ...locate(p.path),
+    message: p.message,
+  });
+  const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }));
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        // For unrecognized keys, point at the offending key itself.
-        const segs: PropertyKey[] =
-          issue.code === 'unrecognized_keys' && issue.keys.length > 0
-            ? [...issue.path, issue.keys[0]!]
-            : [...issue.path];
-        const message =
-          issue.code === 'unrecognized_keys'
-            ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-            : issue.message;
-        return { path: formatPath(segs), ...locate(segs), message };
-      }),
+      problems: parsed.error.issues.map((issue) =>
+        issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0
+          ? located({
+              path: [...issue.path, issue.keys[0]!],
+              message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+            })
+          : located({ path: issue.path, message: issue.message }),
+      ),
     };
   }
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) return { ok: false, problems: problems.map(located) };
+  return { ok: true, data: parsed.data, locate };
+}
 
-  const crossProblems = validatePolicy(parsed.data);
-  if (crossProblems.length > 0) {
-    return {
-      ok: false,
-      problems: crossProblems.map((p) => ({
-        path: formatPath(p.path),
-        ...locate(p.path),
-        message: p.message,
-      })),
-    };
-  }
-  return { ok: true, policy: new Policy(parsed.data as PolicyDocument, source) };
+/** The part of a Zod issue the locator needs. */
+export interface ZodIssueLike {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+}
+
+/**
+ * Parses and validates policy text. Returns the policy or the list of problems; never throws for
+ * a bad document (only the caller decides whether a problem is fatal).
+ */
+export function parsePolicy(
+  source: string,
+): { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] } {
+  const result = parseLocatedYaml(source, policySchema, validatePolicy);
+  return result.ok ? { ok: true, policy: new Policy(result.data as PolicyDocument, source) } : result;
 }
 
 /** Loads a policy file, throwing VOW_POLICY_INVALID (with every located problem) when it is wrong. */
