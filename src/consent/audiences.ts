@@ -6,7 +6,7 @@
 // (P14); identifiers on the suppression list are left out too.
 import { Readable } from 'node:stream';
 import type { VowContext } from '../context.js';
-import { decide } from '../decisions/index.js';
+import { decide, type SubjectState } from '../decisions/index.js';
 import { VowError } from '../errors.js';
 import type { Policy } from '../policy/model.js';
 import { isWithin } from '../policy/model.js';
@@ -71,6 +71,42 @@ export interface AudienceMember {
   readonly subjectId: string;
   /** The decrypted contact value (email, E.164 phone, or the stored address). */
   readonly value: string;
+  /** For postal audiences: the name to address the mail to, when the policy lets the purpose use it. */
+  readonly name?: string;
+}
+
+/** Where a postal mailing finds a person's name: the forms that collect one, and the role given there. */
+const NAME_SOURCES = [
+  {
+    kind: 'catalog_requester',
+    rows: (ctx: VowContext, ids: string[]) =>
+      ctx.store.db
+        .selectFrom('catalog_requests')
+        .select(['subject_id', 'sealed', 'collected_at as at'])
+        .where('subject_id', 'in', ids)
+        .execute(),
+  },
+  {
+    kind: 'account_holder',
+    rows: (ctx: VowContext, ids: string[]) =>
+      ctx.store.db
+        .selectFrom('registrations')
+        .select(['subject_id', 'sealed', 'registered_at as at'])
+        .where('subject_id', 'in', ids)
+        .execute(),
+  },
+] as const;
+
+function nameOf(plain: string | null): string | undefined {
+  if (!plain) return undefined;
+  try {
+    const v = JSON.parse(plain) as Record<string, unknown>;
+    const parts = typeof v.name === 'string' ? [v.name] : [v.first_name, v.last_name];
+    const name = parts.filter((x): x is string => typeof x === 'string' && x.trim() !== '').join(' ');
+    return name || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every member of an audience, a page at a time. */
@@ -147,17 +183,18 @@ export async function* audienceMembers(
     const keys = new Map(keyRows.map((r) => [r.subject_id, r.wrapped_key]));
 
     const seen = new Set<string>();
+    const members: (AudienceMember & { subjectState: SubjectStateLike })[] = [];
     for (const c of contacts) {
       const key = `${c.subjectId}\n${c.blindIndex}`;
       if (seen.has(key) || suppressed.has(c.blindIndex)) continue;
       const restriction = restrictions.get(c.subjectId);
+      const subjectState: SubjectStateLike = {
+        channels: channels.get(c.subjectId) ?? {},
+        under13: under13.has(c.subjectId),
+        ...(restriction ? { restriction } : {}),
+      };
       const d = decide(ctx.policy, {
-        subject: {
-          kinds: [c.subjectKind],
-          channels: channels.get(c.subjectId) ?? {},
-          under13: under13.has(c.subjectId),
-          ...(restriction ? { restriction } : {}),
-        },
+        subject: { kinds: [c.subjectKind], ...subjectState },
         purpose: target.purpose,
         categories: [target.category],
       });
@@ -171,10 +208,54 @@ export async function* audienceMembers(
       );
       if (value === null) continue;
       seen.add(key);
-      yield { subjectId: c.subjectId, value };
+      members.push({ subjectId: c.subjectId, value, subjectState });
+    }
+    const names =
+      target.identifierKind === 'address'
+        ? await namesFor(ctx, target, members, keys)
+        : new Map<string, string>();
+    for (const m of members) {
+      const name = names.get(m.subjectId);
+      yield { subjectId: m.subjectId, value: m.value, ...(name ? { name } : {}) };
     }
     if (page.length < pageSize) return;
   }
+}
+
+type SubjectStateLike = Omit<SubjectState, 'kinds'>;
+
+/**
+ * The latest name each member gave on a form that collects one, kept only where the policy lets the
+ * audience's purpose use that name under the role it was given in (a catalog requester's name for
+ * the catalog mailing; an account holder's only with the catalog opt-in).
+ */
+async function namesFor(
+  ctx: VowContext,
+  target: AudienceTarget,
+  members: readonly (AudienceMember & { subjectState: SubjectStateLike })[],
+  keys: ReadonlyMap<string, string | null>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, { name: string; at: string }>();
+  if (members.length === 0) return new Map();
+  const byId = new Map(members.map((m) => [m.subjectId, m]));
+  for (const source of NAME_SOURCES) {
+    for (const r of await source.rows(ctx, [...byId.keys()])) {
+      const m = byId.get(r.subject_id);
+      if (!m || !r.sealed) continue;
+      const allowed = decide(ctx.policy, {
+        subject: { kinds: [source.kind], ...m.subjectState },
+        purpose: target.purpose,
+        categories: ['identity.name'],
+      });
+      if (allowed.decision !== 'allow') continue;
+      const name = nameOf(
+        ctx.vault.decryptWithWrappedKey(r.subject_id, keys.get(r.subject_id) ?? null, r.sealed),
+      );
+      const prev = out.get(r.subject_id);
+      if (name && (!prev || prev.at < r.at)) out.set(r.subject_id, { name, at: r.at });
+    }
+  }
+  return new Map([...out].map(([id, v]) => [id, v.name]));
 }
 
 function csvCell(value: string): string {
@@ -219,14 +300,16 @@ export function audienceStream(
   const isAddress = field === 'address';
   async function* lines(): AsyncGenerator<string> {
     let count = 0;
-    if (format === 'csv') yield `subject_id,${isAddress ? ADDRESS_PARTS.join(',') : field}\r\n`;
+    if (format === 'csv') yield `subject_id,${isAddress ? ['name', ...ADDRESS_PARTS].join(',') : field}\r\n`;
     for await (const m of audienceMembers(ctx, target, pageSize ? { pageSize } : {})) {
       count++;
       if (format === 'csv') {
-        const cells = isAddress ? ADDRESS_PARTS.map((k) => addressOf(m.value)[k] ?? '') : [m.value];
+        const cells = isAddress
+          ? [m.name ?? '', ...ADDRESS_PARTS.map((k) => addressOf(m.value)[k] ?? '')]
+          : [m.value];
         yield `${[m.subjectId, ...cells].map(csvCell).join(',')}\r\n`;
       } else {
-        yield `${JSON.stringify({ subjectId: m.subjectId, [field]: isAddress ? addressOf(m.value) : m.value })}\n`;
+        yield `${JSON.stringify({ subjectId: m.subjectId, ...(isAddress ? { name: m.name ?? null } : {}), [field]: isAddress ? addressOf(m.value) : m.value })}\n`;
       }
     }
     await onEnd?.(count);

@@ -60,6 +60,11 @@ describeEachDialect('audiences', (env) => {
       postal.map((p) => p.subjectId),
       [people.catalog],
     );
+    // A postal mailing needs a name to address it to: the one given on the catalog form.
+    assert.equal(postal[0].name, 'Cat Reader');
+    const csv = (await audience('postal_marketing', '?format=csv')).body.trim().split('\r\n');
+    assert.equal(csv[0], 'subject_id,name,line1,line2,city,region,postal_code,country');
+    assert.match(csv[1]!, new RegExp(`^${people.catalog},Cat Reader,`));
   });
 
   it('leaves out the restricted, the under-13, the suppressed and suppressed identifiers', async () => {
@@ -110,8 +115,9 @@ describeEachDialect('audiences', (env) => {
     const subjectId = reg.json().subjectId as string;
     const byPost = (await audience('account_updates', '?purpose=marketing.postal')).body.trim().split('\n');
     assert.equal(byPost.length, 1);
-    const row = JSON.parse(byPost[0]!) as { subjectId: string; address: Record<string, string> };
+    const row = JSON.parse(byPost[0]!) as { subjectId: string; name: string; address: Record<string, string> };
     assert.equal(row.subjectId, subjectId);
+    assert.equal(row.name, 'Reg Holder');
     assert.deepEqual(row.address, {
       line1: '9 Elm St',
       city: 'Madison',
@@ -122,8 +128,8 @@ describeEachDialect('audiences', (env) => {
       .trim()
       .split('\r\n');
     assert.deepEqual(csv, [
-      'subject_id,line1,line2,city,region,postal_code,country',
-      `${subjectId},9 Elm St,,Madison,,53703,US`,
+      'subject_id,name,line1,line2,city,region,postal_code,country',
+      `${subjectId},Reg Holder,9 Elm St,,Madison,,53703,US`,
     ]);
     const byEmail = (await audience('account_updates')).body
       .trim()
