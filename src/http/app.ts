@@ -62,7 +62,7 @@ export async function buildApp(
     services.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
   });
 
-  // Security headers (helmet), computed once: @fastify/helmet rebuilds helmet() and re-parses the
+  // Security headers (helmet), computed once: a per-request plugin would rebuild helmet() and re-parse the
   // CSP on every request (about a tenth of a small API request's CPU in the benchmark).
   const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {

@@ -1,14 +1,8 @@
-// The headers helmet sets, computed once at start instead of on every request. helmet is the
-// dependency of @fastify/helmet (resolved from there, so it is always the version it ships with).
-import { createRequire } from 'node:module';
+// The headers helmet sets, computed once at start instead of on every request (helmet is Express
+// middleware: run once against a recording response, it tells exactly which headers it sets).
+import helmet, { type HelmetOptions } from 'helmet';
 
-type HelmetMiddleware = (req: unknown, res: unknown, next: (err?: unknown) => void) => void;
-
-export function helmetHeaders(options: Record<string, unknown>): Readonly<Record<string, string>> {
-  const local = createRequire(import.meta.url);
-  const helmet = createRequire(local.resolve('@fastify/helmet'))('helmet') as (
-    o: unknown,
-  ) => HelmetMiddleware;
+export function helmetHeaders(options: Readonly<HelmetOptions>): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const res = {
     setHeader: (name: string, value: unknown) => {
@@ -18,7 +12,7 @@ export function helmetHeaders(options: Record<string, unknown>): Readonly<Record
       delete headers[name.toLowerCase()];
     },
   };
-  helmet(options)({ headers: {} }, res, (err) => {
+  helmet(options)({ headers: {} } as never, res as never, (err?: unknown) => {
     if (err) throw err;
   });
   if (!headers['content-security-policy']) throw new Error('helmet set no Content-Security-Policy');
