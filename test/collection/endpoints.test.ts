@@ -29,6 +29,7 @@ describeEachDialect('collection endpoints', (env) => {
     });
     assert.equal(giftFields['buyer.email'], undefined);
     assert.deepEqual(JSON.parse(buyer.fields)['buyer.email'].purposes, [
+      'order.payment',
       'order.fulfilment',
       'order.delivery_confirmation',
       'marketing.email',
