@@ -151,6 +151,10 @@ function identityCondition(
       parts.push(sql`${col} in (${sql.join(values.map((v) => vault.blindIndex(kind, v)))})`);
     } else if (id.kind === 'email') {
       parts.push(sql`lower(${col}) in (${sql.join(values)})`);
+    } else if (id.kind === 'subject') {
+      // Subject ids are text in every table that holds them: compare directly, so the index is used
+      // (a cast would make each look-up a full scan: seconds at a million people).
+      parts.push(sql`${col} in (${sql.join(values)})`);
     } else {
       // Whole numbers compare with any column type (and keep its index); anything else as text.
       const numeric = values.every((v) => /^-?\d{1,15}$/.test(v));
