@@ -16,6 +16,7 @@ const TABLES = [
   'restrictions',
   'rights_requests',
   'complaints',
+  'unsubscribe_tokens',
 ] as const;
 
 async function brokenPromises(ctx: VowContext): Promise<string[]> {
@@ -200,6 +201,68 @@ describeEachDialect('promise monitor', (env) => {
       assert.ok(checked.includes(p), p);
     for (const r of results.filter((x) => x.status === 'not_checkable'))
       assert.ok((r.provenBy ?? []).length > 0, `${r.promise} names its tests`);
+  });
+
+  it('P1: a record collected under a policy version that was never in force is reported', async () => {
+    const ctx = env().ctx;
+    await ctx.store.db
+      .insertInto('subject_records')
+      .values({
+        id: 'rec-1',
+        subject_id: 's-1',
+        subject_kind: 'customer',
+        collection_point: 'checkout',
+        record_type: 'order',
+        record_id: 'o-1',
+        fields: '{}',
+        policy_version: ctx.policy.version,
+        collected_at: ctx.clock.now().toISOString(),
+      })
+      .execute();
+    assert.deepEqual(await brokenPromises(ctx), []);
+    await ctx.store.db
+      .insertInto('subject_records')
+      .values({
+        id: 'rec-2',
+        subject_id: 's-1',
+        subject_kind: 'customer',
+        collection_point: 'checkout',
+        record_type: 'order',
+        record_id: 'o-2',
+        fields: '{}',
+        policy_version: 'never-published',
+        collected_at: ctx.clock.now().toISOString(),
+      })
+      .execute();
+    const results = await new PromiseMonitor(ctx).check();
+    assert.deepEqual(results.find((r) => r.promise === 'P1')!.evidence.ids, ['rec-2']);
+    assert.deepEqual(await brokenPromises(ctx), ['P1']);
+  });
+
+  it('P10: a marketing email prepared without an unsubscribe token is reported', async () => {
+    const ctx = env().ctx;
+    await ctx.vault.encrypt('s-mail', 'keeps the key alive');
+    const rendered = () =>
+      ctx.audit.record({
+        actor: { type: 'system' },
+        action: 'email.rendered',
+        target: { type: 'subject', id: 's-mail' },
+        details: { channel: 'email_marketing' },
+      });
+    await ctx.store.db
+      .insertInto('unsubscribe_tokens')
+      .values({
+        token_index: 'tok-1',
+        subject_id: 's-mail',
+        channel: 'email_marketing',
+        created_at: ctx.clock.now().toISOString(),
+        used_at: null,
+      })
+      .execute();
+    await rendered();
+    assert.deepEqual(await brokenPromises(ctx), []);
+    await sql`delete from unsubscribe_tokens`.execute(ctx.store.db);
+    assert.deepEqual(await brokenPromises(ctx), ['P10']);
   });
 
   it('P3: a gift recipient enrolled in email marketing is reported with their id', async () => {
