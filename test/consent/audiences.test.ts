@@ -115,7 +115,11 @@ describeEachDialect('audiences', (env) => {
     const subjectId = reg.json().subjectId as string;
     const byPost = (await audience('account_updates', '?purpose=marketing.postal')).body.trim().split('\n');
     assert.equal(byPost.length, 1);
-    const row = JSON.parse(byPost[0]!) as { subjectId: string; name: string; address: Record<string, string> };
+    const row = JSON.parse(byPost[0]!) as {
+      subjectId: string;
+      name: string;
+      address: Record<string, string>;
+    };
     assert.equal(row.subjectId, subjectId);
     assert.equal(row.name, 'Reg Holder');
     assert.deepEqual(row.address, {
