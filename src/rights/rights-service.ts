@@ -1,7 +1,7 @@
 // Data subject requests (P15, P16, P20-P24): intake from the web form, the account and staff (email
 // or postal mail), deadlines by law, identity verification before anything is disclosed, changed
 // or deleted, and fulfilment as one durable job per request (never twice, finishes after a crash).
-import type { Transaction } from 'kysely';
+import type { Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
 import type { VowContext } from '../context.js';
 import type { PersonExport, PersonIdentity, WalkReport } from '../datasets/types.js';
@@ -648,28 +648,59 @@ export class RightsService {
     return this.#ports.walker;
   }
 
+  /**
+   * One staff step on a request, in one transaction: the row's changes (updated_at moves with
+   * them), whatever else the step does (a notice to the person, moving the request on), and the
+   * step's audit entry.
+   */
+  async #staffStep<T = undefined>(
+    requestId: string,
+    staffId: string,
+    step: {
+      action: string;
+      changes: Updateable<Database['rights_requests']>;
+      reason?: string;
+      details?: Record<string, unknown>;
+    },
+    alsoDo?: (trx: Transaction<Database>) => Promise<T>,
+  ): Promise<T> {
+    const now = this.#ctx.clock.now().toISOString();
+    return this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('rights_requests')
+        .set({ ...step.changes, updated_at: now })
+        .where('id', '=', requestId)
+        .execute();
+      const result = (alsoDo ? await alsoDo(trx) : undefined) as T;
+      await this.#ctx.audit.record(
+        {
+          actor: { type: 'staff', id: staffId },
+          action: step.action,
+          target: { type: 'request', id: requestId },
+          reason: step.reason,
+          details: step.details,
+        },
+        trx,
+      );
+      return result;
+    });
+  }
+
   /** Staff confirm an authorised agent's signed permission (recorded in the audit trail). */
   async confirmAgent(requestId: string, staffId: string): Promise<RequestStatus> {
     const r = await this.#row(requestId);
     if (r.is_agent !== 1 || r.agent_confirmed_at !== null)
       throw new VowError('VOW_REQUEST_STATE', 'The request has no agent permission waiting for confirmation');
     const now = this.#ctx.clock.now().toISOString();
-    const status = await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_requests')
-        .set({ agent_confirmed_at: now, agent_confirmed_by: staffId, updated_at: now })
-        .where('id', '=', requestId)
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'request.agent_confirmed',
-          target: { type: 'request', id: requestId },
-        },
-        trx,
-      );
-      return r.verified_at ? this.#advance(trx, requestId) : r.status;
-    });
+    const status = await this.#staffStep(
+      requestId,
+      staffId,
+      {
+        action: 'request.agent_confirmed',
+        changes: { agent_confirmed_at: now, agent_confirmed_by: staffId },
+      },
+      (trx) => (r.verified_at ? this.#advance(trx, requestId) : Promise.resolve(r.status)),
+    );
     this.#jobs.wake();
     return status;
   }
@@ -682,23 +713,12 @@ export class RightsService {
         'VOW_REQUEST_STATE',
         'The request is not a verified correction waiting for approval',
       );
-    const now = this.#ctx.clock.now().toISOString();
-    const status = await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_requests')
-        .set({ approved_by: staffId, updated_at: now })
-        .where('id', '=', requestId)
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'request.correction_approved',
-          target: { type: 'request', id: requestId },
-        },
-        trx,
-      );
-      return this.#advance(trx, requestId);
-    });
+    const status = await this.#staffStep(
+      requestId,
+      staffId,
+      { action: 'request.correction_approved', changes: { approved_by: staffId } },
+      (trx) => this.#advance(trx, requestId),
+    );
     this.#jobs.wake();
     return status;
   }
@@ -726,13 +746,16 @@ export class RightsService {
     const contact = await this.#open(r);
     const sealed = await this.#seal(r.id, { ...contact, extensionReason: reason });
     const now = this.#ctx.clock.now().toISOString();
-    await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_requests')
-        .set({ extended_due_on: d.extendedDueOn, extended_at: now, sealed, updated_at: now })
-        .where('id', '=', requestId)
-        .execute();
-      if (contact.email) {
+    await this.#staffStep(
+      requestId,
+      staffId,
+      {
+        action: 'request.extended',
+        changes: { extended_due_on: d.extendedDueOn, extended_at: now, sealed },
+        details: { dueOn: d.extendedDueOn, notified: contact.email !== undefined },
+      },
+      async (trx) => {
+        if (!contact.email) return;
         await this.#mail.enqueue(
           {
             to: contact.email,
@@ -747,17 +770,8 @@ export class RightsService {
           },
           trx,
         );
-      }
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'request.extended',
-          target: { type: 'request', id: requestId },
-          details: { dueOn: d.extendedDueOn, notified: contact.email !== undefined },
-        },
-        trx,
-      );
-    });
+      },
+    );
     return this.view(await this.#row(requestId));
   }
 
@@ -768,19 +782,16 @@ export class RightsService {
       throw new VowError('VOW_REQUEST_STATE', 'The request is closed');
     const contact = await this.#open(r);
     const now = this.#ctx.clock.now().toISOString();
-    await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_requests')
-        .set({
-          status: 'denied',
-          denial_basis: basis,
-          responded_at: now,
-          response_nature: 'denied',
-          updated_at: now,
-        })
-        .where('id', '=', requestId)
-        .execute();
-      if (contact.email) {
+    await this.#staffStep(
+      requestId,
+      staffId,
+      {
+        action: 'request.denied',
+        changes: { status: 'denied', denial_basis: basis, responded_at: now, response_nature: 'denied' },
+        reason: basis,
+      },
+      async (trx) => {
+        if (!contact.email) return;
         await this.#mail.enqueue(
           {
             to: contact.email,
@@ -790,17 +801,8 @@ export class RightsService {
           },
           trx,
         );
-      }
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'request.denied',
-          target: { type: 'request', id: requestId },
-          reason: basis,
-        },
-        trx,
-      );
-    });
+      },
+    );
     return this.view(await this.#row(requestId));
   }
 
@@ -809,21 +811,9 @@ export class RightsService {
     const r = await this.#row(requestId);
     if (r.acknowledged_at !== null)
       throw new VowError('VOW_REQUEST_STATE', 'The request was already acknowledged');
-    const now = this.#ctx.clock.now().toISOString();
-    await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_requests')
-        .set({ acknowledged_at: now, updated_at: now })
-        .where('id', '=', requestId)
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'request.acknowledged',
-          target: { type: 'request', id: requestId },
-        },
-        trx,
-      );
+    await this.#staffStep(requestId, staffId, {
+      action: 'request.acknowledged',
+      changes: { acknowledged_at: this.#ctx.clock.now().toISOString() },
     });
     return this.view(await this.#row(requestId));
   }
