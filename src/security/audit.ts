@@ -23,19 +23,8 @@ export interface AuditEntry {
   readonly details?: Readonly<Record<string, unknown>> | undefined;
 }
 
-export interface AuditRow {
-  seq: number;
-  at: string;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  reason: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
+/** One row of the audit trail, as stored (the table's own type, so the two cannot drift). */
+export type AuditRow = Database['audit_log'];
 
 export type VerifyResult =
   | { ok: true; entries: number; head: string; anchors: number }
