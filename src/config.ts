@@ -46,6 +46,7 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
+  VOW_API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
 });
 
 export interface Config {
@@ -77,6 +78,12 @@ export interface Config {
   readonly gaEndpoint: string;
   /** SMTP server for the mail outbox; unset in development, mail goes to <dataDir>/mail.jsonl. */
   readonly smtpUrl: string | undefined;
+  /**
+   * How long a process trusts an API key it has verified before reading the key's row again
+   * (0: every request). A key revoked in another process (or by the CLI) stops working within
+   * this many seconds; revoking through this process stops it at once.
+   */
+  readonly apiKeyCacheSeconds: number;
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -124,5 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     gaApiSecret: e.VOW_GA_API_SECRET,
     gaEndpoint: e.VOW_GA_ENDPOINT,
     smtpUrl: e.VOW_SMTP_URL,
+    apiKeyCacheSeconds: e.VOW_API_KEY_CACHE_SECONDS,
   });
 }

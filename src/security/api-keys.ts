@@ -1,5 +1,10 @@
 // API keys of the retailer's shop backend (`service` access). A key is shown once at creation;
 // only the hash of its secret is stored, and presented keys are compared in constant time.
+// A process remembers the keys it has verified for VOW_API_KEY_CACHE_SECONDS (default 5): the
+// shop's backend calls on every page, and reading the key's row on each call was the largest cost
+// of a decision over HTTP. Each request still checks the presented secret against the remembered
+// hash in constant time; a key revoked through this process stops at once, one revoked elsewhere
+// (another process, the CLI) within those seconds.
 import type { VowContext } from '../context.js';
 import { issueSecret, parseSecret, secretMatches } from './secrets.js';
 
@@ -12,10 +17,21 @@ export interface ApiKeyInfo {
   readonly revokedAt: string | null;
 }
 
+interface VerifiedKey {
+  readonly secretHash: string;
+  /** Clock time (ms) after which the row is read again. */
+  readonly until: number;
+}
+
 export class ApiKeys {
   readonly #ctx: VowContext;
+  readonly #ttlMs: number;
+  /** Verified, unrevoked keys by id (only keys that exist: a made-up id is never remembered). */
+  readonly #verified = new Map<string, VerifiedKey>();
+
   constructor(ctx: VowContext) {
     this.#ctx = ctx;
+    this.#ttlMs = ctx.config.apiKeyCacheSeconds * 1000;
   }
 
   /** Creates a key; the returned `key` is the only time the secret is visible. */
@@ -47,7 +63,8 @@ export class ApiKeys {
   }
 
   async revoke(id: string, by: string | null): Promise<boolean> {
-    return this.#ctx.store.db.transaction().execute(async (trx) => {
+    this.#verified.delete(id);
+    const revoked = await this.#ctx.store.db.transaction().execute(async (trx) => {
       const res = await trx
         .updateTable('api_keys')
         .set({ revoked_at: this.#ctx.clock.now().toISOString() })
@@ -65,6 +82,10 @@ export class ApiKeys {
       );
       return true;
     });
+    // Again after the commit: a request verified while the revocation was being written must not
+    // leave the key remembered.
+    this.#verified.delete(id);
+    return revoked;
   }
 
   async list(): Promise<ApiKeyInfo[]> {
@@ -76,12 +97,19 @@ export class ApiKeys {
   async authenticate(presented: string): Promise<string | undefined> {
     const parsed = parseSecret(presented, API_KEY_PREFIX);
     if (!parsed) return undefined;
+    const now = this.#ctx.clock.now().getTime();
+    const known = this.#verified.get(parsed.id);
+    if (known && now < known.until)
+      return secretMatches(parsed.secret, known.secretHash) ? parsed.id : undefined;
+    this.#verified.delete(parsed.id);
     const row = await this.#ctx.store.db
       .selectFrom('api_keys')
       .select(['id', 'secret_hash', 'revoked_at'])
       .where('id', '=', parsed.id)
       .executeTakeFirst();
     if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
+    if (this.#ttlMs > 0)
+      this.#verified.set(row.id, { secretHash: row.secret_hash, until: now + this.#ttlMs });
     return row.id;
   }
 }

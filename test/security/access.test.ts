@@ -191,6 +191,32 @@ describeEachDialect(
       assert.equal(revoked.statusCode, 401);
     });
 
+    it('remembers a verified API key for VOW_API_KEY_CACHE_SECONDS only: a revocation made elsewhere holds after that', async () => {
+      const body = {
+        subject: { kind: 'customer' },
+        purpose: 'order.fulfilment',
+        categories: ['contact.email'],
+      };
+      const post = (headers: Record<string, string>) =>
+        env().app.inject({ method: 'POST', url: '/v1/decisions', headers, payload: body });
+      const caller = await serviceCaller(env());
+      assert.equal((await post(caller.headers)).statusCode, 200);
+      // The remembered key still needs its secret: the same id with another secret is refused.
+      const forged = `${caller.key.slice(0, -4)}AAAA`;
+      assert.equal((await post({ authorization: `Bearer ${forged}` })).statusCode, 401);
+      // Another process (or the CLI) revokes the key: this process notices once the entry expires.
+      await env()
+        .ctx.store.db.updateTable('api_keys')
+        .set({ revoked_at: env().clock.now().toISOString() })
+        .where('id', '=', caller.keyId)
+        .execute();
+      assert.equal(env().ctx.config.apiKeyCacheSeconds, 5);
+      env().clock.advance(4_000);
+      assert.equal((await post(caller.headers)).statusCode, 200, 'still remembered within the 5 seconds');
+      env().clock.advance(1_001);
+      assert.equal((await post(caller.headers)).statusCode, 401, 'read again after 5 seconds: revoked');
+    });
+
     it('keeps a staff member on the password change until the one-time password is replaced', async () => {
       const { staff } = env().services.security;
       const { password } = await staff.add('newcomer', ['auditor'], null);
