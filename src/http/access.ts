@@ -11,6 +11,7 @@ import { allows, type Principal, STAFF_ROLES } from '../security/principal.js';
 import { sha256 } from '../security/secrets.js';
 import { csrfTokenFor, SESSION_COOKIE, type SessionKind, STAFF_TOKEN_PREFIX } from '../security/sessions.js';
 import { Vault } from '../security/vault.js';
+import { addRouteHook } from './route-hooks.js';
 
 /**
  * Who may call a route:
@@ -226,7 +227,9 @@ export async function installAccessControl(
   });
 
   // After the body is parsed: cookie-authenticated writes and anonymous forms need the CSRF token.
-  app.addHook('preValidation', async (req) => {
+  // Attached to the routes it can concern (writes that a cookie can reach: every access but
+  // `service`, which only a bearer key satisfies), so the shop backend's calls do not pay for it.
+  const checkCsrf = async (req: FastifyRequest): Promise<void> => {
     if (!UNSAFE.has(req.method)) return;
     const config = req.routeOptions.config;
     const access = config?.access;
@@ -253,5 +256,10 @@ export async function installAccessControl(
           'The form is missing its anti-forgery token; reload the page and retry',
         );
     }
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
+    if (route.config?.access === 'service' || !methods.some((m) => UNSAFE.has(m))) return;
+    addRouteHook(route, 'preValidation', checkCsrf);
   });
 }

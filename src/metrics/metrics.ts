@@ -48,8 +48,29 @@ export class Metrics {
     collect: () => this.#refresh('promiseStatus'),
   });
 
+  /** Label-bound series per method, route and status: binding labels once keeps this off the request's cost. */
+  readonly #requestSeries = new Map<
+    string,
+    { count: { inc(): void }; duration: { observe(v: number): void } }
+  >();
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vow_' });
+  }
+
+  /** Counts one answered HTTP request and its duration (route is the pattern, never the URL). */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let series = this.#requestSeries.get(key);
+    if (!series) {
+      series = {
+        count: this.httpRequests.labels(method, route, String(status)),
+        duration: this.httpDuration.labels(route),
+      };
+      this.#requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   /** Sets how a gauge is refreshed from the store when /metrics is scraped (one source per series). */

@@ -3,9 +3,10 @@
 // (src/scale/rate-limit-store.ts); on SQLite (one process) in memory. The per-account lock-outs in
 // attempts.ts are store-backed and shared either way.
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Clock } from '../clock.js';
 import { VowError } from '../errors.js';
+import { addRouteHook } from '../http/route-hooks.js';
 import { databaseRateLimitStore } from '../scale/rate-limit-store.js';
 import type { Store } from '../store/open-store.js';
 import { sha256 } from './secrets.js';
@@ -117,11 +118,13 @@ export async function installRateLimits(
       config.limitClass = cls;
     }
     route.config = config as RouteOptions['config'];
+    // Only the routes whose class also limits per identifier pay for that check.
+    if (enabled && cls && IDENTIFIER_LIMITS[cls]) addRouteHook(route, 'preHandler', identifierLimit);
   });
   // Per identifier: the same email may not be used for more than a few requests, codes or
   // reset links whatever the address they come from (no mail-bombing, no distributed guessing).
   const perIdentifier = new (clockStore(clock))();
-  app.addHook('preHandler', async (req) => {
+  const identifierLimit = async (req: FastifyRequest): Promise<void> => {
     const cls = (req.routeOptions.config as { limitClass?: LimitClass } | undefined)?.limitClass;
     const limit = cls ? IDENTIFIER_LIMITS[cls] : undefined;
     const body = req.body as Record<string, unknown> | null | undefined;
@@ -144,7 +147,7 @@ export async function installRateLimits(
         );
       }
     }
-  });
+  };
   await app.register(fastifyRateLimit, {
     global: false,
     store: (shared?.dialect === 'postgres'

@@ -1,10 +1,12 @@
 // Web hardening: CSRF tokens on cookie-authenticated writes and log-in forms, CORS only for the
 // configured shop origins on collection and consent endpoints, per-address rate limits, CSP.
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
+import Fastify from 'fastify';
 import { CSRF_COOKIE } from '../../src/http/access.js';
+import { registerCrossOriginScope } from '../../src/http/cors.js';
 import { SESSION_COOKIE } from '../../src/security/sessions.js';
-import { cookieFrom, SHOPPER_PASSWORD, shopperCaller, staffCaller } from '../helpers/auth.js';
+import { cookieFrom, SHOPPER_PASSWORD, serviceCaller, shopperCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect, testConfig } from '../helpers/env.js';
 
 const SHOP = 'https://shop.example';
@@ -134,6 +136,28 @@ describeEachDialect(
       assert.equal(staffRoute.headers['access-control-allow-origin'], undefined);
       const simple = await env().app.inject({ method: 'GET', url: '/v1/policy', headers: { origin: SHOP } });
       assert.equal(simple.headers['access-control-allow-origin'], undefined);
+      // An actual cross-origin call from the shop (not only its preflight) is answered for the shop.
+      const state = await env().app.inject({
+        method: 'GET',
+        url: '/v1/consent/config',
+        headers: { origin: SHOP },
+      });
+      assert.equal(state.headers['access-control-allow-origin'], SHOP);
+      assert.match(String(state.headers.vary), /origin/i);
+      // The shop backend's API runs no CORS hook at all.
+      const decision = await env().app.inject({
+        method: 'POST',
+        url: '/v1/decisions',
+        headers: { origin: SHOP, ...(await serviceCaller(env())).headers },
+        payload: {
+          subject: { kind: 'customer' },
+          purpose: 'order.fulfilment',
+          categories: ['contact.email'],
+        },
+      });
+      assert.equal(decision.statusCode, 200);
+      assert.equal(decision.headers['access-control-allow-origin'], undefined);
+      assert.equal(decision.headers.vary, undefined);
     });
 
     it('sends a CSP without unsafe-inline and the other security headers', async () => {
@@ -144,6 +168,20 @@ describeEachDialect(
       assert.match(csp, /frame-ancestors 'none'/);
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    });
+
+    it('sends the JSON API the API set: a CSP that allows nothing, nosniff, no framing, no referrer', async () => {
+      const res = await env().app.inject({ method: 'GET', url: '/v1/policy' });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+      assert.equal(res.headers['x-frame-options'], 'DENY');
+      assert.equal(res.headers['referrer-policy'], 'no-referrer');
+      assert.match(String(res.headers['strict-transport-security']), /max-age=\d+/);
+      // Headers that only mean something to a rendered page are left to pages.
+      assert.equal(res.headers['x-dns-prefetch-control'], undefined);
+      const page = await env().app.inject({ method: 'GET', url: '/privacy' });
+      assert.equal(page.headers['x-dns-prefetch-control'], 'off');
     });
 
     it('limits requests per identifier whatever the address: no mail-bombing one email with reset links', async () => {
@@ -235,3 +273,24 @@ describeEachDialect(
     config: testConfig({ VOW_PUBLIC_URL: 'https://privacy.shop.example' }),
   },
 );
+
+describe('the CORS scope', () => {
+  it('refuses to start when a cross-origin route is registered outside the CORS scope', async () => {
+    const app = Fastify({ logger: false });
+    await registerCrossOriginScope(app, [SHOP], async (scope) => {
+      scope.post('/v1/collect', async () => ({}));
+    });
+    app.post('/v1/consent/elsewhere', async () => ({}));
+    await assert.rejects(async () => app.ready(), /outside the CORS scope.*POST \/v1\/consent\/elsewhere/);
+  });
+
+  it('starts when every cross-origin route is inside it', async () => {
+    const app = Fastify({ logger: false });
+    await registerCrossOriginScope(app, [SHOP], async (scope) => {
+      scope.post('/v1/collect', async () => ({}));
+    });
+    app.post('/v1/decisions', async () => ({}));
+    await app.ready();
+    await app.close();
+  });
+});

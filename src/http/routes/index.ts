@@ -1,4 +1,4 @@
-// Every route module, in registration order. Each domain adds one line.
+// Every route module, in registration order. Each domain adds one line, in one of the two lists.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { VowContext } from '../../context.js';
@@ -27,19 +27,15 @@ import { unsubscribeRoutes } from './unsubscribe.js';
 export type ZodApp = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 export type RouteModule = (app: ZodApp, ctx: VowContext, services: Services) => void | Promise<void>;
 
+/** Same-origin routes: the shop backend's API, the shopper pages, the console. */
 export const ROUTES: readonly RouteModule[] = [
   healthRoutes,
   policyRoutes,
   decisionRoutes,
-  cookieRoutes,
-  collectRoutes,
   promiseRoutes,
-  consentRoutes,
   unsubscribeRoutes,
-  collectionRoutes,
   subjectRoutes,
   disclosureRoutes,
-  experimentRoutes,
   reportRoutes,
   accountRoutes,
   staffRoutes,
@@ -47,4 +43,16 @@ export const ROUTES: readonly RouteModule[] = [
   complaintRoutes,
   datasetRoutes,
   consoleRoutes,
+];
+
+/**
+ * Modules with routes that browsers on the shop's pages call cross-origin (collection, consent,
+ * the consent script, experiments): registered in the CORS scope (src/http/cors.ts).
+ */
+export const CROSS_ORIGIN_ROUTES: readonly RouteModule[] = [
+  cookieRoutes,
+  collectRoutes,
+  consentRoutes,
+  collectionRoutes,
+  experimentRoutes,
 ];
