@@ -2,10 +2,18 @@
 // of its own person, and that key is wrapped by the master key. Destroying a person's data key
 // (crypto-shredding) makes every copy of their values unreadable, old backups included.
 // Equality look-ups (email, phone) use a keyed hash (HMAC-SHA-256), never plaintext.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  type DecipherGCM,
+  hkdfSync,
+  timingSafeEqual,
+} from 'node:crypto';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
 import type { Store } from '../store/open-store.js';
+import { DataKeyCache } from './key-cache.js';
 
 const CIPHER = 'aes-256-gcm';
 const FORMAT = 'v1';
@@ -22,22 +30,45 @@ function seal(key: Buffer, plaintext: Buffer, aad: string, iv: Buffer): string {
   ].join('.');
 }
 
-function open(key: Buffer, sealed: string, aad: string): Buffer {
+/** A decipher set up for one sealed value, and its ciphertext (base64url). */
+function decipherOf(key: Buffer, sealed: string, aad: string): { decipher: DecipherGCM; ct: string } {
   const [format, iv, tag, ct] = sealed.split('.');
   if (format !== FORMAT || !iv || !tag || ct === undefined)
     throw new VowError('VOW_DECRYPTION_FAILED', 'Not a Vow ciphertext');
   const decipher = createDecipheriv(CIPHER, key, Buffer.from(iv, 'base64url'));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return { decipher, ct };
+}
+
+function decryptionFailed(err: unknown): VowError {
+  return new VowError(
+    'VOW_DECRYPTION_FAILED',
+    'A value could not be decrypted (wrong key or tampered data)',
+    undefined,
+    { cause: err },
+  );
+}
+
+function open(key: Buffer, sealed: string, aad: string): Buffer {
+  const { decipher, ct } = decipherOf(key, sealed, aad);
   try {
-    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+    const out = decipher.update(ct, 'base64url');
+    const rest = decipher.final(); // checks the tag; empty for GCM
+    return rest.length === 0 ? out : Buffer.concat([out, rest]);
   } catch (err) {
-    throw new VowError(
-      'VOW_DECRYPTION_FAILED',
-      'A value could not be decrypted (wrong key or tampered data)',
-      undefined,
-      { cause: err },
-    );
+    throw decryptionFailed(err);
+  }
+}
+
+/** open() straight to text (no intermediate buffers): what reading a person's values needs. */
+function openText(key: Buffer, sealed: string, aad: string): string {
+  const { decipher, ct } = decipherOf(key, sealed, aad);
+  try {
+    const text = decipher.update(ct, 'base64url', 'utf8');
+    return text + decipher.final('utf8'); // final() checks the tag; nothing is returned before
+  } catch (err) {
+    throw decryptionFailed(err);
   }
 }
 
@@ -52,9 +83,12 @@ export class Vault {
   #indexKey: Buffer | undefined;
   /** HKDF-derived blind-index keys by kind (derived from #indexKey on first use). */
   readonly #indexKeys = new Map<IndexKind, Buffer>();
-  /** Unwrapped data keys by subject id; dropped on destroy. Small: people touched recently. */
-  readonly #cache = new Map<string, Buffer>();
-  static readonly CACHE_LIMIT = 10_000;
+  /**
+   * Unwrapped data keys of the people touched most recently (least recently used dropped first,
+   * zeroed on destroy): about 1 MB at the limit. Bulk readers (audiences) use batchOpener() instead,
+   * so one pass over a million people neither evicts every key in use nor churns the cache.
+   */
+  readonly #cache = new DataKeyCache(10_000);
 
   constructor(store: Store, masterKey: Buffer, random: Random, clock: Clock) {
     if (masterKey.length !== 32)
@@ -145,7 +179,6 @@ export class Vault {
     }
     if (!row || row.wrapped_key === null) return undefined;
     const key = open(this.#master, row.wrapped_key, `data-key:${subjectId}`);
-    if (this.#cache.size >= Vault.CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.set(subjectId, key);
     return key;
   }
@@ -172,11 +205,7 @@ export class Vault {
         .onConflict((oc) => oc.column('subject_id').doNothing())
         .executeTakeFirst();
       if (Number(res.numInsertedOrUpdatedRows ?? 0) !== chunk.length) continue;
-      for (const { id, key } of chunk) {
-        if (this.#cache.size >= Vault.CACHE_LIMIT)
-          this.#cache.delete(this.#cache.keys().next().value as string);
-        this.#cache.set(id, key);
-      }
+      for (const { id, key } of chunk) this.#cache.set(id, key);
     }
   }
 
@@ -195,7 +224,7 @@ export class Vault {
   async decrypt(subjectId: string, sealed: string): Promise<string | null> {
     const key = await this.#dataKey(subjectId, false);
     if (!key) return null;
-    return open(key, sealed, `value:${subjectId}`).toString('utf8');
+    return openText(key, sealed, `value:${subjectId}`);
   }
 
   /**
@@ -207,11 +236,29 @@ export class Vault {
     let key = this.#cache.get(subjectId);
     if (!key) {
       key = open(this.#master, wrappedKey, `data-key:${subjectId}`);
-      if (this.#cache.size >= Vault.CACHE_LIMIT)
-        this.#cache.delete(this.#cache.keys().next().value as string);
       this.#cache.set(subjectId, key);
     }
-    return open(key, sealed, `value:${subjectId}`).toString('utf8');
+    return openText(key, sealed, `value:${subjectId}`);
+  }
+
+  /**
+   * For reading many people once each (an audience page): opens values with the wrapped keys the
+   * caller read, unwrapping each person's key once for the opener's lifetime and never putting it
+   * in the vault's cache (a million-person pass would only evict the keys in use and leave a
+   * million dead cache entries to collect). Drop the opener with the batch. Null when the key was
+   * destroyed.
+   */
+  batchOpener(): (subjectId: string, wrappedKey: string | null, sealed: string) => string | null {
+    const keys = new Map<string, Buffer>();
+    return (subjectId, wrappedKey, sealed) => {
+      if (wrappedKey === null) return null;
+      let key = keys.get(subjectId);
+      if (!key) {
+        key = open(this.#master, wrappedKey, `data-key:${subjectId}`);
+        keys.set(subjectId, key);
+      }
+      return openText(key, sealed, `value:${subjectId}`);
+    };
   }
 
   /** Crypto-shredding: the wrapped key is erased, so every value sealed under it is gone for good. */

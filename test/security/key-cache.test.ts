@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { DataKeyCache } from '../../src/security/key-cache.js';
+
+describe('the cache of unwrapped data keys', () => {
+  it('keeps at most its limit, dropping the least recently used first', () => {
+    const cache = new DataKeyCache(3);
+    const [a, b, c, d] = [randomBytes(32), randomBytes(32), randomBytes(32), randomBytes(32)];
+    cache.set('a', a);
+    cache.set('b', b);
+    cache.set('c', c);
+    assert.deepEqual(cache.get('a'), a); // a is now the most recent; b the least
+    cache.set('d', d);
+    assert.equal(cache.size, 3);
+    assert.equal(cache.get('b'), undefined);
+    assert.deepEqual(cache.get('a'), a);
+    assert.deepEqual(cache.get('c'), c);
+    assert.deepEqual(cache.get('d'), d);
+  });
+
+  it('hands out copies, so a key held across an await survives its slot being reused', () => {
+    const cache = new DataKeyCache(1);
+    const first = randomBytes(32);
+    cache.set('a', first);
+    const held = cache.get('a')!;
+    cache.set('b', randomBytes(32));
+    assert.deepEqual(held, first);
+    assert.equal(cache.get('a'), undefined);
+  });
+
+  it('replaces a key in place and forgets deleted and cleared keys', () => {
+    const cache = new DataKeyCache(2);
+    cache.set('a', randomBytes(32));
+    const next = randomBytes(32);
+    cache.set('a', next);
+    assert.equal(cache.size, 1);
+    assert.deepEqual(cache.get('a'), next);
+    cache.delete('a');
+    assert.equal(cache.get('a'), undefined);
+    cache.set('b', randomBytes(32));
+    cache.set('c', randomBytes(32));
+    assert.equal(cache.size, 2);
+    cache.clear();
+    assert.equal(cache.size, 0);
+    assert.equal(cache.get('b'), undefined);
+    cache.set('d', randomBytes(32));
+    cache.set('e', randomBytes(32));
+    assert.equal(cache.size, 2, 'every slot is free again after clear()');
+  });
+
+  it('holds no memory of its own per key beyond its buffer, whatever else allocates small buffers', () => {
+    // 32-byte Buffers cut from Node's shared pool would keep an 8 KB slab alive each when other small
+    // buffers are allocated between two keys; the cache copies keys into its own buffer instead.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const cache = new DataKeyCache(2000);
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 2000; i++) {
+      cache.set(`s${i}`, Buffer.from(randomBytes(32)));
+      for (let j = 0; j < 20; j++) Buffer.from('x'.repeat(200));
+    }
+    gc();
+    assert.ok(process.memoryUsage().arrayBuffers - before < 2 ** 20, 'under 1 MB held');
+    assert.equal(cache.size, 2000);
+  });
+
+  it('refuses what is not a data key', () => {
+    assert.throws(() => new DataKeyCache(0));
+    assert.throws(() => new DataKeyCache(1).set('a', Buffer.alloc(16)));
+  });
+});
