@@ -200,6 +200,25 @@ function evaluate(
 }
 
 /**
+ * The consent channels whose state can change a decision on these categories for this purpose,
+ * whatever the person's kind: decide() reads a person's channel states only through the rules that
+ * match (purpose, category, kind). Callers deciding for many people at once (audiences) read only
+ * these states.
+ */
+export function channelsThatDecide(
+  policy: Policy,
+  purpose: string,
+  categories: readonly string[],
+): Set<string> {
+  const channels = new Set<string>();
+  for (const kind of Object.keys(policy.doc.subject_kinds))
+    for (const category of categories)
+      for (const rule of policy.matchingRules(purpose, category, kind))
+        if (rule.channel) channels.add(rule.channel);
+  return channels;
+}
+
+/**
  * Decides one request. Throws a VowError for names the policy does not know (they are mistakes,
  * not denials); otherwise returns allow only when every category is allowed for the purpose, the
  * person is not restricted or under 13, and the recipient (if any) may receive every category.

@@ -2,6 +2,7 @@
 export {
   assertKnown,
   type ChannelState,
+  channelsThatDecide,
   type Decision,
   type DecisionRequest,
   decide,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decide, type SubjectState } from '../../src/decisions/index.js';
+import { channelsThatDecide, decide, type SubjectState } from '../../src/decisions/index.js';
 import { VowError } from '../../src/errors.js';
 import { loadPolicy } from '../../src/policy/index.js';
 
@@ -280,6 +280,38 @@ describe('decide', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('property: no channel outside channelsThatDecide changes a decision (audiences read only those states)', () => {
+    const channels = Object.keys(policy.doc.channels);
+    const kinds = Object.keys(policy.doc.subject_kinds);
+    const state = fc.constantFrom(
+      'enrolled' as const,
+      'granted' as const,
+      'withdrawn' as const,
+      'unknown' as const,
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...allPurposes),
+        fc.constantFrom(...allCategories),
+        fc.constantFrom(...kinds),
+        fc.dictionary(fc.constantFrom(...channels), state),
+        fc.constantFrom(...channels),
+        state,
+        (purpose, category, k, states, other, otherState) => {
+          fc.pre(!channelsThatDecide(policy, purpose, [category]).has(other));
+          const req = { purpose, categories: [category] };
+          const before = decide(policy, { ...req, subject: kind(k, { channels: states }) });
+          const after = decide(policy, {
+            ...req,
+            subject: kind(k, { channels: { ...states, [other]: otherState } }),
+          });
+          assert.deepEqual(after, before);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
