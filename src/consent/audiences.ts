@@ -6,12 +6,12 @@
 // (P14); identifiers on the suppression list are left out too.
 import { Readable } from 'node:stream';
 import type { VowContext } from '../context.js';
-import { decide, type SubjectState } from '../decisions/index.js';
+import { type ChannelState, channelsThatDecide, decide, type SubjectState } from '../decisions/index.js';
 import { VowError } from '../errors.js';
 import type { Policy } from '../policy/model.js';
 import { isWithin } from '../policy/model.js';
 import { assertChannel } from './collection-rules.js';
-import { sealedContacts, under13Among } from './identifiers.js';
+import { type AudiencePageRange, audienceContacts } from './identifiers.js';
 
 /** The contact categories a send can go to, and the identifier kind that holds each. */
 const CONTACT_KINDS: readonly (readonly [category: string, identifierKind: 'email' | 'phone' | 'address'])[] =
@@ -109,120 +109,201 @@ function nameOf(plain: string | null): string | undefined {
   }
 }
 
+/** Who a member is for decide(): the parts of SubjectState an audience reads. */
+type SubjectStateLike = Omit<SubjectState, 'kinds'>;
+
+/**
+ * decide() for many people who mostly look alike: the answer depends only on the kind, the state
+ * (channels that can matter, under 13, restrictions), the purpose and the category, so it is
+ * computed once per distinct combination and remembered for the rest of the export.
+ */
+class Decisions {
+  readonly #policy: Policy;
+  readonly #purpose: string;
+  readonly #memo = new Map<string, boolean>();
+
+  constructor(policy: Policy, purpose: string) {
+    this.#policy = policy;
+    this.#purpose = purpose;
+  }
+
+  /** Allowed, and (when `throughChannel` is given) allowed by a rule of that channel. */
+  allows(
+    kind: string,
+    category: string,
+    state: SubjectStateLike,
+    stateKey: string,
+    throughChannel?: string,
+  ): boolean {
+    const key = `${kind}\u0000${category}\u0000${throughChannel ?? ''}\u0000${stateKey}`;
+    let allowed = this.#memo.get(key);
+    if (allowed === undefined) {
+      const d = decide(this.#policy, {
+        subject: { kinds: [kind], ...state },
+        purpose: this.#purpose,
+        categories: [category],
+      });
+      allowed =
+        d.decision === 'allow' &&
+        (throughChannel === undefined || d.reasons.some((r) => r.channel === throughChannel));
+      // Distinct states are few (kinds x channel states); restrictions name arbitrary purposes,
+      // so the memo is bounded all the same.
+      if (this.#memo.size >= 10_000) this.#memo.clear();
+      this.#memo.set(key, allowed);
+    }
+    return allowed;
+  }
+}
+
+/** A member of a page, with what namesFor() needs to decide for them again. */
+interface PageMember extends AudienceMember {
+  readonly state: SubjectStateLike;
+  readonly stateKey: string;
+  readonly wrappedKey: string | null;
+}
+
+/**
+ * Every member of an audience, a page at a time: each page is read only when the previous one has
+ * been taken, so a slow reader holds back the reading (at most a page is in memory).
+ */
+async function* audiencePages(
+  ctx: VowContext,
+  target: AudienceTarget,
+  options: { pageSize?: number; onlySubjects?: readonly string[] },
+): AsyncGenerator<AudienceMember[]> {
+  const db = ctx.store.db;
+  const pageSize = options.pageSize ?? 500;
+  const only = options.onlySubjects;
+  const isAddress = target.identifierKind === 'address';
+  // decide() reads no other channel's state than those of the rules that match: usually the
+  // audience's own channel only, whose state the page query already gives.
+  const otherChannels = [
+    ...channelsThatDecide(ctx.policy, target.purpose, [
+      target.category,
+      ...(isAddress ? ['identity.name'] : []),
+    ]),
+  ]
+    .filter((c) => c !== target.channel)
+    .sort();
+  const decisions = new Decisions(ctx.policy, target.purpose);
+  const states = ['enrolled', 'granted'] as const;
+  let after = '';
+  for (;;) {
+    const page = await db
+      .selectFrom('consent_state')
+      .select(['subject_ref', 'state'])
+      .where('channel', '=', target.channel)
+      .where('state', 'in', states)
+      .where('subject_ref', '>', after)
+      .where('subject_ref', 'not like', 'visitor:%')
+      .$if(only !== undefined, (q) => q.where('subject_ref', 'in', [...(only ?? []), '']))
+      .orderBy('subject_ref')
+      .limit(pageSize)
+      .execute();
+    if (page.length === 0) return;
+    const ids = page.map((r) => r.subject_ref);
+    const last = ids[ids.length - 1]!;
+    const inPage = new Map(page.map((r) => [r.subject_ref, r.state as ChannelState]));
+    // The page's people: every member after the previous page up to this one's last, read as a key
+    // range (index range scans, no list of 500 parameters), or the listed people when only some
+    // were asked for (a range would then span people who were not).
+    const range: AudiencePageRange = only ? { ids } : { after, last };
+
+    const [contacts, stateRows, restrictionRows] = await Promise.all([
+      audienceContacts(db, target.channel, target.identifierKind, states, range),
+      otherChannels.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('consent_state')
+            .select(['subject_ref', 'channel', 'state'])
+            .where('channel', 'in', otherChannels)
+            .$call((q) =>
+              'ids' in range
+                ? q.where('subject_ref', 'in', range.ids)
+                : q.where('subject_ref', '>', range.after).where('subject_ref', '<=', range.last),
+            )
+            .execute(),
+      db
+        .selectFrom('restrictions')
+        .select(['subject_id', 'scope', 'purposes'])
+        .where('lifted_at', 'is', null)
+        .$call((q) =>
+          'ids' in range
+            ? q.where('subject_id', 'in', range.ids)
+            : q.where('subject_id', '>', range.after).where('subject_id', '<=', range.last),
+        )
+        .execute(),
+    ]);
+    after = last;
+
+    const channels = new Map<string, Record<string, ChannelState>>();
+    for (const r of stateRows) {
+      if (!inPage.has(r.subject_ref)) continue;
+      const m = channels.get(r.subject_ref) ?? {};
+      m[r.channel] = r.state as ChannelState;
+      channels.set(r.subject_ref, m);
+    }
+    const restrictions = new Map<string, { all: boolean; purposes: string[] }>();
+    for (const r of restrictionRows) {
+      if (!inPage.has(r.subject_id)) continue;
+      const cur = restrictions.get(r.subject_id) ?? { all: false, purposes: [] };
+      if (r.scope === 'all') cur.all = true;
+      else cur.purposes.push(...(JSON.parse(r.purposes) as string[]));
+      restrictions.set(r.subject_id, cur);
+    }
+
+    const open = ctx.vault.batchOpener();
+    const seen = new Set<string>();
+    const members: PageMember[] = [];
+    let person = '';
+    let state: SubjectStateLike = {};
+    let stateKey = '';
+    for (const c of contacts) {
+      const ownState = inPage.get(c.subject_id);
+      if (ownState === undefined) continue;
+      if (c.subject_id !== person) {
+        person = c.subject_id;
+        const restriction = restrictions.get(person);
+        const own = channels.get(person) ?? {};
+        state = {
+          channels: { ...own, [target.channel]: ownState },
+          under13: Number(c.under13 ?? 0) === 1,
+          ...(restriction ? { restriction } : {}),
+        };
+        stateKey = [
+          state.under13 ? 1 : 0,
+          restriction ? (restriction.all ? '*' : [...new Set(restriction.purposes)].sort().join(' ')) : '-',
+          ownState,
+          ...otherChannels.map((ch) => own[ch] ?? 'unknown'),
+        ].join('\u0000');
+      }
+      const key = `${c.subject_id}\n${c.blind_index}`;
+      if (seen.has(key) || c.suppressed) continue;
+      // In this channel's audience only through this channel's own rule (an unsubscribed customer
+      // who asked for account updates is in that audience, not in email_marketing's).
+      if (!decisions.allows(c.subject_kind, target.category, state, stateKey, target.channel)) continue;
+      const value = open(c.subject_id, c.wrapped_key, c.sealed_value);
+      if (value === null) continue;
+      seen.add(key);
+      members.push({ subjectId: c.subject_id, value, state, stateKey, wrappedKey: c.wrapped_key });
+    }
+    const names = isAddress ? await namesFor(ctx, members, decisions, open) : undefined;
+    yield members.map((m) => {
+      const name = names?.get(m.subjectId);
+      return { subjectId: m.subjectId, value: m.value, ...(name ? { name } : {}) };
+    });
+    if (page.length < pageSize) return;
+  }
+}
+
 /** Every member of an audience, a page at a time. */
 export async function* audienceMembers(
   ctx: VowContext,
   target: AudienceTarget,
   options: { pageSize?: number; onlySubjects?: readonly string[] } = {},
 ): AsyncGenerator<AudienceMember> {
-  const db = ctx.store.db;
-  const pageSize = options.pageSize ?? 500;
-  let after = '';
-  for (;;) {
-    let q = db
-      .selectFrom('consent_state')
-      .select('subject_ref')
-      .where('channel', '=', target.channel)
-      .where('state', 'in', ['enrolled', 'granted'])
-      .where('subject_ref', '>', after)
-      .where('subject_ref', 'not like', 'visitor:%');
-    if (options.onlySubjects) q = q.where('subject_ref', 'in', [...options.onlySubjects, '']);
-    const page = await q.orderBy('subject_ref').limit(pageSize).execute();
-    if (page.length === 0) return;
-    after = page[page.length - 1]!.subject_ref;
-    const ids = page.map((r) => r.subject_ref);
-
-    const [stateRows, contacts, restrictionRows, under13, keyRows] = await Promise.all([
-      db
-        .selectFrom('consent_state')
-        .select(['subject_ref', 'channel', 'state'])
-        .where('subject_ref', 'in', ids)
-        .execute(),
-      sealedContacts(db, ids, target.identifierKind),
-      db
-        .selectFrom('restrictions')
-        .select(['subject_id', 'scope', 'purposes'])
-        .where('subject_id', 'in', ids)
-        .where('lifted_at', 'is', null)
-        .execute(),
-      under13Among(db, ids),
-      db
-        .selectFrom('data_keys')
-        .select(['subject_id', 'wrapped_key'])
-        .where('subject_id', 'in', ids)
-        .execute(),
-    ]);
-    const suppressedRows =
-      contacts.length === 0
-        ? []
-        : await db
-            .selectFrom('suppression_list')
-            .select('blind_index')
-            .where('index_kind', '=', target.identifierKind)
-            .where('channel', 'in', [target.channel, '*'])
-            .where(
-              'blind_index',
-              'in',
-              contacts.map((c) => c.blindIndex),
-            )
-            .execute();
-    const suppressed = new Set(suppressedRows.map((r) => r.blind_index));
-    const channels = new Map<string, Record<string, 'enrolled' | 'granted' | 'withdrawn'>>();
-    for (const r of stateRows) {
-      const m = channels.get(r.subject_ref) ?? {};
-      m[r.channel] = r.state as 'enrolled' | 'granted' | 'withdrawn';
-      channels.set(r.subject_ref, m);
-    }
-    const restrictions = new Map<string, { all: boolean; purposes: string[] }>();
-    for (const r of restrictionRows) {
-      const cur = restrictions.get(r.subject_id) ?? { all: false, purposes: [] };
-      if (r.scope === 'all') cur.all = true;
-      else cur.purposes.push(...(JSON.parse(r.purposes) as string[]));
-      restrictions.set(r.subject_id, cur);
-    }
-    const keys = new Map(keyRows.map((r) => [r.subject_id, r.wrapped_key]));
-
-    const seen = new Set<string>();
-    const members: (AudienceMember & { subjectState: SubjectStateLike })[] = [];
-    for (const c of contacts) {
-      const key = `${c.subjectId}\n${c.blindIndex}`;
-      if (seen.has(key) || suppressed.has(c.blindIndex)) continue;
-      const restriction = restrictions.get(c.subjectId);
-      const subjectState: SubjectStateLike = {
-        channels: channels.get(c.subjectId) ?? {},
-        under13: under13.has(c.subjectId),
-        ...(restriction ? { restriction } : {}),
-      };
-      const d = decide(ctx.policy, {
-        subject: { kinds: [c.subjectKind], ...subjectState },
-        purpose: target.purpose,
-        categories: [target.category],
-      });
-      // In this channel's audience only through this channel's own rule (an unsubscribed customer
-      // who asked for account updates is in that audience, not in email_marketing's).
-      if (d.decision !== 'allow' || !d.reasons.some((r) => r.channel === target.channel)) continue;
-      const value = ctx.vault.decryptWithWrappedKey(
-        c.subjectId,
-        keys.get(c.subjectId) ?? null,
-        c.sealedValue,
-      );
-      if (value === null) continue;
-      seen.add(key);
-      members.push({ subjectId: c.subjectId, value, subjectState });
-    }
-    const names =
-      target.identifierKind === 'address'
-        ? await namesFor(ctx, target, members, keys)
-        : new Map<string, string>();
-    for (const m of members) {
-      const name = names.get(m.subjectId);
-      yield { subjectId: m.subjectId, value: m.value, ...(name ? { name } : {}) };
-    }
-    if (page.length < pageSize) return;
-  }
+  for await (const page of audiencePages(ctx, target, options)) yield* page;
 }
-
-type SubjectStateLike = Omit<SubjectState, 'kinds'>;
 
 /**
  * The latest name each member gave on a form that collects one, kept only where the policy lets the
@@ -231,9 +312,9 @@ type SubjectStateLike = Omit<SubjectState, 'kinds'>;
  */
 async function namesFor(
   ctx: VowContext,
-  target: AudienceTarget,
-  members: readonly (AudienceMember & { subjectState: SubjectStateLike })[],
-  keys: ReadonlyMap<string, string | null>,
+  members: readonly PageMember[],
+  decisions: Decisions,
+  open: (subjectId: string, wrappedKey: string | null, sealed: string) => string | null,
 ): Promise<Map<string, string>> {
   const out = new Map<string, { name: string; at: string }>();
   if (members.length === 0) return new Map();
@@ -242,15 +323,8 @@ async function namesFor(
     for (const r of await source.rows(ctx, [...byId.keys()])) {
       const m = byId.get(r.subject_id);
       if (!m || !r.sealed) continue;
-      const allowed = decide(ctx.policy, {
-        subject: { kinds: [source.kind], ...m.subjectState },
-        purpose: target.purpose,
-        categories: ['identity.name'],
-      });
-      if (allowed.decision !== 'allow') continue;
-      const name = nameOf(
-        ctx.vault.decryptWithWrappedKey(r.subject_id, keys.get(r.subject_id) ?? null, r.sealed),
-      );
+      if (!decisions.allows(source.kind, 'identity.name', m.state, m.stateKey)) continue;
+      const name = nameOf(open(r.subject_id, m.wrappedKey, r.sealed));
       const prev = out.get(r.subject_id);
       if (name && (!prev || prev.at < r.at)) out.set(r.subject_id, { name, at: r.at });
     }
@@ -264,7 +338,6 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The audience as NDJSON lines or CSV rows, a stream; `onEnd` gets the count once all is sent. */
 /** The parts of a postal address, as the subjects module stores them (JSON). */
 const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const;
 
@@ -288,6 +361,9 @@ function addressOf(value: string): Record<string, string> {
 /**
  * The audience as NDJSON lines or CSV rows, a stream; `onEnd` gets the count once all is sent.
  * Emails and phones are one field; a postal address is an object (NDJSON) or one column per part (CSV).
+ * Each page is one chunk of bytes (tens of kilobytes, above the stream's high-water mark): the next
+ * page is read from the database only once the reader has taken this one, so a slow reader makes
+ * the export wait instead of piling pages up in memory, and the socket gets one write per page.
  */
 export function audienceStream(
   ctx: VowContext,
@@ -298,21 +374,29 @@ export function audienceStream(
 ): Readable {
   const field = target.identifierKind;
   const isAddress = field === 'address';
-  async function* lines(): AsyncGenerator<string> {
+  const ndjsonField = `,${JSON.stringify(field)}:`;
+  const line = (m: AudienceMember): string => {
+    if (format === 'csv') {
+      const address = isAddress ? addressOf(m.value) : undefined;
+      const cells = address ? [m.name ?? '', ...ADDRESS_PARTS.map((k) => address[k] ?? '')] : [m.value];
+      return `${[m.subjectId, ...cells].map(csvCell).join(',')}\r\n`;
+    }
+    if (isAddress)
+      return `${JSON.stringify({ subjectId: m.subjectId, name: m.name ?? null, [field]: addressOf(m.value) })}\n`;
+    // The same text as JSON.stringify({ subjectId, [field]: value }), without the object.
+    return `{"subjectId":${JSON.stringify(m.subjectId)}${ndjsonField}${JSON.stringify(m.value)}}\n`;
+  };
+  async function* chunks(): AsyncGenerator<string> {
     let count = 0;
     if (format === 'csv') yield `subject_id,${isAddress ? ['name', ...ADDRESS_PARTS].join(',') : field}\r\n`;
-    for await (const m of audienceMembers(ctx, target, pageSize ? { pageSize } : {})) {
-      count++;
-      if (format === 'csv') {
-        const cells = isAddress
-          ? [m.name ?? '', ...ADDRESS_PARTS.map((k) => addressOf(m.value)[k] ?? '')]
-          : [m.value];
-        yield `${[m.subjectId, ...cells].map(csvCell).join(',')}\r\n`;
-      } else {
-        yield `${JSON.stringify({ subjectId: m.subjectId, ...(isAddress ? { name: m.name ?? null } : {}), [field]: isAddress ? addressOf(m.value) : m.value })}\n`;
-      }
+    for await (const page of audiencePages(ctx, target, pageSize ? { pageSize } : {})) {
+      if (page.length === 0) continue;
+      count += page.length;
+      let text = '';
+      for (const m of page) text += line(m);
+      yield text;
     }
     await onEnd?.(count);
   }
-  return Readable.from(lines());
+  return Readable.from(chunks(), { objectMode: false });
 }

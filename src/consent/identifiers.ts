@@ -1,6 +1,7 @@
 // What the consent module reads of the subjects module's tables (subject_identifiers,
 // subject_records, subject_lookup, subjects): kinds at a collection point, people by phone, and
-// pages of sealed contact values for audiences. Reads only; the subjects module owns the rows.
+// pages of sealed contact values for audiences (with the data keys of the security module). Reads
+// only; the subjects module owns the rows.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
@@ -47,47 +48,70 @@ export async function subjectsByBlindIndex(
   return rows.map((r) => r.subject_id).sort();
 }
 
-export interface SealedContact {
-  readonly subjectId: string;
-  /** email | phone | address */
-  readonly kind: string;
-  readonly subjectKind: string;
-  readonly blindIndex: string;
-  readonly sealedValue: string;
+/** Which people of an audience a page holds: a key range of subject ids, or listed ids. */
+export type AudiencePageRange =
+  | { readonly after: string; readonly last: string }
+  | { readonly ids: readonly string[] };
+
+export interface AudienceContact {
+  readonly subject_id: string;
+  readonly subject_kind: string;
+  readonly blind_index: string;
+  readonly sealed_value: string;
+  /** The person's wrapped data key; null once crypto-shredded. */
+  readonly wrapped_key: string | null;
+  /** 1 when staff marked the person as under 13. */
+  readonly under13: number | null;
+  /** The identifier is on the suppression list for this channel or for all ('*'). */
+  readonly suppressed: unknown;
 }
 
-/** The sealed identifiers of one kind for a page of people. */
-export async function sealedContacts(
+/**
+ * The sealed identifiers of one kind of a page of an audience's members (enrolled or granted on the
+ * channel), each with its person's wrapped data key, under-13 marker and suppression, in subject
+ * then collection order: one statement per page, driven by the consent_state index like a plain
+ * join over the same rows (no list of the page's ids as parameters when the page is a key range).
+ */
+export async function audienceContacts(
   db: Executor,
-  subjectIds: readonly string[],
-  kind: string,
-): Promise<SealedContact[]> {
-  if (subjectIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('subject_identifiers')
-    .select(['subject_id', 'kind', 'subject_kind', 'blind_index', 'sealed_value', 'collected_at'])
-    .where('subject_id', 'in', [...subjectIds])
-    .where('kind', '=', kind)
-    .orderBy('subject_id')
-    .orderBy('collected_at')
+  channel: string,
+  kind: 'email' | 'phone' | 'address',
+  states: readonly string[],
+  page: AudiencePageRange,
+): Promise<AudienceContact[]> {
+  return db
+    .selectFrom('consent_state as cs')
+    .innerJoin('subject_identifiers as si', (join) =>
+      join.onRef('si.subject_id', '=', 'cs.subject_ref').on('si.kind', '=', kind),
+    )
+    .leftJoin('data_keys as dk', 'dk.subject_id', 'si.subject_id')
+    .leftJoin('subjects as s', 's.id', 'si.subject_id')
+    .select((eb) => [
+      'si.subject_id',
+      'si.subject_kind',
+      'si.blind_index',
+      'si.sealed_value',
+      'dk.wrapped_key',
+      's.under13',
+      eb
+        .exists(
+          eb
+            .selectFrom('suppression_list as sl')
+            .select('sl.id')
+            .where('sl.index_kind', '=', kind)
+            .whereRef('sl.blind_index', '=', 'si.blind_index')
+            .where('sl.channel', 'in', [channel, '*']),
+        )
+        .as('suppressed'),
+    ])
+    .where('cs.channel', '=', channel)
+    .where('cs.state', 'in', [...states])
+    .$call((q) =>
+      'ids' in page
+        ? q.where('cs.subject_ref', 'in', [...page.ids, ''])
+        : q.where('cs.subject_ref', '>', page.after).where('cs.subject_ref', '<=', page.last),
+    )
+    .orderBy('cs.subject_ref')
+    .orderBy('si.collected_at')
     .execute();
-  return rows.map((r) => ({
-    subjectId: r.subject_id,
-    kind: r.kind,
-    subjectKind: r.subject_kind,
-    blindIndex: r.blind_index,
-    sealedValue: r.sealed_value,
-  }));
-}
-
-/** The people of a page that staff marked as under 13 (P14). */
-export async function under13Among(db: Executor, subjectIds: readonly string[]): Promise<Set<string>> {
-  if (subjectIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('subjects')
-    .select('id')
-    .where('id', 'in', [...subjectIds])
-    .where('under13', '=', 1)
-    .execute();
-  return new Set(rows.map((r) => r.id));
 }

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import type { Readable } from 'node:stream';
+import { it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Insertable, KyselyPlugin } from 'kysely';
+import { audienceStream, audienceTarget } from '../../src/consent/audiences.js';
+import { appendConsentEvent } from '../../src/consent/ledger.js';
+import type { VowContext } from '../../src/context.js';
+import type { Database } from '../../src/store/schema.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+
+/** `n` contestants enrolled in email marketing, each with one address. */
+async function enrolContestants(env: TestEnv, n: number): Promise<void> {
+  const { ctx, store } = env;
+  const at = ctx.clock.now().toISOString();
+  const ids = Array.from({ length: n }, () => ctx.random.uuid());
+  const identifiers: Insertable<Database['subject_identifiers']>[] = [];
+  for (const [i, id] of ids.entries()) {
+    const email = `reader${i}@example.com`;
+    identifiers.push({
+      id: ctx.random.uuid(),
+      subject_id: id,
+      kind: 'email',
+      blind_index: ctx.vault.blindIndex('email', email),
+      sealed_value: await ctx.vault.encrypt(id, email),
+      field: 'email',
+      subject_kind: 'contestant',
+      collection_point: 'contest_entry',
+      record_type: 'contest_entry',
+      record_id: `r-${i}`,
+      policy_version: ctx.policy.version,
+      collected_at: at,
+    });
+  }
+  await store.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('subjects')
+      .values(ids.map((id) => ({ id, created_at: at, updated_at: at, under13: 0 })))
+      .execute();
+    await trx.insertInto('subject_identifiers').values(identifiers).execute();
+    for (const id of ids) {
+      await appendConsentEvent(trx, ctx.random, {
+        subjectRef: id,
+        channel: 'email_marketing',
+        event: 'enrolled',
+        cause: { type: 'collection_point', ref: 'contest_entry' },
+        at: ctx.clock.now(),
+        policyVersion: ctx.policy.version,
+      });
+    }
+  });
+}
+
+/** The context with a database that counts the audience's page queries (the only ones with a limit). */
+function countingPages(ctx: VowContext): { ctx: VowContext; pages: () => number } {
+  let pages = 0;
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => {
+      if (args.node.kind === 'SelectQueryNode' && args.node.limit) pages++;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  const store = { ...ctx.store, db: ctx.store.db.withPlugin(plugin) };
+  return { ctx: { ...ctx, store }, pages: () => pages };
+}
+
+async function firstChunk(stream: Readable): Promise<string> {
+  for (;;) {
+    const chunk = stream.read() as Buffer | null;
+    if (chunk !== null) return chunk.toString('utf8');
+    await new Promise((resolve) => stream.once('readable', resolve));
+  }
+}
+
+describeEachDialect('streaming an audience', (env) => {
+  const people = 300;
+  const pageSize = 10;
+
+  it('reads the next page only when the reader wants more (a slow reader holds the export back)', async () => {
+    await enrolContestants(env(), people);
+    const { ctx, pages } = countingPages(env().ctx);
+    const stream = audienceStream(
+      ctx,
+      audienceTarget(ctx.policy, 'email_marketing'),
+      'ndjson',
+      undefined,
+      pageSize,
+    );
+    let text = await firstChunk(stream);
+    // A reader that took one chunk and then waits: the stream must not run through the audience.
+    await sleep(200);
+    assert.ok(pages() <= 3, `read ${pages()} pages for a reader that took one`);
+    await sleep(200);
+    assert.ok(pages() <= 3, `kept reading while nobody took anything (${pages()} pages)`);
+    for await (const chunk of stream) text += chunk;
+    const lines = text.trim().split('\n');
+    assert.equal(lines.length, people);
+    assert.equal(new Set(lines.map((l) => (JSON.parse(l) as { email: string }).email)).size, people);
+    assert.equal(pages(), people / pageSize + 1, 'every page read once, and one empty page to end');
+  });
+
+  it('sends each page as one chunk, the same lines as one JSON object per member', async () => {
+    const { ctx } = env();
+    const target = audienceTarget(ctx.policy, 'email_marketing');
+    const chunks: string[] = [];
+    for await (const chunk of audienceStream(ctx, target, 'ndjson', undefined, pageSize))
+      chunks.push(String(chunk));
+    assert.equal(chunks.length, people / pageSize);
+    for (const chunk of chunks) {
+      const lines = chunk.trimEnd().split('\n');
+      assert.equal(lines.length, pageSize);
+      for (const line of lines) {
+        const member = JSON.parse(line) as { subjectId: string; email: string };
+        assert.equal(line, JSON.stringify({ subjectId: member.subjectId, email: member.email }));
+      }
+    }
+  });
+});
