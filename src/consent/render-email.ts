@@ -2,7 +2,6 @@
 // Subject, Date, Message-ID, List-Unsubscribe with a one-click token URL, List-Unsubscribe-Post,
 // text and HTML bodies whose footer carries the same link and the retailer's postal address.
 // Refused (VOW_CONSENT_DENIED) for anyone decide() denies email marketing to.
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { VowContext } from '../context.js';
 import type { DecisionService } from '../decisions/index.js';
 import { VowError } from '../errors.js';
@@ -86,6 +85,8 @@ export async function renderCampaignEmail(
   const footerHtml =
     `<hr><p><small>You receive this email as part of ${escapeHtml(c.name)}'s email marketing program. ` +
     `<a href="${escapeHtml(url)}">Unsubscribe</a>.<br>${escapeHtml(c.name)}, ${escapeHtml(c.postal_address)}</small></p>`;
+  // The MIME composer is loaded on the first rendered email, not at start.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: input.from ?? { name: c.name, address: c.email },
     to,

@@ -1,11 +1,13 @@
 // Connectors: one Kysely instance over any of the three engines a retailer's database may run on.
 // The walker speaks to all of them through Kysely's `sql` tag, which quotes names and numbers
 // parameters in each engine's own way.
+// The PostgreSQL and MySQL drivers are loaded only when a dataset on that engine is opened.
+import { createRequire } from 'node:module';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
-import { createPool } from 'mysql2';
-import pg from 'pg';
+import type mysql from 'mysql2';
 import { VowError } from '../errors.js';
+import { pgDriver } from '../store/pg-driver.js';
 
 export type DatasetEngine = 'sqlite' | 'postgres' | 'mysql';
 
@@ -45,13 +47,14 @@ export function connectDataset(url: string): DatasetConnection {
   const engine = engineOf(url);
   try {
     if (engine === 'postgres') {
-      const pool = new pg.Pool({ connectionString: url, max: 4 });
+      const pool = new (pgDriver().Pool)({ connectionString: url, max: 4 });
       pool.on('error', () => {});
       const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
       return { db, engine, location: redactUrl(url), close: () => db.destroy() };
     }
     if (engine === 'mysql') {
       const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+      const { createPool } = createRequire(import.meta.url)('mysql2') as typeof mysql;
       const pool = createPool({
         host: u.hostname,
         port: u.port ? Number(u.port) : 3306,

@@ -1,8 +1,9 @@
 // How a message leaves Vow: SMTP through nodemailer (VOW_SMTP_URL), or, in development without an
 // SMTP server, one JSON line per message in <data dir>/mail.jsonl so nothing fails silently.
 import { appendFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { VowError } from '../errors.js';
@@ -31,7 +32,9 @@ function messageId(outboxId: string, from: string): string {
 }
 
 export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  // nodemailer is loaded only when mail goes out over SMTP (the file transport does not need it).
+  const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
+  const transporter = createTransport(url);
   return {
     name: 'smtp',
     async send(m) {

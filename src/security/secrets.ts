@@ -1,7 +1,7 @@
 // Random secrets and their hashes: tokens are `<id>.<secret>`, only sha256(secret) is stored and it
 // is compared in constant time. Passwords use argon2id with the OWASP parameters.
 import { createHash } from 'node:crypto';
-import { type Options as Argon2Options, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type { Options as Argon2Options } from '@node-rs/argon2';
 import type { Random } from '../clock.js';
 import { VowError } from '../errors.js';
 import { Vault } from './vault.js';
@@ -31,13 +31,17 @@ export function checkPasswordStrength(password: string): void {
   }
 }
 
+/** The argon2 binding, loaded on the first password hashed or checked (API keys and sessions do not use it). */
+const argon2 = () => import('@node-rs/argon2');
+
 export async function hashPassword(password: string, random: Random): Promise<string> {
-  return argon2Hash(password, { ...ARGON2_PARAMS, salt: random.bytes(16) });
+  return (await argon2()).hash(password, { ...ARGON2_PARAMS, salt: random.bytes(16) });
 }
 
 export async function verifyPassword(phc: string, password: string): Promise<boolean> {
+  const { verify } = await argon2(); // outside the try: a missing binding is an error, not a wrong password
   try {
-    return await argon2Verify(phc, password);
+    return await verify(phc, password);
   } catch {
     return false;
   }

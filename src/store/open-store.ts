@@ -11,10 +11,10 @@ import {
   type SqliteDatabase,
   SqliteDialect,
 } from 'kysely';
-import pg from 'pg';
 import { VowError } from '../errors.js';
 import { type DialectName, migrationKit } from './migration-kit.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { pgDriver } from './pg-driver.js';
 import type { Database } from './schema.js';
 
 export interface Store {
@@ -35,9 +35,6 @@ export interface OpenStoreOptions {
   /** Largest number of PostgreSQL connections in the pool. */
   readonly poolSize?: number;
 }
-
-// PostgreSQL returns BIGINT (int8) and NUMERIC as strings by default; Vow's counters fit a double.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 /**
  * Kysely's SQLite driver calls better-sqlite3's prepare() for every query, and compiling the SQL
@@ -77,7 +74,7 @@ function redactUrl(url: string): string {
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({
+    const pool = new (pgDriver().Pool)({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       // A database that does not answer fails the request (503) instead of hanging it.
