@@ -3,11 +3,11 @@
 // kindsByCategory, under13), and carries out the under-13 marking (P14).
 //
 // Resolution is two-phase because sealing a value may create the person's data key, which the
-// vault writes outside any transaction: `prepare` (outside the transaction) finds or invents the
-// subject id and seals every value; `link` (inside the caller's transaction) re-checks the look-up
-// and writes. When another request claimed the identifier in between, `link` throws
-// ResolutionRace and the caller starts again (`withResolution` does that).
-import type { Kysely, Transaction } from 'kysely';
+// vault writes outside any transaction: `prepareAll` (outside the transaction) finds or invents
+// the subject ids of one or many collections and seals every value; `link` (inside the caller's
+// transaction) re-checks the look-up and writes. When another request claimed the identifier in
+// between, `link` throws ResolutionRace and the caller starts again (`withResolution` does that).
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import { accountKeyId } from '../accounts/account-service.js';
 import type { VowContext } from '../context.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
@@ -47,11 +47,30 @@ export type IdentifierInput =
   | { readonly kind: 'account'; readonly field: string; readonly value: string }
   | { readonly kind: 'address'; readonly field: string; readonly value: PostalAddress };
 
+/** An identifier normalised and blind-indexed once: for the under-13 gate, the look-up and sealing. */
+export interface IndexedIdentifier {
+  readonly kind: IdentifierKind;
+  readonly field: string;
+  readonly blindIndex: string;
+  /** What is sealed: the normalised value, or the address as given, in JSON. */
+  readonly plain: string;
+}
+
 interface PreparedIdentifier {
   readonly kind: IdentifierKind;
   readonly field: string;
   readonly blindIndex: string;
   readonly sealed: string;
+}
+
+/** One person of one collection to resolve: their identifiers, and maybe another person of the same form. */
+export interface ResolutionRequest {
+  readonly identifiers: readonly IndexedIdentifier[];
+  /**
+   * The index (in the same prepareAll call) of another person of the same form, an order's buyer:
+   * when they share an email, phone or account id, this is that person.
+   */
+  readonly sameAs?: number;
 }
 
 /** A person found (or invented) for a collection, with their values sealed under their key. */
@@ -153,12 +172,22 @@ export class SubjectService {
     }
   }
 
+  /** Normalises and blind-indexes identifiers (VOW_VALIDATION for a phone number that is none). */
+  index(inputs: readonly IdentifierInput[]): IndexedIdentifier[] {
+    return inputs.map((i) => {
+      const n = this.#normalise(i);
+      return {
+        kind: i.kind,
+        field: i.field,
+        blindIndex: this.#ctx.vault.blindIndex(i.kind, n.normalised),
+        plain: n.plain,
+      };
+    });
+  }
+
   /** Blind indexes of identifiers, for look-ups and the under-13 gate; nothing is written. */
   indexesOf(inputs: readonly IdentifierInput[]): { kind: IdentifierKind; blindIndex: string }[] {
-    return inputs.map((i) => ({
-      kind: i.kind,
-      blindIndex: this.#ctx.vault.blindIndex(i.kind, this.#normalise(i).normalised),
-    }));
+    return this.index(inputs).map(({ kind, blindIndex }) => ({ kind, blindIndex }));
   }
 
   /** Refuses (VOW_UNDER_13) identifiers that belong to someone staff marked as under 13. */
@@ -166,16 +195,69 @@ export class SubjectService {
     inputs: readonly IdentifierInput[],
     db: Executor = this.#ctx.store.db,
   ): Promise<void> {
-    const indexes = this.indexesOf(inputs.filter((i) => MARKED_KINDS.includes(i.kind)));
-    if (indexes.length === 0) return;
-    const hit = await db
-      .selectFrom('under13_markers')
-      .select('kind')
-      .where((eb) =>
-        eb.or(indexes.map((i) => eb.and([eb('kind', '=', i.kind), eb('blind_index', '=', i.blindIndex)]))),
-      )
-      .executeTakeFirst();
-    if (hit) throw new VowError('VOW_UNDER_13', 'Vow does not collect data from people known to be under 13');
+    await this.assertNoneMarked(this.index(inputs), db);
+  }
+
+  /**
+   * Refuses (VOW_UNDER_13) when any of these identifiers, of one collection or of a whole batch,
+   * belongs to someone staff marked as under 13: one query per 500 identifiers.
+   */
+  async assertNoneMarked(
+    identifiers: readonly IndexedIdentifier[],
+    db: Executor = this.#ctx.store.db,
+  ): Promise<void> {
+    const hit = await this.#findMany(
+      db,
+      'under13_markers',
+      identifiers.filter((i) => MARKED_KINDS.includes(i.kind)),
+    );
+    if (hit.size > 0)
+      throw new VowError('VOW_UNDER_13', 'Vow does not collect data from people known to be under 13');
+  }
+
+  /**
+   * The rows of `table` holding these (kind, blind index) pairs, as "kind:index" -> subject id:
+   * one query per 500 pairs. Of the markers, only whether there is one (the first found -> "").
+   */
+  async #findMany(
+    db: Executor,
+    table: 'subject_lookup' | 'under13_markers',
+    identifiers: readonly { kind: IdentifierKind; blindIndex: string }[],
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const pairs = [...new Map(identifiers.map((i) => [`${i.kind}:${i.blindIndex}`, i])).values()];
+    for (let n = 0; n < pairs.length; n += 500) {
+      const byKind = new Map<IdentifierKind, string[]>();
+      for (const i of pairs.slice(n, n + 500)) {
+        const list = byKind.get(i.kind) ?? [];
+        list.push(i.blindIndex);
+        byKind.set(i.kind, list);
+      }
+      const where = (eb: ExpressionBuilder<Database, typeof table>) =>
+        eb.or(
+          [...byKind].map(([kind, indexes]) =>
+            eb.and([eb('kind', '=', kind), eb('blind_index', 'in', indexes)]),
+          ),
+        );
+      if (table === 'under13_markers') {
+        const hit = await db
+          .selectFrom(table)
+          .select(['kind', 'blind_index'])
+          .where(where)
+          .limit(1)
+          .execute();
+        for (const r of hit) found.set(`${r.kind}:${r.blind_index}`, '');
+        if (found.size > 0) return found;
+      } else {
+        const rows = await db
+          .selectFrom(table)
+          .select(['kind', 'blind_index', 'subject_id'])
+          .where(where)
+          .execute();
+        for (const r of rows) found.set(`${r.kind}:${r.blind_index}`, r.subject_id);
+      }
+    }
+    return found;
   }
 
   async #lookup(db: Executor, kind: IdentifierKind, blindIndex: string): Promise<string | undefined> {
@@ -188,92 +270,135 @@ export class SubjectService {
     return row?.subject_id;
   }
 
+  /** Whether an identifier of this person is one they are found again by. */
+  static #isLookup(kind: IdentifierKind, addressOnly: boolean): boolean {
+    return LOOKUP_PRIORITY.includes(kind) || (addressOnly && kind === 'address');
+  }
+
   /**
-   * Phase one, outside any transaction: normalises, finds the person (account, then email, then
-   * phone; a postal address only when the form has nothing else), and seals every value under
-   * their key. At least one identifier is needed.
+   * Phase one, outside any transaction, for the people of one collection or of a whole batch of
+   * them, in order: finds each person (account, then email, then phone; a postal address only
+   * when the form has nothing else), as one request after the other would (a person an earlier
+   * request of the batch created is found again by the identifiers it claimed), creates the data
+   * keys of the new people in a few statements, and seals every value under its person's key.
+   * The look-ups take one query per 500 identifiers. Each request needs an identifier.
    */
-  async prepare(
-    inputs: readonly IdentifierInput[],
-    options: { sameAs?: PreparedIdentity } = {},
-  ): Promise<PreparedIdentity> {
-    if (inputs.length === 0) throw new Error('A person needs at least one identifier');
-    const normalised = inputs.map((i) => ({ input: i, ...this.#normalise(i) }));
-    const indexed = normalised.map((n) => ({
-      ...n,
-      blindIndex: this.#ctx.vault.blindIndex(n.input.kind, n.normalised),
-    }));
-    const candidates = LOOKUP_PRIORITY.flatMap((k) => indexed.filter((i) => i.input.kind === k));
-    const addressOnly = candidates.length === 0;
-    const order = addressOnly ? indexed.filter((i) => i.input.kind === 'address') : candidates;
-    let existing: string | undefined;
-    let foundBy: PreparedIdentity['foundBy'];
-    const seal = async (subjectId: string) =>
-      Promise.all(
-        indexed.map(async (i) => ({
-          kind: i.input.kind,
-          field: i.input.field,
+  async prepareAll(requests: readonly ResolutionRequest[]): Promise<PreparedIdentity[]> {
+    const keyOf = (i: { kind: IdentifierKind; blindIndex: string }) => `${i.kind}:${i.blindIndex}`;
+    const plans = requests.map((r) => {
+      if (r.identifiers.length === 0) throw new Error('A person needs at least one identifier');
+      const candidates = LOOKUP_PRIORITY.flatMap((k) => r.identifiers.filter((i) => i.kind === k));
+      const addressOnly = candidates.length === 0;
+      const order = addressOnly ? r.identifiers.filter((i) => i.kind === 'address') : candidates;
+      return { request: r, candidates, addressOnly, order };
+    });
+    const stored = await this.#findMany(
+      this.#ctx.store.db,
+      'subject_lookup',
+      plans.flatMap((p) => p.order),
+    );
+    // Look-ups claimed by earlier requests of this call (as `link` will claim them, in order).
+    const claimed = new Map<string, string>();
+    const ownerOf = (i: IndexedIdentifier) => claimed.get(keyOf(i)) ?? stored.get(keyOf(i));
+    const fresh = new Set<string>();
+    const out: { identity: Omit<PreparedIdentity, 'identifiers'>; sealed?: PreparedIdentifier[] }[] = [];
+    const sealAll = async (subjectId: string, identifiers: readonly IndexedIdentifier[]) => {
+      const sealed: PreparedIdentifier[] = [];
+      for (const i of identifiers)
+        sealed.push({
+          kind: i.kind,
+          field: i.field,
           blindIndex: i.blindIndex,
           sealed: await this.#ctx.vault.encrypt(subjectId, i.plain),
-        })),
-      );
-    const sameAs = options.sameAs;
-    // Another person of the same form (an order's buyer) who shares an identifier is this person.
-    if (
-      sameAs &&
-      candidates.some((c) =>
-        sameAs.identifiers.some((o) => o.kind === c.input.kind && o.blindIndex === c.blindIndex),
-      )
-    ) {
-      return {
-        subjectId: sameAs.subjectId,
-        isNew: false,
-        foundBy: undefined,
-        replaces: undefined,
-        addressOnly,
-        identifiers: await seal(sameAs.subjectId),
-      };
-    }
-    for (const c of order) {
-      existing = await this.#lookup(this.#ctx.store.db, c.input.kind, c.blindIndex);
-      if (existing) {
-        foundBy = { kind: c.input.kind, blindIndex: c.blindIndex };
-        break;
-      }
-    }
-    if (existing) {
-      try {
-        return {
-          subjectId: existing,
-          isNew: false,
-          foundBy,
-          replaces: undefined,
-          addressOnly,
-          identifiers: await seal(existing),
-        };
-      } catch (err) {
-        if (!isVowError(err) || err.code !== 'VOW_SUBJECT_SHREDDED') throw err;
-        // The person was deleted: whoever gives the same identifier now is a new person.
-        const fresh = this.#ctx.random.uuid();
-        return {
-          subjectId: fresh,
-          isNew: true,
-          foundBy,
-          replaces: existing,
-          addressOnly,
-          identifiers: await seal(fresh),
-        };
-      }
-    }
-    const fresh = this.#ctx.random.uuid();
-    return {
-      subjectId: fresh,
-      isNew: true,
-      foundBy: undefined,
-      replaces: undefined,
-      addressOnly,
-      identifiers: await seal(fresh),
+        });
+      return sealed;
     };
+    const invent = () => {
+      const id = this.#ctx.random.uuid();
+      fresh.add(id);
+      return id;
+    };
+    for (const p of plans) {
+      const { identifiers, sameAs } = p.request;
+      const other = sameAs === undefined ? undefined : requests[sameAs];
+      let identity: Omit<PreparedIdentity, 'identifiers'>;
+      let sealed: PreparedIdentifier[] | undefined;
+      if (
+        sameAs !== undefined &&
+        other &&
+        p.candidates.some((c) =>
+          other.identifiers.some((o) => o.kind === c.kind && o.blindIndex === c.blindIndex),
+        )
+      ) {
+        // Another person of the same form (an order's buyer) who shares an identifier is this person.
+        const subjectId = out[sameAs]!.identity.subjectId;
+        identity = {
+          subjectId,
+          isNew: false,
+          foundBy: undefined,
+          replaces: undefined,
+          addressOnly: p.addressOnly,
+        };
+      } else {
+        const by = p.order.find((c) => ownerOf(c) !== undefined);
+        const existing = by ? ownerOf(by) : undefined;
+        const foundBy = by ? { kind: by.kind, blindIndex: by.blindIndex } : undefined;
+        if (existing && !fresh.has(existing)) {
+          try {
+            sealed = await sealAll(existing, identifiers);
+            identity = {
+              subjectId: existing,
+              isNew: false,
+              foundBy,
+              replaces: undefined,
+              addressOnly: p.addressOnly,
+            };
+          } catch (err) {
+            if (!isVowError(err) || err.code !== 'VOW_SUBJECT_SHREDDED') throw err;
+            // The person was deleted: whoever gives the same identifier now is a new person.
+            identity = {
+              subjectId: invent(),
+              isNew: true,
+              foundBy,
+              replaces: existing,
+              addressOnly: p.addressOnly,
+            };
+          }
+        } else if (existing) {
+          identity = {
+            subjectId: existing,
+            isNew: false,
+            foundBy,
+            replaces: undefined,
+            addressOnly: p.addressOnly,
+          };
+        } else {
+          identity = {
+            subjectId: invent(),
+            isNew: true,
+            foundBy: undefined,
+            replaces: undefined,
+            addressOnly: p.addressOnly,
+          };
+        }
+      }
+      for (const i of identifiers) {
+        if (!SubjectService.#isLookup(i.kind, p.addressOnly)) continue;
+        const owner = ownerOf(i);
+        if (owner === undefined || (identity.replaces !== undefined && owner === identity.replaces))
+          claimed.set(keyOf(i), identity.subjectId);
+      }
+      out.push({ identity, ...(sealed ? { sealed } : {}) });
+    }
+    // Every new person's data key in a few statements (instead of three round trips each).
+    if (fresh.size > 0) await this.#ctx.vault.createKeys([...fresh]);
+    const prepared: PreparedIdentity[] = [];
+    for (const [n, o] of out.entries())
+      prepared.push({
+        ...o.identity,
+        identifiers: o.sealed ?? (await sealAll(o.identity.subjectId, requests[n]!.identifiers)),
+      });
+    return prepared;
   }
 
   /** Seals one more value (a name, an address in a record) under the prepared person's key. */
@@ -334,8 +459,7 @@ export class SubjectService {
         .execute();
     }
     for (const i of prepared.identifiers) {
-      const isLookup = LOOKUP_PRIORITY.includes(i.kind) || (prepared.addressOnly && i.kind === 'address');
-      if (isLookup) await this.#claim(trx, prepared, i, at);
+      if (SubjectService.#isLookup(i.kind, prepared.addressOnly)) await this.#claim(trx, prepared, i, at);
       await trx
         .insertInto('subject_identifiers')
         .values({
