@@ -421,16 +421,21 @@ export class SubjectService {
         .where('subject_id', '=', prepared.replaces)
         .execute();
     }
-    await trx
+    const claimed = await trx
       .insertInto('subject_lookup')
       .values({ kind: i.kind, blind_index: i.blindIndex, subject_id: prepared.subjectId, created_at: at })
       .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
-      .execute();
-    // A brand-new person whose identifier another request claimed meanwhile: resolve again.
-    if (prepared.isNew && !prepared.foundBy && i.kind !== 'address') {
-      const owner = await this.#lookup(trx, i.kind, i.blindIndex);
-      if (owner !== prepared.subjectId) throw new ResolutionRace();
-    }
+      .executeTakeFirst();
+    // A brand-new person whose identifier another request claimed meanwhile: resolve again. (The
+    // row was there already: another owner, unless the same identifier came twice in this form.)
+    if (
+      prepared.isNew &&
+      !prepared.foundBy &&
+      i.kind !== 'address' &&
+      Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0 &&
+      (await this.#lookup(trx, i.kind, i.blindIndex)) !== prepared.subjectId
+    )
+      throw new ResolutionRace();
   }
 
   /**
