@@ -3,29 +3,23 @@
 // sign-ups, registrations, unsubscribes, SMS STOPs, site visits with a layout experiment, and a
 // few data subject requests left open near their deadline.
 //
-// It goes through the domain services so every value is sealed under its person's key, found
-// again by blind index and enrolled by the policy's consent rules (subjects.link, vault.encrypt,
-// consent.recordCollection / unsubscribe, rights.submit, cookie consent, experiments) — but it
-// writes a whole batch of people in ONE transaction instead of one per request, which is what
-// makes a million people take minutes rather than hours. The record rows it writes (orders,
-// contest_entries, …) have exactly the shape the collection service writes.
+// It makes the bodies the shop backend would send (orders, contest entries, ...) and hands each
+// batch of them to the collection service's `collectBatch`: the same code as the endpoints seals
+// every value under its person's key, finds people again by blind index, applies the policy's
+// consent rules and audits, so a generated record is exactly what POST /v1/orders (...) would have
+// written for the same body at the same time. A batch of people is one transaction instead of one
+// per request, which is what makes a million people take minutes rather than hours. Unsubscribes,
+// STOPs, visits, the experiment and the open requests go through their own services.
 //
 // Reproducible: every choice comes from a seeded PRNG; with a seeded ctx.random (as `vow demo`
 // uses) the same seed gives the same store.
-import { createHash } from 'node:crypto';
-import type { Insertable, Transaction } from 'kysely';
+import type { Insertable } from 'kysely';
+import type { Submission } from '../collection/index.js';
+import type { OrderBody } from '../collection/schemas.js';
 import type { VowContext } from '../context.js';
-import { canonicalJson } from '../policy/model.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
-import {
-  normaliseAddress,
-  normaliseEmail,
-  normalisePhone,
-  type PostalAddress,
-  type PreparedIdentity,
-  type SubjectLink,
-} from '../subjects/index.js';
+import { normalisePhone, type PostalAddress } from '../subjects/index.js';
 import { Prng } from './prng.js';
 
 export interface DemoOptions {
@@ -197,61 +191,21 @@ const PATHS: readonly { area: string; path: string }[] = [
 const BROWSERS = ['chrome', 'safari', 'firefox', 'edge', 'other'];
 const DAY = 86_400_000;
 
-type Kind = 'email' | 'phone' | 'address';
+type GiftRecipient = NonNullable<OrderBody['gift_recipient']>;
+
 interface Who {
   readonly first: string;
   readonly last: string;
   readonly name: string;
   readonly email: string;
-  readonly phone: string | undefined;
+  /** The phone in E.164, or undefined when not a valid number (checked only when it is used). */
+  readonly phone: () => string | undefined;
   readonly address: PostalAddress;
 }
-interface IdentifierPlan {
-  readonly kind: Kind;
-  readonly field: string;
-  readonly normalised: string;
-  readonly plain: string;
-}
 
-/** One collection record of one person, before it is sealed and written. */
-interface RecordPlan {
-  readonly point: string;
-  readonly recordType: string;
-  readonly kind: string;
-  readonly at: Date;
-  readonly identifiers: readonly IdentifierPlan[];
-  readonly fields: readonly string[];
-  readonly optIns: readonly string[];
-  /** The value sealed into the record's own row (name etc.), or undefined for none. */
-  readonly sealed?: unknown;
-  readonly write: (
-    trx: Transaction<Database>,
-    rec: { id: string; subjectId: string; sealed: string | null; at: string },
-  ) => Promise<void>;
-  /** For an order: the gift recipient's record, linked in the same order. */
-  readonly gift?: RecordPlan;
-  /** For a gift recipient: their part of the order body (it goes into the order's request hash). */
-  readonly body?: unknown;
-}
-
-interface PreparedGift {
-  readonly plan: RecordPlan;
-  readonly prepared: PreparedIdentity;
-  readonly sealed: string;
-  readonly subjectId: string;
-}
-
-interface PreparedRecord {
-  readonly plan: RecordPlan;
-  readonly prepared: PreparedIdentity;
-  readonly sealed: string | null;
-  readonly id: string;
-  readonly gift?: PreparedGift;
-}
-
+/** One person of a batch: what they submitted (in order), then what they did afterwards. */
 interface PersonPlan {
-  readonly subjectId: string;
-  readonly records: RecordPlan[];
+  readonly submissions: Submission[];
   readonly unsubscribe: { channel: string; at: Date }[];
   readonly smsStop?: Date;
 }
@@ -346,22 +300,6 @@ export class DemoGenerator {
 
   // ---- planning (pure: PRNG only, no I/O) ---------------------------------------------------
 
-  #fieldsOf(point: string, names: readonly string[]): SubjectLink['fields'] {
-    const defs = this.#ctx.policy.doc.collection_points[point]?.fields ?? {};
-    const out: Record<string, { category: string; purposes: readonly string[] }> = {};
-    for (const name of names) {
-      const def = Object.hasOwn(defs, name) ? defs[name] : undefined;
-      if (def) out[name] = { category: def.category, purposes: [...def.purposes] };
-    }
-    return out;
-  }
-
-  #grantedBy(point: string): string[] {
-    return Object.entries(this.#ctx.policy.doc.channels)
-      .filter(([, ch]) => ch.granted_by?.includes(point))
-      .map(([id]) => id);
-  }
-
   #identity(i: number): Who {
     const r = this.#rng;
     const first = r.pick(FIRST);
@@ -377,7 +315,12 @@ export class DemoGenerator {
     const u = i + this.#seed * 1_000_000;
     const area = AREA_CODES[Math.floor(u / 7_000_000) % AREA_CODES.length]!;
     const exchange = 200 + (Math.floor(u / 10_000) % 700);
-    const phone = normalisePhone(`+1${area}${exchange}${String(u % 10_000).padStart(4, '0')}`) ?? undefined;
+    // libphonenumber's check is costly: only for the third of the people who give a phone.
+    let phone: string | null | undefined;
+    const phoneOf = () => {
+      phone ??= normalisePhone(`+1${area}${exchange}${String(u % 10_000).padStart(4, '0')}`) ?? null;
+      return phone ?? undefined;
+    };
     const address: PostalAddress = {
       line1: `${100 + (i % 9000)} ${r.pick(STREETS)}`,
       ...(r.chance(0.2) ? { line2: `Apt ${r.int(1, 40)}` } : {}),
@@ -386,20 +329,7 @@ export class DemoGenerator {
       postal_code: place.zip,
       country: 'US',
     };
-    return { first, last, name: `${first} ${last}`, email, phone, address };
-  }
-
-  #email(field: string, email: string): IdentifierPlan {
-    const n = normaliseEmail(email);
-    return { kind: 'email', field, normalised: n, plain: n };
-  }
-
-  #phone(field: string, phone: string): IdentifierPlan {
-    return { kind: 'phone', field, normalised: phone, plain: phone };
-  }
-
-  #address(field: string, a: PostalAddress): IdentifierPlan {
-    return { kind: 'address', field, normalised: normaliseAddress(a), plain: JSON.stringify(a) };
+    return { first, last, name: `${first} ${last}`, email, phone: phoneOf, address };
   }
 
   #after(at: Date, maxDays: number): Date {
@@ -407,16 +337,16 @@ export class DemoGenerator {
     return new Date(Math.min(t, this.#now.getTime() - 60_000));
   }
 
-  async #planBatch(n: number): Promise<PersonPlan[]> {
+  /** People (and their gift recipients) of one batch: `n` at most, fewer if a gift recipient is found again. */
+  #planBatch(n: number): PersonPlan[] {
     const r = this.#rng;
     const people: PersonPlan[] = [];
     let made = 0;
     while (made < n) {
       const i = this.#index++;
       const who = this.#identity(i);
-      const subjectId = this.#ctx.random.uuid();
       const start = new Date(this.#now.getTime() - r.int(1, 730) * DAY - r.int(0, DAY - 1));
-      const records: RecordPlan[] = [];
+      const submissions: Submission[] = [];
       const unsubscribe: PersonPlan['unsubscribe'] = [];
       let smsStop: Date | undefined;
       let at = start;
@@ -430,423 +360,170 @@ export class DemoGenerator {
         const orders = r.skewed(1.6, 40);
         const givesPhone = r.chance(0.4);
         for (let k = 0; k < orders; k++) {
-          let gift: RecordPlan | undefined;
+          let gift: GiftRecipient | undefined;
           if (made < n && r.chance(0.07)) {
-            gift = this.#giftPlan(this.#index++, at);
+            gift = this.#giftRecipient(this.#index++);
             made++;
           }
-          records.push(this.#orderPlan(i, k, who, givesPhone, at, gift));
+          submissions.push(this.#order(i, k, who, givesPhone, at, gift));
           at = this.#after(at, 90);
         }
-        if (r.chance(0.15)) records.push(this.#contestPlan(who, at));
-        if (r.chance(0.08)) records.push(this.#catalogPlan(who, at));
-        if (givesPhone && who.phone && r.chance(0.1)) {
-          records.push(this.#smsPlan(who.phone, at));
+        if (r.chance(0.15)) submissions.push(this.#contestEntry(who, at));
+        if (r.chance(0.08)) submissions.push(this.#catalogRequest(who, at));
+        const phone = givesPhone ? who.phone() : undefined;
+        if (phone && r.chance(0.1)) {
+          submissions.push(this.#smsSignup(phone, at));
           if (r.chance(0.1)) smsStop = this.#after(at, 60);
         }
       } else if (role < 0.75) {
         emailMarketing = true;
-        records.push(this.#contestPlan(who, at));
-        if (r.chance(0.3)) records.push(this.#contestPlan(who, this.#after(at, 30)));
+        submissions.push(this.#contestEntry(who, at));
+        if (r.chance(0.3)) submissions.push(this.#contestEntry(who, this.#after(at, 30)));
       } else if (role < 0.87) {
         emailMarketing = true;
-        records.push(this.#catalogPlan(who, at));
+        submissions.push(this.#catalogRequest(who, at));
         if (r.chance(0.05)) unsubscribe.push({ channel: 'postal_marketing', at: this.#after(at, 120) });
-      } else if (role < 0.94 && who.phone) {
-        records.push(this.#smsPlan(who.phone, at));
+      } else if (role < 0.94 && who.phone()) {
+        submissions.push(this.#smsSignup(who.phone()!, at));
         if (r.chance(0.1)) smsStop = this.#after(at, 60);
       } else {
-        records.push(this.#registrationPlan(i, who, at));
+        submissions.push(this.#registration(i, who, at));
       }
       // 10-20% of people unsubscribe from email marketing: ~17% of those enrolled.
       if (emailMarketing && r.chance(0.17)) {
-        const last = records[records.length - 1]!.at;
+        const last = submissions[submissions.length - 1]!.collectedAt!;
         unsubscribe.push({ channel: 'email_marketing', at: this.#after(last, 60) });
       }
       if (this.#sampleEmails.length < 50 && r.chance(0.05)) this.#sampleEmails.push(who.email);
-      people.push({ subjectId, records, unsubscribe, ...(smsStop ? { smsStop } : {}) });
+      people.push({ submissions, unsubscribe, ...(smsStop ? { smsStop } : {}) });
     }
     return people;
   }
 
-  #giftPlan(i: number, at: Date): RecordPlan {
+  #giftRecipient(i: number): GiftRecipient {
     const who = this.#identity(i);
     const withEmail = this.#rng.chance(0.6);
-    const identifiers = [
-      this.#address('gift_recipient.shipping_address', who.address),
-      ...(withEmail ? [this.#email('gift_recipient.email', who.email)] : []),
-    ];
-    return {
-      point: 'checkout',
-      recordType: 'order',
-      kind: 'gift_recipient',
-      at,
-      identifiers,
-      fields: [
-        'gift_recipient.name',
-        'gift_recipient.shipping_address',
-        ...(withEmail ? ['gift_recipient.email'] : []),
-      ],
-      optIns: [],
-      sealed: { name: who.name },
-      write: async () => {},
-      body: { name: who.name, shipping_address: who.address, ...(withEmail ? { email: who.email } : {}) },
-    };
+    return { name: who.name, shipping_address: who.address, ...(withEmail ? { email: who.email } : {}) };
   }
 
-  #orderPlan(
-    i: number,
-    k: number,
-    who: Who,
-    givesPhone: boolean,
-    at: Date,
-    gift: RecordPlan | undefined,
-  ): RecordPlan {
+  #order(i: number, k: number, who: Who, givesPhone: boolean, at: Date, gift?: GiftRecipient): Submission {
     const r = this.#rng;
     const items = r
       .some(SKUS, 3)
       .map((s) => ({ sku: s.sku, quantity: r.chance(0.1) ? 2 : 1, unit_price_cents: s.cents }));
-    const phone = givesPhone ? who.phone : undefined;
-    const giftBody = gift?.body;
-    const body = {
-      shop_order_id: `demo-${this.#seed}-${i}-${k}`,
-      placed_at: at.toISOString(),
-      currency: 'USD',
-      total_cents: items.reduce((s, it) => s + it.quantity * it.unit_price_cents, 0),
-      items,
-      buyer: {
+    const phone = givesPhone ? who.phone() : undefined;
+    return {
+      type: 'order',
+      collectedAt: at,
+      body: {
+        shop_order_id: `demo-${this.#seed}-${i}-${k}`,
+        placed_at: at.toISOString(),
+        currency: 'USD',
+        total_cents: items.reduce((s, it) => s + it.quantity * it.unit_price_cents, 0),
+        items,
+        buyer: {
+          name: who.name,
+          email: who.email,
+          ...(phone ? { phone } : {}),
+          billing_address: who.address,
+          shipping_address: who.address,
+        },
+        ...(gift ? { gift_recipient: gift } : {}),
+      },
+    };
+  }
+
+  #contestEntry(who: Who, at: Date): Submission {
+    const withName = this.#rng.chance(0.7);
+    return {
+      type: 'contest_entry',
+      collectedAt: at,
+      body: {
+        email: who.email,
+        ...(withName ? { name: who.name } : {}),
+        contest_id: `spree-${at.toISOString().slice(0, 7)}`,
+      },
+    };
+  }
+
+  #catalogRequest(who: Who, at: Date): Submission {
+    const r = this.#rng;
+    const relationship_status = r.pick(['single', 'in_a_relationship', 'engaged', 'married', 'no_labels']);
+    const jewelry_types = r.some(JEWELRY, 3);
+    const budget = r.pick(['under_500', '500_1000', '1000_2000', '2000_5000', 'over_5000']);
+    const age_range = r.pick(['18_24', '25_34', '35_44', '45_54', '55_64', '65_plus']);
+    const residence_type = r.pick(['urban', 'suburban', 'rural']);
+    const gender = r.chance(0.7) ? r.pick(['male', 'female', 'no_thanks']) : undefined;
+    return {
+      type: 'catalog_request',
+      collectedAt: at,
+      body: {
+        first_name: who.first,
+        last_name: who.last,
+        email: who.email,
+        postal_address: who.address,
+        relationship_status,
+        jewelry_types,
+        budget,
+        age_range,
+        residence_type,
+        gender,
+      },
+    };
+  }
+
+  #smsSignup(phone: string, at: Date): Submission {
+    return { type: 'sms_signup', collectedAt: at, body: { phone, consent_text: SMS_CONSENT_TEXT } };
+  }
+
+  #registration(i: number, who: Who, at: Date): Submission {
+    const optIn = this.#rng.chance(0.4);
+    const gender = this.#rng.chance(0.6) ? this.#rng.pick(['male', 'female', 'no_answer']) : undefined;
+    return {
+      type: 'registration',
+      collectedAt: at,
+      body: {
+        account_id: `demo-${this.#seed}-${i}`,
         name: who.name,
         email: who.email,
-        ...(phone ? { phone } : {}),
-        billing_address: who.address,
-        shipping_address: who.address,
-      },
-      ...(giftBody ? { gift_recipient: giftBody } : {}),
-    };
-    const requestHash = this.#ctx.vault.blindIndex('token', `order-request:${canonicalJson(body)}`);
-    const policyVersion = this.#ctx.policy.version;
-    return {
-      point: 'checkout',
-      recordType: 'order',
-      kind: 'customer',
-      at,
-      identifiers: [
-        this.#email('buyer.email', who.email),
-        ...(phone ? [this.#phone('buyer.phone', phone)] : []),
-        this.#address('buyer.billing_address', who.address),
-        this.#address('buyer.shipping_address', who.address),
-      ],
-      fields: [
-        'buyer.name',
-        'buyer.email',
-        ...(phone ? ['buyer.phone'] : []),
-        'buyer.billing_address',
-        'buyer.shipping_address',
-        'order.items',
-        'order.total',
-      ],
-      optIns: [],
-      sealed: { name: who.name },
-      ...(gift ? { gift } : {}),
-      write: async (trx, rec) => {
-        await trx
-          .insertInto('orders')
-          .values({
-            id: rec.id,
-            shop_order_id: body.shop_order_id,
-            request_hash: requestHash,
-            buyer_subject_id: rec.subjectId,
-            buyer_sealed: rec.sealed!,
-            gift_subject_id: null,
-            gift_sealed: null,
-            items: JSON.stringify(items),
-            total_cents: body.total_cents,
-            currency: 'USD',
-            placed_at: body.placed_at,
-            policy_version: policyVersion,
-            collected_at: rec.at,
-          })
-          .execute();
-      },
-    };
-  }
-
-  #contestPlan(who: Who, at: Date): RecordPlan {
-    const withName = this.#rng.chance(0.7);
-    const contestId = `spree-${at.toISOString().slice(0, 7)}`;
-    return {
-      point: 'contest_entry',
-      recordType: 'contest_entry',
-      kind: 'contestant',
-      at,
-      identifiers: [this.#email('email', who.email)],
-      fields: ['email', ...(withName ? ['name'] : [])],
-      optIns: [],
-      ...(withName ? { sealed: { name: who.name } } : {}),
-      write: async (trx, rec) => {
-        this.#stats.contestEntries++;
-        await trx
-          .insertInto('contest_entries')
-          .values({
-            id: rec.id,
-            subject_id: rec.subjectId,
-            contest_id: contestId,
-            sealed: rec.sealed,
-            policy_version: this.#ctx.policy.version,
-            collected_at: rec.at,
-          })
-          .execute();
-      },
-    };
-  }
-
-  #catalogPlan(who: Who, at: Date): RecordPlan {
-    const r = this.#rng;
-    const answers = {
-      relationship_status: r.pick(['single', 'in_a_relationship', 'engaged', 'married', 'no_labels']),
-      jewelry_types: r.some(JEWELRY, 3),
-      budget: r.pick(['under_500', '500_1000', '1000_2000', '2000_5000', 'over_5000']),
-      age_range: r.pick(['18_24', '25_34', '35_44', '45_54', '55_64', '65_plus']),
-      residence_type: r.pick(['urban', 'suburban', 'rural']),
-      gender: r.chance(0.7) ? r.pick(['male', 'female', 'no_thanks']) : undefined,
-    };
-    return {
-      point: 'catalog_request',
-      recordType: 'catalog_request',
-      kind: 'catalog_requester',
-      at,
-      identifiers: [this.#email('email', who.email), this.#address('postal_address', who.address)],
-      fields: [
-        'email',
-        'first_name',
-        'last_name',
-        'postal_address',
-        'relationship_status',
-        'jewelry_types',
-        'budget',
-        'age_range',
-        'residence_type',
-        ...(answers.gender ? ['gender'] : []),
-      ],
-      optIns: [],
-      sealed: { first_name: who.first, last_name: who.last },
-      write: async (trx, rec) => {
-        this.#stats.catalogRequests++;
-        await trx
-          .insertInto('catalog_requests')
-          .values({
-            id: rec.id,
-            subject_id: rec.subjectId,
-            sealed: rec.sealed!,
-            relationship_status: answers.relationship_status,
-            jewelry_types: JSON.stringify(answers.jewelry_types),
-            budget: answers.budget,
-            age_range: answers.age_range,
-            residence_type: answers.residence_type,
-            gender: answers.gender ?? null,
-            policy_version: this.#ctx.policy.version,
-            collected_at: rec.at,
-          })
-          .execute();
-      },
-    };
-  }
-
-  #smsPlan(phone: string, at: Date): RecordPlan {
-    return {
-      point: 'sms_signup',
-      recordType: 'sms_signup',
-      kind: 'sms_subscriber',
-      at,
-      identifiers: [this.#phone('phone', phone)],
-      fields: ['phone'],
-      optIns: this.#grantedBy('sms_signup'),
-      write: async (trx, rec) => {
-        this.#stats.smsSubscribers++;
-        await trx
-          .insertInto('sms_signups')
-          .values({
-            id: rec.id,
-            subject_id: rec.subjectId,
-            consent_text: SMS_CONSENT_TEXT,
-            consent_text_sha256: createHash('sha256').update(SMS_CONSENT_TEXT, 'utf8').digest('hex'),
-            policy_version: this.#ctx.policy.version,
-            collected_at: rec.at,
-          })
-          .execute();
-      },
-    };
-  }
-
-  #registrationPlan(i: number, who: Who, at: Date): RecordPlan {
-    const optIn = this.#rng.chance(0.4);
-    const gender = this.#rng.chance(0.6) ? this.#rng.pick(['male', 'female', 'no_answer']) : null;
-    return {
-      point: 'registration',
-      recordType: 'registration',
-      kind: 'account_holder',
-      at,
-      identifiers: [
-        {
-          kind: 'email',
-          field: 'email',
-          normalised: normaliseEmail(who.email),
-          plain: normaliseEmail(who.email),
-        },
-        this.#address('postal_address', who.address),
-      ],
-      fields: ['email', 'name', 'postal_address', ...(gender ? ['gender'] : []), 'catalog_opt_in'],
-      optIns: optIn ? this.#grantedBy('registration') : [],
-      sealed: { name: who.name },
-      write: async (trx, rec) => {
-        this.#stats.registrations++;
-        await trx
-          .insertInto('registrations')
-          .values({
-            id: rec.id,
-            subject_id: rec.subjectId,
-            sealed: rec.sealed!,
-            gender,
-            catalog_opt_in: optIn ? 1 : 0,
-            registered_at: rec.at,
-            policy_version: this.#ctx.policy.version,
-            collected_at: rec.at,
-          })
-          .execute();
-        void i;
+        postal_address: who.address,
+        ...(gender ? { gender } : {}),
+        catalog_opt_in: optIn,
+        registered_at: at.toISOString(),
       },
     };
   }
 
   // ---- writing ------------------------------------------------------------------------------
 
-  /** Seals a record's identifiers under the person's key (outside the transaction: keys are made here). */
-  async #prepare(subjectId: string, rec: RecordPlan, claimed: Set<string>): Promise<PreparedIdentity> {
-    const vault = this.#ctx.vault;
-    const identifiers = [];
-    for (const id of rec.identifiers) {
-      identifiers.push({
-        kind: id.kind,
-        field: id.field,
-        blindIndex: vault.blindIndex(id.kind, id.normalised),
-        sealed: await vault.encrypt(subjectId, id.plain),
-      });
-    }
-    const lookups = identifiers.filter((x) => x.kind !== 'address');
-    const addressOnly = lookups.length === 0;
-    // Found again by an identifier an earlier record of theirs claimed (as the service's look-up would).
-    const primary = (addressOnly ? identifiers : lookups).find((x) =>
-      claimed.has(`${x.kind}:${x.blindIndex}`),
-    );
-    for (const x of addressOnly ? identifiers : lookups) claimed.add(`${x.kind}:${x.blindIndex}`);
-    return {
-      subjectId,
-      isNew: !primary,
-      foundBy: primary ? { kind: primary.kind, blindIndex: primary.blindIndex } : undefined,
-      replaces: undefined,
-      addressOnly,
-      identifiers,
-    };
-  }
-
+  /**
+   * The batch's submissions through the collection service, in one transaction (the same code
+   * as the endpoints), then what the people did afterwards (unsubscribes, STOPs) in a second one.
+   */
   async #writeBatch(people: PersonPlan[]): Promise<void> {
-    const ctx = this.#ctx;
-    const { subjects, consent } = this.#services;
-    // Phase one, outside the transaction: ids, data keys and sealed values.
-    const work: {
-      person: PersonPlan;
-      recs: {
-        plan: RecordPlan;
-        prepared: PreparedIdentity;
-        sealed: string | null;
-        id: string;
-        gift?: { plan: RecordPlan; prepared: PreparedIdentity; sealed: string; subjectId: string };
-      }[];
-    }[] = [];
-    // Every new person's data key in a few statements (instead of three round trips each).
-    const giftIds = new Map<RecordPlan, string>();
-    for (const person of people)
-      for (const plan of person.records) if (plan.gift) giftIds.set(plan, ctx.random.uuid());
-    await ctx.vault.createKeys([...people.map((p) => p.subjectId), ...giftIds.values()]);
-    for (const person of people) {
-      const recs: PreparedRecord[] = [];
-      const claimed = new Set<string>();
-      for (const plan of person.records) {
-        const prepared = await this.#prepare(person.subjectId, plan, claimed);
-        const sealed =
-          plan.sealed === undefined
-            ? null
-            : await ctx.vault.encrypt(person.subjectId, JSON.stringify(plan.sealed));
-        let gift: PreparedGift | undefined;
-        if (plan.gift) {
-          const giftId = giftIds.get(plan)!;
-          gift = {
-            plan: plan.gift,
-            prepared: await this.#prepare(giftId, plan.gift, new Set()),
-            sealed: await ctx.vault.encrypt(giftId, JSON.stringify(plan.gift.sealed)),
-            subjectId: giftId,
-          };
-        }
-        recs.push({ plan, prepared, sealed, id: ctx.random.uuid(), ...(gift ? { gift } : {}) });
-      }
-      work.push({ person, recs });
+    const { collection, consent } = this.#services;
+    const submissions = people.flatMap((p) => p.submissions);
+    const { results, newSubjectIds } = await collection.collectBatch(submissions);
+    const created = new Set(newSubjectIds);
+    for (const [k, s] of submissions.entries()) {
+      if (s.type === 'order') {
+        this.#stats.orders++;
+        const gift = results[k]!.body.giftRecipientSubjectId;
+        if (gift && created.has(gift)) this.#stats.giftRecipients++;
+      } else if (s.type === 'contest_entry') this.#stats.contestEntries++;
+      else if (s.type === 'catalog_request') this.#stats.catalogRequests++;
+      else if (s.type === 'sms_signup') this.#stats.smsSubscribers++;
+      else if (s.type === 'registration') this.#stats.registrations++;
     }
-    // Phase two: one transaction for the whole batch.
-    await ctx.store.db.transaction().execute(async (trx) => {
-      for (const { person, recs } of work) {
-        for (const rec of recs) {
-          const p = rec.plan;
-          await subjects.link(trx, rec.prepared, {
-            subjectKind: p.kind,
-            collectionPoint: p.point,
-            recordType: p.recordType,
-            recordId: rec.id,
-            fields: this.#fieldsOf(p.point, p.fields),
-            at: p.at,
-          });
-          const atIso = p.at.toISOString();
-          await p.write(trx, { id: rec.id, subjectId: person.subjectId, sealed: rec.sealed, at: atIso });
-          if (rec.gift) {
-            const g = rec.gift;
-            await subjects.link(trx, g.prepared, {
-              subjectKind: 'gift_recipient',
-              collectionPoint: 'checkout',
-              recordType: 'order',
-              recordId: rec.id,
-              fields: this.#fieldsOf('checkout', g.plan.fields),
-              at: p.at,
-            });
-            await trx
-              .updateTable('orders')
-              .set({ gift_subject_id: g.subjectId, gift_sealed: g.sealed })
-              .where('id', '=', rec.id)
-              .execute();
-          }
-          await consent.recordCollection(trx, {
-            subjectId: person.subjectId,
-            collectionPoint: p.point,
-            optIns: [...p.optIns],
-            at: p.at,
-            kinds: [p.kind],
-            recordId: rec.id,
-          });
-          if (rec.gift) {
-            await consent.recordCollection(trx, {
-              subjectId: rec.gift.subjectId,
-              collectionPoint: 'checkout',
-              optIns: [],
-              at: p.at,
-              kinds: ['gift_recipient'],
-              recordId: rec.id,
-            });
-            this.#stats.giftRecipients++;
-            this.#stats.people++;
-          }
-          if (p.recordType === 'order') this.#stats.orders++;
-        }
+    this.#stats.people += created.size;
+    let first = 0;
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      for (const person of people) {
+        const subjectId = results[first]!.body.subjectId;
+        first += person.submissions.length;
         for (const u of person.unsubscribe) {
           await consent.unsubscribe(trx, {
-            subjectId: person.subjectId,
+            subjectId,
             channel: u.channel,
             cause: { type: 'link_click' },
             at: u.at,
@@ -855,14 +532,13 @@ export class DemoGenerator {
         if (person.unsubscribe.length > 0) this.#stats.unsubscribed++;
         if (person.smsStop) {
           await consent.unsubscribe(trx, {
-            subjectId: person.subjectId,
+            subjectId,
             channel: 'sms_marketing',
             cause: { type: 'sms_keyword', ref: 'STOP' },
             at: person.smsStop,
           });
           this.#stats.smsStopped++;
         }
-        this.#stats.people++;
       }
     });
   }
