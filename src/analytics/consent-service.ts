@@ -1,7 +1,7 @@
 // Cookie consent of site visitors: records a banner choice (or a GPC signal) in the consent ledger
 // under `visitor:<blind index of the cookie id>`, and answers where a visitor stands. The cookie
 // holds only a random id and the choice (P17); the ledger is what the server trusts.
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { appendConsentEvent, type ConsentEventRow, consentHistory } from '../consent/ledger.js';
 import type { VowContext } from '../context.js';
 import { VowError } from '../errors.js';
@@ -53,6 +53,11 @@ export interface VisitorConsent {
   readonly gpp: string;
 }
 
+/** An entry of grantedMany's answer. */
+export const grantKey = (ref: string, channel: string): string => `${ref}\n${channel}`;
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
 interface Latest {
   readonly row: ConsentEventRow;
   readonly consentVersion: string | undefined;
@@ -103,9 +108,34 @@ export class CookieConsentService {
 
   /** Whether one channel is granted for a visitor under the current consentVersion. */
   async granted(visitor: string, channel: string): Promise<boolean> {
-    const rows = await consentHistory(this.#ctx.store.db, this.subjectRef(visitor), channel);
-    const last = latestByChannel(rows).get(channel);
-    return this.#isGranted(last);
+    const ref = this.subjectRef(visitor);
+    return (await this.grantedMany(this.#ctx.store.db, [ref], [channel])).has(grantKey(ref, channel));
+  }
+
+  /**
+   * Which of these ledger refs have which of these channels granted under the current
+   * consentVersion, as `grantKey(ref, channel)` entries: one indexed read of each pair's latest
+   * event (consent_state points at it), in the caller's transaction when given one.
+   */
+  async grantedMany(
+    db: Executor,
+    refs: readonly string[],
+    channels: readonly string[],
+  ): Promise<Set<string>> {
+    const out = new Set<string>();
+    if (refs.length === 0 || channels.length === 0) return out;
+    const rows = await db
+      .selectFrom('consent_state as s')
+      .innerJoin('consent_events as e', 'e.seq', 's.last_seq')
+      .selectAll('e')
+      .where('s.subject_ref', 'in', [...refs])
+      .where('s.channel', 'in', [...channels])
+      .execute();
+    for (const row of rows) {
+      const latest = latestByChannel([row as ConsentEventRow]).get(row.channel);
+      if (this.#isGranted(latest)) out.add(grantKey(row.subject_ref, row.channel));
+    }
+    return out;
   }
 
   async recordChoice(input: RecordChoiceInput): Promise<VisitorConsent & { changed: string[] }> {

@@ -3,7 +3,8 @@
 // forward; without consent the event is dropped and counted, and the page never notices.
 import type { VowContext } from '../context.js';
 import { ANALYTICS_CHANNEL, GA_CHANNEL } from './consent-model.js';
-import { type CookieConsentService, VISITOR_ID_PATTERN } from './consent-service.js';
+import { type CookieConsentService, grantKey, VISITOR_ID_PATTERN } from './consent-service.js';
+import type { AnalyticsEventTables } from './consent-tables.js';
 import type { GaForwarder } from './ga-forwarder.js';
 import { browserFamily, scrubPath, siteArea } from './scrub.js';
 
@@ -34,10 +35,38 @@ export const COUNTER_STORED = 'events.stored';
 export const COUNTER_DROPPED_NO_CONSENT = 'events.dropped.no_consent';
 export const COUNTER_DROPPED_NO_VISITOR = 'events.dropped.no_visitor';
 
+/** The most measurements written in one transaction. */
+export const MAX_BATCH = 256;
+/** Rows per INSERT statement (9 columns each: well under every driver's parameter limit). */
+const ROWS_PER_INSERT = 100;
+
+/** A scrubbed measurement as stored. */
+type EventRow = Readonly<Omit<AnalyticsEventTables['analytics_events'], 'id'>>;
+
+/** A measurement waiting for its batch: answered once the batch is committed (or failed). */
+interface Pending {
+  /** The visitor's consent ledger ref; undefined when the page sent no usable visitor id. */
+  readonly ref: string | undefined;
+  readonly visitor: string | undefined;
+  readonly row: EventRow;
+  readonly resolve: (outcome: CollectOutcome | StoredPending) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * Measurements are written by group commit: each request joins the batch being gathered, the
+ * batch reads the consent of all its visitors, inserts the consented rows and adds to the counters
+ * in ONE transaction, and only then is each request answered. Nothing is acknowledged before it is
+ * committed (a crash loses only unanswered requests), and under load one transaction carries many
+ * measurements instead of two transactions each.
+ */
 export class EventsService {
   readonly #ctx: VowContext;
   readonly #consent: CookieConsentService;
   readonly #ga: GaForwarder;
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #writing = false;
 
   constructor(ctx: VowContext, consent: CookieConsentService, ga: GaForwarder) {
     this.#ctx = ctx;
@@ -46,19 +75,12 @@ export class EventsService {
   }
 
   async collect(input: CollectInput, meta: CollectMeta = {}): Promise<CollectOutcome> {
-    const visitor = input.visitor;
-    if (!visitor || !VISITOR_ID_PATTERN.test(visitor)) {
-      await this.#count(COUNTER_DROPPED_NO_VISITOR);
-      return { outcome: 'dropped', reason: 'no_visitor' };
-    }
-    if (!(await this.#consent.granted(visitor, ANALYTICS_CHANNEL))) {
-      await this.#count(COUNTER_DROPPED_NO_CONSENT);
-      return { outcome: 'dropped', reason: 'no_consent' };
-    }
+    const visitor = input.visitor && VISITOR_ID_PATTERN.test(input.visitor) ? input.visitor : undefined;
+    const visitorId = visitor ? this.#consent.visitorIndex(visitor) : '';
     const path = scrubPath(input.path);
     const commerce = input.type === 'add_to_cart' || input.type === 'order_completed';
-    const row = {
-      visitor_id: this.#consent.visitorIndex(visitor),
+    const row: EventRow = {
+      visitor_id: visitorId,
       type: input.type,
       area: siteArea(input.area, path),
       path,
@@ -68,31 +90,13 @@ export class EventsService {
       browser_family: browserFamily(meta.userAgent),
       at: this.#ctx.clock.now().toISOString(),
     };
-    await this.#ctx.store.db.insertInto('analytics_events').values(row).execute();
-    await this.#count(COUNTER_STORED);
-    let forwarded: 'sent' | 'failed' | 'off' | 'not_consented' = 'off';
-    if (this.#ga.enabled) {
-      try {
-        forwarded = (await this.#consent.granted(visitor, GA_CHANNEL))
-          ? await this.#ga.forward(visitor, row.visitor_id, {
-              type: row.type,
-              area: row.area,
-              durationMs: row.duration_ms,
-              valueCents: row.value_cents,
-              currency: row.currency,
-              browserFamily: row.browser_family,
-            })
-          : 'not_consented';
-      } catch (err) {
-        // The measurement is stored; a failed forward must not fail the page's beacon.
-        this.#ctx.logger.error(
-          { err: { type: (err as Error).name } },
-          'Google Analytics forward not recorded',
-        );
-        forwarded = 'failed';
-      }
-    }
-    return { outcome: 'stored', forwarded };
+    const outcome = await new Promise<CollectOutcome | StoredPending>((resolve, reject) => {
+      this.#queue.push({ ref: visitor ? `visitor:${visitorId}` : undefined, visitor, row, resolve, reject });
+      this.#schedule();
+    });
+    if (outcome.outcome === 'stored' && outcome.forwarded === 'pending')
+      return { outcome: 'stored', forwarded: await this.#forward(visitor!, row) };
+    return outcome;
   }
 
   /** The counters (stored, dropped for each reason), for the operator and the tests. */
@@ -104,16 +108,101 @@ export class EventsService {
     return Object.fromEntries(rows.map((r) => [r.name, Number(r.count)]));
   }
 
-  async #count(name: string): Promise<void> {
+  /** Gathers what arrives in this turn of the event loop, then writes it. */
+  #schedule(): void {
+    if (this.#scheduled || this.#writing) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#drain();
+    });
+  }
+
+  /** Writes batches one after the other until the queue is empty (what arrives meanwhile waits its turn). */
+  async #drain(): Promise<void> {
+    if (this.#writing) return;
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.slice(0, MAX_BATCH);
+        this.#queue = this.#queue.slice(batch.length);
+        try {
+          const outcomes = await this.#write(batch);
+          for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  async #write(batch: readonly Pending[]): Promise<(CollectOutcome | StoredPending)[]> {
+    const refs = [...new Set(batch.flatMap((p) => (p.ref ? [p.ref] : [])))];
+    const channels = this.#ga.enabled ? [ANALYTICS_CHANNEL, GA_CHANNEL] : [ANALYTICS_CHANNEL];
     const at = this.#ctx.clock.now().toISOString();
-    await this.#ctx.store.db
-      .insertInto('analytics_counters')
-      .values({ name, count: 1, updated_at: at })
-      .onConflict((oc) =>
-        oc
-          .column('name')
-          .doUpdateSet((eb) => ({ count: eb('analytics_counters.count', '+', 1), updated_at: at })),
-      )
-      .execute();
+    return this.#ctx.store.db.transaction().execute(async (trx) => {
+      const granted = await this.#consent.grantedMany(trx, refs, channels);
+      const outcomes: (CollectOutcome | StoredPending)[] = [];
+      const rows: EventRow[] = [];
+      const counts = new Map<string, number>();
+      const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
+      for (const p of batch) {
+        if (!p.ref) {
+          count(COUNTER_DROPPED_NO_VISITOR);
+          outcomes.push({ outcome: 'dropped', reason: 'no_visitor' });
+        } else if (!granted.has(grantKey(p.ref, ANALYTICS_CHANNEL))) {
+          count(COUNTER_DROPPED_NO_CONSENT);
+          outcomes.push({ outcome: 'dropped', reason: 'no_consent' });
+        } else {
+          count(COUNTER_STORED);
+          rows.push(p.row);
+          const forwarded = !this.#ga.enabled
+            ? 'off'
+            : granted.has(grantKey(p.ref, GA_CHANNEL))
+              ? 'pending'
+              : 'not_consented';
+          outcomes.push({ outcome: 'stored', forwarded });
+        }
+      }
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+        await trx
+          .insertInto('analytics_events')
+          .values(rows.slice(i, i + ROWS_PER_INSERT))
+          .execute();
+      for (const [name, n] of counts)
+        await trx
+          .insertInto('analytics_counters')
+          .values({ name, count: n, updated_at: at })
+          .onConflict((oc) =>
+            oc
+              .column('name')
+              .doUpdateSet((eb) => ({ count: eb('analytics_counters.count', '+', n), updated_at: at })),
+          )
+          .execute();
+      return outcomes;
+    });
+  }
+
+  /** Forwards a stored measurement to Google Analytics (the visitor granted that channel too). */
+  async #forward(visitor: string, row: EventRow): Promise<'sent' | 'failed' | 'off'> {
+    try {
+      return await this.#ga.forward(visitor, row.visitor_id, {
+        type: row.type,
+        area: row.area,
+        durationMs: row.duration_ms,
+        valueCents: row.value_cents,
+        currency: row.currency,
+        browserFamily: row.browser_family,
+      });
+    } catch (err) {
+      // The measurement is stored; a failed forward must not fail the page's beacon.
+      this.#ctx.logger.error({ err: { type: (err as Error).name } }, 'Google Analytics forward not recorded');
+      return 'failed';
+    }
   }
 }
+
+/** Stored, with the Google Analytics forward still to make once the batch is committed. */
+type StoredPending = { readonly outcome: 'stored'; readonly forwarded: 'pending' };

@@ -241,4 +241,59 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
     assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/.test(res.body), 'every script has a src');
     assert.ok(!/\sstyle=/.test(res.body), 'no style attribute');
   });
+  it('writes concurrent measurements together (group commit): each answered after its batch, each judged by its own consent', async () => {
+    const yes = await visitorWith({ categories: all(true), source: 'accept_all' });
+    const no = await visitorWith({ categories: all(false), source: 'reject_all' });
+    const withdrawn = await visitorWith({ categories: all(true), source: 'accept_all' });
+    await visitorWith({ visitor: withdrawn, categories: all(false), source: 'reject_all' });
+    const before = await counters();
+    const { events } = env().services.cookies;
+    const mix = Array.from({ length: 60 }, (_, i) => [yes, no, withdrawn, undefined][i % 4]);
+    const outcomes = await Promise.all(
+      mix.map((visitor, i) => events.collect({ visitor, type: 'page_view', path: `/page/${i}` })),
+    );
+    assert.deepEqual(
+      outcomes.map((o) => (o.outcome === 'stored' ? 'stored' : o.reason)),
+      mix.map((v) => (v === yes ? 'stored' : v === undefined ? 'no_visitor' : 'no_consent')),
+    );
+    assert.equal((await rowsOf(yes)).length, 15);
+    assert.deepEqual(await rowsOf(no), []);
+    assert.deepEqual(await rowsOf(withdrawn), []);
+    const after = await counters();
+    const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+    assert.equal(delta('events.stored'), 15);
+    assert.equal(delta('events.dropped.no_consent'), 30);
+    assert.equal(delta('events.dropped.no_visitor'), 15);
+  });
+
+  it('answers no measurement of a batch that could not be written, and counts none of it', async () => {
+    const visitor = await visitorWith({ categories: all(true), source: 'accept_all' });
+    const before = await counters();
+    const db = env().store.db;
+    const original = db.transaction.bind(db);
+    let failed = 0;
+    db.transaction = (() => ({
+      execute: async () => {
+        failed++;
+        throw new Error('disk I/O error');
+      },
+    })) as unknown as typeof db.transaction;
+    try {
+      const results = await Promise.allSettled(
+        [1, 2, 3].map(() => env().services.cookies.events.collect({ visitor, type: 'page_view', path: '/' })),
+      );
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['rejected', 'rejected', 'rejected'],
+      );
+      assert.ok(failed >= 1);
+    } finally {
+      db.transaction = original;
+    }
+    assert.deepEqual(await rowsOf(visitor), []);
+    assert.deepEqual(await counters(), before);
+    // The writer is not stuck: the next measurement is stored.
+    const next = await env().services.cookies.events.collect({ visitor, type: 'page_view', path: '/' });
+    assert.equal(next.outcome, 'stored');
+  });
 });
