@@ -11,7 +11,7 @@ import { allows, type Principal, STAFF_ROLES } from '../security/principal.js';
 import { sha256 } from '../security/secrets.js';
 import { csrfTokenFor, SESSION_COOKIE, type SessionKind, STAFF_TOKEN_PREFIX } from '../security/sessions.js';
 import { Vault } from '../security/vault.js';
-import { addRouteHook } from './route-hooks.js';
+import { addRouteHook, decorateRouteConfig, routeConfig } from './route-hooks.js';
 
 /**
  * Who may call a route:
@@ -155,6 +155,7 @@ export async function installAccessControl(
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
   app.decorate('vowSecureCookies', ctx.config.publicUrl.startsWith('https://'));
+  decorateRouteConfig(app);
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
 
@@ -202,7 +203,8 @@ export async function installAccessControl(
   }
 
   app.addHook('onRequest', async (req, reply) => {
-    const access = req.routeOptions.config?.access;
+    const config = routeConfig(req);
+    const access = config?.access;
     // Unmatched requests (404) have no declaration; they reach the not-found handler only.
     if (access === undefined) return;
     await resolve(req, access);
@@ -218,7 +220,7 @@ export async function installAccessControl(
       throw new VowError('VOW_FORBIDDEN', `This route needs ${access} access`);
     }
     const p = req.principal;
-    if (p?.kind === 'staff' && p.mustChangePassword && !req.routeOptions.config?.allowPendingPassword) {
+    if (p?.kind === 'staff' && p.mustChangePassword && !config?.allowPendingPassword) {
       throw new VowError(
         'VOW_PASSWORD_CHANGE_REQUIRED',
         'Choose a new password first (POST /v1/staff/password or /staff/password)',
@@ -231,7 +233,7 @@ export async function installAccessControl(
   // `service`, which only a bearer key satisfies), so the shop backend's calls do not pay for it.
   const checkCsrf = async (req: FastifyRequest): Promise<void> => {
     if (!UNSAFE.has(req.method)) return;
-    const config = req.routeOptions.config;
+    const config = routeConfig(req);
     const access = config?.access;
     if (access === undefined) return;
     if (access !== 'public' && req.authVia === 'cookie') {

@@ -8,6 +8,7 @@ import { createServices, type Services } from '../services.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { registerCrossOriginScope } from './cors.js';
 import { installErrorHandling } from './errors.js';
+import { routeConfig } from './route-hooks.js';
 import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes/index.js';
 import { helmetHeaders } from './security-headers.js';
 
@@ -58,7 +59,7 @@ export async function buildApp(
   app.addHook('onResponse', (req, reply, done) => {
     services.metrics.observeRequest(
       req.method,
-      req.routeOptions.url ?? '(unmatched)',
+      routeConfig(req)?.url ?? '(unmatched)',
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
@@ -104,7 +105,7 @@ export async function buildApp(
     xXssProtection: false,
   });
   app.addHook('onRequest', (req, reply, done) => {
-    void reply.headers(req.routeOptions.url?.startsWith('/v1/') ? apiHeaders : pageHeaders);
+    void reply.headers(routeConfig(req)?.url?.startsWith('/v1/') ? apiHeaders : pageHeaders);
     done();
   });
 

@@ -5,6 +5,7 @@
 // would be cross-origin but sits outside that scope stops the start (checked when the app is ready).
 import fastifyCors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { routeConfig } from './route-hooks.js';
 
 /** Paths open to cross-origin calls besides routes declaring `config: { cors: true }`. */
 export const CORS_PATH_PREFIXES = ['/v1/collect', '/v1/collections', '/v1/consent', '/consent'] as const;
@@ -14,7 +15,7 @@ function corsPathname(path: string): boolean {
 }
 
 function corsPath(req: FastifyRequest): boolean {
-  if (req.routeOptions.config?.cors === true) return true;
+  if (routeConfig(req)?.cors === true) return true;
   return corsPathname(req.url.split('?')[0] ?? '');
 }
 

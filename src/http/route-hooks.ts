@@ -1,6 +1,32 @@
 // Hooks attached to single routes (from an onRoute hook) instead of the whole app, so a check runs
 // only where it can matter and the other routes do not pay for it.
-import type { FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+
+/** A route's config as Fastify keeps it (with the route's url pattern and method). */
+export type RouteConfig = FastifyContextConfig & { readonly url?: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The matched route's config, read once (see routeConfig). */
+    vowRouteConfig: RouteConfig | undefined | null;
+  }
+}
+
+/** Declares the per-request slot routeConfig fills (once per app, before any hook reads it). */
+export function decorateRouteConfig(app: FastifyInstance): void {
+  if (!app.hasRequestDecorator('vowRouteConfig')) app.decorateRequest('vowRouteConfig', null);
+}
+
+/**
+ * The matched route's config (access, limits, url pattern). Fastify's `request.routeOptions` builds
+ * a new object on every read; several hooks read it on every request, so it is read once here.
+ * Undefined for unmatched requests (404).
+ */
+export function routeConfig(req: FastifyRequest): RouteConfig | undefined {
+  if (req.vowRouteConfig === null || req.vowRouteConfig === undefined)
+    req.vowRouteConfig = req.routeOptions.config;
+  return req.vowRouteConfig ?? undefined;
+}
 
 /** Adds a hook to one route (from an onRoute hook), after any the route declared itself. */
 export function addRouteHook(

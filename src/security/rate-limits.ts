@@ -6,7 +6,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Clock } from '../clock.js';
 import { VowError } from '../errors.js';
-import { addRouteHook } from '../http/route-hooks.js';
+import { addRouteHook, routeConfig } from '../http/route-hooks.js';
 import { databaseRateLimitStore } from '../scale/rate-limit-store.js';
 import type { Store } from '../store/open-store.js';
 import { sha256 } from './secrets.js';
@@ -125,14 +125,15 @@ export async function installRateLimits(
   // reset links whatever the address they come from (no mail-bombing, no distributed guessing).
   const perIdentifier = new (clockStore(clock))();
   const identifierLimit = async (req: FastifyRequest): Promise<void> => {
-    const cls = (req.routeOptions.config as { limitClass?: LimitClass } | undefined)?.limitClass;
+    const config = routeConfig(req) as { limitClass?: LimitClass; url?: string } | undefined;
+    const cls = config?.limitClass;
     const limit = cls ? IDENTIFIER_LIMITS[cls] : undefined;
     const body = req.body as Record<string, unknown> | null | undefined;
     if (!limit || !body || typeof body !== 'object') return;
     for (const field of ['email', 'username', 'token'] as const) {
       const value = body[field];
       if (typeof value !== 'string' || value === '') continue;
-      const key = `${cls}:${req.routeOptions.url}:${field}:${sha256(value.trim().toLowerCase())}`;
+      const key = `${cls}:${config?.url}:${field}:${sha256(value.trim().toLowerCase())}`;
       const current = await new Promise<{ current: number; ttl: number }>((resolve) =>
         perIdentifier.incr(key, (_e, r) => resolve(r!), limit.timeWindow),
       );
