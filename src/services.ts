@@ -55,7 +55,7 @@ export function createServices(ctx: VowContext): Services {
   const metrics = new Metrics({ defaultMetrics: ctx.config.env !== 'test' });
   const decisions = new DecisionService(
     () => ctx.policy,
-    (purpose, d) => metrics.decisions.inc({ purpose, decision: d.decision }),
+    (purpose, d) => metrics.countDecision(purpose, d.decision),
   );
   const jobs = new JobRunner(ctx);
   const mail = new MailService(ctx, jobs);

@@ -73,6 +73,19 @@ export class Metrics {
     series.duration.observe(seconds);
   }
 
+  readonly #decisionSeries = new Map<string, { inc(): void }>();
+
+  /** Counts one decision (purpose names come from the policy: a bounded set). */
+  countDecision(purpose: string, decision: 'allow' | 'deny'): void {
+    const key = `${purpose} ${decision}`;
+    let series = this.#decisionSeries.get(key);
+    if (!series) {
+      series = this.decisions.labels(purpose, decision);
+      this.#decisionSeries.set(key, series);
+    }
+    series.inc();
+  }
+
   /** Sets how a gauge is refreshed from the store when /metrics is scraped (one source per series). */
   onScrape(series: ScrapedSeries, refresh: () => Promise<void>): void {
     this.#onScrape.set(series, refresh);
