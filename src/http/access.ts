@@ -11,7 +11,7 @@ import { allows, type Principal, STAFF_ROLES } from '../security/principal.js';
 import { sha256 } from '../security/secrets.js';
 import { csrfTokenFor, SESSION_COOKIE, type SessionKind, STAFF_TOKEN_PREFIX } from '../security/sessions.js';
 import { Vault } from '../security/vault.js';
-import { addRouteHook, decorateRouteConfig, routeConfig } from './route-hooks.js';
+import { addRouteHook, decorateRouteConfig, type RouteConfig, routeConfig } from './route-hooks.js';
 
 /**
  * Who may call a route:
@@ -167,29 +167,20 @@ export async function installAccessControl(
     return kind === 'staff' ? security.staff.principalFor(session) : security.accounts.principalFor(session);
   }
 
-  async function resolve(req: FastifyRequest, access: string): Promise<void> {
-    if (options.testPrincipal) {
-      const subject = req.headers['x-vow-test-subject'];
-      req.principal = {
-        kind: 'test',
-        roles: STAFF_ROLES,
-        subjectId: typeof subject === 'string' ? subject : null,
-      };
-      req.authVia = 'test';
-      return;
-    }
-    const token = bearer(req);
-    if (token) {
-      if (token.startsWith(API_KEY_PREFIX)) {
-        const keyId = await security.apiKeys.authenticate(token);
-        if (keyId) req.principal = { kind: 'service', keyId };
-      } else if (token.startsWith(STAFF_TOKEN_PREFIX)) {
-        const session = await security.sessions.lookup(token, 'staff', 'bearer');
-        if (session) req.principal = await security.staff.principalFor(session);
-      }
-      if (req.principal) req.authVia = 'bearer';
-      return;
-    }
+  function asService(req: FastifyRequest, keyId: string | null | undefined): void {
+    if (!keyId) return;
+    req.principal = { kind: 'service', keyId };
+    req.authVia = 'bearer';
+  }
+
+  async function staffBearer(req: FastifyRequest, token: string): Promise<void> {
+    const session = await security.sessions.lookup(token, 'staff', 'bearer');
+    if (!session) return;
+    req.principal = await security.staff.principalFor(session);
+    if (req.principal) req.authVia = 'bearer';
+  }
+
+  async function cookiePrincipal(req: FastifyRequest, access: string): Promise<void> {
     // The session kind the route needs first; the other one still identifies the caller (403, not 401).
     const order: SessionKind[] = access.startsWith('staff:') ? ['staff', 'shopper'] : ['shopper', 'staff'];
     for (const kind of order) {
@@ -202,18 +193,51 @@ export async function installAccessControl(
     }
   }
 
-  app.addHook('onRequest', async (req, reply) => {
-    const config = routeConfig(req);
-    const access = config?.access;
-    // Unmatched requests (404) have no declaration; they reach the not-found handler only.
-    if (access === undefined) return;
-    await resolve(req, access);
+  /**
+   * Finds who is calling. Answers without waiting (undefined) when nothing needs the store: the
+   * test principal, a key this process verified moments ago, a caller with no credentials.
+   */
+  function resolve(req: FastifyRequest, access: string): Promise<void> | undefined {
+    if (options.testPrincipal) {
+      const subject = req.headers['x-vow-test-subject'];
+      req.principal = {
+        kind: 'test',
+        roles: STAFF_ROLES,
+        subjectId: typeof subject === 'string' ? subject : null,
+      };
+      req.authVia = 'test';
+      return undefined;
+    }
+    const token = bearer(req);
+    if (token) {
+      if (token.startsWith(API_KEY_PREFIX)) {
+        const known = security.apiKeys.verifiedNow(token);
+        if (known !== undefined) {
+          asService(req, known);
+          return undefined;
+        }
+        return security.apiKeys.authenticate(token).then((keyId) => asService(req, keyId));
+      }
+      if (token.startsWith(STAFF_TOKEN_PREFIX)) return staffBearer(req, token);
+      return undefined;
+    }
+    if (!req.cookies[SESSION_COOKIE.staff] && !req.cookies[SESSION_COOKIE.shopper]) return undefined;
+    return cookiePrincipal(req, access);
+  }
+
+  /** Lets the request through, or throws the refusal; 'redirected' when a page was sent to log in. */
+  function admit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    access: string,
+    config: RouteConfig | undefined,
+  ): 'redirected' | undefined {
     if (!allows(req.principal, access)) {
       if (req.principal === null) {
         const wantsHtml = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
         if (wantsHtml && (access === 'shopper' || access.startsWith('staff:'))) {
-          const login = access === 'shopper' ? '/login' : '/staff/login';
-          return reply.redirect(login, 303);
+          void reply.redirect(access === 'shopper' ? '/login' : '/staff/login', 303);
+          return 'redirected';
         }
         throw new VowError('VOW_UNAUTHENTICATED', 'This route needs credentials');
       }
@@ -226,6 +250,32 @@ export async function installAccessControl(
         'Choose a new password first (POST /v1/staff/password or /staff/password)',
       );
     }
+    return undefined;
+  }
+
+  // A callback hook: the shop backend's calls with a recently verified key pass without a promise.
+  app.addHook('onRequest', (req, reply, done) => {
+    const config = routeConfig(req);
+    const access = config?.access;
+    // Unmatched requests (404) have no declaration; they reach the not-found handler only.
+    if (access === undefined) {
+      done();
+      return;
+    }
+    const finish = (): void => {
+      let outcome: 'redirected' | undefined;
+      try {
+        outcome = admit(req, reply, access, config);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      // A redirect has answered the request: the lifecycle must not go on.
+      if (outcome !== 'redirected') done();
+    };
+    const pending = resolve(req, access);
+    if (pending === undefined) finish();
+    else pending.then(finish, (err: unknown) => done(err as Error));
   });
 
   // After the body is parsed: cookie-authenticated writes and anonymous forms need the CSRF token.
