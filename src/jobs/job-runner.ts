@@ -25,6 +25,12 @@ export interface JobRunnerOptions {
   readonly pollMs?: number;
   /** A name for this worker in the jobs table (default a random id). */
   readonly workerId?: string;
+  /**
+   * Claim only the jobs this runner enqueued itself, never anyone else's: for a short-lived runner
+   * that replays a history into a store other processes use (the demo's privacy requests, run at
+   * the moments they happened, must not pick up the store's own queue).
+   */
+  readonly onlyOwnJobs?: boolean;
 }
 
 export interface EnqueueInput {
@@ -88,12 +94,15 @@ export class JobRunner {
   #timer: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** With `onlyOwnJobs`: the ids of the unfinished jobs this runner enqueued. */
+  readonly #own: Set<string> | undefined;
 
   constructor(deps: JobRunnerDeps, options: JobRunnerOptions = {}) {
     this.#deps = deps;
     this.#leaseMs = options.leaseMs ?? 5 * 60_000;
     this.#pollMs = options.pollMs ?? 1000;
     this.workerId = options.workerId ?? `worker-${deps.random.uuid().slice(0, 8)}`;
+    this.#own = options.onlyOwnJobs ? new Set() : undefined;
   }
 
   get leaseMs(): number {
@@ -152,6 +161,7 @@ export class JobRunner {
     });
     if (input.idempotencyKey === undefined) {
       await insert.execute();
+      this.#own?.add(id);
       return { id, created: true };
     }
     await insert.onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
@@ -160,6 +170,8 @@ export class JobRunner {
       .select('id')
       .where('idempotency_key', '=', input.idempotencyKey)
       .executeTakeFirstOrThrow();
+    // A job that existed already under this key is someone else's.
+    if (row.id === id) this.#own?.add(id);
     return { id: row.id, created: row.id === id };
   }
 
@@ -211,6 +223,8 @@ export class JobRunner {
   async #claim(): Promise<{ row: Database['jobs']; token: string } | undefined> {
     const defs = [...this.#definitions.values()];
     if (defs.length === 0) return undefined;
+    const own = this.#own ? [...this.#own] : undefined;
+    if (own?.length === 0) return undefined;
     const { store, random } = this.#deps;
     const now = this.#now();
     const token = random.uuid();
@@ -233,6 +247,7 @@ export class JobRunner {
         .orderBy('run_at', 'asc')
         .orderBy('created_at', 'asc')
         .limit(1);
+      if (own) q = q.where('id', 'in', own);
       if (store.dialect === 'postgres') q = q.forUpdate().skipLocked();
       const candidate = await q.executeTakeFirst();
       if (!candidate) return undefined;
@@ -391,6 +406,7 @@ export class JobRunner {
     }
     if (outcome === 'lease_lost')
       logger.warn({ job: row.id, name: row.name }, 'job lease lost to another worker');
+    if (outcome !== 'pending') this.#own?.delete(row.id);
     return { id: row.id, name: row.name, status: outcome };
   }
 

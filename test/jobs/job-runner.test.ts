@@ -273,4 +273,36 @@ describeEachDialect('durable jobs', (env) => {
     assert.equal((await newProcess.runOnce())?.status, 'done');
     assert.equal(ranBy, 'v2');
   });
+
+  it('a runner with onlyOwnJobs runs the jobs it enqueued and leaves the queue of the store alone', async () => {
+    const e = env();
+    const ran: string[] = [];
+    const def = defineJob({
+      id: 'test.own',
+      version: 1,
+      schema: z.object({ who: z.string() }),
+      handler: async ({ who }) => {
+        ran.push(who);
+      },
+    });
+    const store = runner(e, 'store', [def]);
+    const replay = new JobRunner(e.ctx, { workerId: 'replay', onlyOwnJobs: true });
+    replay.register(def);
+    await store.enqueue({ name: 'test.own', payload: { who: 'store' } });
+    const keyed = await store.enqueue({
+      name: 'test.own',
+      payload: { who: 'keyed' },
+      idempotencyKey: 'own:k',
+    });
+    await replay.enqueue({ name: 'test.own', payload: { who: 'replay' } });
+    // Enqueueing an existing key hands back the other runner's job: still not this runner's.
+    assert.equal(
+      (await replay.enqueue({ name: 'test.own', payload: { who: 'keyed' }, idempotencyKey: 'own:k' })).id,
+      keyed.id,
+    );
+    assert.equal(await replay.drain(), 1);
+    assert.deepEqual(ran, ['replay']);
+    assert.equal(await store.drain(), 2);
+    assert.deepEqual(ran.sort(), ['keyed', 'replay', 'store']);
+  });
 });
