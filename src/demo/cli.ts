@@ -33,7 +33,7 @@ export function formatStats(s: DemoStats): string {
     `  customers ${s.customers}, orders ${s.orders}, gift recipients ${s.giftRecipients}, registrations ${s.registrations}`,
     `  contest entries ${s.contestEntries}, catalog requests ${s.catalogRequests}, SMS subscribers ${s.smsSubscribers} (${s.smsStopped} sent STOP)`,
     `  unsubscribed ${s.unsubscribed}, site visitors ${s.visitors} (${s.events} events, ${s.experimentExposures} in the layout experiment)`,
-    `  open data subject requests near their deadline: ${s.openRequests}`,
+    `  data subject requests: ${s.answeredRequests} answered on time, ${s.openRequests} open within their deadline (waiting for staff)`,
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 // The demo data generator (`vow demo --people N`): fills the store with N people of a jewelry shop
 // and what they did: skewed order counts, gift recipients, contest entries, catalog requests, SMS
 // sign-ups, registrations, unsubscribes, SMS STOPs, site visits with a layout experiment, and a
-// few data subject requests left open near their deadline.
+// few data subject requests: some answered on time months ago, some open within their deadline.
 //
 // It makes the bodies the shop backend would send (orders, contest entries, ...) and hands each
 // batch of them to the collection service's `collectBatch`: the same code as the endpoints seals
@@ -9,7 +9,8 @@
 // consent rules and audits, so a generated record is exactly what POST /v1/orders (...) would have
 // written for the same body at the same time. A batch of people is one transaction instead of one
 // per request, which is what makes a million people take minutes rather than hours. Unsubscribes,
-// STOPs, visits, the experiment and the open requests go through their own services.
+// STOPs, visits and the experiment go through their own services, and the privacy requests through
+// the rights service at the moments they happened (request-history.ts).
 //
 // Reproducible: every choice comes from a seeded PRNG; with a seeded ctx.random (as `vow demo`
 // uses) the same seed gives the same store.
@@ -21,14 +22,20 @@ import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import { normalisePhone, type PostalAddress } from '../subjects/index.js';
 import { Prng } from './prng.js';
+import { RequestHistory, type RequestPerson } from './request-history.js';
 
 export interface DemoOptions {
   readonly people: number;
   readonly seed?: number;
   /** People written per transaction (default 500). */
   readonly batchSize?: number;
-  /** Data subject requests left open near their deadline (default: 1 per 1,000 people, 3 to 20). */
+  /**
+   * Data subject requests left open, within their deadline (due in 2-7 days), each waiting for
+   * staff (default: 1 per 1,000 people, 4 to 20).
+   */
   readonly openRequests?: number;
+  /** Data subject requests answered on time months ago (default: 1 per 1,000 people, 4 to 12). */
+  readonly answeredRequests?: number;
   /** Site visitors per person (default 0.5). */
   readonly visitorsPerPerson?: number;
   /** Visitors who accept the cookie banner and see the layout experiment (default up to 300). */
@@ -52,6 +59,7 @@ export interface DemoStats {
   events: number;
   experimentExposures: number;
   openRequests: number;
+  answeredRequests: number;
   seconds: number;
   peoplePerSecond: number;
 }
@@ -210,6 +218,9 @@ interface PersonPlan {
   readonly smsStop?: Date;
 }
 
+const latest = (dates: readonly (Date | undefined)[]): Date =>
+  new Date(Math.max(...dates.map((d) => d?.getTime() ?? 0)));
+
 /** The store already holds the people of this seed. */
 export class DemoSeedUsed extends Error {
   constructor(readonly seed: number) {
@@ -240,11 +251,12 @@ export class DemoGenerator {
     events: 0,
     experimentExposures: 0,
     openRequests: 0,
+    answeredRequests: 0,
     seconds: 0,
     peoplePerSecond: 0,
   };
-  /** A few emails of people created, for the open requests. */
-  readonly #sampleEmails: string[] = [];
+  /** A few people whose email Vow holds, for the privacy requests. */
+  readonly #requesters: RequestPerson[] = [];
 
   constructor(ctx: VowContext, services: Services, seed = 1) {
     this.#ctx = ctx;
@@ -276,8 +288,16 @@ export class DemoGenerator {
       this.#tick(started);
       options.onProgress?.({ ...this.#stats });
     }
-    const requests = options.openRequests ?? Math.min(20, Math.max(3, Math.round(options.people / 1000)));
-    await this.#openRequests(Math.min(requests, this.#sampleEmails.length));
+    const perThousand = Math.round(options.people / 1000);
+    const made = await new RequestHistory(this.#ctx, this.#services, this.#rng, this.#now).write(
+      this.#requesters,
+      {
+        open: options.openRequests ?? Math.min(20, Math.max(4, perThousand)),
+        answered: options.answeredRequests ?? Math.min(12, Math.max(4, perThousand)),
+      },
+    );
+    this.#stats.openRequests += made.open;
+    this.#stats.answeredRequests += made.answered;
     this.#tick(started);
     return { ...this.#stats };
   }
@@ -352,6 +372,7 @@ export class DemoGenerator {
       let at = start;
       const role = r.next();
       let emailMarketing = false;
+      let emailKnown = true;
       made++;
       if (role < 0.6) {
         // A customer: a skewed number of orders, a few of them gifts to someone else.
@@ -384,6 +405,7 @@ export class DemoGenerator {
         submissions.push(this.#catalogRequest(who, at));
         if (r.chance(0.05)) unsubscribe.push({ channel: 'postal_marketing', at: this.#after(at, 120) });
       } else if (role < 0.94 && who.phone()) {
+        emailKnown = false;
         submissions.push(this.#smsSignup(who.phone()!, at));
         if (r.chance(0.1)) smsStop = this.#after(at, 60);
       } else {
@@ -394,7 +416,14 @@ export class DemoGenerator {
         const last = submissions[submissions.length - 1]!.collectedAt!;
         unsubscribe.push({ channel: 'email_marketing', at: this.#after(last, 60) });
       }
-      if (this.#sampleEmails.length < 50 && r.chance(0.05)) this.#sampleEmails.push(who.email);
+      if (this.#requesters.length < 50 && r.chance(0.05) && emailKnown) {
+        const lastAt = latest([
+          ...submissions.map((s) => s.collectedAt),
+          ...unsubscribe.map((u) => u.at),
+          smsStop,
+        ]);
+        this.#requesters.push({ name: who.name, email: who.email, lastAt });
+      }
       people.push({ submissions, unsubscribe, ...(smsStop ? { smsStop } : {}) });
     }
     return people;
@@ -648,23 +677,6 @@ export class DemoGenerator {
     });
     const exposure = await this.#services.experiments.recordExposure(DEMO_EXPERIMENT_ID, cookie);
     if (exposure.recorded) this.#stats.experimentExposures++;
-  }
-
-  /** A few requests left open, received long enough ago that their deadline is days away. */
-  async #openRequests(n: number): Promise<void> {
-    const types = ['access', 'deletion', 'correction', 'portability'] as const;
-    for (let k = 0; k < n; k++) {
-      const eea = this.#rng.chance(0.3);
-      // CCPA: 45 days; GDPR: one month. Received 38-43 (or 24-28) days ago: due within days.
-      const ago = eea ? this.#rng.int(24, 28) : this.#rng.int(38, 43);
-      const receivedOn = new Date(this.#now.getTime() - ago * DAY).toISOString().slice(0, 10);
-      const type = types[k % 2]!;
-      await this.#services.rights.submit(
-        { type, jurisdiction: eea ? 'eea' : 'us-ca', email: this.#sampleEmails[k]! },
-        { channel: 'email', receivedOn },
-      );
-      this.#stats.openRequests++;
-    }
   }
 }
 

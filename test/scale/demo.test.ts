@@ -1,5 +1,5 @@
 // The demo generator: N people, consistent with what the services would have written, realistic
-// in shape, and reproducible from its seed.
+// in shape, reproducible from its seed, and a shop that keeps every promise.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import { DemoSeedUsed, type DemoStats, generateDemo } from '../../src/demo/generator.js';
+import { formatResults } from '../../src/promises/index.js';
+import { addDays } from '../../src/rights/index.js';
 import { createTestEnv, describeEachDialect } from '../helpers/env.js';
 
 const PEOPLE = 300;
@@ -48,7 +50,7 @@ describeEachDialect('the demo generator', (env) => {
     assert.equal(await count(env(), 'sms_signups'), stats.smsSubscribers);
     assert.equal(await count(env(), 'registrations'), stats.registrations);
     assert.equal(await count(env(), 'analytics_events'), stats.events);
-    assert.equal(await count(env(), 'rights_requests'), stats.openRequests);
+    assert.equal(await count(env(), 'rights_requests'), stats.openRequests + stats.answeredRequests);
     assert.ok(stats.peoplePerSecond > 0);
   });
 
@@ -60,7 +62,66 @@ describeEachDialect('the demo generator', (env) => {
     assert.ok(unsub >= 0.07 && unsub <= 0.22, `unsubscribed ${unsub}`);
     assert.ok(stats.contestEntries > 0 && stats.catalogRequests > 0 && stats.smsSubscribers > 0);
     assert.equal(stats.experimentExposures, 20);
-    assert.ok(stats.openRequests >= 3);
+    assert.equal(stats.openRequests, 4);
+    assert.equal(stats.answeredRequests, 4);
+  });
+
+  test('keeps every promise: the promise monitor (`vow promises check`) finds nothing broken', async () => {
+    const results = await env().services.promises.monitor.check();
+    const broken = results.filter((r) => r.status === 'broken');
+    assert.deepEqual(
+      broken.map((r) => r.promise),
+      [],
+      formatResults(results),
+    );
+    for (const p of ['P20', 'P22', 'P23', 'P24'])
+      assert.equal(results.find((r) => r.promise === p)?.status, 'kept', p);
+  });
+
+  test('its privacy requests happened at their own time: answered on time, open ones within their deadline', async () => {
+    const { ctx, services } = env();
+    const today = ctx.clock.now().toISOString().slice(0, 10);
+    const all = await services.rights.queue({ includeClosed: true });
+    const answered = all.filter((r) => r.status === 'completed');
+    const open = all.filter((r) => r.status !== 'completed');
+    assert.deepEqual(answered.map((r) => r.type).sort(), ['access', 'deletion', 'objection', 'portability']);
+    for (const r of answered) {
+      assert.ok(r.receivedOn <= addDays(today, -50), `${r.type} received ${r.receivedOn}`);
+      assert.ok(r.respondedAt && r.respondedAt.slice(0, 10) <= r.dueOn, `${r.type} answered on time`);
+      assert.equal(r.verificationMethod, 'email_code');
+      assert.ok(r.verifiedAt && r.verifiedAt < r.respondedAt);
+    }
+    // Each open request waits for staff, due within a week, its CCPA acknowledgement sent in time.
+    assert.deepEqual(open.map((r) => r.status).sort(), [
+      'awaiting_agent_confirmation',
+      'awaiting_approval',
+      'awaiting_verification',
+      'awaiting_verification',
+    ]);
+    for (const r of open) {
+      assert.ok(!r.overdue && r.daysLeft >= 0 && r.daysLeft <= 7, `${r.type} due ${r.dueOn}`);
+      if (r.law === 'ccpa') {
+        assert.ok(r.acknowledgedAt, `${r.channel} ${r.type} acknowledged`);
+        assert.ok(r.acknowledgedAt.slice(0, 10) <= r.ackDueOn!, `${r.type} acknowledged by ${r.ackDueOn}`);
+      }
+    }
+    assert.deepEqual(open.map((r) => r.channel).sort(), ['email', 'email', 'postal', 'web']);
+    // The answered deletion really deleted the person: their data key is gone.
+    const deletion = answered.find((r) => r.type === 'deletion')!;
+    const key = await ctx.store.db
+      .selectFrom('data_keys')
+      .select('wrapped_key')
+      .where('subject_id', '=', deletion.subjectId!)
+      .executeTakeFirstOrThrow();
+    assert.equal(key.wrapped_key, null);
+    // Nothing of the history is left waiting in the store's job queue: its mail went out then.
+    const pending = await ctx.store.db
+      .selectFrom('jobs')
+      .select('name')
+      .where('name', 'in', ['rights.fulfil', 'mail.deliver'])
+      .where('status', '!=', 'done')
+      .execute();
+    assert.deepEqual(pending, []);
   });
 
   test('the people are found again by email and their values decrypt', async () => {
@@ -146,20 +207,31 @@ describeEachDialect('the demo generator', (env) => {
   });
 });
 
-test('vow demo --people fills the configured store and reports people per second', async () => {
+test('vow demo --people fills the configured store, reports people per second, and vow promises check passes on it', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vow-demo-test-'));
   const saved = { dir: process.env.VOW_DATA_DIR, level: process.env.VOW_LOG_LEVEL };
   process.env.VOW_DATA_DIR = dir;
   process.env.VOW_LOG_LEVEL = 'silent';
   const out: string[] = [];
   try {
-    const code = await main(['node', 'vow', 'demo', '--people', '60', '--seed', '5'], {
+    const code = await main(['node', 'vow', 'demo', '--people', '200', '--seed', '5'], {
       out: (t) => out.push(t),
       err: () => {},
     });
     assert.equal(code, 0);
-    assert.match(out.join('\n'), /60 people in [\d.]+ s \(\d[\d,]* people\/s\)/);
+    assert.match(out.join('\n'), /200 people in [\d.]+ s \(\d[\d,]* people\/s\)/);
+    assert.match(
+      out.join('\n'),
+      /data subject requests: \d+ answered on time, \d+ open within their deadline/,
+    );
     assert.ok(readFileSync(path.join(dir, 'vow.sqlite')).length > 0);
+    const check: string[] = [];
+    const checked = await main(['node', 'vow', 'promises', 'check'], {
+      out: (t) => check.push(t),
+      err: (t) => check.push(t),
+    });
+    assert.equal(checked, 0, check.join('\n'));
+    assert.doesNotMatch(check.join('\n'), /broken/);
     const bad = await main(['node', 'vow', 'demo', '--people', 'lots'], {
       out: () => {},
       err: (t) => out.push(t),
