@@ -5,6 +5,7 @@
 // audience, P3), with the person's consent states, open restrictions (P23) and under-13 marker
 // (P14); identifiers on the suppression list are left out too.
 import { Readable } from 'node:stream';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { VowContext } from '../context.js';
 import { type ChannelState, channelsThatDecide, decide, type SubjectState } from '../decisions/index.js';
 import { VowError } from '../errors.js';
@@ -163,32 +164,62 @@ interface PageMember extends AudienceMember {
 }
 
 /**
- * Every member of an audience, a page at a time: each page is read only when the previous one has
- * been taken, so a slow reader holds back the reading (at most a page is in memory).
+ * Reads an audience a page at a time, each page only when asked for. A page is read, decided and
+ * decrypted inside one call, so its rows and intermediate values are garbage as soon as the call
+ * returns: kept alive across the next page's reading (as locals of a generator were), a page's
+ * data outlived young-generation collections, was promoted and piled up in the old generation
+ * until a full collection (+70 MB RSS over a million-person export).
  */
-async function* audiencePages(
-  ctx: VowContext,
-  target: AudienceTarget,
-  options: { pageSize?: number; onlySubjects?: readonly string[] },
-): AsyncGenerator<AudienceMember[]> {
-  const db = ctx.store.db;
-  const pageSize = options.pageSize ?? 500;
-  const only = options.onlySubjects;
-  const isAddress = target.identifierKind === 'address';
-  // decide() reads no other channel's state than those of the rules that match: usually the
-  // audience's own channel only, whose state the page query already gives.
-  const otherChannels = [
-    ...channelsThatDecide(ctx.policy, target.purpose, [
-      target.category,
-      ...(isAddress ? ['identity.name'] : []),
-    ]),
-  ]
-    .filter((c) => c !== target.channel)
-    .sort();
-  const decisions = new Decisions(ctx.policy, target.purpose);
-  const states = ['enrolled', 'granted'] as const;
-  let after = '';
-  for (;;) {
+class AudienceReader {
+  readonly #ctx: VowContext;
+  readonly #target: AudienceTarget;
+  readonly #pageSize: number;
+  readonly #only: readonly string[] | undefined;
+  /** decide() reads no other channel's state than those of the rules that match: usually the
+   * audience's own channel only, whose state the page query already gives. */
+  readonly #otherChannels: string[];
+  readonly #decisions: Decisions;
+  #after = '';
+  #done = false;
+  #pages = 0;
+
+  constructor(
+    ctx: VowContext,
+    target: AudienceTarget,
+    options: { pageSize?: number; onlySubjects?: readonly string[] },
+  ) {
+    this.#ctx = ctx;
+    this.#target = target;
+    this.#pageSize = options.pageSize ?? 500;
+    this.#only = options.onlySubjects;
+    this.#otherChannels = [
+      ...channelsThatDecide(ctx.policy, target.purpose, [
+        target.category,
+        ...(target.identifierKind === 'address' ? ['identity.name'] : []),
+      ]),
+    ]
+      .filter((c) => c !== target.channel)
+      .sort();
+    this.#decisions = new Decisions(ctx.policy, target.purpose);
+  }
+
+  /** The next page's members (possibly none), or undefined once the audience is exhausted. */
+  async next(): Promise<AudienceMember[] | undefined> {
+    if (this.#done) return undefined;
+    // Let the event loop turn between pages. The database calls are synchronous on SQLite and a
+    // socket that keeps up takes each write at once, so without this an export ran as one chain of
+    // promise callbacks: no timer, no other request (not even /healthz) and no deferred freeing of
+    // memory for the whole export (38 s at a million people).
+    if (this.#pages++ > 0) await yieldToEventLoop();
+    const ctx = this.#ctx;
+    const target = this.#target;
+    const db = ctx.store.db;
+    const pageSize = this.#pageSize;
+    const only = this.#only;
+    const after = this.#after;
+    const otherChannels = this.#otherChannels;
+    const decisions = this.#decisions;
+    const states = ['enrolled', 'granted'] as const;
     const page = await db
       .selectFrom('consent_state')
       .select(['subject_ref', 'state'])
@@ -200,7 +231,10 @@ async function* audiencePages(
       .orderBy('subject_ref')
       .limit(pageSize)
       .execute();
-    if (page.length === 0) return;
+    if (page.length === 0) {
+      this.#done = true;
+      return undefined;
+    }
     const ids = page.map((r) => r.subject_ref);
     const last = ids[ids.length - 1]!;
     const inPage = new Map(page.map((r) => [r.subject_ref, r.state as ChannelState]));
@@ -234,7 +268,8 @@ async function* audiencePages(
         )
         .execute(),
     ]);
-    after = last;
+    this.#after = last;
+    if (page.length < pageSize) this.#done = true;
 
     const channels = new Map<string, Record<string, ChannelState>>();
     for (const r of stateRows) {
@@ -287,12 +322,12 @@ async function* audiencePages(
       seen.add(key);
       members.push({ subjectId: c.subject_id, value, state, stateKey, wrappedKey: c.wrapped_key });
     }
-    const names = isAddress ? await namesFor(ctx, members, decisions, open) : undefined;
-    yield members.map((m) => {
+    const names =
+      target.identifierKind === 'address' ? await namesFor(ctx, members, decisions, open) : undefined;
+    return members.map((m) => {
       const name = names?.get(m.subjectId);
       return { subjectId: m.subjectId, value: m.value, ...(name ? { name } : {}) };
     });
-    if (page.length < pageSize) return;
   }
 }
 
@@ -302,7 +337,8 @@ export async function* audienceMembers(
   target: AudienceTarget,
   options: { pageSize?: number; onlySubjects?: readonly string[] } = {},
 ): AsyncGenerator<AudienceMember> {
-  for await (const page of audiencePages(ctx, target, options)) yield* page;
+  const reader = new AudienceReader(ctx, target, options);
+  for (let page = await reader.next(); page; page = await reader.next()) yield* page;
 }
 
 /**
@@ -389,13 +425,17 @@ export function audienceStream(
   async function* chunks(): AsyncGenerator<string> {
     let count = 0;
     if (format === 'csv') yield `subject_id,${isAddress ? ['name', ...ADDRESS_PARTS].join(',') : field}\r\n`;
-    for await (const page of audiencePages(ctx, target, pageSize ? { pageSize } : {})) {
-      if (page.length === 0) continue;
+    const reader = new AudienceReader(ctx, target, pageSize ? { pageSize } : {});
+    // The page's members are dropped inside nextText(); only the page's text waits for the reader.
+    const nextText = async (): Promise<string | undefined> => {
+      const page = await reader.next();
+      if (!page) return undefined;
       count += page.length;
       let text = '';
       for (const m of page) text += line(m);
-      yield text;
-    }
+      return text;
+    };
+    for (let text = await nextText(); text !== undefined; text = await nextText()) if (text) yield text;
     await onEnd?.(count);
   }
   return Readable.from(chunks(), { objectMode: false });

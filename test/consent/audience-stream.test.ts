@@ -100,6 +100,22 @@ describeEachDialect('streaming an audience', (env) => {
     assert.equal(pages(), people / pageSize + 1, 'every page read once, and one empty page to end');
   });
 
+  it('lets the event loop turn between pages, so other requests are served during a long export', async () => {
+    const { ctx } = env();
+    const target = audienceTarget(ctx.policy, 'email_marketing');
+    let chunks = 0;
+    let chunksWhenTimerRan: number | undefined;
+    setImmediate(() => {
+      chunksWhenTimerRan = chunks;
+    });
+    for await (const _ of audienceStream(ctx, target, 'ndjson', undefined, pageSize)) chunks++;
+    assert.equal(chunks, people / pageSize);
+    assert.ok(
+      chunksWhenTimerRan !== undefined && chunksWhenTimerRan < chunks / 2,
+      `a timer waited for ${chunksWhenTimerRan} of ${chunks} pages`,
+    );
+  });
+
   it('sends each page as one chunk, the same lines as one JSON object per member', async () => {
     const { ctx } = env();
     const target = audienceTarget(ctx.policy, 'email_marketing');
