@@ -12,7 +12,7 @@ import { VowError } from '../errors.js';
 import type { Policy } from '../policy/model.js';
 import { isWithin } from '../policy/model.js';
 import { assertChannel } from './collection-rules.js';
-import { type AudiencePageRange, audienceContacts } from './identifiers.js';
+import { type AudiencePageRange, audienceContacts, under13InPage } from './identifiers.js';
 
 /** The contact categories a send can go to, and the identifier kind that holds each. */
 const CONTACT_KINDS: readonly (readonly [category: string, identifierKind: 'email' | 'phone' | 'address'])[] =
@@ -243,8 +243,9 @@ class AudienceReader {
     // were asked for (a range would then span people who were not).
     const range: AudiencePageRange = only ? { ids } : { after, last };
 
-    const [contacts, stateRows, restrictionRows] = await Promise.all([
+    const [contacts, under13, stateRows, restrictionRows] = await Promise.all([
       audienceContacts(db, target.channel, target.identifierKind, states, range),
+      under13InPage(db, range),
       otherChannels.length === 0
         ? Promise.resolve([])
         : db
@@ -302,7 +303,7 @@ class AudienceReader {
         const own = channels.get(person) ?? {};
         state = {
           channels: { ...own, [target.channel]: ownState },
-          under13: Number(c.under13 ?? 0) === 1,
+          under13: under13.has(person),
           ...(restriction ? { restriction } : {}),
         };
         stateKey = [

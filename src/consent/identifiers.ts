@@ -2,7 +2,7 @@
 // subject_records, subject_lookup, subjects): kinds at a collection point, people by phone, and
 // pages of sealed contact values for audiences (with the data keys of the security module). Reads
 // only; the subjects module owns the rows.
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -60,15 +60,13 @@ export interface AudienceContact {
   readonly sealed_value: string;
   /** The person's wrapped data key; null once crypto-shredded. */
   readonly wrapped_key: string | null;
-  /** 1 when staff marked the person as under 13. */
-  readonly under13: number | null;
   /** The identifier is on the suppression list for this channel or for all ('*'). */
   readonly suppressed: unknown;
 }
 
 /**
  * The sealed identifiers of one kind of a page of an audience's members (enrolled or granted on the
- * channel), each with its person's wrapped data key, under-13 marker and suppression, in subject
+ * channel), each with its person's wrapped data key and suppression, in subject
  * then collection order: one statement per page, driven by the consent_state index like a plain
  * join over the same rows (no list of the page's ids as parameters when the page is a key range).
  */
@@ -85,14 +83,12 @@ export async function audienceContacts(
       join.onRef('si.subject_id', '=', 'cs.subject_ref').on('si.kind', '=', kind),
     )
     .leftJoin('data_keys as dk', 'dk.subject_id', 'si.subject_id')
-    .leftJoin('subjects as s', 's.id', 'si.subject_id')
     .select((eb) => [
       'si.subject_id',
       'si.subject_kind',
       'si.blind_index',
       'si.sealed_value',
       'dk.wrapped_key',
-      's.under13',
       eb
         .exists(
           eb
@@ -114,4 +110,20 @@ export async function audienceContacts(
     .orderBy('cs.subject_ref')
     .orderBy('si.collected_at')
     .execute();
+}
+
+/** The people of an audience page that staff marked as under 13 (P14), through the partial index of the marked. */
+export async function under13InPage(db: Executor, page: AudiencePageRange): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('subjects')
+    .select('id')
+    // A literal, not a parameter, so that every planner (prepared statements too) matches the index.
+    .where('under13', '=', sql.lit(1))
+    .$call((q) =>
+      'ids' in page
+        ? q.where('id', 'in', [...page.ids, ''])
+        : q.where('id', '>', page.after).where('id', '<=', page.last),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.id));
 }

@@ -20,6 +20,7 @@ import { migration as rights } from './0452-rights.js';
 import { migration as promiseChecks } from './0500-promise-checks.js';
 import { migration as rateLimitCounters } from './0550-rate-limit-counters.js';
 import { migration as audienceIndexes } from './0551-audience-indexes.js';
+import { migration as under13Index } from './0552-under13-index.js';
 
 export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0001-core': core,
@@ -40,4 +41,5 @@ export const MIGRATIONS: Readonly<Record<string, VowMigration>> = {
   '0452-rights': rights,
   '0550-rate-limit-counters': rateLimitCounters,
   '0551-audience-indexes': audienceIndexes,
+  '0552-under13-index': under13Index,
 };
