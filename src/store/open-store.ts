@@ -98,6 +98,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's page cache: 4 MB instead of better-sqlite3's 16 MB (SQLite's own default is 2 MB). The
+  // file's pages stay in the OS's cache either way; streaming the email audience of a million people
+  // took as long with 2, 4 or 16 MB, and the 16 MB cache was 12 MB of the server's peak RSS.
+  sqlite.pragma('cache_size = -4000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
