@@ -1,6 +1,6 @@
 // Random secrets and their hashes: tokens are `<id>.<secret>`, only sha256(secret) is stored and it
 // is compared in constant time. Passwords use argon2id with the OWASP parameters.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Options as Argon2Options } from '@node-rs/argon2';
 import type { Random } from '../clock.js';
 import { VowError } from '../errors.js';
@@ -55,7 +55,8 @@ export function dummyPasswordHash(random: Random): Promise<string> {
 }
 
 export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
+  // The one-shot form: a quarter of createHash's cost, and it runs on every API call.
+  return hash('sha256', value, 'base64url');
 }
 
 export interface IssuedSecret {
