@@ -311,20 +311,26 @@ function rssMb(pid: number): number {
 
 async function benchAudience(dir: string): Promise<void> {
   // Floor: the raw SQL that selects the same rows (email of everyone enrolled), straight from SQLite.
+  // Run twice and keep the faster: the first run may read a cold file from disk (the server's run
+  // comes after it and would find the file in the OS cache, an unfair floor).
   const raw = new SQLite(path.join(dir, 'vow.sqlite'), { readonly: true });
-  const t0 = performance.now();
+  let rawMs = Number.POSITIVE_INFINITY;
   let rawRows = 0;
-  for (const _ of raw
-    .prepare(
-      `select cs.subject_ref, si.sealed_value, k.wrapped_key from consent_state cs
+  for (let run = 0; run < 2; run++) {
+    const t0 = performance.now();
+    rawRows = 0;
+    for (const _ of raw
+      .prepare(
+        `select cs.subject_ref, si.sealed_value, k.wrapped_key from consent_state cs
        join subject_identifiers si on si.subject_id = cs.subject_ref and si.kind = 'email'
        join data_keys k on k.subject_id = cs.subject_ref
        where cs.channel = 'email_marketing' and cs.state in ('enrolled', 'granted')
        order by cs.subject_ref`,
-    )
-    .iterate())
-    rawRows++;
-  const rawMs = performance.now() - t0;
+      )
+      .iterate())
+      rawRows++;
+    rawMs = Math.min(rawMs, performance.now() - t0);
+  }
   raw.close();
 
   const vow = await startServer('vow', dir);
@@ -349,7 +355,7 @@ async function benchAudience(dir: string): Promise<void> {
       name: `email audience of ${PEOPLE.toLocaleString('en-US')} people (HTTP, streamed NDJSON)`,
       value: ms,
       unit: `ms for ${lines.toLocaleString('en-US')} members (status ${res.status})`,
-      floorName: `raw SQL, same rows (${rawRows.toLocaleString('en-US')})`,
+      floorName: `raw SQL, same rows (${rawRows.toLocaleString('en-US')}; faster of 2 runs)`,
       floor: rawMs,
       ratio: rawMs / ms,
       target: '>= 0.33 (within 3x)',
