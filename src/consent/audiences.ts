@@ -12,7 +12,7 @@ import { VowError } from '../errors.js';
 import type { Policy } from '../policy/model.js';
 import { isWithin } from '../policy/model.js';
 import { assertChannel } from './collection-rules.js';
-import { type AudiencePageRange, audienceContacts, under13InPage } from './identifiers.js';
+import { type AudiencePageRange, audienceContacts, inAudiencePage, under13InPage } from './identifiers.js';
 
 /** The contact categories a send can go to, and the identifier kind that holds each. */
 const CONTACT_KINDS: readonly (readonly [category: string, identifierKind: 'email' | 'phone' | 'address'])[] =
@@ -252,21 +252,13 @@ class AudienceReader {
             .selectFrom('consent_state')
             .select(['subject_ref', 'channel', 'state'])
             .where('channel', 'in', otherChannels)
-            .$call((q) =>
-              'ids' in range
-                ? q.where('subject_ref', 'in', range.ids)
-                : q.where('subject_ref', '>', range.after).where('subject_ref', '<=', range.last),
-            )
+            .where(inAudiencePage(range, 'subject_ref'))
             .execute(),
       db
         .selectFrom('restrictions')
         .select(['subject_id', 'scope', 'purposes'])
         .where('lifted_at', 'is', null)
-        .$call((q) =>
-          'ids' in range
-            ? q.where('subject_id', 'in', range.ids)
-            : q.where('subject_id', '>', range.after).where('subject_id', '<=', range.last),
-        )
+        .where(inAudiencePage(range, 'subject_id'))
         .execute(),
     ]);
     this.#after = last;

@@ -2,7 +2,7 @@
 // subject_records, subject_lookup, subjects): kinds at a collection point, people by phone, and
 // pages of sealed contact values for audiences (with the data keys of the security module). Reads
 // only; the subjects module owns the rows.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -53,6 +53,17 @@ export type AudiencePageRange =
   | { readonly after: string; readonly last: string }
   | { readonly ids: readonly string[] };
 
+/**
+ * The page's people on one column: the key range (an index range scan, no long parameter list), or
+ * the listed ids. Use as `.where(inAudiencePage(page, 'cs.subject_ref'))`.
+ */
+export function inAudiencePage(page: AudiencePageRange, column: string): RawBuilder<SqlBool> {
+  const col = sql.ref(column);
+  return 'ids' in page
+    ? sql<SqlBool>`${col} in (${sql.join([...page.ids, ''])})`
+    : sql<SqlBool>`${col} > ${page.after} and ${col} <= ${page.last}`;
+}
+
 export interface AudienceContact {
   readonly subject_id: string;
   readonly subject_kind: string;
@@ -102,11 +113,7 @@ export async function audienceContacts(
     ])
     .where('cs.channel', '=', channel)
     .where('cs.state', 'in', [...states])
-    .$call((q) =>
-      'ids' in page
-        ? q.where('cs.subject_ref', 'in', [...page.ids, ''])
-        : q.where('cs.subject_ref', '>', page.after).where('cs.subject_ref', '<=', page.last),
-    )
+    .where(inAudiencePage(page, 'cs.subject_ref'))
     .orderBy('cs.subject_ref')
     .orderBy('si.collected_at')
     .execute();
@@ -119,11 +126,7 @@ export async function under13InPage(db: Executor, page: AudiencePageRange): Prom
     .select('id')
     // A literal, not a parameter, so that every planner (prepared statements too) matches the index.
     .where('under13', '=', sql.lit(1))
-    .$call((q) =>
-      'ids' in page
-        ? q.where('id', 'in', [...page.ids, ''])
-        : q.where('id', '>', page.after).where('id', '<=', page.last),
-    )
+    .where(inAudiencePage(page, 'id'))
     .execute();
   return new Set(rows.map((r) => r.id));
 }
