@@ -2,54 +2,11 @@ import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Insertable, KyselyPlugin } from 'kysely';
+import type { KyselyPlugin } from 'kysely';
 import { audienceStream, audienceTarget } from '../../src/consent/audiences.js';
-import { appendConsentEvent } from '../../src/consent/ledger.js';
 import type { VowContext } from '../../src/context.js';
-import type { Database } from '../../src/store/schema.js';
-import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-
-/** `n` contestants enrolled in email marketing, each with one address. */
-async function enrolContestants(env: TestEnv, n: number): Promise<void> {
-  const { ctx, store } = env;
-  const at = ctx.clock.now().toISOString();
-  const ids = Array.from({ length: n }, () => ctx.random.uuid());
-  const identifiers: Insertable<Database['subject_identifiers']>[] = [];
-  for (const [i, id] of ids.entries()) {
-    const email = `reader${i}@example.com`;
-    identifiers.push({
-      id: ctx.random.uuid(),
-      subject_id: id,
-      kind: 'email',
-      blind_index: ctx.vault.blindIndex('email', email),
-      sealed_value: await ctx.vault.encrypt(id, email),
-      field: 'email',
-      subject_kind: 'contestant',
-      collection_point: 'contest_entry',
-      record_type: 'contest_entry',
-      record_id: `r-${i}`,
-      policy_version: ctx.policy.version,
-      collected_at: at,
-    });
-  }
-  await store.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('subjects')
-      .values(ids.map((id) => ({ id, created_at: at, updated_at: at, under13: 0 })))
-      .execute();
-    await trx.insertInto('subject_identifiers').values(identifiers).execute();
-    for (const id of ids) {
-      await appendConsentEvent(trx, ctx.random, {
-        subjectRef: id,
-        channel: 'email_marketing',
-        event: 'enrolled',
-        cause: { type: 'collection_point', ref: 'contest_entry' },
-        at: ctx.clock.now(),
-        policyVersion: ctx.policy.version,
-      });
-    }
-  });
-}
+import { enrolContestants } from '../helpers/audience.js';
+import { describeEachDialect } from '../helpers/env.js';
 
 /** The context with a database that counts the audience's page queries (the only ones with a limit). */
 function countingPages(ctx: VowContext): { ctx: VowContext; pages: () => number } {

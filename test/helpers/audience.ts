@@ -1,0 +1,55 @@
+// Fixtures for audience tests: many people enrolled in email marketing, written straight to the
+// tables (the collection endpoints would take too long for thousands of people).
+import type { Insertable } from 'kysely';
+import { appendConsentEvent } from '../../src/consent/ledger.js';
+import type { Database } from '../../src/store/schema.js';
+import type { TestEnv } from './env.js';
+
+/** `n` contestants enrolled in email marketing, each with one address `<prefix><i>@example.com`. */
+export async function enrolContestants(env: TestEnv, n: number, prefix = 'reader'): Promise<string[]> {
+  const { ctx, store } = env;
+  const at = ctx.clock.now().toISOString();
+  const ids = Array.from({ length: n }, () => ctx.random.uuid());
+  const identifiers: Insertable<Database['subject_identifiers']>[] = [];
+  for (const [i, id] of ids.entries()) {
+    const email = `${prefix}${i}@example.com`;
+    identifiers.push({
+      id: ctx.random.uuid(),
+      subject_id: id,
+      kind: 'email',
+      blind_index: ctx.vault.blindIndex('email', email),
+      sealed_value: await ctx.vault.encrypt(id, email),
+      field: 'email',
+      subject_kind: 'contestant',
+      collection_point: 'contest_entry',
+      record_type: 'contest_entry',
+      record_id: `r-${i}`,
+      policy_version: ctx.policy.version,
+      collected_at: at,
+    });
+  }
+  await store.db.transaction().execute(async (trx) => {
+    // In slices: SQLite and PostgreSQL cap the parameters of one statement.
+    for (let i = 0; i < n; i += 200) {
+      await trx
+        .insertInto('subjects')
+        .values(ids.slice(i, i + 200).map((id) => ({ id, created_at: at, updated_at: at, under13: 0 })))
+        .execute();
+      await trx
+        .insertInto('subject_identifiers')
+        .values(identifiers.slice(i, i + 200))
+        .execute();
+    }
+    for (const id of ids) {
+      await appendConsentEvent(trx, ctx.random, {
+        subjectRef: id,
+        channel: 'email_marketing',
+        event: 'enrolled',
+        cause: { type: 'collection_point', ref: 'contest_entry' },
+        at: ctx.clock.now(),
+        policyVersion: ctx.policy.version,
+      });
+    }
+  });
+  return ids;
+}
