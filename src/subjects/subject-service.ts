@@ -323,6 +323,13 @@ export class SubjectService {
       const other = sameAs === undefined ? undefined : requests[sameAs];
       let identity: Omit<PreparedIdentity, 'identifiers'>;
       let sealed: PreparedIdentifier[] | undefined;
+      const known = (subjectId: string, foundBy: typeof identity.foundBy): typeof identity => ({
+        subjectId,
+        isNew: false,
+        foundBy,
+        replaces: undefined,
+        addressOnly: p.addressOnly,
+      });
       if (
         sameAs !== undefined &&
         other &&
@@ -331,14 +338,7 @@ export class SubjectService {
         )
       ) {
         // Another person of the same form (an order's buyer) who shares an identifier is this person.
-        const subjectId = out[sameAs]!.identity.subjectId;
-        identity = {
-          subjectId,
-          isNew: false,
-          foundBy: undefined,
-          replaces: undefined,
-          addressOnly: p.addressOnly,
-        };
+        identity = known(out[sameAs]!.identity.subjectId, undefined);
       } else {
         const by = p.order.find((c) => ownerOf(c) !== undefined);
         const existing = by ? ownerOf(by) : undefined;
@@ -346,13 +346,7 @@ export class SubjectService {
         if (existing && !fresh.has(existing)) {
           try {
             sealed = await sealAll(existing, identifiers);
-            identity = {
-              subjectId: existing,
-              isNew: false,
-              foundBy,
-              replaces: undefined,
-              addressOnly: p.addressOnly,
-            };
+            identity = known(existing, foundBy);
           } catch (err) {
             if (!isVowError(err) || err.code !== 'VOW_SUBJECT_SHREDDED') throw err;
             // The person was deleted: whoever gives the same identifier now is a new person.
@@ -365,13 +359,7 @@ export class SubjectService {
             };
           }
         } else if (existing) {
-          identity = {
-            subjectId: existing,
-            isNew: false,
-            foundBy,
-            replaces: undefined,
-            addressOnly: p.addressOnly,
-          };
+          identity = known(existing, foundBy);
         } else {
           identity = {
             subjectId: invent(),
