@@ -121,22 +121,8 @@ export async function startVow(env: Record<string, string>): Promise<VowProcess>
   };
 }
 
-/** A valid order body; `n` makes the buyer and the order id unique. */
-export function orderBody(tag: string, n: number) {
-  return {
-    shop_order_id: `${tag}-${n}`,
-    placed_at: '2026-11-01T10:00:00Z',
-    currency: 'USD',
-    total_cents: 12_900,
-    items: [{ sku: 'EAR-PEARL-STUD', quantity: 1, unit_price_cents: 12_900 }],
-    buyer: {
-      name: `Buyer ${n}`,
-      email: `buyer.${tag}.${n}@example.com`,
-      billing_address: { line1: `${n} Main St`, city: 'Madison', postal_code: '53703', country: 'US' },
-      shipping_address: { line1: `${n} Main St`, city: 'Madison', postal_code: '53703', country: 'US' },
-    },
-  };
-}
+/** A valid order body; `n` makes the buyer and the order id unique (the benchmark's own). */
+export { benchOrder as orderBody } from '../../bench/common.js';
 
 export async function post(
   url: string,

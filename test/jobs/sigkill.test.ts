@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { ManualClock, seededRandom } from '../../src/clock.js';
 import { JobRunner } from '../../src/jobs/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/open-store.js';
 import { createTestStore, testDialects } from '../helpers/env.js';
+import { killWhenReached } from '../helpers/kill.js';
 import { killableJob } from './fixtures/killable-job.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/killable-worker.ts', import.meta.url));
@@ -47,21 +47,7 @@ for (const dialect of testDialects()) {
       runner.register(killableJob(async () => {}));
       const { id } = await runner.enqueue({ name: 'test.killable', payload: { key: 'k1' } });
 
-      const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('REACHED')) resolve();
-        });
-        child.on('exit', (code) => reject(new Error(`worker exited early (${code})`)));
-      });
-      const exited = new Promise((resolve) => child.once('exit', (_c, signal) => resolve(signal)));
-      child.kill('SIGKILL');
-      assert.equal(await exited, 'SIGKILL');
+      await killWhenReached(WORKER, env);
 
       const held = await store.db
         .selectFrom('jobs')

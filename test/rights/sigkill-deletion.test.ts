@@ -1,7 +1,6 @@
 // A real crash: the Vow process answering a deletion request is killed with SIGKILL in the middle
 // of it; another process finishes the request exactly once after the lease expires.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { createServices } from '../../src/services.js';
 import { openStore } from '../../src/store/open-store.js';
 import { orderBody } from '../collection/fixtures.js';
 import { testConfig, testDialects } from '../helpers/env.js';
+import { killWhenReached } from '../helpers/kill.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/deletion-worker.ts', import.meta.url));
 
@@ -65,21 +65,7 @@ describe('a deletion whose process is killed with SIGKILL mid-way [sqlite file]'
       });
       assert.equal(v.statusCode, 200, v.body);
 
-      const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-        env: { ...process.env, KILL_SQLITE_FILE: file },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('REACHED')) resolve();
-        });
-        child.on('exit', (c) => reject(new Error(`worker exited early (${c})`)));
-      });
-      const exited = new Promise((resolve) => child.once('exit', (_c, s) => resolve(s)));
-      child.kill('SIGKILL');
-      assert.equal(await exited, 'SIGKILL');
+      await killWhenReached(WORKER, { KILL_SQLITE_FILE: file });
 
       const job = await store.db
         .selectFrom('jobs')
