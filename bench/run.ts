@@ -152,6 +152,27 @@ const DECISION = {
   categories: ['contact.email'],
 };
 
+/** A row for an HTTP load run against the bare route; `min` is the target ratio (none: report only). */
+function httpRow(
+  name: string,
+  unit: string,
+  result: { rps: number; p99: number; errors: number },
+  floorRps: number,
+  min?: number,
+): Row {
+  const ratio = result.rps / floorRps;
+  return {
+    name,
+    value: result.rps,
+    unit: `${unit} (p99 ${result.p99} ms, ${result.errors} errors)`,
+    floorName: 'bare Fastify route',
+    floor: floorRps,
+    ratio,
+    target: min === undefined ? 'report only' : `>= ${min.toFixed(2)}`,
+    met: min === undefined ? (result.errors === 0 ? undefined : false) : result.errors === 0 && ratio >= min,
+  };
+}
+
 async function benchHttp(): Promise<void> {
   const bare = await startServer('bare');
   const vow = await startServer('vow');
@@ -159,41 +180,16 @@ async function benchHttp(): Promise<void> {
     const auth = { authorization: `Bearer ${vow.apiKey}` };
     const floor = await load(`${bare.url}/bare`, DECISION);
     const decisions = await load(`${vow.url}/v1/decisions`, DECISION, auth);
-    rows.push({
-      name: 'POST /v1/decisions (HTTP, API key)',
-      value: decisions.rps,
-      unit: `req/s (p99 ${decisions.p99} ms, ${decisions.errors} errors)`,
-      floorName: 'bare Fastify route',
-      floor: floor.rps,
-      ratio: decisions.rps / floor.rps,
-      target: '>= 0.60',
-      met: decisions.errors === 0 && decisions.rps / floor.rps >= 0.6,
-    });
+    rows.push(httpRow('POST /v1/decisions (HTTP, API key)', 'req/s', decisions, floor.rps, 0.6));
     const event = { visitor: vow.visitor, type: 'page_view', path: '/rings', area: 'catalog' };
     const floor2 = await load(`${bare.url}/bare`, event);
     const collect = await load(`${vow.url}/v1/collect`, event);
-    rows.push({
-      name: 'POST /v1/collect (HTTP, consenting visitor, stored)',
-      value: collect.rps,
-      unit: `req/s (p99 ${collect.p99} ms, ${collect.errors} errors)`,
-      floorName: 'bare Fastify route',
-      floor: floor2.rps,
-      ratio: collect.rps / floor2.rps,
-      target: '>= 0.50',
-      met: collect.errors === 0 && collect.rps / floor2.rps >= 0.5,
-    });
+    rows.push(
+      httpRow('POST /v1/collect (HTTP, consenting visitor, stored)', 'req/s', collect, floor2.rps, 0.5),
+    );
     const floor3 = await load(`${bare.url}/bare`, (n: number) => benchOrder('floor', n));
     const orders = await load(`${vow.url}/v1/orders`, (n: number) => benchOrder('sqlite', n), auth);
-    rows.push({
-      name: 'POST /v1/orders on SQLite',
-      value: orders.rps,
-      unit: `orders/s (p99 ${orders.p99} ms, ${orders.errors} errors)`,
-      floorName: 'bare Fastify route',
-      floor: floor3.rps,
-      ratio: orders.rps / floor3.rps,
-      target: 'report only',
-      met: orders.errors === 0 ? undefined : false,
-    });
+    rows.push(httpRow('POST /v1/orders on SQLite', 'orders/s', orders, floor3.rps));
     await benchOrdersPostgres(floor3.rps);
   } finally {
     await stopServer(bare);
@@ -219,16 +215,7 @@ async function benchOrdersPostgres(floorRps: number): Promise<void> {
       const orders = await load(`${vow.url}/v1/orders`, (n: number) => benchOrder('pg', n), {
         authorization: `Bearer ${vow.apiKey}`,
       });
-      rows.push({
-        name: 'POST /v1/orders on PostgreSQL',
-        value: orders.rps,
-        unit: `orders/s (p99 ${orders.p99} ms, ${orders.errors} errors)`,
-        floorName: 'bare Fastify route',
-        floor: floorRps,
-        ratio: orders.rps / floorRps,
-        target: 'report only',
-        met: orders.errors === 0 ? undefined : false,
-      });
+      rows.push(httpRow('POST /v1/orders on PostgreSQL', 'orders/s', orders, floorRps));
     } finally {
       await stopServer(vow);
     }
