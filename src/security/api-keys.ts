@@ -6,7 +6,7 @@
 // hash in constant time; a key revoked through this process stops at once, one revoked elsewhere
 // (another process, the CLI) within those seconds.
 import type { VowContext } from '../context.js';
-import { issueSecret, parseSecret, secretMatches } from './secrets.js';
+import { digestMatches, issueSecret, parseSecret, secretMatches } from './secrets.js';
 
 export const API_KEY_PREFIX = 'vow_sk_';
 
@@ -18,7 +18,8 @@ export interface ApiKeyInfo {
 }
 
 interface VerifiedKey {
-  readonly secretHash: string;
+  /** sha256 of the secret as bytes: compared without re-encoding on every call. */
+  readonly secretDigest: Buffer;
   /** Clock time (ms) after which the row is read again. */
   readonly until: number;
 }
@@ -106,7 +107,7 @@ export class ApiKeys {
       this.#verified.delete(parsed.id);
       return undefined;
     }
-    return secretMatches(parsed.secret, known.secretHash) ? parsed.id : null;
+    return digestMatches(parsed.secret, known.secretDigest) ? parsed.id : null;
   }
 
   /** The key id a presented bearer key belongs to, or undefined. */
@@ -122,7 +123,10 @@ export class ApiKeys {
       .executeTakeFirst();
     if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
     if (this.#ttlMs > 0)
-      this.#verified.set(row.id, { secretHash: row.secret_hash, until: now + this.#ttlMs });
+      this.#verified.set(row.id, {
+        secretDigest: Buffer.from(row.secret_hash, 'base64url'),
+        until: now + this.#ttlMs,
+      });
     return row.id;
   }
 }
