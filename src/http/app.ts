@@ -57,9 +57,11 @@ export async function buildApp(
   await installAccessControl(app, ctx, services.security, { testPrincipal: options.testPrincipal });
   await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store);
   app.addHook('onResponse', (req, reply, done) => {
+    const config = routeConfig(req);
     services.metrics.observeRequest(
+      config,
       req.method,
-      routeConfig(req)?.url ?? '(unmatched)',
+      config?.url ?? '(unmatched)',
       reply.statusCode,
       reply.elapsedTime / 1000,
     );

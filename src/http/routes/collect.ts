@@ -44,9 +44,7 @@ export const collectRoutes: RouteModule = (app, _ctx, services) => {
       const result = await services.cookies.events.collect(req.body, {
         userAgent: req.headers['user-agent'],
       });
-      services.metrics.events.inc({
-        outcome: result.outcome === 'stored' ? 'stored' : `dropped_${result.reason}`,
-      });
+      services.metrics.countEvent(result.outcome === 'stored' ? 'stored' : `dropped_${result.reason}`);
       return reply.code(204).send();
     },
   );
