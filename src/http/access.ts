@@ -74,12 +74,6 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
       if (route.config?.access !== undefined)
         list.push({ method: String(m), url, access: route.config.access });
     }
-    // @fastify/cors answers preflight requests through a catch-all OPTIONS route of its own.
-    if (route.method === 'OPTIONS' && url === '*' && route.config?.access === undefined) {
-      route.config = { ...(route.config ?? {}), access: 'public' } as typeof route.config;
-      list.push({ method: 'OPTIONS', url, access: 'public' });
-      return;
-    }
     if (route.config?.access === undefined) {
       throw new Error(
         `Route ${String(route.method)} ${url} declares no access (config.access); deny by default`,

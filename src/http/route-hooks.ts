@@ -1,6 +1,12 @@
 // Hooks attached to single routes (from an onRoute hook) instead of the whole app, so a check runs
 // only where it can matter and the other routes do not pay for it.
-import type { FastifyContextConfig, FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RouteOptions,
+} from 'fastify';
 
 /** A route's config as Fastify keeps it (with the route's url pattern and method). */
 export type RouteConfig = FastifyContextConfig & { readonly url?: string };
@@ -28,11 +34,16 @@ export function routeConfig(req: FastifyRequest): RouteConfig | undefined {
   return req.vowRouteConfig ?? undefined;
 }
 
+/** A hook added to one route: a promise-returning check, or (onRequest) a callback-style one. */
+type RouteHook<N> = N extends 'onRequest'
+  ? (req: FastifyRequest, reply: FastifyReply, done: () => void) => void
+  : (req: FastifyRequest) => Promise<void>;
+
 /** Adds a hook to one route (from an onRoute hook), after any the route declared itself. */
-export function addRouteHook(
+export function addRouteHook<N extends 'onRequest' | 'preValidation' | 'preHandler'>(
   route: RouteOptions,
-  name: 'preValidation' | 'preHandler',
-  hook: (req: FastifyRequest) => Promise<void>,
+  name: N,
+  hook: RouteHook<N>,
 ): void {
   const own = route[name];
   const list = own === undefined ? [] : Array.isArray(own) ? own : [own];

@@ -160,6 +160,49 @@ describeEachDialect(
       assert.equal(decision.headers.vary, undefined);
     });
 
+    it('grants a preflight only what the shop needs, and varies cross-origin answers by origin', async () => {
+      const preflight = (method: string, url = '/v1/collect', origin = SHOP) =>
+        env().app.inject({
+          method: 'OPTIONS',
+          url,
+          headers: { origin, 'access-control-request-method': method },
+        });
+      const granted = await preflight('POST', '/v1/consent/choices?x=1');
+      assert.equal(granted.statusCode, 204);
+      assert.equal(granted.headers['access-control-allow-origin'], SHOP);
+      assert.equal(granted.headers['access-control-allow-methods'], 'GET, POST');
+      assert.equal(granted.headers['access-control-allow-headers'], 'content-type, authorization');
+      assert.equal(granted.headers['access-control-max-age'], '600');
+      assert.equal(granted.headers['access-control-allow-credentials'], undefined);
+      assert.match(String(granted.headers.vary), /origin/i);
+      for (const refused of [
+        await preflight('DELETE'),
+        await preflight('POST', '/v1/collectx'),
+        await preflight('POST', '/v1/collect', 'https://shop.example.evil'),
+      ]) {
+        assert.equal(refused.statusCode, 404);
+        assert.equal(refused.headers['access-control-allow-origin'], undefined);
+      }
+      // An actual call from another origin: no grant, but the answer still varies by origin, so a
+      // cache cannot hand it to the shop's pages (or the shop's answer to anyone else).
+      const other = await env().app.inject({
+        method: 'GET',
+        url: '/v1/consent/config',
+        headers: { origin: 'https://evil.example' },
+      });
+      assert.equal(other.statusCode, 200);
+      assert.equal(other.headers['access-control-allow-origin'], undefined);
+      assert.match(String(other.headers.vary), /origin/i);
+      // A route of the cross-origin modules that is not itself cross-origin gets neither.
+      const staffPage = await env().app.inject({
+        method: 'GET',
+        url: '/v1/experiments',
+        headers: { origin: SHOP },
+      });
+      assert.equal(staffPage.headers['access-control-allow-origin'], undefined);
+      assert.equal(staffPage.headers.vary, undefined);
+    });
+
     it('sends a CSP without unsafe-inline and the other security headers', async () => {
       const res = await env().app.inject({ method: 'GET', url: '/login' });
       const csp = String(res.headers['content-security-policy']);
