@@ -1,7 +1,9 @@
 // Site measurements (POST /v1/collect): stored only under the visitor's analytics consent as the
 // server's ledger records it (not the page's word), scrubbed before storage and before any
 // forward; without consent the event is dropped and counted, and the page never notices.
+import { CompiledQuery, type Transaction } from 'kysely';
 import type { VowContext } from '../context.js';
+import type { Database } from '../store/schema.js';
 import { ANALYTICS_CHANNEL, GA_CHANNEL } from './consent-model.js';
 import { type CookieConsentService, grantKey, VISITOR_ID_PATTERN } from './consent-service.js';
 import type { AnalyticsEventTables } from './consent-tables.js';
@@ -43,6 +45,22 @@ const ROWS_PER_INSERT = 100;
 /** A scrubbed measurement as stored. */
 type EventRow = Readonly<Omit<AnalyticsEventTables['analytics_events'], 'id'>>;
 
+/** The stored columns, in the order the compiled INSERT takes its parameters. */
+const EVENT_COLUMNS = [
+  'visitor_id',
+  'type',
+  'area',
+  'path',
+  'duration_ms',
+  'value_cents',
+  'currency',
+  'browser_family',
+  'at',
+] as const satisfies readonly (keyof EventRow)[];
+
+/** A row of placeholders in EVENT_COLUMNS order, only used to compile the INSERT's text. */
+const PLACEHOLDER_ROW = Object.fromEntries(EVENT_COLUMNS.map((c) => [c, null])) as unknown as EventRow;
+
 /** A measurement waiting for its batch: answered once the batch is committed (or failed). */
 interface Pending {
   /** The visitor's consent ledger ref; undefined when the page sent no usable visitor id. */
@@ -65,6 +83,12 @@ export class EventsService {
   readonly #consent: CookieConsentService;
   readonly #ga: GaForwarder;
   #queue: Pending[] = [];
+  /**
+   * The INSERT of n rows compiled once per n (1..ROWS_PER_INSERT) for the store's dialect: only its
+   * number of rows changes between batches, and building it anew from 9 values a row was a fifth of
+   * a measurement's CPU.
+   */
+  readonly #inserts = new Map<number, string>();
   #scheduled = false;
   #writing = false;
 
@@ -166,11 +190,12 @@ export class EventsService {
           outcomes.push({ outcome: 'stored', forwarded });
         }
       }
-      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
-        await trx
-          .insertInto('analytics_events')
-          .values(rows.slice(i, i + ROWS_PER_INSERT))
-          .execute();
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+        await trx.executeQuery(
+          CompiledQuery.raw(this.#insertSql(trx, chunk.length), insertParameters(chunk)),
+        );
+      }
       for (const [name, n] of counts)
         await trx
           .insertInto('analytics_counters')
@@ -183,6 +208,21 @@ export class EventsService {
           .execute();
       return outcomes;
     });
+  }
+
+  #insertSql(db: Transaction<Database>, rows: number): string {
+    let text = this.#inserts.get(rows);
+    if (text === undefined) {
+      const compiled = db
+        .insertInto('analytics_events')
+        .values(Array.from({ length: rows }, () => PLACEHOLDER_ROW))
+        .compile();
+      if (compiled.parameters.length !== rows * EVENT_COLUMNS.length)
+        throw new Error('The measurements INSERT did not compile to one parameter per column and row');
+      text = compiled.sql;
+      this.#inserts.set(rows, text);
+    }
+    return text;
   }
 
   /** Forwards a stored measurement to Google Analytics (the visitor granted that channel too). */
@@ -202,6 +242,13 @@ export class EventsService {
       return 'failed';
     }
   }
+}
+
+/** The rows' values in the compiled INSERT's order: row after row, each in EVENT_COLUMNS order. */
+function insertParameters(rows: readonly EventRow[]): unknown[] {
+  const out: unknown[] = [];
+  for (const row of rows) for (const column of EVENT_COLUMNS) out.push(row[column]);
+  return out;
 }
 
 /** Stored, with the Google Analytics forward still to make once the batch is committed. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { beforeEach, it } from 'node:test';
+import { RECENT_VISITOR_INDEXES } from '../../src/analytics/consent-service.js';
 import type { GaPayload } from '../../src/analytics/ga-forwarder.js';
 import { describeEachDialect } from '../helpers/env.js';
 
@@ -264,6 +265,80 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
     assert.equal(delta('events.stored'), 15);
     assert.equal(delta('events.dropped.no_consent'), 30);
     assert.equal(delta('events.dropped.no_visitor'), 15);
+  });
+
+  it('stores every column of every row of one batch as given, whatever the batch size', async () => {
+    const visitor = await visitorWith({ categories: all(true), source: 'accept_all' });
+    env().clock.set('2026-04-02T08:30:00.000Z');
+    const { events } = env().services.cookies;
+    const kinds = [
+      { type: 'page_view', path: '/rings', area: 'catalog' },
+      { type: 'engagement', path: '/cart', durationMs: 4200 },
+      { type: 'add_to_cart', path: '/p/7', area: 'product', valueCents: 12345, currency: 'EUR' },
+      { type: 'order_completed', path: '/checkout/done', valueCents: 99, currency: 'USD' },
+    ] as const;
+    // 1, 3 and 130 rows: one INSERT each, and (130) two INSERTs of one transaction.
+    for (const size of [1, 3, 130]) {
+      await env().store.db.deleteFrom('analytics_events').execute();
+      const inputs = Array.from({ length: size }, (_, i) => ({
+        ...kinds[i % 4]!,
+        path: `${kinds[i % 4]!.path}/${i}`,
+      }));
+      await Promise.all(
+        inputs.map((input) => events.collect({ visitor, ...input }, { userAgent: CHROME_UA })),
+      );
+      const rows = await rowsOf(visitor);
+      assert.equal(rows.length, size);
+      const index = env().services.cookies.consent.visitorIndex(visitor);
+      assert.deepEqual(
+        rows.map((r) => ({
+          visitor_id: r.visitor_id,
+          type: r.type,
+          area: r.area,
+          path: r.path,
+          duration_ms: r.duration_ms,
+          value_cents: r.value_cents === null ? null : Number(r.value_cents),
+          currency: r.currency,
+          browser_family: r.browser_family,
+          at: r.at,
+        })),
+        inputs.map((input) => ({
+          visitor_id: index,
+          type: input.type,
+          area: 'area' in input ? input.area : input.type === 'engagement' ? 'cart' : 'checkout',
+          path: input.path,
+          duration_ms: 'durationMs' in input ? input.durationMs : null,
+          value_cents: 'valueCents' in input ? input.valueCents : null,
+          currency: 'currency' in input ? input.currency : null,
+          browser_family: 'chrome',
+          at: '2026-04-02T08:30:00.000Z',
+        })),
+        `batch of ${size}`,
+      );
+    }
+  });
+
+  it('remembers the blind indexes of recent visitors only up to its bound, and they equal the vault index', () => {
+    const { consent } = env().services.cookies;
+    const vault = env().ctx.vault;
+    const original = vault.blindIndex.bind(vault);
+    let computed = 0;
+    vault.blindIndex = (kind, value) => {
+      computed++;
+      return original(kind, value);
+    };
+    try {
+      const first = 'AAAAAAAAAAAAAAAAAAAAAA';
+      assert.equal(consent.visitorIndex(first), original('cookie', first));
+      assert.equal(consent.visitorIndex(first), original('cookie', first));
+      assert.equal(computed, 1, 'the second call is remembered');
+      for (let i = 0; i < RECENT_VISITOR_INDEXES; i++) consent.visitorIndex(`visitor-${i}`);
+      computed = 0;
+      assert.equal(consent.visitorIndex(first), original('cookie', first));
+      assert.equal(computed, 1, 'the oldest was forgotten once the bound was reached');
+    } finally {
+      vault.blindIndex = original;
+    }
   });
 
   it('answers no measurement of a batch that could not be written, and counts none of it', async () => {
