@@ -102,6 +102,24 @@ export const MAX_PATH_LENGTH = 512;
  * known tracking or personal parameters nor look like contact data.
  */
 export function scrubPath(input: string): string {
+  if (PLAIN_PATH.test(input)) {
+    PHONE_LIKE.lastIndex = 0;
+    if (!PHONE_LIKE.test(input))
+      return input.length > MAX_PATH_LENGTH ? input.slice(0, MAX_PATH_LENGTH) : input;
+  }
+  return scrubPathByParsing(input);
+}
+
+/**
+ * A path that parsing would leave as it is and that holds nothing to scrub but perhaps a phone
+ * number (checked apart): slash-separated segments of unreserved characters, none of them `.` or
+ * `..`, no query, no fragment. Most page views are such paths; they skip the URL parser, which was
+ * a twentieth of a measurement's cost. A property test holds both ways to the same answer.
+ */
+const PLAIN_PATH = /^(?:(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_~.-]+)+\/?|\/)$/;
+
+/** scrubPath for any input: parsed as a URL relative to the site, then scrubbed part by part. */
+export function scrubPathByParsing(input: string): string {
   let url: URL;
   try {
     url = new URL(input, 'http://scrub.invalid');

@@ -5,6 +5,7 @@ import {
   browserFamily,
   looksLikeContact,
   scrubPath,
+  scrubPathByParsing,
   siteArea,
   truncateIp,
 } from '../../src/analytics/scrub.js';
@@ -80,6 +81,50 @@ describe('scrubbing of page paths', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('answers plain paths without parsing them, exactly as parsing would', () => {
+    // Paths built from the characters that decide between the two ways (dots, slashes, digits and
+    // separators of phone numbers, characters URL parsing rewrites), and ordinary long paths.
+    const piece = fc.constantFrom(
+      '/',
+      '.',
+      '..',
+      '-',
+      '~',
+      '_',
+      'a',
+      'Z',
+      '7',
+      '0123456',
+      ' ',
+      '%2F',
+      '?',
+      '#',
+      '@',
+      '\\',
+      '+',
+    );
+    const tricky = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+    const ordinary = fc
+      .array(fc.stringMatching(/^[a-z0-9.~_-]{1,40}$/), { minLength: 1, maxLength: 30 })
+      .map((segments) => `/${segments.join('/')}`);
+    fc.assert(
+      fc.property(fc.oneof(tricky, ordinary), (input) => {
+        assert.equal(scrubPath(input), scrubPathByParsing(input), JSON.stringify(input));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const input of [
+      '',
+      '/',
+      '//evil.example/x',
+      '/./a',
+      '/a/..',
+      '/.well-known/x',
+      '/call-415-555-0100',
+    ])
+      assert.equal(scrubPath(input), scrubPathByParsing(input), JSON.stringify(input));
   });
 
   it('recognises contact-looking values and leaves ordinary ones', () => {
