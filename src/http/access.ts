@@ -273,8 +273,9 @@ export async function installAccessControl(
   });
 
   // After the body is parsed: cookie-authenticated writes and anonymous forms need the CSRF token.
-  // Attached to the routes it can concern (writes that a cookie can reach: every access but
-  // `service`, which only a bearer key satisfies), so the shop backend's calls do not pay for it.
+  // Attached to the routes it can concern (writes that a session cookie can reach, shopper and
+  // staff routes, and the public forms marked `csrf: 'form'`), so the shop backend's calls and the
+  // pages' measurements do not pay for it.
   const checkCsrf = async (req: FastifyRequest): Promise<void> => {
     if (!UNSAFE.has(req.method)) return;
     const config = routeConfig(req);
@@ -305,7 +306,10 @@ export async function installAccessControl(
   };
   app.addHook('onRoute', (route) => {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
-    if (route.config?.access === 'service' || !methods.some((m) => UNSAFE.has(m))) return;
+    const access = route.config?.access;
+    // Public routes other than the log-in and registration forms have nothing to check.
+    const cookieReachable = access !== 'service' && access !== 'public';
+    if (!methods.some((m) => UNSAFE.has(m)) || !(cookieReachable || route.config?.csrf === 'form')) return;
     addRouteHook(route, 'preValidation', checkCsrf);
   });
 }
