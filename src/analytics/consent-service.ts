@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { appendConsentEvent, type ConsentEventRow, consentHistory } from '../consent/ledger.js';
 import type { VowContext } from '../context.js';
 import { VowError } from '../errors.js';
+import { QueryShapes } from '../store/query-shapes.js';
 import type { Database } from '../store/schema.js';
 import {
   advertisingChannels,
@@ -84,6 +85,8 @@ export const RECENT_VISITOR_INDEXES = 10_000;
 export class CookieConsentService {
   readonly #ctx: VowContext;
   readonly #recentIndexes = new Map<string, string>();
+  /** grantedMany's query, compiled once per number of refs and channels. */
+  readonly #shapes = new QueryShapes();
 
   constructor(ctx: VowContext) {
     this.#ctx = ctx;
@@ -141,13 +144,18 @@ export class CookieConsentService {
   ): Promise<Set<string>> {
     const out = new Set<string>();
     if (refs.length === 0 || channels.length === 0) return out;
-    const rows = await db
-      .selectFrom('consent_state as s')
-      .innerJoin('consent_events as e', 'e.seq', 's.last_seq')
-      .selectAll('e')
-      .where('s.subject_ref', 'in', [...refs])
-      .where('s.channel', 'in', [...channels])
-      .execute();
+    const { rows } = await this.#shapes.execute(
+      db,
+      `granted:${refs.length}:${channels.length}`,
+      [...refs, ...channels],
+      () =>
+        db
+          .selectFrom('consent_state as s')
+          .innerJoin('consent_events as e', 'e.seq', 's.last_seq')
+          .selectAll('e')
+          .where('s.subject_ref', 'in', [...refs])
+          .where('s.channel', 'in', [...channels]),
+    );
     for (const row of rows) {
       const latest = latestByChannel([row as ConsentEventRow]).get(row.channel);
       if (this.#isGranted(latest)) out.add(grantKey(row.subject_ref, row.channel));

@@ -1,9 +1,8 @@
 // Site measurements (POST /v1/collect): stored only under the visitor's analytics consent as the
 // server's ledger records it (not the page's word), scrubbed before storage and before any
 // forward; without consent the event is dropped and counted, and the page never notices.
-import { CompiledQuery, type Transaction } from 'kysely';
 import type { VowContext } from '../context.js';
-import type { Database } from '../store/schema.js';
+import { QueryShapes } from '../store/query-shapes.js';
 import { ANALYTICS_CHANNEL, GA_CHANNEL } from './consent-model.js';
 import { type CookieConsentService, grantKey, VISITOR_ID_PATTERN } from './consent-service.js';
 import type { AnalyticsEventTables } from './consent-tables.js';
@@ -45,7 +44,7 @@ const ROWS_PER_INSERT = 100;
 /** A scrubbed measurement as stored. */
 type EventRow = Readonly<Omit<AnalyticsEventTables['analytics_events'], 'id'>>;
 
-/** The stored columns, in the order the compiled INSERT takes its parameters. */
+/** The stored columns, in the order the INSERT takes its parameters (the order collect() builds a row in). */
 const EVENT_COLUMNS = [
   'visitor_id',
   'type',
@@ -57,9 +56,6 @@ const EVENT_COLUMNS = [
   'browser_family',
   'at',
 ] as const satisfies readonly (keyof EventRow)[];
-
-/** A row of placeholders in EVENT_COLUMNS order, only used to compile the INSERT's text. */
-const PLACEHOLDER_ROW = Object.fromEntries(EVENT_COLUMNS.map((c) => [c, null])) as unknown as EventRow;
 
 /** A measurement waiting for its batch: answered once the batch is committed (or failed). */
 interface Pending {
@@ -83,12 +79,8 @@ export class EventsService {
   readonly #consent: CookieConsentService;
   readonly #ga: GaForwarder;
   #queue: Pending[] = [];
-  /**
-   * The INSERT of n rows compiled once per n (1..ROWS_PER_INSERT) for the store's dialect: only its
-   * number of rows changes between batches, and building it anew from 9 values a row was a fifth of
-   * a measurement's CPU.
-   */
-  readonly #inserts = new Map<number, string>();
+  /** The batch's queries, compiled once per shape (number of rows, of visitors). */
+  readonly #shapes = new QueryShapes();
   #scheduled = false;
   #writing = false;
 
@@ -192,37 +184,23 @@ export class EventsService {
       }
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
         const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-        await trx.executeQuery(
-          CompiledQuery.raw(this.#insertSql(trx, chunk.length), insertParameters(chunk)),
+        await this.#shapes.execute(trx, `insert:${chunk.length}`, insertParameters(chunk), () =>
+          trx.insertInto('analytics_events').values(chunk),
         );
       }
       for (const [name, n] of counts)
-        await trx
-          .insertInto('analytics_counters')
-          .values({ name, count: n, updated_at: at })
-          .onConflict((oc) =>
-            oc
-              .column('name')
-              .doUpdateSet((eb) => ({ count: eb('analytics_counters.count', '+', n), updated_at: at })),
-          )
-          .execute();
+        await this.#shapes.execute(trx, 'count', [name, n, at, n, at], () =>
+          trx
+            .insertInto('analytics_counters')
+            .values({ name, count: n, updated_at: at })
+            .onConflict((oc) =>
+              oc
+                .column('name')
+                .doUpdateSet((eb) => ({ count: eb('analytics_counters.count', '+', n), updated_at: at })),
+            ),
+        );
       return outcomes;
     });
-  }
-
-  #insertSql(db: Transaction<Database>, rows: number): string {
-    let text = this.#inserts.get(rows);
-    if (text === undefined) {
-      const compiled = db
-        .insertInto('analytics_events')
-        .values(Array.from({ length: rows }, () => PLACEHOLDER_ROW))
-        .compile();
-      if (compiled.parameters.length !== rows * EVENT_COLUMNS.length)
-        throw new Error('The measurements INSERT did not compile to one parameter per column and row');
-      text = compiled.sql;
-      this.#inserts.set(rows, text);
-    }
-    return text;
   }
 
   /** Forwards a stored measurement to Google Analytics (the visitor granted that channel too). */
