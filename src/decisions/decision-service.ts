@@ -63,8 +63,19 @@ export class DecisionService {
     return state;
   }
 
-  async decide(input: DecisionInput): Promise<Decision> {
-    const subject = await this.resolve(input.subject);
+  /**
+   * The decision for a caller's question. A subject named by kind needs nothing from the store and
+   * is answered at once (no promise: the shop backend asks on every page, and the HTTP route sends
+   * a plain value without a trip through the microtask queue); a subject named by id is looked up.
+   */
+  decide(input: DecisionInput): Decision | Promise<Decision> {
+    const ref = input.subject;
+    if ('kind' in ref) return this.#decideFor({ kinds: [ref.kind] }, input);
+    if ('kinds' in ref) return this.#decideFor({ kinds: ref.kinds }, input);
+    return this.resolve(ref).then((subject) => this.#decideFor(subject, input));
+  }
+
+  #decideFor(subject: SubjectState, input: DecisionInput): Decision {
     const decision = decide(this.#policy(), {
       subject,
       purpose: input.purpose,

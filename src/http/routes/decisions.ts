@@ -48,6 +48,7 @@ export const decisionRoutes: RouteModule = (app, _ctx, services) => {
         response: { 200: decisionResponseSchema },
       },
     },
-    async (req) => services.decisions.decide(req.body),
+    // Not async: a decision about a kind is a plain value, sent without a promise.
+    (req) => services.decisions.decide(req.body),
   );
 };
