@@ -4,7 +4,6 @@ import { hash, timingSafeEqual } from 'node:crypto';
 import type { Options as Argon2Options } from '@node-rs/argon2';
 import type { Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import { Vault } from './vault.js';
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet's first recommended configuration:
@@ -90,7 +89,7 @@ export function digestMatches(secret: string, digest: Buffer): boolean {
   return presented.length === digest.length && timingSafeEqual(presented, digest);
 }
 
-/** Constant-time check of a presented secret against the stored hash. */
+/** Constant-time check of a presented secret against the stored hash (base64url sha256). */
 export function secretMatches(secret: string, storedHash: string): boolean {
-  return Vault.equal(sha256(secret), storedHash);
+  return digestMatches(secret, Buffer.from(storedHash, 'base64url'));
 }
