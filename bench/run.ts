@@ -19,13 +19,13 @@ import autocannon from 'autocannon';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import pino from 'pino';
-import { seededRandom } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
-import { createContext, type VowContext } from '../src/context.js';
-import { decide } from '../src/decisions/index.js';
-import { generateDemo } from '../src/demo/generator.js';
-import { loadPolicy } from '../src/policy/index.js';
-import { createServices, type Services } from '../src/services.js';
+import { createContext, type VowContext } from '../src/app/context.js';
+import { createServices, type Services } from '../src/app/services.js';
+import { generateDemo } from '../src/cli/demo/generator.js';
+import { decide } from '../src/modules/decisions/index.js';
+import { loadPolicy } from '../src/modules/policy/index.js';
+import { seededRandom } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
 import { BENCH_MASTER_KEY, benchOrder } from './common.js';
 
 const num = (name: string, fallback: number) => {

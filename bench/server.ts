@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import pino from 'pino';
-import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/context.js';
+import { createContext } from '../src/app/context.js';
+import { createServices } from '../src/app/services.js';
 import { buildApp } from '../src/http/app.js';
-import { createServices } from '../src/services.js';
+import { loadConfig } from '../src/platform/config.js';
 import { BENCH_MASTER_KEY } from './common.js';
 
 const mode = process.argv[2] ?? 'bare';

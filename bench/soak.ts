@@ -17,9 +17,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pino from 'pino';
-import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/context.js';
-import { createServices } from '../src/services.js';
+import { createContext } from '../src/app/context.js';
+import { createServices } from '../src/app/services.js';
+import { loadConfig } from '../src/platform/config.js';
 import { BENCH_MASTER_KEY, benchOrder } from './common.js';
 
 const { values: opts } = parseArgs({

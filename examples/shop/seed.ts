@@ -4,7 +4,7 @@
 //   node --import tsx examples/shop/seed.ts --url mysql://root@127.0.0.1:3306/shop
 // (the same as `npx vow datasets seed-example --url …`). The database itself must exist; a
 // SQLite file is created.
-import { seedExampleShop } from '../../src/datasets/seed-example.js';
+import { seedExampleShop } from '../../src/modules/datasets/seed-example.js';
 
 const args = process.argv.slice(2);
 const i = args.indexOf('--url');

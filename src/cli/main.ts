@@ -2,19 +2,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { loadConfig } from '../config.js';
-import { registerConsentCommands } from '../consent/cli.js';
-import { createContext } from '../context.js';
-import { registerDatasetCommands } from '../datasets/cli.js';
-import { registerDemoCommand } from '../demo/cli.js';
-import { isVowError } from '../errors.js';
+import { createContext } from '../app/context.js';
+import { createServices } from '../app/services.js';
 import { buildApp } from '../http/app.js';
-import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../policy/index.js';
-import { formatResults, PromiseMonitor } from '../promises/index.js';
-import { announceSecurity, registerSecurityCommands } from '../security/cli.js';
-import { createServices } from '../services.js';
-import { migrateToLatest, openStore } from '../store/open-store.js';
-import { renderPrivacyPage } from '../web/pages/privacy.js';
+import { renderPrivacyPage } from '../http/pages/privacy.js';
+import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../modules/policy/index.js';
+import { formatResults, PromiseMonitor } from '../modules/promises/index.js';
+import { loadConfig } from '../platform/config.js';
+import { isVowError } from '../platform/errors.js';
+import { migrateToLatest, openStore } from '../platform/store/open-store.js';
+import { registerDatasetCommands } from './datasets.js';
+import { registerDemoCommand } from './demo/command.js';
+import { registerConsentCommands } from './email.js';
+import { announceSecurity, registerSecurityCommands } from './security.js';
 
 export interface CliIo {
   out: (text: string) => void;

@@ -3,14 +3,19 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VowContext } from '../context.js';
-import { VowError } from '../errors.js';
-import { API_KEY_PREFIX } from '../security/api-keys.js';
-import type { SecurityServices } from '../security/index.js';
-import { allows, type Principal, STAFF_ROLES } from '../security/principal.js';
-import { sha256 } from '../security/secrets.js';
-import { csrfTokenFor, SESSION_COOKIE, type SessionKind, STAFF_TOKEN_PREFIX } from '../security/sessions.js';
-import { Vault } from '../security/vault.js';
+import type { VowContext } from '../app/context.js';
+import { API_KEY_PREFIX } from '../modules/identity/api-keys.js';
+import type { SecurityServices } from '../modules/identity/index.js';
+import { allows, type Principal, STAFF_ROLES } from '../modules/identity/principal.js';
+import {
+  csrfTokenFor,
+  SESSION_COOKIE,
+  type SessionKind,
+  STAFF_TOKEN_PREFIX,
+} from '../modules/identity/sessions.js';
+import { sha256 } from '../platform/crypto/secrets.js';
+import { Vault } from '../platform/crypto/vault.js';
+import { VowError } from '../platform/errors.js';
 import { addRouteHook, decorateRouteConfig, type RouteConfig, routeConfig } from './route-hooks.js';
 
 /**

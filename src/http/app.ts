@@ -2,12 +2,12 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { VowContext } from '../context.js';
-import { installRateLimits } from '../security/rate-limits.js';
-import { createServices, type Services } from '../services.js';
+import type { VowContext } from '../app/context.js';
+import { createServices, type Services } from '../app/services.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { registerCrossOriginScope } from './cors.js';
 import { installErrorHandling } from './errors.js';
+import { installRateLimits } from './rate-limits.js';
 import { routeConfig } from './route-hooks.js';
 import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes/index.js';
 import { helmetHeaders } from './security-headers.js';

@@ -1,8 +1,8 @@
 // Turns every failure into the one error body `{ error: { code, message, details? } }`.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { VowError } from '../errors.js';
-import { storageFault } from '../faults/storage-faults.js';
+import { VowError } from '../platform/errors.js';
+import { storageFault } from '../platform/store/storage-faults.js';
 
 const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'VOW_BODY_TOO_LARGE',

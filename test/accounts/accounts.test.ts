@@ -2,7 +2,7 @@
 // password, lock-out. Runs with real access control.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { SESSION_COOKIE } from '../../src/security/sessions.js';
+import { SESSION_COOKIE } from '../../src/modules/identity/sessions.js';
 import { cookieFrom, SHOPPER_PASSWORD, serviceCaller } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 
@@ -175,7 +175,7 @@ describeEachDialect(
     });
 
     it('starts a deletion request from the account, verified by the session', async () => {
-      const { csrfTokenFor } = await import('../../src/security/sessions.js');
+      const { csrfTokenFor } = await import('../../src/modules/identity/sessions.js');
       const res = await env().app.inject({
         method: 'POST',
         url: '/account/requests',
@@ -187,7 +187,7 @@ describeEachDialect(
     });
 
     it('changing the password ends every other session, keeps this one', async () => {
-      const { csrfTokenFor } = await import('../../src/security/sessions.js');
+      const { csrfTokenFor } = await import('../../src/modules/identity/sessions.js');
       const other = cookieFrom(await login(env(), EMAIL, SHOPPER_PASSWORD), SESSION_COOKIE.shopper)!;
       const res = await env().app.inject({
         method: 'POST',
@@ -297,7 +297,7 @@ describeEachDialect(
     });
 
     it('logs out: the session ends on the server, not only in the browser', async () => {
-      const { csrfTokenFor } = await import('../../src/security/sessions.js');
+      const { csrfTokenFor } = await import('../../src/modules/identity/sessions.js');
       const t = cookieFrom(await login(env(), EMAIL, 'third long password here'), SESSION_COOKIE.shopper)!;
       const out = await env().app.inject({
         method: 'POST',

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { beforeEach, it } from 'node:test';
-import { RECENT_VISITOR_INDEXES } from '../../src/analytics/consent-service.js';
-import type { GaPayload } from '../../src/analytics/ga-forwarder.js';
+import { RECENT_VISITOR_INDEXES } from '../../src/modules/cookie-consent/cookie-consent-service.js';
+import type { GaPayload } from '../../src/modules/site-analytics/ga-forwarder.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 const CHROME_UA =

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { GppModel } from '@iabgpp/cmpapi';
-import { appendConsentEvent } from '../../src/consent/ledger.js';
+import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 interface View {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GppModel } from '@iabgpp/cmpapi';
 import fc from 'fast-check';
-import { encodeGppHeader, gppString, type UsNatSignals } from '../../src/analytics/consent-gpp.js';
-import { visitorGpp } from '../../src/analytics/consent-model.js';
-import { loadPolicy } from '../../src/policy/index.js';
+import { visitorGpp } from '../../src/modules/cookie-consent/banner-model.js';
+import { encodeGppHeader, gppString, type UsNatSignals } from '../../src/modules/cookie-consent/gpp.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
 
 const policy = loadPolicy(undefined);
 

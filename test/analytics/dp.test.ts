@@ -2,6 +2,7 @@
 // it is reproducible from the injected byte source, and its building blocks are exact.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { chiSquareGoodnessOfFit } from '../../src/modules/experiments/stats/tests.js';
 import {
   bernoulliExpMinus,
   countNoise,
@@ -9,9 +10,8 @@ import {
   epsilonFraction,
   sampleDiscreteLaplace,
   uniformInt,
-} from '../../src/analytics/dp/discrete-laplace.js';
-import { chiSquareGoodnessOfFit } from '../../src/analytics/stats/tests.js';
-import { seededRandom } from '../../src/clock.js';
+} from '../../src/modules/reports/dp/discrete-laplace.js';
+import { seededRandom } from '../../src/platform/clock.js';
 
 describe('discrete Laplace sampler', () => {
   it('draws uniform integers without bias', () => {

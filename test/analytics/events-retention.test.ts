@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { measurementCutoff, minusDuration, PURGE_JOB } from '../../src/analytics/events-retention.js';
+import {
+  measurementCutoff,
+  minusDuration,
+  PURGE_JOB,
+} from '../../src/modules/site-analytics/events-retention.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 describeEachDialect('retention of site measurements', (env) => {

@@ -7,9 +7,9 @@ import {
   assignVariant,
   murmur3x86_32,
   pickVariant,
-} from '../../src/analytics/experiments-hash.js';
-import { chiSquareGoodnessOfFit } from '../../src/analytics/stats/tests.js';
-import { seededRandom } from '../../src/clock.js';
+} from '../../src/modules/experiments/assignment-hash.js';
+import { chiSquareGoodnessOfFit } from '../../src/modules/experiments/stats/tests.js';
+import { seededRandom } from '../../src/platform/clock.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 // Random v4 UUIDs like real cookie ids, but reproducible from run to run.

@@ -2,9 +2,9 @@
 // consent, results with Welch tests, Holm's correction, the sample-ratio check and "not enough data".
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { VISIT_GAP_MS, visitorOutcome } from '../../src/analytics/experiments.js';
-import { assignVariant } from '../../src/analytics/experiments-hash.js';
-import { summarise, welchTTest } from '../../src/analytics/stats/tests.js';
+import { assignVariant } from '../../src/modules/experiments/assignment-hash.js';
+import { VISIT_GAP_MS, visitorOutcome } from '../../src/modules/experiments/experiment-service.js';
+import { summarise, welchTTest } from '../../src/modules/experiments/stats/tests.js';
 import { createTestEnv, describeEachDialect, testConfig } from '../helpers/env.js';
 import {
   type EventRow,

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import fc from 'fast-check';
-import { buildGaPayload, GA_ALLOWED_PARAMS, type GaPayload } from '../../src/analytics/ga-forwarder.js';
+import {
+  buildGaPayload,
+  GA_ALLOWED_PARAMS,
+  type GaPayload,
+} from '../../src/modules/site-analytics/ga-forwarder.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 const email = fc

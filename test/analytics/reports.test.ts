@@ -3,15 +3,15 @@
 // privacy budget per recipient and period, CSV export to advertisers recorded as a disclosure.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadPolicy } from '../../src/modules/policy/index.js';
+import { parsePolicy } from '../../src/modules/policy/load-policy.js';
 import {
   capContributions,
   isoWeekOf,
   isoWeekRange,
   type ReleasedReport,
   reportCsv,
-} from '../../src/analytics/reports.js';
-import { loadPolicy } from '../../src/policy/index.js';
-import { parsePolicy } from '../../src/policy/load-policy.js';
+} from '../../src/modules/reports/report-service.js';
 import { describeEachDialect } from '../helpers/env.js';
 import {
   type EventRow,

@@ -8,7 +8,7 @@ import {
   scrubPathByParsing,
   siteArea,
   truncateIp,
-} from '../../src/analytics/scrub.js';
+} from '../../src/modules/site-analytics/scrub.js';
 
 const email = fc
   .tuple(

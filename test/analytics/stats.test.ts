@@ -12,13 +12,13 @@ import {
   studentTCdf,
   studentTQuantile,
   studentTTwoSidedP,
-} from '../../src/analytics/stats/distributions.js';
+} from '../../src/modules/experiments/stats/distributions.js';
 import {
   chiSquareGoodnessOfFit,
   holmAdjust,
   summarise,
   welchTTest,
-} from '../../src/analytics/stats/tests.js';
+} from '../../src/modules/experiments/stats/tests.js';
 
 function close(actual: number | null | undefined, expected: number, tolerance: number, what = ''): void {
   assert.ok(

@@ -8,8 +8,8 @@ import {
   orderSchema,
   registrationSchema,
   type Submission,
-} from '../../src/collection/index.js';
-import { isVowError } from '../../src/errors.js';
+} from '../../src/modules/collection/index.js';
+import { isVowError } from '../../src/platform/errors.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { address, catalogBody, countAllRows, giftRecipient, nextPhone, orderBody, post } from './fixtures.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { parsePolicy } from '../../src/policy/load-policy.js';
+import { parsePolicy } from '../../src/modules/policy/load-policy.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { catalogBody, countAllRows, orderBody, post } from './fixtures.js';
 

@@ -2,7 +2,7 @@
 // under 13".
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageOn } from '../../src/collection/index.js';
+import { ageOn } from '../../src/modules/collection/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { catalogBody, countAllRows, giftRecipient, nextPhone, orderBody, post } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { audienceMembers, audienceTarget } from '../../src/consent/audiences.js';
+import { audienceMembers, audienceTarget } from '../../src/modules/consent/audiences.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { catalogRequest, contestEntry, countRows, order, smsSignup } from './helpers.js';
 

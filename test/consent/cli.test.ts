@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
+import { createContext } from '../../src/app/context.js';
+import { createServices } from '../../src/app/services.js';
 import { main } from '../../src/cli/main.js';
-import { createContext } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
-import { createServices } from '../../src/services.js';
 import { testConfig } from '../helpers/env.js';
 
 // The CLI reads its configuration from the environment: point it at a throw-away SQLite folder.

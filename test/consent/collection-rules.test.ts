@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planCollection } from '../../src/consent/collection-rules.js';
-import type { StoredChannelState } from '../../src/consent/ledger.js';
-import { loadPolicy } from '../../src/policy/index.js';
+import { planCollection } from '../../src/modules/consent/collection-rules.js';
+import type { StoredChannelState } from '../../src/modules/consent/ledger.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
 
 const policy = loadPolicy(undefined);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { deriveStates } from '../../src/consent/ledger.js';
+import { deriveStates } from '../../src/modules/consent/ledger.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 describeEachDialect('consent service', (env) => {

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { appendConsentEvent, consentHistory, currentStates, deriveStates } from '../../src/consent/ledger.js';
+import {
+  appendConsentEvent,
+  consentHistory,
+  currentStates,
+  deriveStates,
+} from '../../src/modules/consent/ledger.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 it('derives the latest state per channel from events', () => {

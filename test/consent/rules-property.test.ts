@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
-import { planCollection } from '../../src/consent/collection-rules.js';
-import { type ConsentEventType, type StoredChannelState, stateAfter } from '../../src/consent/ledger.js';
-import { loadPolicy } from '../../src/policy/index.js';
+import { planCollection } from '../../src/modules/consent/collection-rules.js';
+import {
+  type ConsentEventType,
+  type StoredChannelState,
+  stateAfter,
+} from '../../src/modules/consent/ledger.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
 
 const policy = loadPolicy(undefined);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSmsKeyword } from '../../src/consent/sms.js';
+import { parseSmsKeyword } from '../../src/modules/consent/sms.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { countRows, smsSignup } from './helpers.js';
 

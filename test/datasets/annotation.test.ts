@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli/main.js';
-import { loadAnnotationFile, loadDatasetsFile, parseAnnotation } from '../../src/datasets/index.js';
-import { seedExampleShop } from '../../src/datasets/seed-example.js';
-import { VowError } from '../../src/errors.js';
-import { loadPolicy } from '../../src/policy/index.js';
+import { loadAnnotationFile, loadDatasetsFile, parseAnnotation } from '../../src/modules/datasets/index.js';
+import { seedExampleShop } from '../../src/modules/datasets/seed-example.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
+import { VowError } from '../../src/platform/errors.js';
 
 const policy = loadPolicy();
 

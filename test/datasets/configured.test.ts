@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { EXAMPLE_PEOPLE } from '../../examples/shop/shop.js';
-import { EXAMPLE_SHOP_ANNOTATION_PATH } from '../../src/datasets/index.js';
-import { seedExampleShop } from '../../src/datasets/seed-example.js';
-import { VowError } from '../../src/errors.js';
+import { EXAMPLE_SHOP_ANNOTATION_PATH } from '../../src/modules/datasets/index.js';
+import { seedExampleShop } from '../../src/modules/datasets/seed-example.js';
+import { VowError } from '../../src/platform/errors.js';
 import { describeEachDialect, testConfig } from '../helpers/env.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vow-dsconf-'));

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
-import type { DatasetEngine } from '../../src/datasets/index.js';
-import { seedExampleShop } from '../../src/datasets/seed-example.js';
+import type { DatasetEngine } from '../../src/modules/datasets/index.js';
+import { seedExampleShop } from '../../src/modules/datasets/seed-example.js';
 
 // Kept apart from test/helpers/env.ts so these suites do not load the whole app.
 export const PG_URL = process.env.VOW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

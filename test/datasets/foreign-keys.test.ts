@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { sql } from 'kysely';
 import { EXAMPLE_PEOPLE } from '../../examples/shop/shop.js';
-import { ManualClock } from '../../src/clock.js';
 import {
   connectDataset,
   type DatasetConnection,
@@ -14,8 +13,9 @@ import {
   EXAMPLE_SHOP_ANNOTATION_PATH,
   parseAnnotation,
   verifyAgainstDatabase,
-} from '../../src/datasets/index.js';
-import { loadPolicy } from '../../src/policy/index.js';
+} from '../../src/modules/datasets/index.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
+import { ManualClock } from '../../src/platform/clock.js';
 import { datasetEngines, exampleShopDatabase, type ScratchDb } from './engines.js';
 
 const policy = loadPolicy();

@@ -2,16 +2,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { EXAMPLE_PEOPLE } from '../../examples/shop/shop.js';
-import { ManualClock } from '../../src/clock.js';
 import {
   connectDataset,
   type DatasetConnection,
   DatasetService,
   EXAMPLE_SHOP_ANNOTATION_PATH,
   loadAnnotationFile,
-} from '../../src/datasets/index.js';
-import { IN_LIST_CHUNK } from '../../src/datasets/walker.js';
-import { loadPolicy } from '../../src/policy/index.js';
+} from '../../src/modules/datasets/index.js';
+import { IN_LIST_CHUNK } from '../../src/modules/datasets/walker.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
+import { ManualClock } from '../../src/platform/clock.js';
 import { datasetEngines, exampleShopDatabase, type ScratchDb } from './engines.js';
 
 const policy = loadPolicy();

@@ -7,13 +7,13 @@ import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { createExampleShopSchema } from '../../examples/shop/shop.js';
-import { ManualClock } from '../../src/clock.js';
 import {
   DatasetService,
   EXAMPLE_SHOP_ANNOTATION_PATH,
   loadAnnotationFile,
-} from '../../src/datasets/index.js';
-import { loadPolicy } from '../../src/policy/index.js';
+} from '../../src/modules/datasets/index.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
+import { ManualClock } from '../../src/platform/clock.js';
 
 const policy = loadPolicy();
 const annotation = loadAnnotationFile(EXAMPLE_SHOP_ANNOTATION_PATH, policy);

@@ -3,15 +3,15 @@
 // sealed values and their blind indexes, and deletes everything not exempt, on both dialects.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { seededRandom } from '../../src/clock.js';
 import {
   DatasetService,
   loadAnnotationFile,
   type PersonIdentity,
   VOW_ANNOTATION_PATH,
   verifyAgainstDatabase,
-} from '../../src/datasets/index.js';
-import { Vault } from '../../src/security/vault.js';
+} from '../../src/modules/datasets/index.js';
+import { seededRandom } from '../../src/platform/clock.js';
+import { Vault } from '../../src/platform/crypto/vault.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 const A = '00000000-0000-4000-8000-00000000000a';

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { sql } from 'kysely';
 import { EXAMPLE_PEOPLE } from '../../examples/shop/shop.js';
-import { ManualClock } from '../../src/clock.js';
 import {
   connectDataset,
   type DatasetConnection,
@@ -15,9 +14,10 @@ import {
   loadAnnotationFile,
   type PersonExport,
   type PersonIdentity,
-} from '../../src/datasets/index.js';
-import { VowError } from '../../src/errors.js';
-import { loadPolicy } from '../../src/policy/index.js';
+} from '../../src/modules/datasets/index.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import { VowError } from '../../src/platform/errors.js';
 import { datasetEngines, exampleShopDatabase, type ScratchDb } from './engines.js';
 
 const policy = loadPolicy();

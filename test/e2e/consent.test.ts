@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GppModel } from '@iabgpp/cmpapi';
 import type { BrowserContext, Page } from 'playwright-core';
-import { appendConsentEvent } from '../../src/consent/ledger.js';
+import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
 import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
 
 type GtagCall = [string, string, Record<string, unknown>];

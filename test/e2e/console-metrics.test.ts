@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CHECK_EVERY_MS, PROMISE_CHECK_JOB } from '../../src/promises/check-job.js';
+import { CHECK_EVERY_MS, PROMISE_CHECK_JOB } from '../../src/modules/promises/check-job.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 function series(text: string, name: string): Map<string, number> {
@@ -101,11 +101,11 @@ it('logs a collection request with its request id and route but without the emai
   const src = (p: string) => JSON.stringify(path.join(root, 'src', p));
   writeFileSync(
     script,
-    `import { loadConfig } from ${src('config.ts')};
-import { createContext } from ${src('context.ts')};
+    `import { loadConfig } from ${src('platform/config.ts')};
+import { createContext } from ${src('app/context.ts')};
 import { buildApp } from ${src('http/app.ts')};
-import { createServices } from ${src('services.ts')};
-import { openStore } from ${src('store/open-store.ts')};
+import { createServices } from ${src('app/services.ts')};
+import { openStore } from ${src('platform/store/open-store.ts')};
 const config = loadConfig({ VOW_DATA_DIR: ${JSON.stringify(dir)}, VOW_LOG_LEVEL: 'info', VOW_ENV: 'test',
   VOW_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') });
 const ctx = await createContext(config, { store: await openStore({ sqliteFile: ':memory:' }) });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { OutgoingMessage } from '../../src/mail/index.js';
+import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
 import { FakeWorld } from '../rights/fakes.js';
 

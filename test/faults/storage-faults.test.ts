@@ -1,8 +1,8 @@
 // Which database failures are the infrastructure's (503 with Retry-After), and which are not.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { VowError } from '../../src/errors.js';
-import { storageFault } from '../../src/faults/storage-faults.js';
+import { VowError } from '../../src/platform/errors.js';
+import { storageFault } from '../../src/platform/store/storage-faults.js';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { createContext } from '../../src/context.js';
-import { createSecurityServices } from '../../src/security/index.js';
-import type { DialectName } from '../../src/store/migration-kit.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import { createContext } from '../../src/app/context.js';
+import { createSecurityServices } from '../../src/modules/identity/index.js';
+import { loadConfig } from '../../src/platform/config.js';
+import type { DialectName } from '../../src/platform/store/migration-kit.js';
+import { openStore, type Store } from '../../src/platform/store/open-store.js';
 import { createTestStore } from '../helpers/env.js';
 
 const BIN = fileURLToPath(new URL('../../bin/vow.js', import.meta.url));

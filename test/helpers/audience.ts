@@ -1,8 +1,8 @@
 // Fixtures for audience tests: many people enrolled in email marketing, written straight to the
 // tables (the collection endpoints would take too long for thousands of people).
 import type { Insertable } from 'kysely';
-import { appendConsentEvent } from '../../src/consent/ledger.js';
-import type { Database } from '../../src/store/schema.js';
+import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
+import type { Database } from '../../src/platform/store/database.js';
 import type { TestEnv } from './env.js';
 
 /** `n` contestants enrolled in email marketing, each with one address `<prefix><i>@example.com`. */

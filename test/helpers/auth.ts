@@ -1,7 +1,7 @@
 // Logging in for tests that run with real access control (createTestEnv(dialect, { auth: 'enforced' })):
 // staff members with chosen roles, shopper accounts, API keys, each with the headers to send.
 import type { LightMyRequestResponse } from 'fastify';
-import { csrfTokenFor, SESSION_COOKIE } from '../../src/security/sessions.js';
+import { csrfTokenFor, SESSION_COOKIE } from '../../src/modules/identity/sessions.js';
 import type { TestEnv } from './env.js';
 
 export interface Caller {

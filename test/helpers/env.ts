@@ -5,13 +5,13 @@ import { after, before, describe } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
-import { ManualClock, seededRandom } from '../../src/clock.js';
-import { type Config, loadConfig } from '../../src/config.js';
-import { type ContextOverrides, createContext, type VowContext } from '../../src/context.js';
+import { type ContextOverrides, createContext, type VowContext } from '../../src/app/context.js';
+import { createServices, type Services } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
-import { createServices, type Services } from '../../src/services.js';
-import type { DialectName } from '../../src/store/migration-kit.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import { ManualClock, seededRandom } from '../../src/platform/clock.js';
+import { type Config, loadConfig } from '../../src/platform/config.js';
+import type { DialectName } from '../../src/platform/store/migration-kit.js';
+import { openStore, type Store } from '../../src/platform/store/open-store.js';
 
 export const PG_URL = process.env.VOW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

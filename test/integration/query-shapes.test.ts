@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { QueryShapes } from '../../src/store/query-shapes.js';
+import { QueryShapes } from '../../src/platform/store/query-shapes.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 describeEachDialect('query shapes', (env) => {

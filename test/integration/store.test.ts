@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { loadPolicy, recordPolicyVersion } from '../../src/policy/index.js';
-import { MIGRATIONS } from '../../src/store/migrations/index.js';
-import { migrateToLatest } from '../../src/store/open-store.js';
+import { MIGRATIONS } from '../../src/app/migrations.js';
+import { loadPolicy, recordPolicyVersion } from '../../src/modules/policy/index.js';
+import { migrateToLatest } from '../../src/platform/store/open-store.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 describeEachDialect('store', (env) => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { z } from 'zod';
-import { isVowError } from '../../src/errors.js';
-import { defineJob, type JobDefinition, JobRunner } from '../../src/jobs/index.js';
+import { isVowError } from '../../src/platform/errors.js';
+import { defineJob, type JobDefinition, JobRunner } from '../../src/platform/jobs/index.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 
 function runner(

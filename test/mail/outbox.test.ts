@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ManualClock } from '../../src/clock.js';
-import { isVowError } from '../../src/errors.js';
-import { smtpTransport, transportFromConfig } from '../../src/mail/index.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import { isVowError } from '../../src/platform/errors.js';
+import { smtpTransport, transportFromConfig } from '../../src/platform/mail/index.js';
 import { describeEachDialect, testConfig } from '../helpers/env.js';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
-import { Metrics } from '../../src/metrics/metrics.js';
-import { RequestSeries } from '../../src/metrics/request-series.js';
+import { Metrics } from '../../src/platform/metrics/metrics.js';
+import { RequestSeries } from '../../src/platform/metrics/request-series.js';
 
 function series(buckets = [0.01, 0.1, 1]) {
   const s = new RequestSeries({

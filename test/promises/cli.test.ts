@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createContext } from '../../src/app/context.js';
 import { main } from '../../src/cli/main.js';
-import { loadConfig } from '../../src/config.js';
-import { createContext } from '../../src/context.js';
+import { loadConfig } from '../../src/platform/config.js';
 
 describe('vow promises check', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vow-promises-'));

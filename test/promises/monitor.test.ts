@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { beforeEach, it } from 'node:test';
 import { sql } from 'kysely';
-import type { VowContext } from '../../src/context.js';
-import { PromiseMonitor } from '../../src/promises/index.js';
+import type { VowContext } from '../../src/app/context.js';
+import { PromiseMonitor } from '../../src/modules/promises/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 const TABLES = [

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addBusinessDays, addMonthsClamped, deadlinesFor, isOverdue } from '../../src/rights/index.js';
+import {
+  addBusinessDays,
+  addMonthsClamped,
+  deadlinesFor,
+  isOverdue,
+} from '../../src/modules/rights/index.js';
 
 describe('request deadlines', () => {
   it('GDPR: one month is the same day number next month', () => {

@@ -1,8 +1,8 @@
 // An in-memory stand-in for the subjects directory and the datasets walker, with the same
 // contracts (idempotent deletion that keeps exempt columns, correction everywhere a category is
 // held), so the rights flows can be tested without depending on another module's data.
-import type { PersonExport, PersonIdentity, WalkReport } from '../../src/datasets/types.js';
-import type { DataWalker, PersonDirectory } from '../../src/rights/index.js';
+import type { PersonExport, PersonIdentity, WalkReport } from '../../src/modules/datasets/types.js';
+import type { DataWalker, PersonDirectory } from '../../src/modules/rights/index.js';
 
 export interface FakeRow {
   table: string;

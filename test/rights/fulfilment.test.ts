@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { JobRunner } from '../../src/jobs/index.js';
-import { RightsService } from '../../src/rights/index.js';
+import { RightsService } from '../../src/modules/rights/index.js';
+import { JobRunner } from '../../src/platform/jobs/index.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { connectHarness, type RightsHarness } from './helpers.js';
 

@@ -1,6 +1,6 @@
 // Shared set-up for the rights tests: a fake world connected to the rights service, and a
 // capturing mail transport (the real SMTP path is covered in test/mail).
-import type { OutgoingMessage } from '../../src/mail/index.js';
+import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import type { TestEnv } from '../helpers/env.js';
 import { FakeWorld } from './fakes.js';
 

@@ -2,7 +2,7 @@
 // collection), found by the subjects directory, exported and deleted by the datasets walker.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import type { OutgoingMessage } from '../../src/mail/index.js';
+import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { orderBody } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 

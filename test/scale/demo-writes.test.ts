@@ -3,15 +3,15 @@
 // same times, apart from row ids, record and person ids and the random bytes of sealed values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BatchCollected, Submission } from '../../src/collection/index.js';
+import { generateDemo } from '../../src/cli/demo/generator.js';
+import type { BatchCollected, Submission } from '../../src/modules/collection/index.js';
 import {
   catalogRequestSchema,
   contestEntrySchema,
   orderSchema,
   registrationSchema,
   smsSignupSchema,
-} from '../../src/collection/index.js';
-import { generateDemo } from '../../src/demo/generator.js';
+} from '../../src/modules/collection/index.js';
 import { createTestEnv, describeEachDialect, type TestEnv } from '../helpers/env.js';
 
 const URLS: Record<Submission['type'], string> = {

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { DemoSeedUsed, type DemoStats, generateDemo } from '../../src/cli/demo/generator.js';
 import { main } from '../../src/cli/main.js';
-import { DemoSeedUsed, type DemoStats, generateDemo } from '../../src/demo/generator.js';
-import { formatResults } from '../../src/promises/index.js';
-import { addDays } from '../../src/rights/index.js';
+import { formatResults } from '../../src/modules/promises/index.js';
+import { addDays } from '../../src/modules/rights/index.js';
 import { createTestEnv, describeEachDialect } from '../helpers/env.js';
 
 const PEOPLE = 300;

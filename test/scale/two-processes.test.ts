@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { createContext } from '../../src/context.js';
-import { MAIL_DELIVER_JOB } from '../../src/mail/mail-service.js';
-import { createServices } from '../../src/services.js';
+import { createContext } from '../../src/app/context.js';
+import { createServices } from '../../src/app/services.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { MAIL_DELIVER_JOB } from '../../src/platform/mail/mail-service.js';
 import {
   createVowStore,
   MASTER_KEY,

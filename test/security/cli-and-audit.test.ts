@@ -7,9 +7,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import pino from 'pino';
+import { createContext } from '../../src/app/context.js';
 import { main } from '../../src/cli/main.js';
-import { loadConfig } from '../../src/config.js';
-import { createContext } from '../../src/context.js';
+import { loadConfig } from '../../src/platform/config.js';
 import { staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
 
@@ -51,7 +51,7 @@ describeEachDialect(
   'the first start',
   (env) => {
     it('creates one admin with a one-time password printed once, never a fixed default', async () => {
-      const { announceSecurity } = await import('../../src/security/cli.js');
+      const { announceSecurity } = await import('../../src/cli/security.js');
       const lines: string[] = [];
       const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
       await announceSecurity(env().services.security, io);
@@ -184,7 +184,7 @@ describeEachDialect(
   'the audit trail over HTTP',
   (env) => {
     it('anchors the chain head from the hourly job, which schedules its next run', async () => {
-      const { AUDIT_ANCHOR_JOB } = await import('../../src/security/anchor-job.js');
+      const { AUDIT_ANCHOR_JOB } = await import('../../src/platform/audit/anchor-job.js');
       await env().services.security.scheduleAuditAnchors();
       await env().services.security.scheduleAuditAnchors();
       const queued = await env().services.jobs.list({ name: AUDIT_ANCHOR_JOB });
@@ -241,7 +241,7 @@ describeEachDialect(
 
       // Someone rewrites history and recomputes every hash after entry 3: the chain is whole again,
       // but the anchor taken earlier no longer matches.
-      const { hashEntry } = await import('../../src/security/audit.js');
+      const { hashEntry } = await import('../../src/platform/audit/audit.js');
       const rows = await env().store.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
       let prev = 'genesis';
       for (const r of rows) {

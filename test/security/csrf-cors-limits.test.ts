@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { CSRF_COOKIE } from '../../src/http/access.js';
 import { registerCrossOriginScope } from '../../src/http/cors.js';
-import { SESSION_COOKIE } from '../../src/security/sessions.js';
+import { SESSION_COOKIE } from '../../src/modules/identity/sessions.js';
 import { cookieFrom, SHOPPER_PASSWORD, serviceCaller, shopperCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect, testConfig } from '../helpers/env.js';
 
@@ -276,7 +276,7 @@ describeEachDialect(
 
 describeEachDialect('limit classes of public writes', () => {
   it('gives code entry, request intake and collection their classes; other public writes the default', async () => {
-    const { limitClassOf } = await import('../../src/security/rate-limits.js');
+    const { limitClassOf } = await import('../../src/http/rate-limits.js');
     assert.equal(limitClassOf('/v1/requests/verify', 'public', ['POST']), 'code');
     assert.equal(limitClassOf('/privacy/request/status/:token', 'public', ['POST']), 'code');
     assert.equal(limitClassOf('/v1/requests', 'public', ['POST']), 'request');

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DataKeyCache } from '../../src/security/key-cache.js';
+import { DataKeyCache } from '../../src/platform/crypto/key-cache.js';
 
 describe('the cache of unwrapped data keys', () => {
   it('keeps at most its limit, dropping the least recently used first', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
-import { Vault } from '../../src/security/vault.js';
+import { Vault } from '../../src/platform/crypto/vault.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 describeEachDialect('vault', (env) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normaliseAddress, normaliseEmail, normalisePhone } from '../../src/subjects/index.js';
+import { normaliseAddress, normaliseEmail, normalisePhone } from '../../src/modules/subjects/index.js';
 import { address, catalogBody, dumpAllRows, giftRecipient, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect } from '../helpers/env.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { normaliseAddress, normaliseEmail, normalisePhone } from '../../src/subjects/index.js';
+import { normaliseAddress, normaliseEmail, normalisePhone } from '../../src/modules/subjects/index.js';
 
 const localPart = fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{0,20}$/);
 const domain = fc.stringMatching(/^[a-z0-9]{1,12}\.(com|org|co\.uk|de)$/);

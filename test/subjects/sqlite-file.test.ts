@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { ManualClock, seededRandom } from '../../src/clock.js';
-import { createContext } from '../../src/context.js';
+import { createContext } from '../../src/app/context.js';
+import { createServices } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
-import { createServices } from '../../src/services.js';
-import { openStore } from '../../src/store/open-store.js';
+import { ManualClock, seededRandom } from '../../src/platform/clock.js';
+import { openStore } from '../../src/platform/store/open-store.js';
 import { catalogBody, giftRecipient, orderBody } from '../collection/fixtures.js';
 import { testConfig } from '../helpers/env.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
-import { VowError } from '../../src/errors.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { VowError } from '../../src/platform/errors.js';
 
 describe('configuration', () => {
   it('has documented defaults', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { channelsThatDecide, decide, type SubjectState } from '../../src/decisions/index.js';
-import { VowError } from '../../src/errors.js';
-import { loadPolicy } from '../../src/policy/index.js';
+import { channelsThatDecide, decide, type SubjectState } from '../../src/modules/decisions/index.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
+import { VowError } from '../../src/platform/errors.js';
 
 const policy = loadPolicy();
 const kind = (k: string, extra: Partial<SubjectState> = {}): SubjectState => ({ kinds: [k], ...extra });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ERROR_CODES, VowError } from '../../src/errors.js';
+import { ERROR_CODES, VowError } from '../../src/platform/errors.js';
 
 describe('error registry', () => {
   it('agrees with docs/errors.md: every code documented, nothing documented that does not exist', () => {

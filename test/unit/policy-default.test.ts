@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DEFAULT_POLICY_PATH, loadPolicy, normaliseSentence, parsePolicy } from '../../src/policy/index.js';
+import {
+  DEFAULT_POLICY_PATH,
+  loadPolicy,
+  normaliseSentence,
+  parsePolicy,
+} from '../../src/modules/policy/index.js';
 
 // The seed policy text, copied into the repo (Vow never reads ../shared at run or test time).
 const seed = normaliseSentence(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli/main.js';
-import { DEFAULT_POLICY_PATH, type PolicyProblem, parsePolicy } from '../../src/policy/index.js';
+import { DEFAULT_POLICY_PATH, type PolicyProblem, parsePolicy } from '../../src/modules/policy/index.js';
 
 const source = readFileSync(DEFAULT_POLICY_PATH, 'utf8');
 

@@ -2,17 +2,18 @@
 // password, and "my data". Every form accepts JSON too (API clients) and answers in kind.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { VowContext } from '../../app/context.js';
+import type { Services } from '../../app/services.js';
 import {
   buildMyData,
   type DatasetExportSource,
   type SubjectIdentifierSource,
-} from '../../accounts/my-data.js';
-import type { VowContext } from '../../context.js';
-import { isVowError, VowError } from '../../errors.js';
-import { auditActor } from '../../security/principal.js';
-import { parseSecret } from '../../security/secrets.js';
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../../security/sessions.js';
-import type { Services } from '../../services.js';
+} from '../../modules/identity/my-data.js';
+import { auditActor } from '../../modules/identity/principal.js';
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/sessions.js';
+import { parseSecret } from '../../platform/crypto/secrets.js';
+import { isVowError, VowError } from '../../platform/errors.js';
+import { csrfToken, formCsrfToken } from '../access.js';
 import {
   renderLoginPage,
   renderMessagePage,
@@ -20,8 +21,7 @@ import {
   renderRegisterPage,
   renderResetPage,
   renderResetRequestPage,
-} from '../../web/pages/account.js';
-import { csrfToken, formCsrfToken } from '../access.js';
+} from '../pages/account.js';
 import type { RouteModule } from './index.js';
 
 const email = z

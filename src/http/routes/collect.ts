@@ -1,7 +1,7 @@
 // POST /v1/collect: site measurements from the consent script (sendBeacon-friendly: text/plain
 // bodies holding JSON are accepted). Always 204: without consent the event is dropped and counted.
 import { z } from 'zod';
-import { EVENT_TYPES } from '../../analytics/events-service.js';
+import { EVENT_TYPES } from '../../modules/site-analytics/events-service.js';
 import { acceptJsonAsTextPlain } from './cookies.js';
 import type { RouteModule } from './index.js';
 

@@ -10,7 +10,7 @@ import {
   orderSchema,
   registrationSchema,
   smsSignupSchema,
-} from '../../collection/index.js';
+} from '../../modules/collection/index.js';
 import type { RouteModule } from './index.js';
 
 const AGE_NOTE =

@@ -2,15 +2,11 @@
 // staff intake of complaints that arrived by email or post, the staff list, replies and closing.
 import fastifyFormbody from '@fastify/formbody';
 import { z } from 'zod';
-import { isVowError } from '../../errors.js';
-import { JURISDICTIONS } from '../../rights/index.js';
-import {
-  renderComplaintForm,
-  renderComplaintStatus,
-  renderRightsMessage,
-} from '../../web/pages/request-pages.js';
-import { renderStaffComplaint, renderStaffComplaints } from '../../web/pages/staff-requests.js';
+import { JURISDICTIONS } from '../../modules/rights/index.js';
+import { isVowError } from '../../platform/errors.js';
 import { csrfToken } from '../access.js';
+import { renderStaffComplaint, renderStaffComplaints } from '../console/requests.js';
+import { renderComplaintForm, renderComplaintStatus, renderRightsMessage } from '../pages/request-pages.js';
 import type { RouteModule } from './index.js';
 import { staffIdOf } from './rights.js';
 

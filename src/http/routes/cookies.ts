@@ -3,11 +3,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { bannerConfig } from '../../analytics/consent-model.js';
-import { CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../analytics/consent-service.js';
-import { VowError } from '../../errors.js';
-import { renderCookiePreferences } from '../../web/pages/cookie-preferences.js';
-import { renderDemoStorefront } from '../../web/pages/demo-storefront.js';
+import { bannerConfig } from '../../modules/cookie-consent/banner-model.js';
+import { CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/cookie-consent-service.js';
+import { VowError } from '../../platform/errors.js';
+import { renderCookiePreferences } from '../pages/cookie-preferences.js';
+import { renderDemoStorefront } from '../pages/demo-storefront.js';
 import type { RouteModule, ZodApp } from './index.js';
 
 const asset = (name: string): URL => new URL(`../../web/assets/${name}`, import.meta.url);

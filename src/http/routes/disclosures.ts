@@ -1,7 +1,7 @@
 // Disclosures to recipients: prepare a minimised payload (or be refused), and list what was sent.
 // A person's disclosures are searched with a POST body: ids of people never go in URLs.
 import { z } from 'zod';
-import { auditActor } from '../../security/principal.js';
+import { auditActor } from '../../modules/identity/principal.js';
 import type { RouteModule } from './index.js';
 
 const reasonSchema = z.object({

@@ -1,7 +1,7 @@
 // Liveness, readiness and the OpenAPI document.
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { VowError } from '../../errors.js';
+import { VowError } from '../../platform/errors.js';
 import type { RouteModule } from './index.js';
 
 export const healthRoutes: RouteModule = (app, ctx, services) => {

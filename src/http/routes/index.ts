@@ -1,8 +1,8 @@
 // Every route module, in registration order. Each domain adds one line, in one of the two lists.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { VowContext } from '../../context.js';
-import type { Services } from '../../services.js';
+import type { VowContext } from '../../app/context.js';
+import type { Services } from '../../app/services.js';
 import { accountRoutes } from './accounts.js';
 import { collectRoutes } from './collect.js';
 import { collectionRoutes } from './collection.js';

@@ -1,8 +1,8 @@
 // The policy in force: the notice page, the machine-readable policy, and the web shell's assets.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { VowError } from '../../errors.js';
-import { renderPrivacyPage } from '../../web/pages/privacy.js';
+import { VowError } from '../../platform/errors.js';
+import { renderPrivacyPage } from '../pages/privacy.js';
 import type { RouteModule } from './index.js';
 
 const ASSETS: Record<string, { file: URL; type: string }> = {

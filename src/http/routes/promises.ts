@@ -1,6 +1,6 @@
 // The promise monitor over HTTP: run the checks now, or read the latest results.
 import { z } from 'zod';
-import { PromiseMonitor } from '../../promises/index.js';
+import { PromiseMonitor } from '../../modules/promises/index.js';
 import type { RouteModule } from './index.js';
 
 const resultSchema = z.object({

@@ -1,10 +1,15 @@
 // Aggregate reports (P6) with differential privacy, per finished ISO week, for Vow's own staff
 // (recipient "internal") or a policy recipient such as "advertisers" (recorded as a disclosure).
 import { z } from 'zod';
-import { INTERNAL_RECIPIENT, isoWeekOf, type ReportName, reportCsv } from '../../analytics/reports.js';
-import { isVowError } from '../../errors.js';
-import { auditActor } from '../../security/principal.js';
-import { renderReportsPage } from '../../web/pages/staff-experiments-reports.js';
+import { auditActor } from '../../modules/identity/principal.js';
+import {
+  INTERNAL_RECIPIENT,
+  isoWeekOf,
+  type ReportName,
+  reportCsv,
+} from '../../modules/reports/report-service.js';
+import { isVowError } from '../../platform/errors.js';
+import { renderReportsPage } from '../console/experiments-reports.js';
 import type { RouteModule } from './index.js';
 
 const week = z

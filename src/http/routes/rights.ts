@@ -4,16 +4,21 @@
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isVowError, VowError } from '../../errors.js';
-import { JURISDICTIONS, REQUEST_TYPES, type RequestView, type SubmitInput } from '../../rights/index.js';
+import {
+  JURISDICTIONS,
+  REQUEST_TYPES,
+  type RequestView,
+  type SubmitInput,
+} from '../../modules/rights/index.js';
+import { isVowError, VowError } from '../../platform/errors.js';
+import { csrfToken } from '../access.js';
+import { renderStaffQueue, renderStaffRequest } from '../console/requests.js';
 import {
   renderExportSummary,
   renderRequestForm,
   renderRequestStatus,
   renderRightsMessage,
-} from '../../web/pages/request-pages.js';
-import { renderStaffQueue, renderStaffRequest } from '../../web/pages/staff-requests.js';
-import { csrfToken } from '../access.js';
+} from '../pages/request-pages.js';
 import type { RouteModule } from './index.js';
 
 const id = z.string().min(1).max(64);

@@ -2,11 +2,11 @@
 // accounts and API keys (admin), and the audit trail (auditor).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isVowError, VowError } from '../../errors.js';
-import { STAFF_ROLES } from '../../security/principal.js';
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../../security/sessions.js';
-import { renderStaffLoginPage, renderStaffPasswordPage } from '../../web/pages/staff-login.js';
+import { STAFF_ROLES } from '../../modules/identity/principal.js';
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/sessions.js';
+import { isVowError, VowError } from '../../platform/errors.js';
 import { csrfToken, formCsrfToken } from '../access.js';
+import { renderStaffLoginPage, renderStaffPasswordPage } from '../console/login.js';
 import { isForm, sessionCookieOptions } from './accounts.js';
 import type { RouteModule } from './index.js';
 

@@ -1,6 +1,6 @@
 // Staff actions on a person: the under-13 mark (P14).
 import { z } from 'zod';
-import { auditActor } from '../../security/principal.js';
+import { auditActor } from '../../modules/identity/principal.js';
 import type { RouteModule } from './index.js';
 
 export const subjectRoutes: RouteModule = (app, ctx, services) => {

@@ -3,12 +3,12 @@
 // GET only shows a confirmation page with a button, because link scanners prefetch GETs.
 import fastifyFormbody from '@fastify/formbody';
 import { z } from 'zod';
-import { isVowError } from '../../errors.js';
+import { isVowError } from '../../platform/errors.js';
 import {
   renderUnsubscribeConfirm,
   renderUnsubscribed,
   renderUnsubscribeInvalid,
-} from '../../web/pages/unsubscribe.js';
+} from '../pages/unsubscribe.js';
 import type { RouteModule } from './index.js';
 
 const params = z.strictObject({

@@ -1,0 +1,140 @@
+// `vow demo`: with --people N, fills the configured store with N generated people and reports the
+// rate; without it, starts Vow on a throw-away data dir with a generated jewelry shop of a few
+// thousand people and prints where to go.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createContext } from '../../app/context.js';
+import { createServices } from '../../app/services.js';
+import { buildApp } from '../../http/app.js';
+import { seededRandom } from '../../platform/clock.js';
+import { loadConfig } from '../../platform/config.js';
+import { DemoSeedUsed, type DemoStats, generateDemo } from './generator.js';
+
+export interface DemoCliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const DEFAULT_SHOP_PEOPLE = 3000;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000_000)
+    throw new Error(`--${name} must be a whole number from 1`);
+  return n;
+}
+
+export function formatStats(s: DemoStats): string {
+  return [
+    `${s.people.toLocaleString('en-US')} people in ${s.seconds.toFixed(1)} s (${Math.round(s.peoplePerSecond).toLocaleString('en-US')} people/s)`,
+    `  customers ${s.customers}, orders ${s.orders}, gift recipients ${s.giftRecipients}, registrations ${s.registrations}`,
+    `  contest entries ${s.contestEntries}, catalog requests ${s.catalogRequests}, SMS subscribers ${s.smsSubscribers} (${s.smsStopped} sent STOP)`,
+    `  unsubscribed ${s.unsubscribed}, site visitors ${s.visitors} (${s.events} events, ${s.experimentExposures} in the layout experiment)`,
+    `  data subject requests: ${s.answeredRequests} answered on time, ${s.openRequests} open within their deadline (waiting for staff)`,
+  ].join('\n');
+}
+
+export function registerDemoCommand(program: Command, io: DemoCliIo, setExit: (code: number) => void): void {
+  program
+    .command('demo')
+    .description(
+      'Without --people: start Vow with a generated jewelry shop in a throw-away data dir. ' +
+        'With --people N: fill the configured store (VOW_DATA_DIR / VOW_DATABASE_URL) with N generated people and exit',
+    )
+    .option('-n, --people <n>', 'how many people to generate into the configured store')
+    .option('-s, --seed <n>', 'seed of the generator: the same seed gives the same data', '1')
+    .option('-b, --batch <n>', 'people written per transaction', '500')
+    .action(async (opts: { people?: string; seed: string; batch: string }) => {
+      let people: number | undefined;
+      let seed: number;
+      let batchSize: number;
+      try {
+        people = opts.people === undefined ? undefined : positiveInt('people', opts.people, 0);
+        seed = positiveInt('seed', opts.seed, 1);
+        batchSize = positiveInt('batch', opts.batch, 500);
+      } catch (err) {
+        io.err((err as Error).message);
+        setExit(1);
+        return;
+      }
+      if (people !== undefined) {
+        const ctx = await createContext(loadConfig(), { random: seededRandom(seed) });
+        try {
+          const services = createServices(ctx);
+          let shown = 0;
+          const stats = await generateDemo(ctx, services, {
+            people,
+            seed,
+            batchSize,
+            onProgress: (s) => {
+              if (s.people - shown >= Math.max(10_000, people / 20) || s.people === people) {
+                shown = s.people;
+                io.err(
+                  `  ${s.people.toLocaleString('en-US')} / ${people.toLocaleString('en-US')} (${Math.round(s.peoplePerSecond)} people/s)`,
+                );
+              }
+            },
+          });
+          io.out(`Generated into ${ctx.store.dialect} ${ctx.store.location}:\n${formatStats(stats)}`);
+        } catch (err) {
+          if (!(err instanceof DemoSeedUsed)) throw err;
+          io.err(err.message);
+          setExit(1);
+        } finally {
+          await ctx.store.close();
+        }
+        return;
+      }
+
+      // A whole demo shop on a throw-away SQLite file, served until Ctrl-C.
+      const dir = mkdtempSync(path.join(tmpdir(), 'vow-demo-'));
+      const base = loadConfig();
+      const config = loadConfig({
+        ...process.env,
+        VOW_DATA_DIR: dir,
+        VOW_DATABASE_URL: '',
+        VOW_MASTER_KEY: '',
+        VOW_MASTER_KEY_FILE: '',
+        VOW_PORT: String(base.port),
+      });
+      const ctx = await createContext(config, { random: seededRandom(seed) });
+      const services = createServices(ctx);
+      io.out(
+        `Generating a jewelry shop of ${DEFAULT_SHOP_PEOPLE.toLocaleString('en-US')} people in ${dir} …`,
+      );
+      const stats = await generateDemo(ctx, services, { people: DEFAULT_SHOP_PEOPLE, seed, batchSize });
+      io.out(formatStats(stats));
+      const officer = await services.security.staff.add('demo-officer', ['privacy_officer'], null);
+      const key = await services.security.apiKeys.create('demo shop backend', null);
+      const app = await buildApp(ctx, {}, services);
+      services.jobs.start();
+      const address = await app.listen({ port: config.port, host: config.host });
+      const stop = async () => {
+        await services.jobs.stop();
+        await app.close();
+        await ctx.store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+      io.out(
+        [
+          '',
+          `Vow demo is running on ${address} (throw-away data in ${dir}; nothing is kept when you delete it).`,
+          `  The shop, with the cookie banner and the contest, SMS and catalog forms: ${address}/demo/store`,
+          `  The privacy notice:             ${address}/privacy`,
+          `  Make a privacy request:         ${address}/privacy/request`,
+          `  The staff console:              ${address}/staff/login`,
+          `      user demo-officer (privacy officer), one-time password ${officer.password}`,
+          `  The request queue:              ${address}/staff/requests`,
+          `  The API description:            ${address}/openapi.json`,
+          `  The shop backend's API key:     ${key.key}`,
+          `      curl -H 'authorization: Bearer ${key.key}' ${address}/v1/service/audiences/email_marketing`,
+          'Press Ctrl-C to stop.',
+        ].join('\n'),
+      );
+    });
+}

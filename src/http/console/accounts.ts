@@ -1,0 +1,62 @@
+// Staff accounts for the admin: who has which roles, and a form to add someone (their one-time
+// password is shown once, to be changed at their first log-in).
+
+import { STAFF_ROLES } from '../../modules/identity/principal.js';
+import type { Policy } from '../../modules/policy/model.js';
+import { html } from '../../platform/html.js';
+import { consolePage, csrfField, flash } from './shell.js';
+
+export interface StaffRow {
+  readonly id: string;
+  readonly username: string;
+  readonly roles: readonly string[];
+  readonly disabled: boolean;
+  readonly mustChangePassword: boolean;
+  readonly totp: boolean;
+  readonly createdAt: string;
+}
+
+export function renderAccounts(
+  policy: Policy,
+  roles: readonly string[],
+  csrf: string,
+  accounts: readonly StaffRow[],
+  added?: { username: string; password: string },
+  message?: { ok: boolean; text: string },
+): string {
+  return consolePage({
+    title: 'Staff accounts',
+    policy,
+    roles,
+    current: '/staff/accounts',
+    body: html`<h1>Staff accounts</h1>
+${flash(message)}
+${
+  added
+    ? html`<div class="flash ok" role="status" data-testid="one-time-password"><p><strong>${added.username}</strong> was added. Their one-time password (shown only now; they choose their own at first log-in):</p><p><code>${added.password}</code></p></div>`
+    : ''
+}
+<table data-testid="staff-accounts">
+  <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
+  <tbody>${accounts.map(
+    (a) =>
+      html`<tr><th scope="row">${a.username}</th><td>${a.roles.join(', ')}</td><td>${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td>${a.totp ? 'yes' : 'no'}</td><td>${a.createdAt.slice(0, 10)}</td><td><form method="post" action="/staff/accounts/state" class="inline">
+  ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}"><input type="hidden" name="disabled" value="${a.disabled ? 'no' : 'yes'}">
+  <button type="submit" class="secondary">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
+</form></td></tr>`,
+  )}</tbody>
+</table>
+<h2 id="add-h">Add a staff member</h2>
+<form method="post" action="/staff/accounts" aria-labelledby="add-h">
+  ${csrfField(csrf)}
+  <p><label for="username">User name</label><input id="username" name="username" required minlength="2" maxlength="64" autocomplete="off"></p>
+  <fieldset><legend>Roles</legend>
+  ${STAFF_ROLES.map(
+    (r) =>
+      html`<p class="check"><input type="checkbox" id="role-${r}" name="roles" value="${r}"><label for="role-${r}">${r.replace(/_/g, ' ')}</label></p>`,
+  )}
+  </fieldset>
+  <p><button type="submit">Add</button></p>
+</form>`,
+  });
+}

@@ -1,0 +1,63 @@
+// The audit trail for auditors and the privacy officer: a page of entries (newest first; ids and
+// actions only, never personal values) and a button that recomputes the hash chain and checks the
+// anchors, naming the first broken link.
+import type { Policy } from '../../modules/policy/model.js';
+import type { AuditRow, VerifyResult } from '../../platform/audit/audit.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { consolePage, csrfField } from './shell.js';
+
+export interface AuditPage {
+  readonly roles: readonly string[];
+  readonly csrf: string;
+  /** Entries of this page, oldest first (shown newest first). */
+  readonly rows: readonly AuditRow[];
+  /** Sequence number of the newest entry overall. */
+  readonly head: number;
+  /** The `after` of this page (its first entry is after+1). */
+  readonly after: number;
+  readonly pageSize: number;
+  readonly verified?: VerifyResult;
+}
+
+function verification(v: VerifyResult): SafeHtml {
+  if (v.ok)
+    return html`<div class="flash ok" role="status" data-testid="audit-verify" data-ok="yes"><strong>The chain is intact.</strong> ${v.entries} entries recomputed, ${v.anchors} anchor(s) match${v.head ? html`; head <code>${v.head.slice(0, 16)}…</code>` : ''}.</div>`;
+  return html`<div class="flash bad" role="alert" data-testid="audit-verify" data-ok="no"><strong>The chain is broken at entry ${v.brokenAt ?? '?'}.</strong> ${v.problem ?? ''} (${v.entries} entries, ${v.anchors} anchor(s)).</div>`;
+}
+
+function details(json: string): string {
+  const d = JSON.parse(json) as Record<string, unknown>;
+  const parts = Object.entries(d).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.join(' ');
+}
+
+export function renderAudit(policy: Policy, a: AuditPage): string {
+  const rows = [...a.rows].reverse();
+  const older = a.after > 0 ? Math.max(0, a.after - a.pageSize) : null;
+  const newer = a.after + a.pageSize < a.head ? a.after + a.pageSize : null;
+  return consolePage({
+    title: 'Audit trail',
+    policy,
+    roles: a.roles,
+    current: '/staff/audit',
+    body: html`<h1>Audit trail</h1>
+<p>Every staff action, disclosure, consent change and request step, hash-chained: each entry's hash covers the one before, and hourly anchors pin the head. ${a.head} entries.</p>
+<form method="post" action="/staff/audit/verify">
+  ${csrfField(a.csrf)}
+  <button type="submit">Verify the chain</button>
+</form>
+${a.verified ? verification(a.verified) : ''}
+<div class="scroll"><table data-testid="audit-table">
+  <caption>Entries ${a.rows.length ? `${a.rows[0]!.seq} to ${a.rows[a.rows.length - 1]!.seq}` : 'none'}, newest first</caption>
+  <thead><tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
+  <tbody>${rows.map(
+    (r) =>
+      html`<tr><td>${String(r.seq)}</td><td><time datetime="${r.at}">${r.at.replace('T', ' ').slice(0, 19)}</time></td><td>${r.actor_type}${r.actor_id ? html` <code>${r.actor_id}</code>` : ''}</td><td>${r.action}</td><td>${r.target_type ? html`${r.target_type} <code>${r.target_id}</code>` : '—'}</td><td class="small">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
+  )}</tbody>
+</table></div>
+<nav aria-label="Audit pages" class="pager">
+  ${newer !== null ? html`<a href="/staff/audit?after=${newer}">Newer entries</a>` : ''}
+  ${older !== null ? html`<a href="/staff/audit?after=${older}">Older entries</a>` : ''}
+</nav>`,
+  });
+}

@@ -1,0 +1,170 @@
+// Staff console pages for layout experiments (results per layout) and aggregate reports (release
+// or fetch a week's noisy counts, with the protections and the budget shown). Plain HTML forms; no
+// script.
+import type { Experiment, ExperimentResults } from '../../modules/experiments/experiment-service.js';
+import type { Policy } from '../../modules/policy/model.js';
+import type { ReleasedReport } from '../../modules/reports/report-service.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { page } from '../layout.js';
+
+const NAV = [
+  { href: '/staff', label: 'Dashboard' },
+  { href: '/staff/audiences', label: 'Audiences' },
+  { href: '/staff/experiments', label: 'Experiments' },
+  { href: '/staff/reports', label: 'Reports' },
+];
+
+const METRIC_LABELS: Record<string, string> = {
+  visit_duration_ms: 'Visit duration (seconds)',
+  conversion_rate: 'Conversion rate',
+  revenue_per_visitor_cents: 'Revenue per visitor',
+};
+
+function metricValue(metric: string, value: number): string {
+  if (metric === 'visit_duration_ms') return (value / 1000).toFixed(1);
+  if (metric === 'conversion_rate') return `${(value * 100).toFixed(2)}%`;
+  return (value / 100).toFixed(2);
+}
+
+function pValue(p: number | null): string {
+  if (p === null) return '—';
+  return p < 0.0001 ? '< 0.0001' : p.toFixed(4);
+}
+
+export function renderExperimentList(policy: Policy, experiments: readonly Experiment[]): string {
+  return page({
+    title: 'Layout experiments',
+    policy,
+    nav: NAV,
+    current: '/staff/experiments',
+    body: html`<h1>Layout experiments</h1>
+${
+  experiments.length === 0
+    ? html`<p>No experiments yet. Define one with <code>POST /v1/experiments</code>.</p>`
+    : html`<table data-testid="experiments">
+  <thead><tr><th scope="col">Experiment</th><th scope="col">Layouts (weight)</th><th scope="col">Status</th><th scope="col">Since</th></tr></thead>
+  <tbody>
+  ${experiments.map(
+    (e) => html`<tr>
+    <td><a href="/staff/experiments/${e.id}">${e.name}</a> <code>${e.id}</code></td>
+    <td>${e.variants.map((v) => `${v.id} (${v.weight})`).join(', ')}</td>
+    <td>${e.status}</td>
+    <td>${e.createdAt.slice(0, 10)}</td>
+  </tr>`,
+  )}
+  </tbody>
+</table>`
+}`,
+  });
+}
+
+export function renderExperimentResults(policy: Policy, e: Experiment, r: ExperimentResults): string {
+  const metrics = Object.keys(METRIC_LABELS);
+  return page({
+    title: `Results: ${e.name}`,
+    policy,
+    nav: NAV,
+    current: '/staff/experiments',
+    body: html`<h1>${e.name}</h1>
+<p><code>${e.id}</code> · ${e.status} · currency ${e.currency} · at least ${r.minSamplePerArm} visitors per layout</p>
+<p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert"` : ''}>${r.message}</p>
+<h2>Layouts</h2>
+<table data-testid="variants">
+  <thead><tr><th scope="col">Layout</th><th scope="col">Weight</th><th scope="col">Visitors</th><th scope="col">Visits</th>${metrics.map((m) => html`<th scope="col">${METRIC_LABELS[m]}</th>`)}</tr></thead>
+  <tbody>
+  ${r.variants.map(
+    (v) => html`<tr data-variant="${v.id}">
+    <td>${v.id}</td><td>${v.weight}</td><td>${v.visitors}</td><td>${v.visits}</td>
+    ${metrics.map((m) => html`<td>${metricValue(m, v.metrics[m as keyof typeof v.metrics].mean)}</td>`)}
+  </tr>`,
+  )}
+  </tbody>
+</table>
+<p>Sample ratio check: chi-square ${r.sampleRatio.chiSquare.toFixed(2)} (df ${r.sampleRatio.df}), p = ${pValue(r.sampleRatio.pValue)}${r.sampleRatio.mismatch ? ' — MISMATCH' : ''}.</p>
+${
+  r.comparisons.length === 0
+    ? ''
+    : html`<h2>Against ${r.comparisons[0]?.control ?? 'the control'}</h2>
+<p>Welch t-tests, 95% confidence intervals; p-values adjusted together (Holm–Bonferroni), significant below ${r.alpha}.</p>
+<table data-testid="comparisons">
+  <thead><tr><th scope="col">Metric</th><th scope="col">Layout</th><th scope="col">Difference</th><th scope="col">95% interval</th><th scope="col">p</th><th scope="col">Adjusted p</th><th scope="col">Significant</th></tr></thead>
+  <tbody>
+  ${r.comparisons.map(
+    (c) => html`<tr data-metric="${c.metric}" data-variant="${c.variant}">
+    <td>${METRIC_LABELS[c.metric]}</td><td>${c.variant}</td>
+    <td>${metricValue(c.metric, c.difference)}</td>
+    <td>${c.ci95 ? `${metricValue(c.metric, c.ci95[0])} to ${metricValue(c.metric, c.ci95[1])}` : '—'}</td>
+    <td>${pValue(c.pValue)}</td><td>${pValue(c.adjustedPValue)}</td><td>${c.significant ? 'yes' : 'no'}</td>
+  </tr>`,
+  )}
+  </tbody>
+</table>`
+}`,
+  });
+}
+
+export interface ReportForm {
+  readonly report: string;
+  readonly week: string;
+  readonly recipient: string;
+}
+
+const REPORT_CHOICES = [
+  { id: 'visitors_by_area', path: 'visitors-by-area', label: 'Visitors to each area of the site' },
+  { id: 'registrations_by_gender', path: 'registrations-by-gender', label: 'Men and women who registered' },
+];
+
+function selected(on: boolean): SafeHtml | string {
+  return on ? html` selected` : '';
+}
+
+export function renderReportsPage(
+  policy: Policy,
+  form: ReportForm,
+  recipients: readonly string[],
+  outcome?: { report: ReleasedReport } | { error: string },
+): string {
+  const choice = REPORT_CHOICES.find((c) => c.id === form.report) ?? REPORT_CHOICES[0]!;
+  let result: SafeHtml | string = '';
+  if (outcome && 'error' in outcome) {
+    result = html`<p role="alert" data-testid="report-error">${outcome.error}</p>`;
+  } else if (outcome) {
+    const r = outcome.report;
+    const csv = `/v1/reports/${choice.path}?week=${encodeURIComponent(r.period)}&recipient=${encodeURIComponent(r.recipient)}&format=csv`;
+    result = html`<h2>${r.title}, ${r.period}</h2>
+<p>For <strong>${r.recipient}</strong>, released ${r.releasedAt.slice(0, 16).replace('T', ' ')} UTC. The same question for this week always gets these numbers.</p>
+<table data-testid="report-cells">
+  <thead><tr><th scope="col">${r.report === 'visitors_by_area' ? 'Area' : 'Gender'}</th><th scope="col">Count (noisy)</th></tr></thead>
+  <tbody>
+  ${r.cells.map((c) => html`<tr><td>${c.key}</td><td>${c.count === null ? 'withheld (below the threshold)' : c.count}</td></tr>`)}
+  </tbody>
+</table>
+${r.cells.length === 0 ? html`<p>No cell reached the threshold.</p>` : ''}
+<dl data-testid="report-protections">
+  <dt>Mechanism</dt><dd>exact discrete Laplace noise</dd>
+  <dt>Epsilon</dt><dd>${r.epsilon}</dd>
+  <dt>Threshold</dt><dd>${r.threshold}</dd>
+  <dt>Contribution cap</dt><dd>${r.contributionCap}</dd>
+  <dt>Delta</dt><dd>${r.delta === 0 ? '0' : r.delta.toExponential(2)}</dd>
+  <dt>Budget for ${r.recipient}, ${r.period}</dt><dd>${r.budget.spent} of ${r.budget.limit} spent, ${r.budget.remaining} left</dd>
+</dl>
+<p><a href="${csv}" download>Download CSV</a></p>`;
+  }
+  return page({
+    title: 'Aggregate reports',
+    policy,
+    nav: NAV,
+    current: '/staff/reports',
+    body: html`<h1>Aggregate reports</h1>
+<p>Counts for one finished ISO week, with differential-privacy noise. Each recipient has a privacy
+budget per week: a new report spends part of it; fetching one already released costs nothing.
+Reports for anyone but <code>internal</code> are recorded as disclosures.</p>
+<form method="get" action="/staff/reports" class="report-form">
+  <p><label>Report <select name="report">${REPORT_CHOICES.map((c) => html`<option value="${c.id}"${selected(c.id === choice.id)}>${c.label}</option>`)}</select></label></p>
+  <p><label>Week <input name="week" value="${form.week}" pattern="\\d{4}-W\\d{2}" required placeholder="2026-W02"></label></p>
+  <p><label>Recipient <select name="recipient">${recipients.map((r) => html`<option value="${r}"${selected(r === form.recipient)}>${r}</option>`)}</select></label></p>
+  <p><button type="submit">Release or fetch</button></p>
+</form>
+${result}`,
+  });
+}

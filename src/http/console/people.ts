@@ -1,0 +1,173 @@
+// Person look-up for customer service and the privacy officer. The email or phone is typed into a
+// POST form and the person is rendered in the answer: no email, phone or subject id ever appears
+// in a page URL. The page shows what Vow holds (decrypted values), how each was collected, the
+// consent history and current state, disclosures, requests and restrictions, and a suppression form.
+import type { ConsentEventRow } from '../../modules/consent/index.js';
+import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
+import type { Policy } from '../../modules/policy/model.js';
+import type { RequestView } from '../../modules/rights/index.js';
+import type { IdentifierView } from '../../modules/subjects/index.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { consolePage, csrfField, flash } from './shell.js';
+
+export interface PersonView {
+  readonly subjectId: string;
+  readonly under13: boolean;
+  readonly kinds: readonly string[];
+  readonly identifiers: readonly IdentifierView[];
+  readonly states: Readonly<Record<string, string>>;
+  readonly history: readonly ConsentEventRow[];
+  readonly disclosures: readonly DisclosureLogEntry[];
+  readonly requests: readonly RequestView[];
+  readonly restrictions: readonly {
+    id: string;
+    scope: string;
+    purposes: string[];
+    startedAt: string;
+    liftedAt: string | null;
+  }[];
+}
+
+function searchForm(csrf: string, values: { email?: string; phone?: string } = {}): SafeHtml {
+  return html`<form method="post" action="/staff/people" class="search" role="search" aria-label="Find a person">
+  ${csrfField(csrf)}
+  <div class="fields">
+    <p><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="off" value="${values.email ?? ''}"></p>
+    <p><label for="phone">or phone</label><input id="phone" name="phone" type="tel" autocomplete="off" value="${values.phone ?? ''}"></p>
+  </div>
+  <p><button type="submit">Find</button></p>
+</form>`;
+}
+
+export function renderPeopleSearch(
+  policy: Policy,
+  roles: readonly string[],
+  csrf: string,
+  message?: { ok: boolean; text: string },
+): string {
+  return consolePage({
+    title: 'Find a person',
+    policy,
+    roles,
+    current: '/staff/people',
+    body: html`<h1>Find a person</h1>
+<p>Type the email address or phone number the person gave us. The search is sent in the form, never in
+the address bar, and each look-up is recorded in the audit trail.</p>
+${flash(message)}
+${searchForm(csrf)}`,
+  });
+}
+
+function value(v: IdentifierView['value']): SafeHtml | string {
+  if (v === null) return html`<em>erased</em>`;
+  if (typeof v === 'string') return v;
+  return [v.line1, v.line2, v.city, v.region, v.postal_code, v.country].filter(Boolean).join(', ');
+}
+
+const day = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+
+export function renderPerson(
+  policy: Policy,
+  roles: readonly string[],
+  csrf: string,
+  p: PersonView,
+  message?: { ok: boolean; text: string },
+): string {
+  const channels = Object.keys(policy.doc.channels).filter((c) => !c.startsWith('cookies.'));
+  return consolePage({
+    title: 'Person',
+    policy,
+    roles,
+    current: '/staff/people',
+    body: html`<h1>Person</h1>
+${flash(message)}
+<dl class="facts">
+  <dt>Vow id</dt><dd><code data-testid="person-id">${p.subjectId}</code></dd>
+  <dt>Known as</dt><dd>${p.kinds.length ? p.kinds.join(', ').replace(/_/g, ' ') : '—'}</dd>
+  ${p.under13 ? html`<dt>Under 13</dt><dd><strong class="bad-text">Yes: nothing may be collected or used</strong></dd>` : ''}
+</dl>
+
+<section aria-labelledby="records-h">
+<h2 id="records-h">What we hold</h2>
+${
+  p.identifiers.length
+    ? html`<div class="scroll"><table data-testid="person-identifiers">
+  <thead><tr><th scope="col">Value</th><th scope="col">Field</th><th scope="col">Given as</th><th scope="col">Where</th><th scope="col">When</th></tr></thead>
+  <tbody>${p.identifiers.map(
+    (i) =>
+      html`<tr><td>${value(i.value)}</td><td>${i.field}</td><td>${i.subjectKind.replace(/_/g, ' ')}</td><td>${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td>${day(i.collectedAt)}</td></tr>`,
+  )}</tbody>
+</table></div>`
+    : html`<p>No identifiers are held.</p>`
+}
+</section>
+
+<section aria-labelledby="consent-h">
+<h2 id="consent-h">Consent</h2>
+<table data-testid="person-consent-state">
+  <thead><tr><th scope="col">Channel</th><th scope="col">State</th></tr></thead>
+  <tbody>${channels.map(
+    (c) =>
+      html`<tr><th scope="row">${c.replace(/_/g, ' ')}</th><td>${p.states[c] ?? 'never enrolled'}</td></tr>`,
+  )}</tbody>
+</table>
+<h3>History</h3>
+${
+  p.history.length
+    ? html`<ol class="history" data-testid="person-consent-history">${p.history.map(
+        (e) =>
+          html`<li><time datetime="${e.at}">${day(e.at)}</time> <strong>${e.channel}</strong>: ${e.event} <span class="small">(${e.cause_type}${e.cause_ref ? ` ${e.cause_ref}` : ''}${e.staff_id ? `, staff ${e.staff_id}` : ''})</span></li>`,
+      )}</ol>`
+    : html`<p>No consent events.</p>`
+}
+<h3 id="suppress-h">Remove from a mailing</h3>
+<form method="post" action="/staff/people/suppress" aria-labelledby="suppress-h" data-testid="suppress-form">
+  ${csrfField(csrf)}
+  <input type="hidden" name="subjectId" value="${p.subjectId}">
+  <p><label for="channel">Channel</label><select id="channel" name="channel">${channels.map(
+    (c) => html`<option value="${c}">${c.replace(/_/g, ' ')}</option>`,
+  )}</select></p>
+  <p><label for="reason">Reason (no email addresses or phone numbers: it goes to the audit trail)</label><input id="reason" name="reason" required maxlength="500"></p>
+  <p><button type="submit">Suppress</button></p>
+</form>
+</section>
+
+<section aria-labelledby="disclosures-h">
+<h2 id="disclosures-h">Disclosures</h2>
+${
+  p.disclosures.length
+    ? html`<table data-testid="person-disclosures">
+  <thead><tr><th scope="col">When</th><th scope="col">Recipient</th><th scope="col">Purpose</th><th scope="col">Fields</th></tr></thead>
+  <tbody>${p.disclosures.map(
+    (d) =>
+      html`<tr><td>${day(d.disclosedAt)}</td><td>${d.recipient}</td><td>${d.purpose}</td><td>${d.fields.join(', ')}</td></tr>`,
+  )}</tbody>
+</table>`
+    : html`<p>Nothing was disclosed about this person.</p>`
+}
+</section>
+
+<section aria-labelledby="requests-h">
+<h2 id="requests-h">Requests and restrictions</h2>
+${
+  p.requests.length
+    ? html`<ul>${p.requests.map(
+        (r) =>
+          html`<li><a href="/staff/requests/${r.id}">${r.type}</a>: ${r.status.replace(/_/g, ' ')}, due ${r.dueOn}${r.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</li>`,
+      )}</ul>`
+    : html`<p>No requests.</p>`
+}
+${
+  p.restrictions.length
+    ? html`<ul>${p.restrictions.map(
+        (r) =>
+          html`<li>Restriction (${r.scope === 'all' ? 'all processing' : r.purposes.join(', ')}) since ${day(r.startedAt)}${r.liftedAt ? `, lifted ${day(r.liftedAt)}` : ', open'}</li>`,
+      )}</ul>`
+    : ''
+}
+</section>
+
+<h2>Look up someone else</h2>
+${searchForm(csrf)}`,
+  });
+}

@@ -1,0 +1,378 @@
+// The consent service: applies the policy's channel rules to collections, records unsubscribes,
+// staff suppressions and SMS keywords, and answers where a person stands. Every change is one
+// ledger event + the consent_state row + an audit entry, in one transaction.
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { VowContext } from '../../app/context.js';
+import type { ActorType } from '../../platform/audit/audit.js';
+import type { IndexKind } from '../../platform/crypto/vault.js';
+import { VowError } from '../../platform/errors.js';
+import type { Database } from '../../platform/store/database.js';
+import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
+import { normalisePhone } from '../subjects/normalise.js';
+import { assertChannel, type PlannedEvent, planCollection } from './collection-rules.js';
+import { kindsAtCollectionPoint, subjectsByBlindIndex } from './identifiers.js';
+import {
+  appendConsentEvent,
+  type CauseType,
+  type ConsentEventRow,
+  type ConsentEventType,
+  consentHistory,
+  type StoredChannelState,
+  storedStates,
+} from './ledger.js';
+import {
+  parseSmsKeyword,
+  smsChannels,
+  smsHelpText,
+  smsNotSubscribedText,
+  smsStartText,
+  smsStopText,
+} from './sms.js';
+import { resolveUnsubscribeToken } from './unsubscribe-tokens.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface RecordCollectionInput {
+  readonly subjectId: string;
+  readonly collectionPoint: string;
+  /** Channel ids the person explicitly ticked on the form (e.g. ['account_updates']). */
+  readonly optIns: readonly string[];
+  readonly at: Date;
+  /**
+   * The subject kinds this collection stored the person under. When omitted, the kinds are read
+   * from the identifiers this collection point stored for the person (subject_identifiers).
+   */
+  readonly kinds?: readonly string[];
+  /** The stored record (order, entry...) the collection created, kept as the event's cause. */
+  readonly recordId?: string;
+}
+
+export interface ConsentCause {
+  readonly type: CauseType;
+  readonly ref?: string | undefined;
+  readonly staffId?: string | undefined;
+}
+
+export interface ConsentChange {
+  readonly subjectRef: string;
+  readonly channel: string;
+  readonly event: ConsentEventType;
+  readonly cause: ConsentCause;
+  readonly at?: Date;
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** Why, for the audit trail (no personal values). */
+  readonly reason?: string;
+}
+
+/** Reads the kinds a collection point stored a person under, inside the caller's transaction. */
+export type KindsAt = (trx: Executor, subjectId: string, collectionPoint: string) => Promise<string[]>;
+
+function actorOf(cause: ConsentCause): { type: ActorType; id?: string } {
+  switch (cause.type) {
+    case 'staff':
+      return cause.staffId ? { type: 'staff', id: cause.staffId } : { type: 'staff' };
+    case 'link_click':
+    case 'sms_keyword':
+    case 'cookie_banner':
+    case 'gpc':
+      return { type: 'subject' };
+    case 'collection_point':
+    case 'api':
+      return { type: 'service' };
+    default:
+      return { type: 'system' };
+  }
+}
+
+export interface SmsInboundResult {
+  readonly action: 'stop' | 'start' | 'help' | 'ignored';
+  /** How many channel states changed. */
+  readonly changed: number;
+  /** The text the gateway sends back, or null for no reply. */
+  readonly reply: string | null;
+}
+
+export class ConsentService {
+  readonly #ctx: VowContext;
+  readonly #kindsAt: KindsAt;
+
+  constructor(ctx: VowContext, options: { kindsAt?: KindsAt } = {}) {
+    this.#ctx = ctx;
+    this.#kindsAt = options.kindsAt ?? kindsAtCollectionPoint;
+  }
+
+  /**
+   * Serialises the read-then-write of one person's consent across transactions on PostgreSQL (two
+   * one-click POSTs at once record one unsubscribe). SQLite runs one writer at a time already.
+   */
+  async #lock(trx: Executor, subjectRef: string): Promise<void> {
+    if (this.#ctx.store.dialect === 'postgres' && trx.isTransaction)
+      await sql`select pg_advisory_xact_lock(hashtext(${`vow-consent:${subjectRef}`}))`.execute(trx);
+  }
+
+  #inTransaction<T>(db: Executor | undefined, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const executor = db ?? this.#ctx.store.db;
+    if (executor.isTransaction) return fn(executor as Transaction<Database>);
+    return (executor as Kysely<Database>).transaction().execute(fn);
+  }
+
+  /**
+   * Records one change: ledger event, consent_state, audit entry, all in one transaction.
+   * Returns the event id.
+   */
+  async record(db: Executor | undefined, change: ConsentChange): Promise<string> {
+    assertChannel(this.#ctx.policy, change.channel);
+    return this.#inTransaction(db, async (trx) => {
+      const id = await appendConsentEvent(trx, this.#ctx.random, {
+        subjectRef: change.subjectRef,
+        channel: change.channel,
+        event: change.event,
+        cause: change.cause,
+        at: change.at ?? this.#ctx.clock.now(),
+        policyVersion: this.#ctx.policy.version,
+        ...(change.details ? { details: change.details } : {}),
+      });
+      const visitor = change.subjectRef.startsWith('visitor:');
+      await this.#ctx.audit.record(
+        {
+          actor: actorOf(change.cause),
+          action: `consent.${change.event}`,
+          target: { type: visitor ? 'visitor' : 'subject', id: change.subjectRef },
+          reason: change.reason,
+          // Ids of events are left out: the audit guard mistakes digit runs in uuids for phones.
+          details: {
+            channel: change.channel,
+            cause: change.cause.type,
+            ...(change.cause.ref ? { causeRef: change.cause.ref } : {}),
+          },
+        },
+        trx,
+      );
+      return id;
+    });
+  }
+
+  /**
+   * Applies the policy's enrolled_by / granted_by / re_enrolled_by rules to one collection
+   * (P8, P9, P11, P12). Call it inside the transaction that stored the collection.
+   */
+  async recordCollection(trx: Executor, input: RecordCollectionInput): Promise<PlannedEvent[]> {
+    const kinds = input.kinds ?? (await this.#kindsAt(trx, input.subjectId, input.collectionPoint));
+    await this.#lock(trx, input.subjectId);
+    const current = await storedStates(trx, input.subjectId);
+    const planned = planCollection(this.#ctx.policy, {
+      collectionPoint: input.collectionPoint,
+      optIns: input.optIns,
+      kinds,
+      current,
+    });
+    for (const p of planned) {
+      await this.record(trx, {
+        subjectRef: input.subjectId,
+        channel: p.channel,
+        event: p.event,
+        cause: { type: 'collection_point', ref: input.collectionPoint },
+        at: input.at,
+        details: { rule: p.rule, ...(input.recordId ? { recordId: input.recordId } : {}) },
+      });
+    }
+    return planned;
+  }
+
+  /**
+   * The person unsubscribes from a channel (P10, P11): permanent until a point in the channel's
+   * re_enrolled_by. Idempotent: returns false when they were already off the channel.
+   */
+  async unsubscribe(
+    db: Executor | undefined,
+    input: { subjectId: string; channel: string; cause: ConsentCause; at?: Date },
+  ): Promise<boolean> {
+    assertChannel(this.#ctx.policy, input.channel);
+    return this.#inTransaction(db, async (trx) => {
+      await this.#lock(trx, input.subjectId);
+      const now = (await storedStates(trx, input.subjectId))[input.channel];
+      if (now?.state === 'withdrawn') return false;
+      await this.record(trx, {
+        subjectRef: input.subjectId,
+        channel: input.channel,
+        event: 'unsubscribed',
+        cause: input.cause,
+        ...(input.at ? { at: input.at } : {}),
+      });
+      return true;
+    });
+  }
+
+  /** Where an unsubscribe link leads (for the confirmation page): the channel, and whether already off it. */
+  async describeToken(token: string): Promise<{ channel: string; unsubscribed: boolean }> {
+    const t = await resolveUnsubscribeToken(this.#ctx, this.#ctx.store.db, token);
+    const now = (await storedStates(this.#ctx.store.db, t.subjectId))[t.channel];
+    return { channel: t.channel, unsubscribed: now?.state === 'withdrawn' };
+  }
+
+  /**
+   * One-click unsubscribe (RFC 8058): no login, no cookie; idempotent. Returns the channel and
+   * whether this call changed anything.
+   */
+  async unsubscribeByToken(token: string): Promise<{ channel: string; changed: boolean }> {
+    return this.#inTransaction(undefined, async (trx) => {
+      const t = await resolveUnsubscribeToken(this.#ctx, trx, token);
+      const changed = await this.unsubscribe(trx, {
+        subjectId: t.subjectId,
+        channel: t.channel,
+        cause: { type: 'link_click', ref: 'one_click' },
+      });
+      if (t.usedAt === null) {
+        await trx
+          .updateTable('unsubscribe_tokens')
+          .set({ used_at: this.#ctx.clock.now().toISOString() })
+          .where('token_index', '=', t.tokenIndex)
+          .execute();
+      }
+      return { channel: t.channel, changed };
+    });
+  }
+
+  /**
+   * Staff remove a person from a channel (P12: "contact customer service to be removed"). Only the
+   * person's explicit ask lifts it (see collection-rules.ts). Idempotent.
+   */
+  async suppress(
+    db: Executor | undefined,
+    input: { subjectId: string; channel: string; staffId?: string | undefined; reason: string; at?: Date },
+  ): Promise<{ eventId: string | null; alreadySuppressed: boolean }> {
+    assertChannel(this.#ctx.policy, input.channel);
+    return this.#inTransaction(db, async (trx) => {
+      await this.#lock(trx, input.subjectId);
+      const now = (await storedStates(trx, input.subjectId))[input.channel];
+      if (now?.lastEvent === 'suppressed') return { eventId: null, alreadySuppressed: true };
+      const eventId = await this.record(trx, {
+        subjectRef: input.subjectId,
+        channel: input.channel,
+        event: 'suppressed',
+        cause: { type: 'staff', staffId: input.staffId },
+        reason: input.reason,
+        ...(input.at ? { at: input.at } : {}),
+      });
+      return { eventId, alreadySuppressed: false };
+    });
+  }
+
+  /**
+   * Keeps a keyed hash of an identifier on the suppression list (e.g. after a deletion, so the
+   * address is never mailed again). `channel` '*' covers every marketing channel.
+   */
+  async suppressIdentifier(
+    db: Executor | undefined,
+    input: { indexKind: IndexKind; blindIndex: string; channel?: string; reason: string },
+  ): Promise<void> {
+    const channel = input.channel ?? '*';
+    if (channel !== '*') assertChannel(this.#ctx.policy, channel);
+    await (db ?? this.#ctx.store.db)
+      .insertInto('suppression_list')
+      .values({
+        id: this.#ctx.random.uuid(),
+        index_kind: input.indexKind,
+        blind_index: input.blindIndex,
+        channel,
+        reason: input.reason,
+        created_at: this.#ctx.clock.now().toISOString(),
+      })
+      .onConflict((oc) => oc.columns(['index_kind', 'blind_index', 'channel']).doNothing())
+      .execute();
+  }
+
+  /** Whether an identifier's keyed hash is on the suppression list for a channel. */
+  async isIdentifierSuppressed(indexKind: IndexKind, blindIndex: string, channel: string): Promise<boolean> {
+    const row = await this.#ctx.store.db
+      .selectFrom('suppression_list')
+      .select('id')
+      .where('index_kind', '=', indexKind)
+      .where('blind_index', '=', blindIndex)
+      .where('channel', 'in', [channel, '*'])
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * A text received by the SMS gateway. STOP and its synonyms withdraw every marketing-text
+   * channel of every person with that number (one confirmation, none when already stopped);
+   * START/UNSTOP restore consent only for someone who had consented before; HELP answers.
+   */
+  async smsInbound(input: { from: string; body: string }): Promise<SmsInboundResult> {
+    const policy = this.#ctx.policy;
+    const phone = normalisePhone(input.from);
+    if (!phone) throw new VowError('VOW_VALIDATION', 'The sender is not a valid phone number');
+    const keyword = parseSmsKeyword(input.body);
+    if (!keyword) return { action: 'ignored', changed: 0, reply: null };
+    if (keyword.kind === 'help') return { action: 'help', changed: 0, reply: smsHelpText(policy) };
+    const channels = smsChannels(policy);
+    return this.#inTransaction(undefined, async (trx) => {
+      const people = await subjectsByBlindIndex(trx, 'phone', this.#ctx.vault.blindIndex('phone', phone));
+      const cause: ConsentCause = { type: 'sms_keyword', ref: keyword.word };
+      let changed = 0;
+      let knownOff = false;
+      for (const subjectId of people) {
+        await this.#lock(trx, subjectId);
+        const current = await storedStates(trx, subjectId);
+        for (const channel of channels) {
+          const state = current[channel]?.state;
+          if (keyword.kind === 'stop') {
+            if (state === undefined || state === 'unknown') continue;
+            if (state === 'withdrawn') {
+              knownOff = true;
+              continue;
+            }
+            await this.record(trx, { subjectRef: subjectId, channel, event: 'withdrawn', cause });
+            changed++;
+          } else if (state === 'withdrawn') {
+            const history = await consentHistory(trx, subjectId, channel);
+            if (!history.some((e) => e.event === 'consented')) continue;
+            await this.record(trx, { subjectRef: subjectId, channel, event: 'consented', cause });
+            changed++;
+          }
+        }
+      }
+      if (keyword.kind === 'stop') {
+        // One confirmation: a repeated STOP from a number already stopped gets no further text.
+        return { action: 'stop', changed, reply: changed === 0 && knownOff ? null : smsStopText(policy) };
+      }
+      return {
+        action: 'start',
+        changed,
+        reply: changed > 0 ? smsStartText(policy) : smsNotSubscribedText(policy),
+      };
+    });
+  }
+
+  /**
+   * Erases what the consent module holds of a person (their unsubscribe tokens, events and state),
+   * for the subjects module's erasure of a person known to be under 13 (P14).
+   */
+  async erase(trx: Transaction<Database>, subjectId: string): Promise<void> {
+    await trx.deleteFrom('unsubscribe_tokens').where('subject_id', '=', subjectId).execute();
+    await trx.deleteFrom('consent_state').where('subject_ref', '=', subjectId).execute();
+    await trx.deleteFrom('consent_events').where('subject_ref', '=', subjectId).execute();
+  }
+
+  /** Where a person (or `visitor:<index>`) stands per channel. */
+  async states(subjectRef: string, db?: Executor): Promise<Record<string, ChannelState>> {
+    const stored = await storedStates(db ?? this.#ctx.store.db, subjectRef);
+    return Object.fromEntries(Object.entries(stored).map(([c, s]) => [c, s.state]));
+  }
+
+  async storedStates(subjectRef: string, db?: Executor): Promise<Record<string, StoredChannelState>> {
+    return storedStates(db ?? this.#ctx.store.db, subjectRef);
+  }
+
+  /** Every consent event of a person, oldest first. */
+  history(subjectRef: string, db?: Executor): Promise<ConsentEventRow[]> {
+    return consentHistory(db ?? this.#ctx.store.db, subjectRef);
+  }
+
+  /** Decision provider: the person's channel states, so decide() denies marketing to the unsubscribed. */
+  readonly provider: SubjectStateProvider = async (subjectId) => {
+    const channels = await this.states(subjectId);
+    return Object.keys(channels).length > 0 ? { channels } : undefined;
+  };
+}

@@ -1,0 +1,751 @@
+// The per-person walker: finds every row of one person in an annotated dataset (through identity
+// columns and links, any depth) and exports, corrects or deletes their values. One dataset at a
+// time; the service runs it over every configured dataset.
+//
+// Deletion rule (foreign keys stay intact): tables are processed children first. A matched row is
+// deleted only when (1) one of its selected columns says `delete_row`, (2) every annotated column
+// of its table is selected and none is (or has a field) `retain`, (3) no value in it belongs to
+// someone else, and (4) no row of a linked (child) table still points at it once the children were
+// processed. Otherwise the row stays: its `delete_row` columns are set to their `mask_with` if they
+// have one (for NOT NULL columns), else NULL; `null` columns to NULL; `mask` columns to their mask;
+// `retain` columns are kept and reported with their exemption. Keys are never nulled. A value
+// already deleted is not counted, so a second run of the same deletion reports no change.
+import { type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely';
+import type { Vault } from '../../platform/crypto/vault.js';
+import { VowError } from '../../platform/errors.js';
+import { isWithin, type Policy } from '../policy/model.js';
+import type {
+  AnnotatedColumn,
+  AnnotatedTable,
+  ColumnAction,
+  ColumnReport,
+  CorrectOptions,
+  DatasetAnnotation,
+  ExportedValue,
+  JsonField,
+  PersonIdentity,
+  Retained,
+  TableReport,
+} from './types.js';
+
+type Row = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: a retailer's schema is described by its annotation, not by types
+type AnyDb = Kysely<any>;
+
+export interface WalkTarget {
+  readonly name: string;
+  readonly annotation: DatasetAnnotation;
+  readonly db: AnyDb;
+}
+
+export interface WalkDeps {
+  readonly policy: Policy;
+  /** Needed only for datasets with `encrypted: vault` columns or blind-index identities. */
+  readonly vault?: Vault | undefined;
+}
+
+const text = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+
+/** The row's key as text: the primary key's values joined by `/`. */
+function rowKey(table: AnnotatedTable, row: Row): string {
+  return table.primaryKey.map((k) => text(row[k])).join('/');
+}
+
+function whereKey(table: AnnotatedTable, row: Row): RawBuilder<unknown> {
+  return sql.join(
+    table.primaryKey.map((k) => sql`${sql.ref(k)} = ${row[k]}`),
+    sql` and `,
+  );
+}
+
+export function normaliseEmailForMatch(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Plain JSON for an exported value: dates as ISO text, bytes as base64, bigints as text. */
+function plainValue(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (Buffer.isBuffer(v)) return v.toString('base64');
+  if (typeof v === 'bigint') return v.toString();
+  return v ?? null;
+}
+
+function isSealed(v: unknown): v is string {
+  return typeof v === 'string' && v.startsWith('v1.');
+}
+
+/** The purposes the policy allows for a category: those of every rule covering it, `never` rules aside. */
+export function purposesFor(policy: Policy, category: string): string[] {
+  const out = new Set<string>();
+  for (const rule of policy.doc.rules) {
+    if (rule.basis === 'never') continue;
+    if (rule.categories.some((c) => isWithin(category, c) || isWithin(c, category)))
+      for (const p of rule.purposes) out.add(p);
+  }
+  return [...out].sort();
+}
+
+/** The category of a column's value in this row (`category_by` picks it from another column). */
+function categoryOf(column: AnnotatedColumn, row: Row): string {
+  if (!column.categoryBy) return column.category;
+  const v = row[column.categoryBy.column];
+  return (v != null && column.categoryBy.values[String(v)]) || column.category;
+}
+
+/** Every category a column can hold (for whole-row decisions). */
+function allCategories(column: AnnotatedColumn): string[] {
+  return [
+    column.category,
+    ...Object.values(column.categoryBy?.values ?? {}),
+    ...(column.fields ?? []).map((f) => f.category),
+  ];
+}
+
+/** The vault key id a sealed value of this row uses, or undefined when the row names no owner. */
+function keyIdOf(column: AnnotatedColumn, row: Row): string | undefined {
+  const col = column.vaultKey?.column ?? column.subjectColumn;
+  const v = col ? row[col] : undefined;
+  return v == null ? undefined : `${column.vaultKey?.prefix ?? ''}${String(v)}`;
+}
+
+/**
+ * A value with an owner column (subject_column) is the person's only when that column holds one
+ * of their subject ids: a gift recipient's sealed address in the buyer's order is not the buyer's.
+ */
+function owned(column: AnnotatedColumn, row: Row, who: PersonIdentity): boolean {
+  if (!column.subjectColumn) return true;
+  const owner = row[column.subjectColumn];
+  return owner != null && (who.subjectIds ?? []).includes(String(owner));
+}
+
+/** The column as text, so an identifier of another shape (`acc-7` against an integer id) never errors. */
+function asText(db: AnyDb, column: string): RawBuilder<unknown> {
+  const adapter = db.getExecutor().adapter;
+  const isMysql = adapter instanceof MysqlAdapter;
+  return isMysql ? sql`cast(${sql.ref(column)} as char)` : sql`cast(${sql.ref(column)} as text)`;
+}
+
+function identityCondition(
+  db: AnyDb,
+  table: AnnotatedTable,
+  who: PersonIdentity,
+  vault: Vault | undefined,
+): RawBuilder<unknown>[] {
+  const emails = [...new Set((who.emails ?? []).map(normaliseEmailForMatch))].filter(Boolean);
+  const phones = [...new Set((who.phones ?? []).map((p) => p.trim()))].filter(Boolean);
+  const accounts = [...new Set((who.accountIds ?? []).map(String))].filter(Boolean);
+  const subjects = [...new Set(who.subjectIds ?? [])].filter(Boolean);
+  const parts: RawBuilder<unknown>[] = [];
+  for (const id of table.identity) {
+    const col = sql.ref(id.column);
+    let values: string[];
+    if (id.kind === 'email') values = emails;
+    else if (id.kind === 'phone') values = phones;
+    else if (id.kind === 'account') values = accounts;
+    else values = subjects;
+    if (values.length === 0) continue;
+    if (id.match === 'blind_index' && id.kind !== 'subject') {
+      if (!vault)
+        throw new Error(`Dataset table ${table.name} matches by blind index but no vault was given`);
+      const kind = id.kind;
+      parts.push(sql`${col} in (${sql.join(values.map((v) => vault.blindIndex(kind, v)))})`);
+    } else if (id.kind === 'email') {
+      parts.push(sql`lower(${col}) in (${sql.join(values)})`);
+    } else if (id.kind === 'subject') {
+      // Subject ids are text in every table that holds them: compare directly, so the index is used
+      // (a cast would make each look-up a full scan: seconds at a million people).
+      parts.push(sql`${col} in (${sql.join(values)})`);
+    } else {
+      // Whole numbers compare with any column type (and keep its index); anything else as text.
+      const numeric = values.every((v) => /^-?\d{1,15}$/.test(v));
+      parts.push(sql`${numeric ? col : asText(db, id.column)} in (${sql.join(values)})`);
+    }
+  }
+  return parts;
+}
+
+/** Largest number of values in one `in (…)` list (every engine's parameter limit is far above). */
+export const IN_LIST_CHUNK = 500;
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Every row linked to the person, per table (parents before children). */
+export async function findRows(
+  db: AnyDb,
+  annotation: DatasetAnnotation,
+  who: PersonIdentity,
+  vault?: Vault,
+): Promise<Map<string, Row[]>> {
+  const found = new Map<string, Row[]>();
+  for (const table of annotation.tables) {
+    // One condition per identity column, and per link one per chunk of the parent keys found.
+    const parts = identityCondition(db, table, who, vault);
+    for (const link of table.links) {
+      const parentRows = found.get(link.table) ?? [];
+      const values = [...new Set(parentRows.map((r) => r[link.references]).filter((v) => v != null))];
+      for (const chunk of chunks(values, IN_LIST_CHUNK))
+        parts.push(sql`${sql.ref(link.column)} in (${sql.join(chunk)})`);
+    }
+    const rows = new Map<string, Row>();
+    // Few conditions go in one query; many (a person with thousands of rows) in several.
+    for (const group of chunks(parts, 4)) {
+      const result =
+        await sql<Row>`select * from ${sql.table(table.name)} where ${sql.join(group, sql` or `)}`.execute(
+          db,
+        );
+      for (const r of result.rows) rows.set(rowKey(table, r), r);
+    }
+    found.set(
+      table.name,
+      [...rows.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([, r]) => r),
+    );
+  }
+  return found;
+}
+
+/**
+ * Opens and seals values of Vow's own store inside the walker's transaction. Wrapped data keys are
+ * read through that transaction (never through a second connection: on SQLite there is only one,
+ * which the transaction holds), and a destroyed key is known without asking the vault again.
+ */
+export class KeyRing {
+  readonly #vault: Vault;
+  readonly #db: AnyDb;
+  readonly #wrapped = new Map<string, string | null>();
+
+  constructor(vault: Vault, db: AnyDb) {
+    this.#vault = vault;
+    this.#db = db;
+  }
+
+  async #wrappedKey(keyId: string): Promise<string | null> {
+    if (this.#wrapped.has(keyId)) return this.#wrapped.get(keyId) ?? null;
+    const r = await sql<{
+      wrapped_key: string | null;
+    }>`select wrapped_key from data_keys where subject_id = ${keyId}`.execute(this.#db);
+    const wrapped = r.rows[0]?.wrapped_key ?? null;
+    this.#wrapped.set(keyId, wrapped);
+    return wrapped;
+  }
+
+  /** The value, or null when the key was destroyed (crypto-shredded) or never existed. */
+  async open(keyId: string, sealed: string): Promise<string | null> {
+    return this.#vault.decryptWithWrappedKey(keyId, await this.#wrappedKey(keyId), sealed);
+  }
+
+  /**
+   * Seals under an existing key (opening it first, so the vault never has to look it up itself).
+   * Throws VOW_SUBJECT_SHREDDED when the key is gone.
+   */
+  async seal(keyId: string, plaintext: string): Promise<string> {
+    const wrapped = await this.#wrappedKey(keyId);
+    if (wrapped === null)
+      throw new VowError(
+        'VOW_SUBJECT_SHREDDED',
+        'This person was deleted; nothing more can be stored for them',
+      );
+    // Unwrap the key from what this transaction read (the vault keeps it), so encrypt() finds it
+    // without a query of its own; the empty ciphertext itself is refused, as expected.
+    try {
+      this.#vault.decryptWithWrappedKey(keyId, wrapped, '');
+    } catch (err) {
+      if (!(err instanceof VowError && err.code === 'VOW_DECRYPTION_FAILED')) throw err;
+    }
+    return this.#vault.encrypt(keyId, plaintext);
+  }
+}
+
+/** The column's value in the row, opened with the owner's key when sealed. */
+async function readValue(column: AnnotatedColumn, row: Row, keys: KeyRing | undefined): Promise<unknown> {
+  const raw = row[column.name];
+  if (column.encrypted !== 'vault' || !isSealed(raw)) return plainValue(raw);
+  const keyId = keyIdOf(column, row);
+  if (!keys || keyId === undefined) return null;
+  return keys.open(keyId, raw);
+}
+
+/** A JSON column's object (or null when empty, unreadable or not an object). */
+function parseObject(value: unknown): Record<string, unknown> | null {
+  if (value == null) return null;
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  if (typeof value !== 'string') return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function fieldSpec(column: AnnotatedColumn, key: string): JsonField {
+  return (
+    column.fields?.find((f) => f.name === key) ?? { name: key, category: column.category, onDelete: 'remove' }
+  );
+}
+
+/** The value to store for a column: sealed under the owner's key when the column is sealed. */
+async function storeValue(
+  column: AnnotatedColumn,
+  row: Row,
+  value: string | null,
+  keys: KeyRing | undefined,
+) {
+  if (value === null || column.encrypted !== 'vault') return value;
+  const keyId = keyIdOf(column, row);
+  if (!keys || keyId === undefined) throw new Error(`Cannot seal ${column.name}: no owner or no vault`);
+  return keys.seal(keyId, value);
+}
+
+/** The mask for a sealed column, sealed under the owner's key (plain if that key was destroyed). */
+async function sealedMask(
+  column: AnnotatedColumn,
+  row: Row,
+  mask: string,
+  keys: KeyRing | undefined,
+): Promise<string> {
+  if (column.encrypted !== 'vault' || !keys) return mask;
+  try {
+    return (await storeValue(column, row, mask, keys)) ?? mask;
+  } catch (err) {
+    if (err instanceof VowError && err.code === 'VOW_SUBJECT_SHREDDED') return mask;
+    throw err;
+  }
+}
+
+export async function exportDataset(
+  target: WalkTarget,
+  who: PersonIdentity,
+  deps: WalkDeps,
+): Promise<{ values: ExportedValue[]; tables: Record<string, Row[]> }> {
+  const found = await findRows(target.db, target.annotation, who, deps.vault);
+  const ring = deps.vault ? new KeyRing(deps.vault, target.db) : undefined;
+  const values: ExportedValue[] = [];
+  const tables: Record<string, Row[]> = {};
+  const push = (table: AnnotatedTable, row: string, column: string, category: string, value: unknown) =>
+    values.push({
+      dataset: target.name,
+      table: table.name,
+      column,
+      row,
+      category,
+      purposes: purposesFor(deps.policy, category),
+      value,
+    });
+  for (const table of target.annotation.tables) {
+    const rows = found.get(table.name) ?? [];
+    if (rows.length === 0 || table.columns.length === 0) continue;
+    const out: Row[] = [];
+    for (const row of rows) {
+      const key = rowKey(table, row);
+      const obj: Row = {};
+      for (const k of table.primaryKey) obj[k] = plainValue(row[k]);
+      let any = false;
+      for (const column of table.columns) {
+        if (!owned(column, row, who)) continue;
+        any = true;
+        const value = await readValue(column, row, ring);
+        if (column.fields) {
+          const fields = parseObject(value) ?? {};
+          for (const [f, v] of Object.entries(fields)) {
+            obj[`${column.name}.${f}`] = v;
+            push(table, key, `${column.name}.${f}`, fieldSpec(column, f).category, v);
+          }
+          continue;
+        }
+        obj[column.name] = value;
+        push(table, key, column.name, categoryOf(column, row), value);
+      }
+      if (any) out.push(obj);
+    }
+    if (out.length > 0) tables[`${target.name}.${table.name}`] = out;
+  }
+  return { values, tables };
+}
+
+function isSelected(category: string, categories: readonly string[] | 'all'): boolean {
+  return categories === 'all' || categories.some((c) => isWithin(category, c));
+}
+
+class Counter {
+  readonly #map = new Map<string, ColumnReport & { rows: number }>();
+  add(column: string, category: string, action: ColumnAction, exemption?: string): void {
+    const k = `${column}\u0000${action}\u0000${category}`;
+    const cur = this.#map.get(k);
+    if (cur) cur.rows++;
+    else this.#map.set(k, { column, category, action, rows: 1, ...(exemption ? { exemption } : {}) });
+  }
+  list(): ColumnReport[] {
+    return [...this.#map.values()];
+  }
+}
+
+function maskFor(column: AnnotatedColumn, table: AnnotatedTable, row: Row): string {
+  return column.maskWith.replaceAll('{pk}', rowKey(table, row));
+}
+
+async function applyUpdate(
+  db: AnyDb,
+  table: AnnotatedTable,
+  row: Row,
+  set: Record<string, unknown>,
+): Promise<void> {
+  const entries = Object.entries(set);
+  if (entries.length === 0) return;
+  const assignments = sql.join(entries.map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
+  await sql`update ${sql.table(table.name)} set ${assignments} where ${whereKey(table, row)}`.execute(db);
+}
+
+/** `where` for many rows: `pk in (…)` for a one-column key, else one key comparison per row. */
+function whereRows(table: AnnotatedTable, rows: readonly Row[]): RawBuilder<unknown> {
+  const [only] = table.primaryKey;
+  if (table.primaryKey.length === 1 && only !== undefined)
+    return sql`${sql.ref(only)} in (${sql.join(rows.map((r) => r[only]))})`;
+  return sql.join(
+    rows.map((r) => sql`(${whereKey(table, r)})`),
+    sql` or `,
+  );
+}
+
+async function deleteRows(db: AnyDb, table: AnnotatedTable, rows: readonly Row[]): Promise<void> {
+  for (const chunk of chunks(rows, IN_LIST_CHUNK))
+    await sql`delete from ${sql.table(table.name)} where ${whereRows(table, chunk)}`.execute(db);
+}
+
+async function updateRows(
+  db: AnyDb,
+  table: AnnotatedTable,
+  rows: readonly Row[],
+  set: Record<string, unknown>,
+): Promise<void> {
+  const assignments = sql.join(Object.entries(set).map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
+  for (const chunk of chunks(rows, IN_LIST_CHUNK))
+    await sql`update ${sql.table(table.name)} set ${assignments} where ${whereRows(table, chunk)}`.execute(
+      db,
+    );
+}
+
+export interface DatasetDeletion {
+  tables: TableReport[];
+  retained: Retained[];
+  changes: number;
+}
+
+/** Deletes (or, with dryRun, reports) the person's selected categories in one dataset. */
+export async function deleteInDataset(
+  target: WalkTarget,
+  who: PersonIdentity,
+  options: { categories: readonly string[] | 'all'; dryRun: boolean },
+  deps: WalkDeps,
+): Promise<DatasetDeletion> {
+  const { categories } = options;
+  const run = async (db: AnyDb): Promise<DatasetDeletion> => {
+    const ann = target.annotation;
+    const found = await findRows(db, ann, who, deps.vault);
+    const ring = deps.vault ? new KeyRing(deps.vault, db) : undefined;
+    /** Row keys deleted (or that would be), per table. */
+    const deleted = new Map<string, Set<string>>();
+    const reports: TableReport[] = [];
+    let changes = 0;
+    // Children first, so a parent knows whether anything still points at it.
+    for (const table of [...ann.tables].reverse()) {
+      const rows = found.get(table.name) ?? [];
+      const gone = new Set<string>();
+      deleted.set(table.name, gone);
+      if (rows.length === 0) continue;
+      const touches = table.columns.some((c) => allCategories(c).some((k) => isSelected(k, categories)));
+      if (!touches) continue;
+      const whole =
+        table.columns.every((c) => allCategories(c).every((k) => isSelected(k, categories))) &&
+        !table.columns.some(
+          (c) => c.onDelete === 'retain' || c.fields?.some((f) => f.onDelete === 'retain'),
+        ) &&
+        table.columns.some((c) => c.onDelete === 'delete_row');
+      const children = ann.tables.flatMap((t) =>
+        t.links.filter((l) => l.table === table.name).map((l) => ({ child: t, link: l })),
+      );
+      const keys = new Set([...table.primaryKey, ...table.links.map((l) => l.column)]);
+      const counter = new Counter();
+      let rowsDeleted = 0;
+      // Which rows still have a child pointing at them (children were handled first): one query
+      // per link and chunk of keys, not one per row.
+      const referenced = new Set<string>();
+      if (whole) {
+        for (const { child, link } of children) {
+          const refs = [...new Set(rows.map((r) => r[link.references]).filter((v) => v != null))];
+          const goneChildren = deleted.get(child.name) ?? new Set<string>();
+          for (const chunk of chunks(refs, IN_LIST_CHUNK)) {
+            const cols = sql.join([...child.primaryKey, link.column].map((k) => sql.ref(k)));
+            const res =
+              await sql<Row>`select ${cols} from ${sql.table(child.name)} where ${sql.ref(link.column)} in (${sql.join(chunk)})`.execute(
+                db,
+              );
+            for (const r of res.rows)
+              if (!goneChildren.has(rowKey(child, r)))
+                referenced.add(`${link.references}\u0000${text(r[link.column])}`);
+          }
+        }
+      }
+      const toDelete: Row[] = [];
+      const updates = new Map<string, { set: Record<string, unknown>; rows: Row[] }>();
+      for (const row of rows) {
+        const canDelete =
+          whole &&
+          table.columns.every((c) => row[c.name] == null || owned(c, row, who)) &&
+          !children.some(
+            ({ link }) =>
+              row[link.references] != null &&
+              referenced.has(`${link.references}\u0000${text(row[link.references])}`),
+          );
+        if (canDelete) {
+          toDelete.push(row);
+          gone.add(rowKey(table, row));
+          rowsDeleted++;
+          changes++;
+          for (const c of table.columns)
+            if (row[c.name] != null) counter.add(c.name, categoryOf(c, row), 'deleted');
+          continue;
+        }
+        const set: Record<string, unknown> = {};
+        for (const c of table.columns) {
+          const current = row[c.name];
+          if (current == null || !owned(c, row, who)) continue;
+          // A key goes with its row or not at all: never nulled (it would break the links).
+          if (keys.has(c.name) && c.onDelete === 'delete_row') continue;
+          if (c.fields) {
+            const obj = parseObject(await readValue(c, row, ring));
+            if (!obj) continue;
+            const kept: Record<string, unknown> = {};
+            let removed = 0;
+            for (const [f, v] of Object.entries(obj)) {
+              const spec = fieldSpec(c, f);
+              if (!isSelected(spec.category, categories)) kept[f] = v;
+              else if (spec.onDelete === 'retain') {
+                kept[f] = v;
+                counter.add(`${c.name}.${f}`, spec.category, 'retained', spec.exemption);
+              } else {
+                removed++;
+                counter.add(`${c.name}.${f}`, spec.category, 'deleted');
+              }
+            }
+            if (removed === 0) continue;
+            if (Object.keys(kept).length > 0) {
+              set[c.name] = options.dryRun ? null : await storeValue(c, row, JSON.stringify(kept), ring);
+              continue;
+            }
+            // Nothing left in the object: the column itself follows its strategy below.
+          } else if (!isSelected(categoryOf(c, row), categories)) continue;
+          const category = categoryOf(c, row);
+          if (c.onDelete === 'retain') {
+            counter.add(c.name, category, 'retained', c.exemption);
+          } else if (c.onDelete === 'mask' || (c.onDelete === 'delete_row' && c.fallbackMask)) {
+            const mask = maskFor(c, table, row);
+            // A sealed column gets a sealed mask, so code that opens it still can; compare opened values.
+            const shown = c.encrypted === 'vault' ? await readValue(c, row, ring) : current;
+            if (shown !== null && String(shown) !== mask) {
+              set[c.name] = options.dryRun ? mask : await sealedMask(c, row, mask, ring);
+              if (!c.fields) counter.add(c.name, category, 'masked');
+            }
+          } else {
+            set[c.name] = null;
+            if (!c.fields) counter.add(c.name, category, 'nulled');
+          }
+        }
+        const n = Object.keys(set).length;
+        if (n === 0) continue;
+        changes += n;
+        // Rows getting the same values are updated together.
+        const group = JSON.stringify(set);
+        const entry = updates.get(group) ?? { set, rows: [] };
+        entry.rows.push(row);
+        updates.set(group, entry);
+      }
+      if (!options.dryRun) {
+        await deleteRows(db, table, toDelete);
+        for (const { set, rows: group } of updates.values()) await updateRows(db, table, group, set);
+      }
+      reports.push({
+        dataset: target.name,
+        table: table.name,
+        rowsMatched: rows.length,
+        rowsDeleted,
+        columns: counter.list(),
+      });
+    }
+    reports.reverse();
+    const retained: Retained[] = reports.flatMap((r) =>
+      r.columns
+        .filter((c) => c.action === 'retained' && c.exemption)
+        .map((c) => ({
+          dataset: r.dataset,
+          table: r.table,
+          column: c.column,
+          category: c.category,
+          exemption: c.exemption ?? '',
+          rows: c.rows,
+        })),
+    );
+    return { tables: reports, retained, changes };
+  };
+  if (options.dryRun) return run(target.db);
+  return target.db.transaction().execute(run);
+}
+
+/** Whether a column (or one of its JSON fields) is the field a correction names. */
+function correctionTarget(column: AnnotatedColumn, options: CorrectOptions): { field?: string } | undefined {
+  if (column.fields) {
+    const f = column.fields.find(
+      (x) =>
+        x.category === options.category &&
+        (options.column === undefined || options.column === `${column.name}.${x.name}`),
+    );
+    return f ? { field: f.name } : undefined;
+  }
+  const cats = column.categoryBy ? Object.values(column.categoryBy.values) : [];
+  if (
+    (column.category === options.category || cats.includes(options.category)) &&
+    (options.column === undefined || options.column === column.name)
+  )
+    return {};
+  return undefined;
+}
+
+/** The tables and columns of a dataset that hold the field a correction names. */
+export function correctionColumns(
+  annotation: DatasetAnnotation,
+  options: CorrectOptions,
+): Map<string, AnnotatedColumn[]> {
+  const out = new Map<string, AnnotatedColumn[]>();
+  for (const t of annotation.tables) {
+    // A blind-index column is kept in step by the column it indexes, never set directly.
+    const indexes = new Set(t.columns.flatMap((c) => (c.blindIndex ? [c.blindIndex.column] : [])));
+    const cols = t.columns.filter((c) => !indexes.has(c.name) && correctionTarget(c, options) !== undefined);
+    if (cols.length > 0) out.set(t.name, cols);
+  }
+  return out;
+}
+
+function blindValue(kind: 'email' | 'phone' | 'account', value: string): string {
+  return kind === 'email' ? normaliseEmailForMatch(value) : value.trim();
+}
+
+const same = (a: unknown, b: unknown): boolean =>
+  a === b || (a != null && b != null && String(a) === String(b));
+
+/** Sets one field of the person to a new value in every row of this dataset that holds it. */
+export async function correctInDataset(
+  target: WalkTarget,
+  who: PersonIdentity,
+  options: CorrectOptions,
+  deps: WalkDeps,
+): Promise<{ tables: TableReport[]; changes: number }> {
+  const columnsByTable = correctionColumns(target.annotation, options);
+  if (columnsByTable.size === 0) return { tables: [], changes: 0 };
+  const wanted = options.value;
+  const run = async (db: AnyDb) => {
+    const found = await findRows(db, target.annotation, who, deps.vault);
+    const ring = deps.vault ? new KeyRing(deps.vault, db) : undefined;
+    const reports: TableReport[] = [];
+    let changes = 0;
+    for (const table of target.annotation.tables) {
+      const cols = columnsByTable.get(table.name);
+      const rows = found.get(table.name) ?? [];
+      if (!cols || rows.length === 0) continue;
+      const counter = new Counter();
+      for (const row of rows) {
+        const set: Record<string, unknown> = {};
+        for (const c of cols) {
+          if (!owned(c, row, who)) continue;
+          const targetField = correctionTarget(c, options);
+          const current = await readValue(c, row, ring);
+          if (targetField?.field !== undefined) {
+            const obj = parseObject(current);
+            // Only a value the person gave is corrected; a missing key is not invented.
+            if (!obj || !(targetField.field in obj) || same(obj[targetField.field], wanted)) continue;
+            obj[targetField.field] = wanted;
+            set[c.name] = await storeValue(c, row, JSON.stringify(obj), ring);
+            counter.add(`${c.name}.${targetField.field}`, options.category, 'corrected');
+            continue;
+          }
+          if (categoryOf(c, row) !== options.category || same(current, wanted)) continue;
+          let indexKind: 'email' | 'phone' | 'account' | undefined;
+          if (c.blindIndex) {
+            const k = c.blindIndex.kind ?? String(row[c.blindIndex.kindBy ?? ''] ?? '');
+            // An address index depends on how the subjects module normalises addresses: not kept here.
+            if (k !== 'email' && k !== 'phone' && k !== 'account') continue;
+            indexKind = k;
+          }
+          set[c.name] = await storeValue(c, row, wanted == null ? null : String(wanted), ring);
+          if (c.encrypted !== 'vault') set[c.name] = wanted;
+          if (c.blindIndex && indexKind && c.encrypted === 'vault' && deps.vault)
+            set[c.blindIndex.column] =
+              wanted == null ? null : deps.vault.blindIndex(indexKind, blindValue(indexKind, String(wanted)));
+          counter.add(c.name, options.category, 'corrected');
+        }
+        changes += Object.keys(set).filter((k) => cols.some((c) => c.name === k)).length;
+        if (!options.dryRun) await applyUpdate(db, table, row, set);
+      }
+      reports.push({
+        dataset: target.name,
+        table: table.name,
+        rowsMatched: rows.length,
+        rowsDeleted: 0,
+        columns: counter.list(),
+      });
+    }
+    return { tables: reports, changes };
+  };
+  if (options.dryRun) return run(target.db);
+  return target.db.transaction().execute(run);
+}
+
+/**
+ * Checks an annotation against a live database: every annotated table and column (keys, links,
+ * identities, owners, blind indexes) must exist. Returns problems by annotation path; reads no row.
+ */
+export async function verifyAgainstDatabase(
+  db: AnyDb,
+  annotation: DatasetAnnotation,
+): Promise<{ path: PropertyKey[]; message: string }[]> {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  for (const table of annotation.tables) {
+    const needed = new Set<string>([
+      ...table.primaryKey,
+      ...table.identity.map((i) => i.column),
+      ...table.links.map((l) => l.column),
+      ...table.columns.flatMap((c) => [
+        c.name,
+        ...(c.subjectColumn ? [c.subjectColumn] : []),
+        ...(c.vaultKey ? [c.vaultKey.column] : []),
+        ...(c.blindIndex ? [c.blindIndex.column, ...(c.blindIndex.kindBy ? [c.blindIndex.kindBy] : [])] : []),
+        ...(c.categoryBy ? [c.categoryBy.column] : []),
+      ]),
+    ]);
+    try {
+      await sql`select * from ${sql.table(table.name)} where 1 = 0`.execute(db);
+    } catch (err) {
+      problems.push({
+        path: ['tables', table.name],
+        message: `the database has no table "${table.name}" (${err instanceof Error ? err.message : String(err)})`,
+      });
+      continue;
+    }
+    for (const column of needed) {
+      try {
+        await sql`select ${sql.ref(column)} from ${sql.table(table.name)} where 1 = 0`.execute(db);
+      } catch {
+        const annotated = table.columns.some((c) => c.name === column);
+        problems.push({
+          path: annotated ? ['tables', table.name, 'columns', column] : ['tables', table.name],
+          message: `the database table "${table.name}" has no column "${column}"`,
+        });
+      }
+    }
+  }
+  return problems;
+}

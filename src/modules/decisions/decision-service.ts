@@ -1,0 +1,88 @@
+// Decisions for callers that name a person by id: gathers what the other modules know about them
+// (kinds, consent, restrictions, the under-13 marker), then asks the pure engine.
+import { VowError } from '../../platform/errors.js';
+import type { Policy } from '../policy/model.js';
+import { type Decision, decide, type SubjectState } from './decide.js';
+
+/** A person as a caller names them: by the kind(s) their data was collected under, or by Vow's id. */
+export type SubjectRef =
+  | { readonly kind: string }
+  | { readonly kinds: readonly string[] }
+  | { readonly id: string };
+
+export interface DecisionInput {
+  readonly subject: SubjectRef;
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly recipient?: string | undefined;
+}
+
+/**
+ * Contributes part of a subject's state. Returns undefined when it knows nothing of the subject.
+ * The subjects module answers `known` and `kinds`; consent adds `channels`; rights adds `restriction`.
+ */
+export type SubjectStateProvider = (
+  subjectId: string,
+) => Promise<(Partial<SubjectState> & { known?: boolean }) | undefined>;
+
+export class DecisionService {
+  readonly #policy: () => Policy;
+  readonly #providers: SubjectStateProvider[] = [];
+  readonly #observe: ((purpose: string, decision: Decision) => void) | undefined;
+
+  /** `observe` sees every decision made (for metrics); it must not throw. */
+  constructor(policy: () => Policy, observe?: (purpose: string, decision: Decision) => void) {
+    this.#policy = policy;
+    this.#observe = observe;
+  }
+
+  /** Adds a source of subject state; called once per module at start-up. */
+  addProvider(provider: SubjectStateProvider): void {
+    this.#providers.push(provider);
+  }
+
+  async resolve(ref: SubjectRef): Promise<SubjectState> {
+    if ('kind' in ref) return { kinds: [ref.kind] };
+    if ('kinds' in ref) return { kinds: ref.kinds };
+    let known = false;
+    let state: SubjectState = { kinds: [] };
+    const parts = await Promise.all(this.#providers.map((p) => p(ref.id)));
+    for (const part of parts) {
+      if (!part) continue;
+      known ||= part.known === true;
+      const { known: _ignored, ...rest } = part;
+      state = {
+        ...state,
+        ...rest,
+        kinds: [...new Set([...state.kinds, ...(rest.kinds ?? [])])],
+        channels: { ...state.channels, ...rest.channels },
+        under13: state.under13 === true || rest.under13 === true,
+      };
+    }
+    if (!known) throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+    return state;
+  }
+
+  /**
+   * The decision for a caller's question. A subject named by kind needs nothing from the store and
+   * is answered at once (no promise: the shop backend asks on every page, and the HTTP route sends
+   * a plain value without a trip through the microtask queue); a subject named by id is looked up.
+   */
+  decide(input: DecisionInput): Decision | Promise<Decision> {
+    const ref = input.subject;
+    if ('kind' in ref) return this.#decideFor({ kinds: [ref.kind] }, input);
+    if ('kinds' in ref) return this.#decideFor({ kinds: ref.kinds }, input);
+    return this.resolve(ref).then((subject) => this.#decideFor(subject, input));
+  }
+
+  #decideFor(subject: SubjectState, input: DecisionInput): Decision {
+    const decision = decide(this.#policy(), {
+      subject,
+      purpose: input.purpose,
+      categories: input.categories,
+      ...(input.recipient === undefined ? {} : { recipient: input.recipient }),
+    });
+    this.#observe?.(input.purpose, decision);
+    return decision;
+  }
+}

@@ -1,0 +1,508 @@
+// Layout experiments (P17): definitions, deterministic assignment, exposures logged only under the
+// visitor's layout-experiment consent, and per-layout results (visit duration, conversion rate,
+// revenue per visitor) with Welch's t-test, a sample-ratio-mismatch check and Holm's correction.
+import { type Kysely, sql } from 'kysely';
+import type { VowContext } from '../../app/context.js';
+import type { AuditEntry } from '../../platform/audit/audit.js';
+import { VowError } from '../../platform/errors.js';
+import type { Database } from '../../platform/store/database.js';
+import { currentStates } from '../consent/ledger.js';
+import { assignmentHash, pickVariant } from './assignment-hash.js';
+import { chiSquareGoodnessOfFit, holmAdjust, summarise, welchTTest } from './stats/tests.js';
+
+/** The consent channel a visitor grants layout experiments through (policy: cookies.experiments). */
+export const EXPERIMENT_CHANNEL = 'cookies.experiments';
+/** A visit ends after this much inactivity. */
+export const VISIT_GAP_MS = 30 * 60 * 1000;
+/** Sample-ratio mismatch is flagged below this p-value. */
+export const SRM_ALPHA = 0.001;
+/** Family-wise error rate of the comparisons read together (Holm–Bonferroni). */
+export const ALPHA = 0.05;
+
+export interface Variant {
+  readonly id: string;
+  readonly weight: number;
+  readonly description?: string | undefined;
+}
+
+export interface Experiment {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly variants: Variant[];
+  readonly minSamplePerArm: number;
+  readonly currency: string;
+  readonly status: 'running' | 'stopped';
+  readonly createdAt: string;
+  readonly stoppedAt: string | null;
+}
+
+export interface NewExperiment {
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string | undefined;
+  readonly variants: Variant[];
+  readonly minSamplePerArm?: number | undefined;
+  readonly currency?: string | undefined;
+}
+
+export interface Assignment {
+  readonly experimentId: string;
+  readonly variant: string;
+  /** MurmurHash3 x86 32 (seed 0) of `experimentId:cookieId`. */
+  readonly hash: number;
+  /** hash / 2^32, in [0, 1). */
+  readonly position: number;
+  readonly status: 'running' | 'stopped';
+  /** Whether the visitor granted layout experiments (consent channel cookies.experiments). */
+  readonly consented: boolean;
+  /**
+   * The layout to show: the assigned variant while the experiment runs and the visitor consented;
+   * otherwise the control (first layout), so no one is put in an experiment without consent.
+   */
+  readonly layout: string;
+}
+
+export const METRICS = ['visit_duration_ms', 'conversion_rate', 'revenue_per_visitor_cents'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export interface VariantResult {
+  readonly id: string;
+  readonly weight: number;
+  /** Consenting visitors exposed to this layout. */
+  readonly visitors: number;
+  /** Of them, those with at least one measured visit after exposure (the visit-duration sample). */
+  readonly visitorsWithVisits: number;
+  readonly visits: number;
+  readonly metrics: Record<Metric, { readonly n: number; readonly mean: number; readonly sd: number }>;
+}
+
+export interface Comparison {
+  readonly metric: Metric;
+  readonly control: string;
+  readonly variant: string;
+  /** variant mean - control mean. */
+  readonly difference: number;
+  readonly ci95: [number, number] | null;
+  readonly t: number | null;
+  readonly df: number | null;
+  readonly pValue: number | null;
+  /** Holm–Bonferroni adjusted over every comparison in this answer. */
+  readonly adjustedPValue: number | null;
+  readonly significant: boolean;
+}
+
+export interface ExperimentResults {
+  readonly experimentId: string;
+  readonly status: 'not_enough_data' | 'ready';
+  readonly message: string;
+  readonly minSamplePerArm: number;
+  readonly variants: VariantResult[];
+  readonly sampleRatio: {
+    readonly chiSquare: number;
+    readonly df: number;
+    readonly pValue: number;
+    readonly mismatch: boolean;
+  };
+  readonly comparisons: Comparison[];
+  readonly alpha: number;
+  readonly computedAt: string;
+}
+
+/** One measured event of an exposed visitor, as the results need it. */
+export interface MeasuredEvent {
+  readonly type: string;
+  readonly at: string;
+  readonly durationMs: number | null;
+  readonly valueCents: number | null;
+  readonly currency: string | null;
+}
+
+/** Per-visitor outcomes: visits split by 30 minutes of inactivity; engaged time summed per visit. */
+export function visitorOutcome(
+  events: readonly MeasuredEvent[],
+  currency: string,
+): { visits: number; meanVisitDurationMs: number | null; converted: boolean; revenueCents: number } {
+  const sorted = [...events].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const visitDurations: number[] = [];
+  let lastAt: number | null = null;
+  let converted = false;
+  let revenueCents = 0;
+  for (const e of sorted) {
+    const at = Date.parse(e.at);
+    if (lastAt === null || at - lastAt > VISIT_GAP_MS) visitDurations.push(0);
+    lastAt = at;
+    // Engaged time is reported by engagement events, including the one sent when the visitor
+    // leaves the last (or only) page, so a single-page visit counts its time too.
+    if (e.type === 'engagement' && e.durationMs !== null && e.durationMs > 0) {
+      visitDurations[visitDurations.length - 1]! += e.durationMs;
+    }
+    if (e.type === 'order_completed' && (e.currency === null || e.currency === currency)) {
+      converted = true;
+      revenueCents += e.valueCents ?? 0;
+    }
+  }
+  const visits = visitDurations.length;
+  return {
+    visits,
+    meanVisitDurationMs: visits === 0 ? null : visitDurations.reduce((s, v) => s + v, 0) / visits,
+    converted,
+    revenueCents,
+  };
+}
+
+interface ExperimentRow {
+  id: string;
+  name: string;
+  description: string;
+  variants: string;
+  min_sample_per_arm: number;
+  currency: string;
+  status: 'running' | 'stopped';
+  created_at: string;
+  stopped_at: string | null;
+}
+
+function toExperiment(row: ExperimentRow): Experiment {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    variants: JSON.parse(row.variants) as Variant[],
+    minSamplePerArm: Number(row.min_sample_per_arm),
+    currency: row.currency,
+    status: row.status,
+    createdAt: row.created_at,
+    stoppedAt: row.stopped_at,
+  };
+}
+
+/** Answers whether a visitor (by cookie id) granted a consent channel; the cookie consent service. */
+export interface VisitorConsentCheck {
+  granted(cookieId: string, channel: string): Promise<boolean>;
+}
+
+export class ExperimentService {
+  readonly #ctx: VowContext;
+  readonly #consent: VisitorConsentCheck | undefined;
+
+  /**
+   * `consent` is the cookie consent service (grants under an older consentVersion lapse); without
+   * it the consent ledger's current state is read directly.
+   */
+  constructor(ctx: VowContext, consent?: VisitorConsentCheck) {
+    this.#ctx = ctx;
+    this.#consent = consent;
+  }
+
+  get #db(): Kysely<Database> {
+    return this.#ctx.store.db;
+  }
+
+  async create(input: NewExperiment, actor: AuditEntry['actor']): Promise<Experiment> {
+    const ids = input.variants.map((v) => v.id);
+    if (new Set(ids).size !== ids.length) {
+      throw new VowError('VOW_EXPERIMENT_INVALID', 'Two layouts share an id', { variants: ids });
+    }
+    if (input.variants.length < 2) {
+      throw new VowError('VOW_EXPERIMENT_INVALID', 'An experiment needs two or more layouts');
+    }
+    if (input.variants.some((v) => !Number.isInteger(v.weight) || v.weight < 1 || v.weight > 10_000)) {
+      throw new VowError('VOW_EXPERIMENT_INVALID', 'Weights must be whole numbers from 1 to 10000');
+    }
+    const now = this.#ctx.clock.now().toISOString();
+    const row: ExperimentRow & { created_by: string | null } = {
+      id: input.id,
+      name: input.name,
+      description: input.description ?? '',
+      variants: JSON.stringify(
+        input.variants.map((v) => ({
+          id: v.id,
+          weight: v.weight,
+          ...(v.description === undefined ? {} : { description: v.description }),
+        })),
+      ),
+      min_sample_per_arm: input.minSamplePerArm ?? 100,
+      currency: input.currency ?? 'USD',
+      status: 'running',
+      created_at: now,
+      created_by: actor.id ?? null,
+      stopped_at: null,
+    };
+    await this.#db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom('experiments')
+        .select('id')
+        .where('id', '=', input.id)
+        .executeTakeFirst();
+      if (existing)
+        throw new VowError('VOW_EXPERIMENT_EXISTS', 'An experiment with this id exists', { id: input.id });
+      await trx.insertInto('experiments').values(row).execute();
+      await this.#ctx.audit.record(
+        {
+          actor,
+          action: 'experiment.created',
+          target: { type: 'experiment', id: input.id },
+          reason: 'Layout experiment defined (P17)',
+          details: { variants: input.variants.map((v) => ({ id: v.id, weight: v.weight })) },
+        },
+        trx,
+      );
+    });
+    return toExperiment(row);
+  }
+
+  async get(id: string): Promise<Experiment> {
+    const row = await this.#db.selectFrom('experiments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new VowError('VOW_EXPERIMENT_NOT_FOUND', 'No experiment with this id', { id });
+    return toExperiment(row);
+  }
+
+  async list(): Promise<Experiment[]> {
+    const rows = await this.#db.selectFrom('experiments').selectAll().orderBy('created_at', 'asc').execute();
+    return rows.map(toExperiment);
+  }
+
+  async stop(id: string, actor: AuditEntry['actor']): Promise<Experiment> {
+    const experiment = await this.get(id);
+    if (experiment.status === 'stopped') return experiment;
+    const now = this.#ctx.clock.now().toISOString();
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('experiments')
+        .set({ status: 'stopped', stopped_at: now })
+        .where('id', '=', id)
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor,
+          action: 'experiment.stopped',
+          target: { type: 'experiment', id },
+          reason: 'Layout experiment ended',
+        },
+        trx,
+      );
+    });
+    return { ...experiment, status: 'stopped', stoppedAt: now };
+  }
+
+  /** The layout a cookie id sees; pure arithmetic on the stored definition (no data is written). */
+  async assign(id: string, cookieId: string): Promise<Assignment> {
+    const experiment = await this.get(id);
+    const hash = assignmentHash(experiment.id, cookieId);
+    const variant = pickVariant(hash, experiment.variants).id;
+    const consented = await this.#granted(cookieId);
+    return {
+      experimentId: experiment.id,
+      variant,
+      hash,
+      position: hash / 0x1_0000_0000,
+      status: experiment.status,
+      consented,
+      layout: consented && experiment.status === 'running' ? variant : (experiment.variants[0] as Variant).id,
+    };
+  }
+
+  async #granted(cookieId: string): Promise<boolean> {
+    if (this.#consent) return this.#consent.granted(cookieId, EXPERIMENT_CHANNEL);
+    const visitorId = this.#ctx.vault.blindIndex('cookie', cookieId);
+    return (await currentStates(this.#db, `visitor:${visitorId}`))[EXPERIMENT_CHANNEL] === 'granted';
+  }
+
+  /**
+   * Records that a visitor saw their layout, only when the visitor granted layout experiments
+   * (consent channel cookies.experiments). Only the first exposure counts; the visitor is stored
+   * as the blind index of the cookie id, never the id itself.
+   */
+  async recordExposure(
+    id: string,
+    cookieId: string,
+  ): Promise<{ recorded: boolean; firstExposure: boolean; variant: string; reason?: 'no_consent' }> {
+    const experiment = await this.get(id);
+    if (experiment.status === 'stopped') {
+      throw new VowError('VOW_EXPERIMENT_STOPPED', 'The experiment was stopped', { id });
+    }
+    const variant = pickVariant(assignmentHash(experiment.id, cookieId), experiment.variants).id;
+    const visitorId = this.#ctx.vault.blindIndex('cookie', cookieId);
+    if (!(await this.#granted(cookieId))) {
+      return { recorded: false, firstExposure: false, variant, reason: 'no_consent' };
+    }
+    const inserted = await this.#db
+      .insertInto('experiment_exposures')
+      .values({ experiment_id: id, visitor_id: visitorId, variant, at: this.#ctx.clock.now().toISOString() })
+      .onConflict((oc) => oc.columns(['experiment_id', 'visitor_id']).doNothing())
+      .executeTakeFirst();
+    return { recorded: true, firstExposure: Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0, variant };
+  }
+
+  /** The results as they stand; reading them is audited when an actor is given (staff). */
+  async results(id: string, actor?: AuditEntry['actor']): Promise<ExperimentResults> {
+    const out = await this.#results(id);
+    if (actor) {
+      await this.#ctx.audit.record({
+        actor,
+        action: 'experiment.results_viewed',
+        target: { type: 'experiment', id },
+        details: { status: out.status, visitors: out.variants.reduce((n, v) => n + v.visitors, 0) },
+      });
+    }
+    return out;
+  }
+
+  async #results(id: string): Promise<ExperimentResults> {
+    const experiment = await this.get(id);
+    // Visitors who withdrew layout-experiment consent since their exposure leave the results.
+    const exposures = (
+      await sql<{ visitor_id: string; variant: string }>`
+        select x.visitor_id, x.variant from experiment_exposures x
+        join consent_state c on c.subject_ref = ${'visitor:'} || x.visitor_id
+          and c.channel = ${EXPERIMENT_CHANNEL} and c.state = ${'granted'}
+        where x.experiment_id = ${id}`.execute(this.#db)
+    ).rows;
+    const until = experiment.stoppedAt ?? '9999-12-31T23:59:59.999Z';
+    // The analytics events (owned by the cookies part) of the exposed visitors, from their first
+    // exposure on (and until the experiment stopped).
+    const events = await sql<{
+      visitor_id: string;
+      type: string;
+      at: string;
+      duration_ms: number | string | null;
+      value_cents: number | string | null;
+      currency: string | null;
+    }>`select e.visitor_id, e.type, e.at, e.duration_ms, e.value_cents, e.currency
+       from analytics_events e
+       join experiment_exposures x on x.visitor_id = e.visitor_id and x.experiment_id = ${id}
+       where e.at >= x.at and e.at <= ${until}`.execute(this.#db);
+    const byVisitor = new Map<string, MeasuredEvent[]>();
+    for (const r of events.rows) {
+      const list = byVisitor.get(r.visitor_id) ?? [];
+      list.push({
+        type: r.type,
+        at: r.at,
+        durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+        valueCents: r.value_cents === null ? null : Number(r.value_cents),
+        currency: r.currency,
+      });
+      byVisitor.set(r.visitor_id, list);
+    }
+
+    const samples = new Map<
+      string,
+      { duration: number[]; conversion: number[]; revenue: number[]; visits: number }
+    >();
+    for (const v of experiment.variants)
+      samples.set(v.id, { duration: [], conversion: [], revenue: [], visits: 0 });
+    for (const x of exposures) {
+      const s = samples.get(x.variant);
+      if (!s) continue;
+      const outcome = visitorOutcome(byVisitor.get(x.visitor_id) ?? [], experiment.currency);
+      s.visits += outcome.visits;
+      if (outcome.meanVisitDurationMs !== null) s.duration.push(outcome.meanVisitDurationMs);
+      s.conversion.push(outcome.converted ? 1 : 0);
+      s.revenue.push(outcome.revenueCents);
+    }
+
+    const metricSample = (
+      s: { duration: number[]; conversion: number[]; revenue: number[] },
+      m: Metric,
+    ): number[] =>
+      m === 'visit_duration_ms' ? s.duration : m === 'conversion_rate' ? s.conversion : s.revenue;
+
+    const variants: VariantResult[] = experiment.variants.map((v) => {
+      const s = samples.get(v.id)!;
+      const metrics = Object.fromEntries(
+        METRICS.map((m) => {
+          const sum = summarise(metricSample(s, m));
+          return [m, { n: sum.n, mean: sum.mean, sd: Math.sqrt(sum.variance) }];
+        }),
+      ) as VariantResult['metrics'];
+      return {
+        id: v.id,
+        weight: v.weight,
+        visitors: s.conversion.length,
+        visitorsWithVisits: s.duration.length,
+        visits: s.visits,
+        metrics,
+      };
+    });
+
+    const fit = chiSquareGoodnessOfFit(
+      variants.map((v) => v.visitors),
+      experiment.variants.map((v) => v.weight),
+    );
+    const sampleRatio = {
+      chiSquare: fit.statistic,
+      df: fit.df,
+      pValue: fit.pValue,
+      mismatch: fit.pValue < SRM_ALPHA,
+    };
+
+    const short = variants.filter((v) => v.visitors < experiment.minSamplePerArm);
+    const base = {
+      experimentId: experiment.id,
+      minSamplePerArm: experiment.minSamplePerArm,
+      variants,
+      sampleRatio,
+      alpha: ALPHA,
+      computedAt: this.#ctx.clock.now().toISOString(),
+    };
+    if (short.length > 0) {
+      return {
+        ...base,
+        status: 'not_enough_data',
+        message: `Not enough data yet: every layout needs at least ${experiment.minSamplePerArm} exposed visitors (${short
+          .map((v) => `${v.id} has ${v.visitors}`)
+          .join(', ')}).`,
+        comparisons: [],
+      };
+    }
+
+    const control = experiment.variants[0]!;
+    const raw: Omit<Comparison, 'adjustedPValue' | 'significant'>[] = [];
+    for (const v of experiment.variants.slice(1)) {
+      for (const m of METRICS) {
+        const a = summarise(metricSample(samples.get(control.id)!, m));
+        const b = summarise(metricSample(samples.get(v.id)!, m));
+        if (a.n < 2 || b.n < 2) {
+          raw.push({
+            metric: m,
+            control: control.id,
+            variant: v.id,
+            difference: b.mean - a.mean,
+            ci95: null,
+            t: null,
+            df: null,
+            pValue: null,
+          });
+          continue;
+        }
+        const w = welchTTest(a, b, 0.95);
+        raw.push({
+          metric: m,
+          control: control.id,
+          variant: v.id,
+          difference: w.difference,
+          ci95: w.ci,
+          t: w.t,
+          df: w.df,
+          pValue: w.pValue,
+        });
+      }
+    }
+    const tested = raw.filter((c) => c.pValue !== null);
+    const adjusted = holmAdjust(tested.map((c) => c.pValue as number));
+    const comparisons: Comparison[] = raw.map((c) => {
+      const i = tested.indexOf(c);
+      const adj = i < 0 ? null : (adjusted[i] as number);
+      return { ...c, adjustedPValue: adj, significant: adj !== null && adj < ALPHA };
+    });
+    return {
+      ...base,
+      status: 'ready',
+      message: sampleRatio.mismatch
+        ? 'Sample ratio mismatch (p < 0.001): the layouts were not shown in the intended proportions; do not trust these results until the cause is found.'
+        : 'Enough data. Comparisons are Welch t-tests against the first layout, Holm–Bonferroni adjusted.',
+      comparisons,
+    };
+  }
+}

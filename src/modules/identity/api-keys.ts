@@ -1,0 +1,132 @@
+// API keys of the retailer's shop backend (`service` access). A key is shown once at creation;
+// only the hash of its secret is stored, and presented keys are compared in constant time.
+// A process remembers the keys it has verified for VOW_API_KEY_CACHE_SECONDS (default 5): the
+// shop's backend calls on every page, and reading the key's row on each call was the largest cost
+// of a decision over HTTP. Each request still checks the presented secret against the remembered
+// hash in constant time; a key revoked through this process stops at once, one revoked elsewhere
+// (another process, the CLI) within those seconds.
+import type { VowContext } from '../../app/context.js';
+import { digestMatches, issueSecret, parseSecret, secretMatches } from '../../platform/crypto/secrets.js';
+
+export const API_KEY_PREFIX = 'vow_sk_';
+
+export interface ApiKeyInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+interface VerifiedKey {
+  /** sha256 of the secret as bytes: compared without re-encoding on every call. */
+  readonly secretDigest: Buffer;
+  /** Clock time (ms) after which the row is read again. */
+  readonly until: number;
+}
+
+export class ApiKeys {
+  readonly #ctx: VowContext;
+  readonly #ttlMs: number;
+  /** Verified, unrevoked keys by id (only keys that exist: a made-up id is never remembered). */
+  readonly #verified = new Map<string, VerifiedKey>();
+
+  constructor(ctx: VowContext) {
+    this.#ctx = ctx;
+    this.#ttlMs = ctx.config.apiKeyCacheSeconds * 1000;
+  }
+
+  /** Creates a key; the returned `key` is the only time the secret is visible. */
+  async create(name: string, createdBy: string | null): Promise<{ id: string; key: string }> {
+    const issued = issueSecret(this.#ctx.random, API_KEY_PREFIX);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('api_keys')
+        .values({
+          id: issued.id,
+          name,
+          secret_hash: issued.secretHash,
+          created_by: createdBy,
+          created_at: this.#ctx.clock.now().toISOString(),
+          revoked_at: null,
+        })
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: createdBy ? { type: 'staff', id: createdBy } : { type: 'system' },
+          action: 'security.api_key.created',
+          target: { type: 'api_key', id: issued.id },
+          reason: 'API key created for the shop backend',
+        },
+        trx,
+      );
+    });
+    return { id: issued.id, key: issued.token };
+  }
+
+  async revoke(id: string, by: string | null): Promise<boolean> {
+    this.#verified.delete(id);
+    const revoked = await this.#ctx.store.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: this.#ctx.clock.now().toISOString() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) return false;
+      await this.#ctx.audit.record(
+        {
+          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          action: 'security.api_key.revoked',
+          target: { type: 'api_key', id },
+        },
+        trx,
+      );
+      return true;
+    });
+    // Again after the commit: a request verified while the revocation was being written must not
+    // leave the key remembered.
+    this.#verified.delete(id);
+    return revoked;
+  }
+
+  async list(): Promise<ApiKeyInfo[]> {
+    const rows = await this.#ctx.store.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  }
+
+  /**
+   * The answer for a presented key from what this process verified recently, without a query:
+   * the key id, null (refused), or undefined when the key's row must be read (authenticate()).
+   */
+  verifiedNow(presented: string): string | null | undefined {
+    const parsed = parseSecret(presented, API_KEY_PREFIX);
+    if (!parsed) return null;
+    const known = this.#verified.get(parsed.id);
+    if (!known) return undefined;
+    if (this.#ctx.clock.now().getTime() >= known.until) {
+      this.#verified.delete(parsed.id);
+      return undefined;
+    }
+    return digestMatches(parsed.secret, known.secretDigest) ? parsed.id : null;
+  }
+
+  /** The key id a presented bearer key belongs to, or undefined. */
+  async authenticate(presented: string): Promise<string | undefined> {
+    const quick = this.verifiedNow(presented);
+    if (quick !== undefined) return quick ?? undefined;
+    const parsed = parseSecret(presented, API_KEY_PREFIX)!;
+    const now = this.#ctx.clock.now().getTime();
+    const row = await this.#ctx.store.db
+      .selectFrom('api_keys')
+      .select(['id', 'secret_hash', 'revoked_at'])
+      .where('id', '=', parsed.id)
+      .executeTakeFirst();
+    if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
+    if (this.#ttlMs > 0)
+      this.#verified.set(row.id, {
+        secretDigest: Buffer.from(row.secret_hash, 'base64url'),
+        until: now + this.#ttlMs,
+      });
+    return row.id;
+  }
+}

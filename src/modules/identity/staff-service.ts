@@ -1,0 +1,386 @@
+// Staff accounts and roles: one-time passwords that must be replaced at first login, argon2id
+// hashes, optional TOTP second factor, lock-out with back-off, every change audited.
+import { Secret, TOTP } from 'otpauth';
+import type { VowContext } from '../../app/context.js';
+import {
+  checkPasswordStrength,
+  dummyPasswordHash,
+  hashPassword,
+  sha256,
+  verifyPassword,
+} from '../../platform/crypto/secrets.js';
+import { VowError } from '../../platform/errors.js';
+import { type AttemptLimiter, CODE_ATTEMPTS, LOGIN_ATTEMPTS } from './attempts.js';
+import { isStaffRole, type Principal, type StaffRole } from './principal.js';
+import type { ActiveSession, SessionStore } from './sessions.js';
+
+export interface StaffInfo {
+  readonly id: string;
+  readonly username: string;
+  readonly roles: StaffRole[];
+  readonly disabled: boolean;
+  readonly mustChangePassword: boolean;
+  readonly totp: boolean;
+  readonly createdAt: string;
+}
+
+const USERNAME = /^[a-z][a-z0-9._-]{1,63}$/;
+
+function parseRoles(roles: readonly string[]): StaffRole[] {
+  const out: StaffRole[] = [];
+  for (const r of roles) {
+    if (!isStaffRole(r)) throw new VowError('VOW_UNKNOWN_ROLE', `Unknown staff role "${r}"`, { role: r });
+    if (!out.includes(r)) out.push(r);
+  }
+  if (out.length === 0) throw new VowError('VOW_UNKNOWN_ROLE', 'A staff account needs at least one role');
+  return out;
+}
+
+export class StaffService {
+  readonly #ctx: VowContext;
+  readonly #sessions: SessionStore;
+  readonly #attempts: AttemptLimiter;
+
+  constructor(ctx: VowContext, sessions: SessionStore, attempts: AttemptLimiter) {
+    this.#ctx = ctx;
+    this.#sessions = sessions;
+    this.#attempts = attempts;
+  }
+
+  #oneTimePassword(): string {
+    return this.#ctx.random.bytes(18).toString('base64url');
+  }
+
+  /** On the very first start: one admin with a one-time password (returned once, to print). */
+  async ensureBootstrapAdmin(): Promise<{ username: string; password: string } | undefined> {
+    const any = await this.#ctx.store.db
+      .selectFrom('staff_accounts')
+      .select('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (any) return undefined;
+    const password = await this.#insert('admin', ['admin'], null, 'first start: bootstrap administrator');
+    return { username: 'admin', password };
+  }
+
+  async #insert(username: string, roles: StaffRole[], by: string | null, reason: string): Promise<string> {
+    if (!USERNAME.test(username))
+      throw new VowError(
+        'VOW_VALIDATION',
+        'A user name is 2-64 lower-case letters, digits, dots, dashes or underscores',
+      );
+    const password = this.#oneTimePassword();
+    const id = this.#ctx.random.uuid();
+    const now = this.#ctx.clock.now().toISOString();
+    const passwordHash = await hashPassword(password, this.#ctx.random);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      const exists = await trx
+        .selectFrom('staff_accounts')
+        .select('id')
+        .where('username', '=', username)
+        .executeTakeFirst();
+      if (exists) throw new VowError('VOW_STAFF_EXISTS', `Staff account "${username}" already exists`);
+      await trx
+        .insertInto('staff_accounts')
+        .values({
+          id,
+          username,
+          password_hash: passwordHash,
+          roles: JSON.stringify(roles),
+          disabled: 0,
+          must_change_password: 1,
+          totp_sealed: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          action: 'staff.account.created',
+          target: { type: 'staff', id },
+          reason,
+          details: { roles },
+        },
+        trx,
+      );
+    });
+    return password;
+  }
+
+  /** Adds a staff member; returns their one-time password (they must change it at first login). */
+  async add(
+    username: string,
+    roles: readonly string[],
+    by: string | null,
+  ): Promise<{ id: string; password: string }> {
+    const password = await this.#insert(username, parseRoles(roles), by, 'staff account added');
+    const row = await this.#byUsername(username);
+    return { id: row!.id, password };
+  }
+
+  async #byUsername(username: string) {
+    return this.#ctx.store.db
+      .selectFrom('staff_accounts')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+  }
+
+  async #require(username: string) {
+    const row = await this.#byUsername(username);
+    if (!row) throw new VowError('VOW_UNKNOWN_STAFF', `No staff account "${username}"`);
+    return row;
+  }
+
+  async list(): Promise<StaffInfo[]> {
+    const rows = await this.#ctx.store.db
+      .selectFrom('staff_accounts')
+      .selectAll()
+      .orderBy('username')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      roles: JSON.parse(r.roles) as StaffRole[],
+      disabled: r.disabled === 1,
+      mustChangePassword: r.must_change_password === 1,
+      totp: r.totp_sealed !== null,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async setRoles(username: string, roles: readonly string[], by: string | null): Promise<void> {
+    const parsed = parseRoles(roles);
+    const row = await this.#require(username);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('staff_accounts')
+        .set({ roles: JSON.stringify(parsed), updated_at: this.#ctx.clock.now().toISOString() })
+        .where('id', '=', row.id)
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          action: 'staff.account.roles_set',
+          target: { type: 'staff', id: row.id },
+          details: { from: JSON.parse(row.roles), to: parsed },
+        },
+        trx,
+      );
+    });
+  }
+
+  async setDisabled(username: string, disabled: boolean, by: string | null): Promise<void> {
+    const row = await this.#require(username);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('staff_accounts')
+        .set({ disabled: disabled ? 1 : 0, updated_at: this.#ctx.clock.now().toISOString() })
+        .where('id', '=', row.id)
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          action: disabled ? 'staff.account.disabled' : 'staff.account.enabled',
+          target: { type: 'staff', id: row.id },
+        },
+        trx,
+      );
+    });
+    if (disabled) await this.#sessions.endAll('staff', row.id);
+  }
+
+  /**
+   * A new one-time password for a staff member who lost theirs (and, with `clearTotp`, their
+   * authenticator); every session of theirs ends and the password must be changed at next log-in.
+   */
+  async resetPassword(username: string, by: string | null, clearTotp = false): Promise<string> {
+    const row = await this.#require(username);
+    const password = this.#oneTimePassword();
+    const hash = await hashPassword(password, this.#ctx.random);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('staff_accounts')
+        .set({
+          password_hash: hash,
+          must_change_password: 1,
+          updated_at: this.#ctx.clock.now().toISOString(),
+          ...(clearTotp ? { totp_sealed: null, totp_last_step: null } : {}),
+        })
+        .where('id', '=', row.id)
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          action: 'staff.password.reset',
+          target: { type: 'staff', id: row.id },
+          details: { totpCleared: clearTotp },
+        },
+        trx,
+      );
+    });
+    await this.#sessions.endAll('staff', row.id);
+    return password;
+  }
+
+  /**
+   * Checks user name, password and (when enrolled) the TOTP code, with lock-out and back-off per
+   * user name. Returns a new session token (cookie or bearer).
+   */
+  async login(
+    input: { username: string; password: string; totp?: string | undefined },
+    via: 'cookie' | 'bearer',
+  ): Promise<{ token: string; sessionId: string; staffId: string; mustChangePassword: boolean }> {
+    const key = `login:staff:${sha256(input.username.toLowerCase())}`;
+    await this.#attempts.check(key);
+    const row = await this.#byUsername(input.username.toLowerCase());
+    const ok = await verifyPassword(
+      row?.password_hash ?? (await dummyPasswordHash(this.#ctx.random)),
+      input.password,
+    );
+    if (!row || !ok || row.disabled === 1) {
+      await this.#attempts.failure(key, LOGIN_ATTEMPTS);
+      throw new VowError('VOW_BAD_CREDENTIALS', 'The user name and password do not match');
+    }
+    if (row.totp_sealed !== null) {
+      const codeKey = `totp:staff:${row.id}`;
+      await this.#attempts.check(codeKey);
+      if (!input.totp)
+        throw new VowError('VOW_TOTP_REQUIRED', 'Enter the 6-digit code of your authenticator app');
+      const secret = await this.#ctx.vault.decrypt(`staff:${row.id}`, row.totp_sealed);
+      const step = secret ? this.#totpStep(secret, input.totp) : undefined;
+      // A code works once: a step at or before the last one used is a replay.
+      if (step === undefined || step <= Number(row.totp_last_step ?? -1)) {
+        await this.#attempts.failure(codeKey, CODE_ATTEMPTS);
+        throw new VowError('VOW_BAD_CREDENTIALS', 'The code is not right (or has expired)');
+      }
+      await this.#ctx.store.db
+        .updateTable('staff_accounts')
+        .set({ totp_last_step: step })
+        .where('id', '=', row.id)
+        .execute();
+      await this.#attempts.success(codeKey);
+    }
+    await this.#attempts.success(key);
+    const session = await this.#sessions.create('staff', row.id, via);
+    await this.#ctx.audit.record({
+      actor: { type: 'staff', id: row.id },
+      action: 'staff.login',
+      target: { type: 'staff', id: row.id },
+      details: { via, secondFactor: row.totp_sealed !== null },
+    });
+    return {
+      token: session.token,
+      sessionId: session.id,
+      staffId: row.id,
+      mustChangePassword: row.must_change_password === 1,
+    };
+  }
+
+  /** The time step a valid code belongs to (one step of clock drift either way), or undefined. */
+  #totpStep(base32: string, code: string): number | undefined {
+    if (!/^\d{6}$/.test(code)) return undefined;
+    const totp = new TOTP({ secret: Secret.fromBase32(base32), digits: 6, period: 30, algorithm: 'SHA1' });
+    const now = this.#ctx.clock.now().getTime();
+    const delta = totp.validate({ token: code, timestamp: now, window: 1 });
+    return delta === null ? undefined : Math.floor(now / 30_000) + delta;
+  }
+
+  /** Changes the password; every other session of this staff member ends. */
+  async changePassword(staffId: string, current: string, next: string, keepSession?: string): Promise<void> {
+    checkPasswordStrength(next);
+    const row = await this.#ctx.store.db
+      .selectFrom('staff_accounts')
+      .selectAll()
+      .where('id', '=', staffId)
+      .executeTakeFirst();
+    if (!row || !(await verifyPassword(row.password_hash, current)))
+      throw new VowError('VOW_BAD_CREDENTIALS', 'The current password is not right');
+    if (current === next)
+      throw new VowError('VOW_WEAK_PASSWORD', 'Choose a password different from the one-time password');
+    const hash = await hashPassword(next, this.#ctx.random);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('staff_accounts')
+        .set({
+          password_hash: hash,
+          must_change_password: 0,
+          updated_at: this.#ctx.clock.now().toISOString(),
+        })
+        .where('id', '=', staffId)
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: { type: 'staff', id: staffId },
+          action: 'staff.password.changed',
+          target: { type: 'staff', id: staffId },
+        },
+        trx,
+      );
+    });
+    await this.#sessions.endAll('staff', staffId, keepSession);
+  }
+
+  /** A fresh TOTP secret to show as a QR code / text; nothing is stored until confirmTotp. */
+  newTotpSecret(username: string): { secret: string; uri: string } {
+    const secret = new Secret({ buffer: new Uint8Array(this.#ctx.random.bytes(20)).buffer });
+    const totp = new TOTP({
+      issuer: 'Vow',
+      label: username,
+      secret,
+      digits: 6,
+      period: 30,
+      algorithm: 'SHA1',
+    });
+    return { secret: secret.base32, uri: totp.toString() };
+  }
+
+  /** Turns the second factor on once the holder proves their app shows the right code. */
+  async confirmTotp(staffId: string, secret: string, code: string): Promise<void> {
+    const step = /^[A-Z2-7]{32}$/.test(secret) ? this.#totpStep(secret, code) : undefined;
+    if (step === undefined) throw new VowError('VOW_BAD_CREDENTIALS', 'The code does not match this secret');
+    const sealed = await this.#ctx.vault.encrypt(`staff:${staffId}`, secret);
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('staff_accounts')
+        .set({ totp_sealed: sealed, totp_last_step: step })
+        .where('id', '=', staffId)
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: { type: 'staff', id: staffId },
+          action: 'staff.totp.enabled',
+          target: { type: 'staff', id: staffId },
+        },
+        trx,
+      );
+    });
+  }
+
+  async principalFor(session: ActiveSession): Promise<Principal | null> {
+    const row = await this.#ctx.store.db
+      .selectFrom('staff_accounts')
+      .select(['id', 'roles', 'disabled', 'must_change_password'])
+      .where('id', '=', session.principalId)
+      .executeTakeFirst();
+    if (!row || row.disabled === 1) return null;
+    return {
+      kind: 'staff',
+      staffId: row.id,
+      roles: JSON.parse(row.roles) as StaffRole[],
+      via: session.via,
+      sessionId: session.id,
+      mustChangePassword: row.must_change_password === 1,
+    };
+  }
+
+  async logout(sessionId: string, staffId: string): Promise<void> {
+    await this.#sessions.end(sessionId);
+    await this.#ctx.audit.record({
+      actor: { type: 'staff', id: staffId },
+      action: 'staff.logout',
+      target: { type: 'staff', id: staffId },
+    });
+  }
+}

@@ -1,0 +1,182 @@
+// Reads a policy YAML file into a validated Policy, or fails with every problem located by path and line.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { VowError } from '../../platform/errors.js';
+import { Policy } from './model.js';
+import { type PolicyDocument, policySchema } from './schema.js';
+import { validatePolicy } from './validate-policy.js';
+
+export interface PolicyProblem {
+  /** Where in the document, e.g. `rules[3].channel`. */
+  readonly path: string;
+  /** 1-based line and column of the offending node, when the node exists in the file. */
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+/** The default policy shipped with Vow (the seed retailer's policy). */
+export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('../../../policies/default.yaml', import.meta.url));
+
+export function formatPath(segments: readonly PropertyKey[]): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(String(s))) out += `[${JSON.stringify(String(s))}]`;
+    else out += out === '' ? String(s) : `.${String(s)}`;
+  }
+  return out || '(root)';
+}
+
+export function formatProblem(file: string, p: PolicyProblem): string {
+  const where = p.line === undefined ? file : `${file}:${p.line}:${p.column ?? 1}`;
+  return `${where} ${p.path}: ${p.message}`;
+}
+
+/**
+ * Finds the line and column of a path in a parsed YAML document, walking as deep as the document
+ * goes so a missing key is reported at its parent. Shared by every YAML loader with located errors.
+ */
+export function makeLocator(
+  doc: Document,
+  lineCounter: LineCounter,
+): (segments: readonly PropertyKey[]) => { line?: number; column?: number } {
+  return (segments) => {
+    let node: unknown = doc.contents;
+    let found: Node | undefined = doc.contents ?? undefined;
+    let keyNode: Node | undefined;
+    for (const seg of segments) {
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(seg));
+        if (!pair) break;
+        keyNode = isScalar(pair.key) ? pair.key : undefined;
+        node = pair.value;
+        found = (pair.value as Node | null) ?? keyNode;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg];
+        if (item === undefined) break;
+        keyNode = undefined;
+        node = item;
+        found = item as Node;
+      } else break;
+    }
+    const range = found?.range ?? keyNode?.range;
+    if (!range) return {};
+    const pos = lineCounter.linePos(range[0]);
+    return { line: pos.line, column: pos.col };
+  };
+}
+
+/** A problem before the path is formatted: where (segments) and what. */
+export interface RawProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+export type Locate = (segments: readonly PropertyKey[]) => { line?: number; column?: number };
+
+/**
+ * Parses YAML and validates it with a Zod schema, every problem located by path and line: YAML
+ * syntax errors, schema issues (an unknown key is pointed at itself), then the caller's own
+ * cross-reference checks. Shared by every YAML file Vow reads (the policy, dataset annotations).
+ */
+export function parseLocatedYaml<T>(
+  source: string,
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: readonly ZodIssueLike[] } };
+  },
+  crossCheck: (data: T) => readonly RawProblem[] = () => [],
+): { ok: true; data: T; locate: Locate } | { ok: false; problems: PolicyProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          path: '(yaml)',
+          line: pos.line,
+          column: pos.col,
+          message: e.message.split('\n')[0] ?? e.code,
+        };
+      }),
+    };
+  }
+  const locate = makeLocator(doc, lineCounter);
+  const located = (p: RawProblem): PolicyProblem => ({
+    path: formatPath(p.path),
+    ...locate(p.path),
+    message: p.message,
+  });
+  const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) =>
+        issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0
+          ? located({
+              path: [...issue.path, issue.keys[0]!],
+              message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+            })
+          : located({ path: issue.path, message: issue.message }),
+      ),
+    };
+  }
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) return { ok: false, problems: problems.map(located) };
+  return { ok: true, data: parsed.data, locate };
+}
+
+/** The part of a Zod issue the locator needs. */
+export interface ZodIssueLike {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+}
+
+/**
+ * Parses and validates policy text. Returns the policy or the list of problems; never throws for
+ * a bad document (only the caller decides whether a problem is fatal).
+ */
+export function parsePolicy(
+  source: string,
+): { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] } {
+  const result = parseLocatedYaml(source, policySchema, validatePolicy);
+  return result.ok ? { ok: true, policy: new Policy(result.data as PolicyDocument, source) } : result;
+}
+
+/** Loads a policy file, throwing VOW_POLICY_INVALID (with every located problem) when it is wrong. */
+export function loadPolicyFile(file: string): Policy {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new VowError('VOW_POLICY_NOT_FOUND', `Cannot read the policy file ${file}`, undefined, {
+      cause: err,
+    });
+  }
+  const result = parsePolicy(source);
+  if (!result.ok) {
+    const name = path.relative(process.cwd(), file) || file;
+    const lines = result.problems.map((p) => formatProblem(name, p));
+    throw new VowError(
+      'VOW_POLICY_INVALID',
+      `The policy ${name} has ${lines.length} problem(s):\n${lines.join('\n')}`,
+      {
+        problems: result.problems,
+      },
+    );
+  }
+  return result.policy;
+}
+
+/** The policy named by configuration, or the shipped default. */
+export function loadPolicy(policyPath?: string): Policy {
+  return loadPolicyFile(policyPath ?? DEFAULT_POLICY_PATH);
+}

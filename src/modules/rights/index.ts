@@ -1,0 +1,30 @@
+// Public surface of the rights module: data subject requests, deadlines, restrictions, complaints.
+export { ComplaintService } from '../complaints/complaint-service.js';
+export {
+  addBusinessDays,
+  addDays,
+  addMonthsClamped,
+  type Deadlines,
+  deadlinesFor,
+  isOverdue,
+  isoDay,
+  type Law,
+  lawOf,
+} from './deadlines.js';
+export type { DataWalker, HeldIdentifier, PersonDirectory, RightsPorts, Suppressor } from './ports.js';
+export {
+  type DataPoints,
+  DELETION_NOTICE_RECIPIENTS,
+  type ExportDocument,
+  FULFIL_JOB,
+  JURISDICTIONS,
+  PRUNE_JOB,
+  REQUEST_TYPES,
+  type RequestDetail,
+  type RequestView,
+  RightsService,
+  type SubmitInput,
+  type SubmitOptions,
+  type SubmitResult,
+} from './rights-service.js';
+export type { Jurisdiction, RequestChannel, RequestStatus, RequestType, RightsTables } from './tables.js';

@@ -1,0 +1,59 @@
+// What the rights module needs from other modules, as small interfaces: the subjects directory
+// (who is this email?), the datasets walker (export, correct, delete one person everywhere) and
+// the consent suppression list. services.ts connects the real ones; tests may connect fakes.
+import type { Transaction } from 'kysely';
+import type { IndexKind } from '../../platform/crypto/vault.js';
+import type { Database } from '../../platform/store/database.js';
+import type {
+  CorrectOptions,
+  DeleteOptions,
+  PersonExport,
+  PersonIdentity,
+  WalkActor,
+  WalkReport,
+} from '../datasets/types.js';
+
+export interface HeldIdentifier {
+  readonly kind: 'email' | 'phone' | 'account' | 'address';
+  /** Decrypted; null once the person's key was destroyed. Addresses as objects. */
+  readonly value: unknown;
+}
+
+/** A postal address as the subjects module normalises it. */
+export interface PostalAddressInput {
+  readonly line1: string;
+  readonly line2?: string | undefined;
+  readonly city: string;
+  readonly region?: string | undefined;
+  readonly postal_code: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+}
+
+export interface PersonDirectory {
+  findByEmail(email: string): Promise<string | undefined>;
+  findByPhone(phone: string): Promise<string | undefined>;
+  findByAccount(accountId: string): Promise<string | undefined>;
+  /** Postal address matching; optional (not every directory can). */
+  findByAddress?(address: PostalAddressInput): Promise<string | undefined>;
+  identifiers(subjectId: string): Promise<readonly HeldIdentifier[]>;
+}
+
+export interface DataWalker {
+  export(who: PersonIdentity, actor?: WalkActor): Promise<PersonExport>;
+  delete(who: PersonIdentity, options?: DeleteOptions, actor?: WalkActor): Promise<WalkReport>;
+  correct(who: PersonIdentity, options: CorrectOptions, actor?: WalkActor): Promise<WalkReport>;
+}
+
+export interface Suppressor {
+  suppressIdentifier(
+    db: Transaction<Database> | undefined,
+    input: { indexKind: IndexKind; blindIndex: string; channel?: string; reason: string },
+  ): Promise<void>;
+}
+
+export interface RightsPorts {
+  directory?: PersonDirectory | undefined;
+  walker?: DataWalker | undefined;
+  suppressor?: Suppressor | undefined;
+}

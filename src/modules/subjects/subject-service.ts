@@ -1,0 +1,704 @@
+// People: finds a person again by a normalised identifier (blind index), links each collection
+// record to them with the kind they had there, answers the decision engine (known, kinds,
+// kindsByCategory, under13), and carries out the under-13 marking (P14).
+//
+// Resolution is two-phase because sealing a value may create the person's data key, which the
+// vault writes outside any transaction: `prepareAll` (outside the transaction) finds or invents
+// the subject ids of one or many collections and seals every value; `link` (inside the caller's
+// transaction) re-checks the look-up and writes. When another request claimed the identifier in
+// between, `link` throws ResolutionRace and the caller starts again (`withResolution` does that).
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import type { VowContext } from '../../app/context.js';
+import type { AuditEntry } from '../../platform/audit/audit.js';
+import type { Vault } from '../../platform/crypto/vault.js';
+import { isVowError, VowError } from '../../platform/errors.js';
+import type { Database } from '../../platform/store/database.js';
+import type { SubjectStateProvider } from '../decisions/index.js';
+import { accountKeyId } from '../identity/account-service.js';
+import {
+  normaliseAccount,
+  normaliseAddress,
+  normaliseEmail,
+  normalisePhone,
+  type PostalAddress,
+} from './normalise.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export type IdentifierKind = 'email' | 'phone' | 'account' | 'address';
+
+/** The data category an identifier kind holds. */
+export const IDENTIFIER_CATEGORY: Readonly<Record<IdentifierKind, string>> = {
+  email: 'contact.email',
+  phone: 'contact.phone',
+  address: 'contact.postal_address',
+  account: 'account.profile',
+};
+
+/** One identifier as collected, already validated by the caller's schema. */
+export type IdentifierInput =
+  | { readonly kind: 'email'; readonly field: string; readonly value: string }
+  | {
+      readonly kind: 'phone';
+      readonly field: string;
+      readonly value: string;
+      readonly defaultCountry?: string;
+    }
+  | { readonly kind: 'account'; readonly field: string; readonly value: string }
+  | { readonly kind: 'address'; readonly field: string; readonly value: PostalAddress };
+
+/** An identifier normalised and blind-indexed once: for the under-13 gate, the look-up and sealing. */
+export interface IndexedIdentifier {
+  readonly kind: IdentifierKind;
+  readonly field: string;
+  readonly blindIndex: string;
+  /** What is sealed: the normalised value, or the address as given, in JSON. */
+  readonly plain: string;
+}
+
+interface PreparedIdentifier {
+  readonly kind: IdentifierKind;
+  readonly field: string;
+  readonly blindIndex: string;
+  readonly sealed: string;
+}
+
+/** One person of one collection to resolve: their identifiers, and maybe another person of the same form. */
+export interface ResolutionRequest {
+  readonly identifiers: readonly IndexedIdentifier[];
+  /**
+   * The index (in the same prepareAll call) of another person of the same form, an order's buyer:
+   * when they share an email, phone or account id, this is that person.
+   */
+  readonly sameAs?: number;
+}
+
+/** A person found (or invented) for a collection, with their values sealed under their key. */
+export interface PreparedIdentity {
+  readonly subjectId: string;
+  readonly isNew: boolean;
+  /** The look-up that found the person (re-checked inside the transaction). */
+  readonly foundBy: { readonly kind: IdentifierKind; readonly blindIndex: string } | undefined;
+  /** A deleted (crypto-shredded) person this identity's look-ups pointed to, now replaced. */
+  readonly replaces: string | undefined;
+  /** The form has nothing but a postal address: the address is how the person is found again. */
+  readonly addressOnly: boolean;
+  readonly identifiers: readonly PreparedIdentifier[];
+}
+
+/** Where and as whom a person's data came in. */
+export interface SubjectLink {
+  readonly subjectKind: string;
+  readonly collectionPoint: string;
+  readonly recordType: string;
+  readonly recordId: string;
+  /** { field: { category, purposes } } of this person's fields in the record. */
+  readonly fields: Readonly<Record<string, { category: string; purposes: readonly string[] }>>;
+  readonly at: Date;
+}
+
+export interface IdentifierView {
+  readonly kind: IdentifierKind;
+  /** Decrypted: a string, or the postal address; null once the person's key was destroyed. */
+  readonly value: string | PostalAddress | null;
+  readonly field: string;
+  readonly subjectKind: string;
+  readonly collectionPoint: string;
+  readonly recordType: string;
+  readonly recordId: string;
+  readonly collectedAt: string;
+}
+
+export class ResolutionRace extends Error {
+  constructor() {
+    super('Another request claimed the same identifier; resolve again');
+    this.name = 'ResolutionRace';
+  }
+}
+
+/**
+ * Opens a sealed value of a person, or null when there is nothing to open: their key was destroyed,
+ * or a deletion replaced the value by a plain mask (the datasets walker writes e.g. `{}`).
+ */
+export async function openSealed(
+  vault: Vault,
+  subjectId: string,
+  sealed: string | null,
+): Promise<string | null> {
+  if (sealed === null || !sealed.startsWith('v1.')) return null;
+  return vault.decrypt(subjectId, sealed);
+}
+
+/** Deletes one person's rows from a module's tables, inside the marking transaction. */
+export type SubjectEraser = (trx: Transaction<Database>, subjectId: string) => Promise<void>;
+
+const LOOKUP_PRIORITY: readonly IdentifierKind[] = ['account', 'email', 'phone'];
+/** Identifiers an under-13 marker blocks (an address is shared by a household, so not it). */
+const MARKED_KINDS: readonly IdentifierKind[] = ['account', 'email', 'phone'];
+
+export class SubjectService {
+  readonly #ctx: VowContext;
+  readonly #erasers: SubjectEraser[] = [];
+
+  constructor(ctx: VowContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Lets another module delete its rows of a person marked as under 13. */
+  addEraser(eraser: SubjectEraser): void {
+    this.#erasers.push(eraser);
+  }
+
+  #normalise(input: IdentifierInput): { normalised: string; plain: string } {
+    switch (input.kind) {
+      case 'email': {
+        const v = normaliseEmail(input.value);
+        return { normalised: v, plain: v };
+      }
+      case 'phone': {
+        const v = normalisePhone(input.value, input.defaultCountry);
+        if (!v)
+          throw new VowError('VOW_VALIDATION', 'Invalid request body', {
+            issues: [{ path: `/${input.field.replaceAll('.', '/')}`, message: 'not a valid phone number' }],
+          });
+        return { normalised: v, plain: v };
+      }
+      case 'account': {
+        const v = normaliseAccount(input.value);
+        return { normalised: v, plain: v };
+      }
+      case 'address':
+        return { normalised: normaliseAddress(input.value), plain: JSON.stringify(input.value) };
+    }
+  }
+
+  /** Normalises and blind-indexes identifiers (VOW_VALIDATION for a phone number that is none). */
+  index(inputs: readonly IdentifierInput[]): IndexedIdentifier[] {
+    return inputs.map((i) => {
+      const n = this.#normalise(i);
+      return {
+        kind: i.kind,
+        field: i.field,
+        blindIndex: this.#ctx.vault.blindIndex(i.kind, n.normalised),
+        plain: n.plain,
+      };
+    });
+  }
+
+  /** Blind indexes of identifiers, for look-ups and the under-13 gate; nothing is written. */
+  indexesOf(inputs: readonly IdentifierInput[]): { kind: IdentifierKind; blindIndex: string }[] {
+    return this.index(inputs).map(({ kind, blindIndex }) => ({ kind, blindIndex }));
+  }
+
+  /** Refuses (VOW_UNDER_13) identifiers that belong to someone staff marked as under 13. */
+  async assertNotMarked(
+    inputs: readonly IdentifierInput[],
+    db: Executor = this.#ctx.store.db,
+  ): Promise<void> {
+    await this.assertNoneMarked(this.index(inputs), db);
+  }
+
+  /**
+   * Refuses (VOW_UNDER_13) when any of these identifiers, of one collection or of a whole batch,
+   * belongs to someone staff marked as under 13: one query per 500 identifiers.
+   */
+  async assertNoneMarked(
+    identifiers: readonly IndexedIdentifier[],
+    db: Executor = this.#ctx.store.db,
+  ): Promise<void> {
+    const hit = await this.#findMany(
+      db,
+      'under13_markers',
+      identifiers.filter((i) => MARKED_KINDS.includes(i.kind)),
+    );
+    if (hit.size > 0)
+      throw new VowError('VOW_UNDER_13', 'Vow does not collect data from people known to be under 13');
+  }
+
+  /**
+   * The rows of `table` holding these (kind, blind index) pairs, as "kind:index" -> subject id:
+   * one query per 500 pairs. Of the markers, only whether there is one (the first found -> "").
+   */
+  async #findMany(
+    db: Executor,
+    table: 'subject_lookup' | 'under13_markers',
+    identifiers: readonly { kind: IdentifierKind; blindIndex: string }[],
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const pairs = [...new Map(identifiers.map((i) => [`${i.kind}:${i.blindIndex}`, i])).values()];
+    for (let n = 0; n < pairs.length; n += 500) {
+      const byKind = new Map<IdentifierKind, string[]>();
+      for (const i of pairs.slice(n, n + 500)) {
+        const list = byKind.get(i.kind) ?? [];
+        list.push(i.blindIndex);
+        byKind.set(i.kind, list);
+      }
+      const where = (eb: ExpressionBuilder<Database, typeof table>) =>
+        eb.or(
+          [...byKind].map(([kind, indexes]) =>
+            eb.and([eb('kind', '=', kind), eb('blind_index', 'in', indexes)]),
+          ),
+        );
+      if (table === 'under13_markers') {
+        const hit = await db
+          .selectFrom(table)
+          .select(['kind', 'blind_index'])
+          .where(where)
+          .limit(1)
+          .execute();
+        for (const r of hit) found.set(`${r.kind}:${r.blind_index}`, '');
+        if (found.size > 0) return found;
+      } else {
+        const rows = await db
+          .selectFrom(table)
+          .select(['kind', 'blind_index', 'subject_id'])
+          .where(where)
+          .execute();
+        for (const r of rows) found.set(`${r.kind}:${r.blind_index}`, r.subject_id);
+      }
+    }
+    return found;
+  }
+
+  async #lookup(db: Executor, kind: IdentifierKind, blindIndex: string): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('subject_lookup')
+      .select('subject_id')
+      .where('kind', '=', kind)
+      .where('blind_index', '=', blindIndex)
+      .executeTakeFirst();
+    return row?.subject_id;
+  }
+
+  /** Whether an identifier of this person is one they are found again by. */
+  static #isLookup(kind: IdentifierKind, addressOnly: boolean): boolean {
+    return LOOKUP_PRIORITY.includes(kind) || (addressOnly && kind === 'address');
+  }
+
+  /**
+   * Phase one, outside any transaction, for the people of one collection or of a whole batch of
+   * them, in order: finds each person (account, then email, then phone; a postal address only
+   * when the form has nothing else), as one request after the other would (a person an earlier
+   * request of the batch created is found again by the identifiers it claimed), creates the data
+   * keys of the new people in a few statements, and seals every value under its person's key.
+   * The look-ups take one query per 500 identifiers. Each request needs an identifier.
+   */
+  async prepareAll(requests: readonly ResolutionRequest[]): Promise<PreparedIdentity[]> {
+    const keyOf = (i: { kind: IdentifierKind; blindIndex: string }) => `${i.kind}:${i.blindIndex}`;
+    const plans = requests.map((r) => {
+      if (r.identifiers.length === 0) throw new Error('A person needs at least one identifier');
+      const candidates = LOOKUP_PRIORITY.flatMap((k) => r.identifiers.filter((i) => i.kind === k));
+      const addressOnly = candidates.length === 0;
+      const order = addressOnly ? r.identifiers.filter((i) => i.kind === 'address') : candidates;
+      return { request: r, candidates, addressOnly, order };
+    });
+    const stored = await this.#findMany(
+      this.#ctx.store.db,
+      'subject_lookup',
+      plans.flatMap((p) => p.order),
+    );
+    // Look-ups claimed by earlier requests of this call (as `link` will claim them, in order).
+    const claimed = new Map<string, string>();
+    const ownerOf = (i: IndexedIdentifier) => claimed.get(keyOf(i)) ?? stored.get(keyOf(i));
+    const fresh = new Set<string>();
+    const out: { identity: Omit<PreparedIdentity, 'identifiers'>; sealed?: PreparedIdentifier[] }[] = [];
+    const sealAll = async (subjectId: string, identifiers: readonly IndexedIdentifier[]) => {
+      const sealed: PreparedIdentifier[] = [];
+      for (const i of identifiers)
+        sealed.push({
+          kind: i.kind,
+          field: i.field,
+          blindIndex: i.blindIndex,
+          sealed: await this.#ctx.vault.encrypt(subjectId, i.plain),
+        });
+      return sealed;
+    };
+    const invent = () => {
+      const id = this.#ctx.random.uuid();
+      fresh.add(id);
+      return id;
+    };
+    for (const p of plans) {
+      const { identifiers, sameAs } = p.request;
+      const other = sameAs === undefined ? undefined : requests[sameAs];
+      let identity: Omit<PreparedIdentity, 'identifiers'>;
+      let sealed: PreparedIdentifier[] | undefined;
+      const known = (subjectId: string, foundBy: typeof identity.foundBy): typeof identity => ({
+        subjectId,
+        isNew: false,
+        foundBy,
+        replaces: undefined,
+        addressOnly: p.addressOnly,
+      });
+      if (
+        sameAs !== undefined &&
+        other &&
+        p.candidates.some((c) =>
+          other.identifiers.some((o) => o.kind === c.kind && o.blindIndex === c.blindIndex),
+        )
+      ) {
+        // Another person of the same form (an order's buyer) who shares an identifier is this person.
+        identity = known(out[sameAs]!.identity.subjectId, undefined);
+      } else {
+        const by = p.order.find((c) => ownerOf(c) !== undefined);
+        const existing = by ? ownerOf(by) : undefined;
+        const foundBy = by ? { kind: by.kind, blindIndex: by.blindIndex } : undefined;
+        if (existing && !fresh.has(existing)) {
+          try {
+            sealed = await sealAll(existing, identifiers);
+            identity = known(existing, foundBy);
+          } catch (err) {
+            if (!isVowError(err) || err.code !== 'VOW_SUBJECT_SHREDDED') throw err;
+            // The person was deleted: whoever gives the same identifier now is a new person.
+            identity = {
+              subjectId: invent(),
+              isNew: true,
+              foundBy,
+              replaces: existing,
+              addressOnly: p.addressOnly,
+            };
+          }
+        } else if (existing) {
+          identity = known(existing, foundBy);
+        } else {
+          identity = {
+            subjectId: invent(),
+            isNew: true,
+            foundBy: undefined,
+            replaces: undefined,
+            addressOnly: p.addressOnly,
+          };
+        }
+      }
+      for (const i of identifiers) {
+        if (!SubjectService.#isLookup(i.kind, p.addressOnly)) continue;
+        const owner = ownerOf(i);
+        if (owner === undefined || (identity.replaces !== undefined && owner === identity.replaces))
+          claimed.set(keyOf(i), identity.subjectId);
+      }
+      out.push({ identity, ...(sealed ? { sealed } : {}) });
+    }
+    // Every new person's data key in a few statements (instead of three round trips each).
+    if (fresh.size > 0) await this.#ctx.vault.createKeys([...fresh]);
+    const prepared: PreparedIdentity[] = [];
+    for (const [n, o] of out.entries())
+      prepared.push({
+        ...o.identity,
+        identifiers: o.sealed ?? (await sealAll(o.identity.subjectId, requests[n]!.identifiers)),
+      });
+    return prepared;
+  }
+
+  /** Seals one more value (a name, an address in a record) under the prepared person's key. */
+  seal(prepared: Pick<PreparedIdentity, 'subjectId'>, value: unknown): Promise<string> {
+    return this.#ctx.vault.encrypt(prepared.subjectId, JSON.stringify(value));
+  }
+
+  /** Makes the person the owner of one look-up (the first to give an identifier owns it). */
+  async #claim(
+    trx: Transaction<Database>,
+    prepared: PreparedIdentity,
+    i: PreparedIdentifier,
+    at: string,
+  ): Promise<void> {
+    if (prepared.replaces) {
+      await trx
+        .deleteFrom('subject_lookup')
+        .where('kind', '=', i.kind)
+        .where('blind_index', '=', i.blindIndex)
+        .where('subject_id', '=', prepared.replaces)
+        .execute();
+    }
+    const claimed = await trx
+      .insertInto('subject_lookup')
+      .values({ kind: i.kind, blind_index: i.blindIndex, subject_id: prepared.subjectId, created_at: at })
+      .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
+      .executeTakeFirst();
+    // A brand-new person whose identifier another request claimed meanwhile: resolve again. (The
+    // row was there already: another owner, unless the same identifier came twice in this form.)
+    if (
+      prepared.isNew &&
+      !prepared.foundBy &&
+      i.kind !== 'address' &&
+      Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0 &&
+      (await this.#lookup(trx, i.kind, i.blindIndex)) !== prepared.subjectId
+    )
+      throw new ResolutionRace();
+  }
+
+  /**
+   * Phase two, inside the caller's transaction: re-checks the look-up, then writes the subject,
+   * its look-ups, identifiers and the link to the record. Returns the subject id.
+   */
+  async link(trx: Transaction<Database>, prepared: PreparedIdentity, link: SubjectLink): Promise<string> {
+    const at = link.at.toISOString();
+    const policyVersion = this.#ctx.policy.version;
+    if (prepared.foundBy) {
+      const now = await this.#lookup(trx, prepared.foundBy.kind, prepared.foundBy.blindIndex);
+      const expected = prepared.replaces ?? prepared.subjectId;
+      if (now !== expected) throw new ResolutionRace();
+    }
+    if (prepared.isNew) {
+      await trx
+        .insertInto('subjects')
+        .values({ id: prepared.subjectId, created_at: at, updated_at: at, under13: 0 })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    } else {
+      await trx
+        .updateTable('subjects')
+        .set({ updated_at: at })
+        .where('id', '=', prepared.subjectId)
+        .execute();
+    }
+    for (const i of prepared.identifiers) {
+      if (SubjectService.#isLookup(i.kind, prepared.addressOnly)) await this.#claim(trx, prepared, i, at);
+      await trx
+        .insertInto('subject_identifiers')
+        .values({
+          id: this.#ctx.random.uuid(),
+          subject_id: prepared.subjectId,
+          kind: i.kind,
+          blind_index: i.blindIndex,
+          sealed_value: i.sealed,
+          field: i.field,
+          subject_kind: link.subjectKind,
+          collection_point: link.collectionPoint,
+          record_type: link.recordType,
+          record_id: link.recordId,
+          policy_version: policyVersion,
+          collected_at: at,
+        })
+        .execute();
+    }
+    await trx
+      .insertInto('subject_records')
+      .values({
+        id: this.#ctx.random.uuid(),
+        subject_id: prepared.subjectId,
+        subject_kind: link.subjectKind,
+        collection_point: link.collectionPoint,
+        record_type: link.recordType,
+        record_id: link.recordId,
+        fields: JSON.stringify(link.fields),
+        policy_version: policyVersion,
+        collected_at: at,
+      })
+      .execute();
+    return prepared.subjectId;
+  }
+
+  /** Runs prepare-then-transaction work, again (up to 3 times) when a resolution race is lost. */
+  async withResolution<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (!(err instanceof ResolutionRace) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  async #findBy(kind: IdentifierKind, normalised: string): Promise<string | undefined> {
+    return this.#lookup(this.#ctx.store.db, kind, this.#ctx.vault.blindIndex(kind, normalised));
+  }
+
+  findByEmail(email: string): Promise<string | undefined> {
+    return this.#findBy('email', normaliseEmail(email));
+  }
+
+  async findByPhone(phone: string, defaultCountry?: string): Promise<string | undefined> {
+    const e164 = normalisePhone(phone, defaultCountry);
+    return e164 ? this.#findBy('phone', e164) : undefined;
+  }
+
+  findByAccount(accountId: string): Promise<string | undefined> {
+    return this.#findBy('account', normaliseAccount(accountId));
+  }
+
+  findByAddress(address: PostalAddress): Promise<string | undefined> {
+    return this.#findBy('address', normaliseAddress(address));
+  }
+
+  async exists(subjectId: string): Promise<boolean> {
+    const row = await this.#ctx.store.db
+      .selectFrom('subjects')
+      .select('id')
+      .where('id', '=', subjectId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Every identifier held for the person, decrypted (null values once their key is destroyed). */
+  async identifiers(subjectId: string): Promise<IdentifierView[]> {
+    const rows = await this.#ctx.store.db
+      .selectFrom('subject_identifiers')
+      .selectAll()
+      .where('subject_id', '=', subjectId)
+      .orderBy('collected_at', 'asc')
+      .orderBy('id', 'asc')
+      .execute();
+    const out: IdentifierView[] = [];
+    for (const r of rows) {
+      const plain = await openSealed(this.#ctx.vault, subjectId, r.sealed_value);
+      const kind = r.kind as IdentifierKind;
+      out.push({
+        kind,
+        value: plain === null ? null : kind === 'address' ? (JSON.parse(plain) as PostalAddress) : plain,
+        field: r.field,
+        subjectKind: r.subject_kind,
+        collectionPoint: r.collection_point,
+        recordType: r.record_type,
+        recordId: r.record_id,
+        collectedAt: r.collected_at,
+      });
+    }
+    return out;
+  }
+
+  /** The kinds under which the person's data was collected. */
+  async kinds(subjectId: string): Promise<string[]> {
+    const rows = await this.#ctx.store.db
+      .selectFrom('subject_records')
+      .select('subject_kind')
+      .distinct()
+      .where('subject_id', '=', subjectId)
+      .execute();
+    return rows.map((r) => r.subject_kind).sort();
+  }
+
+  /** The kinds a collection point stored the person under (read inside the caller's transaction). */
+  async kindsAt(db: Executor, subjectId: string, collectionPoint: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('subject_records')
+      .select('subject_kind')
+      .distinct()
+      .where('subject_id', '=', subjectId)
+      .where('collection_point', '=', collectionPoint)
+      .execute();
+    return rows.map((r) => r.subject_kind).sort();
+  }
+
+  /** Per data category, the kinds it was collected under (a buyer's own email vs. a gift address). */
+  async kindsByCategory(subjectId: string): Promise<Record<string, string[]>> {
+    const rows = await this.#ctx.store.db
+      .selectFrom('subject_records')
+      .select(['subject_kind', 'fields'])
+      .where('subject_id', '=', subjectId)
+      .execute();
+    const out: Record<string, Set<string>> = {};
+    for (const r of rows) {
+      const fields = JSON.parse(r.fields) as Record<string, { category: string }>;
+      for (const f of Object.values(fields)) {
+        const kinds = out[f.category] ?? new Set<string>();
+        kinds.add(r.subject_kind);
+        out[f.category] = kinds;
+      }
+    }
+    return Object.fromEntries(Object.entries(out).map(([c, s]) => [c, [...s].sort()]));
+  }
+
+  /** The decision engine's view of a person: known, kinds, kindsByCategory and under13. */
+  readonly provider: SubjectStateProvider = async (subjectId) => {
+    const subject = await this.#ctx.store.db
+      .selectFrom('subjects')
+      .select(['id', 'under13'])
+      .where('id', '=', subjectId)
+      .executeTakeFirst();
+    if (!subject) return undefined;
+    const [kinds, kindsByCategory] = await Promise.all([
+      this.kinds(subjectId),
+      this.kindsByCategory(subjectId),
+    ]);
+    return { known: true, kinds, kindsByCategory, under13: Number(subject.under13) === 1 };
+  };
+
+  /**
+   * P14: staff learned the person is under 13. Everything Vow holds about them is deleted (their
+   * data key destroyed; identifier, record, consent, restriction, unsubscribe-token, outbox and
+   * shopper-account rows deleted; every module's eraser run) and only non-reversible markers remain: the blind indexes of their identifiers,
+   * which refuse a later collection carrying the same email, phone, account or address.
+   */
+  async markUnder13(
+    subjectId: string,
+    actor: AuditEntry['actor'],
+    reason?: string,
+  ): Promise<{ markers: number }> {
+    const db = this.#ctx.store.db;
+    const subject = await db
+      .selectFrom('subjects')
+      .selectAll()
+      .where('id', '=', subjectId)
+      .executeTakeFirst();
+    if (!subject) throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+    if (Number(subject.under13) === 1)
+      throw new VowError('VOW_SUBJECT_ALREADY_MARKED', 'This subject is already marked as under 13');
+    const at = this.#ctx.clock.now().toISOString();
+    const shopperAccounts: string[] = [];
+    const markers = await db.transaction().execute(async (trx) => {
+      const indexes = await trx
+        .selectFrom('subject_identifiers')
+        .select(['kind', 'blind_index'])
+        .distinct()
+        .where('subject_id', '=', subjectId)
+        .execute();
+      for (const i of indexes) {
+        await trx
+          .insertInto('under13_markers')
+          .values({ kind: i.kind, blind_index: i.blind_index, marked_at: at })
+          .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
+          .execute();
+      }
+      for (const erase of this.#erasers) await erase(trx, subjectId);
+      await trx.deleteFrom('subject_identifiers').where('subject_id', '=', subjectId).execute();
+      await trx.deleteFrom('subject_lookup').where('subject_id', '=', subjectId).execute();
+      await trx.deleteFrom('subject_records').where('subject_id', '=', subjectId).execute();
+      await trx.deleteFrom('consent_events').where('subject_ref', '=', subjectId).execute();
+      await trx.deleteFrom('consent_state').where('subject_ref', '=', subjectId).execute();
+      await trx.deleteFrom('restrictions').where('subject_id', '=', subjectId).execute();
+      await trx.deleteFrom('unsubscribe_tokens').where('subject_id', '=', subjectId).execute();
+      await trx.deleteFrom('mail_outbox').where('subject_id', '=', subjectId).execute();
+      // Their shopper account goes too (its email stays blocked by a marker), with its sessions.
+      const accounts = await trx
+        .selectFrom('shopper_accounts')
+        .select(['id', 'email_index'])
+        .where('subject_id', '=', subjectId)
+        .execute();
+      for (const a of accounts) {
+        shopperAccounts.push(a.id);
+        await trx
+          .insertInto('under13_markers')
+          .values({ kind: 'email', blind_index: a.email_index, marked_at: at })
+          .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
+          .execute();
+        await trx
+          .deleteFrom('sessions')
+          .where('kind', '=', 'shopper')
+          .where('principal_id', '=', a.id)
+          .execute();
+        await trx.deleteFrom('account_tokens').where('account_id', '=', a.id).execute();
+        await trx.deleteFrom('shopper_accounts').where('id', '=', a.id).execute();
+      }
+      await trx
+        .updateTable('subjects')
+        .set({ under13: 1, updated_at: at })
+        .where('id', '=', subjectId)
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor,
+          action: 'subject.marked_under_13',
+          target: { type: 'subject', id: subjectId },
+          reason: reason ?? 'Staff learned the person is under 13 (P14)',
+          details: { markers: indexes.length },
+        },
+        trx,
+      );
+      return indexes.length;
+    });
+    // The vault writes outside the transaction; the rows are already gone, now the key goes too.
+    await this.#ctx.vault.destroyKey(subjectId);
+    for (const id of shopperAccounts) await this.#ctx.vault.destroyKey(accountKeyId(id));
+    return { markers };
+  }
+}

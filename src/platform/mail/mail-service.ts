@@ -1,0 +1,262 @@
+// The mail outbox: a message is written (sealed by the vault) in the caller's transaction, then a
+// durable job delivers it, so a message is never lost to a crash and never sent for a change
+// that rolled back. Once sent, the sealed body is erased; the row keeps only what was sent when.
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { VowContext } from '../../app/context.js';
+import { VowError } from '../errors.js';
+import { defineJob, type JobRunner } from '../jobs/index.js';
+import type { Database } from '../store/database.js';
+import type { OutboxStatus } from './tables.js';
+import { type MailTransport, transportFromConfig } from './transport.js';
+
+export interface MailMessage {
+  /** An email address, or `recipient:<policy recipient id>` for a notice to a downstream recipient. */
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** What the message is for, dotted: `rights.code`, `consent.confirmation`, … */
+  readonly kind: string;
+  /** The person it concerns (ids only), so their deletion can erase pending bodies. */
+  readonly subjectId?: string | undefined;
+}
+
+export interface OutboxEntry {
+  readonly id: string;
+  readonly kind: string;
+  readonly subjectId: string | null;
+  readonly audience: string;
+  readonly status: OutboxStatus;
+  readonly messageId: string | null;
+  readonly createdAt: string;
+  readonly sentAt: string | null;
+}
+
+/** Bodies written before outbox keys were derived were sealed under this vault data key. */
+const LEGACY_OUTBOX_KEY = 'vow:mail-outbox';
+const FORMAT = 'm1';
+const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+const RECIPIENT = /^recipient:[a-z][a-z0-9_]*$/;
+
+const sealedSchema = z.object({
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+export const MAIL_DELIVER_JOB = 'mail.deliver';
+
+function toEntry(r: Database['mail_outbox']): OutboxEntry {
+  return {
+    id: r.id,
+    kind: r.kind,
+    subjectId: r.subject_id,
+    audience: r.audience,
+    status: r.status,
+    messageId: r.message_id,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+export class MailService {
+  readonly #ctx: VowContext;
+  readonly #jobs: JobRunner;
+  #transport: MailTransport;
+
+  constructor(ctx: VowContext, jobs: JobRunner, transport?: MailTransport) {
+    this.#ctx = ctx;
+    this.#jobs = jobs;
+    this.#transport = transport ?? transportFromConfig(ctx.config, ctx.clock);
+    jobs.register(
+      defineJob({
+        id: MAIL_DELIVER_JOB,
+        version: 1,
+        schema: z.object({ outboxId: z.string().min(1) }),
+        maxAttempts: 8,
+        handler: async ({ outboxId }) => this.deliver(outboxId),
+      }),
+    );
+  }
+
+  /**
+   * The outbox key: derived from the vault's keyed hash (itself wrapped by the master key), never
+   * stored, and needing no database read, so a caller's open transaction (on SQLite, the only
+   * connection) is never waited on. Not the person's data key: deletion destroys that one.
+   */
+  #key(): Buffer {
+    return Buffer.from(this.#ctx.vault.blindIndex('token', 'vow:mail-outbox:aes-256-gcm'), 'base64url');
+  }
+
+  #seal(id: string, plaintext: string): string {
+    const iv = this.#ctx.random.bytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key(), iv);
+    cipher.setAAD(Buffer.from(`mail-outbox:${id}`, 'utf8'));
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [
+      FORMAT,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ct.toString('base64url'),
+    ].join('.');
+  }
+
+  async #open(id: string, sealed: string): Promise<string | null> {
+    const [format, iv, tag, ct] = sealed.split('.');
+    if (format !== FORMAT) return this.#ctx.vault.decrypt(LEGACY_OUTBOX_KEY, sealed);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key(), Buffer.from(iv ?? '', 'base64url'));
+      decipher.setAAD(Buffer.from(`mail-outbox:${id}`, 'utf8'));
+      decipher.setAuthTag(Buffer.from(tag ?? '', 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(ct ?? '', 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch (err) {
+      throw new VowError('VOW_DECRYPTION_FAILED', 'An outbox message could not be decrypted', undefined, {
+        cause: err,
+      });
+    }
+  }
+
+  get transportName(): string {
+    return this.#transport.name;
+  }
+
+  /** Replaces the transport (tests, or a process that learns its SMTP server late). */
+  useTransport(transport: MailTransport): void {
+    this.#transport = transport;
+  }
+
+  /** The sender: the controller's address from the policy. */
+  get from(): string {
+    const c = this.#ctx.policy.doc.controller;
+    return `"${c.name.replace(/"/g, '')}" <${c.email}>`;
+  }
+
+  /**
+   * Writes a message to the outbox and schedules its delivery. Pass the transaction of the change
+   * the message belongs to, so both commit together. Returns the outbox id.
+   */
+  async enqueue(message: MailMessage, trx?: Transaction<Database>): Promise<string> {
+    const to = message.to.trim();
+    if (!(EMAIL.test(to) || RECIPIENT.test(to)) || message.subject.trim() === '' || message.text === '') {
+      throw new VowError('VOW_MAIL_INVALID', 'A message needs an address, a subject and a text body', {
+        kind: message.kind,
+      });
+    }
+    if (/[\r\n]/.test(message.subject)) {
+      throw new VowError('VOW_MAIL_INVALID', 'A subject cannot hold line breaks', { kind: message.kind });
+    }
+    const { random, clock } = this.#ctx;
+    const id = random.uuid();
+    const sealed = this.#seal(
+      id,
+      JSON.stringify({
+        to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.html === undefined ? {} : { html: message.html }),
+        ...(message.headers === undefined ? {} : { headers: message.headers }),
+      }),
+    );
+    const write = async (db: Kysely<Database>, t?: Transaction<Database>) => {
+      await db
+        .insertInto('mail_outbox')
+        .values({
+          id,
+          kind: message.kind,
+          subject_id: message.subjectId ?? null,
+          audience: RECIPIENT.test(to) ? to : 'person',
+          sealed,
+          status: 'queued',
+          message_id: null,
+          last_error: null,
+          created_at: clock.now().toISOString(),
+          sent_at: null,
+        })
+        .execute();
+      await this.#jobs.enqueue(
+        { name: MAIL_DELIVER_JOB, payload: { outboxId: id }, idempotencyKey: `mail:${id}` },
+        t,
+      );
+    };
+    if (trx) await write(trx, trx);
+    else await this.#ctx.store.db.transaction().execute((t) => write(t, t));
+    this.#jobs.wake();
+    return id;
+  }
+
+  /**
+   * Sends one outbox message (the delivery job's handler). A message already sent is not sent again;
+   * a notice to a downstream recipient (no SMTP address in the policy) is marked `recorded` for
+   * staff to forward through the recipient's channel.
+   */
+  async deliver(outboxId: string): Promise<{ status: OutboxStatus }> {
+    const db = this.#ctx.store.db;
+    const row = await db.selectFrom('mail_outbox').selectAll().where('id', '=', outboxId).executeTakeFirst();
+    if (!row) return { status: 'failed' };
+    if (row.status !== 'queued' || row.sealed === null) return { status: row.status };
+    const now = this.#ctx.clock.now().toISOString();
+    if (row.audience !== 'person') {
+      await db
+        .updateTable('mail_outbox')
+        .set({ status: 'recorded', sent_at: now })
+        .where('id', '=', outboxId)
+        .execute();
+      return { status: 'recorded' };
+    }
+    const plain = await this.#open(outboxId, row.sealed);
+    if (plain === null) throw new VowError('VOW_DECRYPTION_FAILED', 'The outbox key is gone');
+    const m = sealedSchema.parse(JSON.parse(plain));
+    const sent = await this.#transport.send({ ...m, from: this.from, outboxId });
+    await db
+      .updateTable('mail_outbox')
+      .set({ status: 'sent', sent_at: now, message_id: sent.messageId, sealed: null, last_error: null })
+      .where('id', '=', outboxId)
+      .where('status', '=', 'queued')
+      .execute();
+    return { status: 'sent' };
+  }
+
+  /** Metadata of outbox messages (never bodies or addresses). */
+  async list(filter: { kind?: string; subjectId?: string; audience?: string } = {}): Promise<OutboxEntry[]> {
+    let q = this.#ctx.store.db.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'asc');
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
+    if (filter.subjectId) q = q.where('subject_id', '=', filter.subjectId);
+    if (filter.audience) q = q.where('audience', '=', filter.audience);
+    return (await q.limit(1000).execute()).map(toEntry);
+  }
+
+  /** Opens a message still in the outbox (staff forwarding a recipient notice; tests). */
+  async read(outboxId: string): Promise<z.infer<typeof sealedSchema> | null> {
+    const row = await this.#ctx.store.db
+      .selectFrom('mail_outbox')
+      .select('sealed')
+      .where('id', '=', outboxId)
+      .executeTakeFirst();
+    if (!row?.sealed) return null;
+    const plain = await this.#open(outboxId, row.sealed);
+    return plain === null ? null : sealedSchema.parse(JSON.parse(plain));
+  }
+
+  /** A deleted person's queued messages lose their bodies (never sent); returns how many. */
+  async purgeSubject(subjectId: string, trx?: Transaction<Database>): Promise<number> {
+    const res = await (trx ?? this.#ctx.store.db)
+      .updateTable('mail_outbox')
+      .set({ sealed: null, status: 'failed', last_error: 'VOW_SUBJECT_SHREDDED' })
+      .where('subject_id', '=', subjectId)
+      .where('status', '=', 'queued')
+      .where('audience', '=', 'person')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
+  close(): void {
+    this.#transport.close?.();
+  }
+}
