@@ -37,8 +37,8 @@ async function start(): Promise<void> {
   });
   const ctx = await createContext(config, { logger: pino({ level: 'silent' }) });
   const services = createServices(ctx);
-  const { key } = await services.security.apiKeys.create('bench shop backend', null);
-  const choice = await services.cookies.consent.recordChoice({
+  const { key } = await services.identity.apiKeys.create('bench shop backend', null);
+  const choice = await services.cookieConsent.recordChoice({
     categories: { analytics: true },
     gpc: false,
     source: 'choose',

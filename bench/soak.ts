@@ -73,8 +73,8 @@ async function ownVow(): Promise<Target> {
     { logger: pino({ level: 'silent' }) },
   );
   const services = createServices(ctx);
-  const { key } = await services.security.apiKeys.create('soak shop backend', null);
-  const { visitor } = await services.cookies.consent.recordChoice({
+  const { key } = await services.identity.apiKeys.create('soak shop backend', null);
+  const { visitor } = await services.cookieConsent.recordChoice({
     categories: { analytics: true },
     gpc: false,
     source: 'choose',

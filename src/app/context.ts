@@ -1,26 +1,14 @@
 // The running application's shared parts, built once at start and passed to every service.
+// (VowContext is declared by the policy module: the platform's parts plus the policy in force.)
 import type { Logger } from 'pino';
 import pino from 'pino';
-import { loadPolicy, type Policy, recordPolicyVersion } from '../modules/policy/index.js';
-import { AuditTrail } from '../platform/audit/audit.js';
+import { loadPolicy, type Policy, recordPolicyVersion, type VowContext } from '../modules/policy/index.js';
+import { AuditTrail } from '../platform/audit/index.js';
 import { type Clock, cryptoRandom, type Random, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
-import { resolveMasterKey } from '../platform/crypto/master-key.js';
-import { Vault } from '../platform/crypto/vault.js';
-import { migrateToLatest, openStore, type Store } from '../platform/store/open-store.js';
-
-export interface VowContext {
-  readonly config: Config;
-  readonly policy: Policy;
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly random: Random;
-  readonly logger: Logger;
-  /** Field encryption and blind indexes (P13). */
-  readonly vault: Vault;
-  /** The hash-chained audit trail. */
-  readonly audit: AuditTrail;
-}
+import { resolveMasterKey, Vault } from '../platform/crypto/index.js';
+import { openStore, type Store } from '../platform/store/index.js';
+import { migrate } from './migrations.js';
 
 export interface ContextOverrides {
   readonly policy?: Policy;
@@ -41,7 +29,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   let vault: Vault;
   try {
     const masterKey = overrides.masterKey ?? resolveMasterKey(config, cryptoRandom);
-    await migrateToLatest(store);
+    await migrate(store);
     await recordPolicyVersion(store, policy, clock);
     vault = new Vault(store, masterKey, random, clock);
     await vault.init();
@@ -60,3 +48,5 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     audit: new AuditTrail(store, clock),
   };
 }
+
+export type { VowContext };

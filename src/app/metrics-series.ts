@@ -2,10 +2,10 @@
 // their deadline, and each promise's status at its latest check (so a restarted process, or one
 // that never ran the checks itself, still reports them).
 
-import { setPromiseGauges } from '../modules/promises/check-job.js';
-import type { PromiseMonitor } from '../modules/promises/promise-monitor.js';
+import type { PromiseMonitor } from '../modules/promises/index.js';
+import { setPromiseGauges } from '../modules/promises/index.js';
 import type { RightsService } from '../modules/rights/index.js';
-import type { Metrics } from '../platform/metrics/metrics.js';
+import type { Metrics } from '../platform/metrics/index.js';
 
 /** The days_left label values, in order; every bucket is always reported (0 when empty). */
 export const DAYS_LEFT_BUCKETS = ['overdue', '0-7', '8-14', '15-30', '31+'] as const;

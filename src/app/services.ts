@@ -2,53 +2,60 @@
 // are thin shells over these.
 
 import { CollectionService } from '../modules/collection/index.js';
+import { ComplaintService } from '../modules/complaints/index.js';
 import { ConsentService } from '../modules/consent/index.js';
+import { CookieConsentService } from '../modules/cookie-consent/index.js';
 import { createDatasetService, type DatasetService } from '../modules/datasets/index.js';
 import { DecisionService } from '../modules/decisions/index.js';
 import { DisclosureService } from '../modules/disclosures/index.js';
-import { ExperimentService } from '../modules/experiments/experiment-service.js';
-import { createSecurityServices, type SecurityServices } from '../modules/identity/index.js';
-import { registerPromiseCheckJob } from '../modules/promises/check-job.js';
-import { PromiseMonitor } from '../modules/promises/index.js';
-import { ReportService } from '../modules/reports/report-service.js';
-import { ComplaintService, RightsService } from '../modules/rights/index.js';
-import { type CookiesServices, createCookiesServices } from '../modules/site-analytics/index.js';
+import { ExperimentService } from '../modules/experiments/index.js';
+import { createIdentityServices, type IdentityServices } from '../modules/identity/index.js';
+import { PromiseMonitor, registerPromiseCheckJob } from '../modules/promises/index.js';
+import { ReportService } from '../modules/reports/index.js';
+import { RightsService } from '../modules/rights/index.js';
+import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modules/site-analytics/index.js';
 import { SubjectService } from '../modules/subjects/index.js';
+import { registerAnchorJob } from '../platform/audit/index.js';
 import { JobRunner } from '../platform/jobs/index.js';
 import { MailService } from '../platform/mail/index.js';
-import { Metrics } from '../platform/metrics/metrics.js';
+import { Metrics } from '../platform/metrics/index.js';
 import type { VowContext } from './context.js';
 import { installScrapedSeries } from './metrics-series.js';
 
 export interface Services {
-  /** Sessions, API keys, lock-outs, staff and shopper accounts (src/security, src/staff, src/accounts). */
-  readonly security: SecurityServices;
-  /** Cookie consent, site events and Google Analytics forwarding (src/analytics consent-*, events-*, ga-*). */
-  readonly cookies: CookiesServices;
+  /** Sessions, API keys, lock-outs, staff and shopper accounts (src/modules/identity). */
+  readonly identity: IdentityServices;
+  /** A visitor's banner choices and GPC signals, in the consent ledger (src/modules/cookie-consent). */
+  readonly cookieConsent: CookieConsentService;
+  /** Site measurements, Google Analytics forwarding and their retention (src/modules/site-analytics). */
+  readonly siteAnalytics: SiteAnalyticsServices;
+  /** Queues the hourly audit anchor job (idempotent; `vow serve` calls it; src/platform/audit). */
+  readonly scheduleAuditAnchors: () => Promise<void>;
   readonly decisions: DecisionService;
-  /** Annotated datasets and the per-person walker: export, correct, delete (src/datasets). */
+  /** Annotated datasets and the per-person walker: export, correct, delete (src/modules/datasets). */
   readonly datasets: DatasetService;
-  /** Consent rules, unsubscribes, suppressions, SMS keywords, audiences (src/consent). */
+  /** Consent rules, unsubscribes, suppressions, SMS keywords, audiences (src/modules/consent: a person's marketing consent). */
   readonly consent: ConsentService;
   readonly metrics: Metrics;
-  /** Durable jobs (src/jobs); `vow serve` starts the runner. */
+  /** Durable jobs (src/platform/jobs); `vow serve` starts the runner. */
   readonly jobs: JobRunner;
-  /** The mail outbox (src/mail). */
+  /** The mail outbox (src/platform/mail). */
   readonly mail: MailService;
-  /** People, identifiers, identity resolution, the under-13 mark (src/subjects). */
+  /** People, identifiers, identity resolution, the under-13 mark (src/modules/subjects). */
   readonly subjects: SubjectService;
-  /** Orders, registrations, contest entries, catalog requests, SMS sign-ups, inbound email (src/collection). */
+  /** Orders, registrations, contest entries, catalog requests, SMS sign-ups, inbound email (src/modules/collection). */
   readonly collection: CollectionService;
-  /** Disclosures to recipients, minimised and logged (src/disclosures). */
+  /** Disclosures to recipients, minimised and logged (src/modules/disclosures). */
   readonly disclosures: DisclosureService;
-  /** Layout experiments and differentially private aggregate reports (src/analytics experiments*, reports*). */
+  /** Layout experiments (src/modules/experiments). */
   readonly experiments: ExperimentService;
+  /** Aggregate reports with differential privacy (src/modules/reports). */
   readonly reports: ReportService;
-  /** Data subject requests: intake, verification, deadlines, fulfilment jobs, restrictions (src/rights). */
+  /** Data subject requests: intake, verification, deadlines, fulfilment jobs, restrictions (src/modules/rights). */
   readonly rights: RightsService;
-  /** Complaints and the regulator to escalate to (src/rights). */
+  /** Complaints and the regulator to escalate to (src/modules/complaints). */
   readonly complaints: ComplaintService;
-  /** The promise monitor and its hourly checks (`scheduleChecks` queues the first run; src/promises). */
+  /** The promise monitor and its hourly checks (`scheduleChecks` queues the first run; src/modules/promises). */
   readonly promises: { readonly monitor: PromiseMonitor; readonly scheduleChecks: () => Promise<void> };
 }
 
@@ -59,7 +66,7 @@ export function createServices(ctx: VowContext): Services {
     (purpose, d) => metrics.countDecision(purpose, d.decision),
   );
   const jobs = new JobRunner(ctx);
-  const mail = new MailService(ctx, jobs);
+  const mail = new MailService(ctx, jobs, () => ctx.policy.doc.controller);
   const consent = new ConsentService(ctx);
   decisions.addProvider(consent.provider);
   const subjects = new SubjectService(ctx);
@@ -67,9 +74,11 @@ export function createServices(ctx: VowContext): Services {
   subjects.addEraser((trx, id) => consent.erase(trx, id));
   const collection = new CollectionService(ctx, subjects, () => consent);
   const disclosures = new DisclosureService(ctx, { subjects, collection, decisions });
-  const cookies = createCookiesServices(ctx, undefined, jobs);
-  const security = createSecurityServices(ctx, jobs);
-  const experiments = new ExperimentService(ctx, cookies.consent);
+  const cookieConsent = new CookieConsentService(ctx);
+  const siteAnalytics = createSiteAnalyticsServices(ctx, cookieConsent, jobs);
+  const identity = createIdentityServices(ctx);
+  const anchors = registerAnchorJob(ctx, jobs);
+  const experiments = new ExperimentService(ctx, cookieConsent);
   const reports = new ReportService(ctx);
   const datasets = createDatasetService(ctx);
   const rights = new RightsService(ctx, jobs, mail, {
@@ -88,13 +97,15 @@ export function createServices(ctx: VowContext): Services {
   return {
     promises: { monitor, scheduleChecks: promiseJob.schedule },
     datasets,
-    cookies,
+    cookieConsent,
+    siteAnalytics,
+    scheduleAuditAnchors: anchors.schedule,
     decisions,
     consent,
     metrics,
     jobs,
     mail,
-    security,
+    identity,
     experiments,
     reports,
     subjects,

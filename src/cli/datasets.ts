@@ -2,13 +2,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseAnnotation } from '../modules/datasets/annotation.js';
-import { connectDataset, redactUrl } from '../modules/datasets/connect.js';
-import { loadDatasetsFile } from '../modules/datasets/registry.js';
-import { seedExampleShop } from '../modules/datasets/seed-example.js';
-import { verifyAgainstDatabase } from '../modules/datasets/walker.js';
-import { formatProblem, loadPolicy } from '../modules/policy/index.js';
-import { formatPath } from '../modules/policy/load-policy.js';
+import {
+  connectDataset,
+  loadDatasetsFile,
+  parseAnnotation,
+  redactUrl,
+  seedExampleShop,
+  verifyAgainstDatabase,
+} from '../modules/datasets/index.js';
+import { formatPath, formatProblem, loadPolicy } from '../modules/policy/index.js';
 import { loadConfig } from '../platform/config.js';
 
 interface Io {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createContext } from '../app/context.js';
 import { createServices } from '../app/services.js';
-import { renderCampaignEmail } from '../modules/consent/render-email.js';
+import { renderCampaignEmail } from '../modules/consent/index.js';
 import { loadConfig } from '../platform/config.js';
 
 interface Io {

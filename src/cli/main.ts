@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { createContext } from '../app/context.js';
+import { migrate } from '../app/migrations.js';
 import { createServices } from '../app/services.js';
 import { buildApp } from '../http/app.js';
 import { renderPrivacyPage } from '../http/pages/privacy.js';
@@ -10,7 +11,7 @@ import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '..
 import { formatResults, PromiseMonitor } from '../modules/promises/index.js';
 import { loadConfig } from '../platform/config.js';
 import { isVowError } from '../platform/errors.js';
-import { migrateToLatest, openStore } from '../platform/store/open-store.js';
+import { openStore } from '../platform/store/index.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
 import { registerConsentCommands } from './email.js';
@@ -50,10 +51,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       // Durable jobs (request fulfilment, mail delivery) run in this process until it stops.
       services.jobs.start();
       await services.rights.scheduleMaintenance();
-      await services.cookies.schedulePurge();
+      await services.siteAnalytics.schedulePurge();
       // The promise checks run hourly (kept as history; their status feeds /metrics and the console).
       await services.promises.scheduleChecks();
-      await announceSecurity(services.security, io);
+      await announceSecurity(services, io);
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
         await services.jobs.stop();
@@ -77,7 +78,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const config = loadConfig();
       const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
-        const applied = await migrateToLatest(store);
+        const applied = await migrate(store);
         io.out(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
       } finally {
         await store.close();

@@ -2,9 +2,10 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createContext, type VowContext } from '../app/context.js';
-import { createSecurityServices, type SecurityServices } from '../modules/identity/index.js';
-import { STAFF_ROLES } from '../modules/identity/principal.js';
+import { createContext } from '../app/context.js';
+import type { Services } from '../app/services.js';
+import { createIdentityServices, STAFF_ROLES } from '../modules/identity/index.js';
+import type { VowContext } from '../modules/policy/index.js';
 import { loadConfig } from '../platform/config.js';
 import { VowError } from '../platform/errors.js';
 
@@ -69,7 +70,7 @@ export function registerSecurityCommands(
     .description('Add a staff member; prints a one-time password they must change at first log-in')
     .action(async (username: string, opts: { roles: string }) =>
       withContext(async (ctx) => {
-        const out = await createSecurityServices(ctx).staff.add(username, roles(opts.roles), null);
+        const out = await createIdentityServices(ctx).staff.add(username, roles(opts.roles), null);
         io.out(`Added ${username} (${opts.roles}). One-time password (shown once): ${out.password}`);
       }),
     );
@@ -78,7 +79,7 @@ export function registerSecurityCommands(
     .description('List staff accounts and their roles')
     .action(async () =>
       withContext(async (ctx) => {
-        for (const s of await createSecurityServices(ctx).staff.list()) {
+        for (const s of await createIdentityServices(ctx).staff.list()) {
           const flags = [
             s.disabled ? 'disabled' : '',
             s.mustChangePassword ? 'must-change-password' : '',
@@ -97,7 +98,7 @@ export function registerSecurityCommands(
     .description("Replace a staff member's roles")
     .action(async (username: string, list: string) =>
       withContext(async (ctx) => {
-        await createSecurityServices(ctx).staff.setRoles(username, roles(list), null);
+        await createIdentityServices(ctx).staff.setRoles(username, roles(list), null);
         io.out(`${username}: ${list}`);
       }),
     );
@@ -107,7 +108,7 @@ export function registerSecurityCommands(
     .description('Disable a staff account and end its sessions')
     .action(async (username: string) =>
       withContext(async (ctx) => {
-        await createSecurityServices(ctx).staff.setDisabled(username, true, null);
+        await createIdentityServices(ctx).staff.setDisabled(username, true, null);
         io.out(`${username} disabled`);
       }),
     );
@@ -118,7 +119,7 @@ export function registerSecurityCommands(
     .description('Give a staff member a new one-time password (their sessions end)')
     .action(async (username: string, opts: { clearTotp?: boolean }) =>
       withContext(async (ctx) => {
-        const password = await createSecurityServices(ctx).staff.resetPassword(
+        const password = await createIdentityServices(ctx).staff.resetPassword(
           username,
           null,
           opts.clearTotp ?? false,
@@ -132,7 +133,7 @@ export function registerSecurityCommands(
     .description('Enable a disabled staff account')
     .action(async (username: string) =>
       withContext(async (ctx) => {
-        await createSecurityServices(ctx).staff.setDisabled(username, false, null);
+        await createIdentityServices(ctx).staff.setDisabled(username, false, null);
         io.out(`${username} enabled`);
       }),
     );
@@ -143,7 +144,7 @@ export function registerSecurityCommands(
     .description('Create an API key; prints it once (only its hash is stored)')
     .action(async (name: string) =>
       withContext(async (ctx) => {
-        const out = await createSecurityServices(ctx).apiKeys.create(name, null);
+        const out = await createIdentityServices(ctx).apiKeys.create(name, null);
         io.out(`API key ${out.id} (shown once): ${out.key}`);
       }),
     );
@@ -152,7 +153,7 @@ export function registerSecurityCommands(
     .description('List API keys (ids and names)')
     .action(async () =>
       withContext(async (ctx) => {
-        for (const k of await createSecurityServices(ctx).apiKeys.list())
+        for (const k of await createIdentityServices(ctx).apiKeys.list())
           io.out(`${k.id}\t${k.name}\t${k.createdAt}${k.revokedAt ? `\trevoked ${k.revokedAt}` : ''}`);
       }),
     );
@@ -162,7 +163,7 @@ export function registerSecurityCommands(
     .description('Revoke an API key')
     .action(async (id: string) =>
       withContext(async (ctx) => {
-        if (await createSecurityServices(ctx).apiKeys.revoke(id, null)) io.out(`Revoked ${id}`);
+        if (await createIdentityServices(ctx).apiKeys.revoke(id, null)) io.out(`Revoked ${id}`);
         else {
           io.err(`No active API key ${id}`);
           setExit(1);
@@ -233,13 +234,16 @@ export function registerSecurityCommands(
 }
 
 /** At `vow serve`: the first start creates one admin and prints its one-time password; anchors are scheduled. */
-export async function announceSecurity(security: SecurityServices, io: SecurityCliIo): Promise<void> {
-  const admin = await security.staff.ensureBootstrapAdmin();
+export async function announceSecurity(
+  services: Pick<Services, 'identity' | 'scheduleAuditAnchors'>,
+  io: SecurityCliIo,
+): Promise<void> {
+  const admin = await services.identity.staff.ensureBootstrapAdmin();
   if (admin) {
     io.out(
       `First start: created staff account "${admin.username}" with the one-time password ${admin.password}\n` +
         'Log in at /staff/login and choose a new password (it is shown only now).',
     );
   }
-  await security.scheduleAuditAnchors();
+  await services.scheduleAuditAnchors();
 }

@@ -3,18 +3,19 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VowContext } from '../app/context.js';
-import { API_KEY_PREFIX } from '../modules/identity/api-keys.js';
-import type { SecurityServices } from '../modules/identity/index.js';
-import { allows, type Principal, STAFF_ROLES } from '../modules/identity/principal.js';
+import type { IdentityServices } from '../modules/identity/index.js';
 import {
+  API_KEY_PREFIX,
+  allows,
   csrfTokenFor,
+  type Principal,
   SESSION_COOKIE,
   type SessionKind,
+  STAFF_ROLES,
   STAFF_TOKEN_PREFIX,
-} from '../modules/identity/sessions.js';
-import { sha256 } from '../platform/crypto/secrets.js';
-import { Vault } from '../platform/crypto/vault.js';
+} from '../modules/identity/index.js';
+import type { VowContext } from '../modules/policy/index.js';
+import { sha256, Vault } from '../platform/crypto/index.js';
 import { VowError } from '../platform/errors.js';
 import { addRouteHook, decorateRouteConfig, type RouteConfig, routeConfig } from './route-hooks.js';
 
@@ -146,7 +147,7 @@ function presentedCsrf(req: FastifyRequest): string | undefined {
 export async function installAccessControl(
   app: FastifyInstance,
   ctx: VowContext,
-  security: SecurityServices,
+  security: IdentityServices,
   options: AccessOptions,
 ): Promise<void> {
   if (options.testPrincipal && ctx.config.env === 'production')

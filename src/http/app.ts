@@ -2,8 +2,8 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { VowContext } from '../app/context.js';
 import { createServices, type Services } from '../app/services.js';
+import type { VowContext } from '../modules/policy/index.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { registerCrossOriginScope } from './cors.js';
 import { installErrorHandling } from './errors.js';
@@ -54,7 +54,7 @@ export async function buildApp(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
   installErrorHandling(app);
-  await installAccessControl(app, ctx, services.security, { testPrincipal: options.testPrincipal });
+  await installAccessControl(app, ctx, services.identity, { testPrincipal: options.testPrincipal });
   await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store);
   app.addHook('onResponse', (req, reply, done) => {
     const config = routeConfig(req);

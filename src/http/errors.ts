@@ -1,8 +1,10 @@
 // Turns every failure into the one error body `{ error: { code, message, details? } }`.
+
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { statusOf } from '../app/error-registry.js';
 import { VowError } from '../platform/errors.js';
-import { storageFault } from '../platform/store/storage-faults.js';
+import { storageFault } from '../platform/store/index.js';
 
 const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'VOW_BODY_TOO_LARGE',
@@ -49,7 +51,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (error.code === 'VOW_DATABASE_UNAVAILABLE') void reply.header('retry-after', '5');
     if (error.code === 'VOW_STORAGE_READ_ONLY') void reply.header('retry-after', '60');
-    return reply.code(error.status).type('application/json; charset=utf-8').send(error.toBody());
+    return reply.code(statusOf(error.code)).type('application/json; charset=utf-8').send(error.toBody());
   });
 
   app.setNotFoundHandler((req, reply) => {

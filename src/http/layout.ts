@@ -1,5 +1,5 @@
 // The web shell every Vow page uses: accessible landmarks, one stylesheet, no inline script or style.
-import type { Policy } from '../modules/policy/model.js';
+import type { Policy } from '../modules/policy/index.js';
 import { html, type SafeHtml } from '../platform/html.js';
 
 export interface PageOptions {

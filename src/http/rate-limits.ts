@@ -5,10 +5,10 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Clock } from '../platform/clock.js';
-import { sha256 } from '../platform/crypto/secrets.js';
+import { sha256 } from '../platform/crypto/index.js';
 import { VowError } from '../platform/errors.js';
-import { databaseRateLimitStore } from '../platform/rate-limits/rate-limit-store.js';
-import type { Store } from '../platform/store/open-store.js';
+import { databaseRateLimitStore } from '../platform/rate-limits/index.js';
+import type { Store } from '../platform/store/index.js';
 import { addRouteHook, routeConfig } from './route-hooks.js';
 
 /** Named limits a route can ask for with `config: { limit: '…' }`. */

@@ -1,14 +1,9 @@
-// One error class with stable codes; the HTTP status of every code is decided here and nowhere else.
-// Each domain keeps its codes in its own `error-codes.ts` (plain data) and they are joined below.
-
-import { COLLECTION_ERROR_CODES } from '../modules/collection/errors.js';
-import { CONSENT_ERROR_CODES } from '../modules/consent/errors.js';
-import { COOKIES_ERROR_CODES } from '../modules/cookie-consent/errors.js';
-import { DATASET_ERROR_CODES } from '../modules/datasets/errors.js';
-import { EXPERIMENT_REPORT_ERROR_CODES } from '../modules/experiments/errors.js';
-import { SECURITY_ERROR_CODES } from '../modules/identity/errors.js';
-import { RIGHTS_ERROR_CODES } from '../modules/rights/errors.js';
-import { FAULT_ERROR_CODES } from './store/errors.js';
+// One error class with stable codes. Every code is owned by the part of Vow that raises it (this file
+// holds the platform's own: HTTP, configuration, unexpected failures); each part declares its table in
+// its errors.ts and adds the codes to `ErrorCodes` below, so a mistyped code is a type error. The
+// registry in src/app/error-registry.ts joins the tables and decides each code's HTTP status in one
+// place; docs/errors.md lists the same codes (a test checks they agree). A shipped code is never reused
+// for another meaning.
 
 export interface ErrorSpec {
   /** HTTP status the API answers with. */
@@ -17,11 +12,22 @@ export interface ErrorSpec {
   readonly meaning: string;
 }
 
+/** A part's own codes: `VOW_…` names and what each means. */
+export type ErrorCodeTable = Readonly<Record<`VOW_${string}`, ErrorSpec>>;
+
+/** The names of a table's codes, in the shape `ErrorCodes` is extended with. */
+export type OwnCodes<T extends ErrorCodeTable> = { readonly [K in keyof T]: true };
+
 /**
- * The registry of every error code Vow has shipped. A shipped code is never reused for another
- * meaning; docs/errors.md lists the same codes (a test checks they agree).
+ * Every code Vow has shipped, by name. Each part's errors.ts extends this interface with its own
+ * table (`declare module … { interface ErrorCodes extends OwnCodes<typeof TABLE> {} }`).
  */
-const CORE_ERROR_CODES = {
+// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging in every errors.ts
+export interface ErrorCodes extends OwnCodes<typeof PLATFORM_ERROR_CODES> {}
+
+export type ErrorCode = keyof ErrorCodes & string;
+
+export const PLATFORM_ERROR_CODES = {
   VOW_VALIDATION: { status: 400, meaning: 'The request does not match the schema of the endpoint.' },
   VOW_BAD_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   VOW_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is larger than the configured limit.' },
@@ -33,53 +39,21 @@ const CORE_ERROR_CODES = {
   VOW_METHOD_NOT_ALLOWED: { status: 405, meaning: 'The route exists but not for this HTTP method.' },
   VOW_INTERNAL: { status: 500, meaning: 'An unexpected error; it was logged with the request id.' },
   VOW_CONFIG_INVALID: { status: 500, meaning: 'The configuration (environment variables) is invalid.' },
-  VOW_POLICY_INVALID: {
-    status: 500,
-    meaning: 'The policy file is not valid; each problem names its path and line.',
+  VOW_CSRF: {
+    status: 403,
+    meaning: 'A cookie-authenticated form or request came without its anti-forgery (CSRF) token.',
   },
-  VOW_POLICY_NOT_FOUND: { status: 500, meaning: 'The policy file named by VOW_POLICY cannot be read.' },
-  VOW_UNKNOWN_PURPOSE: { status: 400, meaning: 'The purpose is not declared in the policy in force.' },
-  VOW_UNKNOWN_CATEGORY: { status: 400, meaning: 'The data category is not declared in the policy in force.' },
-  VOW_UNKNOWN_SUBJECT_KIND: {
-    status: 400,
-    meaning: 'The subject kind is not declared in the policy in force.',
-  },
-  VOW_UNKNOWN_RECIPIENT: { status: 400, meaning: 'The recipient is not declared in the policy in force.' },
-  VOW_UNKNOWN_SUBJECT: { status: 404, meaning: 'No subject with this id is known to Vow.' },
-  VOW_DATABASE_UNAVAILABLE: {
-    status: 503,
-    meaning: 'The database cannot be reached; retry after the Retry-After delay.',
-  },
-  VOW_MIGRATION_FAILED: {
-    status: 500,
-    meaning: 'A database migration failed; the database was left at the last good version.',
-  },
-} as const;
-
-export const ERROR_CODES = {
-  ...CORE_ERROR_CODES,
-  ...SECURITY_ERROR_CODES,
-  ...COOKIES_ERROR_CODES,
-  ...EXPERIMENT_REPORT_ERROR_CODES,
-  ...RIGHTS_ERROR_CODES,
-  ...COLLECTION_ERROR_CODES,
-  ...DATASET_ERROR_CODES,
-  ...CONSENT_ERROR_CODES,
-  ...FAULT_ERROR_CODES,
-} as const satisfies Record<string, ErrorSpec>;
-
-export type ErrorCode = keyof typeof ERROR_CODES;
+  VOW_RATE_LIMITED: { status: 429, meaning: 'Too many requests from this address or for this identifier.' },
+} as const satisfies ErrorCodeTable;
 
 export class VowError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
   readonly details: unknown;
 
   constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'VowError';
     this.code = code;
-    this.status = ERROR_CODES[code].status;
     this.details = details;
   }
 

@@ -14,7 +14,7 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
   beforeEach(() => {
     sent.length = 0;
     failNext = false;
-    env().services.cookies.ga.useSender(async (p) => {
+    env().services.siteAnalytics.ga.useSender(async (p) => {
       if (failNext) throw new Error('network down');
       sent.push(p);
     });
@@ -41,10 +41,10 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
     env()
       .store.db.selectFrom('analytics_events')
       .selectAll()
-      .where('visitor_id', '=', env().services.cookies.consent.visitorIndex(visitor))
+      .where('visitor_id', '=', env().services.cookieConsent.visitorIndex(visitor))
       .orderBy('id')
       .execute();
-  const counters = () => env().services.cookies.events.counters();
+  const counters = () => env().services.siteAnalytics.events.counters();
 
   it('drops and counts an event without analytics consent in the ledger, answering 204 all the same', async () => {
     const visitor = await visitorWith({ categories: all(false), source: 'reject_all' });
@@ -64,7 +64,7 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
   });
 
   it("does not take the page's word for it: an unknown visitor id is dropped", async () => {
-    const stranger = env().services.cookies.consent.newVisitorId();
+    const stranger = env().services.cookieConsent.newVisitorId();
     assert.equal((await collect({ visitor: stranger, type: 'page_view', path: '/' })).statusCode, 204);
     assert.deepEqual(await rowsOf(stranger), []);
     const before = (await counters())['events.dropped.no_visitor'] ?? 0;
@@ -199,7 +199,7 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
     const f = await env()
       .store.db.selectFrom('ga_forwards')
       .select('status')
-      .where('visitor_id', '=', env().services.cookies.consent.visitorIndex(visitor))
+      .where('visitor_id', '=', env().services.cookieConsent.visitorIndex(visitor))
       .execute();
     assert.deepEqual(f, [{ status: 'failed' }]);
   });
@@ -248,7 +248,7 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
     const withdrawn = await visitorWith({ categories: all(true), source: 'accept_all' });
     await visitorWith({ visitor: withdrawn, categories: all(false), source: 'reject_all' });
     const before = await counters();
-    const { events } = env().services.cookies;
+    const { events } = env().services.siteAnalytics;
     const mix = Array.from({ length: 60 }, (_, i) => [yes, no, withdrawn, undefined][i % 4]);
     const outcomes = await Promise.all(
       mix.map((visitor, i) => events.collect({ visitor, type: 'page_view', path: `/page/${i}` })),
@@ -270,7 +270,7 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
   it('stores every column of every row of one batch as given, whatever the batch size', async () => {
     const visitor = await visitorWith({ categories: all(true), source: 'accept_all' });
     env().clock.set('2026-04-02T08:30:00.000Z');
-    const { events } = env().services.cookies;
+    const { events } = env().services.siteAnalytics;
     const kinds = [
       { type: 'page_view', path: '/rings', area: 'catalog' },
       { type: 'engagement', path: '/cart', durationMs: 4200 },
@@ -289,7 +289,7 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
       );
       const rows = await rowsOf(visitor);
       assert.equal(rows.length, size);
-      const index = env().services.cookies.consent.visitorIndex(visitor);
+      const index = env().services.cookieConsent.visitorIndex(visitor);
       assert.deepEqual(
         rows.map((r) => ({
           visitor_id: r.visitor_id,
@@ -319,7 +319,7 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
   });
 
   it('remembers the blind indexes of recent visitors only up to its bound, and they equal the vault index', () => {
-    const { consent } = env().services.cookies;
+    const consent = env().services.cookieConsent;
     const vault = env().ctx.vault;
     const original = vault.blindIndex.bind(vault);
     let computed = 0;
@@ -355,7 +355,9 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
     })) as unknown as typeof db.transaction;
     try {
       const results = await Promise.allSettled(
-        [1, 2, 3].map(() => env().services.cookies.events.collect({ visitor, type: 'page_view', path: '/' })),
+        [1, 2, 3].map(() =>
+          env().services.siteAnalytics.events.collect({ visitor, type: 'page_view', path: '/' }),
+        ),
       );
       assert.deepEqual(
         results.map((r) => r.status),
@@ -368,7 +370,7 @@ describeEachDialect('site measurements (POST /v1/collect)', (env) => {
     assert.deepEqual(await rowsOf(visitor), []);
     assert.deepEqual(await counters(), before);
     // The writer is not stuck: the next measurement is stored.
-    const next = await env().services.cookies.events.collect({ visitor, type: 'page_view', path: '/' });
+    const next = await env().services.siteAnalytics.events.collect({ visitor, type: 'page_view', path: '/' });
     assert.equal(next.outcome, 'stored');
   });
 });

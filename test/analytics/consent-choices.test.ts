@@ -30,7 +30,7 @@ describeEachDialect('cookie choices in the consent ledger', (env) => {
     env()
       .store.db.selectFrom('consent_events')
       .selectAll()
-      .where('subject_ref', '=', env().services.cookies.consent.subjectRef(visitor))
+      .where('subject_ref', '=', env().services.cookieConsent.subjectRef(visitor))
       .orderBy('seq')
       .execute();
 
@@ -176,7 +176,7 @@ describeEachDialect('cookie choices in the consent ledger', (env) => {
 
   it('asks again when the consentVersion changed: a grant under an older version no longer counts', async () => {
     const { services, ctx } = env();
-    const visitor = services.cookies.consent.newVisitorId();
+    const visitor = services.cookieConsent.newVisitorId();
     for (const channel of [
       'cookies.analytics',
       'cookies.experiments',
@@ -184,7 +184,7 @@ describeEachDialect('cookie choices in the consent ledger', (env) => {
       'google_analytics',
     ])
       await appendConsentEvent(ctx.store.db, ctx.random, {
-        subjectRef: services.cookies.consent.subjectRef(visitor),
+        subjectRef: services.cookieConsent.subjectRef(visitor),
         channel,
         event: 'consented',
         cause: { type: 'cookie_banner', ref: 'accept_all' },
@@ -223,7 +223,7 @@ describeEachDialect('cookie choices in the consent ledger', (env) => {
     const v = res.json<View>();
     const entries = await env().ctx.audit.list({
       targetType: 'visitor',
-      targetId: env().services.cookies.consent.visitorIndex(v.visitor),
+      targetId: env().services.cookieConsent.visitorIndex(v.visitor),
     });
     assert.equal(entries.length, 1);
     assert.equal(entries[0]?.action, 'consent.cookie_choice');

@@ -16,7 +16,7 @@ describeEachDialect('retention of site measurements', (env) => {
 
   it('purges measurements and GA forward records past retention in a daily job, keeping the rest', async () => {
     const { app, clock, ctx, services, store } = env();
-    services.cookies.ga.useSender(async () => {});
+    services.siteAnalytics.ga.useSender(async () => {});
     clock.set('2025-01-10T08:00:00.000Z');
     const visitor = (
       await app.inject({
@@ -35,11 +35,11 @@ describeEachDialect('retention of site measurements', (env) => {
     clock.set('2025-12-01T08:00:00.000Z');
     await beacon('/recent');
     clock.set('2026-02-20T09:00:00.000Z');
-    await services.cookies.schedulePurge();
+    await services.siteAnalytics.schedulePurge();
     const outcome = await services.jobs.runOnce();
     assert.equal(outcome?.name, PURGE_JOB);
     assert.equal(outcome?.status, 'done');
-    const index = services.cookies.consent.visitorIndex(visitor);
+    const index = services.cookieConsent.visitorIndex(visitor);
     const paths = await store.db
       .selectFrom('analytics_events')
       .select('path')

@@ -2,8 +2,8 @@
 // (owned by the cookies and collection parts; created here only if their migrations are absent)
 // and quick ways to insert rows and grant a visitor's layout-experiment consent.
 import { sql } from 'kysely';
-import type { VowContext } from '../../src/app/context.js';
 import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
+import type { VowContext } from '../../src/modules/policy/index.js';
 
 export async function ensureSourceTables(ctx: VowContext): Promise<void> {
   const db = ctx.store.db;

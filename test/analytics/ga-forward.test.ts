@@ -45,7 +45,7 @@ describeEachDialect('Google Analytics forwarding never carries contact data (P19
   const sent: GaPayload[] = [];
   let visitor = '';
   before(async () => {
-    env().services.cookies.ga.useSender(async (p) => {
+    env().services.siteAnalytics.ga.useSender(async (p) => {
       sent.push(p);
     });
     const res = await env().app.inject({

@@ -182,7 +182,7 @@ describeEachDialect('the under-13 gate', (env) => {
   it('deletes their shopper account and its sessions too, and keeps its email blocked', async () => {
     const entry = await post(env(), '/v1/contest-entries', { email: 'young.shopper@example.com' });
     const subjectId = entry.json().subjectId;
-    const accounts = env().services.security.accounts;
+    const accounts = env().services.identity.accounts;
     const { accountId } = await accounts.register('young.shopper@example.com', 'a long enough passphrase 42');
     const token = await accounts.issueToken(accountId, 'verify_email');
     const linked = await accounts.verifyEmail(token, (e) => env().services.subjects.findByEmail(e));

@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 import { it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KyselyPlugin } from 'kysely';
-import type { VowContext } from '../../src/app/context.js';
 import { audienceStream, audienceTarget } from '../../src/modules/consent/audiences.js';
+import type { VowContext } from '../../src/modules/policy/index.js';
 import { enrolContestants } from '../helpers/audience.js';
 import { describeEachDialect } from '../helpers/env.js';
 

@@ -67,7 +67,7 @@ describe('account and staff pages in Chromium', {
   });
 
   it('takes a new staff member from the one-time password to the console', async () => {
-    const { password } = await env.services.security.staff.add('gil', ['auditor'], null);
+    const { password } = await env.services.identity.staff.add('gil', ['auditor'], null);
     const page = await browser.newPage();
     const errors = watch(page);
     await page.goto(`${base}/staff/login`);

@@ -63,7 +63,7 @@ describe('consent script loaded from the shop’s origin', {
     const rows = await env.store.db
       .selectFrom('analytics_events')
       .selectAll()
-      .where('visitor_id', '=', env.services.cookies.consent.visitorIndex(visitor))
+      .where('visitor_id', '=', env.services.cookieConsent.visitorIndex(visitor))
       .execute();
     assert.deepEqual(
       rows.map((r) => [r.type, r.path, r.area]),

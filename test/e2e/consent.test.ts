@@ -63,7 +63,7 @@ describe('consent script on the demo storefront in Chromium', {
     served.env.store.db
       .selectFrom('analytics_events')
       .selectAll()
-      .where('visitor_id', '=', served.env.services.cookies.consent.visitorIndex(visitor))
+      .where('visitor_id', '=', served.env.services.cookieConsent.visitorIndex(visitor))
       .orderBy('id')
       .execute();
   const collected = (page: Page) =>
@@ -147,7 +147,7 @@ describe('consent script on the demo storefront in Chromium', {
     assert.equal(await page.getByTestId('vow-banner').count(), 0);
     assert.deepEqual(collects, []);
     assert.deepEqual(await rowsOf(value.v), []);
-    const ledger = await served.env.services.cookies.consent.state(value.v);
+    const ledger = await served.env.services.cookieConsent.state(value.v);
     assert.equal(ledger.channels['cookies.analytics'], false);
     assert.equal(ledger.answered, true);
     assert.deepEqual(errors, []);
@@ -200,7 +200,7 @@ describe('consent script on the demo storefront in Chromium', {
     await page.getByTestId('vow-reject').click();
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Add Tennis bracelet to cart' }).click();
-    const state = await served.env.services.cookies.consent.state(visitor);
+    const state = await served.env.services.cookieConsent.state(visitor);
     assert.equal(state.channels['cookies.analytics'], false);
     assert.equal((await rowsOf(visitor)).length, 4);
     assert.deepEqual(errors, []);
@@ -240,7 +240,7 @@ describe('consent script on the demo storefront in Chromium', {
     const ads = await served.env.store.db
       .selectFrom('consent_events')
       .select(['event', 'cause_type'])
-      .where('subject_ref', '=', served.env.services.cookies.consent.subjectRef(visitor))
+      .where('subject_ref', '=', served.env.services.cookieConsent.subjectRef(visitor))
       .where('channel', '=', 'cookies.advertising')
       .execute();
     assert.deepEqual(ads, [{ event: 'withdrawn', cause_type: 'gpc' }]);
@@ -257,7 +257,7 @@ describe('consent script on the demo storefront in Chromium', {
     await sw.getByText('Opt out of Google Analytics').waitFor();
     await sw.click();
     await page.getByTestId('vow-ga-switch').getByText('Google Analytics is off (turn on)').waitFor();
-    const state = await served.env.services.cookies.consent.state(await visitorFrom(context));
+    const state = await served.env.services.cookieConsent.state(await visitorFrom(context));
     assert.equal(state.channels.google_analytics, false);
     assert.equal(state.channels['cookies.analytics'], true);
     const update = (await gtagCalls(page)).filter((c) => c[0] === 'consent' && c[1] === 'update').at(-1);
@@ -276,13 +276,13 @@ describe('consent script on the demo storefront in Chromium', {
     await page.getByTestId('vow-ga-switch').getByText('Opt out of Google Analytics').click();
     await page.getByTestId('vow-ga-switch').getByText('Google Analytics is off (turn on)').waitFor();
     const visitor = await visitorFrom(context);
-    assert.equal((await served.env.services.cookies.consent.state(visitor)).channels.google_analytics, false);
+    assert.equal((await served.env.services.cookieConsent.state(visitor)).channels.google_analytics, false);
     // Change my cookie choices: the categories, refused one by one.
     await page.getByTestId('change-choices').click();
     await page.locator('input[data-vow-category="advertising"]').uncheck();
     await page.getByTestId('vow-save').click();
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
-    const state = await served.env.services.cookies.consent.state(visitor);
+    const state = await served.env.services.cookieConsent.state(visitor);
     assert.equal(state.channels['cookies.advertising'], false);
     assert.equal(state.channels['cookies.analytics'], true);
     assert.deepEqual(errors, []);
@@ -291,7 +291,7 @@ describe('consent script on the demo storefront in Chromium', {
 
   it('asks again when the policy’s consentVersion changed since the stored choice', async () => {
     const { services, ctx } = served.env;
-    const visitor = services.cookies.consent.newVisitorId();
+    const visitor = services.cookieConsent.newVisitorId();
     for (const channel of [
       'cookies.analytics',
       'cookies.experiments',
@@ -299,7 +299,7 @@ describe('consent script on the demo storefront in Chromium', {
       'google_analytics',
     ])
       await appendConsentEvent(ctx.store.db, ctx.random, {
-        subjectRef: services.cookies.consent.subjectRef(visitor),
+        subjectRef: services.cookieConsent.subjectRef(visitor),
         channel,
         event: 'consented',
         cause: { type: 'cookie_banner', ref: 'accept_all' },

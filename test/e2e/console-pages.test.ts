@@ -357,7 +357,7 @@ describeEachDialect(
       const noRole = await post('/staff/accounts', admin, { username: 'rolf' });
       assert.equal(noRole.statusCode, 400);
       assert.equal(
-        (await env().services.security.staff.list()).some((s) => s.username === 'rolf'),
+        (await env().services.identity.staff.list()).some((s) => s.username === 'rolf'),
         false,
       );
     });

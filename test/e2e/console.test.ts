@@ -52,7 +52,7 @@ describe('staff console in Chromium, by role', {
 
   /** A staff member with these roles, logged in through the form in a fresh browser context. */
   async function logIn(username: string, roles: string[]): Promise<Page> {
-    const { staff } = env.services.security;
+    const { staff } = env.services.identity;
     const { id, password } = await staff.add(username, roles, null);
     await staff.changePassword(id, password, PASSWORD);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

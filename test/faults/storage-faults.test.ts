@@ -1,6 +1,8 @@
 // Which database failures are the infrastructure's (503 with Retry-After), and which are not.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { statusOf } from '../../src/app/error-registry.js';
 import { VowError } from '../../src/platform/errors.js';
 import { storageFault } from '../../src/platform/store/storage-faults.js';
 
@@ -20,7 +22,7 @@ describe('storage faults', () => {
     ]) {
       const fault = storageFault(err);
       assert.equal(fault?.code, 'VOW_DATABASE_UNAVAILABLE', String(err));
-      assert.equal(fault?.status, 503);
+      assert.equal(fault && statusOf(fault.code), 503);
     }
   });
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createContext } from '../../src/app/context.js';
-import { createSecurityServices } from '../../src/modules/identity/index.js';
+import { createIdentityServices } from '../../src/modules/identity/index.js';
 import { loadConfig } from '../../src/platform/config.js';
 import type { DialectName } from '../../src/platform/store/migration-kit.js';
 import { openStore, type Store } from '../../src/platform/store/open-store.js';
@@ -54,7 +54,7 @@ export async function createVowStore(
     loadConfig({ ...env, VOW_MASTER_KEY: MASTER_KEY, VOW_LOG_LEVEL: 'silent' }),
     { logger: pino({ level: 'silent' }) },
   );
-  const { key } = await createSecurityServices(ctx).apiKeys.create('fault test shop backend', null);
+  const { key } = await createIdentityServices(ctx).apiKeys.create('fault test shop backend', null);
   await ctx.store.close();
   return {
     dialect,

@@ -35,7 +35,7 @@ export async function staffCaller(
   roles: string[],
 ): Promise<Caller & { staffId: string; username: string; token: string; bearer: Caller }> {
   const username = `staff${++counter}-${roles.join('-').replace(/_/g, '')}`.slice(0, 60);
-  const { staff } = env.services.security;
+  const { staff } = env.services.identity;
   const { id, password } = await staff.add(username, roles, null);
   await staff.changePassword(id, password, STAFF_PASSWORD);
   const res = await env.app.inject({
@@ -68,7 +68,7 @@ export async function shopperCaller(
   env: TestEnv,
   email: string,
 ): Promise<Caller & { accountId: string; subjectId: string | null; token: string }> {
-  const { accounts } = env.services.security;
+  const { accounts } = env.services.identity;
   const reg = await env.app.inject({
     method: 'POST',
     url: '/account/register',
@@ -97,7 +97,7 @@ export async function shopperCaller(
 
 /** An API key of the shop backend. */
 export async function serviceCaller(env: TestEnv): Promise<Caller & { keyId: string; key: string }> {
-  const { id, key } = await env.services.security.apiKeys.create('test shop', null);
+  const { id, key } = await env.services.identity.apiKeys.create('test shop', null);
   const headers = { authorization: `Bearer ${key}` };
   return { headers, writeHeaders: headers, keyId: id, key };
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { MIGRATIONS } from '../../src/app/migrations.js';
+import { MIGRATIONS, migrate } from '../../src/app/migrations.js';
 import { loadPolicy, recordPolicyVersion } from '../../src/modules/policy/index.js';
-import { migrateToLatest } from '../../src/platform/store/open-store.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 describeEachDialect('store', (env) => {
@@ -12,7 +11,7 @@ describeEachDialect('store', (env) => {
       .select('name' as never)
       .execute();
     assert.deepEqual(rows.map((r) => (r as { name: string }).name).sort(), Object.keys(MIGRATIONS).sort());
-    assert.deepEqual(await migrateToLatest(env().store), []);
+    assert.deepEqual(await migrate(env().store), []);
   });
 
   it('records the policy version in force once', async () => {

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { migrate } from '../../src/app/migrations.js';
 import { ManualClock, seededRandom } from '../../src/platform/clock.js';
 import { JobRunner } from '../../src/platform/jobs/index.js';
-import { migrateToLatest, openStore, type Store } from '../../src/platform/store/open-store.js';
+import { openStore, type Store } from '../../src/platform/store/open-store.js';
 import { createTestStore, testDialects } from '../helpers/env.js';
 import { killWhenReached } from '../helpers/kill.js';
 import { killableJob } from './fixtures/killable-job.js';
@@ -38,7 +39,7 @@ for (const dialect of testDialects()) {
           await t.drop();
         });
       }
-      await migrateToLatest(store);
+      await migrate(store);
       const clock = new ManualClock(new Date(0));
       const runner = new JobRunner(
         { store, clock, random: seededRandom(9), logger: pino({ level: 'silent' }) },

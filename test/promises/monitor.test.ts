@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, it } from 'node:test';
 import { sql } from 'kysely';
-import type { VowContext } from '../../src/app/context.js';
+import type { VowContext } from '../../src/modules/policy/index.js';
 import { PromiseMonitor } from '../../src/modules/promises/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 

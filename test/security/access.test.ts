@@ -181,7 +181,7 @@ describeEachDialect(
       });
       assert.equal(staffToken.statusCode, 403);
       const other = await serviceCaller(env());
-      await env().services.security.apiKeys.revoke(other.keyId, null);
+      await env().services.identity.apiKeys.revoke(other.keyId, null);
       const revoked = await env().app.inject({
         method: 'POST',
         url: '/v1/decisions',
@@ -218,7 +218,7 @@ describeEachDialect(
     });
 
     it('keeps a staff member on the password change until the one-time password is replaced', async () => {
-      const { staff } = env().services.security;
+      const { staff } = env().services.identity;
       const { password } = await staff.add('newcomer', ['auditor'], null);
       const login = await env().app.inject({
         method: 'POST',
@@ -244,7 +244,7 @@ describeEachDialect(
     it('ends a disabled staff member at once', async () => {
       const cs = await staffCaller(env(), ['customer_service']);
       assert.equal((await call(env(), 'GET', '/v1/staff/me', cs)).statusCode, 200);
-      await env().services.security.staff.setDisabled(cs.username, true, null);
+      await env().services.identity.staff.setDisabled(cs.username, true, null);
       assert.equal((await call(env(), 'GET', '/v1/staff/me', cs)).statusCode, 401);
       assert.equal((await call(env(), 'GET', '/v1/staff/me', cs.bearer)).statusCode, 401);
     });

@@ -54,11 +54,11 @@ describeEachDialect(
       const { announceSecurity } = await import('../../src/cli/security.js');
       const lines: string[] = [];
       const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
-      await announceSecurity(env().services.security, io);
+      await announceSecurity(env().services, io);
       const password = /one-time password (\S+)/.exec(lines.join('\n'))?.[1];
       assert.ok(password && password.length >= 20);
       lines.length = 0;
-      await announceSecurity(env().services.security, io);
+      await announceSecurity(env().services, io);
       assert.deepEqual(lines, [], 'only the very first start creates and prints it');
       const login = await env().app.inject({
         method: 'POST',
@@ -67,7 +67,7 @@ describeEachDialect(
       });
       assert.equal(login.statusCode, 201);
       assert.equal(login.json().mustChangePassword, true);
-      const staffList = await env().services.security.staff.list();
+      const staffList = await env().services.identity.staff.list();
       assert.deepEqual(
         staffList.map((s) => [s.username, s.roles]),
         [['admin', ['admin']]],
@@ -185,8 +185,8 @@ describeEachDialect(
   (env) => {
     it('anchors the chain head from the hourly job, which schedules its next run', async () => {
       const { AUDIT_ANCHOR_JOB } = await import('../../src/platform/audit/anchor-job.js');
-      await env().services.security.scheduleAuditAnchors();
-      await env().services.security.scheduleAuditAnchors();
+      await env().services.scheduleAuditAnchors();
+      await env().services.scheduleAuditAnchors();
       const queued = await env().services.jobs.list({ name: AUDIT_ANCHOR_JOB });
       assert.equal(queued.length, 1, 'one job per hour, however often it is scheduled');
       await env().services.jobs.drain();

@@ -84,7 +84,7 @@ describeEachDialect(
         payload: { username: 'legit', roles: ['auditor'] },
       });
       assert.equal(viaBearer.statusCode, 201, 'bearer tokens cannot be forged by a page: no token needed');
-      const list = (await env().services.security.staff.list()).map((s) => s.username);
+      const list = (await env().services.identity.staff.list()).map((s) => s.username);
       assert.ok(!list.includes('forged'));
     });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ERROR_CODES, VowError } from '../../src/platform/errors.js';
+import { ERROR_CODES, statusOf } from '../../src/app/error-registry.js';
+import { VowError } from '../../src/platform/errors.js';
 
 describe('error registry', () => {
   it('agrees with docs/errors.md: every code documented, nothing documented that does not exist', () => {
@@ -20,6 +21,6 @@ describe('error registry', () => {
     assert.deepEqual(e.toBody(), {
       error: { code: 'VOW_UNKNOWN_PURPOSE', message: 'Unknown purpose "x"', details: { purpose: 'x' } },
     });
-    assert.equal(e.status, 400);
+    assert.equal(statusOf(e.code), 400);
   });
 });

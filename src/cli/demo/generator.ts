@@ -15,12 +15,11 @@
 // Reproducible: every choice comes from a seeded PRNG; with a seeded ctx.random (as `vow demo`
 // uses) the same seed gives the same store.
 import type { Insertable } from 'kysely';
-import type { VowContext } from '../../app/context.js';
 import type { Services } from '../../app/services.js';
-import type { Submission } from '../../modules/collection/index.js';
-import type { OrderBody } from '../../modules/collection/schemas.js';
+import type { OrderBody, Submission } from '../../modules/collection/index.js';
+import type { VowContext } from '../../modules/policy/index.js';
 import { normalisePhone, type PostalAddress } from '../../modules/subjects/index.js';
-import type { Database } from '../../platform/store/database.js';
+import type { Database } from '../../platform/store/index.js';
 import { Prng } from './prng.js';
 import { RequestHistory, type RequestPerson } from './request-history.js';
 
@@ -668,7 +667,7 @@ export class DemoGenerator {
         .filter(([, c]) => !c.required)
         .map(([id]) => [id, id !== 'advertising' || this.#rng.chance(0.5)]),
     );
-    await this.#services.cookies.consent.recordChoice({
+    await this.#services.cookieConsent.recordChoice({
       visitor: cookie,
       categories,
       gpc: false,

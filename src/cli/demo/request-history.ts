@@ -12,8 +12,8 @@
 // clock alone says what "now" is. The audit trail dates each entry when it is written (now), as it
 // does for the collection records the generator imports.
 
-import type { VowContext } from '../../app/context.js';
 import type { Services } from '../../app/services.js';
+import type { VowContext } from '../../modules/policy/index.js';
 import {
   addDays,
   isoDay,
@@ -81,7 +81,7 @@ export class RequestHistory {
     this.#clock = new ManualClock(now);
     const then: VowContext = { ...ctx, clock: this.#clock };
     this.#jobs = new JobRunner(then, { onlyOwnJobs: true });
-    const mail = new MailService(then, this.#jobs, {
+    const mail = new MailService(then, this.#jobs, () => ctx.policy.doc.controller, {
       name: 'demo-mailboxes',
       send: async (m) => {
         this.#mailboxes.set(m.to, [...(this.#mailboxes.get(m.to) ?? []), m]);

@@ -1,8 +1,8 @@
 // Staff accounts for the admin: who has which roles, and a form to add someone (their one-time
 // password is shown once, to be changed at their first log-in).
 
-import { STAFF_ROLES } from '../../modules/identity/principal.js';
-import type { Policy } from '../../modules/policy/model.js';
+import { STAFF_ROLES } from '../../modules/identity/index.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { consolePage, csrfField, flash } from './shell.js';
 

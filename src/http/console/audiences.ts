@@ -1,7 +1,7 @@
 // Audiences for marketing: per channel and purpose, links to the streamed exports (NDJSON or CSV)
 // of who a send may go to now. The export itself (GET /v1/audiences/:channel) decides membership
 // and audits each download; this page only explains and links.
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { consolePage } from './shell.js';
 

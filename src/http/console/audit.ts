@@ -1,8 +1,8 @@
 // The audit trail for auditors and the privacy officer: a page of entries (newest first; ids and
 // actions only, never personal values) and a button that recomputes the hash chain and checks the
 // anchors, naming the first broken link.
-import type { Policy } from '../../modules/policy/model.js';
-import type { AuditRow, VerifyResult } from '../../platform/audit/audit.js';
+import type { Policy } from '../../modules/policy/index.js';
+import type { AuditRow, VerifyResult } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { consolePage, csrfField } from './shell.js';
 

@@ -1,7 +1,7 @@
 // The console's home: what this staff member's roles open. The privacy officer and auditors see
 // the promise table (kept / broken with evidence counts and ids / proven by tests) and can run the
 // checks; customer service sees the request queue's deadlines and open complaints.
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { consolePage, csrfField, flash, opens } from './shell.js';

@@ -1,9 +1,9 @@
 // Staff console pages for layout experiments (results per layout) and aggregate reports (release
 // or fetch a week's noisy counts, with the protections and the budget shown). Plain HTML forms; no
 // script.
-import type { Experiment, ExperimentResults } from '../../modules/experiments/experiment-service.js';
-import type { Policy } from '../../modules/policy/model.js';
-import type { ReleasedReport } from '../../modules/reports/report-service.js';
+import type { Experiment, ExperimentResults } from '../../modules/experiments/index.js';
+import type { Policy } from '../../modules/policy/index.js';
+import type { ReleasedReport } from '../../modules/reports/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';
 

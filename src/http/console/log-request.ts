@@ -1,6 +1,6 @@
 // Customer service logs a request that arrived by email or postal mail (P24), with the day it was
 // received (the deadline runs from then). The form posts; the new request's page follows.
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { html } from '../../platform/html.js';
 import { JURISDICTION_LABELS, TYPE_LABELS } from '../pages/request-pages.js';

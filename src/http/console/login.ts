@@ -1,5 +1,5 @@
 // The staff console's log-in and password pages.
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { page } from '../layout.js';
 

@@ -4,7 +4,7 @@
 // consent history and current state, disclosures, requests and restrictions, and a suppression form.
 import type { ConsentEventRow } from '../../modules/consent/index.js';
 import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import type { IdentifierView } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';

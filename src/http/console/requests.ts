@@ -2,8 +2,8 @@
 // with the actions its step allows (verify by details, confirm an agent, approve a correction,
 // extend, deny, lift a restriction).
 
-import type { ComplaintDetail, ComplaintView } from '../../modules/complaints/complaint-service.js';
-import type { Policy } from '../../modules/policy/model.js';
+import type { ComplaintDetail, ComplaintView } from '../../modules/complaints/index.js';
+import type { Policy } from '../../modules/policy/index.js';
 import type { RequestDetail, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';

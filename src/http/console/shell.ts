@@ -1,8 +1,8 @@
 // The console's shell: the navigation a staff member's roles open, and the page wrapper every
 // console page uses (the shared layout plus the console stylesheet; no inline script or style).
 
-import type { StaffRole } from '../../modules/identity/principal.js';
-import type { Policy } from '../../modules/policy/model.js';
+import type { StaffRole } from '../../modules/identity/index.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';
 

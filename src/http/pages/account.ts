@@ -1,6 +1,8 @@
 // Shopper account pages: log in, register, reset a password, and "my data" (P15). Forms carry the
 // anti-forgery token; no inline script or style.
-import type { Policy } from '../../modules/policy/model.js';
+
+import type { MyDataView } from '../../modules/identity/index.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';
 
@@ -83,24 +85,6 @@ ${notice(error)}
   <p><button type="submit">Set password</button></p>
 </form>`,
   );
-}
-
-export interface MyDataValue {
-  readonly value: string;
-  readonly source: string;
-  readonly purposes: readonly string[];
-}
-
-export interface MyDataView {
-  readonly account: { readonly email: string | null; readonly verified: boolean; readonly createdAt: string };
-  readonly linked: boolean;
-  readonly categories: readonly {
-    readonly category: string;
-    readonly description: string;
-    readonly values: readonly MyDataValue[];
-  }[];
-  readonly sources: readonly string[];
-  readonly notes: readonly string[];
 }
 
 export function renderMyDataPage(policy: Policy, csrf: string, view: MyDataView, message?: string): string {

@@ -1,6 +1,6 @@
 // GET /cookies/preferences: the preference centre. Every cookie category of the policy, a button to
 // change or withdraw the choice, and the Google Analytics opt-out the notice promises (P19).
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { page } from '../layout.js';
 import type { ScriptTag } from './demo-storefront.js';

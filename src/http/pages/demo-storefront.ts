@@ -1,6 +1,6 @@
 // GET /demo/store: a demo shop page carrying the consent script, for newcomers and the browser
 // tests. Its cart works with every cookie refused and with cookies disabled (P18).
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { page } from '../layout.js';
 

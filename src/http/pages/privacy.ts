@@ -1,7 +1,7 @@
 // GET /privacy: the privacy notice as a web page, rendered from the policy in force.
 
-import type { Policy } from '../../modules/policy/model.js';
-import { buildNotice } from '../../modules/policy/render-notice.js';
+import type { Policy } from '../../modules/policy/index.js';
+import { buildNotice } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { page } from '../layout.js';
 

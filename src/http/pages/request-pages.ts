@@ -1,6 +1,6 @@
 // The shopper's privacy request pages: the form, the status page (reached by an unguessable
 // token, never by email), the code form, and the readable summary of an export.
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import type { ExportDocument, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';

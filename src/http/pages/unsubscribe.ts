@@ -1,6 +1,6 @@
 // The one-click unsubscribe pages (P10): GET shows a confirmation with a button (a form POSTing to
 // the same address; link scanners that prefetch the GET change nothing), POST shows the result.
-import type { Policy } from '../../modules/policy/model.js';
+import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { page } from '../layout.js';
 

@@ -1,17 +1,20 @@
 // Shopper accounts (P15): register, confirm the email, log in and out, reset and change the
 // password, and "my data". Every form accepts JSON too (API clients) and answers in kind.
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { VowContext } from '../../app/context.js';
+import { statusOf } from '../../app/error-registry.js';
 import type { Services } from '../../app/services.js';
 import {
+  auditActor,
   buildMyData,
   type DatasetExportSource,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
   type SubjectIdentifierSource,
-} from '../../modules/identity/my-data.js';
-import { auditActor } from '../../modules/identity/principal.js';
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/sessions.js';
-import { parseSecret } from '../../platform/crypto/secrets.js';
+} from '../../modules/identity/index.js';
+import type { VowContext } from '../../modules/policy/index.js';
+import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { csrfToken, formCsrfToken } from '../access.js';
 import {
@@ -22,7 +25,7 @@ import {
   renderResetPage,
   renderResetRequestPage,
 } from '../pages/account.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const email = z
   .string()
@@ -75,7 +78,7 @@ function shopper(req: FastifyRequest) {
 }
 
 export const accountRoutes: RouteModule = (app, ctx, services) => {
-  const { accounts } = services.security;
+  const { accounts } = services.identity;
   const link = (path: string) => `${ctx.config.publicUrl}${path}`;
 
   app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
@@ -104,11 +107,11 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return reply.redirect('/account/my-data', 303);
         return { accountId: out.accountId };
       } catch (err) {
-        if (isForm(req) && isVowError(err) && err.status < 500)
+        if (isForm(req) && isVowError(err) && statusOf(err.code) < 500)
           return sendHtml(
             reply,
             renderLoginPage(ctx.policy, formCsrfToken(req, reply)!, err.message),
-            err.status,
+            statusOf(err.code),
           );
         throw err;
       }
@@ -158,11 +161,11 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
           );
         return reply.code(202).send({ status: 'check-email' });
       } catch (err) {
-        if (isForm(req) && isVowError(err) && err.status < 500)
+        if (isForm(req) && isVowError(err) && statusOf(err.code) < 500)
           return sendHtml(
             reply,
             renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!, err.message),
-            err.status,
+            statusOf(err.code),
           );
         throw err;
       }
@@ -295,11 +298,11 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
           );
         return { status: 'password-changed' };
       } catch (err) {
-        if (isForm(req) && isVowError(err) && err.status < 500)
+        if (isForm(req) && isVowError(err) && statusOf(err.code) < 500)
           return sendHtml(
             reply,
             renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.body.token, err.message),
-            err.status,
+            statusOf(err.code),
           );
         throw err;
       }

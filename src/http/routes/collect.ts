@@ -1,9 +1,9 @@
 // POST /v1/collect: site measurements from the consent script (sendBeacon-friendly: text/plain
 // bodies holding JSON are accepted). Always 204: without consent the event is dropped and counted.
 import { z } from 'zod';
-import { EVENT_TYPES } from '../../modules/site-analytics/events-service.js';
+import { EVENT_TYPES } from '../../modules/site-analytics/index.js';
+import type { RouteModule } from '../route-module.js';
 import { acceptJsonAsTextPlain } from './cookies.js';
-import type { RouteModule } from './index.js';
 
 export const collectBodySchema = z.strictObject({
   visitor: z.string().max(64).optional().describe("The consent cookie's random id"),
@@ -41,7 +41,7 @@ export const collectRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req, reply) => {
-      const result = await services.cookies.events.collect(req.body, {
+      const result = await services.siteAnalytics.events.collect(req.body, {
         userAgent: req.headers['user-agent'],
       });
       services.metrics.countEvent(result.outcome === 'stored' ? 'stored' : `dropped_${result.reason}`);
@@ -59,6 +59,6 @@ export const collectRoutes: RouteModule = (app, _ctx, services) => {
         response: { 200: z.object({ counters: z.record(z.string(), z.number()) }) },
       },
     },
-    async () => ({ counters: await services.cookies.events.counters() }),
+    async () => ({ counters: await services.siteAnalytics.events.counters() }),
   );
 };

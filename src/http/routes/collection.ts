@@ -11,7 +11,7 @@ import {
   registrationSchema,
   smsSignupSchema,
 } from '../../modules/collection/index.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const AGE_NOTE =
   ' A body whose `birth_date` or `age` shows the person is under 13, or carrying an identifier of someone marked as under 13, is refused with VOW_UNDER_13 and nothing of it is stored (P14).';

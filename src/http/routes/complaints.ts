@@ -1,13 +1,15 @@
 // Complaints (P25) over HTTP: public intake, status by token (with the regulator to escalate to),
 // staff intake of complaints that arrived by email or post, the staff list, replies and closing.
+
 import fastifyFormbody from '@fastify/formbody';
 import { z } from 'zod';
+import { statusOf } from '../../app/error-registry.js';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { isVowError } from '../../platform/errors.js';
 import { csrfToken } from '../access.js';
 import { renderStaffComplaint, renderStaffComplaints } from '../console/requests.js';
 import { renderComplaintForm, renderComplaintStatus, renderRightsMessage } from '../pages/request-pages.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 import { staffIdOf } from './rights.js';
 
 const id = z.string().min(1).max(64);
@@ -303,7 +305,7 @@ export const complaintRoutes: RouteModule = async (app, ctx, services) => {
           message = 'Complaint closed.';
         }
       } catch (err) {
-        if (!isVowError(err) || err.status >= 500) throw err;
+        if (!isVowError(err) || statusOf(err.code) >= 500) throw err;
         message = `Not done: ${err.message}`;
       }
       return page(

@@ -1,11 +1,10 @@
 // Consent: a person's history (staff), suppressions (customer service), the SMS gateway's webhook,
 // campaign email rendering and audiences. People are named in bodies, never in URLs.
 import { z } from 'zod';
-import { audienceStream, audienceTarget } from '../../modules/consent/audiences.js';
-import { renderCampaignEmail } from '../../modules/consent/render-email.js';
-import { auditActor } from '../../modules/identity/principal.js';
+import { audienceStream, audienceTarget, renderCampaignEmail } from '../../modules/consent/index.js';
+import { auditActor } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const subjectId = z.string().min(1).max(64).describe("Vow's id of the person (subjects.id)");
 const channel = z.string().min(1).max(64).describe('A consent channel of the policy, e.g. email_marketing');

@@ -2,13 +2,14 @@
 // (POST only: no personal value or subject id in any URL), suppression, audiences, the audit trail
 // with chain verification, and staff accounts. Requests, complaints, experiments and reports have
 // their own pages (rights, analytics) which the console's navigation links to.
+
 import { readFile } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { audienceTarget } from '../../modules/consent/audiences.js';
-import { STAFF_ROLES, type StaffRole } from '../../modules/identity/principal.js';
-import { setPromiseGauges } from '../../modules/promises/check-job.js';
-import { TEST_ONLY } from '../../modules/promises/index.js';
+import { statusOf } from '../../app/error-registry.js';
+import { audienceTarget } from '../../modules/consent/index.js';
+import { STAFF_ROLES, type StaffRole } from '../../modules/identity/index.js';
+import { setPromiseGauges, TEST_ONLY } from '../../modules/promises/index.js';
 import { isoDay, JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { csrfToken } from '../access.js';
@@ -19,7 +20,7 @@ import { type DashboardData, renderDashboard } from '../console/dashboard.js';
 import { type LogRequestValues, renderLogRequest } from '../console/log-request.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from '../console/people.js';
 import { opens } from '../console/shell.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const CSS = new URL('../../web/assets/console.css', import.meta.url);
 const AUDIT_PAGE = 50;
@@ -278,9 +279,9 @@ export const consoleRoutes: RouteModule = (app, ctx, services) => {
               : `Suppressed from ${channel}: only the person's own explicit ask on a form brings them back.`,
           };
         } catch (err) {
-          if (!isVowError(err) || err.status >= 500) throw err;
+          if (!isVowError(err) || statusOf(err.code) >= 500) throw err;
           message = { ok: false, text: `Not done: ${err.message}` };
-          status = err.status;
+          status = statusOf(err.code);
         }
       }
       const view = await person(subjectId);
@@ -347,7 +348,7 @@ export const consoleRoutes: RouteModule = (app, ctx, services) => {
         );
         return reply.redirect(`/staff/requests/${r.requestId}`, 303);
       } catch (err) {
-        if (!isVowError(err) || err.status >= 500) throw err;
+        if (!isVowError(err) || statusOf(err.code) >= 500) throw err;
         const { _csrf, ...values } = b;
         return sendHtml(
           reply,
@@ -359,7 +360,7 @@ export const consoleRoutes: RouteModule = (app, ctx, services) => {
             values as LogRequestValues,
             { ok: false, text: `Not logged: ${err.message}` },
           ),
-          err.status,
+          statusOf(err.code),
         );
       }
     },
@@ -454,7 +455,7 @@ export const consoleRoutes: RouteModule = (app, ctx, services) => {
   );
 
   // ------------------------------------------------------------------ Staff accounts
-  const { staff: staffService } = services.security;
+  const { staff: staffService } = services.identity;
   app.get(
     '/staff/accounts',
     { config: { access: 'staff:admin' }, schema: { hide: true } },
@@ -497,14 +498,14 @@ export const consoleRoutes: RouteModule = (app, ctx, services) => {
           201,
         );
       } catch (err) {
-        if (!isVowError(err) || err.status >= 500) throw err;
+        if (!isVowError(err) || statusOf(err.code) >= 500) throw err;
         return sendHtml(
           reply,
           renderAccounts(ctx.policy, roles, csrf, await staffService.list(), undefined, {
             ok: false,
             text: `Not added: ${err.message}`,
           }),
-          err.status,
+          statusOf(err.code),
         );
       }
     },

@@ -3,12 +3,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { bannerConfig } from '../../modules/cookie-consent/banner-model.js';
-import { CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/cookie-consent-service.js';
+import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
 import { VowError } from '../../platform/errors.js';
 import { renderCookiePreferences } from '../pages/cookie-preferences.js';
 import { renderDemoStorefront } from '../pages/demo-storefront.js';
-import type { RouteModule, ZodApp } from './index.js';
+import type { RouteModule, ZodApp } from '../route-module.js';
 
 const asset = (name: string): URL => new URL(`../../web/assets/${name}`, import.meta.url);
 
@@ -78,7 +77,7 @@ export const cookieRoutes: RouteModule = async (app, ctx, services) => {
     tag: `<script src="${base}${src}" integrity="${integrity}" crossorigin="anonymous" data-vow-api="${base}"></script>`,
   });
   const config = bannerConfig(ctx.policy);
-  const cookies = services.cookies;
+  const cookies = { consent: services.cookieConsent };
 
   app.get(
     '/consent.js',

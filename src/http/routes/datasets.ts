@@ -1,7 +1,7 @@
 // GET /v1/datasets: the data map: every annotated dataset, where a person's data sits in it, in
 // which category, and what deletion does to it. Structure only, never a value.
 import { z } from 'zod';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const columnSchema = z.object({
   name: z.string(),

@@ -1,6 +1,6 @@
 // POST /v1/decisions: may this data be used for this purpose (and go to this recipient)?
 import { z } from 'zod';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const subjectSchema = z.union([
   z.strictObject({

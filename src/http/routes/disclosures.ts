@@ -1,8 +1,8 @@
 // Disclosures to recipients: prepare a minimised payload (or be refused), and list what was sent.
 // A person's disclosures are searched with a POST body: ids of people never go in URLs.
 import { z } from 'zod';
-import { auditActor } from '../../modules/identity/principal.js';
-import type { RouteModule } from './index.js';
+import { auditActor } from '../../modules/identity/index.js';
+import type { RouteModule } from '../route-module.js';
 
 const reasonSchema = z.object({
   code: z.string(),

@@ -1,9 +1,9 @@
 // Layout experiments (P17): staff define them and read results; the shop (or its pages) asks which
 // layout a cookie id sees and logs exposures, which Vow keeps only under layout-experiment consent.
 import { z } from 'zod';
-import { auditActor } from '../../modules/identity/principal.js';
+import { auditActor } from '../../modules/identity/index.js';
 import { renderExperimentList, renderExperimentResults } from '../console/experiments-reports.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const slug = z
   .string()

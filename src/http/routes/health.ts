@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 export const healthRoutes: RouteModule = (app, ctx, services) => {
   app.get(

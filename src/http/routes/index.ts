@@ -1,8 +1,6 @@
 // Every route module, in registration order. Each domain adds one line, in one of the two lists.
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { VowContext } from '../../app/context.js';
-import type { Services } from '../../app/services.js';
+
+import type { RouteModule } from '../route-module.js';
 import { accountRoutes } from './accounts.js';
 import { collectRoutes } from './collect.js';
 import { collectionRoutes } from './collection.js';
@@ -23,9 +21,7 @@ import { staffRoutes } from './staff.js';
 import { subjectRoutes } from './subjects.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: Fastify's generic parameters differ per plugin
-export type ZodApp = FastifyInstance<any, any, any, any, ZodTypeProvider>;
-export type RouteModule = (app: ZodApp, ctx: VowContext, services: Services) => void | Promise<void>;
+export type { RouteModule, ZodApp } from '../route-module.js';
 
 /** Same-origin routes: the shop backend's API, the shopper pages, the console. */
 export const ROUTES: readonly RouteModule[] = [

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
 import { renderPrivacyPage } from '../pages/privacy.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const ASSETS: Record<string, { file: URL; type: string }> = {
   'vow.css': { file: new URL('../../web/assets/vow.css', import.meta.url), type: 'text/css; charset=utf-8' },

@@ -1,7 +1,7 @@
 // The promise monitor over HTTP: run the checks now, or read the latest results.
 import { z } from 'zod';
 import { PromiseMonitor } from '../../modules/promises/index.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const resultSchema = z.object({
   promise: z.string(),

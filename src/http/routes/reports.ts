@@ -1,16 +1,13 @@
 // Aggregate reports (P6) with differential privacy, per finished ISO week, for Vow's own staff
 // (recipient "internal") or a policy recipient such as "advertisers" (recorded as a disclosure).
+
 import { z } from 'zod';
-import { auditActor } from '../../modules/identity/principal.js';
-import {
-  INTERNAL_RECIPIENT,
-  isoWeekOf,
-  type ReportName,
-  reportCsv,
-} from '../../modules/reports/report-service.js';
+import { statusOf } from '../../app/error-registry.js';
+import { auditActor } from '../../modules/identity/index.js';
+import { INTERNAL_RECIPIENT, isoWeekOf, type ReportName, reportCsv } from '../../modules/reports/index.js';
 import { isVowError } from '../../platform/errors.js';
 import { renderReportsPage } from '../console/experiments-reports.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const week = z
   .string()
@@ -170,9 +167,9 @@ export const reportRoutes: RouteModule = (app, ctx, services) => {
             ),
           };
         } catch (err) {
-          if (!isVowError(err) || err.status >= 500) throw err;
+          if (!isVowError(err) || statusOf(err.code) >= 500) throw err;
           outcome = { error: `${err.message} (${err.code})` };
-          status = err.status;
+          status = statusOf(err.code);
         }
       }
       return reply

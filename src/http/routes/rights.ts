@@ -1,9 +1,11 @@
 // Data subject requests over HTTP: the public intake and code check, the shopper's pages (form,
 // status by unguessable token, export download), the account holder's session-verified intake,
 // and the staff queue with its actions (JSON API and console pages).
+
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { statusOf } from '../../app/error-registry.js';
 import {
   JURISDICTIONS,
   REQUEST_TYPES,
@@ -19,7 +21,7 @@ import {
   renderRequestStatus,
   renderRightsMessage,
 } from '../pages/request-pages.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const id = z.string().min(1).max(64);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -421,11 +423,11 @@ export const rightsRoutes: RouteModule = async (app, ctx, services) => {
         );
         return reply.code(303).header('location', `/privacy/request/status/${r.statusToken}`).send();
       } catch (err) {
-        if (isVowError(err) && err.status < 500)
+        if (isVowError(err) && statusOf(err.code) < 500)
           return html(
             reply,
             renderRequestForm(ctx.policy, csrfToken(req, reply) ?? '', err.message),
-            err.status,
+            statusOf(err.code),
           );
         throw err;
       }
@@ -497,7 +499,7 @@ export const rightsRoutes: RouteModule = async (app, ctx, services) => {
         await rights.verifyCode(t, req.body.code);
         outcome = 'ok';
       } catch (err) {
-        if (!isVowError(err) || err.status >= 500) throw err;
+        if (!isVowError(err) || statusOf(err.code) >= 500) throw err;
         if (err.code === 'VOW_REQUEST_NOT_FOUND')
           return html(
             reply,
@@ -523,7 +525,7 @@ export const rightsRoutes: RouteModule = async (app, ctx, services) => {
             'Link expired',
             'This download link has expired or does not exist. Make a new request.',
           ),
-          err.status,
+          statusOf(err.code),
         );
       throw err;
     }
@@ -713,7 +715,7 @@ export const rightsRoutes: RouteModule = async (app, ctx, services) => {
             break;
         }
       } catch (err) {
-        if (!isVowError(err) || err.status >= 500) throw err;
+        if (!isVowError(err) || statusOf(err.code) >= 500) throw err;
         message = `Not done: ${err.message}`;
       }
       return html(

@@ -1,14 +1,15 @@
 // Staff: log in (console cookie or API bearer token), first-login password change, TOTP, staff
 // accounts and API keys (admin), and the audit trail (auditor).
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { STAFF_ROLES } from '../../modules/identity/principal.js';
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/sessions.js';
+import { statusOf } from '../../app/error-registry.js';
+import { SESSION_COOKIE, SESSION_TTL_MS, STAFF_ROLES } from '../../modules/identity/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { csrfToken, formCsrfToken } from '../access.js';
 import { renderStaffLoginPage, renderStaffPasswordPage } from '../console/login.js';
+import type { RouteModule } from '../route-module.js';
 import { isForm, sessionCookieOptions } from './accounts.js';
-import type { RouteModule } from './index.js';
 
 const username = z.string().trim().toLowerCase().min(2).max(64);
 const password = z.string().min(1).max(256);
@@ -43,7 +44,7 @@ const auditRow = z.object({
 });
 
 export const staffRoutes: RouteModule = (app, ctx, services) => {
-  const { staff: staffService, apiKeys } = services.security;
+  const { staff: staffService, apiKeys } = services.identity;
 
   app.get('/staff/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
     sendHtml(reply, renderStaffLoginPage(ctx.policy, formCsrfToken(req, reply)!)),
@@ -70,14 +71,14 @@ export const staffRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return reply.redirect(out.mustChangePassword ? '/staff/password' : '/staff', 303);
         return { staffId: out.staffId, mustChangePassword: out.mustChangePassword };
       } catch (err) {
-        if (isForm(req) && isVowError(err) && err.status < 500) {
+        if (isForm(req) && isVowError(err) && statusOf(err.code) < 500) {
           const page = renderStaffLoginPage(
             ctx.policy,
             formCsrfToken(req, reply)!,
             err.message,
             err.code === 'VOW_TOTP_REQUIRED',
           );
-          return sendHtml(reply, page, err.status);
+          return sendHtml(reply, page, statusOf(err.code));
         }
         throw err;
       }
@@ -175,11 +176,11 @@ export const staffRoutes: RouteModule = (app, ctx, services) => {
         await changePassword(req, req.body);
         return reply.redirect('/staff', 303);
       } catch (err) {
-        if (isVowError(err) && err.status < 500)
+        if (isVowError(err) && statusOf(err.code) < 500)
           return sendHtml(
             reply,
             renderStaffPasswordPage(ctx.policy, csrfToken(req, reply) ?? '', err.message),
-            err.status,
+            statusOf(err.code),
           );
         throw err;
       }

@@ -1,7 +1,7 @@
 // Staff actions on a person: the under-13 mark (P14).
 import { z } from 'zod';
-import { auditActor } from '../../modules/identity/principal.js';
-import type { RouteModule } from './index.js';
+import { auditActor } from '../../modules/identity/index.js';
+import type { RouteModule } from '../route-module.js';
 
 export const subjectRoutes: RouteModule = (app, ctx, services) => {
   app.post(

@@ -9,7 +9,7 @@ import {
   renderUnsubscribed,
   renderUnsubscribeInvalid,
 } from '../pages/unsubscribe.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../route-module.js';
 
 const params = z.strictObject({
   token: z.string().min(1).max(200).describe('The opaque token from the email'),

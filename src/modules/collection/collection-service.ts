@@ -10,11 +10,11 @@
 // request would find them).
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { VowContext } from '../../app/context.js';
-import { Vault } from '../../platform/crypto/vault.js';
+import { canonicalJson } from '../../platform/canonical-json.js';
+import { Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/database.js';
-import { canonicalJson } from '../policy/model.js';
+import type { Database } from '../../platform/store/index.js';
+import type { VowContext } from '../policy/index.js';
 import {
   type IdentifierInput,
   type IndexedIdentifier,

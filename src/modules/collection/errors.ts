@@ -1,4 +1,7 @@
-// Error codes of the subjects, collection and disclosures modules (registered in src/errors.ts).
+// Error codes of collection points: owned here, joined into the registry by src/app/error-registry.ts
+// (which decides each code's HTTP status in one place) and documented in docs/errors.md.
+import type { ErrorCodeTable, OwnCodes } from '../../platform/errors.js';
+
 export const COLLECTION_ERROR_CODES = {
   VOW_UNDER_13: {
     status: 403,
@@ -8,12 +11,8 @@ export const COLLECTION_ERROR_CODES = {
     status: 409,
     meaning: 'An order with this shop order id was already recorded with a different body.',
   },
-  VOW_DISCLOSURE_DENIED: {
-    status: 403,
-    meaning: 'The policy does not let this recipient receive this data for this purpose.',
-  },
-  VOW_SUBJECT_ALREADY_MARKED: {
-    status: 409,
-    meaning: 'The subject was already marked as under 13; nothing is left to delete.',
-  },
-} as const;
+} as const satisfies ErrorCodeTable;
+
+declare module '../../platform/errors.js' {
+  interface ErrorCodes extends OwnCodes<typeof COLLECTION_ERROR_CODES> {}
+}

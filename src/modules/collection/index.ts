@@ -10,5 +10,6 @@ export {
   type Submission,
 } from './collection-service.js';
 export { COLLECTION_ERROR_CODES } from './errors.js';
+export { collectionMigrations } from './migrations/index.js';
 export * from './schemas.js';
 export type { CollectionTables } from './tables.js';

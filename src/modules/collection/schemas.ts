@@ -2,7 +2,7 @@
 // refused); enum answers come from the policy in force, so a retailer's form changes them.
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
-import type { Policy } from '../policy/model.js';
+import type { Policy } from '../policy/index.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

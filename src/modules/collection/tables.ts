@@ -71,3 +71,7 @@ export interface CollectionTables {
     collected_at: string;
   };
 }
+
+declare module '../../platform/store/database.js' {
+  interface Database extends CollectionTables {}
+}

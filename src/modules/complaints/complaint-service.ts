@@ -1,10 +1,11 @@
 // Complaints (P25): intake from the web and from staff (complaints that arrived by email or post),
 // replies tracked against a deadline, and the regulator the person may escalate to, by jurisdiction.
-import type { VowContext } from '../../app/context.js';
+
 import { VowError } from '../../platform/errors.js';
 import type { MailService } from '../../platform/mail/index.js';
-import { deadlinesFor, isOverdue, isoDay } from '../rights/deadlines.js';
-import type { Jurisdiction, RequestChannel } from '../rights/tables.js';
+import type { VowContext } from '../policy/index.js';
+import type { Jurisdiction, RequestChannel } from '../rights/index.js';
+import { deadlinesFor, isOverdue, isoDay } from '../rights/index.js';
 
 export interface ComplaintInput {
   readonly jurisdiction: Jurisdiction;

@@ -6,11 +6,10 @@
 // (P14); identifiers on the suppression list are left out too.
 import { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { VowContext } from '../../app/context.js';
 import { VowError } from '../../platform/errors.js';
 import { type ChannelState, channelsThatDecide, decide, type SubjectState } from '../decisions/index.js';
-import type { Policy } from '../policy/model.js';
-import { isWithin } from '../policy/model.js';
+import type { Policy, VowContext } from '../policy/index.js';
+import { isWithin } from '../policy/index.js';
 import { assertChannel } from './collection-rules.js';
 import { type AudiencePageRange, audienceContacts, inAudiencePage, under13InPage } from './identifiers.js';
 

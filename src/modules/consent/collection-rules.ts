@@ -22,7 +22,7 @@
 //      would undo it silently. The default policy also says so for postal mail
 //      (`postal_marketing.re_enrolled_by: []`).
 import { VowError } from '../../platform/errors.js';
-import type { Policy } from '../policy/model.js';
+import type { Policy } from '../policy/index.js';
 import type { ConsentEventType, StoredChannelState } from './ledger.js';
 
 export interface CollectionFacts {

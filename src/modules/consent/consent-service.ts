@@ -2,13 +2,13 @@
 // staff suppressions and SMS keywords, and answers where a person stands. Every change is one
 // ledger event + the consent_state row + an audit entry, in one transaction.
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { VowContext } from '../../app/context.js';
-import type { ActorType } from '../../platform/audit/audit.js';
-import type { IndexKind } from '../../platform/crypto/vault.js';
+import type { ActorType } from '../../platform/audit/index.js';
+import type { IndexKind } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/database.js';
+import type { Database } from '../../platform/store/index.js';
 import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
-import { normalisePhone } from '../subjects/normalise.js';
+import type { VowContext } from '../policy/index.js';
+import { normalisePhone } from '../subjects/index.js';
 import { assertChannel, type PlannedEvent, planCollection } from './collection-rules.js';
 import { kindsAtCollectionPoint, subjectsByBlindIndex } from './identifiers.js';
 import {

@@ -1,4 +1,7 @@
-// Error codes of the consent module (registered in src/errors.ts, documented in docs/errors.md).
+// Error codes of marketing consent (a person's channels, unsubscribes, suppressions): owned here, joined into the registry by src/app/error-registry.ts
+// (which decides each code's HTTP status in one place) and documented in docs/errors.md.
+import type { ErrorCodeTable, OwnCodes } from '../../platform/errors.js';
+
 export const CONSENT_ERROR_CODES = {
   VOW_CONSENT_DENIED: {
     status: 403,
@@ -17,4 +20,8 @@ export const CONSENT_ERROR_CODES = {
     status: 404,
     meaning: 'The unsubscribe link is not one Vow issued (mistyped or cut short).',
   },
-} as const;
+} as const satisfies ErrorCodeTable;
+
+declare module '../../platform/errors.js' {
+  interface ErrorCodes extends OwnCodes<typeof CONSENT_ERROR_CODES> {}
+}

@@ -3,7 +3,7 @@
 // pages of sealed contact values for audiences (with the data keys of the security module). Reads
 // only; the subjects module owns the rows.
 import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
-import type { Database } from '../../platform/store/database.js';
+import type { Database } from '../../platform/store/index.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 

@@ -1,4 +1,6 @@
 // Public surface of the consent module.
+
+export { audienceStream, audienceTarget } from './audiences.js';
 export { assertChannel, kindsOfChannel, type PlannedEvent, planCollection } from './collection-rules.js';
 export {
   type ConsentCause,
@@ -7,6 +9,7 @@ export {
   type KindsAt,
   type RecordCollectionInput,
 } from './consent-service.js';
+export { CONSENT_ERROR_CODES } from './errors.js';
 export {
   appendConsentEvent,
   CAUSE_TYPES,
@@ -18,3 +21,6 @@ export {
   deriveStates,
   storedStates,
 } from './ledger.js';
+export { consentMigrations } from './migrations/index.js';
+export { renderCampaignEmail } from './render-email.js';
+export type { ConsentTables } from './tables.js';

@@ -2,10 +2,10 @@
 // Events are never updated or deleted by Vow (only a deletion request erases a person's rows).
 // consent_state is the ledger's fold, written with every event (appendConsentEvent).
 import type { Kysely, Transaction } from 'kysely';
+import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Random } from '../../platform/clock.js';
-import type { Database } from '../../platform/store/database.js';
-import type { ChannelState } from '../decisions/decide.js';
-import { canonicalJson } from '../policy/model.js';
+import type { Database } from '../../platform/store/index.js';
+import type { ChannelState } from '../decisions/index.js';
 
 export const CONSENT_EVENTS = [
   'enrolled',

@@ -2,11 +2,12 @@
 // Subject, Date, Message-ID, List-Unsubscribe with a one-click token URL, List-Unsubscribe-Post,
 // text and HTML bodies whose footer carries the same link and the retailer's postal address.
 // Refused (VOW_CONSENT_DENIED) for anyone decide() denies email marketing to.
-import type { VowContext } from '../../app/context.js';
-import type { AuditEntry } from '../../platform/audit/audit.js';
+
+import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
 import { escapeHtml } from '../../platform/html.js';
 import type { DecisionService } from '../decisions/index.js';
+import type { VowContext } from '../policy/index.js';
 import { audienceMembers, audienceTarget } from './audiences.js';
 import { issueUnsubscribeToken } from './unsubscribe-tokens.js';
 

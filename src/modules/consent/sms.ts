@@ -1,7 +1,7 @@
 // SMS keywords (FCC 2024 revocation rule, CTIA): a text that says STOP (or any of its synonyms, in
 // any case, with spaces around) withdraws consent to marketing texts; START/UNSTOP restores it
 // for someone who had consented before; HELP answers with who we are and how to stop.
-import type { Policy } from '../policy/model.js';
+import type { Policy } from '../policy/index.js';
 
 export const STOP_KEYWORDS = [
   'STOP',

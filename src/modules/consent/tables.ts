@@ -1,7 +1,23 @@
-// Tables of the consent module besides the ledger itself (consent_events, in src/store/schema.ts).
+// Tables of the consent module: the ledger (consent_events, append-only) and its fold (consent_state),
+// suppressions and one-click unsubscribe tokens.
+import type { Generated } from 'kysely';
 
-/** Tables owned by the consent module (migration 0150-consent-state). */
-export interface ConsentStateTables {
+/** Tables owned by the consent module (migrations 0003-consent-ledger and 0150-consent-state). */
+export interface ConsentTables {
+  /** The ledger: one row per consent event of a person (or visitor) on a channel. Never updated. */
+  consent_events: {
+    seq: Generated<number>;
+    id: string;
+    subject_ref: string;
+    channel: string;
+    event: string;
+    cause_type: string;
+    cause_ref: string | null;
+    staff_id: string | null;
+    at: string;
+    policy_version: string;
+    details: Generated<string>;
+  };
   /**
    * Where each person (or visitor) stands on each channel: the fold of their consent_events,
    * written in the same transaction as each event, so an audience is one indexed query.
@@ -38,4 +54,8 @@ export interface ConsentStateTables {
     created_at: string;
     used_at: string | null;
   };
+}
+
+declare module '../../platform/store/database.js' {
+  interface Database extends ConsentTables {}
 }

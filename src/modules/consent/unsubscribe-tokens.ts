@@ -2,9 +2,9 @@
 // only its keyed hash (vault blind index, HMAC-SHA-256) is stored, next to the person and channel
 // it unsubscribes. Tokens do not expire (CAN-SPAM asks for at least 30 days after the send).
 import type { Kysely, Transaction } from 'kysely';
-import type { VowContext } from '../../app/context.js';
 import { VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/database.js';
+import type { Database } from '../../platform/store/index.js';
+import type { VowContext } from '../policy/index.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 

@@ -1,7 +1,7 @@
 // The cookie banner's model, derived from the policy: which categories a visitor can choose, which
 // consent channels each choice moves, and the signals other systems read from a choice (Google
 // Consent Mode v2, the IAB GPP usnat section). Pure functions: no database, no clock.
-import { isWithin, type Policy } from '../policy/model.js';
+import { isWithin, type Policy } from '../policy/index.js';
 import { gppString } from './gpp.js';
 
 /** The channel of the per-visitor Google Analytics opt-out (P19). */

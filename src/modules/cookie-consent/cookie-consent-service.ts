@@ -2,11 +2,11 @@
 // under `visitor:<blind index of the cookie id>`, and answers where a visitor stands. The cookie
 // holds only a random id and the choice (P17); the ledger is what the server trusts.
 import type { Kysely, Transaction } from 'kysely';
-import type { VowContext } from '../../app/context.js';
 import { VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/database.js';
-import { QueryShapes } from '../../platform/store/query-shapes.js';
-import { appendConsentEvent, type ConsentEventRow, consentHistory } from '../consent/ledger.js';
+import type { Database } from '../../platform/store/index.js';
+import { QueryShapes } from '../../platform/store/index.js';
+import { appendConsentEvent, type ConsentEventRow, consentHistory } from '../consent/index.js';
+import type { VowContext } from '../policy/index.js';
 import {
   advertisingChannels,
   type ConsentMode,

@@ -5,8 +5,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
-import { formatProblem, type PolicyProblem, parseLocatedYaml } from '../policy/load-policy.js';
-import { isWithin, type Policy } from '../policy/model.js';
+import {
+  formatProblem,
+  isWithin,
+  type Policy,
+  type PolicyProblem,
+  parseLocatedYaml,
+} from '../policy/index.js';
 import {
   type AnnotatedColumn,
   type AnnotatedTable,

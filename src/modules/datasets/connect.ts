@@ -7,7 +7,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import type mysql from 'mysql2';
 import { VowError } from '../../platform/errors.js';
-import { pgDriver } from '../../platform/store/pg-driver.js';
+import { pgDriver } from '../../platform/store/index.js';
 
 export type DatasetEngine = 'sqlite' | 'postgres' | 'mysql';
 

@@ -1,5 +1,8 @@
-// Error codes of the datasets module (registered in src/errors.ts).
-export const DATASET_ERROR_CODES = {
+// Error codes of annotated datasets and the walker: owned here, joined into the registry by src/app/error-registry.ts
+// (which decides each code's HTTP status in one place) and documented in docs/errors.md.
+import type { ErrorCodeTable, OwnCodes } from '../../platform/errors.js';
+
+export const DATASETS_ERROR_CODES = {
   VOW_DATASET_INVALID: {
     status: 500,
     meaning: 'A dataset annotation is not valid; each problem names its file, line and path.',
@@ -16,4 +19,8 @@ export const DATASET_ERROR_CODES = {
     status: 400,
     meaning: 'A correction names a category or column that no annotated dataset holds.',
   },
-} as const;
+} as const satisfies ErrorCodeTable;
+
+declare module '../../platform/errors.js' {
+  interface ErrorCodes extends OwnCodes<typeof DATASETS_ERROR_CODES> {}
+}

@@ -5,13 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
-import {
-  formatProblem,
-  type PolicyProblem,
-  parseLocatedYaml,
-  type RawProblem,
-} from '../policy/load-policy.js';
-import type { Policy } from '../policy/model.js';
+import type { Policy } from '../policy/index.js';
+import { formatProblem, type PolicyProblem, parseLocatedYaml, type RawProblem } from '../policy/index.js';
 import { loadAnnotationFile } from './annotation.js';
 import type { DatasetAnnotation } from './types.js';
 

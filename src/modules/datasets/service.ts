@@ -1,12 +1,11 @@
 // The datasets service: runs the walker over every configured dataset (Vow's own tables and the
 // retailer's databases) and records each operation in the audit trail (counts only).
 import type { Kysely } from 'kysely';
-import type { VowContext } from '../../app/context.js';
-import type { AuditTrail } from '../../platform/audit/audit.js';
+import type { AuditTrail } from '../../platform/audit/index.js';
 import type { Clock } from '../../platform/clock.js';
-import type { Vault } from '../../platform/crypto/vault.js';
+import type { Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
-import type { Policy } from '../policy/model.js';
+import type { Policy, VowContext } from '../policy/index.js';
 import { loadAnnotationFile } from './annotation.js';
 import { connectDataset, type DatasetConnection } from './connect.js';
 import { type DatasetConfig, loadDatasetsFile, VOW_ANNOTATION_PATH } from './registry.js';

@@ -11,9 +11,9 @@
 // `retain` columns are kept and reported with their exemption. Keys are never nulled. A value
 // already deleted is not counted, so a second run of the same deletion reports no change.
 import { type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely';
-import type { Vault } from '../../platform/crypto/vault.js';
+import type { Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
-import { isWithin, type Policy } from '../policy/model.js';
+import { isWithin, type Policy } from '../policy/index.js';
 import type {
   AnnotatedColumn,
   AnnotatedTable,

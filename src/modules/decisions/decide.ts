@@ -1,8 +1,8 @@
 // The decision engine: may this data of this person be used for this purpose (and go to this
 // recipient)? Pure and synchronous; deny by default, and every answer carries all its reasons.
 import { VowError } from '../../platform/errors.js';
-import { isWithin, type Policy } from '../policy/model.js';
-import type { Rule } from '../policy/schema.js';
+import type { Rule } from '../policy/index.js';
+import { isWithin, type Policy } from '../policy/index.js';
 
 /** Where a person stands on one consent channel, as derived from the consent ledger. */
 export type ChannelState = 'enrolled' | 'granted' | 'withdrawn' | 'unknown';

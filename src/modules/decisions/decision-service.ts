@@ -1,7 +1,7 @@
 // Decisions for callers that name a person by id: gathers what the other modules know about them
 // (kinds, consent, restrictions, the under-13 marker), then asks the pure engine.
 import { VowError } from '../../platform/errors.js';
-import type { Policy } from '../policy/model.js';
+import type { Policy } from '../policy/index.js';
 import { type Decision, decide, type SubjectState } from './decide.js';
 
 /** A person as a caller names them: by the kind(s) their data was collected under, or by Vow's id. */

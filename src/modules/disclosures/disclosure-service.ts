@@ -3,12 +3,12 @@
 // collected as, logs what was sent to whom and why (names of fields, never values), and refuses
 // with VOW_DISCLOSURE_DENIED what the policy does not allow.
 
-import type { VowContext } from '../../app/context.js';
-import type { AuditEntry } from '../../platform/audit/audit.js';
+import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { CollectionService } from '../collection/index.js';
 import { type DecisionService, decide, type Reason, type SubjectState } from '../decisions/index.js';
-import { isWithin } from '../policy/model.js';
+import type { VowContext } from '../policy/index.js';
+import { isWithin } from '../policy/index.js';
 import { openSealed, type SubjectService } from '../subjects/index.js';
 
 export interface DisclosureRequest {

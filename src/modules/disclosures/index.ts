@@ -7,4 +7,6 @@ export {
   DisclosureService,
   type WithheldField,
 } from './disclosure-service.js';
+export { DISCLOSURES_ERROR_CODES } from './errors.js';
+export { disclosuresMigrations } from './migrations/index.js';
 export type { DisclosureTables } from './tables.js';

@@ -15,3 +15,7 @@ export interface DisclosureTables {
     disclosed_at: string;
   };
 }
+
+declare module '../../platform/store/database.js' {
+  interface Database extends DisclosureTables {}
+}

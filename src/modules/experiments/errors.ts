@@ -1,5 +1,8 @@
-// Error codes of the layout experiments and aggregate reports (registered in src/errors.ts).
-export const EXPERIMENT_REPORT_ERROR_CODES = {
+// Error codes of layout experiments: owned here, joined into the registry by src/app/error-registry.ts
+// (which decides each code's HTTP status in one place) and documented in docs/errors.md.
+import type { ErrorCodeTable, OwnCodes } from '../../platform/errors.js';
+
+export const EXPERIMENTS_ERROR_CODES = {
   VOW_EXPERIMENT_NOT_FOUND: { status: 404, meaning: 'No layout experiment with this id exists.' },
   VOW_EXPERIMENT_EXISTS: { status: 409, meaning: 'A layout experiment with this id already exists.' },
   VOW_EXPERIMENT_INVALID: {
@@ -10,16 +13,8 @@ export const EXPERIMENT_REPORT_ERROR_CODES = {
     status: 409,
     meaning: 'The experiment was stopped; it records no more exposures.',
   },
-  VOW_REPORT_PERIOD_OPEN: {
-    status: 409,
-    meaning: 'The reporting period has not ended yet; a report covers a finished ISO week only.',
-  },
-  VOW_REPORT_NOT_ALLOWED: {
-    status: 403,
-    meaning: 'The policy does not allow this aggregate report to go to this recipient.',
-  },
-  VOW_BUDGET_EXHAUSTED: {
-    status: 403,
-    meaning: "The recipient's privacy budget (epsilon) for this period is spent; no new report is released.",
-  },
-} as const;
+} as const satisfies ErrorCodeTable;
+
+declare module '../../platform/errors.js' {
+  interface ErrorCodes extends OwnCodes<typeof EXPERIMENTS_ERROR_CODES> {}
+}

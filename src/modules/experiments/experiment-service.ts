@@ -2,11 +2,11 @@
 // visitor's layout-experiment consent, and per-layout results (visit duration, conversion rate,
 // revenue per visitor) with Welch's t-test, a sample-ratio-mismatch check and Holm's correction.
 import { type Kysely, sql } from 'kysely';
-import type { VowContext } from '../../app/context.js';
-import type { AuditEntry } from '../../platform/audit/audit.js';
+import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/database.js';
-import { currentStates } from '../consent/ledger.js';
+import type { Database } from '../../platform/store/index.js';
+import { currentStates } from '../consent/index.js';
+import type { VowContext } from '../policy/index.js';
 import { assignmentHash, pickVariant } from './assignment-hash.js';
 import { chiSquareGoodnessOfFit, holmAdjust, summarise, welchTTest } from './stats/tests.js';
 

@@ -1,7 +1,7 @@
 // Shopper accounts (P15): register, verify the email by a single-use link, log in with a password
 // (argon2id), reset by emailed single-use link, change password (other sessions end). The email is
 // sealed under the account's own data key and found again through its blind index.
-import type { VowContext } from '../../app/context.js';
+
 import {
   checkPasswordStrength,
   dummyPasswordHash,
@@ -10,8 +10,9 @@ import {
   parseSecret,
   secretMatches,
   verifyPassword,
-} from '../../platform/crypto/secrets.js';
+} from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
+import type { VowContext } from '../policy/index.js';
 import { type AttemptLimiter, LOGIN_ATTEMPTS } from './attempts.js';
 import type { Principal } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';

@@ -5,8 +5,9 @@
 // of a decision over HTTP. Each request still checks the presented secret against the remembered
 // hash in constant time; a key revoked through this process stops at once, one revoked elsewhere
 // (another process, the CLI) within those seconds.
-import type { VowContext } from '../../app/context.js';
-import { digestMatches, issueSecret, parseSecret, secretMatches } from '../../platform/crypto/secrets.js';
+
+import { digestMatches, issueSecret, parseSecret, secretMatches } from '../../platform/crypto/index.js';
+import type { VowContext } from '../policy/index.js';
 
 export const API_KEY_PREFIX = 'vow_sk_';
 

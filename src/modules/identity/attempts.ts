@@ -1,8 +1,9 @@
 // Lock-out with back-off: failures are counted per identifier (an account, a code's target) in the
 // store, so every process on one PostgreSQL shares them. After MAX_FAILURES failures the key is
 // locked, and each further lock-out doubles: 1, 2, 4, 8 ... minutes, at most a day.
-import type { VowContext } from '../../app/context.js';
+
 import { VowError } from '../../platform/errors.js';
+import type { VowContext } from '../policy/index.js';
 
 export interface AttemptPolicy {
   /** Failures allowed before a lock-out. */

@@ -1,19 +1,8 @@
-// Error codes of the security module (registered in src/errors.ts).
-export const SECURITY_ERROR_CODES = {
-  VOW_MASTER_KEY_MISSING: { status: 500, meaning: 'No master key is configured (required in production).' },
-  VOW_MASTER_KEY_INVALID: { status: 500, meaning: 'The configured master key is not 32 bytes of base64.' },
-  VOW_DECRYPTION_FAILED: {
-    status: 500,
-    meaning: 'A stored value could not be decrypted: wrong master key or tampered data.',
-  },
-  VOW_SUBJECT_SHREDDED: {
-    status: 410,
-    meaning: 'The person was deleted and their data key destroyed; nothing more can be stored for them.',
-  },
-  VOW_AUDIT_PERSONAL_DATA: {
-    status: 500,
-    meaning: 'Vow refused to write an audit entry that looked like it held a personal value.',
-  },
+// Error codes of sign-in, sessions, staff and shopper accounts: owned here, joined into the registry by src/app/error-registry.ts
+// (which decides each code's HTTP status in one place) and documented in docs/errors.md.
+import type { ErrorCodeTable, OwnCodes } from '../../platform/errors.js';
+
+export const IDENTITY_ERROR_CODES = {
   VOW_UNAUTHENTICATED: {
     status: 401,
     meaning: 'The route needs credentials (a session, a staff token or an API key) and none valid were sent.',
@@ -22,11 +11,6 @@ export const SECURITY_ERROR_CODES = {
     status: 403,
     meaning: 'The caller is known but does not hold the access this route needs.',
   },
-  VOW_CSRF: {
-    status: 403,
-    meaning: 'A cookie-authenticated form or request came without its anti-forgery (CSRF) token.',
-  },
-  VOW_RATE_LIMITED: { status: 429, meaning: 'Too many requests from this address or for this identifier.' },
   VOW_LOCKED_OUT: {
     status: 429,
     meaning: 'Too many failed attempts for this account or code; try again after the back-off delay.',
@@ -51,4 +35,8 @@ export const SECURITY_ERROR_CODES = {
   VOW_STAFF_EXISTS: { status: 409, meaning: 'A staff account with this user name already exists.' },
   VOW_UNKNOWN_STAFF: { status: 404, meaning: 'No staff account with this user name or id exists.' },
   VOW_UNKNOWN_ROLE: { status: 400, meaning: 'The role is not one of the staff roles Vow knows.' },
-} as const;
+} as const satisfies ErrorCodeTable;
+
+declare module '../../platform/errors.js' {
+  interface ErrorCodes extends OwnCodes<typeof IDENTITY_ERROR_CODES> {}
+}

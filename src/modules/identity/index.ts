@@ -1,31 +1,26 @@
-// The security module's services: sessions, API keys, lock-outs, staff and shopper accounts.
+// Identity: who is calling and how they prove it. Principals and roles, server-side sessions, API keys,
+// lock-outs, staff accounts and shopper accounts (P15).
 
-import type { VowContext } from '../../app/context.js';
-import { registerAnchorJob } from '../../platform/audit/anchor-job.js';
-import type { JobRunner } from '../../platform/jobs/index.js';
+import type { VowContext } from '../policy/index.js';
 import { AccountService } from './account-service.js';
 import { ApiKeys } from './api-keys.js';
 import { AttemptLimiter } from './attempts.js';
 import { SessionStore } from './sessions.js';
 import { StaffService } from './staff-service.js';
 
-export interface SecurityServices {
+export interface IdentityServices {
   readonly sessions: SessionStore;
   readonly apiKeys: ApiKeys;
   /** Lock-out with back-off per identifier; other modules use it for their codes (CODE_ATTEMPTS). */
   readonly attempts: AttemptLimiter;
   readonly staff: StaffService;
   readonly accounts: AccountService;
-  /** Queues the hourly audit anchor job (idempotent; `vow serve` calls it). */
-  readonly scheduleAuditAnchors: () => Promise<void>;
 }
 
-export function createSecurityServices(ctx: VowContext, jobs?: JobRunner): SecurityServices {
+export function createIdentityServices(ctx: VowContext): IdentityServices {
   const sessions = new SessionStore(ctx);
   const attempts = new AttemptLimiter(ctx);
-  const anchors = jobs ? registerAnchorJob(ctx, jobs) : undefined;
   return {
-    scheduleAuditAnchors: async () => anchors?.schedule(),
     sessions,
     attempts,
     apiKeys: new ApiKeys(ctx),
@@ -34,5 +29,19 @@ export function createSecurityServices(ctx: VowContext, jobs?: JobRunner): Secur
   };
 }
 
+export { accountKeyId } from './account-service.js';
+export { API_KEY_PREFIX } from './api-keys.js';
 export { CODE_ATTEMPTS, LOGIN_ATTEMPTS } from './attempts.js';
+export { IDENTITY_ERROR_CODES } from './errors.js';
+export { identityMigrations } from './migrations/index.js';
+export type { MyDataValue, MyDataView } from './my-data.js';
+export { buildMyData, type DatasetExportSource, type SubjectIdentifierSource } from './my-data.js';
 export { allows, auditActor, type Principal, STAFF_ROLES, type StaffRole } from './principal.js';
+export {
+  csrfTokenFor,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  type SessionKind,
+  STAFF_TOKEN_PREFIX,
+} from './sessions.js';
+export type { IdentityTables } from './tables.js';

@@ -3,9 +3,27 @@
 // (Vow's own tables and the shop's annotated databases), else the subjects module's identifiers.
 // The view says which sources it used, so it never claims more than it shows.
 
-import type { MyDataValue, MyDataView } from '../../http/pages/account.js';
-import type { Policy } from '../policy/model.js';
+import type { Policy } from '../policy/index.js';
 import type { AccountView } from './account-service.js';
+
+/** One value as the person sees it: the value, where it came from, what it is used for. */
+export interface MyDataValue {
+  readonly value: string;
+  readonly source: string;
+  readonly purposes: readonly string[];
+}
+
+export interface MyDataView {
+  readonly account: { readonly email: string | null; readonly verified: boolean; readonly createdAt: string };
+  readonly linked: boolean;
+  readonly categories: readonly {
+    readonly category: string;
+    readonly description: string;
+    readonly values: readonly MyDataValue[];
+  }[];
+  readonly sources: readonly string[];
+  readonly notes: readonly string[];
+}
 
 /** The part of the datasets service this view uses (src/datasets). */
 export interface DatasetExportSource {

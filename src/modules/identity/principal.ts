@@ -1,5 +1,5 @@
 // Who is calling: the principal every request is authenticated as, and what each may reach.
-import type { AuditEntry } from '../../platform/audit/audit.js';
+import type { AuditEntry } from '../../platform/audit/index.js';
 
 /** The staff roles (fixed; shared by every module). */
 export const STAFF_ROLES = ['privacy_officer', 'customer_service', 'marketing', 'auditor', 'admin'] as const;

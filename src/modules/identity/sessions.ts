@@ -1,7 +1,8 @@
 // Server-side sessions: the holder keeps `<id>.<secret>` (cookie or bearer), the table keeps only
 // sha256(secret). Ending a session (or all of a person's sessions) takes effect at once.
-import type { VowContext } from '../../app/context.js';
-import { issueSecret, parseSecret, secretMatches, sha256 } from '../../platform/crypto/secrets.js';
+
+import { issueSecret, parseSecret, secretMatches, sha256 } from '../../platform/crypto/index.js';
+import type { VowContext } from '../policy/index.js';
 
 export type SessionKind = 'staff' | 'shopper';
 

@@ -1,15 +1,15 @@
 // Staff accounts and roles: one-time passwords that must be replaced at first login, argon2id
 // hashes, optional TOTP second factor, lock-out with back-off, every change audited.
 import { Secret, TOTP } from 'otpauth';
-import type { VowContext } from '../../app/context.js';
 import {
   checkPasswordStrength,
   dummyPasswordHash,
   hashPassword,
   sha256,
   verifyPassword,
-} from '../../platform/crypto/secrets.js';
+} from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
+import type { VowContext } from '../policy/index.js';
 import { type AttemptLimiter, CODE_ATTEMPTS, LOGIN_ATTEMPTS } from './attempts.js';
 import { isStaffRole, type Principal, type StaffRole } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';

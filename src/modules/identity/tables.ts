@@ -2,7 +2,7 @@
 // API keys, single-use tokens, attempt counters (lock-out) and audit anchors.
 
 /** Staff and shopper accounts, sessions, keys and the audit anchors (migration 0200). */
-export interface SecurityAccessTables {
+export interface IdentityTables {
   staff_accounts: {
     id: string;
     /** A login name chosen by the admin (a work identity, not a shopper's personal data). */
@@ -71,10 +71,8 @@ export interface SecurityAccessTables {
     locked_until: string | null;
     lockouts: number;
   };
-  /** The audit chain head recorded periodically; verify checks each anchor still matches. */
-  audit_anchors: {
-    seq: number;
-    hash: string;
-    at: string;
-  };
+}
+
+declare module '../../platform/store/database.js' {
+  interface Database extends IdentityTables {}
 }

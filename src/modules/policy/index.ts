@@ -1,14 +1,21 @@
 // Public surface of the policy module.
+
+export type { VowContext } from './context.js';
+export { POLICY_ERROR_CODES } from './errors.js';
 export {
   DEFAULT_POLICY_PATH,
+  formatPath,
   formatProblem,
   loadPolicy,
   loadPolicyFile,
   type PolicyProblem,
+  parseLocatedYaml,
   parsePolicy,
+  type RawProblem,
 } from './load-policy.js';
-export { ancestorsOf, canonicalJson, isWithin, Policy } from './model.js';
+export { ancestorsOf, isWithin, Policy } from './model.js';
 export { recordPolicyVersion } from './record-policy-version.js';
 export { buildNotice, type Notice, renderNoticeMarkdown } from './render-notice.js';
 export type * from './schema.js';
+export { reportsSchema } from './schema.js';
 export { normaliseSentence } from './validate-policy.js';

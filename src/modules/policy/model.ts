@@ -1,18 +1,7 @@
 // The policy in force, compiled for fast questions: category hierarchy, rule index, versions.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../platform/canonical-json.js';
 import type { PolicyDocument, Recipient, Rule } from './schema.js';
-
-/** JSON with object keys sorted, so the hash does not depend on key order or YAML formatting. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 function shortHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);

@@ -1,6 +1,6 @@
 // Remembers each policy version the first time it is in force, so records can name it later.
 import type { Clock } from '../../platform/clock.js';
-import type { Store } from '../../platform/store/open-store.js';
+import type { Store } from '../../platform/store/index.js';
 import type { Policy } from './model.js';
 
 export async function recordPolicyVersion(store: Store, policy: Policy, clock: Clock): Promise<void> {

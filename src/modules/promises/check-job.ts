@@ -2,9 +2,9 @@
 // promise_checks, so the history stays), the promise gauges are set, and the job queues its next
 // run (one job per hour, by idempotency key). `vow serve` queues the first.
 import { z } from 'zod';
-import type { VowContext } from '../../app/context.js';
 import { defineJob, type JobRunner } from '../../platform/jobs/index.js';
-import type { Metrics } from '../../platform/metrics/metrics.js';
+import type { Metrics } from '../../platform/metrics/index.js';
+import type { VowContext } from '../policy/index.js';
 import type { PromiseMonitor } from './promise-monitor.js';
 
 export const PROMISE_CHECK_JOB = 'promises.check';

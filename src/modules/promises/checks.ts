@@ -1,7 +1,7 @@
 // The data checks: each looks at the live store for records that would break one promise and
 // returns their ids. A check must be able to fail: the tests insert each offending row directly.
-import type { VowContext } from '../../app/context.js';
-import { isWithin } from '../policy/model.js';
+import type { VowContext } from '../policy/index.js';
+import { isWithin } from '../policy/index.js';
 import type { PromiseCheck } from './types.js';
 
 const WITHDRAWN_EVENTS = new Set(['withdrawn', 'unsubscribed', 'suppressed']);

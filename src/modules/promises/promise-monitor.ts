@@ -1,6 +1,6 @@
 // Runs every promise check against the live store, keeps the results as history, and reports
 // which promises are kept, broken, or proven by tests only.
-import type { VowContext } from '../../app/context.js';
+import type { VowContext } from '../policy/index.js';
 import { DATA_CHECKS, TEST_ONLY } from './checks.js';
 import { type CheckDeps, type CheckResult, evidence, type PromiseCheck } from './types.js';
 

@@ -12,3 +12,7 @@ export interface PromiseTables {
     checked_at: string;
   };
 }
+
+declare module '../../platform/store/database.js' {
+  interface Database extends PromiseTables {}
+}

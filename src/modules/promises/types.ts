@@ -1,6 +1,7 @@
 // What a promise check is and what it answers.
-import type { VowContext } from '../../app/context.js';
+
 import type { DatasetService } from '../datasets/index.js';
+import type { VowContext } from '../policy/index.js';
 
 export type CheckStatus = 'kept' | 'broken' | 'not_checkable';
 

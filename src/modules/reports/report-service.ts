@@ -7,13 +7,12 @@
 // - each recipient has a budget of ε per period; a release beyond it is refused.
 // Only the noisy, released cells are stored; exact counts never leave this function.
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { VowContext } from '../../app/context.js';
-import type { AuditEntry } from '../../platform/audit/audit.js';
+import type { AuditEntry } from '../../platform/audit/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/database.js';
+import type { Database } from '../../platform/store/index.js';
 import { decide } from '../decisions/index.js';
-import { isWithin } from '../policy/model.js';
-import { type ReportSettings, reportsSchema } from '../policy/schema.js';
+import type { VowContext } from '../policy/index.js';
+import { isWithin, type ReportSettings, reportsSchema } from '../policy/index.js';
 import { countNoise, epsilonFraction } from './dp/discrete-laplace.js';
 
 export const REPORTS = {

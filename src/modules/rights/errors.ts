@@ -1,20 +1,8 @@
-// Error codes of the rights engineer's modules: rights requests, complaints, jobs and mail
-// (registered in src/errors.ts).
+// Error codes of data subject requests: owned here, joined into the registry by src/app/error-registry.ts
+// (which decides each code's HTTP status in one place) and documented in docs/errors.md.
+import type { ErrorCodeTable, OwnCodes } from '../../platform/errors.js';
+
 export const RIGHTS_ERROR_CODES = {
-  VOW_JOB_UNKNOWN: { status: 500, meaning: 'No job definition is registered under this id.' },
-  VOW_JOB_PAYLOAD_INVALID: { status: 500, meaning: 'A job was enqueued with a payload its schema refuses.' },
-  VOW_JOB_LEASE_LOST: {
-    status: 409,
-    meaning: 'A worker lost its lease on a job (it ran too long); another worker finishes it.',
-  },
-  VOW_MAIL_NOT_CONFIGURED: {
-    status: 500,
-    meaning: 'No SMTP server is configured (VOW_SMTP_URL) and production refuses the log-file fallback.',
-  },
-  VOW_MAIL_INVALID: {
-    status: 500,
-    meaning: 'A message was enqueued without a valid address, subject or body.',
-  },
   VOW_REQUEST_INVALID: {
     status: 400,
     meaning: 'The request names an unknown category or purpose, or lacks what its type needs.',
@@ -38,5 +26,8 @@ export const RIGHTS_ERROR_CODES = {
     status: 503,
     meaning: 'The subjects directory or the datasets walker is not connected; fulfilment retries.',
   },
-  VOW_COMPLAINT_NOT_FOUND: { status: 404, meaning: 'No complaint matches this id or link.' },
-} as const;
+} as const satisfies ErrorCodeTable;
+
+declare module '../../platform/errors.js' {
+  interface ErrorCodes extends OwnCodes<typeof RIGHTS_ERROR_CODES> {}
+}

@@ -1,5 +1,4 @@
-// Public surface of the rights module: data subject requests, deadlines, restrictions, complaints.
-export { ComplaintService } from '../complaints/complaint-service.js';
+// Public surface of the rights module: data subject requests, deadlines, restrictions.
 export {
   addBusinessDays,
   addDays,
@@ -11,6 +10,8 @@ export {
   type Law,
   lawOf,
 } from './deadlines.js';
+export { RIGHTS_ERROR_CODES } from './errors.js';
+export { rightsMigrations } from './migrations/index.js';
 export type { DataWalker, HeldIdentifier, PersonDirectory, RightsPorts, Suppressor } from './ports.js';
 export {
   type DataPoints,

@@ -2,8 +2,8 @@
 // (who is this email?), the datasets walker (export, correct, delete one person everywhere) and
 // the consent suppression list. services.ts connects the real ones; tests may connect fakes.
 import type { Transaction } from 'kysely';
-import type { IndexKind } from '../../platform/crypto/vault.js';
-import type { Database } from '../../platform/store/database.js';
+import type { IndexKind } from '../../platform/crypto/index.js';
+import type { Database } from '../../platform/store/index.js';
 import type {
   CorrectOptions,
   DeleteOptions,
@@ -11,7 +11,7 @@ import type {
   PersonIdentity,
   WalkActor,
   WalkReport,
-} from '../datasets/types.js';
+} from '../datasets/index.js';
 
 export interface HeldIdentifier {
   readonly kind: 'email' | 'phone' | 'account' | 'address';

@@ -3,15 +3,15 @@
 // or deleted, and fulfilment as one durable job per request (never twice, finishes after a crash).
 import type { Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
-import type { VowContext } from '../../app/context.js';
-import { Vault } from '../../platform/crypto/vault.js';
+import { Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
-import type { Database } from '../../platform/store/database.js';
-import type { PersonExport, PersonIdentity, WalkReport } from '../datasets/types.js';
+import type { Database } from '../../platform/store/index.js';
+import type { PersonExport, PersonIdentity, WalkReport } from '../datasets/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
-import { isWithin } from '../policy/model.js';
+import type { VowContext } from '../policy/index.js';
+import { isWithin } from '../policy/index.js';
 import { addDays, deadlinesFor, isOverdue, isoDay, lawOf } from './deadlines.js';
 import type { DataWalker, PersonDirectory, PostalAddressInput, RightsPorts, Suppressor } from './ports.js';
 import type {

@@ -1,6 +1,7 @@
-// Tables of the rights module: data subject requests, their verification codes, export links,
-// and complaints. Personal values are sealed under a vault key of the request (`request:<id>`) or
-// complaint (`complaint:<id>`), so deleting the person leaves the request log readable and a
+import type { Generated } from 'kysely';
+// Tables of the rights module: data subject requests, their verification codes, export links and
+// restrictions of processing (P23). Personal values are sealed under a vault key of the request
+// (`request:<id>`), so deleting the person leaves the request log readable and a
 // request log past its retention can be shredded on its own.
 
 export type RequestType = 'access' | 'portability' | 'correction' | 'deletion' | 'restriction' | 'objection';
@@ -16,6 +17,16 @@ export type RequestStatus =
 export type VerificationMethod = 'email_code' | 'session' | 'data_points_2' | 'data_points_3';
 
 export interface RightsTables {
+  restrictions: {
+    id: string;
+    subject_id: string;
+    scope: 'all' | 'purposes';
+    /** JSON array of purpose ids or prefixes (e.g. ["marketing"]). */
+    purposes: Generated<string>;
+    started_at: string;
+    lifted_at: string | null;
+    request_id: string | null;
+  };
   rights_requests: {
     id: string;
     type: RequestType;
@@ -75,29 +86,8 @@ export interface RightsTables {
     created_at: string;
     downloads: number;
   };
-  complaints: {
-    id: string;
-    jurisdiction: Jurisdiction;
-    channel: RequestChannel;
-    status: 'open' | 'answered' | 'closed';
-    /** Sealed JSON: email, name, message (vault key complaint:<id>). */
-    sealed: string;
-    received_at: string;
-    reply_due_on: string;
-    first_reply_at: string | null;
-    /** Policy regulator id to escalate to (e.g. `us-ca`, `eea`). */
-    regulator: string | null;
-    request_id: string | null;
-    status_token_index: string;
-    created_by: string | null;
-    updated_at: string;
-  };
-  complaint_replies: {
-    id: string;
-    complaint_id: string;
-    at: string;
-    staff_id: string | null;
-    /** Sealed body (vault key complaint:<id>). */
-    sealed: string;
-  };
+}
+
+declare module '../../platform/store/database.js' {
+  interface Database extends RightsTables {}
 }

@@ -2,9 +2,9 @@
 // policy's retention for what they hold has passed (behaviour, and the device id they are keyed by:
 // the shortest applies). A daily job does it (`analytics.purge_measurements`).
 import { z } from 'zod';
-import type { VowContext } from '../../app/context.js';
 import { defineJob, type JobRunner } from '../../platform/jobs/index.js';
-import { isWithin, type Policy } from '../policy/model.js';
+import type { VowContext } from '../policy/index.js';
+import { isWithin, type Policy } from '../policy/index.js';
 
 export const PURGE_JOB = 'analytics.purge_measurements';
 export const PURGE_EVERY_MS = 24 * 60 * 60 * 1000;

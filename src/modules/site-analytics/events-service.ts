@@ -1,17 +1,19 @@
 // Site measurements (POST /v1/collect): stored only under the visitor's analytics consent as the
 // server's ledger records it (not the page's word), scrubbed before storage and before any
 // forward; without consent the event is dropped and counted, and the page never notices.
-import type { VowContext } from '../../app/context.js';
-import { QueryShapes } from '../../platform/store/query-shapes.js';
-import { ANALYTICS_CHANNEL, GA_CHANNEL } from '../cookie-consent/banner-model.js';
+
+import { QueryShapes } from '../../platform/store/index.js';
 import {
+  ANALYTICS_CHANNEL,
   type CookieConsentService,
+  GA_CHANNEL,
   grantKey,
   VISITOR_ID_PATTERN,
-} from '../cookie-consent/cookie-consent-service.js';
+} from '../cookie-consent/index.js';
+import type { VowContext } from '../policy/index.js';
 import type { GaForwarder } from './ga-forwarder.js';
 import { browserFamily, scrubPath, siteArea } from './scrub.js';
-import type { AnalyticsEventTables } from './tables.js';
+import type { SiteAnalyticsTables } from './tables.js';
 
 export const EVENT_TYPES = ['page_view', 'engagement', 'add_to_cart', 'order_completed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -46,7 +48,7 @@ export const MAX_BATCH = 256;
 const ROWS_PER_INSERT = 100;
 
 /** A scrubbed measurement as stored. */
-type EventRow = Readonly<Omit<AnalyticsEventTables['analytics_events'], 'id'>>;
+type EventRow = Readonly<Omit<SiteAnalyticsTables['analytics_events'], 'id'>>;
 
 /** The stored columns, in the order the INSERT takes its parameters (the order collect() builds a row in). */
 const EVENT_COLUMNS = [

@@ -5,8 +5,8 @@
 // production it POSTs to the configured endpoint, and it is off unless a measurement id and an
 // API secret are configured.
 import type { Kysely } from 'kysely';
-import type { VowContext } from '../../app/context.js';
-import { canonicalJson } from '../policy/model.js';
+import { canonicalJson } from '../../platform/canonical-json.js';
+import type { VowContext } from '../policy/index.js';
 import { BROWSER_FAMILIES, SITE_AREAS } from './scrub.js';
 
 export interface GaEvent {

@@ -1,13 +1,15 @@
-// The cookies part of the analytics module, as one service: consent choices, events, GA forwarding.
-import type { VowContext } from '../../app/context.js';
+// Site analytics: measurements from the shop's pages (POST /v1/collect), stored only under the
+// visitor's cookie consent and scrubbed of identifying data (P17), forwarding to Google Analytics
+// (P19), and their retention.
+
 import type { JobRunner } from '../../platform/jobs/index.js';
-import { CookieConsentService } from '../cookie-consent/cookie-consent-service.js';
+import type { CookieConsentService } from '../cookie-consent/index.js';
+import type { VowContext } from '../policy/index.js';
 import { registerPurgeJob } from './events-retention.js';
 import { EventsService } from './events-service.js';
 import { GaForwarder, type GaSender, httpGaSender } from './ga-forwarder.js';
 
-export interface CookiesServices {
-  readonly consent: CookieConsentService;
+export interface SiteAnalyticsServices {
   readonly events: EventsService;
   readonly ga: GaForwarder;
   /** Queues the daily purge of measurements past their retention (called by `vow serve`). */
@@ -15,28 +17,28 @@ export interface CookiesServices {
 }
 
 /** Builds the services; GA forwarding is on only with a measurement id and an API secret. */
-export function createCookiesServices(
+export function createSiteAnalyticsServices(
   ctx: VowContext,
-  gaSender?: GaSender,
+  cookieConsent: CookieConsentService,
   jobs?: JobRunner,
-): CookiesServices {
+  gaSender?: GaSender,
+): SiteAnalyticsServices {
   const c = ctx.config;
   const sender =
     gaSender ??
     (c.gaMeasurementId && c.gaApiSecret
       ? httpGaSender({ endpoint: c.gaEndpoint, measurementId: c.gaMeasurementId, apiSecret: c.gaApiSecret })
       : undefined);
-  const consent = new CookieConsentService(ctx);
   const ga = new GaForwarder(ctx, sender);
   const purge = jobs ? registerPurgeJob(ctx, jobs) : undefined;
   return {
-    consent,
     ga,
-    events: new EventsService(ctx, consent, ga),
+    events: new EventsService(ctx, cookieConsent, ga),
     schedulePurge: async () => purge?.schedule(),
   };
 }
 
-export { CookieConsentService } from '../cookie-consent/cookie-consent-service.js';
-export { EventsService } from './events-service.js';
+export { EVENT_TYPES, EventsService } from './events-service.js';
 export { GaForwarder } from './ga-forwarder.js';
+export { siteAnalyticsMigrations } from './migrations/index.js';
+export type { SiteAnalyticsTables } from './tables.js';

@@ -1,7 +1,7 @@
 // Tables of the cookie consent and events part of the analytics module (see migration 0300).
 import type { Generated } from 'kysely';
 
-export interface AnalyticsEventTables {
+export interface SiteAnalyticsTables {
   /**
    * Site measurements, stored only under the visitor's analytics consent, already scrubbed:
    * no query string of personal values, no fragment, no IP, no raw user agent.
@@ -37,4 +37,8 @@ export interface AnalyticsEventTables {
     status: 'sent' | 'failed';
     at: string;
   };
+}
+
+declare module '../../platform/store/database.js' {
+  interface Database extends SiteAnalyticsTables {}
 }

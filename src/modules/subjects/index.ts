@@ -1,4 +1,7 @@
 // Public surface of the subjects module: people, identifiers, identity resolution, the under-13 mark.
+
+export { SUBJECTS_ERROR_CODES } from './errors.js';
+export { subjectsMigrations } from './migrations/index.js';
 export {
   normaliseAccount,
   normaliseAddress,

@@ -8,13 +8,13 @@
 // transaction) re-checks the look-up and writes. When another request claimed the identifier in
 // between, `link` throws ResolutionRace and the caller starts again (`withResolution` does that).
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
-import type { VowContext } from '../../app/context.js';
-import type { AuditEntry } from '../../platform/audit/audit.js';
-import type { Vault } from '../../platform/crypto/vault.js';
+import type { AuditEntry } from '../../platform/audit/index.js';
+import type { Vault } from '../../platform/crypto/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/database.js';
+import type { Database } from '../../platform/store/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
-import { accountKeyId } from '../identity/account-service.js';
+import { accountKeyId } from '../identity/index.js';
+import type { VowContext } from '../policy/index.js';
 import {
   normaliseAccount,
   normaliseAddress,

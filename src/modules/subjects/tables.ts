@@ -48,3 +48,7 @@ export interface SubjectTables {
     marked_at: string;
   };
 }
+
+declare module '../../platform/store/database.js' {
+  interface Database extends SubjectTables {}
+}

@@ -1,8 +1,9 @@
 // The scheduled audit anchor: every hour the chain head (seq, hash) is written to audit_anchors,
 // and the job schedules its next run (one job per hour, by idempotency key).
 import { z } from 'zod';
-import type { VowContext } from '../../app/context.js';
+import type { Clock } from '../clock.js';
 import { defineJob, type JobRunner } from '../jobs/index.js';
+import type { AuditTrail } from './audit.js';
 
 export const AUDIT_ANCHOR_JOB = 'audit.anchor';
 export const ANCHOR_EVERY_MS = 60 * 60 * 1000;
@@ -11,7 +12,10 @@ function hourKey(at: Date): string {
   return `${AUDIT_ANCHOR_JOB}:${at.toISOString().slice(0, 13)}`;
 }
 
-export function registerAnchorJob(ctx: VowContext, jobs: JobRunner): { schedule: () => Promise<void> } {
+export function registerAnchorJob(
+  ctx: { readonly audit: AuditTrail; readonly clock: Clock },
+  jobs: JobRunner,
+): { schedule: () => Promise<void> } {
   const scheduleAt = async (at: Date) => {
     await jobs.enqueue({ name: AUDIT_ANCHOR_JOB, payload: {}, idempotencyKey: hourKey(at), runAt: at });
   };

@@ -3,12 +3,10 @@
 // broken link, so an edited or deleted row is found.
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { canonicalJson } from '../../modules/policy/model.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { Clock } from '../clock.js';
 import { VowError } from '../errors.js';
-import type { Database } from '../store/database.js';
-import type { DialectName } from '../store/migration-kit.js';
-import type { Store } from '../store/open-store.js';
+import type { Database, DialectName, Store } from '../store/index.js';
 
 export type ActorType = 'staff' | 'system' | 'subject' | 'service' | 'recipient';
 

@@ -12,7 +12,7 @@ import {
 } from 'node:crypto';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/index.js';
 import { DataKeyCache } from './key-cache.js';
 
 const CIPHER = 'aes-256-gcm';

@@ -1,7 +1,7 @@
 // A job definition: a namespaced id, a version, a Zod payload schema and a handler.
 import type { Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { Database } from '../store/database.js';
+import type { Database } from '../store/index.js';
 
 export interface JobContext {
   /** The job's id (stable across attempts). */

@@ -1,5 +1,6 @@
 // Public surface of the jobs module: durable, store-backed jobs claimed once under a lease.
 export { defineJob, type JobContext, type JobDefinition } from './define-job.js';
+export { JOBS_ERROR_CODES } from './errors.js';
 export {
   type EnqueueInput,
   JobRunner,
@@ -8,4 +9,5 @@ export {
   type JobView,
   type RunOutcome,
 } from './job-runner.js';
+export { jobsMigrations } from './migrations/index.js';
 export type { JobStatus, JobTables } from './tables.js';

@@ -6,8 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock, Random } from '../clock.js';
 import { isVowError, VowError } from '../errors.js';
-import type { Database } from '../store/database.js';
-import type { Store } from '../store/open-store.js';
+import type { Database, Store } from '../store/index.js';
 import type { JobContext, JobDefinition } from './define-job.js';
 import type { JobStatus } from './tables.js';
 

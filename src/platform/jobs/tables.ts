@@ -38,3 +38,7 @@ export interface JobTables {
     at: string;
   };
 }
+
+declare module '../store/database.js' {
+  interface Database extends JobTables {}
+}

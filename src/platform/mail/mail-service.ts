@@ -4,10 +4,10 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import type { VowContext } from '../../app/context.js';
+import type { PlatformContext } from '../context.js';
 import { VowError } from '../errors.js';
 import { defineJob, type JobRunner } from '../jobs/index.js';
-import type { Database } from '../store/database.js';
+import type { Database } from '../store/index.js';
 import type { OutboxStatus } from './tables.js';
 import { type MailTransport, transportFromConfig } from './transport.js';
 
@@ -64,14 +64,20 @@ function toEntry(r: Database['mail_outbox']): OutboxEntry {
   };
 }
 
+/** Who Vow's mail comes from: the controller's name and address. */
+export type MailSender = () => { readonly name: string; readonly email: string };
+
 export class MailService {
-  readonly #ctx: VowContext;
+  readonly #ctx: PlatformContext;
   readonly #jobs: JobRunner;
+  readonly #sender: MailSender;
   #transport: MailTransport;
 
-  constructor(ctx: VowContext, jobs: JobRunner, transport?: MailTransport) {
+  /** `sender` names who mail comes from (the controller the policy declares). */
+  constructor(ctx: PlatformContext, jobs: JobRunner, sender: MailSender, transport?: MailTransport) {
     this.#ctx = ctx;
     this.#jobs = jobs;
+    this.#sender = sender;
     this.#transport = transport ?? transportFromConfig(ctx.config, ctx.clock);
     jobs.register(
       defineJob({
@@ -132,9 +138,9 @@ export class MailService {
     this.#transport = transport;
   }
 
-  /** The sender: the controller's address from the policy. */
+  /** The sender: the controller's name and address (asked each time: the policy can be reloaded). */
   get from(): string {
-    const c = this.#ctx.policy.doc.controller;
+    const c = this.#sender();
     return `"${c.name.replace(/"/g, '')}" <${c.email}>`;
   }
 

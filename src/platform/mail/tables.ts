@@ -21,3 +21,7 @@ export interface MailTables {
     sent_at: string | null;
   };
 }
+
+declare module '../store/database.js' {
+  interface Database extends MailTables {}
+}

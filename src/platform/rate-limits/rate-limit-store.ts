@@ -4,7 +4,7 @@
 // Used on PostgreSQL; a SQLite store is served by one process, which keeps its counts in memory.
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/index.js';
 
 type Callback = (err: Error | null, res?: { current: number; ttl: number }) => void;
 

@@ -11,10 +11,9 @@ import {
   type SqliteDatabase,
   SqliteDialect,
 } from 'kysely';
-import { MIGRATIONS } from '../../app/migrations.js';
 import { VowError } from '../errors.js';
 import type { Database } from './database.js';
-import { type DialectName, migrationKit } from './migration-kit.js';
+import { type DialectName, migrationKit, type VowMigration } from './migration-kit.js';
 import { pgDriver } from './pg-driver.js';
 
 export interface Store {
@@ -111,20 +110,29 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   };
 }
 
-function provider(dialect: DialectName): MigrationProvider {
+function provider(
+  dialect: DialectName,
+  migrations: Readonly<Record<string, VowMigration>>,
+): MigrationProvider {
   const kit = migrationKit(dialect);
   return {
     async getMigrations() {
       const out: Record<string, Migration> = {};
-      for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, kit) };
+      for (const [name, m] of Object.entries(migrations)) out[name] = { up: (db) => m.up(db, kit) };
       return out;
     },
   };
 }
 
-/** Applies every pending migration; returns the names applied. Each runs in its own transaction. */
-export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect) });
+/**
+ * Applies every pending migration of the set (the composition root passes all of Vow's, src/app/
+ * migrations.ts); returns the names applied. Each runs in its own transaction.
+ */
+export async function migrateToLatest(
+  store: Store,
+  migrations: Readonly<Record<string, VowMigration>>,
+): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect, migrations) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -1,6 +1,6 @@
 // The records of each collection point. Personal values are sealed under the person's data key;
 // non-identifying answers (gender, catalog preferences, items) are plain columns.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

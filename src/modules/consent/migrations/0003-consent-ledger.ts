@@ -1,5 +1,5 @@
 // The consent ledger: append-only events per person (or visitor) and channel.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db, kit) {

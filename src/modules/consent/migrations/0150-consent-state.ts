@@ -1,6 +1,6 @@
 // Consent: the current state per person and channel (kept in step with consent_events), the
 // identifier suppression list, and one-click unsubscribe tokens.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

@@ -4,7 +4,7 @@
 //   (quadratic in the audience); with (channel, subject_ref, state) it reads in order and stops;
 // - the page's contacts (subject_identifiers: subject_id in (…500) and kind = ?) were read through
 //   the (kind, blind_index) index, i.e. every identifier of that kind for each page.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

@@ -1,5 +1,5 @@
 // The disclosure log: what was sent to which recipient, for which purpose and why; never a value.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

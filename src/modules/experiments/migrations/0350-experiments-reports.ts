@@ -1,6 +1,6 @@
 // Layout experiments (definitions, first exposures) and aggregate reports (released answers and
 // the privacy budget each recipient has spent per period).
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db, kit) {

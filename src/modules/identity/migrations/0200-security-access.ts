@@ -1,6 +1,6 @@
 // Staff and shopper accounts, server-side sessions, API keys, single-use tokens, attempt counters
 // and audit anchors.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

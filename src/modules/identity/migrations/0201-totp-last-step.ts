@@ -1,5 +1,5 @@
 // A TOTP code works once: the time step last used to log in is remembered per staff member.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

@@ -1,5 +1,5 @@
 // The promise monitor's history: one row per promise per run.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

@@ -1,6 +1,6 @@
 // Restrictions of processing (P23): while a row is open (lifted_at null), decisions for its
 // purposes are denied and the person is left out of every audience those purposes feed.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

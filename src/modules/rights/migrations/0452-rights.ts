@@ -1,5 +1,5 @@
 // Data subject requests, verification codes, export links and complaints (src/rights).
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

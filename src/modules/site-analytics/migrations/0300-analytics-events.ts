@@ -1,6 +1,6 @@
 // Cookie consent and site measurement: scrubbed events, counters of dropped events, and the log of
 // what was forwarded to Google Analytics.
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db, kit) {

@@ -1,7 +1,7 @@
 // People and how they are found again: subjects, their sealed identifiers with blind indexes, the
 // one-subject-per-identifier look-up, the links from each collection record to the person it
 // holds data of (with the kind they had there), and the under-13 markers (P14).
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

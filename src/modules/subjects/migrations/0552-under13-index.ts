@@ -2,7 +2,7 @@
 // audience page joined `subjects` for this one flag: a look-up per contact, ~15% of the CPU of the
 // million-person email audience, to find the few marked people; the partial index holds only them.
 import { sql } from 'kysely';
-import type { VowMigration } from '../../../platform/store/migration-kit.js';
+import type { VowMigration } from '../../../platform/store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

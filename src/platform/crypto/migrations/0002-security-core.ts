@@ -1,5 +1,5 @@
 // Per-person data keys (field encryption, crypto-shredding) and the hash-chained audit trail.
-import type { VowMigration } from '../../store/migration-kit.js';
+import type { VowMigration } from '../../store/index.js';
 
 export const migration: VowMigration = {
   async up(db, kit) {

@@ -1,5 +1,5 @@
 // Durable jobs (src/jobs): the queue and the checkpoints of each job's finished steps.
-import type { VowMigration } from '../../store/migration-kit.js';
+import type { VowMigration } from '../../store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

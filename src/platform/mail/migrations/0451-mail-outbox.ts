@@ -1,5 +1,5 @@
 // The mail outbox (src/mail): messages are written here first and delivered by a durable job.
-import type { VowMigration } from '../../store/migration-kit.js';
+import type { VowMigration } from '../../store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

@@ -1,5 +1,5 @@
 // Rate-limit counters shared by several processes on one PostgreSQL (src/scale/rate-limit-store.ts).
-import type { VowMigration } from '../../store/migration-kit.js';
+import type { VowMigration } from '../../store/index.js';
 
 export const migration: VowMigration = {
   async up(db) {

@@ -1,0 +1,9 @@
+// Public surface of src/modules/cookie-consent.
+export { ANALYTICS_CHANNEL, bannerConfig, GA_CHANNEL } from './banner-model.js';
+export {
+  CHOICE_SOURCES,
+  CookieConsentService,
+  grantKey,
+  VISITOR_ID_PATTERN,
+} from './cookie-consent-service.js';
+export { COOKIE_CONSENT_ERROR_CODES } from './errors.js';

@@ -1,0 +1,9 @@
+// The migrations of modules/identity, by name (a shipped migration is never edited or renamed).
+import type { VowMigration } from '../../../platform/store/index.js';
+import { migration as m0200 } from './0200-security-access.js';
+import { migration as m0201 } from './0201-totp-last-step.js';
+
+export const identityMigrations: Readonly<Record<string, VowMigration>> = {
+  '0200-security-access': m0200,
+  '0201-totp-last-step': m0201,
+};

@@ -1,0 +1,9 @@
+// The migrations of modules/rights, by name (a shipped migration is never edited or renamed).
+import type { VowMigration } from '../../../platform/store/index.js';
+import { migration as m0004 } from './0004-restrictions.js';
+import { migration as m0452 } from './0452-rights.js';
+
+export const rightsMigrations: Readonly<Record<string, VowMigration>> = {
+  '0004-restrictions': m0004,
+  '0452-rights': m0452,
+};

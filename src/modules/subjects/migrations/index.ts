@@ -1,0 +1,9 @@
+// The migrations of modules/subjects, by name (a shipped migration is never edited or renamed).
+import type { VowMigration } from '../../../platform/store/index.js';
+import { migration as m0100 } from './0100-subjects.js';
+import { migration as m0552 } from './0552-under13-index.js';
+
+export const subjectsMigrations: Readonly<Record<string, VowMigration>> = {
+  '0100-subjects': m0100,
+  '0552-under13-index': m0552,
+};

@@ -1,0 +1,5 @@
+// Public surface of src/platform/audit.
+
+export { registerAnchorJob } from './anchor-job.js';
+export { type ActorType, type AuditEntry, type AuditRow, AuditTrail, type VerifyResult } from './audit.js';
+export { AUDIT_ERROR_CODES } from './errors.js';

@@ -1,0 +1,17 @@
+// Public surface of src/platform/crypto.
+
+export { CRYPTO_ERROR_CODES } from './errors.js';
+export { resolveMasterKey } from './master-key.js';
+export { cryptoMigrations } from './migrations/index.js';
+export {
+  checkPasswordStrength,
+  digestMatches,
+  dummyPasswordHash,
+  hashPassword,
+  issueSecret,
+  parseSecret,
+  secretMatches,
+  sha256,
+  verifyPassword,
+} from './secrets.js';
+export { type IndexKind, Vault } from './vault.js';

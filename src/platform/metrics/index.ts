@@ -1,0 +1,2 @@
+// Public surface of src/platform/metrics.
+export { Metrics } from './metrics.js';

@@ -1,0 +1,5 @@
+// Public surface of src/platform/rate-limits.
+
+export { rateLimitsMigrations } from './migrations/index.js';
+export { databaseRateLimitStore } from './rate-limit-store.js';
+export type { RateLimitTables } from './tables.js';

@@ -1,0 +1,10 @@
+// Public surface of src/platform/store.
+
+export type { Database } from './database.js';
+export { STORE_ERROR_CODES } from './errors.js';
+export type { DialectName, VowMigration } from './migration-kit.js';
+export { storeMigrations } from './migrations/index.js';
+export { migrateToLatest, openStore, type Store } from './open-store.js';
+export { pgDriver } from './pg-driver.js';
+export { QueryShapes } from './query-shapes.js';
+export { storageFault } from './storage-faults.js';
