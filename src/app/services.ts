@@ -1,23 +1,29 @@
 // The composition root: every domain service, built once from the context. HTTP, pages and the CLI
 // are thin shells over these.
 
-import { CollectionService } from '../modules/collection/index.js';
+import { CollectionService, collectionEraser } from '../modules/collection/index.js';
 import { ComplaintService } from '../modules/complaints/index.js';
-import { ConsentService } from '../modules/consent/index.js';
+import { ConsentService, consentEraser } from '../modules/consent/index.js';
 import { CookieConsentService } from '../modules/cookie-consent/index.js';
 import { createDatasetService, type DatasetService } from '../modules/datasets/index.js';
 import { DecisionService } from '../modules/decisions/index.js';
-import { DisclosureService } from '../modules/disclosures/index.js';
+import { DisclosureService, disclosuresEraser } from '../modules/disclosures/index.js';
 import { ExperimentService } from '../modules/experiments/index.js';
-import { createIdentityServices, type IdentityServices } from '../modules/identity/index.js';
+import {
+  accountEmailIndexes,
+  createIdentityServices,
+  type IdentityServices,
+  identityEraser,
+} from '../modules/identity/index.js';
 import { PromiseMonitor, registerPromiseCheckJob } from '../modules/promises/index.js';
 import { ReportService } from '../modules/reports/index.js';
-import { RightsService } from '../modules/rights/index.js';
+import { RightsService, rightsEraser } from '../modules/rights/index.js';
 import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modules/site-analytics/index.js';
-import { SubjectService } from '../modules/subjects/index.js';
+import { SubjectService, subjectsEraser } from '../modules/subjects/index.js';
 import { registerAnchorJob } from '../platform/audit/index.js';
+import { ErasureRegistry } from '../platform/erasure/index.js';
 import { JobRunner } from '../platform/jobs/index.js';
-import { MailService } from '../platform/mail/index.js';
+import { MailService, mailEraser } from '../platform/mail/index.js';
 import { Metrics } from '../platform/metrics/index.js';
 import type { VowContext } from './context.js';
 import { installScrapedSeries } from './metrics-series.js';
@@ -71,25 +77,36 @@ export function createServices(ctx: VowContext): Services {
   decisions.addProvider(consent.provider);
   const subjects = new SubjectService(ctx);
   decisions.addProvider(subjects.provider);
-  subjects.addEraser((trx, id) => consent.erase(trx, id));
   const collection = new CollectionService(ctx, subjects, () => consent);
   const disclosures = new DisclosureService(ctx, { subjects, collection, decisions });
-  const cookieConsent = new CookieConsentService(ctx);
-  const siteAnalytics = createSiteAnalyticsServices(ctx, cookieConsent, jobs);
+  const cookieConsent = new CookieConsentService(ctx, consent);
+  const siteAnalytics = createSiteAnalyticsServices(ctx, { cookieConsent, disclosures }, jobs);
   const identity = createIdentityServices(ctx);
   const anchors = registerAnchorJob(ctx, jobs);
   const experiments = new ExperimentService(ctx, cookieConsent);
   const reports = new ReportService(ctx);
   const datasets = createDatasetService(ctx);
+  // One erasure registry: a deletion (rights) and the under-13 purge (subjects) both run every
+  // eraser. The subjects module's goes last, so the others can still find the person's rows.
+  const erasure = new ErasureRegistry();
+  for (const eraser of [
+    collectionEraser,
+    disclosuresEraser,
+    consentEraser,
+    rightsEraser,
+    identityEraser,
+    mailEraser,
+    subjectsEraser,
+  ])
+    erasure.register(eraser);
+  subjects.connectPurge({ erasure, accountEmailIndexes });
   const rights = new RightsService(ctx, jobs, mail, {
     directory: subjects,
     walker: datasets,
     suppressor: consent,
+    erasure,
   });
   decisions.addProvider(rights.provider);
-  subjects.addEraser(async (trx, subjectId) => {
-    await rights.eraseSubject(trx, subjectId);
-  });
   const complaints = new ComplaintService(ctx, mail);
   const monitor = new PromiseMonitor(ctx, { datasets });
   const promiseJob = registerPromiseCheckJob(ctx, jobs, monitor, metrics);

@@ -22,7 +22,6 @@ export type OwnCodes<T extends ErrorCodeTable> = { readonly [K in keyof T]: true
  * Every code Vow has shipped, by name. Each part's errors.ts extends this interface with its own
  * table (`declare module … { interface ErrorCodes extends OwnCodes<typeof TABLE> {} }`).
  */
-// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging in every errors.ts
 export interface ErrorCodes extends OwnCodes<typeof PLATFORM_ERROR_CODES> {}
 
 export type ErrorCode = keyof ErrorCodes & string;

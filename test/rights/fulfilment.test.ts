@@ -161,6 +161,7 @@ describeEachDialect('fulfilment of verified requests', (env) => {
       directory: h.world.directory,
       walker: h.world.walker,
       suppressor: e.services.consent,
+      erasure: e.services.rights.ports.erasure,
     });
     assert.ok(rightsB);
     assert.equal(await runnerB.runOnce(), null, 'the job is leased to the stalled worker');

@@ -19,7 +19,7 @@ import type { Services } from '../../app/services.js';
 import type { OrderBody, Submission } from '../../modules/collection/index.js';
 import type { VowContext } from '../../modules/policy/index.js';
 import { normalisePhone, type PostalAddress } from '../../modules/subjects/index.js';
-import type { Database } from '../../platform/store/index.js';
+import { claimMeta, type Database } from '../../platform/store/index.js';
 import { Prng } from './prng.js';
 import { RequestHistory, type RequestPerson } from './request-history.js';
 
@@ -304,12 +304,7 @@ export class DemoGenerator {
   /** A seed fills a store once: a second run with it would give the same people again. */
   async #claimSeed(): Promise<void> {
     const key = `demo.seed.${this.#seed}`;
-    const res = await this.#ctx.store.db
-      .insertInto('vow_meta')
-      .values({ key, value: 'used', updated_at: this.#now.toISOString() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) throw new DemoSeedUsed(this.#seed);
+    if (!(await claimMeta(this.#ctx.store.db, key, 'used', this.#now))) throw new DemoSeedUsed(this.#seed);
   }
 
   #tick(started: number): void {
@@ -630,14 +625,7 @@ export class DemoGenerator {
           });
       }
     }
-    const db = this.#ctx.store.db;
-    await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 400)
-        await trx
-          .insertInto('analytics_events')
-          .values(rows.slice(i, i + 400))
-          .execute();
-    });
+    await this.#services.siteAnalytics.events.storeHistory(rows);
     this.#stats.visitors += visitors;
     this.#stats.events += rows.length;
     return cookies;

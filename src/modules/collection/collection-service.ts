@@ -143,7 +143,6 @@ export class CollectionService {
     this.#ctx = ctx;
     this.#subjects = subjects;
     this.#consent = consent;
-    subjects.addEraser((trx, subjectId) => this.#erase(trx, subjectId));
   }
 
   /** The policy's { category, purposes } of the named fields of one collection point. */
@@ -798,20 +797,5 @@ export class CollectionService {
       default:
         return {};
     }
-  }
-
-  /** Deletes one person's collection records (the under-13 marking). */
-  async #erase(trx: Transaction<Database>, subjectId: string): Promise<void> {
-    await trx.deleteFrom('orders').where('buyer_subject_id', '=', subjectId).execute();
-    await trx
-      .updateTable('orders')
-      .set({ gift_subject_id: null, gift_sealed: null })
-      .where('gift_subject_id', '=', subjectId)
-      .execute();
-    await trx.deleteFrom('registrations').where('subject_id', '=', subjectId).execute();
-    await trx.deleteFrom('contest_entries').where('subject_id', '=', subjectId).execute();
-    await trx.deleteFrom('catalog_requests').where('subject_id', '=', subjectId).execute();
-    await trx.deleteFrom('sms_signups').where('subject_id', '=', subjectId).execute();
-    await trx.deleteFrom('inbound_messages').where('subject_id', '=', subjectId).execute();
   }
 }

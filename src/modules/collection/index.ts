@@ -9,6 +9,7 @@ export {
   type OrderCollected,
   type Submission,
 } from './collection-service.js';
+export { collectionEraser } from './erasure.js';
 export { COLLECTION_ERROR_CODES } from './errors.js';
 export { collectionMigrations } from './migrations/index.js';
 export * from './schemas.js';

@@ -2,7 +2,7 @@
 // staff suppressions and SMS keywords, and answers where a person stands. Every change is one
 // ledger event + the consent_state row + an audit entry, in one transaction.
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ActorType } from '../../platform/audit/index.js';
+import type { ActorType, AuditEntry } from '../../platform/audit/index.js';
 import type { IndexKind } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
@@ -51,6 +51,17 @@ export interface ConsentCause {
   readonly type: CauseType;
   readonly ref?: string | undefined;
   readonly staffId?: string | undefined;
+}
+
+/** What a multi-channel choice appends: one event per channel, and the audit entry for the choice. */
+export interface PlannedChoice {
+  readonly changes: readonly {
+    readonly channel: string;
+    readonly event: ConsentEventType;
+    readonly cause: ConsentCause;
+    readonly details?: Readonly<Record<string, unknown>>;
+  }[];
+  readonly audit: AuditEntry;
 }
 
 export interface ConsentChange {
@@ -149,6 +160,38 @@ export class ConsentService {
         trx,
       );
       return id;
+    });
+  }
+
+  /**
+   * Records a choice made by one person or visitor at once on several channels (a cookie banner
+   * choice, a GPC signal): under the per-person lock, `plan` reads their history and says which
+   * events to append; the events and one audit entry for the whole choice are written in one
+   * transaction. Returns the channels changed and the history after the choice.
+   */
+  async recordChoice(
+    subjectRef: string,
+    plan: (history: readonly ConsentEventRow[]) => PlannedChoice,
+  ): Promise<{ changed: string[]; history: ConsentEventRow[] }> {
+    return this.#inTransaction(undefined, async (trx) => {
+      await this.#lock(trx, subjectRef);
+      const decided = plan(await consentHistory(trx, subjectRef));
+      const at = this.#ctx.clock.now();
+      for (const c of decided.changes) {
+        assertChannel(this.#ctx.policy, c.channel);
+        await appendConsentEvent(trx, this.#ctx.random, {
+          subjectRef,
+          channel: c.channel,
+          event: c.event,
+          cause: c.cause,
+          at,
+          policyVersion: this.#ctx.policy.version,
+          ...(c.details ? { details: c.details } : {}),
+        });
+      }
+      const changed = decided.changes.map((c) => c.channel);
+      if (changed.length > 0) await this.#ctx.audit.record(decided.audit, trx);
+      return { changed, history: await consentHistory(trx, subjectRef) };
     });
   }
 
@@ -343,16 +386,6 @@ export class ConsentService {
         reply: changed > 0 ? smsStartText(policy) : smsNotSubscribedText(policy),
       };
     });
-  }
-
-  /**
-   * Erases what the consent module holds of a person (their unsubscribe tokens, events and state),
-   * for the subjects module's erasure of a person known to be under 13 (P14).
-   */
-  async erase(trx: Transaction<Database>, subjectId: string): Promise<void> {
-    await trx.deleteFrom('unsubscribe_tokens').where('subject_id', '=', subjectId).execute();
-    await trx.deleteFrom('consent_state').where('subject_ref', '=', subjectId).execute();
-    await trx.deleteFrom('consent_events').where('subject_ref', '=', subjectId).execute();
   }
 
   /** Where a person (or `visitor:<index>`) stands per channel. */

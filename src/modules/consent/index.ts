@@ -7,11 +7,12 @@ export {
   type ConsentChange,
   ConsentService,
   type KindsAt,
+  type PlannedChoice,
   type RecordCollectionInput,
 } from './consent-service.js';
+export { consentEraser } from './erasure.js';
 export { CONSENT_ERROR_CODES } from './errors.js';
 export {
-  appendConsentEvent,
   CAUSE_TYPES,
   CONSENT_EVENTS,
   type ConsentEventRow,

@@ -2,10 +2,16 @@
 // under `visitor:<blind index of the cookie id>`, and answers where a visitor stands. The cookie
 // holds only a random id and the choice (P17); the ledger is what the server trusts.
 import type { Kysely, Transaction } from 'kysely';
+import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import { QueryShapes } from '../../platform/store/index.js';
-import { appendConsentEvent, type ConsentEventRow, consentHistory } from '../consent/index.js';
+import {
+  type ConsentEventRow,
+  type ConsentService,
+  consentHistory,
+  type PlannedChoice,
+} from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import {
   advertisingChannels,
@@ -82,14 +88,20 @@ function latestByChannel(rows: readonly ConsentEventRow[]): Map<string, Latest> 
 /** How many visitors' blind indexes a process remembers (about 150 bytes each). */
 export const RECENT_VISITOR_INDEXES = 10_000;
 
+/** The part of the consent module's service that writes a visitor's choices. */
+export type ConsentLedger = Pick<ConsentService, 'recordChoice'>;
+
 export class CookieConsentService {
   readonly #ctx: VowContext;
+  readonly #ledger: ConsentLedger;
   readonly #recentIndexes = new Map<string, string>();
   /** grantedMany's query, compiled once per number of refs and channels. */
   readonly #shapes = new QueryShapes();
 
-  constructor(ctx: VowContext) {
+  /** `ledger` is the marketing-consent module's service: the one writer of the consent ledger. */
+  constructor(ctx: VowContext, ledger: ConsentLedger) {
     this.#ctx = ctx;
+    this.#ledger = ledger;
   }
 
   /** A fresh random visitor id for the consent cookie. */
@@ -191,11 +203,12 @@ export class CookieConsentService {
       googleAnalytics: input.googleAnalytics ?? true,
     });
     const ads = new Set(advertisingChannels(policy));
-    const at = this.#ctx.clock.now();
 
-    return this.#ctx.store.db.transaction().execute(async (trx) => {
-      const latest = latestByChannel(await consentHistory(trx, ref));
-      const changed: string[] = [];
+    // The consent module writes the ledger (under its per-person lock, with one audit entry for the
+    // choice); this module decides, from the visitor's history read under that lock, what changes.
+    const { changed, history } = await this.#ledger.recordChoice(ref, (history) => {
+      const latest = latestByChannel(history);
+      const changes: PlannedChoice['changes'][number][] = [];
       for (const channel of cookieChannels(policy)) {
         // A bare GPC signal touches only what GPC opts out of; the banner still asks the rest.
         if (signalOnly && !ads.has(channel)) continue;
@@ -217,39 +230,33 @@ export class CookieConsentService {
         const gpcAlreadyRecorded = last?.row.cause_type === 'gpc' && last.row.event === 'withdrawn';
         const needsEvent = !recordedFresh || want !== isGranted || (cause === 'gpc' && !gpcAlreadyRecorded);
         if (!needsEvent) continue;
-        await appendConsentEvent(trx, this.#ctx.random, {
-          subjectRef: ref,
+        changes.push({
           channel,
           event: want ? 'consented' : 'withdrawn',
           cause: { type: cause, ref: input.source },
-          at,
-          policyVersion: policy.version,
           details: { consentVersion: policy.consentVersion, collectionPoint: 'cookie_banner' },
         });
-        changed.push(channel);
       }
-      if (changed.length > 0) await this.#audit(trx, visitor, input, changed);
-      const after = latestByChannel(await consentHistory(trx, ref));
-      return { ...this.#view(visitor, after), changed };
+      return {
+        changes,
+        audit: this.#auditEntry(
+          visitor,
+          input,
+          changes.map((c) => c.channel),
+        ),
+      };
     });
+    return { ...this.#view(visitor, latestByChannel(history)), changed };
   }
 
-  async #audit(
-    trx: Transaction<Database>,
-    visitor: string,
-    input: RecordChoiceInput,
-    changed: string[],
-  ): Promise<void> {
-    await this.#ctx.audit.record(
-      {
-        actor: { type: 'subject' },
-        action: 'consent.cookie_choice',
-        target: { type: 'visitor', id: this.visitorIndex(visitor) },
-        reason: input.gpc ? 'cookie banner choice with Global Privacy Control' : 'cookie banner choice',
-        details: { source: input.source, gpc: input.gpc, channels: changed },
-      },
-      trx,
-    );
+  #auditEntry(visitor: string, input: RecordChoiceInput, changed: string[]): AuditEntry {
+    return {
+      actor: { type: 'subject' },
+      action: 'consent.cookie_choice',
+      target: { type: 'visitor', id: this.visitorIndex(visitor) },
+      reason: input.gpc ? 'cookie banner choice with Global Privacy Control' : 'cookie banner choice',
+      details: { source: input.source, gpc: input.gpc, channels: changed },
+    };
   }
 
   #isGranted(last: Latest | undefined): boolean {

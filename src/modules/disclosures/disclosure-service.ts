@@ -1,10 +1,13 @@
+import type { Transaction } from 'kysely';
 // Disclosures to recipients (P2, P3, P4, P19): prepares the payload for a recipient holding only
 // the values the policy lets it have for the purpose, value by value under the kind the value was
 // collected as, logs what was sent to whom and why (names of fields, never values), and refuses
 // with VOW_DISCLOSURE_DENIED what the policy does not allow.
 
 import type { AuditEntry } from '../../platform/audit/index.js';
+import { canonicalJson } from '../../platform/canonical-json.js';
 import { VowError } from '../../platform/errors.js';
+import type { Database } from '../../platform/store/index.js';
 import type { CollectionService } from '../collection/index.js';
 import { type DecisionService, decide, type Reason, type SubjectState } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
@@ -73,6 +76,19 @@ interface Candidate {
   readonly value: unknown;
 }
 
+/** One entry of the disclosure log made by another module (ids, categories and field names; never a value). */
+export interface NewDisclosureEntry {
+  /** The person, or `visitor:<index>` for a site visitor. */
+  readonly subjectId: string;
+  readonly recipient: string;
+  readonly purpose: string;
+  readonly recordId: string | null;
+  readonly categories: readonly string[];
+  readonly fields: readonly string[];
+  readonly rules: readonly string[];
+  readonly at: string;
+}
+
 export class DisclosureService {
   readonly #ctx: VowContext;
   readonly #subjects: SubjectService;
@@ -87,9 +103,32 @@ export class DisclosureService {
     this.#subjects = deps.subjects;
     this.#collection = deps.collection;
     this.#decisions = deps.decisions;
-    deps.subjects.addEraser(async (trx, subjectId) => {
-      await trx.deleteFrom('disclosures').where('subject_id', '=', subjectId).execute();
-    });
+  }
+
+  /**
+   * Appends one entry to the disclosure log inside the caller's transaction, for a disclosure another
+   * module made under its own decision and audit entry (Google Analytics forwarding, P19). Returns
+   * the entry's disclosure id.
+   */
+  async logEntry(trx: Transaction<Database>, entry: NewDisclosureEntry): Promise<string> {
+    const id = this.#ctx.random.uuid();
+    await trx
+      .insertInto('disclosures')
+      .values({
+        id,
+        disclosure_id: id,
+        subject_id: entry.subjectId,
+        recipient: entry.recipient,
+        purpose: entry.purpose,
+        record_id: entry.recordId,
+        categories: canonicalJson([...entry.categories].sort()),
+        fields: canonicalJson([...entry.fields].sort()),
+        rules: canonicalJson([...entry.rules].sort()),
+        policy_version: this.#ctx.policy.version,
+        disclosed_at: entry.at,
+      })
+      .execute();
+    return id;
   }
 
   #assertNames(req: DisclosureRequest): void {

@@ -32,6 +32,7 @@ export function createIdentityServices(ctx: VowContext): IdentityServices {
 export { accountKeyId } from './account-service.js';
 export { API_KEY_PREFIX } from './api-keys.js';
 export { CODE_ATTEMPTS, LOGIN_ATTEMPTS } from './attempts.js';
+export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
 export { identityMigrations } from './migrations/index.js';
 export type { MyDataValue, MyDataView } from './my-data.js';

@@ -10,6 +10,7 @@ export {
   type Law,
   lawOf,
 } from './deadlines.js';
+export { rightsEraser } from './erasure.js';
 export { RIGHTS_ERROR_CODES } from './errors.js';
 export { rightsMigrations } from './migrations/index.js';
 export type { DataWalker, HeldIdentifier, PersonDirectory, RightsPorts, Suppressor } from './ports.js';

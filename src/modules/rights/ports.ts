@@ -3,6 +3,7 @@
 // the consent suppression list. services.ts connects the real ones; tests may connect fakes.
 import type { Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
+import type { ErasureRegistry } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
 import type {
   CorrectOptions,
@@ -54,6 +55,8 @@ export interface Suppressor {
 
 export interface RightsPorts {
   directory?: PersonDirectory | undefined;
+  /** The erasure registry: every part of Vow erases its own rows of the person (P22). */
+  erasure?: ErasureRegistry | undefined;
   walker?: DataWalker | undefined;
   suppressor?: Suppressor | undefined;
 }

@@ -1,9 +1,11 @@
 // Data subject requests (P15, P16, P20-P24): intake from the web form, the account and staff (email
 // or postal mail), deadlines by law, identity verification before anything is disclosed, changed
 // or deleted, and fulfilment as one durable job per request (never twice, finishes after a crash).
+
 import type { Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
 import { Vault } from '../../platform/crypto/index.js';
+import type { ErasureRegistry } from '../../platform/erasure/index.js';
 import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
@@ -642,6 +644,12 @@ export class RightsService {
     return this.#ports.directory;
   }
 
+  #requireErasure(): ErasureRegistry {
+    if (!this.#ports.erasure)
+      throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The erasure registry is not connected');
+    return this.#ports.erasure;
+  }
+
   #requireWalker(): DataWalker {
     if (!this.#ports.walker)
       throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The datasets walker is not connected');
@@ -1164,17 +1172,22 @@ export class RightsService {
     await job.once('walked', async () => ({
       changes: (await walker.delete(identity, { categories }, actor)).changes,
     }));
-    // The subjects module's look-up index (keyed hashes of identifiers → subject) is not a dataset
-    // of values, but while it stays the person would still be "found" by email: it goes too.
-    if (everything && r.subject_id) {
+    // What the walker does not reach (not values in annotated columns): every part of Vow erases its
+    // own rows of the person through the erasure registry (the subjects module's look-ups, so the
+    // person is no longer found by email; the outbox's queued mail to them; …).
+    if (r.subject_id) {
       const subjectId = r.subject_id;
-      await job.step('forget-lookup', async (trx) => {
-        const res = await trx
-          .deleteFrom('subject_lookup')
-          .where('subject_id', '=', subjectId)
-          .executeTakeFirst();
-        return { removed: Number(res.numDeletedRows) };
+      const erasure = this.#requireErasure();
+      const erased = await job.step('erase', async (trx) => {
+        const report = await erasure.erase(trx, {
+          subjectId,
+          mode: 'delete',
+          categories,
+          at: this.#ctx.clock.now().toISOString(),
+        });
+        return { rows: report.rows, destroyKeys: [...report.destroyKeys] };
       });
+      for (const key of erased.destroyKeys) await this.#ctx.vault.destroyKey(key);
     }
     // 4. Notices to downstream recipients, recorded in the outbox.
     const notify = DELETION_NOTICE_RECIPIENTS.filter((id) => this.#ctx.policy.recipient(id));
@@ -1202,10 +1215,7 @@ export class RightsService {
       return { notified: notify.length };
     });
     // 5. Crypto-shredding: every copy of the person's sealed values, backups included, is unreadable.
-    if (everything && r.subject_id) {
-      await this.#mail.purgeSubject(r.subject_id);
-      await this.#ctx.vault.destroyKey(r.subject_id);
-    }
+    if (everything && r.subject_id) await this.#ctx.vault.destroyKey(r.subject_id);
     // 6. The reply: what was deleted, and what was kept under which exemption.
     const exemptions = this.#ctx.policy.doc.exemptions;
     const kept = plan.retained.map(
@@ -1334,30 +1344,6 @@ export class RightsService {
       );
       return result;
     });
-  }
-
-  /**
-   * The subjects module's eraser (P14, a person known to be under 13): inside its transaction, the
-   * contact and evidence of their requests are erased and their export data and codes deleted; the
-   * log entries stay without a single personal value. Their restrictions are removed by the
-   * subjects module itself.
-   */
-  async eraseSubject(trx: Transaction<Database>, subjectId: string): Promise<number> {
-    const rows = await trx
-      .selectFrom('rights_requests')
-      .select('id')
-      .where('subject_id', '=', subjectId)
-      .execute();
-    for (const { id } of rows) {
-      await trx.deleteFrom('rights_verifications').where('request_id', '=', id).execute();
-      await trx.deleteFrom('rights_exports').where('request_id', '=', id).execute();
-      await trx
-        .updateTable('rights_requests')
-        .set({ sealed: '', email_index: null, updated_at: this.#ctx.clock.now().toISOString() })
-        .where('id', '=', id)
-        .execute();
-    }
-    return rows.length;
   }
 
   /** Whether a verified subject has answered requests (for other modules' "my data" pages). */

@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 // Site measurements (POST /v1/collect): stored only under the visitor's analytics consent as the
 // server's ledger records it (not the page's word), scrubbed before storage and before any
 // forward; without consent the event is dropped and counted, and the page never notices.
@@ -122,6 +123,20 @@ export class EventsService {
   }
 
   /** The counters (stored, dropped for each reason), for the operator and the tests. */
+  /**
+   * Stores measurements of the past that were already scrubbed and consented elsewhere (the demo
+   * shop's generated history): no consent check, no counters, no forwarding. In batches of 400 rows.
+   */
+  async storeHistory(rows: readonly Insertable<SiteAnalyticsTables['analytics_events']>[]): Promise<void> {
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 400)
+        await trx
+          .insertInto('analytics_events')
+          .values(rows.slice(i, i + 400))
+          .execute();
+    });
+  }
+
   async counters(): Promise<Record<string, number>> {
     const rows = await this.#ctx.store.db
       .selectFrom('analytics_counters')

@@ -4,8 +4,8 @@
 // no path, no URL, no title, no free text. The sender is injected (no network in tests); in
 // production it POSTs to the configured endpoint, and it is off unless a measurement id and an
 // API secret are configured.
-import type { Kysely } from 'kysely';
 import { canonicalJson } from '../../platform/canonical-json.js';
+import type { DisclosureService } from '../disclosures/index.js';
 import type { VowContext } from '../policy/index.js';
 import { BROWSER_FAMILIES, SITE_AREAS } from './scrub.js';
 
@@ -107,14 +107,19 @@ export function httpGaSender(o: HttpGaSenderOptions): GaSender {
   };
 }
 
+/** The part of the disclosure service GA forwarding needs (src/modules/disclosures). */
+export type DisclosureLog = Pick<DisclosureService, 'logEntry'>;
+
 /** Sends measurements to GA and records each forward (ga_forwards, plus the disclosure log and audit). */
 export class GaForwarder {
   readonly #ctx: VowContext;
+  readonly #disclosures: DisclosureLog;
   #sender: GaSender | undefined;
-  #hasDisclosures: Promise<boolean> | undefined;
 
-  constructor(ctx: VowContext, sender?: GaSender) {
+  /** `disclosures` is the disclosure module's log, where every forward that was sent is entered. */
+  constructor(ctx: VowContext, disclosures: DisclosureLog, sender?: GaSender) {
     this.#ctx = ctx;
+    this.#disclosures = disclosures;
     this.#sender = sender;
   }
 
@@ -150,8 +155,6 @@ export class GaForwarder {
     }
     const at = this.#ctx.clock.now().toISOString();
     const db = this.#ctx.store.db;
-    // Asked before the transaction: SQLite has one connection, which the transaction holds.
-    const logDisclosure = status === 'sent' && (await this.#disclosuresTable());
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('ga_forwards')
@@ -164,27 +167,16 @@ export class GaForwarder {
         })
         .execute();
       if (status !== 'sent') return;
-      if (logDisclosure) {
-        const id = this.#ctx.random.uuid();
-        // The disclosure log is the subjects module's; written loosely typed so this part does not
-        // depend on its in-progress schema beyond the columns named here.
-        await (trx as unknown as Kysely<Record<string, Record<string, unknown>>>)
-          .insertInto('disclosures')
-          .values({
-            id,
-            disclosure_id: id,
-            subject_id: `visitor:${visitorIndex}`,
-            recipient: 'google_analytics',
-            purpose: 'analytics.site_improvement',
-            record_id: null,
-            categories: canonicalJson(['behaviour', 'device.browser_family', 'device.cookie_id']),
-            fields: canonicalJson(params),
-            rules: canonicalJson(['visitor-measurement']),
-            policy_version: this.#ctx.policy.version,
-            disclosed_at: at,
-          })
-          .execute();
-      }
+      await this.#disclosures.logEntry(trx, {
+        subjectId: `visitor:${visitorIndex}`,
+        recipient: 'google_analytics',
+        purpose: 'analytics.site_improvement',
+        recordId: null,
+        categories: ['behaviour', 'device.browser_family', 'device.cookie_id'],
+        fields: params,
+        rules: ['visitor-measurement'],
+        at,
+      });
       await this.#ctx.audit.record(
         {
           actor: { type: 'system' },
@@ -197,13 +189,5 @@ export class GaForwarder {
       );
     });
     return status;
-  }
-
-  #disclosuresTable(): Promise<boolean> {
-    this.#hasDisclosures ??= this.#ctx.store.db.introspection
-      .getTables()
-      .then((tables) => tables.some((t) => t.name === 'disclosures'))
-      .catch(() => false);
-    return this.#hasDisclosures;
   }
 }

@@ -7,7 +7,7 @@ import type { CookieConsentService } from '../cookie-consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import { registerPurgeJob } from './events-retention.js';
 import { EventsService } from './events-service.js';
-import { GaForwarder, type GaSender, httpGaSender } from './ga-forwarder.js';
+import { type DisclosureLog, GaForwarder, type GaSender, httpGaSender } from './ga-forwarder.js';
 
 export interface SiteAnalyticsServices {
   readonly events: EventsService;
@@ -19,7 +19,7 @@ export interface SiteAnalyticsServices {
 /** Builds the services; GA forwarding is on only with a measurement id and an API secret. */
 export function createSiteAnalyticsServices(
   ctx: VowContext,
-  cookieConsent: CookieConsentService,
+  deps: { readonly cookieConsent: CookieConsentService; readonly disclosures: DisclosureLog },
   jobs?: JobRunner,
   gaSender?: GaSender,
 ): SiteAnalyticsServices {
@@ -29,11 +29,11 @@ export function createSiteAnalyticsServices(
     (c.gaMeasurementId && c.gaApiSecret
       ? httpGaSender({ endpoint: c.gaEndpoint, measurementId: c.gaMeasurementId, apiSecret: c.gaApiSecret })
       : undefined);
-  const ga = new GaForwarder(ctx, sender);
+  const ga = new GaForwarder(ctx, deps.disclosures, sender);
   const purge = jobs ? registerPurgeJob(ctx, jobs) : undefined;
   return {
     ga,
-    events: new EventsService(ctx, cookieConsent, ga),
+    events: new EventsService(ctx, deps.cookieConsent, ga),
     schedulePurge: async () => purge?.schedule(),
   };
 }

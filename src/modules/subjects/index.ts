@@ -1,5 +1,6 @@
 // Public surface of the subjects module: people, identifiers, identity resolution, the under-13 mark.
 
+export { subjectsEraser } from './erasure.js';
 export { SUBJECTS_ERROR_CODES } from './errors.js';
 export { subjectsMigrations } from './migrations/index.js';
 export {
@@ -17,9 +18,9 @@ export {
   type IndexedIdentifier,
   openSealed,
   type PreparedIdentity,
+  type PurgePorts,
   ResolutionRace,
   type ResolutionRequest,
-  type SubjectEraser,
   type SubjectLink,
   SubjectService,
 } from './subject-service.js';

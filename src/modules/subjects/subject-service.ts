@@ -7,13 +7,14 @@
 // the subject ids of one or many collections and seals every value; `link` (inside the caller's
 // transaction) re-checks the look-up and writes. When another request claimed the identifier in
 // between, `link` throws ResolutionRace and the caller starts again (`withResolution` does that).
+
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
 import type { Vault } from '../../platform/crypto/index.js';
+import type { ErasureRegistry } from '../../platform/erasure/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
-import { accountKeyId } from '../identity/index.js';
 import type { VowContext } from '../policy/index.js';
 import {
   normaliseAccount,
@@ -129,8 +130,13 @@ export async function openSealed(
   return vault.decrypt(subjectId, sealed);
 }
 
-/** Deletes one person's rows from a module's tables, inside the marking transaction. */
-export type SubjectEraser = (trx: Transaction<Database>, subjectId: string) => Promise<void>;
+/** What the under-13 purge needs from outside the subjects module (connected in src/app/services.ts). */
+export interface PurgePorts {
+  /** Every part of Vow erases its rows of the person. */
+  readonly erasure: ErasureRegistry;
+  /** The keyed hashes of the person's shopper-account emails, to block them with markers too. */
+  readonly accountEmailIndexes: (trx: Transaction<Database>, subjectId: string) => Promise<readonly string[]>;
+}
 
 const LOOKUP_PRIORITY: readonly IdentifierKind[] = ['account', 'email', 'phone'];
 /** Identifiers an under-13 marker blocks (an address is shared by a household, so not it). */
@@ -138,15 +144,15 @@ const MARKED_KINDS: readonly IdentifierKind[] = ['account', 'email', 'phone'];
 
 export class SubjectService {
   readonly #ctx: VowContext;
-  readonly #erasers: SubjectEraser[] = [];
+  #purge: PurgePorts | undefined;
 
   constructor(ctx: VowContext) {
     this.#ctx = ctx;
   }
 
-  /** Lets another module delete its rows of a person marked as under 13. */
-  addEraser(eraser: SubjectEraser): void {
-    this.#erasers.push(eraser);
+  /** Connects what the under-13 purge needs (the composition root does, once every module exists). */
+  connectPurge(ports: PurgePorts): void {
+    this.#purge = ports;
   }
 
   #normalise(input: IdentifierInput): { normalised: string; plain: string } {
@@ -614,10 +620,10 @@ export class SubjectService {
   };
 
   /**
-   * P14: staff learned the person is under 13. Everything Vow holds about them is deleted (their
-   * data key destroyed; identifier, record, consent, restriction, unsubscribe-token, outbox and
-   * shopper-account rows deleted; every module's eraser run) and only non-reversible markers remain: the blind indexes of their identifiers,
-   * which refuse a later collection carrying the same email, phone, account or address.
+   * P14: staff learned the person is under 13. Everything Vow holds about them is deleted: every
+   * part of Vow's eraser runs in purge mode in one transaction (the erasure registry), then their data
+   * keys are destroyed. Only non-reversible markers remain: the blind indexes of their identifiers and
+   * shopper-account emails, which refuse a later collection carrying the same email, phone or account.
    */
   async markUnder13(
     subjectId: string,
@@ -633,9 +639,10 @@ export class SubjectService {
     if (!subject) throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
     if (Number(subject.under13) === 1)
       throw new VowError('VOW_SUBJECT_ALREADY_MARKED', 'This subject is already marked as under 13');
+    const purge = this.#purge;
+    if (!purge) throw new Error('The under-13 purge is not connected (SubjectService.connectPurge)');
     const at = this.#ctx.clock.now().toISOString();
-    const shopperAccounts: string[] = [];
-    const markers = await db.transaction().execute(async (trx) => {
+    const { markers, destroyKeys } = await db.transaction().execute(async (trx) => {
       const indexes = await trx
         .selectFrom('subject_identifiers')
         .select(['kind', 'blind_index'])
@@ -649,36 +656,15 @@ export class SubjectService {
           .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
           .execute();
       }
-      for (const erase of this.#erasers) await erase(trx, subjectId);
-      await trx.deleteFrom('subject_identifiers').where('subject_id', '=', subjectId).execute();
-      await trx.deleteFrom('subject_lookup').where('subject_id', '=', subjectId).execute();
-      await trx.deleteFrom('subject_records').where('subject_id', '=', subjectId).execute();
-      await trx.deleteFrom('consent_events').where('subject_ref', '=', subjectId).execute();
-      await trx.deleteFrom('consent_state').where('subject_ref', '=', subjectId).execute();
-      await trx.deleteFrom('restrictions').where('subject_id', '=', subjectId).execute();
-      await trx.deleteFrom('unsubscribe_tokens').where('subject_id', '=', subjectId).execute();
-      await trx.deleteFrom('mail_outbox').where('subject_id', '=', subjectId).execute();
-      // Their shopper account goes too (its email stays blocked by a marker), with its sessions.
-      const accounts = await trx
-        .selectFrom('shopper_accounts')
-        .select(['id', 'email_index'])
-        .where('subject_id', '=', subjectId)
-        .execute();
-      for (const a of accounts) {
-        shopperAccounts.push(a.id);
+      // Their shopper accounts' emails stay blocked too (the accounts themselves go with the purge).
+      for (const blindIndex of await purge.accountEmailIndexes(trx, subjectId)) {
         await trx
           .insertInto('under13_markers')
-          .values({ kind: 'email', blind_index: a.email_index, marked_at: at })
+          .values({ kind: 'email', blind_index: blindIndex, marked_at: at })
           .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
           .execute();
-        await trx
-          .deleteFrom('sessions')
-          .where('kind', '=', 'shopper')
-          .where('principal_id', '=', a.id)
-          .execute();
-        await trx.deleteFrom('account_tokens').where('account_id', '=', a.id).execute();
-        await trx.deleteFrom('shopper_accounts').where('id', '=', a.id).execute();
       }
+      const erased = await purge.erasure.erase(trx, { subjectId, mode: 'purge', categories: 'all', at });
       await trx
         .updateTable('subjects')
         .set({ under13: 1, updated_at: at })
@@ -694,11 +680,11 @@ export class SubjectService {
         },
         trx,
       );
-      return indexes.length;
+      return { markers: indexes.length, destroyKeys: erased.destroyKeys };
     });
-    // The vault writes outside the transaction; the rows are already gone, now the key goes too.
+    // The vault writes outside the transaction; the rows are already gone, now the keys go too.
     await this.#ctx.vault.destroyKey(subjectId);
-    for (const id of shopperAccounts) await this.#ctx.vault.destroyKey(accountKeyId(id));
+    for (const key of destroyKeys) await this.#ctx.vault.destroyKey(key);
     return { markers };
   }
 }

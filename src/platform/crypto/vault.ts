@@ -12,7 +12,7 @@ import {
 } from 'node:crypto';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import type { Store } from '../store/index.js';
+import { claimMeta, readMeta, replaceMeta, type Store } from '../store/index.js';
 import { DataKeyCache } from './key-cache.js';
 
 const CIPHER = 'aes-256-gcm';
@@ -75,6 +75,9 @@ function openText(key: Buffer, sealed: string, aad: string): string {
 /** What a blind index is computed over; kept apart so an email hash never equals a phone hash. */
 export type IndexKind = 'email' | 'phone' | 'account' | 'address' | 'cookie' | 'token';
 
+/** Where the blind-index key is kept, sealed by the master key (vow_meta). */
+const INDEX_KEY = 'vault.index_key';
+
 export class Vault {
   readonly #store: Store;
   readonly #random: Random;
@@ -103,32 +106,22 @@ export class Vault {
   async init(): Promise<void> {
     this.#indexKeys.clear();
     const db = this.#store.db;
-    const row = await db
-      .selectFrom('vow_meta')
-      .select('value')
-      .where('key', '=', 'vault.index_key')
-      .executeTakeFirst();
-    if (row) {
-      this.#indexKey = open(this.#master, row.value, 'vault.index_key');
+    const existing = await readMeta(db, INDEX_KEY);
+    if (existing) {
+      this.#indexKey = open(this.#master, existing, INDEX_KEY);
       return;
     }
     const fresh = this.#random.bytes(32);
-    await db
-      .insertInto('vow_meta')
-      .values({
-        key: 'vault.index_key',
-        value: seal(this.#master, fresh, 'vault.index_key', this.#random.bytes(12)),
-        updated_at: this.#clock.now().toISOString(),
-      })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+    await claimMeta(
+      db,
+      INDEX_KEY,
+      seal(this.#master, fresh, INDEX_KEY, this.#random.bytes(12)),
+      this.#clock.now(),
+    );
     // Another process may have won the race: read back whichever key is stored.
-    const stored = await db
-      .selectFrom('vow_meta')
-      .select('value')
-      .where('key', '=', 'vault.index_key')
-      .executeTakeFirstOrThrow();
-    this.#indexKey = open(this.#master, stored.value, 'vault.index_key');
+    const stored = await readMeta(db, INDEX_KEY);
+    if (!stored) throw new Error('The vault index key was not stored');
+    this.#indexKey = open(this.#master, stored, INDEX_KEY);
   }
 
   /** Keyed hash for equality search: same input, same output; reveals nothing without the key. */
@@ -295,21 +288,15 @@ export class Vault {
           .execute();
         count++;
       }
-      const idx = await trx
-        .selectFrom('vow_meta')
-        .select('value')
-        .where('key', '=', 'vault.index_key')
-        .executeTakeFirst();
+      const idx = await readMeta(trx, INDEX_KEY);
       if (idx) {
-        const indexKey = open(this.#master, idx.value, 'vault.index_key');
-        await trx
-          .updateTable('vow_meta')
-          .set({
-            value: seal(newMaster, indexKey, 'vault.index_key', this.#random.bytes(12)),
-            updated_at: this.#clock.now().toISOString(),
-          })
-          .where('key', '=', 'vault.index_key')
-          .execute();
+        const indexKey = open(this.#master, idx, INDEX_KEY);
+        await replaceMeta(
+          trx,
+          INDEX_KEY,
+          seal(newMaster, indexKey, INDEX_KEY, this.#random.bytes(12)),
+          this.#clock.now(),
+        );
         count++;
       }
     });

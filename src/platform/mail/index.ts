@@ -1,5 +1,6 @@
 // Public surface of the mail module: the outbox (`services.mail.enqueue`) and its transports.
 
+export { mailEraser } from './erasure.js';
 export { MAIL_ERROR_CODES } from './errors.js';
 export { MAIL_DELIVER_JOB, type MailMessage, MailService, type OutboxEntry } from './mail-service.js';
 export { mailMigrations } from './migrations/index.js';

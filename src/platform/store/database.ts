@@ -23,5 +23,4 @@ export interface StoreTables {
  * them here by declaration merging (`declare module … { interface Database extends XTables {} }`),
  * so the store knows every table's type without importing any module.
  */
-// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging in every tables.ts
 export interface Database extends StoreTables {}

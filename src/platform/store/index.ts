@@ -2,6 +2,7 @@
 
 export type { Database } from './database.js';
 export { STORE_ERROR_CODES } from './errors.js';
+export { claimMeta, readMeta, replaceMeta } from './meta.js';
 export type { DialectName, VowMigration } from './migration-kit.js';
 export { storeMigrations } from './migrations/index.js';
 export { migrateToLatest, openStore, type Store } from './open-store.js';

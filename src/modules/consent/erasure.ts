@@ -1,0 +1,25 @@
+// What erasing a person does to the consent module's tables (registered with the erasure registry in
+// src/app/services.ts). A deletion keeps the ledger: its events and state are the suppression record
+// that keeps the person from being mailed again (the policy's `suppression` exemption, datasets/vow.yaml).
+import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
+
+export const consentEraser: Eraser = {
+  owner: 'consent',
+  tables: ['unsubscribe_tokens', 'consent_state', 'consent_events'],
+  async erase(trx, { subjectId, mode }) {
+    if (mode !== 'purge') return NOTHING_ERASED;
+    return {
+      rows: {
+        unsubscribe_tokens: changed(
+          await trx.deleteFrom('unsubscribe_tokens').where('subject_id', '=', subjectId).executeTakeFirst(),
+        ),
+        consent_state: changed(
+          await trx.deleteFrom('consent_state').where('subject_ref', '=', subjectId).executeTakeFirst(),
+        ),
+        consent_events: changed(
+          await trx.deleteFrom('consent_events').where('subject_ref', '=', subjectId).executeTakeFirst(),
+        ),
+      },
+    };
+  },
+};

@@ -1,0 +1,48 @@
+// What erasing a person does to the identity module's tables (registered with the erasure registry
+// in src/app/services.ts). A purge (P14) deletes their shopper account with its sessions and single-use
+// tokens, and its sealed email's key is destroyed after commit. A deletion masks the account through
+// the dataset walker (datasets/vow.yaml: the account itself is kept under `service_customers`).
+import type { Transaction } from 'kysely';
+import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
+import type { Database } from '../../platform/store/index.js';
+import { accountKeyId } from './account-service.js';
+
+export const identityEraser: Eraser = {
+  owner: 'identity',
+  tables: ['shopper_accounts', 'sessions', 'account_tokens'],
+  async erase(trx, { subjectId, mode }) {
+    if (mode !== 'purge') return NOTHING_ERASED;
+    const accounts = await trx
+      .selectFrom('shopper_accounts')
+      .select('id')
+      .where('subject_id', '=', subjectId)
+      .execute();
+    const rows = { shopper_accounts: 0, sessions: 0, account_tokens: 0 };
+    for (const a of accounts) {
+      rows.sessions += changed(
+        await trx
+          .deleteFrom('sessions')
+          .where('kind', '=', 'shopper')
+          .where('principal_id', '=', a.id)
+          .executeTakeFirst(),
+      );
+      rows.account_tokens += changed(
+        await trx.deleteFrom('account_tokens').where('account_id', '=', a.id).executeTakeFirst(),
+      );
+      rows.shopper_accounts += changed(
+        await trx.deleteFrom('shopper_accounts').where('id', '=', a.id).executeTakeFirst(),
+      );
+    }
+    return { rows, destroyKeys: accounts.map((a) => accountKeyId(a.id)) };
+  },
+};
+
+/** The keyed hashes of a person's shopper-account emails (for the under-13 markers, before the purge). */
+export async function accountEmailIndexes(trx: Transaction<Database>, subjectId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('shopper_accounts')
+    .select('email_index')
+    .where('subject_id', '=', subjectId)
+    .execute();
+  return rows.map((r) => r.email_index);
+}
