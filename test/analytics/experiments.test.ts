@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assignVariant } from '../../src/modules/experiments/assignment-hash.js';
-import { VISIT_GAP_MS, visitorOutcome } from '../../src/modules/experiments/experiment-service.js';
+import { VISIT_GAP_MS, visitorOutcome } from '../../src/modules/experiments/results.js';
 import { summarise, welchTTest } from '../../src/modules/experiments/stats/tests.js';
 import { createTestEnv, describeEachDialect, testConfig } from '../helpers/env.js';
 import {

@@ -1,6 +1,8 @@
-// Public surface of src/modules/experiments.
+// Layout experiments (P17): definitions, deterministic assignment, consent-gated exposures, results.
 
 export { EXPERIMENTS_ERROR_CODES } from './errors.js';
-export { type Experiment, type ExperimentResults, ExperimentService } from './experiment-service.js';
+export { ExperimentService } from './experiment-service.js';
 export { experimentsMigrations } from './migrations/index.js';
+export type { ExperimentResults } from './results.js';
 export type { ExperimentTables } from './tables.js';
+export type { Assignment, Experiment, NewExperiment, Variant } from './types.js';
