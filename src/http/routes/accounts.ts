@@ -1,7 +1,7 @@
 // Shopper accounts (P15): register, confirm the email, log in and out, reset and change the
 // password, and "my data". Every form accepts JSON too (API clients) and answers in kind.
 
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
 import type { Services } from '../../app/services.js';
@@ -13,7 +13,6 @@ import {
   SESSION_TTL_MS,
   type SubjectIdentifierSource,
 } from '../../modules/identity/index.js';
-import type { VowContext } from '../../modules/policy/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { csrfToken, formCsrfToken } from '../access.js';
@@ -25,6 +24,7 @@ import {
   renderResetPage,
   renderResetRequestPage,
 } from '../pages/account.js';
+import { isForm, sendHtml, sessionCookieOptions } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
 const email = z
@@ -36,24 +36,6 @@ const email = z
 const password = z.string().min(1).max(256);
 const csrfField = { _csrf: z.string().max(128).optional() };
 const okSchema = z.object({ status: z.string() });
-
-export function isForm(req: FastifyRequest): boolean {
-  return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-}
-
-function sendHtml(reply: FastifyReply, body: string, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-}
-
-export function sessionCookieOptions(ctx: VowContext, maxAgeMs: number) {
-  return {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: ctx.config.publicUrl.startsWith('https://'),
-    maxAge: Math.floor(maxAgeMs / 1000),
-  };
-}
 
 /** The sources "my data" reads, whichever of them exist in this build. */
 function myDataSources(services: Services) {

@@ -2,8 +2,8 @@
 // bodies holding JSON are accepted). Always 204: without consent the event is dropped and counted.
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../modules/site-analytics/index.js';
+import { acceptJsonAsTextPlain } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { acceptJsonAsTextPlain } from './cookies.js';
 
 export const collectBodySchema = z.strictObject({
   visitor: z.string().max(64).optional().describe("The consent cookie's random id"),

@@ -9,8 +9,8 @@ import { isVowError } from '../../platform/errors.js';
 import { csrfToken } from '../access.js';
 import { renderStaffComplaint, renderStaffComplaints } from '../console/requests.js';
 import { renderComplaintForm, renderComplaintStatus, renderRightsMessage } from '../pages/request-pages.js';
+import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { staffIdOf } from './rights.js';
 
 const id = z.string().min(1).max(64);
 const regulator = z.object({ id: z.string(), name: z.string(), url: z.string() }).nullable();

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
 import { audienceTarget } from '../../modules/consent/index.js';
-import { STAFF_ROLES, type StaffRole } from '../../modules/identity/index.js';
+import { STAFF_ROLES } from '../../modules/identity/index.js';
 import { setPromiseGauges, TEST_ONLY } from '../../modules/promises/index.js';
 import { isoDay, JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
@@ -20,6 +20,7 @@ import { type DashboardData, renderDashboard } from '../console/dashboard.js';
 import { type LogRequestValues, renderLogRequest } from '../console/log-request.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from '../console/people.js';
 import { opens } from '../console/shell.js';
+import { staffRolesOf as rolesOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
 const CSS = new URL('../../web/assets/console.css', import.meta.url);
@@ -33,24 +34,6 @@ const blankable = (max: number) =>
     .max(max)
     .optional()
     .transform((v) => (v ? v : undefined));
-
-function rolesOf(req: FastifyRequest): readonly StaffRole[] {
-  const p = req.principal;
-  if (p?.kind === 'staff') return p.roles;
-  if (p?.kind === 'test') return p.roles;
-  return [];
-}
-
-function staffIdOf(req: FastifyRequest): string {
-  const p = req.principal;
-  if (p?.kind === 'staff') return p.staffId;
-  if (p?.kind === 'test') return 'test-principal';
-  throw new VowError('VOW_FORBIDDEN', 'Staff only');
-}
-
-function sendHtml(reply: FastifyReply, body: string, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-}
 
 export const consoleRoutes: RouteModule = (app, ctx, services) => {
   const monitor = services.promises.monitor;

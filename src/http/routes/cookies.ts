@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
-import { VowError } from '../../platform/errors.js';
 import { renderCookiePreferences } from '../pages/cookie-preferences.js';
 import { renderDemoStorefront } from '../pages/demo-storefront.js';
-import type { RouteModule, ZodApp } from '../route-module.js';
+import { acceptJsonAsTextPlain } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
 
 const asset = (name: string): URL => new URL(`../../web/assets/${name}`, import.meta.url);
 
@@ -44,18 +44,6 @@ export const choiceBodySchema = z.strictObject({
   source: z.enum(CHOICE_SOURCES),
   consentVersion: z.string().min(1).max(64),
 });
-
-/** Parses text/plain bodies as JSON in this scope: the script posts text/plain (no CORS preflight). */
-export function acceptJsonAsTextPlain(app: ZodApp): void {
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new VowError('VOW_BAD_JSON', 'The request body is not valid JSON'), undefined);
-    }
-  });
-}
 
 export interface ScriptInfo {
   readonly src: string;

@@ -3,7 +3,7 @@
 // and the staff queue with its actions (JSON API and console pages).
 
 import fastifyFormbody from '@fastify/formbody';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
 import {
@@ -21,6 +21,7 @@ import {
   renderRequestStatus,
   renderRightsMessage,
 } from '../pages/request-pages.js';
+import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
 const id = z.string().min(1).max(64);
@@ -126,14 +127,6 @@ function shopperView(v: RequestView): z.infer<typeof shopperStatus> {
 
 const SENT =
   'If we can match this address, we sent a code to it. Enter it on your status page within 15 minutes.';
-
-/** The acting staff member's id (the test principal in tests). */
-export function staffIdOf(req: FastifyRequest): string {
-  const p = req.principal;
-  if (p?.kind === 'staff') return p.staffId;
-  if (p?.kind === 'test') return 'test-principal';
-  throw new VowError('VOW_FORBIDDEN', 'Staff only');
-}
 
 function html(reply: FastifyReply, body: string, status = 200): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);

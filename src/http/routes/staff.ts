@@ -1,15 +1,15 @@
 // Staff: log in (console cookie or API bearer token), first-login password change, TOTP, staff
 // accounts and API keys (admin), and the audit trail (auditor).
 
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, STAFF_ROLES } from '../../modules/identity/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { csrfToken, formCsrfToken } from '../access.js';
 import { renderStaffLoginPage, renderStaffPasswordPage } from '../console/login.js';
+import { isForm, sendHtml, sessionCookieOptions, staffOf as staff } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { isForm, sessionCookieOptions } from './accounts.js';
 
 const username = z.string().trim().toLowerCase().min(2).max(64);
 const password = z.string().min(1).max(256);
@@ -20,17 +20,6 @@ const totp = z
   .or(z.literal('').transform(() => undefined));
 const csrfField = { _csrf: z.string().max(128).optional() };
 const role = z.enum(STAFF_ROLES);
-
-function sendHtml(reply: FastifyReply, body: string, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-}
-
-function staff(req: FastifyRequest) {
-  const p = req.principal;
-  if (p?.kind === 'staff') return { id: p.staffId, sessionId: p.sessionId as string | undefined };
-  if (p?.kind === 'test') return { id: 'test-principal', sessionId: undefined };
-  throw new VowError('VOW_FORBIDDEN', 'Staff only');
-}
 
 const auditRow = z.object({
   seq: z.number(),
