@@ -12,6 +12,18 @@ import type { ZodApp } from './route-module.js';
 /** The anti-forgery field a form body carries (access.ts checks it before validation runs). */
 export const csrfBodyField = { _csrf: z.string().max(128).optional() };
 
+/** A file of src/web/assets/ (the stylesheets and scripts Vow serves). */
+export const webAsset = (name: string): URL => new URL(`../web/assets/${name}`, import.meta.url);
+
+/** A text field a form may leave empty: trimmed, and empty means absent. */
+export const blankField = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
 /**
  * Answers a rendered page. Pages are never cached: they can hold personal data, and their forms
  * carry an anti-forgery token tied to the session.

@@ -3,7 +3,7 @@
 import type { Policy } from '../../modules/policy/index.js';
 import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { html } from '../../platform/html.js';
-import { JURISDICTION_LABELS, TYPE_LABELS } from '../pages/request-pages.js';
+import { JURISDICTION_LABELS, TYPE_LABELS } from '../request-labels.js';
 import { consolePage, csrfField, flash } from './shell.js';
 
 export interface LogRequestValues {

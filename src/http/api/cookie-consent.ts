@@ -1,15 +1,15 @@
-// The consent script and cookie choices: GET /consent.js (+ its stylesheet and SRI hash), the
-// banner's configuration, POST /v1/consent/choices, POST /v1/consent/state, and the demo storefront.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+// Everything under /v1/consent: the consent ledger as the cookie banner and customer service reach
+// it. The banner (module cookie-consent) reads its configuration and the script's tag, records a
+// visitor's choice and asks where a visitor stands; customer service reads the ledger's history of
+// a person or visitor (module consent, the one route here that is not the banner's). The whole
+// prefix is cross-origin for the shop's pages (src/http/cors.ts), so it is served from this file.
 import { z } from 'zod';
 import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
-import { renderCookiePreferences } from '../pages/cookie-preferences.js';
-import { renderDemoStorefront } from '../pages/demo-storefront.js';
+import { auditActor } from '../../modules/identity/index.js';
+import { VowError } from '../../platform/errors.js';
+import { consentScript } from '../consent-script.js';
 import { acceptJsonAsTextPlain } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-
-const asset = (name: string): URL => new URL(`../../web/assets/${name}`, import.meta.url);
 
 const visitorSchema = z
   .string()
@@ -36,7 +36,7 @@ const visitorConsentSchema = z.object({
   gpp: z.string().describe('IAB Global Privacy Platform string (usnat section, id 7)'),
 });
 
-export const choiceBodySchema = z.strictObject({
+const choiceBodySchema = z.strictObject({
   visitor: visitorSchema.optional(),
   categories: z.record(z.string().max(64), z.boolean()),
   googleAnalytics: z.boolean().optional(),
@@ -45,55 +45,23 @@ export const choiceBodySchema = z.strictObject({
   consentVersion: z.string().min(1).max(64),
 });
 
-export interface ScriptInfo {
-  readonly src: string;
-  readonly integrity: string;
-  readonly tag: string;
-}
+const subjectId = z.string().min(1).max(64).describe("Vow's id of the person (subjects.id)");
 
-export const cookieRoutes: RouteModule = async (app, ctx, services) => {
+const eventSchema = z.object({
+  id: z.string(),
+  channel: z.string(),
+  event: z.string(),
+  cause: z.object({ type: z.string(), ref: z.string().nullable(), staffId: z.string().nullable() }),
+  at: z.string(),
+  policyVersion: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) => {
   acceptJsonAsTextPlain(app);
-  const script = await readFile(asset('consent.js'));
-  const css = await readFile(asset('consent.css'));
-  const demoJs = await readFile(asset('consent-demo-store.js'));
-  const integrity = `sha384-${createHash('sha384').update(script).digest('base64')}`;
-  const fingerprint = createHash('sha256').update(script).digest('hex').slice(0, 12);
-  const src = `/consent.js?v=${fingerprint}`;
-  const info = (base: string): ScriptInfo => ({
-    src: `${base}${src}`,
-    integrity,
-    tag: `<script src="${base}${src}" integrity="${integrity}" crossorigin="anonymous" data-vow-api="${base}"></script>`,
-  });
+  const script = await consentScript();
   const config = bannerConfig(ctx.policy);
   const cookies = { consent: services.cookieConsent };
-
-  app.get(
-    '/consent.js',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['cookies'],
-        summary: 'The consent script (banner, Consent Mode, measurements); see /v1/consent/script-info',
-        querystring: z.object({ v: z.string().max(64).optional() }),
-      },
-    },
-    async (_req, reply) =>
-      reply
-        .type('text/javascript; charset=utf-8')
-        // The URL carries the content's fingerprint, so a long, immutable cache is safe.
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .header('access-control-allow-origin', '*')
-        .header('etag', `"${fingerprint}"`)
-        .send(script),
-  );
-
-  app.get('/consent.css', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    reply
-      .type('text/css; charset=utf-8')
-      .header('cache-control', 'public, max-age=86400')
-      .header('access-control-allow-origin', '*')
-      .send(css),
-  );
 
   app.get(
     '/v1/consent/script-info',
@@ -105,7 +73,7 @@ export const cookieRoutes: RouteModule = async (app, ctx, services) => {
         response: { 200: z.object({ src: z.string(), integrity: z.string(), tag: z.string() }) },
       },
     },
-    async () => info(ctx.config.publicUrl),
+    async () => script.info(ctx.config.publicUrl),
   );
 
   app.get(
@@ -177,36 +145,52 @@ export const cookieRoutes: RouteModule = async (app, ctx, services) => {
     async (req) => cookies.consent.state(req.body.visitor),
   );
 
-  let prefsHtml: string | undefined;
-  app.get(
-    '/cookies/preferences',
+  app.post(
+    '/v1/consent/history',
     {
-      config: { access: 'public' },
+      config: { access: 'staff:customer_service' },
       schema: {
-        tags: ['cookies'],
-        summary: 'The preference centre: change or withdraw cookie choices, opt out of Google Analytics',
+        tags: ['consent'],
+        summary: "A person's consent history and current state per channel",
+        description:
+          'Every enrolment, consent, unsubscribe, suppression and SMS keyword, oldest first, each with its cause and the policy version in force. The id travels in the body, never in the URL.',
+        body: z.strictObject({ subjectId }),
+        response: {
+          200: z.object({
+            subjectId: z.string(),
+            states: z.record(z.string(), z.string()),
+            events: z.array(eventSchema),
+          }),
+        },
       },
     },
-    async (_req, reply) => {
-      prefsHtml ??= renderCookiePreferences(ctx.policy, { src, integrity });
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(prefsHtml);
+    async (req) => {
+      const id = req.body.subjectId;
+      const [states, history] = await Promise.all([
+        services.consent.states(id),
+        services.consent.history(id),
+      ]);
+      // A person Vow never heard of is an error, not an empty history (visitors have no subject row).
+      if (history.length === 0 && !id.startsWith('visitor:') && !(await services.subjects.exists(id)))
+        throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+      await ctx.audit.record({
+        actor: auditActor(req.principal),
+        action: 'consent.history_viewed',
+        target: { type: 'subject', id },
+      });
+      return {
+        subjectId: id,
+        states,
+        events: history.map((e) => ({
+          id: e.id,
+          channel: e.channel,
+          event: e.event,
+          cause: { type: e.cause_type, ref: e.cause_ref, staffId: e.staff_id },
+          at: e.at,
+          policyVersion: e.policy_version,
+          details: JSON.parse(e.details) as Record<string, unknown>,
+        })),
+      };
     },
-  );
-
-  let demoHtml: string | undefined;
-  app.get(
-    '/demo/store',
-    {
-      config: { access: 'public' },
-      schema: { tags: ['cookies'], summary: 'A demo storefront carrying the consent script' },
-    },
-    async (_req, reply) => {
-      demoHtml ??= renderDemoStorefront(ctx.policy, { src, integrity });
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(demoHtml);
-    },
-  );
-
-  app.get('/demo/store.js', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(demoJs),
   );
 };
