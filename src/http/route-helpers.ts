@@ -7,6 +7,8 @@ import { statusOf } from '../app/error-registry.js';
 import type { StaffRole } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { isVowError, VowError } from '../platform/errors.js';
+import { csrfToken } from './access.js';
+import type { ConsoleFrame } from './console/shell.js';
 import type { ZodApp } from './route-module.js';
 
 /** The anti-forgery field a form body carries (access.ts checks it before validation runs). */
@@ -93,6 +95,25 @@ export function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
   const p = req.principal;
   if (p?.kind === 'staff' || p?.kind === 'test') return p.roles;
   return [];
+}
+
+/**
+ * What the console shell needs to render a page for this staff member: their roles (the menu; none
+ * while the one-time password is still to be replaced, as every other page refuses until then) and
+ * the token of the page's forms. The token is worked out only when a page has a form, because for
+ * a caller without a session (a bearer token) it sets the anonymous form cookie.
+ */
+export function consoleFrame(ctx: VowContext, req: FastifyRequest, reply: FastifyReply): ConsoleFrame {
+  const p = req.principal;
+  let csrf: string | undefined;
+  return {
+    policy: ctx.policy,
+    roles: p?.kind === 'staff' && p.mustChangePassword ? [] : staffRolesOf(req),
+    get csrf() {
+      csrf ??= csrfToken(req, reply) ?? '';
+      return csrf;
+    },
+  };
 }
 
 /** Options of a session cookie: Secure behind https, never readable by page scripts. */

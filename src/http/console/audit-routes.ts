@@ -3,8 +3,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { csrfToken } from '../access.js';
-import { csrfBodyField, staffRolesOf as rolesOf, sendHtml, staffIdOf } from '../route-helpers.js';
+import { consoleFrame, csrfBodyField, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderAudit } from './audit.js';
 
@@ -34,9 +33,7 @@ export const auditConsoleRoutes: RouteModule = (app, ctx) => {
     });
     return sendHtml(
       reply,
-      renderAudit(ctx.policy, {
-        roles: rolesOf(req),
-        csrf: csrfToken(req, reply) ?? '',
+      renderAudit(consoleFrame(ctx, req, reply), {
         rows,
         head,
         after: from,

@@ -2,8 +2,7 @@
 // with its replies, where staff answer (emailed with the regulator to escalate to) or close it.
 
 import { z } from 'zod';
-import { csrfToken } from '../access.js';
-import { refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
+import { consoleFrame, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderStaffComplaint, renderStaffComplaints } from './complaints.js';
 
@@ -18,7 +17,8 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: { tags: ['pages'], summary: 'The complaints page', hide: true },
     },
-    async (_req, reply) => sendHtml(reply, renderStaffComplaints(ctx.policy, await complaints.list())),
+    async (req, reply) =>
+      sendHtml(reply, renderStaffComplaints(consoleFrame(ctx, req, reply), await complaints.list())),
   );
 
   app.get(
@@ -31,9 +31,8 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
       sendHtml(
         reply,
         renderStaffComplaint(
-          ctx.policy,
+          consoleFrame(ctx, req, reply),
           await complaints.detail(req.params.id, staffIdOf(req)),
-          csrfToken(req, reply) ?? '',
         ),
       ),
   );
@@ -71,9 +70,8 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
       return sendHtml(
         reply,
         renderStaffComplaint(
-          ctx.policy,
+          consoleFrame(ctx, req, reply),
           await complaints.detail(req.params.id, staff),
-          csrfToken(req, reply) ?? '',
           message,
         ),
       );

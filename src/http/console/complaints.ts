@@ -2,25 +2,13 @@
 // complaint's page with its replies and the forms to answer or close it.
 
 import type { ComplaintDetail, ComplaintView } from '../../modules/complaints/index.js';
-import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
-import { page } from '../layout.js';
+import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
-// These pages are for customer service (and the privacy officer), who open every link here.
-const NAV = [
-  { href: '/staff', label: 'Dashboard' },
-  { href: '/staff/people', label: 'People' },
-  { href: '/staff/requests', label: 'Requests' },
-  { href: '/staff/log-request', label: 'Log a request' },
-  { href: '/staff/complaints', label: 'Complaints' },
-];
-
-export function renderStaffComplaints(policy: Policy, complaints: readonly ComplaintView[]): string {
-  return page({
+export function renderStaffComplaints(frame: ConsoleFrame, complaints: readonly ComplaintView[]): string {
+  return consolePage(frame, {
     title: 'Complaints',
-    policy,
-    nav: NAV,
-    current: '/staff/complaints',
+    section: '/staff/complaints',
     body: html`<h1>Complaints</h1>
 <table data-testid="complaint-queue">
   <thead><tr><th scope="col">Reply due</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Escalation</th></tr></thead>
@@ -32,16 +20,10 @@ export function renderStaffComplaints(policy: Policy, complaints: readonly Compl
   });
 }
 
-export function renderStaffComplaint(
-  policy: Policy,
-  c: ComplaintDetail,
-  csrf: string,
-  message?: string,
-): string {
-  return page({
+export function renderStaffComplaint(frame: ConsoleFrame, c: ComplaintDetail, message?: string): string {
+  return consolePage(frame, {
     title: 'Complaint',
-    policy,
-    nav: NAV,
+    section: '/staff/complaints',
     body: html`<h1>Complaint</h1>
 ${message ? html`<p class="ok" role="status">${message}</p>` : ''}
 <dl>
@@ -57,13 +39,13 @@ ${c.replies.length ? html`<ol>${c.replies.map((r) => html`<li><span class="small
 ${
   c.status !== 'closed'
     ? html`<form method="post" action="/staff/complaints/${c.id}" data-action="reply">
-  <input type="hidden" name="_csrf" value="${csrf}">
+  ${csrfField(frame.csrf)}
   <input type="hidden" name="action" value="reply">
   <p><label for="reply-text">Reply (emailed with the regulator to escalate to)</label><textarea id="reply-text" name="text" rows="5" required></textarea></p>
   <p><button type="submit">Send reply</button></p>
 </form>
 <form method="post" action="/staff/complaints/${c.id}" data-action="close">
-  <input type="hidden" name="_csrf" value="${csrf}">
+  ${csrfField(frame.csrf)}
   <input type="hidden" name="action" value="close">
   <p><button type="submit">Close</button></p>
 </form>`

@@ -4,8 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { setPromiseGauges, TEST_ONLY } from '../../modules/promises/index.js';
-import { csrfToken } from '../access.js';
-import { csrfBodyField, staffRolesOf as rolesOf, sendHtml } from '../route-helpers.js';
+import { consoleFrame, csrfBodyField, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type DashboardData, renderDashboard } from './dashboard.js';
 import { opens } from './shell.js';
@@ -44,7 +43,8 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
   }
 
   async function dashboard(req: FastifyRequest, reply: FastifyReply, message?: DashboardData['message']) {
-    const roles = rolesOf(req);
+    const frame = consoleFrame(ctx, req, reply);
+    const roles = frame.roles;
     let promises: DashboardData['promises'];
     if (opens(roles, 'auditor')) {
       const latest = await monitor.latest();
@@ -61,8 +61,6 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
     }
     const history = promises ? await promiseHistory() : [];
     const data: DashboardData = {
-      roles,
-      csrf: csrfToken(req, reply) ?? '',
       ...(promises !== undefined ? { promises, history } : {}),
       ...(message ? { message } : {}),
     };
@@ -70,7 +68,7 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
       const [requests, complaints] = await Promise.all([services.rights.queue(), services.complaints.list()]);
       Object.assign(data, { requests, complaintsOpen: complaints.filter((c) => c.status === 'open').length });
     }
-    return sendHtml(reply, renderDashboard(ctx.policy, data));
+    return sendHtml(reply, renderDashboard(frame, data));
   }
 
   app.get(

@@ -1,16 +1,8 @@
 // The staff console's layout experiments (P17): the list, and one experiment's results per
 // layout with the comparisons against the control. Plain HTML; no script.
 import type { Experiment, ExperimentResults } from '../../modules/experiments/index.js';
-import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
-import { page } from '../layout.js';
-
-const NAV = [
-  { href: '/staff', label: 'Dashboard' },
-  { href: '/staff/audiences', label: 'Audiences' },
-  { href: '/staff/experiments', label: 'Experiments' },
-  { href: '/staff/reports', label: 'Reports' },
-];
+import { type ConsoleFrame, consolePage } from './shell.js';
 
 const METRIC_LABELS: Record<string, string> = {
   visit_duration_ms: 'Visit duration (seconds)',
@@ -29,12 +21,10 @@ function pValue(p: number | null): string {
   return p < 0.0001 ? '< 0.0001' : p.toFixed(4);
 }
 
-export function renderExperimentList(policy: Policy, experiments: readonly Experiment[]): string {
-  return page({
+export function renderExperimentList(frame: ConsoleFrame, experiments: readonly Experiment[]): string {
+  return consolePage(frame, {
     title: 'Layout experiments',
-    policy,
-    nav: NAV,
-    current: '/staff/experiments',
+    section: '/staff/experiments',
     body: html`<h1>Layout experiments</h1>
 ${
   experiments.length === 0
@@ -56,13 +46,11 @@ ${
   });
 }
 
-export function renderExperimentResults(policy: Policy, e: Experiment, r: ExperimentResults): string {
+export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: ExperimentResults): string {
   const metrics = Object.keys(METRIC_LABELS);
-  return page({
+  return consolePage(frame, {
     title: `Results: ${e.name}`,
-    policy,
-    nav: NAV,
-    current: '/staff/experiments',
+    section: '/staff/experiments',
     body: html`<h1>${e.name}</h1>
 <p><code>${e.id}</code> · ${e.status} · currency ${e.currency} · at least ${r.minSamplePerArm} visitors per layout</p>
 <p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert"` : ''}>${r.message}</p>

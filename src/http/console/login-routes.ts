@@ -1,11 +1,13 @@
 // The staff console's way in: the log-in page (which also answers JSON, for scripts and tests),
 // log-out, and the password page a staff member must pass after the first log-in.
 
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
-import { csrfToken, formCsrfToken } from '../access.js';
+import { formCsrfToken } from '../access.js';
 import {
   answerFormRefusal,
+  consoleFrame,
   csrfBodyField,
   isForm,
   refusalOf,
@@ -15,6 +17,7 @@ import {
 } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderStaffLoginPage, renderStaffPasswordPage } from './login.js';
+import type { ConsoleFrame } from './shell.js';
 
 const username = z.string().trim().toLowerCase().min(2).max(64);
 const password = z.string().min(1).max(256);
@@ -26,9 +29,15 @@ const totp = z
 
 export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
   const { staff: staffService } = services.identity;
+  /** The log-in page's frame: no menu before log-in, and the anonymous form's token. */
+  const loginFrame = (req: FastifyRequest, reply: FastifyReply): ConsoleFrame => ({
+    policy: ctx.policy,
+    roles: [],
+    csrf: formCsrfToken(req, reply)!,
+  });
 
   app.get('/staff/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
-    sendHtml(reply, renderStaffLoginPage(ctx.policy, formCsrfToken(req, reply)!)),
+    sendHtml(reply, renderStaffLoginPage(loginFrame(req, reply))),
   );
 
   app.post(
@@ -53,12 +62,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
         return { staffId: out.staffId, mustChangePassword: out.mustChangePassword };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message, error) =>
-          renderStaffLoginPage(
-            ctx.policy,
-            formCsrfToken(req, reply)!,
-            message,
-            error.code === 'VOW_TOTP_REQUIRED',
-          ),
+          renderStaffLoginPage(loginFrame(req, reply), message, error.code === 'VOW_TOTP_REQUIRED'),
         );
       }
     },
@@ -86,7 +90,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/password',
     { config: { access: 'staff:any', allowPendingPassword: true }, schema: { hide: true } },
-    async (req, reply) => sendHtml(reply, renderStaffPasswordPage(ctx.policy, csrfToken(req, reply) ?? '')),
+    async (req, reply) => sendHtml(reply, renderStaffPasswordPage(consoleFrame(ctx, req, reply))),
   );
 
   app.post(
@@ -102,11 +106,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
         return reply.redirect('/staff', 303);
       } catch (err) {
         const { error, status } = refusalOf(err);
-        return sendHtml(
-          reply,
-          renderStaffPasswordPage(ctx.policy, csrfToken(req, reply) ?? '', error.message),
-          status,
-        );
+        return sendHtml(reply, renderStaffPasswordPage(consoleFrame(ctx, req, reply), error.message), status);
       }
     },
   );

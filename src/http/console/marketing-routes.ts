@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { audienceTarget } from '../../modules/consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { INTERNAL_RECIPIENT, isoWeekOf } from '../../modules/reports/index.js';
-import { refusalOf, staffRolesOf as rolesOf, sendHtml } from '../route-helpers.js';
+import { consoleFrame, refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type AudienceLink, renderAudiences } from './audiences.js';
 import { renderExperimentList, renderExperimentResults } from './experiments.js';
@@ -35,7 +35,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
           }
         }
       }
-      return sendHtml(reply, renderAudiences(ctx.policy, rolesOf(req), links));
+      return sendHtml(reply, renderAudiences(consoleFrame(ctx, req, reply), links));
     },
   );
 
@@ -45,10 +45,10 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: { tags: ['pages'], summary: 'The layout experiments page', hide: true },
     },
-    async (_req, reply) =>
+    async (req, reply) =>
       reply
         .type('text/html; charset=utf-8')
-        .send(renderExperimentList(ctx.policy, await services.experiments.list())),
+        .send(renderExperimentList(consoleFrame(ctx, req, reply), await services.experiments.list())),
   );
 
   app.get(
@@ -62,11 +62,10 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
       const results = await services.experiments.results(req.params.id, auditActor(req.principal));
       return reply
         .type('text/html; charset=utf-8')
-        .send(renderExperimentResults(ctx.policy, experiment, results));
+        .send(renderExperimentResults(consoleFrame(ctx, req, reply), experiment, results));
     },
   );
 
-  // The staff console page: choose a report, a week and a recipient; see the released counts.
   app.get(
     '/staff/reports',
     {
@@ -117,7 +116,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
       return reply
         .code(status)
         .type('text/html; charset=utf-8')
-        .send(renderReportsPage(policy, form, recipients, outcome));
+        .send(renderReportsPage(consoleFrame(ctx, req, reply), form, recipients, outcome));
     },
   );
 };

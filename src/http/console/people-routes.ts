@@ -4,15 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
-import { csrfToken } from '../access.js';
-import {
-  blankField,
-  csrfBodyField,
-  refusalOf,
-  staffRolesOf as rolesOf,
-  sendHtml,
-  staffIdOf,
-} from '../route-helpers.js';
+import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
 
@@ -49,8 +41,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/people',
     { config: { access: 'staff:customer_service' }, schema: { hide: true } },
-    async (req, reply) =>
-      sendHtml(reply, renderPeopleSearch(ctx.policy, rolesOf(req), csrfToken(req, reply) ?? '')),
+    async (req, reply) => sendHtml(reply, renderPeopleSearch(consoleFrame(ctx, req, reply))),
   );
 
   app.post(
@@ -63,13 +54,12 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const roles = rolesOf(req);
-      const csrf = csrfToken(req, reply) ?? '';
+      const frame = consoleFrame(ctx, req, reply);
       const { email, phone } = req.body;
       if (!email && !phone)
         return sendHtml(
           reply,
-          renderPeopleSearch(ctx.policy, roles, csrf, {
+          renderPeopleSearch(frame, {
             ok: false,
             text: 'Type an email address or a phone number.',
           }),
@@ -83,7 +73,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         await ctx.audit.record({ actor: actor(req), action: 'person.lookup_no_match', details: { by } });
         return sendHtml(
           reply,
-          renderPeopleSearch(ctx.policy, roles, csrf, {
+          renderPeopleSearch(frame, {
             ok: false,
             text: `No one is known by that ${by === 'email' ? 'email address' : 'phone number'}.`,
           }),
@@ -97,7 +87,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         target: { type: 'subject', id: subjectId },
         details: { by },
       });
-      return sendHtml(reply, renderPerson(ctx.policy, roles, csrf, view));
+      return sendHtml(reply, renderPerson(frame, view));
     },
   );
 
@@ -116,8 +106,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const roles = rolesOf(req);
-      const csrf = csrfToken(req, reply) ?? '';
+      const frame = consoleFrame(ctx, req, reply);
       const { subjectId, channel, reason } = req.body;
       if (!(await services.subjects.exists(subjectId)))
         throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
@@ -156,7 +145,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         target: { type: 'subject', id: subjectId },
         details: { by: 'suppression_form' },
       });
-      return sendHtml(reply, renderPerson(ctx.policy, roles, csrf, view, message), status);
+      return sendHtml(reply, renderPerson(frame, view, message), status);
     },
   );
 };

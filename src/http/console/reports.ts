@@ -1,16 +1,8 @@
 // The staff console's aggregate reports (P6): release or fetch a week's noisy counts for a
 // recipient, with the protections and the privacy budget shown. A plain GET form; no script.
-import type { Policy } from '../../modules/policy/index.js';
 import type { ReleasedReport } from '../../modules/reports/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { page } from '../layout.js';
-
-const NAV = [
-  { href: '/staff', label: 'Dashboard' },
-  { href: '/staff/audiences', label: 'Audiences' },
-  { href: '/staff/experiments', label: 'Experiments' },
-  { href: '/staff/reports', label: 'Reports' },
-];
+import { type ConsoleFrame, consolePage } from './shell.js';
 
 export interface ReportForm {
   readonly report: string;
@@ -28,7 +20,7 @@ function selected(on: boolean): SafeHtml | string {
 }
 
 export function renderReportsPage(
-  policy: Policy,
+  frame: ConsoleFrame,
   form: ReportForm,
   recipients: readonly string[],
   outcome?: { report: ReleasedReport } | { error: string },
@@ -59,11 +51,9 @@ ${r.cells.length === 0 ? html`<p>No cell reached the threshold.</p>` : ''}
 </dl>
 <p><a href="${csv}" download>Download CSV</a></p>`;
   }
-  return page({
+  return consolePage(frame, {
     title: 'Aggregate reports',
-    policy,
-    nav: NAV,
-    current: '/staff/reports',
+    section: '/staff/reports',
     body: html`<h1>Aggregate reports</h1>
 <p>Counts for one finished ISO week, with differential-privacy noise. Each recipient has a privacy
 budget per week: a new report spends part of it; fetching one already released costs nothing.

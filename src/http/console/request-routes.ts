@@ -4,8 +4,7 @@
 import { z } from 'zod';
 import { isoDay, JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
-import { csrfToken } from '../access.js';
-import { blankField, csrfBodyField, refusalOf, sendHtml, staffIdOf, staffRolesOf } from '../route-helpers.js';
+import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type LogRequestValues, renderLogRequest } from './log-request.js';
 import { renderStaffQueue, renderStaffRequest } from './requests.js';
@@ -21,11 +20,11 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: { tags: ['pages'], summary: 'The request queue page', hide: true },
     },
-    async (_req, reply) =>
+    async (req, reply) =>
       sendHtml(
         reply,
         renderStaffQueue(
-          ctx.policy,
+          consoleFrame(ctx, req, reply),
           await rights.queue(),
           (await services.complaints.list()).filter((c) => c.status === 'open').length,
         ),
@@ -41,11 +40,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) =>
       sendHtml(
         reply,
-        renderStaffRequest(
-          ctx.policy,
-          await rights.detail(req.params.id, staffIdOf(req)),
-          csrfToken(req, reply) ?? '',
-        ),
+        renderStaffRequest(consoleFrame(ctx, req, reply), await rights.detail(req.params.id, staffIdOf(req))),
       ),
   );
 
@@ -135,7 +130,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderStaffRequest(ctx.policy, await rights.detail(rid, staff), csrfToken(req, reply) ?? '', message),
+        renderStaffRequest(consoleFrame(ctx, req, reply), await rights.detail(rid, staff), message),
       );
     },
   );
@@ -145,10 +140,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     '/staff/log-request',
     { config: { access: 'staff:customer_service' }, schema: { hide: true } },
     async (req, reply) =>
-      sendHtml(
-        reply,
-        renderLogRequest(ctx.policy, staffRolesOf(req), csrfToken(req, reply) ?? '', isoDay(ctx.clock.now())),
-      ),
+      sendHtml(reply, renderLogRequest(consoleFrame(ctx, req, reply), isoDay(ctx.clock.now()))),
   );
 
   app.post(
@@ -198,9 +190,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         return sendHtml(
           reply,
           renderLogRequest(
-            ctx.policy,
-            staffRolesOf(req),
-            csrfToken(req, reply) ?? '',
+            consoleFrame(ctx, req, reply),
             isoDay(ctx.clock.now()),
             values as LogRequestValues,
             { ok: false, text: `Not logged: ${error.message}` },

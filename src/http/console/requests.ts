@@ -2,37 +2,26 @@
 // with the actions its step allows (verify by details, confirm an agent, approve a correction,
 // extend, deny, lift a restriction).
 
-import type { Policy } from '../../modules/policy/index.js';
 import type { RequestDetail, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { page } from '../layout.js';
 import { JURISDICTION_LABELS, STATUS_LABELS } from '../request-labels.js';
-
-// These pages are for customer service (and the privacy officer), who open every link here.
-const NAV = [
-  { href: '/staff', label: 'Dashboard' },
-  { href: '/staff/people', label: 'People' },
-  { href: '/staff/requests', label: 'Requests' },
-  { href: '/staff/log-request', label: 'Log a request' },
-  { href: '/staff/complaints', label: 'Complaints' },
-];
+import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 function due(v: RequestView): SafeHtml {
   return html`<span class="${v.overdue ? 'overdue' : ''}" data-overdue="${v.overdue ? 'yes' : 'no'}">${v.dueOn}${v.overdue ? ' — OVERDUE' : ` (${v.daysLeft} days)`}</span>`;
 }
 
 export function renderStaffQueue(
-  policy: Policy,
+  frame: ConsoleFrame,
   requests: readonly RequestView[],
   complaintsOpen: number,
 ): string {
-  return page({
+  return consolePage(frame, {
     title: 'Privacy requests',
-    policy,
-    nav: NAV,
-    current: '/staff/requests',
+    section: '/staff/requests',
     body: html`<h1>Privacy requests</h1>
 <p>${requests.length} open request(s), soonest deadline first. ${complaintsOpen} open complaint(s).</p>
+<p><a href="/staff/log-request">Log a request received by email or post</a></p>
 <table data-testid="request-queue">
   <thead><tr><th scope="col">Due</th><th scope="col">Type</th><th scope="col">Law</th><th scope="col">Channel</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Ack</th></tr></thead>
   <tbody>
@@ -60,14 +49,15 @@ function action(
   fields: SafeHtml | string = '',
 ): SafeHtml {
   return html`<form method="post" action="/staff/requests/${id}" class="action" data-action="${name}">
-  <input type="hidden" name="_csrf" value="${csrf}">
+  ${csrfField(csrf)}
   <input type="hidden" name="action" value="${name}">
   ${fields}
   <button type="submit">${label}</button>
 </form>`;
 }
 
-export function renderStaffRequest(policy: Policy, r: RequestDetail, csrf: string, message?: string): string {
+export function renderStaffRequest(frame: ConsoleFrame, r: RequestDetail, message?: string): string {
+  const csrf = frame.csrf;
   const c = r.contact;
   const actions: SafeHtml[] = [];
   if (r.status === 'awaiting_verification') {
@@ -117,10 +107,9 @@ export function renderStaffRequest(policy: Policy, r: RequestDetail, csrf: strin
         html`<p><label>Reason <input name="reason" required></label></p>`,
       ),
     );
-  return page({
+  return consolePage(frame, {
     title: `Request ${r.id}`,
-    policy,
-    nav: NAV,
+    section: '/staff/requests',
     body: html`<h1>${r.type} request</h1>
 ${message ? html`<p class="ok" role="status">${message}</p>` : ''}
 <dl>

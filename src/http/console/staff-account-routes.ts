@@ -4,10 +4,9 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
-import { csrfToken } from '../access.js';
-import { csrfBodyField, refusalOf, staffRolesOf as rolesOf, sendHtml, staffIdOf } from '../route-helpers.js';
+import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { renderAccounts } from './staff-accounts.js';
+import { renderStaffAccounts } from './staff-accounts.js';
 
 export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
   const { staff: staffService } = services.identity;
@@ -15,10 +14,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
     '/staff/accounts',
     { config: { access: 'staff:admin' }, schema: { hide: true } },
     async (req, reply) =>
-      sendHtml(
-        reply,
-        renderAccounts(ctx.policy, rolesOf(req), csrfToken(req, reply) ?? '', await staffService.list()),
-      ),
+      sendHtml(reply, renderStaffAccounts(consoleFrame(ctx, req, reply), await staffService.list())),
   );
 
   app.post(
@@ -38,15 +34,14 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const roles = rolesOf(req);
-      const csrf = csrfToken(req, reply) ?? '';
+      const frame = consoleFrame(ctx, req, reply);
       const { username, roles: given } = req.body;
       try {
         if (given.length === 0) throw new VowError('VOW_VALIDATION', 'Choose at least one role');
         const out = await staffService.add(username, given, staffIdOf(req));
         return sendHtml(
           reply,
-          renderAccounts(ctx.policy, roles, csrf, await staffService.list(), {
+          renderStaffAccounts(frame, await staffService.list(), {
             username,
             password: out.password,
           }),
@@ -56,7 +51,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         const { error, status } = refusalOf(err);
         return sendHtml(
           reply,
-          renderAccounts(ctx.policy, roles, csrf, await staffService.list(), undefined, {
+          renderStaffAccounts(frame, await staffService.list(), undefined, {
             ok: false,
             text: `Not added: ${error.message}`,
           }),
@@ -100,14 +95,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderAccounts(
-          ctx.policy,
-          rolesOf(req),
-          csrfToken(req, reply) ?? '',
-          await staffService.list(),
-          undefined,
-          message,
-        ),
+        renderStaffAccounts(consoleFrame(ctx, req, reply), await staffService.list(), undefined, message),
         status,
       );
     },
