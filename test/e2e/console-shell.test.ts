@@ -2,7 +2,7 @@
 // (walked from the declared routes, so a new page is covered without editing this test) and every
 // page a console form answers with carries the console stylesheet and exactly the menu its roles
 // open, in order, and no other menu. The log-in page has the shell with an empty menu, and so has
-// the password page while the one-time password is still to be replaced.
+// the password page while the one-time password is still to be replaced. No staff page is cached.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { declaredRoutes } from '../../src/http/access.js';
@@ -125,6 +125,8 @@ describeEachDialect(
           if (res.statusCode === 403) continue;
           assert.equal(res.statusCode, 200, `${role} ${url}: ${res.body.slice(0, 200)}`);
           assert.match(res.headers['content-type'] as string, /^text\/html/, url);
+          // Staff pages can hold personal data and carry form tokens: never kept by a cache.
+          assert.equal(res.headers['cache-control'], 'no-store', url);
           // The log-in page is the same for everyone: nobody is logged in on it as far as it knows.
           assertShell(res.body, url === '/staff/login' ? [] : menu, `${role} ${url}`);
           opened.add(pattern);

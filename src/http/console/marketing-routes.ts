@@ -46,9 +46,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['pages'], summary: 'The layout experiments page', hide: true },
     },
     async (req, reply) =>
-      reply
-        .type('text/html; charset=utf-8')
-        .send(renderExperimentList(consoleFrame(ctx, req, reply), await services.experiments.list())),
+      sendHtml(reply, renderExperimentList(consoleFrame(ctx, req, reply), await services.experiments.list())),
   );
 
   app.get(
@@ -60,9 +58,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const experiment = await services.experiments.get(req.params.id);
       const results = await services.experiments.results(req.params.id, auditActor(req.principal));
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(renderExperimentResults(consoleFrame(ctx, req, reply), experiment, results));
+      return sendHtml(reply, renderExperimentResults(consoleFrame(ctx, req, reply), experiment, results));
     },
   );
 
@@ -113,10 +109,11 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
           status = refusal.status;
         }
       }
-      return reply
-        .code(status)
-        .type('text/html; charset=utf-8')
-        .send(renderReportsPage(consoleFrame(ctx, req, reply), form, recipients, outcome));
+      return sendHtml(
+        reply,
+        renderReportsPage(consoleFrame(ctx, req, reply), form, recipients, outcome),
+        status,
+      );
     },
   );
 };
