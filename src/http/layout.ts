@@ -1,4 +1,5 @@
-// The web shell every Vow page uses: accessible landmarks, one stylesheet, no inline script or style.
+// The web shell every Vow page uses: accessible landmarks, vow.css (and the console's stylesheet on
+// staff pages), no inline script or style.
 import type { Policy } from '../modules/policy/index.js';
 import { html, type SafeHtml } from '../platform/html.js';
 

@@ -91,7 +91,7 @@ export function staffOf(req: FastifyRequest): {
 }
 
 /** The caller's staff roles (none for anyone who is not staff). */
-export function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
+function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
   const p = req.principal;
   if (p?.kind === 'staff' || p?.kind === 'test') return p.roles;
   return [];

@@ -8,7 +8,7 @@ import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';
 
 /** The console's additions to vow.css, linked from every console page. */
-export const CONSOLE_STYLESHEET = '/assets/console.css';
+const CONSOLE_STYLESHEET = '/assets/console.css';
 
 export interface ConsoleLink {
   readonly href: string;

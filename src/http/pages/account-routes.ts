@@ -37,7 +37,6 @@ const okSchema = z.object({ status: z.string() });
 export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   const { accounts } = services.identity;
   const link = (path: string) => `${ctx.config.publicUrl}${path}`;
-  const myData = (req: Parameters<typeof myDataOf>[2]) => myDataOf(ctx, services, req);
 
   app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
     sendHtml(reply, renderLoginPage(ctx.policy, formCsrfToken(req, reply)!)),
@@ -288,7 +287,10 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) =>
-      sendHtml(reply, renderMyDataPage(ctx.policy, csrfToken(req, reply) ?? '', await myData(req))),
+      sendHtml(
+        reply,
+        renderMyDataPage(ctx.policy, csrfToken(req, reply) ?? '', await myDataOf(ctx, services, req)),
+      ),
   );
 
   app.get(
@@ -302,7 +304,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         .header('content-disposition', 'attachment; filename="my-data.json"')
         .header('cache-control', 'no-store')
         .type('application/json; charset=utf-8')
-        .send(JSON.stringify(await myData(req), null, 2)),
+        .send(JSON.stringify(await myDataOf(ctx, services, req), null, 2)),
   );
 
   app.post(
