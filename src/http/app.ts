@@ -9,7 +9,7 @@ import { registerCrossOriginScope } from './cors.js';
 import { installErrorHandling } from './errors.js';
 import { installRateLimits } from './rate-limits.js';
 import { routeConfig } from './route-hooks.js';
-import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes/index.js';
+import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes.js';
 import { helmetHeaders } from './security-headers.js';
 
 export interface BuildAppOptions {

@@ -44,7 +44,7 @@ export async function registerCrossOriginScope(
     const outside = needed.filter((k) => !scoped.has(k));
     if (outside.length > 0)
       throw new Error(
-        `Cross-origin routes outside the CORS scope (src/http/routes/index.ts): ${outside.join(', ')}`,
+        `Cross-origin routes outside the CORS scope (src/http/routes.ts): ${outside.join(', ')}`,
       );
   });
 

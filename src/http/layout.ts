@@ -1,4 +1,5 @@
-// The web shell every Vow page uses: accessible landmarks, one stylesheet, no inline script or style.
+// The web shell every Vow page uses: accessible landmarks, vow.css (and the console's stylesheet on
+// staff pages), no inline script or style.
 import type { Policy } from '../modules/policy/index.js';
 import { html, type SafeHtml } from '../platform/html.js';
 
@@ -8,6 +9,8 @@ export interface PageOptions {
   readonly body: SafeHtml;
   /** Which top navigation entry is current. */
   readonly current?: string;
+  /** Stylesheets after vow.css (same-origin paths only: the CSP forbids inline style). */
+  readonly stylesheets?: readonly string[];
   /** Extra scripts (same-origin paths only: the CSP forbids inline script). */
   readonly scripts?: readonly string[];
   /** Extra navigation entries for pages a later module adds. */
@@ -25,7 +28,7 @@ export function page(o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} — ${c.name}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/vow.css">
+<link rel="stylesheet" href="/assets/vow.css">${(o.stylesheets ?? []).map((s) => html`\n<link rel="stylesheet" href="${s}">`)}
 ${(o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 </head>
 <body>

@@ -153,7 +153,7 @@ describe('staff console in Chromium, by role', {
     assert.equal(await first.locator('[data-overdue]').getAttribute('data-overdue'), 'yes');
     await page.screenshot({ path: `${SHOTS}request-queue.png`, fullPage: true });
 
-    // The rights module's request pages carry their own navigation; the console's look-up is one link away.
+    // Every console page carries the same menu; the person look-up is one link away.
     await page.goto(`${base}/staff/people`);
     await page.getByLabel('Email').fill(LOOKED_UP);
     await page.getByRole('button', { name: 'Find' }).click();
@@ -179,8 +179,12 @@ describe('staff console in Chromium, by role', {
     const pages: [url: string, current: string][] = [
       ['/staff', '/staff'],
       ['/staff/people', '/staff/people'],
+      ['/staff/requests', '/staff/requests'],
       ['/staff/log-request', '/staff/requests'],
+      ['/staff/complaints', '/staff/complaints'],
       ['/staff/audiences', '/staff/audiences'],
+      ['/staff/experiments', '/staff/experiments'],
+      ['/staff/reports', '/staff/reports'],
       ['/staff/audit', '/staff/audit'],
       ['/staff/accounts', '/staff/accounts'],
     ];

@@ -1,9 +1,8 @@
 // Audiences for marketing: per channel and purpose, links to the streamed exports (NDJSON or CSV)
 // of who a send may go to now. The export itself (GET /v1/audiences/:channel) decides membership
 // and audits each download; this page only explains and links.
-import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
-import { consolePage } from './shell.js';
+import { type ConsoleFrame, consolePage } from './shell.js';
 
 export interface AudienceLink {
   readonly channel: string;
@@ -13,16 +12,10 @@ export interface AudienceLink {
   readonly contact: string;
 }
 
-export function renderAudiences(
-  policy: Policy,
-  roles: readonly string[],
-  links: readonly AudienceLink[],
-): string {
-  return consolePage({
+export function renderAudiences(frame: ConsoleFrame, links: readonly AudienceLink[]): string {
+  return consolePage(frame, {
     title: 'Audiences',
-    policy,
-    roles,
-    current: '/staff/audiences',
+    section: '/staff/audiences',
     body: html`<h1>Audiences</h1>
 <p>Who a marketing send may go to now: enrolled or granted, not unsubscribed or suppressed, not restricted,
 not under 13, and only contact values collected under a kind the purpose may use. Each download is

@@ -1,14 +1,11 @@
 // The audit trail for auditors and the privacy officer: a page of entries (newest first; ids and
 // actions only, never personal values) and a button that recomputes the hash chain and checks the
 // anchors, naming the first broken link.
-import type { Policy } from '../../modules/policy/index.js';
 import type { AuditRow, VerifyResult } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { consolePage, csrfField } from './shell.js';
+import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export interface AuditPage {
-  readonly roles: readonly string[];
-  readonly csrf: string;
   /** Entries of this page, oldest first (shown newest first). */
   readonly rows: readonly AuditRow[];
   /** Sequence number of the newest entry overall. */
@@ -31,19 +28,17 @@ function details(json: string): string {
   return parts.join(' ');
 }
 
-export function renderAudit(policy: Policy, a: AuditPage): string {
+export function renderAudit(frame: ConsoleFrame, a: AuditPage): string {
   const rows = [...a.rows].reverse();
   const older = a.after > 0 ? Math.max(0, a.after - a.pageSize) : null;
   const newer = a.after + a.pageSize < a.head ? a.after + a.pageSize : null;
-  return consolePage({
+  return consolePage(frame, {
     title: 'Audit trail',
-    policy,
-    roles: a.roles,
-    current: '/staff/audit',
+    section: '/staff/audit',
     body: html`<h1>Audit trail</h1>
 <p>Every staff action, disclosure, consent change and request step, hash-chained: each entry's hash covers the one before, and hourly anchors pin the head. ${a.head} entries.</p>
 <form method="post" action="/staff/audit/verify">
-  ${csrfField(a.csrf)}
+  ${csrfField(frame.csrf)}
   <button type="submit">Verify the chain</button>
 </form>
 ${a.verified ? verification(a.verified) : ''}

@@ -1,10 +1,9 @@
 // The console's home: what this staff member's roles open. The privacy officer and auditors see
 // the promise table (kept / broken with evidence counts and ids / proven by tests) and can run the
 // checks; customer service sees the request queue's deadlines and open complaints.
-import type { Policy } from '../../modules/policy/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { consolePage, csrfField, flash, opens } from './shell.js';
+import { type ConsoleFrame, consolePage, csrfField, flash, opens } from './shell.js';
 
 export interface PromiseRow {
   readonly promise: string;
@@ -17,8 +16,6 @@ export interface PromiseRow {
 }
 
 export interface DashboardData {
-  readonly roles: readonly string[];
-  readonly csrf: string;
   /** Undefined when the roles do not open the promise table; null when never checked. */
   readonly promises?: { readonly checkedAt: string; readonly rows: readonly PromiseRow[] } | null;
   /** Earlier runs of the checks, newest first: when, and which promises were broken then. */
@@ -60,14 +57,14 @@ function promiseTable(p: NonNullable<DashboardData['promises']>): SafeHtml {
 </table></div>`;
 }
 
-export function renderDashboard(policy: Policy, d: DashboardData): string {
+export function renderDashboard(frame: ConsoleFrame, d: DashboardData): string {
   const sections: SafeHtml[] = [];
   if (d.promises !== undefined) {
     sections.push(html`<section aria-labelledby="promises-h" id="promises">
 <h2 id="promises-h">Promises</h2>
 ${d.promises ? promiseTable(d.promises) : html`<p>The promises have not been checked yet.</p>`}
 <form method="post" action="/staff/promises/check">
-  ${csrfField(d.csrf)}
+  ${csrfField(frame.csrf)}
   <button type="submit">Run the checks now</button>
 </form>
 ${
@@ -107,35 +104,33 @@ ${
 <p><a href="/staff/requests">The whole queue</a> · <a href="/staff/log-request">Log a request received by email or post</a> · <a href="/staff/complaints">Complaints</a> · <a href="/staff/people">Look someone up</a></p>
 </section>`);
   }
-  if (opens(d.roles, 'marketing'))
+  if (opens(frame.roles, 'marketing'))
     sections.push(html`<section aria-labelledby="marketing-h">
 <h2 id="marketing-h">Marketing</h2>
 <p><a href="/staff/audiences">Audiences</a> (who a send may go to now) · <a href="/staff/experiments">Layout experiments</a> · <a href="/staff/reports">Aggregate reports</a></p>
 </section>`);
-  if (opens(d.roles, 'auditor'))
+  if (opens(frame.roles, 'auditor'))
     sections.push(html`<section aria-labelledby="audit-h">
 <h2 id="audit-h">Audit trail</h2>
 <p><a href="/staff/audit">Read the audit trail and verify its hash chain</a></p>
 </section>`);
-  if (opens(d.roles, 'admin'))
+  if (opens(frame.roles, 'admin'))
     sections.push(html`<section aria-labelledby="admin-h">
 <h2 id="admin-h">Administration</h2>
 <p><a href="/staff/accounts">Staff accounts</a></p>
 </section>`);
-  return consolePage({
+  return consolePage(frame, {
     title: 'Staff console',
-    policy,
-    roles: d.roles,
-    current: '/staff',
+    section: '/staff',
     body: html`<h1>Staff console</h1>
 ${flash(d.message)}
-<p>Your roles: ${d.roles.join(', ').replace(/_/g, ' ')}.</p>
+<p>Your roles: ${frame.roles.join(', ').replace(/_/g, ' ')}.</p>
 ${sections}
 <section aria-labelledby="you-h">
 <h2 id="you-h">Your account</h2>
 <p><a href="/staff/password">Change your password</a></p>
 <form method="post" action="/staff/logout">
-  ${csrfField(d.csrf)}
+  ${csrfField(frame.csrf)}
   <button type="submit" class="secondary">Log out</button>
 </form>
 </section>`,

@@ -1,10 +1,9 @@
 // Customer service logs a request that arrived by email or postal mail (P24), with the day it was
 // received (the deadline runs from then). The form posts; the new request's page follows.
-import type { Policy } from '../../modules/policy/index.js';
 import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { html } from '../../platform/html.js';
-import { JURISDICTION_LABELS, TYPE_LABELS } from '../pages/request-pages.js';
-import { consolePage, csrfField, flash } from './shell.js';
+import { JURISDICTION_LABELS, TYPE_LABELS } from '../request-labels.js';
+import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface LogRequestValues {
   readonly type?: string;
@@ -21,25 +20,21 @@ export interface LogRequestValues {
 const selected = (a: string | undefined, b: string) => (a === b ? html` selected` : '');
 
 export function renderLogRequest(
-  policy: Policy,
-  roles: readonly string[],
-  csrf: string,
+  frame: ConsoleFrame,
   today: string,
   values: LogRequestValues = {},
   message?: { ok: boolean; text: string },
 ): string {
-  const categories = Object.keys(policy.doc.categories).filter((c) => c.includes('.'));
-  return consolePage({
+  const categories = Object.keys(frame.policy.doc.categories).filter((c) => c.includes('.'));
+  return consolePage(frame, {
     title: 'Log a request',
-    policy,
-    roles,
-    current: '/staff/requests',
+    section: '/staff/requests',
     body: html`<h1>Log a request received by email or post</h1>
 <p>The deadline runs from the day the email or letter arrived. The person is asked to confirm their
 identity by email when an address is given; otherwise verify them from the request's page.</p>
 ${flash(message)}
 <form method="post" action="/staff/log-request" data-testid="log-request">
-  ${csrfField(csrf)}
+  ${csrfField(frame.csrf)}
   <p><label for="type">What the person asks</label><select id="type" name="type">${REQUEST_TYPES.map(
     (t) => html`<option value="${t}"${selected(values.type, t)}>${TYPE_LABELS[t] ?? t}</option>`,
   )}</select></p>

@@ -4,11 +4,10 @@
 // consent history and current state, disclosures, requests and restrictions, and a suppression form.
 import type { ConsentEventRow } from '../../modules/consent/index.js';
 import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
-import type { Policy } from '../../modules/policy/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import type { IdentifierView } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { consolePage, csrfField, flash } from './shell.js';
+import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface PersonView {
   readonly subjectId: string;
@@ -39,22 +38,15 @@ function searchForm(csrf: string, values: { email?: string; phone?: string } = {
 </form>`;
 }
 
-export function renderPeopleSearch(
-  policy: Policy,
-  roles: readonly string[],
-  csrf: string,
-  message?: { ok: boolean; text: string },
-): string {
-  return consolePage({
+export function renderPeopleSearch(frame: ConsoleFrame, message?: { ok: boolean; text: string }): string {
+  return consolePage(frame, {
     title: 'Find a person',
-    policy,
-    roles,
-    current: '/staff/people',
+    section: '/staff/people',
     body: html`<h1>Find a person</h1>
 <p>Type the email address or phone number the person gave us. The search is sent in the form, never in
 the address bar, and each look-up is recorded in the audit trail.</p>
 ${flash(message)}
-${searchForm(csrf)}`,
+${searchForm(frame.csrf)}`,
   });
 }
 
@@ -67,18 +59,15 @@ function value(v: IdentifierView['value']): SafeHtml | string {
 const day = (iso: string) => iso.replace('T', ' ').slice(0, 16);
 
 export function renderPerson(
-  policy: Policy,
-  roles: readonly string[],
-  csrf: string,
+  frame: ConsoleFrame,
   p: PersonView,
   message?: { ok: boolean; text: string },
 ): string {
-  const channels = Object.keys(policy.doc.channels).filter((c) => !c.startsWith('cookies.'));
-  return consolePage({
+  const csrf = frame.csrf;
+  const channels = Object.keys(frame.policy.doc.channels).filter((c) => !c.startsWith('cookies.'));
+  return consolePage(frame, {
     title: 'Person',
-    policy,
-    roles,
-    current: '/staff/people',
+    section: '/staff/people',
     body: html`<h1>Person</h1>
 ${flash(message)}
 <dl class="facts">

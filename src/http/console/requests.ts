@@ -2,38 +2,26 @@
 // with the actions its step allows (verify by details, confirm an agent, approve a correction,
 // extend, deny, lift a restriction).
 
-import type { ComplaintDetail, ComplaintView } from '../../modules/complaints/index.js';
-import type { Policy } from '../../modules/policy/index.js';
 import type { RequestDetail, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { page } from '../layout.js';
-import { JURISDICTION_LABELS, STATUS_LABELS } from '../pages/request-pages.js';
-
-// These pages are for customer service (and the privacy officer), who open every link here.
-const NAV = [
-  { href: '/staff', label: 'Dashboard' },
-  { href: '/staff/people', label: 'People' },
-  { href: '/staff/requests', label: 'Requests' },
-  { href: '/staff/log-request', label: 'Log a request' },
-  { href: '/staff/complaints', label: 'Complaints' },
-];
+import { JURISDICTION_LABELS, STATUS_LABELS } from '../request-labels.js';
+import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 function due(v: RequestView): SafeHtml {
   return html`<span class="${v.overdue ? 'overdue' : ''}" data-overdue="${v.overdue ? 'yes' : 'no'}">${v.dueOn}${v.overdue ? ' — OVERDUE' : ` (${v.daysLeft} days)`}</span>`;
 }
 
 export function renderStaffQueue(
-  policy: Policy,
+  frame: ConsoleFrame,
   requests: readonly RequestView[],
   complaintsOpen: number,
 ): string {
-  return page({
+  return consolePage(frame, {
     title: 'Privacy requests',
-    policy,
-    nav: NAV,
-    current: '/staff/requests',
+    section: '/staff/requests',
     body: html`<h1>Privacy requests</h1>
 <p>${requests.length} open request(s), soonest deadline first. ${complaintsOpen} open complaint(s).</p>
+<p><a href="/staff/log-request">Log a request received by email or post</a></p>
 <table data-testid="request-queue">
   <thead><tr><th scope="col">Due</th><th scope="col">Type</th><th scope="col">Law</th><th scope="col">Channel</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Ack</th></tr></thead>
   <tbody>
@@ -61,14 +49,15 @@ function action(
   fields: SafeHtml | string = '',
 ): SafeHtml {
   return html`<form method="post" action="/staff/requests/${id}" class="action" data-action="${name}">
-  <input type="hidden" name="_csrf" value="${csrf}">
+  ${csrfField(csrf)}
   <input type="hidden" name="action" value="${name}">
   ${fields}
   <button type="submit">${label}</button>
 </form>`;
 }
 
-export function renderStaffRequest(policy: Policy, r: RequestDetail, csrf: string, message?: string): string {
+export function renderStaffRequest(frame: ConsoleFrame, r: RequestDetail, message?: string): string {
+  const csrf = frame.csrf;
   const c = r.contact;
   const actions: SafeHtml[] = [];
   if (r.status === 'awaiting_verification') {
@@ -118,10 +107,9 @@ export function renderStaffRequest(policy: Policy, r: RequestDetail, csrf: strin
         html`<p><label>Reason <input name="reason" required></label></p>`,
       ),
     );
-  return page({
+  return consolePage(frame, {
     title: `Request ${r.id}`,
-    policy,
-    nav: NAV,
+    section: '/staff/requests',
     body: html`<h1>${r.type} request</h1>
 ${message ? html`<p class="ok" role="status">${message}</p>` : ''}
 <dl>
@@ -140,62 +128,5 @@ ${message ? html`<p class="ok" role="status">${message}</p>` : ''}
 ${r.result ? html`<h2>Result</h2><pre data-testid="staff-request-result">${JSON.stringify(r.result, null, 2)}</pre>` : ''}
 <h2>Actions</h2>
 ${actions.length ? actions : html`<p>Nothing to do.</p>`}`,
-  });
-}
-
-export function renderStaffComplaints(policy: Policy, complaints: readonly ComplaintView[]): string {
-  return page({
-    title: 'Complaints',
-    policy,
-    nav: NAV,
-    current: '/staff/complaints',
-    body: html`<h1>Complaints</h1>
-<table data-testid="complaint-queue">
-  <thead><tr><th scope="col">Reply due</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Escalation</th></tr></thead>
-  <tbody>${complaints.map(
-    (c) =>
-      html`<tr data-complaint="${c.id}"${c.overdue ? html` class="overdue"` : ''}><td><a href="/staff/complaints/${c.id}">${c.replyDueOn}</a>${c.overdue ? ' — OVERDUE' : ''}</td><td>${c.receivedOn} (${c.channel})</td><td>${c.status}</td><td>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
-  )}</tbody>
-</table>`,
-  });
-}
-
-export function renderStaffComplaint(
-  policy: Policy,
-  c: ComplaintDetail,
-  csrf: string,
-  message?: string,
-): string {
-  return page({
-    title: 'Complaint',
-    policy,
-    nav: NAV,
-    body: html`<h1>Complaint</h1>
-${message ? html`<p class="ok" role="status">${message}</p>` : ''}
-<dl>
-  <dt>Status</dt><dd data-testid="complaint-status">${c.status}</dd>
-  <dt>Received</dt><dd>${c.receivedOn} by ${c.channel}</dd>
-  <dt>Reply due</dt><dd>${c.replyDueOn}${c.overdue ? ' — OVERDUE' : ''}</dd>
-  <dt>Escalation</dt><dd>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</dd>
-  <dt>From</dt><dd>${c.contact.name ?? ''} ${c.contact.email ?? ''}</dd>
-  <dt>Complaint</dt><dd data-testid="complaint-message">${c.contact.message}</dd>
-</dl>
-<h2>Replies</h2>
-${c.replies.length ? html`<ol>${c.replies.map((r) => html`<li><span class="small">${r.at}</span><br>${r.text}</li>`)}</ol>` : html`<p>None yet.</p>`}
-${
-  c.status !== 'closed'
-    ? html`<form method="post" action="/staff/complaints/${c.id}" data-action="reply">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <input type="hidden" name="action" value="reply">
-  <p><label for="reply-text">Reply (emailed with the regulator to escalate to)</label><textarea id="reply-text" name="text" rows="5" required></textarea></p>
-  <p><button type="submit">Send reply</button></p>
-</form>
-<form method="post" action="/staff/complaints/${c.id}" data-action="close">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <input type="hidden" name="action" value="close">
-  <p><button type="submit">Close</button></p>
-</form>`
-    : ''
-}`,
   });
 }

@@ -1,10 +1,14 @@
-// The console's shell: the navigation a staff member's roles open, and the page wrapper every
-// console page uses (the shared layout plus the console stylesheet; no inline script or style).
+// The staff console's one shell: every staff page, the log-in and password pages included, is the
+// shared layout with the console stylesheet and one menu built from the viewer's roles. Renderers
+// take a ConsoleFrame (routes build it, src/http/route-helpers.ts) and give their own content only.
 
 import type { StaffRole } from '../../modules/identity/index.js';
 import type { Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';
+
+/** The console's additions to vow.css, linked from every console page. */
+const CONSOLE_STYLESHEET = '/assets/console.css';
 
 export interface ConsoleLink {
   readonly href: string;
@@ -13,7 +17,7 @@ export interface ConsoleLink {
   readonly role: StaffRole | 'any';
 }
 
-/** Every console page, in navigation order, with the role its route declares. */
+/** The console's menu, in order, each entry with the role its route declares. */
 export const CONSOLE_LINKS: readonly ConsoleLink[] = [
   { href: '/staff', label: 'Dashboard', role: 'any' },
   { href: '/staff/people', label: 'People', role: 'customer_service' },
@@ -31,26 +35,36 @@ export function opens(roles: readonly string[], role: StaffRole | 'any'): boolea
   return role === 'any' ? roles.length > 0 : roles.includes(role) || roles.includes('privacy_officer');
 }
 
+/** The menu entries these roles open (none before log-in). */
 export function consoleNav(roles: readonly string[]): { href: string; label: string }[] {
   return CONSOLE_LINKS.filter((l) => opens(roles, l.role)).map(({ href, label }) => ({ href, label }));
 }
 
-export interface ConsolePage {
-  readonly title: string;
+/**
+ * What every console page needs besides its content: the policy (the controller the layout names),
+ * the viewer's roles (the menu; none on the log-in page) and the anti-forgery token of its forms.
+ */
+export interface ConsoleFrame {
   readonly policy: Policy;
   readonly roles: readonly string[];
-  readonly current: string;
+  readonly csrf: string;
+}
+
+export interface ConsolePage {
+  readonly title: string;
+  /** The menu entry the page sits under (a request's page under Requests); none for log-in. */
+  readonly section?: string;
   readonly body: SafeHtml;
 }
 
-export function consolePage(o: ConsolePage): string {
+export function consolePage(frame: ConsoleFrame, p: ConsolePage): string {
   return page({
-    title: o.title,
-    policy: o.policy,
-    nav: consoleNav(o.roles),
-    current: o.current,
-    body: html`<link rel="stylesheet" href="/assets/console.css">
-${o.body}`,
+    title: p.title,
+    policy: frame.policy,
+    nav: consoleNav(frame.roles),
+    stylesheets: [CONSOLE_STYLESHEET],
+    body: p.body,
+    ...(p.section ? { current: p.section } : {}),
   });
 }
 

@@ -2,8 +2,8 @@
 // change or withdraw the choice, and the Google Analytics opt-out the notice promises (P19).
 import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
+import type { ScriptTag } from '../consent-script.js';
 import { page } from '../layout.js';
-import type { ScriptTag } from './demo-storefront.js';
 
 export function renderCookiePreferences(policy: Policy, script: ScriptTag): string {
   const categories = Object.entries(policy.doc.cookie_categories);

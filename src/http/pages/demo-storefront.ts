@@ -2,12 +2,8 @@
 // tests. Its cart works with every cookie refused and with cookies disabled (P18).
 import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
+import type { ScriptTag } from '../consent-script.js';
 import { page } from '../layout.js';
-
-export interface ScriptTag {
-  readonly src: string;
-  readonly integrity: string;
-}
 
 const PRODUCTS = [
   { name: 'Lab-grown diamond solitaire ring', cents: 129_900 },

@@ -1,5 +1,7 @@
-// Consent: a person's history (staff), suppressions (customer service), the SMS gateway's webhook,
-// campaign email rendering and audiences. People are named in bodies, never in URLs.
+// A person's marketing consent (module consent), the JSON API: suppressions by customer service,
+// the SMS gateway's webhook, campaign emails with one-click unsubscribe, and audiences for sends.
+// People are named in bodies, never in URLs. The ledger's history of a person is read at
+// POST /v1/consent/history, in ./cookie-consent.ts, which serves the whole /v1/consent prefix.
 import { z } from 'zod';
 import { audienceStream, audienceTarget, renderCampaignEmail } from '../../modules/consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
@@ -9,74 +11,7 @@ import type { RouteModule } from '../route-module.js';
 const subjectId = z.string().min(1).max(64).describe("Vow's id of the person (subjects.id)");
 const channel = z.string().min(1).max(64).describe('A consent channel of the policy, e.g. email_marketing');
 
-const eventSchema = z.object({
-  id: z.string(),
-  channel: z.string(),
-  event: z.string(),
-  cause: z.object({ type: z.string(), ref: z.string().nullable(), staffId: z.string().nullable() }),
-  at: z.string(),
-  policyVersion: z.string(),
-  details: z.record(z.string(), z.unknown()),
-});
-
-export const consentRoutes: RouteModule = (app, ctx, services) => {
-  async function assertKnownSubject(id: string): Promise<void> {
-    const row = await ctx.store.db
-      .selectFrom('subjects')
-      .select('id')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
-  }
-
-  app.post(
-    '/v1/consent/history',
-    {
-      config: { access: 'staff:customer_service' },
-      schema: {
-        tags: ['consent'],
-        summary: "A person's consent history and current state per channel",
-        description:
-          'Every enrolment, consent, unsubscribe, suppression and SMS keyword, oldest first, each with its cause and the policy version in force. The id travels in the body, never in the URL.',
-        body: z.strictObject({ subjectId }),
-        response: {
-          200: z.object({
-            subjectId: z.string(),
-            states: z.record(z.string(), z.string()),
-            events: z.array(eventSchema),
-          }),
-        },
-      },
-    },
-    async (req) => {
-      const id = req.body.subjectId;
-      const [states, history] = await Promise.all([
-        services.consent.states(id),
-        services.consent.history(id),
-      ]);
-      // A person Vow never heard of is an error, not an empty history (visitors have no subject row).
-      if (history.length === 0 && !id.startsWith('visitor:')) await assertKnownSubject(id);
-      await ctx.audit.record({
-        actor: auditActor(req.principal),
-        action: 'consent.history_viewed',
-        target: { type: 'subject', id },
-      });
-      return {
-        subjectId: id,
-        states,
-        events: history.map((e) => ({
-          id: e.id,
-          channel: e.channel,
-          event: e.event,
-          cause: { type: e.cause_type, ref: e.cause_ref, staffId: e.staff_id },
-          at: e.at,
-          policyVersion: e.policy_version,
-          details: JSON.parse(e.details) as Record<string, unknown>,
-        })),
-      };
-    },
-  );
-
+export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/v1/suppressions',
     {
@@ -111,7 +46,8 @@ export const consentRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       const { subjectId: id, channel: ch, reason } = req.body;
-      await assertKnownSubject(id);
+      if (!(await services.subjects.exists(id)))
+        throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
       const actor = auditActor(req.principal);
       const result = await services.consent.suppress(undefined, {
         subjectId: id,

@@ -1,8 +1,8 @@
-// Layout experiments (P17): staff define them and read results; the shop (or its pages) asks which
-// layout a cookie id sees and logs exposures, which Vow keeps only under layout-experiment consent.
+// Layout experiments (P17), the JSON API: staff define them and read results; the shop (or its
+// pages, cross-origin) asks which layout a cookie id sees and logs exposures, which Vow keeps only
+// under layout-experiment consent.
 import { z } from 'zod';
 import { auditActor } from '../../modules/identity/index.js';
-import { renderExperimentList, renderExperimentResults } from '../console/experiments-reports.js';
 import type { RouteModule } from '../route-module.js';
 
 const slug = z
@@ -82,7 +82,7 @@ const resultsSchema = z.object({
   computedAt: z.string(),
 });
 
-export const experimentRoutes: RouteModule = (app, ctx, services) => {
+export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
   app.post(
     '/v1/experiments',
     {
@@ -227,33 +227,5 @@ export const experimentRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req) => services.experiments.results(req.params.id, auditActor(req.principal)),
-  );
-
-  // Staff console pages.
-  app.get(
-    '/staff/experiments',
-    {
-      config: { access: 'staff:marketing' },
-      schema: { tags: ['pages'], summary: 'The layout experiments page', hide: true },
-    },
-    async (_req, reply) =>
-      reply
-        .type('text/html; charset=utf-8')
-        .send(renderExperimentList(ctx.policy, await services.experiments.list())),
-  );
-
-  app.get(
-    '/staff/experiments/:id',
-    {
-      config: { access: 'staff:marketing' },
-      schema: { tags: ['pages'], summary: "An experiment's results page", hide: true, params: idParams },
-    },
-    async (req, reply) => {
-      const experiment = await services.experiments.get(req.params.id);
-      const results = await services.experiments.results(req.params.id, auditActor(req.principal));
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(renderExperimentResults(ctx.policy, experiment, results));
-    },
   );
 };

@@ -2,9 +2,8 @@
 // password is shown once, to be changed at their first log-in).
 
 import { STAFF_ROLES } from '../../modules/identity/index.js';
-import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
-import { consolePage, csrfField, flash } from './shell.js';
+import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface StaffRow {
   readonly id: string;
@@ -16,19 +15,16 @@ export interface StaffRow {
   readonly createdAt: string;
 }
 
-export function renderAccounts(
-  policy: Policy,
-  roles: readonly string[],
-  csrf: string,
+export function renderStaffAccounts(
+  frame: ConsoleFrame,
   accounts: readonly StaffRow[],
   added?: { username: string; password: string },
   message?: { ok: boolean; text: string },
 ): string {
-  return consolePage({
+  const csrf = frame.csrf;
+  return consolePage(frame, {
     title: 'Staff accounts',
-    policy,
-    roles,
-    current: '/staff/accounts',
+    section: '/staff/accounts',
     body: html`<h1>Staff accounts</h1>
 ${flash(message)}
 ${

@@ -1,22 +1,21 @@
-// Shopper accounts (P15): register, confirm the email, log in and out, reset and change the
-// password, and "my data". Every form accepts JSON too (API clients) and answers in kind.
+// Shopper accounts, the pages (P15): register, confirm the email, log in and out, reset and change
+// the password, "my data" with its download, and correction or deletion requests from it. The
+// forms accept JSON too (API clients) and answer in kind.
 
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { statusOf } from '../../app/error-registry.js';
-import type { Services } from '../../app/services.js';
-import {
-  auditActor,
-  buildMyData,
-  type DatasetExportSource,
-  SESSION_COOKIE,
-  SESSION_TTL_MS,
-  type SubjectIdentifierSource,
-} from '../../modules/identity/index.js';
-import type { VowContext } from '../../modules/policy/index.js';
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { csrfToken, formCsrfToken } from '../access.js';
+import { myDataOf, shopperOf, subjectFinder } from '../account-data.js';
+import {
+  answerFormRefusal,
+  csrfBodyField,
+  isForm,
+  sendHtml,
+  sessionCookieOptions,
+} from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
 import {
   renderLoginPage,
   renderMessagePage,
@@ -24,8 +23,7 @@ import {
   renderRegisterPage,
   renderResetPage,
   renderResetRequestPage,
-} from '../pages/account.js';
-import type { RouteModule } from '../route-module.js';
+} from './account.js';
 
 const email = z
   .string()
@@ -34,50 +32,9 @@ const email = z
   .max(254)
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
 const password = z.string().min(1).max(256);
-const csrfField = { _csrf: z.string().max(128).optional() };
 const okSchema = z.object({ status: z.string() });
 
-export function isForm(req: FastifyRequest): boolean {
-  return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-}
-
-function sendHtml(reply: FastifyReply, body: string, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-}
-
-export function sessionCookieOptions(ctx: VowContext, maxAgeMs: number) {
-  return {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: ctx.config.publicUrl.startsWith('https://'),
-    maxAge: Math.floor(maxAgeMs / 1000),
-  };
-}
-
-/** The sources "my data" reads, whichever of them exist in this build. */
-function myDataSources(services: Services) {
-  const loose = services as unknown as {
-    datasets?: DatasetExportSource;
-    subjects?: SubjectIdentifierSource & { findByEmail?: (e: string) => Promise<string | undefined> };
-  };
-  return { datasets: loose.datasets, subjects: loose.subjects };
-}
-
-function findSubject(services: Services) {
-  const subjects = (
-    services as unknown as { subjects?: { findByEmail?: (e: string) => Promise<string | undefined> } }
-  ).subjects;
-  return subjects?.findByEmail ? (e: string) => subjects.findByEmail!(e) : undefined;
-}
-
-function shopper(req: FastifyRequest) {
-  const p = req.principal;
-  if (p?.kind !== 'shopper') throw new VowError('VOW_FORBIDDEN', 'Only a logged-in shopper has "my data"');
-  return p;
-}
-
-export const accountRoutes: RouteModule = (app, ctx, services) => {
+export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   const { accounts } = services.identity;
   const link = (path: string) => `${ctx.config.publicUrl}${path}`;
 
@@ -92,7 +49,7 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'Log in a shopper with email and password (sets the session cookie)',
-        body: z.strictObject({ email, password, ...csrfField }),
+        body: z.strictObject({ email, password, ...csrfBodyField }),
         response: { 200: z.object({ accountId: z.string() }) },
       },
     },
@@ -107,13 +64,9 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return reply.redirect('/account/my-data', 303);
         return { accountId: out.accountId };
       } catch (err) {
-        if (isForm(req) && isVowError(err) && statusOf(err.code) < 500)
-          return sendHtml(
-            reply,
-            renderLoginPage(ctx.policy, formCsrfToken(req, reply)!, err.message),
-            statusOf(err.code),
-          );
-        throw err;
+        return answerFormRefusal(req, reply, err, (message) =>
+          renderLoginPage(ctx.policy, formCsrfToken(req, reply)!, message),
+        );
       }
     },
   );
@@ -130,7 +83,7 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
         tags: ['accounts'],
         summary:
           'Create a shopper account; a confirmation link is emailed (the answer is the same if one exists)',
-        body: z.strictObject({ email, password, ...csrfField }),
+        body: z.strictObject({ email, password, ...csrfBodyField }),
         response: { 202: okSchema },
       },
     },
@@ -161,13 +114,9 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
           );
         return reply.code(202).send({ status: 'check-email' });
       } catch (err) {
-        if (isForm(req) && isVowError(err) && statusOf(err.code) < 500)
-          return sendHtml(
-            reply,
-            renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!, err.message),
-            statusOf(err.code),
-          );
-        throw err;
+        return answerFormRefusal(req, reply, err, (message) =>
+          renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!, message),
+        );
       }
     },
   );
@@ -184,7 +133,7 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       try {
-        await accounts.verifyEmail(req.params.token, findSubject(services));
+        await accounts.verifyEmail(req.params.token, subjectFinder(services));
         return sendHtml(
           reply,
           renderMessagePage(
@@ -208,12 +157,12 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'End this session',
-        body: z.strictObject({ ...csrfField }).nullish(),
+        body: z.strictObject({ ...csrfBodyField }).nullish(),
         response: { 200: okSchema },
       },
     },
     async (req, reply) => {
-      await accounts.logout(shopper(req).sessionId);
+      await accounts.logout(shopperOf(req).sessionId);
       void reply.clearCookie(SESSION_COOKIE.shopper, { path: '/' });
       if (isForm(req)) return reply.redirect('/login', 303);
       return { status: 'logged-out' };
@@ -234,7 +183,7 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
         tags: ['accounts'],
         summary:
           'Email a single-use password reset link (the answer is the same whether or not an account exists)',
-        body: z.strictObject({ email, ...csrfField }),
+        body: z.strictObject({ email, ...csrfBodyField }),
         response: { 202: okSchema },
       },
     },
@@ -284,7 +233,7 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'Set a new password with a reset link token; every session of the account ends',
-        body: z.strictObject({ token: z.string().max(80), password, ...csrfField }),
+        body: z.strictObject({ token: z.string().max(80), password, ...csrfBodyField }),
         response: { 200: okSchema },
       },
     },
@@ -298,13 +247,9 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
           );
         return { status: 'password-changed' };
       } catch (err) {
-        if (isForm(req) && isVowError(err) && statusOf(err.code) < 500)
-          return sendHtml(
-            reply,
-            renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.body.token, err.message),
-            statusOf(err.code),
-          );
-        throw err;
+        return answerFormRefusal(req, reply, err, (message) =>
+          renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.body.token, message),
+        );
       }
     },
   );
@@ -316,12 +261,12 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'Change the password; every other session of the account ends',
-        body: z.strictObject({ current: password, password, ...csrfField }),
+        body: z.strictObject({ current: password, password, ...csrfBodyField }),
         response: { 200: z.object({ status: z.string(), sessionsEnded: z.number() }) },
       },
     },
     async (req) => {
-      const p = shopper(req);
+      const p = shopperOf(req);
       const ended = await accounts.changePassword(
         p.accountId,
         req.body.current,
@@ -331,41 +276,6 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
       return { status: 'password-changed', sessionsEnded: ended };
     },
   );
-
-  const myData = async (req: FastifyRequest) => {
-    const p = shopper(req);
-    const view = await accounts.view(p.accountId);
-    if (!view) throw new VowError('VOW_UNAUTHENTICATED', 'The account no longer exists');
-    if (view.emailVerifiedAt && !view.subjectId)
-      await accounts.linkSubject(p.accountId, findSubject(services));
-    const fresh = (await accounts.view(p.accountId))!;
-    const report = await buildMyData(ctx.policy, fresh, myDataSources(services), ctx.clock.now());
-    await ctx.audit.record({
-      actor: auditActor(p),
-      action: 'account.my_data.viewed',
-      target: { type: 'account', id: p.accountId },
-      details: {
-        sources: report.sources,
-        values: report.categories.reduce((n, c) => n + c.values.length, 0),
-      },
-    });
-    return report;
-  };
-
-  const reportSchema = z.object({
-    generatedAt: z.string(),
-    account: z.object({ email: z.string().nullable(), verified: z.boolean(), createdAt: z.string() }),
-    linked: z.boolean(),
-    categories: z.array(
-      z.object({
-        category: z.string(),
-        description: z.string(),
-        values: z.array(z.object({ value: z.string(), source: z.string(), purposes: z.array(z.string()) })),
-      }),
-    ),
-    sources: z.array(z.string()),
-    notes: z.array(z.string()),
-  });
 
   app.get(
     '/account/my-data',
@@ -377,21 +287,10 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) =>
-      sendHtml(reply, renderMyDataPage(ctx.policy, csrfToken(req, reply) ?? '', await myData(req))),
-  );
-
-  app.get(
-    '/v1/account/my-data',
-    {
-      config: { access: 'shopper' },
-      schema: {
-        tags: ['accounts'],
-        summary: 'Every personal value held about the account holder, by category, with source and purposes',
-        response: { 200: reportSchema },
-      },
-    },
-    // The report is built readonly; the schema type is its mutable twin.
-    async (req) => (await myData(req)) as unknown as z.infer<typeof reportSchema>,
+      sendHtml(
+        reply,
+        renderMyDataPage(ctx.policy, csrfToken(req, reply) ?? '', await myDataOf(ctx, services, req)),
+      ),
   );
 
   app.get(
@@ -405,7 +304,7 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
         .header('content-disposition', 'attachment; filename="my-data.json"')
         .header('cache-control', 'no-store')
         .type('application/json; charset=utf-8')
-        .send(JSON.stringify(await myData(req), null, 2)),
+        .send(JSON.stringify(await myDataOf(ctx, services, req), null, 2)),
   );
 
   app.post(
@@ -422,13 +321,13 @@ export const accountRoutes: RouteModule = (app, ctx, services) => {
           category: z.string().max(128).optional(),
           value: z.string().max(1000).optional(),
           details: z.string().max(1000).optional(),
-          ...csrfField,
+          ...csrfBodyField,
         }),
         response: { 202: z.object({ status: z.string(), requestId: z.string(), dueOn: z.string() }) },
       },
     },
     async (req, reply) => {
-      const p = shopper(req);
+      const p = shopperOf(req);
       const view = await accounts.view(p.accountId);
       if (!view?.subjectId)
         throw new VowError(

@@ -1,11 +1,12 @@
-// POST /v1/collect: site measurements from the consent script (sendBeacon-friendly: text/plain
-// bodies holding JSON are accepted). Always 204: without consent the event is dropped and counted.
+// Site measurements (module site-analytics), the JSON API: POST /v1/collect from the consent script
+// (sendBeacon-friendly: text/plain bodies holding JSON are accepted), always 204 (without consent the
+// event is dropped and counted), and the counters of stored and dropped measurements.
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../modules/site-analytics/index.js';
+import { acceptJsonAsTextPlain } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { acceptJsonAsTextPlain } from './cookies.js';
 
-export const collectBodySchema = z.strictObject({
+const collectBodySchema = z.strictObject({
   visitor: z.string().max(64).optional().describe("The consent cookie's random id"),
   type: z.enum(EVENT_TYPES),
   path: z.string().min(1).max(2048).describe('The page path; query strings and fragments are scrubbed'),
@@ -24,7 +25,7 @@ export const collectBodySchema = z.strictObject({
     .optional(),
 });
 
-export const collectRoutes: RouteModule = (app, _ctx, services) => {
+export const siteAnalyticsApiRoutes: RouteModule = (app, _ctx, services) => {
   acceptJsonAsTextPlain(app);
 
   app.post(

@@ -1,38 +1,17 @@
 // The shopper's privacy request pages: the form, the status page (reached by an unguessable
-// token, never by email), the code form, and the readable summary of an export.
+// token, never by email) with the code form, the readable summary of an export, and the message
+// page the request and complaint pages show when a link leads nowhere.
 import type { Policy } from '../../modules/policy/index.js';
 import type { ExportDocument, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';
+import { JURISDICTION_LABELS, STATUS_LABELS, TYPE_LABELS } from '../request-labels.js';
 
-const NAV = [{ href: '/privacy/request', label: 'Make a privacy request' }];
+/** The navigation of the request and complaint pages. */
+export const REQUEST_NAV = [{ href: '/privacy/request', label: 'Make a privacy request' }];
 
-export const TYPE_LABELS: Record<string, string> = {
-  access: 'Send me a copy of my data',
-  portability: 'Send me my data in a machine-readable format',
-  correction: 'Correct my data',
-  deletion: 'Delete my data',
-  restriction: 'Stop processing my data',
-  objection: 'Stop using my data for direct marketing',
-};
-
-export const JURISDICTION_LABELS: Record<string, string> = {
-  eea: 'European Economic Area',
-  uk: 'United Kingdom',
-  'us-ca': 'California',
-  other: 'Elsewhere',
-};
-
-export const STATUS_LABELS: Record<string, string> = {
-  awaiting_verification: 'Waiting for you to confirm your identity',
-  awaiting_agent_confirmation: "Waiting for us to check the agent's permission",
-  awaiting_approval: 'Being reviewed',
-  in_progress: 'Being answered',
-  completed: 'Answered',
-  denied: 'Refused',
-};
-
-function options(map: Record<string, string>, selected?: string): SafeHtml[] {
+/** The options of a select, one per label. */
+export function options(map: Record<string, string>, selected?: string): SafeHtml[] {
   return Object.entries(map).map(
     ([v, l]) => html`<option value="${v}"${v === selected ? html` selected` : ''}>${l}</option>`,
   );
@@ -43,7 +22,7 @@ export function renderRequestForm(policy: Policy, csrf: string, error?: string):
   return page({
     title: 'Make a privacy request',
     policy,
-    nav: NAV,
+    nav: REQUEST_NAV,
     current: '/privacy/request',
     body: html`<h1>Make a privacy request</h1>
 <p>You can ask for a copy of your data, its correction or deletion, or that we stop using it. We
@@ -85,7 +64,7 @@ export function renderRequestStatus(
   return page({
     title: 'Your privacy request',
     policy,
-    nav: NAV,
+    nav: REQUEST_NAV,
     body: html`<h1>Your privacy request</h1>
 ${message ? html`<p class="${message.kind === 'error' ? 'error' : 'ok'}" role="${message.kind === 'error' ? 'alert' : 'status'}">${message.text}</p>` : ''}
 <dl class="request-status">
@@ -140,52 +119,7 @@ export function renderRightsMessage(policy: Policy, title: string, text: string,
   return page({
     title,
     policy,
-    nav: NAV,
+    nav: REQUEST_NAV,
     body: html`<h1>${title}</h1><p class="${status}" role="alert">${text}</p><p><a href="/privacy/request">Make a new request</a></p>`,
-  });
-}
-
-export function renderComplaintForm(policy: Policy, csrf: string, error?: string): string {
-  return page({
-    title: 'Make a privacy complaint',
-    policy,
-    nav: NAV,
-    body: html`<h1>Make a privacy complaint</h1>
-<p>Tell us what went wrong. We answer by email, and tell you which authority you can turn to if
-our answer does not satisfy you.</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" action="/privacy/complaint" data-testid="complaint-form">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <p><label for="c-jurisdiction">Where do you live?</label>
-  <select id="c-jurisdiction" name="jurisdiction" required>${options(JURISDICTION_LABELS)}</select></p>
-  <p><label for="c-email">Your email address (for our answer)</label>
-  <input id="c-email" name="email" type="email" autocomplete="email"></p>
-  <p><label for="c-message">Your complaint</label>
-  <textarea id="c-message" name="message" rows="6" required></textarea></p>
-  <p><button type="submit">Send complaint</button></p>
-</form>`,
-  });
-}
-
-export function renderComplaintStatus(
-  policy: Policy,
-  v: {
-    status: string;
-    receivedOn: string;
-    replyDueOn: string;
-    regulator: { name: string; url: string } | null;
-  },
-): string {
-  return page({
-    title: 'Your privacy complaint',
-    policy,
-    nav: NAV,
-    body: html`<h1>Your privacy complaint</h1>
-<dl>
-  <dt>Status</dt><dd data-testid="complaint-status">${v.status}</dd>
-  <dt>Received</dt><dd>${v.receivedOn}</dd>
-  <dt>We answer by</dt><dd>${v.replyDueOn}</dd>
-</dl>
-${v.regulator ? html`<p>If our answer does not satisfy you, you may complain to <a href="${v.regulator.url}" rel="noopener" data-testid="regulator">${v.regulator.name}</a>.</p>` : ''}`,
   });
 }

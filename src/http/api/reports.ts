@@ -1,12 +1,10 @@
-// Aggregate reports (P6) with differential privacy, per finished ISO week, for Vow's own staff
-// (recipient "internal") or a policy recipient such as "advertisers" (recorded as a disclosure).
+// Aggregate reports (P6), the JSON API: differentially private counts per finished ISO week, for
+// Vow's own staff (recipient "internal") or a policy recipient such as "advertisers" (recorded as
+// a disclosure), and each recipient's privacy budget.
 
 import { z } from 'zod';
-import { statusOf } from '../../app/error-registry.js';
 import { auditActor } from '../../modules/identity/index.js';
-import { INTERNAL_RECIPIENT, isoWeekOf, type ReportName, reportCsv } from '../../modules/reports/index.js';
-import { isVowError } from '../../platform/errors.js';
-import { renderReportsPage } from '../console/experiments-reports.js';
+import { INTERNAL_RECIPIENT, type ReportName, reportCsv } from '../../modules/reports/index.js';
 import type { RouteModule } from '../route-module.js';
 
 const week = z
@@ -39,7 +37,7 @@ const reportSchema = z.object({
   policyVersion: z.string(),
 });
 
-export const reportRoutes: RouteModule = (app, ctx, services) => {
+export const reportApiRoutes: RouteModule = (app, _ctx, services) => {
   const routes: { path: string; report: ReportName; summary: string }[] = [
     {
       path: '/v1/reports/visitors-by-area',
@@ -122,60 +120,6 @@ export const reportRoutes: RouteModule = (app, ctx, services) => {
           budgetPerPeriod: s.budget_per_period,
         },
       };
-    },
-  );
-  // The staff console page: choose a report, a week and a recipient; see the released counts.
-  app.get(
-    '/staff/reports',
-    {
-      config: { access: 'staff:marketing' },
-      schema: {
-        tags: ['pages'],
-        summary: 'The aggregate reports page',
-        hide: true,
-        querystring: z.strictObject({
-          report: z.enum(['visitors_by_area', 'registrations_by_gender']).default('visitors_by_area'),
-          week: z.string().max(16).optional(),
-          recipient: z.string().max(64).default(INTERNAL_RECIPIENT),
-        }),
-      },
-    },
-    async (req, reply) => {
-      const policy = ctx.policy;
-      const recipients = [
-        INTERNAL_RECIPIENT,
-        ...Object.entries(policy.doc.recipients)
-          .filter(([, r]) => r.purposes.some((p) => policy.doc.purposes[p]?.aggregate_only === true))
-          .map(([id]) => id),
-      ];
-      const lastWeek = isoWeekOf(new Date(ctx.clock.now().getTime() - 7 * 86_400_000));
-      const form = {
-        report: req.query.report,
-        week: req.query.week ?? lastWeek,
-        recipient: req.query.recipient,
-      };
-      let outcome: Parameters<typeof renderReportsPage>[3];
-      let status = 200;
-      if (req.query.week !== undefined) {
-        try {
-          outcome = {
-            report: await services.reports.report(
-              req.query.report,
-              req.query.week,
-              req.query.recipient,
-              auditActor(req.principal),
-            ),
-          };
-        } catch (err) {
-          if (!isVowError(err) || statusOf(err.code) >= 500) throw err;
-          outcome = { error: `${err.message} (${err.code})` };
-          status = statusOf(err.code);
-        }
-      }
-      return reply
-        .code(status)
-        .type('text/html; charset=utf-8')
-        .send(renderReportsPage(policy, form, recipients, outcome));
     },
   );
 };

@@ -1,23 +1,16 @@
 // One-click unsubscribe (P10, RFC 8058): /u/:token. POST with `List-Unsubscribe=One-Click` (form
 // encoded) unsubscribes without login or cookie, idempotently, and answers 200 (never a redirect);
 // GET only shows a confirmation page with a button, because link scanners prefetch GETs.
-import fastifyFormbody from '@fastify/formbody';
 import { z } from 'zod';
 import { isVowError } from '../../platform/errors.js';
-import {
-  renderUnsubscribeConfirm,
-  renderUnsubscribed,
-  renderUnsubscribeInvalid,
-} from '../pages/unsubscribe.js';
 import type { RouteModule } from '../route-module.js';
+import { renderUnsubscribeConfirm, renderUnsubscribed, renderUnsubscribeInvalid } from './unsubscribe.js';
 
 const params = z.strictObject({
   token: z.string().min(1).max(200).describe('The opaque token from the email'),
 });
 
-export const unsubscribeRoutes: RouteModule = async (app, ctx, services) => {
-  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
-
+export const unsubscribePageRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/u/:token',
     {

@@ -1,0 +1,196 @@
+// Everything under /v1/consent: the consent ledger as the cookie banner and customer service reach
+// it. The banner (module cookie-consent) reads its configuration and the script's tag, records a
+// visitor's choice and asks where a visitor stands; customer service reads the ledger's history of
+// a person or visitor (module consent, the one route here that is not the banner's). The whole
+// prefix is cross-origin for the shop's pages (src/http/cors.ts), so it is served from this file.
+import { z } from 'zod';
+import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
+import { auditActor } from '../../modules/identity/index.js';
+import { VowError } from '../../platform/errors.js';
+import { consentScript } from '../consent-script.js';
+import { acceptJsonAsTextPlain } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
+
+const visitorSchema = z
+  .string()
+  .regex(VISITOR_ID_PATTERN, 'a visitor id is 22 characters of base64url')
+  .describe("The consent cookie's random id (never personal data)");
+
+const consentModeSchema = z.object({
+  ad_storage: z.enum(['granted', 'denied']),
+  analytics_storage: z.enum(['granted', 'denied']),
+  ad_user_data: z.enum(['granted', 'denied']),
+  ad_personalization: z.enum(['granted', 'denied']),
+});
+
+const visitorConsentSchema = z.object({
+  visitor: z.string(),
+  channels: z.record(z.string(), z.boolean()),
+  categories: z.record(z.string(), z.boolean()),
+  googleAnalytics: z.boolean(),
+  gpc: z.boolean(),
+  answered: z.boolean(),
+  consentVersion: z.string(),
+  policyVersion: z.string(),
+  consentMode: consentModeSchema,
+  gpp: z.string().describe('IAB Global Privacy Platform string (usnat section, id 7)'),
+});
+
+const choiceBodySchema = z.strictObject({
+  visitor: visitorSchema.optional(),
+  categories: z.record(z.string().max(64), z.boolean()),
+  googleAnalytics: z.boolean().optional(),
+  gpc: z.boolean().default(false).describe('navigator.globalPrivacyControl'),
+  source: z.enum(CHOICE_SOURCES),
+  consentVersion: z.string().min(1).max(64),
+});
+
+const subjectId = z.string().min(1).max(64).describe("Vow's id of the person (subjects.id)");
+
+const eventSchema = z.object({
+  id: z.string(),
+  channel: z.string(),
+  event: z.string(),
+  cause: z.object({ type: z.string(), ref: z.string().nullable(), staffId: z.string().nullable() }),
+  at: z.string(),
+  policyVersion: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) => {
+  acceptJsonAsTextPlain(app);
+  const script = await consentScript();
+  const config = bannerConfig(ctx.policy);
+  const cookies = { consent: services.cookieConsent };
+
+  app.get(
+    '/v1/consent/script-info',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cookies'],
+        summary: "The consent script's address, its Subresource Integrity hash and the tag to paste",
+        response: { 200: z.object({ src: z.string(), integrity: z.string(), tag: z.string() }) },
+      },
+    },
+    async () => script.info(ctx.config.publicUrl),
+  );
+
+  app.get(
+    '/v1/consent/config',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cookies'],
+        summary: "The banner's categories and the policy's consentVersion",
+        response: {
+          200: z.object({
+            consentVersion: z.string(),
+            policyVersion: z.string(),
+            controller: z.string(),
+            categories: z.array(
+              z.object({
+                id: z.string(),
+                title: z.string(),
+                description: z.string(),
+                required: z.boolean(),
+                channels: z.array(z.string()),
+                gpcOptOut: z.boolean(),
+              }),
+            ),
+            googleAnalytics: z.boolean(),
+            noticePath: z.string(),
+          }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      void reply.header('cache-control', 'no-cache');
+      return config;
+    },
+  );
+
+  app.post(
+    '/v1/consent/choices',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cookies'],
+        summary: 'Record a cookie banner choice (and a Global Privacy Control signal) in the consent ledger',
+        description:
+          'Accepts application/json or text/plain holding JSON. A `Sec-GPC: 1` header counts as `gpc: true`. ' +
+          'Answers where the visitor now stands, with the Consent Mode signals and the GPP string.',
+        body: choiceBodySchema,
+        response: { 200: visitorConsentSchema },
+      },
+    },
+    async (req) => {
+      const gpc = req.body.gpc || req.headers['sec-gpc'] === '1';
+      const { changed: _changed, ...view } = await cookies.consent.recordChoice({ ...req.body, gpc });
+      return view;
+    },
+  );
+
+  app.post(
+    '/v1/consent/state',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cookies'],
+        summary: 'Where a visitor stands, from the consent ledger (the id travels in the body, not the URL)',
+        body: z.strictObject({ visitor: visitorSchema }),
+        response: { 200: visitorConsentSchema },
+      },
+    },
+    async (req) => cookies.consent.state(req.body.visitor),
+  );
+
+  app.post(
+    '/v1/consent/history',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['consent'],
+        summary: "A person's consent history and current state per channel",
+        description:
+          'Every enrolment, consent, unsubscribe, suppression and SMS keyword, oldest first, each with its cause and the policy version in force. The id travels in the body, never in the URL.',
+        body: z.strictObject({ subjectId }),
+        response: {
+          200: z.object({
+            subjectId: z.string(),
+            states: z.record(z.string(), z.string()),
+            events: z.array(eventSchema),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const id = req.body.subjectId;
+      const [states, history] = await Promise.all([
+        services.consent.states(id),
+        services.consent.history(id),
+      ]);
+      // A person Vow never heard of is an error, not an empty history (visitors have no subject row).
+      if (history.length === 0 && !id.startsWith('visitor:') && !(await services.subjects.exists(id)))
+        throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+      await ctx.audit.record({
+        actor: auditActor(req.principal),
+        action: 'consent.history_viewed',
+        target: { type: 'subject', id },
+      });
+      return {
+        subjectId: id,
+        states,
+        events: history.map((e) => ({
+          id: e.id,
+          channel: e.channel,
+          event: e.event,
+          cause: { type: e.cause_type, ref: e.cause_ref, staffId: e.staff_id },
+          at: e.at,
+          policyVersion: e.policy_version,
+          details: JSON.parse(e.details) as Record<string, unknown>,
+        })),
+      };
+    },
+  );
+};

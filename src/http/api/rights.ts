@@ -1,0 +1,354 @@
+// Data subject requests, the JSON API: a shopper's intake and code check, an account holder's
+// session-verified intake, and the staff queue with its actions (verify, extend, deny, lift, ...).
+
+import { z } from 'zod';
+import {
+  JURISDICTIONS,
+  REQUEST_TYPES,
+  type RequestView,
+  type SubmitInput,
+} from '../../modules/rights/index.js';
+import { VowError } from '../../platform/errors.js';
+import { staffIdOf } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
+
+const id = z.string().min(1).max(64);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const token = z.string().min(20).max(100);
+const email = z.email().max(254);
+
+const requestFields = {
+  type: z.enum(REQUEST_TYPES),
+  jurisdiction: z
+    .enum(JURISDICTIONS)
+    .describe('Decides the clock: eea/uk GDPR, us-ca CCPA, other the GDPR clock'),
+  name: z.string().min(1).max(200).optional(),
+  categories: z
+    .array(z.string().min(1).max(128))
+    .max(64)
+    .optional()
+    .describe('Deletion/access of chosen categories only'),
+  purposes: z
+    .array(z.string().min(1).max(128))
+    .max(64)
+    .optional()
+    .describe('Restriction/objection of chosen purposes'),
+  correction: z
+    .strictObject({
+      category: z.string().min(1).max(128),
+      column: z.string().min(1).max(128).optional(),
+      value: z.string().min(1).max(2000),
+      evidence: z.string().max(2000).optional(),
+    })
+    .optional(),
+  details: z.string().max(4000).optional(),
+  agent: z
+    .strictObject({ name: z.string().min(1).max(200), permission: z.string().min(1).max(2000) })
+    .optional(),
+};
+
+const publicRequestBody = z.strictObject({ ...requestFields, email });
+const staffRequestBody = z.strictObject({
+  ...requestFields,
+  email: email.optional(),
+  channel: z.enum(['email', 'postal']),
+  receivedOn: day.describe('The day the email or letter arrived'),
+});
+const accountRequestBody = z.strictObject(requestFields);
+
+const intakeResponse = z.object({
+  statusToken: z.string(),
+  statusUrl: z.string(),
+  status: z.string(),
+  dueOn: z.string(),
+  message: z.string(),
+});
+
+const viewSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  jurisdiction: z.string(),
+  law: z.string(),
+  channel: z.string(),
+  status: z.string(),
+  scope: z.object({ categories: z.array(z.string()).optional(), purposes: z.array(z.string()).optional() }),
+  subjectId: z.string().nullable(),
+  receivedOn: z.string(),
+  dueOn: z.string(),
+  originalDueOn: z.string(),
+  extended: z.boolean(),
+  extensionPossibleUntil: z.string().nullable(),
+  ackDueOn: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  overdue: z.boolean(),
+  ackOverdue: z.boolean(),
+  daysLeft: z.number(),
+  verificationMethod: z.string().nullable(),
+  verifiedAt: z.string().nullable(),
+  isAgent: z.boolean(),
+  agentConfirmed: z.boolean(),
+  respondedAt: z.string().nullable(),
+  responseNature: z.string().nullable(),
+  denialBasis: z.string().nullable(),
+  result: z.unknown(),
+});
+
+const shopperStatus = z.object({
+  type: z.string(),
+  status: z.string(),
+  receivedOn: z.string(),
+  dueOn: z.string(),
+  extended: z.boolean(),
+  respondedAt: z.string().nullable(),
+});
+
+function shopperView(v: RequestView): z.infer<typeof shopperStatus> {
+  return {
+    type: v.type,
+    status: v.status,
+    receivedOn: v.receivedOn,
+    dueOn: v.dueOn,
+    extended: v.extended,
+    respondedAt: v.respondedAt,
+  };
+}
+
+const SENT =
+  'If we can match this address, we sent a code to it. Enter it on your status page within 15 minutes.';
+
+export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
+  const rights = services.rights;
+  const statusUrl = (t: string) => `${ctx.config.publicUrl}/privacy/request/status/${t}`;
+
+  // Shoppers.
+  app.post(
+    '/v1/requests',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['rights'],
+        summary:
+          'Make a data subject request (access, portability, correction, deletion, restriction, objection)',
+        description:
+          'Answers 202 the same way whether or not the email is known. A 6-digit code is emailed; POST it to /v1/requests/verify with the status token.',
+        body: publicRequestBody,
+        response: { 202: intakeResponse },
+      },
+    },
+    async (req, reply) => {
+      const r = await rights.submit(req.body as SubmitInput, { channel: 'web' });
+      return reply.code(202).send({
+        statusToken: r.statusToken,
+        statusUrl: statusUrl(r.statusToken),
+        status: r.status,
+        dueOn: r.dueOn,
+        message: SENT,
+      });
+    },
+  );
+
+  app.post(
+    '/v1/requests/verify',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['rights'],
+        summary: 'Confirm a request with the emailed code (5 attempts, 15 minutes)',
+        body: z.strictObject({ statusToken: token, code: z.string().regex(/^\d{6}$/) }),
+        response: { 200: z.object({ status: z.string() }) },
+      },
+    },
+    async (req) => ({ status: (await rights.verifyCode(req.body.statusToken, req.body.code)).status }),
+  );
+
+  app.get(
+    '/v1/requests/status/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['rights'],
+        summary: "A request's status, by its status token",
+        params: z.strictObject({ token }),
+        response: { 200: shopperStatus },
+      },
+    },
+    async (req) => shopperView(await rights.statusByToken(req.params.token)),
+  );
+
+  app.post(
+    '/v1/me/requests',
+    {
+      config: { access: 'shopper' },
+      schema: {
+        tags: ['rights'],
+        summary: "An account holder's request, verified by their session",
+        body: accountRequestBody,
+        response: { 202: intakeResponse },
+      },
+    },
+    async (req, reply) => {
+      const p = req.principal;
+      const subjectId = p?.kind === 'shopper' || p?.kind === 'test' ? p.subjectId : null;
+      if (!subjectId)
+        throw new VowError(
+          'VOW_REQUEST_INVALID',
+          'Verify your account email first; then your session proves who you are',
+        );
+      const r = await rights.submit(req.body as SubmitInput, {
+        channel: 'account',
+        sessionSubjectId: subjectId,
+      });
+      return reply.code(202).send({
+        statusToken: r.statusToken,
+        statusUrl: statusUrl(r.statusToken),
+        status: r.status,
+        dueOn: r.dueOn,
+        message: 'Your session confirmed who you are; we are answering your request.',
+      });
+    },
+  );
+
+  // Staff.
+  app.post(
+    '/v1/staff/requests',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['rights'],
+        summary: 'Log a request that arrived by email or postal mail (P24), with its day of receipt',
+        body: staffRequestBody,
+        response: { 201: z.object({ request: viewSchema, statusToken: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      const { channel, receivedOn, ...input } = req.body;
+      const r = await rights.submit(input as SubmitInput, { channel, receivedOn, staffId: staffIdOf(req) });
+      return reply.code(201).send({ request: await rights.get(r.requestId), statusToken: r.statusToken });
+    },
+  );
+
+  app.get(
+    '/v1/staff/requests',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['rights'],
+        summary: 'The request queue: soonest deadline first, overdue flagged',
+        querystring: z.strictObject({ include: z.enum(['open', 'all']).default('open') }),
+        response: { 200: z.object({ requests: z.array(viewSchema) }) },
+      },
+    },
+    async (req) => ({ requests: await rights.queue({ includeClosed: req.query.include === 'all' }) }),
+  );
+
+  app.get(
+    '/v1/staff/requests/:id',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['rights'],
+        summary: 'One request, with the contact and evidence (the view is audited)',
+        params: z.strictObject({ id }),
+        response: { 200: viewSchema.extend({ contact: z.record(z.string(), z.unknown()) }) },
+      },
+    },
+    async (req) => {
+      const d = await rights.detail(req.params.id, staffIdOf(req));
+      return { ...d, contact: { ...d.contact } as Record<string, unknown> };
+    },
+  );
+
+  const staffAction = <B extends z.ZodType>(
+    path: string,
+    access: 'staff:customer_service' | 'staff:privacy_officer',
+    summary: string,
+    body: B,
+    run: (requestId: string, body: z.infer<B>, staffId: string) => Promise<unknown>,
+  ) =>
+    app.post(
+      `/v1/staff/requests/:id/${path}`,
+      {
+        config: { access },
+        schema: {
+          tags: ['rights'],
+          summary,
+          params: z.strictObject({ id }),
+          body,
+          response: { 200: z.object({ request: viewSchema, outcome: z.unknown() }) },
+        },
+      },
+      async (req) => {
+        const { id: requestId } = req.params as { id: string };
+        const outcome = await run(requestId, req.body as z.infer<B>, staffIdOf(req));
+        return { request: await rights.get(requestId), outcome: outcome ?? null };
+      },
+    );
+
+  staffAction(
+    'verify-data-points',
+    'staff:customer_service',
+    'Verify a person without an account by matching details (2 for categories; 3 and a signed declaration for more)',
+    z.strictObject({
+      email: email.optional(),
+      phone: z.string().min(3).max(40).optional(),
+      accountId: z.string().min(1).max(200).optional(),
+      address: z
+        .strictObject({
+          line1: z.string().min(1).max(200),
+          line2: z.string().max(200).optional(),
+          city: z.string().min(1).max(100),
+          region: z.string().max(100).optional(),
+          postal_code: z.string().min(1).max(20),
+          country: z.string().length(2),
+        })
+        .optional(),
+      declarationSigned: z.boolean().default(false),
+    }),
+    (rid, b, staff) => {
+      const { declarationSigned, ...points } = b;
+      return rights.verifyByDataPoints(rid, points, declarationSigned, staff);
+    },
+  );
+  staffAction(
+    'confirm-agent',
+    'staff:customer_service',
+    "Confirm an authorised agent's signed permission",
+    z.strictObject({}),
+    (rid, _b, staff) => rights.confirmAgent(rid, staff),
+  );
+  staffAction(
+    'approve-correction',
+    'staff:customer_service',
+    'Approve a correction after checking the evidence; it is applied to every dataset',
+    z.strictObject({}),
+    (rid, _b, staff) => rights.approveCorrection(rid, staff),
+  );
+  staffAction(
+    'extend',
+    'staff:customer_service',
+    'Extend the deadline once (GDPR +2 months, CCPA +45 days) within the first period; the person is told why',
+    z.strictObject({ reason: z.string().min(3).max(1000) }),
+    (rid, b, staff) => rights.extend(rid, b.reason, staff),
+  );
+  staffAction(
+    'deny',
+    'staff:privacy_officer',
+    'Refuse a request with its legal basis (kept in the request log)',
+    z.strictObject({ basis: z.string().min(3).max(1000) }),
+    (rid, b, staff) => rights.deny(rid, b.basis, staff),
+  );
+  staffAction(
+    'acknowledge',
+    'staff:customer_service',
+    'Record that the request was acknowledged',
+    z.strictObject({}),
+    (rid, _b, staff) => rights.acknowledge(rid, staff),
+  );
+  staffAction(
+    'lift-restriction',
+    'staff:privacy_officer',
+    'Lift a restriction: the person is told first (GDPR Art. 18(3)); objections to marketing cannot be lifted',
+    z.strictObject({ reason: z.string().min(3).max(1000) }),
+    async (rid, b, staff) => ({ lifted: await rights.liftRestriction(rid, staff, b.reason) }),
+  );
+};

@@ -1,0 +1,30 @@
+// The stylesheets of Vow's own pages: vow.css for every page, console.css for the staff console's
+// shell. Only these names are served; the consent script and its stylesheet have their own routes.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { VowError } from '../platform/errors.js';
+import { webAsset } from './route-helpers.js';
+import type { RouteModule } from './route-module.js';
+
+const ASSETS: Record<string, { file: URL; type: string }> = {
+  'vow.css': { file: webAsset('vow.css'), type: 'text/css; charset=utf-8' },
+  'console.css': { file: webAsset('console.css'), type: 'text/css; charset=utf-8' },
+};
+
+export const assetRoutes: RouteModule = (app) => {
+  app.get(
+    '/assets/:file',
+    {
+      config: { access: 'public' },
+      schema: { hide: true, params: z.object({ file: z.string() }) },
+    },
+    async (req, reply) => {
+      const asset = ASSETS[req.params.file];
+      if (!asset) throw new VowError('VOW_NOT_FOUND', 'No such asset');
+      return reply
+        .type(asset.type)
+        .header('cache-control', 'public, max-age=3600')
+        .send(await readFile(asset.file));
+    },
+  );
+};

@@ -1,0 +1,99 @@
+// The console's home: the promise table with recent runs of the checks (privacy officer, auditors)
+// and a button to run them now; the request queue's deadlines for customer service.
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { setPromiseGauges, TEST_ONLY } from '../../modules/promises/index.js';
+import { consoleFrame, csrfBodyField, sendHtml } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
+import { type DashboardData, renderDashboard } from './dashboard.js';
+import { opens } from './shell.js';
+
+export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
+  const monitor = services.promises.monitor;
+
+  /** The last ten runs of the promise checks (the job keeps every run), with the promises broken then. */
+  async function promiseHistory(): Promise<{ checkedAt: string; broken: string[] }[]> {
+    const runs = await ctx.store.db
+      .selectFrom('promise_checks')
+      .select(['run_id', 'checked_at'])
+      .distinct()
+      .orderBy('checked_at', 'desc')
+      .orderBy('run_id')
+      .limit(10)
+      .execute();
+    if (runs.length === 0) return [];
+    const broken = await ctx.store.db
+      .selectFrom('promise_checks')
+      .select(['run_id', 'promise'])
+      .where(
+        'run_id',
+        'in',
+        runs.map((r) => r.run_id),
+      )
+      .where('status', '=', 'broken')
+      .execute();
+    return runs.map((r) => ({
+      checkedAt: r.checked_at,
+      broken: broken
+        .filter((b) => b.run_id === r.run_id)
+        .map((b) => b.promise)
+        .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+    }));
+  }
+
+  async function dashboard(req: FastifyRequest, reply: FastifyReply, message?: DashboardData['message']) {
+    const frame = consoleFrame(ctx, req, reply);
+    const roles = frame.roles;
+    let promises: DashboardData['promises'];
+    if (opens(roles, 'auditor')) {
+      const latest = await monitor.latest();
+      promises = latest
+        ? {
+            checkedAt: latest.checkedAt,
+            rows: latest.results.map((r) => ({
+              ...r,
+              title: ctx.policy.doc.promises[r.promise]?.title ?? r.promise,
+              provenBy: TEST_ONLY[r.promise] ?? [],
+            })),
+          }
+        : null;
+    }
+    const history = promises ? await promiseHistory() : [];
+    const data: DashboardData = {
+      ...(promises !== undefined ? { promises, history } : {}),
+      ...(message ? { message } : {}),
+    };
+    if (opens(roles, 'customer_service')) {
+      const [requests, complaints] = await Promise.all([services.rights.queue(), services.complaints.list()]);
+      Object.assign(data, { requests, complaintsOpen: complaints.filter((c) => c.status === 'open').length });
+    }
+    return sendHtml(reply, renderDashboard(frame, data));
+  }
+
+  app.get(
+    '/staff',
+    {
+      config: { access: 'staff:any' },
+      schema: { hide: true, querystring: z.strictObject({ checked: z.literal('1').optional() }) },
+    },
+    async (req, reply) => {
+      const message = req.query.checked
+        ? { ok: true, text: 'The promises were checked just now.' }
+        : undefined;
+      return dashboard(req, reply, message);
+    },
+  );
+
+  app.post(
+    '/staff/promises/check',
+    {
+      config: { access: 'staff:auditor' },
+      schema: { hide: true, body: z.strictObject({ ...csrfBodyField }).nullish() },
+    },
+    async (_req, reply) => {
+      setPromiseGauges(services.metrics, await monitor.check());
+      return reply.redirect('/staff?checked=1', 303);
+    },
+  );
+};

@@ -1,0 +1,90 @@
+// The staff console's layout experiments (P17): the list, and one experiment's results per
+// layout with the comparisons against the control. Plain HTML; no script.
+import type { Experiment, ExperimentResults } from '../../modules/experiments/index.js';
+import { html } from '../../platform/html.js';
+import { type ConsoleFrame, consolePage } from './shell.js';
+
+const METRIC_LABELS: Record<string, string> = {
+  visit_duration_ms: 'Visit duration (seconds)',
+  conversion_rate: 'Conversion rate',
+  revenue_per_visitor_cents: 'Revenue per visitor',
+};
+
+function metricValue(metric: string, value: number): string {
+  if (metric === 'visit_duration_ms') return (value / 1000).toFixed(1);
+  if (metric === 'conversion_rate') return `${(value * 100).toFixed(2)}%`;
+  return (value / 100).toFixed(2);
+}
+
+function pValue(p: number | null): string {
+  if (p === null) return '—';
+  return p < 0.0001 ? '< 0.0001' : p.toFixed(4);
+}
+
+export function renderExperimentList(frame: ConsoleFrame, experiments: readonly Experiment[]): string {
+  return consolePage(frame, {
+    title: 'Layout experiments',
+    section: '/staff/experiments',
+    body: html`<h1>Layout experiments</h1>
+${
+  experiments.length === 0
+    ? html`<p>No experiments yet. Define one with <code>POST /v1/experiments</code>.</p>`
+    : html`<table data-testid="experiments">
+  <thead><tr><th scope="col">Experiment</th><th scope="col">Layouts (weight)</th><th scope="col">Status</th><th scope="col">Since</th></tr></thead>
+  <tbody>
+  ${experiments.map(
+    (e) => html`<tr>
+    <td><a href="/staff/experiments/${e.id}">${e.name}</a> <code>${e.id}</code></td>
+    <td>${e.variants.map((v) => `${v.id} (${v.weight})`).join(', ')}</td>
+    <td>${e.status}</td>
+    <td>${e.createdAt.slice(0, 10)}</td>
+  </tr>`,
+  )}
+  </tbody>
+</table>`
+}`,
+  });
+}
+
+export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: ExperimentResults): string {
+  const metrics = Object.keys(METRIC_LABELS);
+  return consolePage(frame, {
+    title: `Results: ${e.name}`,
+    section: '/staff/experiments',
+    body: html`<h1>${e.name}</h1>
+<p><code>${e.id}</code> · ${e.status} · currency ${e.currency} · at least ${r.minSamplePerArm} visitors per layout</p>
+<p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert"` : ''}>${r.message}</p>
+<h2>Layouts</h2>
+<table data-testid="variants">
+  <thead><tr><th scope="col">Layout</th><th scope="col">Weight</th><th scope="col">Visitors</th><th scope="col">Visits</th>${metrics.map((m) => html`<th scope="col">${METRIC_LABELS[m]}</th>`)}</tr></thead>
+  <tbody>
+  ${r.variants.map(
+    (v) => html`<tr data-variant="${v.id}">
+    <td>${v.id}</td><td>${v.weight}</td><td>${v.visitors}</td><td>${v.visits}</td>
+    ${metrics.map((m) => html`<td>${metricValue(m, v.metrics[m as keyof typeof v.metrics].mean)}</td>`)}
+  </tr>`,
+  )}
+  </tbody>
+</table>
+<p>Sample ratio check: chi-square ${r.sampleRatio.chiSquare.toFixed(2)} (df ${r.sampleRatio.df}), p = ${pValue(r.sampleRatio.pValue)}${r.sampleRatio.mismatch ? ' — MISMATCH' : ''}.</p>
+${
+  r.comparisons.length === 0
+    ? ''
+    : html`<h2>Against ${r.comparisons[0]?.control ?? 'the control'}</h2>
+<p>Welch t-tests, 95% confidence intervals; p-values adjusted together (Holm–Bonferroni), significant below ${r.alpha}.</p>
+<table data-testid="comparisons">
+  <thead><tr><th scope="col">Metric</th><th scope="col">Layout</th><th scope="col">Difference</th><th scope="col">95% interval</th><th scope="col">p</th><th scope="col">Adjusted p</th><th scope="col">Significant</th></tr></thead>
+  <tbody>
+  ${r.comparisons.map(
+    (c) => html`<tr data-metric="${c.metric}" data-variant="${c.variant}">
+    <td>${METRIC_LABELS[c.metric]}</td><td>${c.variant}</td>
+    <td>${metricValue(c.metric, c.difference)}</td>
+    <td>${c.ci95 ? `${metricValue(c.metric, c.ci95[0])} to ${metricValue(c.metric, c.ci95[1])}` : '—'}</td>
+    <td>${pValue(c.pValue)}</td><td>${pValue(c.adjustedPValue)}</td><td>${c.significant ? 'yes' : 'no'}</td>
+  </tr>`,
+  )}
+  </tbody>
+</table>`
+}`,
+  });
+}

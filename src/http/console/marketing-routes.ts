@@ -1,0 +1,119 @@
+// The marketing pages of the console: audiences (links to the streamed, audited exports), layout
+// experiments with their results, and aggregate reports (choose a report, a week and a recipient).
+
+import { z } from 'zod';
+import { audienceTarget } from '../../modules/consent/index.js';
+import { auditActor } from '../../modules/identity/index.js';
+import { INTERNAL_RECIPIENT, isoWeekOf } from '../../modules/reports/index.js';
+import { consoleFrame, refusalOf, sendHtml } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
+import { type AudienceLink, renderAudiences } from './audiences.js';
+import { renderExperimentList, renderExperimentResults } from './experiments.js';
+import { renderReportsPage } from './reports.js';
+
+/** An experiment's id, as the JSON API validates it (api/experiments.ts). */
+const idParams = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens, up to 63 characters'),
+});
+
+export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
+  app.get(
+    '/staff/audiences',
+    { config: { access: 'staff:marketing' }, schema: { hide: true } },
+    async (req, reply) => {
+      const links: AudienceLink[] = [];
+      for (const [channel, ch] of Object.entries(ctx.policy.doc.channels)) {
+        if (channel.startsWith('cookies.')) continue;
+        for (const purpose of ch.purposes) {
+          try {
+            const t = audienceTarget(ctx.policy, channel, purpose);
+            links.push({ channel, description: ch.description, purpose, contact: t.category });
+          } catch {
+            // A purpose no form collects a contact for has no audience.
+          }
+        }
+      }
+      return sendHtml(reply, renderAudiences(consoleFrame(ctx, req, reply), links));
+    },
+  );
+
+  app.get(
+    '/staff/experiments',
+    {
+      config: { access: 'staff:marketing' },
+      schema: { tags: ['pages'], summary: 'The layout experiments page', hide: true },
+    },
+    async (req, reply) =>
+      sendHtml(reply, renderExperimentList(consoleFrame(ctx, req, reply), await services.experiments.list())),
+  );
+
+  app.get(
+    '/staff/experiments/:id',
+    {
+      config: { access: 'staff:marketing' },
+      schema: { tags: ['pages'], summary: "An experiment's results page", hide: true, params: idParams },
+    },
+    async (req, reply) => {
+      const experiment = await services.experiments.get(req.params.id);
+      const results = await services.experiments.results(req.params.id, auditActor(req.principal));
+      return sendHtml(reply, renderExperimentResults(consoleFrame(ctx, req, reply), experiment, results));
+    },
+  );
+
+  app.get(
+    '/staff/reports',
+    {
+      config: { access: 'staff:marketing' },
+      schema: {
+        tags: ['pages'],
+        summary: 'The aggregate reports page',
+        hide: true,
+        querystring: z.strictObject({
+          report: z.enum(['visitors_by_area', 'registrations_by_gender']).default('visitors_by_area'),
+          week: z.string().max(16).optional(),
+          recipient: z.string().max(64).default(INTERNAL_RECIPIENT),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const policy = ctx.policy;
+      const recipients = [
+        INTERNAL_RECIPIENT,
+        ...Object.entries(policy.doc.recipients)
+          .filter(([, r]) => r.purposes.some((p) => policy.doc.purposes[p]?.aggregate_only === true))
+          .map(([id]) => id),
+      ];
+      const lastWeek = isoWeekOf(new Date(ctx.clock.now().getTime() - 7 * 86_400_000));
+      const form = {
+        report: req.query.report,
+        week: req.query.week ?? lastWeek,
+        recipient: req.query.recipient,
+      };
+      let outcome: Parameters<typeof renderReportsPage>[3];
+      let status = 200;
+      if (req.query.week !== undefined) {
+        try {
+          outcome = {
+            report: await services.reports.report(
+              req.query.report,
+              req.query.week,
+              req.query.recipient,
+              auditActor(req.principal),
+            ),
+          };
+        } catch (err) {
+          const refusal = refusalOf(err);
+          outcome = { error: `${refusal.error.message} (${refusal.error.code})` };
+          status = refusal.status;
+        }
+      }
+      return sendHtml(
+        reply,
+        renderReportsPage(consoleFrame(ctx, req, reply), form, recipients, outcome),
+        status,
+      );
+    },
+  );
+};

@@ -1,0 +1,69 @@
+// The staff console's aggregate reports (P6): release or fetch a week's noisy counts for a
+// recipient, with the protections and the privacy budget shown. A plain GET form; no script.
+import type { ReleasedReport } from '../../modules/reports/index.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { type ConsoleFrame, consolePage } from './shell.js';
+
+export interface ReportForm {
+  readonly report: string;
+  readonly week: string;
+  readonly recipient: string;
+}
+
+const REPORT_CHOICES = [
+  { id: 'visitors_by_area', path: 'visitors-by-area', label: 'Visitors to each area of the site' },
+  { id: 'registrations_by_gender', path: 'registrations-by-gender', label: 'Men and women who registered' },
+];
+
+function selected(on: boolean): SafeHtml | string {
+  return on ? html` selected` : '';
+}
+
+export function renderReportsPage(
+  frame: ConsoleFrame,
+  form: ReportForm,
+  recipients: readonly string[],
+  outcome?: { report: ReleasedReport } | { error: string },
+): string {
+  const choice = REPORT_CHOICES.find((c) => c.id === form.report) ?? REPORT_CHOICES[0]!;
+  let result: SafeHtml | string = '';
+  if (outcome && 'error' in outcome) {
+    result = html`<p role="alert" data-testid="report-error">${outcome.error}</p>`;
+  } else if (outcome) {
+    const r = outcome.report;
+    const csv = `/v1/reports/${choice.path}?week=${encodeURIComponent(r.period)}&recipient=${encodeURIComponent(r.recipient)}&format=csv`;
+    result = html`<h2>${r.title}, ${r.period}</h2>
+<p>For <strong>${r.recipient}</strong>, released ${r.releasedAt.slice(0, 16).replace('T', ' ')} UTC. The same question for this week always gets these numbers.</p>
+<table data-testid="report-cells">
+  <thead><tr><th scope="col">${r.report === 'visitors_by_area' ? 'Area' : 'Gender'}</th><th scope="col">Count (noisy)</th></tr></thead>
+  <tbody>
+  ${r.cells.map((c) => html`<tr><td>${c.key}</td><td>${c.count === null ? 'withheld (below the threshold)' : c.count}</td></tr>`)}
+  </tbody>
+</table>
+${r.cells.length === 0 ? html`<p>No cell reached the threshold.</p>` : ''}
+<dl data-testid="report-protections">
+  <dt>Mechanism</dt><dd>exact discrete Laplace noise</dd>
+  <dt>Epsilon</dt><dd>${r.epsilon}</dd>
+  <dt>Threshold</dt><dd>${r.threshold}</dd>
+  <dt>Contribution cap</dt><dd>${r.contributionCap}</dd>
+  <dt>Delta</dt><dd>${r.delta === 0 ? '0' : r.delta.toExponential(2)}</dd>
+  <dt>Budget for ${r.recipient}, ${r.period}</dt><dd>${r.budget.spent} of ${r.budget.limit} spent, ${r.budget.remaining} left</dd>
+</dl>
+<p><a href="${csv}" download>Download CSV</a></p>`;
+  }
+  return consolePage(frame, {
+    title: 'Aggregate reports',
+    section: '/staff/reports',
+    body: html`<h1>Aggregate reports</h1>
+<p>Counts for one finished ISO week, with differential-privacy noise. Each recipient has a privacy
+budget per week: a new report spends part of it; fetching one already released costs nothing.
+Reports for anyone but <code>internal</code> are recorded as disclosures.</p>
+<form method="get" action="/staff/reports" class="report-form">
+  <p><label>Report <select name="report">${REPORT_CHOICES.map((c) => html`<option value="${c.id}"${selected(c.id === choice.id)}>${c.label}</option>`)}</select></label></p>
+  <p><label>Week <input name="week" value="${form.week}" pattern="\\d{4}-W\\d{2}" required placeholder="2026-W02"></label></p>
+  <p><label>Recipient <select name="recipient">${recipients.map((r) => html`<option value="${r}"${selected(r === form.recipient)}>${r}</option>`)}</select></label></p>
+  <p><button type="submit">Release or fetch</button></p>
+</form>
+${result}`,
+  });
+}

@@ -1,0 +1,103 @@
+// Staff accounts in the console, for the admin: the list, adding someone (their one-time password
+// shown once) and disabling or enabling an account.
+
+import { z } from 'zod';
+import { STAFF_ROLES } from '../../modules/identity/index.js';
+import { VowError } from '../../platform/errors.js';
+import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
+import { renderStaffAccounts } from './staff-accounts.js';
+
+export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
+  const { staff: staffService } = services.identity;
+  app.get(
+    '/staff/accounts',
+    { config: { access: 'staff:admin' }, schema: { hide: true } },
+    async (req, reply) =>
+      sendHtml(reply, renderStaffAccounts(consoleFrame(ctx, req, reply), await staffService.list())),
+  );
+
+  app.post(
+    '/staff/accounts',
+    {
+      config: { access: 'staff:admin' },
+      schema: {
+        hide: true,
+        body: z.strictObject({
+          ...csrfBodyField,
+          username: z.string().trim().toLowerCase().min(2).max(64),
+          roles: z
+            .union([z.enum(STAFF_ROLES), z.array(z.enum(STAFF_ROLES)).max(5)])
+            .optional()
+            .transform((r) => (r === undefined ? [] : Array.isArray(r) ? r : [r])),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const frame = consoleFrame(ctx, req, reply);
+      const { username, roles: given } = req.body;
+      try {
+        if (given.length === 0) throw new VowError('VOW_VALIDATION', 'Choose at least one role');
+        const out = await staffService.add(username, given, staffIdOf(req));
+        return sendHtml(
+          reply,
+          renderStaffAccounts(frame, await staffService.list(), {
+            username,
+            password: out.password,
+          }),
+          201,
+        );
+      } catch (err) {
+        const { error, status } = refusalOf(err);
+        return sendHtml(
+          reply,
+          renderStaffAccounts(frame, await staffService.list(), undefined, {
+            ok: false,
+            text: `Not added: ${error.message}`,
+          }),
+          status,
+        );
+      }
+    },
+  );
+
+  app.post(
+    '/staff/accounts/state',
+    {
+      config: { access: 'staff:admin' },
+      schema: {
+        hide: true,
+        body: z.strictObject({
+          ...csrfBodyField,
+          username: z.string().trim().toLowerCase().min(2).max(64),
+          disabled: z.enum(['yes', 'no']),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { username, disabled } = req.body;
+      const me = staffIdOf(req);
+      const accounts = await staffService.list();
+      const target = accounts.find((a) => a.username === username);
+      if (!target) throw new VowError('VOW_NOT_FOUND', 'No such staff account');
+      let message: { ok: boolean; text: string };
+      let status = 200;
+      if (target.id === me && disabled === 'yes') {
+        message = { ok: false, text: 'Not done: you cannot disable your own account.' };
+        status = 409;
+      } else {
+        await staffService.setDisabled(username, disabled === 'yes', me);
+        message = {
+          ok: true,
+          text:
+            disabled === 'yes' ? `${username} is disabled; their sessions ended.` : `${username} is enabled.`,
+        };
+      }
+      return sendHtml(
+        reply,
+        renderStaffAccounts(consoleFrame(ctx, req, reply), await staffService.list(), undefined, message),
+        status,
+      );
+    },
+  );
+};

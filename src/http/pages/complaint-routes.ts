@@ -1,0 +1,73 @@
+// Complaints (P25), the shopper's pages: the complaint form and the status page reached by its
+// unguessable token, which names the regulator to escalate to.
+
+import { z } from 'zod';
+import { JURISDICTIONS } from '../../modules/rights/index.js';
+import { isVowError } from '../../platform/errors.js';
+import { csrfToken } from '../access.js';
+import { sendHtml } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
+import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
+import { renderRightsMessage } from './requests.js';
+
+export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
+  const complaints = services.complaints;
+
+  app.get(
+    '/privacy/complaint',
+    { config: { access: 'public' }, schema: { tags: ['pages'], summary: 'The complaint form', hide: true } },
+    async (req, reply) => sendHtml(reply, renderComplaintForm(ctx.policy, csrfToken(req, reply) ?? '')),
+  );
+
+  app.post(
+    '/privacy/complaint',
+    {
+      config: { access: 'public', csrf: 'form' },
+      schema: {
+        tags: ['pages'],
+        summary: 'The complaint form, posted',
+        hide: true,
+        body: z.object({
+          _csrf: z.string().optional(),
+          jurisdiction: z.enum(JURISDICTIONS),
+          email: z.union([z.email().max(254), z.literal('')]).optional(),
+          message: z.string().min(1).max(8000),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { _csrf, email, ...rest } = req.body;
+      const r = await complaints.submit({ ...rest, email: email || undefined }, { channel: 'web' });
+      return reply.code(303).header('location', `/privacy/complaint/status/${r.statusToken}`).send();
+    },
+  );
+
+  app.get(
+    '/privacy/complaint/status/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['pages'],
+        summary: "A complaint's status page",
+        hide: true,
+        params: z.strictObject({ token: z.string().min(20).max(100) }),
+      },
+    },
+    async (req, reply) => {
+      try {
+        return sendHtml(
+          reply,
+          renderComplaintStatus(ctx.policy, await complaints.statusByToken(req.params.token)),
+        );
+      } catch (err) {
+        if (isVowError(err) && err.code === 'VOW_COMPLAINT_NOT_FOUND')
+          return sendHtml(
+            reply,
+            renderRightsMessage(ctx.policy, 'Complaint not found', 'This link does not match a complaint.'),
+            404,
+          );
+        throw err;
+      }
+    },
+  );
+};

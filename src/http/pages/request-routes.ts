@@ -1,0 +1,244 @@
+// Data subject requests, the shopper's pages: the request form, the status page (reached by its
+// unguessable token, never by email) with the code form, and the export (summary, JSON, CSV).
+
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { statusOf } from '../../app/error-registry.js';
+import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
+import { isVowError, VowError } from '../../platform/errors.js';
+import { csrfToken } from '../access.js';
+import { refusalOf, sendHtml } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
+import {
+  renderExportSummary,
+  renderRequestForm,
+  renderRequestStatus,
+  renderRightsMessage,
+} from './requests.js';
+
+const token = z.string().min(20).max(100);
+const email = z.email().max(254);
+
+const formBody = z.object({
+  _csrf: z.string().optional(),
+  type: z.enum(REQUEST_TYPES),
+  jurisdiction: z.enum(JURISDICTIONS),
+  email,
+  name: z.string().max(200).optional(),
+  correction_category: z.string().max(128).optional(),
+  correction_value: z.string().max(2000).optional(),
+  details: z.string().max(4000).optional(),
+});
+
+export const requestPageRoutes: RouteModule = (app, ctx, services) => {
+  const rights = services.rights;
+
+  app.get(
+    '/privacy/request',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['pages'], summary: 'The privacy request form', hide: true },
+    },
+    async (req, reply) => sendHtml(reply, renderRequestForm(ctx.policy, csrfToken(req, reply) ?? '')),
+  );
+
+  app.post(
+    '/privacy/request',
+    {
+      config: { access: 'public', csrf: 'form' },
+      schema: { tags: ['pages'], summary: 'The privacy request form, posted', hide: true, body: formBody },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const correction =
+        b.type === 'correction' && b.correction_category && b.correction_value
+          ? { category: b.correction_category, value: b.correction_value }
+          : undefined;
+      try {
+        const r = await rights.submit(
+          {
+            type: b.type,
+            jurisdiction: b.jurisdiction,
+            email: b.email,
+            name: b.name || undefined,
+            details: b.details || undefined,
+            correction,
+          },
+          { channel: 'web' },
+        );
+        return reply.code(303).header('location', `/privacy/request/status/${r.statusToken}`).send();
+      } catch (err) {
+        const { error, status } = refusalOf(err);
+        return sendHtml(
+          reply,
+          renderRequestForm(ctx.policy, csrfToken(req, reply) ?? '', error.message),
+          status,
+        );
+      }
+    },
+  );
+
+  app.get(
+    '/privacy/request/status/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['pages'],
+        summary: 'The status page of a request',
+        hide: true,
+        params: z.strictObject({ token }),
+        querystring: z.object({ m: z.enum(['ok', 'invalid', 'locked']).optional() }),
+      },
+    },
+    async (req, reply) => {
+      try {
+        const v = await rights.statusByToken(req.params.token);
+        const m = req.query.m;
+        const message =
+          m === 'ok'
+            ? {
+                kind: 'ok' as const,
+                text: 'Thank you: we confirmed it is you. We are answering your request.',
+              }
+            : m === 'locked'
+              ? { kind: 'error' as const, text: 'Too many wrong codes. Please make a new request.' }
+              : m === 'invalid'
+                ? {
+                    kind: 'error' as const,
+                    text: 'That code is not valid. Check the latest email from us and try again.',
+                  }
+                : undefined;
+        return sendHtml(
+          reply,
+          renderRequestStatus(ctx.policy, v, req.params.token, csrfToken(req, reply) ?? '', message),
+        );
+      } catch (err) {
+        if (isVowError(err) && err.code === 'VOW_REQUEST_NOT_FOUND')
+          return sendHtml(
+            reply,
+            renderRightsMessage(ctx.policy, 'Request not found', 'This link does not match a request.'),
+            404,
+          );
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/privacy/request/status/:token',
+    {
+      config: { access: 'public', csrf: 'form' },
+      schema: {
+        tags: ['pages'],
+        summary: 'The code form of a request',
+        hide: true,
+        params: z.strictObject({ token }),
+        body: z.object({ _csrf: z.string().optional(), code: z.string().max(20) }),
+      },
+    },
+    async (req, reply) => {
+      const t = req.params.token;
+      let outcome: 'ok' | 'invalid' | 'locked';
+      try {
+        await rights.verifyCode(t, req.body.code);
+        outcome = 'ok';
+      } catch (err) {
+        const { error } = refusalOf(err);
+        if (error.code === 'VOW_REQUEST_NOT_FOUND')
+          return sendHtml(
+            reply,
+            renderRightsMessage(ctx.policy, 'Request not found', 'This link does not match a request.'),
+            404,
+          );
+        outcome = error.code === 'VOW_VERIFICATION_LOCKED' ? 'locked' : 'invalid';
+      }
+      // Post/redirect/get: reloading the status page never sends the code again.
+      return reply.code(303).header('location', `/privacy/request/status/${t}?m=${outcome}`).send();
+    },
+  );
+
+  const exportErrors = async (reply: FastifyReply, work: () => Promise<FastifyReply>) => {
+    try {
+      return await work();
+    } catch (err) {
+      if (isVowError(err) && (err.code === 'VOW_EXPORT_EXPIRED' || err.code === 'VOW_REQUEST_NOT_FOUND'))
+        return sendHtml(
+          reply,
+          renderRightsMessage(
+            ctx.policy,
+            'Link expired',
+            'This download link has expired or does not exist. Make a new request.',
+          ),
+          statusOf(err.code),
+        );
+      throw err;
+    }
+  };
+
+  app.get(
+    '/privacy/request/export/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['pages'],
+        summary: 'The readable summary of an export (7-day link)',
+        hide: true,
+        params: z.strictObject({ token }),
+      },
+    },
+    async (req, reply) =>
+      exportErrors(reply, async () =>
+        sendHtml(
+          reply,
+          renderExportSummary(ctx.policy, await rights.openExport(req.params.token), req.params.token),
+        ),
+      ),
+  );
+
+  app.get(
+    '/privacy/request/export/:token/data.json',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['rights'],
+        summary: 'The export as JSON (7-day link)',
+        params: z.strictObject({ token }),
+      },
+    },
+    async (req, reply) =>
+      exportErrors(reply, async () => {
+        const doc = await rights.openExport(req.params.token);
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('content-disposition', 'attachment; filename="my-data.json"')
+          .send(JSON.stringify(doc, null, 2));
+      }),
+  );
+
+  app.get(
+    '/privacy/request/export/:token/csv/:table',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['rights'],
+        summary: 'One table of the export as CSV (7-day link)',
+        params: z.strictObject({ token, table: z.string().min(1).max(200) }),
+      },
+    },
+    async (req, reply) =>
+      exportErrors(reply, async () => {
+        const doc = await rights.openExport(req.params.token);
+        const csv = doc.csv[req.params.table];
+        if (csv === undefined) throw new VowError('VOW_NOT_FOUND', 'No such table in this export');
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header(
+            'content-disposition',
+            `attachment; filename="${req.params.table.replace(/[^a-z0-9_.-]/gi, '_')}.csv"`,
+          )
+          .send(csv);
+      }),
+  );
+};

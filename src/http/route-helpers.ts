@@ -1,0 +1,143 @@
+// What route files share, kept here so no route file imports another: page replies, telling a
+// browser's form post from an API client's JSON, who the staff caller is, session cookies, and
+// showing a refusal on the page that was posted instead of answering it as JSON.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { statusOf } from '../app/error-registry.js';
+import type { StaffRole } from '../modules/identity/index.js';
+import type { VowContext } from '../modules/policy/index.js';
+import { isVowError, VowError } from '../platform/errors.js';
+import { csrfToken } from './access.js';
+import type { ConsoleFrame } from './console/shell.js';
+import type { ZodApp } from './route-module.js';
+
+/** The anti-forgery field a form body carries (access.ts checks it before validation runs). */
+export const csrfBodyField = { _csrf: z.string().max(128).optional() };
+
+/** A file of src/web/assets/ (the stylesheets and scripts Vow serves). */
+export const webAsset = (name: string): URL => new URL(`../web/assets/${name}`, import.meta.url);
+
+/** A text field a form may leave empty: trimmed, and empty means absent. */
+export const blankField = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+/**
+ * Answers a rendered page. Pages are never cached: they can hold personal data, and their forms
+ * carry an anti-forgery token tied to the session.
+ */
+export function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+}
+
+/**
+ * Answers a page that is the same for everyone and holds no token (the notice, the preference
+ * centre, the demo shop): browsers may keep it but revalidate it, so a new policy shows at once.
+ */
+export function sendSharedHtml(reply: FastifyReply, body: string): FastifyReply {
+  return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body);
+}
+
+/** A browser's form post (as opposed to an API client's JSON to the same route). */
+export function isForm(req: FastifyRequest): boolean {
+  return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+/**
+ * A refusal a page can show in place: a VowError whose status is a 4xx. Anything else (a fault) is
+ * thrown again, for the error handler to log and answer without internals.
+ */
+export function refusalOf(err: unknown): { readonly error: VowError; readonly status: number } {
+  if (isVowError(err)) {
+    const status = statusOf(err.code);
+    if (status < 500) return { error: err, status };
+  }
+  throw err;
+}
+
+/**
+ * For a route that serves both a browser form and API clients: a refused form post gets its page
+ * again with the message, under the refusal's status; JSON callers get the usual error body.
+ */
+export function answerFormRefusal(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  err: unknown,
+  render: (message: string, error: VowError) => string,
+): FastifyReply {
+  if (!isForm(req)) throw err;
+  const { error, status } = refusalOf(err);
+  return sendHtml(reply, render(error.message, error), status);
+}
+
+/** The acting staff member's id (the test principal in tests). */
+export function staffIdOf(req: FastifyRequest): string {
+  return staffOf(req).id;
+}
+
+/** The acting staff member and, for a console or token login, the session they act in. */
+export function staffOf(req: FastifyRequest): {
+  readonly id: string;
+  readonly sessionId: string | undefined;
+} {
+  const p = req.principal;
+  if (p?.kind === 'staff') return { id: p.staffId, sessionId: p.sessionId };
+  if (p?.kind === 'test') return { id: 'test-principal', sessionId: undefined };
+  throw new VowError('VOW_FORBIDDEN', 'Staff only');
+}
+
+/** The caller's staff roles (none for anyone who is not staff). */
+function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
+  const p = req.principal;
+  if (p?.kind === 'staff' || p?.kind === 'test') return p.roles;
+  return [];
+}
+
+/**
+ * What the console shell needs to render a page for this staff member: their roles (the menu; none
+ * while the one-time password is still to be replaced, as every other page refuses until then) and
+ * the token of the page's forms. The token is worked out only when a page has a form, because for
+ * a caller without a session (a bearer token) it sets the anonymous form cookie.
+ */
+export function consoleFrame(ctx: VowContext, req: FastifyRequest, reply: FastifyReply): ConsoleFrame {
+  const p = req.principal;
+  let csrf: string | undefined;
+  return {
+    policy: ctx.policy,
+    roles: p?.kind === 'staff' && p.mustChangePassword ? [] : staffRolesOf(req),
+    get csrf() {
+      csrf ??= csrfToken(req, reply) ?? '';
+      return csrf;
+    },
+  };
+}
+
+/** Options of a session cookie: Secure behind https, never readable by page scripts. */
+export function sessionCookieOptions(ctx: VowContext, maxAgeMs: number) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.config.publicUrl.startsWith('https://'),
+    maxAge: Math.floor(maxAgeMs / 1000),
+  };
+}
+
+/**
+ * Parses text/plain bodies as JSON in this scope. The consent script posts text/plain (and
+ * sendBeacon can only send that) because a cross-origin text/plain post needs no CORS preflight.
+ */
+export function acceptJsonAsTextPlain(app: ZodApp): void {
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new VowError('VOW_BAD_JSON', 'The request body is not valid JSON'), undefined);
+    }
+  });
+}

@@ -1,0 +1,88 @@
+// Every route module, in registration order, grouped by audience: the JSON API (api/), the shopper
+// pages (pages/) and the staff console (console/). A new route file adds one line here, in one of
+// the two lists: cross-origin routes must be registered in the CORS scope (src/http/cors.ts).
+
+import { accountApiRoutes } from './api/accounts.js';
+import { auditApiRoutes } from './api/audit.js';
+import { collectionRoutes } from './api/collection.js';
+import { complaintApiRoutes } from './api/complaints.js';
+import { cookieConsentApiRoutes } from './api/cookie-consent.js';
+import { datasetRoutes } from './api/datasets.js';
+import { decisionRoutes } from './api/decisions.js';
+import { disclosureRoutes } from './api/disclosures.js';
+import { experimentApiRoutes } from './api/experiments.js';
+import { healthRoutes } from './api/health.js';
+import { marketingConsentApiRoutes } from './api/marketing-consent.js';
+import { policyApiRoutes } from './api/policy.js';
+import { promiseRoutes } from './api/promises.js';
+import { reportApiRoutes } from './api/reports.js';
+import { rightsApiRoutes } from './api/rights.js';
+import { siteAnalyticsApiRoutes } from './api/site-analytics.js';
+import { staffApiRoutes } from './api/staff.js';
+import { subjectRoutes } from './api/subjects.js';
+import { assetRoutes } from './assets.js';
+import { auditConsoleRoutes } from './console/audit-routes.js';
+import { complaintConsoleRoutes } from './console/complaint-routes.js';
+import { dashboardConsoleRoutes } from './console/dashboard-routes.js';
+import { loginConsoleRoutes } from './console/login-routes.js';
+import { marketingConsoleRoutes } from './console/marketing-routes.js';
+import { peopleConsoleRoutes } from './console/people-routes.js';
+import { requestConsoleRoutes } from './console/request-routes.js';
+import { staffAccountConsoleRoutes } from './console/staff-account-routes.js';
+import { accountPageRoutes } from './pages/account-routes.js';
+import { complaintPageRoutes } from './pages/complaint-routes.js';
+import { cookieBannerPageRoutes } from './pages/cookie-banner-routes.js';
+import { demoStorefrontPageRoutes } from './pages/demo-storefront-routes.js';
+import { privacyPageRoutes } from './pages/privacy-routes.js';
+import { requestPageRoutes } from './pages/request-routes.js';
+import { unsubscribePageRoutes } from './pages/unsubscribe-routes.js';
+import type { RouteModule } from './route-module.js';
+
+/** Same-origin routes: the shop backend's API, the shopper pages, the console. */
+export const ROUTES: readonly RouteModule[] = [
+  // The JSON API (/v1/…) and the machine endpoints (health, metrics, OpenAPI).
+  healthRoutes,
+  policyApiRoutes,
+  decisionRoutes,
+  promiseRoutes,
+  subjectRoutes,
+  disclosureRoutes,
+  marketingConsentApiRoutes,
+  reportApiRoutes,
+  accountApiRoutes,
+  staffApiRoutes,
+  auditApiRoutes,
+  rightsApiRoutes,
+  complaintApiRoutes,
+  datasetRoutes,
+  // Stylesheets of the pages and the console.
+  assetRoutes,
+  // Shopper pages.
+  privacyPageRoutes,
+  cookieBannerPageRoutes,
+  demoStorefrontPageRoutes,
+  unsubscribePageRoutes,
+  accountPageRoutes,
+  requestPageRoutes,
+  complaintPageRoutes,
+  // The staff console.
+  loginConsoleRoutes,
+  dashboardConsoleRoutes,
+  peopleConsoleRoutes,
+  requestConsoleRoutes,
+  complaintConsoleRoutes,
+  marketingConsoleRoutes,
+  auditConsoleRoutes,
+  staffAccountConsoleRoutes,
+];
+
+/**
+ * Modules with routes that browsers on the shop's pages call cross-origin (the consent ledger under
+ * /v1/consent, measurements, collection, experiment assignments): registered in the CORS scope.
+ */
+export const CROSS_ORIGIN_ROUTES: readonly RouteModule[] = [
+  cookieConsentApiRoutes,
+  siteAnalyticsApiRoutes,
+  collectionRoutes,
+  experimentApiRoutes,
+];
