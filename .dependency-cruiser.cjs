@@ -72,6 +72,14 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'routes-independent',
+      severity: 'error',
+      comment:
+        'A route file never imports another route file: what two share lives in src/http/route-helpers.ts (or a renderer).',
+      from: { path: '^src/http/(api/|(pages|console)/.*-routes\\.ts$)' },
+      to: { path: '^src/http/(api/|(pages|console)/.*-routes\\.ts$)' },
+    },
+    {
       name: 'src-imports-no-tests',
       severity: 'error',
       comment: 'Production code never imports tests, benchmarks or scripts.',

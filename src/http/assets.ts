@@ -19,7 +19,7 @@ export const assetRoutes: RouteModule = (app) => {
       schema: { hide: true, params: z.object({ file: z.string() }) },
     },
     async (req, reply) => {
-      const asset = ASSETS[req.params.file];
+      const asset = Object.hasOwn(ASSETS, req.params.file) ? ASSETS[req.params.file] : undefined;
       if (!asset) throw new VowError('VOW_NOT_FOUND', 'No such asset');
       return reply
         .type(asset.type)

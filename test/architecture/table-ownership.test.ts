@@ -35,6 +35,17 @@ describe('table ownership', () => {
     assert.deepEqual(foreign, [], 'writes to another part’s table');
   });
 
+  it('the shells (HTTP, CLI) reach data through services, never by querying the store (health aside)', () => {
+    const direct: string[] = [];
+    for (const file of sourceFiles()) {
+      if (!/^src\/(http|cli)\//.test(file) || file === 'src/http/api/health.ts') continue;
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/\.(selectFrom|insertInto|updateTable|deleteFrom)\(/g))
+        direct.push(`${file}:${text.slice(0, m.index).split('\n').length} ${m[1]}`);
+    }
+    assert.deepEqual(direct, []);
+  });
+
   it('the scan sees builder and raw SQL writes, so the rule above can fail', () => {
     const known = new Set(['consent_events', 'disclosures']);
     const text = [

@@ -18,12 +18,7 @@ export const auditConsoleRoutes: RouteModule = (app, ctx) => {
     after: number | undefined,
     verified?: Awaited<ReturnType<typeof ctx.audit.verify>>,
   ) {
-    const headRow = await ctx.store.db
-      .selectFrom('audit_head')
-      .select('seq')
-      .where('id', '=', 1)
-      .executeTakeFirst();
-    const head = Number(headRow?.seq ?? 0);
+    const head = await ctx.audit.headSeq();
     const from = Math.min(after ?? Math.max(0, head - AUDIT_PAGE), head);
     const rows = await ctx.audit.list({ afterSeq: from, limit: AUDIT_PAGE });
     await ctx.audit.record({

@@ -12,36 +12,6 @@ import { opens } from './shell.js';
 export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
   const monitor = services.promises.monitor;
 
-  /** The last ten runs of the promise checks (the job keeps every run), with the promises broken then. */
-  async function promiseHistory(): Promise<{ checkedAt: string; broken: string[] }[]> {
-    const runs = await ctx.store.db
-      .selectFrom('promise_checks')
-      .select(['run_id', 'checked_at'])
-      .distinct()
-      .orderBy('checked_at', 'desc')
-      .orderBy('run_id')
-      .limit(10)
-      .execute();
-    if (runs.length === 0) return [];
-    const broken = await ctx.store.db
-      .selectFrom('promise_checks')
-      .select(['run_id', 'promise'])
-      .where(
-        'run_id',
-        'in',
-        runs.map((r) => r.run_id),
-      )
-      .where('status', '=', 'broken')
-      .execute();
-    return runs.map((r) => ({
-      checkedAt: r.checked_at,
-      broken: broken
-        .filter((b) => b.run_id === r.run_id)
-        .map((b) => b.promise)
-        .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
-    }));
-  }
-
   async function dashboard(req: FastifyRequest, reply: FastifyReply, message?: DashboardData['message']) {
     const frame = consoleFrame(ctx, req, reply);
     const roles = frame.roles;
@@ -59,7 +29,7 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
           }
         : null;
     }
-    const history = promises ? await promiseHistory() : [];
+    const history = promises ? await monitor.history(10) : [];
     const data: DashboardData = {
       ...(promises !== undefined ? { promises, history } : {}),
       ...(message ? { message } : {}),

@@ -13,8 +13,8 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
 
   async function person(subjectId: string): Promise<PersonView> {
     const s = services;
-    const [identifiers, kinds, states, history, disclosures, requests, restrictions, row] = await Promise.all(
-      [
+    const [identifiers, kinds, states, history, disclosures, requests, restrictions, under13] =
+      await Promise.all([
         s.subjects.identifiers(subjectId),
         s.subjects.kinds(subjectId),
         s.consent.states(subjectId),
@@ -22,12 +22,11 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         s.disclosures.forSubject(subjectId),
         s.rights.forSubject(subjectId),
         s.rights.restrictionsOf(subjectId),
-        ctx.store.db.selectFrom('subjects').select('under13').where('id', '=', subjectId).executeTakeFirst(),
-      ],
-    );
+        s.subjects.isMarkedUnder13(subjectId),
+      ]);
     return {
       subjectId,
-      under13: Number(row?.under13 ?? 0) === 1,
+      under13,
       kinds,
       identifiers,
       states,

@@ -75,6 +75,37 @@ export class PromiseMonitor {
       .execute();
   }
 
+  /** The last `limit` runs of the checks, newest first, each with the promises broken then. */
+  async history(limit = 10): Promise<{ checkedAt: string; broken: string[] }[]> {
+    const db = this.#ctx.store.db;
+    const runs = await db
+      .selectFrom('promise_checks')
+      .select(['run_id', 'checked_at'])
+      .distinct()
+      .orderBy('checked_at', 'desc')
+      .orderBy('run_id')
+      .limit(limit)
+      .execute();
+    if (runs.length === 0) return [];
+    const broken = await db
+      .selectFrom('promise_checks')
+      .select(['run_id', 'promise'])
+      .where(
+        'run_id',
+        'in',
+        runs.map((r) => r.run_id),
+      )
+      .where('status', '=', 'broken')
+      .execute();
+    return runs.map((r) => ({
+      checkedAt: r.checked_at,
+      broken: broken
+        .filter((b) => b.run_id === r.run_id)
+        .map((b) => b.promise)
+        .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+    }));
+  }
+
   /** The results of the latest run, or none. */
   async latest(): Promise<
     | {

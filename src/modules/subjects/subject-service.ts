@@ -604,6 +604,16 @@ export class SubjectService {
     return Object.fromEntries(Object.entries(out).map(([c, s]) => [c, [...s].sort()]));
   }
 
+  /** Whether the person is marked as under 13 (P14); false for someone Vow does not know. */
+  async isMarkedUnder13(subjectId: string): Promise<boolean> {
+    const row = await this.#ctx.store.db
+      .selectFrom('subjects')
+      .select('under13')
+      .where('id', '=', subjectId)
+      .executeTakeFirst();
+    return Number(row?.under13 ?? 0) === 1;
+  }
+
   /** The decision engine's view of a person: known, kinds, kindsByCategory and under13. */
   readonly provider: SubjectStateProvider = async (subjectId) => {
     const subject = await this.#ctx.store.db

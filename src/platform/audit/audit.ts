@@ -138,6 +138,16 @@ export class AuditTrail {
    * the `audit.anchor` job) and keep the printed line elsewhere too: a rewritten history then
    * disagrees with an anchor even if every hash in the table was recomputed.
    */
+  /** The sequence number of the newest entry (0 for an empty trail). */
+  async headSeq(): Promise<number> {
+    const row = await this.#store.db
+      .selectFrom('audit_head')
+      .select('seq')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  }
+
   async anchor(): Promise<{ seq: number; hash: string; at: string }> {
     const head = await this.#store.db
       .selectFrom('audit_head')
