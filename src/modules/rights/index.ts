@@ -1,5 +1,12 @@
 // Public surface of the rights module: data subject requests, deadlines, restrictions.
 export {
+  DELETION_NOTICE_RECIPIENTS,
+  FULFIL_JOB,
+  JURISDICTIONS,
+  PRUNE_JOB,
+  REQUEST_TYPES,
+} from './constants.js';
+export {
   addBusinessDays,
   addDays,
   addMonthsClamped,
@@ -16,12 +23,7 @@ export { rightsMigrations } from './migrations/index.js';
 export type { DataWalker, HeldIdentifier, PersonDirectory, RightsPorts, Suppressor } from './ports.js';
 export {
   type DataPoints,
-  DELETION_NOTICE_RECIPIENTS,
   type ExportDocument,
-  FULFIL_JOB,
-  JURISDICTIONS,
-  PRUNE_JOB,
-  REQUEST_TYPES,
   type RequestDetail,
   type RequestView,
   RightsService,

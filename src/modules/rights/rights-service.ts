@@ -5,7 +5,6 @@
 import type { Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
 import { Vault } from '../../platform/crypto/index.js';
-import type { ErasureRegistry } from '../../platform/erasure/index.js';
 import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
@@ -14,8 +13,25 @@ import type { PersonExport, PersonIdentity, WalkReport } from '../datasets/index
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
+import { DELETION_NOTICE_RECIPIENTS, FULFIL_JOB, PRUNE_JOB } from './constants.js';
 import { addDays, deadlinesFor, isOverdue, isoDay, lawOf } from './deadlines.js';
-import type { DataWalker, PersonDirectory, PostalAddressInput, RightsPorts, Suppressor } from './ports.js';
+import {
+  advance,
+  complete,
+  emailIndex,
+  findRow,
+  newToken,
+  openSealed,
+  type RightsDeps,
+  type Row,
+  requireDirectory,
+  requireErasure,
+  requireWalker,
+  type Sealed,
+  seal,
+  statusIndex,
+} from './internal.js';
+import type { PostalAddressInput, RightsPorts, Suppressor } from './ports.js';
 import type {
   Jurisdiction,
   RequestChannel,
@@ -24,21 +40,8 @@ import type {
   VerificationMethod,
 } from './tables.js';
 
-export const REQUEST_TYPES = [
-  'access',
-  'portability',
-  'correction',
-  'deletion',
-  'restriction',
-  'objection',
-] as const;
-export const JURISDICTIONS = ['eea', 'uk', 'us-ca', 'other'] as const;
-export const FULFIL_JOB = 'rights.fulfil';
-export const PRUNE_JOB = 'rights.prune_log';
 /** CCPA regulations: the request log is kept 24 months. */
 const LOG_RETENTION_MONTHS = 24;
-/** Downstream recipients told of a deletion (GDPR Art. 19, CCPA service-provider notice). */
-export const DELETION_NOTICE_RECIPIENTS = ['email_service', 'sms_gateway', 'google_analytics'] as const;
 
 const CODE_TTL_MS = 15 * 60_000;
 const MAX_ATTEMPTS = 5;
@@ -124,25 +127,8 @@ export interface RequestDetail extends RequestView {
   readonly contact: Sealed;
 }
 
-interface Sealed {
-  email?: string | undefined;
-  name?: string | undefined;
-  details?: string | undefined;
-  correction?:
-    | { category: string; column?: string | undefined; value: string; evidence?: string | undefined }
-    | undefined;
-  agent?: { name: string; permission: string } | undefined;
-  extensionReason?: string | undefined;
-}
-
-type Row = Database['rights_requests'];
-
 function dayDiff(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-function normaliseEmailLoose(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 export class RightsService {
@@ -150,12 +136,15 @@ export class RightsService {
   readonly #jobs: JobRunner;
   readonly #mail: MailService;
   #ports: RightsPorts = {};
+  readonly #deps: RightsDeps;
 
   constructor(ctx: VowContext, jobs: JobRunner, mail: MailService, ports: RightsPorts = {}) {
     this.#ctx = ctx;
     this.#jobs = jobs;
     this.#mail = mail;
     this.#ports = { ...ports };
+    // The parts read the ports through this getter, so connect() after construction reaches them.
+    this.#deps = { ctx, jobs, mail, ports: () => this.#ports };
     jobs.register(
       defineJob({
         id: FULFIL_JOB,
@@ -290,10 +279,6 @@ export class RightsService {
     return scope;
   }
 
-  #token(): string {
-    return this.#ctx.random.bytes(32).toString('base64url');
-  }
-
   #code(): string {
     for (;;) {
       const n = this.#ctx.random.bytes(4).readUInt32BE(0);
@@ -301,22 +286,8 @@ export class RightsService {
     }
   }
 
-  #statusIndex(token: string): string {
-    return this.#ctx.vault.blindIndex('token', `request-status:${token}`);
-  }
-
   #statusUrl(token: string): string {
     return `${this.#ctx.config.publicUrl}/privacy/request/status/${token}`;
-  }
-
-  async #seal(requestId: string, value: Sealed): Promise<string> {
-    return this.#ctx.vault.encrypt(`request:${requestId}`, JSON.stringify(value));
-  }
-
-  async #open(row: Pick<Row, 'id' | 'sealed'>): Promise<Sealed> {
-    if (row.sealed === '') return {};
-    const plain = await this.#ctx.vault.decrypt(`request:${row.id}`, row.sealed);
-    return plain === null ? {} : (JSON.parse(plain) as Sealed);
   }
 
   /**
@@ -336,8 +307,8 @@ export class RightsService {
       throw new VowError('VOW_REQUEST_INVALID', 'The day of receipt cannot be in the future');
     const deadlines = deadlinesFor(input.jurisdiction, receivedOn);
     const id = ctx.random.uuid();
-    const statusToken = this.#token();
-    const sealed = await this.#seal(id, {
+    const statusToken = newToken(this.#ctx);
+    const sealed = await seal(this.#ctx, id, {
       email,
       name: input.name,
       details: input.details,
@@ -348,7 +319,7 @@ export class RightsService {
     const known = email && this.#ports.directory ? await this.#ports.directory.findByEmail(email) : undefined;
     const code = this.#code();
     const verificationId = ctx.random.uuid();
-    const neverSent = this.#token();
+    const neverSent = newToken(this.#ctx);
     const codeHash = ctx.vault.blindIndex('token', `code:${verificationId}:${known ? code : neverSent}`);
     const sessionVerified = options.sessionSubjectId !== undefined;
     const nowIso = now.toISOString();
@@ -366,7 +337,7 @@ export class RightsService {
           status: 'awaiting_verification',
           // The person the email points at (unverified until the code is typed); never shown to the requester.
           subject_id: sessionVerified ? options.sessionSubjectId! : (known ?? null),
-          email_index: email ? ctx.vault.blindIndex('email', normaliseEmailLoose(email)) : null,
+          email_index: email ? emailIndex(ctx, email) : null,
           sealed,
           received_at: receivedAt,
           due_on: deadlines.dueOn,
@@ -384,7 +355,7 @@ export class RightsService {
           response_nature: null,
           denial_basis: null,
           result: null,
-          status_token_index: this.#statusIndex(statusToken),
+          status_token_index: statusIndex(this.#ctx, statusToken),
           created_by: options.staffId ?? null,
           created_at: nowIso,
           updated_at: nowIso,
@@ -420,7 +391,7 @@ export class RightsService {
           },
           trx,
         );
-        return this.#advance(trx, id);
+        return advance(this.#deps, trx, id);
       }
       if (email) {
         await trx
@@ -457,40 +428,12 @@ export class RightsService {
   }
 
   /**
-   * Moves a verified request on: waits for staff to confirm an agent's permission, or to approve a
-   * correction; otherwise schedules its one fulfilment job.
-   */
-  async #advance(trx: Transaction<Database>, requestId: string): Promise<RequestStatus> {
-    const r = await trx
-      .selectFrom('rights_requests')
-      .selectAll()
-      .where('id', '=', requestId)
-      .executeTakeFirstOrThrow();
-    let status: RequestStatus;
-    if (r.is_agent === 1 && r.agent_confirmed_at === null) status = 'awaiting_agent_confirmation';
-    else if (r.type === 'correction' && r.approved_by === null) status = 'awaiting_approval';
-    else status = 'in_progress';
-    await trx
-      .updateTable('rights_requests')
-      .set({ status, updated_at: this.#ctx.clock.now().toISOString() })
-      .where('id', '=', requestId)
-      .execute();
-    if (status === 'in_progress') {
-      await this.#jobs.enqueue(
-        { name: FULFIL_JOB, payload: { requestId }, idempotencyKey: `rights:${requestId}` },
-        trx,
-      );
-    }
-    return status;
-  }
-
-  /**
    * Checks a code typed on the status page. Every failure (wrong, expired, used, unknown person)
    * answers the same; after five wrong codes the request is locked.
    */
   async verifyCode(statusToken: string, code: string): Promise<{ requestId: string; status: RequestStatus }> {
     const ctx = this.#ctx;
-    const index = this.#statusIndex(statusToken);
+    const index = statusIndex(this.#ctx, statusToken);
     const now = ctx.clock.now();
     const outcome = await ctx.store.db.transaction().execute(async (trx) => {
       const r = await trx
@@ -555,7 +498,7 @@ export class RightsService {
         },
         trx,
       );
-      return { kind: 'ok' as const, requestId: r.id, status: await this.#advance(trx, r.id) };
+      return { kind: 'ok' as const, requestId: r.id, status: await advance(this.#deps, trx, r.id) };
     });
     if (outcome.kind === 'ok') {
       this.#jobs.wake();
@@ -577,8 +520,8 @@ export class RightsService {
     declarationSigned: boolean,
     staffId: string,
   ): Promise<{ status: RequestStatus; method: VerificationMethod; matched: number }> {
-    const directory = this.#requireDirectory();
-    const r = await this.#row(requestId);
+    const directory = requireDirectory(this.#deps);
+    const r = await findRow(this.#ctx, requestId);
     if (r.status !== 'awaiting_verification')
       throw new VowError('VOW_REQUEST_STATE', 'The request is already verified');
     const found: (string | undefined)[] = [];
@@ -613,7 +556,7 @@ export class RightsService {
         .set({ verified_at: now, verification_method: method, subject_id: subjectId, updated_at: now })
         .where('id', '=', requestId)
         .execute();
-      return this.#advance(trx, requestId);
+      return advance(this.#deps, trx, requestId);
     });
     if (result === null)
       throw new VowError('VOW_VERIFICATION_FAILED', 'Too few of the details supplied match what we hold', {
@@ -627,34 +570,6 @@ export class RightsService {
 
   // ---------------------------------------------------------------------------------------------
   // Staff actions
-
-  async #row(requestId: string): Promise<Row> {
-    const r = await this.#ctx.store.db
-      .selectFrom('rights_requests')
-      .selectAll()
-      .where('id', '=', requestId)
-      .executeTakeFirst();
-    if (!r) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No such request');
-    return r;
-  }
-
-  #requireDirectory(): PersonDirectory {
-    if (!this.#ports.directory)
-      throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The subjects directory is not connected');
-    return this.#ports.directory;
-  }
-
-  #requireErasure(): ErasureRegistry {
-    if (!this.#ports.erasure)
-      throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The erasure registry is not connected');
-    return this.#ports.erasure;
-  }
-
-  #requireWalker(): DataWalker {
-    if (!this.#ports.walker)
-      throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The datasets walker is not connected');
-    return this.#ports.walker;
-  }
 
   /**
    * One staff step on a request, in one transaction: the row's changes (updated_at moves with
@@ -696,7 +611,7 @@ export class RightsService {
 
   /** Staff confirm an authorised agent's signed permission (recorded in the audit trail). */
   async confirmAgent(requestId: string, staffId: string): Promise<RequestStatus> {
-    const r = await this.#row(requestId);
+    const r = await findRow(this.#ctx, requestId);
     if (r.is_agent !== 1 || r.agent_confirmed_at !== null)
       throw new VowError('VOW_REQUEST_STATE', 'The request has no agent permission waiting for confirmation');
     const now = this.#ctx.clock.now().toISOString();
@@ -707,7 +622,7 @@ export class RightsService {
         action: 'request.agent_confirmed',
         changes: { agent_confirmed_at: now, agent_confirmed_by: staffId },
       },
-      (trx) => (r.verified_at ? this.#advance(trx, requestId) : Promise.resolve(r.status)),
+      (trx) => (r.verified_at ? advance(this.#deps, trx, requestId) : Promise.resolve(r.status)),
     );
     this.#jobs.wake();
     return status;
@@ -715,7 +630,7 @@ export class RightsService {
 
   /** Staff approve a correction after looking at the evidence; the change then runs as a job. */
   async approveCorrection(requestId: string, staffId: string): Promise<RequestStatus> {
-    const r = await this.#row(requestId);
+    const r = await findRow(this.#ctx, requestId);
     if (r.type !== 'correction' || r.status !== 'awaiting_approval')
       throw new VowError(
         'VOW_REQUEST_STATE',
@@ -725,7 +640,7 @@ export class RightsService {
       requestId,
       staffId,
       { action: 'request.correction_approved', changes: { approved_by: staffId } },
-      (trx) => this.#advance(trx, requestId),
+      (trx) => advance(this.#deps, trx, requestId),
     );
     this.#jobs.wake();
     return status;
@@ -736,7 +651,7 @@ export class RightsService {
    * deadline has passed; the person is told why in the same transaction.
    */
   async extend(requestId: string, reason: string, staffId: string): Promise<RequestView> {
-    const r = await this.#row(requestId);
+    const r = await findRow(this.#ctx, requestId);
     const today = isoDay(this.#ctx.clock.now());
     if (r.extended_due_on !== null)
       throw new VowError('VOW_EXTENSION_NOT_ALLOWED', 'The deadline was already extended once');
@@ -751,8 +666,8 @@ export class RightsService {
         },
       );
     const d = deadlinesFor(r.jurisdiction, r.received_at.slice(0, 10));
-    const contact = await this.#open(r);
-    const sealed = await this.#seal(r.id, { ...contact, extensionReason: reason });
+    const contact = await openSealed(this.#ctx, r);
+    const sealed = await seal(this.#ctx, r.id, { ...contact, extensionReason: reason });
     const now = this.#ctx.clock.now().toISOString();
     await this.#staffStep(
       requestId,
@@ -780,15 +695,15 @@ export class RightsService {
         );
       },
     );
-    return this.view(await this.#row(requestId));
+    return this.view(await findRow(this.#ctx, requestId));
   }
 
   /** Staff refuse a request, giving the legal basis (kept in the 24-month request log). */
   async deny(requestId: string, basis: string, staffId: string): Promise<RequestView> {
-    const r = await this.#row(requestId);
+    const r = await findRow(this.#ctx, requestId);
     if (r.status === 'completed' || r.status === 'denied')
       throw new VowError('VOW_REQUEST_STATE', 'The request is closed');
-    const contact = await this.#open(r);
+    const contact = await openSealed(this.#ctx, r);
     const now = this.#ctx.clock.now().toISOString();
     await this.#staffStep(
       requestId,
@@ -811,19 +726,19 @@ export class RightsService {
         );
       },
     );
-    return this.view(await this.#row(requestId));
+    return this.view(await findRow(this.#ctx, requestId));
   }
 
   /** Staff mark a request acknowledged (a postal request answered by letter). */
   async acknowledge(requestId: string, staffId: string): Promise<RequestView> {
-    const r = await this.#row(requestId);
+    const r = await findRow(this.#ctx, requestId);
     if (r.acknowledged_at !== null)
       throw new VowError('VOW_REQUEST_STATE', 'The request was already acknowledged');
     await this.#staffStep(requestId, staffId, {
       action: 'request.acknowledged',
       changes: { acknowledged_at: this.#ctx.clock.now().toISOString() },
     });
-    return this.view(await this.#row(requestId));
+    return this.view(await findRow(this.#ctx, requestId));
   }
 
   /**
@@ -831,7 +746,7 @@ export class RightsService {
    * notice is written to the outbox before the restriction ends, in the same transaction.
    */
   async liftRestriction(requestId: string, staffId: string, reason: string): Promise<number> {
-    const r = await this.#row(requestId);
+    const r = await findRow(this.#ctx, requestId);
     if (!['restriction', 'objection'].includes(r.type))
       throw new VowError('VOW_REQUEST_STATE', 'Not a restriction');
     if (r.type === 'objection')
@@ -839,7 +754,7 @@ export class RightsService {
         'VOW_REQUEST_STATE',
         'An objection to direct marketing is absolute and cannot be lifted by staff',
       );
-    const contact = await this.#open(r);
+    const contact = await openSealed(this.#ctx, r);
     const now = this.#ctx.clock.now().toISOString();
     return this.#ctx.store.db.transaction().execute(async (trx) => {
       const open = await trx
@@ -945,13 +860,13 @@ export class RightsService {
   }
 
   async get(requestId: string): Promise<RequestView> {
-    return this.view(await this.#row(requestId));
+    return this.view(await findRow(this.#ctx, requestId));
   }
 
   /** Staff detail: the log entry plus the decrypted contact and evidence (the access is audited). */
   async detail(requestId: string, staffId: string): Promise<RequestDetail> {
-    const r = await this.#row(requestId);
-    const contact = await this.#open(r);
+    const r = await findRow(this.#ctx, requestId);
+    const contact = await openSealed(this.#ctx, r);
     await this.#ctx.audit.record({
       actor: { type: 'staff', id: staffId },
       action: 'request.viewed',
@@ -965,7 +880,7 @@ export class RightsService {
     const r = await this.#ctx.store.db
       .selectFrom('rights_requests')
       .selectAll()
-      .where('status_token_index', '=', this.#statusIndex(statusToken))
+      .where('status_token_index', '=', statusIndex(this.#ctx, statusToken))
       .executeTakeFirst();
     if (!r) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No request matches this link');
     return this.view(r);
@@ -1028,11 +943,11 @@ export class RightsService {
 
   /** The job handler: answers one verified request. Safe to run again: each step happens once. */
   async fulfil(requestId: string, job: JobContext): Promise<unknown> {
-    const r = await this.#row(requestId);
+    const r = await findRow(this.#ctx, requestId);
     if (r.status === 'completed' || r.status === 'denied') return { skipped: r.status };
     if (r.status !== 'in_progress')
       throw new VowError('VOW_REQUEST_STATE', 'The request is not ready for fulfilment');
-    const contact = await this.#open(r);
+    const contact = await openSealed(this.#ctx, r);
     const identity = await this.#identity(r, contact);
     switch (r.type) {
       case 'access':
@@ -1048,45 +963,13 @@ export class RightsService {
     }
   }
 
-  async #complete(
-    trx: Transaction<Database>,
-    r: Row,
-    nature: string,
-    result: Record<string, unknown>,
-    reply: { subject: string; text: string } | undefined,
-    to: string | undefined,
-  ): Promise<void> {
-    const now = this.#ctx.clock.now().toISOString();
-    await trx
-      .updateTable('rights_requests')
-      .set({
-        status: 'completed',
-        responded_at: now,
-        response_nature: nature,
-        result: JSON.stringify(result),
-        updated_at: now,
-      })
-      .where('id', '=', r.id)
-      .execute();
-    if (reply && to) await this.#mail.enqueue({ to, kind: `rights.reply.${r.type}`, ...reply }, trx);
-    await this.#ctx.audit.record(
-      {
-        actor: { type: 'system' },
-        action: 'request.completed',
-        target: { type: 'request', id: r.id },
-        details: { type: r.type, nature, ...result },
-      },
-      trx,
-    );
-  }
-
   async #fulfilAccess(r: Row, contact: Sealed, identity: PersonIdentity, job: JobContext): Promise<unknown> {
-    const walker = this.#requireWalker();
+    const walker = requireWalker(this.#deps);
     const data = await walker.export(identity, { type: 'system', requestId: r.id });
     const scope = JSON.parse(r.scope) as { categories?: string[] };
     const categoriesOnly = r.verification_method === 'data_points_2';
     const doc = buildExportDocument(this.#ctx, r, data, { categoriesOnly, categories: scope.categories });
-    const token = this.#token();
+    const token = newToken(this.#ctx);
     const sealed = await this.#ctx.vault.encrypt(`request:${r.id}`, JSON.stringify(doc));
     const link = `${this.#ctx.config.publicUrl}/privacy/request/export/${token}`;
     const now = this.#ctx.clock.now();
@@ -1109,7 +992,8 @@ export class RightsService {
         datasets: data.datasets,
         categoriesOnly,
       };
-      await this.#complete(
+      await complete(
+        this.#deps,
         trx,
         r,
         categoriesOnly ? 'categories disclosed' : 'export sent',
@@ -1138,7 +1022,7 @@ export class RightsService {
     identity: PersonIdentity,
     job: JobContext,
   ): Promise<unknown> {
-    const walker = this.#requireWalker();
+    const walker = requireWalker(this.#deps);
     const scope = JSON.parse(r.scope) as { categories?: string[] };
     const everything = !scope.categories || scope.categories.length === 0;
     const categories = everything ? 'all' : scope.categories!;
@@ -1153,7 +1037,7 @@ export class RightsService {
       const indexes = [
         ...(identity.emails ?? []).map((e) => ({
           indexKind: 'email' as const,
-          blindIndex: this.#emailIndex(e),
+          blindIndex: emailIndex(this.#ctx, e),
         })),
         ...(identity.phones ?? []).map((p) => ({
           indexKind: 'phone' as const,
@@ -1177,7 +1061,7 @@ export class RightsService {
     // person is no longer found by email; the outbox's queued mail to them; …).
     if (r.subject_id) {
       const subjectId = r.subject_id;
-      const erasure = this.#requireErasure();
+      const erasure = requireErasure(this.#deps);
       const erased = await job.step('erase', async (trx) => {
         const report = await erasure.erase(trx, {
           subjectId,
@@ -1228,7 +1112,8 @@ export class RightsService {
         keyDestroyed: everything && r.subject_id !== null,
         recipientsNotified: notify,
       };
-      await this.#complete(
+      await complete(
+        this.#deps,
         trx,
         r,
         everything ? 'deleted' : 'deleted (chosen categories)',
@@ -1253,17 +1138,13 @@ export class RightsService {
     });
   }
 
-  #emailIndex(email: string): string {
-    return this.#ctx.vault.blindIndex('email', normaliseEmailLoose(email));
-  }
-
   async #fulfilCorrection(
     r: Row,
     contact: Sealed,
     identity: PersonIdentity,
     job: JobContext,
   ): Promise<unknown> {
-    const walker = this.#requireWalker();
+    const walker = requireWalker(this.#deps);
     const c = contact.correction;
     if (!c) throw new VowError('VOW_REQUEST_INVALID', 'The correction is missing');
     const changed = await job.once('corrected', async () => {
@@ -1286,7 +1167,8 @@ export class RightsService {
         trx,
       );
       const result = { category: c.category, changes: changed.changes };
-      await this.#complete(
+      await complete(
+        this.#deps,
         trx,
         r,
         'corrected',
@@ -1329,7 +1211,8 @@ export class RightsService {
         trx,
       );
       const result = { scope: all ? 'all' : 'purposes', purposes: all ? [] : (scope.purposes ?? []) };
-      await this.#complete(
+      await complete(
+        this.#deps,
         trx,
         r,
         r.type === 'objection' ? 'objection honoured' : 'processing restricted',
