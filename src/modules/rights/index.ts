@@ -19,13 +19,12 @@ export {
 } from './deadlines.js';
 export { rightsEraser } from './erasure.js';
 export { RIGHTS_ERROR_CODES } from './errors.js';
+export type { ExportDocument } from './export-document.js';
 export { rightsMigrations } from './migrations/index.js';
 export type { DataWalker, HeldIdentifier, PersonDirectory, RightsPorts, Suppressor } from './ports.js';
+export type { RequestDetail, RequestView } from './queries.js';
 export {
   type DataPoints,
-  type ExportDocument,
-  type RequestDetail,
-  type RequestView,
   RightsService,
   type SubmitInput,
   type SubmitOptions,

@@ -9,12 +9,13 @@ import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
 import type { Database } from '../../platform/store/index.js';
-import type { PersonExport, PersonIdentity, WalkReport } from '../datasets/index.js';
+import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
 import { DELETION_NOTICE_RECIPIENTS, FULFIL_JOB, PRUNE_JOB } from './constants.js';
-import { addDays, deadlinesFor, isOverdue, isoDay, lawOf } from './deadlines.js';
+import { addDays, deadlinesFor, isoDay } from './deadlines.js';
+import { buildExportDocument, type ExportDocument, openExport } from './export-document.js';
 import {
   advance,
   complete,
@@ -32,6 +33,18 @@ import {
   statusIndex,
 } from './internal.js';
 import type { PostalAddressInput, RightsPorts, Suppressor } from './ports.js';
+import {
+  detail,
+  forSubject,
+  getRequest,
+  queue,
+  type RequestDetail,
+  type RequestView,
+  regulatorFor,
+  statusByToken,
+  view,
+} from './queries.js';
+import { restrictionProvider, restrictionsOf } from './restrictions.js';
 import type {
   Jurisdiction,
   RequestChannel,
@@ -93,44 +106,6 @@ export interface DataPoints {
   readonly address?: PostalAddressInput | undefined;
 }
 
-export interface RequestView {
-  readonly id: string;
-  readonly type: RequestType;
-  readonly jurisdiction: Jurisdiction;
-  readonly law: 'gdpr' | 'ccpa';
-  readonly channel: RequestChannel;
-  readonly status: RequestStatus;
-  readonly scope: { categories?: string[]; purposes?: string[] };
-  readonly subjectId: string | null;
-  readonly receivedOn: string;
-  readonly dueOn: string;
-  readonly originalDueOn: string;
-  readonly extended: boolean;
-  readonly extensionPossibleUntil: string | null;
-  readonly ackDueOn: string | null;
-  readonly acknowledgedAt: string | null;
-  readonly overdue: boolean;
-  readonly ackOverdue: boolean;
-  readonly daysLeft: number;
-  readonly verificationMethod: VerificationMethod | null;
-  readonly verifiedAt: string | null;
-  readonly isAgent: boolean;
-  readonly agentConfirmed: boolean;
-  readonly respondedAt: string | null;
-  readonly responseNature: string | null;
-  readonly denialBasis: string | null;
-  readonly result: unknown;
-}
-
-/** What staff see of a request beyond the log: the contact and the evidence, decrypted. */
-export interface RequestDetail extends RequestView {
-  readonly contact: Sealed;
-}
-
-function dayDiff(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 export class RightsService {
   readonly #ctx: VowContext;
   readonly #jobs: JobRunner;
@@ -145,6 +120,7 @@ export class RightsService {
     this.#ports = { ...ports };
     // The parts read the ports through this getter, so connect() after construction reaches them.
     this.#deps = { ctx, jobs, mail, ports: () => this.#ports };
+    this.provider = restrictionProvider(ctx);
     jobs.register(
       defineJob({
         id: FULFIL_JOB,
@@ -227,20 +203,7 @@ export class RightsService {
   }
 
   /** Decisions provider (P23): an open restriction denies its purposes from the moment it is written. */
-  readonly provider: SubjectStateProvider = async (subjectId) => {
-    const rows = await this.#ctx.store.db
-      .selectFrom('restrictions')
-      .select(['scope', 'purposes'])
-      .where('subject_id', '=', subjectId)
-      .where('lifted_at', 'is', null)
-      .execute();
-    if (rows.length === 0) return undefined;
-    const all = rows.some((r) => r.scope === 'all');
-    const purposes = [
-      ...new Set(rows.flatMap((r) => (r.scope === 'purposes' ? (JSON.parse(r.purposes) as string[]) : []))),
-    ];
-    return { restriction: { all, purposes } };
-  };
+  readonly provider: SubjectStateProvider;
 
   // ---------------------------------------------------------------------------------------------
   // Intake
@@ -695,7 +658,7 @@ export class RightsService {
         );
       },
     );
-    return this.view(await findRow(this.#ctx, requestId));
+    return view(this.#ctx, await findRow(this.#ctx, requestId));
   }
 
   /** Staff refuse a request, giving the legal basis (kept in the 24-month request log). */
@@ -720,13 +683,13 @@ export class RightsService {
             to: contact.email,
             kind: 'rights.denied',
             subject: 'Your privacy request',
-            text: `We cannot act on your ${r.type} request. The reason: ${basis}\n\nYou may complain to ${this.regulatorFor(r.jurisdiction)?.name ?? 'your data protection authority'}.`,
+            text: `We cannot act on your ${r.type} request. The reason: ${basis}\n\nYou may complain to ${regulatorFor(this.#ctx, r.jurisdiction)?.name ?? 'your data protection authority'}.`,
           },
           trx,
         );
       },
     );
-    return this.view(await findRow(this.#ctx, requestId));
+    return view(this.#ctx, await findRow(this.#ctx, requestId));
   }
 
   /** Staff mark a request acknowledged (a postal request answered by letter). */
@@ -738,7 +701,7 @@ export class RightsService {
       action: 'request.acknowledged',
       changes: { acknowledged_at: this.#ctx.clock.now().toISOString() },
     });
-    return this.view(await findRow(this.#ctx, requestId));
+    return view(this.#ctx, await findRow(this.#ctx, requestId));
   }
 
   /**
@@ -807,114 +770,31 @@ export class RightsService {
   // Views
 
   regulatorFor(jurisdiction: Jurisdiction): { id: string; name: string; url: string } | undefined {
-    const regs = this.#ctx.policy.doc.regulators;
-    const id = jurisdiction === 'other' ? undefined : jurisdiction;
-    const reg = id ? regs[id] : undefined;
-    return reg && id ? { id, name: reg.name, url: reg.url } : undefined;
+    return regulatorFor(this.#ctx, jurisdiction);
   }
 
   view(r: Row): RequestView {
-    const today = isoDay(this.#ctx.clock.now());
-    const dueOn = r.extended_due_on ?? r.due_on;
-    const open = r.status !== 'completed' && r.status !== 'denied';
-    return {
-      id: r.id,
-      type: r.type,
-      jurisdiction: r.jurisdiction,
-      law: lawOf(r.jurisdiction),
-      channel: r.channel,
-      status: r.status,
-      scope: JSON.parse(r.scope),
-      subjectId: r.subject_id,
-      receivedOn: r.received_at.slice(0, 10),
-      dueOn,
-      originalDueOn: r.due_on,
-      extended: r.extended_due_on !== null,
-      extensionPossibleUntil: r.extended_due_on === null && open && today <= r.due_on ? r.due_on : null,
-      ackDueOn: r.ack_due_on,
-      acknowledgedAt: r.acknowledged_at,
-      overdue: open && isOverdue(dueOn, today),
-      ackOverdue: r.ack_due_on !== null && r.acknowledged_at === null && isOverdue(r.ack_due_on, today),
-      daysLeft: dayDiff(today, dueOn),
-      verificationMethod: r.verification_method,
-      verifiedAt: r.verified_at,
-      isAgent: r.is_agent === 1,
-      agentConfirmed: r.agent_confirmed_at !== null,
-      respondedAt: r.responded_at,
-      responseNature: r.response_nature,
-      denialBasis: r.denial_basis,
-      result: r.result === null ? null : JSON.parse(r.result),
-    };
+    return view(this.#ctx, r);
   }
 
-  /** The staff queue: open requests (or all), soonest deadline first, overdue ones flagged. */
-  async queue(options: { includeClosed?: boolean } = {}): Promise<RequestView[]> {
-    let q = this.#ctx.store.db.selectFrom('rights_requests').selectAll();
-    if (!options.includeClosed) q = q.where('status', 'not in', ['completed', 'denied']);
-    const rows = await q.limit(2000).execute();
-    return rows
-      .map((r) => this.view(r))
-      .sort((a, b) =>
-        a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.receivedOn.localeCompare(b.receivedOn),
-      );
+  queue(options: { includeClosed?: boolean } = {}): Promise<RequestView[]> {
+    return queue(this.#ctx, options);
   }
 
-  async get(requestId: string): Promise<RequestView> {
-    return this.view(await findRow(this.#ctx, requestId));
+  get(requestId: string): Promise<RequestView> {
+    return getRequest(this.#ctx, requestId);
   }
 
-  /** Staff detail: the log entry plus the decrypted contact and evidence (the access is audited). */
-  async detail(requestId: string, staffId: string): Promise<RequestDetail> {
-    const r = await findRow(this.#ctx, requestId);
-    const contact = await openSealed(this.#ctx, r);
-    await this.#ctx.audit.record({
-      actor: { type: 'staff', id: staffId },
-      action: 'request.viewed',
-      target: { type: 'request', id: requestId },
-    });
-    return { ...this.view(r), contact };
+  detail(requestId: string, staffId: string): Promise<RequestDetail> {
+    return detail(this.#ctx, requestId, staffId);
   }
 
-  /** What the shopper's status page shows (no personal values). */
-  async statusByToken(statusToken: string): Promise<RequestView> {
-    const r = await this.#ctx.store.db
-      .selectFrom('rights_requests')
-      .selectAll()
-      .where('status_token_index', '=', statusIndex(this.#ctx, statusToken))
-      .executeTakeFirst();
-    if (!r) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No request matches this link');
-    return this.view(r);
+  statusByToken(statusToken: string): Promise<RequestView> {
+    return statusByToken(this.#ctx, statusToken);
   }
 
-  /** Opens an export by its download token (7 days); counts the download. */
-  async openExport(token: string): Promise<ExportDocument> {
-    const index = this.#ctx.vault.blindIndex('token', `export:${token}`);
-    const row = await this.#ctx.store.db
-      .selectFrom('rights_exports')
-      .selectAll()
-      .where('token_index', '=', index)
-      .executeTakeFirst();
-    if (!row) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No export matches this link');
-    if (row.expires_at <= this.#ctx.clock.now().toISOString())
-      throw new VowError('VOW_EXPORT_EXPIRED', 'This download link has expired');
-    const plain = await this.#ctx.vault.decrypt(`request:${row.request_id}`, row.sealed);
-    if (plain === null) throw new VowError('VOW_EXPORT_EXPIRED', 'This export was erased');
-    await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_exports')
-        .set((eb) => ({ downloads: eb('downloads', '+', 1) }))
-        .where('id', '=', row.id)
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'subject' },
-          action: 'disclosure.export_downloaded',
-          target: { type: 'request', id: row.request_id },
-        },
-        trx,
-      );
-    });
-    return JSON.parse(plain) as ExportDocument;
+  openExport(token: string): Promise<ExportDocument> {
+    return openExport(this.#ctx, token);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1229,14 +1109,8 @@ export class RightsService {
     });
   }
 
-  /** Whether a verified subject has answered requests (for other modules' "my data" pages). */
-  async forSubject(subjectId: string): Promise<RequestView[]> {
-    const rows = await this.#ctx.store.db
-      .selectFrom('rights_requests')
-      .selectAll()
-      .where('subject_id', '=', subjectId)
-      .execute();
-    return rows.map((r) => this.view(r));
+  forSubject(subjectId: string): Promise<RequestView[]> {
+    return forSubject(this.#ctx, subjectId);
   }
 
   /** Exposed for tests: the deadline helpers the service uses. */
@@ -1247,113 +1121,18 @@ export class RightsService {
     return this.#ports;
   }
 
-  /** Restriction rows of a subject (open and lifted), for staff views. */
-  async restrictionsOf(
+  restrictionsOf(
     subjectId: string,
   ): Promise<
     { id: string; scope: string; purposes: string[]; startedAt: string; liftedAt: string | null }[]
   > {
-    const rows = await this.#ctx.store.db
-      .selectFrom('restrictions')
-      .selectAll()
-      .where('subject_id', '=', subjectId)
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      scope: r.scope,
-      purposes: JSON.parse(r.purposes) as string[],
-      startedAt: r.started_at,
-      liftedAt: r.lifted_at,
-    }));
+    return restrictionsOf(this.#ctx, subjectId);
   }
 
   /** Connect a suppression list after construction. */
   useSuppressor(s: Suppressor): void {
     this.#ports.suppressor = s;
   }
-}
-
-// -----------------------------------------------------------------------------------------------
-// The export document
-
-export interface ExportDocument {
-  readonly request: { id: string; type: RequestType; generatedAt: string; controller: string };
-  readonly categoriesOnly: boolean;
-  readonly categories: { category: string; description: string; purposes: string[]; values: number }[];
-  readonly values: {
-    dataset: string;
-    table: string;
-    column: string;
-    category: string;
-    purposes: string[];
-    value: unknown;
-  }[];
-  readonly csv: Record<string, string>;
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  // Quote always; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
-function buildExportDocument(
-  ctx: VowContext,
-  r: Row,
-  data: PersonExport,
-  options: { categoriesOnly: boolean; categories?: string[] | undefined },
-): ExportDocument {
-  const inScope = (category: string) =>
-    !options.categories || options.categories.some((c) => isWithin(category, c));
-  const values = data.values.filter((v) => inScope(v.category));
-  const byCategory = new Map<string, { purposes: Set<string>; values: number }>();
-  for (const v of values) {
-    const e = byCategory.get(v.category) ?? { purposes: new Set<string>(), values: 0 };
-    for (const p of v.purposes) e.purposes.add(p);
-    e.values++;
-    byCategory.set(v.category, e);
-  }
-  const csv: Record<string, string> = {};
-  if (!options.categoriesOnly) {
-    const byTable = new Map<string, typeof values>();
-    for (const v of values) {
-      const key = `${v.dataset}.${v.table}`;
-      byTable.set(key, [...(byTable.get(key) ?? []), v]);
-    }
-    for (const [table, vs] of byTable) {
-      const lines = ['"row","column","category","purposes","value"'];
-      for (const v of vs)
-        lines.push([v.row, v.column, v.category, v.purposes.join(' '), v.value].map(csvCell).join(','));
-      csv[table] = `${lines.join('\r\n')}\r\n`;
-    }
-  }
-  return {
-    request: {
-      id: r.id,
-      type: r.type,
-      generatedAt: data.generatedAt,
-      controller: ctx.policy.doc.controller.name,
-    },
-    categoriesOnly: options.categoriesOnly,
-    categories: [...byCategory.entries()].map(([category, e]) => ({
-      category,
-      description: ctx.policy.doc.categories[category]?.description ?? category,
-      purposes: [...e.purposes].sort(),
-      values: e.values,
-    })),
-    values: options.categoriesOnly
-      ? []
-      : values.map((v) => ({
-          dataset: v.dataset,
-          table: v.table,
-          column: v.column,
-          category: v.category,
-          purposes: [...v.purposes],
-          value: v.value,
-        })),
-    csv,
-  };
 }
 
 function summarise(report: WalkReport): {
