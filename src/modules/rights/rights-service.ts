@@ -4,7 +4,6 @@
 
 import type { Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
-import { Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
@@ -12,10 +11,10 @@ import type { Database } from '../../platform/store/index.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
-import { isWithin } from '../policy/index.js';
 import { DELETION_NOTICE_RECIPIENTS, FULFIL_JOB, PRUNE_JOB } from './constants.js';
 import { addDays, deadlinesFor, isoDay } from './deadlines.js';
 import { buildExportDocument, type ExportDocument, openExport } from './export-document.js';
+import { type SubmitInput, type SubmitOptions, type SubmitResult, submit } from './intake.js';
 import {
   advance,
   complete,
@@ -25,14 +24,12 @@ import {
   openSealed,
   type RightsDeps,
   type Row,
-  requireDirectory,
   requireErasure,
   requireWalker,
   type Sealed,
   seal,
-  statusIndex,
 } from './internal.js';
-import type { PostalAddressInput, RightsPorts, Suppressor } from './ports.js';
+import type { RightsPorts, Suppressor } from './ports.js';
 import {
   detail,
   forSubject,
@@ -45,66 +42,13 @@ import {
   view,
 } from './queries.js';
 import { restrictionProvider, restrictionsOf } from './restrictions.js';
-import type {
-  Jurisdiction,
-  RequestChannel,
-  RequestStatus,
-  RequestType,
-  VerificationMethod,
-} from './tables.js';
+import type { Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
+import { type DataPoints, verifyByDataPoints, verifyCode } from './verification.js';
 
 /** CCPA regulations: the request log is kept 24 months. */
 const LOG_RETENTION_MONTHS = 24;
 
-const CODE_TTL_MS = 15 * 60_000;
-const MAX_ATTEMPTS = 5;
 const EXPORT_TTL_MS = 7 * 24 * 3600_000;
-
-export interface SubmitInput {
-  readonly type: RequestType;
-  readonly jurisdiction: Jurisdiction;
-  readonly email?: string | undefined;
-  readonly name?: string | undefined;
-  /** Deletion or access of chosen categories only. */
-  readonly categories?: readonly string[] | undefined;
-  /** Restriction or objection of chosen purposes (ids or prefixes, e.g. `marketing`). */
-  readonly purposes?: readonly string[] | undefined;
-  readonly correction?:
-    | {
-        readonly category: string;
-        readonly column?: string | undefined;
-        readonly value: string;
-        readonly evidence?: string | undefined;
-      }
-    | undefined;
-  readonly details?: string | undefined;
-  /** An authorised agent acting for the person, with their signed permission (described). */
-  readonly agent?: { readonly name: string; readonly permission: string } | undefined;
-}
-
-export interface SubmitOptions {
-  readonly channel: RequestChannel;
-  /** Staff logging a request that arrived by email or post give the day it was received. */
-  readonly receivedOn?: string | undefined;
-  readonly staffId?: string | undefined;
-  /** A logged-in account holder: verified by their session (the security module's shopper session). */
-  readonly sessionSubjectId?: string | undefined;
-}
-
-export interface SubmitResult {
-  readonly requestId: string;
-  /** The secret of the shopper's status page; shown once, stored only as a keyed hash. */
-  readonly statusToken: string;
-  readonly status: RequestStatus;
-  readonly dueOn: string;
-}
-
-export interface DataPoints {
-  readonly email?: string | undefined;
-  readonly phone?: string | undefined;
-  readonly accountId?: string | undefined;
-  readonly address?: PostalAddressInput | undefined;
-}
 
 export class RightsService {
   readonly #ctx: VowContext;
@@ -205,330 +149,26 @@ export class RightsService {
   /** Decisions provider (P23): an open restriction denies its purposes from the moment it is written. */
   readonly provider: SubjectStateProvider;
 
-  // ---------------------------------------------------------------------------------------------
-  // Intake
+  // Intake and verification -------------------------------------------------------------------
 
-  #validate(input: SubmitInput): { categories?: string[]; purposes?: string[] } {
-    const policy = this.#ctx.policy;
-    const scope: { categories?: string[]; purposes?: string[] } = {};
-    if (input.categories && input.categories.length > 0) {
-      if (!['deletion', 'access', 'portability'].includes(input.type))
-        throw new VowError('VOW_REQUEST_INVALID', 'Only access and deletion requests take categories');
-      for (const c of input.categories)
-        if (!policy.hasCategory(c))
-          throw new VowError('VOW_REQUEST_INVALID', `Unknown data category "${c}"`, { category: c });
-      scope.categories = [...new Set(input.categories)];
-    }
-    if (input.purposes && input.purposes.length > 0) {
-      if (!['restriction', 'objection'].includes(input.type))
-        throw new VowError('VOW_REQUEST_INVALID', 'Only restriction and objection requests take purposes');
-      const ids = Object.keys(policy.doc.purposes);
-      for (const p of input.purposes)
-        if (!ids.some((id) => isWithin(id, p)))
-          throw new VowError('VOW_REQUEST_INVALID', `Unknown purpose "${p}"`, { purpose: p });
-      scope.purposes = [...new Set(input.purposes)];
-    }
-    if (input.type === 'objection' && !scope.purposes) scope.purposes = ['marketing'];
-    if (input.type === 'correction') {
-      if (!input.correction)
-        throw new VowError('VOW_REQUEST_INVALID', 'A correction request needs the field and its new value');
-      if (!policy.hasCategory(input.correction.category))
-        throw new VowError('VOW_REQUEST_INVALID', `Unknown data category "${input.correction.category}"`, {
-          category: input.correction.category,
-        });
-    } else if (input.correction) {
-      throw new VowError('VOW_REQUEST_INVALID', 'Only correction requests carry a correction');
-    }
-    return scope;
+  /** Files a request; a web request is answered the same whether or not the email is known. */
+  submit(input: SubmitInput, options: SubmitOptions): Promise<SubmitResult> {
+    return submit(this.#deps, input, options);
   }
 
-  #code(): string {
-    for (;;) {
-      const n = this.#ctx.random.bytes(4).readUInt32BE(0);
-      if (n < 4_294_000_000) return String(n % 1_000_000).padStart(6, '0');
-    }
+  /** Checks a code typed on the status page; five wrong codes lock the request. */
+  verifyCode(statusToken: string, code: string): Promise<{ requestId: string; status: RequestStatus }> {
+    return verifyCode(this.#deps, statusToken, code);
   }
 
-  #statusUrl(token: string): string {
-    return `${this.#ctx.config.publicUrl}/privacy/request/status/${token}`;
-  }
-
-  /**
-   * Files a request. A web request is answered the same way whether or not the email is known:
-   * a code is mailed either way, and for an unknown address the stored hash belongs to a secret
-   * that was never sent, so no code can ever verify it.
-   */
-  async submit(input: SubmitInput, options: SubmitOptions): Promise<SubmitResult> {
-    const ctx = this.#ctx;
-    const scope = this.#validate(input);
-    const email = input.email?.trim() || undefined;
-    if (options.channel === 'web' && !email && !options.sessionSubjectId)
-      throw new VowError('VOW_REQUEST_INVALID', 'An email address is needed to verify who is asking');
-    const now = ctx.clock.now();
-    const receivedOn = options.receivedOn ?? isoDay(now);
-    if (receivedOn > isoDay(now))
-      throw new VowError('VOW_REQUEST_INVALID', 'The day of receipt cannot be in the future');
-    const deadlines = deadlinesFor(input.jurisdiction, receivedOn);
-    const id = ctx.random.uuid();
-    const statusToken = newToken(this.#ctx);
-    const sealed = await seal(this.#ctx, id, {
-      email,
-      name: input.name,
-      details: input.details,
-      correction: input.correction,
-      agent: input.agent,
-    });
-    // Look-ups happen before the transaction (and whatever their answer, the same work follows).
-    const known = email && this.#ports.directory ? await this.#ports.directory.findByEmail(email) : undefined;
-    const code = this.#code();
-    const verificationId = ctx.random.uuid();
-    const neverSent = newToken(this.#ctx);
-    const codeHash = ctx.vault.blindIndex('token', `code:${verificationId}:${known ? code : neverSent}`);
-    const sessionVerified = options.sessionSubjectId !== undefined;
-    const nowIso = now.toISOString();
-    const receivedAt = options.receivedOn ? `${options.receivedOn}T00:00:00.000Z` : nowIso;
-
-    const status = await ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('rights_requests')
-        .values({
-          id,
-          type: input.type,
-          scope: JSON.stringify(scope),
-          jurisdiction: input.jurisdiction,
-          channel: options.channel,
-          status: 'awaiting_verification',
-          // The person the email points at (unverified until the code is typed); never shown to the requester.
-          subject_id: sessionVerified ? options.sessionSubjectId! : (known ?? null),
-          email_index: email ? emailIndex(ctx, email) : null,
-          sealed,
-          received_at: receivedAt,
-          due_on: deadlines.dueOn,
-          ack_due_on: deadlines.ackDueOn,
-          extended_due_on: null,
-          extended_at: null,
-          acknowledged_at: email ? nowIso : null,
-          verified_at: sessionVerified ? nowIso : null,
-          verification_method: sessionVerified ? 'session' : null,
-          is_agent: input.agent ? 1 : 0,
-          agent_confirmed_at: null,
-          agent_confirmed_by: null,
-          approved_by: null,
-          responded_at: null,
-          response_nature: null,
-          denial_basis: null,
-          result: null,
-          status_token_index: statusIndex(this.#ctx, statusToken),
-          created_by: options.staffId ?? null,
-          created_at: nowIso,
-          updated_at: nowIso,
-        })
-        .execute();
-      await ctx.audit.record(
-        {
-          actor: options.staffId
-            ? { type: 'staff', id: options.staffId }
-            : sessionVerified
-              ? { type: 'subject', id: options.sessionSubjectId }
-              : { type: 'subject' },
-          action: 'request.received',
-          target: { type: 'request', id },
-          details: {
-            type: input.type,
-            jurisdiction: input.jurisdiction,
-            channel: options.channel,
-            receivedOn,
-            dueOn: deadlines.dueOn,
-            agent: input.agent !== undefined,
-          },
-        },
-        trx,
-      );
-      if (sessionVerified) {
-        await ctx.audit.record(
-          {
-            actor: { type: 'subject', id: options.sessionSubjectId },
-            action: 'request.verified',
-            target: { type: 'request', id },
-            details: { method: 'session' },
-          },
-          trx,
-        );
-        return advance(this.#deps, trx, id);
-      }
-      if (email) {
-        await trx
-          .insertInto('rights_verifications')
-          .values({
-            id: verificationId,
-            request_id: id,
-            code_hash: codeHash,
-            expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
-            attempts: 0,
-            used_at: null,
-            created_at: nowIso,
-          })
-          .execute();
-        await this.#mail.enqueue(
-          {
-            to: email,
-            kind: 'rights.code',
-            subject: `Your ${ctx.policy.doc.controller.name} privacy request: confirmation code`,
-            text: [
-              `We received your ${input.type} request on ${receivedOn}.`,
-              `To confirm it is you, enter this code on the request page within 15 minutes: ${code}`,
-              `Follow your request at ${this.#statusUrl(statusToken)}`,
-              `We answer by ${deadlines.dueOn}.`,
-              'If you did not make this request, ignore this message.',
-            ].join('\n\n'),
-          },
-          trx,
-        );
-      }
-      return 'awaiting_verification' as RequestStatus;
-    });
-    return { requestId: id, statusToken, status, dueOn: deadlines.dueOn };
-  }
-
-  /**
-   * Checks a code typed on the status page. Every failure (wrong, expired, used, unknown person)
-   * answers the same; after five wrong codes the request is locked.
-   */
-  async verifyCode(statusToken: string, code: string): Promise<{ requestId: string; status: RequestStatus }> {
-    const ctx = this.#ctx;
-    const index = statusIndex(this.#ctx, statusToken);
-    const now = ctx.clock.now();
-    const outcome = await ctx.store.db.transaction().execute(async (trx) => {
-      const r = await trx
-        .selectFrom('rights_requests')
-        .selectAll()
-        .where('status_token_index', '=', index)
-        .executeTakeFirst();
-      if (!r) return { kind: 'not_found' as const };
-      let vq = trx
-        .selectFrom('rights_verifications')
-        .selectAll()
-        .where('request_id', '=', r.id)
-        .orderBy('created_at', 'desc')
-        .limit(1);
-      if (ctx.store.dialect === 'postgres') vq = vq.forUpdate();
-      const v = await vq.executeTakeFirst();
-      if (!v || r.status !== 'awaiting_verification') return { kind: 'failed' as const, requestId: r.id };
-      if (Number(v.attempts) >= MAX_ATTEMPTS) return { kind: 'locked' as const, requestId: r.id };
-      await trx
-        .updateTable('rights_verifications')
-        .set({ attempts: Number(v.attempts) + 1 })
-        .where('id', '=', v.id)
-        .execute();
-      const candidate = ctx.vault.blindIndex('token', `code:${v.id}:${code.trim()}`);
-      const matches = Vault.equal(candidate, v.code_hash);
-      const usable = v.used_at === null && v.expires_at > now.toISOString();
-      if (!matches || !usable) {
-        await ctx.audit.record(
-          {
-            actor: { type: 'subject' },
-            action: 'request.verification_failed',
-            target: { type: 'request', id: r.id },
-            details: { attempt: Number(v.attempts) + 1 },
-          },
-          trx,
-        );
-        return { kind: 'failed' as const, requestId: r.id };
-      }
-      // Only a known person's row can match (an unknown one holds the hash of a secret never sent).
-      const subjectId = r.subject_id;
-      await trx
-        .updateTable('rights_verifications')
-        .set({ used_at: now.toISOString() })
-        .where('id', '=', v.id)
-        .execute();
-      await trx
-        .updateTable('rights_requests')
-        .set({
-          verified_at: now.toISOString(),
-          verification_method: 'email_code',
-          subject_id: subjectId,
-          updated_at: now.toISOString(),
-        })
-        .where('id', '=', r.id)
-        .execute();
-      await ctx.audit.record(
-        {
-          actor: { type: 'subject', id: subjectId ?? undefined },
-          action: 'request.verified',
-          target: { type: 'request', id: r.id },
-          details: { method: 'email_code' },
-        },
-        trx,
-      );
-      return { kind: 'ok' as const, requestId: r.id, status: await advance(this.#deps, trx, r.id) };
-    });
-    if (outcome.kind === 'ok') {
-      this.#jobs.wake();
-      return { requestId: outcome.requestId, status: outcome.status };
-    }
-    if (outcome.kind === 'locked')
-      throw new VowError('VOW_VERIFICATION_LOCKED', 'Too many wrong codes; please make a new request');
-    throw new VowError('VOW_VERIFICATION_FAILED', 'The code is not valid');
-  }
-
-  /**
-   * Staff verify a person without an account by matching details they supplied against what is
-   * held (CCPA regulations): two matching points allow an answer listing categories, three plus a
-   * signed declaration allow specific pieces, correction and deletion.
-   */
-  async verifyByDataPoints(
+  /** Staff verify a person without an account by two (or three, with a declaration) matching details. */
+  verifyByDataPoints(
     requestId: string,
     points: DataPoints,
     declarationSigned: boolean,
     staffId: string,
   ): Promise<{ status: RequestStatus; method: VerificationMethod; matched: number }> {
-    const directory = requireDirectory(this.#deps);
-    const r = await findRow(this.#ctx, requestId);
-    if (r.status !== 'awaiting_verification')
-      throw new VowError('VOW_REQUEST_STATE', 'The request is already verified');
-    const found: (string | undefined)[] = [];
-    if (points.email) found.push(await directory.findByEmail(points.email));
-    if (points.phone) found.push(await directory.findByPhone(points.phone));
-    if (points.accountId) found.push(await directory.findByAccount(points.accountId));
-    if (points.address && directory.findByAddress) found.push(await directory.findByAddress(points.address));
-    const tally = new Map<string, number>();
-    for (const s of found) if (s) tally.set(s, (tally.get(s) ?? 0) + 1);
-    const [subjectId, matched] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
-    const needsThree = !['access', 'restriction', 'objection'].includes(r.type);
-    const method: VerificationMethod | null =
-      matched >= 3 && declarationSigned
-        ? 'data_points_3'
-        : matched >= 2 && !needsThree
-          ? 'data_points_2'
-          : null;
-    const now = this.#ctx.clock.now().toISOString();
-    const result = await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: method ? 'request.verified' : 'request.verification_failed',
-          target: { type: 'request', id: requestId },
-          details: { method: method ?? 'data_points', matched, supplied: found.length, declarationSigned },
-        },
-        trx,
-      );
-      if (!method || !subjectId) return null;
-      await trx
-        .updateTable('rights_requests')
-        .set({ verified_at: now, verification_method: method, subject_id: subjectId, updated_at: now })
-        .where('id', '=', requestId)
-        .execute();
-      return advance(this.#deps, trx, requestId);
-    });
-    if (result === null)
-      throw new VowError('VOW_VERIFICATION_FAILED', 'Too few of the details supplied match what we hold', {
-        matched,
-        needed: needsThree ? 3 : 2,
-        declarationNeeded: needsThree,
-      });
-    this.#jobs.wake();
-    return { status: result, method: method!, matched };
+    return verifyByDataPoints(this.#deps, requestId, points, declarationSigned, staffId);
   }
 
   // ---------------------------------------------------------------------------------------------
