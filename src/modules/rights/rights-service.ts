@@ -2,21 +2,18 @@
 // or postal mail), deadlines by law, identity verification before anything is disclosed, changed
 // or deleted, and fulfilment as one durable job per request (never twice, finishes after a crash).
 
-import type { Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
-import type { Database } from '../../platform/store/index.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
 import { DELETION_NOTICE_RECIPIENTS, FULFIL_JOB, PRUNE_JOB } from './constants.js';
-import { addDays, deadlinesFor, isoDay } from './deadlines.js';
+import { addDays, isoDay } from './deadlines.js';
 import { buildExportDocument, type ExportDocument, openExport } from './export-document.js';
 import { type SubmitInput, type SubmitOptions, type SubmitResult, submit } from './intake.js';
 import {
-  advance,
   complete,
   emailIndex,
   findRow,
@@ -27,7 +24,6 @@ import {
   requireErasure,
   requireWalker,
   type Sealed,
-  seal,
 } from './internal.js';
 import type { RightsPorts, Suppressor } from './ports.js';
 import {
@@ -42,6 +38,14 @@ import {
   view,
 } from './queries.js';
 import { restrictionProvider, restrictionsOf } from './restrictions.js';
+import {
+  acknowledge,
+  approveCorrection,
+  confirmAgent,
+  deny,
+  extend,
+  liftRestriction,
+} from './staff-actions.js';
 import type { Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
 import { type DataPoints, verifyByDataPoints, verifyCode } from './verification.js';
 
@@ -171,243 +175,34 @@ export class RightsService {
     return verifyByDataPoints(this.#deps, requestId, points, declarationSigned, staffId);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Staff actions
+  // Staff actions -----------------------------------------------------------------------------
 
-  /**
-   * One staff step on a request, in one transaction: the row's changes (updated_at moves with
-   * them), whatever else the step does (a notice to the person, moving the request on), and the
-   * step's audit entry.
-   */
-  async #staffStep<T = undefined>(
-    requestId: string,
-    staffId: string,
-    step: {
-      action: string;
-      changes: Updateable<Database['rights_requests']>;
-      reason?: string;
-      details?: Record<string, unknown>;
-    },
-    alsoDo?: (trx: Transaction<Database>) => Promise<T>,
-  ): Promise<T> {
-    const now = this.#ctx.clock.now().toISOString();
-    return this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_requests')
-        .set({ ...step.changes, updated_at: now })
-        .where('id', '=', requestId)
-        .execute();
-      const result = (alsoDo ? await alsoDo(trx) : undefined) as T;
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: step.action,
-          target: { type: 'request', id: requestId },
-          reason: step.reason,
-          details: step.details,
-        },
-        trx,
-      );
-      return result;
-    });
+  confirmAgent(requestId: string, staffId: string): Promise<RequestStatus> {
+    return confirmAgent(this.#deps, requestId, staffId);
   }
 
-  /** Staff confirm an authorised agent's signed permission (recorded in the audit trail). */
-  async confirmAgent(requestId: string, staffId: string): Promise<RequestStatus> {
-    const r = await findRow(this.#ctx, requestId);
-    if (r.is_agent !== 1 || r.agent_confirmed_at !== null)
-      throw new VowError('VOW_REQUEST_STATE', 'The request has no agent permission waiting for confirmation');
-    const now = this.#ctx.clock.now().toISOString();
-    const status = await this.#staffStep(
-      requestId,
-      staffId,
-      {
-        action: 'request.agent_confirmed',
-        changes: { agent_confirmed_at: now, agent_confirmed_by: staffId },
-      },
-      (trx) => (r.verified_at ? advance(this.#deps, trx, requestId) : Promise.resolve(r.status)),
-    );
-    this.#jobs.wake();
-    return status;
+  approveCorrection(requestId: string, staffId: string): Promise<RequestStatus> {
+    return approveCorrection(this.#deps, requestId, staffId);
   }
 
-  /** Staff approve a correction after looking at the evidence; the change then runs as a job. */
-  async approveCorrection(requestId: string, staffId: string): Promise<RequestStatus> {
-    const r = await findRow(this.#ctx, requestId);
-    if (r.type !== 'correction' || r.status !== 'awaiting_approval')
-      throw new VowError(
-        'VOW_REQUEST_STATE',
-        'The request is not a verified correction waiting for approval',
-      );
-    const status = await this.#staffStep(
-      requestId,
-      staffId,
-      { action: 'request.correction_approved', changes: { approved_by: staffId } },
-      (trx) => advance(this.#deps, trx, requestId),
-    );
-    this.#jobs.wake();
-    return status;
+  extend(requestId: string, reason: string, staffId: string): Promise<RequestView> {
+    return extend(this.#deps, requestId, reason, staffId);
   }
 
-  /**
-   * Extends the deadline (GDPR: by two months, CCPA: by 45 days), once, only before the first
-   * deadline has passed; the person is told why in the same transaction.
-   */
-  async extend(requestId: string, reason: string, staffId: string): Promise<RequestView> {
-    const r = await findRow(this.#ctx, requestId);
-    const today = isoDay(this.#ctx.clock.now());
-    if (r.extended_due_on !== null)
-      throw new VowError('VOW_EXTENSION_NOT_ALLOWED', 'The deadline was already extended once');
-    if (r.status === 'completed' || r.status === 'denied')
-      throw new VowError('VOW_REQUEST_STATE', 'The request is closed');
-    if (today > r.due_on)
-      throw new VowError(
-        'VOW_EXTENSION_NOT_ALLOWED',
-        'An extension must be notified within the first period',
-        {
-          dueOn: r.due_on,
-        },
-      );
-    const d = deadlinesFor(r.jurisdiction, r.received_at.slice(0, 10));
-    const contact = await openSealed(this.#ctx, r);
-    const sealed = await seal(this.#ctx, r.id, { ...contact, extensionReason: reason });
-    const now = this.#ctx.clock.now().toISOString();
-    await this.#staffStep(
-      requestId,
-      staffId,
-      {
-        action: 'request.extended',
-        changes: { extended_due_on: d.extendedDueOn, extended_at: now, sealed },
-        details: { dueOn: d.extendedDueOn, notified: contact.email !== undefined },
-      },
-      async (trx) => {
-        if (!contact.email) return;
-        await this.#mail.enqueue(
-          {
-            to: contact.email,
-            kind: 'rights.extension',
-            subjectId: r.subject_id ?? undefined,
-            subject: 'Your privacy request: we need more time',
-            text: [
-              `We need more time to answer your ${r.type} request received on ${d.receivedOn}.`,
-              `Why: ${reason}`,
-              `We will answer by ${d.extendedDueOn}.`,
-            ].join('\n\n'),
-          },
-          trx,
-        );
-      },
-    );
-    return view(this.#ctx, await findRow(this.#ctx, requestId));
+  deny(requestId: string, basis: string, staffId: string): Promise<RequestView> {
+    return deny(this.#deps, requestId, basis, staffId);
   }
 
-  /** Staff refuse a request, giving the legal basis (kept in the 24-month request log). */
-  async deny(requestId: string, basis: string, staffId: string): Promise<RequestView> {
-    const r = await findRow(this.#ctx, requestId);
-    if (r.status === 'completed' || r.status === 'denied')
-      throw new VowError('VOW_REQUEST_STATE', 'The request is closed');
-    const contact = await openSealed(this.#ctx, r);
-    const now = this.#ctx.clock.now().toISOString();
-    await this.#staffStep(
-      requestId,
-      staffId,
-      {
-        action: 'request.denied',
-        changes: { status: 'denied', denial_basis: basis, responded_at: now, response_nature: 'denied' },
-        reason: basis,
-      },
-      async (trx) => {
-        if (!contact.email) return;
-        await this.#mail.enqueue(
-          {
-            to: contact.email,
-            kind: 'rights.denied',
-            subject: 'Your privacy request',
-            text: `We cannot act on your ${r.type} request. The reason: ${basis}\n\nYou may complain to ${regulatorFor(this.#ctx, r.jurisdiction)?.name ?? 'your data protection authority'}.`,
-          },
-          trx,
-        );
-      },
-    );
-    return view(this.#ctx, await findRow(this.#ctx, requestId));
+  acknowledge(requestId: string, staffId: string): Promise<RequestView> {
+    return acknowledge(this.#deps, requestId, staffId);
   }
 
-  /** Staff mark a request acknowledged (a postal request answered by letter). */
-  async acknowledge(requestId: string, staffId: string): Promise<RequestView> {
-    const r = await findRow(this.#ctx, requestId);
-    if (r.acknowledged_at !== null)
-      throw new VowError('VOW_REQUEST_STATE', 'The request was already acknowledged');
-    await this.#staffStep(requestId, staffId, {
-      action: 'request.acknowledged',
-      changes: { acknowledged_at: this.#ctx.clock.now().toISOString() },
-    });
-    return view(this.#ctx, await findRow(this.#ctx, requestId));
+  /** Ends a restriction, the person told first (GDPR Art. 18(3)); returns how many were lifted. */
+  liftRestriction(requestId: string, staffId: string, reason: string): Promise<number> {
+    return liftRestriction(this.#deps, requestId, staffId, reason);
   }
 
-  /**
-   * Lifts the restriction a request put in place. The person is told first (GDPR Art. 18(3)): the
-   * notice is written to the outbox before the restriction ends, in the same transaction.
-   */
-  async liftRestriction(requestId: string, staffId: string, reason: string): Promise<number> {
-    const r = await findRow(this.#ctx, requestId);
-    if (!['restriction', 'objection'].includes(r.type))
-      throw new VowError('VOW_REQUEST_STATE', 'Not a restriction');
-    if (r.type === 'objection')
-      throw new VowError(
-        'VOW_REQUEST_STATE',
-        'An objection to direct marketing is absolute and cannot be lifted by staff',
-      );
-    const contact = await openSealed(this.#ctx, r);
-    const now = this.#ctx.clock.now().toISOString();
-    return this.#ctx.store.db.transaction().execute(async (trx) => {
-      const open = await trx
-        .selectFrom('restrictions')
-        .select('id')
-        .where('request_id', '=', requestId)
-        .where('lifted_at', 'is', null)
-        .execute();
-      if (open.length === 0) throw new VowError('VOW_REQUEST_STATE', 'No open restriction for this request');
-      if (contact.email) {
-        await this.#mail.enqueue(
-          {
-            to: contact.email,
-            kind: 'rights.restriction_lifted',
-            subject: 'Your privacy request: the restriction ends',
-            text: `The restriction of processing you asked for on ${r.received_at.slice(0, 10)} ends now. The reason: ${reason}`,
-          },
-          trx,
-        );
-      }
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'restriction.lift_notified',
-          target: { type: 'request', id: requestId },
-          details: { notified: contact.email !== undefined },
-        },
-        trx,
-      );
-      await trx
-        .updateTable('restrictions')
-        .set({ lifted_at: now })
-        .where('request_id', '=', requestId)
-        .where('lifted_at', 'is', null)
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'restriction.lifted',
-          target: { type: 'request', id: requestId },
-          reason,
-        },
-        trx,
-      );
-      return open.length;
-    });
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Views
+  // Queries and views -------------------------------------------------------------------------
 
   regulatorFor(jurisdiction: Jurisdiction): { id: string; name: string; url: string } | undefined {
     return regulatorFor(this.#ctx, jurisdiction);
