@@ -9,8 +9,8 @@ import type { MailService } from '../../platform/mail/index.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
-import { DELETION_NOTICE_RECIPIENTS, FULFIL_JOB, PRUNE_JOB } from './constants.js';
-import { addDays, isoDay } from './deadlines.js';
+import { DELETION_NOTICE_RECIPIENTS, FULFIL_JOB } from './constants.js';
+import { addDays } from './deadlines.js';
 import { buildExportDocument, type ExportDocument, openExport } from './export-document.js';
 import { type SubmitInput, type SubmitOptions, type SubmitResult, submit } from './intake.js';
 import {
@@ -26,6 +26,7 @@ import {
   type Sealed,
 } from './internal.js';
 import type { RightsPorts, Suppressor } from './ports.js';
+import { pruneJob, pruneLog, scheduleMaintenance } from './prune.js';
 import {
   detail,
   forSubject,
@@ -49,21 +50,16 @@ import {
 import type { Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
 import { type DataPoints, verifyByDataPoints, verifyCode } from './verification.js';
 
-/** CCPA regulations: the request log is kept 24 months. */
-const LOG_RETENTION_MONTHS = 24;
-
 const EXPORT_TTL_MS = 7 * 24 * 3600_000;
 
 export class RightsService {
   readonly #ctx: VowContext;
-  readonly #jobs: JobRunner;
   readonly #mail: MailService;
   #ports: RightsPorts = {};
   readonly #deps: RightsDeps;
 
   constructor(ctx: VowContext, jobs: JobRunner, mail: MailService, ports: RightsPorts = {}) {
     this.#ctx = ctx;
-    this.#jobs = jobs;
     this.#mail = mail;
     this.#ports = { ...ports };
     // The parts read the ports through this getter, so connect() after construction reaches them.
@@ -78,71 +74,17 @@ export class RightsService {
         handler: ({ requestId }, job) => this.fulfil(requestId, job),
       }),
     );
-    jobs.register(
-      defineJob({
-        id: PRUNE_JOB,
-        version: 1,
-        schema: z.object({ day: z.string() }),
-        handler: async () => {
-          const pruned = await this.pruneLog();
-          // Finished jobs (ids and counts only) are kept 90 days for inspection.
-          const jobs = await this.#jobs.prune(90 * 24 * 3600_000);
-          await this.scheduleMaintenance();
-          return { ...pruned, jobs };
-        },
-      }),
-    );
+    jobs.register(pruneJob(this.#deps));
   }
 
-  /**
-   * Schedules the daily upkeep (next UTC midnight): answered requests leave the log after 24
-   * months (CCPA record-keeping), expired export links lose their data. One job per day, however
-   * many processes call this.
-   */
-  async scheduleMaintenance(): Promise<void> {
-    const next = addDays(isoDay(this.#ctx.clock.now()), 1);
-    await this.#jobs.enqueue({
-      name: PRUNE_JOB,
-      payload: { day: next },
-      idempotencyKey: `${PRUNE_JOB}:${next}`,
-      runAt: new Date(`${next}T00:00:00.000Z`),
-    });
+  /** Schedules tomorrow's `rights.prune_log` run (one per day however many processes ask). */
+  scheduleMaintenance(): Promise<void> {
+    return scheduleMaintenance(this.#deps);
   }
 
   /** Removes expired exports and requests answered more than 24 months ago (their keys destroyed). */
-  async pruneLog(): Promise<{ requests: number; exports: number }> {
-    const now = this.#ctx.clock.now();
-    const cutoff = new Date(now);
-    cutoff.setUTCMonth(cutoff.getUTCMonth() - LOG_RETENTION_MONTHS);
-    const db = this.#ctx.store.db;
-    const exports = await db
-      .deleteFrom('rights_exports')
-      .where('expires_at', '<=', now.toISOString())
-      .executeTakeFirst();
-    const old = await db
-      .selectFrom('rights_requests')
-      .select('id')
-      .where('responded_at', 'is not', null)
-      .where('responded_at', '<', cutoff.toISOString())
-      .execute();
-    for (const { id } of old) {
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('rights_verifications').where('request_id', '=', id).execute();
-        await trx.deleteFrom('rights_exports').where('request_id', '=', id).execute();
-        await trx.deleteFrom('rights_requests').where('id', '=', id).execute();
-        await this.#ctx.audit.record(
-          {
-            actor: { type: 'system' },
-            action: 'request.log_pruned',
-            target: { type: 'request', id },
-            reason: 'The request log is kept 24 months',
-          },
-          trx,
-        );
-      });
-      await this.#ctx.vault.destroyKey(`request:${id}`);
-    }
-    return { requests: old.length, exports: Number(exports.numDeletedRows) };
+  pruneLog(): Promise<{ requests: number; exports: number }> {
+    return pruneLog(this.#ctx);
   }
 
   /** Connects (or replaces) the subjects directory, the datasets walker and the suppression list. */
