@@ -42,7 +42,7 @@ export async function verifyCode(
       .where('request_id', '=', r.id)
       .orderBy('created_at', 'desc')
       .limit(1);
-    // Two guesses at once must not both count as the same attempt.
+    // Concurrent guesses wait on the row, so none escapes the attempt count (SQLite serialises writers).
     if (ctx.store.dialect === 'postgres') vq = vq.forUpdate();
     const v = await vq.executeTakeFirst();
     if (!v || r.status !== 'awaiting_verification') return { kind: 'failed' as const, requestId: r.id };
