@@ -1,5 +1,12 @@
 // Public surface of the rights module: data subject requests, deadlines, restrictions.
 export {
+  DELETION_NOTICE_RECIPIENTS,
+  FULFIL_JOB,
+  JURISDICTIONS,
+  PRUNE_JOB,
+  REQUEST_TYPES,
+} from './constants.js';
+export {
   addBusinessDays,
   addDays,
   addMonthsClamped,
@@ -12,21 +19,11 @@ export {
 } from './deadlines.js';
 export { rightsEraser } from './erasure.js';
 export { RIGHTS_ERROR_CODES } from './errors.js';
+export type { ExportDocument } from './export-document.js';
+export type { SubmitInput, SubmitOptions, SubmitResult } from './intake.js';
 export { rightsMigrations } from './migrations/index.js';
 export type { DataWalker, HeldIdentifier, PersonDirectory, RightsPorts, Suppressor } from './ports.js';
-export {
-  type DataPoints,
-  DELETION_NOTICE_RECIPIENTS,
-  type ExportDocument,
-  FULFIL_JOB,
-  JURISDICTIONS,
-  PRUNE_JOB,
-  REQUEST_TYPES,
-  type RequestDetail,
-  type RequestView,
-  RightsService,
-  type SubmitInput,
-  type SubmitOptions,
-  type SubmitResult,
-} from './rights-service.js';
+export type { RequestDetail, RequestView } from './queries.js';
+export { RightsService } from './rights-service.js';
 export type { Jurisdiction, RequestChannel, RequestStatus, RequestType, RightsTables } from './tables.js';
+export type { DataPoints } from './verification.js';

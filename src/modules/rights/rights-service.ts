@@ -1,235 +1,58 @@
-// Data subject requests (P15, P16, P20-P24): intake from the web form, the account and staff (email
-// or postal mail), deadlines by law, identity verification before anything is disclosed, changed
-// or deleted, and fulfilment as one durable job per request (never twice, finishes after a crash).
+// Data subject requests (P15, P16, P20-P24): the one service other parts of Vow hold. It wires the
+// module's parts (intake, verification, staff actions, queries, fulfilment jobs, pruning,
+// restrictions) to the context, the job runner, the mail outbox and the ports, and delegates to them.
 
-import type { Transaction, Updateable } from 'kysely';
-import { z } from 'zod';
-import { Vault } from '../../platform/crypto/index.js';
-import type { ErasureRegistry } from '../../platform/erasure/index.js';
-import { VowError } from '../../platform/errors.js';
-import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
+import type { JobContext, JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
-import type { Database } from '../../platform/store/index.js';
-import type { PersonExport, PersonIdentity, WalkReport } from '../datasets/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
-import { isWithin } from '../policy/index.js';
-import { addDays, deadlinesFor, isOverdue, isoDay, lawOf } from './deadlines.js';
-import type { DataWalker, PersonDirectory, PostalAddressInput, RightsPorts, Suppressor } from './ports.js';
-import type {
-  Jurisdiction,
-  RequestChannel,
-  RequestStatus,
-  RequestType,
-  VerificationMethod,
-} from './tables.js';
-
-export const REQUEST_TYPES = [
-  'access',
-  'portability',
-  'correction',
-  'deletion',
-  'restriction',
-  'objection',
-] as const;
-export const JURISDICTIONS = ['eea', 'uk', 'us-ca', 'other'] as const;
-export const FULFIL_JOB = 'rights.fulfil';
-export const PRUNE_JOB = 'rights.prune_log';
-/** CCPA regulations: the request log is kept 24 months. */
-const LOG_RETENTION_MONTHS = 24;
-/** Downstream recipients told of a deletion (GDPR Art. 19, CCPA service-provider notice). */
-export const DELETION_NOTICE_RECIPIENTS = ['email_service', 'sms_gateway', 'google_analytics'] as const;
-
-const CODE_TTL_MS = 15 * 60_000;
-const MAX_ATTEMPTS = 5;
-const EXPORT_TTL_MS = 7 * 24 * 3600_000;
-
-export interface SubmitInput {
-  readonly type: RequestType;
-  readonly jurisdiction: Jurisdiction;
-  readonly email?: string | undefined;
-  readonly name?: string | undefined;
-  /** Deletion or access of chosen categories only. */
-  readonly categories?: readonly string[] | undefined;
-  /** Restriction or objection of chosen purposes (ids or prefixes, e.g. `marketing`). */
-  readonly purposes?: readonly string[] | undefined;
-  readonly correction?:
-    | {
-        readonly category: string;
-        readonly column?: string | undefined;
-        readonly value: string;
-        readonly evidence?: string | undefined;
-      }
-    | undefined;
-  readonly details?: string | undefined;
-  /** An authorised agent acting for the person, with their signed permission (described). */
-  readonly agent?: { readonly name: string; readonly permission: string } | undefined;
-}
-
-export interface SubmitOptions {
-  readonly channel: RequestChannel;
-  /** Staff logging a request that arrived by email or post give the day it was received. */
-  readonly receivedOn?: string | undefined;
-  readonly staffId?: string | undefined;
-  /** A logged-in account holder: verified by their session (the security module's shopper session). */
-  readonly sessionSubjectId?: string | undefined;
-}
-
-export interface SubmitResult {
-  readonly requestId: string;
-  /** The secret of the shopper's status page; shown once, stored only as a keyed hash. */
-  readonly statusToken: string;
-  readonly status: RequestStatus;
-  readonly dueOn: string;
-}
-
-export interface DataPoints {
-  readonly email?: string | undefined;
-  readonly phone?: string | undefined;
-  readonly accountId?: string | undefined;
-  readonly address?: PostalAddressInput | undefined;
-}
-
-export interface RequestView {
-  readonly id: string;
-  readonly type: RequestType;
-  readonly jurisdiction: Jurisdiction;
-  readonly law: 'gdpr' | 'ccpa';
-  readonly channel: RequestChannel;
-  readonly status: RequestStatus;
-  readonly scope: { categories?: string[]; purposes?: string[] };
-  readonly subjectId: string | null;
-  readonly receivedOn: string;
-  readonly dueOn: string;
-  readonly originalDueOn: string;
-  readonly extended: boolean;
-  readonly extensionPossibleUntil: string | null;
-  readonly ackDueOn: string | null;
-  readonly acknowledgedAt: string | null;
-  readonly overdue: boolean;
-  readonly ackOverdue: boolean;
-  readonly daysLeft: number;
-  readonly verificationMethod: VerificationMethod | null;
-  readonly verifiedAt: string | null;
-  readonly isAgent: boolean;
-  readonly agentConfirmed: boolean;
-  readonly respondedAt: string | null;
-  readonly responseNature: string | null;
-  readonly denialBasis: string | null;
-  readonly result: unknown;
-}
-
-/** What staff see of a request beyond the log: the contact and the evidence, decrypted. */
-export interface RequestDetail extends RequestView {
-  readonly contact: Sealed;
-}
-
-interface Sealed {
-  email?: string | undefined;
-  name?: string | undefined;
-  details?: string | undefined;
-  correction?:
-    | { category: string; column?: string | undefined; value: string; evidence?: string | undefined }
-    | undefined;
-  agent?: { name: string; permission: string } | undefined;
-  extensionReason?: string | undefined;
-}
-
-type Row = Database['rights_requests'];
-
-function dayDiff(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-function normaliseEmailLoose(email: string): string {
-  return email.trim().toLowerCase();
-}
+import { addDays } from './deadlines.js';
+import { type ExportDocument, openExport } from './export-document.js';
+import { fulfil, fulfilJob } from './fulfil.js';
+import { type SubmitInput, type SubmitOptions, type SubmitResult, submit } from './intake.js';
+import type { RightsDeps, Row } from './internal.js';
+import type { RightsPorts, Suppressor } from './ports.js';
+import { pruneJob, pruneLog, scheduleMaintenance } from './prune.js';
+import {
+  detail,
+  forSubject,
+  getRequest,
+  queue,
+  type RequestDetail,
+  type RequestView,
+  regulatorFor,
+  statusByToken,
+  view,
+} from './queries.js';
+import { restrictionProvider, restrictionsOf } from './restrictions.js';
+import {
+  acknowledge,
+  approveCorrection,
+  confirmAgent,
+  deny,
+  extend,
+  liftRestriction,
+} from './staff-actions.js';
+import type { Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
+import { type DataPoints, verifyByDataPoints, verifyCode } from './verification.js';
 
 export class RightsService {
-  readonly #ctx: VowContext;
-  readonly #jobs: JobRunner;
-  readonly #mail: MailService;
-  #ports: RightsPorts = {};
+  /** Exposed for tests: the deadline helpers the service uses. */
+  static readonly addDays = addDays;
+
+  /** Decisions provider (P23): an open restriction denies its purposes from the moment it is written. */
+  readonly provider: SubjectStateProvider;
+
+  readonly #deps: RightsDeps;
+  #ports: RightsPorts;
 
   constructor(ctx: VowContext, jobs: JobRunner, mail: MailService, ports: RightsPorts = {}) {
-    this.#ctx = ctx;
-    this.#jobs = jobs;
-    this.#mail = mail;
     this.#ports = { ...ports };
-    jobs.register(
-      defineJob({
-        id: FULFIL_JOB,
-        version: 1,
-        schema: z.object({ requestId: z.string().min(1) }),
-        maxAttempts: 10,
-        handler: ({ requestId }, job) => this.fulfil(requestId, job),
-      }),
-    );
-    jobs.register(
-      defineJob({
-        id: PRUNE_JOB,
-        version: 1,
-        schema: z.object({ day: z.string() }),
-        handler: async () => {
-          const pruned = await this.pruneLog();
-          // Finished jobs (ids and counts only) are kept 90 days for inspection.
-          const jobs = await this.#jobs.prune(90 * 24 * 3600_000);
-          await this.scheduleMaintenance();
-          return { ...pruned, jobs };
-        },
-      }),
-    );
-  }
-
-  /**
-   * Schedules the daily upkeep (next UTC midnight): answered requests leave the log after 24
-   * months (CCPA record-keeping), expired export links lose their data. One job per day, however
-   * many processes call this.
-   */
-  async scheduleMaintenance(): Promise<void> {
-    const next = addDays(isoDay(this.#ctx.clock.now()), 1);
-    await this.#jobs.enqueue({
-      name: PRUNE_JOB,
-      payload: { day: next },
-      idempotencyKey: `${PRUNE_JOB}:${next}`,
-      runAt: new Date(`${next}T00:00:00.000Z`),
-    });
-  }
-
-  /** Removes expired exports and requests answered more than 24 months ago (their keys destroyed). */
-  async pruneLog(): Promise<{ requests: number; exports: number }> {
-    const now = this.#ctx.clock.now();
-    const cutoff = new Date(now);
-    cutoff.setUTCMonth(cutoff.getUTCMonth() - LOG_RETENTION_MONTHS);
-    const db = this.#ctx.store.db;
-    const exports = await db
-      .deleteFrom('rights_exports')
-      .where('expires_at', '<=', now.toISOString())
-      .executeTakeFirst();
-    const old = await db
-      .selectFrom('rights_requests')
-      .select('id')
-      .where('responded_at', 'is not', null)
-      .where('responded_at', '<', cutoff.toISOString())
-      .execute();
-    for (const { id } of old) {
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('rights_verifications').where('request_id', '=', id).execute();
-        await trx.deleteFrom('rights_exports').where('request_id', '=', id).execute();
-        await trx.deleteFrom('rights_requests').where('id', '=', id).execute();
-        await this.#ctx.audit.record(
-          {
-            actor: { type: 'system' },
-            action: 'request.log_pruned',
-            target: { type: 'request', id },
-            reason: 'The request log is kept 24 months',
-          },
-          trx,
-        );
-      });
-      await this.#ctx.vault.destroyKey(`request:${id}`);
-    }
-    return { requests: old.length, exports: Number(exports.numDeletedRows) };
+    // The parts read the ports through this getter, so connect() after construction reaches them.
+    this.#deps = { ctx, jobs, mail, ports: () => this.#ports };
+    this.provider = restrictionProvider(ctx);
+    jobs.register(fulfilJob(this.#deps));
+    jobs.register(pruneJob(this.#deps));
   }
 
   /** Connects (or replaces) the subjects directory, the datasets walker and the suppression list. */
@@ -237,1281 +60,121 @@ export class RightsService {
     this.#ports = { ...this.#ports, ...ports };
   }
 
-  /** Decisions provider (P23): an open restriction denies its purposes from the moment it is written. */
-  readonly provider: SubjectStateProvider = async (subjectId) => {
-    const rows = await this.#ctx.store.db
-      .selectFrom('restrictions')
-      .select(['scope', 'purposes'])
-      .where('subject_id', '=', subjectId)
-      .where('lifted_at', 'is', null)
-      .execute();
-    if (rows.length === 0) return undefined;
-    const all = rows.some((r) => r.scope === 'all');
-    const purposes = [
-      ...new Set(rows.flatMap((r) => (r.scope === 'purposes' ? (JSON.parse(r.purposes) as string[]) : []))),
-    ];
-    return { restriction: { all, purposes } };
-  };
-
-  // ---------------------------------------------------------------------------------------------
-  // Intake
-
-  #validate(input: SubmitInput): { categories?: string[]; purposes?: string[] } {
-    const policy = this.#ctx.policy;
-    const scope: { categories?: string[]; purposes?: string[] } = {};
-    if (input.categories && input.categories.length > 0) {
-      if (!['deletion', 'access', 'portability'].includes(input.type))
-        throw new VowError('VOW_REQUEST_INVALID', 'Only access and deletion requests take categories');
-      for (const c of input.categories)
-        if (!policy.hasCategory(c))
-          throw new VowError('VOW_REQUEST_INVALID', `Unknown data category "${c}"`, { category: c });
-      scope.categories = [...new Set(input.categories)];
-    }
-    if (input.purposes && input.purposes.length > 0) {
-      if (!['restriction', 'objection'].includes(input.type))
-        throw new VowError('VOW_REQUEST_INVALID', 'Only restriction and objection requests take purposes');
-      const ids = Object.keys(policy.doc.purposes);
-      for (const p of input.purposes)
-        if (!ids.some((id) => isWithin(id, p)))
-          throw new VowError('VOW_REQUEST_INVALID', `Unknown purpose "${p}"`, { purpose: p });
-      scope.purposes = [...new Set(input.purposes)];
-    }
-    if (input.type === 'objection' && !scope.purposes) scope.purposes = ['marketing'];
-    if (input.type === 'correction') {
-      if (!input.correction)
-        throw new VowError('VOW_REQUEST_INVALID', 'A correction request needs the field and its new value');
-      if (!policy.hasCategory(input.correction.category))
-        throw new VowError('VOW_REQUEST_INVALID', `Unknown data category "${input.correction.category}"`, {
-          category: input.correction.category,
-        });
-    } else if (input.correction) {
-      throw new VowError('VOW_REQUEST_INVALID', 'Only correction requests carry a correction');
-    }
-    return scope;
+  /** Connect a suppression list after construction. */
+  useSuppressor(s: Suppressor): void {
+    this.#ports.suppressor = s;
   }
-
-  #token(): string {
-    return this.#ctx.random.bytes(32).toString('base64url');
-  }
-
-  #code(): string {
-    for (;;) {
-      const n = this.#ctx.random.bytes(4).readUInt32BE(0);
-      if (n < 4_294_000_000) return String(n % 1_000_000).padStart(6, '0');
-    }
-  }
-
-  #statusIndex(token: string): string {
-    return this.#ctx.vault.blindIndex('token', `request-status:${token}`);
-  }
-
-  #statusUrl(token: string): string {
-    return `${this.#ctx.config.publicUrl}/privacy/request/status/${token}`;
-  }
-
-  async #seal(requestId: string, value: Sealed): Promise<string> {
-    return this.#ctx.vault.encrypt(`request:${requestId}`, JSON.stringify(value));
-  }
-
-  async #open(row: Pick<Row, 'id' | 'sealed'>): Promise<Sealed> {
-    if (row.sealed === '') return {};
-    const plain = await this.#ctx.vault.decrypt(`request:${row.id}`, row.sealed);
-    return plain === null ? {} : (JSON.parse(plain) as Sealed);
-  }
-
-  /**
-   * Files a request. A web request is answered the same way whether or not the email is known:
-   * a code is mailed either way, and for an unknown address the stored hash belongs to a secret
-   * that was never sent, so no code can ever verify it.
-   */
-  async submit(input: SubmitInput, options: SubmitOptions): Promise<SubmitResult> {
-    const ctx = this.#ctx;
-    const scope = this.#validate(input);
-    const email = input.email?.trim() || undefined;
-    if (options.channel === 'web' && !email && !options.sessionSubjectId)
-      throw new VowError('VOW_REQUEST_INVALID', 'An email address is needed to verify who is asking');
-    const now = ctx.clock.now();
-    const receivedOn = options.receivedOn ?? isoDay(now);
-    if (receivedOn > isoDay(now))
-      throw new VowError('VOW_REQUEST_INVALID', 'The day of receipt cannot be in the future');
-    const deadlines = deadlinesFor(input.jurisdiction, receivedOn);
-    const id = ctx.random.uuid();
-    const statusToken = this.#token();
-    const sealed = await this.#seal(id, {
-      email,
-      name: input.name,
-      details: input.details,
-      correction: input.correction,
-      agent: input.agent,
-    });
-    // Look-ups happen before the transaction (and whatever their answer, the same work follows).
-    const known = email && this.#ports.directory ? await this.#ports.directory.findByEmail(email) : undefined;
-    const code = this.#code();
-    const verificationId = ctx.random.uuid();
-    const neverSent = this.#token();
-    const codeHash = ctx.vault.blindIndex('token', `code:${verificationId}:${known ? code : neverSent}`);
-    const sessionVerified = options.sessionSubjectId !== undefined;
-    const nowIso = now.toISOString();
-    const receivedAt = options.receivedOn ? `${options.receivedOn}T00:00:00.000Z` : nowIso;
-
-    const status = await ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('rights_requests')
-        .values({
-          id,
-          type: input.type,
-          scope: JSON.stringify(scope),
-          jurisdiction: input.jurisdiction,
-          channel: options.channel,
-          status: 'awaiting_verification',
-          // The person the email points at (unverified until the code is typed); never shown to the requester.
-          subject_id: sessionVerified ? options.sessionSubjectId! : (known ?? null),
-          email_index: email ? ctx.vault.blindIndex('email', normaliseEmailLoose(email)) : null,
-          sealed,
-          received_at: receivedAt,
-          due_on: deadlines.dueOn,
-          ack_due_on: deadlines.ackDueOn,
-          extended_due_on: null,
-          extended_at: null,
-          acknowledged_at: email ? nowIso : null,
-          verified_at: sessionVerified ? nowIso : null,
-          verification_method: sessionVerified ? 'session' : null,
-          is_agent: input.agent ? 1 : 0,
-          agent_confirmed_at: null,
-          agent_confirmed_by: null,
-          approved_by: null,
-          responded_at: null,
-          response_nature: null,
-          denial_basis: null,
-          result: null,
-          status_token_index: this.#statusIndex(statusToken),
-          created_by: options.staffId ?? null,
-          created_at: nowIso,
-          updated_at: nowIso,
-        })
-        .execute();
-      await ctx.audit.record(
-        {
-          actor: options.staffId
-            ? { type: 'staff', id: options.staffId }
-            : sessionVerified
-              ? { type: 'subject', id: options.sessionSubjectId }
-              : { type: 'subject' },
-          action: 'request.received',
-          target: { type: 'request', id },
-          details: {
-            type: input.type,
-            jurisdiction: input.jurisdiction,
-            channel: options.channel,
-            receivedOn,
-            dueOn: deadlines.dueOn,
-            agent: input.agent !== undefined,
-          },
-        },
-        trx,
-      );
-      if (sessionVerified) {
-        await ctx.audit.record(
-          {
-            actor: { type: 'subject', id: options.sessionSubjectId },
-            action: 'request.verified',
-            target: { type: 'request', id },
-            details: { method: 'session' },
-          },
-          trx,
-        );
-        return this.#advance(trx, id);
-      }
-      if (email) {
-        await trx
-          .insertInto('rights_verifications')
-          .values({
-            id: verificationId,
-            request_id: id,
-            code_hash: codeHash,
-            expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
-            attempts: 0,
-            used_at: null,
-            created_at: nowIso,
-          })
-          .execute();
-        await this.#mail.enqueue(
-          {
-            to: email,
-            kind: 'rights.code',
-            subject: `Your ${ctx.policy.doc.controller.name} privacy request: confirmation code`,
-            text: [
-              `We received your ${input.type} request on ${receivedOn}.`,
-              `To confirm it is you, enter this code on the request page within 15 minutes: ${code}`,
-              `Follow your request at ${this.#statusUrl(statusToken)}`,
-              `We answer by ${deadlines.dueOn}.`,
-              'If you did not make this request, ignore this message.',
-            ].join('\n\n'),
-          },
-          trx,
-        );
-      }
-      return 'awaiting_verification' as RequestStatus;
-    });
-    return { requestId: id, statusToken, status, dueOn: deadlines.dueOn };
-  }
-
-  /**
-   * Moves a verified request on: waits for staff to confirm an agent's permission, or to approve a
-   * correction; otherwise schedules its one fulfilment job.
-   */
-  async #advance(trx: Transaction<Database>, requestId: string): Promise<RequestStatus> {
-    const r = await trx
-      .selectFrom('rights_requests')
-      .selectAll()
-      .where('id', '=', requestId)
-      .executeTakeFirstOrThrow();
-    let status: RequestStatus;
-    if (r.is_agent === 1 && r.agent_confirmed_at === null) status = 'awaiting_agent_confirmation';
-    else if (r.type === 'correction' && r.approved_by === null) status = 'awaiting_approval';
-    else status = 'in_progress';
-    await trx
-      .updateTable('rights_requests')
-      .set({ status, updated_at: this.#ctx.clock.now().toISOString() })
-      .where('id', '=', requestId)
-      .execute();
-    if (status === 'in_progress') {
-      await this.#jobs.enqueue(
-        { name: FULFIL_JOB, payload: { requestId }, idempotencyKey: `rights:${requestId}` },
-        trx,
-      );
-    }
-    return status;
-  }
-
-  /**
-   * Checks a code typed on the status page. Every failure (wrong, expired, used, unknown person)
-   * answers the same; after five wrong codes the request is locked.
-   */
-  async verifyCode(statusToken: string, code: string): Promise<{ requestId: string; status: RequestStatus }> {
-    const ctx = this.#ctx;
-    const index = this.#statusIndex(statusToken);
-    const now = ctx.clock.now();
-    const outcome = await ctx.store.db.transaction().execute(async (trx) => {
-      const r = await trx
-        .selectFrom('rights_requests')
-        .selectAll()
-        .where('status_token_index', '=', index)
-        .executeTakeFirst();
-      if (!r) return { kind: 'not_found' as const };
-      let vq = trx
-        .selectFrom('rights_verifications')
-        .selectAll()
-        .where('request_id', '=', r.id)
-        .orderBy('created_at', 'desc')
-        .limit(1);
-      if (ctx.store.dialect === 'postgres') vq = vq.forUpdate();
-      const v = await vq.executeTakeFirst();
-      if (!v || r.status !== 'awaiting_verification') return { kind: 'failed' as const, requestId: r.id };
-      if (Number(v.attempts) >= MAX_ATTEMPTS) return { kind: 'locked' as const, requestId: r.id };
-      await trx
-        .updateTable('rights_verifications')
-        .set({ attempts: Number(v.attempts) + 1 })
-        .where('id', '=', v.id)
-        .execute();
-      const candidate = ctx.vault.blindIndex('token', `code:${v.id}:${code.trim()}`);
-      const matches = Vault.equal(candidate, v.code_hash);
-      const usable = v.used_at === null && v.expires_at > now.toISOString();
-      if (!matches || !usable) {
-        await ctx.audit.record(
-          {
-            actor: { type: 'subject' },
-            action: 'request.verification_failed',
-            target: { type: 'request', id: r.id },
-            details: { attempt: Number(v.attempts) + 1 },
-          },
-          trx,
-        );
-        return { kind: 'failed' as const, requestId: r.id };
-      }
-      // Only a known person's row can match (an unknown one holds the hash of a secret never sent).
-      const subjectId = r.subject_id;
-      await trx
-        .updateTable('rights_verifications')
-        .set({ used_at: now.toISOString() })
-        .where('id', '=', v.id)
-        .execute();
-      await trx
-        .updateTable('rights_requests')
-        .set({
-          verified_at: now.toISOString(),
-          verification_method: 'email_code',
-          subject_id: subjectId,
-          updated_at: now.toISOString(),
-        })
-        .where('id', '=', r.id)
-        .execute();
-      await ctx.audit.record(
-        {
-          actor: { type: 'subject', id: subjectId ?? undefined },
-          action: 'request.verified',
-          target: { type: 'request', id: r.id },
-          details: { method: 'email_code' },
-        },
-        trx,
-      );
-      return { kind: 'ok' as const, requestId: r.id, status: await this.#advance(trx, r.id) };
-    });
-    if (outcome.kind === 'ok') {
-      this.#jobs.wake();
-      return { requestId: outcome.requestId, status: outcome.status };
-    }
-    if (outcome.kind === 'locked')
-      throw new VowError('VOW_VERIFICATION_LOCKED', 'Too many wrong codes; please make a new request');
-    throw new VowError('VOW_VERIFICATION_FAILED', 'The code is not valid');
-  }
-
-  /**
-   * Staff verify a person without an account by matching details they supplied against what is
-   * held (CCPA regulations): two matching points allow an answer listing categories, three plus a
-   * signed declaration allow specific pieces, correction and deletion.
-   */
-  async verifyByDataPoints(
-    requestId: string,
-    points: DataPoints,
-    declarationSigned: boolean,
-    staffId: string,
-  ): Promise<{ status: RequestStatus; method: VerificationMethod; matched: number }> {
-    const directory = this.#requireDirectory();
-    const r = await this.#row(requestId);
-    if (r.status !== 'awaiting_verification')
-      throw new VowError('VOW_REQUEST_STATE', 'The request is already verified');
-    const found: (string | undefined)[] = [];
-    if (points.email) found.push(await directory.findByEmail(points.email));
-    if (points.phone) found.push(await directory.findByPhone(points.phone));
-    if (points.accountId) found.push(await directory.findByAccount(points.accountId));
-    if (points.address && directory.findByAddress) found.push(await directory.findByAddress(points.address));
-    const tally = new Map<string, number>();
-    for (const s of found) if (s) tally.set(s, (tally.get(s) ?? 0) + 1);
-    const [subjectId, matched] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
-    const needsThree = !['access', 'restriction', 'objection'].includes(r.type);
-    const method: VerificationMethod | null =
-      matched >= 3 && declarationSigned
-        ? 'data_points_3'
-        : matched >= 2 && !needsThree
-          ? 'data_points_2'
-          : null;
-    const now = this.#ctx.clock.now().toISOString();
-    const result = await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: method ? 'request.verified' : 'request.verification_failed',
-          target: { type: 'request', id: requestId },
-          details: { method: method ?? 'data_points', matched, supplied: found.length, declarationSigned },
-        },
-        trx,
-      );
-      if (!method || !subjectId) return null;
-      await trx
-        .updateTable('rights_requests')
-        .set({ verified_at: now, verification_method: method, subject_id: subjectId, updated_at: now })
-        .where('id', '=', requestId)
-        .execute();
-      return this.#advance(trx, requestId);
-    });
-    if (result === null)
-      throw new VowError('VOW_VERIFICATION_FAILED', 'Too few of the details supplied match what we hold', {
-        matched,
-        needed: needsThree ? 3 : 2,
-        declarationNeeded: needsThree,
-      });
-    this.#jobs.wake();
-    return { status: result, method: method!, matched };
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Staff actions
-
-  async #row(requestId: string): Promise<Row> {
-    const r = await this.#ctx.store.db
-      .selectFrom('rights_requests')
-      .selectAll()
-      .where('id', '=', requestId)
-      .executeTakeFirst();
-    if (!r) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No such request');
-    return r;
-  }
-
-  #requireDirectory(): PersonDirectory {
-    if (!this.#ports.directory)
-      throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The subjects directory is not connected');
-    return this.#ports.directory;
-  }
-
-  #requireErasure(): ErasureRegistry {
-    if (!this.#ports.erasure)
-      throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The erasure registry is not connected');
-    return this.#ports.erasure;
-  }
-
-  #requireWalker(): DataWalker {
-    if (!this.#ports.walker)
-      throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The datasets walker is not connected');
-    return this.#ports.walker;
-  }
-
-  /**
-   * One staff step on a request, in one transaction: the row's changes (updated_at moves with
-   * them), whatever else the step does (a notice to the person, moving the request on), and the
-   * step's audit entry.
-   */
-  async #staffStep<T = undefined>(
-    requestId: string,
-    staffId: string,
-    step: {
-      action: string;
-      changes: Updateable<Database['rights_requests']>;
-      reason?: string;
-      details?: Record<string, unknown>;
-    },
-    alsoDo?: (trx: Transaction<Database>) => Promise<T>,
-  ): Promise<T> {
-    const now = this.#ctx.clock.now().toISOString();
-    return this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_requests')
-        .set({ ...step.changes, updated_at: now })
-        .where('id', '=', requestId)
-        .execute();
-      const result = (alsoDo ? await alsoDo(trx) : undefined) as T;
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: step.action,
-          target: { type: 'request', id: requestId },
-          reason: step.reason,
-          details: step.details,
-        },
-        trx,
-      );
-      return result;
-    });
-  }
-
-  /** Staff confirm an authorised agent's signed permission (recorded in the audit trail). */
-  async confirmAgent(requestId: string, staffId: string): Promise<RequestStatus> {
-    const r = await this.#row(requestId);
-    if (r.is_agent !== 1 || r.agent_confirmed_at !== null)
-      throw new VowError('VOW_REQUEST_STATE', 'The request has no agent permission waiting for confirmation');
-    const now = this.#ctx.clock.now().toISOString();
-    const status = await this.#staffStep(
-      requestId,
-      staffId,
-      {
-        action: 'request.agent_confirmed',
-        changes: { agent_confirmed_at: now, agent_confirmed_by: staffId },
-      },
-      (trx) => (r.verified_at ? this.#advance(trx, requestId) : Promise.resolve(r.status)),
-    );
-    this.#jobs.wake();
-    return status;
-  }
-
-  /** Staff approve a correction after looking at the evidence; the change then runs as a job. */
-  async approveCorrection(requestId: string, staffId: string): Promise<RequestStatus> {
-    const r = await this.#row(requestId);
-    if (r.type !== 'correction' || r.status !== 'awaiting_approval')
-      throw new VowError(
-        'VOW_REQUEST_STATE',
-        'The request is not a verified correction waiting for approval',
-      );
-    const status = await this.#staffStep(
-      requestId,
-      staffId,
-      { action: 'request.correction_approved', changes: { approved_by: staffId } },
-      (trx) => this.#advance(trx, requestId),
-    );
-    this.#jobs.wake();
-    return status;
-  }
-
-  /**
-   * Extends the deadline (GDPR: by two months, CCPA: by 45 days), once, only before the first
-   * deadline has passed; the person is told why in the same transaction.
-   */
-  async extend(requestId: string, reason: string, staffId: string): Promise<RequestView> {
-    const r = await this.#row(requestId);
-    const today = isoDay(this.#ctx.clock.now());
-    if (r.extended_due_on !== null)
-      throw new VowError('VOW_EXTENSION_NOT_ALLOWED', 'The deadline was already extended once');
-    if (r.status === 'completed' || r.status === 'denied')
-      throw new VowError('VOW_REQUEST_STATE', 'The request is closed');
-    if (today > r.due_on)
-      throw new VowError(
-        'VOW_EXTENSION_NOT_ALLOWED',
-        'An extension must be notified within the first period',
-        {
-          dueOn: r.due_on,
-        },
-      );
-    const d = deadlinesFor(r.jurisdiction, r.received_at.slice(0, 10));
-    const contact = await this.#open(r);
-    const sealed = await this.#seal(r.id, { ...contact, extensionReason: reason });
-    const now = this.#ctx.clock.now().toISOString();
-    await this.#staffStep(
-      requestId,
-      staffId,
-      {
-        action: 'request.extended',
-        changes: { extended_due_on: d.extendedDueOn, extended_at: now, sealed },
-        details: { dueOn: d.extendedDueOn, notified: contact.email !== undefined },
-      },
-      async (trx) => {
-        if (!contact.email) return;
-        await this.#mail.enqueue(
-          {
-            to: contact.email,
-            kind: 'rights.extension',
-            subjectId: r.subject_id ?? undefined,
-            subject: 'Your privacy request: we need more time',
-            text: [
-              `We need more time to answer your ${r.type} request received on ${d.receivedOn}.`,
-              `Why: ${reason}`,
-              `We will answer by ${d.extendedDueOn}.`,
-            ].join('\n\n'),
-          },
-          trx,
-        );
-      },
-    );
-    return this.view(await this.#row(requestId));
-  }
-
-  /** Staff refuse a request, giving the legal basis (kept in the 24-month request log). */
-  async deny(requestId: string, basis: string, staffId: string): Promise<RequestView> {
-    const r = await this.#row(requestId);
-    if (r.status === 'completed' || r.status === 'denied')
-      throw new VowError('VOW_REQUEST_STATE', 'The request is closed');
-    const contact = await this.#open(r);
-    const now = this.#ctx.clock.now().toISOString();
-    await this.#staffStep(
-      requestId,
-      staffId,
-      {
-        action: 'request.denied',
-        changes: { status: 'denied', denial_basis: basis, responded_at: now, response_nature: 'denied' },
-        reason: basis,
-      },
-      async (trx) => {
-        if (!contact.email) return;
-        await this.#mail.enqueue(
-          {
-            to: contact.email,
-            kind: 'rights.denied',
-            subject: 'Your privacy request',
-            text: `We cannot act on your ${r.type} request. The reason: ${basis}\n\nYou may complain to ${this.regulatorFor(r.jurisdiction)?.name ?? 'your data protection authority'}.`,
-          },
-          trx,
-        );
-      },
-    );
-    return this.view(await this.#row(requestId));
-  }
-
-  /** Staff mark a request acknowledged (a postal request answered by letter). */
-  async acknowledge(requestId: string, staffId: string): Promise<RequestView> {
-    const r = await this.#row(requestId);
-    if (r.acknowledged_at !== null)
-      throw new VowError('VOW_REQUEST_STATE', 'The request was already acknowledged');
-    await this.#staffStep(requestId, staffId, {
-      action: 'request.acknowledged',
-      changes: { acknowledged_at: this.#ctx.clock.now().toISOString() },
-    });
-    return this.view(await this.#row(requestId));
-  }
-
-  /**
-   * Lifts the restriction a request put in place. The person is told first (GDPR Art. 18(3)): the
-   * notice is written to the outbox before the restriction ends, in the same transaction.
-   */
-  async liftRestriction(requestId: string, staffId: string, reason: string): Promise<number> {
-    const r = await this.#row(requestId);
-    if (!['restriction', 'objection'].includes(r.type))
-      throw new VowError('VOW_REQUEST_STATE', 'Not a restriction');
-    if (r.type === 'objection')
-      throw new VowError(
-        'VOW_REQUEST_STATE',
-        'An objection to direct marketing is absolute and cannot be lifted by staff',
-      );
-    const contact = await this.#open(r);
-    const now = this.#ctx.clock.now().toISOString();
-    return this.#ctx.store.db.transaction().execute(async (trx) => {
-      const open = await trx
-        .selectFrom('restrictions')
-        .select('id')
-        .where('request_id', '=', requestId)
-        .where('lifted_at', 'is', null)
-        .execute();
-      if (open.length === 0) throw new VowError('VOW_REQUEST_STATE', 'No open restriction for this request');
-      if (contact.email) {
-        await this.#mail.enqueue(
-          {
-            to: contact.email,
-            kind: 'rights.restriction_lifted',
-            subject: 'Your privacy request: the restriction ends',
-            text: `The restriction of processing you asked for on ${r.received_at.slice(0, 10)} ends now. The reason: ${reason}`,
-          },
-          trx,
-        );
-      }
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'restriction.lift_notified',
-          target: { type: 'request', id: requestId },
-          details: { notified: contact.email !== undefined },
-        },
-        trx,
-      );
-      await trx
-        .updateTable('restrictions')
-        .set({ lifted_at: now })
-        .where('request_id', '=', requestId)
-        .where('lifted_at', 'is', null)
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: staffId },
-          action: 'restriction.lifted',
-          target: { type: 'request', id: requestId },
-          reason,
-        },
-        trx,
-      );
-      return open.length;
-    });
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Views
-
-  regulatorFor(jurisdiction: Jurisdiction): { id: string; name: string; url: string } | undefined {
-    const regs = this.#ctx.policy.doc.regulators;
-    const id = jurisdiction === 'other' ? undefined : jurisdiction;
-    const reg = id ? regs[id] : undefined;
-    return reg && id ? { id, name: reg.name, url: reg.url } : undefined;
-  }
-
-  view(r: Row): RequestView {
-    const today = isoDay(this.#ctx.clock.now());
-    const dueOn = r.extended_due_on ?? r.due_on;
-    const open = r.status !== 'completed' && r.status !== 'denied';
-    return {
-      id: r.id,
-      type: r.type,
-      jurisdiction: r.jurisdiction,
-      law: lawOf(r.jurisdiction),
-      channel: r.channel,
-      status: r.status,
-      scope: JSON.parse(r.scope),
-      subjectId: r.subject_id,
-      receivedOn: r.received_at.slice(0, 10),
-      dueOn,
-      originalDueOn: r.due_on,
-      extended: r.extended_due_on !== null,
-      extensionPossibleUntil: r.extended_due_on === null && open && today <= r.due_on ? r.due_on : null,
-      ackDueOn: r.ack_due_on,
-      acknowledgedAt: r.acknowledged_at,
-      overdue: open && isOverdue(dueOn, today),
-      ackOverdue: r.ack_due_on !== null && r.acknowledged_at === null && isOverdue(r.ack_due_on, today),
-      daysLeft: dayDiff(today, dueOn),
-      verificationMethod: r.verification_method,
-      verifiedAt: r.verified_at,
-      isAgent: r.is_agent === 1,
-      agentConfirmed: r.agent_confirmed_at !== null,
-      respondedAt: r.responded_at,
-      responseNature: r.response_nature,
-      denialBasis: r.denial_basis,
-      result: r.result === null ? null : JSON.parse(r.result),
-    };
-  }
-
-  /** The staff queue: open requests (or all), soonest deadline first, overdue ones flagged. */
-  async queue(options: { includeClosed?: boolean } = {}): Promise<RequestView[]> {
-    let q = this.#ctx.store.db.selectFrom('rights_requests').selectAll();
-    if (!options.includeClosed) q = q.where('status', 'not in', ['completed', 'denied']);
-    const rows = await q.limit(2000).execute();
-    return rows
-      .map((r) => this.view(r))
-      .sort((a, b) =>
-        a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.receivedOn.localeCompare(b.receivedOn),
-      );
-  }
-
-  async get(requestId: string): Promise<RequestView> {
-    return this.view(await this.#row(requestId));
-  }
-
-  /** Staff detail: the log entry plus the decrypted contact and evidence (the access is audited). */
-  async detail(requestId: string, staffId: string): Promise<RequestDetail> {
-    const r = await this.#row(requestId);
-    const contact = await this.#open(r);
-    await this.#ctx.audit.record({
-      actor: { type: 'staff', id: staffId },
-      action: 'request.viewed',
-      target: { type: 'request', id: requestId },
-    });
-    return { ...this.view(r), contact };
-  }
-
-  /** What the shopper's status page shows (no personal values). */
-  async statusByToken(statusToken: string): Promise<RequestView> {
-    const r = await this.#ctx.store.db
-      .selectFrom('rights_requests')
-      .selectAll()
-      .where('status_token_index', '=', this.#statusIndex(statusToken))
-      .executeTakeFirst();
-    if (!r) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No request matches this link');
-    return this.view(r);
-  }
-
-  /** Opens an export by its download token (7 days); counts the download. */
-  async openExport(token: string): Promise<ExportDocument> {
-    const index = this.#ctx.vault.blindIndex('token', `export:${token}`);
-    const row = await this.#ctx.store.db
-      .selectFrom('rights_exports')
-      .selectAll()
-      .where('token_index', '=', index)
-      .executeTakeFirst();
-    if (!row) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No export matches this link');
-    if (row.expires_at <= this.#ctx.clock.now().toISOString())
-      throw new VowError('VOW_EXPORT_EXPIRED', 'This download link has expired');
-    const plain = await this.#ctx.vault.decrypt(`request:${row.request_id}`, row.sealed);
-    if (plain === null) throw new VowError('VOW_EXPORT_EXPIRED', 'This export was erased');
-    await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('rights_exports')
-        .set((eb) => ({ downloads: eb('downloads', '+', 1) }))
-        .where('id', '=', row.id)
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'subject' },
-          action: 'disclosure.export_downloaded',
-          target: { type: 'request', id: row.request_id },
-        },
-        trx,
-      );
-    });
-    return JSON.parse(plain) as ExportDocument;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Fulfilment (the `rights.fulfil` job)
-
-  async #identity(r: Row, contact: Sealed): Promise<PersonIdentity> {
-    const emails = new Set<string>();
-    const phones = new Set<string>();
-    const accounts = new Set<string>();
-    if (contact.email && r.verification_method === 'email_code') emails.add(contact.email);
-    if (r.subject_id && this.#ports.directory) {
-      for (const id of await this.#ports.directory.identifiers(r.subject_id)) {
-        if (typeof id.value !== 'string') continue;
-        if (id.kind === 'email') emails.add(id.value);
-        else if (id.kind === 'phone') phones.add(id.value);
-        else if (id.kind === 'account') accounts.add(id.value);
-      }
-    }
-    return {
-      subjectIds: r.subject_id ? [r.subject_id] : [],
-      emails: [...emails],
-      phones: [...phones],
-      accountIds: [...accounts],
-    };
-  }
-
-  /** The job handler: answers one verified request. Safe to run again: each step happens once. */
-  async fulfil(requestId: string, job: JobContext): Promise<unknown> {
-    const r = await this.#row(requestId);
-    if (r.status === 'completed' || r.status === 'denied') return { skipped: r.status };
-    if (r.status !== 'in_progress')
-      throw new VowError('VOW_REQUEST_STATE', 'The request is not ready for fulfilment');
-    const contact = await this.#open(r);
-    const identity = await this.#identity(r, contact);
-    switch (r.type) {
-      case 'access':
-      case 'portability':
-        return this.#fulfilAccess(r, contact, identity, job);
-      case 'deletion':
-        return this.#fulfilDeletion(r, contact, identity, job);
-      case 'correction':
-        return this.#fulfilCorrection(r, contact, identity, job);
-      case 'restriction':
-      case 'objection':
-        return this.#fulfilRestriction(r, contact, job);
-    }
-  }
-
-  async #complete(
-    trx: Transaction<Database>,
-    r: Row,
-    nature: string,
-    result: Record<string, unknown>,
-    reply: { subject: string; text: string } | undefined,
-    to: string | undefined,
-  ): Promise<void> {
-    const now = this.#ctx.clock.now().toISOString();
-    await trx
-      .updateTable('rights_requests')
-      .set({
-        status: 'completed',
-        responded_at: now,
-        response_nature: nature,
-        result: JSON.stringify(result),
-        updated_at: now,
-      })
-      .where('id', '=', r.id)
-      .execute();
-    if (reply && to) await this.#mail.enqueue({ to, kind: `rights.reply.${r.type}`, ...reply }, trx);
-    await this.#ctx.audit.record(
-      {
-        actor: { type: 'system' },
-        action: 'request.completed',
-        target: { type: 'request', id: r.id },
-        details: { type: r.type, nature, ...result },
-      },
-      trx,
-    );
-  }
-
-  async #fulfilAccess(r: Row, contact: Sealed, identity: PersonIdentity, job: JobContext): Promise<unknown> {
-    const walker = this.#requireWalker();
-    const data = await walker.export(identity, { type: 'system', requestId: r.id });
-    const scope = JSON.parse(r.scope) as { categories?: string[] };
-    const categoriesOnly = r.verification_method === 'data_points_2';
-    const doc = buildExportDocument(this.#ctx, r, data, { categoriesOnly, categories: scope.categories });
-    const token = this.#token();
-    const sealed = await this.#ctx.vault.encrypt(`request:${r.id}`, JSON.stringify(doc));
-    const link = `${this.#ctx.config.publicUrl}/privacy/request/export/${token}`;
-    const now = this.#ctx.clock.now();
-    return job.step('answer', async (trx) => {
-      await trx
-        .insertInto('rights_exports')
-        .values({
-          id: this.#ctx.random.uuid(),
-          request_id: r.id,
-          token_index: this.#ctx.vault.blindIndex('token', `export:${token}`),
-          expires_at: new Date(now.getTime() + EXPORT_TTL_MS).toISOString(),
-          sealed,
-          created_at: now.toISOString(),
-          downloads: 0,
-        })
-        .execute();
-      const result = {
-        values: doc.values.length,
-        categories: doc.categories.length,
-        datasets: data.datasets,
-        categoriesOnly,
-      };
-      await this.#complete(
-        trx,
-        r,
-        categoriesOnly ? 'categories disclosed' : 'export sent',
-        result,
-        {
-          subject: 'Your data is ready to download',
-          text: [
-            `Your ${r.type} request is answered. Download your data (JSON, CSV per table and a readable summary) within 7 days:`,
-            link,
-            categoriesOnly
-              ? 'We verified your identity with two details, so this answer lists the categories of data we hold, not the values.'
-              : '',
-          ]
-            .filter(Boolean)
-            .join('\n\n'),
-        },
-        contact.email,
-      );
-      return result;
-    });
-  }
-
-  async #fulfilDeletion(
-    r: Row,
-    contact: Sealed,
-    identity: PersonIdentity,
-    job: JobContext,
-  ): Promise<unknown> {
-    const walker = this.#requireWalker();
-    const scope = JSON.parse(r.scope) as { categories?: string[] };
-    const everything = !scope.categories || scope.categories.length === 0;
-    const categories = everything ? 'all' : scope.categories!;
-    const actor = { type: 'system' as const, requestId: r.id };
-    // 1. The plan (a dry run), recorded once: what will change and what stays under an exemption.
-    const plan = await job.once('plan', async () =>
-      summarise(await walker.delete(identity, { categories, dryRun: true }, actor)),
-    );
-    // 2. Suppression before the identifiers disappear: keyed hashes only, so the person is never re-mailed.
-    if (everything) {
-      const suppressor = this.#ports.suppressor;
-      const indexes = [
-        ...(identity.emails ?? []).map((e) => ({
-          indexKind: 'email' as const,
-          blindIndex: this.#emailIndex(e),
-        })),
-        ...(identity.phones ?? []).map((p) => ({
-          indexKind: 'phone' as const,
-          blindIndex: this.#ctx.vault.blindIndex('phone', p),
-        })),
-      ];
-      await job.step('suppress', async (trx) => {
-        if (suppressor)
-          for (const i of indexes)
-            await suppressor.suppressIdentifier(trx, { ...i, reason: `deletion request ${r.id}` });
-        return { suppressed: suppressor ? indexes.length : 0 };
-      });
-    }
-    // 3. The walk itself (idempotent: a second pass changes nothing).
-    // Once recorded, a retried job does not walk again (the person's key may be gone by then).
-    await job.once('walked', async () => ({
-      changes: (await walker.delete(identity, { categories }, actor)).changes,
-    }));
-    // What the walker does not reach (not values in annotated columns): every part of Vow erases its
-    // own rows of the person through the erasure registry (the subjects module's look-ups, so the
-    // person is no longer found by email; the outbox's queued mail to them; …).
-    if (r.subject_id) {
-      const subjectId = r.subject_id;
-      const erasure = this.#requireErasure();
-      const erased = await job.step('erase', async (trx) => {
-        const report = await erasure.erase(trx, {
-          subjectId,
-          mode: 'delete',
-          categories,
-          at: this.#ctx.clock.now().toISOString(),
-        });
-        return { rows: report.rows, destroyKeys: [...report.destroyKeys] };
-      });
-      for (const key of erased.destroyKeys) await this.#ctx.vault.destroyKey(key);
-    }
-    // 4. Notices to downstream recipients, recorded in the outbox.
-    const notify = DELETION_NOTICE_RECIPIENTS.filter((id) => this.#ctx.policy.recipient(id));
-    await job.step('notify', async (trx) => {
-      for (const recipient of notify) {
-        await this.#mail.enqueue(
-          {
-            to: `recipient:${recipient}`,
-            kind: 'rights.deletion_notice',
-            subject: `Deletion request ${r.id}`,
-            text: recipientNotice(recipient, r.id, identity, categories),
-          },
-          trx,
-        );
-      }
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'system' },
-          action: 'request.recipients_notified',
-          target: { type: 'request', id: r.id },
-          details: { recipients: notify },
-        },
-        trx,
-      );
-      return { notified: notify.length };
-    });
-    // 5. Crypto-shredding: every copy of the person's sealed values, backups included, is unreadable.
-    if (everything && r.subject_id) await this.#ctx.vault.destroyKey(r.subject_id);
-    // 6. The reply: what was deleted, and what was kept under which exemption.
-    const exemptions = this.#ctx.policy.doc.exemptions;
-    const kept = plan.retained.map(
-      (k) => `- ${k.category} (${k.dataset}.${k.table}): ${exemptions[k.exemption]?.title ?? k.exemption}`,
-    );
-    return job.step('answer', async (trx) => {
-      const result = {
-        changes: plan.changes,
-        retained: plan.retained,
-        keyDestroyed: everything && r.subject_id !== null,
-        recipientsNotified: notify,
-      };
-      await this.#complete(
-        trx,
-        r,
-        everything ? 'deleted' : 'deleted (chosen categories)',
-        result,
-        {
-          subject: 'Your data was deleted',
-          text: [
-            `We deleted ${everything ? 'the data we held about you' : `your data in these categories: ${categories.toString()}`}.`,
-            kept.length > 0
-              ? `We kept the following, as the law or our policy requires:\n${[...new Set(kept)].join('\n')}`
-              : 'Nothing was kept.',
-            everything
-              ? 'We keep a keyed hash of your address on our suppression list so that we never email you again.'
-              : '',
-          ]
-            .filter(Boolean)
-            .join('\n\n'),
-        },
-        contact.email,
-      );
-      return result;
-    });
-  }
-
-  #emailIndex(email: string): string {
-    return this.#ctx.vault.blindIndex('email', normaliseEmailLoose(email));
-  }
-
-  async #fulfilCorrection(
-    r: Row,
-    contact: Sealed,
-    identity: PersonIdentity,
-    job: JobContext,
-  ): Promise<unknown> {
-    const walker = this.#requireWalker();
-    const c = contact.correction;
-    if (!c) throw new VowError('VOW_REQUEST_INVALID', 'The correction is missing');
-    const changed = await job.once('corrected', async () => {
-      const report = await walker.correct(
-        identity,
-        { category: c.category, ...(c.column ? { column: c.column } : {}), value: c.value },
-        { type: 'staff', ...(r.approved_by ? { id: r.approved_by } : {}), requestId: r.id },
-      );
-      return { changes: report.changes };
-    });
-    return job.step('answer', async (trx) => {
-      // The audit says that the field changed, never the old or the new value.
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'staff', id: r.approved_by ?? undefined },
-          action: 'request.corrected',
-          target: { type: 'request', id: r.id },
-          details: { category: c.category, changes: changed.changes },
-        },
-        trx,
-      );
-      const result = { category: c.category, changes: changed.changes };
-      await this.#complete(
-        trx,
-        r,
-        'corrected',
-        result,
-        {
-          subject: 'Your data was corrected',
-          text: `We corrected your ${c.category} everywhere we hold it.`,
-        },
-        contact.email,
-      );
-      return result;
-    });
-  }
-
-  async #fulfilRestriction(r: Row, contact: Sealed, job: JobContext): Promise<unknown> {
-    const scope = JSON.parse(r.scope) as { purposes?: string[] };
-    const all = !scope.purposes || scope.purposes.length === 0;
-    return job.step('restrict', async (trx) => {
-      if (!r.subject_id) throw new VowError('VOW_REQUEST_STATE', 'The request has no verified person');
-      const now = this.#ctx.clock.now().toISOString();
-      await trx
-        .insertInto('restrictions')
-        .values({
-          id: this.#ctx.random.uuid(),
-          subject_id: r.subject_id,
-          scope: all ? 'all' : 'purposes',
-          purposes: JSON.stringify(all ? [] : scope.purposes),
-          started_at: now,
-          lifted_at: null,
-          request_id: r.id,
-        })
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor: { type: 'system' },
-          action: 'restriction.started',
-          target: { type: 'subject', id: r.subject_id },
-          details: { request: r.id, scope: all ? 'all' : 'purposes', purposes: all ? [] : scope.purposes },
-        },
-        trx,
-      );
-      const result = { scope: all ? 'all' : 'purposes', purposes: all ? [] : (scope.purposes ?? []) };
-      await this.#complete(
-        trx,
-        r,
-        r.type === 'objection' ? 'objection honoured' : 'processing restricted',
-        result,
-        {
-          subject: 'We stopped processing your data',
-          text: all
-            ? 'From now on we only store your data; we do not use it, until you tell us otherwise. We will tell you before this ends.'
-            : `From now on we no longer use your data for: ${result.purposes.join(', ')}.`,
-        },
-        contact.email,
-      );
-      return result;
-    });
-  }
-
-  /** Whether a verified subject has answered requests (for other modules' "my data" pages). */
-  async forSubject(subjectId: string): Promise<RequestView[]> {
-    const rows = await this.#ctx.store.db
-      .selectFrom('rights_requests')
-      .selectAll()
-      .where('subject_id', '=', subjectId)
-      .execute();
-    return rows.map((r) => this.view(r));
-  }
-
-  /** Exposed for tests: the deadline helpers the service uses. */
-  static readonly addDays = addDays;
 
   /** For the rare caller that wants to connect from a getter. */
   get ports(): Readonly<RightsPorts> {
     return this.#ports;
   }
 
-  /** Restriction rows of a subject (open and lifted), for staff views. */
-  async restrictionsOf(
+  // Intake and verification -------------------------------------------------------------------
+
+  /** Files a request; a web request is answered the same whether or not the email is known. */
+  submit(input: SubmitInput, options: SubmitOptions): Promise<SubmitResult> {
+    return submit(this.#deps, input, options);
+  }
+
+  /** Checks a code typed on the status page; five wrong codes lock the request. */
+  verifyCode(statusToken: string, code: string): Promise<{ requestId: string; status: RequestStatus }> {
+    return verifyCode(this.#deps, statusToken, code);
+  }
+
+  /** Staff verify a person without an account by two (or three, with a declaration) matching details. */
+  verifyByDataPoints(
+    requestId: string,
+    points: DataPoints,
+    declarationSigned: boolean,
+    staffId: string,
+  ): Promise<{ status: RequestStatus; method: VerificationMethod; matched: number }> {
+    return verifyByDataPoints(this.#deps, requestId, points, declarationSigned, staffId);
+  }
+
+  // Staff actions -----------------------------------------------------------------------------
+
+  confirmAgent(requestId: string, staffId: string): Promise<RequestStatus> {
+    return confirmAgent(this.#deps, requestId, staffId);
+  }
+
+  approveCorrection(requestId: string, staffId: string): Promise<RequestStatus> {
+    return approveCorrection(this.#deps, requestId, staffId);
+  }
+
+  extend(requestId: string, reason: string, staffId: string): Promise<RequestView> {
+    return extend(this.#deps, requestId, reason, staffId);
+  }
+
+  deny(requestId: string, basis: string, staffId: string): Promise<RequestView> {
+    return deny(this.#deps, requestId, basis, staffId);
+  }
+
+  acknowledge(requestId: string, staffId: string): Promise<RequestView> {
+    return acknowledge(this.#deps, requestId, staffId);
+  }
+
+  /** Ends a restriction, the person told first (GDPR Art. 18(3)); returns how many were lifted. */
+  liftRestriction(requestId: string, staffId: string, reason: string): Promise<number> {
+    return liftRestriction(this.#deps, requestId, staffId, reason);
+  }
+
+  // Queries and views -------------------------------------------------------------------------
+
+  regulatorFor(jurisdiction: Jurisdiction): { id: string; name: string; url: string } | undefined {
+    return regulatorFor(this.#deps.ctx, jurisdiction);
+  }
+
+  view(r: Row): RequestView {
+    return view(this.#deps.ctx, r);
+  }
+
+  queue(options: { includeClosed?: boolean } = {}): Promise<RequestView[]> {
+    return queue(this.#deps.ctx, options);
+  }
+
+  get(requestId: string): Promise<RequestView> {
+    return getRequest(this.#deps.ctx, requestId);
+  }
+
+  detail(requestId: string, staffId: string): Promise<RequestDetail> {
+    return detail(this.#deps.ctx, requestId, staffId);
+  }
+
+  statusByToken(statusToken: string): Promise<RequestView> {
+    return statusByToken(this.#deps.ctx, statusToken);
+  }
+
+  forSubject(subjectId: string): Promise<RequestView[]> {
+    return forSubject(this.#deps.ctx, subjectId);
+  }
+
+  restrictionsOf(
     subjectId: string,
   ): Promise<
     { id: string; scope: string; purposes: string[]; startedAt: string; liftedAt: string | null }[]
   > {
-    const rows = await this.#ctx.store.db
-      .selectFrom('restrictions')
-      .selectAll()
-      .where('subject_id', '=', subjectId)
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      scope: r.scope,
-      purposes: JSON.parse(r.purposes) as string[],
-      startedAt: r.started_at,
-      liftedAt: r.lifted_at,
-    }));
+    return restrictionsOf(this.#deps.ctx, subjectId);
   }
 
-  /** Connect a suppression list after construction. */
-  useSuppressor(s: Suppressor): void {
-    this.#ports.suppressor = s;
+  openExport(token: string): Promise<ExportDocument> {
+    return openExport(this.#deps.ctx, token);
   }
-}
 
-// -----------------------------------------------------------------------------------------------
-// The export document
+  // Jobs --------------------------------------------------------------------------------------
 
-export interface ExportDocument {
-  readonly request: { id: string; type: RequestType; generatedAt: string; controller: string };
-  readonly categoriesOnly: boolean;
-  readonly categories: { category: string; description: string; purposes: string[]; values: number }[];
-  readonly values: {
-    dataset: string;
-    table: string;
-    column: string;
-    category: string;
-    purposes: string[];
-    value: unknown;
-  }[];
-  readonly csv: Record<string, string>;
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  // Quote always; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
-function buildExportDocument(
-  ctx: VowContext,
-  r: Row,
-  data: PersonExport,
-  options: { categoriesOnly: boolean; categories?: string[] | undefined },
-): ExportDocument {
-  const inScope = (category: string) =>
-    !options.categories || options.categories.some((c) => isWithin(category, c));
-  const values = data.values.filter((v) => inScope(v.category));
-  const byCategory = new Map<string, { purposes: Set<string>; values: number }>();
-  for (const v of values) {
-    const e = byCategory.get(v.category) ?? { purposes: new Set<string>(), values: 0 };
-    for (const p of v.purposes) e.purposes.add(p);
-    e.values++;
-    byCategory.set(v.category, e);
+  /** The `rights.fulfil` handler: answers one verified request, each step once. */
+  fulfil(requestId: string, job: JobContext): Promise<unknown> {
+    return fulfil(this.#deps, requestId, job);
   }
-  const csv: Record<string, string> = {};
-  if (!options.categoriesOnly) {
-    const byTable = new Map<string, typeof values>();
-    for (const v of values) {
-      const key = `${v.dataset}.${v.table}`;
-      byTable.set(key, [...(byTable.get(key) ?? []), v]);
-    }
-    for (const [table, vs] of byTable) {
-      const lines = ['"row","column","category","purposes","value"'];
-      for (const v of vs)
-        lines.push([v.row, v.column, v.category, v.purposes.join(' '), v.value].map(csvCell).join(','));
-      csv[table] = `${lines.join('\r\n')}\r\n`;
-    }
+
+  /** Schedules tomorrow's `rights.prune_log` run (one per day however many processes ask). */
+  scheduleMaintenance(): Promise<void> {
+    return scheduleMaintenance(this.#deps);
   }
-  return {
-    request: {
-      id: r.id,
-      type: r.type,
-      generatedAt: data.generatedAt,
-      controller: ctx.policy.doc.controller.name,
-    },
-    categoriesOnly: options.categoriesOnly,
-    categories: [...byCategory.entries()].map(([category, e]) => ({
-      category,
-      description: ctx.policy.doc.categories[category]?.description ?? category,
-      purposes: [...e.purposes].sort(),
-      values: e.values,
-    })),
-    values: options.categoriesOnly
-      ? []
-      : values.map((v) => ({
-          dataset: v.dataset,
-          table: v.table,
-          column: v.column,
-          category: v.category,
-          purposes: [...v.purposes],
-          value: v.value,
-        })),
-    csv,
-  };
-}
 
-function summarise(report: WalkReport): {
-  changes: number;
-  retained: {
-    dataset: string;
-    table: string;
-    column: string;
-    category: string;
-    exemption: string;
-    rows: number;
-  }[];
-} {
-  return {
-    changes: report.changes,
-    retained: report.retained.map((k) => ({
-      dataset: k.dataset,
-      table: k.table,
-      column: k.column,
-      category: k.category,
-      exemption: k.exemption,
-      rows: k.rows,
-    })),
-  };
-}
-
-function recipientNotice(
-  recipient: string,
-  requestId: string,
-  identity: PersonIdentity,
-  categories: readonly string[] | 'all',
-): string {
-  const lines = [
-    `A person asked us to delete their data (request ${requestId}, scope: ${categories === 'all' ? 'all data' : categories.join(', ')}).`,
-    'Please delete the data you process for us about this person and confirm.',
-  ];
-  if (recipient === 'email_service' && identity.emails?.length)
-    lines.push(`Email address(es): ${identity.emails.join(', ')}`);
-  if (recipient === 'sms_gateway' && identity.phones?.length)
-    lines.push(`Phone number(s): ${identity.phones.join(', ')}`);
-  if (recipient === 'google_analytics')
-    lines.push('You receive no identifying data from us; delete any data linked to this request reference.');
-  return lines.join('\n\n');
+  /** Removes expired exports and requests answered more than 24 months ago (their keys destroyed). */
+  pruneLog(): Promise<{ requests: number; exports: number }> {
+    return pruneLog(this.#deps.ctx);
+  }
 }

@@ -1,0 +1,124 @@
+// The answer to an access or portability request (P20, GDPR Art. 20): the document built from the
+// walker's export (JSON values, CSV per table, categories), and opening it by its 7-day download link.
+
+import { VowError } from '../../platform/errors.js';
+import type { PersonExport } from '../datasets/index.js';
+import type { VowContext } from '../policy/index.js';
+import { isWithin } from '../policy/index.js';
+import type { Row } from './internal.js';
+import type { RequestType } from './tables.js';
+
+export interface ExportDocument {
+  readonly request: { id: string; type: RequestType; generatedAt: string; controller: string };
+  readonly categoriesOnly: boolean;
+  readonly categories: { category: string; description: string; purposes: string[]; values: number }[];
+  readonly values: {
+    dataset: string;
+    table: string;
+    column: string;
+    category: string;
+    purposes: string[];
+    value: unknown;
+  }[];
+  readonly csv: Record<string, string>;
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // Quote always; neutralise spreadsheet formulas.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The export in the request's scope. `categoriesOnly` (a person verified with two data points) lists
+ * the categories held and leaves every value out, CSV included.
+ */
+export function buildExportDocument(
+  ctx: VowContext,
+  r: Row,
+  data: PersonExport,
+  options: { categoriesOnly: boolean; categories?: string[] | undefined },
+): ExportDocument {
+  const inScope = (category: string) =>
+    !options.categories || options.categories.some((c) => isWithin(category, c));
+  const values = data.values.filter((v) => inScope(v.category));
+  const byCategory = new Map<string, { purposes: Set<string>; values: number }>();
+  for (const v of values) {
+    const e = byCategory.get(v.category) ?? { purposes: new Set<string>(), values: 0 };
+    for (const p of v.purposes) e.purposes.add(p);
+    e.values++;
+    byCategory.set(v.category, e);
+  }
+  const csv: Record<string, string> = {};
+  if (!options.categoriesOnly) {
+    const byTable = new Map<string, typeof values>();
+    for (const v of values) {
+      const key = `${v.dataset}.${v.table}`;
+      byTable.set(key, [...(byTable.get(key) ?? []), v]);
+    }
+    for (const [table, vs] of byTable) {
+      const lines = ['"row","column","category","purposes","value"'];
+      for (const v of vs)
+        lines.push([v.row, v.column, v.category, v.purposes.join(' '), v.value].map(csvCell).join(','));
+      csv[table] = `${lines.join('\r\n')}\r\n`;
+    }
+  }
+  return {
+    request: {
+      id: r.id,
+      type: r.type,
+      generatedAt: data.generatedAt,
+      controller: ctx.policy.doc.controller.name,
+    },
+    categoriesOnly: options.categoriesOnly,
+    categories: [...byCategory.entries()].map(([category, e]) => ({
+      category,
+      description: ctx.policy.doc.categories[category]?.description ?? category,
+      purposes: [...e.purposes].sort(),
+      values: e.values,
+    })),
+    values: options.categoriesOnly
+      ? []
+      : values.map((v) => ({
+          dataset: v.dataset,
+          table: v.table,
+          column: v.column,
+          category: v.category,
+          purposes: [...v.purposes],
+          value: v.value,
+        })),
+    csv,
+  };
+}
+
+/** Opens an export by its download token (7 days); counts the download. */
+export async function openExport(ctx: VowContext, token: string): Promise<ExportDocument> {
+  const index = ctx.vault.blindIndex('token', `export:${token}`);
+  const row = await ctx.store.db
+    .selectFrom('rights_exports')
+    .selectAll()
+    .where('token_index', '=', index)
+    .executeTakeFirst();
+  if (!row) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No export matches this link');
+  if (row.expires_at <= ctx.clock.now().toISOString())
+    throw new VowError('VOW_EXPORT_EXPIRED', 'This download link has expired');
+  const plain = await ctx.vault.decrypt(`request:${row.request_id}`, row.sealed);
+  if (plain === null) throw new VowError('VOW_EXPORT_EXPIRED', 'This export was erased');
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('rights_exports')
+      .set((eb) => ({ downloads: eb('downloads', '+', 1) }))
+      .where('id', '=', row.id)
+      .execute();
+    await ctx.audit.record(
+      {
+        actor: { type: 'subject' },
+        action: 'disclosure.export_downloaded',
+        target: { type: 'request', id: row.request_id },
+      },
+      trx,
+    );
+  });
+  return JSON.parse(plain) as ExportDocument;
+}

@@ -1,0 +1,71 @@
+// Fulfilment of access and portability requests (P15, P20): the person's data exported, sealed under
+// the request's key, and a 7-day download link mailed, in one checkpointed step.
+
+import type { JobContext } from '../../platform/jobs/index.js';
+import type { PersonIdentity } from '../datasets/index.js';
+import { buildExportDocument } from './export-document.js';
+import { complete, newToken, type RightsDeps, type Row, requireWalker, type Sealed } from './internal.js';
+
+/** How long a download link works. */
+const EXPORT_TTL_MS = 7 * 24 * 3600_000;
+
+export async function fulfilAccess(
+  deps: RightsDeps,
+  r: Row,
+  contact: Sealed,
+  identity: PersonIdentity,
+  job: JobContext,
+): Promise<unknown> {
+  const ctx = deps.ctx;
+  const walker = requireWalker(deps);
+  const data = await walker.export(identity, { type: 'system', requestId: r.id });
+  const scope = JSON.parse(r.scope) as { categories?: string[] };
+  // Two data points verify enough to say what categories are held, not to disclose the values.
+  const categoriesOnly = r.verification_method === 'data_points_2';
+  const doc = buildExportDocument(ctx, r, data, { categoriesOnly, categories: scope.categories });
+  const token = newToken(ctx);
+  const sealed = await ctx.vault.encrypt(`request:${r.id}`, JSON.stringify(doc));
+  const link = `${ctx.config.publicUrl}/privacy/request/export/${token}`;
+  const now = ctx.clock.now();
+  return job.step('answer', async (trx) => {
+    await trx
+      .insertInto('rights_exports')
+      .values({
+        id: ctx.random.uuid(),
+        request_id: r.id,
+        token_index: ctx.vault.blindIndex('token', `export:${token}`),
+        expires_at: new Date(now.getTime() + EXPORT_TTL_MS).toISOString(),
+        sealed,
+        created_at: now.toISOString(),
+        downloads: 0,
+      })
+      .execute();
+    const result = {
+      values: doc.values.length,
+      categories: doc.categories.length,
+      datasets: data.datasets,
+      categoriesOnly,
+    };
+    await complete(
+      deps,
+      trx,
+      r,
+      categoriesOnly ? 'categories disclosed' : 'export sent',
+      result,
+      {
+        subject: 'Your data is ready to download',
+        text: [
+          `Your ${r.type} request is answered. Download your data (JSON, CSV per table and a readable summary) within 7 days:`,
+          link,
+          categoriesOnly
+            ? 'We verified your identity with two details, so this answer lists the categories of data we hold, not the values.'
+            : '',
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
+      },
+      contact.email,
+    );
+    return result;
+  });
+}

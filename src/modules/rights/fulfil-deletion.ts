@@ -1,0 +1,185 @@
+// Fulfilment of a deletion request (P22, GDPR Art. 17 and 19, CCPA): plan, suppress, walk, erase
+// through the erasure registry, notify recipients, shred the person's key, answer; each step once.
+
+import type { JobContext } from '../../platform/jobs/index.js';
+import type { PersonIdentity, WalkReport } from '../datasets/index.js';
+import { DELETION_NOTICE_RECIPIENTS } from './constants.js';
+import {
+  complete,
+  emailIndex,
+  type RightsDeps,
+  type Row,
+  requireErasure,
+  requireWalker,
+  type Sealed,
+} from './internal.js';
+
+/** What a dry run would do, as recorded in the job (counts and exemptions, never a value). */
+function summarise(report: WalkReport): {
+  changes: number;
+  retained: {
+    dataset: string;
+    table: string;
+    column: string;
+    category: string;
+    exemption: string;
+    rows: number;
+  }[];
+} {
+  return {
+    changes: report.changes,
+    retained: report.retained.map((k) => ({
+      dataset: k.dataset,
+      table: k.table,
+      column: k.column,
+      category: k.category,
+      exemption: k.exemption,
+      rows: k.rows,
+    })),
+  };
+}
+
+/** Each recipient is sent only the identifiers it processes for us (data minimisation). */
+function recipientNotice(
+  recipient: string,
+  requestId: string,
+  identity: PersonIdentity,
+  categories: readonly string[] | 'all',
+): string {
+  const lines = [
+    `A person asked us to delete their data (request ${requestId}, scope: ${categories === 'all' ? 'all data' : categories.join(', ')}).`,
+    'Please delete the data you process for us about this person and confirm.',
+  ];
+  if (recipient === 'email_service' && identity.emails?.length)
+    lines.push(`Email address(es): ${identity.emails.join(', ')}`);
+  if (recipient === 'sms_gateway' && identity.phones?.length)
+    lines.push(`Phone number(s): ${identity.phones.join(', ')}`);
+  if (recipient === 'google_analytics')
+    lines.push('You receive no identifying data from us; delete any data linked to this request reference.');
+  return lines.join('\n\n');
+}
+
+export async function fulfilDeletion(
+  deps: RightsDeps,
+  r: Row,
+  contact: Sealed,
+  identity: PersonIdentity,
+  job: JobContext,
+): Promise<unknown> {
+  const ctx = deps.ctx;
+  const walker = requireWalker(deps);
+  const scope = JSON.parse(r.scope) as { categories?: string[] };
+  const everything = !scope.categories || scope.categories.length === 0;
+  const categories = everything ? 'all' : scope.categories!;
+  const actor = { type: 'system' as const, requestId: r.id };
+  // 1. The plan (a dry run), recorded once: what will change and what stays under an exemption.
+  const plan = await job.once('plan', async () =>
+    summarise(await walker.delete(identity, { categories, dryRun: true }, actor)),
+  );
+  // 2. Suppression before the identifiers disappear: keyed hashes only, so the person is never re-mailed.
+  if (everything) {
+    const suppressor = deps.ports().suppressor;
+    const indexes = [
+      ...(identity.emails ?? []).map((e) => ({
+        indexKind: 'email' as const,
+        blindIndex: emailIndex(ctx, e),
+      })),
+      ...(identity.phones ?? []).map((p) => ({
+        indexKind: 'phone' as const,
+        blindIndex: ctx.vault.blindIndex('phone', p),
+      })),
+    ];
+    await job.step('suppress', async (trx) => {
+      if (suppressor)
+        for (const i of indexes)
+          await suppressor.suppressIdentifier(trx, { ...i, reason: `deletion request ${r.id}` });
+      return { suppressed: suppressor ? indexes.length : 0 };
+    });
+  }
+  // 3. The walk itself (idempotent: a second pass changes nothing).
+  // Once recorded, a retried job does not walk again (the person's key may be gone by then).
+  await job.once('walked', async () => ({
+    changes: (await walker.delete(identity, { categories }, actor)).changes,
+  }));
+  // What the walker does not reach (not values in annotated columns): every part of Vow erases its
+  // own rows of the person through the erasure registry (the subjects module's look-ups, so the
+  // person is no longer found by email; the outbox's queued mail to them; …).
+  if (r.subject_id) {
+    const subjectId = r.subject_id;
+    const erasure = requireErasure(deps);
+    const erased = await job.step('erase', async (trx) => {
+      const report = await erasure.erase(trx, {
+        subjectId,
+        mode: 'delete',
+        categories,
+        at: ctx.clock.now().toISOString(),
+      });
+      return { rows: report.rows, destroyKeys: [...report.destroyKeys] };
+    });
+    // After the step committed: a key is destroyed only once the rows it opened are gone.
+    for (const key of erased.destroyKeys) await ctx.vault.destroyKey(key);
+  }
+  // 4. Notices to downstream recipients, recorded in the outbox.
+  const notify = DELETION_NOTICE_RECIPIENTS.filter((id) => ctx.policy.recipient(id));
+  await job.step('notify', async (trx) => {
+    for (const recipient of notify) {
+      await deps.mail.enqueue(
+        {
+          to: `recipient:${recipient}`,
+          kind: 'rights.deletion_notice',
+          subject: `Deletion request ${r.id}`,
+          text: recipientNotice(recipient, r.id, identity, categories),
+        },
+        trx,
+      );
+    }
+    await ctx.audit.record(
+      {
+        actor: { type: 'system' },
+        action: 'request.recipients_notified',
+        target: { type: 'request', id: r.id },
+        details: { recipients: notify },
+      },
+      trx,
+    );
+    return { notified: notify.length };
+  });
+  // 5. Crypto-shredding: every copy of the person's sealed values, backups included, is unreadable.
+  if (everything && r.subject_id) await ctx.vault.destroyKey(r.subject_id);
+  // 6. The reply: what was deleted, and what was kept under which exemption.
+  const exemptions = ctx.policy.doc.exemptions;
+  const kept = plan.retained.map(
+    (k) => `- ${k.category} (${k.dataset}.${k.table}): ${exemptions[k.exemption]?.title ?? k.exemption}`,
+  );
+  return job.step('answer', async (trx) => {
+    const result = {
+      changes: plan.changes,
+      retained: plan.retained,
+      keyDestroyed: everything && r.subject_id !== null,
+      recipientsNotified: notify,
+    };
+    await complete(
+      deps,
+      trx,
+      r,
+      everything ? 'deleted' : 'deleted (chosen categories)',
+      result,
+      {
+        subject: 'Your data was deleted',
+        text: [
+          `We deleted ${everything ? 'the data we held about you' : `your data in these categories: ${categories.toString()}`}.`,
+          kept.length > 0
+            ? `We kept the following, as the law or our policy requires:\n${[...new Set(kept)].join('\n')}`
+            : 'Nothing was kept.',
+          everything
+            ? 'We keep a keyed hash of your address on our suppression list so that we never email you again.'
+            : '',
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
+      },
+      contact.email,
+    );
+    return result;
+  });
+}

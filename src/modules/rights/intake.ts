@@ -1,0 +1,240 @@
+// Intake of data subject requests (P24): the web form, the account page and staff logging email or
+// post; the law's deadlines set on receipt, the contact sealed, and a confirmation code mailed.
+
+import { VowError } from '../../platform/errors.js';
+import type { VowContext } from '../policy/index.js';
+import { isWithin } from '../policy/index.js';
+import { deadlinesFor, isoDay } from './deadlines.js';
+import { advance, emailIndex, newToken, type RightsDeps, seal, statusIndex } from './internal.js';
+import type { Jurisdiction, RequestChannel, RequestStatus, RequestType } from './tables.js';
+
+/** A code is typed on the status page within 15 minutes of the mail. */
+const CODE_TTL_MS = 15 * 60_000;
+
+export interface SubmitInput {
+  readonly type: RequestType;
+  readonly jurisdiction: Jurisdiction;
+  readonly email?: string | undefined;
+  readonly name?: string | undefined;
+  /** Deletion or access of chosen categories only. */
+  readonly categories?: readonly string[] | undefined;
+  /** Restriction or objection of chosen purposes (ids or prefixes, e.g. `marketing`). */
+  readonly purposes?: readonly string[] | undefined;
+  readonly correction?:
+    | {
+        readonly category: string;
+        readonly column?: string | undefined;
+        readonly value: string;
+        readonly evidence?: string | undefined;
+      }
+    | undefined;
+  readonly details?: string | undefined;
+  /** An authorised agent acting for the person, with their signed permission (described). */
+  readonly agent?: { readonly name: string; readonly permission: string } | undefined;
+}
+
+export interface SubmitOptions {
+  readonly channel: RequestChannel;
+  /** Staff logging a request that arrived by email or post give the day it was received. */
+  readonly receivedOn?: string | undefined;
+  readonly staffId?: string | undefined;
+  /** A logged-in account holder: verified by their session (the security module's shopper session). */
+  readonly sessionSubjectId?: string | undefined;
+}
+
+export interface SubmitResult {
+  readonly requestId: string;
+  /** The secret of the shopper's status page; shown once, stored only as a keyed hash. */
+  readonly statusToken: string;
+  readonly status: RequestStatus;
+  readonly dueOn: string;
+}
+
+/** The request's scope, in the policy's own ids only (so the log never holds free text there). */
+function validate(ctx: VowContext, input: SubmitInput): { categories?: string[]; purposes?: string[] } {
+  const policy = ctx.policy;
+  const scope: { categories?: string[]; purposes?: string[] } = {};
+  if (input.categories && input.categories.length > 0) {
+    if (!['deletion', 'access', 'portability'].includes(input.type))
+      throw new VowError('VOW_REQUEST_INVALID', 'Only access and deletion requests take categories');
+    for (const c of input.categories)
+      if (!policy.hasCategory(c))
+        throw new VowError('VOW_REQUEST_INVALID', `Unknown data category "${c}"`, { category: c });
+    scope.categories = [...new Set(input.categories)];
+  }
+  if (input.purposes && input.purposes.length > 0) {
+    if (!['restriction', 'objection'].includes(input.type))
+      throw new VowError('VOW_REQUEST_INVALID', 'Only restriction and objection requests take purposes');
+    const ids = Object.keys(policy.doc.purposes);
+    for (const p of input.purposes)
+      if (!ids.some((id) => isWithin(id, p)))
+        throw new VowError('VOW_REQUEST_INVALID', `Unknown purpose "${p}"`, { purpose: p });
+    scope.purposes = [...new Set(input.purposes)];
+  }
+  if (input.type === 'objection' && !scope.purposes) scope.purposes = ['marketing'];
+  if (input.type === 'correction') {
+    if (!input.correction)
+      throw new VowError('VOW_REQUEST_INVALID', 'A correction request needs the field and its new value');
+    if (!policy.hasCategory(input.correction.category))
+      throw new VowError('VOW_REQUEST_INVALID', `Unknown data category "${input.correction.category}"`, {
+        category: input.correction.category,
+      });
+  } else if (input.correction) {
+    throw new VowError('VOW_REQUEST_INVALID', 'Only correction requests carry a correction');
+  }
+  return scope;
+}
+
+/** Six digits, uniform: draws above the last whole million are thrown away rather than skewing. */
+function newCode(ctx: VowContext): string {
+  for (;;) {
+    const n = ctx.random.bytes(4).readUInt32BE(0);
+    if (n < 4_294_000_000) return String(n % 1_000_000).padStart(6, '0');
+  }
+}
+
+function statusUrl(ctx: VowContext, token: string): string {
+  return `${ctx.config.publicUrl}/privacy/request/status/${token}`;
+}
+
+/**
+ * Files a request. A web request is answered the same way whether or not the email is known:
+ * a code is mailed either way, and for an unknown address the stored hash belongs to a secret
+ * that was never sent, so no code can ever verify it.
+ */
+export async function submit(
+  deps: RightsDeps,
+  input: SubmitInput,
+  options: SubmitOptions,
+): Promise<SubmitResult> {
+  const ctx = deps.ctx;
+  const scope = validate(ctx, input);
+  const email = input.email?.trim() || undefined;
+  if (options.channel === 'web' && !email && !options.sessionSubjectId)
+    throw new VowError('VOW_REQUEST_INVALID', 'An email address is needed to verify who is asking');
+  const now = ctx.clock.now();
+  const receivedOn = options.receivedOn ?? isoDay(now);
+  if (receivedOn > isoDay(now))
+    throw new VowError('VOW_REQUEST_INVALID', 'The day of receipt cannot be in the future');
+  const deadlines = deadlinesFor(input.jurisdiction, receivedOn);
+  const id = ctx.random.uuid();
+  const statusToken = newToken(ctx);
+  const sealed = await seal(ctx, id, {
+    email,
+    name: input.name,
+    details: input.details,
+    correction: input.correction,
+    agent: input.agent,
+  });
+  // Look-ups happen before the transaction (and whatever their answer, the same work follows).
+  const directory = deps.ports().directory;
+  const known = email && directory ? await directory.findByEmail(email) : undefined;
+  const code = newCode(ctx);
+  const verificationId = ctx.random.uuid();
+  const neverSent = newToken(ctx);
+  const codeHash = ctx.vault.blindIndex('token', `code:${verificationId}:${known ? code : neverSent}`);
+  const sessionVerified = options.sessionSubjectId !== undefined;
+  const nowIso = now.toISOString();
+  const receivedAt = options.receivedOn ? `${options.receivedOn}T00:00:00.000Z` : nowIso;
+
+  const status = await ctx.store.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('rights_requests')
+      .values({
+        id,
+        type: input.type,
+        scope: JSON.stringify(scope),
+        jurisdiction: input.jurisdiction,
+        channel: options.channel,
+        status: 'awaiting_verification',
+        // The person the email points at (unverified until the code is typed); never shown to the requester.
+        subject_id: sessionVerified ? options.sessionSubjectId! : (known ?? null),
+        email_index: email ? emailIndex(ctx, email) : null,
+        sealed,
+        received_at: receivedAt,
+        due_on: deadlines.dueOn,
+        ack_due_on: deadlines.ackDueOn,
+        extended_due_on: null,
+        extended_at: null,
+        acknowledged_at: email ? nowIso : null,
+        verified_at: sessionVerified ? nowIso : null,
+        verification_method: sessionVerified ? 'session' : null,
+        is_agent: input.agent ? 1 : 0,
+        agent_confirmed_at: null,
+        agent_confirmed_by: null,
+        approved_by: null,
+        responded_at: null,
+        response_nature: null,
+        denial_basis: null,
+        result: null,
+        status_token_index: statusIndex(ctx, statusToken),
+        created_by: options.staffId ?? null,
+        created_at: nowIso,
+        updated_at: nowIso,
+      })
+      .execute();
+    await ctx.audit.record(
+      {
+        actor: options.staffId
+          ? { type: 'staff', id: options.staffId }
+          : sessionVerified
+            ? { type: 'subject', id: options.sessionSubjectId }
+            : { type: 'subject' },
+        action: 'request.received',
+        target: { type: 'request', id },
+        details: {
+          type: input.type,
+          jurisdiction: input.jurisdiction,
+          channel: options.channel,
+          receivedOn,
+          dueOn: deadlines.dueOn,
+          agent: input.agent !== undefined,
+        },
+      },
+      trx,
+    );
+    if (sessionVerified) {
+      await ctx.audit.record(
+        {
+          actor: { type: 'subject', id: options.sessionSubjectId },
+          action: 'request.verified',
+          target: { type: 'request', id },
+          details: { method: 'session' },
+        },
+        trx,
+      );
+      return advance(deps, trx, id);
+    }
+    if (email) {
+      await trx
+        .insertInto('rights_verifications')
+        .values({
+          id: verificationId,
+          request_id: id,
+          code_hash: codeHash,
+          expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
+          attempts: 0,
+          used_at: null,
+          created_at: nowIso,
+        })
+        .execute();
+      await deps.mail.enqueue(
+        {
+          to: email,
+          kind: 'rights.code',
+          subject: `Your ${ctx.policy.doc.controller.name} privacy request: confirmation code`,
+          text: [
+            `We received your ${input.type} request on ${receivedOn}.`,
+            `To confirm it is you, enter this code on the request page within 15 minutes: ${code}`,
+            `Follow your request at ${statusUrl(ctx, statusToken)}`,
+            `We answer by ${deadlines.dueOn}.`,
+            'If you did not make this request, ignore this message.',
+          ].join('\n\n'),
+        },
+        trx,
+      );
+    }
+    return 'awaiting_verification' as RequestStatus;
+  });
+  return { requestId: id, statusToken, status, dueOn: deadlines.dueOn };
+}
