@@ -6,12 +6,11 @@ import type { JobContext, JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
-import { addDays } from './deadlines.js';
 import { type ExportDocument, openExport } from './export-document.js';
 import { fulfil, fulfilJob } from './fulfil.js';
 import { type SubmitInput, type SubmitOptions, type SubmitResult, submit } from './intake.js';
 import type { RightsDeps, Row } from './internal.js';
-import type { RightsPorts, Suppressor } from './ports.js';
+import type { RightsPorts } from './ports.js';
 import { pruneJob, pruneLog, scheduleMaintenance } from './prune.js';
 import {
   detail,
@@ -37,9 +36,6 @@ import type { Jurisdiction, RequestStatus, VerificationMethod } from './tables.j
 import { type DataPoints, verifyByDataPoints, verifyCode } from './verification.js';
 
 export class RightsService {
-  /** Exposed for tests: the deadline helpers the service uses. */
-  static readonly addDays = addDays;
-
   /** Decisions provider (P23): an open restriction denies its purposes from the moment it is written. */
   readonly provider: SubjectStateProvider;
 
@@ -58,11 +54,6 @@ export class RightsService {
   /** Connects (or replaces) the subjects directory, the datasets walker and the suppression list. */
   connect(ports: RightsPorts): void {
     this.#ports = { ...this.#ports, ...ports };
-  }
-
-  /** Connect a suppression list after construction. */
-  useSuppressor(s: Suppressor): void {
-    this.#ports.suppressor = s;
   }
 
   /** For the rare caller that wants to connect from a getter. */
