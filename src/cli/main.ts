@@ -51,6 +51,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       // Durable jobs (request fulfilment, mail delivery) run in this process until it stops.
       services.jobs.start();
       await services.rights.scheduleMaintenance();
+      await services.mail.scheduleUpkeep();
       await services.siteAnalytics.schedulePurge();
       // The promise checks run hourly (kept as history; their status feeds /metrics and the console).
       await services.promises.scheduleChecks();

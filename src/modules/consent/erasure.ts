@@ -1,13 +1,23 @@
 // What erasing a person does to the consent module's tables (registered with the erasure registry in
-// src/app/services.ts). A deletion keeps the ledger: its events and state are the suppression record
+// src/app/services.ts). A deletion deletes their unsubscribe tokens and keeps the ledger: its events and state are the suppression record
 // that keeps the person from being mailed again (the policy's `suppression` exemption, datasets/vow.yaml).
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 
 export const consentEraser: Eraser = {
   owner: 'consent',
   tables: ['unsubscribe_tokens', 'consent_state', 'consent_events'],
-  async erase(trx, { subjectId, mode }) {
-    if (mode !== 'purge') return NOTHING_ERASED;
+  async erase(trx, { subjectId, mode, categories }) {
+    if (mode === 'delete') {
+      if (categories !== 'all') return NOTHING_ERASED;
+      // The ledger stays (the suppression record); the links that named the person go.
+      return {
+        rows: {
+          unsubscribe_tokens: changed(
+            await trx.deleteFrom('unsubscribe_tokens').where('subject_id', '=', subjectId).executeTakeFirst(),
+          ),
+        },
+      };
+    }
     return {
       rows: {
         unsubscribe_tokens: changed(

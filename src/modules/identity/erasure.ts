@@ -1,7 +1,8 @@
 // What erasing a person does to the identity module's tables (registered with the erasure registry
 // in src/app/services.ts). A purge (P14) deletes their shopper account with its sessions and single-use
-// tokens, and its sealed email's key is destroyed after commit. A deletion masks the account through
-// the dataset walker (datasets/vow.yaml: the account itself is kept under `service_customers`).
+// tokens, and its sealed email's key is destroyed after commit. A deletion of everything ends the
+// account's sessions and deletes its tokens; the dataset walker masks the account itself
+// (datasets/vow.yaml: what stays is kept under `service_customers`).
 import type { Transaction } from 'kysely';
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
@@ -10,8 +11,8 @@ import { accountKeyId } from './account-service.js';
 export const identityEraser: Eraser = {
   owner: 'identity',
   tables: ['shopper_accounts', 'sessions', 'account_tokens'],
-  async erase(trx, { subjectId, mode }) {
-    if (mode !== 'purge') return NOTHING_ERASED;
+  async erase(trx, { subjectId, mode, categories }) {
+    if (mode === 'delete' && categories !== 'all') return NOTHING_ERASED;
     const accounts = await trx
       .selectFrom('shopper_accounts')
       .select('id')
@@ -29,11 +30,13 @@ export const identityEraser: Eraser = {
       rows.account_tokens += changed(
         await trx.deleteFrom('account_tokens').where('account_id', '=', a.id).executeTakeFirst(),
       );
-      rows.shopper_accounts += changed(
-        await trx.deleteFrom('shopper_accounts').where('id', '=', a.id).executeTakeFirst(),
-      );
+      // A deletion keeps the (masked) account under `service_customers`, but no way into it.
+      if (mode === 'purge')
+        rows.shopper_accounts += changed(
+          await trx.deleteFrom('shopper_accounts').where('id', '=', a.id).executeTakeFirst(),
+        );
     }
-    return { rows, destroyKeys: accounts.map((a) => accountKeyId(a.id)) };
+    return { rows, destroyKeys: mode === 'purge' ? accounts.map((a) => accountKeyId(a.id)) : [] };
   },
 };
 

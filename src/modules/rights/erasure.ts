@@ -1,37 +1,62 @@
 // What erasing a person does to the rights module's tables (registered with the erasure registry in
-// src/app/services.ts). A purge (P14): the contact and evidence of their requests are erased and their
-// export data, codes and restrictions deleted; the request log entries stay without a personal value.
+// src/app/services.ts).
+// - A purge (P14): the contact and evidence of their requests are erased, their export data, codes
+//   and restrictions deleted; the request log entries stay without a personal value.
+// - A deletion of everything (P22): their download links and exports and their codes are deleted,
+//   and the contact on their answered requests is forgotten (its key destroyed after commit). The
+//   log entries stay, without a personal value, for the 24 months the CCPA regulations require
+//   (§ 7101); the request being fulfilled keeps its contact until its answer is sent.
+import type { Transaction } from 'kysely';
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
+import type { Database } from '../../platform/store/index.js';
+
+/** A request's sealed contact and the keyed hash of its address, forgotten; its key id to destroy. */
+export async function forgetContact(
+  trx: Transaction<Database>,
+  requestId: string,
+  at: string,
+): Promise<string> {
+  await trx
+    .updateTable('rights_requests')
+    .set({ sealed: '', email_index: null, updated_at: at })
+    .where('id', '=', requestId)
+    .execute();
+  return `request:${requestId}`;
+}
 
 export const rightsEraser: Eraser = {
   owner: 'rights',
   tables: ['rights_requests', 'rights_verifications', 'rights_exports', 'restrictions'],
-  async erase(trx, { subjectId, mode, at }) {
-    if (mode !== 'purge') return NOTHING_ERASED;
+  async erase(trx, { subjectId, mode, categories, at, requestId }) {
+    if (mode === 'delete' && categories !== 'all') return NOTHING_ERASED;
     const requests = await trx
       .selectFrom('rights_requests')
-      .select('id')
+      .select(['id', 'status'])
       .where('subject_id', '=', subjectId)
       .execute();
     const rows = { rights_requests: 0, rights_verifications: 0, rights_exports: 0, restrictions: 0 };
-    for (const { id } of requests) {
+    const destroyKeys: string[] = [];
+    for (const { id, status } of requests) {
       rows.rights_verifications += changed(
         await trx.deleteFrom('rights_verifications').where('request_id', '=', id).executeTakeFirst(),
       );
       rows.rights_exports += changed(
         await trx.deleteFrom('rights_exports').where('request_id', '=', id).executeTakeFirst(),
       );
-      rows.rights_requests += changed(
-        await trx
-          .updateTable('rights_requests')
-          .set({ sealed: '', email_index: null, updated_at: at })
-          .where('id', '=', id)
-          .executeTakeFirst(),
-      );
+      // A deletion forgets the contact of answered requests only: one still open needs it to be
+      // answered, and the one being fulfilled forgets its own after its answer.
+      const answered = status === 'completed' || status === 'denied';
+      if (mode === 'purge' || (answered && id !== requestId)) {
+        destroyKeys.push(await forgetContact(trx, id, at));
+        rows.rights_requests++;
+      }
     }
-    rows.restrictions = changed(
-      await trx.deleteFrom('restrictions').where('subject_id', '=', subjectId).executeTakeFirst(),
-    );
-    return { rows };
+    // Restrictions are the record that processing stopped: a deletion keeps them (the person's data
+    // is gone anyway); the purge removes every trace.
+    if (mode === 'purge')
+      rows.restrictions = changed(
+        await trx.deleteFrom('restrictions').where('subject_id', '=', subjectId).executeTakeFirst(),
+      );
+    return { rows, destroyKeys };
   },
 };

@@ -93,6 +93,11 @@ export function buildExportDocument(
 }
 
 /** Opens an export by its download token (7 days); counts the download. */
+/** The vault key an export is sealed under: the person's, or the request's for someone Vow does not know. */
+export function exportKeyOf(r: Pick<Row, 'id' | 'subject_id'>): string {
+  return r.subject_id ?? `request:${r.id}`;
+}
+
 export async function openExport(ctx: VowContext, token: string): Promise<ExportDocument> {
   const index = ctx.vault.blindIndex('token', `export:${token}`);
   const row = await ctx.store.db
@@ -103,7 +108,15 @@ export async function openExport(ctx: VowContext, token: string): Promise<Export
   if (!row) throw new VowError('VOW_REQUEST_NOT_FOUND', 'No export matches this link');
   if (row.expires_at <= ctx.clock.now().toISOString())
     throw new VowError('VOW_EXPORT_EXPIRED', 'This download link has expired');
-  const plain = await ctx.vault.decrypt(`request:${row.request_id}`, row.sealed);
+  const request = await ctx.store.db
+    .selectFrom('rights_requests')
+    .select(['id', 'subject_id'])
+    .where('id', '=', row.request_id)
+    .executeTakeFirst();
+  // Exports made before they were sealed under the person's key are under the request's.
+  const plain =
+    (request ? await ctx.vault.decrypt(exportKeyOf(request), row.sealed).catch(() => null) : null) ??
+    (await ctx.vault.decrypt(`request:${row.request_id}`, row.sealed).catch(() => null));
   if (plain === null) throw new VowError('VOW_EXPORT_EXPIRED', 'This export was erased');
   await ctx.store.db.transaction().execute(async (trx) => {
     await trx

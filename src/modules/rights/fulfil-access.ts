@@ -1,9 +1,9 @@
 // Fulfilment of access and portability requests (P15, P20): the person's data exported, sealed under
-// the request's key, and a 7-day download link mailed, in one checkpointed step.
+// the person's key (the request's when Vow does not know them), and a 7-day download link mailed, in one checkpointed step.
 
 import type { JobContext } from '../../platform/jobs/index.js';
 import type { PersonIdentity } from '../datasets/index.js';
-import { buildExportDocument } from './export-document.js';
+import { buildExportDocument, exportKeyOf } from './export-document.js';
 import { complete, newToken, type RightsDeps, type Row, requireWalker, type Sealed } from './internal.js';
 
 /** How long a download link works. */
@@ -24,7 +24,8 @@ export async function fulfilAccess(
   const categoriesOnly = r.verification_method === 'data_points_2';
   const doc = buildExportDocument(ctx, r, data, { categoriesOnly, categories: scope.categories });
   const token = newToken(ctx);
-  const sealed = await ctx.vault.encrypt(`request:${r.id}`, JSON.stringify(doc));
+  // Sealed under the person's own key when Vow knows them: their deletion shreds it with the rest.
+  const sealed = await ctx.vault.encrypt(exportKeyOf(r), JSON.stringify(doc));
   const link = `${ctx.config.publicUrl}/privacy/request/export/${token}`;
   const now = ctx.clock.now();
   return job.step('answer', async (trx) => {

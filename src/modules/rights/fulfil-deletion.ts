@@ -4,6 +4,7 @@
 import type { JobContext } from '../../platform/jobs/index.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import { DELETION_NOTICE_RECIPIENTS } from './constants.js';
+import { forgetContact } from './erasure.js';
 import {
   complete,
   emailIndex,
@@ -113,6 +114,7 @@ export async function fulfilDeletion(
         mode: 'delete',
         categories,
         at: ctx.clock.now().toISOString(),
+        requestId: r.id,
       });
       return { rows: report.rows, destroyKeys: [...report.destroyKeys] };
     });
@@ -151,7 +153,7 @@ export async function fulfilDeletion(
   const kept = plan.retained.map(
     (k) => `- ${k.category} (${k.dataset}.${k.table}): ${exemptions[k.exemption]?.title ?? k.exemption}`,
   );
-  return job.step('answer', async (trx) => {
+  const answered = await job.step('answer', async (trx) => {
     const result = {
       changes: plan.changes,
       retained: plan.retained,
@@ -182,4 +184,13 @@ export async function fulfilDeletion(
     );
     return result;
   });
+  // 7. Once the answer is in the outbox (delivered from there, then not kept), the request itself
+  // forgets how to reach the person: the log entry stays without a personal value.
+  if (everything) {
+    const key = await job.step('forget-contact', (trx) =>
+      forgetContact(trx, r.id, ctx.clock.now().toISOString()),
+    );
+    await ctx.vault.destroyKey(key);
+  }
+  return answered;
 }

@@ -21,6 +21,11 @@ export interface ErasureRequest {
   readonly categories: 'all' | readonly string[];
   /** When the erasure happens (ISO 8601), for rows that record it. */
   readonly at: string;
+  /**
+   * The deletion request being fulfilled, if any: its own contact stays until its answer is sent
+   * (the rights module forgets it right after).
+   */
+  readonly requestId?: string | undefined;
 }
 
 export interface ErasureOutcome {

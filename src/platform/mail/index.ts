@@ -2,7 +2,14 @@
 
 export { mailEraser } from './erasure.js';
 export { MAIL_ERROR_CODES } from './errors.js';
-export { MAIL_DELIVER_JOB, type MailMessage, MailService, type OutboxEntry } from './mail-service.js';
+export {
+  MAIL_DELIVER_JOB,
+  MAIL_UPKEEP_JOB,
+  type MailMessage,
+  MailService,
+  type OutboxEntry,
+  RECORDED_NOTICE_KEPT_DAYS,
+} from './mail-service.js';
 export { mailMigrations } from './migrations/index.js';
 export type { MailTables, OutboxStatus } from './tables.js';
 export {

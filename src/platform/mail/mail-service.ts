@@ -50,6 +50,12 @@ const sealedSchema = z.object({
 });
 
 export const MAIL_DELIVER_JOB = 'mail.deliver';
+export const MAIL_UPKEEP_JOB = 'mail.upkeep';
+/**
+ * How long a notice to a downstream recipient keeps its text once recorded: long enough for staff to
+ * forward it through the recipient's own channel (GDPR Art. 19), no longer (it names the person).
+ */
+export const RECORDED_NOTICE_KEPT_DAYS = 30;
 
 function toEntry(r: Database['mail_outbox']): OutboxEntry {
   return {
@@ -81,6 +87,18 @@ export class MailService {
     this.#transport = transport ?? transportFromConfig(ctx.config, ctx.clock);
     jobs.register(
       defineJob({
+        id: MAIL_UPKEEP_JOB,
+        version: 1,
+        schema: z.object({ day: z.string() }),
+        handler: async () => {
+          const forgotten = await this.forgetOldNotices();
+          await this.scheduleUpkeep();
+          return { forgotten };
+        },
+      }),
+    );
+    jobs.register(
+      defineJob({
         id: MAIL_DELIVER_JOB,
         version: 1,
         schema: z.object({ outboxId: z.string().min(1) }),
@@ -88,6 +106,35 @@ export class MailService {
         handler: async ({ outboxId }) => this.deliver(outboxId),
       }),
     );
+  }
+
+  /**
+   * Schedules the daily upkeep (next UTC midnight): recorded notices older than
+   * RECORDED_NOTICE_KEPT_DAYS lose their text. One job per day, however many processes call this.
+   */
+  async scheduleUpkeep(): Promise<void> {
+    const now = this.#ctx.clock.now();
+    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+    const day = next.toISOString().slice(0, 10);
+    await this.#jobs.enqueue({
+      name: MAIL_UPKEEP_JOB,
+      payload: { day },
+      idempotencyKey: `${MAIL_UPKEEP_JOB}:${day}`,
+      runAt: next,
+    });
+  }
+
+  /** Forgets the text of notices recorded more than RECORDED_NOTICE_KEPT_DAYS ago; returns how many. */
+  async forgetOldNotices(): Promise<number> {
+    const cutoff = new Date(this.#ctx.clock.now().getTime() - RECORDED_NOTICE_KEPT_DAYS * 24 * 3600_000);
+    const res = await this.#ctx.store.db
+      .updateTable('mail_outbox')
+      .set({ sealed: null })
+      .where('status', '=', 'recorded')
+      .where('sealed', 'is not', null)
+      .where('sent_at', '<', cutoff.toISOString())
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
   }
 
   /**

@@ -1,0 +1,165 @@
+// P22 "deletion from every database": after a completed deletion nothing of the person is readable
+// anywhere in Vow's store, not even with the master key (the export link and its sealed export, the
+// sealed contact on their requests, outbox copies, sessions, unsubscribe and account tokens). And a
+// partial deletion finishes, deciding row by row, and leaves the audiences and disclosures at once.
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { sql } from 'kysely';
+import { type OutgoingMessage, RECORDED_NOTICE_KEPT_DAYS } from '../../src/platform/mail/index.js';
+import { address, orderBody, post } from '../collection/fixtures.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: test JSON
+type Json = Record<string, any>;
+
+/** Every value of every row of every table (migration bookkeeping aside), as text. */
+async function everyCell(e: TestEnv): Promise<{ table: string; column: string; value: string }[]> {
+  const out: { table: string; column: string; value: string }[] = [];
+  for (const t of await e.store.db.introspection.getTables()) {
+    if (t.name.startsWith('kysely_')) continue;
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(e.store.db);
+    for (const row of rows.rows)
+      for (const [column, v] of Object.entries(row))
+        if (v !== null && v !== undefined) out.push({ table: t.name, column, value: String(v) });
+  }
+  return out;
+}
+
+/**
+ * What someone holding a copy of the data folder and the master key can read: every sealed value
+ * opened with every data key still in the store (and request and account keys), and every outbox
+ * message opened with the outbox key.
+ */
+async function readableWithMasterKey(e: TestEnv): Promise<string[]> {
+  const cells = await everyCell(e);
+  const keys = (
+    await e.store.db
+      .selectFrom('data_keys')
+      .select('subject_id')
+      .where('wrapped_key', 'is not', null)
+      .execute()
+  ).map((k) => k.subject_id);
+  const texts: string[] = [];
+  for (const c of cells) {
+    if (!c.value.startsWith('v1.')) {
+      texts.push(c.value);
+      continue;
+    }
+    for (const key of keys) {
+      try {
+        const plain = await e.ctx.vault.decrypt(key, c.value);
+        if (plain !== null) texts.push(plain);
+      } catch {
+        // not this key
+      }
+    }
+  }
+  for (const m of await e.services.mail.list()) {
+    // A notice to a downstream recipient keeps its text until it is forwarded (GDPR Art. 19), for
+    // RECORDED_NOTICE_KEPT_DAYS at most: checked apart below.
+    if (m.audience !== 'person') continue;
+    const body = await e.services.mail.read(m.id);
+    if (body) texts.push(JSON.stringify(body));
+  }
+  return texts;
+}
+
+describeEachDialect('a completed deletion reaches every copy', (env) => {
+  const sent: OutgoingMessage[] = [];
+  before(() => {
+    env().services.mail.useTransport({
+      name: 'capture',
+      send: async (m) => {
+        sent.push(m);
+        return { messageId: `<${m.outboxId}@test>` };
+      },
+    });
+  });
+
+  async function verified(e: TestEnv, body: Json): Promise<string> {
+    const r = await post(e, '/v1/requests', body);
+    assert.equal(r.statusCode, 202, r.body);
+    await e.services.jobs.drain();
+    const mail = sent.filter((m) => m.to === body.email && /code/.test(m.subject)).at(-1);
+    const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1];
+    assert.ok(code, 'a code was mailed');
+    const v = await post(e, '/v1/requests/verify', { statusToken: r.json().statusToken, code });
+    assert.equal(v.statusCode, 200, v.body);
+    await e.services.jobs.drain();
+    return r.json().statusToken as string;
+  }
+
+  it('leaves no export link, request contact, session, token or outbox copy readable, even with the master key', async () => {
+    const e = env();
+    const email = 'rosa.every@example.com';
+    const body = orderBody('every', {
+      buyer: {
+        name: 'Rosa Everycopy',
+        email,
+        phone: '(608) 265-7788',
+        billing_address: address('77 Everycopy Avenue'),
+        shipping_address: address('77 Everycopy Avenue'),
+      },
+    });
+    assert.equal((await post(e, '/v1/orders', body)).statusCode, 201);
+    const subjectId = (await e.services.subjects.findByEmail(email))!;
+    // A shopper account with a session, and a campaign email carrying an unsubscribe token.
+    const { accounts } = e.services.identity;
+    const { accountId } = await accounts.register(email, 'a long enough password 1');
+    await accounts.verifyEmail(await accounts.issueToken(accountId, 'verify_email'), (m) =>
+      e.services.subjects.findByEmail(m),
+    );
+    await accounts.login(email, 'a long enough password 1');
+    const rendered = await post(e, '/v1/emails/render', { subjectId, subject: 'New rings', text: 'Look.' });
+    assert.equal(rendered.statusCode, 200, rendered.body);
+    // An access request answered with a download link.
+    await verified(e, { type: 'access', jurisdiction: 'eea', email });
+    const answer = sent.find((m) => m.to === email && /ready/.test(m.subject));
+    const link = /(\/privacy\/request\/export\/[A-Za-z0-9_-]+)/.exec(answer?.text ?? '')?.[1];
+    assert.ok(link);
+    assert.equal((await e.app.inject({ url: `${link}/data.json` })).statusCode, 200);
+
+    await verified(e, { type: 'deletion', jurisdiction: 'eea', email });
+    const deletion = (await e.services.rights.queue({ includeClosed: true })).find(
+      (r) => r.subjectId === subjectId && r.type === 'deletion',
+    );
+    assert.equal(deletion?.status, 'completed', JSON.stringify(deletion));
+
+    const old = await e.app.inject({ url: `${link}/data.json` });
+    assert.ok([404, 410].includes(old.statusCode), `the old export link answers ${old.statusCode}`);
+    const personal = ['Rosa', 'Everycopy', email, '265-7788', '+16082657788', '6082657788'];
+    for (const text of await readableWithMasterKey(e)) {
+      for (const p of personal)
+        assert.ok(!text.includes(p), `"${p}" is still readable: ${text.slice(0, 200)}`);
+    }
+    // The notices to the email service and the SMS gateway lose their text after 30 days.
+    const notices = (await e.services.mail.list()).filter((m) => m.audience !== 'person');
+    assert.ok(notices.length > 0, 'downstream recipients were told');
+    e.clock.advance((RECORDED_NOTICE_KEPT_DAYS + 1) * 24 * 3600_000);
+    assert.equal(await e.services.mail.forgetOldNotices(), notices.length);
+    for (const n of notices) assert.equal(await e.services.mail.read(n.id), null);
+    const count = async (table: string, column: string, value: string) =>
+      Number(
+        (
+          await sql<{
+            n: number;
+          }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${value}`.execute(
+            e.store.db,
+          )
+        ).rows[0]?.n,
+      );
+    assert.equal(await count('sessions', 'principal_id', accountId), 0, 'the account’s sessions end');
+    assert.equal(await count('account_tokens', 'account_id', accountId), 0, 'its single-use tokens go');
+    assert.equal(await count('unsubscribe_tokens', 'subject_id', subjectId), 0, 'unsubscribe tokens go');
+    const requests = await e.store.db
+      .selectFrom('rights_requests')
+      .select(['sealed', 'email_index', 'type', 'status'])
+      .where('subject_id', '=', subjectId)
+      .execute();
+    assert.equal(requests.length, 2, 'the request log keeps both requests');
+    for (const r of requests) {
+      assert.equal(r.email_index, null, 'no keyed hash of the address stays on the log');
+      assert.ok(r.sealed === '' || r.sealed === null, 'no sealed contact stays on the log');
+    }
+  });
+});
