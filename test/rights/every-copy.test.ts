@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { sql } from 'kysely';
 import { type OutgoingMessage, RECORDED_NOTICE_KEPT_DAYS } from '../../src/platform/mail/index.js';
-import { address, orderBody, post } from '../collection/fixtures.js';
+import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test JSON
@@ -162,4 +162,60 @@ describeEachDialect('a completed deletion reaches every copy', (env) => {
       assert.ok(r.sealed === '' || r.sealed === null, 'no sealed contact stays on the log');
     }
   });
+
+  for (const [n, category, gone] of [
+    ['pa', 'contact.postal_address', 'address'],
+    ['ph', 'contact.phone', 'phone'],
+    ['co', 'contact', 'every contact'],
+  ] as const) {
+    it(`a deletion of ${category} finishes, decided row by row, and the ${gone} leaves audiences and disclosures`, async () => {
+      const e = env();
+      const email = `pat.partial${n}@example.com`;
+      const order = orderBody(`partial-${n}`, {
+        buyer: {
+          name: `Pat Partial ${n}`,
+          email,
+          phone: n === 'pa' ? '(608) 265-7701' : n === 'ph' ? '(608) 265-7702' : '(608) 265-7703',
+          billing_address: address(`${n}1 Partial Road`),
+          shipping_address: address(`${n}1 Partial Road`),
+        },
+      });
+      assert.equal((await post(e, '/v1/orders', order)).statusCode, 201);
+      const catalog = await post(
+        e,
+        '/v1/catalog-requests',
+        catalogBody(n, { first_name: 'Pat', last_name: `Partial ${n}`, postal_address: address(`${n}1 Partial Road`), email }),
+      );
+      assert.equal(catalog.statusCode, 201, catalog.body);
+      const subjectId = (await e.services.subjects.findByEmail(email))!;
+      const postal = async () =>
+        (await e.app.inject({ url: '/v1/audiences/postal_marketing' })).body
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Json)
+          .filter((m) => m.subjectId === subjectId);
+      assert.equal((await postal()).length, 1, 'in the postal audience before');
+
+      await verified(e, { type: 'deletion', jurisdiction: 'eea', email, categories: [category] });
+      const request = (await e.services.rights.queue({ includeClosed: true })).find(
+        (r) => r.subjectId === subjectId && r.type === 'deletion',
+      );
+      assert.equal(request?.status, 'completed', JSON.stringify(request));
+
+      const kinds = [...new Set((await e.services.subjects.identifiers(subjectId)).map((i) => i.kind))].sort();
+      if (category === 'contact.postal_address') assert.deepEqual(kinds, ['email', 'phone']);
+      if (category === 'contact.phone') assert.deepEqual(kinds, ['address', 'email']);
+      if (category === 'contact') assert.deepEqual(kinds, []);
+      if (category !== 'contact.phone') assert.deepEqual(await postal(), [], 'out of the postal audience');
+      const carrier = await post(e, '/v1/disclosures', {
+        recipient: 'carrier',
+        purpose: 'order.fulfilment',
+        orderId: order.shop_order_id,
+      });
+      const shipped = JSON.stringify(carrier.json());
+      if (category !== 'contact.phone') assert.ok(!shipped.includes('Partial Road'), shipped);
+      if (category === 'contact.phone') assert.equal(await e.services.subjects.findByPhone('(608) 265-7702'), undefined);
+      else assert.equal(await e.services.subjects.findByEmail(email), category === 'contact' ? undefined : subjectId);
+    });
+  }
 });

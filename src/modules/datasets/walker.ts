@@ -3,8 +3,9 @@
 // time; the service runs it over every configured dataset.
 //
 // Deletion rule (foreign keys stay intact): tables are processed children first. A matched row is
-// deleted only when (1) one of its selected columns says `delete_row`, (2) every annotated column
-// of its table is selected and none is (or has a field) `retain`, (3) no value in it belongs to
+// deleted only when (1) one of its table's columns says `delete_row`, (2) every value the row holds
+// is of a selected category (decided per row: `category_by` gives the row's own category) and no
+// column of the table is (or has a field) `retain`, (3) no value in it belongs to
 // someone else, and (4) no row of a linked (child) table still points at it once the children were
 // processed. Otherwise the row stays: its `delete_row` columns are set to their `mask_with` if they
 // have one (for NOT NULL columns), else NULL; `null` columns to NULL; `mask` columns to their mask;
@@ -90,6 +91,11 @@ function categoryOf(column: AnnotatedColumn, row: Row): string {
   if (!column.categoryBy) return column.category;
   const v = row[column.categoryBy.column];
   return (v != null && column.categoryBy.values[String(v)]) || column.category;
+}
+
+/** The categories a column holds in this row: its fields' for a JSON column, else the row's own. */
+function rowCategories(column: AnnotatedColumn, row: Row): string[] {
+  return column.fields ? column.fields.map((f) => f.category) : [categoryOf(column, row)];
 }
 
 /** Every category a column can hold (for whole-row decisions). */
@@ -460,12 +466,19 @@ export async function deleteInDataset(
       if (rows.length === 0) continue;
       const touches = table.columns.some((c) => allCategories(c).some((k) => isSelected(k, categories)));
       if (!touches) continue;
-      const whole =
-        table.columns.every((c) => allCategories(c).every((k) => isSelected(k, categories))) &&
+      // Whether a row can go as a whole is decided per row: a column whose category depends on
+      // another column (`category_by`: an identifier's kind) holds one category in this row, and an
+      // empty column holds none. A table with a retained column never loses a row.
+      const mayDeleteRows =
         !table.columns.some(
           (c) => c.onDelete === 'retain' || c.fields?.some((f) => f.onDelete === 'retain'),
-        ) &&
-        table.columns.some((c) => c.onDelete === 'delete_row');
+        ) && table.columns.some((c) => c.onDelete === 'delete_row');
+      const wholeRow = (row: Row): boolean =>
+        mayDeleteRows &&
+        table.columns.every(
+          (c) => row[c.name] == null || rowCategories(c, row).every((k) => isSelected(k, categories)),
+        );
+      const whole = rows.some(wholeRow);
       const children = ann.tables.flatMap((t) =>
         t.links.filter((l) => l.table === table.name).map((l) => ({ child: t, link: l })),
       );
@@ -495,7 +508,7 @@ export async function deleteInDataset(
       const updates = new Map<string, { set: Record<string, unknown>; rows: Row[] }>();
       for (const row of rows) {
         const canDelete =
-          whole &&
+          wholeRow(row) &&
           table.columns.every((c) => row[c.name] == null || owned(c, row, who)) &&
           !children.some(
             ({ link }) =>
