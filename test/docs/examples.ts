@@ -11,7 +11,7 @@
 //   is the documented answer. Without a status the answer must be 2xx. JSON is matched with `…` as
 //   a wildcard: a value `…` is anything, `"ab…"` is any string starting with "ab", `…` among an
 //   object's members allows more members, and among an array's elements any number of elements.
-//   Several JSON comment lines are NDJSON lines, found in order among the answer's lines.
+//   Several JSON comment lines are NDJSON lines, each found among the answer's lines (any order).
 // - `<!-- not-run: reason -->` on the line before a block skips it; the test lists each one.
 
 export interface ExampleCommand {
@@ -145,27 +145,17 @@ export function answersOf(comments: readonly string[]): {
   let expectedStatus: number | undefined;
   const expectedJson: string[] = [];
   let k = 0;
-  // The first comment may open with the status.
-  for (; k < comments.length; k++) {
-    const c = comments[k]!.trim();
-    if (c === '') continue;
-    const m = /^(\d{3})(?=\s|$)/.exec(c);
+  while (k < comments.length) {
+    let c = comments[k]!.trim();
+    // The first comment that opens with a status gives it (`# 201 {…}`, `# 303 to /staff`).
+    const m = expectedStatus === undefined ? /^(\d{3})(?=\s|$)/.exec(c) : null;
     if (m) {
       expectedStatus = Number(m[1]);
-      const rest = c.slice(3).trim();
-      if (rest.startsWith('{') || rest.startsWith('[')) {
-        const joined = joinJson([rest, ...comments.slice(k + 1)]);
-        expectedJson.push(joined.value);
-        k += joined.used;
-      } else k++;
+      c = c.slice(3).trim();
     }
-    break;
-  }
-  // Then JSON values, one after another (NDJSON lines).
-  while (k < comments.length) {
-    const c = comments[k]!.trim();
     if (c.startsWith('{') || c.startsWith('[')) {
-      const joined = joinJson(comments.slice(k).map((s) => s.trim()));
+      // A JSON value, over as many comment lines as its brackets take; several are NDJSON lines.
+      const joined = joinJson([c, ...comments.slice(k + 1).map((x) => x.trim())]);
       expectedJson.push(joined.value);
       k += joined.used;
     } else k++;
@@ -381,21 +371,18 @@ export function bodyValues(body: string): unknown[] | undefined {
   }
 }
 
-/** Whether the documented JSON answers are found, in order, among the answer's values. */
+/** Whether each documented JSON answer matches a value of the answer (NDJSON lines in any order). */
 export function answerMismatch(expected: readonly string[], body: string): string | undefined {
   if (expected.length === 0) return undefined;
   const values = bodyValues(body);
   if (!values) return `the answer is not JSON: ${body.slice(0, 300)}`;
-  let j = 0;
+  const unused = [...values];
   for (const e of expected) {
     const pattern = parsePattern(e);
-    let why: string | undefined = 'no answer line left';
-    while (j < values.length) {
-      why = mismatch(pattern, values[j]);
-      j++;
-      if (!why) break;
-    }
-    if (why) return why;
+    const reasons = unused.map((v) => mismatch(pattern, v));
+    const at = reasons.indexOf(undefined);
+    if (at === -1) return reasons[0] ?? `no answer line left for ${e}`;
+    unused.splice(at, 1);
   }
   return undefined;
 }
