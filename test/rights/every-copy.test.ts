@@ -184,7 +184,12 @@ describeEachDialect('a completed deletion reaches every copy', (env) => {
       const catalog = await post(
         e,
         '/v1/catalog-requests',
-        catalogBody(n, { first_name: 'Pat', last_name: `Partial ${n}`, postal_address: address(`${n}1 Partial Road`), email }),
+        catalogBody(n, {
+          first_name: 'Pat',
+          last_name: `Partial ${n}`,
+          postal_address: address(`${n}1 Partial Road`),
+          email,
+        }),
       );
       assert.equal(catalog.statusCode, 201, catalog.body);
       const subjectId = (await e.services.subjects.findByEmail(email))!;
@@ -202,7 +207,9 @@ describeEachDialect('a completed deletion reaches every copy', (env) => {
       );
       assert.equal(request?.status, 'completed', JSON.stringify(request));
 
-      const kinds = [...new Set((await e.services.subjects.identifiers(subjectId)).map((i) => i.kind))].sort();
+      const kinds = [
+        ...new Set((await e.services.subjects.identifiers(subjectId)).map((i) => i.kind)),
+      ].sort();
       if (category === 'contact.postal_address') assert.deepEqual(kinds, ['email', 'phone']);
       if (category === 'contact.phone') assert.deepEqual(kinds, ['address', 'email']);
       if (category === 'contact') assert.deepEqual(kinds, []);
@@ -214,8 +221,13 @@ describeEachDialect('a completed deletion reaches every copy', (env) => {
       });
       const shipped = JSON.stringify(carrier.json());
       if (category !== 'contact.phone') assert.ok(!shipped.includes('Partial Road'), shipped);
-      if (category === 'contact.phone') assert.equal(await e.services.subjects.findByPhone('(608) 265-7702'), undefined);
-      else assert.equal(await e.services.subjects.findByEmail(email), category === 'contact' ? undefined : subjectId);
+      if (category === 'contact.phone')
+        assert.equal(await e.services.subjects.findByPhone('(608) 265-7702'), undefined);
+      else
+        assert.equal(
+          await e.services.subjects.findByEmail(email),
+          category === 'contact' ? undefined : subjectId,
+        );
     });
   }
 });
