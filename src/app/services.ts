@@ -1,31 +1,31 @@
 // The composition root: every domain service, built once from the context. HTTP, pages and the CLI
 // are thin shells over these.
 
-import { CollectionService, collectionEraser } from '../modules/collection/index.js';
+import { CollectionService } from '../modules/collection/index.js';
 import { ComplaintService } from '../modules/complaints/index.js';
-import { ConsentService, consentEraser } from '../modules/consent/index.js';
+import { ConsentService } from '../modules/consent/index.js';
 import { CookieConsentService } from '../modules/cookie-consent/index.js';
 import { createDatasetService, type DatasetService } from '../modules/datasets/index.js';
 import { DecisionService } from '../modules/decisions/index.js';
-import { DisclosureService, disclosuresEraser } from '../modules/disclosures/index.js';
+import { DisclosureService } from '../modules/disclosures/index.js';
 import { ExperimentService } from '../modules/experiments/index.js';
 import {
   accountEmailIndexes,
   createIdentityServices,
   type IdentityServices,
-  identityEraser,
 } from '../modules/identity/index.js';
 import { PromiseMonitor, registerPromiseCheckJob } from '../modules/promises/index.js';
 import { ReportService } from '../modules/reports/index.js';
-import { RightsService, rightsEraser } from '../modules/rights/index.js';
+import { RightsService } from '../modules/rights/index.js';
 import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modules/site-analytics/index.js';
-import { SubjectService, subjectsEraser } from '../modules/subjects/index.js';
+import { SubjectService } from '../modules/subjects/index.js';
 import { registerAnchorJob } from '../platform/audit/index.js';
-import { ErasureRegistry } from '../platform/erasure/index.js';
+import type { ErasureRegistry } from '../platform/erasure/index.js';
 import { JobRunner } from '../platform/jobs/index.js';
-import { MailService, mailEraser } from '../platform/mail/index.js';
+import { MailService } from '../platform/mail/index.js';
 import { Metrics } from '../platform/metrics/index.js';
 import type { VowContext } from './context.js';
+import { createErasureRegistry } from './erasure.js';
 import { installScrapedSeries } from './metrics-series.js';
 
 export interface Services {
@@ -61,6 +61,8 @@ export interface Services {
   readonly rights: RightsService;
   /** Complaints and the regulator to escalate to (src/modules/complaints). */
   readonly complaints: ComplaintService;
+  /** Every table's fate when a person is erased, and the erasers deletion and the under-13 purge run. */
+  readonly erasure: ErasureRegistry;
   /** The promise monitor and its hourly checks (`scheduleChecks` queues the first run; src/modules/promises). */
   readonly promises: { readonly monitor: PromiseMonitor; readonly scheduleChecks: () => Promise<void> };
 }
@@ -86,19 +88,7 @@ export function createServices(ctx: VowContext): Services {
   const experiments = new ExperimentService(ctx, cookieConsent);
   const reports = new ReportService(ctx);
   const datasets = createDatasetService(ctx);
-  // One erasure registry: a deletion (rights) and the under-13 purge (subjects) both run every
-  // eraser. The subjects module's goes last, so the others can still find the person's rows.
-  const erasure = new ErasureRegistry();
-  for (const eraser of [
-    collectionEraser,
-    disclosuresEraser,
-    consentEraser,
-    rightsEraser,
-    identityEraser,
-    mailEraser,
-    subjectsEraser,
-  ])
-    erasure.register(eraser);
+  const erasure = createErasureRegistry();
   subjects.connectPurge({ erasure, accountEmailIndexes });
   const rights = new RightsService(ctx, jobs, mail, {
     directory: subjects,
@@ -113,6 +103,7 @@ export function createServices(ctx: VowContext): Services {
   installScrapedSeries(metrics, { rights, monitor });
   return {
     promises: { monitor, scheduleChecks: promiseJob.schedule },
+    erasure,
     datasets,
     cookieConsent,
     siteAnalytics,

@@ -7,14 +7,41 @@ import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/ind
 
 export const collectionEraser: Eraser = {
   owner: 'collection',
-  tables: [
-    'orders',
-    'registrations',
-    'contest_entries',
-    'catalog_requests',
-    'sms_signups',
-    'inbound_messages',
-  ],
+  tables: {
+    orders: {
+      fate: 'kept',
+      person: { column: 'buyer_subject_id' },
+      what: 'the order history (items, totals, dates, the shop’s order id); the buyer’s name and addresses are erased, a gift recipient’s part emptied; the purge deletes the buyer’s orders',
+      basis: 'exemption:service_customers',
+    },
+    registrations: {
+      fate: 'kept',
+      person: { column: 'subject_id' },
+      what: 'the registration date; name, address, gender and preferences erased; deleted by the purge',
+      basis: 'exemption:service_customers',
+    },
+    contest_entries: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted (walker, annotations) or by the purge',
+    },
+    catalog_requests: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted (walker, annotations) or by the purge',
+    },
+    sms_signups: {
+      fate: 'kept',
+      person: { column: 'subject_id' },
+      what: 'the consent text and when it was given (proof of consent); deleted by the purge',
+      basis: 'exemption:suppression',
+    },
+    inbound_messages: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted (walker, annotations) or by the purge',
+    },
+  },
   async erase(trx, { subjectId, mode }) {
     if (mode !== 'purge') return NOTHING_ERASED;
     const rows: Record<string, number> = {};

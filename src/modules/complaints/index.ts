@@ -1,3 +1,4 @@
 // Public surface of src/modules/complaints.
 export { type ComplaintDetail, ComplaintService, type ComplaintView } from './complaint-service.js';
+export { complaintsTables } from './erasure.js';
 export { COMPLAINTS_ERROR_CODES } from './errors.js';

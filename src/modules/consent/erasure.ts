@@ -5,7 +5,31 @@ import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/ind
 
 export const consentEraser: Eraser = {
   owner: 'consent',
-  tables: ['unsubscribe_tokens', 'consent_state', 'consent_events'],
+  tables: {
+    unsubscribe_tokens: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted by the purge and by a deletion of everything',
+    },
+    consent_state: {
+      fate: 'kept',
+      person: { column: 'subject_ref' },
+      what: 'where the person stands per channel (no contact value); deleted by the purge',
+      basis: 'exemption:suppression',
+    },
+    consent_events: {
+      fate: 'kept',
+      person: { column: 'subject_ref' },
+      what: 'the consent and unsubscribe events (no contact value); deleted by the purge',
+      basis: 'exemption:suppression',
+    },
+    suppression_list: {
+      fate: 'kept',
+      person: null,
+      what: 'a keyed hash of an unsubscribed or deleted address, never linked to the person',
+      basis: 'exemption:suppression',
+    },
+  },
   async erase(trx, { subjectId, mode, categories }) {
     if (mode === 'delete') {
       if (categories !== 'all') return NOTHING_ERASED;

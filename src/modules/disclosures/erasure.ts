@@ -5,7 +5,15 @@ import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/ind
 
 export const disclosuresEraser: Eraser = {
   owner: 'disclosures',
-  tables: ['disclosures'],
+  tables: {
+    disclosures: {
+      fate: 'kept',
+      person: { column: 'subject_id' },
+      what: 'who received which categories for which purpose, and when (ids and names, never a value); deleted by the purge',
+      basis:
+        'GDPR Art. 5(2) and 30: the record of disclosures the controller must be able to show; CCPA § 1798.130(a)(5)',
+    },
+  },
   async erase(trx, { subjectId, mode }) {
     if (mode !== 'purge') return NOTHING_ERASED;
     return {

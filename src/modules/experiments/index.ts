@@ -1,5 +1,6 @@
 // Layout experiments (P17): definitions, deterministic assignment, consent-gated exposures, results.
 
+export { experimentsTables } from './erasure.js';
 export { EXPERIMENTS_ERROR_CODES } from './errors.js';
 export { ExperimentService } from './experiment-service.js';
 export { experimentsMigrations } from './migrations/index.js';

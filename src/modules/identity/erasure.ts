@@ -10,7 +10,30 @@ import { accountKeyId } from './account-service.js';
 
 export const identityEraser: Eraser = {
   owner: 'identity',
-  tables: ['shopper_accounts', 'sessions', 'account_tokens'],
+  tables: {
+    shopper_accounts: {
+      fate: 'kept',
+      person: { column: 'subject_id' },
+      what: 'the account row and its creation date, email and password masked; deleted by the purge',
+      basis: 'exemption:service_customers',
+    },
+    sessions: {
+      fate: 'erased',
+      person: { column: 'principal_id', via: { table: 'shopper_accounts', key: 'id', column: 'subject_id' } },
+      how: 'a shopper’s sessions end with a deletion of everything or the purge',
+    },
+    account_tokens: {
+      fate: 'erased',
+      person: { column: 'account_id', via: { table: 'shopper_accounts', key: 'id', column: 'subject_id' } },
+      how: 'deleted with a deletion of everything or the purge',
+    },
+    staff_accounts: { fate: 'impersonal', why: 'Vow’s operators (staff), not the shop’s customers' },
+    api_keys: { fate: 'impersonal', why: 'the shop backend’s keys (hashes of their secrets)' },
+    attempt_counters: {
+      fate: 'impersonal',
+      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window',
+    },
+  },
   async erase(trx, { subjectId, mode, categories }) {
     if (mode === 'delete' && categories !== 'all') return NOTHING_ERASED;
     const accounts = await trx

@@ -1,6 +1,7 @@
 // Public surface of the policy module.
 
 export type { VowContext } from './context.js';
+export { policyTables } from './erasure.js';
 export { POLICY_ERROR_CODES } from './errors.js';
 export {
   DEFAULT_POLICY_PATH,

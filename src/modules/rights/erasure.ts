@@ -26,7 +26,30 @@ export async function forgetContact(
 
 export const rightsEraser: Eraser = {
   owner: 'rights',
-  tables: ['rights_requests', 'rights_verifications', 'rights_exports', 'restrictions'],
+  tables: {
+    rights_requests: {
+      fate: 'kept',
+      person: { column: 'subject_id' },
+      what: 'the request log: type, channel, dates, status, denial basis; the contact is forgotten',
+      basis: 'CCPA regulations § 7101: records of requests and responses kept 24 months',
+    },
+    rights_verifications: {
+      fate: 'erased',
+      person: { column: 'request_id', via: { table: 'rights_requests', key: 'id', column: 'subject_id' } },
+      how: 'codes deleted with a deletion of everything or the purge',
+    },
+    rights_exports: {
+      fate: 'erased',
+      person: { column: 'request_id', via: { table: 'rights_requests', key: 'id', column: 'subject_id' } },
+      how: 'download links and their sealed exports deleted with a deletion of everything or the purge',
+    },
+    restrictions: {
+      fate: 'kept',
+      person: { column: 'subject_id' },
+      what: 'that processing was restricted, for which purposes, from when (no personal value); deleted by the purge',
+      basis: 'GDPR Art. 18 and 19: the restriction holds, and is shown, as long as the request log',
+    },
+  },
   async erase(trx, { subjectId, mode, categories, at, requestId }) {
     if (mode === 'delete' && categories !== 'all') return NOTHING_ERASED;
     const requests = await trx

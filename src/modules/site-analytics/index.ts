@@ -38,6 +38,7 @@ export function createSiteAnalyticsServices(
   };
 }
 
+export { siteAnalyticsTables } from './erasure.js';
 export { EVENT_TYPES, EventsService } from './events-service.js';
 export { GaForwarder } from './ga-forwarder.js';
 export { siteAnalyticsMigrations } from './migrations/index.js';

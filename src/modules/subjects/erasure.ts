@@ -30,7 +30,35 @@ export async function forgetStaleLookups(trx: Transaction<Database>, subjectId: 
 
 export const subjectsEraser: Eraser = {
   owner: 'subjects',
-  tables: ['subject_identifiers', 'subject_lookup', 'subject_records'],
+  tables: {
+    subject_identifiers: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted (walker, annotations) or by the purge',
+    },
+    subject_lookup: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted with a deletion of everything, those of deleted identifiers after a partial one, all by the purge',
+    },
+    subject_records: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted (walker, annotations) or by the purge',
+    },
+    subjects: {
+      fate: 'kept',
+      person: { column: 'id' },
+      what: 'the person’s random id (and the under-13 flag), so records kept under an exemption still name whose they were',
+      basis: 'exemption:service_customers',
+    },
+    under13_markers: {
+      fate: 'kept',
+      person: null,
+      what: 'keyed hashes of a child’s identifiers, never linked to them, that refuse a later collection',
+      basis: 'COPPA 16 CFR 312.4–312.5: nothing is collected from a child known to be under 13 (P14)',
+    },
+  },
   async erase(trx, { subjectId, mode, categories }) {
     if (mode === 'delete') {
       // After a partial deletion (the walker deleted some identifiers), the person is found only by

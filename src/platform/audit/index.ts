@@ -2,4 +2,5 @@
 
 export { registerAnchorJob } from './anchor-job.js';
 export { type ActorType, type AuditEntry, type AuditRow, AuditTrail, type VerifyResult } from './audit.js';
+export { auditTables } from './erasure.js';
 export { AUDIT_ERROR_CODES } from './errors.js';

@@ -1,5 +1,6 @@
 // Public surface of src/platform/crypto.
 
+export { cryptoTables } from './erasure.js';
 export { CRYPTO_ERROR_CODES } from './errors.js';
 export { resolveMasterKey } from './master-key.js';
 export { cryptoMigrations } from './migrations/index.js';

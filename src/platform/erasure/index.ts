@@ -8,4 +8,6 @@ export {
   type ErasureReport,
   type ErasureRequest,
   NOTHING_ERASED,
+  type PersonLink,
+  type TableFate,
 } from './registry.js';

@@ -35,13 +35,38 @@ export interface ErasureOutcome {
   readonly destroyKeys?: readonly string[];
 }
 
+/** How a table's row names the person: a column of it, or a column naming a row of another table that does. */
+export interface PersonLink {
+  /** The column holding the person's subject id (or, with `via`, the key of a row of `via.table`). */
+  readonly column: string;
+  readonly via?: { readonly table: string; readonly key: string; readonly column: string };
+}
+
+/**
+ * What becomes of a person's rows in one table when they are erased. Every table of Vow's store is
+ * declared with exactly one fate (a test enumerates the schema), so a new table cannot be forgotten.
+ * - `erased`: nothing of the person stays after a purge or a deletion of everything.
+ * - `kept`: something stays, on a stated basis: a policy exemption (`exemption:<id>`) or a law.
+ * - `impersonal`: the table holds nothing that names a customer (why says what it holds instead).
+ */
+export type TableFate =
+  | { readonly fate: 'erased'; readonly person: PersonLink; readonly how: string }
+  | {
+      readonly fate: 'kept';
+      readonly person: PersonLink | null;
+      readonly what: string;
+      readonly basis: string;
+    }
+  | { readonly fate: 'impersonal'; readonly why: string };
+
 export interface Eraser {
   /** The part of Vow that owns the tables (a module or platform part name). */
   readonly owner: string;
-  /** The tables this eraser writes; a table belongs to one eraser only. */
-  readonly tables: readonly string[];
-  /** Erases the person's rows in the owner's tables, inside the caller's transaction. */
-  erase(trx: Transaction<Database>, request: ErasureRequest): Promise<ErasureOutcome>;
+  /** Every table the owner holds, with its fate; a table belongs to one owner only. */
+  readonly tables: Readonly<Record<string, TableFate>>;
+  /** Erases the person's rows in the owner's tables, inside the caller's transaction (absent for an
+   * owner that holds nothing to erase). */
+  erase?(trx: Transaction<Database>, request: ErasureRequest): Promise<ErasureOutcome>;
 }
 
 export interface ErasureReport {
@@ -58,8 +83,8 @@ export class ErasureRegistry {
   register(eraser: Eraser): void {
     if (this.#erasers.some((e) => e.owner === eraser.owner))
       throw new Error(`An eraser for ${eraser.owner} is already registered`);
-    for (const table of eraser.tables) {
-      const other = this.#erasers.find((e) => e.tables.includes(table));
+    for (const table of Object.keys(eraser.tables)) {
+      const other = this.#erasers.find((e) => Object.hasOwn(e.tables, table));
       if (other) throw new Error(`Table ${table} is erased by both ${other.owner} and ${eraser.owner}`);
     }
     this.#erasers.push(eraser);
@@ -70,11 +95,19 @@ export class ErasureRegistry {
     return this.#erasers;
   }
 
+  /** Every declared table with its owner and fate. */
+  tables(): { table: string; owner: string; fate: TableFate }[] {
+    return this.#erasers.flatMap((e) =>
+      Object.entries(e.tables).map(([table, fate]) => ({ table, owner: e.owner, fate })),
+    );
+  }
+
   /** Runs every eraser for one person inside the caller's transaction. */
   async erase(trx: Transaction<Database>, request: ErasureRequest): Promise<ErasureReport> {
     const rows: Record<string, number> = {};
     const destroyKeys: string[] = [];
     for (const eraser of this.#erasers) {
+      if (!eraser.erase) continue;
       const outcome = await eraser.erase(trx, request);
       for (const [table, n] of Object.entries(outcome.rows)) rows[`${eraser.owner}.${table}`] = n;
       destroyKeys.push(...(outcome.destroyKeys ?? []));

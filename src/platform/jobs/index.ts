@@ -1,5 +1,6 @@
 // Public surface of the jobs module: durable, store-backed jobs claimed once under a lease.
 export { defineJob, type JobContext, type JobDefinition } from './define-job.js';
+export { jobsTables } from './erasure.js';
 export { JOBS_ERROR_CODES } from './errors.js';
 export {
   type EnqueueInput,

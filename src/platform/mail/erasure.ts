@@ -5,7 +5,13 @@ import { changed, type Eraser, NOTHING_ERASED } from '../erasure/index.js';
 
 export const mailEraser: Eraser = {
   owner: 'mail',
-  tables: ['mail_outbox'],
+  tables: {
+    mail_outbox: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'a message’s text is erased once sent; queued ones fail with a deletion of everything; the purge deletes them; recipient notices lose their text after 30 days',
+    },
+  },
   async erase(trx, { subjectId, mode, categories }) {
     if (mode === 'purge') {
       return {

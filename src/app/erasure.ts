@@ -1,0 +1,51 @@
+// The erasure registry, filled once: every part of Vow declares each of its tables with the fate of a
+// person's rows there (erased, kept on a stated basis, or impersonal), and the parts that hold personal
+// data erase their own rows. A deletion (rights) and the under-13 purge (subjects) both run it; the
+// subjects module's eraser goes last, so the others can still find the person's rows.
+import { collectionEraser } from '../modules/collection/index.js';
+import { complaintsTables } from '../modules/complaints/index.js';
+import { consentEraser } from '../modules/consent/index.js';
+import { disclosuresEraser } from '../modules/disclosures/index.js';
+import { experimentsTables } from '../modules/experiments/index.js';
+import { identityEraser } from '../modules/identity/index.js';
+import { policyTables } from '../modules/policy/index.js';
+import { promisesTables } from '../modules/promises/index.js';
+import { reportsTables } from '../modules/reports/index.js';
+import { rightsEraser } from '../modules/rights/index.js';
+import { siteAnalyticsTables } from '../modules/site-analytics/index.js';
+import { subjectsEraser } from '../modules/subjects/index.js';
+import { auditTables } from '../platform/audit/index.js';
+import { cryptoTables } from '../platform/crypto/index.js';
+import { ErasureRegistry } from '../platform/erasure/index.js';
+import { jobsTables } from '../platform/jobs/index.js';
+import { mailEraser } from '../platform/mail/index.js';
+import { rateLimitTables } from '../platform/rate-limits/index.js';
+import { storeTables } from '../platform/store/index.js';
+
+export function createErasureRegistry(): ErasureRegistry {
+  const erasure = new ErasureRegistry();
+  for (const part of [
+    // Parts that erase, in order: records first, the person's identifiers last.
+    collectionEraser,
+    disclosuresEraser,
+    consentEraser,
+    rightsEraser,
+    identityEraser,
+    mailEraser,
+    subjectsEraser,
+    // Parts that only declare their tables' fate.
+    storeTables,
+    cryptoTables,
+    auditTables,
+    jobsTables,
+    rateLimitTables,
+    policyTables,
+    siteAnalyticsTables,
+    experimentsTables,
+    reportsTables,
+    promisesTables,
+    complaintsTables,
+  ])
+    erasure.register(part);
+  return erasure;
+}
