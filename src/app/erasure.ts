@@ -16,11 +16,25 @@ import { siteAnalyticsTables } from '../modules/site-analytics/index.js';
 import { subjectsEraser } from '../modules/subjects/index.js';
 import { auditTables } from '../platform/audit/index.js';
 import { cryptoTables } from '../platform/crypto/index.js';
-import { ErasureRegistry } from '../platform/erasure/index.js';
+import { type Eraser, ErasureRegistry } from '../platform/erasure/index.js';
 import { jobsTables } from '../platform/jobs/index.js';
 import { mailEraser } from '../platform/mail/index.js';
 import { rateLimitTables } from '../platform/rate-limits/index.js';
-import { storeTables } from '../platform/store/index.js';
+
+/**
+ * The store's own tables, declared here: the store is below the erasure registry (which writes
+ * through it), so it cannot import the registry's types itself.
+ */
+const storeTables: Eraser = {
+  owner: 'store',
+  tables: {
+    vow_meta: {
+      fate: 'impersonal',
+      why: 'facts about the installation (the sealed blind-index key, a demo seed used)',
+    },
+    vow_heartbeat: { fate: 'impersonal', why: 'timestamps of writes that prove the store is alive' },
+  },
+};
 
 export function createErasureRegistry(): ErasureRegistry {
   const erasure = new ErasureRegistry();

@@ -1,7 +1,6 @@
 // Public surface of src/platform/store.
 
 export type { Database } from './database.js';
-export { storeTables } from './erasure.js';
 export { STORE_ERROR_CODES } from './errors.js';
 export { claimMeta, readMeta, replaceMeta } from './meta.js';
 export type { DialectName, VowMigration } from './migration-kit.js';
