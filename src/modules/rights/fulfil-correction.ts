@@ -24,6 +24,12 @@ export async function fulfilCorrection(
     );
     return { changes: report.changes };
   });
+  // The corrected identifier finds the person from now on, and the old one no longer does (P21).
+  const directory = deps.ports().directory;
+  if (r.subject_id && directory?.reindex) {
+    const subjectId = r.subject_id;
+    await job.once('reindexed', () => directory.reindex!(subjectId));
+  }
   return job.step('answer', async (trx) => {
     // The audit says that the field changed, never the old or the new value.
     await deps.ctx.audit.record(

@@ -4,6 +4,7 @@
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
+import { normaliseEmail, normalisePhone } from '../subjects/index.js';
 import { deadlinesFor, isoDay } from './deadlines.js';
 import { advance, emailIndex, newToken, type RightsDeps, seal, statusIndex } from './internal.js';
 import type { Jurisdiction, RequestChannel, RequestStatus, RequestType } from './tables.js';
@@ -85,6 +86,37 @@ function validate(ctx: VowContext, input: SubmitInput): { categories?: string[];
   return scope;
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * A correction of an identifier is stored as the subjects module stores identifiers (an email
+ * trimmed and lower-cased, a phone in E.164), so the corrected value finds the person again; a value
+ * that is not one is refused now, before anyone approves it.
+ */
+function normaliseCorrection(input: SubmitInput): SubmitInput['correction'] {
+  const c = input.correction;
+  if (!c) return c;
+  if (c.category === 'contact.email') {
+    const value = normaliseEmail(c.value);
+    if (!EMAIL.test(value))
+      throw new VowError('VOW_REQUEST_INVALID', 'The corrected email is not an email address');
+    return { ...c, value };
+  }
+  if (c.category === 'contact.phone') {
+    const country =
+      input.jurisdiction === 'uk' ? 'GB' : input.jurisdiction.startsWith('us') ? 'US' : undefined;
+    const value =
+      country || c.value.trim().startsWith('+') ? normalisePhone(c.value, country ?? 'US') : undefined;
+    if (!value)
+      throw new VowError(
+        'VOW_REQUEST_INVALID',
+        'The corrected phone is not a valid number (give it with its country code, e.g. +44 20 7946 0000)',
+      );
+    return { ...c, value };
+  }
+  return c;
+}
+
 /** Six digits, uniform: draws above the last whole million are thrown away rather than skewing. */
 function newCode(ctx: VowContext): string {
   for (;;) {
@@ -123,7 +155,7 @@ export async function submit(
     email,
     name: input.name,
     details: input.details,
-    correction: input.correction,
+    correction: normaliseCorrection(input),
     agent: input.agent,
   });
   // Look-ups happen before the transaction (and whatever their answer, the same work follows).

@@ -38,6 +38,8 @@ export interface PersonDirectory {
   /** Postal address matching; optional (not every directory can). */
   findByAddress?(address: PostalAddressInput): Promise<string | undefined>;
   identifiers(subjectId: string): Promise<readonly HeldIdentifier[]>;
+  /** Recomputes who finds the person after a correction changed an identifier (optional). */
+  reindex?(subjectId: string): Promise<unknown>;
 }
 
 export interface DataWalker {

@@ -16,6 +16,7 @@ import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
+import { forgetStaleLookups } from './erasure.js';
 import {
   normaliseAccount,
   normaliseAddress,
@@ -602,6 +603,36 @@ export class SubjectService {
       }
     }
     return Object.fromEntries(Object.entries(out).map(([c, s]) => [c, [...s].sort()]));
+  }
+
+  /**
+   * Recomputes the person's look-ups from the identifiers they hold now (after a correction changed
+   * one, P21): a look-up no identifier backs goes, so the old value no longer finds them, and each
+   * account, email and phone they hold finds them (unless it already finds someone else, who keeps
+   * it). Returns how many look-ups were removed and added.
+   */
+  async reindex(subjectId: string): Promise<{ removed: number; added: number }> {
+    const at = this.#ctx.clock.now().toISOString();
+    return this.#ctx.store.db.transaction().execute(async (trx) => {
+      const removed = await forgetStaleLookups(trx, subjectId);
+      const held = await trx
+        .selectFrom('subject_identifiers')
+        .select(['kind', 'blind_index'])
+        .distinct()
+        .where('subject_id', '=', subjectId)
+        .where('kind', 'in', [...LOOKUP_PRIORITY])
+        .execute();
+      let added = 0;
+      for (const h of held) {
+        const res = await trx
+          .insertInto('subject_lookup')
+          .values({ kind: h.kind, blind_index: h.blind_index, subject_id: subjectId, created_at: at })
+          .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
+          .executeTakeFirst();
+        added += Number(res.numInsertedOrUpdatedRows ?? 0);
+      }
+      return { removed, added };
+    });
   }
 
   /** Whether the person is marked as under 13 (P14); false for someone Vow does not know. */
