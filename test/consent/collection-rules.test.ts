@@ -79,8 +79,8 @@ describe('consent rules driven by the policy channels', () => {
 
   it('grants opt-in channels only on an explicit yes at a point listed in granted_by (P5)', () => {
     assert.deepEqual(plan('registration', ['account_holder']), []);
+    // postal_marketing is not granted by registration: its rule covers catalog requesters only.
     assert.deepEqual(plan('registration', ['account_holder'], {}, ['account_updates', 'postal_marketing']), [
-      'postal_marketing:consented',
       'account_updates:consented',
     ]);
     // a tick for a channel the form does not grant does nothing

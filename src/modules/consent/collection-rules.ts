@@ -21,6 +21,11 @@
 //      deliberate, recorded instruction; re-adding them because they asked for a catalog again
 //      would undo it silently. The default policy also says so for postal mail
 //      (`postal_marketing.re_enrolled_by: []`).
+//   6. An address on the suppression list (kept when its holder asked for deletion) is not enrolled
+//      automatically again: the channel records `withdrawn` instead. The acts P11 names, a point in
+//      the channel's `re_enrolled_by` (a new contest entry or promotional request) or the channel
+//      ticked on a form, lift the suppression for that channel: the person gave the address again
+//      to be mailed. So the history, decide(), audiences and rendering all say the same.
 import { VowError } from '../../platform/errors.js';
 import type { Policy } from '../policy/index.js';
 import type { ConsentEventType, StoredChannelState } from './ledger.js';
@@ -95,4 +100,14 @@ export function planCollection(policy: Policy, facts: CollectionFacts): PlannedE
     }
   }
   return out;
+}
+
+/** Whether a planned enrolment lifts a suppression of the person's address (rule 6). */
+export function liftsSuppression(policy: Policy, collectionPoint: string, planned: PlannedEvent): boolean {
+  const ch = policy.doc.channels[planned.channel];
+  return (
+    planned.rule === 'granted_by' ||
+    planned.rule === 'explicit_ask_after_suppression' ||
+    (ch?.re_enrolled_by.includes(collectionPoint) ?? false)
+  );
 }

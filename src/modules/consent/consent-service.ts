@@ -7,10 +7,15 @@ import type { IndexKind } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
-import type { VowContext } from '../policy/index.js';
+import type { Policy, VowContext } from '../policy/index.js';
 import { normalisePhone } from '../subjects/index.js';
-import { assertChannel, type PlannedEvent, planCollection } from './collection-rules.js';
-import { kindsAtCollectionPoint, subjectsByBlindIndex } from './identifiers.js';
+import { assertChannel, liftsSuppression, type PlannedEvent, planCollection } from './collection-rules.js';
+import {
+  kindsAtCollectionPoint,
+  type PersonSuppression,
+  subjectsByBlindIndex,
+  suppressionsOf,
+} from './identifiers.js';
 import {
   appendConsentEvent,
   type CauseType,
@@ -101,6 +106,13 @@ export interface SmsInboundResult {
   readonly changed: number;
   /** The text the gateway sends back, or null for no reply. */
   readonly reply: string | null;
+}
+
+/** The channels that send marketing email (P11: an unsubscribe removes the person from all of them). */
+export function emailMarketingChannels(policy: Policy): string[] {
+  return Object.entries(policy.doc.channels)
+    .filter(([, ch]) => ch.purposes.includes('marketing.email'))
+    .map(([id]) => id);
 }
 
 export class ConsentService {
@@ -209,17 +221,67 @@ export class ConsentService {
       kinds,
       current,
     });
+    const suppressions = planned.length > 0 ? await suppressionsOf(trx, input.subjectId) : [];
+    const recorded: PlannedEvent[] = [];
     for (const p of planned) {
+      const covering = suppressions.filter((s) => s.channel === p.channel || s.channel === '*');
+      const details = { rule: p.rule, ...(input.recordId ? { recordId: input.recordId } : {}) };
+      if (covering.length > 0 && !liftsSuppression(this.#ctx.policy, input.collectionPoint, p)) {
+        // The address was put on the suppression list (a deletion): an automatic enrolment does not
+        // bring it back. Recorded, so the history, decide() and the audiences all say "not enrolled".
+        await this.record(trx, {
+          subjectRef: input.subjectId,
+          channel: p.channel,
+          event: 'withdrawn',
+          cause: { type: 'request', ref: 'suppression_list' },
+          at: input.at,
+          details: { ...details, blockedBy: 'suppression_list' },
+          reason:
+            'The address is on the suppression list; only a new contest entry or request lifts it (P11)',
+        });
+        continue;
+      }
+      if (covering.length > 0) await this.#lift(trx, covering, p.channel, input.collectionPoint);
       await this.record(trx, {
         subjectRef: input.subjectId,
         channel: p.channel,
         event: p.event,
         cause: { type: 'collection_point', ref: input.collectionPoint },
         at: input.at,
-        details: { rule: p.rule, ...(input.recordId ? { recordId: input.recordId } : {}) },
+        details: covering.length > 0 ? { ...details, liftedSuppression: true } : details,
       });
+      recorded.push(p);
     }
-    return planned;
+    return recorded;
+  }
+
+  /**
+   * Lifts the suppression of the person's addresses for one channel (a P11 act: a new contest entry
+   * or promotional request). An entry for every channel ('*') is replaced by one per other channel,
+   * so the others stay suppressed.
+   */
+  async #lift(trx: Executor, covering: readonly PersonSuppression[], channel: string, point: string) {
+    const others = Object.keys(this.#ctx.policy.doc.channels).filter((c) => c !== channel);
+    for (const s of covering) {
+      await trx.deleteFrom('suppression_list').where('id', '=', s.id).execute();
+      if (s.channel !== '*') continue;
+      for (const other of others)
+        await this.suppressIdentifier(trx, {
+          indexKind: s.indexKind as IndexKind,
+          blindIndex: s.blindIndex,
+          channel: other,
+          reason: `kept from an entry for every channel, lifted for ${channel}`,
+        });
+    }
+    await this.#ctx.audit.record(
+      {
+        actor: { type: 'system' },
+        action: 'consent.suppression_lifted',
+        details: { channel, collectionPoint: point, entries: covering.length },
+        reason: 'The person entered a contest or asked for promotional material again (P11)',
+      },
+      trx as Transaction<Database>,
+    );
   }
 
   /**
@@ -254,17 +316,32 @@ export class ConsentService {
   }
 
   /**
-   * One-click unsubscribe (RFC 8058): no login, no cookie; idempotent. Returns the channel and
-   * whether this call changed anything.
+   * One-click unsubscribe (RFC 8058): no login, no cookie; idempotent. The notice says unsubscribing
+   * removes the person "from email marketing" (P11), so the link withdraws every channel that
+   * markets by email (the policy's channels with the `marketing.email` purpose), not only the one the
+   * email was sent on. Returns the link's channel, the channels withdrawn by this call, and whether
+   * anything changed.
    */
-  async unsubscribeByToken(token: string): Promise<{ channel: string; changed: boolean }> {
+  async unsubscribeByToken(
+    token: string,
+  ): Promise<{ channel: string; changed: boolean; withdrawn: string[] }> {
     return this.#inTransaction(undefined, async (trx) => {
       const t = await resolveUnsubscribeToken(this.#ctx, trx, token);
-      const changed = await this.unsubscribe(trx, {
-        subjectId: t.subjectId,
-        channel: t.channel,
-        cause: { type: 'link_click', ref: 'one_click' },
-      });
+      const withdrawn: string[] = [];
+      // The other email channels the person is on now (a channel they never joined gets no event).
+      const states = await storedStates(trx, t.subjectId);
+      const others = emailMarketingChannels(this.#ctx.policy).filter(
+        (c) => c !== t.channel && ['enrolled', 'granted'].includes(states[c]?.state ?? ''),
+      );
+      for (const channel of [t.channel, ...others]) {
+        const off = await this.unsubscribe(trx, {
+          subjectId: t.subjectId,
+          channel,
+          cause: { type: 'link_click', ref: 'one_click' },
+        });
+        if (off) withdrawn.push(channel);
+      }
+      const changed = withdrawn.length > 0;
       if (t.usedAt === null) {
         await trx
           .updateTable('unsubscribe_tokens')
@@ -272,7 +349,7 @@ export class ConsentService {
           .where('token_index', '=', t.tokenIndex)
           .execute();
       }
-      return { channel: t.channel, changed };
+      return { channel: t.channel, changed, withdrawn };
     });
   }
 

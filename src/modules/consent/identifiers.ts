@@ -130,3 +130,31 @@ export async function under13InPage(db: Executor, page: AudiencePageRange): Prom
     .execute();
   return new Set(rows.map((r) => r.id));
 }
+
+/** A suppression-list entry that covers one of a person's identifiers. */
+export interface PersonSuppression {
+  readonly id: string;
+  readonly indexKind: string;
+  readonly blindIndex: string;
+  /** A channel id, or '*' for every channel. */
+  readonly channel: string;
+}
+
+/** The suppression-list entries that cover any email or phone the person holds now. */
+export async function suppressionsOf(db: Executor, subjectId: string): Promise<PersonSuppression[]> {
+  const rows = await db
+    .selectFrom('suppression_list as sl')
+    .innerJoin('subject_identifiers as si', (j) =>
+      j.onRef('si.blind_index', '=', 'sl.blind_index').onRef('si.kind', '=', 'sl.index_kind'),
+    )
+    .select(['sl.id', 'sl.index_kind', 'sl.blind_index', 'sl.channel'])
+    .distinct()
+    .where('si.subject_id', '=', subjectId)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    indexKind: r.index_kind,
+    blindIndex: r.blind_index,
+    channel: r.channel,
+  }));
+}

@@ -80,6 +80,24 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
     for (const key of ['enrolled_by', 'granted_by', 're_enrolled_by'] as const) {
       checkAll(ch[key], doc.collection_points, ['channels', id, key], 'collection point');
     }
+    // A collection point that enrolls or grants a channel must collect someone the channel's rules
+    // cover: otherwise the history would say "granted" while no rule lets the channel reach them,
+    // and the audiences, decisions and history would disagree.
+    const covered = new Set(
+      doc.rules
+        .filter((r) => r.channel === id && (r.basis === 'opt_in' || r.basis === 'opt_out'))
+        .flatMap((r) => r.subject_kinds),
+    );
+    for (const key of ['enrolled_by', 'granted_by'] as const) {
+      ch[key].forEach((cp, i) => {
+        const point = has(doc.collection_points, cp) ? doc.collection_points[cp] : undefined;
+        if (point && !point.subject_kinds.some((k) => covered.has(k)))
+          add(
+            ['channels', id, key, i],
+            `"${cp}" collects ${point.subject_kinds.join(', ')}, but no opt_in or opt_out rule of this channel covers ${point.subject_kinds.length > 1 ? 'them' : 'that kind'}`,
+          );
+      });
+    }
     ch.re_enrolled_by.forEach((cp, i) => {
       if (!ch.enrolled_by.includes(cp) && !ch.granted_by.includes(cp)) {
         add(
