@@ -27,6 +27,7 @@ import { Metrics } from '../platform/metrics/index.js';
 import type { VowContext } from './context.js';
 import { createErasureRegistry } from './erasure.js';
 import { installScrapedSeries } from './metrics-series.js';
+import { personFacts } from './person-facts.js';
 
 export interface Services {
   /** Sessions, API keys, lock-outs, staff and shopper accounts (src/modules/identity). */
@@ -95,6 +96,7 @@ export function createServices(ctx: VowContext): Services {
     walker: datasets,
     suppressor: consent,
     erasure,
+    facts: personFacts(ctx, decisions, disclosures),
   });
   decisions.addProvider(rights.provider);
   const complaints = new ComplaintService(ctx, mail);

@@ -227,6 +227,7 @@ describeEachDialect('the walker over Vow’s own tables', (env) => {
       'orders.currency',
       'orders.items',
       'orders.placed_at',
+      'orders.shop_order_id',
       'orders.total_cents',
       'shopper_accounts.created_at',
       'shopper_accounts.email_index',

@@ -6,6 +6,7 @@ import type { PersonExport } from '../datasets/index.js';
 import type { VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
 import type { Row } from './internal.js';
+import type { ExportedDisclosure } from './ports.js';
 import type { RequestType } from './tables.js';
 
 export interface ExportDocument {
@@ -21,6 +22,8 @@ export interface ExportDocument {
     value: unknown;
   }[];
   readonly csv: Record<string, string>;
+  /** Who received the person's data, for which purpose, when (the disclosure log; P20, GDPR Art. 15(1)(c)). */
+  readonly disclosures: readonly ExportedDisclosure[];
 }
 
 function csvCell(v: unknown): string {
@@ -38,11 +41,21 @@ export function buildExportDocument(
   ctx: VowContext,
   r: Row,
   data: PersonExport,
-  options: { categoriesOnly: boolean; categories?: string[] | undefined },
+  options: {
+    categoriesOnly: boolean;
+    categories?: string[] | undefined;
+    /** Which purposes apply to this person now (the policy's, filtered by their kinds, consent and restrictions). */
+    applies?: ((category: string, purpose: string) => boolean) | undefined;
+    disclosures?: readonly ExportedDisclosure[] | undefined;
+  },
 ): ExportDocument {
   const inScope = (category: string) =>
     !options.categories || options.categories.some((c) => isWithin(category, c));
-  const values = data.values.filter((v) => inScope(v.category));
+  // The purposes a value serves for this person, not every purpose the policy allows for its category.
+  const applies = options.applies;
+  const values = data.values
+    .filter((v) => inScope(v.category))
+    .map((v) => (applies ? { ...v, purposes: v.purposes.filter((p) => applies(v.category, p)) } : v));
   const byCategory = new Map<string, { purposes: Set<string>; values: number }>();
   for (const v of values) {
     const e = byCategory.get(v.category) ?? { purposes: new Set<string>(), values: 0 };
@@ -89,6 +102,7 @@ export function buildExportDocument(
           value: v.value,
         })),
     csv,
+    disclosures: options.disclosures ?? [],
   };
 }
 

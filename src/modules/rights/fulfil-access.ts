@@ -22,7 +22,14 @@ export async function fulfilAccess(
   const scope = JSON.parse(r.scope) as { categories?: string[] };
   // Two data points verify enough to say what categories are held, not to disclose the values.
   const categoriesOnly = r.verification_method === 'data_points_2';
-  const doc = buildExportDocument(ctx, r, data, { categoriesOnly, categories: scope.categories });
+  const facts = deps.ports().facts;
+  const known = r.subject_id && facts ? r.subject_id : undefined;
+  const doc = buildExportDocument(ctx, r, data, {
+    categoriesOnly,
+    categories: scope.categories,
+    applies: known && facts ? await facts.purposesApplying(known) : undefined,
+    disclosures: known && facts && !categoriesOnly ? await facts.disclosures(known) : undefined,
+  });
   const token = newToken(ctx);
   // Sealed under the person's own key when Vow knows them: their deletion shreds it with the rest.
   const sealed = await ctx.vault.encrypt(exportKeyOf(r), JSON.stringify(doc));

@@ -22,7 +22,16 @@ export { RIGHTS_ERROR_CODES } from './errors.js';
 export type { ExportDocument } from './export-document.js';
 export type { SubmitInput, SubmitOptions, SubmitResult } from './intake.js';
 export { rightsMigrations } from './migrations/index.js';
-export type { DataWalker, HeldIdentifier, PersonDirectory, RightsPorts, Suppressor } from './ports.js';
+export type {
+  DataWalker,
+  ExportedDisclosure,
+  HeldIdentifier,
+  HeldPoint,
+  PersonDirectory,
+  PersonFacts,
+  RightsPorts,
+  Suppressor,
+} from './ports.js';
 export type { RequestDetail, RequestView } from './queries.js';
 export { RightsService } from './rights-service.js';
 export type { Jurisdiction, RequestChannel, RequestStatus, RequestType, RightsTables } from './tables.js';

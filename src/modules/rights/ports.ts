@@ -31,6 +31,11 @@ export interface PostalAddressInput {
   readonly country: string;
 }
 
+/** An identifier as a person gives it to be matched. */
+export type HeldPoint =
+  | { readonly kind: 'email' | 'phone' | 'account'; readonly value: string }
+  | { readonly kind: 'address'; readonly value: PostalAddressInput };
+
 export interface PersonDirectory {
   findByEmail(email: string): Promise<string | undefined>;
   findByPhone(phone: string): Promise<string | undefined>;
@@ -38,6 +43,8 @@ export interface PersonDirectory {
   /** Postal address matching; optional (not every directory can). */
   findByAddress?(address: PostalAddressInput): Promise<string | undefined>;
   identifiers(subjectId: string): Promise<readonly HeldIdentifier[]>;
+  /** Whether the person holds this identifier (a detail staff match when verifying; optional). */
+  holds?(subjectId: string, point: HeldPoint): Promise<boolean>;
   /** Recomputes who finds the person after a correction changed an identifier (optional). */
   reindex?(subjectId: string): Promise<unknown>;
 }
@@ -55,7 +62,24 @@ export interface Suppressor {
   ): Promise<void>;
 }
 
+/** What an access export needs to say what applies to this person (P20). */
+export interface PersonFacts {
+  /** Whether the policy lets this person's data of `category` be used for `purpose` now. */
+  purposesApplying(subjectId: string): Promise<(category: string, purpose: string) => boolean>;
+  /** Who received the person's data: the disclosure log (no values). */
+  disclosures(subjectId: string): Promise<readonly ExportedDisclosure[]>;
+}
+
+export interface ExportedDisclosure {
+  readonly recipient: string;
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly disclosedAt: string;
+}
+
 export interface RightsPorts {
+  /** What applies to a person and who received their data, for access exports. */
+  facts?: PersonFacts | undefined;
   directory?: PersonDirectory | undefined;
   /** The erasure registry: every part of Vow erases its own rows of the person (P22). */
   erasure?: ErasureRegistry | undefined;

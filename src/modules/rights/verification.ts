@@ -4,7 +4,7 @@
 import { Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import { advance, findRow, type RightsDeps, requireDirectory, statusIndex } from './internal.js';
-import type { PostalAddressInput } from './ports.js';
+import type { HeldPoint, PostalAddressInput } from './ports.js';
 import type { RequestStatus, VerificationMethod } from './tables.js';
 
 /** Wrong codes allowed before a request is locked (a new request must be made). */
@@ -104,6 +104,16 @@ export async function verifyCode(
   throw new VowError('VOW_VERIFICATION_FAILED', 'The code is not valid');
 }
 
+/** The details supplied, as identifiers the directory can check a person holds. */
+function suppliedPoints(points: DataPoints): HeldPoint[] {
+  const out: HeldPoint[] = [];
+  if (points.email) out.push({ kind: 'email', value: points.email });
+  if (points.phone) out.push({ kind: 'phone', value: points.phone });
+  if (points.accountId) out.push({ kind: 'account', value: points.accountId });
+  if (points.address) out.push({ kind: 'address', value: points.address });
+  return out;
+}
+
 /**
  * Staff verify a person without an account by matching details they supplied against what is
  * held (CCPA regulations): two matching points allow an answer listing categories, three plus a
@@ -128,6 +138,17 @@ export async function verifyByDataPoints(
   if (points.address && directory.findByAddress) found.push(await directory.findByAddress(points.address));
   const tally = new Map<string, number>();
   for (const s of found) if (s) tally.set(s, (tally.get(s) ?? 0) + 1);
+  // A detail that does not find anyone by itself can still be one the person holds: a postal
+  // address is a look-up only for people who gave nothing else, so a catalog requester who also
+  // gave an email is found by the email and matched on the address they hold.
+  if (directory.holds) {
+    const supplied = suppliedPoints(points);
+    for (const s of tally.keys()) {
+      let held = 0;
+      for (const p of supplied) if (await directory.holds(s, p)) held++;
+      tally.set(s, Math.max(tally.get(s) ?? 0, held));
+    }
+  }
   const [subjectId, matched] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
   const needsThree = !['access', 'restriction', 'objection'].includes(r.type);
   const method: VerificationMethod | null =

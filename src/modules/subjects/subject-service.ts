@@ -527,6 +527,29 @@ export class SubjectService {
     return this.#findBy('address', normaliseAddress(address));
   }
 
+  /** Whether the person holds this identifier (normalised and compared by its keyed hash). */
+  async holds(
+    subjectId: string,
+    point:
+      | { readonly kind: 'email' | 'phone' | 'account'; readonly value: string }
+      | { readonly kind: 'address'; readonly value: PostalAddress },
+  ): Promise<boolean> {
+    let normalised: string | undefined;
+    if (point.kind === 'address') normalised = normaliseAddress(point.value);
+    else if (point.kind === 'email') normalised = normaliseEmail(point.value);
+    else if (point.kind === 'phone') normalised = normalisePhone(point.value);
+    else normalised = normaliseAccount(point.value);
+    if (!normalised) return false;
+    const row = await this.#ctx.store.db
+      .selectFrom('subject_identifiers')
+      .select('id')
+      .where('subject_id', '=', subjectId)
+      .where('kind', '=', point.kind)
+      .where('blind_index', '=', this.#ctx.vault.blindIndex(point.kind, normalised))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async exists(subjectId: string): Promise<boolean> {
     const row = await this.#ctx.store.db
       .selectFrom('subjects')
