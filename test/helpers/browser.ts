@@ -12,8 +12,11 @@ export async function launchChromium(): Promise<Browser> {
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
       '--disable-background-networking',
       '--disable-component-update',
+      '--disable-sync',
     ],
   });
 }
