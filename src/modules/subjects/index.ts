@@ -10,6 +10,8 @@ export {
   normalisePhone,
   type PostalAddress,
 } from './normalise.js';
+export { SubjectService } from './subject-service.js';
+export type { SubjectTables } from './tables.js';
 export {
   IDENTIFIER_CATEGORY,
   type IdentifierInput,
@@ -22,6 +24,4 @@ export {
   ResolutionRace,
   type ResolutionRequest,
   type SubjectLink,
-  SubjectService,
-} from './subject-service.js';
-export type { SubjectTables } from './tables.js';
+} from './types.js';

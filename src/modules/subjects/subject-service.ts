@@ -1,8 +1,6 @@
 // People: finds a person again by a normalised identifier (blind index), links each collection
-// record to them with the kind they had there, answers the decision engine (known, kinds,
-// kindsByCategory, under13), and carries out the under-13 marking (P14).
-//
-// Resolution is two-phase because sealing a value may create the person's data key, which the
+// record to them with the kind they had there; its queries (queries.ts) and the under-13 purge
+// (under13.ts) are reached through it. Resolution is two-phase because sealing a value may create the person's data key, which the
 // vault writes outside any transaction: `prepareAll` (outside the transaction) finds or invents
 // the subject ids of one or many collections and seals every value; `link` (inside the caller's
 // transaction) re-checks the look-up and writes. When another request claimed the identifier in
@@ -10,13 +8,10 @@
 
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
-import type { Vault } from '../../platform/crypto/index.js';
-import type { ErasureRegistry } from '../../platform/erasure/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
-import { forgetStaleLookups } from './erasure.js';
 import {
   normaliseAccount,
   normaliseAddress,
@@ -24,122 +19,23 @@ import {
   normalisePhone,
   type PostalAddress,
 } from './normalise.js';
+import * as queries from './queries.js';
+import {
+  type IdentifierInput,
+  type IdentifierKind,
+  type IdentifierView,
+  type IndexedIdentifier,
+  type PreparedIdentifier,
+  type PreparedIdentity,
+  type PurgePorts,
+  ResolutionRace,
+  type ResolutionRequest,
+  type SubjectLink,
+} from './types.js';
+import { markUnder13 } from './under13.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-export type IdentifierKind = 'email' | 'phone' | 'account' | 'address';
-
-/** The data category an identifier kind holds. */
-export const IDENTIFIER_CATEGORY: Readonly<Record<IdentifierKind, string>> = {
-  email: 'contact.email',
-  phone: 'contact.phone',
-  address: 'contact.postal_address',
-  account: 'account.profile',
-};
-
-/** One identifier as collected, already validated by the caller's schema. */
-export type IdentifierInput =
-  | { readonly kind: 'email'; readonly field: string; readonly value: string }
-  | {
-      readonly kind: 'phone';
-      readonly field: string;
-      readonly value: string;
-      readonly defaultCountry?: string;
-    }
-  | { readonly kind: 'account'; readonly field: string; readonly value: string }
-  | { readonly kind: 'address'; readonly field: string; readonly value: PostalAddress };
-
-/** An identifier normalised and blind-indexed once: for the under-13 gate, the look-up and sealing. */
-export interface IndexedIdentifier {
-  readonly kind: IdentifierKind;
-  readonly field: string;
-  readonly blindIndex: string;
-  /** What is sealed: the normalised value, or the address as given, in JSON. */
-  readonly plain: string;
-}
-
-interface PreparedIdentifier {
-  readonly kind: IdentifierKind;
-  readonly field: string;
-  readonly blindIndex: string;
-  readonly sealed: string;
-}
-
-/** One person of one collection to resolve: their identifiers, and maybe another person of the same form. */
-export interface ResolutionRequest {
-  readonly identifiers: readonly IndexedIdentifier[];
-  /**
-   * The index (in the same prepareAll call) of another person of the same form, an order's buyer:
-   * when they share an email, phone or account id, this is that person.
-   */
-  readonly sameAs?: number;
-}
-
-/** A person found (or invented) for a collection, with their values sealed under their key. */
-export interface PreparedIdentity {
-  readonly subjectId: string;
-  readonly isNew: boolean;
-  /** The look-up that found the person (re-checked inside the transaction). */
-  readonly foundBy: { readonly kind: IdentifierKind; readonly blindIndex: string } | undefined;
-  /** A deleted (crypto-shredded) person this identity's look-ups pointed to, now replaced. */
-  readonly replaces: string | undefined;
-  /** The form has nothing but a postal address: the address is how the person is found again. */
-  readonly addressOnly: boolean;
-  readonly identifiers: readonly PreparedIdentifier[];
-}
-
-/** Where and as whom a person's data came in. */
-export interface SubjectLink {
-  readonly subjectKind: string;
-  readonly collectionPoint: string;
-  readonly recordType: string;
-  readonly recordId: string;
-  /** { field: { category, purposes } } of this person's fields in the record. */
-  readonly fields: Readonly<Record<string, { category: string; purposes: readonly string[] }>>;
-  readonly at: Date;
-}
-
-export interface IdentifierView {
-  readonly kind: IdentifierKind;
-  /** Decrypted: a string, or the postal address; null once the person's key was destroyed. */
-  readonly value: string | PostalAddress | null;
-  readonly field: string;
-  readonly subjectKind: string;
-  readonly collectionPoint: string;
-  readonly recordType: string;
-  readonly recordId: string;
-  readonly collectedAt: string;
-}
-
-export class ResolutionRace extends Error {
-  constructor() {
-    super('Another request claimed the same identifier; resolve again');
-    this.name = 'ResolutionRace';
-  }
-}
-
-/**
- * Opens a sealed value of a person, or null when there is nothing to open: their key was destroyed,
- * or a deletion replaced the value by a plain mask (the datasets walker writes e.g. `{}`).
- */
-export async function openSealed(
-  vault: Vault,
-  subjectId: string,
-  sealed: string | null,
-): Promise<string | null> {
-  if (sealed === null || !sealed.startsWith('v1.')) return null;
-  return vault.decrypt(subjectId, sealed);
-}
-
-/** What the under-13 purge needs from outside the subjects module (connected in src/app/services.ts). */
-export interface PurgePorts {
-  /** Every part of Vow erases its rows of the person. */
-  readonly erasure: ErasureRegistry;
-  /** The keyed hashes of the person's shopper-account emails, to block them with markers too. */
-  readonly accountEmailIndexes: (trx: Transaction<Database>, subjectId: string) => Promise<readonly string[]>;
-}
-
-const LOOKUP_PRIORITY: readonly IdentifierKind[] = ['account', 'email', 'phone'];
 /** Identifiers an under-13 marker blocks (an address is shared by a household, so not it). */
 const MARKED_KINDS: readonly IdentifierKind[] = ['account', 'email', 'phone'];
 
@@ -279,7 +175,7 @@ export class SubjectService {
 
   /** Whether an identifier of this person is one they are found again by. */
   static #isLookup(kind: IdentifierKind, addressOnly: boolean): boolean {
-    return LOOKUP_PRIORITY.includes(kind) || (addressOnly && kind === 'address');
+    return queries.LOOKUP_PRIORITY.includes(kind) || (addressOnly && kind === 'address');
   }
 
   /**
@@ -294,7 +190,7 @@ export class SubjectService {
     const keyOf = (i: { kind: IdentifierKind; blindIndex: string }) => `${i.kind}:${i.blindIndex}`;
     const plans = requests.map((r) => {
       if (r.identifiers.length === 0) throw new Error('A person needs at least one identifier');
-      const candidates = LOOKUP_PRIORITY.flatMap((k) => r.identifiers.filter((i) => i.kind === k));
+      const candidates = queries.LOOKUP_PRIORITY.flatMap((k) => r.identifiers.filter((i) => i.kind === k));
       const addressOnly = candidates.length === 0;
       const order = addressOnly ? r.identifiers.filter((i) => i.kind === 'address') : candidates;
       return { request: r, candidates, addressOnly, order };
@@ -528,104 +424,37 @@ export class SubjectService {
   }
 
   /** Whether the person holds this identifier (normalised and compared by its keyed hash). */
-  async holds(
+  holds(
     subjectId: string,
     point:
       | { readonly kind: 'email' | 'phone' | 'account'; readonly value: string }
       | { readonly kind: 'address'; readonly value: PostalAddress },
   ): Promise<boolean> {
-    let normalised: string | undefined;
-    if (point.kind === 'address') normalised = normaliseAddress(point.value);
-    else if (point.kind === 'email') normalised = normaliseEmail(point.value);
-    else if (point.kind === 'phone') normalised = normalisePhone(point.value);
-    else normalised = normaliseAccount(point.value);
-    if (!normalised) return false;
-    const row = await this.#ctx.store.db
-      .selectFrom('subject_identifiers')
-      .select('id')
-      .where('subject_id', '=', subjectId)
-      .where('kind', '=', point.kind)
-      .where('blind_index', '=', this.#ctx.vault.blindIndex(point.kind, normalised))
-      .executeTakeFirst();
-    return row !== undefined;
+    return queries.holds(this.#ctx, subjectId, point);
   }
 
-  async exists(subjectId: string): Promise<boolean> {
-    const row = await this.#ctx.store.db
-      .selectFrom('subjects')
-      .select('id')
-      .where('id', '=', subjectId)
-      .executeTakeFirst();
-    return row !== undefined;
+  exists(subjectId: string): Promise<boolean> {
+    return queries.exists(this.#ctx, subjectId);
   }
 
   /** Every identifier held for the person, decrypted (null values once their key is destroyed). */
-  async identifiers(subjectId: string): Promise<IdentifierView[]> {
-    const rows = await this.#ctx.store.db
-      .selectFrom('subject_identifiers')
-      .selectAll()
-      .where('subject_id', '=', subjectId)
-      .orderBy('collected_at', 'asc')
-      .orderBy('id', 'asc')
-      .execute();
-    const out: IdentifierView[] = [];
-    for (const r of rows) {
-      const plain = await openSealed(this.#ctx.vault, subjectId, r.sealed_value);
-      const kind = r.kind as IdentifierKind;
-      out.push({
-        kind,
-        value: plain === null ? null : kind === 'address' ? (JSON.parse(plain) as PostalAddress) : plain,
-        field: r.field,
-        subjectKind: r.subject_kind,
-        collectionPoint: r.collection_point,
-        recordType: r.record_type,
-        recordId: r.record_id,
-        collectedAt: r.collected_at,
-      });
-    }
-    return out;
+  identifiers(subjectId: string): Promise<IdentifierView[]> {
+    return queries.identifiers(this.#ctx, subjectId);
   }
 
   /** The kinds under which the person's data was collected. */
-  async kinds(subjectId: string): Promise<string[]> {
-    const rows = await this.#ctx.store.db
-      .selectFrom('subject_records')
-      .select('subject_kind')
-      .distinct()
-      .where('subject_id', '=', subjectId)
-      .execute();
-    return rows.map((r) => r.subject_kind).sort();
+  kinds(subjectId: string): Promise<string[]> {
+    return queries.kinds(this.#ctx, subjectId);
   }
 
   /** The kinds a collection point stored the person under (read inside the caller's transaction). */
-  async kindsAt(db: Executor, subjectId: string, collectionPoint: string): Promise<string[]> {
-    const rows = await db
-      .selectFrom('subject_records')
-      .select('subject_kind')
-      .distinct()
-      .where('subject_id', '=', subjectId)
-      .where('collection_point', '=', collectionPoint)
-      .execute();
-    return rows.map((r) => r.subject_kind).sort();
+  kindsAt(db: Executor, subjectId: string, collectionPoint: string): Promise<string[]> {
+    return queries.kindsAt(db, subjectId, collectionPoint);
   }
 
   /** Per data category, the kinds it was collected under (a buyer's own email vs. a gift address). */
-  async kindsByCategory(subjectId: string): Promise<Record<string, string[]>> {
-    const rows = await this.#ctx.store.db
-      .selectFrom('subject_records')
-      .select(['subject_kind', 'fields'])
-      .where('subject_id', '=', subjectId)
-      .execute();
-    const out: Record<string, Set<string>> = {};
-    for (const r of rows) {
-      const fields = JSON.parse(r.fields) as Record<string, { category: string }>;
-      for (const f of Object.values(fields)) {
-        const kinds = out[f.category] ?? new Set<string>();
-        kinds.add(r.subject_kind);
-        out[f.category] = kinds;
-      }
-    }
-    return Object.fromEntries(Object.entries(out).map(([c, s]) => [c, [...s].sort()]));
+  kindsByCategory(subjectId: string): Promise<Record<string, string[]>> {
+    return queries.kindsByCategory(this.#ctx, subjectId);
   }
 
   /**
@@ -634,38 +463,13 @@ export class SubjectService {
    * account, email and phone they hold finds them (unless it already finds someone else, who keeps
    * it). Returns how many look-ups were removed and added.
    */
-  async reindex(subjectId: string): Promise<{ removed: number; added: number }> {
-    const at = this.#ctx.clock.now().toISOString();
-    return this.#ctx.store.db.transaction().execute(async (trx) => {
-      const removed = await forgetStaleLookups(trx, subjectId);
-      const held = await trx
-        .selectFrom('subject_identifiers')
-        .select(['kind', 'blind_index'])
-        .distinct()
-        .where('subject_id', '=', subjectId)
-        .where('kind', 'in', [...LOOKUP_PRIORITY])
-        .execute();
-      let added = 0;
-      for (const h of held) {
-        const res = await trx
-          .insertInto('subject_lookup')
-          .values({ kind: h.kind, blind_index: h.blind_index, subject_id: subjectId, created_at: at })
-          .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
-          .executeTakeFirst();
-        added += Number(res.numInsertedOrUpdatedRows ?? 0);
-      }
-      return { removed, added };
-    });
+  reindex(subjectId: string): Promise<{ removed: number; added: number }> {
+    return queries.reindex(this.#ctx, subjectId);
   }
 
   /** Whether the person is marked as under 13 (P14); false for someone Vow does not know. */
-  async isMarkedUnder13(subjectId: string): Promise<boolean> {
-    const row = await this.#ctx.store.db
-      .selectFrom('subjects')
-      .select('under13')
-      .where('id', '=', subjectId)
-      .executeTakeFirst();
-    return Number(row?.under13 ?? 0) === 1;
+  isMarkedUnder13(subjectId: string): Promise<boolean> {
+    return queries.isMarkedUnder13(this.#ctx, subjectId);
   }
 
   /** The decision engine's view of a person: known, kinds, kindsByCategory and under13. */
@@ -684,71 +488,12 @@ export class SubjectService {
   };
 
   /**
-   * P14: staff learned the person is under 13. Everything Vow holds about them is deleted: every
-   * part of Vow's eraser runs in purge mode in one transaction (the erasure registry), then their data
-   * keys are destroyed. Only non-reversible markers remain: the blind indexes of their identifiers and
-   * shopper-account emails, which refuse a later collection carrying the same email, phone or account.
+   * P14: staff learned the person is under 13. Everything Vow holds about them is deleted through the
+   * erasure registry (purge), and only non-reversible markers of their identifiers remain
+   * (src/modules/subjects/under13.ts).
    */
-  async markUnder13(
-    subjectId: string,
-    actor: AuditEntry['actor'],
-    reason?: string,
-  ): Promise<{ markers: number }> {
-    const db = this.#ctx.store.db;
-    const subject = await db
-      .selectFrom('subjects')
-      .selectAll()
-      .where('id', '=', subjectId)
-      .executeTakeFirst();
-    if (!subject) throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
-    if (Number(subject.under13) === 1)
-      throw new VowError('VOW_SUBJECT_ALREADY_MARKED', 'This subject is already marked as under 13');
-    const purge = this.#purge;
-    if (!purge) throw new Error('The under-13 purge is not connected (SubjectService.connectPurge)');
-    const at = this.#ctx.clock.now().toISOString();
-    const { markers, destroyKeys } = await db.transaction().execute(async (trx) => {
-      const indexes = await trx
-        .selectFrom('subject_identifiers')
-        .select(['kind', 'blind_index'])
-        .distinct()
-        .where('subject_id', '=', subjectId)
-        .execute();
-      for (const i of indexes) {
-        await trx
-          .insertInto('under13_markers')
-          .values({ kind: i.kind, blind_index: i.blind_index, marked_at: at })
-          .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
-          .execute();
-      }
-      // Their shopper accounts' emails stay blocked too (the accounts themselves go with the purge).
-      for (const blindIndex of await purge.accountEmailIndexes(trx, subjectId)) {
-        await trx
-          .insertInto('under13_markers')
-          .values({ kind: 'email', blind_index: blindIndex, marked_at: at })
-          .onConflict((oc) => oc.columns(['kind', 'blind_index']).doNothing())
-          .execute();
-      }
-      const erased = await purge.erasure.erase(trx, { subjectId, mode: 'purge', categories: 'all', at });
-      await trx
-        .updateTable('subjects')
-        .set({ under13: 1, updated_at: at })
-        .where('id', '=', subjectId)
-        .execute();
-      await this.#ctx.audit.record(
-        {
-          actor,
-          action: 'subject.marked_under_13',
-          target: { type: 'subject', id: subjectId },
-          reason: reason ?? 'Staff learned the person is under 13 (P14)',
-          details: { markers: indexes.length },
-        },
-        trx,
-      );
-      return { markers: indexes.length, destroyKeys: erased.destroyKeys };
-    });
-    // The vault writes outside the transaction; the rows are already gone, now the keys go too.
-    await this.#ctx.vault.destroyKey(subjectId);
-    for (const key of destroyKeys) await this.#ctx.vault.destroyKey(key);
-    return { markers };
+  markUnder13(subjectId: string, actor: AuditEntry['actor'], reason?: string): Promise<{ markers: number }> {
+    if (!this.#purge) throw new Error('The under-13 purge is not connected (SubjectService.connectPurge)');
+    return markUnder13(this.#ctx, this.#purge, subjectId, actor, reason);
   }
 }
