@@ -7,38 +7,16 @@ import { before, it } from 'node:test';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { address, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: test JSON
-type Json = Record<string, any>;
+import { captureMail, verifiedRequest } from './real-flow.js';
 
 describeEachDialect('a correction changes who the person is found by', (env) => {
-  const sent: OutgoingMessage[] = [];
+  let sent: OutgoingMessage[] = [];
   before(() => {
-    env().services.mail.useTransport({
-      name: 'capture',
-      send: async (m) => {
-        sent.push(m);
-        return { messageId: `<${m.outboxId}@test>` };
-      },
-    });
+    sent = captureMail(env);
   });
 
-  /** Submits, verifies by the mailed code; returns the request id. */
-  async function verified(e: TestEnv, body: Json): Promise<string> {
-    const r = await post(e, '/v1/requests', body);
-    assert.equal(r.statusCode, 202, r.body);
-    await e.services.jobs.drain();
-    const mail = sent.filter((m) => m.to === body.email && /code/.test(m.subject)).at(-1);
-    const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1];
-    assert.ok(code, `a code was mailed to ${body.email}`);
-    const v = await post(e, '/v1/requests/verify', { statusToken: r.json().statusToken, code });
-    assert.equal(v.statusCode, 200, v.body);
-    await e.services.jobs.drain();
-    return (await e.services.rights.statusByToken(r.json().statusToken)).id;
-  }
-
   async function correct(e: TestEnv, email: string, category: string, value: string): Promise<void> {
-    const id = await verified(e, {
+    const { id } = await verifiedRequest(e, sent, {
       type: 'correction',
       jurisdiction: 'us-ca',
       email,
@@ -72,7 +50,11 @@ describeEachDialect('a correction changes who the person is found by', (env) => 
     assert.equal(await e.services.subjects.findByEmail('cory.old@example.com'), undefined);
     const emails = (await e.services.subjects.identifiers(subjectId)).filter((i) => i.kind === 'email');
     assert.deepEqual([...new Set(emails.map((i) => i.value))], ['cory.new@example.com']);
-    const id = await verified(e, { type: 'access', jurisdiction: 'us-ca', email: 'cory.new@example.com' });
+    const { id } = await verifiedRequest(e, sent, {
+      type: 'access',
+      jurisdiction: 'us-ca',
+      email: 'cory.new@example.com',
+    });
     const view = await e.services.rights.get(id);
     assert.equal(view.subjectId, subjectId);
     assert.equal(view.status, 'completed', JSON.stringify(view));

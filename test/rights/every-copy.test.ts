@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { type OutgoingMessage, RECORDED_NOTICE_KEPT_DAYS } from '../../src/platform/mail/index.js';
 import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { captureMail, exportLink, verifiedRequest } from './real-flow.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test JSON
 type Json = Record<string, any>;
@@ -65,29 +66,10 @@ async function readableWithMasterKey(e: TestEnv): Promise<string[]> {
 }
 
 describeEachDialect('a completed deletion reaches every copy', (env) => {
-  const sent: OutgoingMessage[] = [];
+  let sent: OutgoingMessage[] = [];
   before(() => {
-    env().services.mail.useTransport({
-      name: 'capture',
-      send: async (m) => {
-        sent.push(m);
-        return { messageId: `<${m.outboxId}@test>` };
-      },
-    });
+    sent = captureMail(env);
   });
-
-  async function verified(e: TestEnv, body: Json): Promise<string> {
-    const r = await post(e, '/v1/requests', body);
-    assert.equal(r.statusCode, 202, r.body);
-    await e.services.jobs.drain();
-    const mail = sent.filter((m) => m.to === body.email && /code/.test(m.subject)).at(-1);
-    const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1];
-    assert.ok(code, 'a code was mailed');
-    const v = await post(e, '/v1/requests/verify', { statusToken: r.json().statusToken, code });
-    assert.equal(v.statusCode, 200, v.body);
-    await e.services.jobs.drain();
-    return r.json().statusToken as string;
-  }
 
   it('leaves no export link, request contact, session, token or outbox copy readable, even with the master key', async () => {
     const e = env();
@@ -113,13 +95,11 @@ describeEachDialect('a completed deletion reaches every copy', (env) => {
     const rendered = await post(e, '/v1/emails/render', { subjectId, subject: 'New rings', text: 'Look.' });
     assert.equal(rendered.statusCode, 200, rendered.body);
     // An access request answered with a download link.
-    await verified(e, { type: 'access', jurisdiction: 'eea', email });
-    const answer = sent.find((m) => m.to === email && /ready/.test(m.subject));
-    const link = /(\/privacy\/request\/export\/[A-Za-z0-9_-]+)/.exec(answer?.text ?? '')?.[1];
-    assert.ok(link);
+    await verifiedRequest(e, sent, { type: 'access', jurisdiction: 'eea', email });
+    const link = exportLink(sent, email);
     assert.equal((await e.app.inject({ url: `${link}/data.json` })).statusCode, 200);
 
-    await verified(e, { type: 'deletion', jurisdiction: 'eea', email });
+    await verifiedRequest(e, sent, { type: 'deletion', jurisdiction: 'eea', email });
     const deletion = (await e.services.rights.queue({ includeClosed: true })).find(
       (r) => r.subjectId === subjectId && r.type === 'deletion',
     );
@@ -201,7 +181,12 @@ describeEachDialect('a completed deletion reaches every copy', (env) => {
           .filter((m) => m.subjectId === subjectId);
       assert.equal((await postal()).length, 1, 'in the postal audience before');
 
-      await verified(e, { type: 'deletion', jurisdiction: 'eea', email, categories: [category] });
+      await verifiedRequest(e, sent, {
+        type: 'deletion',
+        jurisdiction: 'eea',
+        email,
+        categories: [category],
+      });
       const request = (await e.services.rights.queue({ includeClosed: true })).find(
         (r) => r.subjectId === subjectId && r.type === 'deletion',
       );

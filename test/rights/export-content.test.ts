@@ -7,20 +7,15 @@ import { before, it } from 'node:test';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { captureMail, exportLink } from './real-flow.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test JSON
 type Json = Record<string, any>;
 
 describeEachDialect('what an access export holds', (env) => {
-  const sent: OutgoingMessage[] = [];
+  let sent: OutgoingMessage[] = [];
   before(() => {
-    env().services.mail.useTransport({
-      name: 'capture',
-      send: async (m) => {
-        sent.push(m);
-        return { messageId: `<${m.outboxId}@test>` };
-      },
-    });
+    sent = captureMail(env);
   });
 
   async function exportOf(subjectId: string, email: string): Promise<Json> {
@@ -31,9 +26,7 @@ describeEachDialect('what an access export holds', (env) => {
     );
     await e.services.jobs.drain();
     assert.equal((await e.services.rights.get(r.requestId)).status, 'completed');
-    const answer = sent.filter((m) => m.to === email && /ready/.test(m.subject)).at(-1);
-    const link = /(\/privacy\/request\/export\/[A-Za-z0-9_-]+)/.exec(answer?.text ?? '')?.[1];
-    assert.ok(link, 'a download link was mailed');
+    const link = exportLink(sent, email);
     return (await e.app.inject({ url: `${link}/data.json` })).json() as Json;
   }
 

@@ -5,6 +5,7 @@ import { before, it } from 'node:test';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { orderBody } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { captureMail, verifiedRequest } from './real-flow.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test JSON
 type Json = Record<string, any>;
@@ -15,35 +16,20 @@ async function post(env: TestEnv, url: string, payload: unknown): Promise<{ stat
 }
 
 describeEachDialect('requests over the real subjects and datasets modules', (env) => {
-  const sent: OutgoingMessage[] = [];
+  let sent: OutgoingMessage[] = [];
   before(() => {
-    env().services.mail.useTransport({
-      name: 'capture',
-      send: async (m) => {
-        sent.push(m);
-        return { messageId: `<${m.outboxId}@test>` };
-      },
-    });
+    sent = captureMail(env);
   });
-
-  async function verified(e: TestEnv, body: Json): Promise<string> {
-    const r = await post(e, '/v1/requests', body);
-    assert.equal(r.status, 202);
-    await e.services.jobs.drain();
-    const mail = sent.filter((m) => m.to === body.email && /code/.test(m.subject)).at(-1);
-    const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1];
-    assert.ok(code, 'a code was mailed');
-    const v = await post(e, '/v1/requests/verify', { statusToken: r.body.statusToken, code });
-    assert.equal(v.status, 200, JSON.stringify(v.body));
-    await e.services.jobs.drain();
-    return r.body.statusToken as string;
-  }
 
   it('a buyer’s access request exports their order data from Vow’s own tables', async () => {
     const e = env();
     const order = await post(e, '/v1/orders', orderBody('rx1'));
     assert.ok(order.status < 300, JSON.stringify(order.body));
-    await verified(e, { type: 'access', jurisdiction: 'eea', email: 'ann.buyerrx1@example.com' });
+    await verifiedRequest(e, sent, {
+      type: 'access',
+      jurisdiction: 'eea',
+      email: 'ann.buyerrx1@example.com',
+    });
     const answer = sent.find((m) => m.to === 'ann.buyerrx1@example.com' && /ready/.test(m.subject));
     const t = /export\/([A-Za-z0-9_-]+)/.exec(answer?.text ?? '')?.[1];
     assert.ok(t, 'the answer holds a download link');
@@ -59,7 +45,11 @@ describeEachDialect('requests over the real subjects and datasets modules', (env
     assert.ok(order.status < 300, JSON.stringify(order.body));
     const subjectId = await e.services.subjects.findByEmail('ann.buyerrx2@example.com');
     assert.ok(subjectId);
-    await verified(e, { type: 'deletion', jurisdiction: 'us-ca', email: 'ann.buyerrx2@example.com' });
+    await verifiedRequest(e, sent, {
+      type: 'deletion',
+      jurisdiction: 'us-ca',
+      email: 'ann.buyerrx2@example.com',
+    });
     const view = (await e.services.rights.queue({ includeClosed: true })).find(
       (r) => r.subjectId === subjectId,
     )!;
@@ -96,7 +86,11 @@ describeEachDialect('requests over the real subjects and datasets modules', (env
     const e = env();
     const order = await post(e, '/v1/orders', orderBody('rx3'));
     assert.ok(order.status < 300, JSON.stringify(order.body));
-    await verified(e, { type: 'access', jurisdiction: 'us-ca', email: 'ann.buyerrx3@example.com' });
+    await verifiedRequest(e, sent, {
+      type: 'access',
+      jurisdiction: 'us-ca',
+      email: 'ann.buyerrx3@example.com',
+    });
     const subjectId = (await e.services.subjects.findByEmail('ann.buyerrx3@example.com'))!;
     const before = (await e.services.rights.queue({ includeClosed: true })).find(
       (r) => r.subjectId === subjectId,

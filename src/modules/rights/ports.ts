@@ -13,6 +13,7 @@ import type {
   WalkActor,
   WalkReport,
 } from '../datasets/index.js';
+import type { PostalAddress } from '../subjects/index.js';
 
 export interface HeldIdentifier {
   readonly kind: 'email' | 'phone' | 'account' | 'address';
@@ -21,15 +22,7 @@ export interface HeldIdentifier {
 }
 
 /** A postal address as the subjects module normalises it. */
-export interface PostalAddressInput {
-  readonly line1: string;
-  readonly line2?: string | undefined;
-  readonly city: string;
-  readonly region?: string | undefined;
-  readonly postal_code: string;
-  /** ISO 3166-1 alpha-2. */
-  readonly country: string;
-}
+export type PostalAddressInput = PostalAddress;
 
 /** An identifier as a person gives it to be matched. */
 export type HeldPoint =
