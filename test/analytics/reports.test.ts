@@ -1,18 +1,17 @@
 // Aggregate reports (P6) with differential privacy: capped contributions, exact discrete Laplace
-// noise, cells suppressed under a noisy threshold, the same answer for the same question, a
-// privacy budget per recipient and period, CSV export to advertisers recorded as a disclosure.
+// noise, cells suppressed under a noisy threshold, one release per canonical week made by a job
+// (never on the request path), each count with its accuracy interval, a privacy budget per
+// recipient per calendar week of receipt and over a rolling window, CSV export to advertisers
+// recorded as a disclosure.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadPolicy } from '../../src/modules/policy/index.js';
 import { parsePolicy } from '../../src/modules/policy/load-policy.js';
-import {
-  capContributions,
-  isoWeekOf,
-  isoWeekRange,
-  type ReleasedReport,
-  reportCsv,
-} from '../../src/modules/reports/report-service.js';
-import { describeEachDialect } from '../helpers/env.js';
+import { capContributions } from '../../src/modules/reports/counting.js';
+import { canonicalWeek, isoWeekOf, isoWeekRange } from '../../src/modules/reports/periods.js';
+import { type ReleasedReport, reportCsv } from '../../src/modules/reports/present.js';
+import { seededRandom } from '../../src/platform/clock.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import {
   type EventRow,
   ensureSourceTables,
@@ -25,6 +24,16 @@ import {
 const W02 = '2026-01-05T00:00:00.000Z';
 const at = (start: string, hours: number): string =>
   new Date(Date.parse(start) + hours * 3_600_000).toISOString();
+const DAY = 86_400_000;
+
+/** The default policy with its `reports` section replaced. */
+export function policyWithReports(section: string): ReturnType<typeof loadPolicy> {
+  const base = loadPolicy();
+  const source = base.source.replace(/\nreports:\n(?: {2}.*\n?)*/, '\n');
+  const parsed = parsePolicy(`${source}\nreports:\n${section}`);
+  if (!parsed.ok) throw new Error(`test policy invalid: ${JSON.stringify(parsed)}`);
+  return parsed.policy;
+}
 
 describe('report periods, contribution caps and CSV', () => {
   it('maps ISO weeks to their Monday-to-Monday UTC range', () => {
@@ -39,6 +48,17 @@ describe('report periods, contribution caps and CSV', () => {
     assert.equal(isoWeekOf(new Date('2026-01-15T12:00:00Z')), '2026-W03');
     assert.equal(isoWeekOf(new Date('2027-01-01T00:00:00Z')), '2026-W53');
     assert.equal(isoWeekOf(new Date('2025-12-29T00:00:00Z')), '2026-W01');
+  });
+
+  it('names each week one way: other spellings read as it, years before 2000 name no week', () => {
+    for (const spelling of ['2026-W03', '2026W03', '2026-w03', '2026w03']) {
+      assert.equal(canonicalWeek(spelling)?.period, '2026-W03', spelling);
+    }
+    // Date.UTC reads the years 0-99 as 1900-1999: 0026-W03 and 1926-W03 would be the same days.
+    assert.equal(canonicalWeek('0026-W03'), undefined);
+    assert.equal(canonicalWeek('1926-W03'), undefined);
+    assert.equal(canonicalWeek('1999-W52'), undefined);
+    assert.equal(canonicalWeek('2000-W01')?.start.toISOString(), '2000-01-03T00:00:00.000Z');
   });
 
   it('counts a visitor once per area and in at most `cap` areas (the first visited)', () => {
@@ -59,41 +79,62 @@ describe('report periods, contribution caps and CSV', () => {
     assert.equal(total, 2, 'with cap 1 each visitor counts once');
   });
 
-  it('writes CSV with the protections on every row and defuses spreadsheet formulas', () => {
+  it('writes CSV with the accuracy and the protections on every row and defuses spreadsheet formulas', () => {
     const report = {
       report: 'visitors_by_area',
       period: '2026-W02',
       epsilon: 1,
       threshold: 20,
       mechanism: 'discrete_laplace',
+      accuracy: { alpha: 0.05, confidence: 0.95, halfWidth: 6, coverage: 0.962_34 },
       cells: [
-        { key: 'rings', count: 301 },
-        { key: '=HYPERLINK("x")', count: 25 },
+        { key: 'rings', count: 301, interval: [295, 307] },
+        { key: '=HYPERLINK("x")', count: 25, interval: [19, 31] },
       ],
     } as unknown as ReleasedReport;
     assert.equal(
       reportCsv(report),
-      'report,period,area,count,epsilon,threshold,mechanism\r\n' +
-        'visitors_by_area,2026-W02,rings,301,1,20,discrete_laplace\r\n' +
-        `visitors_by_area,2026-W02,"'=HYPERLINK(""x"")",25,1,20,discrete_laplace\r\n`,
+      'report,period,area,count,interval_low,interval_high,coverage,epsilon,threshold,mechanism\r\n' +
+        'visitors_by_area,2026-W02,rings,301,295,307,0.9623,1,20,discrete_laplace\r\n' +
+        `visitors_by_area,2026-W02,"'=HYPERLINK(""x"")",25,19,31,0.9623,1,20,discrete_laplace\r\n`,
     );
   });
 
-  it('accepts a reports section in the policy, with defaults, and refuses a bad one', () => {
+  it('reads the reports section of the policy, with defaults, and refuses a bad one', () => {
     const base = loadPolicy();
-    assert.equal(base.doc.reports, undefined, 'the shipped policy relies on the defaults');
-    const ok = parsePolicy(`${base.source}\nreports:\n  epsilon_per_query: 0.25\n`);
-    assert.ok(ok.ok);
-    assert.deepEqual(ok.policy.doc.reports, {
+    assert.deepEqual(base.doc.reports, {
+      epsilon_per_query: 1,
+      threshold: 20,
+      contribution_cap: 2,
+      budget_per_week: 3,
+      budget_lifetime: 52,
+      lifetime_days: 365,
+      accuracy_alpha: 0.05,
+    });
+    assert.deepEqual(policyWithReports('  epsilon_per_query: 0.25\n').doc.reports, {
       epsilon_per_query: 0.25,
       threshold: 20,
       contribution_cap: 2,
-      budget_per_period: 3,
+      budget_per_week: 3,
+      budget_lifetime: 52,
+      lifetime_days: 365,
+      accuracy_alpha: 0.05,
     });
-    const bad = parsePolicy(`${base.source}\nreports:\n  epsilon_per_query: 0.0001\n  threshold: -1\n`);
-    assert.equal(bad.ok, false);
-    const useless = parsePolicy(`${base.source}\nreports:\n  epsilon_per_query: 2\n  budget_per_period: 1\n`);
-    assert.equal(useless.ok, false, 'a budget smaller than one query is refused');
+    const without = base.source.replace(/\nreports:\n(?: {2}.*\n?)*/, '\n');
+    const bad = (section: string) => parsePolicy(`${without}\nreports:\n${section}`).ok;
+    assert.equal(bad('  epsilon_per_query: 0.0001\n  threshold: -1\n'), false);
+    assert.equal(
+      bad('  epsilon_per_query: 2\n  budget_per_week: 1\n'),
+      false,
+      'a week smaller than one query',
+    );
+    assert.equal(
+      bad('  budget_per_week: 3\n  budget_lifetime: 2\n'),
+      false,
+      'a lifetime smaller than a week',
+    );
+    assert.equal(bad('  budget_per_period: 3\n'), false, 'the old per-period key is gone');
+    assert.equal(bad('  accuracy_alpha: 0\n'), false);
   });
 });
 
@@ -157,22 +198,77 @@ async function seedWeek2(env: { ctx: Parameters<typeof insertEvents>[0] }): Prom
   await insertRegistrations(ctx, regs);
 }
 
+/** Asks for a report over HTTP, the way staff do. */
+function ask(env: TestEnv, path: string) {
+  return env.app.inject({ method: 'GET', url: `/v1/reports/${path}` });
+}
+
 describeEachDialect('aggregate reports', (env) => {
-  it('refuses a week that has not ended and a malformed week', async () => {
-    const { app, ctx } = env();
-    await seedWeek2({ ctx });
-    const open = await app.inject({ method: 'GET', url: '/v1/reports/visitors-by-area?week=2026-W03' });
+  it('refuses a week that has not ended, a malformed week, and weeks before 2000 or the policy', async () => {
+    const e = env();
+    await seedWeek2({ ctx: e.ctx });
+    const open = await ask(e, 'visitors-by-area?week=2026-W03');
     assert.equal(open.statusCode, 409);
     assert.equal(open.json().error.code, 'VOW_REPORT_PERIOD_OPEN');
-    const bad = await app.inject({ method: 'GET', url: '/v1/reports/visitors-by-area?week=2021-W53' });
-    assert.equal(bad.statusCode, 400);
-    const junk = await app.inject({ method: 'GET', url: '/v1/reports/visitors-by-area?week=last' });
-    assert.equal(junk.statusCode, 400);
+    for (const week of ['2021-W53', 'last', '0026-W03', '1926-W03', '1999-W01']) {
+      const bad = await ask(e, `visitors-by-area?week=${week}`);
+      assert.equal(bad.statusCode, 400, week);
+      assert.equal(bad.json().error.code, 'VOW_VALIDATION', week);
+    }
+    // The default policy took effect on 2023-02-01 (2023-W05): nothing before it is reported.
+    const before = await ask(e, 'visitors-by-area?week=2023-W04');
+    assert.equal(before.statusCode, 400);
+    assert.equal(before.json().error.details.earliest, '2023-W05');
+    assert.equal(
+      (await e.store.db.selectFrom('jobs').selectAll().execute()).length,
+      0,
+      'no release was even queued',
+    );
   });
 
-  it('releases noisy visitor counts per area, suppressing small areas, and states its protections', async () => {
-    const { app } = env();
-    const res = await app.inject({ method: 'GET', url: '/v1/reports/visitors-by-area?week=2026-W02' });
+  it('releases a finished week by a job, never on the request, and answers only what it stored', async () => {
+    const e = env();
+    const first = await ask(e, 'visitors-by-area?week=2026-W02');
+    assert.equal(first.statusCode, 409, first.body);
+    assert.equal(first.json().error.code, 'VOW_REPORT_NOT_READY');
+    assert.equal(first.json().error.details.period, '2026-W02');
+    assert.equal((await e.store.db.selectFrom('report_releases').selectAll().execute()).length, 0);
+    const queued = await e.store.db.selectFrom('jobs').select(['name', 'idempotency_key']).execute();
+    assert.deepEqual(queued, [
+      { name: 'reports.release_week', idempotency_key: 'reports.release_week:2026-W02' },
+    ]);
+    // Asking again (in any spelling) queues nothing more; the job releases both reports of the week.
+    assert.equal((await ask(e, 'visitors-by-area?week=2026W02')).statusCode, 409);
+    assert.equal((await e.store.db.selectFrom('jobs').selectAll().execute()).length, 1);
+    assert.equal(await e.services.jobs.drain(), 1);
+    const releases = await e.store.db.selectFrom('report_releases').select(['report', 'period']).execute();
+    assert.deepEqual(releases.map((r) => `${r.report} ${r.period}`).sort(), [
+      'registrations_by_gender 2026-W02',
+      'visitors_by_area 2026-W02',
+    ]);
+  });
+
+  it('gives one release per week, whichever way the week is spelled', async () => {
+    const e = env();
+    const a = await ask(e, 'visitors-by-area?week=2026-W02');
+    const b = await ask(e, 'visitors-by-area?week=2026w02');
+    assert.equal(a.statusCode, 200, a.body);
+    assert.equal(b.statusCode, 200, b.body);
+    assert.equal(b.json().period, '2026-W02');
+    assert.equal(b.json().releaseId, a.json().releaseId);
+    assert.deepEqual(b.json().cells, a.json().cells);
+    assert.equal(a.json().charged, true);
+    assert.equal(b.json().charged, false, 'the same release, received before');
+    const rows = await e.store.db
+      .selectFrom('report_releases')
+      .select('id')
+      .where('report', '=', 'visitors_by_area')
+      .execute();
+    assert.equal(rows.length, 1);
+  });
+
+  it('releases noisy visitor counts per area, suppressing small areas, with protections and accuracy', async () => {
+    const res = await ask(env(), 'visitors-by-area?week=2026-W02');
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.equal(body.mechanism, 'discrete_laplace');
@@ -181,6 +277,11 @@ describeEachDialect('aggregate reports', (env) => {
     assert.equal(body.contributionCap, 2);
     assert.equal(body.sensitivity, 2);
     assert.ok(body.delta > 0 && body.delta < 1e-3, `delta ${body.delta}`);
+    // Lap_Z(2/1): P(|X| > 6) = 2e^-3.5 / (1 + e^-0.5) = 0.0377, the smallest k with a tail under 5%.
+    assert.equal(body.accuracy.halfWidth, 6);
+    assert.equal(body.accuracy.alpha, 0.05);
+    assert.ok(Math.abs(body.accuracy.coverage - 0.962_407) < 1e-6, `${body.accuracy.coverage}`);
+    for (const c of body.cells) assert.deepEqual(c.interval, [Math.max(0, c.count - 6), c.count + 6]);
     const cells = Object.fromEntries(body.cells.map((c: { key: string; count: number }) => [c.key, c.count]));
     // True capped counts: rings 300, watches 120, bridal 40, sale 40 (the 40 four-area visitors
     // count only in the first two areas they visited, bridal and sale; uncapped, rings would be 340).
@@ -211,15 +312,26 @@ describeEachDialect('aggregate reports', (env) => {
     ).json();
     assert.deepEqual(again.cells, first.cells);
     assert.equal(again.releaseId, first.releaseId);
-    assert.deepEqual(again.budget, { spent: 1, limit: 3, remaining: 2 });
-    const releases = await store.db.selectFrom('report_releases').selectAll().execute();
+    assert.equal(again.charged, false);
+    assert.equal(again.budget.spent, 1);
+    assert.equal(again.budget.week, '2026-W03', 'the week of receipt, not the week reported');
+    assert.equal(again.budget.remaining, 2);
+    const releases = await store.db
+      .selectFrom('report_releases')
+      .selectAll()
+      .where('report', '=', 'visitors_by_area')
+      .execute();
     assert.equal(releases.length, 1);
-    assert.deepEqual(JSON.parse(releases[0]!.cells), first.cells, 'only the noisy released cells are stored');
+    assert.deepEqual(
+      JSON.parse(releases[0]!.cells),
+      first.cells.map((c: { key: string; count: number }) => ({ key: c.key, count: c.count })),
+      'only the noisy released cells are stored',
+    );
   });
 
   it('counts men and women who registered, each person once, and withholds small cells', async () => {
-    const { app } = env();
-    const res = await app.inject({ method: 'GET', url: '/v1/reports/registrations-by-gender?week=2026-W02' });
+    const e = env();
+    const res = await ask(e, 'registrations-by-gender?week=2026-W02');
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.deepEqual(
@@ -231,12 +343,12 @@ describeEachDialect('aggregate reports', (env) => {
     assert.ok(Math.abs(women - 80) <= 15, `women ${women}`);
     assert.equal(body.sensitivity, 1);
     assert.equal(body.delta, 0);
-    const week1 = (
-      await app.inject({ method: 'GET', url: '/v1/reports/registrations-by-gender?week=2026-W01' })
-    ).json();
+    assert.equal(body.accuracy.halfWidth, 3, 'Lap_Z(1): P(|X| > 3) = 2e^-4 / (1 + e^-1) = 0.027');
+    await e.services.reports.releaseWeek('2026-W01');
+    const week1 = (await ask(e, 'registrations-by-gender?week=2026-W01')).json();
     assert.deepEqual(week1.cells, [
-      { key: 'men', count: null },
-      { key: 'women', count: null },
+      { key: 'men', count: null, interval: null },
+      { key: 'women', count: null, interval: null },
     ]);
   });
 
@@ -253,13 +365,16 @@ describeEachDialect('aggregate reports', (env) => {
     assert.match(String(res.headers['content-type']), /^text\/csv/);
     assert.match(String(res.headers['content-disposition']), /visitors_by_area-2026-W02\.csv/);
     const lines = res.body.trim().split('\r\n');
-    assert.equal(lines[0], 'report,period,area,count,epsilon,threshold,mechanism');
+    assert.equal(
+      lines[0],
+      'report,period,area,count,interval_low,interval_high,coverage,epsilon,threshold,mechanism',
+    );
     const ringsLine = lines.find((l) => l.includes(',rings,'));
     const rings = internal.cells.find((c: { key: string }) => c.key === 'rings').count;
     assert.equal(
       ringsLine,
-      `visitors_by_area,2026-W02,rings,${rings},1,20,discrete_laplace`,
-      'the one stored answer',
+      `visitors_by_area,2026-W02,rings,${rings},${rings - 6},${rings + 6},0.9624,1,20,discrete_laplace`,
+      'the one stored answer, with its interval',
     );
     assert.equal(lines.length, internal.cells.length + 1);
 
@@ -276,13 +391,18 @@ describeEachDialect('aggregate reports', (env) => {
     assert.equal(receipts.length, 1);
 
     const budget = (
-      await app.inject({ method: 'GET', url: '/v1/reports/budget?week=2026-W02&recipient=advertisers' })
+      await app.inject({ method: 'GET', url: '/v1/reports/budget?recipient=advertisers' })
     ).json();
+    assert.equal(budget.week, '2026-W03');
     assert.equal(budget.spent, 1);
     assert.equal(budget.remaining, 2);
+    assert.deepEqual(
+      { ...budget.lifetime, since: undefined },
+      { days: 365, since: undefined, spent: 1, limit: 52, remaining: 51 },
+    );
   });
 
-  it('shows a released report on the staff console page, and why a report is refused', async () => {
+  it('shows a released report on the staff console page, with its intervals, and why a report is refused', async () => {
     const { app } = env();
     const form = await app.inject({ method: 'GET', url: '/staff/reports' });
     assert.equal(form.statusCode, 200);
@@ -295,7 +415,9 @@ describeEachDialect('aggregate reports', (env) => {
     });
     assert.equal(shown.statusCode, 200);
     assert.match(shown.body, /data-testid="report-cells"/);
-    assert.match(shown.body, /<td>rings<\/td>/);
+    assert.match(shown.body, /<td>rings<\/td><td>\d+<\/td><td>\d+ to \d+<\/td>/);
+    assert.match(shown.body, /95% interval/);
+    assert.match(shown.body, /within ±6 of the true count with probability 96\.2%/);
     assert.match(shown.body, /format=csv/);
     const open = await app.inject({ method: 'GET', url: '/staff/reports?week=2026-W03' });
     assert.equal(open.statusCode, 409);
@@ -325,79 +447,133 @@ describeEachDialect('aggregate reports', (env) => {
   });
 });
 
-const base = loadPolicy();
-const tight = parsePolicy(`${base.source}\nreports:\n  epsilon_per_query: 1\n  budget_per_period: 1.5\n`);
-if (!tight.ok) throw new Error('test policy invalid');
+/** Releases the given weeks (the job's work) so requests find them. */
+async function releaseWeeks(e: TestEnv, periods: readonly string[]): Promise<void> {
+  for (const p of periods) await e.services.reports.releaseWeek(p);
+}
+
+const WEEKS = ['2026-W02', '2026-W01', '2025-W52', '2025-W51', '2025-W50', '2025-W49'];
 
 describeEachDialect(
   'privacy budget',
   (env) => {
-    it('refuses a release that would overspend the recipient budget for the period', async () => {
-      const { app, ctx, store } = env();
-      await seedWeek2({ ctx });
-      const first = await app.inject({ method: 'GET', url: '/v1/reports/visitors-by-area?week=2026-W02' });
-      assert.equal(first.statusCode, 200, first.body);
-      assert.deepEqual(first.json().budget, { spent: 1, limit: 1.5, remaining: 0.5 });
-      const second = await app.inject({
-        method: 'GET',
-        url: '/v1/reports/registrations-by-gender?week=2026-W02',
-      });
-      assert.equal(second.statusCode, 403);
-      assert.equal(second.json().error.code, 'VOW_BUDGET_EXHAUSTED');
-      const refusals = await ctx.audit.list({
+    it('caps what a recipient receives per calendar week of receipt, whichever weeks it asks about', async () => {
+      const e = env();
+      await seedWeek2({ ctx: e.ctx });
+      await releaseWeeks(e, WEEKS);
+      // Three past weeks of one report in one week of receipt: 3 ε, the weekly budget.
+      for (const w of WEEKS.slice(0, 3)) {
+        const res = await ask(e, `visitors-by-area?week=${w}&recipient=advertisers`);
+        assert.equal(res.statusCode, 200, `${w}: ${res.body}`);
+      }
+      const fourth = await ask(e, `visitors-by-area?week=${WEEKS[3]}&recipient=advertisers`);
+      assert.equal(fourth.statusCode, 403);
+      assert.equal(fourth.json().error.code, 'VOW_BUDGET_EXHAUSTED');
+      assert.deepEqual(fourth.json().error.details.week, { period: '2026-W03', spent: 3, limit: 3 });
+      const refusals = await e.ctx.audit.list({
         targetType: 'report',
-        targetId: 'registrations_by_gender:2026-W02',
+        targetId: `visitors_by_area:${WEEKS[3]}`,
       });
       assert.deepEqual(
         refusals.map((a) => a.action),
         ['report.refused'],
       );
-      assert.equal(
-        (await store.db.selectFrom('report_releases').selectAll().execute()).length,
-        1,
-        'nothing was released for the refused question',
-      );
-      // What was already released stays available; another period and another recipient have their own budgets.
-      assert.equal(
-        (await app.inject({ method: 'GET', url: '/v1/reports/visitors-by-area?week=2026-W02' })).statusCode,
-        200,
-      );
-      assert.equal(
-        (await app.inject({ method: 'GET', url: '/v1/reports/registrations-by-gender?week=2026-W01' }))
-          .statusCode,
-        200,
-      );
-      const adv = await app.inject({
-        method: 'GET',
-        url: '/v1/reports/registrations-by-gender?week=2026-W02&recipient=advertisers',
-      });
-      assert.equal(adv.statusCode, 200, adv.body);
-      // The internal recipient may not get that (now stored) answer either: it would still cost.
-      const stillRefused = await app.inject({
-        method: 'GET',
-        url: '/v1/reports/registrations-by-gender?week=2026-W02',
-      });
-      assert.equal(stillRefused.json().error.code, 'VOW_BUDGET_EXHAUSTED');
+      // What was received stays available at no cost; another recipient has its own budget.
+      const again = await ask(e, `visitors-by-area?week=${WEEKS[0]}&recipient=advertisers`);
+      assert.equal(again.statusCode, 200);
+      assert.equal(again.json().charged, false);
+      assert.equal((await ask(e, `visitors-by-area?week=${WEEKS[3]}`)).statusCode, 200, 'internal');
+      // The next calendar week, the recipient may receive again.
+      e.clock.advance(7 * DAY);
+      const nextWeek = await ask(e, `visitors-by-area?week=${WEEKS[3]}&recipient=advertisers`);
+      assert.equal(nextWeek.statusCode, 200, nextWeek.body);
+      assert.equal(nextWeek.json().budget.week, '2026-W04');
+      assert.equal(nextWeek.json().budget.spent, 1);
+      assert.equal(nextWeek.json().budget.lifetime.spent, 4);
     });
 
-    it('lets only one of two concurrent releases through when the budget holds one', async () => {
+    it('caps what a recipient receives over the rolling lifetime window, then frees it as receipts age out', async () => {
+      const e = env();
+      // 4 ε so far for advertisers (3 in 2026-W03, 1 in W04); the lifetime budget is 5.
+      const fifth = await ask(e, `visitors-by-area?week=${WEEKS[4]}&recipient=advertisers`);
+      assert.equal(fifth.statusCode, 200, fifth.body);
+      assert.equal(fifth.json().budget.lifetime.remaining, 0);
+      e.clock.advance(7 * DAY); // a fresh calendar week: only the lifetime window stops it
+      const sixth = await ask(e, `visitors-by-area?week=${WEEKS[5]}&recipient=advertisers`);
+      assert.equal(sixth.statusCode, 403);
+      assert.equal(sixth.json().error.code, 'VOW_BUDGET_EXHAUSTED');
+      assert.deepEqual(sixth.json().error.details.lifetime, { days: 365, spent: 5, limit: 5 });
+      assert.equal(sixth.json().error.details.week.spent, 0);
+      const budget = (
+        await e.app.inject({ method: 'GET', url: '/v1/reports/budget?recipient=advertisers' })
+      ).json();
+      assert.equal(budget.remaining, 0);
+      assert.equal(budget.lifetime.spent, 5);
+      // A year after the first receipts they leave the window.
+      e.clock.advance(365 * DAY - 7 * DAY);
+      const later = await ask(e, `visitors-by-area?week=${WEEKS[5]}&recipient=advertisers`);
+      assert.equal(later.statusCode, 200, later.body);
+      const receipts = await e.store.db
+        .selectFrom('report_receipts')
+        .select((eb) => eb.fn.sum<number>('epsilon_milli').as('milli'))
+        .where('recipient', '=', 'advertisers')
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(receipts.milli), 6000, 'six receipts in all, never more than 5 ε in 365 days');
+    });
+
+    it('lets only one of two concurrent receipts through when the budget holds one more', async () => {
       const { services, store } = env();
       const actor = { type: 'staff' as const, id: 'staff-1' };
+      // internal receives two reports in this week of receipt; then two more are asked for at once.
+      await services.reports.report('visitors_by_area', '2025-W49', 'internal', actor);
+      await services.reports.report('registrations_by_gender', '2025-W49', 'internal', actor);
       const settled = await Promise.allSettled([
-        services.reports.report('visitors_by_area', '2026-W01', 'advertisers', actor),
-        services.reports.report('registrations_by_gender', '2026-W01', 'advertisers', actor),
+        services.reports.report('registrations_by_gender', '2025-W50', 'internal', actor),
+        services.reports.report('registrations_by_gender', '2025-W51', 'internal', actor),
       ]);
       assert.deepEqual(settled.map((a) => a.status).sort(), ['fulfilled', 'rejected']);
       const refused = settled.find((a) => a.status === 'rejected') as PromiseRejectedResult;
       assert.equal(refused.reason.code, 'VOW_BUDGET_EXHAUSTED');
+      const week = await services.reports.budget('internal');
+      assert.equal(week.spent, 3);
       const receipts = await store.db
         .selectFrom('report_receipts')
         .selectAll()
-        .where('recipient', '=', 'advertisers')
-        .where('period', '=', '2026-W01')
+        .where('recipient', '=', 'internal')
         .execute();
-      assert.equal(receipts.length, 1);
+      assert.ok(receipts.length <= 5);
     });
   },
-  { policy: tight.policy },
+  { policy: policyWithReports('  budget_per_week: 3\n  budget_lifetime: 5\n') },
 );
+
+describeEachDialect(
+  'a report request draws no noise',
+  (env) => {
+    it('takes no random bytes: the noise was drawn by the release job', async () => {
+      const e = env();
+      await seedWeek2({ ctx: e.ctx });
+      await e.services.reports.releaseWeek('2026-W02');
+      drawn.count = 0;
+      for (const recipient of ['internal', 'advertisers']) {
+        const res = await ask(e, `visitors-by-area?week=2026-W02&recipient=${recipient}`);
+        assert.equal(res.statusCode, 200, res.body);
+      }
+      assert.equal(drawn.count, 0);
+    });
+  },
+  { random: countingRandom() },
+);
+
+/** Random bytes drawn through the context, counted. */
+const drawn = { count: 0 };
+function countingRandom() {
+  const inner = seededRandom(42);
+  return {
+    uuid: () => inner.uuid(),
+    bytes: (n: number) => {
+      drawn.count++;
+      return inner.bytes(n);
+    },
+  };
+}
