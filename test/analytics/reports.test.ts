@@ -1,8 +1,7 @@
 // Aggregate reports (P6) with differential privacy: capped contributions, exact discrete Laplace
 // noise, cells suppressed under a noisy threshold, one release per canonical week made by a job
-// (never on the request path), each count with its accuracy interval, a privacy budget per
-// recipient per calendar week of receipt and over a rolling window, CSV export to advertisers
-// recorded as a disclosure.
+// (never on the request path), each count with its accuracy interval, CSV export to advertisers
+// recorded as a disclosure. The privacy budget: reports-budget.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadPolicy } from '../../src/modules/policy/index.js';
@@ -10,30 +9,8 @@ import { parsePolicy } from '../../src/modules/policy/load-policy.js';
 import { capContributions } from '../../src/modules/reports/counting.js';
 import { canonicalWeek, isoWeekOf, isoWeekRange } from '../../src/modules/reports/periods.js';
 import { type ReleasedReport, reportCsv } from '../../src/modules/reports/present.js';
-import { seededRandom } from '../../src/platform/clock.js';
-import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import {
-  type EventRow,
-  ensureSourceTables,
-  grantAnalytics,
-  insertEvents,
-  insertRegistrations,
-} from './experiments-fixtures.js';
-
-// The test clock starts on Thursday 2026-01-15 (ISO week 2026-W03): W02 and W01 are finished.
-const W02 = '2026-01-05T00:00:00.000Z';
-const at = (start: string, hours: number): string =>
-  new Date(Date.parse(start) + hours * 3_600_000).toISOString();
-const DAY = 86_400_000;
-
-/** The default policy with its `reports` section replaced. */
-export function policyWithReports(section: string): ReturnType<typeof loadPolicy> {
-  const base = loadPolicy();
-  const source = base.source.replace(/\nreports:\n(?: {2}.*\n?)*/, '\n');
-  const parsed = parsePolicy(`${source}\nreports:\n${section}`);
-  if (!parsed.ok) throw new Error(`test policy invalid: ${JSON.stringify(parsed)}`);
-  return parsed.policy;
-}
+import { describeEachDialect } from '../helpers/env.js';
+import { ask, policyWithReports, seedWeek2, withoutReports } from './reports-fixtures.js';
 
 describe('report periods, contribution caps and CSV', () => {
   it('maps ISO weeks to their Monday-to-Monday UTC range', () => {
@@ -120,7 +97,7 @@ describe('report periods, contribution caps and CSV', () => {
       lifetime_days: 365,
       accuracy_alpha: 0.05,
     });
-    const without = base.source.replace(/\nreports:\n(?: {2}.*\n?)*/, '\n');
+    const without = withoutReports();
     const bad = (section: string) => parsePolicy(`${without}\nreports:\n${section}`).ok;
     assert.equal(bad('  epsilon_per_query: 0.0001\n  threshold: -1\n'), false);
     assert.equal(
@@ -137,71 +114,6 @@ describe('report periods, contribution caps and CSV', () => {
     assert.equal(bad('  accuracy_alpha: 0\n'), false);
   });
 });
-
-async function seedWeek2(env: { ctx: Parameters<typeof insertEvents>[0] }): Promise<void> {
-  const { ctx } = env;
-  await ensureSourceTables(ctx);
-  const events: EventRow[] = [];
-  // 300 visitors in rings, 120 in watches; 40 who visit four areas (only two count each);
-  // one visitor alone in an area nobody else visits; 30 small areas of 50 visitors each.
-  for (let i = 0; i < 300; i++)
-    events.push({ visitor: `r${i}`, type: 'page_view', area: 'rings', at: at(W02, 1 + (i % 100)) });
-  for (let i = 0; i < 120; i++)
-    events.push({ visitor: `w${i}`, type: 'page_view', area: 'watches', at: at(W02, 2 + (i % 100)) });
-  for (let i = 0; i < 40; i++) {
-    ['bridal', 'sale', 'rings', 'watches'].forEach((area, k) => {
-      events.push({ visitor: `m${i}`, type: 'page_view', area, at: at(W02, 10 + k) });
-    });
-  }
-  events.push({ visitor: 'lonely-visitor', type: 'page_view', area: 'private-viewing', at: at(W02, 5) });
-  for (let a = 0; a < 30; a++) {
-    for (let i = 0; i < 50; i++)
-      events.push({ visitor: `s${a}-${i}`, type: 'page_view', area: `area-${a}`, at: at(W02, 20) });
-  }
-  // Outside the week: not counted.
-  events.push({ visitor: 'late', type: 'page_view', area: 'late-area', at: at(W02, 7 * 24 + 1) });
-  await grantAnalytics(ctx, [...new Set(events.map((e) => e.visitor))]);
-  // 100 visitors whose analytics consent does not stand (never given, or withdrawn): not counted.
-  for (let i = 0; i < 100; i++)
-    events.push({ visitor: `nc${i}`, type: 'page_view', area: 'no-consent-area', at: at(W02, 3) });
-  await insertEvents(ctx, events);
-  const regs: { subjectId: string; gender: string | null; at: string }[] = [];
-  for (let i = 0; i < 60; i++) regs.push({ subjectId: `men-${i}`, gender: 'male', at: at(W02, 30 + i) });
-  for (let i = 0; i < 80; i++) regs.push({ subjectId: `women-${i}`, gender: 'female', at: at(W02, 30 + i) });
-  for (let i = 0; i < 10; i++) regs.push({ subjectId: `na-${i}`, gender: 'no_answer', at: at(W02, 40) });
-  regs.push({ subjectId: 'men-0', gender: 'male', at: at(W02, 100) }); // the same person again
-  // Week 1: three men, plus 40 women marked under 13 (P14) and 40 men whose processing is
-  // restricted (P23): neither group is counted, so both cells stay far below the threshold.
-  for (let i = 0; i < 3; i++)
-    regs.push({ subjectId: `w1-${i}`, gender: 'male', at: '2026-01-01T10:00:00.000Z' });
-  const now = ctx.clock.now().toISOString();
-  for (let i = 0; i < 40; i++) {
-    regs.push({ subjectId: `young-${i}`, gender: 'female', at: '2026-01-02T10:00:00.000Z' });
-    regs.push({ subjectId: `restricted-${i}`, gender: 'male', at: '2026-01-02T10:00:00.000Z' });
-    await ctx.store.db
-      .insertInto('subjects')
-      .values({ id: `young-${i}`, created_at: now, updated_at: now, under13: 1 })
-      .execute();
-    await ctx.store.db
-      .insertInto('restrictions')
-      .values({
-        id: `r-${i}`,
-        subject_id: `restricted-${i}`,
-        scope: i % 2 === 0 ? 'all' : 'purposes',
-        purposes: JSON.stringify(['reporting']),
-        started_at: now,
-        lifted_at: null,
-        request_id: null,
-      })
-      .execute();
-  }
-  await insertRegistrations(ctx, regs);
-}
-
-/** Asks for a report over HTTP, the way staff do. */
-function ask(env: TestEnv, path: string) {
-  return env.app.inject({ method: 'GET', url: `/v1/reports/${path}` });
-}
 
 describeEachDialect('aggregate reports', (env) => {
   it('refuses a week that has not ended, a malformed week, and weeks before 2000 or the policy', async () => {
@@ -446,134 +358,3 @@ describeEachDialect('aggregate reports', (env) => {
     assert.equal(receipts.length, 0);
   });
 });
-
-/** Releases the given weeks (the job's work) so requests find them. */
-async function releaseWeeks(e: TestEnv, periods: readonly string[]): Promise<void> {
-  for (const p of periods) await e.services.reports.releaseWeek(p);
-}
-
-const WEEKS = ['2026-W02', '2026-W01', '2025-W52', '2025-W51', '2025-W50', '2025-W49'];
-
-describeEachDialect(
-  'privacy budget',
-  (env) => {
-    it('caps what a recipient receives per calendar week of receipt, whichever weeks it asks about', async () => {
-      const e = env();
-      await seedWeek2({ ctx: e.ctx });
-      await releaseWeeks(e, WEEKS);
-      // Three past weeks of one report in one week of receipt: 3 ε, the weekly budget.
-      for (const w of WEEKS.slice(0, 3)) {
-        const res = await ask(e, `visitors-by-area?week=${w}&recipient=advertisers`);
-        assert.equal(res.statusCode, 200, `${w}: ${res.body}`);
-      }
-      const fourth = await ask(e, `visitors-by-area?week=${WEEKS[3]}&recipient=advertisers`);
-      assert.equal(fourth.statusCode, 403);
-      assert.equal(fourth.json().error.code, 'VOW_BUDGET_EXHAUSTED');
-      assert.deepEqual(fourth.json().error.details.week, { period: '2026-W03', spent: 3, limit: 3 });
-      const refusals = await e.ctx.audit.list({
-        targetType: 'report',
-        targetId: `visitors_by_area:${WEEKS[3]}`,
-      });
-      assert.deepEqual(
-        refusals.map((a) => a.action),
-        ['report.refused'],
-      );
-      // What was received stays available at no cost; another recipient has its own budget.
-      const again = await ask(e, `visitors-by-area?week=${WEEKS[0]}&recipient=advertisers`);
-      assert.equal(again.statusCode, 200);
-      assert.equal(again.json().charged, false);
-      assert.equal((await ask(e, `visitors-by-area?week=${WEEKS[3]}`)).statusCode, 200, 'internal');
-      // The next calendar week, the recipient may receive again.
-      e.clock.advance(7 * DAY);
-      const nextWeek = await ask(e, `visitors-by-area?week=${WEEKS[3]}&recipient=advertisers`);
-      assert.equal(nextWeek.statusCode, 200, nextWeek.body);
-      assert.equal(nextWeek.json().budget.week, '2026-W04');
-      assert.equal(nextWeek.json().budget.spent, 1);
-      assert.equal(nextWeek.json().budget.lifetime.spent, 4);
-    });
-
-    it('caps what a recipient receives over the rolling lifetime window, then frees it as receipts age out', async () => {
-      const e = env();
-      // 4 ε so far for advertisers (3 in 2026-W03, 1 in W04); the lifetime budget is 5.
-      const fifth = await ask(e, `visitors-by-area?week=${WEEKS[4]}&recipient=advertisers`);
-      assert.equal(fifth.statusCode, 200, fifth.body);
-      assert.equal(fifth.json().budget.lifetime.remaining, 0);
-      e.clock.advance(7 * DAY); // a fresh calendar week: only the lifetime window stops it
-      const sixth = await ask(e, `visitors-by-area?week=${WEEKS[5]}&recipient=advertisers`);
-      assert.equal(sixth.statusCode, 403);
-      assert.equal(sixth.json().error.code, 'VOW_BUDGET_EXHAUSTED');
-      assert.deepEqual(sixth.json().error.details.lifetime, { days: 365, spent: 5, limit: 5 });
-      assert.equal(sixth.json().error.details.week.spent, 0);
-      const budget = (
-        await e.app.inject({ method: 'GET', url: '/v1/reports/budget?recipient=advertisers' })
-      ).json();
-      assert.equal(budget.remaining, 0);
-      assert.equal(budget.lifetime.spent, 5);
-      // A year after the first receipts they leave the window.
-      e.clock.advance(365 * DAY - 7 * DAY);
-      const later = await ask(e, `visitors-by-area?week=${WEEKS[5]}&recipient=advertisers`);
-      assert.equal(later.statusCode, 200, later.body);
-      const receipts = await e.store.db
-        .selectFrom('report_receipts')
-        .select((eb) => eb.fn.sum<number>('epsilon_milli').as('milli'))
-        .where('recipient', '=', 'advertisers')
-        .executeTakeFirstOrThrow();
-      assert.equal(Number(receipts.milli), 6000, 'six receipts in all, never more than 5 ε in 365 days');
-    });
-
-    it('lets only one of two concurrent receipts through when the budget holds one more', async () => {
-      const { services, store } = env();
-      const actor = { type: 'staff' as const, id: 'staff-1' };
-      // internal receives two reports in this week of receipt; then two more are asked for at once.
-      await services.reports.report('visitors_by_area', '2025-W49', 'internal', actor);
-      await services.reports.report('registrations_by_gender', '2025-W49', 'internal', actor);
-      const settled = await Promise.allSettled([
-        services.reports.report('registrations_by_gender', '2025-W50', 'internal', actor),
-        services.reports.report('registrations_by_gender', '2025-W51', 'internal', actor),
-      ]);
-      assert.deepEqual(settled.map((a) => a.status).sort(), ['fulfilled', 'rejected']);
-      const refused = settled.find((a) => a.status === 'rejected') as PromiseRejectedResult;
-      assert.equal(refused.reason.code, 'VOW_BUDGET_EXHAUSTED');
-      const week = await services.reports.budget('internal');
-      assert.equal(week.spent, 3);
-      const receipts = await store.db
-        .selectFrom('report_receipts')
-        .selectAll()
-        .where('recipient', '=', 'internal')
-        .execute();
-      assert.ok(receipts.length <= 5);
-    });
-  },
-  { policy: policyWithReports('  budget_per_week: 3\n  budget_lifetime: 5\n') },
-);
-
-describeEachDialect(
-  'a report request draws no noise',
-  (env) => {
-    it('takes no random bytes: the noise was drawn by the release job', async () => {
-      const e = env();
-      await seedWeek2({ ctx: e.ctx });
-      await e.services.reports.releaseWeek('2026-W02');
-      drawn.count = 0;
-      for (const recipient of ['internal', 'advertisers']) {
-        const res = await ask(e, `visitors-by-area?week=2026-W02&recipient=${recipient}`);
-        assert.equal(res.statusCode, 200, res.body);
-      }
-      assert.equal(drawn.count, 0);
-    });
-  },
-  { random: countingRandom() },
-);
-
-/** Random bytes drawn through the context, counted. */
-const drawn = { count: 0 };
-function countingRandom() {
-  const inner = seededRandom(42);
-  return {
-    uuid: () => inner.uuid(),
-    bytes: (n: number) => {
-      drawn.count++;
-      return inner.bytes(n);
-    },
-  };
-}
