@@ -7,6 +7,7 @@ import { disclosuresMigrations } from '../modules/disclosures/index.js';
 import { experimentsMigrations } from '../modules/experiments/index.js';
 import { identityMigrations } from '../modules/identity/index.js';
 import { promisesMigrations } from '../modules/promises/index.js';
+import { reportsMigrations } from '../modules/reports/index.js';
 import { rightsMigrations } from '../modules/rights/index.js';
 import { siteAnalyticsMigrations } from '../modules/site-analytics/index.js';
 import { subjectsMigrations } from '../modules/subjects/index.js';
@@ -23,6 +24,7 @@ const PARTS: readonly Readonly<Record<string, VowMigration>>[] = [
   experimentsMigrations,
   identityMigrations,
   promisesMigrations,
+  reportsMigrations,
   rightsMigrations,
   siteAnalyticsMigrations,
   subjectsMigrations,

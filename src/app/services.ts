@@ -87,7 +87,7 @@ export function createServices(ctx: VowContext): Services {
   const identity = createIdentityServices(ctx);
   const anchors = registerAnchorJob(ctx, jobs);
   const experiments = new ExperimentService(ctx, cookieConsent);
-  const reports = new ReportService(ctx);
+  const reports = new ReportService(ctx, jobs);
   const datasets = createDatasetService(ctx);
   const erasure = createErasureRegistry();
   subjects.connectPurge({ erasure, accountEmailIndexes });

@@ -55,6 +55,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       await services.siteAnalytics.schedulePurge();
       // The promise checks run hourly (kept as history; their status feeds /metrics and the console).
       await services.promises.scheduleChecks();
+      // Each finished ISO week's reports are released by a job when the week closes.
+      await services.reports.scheduleReleases();
       await announceSecurity(services, io);
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');

@@ -1,8 +1,10 @@
 // The exact discrete Laplace mechanism: its draws follow the pmf (chi-square goodness of fit),
-// it is reproducible from the injected byte source, and its building blocks are exact.
+// it is reproducible from the injected byte source, its building blocks are exact, and the
+// accuracy interval shown with each released count covers the true count at its stated rate.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chiSquareGoodnessOfFit } from '../../src/modules/experiments/stats/tests.js';
+import { noiseInterval, thresholdDelta } from '../../src/modules/reports/dp/accuracy.js';
 import {
   bernoulliExpMinus,
   countNoise,
@@ -11,6 +13,8 @@ import {
   sampleDiscreteLaplace,
   uniformInt,
 } from '../../src/modules/reports/dp/discrete-laplace.js';
+import { canonicalWeek, type Week } from '../../src/modules/reports/periods.js';
+import { presentRelease } from '../../src/modules/reports/present.js';
 import { seededRandom } from '../../src/platform/clock.js';
 
 describe('discrete Laplace sampler', () => {
@@ -134,5 +138,96 @@ describe('discrete Laplace sampler', () => {
     assert.throws(() => epsilonFraction(0.0001), RangeError);
     assert.throws(() => epsilonFraction(0), RangeError);
     assert.throws(() => sampleDiscreteLaplace(seededRandom(1), 0, 2), RangeError);
+  });
+});
+
+describe('accuracy of a released count', () => {
+  it('has the smallest whole half-width whose two tails hold at most α', () => {
+    // P(|X| > k) = 2 q^(k+1) / (1 + q), q = e^(-ε/Δ).
+    const tail = (k: number, epsilon: number, delta: number) => {
+      const q = Math.exp(-epsilon / delta);
+      return (2 * q ** (k + 1)) / (1 + q);
+    };
+    for (const [epsilon, delta, alpha] of [
+      [1, 2, 0.05],
+      [1, 1, 0.05],
+      [0.5, 2, 0.1],
+      [0.1, 1, 0.01],
+      [5, 1, 0.05],
+    ] as const) {
+      const { halfWidth: k, coverage } = noiseInterval(epsilon, delta, alpha);
+      assert.ok(tail(k, epsilon, delta) <= alpha, `ε=${epsilon} Δ=${delta}: k=${k} holds`);
+      if (k > 0) assert.ok(tail(k - 1, epsilon, delta) > alpha, `ε=${epsilon} Δ=${delta}: k-1 does not`);
+      assert.ok(Math.abs(coverage - (1 - tail(k, epsilon, delta))) < 1e-15);
+    }
+    // Large ε: the noise is almost always 0 (k = 0 covers with 1 - 2q/(1+q) ≥ 95%).
+    assert.equal(noiseInterval(5, 1, 0.05).halfWidth, 0);
+    assert.throws(() => noiseInterval(1, 1, 0), RangeError);
+  });
+
+  it('covers the true count at its stated rate over 10,000 released counts (within 1 point)', () => {
+    const week = canonicalWeek('2026-W02') as Week;
+    const budget = {
+      week: '2026-W03',
+      spent: 0,
+      limit: 3,
+      remaining: 3,
+      lifetime: { days: 365, since: '', spent: 0, limit: 52, remaining: 52 },
+    };
+    for (const [epsilon, cap, report, seed] of [
+      [1, 2, 'visitors_by_area', 1],
+      [1, 1, 'registrations_by_gender', 2],
+      [0.5, 2, 'visitors_by_area', 3],
+      [0.25, 1, 'registrations_by_gender', 4],
+    ] as const) {
+      const rnd = seededRandom(700 + seed);
+      const sensitivity = report === 'visitors_by_area' ? cap : 1;
+      const n = 10_000;
+      const truth = 500;
+      let covered = 0;
+      let stated = 0;
+      for (let i = 0; i < n; i += 50) {
+        // Releases of 50 cells each, presented as the API presents them.
+        const cells = Array.from({ length: 50 }, (_, j) => ({
+          key: `cell-${j}`,
+          count: truth + countNoise(rnd, epsilon, sensitivity),
+        }));
+        const shown = presentRelease(
+          {
+            id: 'r',
+            report,
+            period: week.period,
+            epsilon_milli: epsilon * 1000,
+            threshold: 20,
+            contribution_cap: cap,
+            cells: JSON.stringify(cells),
+            policy_version: 'v',
+            released_at: '2026-01-12T00:00:00.000Z',
+          },
+          week,
+          'internal',
+          0.05,
+          { charged: true, budget },
+        );
+        stated = shown.accuracy.coverage;
+        for (const c of shown.cells) {
+          const [low, high] = c.interval as [number, number];
+          if (low <= truth && truth <= high) covered++;
+        }
+      }
+      const rate = covered / n;
+      assert.ok(stated >= 0.95, `stated coverage ${stated} is at least 1 - α`);
+      assert.ok(
+        Math.abs(rate - stated) <= 0.01,
+        `ε=${epsilon} Δ=${sensitivity}: covered ${rate} of draws, stated ${stated}`,
+      );
+      assert.ok(Math.abs(rate - 0.95) <= 0.03, `near the nominal 95% (${rate})`);
+    }
+  });
+
+  it('states the δ of the noisy threshold: one visitor alone released with P(X ≥ T - 1), per cell', () => {
+    const q = Math.exp(-1 / 2);
+    assert.ok(Math.abs(thresholdDelta(1, 2, 20, 2) - (2 * q ** 19) / (1 + q)) < 1e-18);
+    assert.equal(thresholdDelta(1, 1, 1, 1), 1 / (1 + Math.exp(-1)), 'threshold 1: P(X ≥ 0)');
   });
 });

@@ -1,9 +1,11 @@
-// Layout experiments over HTTP (P17): definition, deterministic assignment, exposures only under
-// consent, results with Welch tests, Holm's correction, the sample-ratio check and "not enough data".
+// Layout experiments over HTTP (P17): definition with a power calculation, deterministic
+// assignment, exposures only under consent, results with always-valid tests (CUPED-adjusted),
+// Welch for reference, Holm's correction, the sample-ratio check and "not enough data" read from
+// the metric samples themselves.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assignVariant } from '../../src/modules/experiments/assignment-hash.js';
-import { VISIT_GAP_MS, visitorOutcome } from '../../src/modules/experiments/results.js';
+import { VISIT_GAP_MS, visitorOutcome } from '../../src/modules/experiments/outcomes.js';
 import { summarise, welchTTest } from '../../src/modules/experiments/stats/tests.js';
 import { createTestEnv, describeEachDialect, testConfig } from '../helpers/env.js';
 import {
@@ -239,7 +241,7 @@ describeEachDialect('layout experiments', (env) => {
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.equal(body.status, 'not_enough_data');
-    assert.match(body.message, /at least 30/);
+    assert.match(body.message, /needs 30/);
     assert.deepEqual(body.comparisons, []);
     const audit = await env().ctx.audit.list({ targetType: 'experiment', targetId: 'checkout-layout' });
     assert.equal(audit.at(-1)?.action, 'experiment.results_viewed');
@@ -309,8 +311,20 @@ describeEachDialect('layout experiments', (env) => {
     const expected = welchTTest(summarise(truth.control!.duration), summarise(truth['one-page']!.duration));
     assert.ok(Math.abs(byMetric.visit_duration_ms.t - (expected.t as number)) < 1e-9);
     assert.ok(Math.abs(byMetric.visit_duration_ms.difference - 30_000) < 3_000);
-    assert.equal(byMetric.visit_duration_ms.significant, true);
+    assert.equal(byMetric.visit_duration_ms.significant, true, 'always valid, and still clear');
     assert.ok(byMetric.visit_duration_ms.ci95[0] > 0);
+    const seq = byMetric.visit_duration_ms.sequential;
+    assert.ok(
+      seq.ci[0] > 0 && seq.ci[0] < byMetric.visit_duration_ms.ci95[0],
+      'wider than the one-look interval',
+    );
+    assert.ok(seq.adjustedPValue < 0.05);
+    assert.equal(seq.tuningVisitors, 5000);
+    assert.equal(
+      byMetric.visit_duration_ms.cuped,
+      null,
+      'the same pre-exposure value for everyone: no covariate',
+    );
     for (const c of body.comparisons) {
       if (c.pValue !== null) assert.ok(c.adjustedPValue >= c.pValue, 'Holm never lowers a p-value');
     }

@@ -1,7 +1,8 @@
 // A real Vow on a loopback port for the documentation's curl examples: a temporary data dir with a
 // SQLite file, real access control and rate limits, the clock standing at 2026-01-15T12:00:00Z (the
 // day the examples are written for), and what the examples assume exists (docs/api.md, "Running
-// the examples"): an API key, and the privacy officer olivia with her own password and a token.
+// the examples"): an API key, the privacy officer olivia with her own password and a token, and the
+// reports of week 2026-W02 released.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,8 @@ export async function startLiveVow(): Promise<LiveVow> {
   };
   try {
     const { key } = await services.identity.apiKeys.create('shop backend', null);
+    // The last finished week's reports are released, as `vow serve`'s weekly job does when a week closes.
+    await services.reports.releaseWeek('2026-W02');
     const staff = await services.identity.staff.add(OLIVIA.username, ['privacy_officer'], null);
     await services.identity.staff.changePassword(staff.id, staff.password, OLIVIA.password);
     const res = await app.inject({

@@ -25,6 +25,8 @@ describe('staff reports console in Chromium', {
       events.map((e) => e.visitor),
     );
     await insertEvents(ctx, events);
+    // The weekly job's work: the week is released once it closed.
+    await served.env.services.reports.releaseWeek('2026-W02');
     await served.env.services.experiments.create(
       {
         id: 'e2e-hero',

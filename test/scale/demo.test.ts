@@ -5,10 +5,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DemoSeedUsed, type DemoStats, generateDemo } from '../../src/cli/demo/generator.js';
+import {
+  DEMO_EXPERIMENT_ID,
+  DemoSeedUsed,
+  type DemoStats,
+  generateDemo,
+} from '../../src/cli/demo/generator.js';
 import { main } from '../../src/cli/main.js';
 import { formatResults } from '../../src/modules/promises/index.js';
 import { addDays } from '../../src/modules/rights/index.js';
+import { openStore } from '../../src/platform/store/index.js';
 import { createTestEnv, describeEachDialect } from '../helpers/env.js';
 
 const PEOPLE = 300;
@@ -245,4 +251,71 @@ test('vow demo --people fills the configured store, reports people per second, a
     else process.env.VOW_LOG_LEVEL = saved.level;
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('vow demo keeps keys random: two data folders made from the same seed share no blind index', async () => {
+  const dirs = [0, 1].map(() => mkdtempSync(path.join(tmpdir(), 'vow-demo-keys-')));
+  const saved = { dir: process.env.VOW_DATA_DIR, level: process.env.VOW_LOG_LEVEL };
+  process.env.VOW_LOG_LEVEL = 'silent';
+  try {
+    const indexes: string[][] = [];
+    const names: string[][] = [];
+    for (const dir of dirs) {
+      process.env.VOW_DATA_DIR = dir;
+      const code = await main(['node', 'vow', 'demo', '--people', '40', '--seed', '3'], {
+        out: () => {},
+        err: () => {},
+      });
+      assert.equal(code, 0);
+      const store = await openStore({ dataDir: dir });
+      try {
+        const rows = await store.db
+          .selectFrom('subject_lookup')
+          .select('blind_index')
+          .where('kind', '=', 'email')
+          .orderBy('blind_index')
+          .execute();
+        indexes.push(rows.map((r) => r.blind_index));
+        const subjects = await store.db.selectFrom('subjects').select('id').orderBy('id').execute();
+        names.push(subjects.map((r) => r.id));
+      } finally {
+        await store.close();
+      }
+    }
+    assert.ok(indexes[0]!.length > 0);
+    assert.deepEqual(names[0], names[1], 'the same seed gives the same people (ids)');
+    const shared = indexes[0]!.filter((x) => indexes[1]!.includes(x));
+    assert.deepEqual(shared, [], 'the same emails, under different keys');
+  } finally {
+    if (saved.dir === undefined) delete process.env.VOW_DATA_DIR;
+    else process.env.VOW_DATA_DIR = saved.dir;
+    if (saved.level === undefined) delete process.env.VOW_LOG_LEVEL;
+    else process.env.VOW_LOG_LEVEL = saved.level;
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describeEachDialect('the demo layout experiment', (env) => {
+  test('has results: visits after the exposures, pre-exposure visits for CUPED', async () => {
+    const { ctx, services } = env();
+    const stats = await generateDemo(ctx, services, {
+      people: 300,
+      seed: 21,
+      batchSize: 150,
+      experimentVisitors: 150,
+      openRequests: 0,
+      answeredRequests: 0,
+    });
+    assert.equal(stats.experimentExposures, 150);
+    const experiment = await services.experiments.get(DEMO_EXPERIMENT_ID);
+    assert.ok(experiment.createdAt < ctx.clock.now().toISOString(), 'it started weeks ago');
+    assert.ok(experiment.plan && experiment.plan.sampleSize.total > 0, 'with its plan');
+    const results = await services.experiments.results(DEMO_EXPERIMENT_ID);
+    assert.equal(results.status, 'ready', results.message);
+    for (const v of results.variants)
+      assert.equal(v.visitorsWithVisits, v.visitors, 'everyone came after exposure');
+    const duration = results.comparisons.find((c) => c.metric === 'visit_duration_ms');
+    assert.ok(duration?.sequential, 'visit duration is compared');
+    assert.ok(duration.cuped && duration.cuped.preExposureShare > 0.5, 'most visitors came before, too');
+  });
 });

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { createContext } from '../../app/context.js';
 import { createServices } from '../../app/services.js';
 import { buildApp } from '../../http/app.js';
-import { seededRandom } from '../../platform/clock.js';
+import { cryptoRandom, type Random, seededRandom } from '../../platform/clock.js';
 import { loadConfig } from '../../platform/config.js';
 import { DemoSeedUsed, type DemoStats, generateDemo } from './generator.js';
 
@@ -18,6 +18,17 @@ export interface DemoCliIo {
 }
 
 const DEFAULT_SHOP_PEOPLE = 3000;
+
+/**
+ * The demo's randomness: record ids from the seed, so a seed gives the same people again; every
+ * random byte (the master key of a new data folder, the blind-index and data keys, nonces, API keys
+ * and passwords, the reports' noise) from the operating system, so no two data folders share a
+ * key and no noise can be replayed from the seed.
+ */
+export function demoRandom(seed: number): Random {
+  const ids = seededRandom(seed);
+  return { uuid: () => ids.uuid(), bytes: (n) => cryptoRandom.bytes(n) };
+}
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -61,7 +72,7 @@ export function registerDemoCommand(program: Command, io: DemoCliIo, setExit: (c
         return;
       }
       if (people !== undefined) {
-        const ctx = await createContext(loadConfig(), { random: seededRandom(seed) });
+        const ctx = await createContext(loadConfig(), { random: demoRandom(seed) });
         try {
           const services = createServices(ctx);
           let shown = 0;
@@ -100,7 +111,7 @@ export function registerDemoCommand(program: Command, io: DemoCliIo, setExit: (c
         VOW_MASTER_KEY_FILE: '',
         VOW_PORT: String(base.port),
       });
-      const ctx = await createContext(config, { random: seededRandom(seed) });
+      const ctx = await createContext(config, { random: demoRandom(seed) });
       const services = createServices(ctx);
       io.out(
         `Generating a jewelry shop of ${DEFAULT_SHOP_PEOPLE.toLocaleString('en-US')} people in ${dir} …`,

@@ -9,19 +9,23 @@
 // consent rules and audits, so a generated record is exactly what POST /v1/orders (...) would have
 // written for the same body at the same time. A batch of people is one transaction instead of one
 // per request, which is what makes a million people take minutes rather than hours. Unsubscribes,
-// STOPs, visits and the experiment go through their own services, and the privacy requests through
-// the rights service at the moments they happened (request-history.ts).
+// STOPs, visits and the experiment go through their own services (site-visits.ts), and the privacy
+// requests through the rights service at the moments they happened (request-history.ts).
 //
-// Reproducible: every choice comes from a seeded PRNG; with a seeded ctx.random (as `vow demo`
-// uses) the same seed gives the same store.
-import type { Insertable } from 'kysely';
+// Reproducible: every choice comes from a seeded PRNG and record ids from ctx.random's uuid(), so
+// with a seeded uuid() (as `vow demo` uses) the same seed gives the same people. Keys, tokens and
+// the reports' noise come from ctx.random's bytes(), which `vow demo` keeps cryptographic.
 import type { Services } from '../../app/services.js';
 import type { OrderBody, Submission } from '../../modules/collection/index.js';
 import type { VowContext } from '../../modules/policy/index.js';
 import { normalisePhone, type PostalAddress } from '../../modules/subjects/index.js';
-import { claimMeta, type Database } from '../../platform/store/index.js';
+import { claimMeta } from '../../platform/store/index.js';
 import { Prng } from './prng.js';
 import { RequestHistory, type RequestPerson } from './request-history.js';
+import { AREA_CODES, CITIES, DOMAINS, FIRST, JEWELRY, LAST, SMS_CONSENT_TEXT, STREETS } from './shop-data.js';
+import { SiteVisits, SKUS } from './site-visits.js';
+
+export { DEMO_EXPERIMENT_ID } from './site-visits.js';
 
 export interface DemoOptions {
   readonly people: number;
@@ -63,139 +67,6 @@ export interface DemoStats {
   peoplePerSecond: number;
 }
 
-export const DEMO_EXPERIMENT_ID = 'demo-product-page';
-const SMS_CONSENT_TEXT =
-  'Yes, send me marketing text messages from Aurora Jewelers at this number. Consent is not a condition of purchase. Msg & data rates may apply. Reply STOP to cancel, HELP for help.';
-
-const FIRST = [
-  'Olivia',
-  'Liam',
-  'Emma',
-  'Noah',
-  'Ava',
-  'Elijah',
-  'Sophia',
-  'Mateo',
-  'Isabella',
-  'Lucas',
-  'Mia',
-  'Amara',
-  'Hiro',
-  'Priya',
-  'Chen',
-  'Fatima',
-  'Diego',
-  'Zoe',
-  'Kwame',
-  'Ingrid',
-  'Rafael',
-  'Yuki',
-  'Leila',
-  'Omar',
-  'Grace',
-  'Samuel',
-  'Nora',
-  'Arjun',
-  'Elena',
-  'Tomasz',
-];
-const LAST = [
-  'Smith',
-  'Johnson',
-  'Garcia',
-  'Brown',
-  'Nguyen',
-  'Patel',
-  'Kim',
-  'Okafor',
-  'Rossi',
-  'Müller',
-  'Silva',
-  'Cohen',
-  'Haddad',
-  'Larsen',
-  'Tanaka',
-  'Novak',
-  'Dubois',
-  'Martins',
-  'Walker',
-  'Reyes',
-];
-const STREETS = [
-  'Maple Ave',
-  'Oak St',
-  'Cedar Ln',
-  'Elm St',
-  'Pine Rd',
-  'Lakeview Dr',
-  'Hillcrest Blvd',
-  'Main St',
-];
-const CITIES: readonly { city: string; region: string; zip: string; area: string }[] = [
-  { city: 'Springfield', region: 'IL', zip: '62704', area: '217' },
-  { city: 'Portland', region: 'OR', zip: '97205', area: '503' },
-  { city: 'Austin', region: 'TX', zip: '78701', area: '512' },
-  { city: 'Boston', region: 'MA', zip: '02118', area: '617' },
-  { city: 'Denver', region: 'CO', zip: '80202', area: '303' },
-  { city: 'Seattle', region: 'WA', zip: '98101', area: '206' },
-  { city: 'Atlanta', region: 'GA', zip: '30303', area: '404' },
-  { city: 'Phoenix', region: 'AZ', zip: '85004', area: '602' },
-  { city: 'Madison', region: 'WI', zip: '53703', area: '608' },
-  { city: 'Richmond', region: 'VA', zip: '23219', area: '804' },
-];
-const AREA_CODES = [
-  '217',
-  '503',
-  '512',
-  '617',
-  '303',
-  '206',
-  '404',
-  '602',
-  '608',
-  '804',
-  '212',
-  '312',
-  '415',
-  '702',
-  '305',
-  '615',
-  '919',
-  '971',
-  '763',
-  '480',
-];
-const DOMAINS = ['example.com', 'example.org', 'example.net'];
-const SKUS: readonly { sku: string; cents: number }[] = [
-  { sku: 'RING-SOL-14K', cents: 189_900 },
-  { sku: 'BAND-PLAT-4MM', cents: 99_500 },
-  { sku: 'EAR-PEARL-STUD', cents: 12_900 },
-  { sku: 'NECK-HEART-SS', cents: 7_900 },
-  { sku: 'BRAC-TENNIS-1CT', cents: 249_000 },
-  { sku: 'RING-MENS-TI', cents: 34_900 },
-  { sku: 'PEND-INITIAL-GLD', cents: 15_900 },
-  { sku: 'EAR-HOOP-14K', cents: 21_500 },
-];
-const JEWELRY = [
-  'engagement_ring',
-  'wedding_band',
-  'mens_rings',
-  'earrings',
-  'bracelets',
-  'necklaces_pendants',
-  'just_browsing',
-];
-const PATHS: readonly { area: string; path: string }[] = [
-  { area: 'home', path: '/' },
-  { area: 'catalog', path: '/rings' },
-  { area: 'catalog', path: '/earrings' },
-  { area: 'product', path: '/products/RING-SOL-14K' },
-  { area: 'product', path: '/products/EAR-PEARL-STUD' },
-  { area: 'search', path: '/search' },
-  { area: 'cart', path: '/cart' },
-  { area: 'content', path: '/guides/ring-size' },
-];
-const BROWSERS = ['chrome', 'safari', 'firefox', 'edge', 'other'];
 const DAY = 86_400_000;
 
 type GiftRecipient = NonNullable<OrderBody['gift_recipient']>;
@@ -274,16 +145,19 @@ export class DemoGenerator {
       options.experimentVisitors ?? 300,
       Math.round(options.people * visitorsPerPerson),
     );
-    if (experimentLeft > 0) await this.#ensureExperiment();
+    const site = new SiteVisits(this.#ctx, this.#services, this.#rng, this.#seed, this.#now);
+    if (experimentLeft > 0) await site.ensureExperiment();
     while (this.#stats.people < options.people) {
       const n = Math.min(batchSize, options.people - this.#stats.people);
       const people = await this.#planBatch(n);
       await this.#writeBatch(people);
       const visitors = Math.round(n * visitorsPerPerson);
-      const cookies = await this.#writeVisits(visitors);
-      const exposed = cookies.slice(0, experimentLeft);
-      for (const cookie of exposed) await this.#exposeToExperiment(cookie);
-      experimentLeft -= exposed.length;
+      const exposed = Math.min(experimentLeft, visitors);
+      const made = await site.write(this.#stats.visitors, visitors, exposed);
+      this.#stats.visitors += visitors;
+      this.#stats.events += made.events;
+      this.#stats.experimentExposures += made.exposures;
+      experimentLeft -= exposed;
       this.#tick(started);
       options.onProgress?.({ ...this.#stats });
     }
@@ -564,106 +438,6 @@ export class DemoGenerator {
         }
       }
     });
-  }
-
-  /** Visits of cookie-consenting visitors: page views, engagement, carts and orders. Returns the cookie ids. */
-  async #writeVisits(visitors: number): Promise<string[]> {
-    const r = this.#rng;
-    const vault = this.#ctx.vault;
-    const rows: Insertable<Database['analytics_events']>[] = [];
-    const cookies: string[] = [];
-    for (let v = 0; v < visitors; v++) {
-      const cookie = `demo${this.#seed}v${this.#stats.visitors + v}x${Math.floor(r.next() * 1e9).toString(36)}`;
-      cookies.push(cookie);
-      const visitorId = vault.blindIndex('cookie', cookie);
-      const browser = r.pick(BROWSERS);
-      let at = this.#now.getTime() - r.int(0, 90) * DAY - r.int(0, DAY - 1);
-      const views = r.skewed(1.2, 12);
-      for (let k = 0; k < views; k++) {
-        const page = r.pick(PATHS);
-        const base = { visitor_id: visitorId, area: page.area, path: page.path, browser_family: browser };
-        rows.push({
-          ...base,
-          type: 'page_view',
-          duration_ms: null,
-          value_cents: null,
-          currency: null,
-          at: new Date(at).toISOString(),
-        });
-        const stay = r.int(2_000, 180_000);
-        rows.push({
-          ...base,
-          type: 'engagement',
-          duration_ms: stay,
-          value_cents: null,
-          currency: null,
-          at: new Date(at + stay).toISOString(),
-        });
-        at += stay + r.int(1_000, 60_000);
-      }
-      if (r.chance(0.08)) {
-        const item = r.pick(SKUS);
-        const base = { visitor_id: visitorId, area: 'cart', path: '/cart', browser_family: browser };
-        rows.push({
-          ...base,
-          type: 'add_to_cart',
-          duration_ms: null,
-          value_cents: item.cents,
-          currency: 'USD',
-          at: new Date(at).toISOString(),
-        });
-        if (r.chance(0.4))
-          rows.push({
-            ...base,
-            area: 'checkout',
-            path: '/checkout/done',
-            type: 'order_completed',
-            duration_ms: null,
-            value_cents: item.cents,
-            currency: 'USD',
-            at: new Date(at + 120_000).toISOString(),
-          });
-      }
-    }
-    await this.#services.siteAnalytics.events.storeHistory(rows);
-    this.#stats.visitors += visitors;
-    this.#stats.events += rows.length;
-    return cookies;
-  }
-
-  async #ensureExperiment(): Promise<void> {
-    const exists = await this.#services.experiments.list();
-    if (exists.some((e) => e.id === DEMO_EXPERIMENT_ID)) return;
-    await this.#services.experiments.create(
-      {
-        id: DEMO_EXPERIMENT_ID,
-        name: 'Product page: large photos',
-        description: 'Variant B shows the product photos twice as large',
-        variants: [
-          { id: 'A', weight: 1, description: 'current layout' },
-          { id: 'B', weight: 1, description: 'large photos' },
-        ],
-      },
-      { type: 'system', id: 'vow-demo' },
-    );
-  }
-
-  /** The visitor accepts the banner through the cookie consent service, then sees the experiment. */
-  async #exposeToExperiment(cookie: string): Promise<void> {
-    const categories = Object.fromEntries(
-      Object.entries(this.#ctx.policy.doc.cookie_categories)
-        .filter(([, c]) => !c.required)
-        .map(([id]) => [id, id !== 'advertising' || this.#rng.chance(0.5)]),
-    );
-    await this.#services.cookieConsent.recordChoice({
-      visitor: cookie,
-      categories,
-      gpc: false,
-      source: 'choose',
-      consentVersion: this.#ctx.policy.consentVersion,
-    });
-    const exposure = await this.#services.experiments.recordExposure(DEMO_EXPERIMENT_ID, cookie);
-    if (exposure.recorded) this.#stats.experimentExposures++;
   }
 }
 

@@ -28,6 +28,35 @@ const variantSchema = z.strictObject({
   description: z.string().trim().min(1).max(500).optional(),
 });
 
+const metricEnum = z.enum(['visit_duration_ms', 'conversion_rate', 'revenue_per_visitor_cents']);
+
+const planSchema = z.object({
+  metric: metricEnum,
+  baseline: z.number(),
+  sd: z.number().nullable(),
+  mde: z.number(),
+  power: z.number(),
+  alpha: z.number(),
+  alphaPerComparison: z.number(),
+  sampleSize: z.object({ total: z.number(), perArm: z.record(z.string(), z.number()) }),
+});
+
+const planInput = z.strictObject({
+  metric: metricEnum.describe('The metric the decision rests on'),
+  baseline: z
+    .number()
+    .min(0)
+    .max(1e12)
+    .describe("The control's expected mean (a rate between 0 and 1 for conversion_rate)"),
+  sd: z
+    .number()
+    .gt(0)
+    .max(1e12)
+    .optional()
+    .describe('Per-visitor standard deviation (not for conversion_rate)'),
+  power: z.number().min(0.5).max(0.99).optional().describe('Chance to detect the effect (default 0.8)'),
+});
+
 const experimentSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -38,11 +67,12 @@ const experimentSchema = z.object({
   status: z.enum(['running', 'stopped']),
   createdAt: z.string(),
   stoppedAt: z.string().nullable(),
+  plan: planSchema.nullable(),
 });
 
 const idParams = z.strictObject({ id: slug });
 
-const metricSummary = z.object({ n: z.number(), mean: z.number(), sd: z.number() });
+const metricSummary = z.object({ n: z.number(), mean: z.number().nullable(), sd: z.number().nullable() });
 
 const resultsSchema = z.object({
   experimentId: z.string(),
@@ -63,10 +93,11 @@ const resultsSchema = z.object({
       }),
     }),
   ),
+  readiness: z.array(z.object({ metric: metricEnum, ready: z.boolean(), reason: z.string().nullable() })),
   sampleRatio: z.object({ chiSquare: z.number(), df: z.number(), pValue: z.number(), mismatch: z.boolean() }),
   comparisons: z.array(
     z.object({
-      metric: z.enum(['visit_duration_ms', 'conversion_rate', 'revenue_per_visitor_cents']),
+      metric: metricEnum,
       control: z.string(),
       variant: z.string(),
       difference: z.number(),
@@ -75,10 +106,24 @@ const resultsSchema = z.object({
       df: z.number().nullable(),
       pValue: z.number().nullable(),
       adjustedPValue: z.number().nullable(),
+      cuped: z
+        .object({ theta: z.number(), varianceReduction: z.number(), preExposureShare: z.number() })
+        .nullable(),
+      sequential: z
+        .object({
+          difference: z.number(),
+          ci: z.tuple([z.number(), z.number()]),
+          pValue: z.number(),
+          adjustedPValue: z.number(),
+          tuningVisitors: z.number(),
+        })
+        .nullable(),
       significant: z.boolean(),
     }),
   ),
   alpha: z.number(),
+  sequential: z.object({ method: z.literal('msprt_normal_mixture') }),
+  plan: planSchema.nullable(),
   computedAt: z.string(),
 });
 
@@ -109,6 +154,12 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
             .regex(/^[A-Z]{3}$/)
             .optional()
             .describe('Completed orders in this currency count as sales (default USD)'),
+          plan: planInput
+            .extend({
+              mde: z.number().gt(0).max(1e12).describe('The smallest absolute difference worth detecting'),
+            })
+            .optional()
+            .describe('What you expect: Vow computes the visitors needed (kept with the experiment)'),
         }),
         response: { 201: experimentSchema },
       },
@@ -116,6 +167,29 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
     async (req, reply) => {
       const experiment = await services.experiments.create(req.body, auditActor(req.principal));
       return reply.code(201).send(experiment);
+    },
+  );
+
+  app.post(
+    '/v1/experiments/power',
+    {
+      config: { access: 'staff:marketing' },
+      schema: {
+        tags: ['experiments'],
+        summary: 'Power calculator: visitors needed for an effect, or the effect some visitors can detect',
+        description:
+          'For the given layouts (weights; the first is the control), at the level the results use (0.05 split over every comparison they adjust together). Give mde (visitors needed) or visitors (minimum detectable effect). Fixed-horizon normal approximation.',
+        body: planInput.extend({
+          variants: z.array(variantSchema).min(2).max(20),
+          mde: z.number().gt(0).max(1e12).optional(),
+          visitors: z.number().int().min(2).max(1e10).optional(),
+        }),
+        response: { 200: planSchema },
+      },
+    },
+    async (req) => {
+      const { variants, ...input } = req.body;
+      return services.experiments.power(variants, input);
     },
   );
 
@@ -221,7 +295,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
         tags: ['experiments'],
         summary: 'Results per layout: visit duration, conversion rate, revenue per visitor',
         description:
-          'Welch t-tests of each layout against the first with 95% confidence intervals, Holm–Bonferroni adjusted across all comparisons; a sample-ratio-mismatch check (Pearson chi-square, flagged at p < 0.001); status not_enough_data until every layout reaches the minimum sample.',
+          'Per metric, once every layout has minSamplePerArm values of it and they differ: an always-valid mixture sequential test (mSPRT), CUPED-adjusted with pre-exposure behaviour when there is some, Holm–Bonferroni adjusted (significant); and, for reference, Welch t-tests (valid for one look at a planned sample). A sample-ratio-mismatch check (Pearson chi-square, flagged at p < 0.001). Means are shown only for layouts that reached the minimum.',
         params: idParams,
         response: { 200: resultsSchema },
       },

@@ -9,13 +9,27 @@ import type { RouteModule } from '../route-module.js';
 
 const week = z
   .string()
-  .regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W03')
-  .describe('ISO week (UTC), e.g. 2026-W03');
+  .regex(/^\d{4}-?[Ww]\d{2}$/, 'an ISO week such as 2026-W03')
+  .describe('ISO week (UTC), e.g. 2026-W03 (2026W03 names the same week)');
 const recipient = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,63}$/)
   .default(INTERNAL_RECIPIENT)
   .describe('"internal" (site design) or a recipient of the policy, e.g. "advertisers"');
+
+const budgetSchema = z.object({
+  week: z.string().describe('The calendar ISO week of receipt the weekly budget counts (now)'),
+  spent: z.number(),
+  limit: z.number(),
+  remaining: z.number().describe('Epsilon that may still be received now (this week and in the window)'),
+  lifetime: z.object({
+    days: z.number(),
+    since: z.string(),
+    spent: z.number(),
+    limit: z.number(),
+    remaining: z.number(),
+  }),
+});
 
 const reportSchema = z.object({
   report: z.enum(['visitors_by_area', 'registrations_by_gender']),
@@ -32,8 +46,23 @@ const reportSchema = z.object({
   contributionCap: z.number(),
   sensitivity: z.number(),
   delta: z.number(),
-  cells: z.array(z.object({ key: z.string(), count: z.number().nullable() })),
-  budget: z.object({ spent: z.number(), limit: z.number(), remaining: z.number() }),
+  accuracy: z.object({
+    alpha: z.number(),
+    confidence: z.number(),
+    halfWidth: z
+      .number()
+      .describe('k: each count is within ±k of the true count with probability `coverage`'),
+    coverage: z.number(),
+  }),
+  cells: z.array(
+    z.object({
+      key: z.string(),
+      count: z.number().nullable(),
+      interval: z.tuple([z.number(), z.number()]).nullable(),
+    }),
+  ),
+  charged: z.boolean(),
+  budget: budgetSchema,
   policyVersion: z.string(),
 });
 
@@ -59,7 +88,7 @@ export const reportApiRoutes: RouteModule = (app, _ctx, services) => {
           tags: ['reports'],
           summary: r.summary,
           description:
-            'Differentially private: contributions capped, exact discrete Laplace noise, cells released above a noisy threshold, the first answer stored and returned again, and each recipient charged epsilon per period (VOW_BUDGET_EXHAUSTED when spent). format=csv answers text/csv. A report to a recipient other than "internal" is recorded as a disclosure.',
+            'Differentially private: contributions capped, exact discrete Laplace noise, cells released above a noisy threshold. A job releases each finished week once (VOW_REPORT_NOT_READY until it has); every request gets that stored answer. Each recipient is charged epsilon on its first receipt of a release, per calendar week of receipt and over a rolling window (VOW_BUDGET_EXHAUSTED when either is spent). Each count comes with the interval its noise stays in (accuracy). format=csv answers text/csv. A report to a recipient other than "internal" is recorded as a disclosure.',
           querystring: z.strictObject({ week, recipient, format: z.enum(['json', 'csv']).default('json') }),
           response: { 200: z.union([reportSchema, z.string().describe('text/csv')]) },
         },
@@ -88,20 +117,19 @@ export const reportApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['reports'],
-        summary: "A recipient's privacy budget (epsilon) for one ISO week",
-        querystring: z.strictObject({ week, recipient }),
+        summary: "A recipient's privacy budget (epsilon): this week of receipt and the rolling window",
+        querystring: z.strictObject({ recipient }),
         response: {
-          200: z.object({
+          200: budgetSchema.extend({
             recipient: z.string(),
-            period: z.string(),
-            spent: z.number(),
-            limit: z.number(),
-            remaining: z.number(),
             settings: z.object({
               epsilonPerQuery: z.number(),
               threshold: z.number(),
               contributionCap: z.number(),
-              budgetPerPeriod: z.number(),
+              budgetPerWeek: z.number(),
+              budgetLifetime: z.number(),
+              lifetimeDays: z.number(),
+              accuracyAlpha: z.number(),
             }),
           }),
         },
@@ -111,13 +139,15 @@ export const reportApiRoutes: RouteModule = (app, _ctx, services) => {
       const s = services.reports.settings();
       return {
         recipient: req.query.recipient,
-        period: req.query.week,
-        ...(await services.reports.budget(req.query.recipient, req.query.week)),
+        ...(await services.reports.budget(req.query.recipient)),
         settings: {
           epsilonPerQuery: s.epsilon_per_query,
           threshold: s.threshold,
           contributionCap: s.contribution_cap,
-          budgetPerPeriod: s.budget_per_period,
+          budgetPerWeek: s.budget_per_week,
+          budgetLifetime: s.budget_lifetime,
+          lifetimeDays: s.lifetime_days,
+          accuracyAlpha: s.accuracy_alpha,
         },
       };
     },

@@ -61,26 +61,41 @@ export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: E
   ${r.variants.map(
     (v) => html`<tr data-variant="${v.id}">
     <td>${v.id}</td><td>${v.weight}</td><td>${v.visitors}</td><td>${v.visits}</td>
-    ${metrics.map((m) => html`<td>${metricValue(m, v.metrics[m as keyof typeof v.metrics].mean)}</td>`)}
+    ${metrics.map((m) => {
+      const mean = v.metrics[m as keyof typeof v.metrics].mean;
+      return html`<td>${mean === null ? '—' : metricValue(m, mean)}</td>`;
+    })}
   </tr>`,
   )}
   </tbody>
 </table>
 <p>Sample ratio check: chi-square ${r.sampleRatio.chiSquare.toFixed(2)} (df ${r.sampleRatio.df}), p = ${pValue(r.sampleRatio.pValue)}${r.sampleRatio.mismatch ? ' — MISMATCH' : ''}.</p>
 ${
+  r.plan
+    ? html`<p data-testid="plan">Planned: ${r.plan.sampleSize.total} visitors to detect a difference of ${metricValue(r.plan.metric, r.plan.mde)} in ${METRIC_LABELS[r.plan.metric]} with power ${r.plan.power} (${r.variants.reduce((n, v) => n + v.visitors, 0)} so far).</p>`
+    : ''
+}
+${
+  r.readiness.some((x) => !x.ready)
+    ? html`<ul data-testid="readiness">${r.readiness.filter((x) => !x.ready).map((x) => html`<li>Not compared yet: ${x.reason}</li>`)}</ul>`
+    : ''
+}
+${
   r.comparisons.length === 0
     ? ''
     : html`<h2>Against ${r.comparisons[0]?.control ?? 'the control'}</h2>
-<p>Welch t-tests, 95% confidence intervals; p-values adjusted together (Holm–Bonferroni), significant below ${r.alpha}.</p>
+<p>Always-valid tests (mixture sequential probability ratio test), adjusted with each visitor's behaviour before exposure where there is some (CUPED), p-values adjusted together (Holm–Bonferroni), significant below ${r.alpha}: valid however often this page is read. The Welch p-value is for reference: valid only when read once, at a sample size fixed in advance.</p>
 <table data-testid="comparisons">
-  <thead><tr><th scope="col">Metric</th><th scope="col">Layout</th><th scope="col">Difference</th><th scope="col">95% interval</th><th scope="col">p</th><th scope="col">Adjusted p</th><th scope="col">Significant</th></tr></thead>
+  <thead><tr><th scope="col">Metric</th><th scope="col">Layout</th><th scope="col">Difference</th><th scope="col">95% interval (always valid)</th><th scope="col">Adjusted p</th><th scope="col">Significant</th><th scope="col">Variance removed (CUPED)</th><th scope="col">Welch p (one look)</th></tr></thead>
   <tbody>
   ${r.comparisons.map(
     (c) => html`<tr data-metric="${c.metric}" data-variant="${c.variant}">
     <td>${METRIC_LABELS[c.metric]}</td><td>${c.variant}</td>
-    <td>${metricValue(c.metric, c.difference)}</td>
-    <td>${c.ci95 ? `${metricValue(c.metric, c.ci95[0])} to ${metricValue(c.metric, c.ci95[1])}` : '—'}</td>
-    <td>${pValue(c.pValue)}</td><td>${pValue(c.adjustedPValue)}</td><td>${c.significant ? 'yes' : 'no'}</td>
+    <td>${metricValue(c.metric, c.sequential?.difference ?? c.difference)}</td>
+    <td>${c.sequential ? `${metricValue(c.metric, c.sequential.ci[0])} to ${metricValue(c.metric, c.sequential.ci[1])}` : '—'}</td>
+    <td>${pValue(c.sequential?.adjustedPValue ?? null)}</td><td>${c.significant ? 'yes' : 'no'}</td>
+    <td>${c.cuped ? `${(c.cuped.varianceReduction * 100).toFixed(0)}%` : '—'}</td>
+    <td>${pValue(c.pValue)}</td>
   </tr>`,
   )}
   </tbody>

@@ -31,15 +31,17 @@ export function renderReportsPage(
     result = html`<p role="alert" data-testid="report-error">${outcome.error}</p>`;
   } else if (outcome) {
     const r = outcome.report;
+    const confidence = `${Math.round(r.accuracy.confidence * 1000) / 10}%`;
     const csv = `/v1/reports/${choice.path}?week=${encodeURIComponent(r.period)}&recipient=${encodeURIComponent(r.recipient)}&format=csv`;
     result = html`<h2>${r.title}, ${r.period}</h2>
 <p>For <strong>${r.recipient}</strong>, released ${r.releasedAt.slice(0, 16).replace('T', ' ')} UTC. The same question for this week always gets these numbers.</p>
 <table data-testid="report-cells">
-  <thead><tr><th scope="col">${r.report === 'visitors_by_area' ? 'Area' : 'Gender'}</th><th scope="col">Count (noisy)</th></tr></thead>
+  <thead><tr><th scope="col">${r.report === 'visitors_by_area' ? 'Area' : 'Gender'}</th><th scope="col">Count (noisy)</th><th scope="col">${confidence} interval</th></tr></thead>
   <tbody>
-  ${r.cells.map((c) => html`<tr><td>${c.key}</td><td>${c.count === null ? 'withheld (below the threshold)' : c.count}</td></tr>`)}
+  ${r.cells.map((c) => html`<tr><td>${c.key}</td><td>${c.count === null ? 'withheld (below the threshold)' : c.count}</td><td>${c.interval === null ? '—' : `${c.interval[0]} to ${c.interval[1]}`}</td></tr>`)}
   </tbody>
 </table>
+<p data-testid="report-accuracy">Each count is within ±${r.accuracy.halfWidth} of the true count with probability ${(r.accuracy.coverage * 100).toFixed(1)}% (at least ${confidence}): the interval holds the noise, not the threshold's choice of which cells to show.</p>
 ${r.cells.length === 0 ? html`<p>No cell reached the threshold.</p>` : ''}
 <dl data-testid="report-protections">
   <dt>Mechanism</dt><dd>exact discrete Laplace noise</dd>
@@ -47,7 +49,8 @@ ${r.cells.length === 0 ? html`<p>No cell reached the threshold.</p>` : ''}
   <dt>Threshold</dt><dd>${r.threshold}</dd>
   <dt>Contribution cap</dt><dd>${r.contributionCap}</dd>
   <dt>Delta</dt><dd>${r.delta === 0 ? '0' : r.delta.toExponential(2)}</dd>
-  <dt>Budget for ${r.recipient}, ${r.period}</dt><dd>${r.budget.spent} of ${r.budget.limit} spent, ${r.budget.remaining} left</dd>
+  <dt>Budget for ${r.recipient}, week ${r.budget.week}</dt><dd>${r.budget.spent} of ${r.budget.limit} spent${r.charged ? ` (this report: ${r.epsilon})` : ' (this report was received before: no charge)'}</dd>
+  <dt>Budget for ${r.recipient}, last ${r.budget.lifetime.days} days</dt><dd>${r.budget.lifetime.spent} of ${r.budget.lifetime.limit} spent; ${r.budget.remaining} may still be received now</dd>
 </dl>
 <p><a href="${csv}" download>Download CSV</a></p>`;
   }
@@ -55,12 +58,13 @@ ${r.cells.length === 0 ? html`<p>No cell reached the threshold.</p>` : ''}
     title: 'Aggregate reports',
     section: '/staff/reports',
     body: html`<h1>Aggregate reports</h1>
-<p>Counts for one finished ISO week, with differential-privacy noise. Each recipient has a privacy
-budget per week: a new report spends part of it; fetching one already released costs nothing.
-Reports for anyone but <code>internal</code> are recorded as disclosures.</p>
+<p>Counts for one finished ISO week, with differential-privacy noise, released once by a job when
+the week closes. Each recipient has a privacy budget per calendar week of receipt and over a
+rolling window: a report it has not received spends part of both; one it received before costs
+nothing. Reports for anyone but <code>internal</code> are recorded as disclosures.</p>
 <form method="get" action="/staff/reports" class="report-form">
   <p><label>Report <select name="report">${REPORT_CHOICES.map((c) => html`<option value="${c.id}"${selected(c.id === choice.id)}>${c.label}</option>`)}</select></label></p>
-  <p><label>Week <input name="week" value="${form.week}" pattern="\\d{4}-W\\d{2}" required placeholder="2026-W02"></label></p>
+  <p><label>Week <input name="week" value="${form.week}" pattern="\\d{4}-?[Ww]\\d{2}" required placeholder="2026-W02"></label></p>
   <p><label>Recipient <select name="recipient">${recipients.map((r) => html`<option value="${r}"${selected(r === form.recipient)}>${r}</option>`)}</select></label></p>
   <p><button type="submit">Release or fetch</button></p>
 </form>

@@ -7,7 +7,8 @@ export const EXPERIMENTS_ERROR_CODES = {
   VOW_EXPERIMENT_EXISTS: { status: 409, meaning: 'A layout experiment with this id already exists.' },
   VOW_EXPERIMENT_INVALID: {
     status: 400,
-    meaning: 'The experiment definition is inconsistent (duplicate layout ids or weights out of range).',
+    meaning:
+      'The experiment definition is inconsistent (duplicate layout ids or weights out of range), or its plan or power calculation cannot be computed.',
   },
   VOW_EXPERIMENT_STOPPED: {
     status: 409,

@@ -1,6 +1,6 @@
-// Layout experiments (P17): definitions, deterministic assignment, exposures logged only under the
-// visitor's layout-experiment consent, and per-layout results (visit duration, conversion rate,
-// revenue per visitor) computed in results.ts.
+// Layout experiments (P17): definitions with their power calculation, deterministic assignment,
+// exposures logged only under the visitor's layout-experiment consent, and per-layout results
+// (visit duration, conversion rate, revenue per visitor) computed in results.ts.
 import { type Kysely, sql } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
@@ -8,8 +8,10 @@ import type { Database } from '../../platform/store/index.js';
 import { currentStates } from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import { assignmentHash, pickVariant } from './assignment-hash.js';
-import { analyse, type ExperimentResults, type MeasuredEvent, samplesOf } from './results.js';
-import type { Assignment, Experiment, NewExperiment, Variant } from './types.js';
+import { type MeasuredEvent, PRE_EXPOSURE_DAYS, samplesOf } from './outcomes.js';
+import { planExperiment, powerCalculation } from './plan.js';
+import { analyse, type ExperimentResults } from './results.js';
+import type { Assignment, Experiment, ExperimentPlan, NewExperiment, Variant } from './types.js';
 
 /** The consent channel a visitor grants layout experiments through (policy: cookies.experiments). */
 export const EXPERIMENT_CHANNEL = 'cookies.experiments';
@@ -24,6 +26,7 @@ interface ExperimentRow {
   status: 'running' | 'stopped';
   created_at: string;
   stopped_at: string | null;
+  plan: string | null;
 }
 
 function toExperiment(row: ExperimentRow): Experiment {
@@ -37,6 +40,7 @@ function toExperiment(row: ExperimentRow): Experiment {
     status: row.status,
     createdAt: row.created_at,
     stoppedAt: row.stopped_at,
+    plan: row.plan === null ? null : (JSON.parse(row.plan) as ExperimentPlan),
   };
 }
 
@@ -73,6 +77,8 @@ export class ExperimentService {
     if (input.variants.some((v) => !Number.isInteger(v.weight) || v.weight < 1 || v.weight > 10_000)) {
       throw new VowError('VOW_EXPERIMENT_INVALID', 'Weights must be whole numbers from 1 to 10000');
     }
+    // The power calculation, when staff said what they expect (refused if it cannot be computed).
+    const plan = input.plan ? planExperiment(input.variants, input.plan) : null;
     const now = this.#ctx.clock.now().toISOString();
     const row: ExperimentRow & { created_by: string | null } = {
       id: input.id,
@@ -91,6 +97,7 @@ export class ExperimentService {
       created_at: now,
       created_by: actor.id ?? null,
       stopped_at: null,
+      plan: plan === null ? null : JSON.stringify(plan),
     };
     await this.#db.transaction().execute(async (trx) => {
       const existing = await trx
@@ -113,6 +120,14 @@ export class ExperimentService {
       );
     });
     return toExperiment(row);
+  }
+
+  /**
+   * The power calculator, before an experiment exists: the visitors needed to detect `mde`, or the
+   * effect `visitors` can detect, for these layouts at the level their results use.
+   */
+  power(variants: readonly Variant[], input: Parameters<typeof powerCalculation>[1]): ExperimentPlan {
+    return powerCalculation(variants, input);
   }
 
   async get(id: string): Promise<Experiment> {
@@ -216,15 +231,17 @@ export class ExperimentService {
     const experiment = await this.get(id);
     // Visitors who withdrew layout-experiment consent since their exposure leave the results.
     const exposures = (
-      await sql<{ visitor_id: string; variant: string }>`
-        select x.visitor_id, x.variant from experiment_exposures x
+      await sql<{ visitor_id: string; variant: string; at: string }>`
+        select x.visitor_id, x.variant, x.at from experiment_exposures x
         join consent_state c on c.subject_ref = ${'visitor:'} || x.visitor_id
           and c.channel = ${EXPERIMENT_CHANNEL} and c.state = ${'granted'}
         where x.experiment_id = ${id}`.execute(this.#db)
     ).rows;
     const until = experiment.stoppedAt ?? '9999-12-31T23:59:59.999Z';
-    // The analytics events (owned by the cookies part) of the exposed visitors, from their first
-    // exposure on (and until the experiment stopped).
+    // The analytics events (owned by the cookies part) of the exposed visitors: from the days
+    // before their first exposure (the CUPED covariate) until the experiment stopped; outcomes.ts
+    // splits them at each visitor's exposure.
+    const lookback = PRE_EXPOSURE_DAYS * 86_400_000;
     const events = await sql<{
       visitor_id: string;
       type: string;
@@ -235,7 +252,8 @@ export class ExperimentService {
     }>`select e.visitor_id, e.type, e.at, e.duration_ms, e.value_cents, e.currency
        from analytics_events e
        join experiment_exposures x on x.visitor_id = e.visitor_id and x.experiment_id = ${id}
-       where e.at >= x.at and e.at <= ${until}`.execute(this.#db);
+       where e.at >= ${new Date(Date.parse(experiment.createdAt) - lookback).toISOString()}
+         and e.at <= ${until}`.execute(this.#db);
     const byVisitor = new Map<string, MeasuredEvent[]>();
     for (const r of events.rows) {
       const list = byVisitor.get(r.visitor_id) ?? [];

@@ -1,19 +1,32 @@
-// Per-layout results of an experiment (P17): visits split by 30 minutes of inactivity, the metrics
-// per exposed visitor, Welch's t-test of each layout against the first, Holm's correction across the
-// comparisons read together, and a sample-ratio-mismatch check. Pure: the service reads the data.
+// Per-layout results of an experiment (P17), from the samples outcomes.ts makes. Each metric is
+// compared with the control only once every layout has `minSamplePerArm` values of it and the
+// values differ somewhere (otherwise there is nothing to compare, whatever the visitor count).
+// Each comparison gives:
+// - the always-valid mSPRT (stats/sequential.ts) on the CUPED-adjusted metric when visitors have
+//   pre-exposure behaviour (stats/cuped.ts), Holm–Bonferroni adjusted across the comparisons:
+//   this is what `significant` means, and it stays valid however often the results are read;
+// - Welch's t-test on the raw metric, for reference: valid only when read once, at a sample size
+//   fixed in advance.
+// And a sample-ratio-mismatch check. Pure: the service reads the data.
+import type { LayoutSamples, MetricSample } from './outcomes.js';
+import { ALPHA } from './plan.js';
+import { cuped } from './stats/cuped.js';
+import { mixtureSequentialTest } from './stats/sequential.js';
+import { chiSquareGoodnessOfFit, holmAdjust, type Summary, summarise, welchTTest } from './stats/tests.js';
+import { type Experiment, type ExperimentPlan, METRICS, type Metric } from './types.js';
 
-import { chiSquareGoodnessOfFit, holmAdjust, summarise, welchTTest } from './stats/tests.js';
-import type { Experiment } from './types.js';
-
-/** A visit ends after this much inactivity. */
-export const VISIT_GAP_MS = 30 * 60 * 1000;
+export { ALPHA };
 /** Sample-ratio mismatch is flagged below this p-value. */
 export const SRM_ALPHA = 0.001;
-/** Family-wise error rate of the comparisons read together (Holm–Bonferroni). */
-export const ALPHA = 0.05;
+/** The visitors (control and layout together) the sequential test is tightest at, without a plan. */
+export const DEFAULT_TUNING_VISITORS = 5000;
 
-export const METRICS = ['visit_duration_ms', 'conversion_rate', 'revenue_per_visitor_cents'] as const;
-export type Metric = (typeof METRICS)[number];
+export interface MetricSummary {
+  readonly n: number;
+  /** null until the layout has `minSamplePerArm` values: a mean of a few visitors says nothing. */
+  readonly mean: number | null;
+  readonly sd: number | null;
+}
 
 export interface VariantResult {
   readonly id: string;
@@ -23,21 +36,47 @@ export interface VariantResult {
   /** Of them, those with at least one measured visit after exposure (the visit-duration sample). */
   readonly visitorsWithVisits: number;
   readonly visits: number;
-  readonly metrics: Record<Metric, { readonly n: number; readonly mean: number; readonly sd: number }>;
+  readonly metrics: Record<Metric, MetricSummary>;
+}
+
+export interface MetricReadiness {
+  readonly metric: Metric;
+  readonly ready: boolean;
+  /** Why the metric is not compared yet; null when it is. */
+  readonly reason: string | null;
 }
 
 export interface Comparison {
   readonly metric: Metric;
   readonly control: string;
   readonly variant: string;
-  /** variant mean - control mean. */
+  /** variant mean - control mean (raw). */
   readonly difference: number;
+  /** Welch, fixed horizon, raw metric: valid for one look at a sample size fixed in advance. */
   readonly ci95: [number, number] | null;
   readonly t: number | null;
   readonly df: number | null;
   readonly pValue: number | null;
-  /** Holm–Bonferroni adjusted over every comparison in this answer. */
+  /** Holm–Bonferroni adjusted over every Welch p-value in this answer. */
   readonly adjustedPValue: number | null;
+  /** CUPED with the same metric before exposure; null when no visitor had any. */
+  readonly cuped: {
+    readonly theta: number;
+    readonly varianceReduction: number;
+    /** Share of the compared visitors with behaviour before their exposure. */
+    readonly preExposureShare: number;
+  } | null;
+  /** The always-valid comparison (on the CUPED-adjusted metric when `cuped` is set). */
+  readonly sequential: {
+    readonly difference: number;
+    readonly ci: [number, number];
+    readonly pValue: number;
+    /** Holm–Bonferroni adjusted over every sequential p-value in this answer. */
+    readonly adjustedPValue: number;
+    /** The visitors (control and layout) the test is tightest at: the plan's, or 5000. */
+    readonly tuningVisitors: number;
+  } | null;
+  /** The sequential adjusted p-value is below α: a difference, however often the results were read. */
   readonly significant: boolean;
 }
 
@@ -47,6 +86,7 @@ export interface ExperimentResults {
   readonly message: string;
   readonly minSamplePerArm: number;
   readonly variants: VariantResult[];
+  readonly readiness: MetricReadiness[];
   readonly sampleRatio: {
     readonly chiSquare: number;
     readonly df: number;
@@ -55,78 +95,87 @@ export interface ExperimentResults {
   };
   readonly comparisons: Comparison[];
   readonly alpha: number;
+  readonly sequential: { readonly method: 'msprt_normal_mixture' };
+  readonly plan: ExperimentPlan | null;
   readonly computedAt: string;
 }
 
-/** One measured event of an exposed visitor, as the results need it. */
-export interface MeasuredEvent {
-  readonly type: string;
-  readonly at: string;
-  readonly durationMs: number | null;
-  readonly valueCents: number | null;
-  readonly currency: string | null;
-}
+const LABELS: Record<Metric, string> = {
+  visit_duration_ms: 'visit duration',
+  conversion_rate: 'conversion rate',
+  revenue_per_visitor_cents: 'revenue per visitor',
+};
 
-/** Per-visitor outcomes: visits split by 30 minutes of inactivity; engaged time summed per visit. */
-export function visitorOutcome(
-  events: readonly MeasuredEvent[],
-  currency: string,
-): { visits: number; meanVisitDurationMs: number | null; converted: boolean; revenueCents: number } {
-  const sorted = [...events].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const visitDurations: number[] = [];
-  let lastAt: number | null = null;
-  let converted = false;
-  let revenueCents = 0;
-  for (const e of sorted) {
-    const at = Date.parse(e.at);
-    if (lastAt === null || at - lastAt > VISIT_GAP_MS) visitDurations.push(0);
-    lastAt = at;
-    // Engaged time is reported by engagement events, including the one sent when the visitor
-    // leaves the last (or only) page, so a single-page visit counts its time too.
-    if (e.type === 'engagement' && e.durationMs !== null && e.durationMs > 0) {
-      visitDurations[visitDurations.length - 1]! += e.durationMs;
-    }
-    if (e.type === 'order_completed' && (e.currency === null || e.currency === currency)) {
-      converted = true;
-      revenueCents += e.valueCents ?? 0;
-    }
-  }
-  const visits = visitDurations.length;
-  return {
-    visits,
-    meanVisitDurationMs: visits === 0 ? null : visitDurations.reduce((s, v) => s + v, 0) / visits,
-    converted,
-    revenueCents,
-  };
-}
-
-/** The samples of one layout: a value per exposed visitor for each metric, and their visits. */
-export interface LayoutSamples {
-  duration: number[];
-  conversion: number[];
-  revenue: number[];
-  visits: number;
-}
-
-/** Each layout's samples from its exposed visitors' measured events. */
-export function samplesOf(
+function readinessOf(
   experiment: Experiment,
-  exposures: readonly { readonly visitor_id: string; readonly variant: string }[],
-  eventsByVisitor: ReadonlyMap<string, readonly MeasuredEvent[]>,
-): Map<string, LayoutSamples> {
-  const samples = new Map<string, LayoutSamples>();
-  for (const v of experiment.variants)
-    samples.set(v.id, { duration: [], conversion: [], revenue: [], visits: 0 });
-  for (const x of exposures) {
-    const s = samples.get(x.variant);
-    if (!s) continue;
-    const outcome = visitorOutcome(eventsByVisitor.get(x.visitor_id) ?? [], experiment.currency);
-    s.visits += outcome.visits;
-    if (outcome.meanVisitDurationMs !== null) s.duration.push(outcome.meanVisitDurationMs);
-    s.conversion.push(outcome.converted ? 1 : 0);
-    s.revenue.push(outcome.revenueCents);
+  samples: ReadonlyMap<string, LayoutSamples>,
+  m: Metric,
+): MetricReadiness {
+  const min = experiment.minSamplePerArm;
+  const short = experiment.variants.filter((v) => samples.get(v.id)!.metrics[m].values.length < min);
+  if (short.length > 0) {
+    const unit = m === 'visit_duration_ms' ? 'visitors with a visit after exposure' : 'exposed visitors';
+    return {
+      metric: m,
+      ready: false,
+      reason: `${LABELS[m]}: every layout needs ${min} ${unit} (${short
+        .map((v) => `${v.id} has ${samples.get(v.id)!.metrics[m].values.length}`)
+        .join(', ')})`,
+    };
   }
-  return samples;
+  const all = experiment.variants.flatMap((v) => samples.get(v.id)!.metrics[m].values);
+  if (all.every((x) => x === all[0])) {
+    return {
+      metric: m,
+      ready: false,
+      reason: `${LABELS[m]}: every visitor has the same value so far (${all[0]})`,
+    };
+  }
+  return { metric: m, ready: true, reason: null };
+}
+
+function compare(
+  metric: Metric,
+  control: { id: string; sample: MetricSample },
+  variant: { id: string; sample: MetricSample },
+  tuningVisitors: number,
+): Omit<Comparison, 'adjustedPValue' | 'significant' | 'sequential'> & {
+  sequential: Omit<NonNullable<Comparison['sequential']>, 'adjustedPValue'> | null;
+} {
+  const a = summarise(control.sample.values);
+  const b = summarise(variant.sample.values);
+  const w = welchTTest(a, b, 1 - ALPHA);
+  const adjusted = cuped([
+    { y: control.sample.values, x: control.sample.pre },
+    { y: variant.sample.values, x: variant.sample.pre },
+  ]);
+  const withPre = control.sample.withPre + variant.sample.withPre;
+  let sa: Summary = a;
+  let sb: Summary = b;
+  if (adjusted && withPre > 0) {
+    sa = summarise(adjusted.adjusted[0] as number[]);
+    sb = summarise(adjusted.adjusted[1] as number[]);
+  }
+  const seq = mixtureSequentialTest(sa, sb, { alpha: ALPHA, tuningN: tuningVisitors });
+  return {
+    metric,
+    control: control.id,
+    variant: variant.id,
+    difference: w.difference,
+    ci95: w.ci,
+    t: w.t,
+    df: w.df,
+    pValue: w.pValue,
+    cuped:
+      adjusted && withPre > 0
+        ? {
+            theta: adjusted.theta,
+            varianceReduction: adjusted.varianceReduction,
+            preExposureShare: withPre / (a.n + b.n),
+          }
+        : null,
+    sequential: seq ? { difference: seq.difference, ci: seq.ci, pValue: seq.pValue, tuningVisitors } : null,
+  };
 }
 
 /** The results from each layout's samples, computed at `now`. */
@@ -135,25 +184,21 @@ export function analyse(
   samples: ReadonlyMap<string, LayoutSamples>,
   now: Date,
 ): ExperimentResults {
-  const metricSample = (
-    s: { duration: number[]; conversion: number[]; revenue: number[] },
-    m: Metric,
-  ): number[] =>
-    m === 'visit_duration_ms' ? s.duration : m === 'conversion_rate' ? s.conversion : s.revenue;
-
+  const min = experiment.minSamplePerArm;
   const variants: VariantResult[] = experiment.variants.map((v) => {
     const s = samples.get(v.id)!;
     const metrics = Object.fromEntries(
       METRICS.map((m) => {
-        const sum = summarise(metricSample(s, m));
-        return [m, { n: sum.n, mean: sum.mean, sd: Math.sqrt(sum.variance) }];
+        const sum = summarise(s.metrics[m].values);
+        const enough = sum.n >= min;
+        return [m, { n: sum.n, mean: enough ? sum.mean : null, sd: enough ? Math.sqrt(sum.variance) : null }];
       }),
     ) as VariantResult['metrics'];
     return {
       id: v.id,
       weight: v.weight,
-      visitors: s.conversion.length,
-      visitorsWithVisits: s.duration.length,
+      visitors: s.visitors,
+      visitorsWithVisits: s.metrics.visit_duration_ms.values.length,
       visits: s.visits,
       metrics,
     };
@@ -169,72 +214,68 @@ export function analyse(
     pValue: fit.pValue,
     mismatch: fit.pValue < SRM_ALPHA,
   };
-
-  const short = variants.filter((v) => v.visitors < experiment.minSamplePerArm);
-  const base = {
-    experimentId: experiment.id,
-    minSamplePerArm: experiment.minSamplePerArm,
-    variants,
-    sampleRatio,
-    alpha: ALPHA,
-    computedAt: now.toISOString(),
-  };
-  if (short.length > 0) {
-    return {
-      ...base,
-      status: 'not_enough_data',
-      message: `Not enough data yet: every layout needs at least ${experiment.minSamplePerArm} exposed visitors (${short
-        .map((v) => `${v.id} has ${v.visitors}`)
-        .join(', ')}).`,
-      comparisons: [],
-    };
-  }
+  const readiness = METRICS.map((m) => readinessOf(experiment, samples, m));
 
   const control = experiment.variants[0]!;
-  const raw: Omit<Comparison, 'adjustedPValue' | 'significant'>[] = [];
+  const raw: ReturnType<typeof compare>[] = [];
   for (const v of experiment.variants.slice(1)) {
-    for (const m of METRICS) {
-      const a = summarise(metricSample(samples.get(control.id)!, m));
-      const b = summarise(metricSample(samples.get(v.id)!, m));
-      if (a.n < 2 || b.n < 2) {
-        raw.push({
-          metric: m,
-          control: control.id,
-          variant: v.id,
-          difference: b.mean - a.mean,
-          ci95: null,
-          t: null,
-          df: null,
-          pValue: null,
-        });
-        continue;
-      }
-      const w = welchTTest(a, b, 0.95);
-      raw.push({
-        metric: m,
-        control: control.id,
-        variant: v.id,
-        difference: w.difference,
-        ci95: w.ci,
-        t: w.t,
-        df: w.df,
-        pValue: w.pValue,
-      });
+    // Tightest at the plan's sample of this pair (control and layout), or the default.
+    const tuning = experiment.plan
+      ? (experiment.plan.sampleSize.perArm[control.id] ?? 0) + (experiment.plan.sampleSize.perArm[v.id] ?? 0)
+      : DEFAULT_TUNING_VISITORS;
+    for (const r of readiness) {
+      if (!r.ready) continue;
+      raw.push(
+        compare(
+          r.metric,
+          { id: control.id, sample: samples.get(control.id)!.metrics[r.metric] },
+          { id: v.id, sample: samples.get(v.id)!.metrics[r.metric] },
+          Math.max(2, tuning),
+        ),
+      );
     }
   }
-  const tested = raw.filter((c) => c.pValue !== null);
-  const adjusted = holmAdjust(tested.map((c) => c.pValue as number));
+  const welch = raw.filter((c) => c.pValue !== null);
+  const welchAdjusted = holmAdjust(welch.map((c) => c.pValue as number));
+  const sequential = raw.filter((c) => c.sequential !== null);
+  const sequentialAdjusted = holmAdjust(sequential.map((c) => c.sequential!.pValue));
   const comparisons: Comparison[] = raw.map((c) => {
-    const i = tested.indexOf(c);
-    const adj = i < 0 ? null : (adjusted[i] as number);
-    return { ...c, adjustedPValue: adj, significant: adj !== null && adj < ALPHA };
+    const i = welch.indexOf(c);
+    const j = sequential.indexOf(c);
+    const seqAdj = j < 0 ? null : (sequentialAdjusted[j] as number);
+    return {
+      ...c,
+      adjustedPValue: i < 0 ? null : (welchAdjusted[i] as number),
+      sequential: c.sequential && seqAdj !== null ? { ...c.sequential, adjustedPValue: seqAdj } : null,
+      significant: seqAdj !== null && seqAdj < ALPHA,
+    };
   });
+
+  const waiting = readiness.filter((r) => !r.ready).map((r) => r.reason as string);
+  const ready = readiness.some((r) => r.ready);
+  let message: string;
+  if (sampleRatio.mismatch) {
+    message =
+      'Sample ratio mismatch (p < 0.001): the layouts were not shown in the intended proportions; do not trust these results until the cause is found.';
+  } else if (!ready) {
+    message = `Not enough data yet: ${waiting.join('; ')}.`;
+  } else {
+    message = `Comparisons are always valid (mSPRT${comparisons.some((c) => c.cuped) ? ', CUPED-adjusted' : ''}, Holm–Bonferroni): read them as often as you like; a layout differs from the control where "significant" is true.${
+      waiting.length > 0 ? ` Not compared yet: ${waiting.join('; ')}.` : ''
+    }`;
+  }
   return {
-    ...base,
-    status: 'ready',
-    message: sampleRatio.mismatch
-      ? 'Sample ratio mismatch (p < 0.001): the layouts were not shown in the intended proportions; do not trust these results until the cause is found.'
-      : 'Enough data. Comparisons are Welch t-tests against the first layout, Holm–Bonferroni adjusted.',
+    experimentId: experiment.id,
+    status: ready ? 'ready' : 'not_enough_data',
+    message,
+    minSamplePerArm: min,
+    variants,
+    readiness,
+    sampleRatio,
     comparisons,
+    alpha: ALPHA,
+    sequential: { method: 'msprt_normal_mixture' },
+    plan: experiment.plan,
+    computedAt: now.toISOString(),
   };
 }

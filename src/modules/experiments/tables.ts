@@ -17,6 +17,8 @@ export interface ExperimentTables {
     created_at: string;
     created_by: string | null;
     stopped_at: string | null;
+    /** JSON of the power calculation made when it was defined (ExperimentPlan), or null. */
+    plan: string | null;
   };
   /** The first exposure of a consenting visitor (blind index of the cookie id) to an experiment. */
   experiment_exposures: {

@@ -123,29 +123,36 @@ export const regulatorSchema = z.strictObject({ name: text, url: z.url() });
 
 /**
  * Protections of the aggregate reports (P6). Optional: absent, the defaults apply (see
- * src/analytics/reports.ts). epsilon values have at most three decimals (exact arithmetic).
+ * src/modules/reports). epsilon values have at most three decimals (exact arithmetic).
  */
 const thousandths = (v: number): boolean => Math.abs(Math.round(v * 1000) - v * 1000) < 1e-6;
+const epsilonAmount = (max: number) =>
+  z.number().min(0.001).max(max).refine(thousandths, 'at most three decimals');
 
 export const reportsSchema = z
   .strictObject({
-    /** Privacy loss of one released report (one question for one period). */
-    epsilon_per_query: z.number().min(0.001).max(10).refine(thousandths, 'at most three decimals').default(1),
+    /** Privacy loss of one released report (one question for one week). */
+    epsilon_per_query: epsilonAmount(10).default(1),
     /** A cell is released only when its noisy count reaches this. */
     threshold: z.number().int().min(1).max(100_000).default(20),
     /** The most cells one visitor or person can count in, per report. */
     contribution_cap: z.number().int().min(1).max(100).default(2),
-    /** Total epsilon each recipient may receive per period (ISO week). */
-    budget_per_period: z
-      .number()
-      .min(0.001)
-      .max(100)
-      .refine(thousandths, 'at most three decimals')
-      .default(3),
+    /** Total epsilon each recipient may receive in one calendar ISO week (UTC) of receipt. */
+    budget_per_week: epsilonAmount(100).default(3),
+    /** Total epsilon each recipient may receive in any `lifetime_days` days. */
+    budget_lifetime: epsilonAmount(10_000).default(52),
+    /** The rolling window of `budget_lifetime`, in days. */
+    lifetime_days: z.number().int().min(7).max(3660).default(365),
+    /** Each released count is shown with an interval holding its noise with probability at least 1 - α. */
+    accuracy_alpha: z.number().gt(0).max(0.5).default(0.05),
   })
-  .refine((r) => r.budget_per_period >= r.epsilon_per_query, {
-    message: 'budget_per_period must be at least epsilon_per_query, or no report could ever be released',
-    path: ['budget_per_period'],
+  .refine((r) => r.budget_per_week >= r.epsilon_per_query, {
+    message: 'budget_per_week must be at least epsilon_per_query, or no report could ever be released',
+    path: ['budget_per_week'],
+  })
+  .refine((r) => r.budget_lifetime >= r.budget_per_week, {
+    message: 'budget_lifetime must be at least budget_per_week',
+    path: ['budget_lifetime'],
   });
 
 export const policySchema = z.strictObject({

@@ -13,7 +13,13 @@ export const REPORTS_ERROR_CODES = {
   },
   VOW_BUDGET_EXHAUSTED: {
     status: 403,
-    meaning: "The recipient's privacy budget (epsilon) for this period is spent; no new report is released.",
+    meaning:
+      "The recipient's privacy budget (epsilon) for this week of receipt, or for its rolling lifetime window, is spent; no new report is given to it.",
+  },
+  VOW_REPORT_NOT_READY: {
+    status: 409,
+    meaning:
+      'The week has ended but its release is still being prepared by the release job; ask again shortly.',
   },
 } as const satisfies ErrorCodeTable;
 

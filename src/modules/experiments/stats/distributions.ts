@@ -197,3 +197,20 @@ export function chiSquareQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError('chiSquareQuantile needs 0 < p < 1');
   return invertIncreasing((x) => chiSquareCdf(x, df), p, 0, Math.max(1, df));
 }
+
+/** P(Z ≤ z) for the standard normal distribution: ½(1 + P(½, z²/2)) by the incomplete gamma. */
+export function normalCdf(z: number): number {
+  if (Number.isNaN(z)) return Number.NaN;
+  if (z === Number.POSITIVE_INFINITY) return 1;
+  if (z === Number.NEGATIVE_INFINITY) return 0;
+  const half = 0.5 * regularizedGammaQ(0.5, (z * z) / 2); // P(Z ≥ |z|), without cancellation
+  return z >= 0 ? 1 - half : half;
+}
+
+/** The p-quantile of the standard normal distribution. */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError('normalQuantile needs 0 < p < 1');
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -normalQuantile(1 - p);
+  return invertIncreasing(normalCdf, p, 0, 1);
+}
