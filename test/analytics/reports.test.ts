@@ -73,9 +73,9 @@ describe('report periods, contribution caps and CSV', () => {
     } as unknown as ReleasedReport;
     assert.equal(
       reportCsv(report),
-      'report,period,area,count,epsilon,threshold,mechanism\r\n' +
-        'visitors_by_area,2026-W02,rings,301,1,20,discrete_laplace\r\n' +
-        `visitors_by_area,2026-W02,"'=HYPERLINK(""x"")",25,1,20,discrete_laplace\r\n`,
+      '"report","period","area","count","epsilon","threshold","mechanism"\r\n' +
+        '"visitors_by_area","2026-W02","rings","301","1","20","discrete_laplace"\r\n' +
+        `"visitors_by_area","2026-W02","'=HYPERLINK(""x"")","25","1","20","discrete_laplace"\r\n`,
     );
   });
 
@@ -253,12 +253,12 @@ describeEachDialect('aggregate reports', (env) => {
     assert.match(String(res.headers['content-type']), /^text\/csv/);
     assert.match(String(res.headers['content-disposition']), /visitors_by_area-2026-W02\.csv/);
     const lines = res.body.trim().split('\r\n');
-    assert.equal(lines[0], 'report,period,area,count,epsilon,threshold,mechanism');
-    const ringsLine = lines.find((l) => l.includes(',rings,'));
+    assert.equal(lines[0], '"report","period","area","count","epsilon","threshold","mechanism"');
+    const ringsLine = lines.find((l) => l.includes(',"rings",'));
     const rings = internal.cells.find((c: { key: string }) => c.key === 'rings').count;
     assert.equal(
       ringsLine,
-      `visitors_by_area,2026-W02,rings,${rings},1,20,discrete_laplace`,
+      `"visitors_by_area","2026-W02","rings","${rings}","1","20","discrete_laplace"`,
       'the one stored answer',
     );
     assert.equal(lines.length, internal.cells.length + 1);

@@ -8,6 +8,7 @@
 // Only the noisy, released cells are stored; exact counts never leave this function.
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
+import { csvFile } from '../../platform/csv.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import { decide } from '../decisions/index.js';
@@ -454,34 +455,16 @@ const REPORT_LOCK_KEY = 0x564f57525054;
 
 /** A report as CSV: a header, one row per cell; the protections are repeated on every row. */
 export function reportCsv(r: ReleasedReport): string {
-  const header = [
-    'report',
-    'period',
-    REPORTS[r.report].cellName,
-    'count',
-    'epsilon',
-    'threshold',
-    'mechanism',
-  ];
-  const lines = [header.join(',')];
-  for (const c of r.cells) {
-    lines.push(
-      [
-        r.report,
-        r.period,
-        csvField(c.key),
-        c.count === null ? 'suppressed' : String(c.count),
-        r.epsilon,
-        r.threshold,
-        r.mechanism,
-      ].join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-function csvField(value: string): string {
-  // Guard against spreadsheet formula injection and quote anything with separators.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvFile(
+    ['report', 'period', REPORTS[r.report].cellName, 'count', 'epsilon', 'threshold', 'mechanism'],
+    r.cells.map((c) => [
+      r.report,
+      r.period,
+      c.key,
+      c.count === null ? 'suppressed' : String(c.count),
+      r.epsilon,
+      r.threshold,
+      r.mechanism,
+    ]),
+  );
 }
