@@ -9,6 +9,7 @@ import type { VowContext } from '../modules/policy/index.js';
 import { isVowError, VowError } from '../platform/errors.js';
 import { csrfToken } from './access.js';
 import type { ConsoleFrame } from './console/shell.js';
+import { mediaTypeOf } from './route-hooks.js';
 import type { ZodApp } from './route-module.js';
 
 /** The anti-forgery field a form body carries (access.ts checks it before validation runs). */
@@ -44,7 +45,7 @@ export function sendSharedHtml(reply: FastifyReply, body: string): FastifyReply 
 
 /** A browser's form post (as opposed to an API client's JSON to the same route). */
 export function isForm(req: FastifyRequest): boolean {
-  return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  return mediaTypeOf(req) === 'application/x-www-form-urlencoded';
 }
 
 /**
@@ -100,17 +101,17 @@ function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
 /**
  * What the console shell needs to render a page for this staff member: their roles (the menu; none
  * while the one-time password is still to be replaced, as every other page refuses until then) and
- * the token of the page's forms. The token is worked out only when a page has a form, because for
- * a caller without a session (a bearer token) it sets the anonymous form cookie.
+ * the token of the page's forms, derived from the staff session (worked out only when a page has a
+ * form; empty for a bearer caller, whose writes need none).
  */
-export function consoleFrame(ctx: VowContext, req: FastifyRequest, reply: FastifyReply): ConsoleFrame {
+export function consoleFrame(ctx: VowContext, req: FastifyRequest): ConsoleFrame {
   const p = req.principal;
   let csrf: string | undefined;
   return {
     policy: ctx.policy,
     roles: p?.kind === 'staff' && p.mustChangePassword ? [] : staffRolesOf(req),
     get csrf() {
-      csrf ??= csrfToken(req, reply) ?? '';
+      csrf ??= csrfToken(req) ?? '';
       return csrf;
     },
   };

@@ -18,7 +18,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['pages'], summary: 'The complaints page', hide: true },
     },
     async (req, reply) =>
-      sendHtml(reply, renderStaffComplaints(consoleFrame(ctx, req, reply), await complaints.list())),
+      sendHtml(reply, renderStaffComplaints(consoleFrame(ctx, req), await complaints.list())),
   );
 
   app.get(
@@ -30,10 +30,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) =>
       sendHtml(
         reply,
-        renderStaffComplaint(
-          consoleFrame(ctx, req, reply),
-          await complaints.detail(req.params.id, staffIdOf(req)),
-        ),
+        renderStaffComplaint(consoleFrame(ctx, req), await complaints.detail(req.params.id, staffIdOf(req))),
       ),
   );
 
@@ -69,11 +66,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderStaffComplaint(
-          consoleFrame(ctx, req, reply),
-          await complaints.detail(req.params.id, staff),
-          message,
-        ),
+        renderStaffComplaint(consoleFrame(ctx, req), await complaints.detail(req.params.id, staff), message),
       );
     },
   );

@@ -35,7 +35,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
           }
         }
       }
-      return sendHtml(reply, renderAudiences(consoleFrame(ctx, req, reply), links));
+      return sendHtml(reply, renderAudiences(consoleFrame(ctx, req), links));
     },
   );
 
@@ -46,7 +46,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['pages'], summary: 'The layout experiments page', hide: true },
     },
     async (req, reply) =>
-      sendHtml(reply, renderExperimentList(consoleFrame(ctx, req, reply), await services.experiments.list())),
+      sendHtml(reply, renderExperimentList(consoleFrame(ctx, req), await services.experiments.list())),
   );
 
   app.get(
@@ -58,7 +58,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const experiment = await services.experiments.get(req.params.id);
       const results = await services.experiments.results(req.params.id, auditActor(req.principal));
-      return sendHtml(reply, renderExperimentResults(consoleFrame(ctx, req, reply), experiment, results));
+      return sendHtml(reply, renderExperimentResults(consoleFrame(ctx, req), experiment, results));
     },
   );
 
@@ -109,11 +109,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
           status = refusal.status;
         }
       }
-      return sendHtml(
-        reply,
-        renderReportsPage(consoleFrame(ctx, req, reply), form, recipients, outcome),
-        status,
-      );
+      return sendHtml(reply, renderReportsPage(consoleFrame(ctx, req), form, recipients, outcome), status);
     },
   );
 };

@@ -40,7 +40,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/people',
     { config: { access: 'staff:customer_service' }, schema: { hide: true } },
-    async (req, reply) => sendHtml(reply, renderPeopleSearch(consoleFrame(ctx, req, reply))),
+    async (req, reply) => sendHtml(reply, renderPeopleSearch(consoleFrame(ctx, req))),
   );
 
   app.post(
@@ -53,7 +53,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const frame = consoleFrame(ctx, req, reply);
+      const frame = consoleFrame(ctx, req);
       const { email, phone } = req.body;
       if (!email && !phone)
         return sendHtml(
@@ -105,7 +105,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const frame = consoleFrame(ctx, req, reply);
+      const frame = consoleFrame(ctx, req);
       const { subjectId, channel, reason } = req.body;
       if (!(await services.subjects.exists(subjectId)))
         throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');

@@ -24,7 +24,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       sendHtml(
         reply,
         renderStaffQueue(
-          consoleFrame(ctx, req, reply),
+          consoleFrame(ctx, req),
           await rights.queue(),
           (await services.complaints.list()).filter((c) => c.status === 'open').length,
         ),
@@ -40,7 +40,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) =>
       sendHtml(
         reply,
-        renderStaffRequest(consoleFrame(ctx, req, reply), await rights.detail(req.params.id, staffIdOf(req))),
+        renderStaffRequest(consoleFrame(ctx, req), await rights.detail(req.params.id, staffIdOf(req))),
       ),
   );
 
@@ -130,7 +130,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderStaffRequest(consoleFrame(ctx, req, reply), await rights.detail(rid, staff), message),
+        renderStaffRequest(consoleFrame(ctx, req), await rights.detail(rid, staff), message),
       );
     },
   );
@@ -139,8 +139,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/log-request',
     { config: { access: 'staff:customer_service' }, schema: { hide: true } },
-    async (req, reply) =>
-      sendHtml(reply, renderLogRequest(consoleFrame(ctx, req, reply), isoDay(ctx.clock.now()))),
+    async (req, reply) => sendHtml(reply, renderLogRequest(consoleFrame(ctx, req), isoDay(ctx.clock.now()))),
   );
 
   app.post(
@@ -189,12 +188,10 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         const { _csrf, ...values } = b;
         return sendHtml(
           reply,
-          renderLogRequest(
-            consoleFrame(ctx, req, reply),
-            isoDay(ctx.clock.now()),
-            values as LogRequestValues,
-            { ok: false, text: `Not logged: ${error.message}` },
-          ),
+          renderLogRequest(consoleFrame(ctx, req), isoDay(ctx.clock.now()), values as LogRequestValues, {
+            ok: false,
+            text: `Not logged: ${error.message}`,
+          }),
           status,
         );
       }

@@ -14,7 +14,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
     '/staff/accounts',
     { config: { access: 'staff:admin' }, schema: { hide: true } },
     async (req, reply) =>
-      sendHtml(reply, renderStaffAccounts(consoleFrame(ctx, req, reply), await staffService.list())),
+      sendHtml(reply, renderStaffAccounts(consoleFrame(ctx, req), await staffService.list())),
   );
 
   app.post(
@@ -34,7 +34,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const frame = consoleFrame(ctx, req, reply);
+      const frame = consoleFrame(ctx, req);
       const { username, roles: given } = req.body;
       try {
         if (given.length === 0) throw new VowError('VOW_VALIDATION', 'Choose at least one role');
@@ -95,7 +95,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderStaffAccounts(consoleFrame(ctx, req, reply), await staffService.list(), undefined, message),
+        renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), undefined, message),
         status,
       );
     },

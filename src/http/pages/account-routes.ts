@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
-import { csrfToken, formCsrfToken } from '../access.js';
+import { csrfToken, formToken } from '../access.js';
 import { myDataOf, shopperOf, subjectFinder } from '../account-data.js';
 import {
   answerFormRefusal,
@@ -38,8 +38,8 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   const { accounts } = services.identity;
   const link = (path: string) => `${ctx.config.publicUrl}${path}`;
 
-  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
-    sendHtml(reply, renderLoginPage(ctx.policy, formCsrfToken(req, reply)!)),
+  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'))),
   );
 
   app.post(
@@ -65,14 +65,17 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         return { accountId: out.accountId };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message) =>
-          renderLoginPage(ctx.policy, formCsrfToken(req, reply)!, message),
+          renderLoginPage(ctx.policy, formToken(ctx, '/login'), message),
         );
       }
     },
   );
 
-  app.get('/account/register', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
-    sendHtml(reply, renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!)),
+  app.get(
+    '/account/register',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (_req, reply) =>
+      sendHtml(reply, renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'))),
   );
 
   app.post(
@@ -115,7 +118,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         return reply.code(202).send({ status: 'check-email' });
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message) =>
-          renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!, message),
+          renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), message),
         );
       }
     },
@@ -172,7 +175,8 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/account/reset-request',
     { config: { access: 'public' }, schema: { hide: true } },
-    async (req, reply) => sendHtml(reply, renderResetRequestPage(ctx.policy, formCsrfToken(req, reply)!)),
+    async (_req, reply) =>
+      sendHtml(reply, renderResetRequestPage(ctx.policy, formToken(ctx, '/account/reset-request'))),
   );
 
   app.post(
@@ -218,7 +222,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(80) }) } },
     async (req, reply) =>
       parseSecret(req.params.token)
-        ? sendHtml(reply, renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.params.token))
+        ? sendHtml(reply, renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.params.token))
         : sendHtml(
             reply,
             renderMessagePage(ctx.policy, 'Link not valid', 'This link is not valid; ask for a new one.'),
@@ -248,7 +252,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         return { status: 'password-changed' };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message) =>
-          renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.body.token, message),
+          renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.body.token, message),
         );
       }
     },
@@ -287,10 +291,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) =>
-      sendHtml(
-        reply,
-        renderMyDataPage(ctx.policy, csrfToken(req, reply) ?? '', await myDataOf(ctx, services, req)),
-      ),
+      sendHtml(reply, renderMyDataPage(ctx.policy, csrfToken(req) ?? '', await myDataOf(ctx, services, req))),
   );
 
   app.get(

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { isVowError } from '../../platform/errors.js';
-import { csrfToken } from '../access.js';
+import { formToken } from '../access.js';
 import { sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
@@ -16,7 +16,8 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/privacy/complaint',
     { config: { access: 'public' }, schema: { tags: ['pages'], summary: 'The complaint form', hide: true } },
-    async (req, reply) => sendHtml(reply, renderComplaintForm(ctx.policy, csrfToken(req, reply) ?? '')),
+    async (_req, reply) =>
+      sendHtml(reply, renderComplaintForm(ctx.policy, formToken(ctx, '/privacy/complaint'))),
   );
 
   app.post(

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
 import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
-import { csrfToken } from '../access.js';
+import { formToken } from '../access.js';
 import { refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
@@ -39,7 +39,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: { tags: ['pages'], summary: 'The privacy request form', hide: true },
     },
-    async (req, reply) => sendHtml(reply, renderRequestForm(ctx.policy, csrfToken(req, reply) ?? '')),
+    async (_req, reply) => sendHtml(reply, renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'))),
   );
 
   app.post(
@@ -71,7 +71,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         const { error, status } = refusalOf(err);
         return sendHtml(
           reply,
-          renderRequestForm(ctx.policy, csrfToken(req, reply) ?? '', error.message),
+          renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), error.message),
           status,
         );
       }
@@ -110,7 +110,13 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
                 : undefined;
         return sendHtml(
           reply,
-          renderRequestStatus(ctx.policy, v, req.params.token, csrfToken(req, reply) ?? '', message),
+          renderRequestStatus(
+            ctx.policy,
+            v,
+            req.params.token,
+            formToken(ctx, '/privacy/request/status/:token'),
+            message,
+          ),
         );
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_REQUEST_NOT_FOUND')

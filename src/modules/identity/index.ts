@@ -34,6 +34,7 @@ export { API_KEY_PREFIX } from './api-keys.js';
 export { CODE_ATTEMPTS, LOGIN_ATTEMPTS } from './attempts.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
+export { checkFormToken, FORM_TOKEN_WINDOW_MS, issueFormToken } from './form-tokens.js';
 export { identityMigrations } from './migrations/index.js';
 export type { MyDataValue, MyDataView } from './my-data.js';
 export { buildMyData, type DatasetExportSource, type SubjectIdentifierSource } from './my-data.js';
