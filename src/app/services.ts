@@ -11,6 +11,8 @@ import { DisclosureService, disclosuresEraser } from '../modules/disclosures/ind
 import { ExperimentService } from '../modules/experiments/index.js';
 import {
   accountEmailIndexes,
+  CODE_PAIR,
+  CODE_THROTTLE,
   createIdentityServices,
   type IdentityServices,
   identityEraser,
@@ -105,6 +107,17 @@ export function createServices(ctx: VowContext): Services {
     walker: datasets,
     suppressor: consent,
     erasure,
+    // Emailed codes: one limit per email address, whatever request or route they are typed on.
+    codeGuard: (emailIndex, from) =>
+      identity.attempts.begin(
+        {
+          target: `code:${ctx.vault.blindIndex('token', `code-target:${emailIndex}`)}`,
+          client: identity.attempts.client(from),
+          pair: CODE_PAIR,
+          throttle: CODE_THROTTLE,
+        },
+        'codes',
+      ),
   });
   decisions.addProvider(rights.provider);
   const complaints = new ComplaintService(ctx, mail);

@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createServices, type Services } from '../app/services.js';
+import { MAIL_BUDGET } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { html } from '../platform/html.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
@@ -65,7 +66,12 @@ export async function buildApp(
     }),
   );
   await installAccessControl(app, ctx, services.identity, { testPrincipal: options.testPrincipal });
-  await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store);
+  await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store, (email) =>
+    services.identity.attempts.spend(
+      `mail:${ctx.vault.blindIndex('token', `mail-budget:${email.trim().toLowerCase()}`)}`,
+      MAIL_BUDGET,
+    ),
+  );
   app.addHook('onResponse', (req, reply, done) => {
     const config = routeConfig(req);
     services.metrics.observeRequest(

@@ -185,7 +185,9 @@ describeEachDialect('the under-13 gate', (env) => {
     const accounts = env().services.identity.accounts;
     const { accountId } = await accounts.register('young.shopper@example.com', 'a long enough passphrase 42');
     const token = await accounts.issueToken(accountId, 'verify_email');
-    const linked = await accounts.verifyEmail(token, (e) => env().services.subjects.findByEmail(e));
+    const linked = await accounts.verifyEmail(token, 'a long enough passphrase 42', (e) =>
+      env().services.subjects.findByEmail(e),
+    );
     assert.equal(linked.subjectId, subjectId);
     const mark = await post(env(), '/v1/subjects/under13', { subjectId });
     assert.equal(mark.statusCode, 200);

@@ -33,7 +33,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/v1/complaints',
     {
-      config: { access: 'public' },
+      config: { access: 'public', mailsTo: 'email' },
       schema: {
         tags: ['complaints'],
         summary: 'Make a privacy complaint; the answer names the regulator to escalate to',

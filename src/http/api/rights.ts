@@ -124,7 +124,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/v1/requests',
     {
-      config: { access: 'public' },
+      config: { access: 'public', mailsTo: 'email' },
       schema: {
         tags: ['rights'],
         summary:
@@ -158,7 +158,9 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
         response: { 200: z.object({ status: z.string() }) },
       },
     },
-    async (req) => ({ status: (await rights.verifyCode(req.body.statusToken, req.body.code)).status }),
+    async (req) => ({
+      status: (await rights.verifyCode(req.body.statusToken, req.body.code, req.ip)).status,
+    }),
   );
 
   app.get(

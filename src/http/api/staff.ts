@@ -38,7 +38,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req, reply) => {
-      const out = await staffService.login(req.body, 'bearer');
+      const out = await staffService.login(req.body, 'bearer', req.ip);
       return reply.code(201).send({
         token: out.token,
         staffId: out.staffId,
@@ -81,7 +81,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
     },
     async (req) => {
       const me = staffOf(req);
-      await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId);
+      await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId, req.ip);
       return { status: 'password-changed' };
     },
   );
@@ -105,17 +105,25 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:any' },
       schema: {
         tags: ['staff'],
-        summary: 'Turn on the second factor by proving the app shows the right code',
+        summary:
+          'Turn on (or replace) the second factor: the current password, and a code proving the app shows the right one',
         body: z.strictObject({
           secret: z.string().max(64),
           code: z.string().regex(/^\d{6}$/),
+          password: password.describe('The current password: a stolen session alone cannot move the factor'),
           ...csrfBodyField,
         }),
         response: { 200: z.object({ status: z.string() }) },
       },
     },
     async (req) => {
-      await staffService.confirmTotp(staffOf(req).id, req.body.secret, req.body.code);
+      await staffService.confirmTotp(
+        staffOf(req).id,
+        req.body.secret,
+        req.body.code,
+        req.body.password,
+        req.ip,
+      );
       return { status: 'totp-enabled' };
     },
   );

@@ -52,7 +52,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       try {
-        const out = await staffService.login(req.body, 'cookie');
+        const out = await staffService.login(req.body, 'cookie', req.ip);
         void reply.setCookie(SESSION_COOKIE.staff, out.token, {
           ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
           sameSite: 'strict',
@@ -101,7 +101,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const me = staffOf(req);
       try {
-        await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId);
+        await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId, req.ip);
         return reply.redirect('/staff', 303);
       } catch (err) {
         const { error, status } = refusalOf(err);

@@ -17,6 +17,7 @@ import {
 } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
+  renderConfirmPage,
   renderLoginPage,
   renderMessagePage,
   renderMyDataPage,
@@ -55,7 +56,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       try {
-        const out = await accounts.login(req.body.email, req.body.password);
+        const out = await accounts.login(req.body.email, req.body.password, req.ip);
         void reply.setCookie(
           SESSION_COOKIE.shopper,
           out.token,
@@ -81,7 +82,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/account/register',
     {
-      config: { access: 'public', csrf: 'form', limit: 'request' },
+      config: { access: 'public', csrf: 'form', limit: 'request', mailsTo: 'email' },
       schema: {
         tags: ['accounts'],
         summary:
@@ -105,7 +106,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           await services.mail.enqueue({
             to: req.body.email.trim(),
             subject: 'Confirm your email address',
-            text: `Open this link to confirm your email address (valid for 7 days):\n${link(`/account/verify/${token}`)}\n`,
+            text: `Open this link to confirm your email address (valid for 7 days); you will be asked for the password you chose:\n${link(`/account/verify/${token}`)}\nIf you did not create an account, do not confirm: someone else used your address.\n`,
             kind: 'account.verify',
           });
         }
@@ -124,31 +125,62 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     },
   );
 
+  // The link shows a form: confirming needs the account's password too (pre-account takeover).
   app.get(
     '/account/verify/:token',
     {
       config: { access: 'public', limit: 'code' },
       schema: {
         tags: ['accounts'],
-        summary: 'Confirm the email address of an account (link from the email)',
+        summary: 'The page of the confirmation link: asks for the password chosen at registration',
         params: z.object({ token: z.string().max(80) }),
       },
     },
-    async (req, reply) => {
-      try {
-        await accounts.verifyEmail(req.params.token, subjectFinder(services));
-        return sendHtml(
-          reply,
-          renderMessagePage(
-            ctx.policy,
-            'Email confirmed',
-            'Your email address is confirmed. Log in to see your data.',
+    async (req, reply) =>
+      (await accounts.tokenUsable(req.params.token, 'verify_email'))
+        ? sendHtml(reply, renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), req.params.token))
+        : sendHtml(
+            reply,
+            renderMessagePage(ctx.policy, 'Link not valid', 'This link is unknown, expired or already used.'),
+            400,
           ),
-        );
+  );
+
+  app.post(
+    '/account/verify',
+    {
+      config: { access: 'public', csrf: 'form', limit: 'code' },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Confirm the email address of an account with the emailed link token and the password chosen at registration; every other session of the account ends',
+        body: z.strictObject({ token: z.string().max(80), password, ...csrfBodyField }),
+        response: { 200: okSchema },
+      },
+    },
+    async (req, reply) => {
+      const p = req.principal;
+      try {
+        await accounts.verifyEmail(req.body.token, req.body.password, subjectFinder(services), {
+          from: req.ip,
+          keepSession: p?.kind === 'shopper' ? p.sessionId : undefined,
+        });
+        if (isForm(req))
+          return sendHtml(
+            reply,
+            renderMessagePage(
+              ctx.policy,
+              'Email confirmed',
+              'Your email address is confirmed. Log in to see your data.',
+            ),
+          );
+        return { status: 'email-confirmed' };
       } catch (err) {
-        if (isVowError(err) && err.code === 'VOW_TOKEN_INVALID')
+        if (isVowError(err) && err.code === 'VOW_TOKEN_INVALID' && isForm(req))
           return sendHtml(reply, renderMessagePage(ctx.policy, 'Link not valid', err.message), 400);
-        throw err;
+        return answerFormRefusal(req, reply, err, (message) =>
+          renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), req.body.token, message),
+        );
       }
     },
   );
@@ -182,7 +214,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/account/reset-request',
     {
-      config: { access: 'public', csrf: 'form', limit: 'request' },
+      config: { access: 'public', csrf: 'form', limit: 'request', mailsTo: 'email' },
       schema: {
         tags: ['accounts'],
         summary:
@@ -243,7 +275,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       try {
-        await accounts.resetPassword(req.body.token, req.body.password);
+        await accounts.resetPassword(req.body.token, req.body.password, subjectFinder(services));
         if (isForm(req))
           return sendHtml(
             reply,
@@ -276,6 +308,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         req.body.current,
         req.body.password,
         p.sessionId,
+        req.ip,
       );
       return { status: 'password-changed', sessionsEnded: ended };
     },

@@ -23,7 +23,7 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/privacy/complaint',
     {
-      config: { access: 'public', csrf: 'form' },
+      config: { access: 'public', csrf: 'form', mailsTo: 'email' },
       schema: {
         tags: ['pages'],
         summary: 'The complaint form, posted',

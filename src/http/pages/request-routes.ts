@@ -45,7 +45,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/privacy/request',
     {
-      config: { access: 'public', csrf: 'form' },
+      config: { access: 'public', csrf: 'form', mailsTo: 'email' },
       schema: { tags: ['pages'], summary: 'The privacy request form, posted', hide: true, body: formBody },
     },
     async (req, reply) => {
@@ -87,7 +87,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         summary: 'The status page of a request',
         hide: true,
         params: z.strictObject({ token }),
-        querystring: z.object({ m: z.enum(['ok', 'invalid', 'locked']).optional() }),
+        querystring: z.object({ m: z.enum(['ok', 'invalid', 'locked', 'wait']).optional() }),
       },
     },
     async (req, reply) => {
@@ -102,12 +102,17 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
               }
             : m === 'locked'
               ? { kind: 'error' as const, text: 'Too many wrong codes. Please make a new request.' }
-              : m === 'invalid'
+              : m === 'wait'
                 ? {
                     kind: 'error' as const,
-                    text: 'That code is not valid. Check the latest email from us and try again.',
+                    text: 'Too many wrong codes were typed for this email address. Try again in an hour.',
                   }
-                : undefined;
+                : m === 'invalid'
+                  ? {
+                      kind: 'error' as const,
+                      text: 'That code is not valid. Check the latest email from us and try again.',
+                    }
+                  : undefined;
         return sendHtml(
           reply,
           renderRequestStatus(
@@ -144,9 +149,9 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       const t = req.params.token;
-      let outcome: 'ok' | 'invalid' | 'locked';
+      let outcome: 'ok' | 'invalid' | 'locked' | 'wait';
       try {
-        await rights.verifyCode(t, req.body.code);
+        await rights.verifyCode(t, req.body.code, req.ip);
         outcome = 'ok';
       } catch (err) {
         const { error } = refusalOf(err);
@@ -156,7 +161,12 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
             renderRightsMessage(ctx.policy, 'Request not found', 'This link does not match a request.'),
             404,
           );
-        outcome = error.code === 'VOW_VERIFICATION_LOCKED' ? 'locked' : 'invalid';
+        outcome =
+          error.code === 'VOW_VERIFICATION_LOCKED'
+            ? 'locked'
+            : error.code === 'VOW_LOCKED_OUT'
+              ? 'wait'
+              : 'invalid';
       }
       // Post/redirect/get: reloading the status page never sends the code again.
       return reply.code(303).header('location', `/privacy/request/status/${t}?m=${outcome}`).send();

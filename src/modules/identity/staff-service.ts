@@ -10,7 +10,7 @@ import {
 } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
-import { type AttemptLimiter, CODE_ATTEMPTS, LOGIN_ATTEMPTS } from './attempts.js';
+import { type AttemptLimiter, LOGIN_PAIR, LOGIN_THROTTLE, TOTP_ATTEMPTS } from './attempts.js';
 import { isStaffRole, type Principal, type StaffRole } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 
@@ -127,6 +127,35 @@ export class StaffService {
       .executeTakeFirst();
   }
 
+  /** The lock-out target of a staff member's password (by user name, whether or not it exists). */
+  #loginTarget(username: string): string {
+    return `login:staff:${sha256(username.toLowerCase())}`;
+  }
+
+  /**
+   * Reserves a password guess for the account from `from` (a client address), then checks it:
+   * VOW_LOCKED_OUT before any check when the limiter refuses, VOW_BAD_CREDENTIALS when wrong.
+   */
+  async #checkPassword(
+    username: string,
+    hash: string | undefined,
+    password: string,
+    from: string,
+  ): Promise<boolean> {
+    const attempt = await this.#attempts.begin(
+      {
+        target: this.#loginTarget(username),
+        client: this.#attempts.client(from),
+        pair: LOGIN_PAIR,
+        throttle: LOGIN_THROTTLE,
+      },
+      'password attempts',
+    );
+    const ok = await verifyPassword(hash ?? (await dummyPasswordHash(this.#ctx.random)), password);
+    if (ok && hash !== undefined) await attempt.succeeded();
+    return ok && hash !== undefined;
+  }
+
   async #require(username: string) {
     const row = await this.#byUsername(username);
     if (!row) throw new VowError('VOW_UNKNOWN_STAFF', `No staff account "${username}"`);
@@ -221,48 +250,50 @@ export class StaffService {
       );
     });
     await this.#sessions.endAll('staff', row.id);
+    // New credentials: the old ones' failures are forgotten.
+    await this.#attempts.forgive(this.#loginTarget(row.username));
     return password;
   }
 
   /**
-   * Checks user name, password and (when enrolled) the TOTP code, with lock-out and back-off per
-   * user name. Returns a new session token (cookie or bearer).
+   * Checks user name, password and (when enrolled) the TOTP code. Each password guess is counted
+   * before it is checked, per account and client address (`from`), so neither parallel tries nor
+   * failures from other addresses get past the limit or lock the owner out; a TOTP code works once,
+   * even for log-ins racing each other. Returns a new session token (cookie or bearer).
    */
   async login(
     input: { username: string; password: string; totp?: string | undefined },
     via: 'cookie' | 'bearer',
+    from: string,
   ): Promise<{ token: string; sessionId: string; staffId: string; mustChangePassword: boolean }> {
-    const key = `login:staff:${sha256(input.username.toLowerCase())}`;
-    await this.#attempts.check(key);
-    const row = await this.#byUsername(input.username.toLowerCase());
-    const ok = await verifyPassword(
-      row?.password_hash ?? (await dummyPasswordHash(this.#ctx.random)),
-      input.password,
-    );
-    if (!row || !ok || row.disabled === 1) {
-      await this.#attempts.failure(key, LOGIN_ATTEMPTS);
+    const username = input.username.toLowerCase();
+    const row = await this.#byUsername(username);
+    const ok = await this.#checkPassword(username, row?.password_hash, input.password, from);
+    if (!row || !ok || row.disabled === 1)
       throw new VowError('VOW_BAD_CREDENTIALS', 'The user name and password do not match');
-    }
     if (row.totp_sealed !== null) {
-      const codeKey = `totp:staff:${row.id}`;
-      await this.#attempts.check(codeKey);
       if (!input.totp)
         throw new VowError('VOW_TOTP_REQUIRED', 'Enter the 6-digit code of your authenticator app');
+      const attempt = await this.#attempts.beginSingle(`totp:staff:${row.id}`, TOTP_ATTEMPTS);
       const secret = await this.#ctx.vault.decrypt(`staff:${row.id}`, row.totp_sealed);
       const step = secret ? this.#totpStep(secret, input.totp) : undefined;
-      // A code works once: a step at or before the last one used is a replay.
-      if (step === undefined || step <= Number(row.totp_last_step ?? -1)) {
-        await this.#attempts.failure(codeKey, CODE_ATTEMPTS);
-        throw new VowError('VOW_BAD_CREDENTIALS', 'The code is not right (or has expired)');
-      }
-      await this.#ctx.store.db
-        .updateTable('staff_accounts')
-        .set({ totp_last_step: step })
-        .where('id', '=', row.id)
-        .execute();
-      await this.#attempts.success(codeKey);
+      // A code works once: its step must be later than the last one used, set by compare-and-set so
+      // that of two log-ins racing with one code, only one moves the step and gets in.
+      const claimed =
+        step !== undefined &&
+        Number(
+          (
+            await this.#ctx.store.db
+              .updateTable('staff_accounts')
+              .set({ totp_last_step: step })
+              .where('id', '=', row.id)
+              .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) === 1;
+      if (!claimed) throw new VowError('VOW_BAD_CREDENTIALS', 'The code is not right (or has expired)');
+      await attempt.succeeded();
     }
-    await this.#attempts.success(key);
     const session = await this.#sessions.create('staff', row.id, via);
     await this.#ctx.audit.record({
       actor: { type: 'staff', id: row.id },
@@ -287,16 +318,31 @@ export class StaffService {
     return delta === null ? undefined : Math.floor(now / 30_000) + delta;
   }
 
-  /** Changes the password; every other session of this staff member ends. */
-  async changePassword(staffId: string, current: string, next: string, keepSession?: string): Promise<void> {
-    checkPasswordStrength(next);
+  /** Checks a staff member's current password through the log-in limiter (counted before the check). */
+  async #requireCurrentPassword(staffId: string, current: string, from: string) {
     const row = await this.#ctx.store.db
       .selectFrom('staff_accounts')
       .selectAll()
       .where('id', '=', staffId)
       .executeTakeFirst();
-    if (!row || !(await verifyPassword(row.password_hash, current)))
+    if (!row || !(await this.#checkPassword(row.username, row.password_hash, current, from)))
       throw new VowError('VOW_BAD_CREDENTIALS', 'The current password is not right');
+    return row;
+  }
+
+  /**
+   * Changes the password (the current one is checked through the log-in limiter); every other
+   * session of this staff member ends.
+   */
+  async changePassword(
+    staffId: string,
+    current: string,
+    next: string,
+    keepSession?: string,
+    from = 'local',
+  ): Promise<void> {
+    checkPasswordStrength(next);
+    await this.#requireCurrentPassword(staffId, current, from);
     if (current === next)
       throw new VowError('VOW_WEAK_PASSWORD', 'Choose a password different from the one-time password');
     const hash = await hashPassword(next, this.#ctx.random);
@@ -336,8 +382,19 @@ export class StaffService {
     return { secret: secret.base32, uri: totp.toString() };
   }
 
-  /** Turns the second factor on once the holder proves their app shows the right code. */
-  async confirmTotp(staffId: string, secret: string, code: string): Promise<void> {
+  /**
+   * Turns the second factor on (or replaces it) once the holder proves, with their current password,
+   * that it is them, and with a code that their app shows the right one. A stolen session alone
+   * cannot move the second factor to an attacker's app.
+   */
+  async confirmTotp(
+    staffId: string,
+    secret: string,
+    code: string,
+    currentPassword: string,
+    from: string,
+  ): Promise<void> {
+    const row = await this.#requireCurrentPassword(staffId, currentPassword, from);
     const step = /^[A-Z2-7]{32}$/.test(secret) ? this.#totpStep(secret, code) : undefined;
     if (step === undefined) throw new VowError('VOW_BAD_CREDENTIALS', 'The code does not match this secret');
     const sealed = await this.#ctx.vault.encrypt(`staff:${staffId}`, secret);
@@ -350,7 +407,7 @@ export class StaffService {
       await this.#ctx.audit.record(
         {
           actor: { type: 'staff', id: staffId },
-          action: 'staff.totp.enabled',
+          action: row.totp_sealed === null ? 'staff.totp.enabled' : 'staff.totp.replaced',
           target: { type: 'staff', id: staffId },
         },
         trx,
