@@ -21,7 +21,7 @@ import { PromiseMonitor, registerPromiseCheckJob } from '../modules/promises/ind
 import { ReportService } from '../modules/reports/index.js';
 import { RightsService, rightsEraser } from '../modules/rights/index.js';
 import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modules/site-analytics/index.js';
-import { SubjectService, subjectsEraser } from '../modules/subjects/index.js';
+import { SubjectService, subjectsEraser, Under13Approvals } from '../modules/subjects/index.js';
 import { registerAnchorJob } from '../platform/audit/index.js';
 import { ErasureRegistry } from '../platform/erasure/index.js';
 import { JobRunner } from '../platform/jobs/index.js';
@@ -51,6 +51,8 @@ export interface Services {
   readonly mail: MailService;
   /** People, identifiers, identity resolution, the under-13 mark (src/modules/subjects). */
   readonly subjects: SubjectService;
+  /** Four eyes on the under-13 purge: proposals by customer service, decisions by a privacy officer. */
+  readonly under13: Under13Approvals;
   /** Orders, registrations, contest entries, catalog requests, SMS sign-ups, inbound email (src/modules/collection). */
   readonly collection: CollectionService;
   /** Disclosures to recipients, minimised and logged (src/modules/disclosures). */
@@ -102,6 +104,7 @@ export function createServices(ctx: VowContext): Services {
   ])
     erasure.register(eraser);
   subjects.connectPurge({ erasure, accountEmailIndexes });
+  const under13 = new Under13Approvals(ctx, subjects, (a, b) => identity.staff.independent(a, b));
   const rights = new RightsService(ctx, jobs, mail, {
     directory: subjects,
     walker: datasets,
@@ -139,6 +142,7 @@ export function createServices(ctx: VowContext): Services {
     experiments,
     reports,
     subjects,
+    under13,
     collection,
     disclosures,
     rights,

@@ -91,6 +91,14 @@ export function staffOf(req: FastifyRequest): {
   throw new VowError('VOW_FORBIDDEN', 'Staff only');
 }
 
+/** The acting staff member with their roles, for changes to staff accounts. */
+export function staffActorOf(req: FastifyRequest): {
+  readonly id: string;
+  readonly roles: readonly string[];
+} {
+  return { id: staffOf(req).id, roles: staffRolesOf(req) };
+}
+
 /** The caller's staff roles (none for anyone who is not staff). */
 function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
   const p = req.principal;

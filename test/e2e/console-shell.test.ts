@@ -24,6 +24,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/people',
     '/staff/requests',
     '/staff/complaints',
+    '/staff/under13',
     '/staff/audiences',
     '/staff/experiments',
     '/staff/reports',
@@ -182,6 +183,16 @@ describeEachDialect(
           '/staff/people/suppress',
           { subjectId, channel: 'postal_marketing', reason: 'asked on the phone' },
           200,
+        ],
+        '/staff/people/under13': [
+          '/staff/people/under13',
+          { subjectId, reason: 'said so on the phone' },
+          202,
+        ],
+        '/staff/under13/decide': [
+          '/staff/under13/decide',
+          { proposalId: 'no-such-proposal', decision: 'approve' },
+          404,
         ],
         '/staff/log-request': [
           '/staff/log-request',

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { SESSION_TTL_MS, STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
-import { csrfBodyField, staffOf } from '../route-helpers.js';
+import { csrfBodyField, staffActorOf, staffOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
 const username = z.string().trim().toLowerCase().min(2).max(64);
@@ -168,7 +168,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req, reply) => {
-      const out = await staffService.add(req.body.username, req.body.roles, staffOf(req).id);
+      const out = await staffService.add(req.body.username, req.body.roles, staffActorOf(req));
       return reply.code(201).send({ id: out.id, username: req.body.username, oneTimePassword: out.password });
     },
   );
@@ -186,7 +186,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req) => {
-      await staffService.setRoles(req.params.username, req.body.roles, staffOf(req).id);
+      await staffService.setRoles(req.params.username, req.body.roles, staffActorOf(req));
       return { status: 'roles-set' };
     },
   );
@@ -204,7 +204,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req) => {
-      await staffService.setDisabled(req.params.username, true, staffOf(req).id);
+      await staffService.setDisabled(req.params.username, true, staffActorOf(req));
       return { status: 'disabled' };
     },
   );

@@ -13,7 +13,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
 
   async function person(subjectId: string): Promise<PersonView> {
     const s = services;
-    const [identifiers, kinds, states, history, disclosures, requests, restrictions, under13] =
+    const [identifiers, kinds, states, history, disclosures, requests, restrictions, under13, proposals] =
       await Promise.all([
         s.subjects.identifiers(subjectId),
         s.subjects.kinds(subjectId),
@@ -23,10 +23,12 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         s.rights.forSubject(subjectId),
         s.rights.restrictionsOf(subjectId),
         s.subjects.isMarkedUnder13(subjectId),
+        s.under13.pending(),
       ]);
     return {
       subjectId,
       under13,
+      under13Proposed: proposals.some((p) => p.subjectId === subjectId),
       kinds,
       identifiers,
       states,
@@ -145,6 +147,41 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         details: { by: 'suppression_form' },
       });
       return sendHtml(reply, renderPerson(frame, view, message), status);
+    },
+  );
+
+  app.post(
+    '/staff/people/under13',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        hide: true,
+        body: z.strictObject({
+          ...csrfBodyField,
+          subjectId: z.string().min(1).max(64),
+          reason: blankField(500),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const frame = consoleFrame(ctx, req);
+      const { subjectId, reason } = req.body;
+      if (!(await services.subjects.exists(subjectId)))
+        throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+      let message: { ok: boolean; text: string };
+      let status = 202;
+      try {
+        await services.under13.propose(subjectId, staffIdOf(req), reason);
+        message = {
+          ok: true,
+          text: 'Reported as under 13: a privacy officer will review it. Nothing is deleted until they approve.',
+        };
+      } catch (err) {
+        const refusal = refusalOf(err);
+        message = { ok: false, text: `Not done: ${refusal.error.message}` };
+        status = refusal.status;
+      }
+      return sendHtml(reply, renderPerson(frame, await person(subjectId), message), status);
     },
   );
 };

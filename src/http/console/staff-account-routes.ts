@@ -4,7 +4,14 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
-import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
+import {
+  consoleFrame,
+  csrfBodyField,
+  refusalOf,
+  sendHtml,
+  staffActorOf,
+  staffIdOf,
+} from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderStaffAccounts } from './staff-accounts.js';
 
@@ -38,7 +45,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       const { username, roles: given } = req.body;
       try {
         if (given.length === 0) throw new VowError('VOW_VALIDATION', 'Choose at least one role');
-        const out = await staffService.add(username, given, staffIdOf(req));
+        const out = await staffService.add(username, given, staffActorOf(req));
         return sendHtml(
           reply,
           renderStaffAccounts(frame, await staffService.list(), {
@@ -86,7 +93,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         message = { ok: false, text: 'Not done: you cannot disable your own account.' };
         status = 409;
       } else {
-        await staffService.setDisabled(username, disabled === 'yes', me);
+        await staffService.setDisabled(username, disabled === 'yes', staffActorOf(req));
         message = {
           ok: true,
           text:

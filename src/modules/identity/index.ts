@@ -54,4 +54,5 @@ export {
   type SessionKind,
   STAFF_TOKEN_PREFIX,
 } from './sessions.js';
+export type { StaffActor } from './staff-service.js';
 export type { IdentityTables } from './tables.js';

@@ -14,6 +14,12 @@ import { type AttemptLimiter, LOGIN_PAIR, LOGIN_THROTTLE, TOTP_ATTEMPTS } from '
 import { isStaffRole, type Principal, type StaffRole } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 
+/** Who acts on staff accounts: their id and roles (null where the command line acts: trusted). */
+export interface StaffActor {
+  readonly id: string;
+  readonly roles: readonly string[];
+}
+
 export interface StaffInfo {
   readonly id: string;
   readonly username: string;
@@ -63,7 +69,12 @@ export class StaffService {
     return { username: 'admin', password };
   }
 
-  async #insert(username: string, roles: StaffRole[], by: string | null, reason: string): Promise<string> {
+  async #insert(
+    username: string,
+    roles: StaffRole[],
+    by: StaffActor | null,
+    reason: string,
+  ): Promise<string> {
     if (!USERNAME.test(username))
       throw new VowError(
         'VOW_VALIDATION',
@@ -90,13 +101,14 @@ export class StaffService {
           disabled: 0,
           must_change_password: 1,
           totp_sealed: null,
+          credentials_issued_by: by?.id ?? null,
           created_at: now,
           updated_at: now,
         })
         .execute();
       await this.#ctx.audit.record(
         {
-          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          actor: by ? { type: 'staff', id: by.id } : { type: 'system' },
           action: 'staff.account.created',
           target: { type: 'staff', id },
           reason,
@@ -108,13 +120,27 @@ export class StaffService {
     return password;
   }
 
+  /**
+   * The privacy officer approves what needs four eyes (the under-13 purge): only another privacy
+   * officer, or the command line, may make someone one, remove the role, or issue a privacy
+   * officer's credentials. An administrator could otherwise mint a second account to approve their
+   * own proposals, or reset a privacy officer's password and act as them.
+   */
+  #assertMayTouchPrivacyOfficer(by: StaffActor | null, what: string): void {
+    // null: the command line, run by whoever runs the server (trusted).
+    if (by !== null && !by.roles.includes('privacy_officer'))
+      throw new VowError('VOW_ROLE_GRANT_FORBIDDEN', `Only a privacy officer may ${what}`);
+  }
+
   /** Adds a staff member; returns their one-time password (they must change it at first login). */
   async add(
     username: string,
     roles: readonly string[],
-    by: string | null,
+    by: StaffActor | null,
   ): Promise<{ id: string; password: string }> {
-    const password = await this.#insert(username, parseRoles(roles), by, 'staff account added');
+    const parsed = parseRoles(roles);
+    if (parsed.includes('privacy_officer')) this.#assertMayTouchPrivacyOfficer(by, 'add a privacy officer');
+    const password = await this.#insert(username, parsed, by, 'staff account added');
     const row = await this.#byUsername(username);
     return { id: row!.id, password };
   }
@@ -179,9 +205,21 @@ export class StaffService {
     }));
   }
 
-  async setRoles(username: string, roles: readonly string[], by: string | null): Promise<void> {
+  /**
+   * Replaces a staff member's roles. No one changes their own roles; granting or removing the
+   * privacy officer role takes a privacy officer (or the command line).
+   */
+  async setRoles(username: string, roles: readonly string[], by: StaffActor | null): Promise<void> {
     const parsed = parseRoles(roles);
     const row = await this.#require(username);
+    if (by !== null && by.id === row.id)
+      throw new VowError(
+        'VOW_SELF_ROLE_CHANGE',
+        'You cannot change your own roles; ask another administrator',
+      );
+    const had = (JSON.parse(row.roles) as string[]).includes('privacy_officer');
+    if (had !== parsed.includes('privacy_officer'))
+      this.#assertMayTouchPrivacyOfficer(by, 'grant or remove the privacy officer role');
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('staff_accounts')
@@ -190,7 +228,7 @@ export class StaffService {
         .execute();
       await this.#ctx.audit.record(
         {
-          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          actor: by ? { type: 'staff', id: by.id } : { type: 'system' },
           action: 'staff.account.roles_set',
           target: { type: 'staff', id: row.id },
           details: { from: JSON.parse(row.roles), to: parsed },
@@ -200,7 +238,7 @@ export class StaffService {
     });
   }
 
-  async setDisabled(username: string, disabled: boolean, by: string | null): Promise<void> {
+  async setDisabled(username: string, disabled: boolean, by: StaffActor | null): Promise<void> {
     const row = await this.#require(username);
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
@@ -210,7 +248,7 @@ export class StaffService {
         .execute();
       await this.#ctx.audit.record(
         {
-          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          actor: by ? { type: 'staff', id: by.id } : { type: 'system' },
           action: disabled ? 'staff.account.disabled' : 'staff.account.enabled',
           target: { type: 'staff', id: row.id },
         },
@@ -224,8 +262,10 @@ export class StaffService {
    * A new one-time password for a staff member who lost theirs (and, with `clearTotp`, their
    * authenticator); every session of theirs ends and the password must be changed at next log-in.
    */
-  async resetPassword(username: string, by: string | null, clearTotp = false): Promise<string> {
+  async resetPassword(username: string, by: StaffActor | null, clearTotp = false): Promise<string> {
     const row = await this.#require(username);
+    if ((JSON.parse(row.roles) as string[]).includes('privacy_officer'))
+      this.#assertMayTouchPrivacyOfficer(by, "reset a privacy officer's credentials");
     const password = this.#oneTimePassword();
     const hash = await hashPassword(password, this.#ctx.random);
     await this.#ctx.store.db.transaction().execute(async (trx) => {
@@ -234,6 +274,7 @@ export class StaffService {
         .set({
           password_hash: hash,
           must_change_password: 1,
+          credentials_issued_by: by?.id ?? null,
           updated_at: this.#ctx.clock.now().toISOString(),
           ...(clearTotp ? { totp_sealed: null, totp_last_step: null } : {}),
         })
@@ -241,7 +282,7 @@ export class StaffService {
         .execute();
       await this.#ctx.audit.record(
         {
-          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          actor: by ? { type: 'staff', id: by.id } : { type: 'system' },
           action: 'staff.password.reset',
           target: { type: 'staff', id: row.id },
           details: { totpCleared: clearTotp },
@@ -413,6 +454,34 @@ export class StaffService {
         trx,
       );
     });
+  }
+
+  /**
+   * Whether two staff members are two people as far as Vow can tell, for four-eyes decisions: not
+   * the same account, neither issued the other's current credentials, and no privacy officer issued
+   * both (accounts one person minted). Ids Vow does not know as staff count as distinct people.
+   */
+  async independent(a: string, b: string): Promise<boolean> {
+    if (a === b) return false;
+    const rows = await this.#ctx.store.db
+      .selectFrom('staff_accounts')
+      .select(['id', 'credentials_issued_by'])
+      .where('id', 'in', [a, b])
+      .execute();
+    const issuer = (id: string) => rows.find((r) => r.id === id)?.credentials_issued_by ?? null;
+    const [ia, ib] = [issuer(a), issuer(b)];
+    if (ia === b || ib === a) return false;
+    if (ia !== null && ia === ib) {
+      // Both minted by the same person: independent only if that person is no privacy officer
+      // (an administrator creates every account; it cannot make privacy officers).
+      const common = await this.#ctx.store.db
+        .selectFrom('staff_accounts')
+        .select('roles')
+        .where('id', '=', ia)
+        .executeTakeFirst();
+      if (common && (JSON.parse(common.roles) as string[]).includes('privacy_officer')) return false;
+    }
+    return true;
   }
 
   async principalFor(session: ActiveSession): Promise<Principal | null> {

@@ -7,7 +7,7 @@ import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/ind
 
 export const subjectsEraser: Eraser = {
   owner: 'subjects',
-  tables: ['subject_identifiers', 'subject_lookup', 'subject_records'],
+  tables: ['subject_identifiers', 'subject_lookup', 'subject_records', 'under13_proposals'],
   async erase(trx, { subjectId, mode, categories }) {
     if (mode === 'delete') {
       if (categories !== 'all') return NOTHING_ERASED;
@@ -16,11 +16,21 @@ export const subjectsEraser: Eraser = {
           subject_lookup: changed(
             await trx.deleteFrom('subject_lookup').where('subject_id', '=', subjectId).executeTakeFirst(),
           ),
+          // A proposal about someone deleted has nothing left to decide (the audit trail keeps who
+          // proposed and decided what).
+          under13_proposals: changed(
+            await trx.deleteFrom('under13_proposals').where('subject_id', '=', subjectId).executeTakeFirst(),
+          ),
         },
       };
     }
     const rows: Record<string, number> = {};
-    for (const table of ['subject_identifiers', 'subject_lookup', 'subject_records'] as const) {
+    for (const table of [
+      'subject_identifiers',
+      'subject_lookup',
+      'subject_records',
+      'under13_proposals',
+    ] as const) {
       rows[table] = changed(
         await trx.deleteFrom(table).where('subject_id', '=', subjectId).executeTakeFirst(),
       );

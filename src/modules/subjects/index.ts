@@ -25,3 +25,4 @@ export {
   SubjectService,
 } from './subject-service.js';
 export type { SubjectTables } from './tables.js';
+export { type StaffIndependence, Under13Approvals, type Under13Proposal } from './under13-approvals.js';
