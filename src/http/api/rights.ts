@@ -196,9 +196,12 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
           'VOW_REQUEST_INVALID',
           'Verify your account email first; then your session proves who you are',
         );
+      // The answer (an access export's link) goes to the account's confirmed email.
+      const account = p?.kind === 'shopper' ? await services.identity.accounts.view(p.accountId) : undefined;
       const r = await rights.submit(req.body as SubmitInput, {
         channel: 'account',
         sessionSubjectId: subjectId,
+        replyTo: account?.emailVerifiedAt ? (account.email ?? undefined) : undefined,
       });
       return reply.code(202).send({
         statusToken: r.statusToken,

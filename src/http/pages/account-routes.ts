@@ -380,7 +380,12 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           ...(correction ? { correction } : {}),
           ...(b.details ? { details: b.details } : {}),
         },
-        { channel: 'account', sessionSubjectId: view.subjectId },
+        {
+          channel: 'account',
+          sessionSubjectId: view.subjectId,
+          // The answer goes to the account's confirmed email.
+          replyTo: view.emailVerifiedAt ? (view.email ?? undefined) : undefined,
+        },
       );
       if (isForm(req))
         return sendHtml(
