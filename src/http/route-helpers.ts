@@ -7,21 +7,21 @@ import { statusOf } from '../app/error-registry.js';
 import type { StaffRole } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { isVowError, VowError } from '../platform/errors.js';
+import { line } from '../platform/strings.js';
 import { csrfToken } from './access.js';
 import type { ConsoleFrame } from './console/shell.js';
 import { mediaTypeOf } from './route-hooks.js';
 import type { ZodApp } from './route-module.js';
 
 /** The anti-forgery field a form body carries (access.ts checks it before validation runs). */
-export const csrfBodyField = { _csrf: z.string().max(128).optional() };
+export const csrfBodyField = { _csrf: line().max(128).optional() };
 
 /** A file of src/web/assets/ (the stylesheets and scripts Vow serves). */
 export const webAsset = (name: string): URL => new URL(`../web/assets/${name}`, import.meta.url);
 
 /** A text field a form may leave empty: trimmed, and empty means absent. */
 export const blankField = (max: number) =>
-  z
-    .string()
+  line()
     .trim()
     .max(max)
     .optional()

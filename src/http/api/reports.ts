@@ -5,14 +5,13 @@
 import { z } from 'zod';
 import { auditActor } from '../../modules/identity/index.js';
 import { INTERNAL_RECIPIENT, type ReportName, reportCsv } from '../../modules/reports/index.js';
+import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
-const week = z
-  .string()
+const week = line()
   .regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W03')
   .describe('ISO week (UTC), e.g. 2026-W03');
-const recipient = z
-  .string()
+const recipient = line()
   .regex(/^[a-z][a-z0-9_-]{0,63}$/)
   .default(INTERNAL_RECIPIENT)
   .describe('"internal" (site design) or a recipient of the policy, e.g. "advertisers"');
@@ -61,7 +60,7 @@ export const reportApiRoutes: RouteModule = (app, _ctx, services) => {
           description:
             'Differentially private: contributions capped, exact discrete Laplace noise, cells released above a noisy threshold, the first answer stored and returned again, and each recipient charged epsilon per period (VOW_BUDGET_EXHAUSTED when spent). format=csv answers text/csv. A report to a recipient other than "internal" is recorded as a disclosure.',
           querystring: z.strictObject({ week, recipient, format: z.enum(['json', 'csv']).default('json') }),
-          response: { 200: z.union([reportSchema, z.string().describe('text/csv')]) },
+          response: { 200: z.union([reportSchema, line().describe('text/csv')]) },
         },
       },
       async (req, reply) => {

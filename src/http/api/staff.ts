@@ -4,13 +4,13 @@
 import { z } from 'zod';
 import { SESSION_TTL_MS, STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
+import { line } from '../../platform/strings.js';
 import { csrfBodyField, staffActorOf, staffOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
-const username = z.string().trim().toLowerCase().min(2).max(64);
-const password = z.string().min(1).max(256);
-const totp = z
-  .string()
+const username = line().trim().toLowerCase().min(2).max(64);
+const password = line().min(1).max(256);
+const totp = line()
   .regex(/^\d{6}$/)
   .optional()
   .or(z.literal('').transform(() => undefined));
@@ -108,8 +108,8 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
         summary:
           'Turn on (or replace) the second factor: the current password, and a code proving the app shows the right one',
         body: z.strictObject({
-          secret: z.string().max(64),
-          code: z.string().regex(/^\d{6}$/),
+          secret: line().max(64),
+          code: line().regex(/^\d{6}$/),
           password: password.describe('The current password: a stolen session alone cannot move the factor'),
           ...csrfBodyField,
         }),
@@ -240,7 +240,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       schema: {
         tags: ['staff'],
         summary: 'Create an API key for the shop backend; the key is shown only in this answer',
-        body: z.strictObject({ name: z.string().trim().min(1).max(100), ...csrfBodyField }),
+        body: z.strictObject({ name: line().trim().min(1).max(100), ...csrfBodyField }),
         response: { 201: z.object({ id: z.string(), key: z.string() }) },
       },
     },
@@ -254,7 +254,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       schema: {
         tags: ['staff'],
         summary: 'Revoke an API key',
-        params: z.object({ id: z.string().max(32) }),
+        params: z.object({ id: line().max(32) }),
         response: { 200: z.object({ status: z.string() }) },
       },
     },

@@ -2,6 +2,7 @@
 // service proposes, a privacy officer who is another person approves, and only then the purge runs.
 import { z } from 'zod';
 import { auditActor } from '../../modules/identity/index.js';
+import { line } from '../../platform/strings.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
@@ -17,14 +18,13 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
           'Exactly one of email, phone or account_id. Answers the person Vow knows by it (their id, the kinds their data was collected under, whether marked under 13), or an empty list. Audited.',
         body: z
           .strictObject({
-            email: z.string().trim().min(3).max(254).optional(),
-            phone: z.string().trim().min(3).max(32).optional(),
-            country: z
-              .string()
+            email: line().trim().min(3).max(254).optional(),
+            phone: line().trim().min(3).max(32).optional(),
+            country: line()
               .regex(/^[A-Z]{2}$/)
               .optional()
               .describe('Where a phone number without a + prefix is read (US when absent)'),
-            account_id: z.string().trim().min(1).max(100).optional(),
+            account_id: line().trim().min(1).max(100).optional(),
           })
           .refine((b) => [b.email, b.phone, b.account_id].filter((v) => v !== undefined).length === 1, {
             message: 'give exactly one of email, phone or account_id',
@@ -73,7 +73,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),
   });
-  const reason = z.string().max(500).optional().describe('Why, for the audit trail (no personal values)');
+  const reason = line().max(500).optional().describe('Why, for the audit trail (no personal values)');
 
   app.post(
     '/v1/subjects/under13',
@@ -84,7 +84,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
         summary: 'Propose marking a person as under 13 (P14): a privacy officer must approve',
         description:
           'Four eyes: nothing is deleted yet. A privacy officer who is another person approves with POST /v1/subjects/under13/proposals/{id}/approve, which runs the purge: their data key is destroyed and their identifier, record, consent, restriction and disclosure rows deleted; only the blind indexes of their email, phone and account id are kept, so a later collection with one of them is refused with VOW_UNDER_13. Audited.',
-        body: z.strictObject({ subjectId: z.string().min(1).max(64), reason }),
+        body: z.strictObject({ subjectId: line().min(1).max(64), reason }),
         response: { 202: proposalSchema },
       },
     },
@@ -114,7 +114,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['subjects'],
         summary: 'Approve an under-13 proposal: the purge runs (P14). Not by its proposer (VOW_FOUR_EYES)',
-        params: z.strictObject({ id: z.string().min(1).max(64) }),
+        params: z.strictObject({ id: line().min(1).max(64) }),
         body: z.strictObject({}).nullish(),
         response: {
           200: z.object({ subjectId: z.string(), under13: z.literal(true), markers: z.number().int() }),
@@ -134,7 +134,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['subjects'],
         summary: 'Reject an under-13 proposal: nothing is deleted',
-        params: z.strictObject({ id: z.string().min(1).max(64) }),
+        params: z.strictObject({ id: line().min(1).max(64) }),
         body: z.strictObject({ reason }).nullish(),
         response: { 200: proposalSchema },
       },

@@ -2,11 +2,12 @@
 // with its replies, where staff answer (emailed with the regulator to escalate to) or close it.
 
 import { z } from 'zod';
+import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderStaffComplaint, renderStaffComplaints } from './complaints.js';
 
-const id = z.string().min(1).max(64);
+const id = line().min(1).max(64);
 
 export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
   const complaints = services.complaints;
@@ -44,9 +45,9 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         params: z.strictObject({ id }),
         body: z.object({
-          _csrf: z.string().optional(),
+          _csrf: line().optional(),
           action: z.enum(['reply', 'close']),
-          text: z.string().max(8000).optional(),
+          text: prose().max(8000).optional(),
         }),
       },
     },

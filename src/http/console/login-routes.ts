@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
+import { line } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import {
   answerFormRefusal,
@@ -18,10 +19,9 @@ import type { RouteModule } from '../route-module.js';
 import { renderStaffLoginPage, renderStaffPasswordPage } from './login.js';
 import type { ConsoleFrame } from './shell.js';
 
-const username = z.string().trim().toLowerCase().min(2).max(64);
-const password = z.string().min(1).max(256);
-const totp = z
-  .string()
+const username = line().trim().toLowerCase().min(2).max(64);
+const password = line().min(1).max(256);
+const totp = line()
   .regex(/^\d{6}$/)
   .optional()
   .or(z.literal('').transform(() => undefined));

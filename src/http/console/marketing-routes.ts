@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { audienceTarget } from '../../modules/consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { INTERNAL_RECIPIENT, isoWeekOf } from '../../modules/reports/index.js';
+import { line } from '../../platform/strings.js';
 import { consoleFrame, refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type AudienceLink, renderAudiences } from './audiences.js';
@@ -13,9 +14,10 @@ import { renderReportsPage } from './reports.js';
 
 /** An experiment's id, as the JSON API validates it (api/experiments.ts). */
 const idParams = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens, up to 63 characters'),
+  id: line().regex(
+    /^[a-z0-9][a-z0-9-]{0,62}$/,
+    'lower-case letters, digits and hyphens, up to 63 characters',
+  ),
 });
 
 export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
@@ -72,8 +74,8 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         querystring: z.strictObject({
           report: z.enum(['visitors_by_area', 'registrations_by_gender']).default('visitors_by_area'),
-          week: z.string().max(16).optional(),
-          recipient: z.string().max(64).default(INTERNAL_RECIPIENT),
+          week: line().max(16).optional(),
+          recipient: line().max(64).default(INTERNAL_RECIPIENT),
         }),
       },
     },

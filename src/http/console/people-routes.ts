@@ -4,6 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
@@ -100,9 +101,9 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          subjectId: z.string().min(1).max(64),
-          channel: z.string().min(1).max(64),
-          reason: z.string().trim().min(1).max(500),
+          subjectId: line().min(1).max(64),
+          channel: line().min(1).max(64),
+          reason: prose().trim().min(1).max(500),
         }),
       },
     },
@@ -158,7 +159,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          subjectId: z.string().min(1).max(64),
+          subjectId: line().min(1).max(64),
           reason: blankField(500),
         }),
       },

@@ -4,12 +4,13 @@
 import { z } from 'zod';
 import { isoDay, JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type LogRequestValues, renderLogRequest } from './log-request.js';
 import { renderStaffQueue, renderStaffRequest } from './requests.js';
 
-const id = z.string().min(1).max(64);
+const id = line().min(1).max(64);
 
 export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
   const rights = services.rights;
@@ -54,7 +55,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         params: z.strictObject({ id }),
         body: z.object({
-          _csrf: z.string().optional(),
+          _csrf: line().optional(),
           action: z.enum([
             'verify_data_points',
             'confirm_agent',
@@ -64,12 +65,12 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
             'deny',
             'lift',
           ]),
-          email: z.string().max(254).optional(),
-          phone: z.string().max(40).optional(),
-          accountId: z.string().max(200).optional(),
-          declarationSigned: z.string().optional(),
-          reason: z.string().max(1000).optional(),
-          basis: z.string().max(1000).optional(),
+          email: line().max(254).optional(),
+          phone: line().max(40).optional(),
+          accountId: line().max(200).optional(),
+          declarationSigned: line().optional(),
+          reason: prose().max(1000).optional(),
+          basis: prose().max(1000).optional(),
         }),
       },
     },
@@ -153,7 +154,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
           type: z.enum(REQUEST_TYPES),
           jurisdiction: z.enum(JURISDICTIONS),
           channel: z.enum(['email', 'postal']),
-          receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+          receivedOn: line().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
           email: blankField(254),
           name: blankField(200),
           details: blankField(2000),

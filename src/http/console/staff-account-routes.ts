@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
+import { line } from '../../platform/strings.js';
 import {
   consoleFrame,
   csrfBodyField,
@@ -32,7 +33,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          username: z.string().trim().toLowerCase().min(2).max(64),
+          username: line().trim().toLowerCase().min(2).max(64),
           roles: z
             .union([z.enum(STAFF_ROLES), z.array(z.enum(STAFF_ROLES)).max(5)])
             .optional()
@@ -76,7 +77,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          username: z.string().trim().toLowerCase().min(2).max(64),
+          username: line().trim().toLowerCase().min(2).max(64),
           disabled: z.enum(['yes', 'no']),
         }),
       },

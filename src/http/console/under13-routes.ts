@@ -2,6 +2,7 @@
 // each (four eyes: the purge runs only on the approval of someone other than the reporter).
 
 import { z } from 'zod';
+import { line } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderUnder13 } from './under13.js';
@@ -22,7 +23,7 @@ export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          proposalId: z.string().min(1).max(64),
+          proposalId: line().min(1).max(64),
           decision: z.enum(['approve', 'reject']),
         }),
       },

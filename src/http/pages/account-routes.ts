@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import { csrfToken, formToken } from '../access.js';
 import { myDataOf, shopperOf, subjectFinder } from '../account-data.js';
 import {
@@ -26,13 +27,12 @@ import {
   renderResetRequestPage,
 } from './account.js';
 
-const email = z
-  .string()
+const email = line()
   .trim()
   .min(3)
   .max(254)
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
-const password = z.string().min(1).max(256);
+const password = line().min(1).max(256);
 const okSchema = z.object({ status: z.string() });
 
 export const accountPageRoutes: RouteModule = (app, ctx, services) => {
@@ -133,7 +133,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'The page of the confirmation link: asks for the password chosen at registration',
-        params: z.object({ token: z.string().max(80) }),
+        params: z.object({ token: line().max(80) }),
       },
     },
     async (req, reply) =>
@@ -154,7 +154,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         tags: ['accounts'],
         summary:
           'Confirm the email address of an account with the emailed link token and the password chosen at registration; every other session of the account ends',
-        body: z.strictObject({ token: z.string().max(80), password, ...csrfBodyField }),
+        body: z.strictObject({ token: line().max(80), password, ...csrfBodyField }),
         response: { 200: okSchema },
       },
     },
@@ -251,7 +251,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
 
   app.get(
     '/account/reset/:token',
-    { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(80) }) } },
+    { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: line().max(80) }) } },
     async (req, reply) =>
       parseSecret(req.params.token)
         ? sendHtml(reply, renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.params.token))
@@ -269,7 +269,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'Set a new password with a reset link token; every session of the account ends',
-        body: z.strictObject({ token: z.string().max(80), password, ...csrfBodyField }),
+        body: z.strictObject({ token: line().max(80), password, ...csrfBodyField }),
         response: { 200: okSchema },
       },
     },
@@ -352,9 +352,9 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         body: z.strictObject({
           type: z.enum(['correction', 'deletion']),
           jurisdiction: z.enum(['eea', 'uk', 'us-ca', 'other']).default('other'),
-          category: z.string().max(128).optional(),
-          value: z.string().max(1000).optional(),
-          details: z.string().max(1000).optional(),
+          category: line().max(128).optional(),
+          value: line().max(1000).optional(),
+          details: prose().max(1000).optional(),
           ...csrfBodyField,
         }),
         response: { 202: z.object({ status: z.string(), requestId: z.string(), dueOn: z.string() }) },

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { isVowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import { sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
@@ -29,10 +30,10 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
         summary: 'The complaint form, posted',
         hide: true,
         body: z.object({
-          _csrf: z.string().optional(),
+          _csrf: line().optional(),
           jurisdiction: z.enum(JURISDICTIONS),
           email: z.union([z.email().max(254), z.literal('')]).optional(),
-          message: z.string().min(1).max(8000),
+          message: prose().min(1).max(8000),
         }),
       },
     },
@@ -51,7 +52,7 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
         tags: ['pages'],
         summary: "A complaint's status page",
         hide: true,
-        params: z.strictObject({ token: z.string().min(20).max(100) }),
+        params: z.strictObject({ token: line().min(20).max(100) }),
       },
     },
     async (req, reply) => {

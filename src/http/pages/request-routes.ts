@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
 import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import { refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
@@ -16,18 +17,18 @@ import {
   renderRightsMessage,
 } from './requests.js';
 
-const token = z.string().min(20).max(100);
+const token = line().min(20).max(100);
 const email = z.email().max(254);
 
 const formBody = z.object({
-  _csrf: z.string().optional(),
+  _csrf: line().optional(),
   type: z.enum(REQUEST_TYPES),
   jurisdiction: z.enum(JURISDICTIONS),
   email,
-  name: z.string().max(200).optional(),
-  correction_category: z.string().max(128).optional(),
-  correction_value: z.string().max(2000).optional(),
-  details: z.string().max(4000).optional(),
+  name: line().max(200).optional(),
+  correction_category: line().max(128).optional(),
+  correction_value: line().max(2000).optional(),
+  details: prose().max(4000).optional(),
 });
 
 export const requestPageRoutes: RouteModule = (app, ctx, services) => {
@@ -144,7 +145,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         summary: 'The code form of a request',
         hide: true,
         params: z.strictObject({ token }),
-        body: z.object({ _csrf: z.string().optional(), code: z.string().max(20) }),
+        body: z.object({ _csrf: line().optional(), code: line().max(20) }),
       },
     },
     async (req, reply) => {
@@ -239,7 +240,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['rights'],
         summary: 'One table of the export as CSV (7-day link)',
-        params: z.strictObject({ token, table: z.string().min(1).max(200) }),
+        params: z.strictObject({ token, table: line().min(1).max(200) }),
       },
     },
     async (req, reply) =>
