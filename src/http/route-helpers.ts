@@ -2,7 +2,6 @@
 // browser's form post from an API client's JSON, who the staff caller is, session cookies, and
 // showing a refusal on the page that was posted instead of answering it as JSON.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { statusOf } from '../app/error-registry.js';
 import type { StaffRole } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';

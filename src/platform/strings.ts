@@ -6,8 +6,10 @@
 import { z } from 'zod';
 
 /** Every C0 control, DEL and every C1 control. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001F\u007F-\u009F]*$/;
 /** The same, but tab, line feed and carriage return are allowed. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NO_CONTROL_BUT_BREAKS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/;
 
 const MESSAGE = 'must not contain control characters';
