@@ -14,10 +14,25 @@ export const collectionEraser: Eraser = {
     'catalog_requests',
     'sms_signups',
     'inbound_messages',
+    'collection_idempotency',
   ],
-  async erase(trx, { subjectId, mode }) {
-    if (mode !== 'purge') return NOTHING_ERASED;
-    const rows: Record<string, number> = {};
+  async erase(trx, { subjectId, mode, categories }) {
+    // The kept answers of idempotency keys name the person (ids only): they go with any full
+    // erasure, a deletion included (a retry after it is then stored anew, as a new collection is).
+    const idempotency =
+      mode === 'purge' || categories === 'all'
+        ? changed(
+            await trx
+              .deleteFrom('collection_idempotency')
+              .where((eb) =>
+                eb.or([eb('subject_id', '=', subjectId), eb('other_subject_id', '=', subjectId)]),
+              )
+              .executeTakeFirst(),
+          )
+        : 0;
+    if (mode !== 'purge')
+      return idempotency ? { rows: { collection_idempotency: idempotency } } : NOTHING_ERASED;
+    const rows: Record<string, number> = { collection_idempotency: idempotency };
     rows.orders = changed(
       await trx.deleteFrom('orders').where('buyer_subject_id', '=', subjectId).executeTakeFirst(),
     );
