@@ -75,7 +75,10 @@ export function createServices(ctx: VowContext): Services {
     () => ctx.policy,
     (purpose, d) => metrics.countDecision(purpose, d.decision),
   );
-  const jobs = new JobRunner(ctx);
+  const jobs = new JobRunner(ctx, {
+    leaseMs: ctx.config.jobLeaseMs,
+    heartbeatMs: ctx.config.jobHeartbeatMs,
+  });
   const mail = new MailService(ctx, jobs, () => ctx.policy.doc.controller);
   const consent = new ConsentService(ctx);
   decisions.addProvider(consent.provider);
