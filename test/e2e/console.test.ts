@@ -126,6 +126,7 @@ describe('staff console in Chromium, by role', {
       'People',
       'Requests',
       'Complaints',
+      'Under-13 reports',
       'Audiences',
       'Experiments',
       'Reports',
