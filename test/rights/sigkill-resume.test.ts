@@ -123,7 +123,13 @@ for (const dialect of testDialects()) {
       const ctx2 = await createContext(testConfig(), { store: store2, logger: pino({ level: 'silent' }) });
       const services2 = createServices(ctx2);
       const sent2: OutgoingMessage[] = [];
-      services2.mail.useTransport({ ...capture, send: async (m) => (sent2.push(m), capture.send(m)) });
+      services2.mail.useTransport({
+        ...capture,
+        send: async (m) => {
+          sent2.push(m);
+          return capture.send(m);
+        },
+      });
       services2.jobs.start();
       cleanups.push(() => services2.jobs.stop());
       const doneAt = await until('the deletion to finish', 45_000, async () =>
