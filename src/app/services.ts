@@ -11,6 +11,8 @@ import { DisclosureService } from '../modules/disclosures/index.js';
 import { ExperimentService } from '../modules/experiments/index.js';
 import {
   accountEmailIndexes,
+  CODE_PAIR,
+  CODE_THROTTLE,
   createIdentityServices,
   type IdentityServices,
 } from '../modules/identity/index.js';
@@ -18,7 +20,7 @@ import { PromiseMonitor, registerPromiseCheckJob } from '../modules/promises/ind
 import { ReportService } from '../modules/reports/index.js';
 import { RightsService } from '../modules/rights/index.js';
 import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modules/site-analytics/index.js';
-import { SubjectService } from '../modules/subjects/index.js';
+import { SubjectService, Under13Approvals } from '../modules/subjects/index.js';
 import { registerAnchorJob } from '../platform/audit/index.js';
 import type { ErasureRegistry } from '../platform/erasure/index.js';
 import { JobRunner } from '../platform/jobs/index.js';
@@ -50,6 +52,8 @@ export interface Services {
   readonly mail: MailService;
   /** People, identifiers, identity resolution, the under-13 mark (src/modules/subjects). */
   readonly subjects: SubjectService;
+  /** Four eyes on the under-13 purge: proposals by customer service, decisions by a privacy officer. */
+  readonly under13: Under13Approvals;
   /** Orders, registrations, contest entries, catalog requests, SMS sign-ups, inbound email (src/modules/collection). */
   readonly collection: CollectionService;
   /** Disclosures to recipients, minimised and logged (src/modules/disclosures). */
@@ -74,7 +78,10 @@ export function createServices(ctx: VowContext): Services {
     () => ctx.policy,
     (purpose, d) => metrics.countDecision(purpose, d.decision),
   );
-  const jobs = new JobRunner(ctx);
+  const jobs = new JobRunner(ctx, {
+    leaseMs: ctx.config.jobLeaseMs,
+    heartbeatMs: ctx.config.jobHeartbeatMs,
+  });
   const mail = new MailService(ctx, jobs, () => ctx.policy.doc.controller);
   const consent = new ConsentService(ctx);
   decisions.addProvider(consent.provider);
@@ -91,12 +98,24 @@ export function createServices(ctx: VowContext): Services {
   const datasets = createDatasetService(ctx);
   const erasure = createErasureRegistry();
   subjects.connectPurge({ erasure, accountEmailIndexes });
+  const under13 = new Under13Approvals(ctx, subjects, (a, b) => identity.staff.independent(a, b));
   const rights = new RightsService(ctx, jobs, mail, {
     directory: subjects,
     walker: datasets,
     suppressor: consent,
     erasure,
     facts: personFacts(ctx, decisions, disclosures),
+    // Emailed codes: one limit per email address, whatever request or route they are typed on.
+    codeGuard: (emailIndex, from) =>
+      identity.attempts.begin(
+        {
+          target: `code:${ctx.vault.blindIndex('token', `code-target:${emailIndex}`)}`,
+          client: identity.attempts.client(from),
+          pair: CODE_PAIR,
+          throttle: CODE_THROTTLE,
+        },
+        'codes',
+      ),
   });
   decisions.addProvider(rights.provider);
   const complaints = new ComplaintService(ctx, mail);
@@ -119,6 +138,7 @@ export function createServices(ctx: VowContext): Services {
     experiments,
     reports,
     subjects,
+    under13,
     collection,
     disclosures,
     rights,

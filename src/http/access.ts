@@ -7,7 +7,9 @@ import type { IdentityServices } from '../modules/identity/index.js';
 import {
   API_KEY_PREFIX,
   allows,
+  checkFormToken,
   csrfTokenFor,
+  issueFormToken,
   type Principal,
   SESSION_COOKIE,
   type SessionKind,
@@ -15,9 +17,15 @@ import {
   STAFF_TOKEN_PREFIX,
 } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
-import { sha256, Vault } from '../platform/crypto/index.js';
+import { Vault } from '../platform/crypto/index.js';
 import { VowError } from '../platform/errors.js';
-import { addRouteHook, decorateRouteConfig, type RouteConfig, routeConfig } from './route-hooks.js';
+import {
+  addRouteHook,
+  decorateRouteConfig,
+  mediaTypeOf,
+  type RouteConfig,
+  routeConfig,
+} from './route-hooks.js';
 
 /**
  * Who may call a route:
@@ -33,18 +41,15 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
     /**
-     * A public form that must carry the anti-forgery token even without a session (login,
-     * registration): checked against the `vow_csrf` double-submit cookie.
+     * A public form that must carry the anti-forgery token even without a session (the privacy
+     * request and complaint forms, log-in, registration): a signed token of the form (no cookie,
+     * so it works with cookies refused), and the browser's Origin / Sec-Fetch-Site must be Vow's.
      */
     csrf?: 'form';
     /** A staff route reachable while the one-time first-login password is still to be replaced. */
     allowPendingPassword?: boolean;
     /** Cross-origin calls from VOW_ALLOWED_ORIGINS are allowed (collection and consent endpoints). */
     cors?: boolean;
-  }
-  interface FastifyInstance {
-    /** Cookies carry Secure when VOW_PUBLIC_URL is https (Vow may sit behind a TLS proxy). */
-    vowSecureCookies: boolean;
   }
   interface FastifyRequest {
     /** Who is calling (null: anonymous). Set before any handler runs. */
@@ -53,9 +58,6 @@ declare module 'fastify' {
     authVia: 'cookie' | 'bearer' | 'test' | null;
   }
 }
-
-/** The double-submit cookie that protects forms posted before a session exists. */
-export const CSRF_COOKIE = 'vow_csrf';
 
 export interface DeclaredRoute {
   readonly method: string;
@@ -105,8 +107,11 @@ function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-/** The CSRF token a page must embed in its forms (undefined for anonymous or bearer callers). */
-export function csrfToken(req: FastifyRequest, reply?: FastifyReply): string | undefined {
+/**
+ * The anti-forgery token of a logged-in caller's forms: derived from their session (undefined for
+ * anonymous or bearer callers, who post public forms with formToken() instead).
+ */
+export function csrfToken(req: FastifyRequest): string | undefined {
   if (
     req.authVia === 'cookie' &&
     req.principal &&
@@ -116,24 +121,15 @@ export function csrfToken(req: FastifyRequest, reply?: FastifyReply): string | u
     const token = req.cookies[SESSION_COOKIE[kind]];
     if (token) return csrfTokenFor(token);
   }
-  return formCsrfToken(req, reply);
+  return undefined;
 }
 
-/** The double-submit token for anonymous forms; sets the cookie when the browser has none yet. */
-export function formCsrfToken(req: FastifyRequest, reply?: FastifyReply): string | undefined {
-  let value = req.cookies[CSRF_COOKIE];
-  if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
-    if (!reply) return undefined;
-    // The request id is a random UUID from ctx.random: unpredictable, and never reused.
-    value = sha256(`vow-csrf-cookie\n${req.id}`);
-    void reply.setCookie(CSRF_COOKIE, value, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.server.vowSecureCookies,
-    });
-  }
-  return sha256(`vow-form-csrf\n${value}`);
+/**
+ * The token a page embeds in a public form posted to `form` (that route's URL pattern, e.g.
+ * `/privacy/request/status/:token`). Signed, short-lived, and no cookie: see identity/form-tokens.ts.
+ */
+export function formToken(ctx: VowContext, form: string): string {
+  return issueFormToken(ctx, form);
 }
 
 function presentedCsrf(req: FastifyRequest): string | undefined {
@@ -154,7 +150,6 @@ export async function installAccessControl(
     throw new Error('The test principal is for tests only');
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
-  app.decorate('vowSecureCookies', ctx.config.publicUrl.startsWith('https://'));
   decorateRouteConfig(app);
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
@@ -278,36 +273,59 @@ export async function installAccessControl(
     else pending.then(finish, (err: unknown) => done(err as Error));
   });
 
-  // After the body is parsed: cookie-authenticated writes and anonymous forms need the CSRF token.
-  // Attached to the routes it can concern (writes that a session cookie can reach, shopper and
+  const refuse = (why: string): never => {
+    throw new VowError('VOW_CSRF', `This form could not be accepted (${why}); reload the page and retry`);
+  };
+  /** Vow's own origins: the configured public address, and the one this request was sent to. */
+  const publicOrigin = new URL(ctx.config.publicUrl).origin;
+  const sameOrigin = (req: FastifyRequest, origin: string): boolean =>
+    origin === publicOrigin || origin === `${req.protocol}://${req.host}`;
+  /**
+   * A write a browser sends from another site is refused before anything else: Sec-Fetch-Site
+   * (every current browser sends it) must say the page was Vow's own (or no page: a typed URL),
+   * else the Origin header must be one of Vow's. A client sending neither (a script, an old
+   * browser) passes this check and relies on the token alone.
+   */
+  const checkFetchSite = (req: FastifyRequest): void => {
+    const site = req.headers['sec-fetch-site'];
+    if (typeof site === 'string') {
+      if (site !== 'same-origin' && site !== 'none') refuse('sent from another site');
+      return;
+    }
+    const origin = req.headers.origin;
+    if (typeof origin === 'string' && !sameOrigin(req, origin)) refuse('sent from another site');
+  };
+  /**
+   * Media types a page on another site can send without a CORS preflight (HTML forms and no-cors
+   * fetch): only these can carry a forged write, so only these need the public form's token. The
+   * comparison is case-insensitive, as browsers and Fastify's parsers treat media types.
+   */
+  const SIMPLE_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+  // After the body is parsed: cookie-authenticated writes and public forms need the anti-forgery
+  // token. Attached to the routes it can concern (writes that a session cookie can reach, shopper and
   // staff routes, and the public forms marked `csrf: 'form'`), so the shop backend's calls and the
   // pages' measurements do not pay for it.
   const checkCsrf = async (req: FastifyRequest): Promise<void> => {
     if (!UNSAFE.has(req.method)) return;
     const config = routeConfig(req);
     const access = config?.access;
-    if (access === undefined) return;
+    if (access === undefined || req.authVia === 'test') return;
+    checkFetchSite(req);
     if (access !== 'public' && req.authVia === 'cookie') {
+      // A logged-in caller's writes carry the token derived from their session, whatever the body.
       const expected = csrfToken(req);
       const presented = presentedCsrf(req);
       if (!expected || !presented || !Vault.equal(expected, presented))
-        throw new VowError(
-          'VOW_CSRF',
-          'The form is missing its anti-forgery token; reload the page and retry',
-        );
+        refuse('its anti-forgery token is missing or wrong');
       return;
     }
-    if (config?.csrf === 'form' && req.authVia !== 'test') {
-      const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    if (config?.csrf === 'form') {
       // JSON cannot be sent cross-site without a CORS preflight, which Vow never grants here.
-      if (!isForm) return;
-      const expected = formCsrfToken(req);
+      if (!SIMPLE_TYPES.has(mediaTypeOf(req))) return;
       const presented = presentedCsrf(req);
-      if (!expected || !presented || !Vault.equal(expected, presented))
-        throw new VowError(
-          'VOW_CSRF',
-          'The form is missing its anti-forgery token; reload the page and retry',
-        );
+      if (!presented || !checkFormToken(ctx, config.url ?? '', presented))
+        refuse('its anti-forgery token is missing or has expired');
     }
   };
   app.addHook('onRoute', (route) => {

@@ -3,10 +3,13 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createServices, type Services } from '../app/services.js';
+import { MAIL_BUDGET } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
+import { html } from '../platform/html.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { registerCrossOriginScope } from './cors.js';
 import { installErrorHandling } from './errors.js';
+import { page } from './layout.js';
 import { installRateLimits } from './rate-limits.js';
 import { routeConfig } from './route-hooks.js';
 import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes.js';
@@ -53,9 +56,22 @@ export async function buildApp(
   // types inside. The response schemas still document every answer in /openapi.json.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
-  installErrorHandling(app);
+  installErrorHandling(app, (error, status) =>
+    page({
+      title: status === 429 ? 'Please wait' : status >= 500 ? 'Something went wrong' : 'Not sent',
+      policy: ctx.policy,
+      body: html`<h1>${status >= 500 ? 'Something went wrong' : 'Your form was not sent'}</h1>
+<p class="flash bad" role="alert" data-code="${error.code}">${error.message}</p>
+<p>Go back to the form, reload it and send it again.</p>`,
+    }),
+  );
   await installAccessControl(app, ctx, services.identity, { testPrincipal: options.testPrincipal });
-  await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store);
+  await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store, (email) =>
+    services.identity.attempts.spend(
+      `mail:${ctx.vault.blindIndex('token', `mail-budget:${email.trim().toLowerCase()}`)}`,
+      MAIL_BUDGET,
+    ),
+  );
   app.addHook('onResponse', (req, reply, done) => {
     const config = routeConfig(req);
     services.metrics.observeRequest(

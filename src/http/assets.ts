@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { VowError } from '../platform/errors.js';
+import { line } from '../platform/strings.js';
 import { webAsset } from './route-helpers.js';
 import type { RouteModule } from './route-module.js';
 
@@ -16,7 +17,7 @@ export const assetRoutes: RouteModule = (app) => {
     '/assets/:file',
     {
       config: { access: 'public' },
-      schema: { hide: true, params: z.object({ file: z.string() }) },
+      schema: { hide: true, params: z.object({ file: line().max(200) }) },
     },
     async (req, reply) => {
       const asset = Object.hasOwn(ASSETS, req.params.file) ? ASSETS[req.params.file] : undefined;

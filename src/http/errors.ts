@@ -1,10 +1,11 @@
 // Turns every failure into the one error body `{ error: { code, message, details? } }`.
 
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { statusOf } from '../app/error-registry.js';
 import { VowError } from '../platform/errors.js';
 import { storageFault } from '../platform/store/index.js';
+import { mediaTypeOf } from './route-hooks.js';
 
 const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'VOW_BODY_TOO_LARGE',
@@ -15,7 +16,22 @@ const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> =
   FST_ERR_VALIDATION: 'VOW_VALIDATION',
 };
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** A page showing a refusal to a person, for a browser's form post (the route did not render one). */
+export type RefusalPage = (error: VowError, status: number) => string;
+
+/** A form a person posted from a browser (it asked for HTML), not an API client's call. */
+function browserFormPost(req: FastifyRequest): boolean {
+  return (
+    mediaTypeOf(req) === 'application/x-www-form-urlencoded' &&
+    (req.headers.accept ?? '').includes('text/html')
+  );
+}
+
+/**
+ * Every failure answers the JSON error body, except a browser's form post, which gets a page with
+ * the same message (a person sees "reload the page and retry", not JSON) under the same status.
+ */
+export function installErrorHandling(app: FastifyInstance, refusalPage?: RefusalPage): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let error: VowError;
     const fault = storageFault(err);
@@ -51,7 +67,14 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (error.code === 'VOW_DATABASE_UNAVAILABLE') void reply.header('retry-after', '5');
     if (error.code === 'VOW_STORAGE_READ_ONLY') void reply.header('retry-after', '60');
-    return reply.code(statusOf(error.code)).type('application/json; charset=utf-8').send(error.toBody());
+    const status = statusOf(error.code);
+    if (refusalPage && browserFormPost(req))
+      return reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(refusalPage(error, status));
+    return reply.code(status).type('application/json; charset=utf-8').send(error.toBody());
   });
 
   app.setNotFoundHandler((req, reply) => {

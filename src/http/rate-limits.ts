@@ -1,11 +1,11 @@
 // Per-address rate limits (@fastify/rate-limit) by route class. Counters follow the injected
 // clock; on PostgreSQL they live in the database, so a limit holds across several processes
-// (src/scale/rate-limit-store.ts); on SQLite (one process) in memory. The per-account lock-outs in
-// attempts.ts are store-backed and shared either way.
+// (src/scale/rate-limit-store.ts); on SQLite (one process) in memory. The limits per account and
+// per email address (log-ins, codes, mail to an address) are store-backed and shared either way
+// (src/modules/identity/attempts.ts).
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Clock } from '../platform/clock.js';
-import { sha256 } from '../platform/crypto/index.js';
 import { VowError } from '../platform/errors.js';
 import { databaseRateLimitStore } from '../platform/rate-limits/index.js';
 import type { Store } from '../platform/store/index.js';
@@ -26,19 +26,21 @@ export const LIMIT_CLASSES = {
 } as const;
 export type LimitClass = keyof typeof LIMIT_CLASSES;
 
-/** Per identifier (email, user name, token in the body), across all addresses. */
-export const IDENTIFIER_LIMITS: Partial<Record<LimitClass, { max: number; timeWindow: number }>> = {
-  login: { max: 20, timeWindow: 60 * 60_000 },
-  code: { max: 10, timeWindow: 60 * 60_000 },
-  request: { max: 5, timeWindow: 60 * 60_000 },
-};
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The rate limit class of this route; public writes default to `write`. `false` turns it off. */
     limit?: LimitClass | false;
+    /**
+     * A public route that mails the address in this body field (a code, a confirmation, a reset
+     * link): every such route spends from one budget per address (MAIL_BUDGET in the identity
+     * module's attempts store), whatever the route and the caller's address.
+     */
+    mailsTo?: 'email';
   }
 }
+
+/** Spends one message of an address's mail budget; throws VOW_RATE_LIMITED once it is spent. */
+export type MailBudget = (email: string) => Promise<void>;
 
 interface Counter {
   current: number;
@@ -78,7 +80,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 const PATH_CLASSES: readonly [RegExp, LimitClass][] = [
   [/\/verify$|^\/privacy\/request\/status\//, 'code'],
-  [/^\/v1\/requests$|^\/privacy\/request$|^\/v1\/complaints$/, 'request'],
+  [/^\/v1\/requests$|^\/privacy\/request$|^\/v1\/complaints$|^\/privacy\/complaint$/, 'request'],
   [/^\/v1\/collect$|^\/v1\/consent\/|^\/v1\/experiments\//, 'collection'],
 ];
 
@@ -101,6 +103,8 @@ export async function installRateLimits(
   enabled: boolean,
   /** On PostgreSQL the counts live in the database, shared by every process (src/scale). */
   shared?: Store,
+  /** The per-address mail budget of the routes marked `mailsTo` (store-backed, shared by processes). */
+  mailBudget?: MailBudget,
 ): Promise<void> {
   app.addHook('onRoute', (route: RouteOptions) => {
     const config = (route.config ?? {}) as {
@@ -118,36 +122,17 @@ export async function installRateLimits(
       config.limitClass = cls;
     }
     route.config = config as RouteOptions['config'];
-    // Only the routes whose class also limits per identifier pay for that check.
-    if (enabled && cls && IDENTIFIER_LIMITS[cls]) addRouteHook(route, 'preHandler', identifierLimit);
+    // Only the routes that mail an address pay for its budget.
+    if (enabled && mailBudget && (route.config as { mailsTo?: string } | undefined)?.mailsTo)
+      addRouteHook(route, 'preHandler', spendMailBudget);
   });
-  // Per identifier: the same email may not be used for more than a few requests, codes or
-  // reset links whatever the address they come from (no mail-bombing, no distributed guessing).
-  const perIdentifier = new (clockStore(clock))();
-  const identifierLimit = async (req: FastifyRequest): Promise<void> => {
-    const config = routeConfig(req) as { limitClass?: LimitClass; url?: string } | undefined;
-    const cls = config?.limitClass;
-    const limit = cls ? IDENTIFIER_LIMITS[cls] : undefined;
+  // One budget per email address across every route that mails it: no mail-bombing a victim by
+  // spreading the messages over several forms or many addresses.
+  const spendMailBudget = async (req: FastifyRequest): Promise<void> => {
+    const field = (routeConfig(req) as { mailsTo?: 'email' } | undefined)?.mailsTo;
     const body = req.body as Record<string, unknown> | null | undefined;
-    if (!limit || !body || typeof body !== 'object') return;
-    for (const field of ['email', 'username', 'token'] as const) {
-      const value = body[field];
-      if (typeof value !== 'string' || value === '') continue;
-      const key = `${cls}:${config?.url}:${field}:${sha256(value.trim().toLowerCase())}`;
-      const current = await new Promise<{ current: number; ttl: number }>((resolve) =>
-        perIdentifier.incr(key, (_e, r) => resolve(r!), limit.timeWindow),
-      );
-      if (current.current > limit.max) {
-        const seconds = Math.ceil(current.ttl / 1000);
-        throw new VowError(
-          'VOW_RATE_LIMITED',
-          `Too many attempts for this ${field}; retry in ${seconds} seconds`,
-          {
-            retryAfterSeconds: seconds,
-          },
-        );
-      }
-    }
+    const value = field && body && typeof body === 'object' ? body[field] : undefined;
+    if (typeof value === 'string' && value.trim() !== '') await mailBudget?.(value);
   };
   await app.register(fastifyRateLimit, {
     global: false,

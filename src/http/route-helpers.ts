@@ -2,25 +2,25 @@
 // browser's form post from an API client's JSON, who the staff caller is, session cookies, and
 // showing a refusal on the page that was posted instead of answering it as JSON.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { statusOf } from '../app/error-registry.js';
 import type { StaffRole } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { isVowError, VowError } from '../platform/errors.js';
+import { line } from '../platform/strings.js';
 import { csrfToken } from './access.js';
 import type { ConsoleFrame } from './console/shell.js';
+import { mediaTypeOf } from './route-hooks.js';
 import type { ZodApp } from './route-module.js';
 
 /** The anti-forgery field a form body carries (access.ts checks it before validation runs). */
-export const csrfBodyField = { _csrf: z.string().max(128).optional() };
+export const csrfBodyField = { _csrf: line().max(128).optional() };
 
 /** A file of src/web/assets/ (the stylesheets and scripts Vow serves). */
 export const webAsset = (name: string): URL => new URL(`../web/assets/${name}`, import.meta.url);
 
 /** A text field a form may leave empty: trimmed, and empty means absent. */
 export const blankField = (max: number) =>
-  z
-    .string()
+  line()
     .trim()
     .max(max)
     .optional()
@@ -44,7 +44,7 @@ export function sendSharedHtml(reply: FastifyReply, body: string): FastifyReply 
 
 /** A browser's form post (as opposed to an API client's JSON to the same route). */
 export function isForm(req: FastifyRequest): boolean {
-  return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  return mediaTypeOf(req) === 'application/x-www-form-urlencoded';
 }
 
 /**
@@ -90,6 +90,14 @@ export function staffOf(req: FastifyRequest): {
   throw new VowError('VOW_FORBIDDEN', 'Staff only');
 }
 
+/** The acting staff member with their roles, for changes to staff accounts. */
+export function staffActorOf(req: FastifyRequest): {
+  readonly id: string;
+  readonly roles: readonly string[];
+} {
+  return { id: staffOf(req).id, roles: staffRolesOf(req) };
+}
+
 /** The caller's staff roles (none for anyone who is not staff). */
 function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
   const p = req.principal;
@@ -100,17 +108,17 @@ function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
 /**
  * What the console shell needs to render a page for this staff member: their roles (the menu; none
  * while the one-time password is still to be replaced, as every other page refuses until then) and
- * the token of the page's forms. The token is worked out only when a page has a form, because for
- * a caller without a session (a bearer token) it sets the anonymous form cookie.
+ * the token of the page's forms, derived from the staff session (worked out only when a page has a
+ * form; empty for a bearer caller, whose writes need none).
  */
-export function consoleFrame(ctx: VowContext, req: FastifyRequest, reply: FastifyReply): ConsoleFrame {
+export function consoleFrame(ctx: VowContext, req: FastifyRequest): ConsoleFrame {
   const p = req.principal;
   let csrf: string | undefined;
   return {
     policy: ctx.policy,
     roles: p?.kind === 'staff' && p.mustChangePassword ? [] : staffRolesOf(req),
     get csrf() {
-      csrf ??= csrfToken(req, reply) ?? '';
+      csrf ??= csrfToken(req) ?? '';
       return csrf;
     },
   };

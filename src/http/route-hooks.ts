@@ -49,3 +49,13 @@ export function addRouteHook<N extends 'onRequest' | 'preValidation' | 'preHandl
   const list = own === undefined ? [] : Array.isArray(own) ? own : [own];
   route[name] = [...list, hook] as RouteOptions[typeof name];
 }
+
+/**
+ * The request body's media type, lower-cased and without parameters (`Application/JSON; charset=x`
+ * is `application/json`): media types compare case-insensitively (RFC 9110 8.3.1).
+ */
+export function mediaTypeOf(req: FastifyRequest): string {
+  const header = req.headers['content-type'];
+  if (typeof header !== 'string') return '';
+  return (header.split(';', 1)[0] ?? '').trim().toLowerCase();
+}

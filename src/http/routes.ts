@@ -29,6 +29,7 @@ import { marketingConsoleRoutes } from './console/marketing-routes.js';
 import { peopleConsoleRoutes } from './console/people-routes.js';
 import { requestConsoleRoutes } from './console/request-routes.js';
 import { staffAccountConsoleRoutes } from './console/staff-account-routes.js';
+import { under13ConsoleRoutes } from './console/under13-routes.js';
 import { accountPageRoutes } from './pages/account-routes.js';
 import { complaintPageRoutes } from './pages/complaint-routes.js';
 import { cookieBannerPageRoutes } from './pages/cookie-banner-routes.js';
@@ -74,6 +75,7 @@ export const ROUTES: readonly RouteModule[] = [
   marketingConsoleRoutes,
   auditConsoleRoutes,
   staffAccountConsoleRoutes,
+  under13ConsoleRoutes,
 ];
 
 /**

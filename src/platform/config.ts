@@ -47,6 +47,8 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   VOW_API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  VOW_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(20),
+  VOW_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(1800).default(5),
 });
 
 export interface Config {
@@ -84,6 +86,12 @@ export interface Config {
    * this many seconds; revoking through this process stops it at once.
    */
   readonly apiKeyCacheSeconds: number;
+  /**
+   * A running job's lease and how often it is renewed: a crashed worker's job is taken again within
+   * a lease (and a poll) of the crash. The heartbeat must come at least twice per lease.
+   */
+  readonly jobLeaseMs: number;
+  readonly jobHeartbeatMs: number;
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -110,6 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     throw new VowError('VOW_CONFIG_INVALID', `Invalid configuration: ${problems.join('; ')}`, { problems });
   }
   const e = parsed.data;
+  if (e.VOW_JOB_HEARTBEAT_SECONDS * 2 > e.VOW_JOB_LEASE_SECONDS)
+    throw new VowError(
+      'VOW_CONFIG_INVALID',
+      'Invalid configuration: VOW_JOB_HEARTBEAT_SECONDS must be at most half of VOW_JOB_LEASE_SECONDS',
+      { problems: ['VOW_JOB_HEARTBEAT_SECONDS: at most half of VOW_JOB_LEASE_SECONDS'] },
+    );
   return Object.freeze({
     port: e.VOW_PORT,
     host: e.VOW_HOST,
@@ -132,5 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     gaEndpoint: e.VOW_GA_ENDPOINT,
     smtpUrl: e.VOW_SMTP_URL,
     apiKeyCacheSeconds: e.VOW_API_KEY_CACHE_SECONDS,
+    jobLeaseMs: e.VOW_JOB_LEASE_SECONDS * 1000,
+    jobHeartbeatMs: e.VOW_JOB_HEARTBEAT_SECONDS * 1000,
   });
 }

@@ -71,9 +71,9 @@ describe('report periods, contribution caps and CSV', () => {
     } as unknown as ReleasedReport;
     assert.equal(
       reportCsv(report),
-      'report,period,area,count,interval_low,interval_high,coverage,epsilon,threshold,mechanism\r\n' +
-        'visitors_by_area,2026-W02,rings,301,295,307,0.9623,1,20,discrete_laplace\r\n' +
-        `visitors_by_area,2026-W02,"'=HYPERLINK(""x"")",25,19,31,0.9623,1,20,discrete_laplace\r\n`,
+      '"report","period","area","count","interval_low","interval_high","coverage","epsilon","threshold","mechanism"\r\n' +
+        '"visitors_by_area","2026-W02","rings","301","295","307","0.9623","1","20","discrete_laplace"\r\n' +
+        `"visitors_by_area","2026-W02","'=HYPERLINK(""x"")","25","19","31","0.9623","1","20","discrete_laplace"\r\n`,
     );
   });
 
@@ -279,13 +279,13 @@ describeEachDialect('aggregate reports', (env) => {
     const lines = res.body.trim().split('\r\n');
     assert.equal(
       lines[0],
-      'report,period,area,count,interval_low,interval_high,coverage,epsilon,threshold,mechanism',
+      '"report","period","area","count","interval_low","interval_high","coverage","epsilon","threshold","mechanism"',
     );
-    const ringsLine = lines.find((l) => l.includes(',rings,'));
+    const ringsLine = lines.find((l) => l.includes(',"rings",'));
     const rings = internal.cells.find((c: { key: string }) => c.key === 'rings').count;
     assert.equal(
       ringsLine,
-      `visitors_by_area,2026-W02,rings,${rings},${rings - 6},${rings + 6},0.9624,1,20,discrete_laplace`,
+      `"visitors_by_area","2026-W02","rings","${rings}","${rings - 6}","${rings + 6}","0.9624","1","20","discrete_laplace"`,
       'the one stored answer, with its interval',
     );
     assert.equal(lines.length, internal.cells.length + 1);

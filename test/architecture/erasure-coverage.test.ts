@@ -40,10 +40,12 @@ async function wellKnownPerson(e: TestEnv, n: string): Promise<string> {
   assert.equal((await post(e, '/v1/contest-entries', { name: `Kim ${n}`, email })).statusCode, 201);
   const { accounts } = e.services.identity;
   const { accountId } = await accounts.register(email, 'a long enough password 1');
-  await accounts.verifyEmail(await accounts.issueToken(accountId, 'verify_email'), (m) =>
-    e.services.subjects.findByEmail(m),
+  await accounts.verifyEmail(
+    await accounts.issueToken(accountId, 'verify_email'),
+    'a long enough password 1',
+    (m: string) => e.services.subjects.findByEmail(m),
   );
-  await accounts.login(email, 'a long enough password 1');
+  await accounts.login(email, 'a long enough password 1', '127.0.0.1');
   await accounts.issueToken(accountId, 'reset_password');
   assert.equal(
     (await post(e, '/v1/emails/render', { subjectId, subject: 'Rings', text: 'Look.' })).statusCode,

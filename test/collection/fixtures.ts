@@ -63,6 +63,23 @@ export async function post(env: TestEnv, url: string, payload: unknown) {
   return env.app.inject({ method: 'POST', url, payload: payload as object });
 }
 
+/**
+ * The P14 purge as staff run it, four eyes: customer service proposes over the API (as the test
+ * principal), a privacy officer who is another person approves. Answers like an HTTP reply.
+ */
+export async function markUnder13(
+  env: TestEnv,
+  subjectId: string,
+): Promise<{
+  statusCode: number;
+  json: () => { under13?: boolean; markers?: number; error?: { code: string } };
+}> {
+  const proposed = await post(env, '/v1/subjects/under13', { subjectId });
+  if (proposed.statusCode !== 202) return proposed;
+  const out = await env.services.under13.approve(proposed.json().id, 'another-privacy-officer');
+  return { statusCode: 200, json: () => ({ ...out, under13: true }) };
+}
+
 /** Row counts of every table of the database (migration bookkeeping left out). */
 export async function countAllRows(env: TestEnv): Promise<Record<string, number>> {
   const tables = await env.store.db.introspection.getTables();

@@ -63,8 +63,8 @@ describeEachDialect('audiences', (env) => {
     // A postal mailing needs a name to address it to: the one given on the catalog form.
     assert.equal(postal[0].name, 'Cat Reader');
     const csv = (await audience('postal_marketing', '?format=csv')).body.trim().split('\r\n');
-    assert.equal(csv[0], 'subject_id,name,line1,line2,city,region,postal_code,country');
-    assert.match(csv[1]!, new RegExp(`^${people.catalog},Cat Reader,`));
+    assert.equal(csv[0], '"subject_id","name","line1","line2","city","region","postal_code","country"');
+    assert.match(csv[1]!, new RegExp(`^"${people.catalog}","Cat Reader",`));
   });
 
   it('leaves out the restricted, the under-13, the suppressed and suppressed identifiers', async () => {
@@ -132,8 +132,8 @@ describeEachDialect('audiences', (env) => {
       .trim()
       .split('\r\n');
     assert.deepEqual(csv, [
-      'subject_id,name,line1,line2,city,region,postal_code,country',
-      `${subjectId},Reg Holder,9 Elm St,,Madison,,53703,US`,
+      '"subject_id","name","line1","line2","city","region","postal_code","country"',
+      `"${subjectId}","Reg Holder","9 Elm St","","Madison","","53703","US"`,
     ]);
     const byEmail = (await audience('account_updates')).body
       .trim()
@@ -153,8 +153,8 @@ describeEachDialect('audiences', (env) => {
     const res = await audience('email_marketing', '?format=csv');
     assert.match(String(res.headers['content-type']), /text\/csv/);
     const lines = res.body.trim().split('\r\n');
-    assert.equal(lines[0], 'subject_id,email');
-    assert.ok(lines.slice(1).some((l) => l.endsWith(',buyer@example.com')));
+    assert.equal(lines[0], '"subject_id","email"');
+    assert.ok(lines.slice(1).some((l) => l.endsWith(',"buyer@example.com"')));
     const audit = await env().ctx.audit.list({ limit: 10_000 });
     const done = audit.filter((a) => a.action === 'audience.exported');
     assert.ok(done.length >= 1);

@@ -169,8 +169,8 @@ for (const engine of datasetEngines()) {
       if (skipped(t)) return;
       const csv = exportToCsv(await service.export(alice));
       const reviews = csv['shop.reviews']!.split('\r\n');
-      assert.equal(reviews[0], 'id,display_name,body,rating,created_at');
-      assert.ok(reviews[1]!.startsWith('700,Alice A.,Sparkles like the real thing.,5,'));
+      assert.equal(reviews[0], '"id","display_name","body","rating","created_at"');
+      assert.ok(reviews[1]!.startsWith('"700","Alice A.","Sparkles like the real thing.","5",'));
       assert.equal(csv['shop.addresses']!.trim().split('\r\n').length, 3);
     });
 

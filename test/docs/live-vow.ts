@@ -18,6 +18,7 @@ import { loadConfig } from '../../src/platform/config.js';
 
 /** The privacy officer the examples log in as, and the password she chose. */
 export const OLIVIA = { username: 'olivia', password: 'a long passphrase of my own' } as const;
+export const CASEY = { username: 'casey', password: 'another long passphrase of mine' } as const;
 
 export interface LiveVow {
   readonly url: string;
@@ -25,7 +26,7 @@ export interface LiveVow {
   readonly ctx: VowContext;
   readonly services: Services;
   readonly app: FastifyInstance;
-  /** The variables the examples use: VOW, KEY, STAFF_TOKEN. */
+  /** The variables the examples use: VOW, KEY, STAFF_TOKEN (the privacy officer), AGENT_TOKEN (customer service). */
   readonly env: Record<string, string>;
   close(): Promise<void>;
 }
@@ -78,7 +79,25 @@ export async function startLiveVow(): Promise<LiveVow> {
     });
     if (res.statusCode !== 201) throw new Error(`staff token: ${res.statusCode} ${res.body}`);
     const staffToken = res.json().token as string;
-    return { url, dataDir, ctx, services, app, env: { VOW: url, KEY: key, STAFF_TOKEN: staffToken }, close };
+    // A customer-service agent too: what one proposes, the privacy officer approves (four eyes).
+    const agent = await services.identity.staff.add(CASEY.username, ['customer_service'], null);
+    await services.identity.staff.changePassword(agent.id, agent.password, CASEY.password);
+    const agentRes = await app.inject({
+      method: 'POST',
+      url: '/v1/staff/tokens',
+      payload: { username: CASEY.username, password: CASEY.password },
+    });
+    if (agentRes.statusCode !== 201) throw new Error(`agent token: ${agentRes.statusCode} ${agentRes.body}`);
+    const agentToken = agentRes.json().token as string;
+    return {
+      url,
+      dataDir,
+      ctx,
+      services,
+      app,
+      env: { VOW: url, KEY: key, STAFF_TOKEN: staffToken, AGENT_TOKEN: agentToken },
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

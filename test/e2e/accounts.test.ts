@@ -48,6 +48,10 @@ describe('account and staff pages in Chromium', {
     const text = (await env.services.mail.read(mail!.id))!.text;
     const link = /\/account\/verify\/\S+/.exec(text)![0];
     await page.goto(`${base}${link}`);
+    // The link alone confirms nothing: the password chosen at registration is asked too.
+    await page.getByRole('heading', { name: 'Confirm your email address' }).waitFor();
+    await page.getByLabel('Password').fill('a browser long password');
+    await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('heading', { name: 'Email confirmed' }).waitFor();
     await page.goto(`${base}/login`);
     await page.getByLabel('Email').fill('fay.browser@example.com');

@@ -24,6 +24,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/people',
     '/staff/requests',
     '/staff/complaints',
+    '/staff/under13',
     '/staff/audiences',
     '/staff/experiments',
     '/staff/reports',
@@ -183,6 +184,16 @@ describeEachDialect(
           { subjectId, channel: 'postal_marketing', reason: 'asked on the phone' },
           200,
         ],
+        '/staff/people/under13': [
+          '/staff/people/under13',
+          { subjectId, reason: 'said so on the phone' },
+          202,
+        ],
+        '/staff/under13/decide': [
+          '/staff/under13/decide',
+          { proposalId: 'no-such-proposal', decision: 'approve' },
+          404,
+        ],
         '/staff/log-request': [
           '/staff/log-request',
           { type: 'access', jurisdiction: 'eea', channel: 'postal', receivedOn: '2099-01-01' },
@@ -214,15 +225,12 @@ describeEachDialect(
 
     it('answers a refused log-in with the log-in page in the shell', async () => {
       const page = await get('/staff/login');
-      const csrfCookie = cookieFrom(page, 'vow_csrf')!;
+      assert.equal(page.headers['set-cookie'], undefined, 'the log-in page sets no cookie');
       const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
       const res = await env().app.inject({
         method: 'POST',
         url: '/staff/login',
-        headers: {
-          cookie: `vow_csrf=${csrfCookie}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: form({ _csrf: token, username: 'nobody-at-all', password: 'wrong password' }),
       });
       assert.equal(res.statusCode, 401, res.body);

@@ -126,6 +126,7 @@ describe('staff console in Chromium, by role', {
       'People',
       'Requests',
       'Complaints',
+      'Under-13 reports',
       'Audiences',
       'Experiments',
       'Reports',
@@ -251,7 +252,7 @@ describe('staff console in Chromium, by role', {
     const download = await page.request.get(`${base}${await link.getAttribute('href')}`);
     assert.equal(download.status(), 200);
     const csv = await download.text();
-    assert.match(csv, /^subject_id,email\r?\n/);
+    assert.match(csv, /^"subject_id","email"\r?\n/);
     assert.match(csv, /cara\.catalog3@example\.com/);
     assert.doesNotMatch(csv, /greta/, 'a gift recipient is never in a marketing audience (P3)');
     assert.deepEqual(seen.errors, []);

@@ -21,6 +21,11 @@ export function cookieFrom(res: LightMyRequestResponse, name: string): string | 
   return undefined;
 }
 
+/** The anti-forgery token of a session (what its pages embed), for writes made with its cookie. */
+export function csrfOf(sessionToken: string): string {
+  return csrfTokenFor(sessionToken);
+}
+
 function cookieCaller(name: string, token: string): Caller {
   const headers = { cookie: `${name}=${encodeURIComponent(token)}` };
   return { headers, writeHeaders: { ...headers, 'x-csrf-token': csrfTokenFor(token) } };
@@ -75,16 +80,21 @@ export async function shopperCaller(
     payload: { email, password: SHOPPER_PASSWORD },
   });
   if (reg.statusCode !== 202) throw new Error(`register failed: ${reg.statusCode} ${reg.body}`);
+  const accountId = (await accounts.resetRecipient(email))!.accountId;
+  // Confirmed with the emailed link and the account's password (both needed), then logged in.
+  const verifyToken = await accounts.issueToken(accountId, 'verify_email');
+  const verified = await env.app.inject({
+    method: 'POST',
+    url: '/account/verify',
+    payload: { token: verifyToken, password: SHOPPER_PASSWORD },
+  });
+  if (verified.statusCode !== 200) throw new Error(`verify failed: ${verified.statusCode} ${verified.body}`);
   const login = await env.app.inject({
     method: 'POST',
     url: '/login',
     payload: { email, password: SHOPPER_PASSWORD },
   });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
-  const accountId = login.json().accountId as string;
-  const verifyToken = await accounts.issueToken(accountId, 'verify_email');
-  const verified = await env.app.inject({ method: 'GET', url: `/account/verify/${verifyToken}` });
-  if (verified.statusCode !== 200) throw new Error(`verify failed: ${verified.statusCode}`);
   const view = await accounts.view(accountId);
   const token = cookieFrom(login, SESSION_COOKIE.shopper)!;
   return {

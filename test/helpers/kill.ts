@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 
-export async function killWhenReached(worker: string, env: Record<string, string>): Promise<void> {
+/**
+ * `beforeKill` runs once the worker said REACHED, while it is still alive (to watch it hold its
+ * work); the answer is the moment of the kill (Date.now()).
+ */
+export async function killWhenReached(
+  worker: string,
+  env: Record<string, string>,
+  beforeKill?: () => Promise<void>,
+): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', worker], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -17,6 +25,12 @@ export async function killWhenReached(worker: string, env: Record<string, string
     child.on('exit', (code) => reject(new Error(`worker exited early (${code})`)));
   });
   const exited = new Promise((resolve) => child.once('exit', (_c, signal) => resolve(signal)));
-  child.kill('SIGKILL');
+  try {
+    await beforeKill?.();
+  } finally {
+    child.kill('SIGKILL');
+  }
+  const killedAt = Date.now();
   assert.equal(await exited, 'SIGKILL');
+  return killedAt;
 }

@@ -11,7 +11,8 @@ function runner(
   // biome-ignore lint/suspicious/noExplicitAny: definitions of different payload types
   defs: readonly JobDefinition<any>[],
 ): JobRunner {
-  const r = new JobRunner(env.ctx, { workerId, leaseMs: 60_000 });
+  // No heartbeat: these tests move the lease by the manual clock (test/jobs/heartbeat.test.ts drives one).
+  const r = new JobRunner(env.ctx, { workerId, leaseMs: 60_000, heartbeatMs: 0 });
   for (const d of defs) r.register(d);
   return r;
 }

@@ -88,10 +88,12 @@ describeEachDialect('a completed deletion reaches every copy', (env) => {
     // A shopper account with a session, and a campaign email carrying an unsubscribe token.
     const { accounts } = e.services.identity;
     const { accountId } = await accounts.register(email, 'a long enough password 1');
-    await accounts.verifyEmail(await accounts.issueToken(accountId, 'verify_email'), (m) =>
-      e.services.subjects.findByEmail(m),
+    await accounts.verifyEmail(
+      await accounts.issueToken(accountId, 'verify_email'),
+      'a long enough password 1',
+      (m: string) => e.services.subjects.findByEmail(m),
     );
-    await accounts.login(email, 'a long enough password 1');
+    await accounts.login(email, 'a long enough password 1', '127.0.0.1');
     const rendered = await post(e, '/v1/emails/render', { subjectId, subject: 'New rings', text: 'Look.' });
     assert.equal(rendered.statusCode, 200, rendered.body);
     // An access request answered with a download link.

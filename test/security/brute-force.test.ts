@@ -24,7 +24,7 @@ describeEachDialect(
         method: 'POST',
         url: '/v1/staff/totp',
         headers: admin.bearer.writeHeaders,
-        payload: { secret, code: totp.generate({ timestamp: now() }) },
+        payload: { secret, code: totp.generate({ timestamp: now() }), password: STAFF_PASSWORD },
       });
       assert.equal(confirm.statusCode, 200, confirm.body);
       const noCode = await env().app.inject({

@@ -2,6 +2,7 @@
 // paginated by sequence number (each read is itself audited), and the hash chain's verification.
 
 import { z } from 'zod';
+import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
 const auditRow = z.object({
@@ -26,8 +27,8 @@ export const auditApiRoutes: RouteModule = (app, ctx) => {
         querystring: z.strictObject({
           after: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(500).default(100),
-          targetType: z.string().max(64).optional(),
-          targetId: z.string().max(128).optional(),
+          targetType: line().max(64).optional(),
+          targetId: line().max(128).optional(),
         }),
         response: { 200: z.object({ entries: z.array(auditRow), next: z.number().nullable() }) },
       },

@@ -1,20 +1,44 @@
 // The collection endpoints, called by the shop backend: each answers 201 with the record id and
-// the person's id (an order replayed with the same body answers 200 with the first answer).
-import type { z } from 'zod';
+// the person's id (an order replayed with the same body answers 200 with the first answer). Each
+// takes an `Idempotency-Key` header: a retry with the same key and body gets the first answer again
+// (marked `Idempotent-Replayed: true`), the same key with another body 409 VOW_IDEMPOTENCY_CONFLICT.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import {
+  type CollectionResult,
   catalogRequestSchema,
   collectedSchema,
   contestEntrySchema,
+  IDEMPOTENCY_KEY,
+  IDEMPOTENCY_TTL_MS,
   inboundMessageSchema,
+  type OrderCollected,
   orderCollectedSchema,
   orderSchema,
   registrationSchema,
+  type Submission,
   smsSignupSchema,
 } from '../../modules/collection/index.js';
+import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
 const AGE_NOTE =
   ' A body whose `birth_date` or `age` shows the person is under 13, or carrying an identifier of someone marked as under 13, is refused with VOW_UNDER_13 and nothing of it is stored (P14).';
+const IDEMPOTENCY_NOTE = ` With an \`Idempotency-Key\` header (1-255 printable ASCII characters, e.g. a UUID per attempt), the first answer is kept for ${IDEMPOTENCY_TTL_MS / 3_600_000} hours: a retry with the same key and body gets it again (same status and body, header \`Idempotent-Replayed: true\`); the same key with another body is refused with 409 VOW_IDEMPOTENCY_CONFLICT. Keys are scoped to the API key and the endpoint.`;
+
+/** Every header passes (the access checks read them); the Idempotency-Key is checked and documented. */
+const headers = z.looseObject({
+  'idempotency-key': line()
+    .regex(IDEMPOTENCY_KEY, '1 to 255 printable ASCII characters')
+    .optional()
+    .describe('Your id for this attempt: a retry with the same id and body is answered, not stored twice'),
+});
+
+/** Who the key belongs to: the calling API key (the test principal in tests). */
+function callerOf(req: FastifyRequest): string {
+  const p = req.principal;
+  return p?.kind === 'service' ? `key:${p.keyId}` : 'test';
+}
 
 export const collectionRoutes: RouteModule = (app, ctx, services) => {
   const collection = services.collection;
@@ -23,8 +47,19 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
   const common = (summary: string, description: string) => ({
     tags: ['collection'],
     summary,
-    description: description + AGE_NOTE,
+    description: description + AGE_NOTE + IDEMPOTENCY_NOTE,
+    headers,
   });
+  /** Collects once per Idempotency-Key (when one is sent) and answers with the (kept) answer. */
+  const answer = async (req: FastifyRequest, reply: FastifyReply, s: Submission) => {
+    const key = req.headers['idempotency-key'];
+    const result: CollectionResult<OrderCollected> = await collection.collect(
+      s,
+      typeof key === 'string' ? { caller: callerOf(req), key } : undefined,
+    );
+    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    return reply.code(result.status).send(result.body);
+  };
 
   if (has('checkout')) {
     app.post(
@@ -40,10 +75,7 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
           response: { 200: orderCollectedSchema, 201: orderCollectedSchema },
         },
       },
-      async (req, reply) => {
-        const result = await collection.order(req.body);
-        return reply.code(result.status).send(result.body);
-      },
+      async (req, reply) => answer(req, reply, { type: 'order', body: req.body }),
     );
   }
 
@@ -53,7 +85,7 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
     schema: S,
     summary: string,
     description: string,
-    run: (body: z.infer<S>) => Promise<{ status: 200 | 201; body: z.infer<typeof collectedSchema> }>,
+    type: Exclude<Submission['type'], 'order'>,
   ) => {
     if (!has(point)) return;
     app.post(
@@ -66,10 +98,7 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
           response: { 200: collectedSchema, 201: collectedSchema },
         },
       },
-      async (req, reply) => {
-        const result = await run(req.body as z.infer<S>);
-        return reply.code(result.status).send(result.body);
-      },
+      async (req, reply) => answer(req, reply, { type, body: req.body } as Submission),
     );
   };
 
@@ -79,7 +108,7 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
     registrationSchema(ctx.policy),
     'Record an account registration',
     'The catalog/updates box (`catalog_opt_in: true`) grants the channels whose `granted_by` lists the registration form (P5). `gender` is kept as a plain answer for aggregate counts (P6). No password: the shop keeps its own.',
-    (b) => collection.registration(b),
+    'registration',
   );
   simple(
     'contest_entry',
@@ -87,7 +116,7 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
     contestEntrySchema,
     'Record a contest entry',
     'The entrant is enrolled in email marketing, and re-enrolled after an unsubscribe (P8, P11).',
-    (b) => collection.contestEntry(b),
+    'contest_entry',
   );
   simple(
     'catalog_request',
@@ -95,7 +124,7 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
     catalogRequestSchema(ctx.policy),
     'Record a free catalog request',
     "Every answer must be one of the values of the policy's catalog form; the requester gets postal mailings and email marketing (P8, P12). An `age_range` of under_18 does not prove an age under 13.",
-    (b) => collection.catalogRequest(b),
+    'catalog_request',
   );
   simple(
     'sms_signup',
@@ -103,7 +132,7 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
     smsSignupSchema,
     'Record an SMS marketing sign-up',
     'The consent wording shown is kept with its SHA-256 as proof of prior express written consent; grants the channels whose `granted_by` lists the SMS form.',
-    (b) => collection.smsSignup(b),
+    'sms_signup',
   );
   simple(
     'inbound_email',
@@ -111,6 +140,6 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
     inboundMessageSchema,
     'Record an email received by customer service',
     'The return address may serve support.reply only (P4); it is never enrolled in anything.',
-    (b) => collection.inboundMessage(b),
+    'inbound_message',
   );
 };

@@ -3,10 +3,11 @@
 
 import { z } from 'zod';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
+import { line, prose } from '../../platform/strings.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
-const id = z.string().min(1).max(64);
+const id = line().min(1).max(64);
 const regulator = z.object({ id: z.string(), name: z.string(), url: z.string() }).nullable();
 const complaintView = z.object({
   id: z.string(),
@@ -23,8 +24,8 @@ const complaintView = z.object({
 const fields = {
   jurisdiction: z.enum(JURISDICTIONS),
   email: z.email().max(254).optional(),
-  name: z.string().min(1).max(200).optional(),
-  message: z.string().min(1).max(8000),
+  name: line().min(1).max(200).optional(),
+  message: prose().min(1).max(8000),
 };
 
 export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
@@ -33,7 +34,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/v1/complaints',
     {
-      config: { access: 'public' },
+      config: { access: 'public', mailsTo: 'email' },
       schema: {
         tags: ['complaints'],
         summary: 'Make a privacy complaint; the answer names the regulator to escalate to',
@@ -66,7 +67,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['complaints'],
         summary: "A complaint's status by its token",
-        params: z.strictObject({ token: z.string().min(20).max(100) }),
+        params: z.strictObject({ token: line().min(20).max(100) }),
         response: {
           200: z.object({
             status: z.string(),
@@ -100,7 +101,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
         body: z.strictObject({
           ...fields,
           channel: z.enum(['email', 'postal']),
-          receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          receivedOn: line().regex(/^\d{4}-\d{2}-\d{2}$/),
           requestId: id.optional(),
         }),
         response: { 201: complaintView },
@@ -158,7 +159,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
         tags: ['complaints'],
         summary: 'Answer a complaint (emailed, with the regulator to escalate to)',
         params: z.strictObject({ id }),
-        body: z.strictObject({ text: z.string().min(1).max(8000) }),
+        body: z.strictObject({ text: prose().min(1).max(8000) }),
         response: { 200: complaintView },
       },
     },

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
+import { line } from '../../platform/strings.js';
 import { consentScript } from '../consent-script.js';
 import { acceptJsonAsTextPlain } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
-const visitorSchema = z
-  .string()
+const visitorSchema = line()
   .regex(VISITOR_ID_PATTERN, 'a visitor id is 22 characters of base64url')
   .describe("The consent cookie's random id (never personal data)");
 
@@ -33,19 +33,19 @@ const visitorConsentSchema = z.object({
   consentVersion: z.string(),
   policyVersion: z.string(),
   consentMode: consentModeSchema,
-  gpp: z.string().describe('IAB Global Privacy Platform string (usnat section, id 7)'),
+  gpp: line().describe('IAB Global Privacy Platform string (usnat section, id 7)'),
 });
 
 const choiceBodySchema = z.strictObject({
   visitor: visitorSchema.optional(),
-  categories: z.record(z.string().max(64), z.boolean()),
+  categories: z.record(line().max(64), z.boolean()),
   googleAnalytics: z.boolean().optional(),
   gpc: z.boolean().default(false).describe('navigator.globalPrivacyControl'),
   source: z.enum(CHOICE_SOURCES),
-  consentVersion: z.string().min(1).max(64),
+  consentVersion: line().min(1).max(64),
 });
 
-const subjectId = z.string().min(1).max(64).describe("Vow's id of the person (subjects.id)");
+const subjectId = line().min(1).max(64).describe("Vow's id of the person (subjects.id)");
 
 const eventSchema = z.object({
   id: z.string(),

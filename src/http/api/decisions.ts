@@ -1,13 +1,14 @@
 // POST /v1/decisions: may this data be used for this purpose (and go to this recipient)?
 import { z } from 'zod';
+import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
 const subjectSchema = z.union([
   z.strictObject({
-    kind: z.string().min(1).max(64).describe('The kind the data was collected under, e.g. gift_recipient'),
+    kind: line().min(1).max(64).describe('The kind the data was collected under, e.g. gift_recipient'),
   }),
-  z.strictObject({ kinds: z.array(z.string().min(1).max(64)).min(1).max(16) }),
-  z.strictObject({ id: z.string().min(1).max(64).describe("Vow's id of the person") }),
+  z.strictObject({ kinds: z.array(line().min(1).max(64)).min(1).max(16) }),
+  z.strictObject({ id: line().min(1).max(64).describe("Vow's id of the person") }),
 ]);
 
 const reasonSchema = z.object({
@@ -23,9 +24,9 @@ const reasonSchema = z.object({
 
 export const decisionRequestSchema = z.strictObject({
   subject: subjectSchema,
-  purpose: z.string().min(1).max(128),
-  categories: z.array(z.string().min(1).max(128)).min(1).max(64),
-  recipient: z.string().min(1).max(64).optional(),
+  purpose: line().min(1).max(128),
+  categories: z.array(line().min(1).max(128)).min(1).max(64),
+  recipient: line().min(1).max(64).optional(),
 });
 
 export const decisionResponseSchema = z.object({

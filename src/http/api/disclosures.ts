@@ -2,6 +2,7 @@
 // A person's disclosures are searched with a POST body: ids of people never go in URLs.
 import { z } from 'zod';
 import { auditActor } from '../../modules/identity/index.js';
+import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
 const reasonSchema = z.object({
@@ -13,13 +14,13 @@ const reasonSchema = z.object({
 
 export const disclosureRequestSchema = z
   .strictObject({
-    recipient: z.string().min(1).max(64).describe('A recipient of the policy, e.g. carrier'),
-    purpose: z.string().min(1).max(128),
-    subjectId: z.string().min(1).max(64).optional(),
-    recordId: z.string().min(1).max(64).optional().describe('A record id Vow answered a collection with'),
-    orderId: z.string().min(1).max(100).optional().describe("The shop's order id (instead of recordId)"),
+    recipient: line().min(1).max(64).describe('A recipient of the policy, e.g. carrier'),
+    purpose: line().min(1).max(128),
+    subjectId: line().min(1).max(64).optional(),
+    recordId: line().min(1).max(64).optional().describe('A record id Vow answered a collection with'),
+    orderId: line().min(1).max(100).optional().describe("The shop's order id (instead of recordId)"),
     categories: z
-      .array(z.string().min(1).max(128))
+      .array(line().min(1).max(128))
       .min(1)
       .max(32)
       .optional()
@@ -88,7 +89,7 @@ export const disclosureRoutes: RouteModule = (app, _ctx, services) => {
       schema: {
         tags: ['disclosures'],
         summary: "List a person's disclosures (what went to whom, why; no values)",
-        body: z.strictObject({ subjectId: z.string().min(1).max(64) }),
+        body: z.strictObject({ subjectId: line().min(1).max(64) }),
         response: { 200: z.object({ disclosures: z.array(logEntrySchema) }) },
       },
     },

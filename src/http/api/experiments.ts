@@ -3,15 +3,16 @@
 // under layout-experiment consent.
 import { z } from 'zod';
 import { auditActor } from '../../modules/identity/index.js';
+import { line, prose } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
-const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens, up to 63 characters');
+const slug = line().regex(
+  /^[a-z0-9][a-z0-9-]{0,62}$/,
+  'lower-case letters, digits and hyphens, up to 63 characters',
+);
 
 /** The random id in Vow's consent cookie: letters, digits, "-" and "_" only (never an email or name). */
-const visitorId = z
-  .string()
+const visitorId = line()
   .min(8)
   .max(128)
   .regex(/^[A-Za-z0-9_-]+$/, 'the random cookie id (letters, digits, "-" and "_")')
@@ -25,7 +26,7 @@ const variantSchema = z.strictObject({
     .min(1)
     .max(10_000)
     .describe('Whole-number share; visitors split by weight / total'),
-  description: z.string().trim().min(1).max(500).optional(),
+  description: prose().trim().min(1).max(500).optional(),
 });
 
 const metricEnum = z.enum(['visit_duration_ms', 'conversion_rate', 'revenue_per_visitor_cents']);
@@ -139,8 +140,8 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
           'Two or more layouts with whole-number weights; the first layout is the control. The id is part of the assignment hash and can never be reused.',
         body: z.strictObject({
           id: slug.describe('The experiment id used in the assignment hash, e.g. "homepage-hero"'),
-          name: z.string().trim().min(1).max(200),
-          description: z.string().trim().max(2000).optional(),
+          name: line().trim().min(1).max(200),
+          description: prose().trim().max(2000).optional(),
           variants: z.array(variantSchema).min(2).max(20),
           minSamplePerArm: z
             .number()
@@ -149,8 +150,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
             .max(10_000_000)
             .optional()
             .describe('Visitors each layout needs before results are computed (default 100)'),
-          currency: z
-            .string()
+          currency: line()
             .regex(/^[A-Z]{3}$/)
             .optional()
             .describe('Completed orders in this currency count as sales (default USD)'),
@@ -253,9 +253,9 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
             position: z.number(),
             status: z.enum(['running', 'stopped']),
             consented: z.boolean().describe('The visitor granted layout experiments'),
-            layout: z
-              .string()
-              .describe('The layout to show: the variant if consented and running, else the control'),
+            layout: line().describe(
+              'The layout to show: the variant if consented and running, else the control',
+            ),
           }),
         },
       },

@@ -6,10 +6,11 @@ import { z } from 'zod';
 import { audienceStream, audienceTarget, renderCampaignEmail } from '../../modules/consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
-const subjectId = z.string().min(1).max(64).describe("Vow's id of the person (subjects.id)");
-const channel = z.string().min(1).max(64).describe('A consent channel of the policy, e.g. email_marketing');
+const subjectId = line().min(1).max(64).describe("Vow's id of the person (subjects.id)");
+const channel = line().min(1).max(64).describe('A consent channel of the policy, e.g. email_marketing');
 
 export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
   app.post(
@@ -24,8 +25,7 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
         body: z.strictObject({
           subjectId,
           channel,
-          reason: z
-            .string()
+          reason: prose()
             .trim()
             .min(1)
             .max(500)
@@ -74,8 +74,8 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
         description:
           'STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, OPT OUT (any case) withdraw marketing texts; START/UNSTOP restore them for someone who consented before; HELP answers. `reply` is the text for the gateway to send back (null: send nothing).',
         body: z.strictObject({
-          from: z.string().min(3).max(32).describe('The sender, preferably E.164 (+16085550123)'),
-          body: z.string().max(1600),
+          from: line().min(3).max(32).describe('The sender, preferably E.164 (+16085550123)'),
+          body: prose().max(1600),
         }),
         response: {
           200: z.object({
@@ -103,10 +103,10 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
         body: z.strictObject({
           subjectId,
           channel: channel.optional(),
-          subject: z.string().trim().min(1).max(200).describe('The email subject line'),
-          text: z.string().min(1).max(100_000),
-          html: z.string().min(1).max(500_000).optional(),
-          from: z.string().min(3).max(200).optional(),
+          subject: line().trim().min(1).max(200).describe('The email subject line'),
+          text: prose().min(1).max(100_000),
+          html: line().min(1).max(500_000).optional(),
+          from: line().min(3).max(200).optional(),
         }),
         response: {
           200: z.object({ messageId: z.string(), unsubscribeUrl: z.string(), message: z.string() }),
@@ -127,8 +127,7 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
     params: z.strictObject({ channel }),
     querystring: z.strictObject({
       format: z.enum(['ndjson', 'csv']).default('ndjson'),
-      purpose: z
-        .string()
+      purpose: line()
         .min(1)
         .max(128)
         .optional()

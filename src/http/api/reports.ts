@@ -5,14 +5,13 @@
 import { z } from 'zod';
 import { auditActor } from '../../modules/identity/index.js';
 import { INTERNAL_RECIPIENT, type ReportName, reportCsv } from '../../modules/reports/index.js';
+import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
-const week = z
-  .string()
+const week = line()
   .regex(/^\d{4}-?[Ww]\d{2}$/, 'an ISO week such as 2026-W03')
   .describe('ISO week (UTC), e.g. 2026-W03 (2026W03 names the same week)');
-const recipient = z
-  .string()
+const recipient = line()
   .regex(/^[a-z][a-z0-9_-]{0,63}$/)
   .default(INTERNAL_RECIPIENT)
   .describe('"internal" (site design) or a recipient of the policy, e.g. "advertisers"');
@@ -90,7 +89,7 @@ export const reportApiRoutes: RouteModule = (app, _ctx, services) => {
           description:
             'Differentially private: contributions capped, exact discrete Laplace noise, cells released above a noisy threshold. A job releases each finished week once (VOW_REPORT_NOT_READY until it has); every request gets that stored answer. Each recipient is charged epsilon on its first receipt of a release, per calendar week of receipt and over a rolling window (VOW_BUDGET_EXHAUSTED when either is spent). Each count comes with the interval its noise stays in (accuracy). format=csv answers text/csv. A report to a recipient other than "internal" is recorded as a disclosure.',
           querystring: z.strictObject({ week, recipient, format: z.enum(['json', 'csv']).default('json') }),
-          response: { 200: z.union([reportSchema, z.string().describe('text/csv')]) },
+          response: { 200: z.union([reportSchema, line().describe('text/csv')]) },
         },
       },
       async (req, reply) => {

@@ -9,12 +9,13 @@ import {
   type SubmitInput,
 } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
-const id = z.string().min(1).max(64);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-const token = z.string().min(20).max(100);
+const id = line().min(1).max(64);
+const day = line().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const token = line().min(20).max(100);
 const email = z.email().max(254);
 
 const requestFields = {
@@ -22,29 +23,27 @@ const requestFields = {
   jurisdiction: z
     .enum(JURISDICTIONS)
     .describe('Decides the clock: eea/uk GDPR, us-ca CCPA, other the GDPR clock'),
-  name: z.string().min(1).max(200).optional(),
+  name: line().min(1).max(200).optional(),
   categories: z
-    .array(z.string().min(1).max(128))
+    .array(line().min(1).max(128))
     .max(64)
     .optional()
     .describe('Deletion/access of chosen categories only'),
   purposes: z
-    .array(z.string().min(1).max(128))
+    .array(line().min(1).max(128))
     .max(64)
     .optional()
     .describe('Restriction/objection of chosen purposes'),
   correction: z
     .strictObject({
-      category: z.string().min(1).max(128),
-      column: z.string().min(1).max(128).optional(),
-      value: z.string().min(1).max(2000),
-      evidence: z.string().max(2000).optional(),
+      category: line().min(1).max(128),
+      column: line().min(1).max(128).optional(),
+      value: line().min(1).max(2000),
+      evidence: prose().max(2000).optional(),
     })
     .optional(),
-  details: z.string().max(4000).optional(),
-  agent: z
-    .strictObject({ name: z.string().min(1).max(200), permission: z.string().min(1).max(2000) })
-    .optional(),
+  details: prose().max(4000).optional(),
+  agent: z.strictObject({ name: line().min(1).max(200), permission: line().min(1).max(2000) }).optional(),
 };
 
 const publicRequestBody = z.strictObject({ ...requestFields, email });
@@ -124,7 +123,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/v1/requests',
     {
-      config: { access: 'public' },
+      config: { access: 'public', mailsTo: 'email' },
       schema: {
         tags: ['rights'],
         summary:
@@ -154,11 +153,13 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['rights'],
         summary: 'Confirm a request with the emailed code (5 attempts, 15 minutes)',
-        body: z.strictObject({ statusToken: token, code: z.string().regex(/^\d{6}$/) }),
+        body: z.strictObject({ statusToken: token, code: line().regex(/^\d{6}$/) }),
         response: { 200: z.object({ status: z.string() }) },
       },
     },
-    async (req) => ({ status: (await rights.verifyCode(req.body.statusToken, req.body.code)).status }),
+    async (req) => ({
+      status: (await rights.verifyCode(req.body.statusToken, req.body.code, req.ip)).status,
+    }),
   );
 
   app.get(
@@ -194,9 +195,12 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
           'VOW_REQUEST_INVALID',
           'Verify your account email first; then your session proves who you are',
         );
+      // The answer (an access export's link) goes to the account's confirmed email.
+      const account = p?.kind === 'shopper' ? await services.identity.accounts.view(p.accountId) : undefined;
       const r = await rights.submit(req.body as SubmitInput, {
         channel: 'account',
         sessionSubjectId: subjectId,
+        replyTo: account?.emailVerifiedAt ? (account.email ?? undefined) : undefined,
       });
       return reply.code(202).send({
         statusToken: r.statusToken,
@@ -290,16 +294,16 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
     'Verify a person without an account by matching details (2 for categories; 3 and a signed declaration for more)',
     z.strictObject({
       email: email.optional(),
-      phone: z.string().min(3).max(40).optional(),
-      accountId: z.string().min(1).max(200).optional(),
+      phone: line().min(3).max(40).optional(),
+      accountId: line().min(1).max(200).optional(),
       address: z
         .strictObject({
-          line1: z.string().min(1).max(200),
-          line2: z.string().max(200).optional(),
-          city: z.string().min(1).max(100),
-          region: z.string().max(100).optional(),
-          postal_code: z.string().min(1).max(20),
-          country: z.string().length(2),
+          line1: line().min(1).max(200),
+          line2: line().max(200).optional(),
+          city: line().min(1).max(100),
+          region: line().max(100).optional(),
+          postal_code: line().min(1).max(20),
+          country: line().length(2),
         })
         .optional(),
       declarationSigned: z.boolean().default(false),
@@ -327,14 +331,14 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
     'extend',
     'staff:customer_service',
     'Extend the deadline once (GDPR +2 months, CCPA +45 days) within the first period; the person is told why',
-    z.strictObject({ reason: z.string().min(3).max(1000) }),
+    z.strictObject({ reason: line().min(3).max(1000) }),
     (rid, b, staff) => rights.extend(rid, b.reason, staff),
   );
   staffAction(
     'deny',
     'staff:privacy_officer',
     'Refuse a request with its legal basis (kept in the request log)',
-    z.strictObject({ basis: z.string().min(3).max(1000) }),
+    z.strictObject({ basis: line().min(3).max(1000) }),
     (rid, b, staff) => rights.deny(rid, b.basis, staff),
   );
   staffAction(
@@ -348,7 +352,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
     'lift-restriction',
     'staff:privacy_officer',
     'Lift a restriction: the person is told first (GDPR Art. 18(3)); objections to marketing cannot be lifted',
-    z.strictObject({ reason: z.string().min(3).max(1000) }),
+    z.strictObject({ reason: line().min(3).max(1000) }),
     async (rid, b, staff) => ({ lifted: await rights.liftRestriction(rid, staff, b.reason) }),
   );
 };

@@ -3,14 +3,15 @@
 // event is dropped and counted), and the counters of stored and dropped measurements.
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../modules/site-analytics/index.js';
+import { line } from '../../platform/strings.js';
 import { acceptJsonAsTextPlain } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
 const collectBodySchema = z.strictObject({
-  visitor: z.string().max(64).optional().describe("The consent cookie's random id"),
+  visitor: line().max(64).optional().describe("The consent cookie's random id"),
   type: z.enum(EVENT_TYPES),
-  path: z.string().min(1).max(2048).describe('The page path; query strings and fragments are scrubbed'),
-  area: z.string().max(64).optional().describe('The area of the site (home, catalog, product, cart, …)'),
+  path: line().min(1).max(2048).describe('The page path; query strings and fragments are scrubbed'),
+  area: line().max(64).optional().describe('The area of the site (home, catalog, product, cart, …)'),
   durationMs: z
     .number()
     .int()
@@ -19,8 +20,7 @@ const collectBodySchema = z.strictObject({
     .optional()
     .describe('engagement: visible time since the last engagement event'),
   valueCents: z.number().int().min(0).max(10_000_000_000).optional(),
-  currency: z
-    .string()
+  currency: line()
     .regex(/^[A-Z]{3}$/)
     .optional(),
 });

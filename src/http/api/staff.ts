@@ -4,13 +4,13 @@
 import { z } from 'zod';
 import { SESSION_TTL_MS, STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
-import { csrfBodyField, staffOf } from '../route-helpers.js';
+import { line } from '../../platform/strings.js';
+import { csrfBodyField, staffActorOf, staffOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
-const username = z.string().trim().toLowerCase().min(2).max(64);
-const password = z.string().min(1).max(256);
-const totp = z
-  .string()
+const username = line().trim().toLowerCase().min(2).max(64);
+const password = line().min(1).max(256);
+const totp = line()
   .regex(/^\d{6}$/)
   .optional()
   .or(z.literal('').transform(() => undefined));
@@ -38,7 +38,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req, reply) => {
-      const out = await staffService.login(req.body, 'bearer');
+      const out = await staffService.login(req.body, 'bearer', req.ip);
       return reply.code(201).send({
         token: out.token,
         staffId: out.staffId,
@@ -81,7 +81,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
     },
     async (req) => {
       const me = staffOf(req);
-      await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId);
+      await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId, req.ip);
       return { status: 'password-changed' };
     },
   );
@@ -105,17 +105,25 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:any' },
       schema: {
         tags: ['staff'],
-        summary: 'Turn on the second factor by proving the app shows the right code',
+        summary:
+          'Turn on (or replace) the second factor: the current password, and a code proving the app shows the right one',
         body: z.strictObject({
-          secret: z.string().max(64),
-          code: z.string().regex(/^\d{6}$/),
+          secret: line().max(64),
+          code: line().regex(/^\d{6}$/),
+          password: password.describe('The current password: a stolen session alone cannot move the factor'),
           ...csrfBodyField,
         }),
         response: { 200: z.object({ status: z.string() }) },
       },
     },
     async (req) => {
-      await staffService.confirmTotp(staffOf(req).id, req.body.secret, req.body.code);
+      await staffService.confirmTotp(
+        staffOf(req).id,
+        req.body.secret,
+        req.body.code,
+        req.body.password,
+        req.ip,
+      );
       return { status: 'totp-enabled' };
     },
   );
@@ -160,7 +168,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req, reply) => {
-      const out = await staffService.add(req.body.username, req.body.roles, staffOf(req).id);
+      const out = await staffService.add(req.body.username, req.body.roles, staffActorOf(req));
       return reply.code(201).send({ id: out.id, username: req.body.username, oneTimePassword: out.password });
     },
   );
@@ -178,7 +186,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req) => {
-      await staffService.setRoles(req.params.username, req.body.roles, staffOf(req).id);
+      await staffService.setRoles(req.params.username, req.body.roles, staffActorOf(req));
       return { status: 'roles-set' };
     },
   );
@@ -196,7 +204,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req) => {
-      await staffService.setDisabled(req.params.username, true, staffOf(req).id);
+      await staffService.setDisabled(req.params.username, true, staffActorOf(req));
       return { status: 'disabled' };
     },
   );
@@ -232,7 +240,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       schema: {
         tags: ['staff'],
         summary: 'Create an API key for the shop backend; the key is shown only in this answer',
-        body: z.strictObject({ name: z.string().trim().min(1).max(100), ...csrfBodyField }),
+        body: z.strictObject({ name: line().trim().min(1).max(100), ...csrfBodyField }),
         response: { 201: z.object({ id: z.string(), key: z.string() }) },
       },
     },
@@ -246,7 +254,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       schema: {
         tags: ['staff'],
         summary: 'Revoke an API key',
-        params: z.object({ id: z.string().max(32) }),
+        params: z.object({ id: line().max(32) }),
         response: { 200: z.object({ status: z.string() }) },
       },
     },

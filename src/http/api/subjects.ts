@@ -1,6 +1,9 @@
-// Staff actions on a person: the under-13 mark (P14).
+// Staff actions on a person: finding them, and the under-13 mark (P14) with four eyes: customer
+// service proposes, a privacy officer who is another person approves, and only then the purge runs.
 import { z } from 'zod';
 import { auditActor } from '../../modules/identity/index.js';
+import { line } from '../../platform/strings.js';
+import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
 export const subjectRoutes: RouteModule = (app, ctx, services) => {
@@ -15,14 +18,13 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
           'Exactly one of email, phone or account_id. Answers the person Vow knows by it (their id, the kinds their data was collected under, whether marked under 13), or an empty list. Audited.',
         body: z
           .strictObject({
-            email: z.string().trim().min(3).max(254).optional(),
-            phone: z.string().trim().min(3).max(32).optional(),
-            country: z
-              .string()
+            email: line().trim().min(3).max(254).optional(),
+            phone: line().trim().min(3).max(32).optional(),
+            country: line()
               .regex(/^[A-Z]{2}$/)
               .optional()
               .describe('Where a phone number without a + prefix is read (US when absent)'),
-            account_id: z.string().trim().min(1).max(100).optional(),
+            account_id: line().trim().min(1).max(100).optional(),
           })
           .refine((b) => [b.email, b.phone, b.account_id].filter((v) => v !== undefined).length === 1, {
             message: 'give exactly one of email, phone or account_id',
@@ -61,31 +63,82 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
     },
   );
 
+  const proposalSchema = z.object({
+    id: z.string(),
+    subjectId: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected']),
+    proposedBy: z.string(),
+    proposedAt: z.string(),
+    reason: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+  });
+  const reason = line().max(500).optional().describe('Why, for the audit trail (no personal values)');
+
   app.post(
     '/v1/subjects/under13',
     {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['subjects'],
-        summary: 'Mark a person as under 13: delete everything held about them (P14)',
+        summary: 'Propose marking a person as under 13 (P14): a privacy officer must approve',
         description:
-          'Destroys their data key and deletes their identifier, record, consent, restriction and disclosure rows; keeps only the blind indexes of their email, phone and account id, so a later collection with one of them is refused with VOW_UNDER_13. Audited.',
-        body: z.strictObject({
-          subjectId: z.string().min(1).max(64),
-          reason: z.string().max(500).optional().describe('Why, for the audit trail (no personal values)'),
-        }),
+          'Four eyes: nothing is deleted yet. A privacy officer who is another person approves with POST /v1/subjects/under13/proposals/{id}/approve, which runs the purge: their data key is destroyed and their identifier, record, consent, restriction and disclosure rows deleted; only the blind indexes of their email, phone and account id are kept, so a later collection with one of them is refused with VOW_UNDER_13. Audited.',
+        body: z.strictObject({ subjectId: line().min(1).max(64), reason }),
+        response: { 202: proposalSchema },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .code(202)
+        .send(await services.under13.propose(req.body.subjectId, staffIdOf(req), req.body.reason)),
+  );
+
+  app.get(
+    '/v1/subjects/under13/proposals',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['subjects'],
+        summary: 'Under-13 proposals waiting for a privacy officer, oldest first',
+        response: { 200: z.object({ proposals: z.array(proposalSchema) }) },
+      },
+    },
+    async () => ({ proposals: await services.under13.pending() }),
+  );
+
+  app.post(
+    '/v1/subjects/under13/proposals/:id/approve',
+    {
+      config: { access: 'staff:privacy_officer' },
+      schema: {
+        tags: ['subjects'],
+        summary: 'Approve an under-13 proposal: the purge runs (P14). Not by its proposer (VOW_FOUR_EYES)',
+        params: z.strictObject({ id: line().min(1).max(64) }),
+        body: z.strictObject({}).nullish(),
         response: {
           200: z.object({ subjectId: z.string(), under13: z.literal(true), markers: z.number().int() }),
         },
       },
     },
     async (req) => {
-      const { markers } = await services.subjects.markUnder13(
-        req.body.subjectId,
-        auditActor(req.principal),
-        req.body.reason,
-      );
-      return { subjectId: req.body.subjectId, under13: true as const, markers };
+      const { subjectId, markers } = await services.under13.approve(req.params.id, staffIdOf(req));
+      return { subjectId, under13: true as const, markers };
     },
+  );
+
+  app.post(
+    '/v1/subjects/under13/proposals/:id/reject',
+    {
+      config: { access: 'staff:privacy_officer' },
+      schema: {
+        tags: ['subjects'],
+        summary: 'Reject an under-13 proposal: nothing is deleted',
+        params: z.strictObject({ id: line().min(1).max(64) }),
+        body: z.strictObject({ reason }).nullish(),
+        response: { 200: proposalSchema },
+      },
+    },
+    async (req) => services.under13.reject(req.params.id, staffIdOf(req), req.body?.reason),
   );
 };

@@ -28,7 +28,7 @@ export const auditConsoleRoutes: RouteModule = (app, ctx) => {
     });
     return sendHtml(
       reply,
-      renderAudit(consoleFrame(ctx, req, reply), {
+      renderAudit(consoleFrame(ctx, req), {
         rows,
         head,
         after: from,

@@ -2,11 +2,12 @@
 // with its replies, where staff answer (emailed with the regulator to escalate to) or close it.
 
 import { z } from 'zod';
+import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderStaffComplaint, renderStaffComplaints } from './complaints.js';
 
-const id = z.string().min(1).max(64);
+const id = line().min(1).max(64);
 
 export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
   const complaints = services.complaints;
@@ -18,7 +19,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['pages'], summary: 'The complaints page', hide: true },
     },
     async (req, reply) =>
-      sendHtml(reply, renderStaffComplaints(consoleFrame(ctx, req, reply), await complaints.list())),
+      sendHtml(reply, renderStaffComplaints(consoleFrame(ctx, req), await complaints.list())),
   );
 
   app.get(
@@ -30,10 +31,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) =>
       sendHtml(
         reply,
-        renderStaffComplaint(
-          consoleFrame(ctx, req, reply),
-          await complaints.detail(req.params.id, staffIdOf(req)),
-        ),
+        renderStaffComplaint(consoleFrame(ctx, req), await complaints.detail(req.params.id, staffIdOf(req))),
       ),
   );
 
@@ -47,9 +45,9 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         params: z.strictObject({ id }),
         body: z.object({
-          _csrf: z.string().optional(),
+          _csrf: line().optional(),
           action: z.enum(['reply', 'close']),
-          text: z.string().max(8000).optional(),
+          text: prose().max(8000).optional(),
         }),
       },
     },
@@ -69,11 +67,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderStaffComplaint(
-          consoleFrame(ctx, req, reply),
-          await complaints.detail(req.params.id, staff),
-          message,
-        ),
+        renderStaffComplaint(consoleFrame(ctx, req), await complaints.detail(req.params.id, staff), message),
       );
     },
   );

@@ -13,7 +13,7 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
   const monitor = services.promises.monitor;
 
   async function dashboard(req: FastifyRequest, reply: FastifyReply, message?: DashboardData['message']) {
-    const frame = consoleFrame(ctx, req, reply);
+    const frame = consoleFrame(ctx, req);
     const roles = frame.roles;
     let promises: DashboardData['promises'];
     if (opens(roles, 'auditor')) {

@@ -1,10 +1,10 @@
 // The staff console's way in: the log-in page (which also answers JSON, for scripts and tests),
 // log-out, and the password page a staff member must pass after the first log-in.
 
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
-import { formCsrfToken } from '../access.js';
+import { line } from '../../platform/strings.js';
+import { formToken } from '../access.js';
 import {
   answerFormRefusal,
   consoleFrame,
@@ -19,10 +19,9 @@ import type { RouteModule } from '../route-module.js';
 import { renderStaffLoginPage, renderStaffPasswordPage } from './login.js';
 import type { ConsoleFrame } from './shell.js';
 
-const username = z.string().trim().toLowerCase().min(2).max(64);
-const password = z.string().min(1).max(256);
-const totp = z
-  .string()
+const username = line().trim().toLowerCase().min(2).max(64);
+const password = line().min(1).max(256);
+const totp = line()
   .regex(/^\d{6}$/)
   .optional()
   .or(z.literal('').transform(() => undefined));
@@ -30,14 +29,14 @@ const totp = z
 export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
   const { staff: staffService } = services.identity;
   /** The log-in page's frame: no menu before log-in, and the anonymous form's token. */
-  const loginFrame = (req: FastifyRequest, reply: FastifyReply): ConsoleFrame => ({
+  const loginFrame = (): ConsoleFrame => ({
     policy: ctx.policy,
     roles: [],
-    csrf: formCsrfToken(req, reply)!,
+    csrf: formToken(ctx, '/staff/login'),
   });
 
-  app.get('/staff/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
-    sendHtml(reply, renderStaffLoginPage(loginFrame(req, reply))),
+  app.get('/staff/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    sendHtml(reply, renderStaffLoginPage(loginFrame())),
   );
 
   app.post(
@@ -53,7 +52,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       try {
-        const out = await staffService.login(req.body, 'cookie');
+        const out = await staffService.login(req.body, 'cookie', req.ip);
         void reply.setCookie(SESSION_COOKIE.staff, out.token, {
           ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
           sameSite: 'strict',
@@ -62,7 +61,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
         return { staffId: out.staffId, mustChangePassword: out.mustChangePassword };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message, error) =>
-          renderStaffLoginPage(loginFrame(req, reply), message, error.code === 'VOW_TOTP_REQUIRED'),
+          renderStaffLoginPage(loginFrame(), message, error.code === 'VOW_TOTP_REQUIRED'),
         );
       }
     },
@@ -90,7 +89,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/password',
     { config: { access: 'staff:any', allowPendingPassword: true }, schema: { hide: true } },
-    async (req, reply) => sendHtml(reply, renderStaffPasswordPage(consoleFrame(ctx, req, reply))),
+    async (req, reply) => sendHtml(reply, renderStaffPasswordPage(consoleFrame(ctx, req))),
   );
 
   app.post(
@@ -102,11 +101,11 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const me = staffOf(req);
       try {
-        await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId);
+        await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId, req.ip);
         return reply.redirect('/staff', 303);
       } catch (err) {
         const { error, status } = refusalOf(err);
-        return sendHtml(reply, renderStaffPasswordPage(consoleFrame(ctx, req, reply), error.message), status);
+        return sendHtml(reply, renderStaffPasswordPage(consoleFrame(ctx, req), error.message), status);
       }
     },
   );

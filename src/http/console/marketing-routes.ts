@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { audienceTarget } from '../../modules/consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { INTERNAL_RECIPIENT, isoWeekOf } from '../../modules/reports/index.js';
+import { line } from '../../platform/strings.js';
 import { consoleFrame, refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type AudienceLink, renderAudiences } from './audiences.js';
@@ -13,9 +14,10 @@ import { renderReportsPage } from './reports.js';
 
 /** An experiment's id, as the JSON API validates it (api/experiments.ts). */
 const idParams = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens, up to 63 characters'),
+  id: line().regex(
+    /^[a-z0-9][a-z0-9-]{0,62}$/,
+    'lower-case letters, digits and hyphens, up to 63 characters',
+  ),
 });
 
 export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
@@ -35,7 +37,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
           }
         }
       }
-      return sendHtml(reply, renderAudiences(consoleFrame(ctx, req, reply), links));
+      return sendHtml(reply, renderAudiences(consoleFrame(ctx, req), links));
     },
   );
 
@@ -46,7 +48,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['pages'], summary: 'The layout experiments page', hide: true },
     },
     async (req, reply) =>
-      sendHtml(reply, renderExperimentList(consoleFrame(ctx, req, reply), await services.experiments.list())),
+      sendHtml(reply, renderExperimentList(consoleFrame(ctx, req), await services.experiments.list())),
   );
 
   app.get(
@@ -58,7 +60,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const experiment = await services.experiments.get(req.params.id);
       const results = await services.experiments.results(req.params.id, auditActor(req.principal));
-      return sendHtml(reply, renderExperimentResults(consoleFrame(ctx, req, reply), experiment, results));
+      return sendHtml(reply, renderExperimentResults(consoleFrame(ctx, req), experiment, results));
     },
   );
 
@@ -72,8 +74,8 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         querystring: z.strictObject({
           report: z.enum(['visitors_by_area', 'registrations_by_gender']).default('visitors_by_area'),
-          week: z.string().max(16).optional(),
-          recipient: z.string().max(64).default(INTERNAL_RECIPIENT),
+          week: line().max(16).optional(),
+          recipient: line().max(64).default(INTERNAL_RECIPIENT),
         }),
       },
     },
@@ -109,11 +111,7 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
           status = refusal.status;
         }
       }
-      return sendHtml(
-        reply,
-        renderReportsPage(consoleFrame(ctx, req, reply), form, recipients, outcome),
-        status,
-      );
+      return sendHtml(reply, renderReportsPage(consoleFrame(ctx, req), form, recipients, outcome), status);
     },
   );
 };

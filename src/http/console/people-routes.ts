@@ -4,6 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
@@ -13,7 +14,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
 
   async function person(subjectId: string): Promise<PersonView> {
     const s = services;
-    const [identifiers, kinds, states, history, disclosures, requests, restrictions, under13] =
+    const [identifiers, kinds, states, history, disclosures, requests, restrictions, under13, proposals] =
       await Promise.all([
         s.subjects.identifiers(subjectId),
         s.subjects.kinds(subjectId),
@@ -23,10 +24,12 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         s.rights.forSubject(subjectId),
         s.rights.restrictionsOf(subjectId),
         s.subjects.isMarkedUnder13(subjectId),
+        s.under13.pending(),
       ]);
     return {
       subjectId,
       under13,
+      under13Proposed: proposals.some((p) => p.subjectId === subjectId),
       kinds,
       identifiers,
       states,
@@ -40,7 +43,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/people',
     { config: { access: 'staff:customer_service' }, schema: { hide: true } },
-    async (req, reply) => sendHtml(reply, renderPeopleSearch(consoleFrame(ctx, req, reply))),
+    async (req, reply) => sendHtml(reply, renderPeopleSearch(consoleFrame(ctx, req))),
   );
 
   app.post(
@@ -53,7 +56,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const frame = consoleFrame(ctx, req, reply);
+      const frame = consoleFrame(ctx, req);
       const { email, phone } = req.body;
       if (!email && !phone)
         return sendHtml(
@@ -98,14 +101,14 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          subjectId: z.string().min(1).max(64),
-          channel: z.string().min(1).max(64),
-          reason: z.string().trim().min(1).max(500),
+          subjectId: line().min(1).max(64),
+          channel: line().min(1).max(64),
+          reason: prose().trim().min(1).max(500),
         }),
       },
     },
     async (req, reply) => {
-      const frame = consoleFrame(ctx, req, reply);
+      const frame = consoleFrame(ctx, req);
       const { subjectId, channel, reason } = req.body;
       if (!(await services.subjects.exists(subjectId)))
         throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
@@ -145,6 +148,41 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         details: { by: 'suppression_form' },
       });
       return sendHtml(reply, renderPerson(frame, view, message), status);
+    },
+  );
+
+  app.post(
+    '/staff/people/under13',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        hide: true,
+        body: z.strictObject({
+          ...csrfBodyField,
+          subjectId: line().min(1).max(64),
+          reason: blankField(500),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const frame = consoleFrame(ctx, req);
+      const { subjectId, reason } = req.body;
+      if (!(await services.subjects.exists(subjectId)))
+        throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+      let message: { ok: boolean; text: string };
+      let status = 202;
+      try {
+        await services.under13.propose(subjectId, staffIdOf(req), reason);
+        message = {
+          ok: true,
+          text: 'Reported as under 13: a privacy officer will review it. Nothing is deleted until they approve.',
+        };
+      } catch (err) {
+        const refusal = refusalOf(err);
+        message = { ok: false, text: `Not done: ${refusal.error.message}` };
+        status = refusal.status;
+      }
+      return sendHtml(reply, renderPerson(frame, await person(subjectId), message), status);
     },
   );
 };

@@ -12,6 +12,8 @@ import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 export interface PersonView {
   readonly subjectId: string;
   readonly under13: boolean;
+  /** A proposal to mark them under 13 waits for a privacy officer (four eyes). */
+  readonly under13Proposed: boolean;
   readonly kinds: readonly string[];
   readonly identifiers: readonly IdentifierView[];
   readonly states: Readonly<Record<string, string>>;
@@ -74,6 +76,7 @@ ${flash(message)}
   <dt>Vow id</dt><dd><code data-testid="person-id">${p.subjectId}</code></dd>
   <dt>Known as</dt><dd>${p.kinds.length ? p.kinds.join(', ').replace(/_/g, ' ') : '—'}</dd>
   ${p.under13 ? html`<dt>Under 13</dt><dd><strong class="bad-text">Yes: nothing may be collected or used</strong></dd>` : ''}
+  ${p.under13Proposed ? html`<dt>Under 13</dt><dd data-testid="under13-proposed">Reported: waiting for a privacy officer's approval</dd>` : ''}
 </dl>
 
 <section aria-labelledby="records-h">
@@ -120,6 +123,22 @@ ${
   <p><button type="submit">Suppress</button></p>
 </form>
 </section>
+
+${
+  p.under13 || p.under13Proposed
+    ? ''
+    : html`<section aria-labelledby="under13-h">
+<h2 id="under13-h">Learned the person is under 13?</h2>
+<p>Report it: a privacy officer (another person) reviews the report, and only their approval deletes
+everything we hold about the person, for good (P14).</p>
+<form method="post" action="/staff/people/under13" aria-labelledby="under13-h" data-testid="under13-form">
+  ${csrfField(csrf)}
+  <input type="hidden" name="subjectId" value="${p.subjectId}">
+  <p><label for="under13-reason">How you learned it (no email addresses or phone numbers: it goes to the audit trail)</label><input id="under13-reason" name="reason" maxlength="500"></p>
+  <p><button type="submit">Report as under 13</button></p>
+</form>
+</section>`
+}
 
 <section aria-labelledby="disclosures-h">
 <h2 id="disclosures-h">Disclosures</h2>

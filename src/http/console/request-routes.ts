@@ -4,12 +4,13 @@
 import { z } from 'zod';
 import { isoDay, JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type LogRequestValues, renderLogRequest } from './log-request.js';
 import { renderStaffQueue, renderStaffRequest } from './requests.js';
 
-const id = z.string().min(1).max(64);
+const id = line().min(1).max(64);
 
 export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
   const rights = services.rights;
@@ -24,7 +25,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       sendHtml(
         reply,
         renderStaffQueue(
-          consoleFrame(ctx, req, reply),
+          consoleFrame(ctx, req),
           await rights.queue(),
           (await services.complaints.list()).filter((c) => c.status === 'open').length,
         ),
@@ -40,7 +41,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) =>
       sendHtml(
         reply,
-        renderStaffRequest(consoleFrame(ctx, req, reply), await rights.detail(req.params.id, staffIdOf(req))),
+        renderStaffRequest(consoleFrame(ctx, req), await rights.detail(req.params.id, staffIdOf(req))),
       ),
   );
 
@@ -54,7 +55,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         params: z.strictObject({ id }),
         body: z.object({
-          _csrf: z.string().optional(),
+          _csrf: line().optional(),
           action: z.enum([
             'verify_data_points',
             'confirm_agent',
@@ -64,12 +65,12 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
             'deny',
             'lift',
           ]),
-          email: z.string().max(254).optional(),
-          phone: z.string().max(40).optional(),
-          accountId: z.string().max(200).optional(),
-          declarationSigned: z.string().optional(),
-          reason: z.string().max(1000).optional(),
-          basis: z.string().max(1000).optional(),
+          email: line().max(254).optional(),
+          phone: line().max(40).optional(),
+          accountId: line().max(200).optional(),
+          declarationSigned: line().optional(),
+          reason: prose().max(1000).optional(),
+          basis: prose().max(1000).optional(),
         }),
       },
     },
@@ -130,7 +131,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderStaffRequest(consoleFrame(ctx, req, reply), await rights.detail(rid, staff), message),
+        renderStaffRequest(consoleFrame(ctx, req), await rights.detail(rid, staff), message),
       );
     },
   );
@@ -139,8 +140,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/log-request',
     { config: { access: 'staff:customer_service' }, schema: { hide: true } },
-    async (req, reply) =>
-      sendHtml(reply, renderLogRequest(consoleFrame(ctx, req, reply), isoDay(ctx.clock.now()))),
+    async (req, reply) => sendHtml(reply, renderLogRequest(consoleFrame(ctx, req), isoDay(ctx.clock.now()))),
   );
 
   app.post(
@@ -154,7 +154,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
           type: z.enum(REQUEST_TYPES),
           jurisdiction: z.enum(JURISDICTIONS),
           channel: z.enum(['email', 'postal']),
-          receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+          receivedOn: line().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
           email: blankField(254),
           name: blankField(200),
           details: blankField(2000),
@@ -189,12 +189,10 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         const { _csrf, ...values } = b;
         return sendHtml(
           reply,
-          renderLogRequest(
-            consoleFrame(ctx, req, reply),
-            isoDay(ctx.clock.now()),
-            values as LogRequestValues,
-            { ok: false, text: `Not logged: ${error.message}` },
-          ),
+          renderLogRequest(consoleFrame(ctx, req), isoDay(ctx.clock.now()), values as LogRequestValues, {
+            ok: false,
+            text: `Not logged: ${error.message}`,
+          }),
           status,
         );
       }

@@ -4,7 +4,15 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
-import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
+import { line } from '../../platform/strings.js';
+import {
+  consoleFrame,
+  csrfBodyField,
+  refusalOf,
+  sendHtml,
+  staffActorOf,
+  staffIdOf,
+} from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderStaffAccounts } from './staff-accounts.js';
 
@@ -14,7 +22,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
     '/staff/accounts',
     { config: { access: 'staff:admin' }, schema: { hide: true } },
     async (req, reply) =>
-      sendHtml(reply, renderStaffAccounts(consoleFrame(ctx, req, reply), await staffService.list())),
+      sendHtml(reply, renderStaffAccounts(consoleFrame(ctx, req), await staffService.list())),
   );
 
   app.post(
@@ -25,7 +33,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          username: z.string().trim().toLowerCase().min(2).max(64),
+          username: line().trim().toLowerCase().min(2).max(64),
           roles: z
             .union([z.enum(STAFF_ROLES), z.array(z.enum(STAFF_ROLES)).max(5)])
             .optional()
@@ -34,11 +42,11 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const frame = consoleFrame(ctx, req, reply);
+      const frame = consoleFrame(ctx, req);
       const { username, roles: given } = req.body;
       try {
         if (given.length === 0) throw new VowError('VOW_VALIDATION', 'Choose at least one role');
-        const out = await staffService.add(username, given, staffIdOf(req));
+        const out = await staffService.add(username, given, staffActorOf(req));
         return sendHtml(
           reply,
           renderStaffAccounts(frame, await staffService.list(), {
@@ -69,7 +77,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          username: z.string().trim().toLowerCase().min(2).max(64),
+          username: line().trim().toLowerCase().min(2).max(64),
           disabled: z.enum(['yes', 'no']),
         }),
       },
@@ -86,7 +94,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         message = { ok: false, text: 'Not done: you cannot disable your own account.' };
         status = 409;
       } else {
-        await staffService.setDisabled(username, disabled === 'yes', me);
+        await staffService.setDisabled(username, disabled === 'yes', staffActorOf(req));
         message = {
           ok: true,
           text:
@@ -95,7 +103,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderStaffAccounts(consoleFrame(ctx, req, reply), await staffService.list(), undefined, message),
+        renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), undefined, message),
         status,
       );
     },

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
-import { csrfToken, formCsrfToken } from '../access.js';
+import { line, prose } from '../../platform/strings.js';
+import { csrfToken, formToken } from '../access.js';
 import { myDataOf, shopperOf, subjectFinder } from '../account-data.js';
 import {
   answerFormRefusal,
@@ -17,6 +18,7 @@ import {
 } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
+  renderConfirmPage,
   renderLoginPage,
   renderMessagePage,
   renderMyDataPage,
@@ -25,21 +27,20 @@ import {
   renderResetRequestPage,
 } from './account.js';
 
-const email = z
-  .string()
+const email = line()
   .trim()
   .min(3)
   .max(254)
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
-const password = z.string().min(1).max(256);
+const password = line().min(1).max(256);
 const okSchema = z.object({ status: z.string() });
 
 export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   const { accounts } = services.identity;
   const link = (path: string) => `${ctx.config.publicUrl}${path}`;
 
-  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
-    sendHtml(reply, renderLoginPage(ctx.policy, formCsrfToken(req, reply)!)),
+  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'))),
   );
 
   app.post(
@@ -55,7 +56,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       try {
-        const out = await accounts.login(req.body.email, req.body.password);
+        const out = await accounts.login(req.body.email, req.body.password, req.ip);
         void reply.setCookie(
           SESSION_COOKIE.shopper,
           out.token,
@@ -65,20 +66,23 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         return { accountId: out.accountId };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message) =>
-          renderLoginPage(ctx.policy, formCsrfToken(req, reply)!, message),
+          renderLoginPage(ctx.policy, formToken(ctx, '/login'), message),
         );
       }
     },
   );
 
-  app.get('/account/register', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
-    sendHtml(reply, renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!)),
+  app.get(
+    '/account/register',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (_req, reply) =>
+      sendHtml(reply, renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'))),
   );
 
   app.post(
     '/account/register',
     {
-      config: { access: 'public', csrf: 'form', limit: 'request' },
+      config: { access: 'public', csrf: 'form', limit: 'request', mailsTo: 'email' },
       schema: {
         tags: ['accounts'],
         summary:
@@ -102,7 +106,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           await services.mail.enqueue({
             to: req.body.email.trim(),
             subject: 'Confirm your email address',
-            text: `Open this link to confirm your email address (valid for 7 days):\n${link(`/account/verify/${token}`)}\n`,
+            text: `Open this link to confirm your email address (valid for 7 days); you will be asked for the password you chose:\n${link(`/account/verify/${token}`)}\nIf you did not create an account, do not confirm: someone else used your address.\n`,
             kind: 'account.verify',
           });
         }
@@ -115,37 +119,68 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         return reply.code(202).send({ status: 'check-email' });
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message) =>
-          renderRegisterPage(ctx.policy, formCsrfToken(req, reply)!, message),
+          renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), message),
         );
       }
     },
   );
 
+  // The link shows a form: confirming needs the account's password too (pre-account takeover).
   app.get(
     '/account/verify/:token',
     {
       config: { access: 'public', limit: 'code' },
       schema: {
         tags: ['accounts'],
-        summary: 'Confirm the email address of an account (link from the email)',
-        params: z.object({ token: z.string().max(80) }),
+        summary: 'The page of the confirmation link: asks for the password chosen at registration',
+        params: z.object({ token: line().max(80) }),
+      },
+    },
+    async (req, reply) =>
+      (await accounts.tokenUsable(req.params.token, 'verify_email'))
+        ? sendHtml(reply, renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), req.params.token))
+        : sendHtml(
+            reply,
+            renderMessagePage(ctx.policy, 'Link not valid', 'This link is unknown, expired or already used.'),
+            400,
+          ),
+  );
+
+  app.post(
+    '/account/verify',
+    {
+      config: { access: 'public', csrf: 'form', limit: 'code' },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Confirm the email address of an account with the emailed link token and the password chosen at registration; every other session of the account ends',
+        body: z.strictObject({ token: line().max(80), password, ...csrfBodyField }),
+        response: { 200: okSchema },
       },
     },
     async (req, reply) => {
+      const p = req.principal;
       try {
-        await accounts.verifyEmail(req.params.token, subjectFinder(services));
-        return sendHtml(
-          reply,
-          renderMessagePage(
-            ctx.policy,
-            'Email confirmed',
-            'Your email address is confirmed. Log in to see your data.',
-          ),
-        );
+        await accounts.verifyEmail(req.body.token, req.body.password, subjectFinder(services), {
+          from: req.ip,
+          keepSession: p?.kind === 'shopper' ? p.sessionId : undefined,
+        });
+        if (isForm(req))
+          return sendHtml(
+            reply,
+            renderMessagePage(
+              ctx.policy,
+              'Email confirmed',
+              'Your email address is confirmed. Log in to see your data.',
+            ),
+          );
+        return { status: 'email-confirmed' };
       } catch (err) {
-        if (isVowError(err) && err.code === 'VOW_TOKEN_INVALID')
+        if (isVowError(err) && err.code === 'VOW_TOKEN_INVALID' && isForm(req))
           return sendHtml(reply, renderMessagePage(ctx.policy, 'Link not valid', err.message), 400);
-        throw err;
+        return answerFormRefusal(req, reply, err, (message) =>
+          renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), req.body.token, message),
+        );
       }
     },
   );
@@ -172,13 +207,14 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/account/reset-request',
     { config: { access: 'public' }, schema: { hide: true } },
-    async (req, reply) => sendHtml(reply, renderResetRequestPage(ctx.policy, formCsrfToken(req, reply)!)),
+    async (_req, reply) =>
+      sendHtml(reply, renderResetRequestPage(ctx.policy, formToken(ctx, '/account/reset-request'))),
   );
 
   app.post(
     '/account/reset-request',
     {
-      config: { access: 'public', csrf: 'form', limit: 'request' },
+      config: { access: 'public', csrf: 'form', limit: 'request', mailsTo: 'email' },
       schema: {
         tags: ['accounts'],
         summary:
@@ -215,10 +251,10 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
 
   app.get(
     '/account/reset/:token',
-    { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(80) }) } },
+    { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: line().max(80) }) } },
     async (req, reply) =>
       parseSecret(req.params.token)
-        ? sendHtml(reply, renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.params.token))
+        ? sendHtml(reply, renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.params.token))
         : sendHtml(
             reply,
             renderMessagePage(ctx.policy, 'Link not valid', 'This link is not valid; ask for a new one.'),
@@ -233,13 +269,13 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'Set a new password with a reset link token; every session of the account ends',
-        body: z.strictObject({ token: z.string().max(80), password, ...csrfBodyField }),
+        body: z.strictObject({ token: line().max(80), password, ...csrfBodyField }),
         response: { 200: okSchema },
       },
     },
     async (req, reply) => {
       try {
-        await accounts.resetPassword(req.body.token, req.body.password);
+        await accounts.resetPassword(req.body.token, req.body.password, subjectFinder(services));
         if (isForm(req))
           return sendHtml(
             reply,
@@ -248,7 +284,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         return { status: 'password-changed' };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message) =>
-          renderResetPage(ctx.policy, formCsrfToken(req, reply)!, req.body.token, message),
+          renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.body.token, message),
         );
       }
     },
@@ -272,6 +308,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         req.body.current,
         req.body.password,
         p.sessionId,
+        req.ip,
       );
       return { status: 'password-changed', sessionsEnded: ended };
     },
@@ -287,10 +324,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) =>
-      sendHtml(
-        reply,
-        renderMyDataPage(ctx.policy, csrfToken(req, reply) ?? '', await myDataOf(ctx, services, req)),
-      ),
+      sendHtml(reply, renderMyDataPage(ctx.policy, csrfToken(req) ?? '', await myDataOf(ctx, services, req))),
   );
 
   app.get(
@@ -318,9 +352,9 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         body: z.strictObject({
           type: z.enum(['correction', 'deletion']),
           jurisdiction: z.enum(['eea', 'uk', 'us-ca', 'other']).default('other'),
-          category: z.string().max(128).optional(),
-          value: z.string().max(1000).optional(),
-          details: z.string().max(1000).optional(),
+          category: line().max(128).optional(),
+          value: line().max(1000).optional(),
+          details: prose().max(1000).optional(),
           ...csrfBodyField,
         }),
         response: { 202: z.object({ status: z.string(), requestId: z.string(), dueOn: z.string() }) },
@@ -346,7 +380,12 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           ...(correction ? { correction } : {}),
           ...(b.details ? { details: b.details } : {}),
         },
-        { channel: 'account', sessionSubjectId: view.subjectId },
+        {
+          channel: 'account',
+          sessionSubjectId: view.subjectId,
+          // The answer goes to the account's confirmed email.
+          replyTo: view.emailVerifiedAt ? (view.email ?? undefined) : undefined,
+        },
       );
       if (isForm(req))
         return sendHtml(

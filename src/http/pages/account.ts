@@ -55,6 +55,30 @@ every piece of information we hold about you.</p>
   );
 }
 
+/**
+ * The page of the confirmation link: the link alone does not confirm; the password chosen at
+ * registration does too (someone else may have registered this address and be waiting for its
+ * owner to click).
+ */
+export function renderConfirmPage(policy: Policy, csrf: string, token: string, error?: string): string {
+  return shell(
+    policy,
+    'Confirm your email address',
+    html`<h1>Confirm your email address</h1>
+${notice(error)}
+<p>To confirm this address, enter the password you chose when you created the account.</p>
+<form method="post" action="/account/verify">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <input type="hidden" name="token" value="${token}">
+  <p><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+  <p><button type="submit">Confirm</button></p>
+</form>
+<p class="small">You did not create an account? Then someone else used your address: do not confirm.
+To take the account over, <a href="/account/reset-request">set your own password</a> with a link we
+email you; that ends every session on it.</p>`,
+  );
+}
+
 export function renderMessagePage(policy: Policy, title: string, message: string): string {
   return shell(policy, title, html`<h1>${title}</h1><p>${message}</p><p><a href="/login">Log in</a></p>`);
 }

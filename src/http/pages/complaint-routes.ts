@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { isVowError } from '../../platform/errors.js';
-import { csrfToken } from '../access.js';
+import { line, prose } from '../../platform/strings.js';
+import { formToken } from '../access.js';
 import { sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
@@ -16,22 +17,23 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/privacy/complaint',
     { config: { access: 'public' }, schema: { tags: ['pages'], summary: 'The complaint form', hide: true } },
-    async (req, reply) => sendHtml(reply, renderComplaintForm(ctx.policy, csrfToken(req, reply) ?? '')),
+    async (_req, reply) =>
+      sendHtml(reply, renderComplaintForm(ctx.policy, formToken(ctx, '/privacy/complaint'))),
   );
 
   app.post(
     '/privacy/complaint',
     {
-      config: { access: 'public', csrf: 'form' },
+      config: { access: 'public', csrf: 'form', mailsTo: 'email' },
       schema: {
         tags: ['pages'],
         summary: 'The complaint form, posted',
         hide: true,
         body: z.object({
-          _csrf: z.string().optional(),
+          _csrf: line().optional(),
           jurisdiction: z.enum(JURISDICTIONS),
           email: z.union([z.email().max(254), z.literal('')]).optional(),
-          message: z.string().min(1).max(8000),
+          message: prose().min(1).max(8000),
         }),
       },
     },
@@ -50,7 +52,7 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
         tags: ['pages'],
         summary: "A complaint's status page",
         hide: true,
-        params: z.strictObject({ token: z.string().min(20).max(100) }),
+        params: z.strictObject({ token: line().min(20).max(100) }),
       },
     },
     async (req, reply) => {

@@ -3,6 +3,7 @@
 // centre where a visitor changes or withdraws their choice.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { line } from '../../platform/strings.js';
 import { consentScript } from '../consent-script.js';
 import { sendSharedHtml, webAsset } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
@@ -19,7 +20,7 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
       schema: {
         tags: ['cookies'],
         summary: 'The consent script (banner, Consent Mode, measurements); see /v1/consent/script-info',
-        querystring: z.object({ v: z.string().max(64).optional() }),
+        querystring: z.object({ v: line().max(64).optional() }),
       },
     },
     async (_req, reply) =>

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
 import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
-import { csrfToken } from '../access.js';
+import { line, prose } from '../../platform/strings.js';
+import { formToken } from '../access.js';
 import { refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
@@ -16,18 +17,18 @@ import {
   renderRightsMessage,
 } from './requests.js';
 
-const token = z.string().min(20).max(100);
+const token = line().min(20).max(100);
 const email = z.email().max(254);
 
 const formBody = z.object({
-  _csrf: z.string().optional(),
+  _csrf: line().optional(),
   type: z.enum(REQUEST_TYPES),
   jurisdiction: z.enum(JURISDICTIONS),
   email,
-  name: z.string().max(200).optional(),
-  correction_category: z.string().max(128).optional(),
-  correction_value: z.string().max(2000).optional(),
-  details: z.string().max(4000).optional(),
+  name: line().max(200).optional(),
+  correction_category: line().max(128).optional(),
+  correction_value: line().max(2000).optional(),
+  details: prose().max(4000).optional(),
 });
 
 export const requestPageRoutes: RouteModule = (app, ctx, services) => {
@@ -39,13 +40,13 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: { tags: ['pages'], summary: 'The privacy request form', hide: true },
     },
-    async (req, reply) => sendHtml(reply, renderRequestForm(ctx.policy, csrfToken(req, reply) ?? '')),
+    async (_req, reply) => sendHtml(reply, renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'))),
   );
 
   app.post(
     '/privacy/request',
     {
-      config: { access: 'public', csrf: 'form' },
+      config: { access: 'public', csrf: 'form', mailsTo: 'email' },
       schema: { tags: ['pages'], summary: 'The privacy request form, posted', hide: true, body: formBody },
     },
     async (req, reply) => {
@@ -71,7 +72,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         const { error, status } = refusalOf(err);
         return sendHtml(
           reply,
-          renderRequestForm(ctx.policy, csrfToken(req, reply) ?? '', error.message),
+          renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), error.message),
           status,
         );
       }
@@ -87,7 +88,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         summary: 'The status page of a request',
         hide: true,
         params: z.strictObject({ token }),
-        querystring: z.object({ m: z.enum(['ok', 'invalid', 'locked']).optional() }),
+        querystring: z.object({ m: z.enum(['ok', 'invalid', 'locked', 'wait']).optional() }),
       },
     },
     async (req, reply) => {
@@ -102,15 +103,26 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
               }
             : m === 'locked'
               ? { kind: 'error' as const, text: 'Too many wrong codes. Please make a new request.' }
-              : m === 'invalid'
+              : m === 'wait'
                 ? {
                     kind: 'error' as const,
-                    text: 'That code is not valid. Check the latest email from us and try again.',
+                    text: 'Too many wrong codes were typed for this email address. Try again in an hour.',
                   }
-                : undefined;
+                : m === 'invalid'
+                  ? {
+                      kind: 'error' as const,
+                      text: 'That code is not valid. Check the latest email from us and try again.',
+                    }
+                  : undefined;
         return sendHtml(
           reply,
-          renderRequestStatus(ctx.policy, v, req.params.token, csrfToken(req, reply) ?? '', message),
+          renderRequestStatus(
+            ctx.policy,
+            v,
+            req.params.token,
+            formToken(ctx, '/privacy/request/status/:token'),
+            message,
+          ),
         );
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_REQUEST_NOT_FOUND')
@@ -133,14 +145,14 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         summary: 'The code form of a request',
         hide: true,
         params: z.strictObject({ token }),
-        body: z.object({ _csrf: z.string().optional(), code: z.string().max(20) }),
+        body: z.object({ _csrf: line().optional(), code: line().max(20) }),
       },
     },
     async (req, reply) => {
       const t = req.params.token;
-      let outcome: 'ok' | 'invalid' | 'locked';
+      let outcome: 'ok' | 'invalid' | 'locked' | 'wait';
       try {
-        await rights.verifyCode(t, req.body.code);
+        await rights.verifyCode(t, req.body.code, req.ip);
         outcome = 'ok';
       } catch (err) {
         const { error } = refusalOf(err);
@@ -150,7 +162,12 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
             renderRightsMessage(ctx.policy, 'Request not found', 'This link does not match a request.'),
             404,
           );
-        outcome = error.code === 'VOW_VERIFICATION_LOCKED' ? 'locked' : 'invalid';
+        outcome =
+          error.code === 'VOW_VERIFICATION_LOCKED'
+            ? 'locked'
+            : error.code === 'VOW_LOCKED_OUT'
+              ? 'wait'
+              : 'invalid';
       }
       // Post/redirect/get: reloading the status page never sends the code again.
       return reply.code(303).header('location', `/privacy/request/status/${t}?m=${outcome}`).send();
@@ -223,7 +240,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['rights'],
         summary: 'One table of the export as CSV (7-day link)',
-        params: z.strictObject({ token, table: z.string().min(1).max(200) }),
+        params: z.strictObject({ token, table: line().min(1).max(200) }),
       },
     },
     async (req, reply) =>

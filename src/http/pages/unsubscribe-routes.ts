@@ -3,11 +3,12 @@
 // GET only shows a confirmation page with a button, because link scanners prefetch GETs.
 import { z } from 'zod';
 import { isVowError } from '../../platform/errors.js';
+import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 import { renderUnsubscribeConfirm, renderUnsubscribed, renderUnsubscribeInvalid } from './unsubscribe.js';
 
 const params = z.strictObject({
-  token: z.string().min(1).max(200).describe('The opaque token from the email'),
+  token: line().min(1).max(200).describe('The opaque token from the email'),
 });
 
 export const unsubscribePageRoutes: RouteModule = (app, ctx, services) => {

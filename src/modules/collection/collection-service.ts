@@ -24,6 +24,7 @@ import {
   type SubjectService,
 } from '../subjects/index.js';
 import { assertNotUnder13 } from './age-gate.js';
+import { IdempotencyKeys, type IdempotencyScope } from './idempotency.js';
 import {
   type CatalogRequestBody,
   type ContestEntryBody,
@@ -62,7 +63,15 @@ export interface OrderCollected extends Collected {
 export interface CollectionResult<T extends Collected = Collected> {
   readonly status: 200 | 201;
   readonly body: T;
+  /** True when this is the kept first answer to an Idempotency-Key, given again. */
+  readonly replayed?: boolean;
 }
+
+/** Runs inside the batch's transaction once its rows are written, with the batch's answers. */
+type OnWritten = (
+  trx: Transaction<Database>,
+  results: readonly CollectionResult<OrderCollected>[],
+) => Promise<void>;
 
 /**
  * One submission to a collection point, already validated by its endpoint's schema (the caller's
@@ -138,11 +147,39 @@ export class CollectionService {
   readonly #ctx: VowContext;
   readonly #subjects: SubjectService;
   readonly #consent: () => ConsentRecorder | undefined;
+  readonly #keys: IdempotencyKeys;
 
   constructor(ctx: VowContext, subjects: SubjectService, consent: () => ConsentRecorder | undefined) {
     this.#ctx = ctx;
     this.#subjects = subjects;
     this.#consent = consent;
+    this.#keys = new IdempotencyKeys(ctx);
+  }
+
+  /**
+   * One collection, as its endpoint receives it; with an Idempotency-Key (`scope`), the key's first
+   * answer is given again (`replayed`) to a retry with the same body, kept for a day, and a reuse
+   * with another body is refused (VOW_IDEMPOTENCY_CONFLICT). The key is kept in the collection's own
+   * transaction; of two requests racing with one key, one stores and the other answers as its retry.
+   */
+  async collect(s: Submission, scope?: IdempotencyScope): Promise<CollectionResult<OrderCollected>> {
+    if (!scope) return this.#one(s);
+    const point = this.#plan(s).point;
+    const hashes = this.#keys.hashes(scope, point, s.body);
+    for (let attempt = 1; ; attempt++) {
+      const kept = await this.#keys.answerOf<OrderCollected>(hashes);
+      if (kept) return { ...kept, replayed: true };
+      try {
+        const { results } = await this.collectBatch([s], (trx, answers) =>
+          this.#keys.keep(trx, hashes, answers[0]!),
+        );
+        return results[0]!;
+      } catch (err) {
+        // The other request of a race kept the key first: answer as its retry.
+        if (attempt === 1 && (await this.#keys.answerOf(hashes).catch(() => 'conflict'))) continue;
+        throw err;
+      }
+    }
   }
 
   /** The policy's { category, purposes } of the named fields of one collection point. */
@@ -267,7 +304,7 @@ export class CollectionService {
    * entries. All or nothing: one refused submission (under 13, an order id recorded with another
    * body, a point the policy lacks) refuses the batch and stores nothing of it.
    */
-  async collectBatch(submissions: readonly Submission[]): Promise<BatchCollected> {
+  async collectBatch(submissions: readonly Submission[], onWritten?: OnWritten): Promise<BatchCollected> {
     if (submissions.length === 0) return { results: [], newSubjectIds: [] };
     const plans = submissions.map((s) => this.#plan(s));
     const identifiers = plans.flatMap((p) => p.parties.flatMap((party) => party.identifiers));
@@ -275,7 +312,7 @@ export class CollectionService {
       const replays = await this.#replays(plans);
       await this.#subjects.assertNoneMarked(identifiers);
       try {
-        return await this.#write(plans, replays, identifiers);
+        return await this.#write(plans, replays, identifiers, onWritten);
       } catch (err) {
         // Two requests with the same order id at once: the loser answers as a replay would.
         if (attempt === 1 && (await this.#newlyStored(plans, replays))) continue;
@@ -288,6 +325,7 @@ export class CollectionService {
     plans: readonly Plan[],
     replays: ReadonlyMap<number, CollectionResult<OrderCollected> | number>,
     identifiers: readonly IndexedIdentifier[],
+    onWritten?: OnWritten,
   ): Promise<BatchCollected> {
     const todo = plans.flatMap((plan, n) => (replays.has(n) ? [] : [{ plan, n }]));
     return this.#subjects.withResolution(async () => {
@@ -351,20 +389,25 @@ export class CollectionService {
               });
           out.push(subjectIds);
         }
-        return out;
+        const results: CollectionResult<OrderCollected>[] = [];
+        for (const [t, { n }] of todo.entries()) {
+          const [subjectId, giftId] = out[t]!;
+          results[n] = {
+            status: 201,
+            body: {
+              id: ids[t]!,
+              subjectId: subjectId!,
+              ...(giftId ? { giftRecipientSubjectId: giftId } : {}),
+            },
+          };
+        }
+        for (const [n, replay] of replays) {
+          results[n] = typeof replay === 'number' ? { status: 200, body: results[replay]!.body } : replay;
+        }
+        await onWritten?.(trx, results);
+        return results;
       });
-      const results: CollectionResult<OrderCollected>[] = [];
-      for (const [t, { n }] of todo.entries()) {
-        const [subjectId, giftId] = written[t]!;
-        results[n] = {
-          status: 201,
-          body: { id: ids[t]!, subjectId: subjectId!, ...(giftId ? { giftRecipientSubjectId: giftId } : {}) },
-        };
-      }
-      for (const [n, replay] of replays) {
-        results[n] = typeof replay === 'number' ? { status: 200, body: results[replay]!.body } : replay;
-      }
-      return { results, newSubjectIds: prepared.filter((p) => p.isNew).map((p) => p.subjectId) };
+      return { results: written, newSubjectIds: prepared.filter((p) => p.isNew).map((p) => p.subjectId) };
     });
   }
 

@@ -41,10 +41,29 @@ export const collectionEraser: Eraser = {
       person: { column: 'subject_id' },
       how: 'deleted (walker, annotations) or by the purge',
     },
+    collection_idempotency: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'the kept answers of idempotency keys (ids only) go with a deletion of everything or the purge; others expire in 24 h',
+    },
   },
-  async erase(trx, { subjectId, mode }) {
-    if (mode !== 'purge') return NOTHING_ERASED;
-    const rows: Record<string, number> = {};
+  async erase(trx, { subjectId, mode, categories }) {
+    // The kept answers of idempotency keys name the person (ids only): they go with any full
+    // erasure, a deletion included (a retry after it is then stored anew, as a new collection is).
+    const idempotency =
+      mode === 'purge' || categories === 'all'
+        ? changed(
+            await trx
+              .deleteFrom('collection_idempotency')
+              .where((eb) =>
+                eb.or([eb('subject_id', '=', subjectId), eb('other_subject_id', '=', subjectId)]),
+              )
+              .executeTakeFirst(),
+          )
+        : 0;
+    if (mode !== 'purge')
+      return idempotency ? { rows: { collection_idempotency: idempotency } } : NOTHING_ERASED;
+    const rows: Record<string, number> = { collection_idempotency: idempotency };
     rows.orders = changed(
       await trx.deleteFrom('orders').where('buyer_subject_id', '=', subjectId).executeTakeFirst(),
     );

@@ -11,6 +11,10 @@ export const COLLECTION_ERROR_CODES = {
     status: 409,
     meaning: 'An order with this shop order id was already recorded with a different body.',
   },
+  VOW_IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    meaning: 'This Idempotency-Key was already used (within a day) with a different body.',
+  },
 } as const satisfies ErrorCodeTable;
 
 declare module '../../platform/errors.js' {

@@ -11,6 +11,7 @@ export {
 } from './collection-service.js';
 export { collectionEraser } from './erasure.js';
 export { COLLECTION_ERROR_CODES } from './errors.js';
+export { IDEMPOTENCY_KEY, IDEMPOTENCY_TTL_MS, type IdempotencyScope } from './idempotency.js';
 export { collectionMigrations } from './migrations/index.js';
 export * from './schemas.js';
 export type { CollectionTables } from './tables.js';

@@ -2,12 +2,14 @@
 // refused); enum answers come from the policy in force, so a retailer's form changes them.
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
+import { line, prose } from '../../platform/strings.js';
 import type { Policy } from '../policy/index.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => line().trim().min(1).max(max);
+/** Free text kept as written (the consent wording shown): line breaks allowed. */
+const freeText = (max: number) => prose().trim().min(1).max(max);
 
-export const emailSchema = z
-  .string()
+export const emailSchema = line()
   .trim()
   .max(254)
   .pipe(z.email({ message: 'not a valid email address' }))
@@ -20,8 +22,7 @@ export const DEFAULT_PHONE_COUNTRY = 'US';
  * A phone number as typed; checked with libphonenumber by the object holding it, in the country
  * of the address next to it (`checkPhone`).
  */
-export const phoneSchema = z
-  .string()
+export const phoneSchema = line()
   .trim()
   .min(3)
   .max(32)
@@ -46,8 +47,7 @@ export const addressSchema = z.strictObject({
   city: text(100),
   region: text(100).optional(),
   postal_code: text(20),
-  country: z
-    .string()
+  country: line()
     .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code')
     .describe('ISO 3166-1 alpha-2, e.g. US'),
 });
@@ -67,12 +67,11 @@ export const orderItemSchema = z.strictObject({
 });
 
 export const orderSchema = z.strictObject({
-  shop_order_id: z
-    .string()
+  shop_order_id: line()
     .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)')
     .describe("The shop's order id; the request is idempotent on it"),
   placed_at: datetime,
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code'),
+  currency: line().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code'),
   total_cents: z.number().int().min(0).max(1_000_000_000_000),
   items: z.array(orderItemSchema).min(1).max(200),
   buyer: z
@@ -133,8 +132,7 @@ export type RegistrationBody = z.infer<ReturnType<typeof registrationSchema>>;
 export const contestEntrySchema = z.strictObject({
   email: emailSchema,
   name: text(200).optional(),
-  contest_id: z
-    .string()
+  contest_id: line()
     .regex(/^[A-Za-z0-9._:-]{1,100}$/)
     .optional(),
   ...ageFields,
@@ -172,12 +170,11 @@ export type CatalogRequestBody = z.infer<ReturnType<typeof catalogRequestSchema>
 export const smsSignupSchema = z
   .strictObject({
     phone: phoneSchema,
-    country: z
-      .string()
+    country: line()
       .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code')
       .optional()
       .describe('Where a number without a + prefix is read (US when absent)'),
-    consent_text: text(2000).describe(
+    consent_text: freeText(2000).describe(
       'The exact consent wording shown next to the box (prior express written consent); kept as proof',
     ),
     ...ageFields,
@@ -187,15 +184,15 @@ export type SmsSignupBody = z.infer<typeof smsSignupSchema>;
 
 export const inboundMessageSchema = z.strictObject({
   from: emailSchema.describe('The return address; it may serve support.reply only (P4)'),
-  subject: z.string().max(998),
+  subject: line().max(998),
   received_at: datetime,
   ...ageFields,
 });
 export type InboundMessageBody = z.infer<typeof inboundMessageSchema>;
 
 export const collectedSchema = z.object({
-  id: z.string().describe("Vow's id of the stored record"),
-  subjectId: z.string().describe("Vow's id of the person"),
+  id: line().describe("Vow's id of the stored record"),
+  subjectId: line().describe("Vow's id of the person"),
 });
 
 export const orderCollectedSchema = collectedSchema.extend({

@@ -70,6 +70,21 @@ export interface CollectionTables {
     policy_version: string;
     collected_at: string;
   };
+  /** The first answer to each Idempotency-Key of a collection endpoint, for IDEMPOTENCY_TTL_MS. */
+  collection_idempotency: {
+    /** Keyed hash of caller (API key id), collection point and the client's key. */
+    key_hash: string;
+    /** Keyed hash of the canonical body: the same key with another body is refused. */
+    request_hash: string;
+    status: number;
+    /** The answer as JSON (record id and subject ids: no personal value). */
+    answer: string;
+    /** The person the answer names (erased with them), and a gift recipient's. */
+    subject_id: string;
+    other_subject_id: string | null;
+    created_at: string;
+    expires_at: string;
+  };
 }
 
 declare module '../../platform/store/database.js' {

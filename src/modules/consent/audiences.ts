@@ -6,6 +6,7 @@
 // (P14); identifiers on the suppression list are left out too.
 import { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { csvRow } from '../../platform/csv.js';
 import { VowError } from '../../platform/errors.js';
 import { type ChannelState, channelsThatDecide, decide, type SubjectState } from '../decisions/index.js';
 import type { Policy, VowContext } from '../policy/index.js';
@@ -360,12 +361,6 @@ async function namesFor(
   return new Map([...out].map(([id, v]) => [id, v.name]));
 }
 
-function csvCell(value: string): string {
-  // A leading = + - @ would run as a formula in a spreadsheet: neutralise it.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The parts of a postal address, as the subjects module stores them (JSON). */
 const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const;
 
@@ -407,7 +402,7 @@ export function audienceStream(
     if (format === 'csv') {
       const address = isAddress ? addressOf(m.value) : undefined;
       const cells = address ? [m.name ?? '', ...ADDRESS_PARTS.map((k) => address[k] ?? '')] : [m.value];
-      return `${[m.subjectId, ...cells].map(csvCell).join(',')}\r\n`;
+      return csvRow([m.subjectId, ...cells]);
     }
     if (isAddress)
       return `${JSON.stringify({ subjectId: m.subjectId, name: m.name ?? null, [field]: addressOf(m.value) })}\n`;
@@ -416,7 +411,7 @@ export function audienceStream(
   };
   async function* chunks(): AsyncGenerator<string> {
     let count = 0;
-    if (format === 'csv') yield `subject_id,${isAddress ? ['name', ...ADDRESS_PARTS].join(',') : field}\r\n`;
+    if (format === 'csv') yield csvRow(['subject_id', ...(isAddress ? ['name', ...ADDRESS_PARTS] : [field])]);
     const reader = new AudienceReader(ctx, target, pageSize ? { pageSize } : {});
     // The page's members are dropped inside nextText(); only the page's text waits for the reader.
     const nextText = async (): Promise<string | undefined> => {

@@ -324,6 +324,23 @@ async function sealedMask(
   }
 }
 
+/** What an export shows in place of a credential: that one is held, never the value. */
+export const CREDENTIAL_WITHHELD = '(held, never shown)';
+
+/** Hash formats of passwords (PHC strings, bcrypt, scrypt, PBKDF2), whatever their annotation says. */
+const PASSWORD_HASH = /^\$(?:argon2(?:id|i|d)|2[abxy]?|scrypt|pbkdf2[-\w]*|[56])\$/;
+
+/**
+ * Credentials are never shown to anyone, the person included (issue 14): a value in the
+ * `account.credentials` category (password hashes, second-factor secrets, token hashes), or shaped
+ * like a password hash in any column, is exported as CREDENTIAL_WITHHELD.
+ */
+function shown(category: string, value: unknown): unknown {
+  if (isWithin(category, 'account.credentials')) return CREDENTIAL_WITHHELD;
+  if (typeof value === 'string' && PASSWORD_HASH.test(value)) return CREDENTIAL_WITHHELD;
+  return value;
+}
+
 export async function exportDataset(
   target: WalkTarget,
   who: PersonIdentity,
@@ -359,13 +376,15 @@ export async function exportDataset(
         if (column.fields) {
           const fields = parseObject(value) ?? {};
           for (const [f, v] of Object.entries(fields)) {
-            obj[`${column.name}.${f}`] = v;
-            push(table, key, `${column.name}.${f}`, fieldSpec(column, f).category, v);
+            const category = fieldSpec(column, f).category;
+            obj[`${column.name}.${f}`] = shown(category, v);
+            push(table, key, `${column.name}.${f}`, category, shown(category, v));
           }
           continue;
         }
-        obj[column.name] = value;
-        push(table, key, column.name, categoryOf(column, row), value);
+        const category = categoryOf(column, row);
+        obj[column.name] = shown(category, value);
+        push(table, key, column.name, category, shown(category, value));
       }
       if (any) out.push(obj);
     }

@@ -1,6 +1,14 @@
-// Shopper accounts (P15): register, verify the email by a single-use link, log in with a password
-// (argon2id), reset by emailed single-use link, change password (other sessions end). The email is
-// sealed under the account's own data key and found again through its blind index.
+// Shopper accounts (P15): register, confirm the email by a single-use link AND the account's password,
+// log in with a password (argon2id), reset by emailed single-use link, change password (other
+// sessions end). The email is sealed under the account's own data key and found again through its
+// blind index.
+//
+// Pre-account takeover: someone may register a victim's email with their own password and wait for
+// the victim to follow the confirmation mail. So an unconfirmed account's sessions reach nothing of
+// the person (no subject until confirmed), confirming needs the password chosen at registration as
+// well as the emailed link (the victim has the link but not the attacker's password; the attacker
+// the password but not the link), confirming or resetting ends every other session of the account,
+// and registering an address that has an account changes nothing of it.
 
 import {
   checkPasswordStrength,
@@ -13,7 +21,7 @@ import {
 } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
-import { type AttemptLimiter, LOGIN_ATTEMPTS } from './attempts.js';
+import { type AttemptLimiter, LOGIN_PAIR, LOGIN_THROTTLE } from './attempts.js';
 import type { Principal } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 
@@ -63,17 +71,26 @@ export class AccountService {
   }
 
   /**
-   * Creates an unverified account. When the email already has one, nothing changes and
+   * Creates an unconfirmed account. When the email already has one, nothing of it changes and
    * `existing` is true (the caller sends a "you already have an account" mail instead, so the
-   * answer does not reveal who has an account).
+   * answer does not reveal who has an account). Both paths do the same costly work (the password
+   * is hashed either way) and write to the store, so their timing does not tell them apart.
    */
   async register(email: string, password: string): Promise<{ accountId: string; existing: boolean }> {
     checkPasswordStrength(password);
+    const passwordHash = await hashPassword(password, this.#ctx.random);
     const found = await this.#byEmail(email);
-    if (found) return { accountId: found.id, existing: true };
+    if (found) {
+      // The hash is thrown away: an existing account keeps its password whoever registers again.
+      await this.#ctx.audit.record({
+        actor: { type: 'subject' },
+        action: 'account.registration_repeated',
+        target: { type: 'account', id: found.id },
+      });
+      return { accountId: found.id, existing: true };
+    }
     const id = this.#ctx.random.uuid();
     const now = this.#ctx.clock.now().toISOString();
-    const passwordHash = await hashPassword(password, this.#ctx.random);
     const sealed = await this.#ctx.vault.encrypt(accountKeyId(id), normaliseAccountEmail(email));
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
@@ -122,6 +139,25 @@ export class AccountService {
     return issued.token;
   }
 
+  /** A token's row when it is usable for `purpose` (unused, unexpired, right secret), else undefined. */
+  async #usableToken(token: string, purpose: 'reset_password' | 'verify_email') {
+    const parsed = parseSecret(token);
+    if (!parsed) return undefined;
+    const row = await this.#ctx.store.db
+      .selectFrom('account_tokens')
+      .selectAll()
+      .where('id', '=', parsed.id)
+      .executeTakeFirst();
+    const now = this.#ctx.clock.now().toISOString();
+    if (!row || row.purpose !== purpose || row.used_at !== null || row.expires_at <= now) return undefined;
+    return secretMatches(parsed.secret, row.secret_hash) ? row : undefined;
+  }
+
+  /** Whether a confirmation or reset link is usable (the pages show its form only then). */
+  async tokenUsable(token: string, purpose: 'reset_password' | 'verify_email'): Promise<boolean> {
+    return (await this.#usableToken(token, purpose)) !== undefined;
+  }
+
   /** Uses a token once; returns its account id or throws VOW_TOKEN_INVALID. */
   async #consumeToken(token: string, purpose: 'reset_password' | 'verify_email'): Promise<string> {
     const parsed = parseSecret(token);
@@ -140,13 +176,23 @@ export class AccountService {
   }
 
   /**
-   * Confirms the email; links the account to the person Vow knows by the same email (looked up
-   * with `findSubject`, the subjects service's findByEmail), when there is one.
+   * Confirms the email with the emailed link AND the account's password (checked through the log-in
+   * limiter, from client address `from`): whoever confirms both holds the mailbox and chose the
+   * password. Links the account to the person Vow knows by the same email (`findSubject`, the
+   * subjects service's findByEmail) and ends every session of the account but `keepSession` (the
+   * confirming browser's own, when it is this account's).
    */
   async verifyEmail(
     token: string,
+    password: string,
     findSubject: ((email: string) => Promise<string | undefined>) | undefined,
-  ): Promise<{ accountId: string; subjectId: string | null }> {
+    options: { readonly from?: string; readonly keepSession?: string | undefined } = {},
+  ): Promise<{ accountId: string; subjectId: string | null; sessionsEnded: number }> {
+    const usable = await this.#usableToken(token, 'verify_email');
+    if (!usable) throw new VowError('VOW_TOKEN_INVALID', 'This link is unknown, expired or already used');
+    const account = await this.#row(usable.account_id);
+    if (!account || !(await this.#checkPassword(account, password, options.from ?? 'local')))
+      throw new VowError('VOW_BAD_CREDENTIALS', 'The password is not the one this account was created with');
     const accountId = await this.#consumeToken(token, 'verify_email');
     const now = this.#ctx.clock.now().toISOString();
     await this.#ctx.store.db
@@ -154,14 +200,15 @@ export class AccountService {
       .set({ email_verified_at: now, updated_at: now })
       .where('id', '=', accountId)
       .execute();
+    const sessionsEnded = await this.#sessions.endAll('shopper', accountId, options.keepSession);
     const subjectId = await this.linkSubject(accountId, findSubject);
     await this.#ctx.audit.record({
       actor: { type: 'subject', id: subjectId ?? `account:${accountId}` },
       action: 'account.email_verified',
       target: { type: 'account', id: accountId },
-      details: { linked: subjectId !== null },
+      details: { linked: subjectId !== null, sessionsEnded },
     });
-    return { accountId, subjectId };
+    return { accountId, subjectId, sessionsEnded };
   }
 
   /** Links a verified account to the person with the same email (again later, once collected). */
@@ -214,23 +261,51 @@ export class AccountService {
     };
   }
 
-  /** Password login with lock-out and back-off per email; returns a session token for the cookie. */
-  async login(
-    email: string,
+  /** The lock-out target of an account's password (by its email's blind index). */
+  #loginTarget(emailIndex: string): string {
+    return `login:shopper:${emailIndex}`;
+  }
+
+  /**
+   * Reserves a guess at the account's password from client address `from` (VOW_LOCKED_OUT when the
+   * limiter refuses: see attempts.ts), then checks it. An unknown account costs the same hash.
+   */
+  async #checkPassword(
+    row: { email_index: string; password_hash: string } | undefined,
     password: string,
-  ): Promise<{ token: string; sessionId: string; accountId: string }> {
-    const key = `login:shopper:${this.#index(email)}`;
-    await this.#attempts.check(key);
-    const row = await this.#byEmail(email);
+    from: string,
+    emailIndex = row?.email_index ?? '',
+  ): Promise<boolean> {
+    const attempt = await this.#attempts.begin(
+      {
+        target: this.#loginTarget(emailIndex),
+        client: this.#attempts.client(from),
+        pair: LOGIN_PAIR,
+        throttle: LOGIN_THROTTLE,
+      },
+      'password attempts',
+    );
     const ok = await verifyPassword(
       row?.password_hash ?? (await dummyPasswordHash(this.#ctx.random)),
       password,
     );
-    if (!row || !ok) {
-      await this.#attempts.failure(key, LOGIN_ATTEMPTS);
+    if (ok && row) await attempt.succeeded();
+    return ok && row !== undefined;
+  }
+
+  /**
+   * Password log-in, each guess counted before it is checked per account and client address
+   * (`from`); returns a session token for the cookie. An unconfirmed account may log in, but its
+   * session reaches nothing of the person until the email is confirmed (principalFor).
+   */
+  async login(
+    email: string,
+    password: string,
+    from: string,
+  ): Promise<{ token: string; sessionId: string; accountId: string }> {
+    const row = await this.#byEmail(email);
+    if (!(await this.#checkPassword(row, password, from, this.#index(email))) || !row)
       throw new VowError('VOW_BAD_CREDENTIALS', 'The email and password do not match');
-    }
-    await this.#attempts.success(key);
     const session = await this.#sessions.create('shopper', row.id, 'cookie');
     await this.#ctx.audit.record({
       actor: { type: 'subject', id: row.subject_id ?? `account:${row.id}` },
@@ -274,38 +349,67 @@ export class AccountService {
     });
   }
 
-  /** Sets a new password from a reset link; every session of the account ends. */
-  async resetPassword(token: string, next: string): Promise<string> {
+  /**
+   * Sets a new password from a reset link; every session of the account ends. The link proves the
+   * mailbox, so the email counts as confirmed from now on (and the account is linked to the person
+   * Vow knows by it): this is how the owner of an address takes back an account someone else
+   * registered with it.
+   */
+  async resetPassword(
+    token: string,
+    next: string,
+    findSubject?: (email: string) => Promise<string | undefined>,
+  ): Promise<string> {
     checkPasswordStrength(next);
     const accountId = await this.#consumeToken(token, 'reset_password');
     await this.#setPassword(accountId, next, 'account.password_reset');
     await this.#sessions.endAll('shopper', accountId);
-    await this.#attempts.success(`login:shopper:${(await this.#row(accountId))?.email_index ?? ''}`);
+    const row = await this.#row(accountId);
+    if (row) {
+      await this.#attempts.forgive(this.#loginTarget(row.email_index));
+      if (row.email_verified_at === null) {
+        const now = this.#ctx.clock.now().toISOString();
+        await this.#ctx.store.db
+          .updateTable('shopper_accounts')
+          .set({ email_verified_at: now, updated_at: now })
+          .where('id', '=', accountId)
+          .execute();
+        await this.linkSubject(accountId, findSubject);
+      }
+    }
     return accountId;
   }
 
-  /** Changes the password; every other session of the account ends. */
+  /**
+   * Changes the password (the current one checked through the log-in limiter); every other session
+   * of the account ends.
+   */
   async changePassword(
     accountId: string,
     current: string,
     next: string,
     keepSession: string,
+    from = 'local',
   ): Promise<number> {
     checkPasswordStrength(next);
     const row = await this.#row(accountId);
-    if (!row || !(await verifyPassword(row.password_hash, current)))
+    if (!row || !(await this.#checkPassword(row, current, from)))
       throw new VowError('VOW_BAD_CREDENTIALS', 'The current password is not right');
     await this.#setPassword(accountId, next, 'account.password_changed');
     return this.#sessions.endAll('shopper', accountId, keepSession);
   }
 
+  /**
+   * The principal of a shopper session. An unconfirmed account's session never reaches the person's
+   * data: its subject is null until the email is confirmed (with the account's password).
+   */
   async principalFor(session: ActiveSession): Promise<Principal | null> {
     const row = await this.#row(session.principalId);
     if (!row) return null;
     return {
       kind: 'shopper',
       accountId: row.id,
-      subjectId: row.subject_id,
+      subjectId: row.email_verified_at === null ? null : row.subject_id,
       via: 'cookie',
       sessionId: session.id,
     };

@@ -35,6 +35,15 @@ export const IDENTITY_ERROR_CODES = {
   VOW_STAFF_EXISTS: { status: 409, meaning: 'A staff account with this user name already exists.' },
   VOW_UNKNOWN_STAFF: { status: 404, meaning: 'No staff account with this user name or id exists.' },
   VOW_UNKNOWN_ROLE: { status: 400, meaning: 'The role is not one of the staff roles Vow knows.' },
+  VOW_SELF_ROLE_CHANGE: {
+    status: 403,
+    meaning: 'No one changes their own roles: another administrator must.',
+  },
+  VOW_ROLE_GRANT_FORBIDDEN: {
+    status: 403,
+    meaning:
+      'Only a privacy officer (or the command line) grants or removes the privacy officer role, or creates or resets a privacy officer account: an administrator cannot mint the four-eyes approver.',
+  },
 } as const satisfies ErrorCodeTable;
 
 declare module '../../platform/errors.js' {

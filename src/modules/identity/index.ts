@@ -11,7 +11,7 @@ import { StaffService } from './staff-service.js';
 export interface IdentityServices {
   readonly sessions: SessionStore;
   readonly apiKeys: ApiKeys;
-  /** Lock-out with back-off per identifier; other modules use it for their codes (CODE_ATTEMPTS). */
+  /** Limits on guessing secrets and on mail to one address (attempts.ts); the composition root lends it to the rights module's code checks. */
   readonly attempts: AttemptLimiter;
   readonly staff: StaffService;
   readonly accounts: AccountService;
@@ -31,9 +31,18 @@ export function createIdentityServices(ctx: VowContext): IdentityServices {
 
 export { accountKeyId } from './account-service.js';
 export { API_KEY_PREFIX } from './api-keys.js';
-export { CODE_ATTEMPTS, LOGIN_ATTEMPTS } from './attempts.js';
+export {
+  type Attempt,
+  type AttemptLimiter,
+  CODE_PAIR,
+  CODE_THROTTLE,
+  LOGIN_PAIR,
+  LOGIN_THROTTLE,
+  MAIL_BUDGET,
+} from './attempts.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
+export { checkFormToken, FORM_TOKEN_WINDOW_MS, issueFormToken } from './form-tokens.js';
 export { identityMigrations } from './migrations/index.js';
 export type { MyDataValue, MyDataView } from './my-data.js';
 export { buildMyData, type DatasetExportSource, type SubjectIdentifierSource } from './my-data.js';
@@ -45,4 +54,5 @@ export {
   type SessionKind,
   STAFF_TOKEN_PREFIX,
 } from './sessions.js';
+export type { StaffActor } from './staff-service.js';
 export type { IdentityTables } from './tables.js';

@@ -10,9 +10,15 @@ import {
 } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
-import { type AttemptLimiter, CODE_ATTEMPTS, LOGIN_ATTEMPTS } from './attempts.js';
+import { type AttemptLimiter, LOGIN_PAIR, LOGIN_THROTTLE, TOTP_ATTEMPTS } from './attempts.js';
 import { isStaffRole, type Principal, type StaffRole } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
+
+/** Who acts on staff accounts: their id and roles (null where the command line acts: trusted). */
+export interface StaffActor {
+  readonly id: string;
+  readonly roles: readonly string[];
+}
 
 export interface StaffInfo {
   readonly id: string;
@@ -63,7 +69,12 @@ export class StaffService {
     return { username: 'admin', password };
   }
 
-  async #insert(username: string, roles: StaffRole[], by: string | null, reason: string): Promise<string> {
+  async #insert(
+    username: string,
+    roles: StaffRole[],
+    by: StaffActor | null,
+    reason: string,
+  ): Promise<string> {
     if (!USERNAME.test(username))
       throw new VowError(
         'VOW_VALIDATION',
@@ -90,13 +101,14 @@ export class StaffService {
           disabled: 0,
           must_change_password: 1,
           totp_sealed: null,
+          credentials_issued_by: by?.id ?? null,
           created_at: now,
           updated_at: now,
         })
         .execute();
       await this.#ctx.audit.record(
         {
-          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          actor: by ? { type: 'staff', id: by.id } : { type: 'system' },
           action: 'staff.account.created',
           target: { type: 'staff', id },
           reason,
@@ -108,13 +120,27 @@ export class StaffService {
     return password;
   }
 
+  /**
+   * The privacy officer approves what needs four eyes (the under-13 purge): only another privacy
+   * officer, or the command line, may make someone one, remove the role, or issue a privacy
+   * officer's credentials. An administrator could otherwise mint a second account to approve their
+   * own proposals, or reset a privacy officer's password and act as them.
+   */
+  #assertMayTouchPrivacyOfficer(by: StaffActor | null, what: string): void {
+    // null: the command line, run by whoever runs the server (trusted).
+    if (by !== null && !by.roles.includes('privacy_officer'))
+      throw new VowError('VOW_ROLE_GRANT_FORBIDDEN', `Only a privacy officer may ${what}`);
+  }
+
   /** Adds a staff member; returns their one-time password (they must change it at first login). */
   async add(
     username: string,
     roles: readonly string[],
-    by: string | null,
+    by: StaffActor | null,
   ): Promise<{ id: string; password: string }> {
-    const password = await this.#insert(username, parseRoles(roles), by, 'staff account added');
+    const parsed = parseRoles(roles);
+    if (parsed.includes('privacy_officer')) this.#assertMayTouchPrivacyOfficer(by, 'add a privacy officer');
+    const password = await this.#insert(username, parsed, by, 'staff account added');
     const row = await this.#byUsername(username);
     return { id: row!.id, password };
   }
@@ -125,6 +151,35 @@ export class StaffService {
       .selectAll()
       .where('username', '=', username)
       .executeTakeFirst();
+  }
+
+  /** The lock-out target of a staff member's password (by user name, whether or not it exists). */
+  #loginTarget(username: string): string {
+    return `login:staff:${sha256(username.toLowerCase())}`;
+  }
+
+  /**
+   * Reserves a password guess for the account from `from` (a client address), then checks it:
+   * VOW_LOCKED_OUT before any check when the limiter refuses, VOW_BAD_CREDENTIALS when wrong.
+   */
+  async #checkPassword(
+    username: string,
+    hash: string | undefined,
+    password: string,
+    from: string,
+  ): Promise<boolean> {
+    const attempt = await this.#attempts.begin(
+      {
+        target: this.#loginTarget(username),
+        client: this.#attempts.client(from),
+        pair: LOGIN_PAIR,
+        throttle: LOGIN_THROTTLE,
+      },
+      'password attempts',
+    );
+    const ok = await verifyPassword(hash ?? (await dummyPasswordHash(this.#ctx.random)), password);
+    if (ok && hash !== undefined) await attempt.succeeded();
+    return ok && hash !== undefined;
   }
 
   async #require(username: string) {
@@ -150,9 +205,21 @@ export class StaffService {
     }));
   }
 
-  async setRoles(username: string, roles: readonly string[], by: string | null): Promise<void> {
+  /**
+   * Replaces a staff member's roles. No one changes their own roles; granting or removing the
+   * privacy officer role takes a privacy officer (or the command line).
+   */
+  async setRoles(username: string, roles: readonly string[], by: StaffActor | null): Promise<void> {
     const parsed = parseRoles(roles);
     const row = await this.#require(username);
+    if (by !== null && by.id === row.id)
+      throw new VowError(
+        'VOW_SELF_ROLE_CHANGE',
+        'You cannot change your own roles; ask another administrator',
+      );
+    const had = (JSON.parse(row.roles) as string[]).includes('privacy_officer');
+    if (had !== parsed.includes('privacy_officer'))
+      this.#assertMayTouchPrivacyOfficer(by, 'grant or remove the privacy officer role');
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('staff_accounts')
@@ -161,7 +228,7 @@ export class StaffService {
         .execute();
       await this.#ctx.audit.record(
         {
-          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          actor: by ? { type: 'staff', id: by.id } : { type: 'system' },
           action: 'staff.account.roles_set',
           target: { type: 'staff', id: row.id },
           details: { from: JSON.parse(row.roles), to: parsed },
@@ -171,7 +238,7 @@ export class StaffService {
     });
   }
 
-  async setDisabled(username: string, disabled: boolean, by: string | null): Promise<void> {
+  async setDisabled(username: string, disabled: boolean, by: StaffActor | null): Promise<void> {
     const row = await this.#require(username);
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
@@ -181,7 +248,7 @@ export class StaffService {
         .execute();
       await this.#ctx.audit.record(
         {
-          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          actor: by ? { type: 'staff', id: by.id } : { type: 'system' },
           action: disabled ? 'staff.account.disabled' : 'staff.account.enabled',
           target: { type: 'staff', id: row.id },
         },
@@ -195,8 +262,10 @@ export class StaffService {
    * A new one-time password for a staff member who lost theirs (and, with `clearTotp`, their
    * authenticator); every session of theirs ends and the password must be changed at next log-in.
    */
-  async resetPassword(username: string, by: string | null, clearTotp = false): Promise<string> {
+  async resetPassword(username: string, by: StaffActor | null, clearTotp = false): Promise<string> {
     const row = await this.#require(username);
+    if ((JSON.parse(row.roles) as string[]).includes('privacy_officer'))
+      this.#assertMayTouchPrivacyOfficer(by, "reset a privacy officer's credentials");
     const password = this.#oneTimePassword();
     const hash = await hashPassword(password, this.#ctx.random);
     await this.#ctx.store.db.transaction().execute(async (trx) => {
@@ -205,6 +274,7 @@ export class StaffService {
         .set({
           password_hash: hash,
           must_change_password: 1,
+          credentials_issued_by: by?.id ?? null,
           updated_at: this.#ctx.clock.now().toISOString(),
           ...(clearTotp ? { totp_sealed: null, totp_last_step: null } : {}),
         })
@@ -212,7 +282,7 @@ export class StaffService {
         .execute();
       await this.#ctx.audit.record(
         {
-          actor: by ? { type: 'staff', id: by } : { type: 'system' },
+          actor: by ? { type: 'staff', id: by.id } : { type: 'system' },
           action: 'staff.password.reset',
           target: { type: 'staff', id: row.id },
           details: { totpCleared: clearTotp },
@@ -221,48 +291,50 @@ export class StaffService {
       );
     });
     await this.#sessions.endAll('staff', row.id);
+    // New credentials: the old ones' failures are forgotten.
+    await this.#attempts.forgive(this.#loginTarget(row.username));
     return password;
   }
 
   /**
-   * Checks user name, password and (when enrolled) the TOTP code, with lock-out and back-off per
-   * user name. Returns a new session token (cookie or bearer).
+   * Checks user name, password and (when enrolled) the TOTP code. Each password guess is counted
+   * before it is checked, per account and client address (`from`), so neither parallel tries nor
+   * failures from other addresses get past the limit or lock the owner out; a TOTP code works once,
+   * even for log-ins racing each other. Returns a new session token (cookie or bearer).
    */
   async login(
     input: { username: string; password: string; totp?: string | undefined },
     via: 'cookie' | 'bearer',
+    from: string,
   ): Promise<{ token: string; sessionId: string; staffId: string; mustChangePassword: boolean }> {
-    const key = `login:staff:${sha256(input.username.toLowerCase())}`;
-    await this.#attempts.check(key);
-    const row = await this.#byUsername(input.username.toLowerCase());
-    const ok = await verifyPassword(
-      row?.password_hash ?? (await dummyPasswordHash(this.#ctx.random)),
-      input.password,
-    );
-    if (!row || !ok || row.disabled === 1) {
-      await this.#attempts.failure(key, LOGIN_ATTEMPTS);
+    const username = input.username.toLowerCase();
+    const row = await this.#byUsername(username);
+    const ok = await this.#checkPassword(username, row?.password_hash, input.password, from);
+    if (!row || !ok || row.disabled === 1)
       throw new VowError('VOW_BAD_CREDENTIALS', 'The user name and password do not match');
-    }
     if (row.totp_sealed !== null) {
-      const codeKey = `totp:staff:${row.id}`;
-      await this.#attempts.check(codeKey);
       if (!input.totp)
         throw new VowError('VOW_TOTP_REQUIRED', 'Enter the 6-digit code of your authenticator app');
+      const attempt = await this.#attempts.beginSingle(`totp:staff:${row.id}`, TOTP_ATTEMPTS);
       const secret = await this.#ctx.vault.decrypt(`staff:${row.id}`, row.totp_sealed);
       const step = secret ? this.#totpStep(secret, input.totp) : undefined;
-      // A code works once: a step at or before the last one used is a replay.
-      if (step === undefined || step <= Number(row.totp_last_step ?? -1)) {
-        await this.#attempts.failure(codeKey, CODE_ATTEMPTS);
-        throw new VowError('VOW_BAD_CREDENTIALS', 'The code is not right (or has expired)');
-      }
-      await this.#ctx.store.db
-        .updateTable('staff_accounts')
-        .set({ totp_last_step: step })
-        .where('id', '=', row.id)
-        .execute();
-      await this.#attempts.success(codeKey);
+      // A code works once: its step must be later than the last one used, set by compare-and-set so
+      // that of two log-ins racing with one code, only one moves the step and gets in.
+      const claimed =
+        step !== undefined &&
+        Number(
+          (
+            await this.#ctx.store.db
+              .updateTable('staff_accounts')
+              .set({ totp_last_step: step })
+              .where('id', '=', row.id)
+              .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) === 1;
+      if (!claimed) throw new VowError('VOW_BAD_CREDENTIALS', 'The code is not right (or has expired)');
+      await attempt.succeeded();
     }
-    await this.#attempts.success(key);
     const session = await this.#sessions.create('staff', row.id, via);
     await this.#ctx.audit.record({
       actor: { type: 'staff', id: row.id },
@@ -287,16 +359,31 @@ export class StaffService {
     return delta === null ? undefined : Math.floor(now / 30_000) + delta;
   }
 
-  /** Changes the password; every other session of this staff member ends. */
-  async changePassword(staffId: string, current: string, next: string, keepSession?: string): Promise<void> {
-    checkPasswordStrength(next);
+  /** Checks a staff member's current password through the log-in limiter (counted before the check). */
+  async #requireCurrentPassword(staffId: string, current: string, from: string) {
     const row = await this.#ctx.store.db
       .selectFrom('staff_accounts')
       .selectAll()
       .where('id', '=', staffId)
       .executeTakeFirst();
-    if (!row || !(await verifyPassword(row.password_hash, current)))
+    if (!row || !(await this.#checkPassword(row.username, row.password_hash, current, from)))
       throw new VowError('VOW_BAD_CREDENTIALS', 'The current password is not right');
+    return row;
+  }
+
+  /**
+   * Changes the password (the current one is checked through the log-in limiter); every other
+   * session of this staff member ends.
+   */
+  async changePassword(
+    staffId: string,
+    current: string,
+    next: string,
+    keepSession?: string,
+    from = 'local',
+  ): Promise<void> {
+    checkPasswordStrength(next);
+    await this.#requireCurrentPassword(staffId, current, from);
     if (current === next)
       throw new VowError('VOW_WEAK_PASSWORD', 'Choose a password different from the one-time password');
     const hash = await hashPassword(next, this.#ctx.random);
@@ -336,8 +423,19 @@ export class StaffService {
     return { secret: secret.base32, uri: totp.toString() };
   }
 
-  /** Turns the second factor on once the holder proves their app shows the right code. */
-  async confirmTotp(staffId: string, secret: string, code: string): Promise<void> {
+  /**
+   * Turns the second factor on (or replaces it) once the holder proves, with their current password,
+   * that it is them, and with a code that their app shows the right one. A stolen session alone
+   * cannot move the second factor to an attacker's app.
+   */
+  async confirmTotp(
+    staffId: string,
+    secret: string,
+    code: string,
+    currentPassword: string,
+    from: string,
+  ): Promise<void> {
+    const row = await this.#requireCurrentPassword(staffId, currentPassword, from);
     const step = /^[A-Z2-7]{32}$/.test(secret) ? this.#totpStep(secret, code) : undefined;
     if (step === undefined) throw new VowError('VOW_BAD_CREDENTIALS', 'The code does not match this secret');
     const sealed = await this.#ctx.vault.encrypt(`staff:${staffId}`, secret);
@@ -350,12 +448,40 @@ export class StaffService {
       await this.#ctx.audit.record(
         {
           actor: { type: 'staff', id: staffId },
-          action: 'staff.totp.enabled',
+          action: row.totp_sealed === null ? 'staff.totp.enabled' : 'staff.totp.replaced',
           target: { type: 'staff', id: staffId },
         },
         trx,
       );
     });
+  }
+
+  /**
+   * Whether two staff members are two people as far as Vow can tell, for four-eyes decisions: not
+   * the same account, neither issued the other's current credentials, and no privacy officer issued
+   * both (accounts one person minted). Ids Vow does not know as staff count as distinct people.
+   */
+  async independent(a: string, b: string): Promise<boolean> {
+    if (a === b) return false;
+    const rows = await this.#ctx.store.db
+      .selectFrom('staff_accounts')
+      .select(['id', 'credentials_issued_by'])
+      .where('id', 'in', [a, b])
+      .execute();
+    const issuer = (id: string) => rows.find((r) => r.id === id)?.credentials_issued_by ?? null;
+    const [ia, ib] = [issuer(a), issuer(b)];
+    if (ia === b || ib === a) return false;
+    if (ia !== null && ia === ib) {
+      // Both minted by the same person: independent only if that person is no privacy officer
+      // (an administrator creates every account; it cannot make privacy officers).
+      const common = await this.#ctx.store.db
+        .selectFrom('staff_accounts')
+        .select('roles')
+        .where('id', '=', ia)
+        .executeTakeFirst();
+      if (common && (JSON.parse(common.roles) as string[]).includes('privacy_officer')) return false;
+    }
+    return true;
   }
 
   async principalFor(session: ActiveSession): Promise<Principal | null> {

@@ -17,6 +17,11 @@ export interface IdentityTables {
     totp_sealed: string | null;
     /** The TOTP time step last used to log in (a code works once). Added by 0201. */
     totp_last_step: number | null;
+    /**
+     * The staff member who issued the current one-time password (created or reset the account over
+     * the API); null when the command line did. Added by 0571, for the four-eyes check.
+     */
+    credentials_issued_by: string | null;
     created_at: string;
     updated_at: string;
   };

@@ -1,6 +1,7 @@
 // A stored release as its reader sees it: the noisy cells, each with the interval that holds its
 // noise at the policy's level (accuracy), the protections (ε, threshold, cap, sensitivity, δ), and
 // where the recipient's budget stands; and the same as CSV.
+import { csvFile } from '../../platform/csv.js';
 import type { Database } from '../../platform/store/index.js';
 import type { BudgetStatus } from './budget.js';
 import { REPORTS, type ReportName, type StoredCell, sensitivityOf } from './catalog.js';
@@ -90,40 +91,30 @@ export function presentRelease(
 
 /** A report as CSV: a header, one row per cell; the protections and the accuracy on every row. */
 export function reportCsv(r: ReleasedReport): string {
-  const header = [
-    'report',
-    'period',
-    REPORTS[r.report].cellName,
-    'count',
-    'interval_low',
-    'interval_high',
-    'coverage',
-    'epsilon',
-    'threshold',
-    'mechanism',
-  ];
-  const lines = [header.join(',')];
-  for (const c of r.cells) {
-    lines.push(
-      [
-        r.report,
-        r.period,
-        csvField(c.key),
-        c.count === null ? 'suppressed' : String(c.count),
-        c.interval === null ? '' : String(c.interval[0]),
-        c.interval === null ? '' : String(c.interval[1]),
-        c.interval === null ? '' : r.accuracy.coverage.toFixed(4),
-        r.epsilon,
-        r.threshold,
-        r.mechanism,
-      ].join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-function csvField(value: string): string {
-  // Guard against spreadsheet formula injection and quote anything with separators.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvFile(
+    [
+      'report',
+      'period',
+      REPORTS[r.report].cellName,
+      'count',
+      'interval_low',
+      'interval_high',
+      'coverage',
+      'epsilon',
+      'threshold',
+      'mechanism',
+    ],
+    r.cells.map((c) => [
+      r.report,
+      r.period,
+      c.key,
+      c.count === null ? 'suppressed' : String(c.count),
+      c.interval === null ? '' : String(c.interval[0]),
+      c.interval === null ? '' : String(c.interval[1]),
+      c.interval === null ? '' : r.accuracy.coverage.toFixed(4),
+      r.epsilon,
+      r.threshold,
+      r.mechanism,
+    ]),
+  );
 }

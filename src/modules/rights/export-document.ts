@@ -1,6 +1,7 @@
 // The answer to an access or portability request (P20, GDPR Art. 20): the document built from the
 // walker's export (JSON values, CSV per table, categories), and opening it by its 7-day download link.
 
+import { csvFile } from '../../platform/csv.js';
 import { VowError } from '../../platform/errors.js';
 import type { PersonExport } from '../datasets/index.js';
 import type { VowContext } from '../policy/index.js';
@@ -24,13 +25,6 @@ export interface ExportDocument {
   readonly csv: Record<string, string>;
   /** Who received the person's data, for which purpose, when (the disclosure log; P20, GDPR Art. 15(1)(c)). */
   readonly disclosures: readonly ExportedDisclosure[];
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  // Quote always; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
 }
 
 /**
@@ -70,12 +64,11 @@ export function buildExportDocument(
       const key = `${v.dataset}.${v.table}`;
       byTable.set(key, [...(byTable.get(key) ?? []), v]);
     }
-    for (const [table, vs] of byTable) {
-      const lines = ['"row","column","category","purposes","value"'];
-      for (const v of vs)
-        lines.push([v.row, v.column, v.category, v.purposes.join(' '), v.value].map(csvCell).join(','));
-      csv[table] = `${lines.join('\r\n')}\r\n`;
-    }
+    for (const [table, vs] of byTable)
+      csv[table] = csvFile(
+        ['row', 'column', 'category', 'purposes', 'value'],
+        vs.map((v) => [v.row, v.column, v.category, v.purposes.join(' '), v.value]),
+      );
   }
   return {
     request: {

@@ -41,6 +41,11 @@ export interface SubmitOptions {
   readonly staffId?: string | undefined;
   /** A logged-in account holder: verified by their session (the security module's shopper session). */
   readonly sessionSubjectId?: string | undefined;
+  /**
+   * Where a session-verified request is answered: the account's confirmed email (sealed with the
+   * request like any contact; no code is mailed, the session verified the person).
+   */
+  readonly replyTo?: string | undefined;
 }
 
 export interface SubmitResult {
@@ -152,7 +157,8 @@ export async function submit(
   const id = ctx.random.uuid();
   const statusToken = newToken(ctx);
   const sealed = await seal(ctx, id, {
-    email,
+    email:
+      email ?? (options.sessionSubjectId !== undefined ? options.replyTo?.trim() || undefined : undefined),
     name: input.name,
     details: input.details,
     correction: normaliseCorrection(input),

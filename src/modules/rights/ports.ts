@@ -70,10 +70,19 @@ export interface ExportedDisclosure {
   readonly disclosedAt: string;
 }
 
+/**
+ * The limit on guessing emailed codes (the identity module's attempts store): one reservation per
+ * code typed, per email address (whatever request or route the code is typed on) and client
+ * address, taken before the code is checked; `succeeded()` gives it back.
+ */
+export type CodeGuard = (emailIndex: string, from: string) => Promise<{ succeeded(): Promise<void> }>;
+
 export interface RightsPorts {
   /** What applies to a person and who received their data, for access exports. */
   facts?: PersonFacts | undefined;
   directory?: PersonDirectory | undefined;
+  /** Limits code guesses per email address across every request and route. */
+  codeGuard?: CodeGuard | undefined;
   /** The erasure registry: every part of Vow erases its own rows of the person (P22). */
   erasure?: ErasureRegistry | undefined;
   walker?: DataWalker | undefined;

@@ -69,8 +69,12 @@ export class RightsService {
   }
 
   /** Checks a code typed on the status page; five wrong codes lock the request. */
-  verifyCode(statusToken: string, code: string): Promise<{ requestId: string; status: RequestStatus }> {
-    return verifyCode(this.#deps, statusToken, code);
+  verifyCode(
+    statusToken: string,
+    code: string,
+    from = 'local',
+  ): Promise<{ requestId: string; status: RequestStatus }> {
+    return verifyCode(this.#deps, statusToken, code, from);
   }
 
   /** Staff verify a person without an account by two (or three, with a declaration) matching details. */

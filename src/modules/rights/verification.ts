@@ -19,15 +19,33 @@ export interface DataPoints {
 
 /**
  * Checks a code typed on the status page. Every failure (wrong, expired, used, unknown person)
- * answers the same; after five wrong codes the request is locked.
+ * answers the same; after five wrong codes the request is locked. Guesses are also limited per
+ * email address across all its requests (the code guard, when connected), counted before the check.
  */
 export async function verifyCode(
   deps: RightsDeps,
   statusToken: string,
   code: string,
+  from = 'local',
 ): Promise<{ requestId: string; status: RequestStatus }> {
   const ctx = deps.ctx;
   const index = statusIndex(ctx, statusToken);
+  const guard = deps.ports().codeGuard;
+  let attempt: { succeeded(): Promise<void> } | undefined;
+  if (guard) {
+    const target = await ctx.store.db
+      .selectFrom('rights_requests')
+      .leftJoin('rights_verifications', 'rights_verifications.request_id', 'rights_requests.id')
+      .select(['rights_requests.email_index', 'rights_verifications.attempts'])
+      .where('rights_requests.status_token_index', '=', index)
+      .orderBy('rights_verifications.created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    // A request already locked answers so without spending a guess of the address.
+    if (target && Number(target.attempts ?? 0) >= MAX_ATTEMPTS)
+      throw new VowError('VOW_VERIFICATION_LOCKED', 'Too many wrong codes; please make a new request');
+    if (target?.email_index) attempt = await guard(target.email_index, from);
+  }
   const now = ctx.clock.now();
   const outcome = await ctx.store.db.transaction().execute(async (trx) => {
     const r = await trx
@@ -96,6 +114,7 @@ export async function verifyCode(
     return { kind: 'ok' as const, requestId: r.id, status: await advance(deps, trx, r.id) };
   });
   if (outcome.kind === 'ok') {
+    await attempt?.succeeded();
     deps.jobs.wake();
     return { requestId: outcome.requestId, status: outcome.status };
   }

@@ -52,6 +52,11 @@ export const subjectsEraser: Eraser = {
       what: 'the person’s random id (and the under-13 flag), so records kept under an exemption still name whose they were',
       basis: 'exemption:service_customers',
     },
+    under13_proposals: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'a pending proposal to mark the person as under 13 goes with a deletion of everything or the purge',
+    },
     under13_markers: {
       fate: 'kept',
       person: null,
@@ -69,11 +74,21 @@ export const subjectsEraser: Eraser = {
           subject_lookup: changed(
             await trx.deleteFrom('subject_lookup').where('subject_id', '=', subjectId).executeTakeFirst(),
           ),
+          // A proposal about someone deleted has nothing left to decide (the audit trail keeps who
+          // proposed and decided what).
+          under13_proposals: changed(
+            await trx.deleteFrom('under13_proposals').where('subject_id', '=', subjectId).executeTakeFirst(),
+          ),
         },
       };
     }
     const rows: Record<string, number> = {};
-    for (const table of ['subject_identifiers', 'subject_lookup', 'subject_records'] as const) {
+    for (const table of [
+      'subject_identifiers',
+      'subject_lookup',
+      'subject_records',
+      'under13_proposals',
+    ] as const) {
       rows[table] = changed(
         await trx.deleteFrom(table).where('subject_id', '=', subjectId).executeTakeFirst(),
       );

@@ -25,3 +25,4 @@ export {
   type ResolutionRequest,
   type SubjectLink,
 } from './types.js';
+export { type StaffIndependence, Under13Approvals, type Under13Proposal } from './under13-approvals.js';

@@ -47,6 +47,20 @@ export interface SubjectTables {
     blind_index: string;
     marked_at: string;
   };
+  /** Four eyes on the under-13 purge: a proposal waits for a privacy officer's decision. */
+  under13_proposals: {
+    id: string;
+    subject_id: string;
+    status: 'pending' | 'approved' | 'rejected';
+    /** Staff ids only. */
+    proposed_by: string;
+    proposed_at: string;
+    /** Why, for the reviewer and the audit trail (no email address or phone number). */
+    reason: string | null;
+    decided_by: string | null;
+    decided_at: string | null;
+    decision_reason: string | null;
+  };
 }
 
 declare module '../../platform/store/database.js' {

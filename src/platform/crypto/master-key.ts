@@ -1,10 +1,11 @@
 // Finds the master key: VOW_MASTER_KEY, VOW_MASTER_KEY_FILE, or (outside production only) a key
 // generated once into the data folder with owner-only permissions.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Random } from '../clock.js';
 import type { Config } from '../config.js';
 import { VowError } from '../errors.js';
+import { ensurePrivateDir } from '../private-files.js';
 
 function decodeKey(b64: string, where: string): Buffer {
   const key = Buffer.from(b64.trim(), 'base64');
@@ -37,7 +38,7 @@ export function resolveMasterKey(config: Config, random: Random): Buffer {
   }
   const file = path.join(config.dataDir, 'master.key');
   if (existsSync(file)) return decodeKey(readFileSync(file, 'utf8'), file);
-  mkdirSync(config.dataDir, { recursive: true });
+  ensurePrivateDir(config.dataDir);
   const key = random.bytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);

@@ -73,7 +73,7 @@ function openText(key: Buffer, sealed: string, aad: string): string {
 }
 
 /** What a blind index is computed over; kept apart so an email hash never equals a phone hash. */
-export type IndexKind = 'email' | 'phone' | 'account' | 'address' | 'cookie' | 'token';
+export type IndexKind = 'email' | 'phone' | 'account' | 'address' | 'cookie' | 'token' | 'form';
 
 /** Where the blind-index key is kept, sealed by the master key (vow_meta). */
 const INDEX_KEY = 'vault.index_key';

@@ -2,6 +2,10 @@
 // worker at a time under a lease (FOR UPDATE SKIP LOCKED on PostgreSQL, a compare-and-set in a
 // transaction on SQLite), are taken again when a worker's lease expires, and never run twice for
 // one idempotency key. Steps inside a job are checkpointed so a retried job skips finished work.
+//
+// The lease is short (20 s by default) and renewed by a heartbeat (every 5 s) while the job runs,
+// so a long job keeps it and a crashed worker's job is taken again within a lease and a poll of the
+// crash (issue 14: a deletion resumed only after 5 minutes).
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock, Random } from '../clock.js';
@@ -17,9 +21,30 @@ export interface JobRunnerDeps {
   readonly logger: Logger;
 }
 
+/**
+ * Runs `fn` every `ms` (real time) until the returned function is called. `fn` returns the beat's
+ * work (a promise), for a ticker driven by hand to wait for it.
+ */
+export type Ticker = (fn: () => Promise<void>, ms: number) => () => void;
+
+const realTicker: Ticker = (fn, ms) => {
+  const timer = setInterval(() => void fn(), ms);
+  timer.unref?.();
+  return () => clearInterval(timer);
+};
+
+/** The default lease: a crashed worker's job waits at most this long (plus a poll) to be taken again. */
+export const DEFAULT_LEASE_MS = 20_000;
+/** The default heartbeat: four renewals per lease, so a late one or two do not lose it. */
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+
 export interface JobRunnerOptions {
-  /** How long a claim lasts without a heartbeat or a finished step (default 5 minutes). */
+  /** How long a claim lasts without a heartbeat or a finished step (default 20 s). */
   readonly leaseMs?: number;
+  /** How often a running job's lease is renewed (default 5 s; 0: never, for tests that drive it). */
+  readonly heartbeatMs?: number;
+  /** The heartbeat's timer (default setInterval; tests pass one they drive by hand). */
+  readonly ticker?: Ticker;
   /** Pause between polls when the queue is empty (real time; default 1 s). */
   readonly pollMs?: number;
   /** A name for this worker in the jobs table (default a random id). */
@@ -87,6 +112,8 @@ export class JobRunner {
   readonly #deps: JobRunnerDeps;
   readonly #definitions = new Map<string, JobDefinition<unknown>>();
   readonly #leaseMs: number;
+  readonly #heartbeatMs: number;
+  readonly #ticker: Ticker;
   readonly #pollMs: number;
   readonly workerId: string;
   #running = false;
@@ -98,7 +125,11 @@ export class JobRunner {
 
   constructor(deps: JobRunnerDeps, options: JobRunnerOptions = {}) {
     this.#deps = deps;
-    this.#leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.#heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (this.#heartbeatMs < 0 || (this.#heartbeatMs > 0 && this.#heartbeatMs * 2 > this.#leaseMs))
+      throw new Error('A job heartbeat must renew the lease at least twice per lease');
+    this.#ticker = options.ticker ?? realTicker;
     this.#pollMs = options.pollMs ?? 1000;
     this.workerId = options.workerId ?? `worker-${deps.random.uuid().slice(0, 8)}`;
     this.#own = options.onlyOwnJobs ? new Set() : undefined;
@@ -279,6 +310,52 @@ export class JobRunner {
     });
   }
 
+  /**
+   * The heartbeat: extends the lease of a job this worker still holds (its claim token unchanged:
+   * nobody took it over). False once the job was lost, so the heartbeat stops.
+   */
+  async #renew(id: string, token: string): Promise<boolean> {
+    const now = this.#deps.clock.now();
+    const res = await this.#deps.store.db
+      .updateTable('jobs')
+      .set({ lease_expires_at: new Date(now.getTime() + this.#leaseMs).toISOString() })
+      .where('id', '=', id)
+      .where('claim_token', '=', token)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Renews the lease every heartbeat while the job runs; returns the function that stops it. */
+  #startHeartbeat(row: Database['jobs'], token: string): () => void {
+    if (this.#heartbeatMs === 0) return () => {};
+    let busy = false;
+    let stopped = false;
+    const stop = this.#ticker(async () => {
+      if (busy || stopped) return;
+      busy = true;
+      await this.#renew(row.id, token)
+        .then(
+          (held) => {
+            if (!held) {
+              stopped = true;
+              stop();
+            }
+          },
+          // A failed renewal (the database briefly out of reach) is retried at the next beat.
+          (err: unknown) =>
+            this.#deps.logger.warn({ job: row.id, error: describeError(err) }, 'lease renewal failed'),
+        )
+        .finally(() => {
+          busy = false;
+        });
+    }, this.#heartbeatMs);
+    return () => {
+      stopped = true;
+      stop();
+    };
+  }
+
   /** Checks (and extends) this worker's hold on a job, inside `db`; throws when it was lost. */
   async #fence(db: Db, id: string, token: string): Promise<void> {
     const now = this.#deps.clock.now();
@@ -354,9 +431,11 @@ export class JobRunner {
     const { store, logger } = this.#deps;
     const def = this.#definitions.get(row.name)!;
     let outcome: RunOutcome['status'];
+    const stopHeartbeat = this.#startHeartbeat(row, token);
     try {
       const payload = def.schema.parse(JSON.parse(row.payload));
       const result = await def.handler(payload, this.#context(row, token));
+      stopHeartbeat();
       const now = this.#now();
       const res = await store.db
         .updateTable('jobs')
@@ -374,6 +453,7 @@ export class JobRunner {
         .executeTakeFirst();
       outcome = Number(res.numUpdatedRows) === 1 ? 'done' : 'lease_lost';
     } catch (err) {
+      stopHeartbeat();
       if (isVowError(err) && err.code === 'VOW_JOB_LEASE_LOST') {
         outcome = 'lease_lost';
       } else {

@@ -1,12 +1,13 @@
 // How a message leaves Vow: SMTP through nodemailer (VOW_SMTP_URL), or, in development without an
 // SMTP server, one JSON line per message in <data dir>/mail.jsonl so nothing fails silently.
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type nodemailer from 'nodemailer';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { VowError } from '../errors.js';
+import { ensurePrivateFile } from '../private-files.js';
 
 export interface OutgoingMessage {
   readonly from: string;
@@ -53,12 +54,16 @@ export function smtpTransport(url: string): MailTransport {
   };
 }
 
-/** Development fallback: appends each message to a JSON-lines file (it holds plaintext: dev only). */
+/**
+ * Development fallback: appends each message to a JSON-lines file (it holds plaintext: dev only).
+ * The file is the owner's only (0600, its folder 0700), as the database is.
+ */
 export function fileTransport(file: string, clock: Clock): MailTransport {
   return {
     name: 'file',
     async send(m) {
-      await mkdir(path.dirname(file), { recursive: true });
+      // Every time (a few system calls per message): a removed file or folder comes back private.
+      ensurePrivateFile(file);
       const id = messageId(m.outboxId, m.from);
       await appendFile(
         file,

@@ -1,5 +1,5 @@
 // Opens the database: SQLite (embedded, the default) or PostgreSQL, and applies pending migrations.
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -12,6 +12,7 @@ import {
   SqliteDialect,
 } from 'kysely';
 import { VowError } from '../errors.js';
+import { ensurePrivateFile } from '../private-files.js';
 import type { Database } from './database.js';
 import { type DialectName, migrationKit, type VowMigration } from './migration-kit.js';
 import { pgDriver } from './pg-driver.js';
@@ -33,6 +34,12 @@ export interface OpenStoreOptions {
   readonly sqliteFile?: string;
   /** Largest number of PostgreSQL connections in the pool. */
   readonly poolSize?: number;
+  /**
+   * SQLite's `synchronous` setting. FULL (the default) syncs the write-ahead log at every commit,
+   * so a committed write survives a power cut; NORMAL may lose the last commits (the database stays
+   * consistent). NORMAL exists for the benchmark that measures what FULL costs (BENCHMARKS.md).
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
 }
 
 /**
@@ -91,10 +98,16 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     return { db, dialect: 'postgres', location: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'vow.sqlite');
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    // Owner-only: the folder 0700, the database 0600 (SQLite gives its -wal and -shm files the
+    // database file's permissions; ones left by an older version are tightened here).
+    for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
+      if (f === file || existsSync(f)) ensurePrivateFile(f);
+  }
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  // FULL: every commit is on disk before it is acknowledged (the README's power-cut promise).
+  sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // SQLite's page cache: 4 MB instead of better-sqlite3's 16 MB (SQLite's own default is 2 MB). The

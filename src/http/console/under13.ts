@@ -1,0 +1,39 @@
+// The privacy officer's page of under-13 reports (P14, four eyes): each report customer service made
+// waits here; approving runs the purge, rejecting deletes nothing. The one who reported cannot approve.
+import type { Under13Proposal } from '../../modules/subjects/index.js';
+import { html } from '../../platform/html.js';
+import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
+
+export function renderUnder13(
+  frame: ConsoleFrame,
+  proposals: readonly Under13Proposal[],
+  message?: { ok: boolean; text: string },
+): string {
+  return consolePage(frame, {
+    title: 'Under-13 reports',
+    section: '/staff/under13',
+    body: html`<h1>Under-13 reports</h1>
+<p>Customer service reported these people as under 13. Approving deletes everything we hold about
+the person, for good, and keeps only what refuses their data in future (P14). Another privacy
+officer must decide a report you made.</p>
+${flash(message)}
+${
+  proposals.length === 0
+    ? html`<p>No report is waiting.</p>`
+    : html`<table data-testid="under13-proposals">
+  <thead><tr><th scope="col">Reported</th><th scope="col">Person</th><th scope="col">By</th><th scope="col">Why</th><th scope="col">Decision</th></tr></thead>
+  <tbody>${proposals.map(
+    (
+      p,
+    ) => html`<tr><td>${p.proposedAt.slice(0, 10)}</td><td><code>${p.subjectId}</code></td><td><code>${p.proposedBy}</code></td><td>${p.reason ?? '—'}</td><td>
+<form method="post" action="/staff/under13/decide" class="inline">
+  ${csrfField(frame.csrf)}
+  <input type="hidden" name="proposalId" value="${p.id}">
+  <button type="submit" name="decision" value="approve">Approve and delete</button>
+  <button type="submit" name="decision" value="reject">Reject</button>
+</form></td></tr>`,
+  )}</tbody>
+</table>`
+}`,
+  });
+}
