@@ -10,7 +10,6 @@
 // - each count is shown with the interval its noise stays in at the policy's level (dp/accuracy.ts).
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
-import { csvFile } from '../../platform/csv.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import type { JobRunner } from '../../platform/jobs/index.js';
 import type { Database } from '../../platform/store/index.js';
