@@ -98,7 +98,8 @@ describe('the one CSV writer', () => {
       epsilon: 1,
       threshold: 20,
       mechanism: 'discrete_laplace',
-      cells: [{ key: '=HYPERLINK("http://evil.example")', count: 25 }],
+      accuracy: { coverage: 0.9623 },
+      cells: [{ key: '=HYPERLINK("http://evil.example")', count: 25, interval: [19, 31] }],
     } as unknown as ReleasedReport;
     assert.ok(assertSafe(reportCsv(report), 'report').includes(`'=HYPERLINK("http://evil.example")`));
     const csv = exportToCsv({
