@@ -47,6 +47,15 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   VOW_API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  VOW_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+  VOW_AUDIT_ANCHOR_MAIL: z.enum(['on', 'off']).default('off'),
+  VOW_PRIVACY_OFFICERS: z
+    .string()
+    .regex(
+      /^[^\s@,]+@[^\s@,]+\.[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+\.[^\s@,]+)*$/,
+      'must be email addresses, comma-separated',
+    )
+    .optional(),
 });
 
 export interface Config {
@@ -84,6 +93,18 @@ export interface Config {
    * this many seconds; revoking through this process stops it at once.
    */
   readonly apiKeyCacheSeconds: number;
+  /**
+   * The append-only file audit anchors are also written to, outside the database (default
+   * `<dataDir>/audit-anchors.jsonl`; keep it on another volume or ship it elsewhere).
+   */
+  readonly auditAnchorFile: string;
+  /** Whether each hourly anchor is also mailed to the privacy officers. */
+  readonly auditAnchorMail: boolean;
+  /**
+   * Who is told when a promise breaks (and gets the anchor mails): these addresses, else the policy's
+   * controller email.
+   */
+  readonly privacyOfficers: readonly string[];
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -132,5 +153,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     gaEndpoint: e.VOW_GA_ENDPOINT,
     smtpUrl: e.VOW_SMTP_URL,
     apiKeyCacheSeconds: e.VOW_API_KEY_CACHE_SECONDS,
+    auditAnchorFile: path.resolve(
+      e.VOW_AUDIT_ANCHOR_FILE ?? path.join(e.VOW_DATA_DIR, 'audit-anchors.jsonl'),
+    ),
+    auditAnchorMail: e.VOW_AUDIT_ANCHOR_MAIL === 'on',
+    privacyOfficers: (e.VOW_PRIVACY_OFFICERS ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
   });
 }
