@@ -8,9 +8,7 @@ export function formatResults(results: readonly CheckResult[]): string {
     const ev =
       r.status === 'not_checkable'
         ? `proven by ${(r.provenBy ?? []).join(', ') || 'tests'}`
-        : r.status === 'broken'
-          ? r.evidence.note
-          : r.evidence.note;
+        : r.evidence.note;
     lines.push(`${r.promise.padEnd(8)} ${status.padEnd(14)} ${String(r.evidence.count).padStart(5)}  ${ev}`);
     if (r.status === 'broken')
       for (const v of r.evidence.violations)

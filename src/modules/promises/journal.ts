@@ -146,25 +146,38 @@ export async function ensureJournal(
     if (have.has(name)) continue;
     complete = false;
     installed++;
-    if (dialect === 'postgres') {
-      const args = spec.refs.flatMap((r) => [`'${r.prefix}'`, `'${r.column}'`]).join(', ');
-      const events = spec.ops === 'all' ? 'insert or update or delete' : 'update or delete';
-      await sql
-        .raw(
-          `create trigger "${name}" after ${events} on "${spec.table}" for each row execute function vow_promise_journal(${args})`,
-        )
-        .execute(db);
-    } else {
-      const event = op === 'i' ? 'insert' : op === 'u' ? 'update' : 'delete';
-      const vars: ('new' | 'old')[] = op === 'i' ? ['new'] : op === 'd' ? ['old'] : ['new', 'old'];
-      await sql
-        .raw(
-          `create trigger if not exists "${name}" after ${event} on "${spec.table}" begin\n  ${sqliteBody(spec, vars)}\nend`,
-        )
-        .execute(db);
-    }
+    await createTrigger(db, dialect, name, spec, op).catch(async (err: unknown) => {
+      // Another process installing the same trigger at the same moment is no failure.
+      if (!(await existing(db, dialect)).has(name)) throw err;
+    });
   }
   return { complete, installed };
+}
+
+async function createTrigger(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  name: string,
+  spec: JournalSpec,
+  op: string | undefined,
+): Promise<void> {
+  if (dialect === 'postgres') {
+    const args = spec.refs.flatMap((r) => [`'${r.prefix}'`, `'${r.column}'`]).join(', ');
+    const events = spec.ops === 'all' ? 'insert or update or delete' : 'update or delete';
+    await sql
+      .raw(
+        `create trigger "${name}" after ${events} on "${spec.table}" for each row execute function vow_promise_journal(${args})`,
+      )
+      .execute(db);
+    return;
+  }
+  const event = op === 'i' ? 'insert' : op === 'u' ? 'update' : 'delete';
+  const vars: ('new' | 'old')[] = op === 'i' ? ['new'] : op === 'd' ? ['old'] : ['new', 'old'];
+  await sql
+    .raw(
+      `create trigger if not exists "${name}" after ${event} on "${spec.table}" begin\n  ${sqliteBody(spec, vars)}\nend`,
+    )
+    .execute(db);
 }
 
 export interface JournalSnapshot {

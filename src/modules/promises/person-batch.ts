@@ -88,6 +88,7 @@ export class PersonBatch {
   readonly visitors: readonly string[];
   readonly #db: Kysely<Database>;
   readonly #memo = new Map<string, Promise<unknown>>();
+  readonly #rows = new Map<string, Map<string, Record<string, unknown> | null>>();
 
   constructor(db: Kysely<Database>, refs: readonly string[]) {
     this.#db = db;
@@ -346,22 +347,27 @@ export class PersonBatch {
     });
   }
 
-  /** Rows of any table by key (for the records a consent event names), keyed by that column. */
-  rowsBy(
-    table: string,
-    column: string,
-    keys: readonly string[],
-  ): Promise<Map<string, Record<string, unknown>>> {
-    const unique = [...new Set(keys)].sort();
-    return this.#once(`by:${table}:${column}:${unique.join(',')}`, async () => {
-      if (unique.length === 0) return new Map();
+  /**
+   * Rows of any table by id (the records consent events name): fetched for many ids at once with
+   * `prefetch`, then read one by one; an id not prefetched is fetched alone.
+   */
+  async prefetch(table: string, ids: readonly string[]): Promise<void> {
+    const cache = this.#rows.get(table) ?? new Map<string, Record<string, unknown> | null>();
+    this.#rows.set(table, cache);
+    const missing = [...new Set(ids)].filter((id) => !cache.has(id));
+    for (let i = 0; i < missing.length; i += 400) {
+      const slice = missing.slice(i, i + 400);
       const rows = await sql<
         Record<string, unknown>
-      >`select * from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(unique)})`.execute(
-        this.#db,
-      );
-      return new Map(rows.rows.map((r) => [String(r[column]), r]));
-    });
+      >`select * from ${sql.table(table)} where id in (${sql.join(slice)})`.execute(this.#db);
+      for (const id of slice) cache.set(id, null);
+      for (const r of rows.rows) cache.set(String(r.id), r);
+    }
+  }
+
+  async row(table: string, id: string): Promise<Record<string, unknown> | undefined> {
+    if (!this.#rows.get(table)?.has(id)) await this.prefetch(table, [id]);
+    return this.#rows.get(table)?.get(id) ?? undefined;
   }
 
   /** The rows of one declared table that name some of these people through its link (any columns). */

@@ -208,7 +208,7 @@ async function checkCauseRecord(
   }
   const table = RECORD_TABLES[record.record_type];
   if (table) {
-    const row = (await batch.rowsBy(table, 'id', [record.record_id])).get(record.record_id);
+    const row = await batch.row(table, record.record_id);
     if (!row) {
       flag(
         'consent.cause_record_exists',
@@ -393,6 +393,17 @@ export const consentFamily: Family = {
     return text;
   },
   async people(batch, env, sink) {
+    // The records enrolments name, fetched per table for the whole batch.
+    const records = await batch.records();
+    const byTable = new Map<string, string[]>();
+    for (const r of [...records.values()].flat()) {
+      const table = RECORD_TABLES[r.record_type];
+      if (!table) continue;
+      const ids = byTable.get(table) ?? [];
+      ids.push(r.record_id);
+      byTable.set(table, ids);
+    }
+    for (const [table, ids] of byTable) await batch.prefetch(table, ids);
     for (const ref of batch.refs) await checkPerson(batch, env, ref, sink);
   },
 };
