@@ -9,6 +9,7 @@
 //   VOW_BENCH_PG_URL      PostgreSQL server for the PostgreSQL rows (default postgres://postgres@127.0.0.1:5432/postgres;
 //                         a throw-away database is made and dropped); rows are skipped if unreachable
 //   VOW_BENCH_STORE_DIR   keep the generated SQLite store here and reuse it next time (same VOW_BENCH_PEOPLE)
+//   VOW_BENCH_ONLY        decide, http, store and/or monitor (all four by default; monitor: bench/monitor.ts)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,8 @@ import type { VowContext } from '../src/modules/policy/index.js';
 import { loadPolicy } from '../src/modules/policy/index.js';
 import { seededRandom } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
-import { BENCH_MASTER_KEY, benchOrder } from './common.js';
+import { BENCH_MASTER_KEY, benchOrder, percentile, type Row, rssMb } from './common.js';
+import { benchMonitor } from './monitor.js';
 
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -41,18 +43,6 @@ const ITERATIONS = num('VOW_BENCH_ITERATIONS', 200_000);
 const PEOPLE = Math.round(num('VOW_BENCH_PEOPLE', 20_000));
 const SAMPLES = Math.round(num('VOW_BENCH_SAMPLES', 50));
 const PG_ADMIN = process.env.VOW_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export interface Row {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly floorName: string;
-  readonly floor: number;
-  /** value / floor for throughputs (higher is better); floor / value for times. */
-  readonly ratio: number;
-  readonly target: string;
-  readonly met: boolean | undefined;
-}
 
 const rows: Row[] = [];
 const notes: string[] = [];
@@ -341,15 +331,6 @@ async function generatedStore(): Promise<{ dir: string; temporary: boolean }> {
   return { dir, temporary: !keep };
 }
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 async function benchAudience(dir: string): Promise<void> {
   // Floor: the raw SQL that selects the same rows (email of everyone enrolled), straight from SQLite.
   // Run twice and keep the faster: the first run may read a cold file from disk (the server's run
@@ -415,10 +396,6 @@ async function benchAudience(dir: string): Promise<void> {
   } finally {
     await stopServer(vow);
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function benchPerPerson(dir: string): Promise<void> {
@@ -505,7 +482,7 @@ function printTable(): void {
   for (const n of notes) console.log(`\n- ${n}`);
 }
 
-const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,store').split(',');
+const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,store,monitor').split(',');
 if (only.includes('decide')) benchDecide();
 if (only.includes('http')) await benchHttp();
 if (only.includes('store')) {
@@ -518,4 +495,5 @@ if (only.includes('store')) {
     if (store.temporary) rmSync(store.dir, { recursive: true, force: true });
   }
 }
+if (only.includes('monitor')) await benchMonitor({ rows, notes, log });
 printTable();
