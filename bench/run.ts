@@ -10,6 +10,7 @@
 //                         a throw-away database is made and dropped); rows are skipped if unreachable
 //   VOW_BENCH_STORE_DIR   keep the generated SQLite store here and reuse it next time (same VOW_BENCH_PEOPLE)
 //   VOW_BENCH_COMMITS     orders written one by one for the cost of synchronous=FULL (default 300)
+//   VOW_BENCH_ONLY        decide, http, durability, store and/or monitor (all by default; monitor: bench/monitor.ts)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,14 +24,14 @@ import pino from 'pino';
 import { createContext } from '../src/app/context.js';
 import { createServices, type Services } from '../src/app/services.js';
 import { generateDemo } from '../src/cli/demo/generator.js';
-import { orderSchema } from '../src/modules/collection/index.js';
 import { decide } from '../src/modules/decisions/index.js';
 import type { VowContext } from '../src/modules/policy/index.js';
 import { loadPolicy } from '../src/modules/policy/index.js';
 import { seededRandom } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
-import { openStore } from '../src/platform/store/index.js';
-import { BENCH_MASTER_KEY, benchOrder } from './common.js';
+import { BENCH_MASTER_KEY, benchOrder, percentile, type Row, rssMb } from './common.js';
+import { benchDurability } from './durability.js';
+import { benchMonitor } from './monitor.js';
 
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -45,18 +46,6 @@ const PEOPLE = Math.round(num('VOW_BENCH_PEOPLE', 20_000));
 const SAMPLES = Math.round(num('VOW_BENCH_SAMPLES', 50));
 const COMMITS = Math.round(num('VOW_BENCH_COMMITS', 300));
 const PG_ADMIN = process.env.VOW_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export interface Row {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly floorName: string;
-  readonly floor: number;
-  /** value / floor for throughputs (higher is better); floor / value for times. */
-  readonly ratio: number;
-  readonly target: string;
-  readonly met: boolean | undefined;
-}
 
 const rows: Row[] = [];
 const notes: string[] = [];
@@ -345,15 +334,6 @@ async function generatedStore(): Promise<{ dir: string; temporary: boolean }> {
   return { dir, temporary: !keep };
 }
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 async function benchAudience(dir: string): Promise<void> {
   // Floor: the raw SQL that selects the same rows (email of everyone enrolled), straight from SQLite.
   // Run twice and keep the faster: the first run may read a cold file from disk (the server's run
@@ -419,57 +399,6 @@ async function benchAudience(dir: string): Promise<void> {
   } finally {
     await stopServer(vow);
   }
-}
-
-/**
- * What SQLite's synchronous=FULL (the default: every commit synced to disk, so it survives a power
- * cut) costs against NORMAL (the WAL synced only at checkpoints: the last commits can be lost):
- * COMMITS orders written one after the other in-process into a SQLite file, each its own commits,
- * the two settings measured in turn twice and the faster run of each kept.
- */
-async function benchDurability(): Promise<void> {
-  const run = async (synchronous: 'FULL' | 'NORMAL', round: number): Promise<number> => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'vow-bench-sync-'));
-    const store = await openStore({ sqliteFile: path.join(dir, 'vow.sqlite'), synchronous });
-    try {
-      const ctx = await createContext(
-        loadConfig({ VOW_DATA_DIR: dir, VOW_LOG_LEVEL: 'silent', VOW_MASTER_KEY: BENCH_MASTER_KEY }),
-        { store, logger: pino({ level: 'silent' }), random: seededRandom(round) },
-      );
-      const services = createServices(ctx);
-      const order = (tag: string, n: number) =>
-        services.collection.order(orderSchema.parse(benchOrder(tag, n)));
-      for (let n = 0; n < 20; n++) await order(`warm-${synchronous}`, n);
-      const t0 = performance.now();
-      for (let n = 0; n < COMMITS; n++) await order(synchronous, n);
-      return COMMITS / ((performance.now() - t0) / 1000);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-  const normal: number[] = [];
-  const full: number[] = [];
-  for (let round = 0; round < 2; round++) {
-    normal.push(await run('NORMAL', round));
-    full.push(await run('FULL', round));
-  }
-  const floor = Math.max(...normal);
-  const value = Math.max(...full);
-  rows.push({
-    name: `orders written one by one into a SQLite file, synchronous=FULL (${COMMITS} orders)`,
-    value,
-    unit: 'orders/s',
-    floorName: 'the same with synchronous=NORMAL',
-    floor,
-    ratio: value / floor,
-    target: 'report only',
-    met: undefined,
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function benchPerPerson(dir: string): Promise<void> {
@@ -556,9 +485,9 @@ function printTable(): void {
   for (const n of notes) console.log(`\n- ${n}`);
 }
 
-const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,durability,store').split(',');
+const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,durability,store,monitor').split(',');
 if (only.includes('decide')) benchDecide();
-if (only.includes('durability')) await benchDurability();
+if (only.includes('durability')) rows.push(await benchDurability(COMMITS));
 if (only.includes('http')) await benchHttp();
 if (only.includes('store')) {
   log(`generating a store of ${PEOPLE.toLocaleString('en-US')} people …`);
@@ -570,4 +499,5 @@ if (only.includes('store')) {
     if (store.temporary) rmSync(store.dir, { recursive: true, force: true });
   }
 }
+if (only.includes('monitor')) await benchMonitor({ rows, notes, log });
 printTable();

@@ -8,6 +8,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { createContext } from '../src/app/context.js';
@@ -46,7 +47,37 @@ async function start(): Promise<void> {
   });
   const app = await buildApp(ctx, { logger: false, rateLimits: false }, services);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  listenForChecks(services);
   process.stdout.write(`READY ${address} ${key} ${choice.visitor}\n`);
+}
+
+/**
+ * The promise monitor's benchmark (bench/monitor.ts) asks this server, on standard input, to run the
+ * checks as `vow serve` does while it measures requests: `CHECK <full|incremental> <worker|inline>`
+ * answers `CHECKED <json summary>` on standard output.
+ */
+function listenForChecks(services: ReturnType<typeof createServices>): void {
+  let buf = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    buf += chunk;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const [command, mode, where] = buf.slice(0, nl).trim().split(' ');
+      buf = buf.slice(nl + 1);
+      if (command !== 'CHECK') continue;
+      const started = performance.now();
+      void services.promises.checks
+        .run(mode === 'incremental' ? 'incremental' : 'full', { inline: where === 'inline' })
+        .then((s) => {
+          const broken = s.results.filter((r) => r.status === 'broken').map((r) => r.promise);
+          const wallMs = performance.now() - started;
+          process.stdout.write(
+            `CHECKED ${JSON.stringify({ mode: s.mode, ms: s.durationMs, wallMs, scopes: s.scopes, broken, where: where ?? services.promises.checks.where })}\n`,
+          );
+        })
+        .catch((err: unknown) => process.stdout.write(`CHECKED ${JSON.stringify({ error: String(err) })}\n`));
+    }
+  });
 }
 
 await start();

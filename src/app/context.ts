@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import pino from 'pino';
 import { loadPolicy, type Policy, recordPolicyVersion, type VowContext } from '../modules/policy/index.js';
-import { AuditTrail } from '../platform/audit/index.js';
+import { AuditTrail, FileAnchorStore, MemoryAnchorStore } from '../platform/audit/index.js';
 import { type Clock, cryptoRandom, type Random, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { resolveMasterKey, Vault } from '../platform/crypto/index.js';
@@ -45,7 +45,13 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     random,
     logger: overrides.logger ?? pino({ level: config.logLevel }),
     vault,
-    audit: new AuditTrail(store, clock),
+    // Anchors outside the database: the configured file, or memory for a store in memory (nothing
+    // of it outlives the process anyway).
+    audit: new AuditTrail(
+      store,
+      clock,
+      store.location === ':memory:' ? new MemoryAnchorStore() : new FileAnchorStore(config.auditAnchorFile),
+    ),
   };
 }
 

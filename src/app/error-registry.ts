@@ -11,6 +11,7 @@ import { DISCLOSURES_ERROR_CODES } from '../modules/disclosures/index.js';
 import { EXPERIMENTS_ERROR_CODES } from '../modules/experiments/index.js';
 import { IDENTITY_ERROR_CODES } from '../modules/identity/index.js';
 import { POLICY_ERROR_CODES } from '../modules/policy/index.js';
+import { PROMISES_ERROR_CODES } from '../modules/promises/index.js';
 import { REPORTS_ERROR_CODES } from '../modules/reports/index.js';
 import { RIGHTS_ERROR_CODES } from '../modules/rights/index.js';
 import { SUBJECTS_ERROR_CODES } from '../modules/subjects/index.js';
@@ -41,6 +42,7 @@ export const ERROR_CODE_OWNERS = {
   'cookie-consent': COOKIE_CONSENT_ERROR_CODES,
   consent: CONSENT_ERROR_CODES,
   datasets: DATASETS_ERROR_CODES,
+  promises: PROMISES_ERROR_CODES,
 } as const;
 
 function join(owners: Record<string, Readonly<Record<string, ErrorSpec>>>): Record<string, ErrorSpec> {

@@ -16,7 +16,14 @@ import {
   createIdentityServices,
   type IdentityServices,
 } from '../modules/identity/index.js';
-import { PromiseMonitor, registerPromiseCheckJob } from '../modules/promises/index.js';
+import {
+  InlineRunner,
+  PromiseAlerts,
+  PromiseChecks,
+  PromiseMonitor,
+  registerPromiseCheckJob,
+  WorkerRunner,
+} from '../modules/promises/index.js';
 import { ReportService } from '../modules/reports/index.js';
 import { RightsService } from '../modules/rights/index.js';
 import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modules/site-analytics/index.js';
@@ -68,8 +75,16 @@ export interface Services {
   readonly complaints: ComplaintService;
   /** Every table's fate when a person is erased, and the erasers deletion and the under-13 purge run. */
   readonly erasure: ErasureRegistry;
-  /** The promise monitor and its hourly checks (`scheduleChecks` queues the first run; src/modules/promises). */
-  readonly promises: { readonly monitor: PromiseMonitor; readonly scheduleChecks: () => Promise<void> };
+  /**
+   * The promise monitor (`monitor` runs in this thread), the checks as run off the request path with
+   * gauges and alerts (`checks`), and the hourly job (`scheduleChecks` queues the first run;
+   * src/modules/promises).
+   */
+  readonly promises: {
+    readonly monitor: PromiseMonitor;
+    readonly checks: PromiseChecks;
+    readonly scheduleChecks: () => Promise<void>;
+  };
 }
 
 export function createServices(ctx: VowContext): Services {
@@ -92,7 +107,11 @@ export function createServices(ctx: VowContext): Services {
   const cookieConsent = new CookieConsentService(ctx, consent);
   const siteAnalytics = createSiteAnalyticsServices(ctx, { cookieConsent, disclosures }, jobs);
   const identity = createIdentityServices(ctx);
-  const anchors = registerAnchorJob(ctx, jobs);
+  const anchors = registerAnchorJob(
+    ctx,
+    jobs,
+    ctx.config.auditAnchorMail ? anchorMail(ctx, mail) : undefined,
+  );
   const experiments = new ExperimentService(ctx, cookieConsent);
   const reports = new ReportService(ctx, jobs);
   const datasets = createDatasetService(ctx);
@@ -119,11 +138,28 @@ export function createServices(ctx: VowContext): Services {
   });
   decisions.addProvider(rights.provider);
   const complaints = new ComplaintService(ctx, mail);
-  const monitor = new PromiseMonitor(ctx, { datasets });
-  const promiseJob = registerPromiseCheckJob(ctx, jobs, monitor, metrics);
+  const monitor = new PromiseMonitor(ctx, {
+    datasets,
+    tables: () => erasure.tables(),
+    anchors: ctx.audit.anchorStore,
+  });
+  const inline = new InlineRunner((mode) => monitor.run(mode));
+  const checks = new PromiseChecks({
+    runner: checkRunner(ctx) ?? inline,
+    inline,
+    metrics,
+    clock: ctx.clock,
+    alerts: new PromiseAlerts({
+      logger: ctx.logger,
+      mail: (m) => mail.enqueue(m),
+      officers: () => privacyOfficers(ctx),
+      consoleUrl: `${ctx.config.publicUrl}/staff`,
+    }),
+  });
+  const promiseJob = registerPromiseCheckJob(ctx.clock, jobs, checks);
   installScrapedSeries(metrics, { rights, monitor });
   return {
-    promises: { monitor, scheduleChecks: promiseJob.schedule },
+    promises: { monitor, checks, scheduleChecks: promiseJob.schedule },
     erasure,
     datasets,
     cookieConsent,
@@ -143,5 +179,39 @@ export function createServices(ctx: VowContext): Services {
     disclosures,
     rights,
     complaints,
+  };
+}
+
+/** Who is told when a promise breaks: VOW_PRIVACY_OFFICERS, else the policy's controller email. */
+export function privacyOfficers(ctx: VowContext): readonly string[] {
+  return ctx.config.privacyOfficers.length > 0
+    ? ctx.config.privacyOfficers
+    : [ctx.policy.doc.controller.email];
+}
+
+/**
+ * A worker thread for the promise checks when the store can be opened twice: a SQLite file, or the
+ * configured PostgreSQL. A store in memory (tests) is checked inline.
+ */
+function checkRunner(ctx: VowContext): WorkerRunner | undefined {
+  const entry = new URL('./promise-worker.ts', import.meta.url);
+  const base = { config: ctx.config, policySource: ctx.policy.source };
+  if (ctx.store.dialect === 'sqlite' && ctx.store.location !== ':memory:')
+    return new WorkerRunner(entry, { ...base, store: { sqliteFile: ctx.store.location } });
+  if (ctx.store.dialect === 'postgres' && ctx.config.databaseUrl)
+    return new WorkerRunner(entry, { ...base, store: { databaseUrl: ctx.config.databaseUrl } });
+  return undefined;
+}
+
+/** Mails each hourly audit anchor to the privacy officers (VOW_AUDIT_ANCHOR_MAIL=on): a copy out of reach. */
+function anchorMail(ctx: VowContext, mail: MailService) {
+  return async (a: { seq: number; hash: string; at: string }) => {
+    for (const to of privacyOfficers(ctx))
+      await mail.enqueue({
+        to,
+        kind: 'audit.anchor',
+        subject: `Vow audit anchor ${a.seq}`,
+        text: `The audit trail's head at ${a.at}: entry ${a.seq}, hash ${a.hash}.\nKeep this mail: \`vow audit verify\` compares the trail with such anchors.`,
+      });
   };
 }

@@ -8,7 +8,7 @@ import { createServices } from '../app/services.js';
 import { buildApp } from '../http/app.js';
 import { renderPrivacyPage } from '../http/pages/privacy.js';
 import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../modules/policy/index.js';
-import { formatResults, PromiseMonitor } from '../modules/promises/index.js';
+import { formatResults } from '../modules/promises/index.js';
 import { loadConfig } from '../platform/config.js';
 import { isVowError } from '../platform/errors.js';
 import { openStore } from '../platform/store/index.js';
@@ -92,13 +92,24 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('promises')
     .description('The promise monitor')
     .command('check')
-    .description('Check every promise against the live data; prints a table, exits 1 if any is broken')
+    .description(
+      'Check every promise against the live data (a full sweep); prints a table with each violation, exits 1 if any is broken',
+    )
     .option('--json', 'print the results as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .option('--incremental', 'check only what changed since the last check (as the hourly job does)')
+    .action(async (opts: { json?: boolean; incremental?: boolean }) => {
       const ctx = await createContext(loadConfig());
       try {
-        const results = await new PromiseMonitor(ctx, { datasets: createServices(ctx).datasets }).check();
-        io.out(opts.json ? JSON.stringify(results, null, 2) : formatResults(results));
+        // In this process (nothing else is served here); the hourly job and the console alert, this prints.
+        const summary = await createServices(ctx).promises.monitor.run(
+          opts.incremental ? 'incremental' : 'full',
+        );
+        const results = summary.results;
+        io.out(
+          opts.json
+            ? JSON.stringify({ mode: summary.mode, checkedAt: summary.startedAt, results }, null, 2)
+            : `${formatResults(results)}\n(${summary.mode} check of ${summary.scopes} people and visitors in ${(summary.durationMs / 1000).toFixed(1)} s)`,
+        );
         if (results.some((r) => r.status === 'broken')) setExit(1);
       } finally {
         await ctx.store.close();

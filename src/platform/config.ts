@@ -49,6 +49,15 @@ const envSchema = z.object({
   VOW_API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   VOW_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(20),
   VOW_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(1800).default(5),
+  VOW_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+  VOW_AUDIT_ANCHOR_MAIL: z.enum(['on', 'off']).default('off'),
+  VOW_PRIVACY_OFFICERS: z
+    .string()
+    .regex(
+      /^[^\s@,]+@[^\s@,]+\.[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+\.[^\s@,]+)*$/,
+      'must be email addresses, comma-separated',
+    )
+    .optional(),
 });
 
 export interface Config {
@@ -92,6 +101,18 @@ export interface Config {
    */
   readonly jobLeaseMs: number;
   readonly jobHeartbeatMs: number;
+  /**
+   * The append-only file audit anchors are also written to, outside the database (default
+   * `<dataDir>/audit-anchors.jsonl`; keep it on another volume or ship it elsewhere).
+   */
+  readonly auditAnchorFile: string;
+  /** Whether each hourly anchor is also mailed to the privacy officers. */
+  readonly auditAnchorMail: boolean;
+  /**
+   * Who is told when a promise breaks (and gets the anchor mails): these addresses, else the policy's
+   * controller email.
+   */
+  readonly privacyOfficers: readonly string[];
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -148,5 +169,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     apiKeyCacheSeconds: e.VOW_API_KEY_CACHE_SECONDS,
     jobLeaseMs: e.VOW_JOB_LEASE_SECONDS * 1000,
     jobHeartbeatMs: e.VOW_JOB_HEARTBEAT_SECONDS * 1000,
+    auditAnchorFile: path.resolve(
+      e.VOW_AUDIT_ANCHOR_FILE ?? path.join(e.VOW_DATA_DIR, 'audit-anchors.jsonl'),
+    ),
+    auditAnchorMail: e.VOW_AUDIT_ANCHOR_MAIL === 'on',
+    privacyOfficers: (e.VOW_PRIVACY_OFFICERS ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
   });
 }

@@ -64,6 +64,11 @@ describe('vow promises check', () => {
     await ctx.store.close();
     const { code, text } = await run();
     assert.equal(code, 1);
-    assert.match(text, /P14\s+broken\s+1\s+.*subject_identifiers:ident-7/);
+    assert.match(text, /P14\s+broken\s+1\s+under13\.identifier_returned ×1/);
+    assert.match(
+      text,
+      /subject_identifiers:ident-7\s+under13\.identifier_returned\s+\{"subject":"s7","kind":"email"\}/,
+    );
+    assert.match(text, /\(full check of \d+ people and visitors in [\d.]+ s\)/);
   });
 });

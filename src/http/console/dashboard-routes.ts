@@ -1,9 +1,9 @@
 // The console's home: the promise table with recent runs of the checks (privacy officer, auditors)
-// and a button to run them now; the request queue's deadlines for customer service.
+// and a button to run a full check now; the request queue's deadlines for customer service.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { setPromiseGauges, TEST_ONLY } from '../../modules/promises/index.js';
+import { TEST_ONLY } from '../../modules/promises/index.js';
 import { consoleFrame, csrfBodyField, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type DashboardData, renderDashboard } from './dashboard.js';
@@ -22,9 +22,14 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
         ? {
             checkedAt: latest.checkedAt,
             rows: latest.results.map((r) => ({
-              ...r,
-              title: ctx.policy.doc.promises[r.promise]?.title ?? r.promise,
-              provenBy: TEST_ONLY[r.promise] ?? [],
+              promise: r.promise,
+              title: r.title,
+              status: r.status,
+              count: r.evidence.count,
+              ids: r.evidence.ids,
+              note: r.evidence.note,
+              violations: r.evidence.violations,
+              provenBy: r.provenBy ?? TEST_ONLY[r.promise] ?? [],
             })),
           }
         : null;
@@ -62,7 +67,8 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: { hide: true, body: z.strictObject({ ...csrfBodyField }).nullish() },
     },
     async (_req, reply) => {
-      setPromiseGauges(services.metrics, await monitor.check());
+      // A full sweep, off the request path (a worker thread); gauges and alerts follow.
+      await services.promises.checks.run('full');
       return reply.redirect('/staff?checked=1', 303);
     },
   );

@@ -1,6 +1,7 @@
 // The console's home: what this staff member's roles open. The privacy officer and auditors see
-// the promise table (kept / broken with evidence counts and ids / proven by tests) and can run the
-// checks; customer service sees the request queue's deadlines and open complaints.
+// the promise table (kept / broken with how many records, which, the rule broken and why / proven by
+// tests) and can run a full check; customer service sees the request queue's deadlines and open
+// complaints.
 import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { type ConsoleFrame, consolePage, csrfField, flash, opens } from './shell.js';
@@ -13,13 +14,26 @@ export interface PromiseRow {
   readonly ids: readonly string[];
   readonly note: string;
   readonly provenBy: readonly string[];
+  /** The first violations: table, row, rule, why, and the values that break it (never personal). */
+  readonly violations: readonly {
+    readonly table: string;
+    readonly row: string;
+    readonly rule: string;
+    readonly reason: string;
+    readonly values: Readonly<Record<string, string | number | boolean | null>>;
+  }[];
 }
 
 export interface DashboardData {
   /** Undefined when the roles do not open the promise table; null when never checked. */
   readonly promises?: { readonly checkedAt: string; readonly rows: readonly PromiseRow[] } | null;
-  /** Earlier runs of the checks, newest first: when, and which promises were broken then. */
-  readonly history?: readonly { readonly checkedAt: string; readonly broken: readonly string[] }[];
+  /** Earlier runs of the checks, newest first: when, full or incremental, and which promises were broken then. */
+  readonly history?: readonly {
+    readonly checkedAt: string;
+    readonly mode: string;
+    readonly durationMs: number;
+    readonly broken: readonly string[];
+  }[];
   /** Open requests soonest first (customer service). */
   readonly requests?: readonly RequestView[];
   readonly complaintsOpen?: number;
@@ -31,6 +45,20 @@ const STATUS_TEXT: Record<string, string> = {
   broken: 'Broken',
   not_checkable: 'Proven by tests',
 };
+
+/** Each violation shown: the table and row, the rule broken, why, and the values that break it. */
+function violationList(r: PromiseRow): SafeHtml {
+  return html`<details data-testid="violations"><summary>Which records, and why</summary><ul class="small">${r.violations.map(
+    (v) =>
+      html`<li><code>${v.table}:${v.row}</code> <strong>${v.rule}</strong>: ${v.reason}${
+        Object.keys(v.values).length
+          ? html` <span>(${Object.entries(v.values)
+              .map(([k, x]) => `${k}=${x === null ? '—' : String(x)}`)
+              .join(', ')})</span>`
+          : ''
+      }</li>`,
+  )}</ul>${r.count > r.violations.length ? html`<p class="small">… and ${r.count - r.violations.length} more.</p>` : ''}</details>`;
+}
 
 function promiseTable(p: NonNullable<DashboardData['promises']>): SafeHtml {
   const broken = p.rows.filter((r) => r.status === 'broken').length;
@@ -50,7 +78,7 @@ function promiseTable(p: NonNullable<DashboardData['promises']>): SafeHtml {
         ? html`<span class="small">${r.provenBy.length ? r.provenBy.join(', ') : 'tests'}</span>`
         : html`${r.count} record(s)${r.ids.length ? html`<br><code class="ids">${r.ids.join(', ')}</code>` : ''}`
     }</td>
-    <td class="small">${r.note}</td>
+    <td class="small">${r.note}${r.violations.length ? violationList(r) : ''}</td>
   </tr>`,
   )}
   </tbody>
@@ -65,17 +93,17 @@ export function renderDashboard(frame: ConsoleFrame, d: DashboardData): string {
 ${d.promises ? promiseTable(d.promises) : html`<p>The promises have not been checked yet.</p>`}
 <form method="post" action="/staff/promises/check">
   ${csrfField(frame.csrf)}
-  <button type="submit">Run the checks now</button>
+  <button type="submit">Run a full check now</button>
 </form>
 ${
   d.history?.length
     ? html`<h3>Recent runs</h3>
 <table data-testid="promise-history">
   <caption class="visually-hidden">The latest runs of the promise checks, newest first</caption>
-  <thead><tr><th scope="col">Checked</th><th scope="col">Broken promises</th></tr></thead>
+  <thead><tr><th scope="col">Checked</th><th scope="col">Kind</th><th scope="col">Broken promises</th></tr></thead>
   <tbody>${d.history.map(
     (h) =>
-      html`<tr><td><time datetime="${h.checkedAt}">${h.checkedAt.replace('T', ' ').slice(0, 16)} UTC</time></td><td>${h.broken.length ? html`<strong class="bad-text">${h.broken.join(', ')}</strong>` : 'none'}</td></tr>`,
+      html`<tr><td><time datetime="${h.checkedAt}">${h.checkedAt.replace('T', ' ').slice(0, 16)} UTC</time></td><td>${h.mode === 'full' ? 'full sweep' : 'changes only'} <span class="small">(${(h.durationMs / 1000).toFixed(1)} s)</span></td><td>${h.broken.length ? html`<strong class="bad-text">${h.broken.join(', ')}</strong>` : 'none'}</td></tr>`,
   )}</tbody>
 </table>`
     : ''

@@ -1,9 +1,28 @@
 // Public surface of the promise monitor.
 
-export { registerPromiseCheckJob, setPromiseGauges } from './check-job.js';
-export { DATA_CHECKS, TEST_ONLY } from './checks.js';
+export { type AlertDeps, PromiseAlerts, type PromiseEvent } from './alerts.js';
+export { PROMISE_CHECK_JOB, PromiseChecks, registerPromiseCheckJob, setPromiseGauges } from './check-job.js';
 export { promisesTables } from './erasure.js';
+export { PROMISES_ERROR_CODES } from './errors.js';
+export { formatResults } from './format.js';
 export { promisesMigrations } from './migrations/index.js';
-export { formatResults, PromiseMonitor } from './promise-monitor.js';
+export {
+  FAMILIES,
+  FULL_SWEEP_EVERY_MS,
+  PromiseMonitor,
+  type RunRequest,
+  TEST_ONLY,
+} from './promise-monitor.js';
+export { type CheckRunner, InlineRunner, type WorkerData, WorkerRunner } from './runner.js';
 export type { PromiseTables } from './tables.js';
-export type { CheckResult, CheckStatus, Evidence, PromiseCheck } from './types.js';
+export type {
+  CheckDeps,
+  CheckResult,
+  CheckStatus,
+  DeclaredTable,
+  Evidence,
+  RunMode,
+  RunSummary,
+  Scalar,
+  Violation,
+} from './types.js';

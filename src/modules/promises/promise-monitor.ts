@@ -1,158 +1,240 @@
-// Runs every promise check against the live store, keeps the results as history, and reports
-// which promises are kept, broken, or proven by tests only.
+// Runs every family of checks against the live store, keeps what breaks a promise as open findings,
+// and answers per promise: kept, broken (how many records, which, and why), or proven by tests.
+// A full sweep reads everything; an incremental run reads what the change journal, the streams'
+// watermarks and the clock say may have changed, so its cost follows the change, not the history.
+// Runs are serialised within a process.
+import { performance } from 'node:perf_hooks';
 import type { VowContext } from '../policy/index.js';
-import { DATA_CHECKS, TEST_ONLY } from './checks.js';
-import { type CheckDeps, type CheckResult, evidence, type PromiseCheck } from './types.js';
+import { auditChainFamily, MARK_VERIFIED_HASH, MARK_VERIFIED_SEQ } from './checks/audit-chain.js';
+import { auditStreamFamily, readBounds } from './checks/audit-stream.js';
+import { consentFamily } from './checks/consent.js';
+import { disclosuresFamily } from './checks/disclosures.js';
+import { childrenFamily, leftoversFamily } from './checks/leftovers.js';
+import { recordsFamily } from './checks/records.js';
+import { reportsFamily } from './checks/reports.js';
+import { requestsFamily } from './checks/requests.js';
+import { retentionFamily } from './checks/retention.js';
+import { sealedFamily } from './checks/sealed.js';
+import { staticFamily } from './checks/static.js';
+import type { Family, FamilyEnv, Finding, Sink } from './family.js';
+import { clearJournal, ensureJournal, journalSpecs, readJournal, resolveJournal } from './journal.js';
+import { PersonBatch } from './person-batch.js';
+import { PolicyMap } from './policy-map.js';
+import { everyone, MARK_MEASUREMENTS_READ, newMeasurementVisitors } from './refs.js';
+import {
+  buildResults,
+  type FamilyOutcome,
+  findingId,
+  lastBroken,
+  readMarks,
+  recordRun,
+  runs,
+  saveFindings,
+  saveMarks,
+} from './results.js';
+import type { CheckDeps, CheckResult, RunMode, RunSummary } from './types.js';
+
+/** Every family, in the order they run. */
+export const FAMILIES: readonly Family[] = [
+  staticFamily,
+  recordsFamily,
+  consentFamily,
+  disclosuresFamily,
+  leftoversFamily,
+  childrenFamily,
+  sealedFamily,
+  requestsFamily,
+  reportsFamily,
+  auditChainFamily,
+  auditStreamFamily,
+  retentionFamily,
+];
+
+/** Promises about behaviour rather than stored data, and the tests that prove them. */
+export const TEST_ONLY: Readonly<Record<string, readonly string[]>> = {
+  P18: ['test/e2e'],
+};
+
+/** A full sweep at least this often, whatever the incremental runs found (`auto` mode). */
+export const FULL_SWEEP_EVERY_MS = 24 * 60 * 60 * 1000;
+const MARK_FULL_AT = 'run.full_at';
+const BATCH = 500;
+
+export type RunRequest = RunMode | 'auto';
 
 export class PromiseMonitor {
   readonly #ctx: VowContext;
-  readonly #checks: readonly PromiseCheck[];
   readonly #deps: CheckDeps;
+  readonly #families: readonly Family[];
+  #running: Promise<unknown> = Promise.resolve();
 
-  constructor(ctx: VowContext, deps: CheckDeps = {}, checks: readonly PromiseCheck[] = DATA_CHECKS) {
+  constructor(ctx: VowContext, deps: CheckDeps = {}, families: readonly Family[] = FAMILIES) {
     this.#ctx = ctx;
     this.#deps = deps;
-    this.#checks = checks;
+    this.#families = families;
   }
 
-  /** Runs every check (all promises of the policy, in order) and records the run. */
-  async check(): Promise<CheckResult[]> {
+  /** The promises each family covers, joined: what is checked for each promise. */
+  covered(): Map<string, string> {
+    const map = new PolicyMap(this.#ctx.policy);
+    const out = new Map<string, string>();
+    for (const f of this.#families)
+      for (const [p, what] of Object.entries(f.covers(map, this.#deps)))
+        out.set(p, out.has(p) ? `${out.get(p)}; ${what}` : what);
+    return out;
+  }
+
+  /** Runs the checks (a full sweep by default) and returns the results per promise. */
+  async check(mode: RunRequest = 'full'): Promise<readonly CheckResult[]> {
+    return (await this.run(mode)).results;
+  }
+
+  /** Runs the checks once (after any run in progress in this process) and records the run. */
+  run(mode: RunRequest = 'auto'): Promise<RunSummary> {
+    const next = this.#running.then(() => this.#run(mode));
+    this.#running = next.catch(() => undefined);
+    return next;
+  }
+
+  async #run(requested: RunRequest): Promise<RunSummary> {
     const ctx = this.#ctx;
-    const promises = Object.entries(ctx.policy.doc.promises).sort(
-      ([a], [b]) => Number(a.slice(1)) - Number(b.slice(1)),
+    const db = ctx.store.db;
+    const t0 = performance.now();
+    const now = ctx.clock.now();
+    const startedAt = now.toISOString();
+    const tables = this.#deps.tables?.() ?? [];
+    const journal = await ensureJournal(db, ctx.store.dialect, journalSpecs(tables));
+    const stored = await readMarks(db);
+    const fullAt = stored.get(MARK_FULL_AT);
+    let mode: RunMode = requested === 'auto' ? 'incremental' : requested;
+    if (!journal.complete || !fullAt) mode = 'full';
+    if (requested === 'auto' && fullAt && now.getTime() - Date.parse(fullAt) >= FULL_SWEEP_EVERY_MS)
+      mode = 'full';
+    const snapshot = await readJournal(db);
+    const marks = new Map(stored);
+    const bounds = await readBounds({ ctx });
+    const resolved =
+      mode === 'incremental'
+        ? await resolveJournal(db, snapshot, tables)
+        : { refs: new Set<string>(), rows: new Map() };
+    const env: FamilyEnv = {
+      ctx,
+      map: new PolicyMap(ctx.policy),
+      mode,
+      now,
+      deps: this.#deps,
+      rowRefs: resolved.rows,
+      bounds,
+      marks: { get: (n) => marks.get(n), set: (n, v) => void marks.set(n, v) },
+    };
+    const outcomes = new Map<string, FamilyOutcome>(
+      this.#families.map((f) => [
+        f.id,
+        {
+          family: f.id,
+          findings: new Map<string, Finding>(),
+          scopes: new Set<string>(),
+          replace: mode === 'full' ? 'all' : 'scopes',
+        },
+      ]),
     );
-    const results: CheckResult[] = [];
-    for (const [id, p] of promises) {
-      const checks = this.#checks.filter((c) => c.promise === id);
-      if (checks.length === 0) {
-        results.push({
-          promise: id,
-          title: p.title,
-          status: 'not_checkable',
-          evidence: evidence([], 'About behaviour rather than stored data; proven by tests'),
-          provenBy: TEST_ONLY[id] ?? [],
-        });
-        continue;
+    const sinkOf = (f: Family): Sink => {
+      const o = outcomes.get(f.id)!;
+      return {
+        add: (scope, v) => void o.findings.set(findingId(f.id, v), { ...v, scope }),
+        checked: (scope) => void o.scopes.add(scope),
+      };
+    };
+    // People and visitors, in batches shared by every family that reads them.
+    let refs: string[];
+    if (mode === 'full') refs = await everyone(env);
+    else refs = [...new Set([...resolved.refs, ...(await newMeasurementVisitors(env))])].sort();
+    marks.set(MARK_MEASUREMENTS_READ, String(bounds.measurements));
+    const batched = this.#families.filter((f) => f.people && !(mode === 'full' && f.full));
+    for (let i = 0; i < refs.length; i += BATCH) {
+      const batch = new PersonBatch(db, refs.slice(i, i + BATCH));
+      for (const f of batched) {
+        const sink = sinkOf(f);
+        for (const r of batch.refs) sink.checked(r);
+        await f.people!(batch, env, sink);
       }
-      const ids: string[] = [];
-      const notes: string[] = [];
-      let count = 0;
-      for (const c of checks) {
-        const r = await c.run(ctx, this.#deps);
-        count += r.count;
-        ids.push(...r.ids);
-        notes.push(r.note ?? c.description);
-      }
-      results.push({
-        promise: id,
-        title: p.title,
-        status: count > 0 ? 'broken' : 'kept',
-        evidence: { ...evidence(ids, notes.join('; ')), count },
-      });
     }
-    await this.#record(results);
-    return results;
+    for (const f of this.#families) {
+      if (mode === 'full' && f.full) await f.full(env, sinkOf(f));
+      if (f.run && (await f.run(env, sinkOf(f))) === 'skipped') outcomes.get(f.id)!.replace = 'none';
+    }
+    if (mode === 'full') marks.set(MARK_FULL_AT, startedAt);
+    const chainFound = [...(outcomes.get(auditChainFamily.id)?.findings.values() ?? [])].length > 0;
+    const before = await lastBroken(db);
+    const runId = ctx.random.uuid();
+    const covered = this.covered();
+    const promises = Object.entries(ctx.policy.doc.promises)
+      .sort(([a], [b]) => Number(a.slice(1)) - Number(b.slice(1)))
+      .map(([id, p]) => ({ id, title: p.title }));
+    const results = await db.transaction().execute(async (trx) => {
+      for (const o of outcomes.values()) await saveFindings(trx, o, startedAt);
+      await saveMarks(trx, marks, startedAt);
+      const built = await buildResults(trx, promises, covered, TEST_ONLY);
+      await recordRun(
+        trx,
+        { id: runId, mode, startedAt, durationMs: performance.now() - t0, scopes: refs.length },
+        built,
+        () => ctx.random.uuid(),
+      );
+      return built;
+    });
+    await clearJournal(db, snapshot);
+    await this.#keepVerifiedHead(stored, marks, chainFound);
+    const broken = results.filter((r) => r.status === 'broken').map((r) => r.promise);
+    const was = new Set(before ?? []);
+    return {
+      runId,
+      mode,
+      startedAt,
+      durationMs: performance.now() - t0,
+      scopes: refs.length,
+      results,
+      newlyBroken: broken.filter((p) => !was.has(p)),
+      recovered: [...was].filter((p) => !broken.includes(p)),
+    };
   }
 
-  async #record(results: readonly CheckResult[]): Promise<void> {
-    const { store, random, clock } = this.#ctx;
-    const runId = random.uuid();
-    const at = clock.now().toISOString();
-    await store.db
-      .insertInto('promise_checks')
-      .values(
-        results.map((r) => ({
-          id: random.uuid(),
-          run_id: runId,
-          promise: r.promise,
-          status: r.status,
-          count: r.evidence.count,
-          ids: JSON.stringify(r.evidence.ids),
-          note: r.evidence.note,
-          checked_at: at,
-        })),
-      )
-      .execute();
+  /** The head this run verified goes to the anchor file, so a later rewrite of it disagrees. */
+  async #keepVerifiedHead(
+    before: ReadonlyMap<string, string>,
+    after: ReadonlyMap<string, string>,
+    broken: boolean,
+  ) {
+    const seq = Number(after.get(MARK_VERIFIED_SEQ) ?? 0);
+    const hash = after.get(MARK_VERIFIED_HASH);
+    if (broken || !hash || seq === 0 || before.get(MARK_VERIFIED_SEQ) === String(seq)) return;
+    await this.#ctx.audit.keepAnchor({ seq, hash, at: this.#ctx.clock.now().toISOString() }, 'monitor');
   }
 
-  /** The last `limit` runs of the checks, newest first, each with the promises broken then. */
-  async history(limit = 10): Promise<{ checkedAt: string; broken: string[] }[]> {
-    const db = this.#ctx.store.db;
-    const runs = await db
-      .selectFrom('promise_checks')
-      .select(['run_id', 'checked_at'])
-      .distinct()
-      .orderBy('checked_at', 'desc')
-      .orderBy('run_id')
-      .limit(limit)
-      .execute();
-    if (runs.length === 0) return [];
-    const broken = await db
-      .selectFrom('promise_checks')
-      .select(['run_id', 'promise'])
-      .where(
-        'run_id',
-        'in',
-        runs.map((r) => r.run_id),
-      )
-      .where('status', '=', 'broken')
-      .execute();
-    return runs.map((r) => ({
-      checkedAt: r.checked_at,
-      broken: broken
-        .filter((b) => b.run_id === r.run_id)
-        .map((b) => b.promise)
-        .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+  /** The last `limit` runs, newest first, each with the promises broken then. */
+  async history(
+    limit = 10,
+  ): Promise<{ checkedAt: string; mode: string; durationMs: number; broken: string[] }[]> {
+    return (await runs(this.#ctx.store.db, limit)).map((r) => ({
+      checkedAt: r.started_at,
+      mode: r.mode,
+      durationMs: Number(r.duration_ms),
+      broken: JSON.parse(r.broken) as string[],
     }));
   }
 
-  /** The results of the latest run, or none. */
-  async latest(): Promise<
-    | {
-        checkedAt: string;
-        results: { promise: string; status: string; count: number; ids: string[]; note: string }[];
-      }
-    | undefined
-  > {
-    const last = await this.#ctx.store.db
-      .selectFrom('promise_checks')
-      .select(['run_id', 'checked_at'])
-      .orderBy('checked_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+  /** The results as of the latest run (read from the open findings), or none before the first run. */
+  async latest(): Promise<{ checkedAt: string; mode: string; results: CheckResult[] } | undefined> {
+    const db = this.#ctx.store.db;
+    const [last] = await runs(db, 1);
     if (!last) return undefined;
-    const rows = await this.#ctx.store.db
-      .selectFrom('promise_checks')
-      .selectAll()
-      .where('run_id', '=', last.run_id)
-      .execute();
+    const promises = Object.entries(this.#ctx.policy.doc.promises)
+      .sort(([a], [b]) => Number(a.slice(1)) - Number(b.slice(1)))
+      .map(([id, p]) => ({ id, title: p.title }));
     return {
-      checkedAt: last.checked_at,
-      results: rows
-        .sort((a, b) => Number(a.promise.slice(1)) - Number(b.promise.slice(1)))
-        .map((r) => ({
-          promise: r.promise,
-          status: r.status,
-          count: r.count,
-          ids: JSON.parse(r.ids) as string[],
-          note: r.note,
-        })),
+      checkedAt: last.started_at,
+      mode: last.mode,
+      results: await buildResults(db, promises, this.covered(), TEST_ONLY),
     };
   }
-}
-
-/** A fixed-width table for the terminal. */
-export function formatResults(results: readonly CheckResult[]): string {
-  const lines = ['promise  status         count  evidence'];
-  for (const r of results) {
-    const status = r.status === 'not_checkable' ? 'tests only' : r.status;
-    const ev =
-      r.status === 'not_checkable'
-        ? `proven by ${(r.provenBy ?? []).join(', ') || 'tests'}`
-        : r.status === 'broken'
-          ? `${r.evidence.note}: ${r.evidence.ids.join(', ')}`
-          : r.evidence.note;
-    lines.push(`${r.promise.padEnd(8)} ${status.padEnd(14)} ${String(r.evidence.count).padStart(5)}  ${ev}`);
-  }
-  return lines.join('\n');
 }

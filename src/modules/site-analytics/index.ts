@@ -39,7 +39,9 @@ export function createSiteAnalyticsServices(
 }
 
 export { siteAnalyticsTables } from './erasure.js';
+export { MEASUREMENT_CATEGORIES, measurementCutoff, minusDuration } from './events-retention.js';
 export { EVENT_TYPES, EventsService } from './events-service.js';
-export { GaForwarder } from './ga-forwarder.js';
+export { GA_ALLOWED_PARAMS, GaForwarder } from './ga-forwarder.js';
 export { siteAnalyticsMigrations } from './migrations/index.js';
+export { scrubPath } from './scrub.js';
 export type { SiteAnalyticsTables } from './tables.js';

@@ -4,9 +4,10 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../canonical-json.js';
-import type { Clock } from '../clock.js';
+import { type Clock, cryptoRandom, type Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import type { Database, DialectName, Store } from '../store/index.js';
+import { claimMeta, type Database, type DialectName, readMeta, type Store } from '../store/index.js';
+import type { AnchorRecord, AnchorStore } from './anchor-store.js';
 
 export type ActorType = 'staff' | 'system' | 'subject' | 'service' | 'recipient';
 
@@ -76,13 +77,51 @@ export function hashEntry(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'h
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 
+/** vow_meta key of the chain's id, which names this chain's lines in a shared anchor file. */
+const CHAIN_KEY = 'audit.chain';
+
 export class AuditTrail {
   readonly #store: Store;
   readonly #clock: Clock;
+  readonly #anchors: AnchorStore | undefined;
+  readonly #random: Random;
 
-  constructor(store: Store, clock: Clock) {
+  /**
+   * `anchors`: where anchors are also kept outside the database (the anchor file). `random` makes
+   * the chain's id once; it is the platform's real randomness by default, never a test's seeded one,
+   * so two stores never share an id in one anchor file.
+   */
+  constructor(store: Store, clock: Clock, anchors?: AnchorStore, random: Random = cryptoRandom) {
     this.#store = store;
     this.#clock = clock;
+    this.#anchors = anchors;
+    this.#random = random;
+  }
+
+  /** The anchor store outside the database, if one is configured. */
+  get anchorStore(): AnchorStore | undefined {
+    return this.#anchors;
+  }
+
+  /** This chain's id (made and kept in vow_meta on first use). */
+  async chainId(): Promise<string> {
+    const db = this.#store.db;
+    const known = await readMeta(db, CHAIN_KEY);
+    if (known) return known;
+    await claimMeta(db, CHAIN_KEY, this.#random.uuid(), this.#clock.now());
+    return (await readMeta(db, CHAIN_KEY)) ?? '';
+  }
+
+  /** Appends an anchor to the store outside the database (a head verified by the promise monitor, say). */
+  async keepAnchor(anchor: { seq: number; hash: string; at: string }, by: string): Promise<void> {
+    if (!this.#anchors || anchor.seq === 0) return;
+    await this.#anchors.append({ chain: await this.chainId(), ...anchor, by });
+  }
+
+  /** This chain's anchors kept outside the database (none without an anchor store). */
+  async keptAnchors(): Promise<{ anchors: AnchorRecord[]; unreadable: number }> {
+    if (!this.#anchors) return { anchors: [], unreadable: 0 };
+    return this.#anchors.read(await this.chainId());
   }
 
   get dialect(): DialectName {
@@ -133,11 +172,6 @@ export class AuditTrail {
     return (await q.limit(options.limit ?? 500).execute()) as AuditRow[];
   }
 
-  /**
-   * Records the chain head (seq and hash) in audit_anchors. Run periodically (`vow audit anchor`,
-   * the `audit.anchor` job) and keep the printed line elsewhere too: a rewritten history then
-   * disagrees with an anchor even if every hash in the table was recomputed.
-   */
   /** The sequence number of the newest entry (0 for an empty trail). */
   async headSeq(): Promise<number> {
     const row = await this.#store.db
@@ -148,7 +182,12 @@ export class AuditTrail {
     return Number(row?.seq ?? 0);
   }
 
-  async anchor(): Promise<{ seq: number; hash: string; at: string }> {
+  /**
+   * Records the chain head (seq and hash) in audit_anchors and in the anchor file. Run periodically
+   * (`vow audit anchor`, the `audit.anchor` job): a rewritten history then disagrees with an anchor
+   * even if every hash in the table was recomputed.
+   */
+  async anchor(by = 'job'): Promise<{ seq: number; hash: string; at: string }> {
     const head = await this.#store.db
       .selectFrom('audit_head')
       .select(['seq', 'hash'])
@@ -161,6 +200,7 @@ export class AuditTrail {
       .values({ seq, hash: head.hash, at })
       .onConflict((oc) => oc.column('seq').doNothing())
       .execute();
+    await this.keepAnchor({ seq, hash: head.hash, at }, by);
     return { seq, hash: head.hash, at };
   }
 
@@ -201,7 +241,61 @@ export class AuditTrail {
         };
       }
     }
-    return { ...result, anchors: anchors.length };
+    const kept = await this.#verifyKept(result.entries, new Set(anchors.map((a) => Number(a.seq))));
+    if (kept.problem)
+      return {
+        ok: false,
+        entries: result.entries,
+        brokenAt: kept.brokenAt,
+        problem: kept.problem,
+        anchors: anchors.length + kept.count,
+      };
+    return { ...result, anchors: anchors.length + kept.count };
+  }
+
+  /**
+   * Checks the anchors kept outside the database against the chain: an anchor past the last entry
+   * means entries were removed (truncated, or an older copy restored); an anchor whose entry differs
+   * means history was rewritten, even if every hash in the database was recomputed.
+   */
+  async #verifyKept(
+    entries: number,
+    inDatabase: ReadonlySet<number>,
+  ): Promise<{ count: number; brokenAt: number; problem?: string }> {
+    const { anchors } = await this.keptAnchors();
+    const checked = new Set<number>();
+    for (const a of anchors) {
+      if (a.seq > entries)
+        return {
+          count: anchors.length,
+          brokenAt: entries + 1,
+          problem: `the anchor file recorded entry ${a.seq} at ${a.at}, but the trail ends at ${entries} (entries were removed)`,
+        };
+      if (checked.has(a.seq)) continue;
+      checked.add(a.seq);
+      const row = await this.#store.db
+        .selectFrom('audit_log')
+        .select('hash')
+        .where('seq', '=', a.seq)
+        .executeTakeFirst();
+      if (!row || row.hash !== a.hash)
+        return {
+          count: anchors.length,
+          brokenAt: a.seq,
+          problem: `the entry does not match the anchor file's record of ${a.at} (history was rewritten)`,
+        };
+    }
+    // Database anchors since the file began (older ones predate it) must each be in the file.
+    const since = Math.min(...anchors.map((a) => a.seq));
+    if (anchors.length > 0)
+      for (const seq of inDatabase)
+        if (seq >= since && !checked.has(seq))
+          return {
+            count: anchors.length,
+            brokenAt: seq,
+            problem: 'an anchor in the database was never written to the anchor file (a forged anchor)',
+          };
+    return { count: anchors.length, brokenAt: 0 };
   }
 
   async #verifyChain(): Promise<
