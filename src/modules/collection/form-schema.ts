@@ -65,7 +65,7 @@ export function declaredForms(policy: Policy): DeclaredForm[] {
   });
 }
 
-function describe(f: FormField): string {
+function describeField(f: FormField): string {
   const use = `${f.category}, used for ${f.purposes.join(', ')}`;
   if (f.type === 'opt_in') return `A box: true when ticked, which grants ${f.grants.join(', ')} (${use})`;
   return use.charAt(0).toUpperCase() + use.slice(1);
@@ -112,7 +112,7 @@ export function formSchema(policy: Policy, id: string) {
   if (!form) throw new Error(`The policy declares no form "${id}"`);
   const shape: Record<string, z.ZodType> = { ...ageFields };
   for (const f of form.fields) {
-    const value = valueSchema(f).describe(describe(f));
+    const value = valueSchema(f).describe(describeField(f));
     shape[f.name] = f.required ? value : value.optional();
   }
   const phones = form.fields.filter((f) => f.type === 'phone').map((f) => f.name);
