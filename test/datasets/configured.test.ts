@@ -35,7 +35,7 @@ describeEachDialect(
           .services.datasets.list()
           .map((d) => [d.name, d.tables]),
         [
-          ['vow', 11],
+          ['vow', 13],
           ['shop', 7],
         ],
       );

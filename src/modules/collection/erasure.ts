@@ -41,6 +41,16 @@ export const collectionEraser: Eraser = {
       person: { column: 'subject_id' },
       how: 'deleted (walker, annotations) or by the purge',
     },
+    form_submissions: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted with every value of a deletion of everything (walker, annotations) or by the purge',
+    },
+    form_values: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'each value deleted by its category (walker, annotations) or by the purge',
+    },
     collection_idempotency: {
       fate: 'erased',
       person: { column: 'subject_id' },
@@ -80,6 +90,8 @@ export const collectionEraser: Eraser = {
       'catalog_requests',
       'sms_signups',
       'inbound_messages',
+      'form_values',
+      'form_submissions',
     ] as const) {
       rows[table] = changed(
         await trx.deleteFrom(table).where('subject_id', '=', subjectId).executeTakeFirst(),

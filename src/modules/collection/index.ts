@@ -1,17 +1,30 @@
-// Public surface of the collection module: the collection points, their schemas and the age gate.
+// Public surface of the collection module: the collection points (built-in and declared forms),
+// their schemas and the age gate.
 export { ageOn, assertNotUnder13 } from './age-gate.js';
-export {
-  type BatchCollected,
-  type Collected,
-  type CollectionResult,
-  CollectionService,
-  type ConsentRecorder,
-  type OrderCollected,
-  type Submission,
-} from './collection-service.js';
+export { CollectionService } from './collection-service.js';
+export { FORM_RECORD_TYPE } from './declared-forms.js';
 export { collectionEraser } from './erasure.js';
 export { COLLECTION_ERROR_CODES } from './errors.js';
+export {
+  consentEffects,
+  type DeclaredForm,
+  declaredForm,
+  declaredForms,
+  type FormBody,
+  type FormField,
+  formSchema,
+} from './form-schema.js';
 export { IDEMPOTENCY_KEY, IDEMPOTENCY_TTL_MS, type IdempotencyScope } from './idempotency.js';
 export { collectionMigrations } from './migrations/index.js';
+export type {
+  AnySubmission,
+  BatchCollected,
+  Collected,
+  CollectionResult,
+  ConsentRecorder,
+  FormSubmission,
+  OrderCollected,
+  Submission,
+} from './plan.js';
 export * from './schemas.js';
 export type { CollectionTables } from './tables.js';

@@ -32,7 +32,12 @@ export const phoneSchema = line()
   );
 
 /** Adds an issue when `phone` is not a valid number of `country` (or an international number). */
-function checkPhone(phone: string | undefined, country: string, path: string[], ctx: z.RefinementCtx): void {
+export function checkPhone(
+  phone: string | undefined,
+  country: string,
+  path: string[],
+  ctx: z.RefinementCtx,
+): void {
   if (
     phone !== undefined &&
     !isValidPhoneNumber(phone, country as Parameters<typeof isValidPhoneNumber>[1])
@@ -53,7 +58,7 @@ export const addressSchema = z.strictObject({
 });
 
 /** Optional on every body: a stated age or birth date, used only for the under-13 gate (P14). */
-const ageFields = {
+export const ageFields = {
   birth_date: z.iso.date().optional().describe('YYYY-MM-DD; never stored, only checked (P14)'),
   age: z.number().int().min(0).max(150).optional().describe('Stated age; never stored, only checked (P14)'),
 };

@@ -1,4 +1,5 @@
-// Tables of the collection module: one per collection point. Personal values are sealed.
+// Tables of the collection module: one per built-in collection point, and the records and values of
+// every declared form. Personal values are sealed.
 
 export interface CollectionTables {
   orders: {
@@ -69,6 +70,27 @@ export interface CollectionTables {
     received_at: string;
     policy_version: string;
     collected_at: string;
+  };
+  /** One submission to a declared form (a collection point whose fields are typed in the policy). */
+  form_submissions: {
+    id: string;
+    collection_point: string;
+    subject_id: string;
+    policy_version: string;
+    collected_at: string;
+  };
+  /**
+   * Each value of a declared form's submission but the identifiers (email, phone, postal address:
+   * subject_identifiers), sealed under the person's key, with the category the policy gave its field.
+   */
+  form_values: {
+    submission_id: string;
+    field: string;
+    subject_id: string;
+    category: string;
+    /** How the sealed text reads back: `text`, `boolean` (`true`/`false`) or `list` (a JSON array). */
+    value_type: string;
+    value: string;
   };
   /** The first answer to each Idempotency-Key of a collection endpoint, for IDEMPOTENCY_TTL_MS. */
   collection_idempotency: {

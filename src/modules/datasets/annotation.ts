@@ -45,6 +45,8 @@ const columnSchema = z.strictObject({
   category_by: z
     .strictObject({ column: sqlName, values: z.record(z.string(), z.string().min(1)) })
     .optional(),
+  /** The row names the value's category itself, in this column (e.g. a declared form's values). */
+  category_from: sqlName.optional(),
   json_fields: z
     .record(
       z.string().min(1),
@@ -173,6 +175,12 @@ function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
           message: 'mask_with only applies to on_delete: mask (or delete_row, for a row that must stay)',
         });
       }
+      if (c.category_from && (c.category_by || c.json_fields)) {
+        problems.push({
+          path: [...at, 'category_from'],
+          message: 'category_from cannot be combined with category_by or json_fields',
+        });
+      }
       if (c.blind_index && c.encrypted !== 'vault') {
         problems.push({
           path: [...at, 'blind_index'],
@@ -276,6 +284,7 @@ function compile(doc: AnnotationDoc, file: string): DatasetAnnotation {
         ? { column: c.blind_index.column, kind: c.blind_index.kind, kindBy: c.blind_index.kind_by }
         : undefined,
       categoryBy: c.category_by,
+      categoryFrom: c.category_from,
       fields: c.json_fields
         ? Object.entries(c.json_fields).map(([f, spec]) => ({
             name: f,

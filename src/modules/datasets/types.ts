@@ -33,6 +33,11 @@ export interface AnnotatedColumn {
     | { readonly column: string; readonly values: Readonly<Record<string, string>> }
     | undefined;
   /**
+   * The row names its value's category itself, in this column (a category of the policy: a declared
+   * form's field value); `category` is used when that column is empty.
+   */
+  readonly categoryFrom?: string | undefined;
+  /**
    * The column holds a JSON object (sealed or not) whose keys are separate values, each with its
    * own category; keys not listed take the column's category. Deletion removes (or retains) keys.
    */

@@ -86,8 +86,15 @@ export function purposesFor(policy: Policy, category: string): string[] {
   return [...out].sort();
 }
 
-/** The category of a column's value in this row (`category_by` picks it from another column). */
+/**
+ * The category of a column's value in this row (`category_by` picks it from another column,
+ * `category_from` reads it there).
+ */
 function categoryOf(column: AnnotatedColumn, row: Row): string {
+  if (column.categoryFrom) {
+    const named = row[column.categoryFrom];
+    return named != null && named !== '' ? String(named) : column.category;
+  }
   if (!column.categoryBy) return column.category;
   const v = row[column.categoryBy.column];
   return (v != null && column.categoryBy.values[String(v)]) || column.category;
@@ -483,7 +490,10 @@ export async function deleteInDataset(
       const gone = new Set<string>();
       deleted.set(table.name, gone);
       if (rows.length === 0) continue;
-      const touches = table.columns.some((c) => allCategories(c).some((k) => isSelected(k, categories)));
+      // A column naming its category per row may hold any: the rows decide.
+      const touches = table.columns.some(
+        (c) => c.categoryFrom !== undefined || allCategories(c).some((k) => isSelected(k, categories)),
+      );
       if (!touches) continue;
       // Whether a row can go as a whole is decided per row: a column whose category depends on
       // another column (`category_by`: an identifier's kind) holds one category in this row, and an
@@ -640,7 +650,9 @@ function correctionTarget(column: AnnotatedColumn, options: CorrectOptions): { f
   }
   const cats = column.categoryBy ? Object.values(column.categoryBy.values) : [];
   if (
-    (column.category === options.category || cats.includes(options.category)) &&
+    (column.categoryFrom !== undefined ||
+      column.category === options.category ||
+      cats.includes(options.category)) &&
     (options.column === undefined || options.column === column.name)
   )
     return {};
@@ -756,6 +768,7 @@ export async function verifyAgainstDatabase(
         ...(c.vaultKey ? [c.vaultKey.column] : []),
         ...(c.blindIndex ? [c.blindIndex.column, ...(c.blindIndex.kindBy ? [c.blindIndex.kindBy] : [])] : []),
         ...(c.categoryBy ? [c.categoryBy.column] : []),
+        ...(c.categoryFrom ? [c.categoryFrom] : []),
       ]),
     ]);
     try {

@@ -18,5 +18,6 @@ export { ancestorsOf, isWithin, Policy } from './model.js';
 export { recordPolicyVersion } from './record-policy-version.js';
 export { buildNotice, type Notice, renderNoticeMarkdown } from './render-notice.js';
 export type * from './schema.js';
-export { reportsSchema } from './schema.js';
+export { BUILT_IN_POINTS, FIELD_TYPES, reportsSchema } from './schema.js';
+export { GATE_KEYS, IDENTIFIER_TYPES, isDeclaredForm } from './validate-forms.js';
 export { normaliseSentence } from './validate-policy.js';

@@ -54,12 +54,52 @@ export const cookieCategorySchema = z.strictObject({
   channels: z.array(dottedId),
 });
 
+/**
+ * What a field of a declared form holds, which decides how its value is checked and kept: `email`,
+ * `phone` and `postal_address` are the person's identifiers (found again and indexed by the subjects
+ * module); the others are sealed in the form's record; `opt_in` is a box whose tick grants channels.
+ */
+export const FIELD_TYPES = [
+  'email',
+  'phone',
+  'postal_address',
+  'name',
+  'date',
+  'enum',
+  'text',
+  'opt_in',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/**
+ * The collection points Vow's code writes itself (each with its own endpoint and table), and the
+ * cookie banner's; their fields take no `type`: any other point whose fields are typed is a declared
+ * form, accepted at POST /v1/collection-points/{id}/submissions.
+ */
+export const BUILT_IN_POINTS = [
+  'checkout',
+  'registration',
+  'contest_entry',
+  'catalog_request',
+  'sms_signup',
+  'inbound_email',
+  'cookie_banner',
+] as const;
+
 export const fieldSchema = z.strictObject({
   category: dottedId,
   subject_kind: simpleId,
   purposes: z.array(dottedId).min(1),
   required: z.boolean().default(true),
   values: z.array(z.string().min(1)).min(1).optional(),
+  /** A declared form's field: what it holds (see FIELD_TYPES). */
+  type: z.enum(FIELD_TYPES).optional(),
+  /** `text`: the longest answer accepted, in characters. */
+  max_length: z.number().int().min(1).max(100_000).optional(),
+  /** `enum`: several of the values may be chosen (a list of distinct values). */
+  multiple: z.boolean().optional(),
+  /** `opt_in`: the channels a tick grants (each lists the form in its `granted_by`). */
+  grants: z.array(dottedId).min(1).optional(),
 });
 
 export const collectionPointSchema = z.strictObject({
@@ -192,6 +232,7 @@ export type PolicyDocument = z.infer<typeof policySchema>;
 export type Rule = z.infer<typeof ruleSchema>;
 export type Recipient = z.infer<typeof recipientSchema>;
 export type CollectionPoint = z.infer<typeof collectionPointSchema>;
+export type Field = z.infer<typeof fieldSchema>;
 export type Channel = z.infer<typeof channelSchema>;
 export type Category = z.infer<typeof categorySchema>;
 export type Purpose = z.infer<typeof purposeSchema>;

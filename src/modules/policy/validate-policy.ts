@@ -2,6 +2,7 @@
 // must quote its notice, and no recipient may be promised data the notice says it never gets.
 import { ancestorsOf, isWithin } from './model.js';
 import type { PolicyDocument } from './schema.js';
+import { checkForms } from './validate-forms.js';
 
 export interface CrossProblem {
   readonly path: PropertyKey[];
@@ -148,6 +149,9 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
       });
     }
   }
+
+  // Declared forms: what the generic collection endpoint relies on.
+  checkForms(doc, add);
 
   // Rules.
   const ruleIds = new Set<string>();
