@@ -9,7 +9,7 @@ import {
   EXAMPLE_SHOP_ANNOTATION_PATH,
   loadAnnotationFile,
 } from '../../src/modules/datasets/index.js';
-import { IN_LIST_CHUNK } from '../../src/modules/datasets/walker.js';
+import { IN_LIST_CHUNK } from '../../src/modules/datasets/rows.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { datasetEngines, exampleShopDatabase, type ScratchDb } from './engines.js';

@@ -8,6 +8,7 @@ import { VowError } from '../../platform/errors.js';
 import type { Policy, VowContext } from '../policy/index.js';
 import { loadAnnotationFile } from './annotation.js';
 import { connectDataset, type DatasetConnection } from './connect.js';
+import { correctInDataset, correctionColumns } from './correct.js';
 import { type DatasetConfig, loadDatasetsFile, VOW_ANNOTATION_PATH } from './registry.js';
 import type {
   CorrectOptions,
@@ -21,13 +22,7 @@ import type {
   WalkActor,
   WalkReport,
 } from './types.js';
-import {
-  correctInDataset,
-  correctionColumns,
-  deleteInDataset,
-  exportDataset,
-  type WalkTarget,
-} from './walker.js';
+import { deleteInDataset, exportDataset, type WalkTarget } from './walker.js';
 
 export interface DatasetServiceDeps {
   readonly policy: () => Policy;

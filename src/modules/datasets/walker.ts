@@ -11,27 +11,44 @@
 // have one (for NOT NULL columns), else NULL; `null` columns to NULL; `mask` columns to their mask;
 // `retain` columns are kept and reported with their exemption. Keys are never nulled. A value
 // already deleted is not counted, so a second run of the same deletion reports no change.
-import { type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Vault } from '../../platform/crypto/index.js';
-import { VowError } from '../../platform/errors.js';
 import { isWithin, type Policy } from '../policy/index.js';
+import {
+  type AnyDb,
+  asText,
+  chunks,
+  deleteRows,
+  IN_LIST_CHUNK,
+  type Row,
+  rowKey,
+  text,
+  updateRows,
+} from './rows.js';
 import type {
-  AnnotatedColumn,
   AnnotatedTable,
   ColumnAction,
   ColumnReport,
-  CorrectOptions,
   DatasetAnnotation,
   ExportedValue,
-  JsonField,
   PersonIdentity,
   Retained,
   TableReport,
 } from './types.js';
-
-type Row = Record<string, unknown>;
-// biome-ignore lint/suspicious/noExplicitAny: a retailer's schema is described by its annotation, not by types
-type AnyDb = Kysely<any>;
+import {
+  allCategories,
+  categoryOf,
+  fieldSpec,
+  KeyRing,
+  maskFor,
+  owned,
+  parseObject,
+  plainValue,
+  readValue,
+  rowCategories,
+  sealedMask,
+  storeValue,
+} from './values.js';
 
 export interface WalkTarget {
   readonly name: string;
@@ -45,34 +62,8 @@ export interface WalkDeps {
   readonly vault?: Vault | undefined;
 }
 
-const text = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
-
-/** The row's key as text: the primary key's values joined by `/`. */
-function rowKey(table: AnnotatedTable, row: Row): string {
-  return table.primaryKey.map((k) => text(row[k])).join('/');
-}
-
-function whereKey(table: AnnotatedTable, row: Row): RawBuilder<unknown> {
-  return sql.join(
-    table.primaryKey.map((k) => sql`${sql.ref(k)} = ${row[k]}`),
-    sql` and `,
-  );
-}
-
 export function normaliseEmailForMatch(email: string): string {
   return email.trim().toLowerCase();
-}
-
-/** Plain JSON for an exported value: dates as ISO text, bytes as base64, bigints as text. */
-function plainValue(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString();
-  if (Buffer.isBuffer(v)) return v.toString('base64');
-  if (typeof v === 'bigint') return v.toString();
-  return v ?? null;
-}
-
-function isSealed(v: unknown): v is string {
-  return typeof v === 'string' && v.startsWith('v1.');
 }
 
 /** The purposes the policy allows for a category: those of every rule covering it, `never` rules aside. */
@@ -84,58 +75,6 @@ export function purposesFor(policy: Policy, category: string): string[] {
       for (const p of rule.purposes) out.add(p);
   }
   return [...out].sort();
-}
-
-/**
- * The category of a column's value in this row (`category_by` picks it from another column,
- * `category_from` reads it there).
- */
-function categoryOf(column: AnnotatedColumn, row: Row): string {
-  if (column.categoryFrom) {
-    const named = row[column.categoryFrom];
-    return named != null && named !== '' ? String(named) : column.category;
-  }
-  if (!column.categoryBy) return column.category;
-  const v = row[column.categoryBy.column];
-  return (v != null && column.categoryBy.values[String(v)]) || column.category;
-}
-
-/** The categories a column holds in this row: its fields' for a JSON column, else the row's own. */
-function rowCategories(column: AnnotatedColumn, row: Row): string[] {
-  return column.fields ? column.fields.map((f) => f.category) : [categoryOf(column, row)];
-}
-
-/** Every category a column can hold (for whole-row decisions). */
-function allCategories(column: AnnotatedColumn): string[] {
-  return [
-    column.category,
-    ...Object.values(column.categoryBy?.values ?? {}),
-    ...(column.fields ?? []).map((f) => f.category),
-  ];
-}
-
-/** The vault key id a sealed value of this row uses, or undefined when the row names no owner. */
-function keyIdOf(column: AnnotatedColumn, row: Row): string | undefined {
-  const col = column.vaultKey?.column ?? column.subjectColumn;
-  const v = col ? row[col] : undefined;
-  return v == null ? undefined : `${column.vaultKey?.prefix ?? ''}${String(v)}`;
-}
-
-/**
- * A value with an owner column (subject_column) is the person's only when that column holds one
- * of their subject ids: a gift recipient's sealed address in the buyer's order is not the buyer's.
- */
-function owned(column: AnnotatedColumn, row: Row, who: PersonIdentity): boolean {
-  if (!column.subjectColumn) return true;
-  const owner = row[column.subjectColumn];
-  return owner != null && (who.subjectIds ?? []).includes(String(owner));
-}
-
-/** The column as text, so an identifier of another shape (`acc-7` against an integer id) never errors. */
-function asText(db: AnyDb, column: string): RawBuilder<unknown> {
-  const adapter = db.getExecutor().adapter;
-  const isMysql = adapter instanceof MysqlAdapter;
-  return isMysql ? sql`cast(${sql.ref(column)} as char)` : sql`cast(${sql.ref(column)} as text)`;
 }
 
 function identityCondition(
@@ -177,15 +116,6 @@ function identityCondition(
   return parts;
 }
 
-/** Largest number of values in one `in (…)` list (every engine's parameter limit is far above). */
-export const IN_LIST_CHUNK = 500;
-
-function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
 /** Every row linked to the person, per table (parents before children). */
 export async function findRows(
   db: AnyDb,
@@ -218,117 +148,6 @@ export async function findRows(
     );
   }
   return found;
-}
-
-/**
- * Opens and seals values of Vow's own store inside the walker's transaction. Wrapped data keys are
- * read through that transaction (never through a second connection: on SQLite there is only one,
- * which the transaction holds), and a destroyed key is known without asking the vault again.
- */
-export class KeyRing {
-  readonly #vault: Vault;
-  readonly #db: AnyDb;
-  readonly #wrapped = new Map<string, string | null>();
-
-  constructor(vault: Vault, db: AnyDb) {
-    this.#vault = vault;
-    this.#db = db;
-  }
-
-  async #wrappedKey(keyId: string): Promise<string | null> {
-    if (this.#wrapped.has(keyId)) return this.#wrapped.get(keyId) ?? null;
-    const r = await sql<{
-      wrapped_key: string | null;
-    }>`select wrapped_key from data_keys where subject_id = ${keyId}`.execute(this.#db);
-    const wrapped = r.rows[0]?.wrapped_key ?? null;
-    this.#wrapped.set(keyId, wrapped);
-    return wrapped;
-  }
-
-  /** The value, or null when the key was destroyed (crypto-shredded) or never existed. */
-  async open(keyId: string, sealed: string): Promise<string | null> {
-    return this.#vault.decryptWithWrappedKey(keyId, await this.#wrappedKey(keyId), sealed);
-  }
-
-  /**
-   * Seals under an existing key (opening it first, so the vault never has to look it up itself).
-   * Throws VOW_SUBJECT_SHREDDED when the key is gone.
-   */
-  async seal(keyId: string, plaintext: string): Promise<string> {
-    const wrapped = await this.#wrappedKey(keyId);
-    if (wrapped === null)
-      throw new VowError(
-        'VOW_SUBJECT_SHREDDED',
-        'This person was deleted; nothing more can be stored for them',
-      );
-    // Unwrap the key from what this transaction read (the vault keeps it), so encrypt() finds it
-    // without a query of its own; the empty ciphertext itself is refused, as expected.
-    try {
-      this.#vault.decryptWithWrappedKey(keyId, wrapped, '');
-    } catch (err) {
-      if (!(err instanceof VowError && err.code === 'VOW_DECRYPTION_FAILED')) throw err;
-    }
-    return this.#vault.encrypt(keyId, plaintext);
-  }
-}
-
-/** The column's value in the row, opened with the owner's key when sealed. */
-async function readValue(column: AnnotatedColumn, row: Row, keys: KeyRing | undefined): Promise<unknown> {
-  const raw = row[column.name];
-  if (column.encrypted !== 'vault' || !isSealed(raw)) return plainValue(raw);
-  const keyId = keyIdOf(column, row);
-  if (!keys || keyId === undefined) return null;
-  return keys.open(keyId, raw);
-}
-
-/** A JSON column's object (or null when empty, unreadable or not an object). */
-function parseObject(value: unknown): Record<string, unknown> | null {
-  if (value == null) return null;
-  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  if (typeof value !== 'string') return null;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-function fieldSpec(column: AnnotatedColumn, key: string): JsonField {
-  return (
-    column.fields?.find((f) => f.name === key) ?? { name: key, category: column.category, onDelete: 'remove' }
-  );
-}
-
-/** The value to store for a column: sealed under the owner's key when the column is sealed. */
-async function storeValue(
-  column: AnnotatedColumn,
-  row: Row,
-  value: string | null,
-  keys: KeyRing | undefined,
-) {
-  if (value === null || column.encrypted !== 'vault') return value;
-  const keyId = keyIdOf(column, row);
-  if (!keys || keyId === undefined) throw new Error(`Cannot seal ${column.name}: no owner or no vault`);
-  return keys.seal(keyId, value);
-}
-
-/** The mask for a sealed column, sealed under the owner's key (plain if that key was destroyed). */
-async function sealedMask(
-  column: AnnotatedColumn,
-  row: Row,
-  mask: string,
-  keys: KeyRing | undefined,
-): Promise<string> {
-  if (column.encrypted !== 'vault' || !keys) return mask;
-  try {
-    return (await storeValue(column, row, mask, keys)) ?? mask;
-  } catch (err) {
-    if (err instanceof VowError && err.code === 'VOW_SUBJECT_SHREDDED') return mask;
-    throw err;
-  }
 }
 
 /** What an export shows in place of a credential: that one is held, never the value. */
@@ -404,7 +223,7 @@ function isSelected(category: string, categories: readonly string[] | 'all'): bo
   return categories === 'all' || categories.some((c) => isWithin(category, c));
 }
 
-class Counter {
+export class Counter {
   readonly #map = new Map<string, ColumnReport & { rows: number }>();
   add(column: string, category: string, action: ColumnAction, exemption?: string): void {
     const k = `${column}\u0000${action}\u0000${category}`;
@@ -415,51 +234,6 @@ class Counter {
   list(): ColumnReport[] {
     return [...this.#map.values()];
   }
-}
-
-function maskFor(column: AnnotatedColumn, table: AnnotatedTable, row: Row): string {
-  return column.maskWith.replaceAll('{pk}', rowKey(table, row));
-}
-
-async function applyUpdate(
-  db: AnyDb,
-  table: AnnotatedTable,
-  row: Row,
-  set: Record<string, unknown>,
-): Promise<void> {
-  const entries = Object.entries(set);
-  if (entries.length === 0) return;
-  const assignments = sql.join(entries.map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
-  await sql`update ${sql.table(table.name)} set ${assignments} where ${whereKey(table, row)}`.execute(db);
-}
-
-/** `where` for many rows: `pk in (…)` for a one-column key, else one key comparison per row. */
-function whereRows(table: AnnotatedTable, rows: readonly Row[]): RawBuilder<unknown> {
-  const [only] = table.primaryKey;
-  if (table.primaryKey.length === 1 && only !== undefined)
-    return sql`${sql.ref(only)} in (${sql.join(rows.map((r) => r[only]))})`;
-  return sql.join(
-    rows.map((r) => sql`(${whereKey(table, r)})`),
-    sql` or `,
-  );
-}
-
-async function deleteRows(db: AnyDb, table: AnnotatedTable, rows: readonly Row[]): Promise<void> {
-  for (const chunk of chunks(rows, IN_LIST_CHUNK))
-    await sql`delete from ${sql.table(table.name)} where ${whereRows(table, chunk)}`.execute(db);
-}
-
-async function updateRows(
-  db: AnyDb,
-  table: AnnotatedTable,
-  rows: readonly Row[],
-  set: Record<string, unknown>,
-): Promise<void> {
-  const assignments = sql.join(Object.entries(set).map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
-  for (const chunk of chunks(rows, IN_LIST_CHUNK))
-    await sql`update ${sql.table(table.name)} set ${assignments} where ${whereRows(table, chunk)}`.execute(
-      db,
-    );
 }
 
 export interface DatasetDeletion {
@@ -633,116 +407,6 @@ export async function deleteInDataset(
         })),
     );
     return { tables: reports, retained, changes };
-  };
-  if (options.dryRun) return run(target.db);
-  return target.db.transaction().execute(run);
-}
-
-/** Whether a column (or one of its JSON fields) is the field a correction names. */
-function correctionTarget(column: AnnotatedColumn, options: CorrectOptions): { field?: string } | undefined {
-  if (column.fields) {
-    const f = column.fields.find(
-      (x) =>
-        x.category === options.category &&
-        (options.column === undefined || options.column === `${column.name}.${x.name}`),
-    );
-    return f ? { field: f.name } : undefined;
-  }
-  const cats = column.categoryBy ? Object.values(column.categoryBy.values) : [];
-  if (
-    (column.categoryFrom !== undefined ||
-      column.category === options.category ||
-      cats.includes(options.category)) &&
-    (options.column === undefined || options.column === column.name)
-  )
-    return {};
-  return undefined;
-}
-
-/** The tables and columns of a dataset that hold the field a correction names. */
-export function correctionColumns(
-  annotation: DatasetAnnotation,
-  options: CorrectOptions,
-): Map<string, AnnotatedColumn[]> {
-  const out = new Map<string, AnnotatedColumn[]>();
-  for (const t of annotation.tables) {
-    // A blind-index column is kept in step by the column it indexes, never set directly.
-    const indexes = new Set(t.columns.flatMap((c) => (c.blindIndex ? [c.blindIndex.column] : [])));
-    const cols = t.columns.filter((c) => !indexes.has(c.name) && correctionTarget(c, options) !== undefined);
-    if (cols.length > 0) out.set(t.name, cols);
-  }
-  return out;
-}
-
-function blindValue(kind: 'email' | 'phone' | 'account', value: string): string {
-  return kind === 'email' ? normaliseEmailForMatch(value) : value.trim();
-}
-
-const same = (a: unknown, b: unknown): boolean =>
-  a === b || (a != null && b != null && String(a) === String(b));
-
-/** Sets one field of the person to a new value in every row of this dataset that holds it. */
-export async function correctInDataset(
-  target: WalkTarget,
-  who: PersonIdentity,
-  options: CorrectOptions,
-  deps: WalkDeps,
-): Promise<{ tables: TableReport[]; changes: number }> {
-  const columnsByTable = correctionColumns(target.annotation, options);
-  if (columnsByTable.size === 0) return { tables: [], changes: 0 };
-  const wanted = options.value;
-  const run = async (db: AnyDb) => {
-    const found = await findRows(db, target.annotation, who, deps.vault);
-    const ring = deps.vault ? new KeyRing(deps.vault, db) : undefined;
-    const reports: TableReport[] = [];
-    let changes = 0;
-    for (const table of target.annotation.tables) {
-      const cols = columnsByTable.get(table.name);
-      const rows = found.get(table.name) ?? [];
-      if (!cols || rows.length === 0) continue;
-      const counter = new Counter();
-      for (const row of rows) {
-        const set: Record<string, unknown> = {};
-        for (const c of cols) {
-          if (!owned(c, row, who)) continue;
-          const targetField = correctionTarget(c, options);
-          const current = await readValue(c, row, ring);
-          if (targetField?.field !== undefined) {
-            const obj = parseObject(current);
-            // Only a value the person gave is corrected; a missing key is not invented.
-            if (!obj || !(targetField.field in obj) || same(obj[targetField.field], wanted)) continue;
-            obj[targetField.field] = wanted;
-            set[c.name] = await storeValue(c, row, JSON.stringify(obj), ring);
-            counter.add(`${c.name}.${targetField.field}`, options.category, 'corrected');
-            continue;
-          }
-          if (categoryOf(c, row) !== options.category || same(current, wanted)) continue;
-          let indexKind: 'email' | 'phone' | 'account' | undefined;
-          if (c.blindIndex) {
-            const k = c.blindIndex.kind ?? String(row[c.blindIndex.kindBy ?? ''] ?? '');
-            // An address index depends on how the subjects module normalises addresses: not kept here.
-            if (k !== 'email' && k !== 'phone' && k !== 'account') continue;
-            indexKind = k;
-          }
-          set[c.name] = await storeValue(c, row, wanted == null ? null : String(wanted), ring);
-          if (c.encrypted !== 'vault') set[c.name] = wanted;
-          if (c.blindIndex && indexKind && c.encrypted === 'vault' && deps.vault)
-            set[c.blindIndex.column] =
-              wanted == null ? null : deps.vault.blindIndex(indexKind, blindValue(indexKind, String(wanted)));
-          counter.add(c.name, options.category, 'corrected');
-        }
-        changes += Object.keys(set).filter((k) => cols.some((c) => c.name === k)).length;
-        if (!options.dryRun) await applyUpdate(db, table, row, set);
-      }
-      reports.push({
-        dataset: target.name,
-        table: table.name,
-        rowsMatched: rows.length,
-        rowsDeleted: 0,
-        columns: counter.list(),
-      });
-    }
-    return { tables: reports, changes };
   };
   if (options.dryRun) return run(target.db);
   return target.db.transaction().execute(run);
