@@ -25,6 +25,7 @@ import {
   WorkerRunner,
 } from '../modules/promises/index.js';
 import { ReportService } from '../modules/reports/index.js';
+import { RetentionEnforcer } from '../modules/retention/index.js';
 import { RightsService } from '../modules/rights/index.js';
 import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modules/site-analytics/index.js';
 import { SubjectService, Under13Approvals } from '../modules/subjects/index.js';
@@ -75,6 +76,11 @@ export interface Services {
   readonly complaints: ComplaintService;
   /** Every table's fate when a person is erased, and the erasers deletion and the under-13 purge run. */
   readonly erasure: ErasureRegistry;
+  /**
+   * The policy's retention enforced (src/modules/retention): `enforcer.enforce()` erases what has
+   * expired; `schedule()` queues the daily job.
+   */
+  readonly retention: { readonly enforcer: RetentionEnforcer; readonly schedule: () => Promise<void> };
   /**
    * The promise monitor (`monitor` runs in this thread), the checks as run off the request path with
    * gauges and alerts (`checks`), and the hourly job (`scheduleChecks` queues the first run;
@@ -157,10 +163,13 @@ export function createServices(ctx: VowContext): Services {
     }),
   });
   const promiseJob = registerPromiseCheckJob(ctx.clock, jobs, checks);
+  const retention = new RetentionEnforcer({ ctx, datasets, erasure });
+  const retentionJob = retention.register(jobs);
   installScrapedSeries(metrics, { rights, monitor });
   return {
     promises: { monitor, checks, scheduleChecks: promiseJob.schedule },
     erasure,
+    retention: { enforcer: retention, schedule: retentionJob.schedule },
     datasets,
     cookieConsent,
     siteAnalytics,

@@ -15,6 +15,7 @@ import { openStore } from '../platform/store/index.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
 import { registerConsentCommands } from './email.js';
+import { registerRetentionCommands } from './retention.js';
 import { announceSecurity, registerSecurityCommands } from './security.js';
 
 export interface CliIo {
@@ -53,6 +54,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       await services.rights.scheduleMaintenance();
       await services.mail.scheduleUpkeep();
       await services.siteAnalytics.schedulePurge();
+      // What the policy's retention lets go is erased daily (src/modules/retention).
+      await services.retention.schedule();
       // The promise checks run hourly (kept as history; their status feeds /metrics and the console).
       await services.promises.scheduleChecks();
       // Each finished ISO week's reports are released by a job when the week closes.
@@ -165,6 +168,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerDatasetCommands(program, io, setExit);
   registerConsentCommands(program, io, setExit);
   registerSecurityCommands(program, io, setExit);
+  registerRetentionCommands(program, io);
   registerDemoCommand(program, io, setExit);
 
   return program;

@@ -15,12 +15,14 @@ export {
 } from './connect.js';
 export { exportToCsv } from './csv.js';
 export { DATASETS_ERROR_CODES } from './errors.js';
+export type { ExpiredValues, ExpiryReport } from './expire.js';
 export {
   type DatasetConfig,
   EXAMPLE_SHOP_ANNOTATION_PATH,
   loadDatasetsFile,
   VOW_ANNOTATION_PATH,
 } from './registry.js';
+export { ROW_TIME_COLUMNS } from './rows.js';
 export { seedExampleShop } from './seed-example.js';
 export {
   createDatasetService,

@@ -77,3 +77,22 @@ export async function updateRows(
       db,
     );
 }
+
+/**
+ * Columns that say when a row was collected, in the order they are looked for: retention is
+ * counted from the first one a table has (a table with none is never expired row by row).
+ */
+export const ROW_TIME_COLUMNS = [
+  'collected_at',
+  'placed_at',
+  'received_at',
+  'registered_at',
+  'at',
+  'created_at',
+] as const;
+
+/** The row's collection time as ISO text, or undefined when its table keeps none. */
+export function rowTime(row: Row): string | undefined {
+  for (const c of ROW_TIME_COLUMNS) if (row[c] != null) return text(row[c]);
+  return undefined;
+}

@@ -9,6 +9,7 @@ import type { Policy, VowContext } from '../policy/index.js';
 import { loadAnnotationFile } from './annotation.js';
 import { connectDataset, type DatasetConnection } from './connect.js';
 import { correctInDataset, correctionColumns } from './correct.js';
+import { type ExpiredValues, type ExpiryReport, expireInDataset } from './expire.js';
 import { type DatasetConfig, loadDatasetsFile, VOW_ANNOTATION_PATH } from './registry.js';
 import type {
   CorrectOptions,
@@ -164,7 +165,12 @@ export class DatasetService {
     let changes = 0;
     for (const target of this.#targets()) {
       const part = await this.#guard(target.name, () =>
-        deleteInDataset(target, who, { categories, dryRun }, { policy, vault: this.#deps.vault }),
+        deleteInDataset(
+          target,
+          who,
+          { categories, dryRun, collectedBefore: options.collectedBefore },
+          { policy, vault: this.#deps.vault },
+        ),
       );
       tables.push(...part.tables);
       retained.push(...part.retained);
@@ -188,6 +194,31 @@ export class DatasetService {
         exemption: r.exemption,
       })),
     });
+    return report;
+  }
+
+  /**
+   * Takes values whose retention has passed out of Vow's own tables (the dataset with `db`), whoever
+   * they belong to: rows whose every value expired are deleted, other expired values masked or
+   * nulled. The retention module finds them; see expire.ts for the rule.
+   */
+  async expire(expired: ExpiredValues, options: { dryRun?: boolean } = {}): Promise<ExpiryReport> {
+    const source = this.#sources.find((s) => s.db);
+    if (!source?.db) return { dryRun: options.dryRun === true, tables: [] };
+    const target = { name: source.name, annotation: source.annotation, db: source.db };
+    const dryRun = options.dryRun === true;
+    const report = await this.#guard(source.name, () =>
+      expireInDataset(target, expired, { dryRun }, { policy: this.#deps.policy(), vault: this.#deps.vault }),
+    );
+    if (!dryRun)
+      await this.#audit(
+        { type: 'system' },
+        'datasets.expired',
+        {},
+        {
+          tables: report.tables.filter((t) => t.rowsDeleted + t.valuesCleared > 0),
+        },
+      );
     return report;
   }
 

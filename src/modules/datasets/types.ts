@@ -174,6 +174,11 @@ export interface DeleteOptions {
   readonly categories?: readonly string[] | 'all';
   /** Report what would happen, change nothing. */
   readonly dryRun?: boolean;
+  /**
+   * Only rows collected before this instant (ISO 8601), by their table's time column: what a
+   * retention period counted from collection lets go. Rows of tables without one are left alone.
+   */
+  readonly collectedBefore?: string;
 }
 
 export interface CorrectOptions {

@@ -22,6 +22,7 @@ import {
   IN_LIST_CHUNK,
   type Row,
   rowKey,
+  rowTime,
   text,
   updateRows,
 } from './rows.js';
@@ -246,13 +247,23 @@ export interface DatasetDeletion {
 export async function deleteInDataset(
   target: WalkTarget,
   who: PersonIdentity,
-  options: { categories: readonly string[] | 'all'; dryRun: boolean },
+  options: { categories: readonly string[] | 'all'; dryRun: boolean; collectedBefore?: string | undefined },
   deps: WalkDeps,
 ): Promise<DatasetDeletion> {
-  const { categories } = options;
+  const { categories, collectedBefore } = options;
   const run = async (db: AnyDb): Promise<DatasetDeletion> => {
     const ann = target.annotation;
     const found = await findRows(db, ann, who, deps.vault);
+    // An expiry counted from collection reaches only the rows collected before its cut-off.
+    if (collectedBefore !== undefined)
+      for (const [table, rows] of found)
+        found.set(
+          table,
+          rows.filter((r) => {
+            const at = rowTime(r);
+            return at !== undefined && at < collectedBefore;
+          }),
+        );
     const ring = deps.vault ? new KeyRing(deps.vault, db) : undefined;
     /** Row keys deleted (or that would be), per table. */
     const deleted = new Map<string, Set<string>>();
