@@ -2,16 +2,16 @@
 export { defineJob, type JobContext, type JobDefinition } from './define-job.js';
 export { jobsTables } from './erasure.js';
 export { JOBS_ERROR_CODES } from './errors.js';
+export { JobRunner } from './job-runner.js';
+export { jobsMigrations } from './migrations/index.js';
 export {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_LEASE_MS,
   type EnqueueInput,
-  JobRunner,
   type JobRunnerDeps,
   type JobRunnerOptions,
   type JobView,
   type RunOutcome,
   type Ticker,
-} from './job-runner.js';
-export { jobsMigrations } from './migrations/index.js';
+} from './runner-types.js';
 export type { JobStatus, JobTables } from './tables.js';
