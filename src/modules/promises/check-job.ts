@@ -1,10 +1,5 @@
-// The promise checks as a service and a schedule. `PromiseChecks.run` runs the checks where they do
-// not stall requests (runner.ts), then sets the promise gauges and alerts (alerts.ts). Every hour the
-// `promises.check` job runs them incrementally (a full sweep at least once a day) and queues its next
-// run (one job per hour, by idempotency key); `vow serve` queues the first.
-import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
-import { defineJob, type JobRunner } from '../../platform/jobs/index.js';
+import { HOUR_MS, type JobRunner, registerRecurringJob } from '../../platform/jobs/index.js';
 import type { Metrics } from '../../platform/metrics/index.js';
 import type { PromiseAlerts } from './alerts.js';
 import type { RunRequest } from './promise-monitor.js';
@@ -12,11 +7,7 @@ import type { CheckRunner } from './runner.js';
 import type { RunSummary } from './types.js';
 
 export const PROMISE_CHECK_JOB = 'promises.check';
-export const CHECK_EVERY_MS = 60 * 60 * 1000;
-
-function hourKey(at: Date): string {
-  return `${PROMISE_CHECK_JOB}:${at.toISOString().slice(0, 13)}`;
-}
+export const CHECK_EVERY_MS = HOUR_MS;
 
 /** Sets vow_promise_kept from results (1 kept, 0 broken; promises proven by tests only are left out). */
 export function setPromiseGauges(
@@ -72,28 +63,17 @@ export function registerPromiseCheckJob(
   jobs: JobRunner,
   checks: PromiseChecks,
 ): { schedule: () => Promise<void> } {
-  const scheduleAt = async (at: Date) => {
-    await jobs.enqueue({ name: PROMISE_CHECK_JOB, payload: {}, idempotencyKey: hourKey(at), runAt: at });
-  };
-  jobs.register(
-    defineJob({
-      id: PROMISE_CHECK_JOB,
-      version: 1,
-      schema: z.object({}),
-      handler: async () => {
-        const summary = await checks.run('auto');
-        const next = new Date(
-          Math.floor(clock.now().getTime() / CHECK_EVERY_MS) * CHECK_EVERY_MS + CHECK_EVERY_MS,
-        );
-        await scheduleAt(next);
-        return {
-          mode: summary.mode,
-          ms: Math.round(summary.durationMs),
-          kept: summary.results.filter((r) => r.status === 'kept').length,
-          broken: summary.results.filter((r) => r.status === 'broken').map((r) => r.promise),
-        };
-      },
-    }),
-  );
-  return { schedule: () => scheduleAt(clock.now()) };
+  return registerRecurringJob(jobs, clock, {
+    id: PROMISE_CHECK_JOB,
+    everyMs: CHECK_EVERY_MS,
+    run: async () => {
+      const summary = await checks.run('auto');
+      return {
+        mode: summary.mode,
+        ms: Math.round(summary.durationMs),
+        kept: summary.results.filter((r) => r.status === 'kept').length,
+        broken: summary.results.filter((r) => r.status === 'broken').map((r) => r.promise),
+      };
+    },
+  });
 }

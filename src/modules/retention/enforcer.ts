@@ -8,15 +8,13 @@
 // - Values of Vow's own tables past a period counted from collection (a catalog request's interests
 //   after three years): masked, nulled, or their row deleted (datasets/expire.ts).
 // - Site measurements have their own daily purge (site-analytics); they are counted here only.
-import { z } from 'zod';
 import type { ErasureRegistry } from '../../platform/erasure/index.js';
-import { defineJob, type JobRunner } from '../../platform/jobs/index.js';
+import { DAY_MS, type JobRunner, registerRecurringJob } from '../../platform/jobs/index.js';
 import type { DatasetAnnotation, DatasetService, ExpiredValues } from '../datasets/index.js';
 import type { VowContext } from '../policy/index.js';
 import { cutoffOf, type Expired, type ExpiredIdentifier, findExpired } from './expiry.js';
 
 export const ENFORCE_JOB = 'retention.enforce';
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface RetentionDeps {
   readonly ctx: VowContext;
@@ -163,27 +161,10 @@ export class RetentionEnforcer {
 
   /** Registers the daily job; `schedule()` queues today's run (one per day, by idempotency key). */
   register(jobs: JobRunner): { schedule: () => Promise<void> } {
-    const { ctx } = this.#deps;
-    const scheduleAt = async (at: Date) => {
-      await jobs.enqueue({
-        name: ENFORCE_JOB,
-        payload: {},
-        idempotencyKey: `${ENFORCE_JOB}:${at.toISOString().slice(0, 10)}`,
-        runAt: at,
-      });
-    };
-    jobs.register(
-      defineJob({
-        id: ENFORCE_JOB,
-        version: 1,
-        schema: z.object({}),
-        handler: async () => {
-          const report = await this.enforce();
-          await scheduleAt(new Date(Math.floor(ctx.clock.now().getTime() / DAY_MS) * DAY_MS + DAY_MS));
-          return report;
-        },
-      }),
-    );
-    return { schedule: () => scheduleAt(ctx.clock.now()) };
+    return registerRecurringJob(jobs, this.#deps.ctx.clock, {
+      id: ENFORCE_JOB,
+      everyMs: DAY_MS,
+      run: () => this.enforce(),
+    });
   }
 }

@@ -120,6 +120,25 @@ export async function lastActivity(
   return out;
 }
 
+function expiredIdentifier(
+  row: { id: string; subject_id: string; subject_kind: string | null },
+  entry: Retention,
+  cutoff: string,
+  since: ExpiredIdentifier['since'],
+): ExpiredIdentifier {
+  const { id, subject_id, subject_kind } = row;
+  return {
+    kind: 'identifier',
+    table: 'subject_identifiers',
+    row: id,
+    subjectId: subject_id,
+    subjectKind: subject_kind,
+    entry,
+    cutoff,
+    since,
+  };
+}
+
 async function identifiers(input: ExpiryInput, out: Expired[]): Promise<void> {
   const { policy, now } = input;
   const cutoffs = policy.doc.retention
@@ -139,32 +158,12 @@ async function identifiers(input: ExpiryInput, out: Expired[]): Promise<void> {
     const cutoff = cutoffOf(entry, now);
     if (!entry || !cutoff || row.collected_at >= cutoff) continue;
     if (entry.from === 'last_activity') pending.push({ row, entry, cutoff });
-    else
-      out.push({
-        kind: 'identifier',
-        table: 'subject_identifiers',
-        row: row.id,
-        subjectId: row.subject_id,
-        subjectKind: row.subject_kind,
-        entry,
-        cutoff,
-        since: { collected_at: row.collected_at },
-      });
+    else out.push(expiredIdentifier(row, entry, cutoff, { collected_at: row.collected_at }));
   }
   const activity = await lastActivity(input.db, [...new Set(pending.map((p) => p.row.subject_id))]);
   for (const { row, entry, cutoff } of pending) {
     const last = activity.get(row.subject_id) ?? row.collected_at;
-    if (last < cutoff)
-      out.push({
-        kind: 'identifier',
-        table: 'subject_identifiers',
-        row: row.id,
-        subjectId: row.subject_id,
-        subjectKind: row.subject_kind,
-        entry,
-        cutoff,
-        since: { last_activity: last },
-      });
+    if (last < cutoff) out.push(expiredIdentifier(row, entry, cutoff, { last_activity: last }));
   }
 }
 

@@ -1,13 +1,12 @@
 // Retention of site measurements: analytics_events and ga_forwards rows are deleted once the
 // policy's retention for what they hold has passed (behaviour, and the device id they are keyed by:
 // the shortest applies). A daily job does it (`analytics.purge_measurements`).
-import { z } from 'zod';
-import { defineJob, type JobRunner } from '../../platform/jobs/index.js';
+import { DAY_MS, type JobRunner, registerRecurringJob } from '../../platform/jobs/index.js';
 import type { VowContext } from '../policy/index.js';
 import { isWithin, type Policy } from '../policy/index.js';
 
 export const PURGE_JOB = 'analytics.purge_measurements';
-export const PURGE_EVERY_MS = 24 * 60 * 60 * 1000;
+export const PURGE_EVERY_MS = DAY_MS;
 /** The data categories a measurement row holds. */
 export const MEASUREMENT_CATEGORIES = ['behaviour', 'device.cookie_id', 'device.browser_family'] as const;
 
@@ -67,28 +66,9 @@ export async function purgeExpiredMeasurements(
 
 /** Registers the daily purge; `schedule()` queues the next run (one per day, by idempotency key). */
 export function registerPurgeJob(ctx: VowContext, jobs: JobRunner): { schedule: () => Promise<void> } {
-  const scheduleAt = async (at: Date) => {
-    await jobs.enqueue({
-      name: PURGE_JOB,
-      payload: {},
-      idempotencyKey: `${PURGE_JOB}:${at.toISOString().slice(0, 10)}`,
-      runAt: at,
-    });
-  };
-  jobs.register(
-    defineJob({
-      id: PURGE_JOB,
-      version: 1,
-      schema: z.object({}),
-      handler: async () => {
-        const counts = await purgeExpiredMeasurements(ctx);
-        const next = new Date(
-          Math.floor(ctx.clock.now().getTime() / PURGE_EVERY_MS) * PURGE_EVERY_MS + PURGE_EVERY_MS,
-        );
-        await scheduleAt(next);
-        return counts;
-      },
-    }),
-  );
-  return { schedule: () => scheduleAt(ctx.clock.now()) };
+  return registerRecurringJob(jobs, ctx.clock, {
+    id: PURGE_JOB,
+    everyMs: PURGE_EVERY_MS,
+    run: () => purgeExpiredMeasurements(ctx),
+  });
 }
