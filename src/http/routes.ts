@@ -3,6 +3,7 @@
 // the two lists: cross-origin routes must be registered in the CORS scope (src/http/cors.ts).
 
 import { accountApiRoutes } from './api/accounts.js';
+import { appealApiRoutes } from './api/appeals.js';
 import { auditApiRoutes } from './api/audit.js';
 import { collectionRoutes } from './api/collection.js';
 import { complaintApiRoutes } from './api/complaints.js';
@@ -14,6 +15,7 @@ import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
 import { policyApiRoutes } from './api/policy.js';
+import { privacyChoicesApiRoutes } from './api/privacy-choices.js';
 import { promiseRoutes } from './api/promises.js';
 import { reportApiRoutes } from './api/reports.js';
 import { rightsApiRoutes } from './api/rights.js';
@@ -54,6 +56,8 @@ export const ROUTES: readonly RouteModule[] = [
   staffApiRoutes,
   auditApiRoutes,
   rightsApiRoutes,
+  appealApiRoutes,
+  privacyChoicesApiRoutes,
   complaintApiRoutes,
   datasetRoutes,
   // Stylesheets of the pages and the console.
