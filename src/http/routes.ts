@@ -23,6 +23,7 @@ import { siteAnalyticsApiRoutes } from './api/site-analytics.js';
 import { staffApiRoutes } from './api/staff.js';
 import { subjectRoutes } from './api/subjects.js';
 import { assetRoutes } from './assets.js';
+import { appealConsoleRoutes } from './console/appeal-routes.js';
 import { auditConsoleRoutes } from './console/audit-routes.js';
 import { complaintConsoleRoutes } from './console/complaint-routes.js';
 import { dashboardConsoleRoutes } from './console/dashboard-routes.js';
@@ -33,6 +34,7 @@ import { requestConsoleRoutes } from './console/request-routes.js';
 import { staffAccountConsoleRoutes } from './console/staff-account-routes.js';
 import { under13ConsoleRoutes } from './console/under13-routes.js';
 import { accountPageRoutes } from './pages/account-routes.js';
+import { appealPageRoutes } from './pages/appeal-routes.js';
 import { complaintPageRoutes } from './pages/complaint-routes.js';
 import { cookieBannerPageRoutes } from './pages/cookie-banner-routes.js';
 import { demoStorefrontPageRoutes } from './pages/demo-storefront-routes.js';
@@ -69,6 +71,7 @@ export const ROUTES: readonly RouteModule[] = [
   unsubscribePageRoutes,
   accountPageRoutes,
   requestPageRoutes,
+  appealPageRoutes,
   complaintPageRoutes,
   // The staff console.
   loginConsoleRoutes,
@@ -80,6 +83,7 @@ export const ROUTES: readonly RouteModule[] = [
   auditConsoleRoutes,
   staffAccountConsoleRoutes,
   under13ConsoleRoutes,
+  appealConsoleRoutes,
 ];
 
 /**
