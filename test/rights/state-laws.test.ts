@@ -284,4 +284,46 @@ describeEachDialect('a resident of each state files a request', (env) => {
     e.services.rights.connect({ directory: h.world.directory });
     assert.equal((await e.services.rights.resolveJurisdiction(undefined, 'nobody')).source, 'fallback');
   });
+
+  it('the refusal’s status page carries the appeal form where the law offers one, then the appeal', async () => {
+    const e = env();
+    e.clock.set('2026-05-04T12:00:00.000Z');
+    const ask = async (jurisdiction: string, email: string) => {
+      h.world.addPerson(`subj-${email}`, { emails: [email] });
+      const filed = await call(e, 'POST', '/v1/requests', { type: 'deletion', jurisdiction, email });
+      const token = filed.body.statusToken as string;
+      await e.services.rights.deny(
+        (await e.services.rights.statusByToken(token)).id,
+        'no match',
+        'staff-first',
+      );
+      return token;
+    };
+    const page = async (token: string) =>
+      (await e.app.inject({ url: `/privacy/request/status/${token}`, headers: { accept: 'text/html' } }))
+        .body;
+    const utah = await ask('us-ut', 'page-ut@example.org');
+    assert.ok(!(await page(utah)).includes('data-testid="appeal-form"'), 'Utah grants no appeal');
+    const ct = await ask('us-ct', 'page-ct@example.org');
+    const before = await page(ct);
+    const form =
+      /<form method="post" action="\/privacy\/request\/status\/[^"]+\/appeal"[\s\S]*?<\/form>/.exec(
+        before,
+      )?.[0];
+    assert.ok(form, 'the appeal form is on the page');
+    assert.match(form, /within 60 days|maxlength/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1];
+    assert.ok(csrf);
+    const posted = await e.app.inject({
+      method: 'POST',
+      url: `/privacy/request/status/${ct}/appeal`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, reason: 'I can prove it' }).toString(),
+    });
+    assert.equal(posted.statusCode, 303);
+    const after = await page(ct);
+    assert.ok(after.includes('data-testid="appeal-status"'));
+    assert.ok(after.includes('2026-07-03'), 'decided within 60 days of 2026-05-04');
+    assert.ok(!after.includes('data-testid="appeal-form"'), 'one appeal per refusal');
+  });
 });
