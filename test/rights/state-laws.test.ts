@@ -221,16 +221,21 @@ describeEachDialect('a resident of each state files a request', (env) => {
       const out = await call(e, 'POST', '/v1/privacy-choices/opt-out', { jurisdiction: state });
       assert.equal(out.status, 200);
       assert.equal(out.body.optedOut, true);
-      const status = await call(
-        e,
-        'GET',
-        `/v1/privacy-choices?visitor=${out.body.visitor}&jurisdiction=${state}`,
-      );
+      const status = await call(e, 'POST', '/v1/privacy-choices/state', {
+        visitor: out.body.visitor,
+        jurisdiction: state,
+      });
       assert.equal(status.body.visitorOptedOut, true);
       const gpp = new GppModel(status.body.gpp as string);
       assert.equal(gpp.getFieldValue('usnat', 'SaleOptOut'), 1);
       assert.equal(gpp.getFieldValue('usnat', 'Gpc'), true);
       if (GPP_SECTIONS[state]) assert.equal(gpp.getFieldValue(GPP_SECTIONS[state]!, 'SaleOptOut'), 1);
+      const banner = await call(e, 'POST', '/v1/consent/state', {
+        visitor: out.body.visitor,
+        jurisdiction: state,
+      });
+      assert.equal(banner.body.gpc, true, 'the banner sees the opt-out as GPC');
+      assert.equal(banner.body.gpp, status.body.gpp);
       const choices = e.services.privacyChoices;
       assert.equal(out.body.universalOptOutRequired, want.gpcFrom !== null && '2026-03-25' >= want.gpcFrom);
       if (want.gpcFrom) {

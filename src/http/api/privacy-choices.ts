@@ -47,15 +47,15 @@ export const privacyChoicesApiRoutes: RouteModule = (app, _ctx, services) => {
       }),
   );
 
-  app.get(
-    '/v1/privacy-choices',
+  app.post(
+    '/v1/privacy-choices/state',
     {
       config: { access: 'public' },
       schema: {
         tags: ['cookie-consent'],
         summary:
-          'Whether the visitor (and the logged-in person) opted out of sale, sharing and targeted advertising',
-        querystring: z.strictObject({ visitor, jurisdiction }),
+          'Whether the visitor (and the logged-in person) opted out of sale, sharing and targeted advertising (the id travels in the body, not the URL)',
+        body: z.strictObject({ visitor, jurisdiction }),
         response: {
           200: z.object({
             visitorOptedOut: z.boolean().nullable(),
@@ -67,9 +67,9 @@ export const privacyChoicesApiRoutes: RouteModule = (app, _ctx, services) => {
     },
     async (req) =>
       choices.status({
-        visitor: req.query.visitor,
+        visitor: req.body.visitor,
         subjectId: personOf(req),
-        jurisdiction: req.query.jurisdiction,
+        jurisdiction: req.body.jurisdiction,
       }),
   );
 };
