@@ -259,8 +259,11 @@ describeEachDialect('a resident of each state files a request', (env) => {
     const token = filed.body.statusToken as string;
     const id = (await e.services.rights.statusByToken(token)).id;
     await e.services.rights.deny(id, 'no match', 'staff-first');
+    // As a refusal logged before the request log kept who refused: the audit trail still tells.
+    await e.store.db.updateTable('rights_requests').set({ denied_by: null }).where('id', '=', id).execute();
     await call(e, 'POST', '/v1/requests/appeal', { statusToken: token });
     const [appeal] = (await e.services.rights.appeals()).filter((a) => a.requestId === id);
+    assert.equal(appeal!.firstDecider, 'staff-first');
     await assert.rejects(
       e.services.rights.decideAppeal(appeal!.id, { outcome: 'granted', reasons: 'x' }, 'staff-first'),
       /someone other/,

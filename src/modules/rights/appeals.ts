@@ -101,6 +101,16 @@ async function requestByToken(ctx: VowContext, statusToken: string) {
   return r;
 }
 
+/**
+ * Who refused a request, from the audit trail: for refusals logged before the request log kept
+ * `denied_by` (the latest `request.denied` entry's staff actor).
+ */
+async function refuserFromAudit(ctx: VowContext, requestId: string): Promise<string | null> {
+  const entries = await ctx.audit.list({ targetType: 'request', targetId: requestId, limit: 1000 });
+  const denial = entries.filter((e) => e.action === 'request.denied' && e.actor_type === 'staff').at(-1);
+  return denial?.actor_id ?? null;
+}
+
 /** Whether a request's jurisdiction offers an appeal, and the appeal on record (status page). */
 export async function appealOffer(ctx: VowContext, statusToken: string): Promise<AppealOffer> {
   const r = await requestByToken(ctx, statusToken);
@@ -145,6 +155,7 @@ export async function fileAppeal(
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
   const id = ctx.random.uuid();
+  const firstDecider = r.denied_by ?? (await refuserFromAudit(ctx, r.id));
   const row: AppealRow = {
     id,
     request_id: r.id,
@@ -153,7 +164,7 @@ export async function fileAppeal(
     received_at: nowIso,
     due_on: addDays(isoDay(now), law.appeal.decide_within_days),
     extended_due_on: null,
-    first_decider: r.denied_by,
+    first_decider: firstDecider,
     decided_by: null,
     decided_at: null,
     sealed: await ctx.vault.encrypt(sealKey(r.id), JSON.stringify({ reason } satisfies AppealSealed)),
