@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
+import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import { consentScript } from '../consent-script.js';
@@ -33,7 +34,9 @@ const visitorConsentSchema = z.object({
   consentVersion: z.string(),
   policyVersion: z.string(),
   consentMode: consentModeSchema,
-  gpp: line().describe('IAB Global Privacy Platform string (usnat section, id 7)'),
+  gpp: line().describe(
+    "IAB Global Privacy Platform string (usnat, id 7; and the stated state's section, ids 9-12)",
+  ),
 });
 
 const choiceBodySchema = z.strictObject({
@@ -138,11 +141,13 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       schema: {
         tags: ['cookies'],
         summary: 'Where a visitor stands, from the consent ledger (the id travels in the body, not the URL)',
-        body: z.strictObject({ visitor: visitorSchema }),
+        description:
+          'With `jurisdiction` (the US state the visitor says they live in), the GPP string also carries that state’s section (usva, usco, usut, usct).',
+        body: z.strictObject({ visitor: visitorSchema, jurisdiction: z.enum(JURISDICTIONS).optional() }),
         response: { 200: visitorConsentSchema },
       },
     },
-    async (req) => cookies.consent.state(req.body.visitor),
+    async (req) => cookies.consent.state(req.body.visitor, req.body.jurisdiction),
   );
 
   app.post(

@@ -19,5 +19,12 @@ export { recordPolicyVersion } from './record-policy-version.js';
 export { buildNotice, type Notice, renderNoticeMarkdown } from './render-notice.js';
 export type * from './schema.js';
 export { BUILT_IN_POINTS, FIELD_TYPES, reportsSchema } from './schema.js';
+export {
+  STATE_RIGHTS,
+  type StateLaw,
+  type StateLaws,
+  type StateRight,
+  US_STATES,
+} from './state-laws.js';
 export { GATE_KEYS, IDENTIFIER_TYPES, isDeclaredForm } from './validate-forms.js';
 export { normaliseSentence } from './validate-policy.js';

@@ -4,7 +4,7 @@
 import type { Transaction, Updateable } from 'kysely';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
-import { deadlinesFor, isoDay } from './deadlines.js';
+import { deadlinesFor, isoDay, stateLawOf } from './deadlines.js';
 import { advance, findRow, openSealed, type RightsDeps, seal } from './internal.js';
 import { type RequestView, regulatorFor, view } from './queries.js';
 import type { RequestStatus } from './tables.js';
@@ -114,7 +114,9 @@ export async function extend(
     throw new VowError('VOW_EXTENSION_NOT_ALLOWED', 'An extension must be notified within the first period', {
       dueOn: r.due_on,
     });
-  const d = deadlinesFor(r.jurisdiction, r.received_at.slice(0, 10));
+  const d = deadlinesFor(r.jurisdiction, r.received_at.slice(0, 10), ctx.policy);
+  if (d.extendedDueOn === d.dueOn)
+    throw new VowError('VOW_EXTENSION_NOT_ALLOWED', 'The law of this jurisdiction allows no extension');
   const contact = await openSealed(ctx, r);
   // The reason is personal to the request: it is sealed with the contact, not written to the log.
   const sealed = await seal(ctx, r.id, { ...contact, extensionReason: reason });
@@ -161,6 +163,7 @@ export async function deny(
   if (r.status === 'completed' || r.status === 'denied')
     throw new VowError('VOW_REQUEST_STATE', 'The request is closed');
   const contact = await openSealed(ctx, r);
+  const appeal = stateLawOf(r.jurisdiction, ctx.policy)?.appeal;
   const now = ctx.clock.now().toISOString();
   await staffStep(
     deps,
@@ -168,7 +171,13 @@ export async function deny(
     staffId,
     {
       action: 'request.denied',
-      changes: { status: 'denied', denial_basis: basis, responded_at: now, response_nature: 'denied' },
+      changes: {
+        status: 'denied',
+        denial_basis: basis,
+        denied_by: staffId,
+        responded_at: now,
+        response_nature: 'denied',
+      },
       reason: basis,
     },
     async (trx) => {
@@ -178,7 +187,15 @@ export async function deny(
           to: contact.email,
           kind: 'rights.denied',
           subject: 'Your privacy request',
-          text: `We cannot act on your ${r.type} request. The reason: ${basis}\n\nYou may complain to ${regulatorFor(ctx, r.jurisdiction)?.name ?? 'your data protection authority'}.`,
+          text: [
+            `We cannot act on your ${r.type} request. The reason: ${basis}`,
+            ...(appeal?.offered
+              ? [
+                  `You may appeal this decision from your request's status page; we decide an appeal within ${appeal.decide_within_days} days (${appeal.cite}).`,
+                ]
+              : []),
+            `You may complain to ${regulatorFor(ctx, r.jurisdiction)?.name ?? 'your data protection authority'}.`,
+          ].join('\n\n'),
         },
         trx,
       );
