@@ -5,6 +5,7 @@ import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fa
 import { createServices, type Services } from '../app/services.js';
 import { MAIL_BUDGET } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
+import type { TrustProxy } from '../platform/config.js';
 import { html } from '../platform/html.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { registerCrossOriginScope } from './cors.js';
@@ -22,6 +23,15 @@ export interface BuildAppOptions {
   readonly testPrincipal?: AccessOptions['testPrincipal'];
   /** Per-address rate limits; on unless a test turns them off. */
   readonly rateLimits?: boolean;
+}
+
+/** Fastify's trustProxy for the configured proxies (proxy-addr semantics). */
+function trustProxyOption(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  // A hop count trusts the nearest `trust` peers, whatever their addresses.
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust === false ? false : [...trust];
 }
 
 export async function buildApp(
@@ -50,6 +60,8 @@ export async function buildApp(
     requestIdHeader: false,
     ajv: undefined,
     routerOptions: { ignoreTrailingSlash: true },
+    // VOW_TRUST_PROXY: which peers' X-Forwarded-For names the client (req.ip); off, nobody's.
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own code from typed values: validate at the edge (requests), trust
