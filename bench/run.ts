@@ -31,6 +31,7 @@ import type { VowContext } from '../src/modules/policy/index.js';
 import { loadPolicy } from '../src/modules/policy/index.js';
 import { seededRandom } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
+import { benchBanner } from './banner.js';
 import { BENCH_MASTER_KEY, benchOrder, percentile, type Row, rssMb } from './common.js';
 import { benchDurability } from './durability.js';
 import { benchMonitor } from './monitor.js';
@@ -520,13 +521,18 @@ function printTable(): void {
   for (const n of notes) console.log(`\n- ${n}`);
 }
 
-const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,durability,store,monitor').split(',');
+const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,banner,durability,store,monitor').split(',');
 // `http` is every HTTP route; `decisions`, `collect` and `orders` pick some of them.
 const HTTP_PARTS = ['decisions', 'collect', 'orders'];
 const httpParts = only.includes('http') ? HTTP_PARTS : HTTP_PARTS.filter((p) => only.includes(p));
 if (only.includes('decide')) benchDecide();
 if (only.includes('durability')) rows.push(await benchDurability(COMMITS));
 if (httpParts.length > 0) await benchHttp(httpParts);
+if (only.includes('banner')) {
+  if (existsSync(process.env.VOW_TEST_CHROMIUM ?? '/usr/bin/chromium'))
+    await benchBanner({ rows, notes, log, rounds: Math.max(ROUNDS, 3) });
+  else notes.push('banner: skipped, no Chromium at /usr/bin/chromium (or VOW_TEST_CHROMIUM)');
+}
 if (only.includes('store')) {
   log(`generating a store of ${PEOPLE.toLocaleString('en-US')} people …`);
   const store = await generatedStore();

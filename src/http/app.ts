@@ -16,6 +16,9 @@ import { routeConfig } from './route-hooks.js';
 import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes.js';
 import { helmetHeaders } from './security-headers.js';
 
+/** Routes that answer a script or a stylesheet, never a document (see assetHeaders). */
+const ASSET_ROUTES = new Set(['/consent.js', '/consent.css', '/assets/:file', '/demo/store.js']);
+
 export interface BuildAppOptions {
   /** Pino logger options or false; tests pass false. Defaults to the context's log level. */
   readonly logger?: FastifyServerOptions['logger'];
@@ -134,8 +137,24 @@ export async function buildApp(
     xPermittedCrossDomainPolicies: false,
     xXssProtection: false,
   });
+  // Scripts and stylesheets are not documents: CSP, framing and the other document headers mean
+  // nothing on them and cost every shop page's first visit bytes (the banner's script and
+  // stylesheet are loaded on every page). They keep nosniff (a browser must not run them as
+  // anything else) and HSTS.
+  const assetHeaders = Object.freeze({
+    'x-content-type-options': 'nosniff',
+    'strict-transport-security':
+      apiHeaders['strict-transport-security'] ?? 'max-age=31536000; includeSubDomains',
+  });
   app.addHook('onRequest', (req, reply, done) => {
-    void reply.headers(routeConfig(req)?.url?.startsWith('/v1/') ? apiHeaders : pageHeaders);
+    const url = routeConfig(req)?.url;
+    void reply.headers(
+      url?.startsWith('/v1/')
+        ? apiHeaders
+        : url !== undefined && ASSET_ROUTES.has(url)
+          ? assetHeaders
+          : pageHeaders,
+    );
     done();
   });
 

@@ -68,7 +68,14 @@ async function minify(source: string, loader: 'js' | 'css'): Promise<string> {
 /** Minifies and compresses one web asset (done once per process: brotli at 11 takes ~50 ms). */
 export async function buildAsset(file: string, loader: 'js' | 'css'): Promise<BuiltAsset> {
   const source = await readFile(webAsset(file), 'utf8');
-  const body = Buffer.from(await minify(source, loader));
+  return {
+    ...compressedAsset(Buffer.from(await minify(source, loader))),
+    sourceBytes: Buffer.byteLength(source),
+  };
+}
+
+/** Bytes that never change while the process runs, compressed once in every encoding served. */
+export function compressedAsset(body: Buffer): BuiltAsset {
   return {
     body,
     br: brotliCompressSync(body, {
@@ -80,7 +87,7 @@ export async function buildAsset(file: string, loader: 'js' | 'css'): Promise<Bu
     }),
     gzip: gzipSync(body, { level: 9 }),
     fingerprint: createHash('sha256').update(body).digest('hex').slice(0, 12),
-    sourceBytes: Buffer.byteLength(source),
+    sourceBytes: body.length,
   };
 }
 
@@ -154,15 +161,19 @@ export function sendBuiltAsset(
   asset: BuiltAsset,
   type: string,
   cacheControl: string,
+  /** Loadable from any origin (the script and its stylesheet); the config keeps Vow's CORS rules. */
+  anyOrigin = true,
 ): FastifyReply {
   const encoding = pickEncoding(req.headers['accept-encoding']);
   const etag = `"${asset.fingerprint}${encoding ? `-${encoding}` : ''}"`;
   void reply
     .type(type)
     .header('cache-control', cacheControl)
-    .header('vary', 'accept-encoding')
-    .header('etag', etag)
-    .header('access-control-allow-origin', '*');
+    .header('etag', etag);
+  if (anyOrigin) void reply.header('access-control-allow-origin', '*');
+  // Added to any Vary already set (the cross-origin routes vary by Origin).
+  const vary = reply.getHeader('vary');
+  void reply.header('vary', vary ? `${String(vary)}, accept-encoding` : 'accept-encoding');
   if (etagMatches(req.headers['if-none-match'], etag)) return reply.code(304).send();
   if (encoding) void reply.header('content-encoding', encoding);
   return reply.send(encoding ? asset[encoding] : asset.body);

@@ -108,5 +108,11 @@ describeEachDialect('consent script delivery', (env) => {
     assert.equal(again.statusCode, 304);
     assert.equal(again.body, '');
     assert.equal((await get('/v1/consent/config', { 'if-none-match': '"stale"' })).statusCode, 200);
+    // Compressed like the script, and still under Vow's CORS rules (no wildcard), varying by both.
+    const br = await get('/v1/consent/config', { 'accept-encoding': 'br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.deepEqual(JSON.parse(brotliDecompressSync(br.rawPayload).toString()), first.json());
+    assert.equal(br.headers['access-control-allow-origin'], undefined);
+    assert.equal(br.headers.vary, 'Origin, accept-encoding');
   });
 });

@@ -3,14 +3,13 @@
 // visitor's choice and asks where a visitor stands; customer service reads the ledger's history of
 // a person or visitor (module consent, the one route here that is not the banner's). The whole
 // prefix is cross-origin for the shop's pages (src/http/cors.ts), so it is served from this file.
-import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
-import { consentScript, etagMatches } from '../consent-script.js';
+import { compressedAsset, consentScript, sendBuiltAsset } from '../consent-script.js';
 import { acceptJsonAsTextPlain } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
@@ -63,7 +62,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
   acceptJsonAsTextPlain(app);
   const script = await consentScript();
   const config = bannerConfig(ctx.policy);
-  const configEtag = `"${createHash('sha256').update(JSON.stringify(config)).digest('base64url').slice(0, 16)}"`;
+  const configAsset = compressedAsset(Buffer.from(JSON.stringify(config)));
   const cookies = { consent: services.cookieConsent };
 
   app.get(
@@ -124,10 +123,15 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       // The same for every visitor until the policy changes (a restart): the browser keeps it five
       // minutes, then asks again with its ETag and gets a 304 with no body. A visitor whose choice
       // is refused for an old consentVersion asks again at once (the script's `cache: 'no-cache'`).
-      void reply.header('cache-control', 'public, max-age=300').header('etag', configEtag);
-      if (etagMatches(req.headers['if-none-match'], configEtag))
-        return (reply as FastifyReply).code(304).send();
-      return config;
+      // Precompressed once, like the script: sent as bytes in the encoding the browser accepts.
+      return sendBuiltAsset(
+        req,
+        reply as FastifyReply,
+        configAsset,
+        'application/json; charset=utf-8',
+        'public, max-age=300',
+        false,
+      );
     },
   );
 
