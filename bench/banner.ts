@@ -89,6 +89,7 @@ async function startShop(vow: URL): Promise<{ url: string; close: () => Promise<
   add('/cc/config.js', 'text/javascript', Buffer.from(VANILLA_CONFIG));
   const info = (await (await fetch(new URL('/v1/consent/script-info', vow))).json()) as {
     defaults: string;
+    preload: string;
     src: string;
     integrity: string;
   };
@@ -96,7 +97,7 @@ async function startShop(vow: URL): Promise<{ url: string; close: () => Promise<
   const pages: Record<string, string> = {
     '/none': page(''),
     '/vow': page(
-      `${info.defaults}\n<script src="${src.pathname}${src.search}" integrity="${info.integrity}" crossorigin="anonymous" defer></script>`,
+      `${info.defaults}\n${info.preload.replaceAll(new URL(info.src).origin, '')}\n<script src="${src.pathname}${src.search}" integrity="${info.integrity}" crossorigin="anonymous" defer></script>`,
     ),
     // As vanilla-cookieconsent's documentation has it: the stylesheet in <head>, the script and
     // the configuration deferred.
@@ -182,7 +183,7 @@ async function visit(browser: Browser, shop: string, variant: Variant): Promise<
   tab.on('requestfailed', (r) => process.stderr.write(`[${variant}] failed ${r.url()}\n`));
   await tab.goto(`${shop}/${variant}`, { waitUntil: 'load' });
   process.stderr.write(`[${variant}] loaded\n`);
-  if (variant !== 'none') await tab.waitForFunction('window.__bannerAt', undefined, { timeout: 15_000 });
+  if (BANNER[variant]) await tab.waitForFunction('window.__bannerAt', undefined, { timeout: 15_000 });
   // Let the last responses finish (the banner's config, late styles).
   await tab.waitForTimeout(300);
   const timing = (await tab.evaluate(

@@ -34,8 +34,10 @@ export interface ConsentScript extends ScriptTag, BuiltAsset {
 }
 
 export interface ScriptInfo extends ScriptTag {
-  /** The inline snippet and the deferred script tag, in that order: paste both into `<head>`. */
+  /** The inline snippet, the preloads and the deferred script tag, in that order: paste them all into `<head>`. */
   readonly tag: string;
+  /** Preloads of the config and the stylesheet, so neither waits for the script to run. */
+  readonly preload: string;
   /** The inline snippet alone: Consent Mode defaults, set before any Google tag can run. */
   readonly defaults: string;
   /** The snippet's hash for the shop's Content-Security-Policy `script-src`. */
@@ -104,11 +106,16 @@ export function consentScript(): Promise<ConsentScript> {
       info: (base: string) => {
         const script = `<script src="${base}${src}" integrity="${integrity}" crossorigin="anonymous" data-vow-api="${base}" defer></script>`;
         const defaults = `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`;
+        // Fetched while the page is parsed, in parallel with the script: the banner needs its
+        // config and stylesheet the moment the script runs. The config's preload and the script's
+        // own fetch both use CORS without cookies, so the browser hands the one to the other.
+        const preload = `<link rel="preload" href="${base}/v1/consent/config" as="fetch" crossorigin="anonymous">\n<link rel="preload" href="${base}/consent.css" as="style">`;
         return {
           src: `${base}${src}`,
           integrity,
-          tag: `${defaults}\n${script}`,
+          tag: `${defaults}\n${preload}\n${script}`,
           defaults,
+          preload,
           defaultsCsp: DEFAULTS_CSP,
           script,
         };
@@ -166,10 +173,7 @@ export function sendBuiltAsset(
 ): FastifyReply {
   const encoding = pickEncoding(req.headers['accept-encoding']);
   const etag = `"${asset.fingerprint}${encoding ? `-${encoding}` : ''}"`;
-  void reply
-    .type(type)
-    .header('cache-control', cacheControl)
-    .header('etag', etag);
+  void reply.type(type).header('cache-control', cacheControl).header('etag', etag);
   if (anyOrigin) void reply.header('access-control-allow-origin', '*');
   // Added to any Vary already set (the cross-origin routes vary by Origin).
   const vary = reply.getHeader('vary');

@@ -78,9 +78,15 @@ describeEachDialect('consent script delivery', (env) => {
 
   it('hands out a deferred tag after an inline snippet that sets the Consent Mode defaults', async () => {
     const info = (await get('/v1/consent/script-info')).json();
-    const [first, second] = info.tag.split('\n');
+    const [first, config, css, second] = info.tag.split('\n');
     assert.equal(first, `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`);
     assert.equal(first, info.defaults);
+    assert.equal(`${config}\n${css}`, info.preload);
+    assert.match(
+      config,
+      /^<link rel="preload" href="[^"]+\/v1\/consent\/config" as="fetch" crossorigin="anonymous">$/,
+    );
+    assert.match(css, /^<link rel="preload" href="[^"]+\/consent\.css" as="style">$/);
     assert.equal(second, info.script);
     assert.match(second, / defer><\/script>$/);
     assert.ok(second.includes(`integrity="${info.integrity}"`));

@@ -15,8 +15,14 @@ describe('the README’s consent script tag', () => {
     assert.ok(
       tag.includes('crossorigin="anonymous"') && tag.includes('data-vow-api=') && tag.includes(' defer>'),
     );
+    const info = script.info('https://vow.example.com');
     assert.equal(
-      readme[at - 1],
+      readme.slice(at - 3, at + 1).join('\n'),
+      info.tag,
+      'the whole tag, as /v1/consent/script-info has it',
+    );
+    assert.equal(
+      readme[at - 3],
       `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`,
       'the defaults snippet comes first',
     );

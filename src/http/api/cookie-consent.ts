@@ -82,6 +82,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
             integrity: z.string(),
             tag: z.string(),
             defaults: z.string(),
+            preload: z.string(),
             defaultsCsp: z.string(),
             script: z.string(),
           }),

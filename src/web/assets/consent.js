@@ -428,9 +428,11 @@
   // way while the document loads. Vow lets the browser cache it (ETag, short max-age), so a
   // returning visitor usually reads it from the cache without asking Vow at all.
   function fetchConfig(fresh) {
+    // Credentials as the tag's <link rel="preload" crossorigin="anonymous"> has them (same-origin:
+    // none to another origin), so the browser uses the preloaded answer instead of asking again.
     return fetch(
       `${api}/v1/consent/config`,
-      fresh ? { credentials: 'omit', cache: 'no-cache' } : { credentials: 'omit' },
+      fresh ? { credentials: 'same-origin', cache: 'no-cache' } : { credentials: 'same-origin' },
     ).then((r) => r.json());
   }
   const firstConfig = fetchConfig(false);
