@@ -81,7 +81,7 @@ export interface ImportOptions {
 
 /** Test seam: called inside each batch's transaction before it commits (a throw there = a crash). */
 export interface ImportHooks {
-  readonly beforeCommit?: (batchNumber: number) => void;
+  readonly beforeCommit?: (batchNumber: number) => void | Promise<void>;
 }
 
 const REPORTED = 1000;
@@ -215,7 +215,7 @@ export class ImportService {
           })
           .where('id', '=', run.id)
           .execute();
-        this.#hooks.beforeCommit?.(++batches);
+        await this.#hooks.beforeCommit?.(++batches);
       };
       if (submissions.length > 0) {
         const { results } = await this.#collection.collectAll(submissions, async (trx, answers) => {
