@@ -15,6 +15,7 @@ import { openStore } from '../platform/store/index.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
 import { registerConsentCommands } from './email.js';
+import { registerImportCommand } from './import.js';
 import { announceSecurity, registerSecurityCommands } from './security.js';
 
 export interface CliIo {
@@ -166,6 +167,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerConsentCommands(program, io, setExit);
   registerSecurityCommands(program, io, setExit);
   registerDemoCommand(program, io, setExit);
+  registerImportCommand(program, io, setExit);
 
   return program;
 }
