@@ -12,6 +12,7 @@ import { decisionRoutes } from './api/decisions.js';
 import { disclosureRoutes } from './api/disclosures.js';
 import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
+import { importApiRoutes } from './api/imports.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
 import { policyApiRoutes } from './api/policy.js';
 import { promiseRoutes } from './api/promises.js';
@@ -56,6 +57,7 @@ export const ROUTES: readonly RouteModule[] = [
   rightsApiRoutes,
   complaintApiRoutes,
   datasetRoutes,
+  importApiRoutes,
   // Stylesheets of the pages and the console.
   assetRoutes,
   // Shopper pages.

@@ -11,14 +11,14 @@
 import { basename } from 'node:path';
 import type { Transaction } from 'kysely';
 import type { ActorType } from '../../platform/audit/index.js';
-import { isVowError } from '../../platform/errors.js';
+import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { AnySubmission, CollectionService } from '../collection/index.js';
 import { type ConsentService, recordImportedWithdrawal } from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import { importFormat } from './formats/index.js';
 import type { Unit } from './formats/types.js';
-import { readRecords, scanFile } from './read-file.js';
+import { readRecords, scanFile, withSpooledFile } from './read-file.js';
 
 export interface ImportCounts {
   /** Units read: rows, or orders for shopify-orders. */
@@ -54,7 +54,7 @@ export interface ImportReport {
   readonly alreadyImported: boolean;
   readonly counts: ImportCounts;
   /** The refused rows (the first 1,000; `refusals(runId)` pages through all of them). */
-  readonly refusals: readonly RefusedRow[];
+  readonly refusals: RefusedRow[];
   readonly elapsedMs: number;
 }
 
@@ -97,6 +97,19 @@ export const zeroCounts = (): ImportCounts => ({
 });
 
 const cloneCounts = (c: ImportCounts): ImportCounts => JSON.parse(JSON.stringify(c)) as ImportCounts;
+
+/** Never a personal value: a run's counts by file, for the runs list. */
+export interface ImportRunView {
+  readonly id: string;
+  readonly format: string;
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly status: string;
+  readonly checkpointLine: number;
+  readonly counts: ImportCounts;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+}
 
 export class ImportService {
   readonly #ctx: VowContext;
@@ -306,6 +319,15 @@ export class ImportService {
     };
   }
 
+  /**
+   * An import from a stream (the HTTP endpoint's body): spooled to a private temporary file first
+   * (its SHA-256 is the run's identity and must be known before the first row is written), then
+   * imported as a file; the copy is removed whatever happens.
+   */
+  async runStream(body: NodeJS.ReadableStream, opts: Omit<ImportOptions, 'file'>): Promise<ImportReport> {
+    return withSpooledFile(body, (file) => this.run({ ...opts, file }));
+  }
+
   async #start(sha256: string, format: string, fileName: string) {
     const now = this.#ctx.clock.now().toISOString();
     const row = {
@@ -326,6 +348,12 @@ export class ImportService {
 
   /** A run's refused rows in line order, a page at a time. */
   async refusals(runId: string, after = 0, limit = REPORTED): Promise<RefusedRow[]> {
+    const run = await this.#ctx.store.db
+      .selectFrom('import_runs')
+      .select('id')
+      .where('id', '=', runId)
+      .executeTakeFirst();
+    if (!run) throw new VowError('VOW_IMPORT_NOT_FOUND', 'No import run has this id');
     return this.#ctx.store.db
       .selectFrom('import_refusals')
       .select(['line', 'code', 'reason'])
@@ -337,18 +365,7 @@ export class ImportService {
   }
 
   /** Every run, newest first (for the report of what was imported when). */
-  async runs(): Promise<
-    {
-      id: string;
-      format: string;
-      fileName: string;
-      sha256: string;
-      status: string;
-      counts: ImportCounts;
-      startedAt: string;
-      finishedAt: string | null;
-    }[]
-  > {
+  async runs(): Promise<ImportRunView[]> {
     const rows = await this.#ctx.store.db
       .selectFrom('import_runs')
       .selectAll()
@@ -360,6 +377,7 @@ export class ImportService {
       fileName: r.file_name,
       sha256: r.file_sha256,
       status: r.status,
+      checkpointLine: r.checkpoint_line,
       counts: JSON.parse(r.counts) as ImportCounts,
       startedAt: r.started_at,
       finishedAt: r.finished_at,

@@ -10,6 +10,7 @@ export {
   type ImportOptions,
   type ImportProgress,
   type ImportReport,
+  type ImportRunView,
   ImportService,
   type RefusedRow,
 } from './import-service.js';

@@ -2,8 +2,12 @@
 // records with their line numbers. CSV through csv-parse (quoted fields, BOM, CRLF); an unreadable
 // record is handed on as malformed, with its line, so it is reported and the rest goes on.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { VowError } from '../../platform/errors.js';
 import { importFormat } from './formats/index.js';
@@ -101,4 +105,19 @@ async function* ndjsonRecords(file: string): AsyncIterable<SourceRecord> {
 export function importUnits(file: string, formatId: string, env: FormatEnv): AsyncIterable<Unit> {
   const format = importFormat(formatId);
   return format.units(readRecords(file, format), env);
+}
+
+/** Copies a stream to a file only this process's user can read, runs `fn` on it, then removes it. */
+export async function withSpooledFile<T>(
+  body: NodeJS.ReadableStream,
+  fn: (file: string) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'vow-import-'));
+  try {
+    const file = path.join(dir, 'upload');
+    await pipeline(body, createWriteStream(file, { mode: 0o600 }));
+    return await fn(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
