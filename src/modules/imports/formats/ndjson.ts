@@ -15,7 +15,7 @@ import {
   smsSignupSchema,
 } from '../../collection/index.js';
 import type { Policy } from '../../policy/index.js';
-import { gate, invalid } from './rows.js';
+import { cachedSchema, gate, invalid } from './rows.js';
 import type { FormatEnv, ImportFormat, Refusal, SourceRecord, Unit } from './types.js';
 
 const envelope = z.strictObject({
@@ -38,11 +38,11 @@ function schemaOf(policy: Policy, type: string, point: string | undefined): z.Zo
     case 'order':
       return orderSchema;
     case 'registration':
-      return registrationSchema(policy);
+      return cachedSchema(policy, type, () => registrationSchema(policy));
     case 'contest_entry':
       return contestEntrySchema;
     case 'catalog_request':
-      return catalogRequestSchema(policy);
+      return cachedSchema(policy, type, () => catalogRequestSchema(policy));
     case 'sms_signup':
       return smsSignupSchema;
     case 'inbound_message':
@@ -50,7 +50,7 @@ function schemaOf(policy: Policy, type: string, point: string | undefined): z.Zo
     default:
       if (point === undefined || !declaredForm(policy, point))
         return { code: 'VOW_VALIDATION', reason: 'point: not a form the policy declares' };
-      return formSchema(policy, point);
+      return cachedSchema(policy, `form:${point}`, () => formSchema(policy, point));
   }
 }
 

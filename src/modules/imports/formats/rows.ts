@@ -6,6 +6,19 @@ import type { Fact, FormatEnv, Refusal, SourceRecord, Unit } from './types.js';
 
 export type Row = Readonly<Record<string, string>>;
 
+const schemas = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A schema built from the policy (its enums), built once per policy and kind: building a Zod schema
+ * costs far more than checking a row with it.
+ */
+export function cachedSchema<T>(policy: object, kind: string, build: () => T): T {
+  let byKind = schemas.get(policy);
+  if (!byKind) schemas.set(policy, (byKind = new Map()));
+  if (!byKind.has(kind)) byKind.set(kind, build());
+  return byKind.get(kind) as T;
+}
+
 /** The first non-empty value among a column's names (exports differ in case and spelling). */
 export function col(row: Row, ...names: string[]): string | undefined {
   for (const name of names) {

@@ -5,7 +5,7 @@
 // a checkout: the policy alone decides enrolment (P9; after an unsubscribe nothing, P11), so the
 // order export's "Accepts Marketing" column is not read.
 import { orderSchema, registrationSchema, type Submission, smsSignupSchema } from '../../collection/index.js';
-import { ageGate, cents, col, invalid, isoDateTime, perRow, type Row, yes } from './rows.js';
+import { ageGate, cachedSchema, cents, col, invalid, isoDateTime, perRow, type Row, yes } from './rows.js';
 import type { Fact, FormatEnv, ImportFormat, Refusal, SourceRecord, Unit } from './types.js';
 
 const SMS_PROOF = 'Shopify customer export: "Accepts SMS Marketing" = yes';
@@ -39,7 +39,7 @@ function customer(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
     ['Default Address Province Code', 'Default Address Province'],
     ['Default Address Country Code', 'Default Address Country'],
   );
-  const body = registrationSchema(env.policy).safeParse({
+  const body = cachedSchema(env.policy, 'registration', () => registrationSchema(env.policy)).safeParse({
     account_id: `shopify:${id ?? email.toLowerCase()}`,
     name,
     email,
