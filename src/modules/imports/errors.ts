@@ -17,6 +17,11 @@ export const IMPORTS_ERROR_CODES = {
     meaning:
       'A row the CSV or NDJSON reader cannot read (a stray quote, a wrong number of columns, not JSON): refused and reported with its line; the rest of the file is imported.',
   },
+  VOW_IMPORT_BUSY: {
+    status: 409,
+    meaning:
+      'Another run of the same file and format is importing it now; this one stopped without writing its batch.',
+  },
   VOW_IMPORT_NOT_FOUND: { status: 404, meaning: 'No import run has this id.' },
 } as const satisfies ErrorCodeTable;
 

@@ -184,6 +184,7 @@ export class ImportService {
 
     const run = existing ?? (await this.#start(scan.sha256, format.id, fileName));
     const checkpoint = run.checkpoint_line;
+    let done = checkpoint;
     let counts = JSON.parse(run.counts) as ImportCounts;
     const evidence = (line: number) => ({ file: fileName, sha256: scan.sha256, row: line });
     let batches = 0;
@@ -219,7 +220,9 @@ export class ImportService {
             next.ledgerEvents += out.events;
           }
         }
-        await trx
+        // Only from the checkpoint this run started its batch at: another run of the same file that
+        // moved it meanwhile makes this batch roll back instead of writing its rows twice.
+        const moved = await trx
           .updateTable('import_runs')
           .set({
             checkpoint_line: batch[batch.length - 1]!.lastLine,
@@ -227,7 +230,10 @@ export class ImportService {
             updated_at: this.#ctx.clock.now().toISOString(),
           })
           .where('id', '=', run.id)
-          .execute();
+          .where('checkpoint_line', '=', done)
+          .executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1)
+          throw new VowError('VOW_IMPORT_BUSY', 'Another run of this file is importing it now');
         await this.#hooks.beforeCommit?.(++batches);
       };
       if (submissions.length > 0) {
@@ -244,6 +250,7 @@ export class ImportService {
         void results;
       } else await this.#ctx.store.db.transaction().execute(finish);
       counts = next;
+      done = batch[batch.length - 1]!.lastLine;
       for (const unit of batch) if ('refused' in unit) refuse({ line: unit.line, ...unit.refused });
     };
 
@@ -253,7 +260,7 @@ export class ImportService {
       try {
         await write(batch);
       } catch (err) {
-        if (!isVowError(err)) throw err;
+        if (!isVowError(err) || err.code === 'VOW_IMPORT_BUSY') throw err;
         if (batch.length > 1) {
           for (const unit of batch) await flush([unit]);
           return;
