@@ -14,7 +14,10 @@ const schemas = new WeakMap<object, Map<string, unknown>>();
  */
 export function cachedSchema<T>(policy: object, kind: string, build: () => T): T {
   let byKind = schemas.get(policy);
-  if (!byKind) schemas.set(policy, (byKind = new Map()));
+  if (!byKind) {
+    byKind = new Map();
+    schemas.set(policy, byKind);
+  }
   if (!byKind.has(kind)) byKind.set(kind, build());
   return byKind.get(kind) as T;
 }
