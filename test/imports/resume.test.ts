@@ -72,6 +72,22 @@ describeEachDialect('an import stopped by a failure', (env) => {
   });
 });
 
+describeEachDialect('the same file imported twice at once', (env) => {
+  it('writes each row once: the run behind stops with VOW_IMPORT_BUSY', async () => {
+    const file = entriesFile(dir, `twice-${env().dialect}`, 45);
+    const imports = env().services.imports;
+    const results = await Promise.allSettled([
+      imports.run({ file, format: 'ndjson', batchSize: 10 }),
+      imports.run({ file, format: 'ndjson', batchSize: 10 }),
+    ]);
+    for (const r of results)
+      if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'VOW_IMPORT_BUSY');
+    // Whatever stopped, running the file again finishes it; every entrant is stored once.
+    await imports.run({ file, format: 'ndjson', batchSize: 10 });
+    await assertExactlyOnce(env().ctx, 'twice', 45);
+  });
+});
+
 for (const dialect of testDialects()) {
   describe(`an import killed with SIGKILL mid-batch [${dialect}]`, () => {
     const cleanups: (() => Promise<void>)[] = [];

@@ -349,8 +349,19 @@ export class ImportService {
       updated_at: now,
       finished_at: null,
     };
-    await this.#ctx.store.db.insertInto('import_runs').values(row).execute();
-    return row;
+    await this.#ctx.store.db
+      .insertInto('import_runs')
+      .values(row)
+      .onConflict((oc) => oc.columns(['file_sha256', 'format']).doNothing())
+      .execute();
+    // Another run of the same file may have started first: go on from its row (its checkpoint
+    // guards every batch, so the two never write the same rows).
+    return this.#ctx.store.db
+      .selectFrom('import_runs')
+      .selectAll()
+      .where('file_sha256', '=', sha256)
+      .where('format', '=', format)
+      .executeTakeFirstOrThrow();
   }
 
   /** A run's refused rows in line order, a page at a time. */
