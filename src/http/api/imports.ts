@@ -48,6 +48,10 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
         summary: "Import a shop's customers, orders or marketing lists (the body is the file)",
         description:
           "The body is the export as is: `Content-Type: text/csv` (shopify-customers, shopify-orders, mailchimp, klaviyo, sms-optouts) or `application/x-ndjson` (ndjson), streamed. Resumable and idempotent by the file's SHA-256: the same file again continues an interrupted run, or changes nothing. `dry_run=true` checks every row and writes nothing. See docs/import.md.",
+        consumes: ['text/csv', 'application/x-ndjson'],
+        body: z
+          .unknown()
+          .describe('The export file itself, as the system that made it wrote it (streamed, never parsed whole)'),
         querystring: z.strictObject({
           format: z.enum(IMPORT_FORMAT_IDS),
           file_name: line()
