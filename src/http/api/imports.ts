@@ -51,7 +51,9 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
         consumes: ['text/csv', 'application/x-ndjson'],
         body: z
           .unknown()
-          .describe('The export file itself, as the system that made it wrote it (streamed, never parsed whole)'),
+          .describe(
+            'The export file itself, as the system that made it wrote it (streamed, never parsed whole)',
+          ),
         querystring: z.strictObject({
           format: z.enum(IMPORT_FORMAT_IDS),
           file_name: line()
