@@ -53,6 +53,8 @@ export function formatReport(r: ImportReport): string {
     );
   if (c.withdrawn.bounced > 0) lines.push(`  ${c.withdrawn.bounced} bounced addresses ${would}suppressed`);
   if (c.ledgerEvents > 0) lines.push(`  ${c.ledgerEvents} consent events for people already known`);
+  if (c.optInsNotApplied > 0)
+    lines.push(`  ${c.optInsNotApplied} opt-ins ${would}left out: the address or number had withdrawn (P11)`);
   if (c.noted > 0) lines.push(`  ${c.noted} rows with nothing to write (e.g. "subscribed": no enrolment)`);
   lines.push(`  ${c.refused} rows refused`);
   return lines.join('\n');

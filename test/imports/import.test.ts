@@ -166,4 +166,13 @@ describeEachDialect('vow import', (env) => {
     );
     assert.equal((await states(env(), 'nd.contest@example.com')).states.email_marketing, 'enrolled');
   });
+
+  it('an old "accepts marketing" flag does not undo an imported opt-out (P11)', async () => {
+    const report = await run(env(), 'shopify-customers-returning.csv', 'shopify-customers');
+    assert.deepEqual(report.counts.collected, { registration: 1 });
+    assert.equal(report.counts.optInsNotApplied, 2);
+    const kay = await states(env(), 'kay.unsub@example.com');
+    assert.notEqual(kay.states.account_updates, 'granted');
+    assert.equal(await env().services.subjects.findByPhone('+1 608-265-3101'), undefined);
+  });
 });

@@ -14,6 +14,11 @@ const counts = z.object({
   unchanged: z.number().describe('Orders already stored with the same body'),
   withdrawn: z.object({ unsubscribed: z.number(), bounced: z.number() }),
   ledgerEvents: z.number().describe('Consent events appended for people Vow already held'),
+  optInsNotApplied: z
+    .number()
+    .describe(
+      'Imported opt-ins left out: the address or number had withdrawn (an old flag is no new request, P11)',
+    ),
   noted: z.number().describe('Rows with nothing to write (a list\'s "subscribed")'),
   refused: z.number(),
 });

@@ -94,3 +94,33 @@ export async function recordImportedWithdrawal(
   }
   return { channels, events };
 }
+
+/**
+ * Whether an identifier is withdrawn from any of the channels: on the suppression list for one, or
+ * held by a person whose state there is `withdrawn`. An imported opt-in (an old "accepts marketing"
+ * flag) is not a new request, so it must not lift that (P11); the importer asks first.
+ */
+export async function isIdentifierWithdrawn(
+  ctx: VowContext,
+  identifier: ImportedWithdrawal['identifier'],
+  channels: readonly string[],
+): Promise<boolean> {
+  const normalised = normaliseListIdentifier(identifier);
+  if (normalised === undefined || channels.length === 0) return false;
+  const db = ctx.store.db;
+  const kind: IndexKind = identifier.kind;
+  const blindIndex = ctx.vault.blindIndex(kind, normalised);
+  const listed = await db
+    .selectFrom('suppression_list')
+    .select('id')
+    .where('index_kind', '=', kind)
+    .where('blind_index', '=', blindIndex)
+    .where('channel', 'in', [...channels, '*'])
+    .executeTakeFirst();
+  if (listed) return true;
+  for (const subjectId of await subjectsByBlindIndex(db, kind, blindIndex)) {
+    const states = await storedStates(db, subjectId);
+    if (channels.some((c) => states[c]?.state === 'withdrawn')) return true;
+  }
+  return false;
+}

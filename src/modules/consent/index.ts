@@ -15,6 +15,7 @@ export { CONSENT_ERROR_CODES } from './errors.js';
 export {
   channelsOfMedium,
   type ImportedWithdrawal,
+  isIdentifierWithdrawn,
   normaliseListIdentifier,
   recordImportedWithdrawal,
   type WithdrawalOutcome,

@@ -14,10 +14,15 @@ import type { ActorType } from '../../platform/audit/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { AnySubmission, CollectionService } from '../collection/index.js';
-import { type ConsentService, recordImportedWithdrawal } from '../consent/index.js';
+import {
+  type ConsentService,
+  channelsOfMedium,
+  isIdentifierWithdrawn,
+  recordImportedWithdrawal,
+} from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import { importFormat } from './formats/index.js';
-import type { Unit } from './formats/types.js';
+import type { Fact, Unit } from './formats/types.js';
 import { readRecords, scanFile, withSpooledFile } from './read-file.js';
 
 export interface ImportCounts {
@@ -31,6 +36,8 @@ export interface ImportCounts {
   withdrawn: { unsubscribed: number; bounced: number };
   /** Ledger events those opt-outs appended for people Vow already held. */
   ledgerEvents: number;
+  /** Imported opt-ins not applied: the address or number had withdrawn (an old flag is no new request, P11). */
+  optInsNotApplied: number;
   /** Rows read with nothing to write (a list's "subscribed": the policy enrolls nobody from a list). */
   noted: number;
   refused: number;
@@ -92,6 +99,7 @@ export const zeroCounts = (): ImportCounts => ({
   unchanged: 0,
   withdrawn: { unsubscribed: 0, bounced: 0 },
   ledgerEvents: 0,
+  optInsNotApplied: 0,
   noted: 0,
   refused: 0,
 });
@@ -168,7 +176,7 @@ export class ImportService {
         if ('refused' in unit) {
           counts.refused++;
           refuse({ line: unit.line, ...unit.refused });
-        } else tally(counts, unit);
+        } else tally(counts, await this.#guardOptIns(unit, counts));
         if (counts.units % 10_000 === 0) progress(unit.lastLine, counts.units);
       }
       return {
@@ -190,8 +198,10 @@ export class ImportService {
     let batches = 0;
 
     /** One batch in one transaction: collections, then opt-outs, refusals and the checkpoint. */
-    const write = async (batch: readonly Unit[]) => {
+    const write = async (given: readonly Unit[]) => {
       const next = cloneCounts(counts);
+      const batch: Unit[] = [];
+      for (const unit of given) batch.push(await this.#guardOptIns(unit, next));
       const submissions: AnySubmission[] = [];
       for (const unit of batch)
         if ('facts' in unit)
@@ -333,6 +343,45 @@ export class ImportService {
    */
   async runStream(body: NodeJS.ReadableStream, opts: Omit<ImportOptions, 'file'>): Promise<ImportReport> {
     return withSpooledFile(body, (file) => this.run({ ...opts, file }));
+  }
+
+  /**
+   * An imported opt-in (a registration's catalog box, an SMS sign-up) for an address or number that
+   * has withdrawn is not applied: an export's old "accepts marketing" flag is not the new request
+   * P11 asks for. The registration is kept without its box; the SMS sign-up (nothing but the
+   * opt-in) is left out. Contest entries and catalog requests are the acts P11 names: the policy's
+   * own rules apply to them.
+   */
+  async #guardOptIns(unit: Unit, counts: ImportCounts): Promise<Unit> {
+    if (!('facts' in unit)) return unit;
+    const policy = this.#ctx.policy;
+    const facts: Fact[] = [];
+    for (const f of unit.facts) {
+      if (f.kind !== 'collect') {
+        facts.push(f);
+        continue;
+      }
+      const s = f.submission;
+      if (s.type === 'registration' && s.body.catalog_opt_in === true) {
+        const channels = Object.keys(policy.doc.channels).filter((c) =>
+          policy.doc.channels[c]!.granted_by.includes('registration'),
+        );
+        if (await isIdentifierWithdrawn(this.#ctx, { kind: 'email', value: s.body.email }, channels)) {
+          counts.optInsNotApplied++;
+          facts.push({ kind: 'collect', submission: { ...s, body: { ...s.body, catalog_opt_in: false } } });
+          continue;
+        }
+      }
+      if (s.type === 'sms_signup') {
+        const identifier = { kind: 'phone' as const, value: s.body.phone, country: s.body.country };
+        if (await isIdentifierWithdrawn(this.#ctx, identifier, channelsOfMedium(policy, 'phone'))) {
+          counts.optInsNotApplied++;
+          continue;
+        }
+      }
+      facts.push(f);
+    }
+    return { line: unit.line, lastLine: unit.lastLine, facts };
   }
 
   async #start(sha256: string, format: string, fileName: string) {

@@ -61,7 +61,9 @@ async function* csvRecords(file: string, format: ImportFormat): AsyncIterable<So
       record: Record<string, string>;
       info: { lines: number };
     }>) {
-      while (skipped.length > 0) yield skipped.shift()!;
+      // The parser reports an unreadable row as soon as it reads it, which may be before the rows
+      // above it reach this loop: hand each on in line order.
+      while (skipped.length > 0 && skipped[0]!.line < out.info.lines) yield skipped.shift()!;
       yield { line: out.info.lines, value: out.record };
     }
   } catch (err) {
