@@ -11,8 +11,9 @@
 //                         a throw-away database is made and dropped); rows are skipped if unreachable
 //   VOW_BENCH_STORE_DIR   keep the generated SQLite store here and reuse it next time (same VOW_BENCH_PEOPLE)
 //   VOW_BENCH_COMMITS     orders written one by one for the cost of synchronous=FULL (default 300)
-//   VOW_BENCH_ONLY        decide, http (or some of decisions, collect, orders), banner, durability, store
-//                         and/or monitor (all by default; monitor: bench/monitor.ts, banner: bench/banner.ts)
+//   VOW_BENCH_ONLY        decide, http (or some of decisions, collect, orders), banner, durability, store,
+//                         monitor and/or import (all by default; monitor: bench/monitor.ts, banner:
+//                         bench/banner.ts, import: bench/import.ts, its size VOW_BENCH_IMPORT_ROWS, default 20000)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { benchBanner } from './banner.js';
 import { BENCH_MASTER_KEY, benchOrder, percentile, type Row, rssMb } from './common.js';
 import { benchDurability } from './durability.js';
+import { benchImport } from './import.js';
 import { benchMonitor } from './monitor.js';
 
 const num = (name: string, fallback: number) => {
@@ -521,7 +523,7 @@ function printTable(): void {
   for (const n of notes) console.log(`\n- ${n}`);
 }
 
-const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,banner,durability,store,monitor').split(',');
+const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,banner,durability,store,monitor,import').split(',');
 // `http` is every HTTP route; `decisions`, `collect` and `orders` pick some of them.
 const HTTP_PARTS = ['decisions', 'collect', 'orders'];
 const httpParts = only.includes('http') ? HTTP_PARTS : HTTP_PARTS.filter((p) => only.includes(p));
@@ -544,4 +546,5 @@ if (only.includes('store')) {
   }
 }
 if (only.includes('monitor')) await benchMonitor({ rows, notes, log });
+if (only.includes('import')) await benchImport({ rows, notes, log });
 printTable();

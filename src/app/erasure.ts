@@ -8,6 +8,7 @@ import { consentEraser } from '../modules/consent/index.js';
 import { disclosuresEraser } from '../modules/disclosures/index.js';
 import { experimentsTables } from '../modules/experiments/index.js';
 import { identityEraser } from '../modules/identity/index.js';
+import { importsTables } from '../modules/imports/index.js';
 import { policyTables } from '../modules/policy/index.js';
 import { promisesTables } from '../modules/promises/index.js';
 import { reportsTables } from '../modules/reports/index.js';
@@ -59,6 +60,7 @@ export function createErasureRegistry(): ErasureRegistry {
     reportsTables,
     promisesTables,
     complaintsTables,
+    importsTables,
   ])
     erasure.register(part);
   return erasure;

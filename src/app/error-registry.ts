@@ -10,6 +10,7 @@ import { DATASETS_ERROR_CODES } from '../modules/datasets/index.js';
 import { DISCLOSURES_ERROR_CODES } from '../modules/disclosures/index.js';
 import { EXPERIMENTS_ERROR_CODES } from '../modules/experiments/index.js';
 import { IDENTITY_ERROR_CODES } from '../modules/identity/index.js';
+import { IMPORTS_ERROR_CODES } from '../modules/imports/index.js';
 import { POLICY_ERROR_CODES } from '../modules/policy/index.js';
 import { PROMISES_ERROR_CODES } from '../modules/promises/index.js';
 import { REPORTS_ERROR_CODES } from '../modules/reports/index.js';
@@ -43,6 +44,7 @@ export const ERROR_CODE_OWNERS = {
   consent: CONSENT_ERROR_CODES,
   datasets: DATASETS_ERROR_CODES,
   promises: PROMISES_ERROR_CODES,
+  imports: IMPORTS_ERROR_CODES,
 } as const;
 
 function join(owners: Record<string, Readonly<Record<string, ErrorSpec>>>): Record<string, ErrorSpec> {

@@ -6,6 +6,7 @@ import { consentMigrations } from '../modules/consent/index.js';
 import { disclosuresMigrations } from '../modules/disclosures/index.js';
 import { experimentsMigrations } from '../modules/experiments/index.js';
 import { identityMigrations } from '../modules/identity/index.js';
+import { importsMigrations } from '../modules/imports/index.js';
 import { promisesMigrations } from '../modules/promises/index.js';
 import { reportsMigrations } from '../modules/reports/index.js';
 import { rightsMigrations } from '../modules/rights/index.js';
@@ -25,6 +26,7 @@ const PARTS: readonly Readonly<Record<string, VowMigration>>[] = [
   identityMigrations,
   promisesMigrations,
   reportsMigrations,
+  importsMigrations,
   rightsMigrations,
   siteAnalyticsMigrations,
   subjectsMigrations,

@@ -16,6 +16,7 @@ import {
   createIdentityServices,
   type IdentityServices,
 } from '../modules/identity/index.js';
+import { ImportService } from '../modules/imports/index.js';
 import {
   InlineRunner,
   PromiseAlerts,
@@ -76,6 +77,8 @@ export interface Services {
   readonly rights: RightsService;
   /** Complaints and the regulator to escalate to (src/modules/complaints). */
   readonly complaints: ComplaintService;
+  /** `vow import` and POST /v1/imports: files of customers, orders and lists (src/modules/imports). */
+  readonly imports: ImportService;
   /** Every table's fate when a person is erased, and the erasers deletion and the under-13 purge run. */
   readonly erasure: ErasureRegistry;
   /**
@@ -147,6 +150,7 @@ export function createServices(ctx: VowContext): Services {
   });
   decisions.addProvider(rights.provider);
   const complaints = new ComplaintService(ctx, mail);
+  const imports = new ImportService(ctx, collection, consent);
   const monitor = new PromiseMonitor(ctx, {
     datasets,
     tables: () => erasure.tables(),
@@ -192,6 +196,7 @@ export function createServices(ctx: VowContext): Services {
     disclosures,
     rights,
     complaints,
+    imports,
   };
 }
 

@@ -15,6 +15,7 @@ import { openStore } from '../platform/store/index.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
 import { registerConsentCommands } from './email.js';
+import { registerImportCommand } from './import.js';
 import { registerRetentionCommands } from './retention.js';
 import { announceSecurity, registerSecurityCommands } from './security.js';
 
@@ -170,6 +171,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerSecurityCommands(program, io, setExit);
   registerRetentionCommands(program, io);
   registerDemoCommand(program, io, setExit);
+  registerImportCommand(program, io, setExit);
 
   return program;
 }

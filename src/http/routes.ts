@@ -13,6 +13,7 @@ import { decisionRoutes } from './api/decisions.js';
 import { disclosureRoutes } from './api/disclosures.js';
 import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
+import { importApiRoutes } from './api/imports.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
 import { policyApiRoutes } from './api/policy.js';
 import { privacyChoicesApiRoutes } from './api/privacy-choices.js';
@@ -62,6 +63,7 @@ export const ROUTES: readonly RouteModule[] = [
   privacyChoicesApiRoutes,
   complaintApiRoutes,
   datasetRoutes,
+  importApiRoutes,
   // Stylesheets of the pages and the console.
   assetRoutes,
   // Shopper pages.

@@ -84,6 +84,11 @@ export class CollectionService {
 
   /** Checks one submission (point in the policy, under-13 gate, phone numbers) and plans its write. */
   #plan(s: AnySubmission): Plan {
+    const plan = this.#planOf(s);
+    return s.evidence ? { ...plan, evidence: s.evidence } : plan;
+  }
+
+  #planOf(s: AnySubmission): Plan {
     const at = s.collectedAt ?? this.#ctx.clock.now();
     switch (s.type) {
       case 'order':

@@ -26,6 +26,8 @@ export interface ConsentRecorder {
       readonly at: Date;
       readonly kinds: readonly string[];
       readonly recordId: string;
+      /** Where an imported collection came from (file, its SHA-256, row), kept in the events' details. */
+      readonly evidence?: Readonly<Record<string, unknown>>;
     },
   ): Promise<unknown>;
 }
@@ -59,7 +61,11 @@ export type OnWritten = (
  * (default: now) is when the data came in, for imports of past collections; it dates the record,
  * the person's links and the consent events.
  */
-export type Submission = { readonly collectedAt?: Date } & (
+export type Submission = {
+  readonly collectedAt?: Date;
+  /** An imported collection's source (file name, SHA-256, row): ids only, kept as ledger evidence. */
+  readonly evidence?: Readonly<Record<string, unknown>>;
+} & (
   | { readonly type: 'order'; readonly body: OrderBody }
   | { readonly type: 'registration'; readonly body: RegistrationBody }
   | { readonly type: 'contest_entry'; readonly body: ContestEntryBody }
@@ -74,6 +80,7 @@ export interface FormSubmission {
   readonly point: string;
   readonly body: FormBody;
   readonly collectedAt?: Date;
+  readonly evidence?: Readonly<Record<string, unknown>>;
 }
 
 /** A submission to any collection point: a built-in one or a declared form. */
@@ -119,6 +126,8 @@ export interface Plan {
   readonly parties: readonly [Party, ...Party[]];
   /** An order: idempotent on the shop's order id (same body: the first answer again). */
   readonly order?: { readonly shopOrderId: string; readonly requestHash: string };
+  /** An imported collection's source, handed to the consent rules as evidence. */
+  readonly evidence?: Readonly<Record<string, unknown>>;
   readonly insert: (trx: Transaction<Database>, rec: RecordToInsert) => Promise<void>;
 }
 

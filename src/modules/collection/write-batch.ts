@@ -83,6 +83,7 @@ export async function writeBatch(
               at: plan.at,
               kinds: [party.kind],
               recordId: id,
+              ...(plan.evidence ? { evidence: plan.evidence } : {}),
             });
         out.push(subjectIds);
       }

@@ -50,6 +50,8 @@ export interface RecordCollectionInput {
   readonly kinds?: readonly string[];
   /** The stored record (order, entry...) the collection created, kept as the event's cause. */
   readonly recordId?: string;
+  /** An imported collection's source (file name, SHA-256, row), kept in each event's details. */
+  readonly evidence?: Readonly<Record<string, unknown>>;
 }
 
 export interface ConsentCause {
@@ -225,7 +227,11 @@ export class ConsentService {
     const recorded: PlannedEvent[] = [];
     for (const p of planned) {
       const covering = suppressions.filter((s) => s.channel === p.channel || s.channel === '*');
-      const details = { rule: p.rule, ...(input.recordId ? { recordId: input.recordId } : {}) };
+      const details = {
+        rule: p.rule,
+        ...(input.recordId ? { recordId: input.recordId } : {}),
+        ...(input.evidence ? { source: input.evidence } : {}),
+      };
       if (covering.length > 0 && !liftsSuppression(this.#ctx.policy, input.collectionPoint, p)) {
         // The address was put on the suppression list (a deletion): an automatic enrolment does not
         // bring it back. Recorded, so the history, decide() and the audiences all say "not enrolled".

@@ -13,6 +13,14 @@ export {
 export { consentEraser } from './erasure.js';
 export { CONSENT_ERROR_CODES } from './errors.js';
 export {
+  channelsOfMedium,
+  type ImportedWithdrawal,
+  isIdentifierWithdrawn,
+  normaliseListIdentifier,
+  recordImportedWithdrawal,
+  type WithdrawalOutcome,
+} from './imported-withdrawal.js';
+export {
   CAUSE_TYPES,
   CONSENT_EVENTS,
   type ConsentEventRow,

@@ -1,0 +1,99 @@
+// `vow import FILE --format FORMAT [--dry-run]`: a shop's customers, orders or marketing lists from
+// another system, through the imports service (the same behind POST /v1/imports). Every refused row
+// is printed with its line and reason; progress goes to stderr: a bar on a terminal (rows, rate,
+// ETA), a plain line every few seconds otherwise.
+import type { Command } from 'commander';
+import { createContext } from '../app/context.js';
+import { createServices } from '../app/services.js';
+import { IMPORT_FORMAT_IDS, type ImportProgress, type ImportReport } from '../modules/imports/index.js';
+import { loadConfig } from '../platform/config.js';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** The progress display: redraws one line on a TTY, else prints a line at most every 5 s. */
+export function progressPrinter(
+  stream: { isTTY?: boolean; write: (s: string) => unknown },
+  now: () => number = Date.now,
+): (p: ImportProgress) => void {
+  let last = 0;
+  return (p) => {
+    const t = now();
+    if (!stream.isTTY && t - last < 5000) return;
+    last = t;
+    const rate = p.elapsedMs > 0 ? (p.units * 1000) / p.elapsedMs : 0;
+    const share = p.totalLines > 0 ? Math.min(1, p.line / p.totalLines) : 0;
+    const eta = rate > 0 && share > 0 ? Math.round(((1 - share) * p.elapsedMs) / share / 1000) : undefined;
+    const text = `${p.units.toLocaleString('en-US')} rows · line ${p.line}/${p.totalLines} · ${Math.round(rate).toLocaleString('en-US')} rows/s${eta === undefined ? '' : ` · ETA ${eta} s`}`;
+    if (stream.isTTY) {
+      const width = 24;
+      const filled = Math.round(share * width);
+      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}   `);
+    } else stream.write(`${text}\n`);
+  };
+}
+
+/** The report in words: what was (or would be) written, then the refused rows. */
+export function formatReport(r: ImportReport): string {
+  const c = r.counts;
+  const would = r.dryRun ? 'would be ' : '';
+  const lines = [
+    `${r.fileName} (${r.format}, sha256 ${r.sha256.slice(0, 16)}…)${r.dryRun ? ': dry run, nothing written' : ''}`,
+  ];
+  if (r.alreadyImported) lines.push('Imported before (same content and format): nothing changed.');
+  if (r.resumedFromLine > 0 && !r.dryRun) lines.push(`Resumed after line ${r.resumedFromLine}.`);
+  lines.push(`${c.units} rows read.`);
+  for (const [type, n] of Object.entries(c.collected)) lines.push(`  ${n} ${type} ${would}collected`);
+  if (c.unchanged > 0) lines.push(`  ${c.unchanged} already stored with the same body (unchanged)`);
+  if (c.withdrawn.unsubscribed > 0)
+    lines.push(
+      `  ${c.withdrawn.unsubscribed} unsubscribes ${would}recorded (permanent, P11; on the suppression list)`,
+    );
+  if (c.withdrawn.bounced > 0) lines.push(`  ${c.withdrawn.bounced} bounced addresses ${would}suppressed`);
+  if (c.ledgerEvents > 0) lines.push(`  ${c.ledgerEvents} consent events for people already known`);
+  if (c.optInsNotApplied > 0)
+    lines.push(`  ${c.optInsNotApplied} opt-ins ${would}left out: the address or number had withdrawn (P11)`);
+  if (c.noted > 0) lines.push(`  ${c.noted} rows with nothing to write (e.g. "subscribed": no enrolment)`);
+  lines.push(`  ${c.refused} rows refused`);
+  return lines.join('\n');
+}
+
+export function registerImportCommand(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('import')
+    .argument('<file>', 'the export to import (CSV, or NDJSON for --format ndjson)')
+    .description(
+      "Import a shop's customers, orders or marketing lists (Shopify, Mailchimp, Klaviyo, SMS opt-outs, Vow NDJSON); resumable, each row's source kept",
+    )
+    .requiredOption('-f, --format <format>', IMPORT_FORMAT_IDS.join(', '))
+    .option('--dry-run', 'read and check every row, print what would happen, write nothing')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, opts: { format: string; dryRun?: boolean; json?: boolean }) => {
+      const ctx = await createContext(loadConfig());
+      try {
+        const services = createServices(ctx);
+        const report = await services.imports.run({
+          file,
+          format: opts.format,
+          dryRun: opts.dryRun === true,
+          actor: { type: 'system', id: 'cli' },
+          onProgress: progressPrinter(process.stderr),
+          onRefused: opts.json ? undefined : (r) => io.err(`line ${r.line}: ${r.code} ${r.reason}`),
+        });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        if (opts.json) io.out(JSON.stringify(report, null, 2));
+        else {
+          if (report.alreadyImported || report.resumedFromLine > 0)
+            for (const r of report.refusals) io.err(`line ${r.line}: ${r.code} ${r.reason}`);
+          io.out(formatReport(report));
+        }
+      } catch (err) {
+        setExit(1);
+        throw err;
+      } finally {
+        await ctx.store.close();
+      }
+    });
+}

@@ -1,0 +1,126 @@
+// An opt-out brought in from another system (an email platform's unsubscribed or cleaned list, an
+// SMS opt-out list): the identifier's keyed hash goes on the suppression list for the channels of
+// its medium, so no automatic enrolment ever brings it back, and everyone Vow already holds with that
+// identifier is taken off those channels in the ledger, the source kept in the event's details.
+// Only the acts P11 names lift it: a new contest entry or promotional request (collection-rules.ts,
+// rule 6), or the channel ticked on a form.
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { IndexKind } from '../../platform/crypto/index.js';
+import type { Database } from '../../platform/store/index.js';
+import type { Policy, VowContext } from '../policy/index.js';
+import { normaliseEmail, normalisePhone } from '../subjects/index.js';
+import type { ConsentService } from './consent-service.js';
+import { emailMarketingChannels } from './consent-service.js';
+import { subjectsByBlindIndex } from './identifiers.js';
+import { storedStates } from './ledger.js';
+import { smsChannels } from './sms.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface ImportedWithdrawal {
+  /** The medium of the list: an email address or a phone number. */
+  readonly identifier:
+    | { readonly kind: 'email'; readonly value: string }
+    | { readonly kind: 'phone'; readonly value: string; readonly country?: string | undefined };
+  /** `unsubscribed`: the person's own opt-out (P11). `bounced`: the address does not take mail. */
+  readonly why: 'unsubscribed' | 'bounced';
+  /** When it happened at the source (default: now). */
+  readonly at?: Date | undefined;
+  /** Where the fact came from (file name, its SHA-256, row): ids and codes only, kept in the ledger. */
+  readonly evidence: Readonly<Record<string, unknown>>;
+}
+
+export interface WithdrawalOutcome {
+  /** The channels the suppression list now covers for the identifier. */
+  readonly channels: readonly string[];
+  /** How many ledger events were appended (people Vow already holds who were on a channel). */
+  readonly events: number;
+}
+
+/** The channels an opt-out of a medium covers: every channel marketing by email, or by text. */
+export function channelsOfMedium(policy: Policy, kind: 'email' | 'phone'): string[] {
+  return kind === 'email' ? emailMarketingChannels(policy) : smsChannels(policy);
+}
+
+/** The identifier's normalised form, or undefined when it is not a valid address or number. */
+export function normaliseListIdentifier(identifier: ImportedWithdrawal['identifier']): string | undefined {
+  if (identifier.kind === 'email') {
+    const e = normaliseEmail(identifier.value);
+    return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) ? e : undefined;
+  }
+  return normalisePhone(identifier.value, identifier.country ?? 'US');
+}
+
+/**
+ * Records one imported opt-out inside the caller's transaction. Idempotent: a second run adds no
+ * suppression entry (unique per identifier and channel) and no event for a channel already off.
+ */
+export async function recordImportedWithdrawal(
+  ctx: VowContext,
+  consent: ConsentService,
+  trx: Transaction<Database>,
+  input: ImportedWithdrawal,
+): Promise<WithdrawalOutcome> {
+  const normalised = normaliseListIdentifier(input.identifier);
+  if (normalised === undefined) throw new Error('recordImportedWithdrawal: identifier not normalisable');
+  const kind: IndexKind = input.identifier.kind;
+  const blindIndex = ctx.vault.blindIndex(kind, normalised);
+  const channels = channelsOfMedium(ctx.policy, input.identifier.kind);
+  const reason =
+    input.why === 'unsubscribed'
+      ? 'imported unsubscribe (P11: lifted only by a new contest entry or promotional request)'
+      : 'imported bounce (the address does not take mail)';
+  for (const channel of channels)
+    await consent.suppressIdentifier(trx, { indexKind: kind, blindIndex, channel, reason });
+  let events = 0;
+  for (const subjectId of await subjectsByBlindIndex(trx as Executor, kind, blindIndex)) {
+    if (ctx.store.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtext(${`vow-consent:${subjectId}`}))`.execute(trx);
+    const current = await storedStates(trx, subjectId);
+    for (const channel of channels) {
+      const state = current[channel]?.state;
+      if (state === undefined || state === 'withdrawn') continue;
+      await consent.record(trx, {
+        subjectRef: subjectId,
+        channel,
+        event: input.why === 'unsubscribed' ? 'unsubscribed' : 'withdrawn',
+        cause: { type: 'request', ref: 'import' },
+        ...(input.at ? { at: input.at } : {}),
+        details: { imported: input.why, source: input.evidence },
+        reason,
+      });
+      events++;
+    }
+  }
+  return { channels, events };
+}
+
+/**
+ * Whether an identifier is withdrawn from any of the channels: on the suppression list for one, or
+ * held by a person whose state there is `withdrawn`. An imported opt-in (an old "accepts marketing"
+ * flag) is not a new request, so it must not lift that (P11); the importer asks first.
+ */
+export async function isIdentifierWithdrawn(
+  ctx: VowContext,
+  identifier: ImportedWithdrawal['identifier'],
+  channels: readonly string[],
+): Promise<boolean> {
+  const normalised = normaliseListIdentifier(identifier);
+  if (normalised === undefined || channels.length === 0) return false;
+  const db = ctx.store.db;
+  const kind: IndexKind = identifier.kind;
+  const blindIndex = ctx.vault.blindIndex(kind, normalised);
+  const listed = await db
+    .selectFrom('suppression_list')
+    .select('id')
+    .where('index_kind', '=', kind)
+    .where('blind_index', '=', blindIndex)
+    .where('channel', 'in', [...channels, '*'])
+    .executeTakeFirst();
+  if (listed) return true;
+  for (const subjectId of await subjectsByBlindIndex(db, kind, blindIndex)) {
+    const states = await storedStates(db, subjectId);
+    if (channels.some((c) => states[c]?.state === 'withdrawn')) return true;
+  }
+  return false;
+}

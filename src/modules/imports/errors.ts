@@ -1,0 +1,30 @@
+// Error codes of imports: owned here, joined into the registry by src/app/error-registry.ts
+// (which decides each code's HTTP status in one place) and documented in docs/errors.md.
+import type { ErrorCodeTable, OwnCodes } from '../../platform/errors.js';
+
+export const IMPORTS_ERROR_CODES = {
+  VOW_IMPORT_UNKNOWN_FORMAT: {
+    status: 400,
+    meaning:
+      'The import format is not one of shopify-customers, shopify-orders, mailchimp, klaviyo, sms-optouts, ndjson.',
+  },
+  VOW_IMPORT_COLUMNS: {
+    status: 400,
+    meaning: "The file's header lacks a column the format needs (the details name it); nothing was imported.",
+  },
+  VOW_IMPORT_MALFORMED: {
+    status: 400,
+    meaning:
+      'A row the CSV or NDJSON reader cannot read (a stray quote, a wrong number of columns, not JSON): refused and reported with its line; the rest of the file is imported.',
+  },
+  VOW_IMPORT_BUSY: {
+    status: 409,
+    meaning:
+      'Another run of the same file and format is importing it now; this one stopped without writing its batch.',
+  },
+  VOW_IMPORT_NOT_FOUND: { status: 404, meaning: 'No import run has this id.' },
+} as const satisfies ErrorCodeTable;
+
+declare module '../../platform/errors.js' {
+  interface ErrorCodes extends OwnCodes<typeof IMPORTS_ERROR_CODES> {}
+}

@@ -1,0 +1,126 @@
+// Helpers the CSV formats share: columns by any of their names, money, dates, the age gate on every
+// row, Zod issues as a refusal that names fields only.
+import type { z } from 'zod';
+import { assertNotUnder13 } from '../../collection/index.js';
+import type { Fact, FormatEnv, Refusal, SourceRecord, Unit } from './types.js';
+
+export type Row = Readonly<Record<string, string>>;
+
+const schemas = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A schema built from the policy (its enums), built once per policy and kind: building a Zod schema
+ * costs far more than checking a row with it.
+ */
+export function cachedSchema<T>(policy: object, kind: string, build: () => T): T {
+  let byKind = schemas.get(policy);
+  if (!byKind) {
+    byKind = new Map();
+    schemas.set(policy, byKind);
+  }
+  if (!byKind.has(kind)) byKind.set(kind, build());
+  return byKind.get(kind) as T;
+}
+
+/** The first non-empty value among a column's names (exports differ in case and spelling). */
+export function col(row: Row, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const v = row[name] ?? row[name.toLowerCase()];
+    if (v !== undefined && v.trim() !== '') return v.trim();
+  }
+  return undefined;
+}
+
+/** Whether a header holds one of the names. */
+export function hasColumn(header: readonly string[], names: readonly string[]): boolean {
+  return names.some((n) => header.includes(n) || header.includes(n.toLowerCase()));
+}
+
+/** "129.99" → 12999; undefined when it is not an amount. */
+export function cents(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(v.replace(/,/g, ''));
+  if (!m) return undefined;
+  const n = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  return m[1] ? -n : n;
+}
+
+/**
+ * A date-time as exports write it ("2024-01-05 10:32:11 -0500", "2024-01-05 10:32:11" in UTC,
+ * ISO 8601) as ISO 8601 with its offset; undefined when unreadable.
+ */
+export function isoDateTime(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    v.trim(),
+  );
+  if (!m) return undefined;
+  const time = m[2]!.length === 5 ? `${m[2]}:00` : m[2]!;
+  const off = m[3] ?? 'Z';
+  const offset = off === 'Z' ? 'Z' : `${off.slice(0, 3)}:${off.slice(-2)}`;
+  const iso = `${m[1]}T${time}${offset}`;
+  return Number.isNaN(Date.parse(iso)) ? undefined : iso;
+}
+
+export const yes = (v: string | undefined): boolean =>
+  ['yes', 'true', '1', 'y', 'subscribed'].includes((v ?? '').trim().toLowerCase());
+
+/** Zod's issues as a refusal: each field's path and the rule it broke. */
+export function invalid(error: z.ZodError, prefix = ''): Refusal {
+  const parts = error.issues.map((i) => `${prefix}${i.path.join('.') || '(row)'}: ${i.message}`);
+  return { code: 'VOW_VALIDATION', reason: [...new Set(parts)].join('; ') };
+}
+
+/** The age gate (P14) on a row's stated birth date or age columns, when the export has them. */
+export function ageGate(row: Row, env: FormatEnv): Refusal | undefined {
+  const birth = col(row, 'Birth Date', 'Birthday', 'birth_date', 'Date of Birth');
+  const ageText = col(row, 'Age', 'age');
+  const person: { birth_date?: string; age?: number } = {};
+  if (birth !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(birth))
+      return { code: 'VOW_VALIDATION', reason: 'birth date: not a YYYY-MM-DD date' };
+    person.birth_date = birth;
+  }
+  if (ageText !== undefined) {
+    if (!/^\d{1,3}$/.test(ageText)) return { code: 'VOW_VALIDATION', reason: 'age: not a whole number' };
+    person.age = Number(ageText);
+  }
+  return gate([person], env);
+}
+
+/** Runs the collection module's under-13 gate; a refusal instead of a throw. */
+export function gate(
+  people: readonly ({ birth_date?: string | undefined; age?: number | undefined } | undefined)[],
+  env: FormatEnv,
+): Refusal | undefined {
+  try {
+    assertNotUnder13(people, env.now);
+    return undefined;
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'VOW_VALIDATION';
+    return code === 'VOW_UNDER_13'
+      ? { code, reason: 'the row shows a person under 13: nothing of it is kept (P14)' }
+      : { code, reason: 'birth date: in the future' };
+  }
+}
+
+/** A format made of one unit per row. */
+export async function* perRow(
+  records: AsyncIterable<SourceRecord>,
+  map: (row: Row, line: number) => readonly Fact[] | Refusal,
+): AsyncIterable<Unit> {
+  for await (const r of records) {
+    if (r.malformed !== undefined) {
+      yield {
+        line: r.line,
+        lastLine: r.line,
+        refused: { code: 'VOW_IMPORT_MALFORMED', reason: r.malformed },
+      };
+      continue;
+    }
+    const out = map(r.value as Row, r.line);
+    yield 'code' in out
+      ? { line: r.line, lastLine: r.line, refused: out }
+      : { line: r.line, lastLine: r.line, facts: out };
+  }
+}

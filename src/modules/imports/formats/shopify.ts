@@ -1,0 +1,157 @@
+// Shopify's customer and order exports, by their published column names. A customer becomes a
+// registration (the shop's customer account; "Accepts Email Marketing" = yes is the "catalog and
+// updates" box, P5) and, with "Accepts SMS Marketing" = yes and a phone, an SMS sign-up whose proof
+// is that column. An order (its line items spread over consecutive rows with the same Name) becomes
+// a checkout: the policy alone decides enrolment (P9; after an unsubscribe nothing, P11), so the
+// order export's "Accepts Marketing" column is not read.
+import { orderSchema, registrationSchema, type Submission, smsSignupSchema } from '../../collection/index.js';
+import { ageGate, cachedSchema, cents, col, invalid, isoDateTime, perRow, type Row, yes } from './rows.js';
+import type { Fact, FormatEnv, ImportFormat, Refusal, SourceRecord, Unit } from './types.js';
+
+const SMS_PROOF = 'Shopify customer export: "Accepts SMS Marketing" = yes';
+
+function address(row: Row, prefix: string, region: string[], country: string[]) {
+  const line1 = col(row, `${prefix} Address1`, `${prefix} Street`);
+  if (line1 === undefined) return undefined;
+  const line2 = col(row, `${prefix} Address2`);
+  const reg = col(row, ...region);
+  return {
+    line1,
+    ...(line2 ? { line2 } : {}),
+    city: col(row, `${prefix} City`) ?? '',
+    ...(reg ? { region: reg } : {}),
+    postal_code: (col(row, `${prefix} Zip`) ?? '').replace(/^'/, ''),
+    country: (col(row, ...country) ?? '').toUpperCase(),
+  };
+}
+
+function customer(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
+  const gate = ageGate(row, env);
+  if (gate) return gate;
+  const email = col(row, 'Email');
+  if (email === undefined)
+    return { code: 'VOW_VALIDATION', reason: 'Email: missing (a registration needs one)' };
+  const name = [col(row, 'First Name'), col(row, 'Last Name')].filter(Boolean).join(' ');
+  const id = col(row, 'Customer ID', 'Id');
+  const postal = address(
+    row,
+    'Default Address',
+    ['Default Address Province Code', 'Default Address Province'],
+    ['Default Address Country Code', 'Default Address Country'],
+  );
+  const body = cachedSchema(env.policy, 'registration', () => registrationSchema(env.policy)).safeParse({
+    account_id: `shopify:${id ?? email.toLowerCase()}`,
+    name,
+    email,
+    ...(postal ? { postal_address: postal } : {}),
+    catalog_opt_in: yes(col(row, 'Accepts Email Marketing')),
+  });
+  if (!body.success) return invalid(body.error);
+  const facts: Fact[] = [{ kind: 'collect', submission: { type: 'registration', body: body.data } }];
+  const phone = col(row, 'Phone', 'Default Address Phone');
+  if (yes(col(row, 'Accepts SMS Marketing')) && phone !== undefined) {
+    const country = postal?.country || undefined;
+    const sms = smsSignupSchema.safeParse({
+      phone,
+      ...(country ? { country } : {}),
+      consent_text: SMS_PROOF,
+    });
+    if (!sms.success) return invalid(sms.error, 'sms: ');
+    facts.push({ kind: 'collect', submission: { type: 'sms_signup', body: sms.data } });
+  }
+  return facts;
+}
+
+export const shopifyCustomers: ImportFormat = {
+  id: 'shopify-customers',
+  syntax: 'csv',
+  required: [['Email'], ['First Name'], ['Last Name'], ['Accepts Email Marketing']],
+  units: (records, env) => perRow(records, (row) => customer(row, env)),
+};
+
+interface OrderRows {
+  line: number;
+  lastLine: number;
+  rows: Row[];
+  malformed?: string;
+}
+
+function order(group: OrderRows, env: FormatEnv): readonly Fact[] | Refusal {
+  const head = group.rows[0]!;
+  const gate = ageGate(head, env);
+  if (gate) return gate;
+  const placedAt = isoDateTime(col(head, 'Created at', 'Paid at'));
+  if (placedAt === undefined) return { code: 'VOW_VALIDATION', reason: 'Created at: missing or not a date' };
+  const items = group.rows.map((r) => ({
+    sku: (col(r, 'Lineitem sku') ?? col(r, 'Lineitem name') ?? '').slice(0, 100),
+    quantity: Number(col(r, 'Lineitem quantity') ?? Number.NaN),
+    unit_price_cents: cents(col(r, 'Lineitem price')) ?? -1,
+  }));
+  const billing = address(head, 'Billing', ['Billing Province'], ['Billing Country']);
+  const shipping = address(head, 'Shipping', ['Shipping Province'], ['Shipping Country']) ?? billing;
+  const phone = col(head, 'Phone', 'Billing Phone');
+  const body = orderSchema.safeParse({
+    shop_order_id: (col(head, 'Name') ?? '').replace(/^#/, ''),
+    placed_at: placedAt,
+    currency: col(head, 'Currency') ?? '',
+    total_cents: cents(col(head, 'Total')) ?? -1,
+    items,
+    buyer: {
+      name: col(head, 'Billing Name', 'Shipping Name') ?? '',
+      email: col(head, 'Email') ?? '',
+      ...(phone ? { phone } : {}),
+      billing_address: billing,
+      shipping_address: shipping,
+    },
+  });
+  if (!body.success) return invalid(body.error);
+  const submission: Submission = { type: 'order', body: body.data, collectedAt: new Date(placedAt) };
+  return [{ kind: 'collect', submission }];
+}
+
+/** Consecutive rows with the same Name are one order (Shopify writes a row per line item). */
+async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv): AsyncIterable<Unit> {
+  let group: OrderRows | undefined;
+  const done = (g: OrderRows): Unit => {
+    if (g.malformed !== undefined)
+      return {
+        line: g.line,
+        lastLine: g.lastLine,
+        refused: { code: 'VOW_IMPORT_MALFORMED', reason: g.malformed },
+      };
+    const out = order(g, env);
+    return 'code' in out
+      ? { line: g.line, lastLine: g.lastLine, refused: out }
+      : { line: g.line, lastLine: g.lastLine, facts: out };
+  };
+  for await (const r of records) {
+    if (r.malformed !== undefined) {
+      // An unreadable row: the order it belongs to cannot be told, so it stands alone.
+      if (group) yield done(group);
+      group = undefined;
+      yield {
+        line: r.line,
+        lastLine: r.line,
+        refused: { code: 'VOW_IMPORT_MALFORMED', reason: r.malformed },
+      };
+      continue;
+    }
+    const row = r.value as Row;
+    const name = col(row, 'Name');
+    if (group && name !== undefined && name === col(group.rows[0]!, 'Name')) {
+      group.rows.push(row);
+      group.lastLine = r.line;
+      continue;
+    }
+    if (group) yield done(group);
+    group = { line: r.line, lastLine: r.line, rows: [row] };
+  }
+  if (group) yield done(group);
+}
+
+export const shopifyOrders: ImportFormat = {
+  id: 'shopify-orders',
+  syntax: 'csv',
+  required: [['Name'], ['Email'], ['Created at'], ['Lineitem quantity'], ['Lineitem price'], ['Total']],
+  units: orderUnits,
+};

@@ -1,0 +1,7 @@
+// The migrations of modules/imports, by name (a shipped migration is never edited or renamed).
+import type { VowMigration } from '../../../platform/store/index.js';
+import { migration as m0640 } from './0640-imports.js';
+
+export const importsMigrations: Readonly<Record<string, VowMigration>> = {
+  '0640-imports': m0640,
+};

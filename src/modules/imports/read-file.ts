@@ -1,0 +1,125 @@
+// Reading an import file as a stream (memory stays flat whatever its size): its SHA-256, then its
+// records with their line numbers. CSV through csv-parse (quoted fields, BOM, CRLF); an unreadable
+// record is handed on as malformed, with its line, so it is reported and the rest goes on.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import { VowError } from '../../platform/errors.js';
+import { importFormat } from './formats/index.js';
+import { hasColumn } from './formats/rows.js';
+import type { FormatEnv, ImportFormat, SourceRecord, Unit } from './formats/types.js';
+
+/** The file's SHA-256 (its identity for checkpoints) and its line count (for progress), in one pass. */
+export async function scanFile(file: string): Promise<{ sha256: string; lines: number; bytes: number }> {
+  const hash = createHash('sha256');
+  let lines = 0;
+  let bytes = 0;
+  for await (const chunk of createReadStream(file)) {
+    const b = chunk as Buffer;
+    hash.update(b);
+    bytes += b.length;
+    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
+  }
+  return { sha256: hash.digest('hex'), lines, bytes };
+}
+
+export function readRecords(file: string, format: ImportFormat): AsyncIterable<SourceRecord> {
+  return format.syntax === 'csv' ? csvRecords(file, format) : ndjsonRecords(file);
+}
+
+async function* csvRecords(file: string, format: ImportFormat): AsyncIterable<SourceRecord> {
+  const skipped: SourceRecord[] = [];
+  const parser = createReadStream(file).pipe(
+    parse({
+      bom: true,
+      columns: (header: string[]) => {
+        const names = header.map((h) => h.trim());
+        const missing = (format.required ?? []).filter((names_) => !hasColumn(names, names_));
+        if (missing.length > 0)
+          throw new VowError('VOW_IMPORT_COLUMNS', `The file lacks the column ${missing[0]!.join(' or ')}`, {
+            missing: missing.map((m) => m.join(' | ')),
+          });
+        return names;
+      },
+      info: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        const line = (err as { lines?: number } | undefined)?.lines ?? 0;
+        skipped.push({ line, value: undefined, malformed: csvReason(err?.code) });
+        return undefined;
+      },
+    }),
+  );
+  try {
+    for await (const out of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      // The parser reports an unreadable row as soon as it reads it, which may be before the rows
+      // above it reach this loop: hand each on in line order.
+      while (skipped.length > 0 && skipped[0]!.line < out.info.lines) yield skipped.shift()!;
+      yield { line: out.info.lines, value: out.record };
+    }
+  } catch (err) {
+    // csv-parse wraps what the header callback threw.
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof VowError) throw cause;
+    if (err instanceof VowError) throw err;
+    throw err;
+  }
+  while (skipped.length > 0) yield skipped.shift()!;
+}
+
+function csvReason(code: string | undefined): string {
+  switch (code) {
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
+      return 'not as many columns as the header';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quote is not closed where it should be';
+    default:
+      return `the CSV reader cannot read the row (${code ?? 'unknown'})`;
+  }
+}
+
+async function* ndjsonRecords(file: string): AsyncIterable<SourceRecord> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      yield { line, value: JSON.parse(text) as unknown };
+    } catch {
+      yield { line, value: undefined, malformed: 'not a JSON object' };
+    }
+  }
+}
+
+/** A file's units in a format (read, validated and mapped; nothing written). */
+export function importUnits(file: string, formatId: string, env: FormatEnv): AsyncIterable<Unit> {
+  const format = importFormat(formatId);
+  return format.units(readRecords(file, format), env);
+}
+
+/** Copies a stream to a file only this process's user can read, runs `fn` on it, then removes it. */
+export async function withSpooledFile<T>(
+  body: NodeJS.ReadableStream,
+  fn: (file: string) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'vow-import-'));
+  try {
+    const file = path.join(dir, 'upload');
+    await pipeline(body, createWriteStream(file, { mode: 0o600 }));
+    return await fn(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

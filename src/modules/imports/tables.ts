@@ -1,0 +1,34 @@
+// Tables of the imports module (migration 0640-imports): one row per imported file and format, its
+// checkpoint, and the rows it refused. Neither holds a personal value: the people and facts an import
+// brings in are written by the collection and consent modules, through their services.
+
+export interface ImportsTables {
+  /** One run per file content (SHA-256) and format: resumed from its checkpoint, never run twice. */
+  import_runs: {
+    id: string;
+    file_sha256: string;
+    format: string;
+    /** The file's base name as given (for the report and the ledger's evidence). */
+    file_name: string;
+    /** running | done */
+    status: string;
+    /** The last line of the file whose facts are written (everything up to it is done). */
+    checkpoint_line: number;
+    /** JSON: the outcome counts so far. */
+    counts: string;
+    started_at: string;
+    updated_at: string;
+    finished_at: string | null;
+  };
+  /** Each refused row: its line and why (a stable code and a message naming fields, never values). */
+  import_refusals: {
+    run_id: string;
+    line: number;
+    code: string;
+    reason: string;
+  };
+}
+
+declare module '../../platform/store/database.js' {
+  interface Database extends ImportsTables {}
+}

@@ -1,0 +1,78 @@
+// `vow import` on the command line: the dry run's report and every refused row with its line; the
+// import; the second run saying nothing changed; progress lines (not a TTY) on their own stream.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { progressPrinter } from '../../src/cli/import.js';
+import { main } from '../../src/cli/main.js';
+import { fixture } from './fixtures.js';
+
+describe('vow import', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-cli-'));
+  const env = {
+    VOW_DATA_DIR: dir,
+    VOW_LOG_LEVEL: 'silent',
+    VOW_ENV: 'test',
+    VOW_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+  };
+  const saved: Record<string, string | undefined> = {};
+  before(() => {
+    for (const [k, v] of Object.entries(env)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+  });
+  after(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const vow = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['node', 'vow', ...args], { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('dry-runs, imports, then finds the file imported before', async () => {
+    const file = fixture('shopify-customers.csv');
+    const dry = await vow('import', file, '--format', 'shopify-customers', '--dry-run');
+    assert.equal(dry.code, 0);
+    assert.match(dry.out, /dry run, nothing written/);
+    assert.match(dry.out, /2 registration would be collected/);
+    assert.match(dry.err, /line 4: VOW_VALIDATION Email: missing/);
+    assert.match(dry.err, /line 5: VOW_IMPORT_MALFORMED/);
+    const real = await vow('import', file, '--format', 'shopify-customers');
+    assert.match(real.out, /2 registration collected/);
+    const again = await vow('import', file, '--format', 'shopify-customers');
+    assert.match(again.out, /Imported before/);
+    assert.match(again.err, /line 4: /, 'the refused rows are shown again');
+  });
+
+  it('exits 1 on an unknown format', async () => {
+    const r = await vow('import', fixture('collections.ndjson'), '--format', 'excel');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /VOW_IMPORT_UNKNOWN_FORMAT/);
+  });
+
+  it('prints progress as plain lines at most every 5 s off a terminal, and redraws a bar on one', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const plain = progressPrinter({ isTTY: false, write: (s) => lines.push(s) }, () => now);
+    const p = { line: 50, totalLines: 100, units: 50, elapsedMs: 1000 };
+    now = 6000;
+    plain(p);
+    now = 7000;
+    plain(p);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /50 rows · line 50\/100 · 50 rows\/s · ETA 1 s\n/);
+    const bar: string[] = [];
+    progressPrinter({ isTTY: true, write: (s) => bar.push(s) }, () => now)(p);
+    assert.match(bar[0]!, /^\r\[#{12}\.{12}\]/);
+  });
+});

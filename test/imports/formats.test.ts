@@ -1,0 +1,91 @@
+// Every format read and mapped without a database: what each row becomes, and each refusal's line.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { importFormat } from '../../src/modules/imports/index.js';
+import { readRecordsForTest } from './fixtures.js';
+
+describe('import formats', () => {
+  it('reads Shopify customers: a registration, an SMS sign-up on "Accepts SMS Marketing", refusals with lines', async () => {
+    const units = await readRecordsForTest('shopify-customers.csv', 'shopify-customers');
+    assert.equal(units.length, 4);
+    const [ada, bob, cid, dee] = units;
+    assert.ok(ada && 'facts' in ada);
+    assert.deepEqual(
+      ada.facts.map((f) => (f.kind === 'collect' ? f.submission.type : f.kind)),
+      ['registration', 'sms_signup'],
+    );
+    assert.ok(bob && 'facts' in bob && bob.facts.length === 1);
+    assert.ok(cid && 'refused' in cid);
+    assert.equal(cid.line, 4);
+    assert.match(cid.refused.reason, /Email: missing/);
+    assert.ok(dee && 'refused' in dee);
+    assert.equal(dee.refused.code, 'VOW_IMPORT_MALFORMED');
+    assert.equal(dee.line, 5);
+  });
+
+  it('groups a Shopify order’s line-item rows into one order', async () => {
+    const units = await readRecordsForTest('shopify-orders.csv', 'shopify-orders');
+    assert.equal(units.length, 3);
+    const [first, , third] = units;
+    assert.ok(first && 'facts' in first);
+    assert.equal(first.line, 2);
+    assert.equal(first.lastLine, 3);
+    const f = first.facts[0]!;
+    assert.ok(f.kind === 'collect' && f.submission.type === 'order');
+    assert.equal((f.submission.body as { items: unknown[] }).items.length, 2);
+    assert.equal((f.submission.body as { placed_at: string }).placed_at, '2025-03-01T10:00:00-05:00');
+    assert.ok(third && 'refused' in third);
+    assert.match(third.refused.reason, /total_cents/);
+  });
+
+  it('tells Mailchimp statuses from the file and refuses a child by the Birthday column', async () => {
+    const unsub = await readRecordsForTest('mailchimp-unsubscribed.csv', 'mailchimp');
+    assert.deepEqual(
+      unsub.map((u) =>
+        'facts' in u
+          ? u.facts.map((f) => (f.kind === 'withdraw' ? f.withdrawal.why : f.kind))
+          : u.refused.code,
+      ),
+      [['unsubscribed'], ['unsubscribed'], 'VOW_VALIDATION'],
+    );
+    const cleaned = await readRecordsForTest('mailchimp-cleaned.csv', 'mailchimp');
+    assert.ok(cleaned[0] && 'facts' in cleaned[0]);
+    assert.equal(cleaned[0].facts[0]!.kind === 'withdraw' && cleaned[0].facts[0]!.withdrawal.why, 'bounced');
+    const subscribed = await readRecordsForTest('mailchimp-subscribed.csv', 'mailchimp');
+    assert.ok(subscribed[0] && 'facts' in subscribed[0] && subscribed[0].facts[0]!.kind === 'note');
+    assert.ok(subscribed[1] && 'refused' in subscribed[1]);
+    assert.equal(subscribed[1].refused.code, 'VOW_UNDER_13');
+  });
+
+  it('maps Klaviyo consent and suppressions, and SMS opt-out lists', async () => {
+    const k = await readRecordsForTest('klaviyo-profiles.csv', 'klaviyo');
+    const kinds = k.map((u) =>
+      'facts' in u
+        ? u.facts.map((f) =>
+            f.kind === 'withdraw' ? `${f.withdrawal.identifier.kind}:${f.withdrawal.why}` : f.kind,
+          )
+        : u.refused.code,
+    );
+    assert.deepEqual(kinds, [['email:unsubscribed'], ['email:bounced'], ['note'], ['phone:unsubscribed']]);
+    const s = await readRecordsForTest('sms-optouts.csv', 'sms-optouts');
+    assert.ok(s[0] && 'facts' in s[0] && s[0].facts[0]!.kind === 'withdraw');
+    assert.ok(s[1] && 'facts' in s[1] && s[1].facts[0]!.kind === 'collect');
+    assert.ok(s[2] && 'refused' in s[2]);
+    assert.equal(s[2].line, 4);
+  });
+
+  it('checks NDJSON bodies with the endpoints’ schemas and the under-13 gate', async () => {
+    const n = await readRecordsForTest('collections.ndjson', 'ndjson');
+    assert.deepEqual(
+      n.map((u) => ('facts' in u ? 'ok' : `${u.line}:${u.refused.code}`)),
+      ['ok', '2:VOW_UNDER_13', '3:VOW_VALIDATION', '4:VOW_IMPORT_MALFORMED', 'ok'],
+    );
+  });
+
+  it('refuses a file without the columns its format needs', async () => {
+    await assert.rejects(readRecordsForTest('sms-optouts.csv', 'shopify-customers'), {
+      code: 'VOW_IMPORT_COLUMNS',
+    });
+    assert.throws(() => importFormat('csv'), { code: 'VOW_IMPORT_UNKNOWN_FORMAT' });
+  });
+});

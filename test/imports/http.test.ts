@@ -1,0 +1,80 @@
+// POST /v1/imports: the same service over HTTP, the file as the streamed body, for staff admins only.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { it } from 'node:test';
+import { staffCaller } from '../helpers/auth.js';
+import { describeEachDialect } from '../helpers/env.js';
+import { fixture } from './fixtures.js';
+
+describeEachDialect(
+  'POST /v1/imports',
+  (env) => {
+    const post = (headers: Record<string, string>, query: string, file: string, type = 'text/csv') =>
+      env().app.inject({
+        method: 'POST',
+        url: `/v1/imports?${query}`,
+        headers: { ...headers, 'content-type': type },
+        payload: readFileSync(fixture(file)),
+      });
+
+    it('refuses callers without the admin role', async () => {
+      const anonymous = await post({}, 'format=mailchimp', 'mailchimp-unsubscribed.csv');
+      assert.equal(anonymous.statusCode, 401);
+      const marketing = await staffCaller(env(), ['marketing']);
+      const res = await post(marketing.bearer.writeHeaders, 'format=mailchimp', 'mailchimp-unsubscribed.csv');
+      assert.equal(res.statusCode, 403);
+    });
+
+    it('dry-runs, imports, and answers a second upload of the same file with "imported before"', async () => {
+      const admin = await staffCaller(env(), ['admin']);
+      const q = 'format=mailchimp&file_name=unsubscribed_members_export.csv';
+      const dry = await post(admin.bearer.writeHeaders, `${q}&dry_run=true`, 'mailchimp-unsubscribed.csv');
+      assert.equal(dry.statusCode, 200, dry.body);
+      assert.equal(dry.json().dryRun, true);
+      assert.equal(dry.json().counts.withdrawn.unsubscribed, 2);
+      assert.deepEqual((await env().services.imports.runs()).length, 0);
+      const res = await post(admin.bearer.writeHeaders, q, 'mailchimp-unsubscribed.csv');
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      assert.equal(body.fileName, 'unsubscribed_members_export.csv');
+      assert.deepEqual(body.refusals, [
+        { line: 4, code: 'VOW_VALIDATION', reason: 'email: not a valid email address' },
+      ]);
+      const again = await post(admin.bearer.writeHeaders, q, 'mailchimp-unsubscribed.csv');
+      assert.equal(again.json().alreadyImported, true);
+      const runs = await env().app.inject({
+        method: 'GET',
+        url: '/v1/imports',
+        headers: admin.bearer.headers,
+      });
+      assert.equal(runs.json().runs.length, 1);
+      const page = await env().app.inject({
+        method: 'GET',
+        url: `/v1/imports/${body.runId}/refusals?after=0&limit=10`,
+        headers: admin.bearer.headers,
+      });
+      assert.deepEqual(
+        page.json().refusals.map((r: { line: number }) => r.line),
+        [4],
+      );
+    });
+
+    it('streams NDJSON, and refuses an unknown format or a file without its columns', async () => {
+      const admin = await staffCaller(env(), ['admin']);
+      const nd = await post(
+        admin.bearer.writeHeaders,
+        'format=ndjson',
+        'collections.ndjson',
+        'application/x-ndjson',
+      );
+      assert.equal(nd.statusCode, 200, nd.body);
+      assert.equal(nd.json().counts.collected.contest_entry, 1);
+      const unknown = await post(admin.bearer.writeHeaders, 'format=excel', 'collections.ndjson');
+      assert.equal(unknown.statusCode, 400);
+      const columns = await post(admin.bearer.writeHeaders, 'format=shopify-orders', 'sms-optouts.csv');
+      assert.equal(columns.statusCode, 400);
+      assert.equal(columns.json().error.code, 'VOW_IMPORT_COLUMNS');
+    });
+  },
+  { auth: 'enforced' },
+);
