@@ -34,5 +34,6 @@ export type {
 } from './ports.js';
 export type { RequestDetail, RequestView } from './queries.js';
 export { RightsService } from './rights-service.js';
+export type { QueueEntry, QueueFilter } from './staff-queue.js';
 export type { Jurisdiction, RequestChannel, RequestStatus, RequestType, RightsTables } from './tables.js';
 export type { DataPoints } from './verification.js';
