@@ -191,7 +191,7 @@ describeEachDialect(
         ],
         '/staff/under13/decide': [
           '/staff/under13/decide',
-          { proposalId: 'no-such-proposal', decision: 'approve' },
+          { proposalId: 'no-such-proposal', decision: 'reject' },
           404,
         ],
         '/staff/log-request': [
@@ -199,12 +199,13 @@ describeEachDialect(
           { type: 'access', jurisdiction: 'eea', channel: 'postal', receivedOn: '2099-01-01' },
           400,
         ],
-        '/staff/requests/:id': [examples['/staff/requests/:id']!, { action: 'acknowledge' }, 200],
-        '/staff/complaints/:id': [
-          examples['/staff/complaints/:id']!,
-          { action: 'reply', text: 'We stopped it.' },
+        // Irreversible actions answer their confirmation step; done ones redirect (303).
+        '/staff/requests/:id': [
+          examples['/staff/requests/:id']!,
+          { action: 'deny', basis: 'Art. 12(5)' },
           200,
         ],
+        '/staff/complaints/:id': [examples['/staff/complaints/:id']!, { action: 'close' }, 200],
         '/staff/audit/verify': ['/staff/audit/verify', {}, 200],
         '/staff/accounts': ['/staff/accounts', { username: 'shell-added', roles: 'auditor' }, 201],
         '/staff/accounts/state': ['/staff/accounts/state', { username: 'shell-added', disabled: 'yes' }, 200],

@@ -212,9 +212,22 @@ describeEachDialect(
         headers: { ...agent.headers, accept: 'text/html' },
       });
       assert.equal(agentPage.statusCode, 403, 'customer service does not decide');
-      const decided = await form(officer, '/staff/under13/decide', { proposalId, decision: 'approve' });
-      assert.equal(decided.statusCode, 200, decided.body);
-      assert.match(decided.body, /Approved/);
+      const confirm = await form(officer, '/staff/under13/decide', { proposalId, decision: 'approve' });
+      assert.equal(confirm.statusCode, 200, confirm.body);
+      assert.match(confirm.body, /cannot be undone/, 'a confirmation step comes first');
+      assert.ok(await held(adult), 'nothing is deleted before the confirmation');
+      const decided = await form(officer, '/staff/under13/decide', {
+        proposalId,
+        decision: 'approve',
+        confirmed: 'yes',
+      });
+      assert.equal(decided.statusCode, 303, decided.body);
+      const after = await env().app.inject({
+        method: 'GET',
+        url: decided.headers.location as string,
+        headers: { ...officer.headers, accept: 'text/html' },
+      });
+      assert.match(after.body, /Approved/);
       assert.equal(await held(adult), false);
     });
   },

@@ -20,12 +20,12 @@ export function renderAudiences(frame: ConsoleFrame, links: readonly AudienceLin
 <p>Who a marketing send may go to now: enrolled or granted, not unsubscribed or suppressed, not restricted,
 not under 13, and only contact values collected under a kind the purpose may use. Each download is
 recorded in the audit trail. Files stream, so large audiences download without waiting.</p>
-<table data-testid="audiences">
+<div class="scroll"><table data-testid="audiences">
   <thead><tr><th scope="col">Channel</th><th scope="col">Purpose</th><th scope="col">Sent to</th><th scope="col">Download</th></tr></thead>
   <tbody>${links.map((l) => {
     const base = `/v1/audiences/${encodeURIComponent(l.channel)}?purpose=${encodeURIComponent(l.purpose)}`;
     return html`<tr><th scope="row">${l.channel.replace(/_/g, ' ')}<br><span class="small">${l.description}</span></th><td>${l.purpose}</td><td>${l.contact}</td><td><a href="${base}&format=csv" download>CSV<span class="visually-hidden"> of ${l.channel} for ${l.purpose}</span></a> · <a href="${base}&format=ndjson" download>NDJSON<span class="visually-hidden"> of ${l.channel} for ${l.purpose}</span></a></td></tr>`;
   })}</tbody>
-</table>`,
+</table></div>`,
   });
 }

@@ -96,13 +96,13 @@ ${
 
 <section aria-labelledby="consent-h">
 <h2 id="consent-h">Consent</h2>
-<table data-testid="person-consent-state">
+<div class="scroll"><table data-testid="person-consent-state">
   <thead><tr><th scope="col">Channel</th><th scope="col">State</th></tr></thead>
   <tbody>${channels.map(
     (c) =>
       html`<tr><th scope="row">${c.replace(/_/g, ' ')}</th><td>${p.states[c] ?? 'never enrolled'}</td></tr>`,
   )}</tbody>
-</table>
+</table></div>
 <h3>History</h3>
 ${
   p.history.length
@@ -144,13 +144,13 @@ everything we hold about the person, for good (P14).</p>
 <h2 id="disclosures-h">Disclosures</h2>
 ${
   p.disclosures.length
-    ? html`<table data-testid="person-disclosures">
+    ? html`<div class="scroll"><table data-testid="person-disclosures">
   <thead><tr><th scope="col">When</th><th scope="col">Recipient</th><th scope="col">Purpose</th><th scope="col">Fields</th></tr></thead>
   <tbody>${p.disclosures.map(
     (d) =>
       html`<tr><td>${day(d.disclosedAt)}</td><td>${d.recipient}</td><td>${d.purpose}</td><td>${d.fields.join(', ')}</td></tr>`,
   )}</tbody>
-</table>`
+</table></div>`
     : html`<p>Nothing was disclosed about this person.</p>`
 }
 </section>

@@ -32,7 +32,7 @@ ${
     ? html`<div class="flash ok" role="status" data-testid="one-time-password"><p><strong>${added.username}</strong> was added. Their one-time password (shown only now; they choose their own at first log-in):</p><p><code>${added.password}</code></p></div>`
     : ''
 }
-<table data-testid="staff-accounts">
+<div class="scroll"><table data-testid="staff-accounts">
   <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${accounts.map(
     (a) =>
@@ -41,7 +41,7 @@ ${
   <button type="submit" class="secondary">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
 </form></td></tr>`,
   )}</tbody>
-</table>
+</table></div>
 <h2 id="add-h">Add a staff member</h2>
 <form method="post" action="/staff/accounts" aria-labelledby="add-h">
   ${csrfField(csrf)}
