@@ -24,6 +24,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/people',
     '/staff/requests',
     '/staff/complaints',
+    '/staff/suppressions',
     '/staff/under13',
     '/staff/audiences',
     '/staff/experiments',
@@ -31,7 +32,13 @@ const MENUS: Record<string, string[]> = {
     '/staff/audit',
     '/staff/accounts',
   ],
-  customer_service: ['/staff', '/staff/people', '/staff/requests', '/staff/complaints'],
+  customer_service: [
+    '/staff',
+    '/staff/people',
+    '/staff/requests',
+    '/staff/complaints',
+    '/staff/suppressions',
+  ],
   marketing: ['/staff', '/staff/audiences', '/staff/experiments', '/staff/reports'],
   auditor: ['/staff', '/staff/audit'],
   admin: ['/staff', '/staff/accounts'],
@@ -208,6 +215,7 @@ describeEachDialect(
         '/staff/complaints/:id': [examples['/staff/complaints/:id']!, { action: 'close' }, 200],
         '/staff/audit/verify': ['/staff/audit/verify', {}, 200],
         '/staff/accounts': ['/staff/accounts', { username: 'shell-added', roles: 'auditor' }, 201],
+        '/staff/accounts/roles': 'redirects to the staff accounts page',
         '/staff/accounts/state': ['/staff/accounts/state', { username: 'shell-added', disabled: 'yes' }, 200],
       };
       const forms = declaredRoutes(env().app)

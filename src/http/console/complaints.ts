@@ -7,7 +7,7 @@ import { html } from '../../platform/html.js';
 import { actorLabel, eventLabel } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
-const STATUS: Record<string, string> = { open: 'Open', replied: 'Replied', closed: 'Closed' };
+const STATUS: Record<string, string> = { open: 'Open', answered: 'Answered', closed: 'Closed' };
 
 export function renderStaffComplaints(frame: ConsoleFrame, complaints: readonly ComplaintView[]): string {
   return consolePage(frame, {

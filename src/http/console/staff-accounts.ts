@@ -42,6 +42,23 @@ ${
 </form></td></tr>`,
   )}</tbody>
 </table></div>
+<h2 id="roles-h">Change someone's roles</h2>
+<p>Roles open pages: privacy officer (everything), customer service (people, requests, complaints, suppressions), marketing (audiences, experiments, reports), auditor (the audit trail), admin (staff accounts). You cannot change your own roles, and an admin cannot make a privacy officer.</p>
+${accounts.map(
+  (
+    a,
+  ) => html`<form method="post" action="/staff/accounts/roles" class="action" data-testid="roles-${a.username}" aria-labelledby="roles-${a.id}">
+  <h3 id="roles-${a.id}">${a.username}</h3>
+  ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}">
+  <fieldset><legend>Roles of ${a.username}</legend>
+  ${STAFF_ROLES.map(
+    (r) =>
+      html`<p class="check"><input type="checkbox" id="r-${a.id}-${r}" name="roles" value="${r}"${a.roles.includes(r) ? html` checked` : ''}><label for="r-${a.id}-${r}">${r.replace(/_/g, ' ')}</label></p>`,
+  )}
+  </fieldset>
+  <p><button type="submit" class="secondary">Save the roles of ${a.username}</button></p>
+</form>`,
+)}
 <h2 id="add-h">Add a staff member</h2>
 <form method="post" action="/staff/accounts" aria-labelledby="add-h">
   ${csrfField(csrf)}

@@ -24,4 +24,5 @@ export {
 } from './ledger.js';
 export { consentMigrations } from './migrations/index.js';
 export { renderCampaignEmail } from './render-email.js';
+export { type SuppressionLog, suppressionLog } from './suppression-log.js';
 export type { ConsentTables } from './tables.js';
