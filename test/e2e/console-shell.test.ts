@@ -188,12 +188,12 @@ describeEachDialect(
         '/staff/people': ['/staff/people', { email: 'nobody.shell@example.com' }, 404],
         '/staff/people/suppress': [
           '/staff/people/suppress',
-          { subjectId, channel: 'postal_marketing', reason: 'asked on the phone' },
+          { subjectId, channel: 'postal_marketing', reason: 'asked on the phone', confirmed: 'yes' },
           200,
         ],
         '/staff/people/under13': [
           '/staff/people/under13',
-          { subjectId, reason: 'said so on the phone' },
+          { subjectId, reason: 'said so on the phone', confirmed: 'yes' },
           202,
         ],
         '/staff/under13/decide': [

@@ -164,7 +164,7 @@ describe('staff console in Chromium, by role', {
     assert.match(held, /cara\.catalog1@example\.com/);
     assert.match(held, /1 Catalog Road/);
     assert.equal(await page.getByTestId('person-disclosures').locator('tbody tr').count(), 1);
-    assert.match((await page.locator('main').textContent()) ?? '', /correction: awaiting verification/);
+    assert.match((await page.locator('main').textContent()) ?? '', /Correction: Identity not yet verified/);
     await page.screenshot({ path: `${SHOTS}person.png`, fullPage: true });
     const subjectId = (await page.getByTestId('person-id').textContent()) ?? '';
     assert.ok(subjectId.length > 10);

@@ -194,7 +194,16 @@ describeEachDialect(
           headers: { cookie: who.headers.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
           payload: new URLSearchParams({ _csrf: who.writeHeaders['x-csrf-token']!, ...values }).toString(),
         });
-      const reported = await form(agent, '/staff/people/under13', { subjectId: adult, reason: 'told us' });
+      const confirmReport = await form(agent, '/staff/people/under13', {
+        subjectId: adult,
+        reason: 'told us',
+      });
+      assert.match(confirmReport.body, /What cannot be undone/, 'the report is confirmed first');
+      const reported = await form(agent, '/staff/people/under13', {
+        subjectId: adult,
+        reason: 'told us',
+        confirmed: 'yes',
+      });
       assert.equal(reported.statusCode, 202, reported.body);
       assert.match(reported.body, /waiting for a privacy officer/);
       assert.ok(await held(adult));

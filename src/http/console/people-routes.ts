@@ -13,6 +13,9 @@ import { staffNames } from './labels.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
 import { renderSuppressions } from './suppressions.js';
 
+/** A reason that looks like it holds an email address or a phone number (refused: it is audited). */
+const PERSONAL = /@|\d[\d ().-]{6,}\d/;
+
 export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   const actor = (req: FastifyRequest) => ({ type: 'staff' as const, id: staffIdOf(req) });
 
@@ -162,7 +165,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       const { subjectId, channel, reason } = req.body;
       if (!(await services.subjects.exists(subjectId)))
         throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
-      if (req.body.confirmed !== 'yes')
+      if (req.body.confirmed !== 'yes' && !PERSONAL.test(reason))
         return sendHtml(
           reply,
           renderConfirmation(frame, {
@@ -182,7 +185,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         );
       let message: { ok: boolean; text: string };
       let status = 200;
-      if (/@|\d[\d ().-]{6,}\d/.test(reason)) {
+      if (PERSONAL.test(reason)) {
         message = {
           ok: false,
           text: 'Not done: the reason goes to the audit trail, so it may not hold an email address or phone number.',
