@@ -34,9 +34,9 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
     message?: { ok: boolean; text: string },
     status = 200,
   ) {
-    const [complaint, events, names] = await Promise.all([
-      complaints.detail(cid, staffIdOf(req)),
-      ctx.audit.list({ targetType: 'complaint', targetId: cid }),
+    const complaint = await complaints.detail(cid, staffIdOf(req));
+    const [events, names] = await Promise.all([
+      ctx.audit.list({ targetType: 'complaint', targetId: cid, limit: 1000 }),
       staffNames(services),
     ]);
     return sendHtml(

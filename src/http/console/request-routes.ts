@@ -66,9 +66,10 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     status = 200,
   ) {
     const staff = staffIdOf(req);
-    const [request, events, names] = await Promise.all([
-      rights.detail(rid, staff),
-      ctx.audit.list({ targetType: 'request', targetId: rid }),
+    // The detail first: opening it is itself an event of the timeline.
+    const request = await rights.detail(rid, staff);
+    const [events, names] = await Promise.all([
+      ctx.audit.list({ targetType: 'request', targetId: rid, limit: 1000 }),
       staffNames(services),
     ]);
     return sendHtml(
