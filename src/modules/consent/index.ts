@@ -10,6 +10,7 @@ export {
   type PlannedChoice,
   type RecordCollectionInput,
 } from './consent-service.js';
+export { type ConsentCount, consentTrend } from './consent-trend.js';
 export { consentEraser } from './erasure.js';
 export { CONSENT_ERROR_CODES } from './errors.js';
 export {
