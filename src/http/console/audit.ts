@@ -31,6 +31,13 @@ function details(json: string): string {
   return parts.join(' ');
 }
 
+/** What an entry is about: a staff member by user name, anything else by its kind and id. */
+function target(names: ReadonlyMap<string, string>, r: AuditRow): SafeHtml | string {
+  if (!r.target_type) return '—';
+  if (r.target_type === 'staff') return `staff member ${actorLabel(names, 'staff', r.target_id)}`;
+  return html`${r.target_type} <code>${r.target_id}</code>`;
+}
+
 export function renderAudit(frame: ConsoleFrame, a: AuditPage): string {
   const rows = [...a.rows].reverse();
   const older = a.after > 0 ? Math.max(0, a.after - a.pageSize) : null;
@@ -50,7 +57,7 @@ ${a.verified ? verification(a.verified) : ''}
   <thead><tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
   <tbody>${rows.map(
     (r) =>
-      html`<tr><td>${String(r.seq)}</td><td><time datetime="${r.at}">${r.at.replace('T', ' ').slice(0, 19)}</time></td><td>${actorLabel(a.names, r.actor_type, r.actor_id)}</td><td>${eventLabel(r.action)} <span class="small">${r.action}</span></td><td>${r.target_type ? html`${r.target_type} <code>${r.target_id}</code>` : '—'}</td><td class="small">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
+      html`<tr><td>${String(r.seq)}</td><td><time datetime="${r.at}">${r.at.replace('T', ' ').slice(0, 19)}</time></td><td>${actorLabel(a.names, r.actor_type, r.actor_id)}</td><td>${eventLabel(r.action)} <span class="small">${r.action}</span></td><td>${target(a.names, r)}</td><td class="small">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
   )}</tbody>
 </table></div>
 <nav aria-label="Audit pages" class="pager">

@@ -54,7 +54,7 @@ export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: E
     section: '/staff/experiments',
     body: html`<h1>${e.name}</h1>
 <p><code>${e.id}</code> · ${e.status} · currency ${e.currency} · at least ${r.minSamplePerArm} visitors per layout</p>
-<p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert"` : ''}>${r.message}</p>
+<p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert" class="flash bad"` : ''}>${r.message}</p>
 <h2>Layouts</h2>
 <div class="scroll"><table data-testid="variants">
   <thead><tr><th scope="col">Layout</th><th scope="col">Weight</th><th scope="col">Visitors</th><th scope="col">Visits</th>${metrics.map((m) => html`<th scope="col">${METRIC_LABELS[m]}</th>`)}</tr></thead>
@@ -72,7 +72,7 @@ export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: E
 </table></div>
 ${
   r.sampleRatio.mismatch
-    ? html`<div class="flash bad" role="alert" data-testid="srm-verdict" data-srm="mismatch"><p><strong>Sample ratio mismatch: do not trust these results.</strong> The layouts did not get the visitors their weights promise (chi-square ${r.sampleRatio.chiSquare.toFixed(2)}, df ${r.sampleRatio.df}, p = ${pValue(r.sampleRatio.pValue)}); look for a bug in assignment or measurement first.</p></div>`
+    ? html`<div class="flash bad" data-testid="srm-verdict" data-srm="mismatch"><p><strong>Sample ratio mismatch: do not trust these results.</strong> The layouts did not get the visitors their weights promise (chi-square ${r.sampleRatio.chiSquare.toFixed(2)}, df ${r.sampleRatio.df}, p = ${pValue(r.sampleRatio.pValue)}); look for a bug in assignment or measurement first.</p></div>`
     : html`<p class="flash ok" data-testid="srm-verdict" data-srm="ok"><strong>Sample ratio check passed:</strong> visitors were split as the weights say (chi-square ${r.sampleRatio.chiSquare.toFixed(2)}, df ${r.sampleRatio.df}, p = ${pValue(r.sampleRatio.pValue)}).</p>`
 }
 ${

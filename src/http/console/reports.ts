@@ -29,7 +29,7 @@ export function renderReportsPage(
   const choice = REPORT_CHOICES.find((c) => c.id === form.report) ?? REPORT_CHOICES[0]!;
   let result: SafeHtml | string = '';
   if (outcome && 'error' in outcome) {
-    result = html`<p role="alert" data-testid="report-error">${outcome.error}</p>`;
+    result = html`<p class="flash bad" role="alert" data-testid="report-error">${outcome.error}</p>`;
   } else if (outcome) {
     const r = outcome.report;
     const confidence = `${Math.round(r.accuracy.confidence * 1000) / 10}%`;
