@@ -186,6 +186,7 @@ describeEachDialect(
         '/staff/promises/check': 'redirects to the dashboard',
         '/staff/password': ['/staff/password', { current: 'not my password', password: 'x'.repeat(12) }, 401],
         '/staff/people': ['/staff/people', { email: 'nobody.shell@example.com' }, 404],
+        '/staff/requests': ['/staff/requests', { q: 'shell', show: 'all' }, 200],
         '/staff/people/suppress': [
           '/staff/people/suppress',
           { subjectId, channel: 'postal_marketing', reason: 'asked on the phone', confirmed: 'yes' },

@@ -34,7 +34,7 @@ function isOfficer(req: FastifyRequest): boolean {
   return p?.kind === 'test' || (p?.kind === 'staff' && p.roles.includes('privacy_officer'));
 }
 
-const filterQuery = z.strictObject({
+const filterFields = z.object({
   q: blankField(200),
   show: z.enum(['open', 'closed', 'all']).optional(),
   type: z.union([z.enum(REQUEST_TYPES), z.literal('')]).optional(),
@@ -85,6 +85,36 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     );
   }
 
+  async function queuePage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    q: Omit<z.infer<typeof filterFields>, 'q'> & { q?: string | undefined },
+  ) {
+    const filter: QueueFilter = {
+      text: q.q,
+      show: q.show ?? (q.status === 'completed' || q.status === 'denied' ? 'all' : 'open'),
+      type: q.type || undefined,
+      status: q.status || undefined,
+      law: q.law || undefined,
+      overdue: q.overdue === 'yes',
+    };
+    const [requests, complaints] = await Promise.all([
+      rights.staffQueue(staffIdOf(req), filter),
+      services.complaints.list(),
+    ]);
+    return sendHtml(
+      reply,
+      renderStaffQueue(
+        consoleFrame(ctx, req),
+        requests,
+        complaints.filter((c) => c.status === 'open').length,
+        filter,
+      ),
+    );
+  }
+
+  // Filters (no personal value) may sit in the address; a search is posted, so the email or name
+  // typed never reaches a URL, the browser history or a log line.
   app.get(
     '/staff/requests',
     {
@@ -93,32 +123,26 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         tags: ['pages'],
         summary: 'The request queue page',
         hide: true,
-        querystring: filterQuery,
+        querystring: filterFields.omit({ q: true }).strict(),
+      },
+    },
+    async (req, reply) => queuePage(req, reply, req.query),
+  );
+
+  app.post(
+    '/staff/requests',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['pages'],
+        summary: 'The request queue, searched',
+        hide: true,
+        body: filterFields.extend(csrfBodyField).strict(),
       },
     },
     async (req, reply) => {
-      const q = req.query;
-      const filter: QueueFilter = {
-        text: q.q,
-        show: q.show ?? (q.status === 'completed' || q.status === 'denied' ? 'all' : 'open'),
-        type: q.type || undefined,
-        status: q.status || undefined,
-        law: q.law || undefined,
-        overdue: q.overdue === 'yes',
-      };
-      const [requests, complaints] = await Promise.all([
-        rights.staffQueue(staffIdOf(req), filter),
-        services.complaints.list(),
-      ]);
-      return sendHtml(
-        reply,
-        renderStaffQueue(
-          consoleFrame(ctx, req),
-          requests,
-          complaints.filter((c) => c.status === 'open').length,
-          filter,
-        ),
-      );
+      const { _csrf, ...q } = req.body;
+      return queuePage(req, reply, q);
     },
   );
 

@@ -1,12 +1,13 @@
 // The staff console's request queue: open requests soonest deadline first (overdue flagged), with
 // who asked, a search (email, name, request id) and filters (type, status, law, overdue, open or
 // closed), so answered and refused requests and postal requests without an email stay reachable.
+// The search form is posted (nothing typed reaches a URL); links may carry the filters only.
 
 import type { QueueEntry, QueueFilter } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
 import { STAFF_STATUS, STAFF_TYPE } from './labels.js';
-import { type ConsoleFrame, consolePage } from './shell.js';
+import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export function due(v: { overdue: boolean; dueOn: string; daysLeft: number; status: string }): SafeHtml {
   const closed = v.status === 'completed' || v.status === 'denied';
@@ -23,8 +24,9 @@ function option(value: string, label: string, current: string | undefined): Safe
   return html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
 }
 
-function filters(f: QueueFilter): SafeHtml {
-  return html`<form method="get" action="/staff/requests" class="filters" role="search" aria-label="Search and filter requests">
+function filters(f: QueueFilter, csrf: string): SafeHtml {
+  return html`<form method="post" action="/staff/requests" class="filters" role="search" aria-label="Search and filter requests">
+  ${csrfField(csrf)}
   <p class="grow"><label for="q">Search email, name or request id</label><input id="q" name="q" type="search" value="${f.text ?? ''}" autocomplete="off"></p>
   <p><label for="f-show">Show</label><select id="f-show" name="show">
     ${option('open', 'Open requests', f.show ?? 'open')}
@@ -68,7 +70,7 @@ export function renderStaffQueue(
     section: '/staff/requests',
     body: html`<h1>Privacy requests</h1>
 <p>${complaintsOpen} open complaint(s): <a href="/staff/complaints">see complaints</a>. <a href="/staff/log-request">Log a request received by email or post</a>.</p>
-${filters(filter)}
+${filters(filter, frame.csrf)}
 <p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} request(s)${filter.text ? ' matching the search' : ''}, soonest deadline first.</p>
 ${
   requests.length
