@@ -88,6 +88,12 @@ describeEachDialect(
           event,
           cause: { type },
         });
+      await consent.record(undefined, {
+        subjectRef: 'visitor:four',
+        channel: 'email_marketing',
+        event: 'consented',
+        cause: { type: 'api' },
+      });
     });
 
     const get = (url: string, who: StaffCaller) =>
@@ -115,10 +121,12 @@ describeEachDialect(
       const figs = figures(res.body);
       assert.deepEqual(
         figs.map((f) => f.testId),
-        ['chart-banner', 'chart-consent-rate'],
+        ['chart-banner', 'chart-consent-rate', 'chart-consent-weekly'],
       );
       assert.match(figs[0]!.desc, /^3 choice\(s\)/);
       assert.match(figs[1]!.desc, /cookies analytics: 33% of 3/);
+      assert.match(figs[1]!.desc, /email marketing: 100% of 1/);
+      assert.match(figs[2]!.desc, /: 100% of 1$/, 'the marketing channels per week, cookies apart');
     });
   },
   { auth: 'enforced' },

@@ -41,6 +41,8 @@ export function consentCharts(counts: readonly ConsentCount[], today: string): S
   const weeks = lastWeeks(today);
   const banner: Record<string, Record<string, number>> = {};
   const perChannel = new Map<string, { yes: number; no: number }>();
+  /** Marketing channels (not cookies) per week: the consent rate over time. */
+  const perWeek = new Map<string, { yes: number; no: number }>(weeks.map((w) => [w, { yes: 0, no: 0 }]));
   for (const c of counts) {
     const w = mondayOf(c.day);
     if (w < weeks[0]!) continue;
@@ -48,6 +50,11 @@ export function consentCharts(counts: readonly ConsentCount[], today: string): S
       const key = c.causeType === 'gpc' ? 'gpc' : YES.has(c.event) ? 'accepted' : 'refused';
       banner[w] ??= {};
       banner[w][key] = (banner[w][key] ?? 0) + c.count;
+    }
+    const wk = perWeek.get(w);
+    if (wk && !c.channel.startsWith('cookies.')) {
+      if (YES.has(c.event)) wk.yes += c.count;
+      if (NO.has(c.event)) wk.no += c.count;
     }
     const t = perChannel.get(c.channel) ?? { yes: 0, no: 0 };
     if (YES.has(c.event)) t.yes += c.count;
@@ -94,6 +101,29 @@ ${
         testId: 'chart-consent-rate',
       })
     : html`<p class="empty">No consent events in the last 12 weeks.</p>`
+}
+${
+  [...perWeek.values()].some((t) => t.yes + t.no > 0)
+    ? intervalChart({
+        title: 'Share of marketing consent events saying yes, per week (95% interval)',
+        description: `Weeks start on Monday; weeks without events are listed in the table only. ${[
+          ...perWeek.entries(),
+        ]
+          .filter(([, t]) => t.yes + t.no > 0)
+          .map(([w, t]) => `${w}: ${pct(t.yes / (t.yes + t.no))} of ${t.yes + t.no}`)
+          .join('; ')}`,
+        rows: [...perWeek.entries()].map(([w, t]) => {
+          const n = t.yes + t.no;
+          if (!n) return { label: `week of ${w}`, value: null, low: null, high: null };
+          const [low, high] = wilson(t.yes, n);
+          return { label: `week of ${w}`, value: t.yes / n, low, high };
+        }),
+        format: pct,
+        valueLabel: 'Said yes',
+        intervalLabel: '95% interval',
+        testId: 'chart-consent-weekly',
+      })
+    : ''
 }
 </section>`;
 }
