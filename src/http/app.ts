@@ -9,7 +9,7 @@ import { html } from '../platform/html.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { consoleErrorPage } from './console/error-page.js';
 import { registerCrossOriginScope } from './cors.js';
-import { installErrorHandling } from './errors.js';
+import { installErrorHandling, setConsoleErrorPage } from './errors.js';
 import { page } from './layout.js';
 import { installRateLimits } from './rate-limits.js';
 import { routeConfig } from './route-hooks.js';
@@ -57,18 +57,16 @@ export async function buildApp(
   // types inside. The response schemas still document every answer in /openapi.json.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
-  installErrorHandling(
-    app,
-    (error, status) =>
-      page({
-        title: status === 429 ? 'Please wait' : status >= 500 ? 'Something went wrong' : 'Not sent',
-        policy: ctx.policy,
-        body: html`<h1>${status >= 500 ? 'Something went wrong' : 'Your form was not sent'}</h1>
+  installErrorHandling(app, (error, status) =>
+    page({
+      title: status === 429 ? 'Please wait' : status >= 500 ? 'Something went wrong' : 'Not sent',
+      policy: ctx.policy,
+      body: html`<h1>${status >= 500 ? 'Something went wrong' : 'Your form was not sent'}</h1>
 <p class="flash bad" role="alert" data-code="${error.code}">${error.message}</p>
 <p>Go back to the form, reload it and send it again.</p>`,
-      }),
-    consoleErrorPage(ctx, services),
+    }),
   );
+  setConsoleErrorPage(app, consoleErrorPage(ctx, services));
   await installAccessControl(app, ctx, services.identity, { testPrincipal: options.testPrincipal });
   await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store, (email) =>
     services.identity.attempts.spend(

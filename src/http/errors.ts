@@ -48,12 +48,16 @@ function browserFormPost(req: FastifyRequest): boolean {
  * Every failure answers the JSON error body, except a browser's form post, which gets a page with
  * the same message (a person sees "reload the page and retry", not JSON) under the same status.
  */
-export function installErrorHandling(
-  app: FastifyInstance,
-  refusalPage?: RefusalPage,
-  consoleErrorPage?: ConsoleErrorPage,
-): void {
+const CONSOLE_PAGES = new WeakMap<FastifyInstance, ConsoleErrorPage>();
+
+/** Gives browsers under /staff the console's error pages (src/http/console/error-page.ts). */
+export function setConsoleErrorPage(app: FastifyInstance, render: ConsoleErrorPage): void {
+  CONSOLE_PAGES.set(app, render);
+}
+
+export function installErrorHandling(app: FastifyInstance, refusalPage?: RefusalPage): void {
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const consoleErrorPage = CONSOLE_PAGES.get(app);
     let error: VowError;
     const fault = storageFault(err);
     if (err instanceof VowError) {
@@ -105,6 +109,7 @@ export function installErrorHandling(
   });
 
   app.setNotFoundHandler(async (req, reply) => {
+    const consoleErrorPage = CONSOLE_PAGES.get(app);
     const e = new VowError('VOW_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
     if (consoleErrorPage && consoleBrowser(req))
       return reply
