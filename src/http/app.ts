@@ -8,8 +8,9 @@ import type { VowContext } from '../modules/policy/index.js';
 import type { TrustProxy } from '../platform/config.js';
 import { html } from '../platform/html.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
+import { consoleErrorPage } from './console/error-page.js';
 import { registerCrossOriginScope } from './cors.js';
-import { installErrorHandling } from './errors.js';
+import { installErrorHandling, setConsoleErrorPage } from './errors.js';
 import { page } from './layout.js';
 import { installRateLimits } from './rate-limits.js';
 import { routeConfig } from './route-hooks.js';
@@ -80,6 +81,7 @@ export async function buildApp(
 <p>Go back to the form, reload it and send it again.</p>`,
     }),
   );
+  setConsoleErrorPage(app, consoleErrorPage(ctx, services));
   await installAccessControl(app, ctx, services.identity, { testPrincipal: options.testPrincipal });
   await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store, (email) =>
     services.identity.attempts.spend(

@@ -19,6 +19,23 @@ const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> =
 /** A page showing a refusal to a person, for a browser's form post (the route did not render one). */
 export type RefusalPage = (error: VowError, status: number) => string;
 
+/**
+ * A console page for a browser under /staff (errors.ts answers it instead of JSON); built by
+ * src/http/console/error-page.ts, which knows the console's shell and menu.
+ */
+export type ConsoleErrorPage = (req: FastifyRequest, error: VowError, status: number) => Promise<string>;
+
+/** A browser (it asks for HTML) on a console address: it gets a console page, not JSON. */
+function consoleBrowser(req: FastifyRequest): boolean {
+  const path = req.url.split('?')[0] ?? '';
+  const accept = req.headers.accept ?? '';
+  return (
+    (path === '/staff' || path.startsWith('/staff/')) &&
+    accept.includes('text/html') &&
+    (req.method === 'GET' || req.method === 'HEAD' || browserFormPost(req))
+  );
+}
+
 /** A form a person posted from a browser (it asked for HTML), not an API client's call. */
 function browserFormPost(req: FastifyRequest): boolean {
   return (
@@ -31,8 +48,16 @@ function browserFormPost(req: FastifyRequest): boolean {
  * Every failure answers the JSON error body, except a browser's form post, which gets a page with
  * the same message (a person sees "reload the page and retry", not JSON) under the same status.
  */
+const CONSOLE_PAGES = new WeakMap<FastifyInstance, ConsoleErrorPage>();
+
+/** Gives browsers under /staff the console's error pages (src/http/console/error-page.ts). */
+export function setConsoleErrorPage(app: FastifyInstance, render: ConsoleErrorPage): void {
+  CONSOLE_PAGES.set(app, render);
+}
+
 export function installErrorHandling(app: FastifyInstance, refusalPage?: RefusalPage): void {
-  app.setErrorHandler((err: FastifyError, req, reply) => {
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const consoleErrorPage = CONSOLE_PAGES.get(app);
     let error: VowError;
     const fault = storageFault(err);
     if (err instanceof VowError) {
@@ -68,6 +93,12 @@ export function installErrorHandling(app: FastifyInstance, refusalPage?: Refusal
     if (error.code === 'VOW_DATABASE_UNAVAILABLE') void reply.header('retry-after', '5');
     if (error.code === 'VOW_STORAGE_READ_ONLY') void reply.header('retry-after', '60');
     const status = statusOf(error.code);
+    if (consoleErrorPage && consoleBrowser(req))
+      return reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(await consoleErrorPage(req, error, status));
     if (refusalPage && browserFormPost(req))
       return reply
         .code(status)
@@ -77,8 +108,15 @@ export function installErrorHandling(app: FastifyInstance, refusalPage?: Refusal
     return reply.code(status).type('application/json; charset=utf-8').send(error.toBody());
   });
 
-  app.setNotFoundHandler((req, reply) => {
+  app.setNotFoundHandler(async (req, reply) => {
+    const consoleErrorPage = CONSOLE_PAGES.get(app);
     const e = new VowError('VOW_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
+    if (consoleErrorPage && consoleBrowser(req))
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(await consoleErrorPage(req, e, 404));
     return reply.code(404).send(e.toBody());
   });
 }

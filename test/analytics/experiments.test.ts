@@ -362,6 +362,10 @@ describeEachDialect('layout experiments', (env) => {
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /data-status="ready"/);
     assert.match(page.body, /data-metric="visit_duration_ms" data-variant="one-page"/);
+    // The picture: each difference with its interval, as SVG with a table, and the SRM verdict first.
+    assert.match(page.body, /data-testid="experiment-chart"[\s\S]*<svg [^>]*role="img"[\s\S]*<desc /);
+    assert.match(page.body, /data-testid="srm-verdict" data-srm="(ok|mismatch)"/);
+    assert.ok(page.body.indexOf('srm-verdict') < page.body.indexOf('experiment-chart'));
     const missing = await app.inject({ method: 'GET', url: '/staff/experiments/nope' });
     assert.equal(missing.statusCode, 404);
   });

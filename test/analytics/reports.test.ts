@@ -329,6 +329,11 @@ describeEachDialect('aggregate reports', (env) => {
     assert.match(shown.body, /data-testid="report-cells"/);
     assert.match(shown.body, /<td>rings<\/td><td>\d+<\/td><td>\d+ to \d+<\/td>/);
     assert.match(shown.body, /95% interval/);
+    // The picture: each count with its noise interval, as accessible SVG with the same numbers.
+    assert.match(
+      shown.body,
+      /data-testid="report-chart"[\s\S]*<svg [^>]*role="img"[\s\S]*<th scope="row">rings<\/th>/,
+    );
     assert.match(shown.body, /within ±6 of the true count with probability 96\.2%/);
     assert.match(shown.body, /format=csv/);
     const open = await app.inject({ method: 'GET', url: '/staff/reports?week=2026-W03' });

@@ -239,10 +239,18 @@ describeEachDialect(
       });
       assert.equal(bad.statusCode, 400);
       assert.equal((await env().services.consent.states(subjectId)).postal_marketing, 'enrolled');
+      const confirm = await post('/staff/people/suppress', support, {
+        subjectId,
+        channel: 'postal_marketing',
+        reason: 'asked on the phone to stop the catalog',
+      });
+      assert.match(confirm.body, /What cannot be undone/, 'a confirmation step first');
+      assert.equal((await env().services.consent.states(subjectId)).postal_marketing, 'enrolled');
       const ok = await post('/staff/people/suppress', support, {
         subjectId,
         channel: 'postal_marketing',
         reason: 'asked on the phone to stop the catalog',
+        confirmed: 'yes',
       });
       assert.equal(ok.statusCode, 200, ok.body);
       assert.match(ok.body, /Suppressed from postal_marketing/);
@@ -255,12 +263,14 @@ describeEachDialect(
         subjectId,
         channel: 'postal_marketing',
         reason: 'asked again',
+        confirmed: 'yes',
       });
       assert.match(again.body, /Already suppressed/);
       const unknown = await post('/staff/people/suppress', support, {
         subjectId: 'no-such-person',
         channel: 'postal_marketing',
         reason: 'test',
+        confirmed: 'yes',
       });
       assert.equal(unknown.statusCode, 404);
     });

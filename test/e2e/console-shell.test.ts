@@ -24,6 +24,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/people',
     '/staff/requests',
     '/staff/complaints',
+    '/staff/suppressions',
     '/staff/under13',
     '/staff/audiences',
     '/staff/experiments',
@@ -31,7 +32,13 @@ const MENUS: Record<string, string[]> = {
     '/staff/audit',
     '/staff/accounts',
   ],
-  customer_service: ['/staff', '/staff/people', '/staff/requests', '/staff/complaints'],
+  customer_service: [
+    '/staff',
+    '/staff/people',
+    '/staff/requests',
+    '/staff/complaints',
+    '/staff/suppressions',
+  ],
   marketing: ['/staff', '/staff/audiences', '/staff/experiments', '/staff/reports'],
   auditor: ['/staff', '/staff/audit'],
   admin: ['/staff', '/staff/accounts'],
@@ -179,19 +186,20 @@ describeEachDialect(
         '/staff/promises/check': 'redirects to the dashboard',
         '/staff/password': ['/staff/password', { current: 'not my password', password: 'x'.repeat(12) }, 401],
         '/staff/people': ['/staff/people', { email: 'nobody.shell@example.com' }, 404],
+        '/staff/requests': ['/staff/requests', { q: 'shell', show: 'all' }, 200],
         '/staff/people/suppress': [
           '/staff/people/suppress',
-          { subjectId, channel: 'postal_marketing', reason: 'asked on the phone' },
+          { subjectId, channel: 'postal_marketing', reason: 'asked on the phone', confirmed: 'yes' },
           200,
         ],
         '/staff/people/under13': [
           '/staff/people/under13',
-          { subjectId, reason: 'said so on the phone' },
+          { subjectId, reason: 'said so on the phone', confirmed: 'yes' },
           202,
         ],
         '/staff/under13/decide': [
           '/staff/under13/decide',
-          { proposalId: 'no-such-proposal', decision: 'approve' },
+          { proposalId: 'no-such-proposal', decision: 'reject' },
           404,
         ],
         '/staff/appeals/decide': [
@@ -204,14 +212,16 @@ describeEachDialect(
           { type: 'access', jurisdiction: 'eea', channel: 'postal', receivedOn: '2099-01-01' },
           400,
         ],
-        '/staff/requests/:id': [examples['/staff/requests/:id']!, { action: 'acknowledge' }, 200],
-        '/staff/complaints/:id': [
-          examples['/staff/complaints/:id']!,
-          { action: 'reply', text: 'We stopped it.' },
+        // Irreversible actions answer their confirmation step; done ones redirect (303).
+        '/staff/requests/:id': [
+          examples['/staff/requests/:id']!,
+          { action: 'deny', basis: 'Art. 12(5)' },
           200,
         ],
+        '/staff/complaints/:id': [examples['/staff/complaints/:id']!, { action: 'close' }, 200],
         '/staff/audit/verify': ['/staff/audit/verify', {}, 200],
         '/staff/accounts': ['/staff/accounts', { username: 'shell-added', roles: 'auditor' }, 201],
+        '/staff/accounts/roles': 'redirects to the staff accounts page',
         '/staff/accounts/state': ['/staff/accounts/state', { username: 'shell-added', disabled: 'yes' }, 200],
       };
       const forms = declaredRoutes(env().app)

@@ -126,6 +126,7 @@ describe('staff console in Chromium, by role', {
       'People',
       'Requests',
       'Complaints',
+      'Suppressions',
       'Under-13 reports',
       'Audiences',
       'Experiments',
@@ -163,7 +164,7 @@ describe('staff console in Chromium, by role', {
     assert.match(held, /cara\.catalog1@example\.com/);
     assert.match(held, /1 Catalog Road/);
     assert.equal(await page.getByTestId('person-disclosures').locator('tbody tr').count(), 1);
-    assert.match((await page.locator('main').textContent()) ?? '', /correction: awaiting verification/);
+    assert.match((await page.locator('main').textContent()) ?? '', /Correction: Identity not yet verified/);
     await page.screenshot({ path: `${SHOTS}person.png`, fullPage: true });
     const subjectId = (await page.getByTestId('person-id').textContent()) ?? '';
     assert.ok(subjectId.length > 10);
@@ -217,6 +218,7 @@ describe('staff console in Chromium, by role', {
       'People',
       'Requests',
       'Complaints',
+      'Suppressions',
     ]);
     // The skip link is the first thing the keyboard reaches.
     await page.keyboard.press('Tab');
@@ -229,6 +231,10 @@ describe('staff console in Chromium, by role', {
     await page.getByLabel('Channel').selectOption('postal_marketing');
     await page.getByLabel(/Reason/).fill('asked on the phone to stop the catalog');
     await page.getByLabel(/Reason/).press('Enter');
+    // The confirmation step says what cannot be undone; confirmed by keyboard.
+    await page.getByTestId('confirmation').waitFor();
+    await page.getByTestId('confirm-button').focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Suppressed from postal_marketing' }).waitFor();
     const states = (await page.getByTestId('person-consent-state').textContent()) ?? '';
     assert.match(states, /postal marketing\s*withdrawn/);
@@ -281,7 +287,7 @@ describe('staff console in Chromium, by role', {
     assert.deepEqual(await navLinks(page), ['Privacy notice', 'Dashboard', 'Staff accounts']);
     await page.goto(`${base}/staff/accounts`);
     await page.getByLabel('User name').fill('newbie');
-    await page.getByLabel('customer service').check();
+    await page.locator('form[action="/staff/accounts"]').getByLabel('customer service').check();
     await page.getByRole('button', { name: 'Add' }).click();
     await page.getByTestId('one-time-password').waitFor();
     assert.match(

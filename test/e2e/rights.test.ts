@@ -121,12 +121,15 @@ describe('privacy requests in Chromium', {
     const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-request')));
     assert.ok(ids.indexOf(overdue.requestId) < ids.indexOf(fresh.requestId), 'soonest deadline first');
     const overdueRow = page.locator(`tr[data-request="${overdue.requestId}"]`);
-    assert.match((await overdueRow.textContent()) ?? '', /OVERDUE/);
+    assert.match((await overdueRow.textContent()) ?? '', /overdue/);
     await page.click(`tr[data-request="${fresh.requestId}"] a`);
     await page.fill('form[data-action=extend] input[name=reason]', 'Many systems to search');
     await page.click('form[data-action=extend] button');
-    await page.waitForSelector('p.ok');
-    assert.match((await page.textContent('p.ok')) ?? '', /extended/);
+    // The confirmation step names what will happen; confirming redirects to the request's page.
+    await page.waitForSelector('[data-testid=confirmation]');
+    assert.match((await page.textContent('[data-testid=confirmation]')) ?? '', /cannot be recalled/);
+    await Promise.all([page.waitForURL(/\?done=extend$/), page.click('[data-testid=confirm-button]')]);
+    assert.match((await page.textContent('.flash.ok')) ?? '', /extended/);
     assert.equal((await env.services.rights.get(fresh.requestId)).dueOn, '2026-06-02');
     assert.deepEqual(errors, []);
     await page.close();
@@ -154,8 +157,8 @@ describe('privacy requests in Chromium', {
     assert.equal(await page.textContent('[data-testid=complaint-message]'), 'Nobody answered my request.');
     await page.fill('#reply-text', 'We are sorry; your data is attached.');
     await page.click('form[data-action=reply] button');
-    await page.waitForSelector('p.ok');
-    assert.equal(await page.textContent('[data-testid=complaint-status]'), 'answered');
+    await page.waitForSelector('.flash.ok');
+    assert.equal(await page.textContent('[data-testid=complaint-status]'), 'Answered');
     await page.goto(statusUrl);
     assert.equal(await page.textContent('[data-testid=complaint-status]'), 'answered');
     assert.deepEqual(errors, []);

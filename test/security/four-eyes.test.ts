@@ -194,7 +194,16 @@ describeEachDialect(
           headers: { cookie: who.headers.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
           payload: new URLSearchParams({ _csrf: who.writeHeaders['x-csrf-token']!, ...values }).toString(),
         });
-      const reported = await form(agent, '/staff/people/under13', { subjectId: adult, reason: 'told us' });
+      const confirmReport = await form(agent, '/staff/people/under13', {
+        subjectId: adult,
+        reason: 'told us',
+      });
+      assert.match(confirmReport.body, /What cannot be undone/, 'the report is confirmed first');
+      const reported = await form(agent, '/staff/people/under13', {
+        subjectId: adult,
+        reason: 'told us',
+        confirmed: 'yes',
+      });
       assert.equal(reported.statusCode, 202, reported.body);
       assert.match(reported.body, /waiting for a privacy officer/);
       assert.ok(await held(adult));
@@ -212,9 +221,22 @@ describeEachDialect(
         headers: { ...agent.headers, accept: 'text/html' },
       });
       assert.equal(agentPage.statusCode, 403, 'customer service does not decide');
-      const decided = await form(officer, '/staff/under13/decide', { proposalId, decision: 'approve' });
-      assert.equal(decided.statusCode, 200, decided.body);
-      assert.match(decided.body, /Approved/);
+      const confirm = await form(officer, '/staff/under13/decide', { proposalId, decision: 'approve' });
+      assert.equal(confirm.statusCode, 200, confirm.body);
+      assert.match(confirm.body, /cannot be undone/, 'a confirmation step comes first');
+      assert.ok(await held(adult), 'nothing is deleted before the confirmation');
+      const decided = await form(officer, '/staff/under13/decide', {
+        proposalId,
+        decision: 'approve',
+        confirmed: 'yes',
+      });
+      assert.equal(decided.statusCode, 303, decided.body);
+      const after = await env().app.inject({
+        method: 'GET',
+        url: decided.headers.location as string,
+        headers: { ...officer.headers, accept: 'text/html' },
+      });
+      assert.match(after.body, /Approved/);
       assert.equal(await held(adult), false);
     });
   },

@@ -6,10 +6,11 @@ import { z } from 'zod';
 import { consoleFrame, csrfBodyField, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderAudit } from './audit.js';
+import { staffNames } from './labels.js';
 
 const AUDIT_PAGE = 50;
 
-export const auditConsoleRoutes: RouteModule = (app, ctx) => {
+export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
   const actor = (req: FastifyRequest) => ({ type: 'staff' as const, id: staffIdOf(req) });
 
   async function auditPage(
@@ -20,7 +21,10 @@ export const auditConsoleRoutes: RouteModule = (app, ctx) => {
   ) {
     const head = await ctx.audit.headSeq();
     const from = Math.min(after ?? Math.max(0, head - AUDIT_PAGE), head);
-    const rows = await ctx.audit.list({ afterSeq: from, limit: AUDIT_PAGE });
+    const [rows, names] = await Promise.all([
+      ctx.audit.list({ afterSeq: from, limit: AUDIT_PAGE }),
+      staffNames(services),
+    ]);
     await ctx.audit.record({
       actor: actor(req),
       action: 'audit.read',
@@ -30,6 +34,7 @@ export const auditConsoleRoutes: RouteModule = (app, ctx) => {
       reply,
       renderAudit(consoleFrame(ctx, req), {
         rows,
+        names,
         head,
         after: from,
         pageSize: AUDIT_PAGE,

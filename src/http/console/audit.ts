@@ -3,11 +3,14 @@
 // anchors, naming the first broken link.
 import type { AuditRow, VerifyResult } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { actorLabel, eventLabel } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export interface AuditPage {
   /** Entries of this page, oldest first (shown newest first). */
   readonly rows: readonly AuditRow[];
+  /** Staff ids to user names: staff are shown by name. */
+  readonly names: ReadonlyMap<string, string>;
   /** Sequence number of the newest entry overall. */
   readonly head: number;
   /** The `after` of this page (its first entry is after+1). */
@@ -26,6 +29,13 @@ function details(json: string): string {
   const d = JSON.parse(json) as Record<string, unknown>;
   const parts = Object.entries(d).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   return parts.join(' ');
+}
+
+/** What an entry is about: a staff member by user name, anything else by its kind and id. */
+function target(names: ReadonlyMap<string, string>, r: AuditRow): SafeHtml | string {
+  if (!r.target_type) return '—';
+  if (r.target_type === 'staff') return `staff member ${actorLabel(names, 'staff', r.target_id)}`;
+  return html`${r.target_type} <code>${r.target_id}</code>`;
 }
 
 export function renderAudit(frame: ConsoleFrame, a: AuditPage): string {
@@ -47,7 +57,7 @@ ${a.verified ? verification(a.verified) : ''}
   <thead><tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
   <tbody>${rows.map(
     (r) =>
-      html`<tr><td>${String(r.seq)}</td><td><time datetime="${r.at}">${r.at.replace('T', ' ').slice(0, 19)}</time></td><td>${r.actor_type}${r.actor_id ? html` <code>${r.actor_id}</code>` : ''}</td><td>${r.action}</td><td>${r.target_type ? html`${r.target_type} <code>${r.target_id}</code>` : '—'}</td><td class="small">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
+      html`<tr><td>${String(r.seq)}</td><td><time datetime="${r.at}">${r.at.replace('T', ' ').slice(0, 19)}</time></td><td>${actorLabel(a.names, r.actor_type, r.actor_id)}</td><td>${eventLabel(r.action)} <span class="small">${r.action}</span></td><td>${target(a.names, r)}</td><td class="small">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
   )}</tbody>
 </table></div>
 <nav aria-label="Audit pages" class="pager">

@@ -1,11 +1,16 @@
 // Complaints (P25) in the staff console: the list (soonest reply due first) and a complaint's page
 // with its replies, where staff answer (emailed with the regulator to escalate to) or close it.
 
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderStaffComplaint, renderStaffComplaints } from './complaints.js';
+import { renderConfirmation } from './confirm.js';
+import { staffNames } from './labels.js';
+
+const DONE = { reply: 'Reply sent.', close: 'Complaint closed.' } as const;
 
 const id = line().min(1).max(64);
 
@@ -22,16 +27,43 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
       sendHtml(reply, renderStaffComplaints(consoleFrame(ctx, req), await complaints.list())),
   );
 
+  async function complaintPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    cid: string,
+    message?: { ok: boolean; text: string },
+    status = 200,
+  ) {
+    const complaint = await complaints.detail(cid, staffIdOf(req));
+    const [events, names] = await Promise.all([
+      ctx.audit.list({ targetType: 'complaint', targetId: cid, limit: 1000 }),
+      staffNames(services),
+    ]);
+    return sendHtml(
+      reply,
+      renderStaffComplaint(consoleFrame(ctx, req), complaint, events, names, message),
+      status,
+    );
+  }
+
   app.get(
     '/staff/complaints/:id',
     {
       config: { access: 'staff:customer_service' },
-      schema: { tags: ['pages'], summary: "A complaint's page", hide: true, params: z.strictObject({ id }) },
+      schema: {
+        tags: ['pages'],
+        summary: "A complaint's page",
+        hide: true,
+        params: z.strictObject({ id }),
+        querystring: z.strictObject({ done: z.enum(['reply', 'close']).optional() }),
+      },
     },
     async (req, reply) =>
-      sendHtml(
+      complaintPage(
+        req,
         reply,
-        renderStaffComplaint(consoleFrame(ctx, req), await complaints.detail(req.params.id, staffIdOf(req))),
+        req.params.id,
+        req.query.done ? { ok: true, text: DONE[req.query.done] } : undefined,
       ),
   );
 
@@ -47,28 +79,40 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
         body: z.object({
           _csrf: line().optional(),
           action: z.enum(['reply', 'close']),
+          confirmed: z.literal('yes').optional(),
           text: prose().max(8000).optional(),
         }),
       },
     },
     async (req, reply) => {
       const staff = staffIdOf(req);
-      let message: string;
+      const cid = req.params.id;
+      if (req.body.action === 'close' && req.body.confirmed !== 'yes')
+        return sendHtml(
+          reply,
+          renderConfirmation(consoleFrame(ctx, req), {
+            title: 'close the complaint',
+            section: '/staff/complaints',
+            action: `/staff/complaints/${cid}`,
+            back: `/staff/complaints/${cid}`,
+            fields: { action: 'close' },
+            willHappen: [
+              'The complaint is marked closed and leaves the list of complaints to answer.',
+              'No email is sent: send your reply first if the person is still waiting for one.',
+            ],
+            cannotUndo:
+              'A closed complaint cannot be reopened or replied to; a new complaint would be needed.',
+            confirmLabel: 'Close the complaint',
+          }),
+        );
       try {
-        if (req.body.action === 'reply') {
-          await complaints.reply(req.params.id, req.body.text ?? '', staff);
-          message = 'Reply sent.';
-        } else {
-          await complaints.close(req.params.id, staff);
-          message = 'Complaint closed.';
-        }
+        if (req.body.action === 'reply') await complaints.reply(cid, req.body.text ?? '', staff);
+        else await complaints.close(cid, staff);
       } catch (err) {
-        message = `Not done: ${refusalOf(err).error.message}`;
+        const { error, status } = refusalOf(err);
+        return complaintPage(req, reply, cid, { ok: false, text: `Not done: ${error.message}` }, status);
       }
-      return sendHtml(
-        reply,
-        renderStaffComplaint(consoleFrame(ctx, req), await complaints.detail(req.params.id, staff), message),
-      );
+      return reply.redirect(`/staff/complaints/${cid}?done=${req.body.action}`, 303);
     },
   );
 };

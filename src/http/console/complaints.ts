@@ -1,55 +1,82 @@
 // The staff console's complaints (P25): the list (soonest reply due first, overdue flagged) and a
-// complaint's page with its replies and the forms to answer or close it.
+// complaint's page with its timeline and the forms to answer or close it (closing is confirmed).
 
 import type { ComplaintDetail, ComplaintView } from '../../modules/complaints/index.js';
+import type { AuditRow } from '../../platform/audit/index.js';
 import { html } from '../../platform/html.js';
-import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
+import { actorLabel, eventLabel } from './labels.js';
+import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
+
+const STATUS: Record<string, string> = { open: 'Open', answered: 'Answered', closed: 'Closed' };
 
 export function renderStaffComplaints(frame: ConsoleFrame, complaints: readonly ComplaintView[]): string {
   return consolePage(frame, {
     title: 'Complaints',
     section: '/staff/complaints',
     body: html`<h1>Complaints</h1>
-<table data-testid="complaint-queue">
+${
+  complaints.length
+    ? html`<div class="scroll"><table data-testid="complaint-queue">
+  <caption class="visually-hidden">Complaints, soonest reply due first</caption>
   <thead><tr><th scope="col">Reply due</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Escalation</th></tr></thead>
   <tbody>${complaints.map(
     (c) =>
-      html`<tr data-complaint="${c.id}"${c.overdue ? html` class="overdue"` : ''}><td><a href="/staff/complaints/${c.id}">${c.replyDueOn}</a>${c.overdue ? ' — OVERDUE' : ''}</td><td>${c.receivedOn} (${c.channel})</td><td>${c.status}</td><td>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
+      html`<tr data-complaint="${c.id}"${c.overdue ? html` class="overdue"` : ''}><td><a href="/staff/complaints/${c.id}">${c.replyDueOn}</a>${c.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</td><td>${c.receivedOn} <span class="small">by ${c.channel}</span></td><td>${STATUS[c.status] ?? c.status}</td><td>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
   )}</tbody>
-</table>`,
+</table></div>`
+    : html`<p class="empty">No complaints.</p>`
+}`,
   });
 }
 
-export function renderStaffComplaint(frame: ConsoleFrame, c: ComplaintDetail, message?: string): string {
+export function renderStaffComplaint(
+  frame: ConsoleFrame,
+  c: ComplaintDetail,
+  events: readonly AuditRow[],
+  names: ReadonlyMap<string, string>,
+  message?: { ok: boolean; text: string },
+): string {
   return consolePage(frame, {
     title: 'Complaint',
     section: '/staff/complaints',
-    body: html`<h1>Complaint</h1>
-${message ? html`<p class="ok" role="status">${message}</p>` : ''}
-<dl>
-  <dt>Status</dt><dd data-testid="complaint-status">${c.status}</dd>
+    body: html`<p><a href="/staff/complaints">← All complaints</a></p>
+<h1>Complaint</h1>
+${flash(message)}
+<dl class="facts">
+  <dt>Status</dt><dd data-testid="complaint-status">${STATUS[c.status] ?? c.status}</dd>
   <dt>Received</dt><dd>${c.receivedOn} by ${c.channel}</dd>
-  <dt>Reply due</dt><dd>${c.replyDueOn}${c.overdue ? ' — OVERDUE' : ''}</dd>
+  <dt>Reply due</dt><dd>${c.replyDueOn}${c.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</dd>
   <dt>Escalation</dt><dd>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</dd>
   <dt>From</dt><dd>${c.contact.name ?? ''} ${c.contact.email ?? ''}</dd>
   <dt>Complaint</dt><dd data-testid="complaint-message">${c.contact.message}</dd>
 </dl>
 <h2>Replies</h2>
-${c.replies.length ? html`<ol>${c.replies.map((r) => html`<li><span class="small">${r.at}</span><br>${r.text}</li>`)}</ol>` : html`<p>None yet.</p>`}
+${c.replies.length ? html`<ol>${c.replies.map((r) => html`<li><span class="small">${r.at.replace('T', ' ').slice(0, 16)} UTC, ${actorLabel(names, 'staff', r.staffId)}</span><br>${r.text}</li>`)}</ol>` : html`<p class="empty">None yet.</p>`}
 ${
   c.status !== 'closed'
-    ? html`<form method="post" action="/staff/complaints/${c.id}" data-action="reply">
+    ? html`<form method="post" action="/staff/complaints/${c.id}" data-action="reply" class="action" aria-labelledby="reply-h">
+  <h3 id="reply-h">Reply</h3>
   ${csrfField(frame.csrf)}
   <input type="hidden" name="action" value="reply">
   <p><label for="reply-text">Reply (emailed with the regulator to escalate to)</label><textarea id="reply-text" name="text" rows="5" required></textarea></p>
   <p><button type="submit">Send reply</button></p>
 </form>
-<form method="post" action="/staff/complaints/${c.id}" data-action="close">
+<form method="post" action="/staff/complaints/${c.id}" data-action="close" class="action" aria-labelledby="close-h">
+  <h3 id="close-h">Close the complaint</h3>
   ${csrfField(frame.csrf)}
   <input type="hidden" name="action" value="close">
-  <p><button type="submit">Close</button></p>
+  <p><button type="submit" class="danger">Close…</button> <span class="small">You confirm on the next page.</span></p>
 </form>`
     : ''
+}
+<h2>Timeline</h2>
+${
+  events.length
+    ? html`<ol class="timeline" data-testid="complaint-timeline">${events.map(
+        (e) =>
+          html`<li><time datetime="${e.at}">${e.at.replace('T', ' ').slice(0, 16)} UTC</time> <strong>${eventLabel(e.action)}</strong> — ${actorLabel(names, e.actor_type, e.actor_id)}</li>`,
+      )}</ol>`
+    : html`<p class="empty">No events recorded.</p>`
 }`,
   });
 }

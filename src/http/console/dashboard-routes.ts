@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TEST_ONLY } from '../../modules/promises/index.js';
+import { isoDay } from '../../modules/rights/index.js';
 import { consoleFrame, csrfBodyField, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type DashboardData, renderDashboard } from './dashboard.js';
@@ -40,8 +41,16 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
       ...(message ? { message } : {}),
     };
     if (opens(roles, 'customer_service')) {
-      const [requests, complaints] = await Promise.all([services.rights.queue(), services.complaints.list()]);
-      Object.assign(data, { requests, complaintsOpen: complaints.filter((c) => c.status === 'open').length });
+      const [all, complaints] = await Promise.all([
+        services.rights.queue({ includeClosed: true }),
+        services.complaints.list(),
+      ]);
+      Object.assign(data, {
+        requests: all.filter((r) => r.status !== 'completed' && r.status !== 'denied'),
+        allRequests: all,
+        today: isoDay(ctx.clock.now()),
+        complaintsOpen: complaints.filter((c) => c.status === 'open').length,
+      });
     }
     return sendHtml(reply, renderDashboard(frame, data));
   }

@@ -1,9 +1,12 @@
-// The console's home: what this staff member's roles open. The privacy officer and auditors see
-// the promise table (kept / broken with how many records, which, the rule broken and why / proven by
-// tests) and can run a full check; customer service sees the request queue's deadlines and open
-// complaints.
+// The console's home: what this staff member's roles open, what is due first. Customer service (and
+// the privacy officer) open on the deadlines: the requests due soonest, charts of open requests by
+// due week and of requests received per week; then the promise table for the privacy officer and
+// auditors (kept / broken with how many records, which, the rule broken and why / proven by tests)
+// with a full check on demand. A fresh first admin (admin role only) is told what to do first.
 import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { stackedBars } from './charts.js';
+import { STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash, opens } from './shell.js';
 
 export interface PromiseRow {
@@ -36,8 +39,69 @@ export interface DashboardData {
   }[];
   /** Open requests soonest first (customer service). */
   readonly requests?: readonly RequestView[];
+  /** Every request, closed ones included (the charts). */
+  readonly allRequests?: readonly RequestView[];
+  /** Today (YYYY-MM-DD, the injected clock). */
+  readonly today?: string;
   readonly complaintsOpen?: number;
   readonly message?: { ok: boolean; text: string };
+}
+
+/** The Monday (YYYY-MM-DD) of the week a day falls in. */
+function weekOf(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}
+
+function addWeeks(week: string, n: number): string {
+  const d = new Date(`${week}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 7 * n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Requests received per week by type (12 weeks), and open requests by the week they are due. */
+function requestCharts(all: readonly RequestView[], today: string): SafeHtml {
+  const now = weekOf(today);
+  const received = Array.from({ length: 12 }, (_, i) => addWeeks(now, i - 11));
+  const byType: Record<string, Record<string, number>> = {};
+  for (const r of all) {
+    const w = weekOf(r.receivedOn);
+    if (w < received[0]!) continue;
+    byType[w] ??= {};
+    byType[w][r.type] = (byType[w][r.type] ?? 0) + 1;
+  }
+  const open = all.filter((r) => r.status !== 'completed' && r.status !== 'denied');
+  const dueWeeks = ['overdue', ...Array.from({ length: 8 }, (_, i) => addWeeks(now, i))];
+  const byStatus: Record<string, Record<string, number>> = {};
+  for (const r of open) {
+    const w = r.overdue ? 'overdue' : weekOf(r.dueOn) < now ? now : weekOf(r.dueOn);
+    if (!dueWeeks.includes(w)) continue;
+    byStatus[w] ??= {};
+    byStatus[w][r.status] = (byStatus[w][r.status] ?? 0) + 1;
+  }
+  const overdue = open.filter((r) => r.overdue).length;
+  const types = [...new Set(all.map((r) => r.type))].sort();
+  const statuses = [...new Set(open.map((r) => r.status))].sort();
+  return html`${stackedBars({
+    title: 'Open requests by the week they are due',
+    description: `${open.length} open request(s) by due week (weeks start on Monday), coloured by status; ${overdue} already overdue in the first column.`,
+    categories: dueWeeks,
+    categoryLabel: 'Due in the week of',
+    series: statuses.map((k) => ({ key: k, label: STAFF_STATUS[k] ?? k })),
+    values: byStatus,
+    ...(overdue ? { marked: { categories: ['overdue'], label: 'past the deadline' } } : {}),
+    testId: 'chart-due',
+  })}
+${stackedBars({
+  title: 'Requests received per week, by type',
+  description: `${all.filter((r) => weekOf(r.receivedOn) >= received[0]!).length} request(s) received in the last 12 weeks (weeks start on Monday), open and closed, coloured by type.`,
+  categories: received,
+  categoryLabel: 'Week of',
+  series: types.map((k) => ({ key: k, label: STAFF_TYPE[k] ?? k })),
+  values: byType,
+  testId: 'chart-received',
+})}`;
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -87,6 +151,34 @@ function promiseTable(p: NonNullable<DashboardData['promises']>): SafeHtml {
 
 export function renderDashboard(frame: ConsoleFrame, d: DashboardData): string {
   const sections: SafeHtml[] = [];
+  if (!frame.roles.some((r) => r !== 'admin') && opens(frame.roles, 'admin'))
+    sections.push(html`<section aria-labelledby="start-h" class="flash ok" data-testid="first-admin-hint">
+<h2 id="start-h">Getting started</h2>
+<p>You hold the admin role only: it opens staff accounts, nothing else. Add your colleagues on <a href="/staff/accounts">Staff accounts</a> with the roles their work needs: a <strong>privacy officer</strong> (opens every page), <strong>customer service</strong> (people, requests, complaints), <strong>marketing</strong> (audiences, experiments, reports) and an <strong>auditor</strong> (the audit trail). An admin cannot make a privacy officer of themselves: another person holds that role.</p>
+</section>`);
+  if (d.requests) {
+    const overdue = d.requests.filter((r) => r.overdue).length;
+    sections.push(html`<section aria-labelledby="requests-h">
+<h2 id="requests-h">Requests and complaints</h2>
+<p data-testid="request-summary"><strong>${d.requests.length}</strong> open request(s), <strong class="${overdue ? 'bad-text' : ''}">${overdue}</strong> overdue; <strong>${d.complaintsOpen ?? 0}</strong> open complaint(s).</p>
+${
+  d.requests.length
+    ? html`<div class="scroll"><table data-testid="dashboard-requests">
+  <caption>Due soonest</caption>
+  <thead><tr><th scope="col">Due</th><th scope="col">Type</th><th scope="col">Status</th></tr></thead>
+  <tbody>${d.requests
+    .slice(0, 8)
+    .map(
+      (r) =>
+        html`<tr${r.overdue ? html` class="overdue"` : ''}><td>${r.dueOn}${r.overdue ? html` <strong class="bad-text">overdue</strong>` : html` <span class="small">(${r.daysLeft} days)</span>`}</td><td><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a></td><td>${STAFF_STATUS[r.status] ?? r.status}</td></tr>`,
+    )}</tbody>
+</table></div>`
+    : ''
+}
+${d.allRequests && d.today ? requestCharts(d.allRequests, d.today) : ''}
+<p><a href="/staff/requests">The whole queue</a> · <a href="/staff/log-request">Log a request received by email or post</a> · <a href="/staff/complaints">Complaints</a> · <a href="/staff/people">Look someone up</a></p>
+</section>`);
+  }
   if (d.promises !== undefined) {
     sections.push(html`<section aria-labelledby="promises-h" id="promises">
 <h2 id="promises-h">Promises</h2>
@@ -98,38 +190,16 @@ ${d.promises ? promiseTable(d.promises) : html`<p>The promises have not been che
 ${
   d.history?.length
     ? html`<h3>Recent runs</h3>
-<table data-testid="promise-history">
+<div class="scroll"><table data-testid="promise-history">
   <caption class="visually-hidden">The latest runs of the promise checks, newest first</caption>
   <thead><tr><th scope="col">Checked</th><th scope="col">Kind</th><th scope="col">Broken promises</th></tr></thead>
   <tbody>${d.history.map(
     (h) =>
       html`<tr><td><time datetime="${h.checkedAt}">${h.checkedAt.replace('T', ' ').slice(0, 16)} UTC</time></td><td>${h.mode === 'full' ? 'full sweep' : 'changes only'} <span class="small">(${(h.durationMs / 1000).toFixed(1)} s)</span></td><td>${h.broken.length ? html`<strong class="bad-text">${h.broken.join(', ')}</strong>` : 'none'}</td></tr>`,
   )}</tbody>
-</table>`
+</table></div>`
     : ''
 }
-</section>`);
-  }
-  if (d.requests) {
-    const overdue = d.requests.filter((r) => r.overdue).length;
-    sections.push(html`<section aria-labelledby="requests-h">
-<h2 id="requests-h">Requests and complaints</h2>
-<p data-testid="request-summary"><strong>${d.requests.length}</strong> open request(s), <strong class="${overdue ? 'bad-text' : ''}">${overdue}</strong> overdue; <strong>${d.complaintsOpen ?? 0}</strong> open complaint(s).</p>
-${
-  d.requests.length
-    ? html`<table data-testid="dashboard-requests">
-  <caption class="visually-hidden">The five open requests due soonest</caption>
-  <thead><tr><th scope="col">Due</th><th scope="col">Type</th><th scope="col">Status</th></tr></thead>
-  <tbody>${d.requests
-    .slice(0, 5)
-    .map(
-      (r) =>
-        html`<tr${r.overdue ? html` class="overdue"` : ''}><td>${r.dueOn}${r.overdue ? html` <strong class="bad-text">overdue</strong>` : html` <span class="small">(${r.daysLeft} days)</span>`}</td><td><a href="/staff/requests/${r.id}">${r.type}</a></td><td>${r.status.replace(/_/g, ' ')}</td></tr>`,
-    )}</tbody>
-</table>`
-    : ''
-}
-<p><a href="/staff/requests">The whole queue</a> · <a href="/staff/log-request">Log a request received by email or post</a> · <a href="/staff/complaints">Complaints</a> · <a href="/staff/people">Look someone up</a></p>
 </section>`);
   }
   if (opens(frame.roles, 'marketing'))

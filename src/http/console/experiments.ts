@@ -2,6 +2,7 @@
 // layout with the comparisons against the control. Plain HTML; no script.
 import type { Experiment, ExperimentResults } from '../../modules/experiments/index.js';
 import { html } from '../../platform/html.js';
+import { intervalChart } from './charts.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
 const METRIC_LABELS: Record<string, string> = {
@@ -29,7 +30,7 @@ export function renderExperimentList(frame: ConsoleFrame, experiments: readonly 
 ${
   experiments.length === 0
     ? html`<p>No experiments yet. Define one with <code>POST /v1/experiments</code>.</p>`
-    : html`<table data-testid="experiments">
+    : html`<div class="scroll"><table data-testid="experiments">
   <thead><tr><th scope="col">Experiment</th><th scope="col">Layouts (weight)</th><th scope="col">Status</th><th scope="col">Since</th></tr></thead>
   <tbody>
   ${experiments.map(
@@ -41,7 +42,7 @@ ${
   </tr>`,
   )}
   </tbody>
-</table>`
+</table></div>`
 }`,
   });
 }
@@ -53,9 +54,9 @@ export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: E
     section: '/staff/experiments',
     body: html`<h1>${e.name}</h1>
 <p><code>${e.id}</code> · ${e.status} · currency ${e.currency} · at least ${r.minSamplePerArm} visitors per layout</p>
-<p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert"` : ''}>${r.message}</p>
+<p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert" class="flash bad"` : ''}>${r.message}</p>
 <h2>Layouts</h2>
-<table data-testid="variants">
+<div class="scroll"><table data-testid="variants">
   <thead><tr><th scope="col">Layout</th><th scope="col">Weight</th><th scope="col">Visitors</th><th scope="col">Visits</th>${metrics.map((m) => html`<th scope="col">${METRIC_LABELS[m]}</th>`)}</tr></thead>
   <tbody>
   ${r.variants.map(
@@ -68,8 +69,12 @@ export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: E
   </tr>`,
   )}
   </tbody>
-</table>
-<p>Sample ratio check: chi-square ${r.sampleRatio.chiSquare.toFixed(2)} (df ${r.sampleRatio.df}), p = ${pValue(r.sampleRatio.pValue)}${r.sampleRatio.mismatch ? ' — MISMATCH' : ''}.</p>
+</table></div>
+${
+  r.sampleRatio.mismatch
+    ? html`<div class="flash bad" data-testid="srm-verdict" data-srm="mismatch"><p><strong>Sample ratio mismatch: do not trust these results.</strong> The layouts did not get the visitors their weights promise (chi-square ${r.sampleRatio.chiSquare.toFixed(2)}, df ${r.sampleRatio.df}, p = ${pValue(r.sampleRatio.pValue)}); look for a bug in assignment or measurement first.</p></div>`
+    : html`<p class="flash ok" data-testid="srm-verdict" data-srm="ok"><strong>Sample ratio check passed:</strong> visitors were split as the weights say (chi-square ${r.sampleRatio.chiSquare.toFixed(2)}, df ${r.sampleRatio.df}, p = ${pValue(r.sampleRatio.pValue)}).</p>`
+}
 ${
   r.plan
     ? html`<p data-testid="plan">Planned: ${r.plan.sampleSize.total} visitors to detect a difference of ${metricValue(r.plan.metric, r.plan.mde)} in ${METRIC_LABELS[r.plan.metric]} with power ${r.plan.power} (${r.variants.reduce((n, v) => n + v.visitors, 0)} so far).</p>`
@@ -85,7 +90,23 @@ ${
     ? ''
     : html`<h2>Against ${r.comparisons[0]?.control ?? 'the control'}</h2>
 <p>Always-valid tests (mixture sequential probability ratio test), adjusted with each visitor's behaviour before exposure where there is some (CUPED), p-values adjusted together (Holm–Bonferroni), significant below ${r.alpha}: valid however often this page is read. The Welch p-value is for reference: valid only when read once, at a sample size fixed in advance.</p>
-<table data-testid="comparisons">
+${intervalChart({
+  title: `Differences against ${r.comparisons[0]?.control ?? 'the control'}, with 95% always-valid intervals`,
+  description: `Each dot is a layout's difference from the control on one metric; the bar is its interval. An interval clear of the dashed zero line is significant (shown in red). ${r.sampleRatio.mismatch ? 'Sample ratio mismatch: the results are not to be trusted.' : 'The sample ratio check passed.'}`,
+  rows: r.comparisons.map((c) => ({
+    label: `${c.variant}: ${METRIC_LABELS[c.metric]}`,
+    value: c.sequential?.difference ?? c.difference,
+    low: c.sequential?.ci[0] ?? null,
+    high: c.sequential?.ci[1] ?? null,
+    highlight: c.significant,
+  })),
+  format: (v) => (Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(1)),
+  reference: 0,
+  valueLabel: 'Difference',
+  intervalLabel: '95% interval',
+  testId: 'experiment-chart',
+})}
+<div class="scroll"><table data-testid="comparisons">
   <thead><tr><th scope="col">Metric</th><th scope="col">Layout</th><th scope="col">Difference</th><th scope="col">95% interval (always valid)</th><th scope="col">Adjusted p</th><th scope="col">Significant</th><th scope="col">Variance removed (CUPED)</th><th scope="col">Welch p (one look)</th></tr></thead>
   <tbody>
   ${r.comparisons.map(
@@ -99,7 +120,7 @@ ${
   </tr>`,
   )}
   </tbody>
-</table>`
+</table></div>`
 }`,
   });
 }

@@ -7,7 +7,7 @@ export function renderStaffLoginPage(frame: ConsoleFrame, error?: string, askTot
   return consolePage(frame, {
     title: 'Staff log in',
     body: html`<h1>Staff log in</h1>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${error ? html`<p class="flash bad" role="alert">${error}</p>` : ''}
 <form method="post" action="/staff/login">
   ${csrfField(frame.csrf)}
   <p><label for="username">User name</label><input id="username" name="username" autocomplete="username" required></p>
@@ -23,7 +23,7 @@ export function renderStaffPasswordPage(frame: ConsoleFrame, error?: string): st
     title: 'Choose your password',
     body: html`<h1>Choose your password</h1>
 <p>Replace the one-time password you were given with a password of your own (at least 12 characters).</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${error ? html`<p class="flash bad" role="alert">${error}</p>` : ''}
 <form method="post" action="/staff/password">
   ${csrfField(frame.csrf)}
   <p><label for="current">Current (one-time) password</label><input id="current" name="current" type="password" autocomplete="current-password" required></p>

@@ -2,13 +2,15 @@
 // experiments with their results, and aggregate reports (choose a report, a week and a recipient).
 
 import { z } from 'zod';
-import { audienceTarget } from '../../modules/consent/index.js';
+import { audienceTarget, consentTrend } from '../../modules/consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { INTERNAL_RECIPIENT, isoWeekOf } from '../../modules/reports/index.js';
+import { isoDay } from '../../modules/rights/index.js';
 import { line } from '../../platform/strings.js';
 import { consoleFrame, refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type AudienceLink, renderAudiences } from './audiences.js';
+import { consentCharts, lastWeeks } from './consent-charts.js';
 import { renderExperimentList, renderExperimentResults } from './experiments.js';
 import { renderReportsPage } from './reports.js';
 
@@ -37,7 +39,9 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
           }
         }
       }
-      return sendHtml(reply, renderAudiences(consoleFrame(ctx, req), links));
+      const today = isoDay(ctx.clock.now());
+      const counts = await consentTrend(ctx, lastWeeks(today)[0]!);
+      return sendHtml(reply, renderAudiences(consoleFrame(ctx, req), links, consentCharts(counts, today)));
     },
   );
 

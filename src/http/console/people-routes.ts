@@ -3,14 +3,34 @@
 
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { suppressionLog } from '../../modules/consent/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { renderConfirmation } from './confirm.js';
+import { staffNames } from './labels.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
+import { renderSuppressions } from './suppressions.js';
+
+/** A reason that looks like it holds an email address or a phone number (refused: it is audited). */
+const PERSONAL = /@|\d[\d ().-]{6,}\d/;
 
 export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   const actor = (req: FastifyRequest) => ({ type: 'staff' as const, id: staffIdOf(req) });
+
+  /** The names the person gave (orders, forms, account), from the data map's identity.name columns. */
+  async function namesOf(subjectId: string): Promise<string[]> {
+    try {
+      const held = await services.datasets.export({ subjectIds: [subjectId] });
+      const names = held.values
+        .filter((v) => v.category === 'identity.name' && typeof v.value === 'string' && v.value.trim())
+        .map((v) => (v.value as string).trim());
+      return [...new Set(names)];
+    } catch {
+      return [];
+    }
+  }
 
   async function person(subjectId: string): Promise<PersonView> {
     const s = services;
@@ -26,8 +46,26 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         s.subjects.isMarkedUnder13(subjectId),
         s.under13.pending(),
       ]);
+    const emails = identifiers
+      .filter((i) => i.kind === 'email' && typeof i.value === 'string')
+      .map((i) => i.value as string);
+    const [account, complaints, names, staff] = await Promise.all([
+      s.identity.accounts.forSubject(subjectId),
+      s.complaints.forPerson(
+        emails,
+        requests.map((r) => r.id),
+      ),
+      namesOf(subjectId),
+      staffNames(s),
+    ]);
     return {
       subjectId,
+      names,
+      account: account
+        ? { id: account.id, verified: account.emailVerifiedAt !== null, createdAt: account.createdAt }
+        : null,
+      complaints,
+      staffNames: staff,
       under13,
       under13Proposed: proposals.some((p) => p.subjectId === subjectId),
       kinds,
@@ -39,6 +77,20 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       restrictions,
     };
   }
+
+  app.get(
+    '/staff/suppressions',
+    { config: { access: 'staff:customer_service' }, schema: { hide: true } },
+    async (req, reply) => {
+      const [log, names] = await Promise.all([suppressionLog(ctx), staffNames(services)]);
+      await ctx.audit.record({
+        actor: actor(req),
+        action: 'suppressions.viewed',
+        details: { people: log.people.length },
+      });
+      return sendHtml(reply, renderSuppressions(consoleFrame(ctx, req), log, names));
+    },
+  );
 
   app.get(
     '/staff/people',
@@ -104,6 +156,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
           subjectId: line().min(1).max(64),
           channel: line().min(1).max(64),
           reason: prose().trim().min(1).max(500),
+          confirmed: z.literal('yes').optional(),
         }),
       },
     },
@@ -112,9 +165,27 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       const { subjectId, channel, reason } = req.body;
       if (!(await services.subjects.exists(subjectId)))
         throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+      if (req.body.confirmed !== 'yes' && !PERSONAL.test(reason))
+        return sendHtml(
+          reply,
+          renderConfirmation(frame, {
+            title: `suppress from ${channel.replace(/[._]/g, ' ')}`,
+            section: '/staff/people',
+            action: '/staff/people/suppress',
+            back: '/staff/people',
+            fields: { subjectId, channel, reason },
+            willHappen: [
+              `The person is taken off ${channel.replace(/[._]/g, ' ')} at once: no send on this channel may reach them.`,
+              `Your reason is kept in the audit trail under your name: “${reason}”.`,
+            ],
+            cannotUndo:
+              'Staff cannot lift a suppression: only the person asking again, explicitly, on a form brings them back.',
+            confirmLabel: 'Suppress',
+          }),
+        );
       let message: { ok: boolean; text: string };
       let status = 200;
-      if (/@|\d[\d ().-]{6,}\d/.test(reason)) {
+      if (PERSONAL.test(reason)) {
         message = {
           ok: false,
           text: 'Not done: the reason goes to the audit trail, so it may not hold an email address or phone number.',
@@ -161,6 +232,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
           ...csrfBodyField,
           subjectId: line().min(1).max(64),
           reason: blankField(500),
+          confirmed: z.literal('yes').optional(),
         }),
       },
     },
@@ -169,6 +241,25 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       const { subjectId, reason } = req.body;
       if (!(await services.subjects.exists(subjectId)))
         throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
+      if (req.body.confirmed !== 'yes')
+        return sendHtml(
+          reply,
+          renderConfirmation(frame, {
+            title: 'report the person as under 13',
+            section: '/staff/people',
+            action: '/staff/people/under13',
+            back: '/staff/people',
+            fields: { subjectId, reason },
+            willHappen: [
+              'A privacy officer (another person than you) is asked to review the report.',
+              'If they approve, everything Vow holds about the person is deleted, for good, and their data is refused in future.',
+              'Until then nothing is deleted.',
+            ],
+            cannotUndo:
+              'The report stays in the audit trail under your name; an approved report deletes the person’s data for good.',
+            confirmLabel: 'Report as under 13',
+          }),
+        );
       let message: { ok: boolean; text: string };
       let status = 202;
       try {

@@ -2,15 +2,24 @@
 // POST form and the person is rendered in the answer: no email, phone or subject id ever appears
 // in a page URL. The page shows what Vow holds (decrypted values), how each was collected, the
 // consent history and current state, disclosures, requests and restrictions, and a suppression form.
+import type { ComplaintView } from '../../modules/complaints/index.js';
 import type { ConsentEventRow } from '../../modules/consent/index.js';
 import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import type { IdentifierView } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { actorLabel, STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface PersonView {
   readonly subjectId: string;
+  /** The names the person gave (orders, forms, account). */
+  readonly names: readonly string[];
+  /** Their shopper account, if one is linked. */
+  readonly account: { readonly id: string; readonly verified: boolean; readonly createdAt: string } | null;
+  readonly complaints: readonly ComplaintView[];
+  /** Staff ids to user names (consent changes by staff). */
+  readonly staffNames: ReadonlyMap<string, string>;
   readonly under13: boolean;
   /** A proposal to mark them under 13 waits for a privacy officer (four eyes). */
   readonly under13Proposed: boolean;
@@ -73,6 +82,8 @@ export function renderPerson(
     body: html`<h1>Person</h1>
 ${flash(message)}
 <dl class="facts">
+  <dt>Name</dt><dd data-testid="person-name">${p.names.length ? p.names.join(' · ') : html`<span class="empty">no name given</span>`}</dd>
+  <dt>Account</dt><dd data-testid="person-account">${p.account ? html`shopper account <code>${p.account.id.slice(0, 8)}</code>, opened ${p.account.createdAt.slice(0, 10)}${p.account.verified ? ', email verified' : ', email not verified'}` : html`<span class="empty">no linked account</span>`}</dd>
   <dt>Vow id</dt><dd><code data-testid="person-id">${p.subjectId}</code></dd>
   <dt>Known as</dt><dd>${p.kinds.length ? p.kinds.join(', ').replace(/_/g, ' ') : '—'}</dd>
   ${p.under13 ? html`<dt>Under 13</dt><dd><strong class="bad-text">Yes: nothing may be collected or used</strong></dd>` : ''}
@@ -90,27 +101,27 @@ ${
       html`<tr><td>${value(i.value)}</td><td>${i.field}</td><td>${i.subjectKind.replace(/_/g, ' ')}</td><td>${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td>${day(i.collectedAt)}</td></tr>`,
   )}</tbody>
 </table></div>`
-    : html`<p>No identifiers are held.</p>`
+    : html`<p class="empty">No identifiers are held.</p>`
 }
 </section>
 
 <section aria-labelledby="consent-h">
 <h2 id="consent-h">Consent</h2>
-<table data-testid="person-consent-state">
+<div class="scroll"><table data-testid="person-consent-state">
   <thead><tr><th scope="col">Channel</th><th scope="col">State</th></tr></thead>
   <tbody>${channels.map(
     (c) =>
       html`<tr><th scope="row">${c.replace(/_/g, ' ')}</th><td>${p.states[c] ?? 'never enrolled'}</td></tr>`,
   )}</tbody>
-</table>
+</table></div>
 <h3>History</h3>
 ${
   p.history.length
     ? html`<ol class="history" data-testid="person-consent-history">${p.history.map(
         (e) =>
-          html`<li><time datetime="${e.at}">${day(e.at)}</time> <strong>${e.channel}</strong>: ${e.event} <span class="small">(${e.cause_type}${e.cause_ref ? ` ${e.cause_ref}` : ''}${e.staff_id ? `, staff ${e.staff_id}` : ''})</span></li>`,
+          html`<li><time datetime="${e.at}">${day(e.at)}</time> <strong>${e.channel}</strong>: ${e.event} <span class="small">(${e.cause_type}${e.cause_ref ? ` ${e.cause_ref}` : ''}${e.staff_id ? `, by ${actorLabel(p.staffNames, 'staff', e.staff_id)}` : ''})</span></li>`,
       )}</ol>`
-    : html`<p>No consent events.</p>`
+    : html`<p class="empty">No consent events.</p>`
 }
 <h3 id="suppress-h">Remove from a mailing</h3>
 <form method="post" action="/staff/people/suppress" aria-labelledby="suppress-h" data-testid="suppress-form">
@@ -120,7 +131,7 @@ ${
     (c) => html`<option value="${c}">${c.replace(/_/g, ' ')}</option>`,
   )}</select></p>
   <p><label for="reason">Reason (no email addresses or phone numbers: it goes to the audit trail)</label><input id="reason" name="reason" required maxlength="500"></p>
-  <p><button type="submit">Suppress</button></p>
+  <p><button type="submit" class="danger">Suppress…</button> <span class="small">You confirm on the next page.</span></p>
 </form>
 </section>
 
@@ -135,7 +146,7 @@ everything we hold about the person, for good (P14).</p>
   ${csrfField(csrf)}
   <input type="hidden" name="subjectId" value="${p.subjectId}">
   <p><label for="under13-reason">How you learned it (no email addresses or phone numbers: it goes to the audit trail)</label><input id="under13-reason" name="reason" maxlength="500"></p>
-  <p><button type="submit">Report as under 13</button></p>
+  <p><button type="submit" class="danger">Report as under 13…</button> <span class="small">You confirm on the next page.</span></p>
 </form>
 </section>`
 }
@@ -144,14 +155,14 @@ everything we hold about the person, for good (P14).</p>
 <h2 id="disclosures-h">Disclosures</h2>
 ${
   p.disclosures.length
-    ? html`<table data-testid="person-disclosures">
+    ? html`<div class="scroll"><table data-testid="person-disclosures">
   <thead><tr><th scope="col">When</th><th scope="col">Recipient</th><th scope="col">Purpose</th><th scope="col">Fields</th></tr></thead>
   <tbody>${p.disclosures.map(
     (d) =>
       html`<tr><td>${day(d.disclosedAt)}</td><td>${d.recipient}</td><td>${d.purpose}</td><td>${d.fields.join(', ')}</td></tr>`,
   )}</tbody>
-</table>`
-    : html`<p>Nothing was disclosed about this person.</p>`
+</table></div>`
+    : html`<p class="empty">Nothing was disclosed about this person.</p>`
 }
 </section>
 
@@ -159,11 +170,11 @@ ${
 <h2 id="requests-h">Requests and restrictions</h2>
 ${
   p.requests.length
-    ? html`<ul>${p.requests.map(
+    ? html`<ul data-testid="person-requests">${p.requests.map(
         (r) =>
-          html`<li><a href="/staff/requests/${r.id}">${r.type}</a>: ${r.status.replace(/_/g, ' ')}, due ${r.dueOn}${r.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</li>`,
+          html`<li><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a>: ${STAFF_STATUS[r.status] ?? r.status}, received ${r.receivedOn}, due ${r.dueOn}${r.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</li>`,
       )}</ul>`
-    : html`<p>No requests.</p>`
+    : html`<p class="empty">No requests.</p>`
 }
 ${
   p.restrictions.length
@@ -172,6 +183,18 @@ ${
           html`<li>Restriction (${r.scope === 'all' ? 'all processing' : r.purposes.join(', ')}) since ${day(r.startedAt)}${r.liftedAt ? `, lifted ${day(r.liftedAt)}` : ', open'}</li>`,
       )}</ul>`
     : ''
+}
+</section>
+
+<section aria-labelledby="complaints-h">
+<h2 id="complaints-h">Complaints</h2>
+${
+  p.complaints.length
+    ? html`<ul data-testid="person-complaints">${p.complaints.map(
+        (c) =>
+          html`<li><a href="/staff/complaints/${c.id}">Complaint received ${c.receivedOn}</a>: ${c.status}, reply due ${c.replyDueOn}${c.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</li>`,
+      )}</ul>`
+    : html`<p class="empty">No complaints.</p>`
 }
 </section>
 

@@ -2,6 +2,7 @@
 // recipient, with the protections and the privacy budget shown. A plain GET form; no script.
 import type { ReleasedReport } from '../../modules/reports/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { intervalChart } from './charts.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
 export interface ReportForm {
@@ -28,19 +29,37 @@ export function renderReportsPage(
   const choice = REPORT_CHOICES.find((c) => c.id === form.report) ?? REPORT_CHOICES[0]!;
   let result: SafeHtml | string = '';
   if (outcome && 'error' in outcome) {
-    result = html`<p role="alert" data-testid="report-error">${outcome.error}</p>`;
+    result = html`<p class="flash bad" role="alert" data-testid="report-error">${outcome.error}</p>`;
   } else if (outcome) {
     const r = outcome.report;
     const confidence = `${Math.round(r.accuracy.confidence * 1000) / 10}%`;
     const csv = `/v1/reports/${choice.path}?week=${encodeURIComponent(r.period)}&recipient=${encodeURIComponent(r.recipient)}&format=csv`;
     result = html`<h2>${r.title}, ${r.period}</h2>
 <p>For <strong>${r.recipient}</strong>, released ${r.releasedAt.slice(0, 16).replace('T', ' ')} UTC. The same question for this week always gets these numbers.</p>
-<table data-testid="report-cells">
+<div class="scroll"><table data-testid="report-cells">
   <thead><tr><th scope="col">${r.report === 'visitors_by_area' ? 'Area' : 'Gender'}</th><th scope="col">Count (noisy)</th><th scope="col">${confidence} interval</th></tr></thead>
   <tbody>
   ${r.cells.map((c) => html`<tr><td>${c.key}</td><td>${c.count === null ? 'withheld (below the threshold)' : c.count}</td><td>${c.interval === null ? '—' : `${c.interval[0]} to ${c.interval[1]}`}</td></tr>`)}
   </tbody>
-</table>
+</table></div>
+${
+  r.cells.length
+    ? intervalChart({
+        title: `${r.title}, ${r.period}: counts with their ${confidence} noise intervals`,
+        description: `Each dot is a noisy count; its bar is the interval that holds the true count with probability ${confidence}. ${r.cells.filter((c) => c.count === null).length} cell(s) withheld below the threshold.`,
+        rows: r.cells.map((c) => ({
+          label: c.key,
+          value: c.count,
+          low: c.interval?.[0] ?? null,
+          high: c.interval?.[1] ?? null,
+        })),
+        format: (v) => String(Math.round(v)),
+        valueLabel: 'Count (noisy)',
+        intervalLabel: `${confidence} interval`,
+        testId: 'report-chart',
+      })
+    : ''
+}
 <p data-testid="report-accuracy">Each count is within ±${r.accuracy.halfWidth} of the true count with probability ${(r.accuracy.coverage * 100).toFixed(1)}% (at least ${confidence}): the interval holds the noise, not the threshold's choice of which cells to show.</p>
 ${r.cells.length === 0 ? html`<p>No cell reached the threshold.</p>` : ''}
 <dl data-testid="report-protections">

@@ -1,47 +1,169 @@
-// Data subject requests in the staff console: the queue (soonest deadline first) and a request's
-// page with the actions its step allows, and logging a request that arrived by email or post (P24).
+// Data subject requests in the staff console: the queue (searched and filtered, closed requests
+// included on demand), a request's page with its timeline and the actions its step allows (each
+// irreversible one behind a confirmation step, then redirect-after-POST), and logging a request
+// that arrived by email or post (P24).
 
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isoDay, JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
+import { isoDay, JURISDICTIONS, type QueueFilter, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { renderConfirmation } from './confirm.js';
+import { staffNames } from './labels.js';
 import { type LogRequestValues, renderLogRequest } from './log-request.js';
-import { renderStaffQueue, renderStaffRequest } from './requests.js';
+import { DONE_TEXT, REVERSIBLE, renderStaffRequest, requestConfirmation } from './request-page.js';
+import { renderStaffQueue } from './requests.js';
 
 const id = line().min(1).max(64);
+
+const ACTIONS = [
+  'verify_data_points',
+  'confirm_agent',
+  'approve_correction',
+  'extend',
+  'acknowledge',
+  'deny',
+  'lift',
+] as const;
+
+/** True for the privacy officer (and the tests' principal), who alone may refuse or lift. */
+function isOfficer(req: FastifyRequest): boolean {
+  const p = req.principal;
+  return p?.kind === 'test' || (p?.kind === 'staff' && p.roles.includes('privacy_officer'));
+}
+
+const filterFields = z.object({
+  q: blankField(200),
+  show: z.enum(['open', 'closed', 'all']).optional(),
+  type: z.union([z.enum(REQUEST_TYPES), z.literal('')]).optional(),
+  status: z
+    .union([
+      z.enum([
+        'awaiting_verification',
+        'awaiting_agent_confirmation',
+        'awaiting_approval',
+        'in_progress',
+        'completed',
+        'denied',
+      ]),
+      z.literal(''),
+    ])
+    .optional(),
+  law: z.union([z.enum(['gdpr', 'ccpa']), z.literal('')]).optional(),
+  overdue: z.literal('yes').optional(),
+});
 
 export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
   const rights = services.rights;
 
+  async function requestPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    rid: string,
+    message?: { ok: boolean; text: string },
+    status = 200,
+  ) {
+    const staff = staffIdOf(req);
+    // The detail first: opening it is itself an event of the timeline.
+    const request = await rights.detail(rid, staff);
+    const [events, names] = await Promise.all([
+      ctx.audit.list({ targetType: 'request', targetId: rid, limit: 1000 }),
+      staffNames(services),
+    ]);
+    return sendHtml(
+      reply,
+      renderStaffRequest(consoleFrame(ctx, req), {
+        request,
+        events,
+        names,
+        isOfficer: isOfficer(req),
+        message,
+      }),
+      status,
+    );
+  }
+
+  async function queuePage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    q: Omit<z.infer<typeof filterFields>, 'q'> & { q?: string | undefined },
+  ) {
+    const filter: QueueFilter = {
+      text: q.q,
+      show: q.show ?? (q.status === 'completed' || q.status === 'denied' ? 'all' : 'open'),
+      type: q.type || undefined,
+      status: q.status || undefined,
+      law: q.law || undefined,
+      overdue: q.overdue === 'yes',
+    };
+    const [requests, complaints] = await Promise.all([
+      rights.staffQueue(staffIdOf(req), filter),
+      services.complaints.list(),
+    ]);
+    return sendHtml(
+      reply,
+      renderStaffQueue(
+        consoleFrame(ctx, req),
+        requests,
+        complaints.filter((c) => c.status === 'open').length,
+        filter,
+      ),
+    );
+  }
+
+  // Filters (no personal value) may sit in the address; a search is posted, so the email or name
+  // typed never reaches a URL, the browser history or a log line.
   app.get(
     '/staff/requests',
     {
       config: { access: 'staff:customer_service' },
-      schema: { tags: ['pages'], summary: 'The request queue page', hide: true },
+      schema: {
+        tags: ['pages'],
+        summary: 'The request queue page',
+        hide: true,
+        querystring: filterFields.omit({ q: true }).strict(),
+      },
     },
-    async (req, reply) =>
-      sendHtml(
-        reply,
-        renderStaffQueue(
-          consoleFrame(ctx, req),
-          await rights.queue(),
-          (await services.complaints.list()).filter((c) => c.status === 'open').length,
-        ),
-      ),
+    async (req, reply) => queuePage(req, reply, req.query),
+  );
+
+  app.post(
+    '/staff/requests',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['pages'],
+        summary: 'The request queue, searched',
+        hide: true,
+        body: filterFields.extend(csrfBodyField).strict(),
+      },
+    },
+    async (req, reply) => {
+      const { _csrf, ...q } = req.body;
+      return queuePage(req, reply, q);
+    },
   );
 
   app.get(
     '/staff/requests/:id',
     {
       config: { access: 'staff:customer_service' },
-      schema: { tags: ['pages'], summary: "A request's page", hide: true, params: z.strictObject({ id }) },
+      schema: {
+        tags: ['pages'],
+        summary: "A request's page",
+        hide: true,
+        params: z.strictObject({ id }),
+        querystring: z.strictObject({ done: z.enum(ACTIONS).optional() }),
+      },
     },
     async (req, reply) =>
-      sendHtml(
+      requestPage(
+        req,
         reply,
-        renderStaffRequest(consoleFrame(ctx, req), await rights.detail(req.params.id, staffIdOf(req))),
+        req.params.id,
+        req.query.done ? { ok: true, text: DONE_TEXT[req.query.done] } : undefined,
       ),
   );
 
@@ -56,15 +178,8 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         params: z.strictObject({ id }),
         body: z.object({
           _csrf: line().optional(),
-          action: z.enum([
-            'verify_data_points',
-            'confirm_agent',
-            'approve_correction',
-            'extend',
-            'acknowledge',
-            'deny',
-            'lift',
-          ]),
+          action: z.enum(ACTIONS),
+          confirmed: z.literal('yes').optional(),
           email: line().max(254).optional(),
           phone: line().max(40).optional(),
           accountId: line().max(200).optional(),
@@ -78,13 +193,30 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       const staff = staffIdOf(req);
       const rid = req.params.id;
       const b = req.body;
-      const p = req.principal;
-      const isOfficer = p?.kind === 'test' || (p?.kind === 'staff' && p.roles.includes('privacy_officer'));
-      let message: string;
+      if ((b.action === 'deny' || b.action === 'lift') && !isOfficer(req))
+        return requestPage(
+          req,
+          reply,
+          rid,
+          {
+            ok: false,
+            text: 'Not done: only the privacy officer may refuse a request or lift a restriction.',
+          },
+          403,
+        );
+      if (!REVERSIBLE.has(b.action) && b.confirmed !== 'yes') {
+        // The confirmation step: what will happen and what cannot be undone; nothing changes yet.
+        const detail = await rights.detail(rid, staff);
+        const { _csrf, confirmed, ...fields } = b;
+        return sendHtml(
+          reply,
+          renderConfirmation(consoleFrame(ctx, req), requestConfirmation(detail, b.action, fields)),
+        );
+      }
       try {
         switch (b.action) {
-          case 'verify_data_points': {
-            const r = await rights.verifyByDataPoints(
+          case 'verify_data_points':
+            await rights.verifyByDataPoints(
               rid,
               {
                 email: b.email || undefined,
@@ -94,45 +226,32 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
               b.declarationSigned === 'yes',
               staff,
             );
-            message = `Verified (${r.method}, ${r.matched} details matched).`;
             break;
-          }
           case 'confirm_agent':
             await rights.confirmAgent(rid, staff);
-            message = "The agent's permission is confirmed.";
             break;
           case 'approve_correction':
             await rights.approveCorrection(rid, staff);
-            message = 'Correction approved; it is being applied.';
             break;
           case 'extend':
             await rights.extend(rid, b.reason ?? '', staff);
-            message = 'Deadline extended; the person was told why.';
             break;
           case 'acknowledge':
             await rights.acknowledge(rid, staff);
-            message = 'Marked acknowledged.';
             break;
           case 'deny':
-            if (!isOfficer)
-              throw new VowError('VOW_FORBIDDEN', 'Only the privacy officer may refuse a request');
             await rights.deny(rid, b.basis ?? '', staff);
-            message = 'Request refused.';
             break;
           case 'lift':
-            if (!isOfficer)
-              throw new VowError('VOW_FORBIDDEN', 'Only the privacy officer may lift a restriction');
             await rights.liftRestriction(rid, staff, b.reason ?? '');
-            message = 'The person was told; the restriction is lifted.';
             break;
         }
       } catch (err) {
-        message = `Not done: ${refusalOf(err).error.message}`;
+        const { error, status } = refusalOf(err);
+        return requestPage(req, reply, rid, { ok: false, text: `Not done: ${error.message}` }, status);
       }
-      return sendHtml(
-        reply,
-        renderStaffRequest(consoleFrame(ctx, req), await rights.detail(rid, staff), message),
-      );
+      // Redirect after the post: a reload shows the page again instead of acting twice.
+      return reply.redirect(`/staff/requests/${rid}?done=${b.action}`, 303);
     },
   );
 

@@ -23,6 +23,7 @@ export const CONSOLE_LINKS: readonly ConsoleLink[] = [
   { href: '/staff/people', label: 'People', role: 'customer_service' },
   { href: '/staff/requests', label: 'Requests', role: 'customer_service' },
   { href: '/staff/complaints', label: 'Complaints', role: 'customer_service' },
+  { href: '/staff/suppressions', label: 'Suppressions', role: 'customer_service' },
   { href: '/staff/under13', label: 'Under-13 reports', role: 'privacy_officer' },
   { href: '/staff/audiences', label: 'Audiences', role: 'marketing' },
   { href: '/staff/experiments', label: 'Experiments', role: 'marketing' },

@@ -1,5 +1,5 @@
 // Staff accounts in the console, for the admin: the list, adding someone (their one-time password
-// shown once) and disabling or enabling an account.
+// shown once), editing someone's roles and disabling or enabling an account.
 
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../modules/identity/index.js';
@@ -20,9 +20,60 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
   const { staff: staffService } = services.identity;
   app.get(
     '/staff/accounts',
-    { config: { access: 'staff:admin' }, schema: { hide: true } },
+    {
+      config: { access: 'staff:admin' },
+      schema: {
+        hide: true,
+        querystring: z.strictObject({ roles: line().trim().toLowerCase().min(2).max(64).optional() }),
+      },
+    },
     async (req, reply) =>
-      sendHtml(reply, renderStaffAccounts(consoleFrame(ctx, req), await staffService.list())),
+      sendHtml(
+        reply,
+        renderStaffAccounts(
+          consoleFrame(ctx, req),
+          await staffService.list(),
+          undefined,
+          req.query.roles ? { ok: true, text: `The roles of ${req.query.roles} are changed.` } : undefined,
+        ),
+      ),
+  );
+
+  // Role editing: the admin sets a colleague's roles (the identity module refuses changing one's
+  // own roles and making a privacy officer); then redirect-after-POST.
+  app.post(
+    '/staff/accounts/roles',
+    {
+      config: { access: 'staff:admin' },
+      schema: {
+        hide: true,
+        body: z.strictObject({
+          ...csrfBodyField,
+          username: line().trim().toLowerCase().min(2).max(64),
+          roles: z
+            .union([z.enum(STAFF_ROLES), z.array(z.enum(STAFF_ROLES)).max(5)])
+            .optional()
+            .transform((r) => (r === undefined ? [] : Array.isArray(r) ? r : [r])),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { username, roles } = req.body;
+      try {
+        await staffService.setRoles(username, roles, staffActorOf(req));
+      } catch (err) {
+        const { error, status } = refusalOf(err);
+        return sendHtml(
+          reply,
+          renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), undefined, {
+            ok: false,
+            text: `Roles not changed: ${error.message}`,
+          }),
+          status,
+        );
+      }
+      return reply.redirect(`/staff/accounts?roles=${encodeURIComponent(username)}`, 303);
+    },
   );
 
   app.post(

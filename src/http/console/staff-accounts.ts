@@ -32,7 +32,7 @@ ${
     ? html`<div class="flash ok" role="status" data-testid="one-time-password"><p><strong>${added.username}</strong> was added. Their one-time password (shown only now; they choose their own at first log-in):</p><p><code>${added.password}</code></p></div>`
     : ''
 }
-<table data-testid="staff-accounts">
+<div class="scroll"><table data-testid="staff-accounts">
   <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${accounts.map(
     (a) =>
@@ -41,7 +41,24 @@ ${
   <button type="submit" class="secondary">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
 </form></td></tr>`,
   )}</tbody>
-</table>
+</table></div>
+<h2 id="roles-h">Change someone's roles</h2>
+<p>Roles open pages: privacy officer (everything), customer service (people, requests, complaints, suppressions), marketing (audiences, experiments, reports), auditor (the audit trail), admin (staff accounts). You cannot change your own roles, and an admin cannot make a privacy officer.</p>
+${accounts.map(
+  (
+    a,
+  ) => html`<form method="post" action="/staff/accounts/roles" class="action" data-testid="roles-${a.username}" aria-labelledby="roles-${a.id}">
+  <h3 id="roles-${a.id}">${a.username}</h3>
+  ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}">
+  <fieldset><legend>Roles of ${a.username}</legend>
+  ${STAFF_ROLES.map(
+    (r) =>
+      html`<p class="check"><input type="checkbox" id="r-${a.id}-${r}" name="roles" value="${r}"${a.roles.includes(r) ? html` checked` : ''}><label for="r-${a.id}-${r}">${r.replace(/_/g, ' ')}</label></p>`,
+  )}
+  </fieldset>
+  <p><button type="submit" class="secondary">Save the roles of ${a.username}</button></p>
+</form>`,
+)}
 <h2 id="add-h">Add a staff member</h2>
 <form method="post" action="/staff/accounts" aria-labelledby="add-h">
   ${csrfField(csrf)}

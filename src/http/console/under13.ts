@@ -2,11 +2,13 @@
 // waits here; approving runs the purge, rejecting deletes nothing. The one who reported cannot approve.
 import type { Under13Proposal } from '../../modules/subjects/index.js';
 import { html } from '../../platform/html.js';
+import { actorLabel } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export function renderUnder13(
   frame: ConsoleFrame,
   proposals: readonly Under13Proposal[],
+  names: ReadonlyMap<string, string>,
   message?: { ok: boolean; text: string },
 ): string {
   return consolePage(frame, {
@@ -19,21 +21,21 @@ officer must decide a report you made.</p>
 ${flash(message)}
 ${
   proposals.length === 0
-    ? html`<p>No report is waiting.</p>`
-    : html`<table data-testid="under13-proposals">
+    ? html`<p class="empty">No report is waiting.</p>`
+    : html`<div class="scroll"><table data-testid="under13-proposals">
   <thead><tr><th scope="col">Reported</th><th scope="col">Person</th><th scope="col">By</th><th scope="col">Why</th><th scope="col">Decision</th></tr></thead>
   <tbody>${proposals.map(
     (
       p,
-    ) => html`<tr><td>${p.proposedAt.slice(0, 10)}</td><td><code>${p.subjectId}</code></td><td><code>${p.proposedBy}</code></td><td>${p.reason ?? '—'}</td><td>
+    ) => html`<tr><td>${p.proposedAt.slice(0, 10)}</td><td><code>${p.subjectId}</code></td><td>${actorLabel(names, 'staff', p.proposedBy)}</td><td>${p.reason ?? '—'}</td><td>
 <form method="post" action="/staff/under13/decide" class="inline">
   ${csrfField(frame.csrf)}
   <input type="hidden" name="proposalId" value="${p.id}">
-  <button type="submit" name="decision" value="approve">Approve and delete</button>
-  <button type="submit" name="decision" value="reject">Reject</button>
+  <button type="submit" name="decision" value="approve" class="danger">Approve and delete…</button>
+  <button type="submit" name="decision" value="reject" class="secondary">Reject</button>
 </form></td></tr>`,
   )}</tbody>
-</table>`
+</table></div>`
 }`,
   });
 }

@@ -188,6 +188,34 @@ export class ComplaintService {
     return rows.map((r) => this.#view(r));
   }
 
+  /**
+   * A person's complaints, for the staff person page: those sent from one of their email addresses
+   * (compared case-insensitively after opening each complaint's sealed part) or tied to one of their
+   * requests. Newest first.
+   */
+  async forPerson(emails: readonly string[], requestIds: readonly string[]): Promise<ComplaintView[]> {
+    const wanted = new Set(emails.map((e) => e.trim().toLowerCase()));
+    const requests = new Set(requestIds);
+    const rows = await this.#ctx.store.db
+      .selectFrom('complaints')
+      .selectAll()
+      .orderBy('received_at', 'desc')
+      .limit(2000)
+      .execute();
+    const out: ComplaintView[] = [];
+    for (const r of rows) {
+      if (r.request_id && requests.has(r.request_id)) {
+        out.push(this.#view(r));
+        continue;
+      }
+      if (!wanted.size) continue;
+      const plain = await this.#ctx.vault.decrypt(`complaint:${r.id}`, r.sealed);
+      const email = plain === null ? undefined : (JSON.parse(plain) as { email?: string }).email;
+      if (email && wanted.has(email.trim().toLowerCase())) out.push(this.#view(r));
+    }
+    return out;
+  }
+
   async detail(id: string, staffId: string): Promise<ComplaintDetail> {
     const r = await this.#row(id);
     const plain = await this.#ctx.vault.decrypt(`complaint:${id}`, r.sealed);

@@ -10,6 +10,7 @@ export {
   type PlannedChoice,
   type RecordCollectionInput,
 } from './consent-service.js';
+export { type ConsentCount, consentTrend } from './consent-trend.js';
 export { consentEraser } from './erasure.js';
 export { CONSENT_ERROR_CODES } from './errors.js';
 export {
@@ -32,4 +33,5 @@ export {
 } from './ledger.js';
 export { consentMigrations } from './migrations/index.js';
 export { renderCampaignEmail } from './render-email.js';
+export { type SuppressionLog, suppressionLog } from './suppression-log.js';
 export type { ConsentTables } from './tables.js';

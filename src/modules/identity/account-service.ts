@@ -261,6 +261,17 @@ export class AccountService {
     };
   }
 
+  /** The live shopper account linked to this person, if any (the staff person page). */
+  async forSubject(subjectId: string): Promise<AccountView | undefined> {
+    const row = await this.#ctx.store.db
+      .selectFrom('shopper_accounts')
+      .select('id')
+      .where('subject_id', '=', subjectId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row ? this.view(row.id) : undefined;
+  }
+
   /** The lock-out target of an account's password (by its email's blind index). */
   #loginTarget(emailIndex: string): string {
     return `login:shopper:${emailIndex}`;

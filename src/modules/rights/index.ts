@@ -38,6 +38,7 @@ export type {
 } from './ports.js';
 export type { RequestDetail, RequestView } from './queries.js';
 export { RightsService } from './rights-service.js';
+export type { QueueEntry, QueueFilter } from './staff-queue.js';
 export type {
   AppealStatus,
   Jurisdiction,

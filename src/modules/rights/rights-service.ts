@@ -43,6 +43,7 @@ import {
   extend,
   liftRestriction,
 } from './staff-actions.js';
+import { type QueueEntry, type QueueFilter, staffQueue } from './staff-queue.js';
 import type { Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
 import { type DataPoints, verifyByDataPoints, verifyCode } from './verification.js';
 
@@ -178,6 +179,11 @@ export class RightsService {
 
   queue(options: { includeClosed?: boolean } = {}): Promise<RequestView[]> {
     return queue(this.#deps.ctx, options);
+  }
+
+  /** The console's queue with each requester's email and name, filtered and searched (audited). */
+  staffQueue(staffId: string, filter: QueueFilter = {}): Promise<QueueEntry[]> {
+    return staffQueue(this.#deps.ctx, staffId, filter);
   }
 
   get(requestId: string): Promise<RequestView> {

@@ -1,0 +1,86 @@
+// The console's error pages: a browser under /staff that hits a refusal (a role it lacks, a
+// mistyped address, a form that could not be accepted) gets a page in the console shell, with its
+// menu and a way back, instead of JSON. A staff member missing a role is told which role the page
+// needs and who can grant it: an admin (a fresh first admin holds only that role) is sent to the
+// staff accounts page to grant it. API clients keep the JSON body (src/http/errors.ts decides).
+
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../app/services.js';
+import { SESSION_COOKIE } from '../../modules/identity/index.js';
+import type { VowContext } from '../../modules/policy/index.js';
+import type { VowError } from '../../platform/errors.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { consoleFrame } from '../route-helpers.js';
+import { routeConfig } from '../route-hooks.js';
+import { consolePage, opens } from './shell.js';
+
+const ROLE_WORDS: Record<string, string> = {
+  privacy_officer: 'privacy officer',
+  customer_service: 'customer service',
+  marketing: 'marketing',
+  auditor: 'auditor',
+  admin: 'admin',
+  any: 'any staff role',
+};
+
+/** The staff member behind the session cookie, for a page the access check never ran on (a 404). */
+async function rolesOf(req: FastifyRequest, services: Services): Promise<readonly string[]> {
+  const p = req.principal;
+  if (p?.kind === 'staff') return p.mustChangePassword ? [] : p.roles;
+  if (p?.kind === 'test') return p.roles;
+  const token = req.cookies?.[SESSION_COOKIE.staff];
+  if (!token) return [];
+  const session = await services.identity.sessions.lookup(token, 'staff', 'cookie');
+  const found = session ? await services.identity.staff.principalFor(session) : null;
+  return found?.kind === 'staff' && !found.mustChangePassword ? found.roles : [];
+}
+
+function advice(error: VowError, roles: readonly string[], needs: string | undefined): SafeHtml {
+  switch (error.code) {
+    case 'VOW_FORBIDDEN': {
+      const role = ROLE_WORDS[needs ?? ''] ?? needs ?? 'another role';
+      const held = roles.length ? roles.map((r) => ROLE_WORDS[r] ?? r).join(', ') : 'no role yet';
+      return html`<p>This page is for staff holding the <strong>${role}</strong> role. You hold: ${held}.</p>
+${
+  opens(roles, 'admin')
+    ? html`<p data-testid="admin-hint">As an admin, you can give a role to yourself or a colleague on <a href="/staff/accounts">Staff accounts</a>. A fresh Vow has only you: add the privacy officer and the customer service team there first.</p>`
+    : html`<p>Ask an admin to give you the role if your work needs it.</p>`
+}`;
+    }
+    case 'VOW_UNAUTHENTICATED':
+      return html`<p>Your session has ended. <a href="/staff/login">Log in again</a>.</p>`;
+    case 'VOW_PASSWORD_CHANGE_REQUIRED':
+      return html`<p>Choose your own password first: <a href="/staff/password">change your one-time password</a>.</p>`;
+    case 'VOW_CSRF':
+      return html`<p>The form was open too long or in another tab. Go back, reload the page and send it again.</p>`;
+    case 'VOW_NOT_FOUND':
+      return html`<p>There is no console page at this address. Check the address, or use the menu above.</p>`;
+    default:
+      return html`<p>Go back and try again; if it keeps happening, tell the Vow operator the time it happened.</p>`;
+  }
+}
+
+const TITLES: Record<number, string> = {
+  401: 'Log in to continue',
+  403: 'Not open to your role',
+  404: 'Page not found',
+  409: 'Not done',
+  429: 'Please wait',
+};
+
+/** Builds the console's error page for the error handler (and the not-found handler). */
+export function consoleErrorPage(ctx: VowContext, services: Services) {
+  return async (req: FastifyRequest, error: VowError, status: number): Promise<string> => {
+    const roles = await rolesOf(req, services);
+    const needs = routeConfig(req)?.access?.replace(/^staff:/, '');
+    const frame = { ...consoleFrame(ctx, req), roles };
+    const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Not done');
+    return consolePage(frame, {
+      title,
+      body: html`<h1>${title}</h1>
+<div class="flash bad" role="alert" data-testid="console-error" data-code="${error.code}" data-status="${String(status)}"><p>${error.message}</p></div>
+${advice(error, roles, needs)}
+<p><a href="${roles.length ? '/staff' : '/staff/login'}">${roles.length ? 'Back to the console dashboard' : 'Go to the staff log-in'}</a></p>`,
+    });
+  };
+}

@@ -1,0 +1,79 @@
+// Words staff read: a request's type and status as the team talks about them (the shopper pages
+// word them for the person, src/http/request-labels.ts), the events of a request's timeline, and
+// staff members by user name instead of their id.
+
+import type { Services } from '../../app/services.js';
+
+export const STAFF_TYPE: Record<string, string> = {
+  access: 'Access (copy of data)',
+  portability: 'Portability (machine-readable copy)',
+  correction: 'Correction',
+  deletion: 'Deletion',
+  restriction: 'Restriction of processing',
+  objection: 'Objection to direct marketing',
+};
+
+export const STAFF_STATUS: Record<string, string> = {
+  awaiting_verification: 'Identity not yet verified',
+  awaiting_agent_confirmation: "Agent's permission to check",
+  awaiting_approval: 'Correction to approve',
+  in_progress: 'Being fulfilled',
+  completed: 'Answered',
+  denied: 'Refused',
+};
+
+export const EVENT_LABELS: Record<string, string> = {
+  'request.received': 'Request received',
+  'request.viewed': 'Request opened by staff',
+  'request.verified': 'Identity verified',
+  'request.verification_failed': 'Identity check failed',
+  'request.agent_confirmed': "Agent's permission confirmed",
+  'request.correction_approved': 'Correction approved',
+  'request.corrected': 'Correction applied',
+  'request.extended': 'Deadline extended',
+  'request.acknowledged': 'Acknowledgement sent',
+  'request.denied': 'Request refused',
+  'request.completed': 'Request answered',
+  'request.recipients_notified': 'Recipients told',
+  'request.log_pruned': 'Log entry pruned',
+  'restriction.started': 'Restriction started',
+  'restriction.lift_notified': 'Person told of the lifting',
+  'restriction.lifted': 'Restriction lifted',
+  'complaint.received': 'Complaint received',
+  'complaint.viewed': 'Complaint opened by staff',
+  'complaint.replied': 'Reply sent',
+  'complaint.closed': 'Complaint closed',
+  'disclosure.export_downloaded': 'Export downloaded',
+};
+
+/** An audit action in words: the known ones by name, others from their dotted code. */
+export function eventLabel(action: string): string {
+  const known = EVENT_LABELS[action];
+  if (known) return known;
+  const words = action.replace(/^[a-z0-9]+\./, '').replace(/[._]/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Staff ids to user names, for histories and the audit trail (no UUIDs shown to people). */
+export async function staffNames(services: Services): Promise<ReadonlyMap<string, string>> {
+  const list = await services.identity.staff.list();
+  return new Map(list.map((s) => [s.id, s.username]));
+}
+
+/** Who did it, in words: a staff member's user name, the person, the system, the shop's backend. */
+export function actorLabel(
+  names: ReadonlyMap<string, string>,
+  type: string,
+  id: string | null | undefined,
+): string {
+  if (type === 'staff') {
+    if (!id) return 'A staff member';
+    if (id === 'test-principal') return 'Test staff';
+    return names.get(id) ?? 'A former staff member';
+  }
+  if (type === 'subject') return 'The person';
+  if (type === 'system') return 'Vow (automatic)';
+  if (type === 'service') return "The shop's systems";
+  if (type === 'recipient') return 'A recipient';
+  return type;
+}

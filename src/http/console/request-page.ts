@@ -1,0 +1,269 @@
+// A request's page for staff: its facts, its full timeline (every audit event on the request: who,
+// when, what), and the actions its step allows. Every irreversible action goes through a
+// confirmation step (confirm.ts) saying what will happen and what cannot be undone.
+
+import type { RequestDetail } from '../../modules/rights/index.js';
+import type { AuditRow } from '../../platform/audit/index.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { JURISDICTION_LABELS } from '../request-labels.js';
+import type { Confirmation } from './confirm.js';
+import { actorLabel, eventLabel, STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { due } from './requests.js';
+import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
+
+export type RequestAction =
+  | 'verify_data_points'
+  | 'confirm_agent'
+  | 'approve_correction'
+  | 'extend'
+  | 'acknowledge'
+  | 'deny'
+  | 'lift';
+
+/** What a done action says on the page it redirects to (`?done=<action>`). */
+export const DONE_TEXT: Record<RequestAction, string> = {
+  verify_data_points: 'Verified: the request is being fulfilled.',
+  confirm_agent: "The agent's permission is confirmed; the request is being fulfilled.",
+  approve_correction: 'Correction approved; it is being applied.',
+  extend: 'Deadline extended; the person was told why.',
+  acknowledge: 'Marked acknowledged.',
+  deny: 'Request refused; the person was told why and where to complain.',
+  lift: 'The person was told; the restriction is lifted.',
+};
+
+/** Actions that change nothing for good (no confirmation step). */
+export const REVERSIBLE: ReadonlySet<RequestAction> = new Set(['acknowledge']);
+
+const WHAT_DELETION_DOES =
+  'Fulfilment starts at once: everything held about the person is deleted from every copy, except what the law makes us keep (orders for tax, the request log).';
+
+/** The confirmation step of an irreversible action on this request. */
+export function requestConfirmation(
+  r: RequestDetail,
+  action: RequestAction,
+  fields: Readonly<Record<string, string | undefined>>,
+): Confirmation {
+  const base = {
+    section: '/staff/requests',
+    action: `/staff/requests/${r.id}`,
+    back: `/staff/requests/${r.id}`,
+    fields,
+  };
+  const starts =
+    r.type === 'deletion'
+      ? WHAT_DELETION_DOES
+      : `Fulfilment starts at once: the ${STAFF_TYPE[r.type] ?? r.type} request is answered and the person is told.`;
+  switch (action) {
+    case 'verify_data_points':
+      return {
+        ...base,
+        title: 'verify by matching details',
+        willHappen: [
+          'The details you typed are compared with what Vow holds about the person.',
+          `If enough of them match, the request counts as verified. ${starts}`,
+          fields.declarationSigned === 'yes'
+            ? 'You record that the person signed a declaration under penalty of perjury.'
+            : 'No signed declaration is recorded.',
+        ],
+        cannotUndo:
+          'A verified request cannot be unverified, and what fulfilment does (a deletion above all) cannot be reversed.',
+        confirmLabel: 'Verify and start fulfilment',
+      };
+    case 'confirm_agent':
+      return {
+        ...base,
+        title: "confirm the agent's permission",
+        willHappen: [
+          `You state that you have seen the person's signed permission for ${r.contact.agent?.name ?? 'the agent'} to act for them.`,
+          starts,
+          'The answer goes to the agent.',
+        ],
+        cannotUndo:
+          'The confirmation is recorded under your name, and data sent to the agent cannot be recalled.',
+        confirmLabel: "Confirm the agent's permission",
+      };
+    case 'approve_correction':
+      return {
+        ...base,
+        title: 'approve the correction',
+        willHappen: [
+          `The held ${r.contact.correction?.category ?? 'value'} is replaced by “${r.contact.correction?.value ?? ''}” everywhere Vow holds it.`,
+          'The person and the recipients the data went to are told.',
+        ],
+        cannotUndo: 'The old value is overwritten; Vow keeps no copy of it.',
+        confirmLabel: 'Approve and apply the correction',
+      };
+    case 'extend':
+      return {
+        ...base,
+        title: 'extend the deadline',
+        willHappen: [
+          `The deadline (${r.dueOn}) moves by the extension the law allows.`,
+          `The person is emailed now with your reason: “${fields.reason ?? ''}”.`,
+        ],
+        cannotUndo: 'A request can be extended only once, and the email cannot be recalled.',
+        confirmLabel: 'Extend and tell the person',
+      };
+    case 'deny':
+      return {
+        ...base,
+        title: 'refuse the request',
+        willHappen: [
+          `The request is closed as refused on this legal basis: “${fields.basis ?? ''}”.`,
+          'The person is emailed the reason and their right to complain to the regulator.',
+        ],
+        cannotUndo: 'A refused request cannot be reopened: the person would have to ask again.',
+        confirmLabel: 'Refuse the request',
+      };
+    case 'lift':
+      return {
+        ...base,
+        title: 'lift the restriction',
+        willHappen: [
+          'The person is told first, as the law requires.',
+          'Then the restriction ends and processing of their data resumes.',
+        ],
+        cannotUndo: 'The email cannot be recalled; restricting again needs a new request.',
+        confirmLabel: 'Tell the person and lift the restriction',
+      };
+    case 'acknowledge':
+      return {
+        ...base,
+        title: 'mark acknowledged',
+        willHappen: ['The request is marked as acknowledged.'],
+        cannotUndo: 'Nothing.',
+        confirmLabel: 'Mark acknowledged',
+      };
+  }
+}
+
+function action(
+  id: string,
+  csrf: string,
+  name: RequestAction,
+  heading: string,
+  label: string,
+  fields: SafeHtml | string = '',
+): SafeHtml {
+  const irreversible = !REVERSIBLE.has(name);
+  return html`<form method="post" action="/staff/requests/${id}" class="action" data-action="${name}" aria-labelledby="act-${name}">
+  <h3 id="act-${name}">${heading}</h3>
+  ${csrfField(csrf)}
+  <input type="hidden" name="action" value="${name}">
+  ${fields}
+  <p><button type="submit"${irreversible ? html` class="danger"` : ''}>${label}</button>${irreversible ? html` <span class="small">You confirm on the next page.</span>` : ''}</p>
+</form>`;
+}
+
+function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): SafeHtml[] {
+  const csrf = frame.csrf;
+  const out: SafeHtml[] = [];
+  if (r.status === 'awaiting_verification')
+    out.push(
+      action(
+        r.id,
+        csrf,
+        'verify_data_points',
+        'Verify by matching details',
+        'Verify…',
+        html`<p><label for="v-email">Email</label><input id="v-email" name="email" type="email" autocomplete="off"></p>
+<p><label for="v-phone">Phone</label><input id="v-phone" name="phone" type="tel" autocomplete="off"></p>
+<p><label for="v-account">Account id</label><input id="v-account" name="accountId" autocomplete="off"></p>
+<p class="check"><input type="checkbox" id="v-declared" name="declarationSigned" value="yes"><label for="v-declared">The person signed a declaration under penalty of perjury</label></p>`,
+      ),
+    );
+  if (r.isAgent && !r.agentConfirmed)
+    out.push(
+      action(r.id, csrf, 'confirm_agent', "The agent's signed permission", "Confirm the agent's permission…"),
+    );
+  if (r.status === 'awaiting_approval')
+    out.push(action(r.id, csrf, 'approve_correction', 'The correction', 'Approve the correction…'));
+  if (r.extensionPossibleUntil)
+    out.push(
+      action(
+        r.id,
+        csrf,
+        'extend',
+        'Extend the deadline',
+        'Extend…',
+        html`<p><label for="x-reason">Reason (the person reads it)</label><input id="x-reason" name="reason" required maxlength="1000"></p>`,
+      ),
+    );
+  if (r.ackDueOn && !r.acknowledgedAt)
+    out.push(action(r.id, csrf, 'acknowledge', 'Acknowledgement', 'Mark acknowledged'));
+  if (isOfficer && r.status !== 'completed' && r.status !== 'denied')
+    out.push(
+      action(
+        r.id,
+        csrf,
+        'deny',
+        'Refuse the request',
+        'Refuse…',
+        html`<p><label for="d-basis">Legal basis (the person reads it)</label><input id="d-basis" name="basis" required maxlength="1000"></p>`,
+      ),
+    );
+  if (isOfficer && r.type === 'restriction' && r.status === 'completed')
+    out.push(
+      action(
+        r.id,
+        csrf,
+        'lift',
+        'Lift the restriction',
+        'Lift…',
+        html`<p><label for="l-reason">Reason (the person reads it)</label><input id="l-reason" name="reason" required maxlength="1000"></p>`,
+      ),
+    );
+  return out;
+}
+
+function timeline(events: readonly AuditRow[], names: ReadonlyMap<string, string>): SafeHtml {
+  if (!events.length) return html`<p class="empty">No events recorded.</p>`;
+  return html`<ol class="timeline" data-testid="request-timeline">${events.map(
+    (e) =>
+      html`<li data-event="${e.action}"><time datetime="${e.at}">${e.at.replace('T', ' ').slice(0, 16)} UTC</time> <strong>${eventLabel(e.action)}</strong> — ${actorLabel(names, e.actor_type, e.actor_id)}${e.reason ? html`<br><span class="small">${e.reason}</span>` : ''}</li>`,
+  )}</ol>`;
+}
+
+export interface RequestPage {
+  readonly request: RequestDetail;
+  readonly events: readonly AuditRow[];
+  readonly names: ReadonlyMap<string, string>;
+  readonly isOfficer: boolean;
+  readonly message?: { ok: boolean; text: string } | undefined;
+}
+
+export function renderStaffRequest(frame: ConsoleFrame, p: RequestPage): string {
+  const r = p.request;
+  const c = r.contact;
+  const acts = actions(frame, r, p.isOfficer);
+  return consolePage(frame, {
+    title: `${STAFF_TYPE[r.type] ?? r.type} request`,
+    section: '/staff/requests',
+    body: html`<p><a href="/staff/requests">← The request queue</a></p>
+<h1>${STAFF_TYPE[r.type] ?? r.type} request</h1>
+${flash(p.message)}
+<dl class="facts">
+  <dt>Status</dt><dd data-testid="staff-request-status">${STAFF_STATUS[r.status] ?? r.status}</dd>
+  <dt>Requester</dt><dd>${c.name ?? html`<span class="empty">no name given</span>`}${c.email ? html`<br>${c.email}` : html`<br><span class="empty">no email (${r.channel})</span>`}</dd>
+  <dt>Request id</dt><dd><code>${r.id}</code></dd>
+  <dt>Law</dt><dd>${r.law.toUpperCase()} (${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction})</dd>
+  <dt>Received</dt><dd>${r.receivedOn} by ${r.channel}</dd>
+  <dt>Due</dt><dd>${due(r)}${r.extended ? ` (extended from ${r.originalDueOn})` : ''}</dd>
+  ${r.ackDueOn ? html`<dt>Acknowledgement</dt><dd>${r.acknowledgedAt ? `sent ${r.acknowledgedAt.slice(0, 10)}` : `due ${r.ackDueOn}`}</dd>` : ''}
+  <dt>Verified</dt><dd>${r.verifiedAt ? `${r.verificationMethod?.replace(/_/g, ' ')} on ${r.verifiedAt.slice(0, 10)}` : 'not yet'}</dd>
+  ${c.agent ? html`<dt>Agent</dt><dd>${c.agent.name}: ${c.agent.permission}${r.agentConfirmed ? ' (confirmed)' : ''}</dd>` : ''}
+  ${c.correction ? html`<dt>Correction</dt><dd>${c.correction.category} → <strong>${c.correction.value}</strong>${c.correction.evidence ? html`<br>Evidence: ${c.correction.evidence}` : ''}</dd>` : ''}
+  ${c.details ? html`<dt>Details</dt><dd>${c.details}</dd>` : ''}
+  ${r.responseNature ? html`<dt>Answer</dt><dd>${r.responseNature}${r.denialBasis ? `: ${r.denialBasis}` : ''} (${r.respondedAt?.slice(0, 10) ?? ''})</dd>` : ''}
+</dl>
+<section aria-labelledby="actions-h">
+<h2 id="actions-h">What to do</h2>
+${acts.length ? acts : html`<p class="empty">Nothing to do: ${r.status === 'completed' || r.status === 'denied' ? 'the request is closed.' : 'Vow is working on it.'}</p>`}
+</section>
+<section aria-labelledby="timeline-h">
+<h2 id="timeline-h">Timeline</h2>
+${timeline(p.events, p.names)}
+</section>
+${r.result ? html`<section aria-labelledby="result-h"><h2 id="result-h">Result</h2><details><summary>What fulfilment recorded (counts and datasets)</summary><pre class="scroll" data-testid="staff-request-result">${JSON.stringify(r.result, null, 2)}</pre></details></section>` : ''}`,
+  });
+}

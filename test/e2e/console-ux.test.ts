@@ -1,0 +1,348 @@
+// The staff console in Chromium as staff use it: axe-core finds no violation on any console page
+// for any role (error pages and confirmation steps included), no page scrolls sideways at 390 px,
+// the queue finds closed and postal requests, every irreversible action goes through its
+// confirmation step (clicked here), answers with a redirect (a reload does not act twice), and a
+// staff action works by keyboard alone. Staff see HTML error pages with a way back, and a fresh
+// admin is told what to do.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { address, catalogBody, orderBody } from '../collection/fixtures.js';
+import { serviceCaller } from '../helpers/auth.js';
+import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
+import { createTestEnv, type TestEnv } from '../helpers/env.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PASSWORD = 'a long console passphrase';
+
+/** The people the tests act on: an order's buyer (email and phone match for verification). */
+const BUYERS = ['agent', 'corr', 'verify', 'restrict', 'u13', 'deny'].map((k, i) => ({
+  key: k,
+  email: `ux.${k}@example.com`,
+  phone: `(608) 265-30${String(10 + i)}`,
+}));
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page
+    const axe = (window as any).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map(
+      (v: { id: string; nodes: { target: string[] }[] }) =>
+        `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
+  return result as string[];
+}
+
+async function sideways(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+describe('the staff console for people who use it', {
+  skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
+}, () => {
+  let env: TestEnv & { close: () => Promise<void> };
+  let browser: Browser;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+  const requests: Record<string, string> = {};
+  let complaintId = '';
+
+  async function logIn(username: string, roles: string[], width = 1280): Promise<Page> {
+    const { staff } = env.services.identity;
+    const { id, password } = await staff.add(username, roles, null);
+    await staff.changePassword(id, password, PASSWORD);
+    const context = await browser.newContext({ viewport: { width, height: 844 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/staff/login`);
+    await page.getByLabel('User name').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Staff console' }).waitFor();
+    return page;
+  }
+
+  const verify = async (rid: string, i: number) =>
+    env.services.rights.verifyByDataPoints(
+      rid,
+      { email: BUYERS[i]!.email, phone: BUYERS[i]!.phone, address: address(`UX${i} Billing Street`) },
+      true,
+      'ux-setup',
+    );
+
+  before(async () => {
+    env = await createTestEnv('sqlite', { auth: 'enforced', rateLimits: false });
+    await env.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    const service = await serviceCaller(env);
+    for (const [i, b] of BUYERS.entries()) {
+      const body = orderBody(`UX${i}`);
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: service.writeHeaders,
+        payload: { ...body, buyer: { ...body.buyer, email: b.email, phone: b.phone } },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+    }
+    const cat = await env.app.inject({
+      method: 'POST',
+      url: '/v1/catalog-requests',
+      headers: service.writeHeaders,
+      payload: catalogBody('UX'),
+    });
+    assert.equal(cat.statusCode, 201, cat.body);
+    const { rights, complaints } = env.services;
+    const web = { channel: 'web' as const };
+    requests.agent = (
+      await rights.submit(
+        {
+          type: 'access',
+          jurisdiction: 'us-ca',
+          email: BUYERS[0]!.email,
+          agent: { name: 'Acme Privacy Agents', permission: 'Signed authorisation dated 2026-01-10' },
+        },
+        web,
+      )
+    ).requestId;
+    await verify(requests.agent, 0);
+    requests.corr = (
+      await rights.submit(
+        {
+          type: 'correction',
+          jurisdiction: 'eea',
+          email: BUYERS[1]!.email,
+          correction: { category: 'identity.name', value: 'Ann Corrected' },
+        },
+        web,
+      )
+    ).requestId;
+    await verify(requests.corr, 1);
+    requests.verify = (
+      await rights.submit({ type: 'access', jurisdiction: 'eea', email: BUYERS[2]!.email }, web)
+    ).requestId;
+    requests.restrict = (
+      await rights.submit(
+        { type: 'restriction', jurisdiction: 'eea', email: BUYERS[3]!.email, purposes: ['marketing'] },
+        web,
+      )
+    ).requestId;
+    await verify(requests.restrict, 3);
+    requests.deny = (
+      await rights.submit({ type: 'deletion', jurisdiction: 'eea', email: BUYERS[5]!.email }, web)
+    ).requestId;
+    // A postal request without an email, answered long ago (closed): still reachable.
+    requests.postal = (
+      await rights.submit(
+        { type: 'access', jurisdiction: 'uk', name: 'Percy Postal' },
+        { channel: 'postal', staffId: 'ux-setup', receivedOn: '2026-01-02' },
+      )
+    ).requestId;
+    await rights.deny(requests.postal, 'Identity could not be verified after two letters', 'ux-setup');
+    await env.services.jobs.drain();
+    complaintId = (
+      await complaints.submit(
+        { jurisdiction: 'eea', email: BUYERS[5]!.email, message: 'You kept mailing me.' },
+        { channel: 'web' },
+      )
+    ).view.id;
+    await env.services.promises.monitor.check();
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await env?.close();
+  });
+
+  it('finds closed requests, a postal request without email, and searches by name, email and id', async () => {
+    const page = await logIn('quinn', ['customer_service']);
+    await page.goto(`${base}/staff/requests`);
+    assert.equal(await page.locator(`tr[data-request="${requests.postal}"]`).count(), 0, 'closed: not open');
+    await page.getByLabel('Show').selectOption('closed');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const row = page.locator(`tr[data-request="${requests.postal}"]`);
+    assert.match((await row.textContent()) ?? '', /Percy Postal[\s\S]*Refused/);
+    const search = async (q: string, show = 'all') => {
+      await page.goto(`${base}/staff/requests`);
+      await page.getByLabel('Show').selectOption(show);
+      await page.getByLabel('Search email, name or request id').fill(q);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByTestId('queue-count').waitFor();
+      assert.equal(new URL(page.url()).search, '', 'nothing typed reaches the address');
+    };
+    for (const q of ['percy', requests.postal!.slice(0, 8)]) {
+      await search(q);
+      assert.equal(await page.locator('[data-testid=request-queue] tbody tr').count(), 1, q);
+    }
+    await search('ux.deny@example.com', 'open');
+    assert.match((await page.getByTestId('request-queue').textContent()) ?? '', /ux\.deny@example\.com/);
+    await page.goto(`${base}/staff/requests?law=ccpa`);
+    const laws = await page.locator('[data-testid=request-queue] tbody tr').allTextContents();
+    assert.ok(laws.length >= 1 && laws.every((t) => /CCPA/.test(t)));
+    await page.goto(`${base}/staff/requests/${requests.postal}`);
+    const timeline = (await page.getByTestId('request-timeline').textContent()) ?? '';
+    assert.match(timeline, /Request received[\s\S]*Request refused/);
+    assert.doesNotMatch(timeline, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no UUIDs in the timeline');
+    assert.match(timeline, /Request opened by staff — quinn/, 'staff by name');
+  });
+
+  it('clicks the confirmation of every irreversible request action; each redirects after the post', async () => {
+    const page = await logIn('olga', ['privacy_officer']);
+    const act = async (rid: string, action: string, fill?: [string, string], done?: RegExp) => {
+      await page.goto(`${base}/staff/requests/${rid}`);
+      const form = page.locator(`form[data-action=${action}]`);
+      if (fill) await form.locator(`[name=${fill[0]}]`).fill(fill[1]);
+      await form.getByRole('button').click();
+      await page.getByTestId('confirmation').waitFor();
+      const text = (await page.getByTestId('confirmation').textContent()) ?? '';
+      assert.match(text, /What will happen[\s\S]*What cannot be undone/, action);
+      assert.deepEqual(await axeViolations(page), [], `confirmation of ${action}`);
+      await Promise.all([
+        page.waitForURL(new RegExp(`/staff/requests/${rid}\\?done=${action}$`)),
+        page.getByTestId('confirm-button').click(),
+      ]);
+      assert.match((await page.locator('.flash.ok').textContent()) ?? '', done ?? /./, action);
+      // A reload shows the page again; it does not post again.
+      const reload = await page.reload();
+      assert.equal(reload?.request().method(), 'GET');
+    };
+    await act(requests.agent!, 'confirm_agent', undefined, /agent's permission is confirmed/);
+    await act(requests.corr!, 'approve_correction', undefined, /Correction approved/);
+    await page.goto(`${base}/staff/requests/${requests.verify}`);
+    await page.locator('#v-email').fill(BUYERS[2]!.email);
+    await page.locator('#v-phone').fill(BUYERS[2]!.phone);
+    await page.locator('form[data-action=verify_data_points] button').click();
+    await page.getByTestId('confirmation').waitFor();
+    await Promise.all([
+      page.waitForURL(/\?done=verify_data_points$/),
+      page.getByTestId('confirm-button').click(),
+    ]);
+    await act(requests.deny!, 'deny', ['basis', 'Art. 17(3)(b): a legal obligation to keep it'], /refused/);
+    assert.equal(await page.getByTestId('staff-request-status').textContent(), 'Refused');
+    await env.services.jobs.drain();
+    await act(requests.restrict!, 'lift', ['reason', 'The accuracy check is over'], /restriction is lifted/);
+    // The complaint's close, confirmed.
+    await page.goto(`${base}/staff/complaints/${complaintId}`);
+    await page.locator('form[data-action=close] button').click();
+    await page.getByTestId('confirmation').waitFor();
+    await Promise.all([page.waitForURL(/\?done=close$/), page.getByTestId('confirm-button').click()]);
+    assert.equal(await page.getByTestId('complaint-status').textContent(), 'Closed');
+  });
+
+  it('reports a person as under 13 and approves it, each through its confirmation', async () => {
+    const agent = await logIn('uma', ['customer_service']);
+    await agent.goto(`${base}/staff/people`);
+    await agent.getByLabel('Email').fill(BUYERS[4]!.email);
+    await agent.getByRole('button', { name: 'Find' }).click();
+    assert.match((await agent.getByTestId('person-name').textContent()) ?? '', /Ann Buyer UX4/);
+    await agent.locator('#under13-reason').fill('The person said so on the phone');
+    await agent.locator('[data-testid=under13-form] button').click();
+    await agent.getByTestId('confirmation').waitFor();
+    await agent.getByTestId('confirm-button').click();
+    await agent.getByTestId('under13-proposed').waitFor();
+    const officer = await logIn('oscar', ['privacy_officer']);
+    await officer.goto(`${base}/staff/under13`);
+    assert.match((await officer.getByTestId('under13-proposals').textContent()) ?? '', /uma/);
+    await officer.getByRole('button', { name: /Approve and delete/ }).click();
+    await officer.getByTestId('confirmation').waitFor();
+    await Promise.all([
+      officer.waitForURL(/\/staff\/under13\?done=approve$/),
+      officer.getByTestId('confirm-button').click(),
+    ]);
+    assert.match((await officer.locator('.flash.ok').textContent()) ?? '', /Approved/);
+  });
+
+  it('refuses a request by keyboard alone', async () => {
+    const page = await logIn('kim', ['privacy_officer']);
+    const rid = (
+      await env.services.rights.submit(
+        { type: 'access', jurisdiction: 'eea', email: 'keyboard@example.com' },
+        { channel: 'web' },
+      )
+    ).requestId;
+    await page.goto(`${base}/staff/requests/${rid}`);
+    const tabTo = async (ok: () => Promise<boolean>, what: string) => {
+      for (let i = 0; i < 80; i++) {
+        if (await ok()) return;
+        await page.keyboard.press('Tab');
+      }
+      assert.fail(`Tab never reached ${what}`);
+    };
+    await tabTo(() => page.evaluate(() => document.activeElement?.id === 'd-basis'), 'the legal basis');
+    await page.keyboard.type('Manifestly unfounded: the fifth identical request this month');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('confirmation').waitFor();
+    await tabTo(
+      () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'confirm-button'),
+      'the confirm button',
+    );
+    await Promise.all([page.waitForURL(/\?done=deny$/), page.keyboard.press('Enter')]);
+    assert.equal(await page.getByTestId('staff-request-status').textContent(), 'Refused');
+  });
+
+  it('gives browsers HTML error pages with a way back, and a fresh admin a hint instead of JSON', async () => {
+    const admin = await logIn('ada', ['admin']);
+    assert.match((await admin.getByTestId('first-admin-hint').textContent()) ?? '', /Staff accounts/);
+    const denied = await admin.goto(`${base}/staff/requests`);
+    assert.equal(denied?.status(), 403);
+    assert.match(denied?.headers()['content-type'] ?? '', /text\/html/);
+    assert.equal(await admin.getByTestId('console-error').getAttribute('data-code'), 'VOW_FORBIDDEN');
+    assert.match((await admin.getByTestId('admin-hint').textContent()) ?? '', /Staff accounts/);
+    assert.deepEqual(await axeViolations(admin), [], '403 page');
+    const missing = await admin.goto(`${base}/staff/no-such-page`);
+    assert.equal(missing?.status(), 404);
+    await admin.getByRole('link', { name: 'Back to the console dashboard' }).waitFor();
+    assert.equal(await admin.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 3);
+    assert.deepEqual(await axeViolations(admin), [], '404 page');
+    // API clients keep the JSON body.
+    const api = await admin.request.get(`${base}/staff/requests`, {
+      headers: { accept: 'application/json' },
+    });
+    assert.equal(api.status(), 403);
+    assert.equal((await api.json()).error.code, 'VOW_FORBIDDEN');
+  });
+
+  it('has no axe violation and no sideways scrolling at 390 px on any console page, for each role', async () => {
+    const roles = ['privacy_officer', 'customer_service', 'marketing', 'auditor', 'admin'];
+    for (const [i, role] of roles.entries()) {
+      for (const width of [1280, 390]) {
+        const page = await logIn(`axe${i}w${width}`, [role], width);
+        const menu = await page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link')
+          .evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+        const urls = [...menu.filter((u) => u.startsWith('/staff'))];
+        if (menu.includes('/staff/requests'))
+          urls.push(
+            `/staff/requests/${requests.postal}`,
+            `/staff/complaints/${complaintId}`,
+            '/staff/log-request',
+          );
+        if (menu.includes('/staff/requests')) urls.push('/staff/requests?show=all');
+        urls.push('/staff/password', '/staff/nowhere');
+        for (const url of urls) {
+          await page.goto(`${base}${url}`);
+          assert.deepEqual(await axeViolations(page), [], `${role} ${url} at ${width}px`);
+          if (width === 390)
+            assert.equal(await sideways(page), 0, `${role} ${url} scrolls sideways at 390 px`);
+        }
+        if (menu.includes('/staff/people')) {
+          await page.goto(`${base}/staff/people`);
+          await page.getByLabel('Email').fill(BUYERS[5]!.email);
+          await page.getByRole('button', { name: 'Find' }).click();
+          await page.getByRole('heading', { name: 'Person', exact: true }).waitFor();
+          assert.deepEqual(await axeViolations(page), [], `${role} person page at ${width}px`);
+          if (width === 390) assert.equal(await sideways(page), 0, `${role} person page at 390 px`);
+        }
+      }
+    }
+  });
+});
