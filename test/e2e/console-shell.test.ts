@@ -26,6 +26,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/complaints',
     '/staff/suppressions',
     '/staff/under13',
+    '/staff/appeals',
     '/staff/audiences',
     '/staff/experiments',
     '/staff/reports',

@@ -128,6 +128,7 @@ describe('staff console in Chromium, by role', {
       'Complaints',
       'Suppressions',
       'Under-13 reports',
+      'Appeals',
       'Audiences',
       'Experiments',
       'Reports',
