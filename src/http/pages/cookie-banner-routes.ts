@@ -8,6 +8,7 @@ import { consentScript } from '../consent-script.js';
 import { sendSharedHtml, webAsset } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderCookiePreferences } from './cookie-preferences.js';
+import { viewerOf } from './shopper-layout.js';
 
 export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
   const script = await consentScript();
@@ -41,7 +42,8 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
       .send(css),
   );
 
-  let prefsHtml: string | undefined;
+  // Two renderings: for a visitor and for a signed-in shopper (whose navigation has "My data").
+  const prefsHtml = new Map<boolean, string>();
   app.get(
     '/cookies/preferences',
     {
@@ -51,9 +53,14 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
         summary: 'The preference centre: change or withdraw cookie choices, opt out of Google Analytics',
       },
     },
-    async (_req, reply) => {
-      prefsHtml ??= renderCookiePreferences(ctx.policy, script);
-      return sendSharedHtml(reply, prefsHtml);
+    async (req, reply) => {
+      const viewer = viewerOf(req);
+      let body = prefsHtml.get(viewer.signedIn);
+      if (body === undefined) {
+        body = renderCookiePreferences(ctx.policy, script, viewer);
+        prefsHtml.set(viewer.signedIn, body);
+      }
+      return sendSharedHtml(reply.header('vary', 'cookie'), body);
     },
   );
 };
