@@ -57,7 +57,7 @@ function select(policy: Policy, field: string, label: string): SafeHtml {
   <select id="cat-${field}" name="${field}" required><option value="">(choose)</option>${choices(policy, field).map((v) => html`<option value="${v}">${answerLabel(v)}</option>`)}</select></p>`;
 }
 
-function notice(policy: Policy, point: string, text: string): SafeHtml {
+function notice(point: string, text: string): SafeHtml {
   return html`<p class="small">${text} <a href="/privacy#collect-${point}">What we collect here and why</a>.</p>`;
 }
 
@@ -92,7 +92,7 @@ export function renderDemoStorefront(
     <input type="hidden" name="_csrf" value="${s.tokens.contest}">
     <p><label for="contest-email">Email</label><input id="contest-email" name="email" type="email" autocomplete="email" required></p>
     <p><label for="contest-name">Name (optional)</label><input id="contest-name" name="name" autocomplete="name"></p>
-    ${notice(policy, 'contest_entry', 'Entering the contest adds you to our marketing emails (unsubscribe in any email).')}
+    ${notice('contest_entry', 'Entering the contest adds you to our marketing emails (unsubscribe in any email).')}
     <p><button type="submit">Enter the contest</button></p>
   </form>
 
@@ -102,7 +102,7 @@ export function renderDemoStorefront(
     <input type="hidden" name="_csrf" value="${s.tokens.sms}">
     <p><label for="sms-phone">Mobile number</label><input id="sms-phone" name="phone" type="tel" autocomplete="tel" required></p>
     <label class="choice"><input type="checkbox" name="consent" value="yes" required> ${smsConsentText(policy)}</label>
-    ${notice(policy, 'sms_signup', 'We use your number only for marketing text messages.')}
+    ${notice('sms_signup', 'We use your number only for marketing text messages.')}
     <p><button type="submit">Sign up for texts</button></p>
   </form>
 
@@ -124,7 +124,7 @@ export function renderDemoStorefront(
     ${select(policy, 'budget', 'Budget (US dollars)')}
     ${select(policy, 'age_range', 'Age range')}
     ${select(policy, 'residence_type', 'Where you live')}
-    ${notice(policy, 'catalog_request', 'We mail you the catalog and promotions, and add you to our marketing emails.')}
+    ${notice('catalog_request', 'We mail you the catalog and promotions, and add you to our marketing emails.')}
     <p><button type="submit">Send me the catalog</button></p>
   </form>
 

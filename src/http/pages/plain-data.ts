@@ -88,6 +88,20 @@ const COLUMN_LABELS: Record<string, string> = {
   ship_line1: 'Shipping address',
 };
 
+/** Words for the codes Vow's own records use (why a consent event happened, and how). */
+const VALUE_WORDS: Record<string, string> = {
+  collection_point: 'A form you sent us',
+  cookie_banner: 'Your cookie choice',
+  gpc: 'Your browser’s Global Privacy Control signal',
+  unsubscribe_link: 'The unsubscribe link in an email',
+  rights_request: 'Your privacy request',
+  staff: 'Our customer service, at your request',
+  accept_all: 'Accept all',
+  reject_all: 'Reject all',
+  choose: 'Your own choice per category',
+  gpc_signal: 'Your browser’s Global Privacy Control signal',
+};
+
 /** Columns that only help find a person's records (keyed fingerprints) or are secrets. */
 function hidden(v: StoredValue): 'secret' | 'internal' | undefined {
   if (isWithin(v.category, 'account.credentials')) return 'secret';
@@ -99,7 +113,8 @@ function hidden(v: StoredValue): 'secret' | 'internal' | undefined {
 /** "ship_postcode" -> "Ship postcode"; a code like "email_marketing" -> "Email marketing". */
 export function worded(name: string): string {
   const w = name
-    .replace(/_(sealed|cents|ref)$/, '')
+    .replace(/_sealed\b/g, '')
+    .replace(/_(cents|ref)$/, '')
     .replace(/[_.-]+/g, ' ')
     .trim();
   return w ? w[0]!.toUpperCase() + w.slice(1) : name;
@@ -122,15 +137,24 @@ function wordValue(policy: Policy, column: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '(erased)';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'number' && column.endsWith('_cents')) return (value / 100).toFixed(2);
-  if (Array.isArray(value)) return value.map((x) => wordValue(policy, '', x)).join('; ');
+  if (Array.isArray(value)) return value.map((x) => wordValue(policy, column, x)).join('; ');
   if (typeof value === 'object')
     return Object.entries(value as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
       .map(([k, x]) =>
-        typeof x === 'object' ? wordValue(policy, k, x) : `${worded(k)}: ${wordValue(policy, k, x)}`,
+        x !== null && typeof x === 'object' ? wordValue(policy, k, x) : `${worded(k)}: ${wordValue(policy, k, x)}`,
       )
       .join(', ');
   const text = String(value);
+  // A value stored as JSON text (the items of an order) is worded like any object.
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      return wordValue(policy, column, JSON.parse(text) as unknown);
+    } catch {
+      /* not JSON after all: shown as written */
+    }
+  }
+  if (Object.hasOwn(VALUE_WORDS, text)) return VALUE_WORDS[text]!;
   const d = policy.doc;
   const described =
     d.channels[text]?.description ??
