@@ -70,8 +70,20 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
         buyer: {
           name: 'Robin Pages',
           email: EMAIL,
-          billing_address: { line1: '4 Long Meadow Road', city: 'Franklin', region: 'WI', postal_code: '53132', country: 'US' },
-          shipping_address: { line1: '4 Long Meadow Road', city: 'Franklin', region: 'WI', postal_code: '53132', country: 'US' },
+          billing_address: {
+            line1: '4 Long Meadow Road',
+            city: 'Franklin',
+            region: 'WI',
+            postal_code: '53132',
+            country: 'US',
+          },
+          shipping_address: {
+            line1: '4 Long Meadow Road',
+            city: 'Franklin',
+            region: 'WI',
+            postal_code: '53132',
+            country: 'US',
+          },
         },
       },
     });
@@ -87,7 +99,8 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     });
     assert.equal(access.statusCode, 202, access.body);
     await env.services.jobs.drain();
-    for (const text of sent) exportPath ||= /\/privacy\/request\/export\/[A-Za-z0-9_-]+/.exec(text)?.[0] ?? '';
+    for (const text of sent)
+      exportPath ||= /\/privacy\/request\/export\/[A-Za-z0-9_-]+/.exec(text)?.[0] ?? '';
     assert.ok(exportPath, 'the export link was mailed');
     const entry = await env.app.inject({
       method: 'POST',
@@ -109,7 +122,9 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
   });
 
   async function signedIn(context: BrowserContext): Promise<void> {
-    await context.addCookies([{ name: SESSION_COOKIE.shopper, value: encodeURIComponent(shopperToken), url: base }]);
+    await context.addCookies([
+      { name: SESSION_COOKIE.shopper, value: encodeURIComponent(shopperToken), url: base },
+    ]);
   }
 
   /** A fresh context whose consent choice is made (the banner closed), unless `banner` is asked for. */
@@ -124,12 +139,18 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     await page.selectOption('#type', 'access');
     await page.selectOption('#jurisdiction', 'us-ca');
     await page.fill('#email', 'someone.else@example.com');
-    await Promise.all([page.waitForURL(/\/privacy\/request\/status\//), page.click('[data-testid=request-form] button')]);
+    await Promise.all([
+      page.waitForURL(/\/privacy\/request\/status\//),
+      page.click('[data-testid=request-form] button'),
+    ]);
     statusPath = new URL(page.url()).pathname;
     await page.goto(`${base}/privacy/complaint`);
     await page.selectOption('#c-jurisdiction', 'us-ca');
     await page.fill('#c-message', 'A test complaint.');
-    await Promise.all([page.waitForURL(/\/privacy\/complaint\/status\//), page.click('[data-testid=complaint-form] button')]);
+    await Promise.all([
+      page.waitForURL(/\/privacy\/complaint\/status\//),
+      page.click('[data-testid=complaint-form] button'),
+    ]);
     complaintPath = new URL(page.url()).pathname;
     await context.close();
   });
@@ -192,7 +213,11 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
       await signedIn(context);
       for (const path of ['/account/my-data', '/privacy', '/cookies/preferences', '/privacy/request']) {
         await page.goto(`${base}${path}`);
-        assert.equal(await page.locator('header nav a[href="/login"]').count(), 0, `${path}: no "Log in" when signed in`);
+        assert.equal(
+          await page.locator('header nav a[href="/login"]').count(),
+          0,
+          `${path}: no "Log in" when signed in`,
+        );
         assert.equal(await page.locator('header nav a[href="/account/my-data"]').count(), 1);
         await check(page, `${path} signed in`);
       }
@@ -214,7 +239,10 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
       await banner.waitFor();
       await page.getByTestId('vow-choose').click();
       const box = (await banner.boundingBox())!;
-      assert.ok(box.y >= 0 && box.y + box.height <= height + 0.5, `banner ${JSON.stringify(box)} fits ${height}`);
+      assert.ok(
+        box.y >= 0 && box.y + box.height <= height + 0.5,
+        `banner ${JSON.stringify(box)} fits ${height}`,
+      );
       // Scrolled to its end (the Save button), Accept and Reject are still on screen.
       await page.getByTestId('vow-save').scrollIntoViewIfNeeded();
       for (const id of ['vow-accept', 'vow-reject', 'vow-save']) {
@@ -229,7 +257,11 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
       for (const b of await page.locator('main button').all()) {
         const r = await b.boundingBox();
         if (!r || r.y > height || r.y + r.height < 0) continue;
-        const overlap = r.x < prefs.x + prefs.width && prefs.x < r.x + r.width && r.y < prefs.y + prefs.height && prefs.y < r.y + r.height;
+        const overlap =
+          r.x < prefs.x + prefs.width &&
+          prefs.x < r.x + r.width &&
+          r.y < prefs.y + prefs.height &&
+          prefs.y < r.y + r.height;
         assert.ok(!overlap, `"Cookie settings" covers ${await b.textContent()}`);
       }
       await context.close();
@@ -251,11 +283,18 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     const box = page.locator('#vow-cc-cat-analytics');
     assert.equal(await box.getAttribute('aria-describedby'), 'vow-cc-cat-analytics-desc');
     await page.locator('.vow-cc-cookies summary').first().click();
-    assert.match((await page.locator('.vow-cc-cookies').first().textContent()) ?? '', /vow_consent.*Lasts: 13 months/);
+    assert.match(
+      (await page.locator('.vow-cc-cookies').first().textContent()) ?? '',
+      /vow_consent.*Lasts: 13 months/,
+    );
     await page.keyboard.press('Escape');
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.className), 'vow-cc-prefs-link');
-    const state = await page.evaluate(() => (window as unknown as { vowConsent: { state(): { categories: Record<string, boolean> } } }).vowConsent.state());
+    const state = await page.evaluate(() =>
+      (
+        window as unknown as { vowConsent: { state(): { categories: Record<string, boolean> } } }
+      ).vowConsent.state(),
+    );
     assert.deepEqual(state.categories, { analytics: false, layout_experiments: false, advertising: false });
     // The close button does the same; the preference centre shows the current state, GPC applied.
     await page.goto(`${base}/cookies/preferences`);
@@ -297,7 +336,11 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     await tabTo(page, '[data-testid=vow-reject]');
     await page.keyboard.press('Enter');
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate(() => document.activeElement?.className), 'vow-cc-prefs-link', 'focus given back');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.className),
+      'vow-cc-prefs-link',
+      'focus given back',
+    );
     // From the notice to the request form, by its link.
     await tabTo(page, 'header nav a[href="/privacy/request"]', 200);
     await Promise.all([page.waitForURL(/\/privacy\/request$/), page.keyboard.press('Enter')]);
@@ -341,13 +384,23 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
       const text = (await page.locator('main').textContent()) ?? '';
       assert.match(text, /4 Long Meadow Road/, `${path} shows the data`);
       assert.match(text, /Consent, enrolment and unsubscribe events|Your consent history/, path);
-      for (const bad of [/\$argon2/, /blind|_index|email_index/, /consent_events|subject_identifiers|sealed/, /account\.service|marketing\.email/, /[{]"/])
+      for (const bad of [
+        /\$argon2/,
+        /blind|_index|email_index/,
+        /consent_events|subject_identifiers|sealed/,
+        /account\.service|marketing\.email/,
+        /[{]"/,
+      ])
         assert.doesNotMatch(text, bad, `${path} shows ${bad}`);
       assert.doesNotMatch(text, /Signed in as \[deleted\]/);
-      const json = await page.request.get(`${base}${await page.getByTestId('download-json').getAttribute('href')}`);
+      const json = await page.request.get(
+        `${base}${await page.getByTestId('download-json').getAttribute('href')}`,
+      );
       assert.equal(json.status(), 200);
       assert.ok((await json.json()).sections.length > 0);
-      const csv = await page.request.get(`${base}${await page.getByTestId('download-csv').getAttribute('href')}`);
+      const csv = await page.request.get(
+        `${base}${await page.getByTestId('download-csv').getAttribute('href')}`,
+      );
       assert.match(await csv.text(), /^"Section","Record","Information","Value"/);
     }
     await context.close();
@@ -379,7 +432,14 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     await Promise.all([page.waitForURL(/sent=catalog/), page.click('[data-testid=catalog-form] button')]);
     await page.getByTestId('catalog-sent').waitFor();
     const count = async (table: 'contest_entries' | 'sms_signups' | 'catalog_requests') =>
-      Number((await env.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await env.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     assert.ok((await count('contest_entries')) >= 2);
     assert.equal(await count('sms_signups'), 1);
     assert.equal(await count('catalog_requests'), 1);

@@ -12,8 +12,12 @@ export async function axeViolations(page: Page): Promise<string[]> {
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<unknown> } }).axe;
     // Every rule axe runs by default (WCAG 2.x A and AA, and its best practices).
-    const r = (await axe.run(document, {})) as { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
-    return r.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const r = (await axe.run(document, {})) as {
+      violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+    };
+    return r.violations.map(
+      (v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
   });
   return violations;
 }

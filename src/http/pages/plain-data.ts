@@ -142,7 +142,9 @@ function wordValue(policy: Policy, column: string, value: unknown): string {
     return Object.entries(value as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
       .map(([k, x]) =>
-        x !== null && typeof x === 'object' ? wordValue(policy, k, x) : `${worded(k)}: ${wordValue(policy, k, x)}`,
+        x !== null && typeof x === 'object'
+          ? wordValue(policy, k, x)
+          : `${worded(k)}: ${wordValue(policy, k, x)}`,
       )
       .join(', ');
   const text = String(value);
