@@ -30,7 +30,7 @@ interface Shot {
   readonly title: string;
   readonly path: string;
   /** Runs after the page loads (open the banner, ...). */
-  readonly then?: (page: Page) => Promise<void>;
+  readonly prepare?: (page: Page) => Promise<void>;
 }
 
 async function main(): Promise<void> {
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
         name: 'shopper-banner-choices',
         title: 'The cookie banner with "Choose" open',
         path: '/demo/store',
-        then: async (p) => {
+        prepare: async (p) => {
           await p.getByTestId('vow-choose').click();
           await p.locator('.vow-cc-cookies summary').first().click();
         },
@@ -171,14 +171,14 @@ async function main(): Promise<void> {
         name: 'shopper-demo-store',
         title: 'The demo storefront and its forms',
         path: '/demo/store',
-        then: reject,
+        prepare: reject,
       },
-      { name: 'shopper-privacy', title: 'The privacy notice', path: '/privacy', then: reject },
+      { name: 'shopper-privacy', title: 'The privacy notice', path: '/privacy', prepare: reject },
       {
         name: 'shopper-preferences',
         title: 'Your Privacy Choices (the preference centre)',
         path: '/cookies/preferences',
-        then: reject,
+        prepare: reject,
       },
       { name: 'shopper-request-form', title: 'The privacy request form', path: '/privacy/request' },
       {
@@ -208,12 +208,12 @@ async function main(): Promise<void> {
       },
     ];
     const signedInShots: Shot[] = [
-      { name: 'shopper-my-data', title: 'My data', path: '/account/my-data', then: reject },
+      { name: 'shopper-my-data', title: 'My data', path: '/account/my-data', prepare: reject },
       {
         name: 'shopper-delete-confirm',
         title: 'Deleting my data: the confirmation step',
         path: '/account/my-data',
-        then: async (p) => {
+        prepare: async (p) => {
           await p.check('input[name=type][value=deletion]');
           await Promise.all([p.waitForLoadState(), p.getByTestId('review-request').click()]);
           await p.getByTestId('confirm-request').waitFor();
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
           await page.goto(`${base}${s.path}`);
           if (s.path.startsWith('/demo/store') || s.path === '/privacy' || s.path === '/cookies/preferences')
             await page.getByTestId('vow-preferences').waitFor();
-          if (s.then) await s.then(page);
+          if (s.prepare) await s.prepare(page);
           const file = `${s.name}-${size.name}.png`;
           await page.screenshot({
             path: path.join(OUT, file),
