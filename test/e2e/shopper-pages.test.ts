@@ -136,12 +136,25 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     const context = await contextAt(1280, 900);
     const page = await context.newPage();
     await page.goto(`${base}/privacy/request`);
-    await page.selectOption('#type', 'access');
+    await page.selectOption('#type', 'deletion');
     await page.selectOption('#jurisdiction', 'us-ca');
     await page.fill('#email', 'someone.else@example.com');
+    // A deletion is shown for confirmation first, with what is kept and why.
+    await page.click('[data-testid=request-form] button');
+    await page.getByRole('heading', { name: 'Check your request' }).waitFor();
+    assert.match((await page.getByTestId('exemptions').textContent()) ?? '', /order history/);
+    assert.equal(
+      await env.store.db
+        .selectFrom('rights_requests')
+        .select('id')
+        .execute()
+        .then((r) => r.length),
+      1,
+      'nothing sent yet (the account access request only)',
+    );
     await Promise.all([
       page.waitForURL(/\/privacy\/request\/status\//),
-      page.click('[data-testid=request-form] button'),
+      page.getByTestId('confirm-request').click(),
     ]);
     statusPath = new URL(page.url()).pathname;
     await page.goto(`${base}/privacy/complaint`);

@@ -12,8 +12,10 @@ import { refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import {
+  CONFIRMED_TYPES,
   renderExportSummary,
   renderRequestForm,
+  renderRequestReview,
   renderRequestStatus,
   renderRightsMessage,
 } from './requests.js';
@@ -31,6 +33,8 @@ const formBody = z.object({
   correction_category: line().max(128).optional(),
   correction_value: line().max(2000).optional(),
   details: prose().max(4000).optional(),
+  /** A request that changes something is shown for confirmation first; "yes" sends it. */
+  confirm: z.literal('yes').optional(),
 });
 
 export const requestPageRoutes: RouteModule = (app, ctx, services) => {
@@ -57,6 +61,24 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       const b = req.body;
+      if (CONFIRMED_TYPES.has(b.type) && b.confirm !== 'yes')
+        return sendHtml(
+          reply,
+          renderRequestReview(
+            ctx.policy,
+            formToken(ctx, '/privacy/request'),
+            {
+              type: b.type,
+              jurisdiction: b.jurisdiction,
+              email: b.email,
+              name: b.name || undefined,
+              correction_category: b.correction_category || undefined,
+              correction_value: b.correction_value || undefined,
+              details: b.details || undefined,
+            },
+            viewerOf(req),
+          ),
+        );
       const correction =
         b.type === 'correction' && b.correction_category && b.correction_value
           ? { category: b.correction_category, value: b.correction_value }

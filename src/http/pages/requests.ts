@@ -73,6 +73,67 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
   });
 }
 
+/** Requests that change or stop something: shown for confirmation before they are sent. */
+export const CONFIRMED_TYPES: ReadonlySet<string> = new Set([
+  'correction',
+  'deletion',
+  'restriction',
+  'objection',
+]);
+
+export interface RequestDraft {
+  readonly type: string;
+  readonly jurisdiction: string;
+  readonly email: string;
+  readonly name?: string | undefined;
+  readonly correction_category?: string | undefined;
+  readonly correction_value?: string | undefined;
+  readonly details?: string | undefined;
+}
+
+/** The step before a request that changes something is sent: what happens, what is kept and why. */
+export function renderRequestReview(
+  policy: Policy,
+  csrf: string,
+  d: RequestDraft,
+  viewer: Viewer = ANONYMOUS,
+): string {
+  const hidden = (name: string, value: string | undefined) =>
+    value ? html`<input type="hidden" name="${name}" value="${value}">` : '';
+  const deletion = d.type === 'deletion';
+  return shopperPage({
+    title: 'Check your request',
+    policy,
+    viewer,
+    current: '/privacy/request',
+    body: html`<h1>Check your request</h1>
+<dl class="fields" data-testid="request-review">
+  <dt>You ask us to</dt><dd>${TYPE_LABELS[d.type] ?? d.type}</dd>
+  <dt>Your email</dt><dd>${d.email}</dd>
+  <dt>Where you live</dt><dd>${JURISDICTION_LABELS[d.jurisdiction] ?? d.jurisdiction}</dd>
+  ${d.correction_category ? html`<dt>To correct</dt><dd>${policy.doc.categories[d.correction_category]?.description ?? d.correction_category}${d.correction_value ? html`: <strong>${d.correction_value}</strong>` : ''}</dd>` : ''}
+</dl>
+<p>Next, we email a code to this address to confirm it is you; nothing happens before you type it.
+${deletion ? html`<strong>Once confirmed, a deletion cannot be undone.</strong>` : ''}</p>
+${
+  deletion
+    ? html`<h2>What we keep, and why</h2>
+<p>We delete your information from every system that holds it, except:</p>
+${exemptionsView(plainData(policy, [], ''))}`
+    : ''
+}
+<form method="post" action="/privacy/request" data-testid="confirm-request-form">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <input type="hidden" name="confirm" value="yes">
+  ${hidden('type', d.type)}${hidden('jurisdiction', d.jurisdiction)}${hidden('email', d.email)}${hidden('name', d.name)}${hidden('correction_category', d.correction_category)}${hidden('correction_value', d.correction_value)}${hidden('details', d.details)}
+  <p class="actions">
+    <button type="submit" class="${deletion ? 'danger' : ''}" data-testid="confirm-request">${deletion ? 'Yes, send my deletion request' : 'Send the request'}</button>
+    <a href="/privacy/request" data-testid="cancel-request">No, start again</a>
+  </p>
+</form>`,
+  });
+}
+
 export function renderRequestStatus(
   policy: Policy,
   view: RequestView,
