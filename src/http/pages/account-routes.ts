@@ -29,6 +29,7 @@ import {
   storedValuesOf,
 } from './account.js';
 import { plainData, plainDataCsv } from './plain-data.js';
+import { viewerOf } from './shopper-layout.js';
 
 const email = line()
   .trim()
@@ -42,8 +43,11 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   const { accounts } = services.identity;
   const link = (path: string) => `${ctx.config.publicUrl}${path}`;
 
-  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'))),
+  // Someone already signed in is sent to their data, not asked to log in again.
+  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
+    viewerOf(req).signedIn
+      ? reply.redirect('/account/my-data', 303)
+      : sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'))),
   );
 
   app.post(

@@ -2,7 +2,7 @@
 // the same address; link scanners that prefetch the GET change nothing), POST shows the result.
 import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
-import { shopperPage } from './shopper-layout.js';
+import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 
 const HOME = html`<ul class="ways-back" data-testid="ways-on"><li><a href="/privacy">Back to the privacy notice</a></li><li><a href="/cookies/preferences">Your Privacy Choices</a></li></ul>`;
 
@@ -13,6 +13,7 @@ function channelName(policy: Policy, channel: string): string {
 export function renderUnsubscribeConfirm(
   policy: Policy,
   o: { action: string; channel: string; alreadyUnsubscribed: boolean },
+  viewer: Viewer = ANONYMOUS,
 ): string {
   const name = channelName(policy, o.channel);
   const body = o.alreadyUnsubscribed
@@ -25,20 +26,24 @@ export function renderUnsubscribeConfirm(
   <button type="submit" data-testid="unsubscribe-button">Unsubscribe</button>
 </form>
 <p class="small">Unsubscribing is permanent: ${policy.doc.controller.name} will not add you back unless you enter another contest or ask for promotional material again.</p>`;
-  return shopperPage({ title: 'Unsubscribe', policy, body: html`${body}${HOME}` });
+  return shopperPage({ title: 'Unsubscribe', policy, viewer, body: html`${body}${HOME}` });
 }
 
-export function renderUnsubscribed(policy: Policy, o: { channel: string }): string {
+export function renderUnsubscribed(
+  policy: Policy,
+  o: { channel: string },
+  viewer: Viewer = ANONYMOUS,
+): string {
   const body = html`<h1>You are unsubscribed</h1>
 <p class="ok" role="status" data-testid="unsubscribe-status">You will no longer receive: <strong>${channelName(policy, o.channel)}</strong>.</p>
 <p class="small">It can take a moment for a send already on its way to stop. Questions? See the <a href="/privacy">privacy notice</a>.</p>`;
-  return shopperPage({ title: 'Unsubscribed', policy, body: html`${body}${HOME}` });
+  return shopperPage({ title: 'Unsubscribed', policy, viewer, body: html`${body}${HOME}` });
 }
 
-export function renderUnsubscribeInvalid(policy: Policy): string {
+export function renderUnsubscribeInvalid(policy: Policy, viewer: Viewer = ANONYMOUS): string {
   const c = policy.doc.controller;
   const body = html`<h1>This unsubscribe link is not valid</h1>
 <p class="error" role="alert" data-testid="unsubscribe-status">The link may have been cut short by your mail program. Open the whole link from the email, or call
 ${c.phone} or write to ${c.email} and we will remove you.</p>`;
-  return shopperPage({ title: 'Unsubscribe', policy, body: html`${body}${HOME}` });
+  return shopperPage({ title: 'Unsubscribe', policy, viewer, body: html`${body}${HOME}` });
 }
