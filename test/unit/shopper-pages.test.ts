@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { accountErased, renderMyDataPage } from '../../src/http/pages/account.js';
 import { plainData, plainDataCsv } from '../../src/http/pages/plain-data.js';
+import { shopperCaller } from '../helpers/auth.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 const HTML = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
@@ -43,6 +44,20 @@ describe('shopper pages: errors, plain data', () => {
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /This link is not valid/);
     assert.match(res.body, /open the whole link/);
+  });
+
+  it('shows a verified shopper with no linked data a page, not JSON, when a request cannot start', async () => {
+    const shopper = await shopperCaller(env, 'nobody.known@example.com');
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/account/requests',
+      headers: { ...shopper.writeHeaders, ...HTML, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'type=deletion&jurisdiction=other&confirm=yes',
+    });
+    assert.equal(res.statusCode, 403);
+    assert.match(String(res.headers['content-type']), /text\/html/);
+    assert.match(res.body, /Confirm your email address first/);
+    assert.match(res.body, /href="\/privacy"/);
   });
 
   it('leads a browser on a console address back to the console', async () => {
