@@ -6,12 +6,11 @@ import { createServices, type Services } from '../app/services.js';
 import { MAIL_BUDGET } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import type { TrustProxy } from '../platform/config.js';
-import { html } from '../platform/html.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { consoleErrorPage } from './console/error-page.js';
 import { registerCrossOriginScope } from './cors.js';
 import { installErrorHandling, setConsoleErrorPage } from './errors.js';
-import { page } from './layout.js';
+import { browserErrorPage, prefersHtml } from './pages/error-page.js';
 import { installRateLimits } from './rate-limits.js';
 import { routeConfig } from './route-hooks.js';
 import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes.js';
@@ -72,15 +71,8 @@ export async function buildApp(
   // types inside. The response schemas still document every answer in /openapi.json.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
-  installErrorHandling(app, (error, status) =>
-    page({
-      title: status === 429 ? 'Please wait' : status >= 500 ? 'Something went wrong' : 'Not sent',
-      policy: ctx.policy,
-      body: html`<h1>${status >= 500 ? 'Something went wrong' : 'Your form was not sent'}</h1>
-<p class="flash bad" role="alert" data-code="${error.code}">${error.message}</p>
-<p>Go back to the form, reload it and send it again.</p>`,
-    }),
-  );
+  // Browsers get a page with a way back (src/http/pages/error-page.ts); API clients get JSON.
+  installErrorHandling(app, browserErrorPage(ctx.policy), prefersHtml);
   setConsoleErrorPage(app, consoleErrorPage(ctx, services));
   await installAccessControl(app, ctx, services.identity, { testPrincipal: options.testPrincipal });
   await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store, (email) =>

@@ -16,8 +16,11 @@ const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> =
   FST_ERR_VALIDATION: 'VOW_VALIDATION',
 };
 
-/** A page showing a refusal to a person, for a browser's form post (the route did not render one). */
-export type RefusalPage = (error: VowError, status: number) => string;
+/** A page showing a refusal to a person in a browser (the route did not render one). */
+export type RefusalPage = (error: VowError, status: number, req: FastifyRequest) => string;
+
+/** Who gets the page instead of JSON: a browser (decided by Accept), never an API client. */
+export type WantsPage = (req: FastifyRequest) => boolean;
 
 /**
  * A console page for a browser under /staff (errors.ts answers it instead of JSON); built by
@@ -36,6 +39,13 @@ function consoleBrowser(req: FastifyRequest): boolean {
   );
 }
 
+const CONSOLE_PAGES = new WeakMap<FastifyInstance, ConsoleErrorPage>();
+
+/** Gives browsers under /staff the console's error pages (src/http/console/error-page.ts). */
+export function setConsoleErrorPage(app: FastifyInstance, render: ConsoleErrorPage): void {
+  CONSOLE_PAGES.set(app, render);
+}
+
 /** A form a person posted from a browser (it asked for HTML), not an API client's call. */
 function browserFormPost(req: FastifyRequest): boolean {
   return (
@@ -45,17 +55,16 @@ function browserFormPost(req: FastifyRequest): boolean {
 }
 
 /**
- * Every failure answers the JSON error body, except a browser's form post, which gets a page with
- * the same message (a person sees "reload the page and retry", not JSON) under the same status.
+ * Every failure answers the JSON error body, except a browser's form post or page request (when
+ * `wantsPage` says so), which gets a page with the same message and a way back under the same status.
  */
-const CONSOLE_PAGES = new WeakMap<FastifyInstance, ConsoleErrorPage>();
-
-/** Gives browsers under /staff the console's error pages (src/http/console/error-page.ts). */
-export function setConsoleErrorPage(app: FastifyInstance, render: ConsoleErrorPage): void {
-  CONSOLE_PAGES.set(app, render);
-}
-
-export function installErrorHandling(app: FastifyInstance, refusalPage?: RefusalPage): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  refusalPage?: RefusalPage,
+  wantsPage: WantsPage = browserFormPost,
+): void {
+  const asPage = (req: FastifyRequest) =>
+    refusalPage !== undefined && (browserFormPost(req) || wantsPage(req));
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const consoleErrorPage = CONSOLE_PAGES.get(app);
     let error: VowError;
@@ -99,12 +108,12 @@ export function installErrorHandling(app: FastifyInstance, refusalPage?: Refusal
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .send(await consoleErrorPage(req, error, status));
-    if (refusalPage && browserFormPost(req))
+    if (refusalPage && asPage(req))
       return reply
         .code(status)
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send(refusalPage(error, status));
+        .send(refusalPage(error, status, req));
     return reply.code(status).type('application/json; charset=utf-8').send(error.toBody());
   });
 
@@ -117,6 +126,12 @@ export function installErrorHandling(app: FastifyInstance, refusalPage?: Refusal
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .send(await consoleErrorPage(req, e, 404));
+    if (refusalPage && asPage(req))
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(refusalPage(e, 404, req));
     return reply.code(404).send(e.toBody());
   });
 }

@@ -13,11 +13,15 @@ export interface PageOptions {
   readonly stylesheets?: readonly string[];
   /** Extra scripts (same-origin paths only: the CSP forbids inline script). */
   readonly scripts?: readonly string[];
-  /** Extra navigation entries for pages a later module adds. */
-  readonly nav?: readonly { href: string; label: string }[];
+  /** Extra navigation entries for pages a later module adds (a label may carry an inline icon). */
+  readonly nav?: readonly { href: string; label: string | SafeHtml }[];
+  /** Where the brand links to (the way home from every page); the privacy notice by default. */
+  readonly home?: string;
 }
 
-const DEFAULT_NAV = [{ href: '/privacy', label: 'Privacy notice' }];
+const DEFAULT_NAV: readonly { href: string; label: string | SafeHtml }[] = [
+  { href: '/privacy', label: 'Privacy notice' },
+];
 
 export function page(o: PageOptions): string {
   const c = o.policy.doc.controller;
@@ -35,7 +39,7 @@ ${(o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <a class="skip" href="#main">Skip to content</a>
 <header class="site">
   <div class="wrap">
-    <span class="brand">${c.name}</span>
+    <a class="brand" href="${o.home ?? '/privacy'}" data-testid="brand">${c.name}</a>
     <nav aria-label="Main">
       <ul>
         ${nav.map((n) => html`<li><a href="${n.href}"${o.current === n.href ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}

@@ -115,6 +115,14 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
                 required: z.boolean(),
                 channels: z.array(z.string()),
                 gpcOptOut: z.boolean(),
+                cookies: z.array(
+                  z.object({
+                    name: z.string(),
+                    purpose: z.string(),
+                    duration: z.string(),
+                    provider: z.string(),
+                  }),
+                ),
               }),
             ),
             googleAnalytics: z.boolean(),

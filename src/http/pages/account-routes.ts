@@ -24,9 +24,13 @@ import {
   renderMessagePage,
   renderMyDataPage,
   renderRegisterPage,
+  renderRequestConfirmPage,
   renderResetPage,
   renderResetRequestPage,
+  storedValuesOf,
 } from './account.js';
+import { plainData, plainDataCsv } from './plain-data.js';
+import { viewerOf } from './shopper-layout.js';
 
 const email = line()
   .trim()
@@ -40,8 +44,11 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   const { accounts } = services.identity;
   const link = (path: string) => `${ctx.config.publicUrl}${path}`;
 
-  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'))),
+  // Someone already signed in is sent to their data, not asked to log in again.
+  app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
+    viewerOf(req).signedIn
+      ? reply.redirect('/account/my-data', 303)
+      : sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'))),
   );
 
   app.post(
@@ -321,25 +328,55 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'shopper' },
       schema: {
         tags: ['accounts'],
-        summary: '"My data" page (HTML): every value held about the account holder',
+        summary: '"My data" page (HTML): every value held about the account holder, in plain words',
+        querystring: z.object({
+          sent: z.enum(['correction', 'deletion']).optional(),
+          due: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/)
+            .optional(),
+        }),
       },
     },
     async (req, reply) =>
-      sendHtml(reply, renderMyDataPage(ctx.policy, csrfToken(req) ?? '', await myDataOf(ctx, services, req))),
+      sendHtml(
+        reply,
+        renderMyDataPage(ctx.policy, csrfToken(req) ?? '', await myDataOf(ctx, services, req), req.query),
+      ),
   );
+
+  /** The plain-language document of "my data" (the page's content), for the downloads. */
+  const plainMyData = async (req: Parameters<typeof myDataOf>[2]) => {
+    const view = await myDataOf(ctx, services, req);
+    return plainData(ctx.policy, storedValuesOf(view), view.generatedAt);
+  };
 
   app.get(
     '/account/my-data/download',
     {
       config: { access: 'shopper' },
-      schema: { tags: ['accounts'], summary: 'Download "my data" as a JSON file' },
+      schema: { tags: ['accounts'], summary: 'Download "my data" as a JSON file, in plain words' },
     },
     async (req, reply) =>
       reply
         .header('content-disposition', 'attachment; filename="my-data.json"')
         .header('cache-control', 'no-store')
         .type('application/json; charset=utf-8')
-        .send(JSON.stringify(await myDataOf(ctx, services, req), null, 2)),
+        .send(JSON.stringify(await plainMyData(req), null, 2)),
+  );
+
+  app.get(
+    '/account/my-data/download.csv',
+    {
+      config: { access: 'shopper' },
+      schema: { tags: ['accounts'], summary: 'Download "my data" as a CSV file (one line per piece)' },
+    },
+    async (req, reply) =>
+      reply
+        .header('content-disposition', 'attachment; filename="my-data.csv"')
+        .header('cache-control', 'no-store')
+        .type('text/csv; charset=utf-8')
+        .send(plainDataCsv(await plainMyData(req))),
   );
 
   app.post(
@@ -359,6 +396,8 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           category: line().max(128).optional(),
           value: line().max(1000).optional(),
           details: prose().max(1000).optional(),
+          /** A browser's form is first shown what happens and what is kept; "yes" sends it. */
+          confirm: z.literal('yes').optional(),
           ...csrfBodyField,
         }),
         response: { 202: z.object({ status: z.string(), requestId: z.string(), dueOn: z.string() }) },
@@ -367,12 +406,37 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const p = shopperOf(req);
       const view = await accounts.view(p.accountId);
+      if (!view?.subjectId && isForm(req))
+        return sendHtml(
+          reply,
+          renderMyDataPage(ctx.policy, csrfToken(req) ?? '', await myDataOf(ctx, services, req), {
+            error:
+              'Confirm your email address first (open the link we emailed you): we hold nothing else under it yet.',
+          }),
+          403,
+        );
       if (!view?.subjectId)
         throw new VowError(
           'VOW_FORBIDDEN',
           'Confirm your email address first: we hold nothing else under it yet',
         );
       const b = req.body;
+      if (isForm(req) && b.confirm !== 'yes')
+        return sendHtml(
+          reply,
+          renderRequestConfirmPage(
+            ctx.policy,
+            csrfToken(req) ?? '',
+            {
+              type: b.type,
+              jurisdiction: b.jurisdiction ?? '',
+              category: b.category || undefined,
+              value: b.value || undefined,
+              details: b.details || undefined,
+            },
+            await myDataOf(ctx, services, req),
+          ),
+        );
       const { jurisdiction } = await services.rights.resolveJurisdiction(
         b.jurisdiction || undefined,
         view.subjectId,
@@ -395,16 +459,8 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           replyTo: view.emailVerifiedAt ? (view.email ?? undefined) : undefined,
         },
       );
-      if (isForm(req))
-        return sendHtml(
-          reply,
-          renderMessagePage(
-            ctx.policy,
-            'Request received',
-            `Your ${b.type} request was received; we answer by ${out.dueOn}.`,
-          ),
-          202,
-        );
+      // Post/redirect/get: reloading My data never sends the request again.
+      if (isForm(req)) return reply.redirect(`/account/my-data?sent=${b.type}&due=${out.dueOn}`, 303);
       return reply.code(202).send({ status: out.status, requestId: out.requestId, dueOn: out.dueOn });
     },
   );

@@ -10,6 +10,7 @@ import { sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
 import { renderRightsMessage } from './requests.js';
+import { viewerOf } from './shopper-layout.js';
 
 export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
   const complaints = services.complaints;
@@ -17,8 +18,11 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/privacy/complaint',
     { config: { access: 'public' }, schema: { tags: ['pages'], summary: 'The complaint form', hide: true } },
-    async (_req, reply) =>
-      sendHtml(reply, renderComplaintForm(ctx.policy, formToken(ctx, '/privacy/complaint'))),
+    async (req, reply) =>
+      sendHtml(
+        reply,
+        renderComplaintForm(ctx.policy, formToken(ctx, '/privacy/complaint'), undefined, viewerOf(req)),
+      ),
   );
 
   app.post(
@@ -59,13 +63,19 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
       try {
         return sendHtml(
           reply,
-          renderComplaintStatus(ctx.policy, await complaints.statusByToken(req.params.token)),
+          renderComplaintStatus(ctx.policy, await complaints.statusByToken(req.params.token), viewerOf(req)),
         );
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_COMPLAINT_NOT_FOUND')
           return sendHtml(
             reply,
-            renderRightsMessage(ctx.policy, 'Complaint not found', 'This link does not match a complaint.'),
+            renderRightsMessage(
+              ctx.policy,
+              'Complaint not found',
+              'This link does not match a complaint. If it came in an email, open the whole link.',
+              'error',
+              viewerOf(req),
+            ),
             404,
           );
         throw err;

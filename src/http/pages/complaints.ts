@@ -2,15 +2,26 @@
 // token, naming the authority to turn to if the answer does not satisfy.
 import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
-import { page } from '../layout.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
-import { options, REQUEST_NAV } from './requests.js';
+import { options, waysOn } from './requests.js';
+import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 
-export function renderComplaintForm(policy: Policy, csrf: string, error?: string): string {
-  return page({
+const COMPLAINT_STATUS: Record<string, string> = {
+  open: 'Received: we are looking into it',
+  answered: 'Answered: we emailed you our answer',
+  closed: 'Closed',
+};
+
+export function renderComplaintForm(
+  policy: Policy,
+  csrf: string,
+  error?: string,
+  viewer: Viewer = ANONYMOUS,
+): string {
+  return shopperPage({
     title: 'Make a privacy complaint',
     policy,
-    nav: REQUEST_NAV,
+    viewer,
     body: html`<h1>Make a privacy complaint</h1>
 <p>Tell us what went wrong. We answer by email, and tell you which authority you can turn to if
 our answer does not satisfy you.</p>
@@ -36,17 +47,20 @@ export function renderComplaintStatus(
     replyDueOn: string;
     regulator: { name: string; url: string } | null;
   },
+  viewer: Viewer = ANONYMOUS,
 ): string {
-  return page({
+  return shopperPage({
     title: 'Your privacy complaint',
     policy,
-    nav: REQUEST_NAV,
+    viewer,
     body: html`<h1>Your privacy complaint</h1>
-<dl>
-  <dt>Status</dt><dd data-testid="complaint-status">${v.status}</dd>
+<dl class="fields">
+  <dt>Status</dt><dd data-testid="complaint-status" data-status="${v.status}">${COMPLAINT_STATUS[v.status] ?? v.status}</dd>
   <dt>Received</dt><dd>${v.receivedOn}</dd>
   <dt>We answer by</dt><dd>${v.replyDueOn}</dd>
 </dl>
-${v.regulator ? html`<p>If our answer does not satisfy you, you may complain to <a href="${v.regulator.url}" rel="noopener" data-testid="regulator">${v.regulator.name}</a>.</p>` : ''}`,
+${v.regulator ? html`<p>If our answer does not satisfy you, you may complain to <a href="${v.regulator.url}" rel="noopener" data-testid="regulator">${v.regulator.name}</a>.</p>` : ''}
+<p class="small">Keep this page's address private: it is the key to your complaint.</p>
+${waysOn(viewer)}`,
   });
 }

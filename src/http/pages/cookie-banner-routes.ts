@@ -7,6 +7,7 @@ import { consentScript, consentStylesheet, sendBuiltAsset } from '../consent-scr
 import { sendSharedHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderCookiePreferences } from './cookie-preferences.js';
+import { viewerOf } from './shopper-layout.js';
 
 export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
   const script = await consentScript();
@@ -38,7 +39,8 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
     sendBuiltAsset(req, reply, css, 'text/css; charset=utf-8', 'public, max-age=86400'),
   );
 
-  let prefsHtml: string | undefined;
+  // Two renderings: for a visitor and for a signed-in shopper (whose navigation has "My data").
+  const prefsHtml = new Map<boolean, string>();
   app.get(
     '/cookies/preferences',
     {
@@ -48,9 +50,14 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
         summary: 'The preference centre: change or withdraw cookie choices, opt out of Google Analytics',
       },
     },
-    async (_req, reply) => {
-      prefsHtml ??= renderCookiePreferences(ctx.policy, script);
-      return sendSharedHtml(reply, prefsHtml);
+    async (req, reply) => {
+      const viewer = viewerOf(req);
+      let body = prefsHtml.get(viewer.signedIn);
+      if (body === undefined) {
+        body = renderCookiePreferences(ctx.policy, script, viewer);
+        prefsHtml.set(viewer.signedIn, body);
+      }
+      return sendSharedHtml(reply.header('vary', 'cookie'), body);
     },
   );
 };

@@ -1,29 +1,162 @@
-// The demo storefront: a pretend shop page carrying the consent script, and its own small script
-// (the cart, which works with every cookie refused, P18).
+// The demo storefront: a pretend shop page carrying the consent script, its own small script (the
+// cart, which works with every cookie refused, P18), and the demo shop's backend for its contest,
+// text message and catalog forms: each is checked by the collection API's own schema and recorded
+// by the collection service, as a shop backend's call to the API would be; then post/redirect/get.
 import { readFile } from 'node:fs/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { catalogRequestSchema, contestEntrySchema, smsSignupSchema } from '../../modules/collection/index.js';
+import { line } from '../../platform/strings.js';
+import { formToken } from '../access.js';
 import { consentScript } from '../consent-script.js';
-import { sendSharedHtml, webAsset } from '../route-helpers.js';
+import { refusalOf, sendHtml, webAsset } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { renderDemoStorefront } from './demo-storefront.js';
+import {
+  type DemoForm,
+  type DemoStoreState,
+  renderDemoStorefront,
+  smsConsentText,
+} from './demo-storefront.js';
+import { viewerOf } from './shopper-layout.js';
 
-export const demoStorefrontPageRoutes: RouteModule = async (app, ctx) => {
+const PATHS: Record<DemoForm, string> = {
+  contest: '/demo/store/contest',
+  sms: '/demo/store/sms',
+  catalog: '/demo/store/catalog',
+};
+
+const field = (max: number) => line().trim().max(max);
+const optional = (max: number) =>
+  line()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined);
+
+export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) => {
   const script = await consentScript();
   const demoJs = await readFile(webAsset('consent-demo-store.js'));
+  const tokens = () => ({
+    contest: formToken(ctx, PATHS.contest),
+    sms: formToken(ctx, PATHS.sms),
+    catalog: formToken(ctx, PATHS.catalog),
+  });
+  const render = (req: FastifyRequest, s: Omit<DemoStoreState, 'tokens'>) =>
+    renderDemoStorefront(ctx.policy, script, { ...s, tokens: tokens() }, viewerOf(req));
 
-  let demoHtml: string | undefined;
   app.get(
     '/demo/store',
     {
       config: { access: 'public' },
-      schema: { tags: ['cookies'], summary: 'A demo storefront carrying the consent script' },
+      schema: {
+        tags: ['cookies'],
+        summary: 'A demo storefront carrying the consent script, with contest, text and catalog forms',
+        querystring: z.object({ sent: z.enum(['contest', 'sms', 'catalog']).optional() }),
+      },
     },
-    async (_req, reply) => {
-      demoHtml ??= renderDemoStorefront(ctx.policy, script);
-      return sendSharedHtml(reply, demoHtml);
-    },
+    // Rendered per request: its forms carry anti-forgery tokens of the current hour.
+    async (req, reply) => sendHtml(reply, render(req, { sent: req.query.sent })),
   );
 
   app.get('/demo/store.js', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(demoJs),
+  );
+
+  /** Records one form through the collection service; a refusal shows the page again with it. */
+  const submit = async (req: FastifyRequest, reply: FastifyReply, form: DemoForm, build: () => unknown) => {
+    try {
+      await services.collection.collect(build() as Parameters<typeof services.collection.collect>[0]);
+      return reply.redirect(`/demo/store?sent=${form}#${form}`, 303);
+    } catch (err) {
+      const { error, status } =
+        err instanceof z.ZodError
+          ? {
+              error: {
+                message: `Please check the form: ${err.issues.map((i) => i.path.join('.') || 'value').join(', ')}`,
+              },
+              status: 400,
+            }
+          : refusalOf(err);
+      return sendHtml(reply, render(req, { error: { form, message: error.message } }), status);
+    }
+  };
+
+  app.post(
+    PATHS.contest,
+    {
+      config: { access: 'public', csrf: 'form', limit: 'request' },
+      schema: {
+        hide: true,
+        body: z.object({ _csrf: line().optional(), email: field(254), name: optional(200) }),
+      },
+    },
+    async (req, reply) =>
+      submit(req, reply, 'contest', () => ({
+        type: 'contest_entry',
+        body: contestEntrySchema.parse({
+          email: req.body.email,
+          name: req.body.name,
+          contest_id: 'demo-studs',
+        }),
+      })),
+  );
+
+  app.post(
+    PATHS.sms,
+    {
+      config: { access: 'public', csrf: 'form', limit: 'request' },
+      schema: {
+        hide: true,
+        body: z.object({ _csrf: line().optional(), phone: field(40), consent: z.literal('yes') }),
+      },
+    },
+    async (req, reply) =>
+      submit(req, reply, 'sms', () => ({
+        type: 'sms_signup',
+        body: smsSignupSchema.parse({ phone: req.body.phone, consent_text: smsConsentText(ctx.policy) }),
+      })),
+  );
+
+  const catalogSchema = catalogRequestSchema(ctx.policy);
+  app.post(
+    PATHS.catalog,
+    {
+      config: { access: 'public', csrf: 'form', limit: 'request' },
+      schema: {
+        hide: true,
+        body: z.object({
+          _csrf: line().optional(),
+          first_name: field(100),
+          last_name: field(100),
+          email: field(254),
+          line1: field(200),
+          city: field(100),
+          postal_code: field(20),
+          relationship_status: optional(50),
+          jewelry_types: z.union([line().max(50), z.array(line().max(50)).max(20)]).optional(),
+          budget: optional(50),
+          age_range: optional(50),
+          residence_type: optional(50),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const types = b.jewelry_types === undefined ? undefined : [b.jewelry_types].flat();
+      return submit(req, reply, 'catalog', () => ({
+        type: 'catalog_request',
+        body: catalogSchema.parse({
+          first_name: b.first_name,
+          last_name: b.last_name,
+          email: b.email,
+          postal_address: { line1: b.line1, city: b.city, postal_code: b.postal_code, country: 'US' },
+          relationship_status: b.relationship_status,
+          jewelry_types: types,
+          budget: b.budget,
+          age_range: b.age_range,
+          residence_type: b.residence_type,
+        }),
+      }));
+    },
   );
 };

@@ -2,18 +2,25 @@
 import { sendSharedHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderPrivacyPage } from './privacy.js';
+import { viewerOf } from './shopper-layout.js';
 
 export const privacyPageRoutes: RouteModule = (app, ctx) => {
-  let privacyHtml: string | undefined;
+  // Two renderings: for a visitor and for a signed-in shopper (whose navigation has "My data").
+  const rendered = new Map<boolean, string>();
   app.get(
     '/privacy',
     {
       config: { access: 'public' },
       schema: { tags: ['policy'], summary: 'The privacy notice (HTML), rendered from the policy in force' },
     },
-    async (_req, reply) => {
-      privacyHtml ??= renderPrivacyPage(ctx.policy, { consentScript: '/consent.js' });
-      return sendSharedHtml(reply, privacyHtml);
+    async (req, reply) => {
+      const viewer = viewerOf(req);
+      let body = rendered.get(viewer.signedIn);
+      if (body === undefined) {
+        body = renderPrivacyPage(ctx.policy, { consentScript: '/consent.js', viewer });
+        rendered.set(viewer.signedIn, body);
+      }
+      return sendSharedHtml(reply.header('vary', 'cookie'), body);
     },
   );
 };

@@ -3,16 +3,19 @@
 import type { Policy } from '../../modules/policy/index.js';
 import { buildNotice } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
-import { page } from '../layout.js';
+import { ANONYMOUS, privacyChoicesLink, shopperPage, type Viewer } from './shopper-layout.js';
 
 export interface PrivacyPageOptions {
   /** The consent script's path; with it, the Google Analytics section carries its opt-out switch (P19). */
   readonly consentScript?: string;
+  readonly viewer?: Viewer;
 }
 
 export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = {}): string {
   const n = buildNotice(policy);
+  const viewer = options.viewer ?? ANONYMOUS;
   const extra = [
+    { id: 'your-rights', heading: 'Your rights, in one place' },
     { id: 'what-we-collect', heading: 'What we collect, where, and why' },
     { id: 'recipients', heading: 'Who receives your information' },
     { id: 'retention', heading: 'How long we keep it' },
@@ -29,6 +32,15 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
       ${extra.map((s) => html`<li><a href="#${s.id}">${s.heading}</a></li>`)}
     </ol>
   </nav>
+  <section id="your-rights" class="kept" aria-labelledby="your-rights-h" data-section="your-rights" data-testid="your-rights">
+    <h2 id="your-rights-h">Your rights, in one place</h2>
+    <ul class="cards">
+      <li><h3>See your data</h3><p>${viewer.signedIn ? html`<a href="/account/my-data">My data</a> shows everything we hold about you.` : html`<a href="/login">Log in</a> to see everything we hold about you, or <a href="/account/register">create an account</a>.`} Or <a href="/privacy/request">ask for a copy</a>.</p></li>
+      <li><h3>Correct or delete it</h3><p><a href="/privacy/request">Make a privacy request</a>: a copy, a correction, a deletion, or that we stop using your data.</p></li>
+      <li><h3>Cookies and selling or sharing</h3><p>${privacyChoicesLink('notice-privacy-choices')}: turn cookies and tools on or off, and opt out of the sale or sharing of your information.</p></li>
+      <li><h3>Complain</h3><p><a href="/privacy/complaint">Make a complaint</a>. We answer, and name the authority you can turn to.</p></li>
+    </ul>
+  </section>
   ${n.sections.map(
     (s) => html`<section id="${s.id}" aria-labelledby="${s.id}-h" data-section="${s.id}">
     <h2 id="${s.id}-h">${s.heading}</h2>
@@ -46,11 +58,11 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
     ${n.collectionPoints.map(
       (cp) => html`<section id="${cp.anchor}" aria-labelledby="${cp.anchor}-h">
       <h3 id="${cp.anchor}-h">${cp.title}</h3>
-      <table>
+      <table class="stack">
         <caption class="small">What the ${cp.title.toLowerCase()} form collects (see <a href="#${cp.section}">the policy</a>)</caption>
         <thead><tr><th scope="col">Information</th><th scope="col">Required</th><th scope="col">Used for</th></tr></thead>
         <tbody>
-        ${cp.fields.map((f) => html`<tr><td>${f.categoryDescription}</td><td>${f.required ? 'Yes' : 'Optional'}</td><td>${f.purposes.join('; ')}</td></tr>`)}
+        ${cp.fields.map((f) => html`<tr><td data-label="Information">${f.categoryDescription}</td><td data-label="Required">${f.required ? 'Yes' : 'Optional'}</td><td data-label="Used for">${f.purposes.join('; ')}</td></tr>`)}
         </tbody>
       </table>
     </section>`,
@@ -58,19 +70,19 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
   </section>
   <section id="recipients" aria-labelledby="recipients-h" data-section="recipients">
     <h2 id="recipients-h">Who receives your information</h2>
-    <table>
+    <table class="stack">
       <thead><tr><th scope="col">Recipient</th><th scope="col">What</th><th scope="col">Why</th></tr></thead>
       <tbody>
-      ${n.recipients.map((r) => html`<tr><td>${r.name}<br><span class="small">${r.role}</span></td><td>${r.categories.join(', ')}</td><td>${r.purposes.join('; ')}</td></tr>`)}
+      ${n.recipients.map((r) => html`<tr><td data-label="Recipient">${r.name}<br><span class="small">${r.role}</span></td><td data-label="What">${r.categories.join(', ')}</td><td data-label="Why">${r.purposes.join('; ')}</td></tr>`)}
       </tbody>
     </table>
   </section>
   <section id="retention" aria-labelledby="retention-h" data-section="retention">
     <h2 id="retention-h">How long we keep it</h2>
-    <table>
+    <table class="stack">
       <thead><tr><th scope="col">Information</th><th scope="col">Whose</th><th scope="col">Kept</th><th scope="col">Why</th></tr></thead>
       <tbody>
-      ${n.retention.map((r) => html`<tr><td>${r.category}</td><td>${r.who}</td><td>${r.keep}</td><td>${r.reason}</td></tr>`)}
+      ${n.retention.map((r) => html`<tr><td data-label="Information">${r.category}</td><td data-label="Whose">${r.who}</td><td data-label="Kept">${r.keep}</td><td data-label="Why">${r.reason}</td></tr>`)}
       </tbody>
     </table>
   </section>
@@ -84,17 +96,18 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
   </section>
   <section id="promises" aria-labelledby="promises-h" data-section="promises">
     <h2 id="promises-h">Our promises and how we keep them</h2>
-    <table>
+    <table class="stack">
       <thead><tr><th scope="col">Promise</th><th scope="col">How it is kept</th></tr></thead>
       <tbody>
-      ${n.promises.map((p) => html`<tr id="promise-${p.id}"><td><strong>${p.id}</strong> ${p.title}</td><td>${p.enforcement}</td></tr>`)}
+      ${n.promises.map((p) => html`<tr id="promise-${p.id}"><td data-label="Promise"><strong>${p.id}</strong> ${p.title}</td><td data-label="How it is kept">${p.enforcement}</td></tr>`)}
       </tbody>
     </table>
   </section>
 </article>`;
-  return page({
+  return shopperPage({
     title: n.title,
     policy,
+    viewer,
     body,
     current: '/privacy',
     ...(options.consentScript ? { scripts: [options.consentScript] } : {}),

@@ -1,7 +1,7 @@
 // Data subject requests, the shopper's pages: the request form, the status page (reached by its
 // unguessable token, never by email) with the code form, and the export (summary, JSON, CSV).
 
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
 import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
@@ -10,12 +10,16 @@ import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import { refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { plainData, plainDataCsv } from './plain-data.js';
 import {
+  CONFIRMED_TYPES,
   renderExportSummary,
   renderRequestForm,
+  renderRequestReview,
   renderRequestStatus,
   renderRightsMessage,
 } from './requests.js';
+import { viewerOf } from './shopper-layout.js';
 
 const token = line().min(20).max(100);
 const email = z.email().max(254);
@@ -29,6 +33,8 @@ const formBody = z.object({
   correction_category: line().max(128).optional(),
   correction_value: line().max(2000).optional(),
   details: prose().max(4000).optional(),
+  /** A request that changes something is shown for confirmation first; "yes" sends it. */
+  confirm: z.literal('yes').optional(),
 });
 
 export const requestPageRoutes: RouteModule = (app, ctx, services) => {
@@ -40,7 +46,11 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: { tags: ['pages'], summary: 'The privacy request form', hide: true },
     },
-    async (_req, reply) => sendHtml(reply, renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'))),
+    async (req, reply) =>
+      sendHtml(
+        reply,
+        renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), undefined, viewerOf(req)),
+      ),
   );
 
   app.post(
@@ -51,6 +61,24 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       const b = req.body;
+      if (CONFIRMED_TYPES.has(b.type) && b.confirm !== 'yes')
+        return sendHtml(
+          reply,
+          renderRequestReview(
+            ctx.policy,
+            formToken(ctx, '/privacy/request'),
+            {
+              type: b.type,
+              jurisdiction: b.jurisdiction,
+              email: b.email,
+              name: b.name || undefined,
+              correction_category: b.correction_category || undefined,
+              correction_value: b.correction_value || undefined,
+              details: b.details || undefined,
+            },
+            viewerOf(req),
+          ),
+        );
       const correction =
         b.type === 'correction' && b.correction_category && b.correction_value
           ? { category: b.correction_category, value: b.correction_value }
@@ -72,7 +100,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         const { error, status } = refusalOf(err);
         return sendHtml(
           reply,
-          renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), error.message),
+          renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), error.message, viewerOf(req)),
           status,
         );
       }
@@ -126,13 +154,20 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
               offer: await rights.appealOffer(req.params.token),
               csrf: formToken(ctx, '/privacy/request/status/:token/appeal'),
             },
+            viewerOf(req),
           ),
         );
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_REQUEST_NOT_FOUND')
           return sendHtml(
             reply,
-            renderRightsMessage(ctx.policy, 'Request not found', 'This link does not match a request.'),
+            renderRightsMessage(
+              ctx.policy,
+              'Request not found',
+              'This link does not match a request. If it came in an email, open the whole link (some mail programs cut long links short).',
+              'error',
+              viewerOf(req),
+            ),
             404,
           );
         throw err;
@@ -163,7 +198,13 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         if (error.code === 'VOW_REQUEST_NOT_FOUND')
           return sendHtml(
             reply,
-            renderRightsMessage(ctx.policy, 'Request not found', 'This link does not match a request.'),
+            renderRightsMessage(
+              ctx.policy,
+              'Request not found',
+              'This link does not match a request. If it came in an email, open the whole link (some mail programs cut long links short).',
+              'error',
+              viewerOf(req),
+            ),
             404,
           );
         outcome =
@@ -178,7 +219,11 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
     },
   );
 
-  const exportErrors = async (reply: FastifyReply, work: () => Promise<FastifyReply>) => {
+  const exportErrors = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    work: () => Promise<FastifyReply>,
+  ) => {
     try {
       return await work();
     } catch (err) {
@@ -189,6 +234,8 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
             ctx.policy,
             'Link expired',
             'This download link has expired or does not exist. Make a new request.',
+            'error',
+            viewerOf(req),
           ),
           statusOf(err.code),
         );
@@ -208,12 +255,60 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) =>
-      exportErrors(reply, async () =>
+      exportErrors(req, reply, async () =>
         sendHtml(
           reply,
-          renderExportSummary(ctx.policy, await rights.openExport(req.params.token), req.params.token),
+          renderExportSummary(
+            ctx.policy,
+            await rights.openExport(req.params.token),
+            req.params.token,
+            viewerOf(req),
+          ),
         ),
       ),
+  );
+
+  // The export in plain words (what the summary page shows), as JSON and as one CSV file.
+  app.get(
+    '/privacy/request/export/:token/readable.json',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['rights'],
+        summary: 'The export in plain words, as JSON (7-day link)',
+        params: z.strictObject({ token }),
+      },
+    },
+    async (req, reply) =>
+      exportErrors(req, reply, async () => {
+        const doc = await rights.openExport(req.params.token);
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('content-disposition', 'attachment; filename="my-data.json"')
+          .send(JSON.stringify(plainData(ctx.policy, doc.values, doc.request.generatedAt), null, 2));
+      }),
+  );
+
+  app.get(
+    '/privacy/request/export/:token/readable.csv',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['rights'],
+        summary: 'The export in plain words, as one CSV file (7-day link)',
+        params: z.strictObject({ token }),
+      },
+    },
+    async (req, reply) =>
+      exportErrors(req, reply, async () => {
+        const doc = await rights.openExport(req.params.token);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('content-disposition', 'attachment; filename="my-data.csv"')
+          .send(plainDataCsv(plainData(ctx.policy, doc.values, doc.request.generatedAt)));
+      }),
   );
 
   app.get(
@@ -227,7 +322,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) =>
-      exportErrors(reply, async () => {
+      exportErrors(req, reply, async () => {
         const doc = await rights.openExport(req.params.token);
         return reply
           .type('application/json; charset=utf-8')
@@ -248,7 +343,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) =>
-      exportErrors(reply, async () => {
+      exportErrors(req, reply, async () => {
         const doc = await rights.openExport(req.params.token);
         const csv = doc.csv[req.params.table];
         if (csv === undefined) throw new VowError('VOW_NOT_FOUND', 'No such table in this export');

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isVowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
+import { viewerOf } from './shopper-layout.js';
 import { renderUnsubscribeConfirm, renderUnsubscribed, renderUnsubscribeInvalid } from './unsubscribe.js';
 
 const params = z.strictObject({
@@ -27,15 +28,19 @@ export const unsubscribePageRoutes: RouteModule = (app, ctx, services) => {
       try {
         const t = await services.consent.describeToken(req.params.token);
         return reply.send(
-          renderUnsubscribeConfirm(ctx.policy, {
-            action: `/u/${req.params.token}`,
-            channel: t.channel,
-            alreadyUnsubscribed: t.unsubscribed,
-          }),
+          renderUnsubscribeConfirm(
+            ctx.policy,
+            {
+              action: `/u/${req.params.token}`,
+              channel: t.channel,
+              alreadyUnsubscribed: t.unsubscribed,
+            },
+            viewerOf(req),
+          ),
         );
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_UNSUBSCRIBE_TOKEN_INVALID')
-          return reply.code(404).send(renderUnsubscribeInvalid(ctx.policy));
+          return reply.code(404).send(renderUnsubscribeInvalid(ctx.policy, viewerOf(req)));
         throw err;
       }
     },
@@ -60,7 +65,7 @@ export const unsubscribePageRoutes: RouteModule = (app, ctx, services) => {
         .code(200)
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send(renderUnsubscribed(ctx.policy, { channel: r.channel }));
+        .send(renderUnsubscribed(ctx.policy, { channel: r.channel }, viewerOf(req)));
     },
   );
 };

@@ -17,6 +17,15 @@ export interface BannerCategory {
   readonly channels: string[];
   /** Global Privacy Control turns this category off (it sells, shares or advertises). */
   readonly gpcOptOut: boolean;
+  /** The cookies and tools behind the category (the policy's `cookies`), as the banner lists them. */
+  readonly cookies: BannerCookie[];
+}
+
+export interface BannerCookie {
+  readonly name: string;
+  readonly purpose: string;
+  readonly duration: string;
+  readonly provider: string;
 }
 
 export interface BannerConfig {
@@ -39,6 +48,9 @@ export function bannerConfig(policy: Policy): BannerConfig {
     required: c.required,
     channels: c.channels,
     gpcOptOut: c.channels.some((ch) => ads.has(ch)),
+    cookies: (policy.doc.cookies ?? [])
+      .filter((k) => k.category === id)
+      .map(({ name, purpose, duration, provider }) => ({ name, purpose, duration, provider })),
   }));
   return {
     consentVersion: policy.consentVersion,

@@ -11,6 +11,17 @@ export interface MyDataValue {
   readonly value: string;
   readonly source: string;
   readonly purposes: readonly string[];
+  /**
+   * Where the value is stored, for pages that group one record's values together and word them
+   * (the dataset's table, column and row); absent for values not read from a dataset.
+   */
+  readonly origin?: {
+    readonly dataset: string;
+    readonly table: string;
+    readonly column: string;
+    readonly row: string;
+    readonly value: unknown;
+  };
 }
 
 export interface MyDataView {
@@ -38,6 +49,7 @@ export interface DatasetExportSource {
       category: string;
       purposes: readonly string[];
       value: unknown;
+      row?: string;
     }[];
   }>;
 }
@@ -122,6 +134,7 @@ export async function buildMyData(
         value: show(v.value),
         source: `${v.dataset}: ${v.table}.${v.column}`,
         purposes: [...v.purposes],
+        origin: { dataset: v.dataset, table: v.table, column: v.column, row: v.row ?? '', value: v.value },
       });
     }
   } else if (sources.subjects) {

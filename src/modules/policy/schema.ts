@@ -55,6 +55,15 @@ export const cookieCategorySchema = z.strictObject({
   channels: z.array(dottedId),
 });
 
+/** A cookie or tool the banner and the preference centre list under its cookie category. */
+export const cookieSchema = z.strictObject({
+  name: text,
+  category: simpleId,
+  purpose: text,
+  duration: text,
+  provider: text,
+});
+
 /**
  * What a field of a declared form holds, which decides how its value is checked and kept: `email`,
  * `phone` and `postal_address` are the person's identifiers (found again and indexed by the subjects
@@ -220,6 +229,7 @@ export const policySchema = z.strictObject({
   subject_kinds: z.record(simpleId, subjectKindSchema),
   channels: z.record(dottedId, channelSchema),
   cookie_categories: z.record(simpleId, cookieCategorySchema),
+  cookies: z.array(cookieSchema).optional(),
   collection_points: z.record(simpleId, collectionPointSchema),
   rules: z.array(ruleSchema).min(1),
   recipients: z.record(simpleId, recipientSchema),

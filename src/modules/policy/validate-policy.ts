@@ -108,6 +108,10 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
       }
     });
   }
+  (doc.cookies ?? []).forEach((c, i) => {
+    if (!Object.hasOwn(doc.cookie_categories, c.category))
+      add(['cookies', i, 'category'], `unknown cookie category "${c.category}"`);
+  });
   for (const [id, cc] of Object.entries(doc.cookie_categories)) {
     checkAll(cc.channels, doc.channels, ['cookie_categories', id, 'channels'], 'channel');
     if (cc.required && cc.channels.length > 0) {

@@ -18,6 +18,8 @@ export interface ExportDocument {
     dataset: string;
     table: string;
     column: string;
+    /** The row's key, so a reader can put one record's values together (absent in older exports). */
+    row?: string;
     category: string;
     purposes: string[];
     value: unknown;
@@ -90,6 +92,7 @@ export function buildExportDocument(
           dataset: v.dataset,
           table: v.table,
           column: v.column,
+          row: v.row,
           category: v.category,
           purposes: [...v.purposes],
           value: v.value,

@@ -210,9 +210,37 @@
 
   // ---- the banner ------------------------------------------------------------------------------
 
+  /** Where focus was before the banner took it, given back after a choice. */
+  let returnFocus = null;
+
   function closeBanner() {
+    const had = !!banner;
+    const focusInside = banner?.contains(document.activeElement);
     if (banner?.parentNode) banner.parentNode.removeChild(banner);
     banner = null;
+    document.removeEventListener('keydown', onEscape);
+    if (!had || !focusInside) return;
+    // Focus goes back where it was, else to the "Cookie settings" button (never lost to <body>).
+    const back =
+      returnFocus && returnFocus !== document.body && document.contains(returnFocus)
+        ? returnFocus
+        : document.querySelector('.vow-cc-prefs-link');
+    returnFocus = null;
+    if (back && typeof back.focus === 'function') back.focus();
+  }
+
+  /** Escape, or the close button: only strictly necessary cookies (a change of mind keeps the choice). */
+  function dismiss() {
+    if (state?.answered && readCookie()?.cv === config.consentVersion) return closeBanner();
+    return choose(allCategories(false), 'reject_all', false);
+  }
+
+  function onEscape(ev) {
+    if (ev.key !== 'Escape' || !banner) return;
+    const a = document.activeElement;
+    if (a && a !== document.body && !banner.contains(a)) return;
+    ev.preventDefault();
+    dismiss();
   }
 
   function showProblem() {
@@ -232,12 +260,45 @@
     return b;
   }
 
+  /** The policy's cookies and tools behind a category: name, purpose, duration, provider. */
+  function cookieList(c) {
+    if (!c.cookies || c.cookies.length === 0) return null;
+    return el('details', { class: 'vow-cc-cookies' }, [
+      el('summary', { text: `Cookies and tools (${c.cookies.length})` }),
+      el(
+        'ul',
+        {},
+        c.cookies.map((k) =>
+          el('li', {}, [
+            el('strong', { text: k.name }),
+            document.createTextNode(`: ${k.purpose}. Lasts: ${k.duration}. Provider: ${k.provider}.`),
+          ]),
+        ),
+      ),
+    ]);
+  }
+
+  /** A line saying that Global Privacy Control was applied (never silently). */
+  function gpcLine(testId) {
+    if (!gpc) return null;
+    const off = config.categories.filter((c) => c.gpcOptOut).map((c) => c.title);
+    return el('p', {
+      class: 'vow-cc-gpc',
+      'data-testid': testId,
+      text:
+        'Your browser sends Global Privacy Control, and we applied it: we do not sell or share your information' +
+        (off.length ? `, so ${off.join(', ')} stays off even if you accept all.` : '.'),
+    });
+  }
+
   function openBanner(showChoices) {
+    if (!banner) returnFocus = document.activeElement;
     closeBanner();
     const current = state?.answered ? state.categories : null;
-    const list = el('div', { class: 'vow-cc-choices', hidden: !showChoices });
+    const list = el('div', { class: 'vow-cc-choices', id: 'vow-cc-choices', hidden: !showChoices });
     config.categories.forEach((c) => {
       const id = `vow-cc-cat-${c.id}`;
+      const descId = `${id}-desc`;
       const checked = c.required || (current ? current[c.id] === true : false);
       const locked = c.required || (gpc && c.gpcOptOut);
       const box = el('input', {
@@ -246,6 +307,7 @@
         name: c.id,
         checked: checked && !(locked && !c.required),
         disabled: locked,
+        'aria-describedby': descId,
         'data-vow-category': c.id,
       });
       const note = c.required
@@ -256,7 +318,8 @@
       const row = el('div', { class: 'vow-cc-cat' }, [
         box,
         el('label', { for: id }, [el('strong', { text: c.title + note })]),
-        el('p', { class: 'vow-cc-desc', text: c.description }),
+        el('p', { class: 'vow-cc-desc', id: descId, text: c.description }),
+        cookieList(c),
       ]);
       if (config.googleAnalytics && c.channels.indexOf('google_analytics') !== -1) {
         const gaId = 'vow-cc-ga';
@@ -266,6 +329,7 @@
               type: 'checkbox',
               id: gaId,
               'data-vow-ga': '1',
+              'aria-describedby': descId,
               checked: current ? state.googleAnalytics === true : false,
             }),
             el('label', { for: gaId, text: 'Including Google Analytics' }),
@@ -277,6 +341,9 @@
     list.appendChild(button('Save my choices', 'save', 'vow-save'));
 
     const titleId = 'vow-cc-title';
+    const chooser = button('Choose', 'choose', 'vow-choose');
+    chooser.setAttribute('aria-expanded', showChoices ? 'true' : 'false');
+    chooser.setAttribute('aria-controls', 'vow-cc-choices');
     banner = el(
       'div',
       {
@@ -284,21 +351,39 @@
         role: 'dialog',
         'aria-modal': 'false',
         'aria-labelledby': titleId,
+        'aria-describedby': 'vow-cc-text',
         'data-testid': 'vow-banner',
       },
       [
-        el('h2', { id: titleId, class: 'vow-cc-title', text: `Cookies at ${config.controller}` }),
-        el('p', { class: 'vow-cc-text' }, [
+        el('div', { class: 'vow-cc-head' }, [
+          el('h2', {
+            id: titleId,
+            class: 'vow-cc-title',
+            tabindex: '-1',
+            text: `Cookies at ${config.controller}`,
+          }),
+          el('button', {
+            type: 'button',
+            class: 'vow-cc-close',
+            'data-vow-action': 'close',
+            'data-testid': 'vow-close',
+            'aria-label': 'Close: only strictly necessary cookies',
+            title: 'Close: only strictly necessary cookies',
+            text: '×',
+          }),
+        ]),
+        el('p', { class: 'vow-cc-text', id: 'vow-cc-text' }, [
           document.createTextNode(
             'We use cookies to measure visits, test page layouts and deliver our ads, only if you agree. ' +
               'A cookie remembering your choice holds a random id, nothing that identifies you. ',
           ),
           el('a', { href: api + config.noticePath, text: 'Our privacy notice' }),
         ]),
+        gpcLine('vow-gpc-note'),
         el('div', { class: 'vow-cc-buttons' }, [
           button('Accept all', 'accept', 'vow-accept'),
           button('Reject all', 'reject', 'vow-reject'),
-          button('Choose', 'choose', 'vow-choose'),
+          chooser,
         ]),
         list,
         el('p', {
@@ -314,8 +399,11 @@
       const action = t?.getAttribute ? t.getAttribute('data-vow-action') : null;
       if (action === 'accept') choose(allCategories(true), 'accept_all', true);
       else if (action === 'reject') choose(allCategories(false), 'reject_all', false);
-      else if (action === 'choose') list.hidden = !list.hidden;
-      else if (action === 'save') {
+      else if (action === 'close') dismiss();
+      else if (action === 'choose') {
+        list.hidden = !list.hidden;
+        chooser.setAttribute('aria-expanded', list.hidden ? 'false' : 'true');
+      } else if (action === 'save') {
         const cats = {};
         banner.querySelectorAll('input[data-vow-category]').forEach((b) => {
           const c = config.categories.filter((x) => x.id === b.getAttribute('data-vow-category'))[0];
@@ -325,7 +413,11 @@
         choose(cats, 'choose', ga ? ga.checked : true);
       }
     });
+    document.addEventListener('keydown', onEscape);
     document.body.appendChild(banner);
+    // Focus moves into the banner (its title, so it is read first; Tab goes on to its buttons).
+    const title = banner.querySelector('.vow-cc-title');
+    if (title) title.focus({ preventScroll: true });
   }
 
   /** The preference link: changing or withdrawing a choice is one click away on every page. */
@@ -335,6 +427,8 @@
       link.className = 'vow-cc-prefs-link';
       link.addEventListener('click', () => openBanner(true));
       document.body.appendChild(link);
+      // The page keeps room for it: nothing of the page stays under it (consent.css).
+      document.documentElement.classList.add('vow-cc-has-prefs');
     }
     document.querySelectorAll('[data-vow-preferences]').forEach((e) => {
       e.addEventListener('click', (ev) => {
@@ -344,8 +438,125 @@
     });
   }
 
+  /**
+   * The preference centre, wherever [data-vow-preference-centre] is: a switch per category showing
+   * the CURRENT choice, and "Do not sell or share my personal information", which is the same as
+   * turning off every category Global Privacy Control turns off.
+   */
+  function renderPreferenceCentre() {
+    document.querySelectorAll('[data-vow-preference-centre]').forEach((host) => {
+      const current = state?.answered ? state.categories : null;
+      const ads = config.categories.filter((c) => c.gpcOptOut);
+      host.textContent = '';
+      const form = el('form', { class: 'vow-pc', 'data-testid': 'preference-centre' });
+      const status = el('p', { class: 'vow-pc-status', role: 'status', 'data-testid': 'prefs-status' });
+      const boxes = {};
+      const sync = () => {
+        if (!dnss) return;
+        const anyOn = ads.some((c) => boxes[c.id]?.checked);
+        dnss.checked = !anyOn;
+      };
+      form.appendChild(gpcLine('prefs-gpc-note') || document.createTextNode(''));
+      config.categories.forEach((c) => {
+        const id = `vow-pc-${c.id}`;
+        const locked = c.required || (gpc && c.gpcOptOut);
+        const on = c.required || (!locked && current ? current[c.id] === true : false);
+        const box = el('input', {
+          type: 'checkbox',
+          role: 'switch',
+          id: id,
+          checked: on,
+          disabled: locked,
+          'aria-describedby': `${id}-desc`,
+          'data-vow-pref': c.id,
+        });
+        boxes[c.id] = box;
+        box.addEventListener('change', sync);
+        const stateText = c.required
+          ? 'Always on'
+          : locked
+            ? 'Off (Global Privacy Control)'
+            : on
+              ? 'On'
+              : 'Off';
+        form.appendChild(
+          el('div', { class: 'vow-pc-row', 'data-category': c.id }, [
+            box,
+            el('label', { for: id }, [
+              el('strong', { text: c.title }),
+              el('span', {
+                class: 'vow-pc-state',
+                'data-testid': `pref-state-${c.id}`,
+                text: ` (${stateText})`,
+              }),
+            ]),
+            el('p', { class: 'vow-cc-desc', id: `${id}-desc`, text: c.description }),
+            cookieList(c),
+          ]),
+        );
+      });
+      let dnss = null;
+      if (ads.length > 0) {
+        dnss = el('input', {
+          type: 'checkbox',
+          role: 'switch',
+          id: 'vow-pc-dnss',
+          disabled: gpc,
+          'aria-describedby': 'vow-pc-dnss-desc',
+          'data-testid': 'do-not-sell',
+        });
+        dnss.addEventListener('change', () => {
+          ads.forEach((c) => {
+            if (boxes[c.id] && !boxes[c.id].disabled) boxes[c.id].checked = !dnss.checked;
+          });
+        });
+        form.appendChild(
+          el('div', { class: 'vow-pc-row vow-pc-dnss' }, [
+            dnss,
+            el('label', { for: 'vow-pc-dnss' }, [
+              el('strong', { text: 'Do not sell or share my personal information' }),
+            ]),
+            el('p', {
+              class: 'vow-cc-desc',
+              id: 'vow-pc-dnss-desc',
+              text: `Turns off ${ads.map((c) => c.title).join(', ')}: what would sell or share your information, or use it for ads.${gpc ? ' Your browser’s Global Privacy Control already says so.' : ''}`,
+            }),
+          ]),
+        );
+        sync();
+        if (gpc) dnss.checked = true;
+      }
+      const save = el('button', {
+        type: 'submit',
+        class: 'vow-cc-btn',
+        'data-testid': 'prefs-save',
+        text: 'Save my choices',
+      });
+      form.appendChild(save);
+      form.appendChild(status);
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        const cats = {};
+        config.categories.forEach((c) => {
+          if (!c.required) cats[c.id] = !!boxes[c.id]?.checked && !boxes[c.id].disabled;
+        });
+        const ga = state?.answered ? state.googleAnalytics : true;
+        choose(cats, 'choose', ga).then((s) => {
+          if (s) {
+            const fresh = document.querySelector('[data-vow-preference-centre] [data-testid=prefs-status]');
+            if (fresh) fresh.textContent = 'Saved. Your choices apply now.';
+            const again = document.querySelector('[data-vow-preference-centre] [data-testid=prefs-save]');
+            if (again) again.focus();
+          }
+        });
+      });
+      host.appendChild(form);
+    });
+  }
+
   /** "You can opt-out of Google Analytics data gathering on this page": a switch wherever [data-vow-ga-optout] is. */
   function renderGaSwitches() {
+    if (config) renderPreferenceCentre();
     if (!config?.googleAnalytics) return;
     document.querySelectorAll('[data-vow-ga-optout]').forEach((host) => {
       const on = !!state?.googleAnalytics;

@@ -1,0 +1,321 @@
+// `npm run screenshots`: starts a demo Vow (a generated shop on a throw-away SQLite folder), opens
+// every shopper page and every console page in Chromium, desktop (1280x900) and mobile (390x844),
+// and writes full-page PNGs into docs/screenshots/ (shopper-*.png, console-*.png) plus an index,
+// docs/screenshots/README.md. Chromium: /usr/bin/chromium, or VOW_TEST_CHROMIUM.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { createContext } from '../src/app/context.js';
+import { createServices } from '../src/app/services.js';
+import { demoRandom } from '../src/cli/demo/command.js';
+import { generateDemo } from '../src/cli/demo/generator.js';
+import { buildApp } from '../src/http/app.js';
+import { consoleNav } from '../src/http/console/shell.js';
+import { STAFF_ROLES } from '../src/modules/identity/index.js';
+import { loadConfig } from '../src/platform/config.js';
+
+const OUT = new URL('../docs/screenshots/', import.meta.url).pathname;
+const SIZES = [
+  { name: 'desktop', viewport: { width: 1280, height: 900 } },
+  { name: 'mobile', viewport: { width: 390, height: 844 } },
+] as const;
+const SHOPPER_EMAIL = 'sam.screenshot@example.com';
+const SHOPPER_PASSWORD = 'a long screenshot password';
+const STAFF_PASSWORD = 'a long screenshot staff password';
+
+interface Shot {
+  readonly name: string;
+  readonly title: string;
+  readonly path: string;
+  /** Runs after the page loads (open the banner, ...). */
+  readonly prepare?: (page: Page) => Promise<void>;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vow-screenshots-'));
+  const config = loadConfig({
+    ...process.env,
+    VOW_DATA_DIR: dir,
+    VOW_DATABASE_URL: '',
+    VOW_MASTER_KEY: '',
+    VOW_MASTER_KEY_FILE: '',
+    VOW_LOG_LEVEL: 'warn',
+  });
+  const ctx = await createContext(config, { random: demoRandom(1) });
+  const services = createServices(ctx);
+  await generateDemo(ctx, services, { people: 400, seed: 1 });
+  const app = await buildApp(ctx, { logger: false, rateLimits: false }, services);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.VOW_TEST_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
+  });
+  const written: { file: string; title: string }[] = [];
+  try {
+    // A shopper with an order, an account and an access request (for My data and the export page).
+    const key = await services.identity.apiKeys.create('screenshots', null);
+    const auth = { authorization: `Bearer ${key.key}` };
+    const address = {
+      line1: '4 Long Meadow Road',
+      city: 'Franklin',
+      region: 'WI',
+      postal_code: '53132',
+      country: 'US',
+    };
+    await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: auth,
+      payload: {
+        shop_order_id: 'SO-SCREENSHOT-1',
+        placed_at: '2026-01-10T10:00:00Z',
+        currency: 'USD',
+        total_cents: 49900,
+        items: [{ sku: 'STUDS-1', quantity: 1, unit_price_cents: 49900 }],
+        buyer: {
+          name: 'Sam Screenshot',
+          email: SHOPPER_EMAIL,
+          billing_address: address,
+          shipping_address: address,
+        },
+      },
+    });
+    const { accounts } = services.identity;
+    await accounts.register(SHOPPER_EMAIL, SHOPPER_PASSWORD);
+    const accountId = (await accounts.resetRecipient(SHOPPER_EMAIL))!.accountId;
+    await app.inject({
+      method: 'POST',
+      url: '/account/verify',
+      payload: { token: await accounts.issueToken(accountId, 'verify_email'), password: SHOPPER_PASSWORD },
+    });
+    const mails: string[] = [];
+    services.mail.useTransport({
+      name: 'capture',
+      send: async (m) => {
+        mails.push(m.text ?? '');
+        return { messageId: `<${m.outboxId}@screenshots>` };
+      },
+    });
+    // Request, complaint and unsubscribe pages reached by their links.
+    const request = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: auth,
+      payload: { type: 'access', jurisdiction: 'us-ca', email: 'someone.else@example.com' },
+    });
+    const complaint = await app.inject({
+      method: 'POST',
+      url: '/v1/complaints',
+      headers: auth,
+      payload: { jurisdiction: 'us-ca', email: 'someone.else@example.com', message: 'Nobody answered me.' },
+    });
+    const entry = await app.inject({
+      method: 'POST',
+      url: '/v1/contest-entries',
+      headers: auth,
+      payload: { email: 'contest.screenshot@example.com' },
+    });
+    const unsubscribe = await app.inject({
+      method: 'POST',
+      url: '/v1/emails/render',
+      headers: auth,
+      payload: { subjectId: entry.json().subjectId, subject: 'Spring', text: 'New rings.' },
+    });
+
+    const shopper = await browser.newContext({ viewport: SIZES[0].viewport });
+    const login = await shopper.newPage();
+    await login.goto(`${base}/login`);
+    await login.fill('#email', SHOPPER_EMAIL);
+    await login.fill('#password', SHOPPER_PASSWORD);
+    await Promise.all([login.waitForURL(/my-data/), login.click('form[action="/login"] button')]);
+    const cookies = await shopper.cookies();
+    // The export: an access request from the account, answered by the job runner.
+    await login.request.post(`${base}/v1/me/requests`, {
+      data: { type: 'access', jurisdiction: 'us-ca' },
+      headers: { 'x-csrf-token': await csrfOf(login) },
+    });
+    await services.jobs.drain();
+    const exportPath = mails
+      .map((t) => /\/privacy\/request\/export\/[A-Za-z0-9_-]+/.exec(t)?.[0])
+      .find(Boolean);
+    await shopper.close();
+
+    const reject = async (page: Page) => {
+      const b = page.getByTestId('vow-reject');
+      if (await b.count()) {
+        await b.click();
+        await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+      }
+    };
+    const shopperShots: Shot[] = [
+      { name: 'shopper-banner', title: 'The cookie banner, first layer', path: '/demo/store' },
+      {
+        name: 'shopper-banner-choices',
+        title: 'The cookie banner with "Choose" open',
+        path: '/demo/store',
+        prepare: async (p) => {
+          await p.getByTestId('vow-choose').click();
+          await p.locator('.vow-cc-cookies summary').first().click();
+        },
+      },
+      {
+        name: 'shopper-demo-store',
+        title: 'The demo storefront and its forms',
+        path: '/demo/store',
+        prepare: reject,
+      },
+      { name: 'shopper-privacy', title: 'The privacy notice', path: '/privacy', prepare: reject },
+      {
+        name: 'shopper-preferences',
+        title: 'Your Privacy Choices (the preference centre)',
+        path: '/cookies/preferences',
+        prepare: reject,
+      },
+      { name: 'shopper-request-form', title: 'The privacy request form', path: '/privacy/request' },
+      {
+        name: 'shopper-request-status',
+        title: "A request's status page",
+        path: `/privacy/request/status/${request.json().statusToken}`,
+      },
+      { name: 'shopper-complaint-form', title: 'The complaint form', path: '/privacy/complaint' },
+      {
+        name: 'shopper-complaint-status',
+        title: "A complaint's status page",
+        path: `/privacy/complaint/status/${complaint.json().statusToken}`,
+      },
+      { name: 'shopper-login', title: 'Log in', path: '/login' },
+      { name: 'shopper-register', title: 'Create an account', path: '/account/register' },
+      {
+        name: 'shopper-unsubscribe',
+        title: 'One-click unsubscribe',
+        path: new URL(unsubscribe.json().unsubscribeUrl).pathname,
+      },
+      ...(exportPath ? [{ name: 'shopper-export', title: 'The access export', path: exportPath }] : []),
+      { name: 'shopper-error-404', title: 'A mistyped address (404 page)', path: '/privacy/no-such-page' },
+      {
+        name: 'shopper-error-link',
+        title: 'A truncated emailed link',
+        path: '/privacy/request/status/cut-short',
+      },
+    ];
+    const signedInShots: Shot[] = [
+      { name: 'shopper-my-data', title: 'My data', path: '/account/my-data', prepare: reject },
+      {
+        name: 'shopper-delete-confirm',
+        title: 'Deleting my data: the confirmation step',
+        path: '/account/my-data',
+        prepare: async (p) => {
+          await p.check('input[name=type][value=deletion]');
+          await Promise.all([p.waitForLoadState(), p.getByTestId('review-request').click()]);
+          await p.getByTestId('confirm-request').waitFor();
+        },
+      },
+    ];
+
+    const take = async (shots: Shot[], signedIn: boolean) => {
+      for (const size of SIZES) {
+        const context = await browser.newContext({ viewport: size.viewport });
+        if (signedIn) await context.addCookies(cookies);
+        for (const s of shots) {
+          const page = await context.newPage();
+          await page.goto(`${base}${s.path}`);
+          if (s.path.startsWith('/demo/store') || s.path === '/privacy' || s.path === '/cookies/preferences')
+            await page.getByTestId('vow-preferences').waitFor();
+          if (s.prepare) await s.prepare(page);
+          const file = `${s.name}-${size.name}.png`;
+          await page.screenshot({
+            path: path.join(OUT, file),
+            fullPage: !s.name.startsWith('shopper-banner'),
+          });
+          written.push({ file, title: `${s.title} (${size.name})` });
+          await page.close();
+        }
+        await context.close();
+      }
+    };
+    await take(shopperShots, false);
+    await take(signedInShots, true);
+
+    // The console: a staff member holding every role, past the one-time password.
+    const { id, password } = await services.identity.staff.add('screenshots', [...STAFF_ROLES], null);
+    await services.identity.staff.changePassword(id, password, STAFF_PASSWORD);
+    const consoleShots: Shot[] = consoleNav([...STAFF_ROLES]).map((l) => ({
+      name: `console${l.href.replace(/^\/staff/, '').replace(/\//g, '-') || '-dashboard'}`,
+      title: `Console: ${l.label}`,
+      path: l.href,
+    }));
+    for (const size of SIZES) {
+      const context = await browser.newContext({ viewport: size.viewport });
+      const page = await context.newPage();
+      await page.goto(`${base}/staff/login`);
+      await page.getByLabel('User name').fill('screenshots');
+      await page.getByLabel('Password').fill(STAFF_PASSWORD);
+      await Promise.all([
+        page.waitForURL((u) => !u.pathname.endsWith('/login')),
+        page.getByRole('button', { name: 'Log in' }).click(),
+      ]);
+      const extra: Shot[] = [];
+      await page.goto(`${base}/staff/requests`);
+      const requestLink = await page
+        .locator('main a[href^="/staff/requests/"]')
+        .first()
+        .getAttribute('href')
+        .catch(() => null);
+      if (requestLink)
+        extra.push({ name: 'console-request', title: 'Console: a request', path: requestLink });
+      await page.goto(`${base}/staff/complaints`);
+      const complaintLink = await page
+        .locator('main a[href^="/staff/complaints/"]')
+        .first()
+        .getAttribute('href')
+        .catch(() => null);
+      if (complaintLink)
+        extra.push({ name: 'console-complaint', title: 'Console: a complaint', path: complaintLink });
+      extra.push({
+        name: 'console-error-404',
+        title: 'Console: a mistyped address',
+        path: '/staff/no-such-page',
+      });
+      for (const s of [...consoleShots, ...extra]) {
+        await page.goto(`${base}${s.path}`);
+        const file = `${s.name}-${size.name}.png`;
+        await page.screenshot({ path: path.join(OUT, file), fullPage: true });
+        written.push({ file, title: `${s.title} (${size.name})` });
+      }
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await app.close();
+    await ctx.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const index = [
+    '# Screenshots',
+    '',
+    'Every shopper page and every console page, desktop (1280×900) and mobile (390×844), from a demo Vow.',
+    'Regenerate them all with `npm run screenshots` (needs Chromium; see [pages.md](../pages.md)).',
+    '',
+    ...written.map((w) => `- [${w.title}](${w.file})`),
+    '',
+  ].join('\n');
+  writeFileSync(path.join(OUT, 'README.md'), index);
+  process.stdout.write(`${written.length} screenshots in docs/screenshots/\n`);
+}
+
+/** The anti-forgery token the signed-in page carries (the logout form's hidden field). */
+async function csrfOf(page: Page): Promise<string> {
+  return (await page.locator('input[name=_csrf]').first().getAttribute('value')) ?? '';
+}
+
+mkdirSync(OUT, { recursive: true });
+await main();

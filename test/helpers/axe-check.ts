@@ -1,0 +1,28 @@
+// Runs axe-core in a page (every rule it runs by default) and returns its violations, each as a short line
+// naming the rule and the elements, for an assertion message. Injected through the DevTools
+// protocol, so the pages' Content Security Policy (script-src 'self') does not block it.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<unknown> } }).axe;
+    // Every rule axe runs by default (WCAG 2.x A and AA, and its best practices).
+    const r = (await axe.run(document, {})) as {
+      violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+    };
+    return r.violations.map(
+      (v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
+  return violations;
+}
+
+/** How far the page scrolls sideways (0: it fits the window's width). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
