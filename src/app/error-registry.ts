@@ -8,6 +8,7 @@ import { CONSENT_ERROR_CODES } from '../modules/consent/index.js';
 import { COOKIE_CONSENT_ERROR_CODES } from '../modules/cookie-consent/index.js';
 import { DATASETS_ERROR_CODES } from '../modules/datasets/index.js';
 import { DISCLOSURES_ERROR_CODES } from '../modules/disclosures/index.js';
+import { DOWNSTREAM_ERROR_CODES } from '../modules/downstream/index.js';
 import { EXPERIMENTS_ERROR_CODES } from '../modules/experiments/index.js';
 import { IDENTITY_ERROR_CODES } from '../modules/identity/index.js';
 import { POLICY_ERROR_CODES } from '../modules/policy/index.js';
@@ -43,6 +44,7 @@ export const ERROR_CODE_OWNERS = {
   consent: CONSENT_ERROR_CODES,
   datasets: DATASETS_ERROR_CODES,
   promises: PROMISES_ERROR_CODES,
+  downstream: DOWNSTREAM_ERROR_CODES,
 } as const;
 
 function join(owners: Record<string, Readonly<Record<string, ErrorSpec>>>): Record<string, ErrorSpec> {

@@ -34,6 +34,7 @@ import { JobRunner } from '../platform/jobs/index.js';
 import { MailService } from '../platform/mail/index.js';
 import { Metrics } from '../platform/metrics/index.js';
 import type { VowContext } from './context.js';
+import { connectDownstream, createDownstream, type Downstream } from './downstream.js';
 import { createErasureRegistry } from './erasure.js';
 import { installScrapedSeries } from './metrics-series.js';
 import { personFacts } from './person-facts.js';
@@ -73,6 +74,8 @@ export interface Services {
   readonly rights: RightsService;
   /** Complaints and the regulator to escalate to (src/modules/complaints). */
   readonly complaints: ComplaintService;
+  /** Signed webhooks to the retailer's systems and the downstream tasks of each request (src/modules/downstream). */
+  readonly downstream: Downstream;
   /** Every table's fate when a person is erased, and the erasers deletion and the under-13 purge run. */
   readonly erasure: ErasureRegistry;
   /**
@@ -115,7 +118,8 @@ export function createServices(ctx: VowContext): Services {
   const experiments = new ExperimentService(ctx, cookieConsent);
   const reports = new ReportService(ctx, jobs);
   const datasets = createDatasetService(ctx);
-  const erasure = createErasureRegistry();
+  const downstream = createDownstream(ctx, jobs, mail);
+  const erasure = createErasureRegistry({ onPurge: downstream.announcements.onPurge });
   subjects.connectPurge({ erasure, accountEmailIndexes });
   const under13 = new Under13Approvals(ctx, subjects, (a, b) => identity.staff.independent(a, b));
   const rights = new RightsService(ctx, jobs, mail, {
@@ -137,6 +141,7 @@ export function createServices(ctx: VowContext): Services {
       ),
   });
   decisions.addProvider(rights.provider);
+  connectDownstream(downstream, { rights, consent, directory: subjects });
   const complaints = new ComplaintService(ctx, mail);
   const monitor = new PromiseMonitor(ctx, {
     datasets,
@@ -179,6 +184,7 @@ export function createServices(ctx: VowContext): Services {
     disclosures,
     rights,
     complaints,
+    downstream,
   };
 }
 

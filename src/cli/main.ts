@@ -16,6 +16,7 @@ import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
 import { registerConsentCommands } from './email.js';
 import { announceSecurity, registerSecurityCommands } from './security.js';
+import { registerWebhookCommands } from './webhooks.js';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -57,6 +58,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       await services.promises.scheduleChecks();
       // Each finished ISO week's reports are released by a job when the week closes.
       await services.reports.scheduleReleases();
+      // Subscribed systems hear of a policy version once (the first start with it).
+      await services.downstream.announcements.announcePolicyVersion();
       await announceSecurity(services, io);
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
@@ -166,6 +169,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerConsentCommands(program, io, setExit);
   registerSecurityCommands(program, io, setExit);
   registerDemoCommand(program, io, setExit);
+  registerWebhookCommands(program, io);
 
   return program;
 }

@@ -10,6 +10,7 @@ import { cookieConsentApiRoutes } from './api/cookie-consent.js';
 import { datasetRoutes } from './api/datasets.js';
 import { decisionRoutes } from './api/decisions.js';
 import { disclosureRoutes } from './api/disclosures.js';
+import { downstreamAckRoutes } from './api/downstream-acks.js';
 import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
@@ -20,10 +21,12 @@ import { rightsApiRoutes } from './api/rights.js';
 import { siteAnalyticsApiRoutes } from './api/site-analytics.js';
 import { staffApiRoutes } from './api/staff.js';
 import { subjectRoutes } from './api/subjects.js';
+import { webhookApiRoutes } from './api/webhooks.js';
 import { assetRoutes } from './assets.js';
 import { auditConsoleRoutes } from './console/audit-routes.js';
 import { complaintConsoleRoutes } from './console/complaint-routes.js';
 import { dashboardConsoleRoutes } from './console/dashboard-routes.js';
+import { downstreamConsoleRoutes } from './console/downstream-routes.js';
 import { loginConsoleRoutes } from './console/login-routes.js';
 import { marketingConsoleRoutes } from './console/marketing-routes.js';
 import { peopleConsoleRoutes } from './console/people-routes.js';
@@ -56,6 +59,8 @@ export const ROUTES: readonly RouteModule[] = [
   rightsApiRoutes,
   complaintApiRoutes,
   datasetRoutes,
+  webhookApiRoutes,
+  downstreamAckRoutes,
   // Stylesheets of the pages and the console.
   assetRoutes,
   // Shopper pages.
@@ -76,6 +81,7 @@ export const ROUTES: readonly RouteModule[] = [
   auditConsoleRoutes,
   staffAccountConsoleRoutes,
   under13ConsoleRoutes,
+  downstreamConsoleRoutes,
 ];
 
 /**

@@ -58,6 +58,8 @@ const envSchema = z.object({
       'must be email addresses, comma-separated',
     )
     .optional(),
+  VOW_DOWNSTREAM_WAIT: z.enum(['webhooks', 'all']).default('webhooks'),
+  VOW_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
 });
 
 export interface Config {
@@ -113,6 +115,14 @@ export interface Config {
    * controller email.
    */
   readonly privacyOfficers: readonly string[];
+  /**
+   * Which downstream tasks hold a request open: `webhooks` (the recipients connected by a webhook
+   * endpoint, which acknowledge by a signed callback) or `all` (also the recipients without an API,
+   * confirmed by staff with evidence). Tasks are created and tracked either way.
+   */
+  readonly downstreamWait: 'webhooks' | 'all';
+  /** Deliveries of one webhook event before it goes to the dead-letter list. */
+  readonly webhookMaxAttempts: number;
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -177,5 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
       .split(',')
       .map((a) => a.trim())
       .filter((a) => a !== ''),
+    downstreamWait: e.VOW_DOWNSTREAM_WAIT,
+    webhookMaxAttempts: e.VOW_WEBHOOK_MAX_ATTEMPTS,
   });
 }

@@ -115,9 +115,21 @@ export function emailMarketingChannels(policy: Policy): string[] {
     .map(([id]) => id);
 }
 
+/** Told of each consent event in its transaction (the downstream module's webhooks and opt-out tasks). */
+export type ConsentListener = (
+  trx: Transaction<Database>,
+  change: { readonly subjectRef: string; readonly channel: string; readonly event: ConsentEventType },
+) => Promise<void>;
+
 export class ConsentService {
   readonly #ctx: VowContext;
   readonly #kindsAt: KindsAt;
+  readonly #listeners: ConsentListener[] = [];
+
+  /** Adds a listener called inside the transaction of every consent event recorded. */
+  listen(listener: ConsentListener): void {
+    this.#listeners.push(listener);
+  }
 
   constructor(ctx: VowContext, options: { kindsAt?: KindsAt } = {}) {
     this.#ctx = ctx;
@@ -171,6 +183,8 @@ export class ConsentService {
         },
         trx,
       );
+      for (const listener of this.#listeners)
+        await listener(trx, { subjectRef: change.subjectRef, channel: change.channel, event: change.event });
       return id;
     });
   }

@@ -5,6 +5,7 @@ export { assertChannel, kindsOfChannel, type PlannedEvent, planCollection } from
 export {
   type ConsentCause,
   type ConsentChange,
+  type ConsentListener,
   ConsentService,
   type KindsAt,
   type PlannedChoice,

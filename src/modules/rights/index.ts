@@ -24,6 +24,7 @@ export type { SubmitInput, SubmitOptions, SubmitResult } from './intake.js';
 export { rightsMigrations } from './migrations/index.js';
 export type {
   DataWalker,
+  DownstreamPort,
   ExportedDisclosure,
   HeldIdentifier,
   HeldPoint,
