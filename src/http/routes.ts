@@ -19,6 +19,7 @@ import { promiseRoutes } from './api/promises.js';
 import { reportApiRoutes } from './api/reports.js';
 import { rightsApiRoutes } from './api/rights.js';
 import { siteAnalyticsApiRoutes } from './api/site-analytics.js';
+import { smsFlagApiRoutes } from './api/sms-flags.js';
 import { staffApiRoutes } from './api/staff.js';
 import { subjectRoutes } from './api/subjects.js';
 import { webhookApiRoutes } from './api/webhooks.js';
@@ -60,6 +61,7 @@ export const ROUTES: readonly RouteModule[] = [
   complaintApiRoutes,
   datasetRoutes,
   webhookApiRoutes,
+  smsFlagApiRoutes,
   downstreamAckRoutes,
   // Stylesheets of the pages and the console.
   assetRoutes,

@@ -26,6 +26,7 @@ import {
   storedStates,
 } from './ledger.js';
 import {
+  emailMarketingChannels,
   parseSmsKeyword,
   smsChannels,
   smsHelpText,
@@ -33,6 +34,7 @@ import {
   smsStartText,
   smsStopText,
 } from './sms.js';
+import { type ConsentListener, SmsFlags, type SmsInboundResult } from './sms-flags.js';
 import { resolveUnsubscribeToken } from './unsubscribe-tokens.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -100,38 +102,17 @@ function actorOf(cause: ConsentCause): { type: ActorType; id?: string } {
   }
 }
 
-export interface SmsInboundResult {
-  readonly action: 'stop' | 'start' | 'help' | 'ignored';
-  /** How many channel states changed. */
-  readonly changed: number;
-  /** The text the gateway sends back, or null for no reply. */
-  readonly reply: string | null;
-}
-
-/** The channels that send marketing email (P11: an unsubscribe removes the person from all of them). */
-export function emailMarketingChannels(policy: Policy): string[] {
-  return Object.entries(policy.doc.channels)
-    .filter(([, ch]) => ch.purposes.includes('marketing.email'))
-    .map(([id]) => id);
-}
-
-/** Told of each consent event in its transaction (the downstream module's webhooks and opt-out tasks). */
-export type ConsentListener = (
-  trx: Transaction<Database>,
-  change: { readonly subjectRef: string; readonly channel: string; readonly event: ConsentEventType },
-) => Promise<void>;
-
 export class ConsentService {
   readonly #ctx: VowContext;
   readonly #kindsAt: KindsAt;
   readonly #listeners: ConsentListener[] = [];
-
+  /** Ambiguous SMS replies waiting for staff. */
+  readonly smsFlags: SmsFlags;
   /** Adds a listener called inside the transaction of every consent event recorded. */
-  listen(listener: ConsentListener): void {
-    this.#listeners.push(listener);
-  }
+  listen = (listener: ConsentListener): void => void this.#listeners.push(listener);
 
   constructor(ctx: VowContext, options: { kindsAt?: KindsAt } = {}) {
+    this.smsFlags = new SmsFlags(ctx, (index, cause) => this.smsKeyword(index, 'stop', cause));
     this.#ctx = ctx;
     this.#kindsAt = options.kindsAt ?? kindsAtCollectionPoint;
   }
@@ -440,10 +421,23 @@ export class ConsentService {
     const keyword = parseSmsKeyword(input.body);
     if (!keyword) return { action: 'ignored', changed: 0, reply: null };
     if (keyword.kind === 'help') return { action: 'help', changed: 0, reply: smsHelpText(policy) };
+    const phoneIndex = this.#ctx.vault.blindIndex('phone', phone);
+    if (keyword.kind === 'ambiguous') {
+      await this.smsFlags.flag(phoneIndex, keyword.word, input.body);
+      return { action: 'flagged', changed: 0, reply: null };
+    }
+    return this.smsKeyword(phoneIndex, keyword.kind, { type: 'sms_keyword', ref: keyword.word });
+  }
+
+  /**
+   * STOP (or START) for every person with this phone number: every marketing-text channel is
+   * withdrawn (START: consent restored only where it was given before), with `cause` as evidence.
+   */
+  async smsKeyword(index: string, kind: 'stop' | 'start', cause: ConsentCause): Promise<SmsInboundResult> {
+    const policy = this.#ctx.policy;
     const channels = smsChannels(policy);
     return this.#inTransaction(undefined, async (trx) => {
-      const people = await subjectsByBlindIndex(trx, 'phone', this.#ctx.vault.blindIndex('phone', phone));
-      const cause: ConsentCause = { type: 'sms_keyword', ref: keyword.word };
+      const people = await subjectsByBlindIndex(trx, 'phone', index);
       let changed = 0;
       let knownOff = false;
       for (const subjectId of people) {
@@ -451,7 +445,7 @@ export class ConsentService {
         const current = await storedStates(trx, subjectId);
         for (const channel of channels) {
           const state = current[channel]?.state;
-          if (keyword.kind === 'stop') {
+          if (kind === 'stop') {
             if (state === undefined || state === 'unknown') continue;
             if (state === 'withdrawn') {
               knownOff = true;
@@ -467,7 +461,7 @@ export class ConsentService {
           }
         }
       }
-      if (keyword.kind === 'stop') {
+      if (kind === 'stop') {
         // One confirmation: a repeated STOP from a number already stopped gets no further text.
         return { action: 'stop', changed, reply: changed === 0 && knownOff ? null : smsStopText(policy) };
       }

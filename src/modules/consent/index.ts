@@ -5,7 +5,6 @@ export { assertChannel, kindsOfChannel, type PlannedEvent, planCollection } from
 export {
   type ConsentCause,
   type ConsentChange,
-  type ConsentListener,
   ConsentService,
   type KindsAt,
   type PlannedChoice,
@@ -25,4 +24,5 @@ export {
 } from './ledger.js';
 export { consentMigrations } from './migrations/index.js';
 export { renderCampaignEmail } from './render-email.js';
+export type { ConsentListener, SmsFlagView, SmsInboundResult } from './sms-flags.js';
 export type { ConsentTables } from './tables.js';
