@@ -3,7 +3,7 @@
 
 import { CollectionService } from '../modules/collection/index.js';
 import { ComplaintService } from '../modules/complaints/index.js';
-import { ConsentService } from '../modules/consent/index.js';
+import { ConsentService, MailFeedback } from '../modules/consent/index.js';
 import { CookieConsentService } from '../modules/cookie-consent/index.js';
 import { createDatasetService, type DatasetService } from '../modules/datasets/index.js';
 import { DecisionService } from '../modules/decisions/index.js';
@@ -74,6 +74,8 @@ export interface Services {
   readonly rights: RightsService;
   /** Complaints and the regulator to escalate to (src/modules/complaints). */
   readonly complaints: ComplaintService;
+  /** Bounces (RFC 3464) and complaints (ARF) from the SMTP listener or POST /v1/mail/feedback (src/modules/consent). */
+  readonly mailFeedback: MailFeedback;
   /** Signed webhooks to the retailer's systems and the downstream tasks of each request (src/modules/downstream). */
   readonly downstream: Downstream;
   /** Every table's fate when a person is erased, and the erasers deletion and the under-13 purge run. */
@@ -185,6 +187,7 @@ export function createServices(ctx: VowContext): Services {
     rights,
     complaints,
     downstream,
+    mailFeedback: new MailFeedback(ctx, consent),
   };
 }
 

@@ -11,6 +11,7 @@ import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '..
 import { formatResults } from '../modules/promises/index.js';
 import { loadConfig } from '../platform/config.js';
 import { isVowError } from '../platform/errors.js';
+import { startFeedbackListener } from '../platform/mail/index.js';
 import { openStore } from '../platform/store/index.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
@@ -61,9 +62,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       // Subscribed systems hear of a policy version once (the first start with it).
       await services.downstream.announcements.announcePolicyVersion();
       await announceSecurity(services, io);
+      // Bounces and complaints over SMTP (VOW_FEEDBACK_SMTP_PORT), handled as they arrive.
+      const feedback =
+        config.feedbackSmtpPort === undefined
+          ? undefined
+          : await startFeedbackListener({
+              host: config.host,
+              port: config.feedbackSmtpPort,
+              onMessage: (raw) => services.mailFeedback.handle(raw),
+              onError: () => app.log.warn('a mail feedback report could not be handled'),
+            });
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
         await services.jobs.stop();
+        await feedback?.close();
         await app.close();
         await ctx.store.close();
         process.exit(0);

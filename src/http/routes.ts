@@ -13,6 +13,7 @@ import { disclosureRoutes } from './api/disclosures.js';
 import { downstreamAckRoutes } from './api/downstream-acks.js';
 import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
+import { mailFeedbackApiRoutes } from './api/mail-feedback.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
 import { policyApiRoutes } from './api/policy.js';
 import { promiseRoutes } from './api/promises.js';
@@ -62,6 +63,7 @@ export const ROUTES: readonly RouteModule[] = [
   datasetRoutes,
   webhookApiRoutes,
   smsFlagApiRoutes,
+  mailFeedbackApiRoutes,
   downstreamAckRoutes,
   // Stylesheets of the pages and the console.
   assetRoutes,

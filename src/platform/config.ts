@@ -60,6 +60,8 @@ const envSchema = z.object({
     .optional(),
   VOW_DOWNSTREAM_WAIT: z.enum(['webhooks', 'all']).default('webhooks'),
   VOW_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  VOW_FEEDBACK_SMTP_PORT: portSchema.optional(),
+  VOW_SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(8),
 });
 
 export interface Config {
@@ -123,6 +125,10 @@ export interface Config {
   readonly downstreamWait: 'webhooks' | 'all';
   /** Deliveries of one webhook event before it goes to the dead-letter list. */
   readonly webhookMaxAttempts: number;
+  /** The SMTP port bounces (RFC 3464) and complaints (ARF) are received on, on VOW_HOST; unset: none. */
+  readonly feedbackSmtpPort: number | undefined;
+  /** Soft bounces of one address that suppress it. */
+  readonly softBounceLimit: number;
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -189,5 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
       .filter((a) => a !== ''),
     downstreamWait: e.VOW_DOWNSTREAM_WAIT,
     webhookMaxAttempts: e.VOW_WEBHOOK_MAX_ATTEMPTS,
+    feedbackSmtpPort: e.VOW_FEEDBACK_SMTP_PORT,
+    softBounceLimit: e.VOW_SOFT_BOUNCE_LIMIT,
   });
 }

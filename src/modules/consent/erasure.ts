@@ -30,6 +30,12 @@ export const consentEraser: Eraser = {
       person: { column: 'subject_id' },
       how: 'an ambiguous SMS reply waiting for staff: deleted (its sealed text shredded) by the purge and by a deletion of everything',
     },
+    mail_feedback: {
+      fate: 'kept',
+      person: null,
+      what: 'a keyed hash of an address that bounced or complained, with the DSN status or feedback type, never linked to the person',
+      basis: 'exemption:suppression',
+    },
     suppression_list: {
       fate: 'kept',
       person: null,

@@ -4,6 +4,16 @@ import type { Generated } from 'kysely';
 
 /** Tables owned by the consent module (migrations 0003-consent-ledger and 0150-consent-state). */
 export interface ConsentTables {
+  /** Bounces and complaints received (migration 0602-mail-feedback): a keyed hash of the address, never linked to a person. */
+  mail_feedback: {
+    id: string;
+    /** vault.blindIndex('email', address). */
+    email_index: string;
+    kind: 'hard_bounce' | 'soft_bounce' | 'complaint';
+    /** The DSN Status (5.1.1) or the ARF Feedback-Type (abuse). */
+    detail: string;
+    received_at: string;
+  };
   /** Ambiguous SMS replies waiting for staff (migration 0601-sms-flags). */
   sms_flags: {
     id: string;
