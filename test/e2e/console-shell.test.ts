@@ -30,11 +30,13 @@ const MENUS: Record<string, string[]> = {
     '/staff/reports',
     '/staff/audit',
     '/staff/accounts',
+    '/staff/downstream',
+    '/staff/webhooks',
   ],
   customer_service: ['/staff', '/staff/people', '/staff/requests', '/staff/complaints'],
   marketing: ['/staff', '/staff/audiences', '/staff/experiments', '/staff/reports'],
   auditor: ['/staff', '/staff/audit'],
-  admin: ['/staff', '/staff/accounts'],
+  admin: ['/staff', '/staff/accounts', '/staff/webhooks'],
 };
 
 /** The menu's links and the stylesheets of a page, as the browser reads them. */
@@ -208,6 +210,12 @@ describeEachDialect(
         '/staff/audit/verify': ['/staff/audit/verify', {}, 200],
         '/staff/accounts': ['/staff/accounts', { username: 'shell-added', roles: 'auditor' }, 201],
         '/staff/accounts/state': ['/staff/accounts/state', { username: 'shell-added', disabled: 'yes' }, 200],
+        '/staff/webhooks/retry': ['/staff/webhooks/retry', { deliveryId: 'no-such-delivery' }, 404],
+        '/staff/downstream/complete': [
+          '/staff/downstream/complete',
+          { taskId: 'no-such-task', outcome: 'done', evidence: 'confirmed by email' },
+          404,
+        ],
       };
       const forms = declaredRoutes(env().app)
         .filter((r) => r.method === 'POST' && r.url.startsWith('/staff/'))
