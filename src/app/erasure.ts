@@ -6,6 +6,7 @@ import { collectionEraser } from '../modules/collection/index.js';
 import { complaintsTables } from '../modules/complaints/index.js';
 import { consentEraser } from '../modules/consent/index.js';
 import { disclosuresEraser } from '../modules/disclosures/index.js';
+import { downstreamEraser, type PurgeListener } from '../modules/downstream/index.js';
 import { experimentsTables } from '../modules/experiments/index.js';
 import { identityEraser } from '../modules/identity/index.js';
 import { importsTables } from '../modules/imports/index.js';
@@ -37,7 +38,8 @@ const storeTables: Eraser = {
   },
 };
 
-export function createErasureRegistry(): ErasureRegistry {
+/** `onPurge`: told inside the under-13 purge's transaction (the downstream module's webhook event). */
+export function createErasureRegistry(options: { onPurge?: PurgeListener } = {}): ErasureRegistry {
   const erasure = new ErasureRegistry();
   for (const part of [
     // Parts that erase, in order: records first, the person's identifiers last.
@@ -45,6 +47,7 @@ export function createErasureRegistry(): ErasureRegistry {
     disclosuresEraser,
     consentEraser,
     rightsEraser,
+    downstreamEraser(options.onPurge),
     identityEraser,
     mailEraser,
     subjectsEraser,

@@ -8,6 +8,7 @@ import { CONSENT_ERROR_CODES } from '../modules/consent/index.js';
 import { COOKIE_CONSENT_ERROR_CODES } from '../modules/cookie-consent/index.js';
 import { DATASETS_ERROR_CODES } from '../modules/datasets/index.js';
 import { DISCLOSURES_ERROR_CODES } from '../modules/disclosures/index.js';
+import { DOWNSTREAM_ERROR_CODES } from '../modules/downstream/index.js';
 import { EXPERIMENTS_ERROR_CODES } from '../modules/experiments/index.js';
 import { IDENTITY_ERROR_CODES } from '../modules/identity/index.js';
 import { IMPORTS_ERROR_CODES } from '../modules/imports/index.js';
@@ -45,6 +46,7 @@ export const ERROR_CODE_OWNERS = {
   datasets: DATASETS_ERROR_CODES,
   promises: PROMISES_ERROR_CODES,
   imports: IMPORTS_ERROR_CODES,
+  downstream: DOWNSTREAM_ERROR_CODES,
 } as const;
 
 function join(owners: Record<string, Readonly<Record<string, ErrorSpec>>>): Record<string, ErrorSpec> {

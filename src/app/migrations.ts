@@ -4,6 +4,7 @@
 import { collectionMigrations } from '../modules/collection/index.js';
 import { consentMigrations } from '../modules/consent/index.js';
 import { disclosuresMigrations } from '../modules/disclosures/index.js';
+import { downstreamMigrations } from '../modules/downstream/index.js';
 import { experimentsMigrations } from '../modules/experiments/index.js';
 import { identityMigrations } from '../modules/identity/index.js';
 import { importsMigrations } from '../modules/imports/index.js';
@@ -22,6 +23,7 @@ const PARTS: readonly Readonly<Record<string, VowMigration>>[] = [
   collectionMigrations,
   consentMigrations,
   disclosuresMigrations,
+  downstreamMigrations,
   experimentsMigrations,
   identityMigrations,
   promisesMigrations,

@@ -3,7 +3,7 @@
 
 import { CollectionService } from '../modules/collection/index.js';
 import { ComplaintService } from '../modules/complaints/index.js';
-import { ConsentService } from '../modules/consent/index.js';
+import { ConsentService, MailFeedback } from '../modules/consent/index.js';
 import { CookieConsentService, PrivacyChoicesService } from '../modules/cookie-consent/index.js';
 import { createDatasetService, type DatasetService } from '../modules/datasets/index.js';
 import { DecisionService } from '../modules/decisions/index.js';
@@ -36,6 +36,7 @@ import { JobRunner } from '../platform/jobs/index.js';
 import { MailService } from '../platform/mail/index.js';
 import { Metrics } from '../platform/metrics/index.js';
 import type { VowContext } from './context.js';
+import { connectDownstream, createDownstream, type Downstream } from './downstream.js';
 import { createErasureRegistry } from './erasure.js';
 import { installScrapedSeries } from './metrics-series.js';
 import { personFacts } from './person-facts.js';
@@ -79,6 +80,10 @@ export interface Services {
   readonly complaints: ComplaintService;
   /** `vow import` and POST /v1/imports: files of customers, orders and lists (src/modules/imports). */
   readonly imports: ImportService;
+  /** Bounces (RFC 3464) and complaints (ARF) from the SMTP listener or POST /v1/mail/feedback (src/modules/consent). */
+  readonly mailFeedback: MailFeedback;
+  /** Signed webhooks to the retailer's systems and the downstream tasks of each request (src/modules/downstream). */
+  readonly downstream: Downstream;
   /** Every table's fate when a person is erased, and the erasers deletion and the under-13 purge run. */
   readonly erasure: ErasureRegistry;
   /**
@@ -127,7 +132,8 @@ export function createServices(ctx: VowContext): Services {
   const experiments = new ExperimentService(ctx, cookieConsent);
   const reports = new ReportService(ctx, jobs);
   const datasets = createDatasetService(ctx);
-  const erasure = createErasureRegistry();
+  const downstream = createDownstream(ctx, jobs, mail);
+  const erasure = createErasureRegistry({ onPurge: downstream.announcements.onPurge });
   subjects.connectPurge({ erasure, accountEmailIndexes });
   const under13 = new Under13Approvals(ctx, subjects, (a, b) => identity.staff.independent(a, b));
   const rights = new RightsService(ctx, jobs, mail, {
@@ -149,6 +155,7 @@ export function createServices(ctx: VowContext): Services {
       ),
   });
   decisions.addProvider(rights.provider);
+  connectDownstream(downstream, { rights, consent, directory: subjects });
   const complaints = new ComplaintService(ctx, mail);
   const imports = new ImportService(ctx, collection, consent);
   const monitor = new PromiseMonitor(ctx, {
@@ -197,6 +204,8 @@ export function createServices(ctx: VowContext): Services {
     rights,
     complaints,
     imports,
+    downstream,
+    mailFeedback: new MailFeedback(ctx, consent),
   };
 }
 

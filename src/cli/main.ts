@@ -11,6 +11,7 @@ import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '..
 import { formatResults } from '../modules/promises/index.js';
 import { loadConfig } from '../platform/config.js';
 import { isVowError } from '../platform/errors.js';
+import { startFeedbackListener } from '../platform/mail/index.js';
 import { openStore } from '../platform/store/index.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
@@ -18,6 +19,7 @@ import { registerConsentCommands } from './email.js';
 import { registerImportCommand } from './import.js';
 import { registerRetentionCommands } from './retention.js';
 import { announceSecurity, registerSecurityCommands } from './security.js';
+import { registerWebhookCommands } from './webhooks.js';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -61,10 +63,23 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       await services.promises.scheduleChecks();
       // Each finished ISO week's reports are released by a job when the week closes.
       await services.reports.scheduleReleases();
+      // Subscribed systems hear of a policy version once (the first start with it).
+      await services.downstream.announcements.announcePolicyVersion();
       await announceSecurity(services, io);
+      // Bounces and complaints over SMTP (VOW_FEEDBACK_SMTP_PORT), handled as they arrive.
+      const feedback =
+        config.feedbackSmtpPort === undefined
+          ? undefined
+          : await startFeedbackListener({
+              host: config.host,
+              port: config.feedbackSmtpPort,
+              onMessage: (raw) => services.mailFeedback.handle(raw),
+              onError: () => app.log.warn('a mail feedback report could not be handled'),
+            });
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
         await services.jobs.stop();
+        await feedback?.close();
         await app.close();
         await ctx.store.close();
         process.exit(0);
@@ -172,6 +187,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerRetentionCommands(program, io);
   registerDemoCommand(program, io, setExit);
   registerImportCommand(program, io, setExit);
+  registerWebhookCommands(program, io);
 
   return program;
 }

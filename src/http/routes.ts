@@ -11,9 +11,11 @@ import { cookieConsentApiRoutes } from './api/cookie-consent.js';
 import { datasetRoutes } from './api/datasets.js';
 import { decisionRoutes } from './api/decisions.js';
 import { disclosureRoutes } from './api/disclosures.js';
+import { downstreamAckRoutes } from './api/downstream-acks.js';
 import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
 import { importApiRoutes } from './api/imports.js';
+import { mailFeedbackApiRoutes } from './api/mail-feedback.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
 import { policyApiRoutes } from './api/policy.js';
 import { privacyChoicesApiRoutes } from './api/privacy-choices.js';
@@ -21,13 +23,16 @@ import { promiseRoutes } from './api/promises.js';
 import { reportApiRoutes } from './api/reports.js';
 import { rightsApiRoutes } from './api/rights.js';
 import { siteAnalyticsApiRoutes } from './api/site-analytics.js';
+import { smsFlagApiRoutes } from './api/sms-flags.js';
 import { staffApiRoutes } from './api/staff.js';
 import { subjectRoutes } from './api/subjects.js';
+import { webhookApiRoutes } from './api/webhooks.js';
 import { assetRoutes } from './assets.js';
 import { appealConsoleRoutes } from './console/appeal-routes.js';
 import { auditConsoleRoutes } from './console/audit-routes.js';
 import { complaintConsoleRoutes } from './console/complaint-routes.js';
 import { dashboardConsoleRoutes } from './console/dashboard-routes.js';
+import { downstreamConsoleRoutes } from './console/downstream-routes.js';
 import { loginConsoleRoutes } from './console/login-routes.js';
 import { marketingConsoleRoutes } from './console/marketing-routes.js';
 import { peopleConsoleRoutes } from './console/people-routes.js';
@@ -64,6 +69,10 @@ export const ROUTES: readonly RouteModule[] = [
   complaintApiRoutes,
   datasetRoutes,
   importApiRoutes,
+  webhookApiRoutes,
+  smsFlagApiRoutes,
+  mailFeedbackApiRoutes,
+  downstreamAckRoutes,
   // Stylesheets of the pages and the console.
   assetRoutes,
   // Shopper pages.
@@ -86,6 +95,7 @@ export const ROUTES: readonly RouteModule[] = [
   staffAccountConsoleRoutes,
   under13ConsoleRoutes,
   appealConsoleRoutes,
+  downstreamConsoleRoutes,
 ];
 
 /**

@@ -67,6 +67,10 @@ const envSchema = z.object({
       'must be email addresses, comma-separated',
     )
     .optional(),
+  VOW_DOWNSTREAM_WAIT: z.enum(['webhooks', 'all']).default('webhooks'),
+  VOW_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  VOW_FEEDBACK_SMTP_PORT: portSchema.optional(),
+  VOW_SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(8),
 });
 
 /** The proxy keywords proxy-addr (Fastify's trustProxy) knows besides addresses and CIDRs. */
@@ -159,6 +163,18 @@ export interface Config {
    * names; a header from any other peer is ignored.
    */
   readonly trustProxy: TrustProxy;
+  /**
+   * Which downstream tasks hold a request open: `webhooks` (the recipients connected by a webhook
+   * endpoint, which acknowledge by a signed callback) or `all` (also the recipients without an API,
+   * confirmed by staff with evidence). Tasks are created and tracked either way.
+   */
+  readonly downstreamWait: 'webhooks' | 'all';
+  /** Deliveries of one webhook event before it goes to the dead-letter list. */
+  readonly webhookMaxAttempts: number;
+  /** The SMTP port bounces (RFC 3464) and complaints (ARF) are received on, on VOW_HOST; unset: none. */
+  readonly feedbackSmtpPort: number | undefined;
+  /** Soft bounces of one address that suppress it. */
+  readonly softBounceLimit: number;
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -224,5 +240,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
       .map((a) => a.trim())
       .filter((a) => a !== ''),
     trustProxy: parseTrustProxy(e.VOW_TRUST_PROXY),
+    downstreamWait: e.VOW_DOWNSTREAM_WAIT,
+    webhookMaxAttempts: e.VOW_WEBHOOK_MAX_ATTEMPTS,
+    feedbackSmtpPort: e.VOW_FEEDBACK_SMTP_PORT,
+    softBounceLimit: e.VOW_SOFT_BOUNCE_LIMIT,
   });
 }

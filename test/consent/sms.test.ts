@@ -24,7 +24,8 @@ describe('SMS keywords', () => {
     assert.equal(parseSmsKeyword('start')?.kind, 'start');
     assert.equal(parseSmsKeyword(' UNSTOP ')?.kind, 'start');
     assert.equal(parseSmsKeyword('help')?.kind, 'help');
-    assert.equal(parseSmsKeyword('please stop texting me at night'), undefined);
+    // A stop word anywhere in a short reply revokes (FCC 2024: any reasonable means); see sms-replies.test.ts.
+    assert.equal(parseSmsKeyword('please stop texting me at night')?.kind, 'stop');
     assert.equal(parseSmsKeyword('stopp'), undefined);
   });
 });

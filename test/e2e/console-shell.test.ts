@@ -32,6 +32,8 @@ const MENUS: Record<string, string[]> = {
     '/staff/reports',
     '/staff/audit',
     '/staff/accounts',
+    '/staff/downstream',
+    '/staff/webhooks',
   ],
   customer_service: [
     '/staff',
@@ -42,7 +44,7 @@ const MENUS: Record<string, string[]> = {
   ],
   marketing: ['/staff', '/staff/audiences', '/staff/experiments', '/staff/reports'],
   auditor: ['/staff', '/staff/audit'],
-  admin: ['/staff', '/staff/accounts'],
+  admin: ['/staff', '/staff/accounts', '/staff/webhooks'],
 };
 
 /** The menu's links and the stylesheets of a page, as the browser reads them. */
@@ -224,6 +226,12 @@ describeEachDialect(
         '/staff/accounts': ['/staff/accounts', { username: 'shell-added', roles: 'auditor' }, 201],
         '/staff/accounts/roles': 'redirects to the staff accounts page',
         '/staff/accounts/state': ['/staff/accounts/state', { username: 'shell-added', disabled: 'yes' }, 200],
+        '/staff/webhooks/retry': ['/staff/webhooks/retry', { deliveryId: 'no-such-delivery' }, 404],
+        '/staff/downstream/complete': [
+          '/staff/downstream/complete',
+          { taskId: 'no-such-task', outcome: 'done', evidence: 'confirmed by email' },
+          404,
+        ],
       };
       const forms = declaredRoutes(env().app)
         .filter((r) => r.method === 'POST' && r.url.startsWith('/staff/'))

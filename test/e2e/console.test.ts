@@ -134,6 +134,8 @@ describe('staff console in Chromium, by role', {
       'Reports',
       'Audit trail',
       'Staff accounts',
+      'Recipient tasks',
+      'Webhooks',
     ]);
     const promiseRows = page.getByTestId('promise-table').locator('tbody tr');
     assert.equal(await promiseRows.count(), Object.keys(env.ctx.policy.doc.promises).length);
@@ -285,7 +287,7 @@ describe('staff console in Chromium, by role', {
   it('the admin manages staff accounts and sees nothing about people or the audit trail', async () => {
     const page = await logIn('adrian', ['admin']);
     const seen = watch(page);
-    assert.deepEqual(await navLinks(page), ['Privacy notice', 'Dashboard', 'Staff accounts']);
+    assert.deepEqual(await navLinks(page), ['Privacy notice', 'Dashboard', 'Staff accounts', 'Webhooks']);
     await page.goto(`${base}/staff/accounts`);
     await page.getByLabel('User name').fill('newbie');
     await page.locator('form[action="/staff/accounts"]').getByLabel('customer service').check();

@@ -88,7 +88,12 @@ export class RequestHistory {
         return { messageId: `<${m.outboxId}@demo.invalid>` };
       },
     });
-    this.#rights = new RightsService(then, this.#jobs, mail, services.rights.ports);
+    // Replayed without downstream tasks: their drafts and events would go to the live store's queue,
+    // which this runner (only its own jobs) never drains; the demo has no recipient systems anyway.
+    this.#rights = new RightsService(then, this.#jobs, mail, {
+      ...services.rights.ports,
+      downstream: undefined,
+    });
   }
 
   /**

@@ -72,14 +72,14 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
         tags: ['consent'],
         summary: "The SMS gateway's webhook for texts people send",
         description:
-          'STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, OPT OUT (any case) withdraw marketing texts; START/UNSTOP restore them for someone who consented before; HELP answers. `reply` is the text for the gateway to send back (null: send nothing).',
+          'STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPT OUT and the Spanish PARAR, CANCELAR, … anywhere in a short reply (any case, punctuation or accents) withdraw marketing texts; a reply that only may mean stop is `flagged` for staff (GET /v1/sms/flags); START/UNSTOP restore them for someone who consented before; HELP answers. `reply` is the text for the gateway to send back (null: send nothing).',
         body: z.strictObject({
           from: line().min(3).max(32).describe('The sender, preferably E.164 (+16085550123)'),
           body: prose().max(1600),
         }),
         response: {
           200: z.object({
-            action: z.enum(['stop', 'start', 'help', 'ignored']),
+            action: z.enum(['stop', 'start', 'help', 'ignored', 'flagged']),
             reply: z.string().nullable(),
           }),
         },

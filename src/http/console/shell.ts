@@ -31,6 +31,8 @@ export const CONSOLE_LINKS: readonly ConsoleLink[] = [
   { href: '/staff/reports', label: 'Reports', role: 'marketing' },
   { href: '/staff/audit', label: 'Audit trail', role: 'auditor' },
   { href: '/staff/accounts', label: 'Staff accounts', role: 'admin' },
+  { href: '/staff/downstream', label: 'Recipient tasks', role: 'privacy_officer' },
+  { href: '/staff/webhooks', label: 'Webhooks', role: 'admin' },
 ];
 
 /** Whether these roles open a link or section of `role`. */

@@ -7,7 +7,7 @@ import type { IndexKind } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
-import type { Policy, VowContext } from '../policy/index.js';
+import type { VowContext } from '../policy/index.js';
 import { normalisePhone } from '../subjects/index.js';
 import { assertChannel, liftsSuppression, type PlannedEvent, planCollection } from './collection-rules.js';
 import {
@@ -26,6 +26,7 @@ import {
   storedStates,
 } from './ledger.js';
 import {
+  emailMarketingChannels,
   parseSmsKeyword,
   smsChannels,
   smsHelpText,
@@ -33,6 +34,7 @@ import {
   smsStartText,
   smsStopText,
 } from './sms.js';
+import { type ConsentListener, SmsFlags, type SmsInboundResult } from './sms-flags.js';
 import { resolveUnsubscribeToken } from './unsubscribe-tokens.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -102,26 +104,17 @@ function actorOf(cause: ConsentCause): { type: ActorType; id?: string } {
   }
 }
 
-export interface SmsInboundResult {
-  readonly action: 'stop' | 'start' | 'help' | 'ignored';
-  /** How many channel states changed. */
-  readonly changed: number;
-  /** The text the gateway sends back, or null for no reply. */
-  readonly reply: string | null;
-}
-
-/** The channels that send marketing email (P11: an unsubscribe removes the person from all of them). */
-export function emailMarketingChannels(policy: Policy): string[] {
-  return Object.entries(policy.doc.channels)
-    .filter(([, ch]) => ch.purposes.includes('marketing.email'))
-    .map(([id]) => id);
-}
-
 export class ConsentService {
   readonly #ctx: VowContext;
   readonly #kindsAt: KindsAt;
+  readonly #listeners: ConsentListener[] = [];
+  /** Ambiguous SMS replies waiting for staff. */
+  readonly smsFlags: SmsFlags;
+  /** Adds a listener called inside the transaction of every consent event recorded. */
+  listen = (listener: ConsentListener): void => void this.#listeners.push(listener);
 
   constructor(ctx: VowContext, options: { kindsAt?: KindsAt } = {}) {
+    this.smsFlags = new SmsFlags(ctx, (index, cause) => this.smsKeyword(index, 'stop', cause));
     this.#ctx = ctx;
     this.#kindsAt = options.kindsAt ?? kindsAtCollectionPoint;
   }
@@ -173,6 +166,8 @@ export class ConsentService {
         },
         trx,
       );
+      for (const listener of this.#listeners)
+        await listener(trx, { subjectRef: change.subjectRef, channel: change.channel, event: change.event });
       return id;
     });
   }
@@ -432,10 +427,23 @@ export class ConsentService {
     const keyword = parseSmsKeyword(input.body);
     if (!keyword) return { action: 'ignored', changed: 0, reply: null };
     if (keyword.kind === 'help') return { action: 'help', changed: 0, reply: smsHelpText(policy) };
+    const phoneIndex = this.#ctx.vault.blindIndex('phone', phone);
+    if (keyword.kind === 'ambiguous') {
+      await this.smsFlags.flag(phoneIndex, keyword.word, input.body);
+      return { action: 'flagged', changed: 0, reply: null };
+    }
+    return this.smsKeyword(phoneIndex, keyword.kind, { type: 'sms_keyword', ref: keyword.word });
+  }
+
+  /**
+   * STOP (or START) for every person with this phone number: every marketing-text channel is
+   * withdrawn (START: consent restored only where it was given before), with `cause` as evidence.
+   */
+  async smsKeyword(index: string, kind: 'stop' | 'start', cause: ConsentCause): Promise<SmsInboundResult> {
+    const policy = this.#ctx.policy;
     const channels = smsChannels(policy);
     return this.#inTransaction(undefined, async (trx) => {
-      const people = await subjectsByBlindIndex(trx, 'phone', this.#ctx.vault.blindIndex('phone', phone));
-      const cause: ConsentCause = { type: 'sms_keyword', ref: keyword.word };
+      const people = await subjectsByBlindIndex(trx, 'phone', index);
       let changed = 0;
       let knownOff = false;
       for (const subjectId of people) {
@@ -443,7 +451,7 @@ export class ConsentService {
         const current = await storedStates(trx, subjectId);
         for (const channel of channels) {
           const state = current[channel]?.state;
-          if (keyword.kind === 'stop') {
+          if (kind === 'stop') {
             if (state === undefined || state === 'unknown') continue;
             if (state === 'withdrawn') {
               knownOff = true;
@@ -459,7 +467,7 @@ export class ConsentService {
           }
         }
       }
-      if (keyword.kind === 'stop') {
+      if (kind === 'stop') {
         // One confirmation: a repeated STOP from a number already stopped gets no further text.
         return { action: 'stop', changed, reply: changed === 0 && knownOff ? null : smsStopText(policy) };
       }

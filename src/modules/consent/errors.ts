@@ -20,6 +20,10 @@ export const CONSENT_ERROR_CODES = {
     status: 404,
     meaning: 'The unsubscribe link is not one Vow issued (mistyped or cut short).',
   },
+  VOW_SMS_FLAG_NOT_FOUND: {
+    status: 404,
+    meaning: 'No open flagged SMS reply has this id (it may be decided already).',
+  },
 } as const satisfies ErrorCodeTable;
 
 declare module '../../platform/errors.js' {

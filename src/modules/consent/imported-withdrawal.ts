@@ -10,10 +10,9 @@ import type { Database } from '../../platform/store/index.js';
 import type { Policy, VowContext } from '../policy/index.js';
 import { normaliseEmail, normalisePhone } from '../subjects/index.js';
 import type { ConsentService } from './consent-service.js';
-import { emailMarketingChannels } from './consent-service.js';
 import { subjectsByBlindIndex } from './identifiers.js';
 import { storedStates } from './ledger.js';
-import { smsChannels } from './sms.js';
+import { emailMarketingChannels, smsChannels } from './sms.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 

@@ -31,7 +31,10 @@ export {
   deriveStates,
   storedStates,
 } from './ledger.js';
+export { type FeedbackOutcome, MailFeedback } from './mail-feedback.js';
+export { parseMailReport } from './mail-report.js';
 export { consentMigrations } from './migrations/index.js';
 export { renderCampaignEmail } from './render-email.js';
+export type { ConsentListener, SmsFlagView, SmsInboundResult } from './sms-flags.js';
 export { type SuppressionLog, suppressionLog } from './suppression-log.js';
 export type { ConsentTables } from './tables.js';

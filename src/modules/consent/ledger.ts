@@ -27,6 +27,7 @@ export const CAUSE_TYPES = [
   'gpc',
   'api',
   'request',
+  'mail_feedback',
 ] as const;
 export type CauseType = (typeof CAUSE_TYPES)[number];
 

@@ -4,6 +4,32 @@ import type { Generated } from 'kysely';
 
 /** Tables owned by the consent module (migrations 0003-consent-ledger and 0150-consent-state). */
 export interface ConsentTables {
+  /** Bounces and complaints received (migration 0602-mail-feedback): a keyed hash of the address, never linked to a person. */
+  mail_feedback: {
+    id: string;
+    /** vault.blindIndex('email', address). */
+    email_index: string;
+    kind: 'hard_bounce' | 'soft_bounce' | 'complaint';
+    /** The DSN Status (5.1.1) or the ARF Feedback-Type (abuse). */
+    detail: string;
+    received_at: string;
+  };
+  /** Ambiguous SMS replies waiting for staff (migration 0601-sms-flags). */
+  sms_flags: {
+    id: string;
+    /** vault.blindIndex('phone', E.164 sender). */
+    phone_index: string;
+    /** The first person with that number (null: unknown number), for the erasure registry. */
+    subject_id: string | null;
+    /** The reply's text, sealed under the vault key `sms-flag:<id>` (shredded once decided). */
+    sealed: string | null;
+    /** The keyword or phrase that made it ambiguous. */
+    word: string;
+    status: 'open' | 'revoked' | 'dismissed';
+    received_at: string;
+    decided_at: string | null;
+    decided_by: string | null;
+  };
   /** The ledger: one row per consent event of a person (or visitor) on a channel. Never updated. */
   consent_events: {
     seq: Generated<number>;

@@ -23,5 +23,7 @@ export const JURISDICTIONS = [
 ] as unknown as readonly [Jurisdiction, ...Jurisdiction[]];
 export const FULFIL_JOB = 'rights.fulfil';
 export const PRUNE_JOB = 'rights.prune_log';
+/** Answers a request whose downstream tasks have all closed. */
+export const ANSWER_JOB = 'rights.answer';
 /** Downstream recipients told of a deletion (GDPR Art. 19, CCPA service-provider notice). */
 export const DELETION_NOTICE_RECIPIENTS = ['email_service', 'sms_gateway', 'google_analytics'] as const;

@@ -1,7 +1,9 @@
 // Fulfilment of a deletion request (P22, GDPR Art. 17 and 19, CCPA): plan, suppress, walk, erase
 // through the erasure registry, notify recipients, shred the person's key, answer; each step once.
 
+import type { Transaction } from 'kysely';
 import type { JobContext } from '../../platform/jobs/index.js';
+import type { Database } from '../../platform/store/index.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import { DELETION_NOTICE_RECIPIENTS } from './constants.js';
 import { forgetContact } from './erasure.js';
@@ -123,9 +125,10 @@ export async function fulfilDeletion(
   }
   // 4. Notices to downstream recipients, recorded in the outbox.
   const notify = DELETION_NOTICE_RECIPIENTS.filter((id) => ctx.policy.recipient(id));
-  await job.step('notify', async (trx) => {
+  const notified = await job.step('notify', async (trx) => {
+    const notices: Record<string, string> = {};
     for (const recipient of notify) {
-      await deps.mail.enqueue(
+      notices[recipient] = await deps.mail.enqueue(
         {
           to: `recipient:${recipient}`,
           kind: 'rights.deletion_notice',
@@ -144,10 +147,89 @@ export async function fulfilDeletion(
       },
       trx,
     );
-    return { notified: notify.length };
+    return { notified: notify.length, notices };
   });
+  // 4b. One task per recipient system (src/modules/downstream), opened while the person's values are
+  // still in hand; the request waits for its blocking tasks, with the answer recorded for later.
+  const downstream = deps.ports().downstream;
+  const pendingAnswer: PendingAnswer = { plan, categories, everything, notify: [...notify] };
+  // Outside a step (the vault seals values on its own connection); opening twice returns the first count.
+  const opened = downstream
+    ? await job.once('downstream', () =>
+        downstream.open(
+          {
+            requestId: r.id,
+            kind: 'deletion',
+            subjectId: r.subject_id,
+            person: { emails: identity.emails ?? [], phones: identity.phones ?? [] },
+            scope: categories,
+            // A job recorded before notices were kept by recipient has none: the tasks draft their own.
+            notices: (notified as { notices?: Record<string, string> }).notices,
+          },
+          async (trx, result) => {
+            if (result.blocking > 0) await awaitRecipients(deps, trx, r, pendingAnswer, result.blocking);
+          },
+        ),
+      )
+    : { tasks: 0, blocking: 0 };
   // 5. Crypto-shredding: every copy of the person's sealed values, backups included, is unreadable.
   if (everything && r.subject_id) await ctx.vault.destroyKey(r.subject_id);
+  if (downstream && opened.blocking > 0 && (await downstream.pending(r.id)) > 0)
+    return { awaiting: 'recipients', blocking: opened.blocking };
+  return answerDeletion(deps, r, contact, pendingAnswer, job);
+}
+
+/** What the answer of a deletion needs, recorded while the request waits for its recipients (no values). */
+export interface PendingAnswer {
+  readonly plan: ReturnType<typeof summarise>;
+  readonly categories: 'all' | readonly string[];
+  readonly everything: boolean;
+  readonly notify: readonly string[];
+}
+
+async function awaitRecipients(
+  deps: RightsDeps,
+  trx: Transaction<Database>,
+  r: Row,
+  pending: PendingAnswer,
+  blocking: number,
+): Promise<void> {
+  await trx
+    .updateTable('rights_requests')
+    .set({
+      result: JSON.stringify({ awaiting: 'recipients', pending }),
+      updated_at: deps.ctx.clock.now().toISOString(),
+    })
+    .where('id', '=', r.id)
+    .execute();
+  await deps.ctx.audit.record(
+    {
+      actor: { type: 'system' },
+      action: 'request.awaiting_recipients',
+      target: { type: 'request', id: r.id },
+      details: { blocking },
+    },
+    trx,
+  );
+}
+
+/** The recorded answer of a deletion that waited for its recipients (null: it did not wait). */
+export function pendingAnswerOf(r: Row): PendingAnswer | null {
+  if (!r.result) return null;
+  const parsed = JSON.parse(r.result) as { awaiting?: string; pending?: PendingAnswer };
+  return parsed.awaiting === 'recipients' && parsed.pending ? parsed.pending : null;
+}
+
+/** Steps 6 and 7: the reply (what was deleted, what was kept and why), then the request forgets the contact. */
+export async function answerDeletion(
+  deps: RightsDeps,
+  r: Row,
+  contact: Sealed,
+  pending: PendingAnswer,
+  job: JobContext,
+): Promise<unknown> {
+  const ctx = deps.ctx;
+  const { plan, categories, everything, notify } = pending;
   // 6. The reply: what was deleted, and what was kept under which exemption.
   const exemptions = ctx.policy.doc.exemptions;
   const kept = plan.retained.map(
@@ -160,6 +242,7 @@ export async function fulfilDeletion(
       keyDestroyed: everything && r.subject_id !== null,
       recipientsNotified: notify,
     };
+    await deps.ports().downstream?.event(trx, 'deletion.completed', { requestId: r.id });
     await complete(
       deps,
       trx,

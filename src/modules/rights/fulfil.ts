@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobContext, type JobDefinition } from '../../platform/jobs/index.js';
 import type { PersonIdentity } from '../datasets/index.js';
-import { FULFIL_JOB } from './constants.js';
+import { ANSWER_JOB, FULFIL_JOB } from './constants.js';
 import { fulfilAccess } from './fulfil-access.js';
 import { fulfilCorrection } from './fulfil-correction.js';
-import { fulfilDeletion } from './fulfil-deletion.js';
-import { fulfilRestriction } from './fulfil-restriction.js';
+import { answerDeletion, fulfilDeletion, pendingAnswerOf } from './fulfil-deletion.js';
+import { answerRestriction, fulfilRestriction } from './fulfil-restriction.js';
 import { findRow, openSealed, type RightsDeps, type Row, type Sealed } from './internal.js';
 
 /**
@@ -56,7 +56,7 @@ export async function fulfil(deps: RightsDeps, requestId: string, job: JobContex
       return fulfilCorrection(deps, r, contact, identity, job);
     case 'restriction':
     case 'objection':
-      return fulfilRestriction(deps, r, contact, job);
+      return fulfilRestriction(deps, r, contact, job, identity);
   }
 }
 
@@ -69,5 +69,34 @@ export function fulfilJob(deps: RightsDeps): JobDefinition<{ requestId: string }
     // More attempts than the default: a walker over the shop's databases may be down for a while.
     maxAttempts: 10,
     handler: ({ requestId }, job) => fulfil(deps, requestId, job),
+  });
+}
+
+/**
+ * Answers a request that waited for its recipients, once the last blocking downstream task closed
+ * (queued by RightsService.resume). Safe to run again: a completed request is skipped.
+ */
+export async function answerAfterRecipients(
+  deps: RightsDeps,
+  requestId: string,
+  job: JobContext,
+): Promise<unknown> {
+  const r = await findRow(deps.ctx, requestId);
+  if (r.status !== 'in_progress') return { skipped: r.status };
+  const contact = await openSealed(deps.ctx, r);
+  if (r.type === 'restriction' || r.type === 'objection')
+    return job.step('answer', (trx) => answerRestriction(deps, trx, r, contact));
+  const pending = pendingAnswerOf(r);
+  if (r.type !== 'deletion' || !pending)
+    throw new VowError('VOW_REQUEST_STATE', 'The request is not waiting for its recipients');
+  return answerDeletion(deps, r, contact, pending, job);
+}
+
+export function answerJob(deps: RightsDeps): JobDefinition<{ requestId: string }> {
+  return defineJob({
+    id: ANSWER_JOB,
+    version: 1,
+    schema: z.object({ requestId: z.string().min(1) }),
+    handler: ({ requestId }, job) => answerAfterRecipients(deps, requestId, job),
   });
 }

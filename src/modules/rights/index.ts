@@ -28,6 +28,7 @@ export { jurisdictionOfAddress } from './jurisdiction.js';
 export { rightsMigrations } from './migrations/index.js';
 export type {
   DataWalker,
+  DownstreamPort,
   ExportedDisclosure,
   HeldIdentifier,
   HeldPoint,

@@ -77,7 +77,34 @@ export interface ExportedDisclosure {
  */
 export type CodeGuard = (emailIndex: string, from: string) => Promise<{ succeeded(): Promise<void> }>;
 
+/**
+ * The recipients' side of a request (GDPR Art. 19): one task per system the policy names as a
+ * recipient of the person's data (src/modules/downstream). The request is answered once no blocking
+ * task is open; the port's owner calls RightsService.resume when the last one closes.
+ */
+export interface DownstreamPort {
+  /** Opens the tasks (idempotent per request) in a transaction of its own, in which `within` runs too. */
+  open(
+    input: {
+      requestId: string;
+      kind: 'deletion' | 'restriction';
+      subjectId: string | null;
+      person: { emails: readonly string[]; phones: readonly string[] };
+      scope: 'all' | readonly string[];
+      /** Notices already in the mail outbox, by recipient id (they become those tasks' drafts). */
+      notices?: Readonly<Record<string, string>> | undefined;
+    },
+    within?: (trx: Transaction<Database>, opened: { tasks: number; blocking: number }) => Promise<void>,
+  ): Promise<{ tasks: number; blocking: number }>;
+  /** Blocking tasks of the request still open. */
+  pending(requestId: string): Promise<number>;
+  /** Tells subscribed systems of a step without personal values (`deletion.completed`, `restriction.lifted`). */
+  event(trx: Transaction<Database>, type: string, data: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
 export interface RightsPorts {
+  /** Downstream tasks per recipient system; absent: recipients are only mailed a notice. */
+  downstream?: DownstreamPort | undefined;
   /** What applies to a person and who received their data, for access exports. */
   facts?: PersonFacts | undefined;
   directory?: PersonDirectory | undefined;

@@ -16,8 +16,9 @@ import {
   extendAppeal,
   fileAppeal,
 } from './appeals.js';
+import { ANSWER_JOB } from './constants.js';
 import { type ExportDocument, openExport } from './export-document.js';
-import { fulfil, fulfilJob } from './fulfil.js';
+import { answerJob, fulfil, fulfilJob } from './fulfil.js';
 import { type SubmitInput, type SubmitOptions, type SubmitResult, submit } from './intake.js';
 import type { RightsDeps, Row } from './internal.js';
 import { resolveJurisdiction } from './jurisdiction.js';
@@ -61,6 +62,20 @@ export class RightsService {
     this.provider = restrictionProvider(ctx);
     jobs.register(fulfilJob(this.#deps));
     jobs.register(pruneJob(this.#deps));
+    jobs.register(answerJob(this.#deps));
+  }
+
+  /**
+   * Queues the answer of a request whose last blocking downstream task just closed (the downstream
+   * module calls this). Once per request.
+   */
+  async resume(requestId: string): Promise<void> {
+    await this.#deps.jobs.enqueue({
+      name: ANSWER_JOB,
+      payload: { requestId },
+      idempotencyKey: `${ANSWER_JOB}:${requestId}`,
+    });
+    this.#deps.jobs.wake();
   }
 
   /** Connects (or replaces) the subjects directory, the datasets walker and the suppression list. */

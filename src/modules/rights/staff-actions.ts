@@ -250,6 +250,7 @@ export async function liftRestriction(
       .where('lifted_at', 'is', null)
       .execute();
     if (open.length === 0) throw new VowError('VOW_REQUEST_STATE', 'No open restriction for this request');
+    await deps.ports().downstream?.event(trx, 'restriction.lifted', { requestId });
     if (contact.email) {
       await deps.mail.enqueue(
         {

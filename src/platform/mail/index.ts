@@ -2,6 +2,7 @@
 
 export { mailEraser } from './erasure.js';
 export { MAIL_ERROR_CODES } from './errors.js';
+export { type FeedbackListener, startFeedbackListener } from './feedback-listener.js';
 export {
   MAIL_DELIVER_JOB,
   MAIL_UPKEEP_JOB,

@@ -1,0 +1,142 @@
+// Mail feedback over real SMTP: delivery status notifications (RFC 3464) and ARF complaints (RFC
+// 5965), built with nodemailer and sent through Vow's listener (smtp-server): a hard bounce
+// suppresses, soft bounces past VOW_SOFT_BOUNCE_LIMIT suppress, a complaint withdraws email
+// marketing; each change is in the consent ledger with the report as its cause.
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import nodemailer from 'nodemailer';
+import MimeNode from 'nodemailer/lib/mime-node';
+import { type FeedbackListener, startFeedbackListener } from '../../src/platform/mail/index.js';
+import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
+
+async function dsn(recipient: string, action: 'failed' | 'delayed', status: string): Promise<string> {
+  const root = new MimeNode('multipart/report; report-type=delivery-status');
+  root.setHeader({
+    from: 'MAILER-DAEMON@mx.example.net',
+    to: 'bounces@shop.example',
+    subject: 'Delivery Status Notification',
+  });
+  root.createChild('text/plain').setContent(`Delivery to ${recipient} ${action}.`);
+  root
+    .createChild('message/delivery-status')
+    .setContent(
+      `Reporting-MTA: dns; mx.example.net\nArrival-Date: Thu, 15 Jan 2026 12:00:00 +0000\n\nFinal-Recipient: rfc822; ${recipient}\nAction: ${action}\nStatus: ${status}\nDiagnostic-Code: smtp; ${status} mailbox problem\n`,
+    );
+  root
+    .createChild('text/rfc822-headers')
+    .setContent(`From: news@shop.example\nTo: ${recipient}\nSubject: Our sale\n`);
+  return (await root.build()).toString();
+}
+
+async function arf(recipient: string): Promise<string> {
+  const root = new MimeNode('multipart/report; report-type=feedback-report');
+  root.setHeader({ from: 'abuse@isp.example', to: 'fbl@shop.example', subject: 'FW: Our sale' });
+  root.createChild('text/plain').setContent('This is an email abuse report.');
+  root
+    .createChild('message/feedback-report')
+    .setContent(
+      `Feedback-Type: abuse\nUser-Agent: ExampleFBL/1.0\nVersion: 1\nOriginal-Mail-From: <news@shop.example>\nArrival-Date: Thu, 15 Jan 2026 12:00:00 +0000\n`,
+    );
+  root
+    .createChild('message/rfc822')
+    .setContent(`From: news@shop.example\nTo: ${recipient}\nSubject: Our sale\n\nBig sale!\n`);
+  return (await root.build()).toString();
+}
+
+describeEachDialect(
+  'mail feedback over SMTP',
+  (env) => {
+    let listener: FeedbackListener;
+    const send = async (raw: string) => {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: listener.port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      await transport.sendMail({
+        envelope: { from: 'mailer-daemon@mx.example.net', to: ['bounces@shop.example'] },
+        raw,
+      });
+      transport.close();
+    };
+    const enrol = async (e: TestEnv, email: string): Promise<string> => {
+      const r = await e.app.inject({ method: 'POST', url: '/v1/contest-entries', payload: { email } });
+      assert.equal(r.statusCode, 201, r.body);
+      return r.json().subjectId as string;
+    };
+    const state = async (e: TestEnv, s: string) => (await e.services.consent.storedStates(s)).email_marketing;
+
+    before(async () => {
+      const e = env();
+      listener = await startFeedbackListener({
+        host: '127.0.0.1',
+        port: 0,
+        onMessage: (raw) => e.services.mailFeedback.handle(raw),
+      });
+    });
+    after(() => listener.close());
+
+    it('a hard bounce suppresses the address, with the DSN status as evidence', async () => {
+      const e = env();
+      const s = await enrol(e, 'gone@example.org');
+      await send(await dsn('gone@example.org', 'failed', '5.1.1'));
+      assert.equal((await state(e, s))?.lastEvent, 'suppressed');
+      const last = (await e.services.consent.history(s)).at(-1)!;
+      assert.deepEqual(
+        [last.event, last.cause_type, last.cause_ref],
+        ['suppressed', 'mail_feedback', 'hard_bounce:5.1.1'],
+      );
+      const idx = e.ctx.vault.blindIndex('email', 'gone@example.org');
+      assert.ok(await e.services.consent.isIdentifierSuppressed('email', idx, 'email_marketing'));
+    });
+
+    it('soft bounces suppress only once they reach the limit', async () => {
+      const e = env();
+      const s = await enrol(e, 'full@example.org');
+      await send(await dsn('full@example.org', 'failed', '4.2.2'));
+      await send(await dsn('full@example.org', 'delayed', '4.4.1'));
+      assert.equal((await state(e, s))?.state, 'enrolled', 'two soft bounces change nothing');
+      await send(await dsn('full@example.org', 'failed', '4.2.2'));
+      const last = (await e.services.consent.history(s)).at(-1)!;
+      assert.deepEqual(
+        [last.event, last.cause_type, last.cause_ref],
+        ['suppressed', 'mail_feedback', 'soft_bounces:3'],
+      );
+    });
+
+    it('a spam complaint (ARF) withdraws email marketing', async () => {
+      const e = env();
+      const s = await enrol(e, 'angry@example.org');
+      await send(await arf('angry@example.org'));
+      assert.equal((await state(e, s))?.state, 'withdrawn');
+      const last = (await e.services.consent.history(s)).at(-1)!;
+      assert.deepEqual(
+        [last.event, last.cause_type, last.cause_ref],
+        ['withdrawn', 'mail_feedback', 'complaint:abuse'],
+      );
+    });
+
+    it('a report can also be posted raw; a message that is no report changes nothing', async () => {
+      const e = env();
+      const s = await enrol(e, 'posted@example.org');
+      const res = await e.app.inject({
+        method: 'POST',
+        url: '/v1/mail/feedback',
+        headers: { 'content-type': 'message/rfc822' },
+        payload: await dsn('posted@example.org', 'failed', '5.7.1'),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json().outcomes, [{ kind: 'hard_bounce', suppressed: 1, withdrawn: 0 }]);
+      assert.equal((await state(e, s))?.lastEvent, 'suppressed');
+      const plain = await e.app.inject({
+        method: 'POST',
+        url: '/v1/mail/feedback',
+        headers: { 'content-type': 'message/rfc822' },
+        payload: 'From: a@example.org\nSubject: hi\n\nhello',
+      });
+      assert.deepEqual(plain.json().outcomes, [{ kind: 'ignored', suppressed: 0, withdrawn: 0 }]);
+    });
+  },
+  { config: testConfig({ VOW_SOFT_BOUNCE_LIMIT: '3' }) },
+);
