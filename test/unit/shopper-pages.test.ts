@@ -63,7 +63,10 @@ describe('shopper pages: errors, plain data', () => {
   it('leads a browser on a console address back to the console', async () => {
     const res = await env.app.inject({ method: 'GET', url: '/staff/nowhere', headers: HTML });
     assert.equal(res.statusCode, 404);
-    assert.match(res.body, /href="\/staff"/);
+    // The console's own error page answers under /staff: its way back is the console (its log-in
+    // for a browser without a staff session).
+    assert.match(res.body, /href="\/staff(\/login)?"/);
+    assert.doesNotMatch(res.body, /href="\/account\/my-data"/);
   });
 
   it('words stored values: one record per row, policy descriptions, no hash, fingerprint or internal name', () => {
