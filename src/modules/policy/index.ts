@@ -21,3 +21,4 @@ export type * from './schema.js';
 export { BUILT_IN_POINTS, FIELD_TYPES, reportsSchema } from './schema.js';
 export { GATE_KEYS, IDENTIFIER_TYPES, isDeclaredForm } from './validate-forms.js';
 export { normaliseSentence } from './validate-policy.js';
+export { categoryName, channelName, cookieCategoryText, exemptionName, purposeName } from './words.js';
