@@ -3,14 +3,16 @@
 //   VOW_BENCH_PEOPLE      people in the store for the audience, export and deletion figures (default 20000)
 //   VOW_BENCH_SECONDS     seconds per HTTP load run (default 5)
 //   VOW_BENCH_WARMUP_SECONDS  unmeasured seconds before the HTTP load runs of each server (default 2)
-//   VOW_BENCH_ROUNDS      HTTP load runs of each server per figure, the best kept (default 2)
+//   VOW_BENCH_ROUNDS      HTTP load runs of each server per figure (default 2): decisions and collect
+//                         report the median of the per-round ratios (use 5), orders the best run
 //   VOW_BENCH_ITERATIONS  in-process decide() loops (default 200000)
 //   VOW_BENCH_SAMPLES     people exported and deleted for the percentiles (default 50)
 //   VOW_BENCH_PG_URL      PostgreSQL server for the PostgreSQL rows (default postgres://postgres@127.0.0.1:5432/postgres;
 //                         a throw-away database is made and dropped); rows are skipped if unreachable
 //   VOW_BENCH_STORE_DIR   keep the generated SQLite store here and reuse it next time (same VOW_BENCH_PEOPLE)
 //   VOW_BENCH_COMMITS     orders written one by one for the cost of synchronous=FULL (default 300)
-//   VOW_BENCH_ONLY        decide, http, durability, store and/or monitor (all by default; monitor: bench/monitor.ts)
+//   VOW_BENCH_ONLY        decide, http (or some of decisions, collect, orders), banner, durability, store
+//                         and/or monitor (all by default; monitor: bench/monitor.ts, banner: bench/banner.ts)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ import type { VowContext } from '../src/modules/policy/index.js';
 import { loadPolicy } from '../src/modules/policy/index.js';
 import { seededRandom } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
+import { benchBanner } from './banner.js';
 import { BENCH_MASTER_KEY, benchOrder, percentile, type Row, rssMb } from './common.js';
 import { benchDurability } from './durability.js';
 import { benchMonitor } from './monitor.js';
@@ -202,38 +205,71 @@ function httpRow(
   };
 }
 
-async function benchHttp(): Promise<void> {
+/**
+ * The median of per-round ratios: each round measures the floor, then Vow, back to back, so both
+ * see the same neighbours on a shared machine; the median of ROUNDS such pairs is the figure.
+ */
+async function medianPair(
+  floor: { url: string; body: unknown | ((n: number) => unknown) },
+  vow: { url: string; body: unknown | ((n: number) => unknown); headers?: Record<string, string> },
+): Promise<{ floor: LoadResult; vow: LoadResult; ratio: number; ratios: number[] }> {
+  await loadFor(WARMUP_SECONDS, floor.url, floor.body, {});
+  await loadFor(WARMUP_SECONDS, vow.url, vow.body, vow.headers ?? {});
+  const pairs: { floor: LoadResult; vow: LoadResult }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const f = await loadFor(SECONDS, floor.url, floor.body, {});
+    const v = await loadFor(SECONDS, vow.url, vow.body, vow.headers ?? {});
+    pairs.push({ floor: f, vow: v });
+  }
+  const ratios = pairs.map((p) => p.vow.rps / p.floor.rps);
+  const middle = [...pairs].sort((a, b) => a.vow.rps / a.floor.rps - b.vow.rps / b.floor.rps)[
+    Math.floor(pairs.length / 2)
+  ]!;
+  const errors = pairs.reduce((n, p) => n + p.vow.errors, 0);
+  return {
+    floor: middle.floor,
+    vow: { ...middle.vow, errors },
+    ratio: middle.vow.rps / middle.floor.rps,
+    ratios,
+  };
+}
+
+/** A row for a median-of-rounds pair (see medianPair). */
+function medianRow(name: string, pair: Awaited<ReturnType<typeof medianPair>>, min: number): Row {
+  return {
+    ...httpRow(name, 'req/s', pair.vow, pair.floor.rps, min),
+    name: `${name}, median of ${pair.ratios.length} alternating runs (ratios ${pair.ratios.map((r) => r.toFixed(2)).join(', ')})`,
+  };
+}
+
+async function benchHttp(parts: readonly string[]): Promise<void> {
   const bare = await startServer('bare');
   const vow = await startServer('vow');
   try {
     const auth = { authorization: `Bearer ${vow.apiKey}` };
-    const decisions = await loadPair(
-      { url: `${bare.url}/bare`, body: DECISION },
-      { url: `${vow.url}/v1/decisions`, body: DECISION, headers: auth },
-    );
-    rows.push(
-      httpRow('POST /v1/decisions (HTTP, API key)', 'req/s', decisions.vow, decisions.floor.rps, 0.6),
-    );
-    const event = { visitor: vow.visitor, type: 'page_view', path: '/rings', area: 'catalog' };
-    const collect = await loadPair(
-      { url: `${bare.url}/bare`, body: event },
-      { url: `${vow.url}/v1/collect`, body: event },
-    );
-    rows.push(
-      httpRow(
-        'POST /v1/collect (HTTP, consenting visitor, stored)',
-        'req/s',
-        collect.vow,
-        collect.floor.rps,
-        0.5,
-      ),
-    );
-    const orders = await loadPair(
-      { url: `${bare.url}/bare`, body: (n: number) => benchOrder('floor', n) },
-      { url: `${vow.url}/v1/orders`, body: (n: number) => benchOrder('sqlite', n), headers: auth },
-    );
-    rows.push(httpRow('POST /v1/orders on SQLite', 'orders/s', orders.vow, orders.floor.rps));
-    await benchOrdersPostgres(orders.floor.rps);
+    if (parts.includes('decisions')) {
+      const decisions = await medianPair(
+        { url: `${bare.url}/bare`, body: DECISION },
+        { url: `${vow.url}/v1/decisions`, body: DECISION, headers: auth },
+      );
+      rows.push(medianRow('POST /v1/decisions (HTTP, API key)', decisions, 0.7));
+    }
+    if (parts.includes('collect')) {
+      const event = { visitor: vow.visitor, type: 'page_view', path: '/rings', area: 'catalog' };
+      const collect = await medianPair(
+        { url: `${bare.url}/bare`, body: event },
+        { url: `${vow.url}/v1/collect`, body: event },
+      );
+      rows.push(medianRow('POST /v1/collect (HTTP, consenting visitor, stored)', collect, 0.7));
+    }
+    if (parts.includes('orders')) {
+      const orders = await loadPair(
+        { url: `${bare.url}/bare`, body: (n: number) => benchOrder('floor', n) },
+        { url: `${vow.url}/v1/orders`, body: (n: number) => benchOrder('sqlite', n), headers: auth },
+      );
+      rows.push(httpRow('POST /v1/orders on SQLite', 'orders/s', orders.vow, orders.floor.rps, 0.15));
+      await benchOrdersPostgres(orders.floor.rps);
+    }
   } finally {
     await stopServer(bare);
     await stopServer(vow);
@@ -262,7 +298,7 @@ async function benchOrdersPostgres(floorRps: number): Promise<void> {
       for (let round = 0; round < ROUNDS; round++)
         runs.push(await loadFor(SECONDS, `${vow.url}/v1/orders`, body, headers));
       const orders = bestRun(runs);
-      rows.push(httpRow('POST /v1/orders on PostgreSQL', 'orders/s', orders, floorRps));
+      rows.push(httpRow('POST /v1/orders on PostgreSQL', 'orders/s', orders, floorRps, 0.08));
     } finally {
       await stopServer(vow);
     }
@@ -485,10 +521,18 @@ function printTable(): void {
   for (const n of notes) console.log(`\n- ${n}`);
 }
 
-const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,durability,store,monitor').split(',');
+const only = (process.env.VOW_BENCH_ONLY ?? 'decide,http,banner,durability,store,monitor').split(',');
+// `http` is every HTTP route; `decisions`, `collect` and `orders` pick some of them.
+const HTTP_PARTS = ['decisions', 'collect', 'orders'];
+const httpParts = only.includes('http') ? HTTP_PARTS : HTTP_PARTS.filter((p) => only.includes(p));
 if (only.includes('decide')) benchDecide();
 if (only.includes('durability')) rows.push(await benchDurability(COMMITS));
-if (only.includes('http')) await benchHttp();
+if (httpParts.length > 0) await benchHttp(httpParts);
+if (only.includes('banner')) {
+  if (existsSync(process.env.VOW_TEST_CHROMIUM ?? '/usr/bin/chromium'))
+    await benchBanner({ rows, notes, log, rounds: Math.max(ROUNDS, 3) });
+  else notes.push('banner: skipped, no Chromium at /usr/bin/chromium (or VOW_TEST_CHROMIUM)');
+}
 if (only.includes('store')) {
   log(`generating a store of ${PEOPLE.toLocaleString('en-US')} people …`);
   const store = await generatedStore();

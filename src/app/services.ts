@@ -4,7 +4,7 @@
 import { CollectionService } from '../modules/collection/index.js';
 import { ComplaintService } from '../modules/complaints/index.js';
 import { ConsentService } from '../modules/consent/index.js';
-import { CookieConsentService } from '../modules/cookie-consent/index.js';
+import { CookieConsentService, PrivacyChoicesService } from '../modules/cookie-consent/index.js';
 import { createDatasetService, type DatasetService } from '../modules/datasets/index.js';
 import { DecisionService } from '../modules/decisions/index.js';
 import { DisclosureService } from '../modules/disclosures/index.js';
@@ -44,6 +44,8 @@ export interface Services {
   readonly identity: IdentityServices;
   /** A visitor's banner choices and GPC signals, in the consent ledger (src/modules/cookie-consent). */
   readonly cookieConsent: CookieConsentService;
+  /** "Do Not Sell or Share" opt-outs, honoured like GPC (src/modules/cookie-consent). */
+  readonly privacyChoices: PrivacyChoicesService;
   /** Site measurements, Google Analytics forwarding and their retention (src/modules/site-analytics). */
   readonly siteAnalytics: SiteAnalyticsServices;
   /** Queues the hourly audit anchor job (idempotent; `vow serve` calls it; src/platform/audit). */
@@ -111,6 +113,7 @@ export function createServices(ctx: VowContext): Services {
   const collection = new CollectionService(ctx, subjects, () => consent);
   const disclosures = new DisclosureService(ctx, { subjects, collection, decisions });
   const cookieConsent = new CookieConsentService(ctx, consent);
+  const privacyChoices = new PrivacyChoicesService(ctx, consent, cookieConsent);
   const siteAnalytics = createSiteAnalyticsServices(ctx, { cookieConsent, disclosures }, jobs);
   const identity = createIdentityServices(ctx);
   const anchors = registerAnchorJob(
@@ -172,6 +175,7 @@ export function createServices(ctx: VowContext): Services {
     retention: { enforcer: retention, schedule: retentionJob.schedule },
     datasets,
     cookieConsent,
+    privacyChoices,
     siteAnalytics,
     scheduleAuditAnchors: anchors.schedule,
     decisions,

@@ -5,6 +5,7 @@ import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fa
 import { createServices, type Services } from '../app/services.js';
 import { MAIL_BUDGET } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
+import type { TrustProxy } from '../platform/config.js';
 import { html } from '../platform/html.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { registerCrossOriginScope } from './cors.js';
@@ -15,6 +16,9 @@ import { routeConfig } from './route-hooks.js';
 import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes.js';
 import { helmetHeaders } from './security-headers.js';
 
+/** Routes that answer a script or a stylesheet, never a document (see assetHeaders). */
+const ASSET_ROUTES = new Set(['/consent.js', '/consent.css', '/assets/:file', '/demo/store.js']);
+
 export interface BuildAppOptions {
   /** Pino logger options or false; tests pass false. Defaults to the context's log level. */
   readonly logger?: FastifyServerOptions['logger'];
@@ -22,6 +26,15 @@ export interface BuildAppOptions {
   readonly testPrincipal?: AccessOptions['testPrincipal'];
   /** Per-address rate limits; on unless a test turns them off. */
   readonly rateLimits?: boolean;
+}
+
+/** Fastify's trustProxy for the configured proxies (proxy-addr semantics). */
+function trustProxyOption(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  // A hop count trusts the nearest `trust` peers, whatever their addresses.
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust === false ? false : [...trust];
 }
 
 export async function buildApp(
@@ -50,6 +63,8 @@ export async function buildApp(
     requestIdHeader: false,
     ajv: undefined,
     routerOptions: { ignoreTrailingSlash: true },
+    // VOW_TRUST_PROXY: which peers' X-Forwarded-For names the client (req.ip); off, nobody's.
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own code from typed values: validate at the edge (requests), trust
@@ -122,8 +137,24 @@ export async function buildApp(
     xPermittedCrossDomainPolicies: false,
     xXssProtection: false,
   });
+  // Scripts and stylesheets are not documents: CSP, framing and the other document headers mean
+  // nothing on them and cost every shop page's first visit bytes (the banner's script and
+  // stylesheet are loaded on every page). They keep nosniff (a browser must not run them as
+  // anything else) and HSTS.
+  const assetHeaders = Object.freeze({
+    'x-content-type-options': 'nosniff',
+    'strict-transport-security':
+      apiHeaders['strict-transport-security'] ?? 'max-age=31536000; includeSubDomains',
+  });
   app.addHook('onRequest', (req, reply, done) => {
-    void reply.headers(routeConfig(req)?.url?.startsWith('/v1/') ? apiHeaders : pageHeaders);
+    const url = routeConfig(req)?.url;
+    void reply.headers(
+      url?.startsWith('/v1/')
+        ? apiHeaders
+        : url !== undefined && ASSET_ROUTES.has(url)
+          ? assetHeaders
+          : pageHeaders,
+    );
     done();
   });
 

@@ -19,12 +19,47 @@ export const LIMIT_CLASSES = {
   code: { max: 10, timeWindow: 15 * 60_000 },
   /** Opening a data subject request or asking for a reset link. */
   request: { max: 10, timeWindow: 60 * 60_000 },
-  /** Collection endpoints called from shoppers' browsers. */
+  /**
+   * Collection endpoints called from shoppers' browsers (measurements, banner choices, experiment
+   * exposures): per visitor (the consent cookie's random id in the body), so shoppers sharing one
+   * address (an office, a mobile carrier, a proxy Vow is not told to trust) are limited apart; a
+   * request without a visitor id counts against its address. See COLLECTION_ADDRESS_CEILING.
+   */
   collection: { max: 60, timeWindow: 60_000 },
   /** Any other public write (the default for public POST/PUT/PATCH/DELETE routes). */
   write: { max: 120, timeWindow: 60_000 },
 } as const;
 export type LimitClass = keyof typeof LIMIT_CLASSES;
+
+/**
+ * Every collection request of one address, whatever visitor ids it carries: a shop's real traffic
+ * through one untrusted proxy passes (100 shoppers sending 30 measurements a minute each is 3,000),
+ * a flood from one address (or one address inventing visitor ids) does not.
+ */
+export const COLLECTION_ADDRESS_CEILING = { max: 6000, timeWindow: 60_000 } as const;
+
+/** The consent cookie's random id, as the collection routes accept it. */
+const VISITOR_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** The visitor a collection request is for (its body's `visitor`), or undefined. */
+function visitorOf(req: FastifyRequest): string | undefined {
+  const body = req.body as { visitor?: unknown } | null | undefined;
+  const v = body && typeof body === 'object' ? body.visitor : undefined;
+  return typeof v === 'string' && VISITOR_ID.test(v) ? v : undefined;
+}
+
+/** Per visitor when the body names one, else per address (with the address ceiling's room). */
+const collectionLimit = {
+  ...LIMIT_CLASSES.collection,
+  // After the body is parsed: the visitor id travels in it (never in the URL or a cookie).
+  hook: 'preValidation',
+  keyGenerator: (req: FastifyRequest) => {
+    const visitor = visitorOf(req);
+    return visitor ? `visitor:${visitor}` : `address:${req.ip}`;
+  },
+  max: (_req: FastifyRequest, key: string) =>
+    key.startsWith('visitor:') ? LIMIT_CLASSES.collection.max : COLLECTION_ADDRESS_CEILING.max,
+} as const;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -117,6 +152,10 @@ export async function installRateLimits(
     const cls = limitClassOf(route.url, config.access, methods, config.limit);
     if (!enabled || !cls) {
       config.rateLimit = false;
+    } else if (cls === 'collection') {
+      config.rateLimit = { ...collectionLimit };
+      config.limitClass = cls;
+      addRouteHook(route, 'preValidation', enforceAddressCeiling);
     } else {
       config.rateLimit = { ...LIMIT_CLASSES[cls] };
       config.limitClass = cls;
@@ -134,6 +173,14 @@ export async function installRateLimits(
     const value = field && body && typeof body === 'object' ? body[field] : undefined;
     if (typeof value === 'string' && value.trim() !== '') await mailBudget?.(value);
   };
+  let addressCeiling: ReturnType<FastifyInstance['createRateLimit']> | undefined;
+  const enforceAddressCeiling = async (req: FastifyRequest): Promise<void> => {
+    const result = await addressCeiling?.(req);
+    if (result && !result.isAllowed && result.isExceeded)
+      throw new VowError('VOW_RATE_LIMITED', `Too many requests; retry in ${result.ttlInSeconds} seconds`, {
+        retryAfterSeconds: result.ttlInSeconds,
+      });
+  };
   await app.register(fastifyRateLimit, {
     global: false,
     store: (shared?.dialect === 'postgres'
@@ -143,5 +190,11 @@ export async function installRateLimits(
       new VowError('VOW_RATE_LIMITED', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} seconds`, {
         retryAfterSeconds: Math.ceil(ctx.ttl / 1000),
       }),
+  });
+  // One counter per address across every collection route (the same store: shared by processes on
+  // PostgreSQL), checked before the per-visitor limit.
+  addressCeiling = app.createRateLimit({
+    ...COLLECTION_ADDRESS_CEILING,
+    keyGenerator: (req) => `collection-address:${req.ip}`,
   });
 }

@@ -1,5 +1,6 @@
 // Words for a request's type, the place a person lives and a request's status, shared by the
 // shopper's request pages and the staff console so both name a request the same way.
+import { US_STATES } from '../modules/policy/index.js';
 
 export const TYPE_LABELS: Record<string, string> = {
   access: 'Send me a copy of my data',
@@ -10,10 +11,15 @@ export const TYPE_LABELS: Record<string, string> = {
   objection: 'Stop using my data for direct marketing',
 };
 
+/** Every jurisdiction a person may state: the EEA, the UK, each US state (by name) and elsewhere. */
 export const JURISDICTION_LABELS: Record<string, string> = {
   eea: 'European Economic Area',
   uk: 'United Kingdom',
-  'us-ca': 'California',
+  ...Object.fromEntries(
+    Object.entries(US_STATES)
+      .sort(([, a], [, b]) => a.localeCompare(b))
+      .map(([code, name]) => [`us-${code}`, name]),
+  ),
   other: 'Elsewhere',
 };
 

@@ -3,6 +3,7 @@
 // the two lists: cross-origin routes must be registered in the CORS scope (src/http/cors.ts).
 
 import { accountApiRoutes } from './api/accounts.js';
+import { appealApiRoutes } from './api/appeals.js';
 import { auditApiRoutes } from './api/audit.js';
 import { collectionRoutes } from './api/collection.js';
 import { complaintApiRoutes } from './api/complaints.js';
@@ -14,6 +15,7 @@ import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
 import { policyApiRoutes } from './api/policy.js';
+import { privacyChoicesApiRoutes } from './api/privacy-choices.js';
 import { promiseRoutes } from './api/promises.js';
 import { reportApiRoutes } from './api/reports.js';
 import { rightsApiRoutes } from './api/rights.js';
@@ -21,6 +23,7 @@ import { siteAnalyticsApiRoutes } from './api/site-analytics.js';
 import { staffApiRoutes } from './api/staff.js';
 import { subjectRoutes } from './api/subjects.js';
 import { assetRoutes } from './assets.js';
+import { appealConsoleRoutes } from './console/appeal-routes.js';
 import { auditConsoleRoutes } from './console/audit-routes.js';
 import { complaintConsoleRoutes } from './console/complaint-routes.js';
 import { dashboardConsoleRoutes } from './console/dashboard-routes.js';
@@ -31,6 +34,7 @@ import { requestConsoleRoutes } from './console/request-routes.js';
 import { staffAccountConsoleRoutes } from './console/staff-account-routes.js';
 import { under13ConsoleRoutes } from './console/under13-routes.js';
 import { accountPageRoutes } from './pages/account-routes.js';
+import { appealPageRoutes } from './pages/appeal-routes.js';
 import { complaintPageRoutes } from './pages/complaint-routes.js';
 import { cookieBannerPageRoutes } from './pages/cookie-banner-routes.js';
 import { demoStorefrontPageRoutes } from './pages/demo-storefront-routes.js';
@@ -54,6 +58,8 @@ export const ROUTES: readonly RouteModule[] = [
   staffApiRoutes,
   auditApiRoutes,
   rightsApiRoutes,
+  appealApiRoutes,
+  privacyChoicesApiRoutes,
   complaintApiRoutes,
   datasetRoutes,
   // Stylesheets of the pages and the console.
@@ -65,6 +71,7 @@ export const ROUTES: readonly RouteModule[] = [
   unsubscribePageRoutes,
   accountPageRoutes,
   requestPageRoutes,
+  appealPageRoutes,
   complaintPageRoutes,
   // The staff console.
   loginConsoleRoutes,
@@ -76,6 +83,7 @@ export const ROUTES: readonly RouteModule[] = [
   auditConsoleRoutes,
   staffAccountConsoleRoutes,
   under13ConsoleRoutes,
+  appealConsoleRoutes,
 ];
 
 /**

@@ -1,4 +1,5 @@
 // Configuration: one typed, frozen object read from the environment; every default lives here.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { VowError } from './errors.js';
@@ -51,6 +52,14 @@ const envSchema = z.object({
   VOW_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(1800).default(5),
   VOW_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   VOW_AUDIT_ANCHOR_MAIL: z.enum(['on', 'off']).default('off'),
+  VOW_TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(isTrustProxy, {
+      message:
+        'must be off, a hop count (1-10), or comma-separated addresses/CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+    })
+    .default('off'),
   VOW_PRIVACY_OFFICERS: z
     .string()
     .regex(
@@ -59,6 +68,37 @@ const envSchema = z.object({
     )
     .optional(),
 });
+
+/** The proxy keywords proxy-addr (Fastify's trustProxy) knows besides addresses and CIDRs. */
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function isTrustProxy(value: string): boolean {
+  if (value === 'off' || /^(10|[1-9])$/.test(value)) return true;
+  const entries = value.split(',').map((e) => e.trim());
+  return entries.every((e) => PROXY_KEYWORDS.has(e) || isAddressOrCidr(e));
+}
+
+/**
+ * Which peers may tell Vow the client's address (X-Forwarded-For): none, the nearest N hops, or
+ * the listed proxies. Given to Fastify's `trustProxy`, so `req.ip` is the real client.
+ */
+export type TrustProxy = false | number | readonly string[];
+
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'off') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return Object.freeze(value.split(',').map((e) => e.trim()));
+}
 
 export interface Config {
   readonly port: number;
@@ -113,6 +153,12 @@ export interface Config {
    * controller email.
    */
   readonly privacyOfficers: readonly string[];
+  /**
+   * The reverse proxies in front of Vow whose X-Forwarded-For is believed (off by default: the
+   * peer's address is the client's). Per-client limits, audit entries and logs use the client it
+   * names; a header from any other peer is ignored.
+   */
+  readonly trustProxy: TrustProxy;
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -177,5 +223,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
       .split(',')
       .map((a) => a.trim())
       .filter((a) => a !== ''),
+    trustProxy: parseTrustProxy(e.VOW_TRUST_PROXY),
   });
 }

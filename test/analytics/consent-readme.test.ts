@@ -1,18 +1,30 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { CONSENT_DEFAULTS_SNIPPET, consentScript } from '../../src/http/consent-script.js';
 
-describe('the README’s one-line consent script tag', () => {
-  it('carries the integrity hash and fingerprint of the shipped consent.js', () => {
-    const script = readFileSync(new URL('../../src/web/assets/consent.js', import.meta.url));
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const integrity = `sha384-${createHash('sha384').update(script).digest('base64')}`;
-    const fingerprint = createHash('sha256').update(script).digest('hex').slice(0, 12);
-    const tag = readme.split('\n').find((l) => l.startsWith('<script src=') && l.includes('/consent.js'));
+describe('the README’s consent script tag', () => {
+  it('carries the integrity hash and fingerprint of the script as served (minified), deferred after the defaults', async () => {
+    const script = await consentScript();
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n');
+    const at = readme.findIndex((l) => l.startsWith('<script src=') && l.includes('/consent.js'));
+    const tag = readme[at];
     assert.ok(tag, 'README shows the script tag');
-    assert.ok(tag.includes(`integrity="${integrity}"`), `README tag should carry ${integrity}`);
-    assert.ok(tag.includes(`consent.js?v=${fingerprint}`));
-    assert.ok(tag.includes('crossorigin="anonymous"') && tag.includes('data-vow-api='));
+    assert.ok(tag.includes(`integrity="${script.integrity}"`), `README tag should carry ${script.integrity}`);
+    assert.ok(tag.includes(`consent.js?v=${script.fingerprint}`));
+    assert.ok(
+      tag.includes('crossorigin="anonymous"') && tag.includes('data-vow-api=') && tag.includes(' defer>'),
+    );
+    const info = script.info('https://vow.example.com');
+    assert.equal(
+      readme.slice(at - 3, at + 1).join('\n'),
+      info.tag,
+      'the whole tag, as /v1/consent/script-info has it',
+    );
+    assert.equal(
+      readme[at - 3],
+      `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`,
+      'the defaults snippet comes first',
+    );
   });
 });

@@ -35,7 +35,7 @@ describe('consent script loaded from the shop’s origin', {
     const info = (await env.app.inject({ method: 'GET', url: '/v1/consent/script-info' })).json();
     const src = new URL(info.src);
     // The tag /v1/consent/script-info hands out, pointed at this Vow's address.
-    tag = `<script src="${vowUrl}${src.pathname}${src.search}" integrity="${info.integrity}" crossorigin="anonymous" data-vow-api="${vowUrl}"></script>`;
+    tag = `${info.defaults}<script src="${vowUrl}${src.pathname}${src.search}" integrity="${info.integrity}" crossorigin="anonymous" data-vow-api="${vowUrl}" defer></script>`;
     browser = await launchChromium();
   });
   after(async () => {
@@ -71,6 +71,46 @@ describe('consent script loaded from the shop’s origin', {
     );
     assert.equal(await page.locator('#ok').textContent(), 'The shop page');
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  /** How many requests of a route Vow has answered (its request counter, every status). */
+  async function served(route: string): Promise<number> {
+    const text = await env.services.metrics.registry.metrics();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('vow_http_requests_total{') && l.includes(`route="${route}"`))
+      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+  }
+
+  it("asks Vow nothing before a returning visitor's page has loaded: config from the cache, the ledger after load", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${shopUrl}/ring`);
+    await page.getByTestId('vow-banner').waitFor();
+    const chosen = page.waitForResponse((r) => r.url() === `${vowUrl}/v1/consent/choices`);
+    await page.getByTestId('vow-reject').click();
+    await chosen;
+    // The next page of the same visitor.
+    const configsBefore = await served('/v1/consent/config');
+    const stateAsked: number[] = [];
+    page.on('request', (r) => {
+      if (r.url() === `${vowUrl}/v1/consent/state`) stateAsked.push(Date.now());
+    });
+    const state = page.waitForResponse((r) => r.url() === `${vowUrl}/v1/consent/state`);
+    await page.goto(`${shopUrl}/ring`);
+    await state;
+    const loadedAt = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return performance.timeOrigin + nav.loadEventEnd;
+    });
+    assert.equal(await served('/v1/consent/config'), configsBefore, 'the config came from the browser cache');
+    assert.equal(stateAsked.length, 1);
+    assert.ok(
+      stateAsked[0]! >= loadedAt - 5,
+      `the ledger was asked ${loadedAt - stateAsked[0]!} ms before load`,
+    );
+    assert.equal(await page.getByTestId('vow-banner').count(), 0, 'no banner for a current choice');
     await context.close();
   });
 });

@@ -194,6 +194,11 @@ describeEachDialect(
           { proposalId: 'no-such-proposal', decision: 'approve' },
           404,
         ],
+        '/staff/appeals/decide': [
+          '/staff/appeals/decide',
+          { appealId: 'no-such-appeal', outcome: 'upheld', reasons: 'not found' },
+          404,
+        ],
         '/staff/log-request': [
           '/staff/log-request',
           { type: 'access', jurisdiction: 'eea', channel: 'postal', receivedOn: '2099-01-01' },

@@ -3,12 +3,14 @@
 // visitor's choice and asks where a visitor stands; customer service reads the ledger's history of
 // a person or visitor (module consent, the one route here that is not the banner's). The whole
 // prefix is cross-origin for the shop's pages (src/http/cors.ts), so it is served from this file.
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
+import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
-import { consentScript } from '../consent-script.js';
+import { compressedAsset, consentScript, sendBuiltAsset } from '../consent-script.js';
 import { acceptJsonAsTextPlain } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
@@ -33,7 +35,9 @@ const visitorConsentSchema = z.object({
   consentVersion: z.string(),
   policyVersion: z.string(),
   consentMode: consentModeSchema,
-  gpp: line().describe('IAB Global Privacy Platform string (usnat section, id 7)'),
+  gpp: line().describe(
+    "IAB Global Privacy Platform string (usnat, id 7; and the stated state's section, ids 9-12)",
+  ),
 });
 
 const choiceBodySchema = z.strictObject({
@@ -61,6 +65,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
   acceptJsonAsTextPlain(app);
   const script = await consentScript();
   const config = bannerConfig(ctx.policy);
+  const configAsset = compressedAsset(Buffer.from(JSON.stringify(config)));
   const cookies = { consent: services.cookieConsent };
 
   app.get(
@@ -70,7 +75,21 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       schema: {
         tags: ['cookies'],
         summary: "The consent script's address, its Subresource Integrity hash and the tag to paste",
-        response: { 200: z.object({ src: z.string(), integrity: z.string(), tag: z.string() }) },
+        description:
+          'The tag to paste is `tag`: an inline snippet setting the Google Consent Mode defaults (denied) before ' +
+          "any Google tag runs, then the deferred script. `defaultsCsp` is the snippet's hash for a " +
+          'Content-Security-Policy `script-src`.',
+        response: {
+          200: z.object({
+            src: z.string(),
+            integrity: z.string(),
+            tag: z.string(),
+            defaults: z.string(),
+            preload: z.string(),
+            defaultsCsp: z.string(),
+            script: z.string(),
+          }),
+        },
       },
     },
     async () => script.info(ctx.config.publicUrl),
@@ -104,9 +123,19 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
         },
       },
     },
-    async (_req, reply) => {
-      void reply.header('cache-control', 'no-cache');
-      return config;
+    async (req, reply) => {
+      // The same for every visitor until the policy changes (a restart): the browser keeps it five
+      // minutes, then asks again with its ETag and gets a 304 with no body. A visitor whose choice
+      // is refused for an old consentVersion asks again at once (the script's `cache: 'no-cache'`).
+      // Precompressed once, like the script: sent as bytes in the encoding the browser accepts.
+      return sendBuiltAsset(
+        req,
+        reply as FastifyReply,
+        configAsset,
+        'application/json; charset=utf-8',
+        'public, max-age=300',
+        false,
+      );
     },
   );
 
@@ -138,11 +167,13 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       schema: {
         tags: ['cookies'],
         summary: 'Where a visitor stands, from the consent ledger (the id travels in the body, not the URL)',
-        body: z.strictObject({ visitor: visitorSchema }),
+        description:
+          'With `jurisdiction` (the US state the visitor says they live in), the GPP string also carries that state’s section (usva, usco, usut, usct).',
+        body: z.strictObject({ visitor: visitorSchema, jurisdiction: z.enum(JURISDICTIONS).optional() }),
         response: { 200: visitorConsentSchema },
       },
     },
-    async (req) => cookies.consent.state(req.body.visitor),
+    async (req) => cookies.consent.state(req.body.visitor, req.body.jurisdiction),
   );
 
   app.post(

@@ -22,7 +22,9 @@ const requestFields = {
   type: z.enum(REQUEST_TYPES),
   jurisdiction: z
     .enum(JURISDICTIONS)
-    .describe('Decides the clock: eea/uk GDPR, us-ca CCPA, other the GDPR clock'),
+    .describe(
+      'Where the person says they live; decides the clock: eea/uk GDPR, us-ca CCPA, another US state its law in the policy (us_state_laws), other and states without a law the GDPR clock',
+    ),
   name: line().min(1).max(200).optional(),
   categories: z
     .array(line().min(1).max(128))
@@ -53,7 +55,12 @@ const staffRequestBody = z.strictObject({
   channel: z.enum(['email', 'postal']),
   receivedOn: day.describe('The day the email or letter arrived'),
 });
-const accountRequestBody = z.strictObject(requestFields);
+const accountRequestBody = z.strictObject({
+  ...requestFields,
+  jurisdiction: requestFields.jurisdiction
+    .optional()
+    .describe('Absent: from the address on file, else `other` (IP geolocation is never used)'),
+});
 
 const intakeResponse = z.object({
   statusToken: z.string(),
@@ -197,11 +204,18 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
         );
       // The answer (an access export's link) goes to the account's confirmed email.
       const account = p?.kind === 'shopper' ? await services.identity.accounts.view(p.accountId) : undefined;
-      const r = await rights.submit(req.body as SubmitInput, {
-        channel: 'account',
-        sessionSubjectId: subjectId,
-        replyTo: account?.emailVerifiedAt ? (account.email ?? undefined) : undefined,
-      });
+      const body = req.body as Omit<SubmitInput, 'jurisdiction'> & {
+        jurisdiction?: SubmitInput['jurisdiction'];
+      };
+      const { jurisdiction } = await rights.resolveJurisdiction(body.jurisdiction, subjectId);
+      const r = await rights.submit(
+        { ...body, jurisdiction },
+        {
+          channel: 'account',
+          sessionSubjectId: subjectId,
+          replyTo: account?.emailVerifiedAt ? (account.email ?? undefined) : undefined,
+        },
+      );
       return reply.code(202).send({
         statusToken: r.statusToken,
         statusUrl: statusUrl(r.statusToken),
@@ -330,7 +344,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
   staffAction(
     'extend',
     'staff:customer_service',
-    'Extend the deadline once (GDPR +2 months, CCPA +45 days) within the first period; the person is told why',
+    'Extend the deadline once (GDPR +2 months, CCPA and the US state laws their extension, e.g. +45 days) within the first period; the person is told why',
     z.strictObject({ reason: line().min(3).max(1000) }),
     (rid, b, staff) => rights.extend(rid, b.reason, staff),
   );

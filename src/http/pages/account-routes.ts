@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
+import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
@@ -351,7 +352,10 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           'Start a correction or deletion request as the logged-in account holder (verified by the session)',
         body: z.strictObject({
           type: z.enum(['correction', 'deletion']),
-          jurisdiction: z.enum(['eea', 'uk', 'us-ca', 'other']).default('other'),
+          jurisdiction: z
+            .union([z.enum(JURISDICTIONS), z.literal('')])
+            .optional()
+            .describe('Where the person lives; empty or absent: from the address on file, else `other`'),
           category: line().max(128).optional(),
           value: line().max(1000).optional(),
           details: prose().max(1000).optional(),
@@ -369,6 +373,10 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           'Confirm your email address first: we hold nothing else under it yet',
         );
       const b = req.body;
+      const { jurisdiction } = await services.rights.resolveJurisdiction(
+        b.jurisdiction || undefined,
+        view.subjectId,
+      );
       const correction =
         b.type === 'correction' && b.category && b.value
           ? { category: b.category, value: b.value }
@@ -376,7 +384,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       const out = await services.rights.submit(
         {
           type: b.type,
-          jurisdiction: b.jurisdiction,
+          jurisdiction,
           ...(correction ? { correction } : {}),
           ...(b.details ? { details: b.details } : {}),
         },

@@ -5,6 +5,7 @@ import type { MyDataView } from '../../modules/identity/index.js';
 import type { Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';
+import { JURISDICTION_LABELS } from '../request-labels.js';
 
 const NAV = [
   { href: '/account/my-data', label: 'My data' },
@@ -146,8 +147,8 @@ ${view.categories.map(
     <p><label for="details">Anything else we should know</label><input id="details" name="details" maxlength="1000"></p>
     <p><label for="jurisdiction">Where you live</label>
     <select id="jurisdiction" name="jurisdiction">
-      <option value="other">Elsewhere</option><option value="us-ca">California</option>
-      <option value="eea">European Economic Area</option><option value="uk">United Kingdom</option>
+      <option value="">As on my address on file (else elsewhere)</option>
+      ${Object.entries(JURISDICTION_LABELS).map(([id, label]) => html`<option value="${id}">${label}</option>`)}
     </select></p>
   </fieldset>
   <p><button type="submit">Send the request</button></p>

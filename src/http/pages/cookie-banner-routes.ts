@@ -1,17 +1,16 @@
 // The cookie banner as the shop's pages load it (module cookie-consent): the consent script (its
 // URL carries its fingerprint) and stylesheet, both loadable from any origin, and the preference
 // centre where a visitor changes or withdraws their choice.
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { line } from '../../platform/strings.js';
-import { consentScript } from '../consent-script.js';
-import { sendSharedHtml, webAsset } from '../route-helpers.js';
+import { consentScript, consentStylesheet, sendBuiltAsset } from '../consent-script.js';
+import { sendSharedHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderCookiePreferences } from './cookie-preferences.js';
 
 export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
   const script = await consentScript();
-  const css = await readFile(webAsset('consent.css'));
+  const css = await consentStylesheet();
 
   app.get(
     '/consent.js',
@@ -23,22 +22,20 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
         querystring: z.object({ v: line().max(64).optional() }),
       },
     },
-    async (_req, reply) =>
-      reply
-        .type('text/javascript; charset=utf-8')
-        // The URL carries the content's fingerprint, so a long, immutable cache is safe.
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .header('access-control-allow-origin', '*')
-        .header('etag', `"${script.fingerprint}"`)
-        .send(script.body),
+    async (req, reply) =>
+      sendBuiltAsset(
+        req,
+        reply,
+        script,
+        'text/javascript; charset=utf-8',
+        // The versioned URL's content never changes: cached for a year, never revalidated. Any other
+        // address (no or an old fingerprint) is revalidated after five minutes.
+        req.query.v === script.fingerprint ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+      ),
   );
 
-  app.get('/consent.css', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    reply
-      .type('text/css; charset=utf-8')
-      .header('cache-control', 'public, max-age=86400')
-      .header('access-control-allow-origin', '*')
-      .send(css),
+  app.get('/consent.css', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
+    sendBuiltAsset(req, reply, css, 'text/css; charset=utf-8', 'public, max-age=86400'),
   );
 
   let prefsHtml: string | undefined;

@@ -8,7 +8,7 @@ import { page } from '../layout.js';
 export function renderCookiePreferences(policy: Policy, script: ScriptTag): string {
   const categories = Object.entries(policy.doc.cookie_categories);
   const body = html`
-<script src="${script.src}" integrity="${script.integrity}" crossorigin="anonymous"></script>
+<script src="${script.src}" integrity="${script.integrity}" crossorigin="anonymous" defer></script>
 <section aria-labelledby="prefs-title" data-vow-area="account">
   <h1 id="prefs-title">Your cookie choices</h1>
   <p>${policy.doc.controller.name} uses cookies only as you choose. The cookie that remembers your

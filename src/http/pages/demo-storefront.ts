@@ -13,7 +13,7 @@ const PRODUCTS = [
 
 export function renderDemoStorefront(policy: Policy, script: ScriptTag): string {
   const body = html`
-<script src="${script.src}" integrity="${script.integrity}" crossorigin="anonymous"></script>
+<script src="${script.src}" integrity="${script.integrity}" crossorigin="anonymous" defer></script>
 <section class="demo-store" data-vow-area="catalog" data-testid="store">
   <h1>${policy.doc.controller.name} demo storefront</h1>
   <p>A pretend shop page that carries Vow's consent script. Nothing here is sold. Try the cookie

@@ -122,6 +122,10 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
             req.params.token,
             formToken(ctx, '/privacy/request/status/:token'),
             message,
+            {
+              offer: await rights.appealOffer(req.params.token),
+              csrf: formToken(ctx, '/privacy/request/status/:token/appeal'),
+            },
           ),
         );
       } catch (err) {

@@ -2,7 +2,7 @@
 // token, never by email) with the code form, the readable summary of an export, and the message
 // page the request and complaint pages show when a link leads nowhere.
 import type { Policy } from '../../modules/policy/index.js';
-import type { ExportDocument, RequestView } from '../../modules/rights/index.js';
+import type { AppealOffer, ExportDocument, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { page } from '../layout.js';
 import { JURISDICTION_LABELS, STATUS_LABELS, TYPE_LABELS } from '../request-labels.js';
@@ -54,12 +54,34 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
   });
 }
 
+/** The appeal of a refusal (US state laws): the form while it may be filed, then its state and answer. */
+function renderAppeal(offer: AppealOffer, token: string, csrf: string): SafeHtml | string {
+  if (offer.appeal)
+    return html`<h2>Your appeal</h2>
+<dl class="request-status" data-testid="appeal">
+  <dt>Received</dt><dd>${offer.appeal.receivedOn}</dd>
+  <dt>Status</dt><dd data-testid="appeal-status">${offer.appeal.status === 'open' ? 'Being reviewed by someone who did not make the first decision' : offer.appeal.status === 'granted' ? 'Granted: we are answering your request' : 'Refusal confirmed'}</dd>
+  <dt>We decide by</dt><dd>${offer.appeal.dueOn}</dd>
+</dl>
+${offer.appeal.answer ? html`<p data-testid="appeal-answer" style="white-space: pre-line">${offer.appeal.answer}</p>` : ''}`;
+  if (!offer.offered) return '';
+  return html`<h2>Appeal this decision</h2>
+<p>Someone who did not make the first decision will review it${offer.decideWithinDays ? html` and answer within ${offer.decideWithinDays} days` : ''}.</p>
+<form method="post" action="/privacy/request/status/${token}/appeal" data-testid="appeal-form">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <p><label for="appeal-reason">Why we should reconsider (optional)</label>
+  <textarea id="appeal-reason" name="reason" rows="3" maxlength="4000"></textarea></p>
+  <p><button type="submit">Send the appeal</button></p>
+</form>`;
+}
+
 export function renderRequestStatus(
   policy: Policy,
   view: RequestView,
   token: string,
   csrf: string,
   message?: { kind: 'error' | 'ok'; text: string },
+  appeal?: { offer: AppealOffer; csrf: string },
 ): string {
   return page({
     title: 'Your privacy request',
@@ -85,6 +107,7 @@ ${
     : ''
 }
 ${view.status === 'completed' ? html`<p>We emailed you our answer.</p>` : ''}
+${appeal ? renderAppeal(appeal.offer, token, appeal.csrf) : ''}
 <p class="small">Keep this page's address private: it is the key to your request.</p>`,
   });
 }

@@ -59,11 +59,9 @@ export class ComplaintService {
     this.#mail = mail;
   }
 
-  /** The regulator to escalate to: us-ca → the California Attorney General; eea → the person's DPA. */
+  /** The regulator to escalate to: a US state → its attorney general; eea → the person's DPA. */
   regulatorFor(jurisdiction: Jurisdiction): { id: string; name: string; url: string } | null {
-    if (jurisdiction === 'other') return null;
-    const reg = this.#ctx.policy.doc.regulators[jurisdiction];
-    return reg ? { id: jurisdiction, name: reg.name, url: reg.url } : null;
+    return this.#ctx.policy.regulator(jurisdiction) ?? null;
   }
 
   #index(token: string): string {
@@ -110,7 +108,7 @@ export class ComplaintService {
       `complaint:${id}`,
       JSON.stringify({ email: input.email, name: input.name, message: input.message }),
     );
-    const due = deadlinesFor(input.jurisdiction, receivedOn).dueOn;
+    const due = deadlinesFor(input.jurisdiction, receivedOn, this.#ctx.policy).dueOn;
     const regulator = this.regulatorFor(input.jurisdiction);
     await ctx.store.db.transaction().execute(async (trx) => {
       await trx

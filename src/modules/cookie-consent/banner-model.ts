@@ -2,7 +2,7 @@
 // consent channels each choice moves, and the signals other systems read from a choice (Google
 // Consent Mode v2, the IAB GPP usnat section). Pure functions: no database, no clock.
 import { isWithin, type Policy } from '../policy/index.js';
-import { gppString } from './gpp.js';
+import { gppStringFor } from './gpp-states.js';
 
 /** The channel of the per-visitor Google Analytics opt-out (P19). */
 export const GA_CHANNEL = 'google_analytics';
@@ -115,13 +115,16 @@ export function consentMode(policy: Policy, granted: Readonly<Record<string, boo
 }
 
 /** The GPP string (usnat) for a visitor: not granting advertising is an opt-out of sale and sharing. */
-export function visitorGpp(policy: Policy, granted: Readonly<Record<string, boolean>>, gpc: boolean): string {
+export function visitorGpp(
+  policy: Policy,
+  granted: Readonly<Record<string, boolean>>,
+  gpc: boolean,
+  jurisdiction?: string,
+): string {
   const ads = advertisingChannels(policy);
   const adsOn = !gpc && ads.length > 0 && ads.every((c) => granted[c] === true);
-  return gppString({
-    saleOptOut: !adsOn,
-    sharingOptOut: !adsOn,
-    targetedAdvertisingOptOut: !adsOn,
-    gpc,
-  });
+  return gppStringFor(
+    { saleOptOut: !adsOn, sharingOptOut: !adsOn, targetedAdvertisingOptOut: !adsOn, gpc },
+    jurisdiction,
+  );
 }

@@ -133,9 +133,9 @@ export class CookieConsentService {
   }
 
   /** Where a visitor stands now, from the ledger (grants under an older consentVersion lapse). */
-  async state(visitor: string): Promise<VisitorConsent> {
+  async state(visitor: string, jurisdiction?: string): Promise<VisitorConsent> {
     const rows = await consentHistory(this.#ctx.store.db, this.subjectRef(visitor));
-    return this.#view(visitor, latestByChannel(rows));
+    return this.#view(visitor, latestByChannel(rows), jurisdiction);
   }
 
   /** Whether one channel is granted for a visitor under the current consentVersion. */
@@ -267,7 +267,8 @@ export class CookieConsentService {
     );
   }
 
-  #view(visitor: string, latest: Map<string, Latest>): VisitorConsent {
+  /** `jurisdiction`: the state the visitor says they live in, for the GPP state section. */
+  #view(visitor: string, latest: Map<string, Latest>, jurisdiction?: string): VisitorConsent {
     const policy = this.#ctx.policy;
     const channels: Record<string, boolean> = {};
     for (const ch of cookieChannels(policy)) channels[ch] = this.#isGranted(latest.get(ch));
@@ -295,7 +296,7 @@ export class CookieConsentService {
       consentVersion: policy.consentVersion,
       policyVersion: policy.version,
       consentMode: consentMode(policy, channels),
-      gpp: visitorGpp(policy, channels, gpc),
+      gpp: visitorGpp(policy, channels, gpc, jurisdiction),
     };
   }
 }

@@ -13,7 +13,7 @@ const GPP_HEADER_TYPE = 3;
 const GPP_VERSION = 1;
 
 /** Appends fixed-width unsigned integers to a bit string. */
-class Bits {
+export class Bits {
   #bits = '';
   int(value: number, width: number): this {
     if (!Number.isInteger(value) || value < 0 || value >= 2 ** width)

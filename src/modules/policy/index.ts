@@ -19,6 +19,13 @@ export { recordPolicyVersion } from './record-policy-version.js';
 export { buildNotice, type Notice, renderNoticeMarkdown } from './render-notice.js';
 export type * from './schema.js';
 export { BUILT_IN_POINTS, FIELD_TYPES, reportsSchema } from './schema.js';
+export {
+  STATE_RIGHTS,
+  type StateLaw,
+  type StateLaws,
+  type StateRight,
+  US_STATES,
+} from './state-laws.js';
 export { GATE_KEYS, IDENTIFIER_TYPES, isDeclaredForm } from './validate-forms.js';
 export { normaliseSentence } from './validate-policy.js';
 export { categoryName, channelName, cookieCategoryText, exemptionName, purposeName } from './words.js';

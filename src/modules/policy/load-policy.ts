@@ -6,6 +6,7 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDoc
 import { VowError } from '../../platform/errors.js';
 import { Policy } from './model.js';
 import { type PolicyDocument, policySchema } from './schema.js';
+import { shippedStateLaws } from './state-laws.js';
 import { validatePolicy } from './validate-policy.js';
 
 export interface PolicyProblem {
@@ -148,7 +149,12 @@ export function parsePolicy(
   source: string,
 ): { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] } {
   const result = parseLocatedYaml(source, policySchema, validatePolicy);
-  return result.ok ? { ok: true, policy: new Policy(result.data as PolicyDocument, source) } : result;
+  if (!result.ok) return result;
+  // A state the policy does not declare keeps the shipped entry (statute numbers with citations);
+  // a state it declares is replaced whole by the retailer's own entry.
+  const doc = result.data as PolicyDocument;
+  const laws = { ...shippedStateLaws(DEFAULT_POLICY_PATH), ...(doc.us_state_laws ?? {}) };
+  return { ok: true, policy: new Policy({ ...doc, us_state_laws: laws }, source) };
 }
 
 /** Loads a policy file, throwing VOW_POLICY_INVALID (with every located problem) when it is wrong. */

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { PolicyDocument, Recipient, Rule } from './schema.js';
+import type { StateLaw } from './state-laws.js';
 
 function shortHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
@@ -100,6 +101,25 @@ export class Policy {
     return Object.entries(this.doc.channels)
       .filter(([, ch]) => ch.purposes.includes(purpose))
       .map(([id]) => id);
+  }
+
+  /** The privacy law of a US jurisdiction (`us-va`), or undefined when the state has none here. */
+  stateLaw(jurisdiction: string): StateLaw | undefined {
+    const laws = this.doc.us_state_laws ?? {};
+    return Object.hasOwn(laws, jurisdiction) ? laws[jurisdiction] : undefined;
+  }
+
+  /**
+   * The authority a person of this jurisdiction may complain to: the policy's `regulators` entry,
+   * else the attorney general of the state's law; none for `other`.
+   */
+  regulator(jurisdiction: string): { id: string; name: string; url: string } | undefined {
+    if (jurisdiction === 'other') return undefined;
+    const regs = this.doc.regulators;
+    const reg = Object.hasOwn(regs, jurisdiction)
+      ? regs[jurisdiction]
+      : this.stateLaw(jurisdiction)?.attorney_general;
+    return reg ? { id: jurisdiction, name: reg.name, url: reg.url } : undefined;
   }
 
   /** Plain text of one notice section (paragraphs joined), or undefined. */

@@ -1,5 +1,6 @@
 // The shape of a policy file, as Zod schemas; cross-references are checked in validate-policy.ts.
 import { z } from 'zod';
+import { stateLawsSchema } from './state-laws.js';
 
 /** A dotted lower-case id: `contact.email`, `order.fulfilment`. */
 export const dottedId = z
@@ -241,6 +242,8 @@ export const policySchema = z.strictObject({
   retention: z.array(retentionSchema),
   exemptions: z.record(simpleId, exemptionSchema),
   reports: reportsSchema.optional(),
+  /** The US state privacy laws (absent or partial: the shipped default policy's entries apply). */
+  us_state_laws: stateLawsSchema.optional(),
   translations: z.partialRecord(z.enum(['es-US']), translationSchema).default({}),
 });
 

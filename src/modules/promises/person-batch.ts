@@ -267,6 +267,7 @@ export class PersonBatch {
           'agent_confirmed_at',
           'agent_confirmed_by',
           'approved_by',
+          'denied_by',
           'responded_at',
           'response_nature',
           'denial_basis',

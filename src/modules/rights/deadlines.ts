@@ -4,9 +4,15 @@
 //   extendable by two further months with reasons sent within the first month.
 // - CCPA (us-ca): acknowledge within 10 business days, answer within 45 calendar days, extendable
 //   once by 45 more with notice inside the first 45.
+// - Another US state: the clock of its law in the policy (`us_state_laws`: days, extension, and an
+//   acknowledgement where the law asks one); a state whose law the policy lacks gets the `other`
+//   clock, the strictest. California's numbers are in the policy too; the constants below are only
+//   its fallback when no policy is given.
+import type { Policy, StateLaw } from '../policy/index.js';
 import type { Jurisdiction } from './tables.js';
 
-export type Law = 'gdpr' | 'ccpa';
+/** `gdpr`, `ccpa`, or a state law's `law_id` (e.g. `vcdpa`). */
+export type Law = string;
 
 export interface Deadlines {
   readonly law: Law;
@@ -22,7 +28,15 @@ export interface Deadlines {
   readonly extendBy: string;
 }
 
-export function lawOf(jurisdiction: Jurisdiction): Law {
+/** The state law that sets a jurisdiction's clock, from the policy (none for eea, uk, other). */
+export function stateLawOf(jurisdiction: Jurisdiction, policy?: Policy): StateLaw | undefined {
+  if (!jurisdiction.startsWith('us-')) return undefined;
+  return policy?.stateLaw(jurisdiction);
+}
+
+export function lawOf(jurisdiction: Jurisdiction, policy?: Policy): Law {
+  const state = stateLawOf(jurisdiction, policy);
+  if (state) return state.law_id;
   return jurisdiction === 'us-ca' ? 'ccpa' : 'gdpr';
 }
 
@@ -75,10 +89,27 @@ export function addBusinessDays(day: string, n: number): string {
   return current;
 }
 
-export function deadlinesFor(jurisdiction: Jurisdiction, receivedAt: Date | string): Deadlines {
+export function deadlinesFor(
+  jurisdiction: Jurisdiction,
+  receivedAt: Date | string,
+  policy?: Policy,
+): Deadlines {
   const receivedOn =
     typeof receivedAt === 'string' && receivedAt.length === 10 ? receivedAt : isoDay(new Date(receivedAt));
-  const law = lawOf(jurisdiction);
+  const law = lawOf(jurisdiction, policy);
+  const state = stateLawOf(jurisdiction, policy);
+  if (state) {
+    const r = state.response;
+    const dueOn = addDays(receivedOn, r.days);
+    return {
+      law,
+      receivedOn,
+      dueOn,
+      ackDueOn: r.ack_business_days === undefined ? null : addBusinessDays(receivedOn, r.ack_business_days),
+      extendedDueOn: addDays(receivedOn, r.days + r.extension_days),
+      extendBy: dueOn,
+    };
+  }
   if (law === 'ccpa') {
     const dueOn = addDays(receivedOn, 45);
     return {

@@ -21,6 +21,11 @@ export async function forgetContact(
     .set({ sealed: '', email_index: null, updated_at: at })
     .where('id', '=', requestId)
     .execute();
+  await trx
+    .updateTable('rights_appeals')
+    .set({ sealed: '', updated_at: at })
+    .where('request_id', '=', requestId)
+    .execute();
   return `request:${requestId}`;
 }
 
@@ -32,6 +37,12 @@ export const rightsEraser: Eraser = {
       person: { column: 'subject_id' },
       what: 'the request log: type, channel, dates, status, denial basis; the contact is forgotten',
       basis: 'CCPA regulations § 7101: records of requests and responses kept 24 months',
+    },
+    rights_appeals: {
+      fate: 'kept',
+      person: { column: 'request_id', via: { table: 'rights_requests', key: 'id', column: 'subject_id' } },
+      what: 'that a refusal was appealed, when, who decided and how; the reasons and answer are forgotten with the contact',
+      basis: 'the request log (CCPA regulations § 7101) and the state laws’ appeal records',
     },
     rights_verifications: {
       fate: 'erased',
@@ -57,7 +68,13 @@ export const rightsEraser: Eraser = {
       .select(['id', 'status'])
       .where('subject_id', '=', subjectId)
       .execute();
-    const rows = { rights_requests: 0, rights_verifications: 0, rights_exports: 0, restrictions: 0 };
+    const rows = {
+      rights_requests: 0,
+      rights_appeals: 0,
+      rights_verifications: 0,
+      rights_exports: 0,
+      restrictions: 0,
+    };
     const destroyKeys: string[] = [];
     for (const { id, status } of requests) {
       rows.rights_verifications += changed(

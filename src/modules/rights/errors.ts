@@ -21,6 +21,17 @@ export const RIGHTS_ERROR_CODES = {
     status: 409,
     meaning: 'The deadline can no longer be extended (already extended, or the first period is over).',
   },
+  VOW_APPEAL_NOT_OFFERED: {
+    status: 409,
+    meaning:
+      'The request cannot be appealed: it was not refused, it was already appealed, or the law of the person’s state offers no appeal.',
+  },
+  VOW_APPEAL_NOT_FOUND: { status: 404, meaning: 'No appeal matches this id.' },
+  VOW_APPEAL_STATE: { status: 409, meaning: 'The appeal is already decided.' },
+  VOW_APPEAL_SAME_DECIDER: {
+    status: 403,
+    meaning: 'The staff member who refused a request may not decide its appeal; another staff member must.',
+  },
   VOW_EXPORT_EXPIRED: { status: 410, meaning: 'The download link expired (links last 7 days).' },
   VOW_RIGHTS_NOT_CONNECTED: {
     status: 503,

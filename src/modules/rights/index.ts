@@ -1,4 +1,6 @@
 // Public surface of the rights module: data subject requests, deadlines, restrictions.
+
+export type { AppealOffer, AppealView } from './appeals.js';
 export {
   DELETION_NOTICE_RECIPIENTS,
   FULFIL_JOB,
@@ -16,11 +18,13 @@ export {
   isoDay,
   type Law,
   lawOf,
+  stateLawOf,
 } from './deadlines.js';
 export { rightsEraser } from './erasure.js';
 export { RIGHTS_ERROR_CODES } from './errors.js';
 export type { ExportDocument } from './export-document.js';
 export type { SubmitInput, SubmitOptions, SubmitResult } from './intake.js';
+export { jurisdictionOfAddress } from './jurisdiction.js';
 export { rightsMigrations } from './migrations/index.js';
 export type {
   DataWalker,
@@ -34,5 +38,12 @@ export type {
 } from './ports.js';
 export type { RequestDetail, RequestView } from './queries.js';
 export { RightsService } from './rights-service.js';
-export type { Jurisdiction, RequestChannel, RequestStatus, RequestType, RightsTables } from './tables.js';
+export type {
+  AppealStatus,
+  Jurisdiction,
+  RequestChannel,
+  RequestStatus,
+  RequestType,
+  RightsTables,
+} from './tables.js';
 export type { DataPoints } from './verification.js';

@@ -157,7 +157,7 @@ export async function submit(
   const receivedOn = options.receivedOn ?? isoDay(now);
   if (receivedOn > isoDay(now))
     throw new VowError('VOW_REQUEST_INVALID', 'The day of receipt cannot be in the future');
-  const deadlines = deadlinesFor(input.jurisdiction, receivedOn);
+  const deadlines = deadlinesFor(input.jurisdiction, receivedOn, ctx.policy);
   const id = ctx.random.uuid();
   const statusToken = newToken(ctx);
   const sealed = await seal(ctx, id, {
@@ -206,6 +206,7 @@ export async function submit(
         agent_confirmed_at: null,
         agent_confirmed_by: null,
         approved_by: null,
+        denied_by: null,
         responded_at: null,
         response_nature: null,
         denial_basis: null,

@@ -21,10 +21,20 @@ export interface RightsMail {
     subject: string;
     text: string;
   };
-  denied(p: { type: string; basis: string; regulator: string | undefined }): {
-    subject: string;
-    text: string;
-  };
+  denied(p: {
+    type: string;
+    basis: string;
+    regulator: string | undefined;
+    /** Where the person's state law offers an appeal: its deadline and the statute. */
+    appeal?: { days: number; cite: string };
+  }): { subject: string; text: string };
+  appealDecided(p: {
+    granted: boolean;
+    type: string;
+    reasons: string;
+    /** Where the law requires it, after an upheld refusal: the attorney general to complain to. */
+    attorneyGeneral?: { name: string; url: string };
+  }): { subject: string; text: string };
   restrictionLifted(p: { since: string; reason: string }): { subject: string; text: string };
   restricted(p: { purposes: readonly string[] | 'all' }): { subject: string; text: string };
   accessReady(p: { type: string; link: string; categoriesOnly: boolean }): { subject: string; text: string };
@@ -72,7 +82,20 @@ export const RIGHTS_MAIL: Catalog<RightsMail> = {
       subject: 'Your privacy request',
       text: join(
         `We cannot act on your ${p.type} request. The reason: ${p.basis}`,
+        p.appeal &&
+          `You may appeal this decision from your request's status page; we decide an appeal within ${p.appeal.days} days (${p.appeal.cite}).`,
         `You may complain to ${p.regulator ?? 'your data protection authority'}.`,
+      ),
+    }),
+    appealDecided: (p) => ({
+      subject: 'Your privacy request: the decision on your appeal',
+      text: join(
+        p.granted
+          ? `We reviewed your appeal and reversed our refusal of your ${p.type} request. We are answering it now.`
+          : `We reviewed your appeal and confirm our refusal of your ${p.type} request.`,
+        `Our reasons: ${p.reasons}`,
+        p.attorneyGeneral &&
+          `If you disagree, you may contact the ${p.attorneyGeneral.name} to submit a complaint: ${p.attorneyGeneral.url}`,
       ),
     }),
     restrictionLifted: (p) => ({
@@ -144,7 +167,20 @@ export const RIGHTS_MAIL: Catalog<RightsMail> = {
       subject: 'Su solicitud de privacidad',
       text: join(
         `No podemos atender su solicitud de ${p.type}. Motivo: ${p.basis}`,
+        p.appeal &&
+          `Puede apelar esta decisión desde la página de estado de su solicitud; decidimos una apelación en un plazo de ${p.appeal.days} días (${p.appeal.cite}).`,
         `Puede presentar una queja ante ${p.regulator ?? 'su autoridad de protección de datos'}.`,
+      ),
+    }),
+    appealDecided: (p) => ({
+      subject: 'Su solicitud de privacidad: la decisión sobre su apelación',
+      text: join(
+        p.granted
+          ? `Revisamos su apelación y revocamos nuestra negativa a su solicitud de ${p.type}. La estamos atendiendo ahora.`
+          : `Revisamos su apelación y confirmamos nuestra negativa a su solicitud de ${p.type}.`,
+        `Nuestros motivos: ${p.reasons}`,
+        p.attorneyGeneral &&
+          `Si no está de acuerdo, puede comunicarse con ${p.attorneyGeneral.name} para presentar una queja: ${p.attorneyGeneral.url}`,
       ),
     }),
     restrictionLifted: (p) => ({

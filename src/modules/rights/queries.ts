@@ -17,7 +17,7 @@ export interface RequestView {
   readonly id: string;
   readonly type: RequestType;
   readonly jurisdiction: Jurisdiction;
-  readonly law: 'gdpr' | 'ccpa';
+  readonly law: string;
   readonly channel: RequestChannel;
   readonly status: RequestStatus;
   readonly scope: { categories?: string[]; purposes?: string[] };
@@ -56,10 +56,7 @@ export function regulatorFor(
   ctx: VowContext,
   jurisdiction: Jurisdiction,
 ): { id: string; name: string; url: string } | undefined {
-  const regs = ctx.policy.doc.regulators;
-  const id = jurisdiction === 'other' ? undefined : jurisdiction;
-  const reg = id ? regs[id] : undefined;
-  return reg && id ? { id, name: reg.name, url: reg.url } : undefined;
+  return ctx.policy.regulator(jurisdiction);
 }
 
 /** A log entry as shown, with its deadlines read against today's date (the injected clock). */
@@ -71,7 +68,7 @@ export function view(ctx: VowContext, r: Row): RequestView {
     id: r.id,
     type: r.type,
     jurisdiction: r.jurisdiction,
-    law: lawOf(r.jurisdiction),
+    law: lawOf(r.jurisdiction, ctx.policy),
     channel: r.channel,
     status: r.status,
     scope: JSON.parse(r.scope),

@@ -6,10 +6,21 @@ import type { JobContext, JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
+import {
+  type AppealOffer,
+  type AppealView,
+  appealDetail,
+  appealOffer,
+  appealQueue,
+  decideAppeal,
+  extendAppeal,
+  fileAppeal,
+} from './appeals.js';
 import { type ExportDocument, openExport } from './export-document.js';
 import { fulfil, fulfilJob } from './fulfil.js';
 import { type SubmitInput, type SubmitOptions, type SubmitResult, submit } from './intake.js';
 import type { RightsDeps, Row } from './internal.js';
+import { resolveJurisdiction } from './jurisdiction.js';
 import type { RightsPorts } from './ports.js';
 import { pruneJob, pruneLog, scheduleMaintenance } from './prune.js';
 import {
@@ -112,6 +123,47 @@ export class RightsService {
   /** Ends a restriction, the person told first (GDPR Art. 18(3)); returns how many were lifted. */
   liftRestriction(requestId: string, staffId: string, reason: string): Promise<number> {
     return liftRestriction(this.#deps, requestId, staffId, reason);
+  }
+
+  // Appeals (US state laws) --------------------------------------------------------------------
+
+  /** The person appeals a refused request from its status page (where their state's law offers it). */
+  fileAppeal(statusToken: string, reason: string | undefined): Promise<AppealView> {
+    return fileAppeal(this.#deps, statusToken, reason);
+  }
+
+  /** Whether the request behind a status link may be appealed, and its appeal on record. */
+  appealOffer(statusToken: string): Promise<AppealOffer> {
+    return appealOffer(this.#deps.ctx, statusToken);
+  }
+
+  extendAppeal(appealId: string, staffId: string): Promise<AppealView> {
+    return extendAppeal(this.#deps, appealId, staffId);
+  }
+
+  /** Decides an appeal; never by the staff member who refused the request. */
+  decideAppeal(
+    appealId: string,
+    decision: { outcome: 'granted' | 'upheld'; reasons: string },
+    staffId: string,
+  ): Promise<{ appeal: AppealView; answer: string }> {
+    return decideAppeal(this.#deps, appealId, decision, staffId);
+  }
+
+  appeals(options: { includeDecided?: boolean } = {}): Promise<AppealView[]> {
+    return appealQueue(this.#deps.ctx, options);
+  }
+
+  appeal(appealId: string): Promise<AppealView & { reason: string | null; answer: string | null }> {
+    return appealDetail(this.#deps.ctx, appealId);
+  }
+
+  /** The jurisdiction stated, else the address on file, else `other` (never the IP address). */
+  resolveJurisdiction(
+    stated: Jurisdiction | undefined,
+    subjectId: string | undefined,
+  ): Promise<{ jurisdiction: Jurisdiction; source: 'stated' | 'address_on_file' | 'fallback' }> {
+    return resolveJurisdiction(this.#deps, stated, subjectId);
   }
 
   // Queries and views -------------------------------------------------------------------------

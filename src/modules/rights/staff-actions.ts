@@ -4,7 +4,7 @@
 import type { Transaction, Updateable } from 'kysely';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
-import { deadlinesFor, isoDay } from './deadlines.js';
+import { deadlinesFor, isoDay, stateLawOf } from './deadlines.js';
 import { advance, findRow, openSealed, type RightsDeps, seal } from './internal.js';
 import { rightsMail } from './mail-text.js';
 import { type RequestView, regulatorFor, view } from './queries.js';
@@ -115,7 +115,9 @@ export async function extend(
     throw new VowError('VOW_EXTENSION_NOT_ALLOWED', 'An extension must be notified within the first period', {
       dueOn: r.due_on,
     });
-  const d = deadlinesFor(r.jurisdiction, r.received_at.slice(0, 10));
+  const d = deadlinesFor(r.jurisdiction, r.received_at.slice(0, 10), ctx.policy);
+  if (d.extendedDueOn === d.dueOn)
+    throw new VowError('VOW_EXTENSION_NOT_ALLOWED', 'The law of this jurisdiction allows no extension');
   const contact = await openSealed(ctx, r);
   // The reason is personal to the request: it is sealed with the contact, not written to the log.
   const sealed = await seal(ctx, r.id, { ...contact, extensionReason: reason });
@@ -162,6 +164,7 @@ export async function deny(
   if (r.status === 'completed' || r.status === 'denied')
     throw new VowError('VOW_REQUEST_STATE', 'The request is closed');
   const contact = await openSealed(ctx, r);
+  const appeal = stateLawOf(r.jurisdiction, ctx.policy)?.appeal;
   const now = ctx.clock.now().toISOString();
   await staffStep(
     deps,
@@ -169,7 +172,13 @@ export async function deny(
     staffId,
     {
       action: 'request.denied',
-      changes: { status: 'denied', denial_basis: basis, responded_at: now, response_nature: 'denied' },
+      changes: {
+        status: 'denied',
+        denial_basis: basis,
+        denied_by: staffId,
+        responded_at: now,
+        response_nature: 'denied',
+      },
       reason: basis,
     },
     async (trx) => {
@@ -182,6 +191,9 @@ export async function deny(
             type: rightsMail(r.locale).typeName[r.type],
             basis,
             regulator: regulatorFor(ctx, r.jurisdiction)?.name,
+            ...(appeal?.offered && appeal.decide_within_days !== undefined
+              ? { appeal: { days: appeal.decide_within_days, cite: appeal.cite } }
+              : {}),
           }),
         },
         trx,

@@ -5,7 +5,8 @@ import type { Generated } from 'kysely';
 // request log past its retention can be shredded on its own.
 
 export type RequestType = 'access' | 'portability' | 'correction' | 'deletion' | 'restriction' | 'objection';
-export type Jurisdiction = 'eea' | 'uk' | 'us-ca' | 'other';
+/** `us-<postal code>` for a US state (see JURISDICTIONS for the accepted list). */
+export type Jurisdiction = 'eea' | 'uk' | `us-${string}` | 'other';
 export type RequestChannel = 'web' | 'email' | 'postal' | 'account';
 export type RequestStatus =
   | 'awaiting_verification'
@@ -14,6 +15,8 @@ export type RequestStatus =
   | 'in_progress'
   | 'completed'
   | 'denied';
+/** An appeal is open until decided: `granted` reopens the request, `upheld` keeps the refusal. */
+export type AppealStatus = 'open' | 'granted' | 'upheld';
 export type VerificationMethod = 'email_code' | 'session' | 'data_points_2' | 'data_points_3';
 
 export interface RightsTables {
@@ -54,6 +57,8 @@ export interface RightsTables {
     agent_confirmed_at: string | null;
     agent_confirmed_by: string | null;
     approved_by: string | null;
+    /** The staff member who refused the request (an appeal is decided by someone else). */
+    denied_by: string | null;
     responded_at: string | null;
     /** What the answer was, in words without personal values (e.g. `export sent`, `deleted`). */
     response_nature: string | null;
@@ -67,6 +72,24 @@ export interface RightsTables {
     updated_at: string;
     /** The language of the request (en-US, es-US): its messages are written in it. */
     locale: string;
+  };
+  rights_appeals: {
+    id: string;
+    request_id: string;
+    jurisdiction: Jurisdiction;
+    status: AppealStatus;
+    received_at: string;
+    /** YYYY-MM-DD: the law's deadline for the decision, and the extended one once extended. */
+    due_on: string;
+    extended_due_on: string | null;
+    /** Who refused the request; never the one who decides the appeal. */
+    first_decider: string | null;
+    decided_by: string | null;
+    decided_at: string | null;
+    /** Sealed JSON: the person's reasons, the answer (vault key request:<request id>). */
+    sealed: string;
+    created_at: string;
+    updated_at: string;
   };
   rights_verifications: {
     id: string;

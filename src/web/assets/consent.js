@@ -178,7 +178,7 @@
           return s;
         },
         (err) => {
-          if (err && err.status === 409) return start();
+          if (err && err.status === 409) return start(true);
           showProblem();
         },
       );
@@ -424,9 +424,30 @@
 
   // ---- start -----------------------------------------------------------------------------------
 
-  function start() {
-    return fetch(`${api}/v1/consent/config`, { credentials: 'omit' })
-      .then((r) => r.json())
+  // The config is asked for as soon as the script runs, not when the page is parsed: it is on its
+  // way while the document loads. Vow lets the browser cache it (ETag, short max-age), so a
+  // returning visitor usually reads it from the cache without asking Vow at all.
+  function fetchConfig(fresh) {
+    // Credentials as the tag's <link rel="preload" crossorigin="anonymous"> has them (same-origin:
+    // none to another origin), so the browser uses the preloaded answer instead of asking again.
+    return fetch(
+      `${api}/v1/consent/config`,
+      fresh ? { credentials: 'same-origin', cache: 'no-cache' } : { credentials: 'same-origin' },
+    ).then((r) => r.json());
+  }
+  const firstConfig = fetchConfig(false);
+  firstConfig.catch(() => {});
+
+  /** After the page has loaded and the browser is idle: a returning visitor's check waits for it. */
+  function afterLoad(fn) {
+    const idle = () =>
+      window.requestIdleCallback ? window.requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 0);
+    if (document.readyState === 'complete') idle();
+    else window.addEventListener('load', idle, { once: true });
+  }
+
+  function start(fresh) {
+    return (fresh ? fetchConfig(true) : firstConfig)
       .then((c) => {
         config = c;
         const stored = readCookie();
@@ -436,14 +457,17 @@
           if (gpc) recordGpcSignal();
           return openBanner(false);
         }
-        // The server's ledger, not the cookie, says where the visitor stands.
-        return post('/v1/consent/state', { visitor: stored.v }).then((s) => {
-          state = s;
-          if (!s.answered || stored.cv !== config.consentVersion) return openBanner(false);
-          if (gpc && !s.gpc) return choose(s.categories, 'choose', s.googleAnalytics);
-          writeCookie(s);
-          apply(s);
-        });
+        // The server's ledger, not the cookie, says where the visitor stands. A returning visitor
+        // asks it once the page has loaded: nothing from Vow competes with the page's own requests.
+        return new Promise((resolve) => afterLoad(resolve))
+          .then(() => post('/v1/consent/state', { visitor: stored.v }))
+          .then((s) => {
+            state = s;
+            if (!s.answered || stored.cv !== config.consentVersion) return openBanner(false);
+            if (gpc && !s.gpc) return choose(s.categories, 'choose', s.googleAnalytics);
+            writeCookie(s);
+            apply(s);
+          });
       })
       .catch(() => {
         /* Vow unreachable: everything stays denied and the page works */
@@ -463,6 +487,6 @@
     gppString: () => (state ? state.gpp : null),
   };
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(false));
+  else start(false);
 })();

@@ -136,11 +136,10 @@ function checkComplaint(
     flag('complaint.answered', 'The complaint was closed without a reply');
   if (c.first_reply_at !== null && !replies.has(c.id))
     flag('complaint.reply_recorded', 'The complaint is marked replied, but no reply is recorded');
-  const regulators = map.policy.doc.regulators;
   if (
-    Object.hasOwn(regulators, c.jurisdiction)
+    map.policy.regulator(c.jurisdiction) !== undefined
       ? c.regulator !== c.jurisdiction
-      : c.regulator !== null && !Object.hasOwn(regulators, c.regulator)
+      : c.regulator !== null && map.policy.regulator(c.regulator) === undefined
   )
     flag(
       'complaint.regulator_named',
@@ -194,6 +193,7 @@ export const requestsFamily: Family = {
         'agent_confirmed_at',
         'agent_confirmed_by',
         'approved_by',
+        'denied_by',
         'responded_at',
         'response_nature',
         'denial_basis',

@@ -1,0 +1,42 @@
+// The privacy officer's page of appeals of refused requests (US state laws): each open appeal with
+// its deadline and the statute section, and a form to decide it. The officer who refused the
+// request cannot decide its appeal (the service refuses; the page says so).
+import type { AppealView } from '../../modules/rights/index.js';
+import { html } from '../../platform/html.js';
+import { JURISDICTION_LABELS } from '../request-labels.js';
+import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
+
+export function renderAppeals(
+  frame: ConsoleFrame,
+  appeals: readonly AppealView[],
+  message?: { ok: boolean; text: string },
+): string {
+  return consolePage(frame, {
+    title: 'Appeals',
+    section: '/staff/appeals',
+    body: html`<h1>Appeals</h1>
+<p>People whose request was refused appealed under their state's law. Someone other than the
+officer who refused decides; upholding the refusal sends the reasons and, where the law requires
+it, the attorney general's contact. Granting reopens the request.</p>
+${flash(message)}
+${
+  appeals.length === 0
+    ? html`<p>No appeal is waiting.</p>`
+    : html`<table data-testid="appeals">
+  <thead><tr><th scope="col">Received</th><th scope="col">Decide by</th><th scope="col">Where</th><th scope="col">Request</th><th scope="col">Refused by</th><th scope="col">Decision</th></tr></thead>
+  <tbody>${appeals.map(
+    (
+      a,
+    ) => html`<tr${a.overdue ? html` class="overdue"` : ''}><td>${a.receivedOn}</td><td>${a.dueOn}${a.extended ? ' (extended)' : ''}${a.cite ? html`<br><span class="small">${a.cite}</span>` : ''}</td><td>${JURISDICTION_LABELS[a.jurisdiction] ?? a.jurisdiction}</td><td><a href="/staff/requests/${a.requestId}">${a.requestId.slice(0, 8)}</a></td><td><code>${a.firstDecider ?? 'unknown'}</code></td><td>
+<form method="post" action="/staff/appeals/decide">
+  ${csrfField(frame.csrf)}
+  <input type="hidden" name="appealId" value="${a.id}">
+  <label for="reasons-${a.id}">Reasons</label> <input id="reasons-${a.id}" name="reasons" required minlength="3" maxlength="2000">
+  <button type="submit" name="outcome" value="granted">Grant (reopen)</button>
+  <button type="submit" name="outcome" value="upheld">Uphold the refusal</button>
+</form></td></tr>`,
+  )}</tbody>
+</table>`
+}`,
+  });
+}

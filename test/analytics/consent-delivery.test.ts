@@ -1,0 +1,124 @@
+// How the consent script and its config reach the browser: minified, precompressed (brotli and
+// gzip, chosen by Accept-Encoding), with per-encoding ETags, Vary, an immutable cache on the
+// versioned URL, a cacheable config with 304s, and a tag that never blocks the page.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { it } from 'node:test';
+import { createContext, runInContext } from 'node:vm';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { CONSENT_DEFAULTS_SNIPPET, etagMatches, pickEncoding } from '../../src/http/consent-script.js';
+import { describeEachDialect } from '../helpers/env.js';
+
+it('picks brotli, then gzip, by Accept-Encoding and its q-values', () => {
+  assert.equal(pickEncoding('gzip, deflate, br, zstd'), 'br');
+  assert.equal(pickEncoding('gzip, br;q=0'), 'gzip');
+  assert.equal(pickEncoding('GZIP'), 'gzip');
+  assert.equal(pickEncoding('identity'), undefined);
+  assert.equal(pickEncoding('*'), 'br');
+  assert.equal(pickEncoding('*;q=0, identity'), undefined);
+  assert.equal(pickEncoding(undefined), undefined);
+  assert.ok(etagMatches('W/"a", "b"', '"b"'));
+  assert.ok(!etagMatches('"a"', '"b"'));
+});
+
+describeEachDialect('consent script delivery', (env) => {
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    env().app.inject({ method: 'GET', url, headers });
+
+  it('serves the script minified and precompressed, one SRI hash for every encoding', async () => {
+    const info = (await get('/v1/consent/script-info')).json();
+    const src = new URL(info.src);
+    const url = `${src.pathname}${src.search}`;
+    const plain = await get(url);
+    const br = await get(url, { 'accept-encoding': 'gzip, deflate, br' });
+    const gz = await get(url, { 'accept-encoding': 'gzip' });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    const body = plain.rawPayload;
+    assert.deepEqual(brotliDecompressSync(br.rawPayload), body);
+    assert.deepEqual(gunzipSync(gz.rawPayload), body);
+    assert.equal(`sha384-${createHash('sha384').update(body).digest('base64')}`, info.integrity);
+    const source = readFileSync(new URL('../../src/web/assets/consent.js', import.meta.url));
+    assert.ok(body.length < source.length * 0.75, `minified: ${body.length} of ${source.length} bytes`);
+    assert.ok(br.rawPayload.length < gz.rawPayload.length && gz.rawPayload.length < body.length / 2);
+    for (const res of [plain, br, gz]) {
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers.vary, 'accept-encoding');
+      assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.match(String(res.headers['content-type']), /^text\/javascript/);
+    }
+    // One ETag per representation, and a 304 for the one the client holds.
+    const tags = new Set([plain, br, gz].map((r) => r.headers.etag));
+    assert.equal(tags.size, 3);
+    const again = await get(url, { 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.rawPayload.length, 0);
+    const otherEncoding = await get(url, {
+      'accept-encoding': 'gzip',
+      'if-none-match': String(br.headers.etag),
+    });
+    assert.equal(otherEncoding.statusCode, 200);
+  });
+
+  it('revalidates an unversioned or outdated script URL instead of caching it for a year', async () => {
+    for (const url of ['/consent.js', '/consent.js?v=000000000000']) {
+      const res = await get(url, { 'accept-encoding': 'br' });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['cache-control'], 'public, max-age=300');
+    }
+  });
+
+  it('compresses the banner stylesheet too', async () => {
+    const res = await get('/consent.css', { 'accept-encoding': 'br' });
+    assert.equal(res.headers['content-encoding'], 'br');
+    assert.match(brotliDecompressSync(res.rawPayload).toString(), /\.vow-cc/);
+  });
+
+  it('hands out a deferred tag after an inline snippet that sets the Consent Mode defaults', async () => {
+    const info = (await get('/v1/consent/script-info')).json();
+    const [first, config, css, second] = info.tag.split('\n');
+    assert.equal(first, `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`);
+    assert.equal(first, info.defaults);
+    assert.equal(`${config}\n${css}`, info.preload);
+    assert.match(
+      config,
+      /^<link rel="preload" href="[^"]+\/v1\/consent\/config" as="fetch" crossorigin="anonymous">$/,
+    );
+    assert.match(css, /^<link rel="preload" href="[^"]+\/consent\.css" as="style">$/);
+    assert.equal(second, info.script);
+    assert.match(second, / defer><\/script>$/);
+    assert.ok(second.includes(`integrity="${info.integrity}"`));
+    assert.equal(
+      info.defaultsCsp,
+      `'sha256-${createHash('sha256').update(CONSENT_DEFAULTS_SNIPPET).digest('base64')}'`,
+    );
+    // The snippet really sets every signal to denied, synchronously (run as a page would: the
+    // global object is `window`).
+    const page = createContext({});
+    runInContext('var window = this;', page);
+    runInContext(CONSENT_DEFAULTS_SNIPPET, page);
+    const pushed = (page.dataLayer as IArguments[]).map((args) => [...args]);
+    assert.deepEqual(pushed[0]?.slice(0, 2), ['consent', 'default']);
+    assert.equal(Object.values(pushed[0]?.[2] as object).filter((v) => v === 'denied').length, 4);
+  });
+
+  it('lets the browser cache the config, with an ETag and a 304', async () => {
+    const first = await get('/v1/consent/config');
+    assert.equal(first.statusCode, 200);
+    assert.equal(first.headers['cache-control'], 'public, max-age=300');
+    const etag = String(first.headers.etag);
+    assert.match(etag, /^"[A-Za-z0-9_-]+"$/);
+    const again = await get('/v1/consent/config', { 'if-none-match': etag });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.body, '');
+    assert.equal((await get('/v1/consent/config', { 'if-none-match': '"stale"' })).statusCode, 200);
+    // Compressed like the script, and still under Vow's CORS rules (no wildcard), varying by both.
+    const br = await get('/v1/consent/config', { 'accept-encoding': 'br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.deepEqual(JSON.parse(brotliDecompressSync(br.rawPayload).toString()), first.json());
+    assert.equal(br.headers['access-control-allow-origin'], undefined);
+    assert.equal(br.headers.vary, 'Origin, accept-encoding');
+  });
+});
