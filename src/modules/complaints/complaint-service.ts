@@ -5,6 +5,7 @@ import { VowError } from '../../platform/errors.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { MailService } from '../../platform/mail/index.js';
 import type { VowContext } from '../policy/index.js';
+import { regulatorName } from '../policy/index.js';
 import type { Jurisdiction, RequestChannel } from '../rights/index.js';
 import { deadlinesFor, isOverdue, isoDay } from '../rights/index.js';
 import { complaintMail } from './mail-text.js';
@@ -139,7 +140,9 @@ export class ComplaintService {
               receivedOn,
               dueOn: due,
               statusUrl: `${ctx.config.publicUrl}/privacy/complaint/status/${token}`,
-              ...(regulator ? { regulator } : {}),
+              ...(regulator
+                ? { regulator: { name: regulatorName(ctx.policy, regulator.id, locale), url: regulator.url } }
+                : {}),
             }),
           },
           trx,
@@ -246,7 +249,17 @@ export class ComplaintService {
           {
             to: contact.email,
             kind: 'complaints.reply',
-            ...complaintMail(r.locale).reply({ text, ...(regulator ? { regulator } : {}) }),
+            ...complaintMail(r.locale).reply({
+              text,
+              ...(regulator
+                ? {
+                    regulator: {
+                      name: regulatorName(this.#ctx.policy, regulator.id, r.locale),
+                      url: regulator.url,
+                    },
+                  }
+                : {}),
+            }),
           },
           trx,
         );

@@ -210,6 +210,7 @@ export const translationSchema = z.strictObject({
   exemptions: z.record(simpleId, text).default({}),
   channels: z.record(dottedId, text).default({}),
   cookie_categories: z.record(simpleId, z.strictObject({ title: text, description: text })).default({}),
+  regulators: z.record(simpleId, z.strictObject({ name: text })).default({}),
 });
 
 export const policySchema = z.strictObject({

@@ -23,6 +23,11 @@ export function exemptionName(policy: Policy, id: string, locale?: string | null
   return translation(policy, locale)?.exemptions[id] ?? policy.doc.exemptions[id]?.title ?? id;
 }
 
+/** A regulator's name, e.g. "your local data protection authority". */
+export function regulatorName(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.regulators[id]?.name ?? policy.doc.regulators[id]?.name ?? id;
+}
+
 /** A marketing channel's description. */
 export function channelName(policy: Policy, id: string, locale?: string | null): string {
   return translation(policy, locale)?.channels[id] ?? policy.doc.channels[id]?.description ?? id;

@@ -7,7 +7,7 @@ import type { Database } from '../../platform/store/index.js';
 import { deadlinesFor, isoDay, stateLawOf } from './deadlines.js';
 import { advance, findRow, openSealed, type RightsDeps, seal } from './internal.js';
 import { rightsMail } from './mail-text.js';
-import { type RequestView, regulatorFor, view } from './queries.js';
+import { type RequestView, regulatorIn, view } from './queries.js';
 import type { RequestStatus } from './tables.js';
 
 /**
@@ -190,7 +190,7 @@ export async function deny(
           ...rightsMail(r.locale).denied({
             type: rightsMail(r.locale).typeName[r.type],
             basis,
-            regulator: regulatorFor(ctx, r.jurisdiction)?.name,
+            regulator: regulatorIn(ctx, r.jurisdiction, r.locale),
             ...(appeal?.offered && appeal.decide_within_days !== undefined
               ? { appeal: { days: appeal.decide_within_days, cite: appeal.cite } }
               : {}),
