@@ -6,6 +6,7 @@ import { statusOf } from '../app/error-registry.js';
 import type { StaffRole } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { isVowError, VowError } from '../platform/errors.js';
+import { LOCALE_COOKIE, type Locale, negotiateLocale } from '../platform/i18n/index.js';
 import { line } from '../platform/strings.js';
 import { csrfToken } from './access.js';
 import type { ConsoleFrame } from './console/shell.js';
@@ -148,4 +149,13 @@ export function acceptJsonAsTextPlain(app: ZodApp): void {
       done(new VowError('VOW_BAD_JSON', 'The request body is not valid JSON'), undefined);
     }
   });
+}
+
+/**
+ * The language a shopper reads: the one they chose with the language switch (a preference cookie
+ * holding only the locale), else the best match of their browser's Accept-Language, else English.
+ */
+export function pageLocale(req: FastifyRequest): Locale {
+  const chosen = (req.cookies as Record<string, string | undefined> | undefined)?.[LOCALE_COOKIE];
+  return negotiateLocale(req.headers['accept-language'], chosen);
 }

@@ -251,7 +251,7 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
     await h.drain();
     const notice = h.mailsTo('extend.me@example.org').find((m) => /more time/.test(m.subject));
     assert.ok(notice?.text.includes('Several archives to search'));
-    assert.ok(notice?.text.includes('2026-04-30'));
+    assert.ok(notice?.text.includes('April 30, 2026'));
 
     const late = await post(e, '/v1/staff/requests', {
       type: 'access',

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
+import { LOCALES } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
@@ -26,6 +27,10 @@ const fields = {
   email: z.email().max(254).optional(),
   name: line().min(1).max(200).optional(),
   message: prose().min(1).max(8000),
+  locale: z
+    .enum(LOCALES)
+    .optional()
+    .describe('The language of every message about the complaint (default en-US)'),
 };
 
 export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
@@ -50,7 +55,8 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const r = await complaints.submit(req.body, { channel: 'web' });
+      const { locale, ...input } = req.body;
+      const r = await complaints.submit(input, { channel: 'web', locale });
       return reply.code(202).send({
         statusToken: r.statusToken,
         statusUrl: `${ctx.config.publicUrl}/privacy/complaint/status/${r.statusToken}`,
@@ -108,8 +114,8 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const { channel, receivedOn, ...input } = req.body;
-      const r = await complaints.submit(input, { channel, receivedOn, staffId: staffIdOf(req) });
+      const { channel, receivedOn, locale, ...input } = req.body;
+      const r = await complaints.submit(input, { channel, receivedOn, locale, staffId: staffIdOf(req) });
       return reply.code(201).send(r.view);
     },
   );

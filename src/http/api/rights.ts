@@ -9,6 +9,7 @@ import {
   type SubmitInput,
 } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
+import { LOCALES, type Locale } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
@@ -46,6 +47,10 @@ const requestFields = {
     .optional(),
   details: prose().max(4000).optional(),
   agent: z.strictObject({ name: line().min(1).max(200), permission: line().min(1).max(2000) }).optional(),
+  locale: z
+    .enum(LOCALES)
+    .optional()
+    .describe('The language of every message about the request (default en-US)'),
 };
 
 const publicRequestBody = z.strictObject({ ...requestFields, email });
@@ -142,7 +147,8 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const r = await rights.submit(req.body as SubmitInput, { channel: 'web' });
+      const { locale, ...input } = req.body;
+      const r = await rights.submit(input as SubmitInput, { channel: 'web', locale });
       return reply.code(202).send({
         statusToken: r.statusToken,
         statusUrl: statusUrl(r.statusToken),
@@ -204,14 +210,16 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
         );
       // The answer (an access export's link) goes to the account's confirmed email.
       const account = p?.kind === 'shopper' ? await services.identity.accounts.view(p.accountId) : undefined;
-      const body = req.body as Omit<SubmitInput, 'jurisdiction'> & {
+      const { locale, ...body } = req.body as Omit<SubmitInput, 'jurisdiction'> & {
         jurisdiction?: SubmitInput['jurisdiction'];
+        locale?: Locale;
       };
       const { jurisdiction } = await rights.resolveJurisdiction(body.jurisdiction, subjectId);
       const r = await rights.submit(
         { ...body, jurisdiction },
         {
           channel: 'account',
+          locale,
           sessionSubjectId: subjectId,
           replyTo: account?.emailVerifiedAt ? (account.email ?? undefined) : undefined,
         },
@@ -239,8 +247,13 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const { channel, receivedOn, ...input } = req.body;
-      const r = await rights.submit(input as SubmitInput, { channel, receivedOn, staffId: staffIdOf(req) });
+      const { channel, receivedOn, locale, ...input } = req.body;
+      const r = await rights.submit(input as SubmitInput, {
+        channel,
+        receivedOn,
+        locale,
+        staffId: staffIdOf(req),
+      });
       return reply.code(201).send({ request: await rights.get(r.requestId), statusToken: r.statusToken });
     },
   );

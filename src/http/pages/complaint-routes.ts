@@ -6,7 +6,7 @@ import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { isVowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
-import { sendHtml } from '../route-helpers.js';
+import { pageLocale, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
 import { renderRightsMessage } from './requests.js';
@@ -43,7 +43,10 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       const { _csrf, email, ...rest } = req.body;
-      const r = await complaints.submit({ ...rest, email: email || undefined }, { channel: 'web' });
+      const r = await complaints.submit(
+        { ...rest, email: email || undefined },
+        { channel: 'web', locale: pageLocale(req) },
+      );
       return reply.code(303).header('location', `/privacy/complaint/status/${r.statusToken}`).send();
     },
   );

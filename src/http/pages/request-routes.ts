@@ -8,7 +8,7 @@ import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
-import { refusalOf, sendHtml } from '../route-helpers.js';
+import { pageLocale, refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import {
@@ -93,7 +93,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
             details: b.details || undefined,
             correction,
           },
-          { channel: 'web' },
+          { channel: 'web', locale: pageLocale(req) },
         );
         return reply.code(303).header('location', `/privacy/request/status/${r.statusToken}`).send();
       } catch (err) {

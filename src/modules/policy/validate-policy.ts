@@ -231,5 +231,21 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
     checkAll(ex.categories, doc.categories, ['exemptions', id, 'categories'], 'category');
   }
 
+  // Translations name only what the policy has.
+  for (const [locale, t] of Object.entries(doc.translations)) {
+    if (!t) continue;
+    const named: [keyof typeof t & string, Record<string, unknown>, string][] = [
+      ['categories', doc.categories, 'category'],
+      ['purposes', doc.purposes, 'purpose'],
+      ['exemptions', doc.exemptions, 'exemption'],
+      ['channels', doc.channels, 'channel'],
+      ['cookie_categories', doc.cookie_categories, 'cookie category'],
+      ['regulators', doc.regulators, 'regulator'],
+    ];
+    for (const [key, rec, what] of named)
+      for (const id of Object.keys((t[key] ?? {}) as Record<string, unknown>))
+        if (!has(rec, id)) add(['translations', locale, key, id], `unknown ${what} "${id}"`);
+  }
+
   return problems;
 }

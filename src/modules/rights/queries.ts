@@ -3,6 +3,7 @@
 
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
+import { regulatorName } from '../policy/index.js';
 import { isOverdue, isoDay, lawOf } from './deadlines.js';
 import { findRow, openSealed, type Row, type Sealed, statusIndex } from './internal.js';
 import type {
@@ -57,6 +58,12 @@ export function regulatorFor(
   jurisdiction: Jurisdiction,
 ): { id: string; name: string; url: string } | undefined {
   return ctx.policy.regulator(jurisdiction);
+}
+
+/** The regulator's name as the person reads it (in the request's language). */
+export function regulatorIn(ctx: VowContext, jurisdiction: Jurisdiction, locale: string): string | undefined {
+  const r = ctx.policy.regulator(jurisdiction);
+  return r ? regulatorName(ctx.policy, r.id, locale) : undefined;
 }
 
 /** A log entry as shown, with its deadlines read against today's date (the injected clock). */
