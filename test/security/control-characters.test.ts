@@ -116,7 +116,10 @@ describeEachDialect('control characters at the edge', (env) => {
     for (const op of operations) {
       const params = (op.parameters ?? []).filter((p) => p.in === 'path');
       const query = (op.parameters ?? []).filter((p) => p.in === 'query');
-      const body = op.requestBody?.content?.['application/json']?.schema;
+      const jsonBody = op.requestBody?.content?.['application/json']?.schema;
+      // A raw body verified as received (a signed acknowledgement) is not a JSON document of
+      // fields: its signature refuses any byte changed, NUL included.
+      const body = jsonBody?.type === 'string' ? undefined : jsonBody;
       // Valid-shaped values for the parts not under test.
       const fillPath = (nul: boolean) =>
         op.path.replace(/\{(\w+)\}/g, (_m, name: string) => {

@@ -15,6 +15,7 @@ export const mailFeedbackApiRoutes: RouteModule = (app, _ctx, services) => {
         tags: ['consent'],
         summary:
           'A bounce (RFC 3464) or a spam complaint (ARF, RFC 5965), as the raw message (message/rfc822)',
+        consumes: ['message/rfc822', 'text/plain'],
         body: z
           .string()
           .min(1)
