@@ -2,7 +2,7 @@
 // staff suppressions and SMS keywords, and answers where a person stands. Every change is one
 // ledger event + the consent_state row + an audit entry, in one transaction.
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ActorType, AuditEntry } from '../../platform/audit/index.js';
+import type { ActorType } from '../../platform/audit/index.js';
 import type { IndexKind } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
@@ -10,6 +10,13 @@ import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
 import { normalisePhone } from '../subjects/index.js';
 import { assertChannel, liftsSuppression, type PlannedEvent, planCollection } from './collection-rules.js';
+import type {
+  ConsentCause,
+  ConsentChange,
+  KindsAt,
+  PlannedChoice,
+  RecordCollectionInput,
+} from './consent-inputs.js';
 import {
   kindsAtCollectionPoint,
   type PersonSuppression,
@@ -18,9 +25,7 @@ import {
 } from './identifiers.js';
 import {
   appendConsentEvent,
-  type CauseType,
   type ConsentEventRow,
-  type ConsentEventType,
   consentHistory,
   type StoredChannelState,
   storedStates,
@@ -37,55 +42,15 @@ import {
 import { type ConsentListener, SmsFlags, type SmsInboundResult } from './sms-flags.js';
 import { resolveUnsubscribeToken } from './unsubscribe-tokens.js';
 
+export type {
+  ConsentCause,
+  ConsentChange,
+  KindsAt,
+  PlannedChoice,
+  RecordCollectionInput,
+} from './consent-inputs.js';
+
 type Executor = Kysely<Database> | Transaction<Database>;
-
-export interface RecordCollectionInput {
-  readonly subjectId: string;
-  readonly collectionPoint: string;
-  /** Channel ids the person explicitly ticked on the form (e.g. ['account_updates']). */
-  readonly optIns: readonly string[];
-  readonly at: Date;
-  /**
-   * The subject kinds this collection stored the person under. When omitted, the kinds are read
-   * from the identifiers this collection point stored for the person (subject_identifiers).
-   */
-  readonly kinds?: readonly string[];
-  /** The stored record (order, entry...) the collection created, kept as the event's cause. */
-  readonly recordId?: string;
-  /** An imported collection's source (file name, SHA-256, row), kept in each event's details. */
-  readonly evidence?: Readonly<Record<string, unknown>>;
-}
-
-export interface ConsentCause {
-  readonly type: CauseType;
-  readonly ref?: string | undefined;
-  readonly staffId?: string | undefined;
-}
-
-/** What a multi-channel choice appends: one event per channel, and the audit entry for the choice. */
-export interface PlannedChoice {
-  readonly changes: readonly {
-    readonly channel: string;
-    readonly event: ConsentEventType;
-    readonly cause: ConsentCause;
-    readonly details?: Readonly<Record<string, unknown>>;
-  }[];
-  readonly audit: AuditEntry;
-}
-
-export interface ConsentChange {
-  readonly subjectRef: string;
-  readonly channel: string;
-  readonly event: ConsentEventType;
-  readonly cause: ConsentCause;
-  readonly at?: Date;
-  readonly details?: Readonly<Record<string, unknown>>;
-  /** Why, for the audit trail (no personal values). */
-  readonly reason?: string;
-}
-
-/** Reads the kinds a collection point stored a person under, inside the caller's transaction. */
-export type KindsAt = (trx: Executor, subjectId: string, collectionPoint: string) => Promise<string[]>;
 
 function actorOf(cause: ConsentCause): { type: ActorType; id?: string } {
   switch (cause.type) {

@@ -3,15 +3,26 @@
 // plus a `downstream.deliver` job; a failed attempt is retried on a computed exponential schedule
 // (never slept: the next attempt is a job due later), and after VOW_WEBHOOK_MAX_ATTEMPTS it is
 // listed as failed (the dead-letter list) until staff retry it.
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobRunner } from '../../platform/jobs/index.js';
 import type { Database } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
-import { EVENT_TYPES, type EventType, minimise, type PersonValues } from './events.js';
+import { EVENT_TYPES, type EventType, minimise } from './events.js';
 import { newSecret, sign } from './signing.js';
 import type { DeliveryStatus } from './tables.js';
+import {
+  type Db,
+  type DeliveryView,
+  type EndpointView,
+  type Fetch,
+  type PreparedDelivery,
+  type PublishInput,
+  validUrl,
+} from './webhook-shapes.js';
+
+export type { DeliveryView, EndpointView, Fetch, PreparedDelivery, PublishInput } from './webhook-shapes.js';
 
 export const DELIVER_JOB = 'downstream.deliver';
 /** How long the previous secret still signs after a rotation (receivers switch within this). */
@@ -21,75 +32,6 @@ const MAX_DELAY_MS = 10 * 60 * 60_000;
 /** The wait before attempt `n + 1` after `n` failed attempts: 10 s, 30 s, 90 s, … at most 10 hours. */
 export function retryDelayMs(failedAttempts: number): number {
   return Math.min(MAX_DELAY_MS, 10_000 * 3 ** (failedAttempts - 1));
-}
-
-export type Fetch = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
-) => Promise<{ status: number }>;
-
-export interface EndpointView {
-  readonly id: string;
-  readonly url: string;
-  readonly events: string[];
-  readonly recipient: string | null;
-  readonly createdAt: string;
-  readonly rotating: boolean;
-  readonly disabled: boolean;
-}
-
-export interface DeliveryView {
-  readonly id: string;
-  readonly endpointId: string;
-  readonly url: string;
-  readonly eventType: string;
-  readonly status: DeliveryStatus;
-  readonly attempts: number;
-  readonly nextAttemptAt: string | null;
-  readonly lastError: string | null;
-  readonly createdAt: string;
-  readonly deliveredAt: string | null;
-}
-
-export interface PublishInput {
-  readonly type: EventType;
-  /** The person the event is about (their undelivered events are shredded when they are erased). */
-  readonly subjectId?: string | null;
-  /** Identifiers, minimised per endpoint to what its recipient may receive. */
-  readonly person?: PersonValues | undefined;
-  /** The rest of the event (ids, channels, categories: no personal value). */
-  readonly data: Readonly<Record<string, unknown>>;
-  /** Only these endpoints (downstream tasks address one recipient's endpoint each). */
-  readonly endpointIds?: readonly string[];
-  /** Adds per-endpoint fields (a task's id and acknowledgement URL). */
-  readonly extra?: (endpointId: string) => Readonly<Record<string, unknown>> | undefined;
-}
-
-type Db = Kysely<Database> | Transaction<Database>;
-
-export interface PreparedDelivery {
-  readonly id: string;
-  readonly endpointId: string;
-  readonly type: EventType;
-  readonly subjectId: string | null;
-  readonly sealed: string | null;
-  readonly body: string | null;
-}
-
-function validUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new VowError('VOW_WEBHOOK_URL_INVALID', 'The webhook URL is not a URL');
-  }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.username || url.password || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)))
-    throw new VowError(
-      'VOW_WEBHOOK_URL_INVALID',
-      'A webhook URL must be https (plain http only on the loopback interface), without credentials',
-    );
-  return url.toString();
 }
 
 export class Webhooks {
