@@ -7,7 +7,6 @@
 
 import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS, SSO_COOKIE, SSO_FLOW_TTL_MS } from '../../modules/identity/index.js';
-import { VowError } from '../../platform/errors.js';
 import { refusalOf, sendHtml, sessionCookieOptions } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderSsoDonePage, renderSsoRefusedPage } from './login.js';
@@ -17,17 +16,15 @@ const SSO_PATH = '/staff/sso';
 
 export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
   const sso = services.identity.sso;
+  // Without VOW_OIDC_* there is no single sign-on: the routes do not exist (404).
+  if (!sso) return;
   const frame = (): ConsoleFrame => ({ policy: ctx.policy, roles: [], csrf: '' });
-  const required = () => {
-    if (!sso) throw new VowError('VOW_SSO_NOT_CONFIGURED', 'Single sign-on is not configured');
-    return sso;
-  };
 
   app.get(
     SSO_PATH,
     { config: { access: 'public', limit: 'login' }, schema: { hide: true } },
     async (_req, reply) => {
-      const { url, cookie } = await required().start();
+      const { url, cookie } = await sso.start();
       void reply.setCookie(SSO_COOKIE, cookie, {
         ...sessionCookieOptions(ctx, SSO_FLOW_TTL_MS),
         path: SSO_PATH,
@@ -43,11 +40,10 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: { hide: true, querystring: z.record(z.string(), z.string()) },
     },
     async (req, reply) => {
-      const flow = required();
       void reply.clearCookie(SSO_COOKIE, { path: SSO_PATH });
       const here = new URL(req.url, `${ctx.config.publicUrl}/`);
       try {
-        const out = await flow.finish(here, req.cookies[SSO_COOKIE]);
+        const out = await sso.finish(here, req.cookies[SSO_COOKIE]);
         void reply.setCookie(SESSION_COOKIE.staff, out.token, {
           ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
           sameSite: 'strict',

@@ -48,11 +48,6 @@ export const IDENTITY_ERROR_CODES = {
     status: 403,
     meaning: 'Staff log in through single sign-on only (VOW_OIDC_ONLY=on): the password log-in is off.',
   },
-  VOW_SSO_NOT_CONFIGURED: {
-    status: 404,
-    meaning:
-      'Single sign-on is not configured (VOW_OIDC_ISSUER, VOW_OIDC_CLIENT_ID, VOW_OIDC_CLIENT_SECRET).',
-  },
   VOW_SSO_REFUSED: {
     status: 403,
     meaning:
