@@ -227,6 +227,7 @@ export class StaffSso {
     subject: string,
     roles: StaffRole[],
     preferred: unknown,
+    retried = false,
   ): Promise<{ id: string; disabled: boolean; created: boolean } | undefined> {
     const db = this.#ctx.store.db;
     const now = this.#ctx.clock.now().toISOString();
@@ -270,6 +271,26 @@ export class StaffSso {
     if (roles.length === 0) return undefined;
     const id = this.#ctx.random.uuid();
     const unusable = await hashPassword(this.#ctx.random.bytes(32).toString('base64url'), this.#ctx.random);
+    try {
+      await this.#create(id, issuer, subject, roles, preferred, now, unusable);
+    } catch (err) {
+      // Two first sign-ins of one person racing: the other one created the account; use it.
+      if (retried) throw err;
+      return this.#account(subject, roles, preferred, true);
+    }
+    return { id, disabled: false, created: true };
+  }
+
+  async #create(
+    id: string,
+    issuer: string,
+    subject: string,
+    roles: StaffRole[],
+    preferred: unknown,
+    now: string,
+    unusable: string,
+  ): Promise<void> {
+    const db = this.#ctx.store.db;
     await db.transaction().execute(async (trx) => {
       const wanted = typeof preferred === 'string' ? preferred.toLowerCase() : '';
       const taken =
@@ -310,6 +331,5 @@ export class StaffSso {
         trx,
       );
     });
-    return { id, disabled: false, created: true };
   }
 }
