@@ -37,6 +37,7 @@ import { loginConsoleRoutes } from './console/login-routes.js';
 import { marketingConsoleRoutes } from './console/marketing-routes.js';
 import { peopleConsoleRoutes } from './console/people-routes.js';
 import { requestConsoleRoutes } from './console/request-routes.js';
+import { ssoConsoleRoutes } from './console/sso-routes.js';
 import { staffAccountConsoleRoutes } from './console/staff-account-routes.js';
 import { under13ConsoleRoutes } from './console/under13-routes.js';
 import { accountPageRoutes } from './pages/account-routes.js';
@@ -86,6 +87,7 @@ export const ROUTES: readonly RouteModule[] = [
   complaintPageRoutes,
   // The staff console.
   loginConsoleRoutes,
+  ssoConsoleRoutes,
   dashboardConsoleRoutes,
   peopleConsoleRoutes,
   requestConsoleRoutes,

@@ -71,6 +71,14 @@ const envSchema = z.object({
   VOW_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   VOW_FEEDBACK_SMTP_PORT: portSchema.optional(),
   VOW_SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(8),
+  VOW_OIDC_ISSUER: z.url().optional(),
+  VOW_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  VOW_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  VOW_OIDC_ROLES_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:./-]{1,100}$/, 'must be a claim name')
+    .default('vow_roles'),
+  VOW_OIDC_ONLY: z.enum(['on', 'off']).default('off'),
 });
 
 /** The proxy keywords proxy-addr (Fastify's trustProxy) knows besides addresses and CIDRs. */
@@ -175,6 +183,47 @@ export interface Config {
   readonly feedbackSmtpPort: number | undefined;
   /** Soft bounces of one address that suppress it. */
   readonly softBounceLimit: number;
+  /** Staff single sign-on (OpenID Connect); undefined when not configured. */
+  readonly oidc: OidcConfig | undefined;
+}
+
+/** Staff single sign-on: the provider, Vow's client there, the roles claim, and whether passwords are off. */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The claim holding a list of Vow staff role names (unknown names ignored). */
+  readonly rolesClaim: string;
+  /** When true, staff log in only through the provider: the password log-in refuses. */
+  readonly only: boolean;
+}
+
+function parseOidc(e: z.infer<typeof envSchema>): OidcConfig | undefined {
+  const set = [e.VOW_OIDC_ISSUER, e.VOW_OIDC_CLIENT_ID, e.VOW_OIDC_CLIENT_SECRET].filter(
+    (v) => v !== undefined,
+  ).length;
+  if (set !== 0 && set !== 3)
+    throw new VowError(
+      'VOW_CONFIG_INVALID',
+      'Invalid configuration: VOW_OIDC_ISSUER, VOW_OIDC_CLIENT_ID and VOW_OIDC_CLIENT_SECRET are set together or not at all',
+      { problems: ['VOW_OIDC_ISSUER, VOW_OIDC_CLIENT_ID, VOW_OIDC_CLIENT_SECRET: all three or none'] },
+    );
+  if (set === 0) {
+    if (e.VOW_OIDC_ONLY === 'on')
+      throw new VowError(
+        'VOW_CONFIG_INVALID',
+        'Invalid configuration: VOW_OIDC_ONLY=on needs VOW_OIDC_ISSUER, VOW_OIDC_CLIENT_ID and VOW_OIDC_CLIENT_SECRET',
+        { problems: ['VOW_OIDC_ONLY: on without a provider would lock every staff member out'] },
+      );
+    return undefined;
+  }
+  return Object.freeze({
+    issuer: e.VOW_OIDC_ISSUER!,
+    clientId: e.VOW_OIDC_CLIENT_ID!,
+    clientSecret: e.VOW_OIDC_CLIENT_SECRET!,
+    rolesClaim: e.VOW_OIDC_ROLES_CLAIM,
+    only: e.VOW_OIDC_ONLY === 'on',
+  });
 }
 
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
@@ -244,5 +293,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     webhookMaxAttempts: e.VOW_WEBHOOK_MAX_ATTEMPTS,
     feedbackSmtpPort: e.VOW_FEEDBACK_SMTP_PORT,
     softBounceLimit: e.VOW_SOFT_BOUNCE_LIMIT,
+    oidc: parseOidc(e),
   });
 }

@@ -33,4 +33,36 @@ describe('configuration', () => {
   it('takes PostgreSQL from VOW_DATABASE_URL', () => {
     assert.equal(loadConfig({ VOW_DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
   });
+
+  it('takes single sign-on from all three VOW_OIDC_* variables or none, and refuses anything between', () => {
+    assert.equal(loadConfig({}).oidc, undefined);
+    const full = {
+      VOW_OIDC_ISSUER: 'https://login.example/',
+      VOW_OIDC_CLIENT_ID: 'vow',
+      VOW_OIDC_CLIENT_SECRET: 's3cret',
+    };
+    const c = loadConfig(full).oidc;
+    assert.deepEqual(c, {
+      ...{ issuer: 'https://login.example/', clientId: 'vow', clientSecret: 's3cret' },
+      rolesClaim: 'vow_roles',
+      only: false,
+    });
+    assert.equal(
+      loadConfig({ ...full, VOW_OIDC_ONLY: 'on', VOW_OIDC_ROLES_CLAIM: 'groups' }).oidc?.only,
+      true,
+    );
+    for (const partial of [
+      { VOW_OIDC_ISSUER: full.VOW_OIDC_ISSUER },
+      { VOW_OIDC_ISSUER: full.VOW_OIDC_ISSUER, VOW_OIDC_CLIENT_ID: 'vow' },
+      { VOW_OIDC_CLIENT_SECRET: 's3cret' },
+      { VOW_OIDC_ONLY: 'on' },
+    ])
+      assert.throws(
+        () => loadConfig(partial),
+        (e: unknown) =>
+          e instanceof VowError && e.code === 'VOW_CONFIG_INVALID' && /VOW_OIDC_/.test(e.message),
+        JSON.stringify(partial),
+      );
+    assert.throws(() => loadConfig({ ...full, VOW_OIDC_ISSUER: 'not a url' }), VowError);
+  });
 });

@@ -34,9 +34,11 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     roles: [],
     csrf: formToken(ctx, '/staff/login'),
   });
+  /** Single sign-on when configured; the password form unless VOW_OIDC_ONLY is on. */
+  const ways = { sso: ctx.config.oidc !== undefined, password: !ctx.config.oidc?.only };
 
   app.get('/staff/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    sendHtml(reply, renderStaffLoginPage(loginFrame())),
+    sendHtml(reply, renderStaffLoginPage(loginFrame(), ways)),
   );
 
   app.post(
@@ -61,7 +63,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
         return { staffId: out.staffId, mustChangePassword: out.mustChangePassword };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message, error) =>
-          renderStaffLoginPage(loginFrame(), message, error.code === 'VOW_TOTP_REQUIRED'),
+          renderStaffLoginPage(loginFrame(), ways, message, error.code === 'VOW_TOTP_REQUIRED'),
         );
       }
     },

@@ -28,6 +28,10 @@ export const identityEraser: Eraser = {
       how: 'deleted with a deletion of everything or the purge',
     },
     staff_accounts: { fate: 'impersonal', why: 'Vow’s operators (staff), not the shop’s customers' },
+    staff_sso_identities: {
+      fate: 'impersonal',
+      why: 'which single sign-on user (the provider’s opaque id of a staff member) each staff account is',
+    },
     api_keys: { fate: 'impersonal', why: 'the shop backend’s keys (hashes of their secrets)' },
     attempt_counters: {
       fate: 'impersonal',

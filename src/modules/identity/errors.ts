@@ -44,6 +44,19 @@ export const IDENTITY_ERROR_CODES = {
     meaning:
       'Only a privacy officer (or the command line) grants or removes the privacy officer role, or creates or resets a privacy officer account: an administrator cannot mint the four-eyes approver.',
   },
+  VOW_PASSWORD_LOGIN_DISABLED: {
+    status: 403,
+    meaning: 'Staff log in through single sign-on only (VOW_OIDC_ONLY=on): the password log-in is off.',
+  },
+  VOW_SSO_REFUSED: {
+    status: 403,
+    meaning:
+      'The single sign-on log-in was refused: the provider’s answer did not check out, the account is disabled, or it grants no Vow staff role.',
+  },
+  VOW_SSO_UNAVAILABLE: {
+    status: 502,
+    meaning: 'The single sign-on provider could not be reached or answered something Vow cannot use.',
+  },
 } as const satisfies ErrorCodeTable;
 
 declare module '../../platform/errors.js' {

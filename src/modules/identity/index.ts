@@ -5,6 +5,7 @@ import type { VowContext } from '../policy/index.js';
 import { AccountService } from './account-service.js';
 import { ApiKeys } from './api-keys.js';
 import { AttemptLimiter } from './attempts.js';
+import { StaffSso } from './oidc.js';
 import { SessionStore } from './sessions.js';
 import { StaffService } from './staff-service.js';
 
@@ -15,6 +16,8 @@ export interface IdentityServices {
   readonly attempts: AttemptLimiter;
   readonly staff: StaffService;
   readonly accounts: AccountService;
+  /** Staff single sign-on (OpenID Connect); undefined when VOW_OIDC_* is not configured. */
+  readonly sso: StaffSso | undefined;
 }
 
 export function createIdentityServices(ctx: VowContext): IdentityServices {
@@ -26,6 +29,7 @@ export function createIdentityServices(ctx: VowContext): IdentityServices {
     apiKeys: new ApiKeys(ctx),
     staff: new StaffService(ctx, sessions, attempts),
     accounts: new AccountService(ctx, sessions, attempts),
+    sso: ctx.config.oidc ? new StaffSso(ctx, sessions, ctx.config.oidc) : undefined,
   };
 }
 
@@ -46,6 +50,7 @@ export { checkFormToken, FORM_TOKEN_WINDOW_MS, issueFormToken } from './form-tok
 export { identityMigrations } from './migrations/index.js';
 export type { MyDataValue, MyDataView } from './my-data.js';
 export { buildMyData, type DatasetExportSource, type SubjectIdentifierSource } from './my-data.js';
+export { isLoopbackHttp, SSO_COOKIE, SSO_FLOW_TTL_MS, type SsoRefusal, type StaffSso } from './oidc.js';
 export { allows, auditActor, type Principal, STAFF_ROLES, type StaffRole } from './principal.js';
 export {
   csrfTokenFor,

@@ -307,6 +307,11 @@ export class StaffService {
     via: 'cookie' | 'bearer',
     from: string,
   ): Promise<{ token: string; sessionId: string; staffId: string; mustChangePassword: boolean }> {
+    if (this.#ctx.config.oidc?.only)
+      throw new VowError(
+        'VOW_PASSWORD_LOGIN_DISABLED',
+        'Staff log in through single sign-on only; use “Sign in with single sign-on”',
+      );
     const username = input.username.toLowerCase();
     const row = await this.#byUsername(username);
     const ok = await this.#checkPassword(username, row?.password_hash, input.password, from);

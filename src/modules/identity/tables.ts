@@ -68,6 +68,14 @@ export interface IdentityTables {
     expires_at: string;
     used_at: string | null;
   };
+  /** Staff single sign-on (migration 0690): the provider's user (issuer + subject) a staff account is. */
+  staff_sso_identities: {
+    issuer: string;
+    subject: string;
+    staff_id: string;
+    created_at: string;
+    last_login_at: string;
+  };
   /** Failure counters for lock-out with back-off, keyed by e.g. `login:staff:<blind index>`. */
   attempt_counters: {
     key: string;

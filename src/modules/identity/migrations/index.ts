@@ -3,9 +3,11 @@ import type { VowMigration } from '../../../platform/store/index.js';
 import { migration as m0200 } from './0200-security-access.js';
 import { migration as m0201 } from './0201-totp-last-step.js';
 import { migration as m0571 } from './0571-staff-credentials-issuer.js';
+import { migration as m0690 } from './0690-staff-sso-identities.js';
 
 export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0200-security-access': m0200,
   '0201-totp-last-step': m0201,
   '0571-staff-credentials-issuer': m0571,
+  '0690-staff-sso-identities': m0690,
 };

@@ -1,0 +1,335 @@
+// Staff single sign-on with OpenID Connect (authorization code + PKCE, through openid-client).
+// start() builds the provider's authorization URL and a short-lived signed value for a cookie that
+// holds only the request's random state, nonce and PKCE verifier (no personal data); finish() checks
+// the provider's answer against it, finds or creates the staff account by issuer + subject, sets its
+// roles from the roles claim on every log-in and starts a staff session as the password log-in does.
+// Every log-in, accepted or refused (with a reason code), is audited. The provider's discovery
+// document is fetched on first use, never at start-up.
+import * as oidc from 'openid-client';
+import type { OidcConfig } from '../../platform/config.js';
+import { hashPassword, Vault } from '../../platform/crypto/index.js';
+import { VowError } from '../../platform/errors.js';
+import type { VowContext } from '../policy/index.js';
+import { isStaffRole, type StaffRole } from './principal.js';
+import type { SessionStore } from './sessions.js';
+
+/** How long a started log-in may take at the provider. */
+export const SSO_FLOW_TTL_MS = 10 * 60 * 1000;
+
+/** The cookie carrying a started log-in's checks (path /staff/sso, httpOnly, SameSite=Lax). */
+export const SSO_COOKIE = 'vow_sso';
+
+/** Why a single sign-on log-in was refused (stable; in the audit trail and the error's details). */
+export type SsoRefusal =
+  | 'no_flow'
+  | 'flow_expired'
+  | 'provider_error'
+  | 'invalid_response'
+  | 'no_roles'
+  | 'disabled';
+
+const USERNAME = /^[a-z][a-z0-9._-]{1,63}$/;
+
+interface Flow {
+  readonly state: string;
+  readonly nonce: string;
+  readonly verifier: string;
+  /** When the flow started (ms since the epoch). */
+  readonly at: number;
+}
+
+/** A loopback http issuer (tests, a provider on the same machine): the only http openid-client is let use. */
+export function isLoopbackHttp(issuer: string): boolean {
+  const u = new URL(issuer);
+  return u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
+}
+
+export class StaffSso {
+  readonly #ctx: VowContext;
+  readonly #sessions: SessionStore;
+  readonly #config: OidcConfig;
+  #discovered: Promise<oidc.Configuration> | undefined;
+
+  constructor(ctx: VowContext, sessions: SessionStore, config: OidcConfig) {
+    this.#ctx = ctx;
+    this.#sessions = sessions;
+    this.#config = config;
+  }
+
+  /** Where the provider sends the browser back to. */
+  get redirectUri(): string {
+    return `${this.#ctx.config.publicUrl}/staff/sso/callback`;
+  }
+
+  /** The provider's configuration, discovered once (a failed discovery is tried again next time). */
+  #provider(): Promise<oidc.Configuration> {
+    if (!this.#discovered) {
+      const issuer = new URL(this.#config.issuer);
+      // openid-client refuses plain http; it is allowed only for an issuer on a loopback address
+      // (tests and a provider on the same host), never for a remote one.
+      const options = isLoopbackHttp(this.#config.issuer)
+        ? { execute: [oidc.allowInsecureRequests] }
+        : undefined;
+      this.#discovered = oidc
+        .discovery(
+          issuer,
+          this.#config.clientId,
+          undefined,
+          oidc.ClientSecretBasic(this.#config.clientSecret),
+          options,
+        )
+        .catch((err: unknown) => {
+          this.#discovered = undefined;
+          throw new VowError('VOW_SSO_UNAVAILABLE', 'The single sign-on provider could not be reached', {
+            cause: err instanceof Error ? err.message : String(err),
+          });
+        });
+    }
+    return this.#discovered;
+  }
+
+  #sign(payload: string): string {
+    return this.#ctx.vault.blindIndex('form', `sso\n${payload}`);
+  }
+
+  /** The provider's authorization URL and the signed cookie value holding this flow's checks. */
+  async start(): Promise<{ url: string; cookie: string }> {
+    const provider = await this.#provider();
+    const flow: Flow = {
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      verifier: oidc.randomPKCECodeVerifier(),
+      at: this.#ctx.clock.now().getTime(),
+    };
+    const url = oidc.buildAuthorizationUrl(provider, {
+      redirect_uri: this.redirectUri,
+      scope: 'openid',
+      response_type: 'code',
+      code_challenge: await oidc.calculatePKCECodeChallenge(flow.verifier),
+      code_challenge_method: 'S256',
+      state: flow.state,
+      nonce: flow.nonce,
+    });
+    const payload = Buffer.from(JSON.stringify(flow)).toString('base64url');
+    return { url: url.href, cookie: `${payload}.${this.#sign(payload)}` };
+  }
+
+  #readFlow(cookie: string | undefined): Flow {
+    const [payload, mac] = (cookie ?? '').split('.');
+    if (!payload || !mac || mac.length !== 43 || !Vault.equal(this.#sign(payload), mac))
+      throw this.#refusal('no_flow');
+    const flow = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Flow;
+    const age = this.#ctx.clock.now().getTime() - flow.at;
+    if (!(age >= 0 && age <= SSO_FLOW_TTL_MS)) throw this.#refusal('flow_expired');
+    return flow;
+  }
+
+  #refusal(reason: SsoRefusal): VowError {
+    const messages: Record<SsoRefusal, string> = {
+      no_flow: 'This sign-in was not started here (or the browser refused its cookie); start again',
+      flow_expired: 'This sign-in took too long; start again',
+      provider_error: 'The single sign-on provider refused or cancelled the sign-in',
+      invalid_response: 'The single sign-on provider’s answer did not check out; start again',
+      no_roles: 'Your single sign-on account holds no Vow staff role; ask your administrator to grant one',
+      disabled: 'This staff account is disabled',
+    };
+    return new VowError('VOW_SSO_REFUSED', messages[reason], { reason });
+  }
+
+  async #audit(reason: SsoRefusal, staffId?: string): Promise<void> {
+    await this.#ctx.audit.record({
+      actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' },
+      action: 'staff.sso.refused',
+      target: { type: 'staff', id: staffId ?? 'unknown' },
+      details: { reason, issuer: this.#config.issuer },
+    });
+  }
+
+  /**
+   * Completes a log-in from the provider's redirect (`callbackUrl`, the full URL it called) and the
+   * flow cookie. Returns a staff session token (a cookie), or throws VOW_SSO_REFUSED (audited).
+   */
+  async finish(
+    callbackUrl: URL,
+    cookie: string | undefined,
+  ): Promise<{ token: string; sessionId: string; staffId: string }> {
+    let flow: Flow;
+    try {
+      flow = this.#readFlow(cookie);
+    } catch (err) {
+      if (err instanceof VowError) await this.#audit((err.details as { reason: SsoRefusal }).reason);
+      throw err;
+    }
+    const provider = await this.#provider();
+    if (callbackUrl.searchParams.has('error')) {
+      await this.#audit('provider_error');
+      throw this.#refusal('provider_error');
+    }
+    let claims: Record<string, unknown>;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(provider, callbackUrl, {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true,
+      });
+      claims = { ...(tokens.claims() ?? {}) };
+      // Providers that keep custom claims out of the ID token answer them at the userinfo endpoint.
+      if (!(this.#config.rolesClaim in claims) && typeof claims.sub === 'string') {
+        const info = await oidc.fetchUserInfo(provider, tokens.access_token, claims.sub);
+        claims = { ...info, ...claims };
+      }
+    } catch (err) {
+      this.#ctx.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'single sign-on answer refused',
+      );
+      await this.#audit('invalid_response');
+      throw this.#refusal('invalid_response');
+    }
+    const subject = claims.sub;
+    if (typeof subject !== 'string' || subject === '') {
+      await this.#audit('invalid_response');
+      throw this.#refusal('invalid_response');
+    }
+    const raw = claims[this.#config.rolesClaim];
+    const names = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
+    const roles: StaffRole[] = [];
+    for (const r of names) if (typeof r === 'string' && isStaffRole(r) && !roles.includes(r)) roles.push(r);
+    const staffId = await this.#account(subject, roles, claims.preferred_username);
+    if (!staffId) {
+      await this.#audit('no_roles');
+      throw this.#refusal('no_roles');
+    }
+    if (staffId.disabled) {
+      await this.#audit('disabled', staffId.id);
+      throw this.#refusal('disabled');
+    }
+    if (roles.length === 0) {
+      await this.#audit('no_roles', staffId.id);
+      throw this.#refusal('no_roles');
+    }
+    const session = await this.#sessions.create('staff', staffId.id, 'cookie');
+    await this.#ctx.audit.record({
+      actor: { type: 'staff', id: staffId.id },
+      action: 'staff.sso.login',
+      target: { type: 'staff', id: staffId.id },
+      details: { issuer: this.#config.issuer, roles, created: staffId.created },
+    });
+    return { token: session.token, sessionId: session.id, staffId: staffId.id };
+  }
+
+  /**
+   * The staff account of issuer + subject, created on first log-in (with an unusable random
+   * password: it logs in through the provider), its roles replaced by the claim's when it grants any.
+   */
+  async #account(
+    subject: string,
+    roles: StaffRole[],
+    preferred: unknown,
+    retried = false,
+  ): Promise<{ id: string; disabled: boolean; created: boolean } | undefined> {
+    const db = this.#ctx.store.db;
+    const now = this.#ctx.clock.now().toISOString();
+    const issuer = this.#config.issuer;
+    const known = await db
+      .selectFrom('staff_sso_identities')
+      .innerJoin('staff_accounts', 'staff_accounts.id', 'staff_sso_identities.staff_id')
+      .select(['staff_accounts.id', 'staff_accounts.roles', 'staff_accounts.disabled'])
+      .where('staff_sso_identities.issuer', '=', issuer)
+      .where('staff_sso_identities.subject', '=', subject)
+      .executeTakeFirst();
+    if (known) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('staff_sso_identities')
+          .set({ last_login_at: now })
+          .where('issuer', '=', issuer)
+          .where('subject', '=', subject)
+          .execute();
+        const before = JSON.parse(known.roles) as string[];
+        if (roles.length > 0 && JSON.stringify(before) !== JSON.stringify(roles) && known.disabled === 0) {
+          await trx
+            .updateTable('staff_accounts')
+            .set({ roles: JSON.stringify(roles), updated_at: now })
+            .where('id', '=', known.id)
+            .execute();
+          await this.#ctx.audit.record(
+            {
+              actor: { type: 'system' },
+              action: 'staff.account.roles_set',
+              target: { type: 'staff', id: known.id },
+              reason: 'single sign-on roles claim',
+              details: { from: before, to: roles },
+            },
+            trx,
+          );
+        }
+      });
+      return { id: known.id, disabled: known.disabled === 1, created: false };
+    }
+    if (roles.length === 0) return undefined;
+    const id = this.#ctx.random.uuid();
+    const unusable = await hashPassword(this.#ctx.random.bytes(32).toString('base64url'), this.#ctx.random);
+    try {
+      await this.#create(id, issuer, subject, roles, preferred, now, unusable);
+    } catch (err) {
+      // Two first sign-ins of one person racing: the other one created the account; use it.
+      if (retried) throw err;
+      return this.#account(subject, roles, preferred, true);
+    }
+    return { id, disabled: false, created: true };
+  }
+
+  async #create(
+    id: string,
+    issuer: string,
+    subject: string,
+    roles: StaffRole[],
+    preferred: unknown,
+    now: string,
+    unusable: string,
+  ): Promise<void> {
+    const db = this.#ctx.store.db;
+    await db.transaction().execute(async (trx) => {
+      const wanted = typeof preferred === 'string' ? preferred.toLowerCase() : '';
+      const taken =
+        !USERNAME.test(wanted) ||
+        (await trx
+          .selectFrom('staff_accounts')
+          .select('id')
+          .where('username', '=', wanted)
+          .executeTakeFirst()) !== undefined;
+      const username = taken ? `sso-${this.#ctx.random.bytes(6).toString('hex')}` : wanted;
+      await trx
+        .insertInto('staff_accounts')
+        .values({
+          id,
+          username,
+          password_hash: unusable,
+          roles: JSON.stringify(roles),
+          disabled: 0,
+          must_change_password: 0,
+          totp_sealed: null,
+          credentials_issued_by: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await trx
+        .insertInto('staff_sso_identities')
+        .values({ issuer, subject, staff_id: id, created_at: now, last_login_at: now })
+        .execute();
+      await this.#ctx.audit.record(
+        {
+          actor: { type: 'system' },
+          action: 'staff.account.created',
+          target: { type: 'staff', id },
+          reason: 'first single sign-on log-in',
+          details: { roles },
+        },
+        trx,
+      );
+    });
+  }
+}
