@@ -300,7 +300,11 @@ describe('the staff console for people who use it', {
     const missing = await admin.goto(`${base}/staff/no-such-page`);
     assert.equal(missing?.status(), 404);
     await admin.getByRole('link', { name: 'Back to the console dashboard' }).waitFor();
-    assert.equal(await admin.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 4, 'notice, dashboard, staff accounts, webhooks');
+    assert.equal(
+      await admin.getByRole('navigation', { name: 'Main' }).getByRole('link').count(),
+      4,
+      'notice, dashboard, staff accounts, webhooks',
+    );
     assert.deepEqual(await axeViolations(admin), [], '404 page');
     // API clients keep the JSON body.
     const api = await admin.request.get(`${base}/staff/requests`, {

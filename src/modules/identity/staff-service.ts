@@ -11,36 +11,11 @@ import {
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import { type AttemptLimiter, LOGIN_PAIR, LOGIN_THROTTLE, TOTP_ATTEMPTS } from './attempts.js';
-import { isStaffRole, type Principal, type StaffRole } from './principal.js';
+import type { Principal, StaffRole } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
+import { parseRoles, type StaffActor, type StaffInfo, USERNAME } from './staff-types.js';
 
-/** Who acts on staff accounts: their id and roles (null where the command line acts: trusted). */
-export interface StaffActor {
-  readonly id: string;
-  readonly roles: readonly string[];
-}
-
-export interface StaffInfo {
-  readonly id: string;
-  readonly username: string;
-  readonly roles: StaffRole[];
-  readonly disabled: boolean;
-  readonly mustChangePassword: boolean;
-  readonly totp: boolean;
-  readonly createdAt: string;
-}
-
-const USERNAME = /^[a-z][a-z0-9._-]{1,63}$/;
-
-function parseRoles(roles: readonly string[]): StaffRole[] {
-  const out: StaffRole[] = [];
-  for (const r of roles) {
-    if (!isStaffRole(r)) throw new VowError('VOW_UNKNOWN_ROLE', `Unknown staff role "${r}"`, { role: r });
-    if (!out.includes(r)) out.push(r);
-  }
-  if (out.length === 0) throw new VowError('VOW_UNKNOWN_ROLE', 'A staff account needs at least one role');
-  return out;
-}
+export type { StaffActor, StaffInfo } from './staff-types.js';
 
 export class StaffService {
   readonly #ctx: VowContext;
