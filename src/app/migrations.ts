@@ -2,6 +2,7 @@
 // and they are joined here. Names sort in the order they run; a shipped migration is never edited or
 // renamed (a database records the names it applied). Two parts may not ship the same name.
 import { collectionMigrations } from '../modules/collection/index.js';
+import { complaintsMigrations } from '../modules/complaints/index.js';
 import { consentMigrations } from '../modules/consent/index.js';
 import { disclosuresMigrations } from '../modules/disclosures/index.js';
 import { experimentsMigrations } from '../modules/experiments/index.js';
@@ -20,6 +21,7 @@ import { migrateToLatest, type Store, storeMigrations, type VowMigration } from 
 
 const PARTS: readonly Readonly<Record<string, VowMigration>>[] = [
   collectionMigrations,
+  complaintsMigrations,
   consentMigrations,
   disclosuresMigrations,
   experimentsMigrations,

@@ -196,6 +196,7 @@ describeEachDialect('promise monitor: deleted people and children', (env) => {
       created_by: null,
       created_at: '2026-01-01T00:00:00.000Z',
       updated_at: '2026-01-10T00:00:00.000Z',
+      locale: 'en-US',
     }));
     for (let i = 0; i < rows.length; i += 50)
       await e.store.db

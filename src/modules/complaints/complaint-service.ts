@@ -2,10 +2,12 @@
 // replies tracked against a deadline, and the regulator the person may escalate to, by jurisdiction.
 
 import { VowError } from '../../platform/errors.js';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { MailService } from '../../platform/mail/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { Jurisdiction, RequestChannel } from '../rights/index.js';
 import { deadlinesFor, isOverdue, isoDay } from '../rights/index.js';
+import { complaintMail } from './mail-text.js';
 
 export interface ComplaintInput {
   readonly jurisdiction: Jurisdiction;
@@ -45,6 +47,7 @@ type Row = {
   first_reply_at: string | null;
   regulator: string | null;
   request_id: string | null;
+  locale: string;
 };
 
 export class ComplaintService {
@@ -83,12 +86,19 @@ export class ComplaintService {
 
   async submit(
     input: ComplaintInput,
-    options: { channel: RequestChannel; receivedOn?: string | undefined; staffId?: string | undefined },
+    options: {
+      channel: RequestChannel;
+      receivedOn?: string | undefined;
+      staffId?: string | undefined;
+      /** The person's language: the acknowledgement and every reply are written in it. */
+      locale?: Locale | undefined;
+    },
   ): Promise<{ complaintId: string; statusToken: string; view: ComplaintView }> {
     const ctx = this.#ctx;
     if (input.message.trim() === '')
       throw new VowError('VOW_REQUEST_INVALID', 'The complaint needs a message');
     const now = ctx.clock.now();
+    const locale = options.locale ?? DEFAULT_LOCALE;
     const receivedOn = options.receivedOn ?? isoDay(now);
     if (receivedOn > isoDay(now))
       throw new VowError('VOW_REQUEST_INVALID', 'The day of receipt cannot be in the future');
@@ -117,6 +127,7 @@ export class ComplaintService {
           status_token_index: this.#index(token),
           created_by: options.staffId ?? null,
           updated_at: now.toISOString(),
+          locale,
         })
         .execute();
       if (input.email) {
@@ -124,16 +135,12 @@ export class ComplaintService {
           {
             to: input.email,
             kind: 'complaints.received',
-            subject: 'We received your privacy complaint',
-            text: [
-              `We received your complaint on ${receivedOn} and will answer by ${due}.`,
-              `Follow it at ${ctx.config.publicUrl}/privacy/complaint/status/${token}`,
-              regulator
-                ? `If you are not satisfied with our answer, you may complain to ${regulator.name}: ${regulator.url}`
-                : '',
-            ]
-              .filter(Boolean)
-              .join('\n\n'),
+            ...complaintMail(locale).received({
+              receivedOn,
+              dueOn: due,
+              statusUrl: `${ctx.config.publicUrl}/privacy/complaint/status/${token}`,
+              ...(regulator ? { regulator } : {}),
+            }),
           },
           trx,
         );
@@ -267,15 +274,7 @@ export class ComplaintService {
           {
             to: contact.email,
             kind: 'complaints.reply',
-            subject: 'Our answer to your privacy complaint',
-            text: [
-              text,
-              regulator
-                ? `If you are not satisfied, you may complain to ${regulator.name}: ${regulator.url}`
-                : '',
-            ]
-              .filter(Boolean)
-              .join('\n\n'),
+            ...complaintMail(r.locale).reply({ text, ...(regulator ? { regulator } : {}) }),
           },
           trx,
         );

@@ -19,6 +19,8 @@ export interface ComplaintTables {
     status_token_index: string;
     created_by: string | null;
     updated_at: string;
+    /** The language of the complaint (en-US, es-US): its messages are written in it. */
+    locale: string;
   };
   complaint_replies: {
     id: string;

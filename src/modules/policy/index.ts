@@ -28,3 +28,4 @@ export {
 } from './state-laws.js';
 export { GATE_KEYS, IDENTIFIER_TYPES, isDeclaredForm } from './validate-forms.js';
 export { normaliseSentence } from './validate-policy.js';
+export { categoryName, channelName, cookieCategoryText, exemptionName, purposeName } from './words.js';

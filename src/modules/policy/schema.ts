@@ -205,6 +205,22 @@ export const reportsSchema = z
     path: ['budget_lifetime'],
   });
 
+/**
+ * The policy's words in another language (keyed by locale, e.g. `es-US`): the notice, and the names
+ * shoppers read for categories, purposes, exemptions, cookie categories and channels. What is not
+ * translated is shown in the policy's own language. `status: translation` (the default) says the
+ * English text prevails; the notice says so.
+ */
+export const translationSchema = z.strictObject({
+  status: z.enum(['translation', 'authoritative']).default('translation'),
+  notice: z.strictObject({ title: text, sections: z.array(noticeSectionSchema).min(1) }).optional(),
+  categories: z.record(dottedId, text).default({}),
+  purposes: z.record(dottedId, text).default({}),
+  exemptions: z.record(simpleId, text).default({}),
+  channels: z.record(dottedId, text).default({}),
+  cookie_categories: z.record(simpleId, z.strictObject({ title: text, description: text })).default({}),
+});
+
 export const policySchema = z.strictObject({
   vow_policy: z.literal(1, { message: 'must be 1 (the policy format version)' }),
   name: text,
@@ -238,6 +254,7 @@ export const policySchema = z.strictObject({
   reports: reportsSchema.optional(),
   /** The US state privacy laws (absent or partial: the shipped default policy's entries apply). */
   us_state_laws: stateLawsSchema.optional(),
+  translations: z.partialRecord(z.enum(['es-US']), translationSchema).default({}),
 });
 
 /** A policy file as written (after defaults are applied). */
@@ -252,4 +269,5 @@ export type Purpose = z.infer<typeof purposeSchema>;
 export type Retention = z.infer<typeof retentionSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
 export type ReportSettings = z.infer<typeof reportsSchema>;
+export type Translation = z.infer<typeof translationSchema>;
 export type PromiseEntry = z.infer<typeof promiseSchema>;

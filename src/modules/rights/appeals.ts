@@ -7,6 +7,7 @@ import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import { addDays, isOverdue, isoDay, stateLawOf } from './deadlines.js';
 import { advance, findRow, openSealed, type RightsDeps, statusIndex } from './internal.js';
+import { rightsMail } from './mail-text.js';
 import type { AppealStatus, Jurisdiction, RightsTables } from './tables.js';
 
 type AppealRow = RightsTables['rights_appeals'];
@@ -238,15 +239,16 @@ export async function decideAppeal(
   const r = await findRow(ctx, a.request_id);
   const law = stateLawOf(a.jurisdiction, ctx.policy);
   const ag = law?.attorney_general;
-  const lines = [
-    decision.outcome === 'granted'
-      ? `We reviewed your appeal and reversed our refusal of your ${r.type} request. We are answering it now.`
-      : `We reviewed your appeal and confirm our refusal of your ${r.type} request.`,
-    `Our reasons: ${decision.reasons}`,
-  ];
-  if (decision.outcome === 'upheld' && ag && law?.appeal.attorney_general_in_answer)
-    lines.push(`If you disagree, you may contact the ${ag.name} to submit a complaint: ${ag.url}`);
-  const answer = lines.join('\n\n');
+  const say = rightsMail(r.locale);
+  const mail = say.appealDecided({
+    granted: decision.outcome === 'granted',
+    type: say.typeName[r.type],
+    reasons: decision.reasons,
+    ...(decision.outcome === 'upheld' && ag && law?.appeal.attorney_general_in_answer
+      ? { attorneyGeneral: { name: ag.name, url: ag.url } }
+      : {}),
+  });
+  const answer = mail.text;
   const contact = await openSealed(ctx, r);
   const previous = await openAppeal(ctx, a);
   const nowIso = ctx.clock.now().toISOString();
@@ -268,8 +270,7 @@ export async function decideAppeal(
           to: contact.email,
           kind: 'rights.appeal_decided',
           subjectId: r.subject_id ?? undefined,
-          subject: 'Your privacy request: the decision on your appeal',
-          text: answer,
+          ...mail,
         },
         trx,
       );

@@ -5,6 +5,7 @@ import type { JobContext } from '../../platform/jobs/index.js';
 import type { PersonIdentity } from '../datasets/index.js';
 import { buildExportDocument, exportKeyOf } from './export-document.js';
 import { complete, newToken, type RightsDeps, type Row, requireWalker, type Sealed } from './internal.js';
+import { rightsMail } from './mail-text.js';
 
 /** How long a download link works. */
 const EXPORT_TTL_MS = 7 * 24 * 3600_000;
@@ -60,18 +61,7 @@ export async function fulfilAccess(
       r,
       categoriesOnly ? 'categories disclosed' : 'export sent',
       result,
-      {
-        subject: 'Your data is ready to download',
-        text: [
-          `Your ${r.type} request is answered. Download your data (JSON, CSV per table and a readable summary) within 7 days:`,
-          link,
-          categoriesOnly
-            ? 'We verified your identity with two details, so this answer lists the categories of data we hold, not the values.'
-            : '',
-        ]
-          .filter(Boolean)
-          .join('\n\n'),
-      },
+      rightsMail(r.locale).accessReady({ type: rightsMail(r.locale).typeName[r.type], link, categoriesOnly }),
       contact.email,
     );
     return result;

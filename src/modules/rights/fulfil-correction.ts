@@ -4,7 +4,9 @@
 import { VowError } from '../../platform/errors.js';
 import type { JobContext } from '../../platform/jobs/index.js';
 import type { PersonIdentity } from '../datasets/index.js';
+import { categoryName } from '../policy/index.js';
 import { complete, type RightsDeps, type Row, requireWalker, type Sealed } from './internal.js';
+import { rightsMail } from './mail-text.js';
 
 export async function fulfilCorrection(
   deps: RightsDeps,
@@ -48,10 +50,7 @@ export async function fulfilCorrection(
       r,
       'corrected',
       result,
-      {
-        subject: 'Your data was corrected',
-        text: `We corrected your ${c.category} everywhere we hold it.`,
-      },
+      rightsMail(r.locale).corrected({ category: categoryName(deps.ctx.policy, c.category, r.locale) }),
       contact.email,
     );
     return result;

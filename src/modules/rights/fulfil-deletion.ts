@@ -3,6 +3,7 @@
 
 import type { JobContext } from '../../platform/jobs/index.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
+import { categoryName, exemptionName } from '../policy/index.js';
 import { DELETION_NOTICE_RECIPIENTS } from './constants.js';
 import { forgetContact } from './erasure.js';
 import {
@@ -14,6 +15,7 @@ import {
   requireWalker,
   type Sealed,
 } from './internal.js';
+import { rightsMail } from './mail-text.js';
 
 /** What a dry run would do, as recorded in the job (counts and exemptions, never a value). */
 function summarise(report: WalkReport): {
@@ -149,10 +151,15 @@ export async function fulfilDeletion(
   // 5. Crypto-shredding: every copy of the person's sealed values, backups included, is unreadable.
   if (everything && r.subject_id) await ctx.vault.destroyKey(r.subject_id);
   // 6. The reply: what was deleted, and what was kept under which exemption.
-  const exemptions = ctx.policy.doc.exemptions;
-  const kept = plan.retained.map(
-    (k) => `- ${k.category} (${k.dataset}.${k.table}): ${exemptions[k.exemption]?.title ?? k.exemption}`,
-  );
+  // What was kept, in the person's words: the category and the exemption, never a table name.
+  const kept = [
+    ...new Set(
+      plan.retained.map(
+        (k) =>
+          `${categoryName(ctx.policy, k.category, r.locale)}: ${exemptionName(ctx.policy, k.exemption, r.locale)}`,
+      ),
+    ),
+  ];
   const answered = await job.step('answer', async (trx) => {
     const result = {
       changes: plan.changes,
@@ -166,20 +173,10 @@ export async function fulfilDeletion(
       r,
       everything ? 'deleted' : 'deleted (chosen categories)',
       result,
-      {
-        subject: 'Your data was deleted',
-        text: [
-          `We deleted ${everything ? 'the data we held about you' : `your data in these categories: ${categories.toString()}`}.`,
-          kept.length > 0
-            ? `We kept the following, as the law or our policy requires:\n${[...new Set(kept)].join('\n')}`
-            : 'Nothing was kept.',
-          everything
-            ? 'We keep a keyed hash of your address on our suppression list so that we never email you again.'
-            : '',
-        ]
-          .filter(Boolean)
-          .join('\n\n'),
-      },
+      rightsMail(r.locale).deleted({
+        categories: everything ? 'all' : scope.categories!.map((c) => categoryName(ctx.policy, c, r.locale)),
+        kept,
+      }),
       contact.email,
     );
     return result;

@@ -3,7 +3,9 @@
 
 import { VowError } from '../../platform/errors.js';
 import type { JobContext } from '../../platform/jobs/index.js';
+import { purposeName } from '../policy/index.js';
 import { complete, type RightsDeps, type Row, type Sealed } from './internal.js';
+import { rightsMail } from './mail-text.js';
 
 export async function fulfilRestriction(
   deps: RightsDeps,
@@ -45,12 +47,9 @@ export async function fulfilRestriction(
       r,
       r.type === 'objection' ? 'objection honoured' : 'processing restricted',
       result,
-      {
-        subject: 'We stopped processing your data',
-        text: all
-          ? 'From now on we only store your data; we do not use it, until you tell us otherwise. We will tell you before this ends.'
-          : `From now on we no longer use your data for: ${result.purposes.join(', ')}.`,
-      },
+      rightsMail(r.locale).restricted({
+        purposes: all ? 'all' : result.purposes.map((p) => purposeName(deps.ctx.policy, p, r.locale)),
+      }),
       contact.email,
     );
     return result;

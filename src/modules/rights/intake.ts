@@ -2,11 +2,13 @@
 // post; the law's deadlines set on receipt, the contact sealed, and a confirmation code mailed.
 
 import { VowError } from '../../platform/errors.js';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
 import { normaliseEmail, normalisePhone } from '../subjects/index.js';
 import { deadlinesFor, isoDay } from './deadlines.js';
 import { advance, emailIndex, newToken, type RightsDeps, seal, statusIndex } from './internal.js';
+import { rightsMail } from './mail-text.js';
 import type { Jurisdiction, RequestChannel, RequestStatus, RequestType } from './tables.js';
 
 /** A code is typed on the status page within 15 minutes of the mail. */
@@ -36,6 +38,8 @@ export interface SubmitInput {
 
 export interface SubmitOptions {
   readonly channel: RequestChannel;
+  /** The language the person uses (the page's, or the API body's `locale`): every message is in it. */
+  readonly locale?: Locale | undefined;
   /** Staff logging a request that arrived by email or post give the day it was received. */
   readonly receivedOn?: string | undefined;
   readonly staffId?: string | undefined;
@@ -173,6 +177,7 @@ export async function submit(
   const codeHash = ctx.vault.blindIndex('token', `code:${verificationId}:${known ? code : neverSent}`);
   const sessionVerified = options.sessionSubjectId !== undefined;
   const nowIso = now.toISOString();
+  const locale = options.locale ?? DEFAULT_LOCALE;
   const receivedAt = options.receivedOn ? `${options.receivedOn}T00:00:00.000Z` : nowIso;
 
   const status = await ctx.store.db.transaction().execute(async (trx) => {
@@ -210,6 +215,7 @@ export async function submit(
         created_by: options.staffId ?? null,
         created_at: nowIso,
         updated_at: nowIso,
+        locale,
       })
       .execute();
     await ctx.audit.record(
@@ -257,18 +263,19 @@ export async function submit(
           created_at: nowIso,
         })
         .execute();
+      const say = rightsMail(locale);
       await deps.mail.enqueue(
         {
           to: email,
           kind: 'rights.code',
-          subject: `Your ${ctx.policy.doc.controller.name} privacy request: confirmation code`,
-          text: [
-            `We received your ${input.type} request on ${receivedOn}.`,
-            `To confirm it is you, enter this code on the request page within 15 minutes: ${code}`,
-            `Follow your request at ${statusUrl(ctx, statusToken)}`,
-            `We answer by ${deadlines.dueOn}.`,
-            'If you did not make this request, ignore this message.',
-          ].join('\n\n'),
+          ...say.code({
+            shop: ctx.policy.doc.controller.name,
+            type: say.typeName[input.type],
+            receivedOn,
+            code,
+            statusUrl: statusUrl(ctx, statusToken),
+            dueOn: deadlines.dueOn,
+          }),
         },
         trx,
       );

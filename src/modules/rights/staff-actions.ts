@@ -6,6 +6,7 @@ import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import { deadlinesFor, isoDay, stateLawOf } from './deadlines.js';
 import { advance, findRow, openSealed, type RightsDeps, seal } from './internal.js';
+import { rightsMail } from './mail-text.js';
 import { type RequestView, regulatorFor, view } from './queries.js';
 import type { RequestStatus } from './tables.js';
 
@@ -137,12 +138,12 @@ export async function extend(
           to: contact.email,
           kind: 'rights.extension',
           subjectId: r.subject_id ?? undefined,
-          subject: 'Your privacy request: we need more time',
-          text: [
-            `We need more time to answer your ${r.type} request received on ${d.receivedOn}.`,
-            `Why: ${reason}`,
-            `We will answer by ${d.extendedDueOn}.`,
-          ].join('\n\n'),
+          ...rightsMail(r.locale).extended({
+            type: rightsMail(r.locale).typeName[r.type],
+            receivedOn: d.receivedOn,
+            reason,
+            dueOn: d.extendedDueOn,
+          }),
         },
         trx,
       );
@@ -186,16 +187,14 @@ export async function deny(
         {
           to: contact.email,
           kind: 'rights.denied',
-          subject: 'Your privacy request',
-          text: [
-            `We cannot act on your ${r.type} request. The reason: ${basis}`,
-            ...(appeal?.offered
-              ? [
-                  `You may appeal this decision from your request's status page; we decide an appeal within ${appeal.decide_within_days} days (${appeal.cite}).`,
-                ]
-              : []),
-            `You may complain to ${regulatorFor(ctx, r.jurisdiction)?.name ?? 'your data protection authority'}.`,
-          ].join('\n\n'),
+          ...rightsMail(r.locale).denied({
+            type: rightsMail(r.locale).typeName[r.type],
+            basis,
+            regulator: regulatorFor(ctx, r.jurisdiction)?.name,
+            ...(appeal?.offered && appeal.decide_within_days !== undefined
+              ? { appeal: { days: appeal.decide_within_days, cite: appeal.cite } }
+              : {}),
+          }),
         },
         trx,
       );
@@ -255,8 +254,7 @@ export async function liftRestriction(
         {
           to: contact.email,
           kind: 'rights.restriction_lifted',
-          subject: 'Your privacy request: the restriction ends',
-          text: `The restriction of processing you asked for on ${r.received_at.slice(0, 10)} ends now. The reason: ${reason}`,
+          ...rightsMail(r.locale).restrictionLifted({ since: r.received_at.slice(0, 10), reason }),
         },
         trx,
       );

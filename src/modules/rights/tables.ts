@@ -70,6 +70,8 @@ export interface RightsTables {
     created_by: string | null;
     created_at: string;
     updated_at: string;
+    /** The language of the request (en-US, es-US): its messages are written in it. */
+    locale: string;
   };
   rights_appeals: {
     id: string;

@@ -10,7 +10,7 @@ import type { Database } from '../../../platform/store/index.js';
 import { ALL, type Family, type Sink } from '../family.js';
 import { ATTRIBUTION, type PolicyMap } from '../policy-map.js';
 
-type Request = Omit<Database['rights_requests'], 'sealed' | 'result'>;
+type Request = Omit<Database['rights_requests'], 'sealed' | 'result' | 'locale'>;
 
 const OPEN = new Set([
   'awaiting_verification',

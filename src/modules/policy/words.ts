@@ -1,0 +1,44 @@
+// The policy's words as a shopper reads them, in their language: a category's, purpose's or
+// exemption's name from the policy's `translations` for that locale, else its own (English) text.
+import type { Policy } from './model.js';
+import type { Translation } from './schema.js';
+
+function translation(policy: Policy, locale: string | null | undefined): Translation | undefined {
+  if (!locale || locale === policy.doc.locale) return undefined;
+  return (policy.doc.translations as Readonly<Record<string, Translation | undefined>>)[locale];
+}
+
+/** What a category is, e.g. "Postal address (billing, shipping or mailing)". */
+export function categoryName(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.categories[id] ?? policy.doc.categories[id]?.description ?? id;
+}
+
+/** What a purpose is, e.g. "Shipping an order". */
+export function purposeName(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.purposes[id] ?? policy.doc.purposes[id]?.description ?? id;
+}
+
+/** An exemption's title, e.g. "Data necessary to service our customers". */
+export function exemptionName(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.exemptions[id] ?? policy.doc.exemptions[id]?.title ?? id;
+}
+
+/** A marketing channel's description. */
+export function channelName(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.channels[id] ?? policy.doc.channels[id]?.description ?? id;
+}
+
+/** A cookie category's title and description. */
+export function cookieCategoryText(
+  policy: Policy,
+  id: string,
+  locale?: string | null,
+): { title: string; description: string } {
+  const own = policy.doc.cookie_categories[id];
+  return (
+    translation(policy, locale)?.cookie_categories[id] ?? {
+      title: own?.title ?? id,
+      description: own?.description ?? '',
+    }
+  );
+}
