@@ -6,9 +6,10 @@ import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { isVowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
-import { sendHtml } from '../route-helpers.js';
+import { pageLocale, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
+import { REQUEST_WORDS } from './i18n/requests.js';
 import { renderRightsMessage } from './requests.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -43,7 +44,10 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       const { _csrf, email, ...rest } = req.body;
-      const r = await complaints.submit({ ...rest, email: email || undefined }, { channel: 'web' });
+      const r = await complaints.submit(
+        { ...rest, email: email || undefined },
+        { channel: 'web', locale: pageLocale(req) },
+      );
       return reply.code(303).header('location', `/privacy/complaint/status/${r.statusToken}`).send();
     },
   );
@@ -71,8 +75,8 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
             reply,
             renderRightsMessage(
               ctx.policy,
-              'Complaint not found',
-              'This link does not match a complaint. If it came in an email, open the whole link.',
+              REQUEST_WORDS[pageLocale(req)].complaintNotFound,
+              REQUEST_WORDS[pageLocale(req)].complaintNotFoundText,
               'error',
               viewerOf(req),
             ),
