@@ -2,6 +2,7 @@
 // staff pages), no inline script or style.
 import type { Policy } from '../modules/policy/index.js';
 import { html, type SafeHtml } from '../platform/html.js';
+import { type Catalog, DEFAULT_LOCALE, formatDay, htmlLang, type Locale } from '../platform/i18n/index.js';
 
 export interface PageOptions {
   readonly title: string;
@@ -17,16 +18,51 @@ export interface PageOptions {
   readonly nav?: readonly { href: string; label: string | SafeHtml }[];
   /** Where the brand links to (the way home from every page); the privacy notice by default. */
   readonly home?: string;
+  /** The language of the page's own words (shopper pages; staff pages stay in English). */
+  readonly locale?: Locale;
+  /** Shown in the header after the navigation (the shopper pages' language switch). */
+  readonly headerExtra?: SafeHtml;
 }
 
-const DEFAULT_NAV: readonly { href: string; label: string | SafeHtml }[] = [
-  { href: '/privacy', label: 'Privacy notice' },
-];
+interface LayoutWords {
+  readonly skip: string;
+  readonly notice: string;
+  readonly mainNav: string;
+  footer(p: { phone: SafeHtml; email: SafeHtml; name: string; address: string }): SafeHtml;
+  version(p: { version: SafeHtml; effective: string }): SafeHtml;
+}
+
+const WORDS: Catalog<LayoutWords> = {
+  'en-US': {
+    skip: 'Skip to content',
+    notice: 'Privacy notice',
+    mainNav: 'Main',
+    footer: (p) => html`Questions about your privacy? Call ${p.phone} or email
+    ${p.email}. ${p.name}, ${p.address}.`,
+    version: (p) => html`Privacy policy version ${p.version}, effective ${p.effective}.`,
+  },
+  'es-US': {
+    skip: 'Ir al contenido',
+    notice: 'Aviso de privacidad',
+    mainNav: 'Principal',
+    footer: (p) => html`¿Preguntas sobre su privacidad? Llame al ${p.phone} o escriba a
+    ${p.email}. ${p.name}, ${p.address}.`,
+    version: (p) => html`Versión de la política de privacidad ${p.version}, vigente desde el ${p.effective}.`,
+  },
+};
 
 export function page(o: PageOptions): string {
   const c = o.policy.doc.controller;
-  const nav = [...DEFAULT_NAV, ...(o.nav ?? [])];
-  return `<!doctype html>\n${html`<html lang="${o.policy.doc.locale.split('-')[0] ?? 'en'}">
+  const w = WORDS[o.locale ?? DEFAULT_LOCALE];
+  const nav = [{ href: '/privacy', label: w.notice }, ...(o.nav ?? [])];
+  const lang = o.locale ? htmlLang(o.locale) : (o.policy.doc.locale.split('-')[0] ?? 'en');
+  const phone = html`<a href="tel:${c.phone.replace(/[^0-9+]/g, '')}">${c.phone}</a>`;
+  const email = html`<a href="mailto:${c.email}">${c.email}</a>`;
+  const effective =
+    o.locale && o.locale !== DEFAULT_LOCALE
+      ? formatDay(o.policy.effectiveDate, o.locale)
+      : o.policy.effectiveDate;
+  return `<!doctype html>\n${html`<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -36,15 +72,15 @@ export function page(o: PageOptions): string {
 ${(o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 </head>
 <body>
-<a class="skip" href="#main">Skip to content</a>
+<a class="skip" href="#main">${w.skip}</a>
 <header class="site">
   <div class="wrap">
     <a class="brand" href="${o.home ?? '/privacy'}" data-testid="brand">${c.name}</a>
-    <nav aria-label="Main">
+    <nav aria-label="${w.mainNav}">
       <ul>
         ${nav.map((n) => html`<li><a href="${n.href}"${o.current === n.href ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}
       </ul>
-    </nav>
+    </nav>${o.headerExtra ?? ''}
   </div>
 </header>
 <main id="main" class="wrap" tabindex="-1">
@@ -52,9 +88,8 @@ ${o.body}
 </main>
 <footer class="site">
   <div class="wrap">
-    <p>Questions about your privacy? Call <a href="tel:${c.phone.replace(/[^0-9+]/g, '')}">${c.phone}</a> or email
-    <a href="mailto:${c.email}">${c.email}</a>. ${c.name}, ${c.postal_address}.</p>
-    <p class="small">Privacy policy version <code>${o.policy.version}</code>, effective ${o.policy.effectiveDate}.</p>
+    <p>${w.footer({ phone, email, name: c.name, address: c.postal_address })}</p>
+    <p class="small">${w.version({ version: html`<code>${o.policy.version}</code>`, effective })}</p>
   </div>
 </footer>
 </body>

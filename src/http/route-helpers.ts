@@ -6,10 +6,11 @@ import { statusOf } from '../app/error-registry.js';
 import type { StaffRole } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { isVowError, VowError } from '../platform/errors.js';
-import { LOCALE_COOKIE, type Locale, negotiateLocale } from '../platform/i18n/index.js';
+import { DEFAULT_LOCALE, LOCALE_COOKIE, type Locale, negotiateLocale } from '../platform/i18n/index.js';
 import { line } from '../platform/strings.js';
 import { csrfToken } from './access.js';
 import type { ConsoleFrame } from './console/shell.js';
+import { refusalText } from './refusal-text.js';
 import { mediaTypeOf } from './route-hooks.js';
 import type { ZodApp } from './route-module.js';
 
@@ -18,6 +19,14 @@ export const csrfBodyField = { _csrf: line().max(128).optional() };
 
 /** A file of src/web/assets/ (the stylesheets and scripts Vow serves). */
 export const webAsset = (name: string): URL => new URL(`../web/assets/${name}`, import.meta.url);
+
+/**
+ * The language of a shopper page for this request: the language switch's cookie when it names a
+ * locale, else the browser's Accept-Language, else English.
+ */
+export function pageLocale(req: FastifyRequest): Locale {
+  return negotiateLocale(req.headers['accept-language'], req.cookies?.[LOCALE_COOKIE]);
+}
 
 /** A text field a form may leave empty: trimmed, and empty means absent. */
 export const blankField = (max: number) =>
@@ -72,7 +81,9 @@ export function answerFormRefusal(
 ): FastifyReply {
   if (!isForm(req)) throw err;
   const { error, status } = refusalOf(err);
-  return sendHtml(reply, render(error.message, error), status);
+  // Staff pages stay in English; a shopper page says it in the shopper's language.
+  const locale = req.url.startsWith('/staff') ? DEFAULT_LOCALE : pageLocale(req);
+  return sendHtml(reply, render(refusalText(error, status, locale), error), status);
 }
 
 /** The acting staff member's id (the test principal in tests). */
@@ -149,13 +160,4 @@ export function acceptJsonAsTextPlain(app: ZodApp): void {
       done(new VowError('VOW_BAD_JSON', 'The request body is not valid JSON'), undefined);
     }
   });
-}
-
-/**
- * The language a shopper reads: the one they chose with the language switch (a preference cookie
- * holding only the locale), else the best match of their browser's Accept-Language, else English.
- */
-export function pageLocale(req: FastifyRequest): Locale {
-  const chosen = (req.cookies as Record<string, string | undefined> | undefined)?.[LOCALE_COOKIE];
-  return negotiateLocale(req.headers['accept-language'], chosen);
 }

@@ -45,6 +45,7 @@ import { appealPageRoutes } from './pages/appeal-routes.js';
 import { complaintPageRoutes } from './pages/complaint-routes.js';
 import { cookieBannerPageRoutes } from './pages/cookie-banner-routes.js';
 import { demoStorefrontPageRoutes } from './pages/demo-storefront-routes.js';
+import { languagePageRoutes } from './pages/language-routes.js';
 import { privacyPageRoutes } from './pages/privacy-routes.js';
 import { requestPageRoutes } from './pages/request-routes.js';
 import { unsubscribePageRoutes } from './pages/unsubscribe-routes.js';
@@ -77,6 +78,7 @@ export const ROUTES: readonly RouteModule[] = [
   // Stylesheets of the pages and the console.
   assetRoutes,
   // Shopper pages.
+  languagePageRoutes,
   privacyPageRoutes,
   cookieBannerPageRoutes,
   demoStorefrontPageRoutes,

@@ -119,6 +119,11 @@ describeEachDialect('consent script delivery', (env) => {
     assert.equal(br.headers['content-encoding'], 'br');
     assert.deepEqual(JSON.parse(brotliDecompressSync(br.rawPayload).toString()), first.json());
     assert.equal(br.headers['access-control-allow-origin'], undefined);
-    assert.equal(br.headers.vary, 'Origin, accept-encoding');
+    // And by language: the banner's words follow Accept-Language (or the switch's cookie).
+    assert.equal(br.headers.vary, 'Origin, accept-language, cookie, accept-encoding');
+    const es = await get('/v1/consent/config', { 'accept-language': 'es-MX,es;q=0.9' });
+    assert.equal(es.json().locale, 'es-US');
+    assert.equal(es.json().text.accept, 'Aceptar todo');
+    assert.notEqual(es.headers.etag, etag, 'each language has its own ETag');
   });
 });

@@ -9,9 +9,10 @@ import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/
 import { auditActor } from '../../modules/identity/index.js';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
+import { LOCALES } from '../../platform/i18n/index.js';
 import { line } from '../../platform/strings.js';
 import { compressedAsset, consentScript, sendBuiltAsset } from '../consent-script.js';
-import { acceptJsonAsTextPlain } from '../route-helpers.js';
+import { acceptJsonAsTextPlain, pageLocale } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
 const visitorSchema = line()
@@ -64,8 +65,12 @@ const eventSchema = z.object({
 export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) => {
   acceptJsonAsTextPlain(app);
   const script = await consentScript();
-  const config = bannerConfig(ctx.policy);
-  const configAsset = compressedAsset(Buffer.from(JSON.stringify(config)));
+  // One config per locale (the banner's words and the categories' in that language), built once.
+  const configAssets = new Map(
+    LOCALES.map(
+      (l) => [l, compressedAsset(Buffer.from(JSON.stringify(bannerConfig(ctx.policy, l))))] as const,
+    ),
+  );
   const cookies = { consent: services.cookieConsent };
 
   app.get(
@@ -127,6 +132,8 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
             ),
             googleAnalytics: z.boolean(),
             noticePath: z.string(),
+            locale: z.enum(LOCALES),
+            text: z.record(z.string(), z.string()),
           }),
         },
       },
@@ -136,10 +143,18 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       // minutes, then asks again with its ETag and gets a 304 with no body. A visitor whose choice
       // is refused for an old consentVersion asks again at once (the script's `cache: 'no-cache'`).
       // Precompressed once, like the script: sent as bytes in the encoding the browser accepts.
+      // In the visitor's language (the switch's cookie on Vow's own pages, else Accept-Language):
+      // caches keep one answer per language (Vary), never serving one visitor another's.
+      const asset = configAssets.get(pageLocale(req)) as ReturnType<typeof compressedAsset>;
+      const vary = reply.getHeader('vary');
+      void reply.header(
+        'vary',
+        vary ? `${String(vary)}, accept-language, cookie` : 'accept-language, cookie',
+      );
       return sendBuiltAsset(
         req,
         reply as FastifyReply,
-        configAsset,
+        asset,
         'application/json; charset=utf-8',
         'public, max-age=300',
         false,

@@ -14,6 +14,7 @@ import {
   answerFormRefusal,
   csrfBodyField,
   isForm,
+  pageLocale,
   sendHtml,
   sessionCookieOptions,
 } from '../route-helpers.js';
@@ -29,6 +30,7 @@ import {
   renderResetRequestPage,
   storedValuesOf,
 } from './account.js';
+import { ACCOUNT_WORDS } from './i18n/account.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -43,12 +45,21 @@ const okSchema = z.object({ status: z.string() });
 export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   const { accounts } = services.identity;
   const link = (path: string) => `${ctx.config.publicUrl}${path}`;
+  const words = (req: Parameters<typeof viewerOf>[0]) => ACCOUNT_WORDS[pageLocale(req)];
+  /** A message page after an account step, in the visitor's language. */
+  const message = (
+    req: Parameters<typeof viewerOf>[0],
+    key: keyof (typeof ACCOUNT_WORDS)['en-US']['messages'],
+  ) => {
+    const m = words(req).messages[key];
+    return renderMessagePage(ctx.policy, m.title, m.text, viewerOf(req));
+  };
 
   // Someone already signed in is sent to their data, not asked to log in again.
   app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
     viewerOf(req).signedIn
       ? reply.redirect('/account/my-data', 303)
-      : sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'))),
+      : sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'), undefined, viewerOf(req))),
   );
 
   app.post(
@@ -74,17 +85,17 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         return { accountId: out.accountId };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message) =>
-          renderLoginPage(ctx.policy, formToken(ctx, '/login'), message),
+          renderLoginPage(ctx.policy, formToken(ctx, '/login'), message, viewerOf(req)),
         );
       }
     },
   );
 
-  app.get(
-    '/account/register',
-    { config: { access: 'public' }, schema: { hide: true } },
-    async (_req, reply) =>
-      sendHtml(reply, renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'))),
+  app.get('/account/register', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
+    sendHtml(
+      reply,
+      renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), undefined, viewerOf(req)),
+    ),
   );
 
   app.post(
@@ -105,29 +116,22 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (out.existing) {
           await services.mail.enqueue({
             to: req.body.email.trim(),
-            subject: 'You already have an account',
-            text: `Someone (perhaps you) tried to create an account with this address, which already has one.\nForgot your password? ${link('/account/reset-request')}\n`,
+            ...words(req).mailExists(link('/account/reset-request')),
             kind: 'account.exists',
           });
         } else {
           const token = await accounts.issueToken(out.accountId, 'verify_email');
           await services.mail.enqueue({
             to: req.body.email.trim(),
-            subject: 'Confirm your email address',
-            text: `Open this link to confirm your email address (valid for 7 days); you will be asked for the password you chose:\n${link(`/account/verify/${token}`)}\nIf you did not create an account, do not confirm: someone else used your address.\n`,
+            ...words(req).mailVerify(link(`/account/verify/${token}`)),
             kind: 'account.verify',
           });
         }
-        if (isForm(req))
-          return sendHtml(
-            reply,
-            renderMessagePage(ctx.policy, 'Check your email', 'We sent you a link to confirm your address.'),
-            202,
-          );
+        if (isForm(req)) return sendHtml(reply, message(req, 'checkEmailConfirm'), 202);
         return reply.code(202).send({ status: 'check-email' });
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (message) =>
-          renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), message),
+        return answerFormRefusal(req, reply, err, (text) =>
+          renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), text, viewerOf(req)),
         );
       }
     },
@@ -146,12 +150,17 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) =>
       (await accounts.tokenUsable(req.params.token, 'verify_email'))
-        ? sendHtml(reply, renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), req.params.token))
-        : sendHtml(
+        ? sendHtml(
             reply,
-            renderMessagePage(ctx.policy, 'Link not valid', 'This link is unknown, expired or already used.'),
-            400,
-          ),
+            renderConfirmPage(
+              ctx.policy,
+              formToken(ctx, '/account/verify'),
+              req.params.token,
+              undefined,
+              viewerOf(req),
+            ),
+          )
+        : sendHtml(reply, message(req, 'linkUnknown'), 400),
   );
 
   app.post(
@@ -173,21 +182,19 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           from: req.ip,
           keepSession: p?.kind === 'shopper' ? p.sessionId : undefined,
         });
-        if (isForm(req))
-          return sendHtml(
-            reply,
-            renderMessagePage(
-              ctx.policy,
-              'Email confirmed',
-              'Your email address is confirmed. Log in to see your data.',
-            ),
-          );
+        if (isForm(req)) return sendHtml(reply, message(req, 'emailConfirmed'));
         return { status: 'email-confirmed' };
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_TOKEN_INVALID' && isForm(req))
-          return sendHtml(reply, renderMessagePage(ctx.policy, 'Link not valid', err.message), 400);
-        return answerFormRefusal(req, reply, err, (message) =>
-          renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), req.body.token, message),
+          return sendHtml(reply, message(req, 'linkNotValid'), 400);
+        return answerFormRefusal(req, reply, err, (text) =>
+          renderConfirmPage(
+            ctx.policy,
+            formToken(ctx, '/account/verify'),
+            req.body.token,
+            text,
+            viewerOf(req),
+          ),
         );
       }
     },
@@ -215,8 +222,11 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/account/reset-request',
     { config: { access: 'public' }, schema: { hide: true } },
-    async (_req, reply) =>
-      sendHtml(reply, renderResetRequestPage(ctx.policy, formToken(ctx, '/account/reset-request'))),
+    async (req, reply) =>
+      sendHtml(
+        reply,
+        renderResetRequestPage(ctx.policy, formToken(ctx, '/account/reset-request'), viewerOf(req)),
+      ),
   );
 
   app.post(
@@ -237,22 +247,12 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         const token = await accounts.issueToken(to.accountId, 'reset_password');
         await services.mail.enqueue({
           to: to.to,
-          subject: 'Reset your password',
-          text: `Open this link within an hour to choose a new password:\n${link(`/account/reset/${token}`)}\nIf you did not ask for this, ignore this email.\n`,
+          ...words(req).mailReset(link(`/account/reset/${token}`)),
           kind: 'account.reset',
           ...(to.subjectId ? { subjectId: to.subjectId } : {}),
         });
       }
-      if (isForm(req))
-        return sendHtml(
-          reply,
-          renderMessagePage(
-            ctx.policy,
-            'Check your email',
-            'If an account uses this address, we sent it a link.',
-          ),
-          202,
-        );
+      if (isForm(req)) return sendHtml(reply, message(req, 'checkEmailReset'), 202);
       return reply.code(202).send({ status: 'check-email' });
     },
   );
@@ -262,12 +262,17 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: line().max(80) }) } },
     async (req, reply) =>
       parseSecret(req.params.token)
-        ? sendHtml(reply, renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.params.token))
-        : sendHtml(
+        ? sendHtml(
             reply,
-            renderMessagePage(ctx.policy, 'Link not valid', 'This link is not valid; ask for a new one.'),
-            400,
-          ),
+            renderResetPage(
+              ctx.policy,
+              formToken(ctx, '/account/reset'),
+              req.params.token,
+              undefined,
+              viewerOf(req),
+            ),
+          )
+        : sendHtml(reply, message(req, 'linkInvalid'), 400),
   );
 
   app.post(
@@ -284,15 +289,11 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       try {
         await accounts.resetPassword(req.body.token, req.body.password, subjectFinder(services));
-        if (isForm(req))
-          return sendHtml(
-            reply,
-            renderMessagePage(ctx.policy, 'Password changed', 'Log in with your new password.'),
-          );
+        if (isForm(req)) return sendHtml(reply, message(req, 'passwordChanged'));
         return { status: 'password-changed' };
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (message) =>
-          renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.body.token, message),
+        return answerFormRefusal(req, reply, err, (text) =>
+          renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.body.token, text, viewerOf(req)),
         );
       }
     },
@@ -341,14 +342,20 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) =>
       sendHtml(
         reply,
-        renderMyDataPage(ctx.policy, csrfToken(req) ?? '', await myDataOf(ctx, services, req), req.query),
+        renderMyDataPage(
+          ctx.policy,
+          csrfToken(req) ?? '',
+          await myDataOf(ctx, services, req),
+          req.query,
+          viewerOf(req),
+        ),
       ),
   );
 
   /** The plain-language document of "my data" (the page's content), for the downloads. */
   const plainMyData = async (req: Parameters<typeof myDataOf>[2]) => {
     const view = await myDataOf(ctx, services, req);
-    return plainData(ctx.policy, storedValuesOf(view), view.generatedAt);
+    return plainData(ctx.policy, storedValuesOf(view), view.generatedAt, {}, pageLocale(req));
   };
 
   app.get(
@@ -376,7 +383,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         .header('content-disposition', 'attachment; filename="my-data.csv"')
         .header('cache-control', 'no-store')
         .type('text/csv; charset=utf-8')
-        .send(plainDataCsv(await plainMyData(req))),
+        .send(plainDataCsv(await plainMyData(req), pageLocale(req))),
   );
 
   app.post(
@@ -409,10 +416,13 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       if (!view?.subjectId && isForm(req))
         return sendHtml(
           reply,
-          renderMyDataPage(ctx.policy, csrfToken(req) ?? '', await myDataOf(ctx, services, req), {
-            error:
-              'Confirm your email address first (open the link we emailed you): we hold nothing else under it yet.',
-          }),
+          renderMyDataPage(
+            ctx.policy,
+            csrfToken(req) ?? '',
+            await myDataOf(ctx, services, req),
+            { error: words(req).confirmFirst },
+            viewerOf(req),
+          ),
           403,
         );
       if (!view?.subjectId)
@@ -435,6 +445,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
               details: b.details || undefined,
             },
             await myDataOf(ctx, services, req),
+            viewerOf(req),
           ),
         );
       const { jurisdiction } = await services.rights.resolveJurisdiction(
@@ -454,6 +465,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         },
         {
           channel: 'account',
+          locale: pageLocale(req),
           sessionSubjectId: view.subjectId,
           // The answer goes to the account's confirmed email.
           replyTo: view.emailVerifiedAt ? (view.email ?? undefined) : undefined,

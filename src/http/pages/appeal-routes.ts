@@ -2,9 +2,12 @@
 // page): files the appeal and returns to the status page, which then shows it.
 import { z } from 'zod';
 import { line, prose } from '../../platform/strings.js';
-import { refusalOf, sendHtml } from '../route-helpers.js';
+import { refusalText } from '../refusal-text.js';
+import { pageLocale, refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { REQUEST_WORDS } from './i18n/requests.js';
 import { renderRightsMessage } from './requests.js';
+import { viewerOf } from './shopper-layout.js';
 
 const token = line().min(20).max(100);
 
@@ -29,7 +32,13 @@ export const appealPageRoutes: RouteModule = (app, ctx, services) => {
         if (error.code === 'VOW_REQUEST_NOT_FOUND' || error.code === 'VOW_APPEAL_NOT_OFFERED')
           return sendHtml(
             reply,
-            renderRightsMessage(ctx.policy, 'No appeal possible', error.message),
+            renderRightsMessage(
+              ctx.policy,
+              REQUEST_WORDS[pageLocale(req)].noAppealTitle,
+              refusalText(error, error.code === 'VOW_REQUEST_NOT_FOUND' ? 404 : 409, pageLocale(req)),
+              'error',
+              viewerOf(req),
+            ),
             error.code === 'VOW_REQUEST_NOT_FOUND' ? 404 : 409,
           );
         throw err;

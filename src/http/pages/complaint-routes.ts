@@ -9,6 +9,7 @@ import { formToken } from '../access.js';
 import { pageLocale, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
+import { REQUEST_WORDS } from './i18n/requests.js';
 import { renderRightsMessage } from './requests.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -74,8 +75,8 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
             reply,
             renderRightsMessage(
               ctx.policy,
-              'Complaint not found',
-              'This link does not match a complaint. If it came in an email, open the whole link.',
+              REQUEST_WORDS[pageLocale(req)].complaintNotFound,
+              REQUEST_WORDS[pageLocale(req)].complaintNotFoundText,
               'error',
               viewerOf(req),
             ),

@@ -39,8 +39,8 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
     sendBuiltAsset(req, reply, css, 'text/css; charset=utf-8', 'public, max-age=86400'),
   );
 
-  // Two renderings: for a visitor and for a signed-in shopper (whose navigation has "My data").
-  const prefsHtml = new Map<boolean, string>();
+  // A rendering per locale, for a visitor and for a signed-in shopper (whose navigation has "My data").
+  const prefsHtml = new Map<string, string>();
   app.get(
     '/cookies/preferences',
     {
@@ -52,12 +52,13 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
     },
     async (req, reply) => {
       const viewer = viewerOf(req);
-      let body = prefsHtml.get(viewer.signedIn);
+      const key = `${viewer.signedIn}:${viewer.locale}`;
+      let body = prefsHtml.get(key);
       if (body === undefined) {
-        body = renderCookiePreferences(ctx.policy, script, viewer);
-        prefsHtml.set(viewer.signedIn, body);
+        body = renderCookiePreferences(ctx.policy, script, { ...viewer, path: '/cookies/preferences' });
+        prefsHtml.set(key, body);
       }
-      return sendSharedHtml(reply.header('vary', 'cookie'), body);
+      return sendSharedHtml(reply.header('vary', 'accept-language, cookie'), body);
     },
   );
 };

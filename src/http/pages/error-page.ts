@@ -5,9 +5,12 @@ import type { FastifyRequest } from 'fastify';
 import type { Policy } from '../../modules/policy/index.js';
 import type { VowError } from '../../platform/errors.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { type Catalog, DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import { page } from '../layout.js';
+import { refusalText } from '../refusal-text.js';
+import { pageLocale } from '../route-helpers.js';
 import { mediaTypeOf } from '../route-hooks.js';
-import { shopperNav, viewerOf } from './shopper-layout.js';
+import { ANONYMOUS, languageSwitch, shopperNav, viewerOf } from './shopper-layout.js';
 
 /**
  * A browser asking for a page: its Accept names text/html before any JSON (a fetch() sends
@@ -26,6 +29,89 @@ export function prefersHtml(req: FastifyRequest): boolean {
 interface Wording {
   readonly title: string;
   readonly text: string;
+}
+
+interface ErrorWords {
+  readonly notFound: Wording;
+  readonly logIn: Wording;
+  readonly notAllowed: string;
+  readonly wait: string;
+  readonly badLink: Wording;
+  readonly fault: Wording;
+  readonly formNotSent: string;
+  formNotSentText(message: string): string;
+  readonly didNotWork: string;
+  errorLine(status: number): SafeHtml;
+  readonly back: string;
+  readonly request: string;
+  readonly myData: string;
+  readonly logInLink: string;
+}
+
+/** Shopper error pages in a translated locale (English pages keep the wording below). */
+const WORDS: Catalog<ErrorWords> = {
+  'en-US': {
+    notFound: { title: 'Page not found', text: '' },
+    logIn: { title: 'Please log in', text: 'This page is for signed-in visitors: log in and try again.' },
+    notAllowed: 'Not allowed',
+    wait: 'Please wait',
+    badLink: { title: 'This link is not valid', text: '' },
+    fault: { title: 'Something went wrong', text: '' },
+    formNotSent: 'Your form was not sent',
+    formNotSentText: (m) => `${m}. Go back to the form, reload it and send it again.`,
+    didNotWork: 'That did not work',
+    errorLine: (status) => html`Error ${status} · reference`,
+    back: 'Back to the privacy notice',
+    request: 'Make a privacy request',
+    myData: 'My data',
+    logInLink: 'Log in',
+  },
+  'es-US': {
+    notFound: {
+      title: 'Página no encontrada',
+      text: 'No hay ninguna página en esta dirección. Puede estar mal escrita, o un enlace de un correo puede haberse cortado: abra el enlace completo desde el correo.',
+    },
+    logIn: {
+      title: 'Inicie sesión',
+      text: 'Esta página es para visitantes con la sesión iniciada: inicie sesión y vuelva a intentarlo.',
+    },
+    notAllowed: 'No permitido',
+    wait: 'Espere un momento',
+    badLink: {
+      title: 'Este enlace no es válido',
+      text: 'La dirección está incompleta o mal escrita. Si le llegó por correo, abra el enlace completo desde el correo (algunos programas de correo cortan los enlaces largos).',
+    },
+    fault: {
+      title: 'Algo salió mal',
+      text: 'No pudimos completar esto. No se perdió nada por su parte: vuelva a intentarlo en un minuto.',
+    },
+    formNotSent: 'Su formulario no se envió',
+    formNotSentText: (m) => `${m}. Vuelva al formulario, recárguelo y envíelo de nuevo.`,
+    didNotWork: 'No se pudo completar',
+    errorLine: (status) => html`Error ${status} · referencia`,
+    back: 'Volver al aviso de privacidad',
+    request: 'Hacer una solicitud de privacidad',
+    myData: 'Mis datos',
+    logInLink: 'Iniciar sesión',
+  },
+};
+
+/** A shopper error page's wording in a translated locale. */
+function translatedWording(status: number, error: VowError, formPost: boolean, locale: Locale): Wording {
+  const w = WORDS[locale];
+  const said = refusalText(error, status, locale);
+  if (status === 404)
+    return error.code === 'VOW_NOT_FOUND' && error.message.startsWith('No route')
+      ? w.notFound
+      : { title: w.notFound.title, text: said };
+  if (status === 401) return w.logIn;
+  if (status === 403) return { title: w.notAllowed, text: said };
+  if (status === 429) return { title: w.wait, text: said };
+  if (status === 400 && error.code === 'VOW_VALIDATION' && !formPost) return w.badLink;
+  if (status >= 500) return w.fault;
+  return formPost
+    ? { title: w.formNotSent, text: w.formNotSentText(said) }
+    : { title: w.didNotWork, text: said };
 }
 
 function wording(status: number, error: VowError, staff: boolean, formPost: boolean): Wording {
@@ -68,37 +154,50 @@ export interface ErrorPageInput {
   readonly path: string;
   readonly formPost?: boolean;
   readonly signedIn?: boolean;
+  /** The shopper's language (staff pages stay in English). */
+  readonly locale?: Locale;
 }
 
 /** Links that lead somewhere useful from an error: home, and the pages a person most likely wanted. */
-function waysBack(staff: boolean, signedIn: boolean): SafeHtml {
+function waysBack(staff: boolean, signedIn: boolean, locale: Locale): SafeHtml {
+  const t = WORDS[locale];
   const links = staff
     ? [
         { href: '/staff', label: 'Back to the console' },
         { href: '/staff/login', label: 'Staff log-in' },
       ]
     : [
-        { href: '/privacy', label: 'Back to the privacy notice' },
-        { href: '/privacy/request', label: 'Make a privacy request' },
-        signedIn ? { href: '/account/my-data', label: 'My data' } : { href: '/login', label: 'Log in' },
+        { href: '/privacy', label: t.back },
+        { href: '/privacy/request', label: t.request },
+        signedIn ? { href: '/account/my-data', label: t.myData } : { href: '/login', label: t.logInLink },
       ];
   return html`<ul class="ways-back" data-testid="ways-back">${links.map((l) => html`<li><a href="${l.href}">${l.label}</a></li>`)}</ul>`;
 }
 
 export function renderErrorPage(policy: Policy, e: ErrorPageInput): string {
   const staff = e.path.startsWith('/staff');
-  const w = wording(e.status, e.error, staff, e.formPost === true);
+  const locale = staff ? DEFAULT_LOCALE : (e.locale ?? DEFAULT_LOCALE);
+  const w =
+    locale === DEFAULT_LOCALE
+      ? wording(e.status, e.error, staff, e.formPost === true)
+      : translatedWording(e.status, e.error, e.formPost === true, locale);
   const body = html`<section class="status-page" aria-labelledby="error-title" data-testid="error-page" data-status="${e.status}">
 <h1 id="error-title">${w.title}</h1>
 <p class="flash bad" role="alert" data-code="${e.error.code}">${w.text}</p>
-<p class="small">Error ${e.status} · reference <code>${e.error.code}</code></p>
-${waysBack(staff, e.signedIn === true)}
+<p class="small">${WORDS[locale].errorLine(e.status)} <code>${e.error.code}</code></p>
+${waysBack(staff, e.signedIn === true, locale)}
 </section>`;
   return page({
     title: w.title,
     policy,
     body,
-    ...(staff ? { home: '/staff' } : { nav: shopperNav({ signedIn: e.signedIn === true }) }),
+    ...(staff
+      ? { home: '/staff' }
+      : {
+          locale,
+          nav: shopperNav({ signedIn: e.signedIn === true, locale }),
+          headerExtra: languageSwitch({ ...ANONYMOUS, signedIn: e.signedIn === true, locale, path: e.path }),
+        }),
   });
 }
 
@@ -111,5 +210,6 @@ export function browserErrorPage(policy: Policy) {
       path: req.url.split('?')[0] ?? '/',
       formPost: mediaTypeOf(req) === 'application/x-www-form-urlencoded',
       signedIn: viewerOf(req).signedIn,
+      locale: pageLocale(req),
     });
 }

@@ -3,8 +3,18 @@
 // category and purpose, what is kept after a deletion request and why. Secrets (the password hash)
 // and internals (keyed fingerprints used to find records, row ids, table and column names, purpose
 // codes, JSON) are never shown. The same document is what the JSON and CSV downloads hold.
-import { isWithin, type Policy } from '../../modules/policy/index.js';
+import {
+  categoryName,
+  channelName,
+  cookieCategoryText,
+  exemptionName,
+  isWithin,
+  type Policy,
+  purposeName,
+} from '../../modules/policy/index.js';
 import { csvFile } from '../../platform/csv.js';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
+import { PLAIN_WORDS, type PlainWords } from './i18n/plain-data.js';
 
 /** One stored value as the walker or "my data" reports it. */
 export interface StoredValue {
@@ -48,60 +58,6 @@ export interface PlainData {
   readonly notShown: readonly string[];
 }
 
-/** Plain names of the tables Vow and the example shop keep; any other table's name is worded. */
-const TABLE_TITLES: Record<string, string> = {
-  subject_identifiers: 'Your contact details',
-  orders: 'Your orders',
-  order_lines: 'Items in your orders',
-  registrations: 'Your registration',
-  contest_entries: 'Your contest entries',
-  catalog_requests: 'Your catalog requests',
-  sms_signups: 'Your text message sign-ups',
-  inbound_messages: 'Emails you sent us',
-  form_submissions: 'Forms you sent us',
-  form_values: 'Answers you gave on our forms',
-  consent_events: 'Your consent history',
-  consent_state: 'Your current marketing choices',
-  subject_records: 'Where your information came from',
-  shopper_accounts: 'Your account',
-  customers: 'Your customer record',
-  addresses: 'Your addresses',
-  reviews: 'Your reviews',
-  wishlists: 'Your wishlists',
-};
-
-/** Plain names of columns whose worded name would mislead or say nothing. */
-const COLUMN_LABELS: Record<string, string> = {
-  at: 'When',
-  cause_type: 'Why',
-  event: 'What happened',
-  channel: 'Which messages',
-  sealed_value: 'Value',
-  email_sealed: 'Email address',
-  buyer_sealed: 'Buyer',
-  gift_sealed: 'Gift recipient',
-  shop_order_id: 'Order number',
-  total_cents: 'Total',
-  created_at: 'Created',
-  placed_at: 'Placed',
-  line1: 'Address',
-  ship_line1: 'Shipping address',
-};
-
-/** Words for the codes Vow's own records use (why a consent event happened, and how). */
-const VALUE_WORDS: Record<string, string> = {
-  collection_point: 'A form you sent us',
-  cookie_banner: 'Your cookie choice',
-  gpc: 'Your browser’s Global Privacy Control signal',
-  unsubscribe_link: 'The unsubscribe link in an email',
-  rights_request: 'Your privacy request',
-  staff: 'Our customer service, at your request',
-  accept_all: 'Accept all',
-  reject_all: 'Reject all',
-  choose: 'Your own choice per category',
-  gpc_signal: 'Your browser’s Global Privacy Control signal',
-};
-
 /** Columns that only help find a person's records (keyed fingerprints) or are secrets. */
 function hidden(v: StoredValue): 'secret' | 'internal' | undefined {
   if (isWithin(v.category, 'account.credentials')) return 'secret';
@@ -120,100 +76,94 @@ export function worded(name: string): string {
   return w ? w[0]!.toUpperCase() + w.slice(1) : name;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A date or time as people write it: "2 Dec 2026" or "2 Dec 2026, 06:15 UTC". */
-export function wordedDate(text: string): string | undefined {
+export function wordedDate(text: string, locale: Locale = DEFAULT_LOCALE): string | undefined {
   const m = ISO_TIME.exec(text);
   if (!m) return undefined;
-  const day = `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+  const day = `${Number(m[3])} ${PLAIN_WORDS[locale].months[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
   return m[4] ? `${day}, ${m[4]}:${m[5]}${m[6] === 'Z' ? ' UTC' : ''}` : day;
 }
 
 /** A value in words: a policy code becomes the policy's description, a date a date, JSON fields. */
-function wordValue(policy: Policy, column: string, value: unknown): string {
-  if (value === null || value === undefined || value === '') return '(erased)';
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+function wordValue(policy: Policy, column: string, value: unknown, locale: Locale): string {
+  const w = PLAIN_WORDS[locale];
+  if (value === null || value === undefined || value === '') return w.erased;
+  if (typeof value === 'boolean') return value ? w.yes : w.no;
   if (typeof value === 'number' && column.endsWith('_cents')) return (value / 100).toFixed(2);
-  if (Array.isArray(value)) return value.map((x) => wordValue(policy, column, x)).join('; ');
+  if (Array.isArray(value)) return value.map((x) => wordValue(policy, column, x, locale)).join('; ');
   if (typeof value === 'object')
     return Object.entries(value as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
       .map(([k, x]) =>
         x !== null && typeof x === 'object'
-          ? wordValue(policy, k, x)
-          : `${worded(k)}: ${wordValue(policy, k, x)}`,
+          ? wordValue(policy, k, x, locale)
+          : `${w.columns[k] ?? worded(k)}: ${wordValue(policy, k, x, locale)}`,
       )
       .join(', ');
   const text = String(value);
   // A value stored as JSON text (the items of an order) is worded like any object.
   if (/^\s*[[{]/.test(text)) {
     try {
-      return wordValue(policy, column, JSON.parse(text) as unknown);
+      return wordValue(policy, column, JSON.parse(text) as unknown, locale);
     } catch {
       /* not JSON after all: shown as written */
     }
   }
-  if (Object.hasOwn(VALUE_WORDS, text)) return VALUE_WORDS[text]!;
+  if (Object.hasOwn(w.values, text)) return w.values[text]!;
   const d = policy.doc;
-  const described =
-    d.channels[text]?.description ??
-    d.purposes[text]?.description ??
-    d.categories[text]?.description ??
-    d.collection_points[text]?.title ??
-    d.cookie_categories[text]?.title;
+  const described = d.channels[text]
+    ? channelName(policy, text, locale)
+    : d.purposes[text]
+      ? purposeName(policy, text, locale)
+      : d.categories[text]
+        ? categoryName(policy, text, locale)
+        : (d.collection_points[text]?.title ??
+          (d.cookie_categories[text] ? cookieCategoryText(policy, text, locale).title : undefined));
   if (described) return described;
-  const date = wordedDate(text);
+  const date = wordedDate(text, locale);
   if (date) return date;
   // A lone code ("unsubscribed", "accept_all") reads as words; free text stays as it was typed.
   return /^[a-z]+(?:_[a-z]+)+$/.test(text) ? worded(text).toLowerCase() : text;
 }
 
 /** The fields of one stored value: a JSON object's keys become fields of their own. */
-function fieldsOf(policy: Policy, v: StoredValue): PlainField[] {
+function fieldsOf(policy: Policy, v: StoredValue, locale: Locale): PlainField[] {
+  const w = PLAIN_WORDS[locale];
   const column = v.column ?? '';
-  const label =
-    COLUMN_LABELS[column] ??
-    (column ? worded(column) : (policy.doc.categories[v.category]?.description ?? worded(v.category)));
+  const label = w.columns[column] ?? (column ? worded(column) : categoryName(policy, v.category, locale));
   const value = v.value;
   if (value && typeof value === 'object' && !Array.isArray(value))
     return Object.entries(value as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
-      .map(([k, x]) => ({ label: `${label}: ${worded(k).toLowerCase()}`, value: wordValue(policy, k, x) }));
-  return [{ label, value: wordValue(policy, column, value) }];
+      .map(([k, x]) => ({
+        label: `${label}: ${(w.columns[k] ?? worded(k)).toLowerCase()}`,
+        value: wordValue(policy, k, x, locale),
+      }));
+  return [{ label, value: wordValue(policy, column, value, locale) }];
 }
 
-const UNITS: Record<string, [string, string]> = {
-  Y: ['year', 'years'],
-  M: ['month', 'months'],
-  D: ['day', 'days'],
-};
-const FROM: Record<string, string> = {
-  order_date: 'from the order date',
-  last_activity: 'after your last activity',
-  collected: 'from when we received it',
-};
-
 /** "P7Y" -> "7 years"; until_deletion in words. */
-function duration(iso: string): string {
-  if (iso === 'until_deletion') return 'until you ask us to delete it or close your account';
+function duration(iso: string, w: PlainWords): string {
+  if (iso === 'until_deletion') return w.untilDeletion;
   const m = /^P(\d+)([YMD])$/.exec(iso);
   if (!m) return iso;
   const n = Number(m[1]);
-  const u = UNITS[m[2]!]!;
+  const u = w.units[m[2] as 'Y' | 'M' | 'D'];
   return `${n} ${n === 1 ? u[0] : u[1]}`;
 }
 
 /** How long the policy keeps a category, and why, in one sentence. */
-function keptFor(policy: Policy, category: string): string | undefined {
+function keptFor(policy: Policy, category: string, locale: Locale): string | undefined {
+  const w = PLAIN_WORDS[locale];
   const rule = policy.doc.retention.find(
     (r) => !r.subject_kinds && (isWithin(category, r.category) || isWithin(r.category, category)),
   );
   if (!rule) return undefined;
-  const from = rule.keep_for === 'until_deletion' ? '' : ` ${FROM[rule.from] ?? ''}`;
-  return `Kept ${duration(rule.keep_for)}${from.trimEnd()}: ${rule.reason}`;
+  const from = rule.keep_for === 'until_deletion' ? '' : (w.from[rule.from] ?? '');
+  return w.kept(duration(rule.keep_for, w), from, rule.reason);
 }
 
 function exemptionOf(policy: Policy, category: string) {
@@ -221,28 +171,25 @@ function exemptionOf(policy: Policy, category: string) {
 }
 
 /** What a deletion request keeps and why, from the policy's exemptions. */
-export function deletionExemptions(policy: Policy): PlainData['exemptions'] {
-  const legal = Object.entries(policy.doc.purposes)
-    .filter(([id]) => isWithin(id, 'legal') || id === 'rights.request_handling')
-    .map(([, p]) => ({
-      title: 'Legal retention',
-      what: p.description,
-      why: 'The law requires us to keep these records, for the time it sets.',
-    }));
+export function deletionExemptions(policy: Policy, locale: Locale = DEFAULT_LOCALE): PlainData['exemptions'] {
+  const w = PLAIN_WORDS[locale];
+  const legal = Object.keys(policy.doc.purposes)
+    .filter((id) => isWithin(id, 'legal') || id === 'rights.request_handling')
+    .map((id) => ({ title: w.legalTitle, what: purposeName(policy, id, locale), why: w.legalWhy }));
   return [
-    ...Object.values(policy.doc.exemptions).map((e) => ({
-      title: e.title,
-      what: e.categories.map((c) => policy.doc.categories[c]?.description ?? worded(c)).join('; '),
+    ...Object.entries(policy.doc.exemptions).map(([id, e]) => ({
+      title: exemptionName(policy, id, locale),
+      what: e.categories.map((c) => categoryName(policy, c, locale)).join('; '),
       why: e.source,
     })),
     ...legal,
   ];
 }
 
-function heldIn(policy: Policy, dataset: string | undefined): string {
-  if (!dataset) return `Held by ${policy.doc.controller.name}`;
-  if (dataset === 'vow') return 'Held in our privacy records';
-  return `Held in our ${worded(dataset).toLowerCase()} records`;
+function heldIn(policy: Policy, dataset: string | undefined, w: PlainWords): string {
+  if (!dataset) return w.heldBy(policy.doc.controller.name);
+  if (dataset === 'vow') return w.heldInVow;
+  return w.heldInDataset(worded(dataset).toLowerCase());
 }
 
 /** Puts stored values into worded sections: one per table (or per category), one record per row. */
@@ -251,7 +198,9 @@ export function plainData(
   values: readonly StoredValue[],
   generatedAt: string,
   extra: { readonly account?: PlainSection | undefined } = {},
+  locale: Locale = DEFAULT_LOCALE,
 ): PlainData {
+  const w = PLAIN_WORDS[locale];
   const sections = new Map<
     string,
     { v: StoredValue; categories: Set<string>; purposes: Set<string>; rows: Map<string, StoredValue[]> }
@@ -261,15 +210,11 @@ export function plainData(
   for (const v of values) {
     const why = hidden(v);
     if (why === 'secret') {
-      notShown.add(
-        'Your password: we keep it only in a scrambled form that cannot be turned back into the password, so it is not shown.',
-      );
+      notShown.add(w.password);
       continue;
     }
     if (why === 'internal') {
-      notShown.add(
-        'Fingerprints of your email address that let us find your records without reading them: they mean nothing on their own.',
-      );
+      notShown.add(w.fingerprints);
       continue;
     }
     const key = v.table ? `${v.dataset ?? ''}/${v.table}` : `category/${v.category}`;
@@ -284,35 +229,42 @@ export function plainData(
   for (const [key, s] of sections) {
     const cats = [...s.categories];
     const exemption = cats.map((c) => exemptionOf(policy, c)).find(Boolean);
+    const exemptionTitle = exemption
+      ? exemptionName(
+          policy,
+          Object.entries(policy.doc.exemptions).find(([, e]) => e === exemption)?.[0] ?? '',
+          locale,
+        )
+      : '';
     out.push({
       id: key.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, ''),
       title: s.v.table
-        ? (TABLE_TITLES[s.v.table] ?? worded(s.v.table))
-        : (policy.doc.categories[s.v.category]?.description ?? worded(s.v.category)),
-      heldIn: heldIn(policy, s.v.dataset),
-      information: cats.map((c) => policy.doc.categories[c]?.description ?? worded(c)),
-      usedFor: [...s.purposes].sort().map((p) => policy.doc.purposes[p]?.description ?? worded(p)),
-      keptFor: cats.map((c) => keptFor(policy, c)).find(Boolean),
-      keptOnDeletion: exemption ? `${exemption.title}: ${exemption.source}` : undefined,
-      records: [...s.rows.values()].map((vs) => ({ fields: vs.flatMap((v) => fieldsOf(policy, v)) })),
+        ? (w.tables[s.v.table] ?? worded(s.v.table))
+        : categoryName(policy, s.v.category, locale),
+      heldIn: heldIn(policy, s.v.dataset, w),
+      information: cats.map((c) => categoryName(policy, c, locale)),
+      usedFor: [...s.purposes].sort().map((p) => purposeName(policy, p, locale)),
+      keptFor: cats.map((c) => keptFor(policy, c, locale)).find(Boolean),
+      keptOnDeletion: exemption ? `${exemptionTitle}: ${exemption.source}` : undefined,
+      records: [...s.rows.values()].map((vs) => ({ fields: vs.flatMap((v) => fieldsOf(policy, v, locale)) })),
     });
   }
   return {
     controller: policy.doc.controller.name,
     generatedAt,
     sections: out,
-    exemptions: deletionExemptions(policy),
+    exemptions: deletionExemptions(policy, locale),
     notShown: [...notShown],
   };
 }
 
 /** The same document as one CSV file: a line per field, with its section and what it is used for. */
-export function plainDataCsv(data: PlainData): string {
+export function plainDataCsv(data: PlainData, locale: Locale = DEFAULT_LOCALE): string {
   const rows: unknown[][] = [];
   for (const s of data.sections)
     s.records.forEach((r, i) => {
       for (const f of r.fields)
         rows.push([s.title, i + 1, f.label, f.value, s.usedFor.join('; '), s.keptFor ?? '']);
     });
-  return csvFile(['Section', 'Record', 'Information', 'Value', 'Used for', 'How long we keep it'], rows);
+  return csvFile([...PLAIN_WORDS[locale].csvHeader], rows);
 }

@@ -5,8 +5,8 @@ import { renderPrivacyPage } from './privacy.js';
 import { viewerOf } from './shopper-layout.js';
 
 export const privacyPageRoutes: RouteModule = (app, ctx) => {
-  // Two renderings: for a visitor and for a signed-in shopper (whose navigation has "My data").
-  const rendered = new Map<boolean, string>();
+  // A rendering per locale, for a visitor and for a signed-in shopper (whose navigation has "My data").
+  const rendered = new Map<string, string>();
   app.get(
     '/privacy',
     {
@@ -15,12 +15,16 @@ export const privacyPageRoutes: RouteModule = (app, ctx) => {
     },
     async (req, reply) => {
       const viewer = viewerOf(req);
-      let body = rendered.get(viewer.signedIn);
+      const key = `${viewer.signedIn}:${viewer.locale}`;
+      let body = rendered.get(key);
       if (body === undefined) {
-        body = renderPrivacyPage(ctx.policy, { consentScript: '/consent.js', viewer });
-        rendered.set(viewer.signedIn, body);
+        body = renderPrivacyPage(ctx.policy, {
+          consentScript: '/consent.js',
+          viewer: { ...viewer, path: '/privacy' },
+        });
+        rendered.set(key, body);
       }
-      return sendSharedHtml(reply.header('vary', 'cookie'), body);
+      return sendSharedHtml(reply.header('vary', 'accept-language, cookie'), body);
     },
   );
 };

@@ -8,8 +8,10 @@ import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
+import { refusalText } from '../refusal-text.js';
 import { pageLocale, refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { REQUEST_WORDS } from './i18n/requests.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import {
   CONFIRMED_TYPES,
@@ -100,7 +102,12 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         const { error, status } = refusalOf(err);
         return sendHtml(
           reply,
-          renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), error.message, viewerOf(req)),
+          renderRequestForm(
+            ctx.policy,
+            formToken(ctx, '/privacy/request'),
+            refusalText(error, status, pageLocale(req)),
+            viewerOf(req),
+          ),
           status,
         );
       }
@@ -123,25 +130,10 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       try {
         const v = await rights.statusByToken(req.params.token);
         const m = req.query.m;
-        const message =
-          m === 'ok'
-            ? {
-                kind: 'ok' as const,
-                text: 'Thank you: we confirmed it is you. We are answering your request.',
-              }
-            : m === 'locked'
-              ? { kind: 'error' as const, text: 'Too many wrong codes. Please make a new request.' }
-              : m === 'wait'
-                ? {
-                    kind: 'error' as const,
-                    text: 'Too many wrong codes were typed for this email address. Try again in an hour.',
-                  }
-                : m === 'invalid'
-                  ? {
-                      kind: 'error' as const,
-                      text: 'That code is not valid. Check the latest email from us and try again.',
-                    }
-                  : undefined;
+        const said = REQUEST_WORDS[pageLocale(req)].messages;
+        const message = m
+          ? { kind: m === 'ok' ? ('ok' as const) : ('error' as const), text: said[m] }
+          : undefined;
         return sendHtml(
           reply,
           renderRequestStatus(
@@ -163,8 +155,8 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
             reply,
             renderRightsMessage(
               ctx.policy,
-              'Request not found',
-              'This link does not match a request. If it came in an email, open the whole link (some mail programs cut long links short).',
+              REQUEST_WORDS[pageLocale(req)].notFoundTitle,
+              REQUEST_WORDS[pageLocale(req)].notFoundText,
               'error',
               viewerOf(req),
             ),
@@ -200,8 +192,8 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
             reply,
             renderRightsMessage(
               ctx.policy,
-              'Request not found',
-              'This link does not match a request. If it came in an email, open the whole link (some mail programs cut long links short).',
+              REQUEST_WORDS[pageLocale(req)].notFoundTitle,
+              REQUEST_WORDS[pageLocale(req)].notFoundText,
               'error',
               viewerOf(req),
             ),
@@ -232,8 +224,8 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
           reply,
           renderRightsMessage(
             ctx.policy,
-            'Link expired',
-            'This download link has expired or does not exist. Make a new request.',
+            REQUEST_WORDS[pageLocale(req)].expiredTitle,
+            REQUEST_WORDS[pageLocale(req)].expiredText,
             'error',
             viewerOf(req),
           ),
@@ -286,7 +278,13 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
           .type('application/json; charset=utf-8')
           .header('cache-control', 'no-store')
           .header('content-disposition', 'attachment; filename="my-data.json"')
-          .send(JSON.stringify(plainData(ctx.policy, doc.values, doc.request.generatedAt), null, 2));
+          .send(
+            JSON.stringify(
+              plainData(ctx.policy, doc.values, doc.request.generatedAt, {}, pageLocale(req)),
+              null,
+              2,
+            ),
+          );
       }),
   );
 
@@ -307,7 +305,12 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
           .type('text/csv; charset=utf-8')
           .header('cache-control', 'no-store')
           .header('content-disposition', 'attachment; filename="my-data.csv"')
-          .send(plainDataCsv(plainData(ctx.policy, doc.values, doc.request.generatedAt)));
+          .send(
+            plainDataCsv(
+              plainData(ctx.policy, doc.values, doc.request.generatedAt, {}, pageLocale(req)),
+              pageLocale(req),
+            ),
+          );
       }),
   );
 

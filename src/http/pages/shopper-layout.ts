@@ -3,17 +3,76 @@
 // the visitor is signed in), and the California opt-out icon drawn inline (no image request).
 import type { FastifyRequest } from 'fastify';
 import { html, raw, type SafeHtml } from '../../platform/html.js';
+import {
+  type Catalog,
+  DEFAULT_LOCALE,
+  LOCALE_NAMES,
+  LOCALES,
+  type Locale,
+} from '../../platform/i18n/index.js';
 import { type PageOptions, page } from '../layout.js';
+import { pageLocale } from '../route-helpers.js';
 
-/** Who is looking at a shopper page: only whether a shopper session is open. */
+/**
+ * Who is looking at a shopper page: whether a shopper session is open, the language they read, and
+ * the page's own path (where the language switch leads back to).
+ */
 export interface Viewer {
   readonly signedIn: boolean;
+  readonly locale: Locale;
+  readonly path: string;
 }
 
-export const ANONYMOUS: Viewer = { signedIn: false };
+export const ANONYMOUS: Viewer = { signedIn: false, locale: DEFAULT_LOCALE, path: '/privacy' };
 
 export function viewerOf(req: FastifyRequest): Viewer {
-  return { signedIn: req.principal?.kind === 'shopper' };
+  return {
+    signedIn: req.principal?.kind === 'shopper',
+    locale: pageLocale(req),
+    path: req.url.split('?')[0] ?? '/privacy',
+  };
+}
+
+interface NavWords {
+  readonly request: string;
+  readonly choices: string;
+  readonly myData: string;
+  readonly logIn: string;
+  readonly language: string;
+}
+
+const NAV: Catalog<NavWords> = {
+  'en-US': {
+    request: 'Make a request',
+    choices: 'Your Privacy Choices',
+    myData: 'My data',
+    logIn: 'Log in',
+    language: 'Language',
+  },
+  'es-US': {
+    request: 'Hacer una solicitud',
+    choices: 'Sus opciones de privacidad',
+    myData: 'Mis datos',
+    logIn: 'Iniciar sesión',
+    language: 'Idioma',
+  },
+};
+
+/** The shopper navigation's words in a locale (for pages that link to the same places). */
+export function navWords(locale: Locale): NavWords {
+  return NAV[locale];
+}
+
+/**
+ * The language switch: one link per locale to /language, which remembers the choice in a
+ * preference cookie and leads back to this page.
+ */
+export function languageSwitch(viewer: Viewer): SafeHtml {
+  const back = encodeURIComponent(viewer.path);
+  return html`<nav class="language-switch" aria-label="${NAV[viewer.locale].language}" data-testid="language-switch"><ul>${LOCALES.map(
+    (l) =>
+      html`<li><a href="/language?to=${l}&amp;back=${back}" lang="${l}" hreflang="${l}"${l === viewer.locale ? html` aria-current="true"` : ''}>${LOCALE_NAMES[l]}</a></li>`,
+  )}</ul></nav>`;
 }
 
 /**
@@ -30,15 +89,19 @@ export const PRIVACY_CHOICES_ICON: SafeHtml = raw(
 );
 
 /** The "Your Privacy Choices" link: the preference centre, with the opt-out icon. */
-export function privacyChoicesLink(testId = 'privacy-choices'): SafeHtml {
-  return html`<a class="privacy-choices" href="/cookies/preferences" data-testid="${testId}">${PRIVACY_CHOICES_ICON}<span>Your Privacy Choices</span></a>`;
+export function privacyChoicesLink(testId = 'privacy-choices', locale: Locale = DEFAULT_LOCALE): SafeHtml {
+  return html`<a class="privacy-choices" href="/cookies/preferences" data-testid="${testId}">${PRIVACY_CHOICES_ICON}<span>${NAV[locale].choices}</span></a>`;
 }
 
-export function shopperNav(viewer: Viewer): { href: string; label: string | SafeHtml }[] {
+export function shopperNav(viewer: Pick<Viewer, 'signedIn'> & { locale?: Locale }): {
+  href: string;
+  label: string | SafeHtml;
+}[] {
+  const w = NAV[viewer.locale ?? DEFAULT_LOCALE];
   return [
-    { href: '/privacy/request', label: 'Make a request' },
-    { href: '/cookies/preferences', label: html`${PRIVACY_CHOICES_ICON} Your Privacy Choices` },
-    viewer.signedIn ? { href: '/account/my-data', label: 'My data' } : { href: '/login', label: 'Log in' },
+    { href: '/privacy/request', label: w.request },
+    { href: '/cookies/preferences', label: html`${PRIVACY_CHOICES_ICON} ${w.choices}` },
+    viewer.signedIn ? { href: '/account/my-data', label: w.myData } : { href: '/login', label: w.logIn },
   ];
 }
 
@@ -46,6 +109,7 @@ export type ShopperPageOptions = Omit<PageOptions, 'nav'> & { readonly viewer?: 
 
 /** A shopper page: the common layout with the shopper navigation. */
 export function shopperPage(o: ShopperPageOptions): string {
-  const { viewer, ...rest } = o;
-  return page({ ...rest, nav: shopperNav(viewer ?? ANONYMOUS) });
+  const v = o.viewer ?? ANONYMOUS;
+  const { viewer: _viewer, ...rest } = o;
+  return page({ ...rest, locale: v.locale, nav: shopperNav(v), headerExtra: languageSwitch(v) });
 }

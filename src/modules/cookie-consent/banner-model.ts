@@ -1,7 +1,9 @@
 // The cookie banner's model, derived from the policy: which categories a visitor can choose, which
 // consent channels each choice moves, and the signals other systems read from a choice (Google
 // Consent Mode v2, the IAB GPP usnat section). Pure functions: no database, no clock.
-import { isWithin, type Policy } from '../policy/index.js';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
+import { cookieCategoryText, isWithin, type Policy } from '../policy/index.js';
+import { BANNER_TEXT, type BannerText } from './banner-text.js';
 import { gppStringFor } from './gpp-states.js';
 
 /** The channel of the per-visitor Google Analytics opt-out (P19). */
@@ -37,14 +39,17 @@ export interface BannerConfig {
   readonly googleAnalytics: boolean;
   /** Where the notice's cookie section is (relative to Vow's base URL). */
   readonly noticePath: string;
+  /** The language of the words below and of the categories' titles and descriptions. */
+  readonly locale: Locale;
+  /** The banner's own words in that language. */
+  readonly text: BannerText;
 }
 
-export function bannerConfig(policy: Policy): BannerConfig {
+export function bannerConfig(policy: Policy, locale: Locale = DEFAULT_LOCALE): BannerConfig {
   const ads = new Set(advertisingChannels(policy));
   const categories = Object.entries(policy.doc.cookie_categories).map(([id, c]) => ({
     id,
-    title: c.title,
-    description: c.description,
+    ...cookieCategoryText(policy, id, locale),
     required: c.required,
     channels: c.channels,
     gpcOptOut: c.channels.some((ch) => ads.has(ch)),
@@ -59,6 +64,8 @@ export function bannerConfig(policy: Policy): BannerConfig {
     categories,
     googleAnalytics: categories.some((c) => c.channels.includes(GA_CHANNEL)),
     noticePath: '/privacy#cookies',
+    locale,
+    text: BANNER_TEXT[locale],
   };
 }
 

@@ -41,6 +41,10 @@
 
   const gpc = navigator.globalPrivacyControl === true;
   let config = null;
+  /** One of the banner's words, in the visitor's language (the config's `text`), with {0}… filled in. */
+  function t(key, ...args) {
+    return String(config.text[key]).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
+  }
   /** The server's answer: { visitor, categories, googleAnalytics, gpc, consentMode, gpp, answered }. */
   let state = null;
   let banner = null;
@@ -264,14 +268,14 @@
   function cookieList(c) {
     if (!c.cookies || c.cookies.length === 0) return null;
     return el('details', { class: 'vow-cc-cookies' }, [
-      el('summary', { text: `Cookies and tools (${c.cookies.length})` }),
+      el('summary', { text: t('cookiesAndTools', c.cookies.length) }),
       el(
         'ul',
         {},
         c.cookies.map((k) =>
           el('li', {}, [
             el('strong', { text: k.name }),
-            document.createTextNode(`: ${k.purpose}. Lasts: ${k.duration}. Provider: ${k.provider}.`),
+            document.createTextNode(t('cookieLine', k.purpose, k.duration, k.provider)),
           ]),
         ),
       ),
@@ -285,9 +289,7 @@
     return el('p', {
       class: 'vow-cc-gpc',
       'data-testid': testId,
-      text:
-        'Your browser sends Global Privacy Control, and we applied it: we do not sell or share your information' +
-        (off.length ? `, so ${off.join(', ')} stays off even if you accept all.` : '.'),
+      text: t('gpcApplied') + (off.length ? t('gpcStaysOff', off.join(', ')) : '.'),
     });
   }
 
@@ -310,11 +312,7 @@
         'aria-describedby': descId,
         'data-vow-category': c.id,
       });
-      const note = c.required
-        ? ' (always on)'
-        : locked
-          ? ' (off: your browser sends Global Privacy Control)'
-          : '';
+      const note = c.required ? t('alwaysOnNote') : locked ? t('gpcLockedNote') : '';
       const row = el('div', { class: 'vow-cc-cat' }, [
         box,
         el('label', { for: id }, [el('strong', { text: c.title + note })]),
@@ -332,16 +330,16 @@
               'aria-describedby': descId,
               checked: current ? state.googleAnalytics === true : false,
             }),
-            el('label', { for: gaId, text: 'Including Google Analytics' }),
+            el('label', { for: gaId, text: t('includingGa') }),
           ]),
         );
       }
       list.appendChild(row);
     });
-    list.appendChild(button('Save my choices', 'save', 'vow-save'));
+    list.appendChild(button(t('save'), 'save', 'vow-save'));
 
     const titleId = 'vow-cc-title';
-    const chooser = button('Choose', 'choose', 'vow-choose');
+    const chooser = button(t('choose'), 'choose', 'vow-choose');
     chooser.setAttribute('aria-expanded', showChoices ? 'true' : 'false');
     chooser.setAttribute('aria-controls', 'vow-cc-choices');
     banner = el(
@@ -353,6 +351,7 @@
         'aria-labelledby': titleId,
         'aria-describedby': 'vow-cc-text',
         'data-testid': 'vow-banner',
+        lang: config.locale,
       },
       [
         el('div', { class: 'vow-cc-head' }, [
@@ -360,29 +359,26 @@
             id: titleId,
             class: 'vow-cc-title',
             tabindex: '-1',
-            text: `Cookies at ${config.controller}`,
+            text: t('title', config.controller),
           }),
           el('button', {
             type: 'button',
             class: 'vow-cc-close',
             'data-vow-action': 'close',
             'data-testid': 'vow-close',
-            'aria-label': 'Close: only strictly necessary cookies',
-            title: 'Close: only strictly necessary cookies',
+            'aria-label': t('close'),
+            title: t('close'),
             text: '×',
           }),
         ]),
         el('p', { class: 'vow-cc-text', id: 'vow-cc-text' }, [
-          document.createTextNode(
-            'We use cookies to measure visits, test page layouts and deliver our ads, only if you agree. ' +
-              'A cookie remembering your choice holds a random id, nothing that identifies you. ',
-          ),
-          el('a', { href: api + config.noticePath, text: 'Our privacy notice' }),
+          document.createTextNode(t('intro')),
+          el('a', { href: api + config.noticePath, text: t('notice') }),
         ]),
         gpcLine('vow-gpc-note'),
         el('div', { class: 'vow-cc-buttons' }, [
-          button('Accept all', 'accept', 'vow-accept'),
-          button('Reject all', 'reject', 'vow-reject'),
+          button(t('accept'), 'accept', 'vow-accept'),
+          button(t('reject'), 'reject', 'vow-reject'),
           chooser,
         ]),
         list,
@@ -390,7 +386,7 @@
           class: 'vow-cc-problem',
           role: 'alert',
           hidden: true,
-          text: 'Your choice could not be saved. Please try again.',
+          text: t('problem'),
         }),
       ],
     );
@@ -423,7 +419,7 @@
   /** The preference link: changing or withdrawing a choice is one click away on every page. */
   function renderPreferenceLink() {
     if (!document.querySelector('.vow-cc-prefs-link')) {
-      const link = button('Cookie settings', 'prefs', 'vow-preferences');
+      const link = button(t('settings'), 'prefs', 'vow-preferences');
       link.className = 'vow-cc-prefs-link';
       link.addEventListener('click', () => openBanner(true));
       document.body.appendChild(link);
@@ -472,13 +468,7 @@
         });
         boxes[c.id] = box;
         box.addEventListener('change', sync);
-        const stateText = c.required
-          ? 'Always on'
-          : locked
-            ? 'Off (Global Privacy Control)'
-            : on
-              ? 'On'
-              : 'Off';
+        const stateText = c.required ? t('alwaysOn') : locked ? t('offGpc') : on ? t('on') : t('off');
         form.appendChild(
           el('div', { class: 'vow-pc-row', 'data-category': c.id }, [
             box,
@@ -513,13 +503,12 @@
         form.appendChild(
           el('div', { class: 'vow-pc-row vow-pc-dnss' }, [
             dnss,
-            el('label', { for: 'vow-pc-dnss' }, [
-              el('strong', { text: 'Do not sell or share my personal information' }),
-            ]),
+            el('label', { for: 'vow-pc-dnss' }, [el('strong', { text: t('doNotSell') })]),
             el('p', {
               class: 'vow-cc-desc',
               id: 'vow-pc-dnss-desc',
-              text: `Turns off ${ads.map((c) => c.title).join(', ')}: what would sell or share your information, or use it for ads.${gpc ? ' Your browser’s Global Privacy Control already says so.' : ''}`,
+              text:
+                t('doNotSellTurnsOff', ads.map((c) => c.title).join(', ')) + (gpc ? t('doNotSellGpc') : ''),
             }),
           ]),
         );
@@ -530,7 +519,7 @@
         type: 'submit',
         class: 'vow-cc-btn',
         'data-testid': 'prefs-save',
-        text: 'Save my choices',
+        text: t('save'),
       });
       form.appendChild(save);
       form.appendChild(status);
@@ -544,7 +533,7 @@
         choose(cats, 'choose', ga).then((s) => {
           if (s) {
             const fresh = document.querySelector('[data-vow-preference-centre] [data-testid=prefs-status]');
-            if (fresh) fresh.textContent = 'Saved. Your choices apply now.';
+            if (fresh) fresh.textContent = t('saved');
             const again = document.querySelector('[data-vow-preference-centre] [data-testid=prefs-save]');
             if (again) again.focus();
           }
@@ -566,7 +555,7 @@
         class: 'vow-cc-btn',
         'aria-pressed': on ? 'false' : 'true',
         'data-testid': 'vow-ga-switch',
-        text: on ? 'Opt out of Google Analytics' : 'Google Analytics is off (turn on)',
+        text: on ? t('gaOptOut') : t('gaOff'),
       });
       b.addEventListener('click', () => {
         const cats = state?.answered ? Object.assign({}, state.categories) : allCategories(false);
