@@ -64,6 +64,22 @@ describeEachDialect('what an access export holds', (env) => {
     const again = after.values.find((v: Json) => v.category === 'contact.email');
     assert.ok(!again.purposes.includes('marketing.email'));
     assert.ok(again.purposes.includes('order.fulfilment'));
+
+    // The same export in plain words, as JSON and CSV downloads: the person's values in the policy's
+    // words, never a table name or a purpose code; in Spanish for a Spanish-speaking browser.
+    const link = exportLink(sent, email);
+    const json = await e.app.inject({ url: `${link}/readable.json` });
+    assert.equal(json.statusCode, 200);
+    assert.match(String(json.headers['content-disposition']), /attachment; filename="my-data.json"/);
+    assert.ok(json.body.includes(email));
+    assert.doesNotMatch(json.body, /subject_identifiers|consent_events|marketing\.email/);
+    const csv = await e.app.inject({ url: `${link}/readable.csv`, headers: { 'accept-language': 'es' } });
+    assert.equal(csv.statusCode, 200);
+    assert.match(String(csv.headers['content-type']), /^text\/csv/);
+    assert.ok(csv.body.includes(email));
+    assert.match(csv.body, /Correo electrónico/);
+    const table = await e.app.inject({ url: `${link}/csv/no_such_table` });
+    assert.equal(table.statusCode, 404);
   });
 
   it('staff verify a catalog requester who also gave an email by their email and postal address', async () => {

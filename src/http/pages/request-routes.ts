@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { statusOf } from '../../app/error-registry.js';
-import { JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
+import { type ExportDocument, JURISDICTIONS, REQUEST_TYPES } from '../../modules/rights/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
@@ -260,104 +260,72 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       ),
   );
 
+  /** A download of the export (7-day link): its media type, file name and body, from the opened export. */
+  const download = (
+    path: string,
+    summary: string,
+    params: z.ZodObject<{ token: typeof token } & Record<string, z.ZodType<string>>>,
+    file: (
+      doc: ExportDocument,
+      req: FastifyRequest<{ Params: { token: string; table?: string } }>,
+    ) => { type: string; name: string; body: string },
+  ) =>
+    app.get(
+      path,
+      { config: { access: 'public' }, schema: { tags: ['rights'], summary, params } },
+      async (req, reply) =>
+        exportErrors(req, reply, async () => {
+          const r = req as unknown as FastifyRequest<{ Params: { token: string; table?: string } }>;
+          const f = file(await rights.openExport(r.params.token), r);
+          return reply
+            .type(f.type)
+            .header('cache-control', 'no-store')
+            .header('content-disposition', `attachment; filename="${f.name}"`)
+            .send(f.body);
+        }),
+    );
+  const JSON_TYPE = 'application/json; charset=utf-8';
+  const CSV_TYPE = 'text/csv; charset=utf-8';
+  const readable = (doc: ExportDocument, req: FastifyRequest) =>
+    plainData(ctx.policy, doc.values, doc.request.generatedAt, {}, pageLocale(req));
+
   // The export in plain words (what the summary page shows), as JSON and as one CSV file.
-  app.get(
+  download(
     '/privacy/request/export/:token/readable.json',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['rights'],
-        summary: 'The export in plain words, as JSON (7-day link)',
-        params: z.strictObject({ token }),
-      },
-    },
-    async (req, reply) =>
-      exportErrors(req, reply, async () => {
-        const doc = await rights.openExport(req.params.token);
-        return reply
-          .type('application/json; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .header('content-disposition', 'attachment; filename="my-data.json"')
-          .send(
-            JSON.stringify(
-              plainData(ctx.policy, doc.values, doc.request.generatedAt, {}, pageLocale(req)),
-              null,
-              2,
-            ),
-          );
-      }),
+    'The export in plain words, as JSON (7-day link)',
+    z.strictObject({ token }),
+    (doc, req) => ({
+      type: JSON_TYPE,
+      name: 'my-data.json',
+      body: JSON.stringify(readable(doc, req), null, 2),
+    }),
   );
-
-  app.get(
+  download(
     '/privacy/request/export/:token/readable.csv',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['rights'],
-        summary: 'The export in plain words, as one CSV file (7-day link)',
-        params: z.strictObject({ token }),
-      },
-    },
-    async (req, reply) =>
-      exportErrors(req, reply, async () => {
-        const doc = await rights.openExport(req.params.token);
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .header('content-disposition', 'attachment; filename="my-data.csv"')
-          .send(
-            plainDataCsv(
-              plainData(ctx.policy, doc.values, doc.request.generatedAt, {}, pageLocale(req)),
-              pageLocale(req),
-            ),
-          );
-      }),
+    'The export in plain words, as one CSV file (7-day link)',
+    z.strictObject({ token }),
+    (doc, req) => ({
+      type: CSV_TYPE,
+      name: 'my-data.csv',
+      body: plainDataCsv(readable(doc, req), pageLocale(req)),
+    }),
   );
-
-  app.get(
+  // The export as stored: every value with its source, and one CSV per table.
+  download(
     '/privacy/request/export/:token/data.json',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['rights'],
-        summary: 'The export as JSON (7-day link)',
-        params: z.strictObject({ token }),
-      },
-    },
-    async (req, reply) =>
-      exportErrors(req, reply, async () => {
-        const doc = await rights.openExport(req.params.token);
-        return reply
-          .type('application/json; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .header('content-disposition', 'attachment; filename="my-data.json"')
-          .send(JSON.stringify(doc, null, 2));
-      }),
+    'The export as JSON (7-day link)',
+    z.strictObject({ token }),
+    (doc) => ({ type: JSON_TYPE, name: 'my-data.json', body: JSON.stringify(doc, null, 2) }),
   );
-
-  app.get(
+  download(
     '/privacy/request/export/:token/csv/:table',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['rights'],
-        summary: 'One table of the export as CSV (7-day link)',
-        params: z.strictObject({ token, table: line().min(1).max(200) }),
-      },
+    'One table of the export as CSV (7-day link)',
+    z.strictObject({ token, table: line().min(1).max(200) }),
+    (doc, req) => {
+      const table = req.params.table ?? '';
+      const csv = doc.csv[table];
+      if (csv === undefined) throw new VowError('VOW_NOT_FOUND', 'No such table in this export');
+      return { type: CSV_TYPE, name: `${table.replace(/[^a-z0-9_.-]/gi, '_')}.csv`, body: csv };
     },
-    async (req, reply) =>
-      exportErrors(req, reply, async () => {
-        const doc = await rights.openExport(req.params.token);
-        const csv = doc.csv[req.params.table];
-        if (csv === undefined) throw new VowError('VOW_NOT_FOUND', 'No such table in this export');
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .header(
-            'content-disposition',
-            `attachment; filename="${req.params.table.replace(/[^a-z0-9_.-]/gi, '_')}.csv"`,
-          )
-          .send(csv);
-      }),
   );
 };
