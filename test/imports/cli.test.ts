@@ -1,43 +1,13 @@
 // `vow import` on the command line: the dry run's report and every refused row with its line; the
 // import; the second run saying nothing changed; progress lines (not a TTY) on their own stream.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { progressPrinter } from '../../src/cli/import.js';
-import { main } from '../../src/cli/main.js';
+import { cliEnvironment } from '../helpers/cli.js';
 import { fixture } from './fixtures.js';
 
 describe('vow import', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-cli-'));
-  const env = {
-    VOW_DATA_DIR: dir,
-    VOW_LOG_LEVEL: 'silent',
-    VOW_ENV: 'test',
-    VOW_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-  };
-  const saved: Record<string, string | undefined> = {};
-  before(() => {
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-  });
-  after(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const vow = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(['node', 'vow', ...args], { out: (t) => out.push(t), err: (t) => err.push(t) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const { run: vow } = cliEnvironment('import-cli');
 
   it('dry-runs, imports, then finds the file imported before', async () => {
     const file = fixture('shopify-customers.csv');

@@ -1,36 +1,14 @@
 // `vow retention enforce`: counts what has outlived the policy's retention on a real data folder,
 // with --dry-run changing nothing and the real run erasing it.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createContext } from '../../src/app/context.js';
-import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/platform/config.js';
+import { cliEnvironment } from '../helpers/cli.js';
 
 describe('vow retention enforce', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vow-retention-'));
-  const env = {
-    VOW_DATA_DIR: dir,
-    VOW_LOG_LEVEL: 'silent',
-    VOW_MASTER_KEY: Buffer.alloc(32, 6).toString('base64'),
-  };
-  const saved = { ...process.env };
-  before(() => Object.assign(process.env, env));
-  after(() => {
-    for (const k of Object.keys(env)) delete process.env[k];
-    Object.assign(process.env, saved);
-  });
-
-  const run = async (...args: string[]) => {
-    const out: string[] = [];
-    const code = await main(['node', 'vow', 'retention', 'enforce', ...args], {
-      out: (t) => out.push(t),
-      err: (t) => out.push(t),
-    });
-    return { code, text: out.join('\n') };
-  };
+  const { env, run: vow } = cliEnvironment('retention');
+  const run = (...args: string[]) => vow('retention', 'enforce', ...args);
 
   const count = async () => {
     const ctx = await createContext(loadConfig(env));
@@ -71,16 +49,16 @@ describe('vow retention enforce', () => {
     await ctx.store.close();
 
     const dry = await run('--dry-run', '--json');
-    assert.equal(dry.code, 0, dry.text);
-    const planned = JSON.parse(dry.text) as { dryRun: boolean; rowsDeleted: number };
+    assert.equal(dry.code, 0, dry.err);
+    const planned = JSON.parse(dry.out) as { dryRun: boolean; rowsDeleted: number };
     assert.equal(planned.dryRun, true);
     assert.equal(planned.rowsDeleted, 1);
     assert.equal(await count(), 2, 'a dry run changes nothing');
 
     const real = await run();
-    assert.equal(real.code, 0, real.text);
-    assert.match(real.text, /rows of Vow's tables deleted: 1/);
+    assert.equal(real.code, 0, real.err);
+    assert.match(real.out, /rows of Vow's tables deleted: 1/);
     assert.equal(await count(), 1, 'the withdrawal in force stays');
-    assert.match((await run()).text, /rows of Vow's tables deleted: 0/);
+    assert.match((await run()).out, /rows of Vow's tables deleted: 0/);
   });
 });
