@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { accountErased, renderMyDataPage } from '../../src/http/pages/account.js';
 import { plainData, plainDataCsv } from '../../src/http/pages/plain-data.js';
+import { languageSwitch, switchBack } from '../../src/http/pages/shopper-layout.js';
 import { shopperCaller } from '../helpers/auth.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
@@ -58,6 +59,19 @@ describe('shopper pages: errors, plain data', () => {
     assert.match(String(res.headers['content-type']), /text\/html/);
     assert.match(res.body, /Confirm your email address first/);
     assert.match(res.body, /href="\/privacy"/);
+  });
+
+  it('never copies a token or an address from the page’s path into the language switch', async () => {
+    assert.equal(switchBack('/privacy/request'), '/privacy/request');
+    assert.equal(switchBack('/account/my-data'), '/account/my-data');
+    const token = 'CWbXBctS7BAT63oVXKl30ii1PloTQM8KytEG5tuzW84';
+    for (const path of [`/privacy/request/status/${token}`, `/u/${token}`, '/u/bob.other@example.com'])
+      assert.equal(switchBack(path), undefined, path);
+    const html = String(languageSwitch({ signedIn: false, locale: 'en-US', path: `/u/${token}` }));
+    assert.doesNotMatch(html, new RegExp(token));
+    assert.match(html, /href="\/language\?to=es-US"/);
+    const page = await env.app.inject({ url: `/privacy/request/status/${token}`, headers: HTML });
+    assert.doesNotMatch(page.body.replace(/<link[^>]*>/g, ''), /back=[^"]*CWbX/);
   });
 
   it('leads a browser on a console address back to the console', async () => {

@@ -68,11 +68,21 @@ export function navWords(locale: Locale): NavWords {
  * preference cookie and leads back to this page.
  */
 export function languageSwitch(viewer: Viewer): SafeHtml {
-  const back = encodeURIComponent(viewer.path);
+  const back = switchBack(viewer.path);
   return html`<nav class="language-switch" aria-label="${NAV[viewer.locale].language}" data-testid="language-switch"><ul>${LOCALES.map(
     (l) =>
-      html`<li><a href="/language?to=${l}&amp;back=${back}" lang="${l}" hreflang="${l}"${l === viewer.locale ? html` aria-current="true"` : ''}>${LOCALE_NAMES[l]}</a></li>`,
+      html`<li><a href="/language?to=${l}${back ? html`&amp;back=${encodeURIComponent(back)}` : ''}" lang="${l}" hreflang="${l}"${l === viewer.locale ? html` aria-current="true"` : ''}>${LOCALE_NAMES[l]}</a></li>`,
   )}</ul></nav>`;
+}
+
+/**
+ * The path the switch leads back to, when it is safe to repeat in another address: only paths made
+ * of plain lowercase words (`/privacy/request`, `/account/my-data`). A path holding a token or an
+ * address (a status link, an unsubscribe link) is never copied into the switch's URL, where logs
+ * and the Referer would see it again; the switch then leads to the notice.
+ */
+export function switchBack(path: string): string | undefined {
+  return /^(\/[a-z0-9-]{1,40})+$/.test(path) ? path : undefined;
 }
 
 /**
