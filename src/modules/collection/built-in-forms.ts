@@ -2,12 +2,10 @@
 // registrations, contest entries, catalog requests, SMS sign-ups and inbound customer-service email.
 // Their bodies and tables predate declared forms and stay as they are (their endpoints are stable).
 import { createHash } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import type { Database } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { IdentifierInput } from '../subjects/index.js';
 import { assertNotUnder13 } from './age-gate.js';
-import type { Plan, PlanDeps } from './plan.js';
+import type { Plan, PlanDeps, PlanRow } from './plan.js';
 import { assertPoint, fieldsOf, grantedBy, kindOf } from './point-fields.js';
 import {
   type CatalogRequestBody,
@@ -18,10 +16,7 @@ import {
   type SmsSignupBody,
 } from './schemas.js';
 
-type Insert = (
-  trx: Transaction<Database>,
-  rec: { id: string; subjectId: string; sealed: string | null; at: string },
-) => Promise<void>;
+type RowOf = (rec: { id: string; subjectId: string; sealed: string | null; at: string }) => PlanRow;
 
 /** One person, one record: the shape of every built-in point but checkout. */
 function single(
@@ -34,7 +29,7 @@ function single(
     fieldNames: string[];
     optIns: string[];
     sealed?: unknown;
-    insert: Insert;
+    row: RowOf;
   },
 ): Plan {
   assertPoint(ctx.policy, opts.point);
@@ -51,8 +46,9 @@ function single(
         ...(opts.sealed === undefined ? {} : { sealed: opts.sealed }),
       },
     ],
-    insert: (trx, rec) =>
-      opts.insert(trx, { id: rec.id, subjectId: rec.subjectIds[0]!, sealed: rec.sealed[0]!, at: rec.at }),
+    rows: (rec) => [
+      opts.row({ id: rec.id, subjectId: rec.subjectIds[0]!, sealed: rec.sealed[0]!, at: rec.at }),
+    ],
   };
 }
 
@@ -81,21 +77,19 @@ export function planRegistration(deps: PlanDeps, body: RegistrationBody, at: Dat
     ],
     optIns: body.catalog_opt_in === true ? grantedBy(deps.ctx.policy, point) : [],
     sealed: { name: body.name },
-    insert: async (trx, rec) => {
-      await trx
-        .insertInto('registrations')
-        .values({
-          id: rec.id,
-          subject_id: rec.subjectId,
-          sealed: rec.sealed!,
-          gender: body.gender ?? null,
-          catalog_opt_in: body.catalog_opt_in === true ? 1 : 0,
-          registered_at: body.registered_at ? new Date(body.registered_at).toISOString() : rec.at,
-          policy_version: deps.ctx.policy.version,
-          collected_at: rec.at,
-        })
-        .execute();
-    },
+    row: (rec) => ({
+      table: 'registrations',
+      values: {
+        id: rec.id,
+        subject_id: rec.subjectId,
+        sealed: rec.sealed!,
+        gender: body.gender ?? null,
+        catalog_opt_in: body.catalog_opt_in === true ? 1 : 0,
+        registered_at: body.registered_at ? new Date(body.registered_at).toISOString() : rec.at,
+        policy_version: deps.ctx.policy.version,
+        collected_at: rec.at,
+      },
+    }),
   });
 }
 
@@ -110,19 +104,17 @@ export function planContestEntry(deps: PlanDeps, body: ContestEntryBody, at: Dat
     fieldNames: ['email', ...(body.name ? ['name'] : [])],
     optIns: [],
     ...(body.name ? { sealed: { name: body.name } } : {}),
-    insert: async (trx, rec) => {
-      await trx
-        .insertInto('contest_entries')
-        .values({
-          id: rec.id,
-          subject_id: rec.subjectId,
-          contest_id: body.contest_id ?? null,
-          sealed: rec.sealed,
-          policy_version: deps.ctx.policy.version,
-          collected_at: rec.at,
-        })
-        .execute();
-    },
+    row: (rec) => ({
+      table: 'contest_entries',
+      values: {
+        id: rec.id,
+        subject_id: rec.subjectId,
+        contest_id: body.contest_id ?? null,
+        sealed: rec.sealed,
+        policy_version: deps.ctx.policy.version,
+        collected_at: rec.at,
+      },
+    }),
   });
 }
 
@@ -155,24 +147,22 @@ export function planCatalogRequest(deps: PlanDeps, body: CatalogRequestBody, at:
     ],
     optIns: [],
     sealed: { first_name: body.first_name, last_name: body.last_name },
-    insert: async (trx, rec) => {
-      await trx
-        .insertInto('catalog_requests')
-        .values({
-          id: rec.id,
-          subject_id: rec.subjectId,
-          sealed: rec.sealed!,
-          relationship_status: body.relationship_status ?? '',
-          jewelry_types: JSON.stringify(body.jewelry_types ?? []),
-          budget: body.budget ?? '',
-          age_range: body.age_range ?? '',
-          residence_type: body.residence_type ?? '',
-          gender: body.gender ?? null,
-          policy_version: deps.ctx.policy.version,
-          collected_at: rec.at,
-        })
-        .execute();
-    },
+    row: (rec) => ({
+      table: 'catalog_requests',
+      values: {
+        id: rec.id,
+        subject_id: rec.subjectId,
+        sealed: rec.sealed!,
+        relationship_status: body.relationship_status ?? '',
+        jewelry_types: JSON.stringify(body.jewelry_types ?? []),
+        budget: body.budget ?? '',
+        age_range: body.age_range ?? '',
+        residence_type: body.residence_type ?? '',
+        gender: body.gender ?? null,
+        policy_version: deps.ctx.policy.version,
+        collected_at: rec.at,
+      },
+    }),
   });
 }
 
@@ -194,19 +184,17 @@ export function planSmsSignup(deps: PlanDeps, body: SmsSignupBody, at: Date): Pl
     ],
     fieldNames: ['phone'],
     optIns: grantedBy(deps.ctx.policy, point),
-    insert: async (trx, rec) => {
-      await trx
-        .insertInto('sms_signups')
-        .values({
-          id: rec.id,
-          subject_id: rec.subjectId,
-          consent_text: body.consent_text,
-          consent_text_sha256: createHash('sha256').update(body.consent_text, 'utf8').digest('hex'),
-          policy_version: deps.ctx.policy.version,
-          collected_at: rec.at,
-        })
-        .execute();
-    },
+    row: (rec) => ({
+      table: 'sms_signups',
+      values: {
+        id: rec.id,
+        subject_id: rec.subjectId,
+        consent_text: body.consent_text,
+        consent_text_sha256: createHash('sha256').update(body.consent_text, 'utf8').digest('hex'),
+        policy_version: deps.ctx.policy.version,
+        collected_at: rec.at,
+      },
+    }),
   });
 }
 
@@ -221,19 +209,17 @@ export function planInboundMessage(deps: PlanDeps, body: InboundMessageBody, at:
     fieldNames: ['from', 'subject'],
     optIns: [],
     sealed: { subject: body.subject },
-    insert: async (trx, rec) => {
-      await trx
-        .insertInto('inbound_messages')
-        .values({
-          id: rec.id,
-          subject_id: rec.subjectId,
-          sealed: rec.sealed!,
-          received_at: new Date(body.received_at).toISOString(),
-          policy_version: deps.ctx.policy.version,
-          collected_at: rec.at,
-        })
-        .execute();
-    },
+    row: (rec) => ({
+      table: 'inbound_messages',
+      values: {
+        id: rec.id,
+        subject_id: rec.subjectId,
+        sealed: rec.sealed!,
+        received_at: new Date(body.received_at).toISOString(),
+        policy_version: deps.ctx.policy.version,
+        collected_at: rec.at,
+      },
+    }),
   });
 }
 

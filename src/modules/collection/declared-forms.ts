@@ -94,33 +94,32 @@ export function planForm({ ctx, subjects }: PlanDeps, point: string, body: FormB
         sealedEach: Object.fromEntries(kept.map((f) => [f.name, asText(body[f.name])])),
       },
     ],
-    insert: async (trx, rec) => {
+    rows: (rec) => {
       const subjectId = rec.subjectIds[0]!;
-      await trx
-        .insertInto('form_submissions')
-        .values({
-          id: rec.id,
-          collection_point: point,
-          subject_id: subjectId,
-          policy_version: policy.version,
-          collected_at: rec.at,
-        })
-        .execute();
       const sealed = rec.sealedEach[0] ?? {};
-      if (kept.length === 0) return;
-      await trx
-        .insertInto('form_values')
-        .values(
-          kept.map((f) => ({
+      return [
+        {
+          table: 'form_submissions',
+          values: {
+            id: rec.id,
+            collection_point: point,
+            subject_id: subjectId,
+            policy_version: policy.version,
+            collected_at: rec.at,
+          },
+        },
+        ...kept.map((f) => ({
+          table: 'form_values' as const,
+          values: {
             submission_id: rec.id,
             field: f.name,
             subject_id: subjectId,
             category: f.category,
             value_type: valueTypeOf(f),
             value: sealed[f.name]!,
-          })),
-        )
-        .execute();
+          },
+        })),
+      ];
     },
   };
 }

@@ -98,10 +98,10 @@ export function planOrder({ ctx, subjects }: PlanDeps, body: OrderBody, at: Date
     at,
     parties,
     order: { shopOrderId: body.shop_order_id, requestHash },
-    insert: async (trx, rec) => {
-      await trx
-        .insertInto('orders')
-        .values({
+    rows: (rec) => [
+      {
+        table: 'orders',
+        values: {
           id: rec.id,
           shop_order_id: body.shop_order_id,
           request_hash: requestHash,
@@ -115,9 +115,9 @@ export function planOrder({ ctx, subjects }: PlanDeps, body: OrderBody, at: Date
           placed_at: new Date(body.placed_at).toISOString(),
           policy_version: policy.version,
           collected_at: rec.at,
-        })
-        .execute();
-    },
+        },
+      },
+    ],
   };
 }
 

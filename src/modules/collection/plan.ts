@@ -1,7 +1,7 @@
 // What every collection point's code produces: a plan of one collection (its people, how its row
 // is written), checked before anything is stored and written by one path (write-batch.ts). Also the
 // answers of the collection endpoints and what the module needs of the consent module.
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { Database } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { IndexedIdentifier, SubjectLink, SubjectService } from '../subjects/index.js';
@@ -14,12 +14,14 @@ import type {
   RegistrationBody,
   SmsSignupBody,
 } from './schemas.js';
+import type { CollectionTables } from './tables.js';
 
 /** What the collection module needs of the consent module (src/consent: ConsentService). */
 export interface ConsentRecorder {
-  recordCollection(
+  /** The consent rules applied to a batch of collections, in order, inside their transaction. */
+  recordCollections(
     trx: Transaction<Database>,
-    input: {
+    inputs: readonly {
       readonly subjectId: string;
       readonly collectionPoint: string;
       readonly optIns: readonly string[];
@@ -28,7 +30,7 @@ export interface ConsentRecorder {
       readonly recordId: string;
       /** Where an imported collection came from (file, its SHA-256, row), kept in the events' details. */
       readonly evidence?: Readonly<Record<string, unknown>>;
-    },
+    }[],
   ): Promise<unknown>;
 }
 
@@ -128,8 +130,14 @@ export interface Plan {
   readonly order?: { readonly shopOrderId: string; readonly requestHash: string };
   /** An imported collection's source, handed to the consent rules as evidence. */
   readonly evidence?: Readonly<Record<string, unknown>>;
-  readonly insert: (trx: Transaction<Database>, rec: RecordToInsert) => Promise<void>;
+  /** The rows of the collection's own tables (written by the write path, many plans at once). */
+  readonly rows: (rec: RecordToInsert) => readonly PlanRow[];
 }
+
+/** One row of one of the collection module's own tables. */
+export type PlanRow = {
+  [T in keyof CollectionTables]: { readonly table: T; readonly values: Insertable<CollectionTables[T]> };
+}[keyof CollectionTables];
 
 /** What planning a collection needs: the context (policy, clock, vault) and the subjects module. */
 export interface PlanDeps {

@@ -1,7 +1,8 @@
 // The one write path of every collection: the people of a batch of plans are resolved first, outside
 // the transaction (data keys are made there, values sealed under them), then every record, link,
 // consent event and the callers' extra rows are written in ONE transaction.
-import type { IndexedIdentifier, ResolutionRequest } from '../subjects/index.js';
+import { insertRows } from '../../platform/store/index.js';
+import type { IndexedIdentifier, LinkItem, ResolutionRequest } from '../subjects/index.js';
 import type { Replays } from './orders.js';
 import type {
   BatchCollected,
@@ -11,6 +12,7 @@ import type {
   OrderCollected,
   Plan,
   PlanDeps,
+  PlanRow,
 } from './plan.js';
 
 export async function writeBatch(
@@ -52,41 +54,52 @@ export async function writeBatch(
     const written = await ctx.store.db.transaction().execute(async (trx) => {
       // Again inside the transaction: staff may have marked the person meanwhile (P14).
       await subjects.assertNoneMarked(identifiers, trx);
-      const out: string[][] = [];
-      for (const [t, { plan }] of todo.entries()) {
-        const id = ids[t]!;
-        const subjectIds: string[] = [];
+      const items: LinkItem[] = [];
+      for (const [t, { plan }] of todo.entries())
         for (const [k, party] of plan.parties.entries())
-          subjectIds.push(
-            await subjects.link(trx, prepared[first[t]! + k]!, {
+          items.push({
+            prepared: prepared[first[t]! + k]!,
+            link: {
               subjectKind: party.kind,
               collectionPoint: plan.point,
               recordType: plan.recordType,
-              recordId: id,
+              recordId: ids[t]!,
               fields: party.fields,
               at: plan.at,
-            }),
-          );
-        await plan.insert(trx, {
-          id,
+            },
+          });
+      const linked = await subjects.linkMany(trx, items);
+      const out = todo.map(({ plan }, t) => plan.parties.map((_, k) => linked[first[t]! + k]!));
+      // The records, table by table (in the order the plans name them), many rows a statement.
+      const tables = new Map<string, { table: PlanRow['table']; rows: Record<string, unknown>[] }>();
+      for (const [t, { plan }] of todo.entries())
+        for (const row of plan.rows({
+          id: ids[t]!,
           at: plan.at.toISOString(),
-          subjectIds,
+          subjectIds: out[t]!,
           sealed: plan.parties.map((_, k) => sealed[first[t]! + k]!),
           sealedEach: plan.parties.map((_, k) => sealedEach[first[t]! + k]!),
-        });
-        if (consent)
-          for (const [k, party] of plan.parties.entries())
-            await consent.recordCollection(trx, {
-              subjectId: subjectIds[k]!,
-              collectionPoint: plan.point,
-              optIns: [...party.optIns],
-              at: plan.at,
-              kinds: [party.kind],
-              recordId: id,
-              ...(plan.evidence ? { evidence: plan.evidence } : {}),
-            });
-        out.push(subjectIds);
-      }
+        })) {
+          const key = `${row.table}|${Object.keys(row.values).join(',')}`;
+          const group = tables.get(key) ?? { table: row.table, rows: [] };
+          group.rows.push(row.values);
+          tables.set(key, group);
+        }
+      for (const { table, rows } of tables.values()) await insertRows(trx, ctx.store.dialect, table, rows);
+      await consent?.recordCollections(
+        trx,
+        todo.flatMap(({ plan }, t) =>
+          plan.parties.map((party, k) => ({
+            subjectId: out[t]![k]!,
+            collectionPoint: plan.point,
+            optIns: [...party.optIns],
+            at: plan.at,
+            kinds: [party.kind],
+            recordId: ids[t]!,
+            ...(plan.evidence ? { evidence: plan.evidence } : {}),
+          })),
+        ),
+      );
       const results: CollectionResult<OrderCollected>[] = [];
       for (const [t, { n }] of todo.entries()) {
         const [subjectId, giftId] = out[t]!;

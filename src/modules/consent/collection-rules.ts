@@ -28,7 +28,8 @@
 //      to be mailed. So the history, decide(), audiences and rendering all say the same.
 import { VowError } from '../../platform/errors.js';
 import type { Policy } from '../policy/index.js';
-import type { ConsentEventType, StoredChannelState } from './ledger.js';
+import type { ConsentChange, RecordCollectionInput } from './consent-inputs.js';
+import { type ConsentEventType, type StoredChannelState, stateAfter } from './ledger.js';
 
 export interface CollectionFacts {
   readonly collectionPoint: string;
@@ -110,4 +111,37 @@ export function liftsSuppression(policy: Policy, collectionPoint: string, planne
     planned.rule === 'explicit_ask_after_suppression' ||
     (ch?.re_enrolled_by.includes(collectionPoint) ?? false)
   );
+}
+
+/**
+ * The consent changes one collection makes from where the person stands (`current`, moved in place
+ * so the batch's next collection of the same person is planned from it): `planCollection`'s events
+ * with their cause and details, as the ledger records them.
+ */
+export function collectionChanges(
+  policy: Policy,
+  input: RecordCollectionInput & { readonly kinds: readonly string[] },
+  current: Record<string, StoredChannelState>,
+): ConsentChange[] {
+  const planned = planCollection(policy, {
+    collectionPoint: input.collectionPoint,
+    optIns: input.optIns,
+    kinds: input.kinds,
+    current,
+  });
+  return planned.map((p) => {
+    current[p.channel] = { state: stateAfter(p.event), lastEvent: p.event };
+    return {
+      subjectRef: input.subjectId,
+      channel: p.channel,
+      event: p.event,
+      cause: { type: 'collection_point', ref: input.collectionPoint },
+      at: input.at,
+      details: {
+        rule: p.rule,
+        ...(input.recordId ? { recordId: input.recordId } : {}),
+        ...(input.evidence ? { source: input.evidence } : {}),
+      },
+    };
+  });
 }

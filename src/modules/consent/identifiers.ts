@@ -158,3 +158,21 @@ export async function suppressionsOf(db: Executor, subjectId: string): Promise<P
     channel: r.channel,
   }));
 }
+
+/** Which of these people hold an identifier on the suppression list (one query per 500 people). */
+export async function suppressedAmong(db: Executor, subjectIds: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let n = 0; n < subjectIds.length; n += 500) {
+    const rows = await db
+      .selectFrom('suppression_list as sl')
+      .innerJoin('subject_identifiers as si', (j) =>
+        j.onRef('si.blind_index', '=', 'sl.blind_index').onRef('si.kind', '=', 'sl.index_kind'),
+      )
+      .select('si.subject_id')
+      .distinct()
+      .where('si.subject_id', 'in', subjectIds.slice(n, n + 500))
+      .execute();
+    for (const r of rows) out.add(r.subject_id);
+  }
+  return out;
+}

@@ -20,6 +20,7 @@ export {
   normaliseListIdentifier,
   recordImportedWithdrawal,
   type WithdrawalOutcome,
+  withdrawnIdentifiers,
 } from './imported-withdrawal.js';
 export {
   CAUSE_TYPES,

@@ -4,7 +4,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Random } from '../../platform/clock.js';
-import type { Database } from '../../platform/store/index.js';
+import { type Database, type DialectName, insertRows } from '../../platform/store/index.js';
 import type { ChannelState } from '../decisions/index.js';
 
 export const CONSENT_EVENTS = [
@@ -113,6 +113,59 @@ export async function appendConsentEvent(db: Executor, random: Random, e: NewCon
   return id;
 }
 
+/**
+ * Appends many events in order (a batch of collections): the ledger rows in multi-row statements,
+ * then each (person, channel)'s consent_state moved to the state its last event of the batch leaves,
+ * as `appendConsentEvent` one by one would. Returns the events' ids, in order.
+ */
+export async function appendConsentEvents(
+  db: Transaction<Database>,
+  dialect: DialectName,
+  random: Random,
+  events: readonly NewConsentEvent[],
+): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => ({
+    id: random.uuid(),
+    subject_ref: e.subjectRef,
+    channel: e.channel,
+    event: e.event,
+    cause_type: e.cause.type,
+    cause_ref: e.cause.ref ?? null,
+    staff_id: e.cause.staffId ?? null,
+    at: e.at.toISOString(),
+    policy_version: e.policyVersion,
+    details: canonicalJson(e.details ?? {}),
+  }));
+  const { returned } = await insertRows(db, dialect, 'consent_events', rows, { returning: ['id', 'seq'] });
+  const seqOf = new Map(returned.map((r) => [String(r.id), Number(r.seq)]));
+  const last = new Map<string, { row: (typeof rows)[number]; seq: number }>();
+  for (const row of rows) {
+    const seq = seqOf.get(row.id);
+    if (seq === undefined) throw new Error('A consent event was not stored');
+    const key = `${row.subject_ref}\u0000${row.channel}`;
+    const before = last.get(key);
+    if (!before || before.seq < seq) last.set(key, { row, seq });
+  }
+  const states = [...last.values()].map(({ row, seq }) => ({
+    subject_ref: row.subject_ref,
+    channel: row.channel,
+    state: stateAfter(row.event),
+    last_event: row.event,
+    last_seq: seq,
+    updated_at: row.at,
+  }));
+  // Only a later event moves a state (two concurrent transactions cannot reorder it).
+  await insertRows(db, dialect, 'consent_state', states, {
+    onConflictUpdate: {
+      columns: ['subject_ref', 'channel'],
+      set: ['state', 'last_event', 'last_seq', 'updated_at'],
+      newerBy: 'last_seq',
+    },
+  });
+  return rows.map((r) => r.id);
+}
+
 /** Every event of one person (or visitor), oldest first. */
 export async function consentHistory(
   db: Executor,
@@ -170,5 +223,26 @@ export async function storedStates(
   const out: Record<string, StoredChannelState> = {};
   for (const r of rows)
     out[r.channel] = { state: r.state as ChannelState, lastEvent: r.last_event as ConsentEventType };
+  return out;
+}
+
+/** `storedStates` of many people, one query per 500 (people without a state are left out). */
+export async function storedStatesOf(
+  db: Executor,
+  subjectRefs: readonly string[],
+): Promise<Map<string, Record<string, StoredChannelState>>> {
+  const out = new Map<string, Record<string, StoredChannelState>>();
+  for (let n = 0; n < subjectRefs.length; n += 500) {
+    const rows = await db
+      .selectFrom('consent_state')
+      .select(['subject_ref', 'channel', 'state', 'last_event'])
+      .where('subject_ref', 'in', subjectRefs.slice(n, n + 500))
+      .execute();
+    for (const r of rows) {
+      const states = out.get(r.subject_ref) ?? {};
+      states[r.channel] = { state: r.state as ChannelState, lastEvent: r.last_event as ConsentEventType };
+      out.set(r.subject_ref, states);
+    }
+  }
   return out;
 }

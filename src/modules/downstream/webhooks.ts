@@ -22,6 +22,13 @@ import {
   validUrl,
 } from './webhook-shapes.js';
 
+/** An endpoint that is not disabled, with the event types it takes. */
+interface ActiveEndpoint {
+  readonly id: string;
+  readonly recipient: string | null;
+  readonly events: readonly string[];
+}
+
 export type { DeliveryView, EndpointView, Fetch, PreparedDelivery, PublishInput } from './webhook-shapes.js';
 
 export const DELIVER_JOB = 'downstream.deliver';
@@ -205,13 +212,35 @@ export class Webhooks {
     type: EventType,
     recipient?: string,
   ): Promise<{ id: string; recipient: string | null }[]> {
+    const rows = recipient === undefined ? await this.#active(db) : await this.#activeOf(db, recipient);
+    return rows.filter((r) => r.events.includes(type));
+  }
+
+  /**
+   * Every active endpoint, read once per transaction: a batch of collections publishing an event
+   * per consent change asks once, not once per event. Endpoints are only changed in transactions
+   * of their own (register, disable, rotate), never in one that publishes.
+   */
+  readonly #endpointsOfTransaction = new WeakMap<object, Promise<ActiveEndpoint[]>>();
+
+  #active(db: Db): Promise<ActiveEndpoint[]> {
+    if (!db.isTransaction) return this.#activeOf(db);
+    let rows = this.#endpointsOfTransaction.get(db);
+    if (!rows) {
+      rows = this.#activeOf(db);
+      this.#endpointsOfTransaction.set(db, rows);
+    }
+    return rows;
+  }
+
+  async #activeOf(db: Db, recipient?: string): Promise<ActiveEndpoint[]> {
     let q = db
       .selectFrom('webhook_endpoints')
       .select(['id', 'recipient', 'events'])
       .where('disabled_at', 'is', null);
     if (recipient !== undefined) q = q.where('recipient', '=', recipient);
     const rows = await q.orderBy('created_at').execute();
-    return rows.filter((r) => (JSON.parse(r.events) as string[]).includes(type));
+    return rows.map((r) => ({ id: r.id, recipient: r.recipient, events: JSON.parse(r.events) as string[] }));
   }
 
   /**

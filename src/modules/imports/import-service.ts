@@ -17,8 +17,8 @@ import type { AnySubmission, CollectionService } from '../collection/index.js';
 import {
   type ConsentService,
   channelsOfMedium,
-  isIdentifierWithdrawn,
   recordImportedWithdrawal,
+  withdrawnIdentifiers,
 } from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import { importFormat } from './formats/index.js';
@@ -82,7 +82,7 @@ export interface ImportOptions {
   readonly onProgress?: ((p: ImportProgress) => void) | undefined;
   /** Each refused row as it is found (the CLI prints every one). */
   readonly onRefused?: ((r: RefusedRow) => void) | undefined;
-  /** Units per transaction (default 500). */
+  /** Units per transaction (default 2,000). */
   readonly batchSize?: number | undefined;
 }
 
@@ -171,14 +171,21 @@ export class ImportService {
 
     if (opts.dryRun) {
       const counts = zeroCounts();
+      let pending: Unit[] = [];
+      const count = async () => {
+        for (const unit of await this.#guardOptIns(pending, counts)) tally(counts, unit);
+        pending = [];
+      };
       for await (const unit of format.units(readRecords(opts.file, format), env)) {
         counts.units++;
         if ('refused' in unit) {
           counts.refused++;
           refuse({ line: unit.line, ...unit.refused });
-        } else tally(counts, await this.#guardOptIns(unit, counts));
+        } else pending.push(unit);
+        if (pending.length >= 2000) await count();
         if (counts.units % 10_000 === 0) progress(unit.lastLine, counts.units);
       }
+      await count();
       return {
         ...base,
         runId: existing?.id ?? null,
@@ -200,8 +207,7 @@ export class ImportService {
     /** One batch in one transaction: collections, then opt-outs, refusals and the checkpoint. */
     const write = async (given: readonly Unit[]) => {
       const next = cloneCounts(counts);
-      const batch: Unit[] = [];
-      for (const unit of given) batch.push(await this.#guardOptIns(unit, next));
+      const batch = await this.#guardOptIns(given, next);
       const submissions: AnySubmission[] = [];
       for (const unit of batch)
         if ('facts' in unit)
@@ -287,7 +293,7 @@ export class ImportService {
       progress(batch[batch.length - 1]!.lastLine, counts.units);
     };
 
-    const size = opts.batchSize ?? 500;
+    const size = opts.batchSize ?? 2000;
     let batch: Unit[] = [];
     let withdrawals = false;
     for await (const unit of format.units(readRecords(opts.file, format), env)) {
@@ -350,38 +356,47 @@ export class ImportService {
    * has withdrawn is not applied: an export's old "accepts marketing" flag is not the new request
    * P11 asks for. The registration is kept without its box; the SMS sign-up (nothing but the
    * opt-in) is left out. Contest entries and catalog requests are the acts P11 names: the policy's
-   * own rules apply to them.
+   * own rules apply to them. A batch's identifiers are looked up together.
    */
-  async #guardOptIns(unit: Unit, counts: ImportCounts): Promise<Unit> {
-    if (!('facts' in unit)) return unit;
+  async #guardOptIns(units: readonly Unit[], counts: ImportCounts): Promise<Unit[]> {
     const policy = this.#ctx.policy;
-    const facts: Fact[] = [];
-    for (const f of unit.facts) {
-      if (f.kind !== 'collect') {
-        facts.push(f);
-        continue;
-      }
-      const s = f.submission;
-      if (s.type === 'registration' && s.body.catalog_opt_in === true) {
-        const channels = Object.keys(policy.doc.channels).filter((c) =>
-          policy.doc.channels[c]!.granted_by.includes('registration'),
-        );
-        if (await isIdentifierWithdrawn(this.#ctx, { kind: 'email', value: s.body.email }, channels)) {
+    const emails: { kind: 'email'; value: string }[] = [];
+    const phones: { kind: 'phone'; value: string; country?: string | undefined }[] = [];
+    for (const unit of units)
+      if ('facts' in unit)
+        for (const f of unit.facts) {
+          if (f.kind !== 'collect') continue;
+          const s = f.submission;
+          if (s.type === 'registration' && s.body.catalog_opt_in === true)
+            emails.push({ kind: 'email', value: s.body.email });
+          if (s.type === 'sms_signup')
+            phones.push({ kind: 'phone', value: s.body.phone, country: s.body.country });
+        }
+    const registrationChannels = Object.keys(policy.doc.channels).filter((c) =>
+      policy.doc.channels[c]!.granted_by.includes('registration'),
+    );
+    const emailOff = await withdrawnIdentifiers(this.#ctx, emails, registrationChannels);
+    const phoneOff = await withdrawnIdentifiers(this.#ctx, phones, channelsOfMedium(policy, 'phone'));
+    let email = 0;
+    let phone = 0;
+    return units.map((unit) => {
+      if (!('facts' in unit)) return unit;
+      const facts: Fact[] = [];
+      for (const f of unit.facts) {
+        const s = f.kind === 'collect' ? f.submission : undefined;
+        if (s?.type === 'registration' && s.body.catalog_opt_in === true && emailOff.has(email++)) {
           counts.optInsNotApplied++;
           facts.push({ kind: 'collect', submission: { ...s, body: { ...s.body, catalog_opt_in: false } } });
           continue;
         }
-      }
-      if (s.type === 'sms_signup') {
-        const identifier = { kind: 'phone' as const, value: s.body.phone, country: s.body.country };
-        if (await isIdentifierWithdrawn(this.#ctx, identifier, channelsOfMedium(policy, 'phone'))) {
+        if (s?.type === 'sms_signup' && phoneOff.has(phone++)) {
           counts.optInsNotApplied++;
           continue;
         }
+        facts.push(f);
       }
-      facts.push(f);
-    }
-    return { line: unit.line, lastLine: unit.lastLine, facts };
+      return { line: unit.line, lastLine: unit.lastLine, facts };
+    });
   }
 
   async #start(sha256: string, format: string, fileName: string) {

@@ -2,6 +2,7 @@
 
 export { subjectsEraser } from './erasure.js';
 export { SUBJECTS_ERROR_CODES } from './errors.js';
+export type { LinkItem } from './link-many.js';
 export { subjectsMigrations } from './migrations/index.js';
 export {
   normaliseAccount,

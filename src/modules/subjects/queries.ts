@@ -1,7 +1,7 @@
 // What the subjects module answers about one person: the identifiers they hold (decrypted), their
 // kinds (overall, at a collection point, per category), whether they hold an identifier, whether they
 // are marked under 13; and the recomputation of their look-ups after a correction.
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { forgetStaleLookups } from './erasure.js';
@@ -162,4 +162,44 @@ export async function isMarkedUnder13(ctx: VowContext, subjectId: string): Promi
     .where('id', '=', subjectId)
     .executeTakeFirst();
   return Number(row?.under13 ?? 0) === 1;
+}
+
+/**
+ * The rows of `table` holding these (kind, blind index) pairs, as "kind:index" -> subject id:
+ * one query per 500 pairs. Of the markers, only whether there is one (the first found -> "").
+ */
+export async function findMany(
+  db: Executor,
+  table: 'subject_lookup' | 'under13_markers',
+  identifiers: readonly { kind: IdentifierKind; blindIndex: string }[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const pairs = [...new Map(identifiers.map((i) => [`${i.kind}:${i.blindIndex}`, i])).values()];
+  for (let n = 0; n < pairs.length; n += 500) {
+    const byKind = new Map<IdentifierKind, string[]>();
+    for (const i of pairs.slice(n, n + 500)) {
+      const list = byKind.get(i.kind) ?? [];
+      list.push(i.blindIndex);
+      byKind.set(i.kind, list);
+    }
+    const where = (eb: ExpressionBuilder<Database, typeof table>) =>
+      eb.or(
+        [...byKind].map(([kind, indexes]) =>
+          eb.and([eb('kind', '=', kind), eb('blind_index', 'in', indexes)]),
+        ),
+      );
+    if (table === 'under13_markers') {
+      const hit = await db.selectFrom(table).select(['kind', 'blind_index']).where(where).limit(1).execute();
+      for (const r of hit) found.set(`${r.kind}:${r.blind_index}`, '');
+      if (found.size > 0) return found;
+    } else {
+      const rows = await db
+        .selectFrom(table)
+        .select(['kind', 'blind_index', 'subject_id'])
+        .where(where)
+        .execute();
+      for (const r of rows) found.set(`${r.kind}:${r.blind_index}`, r.subject_id);
+    }
+  }
+  return found;
 }

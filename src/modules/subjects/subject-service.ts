@@ -6,12 +6,13 @@
 // transaction) re-checks the look-up and writes. When another request claimed the identifier in
 // between, `link` throws ResolutionRace and the caller starts again (`withResolution` does that).
 
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
+import { type LinkItem, linkMany } from './link-many.js';
 import {
   normaliseAccount,
   normaliseAddress,
@@ -109,58 +110,13 @@ export class SubjectService {
     identifiers: readonly IndexedIdentifier[],
     db: Executor = this.#ctx.store.db,
   ): Promise<void> {
-    const hit = await this.#findMany(
+    const hit = await queries.findMany(
       db,
       'under13_markers',
       identifiers.filter((i) => MARKED_KINDS.includes(i.kind)),
     );
     if (hit.size > 0)
       throw new VowError('VOW_UNDER_13', 'Vow does not collect data from people known to be under 13');
-  }
-
-  /**
-   * The rows of `table` holding these (kind, blind index) pairs, as "kind:index" -> subject id:
-   * one query per 500 pairs. Of the markers, only whether there is one (the first found -> "").
-   */
-  async #findMany(
-    db: Executor,
-    table: 'subject_lookup' | 'under13_markers',
-    identifiers: readonly { kind: IdentifierKind; blindIndex: string }[],
-  ): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    const pairs = [...new Map(identifiers.map((i) => [`${i.kind}:${i.blindIndex}`, i])).values()];
-    for (let n = 0; n < pairs.length; n += 500) {
-      const byKind = new Map<IdentifierKind, string[]>();
-      for (const i of pairs.slice(n, n + 500)) {
-        const list = byKind.get(i.kind) ?? [];
-        list.push(i.blindIndex);
-        byKind.set(i.kind, list);
-      }
-      const where = (eb: ExpressionBuilder<Database, typeof table>) =>
-        eb.or(
-          [...byKind].map(([kind, indexes]) =>
-            eb.and([eb('kind', '=', kind), eb('blind_index', 'in', indexes)]),
-          ),
-        );
-      if (table === 'under13_markers') {
-        const hit = await db
-          .selectFrom(table)
-          .select(['kind', 'blind_index'])
-          .where(where)
-          .limit(1)
-          .execute();
-        for (const r of hit) found.set(`${r.kind}:${r.blind_index}`, '');
-        if (found.size > 0) return found;
-      } else {
-        const rows = await db
-          .selectFrom(table)
-          .select(['kind', 'blind_index', 'subject_id'])
-          .where(where)
-          .execute();
-        for (const r of rows) found.set(`${r.kind}:${r.blind_index}`, r.subject_id);
-      }
-    }
-    return found;
   }
 
   async #lookup(db: Executor, kind: IdentifierKind, blindIndex: string): Promise<string | undefined> {
@@ -195,7 +151,7 @@ export class SubjectService {
       const order = addressOnly ? r.identifiers.filter((i) => i.kind === 'address') : candidates;
       return { request: r, candidates, addressOnly, order };
     });
-    const stored = await this.#findMany(
+    const stored = await queries.findMany(
       this.#ctx.store.db,
       'subject_lookup',
       plans.flatMap((p) => p.order),
@@ -389,6 +345,14 @@ export class SubjectService {
       })
       .execute();
     return prepared.subjectId;
+  }
+
+  /**
+   * `link` for a batch of collections' people, in order: the people the batch creates in
+   * multi-row statements, everyone else one by one (link-many.ts). Returns the subject ids.
+   */
+  linkMany(trx: Transaction<Database>, items: readonly LinkItem[]): Promise<string[]> {
+    return linkMany(this.#ctx, trx, items, (t, prepared, link) => this.link(t, prepared, link));
   }
 
   /** Runs prepare-then-transaction work, again (up to 3 times) when a resolution race is lost. */

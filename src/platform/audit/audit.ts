@@ -6,7 +6,14 @@ import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../canonical-json.js';
 import { type Clock, cryptoRandom, type Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import { claimMeta, type Database, type DialectName, readMeta, type Store } from '../store/index.js';
+import {
+  claimMeta,
+  type Database,
+  type DialectName,
+  insertRows,
+  readMeta,
+  type Store,
+} from '../store/index.js';
 import type { AnchorRecord, AnchorStore } from './anchor-store.js';
 
 export type ActorType = 'staff' | 'system' | 'subject' | 'service' | 'recipient';
@@ -133,30 +140,47 @@ export class AuditTrail {
    * the action it records.
    */
   async record(entry: AuditEntry, trx?: Transaction<Database>): Promise<number> {
-    assertNoPersonalValues(entry.details ?? {});
-    assertNoPersonalValues(entry.reason ?? '', 'reason');
-    const run = async (tx: Kysely<Database>): Promise<number> => {
+    return (await this.recordMany([entry], trx))[0]!;
+  }
+
+  /**
+   * Appends entries in order, each chained to the one before as `record` would: the head is read
+   * (and locked on PostgreSQL) once, the rows are written in multi-row statements and the head moved
+   * once (a batch of collections records one entry per consent event this way). Returns their seqs.
+   */
+  async recordMany(entries: readonly AuditEntry[], trx?: Transaction<Database>): Promise<number[]> {
+    if (entries.length === 0) return [];
+    for (const entry of entries) {
+      assertNoPersonalValues(entry.details ?? {});
+      assertNoPersonalValues(entry.reason ?? '', 'reason');
+    }
+    const run = async (tx: Kysely<Database>): Promise<number[]> => {
       let headQuery = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
       if (this.#store.dialect === 'postgres') headQuery = headQuery.forUpdate();
       const head = await headQuery.executeTakeFirstOrThrow();
-      const row = {
-        seq: Number(head.seq) + 1,
-        at: this.#clock.now().toISOString(),
-        actor_type: entry.actor.type,
-        actor_id: entry.actor.id ?? null,
-        action: entry.action,
-        target_type: entry.target?.type ?? null,
-        target_id: entry.target?.id ?? null,
-        reason: entry.reason ?? null,
-        details: canonicalJson(entry.details ?? {}),
-      };
-      const hash = hashEntry(head.hash, row);
-      await tx
-        .insertInto('audit_log')
-        .values({ ...row, prev_hash: head.hash, hash })
-        .execute();
-      await tx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
-      return row.seq;
+      const at = this.#clock.now().toISOString();
+      let seq = Number(head.seq);
+      let prev = head.hash;
+      const rows: AuditRow[] = [];
+      for (const entry of entries) {
+        const row = {
+          seq: ++seq,
+          at,
+          actor_type: entry.actor.type,
+          actor_id: entry.actor.id ?? null,
+          action: entry.action,
+          target_type: entry.target?.type ?? null,
+          target_id: entry.target?.id ?? null,
+          reason: entry.reason ?? null,
+          details: canonicalJson(entry.details ?? {}),
+        };
+        const hash = hashEntry(prev, row);
+        rows.push({ ...row, prev_hash: prev, hash });
+        prev = hash;
+      }
+      await insertRows(tx, this.#store.dialect, 'audit_log', rows);
+      await tx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+      return rows.map((r) => r.seq);
     };
     return trx ? run(trx) : this.#store.db.transaction().execute(run);
   }

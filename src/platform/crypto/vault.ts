@@ -12,7 +12,7 @@ import {
 } from 'node:crypto';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import { claimMeta, readMeta, replaceMeta, type Store } from '../store/index.js';
+import { claimMeta, insertRows, readMeta, replaceMeta, type Store } from '../store/index.js';
 import { DataKeyCache } from './key-cache.js';
 
 const CIPHER = 'aes-256-gcm';
@@ -177,28 +177,29 @@ export class Vault {
   }
 
   /**
-   * Creates the data keys of many new people at once: one statement per 500 people instead of
-   * three round trips each (for bulk imports such as `vow demo`). A person who already has a key
-   * keeps it; keys are cached only when every key of a chunk was this call's own.
+   * Creates the data keys of many new people at once, in one transaction of multi-row statements
+   * instead of three round trips and a commit each (a batch of collections, `vow import`, `vow
+   * demo`). A person who already has a key keeps it; only the keys this call stored are cached.
    */
   async createKeys(subjectIds: readonly string[]): Promise<void> {
+    if (subjectIds.length === 0) return;
     const now = this.#clock.now().toISOString();
-    for (let i = 0; i < subjectIds.length; i += 500) {
-      const chunk = subjectIds.slice(i, i + 500).map((id) => ({ id, key: this.#random.bytes(32) }));
-      const res = await this.#store.db
-        .insertInto('data_keys')
-        .values(
-          chunk.map(({ id, key }) => ({
-            subject_id: id,
-            wrapped_key: seal(this.#master, key, `data-key:${id}`, this.#random.bytes(12)),
-            created_at: now,
-            destroyed_at: null,
-          })),
-        )
-        .onConflict((oc) => oc.column('subject_id').doNothing())
-        .executeTakeFirst();
-      if (Number(res.numInsertedOrUpdatedRows ?? 0) !== chunk.length) continue;
-      for (const { id, key } of chunk) this.#cache.set(id, key);
+    const keys = new Map(subjectIds.map((id) => [id, this.#random.bytes(32)]));
+    const rows = [...keys].map(([id, key]) => ({
+      subject_id: id,
+      wrapped_key: seal(this.#master, key, `data-key:${id}`, this.#random.bytes(12)),
+      created_at: now,
+      destroyed_at: null,
+    }));
+    const { returned } = await this.#store.db.transaction().execute((trx) =>
+      insertRows(trx, this.#store.dialect, 'data_keys', rows, {
+        onConflictDoNothing: ['subject_id'],
+        returning: ['subject_id'],
+      }),
+    );
+    for (const r of returned) {
+      const id = String(r.subject_id);
+      this.#cache.set(id, keys.get(id)!);
     }
   }
 

@@ -1,5 +1,6 @@
 // Public surface of src/platform/store.
 
+export { type InsertRowsOptions, insertRows } from './bulk-insert.js';
 export type { Database } from './database.js';
 export { STORE_ERROR_CODES } from './errors.js';
 export { claimMeta, readMeta, replaceMeta } from './meta.js';

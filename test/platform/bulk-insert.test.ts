@@ -1,0 +1,98 @@
+// insertRows: the bulk write path's statements (multi-row VALUES on SQLite, one array per column on
+// PostgreSQL), on a migrated store of each dialect.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { insertRows } from '../../src/platform/store/index.js';
+import { describeEachDialect } from '../helpers/env.js';
+
+const lookup = (n: number, subject = `s-${n}`) => ({
+  kind: 'email',
+  blind_index: `bi-${n}`,
+  subject_id: subject,
+  created_at: '2026-01-01T00:00:00.000Z',
+});
+
+describeEachDialect('insertRows', (env) => {
+  it('writes any number of rows, every one with its own values, in a few statements', async () => {
+    const { store } = env();
+    // 1,000 rows: chunks of each size (256, 64, 16, 4, 1) on SQLite, one statement on PostgreSQL.
+    const rows = Array.from({ length: 1000 }, (_, n) => lookup(n));
+    const { inserted } = await store.db
+      .transaction()
+      .execute((trx) => insertRows(trx, store.dialect, 'subject_lookup', rows));
+    assert.equal(inserted, 1000);
+    const stored = await store.db.selectFrom('subject_lookup').selectAll().orderBy('blind_index').execute();
+    assert.equal(stored.length, 1000);
+    const byIndex = new Map(stored.map((r) => [r.blind_index, r.subject_id]));
+    for (let n = 0; n < 1000; n++) assert.equal(byIndex.get(`bi-${n}`), `s-${n}`);
+  });
+
+  it('skips rows already there and returns only the rows it inserted', async () => {
+    const { store } = env();
+    const rows = [lookup(5, 'other'), lookup(2000), lookup(2001)];
+    const { inserted, returned } = await store.db.transaction().execute((trx) =>
+      insertRows(trx, store.dialect, 'subject_lookup', rows, {
+        onConflictDoNothing: ['kind', 'blind_index'],
+        returning: ['blind_index', 'subject_id'],
+      }),
+    );
+    assert.equal(inserted, 2);
+    assert.deepEqual(returned.map((r) => `${r.blind_index}=${r.subject_id}`).sort(), [
+      'bi-2000=s-2000',
+      'bi-2001=s-2001',
+    ]);
+    const kept = await store.db
+      .selectFrom('subject_lookup')
+      .select('subject_id')
+      .where('blind_index', '=', 'bi-5')
+      .executeTakeFirstOrThrow();
+    assert.equal(kept.subject_id, 's-5', 'the first owner keeps the look-up');
+  });
+
+  it('moves a folded row only forward (onConflictUpdate with newerBy)', async () => {
+    const { store } = env();
+    const state = (ref: string, state: string, seq: number) => ({
+      subject_ref: ref,
+      channel: 'email_marketing',
+      state,
+      last_event: state === 'withdrawn' ? 'unsubscribed' : 'enrolled',
+      last_seq: seq,
+      updated_at: `2026-01-01T00:00:0${seq % 10}.000Z`,
+    });
+    const update = {
+      onConflictUpdate: {
+        columns: ['subject_ref', 'channel'],
+        set: ['state', 'last_event', 'last_seq', 'updated_at'],
+        newerBy: 'last_seq',
+      },
+    };
+    const write = (rows: ReturnType<typeof state>[]) =>
+      store.db.transaction().execute((trx) => insertRows(trx, store.dialect, 'consent_state', rows, update));
+    await write([state('a', 'enrolled', 5), state('b', 'enrolled', 5)]);
+    await write([state('a', 'withdrawn', 7), state('b', 'withdrawn', 3)]);
+    const rows = await store.db
+      .selectFrom('consent_state')
+      .select(['subject_ref', 'state', 'last_seq'])
+      .where('subject_ref', 'in', ['a', 'b'])
+      .orderBy('subject_ref')
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => [r.subject_ref, r.state, Number(r.last_seq)]),
+      [
+        ['a', 'withdrawn', 7],
+        ['b', 'enrolled', 5],
+      ],
+    );
+  });
+
+  it('refuses rows whose columns differ, and writes none of them', async () => {
+    const { store } = env();
+    const before = await store.db.selectFrom('subject_lookup').select('blind_index').execute();
+    await assert.rejects(
+      insertRows(store.db, store.dialect, 'subject_lookup', [lookup(3000), { ...lookup(3001), extra: 1 }]),
+      /same columns/,
+    );
+    const after = await store.db.selectFrom('subject_lookup').select('blind_index').execute();
+    assert.equal(after.length, before.length);
+  });
+});
