@@ -42,6 +42,9 @@ export interface OpenStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
 }
 
+/** A statement that does nothing (a rollback with no transaction left to roll back). */
+const NO_OP = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) };
+
 /**
  * Kysely's SQLite driver calls better-sqlite3's prepare() for every query, and compiling the SQL
  * was about a third of the time of a write-heavy run (bench: `npm run bench`, profiled by the
@@ -54,6 +57,10 @@ function withStatementCache(sqlite: SQLite.Database, limit = 2000): SqliteDataba
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, ...):
+      // Kysely's rollback after that would throw "no transaction is active" in place of the error
+      // that caused it (a full disk must answer 503, not 500), so it does nothing then.
+      if (text === 'rollback' && !sqlite.inTransaction) return NO_OP as unknown as SQLite.Statement;
       const hit = cache.get(text);
       if (hit && !hit.busy) {
         cache.delete(text);
