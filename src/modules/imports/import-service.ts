@@ -82,7 +82,7 @@ export interface ImportOptions {
   readonly onProgress?: ((p: ImportProgress) => void) | undefined;
   /** Each refused row as it is found (the CLI prints every one). */
   readonly onRefused?: ((r: RefusedRow) => void) | undefined;
-  /** Units per transaction (default 2,000). */
+  /** Units per transaction (default 1,000). */
   readonly batchSize?: number | undefined;
 }
 
@@ -293,7 +293,7 @@ export class ImportService {
       progress(batch[batch.length - 1]!.lastLine, counts.units);
     };
 
-    const size = opts.batchSize ?? 2000;
+    const size = opts.batchSize ?? 1000;
     let batch: Unit[] = [];
     let withdrawals = false;
     for await (const unit of format.units(readRecords(opts.file, format), env)) {
