@@ -63,6 +63,22 @@ export interface ConsentEventRow {
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+/** The ledger row of a new event. */
+function eventRow(random: Random, e: NewConsentEvent) {
+  return {
+    id: random.uuid(),
+    subject_ref: e.subjectRef,
+    channel: e.channel,
+    event: e.event,
+    cause_type: e.cause.type,
+    cause_ref: e.cause.ref ?? null,
+    staff_id: e.cause.staffId ?? null,
+    at: e.at.toISOString(),
+    policy_version: e.policyVersion,
+    details: canonicalJson(e.details ?? {}),
+  };
+}
+
 /**
  * Appends one event and, in the same transaction, moves consent_state to the state it leaves the
  * channel in (so audiences read one indexed table that always equals the fold of the ledger).
@@ -72,22 +88,11 @@ export async function appendConsentEvent(db: Executor, random: Random, e: NewCon
   if (!db.isTransaction) {
     return (db as Kysely<Database>).transaction().execute((trx) => appendConsentEvent(trx, random, e));
   }
-  const id = random.uuid();
-  const at = e.at.toISOString();
+  const row = eventRow(random, e);
+  const { id, at } = row;
   const inserted = await db
     .insertInto('consent_events')
-    .values({
-      id,
-      subject_ref: e.subjectRef,
-      channel: e.channel,
-      event: e.event,
-      cause_type: e.cause.type,
-      cause_ref: e.cause.ref ?? null,
-      staff_id: e.cause.staffId ?? null,
-      at,
-      policy_version: e.policyVersion,
-      details: canonicalJson(e.details ?? {}),
-    })
+    .values(row)
     .returning('seq')
     .executeTakeFirstOrThrow();
   const seq = Number(inserted.seq);
@@ -125,18 +130,7 @@ export async function appendConsentEvents(
   events: readonly NewConsentEvent[],
 ): Promise<string[]> {
   if (events.length === 0) return [];
-  const rows = events.map((e) => ({
-    id: random.uuid(),
-    subject_ref: e.subjectRef,
-    channel: e.channel,
-    event: e.event,
-    cause_type: e.cause.type,
-    cause_ref: e.cause.ref ?? null,
-    staff_id: e.cause.staffId ?? null,
-    at: e.at.toISOString(),
-    policy_version: e.policyVersion,
-    details: canonicalJson(e.details ?? {}),
-  }));
+  const rows = events.map((e) => eventRow(random, e));
   const { returned } = await insertRows(db, dialect, 'consent_events', rows, { returning: ['id', 'seq'] });
   const seqOf = new Map(returned.map((r) => [String(r.id), Number(r.seq)]));
   const last = new Map<string, { row: (typeof rows)[number]; seq: number }>();

@@ -8,11 +8,50 @@ import type { Transaction } from 'kysely';
 import { type Database, insertRows } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { LOOKUP_PRIORITY } from './queries.js';
-import { type PreparedIdentity, ResolutionRace, type SubjectLink } from './types.js';
+import { type PreparedIdentifier, type PreparedIdentity, ResolutionRace, type SubjectLink } from './types.js';
 
 export interface LinkItem {
   readonly prepared: PreparedIdentity;
   readonly link: SubjectLink;
+}
+
+/** The row of one identifier of a person in one collection record. */
+export function identifierRow(
+  ctx: VowContext,
+  subjectId: string,
+  i: PreparedIdentifier,
+  link: SubjectLink,
+  at: string,
+) {
+  return {
+    id: ctx.random.uuid(),
+    subject_id: subjectId,
+    kind: i.kind,
+    blind_index: i.blindIndex,
+    sealed_value: i.sealed,
+    field: i.field,
+    subject_kind: link.subjectKind,
+    collection_point: link.collectionPoint,
+    record_type: link.recordType,
+    record_id: link.recordId,
+    policy_version: ctx.policy.version,
+    collected_at: at,
+  };
+}
+
+/** The row linking a person to one collection record, with the kind they had there. */
+export function recordRow(ctx: VowContext, subjectId: string, link: SubjectLink, at: string) {
+  return {
+    id: ctx.random.uuid(),
+    subject_id: subjectId,
+    subject_kind: link.subjectKind,
+    collection_point: link.collectionPoint,
+    record_type: link.recordType,
+    record_id: link.recordId,
+    fields: JSON.stringify(link.fields),
+    policy_version: ctx.policy.version,
+    collected_at: at,
+  };
 }
 
 type LinkOne = (trx: Transaction<Database>, prepared: PreparedIdentity, link: SubjectLink) => Promise<string>;
@@ -27,7 +66,6 @@ export async function linkMany(
   linkOne: LinkOne,
 ): Promise<string[]> {
   const dialect = ctx.store.dialect;
-  const policyVersion = ctx.policy.version;
   const fresh = items.filter((i) => isPlainNew(i.prepared));
   if (fresh.length > 0) {
     const subjects = new Map<
@@ -49,32 +87,9 @@ export async function linkMany(
         const key = `${i.kind}:${i.blindIndex}`;
         if (lookup && !lookups.has(key))
           lookups.set(key, { kind: i.kind, blind_index: i.blindIndex, subject_id: id, created_at: at });
-        identifiers.push({
-          id: ctx.random.uuid(),
-          subject_id: id,
-          kind: i.kind,
-          blind_index: i.blindIndex,
-          sealed_value: i.sealed,
-          field: i.field,
-          subject_kind: link.subjectKind,
-          collection_point: link.collectionPoint,
-          record_type: link.recordType,
-          record_id: link.recordId,
-          policy_version: policyVersion,
-          collected_at: at,
-        });
+        identifiers.push(identifierRow(ctx, id, i, link, at));
       }
-      records.push({
-        id: ctx.random.uuid(),
-        subject_id: id,
-        subject_kind: link.subjectKind,
-        collection_point: link.collectionPoint,
-        record_type: link.recordType,
-        record_id: link.recordId,
-        fields: JSON.stringify(link.fields),
-        policy_version: policyVersion,
-        collected_at: at,
-      });
+      records.push(recordRow(ctx, id, link, at));
     }
     await insertRows(trx, dialect, 'subjects', [...subjects.values()], { onConflictDoNothing: ['id'] });
     const claimed = await insertRows(trx, dialect, 'subject_lookup', [...lookups.values()], {

@@ -12,7 +12,7 @@ import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
-import { type LinkItem, linkMany } from './link-many.js';
+import { identifierRow, type LinkItem, linkMany, recordRow } from './link-many.js';
 import {
   normaliseAccount,
   normaliseAddress,
@@ -291,7 +291,6 @@ export class SubjectService {
    */
   async link(trx: Transaction<Database>, prepared: PreparedIdentity, link: SubjectLink): Promise<string> {
     const at = link.at.toISOString();
-    const policyVersion = this.#ctx.policy.version;
     if (prepared.foundBy) {
       const now = await this.#lookup(trx, prepared.foundBy.kind, prepared.foundBy.blindIndex);
       const expected = prepared.replaces ?? prepared.subjectId;
@@ -314,35 +313,12 @@ export class SubjectService {
       if (SubjectService.#isLookup(i.kind, prepared.addressOnly)) await this.#claim(trx, prepared, i, at);
       await trx
         .insertInto('subject_identifiers')
-        .values({
-          id: this.#ctx.random.uuid(),
-          subject_id: prepared.subjectId,
-          kind: i.kind,
-          blind_index: i.blindIndex,
-          sealed_value: i.sealed,
-          field: i.field,
-          subject_kind: link.subjectKind,
-          collection_point: link.collectionPoint,
-          record_type: link.recordType,
-          record_id: link.recordId,
-          policy_version: policyVersion,
-          collected_at: at,
-        })
+        .values(identifierRow(this.#ctx, prepared.subjectId, i, link, at))
         .execute();
     }
     await trx
       .insertInto('subject_records')
-      .values({
-        id: this.#ctx.random.uuid(),
-        subject_id: prepared.subjectId,
-        subject_kind: link.subjectKind,
-        collection_point: link.collectionPoint,
-        record_type: link.recordType,
-        record_id: link.recordId,
-        fields: JSON.stringify(link.fields),
-        policy_version: policyVersion,
-        collected_at: at,
-      })
+      .values(recordRow(this.#ctx, prepared.subjectId, link, at))
       .execute();
     return prepared.subjectId;
   }
