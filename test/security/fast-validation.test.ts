@@ -165,3 +165,28 @@ describeEachDialect('hot routes refuse bad bodies as before', (env) => {
     assert.equal(ok.json().decision, 'allow');
   });
 });
+
+describeEachDialect(
+  'security headers on refusals',
+  (env) => {
+    it('sends the API set on a refused call too (set before the access check decides)', async () => {
+      const refused = await env().app.inject({
+        method: 'POST',
+        url: '/v1/decisions',
+        payload: {
+          subject: { kind: 'customer' },
+          purpose: 'order.fulfilment',
+          categories: ['contact.email'],
+        },
+      });
+      assert.equal(refused.statusCode, 401, refused.body);
+      assert.equal(refused.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+      assert.equal(refused.headers['x-frame-options'], 'DENY');
+      assert.equal(refused.headers['x-content-type-options'], 'nosniff');
+      const page = await env().app.inject({ method: 'GET', url: '/no/such/page' });
+      assert.equal(page.statusCode, 404);
+      assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    });
+  },
+  { auth: 'enforced' },
+);
