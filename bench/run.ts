@@ -11,6 +11,7 @@
 //                         a throw-away database is made and dropped); rows are skipped if unreachable
 //   VOW_BENCH_STORE_DIR   keep the generated SQLite store here and reuse it next time (same VOW_BENCH_PEOPLE)
 //   VOW_BENCH_COMMITS     orders written one by one for the cost of synchronous=FULL (default 300)
+//   VOW_BENCH_GROUP_STATS servers print how the collection endpoints' group commit grouped (at exit)
 //   VOW_BENCH_ONLY        decide, http (or some of decisions, collect, orders), banner, durability, store,
 //                         monitor and/or import (all by default; monitor: bench/monitor.ts, banner:
 //                         bench/banner.ts, import: bench/import.ts, its size VOW_BENCH_IMPORT_ROWS, default 20000)

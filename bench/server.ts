@@ -48,6 +48,11 @@ async function start(): Promise<void> {
   const app = await buildApp(ctx, { logger: false, rateLimits: false }, services);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   listenForChecks(services);
+  // VOW_BENCH_GROUP_STATS=1: how the collection endpoints' group commit grouped, printed at exit.
+  if (process.env.VOW_BENCH_GROUP_STATS)
+    process.once('exit', () =>
+      process.stderr.write(`collection groups: ${JSON.stringify(services.collection.groupStats)}\n`),
+    );
   process.stdout.write(`READY ${address} ${key} ${choice.visitor}\n`);
 }
 

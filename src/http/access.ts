@@ -96,6 +96,19 @@ export interface AccessOptions {
    * refuses it in production, and no configuration variable reaches it.
    */
   readonly testPrincipal?: 'all-roles';
+  /**
+   * The security headers of a route's answers, by its url pattern (undefined: no route matched),
+   * chosen once per route and set first by the access check's hook, so refusals carry them too
+   * and no request pays for a second hook.
+   */
+  readonly securityHeaders?: (url: string | undefined) => Readonly<Record<string, string>>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The security headers of this route's answers (AccessOptions.securityHeaders). */
+    securityHeaders?: Readonly<Record<string, string>>;
+  }
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -248,29 +261,52 @@ export async function installAccessControl(
     return undefined;
   }
 
-  // A callback hook: the shop backend's calls with a recently verified key pass without a promise.
+  const headersFor = options.securityHeaders;
+  const unmatchedHeaders = headersFor?.(undefined);
+  if (headersFor)
+    app.addHook('onRoute', (route) => {
+      route.config = { ...route.config, securityHeaders: headersFor(route.url ?? route.path) };
+    });
+
+  /** Lets the request go on, or answers it with the refusal (after `resolve`). */
+  const finish = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    access: string,
+    config: RouteConfig | undefined,
+    done: (err?: Error) => void,
+  ): void => {
+    let outcome: 'redirected' | undefined;
+    try {
+      outcome = admit(req, reply, access, config);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    // A redirect has answered the request: the lifecycle must not go on.
+    if (outcome !== 'redirected') done();
+  };
+
+  // One callback hook for every request: the security headers, then who is calling and whether the
+  // route lets them in. The shop backend's calls with a recently verified key pass without a promise
+  // (and without a closure made per request).
   app.addHook('onRequest', (req, reply, done) => {
     const config = routeConfig(req);
+    const headers = config?.securityHeaders ?? unmatchedHeaders;
+    if (headers !== undefined) void reply.headers(headers);
     const access = config?.access;
     // Unmatched requests (404) have no declaration; they reach the not-found handler only.
     if (access === undefined) {
       done();
       return;
     }
-    const finish = (): void => {
-      let outcome: 'redirected' | undefined;
-      try {
-        outcome = admit(req, reply, access, config);
-      } catch (err) {
-        done(err as Error);
-        return;
-      }
-      // A redirect has answered the request: the lifecycle must not go on.
-      if (outcome !== 'redirected') done();
-    };
     const pending = resolve(req, access);
-    if (pending === undefined) finish();
-    else pending.then(finish, (err: unknown) => done(err as Error));
+    if (pending === undefined) finish(req, reply, access, config, done);
+    else
+      pending.then(
+        () => finish(req, reply, access, config, done),
+        (err: unknown) => done(err as Error),
+      );
   });
 
   const refuse = (why: string): never => {

@@ -1,6 +1,7 @@
 // POST /v1/decisions: may this data be used for this purpose (and go to this recipient)?
 import { z } from 'zod';
 import { line } from '../../platform/strings.js';
+import { hasOnlyKeys, isLine, isLines, isRecord, withFastCheck } from '../fast-validation.js';
 import type { RouteModule } from '../route-module.js';
 
 const subjectSchema = z.union([
@@ -22,12 +23,36 @@ const reasonSchema = z.object({
   channel: z.string().optional(),
 });
 
-export const decisionRequestSchema = z.strictObject({
-  subject: subjectSchema,
-  purpose: line().min(1).max(128),
-  categories: z.array(line().min(1).max(128)).min(1).max(64),
-  recipient: line().min(1).max(64).optional(),
-});
+export const decisionRequestSchema = withFastCheck(
+  z.strictObject({
+    subject: subjectSchema,
+    purpose: line().min(1).max(128),
+    categories: z.array(line().min(1).max(128)).min(1).max(64),
+    recipient: line().min(1).max(64).optional(),
+  }),
+  (body) => (isDecisionRequest(body) ? body : undefined),
+);
+
+const REQUEST_KEYS = new Set(['subject', 'purpose', 'categories', 'recipient']);
+const REQUIRED = ['subject', 'purpose', 'categories'];
+const SUBJECT_KEYS = [new Set(['kind']), new Set(['kinds']), new Set(['id'])];
+
+/** decisionRequestSchema's compiled check (src/http/fast-validation.ts): true only if Zod would accept. */
+function isDecisionRequest(b: unknown): boolean {
+  if (!isRecord(b) || !hasOnlyKeys(b, REQUEST_KEYS, REQUIRED)) return false;
+  const subject = b.subject;
+  if (!isRecord(subject)) return false;
+  const subjectOk =
+    (hasOnlyKeys(subject, SUBJECT_KEYS[0]!, ['kind']) && isLine(subject.kind, 1, 64)) ||
+    (hasOnlyKeys(subject, SUBJECT_KEYS[1]!, ['kinds']) && isLines(subject.kinds, 1, 16, 1, 64)) ||
+    (hasOnlyKeys(subject, SUBJECT_KEYS[2]!, ['id']) && isLine(subject.id, 1, 64));
+  return (
+    subjectOk &&
+    isLine(b.purpose, 1, 128) &&
+    isLines(b.categories, 1, 64, 1, 128) &&
+    (b.recipient === undefined || isLine(b.recipient, 1, 64))
+  );
+}
 
 export const decisionResponseSchema = z.object({
   decision: z.enum(['allow', 'deny']),

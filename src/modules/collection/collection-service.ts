@@ -4,7 +4,8 @@
 // the purposes each field may serve, linked to the person with the kind they had there, and handed
 // to the consent rules, all in one transaction.
 //
-// One code path writes every collection (write-batch.ts): each endpoint is a batch of one, and
+// One code path writes every collection (write-batch.ts): the endpoints' requests are written by
+// group commit (group-commit.ts: requests arriving together share one transaction), and
 // `collectBatch` (bulk imports, `vow demo`) writes many validated submissions in one transaction,
 // each exactly as its endpoint would have (a person created earlier in the batch is found again, as
 // a later request would find them). Each point's own code only plans: checkout in orders.ts, the
@@ -20,6 +21,7 @@ import {
   planSmsSignup,
 } from './built-in-forms.js';
 import { FORM_RECORD_TYPE, formValues, planForm } from './declared-forms.js';
+import { GroupCommit } from './group-commit.js';
 import { IdempotencyKeys, type IdempotencyScope } from './idempotency.js';
 import { orderReplays, ordersStoredMeanwhile, orderValues, planOrder } from './orders.js';
 import type {
@@ -48,12 +50,19 @@ export class CollectionService {
   readonly #deps: PlanDeps;
   readonly #consent: () => ConsentRecorder | undefined;
   readonly #keys: IdempotencyKeys;
+  readonly #group: GroupCommit;
 
   constructor(ctx: VowContext, subjects: SubjectService, consent: () => ConsentRecorder | undefined) {
     this.#ctx = ctx;
     this.#deps = { ctx, subjects };
     this.#consent = consent;
     this.#keys = new IdempotencyKeys(ctx);
+    this.#group = new GroupCommit((plans, onWritten) => this.#writePlans(plans, onWritten), this.#keys);
+  }
+
+  /** How many groups the endpoints' group commit wrote, with how many submissions (tests, benchmarks). */
+  get groupStats(): Readonly<GroupCommit['stats']> {
+    return this.#group.stats;
   }
 
   /**
@@ -61,25 +70,11 @@ export class CollectionService {
    * answer is given again (`replayed`) to a retry with the same body, kept for a day, and a reuse
    * with another body is refused (VOW_IDEMPOTENCY_CONFLICT). The key is kept in the collection's own
    * transaction; of two requests racing with one key, one stores and the other answers as its retry.
+   * Written by group commit (group-commit.ts): requests arriving together share one transaction.
    */
   async collect(s: AnySubmission, scope?: IdempotencyScope): Promise<CollectionResult<OrderCollected>> {
-    if (!scope) return this.#one(s);
-    const point = this.#plan(s).point;
-    const hashes = this.#keys.hashes(scope, point, s.body);
-    for (let attempt = 1; ; attempt++) {
-      const kept = await this.#keys.answerOf<OrderCollected>(hashes);
-      if (kept) return { ...kept, replayed: true };
-      try {
-        const { results } = await this.collectAll([s], (trx, answers) =>
-          this.#keys.keep(trx, hashes, answers[0]!),
-        );
-        return results[0]!;
-      } catch (err) {
-        // The other request of a race kept the key first: answer as its retry.
-        if (attempt === 1 && (await this.#keys.answerOf(hashes).catch(() => 'conflict'))) continue;
-        throw err;
-      }
-    }
+    const plan = this.#plan(s);
+    return this.#group.submit(plan, scope ? this.#keys.hashes(scope, plan.point, s.body) : undefined);
   }
 
   /** Checks one submission (point in the policy, under-13 gate, phone numbers) and plans its write. */
@@ -138,9 +133,8 @@ export class CollectionService {
     return this.#one({ type: 'inbound_message', body });
   }
 
-  async #one(s: AnySubmission): Promise<CollectionResult<OrderCollected>> {
-    const { results } = await this.collectAll([s]);
-    return results[0]!;
+  #one(s: AnySubmission): Promise<CollectionResult<OrderCollected>> {
+    return this.collect(s);
   }
 
   /**
@@ -156,7 +150,14 @@ export class CollectionService {
   /** `collectBatch` for submissions to any point, declared forms included. */
   async collectAll(submissions: readonly AnySubmission[], onWritten?: OnWritten): Promise<BatchCollected> {
     if (submissions.length === 0) return { results: [], newSubjectIds: [] };
-    const plans = submissions.map((s) => this.#plan(s));
+    return this.#writePlans(
+      submissions.map((s) => this.#plan(s)),
+      onWritten,
+    );
+  }
+
+  /** The one write path of checked plans: replays, people marked under 13, then write-batch.ts. */
+  async #writePlans(plans: readonly Plan[], onWritten?: OnWritten): Promise<BatchCollected> {
     const identifiers = plans.flatMap((p) => p.parties.flatMap((party) => party.identifiers));
     const subjects = this.#deps.subjects;
     for (let attempt = 1; ; attempt++) {

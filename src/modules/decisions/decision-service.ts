@@ -29,6 +29,13 @@ export class DecisionService {
   readonly #policy: () => Policy;
   readonly #providers: SubjectStateProvider[] = [];
   readonly #observe: ((purpose: string, decision: Decision) => void) | undefined;
+  /**
+   * Decisions about kinds, by question, for the policy they were made under: such a decision is a
+   * pure function of the policy and the question, and the shop backend asks the same few questions
+   * on every page. Frozen, so no caller can change a shared answer; bounded (cleared when full).
+   */
+  readonly #byQuestion = new Map<string, Decision>();
+  #questionsOf: Policy | undefined;
 
   /** `observe` sees every decision made (for metrics); it must not throw. */
   constructor(policy: () => Policy, observe?: (purpose: string, decision: Decision) => void) {
@@ -70,19 +77,52 @@ export class DecisionService {
    */
   decide(input: DecisionInput): Decision | Promise<Decision> {
     const ref = input.subject;
-    if ('kind' in ref) return this.#decideFor({ kinds: [ref.kind] }, input);
-    if ('kinds' in ref) return this.#decideFor({ kinds: ref.kinds }, input);
+    if ('kind' in ref) return this.#decideForKinds([ref.kind], input);
+    if ('kinds' in ref) return this.#decideForKinds(ref.kinds, input);
     return this.resolve(ref).then((subject) => this.#decideFor(subject, input));
   }
 
+  /** A decision about kinds: remembered by question (see #byQuestion); errors are never remembered. */
+  #decideForKinds(kinds: readonly string[], input: DecisionInput): Decision {
+    const policy = this.#policy();
+    if (policy !== this.#questionsOf) {
+      this.#byQuestion.clear();
+      this.#questionsOf = policy;
+    }
+    const key = JSON.stringify([kinds, input.purpose, input.categories, input.recipient ?? null]);
+    let decision = this.#byQuestion.get(key);
+    if (decision === undefined) {
+      decision = deepFreeze(this.#decideWith(policy, { kinds }, input));
+      if (this.#byQuestion.size >= MAX_QUESTIONS) this.#byQuestion.clear();
+      this.#byQuestion.set(key, decision);
+    }
+    this.#observe?.(input.purpose, decision);
+    return decision;
+  }
+
   #decideFor(subject: SubjectState, input: DecisionInput): Decision {
-    const decision = decide(this.#policy(), {
+    const decision = this.#decideWith(this.#policy(), subject, input);
+    this.#observe?.(input.purpose, decision);
+    return decision;
+  }
+
+  #decideWith(policy: Policy, subject: SubjectState, input: DecisionInput): Decision {
+    return decide(policy, {
       subject,
       purpose: input.purpose,
       categories: input.categories,
       ...(input.recipient === undefined ? {} : { recipient: input.recipient }),
     });
-    this.#observe?.(input.purpose, decision);
-    return decision;
   }
+}
+
+/** How many questions about kinds are remembered before the memory starts again. */
+const MAX_QUESTIONS = 2000;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
