@@ -2,16 +2,11 @@
 // only the hash of its secret is stored, and presented keys are compared in constant time.
 // A process remembers the keys it has verified for VOW_API_KEY_CACHE_SECONDS (default 5): the
 // shop's backend calls on every page, and reading the key's row on each call was the largest cost
-// of a decision over HTTP. Each request still checks the presented secret in constant time, against
-// the secret bytes that matched the stored hash (in memory only, never stored); a key revoked through this process stops at once, one revoked elsewhere
+// of a decision over HTTP. Each request still checks the presented secret against the remembered
+// hash in constant time; a key revoked through this process stops at once, one revoked elsewhere
 // (another process, the CLI) within those seconds.
 
-import {
-  issueSecret,
-  parseSecret,
-  secretMatches,
-  verifiedSecretMatches,
-} from '../../platform/crypto/index.js';
+import { digestMatches, issueSecret, parseSecret, secretMatches } from '../../platform/crypto/index.js';
 import type { VowContext } from '../policy/index.js';
 
 export const API_KEY_PREFIX = 'vow_sk_';
@@ -24,12 +19,8 @@ export interface ApiKeyInfo {
 }
 
 interface VerifiedKey {
-  /**
-   * The bytes of the secret that matched the stored hash: later calls compare with it in constant
-   * time instead of hashing again (a sha256 per call was the largest part of the access check).
-   * Kept only in this process's memory, as long as the key is remembered.
-   */
-  readonly secret: Buffer;
+  /** sha256 of the secret as bytes: compared without re-encoding on every call. */
+  readonly secretDigest: Buffer;
   /** Clock time (ms) after which the row is read again. */
   readonly until: number;
 }
@@ -117,7 +108,7 @@ export class ApiKeys {
       this.#verified.delete(parsed.id);
       return undefined;
     }
-    return verifiedSecretMatches(parsed.secret, known.secret) ? parsed.id : null;
+    return digestMatches(parsed.secret, known.secretDigest) ? parsed.id : null;
   }
 
   /** The key id a presented bearer key belongs to, or undefined. */
@@ -134,7 +125,7 @@ export class ApiKeys {
     if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
     if (this.#ttlMs > 0)
       this.#verified.set(row.id, {
-        secret: Buffer.from(parsed.secret, 'latin1'),
+        secretDigest: Buffer.from(row.secret_hash, 'base64url'),
         until: now + this.#ttlMs,
       });
     return row.id;

@@ -13,7 +13,6 @@ export {
   parseSecret,
   secretMatches,
   sha256,
-  verifiedSecretMatches,
   verifyPassword,
 } from './secrets.js';
 export { type IndexKind, Vault } from './vault.js';

@@ -89,16 +89,6 @@ export function digestMatches(secret: string, digest: Buffer): boolean {
   return presented.length === digest.length && timingSafeEqual(presented, digest);
 }
 
-/**
- * Constant-time check of a presented secret against a secret this process verified (its bytes):
- * the per-call path of remembered API keys, without hashing on every call. Secrets are ASCII
- * (base64url), so their latin1 bytes are exact.
- */
-export function verifiedSecretMatches(secret: string, verified: Buffer): boolean {
-  const presented = Buffer.from(secret, 'latin1');
-  return presented.length === verified.length && timingSafeEqual(presented, verified);
-}
-
 /** Constant-time check of a presented secret against the stored hash (base64url sha256). */
 export function secretMatches(secret: string, storedHash: string): boolean {
   return digestMatches(secret, Buffer.from(storedHash, 'base64url'));
