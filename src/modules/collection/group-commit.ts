@@ -11,6 +11,7 @@
 // person marked as under 13 meanwhile, two requests with one Idempotency-Key, a lost race), nothing
 // of it is stored and every submission is written again alone, in arrival order, each getting its
 // own answer exactly as it would have without grouping.
+import { GroupQueue } from '../../platform/group-queue.js';
 import type { IdempotencyKeys } from './idempotency.js';
 import type { BatchCollected, CollectionResult, OnWritten, OrderCollected, Plan } from './plan.js';
 
@@ -33,17 +34,14 @@ interface Pending {
 export class GroupCommit {
   readonly #write: WritePlans;
   readonly #keys: IdempotencyKeys;
-  readonly #max: number;
-  #queue: Pending[] = [];
-  #scheduled = false;
-  #writing = false;
+  readonly #queue: GroupQueue<Pending>;
   /** Groups written, and submissions in them (for tests and the benchmark's notes). */
   readonly stats = { groups: 0, submissions: 0, retriedAlone: 0 };
 
   constructor(write: WritePlans, keys: IdempotencyKeys, max = MAX_GROUP) {
     this.#write = write;
     this.#keys = keys;
-    this.#max = max;
+    this.#queue = new GroupQueue(max, (group) => this.#writeGroup(group));
   }
 
   /**
@@ -57,33 +55,7 @@ export class GroupCommit {
     }
     return new Promise((resolve, reject) => {
       this.#queue.push({ plan, hashes, resolve, reject });
-      this.#schedule();
     });
-  }
-
-  /** Gathers what arrives in this turn of the event loop, then writes it. */
-  #schedule(): void {
-    if (this.#scheduled || this.#writing) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#drain();
-    });
-  }
-
-  /** Writes groups one after the other until the queue is empty (what arrives meanwhile waits). */
-  async #drain(): Promise<void> {
-    if (this.#writing) return;
-    this.#writing = true;
-    try {
-      while (this.#queue.length > 0) {
-        const group = this.#queue.slice(0, this.#max);
-        this.#queue = this.#queue.slice(group.length);
-        await this.#writeGroup(group);
-      }
-    } finally {
-      this.#writing = false;
-    }
   }
 
   async #writeGroup(group: readonly Pending[]): Promise<void> {

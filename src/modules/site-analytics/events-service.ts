@@ -3,6 +3,7 @@ import type { Insertable } from 'kysely';
 // server's ledger records it (not the page's word), scrubbed before storage and before any
 // forward; without consent the event is dropped and counted, and the page never notices.
 
+import { GroupQueue } from '../../platform/group-queue.js';
 import { QueryShapes } from '../../platform/store/index.js';
 import {
   ANALYTICS_CHANNEL,
@@ -85,11 +86,16 @@ export class EventsService {
   readonly #ctx: VowContext;
   readonly #consent: CookieConsentService;
   readonly #ga: GaForwarder;
-  #queue: Pending[] = [];
+  readonly #queue = new GroupQueue<Pending>(MAX_BATCH, async (batch) => {
+    try {
+      const outcomes = await this.#write(batch);
+      for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  });
   /** The batch's queries, compiled once per shape (number of rows, of visitors). */
   readonly #shapes = new QueryShapes();
-  #scheduled = false;
-  #writing = false;
 
   constructor(ctx: VowContext, consent: CookieConsentService, ga: GaForwarder) {
     this.#ctx = ctx;
@@ -115,7 +121,6 @@ export class EventsService {
     };
     const outcome = await new Promise<CollectOutcome | StoredPending>((resolve, reject) => {
       this.#queue.push({ ref: visitor ? `visitor:${visitorId}` : undefined, visitor, row, resolve, reject });
-      this.#schedule();
     });
     if (outcome.outcome === 'stored' && outcome.forwarded === 'pending')
       return { outcome: 'stored', forwarded: await this.#forward(visitor!, row) };
@@ -143,36 +148,6 @@ export class EventsService {
       .select(['name', 'count'])
       .execute();
     return Object.fromEntries(rows.map((r) => [r.name, Number(r.count)]));
-  }
-
-  /** Gathers what arrives in this turn of the event loop, then writes it. */
-  #schedule(): void {
-    if (this.#scheduled || this.#writing) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#drain();
-    });
-  }
-
-  /** Writes batches one after the other until the queue is empty (what arrives meanwhile waits its turn). */
-  async #drain(): Promise<void> {
-    if (this.#writing) return;
-    this.#writing = true;
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.slice(0, MAX_BATCH);
-        this.#queue = this.#queue.slice(batch.length);
-        try {
-          const outcomes = await this.#write(batch);
-          for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
-        } catch (err) {
-          for (const p of batch) p.reject(err);
-        }
-      }
-    } finally {
-      this.#writing = false;
-    }
   }
 
   async #write(batch: readonly Pending[]): Promise<(CollectOutcome | StoredPending)[]> {
