@@ -1,14 +1,20 @@
-// Phase two of resolution for a whole batch of collections (SubjectService.linkMany): the people a
-// batch creates are written together, in multi-row statements (their subject rows, look-ups,
-// identifiers and links), then everyone else one by one through `link`, in order. New people go
-// first because a later collection of the same batch may find one of them again (its `link`
-// re-checks the look-up a new person claims). A new person's look-up that another transaction
-// claimed meanwhile is a lost race (ResolutionRace), as in `link`.
+// Phase two of resolution for a whole batch of collections (SubjectService.linkMany), in a few
+// multi-row statements: the people the batch creates (their subject rows, look-ups, identifiers and
+// links), then the people found again (seen now, the look-ups nobody holds yet claimed, the look-up
+// that found each re-checked), the same writes `link` makes one by one. A look-up another
+// transaction claimed meanwhile is a lost race (ResolutionRace), as in `link`. A deleted person's
+// identifiers given anew go through `link` itself, first.
 import type { Transaction } from 'kysely';
 import { type Database, insertRows } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
-import { LOOKUP_PRIORITY } from './queries.js';
-import { type PreparedIdentifier, type PreparedIdentity, ResolutionRace, type SubjectLink } from './types.js';
+import { findMany, LOOKUP_PRIORITY } from './queries.js';
+import {
+  type IdentifierKind,
+  type PreparedIdentifier,
+  type PreparedIdentity,
+  ResolutionRace,
+  type SubjectLink,
+} from './types.js';
 
 export interface LinkItem {
   readonly prepared: PreparedIdentity;
@@ -56,8 +62,12 @@ export function recordRow(ctx: VowContext, subjectId: string, link: SubjectLink,
 
 type LinkOne = (trx: Transaction<Database>, prepared: PreparedIdentity, link: SubjectLink) => Promise<string>;
 
-/** Whether a brand-new person (no deleted person replaced, found by nothing) can be written in bulk. */
+/** A brand-new person (no deleted person replaced, found by nothing). */
 const isPlainNew = (p: PreparedIdentity) => p.isNew && !p.replaces && !p.foundBy;
+/** A person Vow holds already, found again (not a deleted person's identifiers given anew). */
+const isKnown = (p: PreparedIdentity) => !p.isNew && !p.replaces;
+
+type LookupRow = { kind: string; blind_index: string; subject_id: string; created_at: string };
 
 export async function linkMany(
   ctx: VowContext,
@@ -66,45 +76,60 @@ export async function linkMany(
   linkOne: LinkOne,
 ): Promise<string[]> {
   const dialect = ctx.store.dialect;
-  const fresh = items.filter((i) => isPlainNew(i.prepared));
-  if (fresh.length > 0) {
-    const subjects = new Map<
-      string,
-      { id: string; created_at: string; updated_at: string; under13: number }
-    >();
-    const lookups = new Map<
-      string,
-      { kind: string; blind_index: string; subject_id: string; created_at: string }
-    >();
-    const identifiers: Record<string, unknown>[] = [];
-    const records: Record<string, unknown>[] = [];
-    for (const { prepared, link } of fresh) {
-      const at = link.at.toISOString();
-      const id = prepared.subjectId;
-      if (!subjects.has(id)) subjects.set(id, { id, created_at: at, updated_at: at, under13: 0 });
-      for (const i of prepared.identifiers) {
-        const lookup = LOOKUP_PRIORITY.includes(i.kind) || (prepared.addressOnly && i.kind === 'address');
-        const key = `${i.kind}:${i.blindIndex}`;
-        if (lookup && !lookups.has(key))
-          lookups.set(key, { kind: i.kind, blind_index: i.blindIndex, subject_id: id, created_at: at });
-        identifiers.push(identifierRow(ctx, id, i, link, at));
-      }
-      records.push(recordRow(ctx, id, link, at));
+  // A deleted person's identifiers given anew, first and one by one: their look-ups change owner,
+  // and a later collection of the batch may find the new person by them.
+  const replaced = new Map<number, string>();
+  for (const [n, { prepared, link }] of items.entries())
+    if (!isPlainNew(prepared) && !isKnown(prepared)) replaced.set(n, await linkOne(trx, prepared, link));
+  const fresh = new Map<string, { id: string; created_at: string; updated_at: string; under13: number }>();
+  const known = new Map<string, { id: string; created_at: string; updated_at: string; under13: number }>();
+  const freshLookups = new Map<string, LookupRow>();
+  const knownLookups = new Map<string, LookupRow>();
+  const checks: { kind: IdentifierKind; blindIndex: string; subjectId: string }[] = [];
+  const identifiers: Record<string, unknown>[] = [];
+  const records: Record<string, unknown>[] = [];
+  for (const { prepared, link } of items) {
+    const isNew = isPlainNew(prepared);
+    if (!isNew && !isKnown(prepared)) continue;
+    const at = link.at.toISOString();
+    const id = prepared.subjectId;
+    // A person met again later in the batch keeps the last collection's time, as one by one.
+    if (isNew) {
+      if (!fresh.has(id)) fresh.set(id, { id, created_at: at, updated_at: at, under13: 0 });
+    } else known.set(id, { id, created_at: at, updated_at: at, under13: 0 });
+    if (prepared.foundBy) checks.push({ ...prepared.foundBy, subjectId: id });
+    const lookups = isNew ? freshLookups : knownLookups;
+    for (const i of prepared.identifiers) {
+      const lookup = LOOKUP_PRIORITY.includes(i.kind) || (prepared.addressOnly && i.kind === 'address');
+      const key = `${i.kind}:${i.blindIndex}`;
+      if (lookup && !lookups.has(key))
+        lookups.set(key, { kind: i.kind, blind_index: i.blindIndex, subject_id: id, created_at: at });
+      identifiers.push(identifierRow(ctx, id, i, link, at));
     }
-    await insertRows(trx, dialect, 'subjects', [...subjects.values()], { onConflictDoNothing: ['id'] });
-    const claimed = await insertRows(trx, dialect, 'subject_lookup', [...lookups.values()], {
-      onConflictDoNothing: ['kind', 'blind_index'],
-      returning: ['kind', 'blind_index'],
-    });
-    // A look-up another request claimed between the look-up and now: resolve again (an address,
-    // shared by a household, is never a race).
-    const got = new Set(claimed.returned.map((r) => `${r.kind}:${r.blind_index}`));
-    for (const [key, row] of lookups) if (!got.has(key) && row.kind !== 'address') throw new ResolutionRace();
-    await insertRows(trx, dialect, 'subject_identifiers', identifiers);
-    await insertRows(trx, dialect, 'subject_records', records);
+    records.push(recordRow(ctx, id, link, at));
   }
-  const out: string[] = [];
-  for (const { prepared, link } of items)
-    out.push(isPlainNew(prepared) ? prepared.subjectId : await linkOne(trx, prepared, link));
-  return out;
+  // The new people, and the look-ups they claim: one another request claimed between the look-up
+  // and now is a lost race (an address, shared by a household, never is).
+  await insertRows(trx, dialect, 'subjects', [...fresh.values()], { onConflictDoNothing: ['id'] });
+  const claimed = await insertRows(trx, dialect, 'subject_lookup', [...freshLookups.values()], {
+    onConflictDoNothing: ['kind', 'blind_index'],
+    returning: ['kind', 'blind_index'],
+  });
+  const got = new Set(claimed.returned.map((r) => `${r.kind}:${r.blind_index}`));
+  for (const [key, row] of freshLookups)
+    if (!got.has(key) && row.kind !== 'address') throw new ResolutionRace();
+  // The people found again: seen now, and owners of the look-ups nobody holds yet.
+  await insertRows(trx, dialect, 'subjects', [...known.values()], {
+    onConflictUpdate: { columns: ['id'], set: ['updated_at'] },
+  });
+  await insertRows(trx, dialect, 'subject_lookup', [...knownLookups.values()], {
+    onConflictDoNothing: ['kind', 'blind_index'],
+  });
+  // The look-up that found each of them still does (or another request moved it: resolve again).
+  const now = await findMany(trx, 'subject_lookup', checks);
+  for (const c of checks)
+    if (now.get(`${c.kind}:${c.blindIndex}`) !== c.subjectId) throw new ResolutionRace();
+  await insertRows(trx, dialect, 'subject_identifiers', identifiers);
+  await insertRows(trx, dialect, 'subject_records', records);
+  return items.map(({ prepared }, n) => replaced.get(n) ?? prepared.subjectId);
 }

@@ -19,13 +19,14 @@ export interface InsertRowsOptions {
   /** ON CONFLICT (these columns) DO NOTHING: rows already there are skipped, not an error. */
   readonly onConflictDoNothing?: readonly string[];
   /**
-   * ON CONFLICT (columns) DO UPDATE the `set` columns to the new row's values, only where the stored
-   * row's `newerBy` column is smaller than the new row's (a fold that only moves forward).
+   * ON CONFLICT (columns) DO UPDATE the `set` columns to the new row's values; with `newerBy`, only
+   * where the stored row's `newerBy` column is smaller than the new row's (a fold that only moves
+   * forward).
    */
   readonly onConflictUpdate?: {
     readonly columns: readonly string[];
     readonly set: readonly string[];
-    readonly newerBy: string;
+    readonly newerBy?: string;
   };
   /** Columns of the inserted rows to return (skipped rows are not returned). */
   readonly returning?: readonly string[];
@@ -67,7 +68,7 @@ export async function insertRows<T extends keyof Database & string>(
     table,
     columns.join(','),
     conflict.join(','),
-    update ? `${update.columns.join(',')}>${update.set.join(',')}>${update.newerBy}` : '',
+    update ? `${update.columns.join(',')}>${update.set.join(',')}>${update.newerBy ?? ''}` : '',
     returning.join(','),
   ].join('|');
   let at = 0;
@@ -87,13 +88,13 @@ export async function insertRows<T extends keyof Database & string>(
       if (conflict.length > 0) q = q.onConflict((oc) => oc.columns(conflict).doNothing());
       if (update) {
         const set = Object.fromEntries(update.set.map((c) => [c, sql.ref(`excluded.${c}`)]));
-        const newer = sql<boolean>`${sql.ref(`${table}.${update.newerBy}`)} < ${sql.ref(`excluded.${update.newerBy}`)}`;
-        q = q.onConflict((oc) =>
-          oc
-            .columns(update.columns)
-            .doUpdateSet(set as never)
-            .where(newer),
-        );
+        const by = update.newerBy;
+        q = q.onConflict((oc) => {
+          const updating = oc.columns(update.columns).doUpdateSet(set as never);
+          return by === undefined
+            ? updating
+            : updating.where(sql<boolean>`${sql.ref(`${table}.${by}`)} < ${sql.ref(`excluded.${by}`)}`);
+        });
       }
       return returning.length > 0 ? q.returning(returning) : q;
     });
@@ -150,7 +151,9 @@ async function insertByArrays(
     text +=
       ` on conflict (${update.columns.map(quote).join(', ')}) do update set ` +
       update.set.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ') +
-      ` where ${quote(table)}.${quote(update.newerBy)} < excluded.${quote(update.newerBy)}`;
+      (update.newerBy === undefined
+        ? ''
+        : ` where ${quote(table)}.${quote(update.newerBy)} < excluded.${quote(update.newerBy)}`);
   if (options.returning?.length) text += ` returning ${options.returning.map(quote).join(', ')}`;
   const out = { inserted: 0, returned: [] as Record<string, unknown>[] };
   for (let at = 0; at < rows.length; at += PG_ROWS) {
