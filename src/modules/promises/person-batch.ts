@@ -23,9 +23,55 @@ export type RecordRow = Omit<Selectable<Database['subject_records']>, 'fields'>;
 export type IdentifierRow = Omit<Selectable<Database['subject_identifiers']>, 'sealed_value'>;
 export type DisclosureRow = Selectable<Database['disclosures']>;
 export type RestrictionRow = Selectable<Database['restrictions']>;
-export type RequestRow = Omit<Selectable<Database['rights_requests']>, 'sealed' | 'result'> & {
+/** A privacy request as the checks read it (REQUEST_COLUMNS), with whether its contact is forgotten. */
+export type RequestRow = Omit<Selectable<Database['rights_requests']>, 'sealed' | 'result' | 'locale'> & {
   sealed_empty: number;
 };
+
+/**
+ * The columns of a privacy request the checks read: all but its sealed contact, its result and its
+ * language.
+ */
+export const REQUEST_COLUMNS = [
+  'id',
+  'type',
+  'scope',
+  'jurisdiction',
+  'channel',
+  'status',
+  'subject_id',
+  'email_index',
+  'received_at',
+  'due_on',
+  'ack_due_on',
+  'extended_due_on',
+  'extended_at',
+  'acknowledged_at',
+  'verified_at',
+  'verification_method',
+  'is_agent',
+  'agent_confirmed_at',
+  'agent_confirmed_by',
+  'approved_by',
+  'denied_by',
+  'responded_at',
+  'response_nature',
+  'denial_basis',
+  'status_token_index',
+  'created_by',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** Where a record or an identifier came from: the columns both tables share, in this order. */
+const PROVENANCE = [
+  'subject_kind',
+  'collection_point',
+  'record_type',
+  'record_id',
+  'policy_version',
+  'collected_at',
+] as const;
 
 /** Primary keys of the tables whose key is not `id` (composite keys joined by `/`). */
 const KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -123,49 +169,38 @@ export class PersonBatch {
     });
   }
 
-  records(): Promise<Map<string, RecordRow[]>> {
-    return this.#once('records', async () => {
-      if (this.people.length === 0) return new Map();
-      const rows = await this.#db
-        .selectFrom('subject_records')
-        .select([
-          'id',
-          'subject_id',
-          'subject_kind',
-          'collection_point',
-          'record_type',
-          'record_id',
-          'policy_version',
-          'collected_at',
-        ])
-        .where('subject_id', 'in', [...this.people])
-        .execute();
-      return groupBy(rows, (r) => r.subject_id);
+  /**
+   * Rows of the people, read once (none when the batch has no people) and grouped by their
+   * `subject_id`; `read` gets the people to look up.
+   */
+  #ofPeople<T extends { subject_id: string | null }>(
+    key: string,
+    read: (people: string[]) => Promise<T[]>,
+  ): Promise<Map<string, T[]>> {
+    return this.#once(key, async () => {
+      if (this.people.length === 0) return new Map<string, T[]>();
+      return groupBy(await read([...this.people]), (r) => r.subject_id ?? '');
     });
   }
 
+  records(): Promise<Map<string, RecordRow[]>> {
+    return this.#ofPeople('records', (people) =>
+      this.#db
+        .selectFrom('subject_records')
+        .select(['id', 'subject_id', ...PROVENANCE])
+        .where('subject_id', 'in', people)
+        .execute(),
+    );
+  }
+
   identifiers(): Promise<Map<string, IdentifierRow[]>> {
-    return this.#once('identifiers', async () => {
-      if (this.people.length === 0) return new Map();
-      const rows = await this.#db
+    return this.#ofPeople('identifiers', (people) =>
+      this.#db
         .selectFrom('subject_identifiers')
-        .select([
-          'id',
-          'subject_id',
-          'kind',
-          'blind_index',
-          'field',
-          'subject_kind',
-          'collection_point',
-          'record_type',
-          'record_id',
-          'policy_version',
-          'collected_at',
-        ])
-        .where('subject_id', 'in', [...this.people])
-        .execute();
-      return groupBy(rows, (r) => r.subject_id);
-    });
+        .select(['id', 'subject_id', 'kind', 'blind_index', 'field', ...PROVENANCE])
+        .where('subject_id', 'in', people)
+        .execute(),
+    );
   }
 
   /** The subject kinds a person had, from their records and identifiers, as of `until` when given. */
@@ -229,58 +264,21 @@ export class PersonBatch {
   }
 
   restrictions(): Promise<Map<string, RestrictionRow[]>> {
-    return this.#once('restrictions', async () => {
-      if (this.people.length === 0) return new Map();
-      const rows = await this.#db
-        .selectFrom('restrictions')
-        .selectAll()
-        .where('subject_id', 'in', [...this.people])
-        .execute();
-      return groupBy(rows, (r) => r.subject_id);
-    });
+    return this.#ofPeople('restrictions', (people) =>
+      this.#db.selectFrom('restrictions').selectAll().where('subject_id', 'in', people).execute(),
+    );
   }
 
   /** The people's privacy requests (the contact itself is not read: only whether it is forgotten). */
   requests(): Promise<Map<string, RequestRow[]>> {
-    return this.#once('requests', async () => {
-      if (this.people.length === 0) return new Map();
-      const rows = await this.#db
+    return this.#ofPeople('requests', (people) =>
+      this.#db
         .selectFrom('rights_requests')
-        .select([
-          'id',
-          'type',
-          'scope',
-          'jurisdiction',
-          'channel',
-          'status',
-          'subject_id',
-          'email_index',
-          'received_at',
-          'due_on',
-          'ack_due_on',
-          'extended_due_on',
-          'extended_at',
-          'acknowledged_at',
-          'verified_at',
-          'verification_method',
-          'is_agent',
-          'agent_confirmed_at',
-          'agent_confirmed_by',
-          'approved_by',
-          'denied_by',
-          'responded_at',
-          'response_nature',
-          'denial_basis',
-          'status_token_index',
-          'created_by',
-          'created_at',
-          'updated_at',
-        ])
+        .select(REQUEST_COLUMNS)
         .select(sql<number>`case when sealed = '' then 1 else 0 end`.as('sealed_empty'))
-        .where('subject_id', 'in', [...this.people])
-        .execute();
-      return groupBy(rows, (r) => r.subject_id ?? '');
-    });
+        .where('subject_id', 'in', people)
+        .execute(),
+    );
   }
 
   /** Whether each person's data key is still there (not destroyed). */
@@ -300,15 +298,9 @@ export class PersonBatch {
   }
 
   tokens(): Promise<Map<string, Selectable<Database['unsubscribe_tokens']>[]>> {
-    return this.#once('tokens', async () => {
-      if (this.people.length === 0) return new Map();
-      const rows = await this.#db
-        .selectFrom('unsubscribe_tokens')
-        .selectAll()
-        .where('subject_id', 'in', [...this.people])
-        .execute();
-      return groupBy(rows, (r) => r.subject_id);
-    });
+    return this.#ofPeople('tokens', (people) =>
+      this.#db.selectFrom('unsubscribe_tokens').selectAll().where('subject_id', 'in', people).execute(),
+    );
   }
 
   /** The visitors' forwards to Google Analytics, by visitor ref. */

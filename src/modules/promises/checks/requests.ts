@@ -8,6 +8,7 @@
 // - every complaint answered by its reply date, with the reply recorded and the regulator named.
 import type { Database } from '../../../platform/store/index.js';
 import { ALL, type Family, type Sink } from '../family.js';
+import { REQUEST_COLUMNS } from '../person-batch.js';
 import { ATTRIBUTION, type PolicyMap } from '../policy-map.js';
 
 type Request = Omit<Database['rights_requests'], 'sealed' | 'result' | 'locale'>;
@@ -170,39 +171,7 @@ export const requestsFamily: Family = {
     sink.checked(ALL);
     const db = env.ctx.store.db;
     const today = env.now.toISOString().slice(0, 10);
-    const requests = await db
-      .selectFrom('rights_requests')
-      .select([
-        'id',
-        'type',
-        'scope',
-        'jurisdiction',
-        'channel',
-        'status',
-        'subject_id',
-        'email_index',
-        'received_at',
-        'due_on',
-        'ack_due_on',
-        'extended_due_on',
-        'extended_at',
-        'acknowledged_at',
-        'verified_at',
-        'verification_method',
-        'is_agent',
-        'agent_confirmed_at',
-        'agent_confirmed_by',
-        'approved_by',
-        'denied_by',
-        'responded_at',
-        'response_nature',
-        'denial_basis',
-        'status_token_index',
-        'created_by',
-        'created_at',
-        'updated_at',
-      ])
-      .execute();
+    const requests = await db.selectFrom('rights_requests').select(REQUEST_COLUMNS).execute();
     for (const r of requests) checkRequest(r, today, sink);
     const complaints = await db.selectFrom('complaints').selectAll().execute();
     const replied = new Set(
