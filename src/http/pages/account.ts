@@ -27,6 +27,40 @@ function notice(message: string | undefined, kind: 'error' | 'ok' = 'error'): Sa
     : html``;
 }
 
+/** A page with a form: its title as the heading, then the error (if any) and the rest. */
+function formPage(
+  policy: Policy,
+  viewer: Viewer,
+  title: string,
+  error: string | undefined,
+  body: SafeHtml,
+): string {
+  return shell(policy, title, html`<h1>${title}</h1>\n${notice(error)}\n${body}`, undefined, viewer);
+}
+
+/** A form posted to `action`: the anti-forgery token, then its fields (one a line) and its button. */
+function postForm(action: string, csrf: string, fields: readonly SafeHtml[], button: string): SafeHtml {
+  return html`<form method="post" action="${action}">
+  <input type="hidden" name="_csrf" value="${csrf}">
+${fields.map((f) => html`  ${f}\n`)}  <p><button type="submit">${button}</button></p>
+</form>`;
+}
+
+/** The emailed link's token, posted back with the form. */
+function tokenField(token: string): SafeHtml {
+  return html`<input type="hidden" name="token" value="${token}">`;
+}
+
+function emailField(label: string, autocomplete: 'username' | 'email'): SafeHtml {
+  return html`<p><label for="email">${label}</label><input id="email" name="email" type="email" autocomplete="${autocomplete}" required></p>`;
+}
+
+/** The password field: the account's own, or a new one (12 characters at least). */
+function passwordField(label: string, autocomplete: 'current-password' | 'new-password'): SafeHtml {
+  const min = autocomplete === 'new-password' ? html` minlength="12"` : '';
+  return html`<p><label for="password">${label}</label><input id="password" name="password" type="password" autocomplete="${autocomplete}"${min} required></p>`;
+}
+
 export function renderLoginPage(
   policy: Policy,
   csrf: string,
@@ -39,12 +73,7 @@ export function renderLoginPage(
     w.logIn,
     html`<h1>${w.logInTitle}</h1>
 ${notice(error)}
-<form method="post" action="/login">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <p><label for="email">${w.email}</label><input id="email" name="email" type="email" autocomplete="username" required></p>
-  <p><label for="password">${w.password}</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
-  <p><button type="submit">${w.logIn}</button></p>
-</form>
+${postForm('/login', csrf, [emailField(w.email, 'username'), passwordField(w.password, 'current-password')], w.logIn)}
 <p><a href="/account/register">${w.createAccount}</a> · <a href="/account/reset-request">${w.forgot}</a></p>`,
     '/login',
     viewer,
@@ -58,20 +87,13 @@ export function renderRegisterPage(
   viewer: Viewer = ANONYMOUS,
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
-  return shell(
+  return formPage(
     policy,
-    w.createAccount,
-    html`<h1>${w.createAccount}</h1>
-${notice(error)}
-<p>${w.registerIntro}</p>
-<form method="post" action="/account/register">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <p><label for="email">${w.email}</label><input id="email" name="email" type="email" autocomplete="email" required></p>
-  <p><label for="password">${w.passwordMin}</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required></p>
-  <p><button type="submit">${w.createButton}</button></p>
-</form>`,
-    undefined,
     viewer,
+    w.createAccount,
+    error,
+    html`<p>${w.registerIntro}</p>
+${postForm('/account/register', csrf, [emailField(w.email, 'email'), passwordField(w.passwordMin, 'new-password')], w.createButton)}`,
   );
 }
 
@@ -88,21 +110,14 @@ export function renderConfirmPage(
   viewer: Viewer = ANONYMOUS,
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
-  return shell(
+  return formPage(
     policy,
-    w.confirmTitle,
-    html`<h1>${w.confirmTitle}</h1>
-${notice(error)}
-<p>${w.confirmIntro}</p>
-<form method="post" action="/account/verify">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <input type="hidden" name="token" value="${token}">
-  <p><label for="password">${w.password}</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
-  <p><button type="submit">${w.confirmButton}</button></p>
-</form>
-<p class="small">${w.notYou}</p>`,
-    undefined,
     viewer,
+    w.confirmTitle,
+    error,
+    html`<p>${w.confirmIntro}</p>
+${postForm('/account/verify', csrf, [tokenField(token), passwordField(w.password, 'current-password')], w.confirmButton)}
+<p class="small">${w.notYou}</p>`,
   );
 }
 
@@ -130,11 +145,7 @@ export function renderResetRequestPage(policy: Policy, csrf: string, viewer: Vie
     policy,
     w.resetTitle,
     html`<h1>${w.resetTitle}</h1>
-<form method="post" action="/account/reset-request">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <p><label for="email">${w.email}</label><input id="email" name="email" type="email" autocomplete="email" required></p>
-  <p><button type="submit">${w.emailMeLink}</button></p>
-</form>`,
+${postForm('/account/reset-request', csrf, [emailField(w.email, 'email')], w.emailMeLink)}`,
     undefined,
     viewer,
   );
@@ -148,19 +159,17 @@ export function renderResetPage(
   viewer: Viewer = ANONYMOUS,
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
-  return shell(
+  return formPage(
     policy,
-    w.newPasswordTitle,
-    html`<h1>${w.newPasswordTitle}</h1>
-${notice(error)}
-<form method="post" action="/account/reset">
-  <input type="hidden" name="_csrf" value="${csrf}">
-  <input type="hidden" name="token" value="${token}">
-  <p><label for="password">${w.newPassword}</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required></p>
-  <p><button type="submit">${w.setPassword}</button></p>
-</form>`,
-    undefined,
     viewer,
+    w.newPasswordTitle,
+    error,
+    postForm(
+      '/account/reset',
+      csrf,
+      [tokenField(token), passwordField(w.newPassword, 'new-password')],
+      w.setPassword,
+    ),
   );
 }
 
