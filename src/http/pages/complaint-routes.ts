@@ -9,8 +9,7 @@ import { formToken } from '../access.js';
 import { pageLocale, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
-import { REQUEST_WORDS } from './i18n/requests.js';
-import { renderRightsMessage } from './requests.js';
+import { renderLinkError } from './requests.js';
 import { viewerOf } from './shopper-layout.js';
 
 export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
@@ -71,17 +70,7 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
         );
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_COMPLAINT_NOT_FOUND')
-          return sendHtml(
-            reply,
-            renderRightsMessage(
-              ctx.policy,
-              REQUEST_WORDS[pageLocale(req)].complaintNotFound,
-              REQUEST_WORDS[pageLocale(req)].complaintNotFoundText,
-              'error',
-              viewerOf(req),
-            ),
-            404,
-          );
+          return sendHtml(reply, renderLinkError(ctx.policy, 'complaintNotFound', viewerOf(req)), 404);
         throw err;
       }
     },

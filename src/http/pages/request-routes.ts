@@ -16,10 +16,10 @@ import { plainData, plainDataCsv } from './plain-data.js';
 import {
   CONFIRMED_TYPES,
   renderExportSummary,
+  renderLinkError,
   renderRequestForm,
   renderRequestReview,
   renderRequestStatus,
-  renderRightsMessage,
 } from './requests.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -151,17 +151,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         );
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_REQUEST_NOT_FOUND')
-          return sendHtml(
-            reply,
-            renderRightsMessage(
-              ctx.policy,
-              REQUEST_WORDS[pageLocale(req)].notFoundTitle,
-              REQUEST_WORDS[pageLocale(req)].notFoundText,
-              'error',
-              viewerOf(req),
-            ),
-            404,
-          );
+          return sendHtml(reply, renderLinkError(ctx.policy, 'requestNotFound', viewerOf(req)), 404);
         throw err;
       }
     },
@@ -188,17 +178,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       } catch (err) {
         const { error } = refusalOf(err);
         if (error.code === 'VOW_REQUEST_NOT_FOUND')
-          return sendHtml(
-            reply,
-            renderRightsMessage(
-              ctx.policy,
-              REQUEST_WORDS[pageLocale(req)].notFoundTitle,
-              REQUEST_WORDS[pageLocale(req)].notFoundText,
-              'error',
-              viewerOf(req),
-            ),
-            404,
-          );
+          return sendHtml(reply, renderLinkError(ctx.policy, 'requestNotFound', viewerOf(req)), 404);
         outcome =
           error.code === 'VOW_VERIFICATION_LOCKED'
             ? 'locked'
@@ -222,13 +202,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       if (isVowError(err) && (err.code === 'VOW_EXPORT_EXPIRED' || err.code === 'VOW_REQUEST_NOT_FOUND'))
         return sendHtml(
           reply,
-          renderRightsMessage(
-            ctx.policy,
-            REQUEST_WORDS[pageLocale(req)].expiredTitle,
-            REQUEST_WORDS[pageLocale(req)].expiredText,
-            'error',
-            viewerOf(req),
-          ),
+          renderLinkError(ctx.policy, 'exportExpired', viewerOf(req)),
           statusOf(err.code),
         );
       throw err;

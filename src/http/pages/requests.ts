@@ -276,3 +276,17 @@ export function renderRightsMessage(
     body: html`<h1>${title}</h1><p class="${status}" role="alert">${text}</p>${waysOn(viewer)}`,
   });
 }
+
+/** The pages of a status or export link that leads nowhere (or no longer): their words' keys. */
+const LINK_ERRORS = {
+  requestNotFound: ['notFoundTitle', 'notFoundText'],
+  exportExpired: ['expiredTitle', 'expiredText'],
+  complaintNotFound: ['complaintNotFound', 'complaintNotFoundText'],
+} as const;
+
+/** The error page of a link that leads nowhere (or no longer), in the viewer's language. */
+export function renderLinkError(policy: Policy, which: keyof typeof LINK_ERRORS, viewer: Viewer): string {
+  const w = REQUEST_WORDS[viewer.locale];
+  const [title, text] = LINK_ERRORS[which];
+  return renderRightsMessage(policy, w[title], w[text], 'error', viewer);
+}
