@@ -1,6 +1,7 @@
 // Staff accounts in the console, for the admin: the list, adding someone (their one-time password
 // shown once), editing someone's roles and disabling or enabling an account.
 
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
@@ -16,8 +17,32 @@ import {
 import type { RouteModule } from '../route-module.js';
 import { renderStaffAccounts } from './staff-accounts.js';
 
+const username = line().trim().toLowerCase().min(2).max(64);
+
+/** A staff member's user name and the roles to give them (no box ticked, one or several). */
+const usernameAndRoles = z.strictObject({
+  ...csrfBodyField,
+  username,
+  roles: z
+    .union([z.enum(STAFF_ROLES), z.array(z.enum(STAFF_ROLES)).max(5)])
+    .optional()
+    .transform((r) => (r === undefined ? [] : Array.isArray(r) ? r : [r])),
+});
+
 export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
   const { staff: staffService } = services.identity;
+  /** The accounts page again with what was refused (`done`: what did not happen), under its status. */
+  const refused = async (req: FastifyRequest, reply: FastifyReply, err: unknown, done: string) => {
+    const { error, status } = refusalOf(err);
+    return sendHtml(
+      reply,
+      renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), undefined, {
+        ok: false,
+        text: `${done}: ${error.message}`,
+      }),
+      status,
+    );
+  };
   app.get(
     '/staff/accounts',
     {
@@ -47,14 +72,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         hide: true,
-        body: z.strictObject({
-          ...csrfBodyField,
-          username: line().trim().toLowerCase().min(2).max(64),
-          roles: z
-            .union([z.enum(STAFF_ROLES), z.array(z.enum(STAFF_ROLES)).max(5)])
-            .optional()
-            .transform((r) => (r === undefined ? [] : Array.isArray(r) ? r : [r])),
-        }),
+        body: usernameAndRoles,
       },
     },
     async (req, reply) => {
@@ -62,15 +80,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       try {
         await staffService.setRoles(username, roles, staffActorOf(req));
       } catch (err) {
-        const { error, status } = refusalOf(err);
-        return sendHtml(
-          reply,
-          renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), undefined, {
-            ok: false,
-            text: `Roles not changed: ${error.message}`,
-          }),
-          status,
-        );
+        return refused(req, reply, err, 'Roles not changed');
       }
       return reply.redirect(`/staff/accounts?roles=${encodeURIComponent(username)}`, 303);
     },
@@ -82,40 +92,24 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         hide: true,
-        body: z.strictObject({
-          ...csrfBodyField,
-          username: line().trim().toLowerCase().min(2).max(64),
-          roles: z
-            .union([z.enum(STAFF_ROLES), z.array(z.enum(STAFF_ROLES)).max(5)])
-            .optional()
-            .transform((r) => (r === undefined ? [] : Array.isArray(r) ? r : [r])),
-        }),
+        body: usernameAndRoles,
       },
     },
     async (req, reply) => {
-      const frame = consoleFrame(ctx, req);
       const { username, roles: given } = req.body;
       try {
         if (given.length === 0) throw new VowError('VOW_VALIDATION', 'Choose at least one role');
         const out = await staffService.add(username, given, staffActorOf(req));
         return sendHtml(
           reply,
-          renderStaffAccounts(frame, await staffService.list(), {
+          renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), {
             username,
             password: out.password,
           }),
           201,
         );
       } catch (err) {
-        const { error, status } = refusalOf(err);
-        return sendHtml(
-          reply,
-          renderStaffAccounts(frame, await staffService.list(), undefined, {
-            ok: false,
-            text: `Not added: ${error.message}`,
-          }),
-          status,
-        );
+        return refused(req, reply, err, 'Not added');
       }
     },
   );
@@ -128,7 +122,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         hide: true,
         body: z.strictObject({
           ...csrfBodyField,
-          username: line().trim().toLowerCase().min(2).max(64),
+          username,
           disabled: z.enum(['yes', 'no']),
         }),
       },
