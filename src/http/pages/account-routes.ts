@@ -40,6 +40,8 @@ const email = line()
   .max(254)
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
 const password = line().min(1).max(256);
+/** The token of an emailed link (confirm the address, reset the password). */
+const linkToken = line().max(80);
 const okSchema = z.object({ status: z.string() });
 
 export const accountPageRoutes: RouteModule = (app, ctx, services) => {
@@ -54,12 +56,20 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     const m = words(req).messages[key];
     return renderMessagePage(ctx.policy, m.title, m.text, viewerOf(req));
   };
+  // The pages with a form, each with the anti-forgery token of the route it posts to.
+  type Req = Parameters<typeof viewerOf>[0];
+  const loginPage = (req: Req, error?: string) =>
+    renderLoginPage(ctx.policy, formToken(ctx, '/login'), error, viewerOf(req));
+  const registerPage = (req: Req, error?: string) =>
+    renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), error, viewerOf(req));
+  const confirmPage = (req: Req, token: string, error?: string) =>
+    renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), token, error, viewerOf(req));
+  const resetPage = (req: Req, token: string, error?: string) =>
+    renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), token, error, viewerOf(req));
 
   // Someone already signed in is sent to their data, not asked to log in again.
   app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
-    viewerOf(req).signedIn
-      ? reply.redirect('/account/my-data', 303)
-      : sendHtml(reply, renderLoginPage(ctx.policy, formToken(ctx, '/login'), undefined, viewerOf(req))),
+    viewerOf(req).signedIn ? reply.redirect('/account/my-data', 303) : sendHtml(reply, loginPage(req)),
   );
 
   app.post(
@@ -84,18 +94,13 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return reply.redirect('/account/my-data', 303);
         return { accountId: out.accountId };
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (message) =>
-          renderLoginPage(ctx.policy, formToken(ctx, '/login'), message, viewerOf(req)),
-        );
+        return answerFormRefusal(req, reply, err, (text) => loginPage(req, text));
       }
     },
   );
 
   app.get('/account/register', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
-    sendHtml(
-      reply,
-      renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), undefined, viewerOf(req)),
-    ),
+    sendHtml(reply, registerPage(req)),
   );
 
   app.post(
@@ -130,9 +135,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return sendHtml(reply, message(req, 'checkEmailConfirm'), 202);
         return reply.code(202).send({ status: 'check-email' });
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (text) =>
-          renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), text, viewerOf(req)),
-        );
+        return answerFormRefusal(req, reply, err, (text) => registerPage(req, text));
       }
     },
   );
@@ -145,21 +148,12 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'The page of the confirmation link: asks for the password chosen at registration',
-        params: z.object({ token: line().max(80) }),
+        params: z.object({ token: linkToken }),
       },
     },
     async (req, reply) =>
       (await accounts.tokenUsable(req.params.token, 'verify_email'))
-        ? sendHtml(
-            reply,
-            renderConfirmPage(
-              ctx.policy,
-              formToken(ctx, '/account/verify'),
-              req.params.token,
-              undefined,
-              viewerOf(req),
-            ),
-          )
+        ? sendHtml(reply, confirmPage(req, req.params.token))
         : sendHtml(reply, message(req, 'linkUnknown'), 400),
   );
 
@@ -171,7 +165,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         tags: ['accounts'],
         summary:
           'Confirm the email address of an account with the emailed link token and the password chosen at registration; every other session of the account ends',
-        body: z.strictObject({ token: line().max(80), password, ...csrfBodyField }),
+        body: z.strictObject({ token: linkToken, password, ...csrfBodyField }),
         response: { 200: okSchema },
       },
     },
@@ -187,15 +181,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_TOKEN_INVALID' && isForm(req))
           return sendHtml(reply, message(req, 'linkNotValid'), 400);
-        return answerFormRefusal(req, reply, err, (text) =>
-          renderConfirmPage(
-            ctx.policy,
-            formToken(ctx, '/account/verify'),
-            req.body.token,
-            text,
-            viewerOf(req),
-          ),
-        );
+        return answerFormRefusal(req, reply, err, (text) => confirmPage(req, req.body.token, text));
       }
     },
   );
@@ -259,19 +245,10 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
 
   app.get(
     '/account/reset/:token',
-    { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: line().max(80) }) } },
+    { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: linkToken }) } },
     async (req, reply) =>
       parseSecret(req.params.token)
-        ? sendHtml(
-            reply,
-            renderResetPage(
-              ctx.policy,
-              formToken(ctx, '/account/reset'),
-              req.params.token,
-              undefined,
-              viewerOf(req),
-            ),
-          )
+        ? sendHtml(reply, resetPage(req, req.params.token))
         : sendHtml(reply, message(req, 'linkInvalid'), 400),
   );
 
@@ -282,7 +259,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['accounts'],
         summary: 'Set a new password with a reset link token; every session of the account ends',
-        body: z.strictObject({ token: line().max(80), password, ...csrfBodyField }),
+        body: z.strictObject({ token: linkToken, password, ...csrfBodyField }),
         response: { 200: okSchema },
       },
     },
@@ -292,9 +269,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return sendHtml(reply, message(req, 'passwordChanged'));
         return { status: 'password-changed' };
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (text) =>
-          renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), req.body.token, text, viewerOf(req)),
-        );
+        return answerFormRefusal(req, reply, err, (text) => resetPage(req, req.body.token, text));
       }
     },
   );
