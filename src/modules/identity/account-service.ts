@@ -12,16 +12,14 @@
 
 import {
   checkPasswordStrength,
-  dummyPasswordHash,
   hashPassword,
   issueSecret,
   parseSecret,
   secretMatches,
-  verifyPassword,
 } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
-import { type AttemptLimiter, LOGIN_PAIR, LOGIN_THROTTLE } from './attempts.js';
+import type { AttemptLimiter } from './attempts.js';
 import type { Principal } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 
@@ -287,21 +285,7 @@ export class AccountService {
     from: string,
     emailIndex = row?.email_index ?? '',
   ): Promise<boolean> {
-    const attempt = await this.#attempts.begin(
-      {
-        target: this.#loginTarget(emailIndex),
-        client: this.#attempts.client(from),
-        pair: LOGIN_PAIR,
-        throttle: LOGIN_THROTTLE,
-      },
-      'password attempts',
-    );
-    const ok = await verifyPassword(
-      row?.password_hash ?? (await dummyPasswordHash(this.#ctx.random)),
-      password,
-    );
-    if (ok && row) await attempt.succeeded();
-    return ok && row !== undefined;
+    return this.#attempts.checkPassword(this.#loginTarget(emailIndex), from, row?.password_hash, password);
   }
 
   /**

@@ -19,6 +19,7 @@
 // Mail to an address is a budget per window, whatever route sends it (no mail-bombing).
 
 import type { Transaction } from 'kysely';
+import { dummyPasswordHash, verifyPassword } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
@@ -232,6 +233,26 @@ export class AttemptLimiter {
         });
       },
     };
+  }
+
+  /**
+   * Reserves a guess at an account's password (`target`: its lock-out target) from client address
+   * `from` under the log-in limits (VOW_LOCKED_OUT when refused), then checks it against `hash`. An
+   * unknown account (no hash) costs the same hashing and never matches.
+   */
+  async checkPassword(
+    target: string,
+    from: string,
+    hash: string | undefined,
+    password: string,
+  ): Promise<boolean> {
+    const attempt = await this.begin(
+      { target, client: this.client(from), pair: LOGIN_PAIR, throttle: LOGIN_THROTTLE },
+      'password attempts',
+    );
+    const ok = await verifyPassword(hash ?? (await dummyPasswordHash(this.#ctx.random)), password);
+    if (ok && hash !== undefined) await attempt.succeeded();
+    return ok && hash !== undefined;
   }
 
   /** Reserves one guess on a single key (a TOTP code); VOW_LOCKED_OUT while it is locked. */

@@ -1,16 +1,10 @@
 // Staff accounts and roles: one-time passwords that must be replaced at first login, argon2id
 // hashes, optional TOTP second factor, lock-out with back-off, every change audited.
 import { Secret, TOTP } from 'otpauth';
-import {
-  checkPasswordStrength,
-  dummyPasswordHash,
-  hashPassword,
-  sha256,
-  verifyPassword,
-} from '../../platform/crypto/index.js';
+import { checkPasswordStrength, hashPassword, sha256 } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
-import { type AttemptLimiter, LOGIN_PAIR, LOGIN_THROTTLE, TOTP_ATTEMPTS } from './attempts.js';
+import { type AttemptLimiter, TOTP_ATTEMPTS } from './attempts.js';
 import type { Principal, StaffRole } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 import { parseRoles, type StaffActor, type StaffInfo, USERNAME } from './staff-types.js';
@@ -143,18 +137,7 @@ export class StaffService {
     password: string,
     from: string,
   ): Promise<boolean> {
-    const attempt = await this.#attempts.begin(
-      {
-        target: this.#loginTarget(username),
-        client: this.#attempts.client(from),
-        pair: LOGIN_PAIR,
-        throttle: LOGIN_THROTTLE,
-      },
-      'password attempts',
-    );
-    const ok = await verifyPassword(hash ?? (await dummyPasswordHash(this.#ctx.random)), password);
-    if (ok && hash !== undefined) await attempt.succeeded();
-    return ok && hash !== undefined;
+    return this.#attempts.checkPassword(this.#loginTarget(username), from, hash, password);
   }
 
   async #require(username: string) {
