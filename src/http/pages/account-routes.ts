@@ -20,6 +20,7 @@ import {
 } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
+  myDataDocument,
   renderConfirmPage,
   renderLoginPage,
   renderMessagePage,
@@ -28,10 +29,9 @@ import {
   renderRequestConfirmPage,
   renderResetPage,
   renderResetRequestPage,
-  storedValuesOf,
 } from './account.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
-import { plainData, plainDataCsv } from './plain-data.js';
+import { plainDataCsv } from './plain-data.js';
 import { viewerOf } from './shopper-layout.js';
 
 const email = line()
@@ -330,7 +330,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   /** The plain-language document of "my data" (the page's content), for the downloads. */
   const plainMyData = async (req: Parameters<typeof myDataOf>[2]) => {
     const view = await myDataOf(ctx, services, req);
-    return plainData(ctx.policy, storedValuesOf(view), view.generatedAt, {}, pageLocale(req));
+    return myDataDocument(ctx.policy, view, pageLocale(req));
   };
 
   app.get(

@@ -5,11 +5,15 @@ import { DEFAULT_MASK } from '../../modules/datasets/index.js';
 import type { MyDataView } from '../../modules/identity/index.js';
 import { categoryName, type Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import type { Locale } from '../../platform/i18n/index.js';
 import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
-import { plainData, type StoredValue } from './plain-data.js';
+import { type PlainData, plainData, type StoredValue } from './plain-data.js';
 import { exemptionsView, plainDataView } from './plain-data-view.js';
 import { ANONYMOUS, privacyChoicesLink, shopperPage, type Viewer } from './shopper-layout.js';
+
+/** Who sees "my data" when the caller does not say: a signed-in shopper, in English. */
+const MY_DATA_VIEWER: Viewer = { ...ANONYMOUS, signedIn: true, path: '/account/my-data' };
 
 function shell(
   policy: Policy,
@@ -174,7 +178,7 @@ export function renderResetPage(
 }
 
 /** The stored values of "my data", for the plain-language view. */
-export function storedValuesOf(view: MyDataView): StoredValue[] {
+function storedValuesOf(view: MyDataView): StoredValue[] {
   return view.categories.flatMap((c) =>
     c.values.map((v) =>
       v.origin
@@ -182,6 +186,15 @@ export function storedValuesOf(view: MyDataView): StoredValue[] {
         : { category: c.category, purposes: [], value: v.value },
     ),
   );
+}
+
+/** The plain-language document of "my data": what the page and its downloads show. */
+export function myDataDocument(
+  policy: Policy,
+  view: MyDataView & { generatedAt?: string },
+  locale: Locale,
+): PlainData {
+  return plainData(policy, storedValuesOf(view), view.generatedAt ?? '', {}, locale);
 }
 
 /** The account's own address is gone: the data was deleted at the holder's request. */
@@ -194,10 +207,10 @@ export function renderMyDataPage(
   csrf: string,
   view: MyDataView & { generatedAt?: string },
   o: { sent?: string | undefined; due?: string | undefined; error?: string | undefined } = {},
-  viewer: Viewer = { ...ANONYMOUS, signedIn: true, path: '/account/my-data' },
+  viewer: Viewer = MY_DATA_VIEWER,
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
-  const data = plainData(policy, storedValuesOf(view), view.generatedAt ?? '', {}, viewer.locale);
+  const data = myDataDocument(policy, view, viewer.locale);
   const erased = accountErased(view);
   const sent = o.sent === 'deletion' || o.sent === 'correction' ? w.sent[o.sent] : undefined;
   return shell(
@@ -276,10 +289,10 @@ export function renderRequestConfirmPage(
   csrf: string,
   draft: AccountRequestDraft,
   view: MyDataView & { generatedAt?: string },
-  viewer: Viewer = { ...ANONYMOUS, signedIn: true, path: '/account/my-data' },
+  viewer: Viewer = MY_DATA_VIEWER,
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
-  const data = plainData(policy, storedValuesOf(view), view.generatedAt ?? '', {}, viewer.locale);
+  const data = myDataDocument(policy, view, viewer.locale);
   const goes = data.sections.filter((s) => !s.keptOnDeletion).map((s) => s.title);
   const stays = data.sections.filter((s) => s.keptOnDeletion).map((s) => s.title);
   const deletion = draft.type === 'deletion';
