@@ -221,7 +221,8 @@ export function privacyOfficers(ctx: VowContext): readonly string[] {
  * configured PostgreSQL. A store in memory (tests) is checked inline.
  */
 function checkRunner(ctx: VowContext): WorkerRunner | undefined {
-  const entry = new URL('./promise-worker.ts', import.meta.url);
+  // Compiled (bin/compile.js) the worker runs the compiled module; from the sources, through tsx.
+  const entry = new URL(`./promise-worker.${import.meta.url.endsWith('.js') ? 'js' : 'ts'}`, import.meta.url);
   const base = { config: ctx.config, policySource: ctx.policy.source };
   if (ctx.store.dialect === 'sqlite' && ctx.store.location !== ':memory:')
     return new WorkerRunner(entry, { ...base, store: { sqliteFile: ctx.store.location } });

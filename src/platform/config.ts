@@ -16,6 +16,8 @@ const envSchema = z.object({
     .optional(),
   VOW_POLICY: z.string().min(1).optional(),
   VOW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Read by bin/vow.js before anything else (off: run the sources through tsx, not compiled).
+  VOW_COMPILE: z.enum(['on', 'off']).default('on'),
   VOW_BODY_LIMIT: z.coerce
     .number()
     .int()

@@ -64,8 +64,11 @@ export class WorkerRunner implements CheckRunner {
   }
 
   #spawn(mode: RunRequest, now: Date): Promise<RunSummary> {
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(this.#entry.href)});`;
+    // A TypeScript entry goes through tsx; a compiled one (bin/compile.js) is loaded as it is.
+    const load = `await import(${JSON.stringify(this.#entry.href)});`;
+    const boot = this.#entry.pathname.endsWith('.ts')
+      ? `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ${load}`
+      : load;
     const data: WorkerData = { ...this.#data, now: now.toISOString(), mode };
     return new Promise<RunSummary>((resolve, reject) => {
       const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
