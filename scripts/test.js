@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Runs every test (or the files given) with Node's own runner, TypeScript through tsx.
+// Runs every test (or the files given) with Node's own runner, from the repository compiled to
+// JavaScript in .tmp/test-build/<pid> (bin/compile.js; VOW_TEST_TSX=1 runs the TypeScript through tsx).
 // Decides which databases and browsers the run covers, and refuses to silently skip them in CI.
+// VOW_TEST_TIMINGS=<file> also writes each test file's time there, slowest first.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { buildTree, inTree } from '../bin/compile.js';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const PG_URL = process.env.VOW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -59,9 +62,32 @@ if (!existsSync(CHROMIUM)) {
 }
 console.log(`Dialects: ${env.VOW_TEST_DIALECTS}; ${files.length} test file(s)`);
 
+const root = process.cwd();
+const viaTsx = process.env.VOW_TEST_TSX === '1';
+// A tree per run, so two runs in one checkout do not rebuild under each other.
+const tree = viaTsx ? undefined : path.join(root, '.tmp', 'test-build', String(process.pid));
+if (tree) {
+  rmSync(tree, { recursive: true, force: true });
+  await buildTree(root, tree);
+}
+const reporters = process.env.VOW_TEST_TIMINGS
+  ? [
+      `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${path.join(root, 'scripts/test-timings.js')}`,
+      '--test-reporter-destination=stderr',
+    ]
+  : [];
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.VOW_TEST_CONCURRENCY ?? 3}`, ...files],
+  [
+    ...(viaTsx ? ['--import', 'tsx'] : ['--enable-source-maps']),
+    '--test',
+    `--test-concurrency=${process.env.VOW_TEST_CONCURRENCY ?? 3}`,
+    ...reporters,
+    ...(tree ? files.map((f) => inTree(root, tree, f)) : files),
+  ],
   { stdio: 'inherit', env },
 );
+if (tree) rmSync(tree, { recursive: true, force: true });
 process.exit(result.status ?? 1);
