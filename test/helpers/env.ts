@@ -1,11 +1,12 @@
 // Test environments: a migrated store per dialect (a throw-away PostgreSQL database each), a
 // context with a manual clock and seeded randomness, and the app built in-process.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { type ContextOverrides, createContext } from '../../src/app/context.js';
+import { MIGRATIONS, migrate } from '../../src/app/migrations.js';
 import { createServices, type Services } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
 import type { VowContext } from '../../src/modules/policy/index.js';
@@ -21,33 +22,88 @@ export function testDialects(): DialectName[] {
   return list.filter((d): d is DialectName => d === 'sqlite' || d === 'postgres');
 }
 
-/** A fresh, empty store: SQLite in memory, or a new PostgreSQL database dropped afterwards. */
+/**
+ * A fresh store: SQLite in memory, or a new PostgreSQL database dropped afterwards. Empty, or with
+ * `migrated`, already holding Vow's schema: on PostgreSQL that database is a copy of a template
+ * migrated once per set of migrations (about 0.3 s saved per suite).
+ */
 export async function createTestStore(
   dialect: DialectName,
+  options: { migrated?: boolean } = {},
 ): Promise<{ store: Store; url?: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const store = await openStore({ sqliteFile: ':memory:' });
+    if (options.migrated) await migrate(store);
     return { store, drop: () => store.close() };
   }
   const name = `vow_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString(), poolSize: 5 });
+  const template = options.migrated ? await migratedTemplate() : undefined;
+  await adminQuery(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  const url = databaseUrl(name);
+  const store = await openStore({ databaseUrl: url, poolSize: 5 });
   return {
     store,
-    url: url.toString(),
+    url,
     drop: async () => {
       await store.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * The name of a PostgreSQL database holding every migration, made once per set of migrations (its
+ * name carries their hash, so a changed migration makes a new one) and shared by every test process:
+ * the first process to need it builds it under an advisory lock, under a temporary name it renames
+ * when done, so no process copies a half-migrated template.
+ */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const hash = createHash('sha256');
+    for (const [name, migration] of Object.entries(MIGRATIONS)) hash.update(`${name}\0${migration.up}\0`);
+    const name = `vow_tpl_${hash.digest('hex').slice(0, 16)}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      await admin.query('SELECT pg_advisory_lock(7070)');
+      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount === 0) {
+        const building = `${name}_building`;
+        await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+        await admin.query(`CREATE DATABASE ${building}`);
+        const store = await openStore({ databaseUrl: databaseUrl(building), poolSize: 1 });
+        try {
+          await migrate(store);
+        } finally {
+          await store.close();
+        }
+        await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      }
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock(7070)').catch(() => {});
+      await admin.end();
+    }
+    return name;
+  })();
+  return template;
 }
 
 export interface TestEnv {
@@ -86,7 +142,7 @@ export async function createTestEnv(
   dialect: DialectName,
   overrides: TestEnvOptions = {},
 ): Promise<TestEnv & { close: () => Promise<void> }> {
-  const { store, drop } = await createTestStore(dialect);
+  const { store, drop } = await createTestStore(dialect, { migrated: true });
   const clock = new ManualClock();
   const ctx = await createContext(overrides.config ?? testConfig(), {
     clock,
