@@ -5,17 +5,15 @@
 // staff action works by keyboard alone. Staff see HTML error pages with a way back, and a fresh
 // admin is told what to do.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { address, catalogBody, orderBody } from '../collection/fixtures.js';
 import { serviceCaller } from '../helpers/auth.js';
+import { axeViolations, horizontalOverflow as sideways } from '../helpers/axe-check.js';
 import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'a long console passphrase';
 
 /** The people the tests act on: an order's buyer (email and phone match for verification). */
@@ -24,24 +22,6 @@ const BUYERS = ['agent', 'corr', 'verify', 'restrict', 'u13', 'deny'].map((k, i)
   email: `ux.${k}@example.com`,
   phone: `(608) 265-30${String(10 + i)}`,
 }));
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page
-    const axe = (window as any).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map(
-      (v: { id: string; nodes: { target: string[] }[] }) =>
-        `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    );
-  });
-  return result as string[];
-}
-
-async function sideways(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
 
 describe('the staff console for people who use it', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
