@@ -111,17 +111,17 @@ function stateOf(dir, hash = createHash('sha256')) {
  * Undefined when the tree cannot be written (a read-only install): the caller runs through tsx.
  */
 export async function compiledMain(root) {
-  const cache = path.join(root, 'node_modules', '.cache', 'vow');
-  const hash = createHash('sha256').update(`${LAYOUT}\0${root}\0`);
-  for (const dir of COMPILED) stateOf(path.join(root, dir), hash);
-  const key = hash.digest('hex').slice(0, 20);
-  const tree = path.join(cache, key);
-  const main = path.join(tree, 'src', 'cli', 'main.js');
-  if (existsSync(path.join(tree, '.complete'))) return main;
+  let building;
   try {
+    const cache = path.join(root, 'node_modules', '.cache', 'vow');
+    const hash = createHash('sha256').update(`${LAYOUT}\0${root}\0`);
+    for (const dir of COMPILED) if (existsSync(path.join(root, dir))) stateOf(path.join(root, dir), hash);
+    const key = hash.digest('hex').slice(0, 20);
+    const tree = path.join(cache, key);
+    const main = path.join(tree, 'src', 'cli', 'main.js');
+    if (existsSync(path.join(tree, '.complete'))) return main;
     mkdirSync(cache, { recursive: true });
-    const building = `${tree}.${process.pid}.building`;
-    rmSync(building, { recursive: true, force: true });
+    building = `${tree}.${process.pid}.${Math.random().toString(36).slice(2)}.building`;
     await buildTree(root, building, { except: NOT_RUNTIME, sourcemap: 'linked' });
     writeFileSync(path.join(building, '.complete'), '');
     try {
@@ -129,14 +129,19 @@ export async function compiledMain(root) {
     } catch {
       rmSync(building, { recursive: true, force: true }); // another process published first
     }
+    building = undefined;
     forgetOlderTrees(cache, key);
     return existsSync(path.join(tree, '.complete')) ? main : undefined;
   } catch {
+    if (building) rmSync(building, { recursive: true, force: true });
     return undefined;
   }
 }
 
-/** Removes this checkout's earlier trees (a day old or more: a process may still run from one). */
+/**
+ * Removes earlier trees, and builds a killed process left, once a day old (a process may still run
+ * from a younger one).
+ */
 function forgetOlderTrees(cache, key) {
   const dayAgo = Date.now() - 24 * 3600 * 1000;
   for (const name of readdirSync(cache)) {
