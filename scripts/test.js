@@ -36,8 +36,27 @@ async function postgresReachable() {
   }
 }
 
+/**
+ * Files that take minutes (browsers, killed processes, real-time leases) start first, the longest
+ * first, so the run does not end waiting on one of them while the other slots are idle
+ * (VOW_TEST_TIMINGS shows which files those are).
+ */
+const LONG_FIRST = [
+  'test/e2e/console-ux',
+  'test/e2e/shopper-pages',
+  'test/rights/sigkill-resume',
+  'test/e2e/',
+  'test/faults/',
+  'test/docs/examples',
+  'test/imports/resume',
+];
+const rank = (f) => {
+  const i = LONG_FIRST.findIndex((prefix) => f.startsWith(prefix));
+  return i === -1 ? LONG_FIRST.length : i;
+};
+
 const args = process.argv.slice(2);
-const files = args.length > 0 ? args : findTests('test');
+const files = args.length > 0 ? args : findTests('test').sort((a, b) => rank(a) - rank(b));
 const env = { ...process.env, VOW_TEST_PG_URL: PG_URL };
 
 if (!env.VOW_TEST_DIALECTS) {
