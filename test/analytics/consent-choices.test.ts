@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { GppModel } from '@iabgpp/cmpapi';
-import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
+import { acceptedUnderOlderVersion } from '../helpers/cookie-consent.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 interface View {
@@ -175,23 +175,10 @@ describeEachDialect('cookie choices in the consent ledger', (env) => {
   });
 
   it('asks again when the consentVersion changed: a grant under an older version no longer counts', async () => {
-    const { services, ctx } = env();
-    const visitor = services.cookieConsent.newVisitorId();
-    for (const channel of [
-      'cookies.analytics',
-      'cookies.experiments',
-      'cookies.advertising',
-      'google_analytics',
-    ])
-      await appendConsentEvent(ctx.store.db, ctx.random, {
-        subjectRef: services.cookieConsent.subjectRef(visitor),
-        channel,
-        event: 'consented',
-        cause: { type: 'cookie_banner', ref: 'accept_all' },
-        at: ctx.clock.now(),
-        policyVersion: 'older',
-        details: { consentVersion: 'older' },
-      });
+    const visitor = await acceptedUnderOlderVersion(env(), {
+      policyVersion: 'older',
+      consentVersion: 'older',
+    });
     const res = await env().app.inject({ method: 'POST', url: '/v1/consent/state', payload: { visitor } });
     const v = res.json<View>();
     assert.equal(v.answered, false);

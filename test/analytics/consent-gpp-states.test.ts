@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { GppModel } from '@iabgpp/cmpapi';
 import fc from 'fast-check';
 import { gppStringFor, STATE_SECTIONS } from '../../src/modules/cookie-consent/index.js';
+import { USNAT_SALE_AND_SHARING_OUT } from './gpp-fixtures.js';
 
 const STATES = Object.keys(STATE_SECTIONS) as (keyof typeof STATE_SECTIONS)[];
 const HAS_GPC = new Set(['usco', 'usct']);
@@ -39,18 +40,7 @@ describe('GPP state sections checked against the IAB library', () => {
     for (const state of STATES) {
       const { name } = STATE_SECTIONS[state];
       const model = new GppModel();
-      const usnat = {
-        SharingNotice: 1,
-        SaleOptOutNotice: 1,
-        SharingOptOutNotice: 1,
-        TargetedAdvertisingOptOutNotice: 1,
-        SaleOptOut: 1,
-        SharingOptOut: 1,
-        TargetedAdvertisingOptOut: 2,
-        MspaCoveredTransaction: 2,
-        GpcSegmentIncluded: true,
-        Gpc: true,
-      };
+      const usnat = USNAT_SALE_AND_SHARING_OUT;
       for (const [f, v] of Object.entries(usnat)) model.setFieldValue('usnat', f, v);
       const own: Record<string, unknown> = {
         SharingNotice: 1,

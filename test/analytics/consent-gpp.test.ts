@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { visitorGpp } from '../../src/modules/cookie-consent/banner-model.js';
 import { encodeGppHeader, gppString, type UsNatSignals } from '../../src/modules/cookie-consent/gpp.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
+import { USNAT_SALE_AND_SHARING_OUT } from './gpp-fixtures.js';
 
 const policy = loadPolicy(undefined);
 
@@ -34,19 +35,7 @@ describe('GPP string (usnat) checked against the IAB library', () => {
 
   it('is byte for byte what the IAB library encodes for the same fields', () => {
     const model = new GppModel();
-    for (const [f, v] of Object.entries({
-      SharingNotice: 1,
-      SaleOptOutNotice: 1,
-      SharingOptOutNotice: 1,
-      TargetedAdvertisingOptOutNotice: 1,
-      SaleOptOut: 1,
-      SharingOptOut: 1,
-      TargetedAdvertisingOptOut: 2,
-      MspaCoveredTransaction: 2,
-      GpcSegmentIncluded: true,
-      Gpc: true,
-    }))
-      model.setFieldValue('usnat', f, v);
+    for (const [f, v] of Object.entries(USNAT_SALE_AND_SHARING_OUT)) model.setFieldValue('usnat', f, v);
     assert.equal(
       gppString({ saleOptOut: true, sharingOptOut: true, targetedAdvertisingOptOut: false, gpc: true }),
       model.encode(),

@@ -33,6 +33,22 @@ async function audience(env: TestEnv, channel: string): Promise<Record<string, s
     .map((l) => JSON.parse(l));
 }
 
+/** How many form values and form submissions of a person the store holds. */
+async function formRowsOf(env: TestEnv, subjectId: string): Promise<{ values: number; submissions: number }> {
+  const db = env.store.db;
+  const values = await db
+    .selectFrom('form_values')
+    .select('field')
+    .where('subject_id', '=', subjectId)
+    .execute();
+  const submissions = await db
+    .selectFrom('form_submissions')
+    .select('id')
+    .where('subject_id', '=', subjectId)
+    .execute();
+  return { values: values.length, submissions: submissions.length };
+}
+
 async function decide(env: TestEnv, subjectId: string, purpose: string, categories: string[]) {
   const res = await post(env, '/v1/decisions', { subject: { id: subjectId }, purpose, categories });
   assert.equal(res.statusCode, 200, res.body);
@@ -302,27 +318,7 @@ describeEachDialect(
       assert.deepEqual(Object.keys(left).sort(), ['name', 'texts_ok']);
       // All of it: every value and both submissions.
       await e.services.datasets.delete(who, { categories: 'all' });
-      const db = e.store.db;
-      assert.equal(
-        (
-          await db
-            .selectFrom('form_values')
-            .select('field')
-            .where('subject_id', '=', news.subjectId)
-            .execute()
-        ).length,
-        0,
-      );
-      assert.equal(
-        (
-          await db
-            .selectFrom('form_submissions')
-            .select('id')
-            .where('subject_id', '=', news.subjectId)
-            .execute()
-        ).length,
-        0,
-      );
+      assert.deepEqual(await formRowsOf(e, news.subjectId), { values: 0, submissions: 0 });
       assert.deepEqual(await e.services.subjects.identifiers(news.subjectId), []);
     });
 
@@ -332,27 +328,7 @@ describeEachDialect(
       const proposed = await post(e, '/v1/subjects/under13', { subjectId: news.subjectId });
       assert.equal(proposed.statusCode, 202, proposed.body);
       await e.services.under13.approve(proposed.json().id, 'another-privacy-officer');
-      const db = e.store.db;
-      assert.equal(
-        (
-          await db
-            .selectFrom('form_values')
-            .select('field')
-            .where('subject_id', '=', news.subjectId)
-            .execute()
-        ).length,
-        0,
-      );
-      assert.equal(
-        (
-          await db
-            .selectFrom('form_submissions')
-            .select('id')
-            .where('subject_id', '=', news.subjectId)
-            .execute()
-        ).length,
-        0,
-      );
+      assert.deepEqual(await formRowsOf(e, news.subjectId), { values: 0, submissions: 0 });
       const again = await post(e, NEWSLETTER, { email: 'young.news@example.com' });
       assert.equal(again.json().error.code, 'VOW_UNDER_13');
     });

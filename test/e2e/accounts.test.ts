@@ -3,18 +3,9 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium, pageErrors, SKIP_BROWSER } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
-
-function watch(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  return errors;
-}
 
 describe('account and staff pages in Chromium', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
@@ -36,7 +27,7 @@ describe('account and staff pages in Chromium', {
 
   it('registers, confirms the email, logs in to "my data" and logs out', async () => {
     const page = await browser.newPage();
-    const errors = watch(page);
+    const errors = pageErrors(page);
     await page.goto(`${base}/account/my-data`);
     assert.match(page.url(), /\/login$/, 'a browser without a session is sent to log in');
     await page.goto(`${base}/account/register`);
@@ -73,7 +64,7 @@ describe('account and staff pages in Chromium', {
   it('takes a new staff member from the one-time password to the console', async () => {
     const { password } = await env.services.identity.staff.add('gil', ['auditor'], null);
     const page = await browser.newPage();
-    const errors = watch(page);
+    const errors = pageErrors(page);
     await page.goto(`${base}/staff/login`);
     await page.getByLabel('User name').fill('gil');
     await page.getByLabel('Password').fill(password);

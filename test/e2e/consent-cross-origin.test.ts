@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
+import { launchChromium, pageErrors, SKIP_BROWSER } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv, testConfig } from '../helpers/env.js';
 
 /** A shop on its own origin (localhost) loading the consent script from Vow (127.0.0.1). */
@@ -47,11 +47,7 @@ describe('consent script loaded from the shop’s origin', {
   it('passes the integrity check, records the choice with Vow and sends measurements across origins', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const errors = pageErrors(page);
     await page.goto(`${shopUrl}/ring`);
     await page.getByTestId('vow-banner').waitFor();
     const sent = page.waitForResponse((r) => r.url() === `${vowUrl}/v1/collect` && r.status() === 204);

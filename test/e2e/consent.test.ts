@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GppModel } from '@iabgpp/cmpapi';
 import type { BrowserContext, Page } from 'playwright-core';
-import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
-import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { pageErrors, SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { acceptedUnderOlderVersion } from '../helpers/cookie-consent.js';
 
 type GtagCall = [string, string, Record<string, unknown>];
 
@@ -41,12 +41,8 @@ describe('consent script on the demo storefront in Chromium', {
     await context.addInitScript({ content: STUB_GTAG });
     if (options.gpc) await context.addInitScript({ content: FORCE_GPC });
     const page = await context.newPage();
-    const errors: string[] = [];
+    const errors = pageErrors(page);
     const collects: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
     page.on('request', (r) => {
       if (r.url().endsWith('/v1/collect')) collects.push(r.postData() ?? '');
     });
@@ -290,23 +286,10 @@ describe('consent script on the demo storefront in Chromium', {
   });
 
   it('asks again when the policy’s consentVersion changed since the stored choice', async () => {
-    const { services, ctx } = served.env;
-    const visitor = services.cookieConsent.newVisitorId();
-    for (const channel of [
-      'cookies.analytics',
-      'cookies.experiments',
-      'cookies.advertising',
-      'google_analytics',
-    ])
-      await appendConsentEvent(ctx.store.db, ctx.random, {
-        subjectRef: services.cookieConsent.subjectRef(visitor),
-        channel,
-        event: 'consented',
-        cause: { type: 'cookie_banner', ref: 'accept_all' },
-        at: ctx.clock.now(),
-        policyVersion: 'an-older-policy',
-        details: { consentVersion: 'an-older-version' },
-      });
+    const visitor = await acceptedUnderOlderVersion(served.env, {
+      policyVersion: 'an-older-policy',
+      consentVersion: 'an-older-version',
+    });
     const { context, page, errors, collects } = await open();
     const stored = {
       v: visitor,

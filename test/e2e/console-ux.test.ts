@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { address, catalogBody, orderBody } from '../collection/fixtures.js';
 import { serviceCaller } from '../helpers/auth.js';
 import { axeViolations, horizontalOverflow as sideways } from '../helpers/axe-check.js';
-import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
+import { launchChromium, SKIP_BROWSER, staffLoggedIn } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 const PASSWORD = 'a long console passphrase';
@@ -33,20 +33,12 @@ describe('the staff console for people who use it', {
   const requests: Record<string, string> = {};
   let complaintId = '';
 
-  async function logIn(username: string, roles: string[], width = 1280): Promise<Page> {
-    const { staff } = env.services.identity;
-    const { id, password } = await staff.add(username, roles, null);
-    await staff.changePassword(id, password, PASSWORD);
-    const context = await browser.newContext({ viewport: { width, height: 844 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/staff/login`);
-    await page.getByLabel('User name').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Staff console' }).waitFor();
-    return page;
-  }
+  const logIn = (username: string, roles: string[], width = 1280): Promise<Page> =>
+    staffLoggedIn(
+      { env, browser, base, contexts },
+      { username, roles, password: PASSWORD },
+      { width, height: 844 },
+    );
 
   const verify = async (rid: string, i: number) =>
     env.services.rights.verifyByDataPoints(

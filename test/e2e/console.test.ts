@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { catalogBody, giftRecipient, orderBody } from '../collection/fixtures.js';
 import { serviceCaller } from '../helpers/auth.js';
-import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
+import { launchChromium, SKIP_BROWSER, staffLoggedIn } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 // The README's screenshots are refreshed with VOW_UPDATE_SCREENSHOTS=1; other runs write them to a
@@ -51,20 +51,12 @@ describe('staff console in Chromium, by role', {
   const contexts: BrowserContext[] = [];
 
   /** A staff member with these roles, logged in through the form in a fresh browser context. */
-  async function logIn(username: string, roles: string[]): Promise<Page> {
-    const { staff } = env.services.identity;
-    const { id, password } = await staff.add(username, roles, null);
-    await staff.changePassword(id, password, PASSWORD);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/staff/login`);
-    await page.getByLabel('User name').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Staff console' }).waitFor();
-    return page;
-  }
+  const logIn = (username: string, roles: string[]): Promise<Page> =>
+    staffLoggedIn(
+      { env, browser, base, contexts },
+      { username, roles, password: PASSWORD },
+      { width: 1280, height: 900 },
+    );
 
   const navLinks = async (page: Page) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();

@@ -10,6 +10,7 @@ import type { BrowserContext } from 'playwright-core';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { launchChromiumWithoutCookies, SKIP_BROWSER } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv, testDialects } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
 
 for (const dialect of testDialects()) {
   describe(`public forms with cookies refused, in Chromium [${dialect}]`, {
@@ -22,18 +23,12 @@ for (const dialect of testDialects()) {
     let attacker: http.Server;
     let attackerUrl: string;
     let attackPage = '';
-    const sent: OutgoingMessage[] = [];
+    let sent: OutgoingMessage[] = [];
 
     before(async () => {
       // Real access control (the CSRF checks do not run for the test principal).
       env = await createTestEnv(dialect, { auth: 'enforced', rateLimits: false });
-      env.services.mail.useTransport({
-        name: 'capture',
-        send: async (m) => {
-          sent.push(m);
-          return { messageId: `<${m.outboxId}@test>` };
-        },
-      });
+      sent = captureMail(env);
       await env.app.listen({ port: 0, host: '127.0.0.1' });
       baseUrl = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
       // Another site (localhost is not the same site as 127.0.0.1): serves whatever page the test sets.

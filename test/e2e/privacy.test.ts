@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { pageErrors, SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
 
 describe('privacy notice in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on this machine' : false }, () => {
   let served: Awaited<ReturnType<typeof startServedVow>>;
@@ -13,11 +13,7 @@ describe('privacy notice in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on th
 
   it('renders every section of the policy, with working in-page links', async () => {
     const page = await served.browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const errors = pageErrors(page);
     await page.goto(`${served.baseUrl}/privacy`);
     assert.equal(await page.title(), 'Privacy Policy — Diamond Nexus');
     const headings = await page.locator('h2').allTextContents();

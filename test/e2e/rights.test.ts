@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
-import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { pageErrors, SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { captureMail } from '../helpers/mail.js';
 import { FakeWorld } from '../rights/fakes.js';
 
 describe('privacy requests in Chromium', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
   let served: Awaited<ReturnType<typeof startServedVow>>;
-  const sent: OutgoingMessage[] = [];
+  let sent: OutgoingMessage[] = [];
   const world = new FakeWorld();
 
   before(async () => {
@@ -22,30 +23,15 @@ describe('privacy requests in Chromium', {
       value: 'browser.user@example.org',
     });
     served.env.services.rights.connect({ directory: world.directory, walker: world.walker });
-    served.env.services.mail.useTransport({
-      name: 'capture',
-      send: async (m) => {
-        sent.push(m);
-        return { messageId: `<${m.outboxId}@test>` };
-      },
-    });
+    sent = captureMail(served.env);
   });
   after(async () => {
     await served?.close();
   });
 
-  function watch(page: import('playwright-core').Page): string[] {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    return errors;
-  }
-
   it('a shopper submits the form, confirms with the emailed code and sees the request answered, without the email in any URL', async () => {
     const page = await served.browser.newPage();
-    const errors = watch(page);
+    const errors = pageErrors(page);
     const urls: string[] = [];
     page.on('request', (r) => urls.push(r.url()));
     page.on('response', (r) => {
@@ -87,7 +73,7 @@ describe('privacy requests in Chromium', {
 
   it('a wrong code shows an error and leaves the request waiting', async () => {
     const page = await served.browser.newPage();
-    const errors = watch(page);
+    const errors = pageErrors(page);
     await page.goto(`${served.baseUrl}/privacy/request`);
     await page.fill('#email', 'nobody.known@example.org');
     await Promise.all([page.waitForURL(/\/privacy\/request\/status\//), page.click('button[type=submit]')]);
@@ -115,7 +101,7 @@ describe('privacy requests in Chromium', {
       { channel: 'email', receivedOn: '2026-03-04', staffId: 'staff-1' },
     );
     const page = await served.browser.newPage();
-    const errors = watch(page);
+    const errors = pageErrors(page);
     await page.goto(`${served.baseUrl}/staff/requests`);
     const rows = page.locator('[data-testid=request-queue] tbody tr');
     const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-request')));
@@ -137,7 +123,7 @@ describe('privacy requests in Chromium', {
 
   it('a shopper complains through the form and sees where to escalate; staff answer from the complaint page', async () => {
     const page = await served.browser.newPage();
-    const errors = watch(page);
+    const errors = pageErrors(page);
     await page.goto(`${served.baseUrl}/privacy/complaint`);
     await page.selectOption('#c-jurisdiction', 'us-ca');
     await page.fill('#c-email', 'unhappy@example.org');

@@ -12,6 +12,8 @@ import { serviceCaller, shopperCaller } from '../helpers/auth.js';
 import { axeViolations, horizontalOverflow } from '../helpers/axe-check.js';
 import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
+import { accessExportPath, marketingUnsubscribePath, placeOrder } from '../helpers/shopper.js';
 
 const EMAIL = 'robin.pages@example.com';
 
@@ -48,73 +50,17 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     await env.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
-    const sent: string[] = [];
-    env.services.mail.useTransport({
-      name: 'capture',
-      send: async (m) => {
-        sent.push(m.text ?? '');
-        return { messageId: `<${m.outboxId}@test>` };
-      },
-    });
+    const sent = captureMail(env);
     const service = await serviceCaller(env);
-    const order = await env.app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: service.headers,
-      payload: {
-        shop_order_id: 'SO-ROBIN-1',
-        placed_at: '2026-01-10T10:00:00Z',
-        currency: 'USD',
-        total_cents: 49900,
-        items: [{ sku: 'STUDS-1', quantity: 1, unit_price_cents: 49900 }],
-        buyer: {
-          name: 'Robin Pages',
-          email: EMAIL,
-          billing_address: {
-            line1: '4 Long Meadow Road',
-            city: 'Franklin',
-            region: 'WI',
-            postal_code: '53132',
-            country: 'US',
-          },
-          shipping_address: {
-            line1: '4 Long Meadow Road',
-            city: 'Franklin',
-            region: 'WI',
-            postal_code: '53132',
-            country: 'US',
-          },
-        },
-      },
-    });
-    assert.equal(order.statusCode, 201, order.body);
+    await placeOrder(env, service.headers, { shopOrderId: 'SO-ROBIN-1', name: 'Robin Pages', email: EMAIL });
     const shopper = await shopperCaller(env, EMAIL);
     shopperToken = shopper.token;
     // An access request from the account: its answer is the export page.
-    const access = await env.app.inject({
-      method: 'POST',
-      url: '/v1/me/requests',
-      headers: shopper.writeHeaders,
-      payload: { type: 'access', jurisdiction: 'us-ca' },
+    exportPath = await accessExportPath(env, shopper.writeHeaders, sent);
+    unsubscribePath = await marketingUnsubscribePath(env, service.headers, 'contest.pages@example.com', {
+      subject: 'Spring',
+      text: 'New rings.',
     });
-    assert.equal(access.statusCode, 202, access.body);
-    await env.services.jobs.drain();
-    for (const text of sent)
-      exportPath ||= /\/privacy\/request\/export\/[A-Za-z0-9_-]+/.exec(text)?.[0] ?? '';
-    assert.ok(exportPath, 'the export link was mailed');
-    const entry = await env.app.inject({
-      method: 'POST',
-      url: '/v1/contest-entries',
-      headers: service.headers,
-      payload: { email: 'contest.pages@example.com' },
-    });
-    const rendered = await env.app.inject({
-      method: 'POST',
-      url: '/v1/emails/render',
-      headers: service.headers,
-      payload: { subjectId: entry.json().subjectId, subject: 'Spring', text: 'New rings.' },
-    });
-    unsubscribePath = new URL(rendered.json().unsubscribeUrl as string).pathname;
   });
   after(async () => {
     await browser?.close();

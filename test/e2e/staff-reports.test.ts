@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ensureSourceTables, grantAnalytics, insertEvents } from '../analytics/experiments-fixtures.js';
-import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { pageErrors, SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
 
 describe('staff reports console in Chromium', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
@@ -45,11 +45,7 @@ describe('staff reports console in Chromium', {
 
   it('releases a report from the form and shows its counts and protections', async () => {
     const page = await served.browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const errors = pageErrors(page);
     await page.goto(`${served.baseUrl}/staff/reports`);
     assert.equal(await page.title(), 'Aggregate reports — Diamond Nexus');
     await page.getByLabel('Report').selectOption('visitors_by_area');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from './env.js';
 
 export const SKIP_BROWSER = process.env.VOW_TEST_SKIP_BROWSER === '1';
@@ -20,6 +20,39 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** The page's uncaught errors and console errors, collected from now on into the array returned. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return errors;
+}
+
+/**
+ * A staff member with these roles (their password changed to `password`), logged in through the
+ * console's form in a fresh browser context of this size, kept in `at.contexts` for the caller to close.
+ */
+export async function staffLoggedIn(
+  at: { env: TestEnv; browser: Browser; base: string; contexts: BrowserContext[] },
+  member: { username: string; roles: string[]; password: string },
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const { staff } = at.env.services.identity;
+  const { id, password } = await staff.add(member.username, member.roles, null);
+  await staff.changePassword(id, password, member.password);
+  const context = await at.browser.newContext({ viewport });
+  at.contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${at.base}/staff/login`);
+  await page.getByLabel('User name').fill(member.username);
+  await page.getByLabel('Password').fill(member.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Staff console' }).waitFor();
+  return page;
+}
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

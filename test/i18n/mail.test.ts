@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { COMPLAINT_MAIL } from '../../src/modules/complaints/mail-text.js';
 import { RIGHTS_MAIL } from '../../src/modules/rights/mail-text.js';
 import { negotiateLocale } from '../../src/platform/i18n/index.js';
-import { describeEachDialect } from '../helpers/env.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { connectHarness, type RightsHarness } from '../rights/helpers.js';
 
 /** Words that never appear in a Spanish message (whole words, any case). */
@@ -93,16 +93,22 @@ describeEachDialect('a request and a complaint in es-US', (env) => {
     h = connectHarness(env());
   });
 
-  it('a request made in es-US is answered in Spanish from the code to the refusal', async () => {
-    const e = env();
-    const made = await e.app.inject({
-      method: 'POST',
-      url: '/v1/requests',
-      payload: { type: 'deletion', jurisdiction: 'us-ca', email: 'ana@example.org', locale: 'es-US' },
-    });
+  /** POSTs `payload` to `url` (accepted, 202), delivers the mail, and returns the last one sent to `to`. */
+  async function acceptedAndMailed(e: TestEnv, url: string, to: string, payload: Record<string, unknown>) {
+    const made = await e.app.inject({ method: 'POST', url, payload });
     assert.equal(made.statusCode, 202, made.body);
     await h.drain();
-    const code = h.mailsTo('ana@example.org').at(-1);
+    return h.mailsTo(to).at(-1);
+  }
+
+  it('a request made in es-US is answered in Spanish from the code to the refusal', async () => {
+    const e = env();
+    const code = await acceptedAndMailed(e, '/v1/requests', 'ana@example.org', {
+      type: 'deletion',
+      jurisdiction: 'us-ca',
+      email: 'ana@example.org',
+      locale: 'es-US',
+    });
     assert.match(code?.subject ?? '', /código de confirmación/);
     assert.doesNotMatch(withoutUrls(code?.text ?? ''), ENGLISH);
     const list = (await e.app.inject({ url: '/v1/staff/requests' })).json() as { requests: { id: string }[] };
@@ -144,14 +150,12 @@ describeEachDialect('a request and a complaint in es-US', (env) => {
 
   it('a complaint made in es-US is acknowledged in Spanish', async () => {
     const e = env();
-    const made = await e.app.inject({
-      method: 'POST',
-      url: '/v1/complaints',
-      payload: { jurisdiction: 'eea', email: 'queja@example.org', message: 'Sin respuesta', locale: 'es-US' },
+    const ack = await acceptedAndMailed(e, '/v1/complaints', 'queja@example.org', {
+      jurisdiction: 'eea',
+      email: 'queja@example.org',
+      message: 'Sin respuesta',
+      locale: 'es-US',
     });
-    assert.equal(made.statusCode, 202, made.body);
-    await h.drain();
-    const ack = h.mailsTo('queja@example.org').at(-1);
     assert.equal(ack?.subject, 'Recibimos su queja sobre privacidad');
     assert.doesNotMatch(withoutUrls(ack?.text ?? ''), ENGLISH);
   });

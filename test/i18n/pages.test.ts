@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { SESSION_COOKIE } from '../../src/modules/identity/sessions.js';
 import { buildNotice } from '../../src/modules/policy/index.js';
+import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { cookieFrom, csrfOf, serviceCaller, shopperCaller } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
+import { accessExportPath, marketingUnsubscribePath, placeOrder } from '../helpers/shopper.js';
 
 /** Words that only English has (none is also a Spanish word). */
 const ENGLISH = new Set(
@@ -67,7 +70,7 @@ describeEachDialect(
   'every shopper page in Spanish',
   (env) => {
     const EMAIL = 'lucia.paginas@example.com';
-    const sent: { subject: string; text: string }[] = [];
+    let sent: OutgoingMessage[] = [];
     const paths: string[] = [];
     let shopperToken = '';
     let policy: string[] = [];
@@ -75,72 +78,25 @@ describeEachDialect(
     before(async () => {
       const e = env();
       policy = policyStrings(e);
-      e.services.mail.useTransport({
-        name: 'capture',
-        send: async (m) => {
-          sent.push({ subject: String(m.subject ?? ''), text: m.text ?? '' });
-          return { messageId: `<${m.outboxId}@test>` };
-        },
-      });
+      sent = captureMail(e);
       const service = await serviceCaller(e);
-      const order = await e.app.inject({
-        method: 'POST',
-        url: '/v1/orders',
-        headers: service.headers,
-        payload: {
-          shop_order_id: 'SO-LUCIA-1',
-          placed_at: '2026-01-10T10:00:00Z',
-          currency: 'USD',
-          total_cents: 49900,
-          items: [{ sku: 'STUDS-1', quantity: 1, unit_price_cents: 49900 }],
-          buyer: {
-            name: 'Lucía Páginas',
-            email: EMAIL,
-            billing_address: {
-              line1: '4 Long Meadow Road',
-              city: 'Franklin',
-              region: 'WI',
-              postal_code: '53132',
-              country: 'US',
-            },
-            shipping_address: {
-              line1: '4 Long Meadow Road',
-              city: 'Franklin',
-              region: 'WI',
-              postal_code: '53132',
-              country: 'US',
-            },
-          },
-        },
+      await placeOrder(e, service.headers, {
+        shopOrderId: 'SO-LUCIA-1',
+        name: 'Lucía Páginas',
+        email: EMAIL,
       });
-      assert.equal(order.statusCode, 201, order.body);
       const shopper = await shopperCaller(e, EMAIL);
       shopperToken = shopper.token;
-      const access = await e.app.inject({
-        method: 'POST',
-        url: '/v1/me/requests',
-        headers: shopper.writeHeaders,
-        payload: { type: 'access', jurisdiction: 'us-ca' },
-      });
-      assert.equal(access.statusCode, 202, access.body);
-      await e.services.jobs.drain();
-      let exportPath = '';
-      for (const m of sent)
-        exportPath ||= /\/privacy\/request\/export\/[A-Za-z0-9_-]+/.exec(m.text)?.[0] ?? '';
-      assert.ok(exportPath, 'the export link was mailed');
-      const entry = await e.app.inject({
-        method: 'POST',
-        url: '/v1/contest-entries',
-        headers: service.headers,
-        payload: { email: 'concurso.paginas@example.com' },
-      });
-      const rendered = await e.app.inject({
-        method: 'POST',
-        url: '/v1/emails/render',
-        headers: service.headers,
-        payload: { subjectId: entry.json().subjectId, subject: 'Primavera', text: 'Anillos nuevos.' },
-      });
-      const unsubscribePath = new URL(rendered.json().unsubscribeUrl as string).pathname;
+      const exportPath = await accessExportPath(e, shopper.writeHeaders, sent);
+      const unsubscribePath = await marketingUnsubscribePath(
+        e,
+        service.headers,
+        'concurso.paginas@example.com',
+        {
+          subject: 'Primavera',
+          text: 'Anillos nuevos.',
+        },
+      );
       const request = await e.services.rights.submit(
         { type: 'deletion', jurisdiction: 'us-ca', email: 'otra.persona@example.com' },
         { channel: 'web', locale: 'es-US' },

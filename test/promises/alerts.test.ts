@@ -9,7 +9,7 @@ import pino from 'pino';
 import { PromiseAlerts, type PromiseEvent } from '../../src/modules/promises/index.js';
 import type { MailMessage } from '../../src/platform/mail/index.js';
 import { describeEachDialect, testConfig } from '../helpers/env.js';
-import { buyer, check } from './support.js';
+import { buyer, check, unsubscribe } from './support.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -29,11 +29,7 @@ describeEachDialect(
     it('a promise broken is logged, mailed to the officers once, sent as an event; kept again, logged and sent', async () => {
       const e = env();
       const { subjectId } = await buyer(e);
-      await e.services.consent.unsubscribe(undefined, {
-        subjectId,
-        channel: 'email_marketing',
-        cause: { type: 'link_click' },
-      });
+      await unsubscribe(e, subjectId);
       await check(e);
       const log = capture();
       const mails: MailMessage[] = [];

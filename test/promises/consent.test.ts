@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
+import type { TestEnv } from '../helpers/env.js';
 import { describeEachDialect } from '../helpers/env.js';
 import {
   buyer,
@@ -17,8 +18,34 @@ import {
   registrant,
   smsSubscriber,
   stateOf,
+  unsubscribe,
   withGift,
 } from './support.js';
+
+/**
+ * An email_marketing event recorded as the collection point `ref` would record it, naming its rule
+ * (`<event>_by`) and the record that caused it.
+ */
+async function byCollectionPoint(
+  e: TestEnv,
+  subjectRef: string,
+  event: 'enrolled' | 're_enrolled',
+  ref: string,
+  recordId: string,
+) {
+  await e.services.consent.record(undefined, {
+    subjectRef,
+    channel: 'email_marketing',
+    event,
+    cause: { type: 'collection_point', ref },
+    details: { rule: `${event}_by`, recordId },
+  });
+}
+
+/** A consent event recorded with an API call as its cause. */
+async function byApi(e: TestEnv, subjectRef: string, channel: string, event: 'consented' | 'enrolled') {
+  await e.services.consent.record(undefined, { subjectRef, channel, event, cause: { type: 'api' } });
+}
 
 describeEachDialect('promise monitor: consent', (env) => {
   it('a shop made through the API keeps every consent promise', async () => {
@@ -32,22 +59,14 @@ describeEachDialect('promise monitor: consent', (env) => {
       (await correspondent(e)).subjectId,
       ...Object.values(await withGift(e)).slice(0, 2),
     ];
-    await e.services.consent.unsubscribe(undefined, {
-      subjectId: people[0]!,
-      channel: 'email_marketing',
-      cause: { type: 'link_click' },
-    });
+    await unsubscribe(e, people[0]!);
     await expectClean(e, ...people);
   });
 
   it('P11: consent_state flipped back to enrolled by hand, with no ledger event, is named with both values', async () => {
     const e = env();
     const { subjectId } = await buyer(e);
-    await e.services.consent.unsubscribe(undefined, {
-      subjectId,
-      channel: 'email_marketing',
-      cause: { type: 'link_click' },
-    });
+    await unsubscribe(e, subjectId);
     await sql`update consent_state set state = 'enrolled', last_event = 'enrolled'
       where subject_ref = ${subjectId} and channel = 'email_marketing'`.execute(e.store.db);
     const f = await expectBroken(e, {
@@ -82,11 +101,7 @@ describeEachDialect('promise monitor: consent', (env) => {
   it('P11: an unsubscribe lost in a restore (the ledger event gone) is found from the state and the audit trail', async () => {
     const e = env();
     const { subjectId } = await buyer(e);
-    await e.services.consent.unsubscribe(undefined, {
-      subjectId,
-      channel: 'email_marketing',
-      cause: { type: 'link_click' },
-    });
+    await unsubscribe(e, subjectId);
     await sql`delete from consent_events where subject_ref = ${subjectId} and event = 'unsubscribed'`.execute(
       e.store.db,
     );
@@ -105,18 +120,8 @@ describeEachDialect('promise monitor: consent', (env) => {
   it('P11: a re-enrolment whose cause names a contest entry that does not exist', async () => {
     const e = env();
     const { subjectId } = await buyer(e);
-    await e.services.consent.unsubscribe(undefined, {
-      subjectId,
-      channel: 'email_marketing',
-      cause: { type: 'link_click' },
-    });
-    await e.services.consent.record(undefined, {
-      subjectRef: subjectId,
-      channel: 'email_marketing',
-      event: 're_enrolled',
-      cause: { type: 'collection_point', ref: 'contest_entry' },
-      details: { rule: 're_enrolled_by', recordId: 'no-such-entry' },
-    });
+    await unsubscribe(e, subjectId);
+    await byCollectionPoint(e, subjectId, 're_enrolled', 'contest_entry', 'no-such-entry');
     const f = await expectBroken(e, {
       promise: 'P11',
       table: 'consent_events',
@@ -130,18 +135,8 @@ describeEachDialect('promise monitor: consent', (env) => {
   it('P11: a re-enrolment by a purchase after an unsubscribe', async () => {
     const e = env();
     const { subjectId, orderId } = await buyer(e);
-    await e.services.consent.unsubscribe(undefined, {
-      subjectId,
-      channel: 'email_marketing',
-      cause: { type: 'link_click' },
-    });
-    await e.services.consent.record(undefined, {
-      subjectRef: subjectId,
-      channel: 'email_marketing',
-      event: 're_enrolled',
-      cause: { type: 'collection_point', ref: 'checkout' },
-      details: { rule: 're_enrolled_by', recordId: orderId },
-    });
+    await unsubscribe(e, subjectId);
+    await byCollectionPoint(e, subjectId, 're_enrolled', 'checkout', orderId);
     await expectBroken(e, {
       promise: 'P11',
       table: 'consent_events',
@@ -175,12 +170,7 @@ describeEachDialect('promise monitor: consent', (env) => {
   it('P7: sms_marketing granted by an API call instead of the text sign-up, and a state granted by hand', async () => {
     const e = env();
     const { subjectId } = await buyer(e);
-    await e.services.consent.record(undefined, {
-      subjectRef: subjectId,
-      channel: 'sms_marketing',
-      event: 'consented',
-      cause: { type: 'api' },
-    });
+    await byApi(e, subjectId, 'sms_marketing', 'consented');
     await expectBroken(e, {
       promise: 'P7',
       table: 'consent_events',
@@ -239,12 +229,7 @@ describeEachDialect('promise monitor: consent', (env) => {
   it('P3: a gift recipient enrolled in postal marketing (state and ledger), named by the never rule', async () => {
     const e = env();
     const { giftId } = await withGift(e);
-    await e.services.consent.record(undefined, {
-      subjectRef: giftId,
-      channel: 'postal_marketing',
-      event: 'enrolled',
-      cause: { type: 'api' },
-    });
+    await byApi(e, giftId, 'postal_marketing', 'enrolled');
     const f = await expectBroken(e, {
       promise: 'P3',
       table: 'consent_state',
@@ -257,13 +242,7 @@ describeEachDialect('promise monitor: consent', (env) => {
   it('P4: a correspondent enrolled in email marketing by a checkout that was never theirs', async () => {
     const e = env();
     const { subjectId, messageId } = await correspondent(e);
-    await e.services.consent.record(undefined, {
-      subjectRef: subjectId,
-      channel: 'email_marketing',
-      event: 'enrolled',
-      cause: { type: 'collection_point', ref: 'inbound_email' },
-      details: { rule: 'enrolled_by', recordId: messageId },
-    });
+    await byCollectionPoint(e, subjectId, 'enrolled', 'inbound_email', messageId);
     await expectBroken(e, {
       promise: 'P4',
       table: 'consent_state',

@@ -6,7 +6,18 @@ import { it } from 'node:test';
 import { sql } from 'kysely';
 import type { TestEnv } from '../helpers/env.js';
 import { describeEachDialect } from '../helpers/env.js';
-import { buyer, correspondent, expectBroken, expectClean, findings, visitor, withGift } from './support.js';
+import {
+  buyer,
+  correspondent,
+  expectBroken,
+  expectClean,
+  findings,
+  measurement,
+  restriction,
+  unsubscribe,
+  visitor,
+  withGift,
+} from './support.js';
 
 let d = 0;
 async function disclosure(
@@ -44,6 +55,19 @@ async function render(e: TestEnv, subjectId: string) {
     payload: { subjectId, subject: 'New rings', text: 'Have a look.' },
   });
   return res;
+}
+
+/**
+ * A marketing email's render recorded in the audit trail by the system, as a bug that skipped the
+ * audience check would record it.
+ */
+async function renderRecorded(e: TestEnv, subjectId: string): Promise<void> {
+  await e.ctx.audit.record({
+    actor: { type: 'system' },
+    action: 'email.rendered',
+    target: { type: 'subject', id: subjectId },
+    details: { channel: 'email_marketing', purpose: 'marketing.email' },
+  });
 }
 
 describeEachDialect('promise monitor: disclosures, forwards, renders', (env) => {
@@ -142,11 +166,7 @@ describeEachDialect('promise monitor: disclosures, forwards, renders', (env) => 
   it('P11: an email address sent to the email service for marketing after the person unsubscribed', async () => {
     const e = env();
     const { subjectId } = await buyer(e);
-    await e.services.consent.unsubscribe(undefined, {
-      subjectId,
-      channel: 'email_marketing',
-      cause: { type: 'link_click' },
-    });
+    await unsubscribe(e, subjectId);
     e.clock.advance(60_000);
     const id = await disclosure(e, subjectId, 'email_service', 'marketing.email', ['contact.email']);
     const f = await expectBroken(e, {
@@ -161,18 +181,12 @@ describeEachDialect('promise monitor: disclosures, forwards, renders', (env) => 
   it('P23: a disclosure for marketing after the person objected to it', async () => {
     const e = env();
     const { subjectId } = await buyer(e);
-    await e.store.db
-      .insertInto('restrictions')
-      .values({
-        id: `objection-${subjectId}`,
-        subject_id: subjectId,
-        scope: 'purposes',
-        purposes: JSON.stringify(['marketing']),
-        started_at: e.ctx.clock.now().toISOString(),
-        lifted_at: null,
-        request_id: null,
-      })
-      .execute();
+    await restriction(e, {
+      id: `objection-${subjectId}`,
+      subjectId,
+      scope: 'purposes',
+      purposes: ['marketing'],
+    });
     e.clock.advance(60_000);
     const id = await disclosure(e, subjectId, 'email_service', 'marketing.email', ['contact.email']);
     await expectBroken(e, { promise: 'P23', table: 'disclosures', row: id, rule: 'disclosure.restricted' });
@@ -191,44 +205,19 @@ describeEachDialect('promise monitor: disclosures, forwards, renders', (env) => 
       rule: 'render.unsubscribe_token',
       subject: subjectId,
     });
-    await e.services.consent.unsubscribe(undefined, {
-      subjectId,
-      channel: 'email_marketing',
-      cause: { type: 'link_click' },
-    });
+    await unsubscribe(e, subjectId);
     e.clock.advance(60_000);
     // A render recorded after the opt-out (as a bug that skipped the audience check would).
-    await e.ctx.audit.record({
-      actor: { type: 'system' },
-      action: 'email.rendered',
-      target: { type: 'subject', id: subjectId },
-      details: { channel: 'email_marketing', purpose: 'marketing.email' },
-    });
+    await renderRecorded(e, subjectId);
     await expectBroken(e, {
       promise: 'P11',
       table: 'audit_log',
       rule: 'render.after_opt_out',
       subject: subjectId,
     });
-    await e.store.db
-      .insertInto('restrictions')
-      .values({
-        id: `objection-r-${subjectId}`,
-        subject_id: subjectId,
-        scope: 'all',
-        purposes: '[]',
-        started_at: e.ctx.clock.now().toISOString(),
-        lifted_at: null,
-        request_id: null,
-      })
-      .execute();
+    await restriction(e, { id: `objection-r-${subjectId}`, subjectId, scope: 'all', purposes: [] });
     e.clock.advance(60_000);
-    await e.ctx.audit.record({
-      actor: { type: 'system' },
-      action: 'email.rendered',
-      target: { type: 'subject', id: subjectId },
-      details: { channel: 'email_marketing', purpose: 'marketing.email' },
-    });
+    await renderRecorded(e, subjectId);
     await expectBroken(e, {
       promise: 'P23',
       table: 'audit_log',
@@ -296,26 +285,7 @@ describeEachDialect('promise monitor: disclosures, forwards, renders', (env) => 
   it('P17: a measurement keyed by a raw cookie id, and one whose page address holds an email', async () => {
     const e = env();
     const v = await visitor(e);
-    const insert = async (visitorId: string, path: string) =>
-      String(
-        (
-          await e.store.db
-            .insertInto('analytics_events')
-            .values({
-              visitor_id: visitorId,
-              type: 'page_view',
-              area: 'rings',
-              path,
-              duration_ms: null,
-              value_cents: null,
-              currency: null,
-              browser_family: 'firefox',
-              at: e.ctx.clock.now().toISOString(),
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id,
-      );
+    const insert = async (visitorId: string, path: string) => String(await measurement(e, visitorId, path));
     const raw = await insert('my-raw-cookie', '/rings');
     await expectBroken(e, {
       promise: 'P17',

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
 import { describeEachDialect } from '../helpers/env.js';
-import { buyer, check, findings, visitor } from './support.js';
+import { buyer, check, findings, measurement, unsubscribe, visitor } from './support.js';
 
 describeEachDialect('promise monitor: incremental runs', (env) => {
   it('after a full sweep, a run with nothing changed reads nobody and answers the same', async () => {
@@ -25,11 +25,7 @@ describeEachDialect('promise monitor: incremental runs', (env) => {
     const e = env();
     const people = [await buyer(e), await buyer(e), await buyer(e)];
     const target = people[1]!.subjectId;
-    await e.services.consent.unsubscribe(undefined, {
-      subjectId: target,
-      channel: 'email_marketing',
-      cause: { type: 'link_click' },
-    });
+    await unsubscribe(e, target);
     await check(e, 'full');
     await sql`update consent_state set state = 'enrolled' where subject_ref = ${target} and channel = 'email_marketing'`.execute(
       e.store.db,
@@ -65,25 +61,7 @@ describeEachDialect('promise monitor: incremental runs', (env) => {
     const e = env();
     const v = await visitor(e);
     await check(e, 'full');
-    const id = Number(
-      (
-        await e.store.db
-          .insertInto('analytics_events')
-          .values({
-            visitor_id: v.index,
-            type: 'page_view',
-            area: 'rings',
-            path: '/rings?email=someone@example.com',
-            duration_ms: null,
-            value_cents: null,
-            currency: null,
-            browser_family: 'firefox',
-            at: e.ctx.clock.now().toISOString(),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id,
-    );
+    const id = await measurement(e, v.index, '/rings?email=someone@example.com');
     const run = await check(e, 'incremental');
     assert.equal(run.mode, 'incremental');
     assert.equal(

@@ -8,7 +8,22 @@ import { sql } from 'kysely';
 import { type AuditRow, hashEntry } from '../../src/platform/audit/index.js';
 import type { TestEnv } from '../helpers/env.js';
 import { describeEachDialect } from '../helpers/env.js';
-import { buyer, check, expectBroken } from './support.js';
+import { buyer, check, expectBroken, unsubscribe } from './support.js';
+
+/** Sets the audit trail's head, as a forger who moves it by hand would. */
+async function setHead(e: TestEnv, seq: number, hash: string): Promise<void> {
+  await e.store.db.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+}
+
+/** The last entry of the audit trail (its number and hash). */
+function lastEntry(e: TestEnv) {
+  return e.store.db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+}
 
 /** Recomputes every hash from `from` on and the head, as a forger who knows the scheme would. */
 async function rehashFrom(e: TestEnv, from: number): Promise<void> {
@@ -31,19 +46,7 @@ async function rehashFrom(e: TestEnv, from: number): Promise<void> {
     prev = hash;
   }
   const last = rows.at(-1)!;
-  await e.store.db
-    .updateTable('audit_head')
-    .set({ seq: Number(last.seq), hash: prev })
-    .where('id', '=', 1)
-    .execute();
-}
-
-async function unsubscribe(e: TestEnv, subjectId: string) {
-  await e.services.consent.unsubscribe(undefined, {
-    subjectId,
-    channel: 'email_marketing',
-    cause: { type: 'link_click' },
-  });
+  await setHead(e, Number(last.seq), prev);
 }
 
 describeEachDialect('promise monitor: data security', (env) => {
@@ -101,11 +104,7 @@ describeEachDialect('promise monitor: data security', (env) => {
     const anchored = await e.ctx.audit.anchor('job');
     await unsubscribe(e, subjectId);
     await sql`delete from audit_log where seq > ${anchored.seq}`.execute(e.store.db);
-    await e.store.db
-      .updateTable('audit_head')
-      .set({ seq: anchored.seq, hash: anchored.hash })
-      .where('id', '=', 1)
-      .execute();
+    await setHead(e, anchored.seq, anchored.hash);
     const f = await expectBroken(e, {
       promise: 'P13',
       table: 'consent_events',
@@ -141,17 +140,8 @@ describeEachDialect('promise monitor: data security', (env) => {
     await unsubscribe(e, subjectId);
     const head = await e.ctx.audit.anchor('job');
     await sql`delete from audit_log where seq = ${head.seq}`.execute(e.store.db);
-    const prev = await e.store.db
-      .selectFrom('audit_log')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirstOrThrow();
-    await e.store.db
-      .updateTable('audit_head')
-      .set({ seq: Number(prev.seq), hash: prev.hash })
-      .where('id', '=', 1)
-      .execute();
+    const prev = await lastEntry(e);
+    await setHead(e, Number(prev.seq), prev.hash);
     await sql`delete from audit_anchors where seq = ${head.seq}`.execute(e.store.db);
     const f = await expectBroken(e, {
       promise: 'P13',
@@ -163,12 +153,7 @@ describeEachDialect('promise monitor: data security', (env) => {
     // An anchor written into the database only (it looks right: the entry's own hash).
     const other = await buyer(e);
     await unsubscribe(e, other.subjectId);
-    const fresh = await e.store.db
-      .selectFrom('audit_log')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    const fresh = await lastEntry(e);
     await e.store.db
       .insertInto('audit_anchors')
       .values({ seq: Number(fresh.seq), hash: fresh.hash, at: e.ctx.clock.now().toISOString() })

@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import { sql } from 'kysely';
 import type { TestEnv } from '../helpers/env.js';
 import { describeEachDialect } from '../helpers/env.js';
-import { buyer, expectBroken, expectClean, findings, registrant } from './support.js';
+import { buyer, expectBroken, expectClean, findings, registrant, restriction } from './support.js';
 
 async function deleted(e: TestEnv, categories?: string[]) {
   const person = await buyer(e);
@@ -276,18 +276,7 @@ describeEachDialect('promise monitor: deleted people and children', (env) => {
         used_at: null,
       })
       .execute();
-    await db
-      .insertInto('restrictions')
-      .values({
-        id: `kid-r-${subjectId}`,
-        subject_id: subjectId,
-        scope: 'all',
-        purposes: '[]',
-        started_at: now,
-        lifted_at: null,
-        request_id: null,
-      })
-      .execute();
+    await restriction(e, { id: `kid-r-${subjectId}`, subjectId, scope: 'all', purposes: [], startedAt: now });
     await expectBroken(e, {
       promise: 'P14',
       table: 'consent_events',

@@ -7,7 +7,7 @@ import { it } from 'node:test';
 import { sql } from 'kysely';
 import type { TestEnv } from '../helpers/env.js';
 import { describeEachDialect } from '../helpers/env.js';
-import { buyer, correspondent, expectBroken, findings, withGift } from './support.js';
+import { buyer, correspondent, expectBroken, findings, measurement, withGift } from './support.js';
 
 async function request(
   e: TestEnv,
@@ -24,6 +24,19 @@ async function request(
     channel === 'email' ? { channel, receivedOn: '2026-01-14', staffId: 'staff-1' } : { channel },
   );
   return r.requestId;
+}
+
+/** Sets one column of a person's rows in a table by hand (SQL on the store, as an auditor would). */
+async function setOfSubject(
+  e: TestEnv,
+  table: 'subject_identifiers' | 'subject_records',
+  column: 'collected_at' | 'policy_version',
+  value: string,
+  subjectId: string,
+): Promise<void> {
+  await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${value} where subject_id = ${subjectId}`.execute(
+    e.store.db,
+  );
 }
 
 describeEachDialect('promise monitor: requests, complaints, reports, retention, records', (env) => {
@@ -173,9 +186,7 @@ describeEachDialect('promise monitor: requests, complaints, reports, retention, 
   it('P3, P4, P22: a gift recipient’s address kept past a year, a correspondent’s email past two, measurements past 14 months', async () => {
     const e = env();
     const { giftId } = await withGift(e);
-    await sql`update subject_identifiers set collected_at = '2024-06-01T00:00:00.000Z' where subject_id = ${giftId}`.execute(
-      e.store.db,
-    );
+    await setOfSubject(e, 'subject_identifiers', 'collected_at', '2024-06-01T00:00:00.000Z', giftId);
     const f = await expectBroken(e, {
       promise: 'P3',
       table: 'subject_identifiers',
@@ -184,32 +195,15 @@ describeEachDialect('promise monitor: requests, complaints, reports, retention, 
     });
     assert.equal(f.values.keep_for, 'P1Y');
     const mail = await correspondent(e);
-    await sql`update subject_identifiers set collected_at = '2023-06-01T00:00:00.000Z' where subject_id = ${mail.subjectId}`.execute(
-      e.store.db,
-    );
-    await sql`update subject_records set collected_at = '2023-06-01T00:00:00.000Z' where subject_id = ${mail.subjectId}`.execute(
-      e.store.db,
-    );
+    await setOfSubject(e, 'subject_identifiers', 'collected_at', '2023-06-01T00:00:00.000Z', mail.subjectId);
+    await setOfSubject(e, 'subject_records', 'collected_at', '2023-06-01T00:00:00.000Z', mail.subjectId);
     await expectBroken(e, {
       promise: 'P4',
       table: 'subject_identifiers',
       rule: 'retention.kept_too_long',
       subject: mail.subjectId,
     });
-    await e.store.db
-      .insertInto('analytics_events')
-      .values({
-        visitor_id: 'A'.repeat(43),
-        type: 'page_view',
-        area: 'rings',
-        path: '/rings',
-        duration_ms: null,
-        value_cents: null,
-        currency: null,
-        browser_family: 'firefox',
-        at: '2024-01-01T00:00:00.000Z',
-      })
-      .execute();
+    await measurement(e, 'A'.repeat(43), '/rings', '2024-01-01T00:00:00.000Z');
     const m = await expectBroken(e, {
       promise: 'P22',
       table: 'analytics_events',
@@ -222,9 +216,7 @@ describeEachDialect('promise monitor: requests, complaints, reports, retention, 
   it('P1: a record collected under a policy version that was never in force', async () => {
     const e = env();
     const { subjectId } = await buyer(e);
-    await sql`update subject_records set policy_version = 'never-published' where subject_id = ${subjectId}`.execute(
-      e.store.db,
-    );
+    await setOfSubject(e, 'subject_records', 'policy_version', 'never-published', subjectId);
     const f = await expectBroken(e, {
       promise: 'P1',
       table: 'subject_records',

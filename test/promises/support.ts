@@ -98,6 +98,59 @@ export async function visitor(e: TestEnv, accept = true) {
   return { cookie, index, ref: `visitor:${index}` };
 }
 
+/** The person unsubscribes from email marketing by the link in a mail (through the service). */
+export async function unsubscribe(e: TestEnv, subjectId: string): Promise<void> {
+  await e.services.consent.unsubscribe(undefined, {
+    subjectId,
+    channel: 'email_marketing',
+    cause: { type: 'link_click' },
+  });
+}
+
+/** A restriction (an objection) written straight into its table, started `startedAt` (now by default). */
+export async function restriction(
+  e: TestEnv,
+  r: { id: string; subjectId: string; scope: 'all' | 'purposes'; purposes: string[]; startedAt?: string },
+): Promise<void> {
+  await e.store.db
+    .insertInto('restrictions')
+    .values({
+      id: r.id,
+      subject_id: r.subjectId,
+      scope: r.scope,
+      purposes: JSON.stringify(r.purposes),
+      started_at: r.startedAt ?? e.ctx.clock.now().toISOString(),
+      lifted_at: null,
+      request_id: null,
+    })
+    .execute();
+}
+
+/** A page view of the rings area written straight into the measurements, at `at` (now by default); its id. */
+export async function measurement(
+  e: TestEnv,
+  visitorId: string,
+  path: string,
+  at = e.ctx.clock.now().toISOString(),
+): Promise<number> {
+  const row = await e.store.db
+    .insertInto('analytics_events')
+    .values({
+      visitor_id: visitorId,
+      type: 'page_view',
+      area: 'rings',
+      path,
+      duration_ms: null,
+      value_cents: null,
+      currency: null,
+      browser_family: 'firefox',
+      at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
 /** The consent state a person is in now (through the service). */
 export async function stateOf(e: TestEnv, subjectId: string, channel: string): Promise<string | undefined> {
   return (await e.services.consent.states(subjectId))[channel];

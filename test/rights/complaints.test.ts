@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { connectHarness, type RightsHarness } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: test JSON
-type Json = Record<string, any>;
-
-async function post(env: TestEnv, url: string, payload: unknown): Promise<{ status: number; body: Json }> {
-  const res = await env.app.inject({ method: 'POST', url, payload: payload as object });
-  return { status: res.statusCode, body: res.json() as Json };
-}
+import { describeEachDialect } from '../helpers/env.js';
+import { connectHarness, type Json, post, type RightsHarness } from './helpers.js';
 
 describeEachDialect('complaints (P25)', (env) => {
   let h: RightsHarness;

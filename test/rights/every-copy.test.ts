@@ -8,10 +8,8 @@ import { sql } from 'kysely';
 import { type OutgoingMessage, RECORDED_NOTICE_KEPT_DAYS } from '../../src/platform/mail/index.js';
 import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import type { Json } from './helpers.js';
 import { captureMail, exportLink, verifiedRequest } from './real-flow.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: test JSON
-type Json = Record<string, any>;
 
 /** Every value of every row of every table (migration bookkeeping aside), as text. */
 async function everyCell(e: TestEnv): Promise<{ table: string; column: string; value: string }[]> {

@@ -7,10 +7,8 @@ import { before, it } from 'node:test';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect } from '../helpers/env.js';
+import type { Json } from './helpers.js';
 import { captureMail, exportLink } from './real-flow.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: test JSON
-type Json = Record<string, any>;
 
 describeEachDialect('what an access export holds', (env) => {
   let sent: OutgoingMessage[] = [];

@@ -3,15 +3,7 @@ import { before, it } from 'node:test';
 import { RightsService } from '../../src/modules/rights/index.js';
 import { JobRunner } from '../../src/platform/jobs/index.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { connectHarness, type RightsHarness } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: test JSON
-type Json = Record<string, any>;
-
-async function post(env: TestEnv, url: string, payload: unknown): Promise<{ status: number; body: Json }> {
-  const res = await env.app.inject({ method: 'POST', url, payload: payload as object });
-  return { status: res.statusCode, body: res.json() as Json };
-}
+import { connectHarness, type Json, post, postalRequest, type RightsHarness } from './helpers.js';
 
 function seedPerson(h: RightsHarness, id: string, email: string, phone?: string): void {
   h.world.addPerson(id, { emails: [email], phones: phone ? [phone] : [] });
@@ -47,6 +39,11 @@ async function verifiedRequest(env: TestEnv, h: RightsHarness, body: Json): Prom
   });
   assert.equal(v.status, 200, JSON.stringify(v.body));
   return r.body.statusToken as string;
+}
+
+/** Staff verify a request by the details it gives that match the person (and a signed declaration). */
+function verifyByDataPoints(env: TestEnv, requestId: string, points: Json) {
+  return post(env, `/v1/staff/requests/${requestId}/verify-data-points`, points);
 }
 
 describeEachDialect('fulfilment of verified requests', (env) => {
@@ -272,18 +269,13 @@ describeEachDialect('fulfilment of verified requests', (env) => {
     const e = env();
     seedPerson(h, 'dp-1', 'points@example.org', '+16085550199');
     h.world.people.get('dp-1')!.accounts.push('acct-77');
-    const logged = await post(e, '/v1/staff/requests', {
-      type: 'access',
-      jurisdiction: 'us-ca',
-      channel: 'postal',
-      receivedOn: '2026-01-15',
-    });
+    const logged = await postalRequest(e, 'access', 'us-ca', '2026-01-15');
     const rid = logged.body.request.id;
-    const one = await post(e, `/v1/staff/requests/${rid}/verify-data-points`, {
+    const one = await verifyByDataPoints(e, rid, {
       email: 'points@example.org',
     });
     assert.equal(one.body.error.code, 'VOW_VERIFICATION_FAILED');
-    const two = await post(e, `/v1/staff/requests/${rid}/verify-data-points`, {
+    const two = await verifyByDataPoints(e, rid, {
       email: 'points@example.org',
       phone: '+16085550199',
     });
@@ -294,25 +286,20 @@ describeEachDialect('fulfilment of verified requests', (env) => {
     assert.equal(done.status, 'completed');
     assert.equal((done.result as Json).categoriesOnly, true);
 
-    const del = await post(e, '/v1/staff/requests', {
-      type: 'deletion',
-      jurisdiction: 'us-ca',
-      channel: 'postal',
-      receivedOn: '2026-01-15',
-    });
+    const del = await postalRequest(e, 'deletion', 'us-ca', '2026-01-15');
     const did = del.body.request.id;
-    const twoForDeletion = await post(e, `/v1/staff/requests/${did}/verify-data-points`, {
+    const twoForDeletion = await verifyByDataPoints(e, did, {
       email: 'points@example.org',
       phone: '+16085550199',
     });
     assert.equal(twoForDeletion.body.error.code, 'VOW_VERIFICATION_FAILED');
-    const threeNoDeclaration = await post(e, `/v1/staff/requests/${did}/verify-data-points`, {
+    const threeNoDeclaration = await verifyByDataPoints(e, did, {
       email: 'points@example.org',
       phone: '+16085550199',
       accountId: 'acct-77',
     });
     assert.equal(threeNoDeclaration.body.error.code, 'VOW_VERIFICATION_FAILED');
-    const three = await post(e, `/v1/staff/requests/${did}/verify-data-points`, {
+    const three = await verifyByDataPoints(e, did, {
       email: 'points@example.org',
       phone: '+16085550199',
       accountId: 'acct-77',
@@ -451,12 +438,7 @@ describeEachDialect('fulfilment of verified requests', (env) => {
 
   it('staff refuse a request with its legal basis, kept in the request log', async () => {
     const e = env();
-    const r = await post(e, '/v1/staff/requests', {
-      type: 'access',
-      jurisdiction: 'us-ca',
-      channel: 'postal',
-      receivedOn: '2026-01-15',
-    });
+    const r = await postalRequest(e, 'access', 'us-ca', '2026-01-15');
     const rid = r.body.request.id;
     const denied = await post(e, `/v1/staff/requests/${rid}/deny`, {
       basis: 'Identity could not be verified',

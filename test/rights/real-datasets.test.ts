@@ -4,16 +4,9 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { orderBody } from '../collection/fixtures.js';
-import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { describeEachDialect } from '../helpers/env.js';
+import { type Json, post } from './helpers.js';
 import { captureMail, verifiedRequest } from './real-flow.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: test JSON
-type Json = Record<string, any>;
-
-async function post(env: TestEnv, url: string, payload: unknown): Promise<{ status: number; body: Json }> {
-  const res = await env.app.inject({ method: 'POST', url, payload: payload as object });
-  return { status: res.statusCode, body: res.json() as Json };
-}
 
 describeEachDialect('requests over the real subjects and datasets modules', (env) => {
   let sent: OutgoingMessage[] = [];

@@ -4,21 +4,14 @@ import assert from 'node:assert/strict';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { post } from '../collection/fixtures.js';
 import type { TestEnv } from '../helpers/env.js';
+import { captureMail as keepMail } from '../helpers/mail.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: request bodies of every type
 export type RequestBody = Record<string, any>;
 
 /** Captures every message Vow delivers (call in `before`); returns the list it fills. */
 export function captureMail(env: () => TestEnv): OutgoingMessage[] {
-  const sent: OutgoingMessage[] = [];
-  env().services.mail.useTransport({
-    name: 'capture',
-    send: async (m) => {
-      sent.push(m);
-      return { messageId: `<${m.outboxId}@test>` };
-    },
-  });
-  return sent;
+  return keepMail(env());
 }
 
 /**

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { connectHarness, type RightsHarness } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: test JSON
-type Json = Record<string, any>;
-
-async function post(env: TestEnv, url: string, payload: unknown): Promise<{ status: number; body: Json }> {
-  const res = await env.app.inject({ method: 'POST', url, payload: payload as object });
-  return { status: res.statusCode, body: res.json() as Json };
-}
+import { connectHarness, type Json, post, postalRequest, type RightsHarness } from './helpers.js';
 
 describeEachDialect('data subject requests: intake, verification, deadlines', (env) => {
   let h: RightsHarness;
@@ -34,6 +26,20 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
       },
     );
   });
+
+  /** A known person's web request, its code mail delivered: the answer and the code mailed. */
+  async function codeMailed(
+    e: TestEnv,
+    subjectId: string,
+    email: string,
+    type: string,
+    jurisdiction: string,
+  ) {
+    h.world.addPerson(subjectId, { emails: [email] });
+    const request = await post(e, '/v1/requests', { type, jurisdiction, email });
+    await h.drain();
+    return { request, code: h.codeFor(email) };
+  }
 
   it('answers a known and an unknown email the same way, and only the known one can ever verify', async () => {
     const e = env();
@@ -78,14 +84,13 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
 
   it('locks a request after five wrong codes: even the right code is then refused', async () => {
     const e = env();
-    h.world.addPerson('subj-guess', { emails: ['guess@example.org'] });
-    const r = await post(e, '/v1/requests', {
-      type: 'access',
-      jurisdiction: 'us-ca',
-      email: 'guess@example.org',
-    });
-    await h.drain();
-    const right = h.codeFor('guess@example.org');
+    const { request: r, code: right } = await codeMailed(
+      e,
+      'subj-guess',
+      'guess@example.org',
+      'access',
+      'us-ca',
+    );
     const wrong = right === '123456' ? '654321' : '123456';
     for (let i = 0; i < 5; i++) {
       const res = await post(e, '/v1/requests/verify', { statusToken: r.body.statusToken, code: wrong });
@@ -100,26 +105,18 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
 
   it('refuses an expired code and a code used twice', async () => {
     const e = env();
-    h.world.addPerson('subj-exp', { emails: ['expiry@example.org'] });
-    const r = await post(e, '/v1/requests', {
-      type: 'restriction',
-      jurisdiction: 'uk',
-      email: 'expiry@example.org',
-    });
-    await h.drain();
-    const code = h.codeFor('expiry@example.org');
+    const { request: r, code } = await codeMailed(e, 'subj-exp', 'expiry@example.org', 'restriction', 'uk');
     e.clock.advance(15 * 60_000 + 1);
     const late = await post(e, '/v1/requests/verify', { statusToken: r.body.statusToken, code });
     assert.equal(late.body.error.code, 'VOW_VERIFICATION_FAILED');
 
-    h.world.addPerson('subj-twice', { emails: ['twice@example.org'] });
-    const r2 = await post(e, '/v1/requests', {
-      type: 'access',
-      jurisdiction: 'uk',
-      email: 'twice@example.org',
-    });
-    await h.drain();
-    const code2 = h.codeFor('twice@example.org');
+    const { request: r2, code: code2 } = await codeMailed(
+      e,
+      'subj-twice',
+      'twice@example.org',
+      'access',
+      'uk',
+    );
     assert.equal(
       (await post(e, '/v1/requests/verify', { statusToken: r2.body.statusToken, code: code2 })).status,
       200,
@@ -152,40 +149,28 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
   it('refuses bad input with a stable code and stores nothing', async () => {
     const e = env();
     const before = (await e.store.db.selectFrom('rights_requests').select('id').execute()).length;
-    const unknownCategory = await post(e, '/v1/requests', {
-      type: 'deletion',
+    const bad = (type: string, extra: Json = {}) => ({
+      type,
       jurisdiction: 'eea',
       email: 'bad@example.org',
-      categories: ['contact.shoe_size'],
+      ...extra,
     });
-    assert.equal(unknownCategory.status, 400);
-    assert.equal(unknownCategory.body.error.code, 'VOW_REQUEST_INVALID');
-    const extraField = await post(e, '/v1/requests', {
-      type: 'access',
-      jurisdiction: 'eea',
-      email: 'bad@example.org',
-      admin: true,
-    });
-    assert.equal(extraField.body.error.code, 'VOW_VALIDATION');
-    const badType = await post(e, '/v1/requests', {
-      type: 'everything',
-      jurisdiction: 'eea',
-      email: 'bad@example.org',
-    });
-    assert.equal(badType.body.error.code, 'VOW_VALIDATION');
-    const noCorrection = await post(e, '/v1/requests', {
-      type: 'correction',
-      jurisdiction: 'eea',
-      email: 'bad@example.org',
-    });
-    assert.equal(noCorrection.body.error.code, 'VOW_REQUEST_INVALID');
-    const unknownPurpose = await post(e, '/v1/requests', {
-      type: 'restriction',
-      jurisdiction: 'eea',
-      email: 'bad@example.org',
-      purposes: ['mind_reading'],
-    });
-    assert.equal(unknownPurpose.body.error.code, 'VOW_REQUEST_INVALID');
+    const refusals: { body: Json; code: string; status?: number }[] = [
+      {
+        body: bad('deletion', { categories: ['contact.shoe_size'] }),
+        code: 'VOW_REQUEST_INVALID',
+        status: 400,
+      },
+      { body: bad('access', { admin: true }), code: 'VOW_VALIDATION' },
+      { body: bad('everything'), code: 'VOW_VALIDATION' },
+      { body: bad('correction'), code: 'VOW_REQUEST_INVALID' },
+      { body: bad('restriction', { purposes: ['mind_reading'] }), code: 'VOW_REQUEST_INVALID' },
+    ];
+    for (const { body, code, status } of refusals) {
+      const res = await post(e, '/v1/requests', body);
+      if (status !== undefined) assert.equal(res.status, status, JSON.stringify(body));
+      assert.equal(res.body.error.code, code, JSON.stringify(body));
+    }
     assert.equal((await e.store.db.selectFrom('rights_requests').select('id').execute()).length, before);
   });
 
@@ -253,12 +238,7 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
     assert.ok(notice?.text.includes('Several archives to search'));
     assert.ok(notice?.text.includes('April 30, 2026'));
 
-    const late = await post(e, '/v1/staff/requests', {
-      type: 'access',
-      jurisdiction: 'eea',
-      channel: 'postal',
-      receivedOn: '2026-01-15',
-    });
+    const late = await postalRequest(e, 'access', 'eea', '2026-01-15');
     const tooLate = await post(e, `/v1/staff/requests/${late.body.request.id}/extend`, {
       reason: 'too late now',
     });
@@ -268,12 +248,7 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
   it('extends a CCPA deadline once by 45 days', async () => {
     const e = env();
     e.clock.set('2026-01-31T09:00:00Z');
-    const r = await post(e, '/v1/staff/requests', {
-      type: 'deletion',
-      jurisdiction: 'us-ca',
-      channel: 'postal',
-      receivedOn: '2026-01-31',
-    });
+    const r = await postalRequest(e, 'deletion', 'us-ca', '2026-01-31');
     assert.equal(r.body.request.dueOn, '2026-03-17');
     e.clock.set('2026-03-17T20:00:00Z');
     const ext = await post(e, `/v1/staff/requests/${r.body.request.id}/extend`, { reason: 'Large request' });

@@ -8,10 +8,7 @@ import { GppModel } from '@iabgpp/cmpapi';
 import { loadPolicy, parsePolicy } from '../../src/modules/policy/index.js';
 import { addDays, deadlinesFor, jurisdictionOfAddress } from '../../src/modules/rights/index.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { connectHarness, type RightsHarness } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: test JSON
-type Json = Record<string, any>;
+import { connectHarness, type Json, type RightsHarness } from './helpers.js';
 
 interface Expected {
   law: string;

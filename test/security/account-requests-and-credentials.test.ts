@@ -8,25 +8,20 @@ import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { orderBody } from '../collection/fixtures.js';
 import { serviceCaller, shopperCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
 
 const EMAIL = 'ann.buyerselfserve@example.com';
 
 describeEachDialect(
   'requests from the account, and credentials never shown',
   (env) => {
-    const sent: OutgoingMessage[] = [];
+    let sent: OutgoingMessage[] = [];
     let shopper: Awaited<ReturnType<typeof shopperCaller>>;
     let hash = '';
 
     it('sets up a known person with an account', async () => {
       const e = env();
-      e.services.mail.useTransport({
-        name: 'capture',
-        send: async (m) => {
-          sent.push(m);
-          return { messageId: `<${m.outboxId}@test>` };
-        },
-      });
+      sent = captureMail(e);
       const service = await serviceCaller(e);
       const order = await e.app.inject({
         method: 'POST',

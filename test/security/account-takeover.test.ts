@@ -12,6 +12,7 @@ import { SESSION_COOKIE } from '../../src/modules/identity/index.js';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { cookieFrom, csrfOf, SHOPPER_PASSWORD } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
 
 const VICTIM = 'victim.takeover@example.com';
 const ATTACKER_PASSWORD = 'the attacker chose this one';
@@ -20,7 +21,7 @@ const VICTIM_PASSWORD = 'the victim chose this one';
 describeEachDialect(
   'pre-account takeover',
   (env) => {
-    const sent: OutgoingMessage[] = [];
+    let sent: OutgoingMessage[] = [];
     const inject = (opts: InjectOptions) => env().app.inject(opts);
     const as = (session: string) => ({ cookie: `${SESSION_COOKIE.shopper}=${encodeURIComponent(session)}` });
     const login = async (password: string, remoteAddress = '198.51.100.7') =>
@@ -34,13 +35,7 @@ describeEachDialect(
 
     it('leaves the attacker nothing when the victim follows the confirmation link', async () => {
       const e = env();
-      e.services.mail.useTransport({
-        name: 'capture',
-        send: async (m) => {
-          sent.push(m);
-          return { messageId: `<${m.outboxId}@test>` };
-        },
-      });
+      sent = captureMail(e);
       // The victim is known to the shop (an order with their address).
       await e.services.collection.contestEntry({ email: VICTIM, name: 'Vicky Victim' });
       const victimSubject = await e.services.subjects.findByEmail(VICTIM);

@@ -11,9 +11,9 @@ import type { LightMyRequestResponse } from 'fastify';
 import { exportToCsv } from '../../src/modules/datasets/index.js';
 import { type ReleasedReport, reportCsv } from '../../src/modules/reports/index.js';
 import { csvCell, csvRow } from '../../src/platform/csv.js';
-import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { address, catalogBody, post } from '../collection/fixtures.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
 
 /** RFC 4180 cells of a CSV text, each with whether it was quoted. */
 function parseCsv(text: string): { value: string; quoted: boolean }[][] {
@@ -148,14 +148,7 @@ describeEachDialect('CSV files built from what shoppers typed', (env) => {
 
   it('neutralises formulas in an access export, in every table', async () => {
     const e = env();
-    const sent: OutgoingMessage[] = [];
-    e.services.mail.useTransport({
-      name: 'capture',
-      send: async (m) => {
-        sent.push(m);
-        return { messageId: `<${m.outboxId}@test>` };
-      },
-    });
+    const sent = captureMail(e);
     const asked = await post(e, '/v1/requests', { type: 'access', jurisdiction: 'eea', email: evil.email });
     assert.equal(asked.statusCode, 202, asked.body);
     await e.services.jobs.drain();

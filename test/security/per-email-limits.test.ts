@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describeEachDialect(
   'per-email limits across routes',
   (env) => {
-    const sent: OutgoingMessage[] = [];
+    let sent: OutgoingMessage[] = [];
     let address = 0;
     /** A new client address each call: the attacker rotates them. */
     const next = () => `198.18.${++address >> 8}.${address & 255}`;
@@ -32,13 +33,7 @@ describeEachDialect(
       env().app.inject({ method: 'POST', url, remoteAddress: next(), payload });
 
     it('sends at most 5 mails an hour to one address, spread over every form and API route', async () => {
-      env().services.mail.useTransport({
-        name: 'capture',
-        send: async (m) => {
-          sent.push(m);
-          return { messageId: `<${m.outboxId}@test>` };
-        },
-      });
+      sent = captureMail(env());
       const victim = 'mail.victim@example.com';
       const routes = [
         () => json('/v1/requests', { type: 'access', jurisdiction: 'eea', email: victim }),
