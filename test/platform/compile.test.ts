@@ -38,7 +38,7 @@ function repository(): string {
   writeFileSync(path.join(root, 'policies', 'default.yaml'), 'name: the policy\n');
   writeFileSync(
     path.join(root, 'src', 'cli', 'words.ts'),
-    'export const words = (n: number): string => `${n} words`;\n',
+    "export const words = (n: number): string => String(n) + ' words';\n",
   );
   writeFileSync(
     path.join(root, 'src', 'cli', 'main.ts'),
@@ -73,7 +73,7 @@ describe('the compiled copy of the sources (bin/compile.js)', () => {
     const root = repository();
     const first = await compiledMain(root);
     const file = path.join(root, 'src', 'cli', 'words.ts');
-    writeFileSync(file, 'export const words = (n: number): string => `${n} new words`;\n');
+    writeFileSync(file, "export const words = (n: number): string => String(n) + ' new words';\n");
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     const second = await compiledMain(root);
     assert.notEqual(second, first);
