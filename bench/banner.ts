@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { type Browser, chromium } from 'playwright-core';
 import { percentile, type Row } from './common.js';
+import { serverEntry } from './server-entry.js';
 
 const CHROMIUM = process.env.VOW_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
@@ -61,7 +62,7 @@ function brotli(body: Buffer): Buffer {
 }
 
 async function startVow(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', 'vow'], {
+  const child = spawn(process.execPath, [await serverEntry(), 'vow'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -20,6 +20,7 @@ import { generateDemo } from '../src/cli/demo/generator.js';
 import { seededRandom } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
 import { BENCH_MASTER_KEY, benchOrder, percentile, type Row } from './common.js';
+import { serverEntry } from './server-entry.js';
 
 interface Out {
   readonly rows: Row[];
@@ -71,7 +72,7 @@ async function store(n: number, out: Out): Promise<{ dir: string; temporary: boo
 }
 
 async function serve(dir: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', 'vow', dir], {
+  const child = spawn(process.execPath, [await serverEntry(), 'vow', dir], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let buf = '';

@@ -7,6 +7,8 @@
 //                         report the median of the per-round ratios (use 5), orders the best run
 //   VOW_BENCH_ITERATIONS  in-process decide() loops (default 200000)
 //   VOW_BENCH_SAMPLES     people exported and deleted for the percentiles (default 50)
+//   VOW_BENCH_AUDIENCE    the channel whose audience is streamed (default email_marketing; a store
+//                         filled by `vow import` of Shopify customers: account_updates)
 //   VOW_BENCH_PG_URL      PostgreSQL server for the PostgreSQL rows (default postgres://postgres@127.0.0.1:5432/postgres;
 //                         a throw-away database is made and dropped); rows are skipped if unreachable
 //   VOW_BENCH_STORE_DIR   keep the generated SQLite store here and reuse it next time (same VOW_BENCH_PEOPLE)
@@ -38,6 +40,7 @@ import { BENCH_MASTER_KEY, benchOrder, percentile, type Row, rssMb } from './com
 import { benchDurability } from './durability.js';
 import { benchImport } from './import.js';
 import { benchMonitor } from './monitor.js';
+import { serverEntry } from './server-entry.js';
 
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -51,6 +54,8 @@ const ITERATIONS = num('VOW_BENCH_ITERATIONS', 200_000);
 const PEOPLE = Math.round(num('VOW_BENCH_PEOPLE', 20_000));
 const SAMPLES = Math.round(num('VOW_BENCH_SAMPLES', 50));
 const COMMITS = Math.round(num('VOW_BENCH_COMMITS', 300));
+const AUDIENCE = process.env.VOW_BENCH_AUDIENCE ?? 'email_marketing';
+if (!/^[a-z_]+$/.test(AUDIENCE)) throw new Error('VOW_BENCH_AUDIENCE must be a channel name (a-z and _)');
 const PG_ADMIN = process.env.VOW_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const rows: Row[] = [];
@@ -95,13 +100,9 @@ interface Server {
 }
 
 async function startServer(mode: string, where?: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/server.ts', mode, ...(where ? [where] : [])],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [await serverEntry(), mode, ...(where ? [where] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [url, apiKey, visitor] = await new Promise<string[]>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -388,7 +389,7 @@ async function benchAudience(dir: string): Promise<void> {
         `select cs.subject_ref, si.sealed_value, k.wrapped_key from consent_state cs
        join subject_identifiers si on si.subject_id = cs.subject_ref and si.kind = 'email'
        join data_keys k on k.subject_id = cs.subject_ref
-       where cs.channel = 'email_marketing' and cs.state in ('enrolled', 'granted')
+       where cs.channel = '${AUDIENCE}' and cs.state in ('enrolled', 'granted')
        order by cs.subject_ref`,
       )
       .iterate())
@@ -405,7 +406,7 @@ async function benchAudience(dir: string): Promise<void> {
       peak = Math.max(peak, rssMb(pid));
     }, 20);
     const t1 = performance.now();
-    const res = await fetch(`${vow.url}/v1/service/audiences/email_marketing`, {
+    const res = await fetch(`${vow.url}/v1/service/audiences/${AUDIENCE}`, {
       headers: { authorization: `Bearer ${vow.apiKey}` },
     });
     let lines = 0;
@@ -416,7 +417,7 @@ async function benchAudience(dir: string): Promise<void> {
     clearInterval(sampler);
     peak = Math.max(peak, rssMb(pid));
     rows.push({
-      name: `email audience of ${PEOPLE.toLocaleString('en-US')} people (HTTP, streamed NDJSON)`,
+      name: `${AUDIENCE} audience of ${PEOPLE.toLocaleString('en-US')} people (HTTP, streamed NDJSON)`,
       value: ms,
       unit: `ms for ${lines.toLocaleString('en-US')} members (status ${res.status})`,
       floorName: `raw SQL, same rows (${rawRows.toLocaleString('en-US')}; faster of 2 runs)`,
@@ -444,17 +445,28 @@ async function benchPerPerson(dir: string): Promise<void> {
   const ctx = await openBenchContext(dir);
   try {
     const services: Services = createServices(ctx);
-    // Evenly spread people who bought something (they have the most rows).
+    // Evenly spread people who bought something (they have the most rows); in a store filled by
+    // `vow import` of customers, who have no orders, registered people.
     // (Not yet deleted: a reused store keeps earlier runs' deletions.)
-    const all = await ctx.store.db
+    const buyers = await ctx.store.db
       .selectFrom('orders')
       .innerJoin('data_keys', 'data_keys.subject_id', 'orders.buyer_subject_id')
-      .select('orders.buyer_subject_id')
+      .select('orders.buyer_subject_id as subject_id')
       .where('data_keys.wrapped_key', 'is not', null)
       .orderBy('orders.id')
       .execute();
+    const all =
+      buyers.length > 0
+        ? buyers
+        : await ctx.store.db
+            .selectFrom('registrations')
+            .innerJoin('data_keys', 'data_keys.subject_id', 'registrations.subject_id')
+            .select('registrations.subject_id')
+            .where('data_keys.wrapped_key', 'is not', null)
+            .orderBy('registrations.id')
+            .execute();
     const step = Math.max(1, Math.floor(all.length / (SAMPLES * 2)));
-    const people = [...new Set(all.filter((_, i) => i % step === 0).map((r) => r.buyer_subject_id))].slice(
+    const people = [...new Set(all.filter((_, i) => i % step === 0).map((r) => r.subject_id))].slice(
       0,
       SAMPLES * 2,
     );
