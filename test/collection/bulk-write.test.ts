@@ -154,4 +154,36 @@ for (const dialect of testDialects())
     it('keeps the audit chain whole after a batch', async () => {
       assert.equal((await batch.ctx.audit.verify()).ok, true);
     });
+
+    it("stores new people's data keys in the batch's transaction: none when it fails, all when it commits", async () => {
+      const keys = async () =>
+        Number(
+          (
+            await single.store.db
+              .selectFrom('data_keys')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const order = orderSchema.parse(
+        orderBody('keys-rollback', { gift_recipient: giftRecipient('keys-rollback') }),
+      );
+      const before = await keys();
+      await assert.rejects(
+        single.services.collection.collectBatch([{ type: 'order', body: order }], async () => {
+          throw new Error('the batch fails after its rows are written');
+        }),
+        /fails after its rows/,
+      );
+      assert.equal(await keys(), before, 'no data key is left by a batch that did not commit');
+      const { results } = await single.services.collection.collectBatch([{ type: 'order', body: order }]);
+      assert.equal(await keys(), before + 2, 'the buyer and the gift recipient, each with a key');
+      const buyer = results[0]!.body.subjectId;
+      assert.equal(await single.services.subjects.findByEmail(order.buyer.email), buyer);
+      const copy = JSON.stringify(await single.services.datasets.export({ subjectIds: [buyer] }));
+      assert.ok(
+        copy.includes(order.buyer.email),
+        'the values sealed before the commit open with the stored key',
+      );
+    });
   });

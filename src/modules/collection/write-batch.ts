@@ -1,8 +1,9 @@
 // The one write path of every collection: the people of a batch of plans are resolved first, outside
-// the transaction (data keys are made there, values sealed under them), then every record, link,
-// consent event and the callers' extra rows are written in ONE transaction.
+// the transaction (new people's data keys are made there in memory, values sealed under them), then
+// those keys, every record, link, consent event and the callers' extra rows are written in ONE
+// transaction.
 import { insertRows } from '../../platform/store/index.js';
-import type { IndexedIdentifier, LinkItem, ResolutionRequest } from '../subjects/index.js';
+import type { IndexedIdentifier, LinkItem, PreparedIdentity, ResolutionRequest } from '../subjects/index.js';
 import type { Replays } from './orders.js';
 import type {
   BatchCollected,
@@ -25,7 +26,7 @@ export async function writeBatch(
 ): Promise<BatchCollected> {
   const todo = plans.flatMap((plan, n) => (replays.has(n) ? [] : [{ plan, n }]));
   return subjects.withResolution(async () => {
-    // Phase one, outside the transaction: the people (data keys are made here), sealed values, ids.
+    // Phase one, outside the transaction: the people (data keys made in memory), sealed values, ids.
     const requests: ResolutionRequest[] = [];
     const first: number[] = [];
     for (const { plan } of todo) {
@@ -38,6 +39,24 @@ export async function writeBatch(
         });
     }
     const prepared = await subjects.prepareAll(requests);
+    // The new people's data keys are made in memory and stored by this batch's transaction: kept
+    // once it commits, forgotten if anything fails before (the batch is then prepared again).
+    const newSubjectIds = prepared.filter((p) => p.isNew).map((p) => p.subjectId);
+    let committed = false;
+    try {
+      const written = await sealAndWrite(prepared, first);
+      committed = true;
+      return { results: written, newSubjectIds };
+    } finally {
+      ctx.vault.settleKeys(newSubjectIds, committed);
+    }
+  });
+
+  /** Phase one's sealing, then phase two: `first[t]` is where plan t's parties start in `prepared`. */
+  async function sealAndWrite(
+    prepared: readonly PreparedIdentity[],
+    first: readonly number[],
+  ): Promise<CollectionResult<OrderCollected>[]> {
     const sealed: (string | null)[] = [];
     const sealedEach: Record<string, string>[] = [];
     for (const [t, { plan }] of todo.entries())
@@ -51,7 +70,7 @@ export async function writeBatch(
       }
     const ids = todo.map(() => ctx.random.uuid());
     // Phase two: one transaction for every submission.
-    const written = await ctx.store.db.transaction().execute(async (trx) => {
+    return ctx.store.db.transaction().execute(async (trx) => {
       // Again inside the transaction: staff may have marked the person meanwhile (P14).
       await subjects.assertNoneMarked(identifiers, trx);
       const items: LinkItem[] = [];
@@ -114,6 +133,5 @@ export async function writeBatch(
       await onWritten?.(trx, results);
       return results;
     });
-    return { results: written, newSubjectIds: prepared.filter((p) => p.isNew).map((p) => p.subjectId) };
-  });
+  }
 }

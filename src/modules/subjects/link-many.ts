@@ -76,6 +76,11 @@ export async function linkMany(
   linkOne: LinkOne,
 ): Promise<string[]> {
   const dialect = ctx.store.dialect;
+  // The new people's data keys (made by prepareAll), in this transaction: one commit for the batch.
+  await ctx.vault.storeKeys(
+    trx,
+    items.filter((i) => i.prepared.isNew).map((i) => i.prepared.subjectId),
+  );
   // A deleted person's identifiers given anew, first and one by one: their look-ups change owner,
   // and a later collection of the batch may find the new person by them.
   const replaced = new Map<number, string>();

@@ -138,8 +138,10 @@ export class SubjectService {
    * Phase one, outside any transaction, for the people of one collection or of a whole batch of
    * them, in order: finds each person (account, then email, then phone; a postal address only
    * when the form has nothing else), as one request after the other would (a person an earlier
-   * request of the batch created is found again by the identifiers it claimed), creates the data
-   * keys of the new people in a few statements, and seals every value under its person's key.
+   * request of the batch created is found again by the identifiers it claimed), makes the data
+   * keys of the new people (stored by linkMany in the batch's transaction; the caller settles them
+   * with vault.settleKeys once that transaction has ended), and seals every value under its
+   * person's key.
    * The look-ups take one query per 500 identifiers. Each request needs an identifier.
    */
   async prepareAll(requests: readonly ResolutionRequest[]): Promise<PreparedIdentity[]> {
@@ -237,14 +239,19 @@ export class SubjectService {
       }
       out.push({ identity, ...(sealed ? { sealed } : {}) });
     }
-    // Every new person's data key in a few statements (instead of three round trips each).
-    if (fresh.size > 0) await this.#ctx.vault.createKeys([...fresh]);
+    // Every new person's data key, made in memory: linkMany stores them in the batch's transaction.
+    if (fresh.size > 0) this.#ctx.vault.makeKeys([...fresh]);
     const prepared: PreparedIdentity[] = [];
-    for (const [n, o] of out.entries())
-      prepared.push({
-        ...o.identity,
-        identifiers: o.sealed ?? (await sealAll(o.identity.subjectId, requests[n]!.identifiers)),
-      });
+    try {
+      for (const [n, o] of out.entries())
+        prepared.push({
+          ...o.identity,
+          identifiers: o.sealed ?? (await sealAll(o.identity.subjectId, requests[n]!.identifiers)),
+        });
+    } catch (err) {
+      this.#ctx.vault.settleKeys([...fresh], false);
+      throw err;
+    }
     return prepared;
   }
 

@@ -10,9 +10,10 @@ import {
   hkdfSync,
   timingSafeEqual,
 } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import { claimMeta, insertRows, readMeta, replaceMeta, type Store } from '../store/index.js';
+import { claimMeta, type Database, insertRows, readMeta, replaceMeta, type Store } from '../store/index.js';
 import { DataKeyCache } from './key-cache.js';
 
 const CIPHER = 'aes-256-gcm';
@@ -92,6 +93,8 @@ export class Vault {
    * so one pass over a million people neither evicts every key in use nor churns the cache.
    */
   readonly #cache = new DataKeyCache(10_000);
+  /** Keys made for a batch's new people, not yet stored by its transaction (makeKeys). */
+  readonly #pending = new Map<string, Buffer>();
 
   constructor(store: Store, masterKey: Buffer, random: Random, clock: Clock) {
     if (masterKey.length !== 32)
@@ -144,7 +147,7 @@ export class Vault {
   }
 
   async #dataKey(subjectId: string, create: boolean): Promise<Buffer | undefined> {
-    const cached = this.#cache.get(subjectId);
+    const cached = this.#cache.get(subjectId) ?? this.#pending.get(subjectId);
     if (cached) return cached;
     const db = this.#store.db;
     let row = await db
@@ -177,29 +180,50 @@ export class Vault {
   }
 
   /**
-   * Creates the data keys of many new people at once, in one transaction of multi-row statements
-   * instead of three round trips and a commit each (a batch of collections, `vow import`, `vow
-   * demo`). A person who already has a key keeps it; only the keys this call stored are cached.
+   * The data keys of a batch's new people, made in memory: values are sealed under them at once
+   * (encrypt() finds them here), and the batch's own transaction stores them (storeKeys), so a batch
+   * commits once instead of twice. The caller settles them when its transaction has ended.
    */
-  async createKeys(subjectIds: readonly string[]): Promise<void> {
-    if (subjectIds.length === 0) return;
+  makeKeys(subjectIds: readonly string[]): void {
+    for (const id of subjectIds) if (!this.#pending.has(id)) this.#pending.set(id, this.#random.bytes(32));
+  }
+
+  /**
+   * Stores, in the caller's transaction, the keys makeKeys made for these people, in multi-row
+   * statements. A person who already has a stored key cannot take a new one (values are sealed
+   * under the key made here): that fails the transaction.
+   */
+  async storeKeys(trx: Transaction<Database>, subjectIds: readonly string[]): Promise<void> {
     const now = this.#clock.now().toISOString();
-    const keys = new Map(subjectIds.map((id) => [id, this.#random.bytes(32)]));
-    const rows = [...keys].map(([id, key]) => ({
-      subject_id: id,
-      wrapped_key: seal(this.#master, key, `data-key:${id}`, this.#random.bytes(12)),
-      created_at: now,
-      destroyed_at: null,
-    }));
-    const { returned } = await this.#store.db.transaction().execute((trx) =>
-      insertRows(trx, this.#store.dialect, 'data_keys', rows, {
-        onConflictDoNothing: ['subject_id'],
-        returning: ['subject_id'],
-      }),
-    );
-    for (const r of returned) {
-      const id = String(r.subject_id);
-      this.#cache.set(id, keys.get(id)!);
+    const rows = [...new Set(subjectIds)].map((id) => {
+      const key = this.#pending.get(id);
+      if (!key) throw new Error(`No data key was made for ${id} in this batch`);
+      return {
+        subject_id: id,
+        wrapped_key: seal(this.#master, key, `data-key:${id}`, this.#random.bytes(12)),
+        created_at: now,
+        destroyed_at: null,
+      };
+    });
+    if (rows.length === 0) return;
+    const { returned } = await insertRows(trx, this.#store.dialect, 'data_keys', rows, {
+      onConflictDoNothing: ['subject_id'],
+      returning: ['subject_id'],
+    });
+    if (returned.length !== rows.length)
+      throw new Error('A new person of the batch has a data key already; the batch is written again');
+  }
+
+  /**
+   * Ends the keys makeKeys made: kept (cached) if the transaction that stored them committed,
+   * forgotten if it did not (the batch is prepared again, with new people and new keys).
+   */
+  settleKeys(subjectIds: readonly string[], committed: boolean): void {
+    for (const id of subjectIds) {
+      const key = this.#pending.get(id);
+      if (!key) continue;
+      this.#pending.delete(id);
+      if (committed) this.#cache.set(id, key);
     }
   }
 
