@@ -30,6 +30,34 @@ describeEachDialect('HTTP foundation', (env) => {
     assert.equal(body.reasons[0].promise, 'P3');
   });
 
+  it('sends a remembered decision as the same text each time, and a new question its own answer', async () => {
+    const ask = (kind: string) =>
+      env().app.inject({
+        method: 'POST',
+        url: '/v1/decisions',
+        payload: { subject: { kind }, purpose: 'marketing.postal', categories: ['contact.postal_address'] },
+      });
+    const first = await ask('gift_recipient');
+    const again = await ask('gift_recipient');
+    assert.equal(again.body, first.body);
+    assert.equal(first.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(Number(first.headers['content-length']), Buffer.byteLength(first.body));
+    assert.deepEqual(
+      first.json(),
+      JSON.parse(
+        JSON.stringify(
+          env().services.decisions.decide({
+            subject: { kind: 'gift_recipient' },
+            purpose: 'marketing.postal',
+            categories: ['contact.postal_address'],
+          }),
+        ),
+      ),
+    );
+    const other = await ask('customer');
+    assert.notEqual(other.body, first.body, 'another question is not answered with a remembered text');
+  });
+
   it('answers unknown purposes with VOW_UNKNOWN_PURPOSE', async () => {
     const res = await env().app.inject({
       method: 'POST',

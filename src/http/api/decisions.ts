@@ -60,6 +60,21 @@ export const decisionResponseSchema = z.object({
   policyVersion: z.string(),
 });
 
+/**
+ * The decisions about kinds the service remembers are deep-frozen, shared answers (DecisionService):
+ * each is serialised once and the same text sent again. Any other answer (about a person) as usual.
+ */
+const decisionTexts = new WeakMap<object, string>();
+function serializeDecision(data: unknown): string {
+  if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return JSON.stringify(data);
+  let text = decisionTexts.get(data);
+  if (text === undefined) {
+    text = JSON.stringify(data);
+    decisionTexts.set(data, text);
+  }
+  return text;
+}
+
 export const decisionRoutes: RouteModule = (app, _ctx, services) => {
   app.post(
     '/v1/decisions',
@@ -73,6 +88,7 @@ export const decisionRoutes: RouteModule = (app, _ctx, services) => {
         body: decisionRequestSchema,
         response: { 200: decisionResponseSchema },
       },
+      serializerCompiler: () => serializeDecision,
     },
     // Not async: a decision about a kind is a plain value, sent without a promise.
     (req) => services.decisions.decide(req.body),
