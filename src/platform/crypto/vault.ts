@@ -197,7 +197,8 @@ export class Vault {
     const now = this.#clock.now().toISOString();
     const rows = [...new Set(subjectIds)].map((id) => {
       const key = this.#pending.get(id);
-      if (!key) throw new Error(`No data key was made for ${id} in this batch`);
+      // (No person's id in the message: it may be logged.)
+      if (!key) throw new Error('A new person of the batch has no data key made for it');
       return {
         subject_id: id,
         wrapped_key: seal(this.#master, key, `data-key:${id}`, this.#random.bytes(12)),
