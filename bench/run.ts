@@ -25,6 +25,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { createContext } from '../src/app/context.js';
@@ -448,23 +449,14 @@ async function benchPerPerson(dir: string): Promise<void> {
     // Evenly spread people who bought something (they have the most rows); in a store filled by
     // `vow import` of customers, who have no orders, registered people.
     // (Not yet deleted: a reused store keeps earlier runs' deletions.)
-    const buyers = await ctx.store.db
-      .selectFrom('orders')
-      .innerJoin('data_keys', 'data_keys.subject_id', 'orders.buyer_subject_id')
-      .select('orders.buyer_subject_id as subject_id')
-      .where('data_keys.wrapped_key', 'is not', null)
-      .orderBy('orders.id')
-      .execute();
-    const all =
-      buyers.length > 0
-        ? buyers
-        : await ctx.store.db
-            .selectFrom('registrations')
-            .innerJoin('data_keys', 'data_keys.subject_id', 'registrations.subject_id')
-            .select('registrations.subject_id')
-            .where('data_keys.wrapped_key', 'is not', null)
-            .orderBy('registrations.id')
-            .execute();
+    const withKeys = (table: 'orders' | 'registrations', column: 'buyer_subject_id' | 'subject_id') =>
+      sql<{ subject_id: string }>`select t.${sql.ref(column)} as subject_id from ${sql.table(table)} t
+        join data_keys k on k.subject_id = t.${sql.ref(column)}
+        where k.wrapped_key is not null order by t.id`
+        .execute(ctx.store.db)
+        .then((r) => r.rows);
+    const buyers = await withKeys('orders', 'buyer_subject_id');
+    const all = buyers.length > 0 ? buyers : await withKeys('registrations', 'subject_id');
     const step = Math.max(1, Math.floor(all.length / (SAMPLES * 2)));
     const people = [...new Set(all.filter((_, i) => i % step === 0).map((r) => r.subject_id))].slice(
       0,
