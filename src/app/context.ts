@@ -6,7 +6,7 @@ import { loadPolicy, type Policy, recordPolicyVersion, type VowContext } from '.
 import { AuditTrail, FileAnchorStore, MemoryAnchorStore } from '../platform/audit/index.js';
 import { type Clock, cryptoRandom, type Random, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
-import { resolveMasterKey, Vault } from '../platform/crypto/index.js';
+import { resolveMasterKey, Vault, type VaultOptions } from '../platform/crypto/index.js';
 import { openStore, type Store } from '../platform/store/index.js';
 import { migrate } from './migrations.js';
 
@@ -17,6 +17,8 @@ export interface ContextOverrides {
   readonly random?: Random;
   readonly logger?: Logger;
   readonly masterKey?: Buffer;
+  /** How the vault opens large batches (tests force its worker thread with a small threshold). */
+  readonly vault?: VaultOptions;
 }
 
 /** Opens the store, applies migrations and loads the policy: everything a Vow process needs. */
@@ -31,7 +33,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     const masterKey = overrides.masterKey ?? resolveMasterKey(config, cryptoRandom);
     await migrate(store);
     await recordPolicyVersion(store, policy, clock);
-    vault = new Vault(store, masterKey, random, clock);
+    vault = new Vault(store, masterKey, random, clock, overrides.vault);
     await vault.init();
   } catch (err) {
     if (!overrides.store) await store.close();

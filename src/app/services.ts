@@ -35,6 +35,7 @@ import type { ErasureRegistry } from '../platform/erasure/index.js';
 import { JobRunner } from '../platform/jobs/index.js';
 import { MailService } from '../platform/mail/index.js';
 import { Metrics } from '../platform/metrics/index.js';
+import { siblingModule } from '../platform/workers.js';
 import type { VowContext } from './context.js';
 import { connectDownstream, createDownstream, type Downstream } from './downstream.js';
 import { createErasureRegistry } from './erasure.js';
@@ -222,7 +223,7 @@ export function privacyOfficers(ctx: VowContext): readonly string[] {
  */
 function checkRunner(ctx: VowContext): WorkerRunner | undefined {
   // Compiled (bin/compile.js) the worker runs the compiled module; from the sources, through tsx.
-  const entry = new URL(`./promise-worker.${import.meta.url.endsWith('.js') ? 'js' : 'ts'}`, import.meta.url);
+  const entry = siblingModule(import.meta.url, 'promise-worker');
   const base = { config: ctx.config, policySource: ctx.policy.source };
   if (ctx.store.dialect === 'sqlite' && ctx.store.location !== ':memory:')
     return new WorkerRunner(entry, { ...base, store: { sqliteFile: ctx.store.location } });

@@ -48,6 +48,74 @@ describeEachDialect('vault', (env) => {
   });
 });
 
+describeEachDialect(
+  "vault: many people's values opened in a worker thread",
+  (env) => {
+    /** Seals one value for each person and reads back their wrapped keys, as an audience page does. */
+    async function sealed(people: string[]): Promise<[string, string | null, string][]> {
+      const { vault, store } = env().ctx;
+      const values = await Promise.all(people.map((p) => vault.encrypt(p, `${p}@example.com`)));
+      const keys = new Map(
+        (await store.db.selectFrom('data_keys').select(['subject_id', 'wrapped_key']).execute()).map((k) => [
+          k.subject_id,
+          k.wrapped_key,
+        ]),
+      );
+      return people.map((p, i) => [p, keys.get(p) ?? null, values[i]!]);
+    }
+
+    it("opens each value with its own person's key, in order, null where the key was destroyed", async () => {
+      const { vault } = env().ctx;
+      const people = Array.from({ length: 40 }, (_, i) => `bulk-${i}`);
+      await vault.destroyKey('bulk-7');
+      const items = await sealed(people.filter((p) => p !== 'bulk-7'));
+      items.splice(7, 0, ['bulk-7', null, items[0]![2]]);
+      const values = await vault.openMany(items);
+      assert.ok(vault.openWorkerRunning);
+      assert.deepEqual(
+        values,
+        people.map((p) => (p === 'bulk-7' ? null : `${p}@example.com`)),
+      );
+    });
+
+    it('refuses a value sealed for someone else or tampered with (VOW_DECRYPTION_FAILED), and goes on', async () => {
+      const { vault } = env().ctx;
+      const [a, b] = await sealed(['swap-a', 'swap-b']);
+      await assert.rejects(vault.openMany([[a![0], a![1], b![2]]]), { code: 'VOW_DECRYPTION_FAILED' });
+      const tampered = `${a![2].slice(0, -2)}${a![2].endsWith('A') ? 'B' : 'A'}${a![2].slice(-1)}`;
+      await assert.rejects(vault.openMany([[a![0], a![1], tampered]]), { code: 'VOW_DECRYPTION_FAILED' });
+      assert.deepEqual(await vault.openMany([a!, b!]), ['swap-a@example.com', 'swap-b@example.com']);
+    });
+
+    it('opens inline what a stopped worker still held: nothing is lost', async () => {
+      const { vault } = env().ctx;
+      const items = await sealed(Array.from({ length: 20 }, (_, i) => `held-${i}`));
+      const pending = vault.openMany(items);
+      await vault.stopWorkers();
+      assert.deepEqual(
+        await pending,
+        items.map(([p]) => `${p}@example.com`),
+      );
+      assert.equal(vault.openWorkerRunning, false);
+      assert.equal(
+        (await vault.openMany(items.slice(0, 1)))[0],
+        'held-0@example.com',
+        'started again on demand',
+      );
+    });
+
+    it('opens with the new master key after a rotation', async () => {
+      const { vault } = env().ctx;
+      await sealed(['rotated']);
+      await vault.openMany(await sealed(['before-rotation']));
+      await vault.rotateMasterKey(Buffer.alloc(32, 11));
+      const [item] = await sealed(['rotated']);
+      assert.deepEqual(await vault.openMany([item!]), ['rotated@example.com']);
+    });
+  },
+  { vault: { openInWorkerFrom: 1 } },
+);
+
 describeEachDialect('audit trail', (env) => {
   it('chains entries and verifies', async () => {
     const { audit } = env().ctx;

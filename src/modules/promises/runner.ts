@@ -4,9 +4,9 @@
 // stays free of the check's own work). A store in memory cannot be shared with a worker: it is
 // checked inline. The worker is started per run from the composition root's entry file
 // (src/app/promise-worker.ts), which builds a context of its own and runs the same monitor.
-import { Worker } from 'node:worker_threads';
 import type { Config } from '../../platform/config.js';
 import { VowError } from '../../platform/errors.js';
+import { startModuleWorker } from '../../platform/workers.js';
 import type { RunRequest } from './promise-monitor.js';
 import type { RunSummary } from './types.js';
 
@@ -43,8 +43,7 @@ export class InlineRunner implements CheckRunner {
 }
 
 /**
- * Runs each check in a fresh worker thread. The entry is a TypeScript file: the worker registers
- * tsx itself (a process started by bin/vow.js has no loader flag for workers to inherit).
+ * Runs each check in a fresh worker thread (platform/workers.ts: compiled or through tsx).
  */
 export class WorkerRunner implements CheckRunner {
   readonly kind = 'worker';
@@ -64,16 +63,9 @@ export class WorkerRunner implements CheckRunner {
   }
 
   #spawn(mode: RunRequest, now: Date): Promise<RunSummary> {
-    // A TypeScript entry goes through tsx; a compiled one (bin/compile.js) is loaded as it is.
-    const load = `await import(${JSON.stringify(this.#entry.href)});`;
-    const boot = this.#entry.pathname.endsWith('.ts')
-      ? `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ${load}`
-      : load;
     const data: WorkerData = { ...this.#data, now: now.toISOString(), mode };
     return new Promise<RunSummary>((resolve, reject) => {
-      const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
-        workerData: data,
-      });
+      const worker = startModuleWorker(this.#entry, { workerData: data });
       let settled = false;
       const fail = (message: string, cause?: unknown) => {
         if (settled) return;

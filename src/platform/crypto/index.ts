@@ -15,4 +15,4 @@ export {
   sha256,
   verifyPassword,
 } from './secrets.js';
-export { type IndexKind, Vault } from './vault.js';
+export { type IndexKind, type OpenItem, Vault, type VaultOptions } from './vault.js';

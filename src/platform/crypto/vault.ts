@@ -2,75 +2,23 @@
 // of its own person, and that key is wrapped by the master key. Destroying a person's data key
 // (crypto-shredding) makes every copy of their values unreadable, old backups included.
 // Equality look-ups (email, phone) use a keyed hash (HMAC-SHA-256), never plaintext.
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  type DecipherGCM,
-  hkdfSync,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
 import { claimMeta, type Database, insertRows, readMeta, replaceMeta, type Store } from '../store/index.js';
+import { type OpenItem, open, openItems, openText, seal } from './aead.js';
+import { BulkOpener } from './bulk-opener.js';
 import { DataKeyCache } from './key-cache.js';
 
-const CIPHER = 'aes-256-gcm';
-const FORMAT = 'v1';
+export type { OpenItem } from './aead.js';
 
-function seal(key: Buffer, plaintext: Buffer, aad: string, iv: Buffer): string {
-  const cipher = createCipheriv(CIPHER, key, iv);
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return [
-    FORMAT,
-    iv.toString('base64url'),
-    cipher.getAuthTag().toString('base64url'),
-    ct.toString('base64url'),
-  ].join('.');
-}
-
-/** A decipher set up for one sealed value, and its ciphertext (base64url). */
-function decipherOf(key: Buffer, sealed: string, aad: string): { decipher: DecipherGCM; ct: string } {
-  const [format, iv, tag, ct] = sealed.split('.');
-  if (format !== FORMAT || !iv || !tag || ct === undefined)
-    throw new VowError('VOW_DECRYPTION_FAILED', 'Not a Vow ciphertext');
-  const decipher = createDecipheriv(CIPHER, key, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(aad, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return { decipher, ct };
-}
-
-function decryptionFailed(err: unknown): VowError {
-  return new VowError(
-    'VOW_DECRYPTION_FAILED',
-    'A value could not be decrypted (wrong key or tampered data)',
-    undefined,
-    { cause: err },
-  );
-}
-
-function open(key: Buffer, sealed: string, aad: string): Buffer {
-  const { decipher, ct } = decipherOf(key, sealed, aad);
-  try {
-    const out = decipher.update(ct, 'base64url');
-    const rest = decipher.final(); // checks the tag; empty for GCM
-    return rest.length === 0 ? out : Buffer.concat([out, rest]);
-  } catch (err) {
-    throw decryptionFailed(err);
-  }
-}
-
-/** open() straight to text (no intermediate buffers): what reading a person's values needs. */
-function openText(key: Buffer, sealed: string, aad: string): string {
-  const { decipher, ct } = decipherOf(key, sealed, aad);
-  try {
-    const text = decipher.update(ct, 'base64url', 'utf8');
-    return text + decipher.final('utf8'); // final() checks the tag; nothing is returned before
-  } catch (err) {
-    throw decryptionFailed(err);
-  }
+export interface VaultOptions {
+  /**
+   * Batches of openMany() of at least this many values are opened in a worker thread (default 256;
+   * Infinity: always inline).
+   */
+  readonly openInWorkerFrom?: number;
 }
 
 /** What a blind index is computed over; kept apart so an email hash never equals a phone hash. */
@@ -95,14 +43,19 @@ export class Vault {
   readonly #cache = new DataKeyCache(10_000);
   /** Keys made for a batch's new people, not yet stored by its transaction (makeKeys). */
   readonly #pending = new Map<string, Buffer>();
+  /** Large batches of openMany(), opened in a worker thread. */
+  #bulk: BulkOpener;
+  readonly #openInWorkerFrom: number;
 
-  constructor(store: Store, masterKey: Buffer, random: Random, clock: Clock) {
+  constructor(store: Store, masterKey: Buffer, random: Random, clock: Clock, options: VaultOptions = {}) {
     if (masterKey.length !== 32)
       throw new VowError('VOW_MASTER_KEY_INVALID', 'The master key must be 32 bytes');
     this.#store = store;
     this.#master = masterKey;
     this.#random = random;
     this.#clock = clock;
+    this.#bulk = new BulkOpener(masterKey);
+    this.#openInWorkerFrom = options.openInWorkerFrom ?? 256;
   }
 
   /** Loads (or creates once) the blind-index key, itself stored wrapped by the master key. */
@@ -280,6 +233,31 @@ export class Vault {
     };
   }
 
+  /**
+   * Opens many people's values with the wrapped keys the caller read (an audience page), each
+   * person's key unwrapped once and never cached: null where the key was destroyed. A batch of
+   * openInWorkerFrom values or more is opened in a worker thread (bulk-opener.ts), so the caller can
+   * read its next batch meanwhile; smaller ones here.
+   */
+  openMany(items: readonly OpenItem[]): Promise<(string | null)[]> {
+    if (items.length >= this.#openInWorkerFrom) return this.#bulk.open(items);
+    try {
+      return Promise.resolve(openItems(this.#master, items));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Whether openMany's worker thread is running now (for tests). */
+  get openWorkerRunning(): boolean {
+    return this.#bulk.running;
+  }
+
+  /** Stops openMany's worker thread now (it stops by itself when idle); it restarts on demand. */
+  stopWorkers(): Promise<void> {
+    return this.#bulk.stop();
+  }
+
   /** Crypto-shredding: the wrapped key is erased, so every value sealed under it is gone for good. */
   async destroyKey(subjectId: string): Promise<void> {
     this.#cache.delete(subjectId);
@@ -328,6 +306,10 @@ export class Vault {
     });
     this.#master = newMaster;
     this.#cache.clear();
+    // The worker holds the old master key: stopped, and the next bulk opening starts one with the new.
+    const old = this.#bulk;
+    this.#bulk = new BulkOpener(newMaster);
+    await old.stop();
     return count;
   }
 }

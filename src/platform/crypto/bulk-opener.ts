@@ -1,0 +1,132 @@
+// Opens many sealed values off the main thread. An audience export of a million people is two
+// million AES-GCM openings (each person's data key, then the value): about half of its time, all of
+// it on the thread that serves every other request. The vault hands large batches to one worker
+// thread (open-worker.ts), started on first use and stopped when idle, so the opening of one page
+// overlaps the reading of the next and the event loop stays free. If the worker cannot start or
+// dies, the batches it held are opened inline: nothing is lost, only the second core.
+import type { Worker } from 'node:worker_threads';
+import { VowError } from '../errors.js';
+import { siblingModule, startModuleWorker } from '../workers.js';
+import { type OpenItem, openItems } from './aead.js';
+import type { OpenReply, OpenRequest } from './open-worker.js';
+
+interface Pending {
+  readonly items: readonly OpenItem[];
+  readonly resolve: (values: (string | null)[]) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+export interface BulkOpenerOptions {
+  /** Stop the worker after this long without a batch (default 5 s); it starts again on demand. */
+  readonly idleMs?: number;
+}
+
+export class BulkOpener {
+  readonly #master: Buffer;
+  readonly #idleMs: number;
+  readonly #pending = new Map<number, Pending>();
+  #worker: Worker | undefined;
+  #nextId = 1;
+  #idle: NodeJS.Timeout | undefined;
+
+  constructor(master: Buffer, options: BulkOpenerOptions = {}) {
+    this.#master = master;
+    this.#idleMs = options.idleMs ?? 5_000;
+  }
+
+  /** Whether a worker thread is running now (for tests). */
+  get running(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  /** The values, in order: null where the person's key was destroyed. */
+  open(items: readonly OpenItem[]): Promise<(string | null)[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const worker = this.#start();
+      if (!worker) {
+        this.#openInline({ items, resolve, reject });
+        return;
+      }
+      const id = this.#nextId++;
+      this.#pending.set(id, { items, resolve, reject });
+      // Referenced while it holds work (a command waiting on it must not exit), not otherwise.
+      if (this.#pending.size === 1) worker.ref();
+      if (this.#idle) clearTimeout(this.#idle);
+      this.#idle = undefined;
+      const request: OpenRequest = { id, items };
+      worker.postMessage(request);
+    });
+  }
+
+  /** Stops the worker; batches it still held are opened inline. */
+  async stop(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#detach(worker);
+    await worker.terminate();
+  }
+
+  #start(): Worker | undefined {
+    if (this.#worker) return this.#worker;
+    let worker: Worker;
+    try {
+      worker = startModuleWorker(siblingModule(import.meta.url, 'open-worker'), {
+        // A copy of the master key for the worker (the vault's own may be rotated meanwhile: the
+        // vault then stops this opener and starts a new one).
+        workerData: { master: new Uint8Array(this.#master) },
+        // It holds one page's values at a time: a small heap (past it the worker fails and its
+        // batches are opened inline).
+        resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
+      });
+    } catch {
+      return undefined;
+    }
+    worker.unref();
+    worker.on('message', (reply: OpenReply) => this.#settle(worker, reply));
+    worker.on('error', () => this.#detach(worker));
+    worker.on('exit', () => this.#detach(worker));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #settle(worker: Worker, reply: OpenReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if ('values' in reply) pending.resolve(reply.values);
+    else
+      pending.reject(
+        new VowError(
+          reply.error.code === 'VOW_DECRYPTION_FAILED' ? 'VOW_DECRYPTION_FAILED' : 'VOW_INTERNAL',
+          reply.error.code === 'VOW_DECRYPTION_FAILED'
+            ? 'A value could not be decrypted (wrong key or tampered data)'
+            : `Opening values failed: ${reply.error.message}`,
+        ),
+      );
+    if (this.#pending.size === 0 && this.#worker === worker) {
+      worker.unref();
+      this.#idle = setTimeout(() => void this.stop(), this.#idleMs);
+      this.#idle.unref();
+    }
+  }
+
+  /** Forgets a worker that stopped or failed; what it held is opened inline. */
+  #detach(worker: Worker): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = undefined;
+    const held = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of held) this.#openInline(p);
+  }
+
+  #openInline(p: Pending): void {
+    try {
+      p.resolve(openItems(this.#master, p.items));
+    } catch (err) {
+      p.reject(err);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// Worker threads started from one of Vow's own modules, whether Vow runs compiled (bin/compile.js:
+// the entry is a .js file, loaded as it is) or from its sources (a .ts entry: the worker registers
+// tsx itself, since a process started by bin/vow.js has no loader flag for workers to inherit).
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * The URL of a sibling module of `importMetaUrl` named `name` (no extension), as the running code
+ * is: `.js` when compiled, `.ts` from the sources.
+ */
+export function siblingModule(importMetaUrl: string, name: string): URL {
+  return new URL(`./${name}.${importMetaUrl.endsWith('.js') ? 'js' : 'ts'}`, importMetaUrl);
+}
+
+/** Starts a worker thread running the module at `entry` (see siblingModule). */
+export function startModuleWorker(entry: URL, options: WorkerOptions = {}): Worker {
+  const load = `await import(${JSON.stringify(entry.href)});`;
+  const boot = entry.pathname.endsWith('.ts')
+    ? `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ${load}`
+    : load;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
+}
