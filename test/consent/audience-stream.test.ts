@@ -90,3 +90,30 @@ describeEachDialect('streaming an audience', (env) => {
     }
   });
 });
+
+describeEachDialect(
+  "streaming an audience through the vault's worker thread",
+  (env) => {
+    it('sends the same members as when opened inline, each page opened off the main thread', async () => {
+      const ids = await enrolContestants(env(), 120, 'worker');
+      const { ctx } = env();
+      const target = audienceTarget(ctx.policy, 'email_marketing');
+      let text = '';
+      for await (const chunk of audienceStream(ctx, target, 'ndjson', undefined, 25)) text += chunk;
+      assert.ok(ctx.vault.openWorkerRunning, 'pages of 25 (>= 1) go to the worker');
+      const members = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { subjectId: string; email: string });
+      assert.deepEqual(
+        members.map((m) => m.subjectId),
+        [...ids].sort(),
+        'every member once, in subject order (pages read ahead stay in order)',
+      );
+      for (const m of members) assert.equal(m.email, `worker${ids.indexOf(m.subjectId)}@example.com`);
+      await ctx.vault.stopWorkers();
+      assert.equal(ctx.vault.openWorkerRunning, false);
+    });
+  },
+  { vault: { openInWorkerFrom: 1 } },
+);

@@ -6,6 +6,7 @@
 // (P14); identifiers on the suppression list are left out too.
 import { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { OpenItem } from '../../platform/crypto/index.js';
 import { csvRow } from '../../platform/csv.js';
 import { VowError } from '../../platform/errors.js';
 import { type ChannelState, channelsThatDecide, decide, type SubjectState } from '../decisions/index.js';
@@ -163,6 +164,13 @@ interface PageMember extends AudienceMember {
   readonly wrappedKey: string | null;
 }
 
+/** A page read and decided: who is in, and their contact values being opened. */
+interface DecidedPage {
+  readonly members: readonly Omit<PageMember, 'value'>[];
+  /** The members' values, in order (null where a key was destroyed meanwhile). */
+  readonly values: Promise<(string | null)[]>;
+}
+
 /**
  * Reads an audience a page at a time, each page only when asked for. A page is read, decided and
  * decrypted inside one call, so its rows and intermediate values are garbage as soon as the call
@@ -182,6 +190,10 @@ class AudienceReader {
   #after = '';
   #done = false;
   #pages = 0;
+  /** The state objects of the people read so far, by state key (few distinct ones). */
+  readonly #states = new Map<string, SubjectStateLike>();
+  /** The next page, read while the current one's values were being opened. */
+  #ahead: Promise<DecidedPage | undefined> | undefined;
 
   constructor(
     ctx: VowContext,
@@ -203,8 +215,44 @@ class AudienceReader {
     this.#decisions = new Decisions(ctx.policy, target.purpose);
   }
 
-  /** The next page's members (possibly none), or undefined once the audience is exhausted. */
+  /**
+   * The next page's members (possibly none), or undefined once the audience is exhausted. While a
+   * page's values are opened (in the vault's worker thread for a full page), the page after it is
+   * read and decided: the export's two halves, reading and decrypting, run on two cores.
+   */
   async next(): Promise<AudienceMember[] | undefined> {
+    const current = this.#ahead ?? this.#read();
+    this.#ahead = undefined;
+    const page = await current;
+    if (!page) return undefined;
+    if (!this.#done) {
+      this.#ahead = this.#read();
+      // Awaited by the next call; if the reader is dropped first, its failure has nowhere to go.
+      this.#ahead.then((p) => p?.values.catch(() => undefined)).catch(() => undefined);
+    }
+    const values = await page.values;
+    if (this.#target.identifierKind !== 'address') {
+      const out: AudienceMember[] = [];
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        if (value !== null && value !== undefined) out.push({ subjectId: page.members[i]!.subjectId, value });
+      }
+      return out;
+    }
+    const members: PageMember[] = [];
+    page.members.forEach((m, i) => {
+      const value = values[i];
+      if (value !== null && value !== undefined) members.push({ ...m, value });
+    });
+    const names = await namesFor(this.#ctx, members, this.#decisions, this.#ctx.vault.batchOpener());
+    return members.map((m) => {
+      const name = names.get(m.subjectId);
+      return { subjectId: m.subjectId, value: m.value, ...(name ? { name } : {}) };
+    });
+  }
+
+  /** Reads the next page and decides who of it is in; their values are being opened on return. */
+  async #read(): Promise<DecidedPage | undefined> {
     if (this.#done) return undefined;
     // Let the event loop turn between pages. The database calls are synchronous on SQLite and a
     // socket that keeps up takes each write at once, so without this an export ran as one chain of
@@ -280,47 +328,48 @@ class AudienceReader {
       restrictions.set(r.subject_id, cur);
     }
 
-    const open = ctx.vault.batchOpener();
-    const seen = new Set<string>();
-    const members: PageMember[] = [];
+    const members: Omit<PageMember, 'value'>[] = [];
+    const sealed: OpenItem[] = [];
     let person = '';
     let state: SubjectStateLike = {};
     let stateKey = '';
+    /** The current person's identifiers already taken (the same address collected twice is sent once). */
+    let taken: string[] = [];
     for (const c of contacts) {
       const ownState = inPage.get(c.subject_id);
       if (ownState === undefined) continue;
       if (c.subject_id !== person) {
         person = c.subject_id;
+        taken = [];
         const restriction = restrictions.get(person);
-        const own = channels.get(person) ?? {};
-        state = {
-          channels: { ...own, [target.channel]: ownState },
-          under13: under13.has(person),
-          ...(restriction ? { restriction } : {}),
-        };
-        stateKey = [
-          state.under13 ? 1 : 0,
-          restriction ? (restriction.all ? '*' : [...new Set(restriction.purposes)].sort().join(' ')) : '-',
-          ownState,
-          ...otherChannels.map((ch) => own[ch] ?? 'unknown'),
-        ].join('\u0000');
+        const own = channels.get(person);
+        const isUnder13 = under13.has(person);
+        stateKey = `${isUnder13 ? 1 : 0}\u0000${
+          restriction ? (restriction.all ? '*' : [...new Set(restriction.purposes)].sort().join(' ')) : '-'
+        }\u0000${ownState}`;
+        for (const ch of otherChannels) stateKey += `\u0000${own?.[ch] ?? 'unknown'}`;
+        // People in the same state share one state object (decide() reads nothing else of them).
+        const known = this.#states.get(stateKey);
+        if (known) state = known;
+        else {
+          state = {
+            channels: { ...own, [target.channel]: ownState },
+            under13: isUnder13,
+            ...(restriction ? { restriction } : {}),
+          };
+          if (this.#states.size >= 10_000) this.#states.clear();
+          this.#states.set(stateKey, state);
+        }
       }
-      const key = `${c.subject_id}\n${c.blind_index}`;
-      if (seen.has(key) || c.suppressed) continue;
+      if (c.suppressed || c.wrapped_key === null || taken.includes(c.blind_index)) continue;
       // In this channel's audience only through this channel's own rule (an unsubscribed customer
       // who asked for account updates is in that audience, not in email_marketing's).
       if (!decisions.allows(c.subject_kind, target.category, state, stateKey, target.channel)) continue;
-      const value = open(c.subject_id, c.wrapped_key, c.sealed_value);
-      if (value === null) continue;
-      seen.add(key);
-      members.push({ subjectId: c.subject_id, value, state, stateKey, wrappedKey: c.wrapped_key });
+      taken.push(c.blind_index);
+      members.push({ subjectId: c.subject_id, state, stateKey, wrappedKey: c.wrapped_key });
+      sealed.push([c.subject_id, c.wrapped_key, c.sealed_value]);
     }
-    const names =
-      target.identifierKind === 'address' ? await namesFor(ctx, members, decisions, open) : undefined;
-    return members.map((m) => {
-      const name = names?.get(m.subjectId);
-      return { subjectId: m.subjectId, value: m.value, ...(name ? { name } : {}) };
-    });
+    return { members, values: ctx.vault.openMany(sealed) };
   }
 }
 
