@@ -7,12 +7,13 @@ import { VowError } from '../errors.js';
 const CIPHER = 'aes-256-gcm';
 const FORMAT = 'v1';
 
-export function seal(key: Buffer, plaintext: Buffer, aad: string, iv: Buffer): string {
+/** Seals `plaintext` under `key`, bound to `aad`; `format` names the kind of sealed text (default v1). */
+export function seal(key: Buffer, plaintext: Buffer, aad: string, iv: Buffer, format = FORMAT): string {
   const cipher = createCipheriv(CIPHER, key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return [
-    FORMAT,
+    format,
     iv.toString('base64url'),
     cipher.getAuthTag().toString('base64url'),
     ct.toString('base64url'),
@@ -20,9 +21,14 @@ export function seal(key: Buffer, plaintext: Buffer, aad: string, iv: Buffer): s
 }
 
 /** A decipher set up for one sealed value, and its ciphertext (base64url). */
-function decipherOf(key: Buffer, sealed: string, aad: string): { decipher: DecipherGCM; ct: string } {
+function decipherOf(
+  key: Buffer,
+  sealed: string,
+  aad: string,
+  expected: string,
+): { decipher: DecipherGCM; ct: string } {
   const [format, iv, tag, ct] = sealed.split('.');
-  if (format !== FORMAT || !iv || !tag || ct === undefined)
+  if (format !== expected || !iv || !tag || ct === undefined)
     throw new VowError('VOW_DECRYPTION_FAILED', 'Not a Vow ciphertext');
   const decipher = createDecipheriv(CIPHER, key, Buffer.from(iv, 'base64url'));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
@@ -40,7 +46,7 @@ function decryptionFailed(err: unknown): VowError {
 }
 
 export function open(key: Buffer, sealed: string, aad: string): Buffer {
-  const { decipher, ct } = decipherOf(key, sealed, aad);
+  const { decipher, ct } = decipherOf(key, sealed, aad, FORMAT);
   try {
     const out = decipher.update(ct, 'base64url');
     const rest = decipher.final(); // checks the tag; empty for GCM
@@ -51,8 +57,8 @@ export function open(key: Buffer, sealed: string, aad: string): Buffer {
 }
 
 /** open() straight to text (no intermediate buffers): what reading a person's values needs. */
-export function openText(key: Buffer, sealed: string, aad: string): string {
-  const { decipher, ct } = decipherOf(key, sealed, aad);
+export function openText(key: Buffer, sealed: string, aad: string, format = FORMAT): string {
+  const { decipher, ct } = decipherOf(key, sealed, aad, format);
   try {
     const text = decipher.update(ct, 'base64url', 'utf8');
     return text + decipher.final('utf8'); // final() checks the tag; nothing is returned before

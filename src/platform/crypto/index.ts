@@ -1,5 +1,6 @@
 // Public surface of src/platform/crypto.
 
+export { openText as openSealedText, seal as sealWithKey } from './aead.js';
 export { cryptoTables } from './erasure.js';
 export { CRYPTO_ERROR_CODES } from './errors.js';
 export { resolveMasterKey } from './master-key.js';

@@ -1,10 +1,10 @@
 // The mail outbox: a message is written (sealed by the vault) in the caller's transaction, then a
 // durable job delivers it, so a message is never lost to a crash and never sent for a change
 // that rolled back. Once sent, the sealed body is erased; the row keeps only what was sent when.
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { PlatformContext } from '../context.js';
+import { openSealedText, sealWithKey } from '../crypto/index.js';
 import { VowError } from '../errors.js';
 import { defineJob, type JobRunner } from '../jobs/index.js';
 import type { Database } from '../store/index.js';
@@ -147,33 +147,18 @@ export class MailService {
   }
 
   #seal(id: string, plaintext: string): string {
-    const iv = this.#ctx.random.bytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key(), iv);
-    cipher.setAAD(Buffer.from(`mail-outbox:${id}`, 'utf8'));
-    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [
+    return sealWithKey(
+      this.#key(),
+      Buffer.from(plaintext, 'utf8'),
+      `mail-outbox:${id}`,
+      this.#ctx.random.bytes(12),
       FORMAT,
-      iv.toString('base64url'),
-      cipher.getAuthTag().toString('base64url'),
-      ct.toString('base64url'),
-    ].join('.');
+    );
   }
 
   async #open(id: string, sealed: string): Promise<string | null> {
-    const [format, iv, tag, ct] = sealed.split('.');
-    if (format !== FORMAT) return this.#ctx.vault.decrypt(LEGACY_OUTBOX_KEY, sealed);
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#key(), Buffer.from(iv ?? '', 'base64url'));
-      decipher.setAAD(Buffer.from(`mail-outbox:${id}`, 'utf8'));
-      decipher.setAuthTag(Buffer.from(tag ?? '', 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ct ?? '', 'base64url')), decipher.final()]).toString(
-        'utf8',
-      );
-    } catch (err) {
-      throw new VowError('VOW_DECRYPTION_FAILED', 'An outbox message could not be decrypted', undefined, {
-        cause: err,
-      });
-    }
+    if (!sealed.startsWith(`${FORMAT}.`)) return this.#ctx.vault.decrypt(LEGACY_OUTBOX_KEY, sealed);
+    return openSealedText(this.#key(), sealed, `mail-outbox:${id}`, FORMAT);
   }
 
   get transportName(): string {
