@@ -51,6 +51,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const config = loadConfig();
       const ctx = await createContext(config);
       const services = createServices(ctx);
+      // The dataset annotations (Vow's own and VOW_DATASETS'), read and checked now: a broken one
+      // stops the start naming its file and line, instead of failing the first access request (and
+      // that request no longer pays for reading them).
+      services.datasets.list();
       const app = await buildApp(ctx, {}, services);
       // Durable jobs (request fulfilment, mail delivery) run in this process until it stops.
       services.jobs.start();
