@@ -8,7 +8,7 @@ import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
 import { claimMeta, type Database, insertRows, readMeta, replaceMeta, type Store } from '../store/index.js';
 import { type OpenItem, open, openItems, openText, seal } from './aead.js';
-import { BulkOpener } from './bulk-opener.js';
+import { BulkOpener, WorkerGone } from './bulk-opener.js';
 import { DataKeyCache } from './key-cache.js';
 
 export type { OpenItem } from './aead.js';
@@ -240,9 +240,15 @@ export class Vault {
    * read its next batch meanwhile; smaller ones here.
    */
   openMany(items: readonly OpenItem[]): Promise<(string | null)[]> {
-    if (items.length >= this.#openInWorkerFrom) return this.#bulk.open(items);
+    const master = this.#master;
+    if (items.length >= this.#openInWorkerFrom)
+      // A worker that cannot start or stops mid-way costs the second core, not the batch.
+      return this.#bulk.open(items).catch((err: unknown) => {
+        if (err instanceof WorkerGone) return openItems(master, items);
+        throw err;
+      });
     try {
-      return Promise.resolve(openItems(this.#master, items));
+      return Promise.resolve(openItems(master, items));
     } catch (err) {
       return Promise.reject(err);
     }
