@@ -32,11 +32,14 @@ export class WorkerGone extends Error {
 export interface BulkOpenerOptions {
   /** Stop the worker after this long without a batch (default 5 s); it starts again on demand. */
   readonly idleMs?: number;
+  /** The worker's module (default open-worker, next to this file; tests give one that fails). */
+  readonly entry?: URL;
 }
 
 export class BulkOpener {
   readonly #master: Buffer;
   readonly #idleMs: number;
+  readonly #entry: URL;
   readonly #pending = new Map<number, Pending>();
   #worker: Worker | undefined;
   #nextId = 1;
@@ -45,6 +48,7 @@ export class BulkOpener {
   constructor(master: Buffer, options: BulkOpenerOptions = {}) {
     this.#master = master;
     this.#idleMs = options.idleMs ?? 5_000;
+    this.#entry = options.entry ?? siblingModule(import.meta.url, 'open-worker');
   }
 
   /** Whether a worker thread is running now (for tests). */
@@ -88,7 +92,7 @@ export class BulkOpener {
     if (this.#worker) return this.#worker;
     let worker: Worker;
     try {
-      worker = startModuleWorker(siblingModule(import.meta.url, 'open-worker'), {
+      worker = startModuleWorker(this.#entry, {
         // A copy of the master key for the worker (the vault's own may be rotated meanwhile: the
         // vault then stops this opener and starts a new one).
         workerData: { master: new Uint8Array(this.#master) },
