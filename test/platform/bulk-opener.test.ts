@@ -33,14 +33,15 @@ describe('bulk opener', () => {
     assert.equal(opener.running, false);
   });
 
-  it('fails each batch with WorkerGone when its worker cannot run, and starts afresh for the next', async () => {
+  it('fails each batch with WorkerGone when its worker cannot run, and stops trying after three', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vow-opener-'));
     const broken = path.join(dir, 'broken-worker.js');
     writeFileSync(broken, "throw new Error('this worker cannot start');\n");
     const opener = new BulkOpener(master, { entry: pathToFileURL(broken) });
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 5; attempt++) {
       await assert.rejects(opener.open(items(3)), (err: unknown) => err instanceof WorkerGone);
       assert.equal(opener.running, false);
     }
+    assert.equal(opener.started, 3, 'tried three times, then no more');
   });
 });

@@ -4,7 +4,7 @@
 // thread (open-worker.ts), started on first use and stopped when idle, so the opening of one page
 // overlaps the reading of the next and the event loop stays free. If the worker cannot start or
 // dies, the batches it held fail with WorkerGone, and the vault opens them inline: nothing is lost,
-// only the second core.
+// only the second core. After three workers in a row that never answered, none is started again.
 import type { Worker } from 'node:worker_threads';
 import { VowError } from '../errors.js';
 import { siblingModule, startModuleWorker } from '../workers.js';
@@ -42,6 +42,11 @@ export class BulkOpener {
   readonly #entry: URL;
   readonly #pending = new Map<number, Pending>();
   #worker: Worker | undefined;
+  /** Whether the current worker has answered a batch yet. */
+  #answered = false;
+  /** Workers in a row that stopped before answering anything: past 3, none is started again. */
+  #failedStarts = 0;
+  #started = 0;
   #nextId = 1;
   #idle: NodeJS.Timeout | undefined;
 
@@ -54,6 +59,11 @@ export class BulkOpener {
   /** Whether a worker thread is running now (for tests). */
   get running(): boolean {
     return this.#worker !== undefined;
+  }
+
+  /** How many worker threads were started so far (for tests). */
+  get started(): number {
+    return this.#started;
   }
 
   /**
@@ -84,12 +94,15 @@ export class BulkOpener {
   async stop(): Promise<void> {
     const worker = this.#worker;
     if (!worker) return;
-    this.#detach(worker);
+    this.#detach(worker, true);
     await worker.terminate();
   }
 
   #start(): Worker | undefined {
     if (this.#worker) return this.#worker;
+    // A worker that cannot run (its module missing or broken) would otherwise be tried again for
+    // every batch, each try costing a thread's start-up before the batch is opened inline anyway.
+    if (this.#failedStarts >= 3) return undefined;
     let worker: Worker;
     try {
       worker = startModuleWorker(this.#entry, {
@@ -108,10 +121,16 @@ export class BulkOpener {
     worker.on('error', () => this.#detach(worker));
     worker.on('exit', () => this.#detach(worker));
     this.#worker = worker;
+    this.#answered = false;
+    this.#started++;
     return worker;
   }
 
   #settle(worker: Worker, reply: OpenReply): void {
+    if (this.#worker === worker) {
+      this.#answered = true;
+      this.#failedStarts = 0;
+    }
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
@@ -133,9 +152,10 @@ export class BulkOpener {
   }
 
   /** Forgets a worker that stopped or failed; the batches it held fail with WorkerGone. */
-  #detach(worker: Worker): void {
+  #detach(worker: Worker, deliberate = false): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
+    if (!deliberate && !this.#answered) this.#failedStarts++;
     if (this.#idle) clearTimeout(this.#idle);
     this.#idle = undefined;
     const held = [...this.#pending.values()];
