@@ -112,6 +112,8 @@ declare module 'fastify' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The cookies of a request that sent none (shared: nothing writes to a request's cookies). */
+const NO_COOKIES: { [name: string]: string | undefined } = Object.freeze({});
 
 function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
@@ -161,7 +163,9 @@ export async function installAccessControl(
 ): Promise<void> {
   if (options.testPrincipal && ctx.config.env === 'production')
     throw new Error('The test principal is for tests only');
-  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
+  // Cookies are parsed by the one hook below rather than by the plugin's own hook (a second hook
+  // and a map on every request, for the shop backend's calls that never carry one).
+  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie, { hook: false });
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
   decorateRouteConfig(app);
   app.decorateRequest('principal', null);
@@ -287,10 +291,12 @@ export async function installAccessControl(
     if (outcome !== 'redirected') done();
   };
 
-  // One callback hook for every request: the security headers, then who is calling and whether the
+  // One callback hook for every request: its cookies, the security headers, then who is calling and whether the
   // route lets them in. The shop backend's calls with a recently verified key pass without a promise
   // (and without a closure made per request).
   app.addHook('onRequest', (req, reply, done) => {
+    const cookieHeader = req.headers.cookie;
+    req.cookies = cookieHeader ? app.parseCookie(cookieHeader) : NO_COOKIES;
     const config = routeConfig(req);
     const headers = config?.securityHeaders ?? unmatchedHeaders;
     if (headers !== undefined) void reply.headers(headers);

@@ -1,6 +1,6 @@
 // POST /v1/decisions: may this data be used for this purpose (and go to this recipient)?
 import { z } from 'zod';
-import { line } from '../../platform/strings.js';
+import { line, oneByte } from '../../platform/strings.js';
 import { hasOnlyKeys, isLine, isLines, isRecord, withFastCheck } from '../fast-validation.js';
 import type { RouteModule } from '../route-module.js';
 
@@ -69,7 +69,7 @@ function serializeDecision(data: unknown): string {
   if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return JSON.stringify(data);
   let text = decisionTexts.get(data);
   if (text === undefined) {
-    text = JSON.stringify(data);
+    text = oneByte(JSON.stringify(data));
     decisionTexts.set(data, text);
   }
   return text;

@@ -2,11 +2,13 @@
 // only the hash of its secret is stored, and presented keys are compared in constant time.
 // A process remembers the keys it has verified for VOW_API_KEY_CACHE_SECONDS (default 5): the
 // shop's backend calls on every page, and reading the key's row on each call was the largest cost
-// of a decision over HTTP. Each request still checks the presented secret against the remembered
-// hash in constant time; a key revoked through this process stops at once, one revoked elsewhere
-// (another process, the CLI) within those seconds.
+// of a decision over HTTP. Each request still checks the presented secret in constant time, against
+// the secret that was verified (kept in this process's memory, where every request's key passes
+// anyway, for those seconds: hashing it again on every call was a tenth of a decision's CPU); a key
+// revoked through this process stops at once, one revoked elsewhere (another process, the CLI)
+// within those seconds.
 
-import { digestMatches, issueSecret, parseSecret, secretMatches } from '../../platform/crypto/index.js';
+import { issueSecret, parseSecret, sameSecret, secretMatches } from '../../platform/crypto/index.js';
 import type { VowContext } from '../policy/index.js';
 
 export const API_KEY_PREFIX = 'vow_sk_';
@@ -19,8 +21,8 @@ export interface ApiKeyInfo {
 }
 
 interface VerifiedKey {
-  /** sha256 of the secret as bytes: compared without re-encoding on every call. */
-  readonly secretDigest: Buffer;
+  /** The secret that matched the stored hash, as bytes: later calls are compared with it. */
+  readonly secret: Buffer;
   /** Clock time (ms) after which the row is read again. */
   readonly until: number;
 }
@@ -108,7 +110,7 @@ export class ApiKeys {
       this.#verified.delete(parsed.id);
       return undefined;
     }
-    return digestMatches(parsed.secret, known.secretDigest) ? parsed.id : null;
+    return sameSecret(parsed.secret, known.secret) ? parsed.id : null;
   }
 
   /** The key id a presented bearer key belongs to, or undefined. */
@@ -125,7 +127,7 @@ export class ApiKeys {
     if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
     if (this.#ttlMs > 0)
       this.#verified.set(row.id, {
-        secretDigest: Buffer.from(row.secret_hash, 'base64url'),
+        secret: Buffer.from(parsed.secret, 'utf8'),
         until: now + this.#ttlMs,
       });
     return row.id;

@@ -7,11 +7,11 @@ export { resolveMasterKey } from './master-key.js';
 export { cryptoMigrations } from './migrations/index.js';
 export {
   checkPasswordStrength,
-  digestMatches,
   dummyPasswordHash,
   hashPassword,
   issueSecret,
   parseSecret,
+  sameSecret,
   secretMatches,
   sha256,
   verifyPassword,

@@ -84,9 +84,19 @@ export function parseSecret(token: string, prefix = ''): { id: string; secret: s
  * Constant-time check of a presented secret against its sha256 as bytes (the stored hash decoded
  * once): the per-call path of remembered API keys, without encoding and decoding on every call.
  */
-export function digestMatches(secret: string, digest: Buffer): boolean {
+function digestMatches(secret: string, digest: Buffer): boolean {
   const presented = hash('sha256', secret, 'buffer') as unknown as Buffer;
   return presented.length === digest.length && timingSafeEqual(presented, digest);
+}
+
+/**
+ * Constant-time check of a presented secret against the same secret held as bytes (a secret this
+ * process verified against its stored hash moments ago, kept as its UTF-8 bytes): no hash on the
+ * per-call path.
+ */
+export function sameSecret(presented: string, known: Buffer): boolean {
+  const bytes = Buffer.from(presented, 'utf8');
+  return bytes.length === known.length && timingSafeEqual(bytes, known);
 }
 
 /** Constant-time check of a presented secret against the stored hash (base64url sha256). */

@@ -1,0 +1,46 @@
+// Two helpers of the hot routes: oneByte (a compact copy of a text sent again and again) and
+// sameSecret (a remembered API key's secret compared in constant time, without hashing it again).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cryptoRandom } from '../../src/platform/clock.js';
+import { parseSecret, sameSecret } from '../../src/platform/crypto/index.js';
+import { issueSecret } from '../../src/platform/crypto/secrets.js';
+import { oneByte } from '../../src/platform/strings.js';
+
+describe('oneByte', () => {
+  it('returns the same text, Latin-1 or not, and the same UTF-8 bytes', () => {
+    // Built from a source holding a wider character: V8 keeps such substrings two bytes wide.
+    const wide = 'Rule buyer-completes-order: necessary — for order.fulfilment'.slice(0, 40);
+    for (const text of [wide, '', 'café', 'naïve crème brûlée', 'Seguimos tu elección ✓', '😀 emoji']) {
+      const compact = oneByte(text);
+      assert.equal(compact, text);
+      assert.deepEqual(Buffer.from(compact), Buffer.from(text));
+    }
+  });
+});
+
+describe('sameSecret', () => {
+  const { token } = issueSecret(cryptoRandom, 'vow_sk_');
+  const secret = parseSecret(token, 'vow_sk_')!.secret;
+  const known = Buffer.from(secret, 'utf8');
+
+  it('accepts the secret that was verified, and nothing else', () => {
+    assert.equal(sameSecret(secret, known), true);
+    const other = parseSecret(issueSecret(cryptoRandom, 'vow_sk_').token, 'vow_sk_')!.secret;
+    assert.equal(sameSecret(other, known), false);
+    // One character changed, at the start and at the end.
+    assert.equal(sameSecret(`${secret[0] === 'A' ? 'B' : 'A'}${secret.slice(1)}`, known), false);
+    assert.equal(sameSecret(`${secret.slice(0, -1)}${secret.at(-1) === 'A' ? 'B' : 'A'}`, known), false);
+  });
+
+  it('refuses a shorter or longer secret, and one that only shares a prefix', () => {
+    assert.equal(sameSecret(secret.slice(0, -1), known), false);
+    assert.equal(sameSecret(`${secret}A`, known), false);
+    assert.equal(sameSecret('', known), false);
+    // A wider character is not taken for the byte it would be truncated to in Latin-1.
+    assert.equal(
+      sameSecret(`${secret.slice(0, -1)}${String.fromCharCode(0x100 + secret.charCodeAt(42))}`, known),
+      false,
+    );
+  });
+});
