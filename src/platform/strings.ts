@@ -24,7 +24,8 @@ export function prose(): z.ZodString {
   return z.string().regex(NO_CONTROL_BUT_BREAKS, `${MESSAGE} (other than tabs and line breaks)`);
 }
 
-const LATIN1 = /^[\u0000-\u00ff]*$/;
+/** Any character outside Latin-1 (surrogate halves included). */
+const WIDE = /[\u0100-\uffff]/;
 
 /**
  * The same text, held by V8 one byte a character where it can be. Text built from a source that
@@ -33,5 +34,5 @@ const LATIN1 = /^[\u0000-\u00ff]*$/;
  * text sent again and again.
  */
 export function oneByte(text: string): string {
-  return LATIN1.test(text) ? Buffer.from(text, 'latin1').toString('latin1') : text;
+  return WIDE.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
