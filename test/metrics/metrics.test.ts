@@ -21,5 +21,17 @@ describeEachDialect('metrics', (env) => {
     assert.match(res.body, /vow_http_requests_total\{method="GET",route="\/healthz",status="200"\} 1/);
     assert.match(res.body, /vow_decisions_total\{purpose="marketing.email",decision="deny"\} 1/);
     assert.doesNotMatch(res.body, /abc123/);
+    // A request that matched no route is counted under no pattern at all.
+    assert.match(res.body, /vow_http_requests_total\{method="GET",route="\(unmatched\)",status="404"\} 1/);
+  });
+
+  it('counts a streamed answer once it has been sent, with the time it took', async () => {
+    const { app } = env();
+    const streamed = await app.inject({ method: 'GET', url: '/v1/audiences/email_marketing' });
+    assert.equal(streamed.statusCode, 200);
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    const series = 'method="GET",route="/v1/audiences/:channel",status="200"';
+    assert.ok(res.body.includes(`vow_http_requests_total{${series}} 1`), res.body);
+    assert.ok(res.body.includes('vow_http_request_duration_seconds_count{route="/v1/audiences/:channel"} 1'));
   });
 });
