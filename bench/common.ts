@@ -21,6 +21,13 @@ export function benchOrder(tag: string, n: number) {
   };
 }
 
+/** Where a benchmark puts its rows, its notes, and its progress lines. */
+export interface Out {
+  readonly rows: Row[];
+  readonly notes: string[];
+  readonly log: (s: string) => void;
+}
+
 export interface Row {
   readonly name: string;
   readonly value: number;

@@ -18,13 +18,7 @@ import { createContext } from '../src/app/context.js';
 import { createServices } from '../src/app/services.js';
 import { seededRandom } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
-import { BENCH_MASTER_KEY, type Row } from './common.js';
-
-interface Out {
-  readonly rows: Row[];
-  readonly notes: string[];
-  readonly log: (s: string) => void;
-}
+import { BENCH_MASTER_KEY, type Out } from './common.js';
 
 const HEADER =
   'Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,Default Address Address1,Default Address Address2,Default Address City,Default Address Province Code,Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Note,Tax Exempt,Tags';

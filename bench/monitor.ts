@@ -19,14 +19,8 @@ import { createServices } from '../src/app/services.js';
 import { generateDemo } from '../src/cli/demo/generator.js';
 import { seededRandom } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
-import { BENCH_MASTER_KEY, benchOrder, percentile, type Row } from './common.js';
+import { BENCH_MASTER_KEY, benchOrder, type Out, percentile } from './common.js';
 import { serverEntry } from './server-entry.js';
-
-interface Out {
-  readonly rows: Row[];
-  readonly notes: string[];
-  readonly log: (s: string) => void;
-}
 
 interface Served {
   readonly url: string;

@@ -1,0 +1,229 @@
+// The HTTP figures of `npm run bench`: Vow's hot routes (decisions, collect, orders on SQLite and
+// PostgreSQL) against the bare Fastify route, each server in its own process (bench/server.ts).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { benchOrder, type Out, type Row } from './common.js';
+import { PG_ADMIN, ROUNDS, SECONDS, WARMUP_SECONDS } from './knobs.js';
+import { serverEntry } from './server-entry.js';
+
+export interface Server {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly visitor: string;
+  readonly child: ChildProcess;
+}
+
+export async function startServer(mode: string, where?: string): Promise<Server> {
+  const child = spawn(process.execPath, [await serverEntry(), mode, ...(where ? [where] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [url, apiKey, visitor] = await new Promise<string[]>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /READY (\S+) (\S+) (\S+)/.exec(buf);
+      if (m) resolve([m[1]!, m[2]!, m[3]!]);
+    });
+    child.once('exit', (code) => reject(new Error(`bench server ${mode} exited with ${code}`)));
+  });
+  return { url: url!, apiKey: apiKey!, visitor: visitor!, child };
+}
+
+export async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const gone = new Promise((r) => s.child.once('exit', r));
+  s.child.kill();
+  await gone;
+}
+
+type LoadResult = { rps: number; p99: number; errors: number };
+
+/**
+ * The floor and Vow under the same load: each first gets WARMUP_SECONDS unmeasured (the JIT
+ * compiles the hot paths of a fresh process: measured cold, Vow's first second ran at half the speed
+ * of the next ones), then they are measured in turn ROUNDS times (floor, Vow, floor, Vow, …) and
+ * each keeps its best run. On a shared machine a run can only lose speed to its neighbours, never
+ * gain it, so the best run is the fairest figure for both; errors count over every run.
+ */
+async function loadPair(
+  floor: { url: string; body: unknown | ((n: number) => unknown) },
+  vow: { url: string; body: unknown | ((n: number) => unknown); headers?: Record<string, string> },
+): Promise<{ floor: LoadResult; vow: LoadResult }> {
+  await loadFor(WARMUP_SECONDS, floor.url, floor.body, {});
+  await loadFor(WARMUP_SECONDS, vow.url, vow.body, vow.headers ?? {});
+  const floorRuns: LoadResult[] = [];
+  const vowRuns: LoadResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    floorRuns.push(await loadFor(SECONDS, floor.url, floor.body, {}));
+    vowRuns.push(await loadFor(SECONDS, vow.url, vow.body, vow.headers ?? {}));
+  }
+  return { floor: bestRun(floorRuns), vow: bestRun(vowRuns) };
+}
+
+/** The fastest of several runs, with the errors of all of them. */
+function bestRun(runs: readonly LoadResult[]): LoadResult {
+  const top = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+  return { ...top, errors: runs.reduce((n, r) => n + r.errors, 0) };
+}
+
+async function loadFor(
+  seconds: number,
+  url: string,
+  body: unknown | ((n: number) => unknown),
+  headers: Record<string, string>,
+): Promise<LoadResult> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: 32,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(typeof body === 'function'
+      ? {
+          requests: [
+            {
+              method: 'POST',
+              setupRequest: (req: Record<string, unknown>) => ({
+                ...req,
+                body: JSON.stringify((body as (n: number) => unknown)(n++)),
+              }),
+            },
+          ],
+        }
+      : { body: JSON.stringify(body) }),
+  } as autocannon.Options);
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+const DECISION = {
+  subject: { kind: 'customer' },
+  purpose: 'order.fulfilment',
+  categories: ['contact.email'],
+};
+
+/** A row for an HTTP load run against the bare route; `min` is the target ratio (none: report only). */
+function httpRow(
+  name: string,
+  unit: string,
+  result: { rps: number; p99: number; errors: number },
+  floorRps: number,
+  min?: number,
+): Row {
+  const ratio = result.rps / floorRps;
+  return {
+    name,
+    value: result.rps,
+    unit: `${unit} (p99 ${result.p99} ms, ${result.errors} errors)`,
+    floorName: 'bare Fastify route',
+    floor: floorRps,
+    ratio,
+    target: min === undefined ? 'report only' : `>= ${min.toFixed(2)}`,
+    met: min === undefined ? (result.errors === 0 ? undefined : false) : result.errors === 0 && ratio >= min,
+  };
+}
+
+/**
+ * The median of per-round ratios: each round measures the floor, then Vow, back to back, so both
+ * see the same neighbours on a shared machine; the median of ROUNDS such pairs is the figure.
+ */
+async function medianPair(
+  floor: { url: string; body: unknown | ((n: number) => unknown) },
+  vow: { url: string; body: unknown | ((n: number) => unknown); headers?: Record<string, string> },
+): Promise<{ floor: LoadResult; vow: LoadResult; ratio: number; ratios: number[] }> {
+  await loadFor(WARMUP_SECONDS, floor.url, floor.body, {});
+  await loadFor(WARMUP_SECONDS, vow.url, vow.body, vow.headers ?? {});
+  const pairs: { floor: LoadResult; vow: LoadResult }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const f = await loadFor(SECONDS, floor.url, floor.body, {});
+    const v = await loadFor(SECONDS, vow.url, vow.body, vow.headers ?? {});
+    pairs.push({ floor: f, vow: v });
+  }
+  const ratios = pairs.map((p) => p.vow.rps / p.floor.rps);
+  const middle = [...pairs].sort((a, b) => a.vow.rps / a.floor.rps - b.vow.rps / b.floor.rps)[
+    Math.floor(pairs.length / 2)
+  ]!;
+  const errors = pairs.reduce((n, p) => n + p.vow.errors, 0);
+  return {
+    floor: middle.floor,
+    vow: { ...middle.vow, errors },
+    ratio: middle.vow.rps / middle.floor.rps,
+    ratios,
+  };
+}
+
+/** A row for a median-of-rounds pair (see medianPair). */
+function medianRow(name: string, pair: Awaited<ReturnType<typeof medianPair>>, min: number): Row {
+  return {
+    ...httpRow(name, 'req/s', pair.vow, pair.floor.rps, min),
+    name: `${name}, median of ${pair.ratios.length} alternating runs (ratios ${pair.ratios.map((r) => r.toFixed(2)).join(', ')})`,
+  };
+}
+
+export async function benchHttp(parts: readonly string[], out: Out): Promise<void> {
+  const bare = await startServer('bare');
+  const vow = await startServer('vow');
+  try {
+    const auth = { authorization: `Bearer ${vow.apiKey}` };
+    if (parts.includes('decisions')) {
+      const decisions = await medianPair(
+        { url: `${bare.url}/bare`, body: DECISION },
+        { url: `${vow.url}/v1/decisions`, body: DECISION, headers: auth },
+      );
+      out.rows.push(medianRow('POST /v1/decisions (HTTP, API key)', decisions, 0.7));
+    }
+    if (parts.includes('collect')) {
+      const event = { visitor: vow.visitor, type: 'page_view', path: '/rings', area: 'catalog' };
+      const collect = await medianPair(
+        { url: `${bare.url}/bare`, body: event },
+        { url: `${vow.url}/v1/collect`, body: event },
+      );
+      out.rows.push(medianRow('POST /v1/collect (HTTP, consenting visitor, stored)', collect, 0.7));
+    }
+    if (parts.includes('orders')) {
+      const orders = await loadPair(
+        { url: `${bare.url}/bare`, body: (n: number) => benchOrder('floor', n) },
+        { url: `${vow.url}/v1/orders`, body: (n: number) => benchOrder('sqlite', n), headers: auth },
+      );
+      out.rows.push(httpRow('POST /v1/orders on SQLite', 'orders/s', orders.vow, orders.floor.rps, 0.15));
+      await benchOrdersPostgres(orders.floor.rps, out);
+    }
+  } finally {
+    await stopServer(bare);
+    await stopServer(vow);
+  }
+}
+
+async function benchOrdersPostgres(floorRps: number, out: Out): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    out.notes.push(`POST /v1/orders on PostgreSQL: skipped, no PostgreSQL at ${PG_ADMIN}`);
+    return;
+  }
+  const name = `vow_bench_${randomBytes(5).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  try {
+    const vow = await startServer('vow', url.toString());
+    try {
+      const body = (n: number) => benchOrder('pg', n);
+      const headers = { authorization: `Bearer ${vow.apiKey}` };
+      await loadFor(WARMUP_SECONDS, `${vow.url}/v1/orders`, body, headers);
+      const runs: LoadResult[] = [];
+      for (let round = 0; round < ROUNDS; round++)
+        runs.push(await loadFor(SECONDS, `${vow.url}/v1/orders`, body, headers));
+      const orders = bestRun(runs);
+      out.rows.push(httpRow('POST /v1/orders on PostgreSQL', 'orders/s', orders, floorRps, 0.08));
+    } finally {
+      await stopServer(vow);
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
