@@ -25,7 +25,7 @@ export async function benchDurability(COMMITS: number): Promise<Row> {
     try {
       const ctx = await createContext(
         loadConfig({ VOW_DATA_DIR: dir, VOW_LOG_LEVEL: 'silent', VOW_MASTER_KEY: BENCH_MASTER_KEY }),
-        { store, logger: pino({ level: 'silent' }), random: seededRandom(round) },
+        { store, logger: pino({ level: 'silent' }), random: seededRandom(round, { ordered: true }) },
       );
       const services = createServices(ctx);
       const order = (tag: string, n: number) =>

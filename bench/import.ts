@@ -103,7 +103,7 @@ async function importInto(
 ): Promise<{ rate: number; seconds: number; peakRssMb: number; refused: number }> {
   const ctx = await createContext(
     loadConfig({ VOW_LOG_LEVEL: 'silent', VOW_MASTER_KEY: BENCH_MASTER_KEY, ...env }),
-    { logger: pino({ level: 'silent' }), random: seededRandom(18) },
+    { logger: pino({ level: 'silent' }), random: seededRandom(18, { ordered: true }) },
   );
   try {
     let peak = process.memoryUsage().rss;

@@ -46,7 +46,7 @@ async function store(n: number, out: Out): Promise<{ dir: string; temporary: boo
     loadConfig({ VOW_DATA_DIR: dir, VOW_LOG_LEVEL: 'silent', VOW_MASTER_KEY: BENCH_MASTER_KEY }),
     {
       logger: pino({ level: 'silent' }),
-      random: seededRandom(n),
+      random: seededRandom(n, { ordered: true }),
     },
   );
   try {

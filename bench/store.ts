@@ -20,7 +20,7 @@ import { AUDIENCE, PEOPLE, SAMPLES } from './knobs.js';
 async function openBenchContext(dir: string): Promise<VowContext> {
   return createContext(
     loadConfig({ VOW_DATA_DIR: dir, VOW_LOG_LEVEL: 'silent', VOW_MASTER_KEY: BENCH_MASTER_KEY }),
-    { logger: pino({ level: 'silent' }), random: seededRandom(2026) },
+    { logger: pino({ level: 'silent' }), random: seededRandom(2026, { ordered: true }) },
   );
 }
 

@@ -1,6 +1,7 @@
 // Time and randomness as parameters: domain code never calls Date.now() or crypto directly, so tests
 // control deadlines and ids without sleeping.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 
 export interface Clock {
   /** The current instant. */
@@ -27,19 +28,31 @@ export class ManualClock implements Clock {
 }
 
 export interface Random {
-  /** A random UUID (v4) for record ids. */
+  /**
+   * A unique id for a record (and a request, a job's lease). In production a UUIDv7 (RFC 9562,
+   * section 5.7): the creation millisecond, then 74 random bits. Ids made one after the other sort
+   * together, so each index keyed by them (a person's id keys a dozen) grows at its end instead of
+   * at a random page: with random (v4) ids every new person dirtied a page of every such index, and
+   * an order cost about twice the CPU and four times the writes (BENCHMARKS.md). The millisecond
+   * can be read from an id; ids are references, never secrets (every token and capability is made
+   * from `bytes`), and whoever is shown an id is shown when its record was made.
+   */
   uuid(): string;
   /** `n` cryptographically random bytes. */
   bytes(n: number): Buffer;
 }
 
 export const cryptoRandom: Random = {
-  uuid: () => randomUUID(),
+  uuid: () => uuidv7(),
   bytes: (n) => randomBytes(n),
 };
 
-/** Deterministic ids and bytes for tests (NOT for production: predictable by design). */
-export function seededRandom(seed = 1): Random {
+/**
+ * Deterministic ids and bytes for tests and the demo (NOT for production: predictable by design).
+ * Ids are random UUIDs (v4-shaped), or with `ordered` UUIDv7-shaped ones that sort in the order
+ * they were made (a fixed millisecond, then a counter), as production's do.
+ */
+export function seededRandom(seed = 1, options: { ordered?: boolean } = {}): Random {
   let state = seed >>> 0 || 1;
   const next = (): number => {
     // xorshift32: small and reproducible; quality is irrelevant for test ids.
@@ -55,9 +68,11 @@ export function seededRandom(seed = 1): Random {
     for (let i = 0; i < n; i++) out[i] = next() & 0xff;
     return out;
   };
+  let made = 0;
   return {
     bytes,
     uuid: () => {
+      if (options.ordered) return uuidv7({ msecs: ORDERED_EPOCH_MS, seq: made++, random: bytes(16) });
       const b = bytes(16);
       b[6] = (b[6]! & 0x0f) | 0x40;
       b[8] = (b[8]! & 0x3f) | 0x80;
@@ -66,3 +81,6 @@ export function seededRandom(seed = 1): Random {
     },
   };
 }
+
+/** The millisecond of seeded ordered ids (2026-01-01T00:00:00Z): they are told apart by their counter. */
+const ORDERED_EPOCH_MS = Date.UTC(2026, 0, 1);

@@ -114,7 +114,7 @@ export class DownstreamTasks {
     const recipients = Object.entries(ctx.policy.doc.recipients).filter(([, r]) =>
       concerns(input.kind, r, input.scope),
     );
-    const ref = input.requestId ?? `opt-out ${ctx.random.uuid().slice(0, 8)}`;
+    const ref = input.requestId ?? `opt-out ${ctx.random.bytes(4).toString('hex')}`;
     const taskByEndpoint = new Map<string, string>();
     const rows: Database['downstream_tasks'][] = [];
     const drafts = new Map<string, { to: string; kind: string; subject: string; text: string }>();

@@ -49,7 +49,7 @@ export class JobRunner {
       throw new Error('A job heartbeat must renew the lease at least twice per lease');
     this.#ticker = options.ticker ?? realTicker;
     this.#pollMs = options.pollMs ?? 1000;
-    this.workerId = options.workerId ?? `worker-${deps.random.uuid().slice(0, 8)}`;
+    this.workerId = options.workerId ?? `worker-${deps.random.bytes(4).toString('hex')}`;
     this.#own = options.onlyOwnJobs ? new Set() : undefined;
   }
 
