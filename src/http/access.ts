@@ -291,9 +291,9 @@ export async function installAccessControl(
     if (outcome !== 'redirected') done();
   };
 
-  // One callback hook for every request: its cookies, the security headers, then who is calling and whether the
-  // route lets them in. The shop backend's calls with a recently verified key pass without a promise
-  // (and without a closure made per request).
+  // One callback hook for every request: its cookies, the security headers, then who is calling
+  // and whether the route lets them in. The shop backend's calls with a recently verified key pass
+  // without a promise (and without a closure made per request).
   app.addHook('onRequest', (req, reply, done) => {
     const cookieHeader = req.headers.cookie;
     req.cookies = cookieHeader ? app.parseCookie(cookieHeader) : NO_COOKIES;

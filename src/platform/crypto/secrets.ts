@@ -80,10 +80,7 @@ export function parseSecret(token: string, prefix = ''): { id: string; secret: s
   return m ? { id: m[1]!, secret: m[2]! } : undefined;
 }
 
-/**
- * Constant-time check of a presented secret against its sha256 as bytes (the stored hash decoded
- * once): the per-call path of remembered API keys, without encoding and decoding on every call.
- */
+/** Constant-time check of a presented secret against its sha256 as bytes. */
 function digestMatches(secret: string, digest: Buffer): boolean {
   const presented = hash('sha256', secret, 'buffer') as unknown as Buffer;
   return presented.length === digest.length && timingSafeEqual(presented, digest);
