@@ -1,6 +1,8 @@
 // `vow import` on the command line: the dry run's report and every refused row with its line; the
 // import; the second run saying nothing changed; progress lines (not a TTY) on their own stream.
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { progressPrinter } from '../../src/cli/import.js';
 import { cliEnvironment } from '../helpers/cli.js';
@@ -22,6 +24,20 @@ describe('vow import', () => {
     const again = await vow('import', file, '--format', 'shopify-customers');
     assert.match(again.out, /Imported before/);
     assert.match(again.err, /line 4: /, 'the refused rows are shown again');
+  });
+
+  it('exits 1 with VOW_IMPORT_FILE on a file it cannot read', async () => {
+    const missing = await vow(
+      'import',
+      path.join(tmpdir(), 'no-such-export.csv'),
+      '--format',
+      'shopify-customers',
+    );
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /VOW_IMPORT_FILE: Cannot read no-such-export\.csv: no such file/);
+    const folder = await vow('import', tmpdir(), '--format', 'shopify-customers');
+    assert.equal(folder.code, 1);
+    assert.match(folder.err, /VOW_IMPORT_FILE: .*it is a folder/);
   });
 
   it('exits 1 on an unknown format', async () => {

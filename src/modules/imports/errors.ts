@@ -8,6 +8,11 @@ export const IMPORTS_ERROR_CODES = {
     meaning:
       'The import format is not one of shopify-customers, shopify-orders, mailchimp, klaviyo, sms-optouts, ndjson.',
   },
+  VOW_IMPORT_FILE: {
+    status: 400,
+    meaning:
+      'The file to import cannot be read (no such file, a folder, no permission); nothing was imported.',
+  },
   VOW_IMPORT_COLUMNS: {
     status: 400,
     meaning: "The file's header lacks a column the format needs (the details name it); nothing was imported.",

@@ -19,14 +19,29 @@ export async function scanFile(file: string): Promise<{ sha256: string; lines: n
   const hash = createHash('sha256');
   let lines = 0;
   let bytes = 0;
-  for await (const chunk of createReadStream(file)) {
-    const b = chunk as Buffer;
-    hash.update(b);
-    bytes += b.length;
-    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
+  try {
+    for await (const chunk of createReadStream(file)) {
+      const b = chunk as Buffer;
+      hash.update(b);
+      bytes += b.length;
+      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = FILE_ERRORS[code ?? ''];
+    if (why === undefined) throw err;
+    throw new VowError('VOW_IMPORT_FILE', `Cannot read ${path.basename(file)}: ${why}`, { code });
   }
   return { sha256: hash.digest('hex'), lines, bytes };
 }
+
+/** What the system's answer means, for the file errors a person can fix (VOW_IMPORT_FILE). */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a folder',
+  EACCES: 'no permission to read it',
+  EPERM: 'no permission to read it',
+};
 
 export function readRecords(file: string, format: ImportFormat): AsyncIterable<SourceRecord> {
   return format.syntax === 'csv' ? csvRecords(file, format) : ndjsonRecords(file);
