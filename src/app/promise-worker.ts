@@ -7,6 +7,7 @@ import { parsePolicy } from '../modules/policy/index.js';
 import type { WorkerData } from '../modules/promises/index.js';
 import { ManualClock } from '../platform/clock.js';
 import { openStore } from '../platform/store/index.js';
+import { workerError } from '../platform/workers.js';
 import { createContext } from './context.js';
 import { createServices } from './services.js';
 
@@ -34,10 +35,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  const e = err instanceof Error ? err : new Error(String(err));
-  parentPort?.postMessage({
-    ok: false,
-    error: { name: e.name, message: e.message, code: (e as { code?: string }).code },
-  });
-});
+main().catch((err: unknown) => parentPort?.postMessage({ ok: false, error: workerError(err) }));

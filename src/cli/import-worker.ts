@@ -6,7 +6,7 @@ import { createContext } from '../app/context.js';
 import { createServices } from '../app/services.js';
 import type { ImportProgress, ImportReport, RefusedRow } from '../modules/imports/index.js';
 import { loadConfig } from '../platform/config.js';
-import { isVowError } from '../platform/errors.js';
+import { type WorkerError, workerError } from '../platform/workers.js';
 
 /** What the command asks for. */
 export interface ImportJob {
@@ -22,7 +22,7 @@ export type ImportMessage =
   | { readonly type: 'progress'; readonly progress: ImportProgress }
   | { readonly type: 'refused'; readonly refusal: RefusedRow }
   | { readonly type: 'done'; readonly report: ImportReport }
-  | { readonly type: 'failed'; readonly code?: string; readonly message: string; readonly stack?: string };
+  | { readonly type: 'failed'; readonly error: WorkerError };
 
 async function runJob(job: ImportJob, send: (m: ImportMessage) => void): Promise<void> {
   const ctx = await createContext(loadConfig());
@@ -45,14 +45,6 @@ if (parentPort) {
   const port = parentPort;
   const send = (m: ImportMessage) => port.postMessage(m);
   runJob(workerData as ImportJob, send).catch((err: unknown) =>
-    send(
-      isVowError(err)
-        ? { type: 'failed', code: err.code, message: err.message }
-        : {
-            type: 'failed',
-            message: err instanceof Error ? err.message : String(err),
-            ...(err instanceof Error && err.stack ? { stack: err.stack } : {}),
-          },
-    ),
+    send({ type: 'failed', error: workerError(err) }),
   );
 }

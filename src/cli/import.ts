@@ -41,8 +41,9 @@ export function importInWorker(
       else {
         settled = true;
         if (m.type === 'done') resolve(m.report);
-        else if (m.code) reject(new VowError(m.code as ErrorCode, m.message));
-        else reject(Object.assign(new Error(m.message), m.stack ? { stack: m.stack } : {}));
+        else if (m.error.vow && m.error.code)
+          reject(new VowError(m.error.code as ErrorCode, m.error.message));
+        else reject(new Error(`${m.error.code ?? m.error.name}: ${m.error.message}`));
       }
     });
     worker.once('error', (err) => {

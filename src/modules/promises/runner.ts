@@ -6,7 +6,7 @@
 // (src/app/promise-worker.ts), which builds a context of its own and runs the same monitor.
 import type { Config } from '../../platform/config.js';
 import { VowError } from '../../platform/errors.js';
-import { startModuleWorker } from '../../platform/workers.js';
+import { startModuleWorker, type WorkerError } from '../../platform/workers.js';
 import type { RunRequest } from './promise-monitor.js';
 import type { RunSummary } from './types.js';
 
@@ -25,9 +25,7 @@ export interface WorkerData {
   readonly mode: RunRequest;
 }
 
-type WorkerReply =
-  | { ok: true; summary: RunSummary }
-  | { ok: false; error: { name: string; message: string; code?: string } };
+type WorkerReply = { ok: true; summary: RunSummary } | { ok: false; error: WorkerError };
 
 export class InlineRunner implements CheckRunner {
   readonly kind = 'inline';

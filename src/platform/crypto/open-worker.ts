@@ -3,6 +3,7 @@
 // each) decrypts on another core while the main thread reads the next page and serves requests.
 // It keeps nothing between batches but the master key.
 import { parentPort, workerData } from 'node:worker_threads';
+import { type WorkerError, workerError } from '../workers.js';
 import { type OpenItem, openItems } from './aead.js';
 
 export interface OpenRequest {
@@ -12,7 +13,7 @@ export interface OpenRequest {
 
 export type OpenReply =
   | { readonly id: number; readonly values: (string | null)[] }
-  | { readonly id: number; readonly error: { readonly code?: string; readonly message: string } };
+  | { readonly id: number; readonly error: WorkerError };
 
 const port = parentPort;
 if (port) {
@@ -22,14 +23,7 @@ if (port) {
     try {
       reply = { id: req.id, values: openItems(master, req.items) };
     } catch (err) {
-      const e = err as { code?: unknown; message?: unknown };
-      reply = {
-        id: req.id,
-        error: {
-          ...(typeof e.code === 'string' ? { code: e.code } : {}),
-          message: String(e.message ?? err),
-        },
-      };
+      reply = { id: req.id, error: workerError(err) };
     }
     port.postMessage(reply);
   });
