@@ -19,6 +19,21 @@ describe('oneByte', () => {
   });
 });
 
+describe('issueSecret', () => {
+  it('never gives an id starting with "-" (it would read as an option on the command line)', () => {
+    // The first draw of 12 bytes starts with 0xf8: base64url "-".
+    const draws = [Buffer.alloc(12, 0xf8), Buffer.alloc(12, 0x41), Buffer.alloc(32, 0x42)];
+    const random = {
+      uuid: () => cryptoRandom.uuid(),
+      bytes: (n: number) => draws.shift() ?? Buffer.alloc(n),
+    };
+    assert.equal(Buffer.alloc(12, 0xf8).toString('base64url')[0], '-');
+    const { id, token } = issueSecret(random, 'vow_sk_');
+    assert.equal(id, Buffer.alloc(12, 0x41).toString('base64url'));
+    assert.equal(parseSecret(token, 'vow_sk_')?.id, id);
+  });
+});
+
 describe('sameSecret', () => {
   const { token } = issueSecret(cryptoRandom, 'vow_sk_');
   const secret = parseSecret(token, 'vow_sk_')!.secret;

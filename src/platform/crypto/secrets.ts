@@ -67,7 +67,10 @@ export interface IssuedSecret {
 
 /** A new `<prefix><id>.<secret>` token with 256 random bits of secret. */
 export function issueSecret(random: Random, prefix = ''): IssuedSecret {
-  const id = random.bytes(12).toString('base64url');
+  // An id is typed on command lines (`vow staff api-key revoke <id>`), where one starting with "-"
+  // (1 in 64 of base64url ids) reads as an option: such an id is drawn again.
+  let id = random.bytes(12).toString('base64url');
+  while (id.startsWith('-')) id = random.bytes(12).toString('base64url');
   const secret = random.bytes(32).toString('base64url');
   return { id, token: `${prefix}${id}.${secret}`, secretHash: sha256(secret) };
 }
