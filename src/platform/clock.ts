@@ -72,9 +72,36 @@ function timeOrderedIds(): () => string {
   };
 }
 
+/** The largest draw served from the pool; larger ones go to the system directly. */
+const POOLED_MAX = 256;
+
+/**
+ * Random bytes drawn from the system 4 KB at a time, for the same reason as the ids: each call to
+ * the system's generator cost about 4 µs on the 2-vCPU machine (0.5 µs from the pool), and an order
+ * draws about ten (a nonce for every sealed value, a data key). Each call gets its own copy and the
+ * pool's bytes it took are zeroed at once: no byte is handed out twice, and none of a secret stays
+ * behind in the pool.
+ */
+function pooledBytes(): (n: number) => Buffer {
+  const pool = Buffer.alloc(4096);
+  let at = pool.length;
+  return (n) => {
+    if (n > POOLED_MAX) return randomBytes(n);
+    if (at + n > pool.length) {
+      randomFillSync(pool);
+      at = 0;
+    }
+    const out = Buffer.alloc(n);
+    pool.copy(out, 0, at, at + n);
+    pool.fill(0, at, at + n);
+    at += n;
+    return out;
+  };
+}
+
 export const cryptoRandom: Random = {
   uuid: timeOrderedIds(),
-  bytes: (n) => randomBytes(n),
+  bytes: pooledBytes(),
 };
 
 /**
