@@ -1,7 +1,7 @@
 // Group commit's gathering, shared by the writes that use it (site measurements, the collection
-// endpoints): a group is handed over once the event loop turns without bringing more (at most
-// `GATHER_TURNS` turns, at most `max` items); while a group is being written, what arrives waits for
-// the next one.
+// endpoints): a group is handed over once a turn of the event loop brings nothing more (at most
+// `GATHER_TURNS` extra turns, at most `max` items); while a group is being written, what arrives
+// waits for the next one.
 //
 // Why wait at all: a commit costs one sync of the disk, and on a virtual machine's disk that sync
 // is mostly CPU (about 0.5 ms a commit measured on 2 vCPUs, BENCHMARKS.md). Under load, requests
