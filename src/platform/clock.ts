@@ -49,17 +49,11 @@ export interface Random {
  * CPU, a fifth of a decision over HTTP (BENCHMARKS.md).
  */
 function timeOrderedIds(): () => string {
-  const pool = Buffer.alloc(16 * 256);
-  let at = pool.length;
+  const take = randomPool();
   let lastMs = Number.NEGATIVE_INFINITY;
   let seq = 0;
   return () => {
-    if (at === pool.length) {
-      randomFillSync(pool);
-      at = 0;
-    }
-    const random = pool.subarray(at, at + 16);
-    at += 16;
+    const random = take(16);
     const now = Date.now();
     if (now > lastMs) {
       lastMs = now;
@@ -83,19 +77,32 @@ const POOLED_MAX = 256;
  * behind in the pool.
  */
 function pooledBytes(): (n: number) => Buffer {
+  const take = randomPool();
+  return (n) => {
+    if (n > POOLED_MAX) return randomBytes(n);
+    const view = take(n);
+    // Its own memory (Buffer.from would copy into Node's shared 8 KB slab).
+    const out = Buffer.alloc(n);
+    view.copy(out);
+    view.fill(0);
+    return out;
+  };
+}
+
+/**
+ * 4 KB of the system's random bytes, handed out in order and drawn again when used up: `take(n)`
+ * (n at most 4,096) returns a view of the next n bytes, valid until a later take refills the pool.
+ */
+function randomPool(): (n: number) => Buffer {
   const pool = Buffer.alloc(4096);
   let at = pool.length;
   return (n) => {
-    if (n > POOLED_MAX) return randomBytes(n);
     if (at + n > pool.length) {
       randomFillSync(pool);
       at = 0;
     }
-    const out = Buffer.alloc(n);
-    pool.copy(out, 0, at, at + n);
-    pool.fill(0, at, at + n);
     at += n;
-    return out;
+    return pool.subarray(at - n, at);
   };
 }
 
