@@ -304,6 +304,7 @@ describeEachDialect('promise monitor: deleted people and children', (env) => {
     const marker = await e.store.db
       .selectFrom('under13_markers')
       .selectAll()
+      .where('kind', '=', 'email')
       .limit(1)
       .executeTakeFirstOrThrow();
     await sql`update subjects set under13 = 0 where id = ${subjectId}`.execute(e.store.db);
@@ -334,6 +335,37 @@ describeEachDialect('promise monitor: deleted people and children', (env) => {
     });
     await sql`delete from subject_identifiers where id = ${`kid-again-${subjectId}`}`.execute(e.store.db);
     await sql`update subjects set under13 = 1 where id = ${subjectId}`.execute(e.store.db);
+  });
+
+  it('P14: a child’s household address collected again breaks nothing (the gate lets it in)', async () => {
+    const e = env();
+    await child(e);
+    const address = await e.store.db
+      .selectFrom('under13_markers')
+      .selectAll()
+      .where('kind', '=', 'address')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const parent = await buyer(e);
+    await e.store.db
+      .insertInto('subject_identifiers')
+      .values({
+        id: `household-${parent.subjectId}`,
+        subject_id: parent.subjectId,
+        kind: 'address',
+        blind_index: address.blind_index,
+        sealed_value: 'v1.AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB.CCCC',
+        field: 'shipping_address',
+        subject_kind: 'customer',
+        collection_point: 'checkout',
+        record_type: 'order',
+        record_id: parent.orderId,
+        policy_version: e.ctx.policy.version,
+        collected_at: e.ctx.clock.now().toISOString(),
+      })
+      .execute();
+    await expectClean(e, parent.subjectId);
+    assert.deepEqual(await findings(e, { rule: 'under13.identifier_returned' }), []);
   });
 
   it('P22: rows naming a person Vow does not know; P15: an account linked to nobody', async () => {

@@ -4,6 +4,7 @@
 // only; the subjects module owns the rows.
 import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Database } from '../../platform/store/index.js';
+import { searchableKind } from '../subjects/index.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -32,7 +33,10 @@ export async function kindsAtCollectionPoint(
   return [...new Set([...records, ...identifiers].map((r) => r.subject_kind))];
 }
 
-/** The people an identifier's keyed hash belongs to (e.g. the sender of an SMS). */
+/**
+ * The people an identifier's keyed hash belongs to (e.g. the sender of an SMS), for an account,
+ * email or phone (the searchable kinds; an address finds nobody this way).
+ */
 export async function subjectsByBlindIndex(
   db: Executor,
   kind: string,
@@ -43,6 +47,7 @@ export async function subjectsByBlindIndex(
     .select('subject_id')
     .distinct()
     .where('kind', '=', kind)
+    .where(searchableKind('kind'))
     .where('blind_index', '=', blindIndex)
     .execute();
   return rows.map((r) => r.subject_id).sort();

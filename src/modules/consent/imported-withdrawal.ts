@@ -8,7 +8,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
 import type { Database } from '../../platform/store/index.js';
 import type { Policy, VowContext } from '../policy/index.js';
-import { normaliseEmail, normalisePhone } from '../subjects/index.js';
+import { normaliseEmail, normalisePhone, searchableKind } from '../subjects/index.js';
 import type { ConsentService } from './consent-service.js';
 import { subjectsByBlindIndex } from './identifiers.js';
 import { storedStates } from './ledger.js';
@@ -149,6 +149,7 @@ export async function withdrawnIdentifiers(
         .select('si.blind_index')
         .distinct()
         .where('si.kind', '=', kind)
+        .where(searchableKind('si.kind'))
         .where('si.blind_index', 'in', chunk)
         .where('cs.channel', 'in', [...channels])
         .where('cs.state', '=', 'withdrawn')

@@ -11,6 +11,7 @@ export {
   normalisePhone,
   type PostalAddress,
 } from './normalise.js';
+export { SEARCHABLE_KINDS, searchableKind } from './searchable.js';
 export { SubjectService } from './subject-service.js';
 export type { SubjectTables } from './tables.js';
 export {

@@ -21,6 +21,7 @@ import {
   type PostalAddress,
 } from './normalise.js';
 import * as queries from './queries.js';
+import { SEARCHABLE_KINDS } from './searchable.js';
 import {
   type IdentifierInput,
   type IdentifierKind,
@@ -38,7 +39,7 @@ import { markUnder13 } from './under13.js';
 type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Identifiers an under-13 marker blocks (an address is shared by a household, so not it). */
-const MARKED_KINDS: readonly IdentifierKind[] = ['account', 'email', 'phone'];
+const MARKED_KINDS: readonly IdentifierKind[] = SEARCHABLE_KINDS;
 
 export class SubjectService {
   readonly #ctx: VowContext;

@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import type { PersonLink, TableFate } from '../../../platform/erasure/index.js';
 import type { AnnotatedColumn, AnnotatedTable, DatasetAnnotation } from '../../datasets/index.js';
 import { isWithin } from '../../policy/index.js';
+import { searchableKind } from '../../subjects/index.js';
 import type { Family, FamilyEnv, Sink } from '../family.js';
 import { ALL, parseJson } from '../family.js';
 import { PersonBatch, type RequestRow, rowIdOf } from '../person-batch.js';
@@ -324,7 +325,11 @@ async function checkBatch(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promi
   if (deleted.length > 0) await deletedLeftovers(batch, env, deleted, sink);
 }
 
-/** No identifier of a child (by its keyed hash, kept in under13_markers) is held again anywhere. */
+/**
+ * No identifier of a child (by its keyed hash, kept in under13_markers) is held again anywhere: an
+ * account, email or phone, the kinds the collection gate refuses (a child's household address is
+ * not refused, and collected again by a parent's order it breaks nothing).
+ */
 export const childrenFamily: Family = {
   id: 'children',
   covers() {
@@ -339,6 +344,7 @@ export const childrenFamily: Family = {
         j.onRef('m.kind', '=', 'i.kind').onRef('m.blind_index', '=', 'i.blind_index'),
       )
       .select(['i.id', 'i.subject_id', 'i.kind'])
+      .where(searchableKind('i.kind'))
       .execute();
     for (const i of identifiers)
       sink.add(ALL, {
@@ -355,6 +361,7 @@ export const childrenFamily: Family = {
         j.onRef('m.kind', '=', 'l.kind').onRef('m.blind_index', '=', 'l.blind_index'),
       )
       .select(['l.subject_id', 'l.kind', 'l.blind_index'])
+      .where(searchableKind('l.kind'))
       .execute();
     for (const l of lookups)
       sink.add(ALL, {
