@@ -159,6 +159,40 @@ describeEachDialect('group commit of collections', (env) => {
     assert.equal(reused.json().error.code, 'VOW_IDEMPOTENCY_CONFLICT');
   });
 
+  it('groups written at the same time (two on PostgreSQL): one new buyer, one order id, one key across them', async () => {
+    const stats = env().services.collection.groupStats;
+    const shared = 'grp-g-shared@example.com';
+    const keyed = orderBody('grp-g-keyed');
+    const twice = orderBody('grp-g-twice');
+    const sharing: ReturnType<typeof send>[] = [];
+    const keyedAnswers: ReturnType<typeof send>[] = [];
+    const twiceAnswers: ReturnType<typeof send>[] = [];
+    // Requests reach the queue over several turns of the event loop, so that on PostgreSQL a group
+    // is gathered while the one before waits for the database.
+    for (let i = 0; i < 12; i++) {
+      sharing.push(
+        send(orderBody(`grp-g${i}`, { buyer: { ...orderBody(`grp-g${i}`).buyer, email: shared } })),
+      );
+      if (i % 3 === 0) keyedAnswers.push(send(keyed, 'grp-g-key'));
+      if (i % 4 === 0) twiceAnswers.push(send(twice));
+      await new Promise((r) => setImmediate(r));
+    }
+    const all = await Promise.all([...sharing, ...keyedAnswers, ...twiceAnswers]);
+    for (const a of all) assert.ok([200, 201].includes(a.statusCode), a.body);
+    const buyer = await env().services.subjects.findByEmail(shared);
+    for (const a of await Promise.all(sharing))
+      assert.equal(a.json().subjectId, buyer, 'one person for one email');
+    for (let i = 0; i < 12; i++) assert.equal(await ordersOf(`SO-grp-g${i}`), 1);
+    const idsOf = async (answers: ReturnType<typeof send>[]) =>
+      new Set((await Promise.all(answers)).map((a) => a.json().id as string));
+    assert.equal((await idsOf(keyedAnswers)).size, 1, 'one key, one answer');
+    assert.equal((await idsOf(twiceAnswers)).size, 1, 'one order id, one answer');
+    assert.equal(await ordersOf(keyed.shop_order_id), 1);
+    assert.equal(await ordersOf(twice.shop_order_id), 1);
+    if (env().store.dialect === 'postgres') assert.equal(stats.mostAtOnce, 2, 'two groups written at once');
+    else assert.equal(stats.mostAtOnce, 1, 'SQLite writes one group at a time');
+  });
+
   it('writes other collection points in groups too, with their consent effects', async () => {
     const entries = Array.from({ length: 4 }, (_, i) => ({
       email: `grp.entrant${i}@example.com`,

@@ -6,18 +6,23 @@ import { describe, it } from 'node:test';
 import { GATHER_TURNS, GroupQueue } from '../../src/platform/group-queue.js';
 
 /** A queue whose turns run only when the test says so, and the groups it wrote. */
-function stepped(max: number) {
+function stepped(max: number, writers = 1) {
   let turns: (() => void)[] = [];
   const groups: number[][] = [];
-  let release: (() => void) | undefined;
+  const held: (() => void)[] = [];
   let hold = false;
+  let writing = 0;
+  let mostAtOnce = 0;
   const queue = new GroupQueue<number>(
     max,
     async (group) => {
       groups.push(group);
-      if (hold) await new Promise<void>((r) => (release = r));
+      writing++;
+      mostAtOnce = Math.max(mostAtOnce, writing);
+      if (hold) await new Promise<void>((r) => held.push(r));
+      writing--;
     },
-    (then) => turns.push(then),
+    { defer: (then) => turns.push(then), writers },
   );
   return {
     queue,
@@ -33,7 +38,9 @@ function stepped(max: number) {
     holdWrites(on: boolean) {
       hold = on;
     },
-    release: () => release?.(),
+    /** Lets the oldest held write finish. */
+    release: () => held.shift()?.(),
+    mostAtOnce: () => mostAtOnce,
   };
 }
 
@@ -111,5 +118,49 @@ describe('GroupQueue gathering', () => {
     q.release();
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(q.groups, [[1], [2, 3]]);
+  });
+});
+
+describe('GroupQueue with two writers (PostgreSQL)', () => {
+  it('a group gathered while another is written is written beside it, a third waits', async () => {
+    const q = stepped(64, 2);
+    q.holdWrites(true);
+    q.queue.push(1);
+    await q.turn();
+    assert.deepEqual(q.groups, [[1]]);
+    q.queue.push(2);
+    q.queue.push(3);
+    assert.equal(q.pendingTurns(), 1, 'the second writer gathers');
+    await q.turn();
+    await q.turn();
+    assert.deepEqual(q.groups, [[1], [2, 3]], 'written while the first still is');
+    q.queue.push(4);
+    q.queue.push(5);
+    assert.equal(q.pendingTurns(), 0, 'both writers busy: no gathering');
+    q.holdWrites(false);
+    q.release(); // the first group is done: its writer takes what waited, at once
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(q.groups, [[1], [2, 3], [4, 5]]);
+    q.release();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(q.mostAtOnce(), 2);
+  });
+
+  it('one writer never writes two groups at once', async () => {
+    const q = stepped(2);
+    q.holdWrites(true);
+    for (let i = 0; i < 7; i++) q.queue.push(i);
+    await q.turn();
+    for (let i = 0; i < 4; i++) {
+      q.release();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.deepEqual(q.groups, [[0, 1], [2, 3], [4, 5], [6]]);
+    assert.equal(q.mostAtOnce(), 1);
+  });
+
+  it('refuses a number of writers that is not a whole number of at least 1', () => {
+    assert.throws(() => new GroupQueue<number>(4, async () => {}, { writers: 0 }), RangeError);
+    assert.throws(() => new GroupQueue<number>(4, async () => {}, { writers: 1.5 }), RangeError);
   });
 });

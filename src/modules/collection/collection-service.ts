@@ -21,7 +21,7 @@ import {
   planSmsSignup,
 } from './built-in-forms.js';
 import { FORM_RECORD_TYPE, formValues, planForm } from './declared-forms.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, POSTGRES_WRITERS } from './group-commit.js';
 import { IdempotencyKeys, type IdempotencyScope } from './idempotency.js';
 import { orderReplays, ordersStoredMeanwhile, orderValues, planOrder } from './orders.js';
 import type {
@@ -57,7 +57,9 @@ export class CollectionService {
     this.#deps = { ctx, subjects };
     this.#consent = consent;
     this.#keys = new IdempotencyKeys(ctx);
-    this.#group = new GroupCommit((plans, onWritten) => this.#writePlans(plans, onWritten), this.#keys);
+    this.#group = new GroupCommit((plans, onWritten) => this.#writePlans(plans, onWritten), this.#keys, {
+      writers: ctx.store.dialect === 'postgres' ? POSTGRES_WRITERS : 1,
+    });
   }
 
   /** How many groups the endpoints' group commit wrote, with how many submissions (tests, benchmarks). */

@@ -114,9 +114,11 @@ export async function linkMany(
     records.push(recordRow(ctx, id, link, at));
   }
   // The new people, and the look-ups they claim: one another request claimed between the look-up
-  // and now is a lost race (an address, shared by a household, never is).
+  // and now is a lost race (an address, shared by a household, never is). Rows go in key order, so
+  // two transactions writing the same keys at once (two groups of collections on PostgreSQL) wait
+  // for each other in the same order, never in a circle.
   await insertRows(trx, dialect, 'subjects', [...fresh.values()], { onConflictDoNothing: ['id'] });
-  const claimed = await insertRows(trx, dialect, 'subject_lookup', [...freshLookups.values()], {
+  const claimed = await insertRows(trx, dialect, 'subject_lookup', inKeyOrder(freshLookups), {
     onConflictDoNothing: ['kind', 'blind_index'],
     returning: ['kind', 'blind_index'],
   });
@@ -124,10 +126,10 @@ export async function linkMany(
   for (const [key, row] of freshLookups)
     if (!got.has(key) && row.kind !== 'address') throw new ResolutionRace();
   // The people found again: seen now, and owners of the look-ups nobody holds yet.
-  await insertRows(trx, dialect, 'subjects', [...known.values()], {
+  await insertRows(trx, dialect, 'subjects', inKeyOrder(known), {
     onConflictUpdate: { columns: ['id'], set: ['updated_at'] },
   });
-  await insertRows(trx, dialect, 'subject_lookup', [...knownLookups.values()], {
+  await insertRows(trx, dialect, 'subject_lookup', inKeyOrder(knownLookups), {
     onConflictDoNothing: ['kind', 'blind_index'],
   });
   // The look-up that found each of them still does (or another request moved it: resolve again).
@@ -137,4 +139,9 @@ export async function linkMany(
   await insertRows(trx, dialect, 'subject_identifiers', identifiers);
   await insertRows(trx, dialect, 'subject_records', records);
   return items.map(({ prepared }, n) => replaced.get(n) ?? prepared.subjectId);
+}
+
+/** A map's rows sorted by their keys (the order their locks are taken in). */
+function inKeyOrder<R>(rows: ReadonlyMap<string, R>): R[] {
+  return [...rows.keys()].sort().map((k) => rows.get(k)!);
 }
