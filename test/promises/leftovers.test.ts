@@ -25,6 +25,41 @@ async function child(e: TestEnv) {
   return person;
 }
 
+/** The keyed hash of one of the marked children's identifiers of this kind. */
+function markerOf(e: TestEnv, kind: string) {
+  return e.store.db
+    .selectFrom('under13_markers')
+    .selectAll()
+    .where('kind', '=', kind)
+    .limit(1)
+    .executeTakeFirstOrThrow();
+}
+
+/** An identifier with this keyed hash, held by `holder` from their order, as if collected again. */
+async function holdAgain(
+  e: TestEnv,
+  holder: { subjectId: string; orderId: string },
+  row: { id: string; kind: string; blindIndex: string; field: string },
+) {
+  await e.store.db
+    .insertInto('subject_identifiers')
+    .values({
+      id: row.id,
+      subject_id: holder.subjectId,
+      kind: row.kind,
+      blind_index: row.blindIndex,
+      sealed_value: 'v1.AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB.CCCC',
+      field: row.field,
+      subject_kind: 'customer',
+      collection_point: 'checkout',
+      record_type: 'order',
+      record_id: holder.orderId,
+      policy_version: e.ctx.policy.version,
+      collected_at: e.ctx.clock.now().toISOString(),
+    })
+    .execute();
+}
+
 describeEachDialect('promise monitor: deleted people and children', (env) => {
   it('a deletion of everything and the under-13 purge, done by Vow, leave nothing to report', async () => {
     const e = env();
@@ -301,32 +336,16 @@ describeEachDialect('promise monitor: deleted people and children', (env) => {
   it('P14: the mark itself removed, and a child’s identifier held again', async () => {
     const e = env();
     const { subjectId } = await child(e);
-    const marker = await e.store.db
-      .selectFrom('under13_markers')
-      .selectAll()
-      .where('kind', '=', 'email')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    const marker = await markerOf(e, 'email');
     await sql`update subjects set under13 = 0 where id = ${subjectId}`.execute(e.store.db);
     await expectBroken(e, { promise: 'P14', table: 'subjects', row: subjectId, rule: 'under13.mark_kept' });
     const other = await buyer(e);
-    await e.store.db
-      .insertInto('subject_identifiers')
-      .values({
-        id: `kid-again-${subjectId}`,
-        subject_id: other.subjectId,
-        kind: marker.kind,
-        blind_index: marker.blind_index,
-        sealed_value: 'v1.AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB.CCCC',
-        field: 'buyer.email',
-        subject_kind: 'customer',
-        collection_point: 'checkout',
-        record_type: 'order',
-        record_id: other.orderId,
-        policy_version: e.ctx.policy.version,
-        collected_at: e.ctx.clock.now().toISOString(),
-      })
-      .execute();
+    await holdAgain(e, other, {
+      id: `kid-again-${subjectId}`,
+      kind: marker.kind,
+      blindIndex: marker.blind_index,
+      field: 'buyer.email',
+    });
     await expectBroken(e, {
       promise: 'P14',
       table: 'subject_identifiers',
@@ -340,30 +359,14 @@ describeEachDialect('promise monitor: deleted people and children', (env) => {
   it('P14: a child’s household address collected again breaks nothing (the gate lets it in)', async () => {
     const e = env();
     await child(e);
-    const address = await e.store.db
-      .selectFrom('under13_markers')
-      .selectAll()
-      .where('kind', '=', 'address')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    const address = await markerOf(e, 'address');
     const parent = await buyer(e);
-    await e.store.db
-      .insertInto('subject_identifiers')
-      .values({
-        id: `household-${parent.subjectId}`,
-        subject_id: parent.subjectId,
-        kind: 'address',
-        blind_index: address.blind_index,
-        sealed_value: 'v1.AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB.CCCC',
-        field: 'shipping_address',
-        subject_kind: 'customer',
-        collection_point: 'checkout',
-        record_type: 'order',
-        record_id: parent.orderId,
-        policy_version: e.ctx.policy.version,
-        collected_at: e.ctx.clock.now().toISOString(),
-      })
-      .execute();
+    await holdAgain(e, parent, {
+      id: `household-${parent.subjectId}`,
+      kind: 'address',
+      blindIndex: address.blind_index,
+      field: 'shipping_address',
+    });
     await expectClean(e, parent.subjectId);
     assert.deepEqual(await findings(e, { rule: 'under13.identifier_returned' }), []);
   });
