@@ -19,7 +19,7 @@ export interface GroupQueueOptions {
   /**
    * Groups written at the same time (default 1: one after the other). More only where the store
    * runs transactions side by side (PostgreSQL): while one group waits for the database, the next
-   * is gathered and written, instead of the process idling (see MAX_WRITERS in collection).
+   * is gathered and written, instead of the process idling (POSTGRES_WRITERS in the collection module).
    */
   readonly writers?: number;
 }
@@ -36,12 +36,13 @@ export class GroupQueue<T> {
 
   /** `write` answers every item of its group itself (it must not throw). */
   constructor(max: number, write: (group: T[]) => Promise<void>, options: GroupQueueOptions = {}) {
-    if (!Number.isInteger(options.writers ?? 1) || (options.writers ?? 1) < 1)
+    const writers = options.writers ?? 1;
+    if (!Number.isInteger(writers) || writers < 1)
       throw new RangeError('GroupQueue: writers must be a whole number of at least 1');
     this.#max = max;
     this.#write = write;
     this.#defer = options.defer ?? setImmediate;
-    this.#writers = options.writers ?? 1;
+    this.#writers = writers;
   }
 
   push(item: T): void {

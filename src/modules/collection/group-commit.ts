@@ -29,8 +29,8 @@ export const MAX_GROUP = 64;
 /**
  * Groups written at the same time on PostgreSQL. One group at a time left Vow's process idle 63% of
  * the time under load, waiting for the database's answers to each statement of the group; with two,
- * the next group is sealed and inserted while the first commits (they meet only at the audit
- * chain's head, taken near the end of each transaction). SQLite writes one transaction at a time
+ * the next group is sealed and inserted while the first commits (two groups of different people
+ * meet only at the audit chain's head, taken near the end of each transaction). SQLite writes one transaction at a time
  * on its one connection, so there it stays 1. BENCHMARKS.md has the figures.
  */
 export const POSTGRES_WRITERS = 2;

@@ -3,7 +3,8 @@
 // never looked up that way (a household shares one; an address-only person is found through
 // subject_lookup), so the index by value (subject_identifiers_searchable, migration 0710) holds only
 // these kinds. Random keyed hashes land on a random page of that index each: leaving a buyer's two
-// addresses out took an order's commit from about 214 written pages to about 150 (BENCHMARKS.md).
+// addresses out took a commit of about 27 orders from about 214 written pages to about 135
+// (BENCHMARKS.md).
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 
 export const SEARCHABLE_KINDS = ['account', 'email', 'phone'] as const;
