@@ -146,6 +146,8 @@ describeEachDialect('the under-13 gate', (env) => {
     assert.equal(key.wrapped_key, null, 'their data key is destroyed');
     const markers = await db.selectFrom('under13_markers').selectAll().execute();
     assert.ok(markers.every((m) => Object.keys(m).sort().join() === 'blind_index,kind,marked_at'));
+    // Only what refuses a later collection: no keyed hash of the child's address is kept.
+    assert.deepEqual([...new Set(markers.map((m) => m.kind))].sort(), ['email', 'phone']);
 
     const audit = await env().ctx.audit.list({ targetType: 'subject', targetId: subjectId });
     assert.ok(audit.some((a) => a.action === 'subject.marked_under_13' && a.actor_type === 'staff'));

@@ -358,8 +358,24 @@ describeEachDialect('promise monitor: deleted people and children', (env) => {
 
   it('P14: a child’s household address collected again breaks nothing (the gate lets it in)', async () => {
     const e = env();
-    await child(e);
-    const address = await markerOf(e, 'address');
+    const kid = await buyer(e);
+    const address = await e.store.db
+      .selectFrom('subject_identifiers')
+      .select('blind_index')
+      .where('subject_id', '=', kid.subjectId)
+      .where('kind', '=', 'address')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await e.services.subjects.markUnder13(kid.subjectId, { type: 'staff', id: 'staff-1' });
+    // A marker of the address, as versions before migration 0711 kept: not a refused kind either.
+    await e.store.db
+      .insertInto('under13_markers')
+      .values({
+        kind: 'address',
+        blind_index: address.blind_index,
+        marked_at: e.ctx.clock.now().toISOString(),
+      })
+      .execute();
     const parent = await buyer(e);
     await holdAgain(e, parent, {
       id: `household-${parent.subjectId}`,

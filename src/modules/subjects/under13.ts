@@ -1,9 +1,10 @@
-// The under-13 purge (P14): markers of the person's identifiers first (they refuse a later collection),
-// then every part of Vow erases its rows through the erasure registry in one transaction, then the
-// person's keys are destroyed.
+// The under-13 purge (P14): markers of the person's accounts, emails and phones first (they refuse a
+// later collection), then every part of Vow erases its rows through the erasure registry in one
+// transaction, then the person's keys are destroyed.
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
+import { searchableKind } from './searchable.js';
 import type { PurgePorts } from './types.js';
 
 /**
@@ -26,11 +27,14 @@ export async function markUnder13(
     throw new VowError('VOW_SUBJECT_ALREADY_MARKED', 'This subject is already marked as under 13');
   const at = ctx.clock.now().toISOString();
   const { markers, destroyKeys } = await db.transaction().execute(async (trx) => {
+    // Only what a later collection is refused by (an account, email or phone): a household's
+    // address is not refused, so its keyed hash would be kept for nothing.
     const indexes = await trx
       .selectFrom('subject_identifiers')
       .select(['kind', 'blind_index'])
       .distinct()
       .where('subject_id', '=', subjectId)
+      .where(searchableKind('kind'))
       .execute();
     for (const i of indexes) {
       await trx
