@@ -60,7 +60,7 @@ export const subjectsEraser: Eraser = {
     under13_markers: {
       fate: 'kept',
       person: null,
-      what: 'keyed hashes of a child’s identifiers, never linked to them, that refuse a later collection',
+      what: 'keyed hashes of a child’s accounts, emails and phones, never linked to them, that refuse a later collection',
       basis: 'COPPA 16 CFR 312.4–312.5: nothing is collected from a child known to be under 13 (P14)',
     },
   },
