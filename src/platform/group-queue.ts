@@ -45,6 +45,11 @@ export class GroupQueue<T> {
     this.#writers = writers;
   }
 
+  /** Groups being written at this moment. */
+  get active(): number {
+    return this.#active;
+  }
+
   push(item: T): void {
     this.#queue.push(item);
     if (this.#scheduled || this.#active >= this.#writers) return;

@@ -51,7 +51,6 @@ export class GroupCommit {
    * written at the same time (for tests and the benchmark's notes).
    */
   readonly stats = { groups: 0, submissions: 0, retriedAlone: 0, mostAtOnce: 0 };
-  #writing = 0;
 
   /** `writers`: groups written at the same time (POSTGRES_WRITERS on PostgreSQL, else 1). */
   constructor(write: WritePlans, keys: IdempotencyKeys, options: { max?: number; writers?: number } = {}) {
@@ -79,15 +78,7 @@ export class GroupCommit {
   async #writeGroup(group: readonly Pending[]): Promise<void> {
     this.stats.groups++;
     this.stats.submissions += group.length;
-    this.stats.mostAtOnce = Math.max(this.stats.mostAtOnce, ++this.#writing);
-    try {
-      await this.#writeGroupNow(group);
-    } finally {
-      this.#writing--;
-    }
-  }
-
-  async #writeGroupNow(group: readonly Pending[]): Promise<void> {
+    this.stats.mostAtOnce = Math.max(this.stats.mostAtOnce, this.#queue.active);
     if (group.length === 1) {
       const only = group[0]!;
       await this.#alone(only, false).then(only.resolve, only.reject);
