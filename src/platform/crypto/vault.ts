@@ -41,8 +41,11 @@ export class Vault {
    * so one pass over a million people neither evicts every key in use nor churns the cache.
    */
   readonly #cache = new DataKeyCache(10_000);
-  /** Keys made for a batch's new people, not yet stored by its transaction (makeKeys). */
-  readonly #pending = new Map<string, Buffer>();
+  /**
+   * Keys made for a batch's new people, not yet stored by its transaction (makeKeys), each with its
+   * wrapping under the master key (made with it, so the transaction only writes it).
+   */
+  readonly #pending = new Map<string, { readonly key: Buffer; readonly wrapped: string }>();
   /** Large batches of openMany(), opened in a worker thread. */
   #bulk: BulkOpener;
   readonly #openInWorkerFrom: number;
@@ -100,7 +103,7 @@ export class Vault {
   }
 
   async #dataKey(subjectId: string, create: boolean): Promise<Buffer | undefined> {
-    const cached = this.#cache.get(subjectId) ?? this.#pending.get(subjectId);
+    const cached = this.#cache.get(subjectId) ?? this.#pending.get(subjectId)?.key;
     if (cached) return cached;
     const db = this.#store.db;
     let row = await db
@@ -138,7 +141,14 @@ export class Vault {
    * commits once instead of twice. The caller settles them when its transaction has ended.
    */
   makeKeys(subjectIds: readonly string[]): void {
-    for (const id of subjectIds) if (!this.#pending.has(id)) this.#pending.set(id, this.#random.bytes(32));
+    for (const id of subjectIds) {
+      if (this.#pending.has(id)) continue;
+      const key = this.#random.bytes(32);
+      this.#pending.set(id, {
+        key,
+        wrapped: seal(this.#master, key, `data-key:${id}`, this.#random.bytes(12)),
+      });
+    }
   }
 
   /**
@@ -149,12 +159,12 @@ export class Vault {
   async storeKeys(trx: Transaction<Database>, subjectIds: readonly string[]): Promise<void> {
     const now = this.#clock.now().toISOString();
     const rows = [...new Set(subjectIds)].map((id) => {
-      const key = this.#pending.get(id);
+      const wrapped = this.#pending.get(id)?.wrapped;
       // (No person's id in the message: it may be logged.)
-      if (!key) throw new Error('A new person of the batch has no data key made for it');
+      if (!wrapped) throw new Error('A new person of the batch has no data key made for it');
       return {
         subject_id: id,
-        wrapped_key: seal(this.#master, key, `data-key:${id}`, this.#random.bytes(12)),
+        wrapped_key: wrapped,
         created_at: now,
         destroyed_at: null,
       };
@@ -174,10 +184,10 @@ export class Vault {
    */
   settleKeys(subjectIds: readonly string[], committed: boolean): void {
     for (const id of subjectIds) {
-      const key = this.#pending.get(id);
-      if (!key) continue;
+      const made = this.#pending.get(id);
+      if (!made) continue;
       this.#pending.delete(id);
-      if (committed) this.#cache.set(id, key);
+      if (committed) this.#cache.set(id, made.key);
     }
   }
 
