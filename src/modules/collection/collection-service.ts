@@ -11,7 +11,7 @@
 // a later request would find them). Each point's own code only plans: checkout in orders.ts, the
 // five other built-in forms in built-in-forms.ts, declared forms in declared-forms.ts.
 import type { VowContext } from '../policy/index.js';
-import { openSealed, type SubjectService } from '../subjects/index.js';
+import { type IndexedIdentifier, openSealed, type SubjectService } from '../subjects/index.js';
 import {
   builtInValues,
   planCatalogRequest,
@@ -23,7 +23,7 @@ import {
 import { FORM_RECORD_TYPE, formValues, planForm } from './declared-forms.js';
 import { GroupCommit, POSTGRES_WRITERS } from './group-commit.js';
 import { IdempotencyKeys, type IdempotencyScope } from './idempotency.js';
-import { orderReplays, ordersStoredMeanwhile, orderValues, planOrder } from './orders.js';
+import { orderReplays, ordersStoredMeanwhile, orderValues, planOrder, type Replays } from './orders.js';
 import type {
   AnySubmission,
   BatchCollected,
@@ -43,7 +43,19 @@ import type {
   RegistrationBody,
   SmsSignupBody,
 } from './schemas.js';
-import { writeBatch } from './write-batch.js';
+import { commitBatch, discardBatch, type PreparedBatch, prepareBatch } from './write-batch.js';
+
+/**
+ * A batch checked and prepared outside any transaction (`CollectionService.prepare`): its plans,
+ * its orders already recorded, its people and sealed values. Written by `writePrepared`, or given
+ * up with `discard`.
+ */
+export interface PreparedCollection {
+  readonly plans: readonly Plan[];
+  readonly identifiers: readonly IndexedIdentifier[];
+  readonly replays: Replays;
+  readonly batch: PreparedBatch;
+}
 
 export class CollectionService {
   readonly #ctx: VowContext;
@@ -158,21 +170,57 @@ export class CollectionService {
     );
   }
 
-  /** The one write path of checked plans: replays, people marked under 13, then write-batch.ts. */
-  async #writePlans(plans: readonly Plan[], onWritten?: OnWritten): Promise<BatchCollected> {
-    const identifiers = plans.flatMap((p) => p.parties.flatMap((party) => party.identifiers));
-    const subjects = this.#deps.subjects;
+  /**
+   * Phase one of `collectAll` alone: the submissions checked and planned, their people resolved and
+   * values sealed, outside any transaction. A bulk caller (the importer) prepares its next batch
+   * this way while the previous batch's transaction runs, then writes it with `writePrepared`.
+   */
+  prepare(submissions: readonly AnySubmission[]): Promise<PreparedCollection> {
+    return this.#prepare(submissions.map((s) => this.#plan(s)));
+  }
+
+  /**
+   * Writes a prepared batch in ONE transaction, as `collectAll` would. Whatever changed since it was
+   * prepared is handled as for two requests at once: a person another writer created meanwhile, or
+   * an order stored meanwhile, prepares the batch again.
+   */
+  async writePrepared(prepared: PreparedCollection, onWritten?: OnWritten): Promise<BatchCollected> {
+    let p = prepared;
     for (let attempt = 1; ; attempt++) {
-      const replays = await orderReplays(this.#ctx, plans);
-      await subjects.assertNoneMarked(identifiers);
+      let fresh = false;
       try {
-        return await writeBatch(this.#deps, this.#consent(), plans, replays, identifiers, onWritten);
+        return await this.#deps.subjects.withResolution(async () => {
+          const batch = fresh ? await prepareBatch(this.#deps, p.plans, p.replays) : p.batch;
+          fresh = true;
+          return commitBatch(this.#deps, this.#consent(), batch, p.replays, p.identifiers, onWritten);
+        });
       } catch (err) {
         // Two requests with the same order id at once: the loser answers as a replay would.
-        if (attempt === 1 && (await ordersStoredMeanwhile(this.#ctx, plans, replays))) continue;
+        if (attempt === 1 && (await ordersStoredMeanwhile(this.#ctx, p.plans, p.replays))) {
+          p = await this.#prepare(p.plans);
+          continue;
+        }
         throw err;
       }
     }
+  }
+
+  /** Gives up a prepared batch that will not be written (its new people's keys are forgotten). */
+  discard(prepared: PreparedCollection): void {
+    discardBatch(this.#deps, prepared.batch);
+  }
+
+  /** Replays, people marked under 13, then phase one of write-batch.ts. */
+  async #prepare(plans: readonly Plan[]): Promise<PreparedCollection> {
+    const identifiers = plans.flatMap((p) => p.parties.flatMap((party) => party.identifiers));
+    const replays = await orderReplays(this.#ctx, plans);
+    await this.#deps.subjects.assertNoneMarked(identifiers);
+    return { plans, identifiers, replays, batch: await prepareBatch(this.#deps, plans, replays) };
+  }
+
+  /** The one write path of checked plans: prepared, then written (write-batch.ts). */
+  async #writePlans(plans: readonly Plan[], onWritten?: OnWritten): Promise<BatchCollected> {
+    return this.writePrepared(await this.#prepare(plans), onWritten);
   }
 
   /** Decrypted values of one person in one record, by field (for disclosures and exports). */

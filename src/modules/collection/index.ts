@@ -1,7 +1,7 @@
 // Public surface of the collection module: the collection points (built-in and declared forms),
 // their schemas and the age gate.
 export { ageOn, assertNotUnder13 } from './age-gate.js';
-export { CollectionService } from './collection-service.js';
+export { CollectionService, type PreparedCollection } from './collection-service.js';
 export { FORM_RECORD_TYPE } from './declared-forms.js';
 export { collectionEraser } from './erasure.js';
 export { COLLECTION_ERROR_CODES } from './errors.js';

@@ -1,7 +1,8 @@
 // The one write path of every collection: the people of a batch of plans are resolved first, outside
 // the transaction (new people's data keys are made there in memory, values sealed under them), then
 // those keys, every record, link, consent event and the callers' extra rows are written in ONE
-// transaction.
+// transaction. The two phases are also reachable apart (`prepareBatch`, `commitBatch`): a bulk
+// caller prepares its next batch while the previous one's transaction runs.
 import { insertRows } from '../../platform/store/index.js';
 import type { IndexedIdentifier, LinkItem, PreparedIdentity, ResolutionRequest } from '../subjects/index.js';
 import type { Replays } from './orders.js';
@@ -16,47 +17,59 @@ import type {
   PlanRow,
 } from './plan.js';
 
+/**
+ * Phase one of a batch, done outside any transaction: its people found or invented (new people's
+ * data keys made in memory), every value sealed, the records' ids chosen. Written by `commitBatch`
+ * or given up with `discardBatch`; either settles the new keys.
+ */
+export interface PreparedBatch {
+  readonly todo: readonly { readonly plan: Plan; readonly n: number }[];
+  readonly prepared: readonly PreparedIdentity[];
+  /** `first[t]` is where plan t's parties start in `prepared` and the sealed lists. */
+  readonly first: readonly number[];
+  readonly sealed: readonly (string | null)[];
+  readonly sealedEach: readonly Record<string, string>[];
+  readonly ids: readonly string[];
+  readonly newSubjectIds: readonly string[];
+}
+
+/** Prepares and writes a batch; a resolution race lost to another writer prepares it again. */
 export async function writeBatch(
-  { ctx, subjects }: PlanDeps,
+  deps: PlanDeps,
   consent: ConsentRecorder | undefined,
   plans: readonly Plan[],
   replays: Replays,
   identifiers: readonly IndexedIdentifier[],
   onWritten?: OnWritten,
 ): Promise<BatchCollected> {
-  const todo = plans.flatMap((plan, n) => (replays.has(n) ? [] : [{ plan, n }]));
-  return subjects.withResolution(async () => {
-    // Phase one, outside the transaction: the people (data keys made in memory), sealed values, ids.
-    const requests: ResolutionRequest[] = [];
-    const first: number[] = [];
-    for (const { plan } of todo) {
-      first.push(requests.length);
-      const buyer = requests.length;
-      for (const [k, party] of plan.parties.entries())
-        requests.push({
-          identifiers: party.identifiers,
-          ...(k > 0 && party.maybeFirstParty ? { sameAs: buyer } : {}),
-        });
-    }
-    const prepared = await subjects.prepareAll(requests);
-    // The new people's data keys are made in memory and stored by this batch's transaction: kept
-    // once it commits, forgotten if anything fails before (the batch is then prepared again).
-    const newSubjectIds = prepared.filter((p) => p.isNew).map((p) => p.subjectId);
-    let committed = false;
-    try {
-      const written = await sealAndWrite(prepared, first);
-      committed = true;
-      return { results: written, newSubjectIds };
-    } finally {
-      ctx.vault.settleKeys(newSubjectIds, committed);
-    }
-  });
+  return deps.subjects.withResolution(async () =>
+    commitBatch(deps, consent, await prepareBatch(deps, plans, replays), replays, identifiers, onWritten),
+  );
+}
 
-  /** Phase one's sealing, then phase two: `first[t]` is where plan t's parties start in `prepared`. */
-  async function sealAndWrite(
-    prepared: readonly PreparedIdentity[],
-    first: readonly number[],
-  ): Promise<CollectionResult<OrderCollected>[]> {
+/** Phase one: the people (data keys made in memory), sealed values and ids of the plans not replayed. */
+export async function prepareBatch(
+  { ctx, subjects }: PlanDeps,
+  plans: readonly Plan[],
+  replays: Replays,
+): Promise<PreparedBatch> {
+  const todo = plans.flatMap((plan, n) => (replays.has(n) ? [] : [{ plan, n }]));
+  const requests: ResolutionRequest[] = [];
+  const first: number[] = [];
+  for (const { plan } of todo) {
+    first.push(requests.length);
+    const buyer = requests.length;
+    for (const [k, party] of plan.parties.entries())
+      requests.push({
+        identifiers: party.identifiers,
+        ...(k > 0 && party.maybeFirstParty ? { sameAs: buyer } : {}),
+      });
+  }
+  const prepared = await subjects.prepareAll(requests);
+  // The new people's data keys are made in memory and stored by the batch's transaction: kept
+  // once it commits, forgotten if anything fails before (the batch is then prepared again).
+  const newSubjectIds = prepared.filter((p) => p.isNew).map((p) => p.subjectId);
+  try {
     const sealed: (string | null)[] = [];
     const sealedEach: Record<string, string>[] = [];
     for (const [t, { plan }] of todo.entries())
@@ -69,7 +82,42 @@ export async function writeBatch(
         sealedEach.push(each);
       }
     const ids = todo.map(() => ctx.random.uuid());
-    // Phase two: one transaction for every submission.
+    return { todo, prepared, first, sealed, sealedEach, ids, newSubjectIds };
+  } catch (err) {
+    ctx.vault.settleKeys(newSubjectIds, false);
+    throw err;
+  }
+}
+
+/** Gives up a prepared batch that will not be written: its new people's keys are forgotten. */
+export function discardBatch({ ctx }: PlanDeps, batch: PreparedBatch): void {
+  ctx.vault.settleKeys(batch.newSubjectIds, false);
+}
+
+/**
+ * Phase two: one transaction for every submission of a prepared batch. A person another writer
+ * claimed since `prepareBatch` fails it with ResolutionRace (prepare it again). The new keys are
+ * settled either way.
+ */
+export async function commitBatch(
+  { ctx, subjects }: PlanDeps,
+  consent: ConsentRecorder | undefined,
+  batch: PreparedBatch,
+  replays: Replays,
+  identifiers: readonly IndexedIdentifier[],
+  onWritten?: OnWritten,
+): Promise<BatchCollected> {
+  const { todo, prepared, first, sealed, sealedEach, ids, newSubjectIds } = batch;
+  let committed = false;
+  try {
+    const written = await write();
+    committed = true;
+    return { results: written, newSubjectIds };
+  } finally {
+    ctx.vault.settleKeys(newSubjectIds, committed);
+  }
+
+  function write(): Promise<CollectionResult<OrderCollected>[]> {
     return ctx.store.db.transaction().execute(async (trx) => {
       // Again inside the transaction: staff may have marked the person meanwhile (P14).
       await subjects.assertNoneMarked(identifiers, trx);
