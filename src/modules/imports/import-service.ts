@@ -1,123 +1,34 @@
 // `vow import` and POST /v1/imports: a file of another system's customers, orders or marketing lists
-// brought in through Vow's own write paths. Collections go through the collection module
-// (`collectAll`: the same checks, rows, consent rules and audit as the endpoints, many per
-// transaction); opt-outs through the consent module (suppression list + ledger). Each fact carries
+// brought in through Vow's own write paths. Collections go through the collection module (its
+// `prepare` and `writePrepared`: the same checks, rows, consent rules and audit as the endpoints,
+// many per transaction); opt-outs through the consent module (suppression list + ledger). Each fact carries
 // its source (file name, SHA-256, row) as evidence in the consent ledger.
 //
-// A run is keyed by the file's SHA-256 and format. Each batch's writes, its refused rows and the
-// run's checkpoint (the last line done) are committed in ONE transaction, so a run stopped anywhere
-// (a crash, SIGKILL) continues after its last committed line when started again: nothing lost,
-// nothing twice. A finished file run again changes nothing.
+// A run is keyed by the file's SHA-256 and format; its batches are written by batch-writer.ts (one
+// transaction each, with the run's checkpoint, so a run stopped anywhere continues after its last
+// committed line when started again; the next batch prepared while one is written). A finished file
+// run again changes nothing.
 import { basename } from 'node:path';
-import type { Transaction } from 'kysely';
-import type { ActorType } from '../../platform/audit/index.js';
-import { isVowError, VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/index.js';
-import type { AnySubmission, CollectionService } from '../collection/index.js';
-import {
-  type ConsentService,
-  channelsOfMedium,
-  recordImportedWithdrawal,
-  withdrawnIdentifiers,
-} from '../consent/index.js';
+import { VowError } from '../../platform/errors.js';
+import type { CollectionService } from '../collection/index.js';
+import type { ConsentService } from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
+import { RunWriter } from './batch-writer.js';
 import { importFormat } from './formats/index.js';
-import type { Fact, Unit } from './formats/types.js';
+import type { Unit } from './formats/types.js';
+import {
+  type ImportCounts,
+  type ImportHooks,
+  type ImportOptions,
+  type ImportReport,
+  type ImportRunView,
+  type RefusedRow,
+  zeroCounts,
+} from './import-types.js';
+import { guardOptIns } from './opt-in-guard.js';
 import { readRecords, scanFile, withSpooledFile } from './read-file.js';
 
-export interface ImportCounts {
-  /** Units read: rows, or orders for shopify-orders. */
-  units: number;
-  /** Collections stored, by type (registration, order, sms_signup, ...). */
-  collected: Record<string, number>;
-  /** Orders already stored with the same body (answered as a replay, nothing written). */
-  unchanged: number;
-  /** Imported opt-outs, by kind: unsubscribed (P11) or bounced. */
-  withdrawn: { unsubscribed: number; bounced: number };
-  /** Ledger events those opt-outs appended for people Vow already held. */
-  ledgerEvents: number;
-  /** Imported opt-ins not applied: the address or number had withdrawn (an old flag is no new request, P11). */
-  optInsNotApplied: number;
-  /** Rows read with nothing to write (a list's "subscribed": the policy enrolls nobody from a list). */
-  noted: number;
-  refused: number;
-}
-
-export interface RefusedRow {
-  readonly line: number;
-  readonly code: string;
-  readonly reason: string;
-}
-
-export interface ImportReport {
-  readonly runId: string | null;
-  readonly format: string;
-  readonly fileName: string;
-  readonly sha256: string;
-  readonly dryRun: boolean;
-  /** The run continued from an earlier run's checkpoint. */
-  readonly resumedFromLine: number;
-  /** The file was imported before: nothing changed. */
-  readonly alreadyImported: boolean;
-  readonly counts: ImportCounts;
-  /** The refused rows (the first 1,000; `refusals(runId)` pages through all of them). */
-  readonly refusals: RefusedRow[];
-  readonly elapsedMs: number;
-}
-
-export interface ImportProgress {
-  readonly line: number;
-  readonly totalLines: number;
-  readonly units: number;
-  readonly elapsedMs: number;
-}
-
-export interface ImportOptions {
-  readonly file: string;
-  /** The name reported and kept as evidence (default: the file's base name). */
-  readonly fileName?: string | undefined;
-  readonly format: string;
-  readonly dryRun?: boolean | undefined;
-  readonly actor?: { readonly type: ActorType; readonly id?: string | undefined };
-  readonly onProgress?: ((p: ImportProgress) => void) | undefined;
-  /** Each refused row as it is found (the CLI prints every one). */
-  readonly onRefused?: ((r: RefusedRow) => void) | undefined;
-  /** Units per transaction (default 1,000). */
-  readonly batchSize?: number | undefined;
-}
-
-/** Test seam: called inside each batch's transaction before it commits (a throw there = a crash). */
-export interface ImportHooks {
-  readonly beforeCommit?: (batchNumber: number) => void | Promise<void>;
-}
-
 const REPORTED = 1000;
-
-export const zeroCounts = (): ImportCounts => ({
-  units: 0,
-  collected: {},
-  unchanged: 0,
-  withdrawn: { unsubscribed: 0, bounced: 0 },
-  ledgerEvents: 0,
-  optInsNotApplied: 0,
-  noted: 0,
-  refused: 0,
-});
-
-const cloneCounts = (c: ImportCounts): ImportCounts => JSON.parse(JSON.stringify(c)) as ImportCounts;
-
-/** Never a personal value: a run's counts by file, for the runs list. */
-export interface ImportRunView {
-  readonly id: string;
-  readonly format: string;
-  readonly fileName: string;
-  readonly sha256: string;
-  readonly status: string;
-  readonly checkpointLine: number;
-  readonly counts: ImportCounts;
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-}
 
 export class ImportService {
   readonly #ctx: VowContext;
@@ -173,7 +84,7 @@ export class ImportService {
       const counts = zeroCounts();
       let pending: Unit[] = [];
       const count = async () => {
-        for (const unit of await this.#guardOptIns(pending, counts)) tally(counts, unit);
+        for (const unit of await guardOptIns(this.#ctx, pending, counts)) tally(counts, unit);
         pending = [];
       };
       for await (const unit of format.units(readRecords(opts.file, format), env)) {
@@ -199,121 +110,45 @@ export class ImportService {
 
     const run = existing ?? (await this.#start(scan.sha256, format.id, fileName));
     const checkpoint = run.checkpoint_line;
-    let done = checkpoint;
-    let counts = JSON.parse(run.counts) as ImportCounts;
-    const evidence = (line: number) => ({ file: fileName, sha256: scan.sha256, row: line });
-    let batches = 0;
-
-    /** One batch in one transaction: collections, then opt-outs, refusals and the checkpoint. */
-    const write = async (given: readonly Unit[]) => {
-      const next = cloneCounts(counts);
-      const batch = await this.#guardOptIns(given, next);
-      const submissions: AnySubmission[] = [];
-      for (const unit of batch)
-        if ('facts' in unit)
-          for (const f of unit.facts)
-            if (f.kind === 'collect') submissions.push({ ...f.submission, evidence: evidence(unit.line) });
-      const finish = async (trx: Transaction<Database>) => {
-        for (const unit of batch) {
-          next.units++;
-          if ('refused' in unit) {
-            next.refused++;
-            await trx
-              .insertInto('import_refusals')
-              .values({ run_id: run.id, line: unit.line, ...unit.refused })
-              .onConflict((oc) => oc.columns(['run_id', 'line']).doNothing())
-              .execute();
-            continue;
-          }
-          for (const f of unit.facts) {
-            if (f.kind === 'note') next.noted++;
-            if (f.kind !== 'withdraw') continue;
-            const out = await recordImportedWithdrawal(this.#ctx, this.#consent, trx, {
-              ...f.withdrawal,
-              evidence: evidence(unit.line),
-            });
-            next.withdrawn[f.withdrawal.why]++;
-            next.ledgerEvents += out.events;
-          }
-        }
-        // Only from the checkpoint this run started its batch at: another run of the same file that
-        // moved it meanwhile makes this batch roll back instead of writing its rows twice.
-        const moved = await trx
-          .updateTable('import_runs')
-          .set({
-            checkpoint_line: batch[batch.length - 1]!.lastLine,
-            counts: JSON.stringify(next),
-            updated_at: this.#ctx.clock.now().toISOString(),
-          })
-          .where('id', '=', run.id)
-          .where('checkpoint_line', '=', done)
-          .executeTakeFirst();
-        if (Number(moved.numUpdatedRows) !== 1)
-          throw new VowError('VOW_IMPORT_BUSY', 'Another run of this file is importing it now');
-        await this.#hooks.beforeCommit?.(++batches);
-      };
-      if (submissions.length > 0) {
-        const { results } = await this.#collection.collectAll(submissions, async (trx, answers) => {
-          for (const [i, a] of answers.entries()) {
-            if (a.status === 200) next.unchanged++;
-            else {
-              const type = submissions[i]!.type;
-              next.collected[type] = (next.collected[type] ?? 0) + 1;
-            }
-          }
-          await finish(trx);
-        });
-        void results;
-      } else await this.#ctx.store.db.transaction().execute(finish);
-      counts = next;
-      done = batch[batch.length - 1]!.lastLine;
-      for (const unit of batch) if ('refused' in unit) refuse({ line: unit.line, ...unit.refused });
-    };
-
-    /** A batch a rule refused as a whole (under 13 marked by staff, an order id with another body): unit by unit. */
-    const flush = async (batch: readonly Unit[]) => {
-      if (batch.length === 0) return;
-      try {
-        await write(batch);
-      } catch (err) {
-        if (!isVowError(err) || err.code === 'VOW_IMPORT_BUSY') throw err;
-        if (batch.length > 1) {
-          for (const unit of batch) await flush([unit]);
-          return;
-        }
-        const unit = batch[0]!;
-        await write([
-          {
-            line: unit.line,
-            lastLine: unit.lastLine,
-            refused: { code: err.code, reason: refusalReason(err.code, err.message) },
-          },
-        ]);
-      }
-      progress(batch[batch.length - 1]!.lastLine, counts.units);
-    };
-
+    const writer = new RunWriter(
+      { ctx: this.#ctx, collection: this.#collection, consent: this.#consent, hooks: this.#hooks },
+      {
+        id: run.id,
+        checkpointLine: checkpoint,
+        counts: JSON.parse(run.counts) as ImportCounts,
+        evidence: (line) => ({ file: fileName, sha256: scan.sha256, row: line }),
+        refuse,
+        progress,
+      },
+    );
     const size = opts.batchSize ?? 1000;
     let batch: Unit[] = [];
     let withdrawals = false;
-    for await (const unit of format.units(readRecords(opts.file, format), env)) {
-      if (unit.lastLine <= checkpoint) continue;
-      const facts = 'facts' in unit ? unit.facts : [];
-      // Collections are written before a batch's opt-outs: keep the file's order across the two.
-      if (withdrawals && facts.some((f) => f.kind === 'collect')) {
-        await flush(batch);
-        batch = [];
-        withdrawals = false;
+    try {
+      for await (const unit of format.units(readRecords(opts.file, format), env)) {
+        if (unit.lastLine <= checkpoint) continue;
+        const facts = 'facts' in unit ? unit.facts : [];
+        // Collections are written before a batch's opt-outs: keep the file's order across the two.
+        if (withdrawals && facts.some((f) => f.kind === 'collect')) {
+          await writer.submit(batch);
+          batch = [];
+          withdrawals = false;
+        }
+        batch.push(unit);
+        if (facts.some((f) => f.kind === 'withdraw')) withdrawals = true;
+        if (batch.length >= size) {
+          await writer.submit(batch);
+          batch = [];
+          withdrawals = false;
+        }
       }
-      batch.push(unit);
-      if (facts.some((f) => f.kind === 'withdraw')) withdrawals = true;
-      if (batch.length >= size) {
-        await flush(batch);
-        batch = [];
-        withdrawals = false;
-      }
+      await writer.submit(batch);
+    } finally {
+      // Never leave a batch being written behind (a file that cannot be read further, say).
+      await writer.settle();
     }
-    await flush(batch);
+    await writer.finish();
+    const counts = writer.counts;
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('import_runs')
@@ -349,54 +184,6 @@ export class ImportService {
    */
   async runStream(body: NodeJS.ReadableStream, opts: Omit<ImportOptions, 'file'>): Promise<ImportReport> {
     return withSpooledFile(body, (file) => this.run({ ...opts, file }));
-  }
-
-  /**
-   * An imported opt-in (a registration's catalog box, an SMS sign-up) for an address or number that
-   * has withdrawn is not applied: an export's old "accepts marketing" flag is not the new request
-   * P11 asks for. The registration is kept without its box; the SMS sign-up (nothing but the
-   * opt-in) is left out. Contest entries and catalog requests are the acts P11 names: the policy's
-   * own rules apply to them. A batch's identifiers are looked up together.
-   */
-  async #guardOptIns(units: readonly Unit[], counts: ImportCounts): Promise<Unit[]> {
-    const policy = this.#ctx.policy;
-    const emails: { kind: 'email'; value: string }[] = [];
-    const phones: { kind: 'phone'; value: string; country?: string | undefined }[] = [];
-    for (const unit of units)
-      if ('facts' in unit)
-        for (const f of unit.facts) {
-          if (f.kind !== 'collect') continue;
-          const s = f.submission;
-          if (s.type === 'registration' && s.body.catalog_opt_in === true)
-            emails.push({ kind: 'email', value: s.body.email });
-          if (s.type === 'sms_signup')
-            phones.push({ kind: 'phone', value: s.body.phone, country: s.body.country });
-        }
-    const registrationChannels = Object.keys(policy.doc.channels).filter((c) =>
-      policy.doc.channels[c]!.granted_by.includes('registration'),
-    );
-    const emailOff = await withdrawnIdentifiers(this.#ctx, emails, registrationChannels);
-    const phoneOff = await withdrawnIdentifiers(this.#ctx, phones, channelsOfMedium(policy, 'phone'));
-    let email = 0;
-    let phone = 0;
-    return units.map((unit) => {
-      if (!('facts' in unit)) return unit;
-      const facts: Fact[] = [];
-      for (const f of unit.facts) {
-        const s = f.kind === 'collect' ? f.submission : undefined;
-        if (s?.type === 'registration' && s.body.catalog_opt_in === true && emailOff.has(email++)) {
-          counts.optInsNotApplied++;
-          facts.push({ kind: 'collect', submission: { ...s, body: { ...s.body, catalog_opt_in: false } } });
-          continue;
-        }
-        if (s?.type === 'sms_signup' && phoneOff.has(phone++)) {
-          counts.optInsNotApplied++;
-          continue;
-        }
-        facts.push(f);
-      }
-      return { line: unit.line, lastLine: unit.lastLine, facts };
-    });
   }
 
   async #start(sha256: string, format: string, fileName: string) {
@@ -476,10 +263,4 @@ function tally(counts: ImportCounts, unit: Unit): void {
     else if (f.kind === 'withdraw') counts.withdrawn[f.withdrawal.why]++;
     else counts.noted++;
   }
-}
-
-/** A refusal's words for a rule the write path applied (its own messages never hold a value). */
-function refusalReason(code: string, message: string): string {
-  if (code === 'VOW_UNDER_13') return 'a person known to be under 13: nothing of the row is kept (P14)';
-  return message.slice(0, 300);
 }

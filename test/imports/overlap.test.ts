@@ -1,0 +1,106 @@
+// Two batches at once (batch-writer.ts): the next batch is prepared while one is written, only after
+// a batch that cannot change what that preparation reads; a person the batch being written creates
+// is still one person; a crash with a batch prepared ahead loses and duplicates nothing.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, it } from 'node:test';
+import { ImportService } from '../../src/modules/imports/index.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-overlap-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** An NDJSON file of these collection bodies, one per line. */
+function ndjson(name: string, rows: readonly object[]): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  return file;
+}
+
+const registration = (tag: string, i: number) => ({
+  type: 'registration',
+  body: {
+    account_id: `${tag}-${i}`,
+    name: `Reg ${i}`,
+    email: `${tag}.${i}@example.com`,
+    catalog_opt_in: true,
+  },
+});
+
+/** An import service that records the first lines of the batches it prepared ahead. */
+function recording(env: TestEnv, extra: { crashAt?: number } = {}) {
+  const ahead: number[] = [];
+  const service = new ImportService(env.ctx, env.services.collection, env.services.consent, {
+    preparedAhead: (line) => ahead.push(line),
+    beforeCommit: (n) => {
+      if (n === extra.crashAt) throw new Error('injected crash');
+    },
+  });
+  return { service, ahead };
+}
+
+async function count(env: TestEnv, table: 'subjects' | 'registrations' | 'contest_entries'): Promise<number> {
+  const row = await env.ctx.store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describeEachDialect('an import writing one batch while preparing the next', (env) => {
+  it('prepares each batch of registrations ahead; people repeated across batches stay one person each', async () => {
+    const tag = `rep-${env().dialect}`;
+    // 30 registrations of 12 people: each person again in a later batch of 5 (and sometimes the next).
+    const file = ndjson(
+      `${tag}.ndjson`,
+      Array.from({ length: 30 }, (_, i) => registration(tag, i % 12)),
+    );
+    const before = await count(env(), 'subjects');
+    const { service, ahead } = recording(env());
+    const report = await service.run({ file, format: 'ndjson', batchSize: 5 });
+    assert.deepEqual(report.counts.collected, { registration: 30 });
+    assert.deepEqual(ahead, [6, 11, 16, 21, 26], 'every batch after the first was prepared ahead');
+    assert.equal((await count(env(), 'subjects')) - before, 12);
+    for (let i = 0; i < 12; i++) {
+      const id = await env().services.subjects.findByEmail(`${tag}.${i}@example.com`);
+      assert.ok(id);
+      assert.equal(await env().services.subjects.findByAccount(`${tag}-${i}`), id);
+      assert.equal((await env().services.consent.states(id)).account_updates, 'granted');
+    }
+  });
+
+  it('prepares nothing ahead of a batch that may lift an opt-out (a contest entry, P11)', async () => {
+    const tag = `lift-${env().dialect}`;
+    const file = ndjson(`${tag}.ndjson`, [
+      registration(tag, 1),
+      { type: 'contest_entry', body: { email: `${tag}.2@example.com` } },
+      registration(tag, 3),
+      registration(tag, 4),
+    ]);
+    const { service, ahead } = recording(env());
+    const report = await service.run({ file, format: 'ndjson', batchSize: 1 });
+    assert.deepEqual(report.counts.collected, { registration: 3, contest_entry: 1 });
+    // Line 2 after a registration: ahead. Line 3 after the contest entry: not. Line 4: ahead.
+    assert.deepEqual(ahead, [2, 4]);
+  });
+
+  it('stopped by a crash with the next batch prepared, continues: every registration once', async () => {
+    const tag = `crash-${env().dialect}`;
+    const file = ndjson(
+      `${tag}.ndjson`,
+      Array.from({ length: 45 }, (_, i) => registration(tag, i)),
+    );
+    const regs = await count(env(), 'registrations');
+    const people = await count(env(), 'subjects');
+    const { service, ahead } = recording(env(), { crashAt: 3 });
+    await assert.rejects(service.run({ file, format: 'ndjson', batchSize: 10 }), /injected crash/);
+    assert.ok(ahead.includes(31), 'the batch after the failed one had been prepared');
+    const report = await env().services.imports.run({ file, format: 'ndjson', batchSize: 10 });
+    assert.equal(report.resumedFromLine, 20);
+    assert.deepEqual(report.counts.collected, { registration: 45 });
+    assert.equal((await count(env(), 'registrations')) - regs, 45);
+    assert.equal((await count(env(), 'subjects')) - people, 45);
+  });
+});
