@@ -1,8 +1,9 @@
 // The one write path of every collection: the people of a batch of plans are resolved first, outside
 // the transaction (new people's data keys are made there in memory, values sealed under them), then
 // those keys, every record, link, consent event and the callers' extra rows are written in ONE
-// transaction. The two phases are also reachable apart (`prepareBatch`, `commitBatch`): a bulk
-// caller prepares its next batch while the previous one's transaction runs.
+// transaction: `prepareBatch`, then `commitBatch` (CollectionService.writePrepared runs the two and
+// prepares again after a lost resolution race). Apart, they let a bulk caller prepare its next batch
+// while the previous one's transaction runs.
 import { insertRows } from '../../platform/store/index.js';
 import type { IndexedIdentifier, LinkItem, PreparedIdentity, ResolutionRequest } from '../subjects/index.js';
 import type { Replays } from './orders.js';
@@ -31,20 +32,6 @@ export interface PreparedBatch {
   readonly sealedEach: readonly Record<string, string>[];
   readonly ids: readonly string[];
   readonly newSubjectIds: readonly string[];
-}
-
-/** Prepares and writes a batch; a resolution race lost to another writer prepares it again. */
-export async function writeBatch(
-  deps: PlanDeps,
-  consent: ConsentRecorder | undefined,
-  plans: readonly Plan[],
-  replays: Replays,
-  identifiers: readonly IndexedIdentifier[],
-  onWritten?: OnWritten,
-): Promise<BatchCollected> {
-  return deps.subjects.withResolution(async () =>
-    commitBatch(deps, consent, await prepareBatch(deps, plans, replays), replays, identifiers, onWritten),
-  );
 }
 
 /** Phase one: the people (data keys made in memory), sealed values and ids of the plans not replayed. */
