@@ -4,7 +4,7 @@
 // transaction: `prepareBatch`, then `commitBatch` (CollectionService.writePrepared runs the two and
 // prepares again after a lost resolution race). Apart, they let a bulk caller prepare its next batch
 // while the previous one's transaction runs.
-import { insertRows } from '../../platform/store/index.js';
+import { InsertSet } from '../../platform/store/index.js';
 import type { IndexedIdentifier, LinkItem, PreparedIdentity, ResolutionRequest } from '../subjects/index.js';
 import type { Replays } from './orders.js';
 import type {
@@ -122,7 +122,9 @@ export async function commitBatch(
               at: plan.at,
             },
           });
-      const linked = await subjects.linkMany(trx, items);
+      // The people's rows and the records' rows go in together (one statement on PostgreSQL).
+      const set = new InsertSet(trx, ctx.store.dialect);
+      const linked = await subjects.linkMany(trx, items, set);
       const out = todo.map(({ plan }, t) => plan.parties.map((_, k) => linked[first[t]! + k]!));
       // The records, table by table (in the order the plans name them), many rows a statement.
       const tables = new Map<string, { table: PlanRow['table']; rows: Record<string, unknown>[] }>();
@@ -139,7 +141,8 @@ export async function commitBatch(
           group.rows.push(row.values);
           tables.set(key, group);
         }
-      for (const { table, rows } of tables.values()) await insertRows(trx, ctx.store.dialect, table, rows);
+      for (const { table, rows } of tables.values()) set.add(table, rows);
+      await set.flush();
       await consent?.recordCollections(
         trx,
         todo.flatMap(({ plan }, t) =>

@@ -4,7 +4,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/index.js';
+import { type Database, InsertSet } from '../../platform/store/index.js';
 import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
 import { normalisePhone } from '../subjects/index.js';
@@ -220,6 +220,9 @@ export class ConsentService {
       changes.push(...collectionChanges(this.#ctx.policy, { ...input, kinds }, current));
     }
     const version = this.#ctx.policy.version;
+    // The states and the audit entries go in together (one statement on PostgreSQL), before the
+    // listeners, which may read them.
+    const set = new InsertSet(trx, this.#ctx.store.dialect);
     await appendConsentEvents(
       trx,
       this.#ctx.store.dialect,
@@ -233,8 +236,10 @@ export class ConsentService {
         policyVersion: version,
         ...(c.details ? { details: c.details } : {}),
       })),
+      set,
     );
-    await this.#ctx.audit.recordMany(changes.map(auditOf), trx);
+    await this.#ctx.audit.recordMany(changes.map(auditOf), trx, set);
+    await set.flush();
     for (const c of changes)
       for (const listener of this.#listeners)
         await listener(trx, { subjectRef: c.subjectRef, channel: c.channel, event: c.event });

@@ -4,7 +4,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Random } from '../../platform/clock.js';
-import { type Database, type DialectName, insertRows } from '../../platform/store/index.js';
+import { type Database, type DialectName, type InsertSet, insertRows } from '../../platform/store/index.js';
 import type { ChannelState } from '../decisions/index.js';
 
 export const CONSENT_EVENTS = [
@@ -128,6 +128,7 @@ export async function appendConsentEvents(
   dialect: DialectName,
   random: Random,
   events: readonly NewConsentEvent[],
+  set?: InsertSet,
 ): Promise<string[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => eventRow(random, e));
@@ -150,13 +151,15 @@ export async function appendConsentEvents(
     updated_at: row.at,
   }));
   // Only a later event moves a state (two concurrent transactions cannot reorder it).
-  await insertRows(db, dialect, 'consent_state', states, {
+  const options = {
     onConflictUpdate: {
       columns: ['subject_ref', 'channel'],
       set: ['state', 'last_event', 'last_seq', 'updated_at'],
       newerBy: 'last_seq',
     },
-  });
+  };
+  if (set) set.add('consent_state', states, options);
+  else await insertRows(db, dialect, 'consent_state', states, options);
   return rows.map((r) => r.id);
 }
 

@@ -5,7 +5,7 @@
 // transaction claimed meanwhile is a lost race (ResolutionRace), as in `link`. A deleted person's
 // identifiers given anew go through `link` itself, first.
 import type { Transaction } from 'kysely';
-import { type Database, insertRows } from '../../platform/store/index.js';
+import { type Database, InsertSet } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { findMany, LOOKUP_PRIORITY } from './queries.js';
 import {
@@ -69,23 +69,33 @@ const isKnown = (p: PreparedIdentity) => !p.isNew && !p.replaces;
 
 type LookupRow = { kind: string; blind_index: string; subject_id: string; created_at: string };
 
+/**
+ * With `set`, the writes join the caller's other inserts: the ones that need nothing read back go
+ * into the set (the caller flushes it, and the checks on what they returned run then), and the set
+ * is flushed here only where a step must see an earlier one's rows. Without, linkMany writes all.
+ */
 export async function linkMany(
   ctx: VowContext,
   trx: Transaction<Database>,
   items: readonly LinkItem[],
   linkOne: LinkOne,
+  given?: InsertSet,
 ): Promise<string[]> {
-  const dialect = ctx.store.dialect;
+  const set = given ?? new InsertSet(trx, ctx.store.dialect);
   // The new people's data keys (made by prepareAll), in this transaction: one commit for the batch.
   await ctx.vault.storeKeys(
     trx,
     items.filter((i) => i.prepared.isNew).map((i) => i.prepared.subjectId),
+    set,
   );
   // A deleted person's identifiers given anew, first and one by one: their look-ups change owner,
   // and a later collection of the batch may find the new person by them.
   const replaced = new Map<number, string>();
   for (const [n, { prepared, link }] of items.entries())
-    if (!isPlainNew(prepared) && !isKnown(prepared)) replaced.set(n, await linkOne(trx, prepared, link));
+    if (!isPlainNew(prepared) && !isKnown(prepared)) {
+      if (set.pending > 0) await set.flush();
+      replaced.set(n, await linkOne(trx, prepared, link));
+    }
   const fresh = new Map<string, { id: string; created_at: string; updated_at: string; under13: number }>();
   const known = new Map<string, { id: string; created_at: string; updated_at: string; under13: number }>();
   const freshLookups = new Map<string, LookupRow>();
@@ -117,27 +127,31 @@ export async function linkMany(
   // and now is a lost race (an address, shared by a household, never is). Rows go in key order, so
   // two transactions writing the same keys at once (two groups of collections on PostgreSQL) wait
   // for each other in the same order, never in a circle.
-  await insertRows(trx, dialect, 'subjects', [...fresh.values()], { onConflictDoNothing: ['id'] });
-  const claimed = await insertRows(trx, dialect, 'subject_lookup', inKeyOrder(freshLookups), {
-    onConflictDoNothing: ['kind', 'blind_index'],
-    returning: ['kind', 'blind_index'],
-  });
-  const got = new Set(claimed.returned.map((r) => `${r.kind}:${r.blind_index}`));
-  for (const [key, row] of freshLookups)
-    if (!got.has(key) && row.kind !== 'address') throw new ResolutionRace();
+  set.add('subjects', [...fresh.values()], { onConflictDoNothing: ['id'] });
+  set.add(
+    'subject_lookup',
+    inKeyOrder(freshLookups),
+    { onConflictDoNothing: ['kind', 'blind_index'], returning: ['kind', 'blind_index'] },
+    ({ returned }) => {
+      const got = new Set(returned.map((r) => `${r.kind}:${r.blind_index}`));
+      for (const [key, row] of freshLookups)
+        if (!got.has(key) && row.kind !== 'address') throw new ResolutionRace();
+    },
+  );
   // The people found again: seen now, and owners of the look-ups nobody holds yet.
-  await insertRows(trx, dialect, 'subjects', inKeyOrder(known), {
-    onConflictUpdate: { columns: ['id'], set: ['updated_at'] },
-  });
-  await insertRows(trx, dialect, 'subject_lookup', inKeyOrder(knownLookups), {
-    onConflictDoNothing: ['kind', 'blind_index'],
-  });
-  // The look-up that found each of them still does (or another request moved it: resolve again).
-  const now = await findMany(trx, 'subject_lookup', checks);
-  for (const c of checks)
-    if (now.get(`${c.kind}:${c.blindIndex}`) !== c.subjectId) throw new ResolutionRace();
-  await insertRows(trx, dialect, 'subject_identifiers', identifiers);
-  await insertRows(trx, dialect, 'subject_records', records);
+  set.add('subjects', inKeyOrder(known), { onConflictUpdate: { columns: ['id'], set: ['updated_at'] } });
+  set.add('subject_lookup', inKeyOrder(knownLookups), { onConflictDoNothing: ['kind', 'blind_index'] });
+  // The look-up that found each of them still does (or another request moved it: resolve again),
+  // read after the writes above, as one by one.
+  if (checks.length > 0) {
+    await set.flush();
+    const now = await findMany(trx, 'subject_lookup', checks);
+    for (const c of checks)
+      if (now.get(`${c.kind}:${c.blindIndex}`) !== c.subjectId) throw new ResolutionRace();
+  }
+  set.add('subject_identifiers', identifiers);
+  set.add('subject_records', records);
+  if (!given) await set.flush();
   return items.map(({ prepared }, n) => replaced.get(n) ?? prepared.subjectId);
 }
 

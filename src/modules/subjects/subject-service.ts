@@ -9,7 +9,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { isVowError, VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/index.js';
+import type { Database, InsertSet } from '../../platform/store/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
 import { identifierRow, type LinkItem, linkMany, recordRow } from './link-many.js';
@@ -335,8 +335,8 @@ export class SubjectService {
    * `link` for a batch of collections' people, in order: the people the batch creates in
    * multi-row statements, everyone else one by one (link-many.ts). Returns the subject ids.
    */
-  linkMany(trx: Transaction<Database>, items: readonly LinkItem[]): Promise<string[]> {
-    return linkMany(this.#ctx, trx, items, (t, prepared, link) => this.link(t, prepared, link));
+  linkMany(trx: Transaction<Database>, items: readonly LinkItem[], set?: InsertSet): Promise<string[]> {
+    return linkMany(this.#ctx, trx, items, (t, prepared, link) => this.link(t, prepared, link), set);
   }
 
   /** Runs prepare-then-transaction work, again (up to 3 times) when a resolution race is lost. */

@@ -10,6 +10,7 @@ import {
   claimMeta,
   type Database,
   type DialectName,
+  type InsertSet,
   insertRows,
   readMeta,
   type Store,
@@ -147,8 +148,15 @@ export class AuditTrail {
    * Appends entries in order, each chained to the one before as `record` would: the head is read
    * (and locked on PostgreSQL) once, the rows are written in multi-row statements and the head moved
    * once (a batch of collections records one entry per consent event this way). Returns their seqs.
+   * With `set` (the caller's inserts in `trx`), the entries and the head's move join it: the head
+   * is read and locked now, and written when the caller flushes the set, before its transaction
+   * ends.
    */
-  async recordMany(entries: readonly AuditEntry[], trx?: Transaction<Database>): Promise<number[]> {
+  async recordMany(
+    entries: readonly AuditEntry[],
+    trx?: Transaction<Database>,
+    set?: InsertSet,
+  ): Promise<number[]> {
     if (entries.length === 0) return [];
     for (const entry of entries) {
       assertNoPersonalValues(entry.details ?? {});
@@ -178,8 +186,16 @@ export class AuditTrail {
         rows.push({ ...row, prev_hash: prev, hash });
         prev = hash;
       }
-      await insertRows(tx, this.#store.dialect, 'audit_log', rows);
-      await tx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+      if (set && trx) {
+        set.add('audit_log', rows);
+        // The head row is there and locked: this insert moves it, as the update below does.
+        set.add('audit_head', [{ id: 1, seq, hash: prev }], {
+          onConflictUpdate: { columns: ['id'], set: ['seq', 'hash'] },
+        });
+      } else {
+        await insertRows(tx, this.#store.dialect, 'audit_log', rows);
+        await tx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+      }
       return rows.map((r) => r.seq);
     };
     return trx ? run(trx) : this.#store.db.transaction().execute(run);

@@ -6,7 +6,16 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import { claimMeta, type Database, insertRows, readMeta, replaceMeta, type Store } from '../store/index.js';
+import {
+  claimMeta,
+  type Database,
+  type InsertResult,
+  type InsertSet,
+  insertRows,
+  readMeta,
+  replaceMeta,
+  type Store,
+} from '../store/index.js';
 import { type OpenItem, open, openItems, openText, seal } from './aead.js';
 import { BulkOpener, WorkerGone } from './bulk-opener.js';
 import { DataKeyCache } from './key-cache.js';
@@ -154,9 +163,10 @@ export class Vault {
   /**
    * Stores, in the caller's transaction, the keys makeKeys made for these people, in multi-row
    * statements. A person who already has a stored key cannot take a new one (values are sealed
-   * under the key made here): that fails the transaction.
+   * under the key made here): that fails the transaction. With `set`, the insert joins the caller's
+   * other inserts and the check runs when the caller flushes them.
    */
-  async storeKeys(trx: Transaction<Database>, subjectIds: readonly string[]): Promise<void> {
+  async storeKeys(trx: Transaction<Database>, subjectIds: readonly string[], set?: InsertSet): Promise<void> {
     const now = this.#clock.now().toISOString();
     const rows = [...new Set(subjectIds)].map((id) => {
       const wrapped = this.#pending.get(id)?.wrapped;
@@ -170,12 +180,13 @@ export class Vault {
       };
     });
     if (rows.length === 0) return;
-    const { returned } = await insertRows(trx, this.#store.dialect, 'data_keys', rows, {
-      onConflictDoNothing: ['subject_id'],
-      returning: ['subject_id'],
-    });
-    if (returned.length !== rows.length)
-      throw new Error('A new person of the batch has a data key already; the batch is written again');
+    const options = { onConflictDoNothing: ['subject_id'], returning: ['subject_id'] };
+    const check = ({ returned }: InsertResult) => {
+      if (returned.length !== rows.length)
+        throw new Error('A new person of the batch has a data key already; the batch is written again');
+    };
+    if (set) set.add('data_keys', rows, options, check);
+    else check(await insertRows(trx, this.#store.dialect, 'data_keys', rows, options));
   }
 
   /**

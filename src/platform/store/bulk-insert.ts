@@ -53,12 +53,7 @@ export async function insertRows<T extends keyof Database & string>(
 ): Promise<{ inserted: number; returned: Record<string, unknown>[] }> {
   const out = { inserted: 0, returned: [] as Record<string, unknown>[] };
   if (rows.length === 0) return out;
-  const columns = Object.keys(rows[0]!);
-  for (const row of rows) {
-    const keys = Object.keys(row);
-    if (keys.length !== columns.length || keys.some((k, i) => k !== columns[i]))
-      throw new Error(`insertRows(${table}): every row needs the same columns in the same order`);
-  }
+  const columns = columnsOf(table, rows);
   if (dialect === 'postgres') return insertByArrays(db, table, columns, rows, options);
   const largest = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const conflict = options.onConflictDoNothing ?? [];
@@ -104,29 +99,42 @@ export async function insertRows<T extends keyof Database & string>(
   return out;
 }
 
+/** The columns of `rows` (not empty), which must all name the same columns in the same order. */
+export function columnsOf(table: string, rows: readonly Readonly<Record<string, unknown>>[]): string[] {
+  const columns = Object.keys(rows[0]!);
+  for (const row of rows) {
+    const keys = Object.keys(row);
+    if (keys.length !== columns.length || keys.some((k, i) => k !== columns[i]))
+      throw new Error(`insertRows(${table}): every row needs the same columns in the same order`);
+  }
+  return columns;
+}
+
 /** Rows per statement on PostgreSQL (one array per column). */
-const PG_ROWS = 5000;
+export const PG_ROWS = 5000;
 /** Each table's column types on PostgreSQL (the same in every database a process opens: one schema). */
 const pgTypes = new Map<string, Map<string, string>>();
 /** A table, column or type name (the code's own, never input), double-quoted. */
-const quote = (name: string) => {
+export const quote = (name: string) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`insertRows: not a plain name: ${name}`);
   return `"${name}"`;
 };
 
 /**
- * PostgreSQL: one array per column, `INSERT ... SELECT * FROM unnest($1::type[], ...)`. A statement
- * has as many parameters as the table has columns whatever the number of rows, so it is parsed and
- * planned once and PostgreSQL reads the values as arrays (several times faster than a VALUES list
- * of thousands of parameters, measured on the import benchmark).
+ * PostgreSQL: the INSERT of `columns` into `table` reading one array per column,
+ * `INSERT ... SELECT * FROM unnest($n::type[], ...)` with its conflict and returning clauses; its
+ * parameters are numbered from `first + 1`. A statement has as many parameters as the table has
+ * columns whatever the number of rows, so it is parsed and planned once and PostgreSQL reads the
+ * values as arrays (several times faster than a VALUES list of thousands of parameters, measured
+ * on the import benchmark).
  */
-async function insertByArrays(
+export async function pgInsertSql(
   db: Executor,
   table: string,
   columns: readonly string[],
-  rows: readonly Readonly<Record<string, unknown>>[],
   options: InsertRowsOptions,
-): Promise<{ inserted: number; returned: Record<string, unknown>[] }> {
+  first = 0,
+): Promise<string> {
   let types = pgTypes.get(table);
   if (!types) {
     const found = await db.executeQuery<{ column_name: string; udt_name: string }>(
@@ -141,7 +149,7 @@ async function insertByArrays(
   const casts = columns.map((c, i) => {
     const type = types.get(c);
     if (!type) throw new Error(`insertRows(${table}): no column ${c}`);
-    return `$${i + 1}::${quote(type)}[]`;
+    return `$${first + i + 1}::${quote(type)}[]`;
   });
   let text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) select * from unnest(${casts.join(', ')})`;
   if (options.onConflictDoNothing?.length)
@@ -155,11 +163,28 @@ async function insertByArrays(
         ? ''
         : ` where ${quote(table)}.${quote(update.newerBy)} < excluded.${quote(update.newerBy)}`);
   if (options.returning?.length) text += ` returning ${options.returning.map(quote).join(', ')}`;
+  return text;
+}
+
+/** PostgreSQL: `rows` as one array per column (what pgInsertSql's statement reads). */
+export const pgArrays = (columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]) =>
+  columns.map((c) => rows.map((row) => (row[c] ?? null) as Value));
+
+/** PostgreSQL: pgInsertSql's statement, PG_ROWS rows at a time. */
+async function insertByArrays(
+  db: Executor,
+  table: string,
+  columns: readonly string[],
+  rows: readonly Readonly<Record<string, unknown>>[],
+  options: InsertRowsOptions,
+): Promise<{ inserted: number; returned: Record<string, unknown>[] }> {
+  const text = await pgInsertSql(db, table, columns, options);
   const out = { inserted: 0, returned: [] as Record<string, unknown>[] };
   for (let at = 0; at < rows.length; at += PG_ROWS) {
     const chunk = rows.slice(at, at + PG_ROWS);
-    const arrays = columns.map((c) => chunk.map((row) => (row[c] ?? null) as Value));
-    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, arrays));
+    const result = await db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(text, pgArrays(columns, chunk)),
+    );
     out.inserted += Number(result.numAffectedRows ?? result.rows.length);
     out.returned.push(...result.rows);
   }

@@ -1,0 +1,156 @@
+// Inserts gathered inside one transaction and written together (InsertSet): on PostgreSQL in ONE
+// statement, each insert a data-modifying common table expression (`WITH p0 AS (INSERT ...), p1 AS
+// (INSERT ...) SELECT ...`), on SQLite one after another as insertRows writes them. A group of
+// orders wrote its people's keys, people, look-ups, identifiers, links and orders in six statements;
+// on PostgreSQL each statement is a round trip whose cost (the driver's messages, a socket write,
+// waking the server, the answer) Vow's process paid about as much as for the rows themselves
+// (BENCHMARKS.md, "Fewer statements per transaction").
+//
+// What the set keeps of insertRows: each insert's rows, conflict and returning clauses, and its
+// result (rows inserted, returned values), handed to the `then` the caller gave, in the order the
+// inserts were added, after the set is written. A `then` that throws fails the flush, and so the
+// caller's transaction (a lost race found from what an insert returned, for instance).
+//
+// What differs on PostgreSQL: the inserts of one statement all run on the snapshot taken when it
+// starts, so none sees another's rows; a caller whose insert must read what an earlier one wrote
+// flushes in between. A table met again starts a new statement, so two inserts into one table
+// still run in the order they were added. Foreign keys are checked when the statement ends, after all of them. Rows a
+// `returning` insert gives back come as JSON (numbers as numbers, text as text), the same values
+// insertRows returns for the columns Vow reads back (ids, look-up keys, sequence numbers).
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import {
+  columnsOf,
+  type InsertRowsOptions,
+  insertRows,
+  PG_ROWS,
+  pgArrays,
+  pgInsertSql,
+  quote,
+} from './bulk-insert.js';
+import type { Database } from './database.js';
+import type { DialectName } from './migration-kit.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** What one insert of a set wrote: as insertRows returns it. */
+export interface InsertResult {
+  readonly inserted: number;
+  readonly returned: Record<string, unknown>[];
+}
+
+interface Part {
+  readonly table: string;
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+  readonly options: InsertRowsOptions;
+  readonly then: ((result: InsertResult) => void) | undefined;
+}
+
+export class InsertSet {
+  readonly #db: Executor;
+  readonly #dialect: DialectName;
+  #parts: Part[] = [];
+
+  /** `db`: the transaction the inserts belong to. */
+  constructor(db: Executor, dialect: DialectName) {
+    this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  /** Inserts not yet written. */
+  get pending(): number {
+    return this.#parts.length;
+  }
+
+  /**
+   * Adds an insert of `rows` into `table` (as insertRows takes them), written at the next flush;
+   * `then` gets its result once it is written. An insert of no rows is nothing (its `then` gets an
+   * empty result at the flush).
+   */
+  add<T extends keyof Database & string>(
+    table: T,
+    rows: readonly Readonly<Record<string, unknown>>[],
+    options: InsertRowsOptions = {},
+    then?: (result: InsertResult) => void,
+  ): void {
+    if (rows.length > 0) columnsOf(table, rows);
+    this.#parts.push({ table, rows, options, then });
+  }
+
+  /** Writes every insert added since the last flush and hands each its result, in order. */
+  async flush(): Promise<void> {
+    const parts = this.#parts;
+    this.#parts = [];
+    const results = new Map<Part, InsertResult>();
+    for (const statement of this.#statements(parts)) {
+      if (statement.length === 1) {
+        const [part] = statement as [Part];
+        results.set(
+          part,
+          await insertRows(this.#db, this.#dialect, part.table as never, part.rows, part.options),
+        );
+        continue;
+      }
+      const got = await this.#together(statement);
+      for (const [n, part] of statement.entries()) results.set(part, got[n]!);
+    }
+    for (const part of parts) part.then?.(results.get(part) ?? { inserted: 0, returned: [] });
+  }
+
+  /**
+   * The statements the parts with rows are written in, in order: on SQLite one each; on PostgreSQL
+   * as few as can be, a new one where a table comes again (two inserts into one table in one
+   * statement would meet in its unique indexes in an order PostgreSQL does not promise) and for a
+   * part larger than one statement takes (insertRows splits it).
+   */
+  #statements(parts: readonly Part[]): Part[][] {
+    const out: Part[][] = [];
+    let current: Part[] = [];
+    for (const part of parts) {
+      if (part.rows.length === 0) continue;
+      const alone = this.#dialect !== 'postgres' || part.rows.length > PG_ROWS;
+      if (current.length > 0 && (alone || current.some((p) => p.table === part.table))) {
+        out.push(current);
+        current = [];
+      }
+      current.push(part);
+      if (alone) {
+        out.push(current);
+        current = [];
+      }
+    }
+    if (current.length > 0) out.push(current);
+    return out;
+  }
+
+  /** PostgreSQL: every part in one statement, one common table expression each. */
+  async #together(parts: readonly Part[]): Promise<InsertResult[]> {
+    const parameters: unknown[] = [];
+    const ctes: string[] = [];
+    const outputs: string[] = [];
+    for (const [n, part] of parts.entries()) {
+      const columns = columnsOf(part.table, part.rows);
+      const returning = part.options.returning ?? [];
+      // Every part returns something, so that the rows it inserted can be counted.
+      const options = returning.length > 0 ? part.options : { ...part.options, returning: [] };
+      let text = await pgInsertSql(this.#db, part.table, columns, options, parameters.length);
+      if (returning.length === 0) text += ' returning 1';
+      parameters.push(...pgArrays(columns, part.rows));
+      const name = quote(`p${n}`);
+      ctes.push(`${name} as (${text})`);
+      outputs.push(
+        returning.length > 0
+          ? `(select coalesce(json_agg(${name}), '[]'::json) from ${name}) as ${quote(`r${n}`)}`
+          : `(select count(*)::int from ${name}) as ${quote(`n${n}`)}`,
+      );
+    }
+    const sql = `with ${ctes.join(', ')} select ${outputs.join(', ')}`;
+    const { rows } = await this.#db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(sql, parameters));
+    const row = rows[0]!;
+    return parts.map((part, n) => {
+      if ((part.options.returning ?? []).length === 0)
+        return { inserted: Number(row[`n${n}`]), returned: [] };
+      const returned = row[`r${n}`] as Record<string, unknown>[];
+      return { inserted: returned.length, returned };
+    });
+  }
+}
