@@ -1,0 +1,65 @@
+// How many statements a batch of orders costs on PostgreSQL, where each is a round trip: the people's
+// keys, people, look-ups, identifiers, links and orders go in ONE statement (InsertSet), and so do
+// the consent states, the audit entries and the audit head's move. A change that adds a round trip
+// to every collection shows here first.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { orderSchema } from '../../src/modules/collection/index.js';
+import { pgDriver } from '../../src/platform/store/index.js';
+import { createTestEnv, type TestEnv, testDialects } from '../helpers/env.js';
+import { orderBody } from './fixtures.js';
+
+const postgres = testDialects().includes('postgres');
+
+describe('the statements of a batch of orders [postgres]', {
+  skip: !postgres && 'PostgreSQL not tested',
+}, () => {
+  let env: TestEnv & { close: () => Promise<void> };
+  before(async () => {
+    env = await createTestEnv('postgres');
+  });
+  after(async () => {
+    await env?.close();
+  });
+
+  it('writes ten orders of new people in fourteen statements, two of them all the inserts', async () => {
+    const batch = (tag: string) =>
+      Array.from({ length: 10 }, (_, n) => ({
+        type: 'order' as const,
+        body: orderSchema.parse(
+          orderBody(`${tag}-${n}`, { buyer: { ...orderBody(0).buyer, email: `b.${tag}.${n}@example.com` } }),
+        ),
+      }));
+    // The first batch reads each table's column types, once a process.
+    await env.services.collection.collectBatch(batch('warm'));
+    const texts: string[] = [];
+    const Client = pgDriver().Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+    const query = Client.query;
+    Client.query = function (this: unknown, ...args: unknown[]) {
+      const first = args[0];
+      texts.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+      return query.apply(this, args);
+    };
+    let results: Awaited<ReturnType<typeof env.services.collection.collectBatch>>['results'];
+    try {
+      ({ results } = await env.services.collection.collectBatch(batch('counted')));
+    } finally {
+      Client.query = query;
+    }
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(10).fill(201),
+    );
+    const inserts = texts.filter((t) => /^(with "p0" as \()?insert/i.test(t));
+    const together = texts.filter((t) => t.startsWith('with "p0" as ('));
+    assert.equal(together.length, 2, texts.join('\n'));
+    assert.match(
+      together[0]!,
+      /"data_keys".*"subjects".*"subject_lookup".*"subject_identifiers".*"subject_records".*"orders"/s,
+    );
+    assert.match(together[1]!, /"consent_state".*"audit_log".*"audit_head"/s);
+    // The other insert is the consent events', whose sequence numbers the states are written from.
+    assert.equal(inserts.length, 3, inserts.join('\n'));
+    assert.equal(texts.length, 14, texts.join('\n'));
+  });
+});
