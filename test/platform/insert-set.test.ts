@@ -4,7 +4,12 @@
 import assert from 'node:assert/strict';
 import { beforeEach, it } from 'node:test';
 import type { Kysely, Transaction } from 'kysely';
-import { type Database, type InsertResult, InsertSet } from '../../src/platform/store/index.js';
+import {
+  type Database,
+  type DialectName,
+  type InsertResult,
+  InsertSet,
+} from '../../src/platform/store/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -33,6 +38,18 @@ function counted(trx: Transaction<Database>): { db: Transaction<Database>; state
   return { db, statements: () => n };
 }
 
+/**
+ * The transaction counted (see `counted`) once the two tables' column types are read (once a
+ * process on PostgreSQL) and a person "warm" holds look-up bi-999.
+ */
+async function warmed(trx: Transaction<Database>, dialect: DialectName) {
+  const warm = new InsertSet(trx, dialect);
+  warm.add('subjects', [subject('warm')]);
+  warm.add('subject_lookup', [lookup(999, 'warm')]);
+  await warm.flush();
+  return counted(trx);
+}
+
 describeEachDialect('InsertSet', (env) => {
   // One store for the file: each test starts from no people.
   beforeEach(async () => {
@@ -46,12 +63,7 @@ describeEachDialect('InsertSet', (env) => {
     const order: string[] = [];
     const results: InsertResult[] = [];
     const statements = await store.db.transaction().execute(async (trx) => {
-      // Each table's column types are read once a process on PostgreSQL: read them first.
-      const warm = new InsertSet(trx, store.dialect);
-      warm.add('subjects', [subject('warm')]);
-      warm.add('subject_lookup', [lookup(999, 'warm')]);
-      await warm.flush();
-      const { db, statements } = counted(trx);
+      const { db, statements } = await warmed(trx, store.dialect);
       const set = new InsertSet(db, store.dialect);
       set.add('subjects', [subject('a'), subject('b')], { onConflictDoNothing: ['id'] }, (r) => {
         order.push('subjects');
@@ -92,11 +104,7 @@ describeEachDialect('InsertSet', (env) => {
   it('starts a new statement where a table comes again, so its inserts run in the order added', async () => {
     const { store } = env();
     const statements = await store.db.transaction().execute(async (trx) => {
-      const warm = new InsertSet(trx, store.dialect);
-      warm.add('subjects', [subject('warm')]);
-      warm.add('subject_lookup', [lookup(999, 'warm')]);
-      await warm.flush();
-      const { db, statements } = counted(trx);
+      const { db, statements } = await warmed(trx, store.dialect);
       const set = new InsertSet(db, store.dialect);
       set.add('subjects', [subject('first'), subject('second')]);
       set.add('subject_lookup', [lookup(1, 'first')], { onConflictDoNothing: ['kind', 'blind_index'] });
