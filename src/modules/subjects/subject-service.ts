@@ -333,7 +333,8 @@ export class SubjectService {
 
   /**
    * `link` for a batch of collections' people, in order: the people the batch creates in
-   * multi-row statements, everyone else one by one (link-many.ts). Returns the subject ids.
+   * multi-row statements, everyone else one by one (link-many.ts). Returns the subject ids. With
+   * `set`, its inserts join the caller's, written when the caller flushes the set.
    */
   linkMany(trx: Transaction<Database>, items: readonly LinkItem[], set?: InsertSet): Promise<string[]> {
     return linkMany(this.#ctx, trx, items, (t, prepared, link) => this.link(t, prepared, link), set);

@@ -1,10 +1,10 @@
 // Inserts gathered inside one transaction and written together (InsertSet): on PostgreSQL in ONE
 // statement, each insert a data-modifying common table expression (`WITH p0 AS (INSERT ...), p1 AS
-// (INSERT ...) SELECT ...`), on SQLite one after another as insertRows writes them. A group of
-// orders wrote its people's keys, people, look-ups, identifiers, links and orders in six statements;
-// on PostgreSQL each statement is a round trip whose cost (the driver's messages, a socket write,
-// waking the server, the answer) Vow's process paid about as much as for the rows themselves
-// (BENCHMARKS.md, "Fewer statements per transaction").
+// (INSERT ...) SELECT ...`), on SQLite one after another as insertRows writes them. On PostgreSQL
+// every statement is a round trip (the driver's messages, a socket write, the server woken, the
+// answer awaited) while the transaction holds its locks: a group of orders wrote its people's keys,
+// people, look-ups, identifiers, links and orders in six of them, now one (BENCHMARKS.md, "a
+// batch's inserts in one statement on PostgreSQL", has what it gained).
 //
 // What the set keeps of insertRows: each insert's rows, conflict and returning clauses, and its
 // result (rows inserted, returned values), handed to the `then` the caller gave, in the order the
@@ -14,9 +14,10 @@
 // What differs on PostgreSQL: the inserts of one statement all run on the snapshot taken when it
 // starts, so none sees another's rows; a caller whose insert must read what an earlier one wrote
 // flushes in between. A table met again starts a new statement, so two inserts into one table
-// still run in the order they were added. Foreign keys are checked when the statement ends, after all of them. Rows a
-// `returning` insert gives back come as JSON (numbers as numbers, text as text), the same values
-// insertRows returns for the columns Vow reads back (ids, look-up keys, sequence numbers).
+// still run in the order they were added. Foreign keys are checked when the statement ends, after
+// all of them. Rows a `returning` insert gives back come as JSON (numbers as numbers, text as text),
+// the same values insertRows returns for the columns Vow reads back (ids, look-up keys, sequence
+// numbers).
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import {
   columnsOf,
@@ -41,6 +42,8 @@ export interface InsertResult {
 interface Part {
   readonly table: string;
   readonly rows: readonly Readonly<Record<string, unknown>>[];
+  /** The rows' columns, in order (none for no rows). */
+  readonly columns: readonly string[];
   readonly options: InsertRowsOptions;
   readonly then: ((result: InsertResult) => void) | undefined;
 }
@@ -72,8 +75,8 @@ export class InsertSet {
     options: InsertRowsOptions = {},
     then?: (result: InsertResult) => void,
   ): void {
-    if (rows.length > 0) columnsOf(table, rows);
-    this.#parts.push({ table, rows, options, then });
+    const columns = rows.length > 0 ? columnsOf(table, rows) : [];
+    this.#parts.push({ table, rows, columns, options, then });
   }
 
   /** Writes every insert added since the last flush and hands each its result, in order. */
@@ -128,7 +131,7 @@ export class InsertSet {
     const ctes: string[] = [];
     const outputs: string[] = [];
     for (const [n, part] of parts.entries()) {
-      const columns = columnsOf(part.table, part.rows);
+      const { columns } = part;
       const returning = part.options.returning ?? [];
       // Every part returns something, so that the rows it inserted can be counted.
       const options = returning.length > 0 ? part.options : { ...part.options, returning: [] };
