@@ -35,6 +35,8 @@ async function start(): Promise<void> {
     VOW_LOG_LEVEL: 'silent',
     VOW_MASTER_KEY: BENCH_MASTER_KEY,
     ...(pgUrl ? { VOW_DATABASE_URL: pgUrl } : {}),
+    // Passed on, to compare PostgreSQL with and without named statements.
+    ...(process.env.VOW_DATABASE_PREPARE ? { VOW_DATABASE_PREPARE: process.env.VOW_DATABASE_PREPARE } : {}),
   });
   const ctx = await createContext(config, { logger: pino({ level: 'silent' }) });
   const services = createServices(ctx);

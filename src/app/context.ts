@@ -25,7 +25,12 @@ export interface ContextOverrides {
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<VowContext> {
   const policy = overrides.policy ?? loadPolicy(config.policyPath);
   const store =
-    overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+    overrides.store ??
+    (await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      namedStatements: config.databasePrepare,
+    }));
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? cryptoRandom;
   let vault: Vault;

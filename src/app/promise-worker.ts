@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     databaseUrl: data.store.databaseUrl,
     sqliteFile: data.store.sqliteFile,
     poolSize: 2,
+    namedStatements: data.config.databasePrepare,
   });
   try {
     const parsed = parsePolicy(data.policySource);

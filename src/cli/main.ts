@@ -102,7 +102,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('Apply pending database migrations and exit')
     .action(async () => {
       const config = loadConfig();
-      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const store = await openStore({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        namedStatements: config.databasePrepare,
+      });
       try {
         const applied = await migrate(store);
         io.out(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');

@@ -14,6 +14,7 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  VOW_DATABASE_PREPARE: z.enum(['on', 'off']).default('on'),
   VOW_POLICY: z.string().min(1).optional(),
   VOW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Read by bin/vow.js before anything else (off: run the sources through tsx, not compiled).
@@ -120,6 +121,11 @@ export interface Config {
   readonly dataDir: string;
   /** PostgreSQL connection string; when absent Vow uses SQLite at `<dataDir>/vow.sqlite`. */
   readonly databaseUrl: string | undefined;
+  /**
+   * PostgreSQL: the bulk inserts parsed and planned once a connection (named statements); false
+   * for a pooler that cannot follow prepared statements.
+   */
+  readonly databasePrepare: boolean;
   /** Path of a policy YAML file; when absent the shipped default policy is used. */
   readonly policyPath: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -263,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     host: e.VOW_HOST,
     dataDir: path.resolve(e.VOW_DATA_DIR),
     databaseUrl: e.VOW_DATABASE_URL,
+    databasePrepare: e.VOW_DATABASE_PREPARE === 'on',
     policyPath: e.VOW_POLICY,
     logLevel: e.VOW_LOG_LEVEL,
     bodyLimit: e.VOW_BODY_LIMIT,

@@ -34,6 +34,16 @@ describe('configuration', () => {
     assert.equal(loadConfig({ VOW_DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
   });
 
+  it('names the bulk inserts on PostgreSQL unless VOW_DATABASE_PREPARE=off, and refuses other values', () => {
+    assert.equal(loadConfig({}).databasePrepare, true);
+    assert.equal(loadConfig({ VOW_DATABASE_PREPARE: 'off' }).databasePrepare, false);
+    assert.throws(
+      () => loadConfig({ VOW_DATABASE_PREPARE: 'no' }),
+      (e: unknown) =>
+        e instanceof VowError && e.code === 'VOW_CONFIG_INVALID' && /VOW_DATABASE_PREPARE/.test(e.message),
+    );
+  });
+
   it('takes single sign-on from all three VOW_OIDC_* variables or none, and refuses anything between', () => {
     assert.equal(loadConfig({}).oidc, undefined);
     const full = {

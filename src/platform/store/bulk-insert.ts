@@ -8,6 +8,7 @@
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import type { DialectName } from './migration-kit.js';
+import { nameStatement } from './named-statements.js';
 import { QueryShapes } from './query-shapes.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -179,6 +180,7 @@ async function insertByArrays(
   options: InsertRowsOptions,
 ): Promise<{ inserted: number; returned: Record<string, unknown>[] }> {
   const text = await pgInsertSql(db, table, columns, options);
+  nameStatement(text);
   const out = { inserted: 0, returned: [] as Record<string, unknown>[] };
   for (let at = 0; at < rows.length; at += PG_ROWS) {
     const chunk = rows.slice(at, at + PG_ROWS);

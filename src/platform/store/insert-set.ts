@@ -30,6 +30,7 @@ import {
 } from './bulk-insert.js';
 import type { Database } from './database.js';
 import type { DialectName } from './migration-kit.js';
+import { nameStatement } from './named-statements.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -147,6 +148,7 @@ export class InsertSet {
       );
     }
     const sql = `with ${ctes.join(', ')} select ${outputs.join(', ')}`;
+    nameStatement(sql);
     const { rows } = await this.#db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(sql, parameters));
     const row = rows[0]!;
     return parts.map((part, n) => {

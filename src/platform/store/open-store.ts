@@ -15,6 +15,7 @@ import { VowError } from '../errors.js';
 import { ensurePrivateFile } from '../private-files.js';
 import type { Database } from './database.js';
 import { type DialectName, migrationKit, type VowMigration } from './migration-kit.js';
+import { namingClient } from './named-statements.js';
 import { pgDriver } from './pg-driver.js';
 
 export interface Store {
@@ -40,6 +41,11 @@ export interface OpenStoreOptions {
    * consistent). NORMAL exists for the benchmark that measures what FULL costs (BENCHMARKS.md).
    */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * PostgreSQL: the bulk inserts parsed and planned once a connection (named-statements.ts); true
+   * unless set false (VOW_DATABASE_PREPARE=off, for a pooler that cannot follow them).
+   */
+  readonly namedStatements?: boolean;
 }
 
 /** A statement that does nothing (a rollback with no transaction left to roll back). */
@@ -87,7 +93,9 @@ function redactUrl(url: string): string {
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new (pgDriver().Pool)({
+    const driver = pgDriver();
+    const pool = new driver.Pool({
+      ...(options.namedStatements === false ? {} : { Client: namingClient(driver) }),
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       // A database that does not answer fails the request (503) instead of hanging it.
