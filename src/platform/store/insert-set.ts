@@ -134,9 +134,8 @@ export class InsertSet {
     for (const [n, part] of parts.entries()) {
       const { columns } = part;
       const returning = part.options.returning ?? [];
+      let text = await pgInsertSql(this.#db, part.table, columns, part.options, parameters.length);
       // Every part returns something, so that the rows it inserted can be counted.
-      const options = returning.length > 0 ? part.options : { ...part.options, returning: [] };
-      let text = await pgInsertSql(this.#db, part.table, columns, options, parameters.length);
       if (returning.length === 0) text += ' returning 1';
       parameters.push(...pgArrays(columns, part.rows));
       const name = quote(`p${n}`);
