@@ -4,7 +4,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Random } from '../../platform/clock.js';
-import { type Database, type DialectName, type InsertSet, insertRows } from '../../platform/store/index.js';
+import { type Database, type DialectName, InsertSet, insertRows } from '../../platform/store/index.js';
 import type { ChannelState } from '../decisions/index.js';
 
 export const CONSENT_EVENTS = [
@@ -151,15 +151,15 @@ export async function appendConsentEvents(
     updated_at: row.at,
   }));
   // Only a later event moves a state (two concurrent transactions cannot reorder it).
-  const options = {
+  const writes = set ?? new InsertSet(db, dialect);
+  writes.add('consent_state', states, {
     onConflictUpdate: {
       columns: ['subject_ref', 'channel'],
       set: ['state', 'last_event', 'last_seq', 'updated_at'],
       newerBy: 'last_seq',
     },
-  };
-  if (set) set.add('consent_state', states, options);
-  else await insertRows(db, dialect, 'consent_state', states, options);
+  });
+  if (!set) await writes.flush();
   return rows.map((r) => r.id);
 }
 

@@ -10,8 +10,7 @@ import {
   claimMeta,
   type Database,
   type DialectName,
-  type InsertSet,
-  insertRows,
+  InsertSet,
   readMeta,
   type Store,
 } from '../store/index.js';
@@ -186,16 +185,14 @@ export class AuditTrail {
         rows.push({ ...row, prev_hash: prev, hash });
         prev = hash;
       }
-      if (set && trx) {
-        set.add('audit_log', rows);
-        // The head row is there and locked: this insert moves it, as the update below does.
-        set.add('audit_head', [{ id: 1, seq, hash: prev }], {
-          onConflictUpdate: { columns: ['id'], set: ['seq', 'hash'] },
-        });
-      } else {
-        await insertRows(tx, this.#store.dialect, 'audit_log', rows);
-        await tx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
-      }
+      // The caller's set only inside the caller's transaction.
+      const writes = set && trx ? set : new InsertSet(tx, this.#store.dialect);
+      writes.add('audit_log', rows);
+      // The head row is there and locked: this insert moves it.
+      writes.add('audit_head', [{ id: 1, seq, hash: prev }], {
+        onConflictUpdate: { columns: ['id'], set: ['seq', 'hash'] },
+      });
+      if (writes !== set) await writes.flush();
       return rows.map((r) => r.seq);
     };
     return trx ? run(trx) : this.#store.db.transaction().execute(run);

@@ -6,16 +6,7 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import {
-  claimMeta,
-  type Database,
-  type InsertResult,
-  type InsertSet,
-  insertRows,
-  readMeta,
-  replaceMeta,
-  type Store,
-} from '../store/index.js';
+import { claimMeta, type Database, InsertSet, readMeta, replaceMeta, type Store } from '../store/index.js';
 import { type OpenItem, open, openItems, openText, seal } from './aead.js';
 import { BulkOpener, WorkerGone } from './bulk-opener.js';
 import { DataKeyCache } from './key-cache.js';
@@ -180,13 +171,12 @@ export class Vault {
       };
     });
     if (rows.length === 0) return;
-    const options = { onConflictDoNothing: ['subject_id'], returning: ['subject_id'] };
-    const check = ({ returned }: InsertResult) => {
-      if (returned.length !== rows.length)
+    const writes = set ?? new InsertSet(trx, this.#store.dialect);
+    writes.add('data_keys', rows, { onConflictDoNothing: ['subject_id'], returning: ['subject_id'] }, (r) => {
+      if (r.returned.length !== rows.length)
         throw new Error('A new person of the batch has a data key already; the batch is written again');
-    };
-    if (set) set.add('data_keys', rows, options, check);
-    else check(await insertRows(trx, this.#store.dialect, 'data_keys', rows, options));
+    });
+    if (!set) await writes.flush();
   }
 
   /**
