@@ -4,6 +4,7 @@
 import { canonicalJson } from '../../platform/canonical-json.js';
 import { Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
+import { isIn, listChunks } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { IdentifierInput } from '../subjects/index.js';
 import { assertNotUnder13 } from './age-gate.js';
@@ -179,11 +180,12 @@ async function storedOrders(ctx: VowContext, shopOrderIds: readonly string[]) {
     { id: string; request_hash: string; buyer_subject_id: string; gift_subject_id: string | null }
   >();
   const unique = [...new Set(shopOrderIds)];
-  for (let i = 0; i < unique.length; i += 500) {
+  const dialect = ctx.store.dialect;
+  for (const chunk of listChunks(dialect, unique)) {
     const rows = await ctx.store.db
       .selectFrom('orders')
       .select(['id', 'shop_order_id', 'request_hash', 'buyer_subject_id', 'gift_subject_id'])
-      .where('shop_order_id', 'in', unique.slice(i, i + 500))
+      .where((eb) => isIn(eb, dialect, 'shop_order_id', chunk))
       .execute();
     for (const r of rows) out.set(r.shop_order_id, r);
   }

@@ -205,8 +205,8 @@ export class ConsentService {
     if (inputs.length === 0) return;
     const people = [...new Set(inputs.map((i) => i.subjectId))];
     await lockPeople(this.#ctx, trx, people);
-    const states = await storedStatesOf(trx, people);
-    const suppressed = await suppressedAmong(trx, people);
+    const states = await storedStatesOf(trx, this.#ctx.store.dialect, people);
+    const suppressed = await suppressedAmong(trx, this.#ctx.store.dialect, people);
     const changes: ConsentChange[] = [];
     const slow: RecordCollectionInput[] = [];
     for (const input of inputs) {

@@ -3,7 +3,7 @@
 // pages of sealed contact values for audiences (with the data keys of the security module). Reads
 // only; the subjects module owns the rows.
 import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
-import type { Database } from '../../platform/store/index.js';
+import { type Database, type DialectName, isIn, listChunks } from '../../platform/store/index.js';
 import { searchableKind } from '../subjects/index.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -164,10 +164,17 @@ export async function suppressionsOf(db: Executor, subjectId: string): Promise<P
   }));
 }
 
-/** Which of these people hold an identifier on the suppression list (one query per 500 people). */
-export async function suppressedAmong(db: Executor, subjectIds: readonly string[]): Promise<Set<string>> {
+/**
+ * Which of these people hold an identifier on the suppression list (one query; one per LIST_CHUNK
+ * people on SQLite).
+ */
+export async function suppressedAmong(
+  db: Executor,
+  dialect: DialectName,
+  subjectIds: readonly string[],
+): Promise<Set<string>> {
   const out = new Set<string>();
-  for (let n = 0; n < subjectIds.length; n += 500) {
+  for (const chunk of listChunks(dialect, subjectIds)) {
     const rows = await db
       .selectFrom('suppression_list as sl')
       .innerJoin('subject_identifiers as si', (j) =>
@@ -175,7 +182,7 @@ export async function suppressedAmong(db: Executor, subjectIds: readonly string[
       )
       .select('si.subject_id')
       .distinct()
-      .where('si.subject_id', 'in', subjectIds.slice(n, n + 500))
+      .where((eb) => isIn(eb, dialect, 'si.subject_id', chunk))
       .execute();
     for (const r of rows) out.add(r.subject_id);
   }

@@ -6,7 +6,7 @@
 // rule 6), or the channel ticked on a form.
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
-import type { Database } from '../../platform/store/index.js';
+import { type Database, isIn, listChunks } from '../../platform/store/index.js';
 import type { Policy, VowContext } from '../policy/index.js';
 import { normaliseEmail, normalisePhone, searchableKind } from '../subjects/index.js';
 import type { ConsentService } from './consent-service.js';
@@ -109,7 +109,7 @@ export async function isIdentifierWithdrawn(
 
 /**
  * `isIdentifierWithdrawn` for many identifiers of one kind at once (an import's batch): the
- * positions of those withdrawn, in three queries per 500 identifiers.
+ * positions of those withdrawn, in two queries a kind (two per LIST_CHUNK identifiers on SQLite).
  */
 export async function withdrawnIdentifiers(
   ctx: VowContext,
@@ -130,16 +130,16 @@ export async function withdrawnIdentifiers(
     byIndex.set(key, entry);
   }
   const kinds = [...new Set([...byIndex.values()].map((e) => e.kind))];
+  const dialect = ctx.store.dialect;
   for (const kind of kinds) {
     const indexes = [...byIndex].filter(([, e]) => e.kind === kind).map(([k]) => k.slice(kind.length + 1));
-    for (let n = 0; n < indexes.length; n += 500) {
-      const chunk = indexes.slice(n, n + 500);
+    for (const chunk of listChunks(dialect, indexes)) {
       const withdrawn = new Set<string>();
       const listed = await db
         .selectFrom('suppression_list')
         .select('blind_index')
         .where('index_kind', '=', kind)
-        .where('blind_index', 'in', chunk)
+        .where((eb) => isIn(eb, dialect, 'blind_index', chunk))
         .where('channel', 'in', [...channels, '*'])
         .execute();
       for (const r of listed) withdrawn.add(r.blind_index);
@@ -150,7 +150,7 @@ export async function withdrawnIdentifiers(
         .distinct()
         .where('si.kind', '=', kind)
         .where(searchableKind('si.kind'))
-        .where('si.blind_index', 'in', chunk)
+        .where((eb) => isIn(eb, dialect, 'si.blind_index', chunk))
         .where('cs.channel', 'in', [...channels])
         .where('cs.state', '=', 'withdrawn')
         .execute();

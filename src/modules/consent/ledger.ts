@@ -4,7 +4,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Random } from '../../platform/clock.js';
-import { type Database, type DialectName, InsertSet, insertRows } from '../../platform/store/index.js';
+import {
+  type Database,
+  type DialectName,
+  InsertSet,
+  insertRows,
+  isIn,
+  listChunks,
+} from '../../platform/store/index.js';
 import type { ChannelState } from '../decisions/index.js';
 
 export const CONSENT_EVENTS = [
@@ -223,17 +230,21 @@ export async function storedStates(
   return out;
 }
 
-/** `storedStates` of many people, one query per 500 (people without a state are left out). */
+/**
+ * `storedStates` of many people, in one query (one per LIST_CHUNK on SQLite); people without a
+ * state are left out.
+ */
 export async function storedStatesOf(
   db: Executor,
+  dialect: DialectName,
   subjectRefs: readonly string[],
 ): Promise<Map<string, Record<string, StoredChannelState>>> {
   const out = new Map<string, Record<string, StoredChannelState>>();
-  for (let n = 0; n < subjectRefs.length; n += 500) {
+  for (const chunk of listChunks(dialect, subjectRefs)) {
     const rows = await db
       .selectFrom('consent_state')
       .select(['subject_ref', 'channel', 'state', 'last_event'])
-      .where('subject_ref', 'in', subjectRefs.slice(n, n + 500))
+      .where((eb) => isIn(eb, dialect, 'subject_ref', chunk))
       .execute();
     for (const r of rows) {
       const states = out.get(r.subject_ref) ?? {};

@@ -145,7 +145,7 @@ export async function linkMany(
   // read after the writes above, as one by one.
   if (checks.length > 0) {
     await set.flush();
-    const now = await findMany(trx, 'subject_lookup', checks);
+    const now = await findMany(trx, ctx.store.dialect, 'subject_lookup', checks);
     for (const c of checks)
       if (now.get(`${c.kind}:${c.blindIndex}`) !== c.subjectId) throw new ResolutionRace();
   }

@@ -2,7 +2,7 @@
 // kinds (overall, at a collection point, per category), whether they hold an identifier, whether they
 // are marked under 13; and the recomputation of their look-ups after a correction.
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
-import type { Database } from '../../platform/store/index.js';
+import { type Database, type DialectName, isIn, listChunks } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { forgetStaleLookups } from './erasure.js';
 import {
@@ -165,27 +165,31 @@ export async function isMarkedUnder13(ctx: VowContext, subjectId: string): Promi
 }
 
 /**
- * The rows of `table` holding these (kind, blind index) pairs, as "kind:index" -> subject id:
- * one query per 500 pairs. Of the markers, only whether there is one (the first found -> "").
+ * The rows of `table` holding these (kind, blind index) pairs, as "kind:index" -> subject id: one
+ * query on PostgreSQL, one per LIST_CHUNK pairs on SQLite. Of the markers, only whether there is
+ * one (the first found -> "").
  */
 export async function findMany(
   db: Executor,
+  dialect: DialectName,
   table: 'subject_lookup' | 'under13_markers',
   identifiers: readonly { kind: IdentifierKind; blindIndex: string }[],
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const pairs = [...new Map(identifiers.map((i) => [`${i.kind}:${i.blindIndex}`, i])).values()];
-  for (let n = 0; n < pairs.length; n += 500) {
+  for (const chunk of listChunks(dialect, pairs)) {
     const byKind = new Map<IdentifierKind, string[]>();
-    for (const i of pairs.slice(n, n + 500)) {
+    for (const i of chunk) {
       const list = byKind.get(i.kind) ?? [];
       list.push(i.blindIndex);
       byKind.set(i.kind, list);
     }
+    // Kinds in a fixed order: the same kinds make the same statement text.
+    const kinds = [...byKind].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const where = (eb: ExpressionBuilder<Database, typeof table>) =>
       eb.or(
-        [...byKind].map(([kind, indexes]) =>
-          eb.and([eb('kind', '=', kind), eb('blind_index', 'in', indexes)]),
+        kinds.map(([kind, indexes]) =>
+          eb.and([eb('kind', '=', kind), isIn(eb, dialect, 'blind_index', indexes)]),
         ),
       );
     if (table === 'under13_markers') {

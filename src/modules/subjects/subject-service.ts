@@ -105,7 +105,7 @@ export class SubjectService {
 
   /**
    * Refuses (VOW_UNDER_13) when any of these identifiers, of one collection or of a whole batch,
-   * belongs to someone staff marked as under 13: one query per 500 identifiers.
+   * belongs to someone staff marked as under 13: one query (one per 500 identifiers on SQLite).
    */
   async assertNoneMarked(
     identifiers: readonly IndexedIdentifier[],
@@ -113,6 +113,7 @@ export class SubjectService {
   ): Promise<void> {
     const hit = await queries.findMany(
       db,
+      this.#ctx.store.dialect,
       'under13_markers',
       identifiers.filter((i) => MARKED_KINDS.includes(i.kind)),
     );
@@ -143,7 +144,7 @@ export class SubjectService {
    * keys of the new people (stored by linkMany in the batch's transaction; the caller settles them
    * with vault.settleKeys once that transaction has ended), and seals every value under its
    * person's key.
-   * The look-ups take one query per 500 identifiers. Each request needs an identifier.
+   * The look-ups take one query (one per 500 identifiers on SQLite). Each request needs an identifier.
    */
   async prepareAll(requests: readonly ResolutionRequest[]): Promise<PreparedIdentity[]> {
     const keyOf = (i: { kind: IdentifierKind; blindIndex: string }) => `${i.kind}:${i.blindIndex}`;
@@ -156,6 +157,7 @@ export class SubjectService {
     });
     const stored = await queries.findMany(
       this.#ctx.store.db,
+      this.#ctx.store.dialect,
       'subject_lookup',
       plans.flatMap((p) => p.order),
     );

@@ -12,3 +12,4 @@ export { migrateToLatest, openStore, type Store } from './open-store.js';
 export { pgDriver } from './pg-driver.js';
 export { QueryShapes } from './query-shapes.js';
 export { storageFault } from './storage-faults.js';
+export { isIn, LIST_CHUNK, listChunks } from './value-lists.js';
