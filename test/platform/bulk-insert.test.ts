@@ -5,6 +5,22 @@ import { it } from 'node:test';
 import { insertRows } from '../../src/platform/store/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 
+/** Text an array literal must quote or escape, and some it need not. */
+const AWKWARD = [
+  'a"b',
+  'c\\d',
+  '\\"',
+  'e,f',
+  '{g}',
+  ' h ',
+  'NULL',
+  '',
+  'ü-ß',
+  'line\nbreak',
+  'plain',
+  'YmFzZTY0+/=',
+];
+
 const lookup = (n: number, subject = `s-${n}`) => ({
   kind: 'email',
   blind_index: `bi-${n}`,
@@ -82,6 +98,21 @@ describeEachDialect('insertRows', (env) => {
         ['a', 'withdrawn', 7],
         ['b', 'enrolled', 5],
       ],
+    );
+  });
+
+  it('stores text with quotes, backslashes, commas, braces and spaces exactly as given', async () => {
+    const { store } = env();
+    const rows = AWKWARD.map((v, n) => ({ ...lookup(4000 + n), blind_index: `awk:${v}`, subject_id: v }));
+    await store.db.transaction().execute((trx) => insertRows(trx, store.dialect, 'subject_lookup', rows));
+    const stored = await store.db
+      .selectFrom('subject_lookup')
+      .select(['blind_index', 'subject_id'])
+      .where('blind_index', 'like', 'awk:%')
+      .execute();
+    assert.deepEqual(
+      stored.map((r) => [r.blind_index, r.subject_id]).sort(),
+      AWKWARD.map((v) => [`awk:${v}`, v]).sort(),
     );
   });
 
