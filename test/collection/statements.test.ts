@@ -1,7 +1,7 @@
 // How many statements a batch of orders costs on PostgreSQL, where each is a round trip: the people's
 // keys, people, look-ups, identifiers, links and orders go in ONE statement (InsertSet), and so do
-// the consent states, the audit entries and the audit head's move. A change that adds a round trip
-// to every collection shows here first.
+// the consent states, the audit entries and the audit head's move; its reads take their lists of
+// values as arrays. A change that adds a round trip to every collection shows here first.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
@@ -61,5 +61,10 @@ describe('the statements of a batch of orders [postgres]', {
     // The other insert is the consent events', whose sequence numbers the states are written from.
     assert.equal(inserts.length, 3, inserts.join('\n'));
     assert.equal(texts.length, 14, texts.join('\n'));
+    // The reads by the batch's values (orders, markers, look-ups, states, suppressions) take each list
+    // as one array: the same text for 10 orders or 1,000 (src/platform/store/value-lists.ts).
+    const lists = texts.filter((t) => /\bin \(\$/.test(t));
+    assert.deepEqual(lists, [], lists.join('\n'));
+    assert.ok(texts.filter((t) => t.includes('= any($')).length >= 5, texts.join('\n'));
   });
 });
