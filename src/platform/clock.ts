@@ -29,7 +29,7 @@ export class ManualClock implements Clock {
 
 export interface Random {
   /**
-   * A unique id for a record (and a request, a job's lease). In production a UUIDv7 (RFC 9562,
+   * A unique id for a record (and a job's lease). In production a UUIDv7 (RFC 9562,
    * section 5.7): the creation millisecond, then 74 random bits. Ids made one after the other sort
    * together, so each index keyed by them (a person's id keys a dozen) grows at its end instead of
    * at a random page: with random (v4) ids every new person dirtied a page of every such index, and

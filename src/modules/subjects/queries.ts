@@ -184,11 +184,9 @@ export async function findMany(
       list.push(i.blindIndex);
       byKind.set(i.kind, list);
     }
-    // Kinds in a fixed order: the same kinds make the same statement text.
-    const kinds = [...byKind].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const where = (eb: ExpressionBuilder<Database, typeof table>) =>
       eb.or(
-        kinds.map(([kind, indexes]) =>
+        [...byKind].map(([kind, indexes]) =>
           eb.and([eb('kind', '=', kind), isIn(eb, dialect, 'blind_index', indexes)]),
         ),
       );

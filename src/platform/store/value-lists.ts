@@ -6,8 +6,8 @@
 // import's statement log, an under-13 check of 1,000 people on an empty table took 8.5 ms). These
 // statements stay unnamed (named-statements.ts says why): each is planned for the array it carries.
 //
-// SQLite has no arrays: `column in (?, ?, …)`, at most LIST_CHUNK values a statement (its limit on
-// bound parameters is far above; the chunk keeps each statement's text among a few lengths).
+// SQLite has no arrays: `column in (?, ?, …)`, at most LIST_CHUNK values a statement (far below its
+// limit on bound parameters, and its statements' texts stay short).
 import { type Expression, type ExpressionBuilder, type SqlBool, type StringReference, sql } from 'kysely';
 import type { DialectName } from './migration-kit.js';
 
