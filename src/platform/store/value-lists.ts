@@ -2,9 +2,10 @@
 //
 // PostgreSQL: `column = any($1::text[])`, the whole list ONE parameter. The statement's text is then
 // the same for ten values or ten thousand, so a batch needs one statement where it needed one per
-// 500 values, PostgreSQL no longer parses and plans a thousand placeholders each time (in the
-// import's statement log, an under-13 check of 1,000 people on an empty table took 8.5 ms). These
-// statements stay unnamed (named-statements.ts says why): each is planned for the array it carries.
+// 500 values (each a round trip), and PostgreSQL no longer parses and plans a thousand placeholders
+// each time (0.41 of the 0.42 ms PostgreSQL spent on the import's under-13 check of 500 people, in
+// its statement log: BENCHMARKS.md). These statements stay unnamed (named-statements.ts says why):
+// each is planned for the array it carries.
 //
 // SQLite has no arrays: `column in (?, ?, …)`, at most LIST_CHUNK values a statement (far below its
 // limit on bound parameters, and its statements' texts stay short).
