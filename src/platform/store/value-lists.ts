@@ -3,7 +3,7 @@
 // PostgreSQL: `column = any($1::text[])`, the whole list ONE parameter. The statement's text is then
 // the same for ten values or ten thousand, so a batch needs one statement where it needed one per
 // 500 values (each a round trip), and PostgreSQL no longer parses and plans a thousand placeholders
-// each time (0.41 of the 0.42 ms PostgreSQL spent on the import's under-13 check of 500 people, in
+// each time (0.41 of the 0.42 ms PostgreSQL spent on the import's under-13 check of 500 identifiers, in
 // its statement log: BENCHMARKS.md). These statements stay unnamed (named-statements.ts says why):
 // each is planned for the array it carries.
 //
