@@ -11,13 +11,11 @@ const FORMAT = 'v1';
 export function seal(key: Buffer, plaintext: Buffer, aad: string, iv: Buffer, format = FORMAT): string {
   const cipher = createCipheriv(CIPHER, key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return [
-    format,
-    iv.toString('base64url'),
-    cipher.getAuthTag().toString('base64url'),
-    ct.toString('base64url'),
-  ].join('.');
+  const body = cipher.update(plaintext);
+  const rest = cipher.final(); // empty for GCM: no copy into a new buffer then
+  const ct = rest.length === 0 ? body : Buffer.concat([body, rest]);
+  const tag = cipher.getAuthTag().toString('base64url');
+  return `${format}.${iv.toString('base64url')}.${tag}.${ct.toString('base64url')}`;
 }
 
 /** A decipher set up for one sealed value, and its ciphertext (base64url). */
