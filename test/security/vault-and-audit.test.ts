@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { webcrypto } from 'node:crypto';
 import { it } from 'node:test';
 import { sql } from 'kysely';
 import { Vault } from '../../src/platform/crypto/vault.js';
@@ -132,6 +133,35 @@ describeEachDialect('audit trail', (env) => {
     }
     const v = await audit.verify();
     assert.deepEqual(v.ok, true);
+  });
+
+  // The chain's format, rebuilt here from its description (docs/operations.md, "Checking the chain
+  // yourself") rather than with Vow's code: a change to what is hashed would make every chain
+  // written before it fail to verify after an upgrade, and verifying with the same code cannot see it.
+  it('hashes each entry as documented: SHA-256 of the previous hash, a newline and the sorted JSON of its fields', async () => {
+    const { audit, store } = env().ctx;
+    await audit.record({
+      actor: { type: 'staff', id: 'staff-ü' },
+      action: 'test.format',
+      target: { type: 'subject', id: 's-"quoted"' },
+      details: { b: [1, 'two'], a: { z: null, y: true } },
+    });
+    await audit.record({ actor: { type: 'system' }, action: 'test.format', reason: 'line\nbreak' });
+    const rows = await store.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    assert.equal(rows[0]!.prev_hash, 'genesis');
+    const J = JSON.stringify;
+    for (const r of rows) {
+      const body =
+        `{"action":${J(r.action)},"actor_id":${J(r.actor_id)},"actor_type":${J(r.actor_type)},"at":${J(r.at)},` +
+        `"details":${J(r.details)},"reason":${J(r.reason)},"seq":${Number(r.seq)},` +
+        `"target_id":${J(r.target_id)},"target_type":${J(r.target_type)}}`;
+      const digest = await webcrypto.subtle.digest('SHA-256', Buffer.from(`${r.prev_hash}\n${body}`, 'utf8'));
+      assert.equal(r.hash, Buffer.from(digest).toString('hex'), `entry ${r.seq}`);
+    }
+    const last = rows.at(-1)!;
+    assert.equal(last.details, '{}');
+    assert.equal(rows.at(-2)!.details, '{"a":{"y":true,"z":null},"b":[1,"two"]}');
+    assert.equal((await audit.verify()).ok, true);
   });
 
   it('finds a row edited directly in the database, naming the first broken link', async () => {
