@@ -8,7 +8,7 @@ export const importsTables: Eraser = {
   tables: {
     import_runs: {
       fate: 'impersonal',
-      why: "an imported file's SHA-256, base name, format, checkpoint line and outcome counts",
+      why: "an imported file's SHA-256, base name, format, checkpoint line (and how lines are numbered) and outcome counts",
     },
     import_refusals: {
       fate: 'impersonal',

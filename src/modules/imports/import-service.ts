@@ -26,7 +26,7 @@ import {
   zeroCounts,
 } from './import-types.js';
 import { guardOptIns } from './opt-in-guard.js';
-import { readRecords, scanFile, withSpooledFile } from './read-file.js';
+import { LINE_NUMBERING, type LineNumbering, readRecords, scanFile, withSpooledFile } from './read-file.js';
 
 const REPORTED = 1000;
 
@@ -125,7 +125,8 @@ export class ImportService {
     let batch: Unit[] = [];
     let withdrawals = false;
     try {
-      for await (const unit of format.units(readRecords(opts.file, format), env)) {
+      const numbering: LineNumbering = run.line_numbering === 1 ? 1 : 2;
+      for await (const unit of format.units(readRecords(opts.file, format, numbering), env)) {
         if (unit.lastLine <= checkpoint) continue;
         const facts = 'facts' in unit ? unit.facts : [];
         // Collections are written before a batch's opt-outs: keep the file's order across the two.
@@ -195,6 +196,7 @@ export class ImportService {
       file_name: fileName,
       status: 'running',
       checkpoint_line: 0,
+      line_numbering: LINE_NUMBERING,
       counts: JSON.stringify(zeroCounts()),
       started_at: now,
       updated_at: now,

@@ -1,6 +1,11 @@
 // Reading an import file as a stream (memory stays flat whatever its size): its SHA-256, then its
 // records with their line numbers. CSV through csv-parse (quoted fields, BOM, CRLF); an unreadable
 // record is handed on as malformed, with its line, so it is reported and the rest goes on.
+//
+// A record's lines are the file's own lines, as an editor numbers them: the first and the last line
+// it spans (a quoted value may hold line breaks). csv-parse counts a CRLF inside a quoted value as two
+// lines, so every record after one was numbered a line too far; its line breaks are made LF first
+// (line-breaks.ts), which also lets a file mix CRLF and LF.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +18,7 @@ import { VowError } from '../../platform/errors.js';
 import { importFormat } from './formats/index.js';
 import { hasColumn } from './formats/rows.js';
 import type { FormatEnv, ImportFormat, SourceRecord, Unit } from './formats/types.js';
+import { lineFeedsOnly } from './line-breaks.js';
 
 /** The file's SHA-256 (its identity for checkpoints) and its line count (for progress), in one pass. */
 export async function scanFile(file: string): Promise<{ sha256: string; lines: number; bytes: number }> {
@@ -43,13 +49,40 @@ const FILE_ERRORS: Readonly<Record<string, string>> = {
   EPERM: 'no permission to read it',
 };
 
-export function readRecords(file: string, format: ImportFormat): AsyncIterable<SourceRecord> {
-  return format.syntax === 'csv' ? csvRecords(file, format) : ndjsonRecords(file);
+/**
+ * How a run numbers its lines. 2: the file's own lines (each record's first and last). 1: csv-parse's
+ * count as it was before 2 (a CRLF inside a quoted value counted twice, a record's line its last one),
+ * kept only to resume a run that was checkpointed in it.
+ */
+export type LineNumbering = 1 | 2;
+export const LINE_NUMBERING: LineNumbering = 2;
+
+export function readRecords(
+  file: string,
+  format: ImportFormat,
+  numbering: LineNumbering = LINE_NUMBERING,
+): AsyncIterable<SourceRecord> {
+  return format.syntax === 'csv' ? csvRecords(file, format, numbering) : ndjsonRecords(file);
 }
 
-async function* csvRecords(file: string, format: ImportFormat): AsyncIterable<SourceRecord> {
+/** The line breaks inside a record's values (each one was a line of the file). */
+function breaksIn(record: Record<string, string>): number {
+  let n = 0;
+  for (const key in record) {
+    const v = record[key]!;
+    for (let i = v.indexOf('\n'); i !== -1; i = v.indexOf('\n', i + 1)) n++;
+  }
+  return n;
+}
+
+async function* csvRecords(
+  file: string,
+  format: ImportFormat,
+  numbering: LineNumbering,
+): AsyncIterable<SourceRecord> {
   const skipped: SourceRecord[] = [];
-  const parser = createReadStream(file).pipe(
+  const input = createReadStream(file);
+  const parser = (numbering === 1 ? input : input.pipe(lineFeedsOnly())).pipe(
     parse({
       bom: true,
       columns: (header: string[]) => {
@@ -66,7 +99,7 @@ async function* csvRecords(file: string, format: ImportFormat): AsyncIterable<So
       skip_records_with_error: true,
       on_skip: (err) => {
         const line = (err as { lines?: number } | undefined)?.lines ?? 0;
-        skipped.push({ line, value: undefined, malformed: csvReason(err?.code) });
+        skipped.push({ line, lastLine: line, value: undefined, malformed: csvReason(err?.code) });
         return undefined;
       },
     }),
@@ -78,8 +111,10 @@ async function* csvRecords(file: string, format: ImportFormat): AsyncIterable<So
     }>) {
       // The parser reports an unreadable row as soon as it reads it, which may be before the rows
       // above it reach this loop: hand each on in line order.
-      while (skipped.length > 0 && skipped[0]!.line < out.info.lines) yield skipped.shift()!;
-      yield { line: out.info.lines, value: out.record };
+      const last = out.info.lines;
+      const line = numbering === 1 ? last : last - breaksIn(out.record);
+      while (skipped.length > 0 && skipped[0]!.line < line) yield skipped.shift()!;
+      yield { line, lastLine: last, value: out.record };
     }
   } catch (err) {
     // csv-parse wraps what the header callback threw.
@@ -111,9 +146,9 @@ async function* ndjsonRecords(file: string): AsyncIterable<SourceRecord> {
     line++;
     if (text.trim() === '') continue;
     try {
-      yield { line, value: JSON.parse(text) as unknown };
+      yield { line, lastLine: line, value: JSON.parse(text) as unknown };
     } catch {
-      yield { line, value: undefined, malformed: 'not a JSON object' };
+      yield { line, lastLine: line, value: undefined, malformed: 'not a JSON object' };
     }
   }
 }

@@ -1,4 +1,4 @@
-// Tables of the imports module (migration 0640-imports): one row per imported file and format, its
+// Tables of the imports module (migrations 0640-imports, 0720-import-line-numbering): one row per imported file and format, its
 // checkpoint, and the rows it refused. Neither holds a personal value: the people and facts an import
 // brings in are written by the collection and consent modules, through their services.
 
@@ -14,6 +14,11 @@ export interface ImportsTables {
     status: string;
     /** The last line of the file whose facts are written (everything up to it is done). */
     checkpoint_line: number;
+    /**
+     * How the run numbers lines (read-file.ts, LineNumbering; migration 0720): 2, the file's own
+     * lines; 1 for runs begun before, resumed in the numbering their checkpoint was written in.
+     */
+    line_numbering: number;
     /** JSON: the outcome counts so far. */
     counts: string;
     started_at: string;

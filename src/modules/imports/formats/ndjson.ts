@@ -77,15 +77,15 @@ async function* units(records: AsyncIterable<SourceRecord>, env: FormatEnv): Asy
     if (r.malformed !== undefined) {
       yield {
         line: r.line,
-        lastLine: r.line,
+        lastLine: r.lastLine,
         refused: { code: 'VOW_IMPORT_MALFORMED', reason: r.malformed },
       };
       continue;
     }
     const out = unit(r.value, env);
     yield 'code' in out
-      ? { line: r.line, lastLine: r.line, refused: out }
-      : { line: r.line, lastLine: r.line, facts: [{ kind: 'collect', submission: out }] };
+      ? { line: r.line, lastLine: r.lastLine, refused: out }
+      : { line: r.line, lastLine: r.lastLine, facts: [{ kind: 'collect', submission: out }] };
   }
 }
 

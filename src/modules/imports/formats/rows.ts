@@ -113,14 +113,14 @@ export async function* perRow(
     if (r.malformed !== undefined) {
       yield {
         line: r.line,
-        lastLine: r.line,
+        lastLine: r.lastLine,
         refused: { code: 'VOW_IMPORT_MALFORMED', reason: r.malformed },
       };
       continue;
     }
     const out = map(r.value as Row, r.line);
     yield 'code' in out
-      ? { line: r.line, lastLine: r.line, refused: out }
-      : { line: r.line, lastLine: r.line, facts: out };
+      ? { line: r.line, lastLine: r.lastLine, refused: out }
+      : { line: r.line, lastLine: r.lastLine, facts: out };
   }
 }

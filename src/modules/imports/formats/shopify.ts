@@ -131,7 +131,7 @@ async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv)
       group = undefined;
       yield {
         line: r.line,
-        lastLine: r.line,
+        lastLine: r.lastLine,
         refused: { code: 'VOW_IMPORT_MALFORMED', reason: r.malformed },
       };
       continue;
@@ -140,11 +140,11 @@ async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv)
     const name = col(row, 'Name');
     if (group && name !== undefined && name === col(group.rows[0]!, 'Name')) {
       group.rows.push(row);
-      group.lastLine = r.line;
+      group.lastLine = r.lastLine;
       continue;
     }
     if (group) yield done(group);
-    group = { line: r.line, lastLine: r.line, rows: [row] };
+    group = { line: r.line, lastLine: r.lastLine, rows: [row] };
   }
   if (group) yield done(group);
 }

@@ -25,7 +25,10 @@ export type Unit = {
 
 /** One CSV record by its header's column names, or one NDJSON line parsed. */
 export interface SourceRecord {
+  /** The file's line the record starts on (1: the first line, a CSV's header). */
   readonly line: number;
+  /** The line it ends on: the same, unless a quoted value holds line breaks. */
+  readonly lastLine: number;
   readonly value: Readonly<Record<string, string>> | unknown;
   /** A record the parser could not read (a stray quote, a wrong column count). */
   readonly malformed?: string;
