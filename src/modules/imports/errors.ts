@@ -13,6 +13,11 @@ export const IMPORTS_ERROR_CODES = {
     meaning:
       'The file to import cannot be read (no such file, a folder, no permission); nothing was imported.',
   },
+  VOW_IMPORT_ENCODING: {
+    status: 400,
+    meaning:
+      'The file is not UTF-8 text (the details name the first line that is not); nothing was imported.',
+  },
   VOW_IMPORT_COLUMNS: {
     status: 400,
     meaning: "The file's header lacks a column the format needs (the details name it); nothing was imported.",

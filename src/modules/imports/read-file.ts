@@ -19,19 +19,29 @@ import { importFormat } from './formats/index.js';
 import { hasColumn } from './formats/rows.js';
 import type { FormatEnv, ImportFormat, SourceRecord, Unit } from './formats/types.js';
 import { lineFeedsOnly } from './line-breaks.js';
+import { Utf8Check } from './utf8.js';
 
-/** The file's SHA-256 (its identity for checkpoints) and its line count (for progress), in one pass. */
+/**
+ * The file's SHA-256 (its identity for checkpoints) and its line count (for progress), in one pass
+ * that also checks it is UTF-8 (utf8.ts): VOW_IMPORT_ENCODING, naming the first line that is not,
+ * before anything is written.
+ */
 export async function scanFile(file: string): Promise<{ sha256: string; lines: number; bytes: number }> {
   const hash = createHash('sha256');
+  const utf8 = new Utf8Check();
   let lines = 0;
   let bytes = 0;
   try {
     for await (const chunk of createReadStream(file)) {
       const b = chunk as Buffer;
+      const bad = utf8.next(b, lines);
+      if (bad !== undefined) throw notUtf8(file, bad);
       hash.update(b);
       bytes += b.length;
       for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
     }
+    const bad = utf8.end(lines);
+    if (bad !== undefined) throw notUtf8(file, bad);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = FILE_ERRORS[code ?? ''];
@@ -39,6 +49,14 @@ export async function scanFile(file: string): Promise<{ sha256: string; lines: n
     throw new VowError('VOW_IMPORT_FILE', `Cannot read ${path.basename(file)}: ${why}`, { code });
   }
   return { sha256: hash.digest('hex'), lines, bytes };
+}
+
+function notUtf8(file: string, line: number): VowError {
+  return new VowError(
+    'VOW_IMPORT_ENCODING',
+    `${path.basename(file)} is not UTF-8 text (line ${line} is not): save it as UTF-8 (Excel: "CSV UTF-8") and import it again`,
+    { line },
+  );
 }
 
 /** What the system's answer means, for the file errors a person can fix (VOW_IMPORT_FILE). */
