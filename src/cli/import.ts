@@ -83,28 +83,37 @@ export function progressPrinter(
   };
 }
 
+/** "1 row", "2 rows". */
+const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
 /** The report in words: what was (or would be) written, then the refused rows. */
 export function formatReport(r: ImportReport): string {
   const c = r.counts;
   const would = r.dryRun ? 'would be ' : '';
+  const were = (count: number) => (r.dryRun ? 'would be' : count === 1 ? 'was' : 'were');
   const lines = [
     `${r.fileName} (${r.format}, sha256 ${r.sha256.slice(0, 16)}…)${r.dryRun ? ': dry run, nothing written' : ''}`,
   ];
   if (r.alreadyImported) lines.push('Imported before (same content and format): nothing changed.');
   if (r.resumedFromLine > 0 && !r.dryRun) lines.push(`Resumed after line ${r.resumedFromLine}.`);
-  lines.push(`${c.units} rows read.`);
-  for (const [type, n] of Object.entries(c.collected)) lines.push(`  ${n} ${type} ${would}collected`);
+  lines.push(`${n(c.units, 'row')} read.`);
+  for (const [type, count] of Object.entries(c.collected))
+    lines.push(`  ${count} ${were(count)} collected as ${type}`);
   if (c.unchanged > 0) lines.push(`  ${c.unchanged} already stored with the same body (unchanged)`);
   if (c.withdrawn.unsubscribed > 0)
     lines.push(
-      `  ${c.withdrawn.unsubscribed} unsubscribes ${would}recorded (permanent, P11; on the suppression list)`,
+      `  ${n(c.withdrawn.unsubscribed, 'unsubscribe')} ${would}recorded (permanent, P11; on the suppression list)`,
     );
-  if (c.withdrawn.bounced > 0) lines.push(`  ${c.withdrawn.bounced} bounced addresses ${would}suppressed`);
-  if (c.ledgerEvents > 0) lines.push(`  ${c.ledgerEvents} consent events for people already known`);
+  if (c.withdrawn.bounced > 0)
+    lines.push(`  ${n(c.withdrawn.bounced, 'bounced address', 'bounced addresses')} ${would}suppressed`);
+  if (c.ledgerEvents > 0) lines.push(`  ${n(c.ledgerEvents, 'consent event')} for people already known`);
   if (c.optInsNotApplied > 0)
-    lines.push(`  ${c.optInsNotApplied} opt-ins ${would}left out: the address or number had withdrawn (P11)`);
-  if (c.noted > 0) lines.push(`  ${c.noted} rows with nothing to write (e.g. "subscribed": no enrolment)`);
-  lines.push(`  ${c.refused} rows refused`);
+    lines.push(
+      `  ${n(c.optInsNotApplied, 'opt-in')} ${would}left out: the address or number had withdrawn (P11)`,
+    );
+  if (c.noted > 0)
+    lines.push(`  ${n(c.noted, 'row')} with nothing to write (e.g. "subscribed": no enrolment)`);
+  lines.push(`  ${n(c.refused, 'row')} refused`);
   return lines.join('\n');
 }
 

@@ -16,11 +16,14 @@ describe('vow import', () => {
     const dry = await vow('import', file, '--format', 'shopify-customers', '--dry-run');
     assert.equal(dry.code, 0);
     assert.match(dry.out, /dry run, nothing written/);
-    assert.match(dry.out, /2 registration would be collected/);
+    assert.match(dry.out, /^4 rows read\.$/m);
+    assert.match(dry.out, /2 would be collected as registration/);
+    assert.match(dry.out, /1 would be collected as sms_signup/);
     assert.match(dry.err, /line 4: VOW_VALIDATION Email: missing/);
     assert.match(dry.err, /line 5: VOW_IMPORT_MALFORMED/);
     const real = await vow('import', file, '--format', 'shopify-customers');
-    assert.match(real.out, /2 registration collected/);
+    assert.match(real.out, /2 were collected as registration/);
+    assert.match(real.out, /1 was collected as sms_signup/);
     const again = await vow('import', file, '--format', 'shopify-customers');
     assert.match(again.out, /Imported before/);
     assert.match(again.err, /line 4: /, 'the refused rows are shown again');

@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { VowError } from '../../platform/errors.js';
+import { delimiterOfFile } from './delimiter.js';
 import { importFormat } from './formats/index.js';
 import { hasColumn } from './formats/rows.js';
 import type { FormatEnv, ImportFormat, SourceRecord, Unit } from './formats/types.js';
@@ -99,10 +100,12 @@ async function* csvRecords(
   numbering: LineNumbering,
 ): AsyncIterable<SourceRecord> {
   const skipped: SourceRecord[] = [];
+  const delimiter = await delimiterOfFile(file);
   const input = createReadStream(file);
   const parser = (numbering === 1 ? input : input.pipe(lineFeedsOnly())).pipe(
     parse({
       bom: true,
+      delimiter,
       columns: (header: string[]) => {
         const names = header.map((h) => h.trim());
         const missing = (format.required ?? []).filter((names_) => !hasColumn(names, names_));

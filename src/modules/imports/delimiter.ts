@@ -1,0 +1,35 @@
+// Which character separates a CSV file's fields: a comma in the exports of Shopify, Mailchimp and
+// Klaviyo, a semicolon in a CSV saved by Excel where the decimal mark is a comma (most of Europe), a
+// tab in a TSV. Told from the header line: the candidate found most often outside quotes (a comma
+// when none is).
+import { open } from 'node:fs/promises';
+
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+/** The delimiter of a header line (its text up to the first line break). */
+export function delimiterOfHeader(header: string): Delimiter {
+  const counts = new Map<string, number>();
+  let quoted = false;
+  for (const ch of header) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted) {
+      if (ch === '\n' || ch === '\r') break;
+      counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    }
+  }
+  let best: Delimiter = ',';
+  for (const d of DELIMITERS) if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
+  return best;
+}
+
+/** The delimiter of a file, from its first 64 KiB (a header is far shorter). */
+export async function delimiterOfFile(file: string): Promise<Delimiter> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    return delimiterOfHeader(buffer.toString('utf8', 0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
