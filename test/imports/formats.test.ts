@@ -1,6 +1,7 @@
 // Every format read and mapped without a database: what each row becomes, and each refusal's line.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { cents } from '../../src/modules/imports/formats/rows.js';
 import { importFormat } from '../../src/modules/imports/index.js';
 import { readRecordsForTest } from './fixtures.js';
 
@@ -80,6 +81,19 @@ describe('import formats', () => {
       n.map((u) => ('facts' in u ? 'ok' : `${u.line}:${u.refused.code}`)),
       ['ok', '2:VOW_UNDER_13', '3:VOW_VALIDATION', '4:VOW_IMPORT_MALFORMED', 'ok'],
     );
+  });
+
+  it('reads amounts with a decimal point or comma and grouped thousands, and refuses what is ambiguous', () => {
+    const read = (v: string) => cents(v);
+    assert.deepEqual(
+      ['129.99', '12,50', '12,5', '1,234', '1,234.56', '1.234,56', '1.234.567,89', '-3.50', ' 7.10 '].map(
+        read,
+      ),
+      [12999, 1250, 1250, 123400, 123456, 123456, 123456789, -350, 710],
+    );
+    // "12,50" is twelve and a half, never 1,250; "1.234" could be either, so it is refused.
+    for (const v of ['1.234', '12.345', '1,2345', '1,23,456', 'abc', '', '12.50 USD'])
+      assert.equal(read(v), undefined, v);
   });
 
   it('refuses a file without the columns its format needs', async () => {

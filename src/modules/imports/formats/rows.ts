@@ -36,14 +36,31 @@ export function hasColumn(header: readonly string[], names: readonly string[]): 
   return names.some((n) => header.includes(n) || header.includes(n.toLowerCase()));
 }
 
-/** "129.99" → 12999; undefined when it is not an amount. */
+/**
+ * An amount as cents: "129.99" → 12999. The decimal mark may be a point or, as in a CSV saved by
+ * Excel where it is one, a comma ("12,50" → 1250); thousands may be grouped ("1,234.56", "1,234",
+ * "1.234,56"). Anything else is undefined (refused), never guessed: "1.234" (one dollar and a bit,
+ * or twelve hundred?) is refused, and "12,50" is never read as twelve hundred and fifty.
+ */
 export function cents(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(v.replace(/,/g, ''));
+  const m = AMOUNT.exec(v.trim());
   if (!m) return undefined;
-  const n = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
-  return m[1] ? -n : n;
+  const [, sign, plain, byCommas, byPoints] = m;
+  const [whole = '', fraction = ''] =
+    plain !== undefined
+      ? plain.split(/[.,]/)
+      : byCommas !== undefined
+        ? byCommas.replace(/,/g, '').split('.')
+        : byPoints!.replace(/\./g, '').split(',');
+  const n = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  return sign ? -n : n;
 }
+
+// Plain ("1234", "1234.5", "1234,50"), grouped by commas ("1,234", "1,234.50") or by points with
+// a decimal comma ("1.234,50").
+const AMOUNT =
+  /^(-?)(?:(\d+(?:[.,]\d{1,2})?)|(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?)|(\d{1,3}(?:\.\d{3})+,\d{1,2}))$/;
 
 /**
  * A date-time as exports write it ("2024-01-05 10:32:11 -0500", "2024-01-05 10:32:11" in UTC,
