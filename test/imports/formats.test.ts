@@ -1,8 +1,9 @@
 // Every format read and mapped without a database: what each row becomes, and each refusal's line.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cents } from '../../src/modules/imports/formats/rows.js';
+import { ageGate, birthDate, cents } from '../../src/modules/imports/formats/rows.js';
 import { importFormat } from '../../src/modules/imports/index.js';
+import { loadPolicy } from '../../src/modules/policy/index.js';
 import { readRecordsForTest } from './fixtures.js';
 
 describe('import formats', () => {
@@ -94,6 +95,36 @@ describe('import formats', () => {
     // "12,50" is twelve and a half, never 1,250; "1.234" could be either, so it is refused.
     for (const v of ['1.234', '12.345', '1,2345', '1,23,456', 'abc', '', '12.50 USD'])
       assert.equal(read(v), undefined, v);
+  });
+
+  it("reads birth dates in the lists' own forms: a birthday without its year tells no age", () => {
+    assert.equal(birthDate('2010-03-15'), '2010-03-15');
+    // Mailchimp's Birthday field is MM/DD: no year, no age, and no reason to refuse the row.
+    assert.equal(birthDate('03/15'), null);
+    assert.equal(birthDate('--03-15'), null);
+    assert.equal(birthDate('03/15/2015'), '2015-03-15');
+    assert.equal(birthDate('15.03.2015'), '2015-03-15');
+    // Either order reads as a date: the later one (the younger person) is the one checked.
+    assert.equal(birthDate('04/05/2015'), '2015-05-04');
+    for (const v of ['2010-02-30', '13/13', '31/02/2015', 'March 15', '2015'])
+      assert.equal(birthDate(v), undefined, v);
+  });
+
+  it('checks the younger reading of an ambiguous date against the under-13 gate (P14)', () => {
+    const env = { policy: loadPolicy(), now: new Date('2026-03-01T00:00:00Z') };
+    // 2 April 2013 (13 on 2 April 2026) or 4 February 2013 (13 already): refused.
+    assert.equal(ageGate({ Birthday: '02/04/2013' }, env)?.code, 'VOW_UNDER_13');
+    assert.equal(ageGate({ Birthday: '02/04/2012' }, env), undefined);
+    assert.equal(ageGate({ Birthday: '02/04' }, env), undefined);
+    assert.equal(ageGate({ Birthday: 'soon' }, env)?.code, 'VOW_VALIDATION');
+  });
+
+  it("imports a Mailchimp unsubscribed export whose Birthday column is Mailchimp's MM/DD", async () => {
+    const units = await readRecordsForTest('mailchimp-unsubscribed-birthdays.csv', 'mailchimp');
+    assert.deepEqual(
+      units.map((u) => ('facts' in u ? u.facts.map((f) => f.kind) : u.refused.code)),
+      [['withdraw'], ['withdraw'], 'VOW_VALIDATION'],
+    );
   });
 
   it('refuses a file without the columns its format needs', async () => {

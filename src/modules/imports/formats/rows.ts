@@ -94,15 +94,57 @@ export function ageGate(row: Row, env: FormatEnv): Refusal | undefined {
   const ageText = col(row, 'Age', 'age');
   const person: { birth_date?: string; age?: number } = {};
   if (birth !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(birth))
-      return { code: 'VOW_VALIDATION', reason: 'birth date: not a YYYY-MM-DD date' };
-    person.birth_date = birth;
+    const date = birthDate(birth);
+    if (date === undefined)
+      return {
+        code: 'VOW_VALIDATION',
+        reason: 'birth date: not a date (YYYY-MM-DD, MM/DD/YYYY, or a birthday as MM/DD)',
+      };
+    if (date !== null) person.birth_date = date;
   }
   if (ageText !== undefined) {
     if (!/^\d{1,3}$/.test(ageText)) return { code: 'VOW_VALIDATION', reason: 'age: not a whole number' };
     person.age = Number(ageText);
   }
   return gate([person], env);
+}
+
+const isDay = (y: number, m: number, d: number) => {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+};
+const iso = (y: number, m: number, d: number) =>
+  `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+/**
+ * A stated birth date as YYYY-MM-DD for the under-13 gate; null when it tells no age (Mailchimp's
+ * Birthday field is MM/DD, a birthday without its year); undefined when it is not a date. A
+ * day/month/year date may be either order (MM/DD/YYYY in the US, DD/MM/YYYY in most places): when
+ * both read as dates, the later one, the younger person, is the one checked.
+ */
+export function birthDate(v: string): string | null | undefined {
+  const text = v.trim();
+  const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (isoDate) {
+    const [y, m, d] = isoDate.slice(1).map(Number) as [number, number, number];
+    return isDay(y, m, d) ? text : undefined;
+  }
+  const noYear = /^(?:(\d{1,2})\/(\d{1,2})|--(\d{2})-(\d{2}))$/.exec(text);
+  if (noYear) {
+    const [a, b] = (noYear[1] ? [noYear[1], noYear[2]] : [noYear[3], noYear[4]]).map(Number) as [
+      number,
+      number,
+    ];
+    return isDay(2000, a, b) || isDay(2000, b, a) ? null : undefined;
+  }
+  const dmy = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(text);
+  if (!dmy) return undefined;
+  const [a, b, y] = dmy.slice(1).map(Number) as [number, number, number];
+  const readings = [
+    ...(isDay(y, a, b) ? [iso(y, a, b)] : []),
+    ...(isDay(y, b, a) ? [iso(y, b, a)] : []),
+  ].sort();
+  return readings.at(-1);
 }
 
 /** Runs the collection module's under-13 gate; a refusal instead of a throw. */
