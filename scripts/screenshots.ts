@@ -245,6 +245,20 @@ async function main(): Promise<void> {
     await take(shopperShots, false);
     await take(signedInShots, true);
 
+    // An import of a shop's earlier customers, with two rows it could not import (the imports pages).
+    const customers = path.join(dir, 'customers_export.csv');
+    writeFileSync(
+      customers,
+      [
+        'Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Phone,Accepts SMS Marketing',
+        '9001,Imogen,Imported,imogen.imported@example.com,yes,,no',
+        '9002,Ivo,Imported,ivo.imported@example.com,no,(608) 265-4001,yes',
+        '9003,Ines,Nomail,,yes,,no',
+        '9004,Iris,Imported,iris.imported@example,no,,no',
+      ].join('\n'),
+    );
+    const imported = await services.imports.run({ file: customers, format: 'shopify-customers' });
+
     // The console: a staff member holding every role, past the one-time password.
     const { id, password } = await services.identity.staff.add('screenshots', [...STAFF_ROLES], null);
     await services.identity.staff.changePassword(id, password, STAFF_PASSWORD);
@@ -280,6 +294,11 @@ async function main(): Promise<void> {
         .catch(() => null);
       if (complaintLink)
         extra.push({ name: 'console-complaint', title: 'Console: a complaint', path: complaintLink });
+      extra.push({
+        name: 'console-import',
+        title: 'Console: an import',
+        path: `/staff/imports/${imported.runId}`,
+      });
       extra.push({
         name: 'console-error-404',
         title: 'Console: a mistyped address',

@@ -33,6 +33,7 @@ import { auditConsoleRoutes } from './console/audit-routes.js';
 import { complaintConsoleRoutes } from './console/complaint-routes.js';
 import { dashboardConsoleRoutes } from './console/dashboard-routes.js';
 import { downstreamConsoleRoutes } from './console/downstream-routes.js';
+import { importConsoleRoutes } from './console/import-routes.js';
 import { loginConsoleRoutes } from './console/login-routes.js';
 import { marketingConsoleRoutes } from './console/marketing-routes.js';
 import { peopleConsoleRoutes } from './console/people-routes.js';
@@ -100,6 +101,7 @@ export const ROUTES: readonly RouteModule[] = [
   under13ConsoleRoutes,
   appealConsoleRoutes,
   downstreamConsoleRoutes,
+  importConsoleRoutes,
 ];
 
 /**

@@ -9,6 +9,7 @@ import { declaredRoutes } from '../../src/http/access.js';
 import { catalogBody } from '../collection/fixtures.js';
 import { cookieFrom, serviceCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { fixture } from '../imports/fixtures.js';
 
 type StaffCaller = Awaited<ReturnType<typeof staffCaller>>;
 /** What to post to a console form and the status of the page it answers with, or why it shows none. */
@@ -34,6 +35,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/accounts',
     '/staff/downstream',
     '/staff/webhooks',
+    '/staff/imports',
   ],
   customer_service: [
     '/staff',
@@ -44,7 +46,7 @@ const MENUS: Record<string, string[]> = {
   ],
   marketing: ['/staff', '/staff/audiences', '/staff/experiments', '/staff/reports'],
   auditor: ['/staff', '/staff/audit'],
-  admin: ['/staff', '/staff/accounts', '/staff/webhooks'],
+  admin: ['/staff', '/staff/accounts', '/staff/webhooks', '/staff/imports'],
 };
 
 /** The menu's links and the stylesheets of a page, as the browser reads them. */
@@ -111,6 +113,11 @@ describeEachDialect(
       examples['/staff/requests/:id'] = `/staff/requests/${request.requestId}`;
       examples['/staff/complaints/:id'] = `/staff/complaints/${complaint.view.id}`;
       examples['/staff/experiments/:id'] = '/staff/experiments/shell-hero';
+      const imported = await env().services.imports.run({
+        file: fixture('shopify-customers.csv'),
+        format: 'shopify-customers',
+      });
+      examples['/staff/imports/:id'] = `/staff/imports/${imported.runId}`;
     });
 
     const get = (url: string, who?: StaffCaller) =>

@@ -13,6 +13,7 @@ import { serviceCaller } from '../helpers/auth.js';
 import { axeViolations, horizontalOverflow as sideways } from '../helpers/axe-check.js';
 import { launchChromium, SKIP_BROWSER, staffLoggedIn } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { fixture } from '../imports/fixtures.js';
 
 const PASSWORD = 'a long console passphrase';
 
@@ -32,6 +33,7 @@ describe('the staff console for people who use it', {
   const contexts: BrowserContext[] = [];
   const requests: Record<string, string> = {};
   let complaintId = '';
+  let importRun = '';
 
   const logIn = (username: string, roles: string[], width = 1280): Promise<Page> =>
     staffLoggedIn(
@@ -125,6 +127,10 @@ describe('the staff console for people who use it', {
         { channel: 'web' },
       )
     ).view.id;
+    // An import with refused rows, for the imports pages.
+    importRun = (
+      await env.services.imports.run({ file: fixture('shopify-customers.csv'), format: 'shopify-customers' })
+    ).runId!;
     await env.services.promises.monitor.check();
   });
 
@@ -274,8 +280,8 @@ describe('the staff console for people who use it', {
     await admin.getByRole('link', { name: 'Back to the console dashboard' }).waitFor();
     assert.equal(
       await admin.getByRole('navigation', { name: 'Main' }).getByRole('link').count(),
-      4,
-      'notice, dashboard, staff accounts, webhooks',
+      5,
+      'notice, dashboard, staff accounts, webhooks, imports',
     );
     assert.deepEqual(await axeViolations(admin), [], '404 page');
     // API clients keep the JSON body.
@@ -303,6 +309,7 @@ describe('the staff console for people who use it', {
             '/staff/log-request',
           );
         if (menu.includes('/staff/requests')) urls.push('/staff/requests?show=all');
+        if (menu.includes('/staff/imports')) urls.push(`/staff/imports/${importRun}`);
         urls.push('/staff/password', '/staff/nowhere');
         for (const url of urls) {
           await page.goto(`${base}${url}`);

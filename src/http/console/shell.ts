@@ -33,6 +33,7 @@ export const CONSOLE_LINKS: readonly ConsoleLink[] = [
   { href: '/staff/accounts', label: 'Staff accounts', role: 'admin' },
   { href: '/staff/downstream', label: 'Recipient tasks', role: 'privacy_officer' },
   { href: '/staff/webhooks', label: 'Webhooks', role: 'admin' },
+  { href: '/staff/imports', label: 'Imports', role: 'admin' },
 ];
 
 /** Whether these roles open a link or section of `role`. */

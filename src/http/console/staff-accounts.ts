@@ -43,7 +43,7 @@ ${
   )}</tbody>
 </table></div>
 <h2 id="roles-h">Change someone's roles</h2>
-<p>Roles open pages: privacy officer (everything), customer service (people, requests, complaints, suppressions), marketing (audiences, experiments, reports), auditor (the audit trail), admin (staff accounts). You cannot change your own roles, and an admin cannot make a privacy officer.</p>
+<p>Roles open pages: privacy officer (everything), customer service (people, requests, complaints, suppressions), marketing (audiences, experiments, reports), auditor (the audit trail), admin (staff accounts, webhooks, imports). You cannot change your own roles, and an admin cannot make a privacy officer.</p>
 ${accounts.map(
   (
     a,

@@ -9,6 +9,7 @@
 // committed line when started again; the next batch prepared while one is written). A finished file
 // run again changes nothing.
 import { basename } from 'node:path';
+import type { Selectable } from 'kysely';
 import { VowError } from '../../platform/errors.js';
 import type { CollectionService } from '../collection/index.js';
 import type { ConsentService } from '../consent/index.js';
@@ -27,6 +28,7 @@ import {
 } from './import-types.js';
 import { guardOptIns } from './opt-in-guard.js';
 import { LINE_NUMBERING, type LineNumbering, readRecords, scanFile, withSpooledFile } from './read-file.js';
+import type { ImportsTables } from './tables.js';
 
 const REPORTED = 1000;
 
@@ -242,18 +244,33 @@ export class ImportService {
       .selectAll()
       .orderBy('started_at', 'desc')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      format: r.format,
-      fileName: r.file_name,
-      sha256: r.file_sha256,
-      status: r.status,
-      checkpointLine: r.checkpoint_line,
-      counts: JSON.parse(r.counts) as ImportCounts,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-    }));
+    return rows.map(runView);
   }
+
+  /** One run (VOW_IMPORT_NOT_FOUND when no run has the id). */
+  async findRun(id: string): Promise<ImportRunView> {
+    const row = await this.#ctx.store.db
+      .selectFrom('import_runs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new VowError('VOW_IMPORT_NOT_FOUND', 'No import run has this id');
+    return runView(row);
+  }
+}
+
+function runView(r: Selectable<ImportsTables['import_runs']>): ImportRunView {
+  return {
+    id: r.id,
+    format: r.format,
+    fileName: r.file_name,
+    sha256: r.file_sha256,
+    status: r.status,
+    checkpointLine: r.checkpoint_line,
+    counts: JSON.parse(r.counts) as ImportCounts,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
 }
 
 /** What a dry run counts for a unit: what its facts would write. */
