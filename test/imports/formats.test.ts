@@ -1,7 +1,7 @@
 // Every format read and mapped without a database: what each row becomes, and each refusal's line.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageGate, birthDate, cents } from '../../src/modules/imports/formats/rows.js';
+import { ageGate, birthDate, cents, countryCode } from '../../src/modules/imports/formats/rows.js';
 import { importFormat } from '../../src/modules/imports/index.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
 import { readRecordsForTest } from './fixtures.js';
@@ -124,6 +124,35 @@ describe('import formats', () => {
     assert.deepEqual(
       units.map((u) => ('facts' in u ? u.facts.map((f) => f.kind) : u.refused.code)),
       [['withdraw'], ['withdraw'], 'VOW_VALIDATION'],
+    );
+  });
+
+  it('reads countries by code or by name, so a national number with its country name is an opt-out (P11)', async () => {
+    assert.deepEqual(
+      [
+        'US',
+        'gb',
+        'United States',
+        'united  states',
+        'USA',
+        'UK',
+        'Germany',
+        'Côte d’Ivoire',
+        'Hong Kong',
+      ].map(countryCode),
+      ['US', 'GB', 'US', 'US', 'US', 'GB', 'DE', 'CI', 'HK'],
+    );
+    // A name Vow does not know stays as written, for the schema to refuse by the field's name.
+    assert.equal(countryCode('Narnia'), 'NARNIA');
+    const units = await readRecordsForTest('klaviyo-country-names.csv', 'klaviyo');
+    assert.deepEqual(
+      units.map((u) =>
+        'facts' in u && u.facts[0]?.kind === 'withdraw' ? u.facts[0].withdrawal.identifier : u,
+      ),
+      [
+        { kind: 'phone', value: '(608) 265-3099', country: 'US' },
+        { kind: 'phone', value: '07911 123456', country: 'GB' },
+      ],
     );
   });
 

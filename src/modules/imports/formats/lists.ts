@@ -10,7 +10,7 @@
 // an SMS sign-up.
 import { smsSignupSchema } from '../../collection/index.js';
 import { type ImportedWithdrawal, normaliseListIdentifier } from '../../consent/index.js';
-import { ageGate, col, invalid, isoDateTime, perRow, type Row } from './rows.js';
+import { ageGate, col, countryCode, invalid, isoDateTime, perRow, type Row } from './rows.js';
 import type { Fact, FormatEnv, ImportFormat, Refusal } from './types.js';
 
 type Why = ImportedWithdrawal['why'];
@@ -30,7 +30,7 @@ function withdrawPhone(
   at: string | undefined,
 ): Fact | Refusal {
   if (phone === undefined) return { code: 'VOW_VALIDATION', reason: 'phone: missing' };
-  const identifier = { kind: 'phone' as const, value: phone, country: country?.toUpperCase() };
+  const identifier = { kind: 'phone' as const, value: phone, country: countryCode(country) };
   if (normaliseListIdentifier(identifier) === undefined)
     return { code: 'VOW_VALIDATION', reason: 'phone: not a valid phone number' };
   const when = isoDateTime(at);
@@ -131,7 +131,7 @@ function smsRow(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
   if (OPT_IN.includes(status)) {
     const body = smsSignupSchema.safeParse({
       phone,
-      ...(country ? { country: country.toUpperCase() } : {}),
+      ...(country ? { country: countryCode(country) } : {}),
       consent_text: col(row, 'consent_text', 'Consent Text'),
     });
     if (!body.success) return invalid(body.error);

@@ -1,5 +1,6 @@
 // Helpers the CSV formats share: columns by any of their names, money, dates, the age gate on every
 // row, Zod issues as a refusal that names fields only.
+import { getCountries } from 'libphonenumber-js';
 import type { z } from 'zod';
 import { assertNotUnder13 } from '../../collection/index.js';
 import type { Fact, FormatEnv, Refusal, SourceRecord, Unit } from './types.js';
@@ -145,6 +146,63 @@ export function birthDate(v: string): string | null | undefined {
     ...(isDay(y, b, a) ? [iso(y, b, a)] : []),
   ].sort();
   return readings.at(-1);
+}
+
+/** Names exports write for a country besides its English name (Intl's), lower-cased. */
+const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
+  usa: 'US',
+  'u.s.': 'US',
+  'u.s.a.': 'US',
+  'united states of america': 'US',
+  america: 'US',
+  uk: 'GB',
+  'u.k.': 'GB',
+  'great britain': 'GB',
+  britain: 'GB',
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+  'northern ireland': 'GB',
+  holland: 'NL',
+  'the netherlands': 'NL',
+  'republic of ireland': 'IE',
+  'south korea': 'KR',
+  'korea, republic of': 'KR',
+  'czech republic': 'CZ',
+  'ivory coast': 'CI',
+  'hong kong': 'HK',
+  macau: 'MO',
+  macao: 'MO',
+};
+
+let countryNames: ReadonlyMap<string, string> | undefined;
+
+/** Every country by its English name (Node's ICU) and the aliases above, lower-cased. */
+function byName(): ReadonlyMap<string, string> {
+  if (countryNames) return countryNames;
+  const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+  const map = new Map<string, string>(Object.entries(COUNTRY_ALIASES));
+  // The countries phone numbers are known for (libphonenumber's list: ISO 3166-1 alpha-2, none of
+  // the withdrawn codes ICU still names, such as DD for East Germany).
+  for (const code of getCountries()) {
+    const name = names.of(code)?.toLowerCase();
+    if (name && !map.has(name)) map.set(name, code);
+  }
+  countryNames = map;
+  return map;
+}
+
+/**
+ * A country as its ISO 3166-1 alpha-2 code: exports write the code ("US") or the name ("United
+ * States", Klaviyo's and Shopify's "Country" columns; "UK" and "USA" too). A value that is neither
+ * is returned as it was, upper-cased, for the schema to refuse with the field's name.
+ */
+export function countryCode(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const text = v.trim().replace(/\s+/g, ' ');
+  const known = byName().get(text.toLowerCase());
+  if (known) return known;
+  return text.toUpperCase();
 }
 
 /** Runs the collection module's under-13 gate; a refusal instead of a throw. */

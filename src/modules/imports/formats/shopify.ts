@@ -5,7 +5,18 @@
 // a checkout: the policy alone decides enrolment (P9; after an unsubscribe nothing, P11), so the
 // order export's "Accepts Marketing" column is not read.
 import { orderSchema, registrationSchema, type Submission, smsSignupSchema } from '../../collection/index.js';
-import { ageGate, cachedSchema, cents, col, invalid, isoDateTime, perRow, type Row, yes } from './rows.js';
+import {
+  ageGate,
+  cachedSchema,
+  cents,
+  col,
+  countryCode,
+  invalid,
+  isoDateTime,
+  perRow,
+  type Row,
+  yes,
+} from './rows.js';
 import type { Fact, FormatEnv, ImportFormat, Refusal, SourceRecord, Unit } from './types.js';
 
 const SMS_PROOF = 'Shopify customer export: "Accepts SMS Marketing" = yes';
@@ -21,7 +32,7 @@ function address(row: Row, prefix: string, region: string[], country: string[]) 
     city: col(row, `${prefix} City`) ?? '',
     ...(reg ? { region: reg } : {}),
     postal_code: (col(row, `${prefix} Zip`) ?? '').replace(/^'/, ''),
-    country: (col(row, ...country) ?? '').toUpperCase(),
+    country: countryCode(col(row, ...country)) ?? '',
   };
 }
 
