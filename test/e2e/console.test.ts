@@ -128,6 +128,7 @@ describe('staff console in Chromium, by role', {
       'Staff accounts',
       'Recipient tasks',
       'Webhooks',
+      'Imports',
     ]);
     const promiseRows = page.getByTestId('promise-table').locator('tbody tr');
     assert.equal(await promiseRows.count(), Object.keys(env.ctx.policy.doc.promises).length);
@@ -279,7 +280,13 @@ describe('staff console in Chromium, by role', {
   it('the admin manages staff accounts and sees nothing about people or the audit trail', async () => {
     const page = await logIn('adrian', ['admin']);
     const seen = watch(page);
-    assert.deepEqual(await navLinks(page), ['Privacy notice', 'Dashboard', 'Staff accounts', 'Webhooks']);
+    assert.deepEqual(await navLinks(page), [
+      'Privacy notice',
+      'Dashboard',
+      'Staff accounts',
+      'Webhooks',
+      'Imports',
+    ]);
     await page.goto(`${base}/staff/accounts`);
     await page.getByLabel('User name').fill('newbie');
     await page.locator('form[action="/staff/accounts"]').getByLabel('customer service').check();
