@@ -2,6 +2,9 @@
 // modules, every fact keeps its source, refused rows are reported with their lines, a dry run writes
 // nothing, a file imported twice changes nothing, and an imported unsubscribe is permanent (P11).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { it } from 'node:test';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { fixture } from './fixtures.js';
@@ -174,5 +177,18 @@ describeEachDialect('vow import', (env) => {
     const kay = await states(env(), 'kay.unsub@example.com');
     assert.notEqual(kay.states.account_updates, 'granted');
     assert.equal(await env().services.subjects.findByPhone('+1 608-265-3101'), undefined);
+  });
+
+  it('refuses a file without its columns, or an empty one, before writing anything (not even its run)', async () => {
+    const before = (await env().services.imports.runs()).length;
+    await assert.rejects(run(env(), 'sms-optouts.csv', 'shopify-orders'), { code: 'VOW_IMPORT_COLUMNS' });
+    const empty = path.join(mkdtempSync(path.join(tmpdir(), 'vow-import-empty-')), 'customers_export.csv');
+    writeFileSync(empty, '');
+    await assert.rejects(env().services.imports.run({ file: empty, format: 'shopify-customers' }), {
+      code: 'VOW_IMPORT_COLUMNS',
+      message: /empty/,
+    });
+    assert.equal((await env().services.imports.runs()).length, before);
+    rmSync(path.dirname(empty), { recursive: true, force: true });
   });
 });

@@ -20,7 +20,8 @@ export const IMPORTS_ERROR_CODES = {
   },
   VOW_IMPORT_COLUMNS: {
     status: 400,
-    meaning: "The file's header lacks a column the format needs (the details name it); nothing was imported.",
+    meaning:
+      "The file's header lacks a column the format needs (the details name it), or the file is empty; nothing was imported.",
   },
   VOW_IMPORT_MALFORMED: {
     status: 400,

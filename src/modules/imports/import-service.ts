@@ -27,7 +27,14 @@ import {
   zeroCounts,
 } from './import-types.js';
 import { guardOptIns } from './opt-in-guard.js';
-import { LINE_NUMBERING, type LineNumbering, readRecords, scanFile, withSpooledFile } from './read-file.js';
+import {
+  checkHeader,
+  LINE_NUMBERING,
+  type LineNumbering,
+  readRecords,
+  scanFile,
+  withSpooledFile,
+} from './read-file.js';
 import type { ImportsTables } from './tables.js';
 
 const REPORTED = 1000;
@@ -54,6 +61,8 @@ export class ImportService {
     const started = performance.now();
     const format = importFormat(opts.format);
     const scan = await scanFile(opts.file);
+    // A file refused whole leaves no trace: not even a run that would show as unfinished.
+    await checkHeader(opts.file, format);
     const fileName = basename(opts.fileName ?? opts.file).slice(0, 200);
     const env = { policy: this.#ctx.policy, now: this.#ctx.clock.now() };
     const existing = await this.#ctx.store.db

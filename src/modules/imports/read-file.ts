@@ -100,20 +100,16 @@ async function* csvRecords(
   numbering: LineNumbering,
 ): AsyncIterable<SourceRecord> {
   const skipped: SourceRecord[] = [];
+  let header = false;
   const delimiter = await delimiterOfFile(file);
   const input = createReadStream(file);
   const parser = (numbering === 1 ? input : input.pipe(lineFeedsOnly())).pipe(
     parse({
       bom: true,
       delimiter,
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim());
-        const missing = (format.required ?? []).filter((names_) => !hasColumn(names, names_));
-        if (missing.length > 0)
-          throw new VowError('VOW_IMPORT_COLUMNS', `The file lacks the column ${missing[0]!.join(' or ')}`, {
-            missing: missing.map((m) => m.join(' | ')),
-          });
-        return names;
+      columns: (line: string[]) => {
+        header = true;
+        return headerNames(line, format);
       },
       info: true,
       skip_empty_lines: true,
@@ -145,6 +141,42 @@ async function* csvRecords(
     throw err;
   }
   while (skipped.length > 0) yield skipped.shift()!;
+  if (!header) throw noHeader(format);
+}
+
+/** A header's column names, or VOW_IMPORT_COLUMNS naming the first column the format needs and lacks. */
+function headerNames(line: readonly string[], format: ImportFormat): string[] {
+  const names = line.map((h) => h.trim());
+  const missing = (format.required ?? []).filter((names_) => !hasColumn(names, names_));
+  if (missing.length > 0)
+    throw new VowError('VOW_IMPORT_COLUMNS', `The file lacks the column ${missing[0]!.join(' or ')}`, {
+      missing: missing.map((m) => m.join(' | ')),
+    });
+  return names;
+}
+
+/** An empty file (an export that failed, say) is a mistake to report, not a file of no rows. */
+function noHeader(format: ImportFormat): VowError {
+  return new VowError('VOW_IMPORT_COLUMNS', 'The file is empty: it has no header line', {
+    missing: (format.required ?? []).map((m) => m.join(' | ')),
+  });
+}
+
+/**
+ * Checks a CSV file's header before anything is written (the run's row included): VOW_IMPORT_COLUMNS
+ * when it lacks a column its format needs, or when there is no header at all. NDJSON has none.
+ */
+export async function checkHeader(file: string, format: ImportFormat): Promise<void> {
+  if (format.syntax !== 'csv') return;
+  const delimiter = await delimiterOfFile(file);
+  const parser = createReadStream(file)
+    .pipe(lineFeedsOnly())
+    .pipe(parse({ bom: true, delimiter, to_line: 1, relax_quotes: true, skip_empty_lines: true }));
+  for await (const first of parser as AsyncIterable<string[]>) {
+    headerNames(first, format);
+    return;
+  }
+  throw noHeader(format);
 }
 
 function csvReason(code: string | undefined): string {
