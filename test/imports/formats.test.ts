@@ -156,6 +156,22 @@ describe('import formats', () => {
     );
   });
 
+  it("reads numbers written for Excel (a leading apostrophe) and a country by name in Shopify's export", async () => {
+    const [xena] = await readRecordsForTest('shopify-customers-excel.csv', 'shopify-customers');
+    assert.ok(xena && 'facts' in xena, JSON.stringify(xena));
+    const [registration, sms] = xena.facts.map((f) => (f.kind === 'collect' ? f.submission : undefined));
+    assert.equal(registration?.type, 'registration');
+    const body = registration?.body as {
+      account_id: string;
+      postal_address: { postal_code: string; country: string };
+    };
+    assert.equal(body.account_id, 'shopify:7101');
+    assert.equal(body.postal_address.postal_code, '02134');
+    assert.equal(body.postal_address.country, 'US');
+    assert.ok(sms && sms.type === 'sms_signup');
+    assert.equal((sms.body as { phone: string }).phone, '+16082653301');
+  });
+
   it('refuses a file without the columns its format needs', async () => {
     await assert.rejects(readRecordsForTest('sms-optouts.csv', 'shopify-customers'), {
       code: 'VOW_IMPORT_COLUMNS',

@@ -27,10 +27,17 @@ export function cachedSchema<T>(policy: object, kind: string, build: () => T): T
 export function col(row: Row, ...names: string[]): string | undefined {
   for (const name of names) {
     const v = row[name] ?? row[name.toLowerCase()];
-    if (v !== undefined && v.trim() !== '') return v.trim();
+    if (v !== undefined && v.trim() !== '') return excelText(v.trim());
   }
   return undefined;
 }
+
+/**
+ * A number written for Excel: exports put an apostrophe before a phone number, a zip code or an id
+ * ("'+16085550100", "'02134") so that Excel keeps it as text (its plus sign, its leading zero). The
+ * apostrophe is not part of the value.
+ */
+const excelText = (v: string): string => (/^'[+\d]/.test(v) ? v.slice(1) : v);
 
 /** Whether a header holds one of the names. */
 export function hasColumn(header: readonly string[], names: readonly string[]): boolean {

@@ -31,7 +31,7 @@ function address(row: Row, prefix: string, region: string[], country: string[]) 
     ...(line2 ? { line2 } : {}),
     city: col(row, `${prefix} City`) ?? '',
     ...(reg ? { region: reg } : {}),
-    postal_code: (col(row, `${prefix} Zip`) ?? '').replace(/^'/, ''),
+    postal_code: col(row, `${prefix} Zip`) ?? '',
     country: countryCode(col(row, ...country)) ?? '',
   };
 }
