@@ -1,8 +1,11 @@
 // Every format read and mapped without a database: what each row becomes, and each refusal's line.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ageGate, birthDate, cents, countryCode } from '../../src/modules/imports/formats/rows.js';
-import { importFormat } from '../../src/modules/imports/index.js';
+import { importFormat, importUnits } from '../../src/modules/imports/index.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
 import { readRecordsForTest } from './fixtures.js';
 
@@ -170,6 +173,50 @@ describe('import formats', () => {
     assert.equal(body.postal_address.country, 'US');
     assert.ok(sms && sms.type === 'sms_signup');
     assert.equal((sms.body as { phone: string }).phone, '+16082653301');
+  });
+
+  it('refuses a collection dated in the future, and keeps a future opt-out but dates it now', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-future-'));
+    try {
+      const env = { policy: loadPolicy(), now: new Date('2026-01-01T00:00:00Z') };
+      const read = async (name: string, format: string, text: string) => {
+        writeFileSync(path.join(dir, name), text);
+        const out = [];
+        for await (const u of importUnits(path.join(dir, name), format, env)) out.push(u);
+        return out;
+      };
+      const nd = await read(
+        'future.ndjson',
+        'ndjson',
+        [
+          { type: 'contest_entry', body: { email: 'f1@example.com' }, collected_at: '2026-01-02T00:00:00Z' },
+          // Ten minutes of difference between the clocks are allowed.
+          { type: 'contest_entry', body: { email: 'f2@example.com' }, collected_at: '2026-01-01T00:05:00Z' },
+        ]
+          .map((o) => JSON.stringify(o))
+          .join('\n'),
+      );
+      assert.deepEqual(
+        nd.map((u) => ('refused' in u ? u.refused.reason : 'ok')),
+        ['collected_at: in the future', 'ok'],
+      );
+      const orders = await read(
+        'orders_export.csv',
+        'shopify-orders',
+        'Name,Email,Created at,Lineitem quantity,Lineitem price,Total,Currency\n#9001,fut@example.com,2026-03-01 10:00:00 -0500,1,10.00,10.00,USD\n',
+      );
+      assert.equal('refused' in orders[0]! && orders[0].refused.reason, 'Created at: in the future');
+      const unsub = await read(
+        'unsubscribed.csv',
+        'mailchimp',
+        'Email Address,UNSUB_TIME\nlater.unsub@example.com,2027-06-01 10:00:00\n',
+      );
+      const fact = 'facts' in unsub[0]! ? unsub[0].facts[0] : undefined;
+      assert.ok(fact?.kind === 'withdraw');
+      assert.equal(fact.withdrawal.at?.toISOString(), env.now.toISOString());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a file without the columns its format needs', async () => {

@@ -10,33 +10,49 @@
 // an SMS sign-up.
 import { smsSignupSchema } from '../../collection/index.js';
 import { type ImportedWithdrawal, normaliseListIdentifier } from '../../consent/index.js';
-import { ageGate, col, countryCode, invalid, isoDateTime, perRow, type Row } from './rows.js';
+import {
+  ageGate,
+  col,
+  countryCode,
+  inFuture,
+  invalid,
+  isoDateTime,
+  notAfterNow,
+  perRow,
+  type Row,
+} from './rows.js';
 import type { Fact, FormatEnv, ImportFormat, Refusal } from './types.js';
 
 type Why = ImportedWithdrawal['why'];
 
-function withdrawEmail(email: string | undefined, why: Why, at: string | undefined): Fact | Refusal {
+function withdrawEmail(
+  email: string | undefined,
+  why: Why,
+  at: string | undefined,
+  env: FormatEnv,
+): Fact | Refusal {
   if (email === undefined) return { code: 'VOW_VALIDATION', reason: 'email: missing' };
   const identifier = { kind: 'email' as const, value: email };
   if (normaliseListIdentifier(identifier) === undefined)
     return { code: 'VOW_VALIDATION', reason: 'email: not a valid email address' };
-  const when = isoDateTime(at);
-  return { kind: 'withdraw', withdrawal: { identifier, why, ...(when ? { at: new Date(when) } : {}) } };
+  const when = notAfterNow(isoDateTime(at), env);
+  return { kind: 'withdraw', withdrawal: { identifier, why, ...(when ? { at: when } : {}) } };
 }
 
 function withdrawPhone(
   phone: string | undefined,
   country: string | undefined,
   at: string | undefined,
+  env: FormatEnv,
 ): Fact | Refusal {
   if (phone === undefined) return { code: 'VOW_VALIDATION', reason: 'phone: missing' };
   const identifier = { kind: 'phone' as const, value: phone, country: countryCode(country) };
   if (normaliseListIdentifier(identifier) === undefined)
     return { code: 'VOW_VALIDATION', reason: 'phone: not a valid phone number' };
-  const when = isoDateTime(at);
+  const when = notAfterNow(isoDateTime(at), env);
   return {
     kind: 'withdraw',
-    withdrawal: { identifier, why: 'unsubscribed', ...(when ? { at: new Date(when) } : {}) },
+    withdrawal: { identifier, why: 'unsubscribed', ...(when ? { at: when } : {}) },
   };
 }
 
@@ -61,9 +77,9 @@ function mailchimp(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
   ).toLowerCase();
   switch (status) {
     case 'unsubscribed':
-      return facts(withdrawEmail(email, 'unsubscribed', col(row, 'UNSUB_TIME')));
+      return facts(withdrawEmail(email, 'unsubscribed', col(row, 'UNSUB_TIME'), env));
     case 'cleaned':
-      return facts(withdrawEmail(email, 'bounced', col(row, 'CLEAN_TIME')));
+      return facts(withdrawEmail(email, 'bounced', col(row, 'CLEAN_TIME'), env));
     case 'subscribed':
     case 'pending':
     case 'transactional':
@@ -99,11 +115,11 @@ function klaviyo(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
   const smsConsent = (col(row, 'SMS Marketing Consent') ?? '').toUpperCase();
   const out: (Fact | Refusal)[] = [];
   const at = col(row, 'Email Marketing Consent Timestamp');
-  if (BOUNCE_REASONS.some((r) => suppression.includes(r))) out.push(withdrawEmail(email, 'bounced', at));
+  if (BOUNCE_REASONS.some((r) => suppression.includes(r))) out.push(withdrawEmail(email, 'bounced', at, env));
   else if (emailConsent === 'UNSUBSCRIBED' || UNSUBSCRIBE_REASONS.some((r) => suppression.includes(r)))
-    out.push(withdrawEmail(email, 'unsubscribed', at));
+    out.push(withdrawEmail(email, 'unsubscribed', at, env));
   if (smsConsent === 'UNSUBSCRIBED')
-    out.push(withdrawPhone(phone, col(row, 'Country'), col(row, 'SMS Marketing Consent Timestamp')));
+    out.push(withdrawPhone(phone, col(row, 'Country'), col(row, 'SMS Marketing Consent Timestamp'), env));
   if (out.length === 0)
     out.push(note('no opt-out: nothing to write (the policy enrolls only at its collection points)'));
   return facts(...out);
@@ -127,7 +143,7 @@ function smsRow(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
   const country = col(row, 'country', 'Country');
   const status = (col(row, 'status', 'Status', 'keyword', 'Keyword') ?? '').toLowerCase();
   if (OPT_OUT.includes(status))
-    return facts(withdrawPhone(phone, country, col(row, 'at', 'date', 'opted_out_at')));
+    return facts(withdrawPhone(phone, country, col(row, 'at', 'date', 'opted_out_at'), env));
   if (OPT_IN.includes(status)) {
     const body = smsSignupSchema.safeParse({
       phone,
@@ -136,6 +152,8 @@ function smsRow(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
     });
     if (!body.success) return invalid(body.error);
     const when = isoDateTime(col(row, 'at', 'date', 'opted_in_at'));
+    const late = when ? inFuture(when, env, 'opted_in_at') : undefined;
+    if (late) return late;
     return [
       {
         kind: 'collect',

@@ -15,7 +15,7 @@ import {
   smsSignupSchema,
 } from '../../collection/index.js';
 import type { Policy } from '../../policy/index.js';
-import { cachedSchema, gate, invalid } from './rows.js';
+import { cachedSchema, gate, inFuture, invalid } from './rows.js';
 import type { FormatEnv, ImportFormat, Refusal, SourceRecord, Unit } from './types.js';
 
 const envelope = z.strictObject({
@@ -66,6 +66,8 @@ function unit(value: unknown, env: FormatEnv): AnySubmission | Refusal {
   const b = body.data as Gated & { buyer?: Gated; gift_recipient?: Gated };
   const refused = gate(e.data.type === 'order' ? [b.buyer, b.gift_recipient] : [b], env);
   if (refused) return refused;
+  const late = e.data.collected_at ? inFuture(e.data.collected_at, env, 'collected_at') : undefined;
+  if (late) return late;
   const at = e.data.collected_at ? { collectedAt: new Date(e.data.collected_at) } : {};
   return e.data.type === 'form'
     ? ({ type: 'form', point: e.data.point!, body: body.data, ...at } as AnySubmission)

@@ -87,6 +87,26 @@ export function isoDateTime(v: string | undefined): string | undefined {
   return Number.isNaN(Date.parse(iso)) ? undefined : iso;
 }
 
+/** How far ahead of Vow's clock a date may be (the exporting system's clock may differ). */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * A collection dated in the future is refused: its retention would start late and its consent
+ * evidence would be dated after the import. `iso` is a date-time isoDateTime() or Zod accepted.
+ */
+export function inFuture(iso: string, env: FormatEnv, field: string): Refusal | undefined {
+  return Date.parse(iso) > env.now.getTime() + CLOCK_SKEW_MS
+    ? { code: 'VOW_VALIDATION', reason: `${field}: in the future` }
+    : undefined;
+}
+
+/** An opt-out's date, never after now: an opt-out is never refused for its date, only kept honest. */
+export function notAfterNow(iso: string | undefined, env: FormatEnv): Date | undefined {
+  if (iso === undefined) return undefined;
+  const at = Date.parse(iso);
+  return new Date(Math.min(at, env.now.getTime()));
+}
+
 export const yes = (v: string | undefined): boolean =>
   ['yes', 'true', '1', 'y', 'subscribed'].includes((v ?? '').trim().toLowerCase());
 

@@ -11,6 +11,7 @@ import {
   cents,
   col,
   countryCode,
+  inFuture,
   invalid,
   isoDateTime,
   perRow,
@@ -93,6 +94,8 @@ function order(group: OrderRows, env: FormatEnv): readonly Fact[] | Refusal {
   if (gate) return gate;
   const placedAt = isoDateTime(col(head, 'Created at', 'Paid at'));
   if (placedAt === undefined) return { code: 'VOW_VALIDATION', reason: 'Created at: missing or not a date' };
+  const late = inFuture(placedAt, env, 'Created at');
+  if (late) return late;
   const items = group.rows.map((r) => ({
     sku: (col(r, 'Lineitem sku') ?? col(r, 'Lineitem name') ?? '').slice(0, 100),
     quantity: Number(col(r, 'Lineitem quantity') ?? Number.NaN),
