@@ -120,7 +120,10 @@ export function formatReport(r: ImportReport): string {
 export function registerImportCommand(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('import')
-    .argument('<file>', 'the export to import (CSV, or NDJSON for --format ndjson)')
+    .argument(
+      '<file>',
+      'the export to import: UTF-8 CSV (comma, semicolon or tab separated), or NDJSON for --format ndjson',
+    )
     .description(
       "Import a shop's customers, orders or marketing lists (Shopify, Mailchimp, Klaviyo, SMS opt-outs, Vow NDJSON); resumable, each row's source kept",
     )
