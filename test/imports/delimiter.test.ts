@@ -20,6 +20,7 @@ describe('an import file’s delimiter', () => {
     assert.equal(delimiterOfHeader('Email\tFirst Name\tLast Name'), '\t');
     assert.equal(delimiterOfHeader('"a;b;c",Email'), ',');
     assert.equal(delimiterOfHeader('Email'), ',');
+    assert.equal(delimiterOfHeader('\uFEFF\r\n\r\nEmail;First Name\r\n'), ';');
   });
 
   it('reads the same customers from comma, semicolon and tab separated files', async () => {

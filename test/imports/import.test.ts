@@ -188,6 +188,13 @@ describeEachDialect('vow import', (env) => {
       code: 'VOW_IMPORT_COLUMNS',
       message: /empty/,
     });
+    // A quote never closed in the header: the rest of the file would be one field.
+    const unclosed = path.join(path.dirname(empty), 'unclosed.csv');
+    writeFileSync(unclosed, '"Email,First Name,Last Name,Accepts Email Marketing\nx@example.com,X,Y,no\n');
+    await assert.rejects(env().services.imports.run({ file: unclosed, format: 'shopify-customers' }), {
+      code: 'VOW_IMPORT_COLUMNS',
+      message: /header line cannot be read: a quote is not closed/,
+    });
     assert.equal((await env().services.imports.runs()).length, before);
     rmSync(path.dirname(empty), { recursive: true, force: true });
   });

@@ -11,7 +11,8 @@ export type Delimiter = (typeof DELIMITERS)[number];
 export function delimiterOfHeader(header: string): Delimiter {
   const counts = new Map<string, number>();
   let quoted = false;
-  for (const ch of header) {
+  // Blank lines before the header (and a byte order mark) are skipped, as the CSV reader skips them.
+  for (const ch of header.trimStart()) {
     if (ch === '"') quoted = !quoted;
     else if (!quoted) {
       if (ch === '\n' || ch === '\r') break;
@@ -23,13 +24,18 @@ export function delimiterOfHeader(header: string): Delimiter {
   return best;
 }
 
-/** The delimiter of a file, from its first 64 KiB (a header is far shorter). */
-export async function delimiterOfFile(file: string): Promise<Delimiter> {
+/** The first 64 KiB of a file as text: its header line and more (a header is far shorter). */
+export async function headOf(file: string): Promise<string> {
   const handle = await open(file, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    return delimiterOfHeader(buffer.toString('utf8', 0, bytesRead));
+    return buffer.toString('utf8', 0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+/** The delimiter of a file, from its header line. */
+export async function delimiterOfFile(file: string): Promise<Delimiter> {
+  return delimiterOfHeader(await headOf(file));
 }

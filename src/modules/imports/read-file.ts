@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { VowError } from '../../platform/errors.js';
-import { delimiterOfFile } from './delimiter.js';
+import { delimiterOfFile, delimiterOfHeader, headOf } from './delimiter.js';
 import { importFormat } from './formats/index.js';
 import { hasColumn } from './formats/rows.js';
 import type { FormatEnv, ImportFormat, SourceRecord, Unit } from './formats/types.js';
@@ -168,13 +168,30 @@ function noHeader(format: ImportFormat): VowError {
  */
 export async function checkHeader(file: string, format: ImportFormat): Promise<void> {
   if (format.syntax !== 'csv') return;
-  const delimiter = await delimiterOfFile(file);
+  const head = await headOf(file);
+  if (head.replace(/^\uFEFF/, '').trim() === '') throw noHeader(format);
   const parser = createReadStream(file)
     .pipe(lineFeedsOnly())
-    .pipe(parse({ bom: true, delimiter, to_line: 1, relax_quotes: true, skip_empty_lines: true }));
-  for await (const first of parser as AsyncIterable<string[]>) {
-    headerNames(first, format);
-    return;
+    .pipe(
+      parse({
+        bom: true,
+        delimiter: delimiterOfHeader(head),
+        skip_empty_lines: true,
+        // A quote never closed would make the rest of the file one field: stop at a megabyte.
+        max_record_size: 1024 * 1024,
+      }),
+    );
+  try {
+    for await (const first of parser as AsyncIterable<string[]>) {
+      headerNames(first, format);
+      return;
+    }
+  } catch (err) {
+    if (err instanceof VowError) throw err;
+    const code = (err as { code?: string }).code;
+    throw new VowError('VOW_IMPORT_COLUMNS', `The header line cannot be read: ${csvReason(code)}`, {
+      missing: (format.required ?? []).map((m) => m.join(' | ')),
+    });
   }
   throw noHeader(format);
 }
