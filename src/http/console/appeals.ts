@@ -22,7 +22,7 @@ ${flash(message)}
 ${
   appeals.length === 0
     ? html`<p>No appeal is waiting.</p>`
-    : html`<table data-testid="appeals">
+    : html`<div class="scroll" tabindex="0"><table data-testid="appeals">
   <thead><tr><th scope="col">Received</th><th scope="col">Decide by</th><th scope="col">Where</th><th scope="col">Request</th><th scope="col">Refused by</th><th scope="col">Decision</th></tr></thead>
   <tbody>${appeals.map(
     (
@@ -36,7 +36,7 @@ ${
   <button type="submit" name="outcome" value="upheld">Uphold the refusal</button>
 </form></td></tr>`,
   )}</tbody>
-</table>`
+</table></div>`
 }`,
   });
 }

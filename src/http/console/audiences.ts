@@ -24,7 +24,7 @@ export function renderAudiences(
 <p>Who a marketing send may go to now: enrolled or granted, not unsubscribed or suppressed, not restricted,
 not under 13, and only contact values collected under a kind the purpose may use. Each download is
 recorded in the audit trail. Files stream, so large audiences download without waiting.</p>
-<div class="scroll"><table data-testid="audiences">
+<div class="scroll" tabindex="0"><table data-testid="audiences">
   <thead><tr><th scope="col">Channel</th><th scope="col">Purpose</th><th scope="col">Sent to</th><th scope="col">Download</th></tr></thead>
   <tbody>${links.map((l) => {
     const base = `/v1/audiences/${encodeURIComponent(l.channel)}?purpose=${encodeURIComponent(l.purpose)}`;

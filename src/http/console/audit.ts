@@ -52,7 +52,7 @@ export function renderAudit(frame: ConsoleFrame, a: AuditPage): string {
   <button type="submit">Verify the chain</button>
 </form>
 ${a.verified ? verification(a.verified) : ''}
-<div class="scroll"><table data-testid="audit-table">
+<div class="scroll" tabindex="0"><table data-testid="audit-table">
   <caption>Entries ${a.rows.length ? `${a.rows[0]!.seq} to ${a.rows[a.rows.length - 1]!.seq}` : 'none'}, newest first</caption>
   <thead><tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
   <tbody>${rows.map(

@@ -91,7 +91,7 @@ ${ticks}${bars}
 </svg>
 <ul class="legend">${c.series.map((s) => html`<li>${swatch(colors.get(s.key)!)}${s.label}</li>`)}${c.marked ? html`<li><svg class="swatch" width="14" height="14" aria-hidden="true" focusable="false"><path d="M7 12 l-6 -10 h12 z" fill="#a4161a"/></svg>${c.marked.label}</li>` : ''}</ul>
 <details><summary>The numbers as a table</summary>
-<div class="scroll"><table>
+<div class="scroll" tabindex="0"><table>
 <caption class="visually-hidden">${c.title}</caption>
 <thead><tr><th scope="col">${c.categoryLabel}</th>${c.series.map((s) => html`<th scope="col">${s.label}</th>`)}<th scope="col">Total</th></tr></thead>
 <tbody>${c.categories.map(
@@ -167,7 +167,7 @@ export function intervalChart(c: IntervalChart): SafeHtml {
 <line x1="${left}" x2="${W - right}" y1="${axisY}" y2="${axisY}" stroke="#d7d4cd"/>${ref}${rows}${ticks}
 </svg>
 <details><summary>The numbers as a table</summary>
-<div class="scroll"><table>
+<div class="scroll" tabindex="0"><table>
 <caption class="visually-hidden">${c.title}</caption>
 <thead><tr><th scope="col">Row</th><th scope="col">${c.valueLabel}</th><th scope="col">${c.intervalLabel}</th></tr></thead>
 <tbody>${c.rows.map(

@@ -16,7 +16,7 @@ export function renderStaffComplaints(frame: ConsoleFrame, complaints: readonly 
     body: html`<h1>Complaints</h1>
 ${
   complaints.length
-    ? html`<div class="scroll"><table data-testid="complaint-queue">
+    ? html`<div class="scroll" tabindex="0"><table data-testid="complaint-queue">
   <caption class="visually-hidden">Complaints, soonest reply due first</caption>
   <thead><tr><th scope="col">Reply due</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Escalation</th></tr></thead>
   <tbody>${complaints.map(

@@ -129,7 +129,7 @@ function promiseTable(p: NonNullable<DashboardData['promises']>): SafeHtml {
   const kept = p.rows.filter((r) => r.status === 'kept').length;
   const tests = p.rows.filter((r) => r.status === 'not_checkable').length;
   return html`<p data-testid="promise-summary"><strong>${kept}</strong> kept, <strong class="${broken ? 'bad-text' : ''}">${broken}</strong> broken, <strong>${tests}</strong> proven by tests. Last checked <time datetime="${p.checkedAt}">${p.checkedAt.replace('T', ' ').slice(0, 16)} UTC</time>.</p>
-<div class="scroll"><table data-testid="promise-table">
+<div class="scroll" tabindex="0"><table data-testid="promise-table">
   <caption class="visually-hidden">Each promise of the privacy policy and its latest check</caption>
   <thead><tr><th scope="col">Promise</th><th scope="col">Status</th><th scope="col">Evidence</th><th scope="col">What was checked</th></tr></thead>
   <tbody>
@@ -163,7 +163,7 @@ export function renderDashboard(frame: ConsoleFrame, d: DashboardData): string {
 <p data-testid="request-summary"><strong>${d.requests.length}</strong> open request(s), <strong class="${overdue ? 'bad-text' : ''}">${overdue}</strong> overdue; <strong>${d.complaintsOpen ?? 0}</strong> open complaint(s).</p>
 ${
   d.requests.length
-    ? html`<div class="scroll"><table data-testid="dashboard-requests">
+    ? html`<div class="scroll" tabindex="0"><table data-testid="dashboard-requests">
   <caption>Due soonest</caption>
   <thead><tr><th scope="col">Due</th><th scope="col">Type</th><th scope="col">Status</th></tr></thead>
   <tbody>${d.requests
@@ -190,7 +190,7 @@ ${d.promises ? promiseTable(d.promises) : html`<p>The promises have not been che
 ${
   d.history?.length
     ? html`<h3>Recent runs</h3>
-<div class="scroll"><table data-testid="promise-history">
+<div class="scroll" tabindex="0"><table data-testid="promise-history">
   <caption class="visually-hidden">The latest runs of the promise checks, newest first</caption>
   <thead><tr><th scope="col">Checked</th><th scope="col">Kind</th><th scope="col">Broken promises</th></tr></thead>
   <tbody>${d.history.map(

@@ -22,19 +22,19 @@ ${flash(message)}
 ${
   endpoints.length === 0
     ? html`<p>No endpoint is configured.</p>`
-    : html`<table data-testid="webhook-endpoints">
+    : html`<div class="scroll" tabindex="0"><table data-testid="webhook-endpoints">
   <thead><tr><th scope="col">Id</th><th scope="col">URL</th><th scope="col">Recipient</th><th scope="col">Events</th><th scope="col">State</th></tr></thead>
   <tbody>${endpoints.map(
     (e) =>
       html`<tr><td><code>${e.id}</code></td><td>${e.url}</td><td>${e.recipient ?? '—'}</td><td>${e.events.join(', ')}</td><td>${e.disabled ? 'disabled' : e.rotating ? 'rotating secret' : 'active'}</td></tr>`,
   )}</tbody>
-</table>`
+</table></div>`
 }
 <h2>Failed deliveries (dead letters)</h2>
 ${
   failed.length === 0
     ? html`<p>No delivery has failed.</p>`
-    : html`<table data-testid="webhook-dead-letters">
+    : html`<div class="scroll" tabindex="0"><table data-testid="webhook-dead-letters">
   <thead><tr><th scope="col">Delivery</th><th scope="col">Event</th><th scope="col">Endpoint</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Action</th></tr></thead>
   <tbody>${failed.map(
     (
@@ -43,7 +43,7 @@ ${
 <form method="post" action="/staff/webhooks/retry" class="inline">${csrfField(frame.csrf)}
 <input type="hidden" name="deliveryId" value="${d.id}"><button type="submit">Retry</button></form></td></tr>`,
   )}</tbody>
-</table>`
+</table></div>`
 }`,
   });
 }
@@ -70,7 +70,7 @@ ${
 ${
   tasks.length === 0
     ? html`<p>No task is open.</p>`
-    : html`<table data-testid="downstream-tasks">
+    : html`<div class="scroll" tabindex="0"><table data-testid="downstream-tasks">
   <thead><tr><th scope="col">Request</th><th scope="col">Kind</th><th scope="col">Recipient</th><th scope="col">Status</th><th scope="col">Waiting on</th><th scope="col">Close</th></tr></thead>
   <tbody>${tasks.map(
     (
@@ -84,7 +84,7 @@ ${
 <button type="submit" name="outcome" value="done">Done</button>
 <button type="submit" name="outcome" value="explained">Explained</button></form></td></tr>`,
   )}</tbody>
-</table>`
+</table></div>`
 }`,
   });
 }

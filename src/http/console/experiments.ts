@@ -30,7 +30,7 @@ export function renderExperimentList(frame: ConsoleFrame, experiments: readonly 
 ${
   experiments.length === 0
     ? html`<p>No experiments yet. Define one with <code>POST /v1/experiments</code>.</p>`
-    : html`<div class="scroll"><table data-testid="experiments">
+    : html`<div class="scroll" tabindex="0"><table data-testid="experiments">
   <thead><tr><th scope="col">Experiment</th><th scope="col">Layouts (weight)</th><th scope="col">Status</th><th scope="col">Since</th></tr></thead>
   <tbody>
   ${experiments.map(
@@ -56,7 +56,7 @@ export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: E
 <p><code>${e.id}</code> · ${e.status} · currency ${e.currency} · at least ${r.minSamplePerArm} visitors per layout</p>
 <p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert" class="flash bad"` : ''}>${r.message}</p>
 <h2>Layouts</h2>
-<div class="scroll"><table data-testid="variants">
+<div class="scroll" tabindex="0"><table data-testid="variants">
   <thead><tr><th scope="col">Layout</th><th scope="col">Weight</th><th scope="col">Visitors</th><th scope="col">Visits</th>${metrics.map((m) => html`<th scope="col">${METRIC_LABELS[m]}</th>`)}</tr></thead>
   <tbody>
   ${r.variants.map(
@@ -106,7 +106,7 @@ ${intervalChart({
   intervalLabel: '95% interval',
   testId: 'experiment-chart',
 })}
-<div class="scroll"><table data-testid="comparisons">
+<div class="scroll" tabindex="0"><table data-testid="comparisons">
   <thead><tr><th scope="col">Metric</th><th scope="col">Layout</th><th scope="col">Difference</th><th scope="col">95% interval (always valid)</th><th scope="col">Adjusted p</th><th scope="col">Significant</th><th scope="col">Variance removed (CUPED)</th><th scope="col">Welch p (one look)</th></tr></thead>
   <tbody>
   ${r.comparisons.map(

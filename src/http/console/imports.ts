@@ -65,7 +65,7 @@ could not import is listed with its line and the reason.</p>
 ${HOW}
 ${
   runs.length
-    ? html`<div class="scroll"><table data-testid="import-runs">
+    ? html`<div class="scroll" tabindex="0"><table data-testid="import-runs">
 <caption class="visually-hidden">Import runs, newest first</caption>
 <thead><tr><th scope="col">Started</th><th scope="col">File</th><th scope="col">Status</th><th scope="col">Rows</th></tr></thead>
 <tbody>${runs.map(
@@ -112,7 +112,7 @@ ${
   p.refusals.length
     ? html`<p>Each row of the file that was not imported, by its line (a row whose quoted value holds line
 breaks by the line it starts on). Correct them in a new file and import that file.</p>
-<div class="scroll"><table data-testid="import-refusals">
+<div class="scroll" tabindex="0"><table data-testid="import-refusals">
 <caption class="visually-hidden">Refused rows${p.after > 0 ? ` after line ${p.after}` : ''}, in line order</caption>
 <thead><tr><th scope="col">Line</th><th scope="col">Code</th><th scope="col">Reason</th></tr></thead>
 <tbody>${p.refusals.map(

@@ -94,7 +94,7 @@ ${flash(message)}
 <h2 id="records-h">What we hold</h2>
 ${
   p.identifiers.length
-    ? html`<div class="scroll"><table data-testid="person-identifiers">
+    ? html`<div class="scroll" tabindex="0"><table data-testid="person-identifiers">
   <thead><tr><th scope="col">Value</th><th scope="col">Field</th><th scope="col">Given as</th><th scope="col">Where</th><th scope="col">When</th></tr></thead>
   <tbody>${p.identifiers.map(
     (i) =>
@@ -107,7 +107,7 @@ ${
 
 <section aria-labelledby="consent-h">
 <h2 id="consent-h">Consent</h2>
-<div class="scroll"><table data-testid="person-consent-state">
+<div class="scroll" tabindex="0"><table data-testid="person-consent-state">
   <thead><tr><th scope="col">Channel</th><th scope="col">State</th></tr></thead>
   <tbody>${channels.map(
     (c) =>
@@ -155,7 +155,7 @@ everything we hold about the person, for good (P14).</p>
 <h2 id="disclosures-h">Disclosures</h2>
 ${
   p.disclosures.length
-    ? html`<div class="scroll"><table data-testid="person-disclosures">
+    ? html`<div class="scroll" tabindex="0"><table data-testid="person-disclosures">
   <thead><tr><th scope="col">When</th><th scope="col">Recipient</th><th scope="col">Purpose</th><th scope="col">Fields</th></tr></thead>
   <tbody>${p.disclosures.map(
     (d) =>

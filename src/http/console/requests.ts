@@ -74,7 +74,7 @@ ${filters(filter, frame.csrf)}
 <p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} request(s)${filter.text ? ' matching the search' : ''}, soonest deadline first.</p>
 ${
   requests.length
-    ? html`<div class="scroll"><table data-testid="request-queue">
+    ? html`<div class="scroll" tabindex="0"><table data-testid="request-queue">
   <caption class="visually-hidden">Requests, soonest deadline first</caption>
   <thead><tr><th scope="col">Due</th><th scope="col">Requester</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Law</th><th scope="col">Received</th></tr></thead>
   <tbody>

@@ -32,7 +32,7 @@ ${
     ? html`<div class="flash ok" role="status" data-testid="one-time-password"><p><strong>${added.username}</strong> was added. Their one-time password (shown only now; they choose their own at first log-in):</p><p><code>${added.password}</code></p></div>`
     : ''
 }
-<div class="scroll"><table data-testid="staff-accounts">
+<div class="scroll" tabindex="0"><table data-testid="staff-accounts">
   <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${accounts.map(
     (a) =>

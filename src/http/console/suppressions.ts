@@ -24,7 +24,7 @@ use the form on their page.</p>
 <h2>People suppressed by staff</h2>
 ${
   log.people.length
-    ? html`<div class="scroll"><table data-testid="suppressed-people">
+    ? html`<div class="scroll" tabindex="0"><table data-testid="suppressed-people">
 <caption class="visually-hidden">People suppressed by staff, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Channel</th><th scope="col">By</th><th scope="col">Person (Vow id)</th><th scope="col">Still in effect</th></tr></thead>
 <tbody>${log.people.map(
@@ -37,7 +37,7 @@ ${
 <h2>Suppression list</h2>
 ${
   log.identifiers.length
-    ? html`<div class="scroll"><table data-testid="suppression-list">
+    ? html`<div class="scroll" tabindex="0"><table data-testid="suppression-list">
 <caption class="visually-hidden">Identifiers on the suppression list, newest first</caption>
 <thead><tr><th scope="col">Since</th><th scope="col">Identifier kind</th><th scope="col">Channel</th><th scope="col">Why</th></tr></thead>
 <tbody>${log.identifiers.map(

@@ -22,7 +22,7 @@ ${flash(message)}
 ${
   proposals.length === 0
     ? html`<p class="empty">No report is waiting.</p>`
-    : html`<div class="scroll"><table data-testid="under13-proposals">
+    : html`<div class="scroll" tabindex="0"><table data-testid="under13-proposals">
   <thead><tr><th scope="col">Reported</th><th scope="col">Person</th><th scope="col">By</th><th scope="col">Why</th><th scope="col">Decision</th></tr></thead>
   <tbody>${proposals.map(
     (
