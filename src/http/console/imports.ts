@@ -40,8 +40,9 @@ function written(c: ImportCounts): string[] {
 
 function status(run: ImportRunView): SafeHtml | string {
   if (run.status === 'done') return 'Done';
-  return html`<strong>Not finished</strong>: written up to line ${run.checkpointLine}. Importing the same
-file again continues from there (nothing is written twice).`;
+  return html`<strong>Not finished</strong>: written up to line ${run.checkpointLine}. If the run is no
+longer going (it stopped or was stopped), importing the same file again continues from there
+(nothing is written twice).`;
 }
 
 const HOW = html`<details>
