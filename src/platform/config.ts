@@ -25,6 +25,12 @@ const envSchema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(64 * 1024),
+  VOW_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(1024 * 1024 * 1024 * 1024)
+    .default(2 * 1024 * 1024 * 1024),
   VOW_PUBLIC_URL: z.url().optional(),
   VOW_ENV: z.enum(['development', 'production', 'test']).default('development'),
   VOW_MASTER_KEY: z
@@ -130,6 +136,11 @@ export interface Config {
   readonly policyPath: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimit: number;
+  /**
+   * The largest file POST /v1/imports takes (it is copied to a temporary file first): an upload
+   * larger is refused (413) before it can fill the disk. `vow import` on the server has no limit.
+   */
+  readonly importMaxBytes: number;
   /** The address shoppers reach Vow at (used in emails and links); defaults to http://host:port. */
   readonly publicUrl: string;
   /** production refuses to start without a configured master key. */
@@ -273,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     policyPath: e.VOW_POLICY,
     logLevel: e.VOW_LOG_LEVEL,
     bodyLimit: e.VOW_BODY_LIMIT,
+    importMaxBytes: e.VOW_IMPORT_MAX_BYTES,
     publicUrl: (e.VOW_PUBLIC_URL ?? `http://${e.VOW_HOST}:${e.VOW_PORT}`).replace(/\/$/, ''),
     env: e.VOW_ENV,
     masterKey: e.VOW_MASTER_KEY,

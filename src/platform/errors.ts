@@ -29,7 +29,10 @@ export type ErrorCode = keyof ErrorCodes & string;
 export const PLATFORM_ERROR_CODES = {
   VOW_VALIDATION: { status: 400, meaning: 'The request does not match the schema of the endpoint.' },
   VOW_BAD_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
-  VOW_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is larger than the configured limit.' },
+  VOW_BODY_TOO_LARGE: {
+    status: 413,
+    meaning: 'The request body (or an imported file) is larger than the configured limit.',
+  },
   VOW_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     meaning: 'The request body has a content type the endpoint does not accept.',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
 import { staffCaller } from '../helpers/auth.js';
-import { describeEachDialect } from '../helpers/env.js';
+import { describeEachDialect, testConfig } from '../helpers/env.js';
 import { fixture } from './fixtures.js';
 
 describeEachDialect(
@@ -77,4 +77,34 @@ describeEachDialect(
     });
   },
   { auth: 'enforced' },
+);
+
+describeEachDialect(
+  'POST /v1/imports, an upload over VOW_IMPORT_MAX_BYTES',
+  (env) => {
+    it('is refused with 413 VOW_BODY_TOO_LARGE as it passes the limit, and nothing is imported', async () => {
+      const admin = await staffCaller(env(), ['admin']);
+      const line = 'big.upload@example.com,Big,Upload,no\n';
+      const body = `First Name,Last Name,Email,Accepts Email Marketing\n${line.repeat(Math.ceil((1.2 * 2 ** 20) / line.length))}`;
+      const res = await env().app.inject({
+        method: 'POST',
+        url: '/v1/imports?format=shopify-customers',
+        headers: { ...admin.bearer.writeHeaders, 'content-type': 'text/csv' },
+        payload: body,
+      });
+      assert.equal(res.statusCode, 413, res.body);
+      assert.equal(res.json().error.code, 'VOW_BODY_TOO_LARGE');
+      assert.deepEqual(res.json().error.details, { limit: 2 ** 20 });
+      assert.deepEqual(await env().services.imports.runs(), []);
+      // Under the limit, the same kind of file is imported.
+      const small = await env().app.inject({
+        method: 'POST',
+        url: '/v1/imports?format=shopify-customers&dry_run=true',
+        headers: { ...admin.bearer.writeHeaders, 'content-type': 'text/csv' },
+        payload: `First Name,Last Name,Email,Accepts Email Marketing\n${line}`,
+      });
+      assert.equal(small.statusCode, 200, small.body);
+    });
+  },
+  { auth: 'enforced', config: testConfig({ VOW_IMPORT_MAX_BYTES: String(2 ** 20) }) },
 );

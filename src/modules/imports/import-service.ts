@@ -195,7 +195,7 @@ export class ImportService {
    * imported as a file; the copy is removed whatever happens.
    */
   async runStream(body: NodeJS.ReadableStream, opts: Omit<ImportOptions, 'file'>): Promise<ImportReport> {
-    return withSpooledFile(body, (file) => this.run({ ...opts, file }));
+    return withSpooledFile(body, (file) => this.run({ ...opts, file }), this.#ctx.config.importMaxBytes);
   }
 
   async #start(sha256: string, format: string, fileName: string) {
