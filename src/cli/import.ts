@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { IMPORT_FORMAT_IDS, type ImportProgress, type ImportReport } from '../modules/imports/index.js';
 import { type ErrorCode, VowError } from '../platform/errors.js';
+import { counted } from '../platform/strings.js';
 import { siblingModule, startModuleWorker } from '../platform/workers.js';
 import type { ImportJob, ImportMessage } from './import-worker.js';
 
@@ -83,9 +84,6 @@ export function progressPrinter(
   };
 }
 
-/** "1 row", "2 rows". */
-const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-
 /** The report in words: what was (or would be) written, then the refused rows. */
 export function formatReport(r: ImportReport): string {
   const c = r.counts;
@@ -96,24 +94,27 @@ export function formatReport(r: ImportReport): string {
   ];
   if (r.alreadyImported) lines.push('Imported before (same content and format): nothing changed.');
   if (r.resumedFromLine > 0 && !r.dryRun) lines.push(`Resumed after line ${r.resumedFromLine}.`);
-  lines.push(`${n(c.units, 'row')} read.`);
+  lines.push(`${counted(c.units, 'row')} read.`);
   for (const [type, count] of Object.entries(c.collected))
     lines.push(`  ${count} ${were(count)} collected as ${type}`);
   if (c.unchanged > 0) lines.push(`  ${c.unchanged} already stored with the same body (unchanged)`);
   if (c.withdrawn.unsubscribed > 0)
     lines.push(
-      `  ${n(c.withdrawn.unsubscribed, 'unsubscribe')} ${would}recorded (permanent, P11; on the suppression list)`,
+      `  ${counted(c.withdrawn.unsubscribed, 'unsubscribe')} ${would}recorded (permanent, P11; on the suppression list)`,
     );
   if (c.withdrawn.bounced > 0)
-    lines.push(`  ${n(c.withdrawn.bounced, 'bounced address', 'bounced addresses')} ${would}suppressed`);
-  if (c.ledgerEvents > 0) lines.push(`  ${n(c.ledgerEvents, 'consent event')} for people already known`);
+    lines.push(
+      `  ${counted(c.withdrawn.bounced, 'bounced address', 'bounced addresses')} ${would}suppressed`,
+    );
+  if (c.ledgerEvents > 0)
+    lines.push(`  ${counted(c.ledgerEvents, 'consent event')} for people already known`);
   if (c.optInsNotApplied > 0)
     lines.push(
-      `  ${n(c.optInsNotApplied, 'opt-in')} ${would}left out: the address or number had withdrawn (P11)`,
+      `  ${counted(c.optInsNotApplied, 'opt-in')} ${would}left out: the address or number had withdrawn (P11)`,
     );
   if (c.noted > 0)
-    lines.push(`  ${n(c.noted, 'row')} with nothing to write (e.g. "subscribed": no enrolment)`);
-  lines.push(`  ${n(c.refused, 'row')} refused`);
+    lines.push(`  ${counted(c.noted, 'row')} with nothing to write (e.g. "subscribed": no enrolment)`);
+  lines.push(`  ${counted(c.refused, 'row')} refused`);
   return lines.join('\n');
 }
 

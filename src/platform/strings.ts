@@ -36,3 +36,8 @@ const WIDE = /[\u0100-\uffff]/;
 export function oneByte(text: string): string {
   return WIDE.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
+
+/** A count in words: "1 row", "2 rows" (`many` for plurals other than an added s). */
+export function counted(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

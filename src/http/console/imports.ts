@@ -4,6 +4,7 @@
 // never their values. Importing itself is done with the command or the API (docs/import.md).
 import type { ImportCounts, ImportRunView, RefusedRow } from '../../modules/imports/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { counted } from '../../platform/strings.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
 const FORMATS: Readonly<Record<string, string>> = {
@@ -17,7 +18,6 @@ const FORMATS: Readonly<Record<string, string>> = {
 
 const formatLabel = (id: string) => FORMATS[id] ?? id;
 const when = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : '—');
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What a run wrote, one line each, in words. */
 function written(c: ImportCounts): string[] {
@@ -25,16 +25,16 @@ function written(c: ImportCounts): string[] {
     ...Object.entries(c.collected).map(([type, n]) => `${n} collected as ${type.replace(/_/g, ' ')}`),
     ...(c.unchanged ? [`${c.unchanged} already stored with the same body`] : []),
     ...(c.withdrawn.unsubscribed
-      ? [`${plural(c.withdrawn.unsubscribed, 'unsubscribe')} (permanent, P11)`]
+      ? [`${counted(c.withdrawn.unsubscribed, 'unsubscribe')} (permanent, P11)`]
       : []),
     ...(c.withdrawn.bounced
-      ? [`${plural(c.withdrawn.bounced, 'bounced address', 'bounced addresses')} suppressed`]
+      ? [`${counted(c.withdrawn.bounced, 'bounced address', 'bounced addresses')} suppressed`]
       : []),
-    ...(c.ledgerEvents ? [`${plural(c.ledgerEvents, 'consent event')} for people already known`] : []),
+    ...(c.ledgerEvents ? [`${counted(c.ledgerEvents, 'consent event')} for people already known`] : []),
     ...(c.optInsNotApplied
-      ? [`${plural(c.optInsNotApplied, 'opt-in')} left out: the address or number had withdrawn (P11)`]
+      ? [`${counted(c.optInsNotApplied, 'opt-in')} left out: the address or number had withdrawn (P11)`]
       : []),
-    ...(c.noted ? [`${plural(c.noted, 'row')} with nothing to write`] : []),
+    ...(c.noted ? [`${counted(c.noted, 'row')} with nothing to write`] : []),
   ];
 }
 
@@ -104,7 +104,7 @@ export function renderImportRun(frame: ConsoleFrame, p: ImportRunPage): string {
   <dt>Finished</dt><dd>${when(run.finishedAt)}</dd>
   <dt>File SHA-256</dt><dd><code class="ids">${run.sha256}</code></dd>
   <dt>Rows read</dt><dd>${String(run.counts.units)}</dd>
-  <dt>Refused</dt><dd>${plural(run.counts.refused, 'row')}</dd>
+  <dt>Refused</dt><dd>${counted(run.counts.refused, 'row')}</dd>
 </dl>
 <h2>What it wrote</h2>
 ${wrote.length ? html`<ul data-testid="import-written">${wrote.map((w) => html`<li>${w}</li>`)}</ul>` : html`<p class="empty">Nothing.</p>`}

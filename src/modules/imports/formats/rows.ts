@@ -37,7 +37,7 @@ export function col(row: Row, ...names: string[]): string | undefined {
  * ("'+16085550100", "'02134") so that Excel keeps it as text (its plus sign, its leading zero). The
  * apostrophe is not part of the value.
  */
-const excelText = (v: string): string => (/^'[+\d]/.test(v) ? v.slice(1) : v);
+const excelText = (v: string): string => (v.charCodeAt(0) === 39 && /^'[+\d]/.test(v) ? v.slice(1) : v);
 
 /** Whether a header holds one of the names. */
 export function hasColumn(header: readonly string[], names: readonly string[]): boolean {
