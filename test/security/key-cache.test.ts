@@ -68,6 +68,47 @@ describe('the cache of unwrapped data keys', () => {
     assert.equal(cache.size, 2000);
   });
 
+  it('agrees with a plain model of least-recently-used over a long mix of gets, sets and deletes', () => {
+    // The order of use is a linked list through the slots; a model kept as an array of ids (most
+    // recent last) says what the cache must hold after every step.
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const cache = new DataKeyCache(5);
+    const model: string[] = [];
+    const keys = new Map<string, Buffer>();
+    for (let step = 0; step < 5000; step++) {
+      const id = `s${next(12)}`;
+      const op = next(10);
+      if (op < 4) {
+        const key = Buffer.alloc(32, next(256));
+        cache.set(id, key);
+        keys.set(id, key);
+        const at = model.indexOf(id);
+        if (at >= 0) model.splice(at, 1);
+        else if (model.length === 5) keys.delete(model.shift()!);
+        model.push(id);
+      } else if (op < 9) {
+        const got = cache.get(id);
+        const at = model.indexOf(id);
+        if (at < 0) assert.equal(got, undefined, `step ${step}`);
+        else {
+          assert.deepEqual(got, keys.get(id), `step ${step}`);
+          model.splice(at, 1);
+          model.push(id);
+        }
+      } else {
+        cache.delete(id);
+        const at = model.indexOf(id);
+        if (at >= 0) model.splice(at, 1);
+        keys.delete(id);
+      }
+      assert.equal(cache.size, model.length, `step ${step}`);
+    }
+  });
+
   it('refuses what is not a data key', () => {
     assert.throws(() => new DataKeyCache(0));
     assert.throws(() => new DataKeyCache(1).set('a', Buffer.alloc(16)));

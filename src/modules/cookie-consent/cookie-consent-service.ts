@@ -4,6 +4,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
+import { RecentValues } from '../../platform/recent-values.js';
 import type { Database } from '../../platform/store/index.js';
 import { QueryShapes } from '../../platform/store/index.js';
 import {
@@ -94,7 +95,7 @@ export type ConsentLedger = Pick<ConsentService, 'recordChoice'>;
 export class CookieConsentService {
   readonly #ctx: VowContext;
   readonly #ledger: ConsentLedger;
-  readonly #recentIndexes = new Map<string, string>();
+  readonly #recentIndexes = new RecentValues<string>(RECENT_VISITOR_INDEXES);
   /** grantedMany's query, compiled once per number of refs and channels. */
   readonly #shapes = new QueryShapes();
 
@@ -120,8 +121,6 @@ export class CookieConsentService {
     let index = recent.get(visitor);
     if (index === undefined) {
       index = this.#ctx.vault.blindIndex('cookie', visitor);
-      // Oldest first out: Map keeps insertion order.
-      if (recent.size >= RECENT_VISITOR_INDEXES) recent.delete(recent.keys().next().value as string);
       recent.set(visitor, index);
     }
     return index;
