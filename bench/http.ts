@@ -188,6 +188,22 @@ export async function benchHttp(parts: readonly string[], out: Out): Promise<voi
         { url: `${vow.url}/v1/collect`, body: event },
       );
       out.rows.push(medianRow('POST /v1/collect (HTTP, consenting visitor, stored)', collect, 0.7));
+      // A shop's real traffic: a visitor Vow has not seen before on every request (none of them has
+      // a choice on record, so each measurement is counted as dropped, not stored). This is what
+      // exercises the memo of visitors' blind indexes once it is full.
+      const stranger = (n: number) => ({ ...event, visitor: `v${n.toString(36).padStart(21, '0')}` });
+      const strangers = await loadPair(
+        { url: `${bare.url}/bare`, body: stranger },
+        { url: `${vow.url}/v1/collect`, body: stranger },
+      );
+      out.rows.push(
+        httpRow(
+          'POST /v1/collect (HTTP, a new visitor every request, no choice on record)',
+          'req/s',
+          strangers.vow,
+          strangers.floor.rps,
+        ),
+      );
     }
     if (parts.includes('orders')) {
       const orders = await loadPair(
