@@ -192,6 +192,16 @@ describeEachDialect('vow import', (env) => {
     const unclosed = path.join(path.dirname(empty), 'unclosed.csv');
     writeFileSync(unclosed, '"Email,First Name,Last Name,Accepts Email Marketing\nx@example.com,X,Y,no\n');
     await assert.rejects(env().services.imports.run({ file: unclosed, format: 'shopify-customers' }), {
+      code: 'VOW_IMPORT_QUOTES',
+      details: { line: 1, problem: 'never_closed' },
+    });
+    // A quote that closes, but not where a header's quote may: the header cannot be read.
+    const badClose = path.join(path.dirname(empty), 'bad-close.csv');
+    writeFileSync(
+      badClose,
+      '"Email"x,First Name,Last Name,Accepts Email Marketing\n"x@example.com",X,Y,no\n',
+    );
+    await assert.rejects(env().services.imports.run({ file: badClose, format: 'shopify-customers' }), {
       code: 'VOW_IMPORT_COLUMNS',
       message: /header line cannot be read: a quote is not closed/,
     });

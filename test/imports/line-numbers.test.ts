@@ -118,16 +118,31 @@ describe('an import file’s line numbers', () => {
     const u = await units(
       customers('malformed.csv', '\r\n', [
         rows[0]!,
-        '9,Eve,"E,eve@example.com,no,',
+        '9,Eve,E"x,eve@example.com,no,',
         '5,Fay,F,fay.lines@example.com,no,',
       ]),
     );
-    const malformed = u.find((x) => 'refused' in x && x.refused.code === 'VOW_IMPORT_MALFORMED');
-    assert.ok(malformed, 'the stray quote is reported');
-    assert.ok(malformed.line >= 4, `line ${malformed.line}`);
     assert.deepEqual(
-      u.map((x) => x.line),
-      [...u.map((x) => x.line)].sort((a, b) => a - b),
+      u.map((x) => [x.line, 'refused' in x ? x.refused.code : 'facts']),
+      [
+        [2, 'facts'],
+        [4, 'VOW_IMPORT_MALFORMED'],
+        [5, 'facts'],
+      ],
+      'the stray quote is reported at its line, and the row after it is read',
+    );
+  });
+
+  it('a quote that never closes stops the reader at its line (scanFile refuses such a file first)', async () => {
+    await assert.rejects(
+      units(
+        customers('unclosed.csv', '\r\n', [
+          rows[0]!,
+          '9,Eve,"E,eve@example.com,no,',
+          '5,Fay,F,fay.lines@example.com,no,',
+        ]),
+      ),
+      { code: 'VOW_IMPORT_QUOTES', details: { line: 4, problem: 'never_closed' } },
     );
   });
 });

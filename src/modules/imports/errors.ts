@@ -23,6 +23,11 @@ export const IMPORTS_ERROR_CODES = {
     meaning:
       "The file's header lacks a column the format needs (the details name it), or the file is empty; nothing was imported.",
   },
+  VOW_IMPORT_QUOTES: {
+    status: 400,
+    meaning:
+      'A quoted value of the CSV file opens and never closes where it should (a quote missing or stray), so the rows after it would be read as part of it; the details name its line. Nothing was imported.',
+  },
   VOW_IMPORT_MALFORMED: {
     status: 400,
     meaning:

@@ -60,7 +60,7 @@ export class ImportService {
   async run(opts: ImportOptions): Promise<ImportReport> {
     const started = performance.now();
     const format = importFormat(opts.format);
-    const scan = await scanFile(opts.file);
+    const scan = await scanFile(opts.file, format.syntax);
     // A file refused whole leaves no trace: not even a run that would show as unfinished.
     await checkHeader(opts.file, format);
     const fileName = basename(opts.fileName ?? opts.file).slice(0, 200);

@@ -21,29 +21,39 @@ import { importFormat } from './formats/index.js';
 import { hasColumn } from './formats/rows.js';
 import type { FormatEnv, ImportFormat, SourceRecord, Unit } from './formats/types.js';
 import { lineFeedsOnly } from './line-breaks.js';
+import { MAX_QUOTED_LINES, QuoteCheck, type QuoteProblem } from './quotes.js';
 import { Utf8Check } from './utf8.js';
 
 /**
  * The file's SHA-256 (its identity for checkpoints) and its line count (for progress), in one pass
- * that also checks it is UTF-8 (utf8.ts): VOW_IMPORT_ENCODING, naming the first line that is not,
- * before anything is written.
+ * that also checks, before anything is written, that it is UTF-8 (utf8.ts: VOW_IMPORT_ENCODING,
+ * naming the first line that is not) and, for a CSV file, that its quoted values close
+ * (quotes.ts: VOW_IMPORT_QUOTES, naming the line where one opens and does not).
  */
-export async function scanFile(file: string): Promise<{ sha256: string; lines: number; bytes: number }> {
+export async function scanFile(
+  file: string,
+  syntax: ImportFormat['syntax'],
+): Promise<{ sha256: string; lines: number; bytes: number }> {
   const hash = createHash('sha256');
   const utf8 = new Utf8Check();
   let lines = 0;
   let bytes = 0;
   try {
+    const quotes = syntax === 'csv' ? new QuoteCheck(await delimiterOfFile(file)) : undefined;
     for await (const chunk of createReadStream(file)) {
       const b = chunk as Buffer;
       const bad = utf8.next(b, lines);
       if (bad !== undefined) throw notUtf8(file, bad);
+      const open = quotes?.next(b);
+      if (open) throw unclosedQuote(file, open);
       hash.update(b);
       bytes += b.length;
       for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
     }
     const bad = utf8.end(lines);
     if (bad !== undefined) throw notUtf8(file, bad);
+    const open = quotes?.end();
+    if (open) throw unclosedQuote(file, open);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = FILE_ERRORS[code ?? ''];
@@ -58,6 +68,18 @@ function notUtf8(file: string, line: number): VowError {
     'VOW_IMPORT_ENCODING',
     `${path.basename(file)} is not UTF-8 text (line ${line} is not): save it as UTF-8 (Excel: "CSV UTF-8") and import it again`,
     { line },
+  );
+}
+
+function unclosedQuote(file: string, problem: QuoteProblem): VowError {
+  const what =
+    problem.kind === 'never_closed'
+      ? 'never closes, so every row after it would be read as part of that one value'
+      : `runs on for more than ${MAX_QUOTED_LINES} lines or 1 MiB, so the rows after it would be read as part of that one value`;
+  return new VowError(
+    'VOW_IMPORT_QUOTES',
+    `${path.basename(file)}, line ${problem.line}: a quoted value opens here and ${what} (a quote is missing or stray). Correct that line and import the file again`,
+    { line: problem.line, problem: problem.kind },
   );
 }
 
@@ -95,12 +117,19 @@ function breaksIn(record: Record<string, string>): number {
   return n;
 }
 
+/** The largest row the CSV reader holds (scanFile has refused a file whose quoted value is longer). */
+const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+/** Reader errors after which it cannot tell rows apart any more: the rest of the file is lost to it. */
+const LOSES_ITS_PLACE = new Set(['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE']);
+
 async function* csvRecords(
   file: string,
   format: ImportFormat,
   numbering: LineNumbering,
 ): AsyncIterable<SourceRecord> {
-  const skipped: SourceRecord[] = [];
+  /** Rows the reader could not read, as it met them: their code and the line it stopped on. */
+  const skipped: { code: string | undefined; line: number }[] = [];
   let header = false;
   const delimiter = await delimiterOfFile(file);
   const input = createReadStream(file);
@@ -115,13 +144,23 @@ async function* csvRecords(
       info: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
+      max_record_size: MAX_RECORD_BYTES,
       on_skip: (err) => {
-        const line = (err as { lines?: number } | undefined)?.lines ?? 0;
-        skipped.push({ line, lastLine: line, value: undefined, malformed: csvReason(err?.code) });
+        skipped.push({ code: err?.code, line: (err as { lines?: number } | undefined)?.lines ?? 0 });
         return undefined;
       },
     }),
   );
+  // The last line of the row handed on before: an unreadable row starts on the line after it (the
+  // reader only says where it stopped, which for a row with line breaks in a value is further down).
+  let before = 1;
+  const unreadable = (s: (typeof skipped)[number]): SourceRecord => {
+    const line = numbering === 1 ? s.line : Math.max(1, Math.min(before + 1, s.line));
+    before = Math.max(before, s.line);
+    if (s.code !== undefined && LOSES_ITS_PLACE.has(s.code)) throw lostPlace(file, line, s.code);
+    const span = line < s.line ? ` (lines ${line} to ${s.line} were read as one row)` : '';
+    return { line, lastLine: s.line, value: undefined, malformed: `${csvReason(s.code)}${span}` };
+  };
   try {
     for await (const out of parser as AsyncIterable<{
       record: Record<string, string>;
@@ -131,7 +170,8 @@ async function* csvRecords(
       // above it reach this loop: hand each on in line order.
       const last = out.info.lines;
       const line = numbering === 1 ? last : last - breaksIn(out.record);
-      while (skipped.length > 0 && skipped[0]!.line < line) yield skipped.shift()!;
+      while (skipped.length > 0 && skipped[0]!.line < line) yield unreadable(skipped.shift()!);
+      before = last;
       yield { line, lastLine: last, value: out.record };
     }
   } catch (err) {
@@ -141,8 +181,24 @@ async function* csvRecords(
     if (err instanceof VowError) throw err;
     throw err;
   }
-  while (skipped.length > 0) yield skipped.shift()!;
+  while (skipped.length > 0) yield unreadable(skipped.shift()!);
   if (!header) throw noHeader(format);
+}
+
+/**
+ * The reader lost its place at `line` (scanFile refuses such files before anything is written;
+ * this stops a run rather than let the rest of a file vanish into one refused row).
+ */
+function lostPlace(file: string, line: number, code: string): VowError {
+  const what =
+    code === 'CSV_MAX_RECORD_SIZE'
+      ? `the row starting here is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`
+      : 'a quoted value opens here and never closes';
+  return new VowError(
+    'VOW_IMPORT_QUOTES',
+    `${path.basename(file)}, line ${line}: ${what}, so the rows after it cannot be read. Nothing from this line on was imported: correct it and import the file again`,
+    { line, problem: code === 'CSV_MAX_RECORD_SIZE' ? 'too_long' : 'never_closed' },
+  );
 }
 
 /** A header's column names, or VOW_IMPORT_COLUMNS naming the first column the format needs and lacks. */
