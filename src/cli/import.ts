@@ -49,12 +49,27 @@ export function importInWorker(
     });
     worker.once('error', (err) => {
       settled = true;
-      reject(err);
+      reject(workerStopped(err));
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`The import's worker stopped (exit code ${code}) before it finished`));
+      if (!settled) reject(workerStopped(code));
     });
   });
+}
+
+/**
+ * What the command says when the import's thread died instead of answering (out of its memory, or
+ * exited): a message in words with a stable code, never a stack trace. What was committed stays.
+ */
+export function workerStopped(cause: Error | number): VowError {
+  const again = 'The batches committed before stay; the same command continues after them.';
+  if (typeof cause !== 'number' && (cause as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY')
+    return new VowError(
+      'VOW_INTERNAL',
+      `The import ran out of the memory its thread may use (${IMPORT_HEAP_MB.old} MB). ${again}`,
+    );
+  const how = typeof cause === 'number' ? `exit code ${cause}` : `${cause.name}: ${cause.message}`;
+  return new VowError('VOW_INTERNAL', `The import stopped before it finished (${how}). ${again}`);
 }
 
 interface Io {

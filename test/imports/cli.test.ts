@@ -1,10 +1,11 @@
 // `vow import` on the command line: the dry run's report and every refused row with its line; the
 // import; the second run saying nothing changed; progress lines (not a TTY) on their own stream.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { progressPrinter } from '../../src/cli/import.js';
+import { progressPrinter, workerStopped } from '../../src/cli/import.js';
 import { cliEnvironment } from '../helpers/cli.js';
 import { fixture } from './fixtures.js';
 
@@ -41,6 +42,43 @@ describe('vow import', () => {
     const folder = await vow('import', tmpdir(), '--format', 'shopify-customers');
     assert.equal(folder.code, 1);
     assert.match(folder.err, /VOW_IMPORT_FILE: .*it is a folder/);
+  });
+
+  it('exits 1 with a code and the line, no stack trace, on a quote never closed or a line of megabytes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-cli-'));
+    try {
+      const unclosed = path.join(dir, 'unclosed.csv');
+      writeFileSync(
+        unclosed,
+        'Email,First Name,Last Name,Accepts Email Marketing\na@example.com,"A,B,no\nb@example.com,B,C,no\n',
+      );
+      const q = await vow('import', unclosed, '--format', 'shopify-customers', '--dry-run');
+      assert.equal(q.code, 1);
+      assert.match(
+        q.err,
+        /^VOW_IMPORT_QUOTES: unclosed\.csv, line 2: a quoted value opens here and never closes/m,
+      );
+      assert.doesNotMatch(q.err, /\n\s+at /, 'no stack trace');
+      const long = path.join(dir, 'one-line.ndjson');
+      writeFileSync(long, `{"type":"registration","body":{"name":"${'x'.repeat(1024 * 1024)}"}}\n`);
+      const l = await vow('import', long, '--format', 'ndjson');
+      assert.equal(l.code, 1);
+      assert.match(l.err, /^VOW_IMPORT_LINE_TOO_LONG: one-line\.ndjson, line 1: longer than 1 MiB/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says in words, with a stable code, that the import thread died (out of memory, or exited)', () => {
+    const oom = workerStopped(Object.assign(new Error('heap'), { code: 'ERR_WORKER_OUT_OF_MEMORY' }));
+    assert.equal(oom.code, 'VOW_INTERNAL');
+    assert.match(
+      oom.message,
+      /ran out of the memory its thread may use \(128 MB\)\. The batches committed before stay/,
+    );
+    const exited = workerStopped(3);
+    assert.equal(exited.code, 'VOW_INTERNAL');
+    assert.match(exited.message, /stopped before it finished \(exit code 3\)/);
   });
 
   it('exits 1 on an unknown format', async () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { importUnits, type Unit } from '../../src/modules/imports/index.js';
+import { LongLineCheck, MAX_LINE_BYTES } from '../../src/modules/imports/line-breaks.js';
 import { MAX_QUOTED_LINES, QuoteCheck, type QuoteProblem } from '../../src/modules/imports/quotes.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
 import { staffCaller } from '../helpers/auth.js';
@@ -185,3 +186,19 @@ describeEachDialect(
   },
   { auth: 'enforced' },
 );
+
+describe('LongLineCheck', () => {
+  it('names the first line longer than 1 MiB, however the file ends its lines and is cut', () => {
+    const long = 'x'.repeat(MAX_LINE_BYTES + 1);
+    for (const eol of ['\n', '\r\n', '\r'])
+      for (const cut of [0, 3, MAX_LINE_BYTES, MAX_LINE_BYTES + 4]) {
+        const bytes = Buffer.from(`a${eol}b${eol}${long}${eol}c${eol}`);
+        const c = new LongLineCheck();
+        const found = c.next(bytes.subarray(0, cut)) ?? c.next(bytes.subarray(cut));
+        assert.equal(found, 3, `${JSON.stringify(eol)} cut at ${cut}`);
+      }
+    const fits = new LongLineCheck();
+    const exact = Buffer.from(`a\r\n${'x'.repeat(MAX_LINE_BYTES)}\r\nb`);
+    assert.equal(fits.next(exact.subarray(0, 5)) ?? fits.next(exact.subarray(5)), undefined);
+  });
+});

@@ -28,6 +28,11 @@ export const IMPORTS_ERROR_CODES = {
     meaning:
       'A quoted value of the CSV file opens and never closes where it should (a quote missing or stray), so the rows after it would be read as part of it; the details name its line. Nothing was imported.',
   },
+  VOW_IMPORT_LINE_TOO_LONG: {
+    status: 400,
+    meaning:
+      'A line of the file is longer than 1 MiB (the details name it), which no export row is: probably not the file or format meant. Nothing was imported.',
+  },
   VOW_IMPORT_MALFORMED: {
     status: 400,
     meaning:

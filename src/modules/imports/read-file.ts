@@ -20,15 +20,16 @@ import { delimiterOfFile, delimiterOfHeader, headOf } from './delimiter.js';
 import { importFormat } from './formats/index.js';
 import { hasColumn } from './formats/rows.js';
 import type { FormatEnv, ImportFormat, SourceRecord, Unit } from './formats/types.js';
-import { lineFeedsOnly } from './line-breaks.js';
+import { LongLineCheck, lineFeedsOnly, MAX_LINE_BYTES } from './line-breaks.js';
 import { MAX_QUOTED_LINES, QuoteCheck, type QuoteProblem } from './quotes.js';
 import { Utf8Check } from './utf8.js';
 
 /**
  * The file's SHA-256 (its identity for checkpoints) and its line count (for progress), in one pass
  * that also checks, before anything is written, that it is UTF-8 (utf8.ts: VOW_IMPORT_ENCODING,
- * naming the first line that is not) and, for a CSV file, that its quoted values close
- * (quotes.ts: VOW_IMPORT_QUOTES, naming the line where one opens and does not).
+ * naming the first line that is not), that no line is longer than MAX_LINE_BYTES
+ * (VOW_IMPORT_LINE_TOO_LONG: reading it would hold it in memory whole) and, for a CSV file, that its
+ * quoted values close (quotes.ts: VOW_IMPORT_QUOTES, naming the line where one opens and does not).
  */
 export async function scanFile(
   file: string,
@@ -40,12 +41,15 @@ export async function scanFile(
   let bytes = 0;
   try {
     const quotes = syntax === 'csv' ? new QuoteCheck(await delimiterOfFile(file)) : undefined;
+    const long = new LongLineCheck();
     for await (const chunk of createReadStream(file)) {
       const b = chunk as Buffer;
       const bad = utf8.next(b, lines);
       if (bad !== undefined) throw notUtf8(file, bad);
       const open = quotes?.next(b);
       if (open) throw unclosedQuote(file, open);
+      const longLine = long.next(b);
+      if (longLine !== undefined) throw lineTooLong(file, longLine);
       hash.update(b);
       bytes += b.length;
       for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
@@ -68,6 +72,14 @@ function notUtf8(file: string, line: number): VowError {
     'VOW_IMPORT_ENCODING',
     `${path.basename(file)} is not UTF-8 text (line ${line} is not): save it as UTF-8 (Excel: "CSV UTF-8") and import it again`,
     { line },
+  );
+}
+
+function lineTooLong(file: string, line: number): VowError {
+  return new VowError(
+    'VOW_IMPORT_LINE_TOO_LONG',
+    `${path.basename(file)}, line ${line}: longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB, which no export's row is: is it the file and format meant?`,
+    { line, limit: MAX_LINE_BYTES },
   );
 }
 
