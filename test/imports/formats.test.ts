@@ -1,13 +1,13 @@
 // Every format read and mapped without a database: what each row becomes, and each refusal's line.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ageGate, birthDate, cents, countryCode } from '../../src/modules/imports/formats/rows.js';
 import { importFormat, importUnits } from '../../src/modules/imports/index.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
-import { readRecordsForTest } from './fixtures.js';
+import { fixture, readRecordsForTest } from './fixtures.js';
 
 describe('import formats', () => {
   it('reads Shopify customers: a registration, an SMS sign-up on "Accepts SMS Marketing", refusals with lines', async () => {
@@ -41,6 +41,32 @@ describe('import formats', () => {
     assert.equal((f.submission.body as { placed_at: string }).placed_at, '2025-03-01T10:00:00-05:00');
     assert.ok(third && 'refused' in third);
     assert.match(third.refused.reason, /total_cents/);
+  });
+
+  it('refuses the later rows of an order whose rows are not together, naming where it began', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-split-'));
+    try {
+      const [header, a1, a2, b] = readFileSync(fixture('shopify-orders.csv'), 'utf8').split('\n');
+      const file = path.join(dir, 'sorted-by-sku.csv');
+      // #1001's second line item after #1002: a file sorted by another column.
+      writeFileSync(file, [header, a1, b, a2].join('\n'));
+      const env = { policy: loadPolicy(), now: new Date('2026-01-01T00:00:00Z') };
+      const units = [];
+      for await (const u of importUnits(file, 'shopify-orders', env)) units.push(u);
+      assert.deepEqual(
+        units.map((u) => [u.line, 'refused' in u ? u.refused.code : 'order']),
+        [
+          [2, 'order'],
+          [3, 'order'],
+          [4, 'VOW_IMPORT_MALFORMED'],
+        ],
+      );
+      const later = units[2]!;
+      assert.ok('refused' in later);
+      assert.match(later.refused.reason, /the same order began at line 2, with other orders between/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('tells Mailchimp statuses from the file and refuses a child by the Birthday column', async () => {

@@ -4,6 +4,8 @@
 // is that column. An order (its line items spread over consecutive rows with the same Name) becomes
 // a checkout: the policy alone decides enrolment (P9; after an unsubscribe nothing, P11), so the
 // order export's "Accepts Marketing" column is not read.
+
+import { RecentValues } from '../../../platform/recent-values.js';
 import { orderSchema, registrationSchema, type Submission, smsSignupSchema } from '../../collection/index.js';
 import {
   ageGate,
@@ -123,10 +125,32 @@ function order(group: OrderRows, env: FormatEnv): readonly Fact[] | Refusal {
   return [{ kind: 'collect', submission }];
 }
 
-/** Consecutive rows with the same Name are one order (Shopify writes a row per line item). */
+/** How many orders' first lines are remembered to tell an order whose rows are not together. */
+export const ORDERS_REMEMBERED = 100_000;
+
+/**
+ * Consecutive rows with the same Name are one order (Shopify writes a row per line item, together).
+ * An order whose Name comes again after other orders (a file sorted by another column, say) would be
+ * read as two orders with one id: the later rows are refused, naming the line the order began on,
+ * so a dry run shows it and the file can be sorted by Name first. The names of the last
+ * ORDERS_REMEMBERED orders are kept (memory stays bounded whatever the file's size).
+ */
 async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv): AsyncIterable<Unit> {
   let group: OrderRows | undefined;
+  const began = new RecentValues<number>(ORDERS_REMEMBERED);
   const done = (g: OrderRows): Unit => {
+    const name = col(g.rows[0]!, 'Name');
+    const first = name === undefined ? undefined : began.get(name);
+    if (first !== undefined && first !== g.line)
+      return {
+        line: g.line,
+        lastLine: g.lastLine,
+        refused: {
+          code: 'VOW_IMPORT_MALFORMED',
+          reason: `Name: the same order began at line ${first}, with other orders between: an order's rows must be together (sort the file by Name)`,
+        },
+      };
+    if (name !== undefined) began.set(name, g.line);
     if (g.malformed !== undefined)
       return {
         line: g.line,
