@@ -4,7 +4,6 @@
 // is that column. An order (its line items spread over consecutive rows with the same Name) becomes
 // a checkout: the policy alone decides enrolment (P9; after an unsubscribe nothing, P11), so the
 // order export's "Accepts Marketing" column is not read.
-
 import { RecentValues } from '../../../platform/recent-values.js';
 import { orderSchema, registrationSchema, type Submission, smsSignupSchema } from '../../collection/index.js';
 import {
