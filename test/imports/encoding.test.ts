@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { scanFile } from '../../src/modules/imports/read-file.js';
 import { Utf8Check } from '../../src/modules/imports/utf8.js';
 import { staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
@@ -100,3 +101,48 @@ describeEachDialect(
   },
   { auth: 'enforced' },
 );
+
+describe('a file that is not text at all', () => {
+  /** The first bytes of a ZIP whose first entry is `name` (what an .xlsx or a zipped export starts with). */
+  const zipStart = (name: string) => {
+    const b = Buffer.alloc(30 + name.length + 16);
+    b.writeUInt32LE(0x04034b50, 0);
+    b.writeUInt16LE(name.length, 26);
+    b.write(name, 30, 'latin1');
+    return b;
+  };
+
+  it('is refused with VOW_IMPORT_FILE saying what it is and what to import instead', async () => {
+    const cases: [string, Buffer, string, RegExp][] = [
+      [
+        'customers.xlsx',
+        zipStart('[Content_Types].xml'),
+        'xlsx',
+        /an Excel workbook \(\.xlsx\).*save it as "CSV UTF-8/,
+      ],
+      ['customers.zip', zipStart('customers_export.csv'), 'zip', /a ZIP archive: unzip it/],
+      [
+        'customers.xls',
+        Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64)]),
+        'xls',
+        /an Excel 97-2003 workbook \(\.xls\)/,
+      ],
+      ['customers.csv.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0]), 'gzip', /gzip-compressed/],
+    ];
+    for (const [name, bytes, kind, message] of cases) {
+      const file = path.join(dir, name);
+      writeFileSync(file, bytes);
+      await assert.rejects(scanFile(file, 'csv'), (err: unknown) => {
+        const e = err as { code?: string; message?: string; details?: { kind?: string } };
+        assert.equal(e.code, 'VOW_IMPORT_FILE', name);
+        assert.equal(e.details?.kind, kind, name);
+        assert.match(e.message ?? '', message, name);
+        return true;
+      });
+    }
+    // Text that merely starts like one of them is text.
+    const text = path.join(dir, 'pk.csv');
+    writeFileSync(text, 'PK,Name\n1,Ann\n');
+    assert.equal((await scanFile(text, 'csv')).lines, 2);
+  });
+});

@@ -11,7 +11,7 @@ export const IMPORTS_ERROR_CODES = {
   VOW_IMPORT_FILE: {
     status: 400,
     meaning:
-      'The file to import cannot be read (no such file, a folder, no permission); nothing was imported.',
+      'The file to import cannot be read (no such file, a folder, no permission), or is not text (an Excel workbook, a ZIP or gzip archive: the message says what to import instead); nothing was imported.',
   },
   VOW_IMPORT_ENCODING: {
     status: 400,

@@ -21,6 +21,7 @@ import { importFormat } from './formats/index.js';
 import { hasColumn } from './formats/rows.js';
 import type { FormatEnv, ImportFormat, SourceRecord, Unit } from './formats/types.js';
 import { LongLineCheck, lineFeedsOnly, MAX_LINE_BYTES } from './line-breaks.js';
+import { notText } from './not-text.js';
 import { MAX_QUOTED_LINES, QuoteCheck, type QuoteProblem } from './quotes.js';
 import { Utf8Check } from './utf8.js';
 
@@ -44,6 +45,11 @@ export async function scanFile(
     const long = new LongLineCheck();
     for await (const chunk of createReadStream(file)) {
       const b = chunk as Buffer;
+      const binary = bytes === 0 ? notText(b) : undefined;
+      if (binary)
+        throw new VowError('VOW_IMPORT_FILE', `Cannot read ${path.basename(file)}: it is ${binary.what}`, {
+          kind: binary.kind,
+        });
       const bad = utf8.next(b, lines);
       if (bad !== undefined) throw notUtf8(file, bad);
       const open = quotes?.next(b);
