@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ageGate, birthDate, cents, countryCode } from '../../src/modules/imports/formats/rows.js';
-import { importFormat, importUnits } from '../../src/modules/imports/index.js';
+import { importFormat, importUnits, type Unit } from '../../src/modules/imports/index.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
 import { fixture, readRecordsForTest } from './fixtures.js';
 
@@ -64,6 +64,38 @@ describe('import formats', () => {
       const later = units[2]!;
       assert.ok('refused' in later);
       assert.match(later.refused.reason, /the same order began at line 2, with other orders between/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a header whatever the case of its column names', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-case-'));
+    try {
+      const env = { policy: loadPolicy(), now: new Date('2026-01-01T00:00:00Z') };
+      const read = async (fixtureName: string, format: string, header: (h: string) => string) => {
+        const [first, ...rest] = readFileSync(fixture(fixtureName), 'utf8').split('\n');
+        const file = path.join(dir, `${format}.csv`);
+        writeFileSync(file, [header(first!), ...rest].join('\n'));
+        const out = [];
+        for await (const u of importUnits(file, format, env)) out.push(u);
+        return out;
+      };
+      const facts = (units: Unit[]) =>
+        units.map((u) => ('facts' in u ? u.facts.map((f) => f.kind) : u.refused.code));
+      for (const change of [(h: string) => h.toUpperCase(), (h: string) => h.toLowerCase()]) {
+        assert.deepEqual(
+          facts(await read('mailchimp-unsubscribed.csv', 'mailchimp', change)),
+          facts(await readRecordsForTest('mailchimp-unsubscribed.csv', 'mailchimp')),
+        );
+        assert.deepEqual(
+          facts(await read('shopify-customers.csv', 'shopify-customers', change)),
+          facts(await readRecordsForTest('shopify-customers.csv', 'shopify-customers')),
+        );
+      }
+      const upper = await read('mailchimp-unsubscribed.csv', 'mailchimp', (h) => h.toUpperCase());
+      assert.ok(upper[0] && 'facts' in upper[0]);
+      assert.equal(upper[0].facts[0]!.kind, 'withdraw', 'UNSUB_TIME tells the status, in any case');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -219,9 +219,12 @@ function lostPlace(file: string, line: number, code: string): VowError {
   );
 }
 
-/** A header's column names, or VOW_IMPORT_COLUMNS naming the first column the format needs and lacks. */
+/**
+ * A header's column names in lower case (a column's case does not matter: formats/rows.ts's `col`
+ * reads them so), or VOW_IMPORT_COLUMNS naming the first column the format needs and lacks.
+ */
 function headerNames(line: readonly string[], format: ImportFormat): string[] {
-  const names = line.map((h) => h.trim());
+  const names = line.map((h) => h.trim().toLowerCase());
   const missing = (format.required ?? []).filter((names_) => !hasColumn(names, names_));
   if (missing.length > 0)
     throw new VowError('VOW_IMPORT_COLUMNS', `The file lacks the column ${missing[0]!.join(' or ')}`, {

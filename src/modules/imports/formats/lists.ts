@@ -14,6 +14,7 @@ import {
   ageGate,
   col,
   countryCode,
+  hasKey,
   inFuture,
   invalid,
   isoDateTime,
@@ -73,7 +74,7 @@ function mailchimp(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
   const email = col(row, 'Email Address', 'Email');
   const status = (
     col(row, 'Status', 'status') ??
-    ('CLEAN_TIME' in row ? 'cleaned' : 'UNSUB_TIME' in row ? 'unsubscribed' : 'subscribed')
+    (hasKey(row, 'CLEAN_TIME') ? 'cleaned' : hasKey(row, 'UNSUB_TIME') ? 'unsubscribed' : 'subscribed')
   ).toLowerCase();
   switch (status) {
     case 'unsubscribed':

@@ -23,10 +23,24 @@ export function cachedSchema<T>(policy: object, kind: string, build: () => T): T
   return byKind.get(kind) as T;
 }
 
-/** The first non-empty value among a column's names (exports differ in case and spelling). */
+/** Column names in lower case, as the CSV reader keys a row's values (read-file.ts: headerNames). */
+const lowered = new Map<string, string>();
+const lower = (name: string): string => {
+  let l = lowered.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (lowered.size < 1000) lowered.set(name, l);
+  }
+  return l;
+};
+
+/**
+ * The first non-empty value among a column's names (exports differ in spelling; the case of a
+ * header's names does not matter: "EMAIL", "email" and "Email" are one column).
+ */
 export function col(row: Row, ...names: string[]): string | undefined {
   for (const name of names) {
-    const v = row[name] ?? row[name.toLowerCase()];
+    const v = row[lower(name)] ?? row[name];
     if (v !== undefined && v.trim() !== '') return excelText(v.trim());
   }
   return undefined;
@@ -39,9 +53,14 @@ export function col(row: Row, ...names: string[]): string | undefined {
  */
 const excelText = (v: string): string => (v.charCodeAt(0) === 39 && /^'[+\d]/.test(v) ? v.slice(1) : v);
 
+/** Whether a row has the column `name` (whatever its case in the header), empty or not. */
+export function hasKey(row: Row, name: string): boolean {
+  return lower(name) in row || name in row;
+}
+
 /** Whether a header holds one of the names. */
 export function hasColumn(header: readonly string[], names: readonly string[]): boolean {
-  return names.some((n) => header.includes(n) || header.includes(n.toLowerCase()));
+  return names.some((n) => header.includes(lower(n)) || header.includes(n));
 }
 
 /**
