@@ -49,7 +49,8 @@ describe('QuoteCheck', () => {
 
   it('passes well-quoted CSV cut at every byte, with a byte order mark, CRLF or semicolons', () => {
     for (let i = 0; i <= good.length; i++) assert.equal(check(good, [i]), undefined, `cut at ${i}`);
-    assert.equal(check(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`"${good}`)])), undefined);
+    const quotedHeader = Buffer.from(`\uFEFF${good.replace('Customer ID', '"Customer ID"')}`);
+    for (let i = 0; i <= 8; i++) assert.equal(check(quotedHeader, [i]), undefined, `BOM, cut at ${i}`);
     assert.equal(check(good.replaceAll(',', ';'), [], ';'), undefined);
     assert.equal(check('a,b\n1,5" ring\n2,x\n'), undefined, 'a stray quote inside a field: that row alone');
   });
@@ -60,6 +61,13 @@ describe('QuoteCheck', () => {
       assert.deepEqual(check(text, [i]), { line: 3, kind: 'never_closed' }, `cut at ${i}`);
     assert.deepEqual(check(text.replaceAll('\n', '\r\n')), { line: 3, kind: 'never_closed' }, 'CRLF');
     assert.deepEqual(check(text.replaceAll('\n', '\r')), { line: 3, kind: 'never_closed' }, 'lone CR');
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('"a,b\n1,2\n')]);
+    for (let i = 0; i <= bom.length; i++)
+      assert.deepEqual(
+        check(bom, [i]),
+        { line: 1, kind: 'never_closed' },
+        `after a byte order mark, cut at ${i}`,
+      );
     // A quote not before a delimiter or a line break does not close the value (csv-parse's rule).
     assert.deepEqual(check('a,b\n1,"5" ring,x\n2,y\n'), { line: 2, kind: 'never_closed' });
   });
@@ -72,7 +80,9 @@ describe('QuoteCheck', () => {
       line: 2,
       kind: 'too_long',
     });
-    assert.equal(check(`a,b\n1,"${'x'.repeat(1024 * 1024 - 1)}"\n`), undefined);
+    const justUnder = Buffer.from(`a,b\n1,"${'x'.repeat(1024 * 1024 - 1)}"\n`);
+    for (const cut of [0, 100, 64 * 1024, justUnder.length - 3])
+      assert.equal(check(justUnder, [cut]), undefined, `a value just under 1 MiB, cut at ${cut}`);
   });
 
   it('agrees with the CSV reader on which texts leave a value open, over thousands of random texts', () => {
@@ -83,7 +93,7 @@ describe('QuoteCheck', () => {
     };
     const alphabet = ['a', ',', ';', '"', '"', '\n', '\r\n', '\r', ' '];
     for (let k = 0; k < 4000; k++) {
-      let text = 'h1,h2\n';
+      let text = next(3) === 0 ? '\uFEFF"h1",h2\n' : 'h1,h2\n';
       for (let i = 1 + next(25); i > 0; i--) text += alphabet[next(alphabet.length)];
       const codes: string[] = [];
       parse(text.replace(/\r\n?/g, '\n'), {

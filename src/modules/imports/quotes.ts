@@ -10,6 +10,8 @@
 // goes on). Only quotes and line breaks are looked at, found with Buffer.indexOf.
 
 const QUOTE = 34;
+const BOM = [0xef, 0xbb, 0xbf];
+const BOM_DONE = -1;
 const LF = 10;
 const CR = 13;
 
@@ -31,9 +33,10 @@ export class QuoteCheck {
   #line = 1;
   /** Bytes of the file before the current chunk. */
   #offset = 0;
-  /** The byte before the current chunk (-1 at the start of the file, or after its byte order mark). */
+  /** The byte before the current chunk (-1 at the start of the file). */
   #prev = -1;
-  #first = true;
+  /** Bytes of a UTF-8 byte order mark matched at the start of the file, until it is decided. */
+  #bom = 0;
   #quoted = false;
   #openLine = 0;
   #openAt = 0;
@@ -47,9 +50,22 @@ export class QuoteCheck {
   /** The file's next chunk; the first problem found, if any (the check stops there). */
   next(chunk: Buffer): QuoteProblem | undefined {
     let from = 0;
-    if (this.#first) {
-      this.#first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
+    /** Where the file's first field starts, when it is in this chunk (after a byte order mark). */
+    let fileStart = -1;
+    if (this.#bom !== BOM_DONE) {
+      while (this.#bom < BOM.length && from < chunk.length && chunk[from] === BOM[this.#bom]) {
+        this.#bom++;
+        from++;
+      }
+      if (this.#bom === BOM.length) {
+        this.#bom = BOM_DONE;
+        fileStart = from;
+      } else if (from < chunk.length) {
+        // No byte order mark (bytes that began like one and stop are not UTF-8: refused before this).
+        this.#bom = BOM_DONE;
+        from = 0;
+        fileStart = 0;
+      }
     }
     if (this.#pendingQuote && chunk.length > 0) {
       this.#pendingQuote = false;
@@ -82,7 +98,7 @@ export class QuoteCheck {
       // A quote.
       let next = at + 1;
       if (!this.#quoted) {
-        const before = at > 0 ? chunk[at - 1]! : this.#prev;
+        const before = at === fileStart ? -1 : at > 0 ? chunk[at - 1]! : this.#prev;
         if (before === -1 || before === this.#delimiter || before === LF || before === CR) {
           this.#quoted = true;
           this.#openLine = this.#line;
@@ -96,9 +112,12 @@ export class QuoteCheck {
       }
       quote = chunk.indexOf(QUOTE, next);
     }
+    const problem = this.#tooLong(chunk.length);
     this.#offset += chunk.length;
-    if (chunk.length > 0) this.#prev = chunk[chunk.length - 1]!;
-    return this.#tooLong(chunk.length);
+    // A chunk that ended right after the byte order mark leaves the next one at the first field.
+    if (fileStart === chunk.length) this.#prev = -1;
+    else if (chunk.length > 0) this.#prev = chunk[chunk.length - 1]!;
+    return problem;
   }
 
   /** At the end of the file: a value still open never closed. */
