@@ -69,6 +69,40 @@ describe('import formats', () => {
     }
   });
 
+  it('refuses an order whole when one of its rows cannot be read, and lets such a row between orders stand alone', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-torn-'));
+    try {
+      const [header, a1, a2, b] = readFileSync(fixture('shopify-orders.csv'), 'utf8').split('\n');
+      const unreadable = '#1001,olga.import@example.com,,,,,,,,,,,,,,2025-03-01 10:00:00 -0500,1,5" ring';
+      const env = { policy: loadPolicy(), now: new Date('2026-01-01T00:00:00Z') };
+      const read = async (name: string, lines: string[]) => {
+        writeFileSync(path.join(dir, name), lines.join('\n'));
+        const out: Unit[] = [];
+        for await (const u of importUnits(path.join(dir, name), 'shopify-orders', env)) out.push(u);
+        return out.map((u) => [u.line, u.lastLine, 'refused' in u ? u.refused.reason : 'order']);
+      };
+      const inside = await read('inside.csv', [header!, a1!, unreadable, a2!, b!]);
+      assert.equal(inside.length, 2);
+      assert.deepEqual(inside[0]!.slice(0, 2), [2, 4]);
+      assert.match(
+        String(inside[0]![2]),
+        /^line 3 of this order cannot be read, so the order is refused whole rather than stored without it: a quote inside a value that is not quoted/,
+      );
+      assert.deepEqual(inside[1], [5, 5, 'order']);
+      const between = await read('between.csv', [header!, a1!, a2!, unreadable, b!]);
+      assert.deepEqual(
+        between.map(([line, last, what]) => [line, last, what === 'order' ? 'order' : 'refused']),
+        [
+          [2, 3, 'order'],
+          [4, 4, 'refused'],
+          [5, 5, 'order'],
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads a header whatever the case of its column names', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-case-'));
     try {

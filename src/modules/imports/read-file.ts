@@ -172,7 +172,11 @@ async function* csvRecords(
   // The last line of the row handed on before: an unreadable row starts on the line after it (the
   // reader only says where it stopped, which for a row with line breaks in a value is further down).
   let before = 1;
-  const unreadable = (s: (typeof skipped)[number]): SourceRecord => {
+  // The reader may report one row twice (a stray quote, then its column count): it is one row.
+  let lastUnreadable = 0;
+  const unreadable = (s: (typeof skipped)[number]): SourceRecord | undefined => {
+    if (s.line === lastUnreadable) return undefined;
+    lastUnreadable = s.line;
     const line = numbering === 1 ? s.line : Math.max(1, Math.min(before + 1, s.line));
     before = Math.max(before, s.line);
     if (s.code !== undefined && LOSES_ITS_PLACE.has(s.code)) throw lostPlace(file, line, s.code);
@@ -188,7 +192,10 @@ async function* csvRecords(
       // above it reach this loop: hand each on in line order.
       const last = out.info.lines;
       const line = numbering === 1 ? last : last - breaksIn(out.record);
-      while (skipped.length > 0 && skipped[0]!.line < line) yield unreadable(skipped.shift()!);
+      while (skipped.length > 0 && skipped[0]!.line < line) {
+        const row = unreadable(skipped.shift()!);
+        if (row) yield row;
+      }
       before = last;
       yield { line, lastLine: last, value: out.record };
     }
@@ -199,7 +206,10 @@ async function* csvRecords(
     if (err instanceof VowError) throw err;
     throw err;
   }
-  while (skipped.length > 0) yield unreadable(skipped.shift()!);
+  while (skipped.length > 0) {
+    const row = unreadable(skipped.shift()!);
+    if (row) yield row;
+  }
   if (!header) throw noHeader(format);
 }
 
@@ -282,6 +292,8 @@ function csvReason(code: string | undefined): string {
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_QUOTE_NOT_CLOSED':
       return 'a quote is not closed where it should be';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a quote inside a value that is not quoted (quote the whole value, and write the quote as "")';
     default:
       return `the CSV reader cannot read the row (${code ?? 'unknown'})`;
   }

@@ -132,7 +132,9 @@ export const ORDERS_REMEMBERED = 100_000;
  * An order whose Name comes again after other orders (a file sorted by another column, say) would be
  * read as two orders with one id: the later rows are refused, naming the line the order began on,
  * so a dry run shows it and the file can be sorted by Name first. The names of the last
- * ORDERS_REMEMBERED orders are kept (memory stays bounded whatever the file's size).
+ * ORDERS_REMEMBERED orders are kept (memory stays bounded whatever the file's size). A row the
+ * reader cannot read between two rows of one order was one of its line items: the order is refused
+ * whole (never stored short of an item); between two orders, it stands alone.
  */
 async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv): AsyncIterable<Unit> {
   let group: OrderRows | undefined;
@@ -161,16 +163,22 @@ async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv)
       ? { line: g.line, lastLine: g.lastLine, refused: out }
       : { line: g.line, lastLine: g.lastLine, facts: out };
   };
+  const alone = (r: SourceRecord): Unit => ({
+    line: r.line,
+    lastLine: r.lastLine,
+    refused: { code: 'VOW_IMPORT_MALFORMED', reason: r.malformed ?? '' },
+  });
+  // An unreadable row after an order's rows: whether it was one of them is told by the next row.
+  let held: SourceRecord | undefined;
   for await (const r of records) {
     if (r.malformed !== undefined) {
-      // An unreadable row: the order it belongs to cannot be told, so it stands alone.
-      if (group) yield done(group);
-      group = undefined;
-      yield {
-        line: r.line,
-        lastLine: r.lastLine,
-        refused: { code: 'VOW_IMPORT_MALFORMED', reason: r.malformed },
-      };
+      if (held) {
+        if (group) yield done(group);
+        group = undefined;
+        yield alone(held);
+      }
+      if (group) held = r;
+      else yield alone(r);
       continue;
     }
     const row = r.value as Row;
@@ -178,12 +186,20 @@ async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv)
     if (group && name !== undefined && name === col(group.rows[0]!, 'Name')) {
       group.rows.push(row);
       group.lastLine = r.lastLine;
+      if (held) {
+        // The same order goes on after it: the order is refused whole, never stored without a line.
+        group.malformed ??= `line ${held.line} of this order cannot be read, so the order is refused whole rather than stored without it: ${held.malformed}`;
+        held = undefined;
+      }
       continue;
     }
     if (group) yield done(group);
+    if (held) yield alone(held);
+    held = undefined;
     group = { line: r.line, lastLine: r.lastLine, rows: [row] };
   }
   if (group) yield done(group);
+  if (held) yield alone(held);
 }
 
 export const shopifyOrders: ImportFormat = {
