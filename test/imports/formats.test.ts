@@ -89,13 +89,32 @@ describe('import formats', () => {
         /^line 3 of this order cannot be read, so the order is refused whole rather than stored without it: a quote inside a value that is not quoted/,
       );
       assert.deepEqual(inside[1], [5, 5, 'order']);
-      const between = await read('between.csv', [header!, a1!, a2!, unreadable, b!]);
+      const twice = await read('twice.csv', [header!, a1!, unreadable, unreadable, a2!, b!]);
+      assert.deepEqual(
+        twice.map(([line, last]) => [line, last]),
+        [
+          [2, 5],
+          [6, 6],
+        ],
+        'two unreadable rows inside one order',
+      );
+      // Past a hundred unreadable rows in a row, they are no order's items: memory stays bounded.
+      const many = await read('many.csv', [header!, a1!, a2!, ...Array<string>(150).fill(unreadable), b!]);
+      assert.equal(many.length, 152);
+      assert.deepEqual(many[0], [2, 3, 'order']);
+      assert.deepEqual(
+        many.map(([line]) => line),
+        many.map((_, i) => (i === 0 ? 2 : i + 3)),
+        'one unit a line, in order',
+      );
+      const between = await read('between.csv', [header!, a1!, a2!, unreadable, unreadable, b!]);
       assert.deepEqual(
         between.map(([line, last, what]) => [line, last, what === 'order' ? 'order' : 'refused']),
         [
           [2, 3, 'order'],
           [4, 4, 'refused'],
-          [5, 5, 'order'],
+          [5, 5, 'refused'],
+          [6, 6, 'order'],
         ],
       );
     } finally {

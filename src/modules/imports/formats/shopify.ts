@@ -126,6 +126,8 @@ function order(group: OrderRows, env: FormatEnv): readonly Fact[] | Refusal {
 
 /** How many orders' first lines are remembered to tell an order whose rows are not together. */
 export const ORDERS_REMEMBERED = 100_000;
+/** Unreadable rows in a row held to see whether the order before them goes on after them. */
+const HELD_AT_MOST = 100;
 
 /**
  * Consecutive rows with the same Name are one order (Shopify writes a row per line item, together).
@@ -168,17 +170,19 @@ async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv)
     lastLine: r.lastLine,
     refused: { code: 'VOW_IMPORT_MALFORMED', reason: r.malformed ?? '' },
   });
-  // An unreadable row after an order's rows: whether it was one of them is told by the next row.
-  let held: SourceRecord | undefined;
+  // Unreadable rows after an order's rows: whether they were some of them is told by the next row.
+  let held: SourceRecord[] = [];
   for await (const r of records) {
     if (r.malformed !== undefined) {
-      if (held) {
+      if (group && held.length < HELD_AT_MOST) held.push(r);
+      else {
+        // Rows held so long are no order's line items (and memory stays bounded).
         if (group) yield done(group);
         group = undefined;
-        yield alone(held);
+        for (const h of held) yield alone(h);
+        held = [];
+        yield alone(r);
       }
-      if (group) held = r;
-      else yield alone(r);
       continue;
     }
     const row = r.value as Row;
@@ -186,20 +190,21 @@ async function* orderUnits(records: AsyncIterable<SourceRecord>, env: FormatEnv)
     if (group && name !== undefined && name === col(group.rows[0]!, 'Name')) {
       group.rows.push(row);
       group.lastLine = r.lastLine;
-      if (held) {
-        // The same order goes on after it: the order is refused whole, never stored without a line.
-        group.malformed ??= `line ${held.line} of this order cannot be read, so the order is refused whole rather than stored without it: ${held.malformed}`;
-        held = undefined;
+      const bad = held[0];
+      if (bad) {
+        // The same order goes on after them: the order is refused whole, never stored short of a line.
+        group.malformed ??= `line ${bad.line} of this order cannot be read, so the order is refused whole rather than stored without it: ${bad.malformed}`;
+        held = [];
       }
       continue;
     }
     if (group) yield done(group);
-    if (held) yield alone(held);
-    held = undefined;
+    for (const h of held) yield alone(h);
+    held = [];
     group = { line: r.line, lastLine: r.lastLine, rows: [row] };
   }
   if (group) yield done(group);
-  if (held) yield alone(held);
+  for (const h of held) yield alone(h);
 }
 
 export const shopifyOrders: ImportFormat = {
