@@ -28,6 +28,8 @@ const PROFILE = { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThrough
 type Variant = 'none' | 'vow' | 'vanilla';
 interface Sample {
   bytes: number;
+  /** The bytes of each response counted in `bytes`, by its path (no query: the version changes). */
+  byPath: Map<string, number>;
   firstPaint: number;
   bannerVisible: number;
 }
@@ -161,7 +163,9 @@ async function visit(browser: Browser, shop: string, variant: Variant): Promise<
   await cdp.send('Network.emulateNetworkConditions', { offline: false, ...PROFILE });
   const documentIds = new Set<string>();
   const sizes = new Map<string, number>();
-  cdp.on('Network.requestWillBeSent', (e: { requestId: string; type?: string }) => {
+  const paths = new Map<string, string>();
+  cdp.on('Network.requestWillBeSent', (e: { requestId: string; type?: string; request: { url: string } }) => {
+    paths.set(e.requestId, new URL(e.request.url).pathname);
     if (e.type === 'Document') documentIds.add(e.requestId);
   });
   cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
@@ -191,9 +195,15 @@ async function visit(browser: Browser, shop: string, variant: Variant): Promise<
     `({ firstPaint: performance.getEntriesByName('first-paint')[0]?.startTime ?? NaN, bannerVisible: window.__bannerAt ?? NaN })`,
   )) as { firstPaint: number; bannerVisible: number };
   let bytes = 0;
-  for (const [id, n] of sizes) if (!documentIds.has(id)) bytes += n;
+  const byPath = new Map<string, number>();
+  for (const [id, n] of sizes) {
+    if (documentIds.has(id)) continue;
+    bytes += n;
+    const where = paths.get(id) ?? '?';
+    byPath.set(where, (byPath.get(where) ?? 0) + n);
+  }
   await context.close();
-  return { bytes, ...timing };
+  return { bytes, byPath, ...timing };
 }
 
 export async function benchBanner(options: {
@@ -217,7 +227,7 @@ export async function benchBanner(options: {
     await shop.close();
     vow.child.kill();
   }
-  const median = (v: Variant, k: keyof Sample) =>
+  const median = (v: Variant, k: 'bytes' | 'firstPaint' | 'bannerVisible') =>
     percentile(
       samples[v].map((s) => s[k]).sort((a, b) => a - b),
       50,
@@ -259,6 +269,12 @@ export async function benchBanner(options: {
     target: '<= 1.00 (value / floor)',
     met: bvVow <= bvCc,
   });
+  // Which response a change of size came from (headers included, as counted above).
+  const parts = (v: Variant) =>
+    [...(samples[v][0]?.byPath ?? [])].map(([where, n]) => `${where} ${n}`).join(', ');
+  options.notes.push(
+    `banner: bytes by response, first round: Vow ${parts('vow')}; vanilla-cookieconsent ${parts('vanilla')}`,
+  );
   options.notes.push(
     `banner: first paint without a banner ${fpNone.toFixed(0)} ms, with vanilla-cookieconsent ${median('vanilla', 'firstPaint').toFixed(0)} ms; bytes per round Vow ${samples.vow.map((s) => s.bytes).join('/')}, vanilla-cookieconsent ${samples.vanilla.map((s) => s.bytes).join('/')}`,
   );
