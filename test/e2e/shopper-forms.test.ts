@@ -62,5 +62,26 @@ for (const dialect of testDialects()) {
         await context.close();
       });
     }
+
+    it("a request's status page sets out its facts as the other pages do: each term in bold, its value under it on a phone", async () => {
+      const { context, page } = await shopper(390, 844);
+      await page.goto(`${base}/privacy/request`);
+      await page.fill('#email', 'status.facts@example.com');
+      await Promise.all([
+        page.waitForURL(/\/privacy\/request\/status\//),
+        page.click('[data-testid=request-form] button'),
+      ]);
+      const facts = await page.getByTestId('request-facts').evaluate((dl) => {
+        const dt = dl.querySelector('dt')!;
+        const dd = dl.querySelector('dd')!;
+        return {
+          weight: Number(getComputedStyle(dt).fontWeight),
+          indent: dd.getBoundingClientRect().left - dt.getBoundingClientRect().left,
+        };
+      });
+      assert.ok(facts.weight >= 600, `the term's weight is ${facts.weight}`);
+      assert.equal(facts.indent, 0, 'the value is not indented under its term');
+      await context.close();
+    });
   });
 }

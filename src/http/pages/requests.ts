@@ -151,7 +151,7 @@ function renderAppeal(offer: AppealOffer, token: string, csrf: string, locale: L
   const w = REQUEST_WORDS[locale];
   if (offer.appeal)
     return html`<h2>${w.yourAppeal}</h2>
-<dl class="request-status" data-testid="appeal">
+<dl class="fields request-status" data-testid="appeal">
   <dt>${w.received}</dt><dd>${dayIn(offer.appeal.receivedOn, locale)}</dd>
   <dt>${w.status}</dt><dd data-testid="appeal-status">${offer.appeal.status === 'open' ? w.appealOpen : offer.appeal.status === 'granted' ? w.appealGranted : w.appealUpheld}</dd>
   <dt>${w.weDecideBy}</dt><dd>${dayIn(offer.appeal.dueOn, locale)}</dd>
@@ -184,7 +184,7 @@ export function renderRequestStatus(
     viewer,
     body: html`<h1>${w.statusTitle}</h1>
 ${message ? html`<p class="${message.kind === 'error' ? 'error' : 'ok'}" role="${message.kind === 'error' ? 'alert' : 'status'}">${message.text}</p>` : ''}
-<dl class="request-status">
+<dl class="fields request-status" data-testid="request-facts">
   <dt>${w.request}</dt><dd data-testid="request-type">${TYPE_LABELS_BY_LOCALE[viewer.locale][view.type] ?? view.type}</dd>
   <dt>${w.status}</dt><dd data-testid="request-status">${STATUS_LABELS_BY_LOCALE[viewer.locale][view.status] ?? view.status}</dd>
   <dt>${w.received}</dt><dd>${dayIn(view.receivedOn, viewer.locale)}</dd>
