@@ -134,7 +134,7 @@ describe('staff console in Chromium, by role', {
     assert.equal(await promiseRows.count(), Object.keys(env.ctx.policy.doc.promises).length);
     assert.match(
       (await page.getByTestId('request-summary').textContent()) ?? '',
-      /3 open request\(s\), 1 overdue/,
+      /3 open requests, 1 overdue/,
     );
     // The overdue request breaks a deadline promise: the row is flagged with the record's id as evidence.
     const broken = page.locator('tr[data-status="broken"]');

@@ -3,7 +3,7 @@
 // anchors, naming the first broken link.
 import type { AuditRow, VerifyResult } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { actorLabel, eventLabel } from './labels.js';
+import { actorLabel, eventLabel, noun } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export interface AuditPage {
@@ -21,8 +21,8 @@ export interface AuditPage {
 
 function verification(v: VerifyResult): SafeHtml {
   if (v.ok)
-    return html`<div class="flash ok" role="status" data-testid="audit-verify" data-ok="yes"><strong>The chain is intact.</strong> ${v.entries} entries recomputed, ${v.anchors} anchor(s) match${v.head ? html`; head <code>${v.head.slice(0, 16)}…</code>` : ''}.</div>`;
-  return html`<div class="flash bad" role="alert" data-testid="audit-verify" data-ok="no"><strong>The chain is broken at entry ${v.brokenAt ?? '?'}.</strong> ${v.problem ?? ''} (${v.entries} entries, ${v.anchors} anchor(s)).</div>`;
+    return html`<div class="flash ok" role="status" data-testid="audit-verify" data-ok="yes"><strong>The chain is intact.</strong> ${v.entries} ${noun(v.entries, 'entry', 'entries')} recomputed, ${v.anchors} ${noun(v.anchors, 'anchor')} ${v.anchors === 1 ? 'matches' : 'match'}${v.head ? html`; head <code>${v.head.slice(0, 16)}…</code>` : ''}.</div>`;
+  return html`<div class="flash bad" role="alert" data-testid="audit-verify" data-ok="no"><strong>The chain is broken at entry ${v.brokenAt ?? '?'}.</strong> ${v.problem ?? ''} (${v.entries} ${noun(v.entries, 'entry', 'entries')}, ${v.anchors} ${noun(v.anchors, 'anchor')}).</div>`;
 }
 
 function details(json: string): string {

@@ -20,10 +20,14 @@ function swatch(color: string): SafeHtml {
   return html`<svg class="swatch" width="14" height="14" aria-hidden="true" focusable="false"><rect width="14" height="14" fill="${color}"/></svg>`;
 }
 
-function niceMax(n: number): number {
-  if (n <= 5) return 5;
+/**
+ * The top of a count axis: a round number at least `n`, and even, so the middle tick is a whole
+ * count too (bars count requests and choices: "2.5 requests" is no tick).
+ */
+export function niceMax(n: number): number {
+  if (n <= 2) return 2;
   const p = 10 ** Math.floor(Math.log10(n));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= n) return m * p;
+  for (const m of [1, 2, 3, 4, 5, 6, 8, 10]) if (m * p >= n && (m * p) % 2 === 0) return m * p;
   return 10 * p;
 }
 
@@ -80,7 +84,7 @@ export function stackedBars(c: StackedBars): SafeHtml {
   });
   const ticks = [0, max / 2, max].map(
     (t) =>
-      html`<line x1="${left}" x2="${W - 8}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#d7d4cd"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#1b1b1f">${String(Math.round(t * 10) / 10)}</text>`,
+      html`<line x1="${left}" x2="${W - 8}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#d7d4cd"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#1b1b1f">${String(t)}</text>`,
   );
   return html`<figure class="chart"${c.testId ? html` data-testid="${c.testId}"` : ''}>
 <figcaption id="${id}-cap">${c.title}</figcaption>

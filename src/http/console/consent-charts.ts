@@ -5,6 +5,7 @@
 import type { ConsentCount } from '../../modules/consent/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { intervalChart, stackedBars } from './charts.js';
+import { noun } from './labels.js';
 
 const YES = new Set(['consented', 'enrolled', 're_enrolled']);
 const NO = new Set(['withdrawn', 'unsubscribed', 'suppressed']);
@@ -73,7 +74,7 @@ export function consentCharts(counts: readonly ConsentCount[], today: string): S
 <h2 id="consent-h">Consent over time</h2>
 ${stackedBars({
   title: 'Cookie banner choices per week (one per category chosen)',
-  description: `${bannerTotal} choice(s) on the cookie categories in the last 12 weeks (weeks start on Monday): accepted, refused, or refused for the visitor by their browser's Global Privacy Control signal.`,
+  description: `${bannerTotal} ${noun(bannerTotal, 'choice')} on the cookie categories in the last 12 weeks (weeks start on Monday): accepted, refused, or refused for the visitor by their browser's Global Privacy Control signal.`,
   categories: weeks,
   categoryLabel: 'Week of',
   series: [

@@ -6,7 +6,7 @@
 import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { stackedBars } from './charts.js';
-import { STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { noun, STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash, opens } from './shell.js';
 
 export interface PromiseRow {
@@ -81,11 +81,12 @@ function requestCharts(all: readonly RequestView[], today: string): SafeHtml {
     byStatus[w][r.status] = (byStatus[w][r.status] ?? 0) + 1;
   }
   const overdue = open.filter((r) => r.overdue).length;
+  const receivedCount = all.filter((r) => weekOf(r.receivedOn) >= received[0]!).length;
   const types = [...new Set(all.map((r) => r.type))].sort();
   const statuses = [...new Set(open.map((r) => r.status))].sort();
   return html`${stackedBars({
     title: 'Open requests by the week they are due',
-    description: `${open.length} open request(s) by due week (weeks start on Monday), coloured by status; ${overdue} already overdue in the first column.`,
+    description: `${open.length} open ${noun(open.length, 'request')} by due week (weeks start on Monday), coloured by status; ${overdue} already overdue in the first column.`,
     categories: dueWeeks,
     categoryLabel: 'Due in the week of',
     series: statuses.map((k) => ({ key: k, label: STAFF_STATUS[k] ?? k })),
@@ -95,7 +96,7 @@ function requestCharts(all: readonly RequestView[], today: string): SafeHtml {
   })}
 ${stackedBars({
   title: 'Requests received per week, by type',
-  description: `${all.filter((r) => weekOf(r.receivedOn) >= received[0]!).length} request(s) received in the last 12 weeks (weeks start on Monday), open and closed, coloured by type.`,
+  description: `${receivedCount} ${noun(receivedCount, 'request')} received in the last 12 weeks (weeks start on Monday), open and closed, coloured by type.`,
   categories: received,
   categoryLabel: 'Week of',
   series: types.map((k) => ({ key: k, label: STAFF_TYPE[k] ?? k })),
@@ -140,7 +141,7 @@ function promiseTable(p: NonNullable<DashboardData['promises']>): SafeHtml {
     <td>${
       r.status === 'not_checkable'
         ? html`<span class="small">${r.provenBy.length ? r.provenBy.join(', ') : 'tests'}</span>`
-        : html`${r.count} record(s)${r.ids.length ? html`<br><code class="ids">${r.ids.join(', ')}</code>` : ''}`
+        : html`${r.count} ${noun(r.count, 'record')}${r.ids.length ? html`<br><code class="ids">${r.ids.join(', ')}</code>` : ''}`
     }</td>
     <td class="small">${r.note}${r.violations.length ? violationList(r) : ''}</td>
   </tr>`,
@@ -160,7 +161,7 @@ export function renderDashboard(frame: ConsoleFrame, d: DashboardData): string {
     const overdue = d.requests.filter((r) => r.overdue).length;
     sections.push(html`<section aria-labelledby="requests-h">
 <h2 id="requests-h">Requests and complaints</h2>
-<p data-testid="request-summary"><strong>${d.requests.length}</strong> open request(s), <strong class="${overdue ? 'bad-text' : ''}">${overdue}</strong> overdue; <strong>${d.complaintsOpen ?? 0}</strong> open complaint(s).</p>
+<p data-testid="request-summary"><strong>${d.requests.length}</strong> open ${noun(d.requests.length, 'request')}, <strong class="${overdue ? 'bad-text' : ''}">${overdue}</strong> overdue; <strong>${d.complaintsOpen ?? 0}</strong> open ${noun(d.complaintsOpen ?? 0, 'complaint')}.</p>
 ${
   d.requests.length
     ? html`<div class="scroll" tabindex="0"><table data-testid="dashboard-requests">

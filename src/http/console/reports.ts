@@ -3,6 +3,7 @@
 import type { ReleasedReport } from '../../modules/reports/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { intervalChart } from './charts.js';
+import { noun } from './labels.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
 export interface ReportForm {
@@ -33,6 +34,7 @@ export function renderReportsPage(
   } else if (outcome) {
     const r = outcome.report;
     const confidence = `${Math.round(r.accuracy.confidence * 1000) / 10}%`;
+    const withheld = r.cells.filter((c) => c.count === null).length;
     const csv = `/v1/reports/${choice.path}?week=${encodeURIComponent(r.period)}&recipient=${encodeURIComponent(r.recipient)}&format=csv`;
     result = html`<h2>${r.title}, ${r.period}</h2>
 <p>For <strong>${r.recipient}</strong>, released ${r.releasedAt.slice(0, 16).replace('T', ' ')} UTC. The same question for this week always gets these numbers.</p>
@@ -46,7 +48,7 @@ ${
   r.cells.length
     ? intervalChart({
         title: `${r.title}, ${r.period}: counts with their ${confidence} noise intervals`,
-        description: `Each dot is a noisy count; its bar is the interval that holds the true count with probability ${confidence}. ${r.cells.filter((c) => c.count === null).length} cell(s) withheld below the threshold.`,
+        description: `Each dot is a noisy count; its bar is the interval that holds the true count with probability ${confidence}. ${withheld} ${noun(withheld, 'cell')} withheld below the threshold.`,
         rows: r.cells.map((c) => ({
           label: c.key,
           value: c.count,

@@ -6,7 +6,7 @@
 import type { QueueEntry, QueueFilter } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
-import { STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { noun, STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export function due(v: { overdue: boolean; dueOn: string; daysLeft: number; status: string }): SafeHtml {
@@ -69,9 +69,9 @@ export function renderStaffQueue(
     title: 'Privacy requests',
     section: '/staff/requests',
     body: html`<h1>Privacy requests</h1>
-<p>${complaintsOpen} open complaint(s): <a href="/staff/complaints">see complaints</a>. <a href="/staff/log-request">Log a request received by email or post</a>.</p>
+<p>${complaintsOpen} open ${noun(complaintsOpen, 'complaint')}: <a href="/staff/complaints">see complaints</a>. <a href="/staff/log-request">Log a request received by email or post</a>.</p>
 ${filters(filter, frame.csrf)}
-<p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} request(s)${filter.text ? ' matching the search' : ''}, soonest deadline first.</p>
+<p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} ${noun(requests.length, 'request')}${filter.text ? ' matching the search' : ''}, soonest deadline first.</p>
 ${
   requests.length
     ? html`<div class="scroll" tabindex="0"><table data-testid="request-queue">

@@ -7,7 +7,7 @@ import { line } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
-import { staffNames } from './labels.js';
+import { noun, staffNames } from './labels.js';
 import { renderUnder13 } from './under13.js';
 
 export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
@@ -84,7 +84,7 @@ export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
           const { markers } = await services.under13.approve(proposalId, staffIdOf(req));
           message = {
             ok: true,
-            text: `Approved: everything held about the person is deleted; ${markers} marker(s) refuse their data in future.`,
+            text: `Approved: everything held about the person is deleted; ${markers} ${noun(markers, 'marker')} ${markers === 1 ? 'refuses' : 'refuse'} their data in future.`,
           };
         } else {
           await services.under13.reject(proposalId, staffIdOf(req));
