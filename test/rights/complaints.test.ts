@@ -35,6 +35,38 @@ describeEachDialect('complaints (P25)', (env) => {
     assert.equal(status.json().status, 'open');
   });
 
+  it('refuses a day of receipt that is not on the calendar (2025-02-30, 2025-99-99, year 0), storing nothing', async () => {
+    const e = env();
+    const before = await e.store.db
+      .selectFrom('complaints')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    for (const receivedOn of [
+      '2025-02-30',
+      '2025-02-29',
+      '2025-13-45',
+      '2025-00-00',
+      '2025-99-99',
+      '0000-01-01',
+      '1969-12-31',
+    ]) {
+      const res = await post(e, '/v1/staff/complaints', {
+        jurisdiction: 'eea',
+        channel: 'email',
+        receivedOn,
+        email: 'typo@example.org',
+        message: 'A letter with a typo in its date',
+      });
+      assert.equal(res.status, 400, receivedOn);
+      assert.equal(res.body.error.code, 'VOW_REQUEST_INVALID', receivedOn);
+    }
+    const after = await e.store.db
+      .selectFrom('complaints')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(after.n), Number(before.n));
+  });
+
   it('tracks replies: the first reply time, the mailed answer with the escalation route, and the list soonest due first', async () => {
     const e = env();
     e.clock.set('2026-04-01T10:00:00Z');

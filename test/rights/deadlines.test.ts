@@ -4,10 +4,30 @@ import {
   addBusinessDays,
   addMonthsClamped,
   deadlinesFor,
+  isCalendarDay,
   isOverdue,
 } from '../../src/modules/rights/index.js';
 
 describe('request deadlines', () => {
+  it('counts only from days of the calendar, from 1970 on', () => {
+    for (const day of ['2026-01-31', '2028-02-29', '1970-01-01', '2026-12-31'])
+      assert.ok(isCalendarDay(day), day);
+    for (const day of [
+      '2026-02-29',
+      '2026-02-30',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      '0000-01-01',
+      '1969-12-31',
+      '2026-1-1',
+      '20260101',
+      '+2026-01-01',
+    ])
+      assert.ok(!isCalendarDay(day), day);
+  });
+
   it('GDPR: one month is the same day number next month', () => {
     assert.equal(deadlinesFor('eea', '2026-03-10').dueOn, '2026-04-10');
     assert.equal(deadlinesFor('uk', '2026-12-15').dueOn, '2027-01-15');

@@ -204,6 +204,26 @@ describeEachDialect('data subject requests: intake, verification, deadlines', (e
       receivedOn: '2026-03-06',
     });
     assert.equal(future.body.error.code, 'VOW_REQUEST_INVALID', 'receipt cannot be in the future');
+    // A day that is not on the calendar was stored, its deadline counted from where Date rolled it
+    // (2025-99-99 was due in 2033, 0000-01-01 in 1900).
+    for (const receivedOn of [
+      '2025-02-30',
+      '2025-02-29',
+      '2025-13-45',
+      '2025-00-00',
+      '2025-99-99',
+      '0000-01-01',
+    ]) {
+      const typo = await post(e, '/v1/staff/requests', {
+        type: 'access',
+        jurisdiction: 'us-ca',
+        channel: 'postal',
+        receivedOn,
+        name: 'Letter Writer',
+      });
+      assert.equal(typo.status, 400, receivedOn);
+      assert.equal(typo.body.error.code, 'VOW_REQUEST_INVALID', receivedOn);
+    }
     const queue = (await e.app.inject({ url: '/v1/staff/requests' })).json().requests as Json[];
     const dues = queue.map((r) => r.dueOn);
     assert.deepEqual(dues, [...dues].sort());

@@ -7,7 +7,7 @@ import type { MailService } from '../../platform/mail/index.js';
 import type { VowContext } from '../policy/index.js';
 import { regulatorName } from '../policy/index.js';
 import type { Jurisdiction, RequestChannel } from '../rights/index.js';
-import { deadlinesFor, isOverdue, isoDay } from '../rights/index.js';
+import { deadlinesFor, EARLIEST_DAY, isCalendarDay, isOverdue, isoDay } from '../rights/index.js';
 import { complaintMail } from './mail-text.js';
 
 export interface ComplaintInput {
@@ -101,6 +101,11 @@ export class ComplaintService {
     const now = ctx.clock.now();
     const locale = options.locale ?? DEFAULT_LOCALE;
     const receivedOn = options.receivedOn ?? isoDay(now);
+    if (!isCalendarDay(receivedOn))
+      throw new VowError(
+        'VOW_REQUEST_INVALID',
+        `The day of receipt is not a day of the calendar from ${EARLIEST_DAY} on (YYYY-MM-DD)`,
+      );
     if (receivedOn > isoDay(now))
       throw new VowError('VOW_REQUEST_INVALID', 'The day of receipt cannot be in the future');
     const id = ctx.random.uuid();

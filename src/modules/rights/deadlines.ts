@@ -45,6 +45,19 @@ export function isoDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
+/** The first day of receipt Vow takes: the deadline arithmetic reads years below 100 as 19xx. */
+export const EARLIEST_DAY = '1970-01-01';
+
+/**
+ * Whether `day` is a day of the calendar written YYYY-MM-DD, from EARLIEST_DAY on: `2025-02-30`,
+ * `2025-13-45` or `2025-00-00` are not (the deadlines counted from them came out years off).
+ */
+export function isCalendarDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || day < EARLIEST_DAY) return false;
+  const { y, m, d } = parseDay(day);
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
 function parseDay(day: string): { y: number; m: number; d: number } {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return { y, m, d };

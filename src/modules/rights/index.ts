@@ -14,6 +14,8 @@ export {
   addMonthsClamped,
   type Deadlines,
   deadlinesFor,
+  EARLIEST_DAY,
+  isCalendarDay,
   isOverdue,
   isoDay,
   type Law,

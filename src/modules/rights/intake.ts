@@ -6,7 +6,7 @@ import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
 import { normaliseEmail, normalisePhone } from '../subjects/index.js';
-import { deadlinesFor, isoDay } from './deadlines.js';
+import { deadlinesFor, EARLIEST_DAY, isCalendarDay, isoDay } from './deadlines.js';
 import { advance, emailIndex, newToken, type RightsDeps, seal, statusIndex } from './internal.js';
 import { rightsMail } from './mail-text.js';
 import type { Jurisdiction, RequestChannel, RequestStatus, RequestType } from './tables.js';
@@ -155,6 +155,11 @@ export async function submit(
     throw new VowError('VOW_REQUEST_INVALID', 'An email address is needed to verify who is asking');
   const now = ctx.clock.now();
   const receivedOn = options.receivedOn ?? isoDay(now);
+  if (!isCalendarDay(receivedOn))
+    throw new VowError(
+      'VOW_REQUEST_INVALID',
+      `The day of receipt is not a day of the calendar from ${EARLIEST_DAY} on (YYYY-MM-DD)`,
+    );
   if (receivedOn > isoDay(now))
     throw new VowError('VOW_REQUEST_INVALID', 'The day of receipt cannot be in the future');
   const deadlines = deadlinesFor(input.jurisdiction, receivedOn, ctx.policy);
