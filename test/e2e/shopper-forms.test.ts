@@ -83,5 +83,60 @@ for (const dialect of testDialects()) {
       assert.equal(facts.indent, 0, 'the value is not indented under its term');
       await context.close();
     });
+
+    /** The focused element's test id and the accessible description of a field (what a screen reader says after its label). */
+    const focusedTestId = (page: Page) =>
+      page.evaluate(
+        () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName,
+      );
+    const describedBy = (page: Page, selector: string) =>
+      page.locator(selector).evaluate((e) =>
+        (e.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
+
+    it('the request form sent with an address the browser lets through, or a correction without its value, comes back filled in, the mistake named at its field and focused', async () => {
+      const { context, page } = await shopper(390, 844);
+      await page.goto(`${base}/privacy/request`);
+      await page.selectOption('#type', 'deletion');
+      await page.selectOption('#jurisdiction', 'us-ca');
+      await page.fill('#email', 'robin@example');
+      await page.fill('#name', 'Robin Mistake');
+      await page.fill('#details', 'Both of my accounts, please.');
+      await page.click('[data-testid=request-form] button');
+      await page.getByTestId('form-error').waitFor();
+      assert.equal(await page.locator('h1').textContent(), 'Make a privacy request');
+      assert.equal(await focusedTestId(page), 'form-error', 'focus is on the message');
+      assert.match(await describedBy(page, '#email'), /whole email address, like name@example\.com/);
+      assert.equal(await page.locator('#email').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.inputValue('#email'), 'robin@example');
+      assert.equal(await page.inputValue('#name'), 'Robin Mistake');
+      assert.equal(await page.inputValue('#details'), 'Both of my accounts, please.');
+      assert.equal(await page.inputValue('#type'), 'deletion');
+      assert.equal(await page.inputValue('#jurisdiction'), 'us-ca');
+      // A correction with nothing to correct is named before the confirmation step, not after it.
+      await page.selectOption('#type', 'correction');
+      await page.fill('#email', 'robin@example.com');
+      await page.fill('#correction_value', '5 Long Meadow Road');
+      await page.click('[data-testid=request-form] button');
+      await page.getByTestId('form-error').waitFor();
+      assert.match(await describedBy(page, '#correction_category'), /choose what is wrong/);
+      assert.equal(await page.inputValue('#correction_value'), '5 Long Meadow Road');
+      assert.equal(await page.inputValue('#email'), 'robin@example.com');
+      assert.equal(await page.locator('#email').getAttribute('aria-invalid'), null);
+      assert.equal(
+        await env.store.db
+          .selectFrom('rights_requests')
+          .select('id')
+          .where('type', '=', 'correction')
+          .execute()
+          .then((r) => r.length),
+        0,
+        'nothing was sent',
+      );
+      await context.close();
+    });
   });
 }

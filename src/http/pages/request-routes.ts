@@ -24,7 +24,9 @@ import {
 import { viewerOf } from './shopper-layout.js';
 
 const token = line().min(20).max(100);
-const email = z.email().max(254);
+/** Checked in the handler: a mistyped address comes back in the form, with what was typed. */
+const email = line().max(254);
+const isEmail = (s: string) => z.email().safeParse(s.trim()).success;
 
 const formBody = z.object({
   _csrf: line().optional(),
@@ -62,7 +64,21 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['pages'], summary: 'The privacy request form, posted', hide: true, body: formBody },
     },
     async (req, reply) => {
-      const b = req.body;
+      const b = { ...req.body, email: req.body.email.trim() };
+      /** The form again, with what was typed and the mistake (next to its field when there is one). */
+      const again = (text: string, field?: 'email' | 'correction', status = 400) =>
+        sendHtml(
+          reply,
+          renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), text, viewerOf(req), {
+            values: b,
+            field,
+          }),
+          status,
+        );
+      const mistakes = REQUEST_WORDS[pageLocale(req)].mistakes;
+      if (!isEmail(b.email)) return again(mistakes.email, 'email');
+      if (b.type === 'correction' && !(b.correction_category && b.correction_value))
+        return again(mistakes.correction, 'correction');
       if (CONFIRMED_TYPES.has(b.type) && b.confirm !== 'yes')
         return sendHtml(
           reply,
@@ -100,16 +116,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         return reply.code(303).header('location', `/privacy/request/status/${r.statusToken}`).send();
       } catch (err) {
         const { error, status } = refusalOf(err);
-        return sendHtml(
-          reply,
-          renderRequestForm(
-            ctx.policy,
-            formToken(ctx, '/privacy/request'),
-            refusalText(error, status, pageLocale(req)),
-            viewerOf(req),
-          ),
-          status,
-        );
+        return again(refusalText(error, status, pageLocale(req)), undefined, status);
       }
     },
   );

@@ -37,15 +37,48 @@ export function options(map: Record<string, string>, selected?: string): SafeHtm
   );
 }
 
+/**
+ * What a form sent with a mistake comes back with: the values typed, and which field the mistake is
+ * in (named next to it; the message at the top then says the same and takes focus).
+ */
+export interface FormState<F extends string> {
+  readonly values?: Readonly<Partial<Record<string, string | undefined>>>;
+  readonly field?: F | undefined;
+}
+
+/**
+ * The message at the top of a form sent back: announced (role=alert), and focused when the page
+ * opens (autofocus, no script) so a keyboard or screen reader starts from it.
+ */
+export function formError(text: string | undefined): SafeHtml | string {
+  return text
+    ? html`<p class="error" role="alert" tabindex="-1" autofocus data-testid="form-error">${text}</p>`
+    : '';
+}
+
+/** The attributes of a field the mistake is in: marked invalid, described by its message. */
+export function invalidIf(mistaken: boolean, id: string): SafeHtml | string {
+  return mistaken ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
+}
+
+/** The mistake next to its field (under the label, before the input). */
+export function fieldMistake(mistaken: boolean, id: string, text: string | undefined): SafeHtml | string {
+  return mistaken && text ? html`<span class="field-error" id="${id}-error">${text}</span>` : '';
+}
+
 export function renderRequestForm(
   policy: Policy,
   csrf: string,
   error?: string,
   viewer: Viewer = ANONYMOUS,
+  state: FormState<'email' | 'correction'> = {},
 ): string {
   const correctable = Object.keys(policy.doc.categories).filter((id) => id.includes('.'));
   const w = REQUEST_WORDS[viewer.locale];
   const c = policy.doc.controller;
+  const v = state.values ?? {};
+  const badEmail = state.field === 'email';
+  const badCorrection = state.field === 'correction';
   return shopperPage({
     title: w.formTitle,
     policy,
@@ -58,26 +91,26 @@ ${viewer.signedIn ? w.signedInHint : w.accountHint}</p>
   <summary>${w.deletionKeeps}</summary>
   ${exemptionsView(plainData(policy, [], '', {}, viewer.locale))}
 </details>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${formError(error)}
 <form method="post" action="/privacy/request" data-testid="request-form">
   <input type="hidden" name="_csrf" value="${csrf}">
   <p><label for="type">${w.whatToDo}</label>
-  <select id="type" name="type" required>${options(TYPE_LABELS_BY_LOCALE[viewer.locale])}</select></p>
+  <select id="type" name="type" required>${options(TYPE_LABELS_BY_LOCALE[viewer.locale], v.type)}</select></p>
   <p><label for="jurisdiction">${w.whereLive}</label>
-  <select id="jurisdiction" name="jurisdiction" required>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale])}</select></p>
-  <p><label for="email">${w.yourEmail}</label>
-  <input id="email" name="email" type="email" autocomplete="email" required></p>
+  <select id="jurisdiction" name="jurisdiction" required>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale], v.jurisdiction)}</select></p>
+  <p><label for="email">${w.yourEmail}</label>${fieldMistake(badEmail, 'email', error)}
+  <input id="email" name="email" type="email" autocomplete="email" required value="${v.email ?? ''}"${invalidIf(badEmail, 'email')}></p>
   <p><label for="name">${w.yourName}</label>
-  <input id="name" name="name" autocomplete="name"></p>
+  <input id="name" name="name" autocomplete="name" value="${v.name ?? ''}"></p>
   <fieldset>
-    <legend>${w.onlyCorrections}</legend>
+    <legend>${w.onlyCorrections}</legend>${fieldMistake(badCorrection, 'correction_category', error)}
     <p><label for="correction_category">${w.whatIsWrong}</label>
-    <select id="correction_category" name="correction_category"><option value="">${w.notCorrection}</option>${correctable.map((id) => html`<option value="${id}">${categoryName(policy, id, viewer.locale)}</option>`)}</select></p>
+    <select id="correction_category" name="correction_category"${invalidIf(badCorrection && !v.correction_category, 'correction_category')}>${options({ '': w.notCorrection, ...Object.fromEntries(correctable.map((id) => [id, categoryName(policy, id, viewer.locale)])) }, v.correction_category)}</select></p>
     <p><label for="correction_value">${w.correctValue}</label>
-    <input id="correction_value" name="correction_value"></p>
+    <input id="correction_value" name="correction_value" value="${v.correction_value ?? ''}"${invalidIf(badCorrection && !v.correction_value, 'correction_category')}></p>
   </fieldset>
   <p><label for="details">${w.anythingElse}</label>
-  <textarea id="details" name="details" rows="3"></textarea></p>
+  <textarea id="details" name="details" rows="3">${v.details ?? ''}</textarea></p>
   <p><button type="submit">${w.send}</button></p>
 </form>
 <p>${w.complainHint}</p>`,

@@ -90,6 +90,8 @@ export interface RequestWords {
   readonly complaintKeepPrivate: string;
   readonly complaintNotFound: string;
   readonly complaintNotFoundText: string;
+  /** A form's mistakes, shown next to the field (the form keeps what was typed). */
+  readonly mistakes: Readonly<Record<'email' | 'correction' | 'message', string>>;
 }
 
 export const REQUEST_WORDS: Catalog<RequestWords> = {
@@ -200,6 +202,11 @@ our answer does not satisfy you.`,
     complaintNotFound: 'Complaint not found',
     complaintNotFoundText:
       'This link does not match a complaint. If it came in an email, open the whole link.',
+    mistakes: {
+      email: 'Enter your whole email address, like name@example.com.',
+      correction: 'For a correction, choose what is wrong and type the correct value.',
+      message: 'Tell us what went wrong: your complaint is empty.',
+    },
   },
   'es-US': {
     backToNotice: 'Volver al aviso de privacidad',
@@ -310,5 +317,10 @@ puede acudir si nuestra respuesta no le satisface.`,
     complaintNotFound: 'Queja no encontrada',
     complaintNotFoundText:
       'Este enlace no corresponde a ninguna queja. Si le llegó por correo, abra el enlace completo.',
+    mistakes: {
+      email: 'Escriba su correo electrónico completo, por ejemplo nombre@ejemplo.com.',
+      correction: 'Para una corrección, elija qué está mal y escriba el valor correcto.',
+      message: 'Cuéntenos qué salió mal: su queja está vacía.',
+    },
   },
 };
