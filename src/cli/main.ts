@@ -36,7 +36,6 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description("Vow runs a retailer's privacy policy as software.")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
-    .showHelpAfterError()
     .addHelpText(
       'after',
       '\nConfiguration comes from the environment: VOW_PORT, VOW_HOST, VOW_DATA_DIR, VOW_DATABASE_URL, VOW_POLICY (see README).',
@@ -197,7 +196,50 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerImportCommand(program, io, setExit);
   registerWebhookCommands(program, io);
 
+  reportUsageErrors(program, io);
   return program;
+}
+
+/** `vow staff add` for the command `add` under `staff`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Every mistake on the command line (an unknown command or option, a missing or extra argument, an
+ * option without its value or given twice) is one line naming VOW_USAGE and the help to read,
+ * instead of commander's message followed by the whole help. An option that takes a value may be
+ * given once: a second one silently replaced the first (`--roles admin --roles auditor` made an
+ * auditor only).
+ */
+function reportUsageErrors(cmd: Command, io: CliIo): void {
+  const where = commandPath(cmd);
+  cmd.configureOutput({
+    writeOut: io.out,
+    writeErr: io.err,
+    outputError: (message) => {
+      const what = message
+        .trim()
+        .replace(/^error: /, '')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(/\.$/, '');
+      io.err(`VOW_USAGE: ${where}: ${what}. See \`${where} --help\`.`);
+    },
+  });
+  const seen = new Set<string>();
+  for (const option of cmd.options) {
+    if (!option.required && !option.optional) continue;
+    cmd.on(`option:${option.name()}`, () => {
+      if (seen.has(option.name()))
+        cmd.error(`option '${option.flags}' is given more than once: give it once`, {
+          code: 'vow.repeatedOption',
+        });
+      seen.add(option.name());
+    });
+  }
+  for (const sub of cmd.commands) reportUsageErrors(sub, io);
 }
 
 /** Runs the CLI; returns the exit code. */
@@ -209,7 +251,12 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof CommanderError) {
+      // A command with subcommands run without one: its help (on stderr) lists them.
+      if (err.code === 'commander.help' && err.exitCode !== 0)
+        io.err('VOW_USAGE: a command is missing: give one of those listed above.');
+      return err.exitCode;
+    }
     if (isVowError(err)) {
       io.err(`${err.code}: ${err.message}`);
       return 1;

@@ -41,6 +41,10 @@ export const PLATFORM_ERROR_CODES = {
   VOW_METHOD_NOT_ALLOWED: { status: 405, meaning: 'The route exists but not for this HTTP method.' },
   VOW_INTERNAL: { status: 500, meaning: 'An unexpected error; it was logged with the request id.' },
   VOW_CONFIG_INVALID: { status: 500, meaning: 'The configuration (environment variables) is invalid.' },
+  VOW_USAGE: {
+    status: 400,
+    meaning: 'The `vow` command line is wrong: an unknown command or option, a missing or extra value.',
+  },
   VOW_CSRF: {
     status: 403,
     meaning: 'A cookie-authenticated form or request came without its anti-forgery (CSRF) token.',

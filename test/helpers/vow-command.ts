@@ -1,0 +1,96 @@
+// The real `vow` command in a test: `node bin/vow.js ARGS` as a child process, as an operator or a
+// script runs it, with only the VOW_* variables given (none inherited), its exit code and both
+// outputs captured. A store per dialect for it: a throw-away SQLite folder, or a PostgreSQL database
+// made for the test and dropped after.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { DialectName } from '../../src/platform/store/migration-kit.js';
+import { createTestStore, PG_URL } from './env.js';
+
+const BIN = fileURLToPath(new URL('../../bin/vow.js', import.meta.url));
+export const COMMAND_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export interface VowCommandRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface VowCommandOptions {
+  /** Close the read end of stdout before the command writes (as `vow … | head -1` does once it has its line). */
+  readonly stdoutClosed?: boolean;
+  /** Close the read end of stderr too (as `vow … 2>&1 | head -1`). */
+  readonly stderrClosed?: boolean;
+  readonly cwd?: string;
+}
+
+/** Runs `node bin/vow.js ...args` with stdin closed (</dev/null); resolves when it exits. */
+export function runVow(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: VowCommandOptions = {},
+): Promise<VowCommandRun> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VOW_')));
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...clean, VOW_LOG_LEVEL: 'silent', VOW_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
+  });
+  let stdout = '';
+  let stderr = '';
+  if (options.stdoutClosed) child.stdout.destroy();
+  else child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  if (options.stderrClosed) child.stderr.destroy();
+  else child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A Node stack trace's frames in an output ("    at fn (file:line:col)"). */
+export const STACK_FRAME = /^\s+at .+[:(]/m;
+
+export interface CommandStore {
+  readonly dialect: DialectName;
+  /** VOW_DATA_DIR (and VOW_DATABASE_URL on PostgreSQL) and the master key, for runVow. */
+  readonly env: Record<string, string>;
+  readonly dataDir: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty store for the command (it migrates it itself on first use). */
+export async function commandStore(dialect: DialectName): Promise<CommandStore> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vow-cmd-'));
+  let url: string | undefined;
+  let dropDb: (() => Promise<void>) | undefined;
+  if (dialect === 'postgres') {
+    const t = await createTestStore('postgres');
+    await t.store.close();
+    url = t.url!;
+    const name = new URL(url).pathname.slice(1);
+    dropDb = async () => {
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    };
+  }
+  return {
+    dialect,
+    dataDir,
+    env: {
+      VOW_DATA_DIR: dataDir,
+      VOW_MASTER_KEY: COMMAND_MASTER_KEY,
+      ...(url ? { VOW_DATABASE_URL: url } : {}),
+    },
+    drop: async () => {
+      await dropDb?.();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
