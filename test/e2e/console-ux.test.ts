@@ -193,6 +193,12 @@ describe('the staff console for people who use it', {
       assert.equal(reload?.request().method(), 'GET');
     };
     await act(requests.agent!, 'confirm_agent', undefined, /agent's permission is confirmed/);
+    // What the person asks to correct, in the policy's words (its id beside them).
+    await page.goto(`${base}/staff/requests/${requests.corr}`);
+    assert.match(
+      (await page.locator('dl.facts').textContent()) ?? '',
+      /Correction\s*First and last name \(identity\.name\) → Ann Corrected/,
+    );
     await act(requests.corr!, 'approve_correction', undefined, /Correction approved/);
     await page.goto(`${base}/staff/requests/${requests.verify}`);
     await page.locator('#v-email').fill(BUYERS[2]!.email);

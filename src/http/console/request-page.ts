@@ -2,6 +2,7 @@
 // when, what), and the actions its step allows. Every irreversible action goes through a
 // confirmation step (confirm.ts) saying what will happen and what cannot be undone.
 
+import { categoryName } from '../../modules/policy/index.js';
 import type { RequestDetail } from '../../modules/rights/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
@@ -252,7 +253,7 @@ ${flash(p.message)}
   ${r.ackDueOn ? html`<dt>Acknowledgement</dt><dd>${r.acknowledgedAt ? `sent ${r.acknowledgedAt.slice(0, 10)}` : `due ${r.ackDueOn}`}</dd>` : ''}
   <dt>Verified</dt><dd>${r.verifiedAt ? `${r.verificationMethod?.replace(/_/g, ' ')} on ${r.verifiedAt.slice(0, 10)}` : 'not yet'}</dd>
   ${c.agent ? html`<dt>Agent</dt><dd>${c.agent.name}: ${c.agent.permission}${r.agentConfirmed ? ' (confirmed)' : ''}</dd>` : ''}
-  ${c.correction ? html`<dt>Correction</dt><dd>${c.correction.category} → <strong>${c.correction.value}</strong>${c.correction.evidence ? html`<br>Evidence: ${c.correction.evidence}` : ''}</dd>` : ''}
+  ${c.correction ? html`<dt>Correction</dt><dd>${categoryName(frame.policy, c.correction.category)} <span class="small">(<code>${c.correction.category}</code>)</span> → <strong>${c.correction.value}</strong>${c.correction.evidence ? html`<br>Evidence: ${c.correction.evidence}` : ''}</dd>` : ''}
   ${c.details ? html`<dt>Details</dt><dd>${c.details}</dd>` : ''}
   ${r.responseNature ? html`<dt>Answer</dt><dd>${r.responseNature}${r.denialBasis ? `: ${r.denialBasis}` : ''} (${r.respondedAt?.slice(0, 10) ?? ''})</dd>` : ''}
 </dl>
