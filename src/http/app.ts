@@ -15,7 +15,7 @@ import type { TrustProxy } from '../platform/config.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { consoleErrorPage } from './console/error-page.js';
 import { registerCrossOriginScope } from './cors.js';
-import { installErrorHandling, setConsoleErrorPage } from './errors.js';
+import { answerFrameworkError, installErrorHandling, setConsoleErrorPage } from './errors.js';
 import { fastValidatorCompiler } from './fast-validation.js';
 import { browserErrorPage, prefersHtml } from './pages/error-page.js';
 import { installRateLimits } from './rate-limits.js';
@@ -88,6 +88,8 @@ export async function buildApp(
     requestIdHeader: false,
     ajv: undefined,
     routerOptions: { ignoreTrailingSlash: true },
+    // An address the router cannot read answers the one error body too (src/http/errors.ts).
+    frameworkErrors: answerFrameworkError,
     // VOW_TRUST_PROXY: which peers' X-Forwarded-For names the client (req.ip); off, nobody's.
     trustProxy: trustProxyOption(ctx.config.trustProxy),
   });

@@ -1,6 +1,6 @@
 // Turns every failure into the one error body `{ error: { code, message, details? } }`.
 
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { statusOf } from '../app/error-registry.js';
 import { VowError } from '../platform/errors.js';
@@ -15,6 +15,29 @@ const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> =
   FST_ERR_CTP_INVALID_JSON_BODY: 'VOW_BAD_JSON',
   FST_ERR_VALIDATION: 'VOW_VALIDATION',
 };
+
+/**
+ * Fastify's `frameworkErrors`: an address its router cannot read answers the one error body
+ * (VOW_VALIDATION), where Fastify answered its own body (`FST_ERR_…`, no VOW code, the whole path
+ * echoed back, tokens in it included): a malformed percent-encoding (`/u/%ZZ`, `%C0%AE`) and a path
+ * parameter longer than the router takes (100 characters; Fastify said 414). They run before any
+ * route, hook or error handler.
+ */
+export function answerFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const error =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new VowError('VOW_VALIDATION', 'A part of the address is longer than 100 characters')
+      : err.code === 'FST_ERR_BAD_URL'
+        ? new VowError('VOW_VALIDATION', 'The address holds a malformed percent-encoding')
+        : new VowError('VOW_INTERNAL', `Internal error (request ${req.id})`);
+  if (error.code === 'VOW_INTERNAL')
+    req.log.error({ err: { type: err.name, code: err.code } }, 'router error');
+  void reply
+    .code(statusOf(error.code))
+    .type('application/json; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(error.toBody());
+}
 
 /** A page showing a refusal to a person in a browser (the route did not render one). */
 export type RefusalPage = (error: VowError, status: number, req: FastifyRequest) => string;

@@ -123,6 +123,26 @@ describeEachDialect('HTTP foundation', (env) => {
     assert.equal(res.json().error.code, 'VOW_NOT_FOUND');
   });
 
+  it('answers an address the router cannot read with VOW_VALIDATION, echoing nothing of it', async () => {
+    // Fastify answered these itself: its own body with an FST_ERR code, the path (and any token in
+    // it) quoted back, and 414 for a long parameter.
+    const long = 'x'.repeat(2000);
+    for (const url of [
+      '/v1/experiments/%',
+      '/v1/experiments/%ZZ/results',
+      '/u/%C0%AEsecret-token',
+      '/v1/requests/status/%D8%00',
+      `/v1/experiments/${long}`,
+      `/privacy/request/export/${long}/data.json`,
+    ]) {
+      const res = await env().app.inject({ method: url.startsWith('/u/') ? 'POST' : 'GET', url });
+      assert.equal(res.statusCode, 400, url);
+      assert.match(String(res.headers['content-type']), /^application\/json/, url);
+      assert.equal(res.json().error.code, 'VOW_VALIDATION', url);
+      assert.ok(!res.body.includes('secret-token') && !res.body.includes('xxxx'), `${url}: ${res.body}`);
+    }
+  });
+
   it('serves a valid OpenAPI 3 document generated from the route schemas', async () => {
     const res = await env().app.inject({ method: 'GET', url: '/openapi.json' });
     assert.equal(res.statusCode, 200);
