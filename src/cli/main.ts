@@ -31,6 +31,22 @@ const stdio: CliIo = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
 };
 
+let pipesGuarded = false;
+
+/**
+ * Output to a pipe whose reader has gone (`vow … | head -1`) is dropped: the command finishes its
+ * work and exits with its own code, where the EPIPE crashed it with a stack trace, an import in the
+ * middle of its batches.
+ */
+function dropOutputToClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+}
+
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('vow')
     .description("Vow runs a retailer's privacy policy as software.")
@@ -244,6 +260,7 @@ function reportUsageErrors(cmd: Command, io: CliIo): void {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+  if (io === stdio) dropOutputToClosedPipes();
   let code = 0;
   const program = buildProgram(io, (c) => {
     code = c;
