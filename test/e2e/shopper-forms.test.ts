@@ -138,5 +138,30 @@ for (const dialect of testDialects()) {
       );
       await context.close();
     });
+
+    it('the complaint form sent with a mistyped address, or only spaces, comes back filled in, the mistake named at its field and focused', async () => {
+      const { context, page } = await shopper(1280, 800);
+      await page.goto(`${base}/privacy/complaint`);
+      await page.selectOption('#c-jurisdiction', 'us-ca');
+      await page.fill('#c-email', 'robin@example');
+      await page.fill('#c-message', 'You kept mailing me after I unsubscribed.');
+      await page.click('[data-testid=complaint-form] button');
+      await page.getByTestId('form-error').waitFor();
+      assert.equal(await page.locator('h1').textContent(), 'Make a privacy complaint');
+      assert.equal(await focusedTestId(page), 'form-error');
+      assert.match(await describedBy(page, '#c-email'), /whole email address/);
+      assert.equal(await page.inputValue('#c-email'), 'robin@example');
+      assert.equal(await page.inputValue('#c-message'), 'You kept mailing me after I unsubscribed.');
+      assert.equal(await page.inputValue('#c-jurisdiction'), 'us-ca');
+      await page.fill('#c-email', 'robin@example.com');
+      await page.fill('#c-message', '   ');
+      await page.click('[data-testid=complaint-form] button');
+      await page.getByTestId('form-error').waitFor();
+      assert.match(await describedBy(page, '#c-message'), /your complaint is empty/);
+      assert.equal(await page.inputValue('#c-email'), 'robin@example.com');
+      const complaints = await env.store.db.selectFrom('complaints').select('id').execute();
+      assert.equal(complaints.length, 0, 'nothing was sent');
+      await context.close();
+    });
   });
 }

@@ -9,6 +9,7 @@ import { formToken } from '../access.js';
 import { pageLocale, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
+import { REQUEST_WORDS } from './i18n/requests.js';
 import { renderLinkError } from './requests.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -36,13 +37,30 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
         body: z.object({
           _csrf: line().optional(),
           jurisdiction: z.enum(JURISDICTIONS),
-          email: z.union([z.email().max(254), z.literal('')]).optional(),
-          message: prose().min(1).max(8000),
+          // Both checked in the handler: a mistake comes back in the form, with what was typed.
+          email: line().max(254).optional(),
+          message: prose().max(8000),
         }),
       },
     },
     async (req, reply) => {
-      const { _csrf, email, ...rest } = req.body;
+      const { _csrf, ...typed } = req.body;
+      const email = typed.email?.trim();
+      const rest = { jurisdiction: typed.jurisdiction, message: typed.message };
+      const mistake: 'email' | 'message' | undefined =
+        email && !z.email().safeParse(email).success ? 'email' : !rest.message.trim() ? 'message' : undefined;
+      if (mistake)
+        return sendHtml(
+          reply,
+          renderComplaintForm(
+            ctx.policy,
+            formToken(ctx, '/privacy/complaint'),
+            REQUEST_WORDS[pageLocale(req)].mistakes[mistake],
+            viewerOf(req),
+            { values: typed, field: mistake },
+          ),
+          400,
+        );
       const r = await complaints.submit(
         { ...rest, email: email || undefined },
         { channel: 'web', locale: pageLocale(req) },

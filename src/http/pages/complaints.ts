@@ -4,7 +4,7 @@ import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
-import { dayIn, options, waysOn } from './requests.js';
+import { dayIn, type FormState, fieldMistake, formError, invalidIf, options, waysOn } from './requests.js';
 import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 
 export function renderComplaintForm(
@@ -12,23 +12,27 @@ export function renderComplaintForm(
   csrf: string,
   error?: string,
   viewer: Viewer = ANONYMOUS,
+  state: FormState<'email' | 'message'> = {},
 ): string {
   const w = REQUEST_WORDS[viewer.locale];
+  const v = state.values ?? {};
+  const badEmail = state.field === 'email';
+  const badMessage = state.field === 'message';
   return shopperPage({
     title: w.complaintTitle,
     policy,
     viewer,
     body: html`<h1>${w.complaintTitle}</h1>
 <p>${w.complaintIntro}</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${formError(error)}
 <form method="post" action="/privacy/complaint" data-testid="complaint-form">
   <input type="hidden" name="_csrf" value="${csrf}">
   <p><label for="c-jurisdiction">${w.whereLive}</label>
-  <select id="c-jurisdiction" name="jurisdiction" required>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale])}</select></p>
-  <p><label for="c-email">${w.complaintEmail}</label>
-  <input id="c-email" name="email" type="email" autocomplete="email"></p>
-  <p><label for="c-message">${w.complaintText}</label>
-  <textarea id="c-message" name="message" rows="6" required></textarea></p>
+  <select id="c-jurisdiction" name="jurisdiction" required>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale], v.jurisdiction)}</select></p>
+  <p><label for="c-email">${w.complaintEmail}</label>${fieldMistake(badEmail, 'c-email', error)}
+  <input id="c-email" name="email" type="email" autocomplete="email" value="${v.email ?? ''}"${invalidIf(badEmail, 'c-email')}></p>
+  <p><label for="c-message">${w.complaintText}</label>${fieldMistake(badMessage, 'c-message', error)}
+  <textarea id="c-message" name="message" rows="6" required${invalidIf(badMessage, 'c-message')}>${v.message ?? ''}</textarea></p>
   <p><button type="submit">${w.sendComplaint}</button></p>
 </form>`,
   });
