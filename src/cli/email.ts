@@ -1,18 +1,19 @@
 // `vow email render`: a campaign email for one person as a full RFC 5322 message on stdout
 // (List-Unsubscribe one-click headers, footer link, postal address), refused for people decide() denies.
-import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { createContext } from '../app/context.js';
 import { createServices } from '../app/services.js';
 import { renderCampaignEmail } from '../modules/consent/index.js';
 import { loadConfig } from '../platform/config.js';
+import { VowError } from '../platform/errors.js';
+import { readCliFile } from './files.js';
 
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
 }
 
-export function registerConsentCommands(program: Command, io: Io, setExit: (code: number) => void): void {
+export function registerConsentCommands(program: Command, io: Io): void {
   const email = program.command('email').description('Marketing email tools');
   email
     .command('render')
@@ -21,8 +22,8 @@ export function registerConsentCommands(program: Command, io: Io, setExit: (code
     )
     .requiredOption('--subject-id <id>', "Vow's id of the person")
     .requiredOption('--subject <text>', 'the subject line')
-    .option('--text <text>', 'the text body')
-    .option('--text-file <file>', 'read the text body from a file')
+    .addOption(new Option('--text <text>', 'the text body').conflicts('textFile'))
+    .option('--text-file <file>', 'read the text body from a file (instead of --text)')
     .option('--html-file <file>', 'read the HTML body from a file (default: made from the text)')
     .option('--channel <channel>', 'the consent channel of the send', 'email_marketing')
     .action(
@@ -34,12 +35,19 @@ export function registerConsentCommands(program: Command, io: Io, setExit: (code
         htmlFile?: string;
         channel: string;
       }) => {
-        const text = opts.text ?? (opts.textFile ? readFileSync(opts.textFile, 'utf8') : undefined);
-        if (!text) {
-          io.err('Give the body with --text or --text-file');
-          setExit(1);
-          return;
-        }
+        // Both files are read before the store is opened: a wrong path changes nothing.
+        const text = opts.textFile ? readCliFile(opts.textFile, `--text-file ${opts.textFile}`) : opts.text;
+        const html = opts.htmlFile ? readCliFile(opts.htmlFile, `--html-file ${opts.htmlFile}`) : undefined;
+        if (text === undefined)
+          throw new VowError(
+            'VOW_USAGE',
+            'Give the body with --text or --text-file. See `vow email render --help`.',
+          );
+        if (!text.trim())
+          throw new VowError(
+            'VOW_USAGE',
+            `The body is empty (${opts.textFile ? `--text-file ${opts.textFile}` : '--text'}): give the text of the email`,
+          );
         const ctx = await createContext(loadConfig());
         try {
           const services = createServices(ctx);
@@ -48,7 +56,7 @@ export function registerConsentCommands(program: Command, io: Io, setExit: (code
             channel: opts.channel,
             subject: opts.subject,
             text,
-            html: opts.htmlFile ? readFileSync(opts.htmlFile, 'utf8') : undefined,
+            html,
             actor: { type: 'system', id: 'cli' },
           });
           io.out(rendered.raw);

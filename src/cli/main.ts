@@ -205,7 +205,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   registerDatasetCommands(program, io, setExit);
-  registerConsentCommands(program, io, setExit);
+  registerConsentCommands(program, io);
   registerSecurityCommands(program, io, setExit);
   registerRetentionCommands(program, io);
   registerDemoCommand(program, io, setExit);
@@ -278,7 +278,14 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
       io.err(`${err.code}: ${err.message}`);
       return 1;
     }
-    throw err;
+    // Anything else is a failure Vow did not foresee: one line with what the system said, never a
+    // stack trace.
+    const e = err instanceof Error ? err : new Error(String(err));
+    const code = (e as NodeJS.ErrnoException).code;
+    io.err(
+      `VOW_INTERNAL: ${e.name}${code ? ` ${code}` : ''}: ${e.message.split('\n')[0]} (an unexpected failure: please report it with this line)`,
+    );
+    return 1;
   }
   return code;
 }

@@ -3,10 +3,11 @@
 // outputs captured. A store per dialect for it: a throw-away SQLite folder, or a PostgreSQL database
 // made for the test and dropped after.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { DialectName } from '../../src/platform/store/migration-kit.js';
 import { createTestStore, PG_URL } from './env.js';
@@ -57,6 +58,8 @@ export interface CommandStore {
   /** VOW_DATA_DIR (and VOW_DATABASE_URL on PostgreSQL) and the master key, for runVow. */
   readonly env: Record<string, string>;
   readonly dataDir: string;
+  /** The tables the store holds now (none before the command's first run migrates it). */
+  tables(): Promise<string[]>;
   drop(): Promise<void>;
 }
 
@@ -87,6 +90,30 @@ export async function commandStore(dialect: DialectName): Promise<CommandStore> 
       VOW_DATA_DIR: dataDir,
       VOW_MASTER_KEY: COMMAND_MASTER_KEY,
       ...(url ? { VOW_DATABASE_URL: url } : {}),
+    },
+    tables: async () => {
+      if (url) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const r = await client.query<{ name: string }>(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+          );
+          return r.rows.map((row) => row.name).sort();
+        } finally {
+          await client.end();
+        }
+      }
+      const file = path.join(dataDir, 'vow.sqlite');
+      if (!existsSync(file)) return [];
+      const db = new SQLite(file, { readonly: true });
+      try {
+        return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[])
+          .map((row) => row.name)
+          .sort();
+      } finally {
+        db.close();
+      }
     },
     drop: async () => {
       await dropDb?.();
