@@ -188,6 +188,22 @@ describeEachDialect('collection endpoints', (env) => {
       ],
       ['/v1/orders', { ...orderBody('bad10'), placed_at: 'yesterday' }, 400, 'VOW_VALIDATION'],
       ['/v1/orders', { ...orderBody('bad11'), shop_order_id: big }, 413, 'VOW_BODY_TOO_LARGE'],
+      // Retention counts activity from the stated instants: an order "placed" in 9999 kept its buyer
+      // out of every purge. More than a day ahead of Vow's clock, or before 1970, is refused.
+      ['/v1/orders', { ...orderBody('bad12'), placed_at: '9999-12-31T00:00:00Z' }, 400, 'VOW_VALIDATION'],
+      [
+        '/v1/orders',
+        { ...orderBody('bad13'), placed_at: '2026-01-17T00:00:00+00:00' },
+        400,
+        'VOW_VALIDATION',
+      ],
+      ['/v1/orders', { ...orderBody('bad14'), placed_at: '0001-01-01T00:00:00Z' }, 400, 'VOW_VALIDATION'],
+      [
+        '/v1/registrations',
+        { account_id: 'a', name: 'n', email: 'e@example.com', registered_at: '2999-01-01T00:00:00Z' },
+        400,
+        'VOW_VALIDATION',
+      ],
       [
         '/v1/registrations',
         { account_id: 'a', name: 'n', email: 'e@example.com', password: 'secret' },
@@ -227,6 +243,12 @@ describeEachDialect('collection endpoints', (env) => {
       [
         '/v1/inbound-messages',
         { from: 'a@example.com', subject: 'x', received_at: 'now' },
+        400,
+        'VOW_VALIDATION',
+      ],
+      [
+        '/v1/inbound-messages',
+        { from: 'a@example.com', subject: 'x', received_at: '9999-12-31T23:59:59.999Z' },
         400,
         'VOW_VALIDATION',
       ],

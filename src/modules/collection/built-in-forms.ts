@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { VowContext } from '../policy/index.js';
 import type { IdentifierInput } from '../subjects/index.js';
 import { assertNotUnder13 } from './age-gate.js';
+import { assertPlausibleInstants } from './instants.js';
 import type { Plan, PlanDeps, PlanRow } from './plan.js';
 import { assertPoint, fieldsOf, grantedBy, kindOf } from './point-fields.js';
 import {
@@ -56,6 +57,7 @@ function single(
 export function planRegistration(deps: PlanDeps, body: RegistrationBody, at: Date): Plan {
   const point = 'registration';
   assertNotUnder13([body], deps.ctx.clock.now());
+  assertPlausibleInstants({ registered_at: body.registered_at }, deps.ctx.clock.now());
   return single(deps, {
     point,
     recordType: 'registration',
@@ -201,6 +203,7 @@ export function planSmsSignup(deps: PlanDeps, body: SmsSignupBody, at: Date): Pl
 /** POST /v1/inbound-messages: a return address for support.reply only (P4); enrolls nothing. */
 export function planInboundMessage(deps: PlanDeps, body: InboundMessageBody, at: Date): Plan {
   assertNotUnder13([body], deps.ctx.clock.now());
+  assertPlausibleInstants({ received_at: body.received_at }, deps.ctx.clock.now());
   return single(deps, {
     point: 'inbound_email',
     recordType: 'inbound_message',

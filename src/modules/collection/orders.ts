@@ -8,6 +8,7 @@ import { isIn, listChunks } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { IdentifierInput } from '../subjects/index.js';
 import { assertNotUnder13 } from './age-gate.js';
+import { assertPlausibleInstants } from './instants.js';
 import type { CollectionResult, OrderCollected, Party, Plan, PlanDeps } from './plan.js';
 import { assertPoint, fieldsOf, kindOf } from './point-fields.js';
 import type { OrderBody } from './schemas.js';
@@ -21,6 +22,7 @@ export function planOrder({ ctx, subjects }: PlanDeps, body: OrderBody, at: Date
   const policy = ctx.policy;
   assertPoint(policy, point);
   assertNotUnder13([body.buyer, body.gift_recipient], ctx.clock.now());
+  assertPlausibleInstants({ placed_at: body.placed_at }, ctx.clock.now());
   const { birth_date: _b1, age: _a1, ...buyer } = body.buyer;
   const gift = body.gift_recipient
     ? (({ birth_date: _b2, age: _a2, ...g }) => g)(body.gift_recipient)
