@@ -163,5 +163,34 @@ for (const dialect of testDialects()) {
       assert.equal(complaints.length, 0, 'nothing was sent');
       await context.close();
     });
+
+    it('logging in or signing up: the browser names an address without its ending at the field, and a refused log-in keeps the address typed, its message focused', async () => {
+      const { context, page } = await shopper(390, 844);
+      for (const path of ['/login', '/account/register', '/account/reset-request']) {
+        await page.goto(`${base}${path}`);
+        await page.fill('#email', 'robin@example');
+        await page.fill('#password', 'a long enough password').catch(() => {});
+        await page.click('main form button');
+        // The browser's bubble: "Please match the requested format", then the field's title.
+        const said = await page
+          .locator('#email')
+          .evaluate((e) => ({ mismatch: (e as HTMLInputElement).validity.patternMismatch, hint: e.title }));
+        assert.deepEqual(
+          said,
+          { mismatch: true, hint: 'Your whole email address, like name@example.com' },
+          `${path}: the browser says what is missing`,
+        );
+        assert.equal(new URL(page.url()).pathname, path, `${path}: nothing was sent`);
+      }
+      await page.goto(`${base}/login`);
+      await page.fill('#email', 'robin.login@example.com');
+      await page.fill('#password', 'not the right password');
+      await page.click('main form button');
+      await page.getByTestId('form-error').waitFor();
+      assert.equal(await focusedTestId(page), 'form-error');
+      assert.equal(await page.inputValue('#email'), 'robin.login@example.com');
+      assert.equal(await page.inputValue('#password'), '', 'a password is never sent back');
+      await context.close();
+    });
   });
 }

@@ -58,10 +58,10 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   };
   // The pages with a form, each with the anti-forgery token of the route it posts to.
   type Req = Parameters<typeof viewerOf>[0];
-  const loginPage = (req: Req, error?: string) =>
-    renderLoginPage(ctx.policy, formToken(ctx, '/login'), error, viewerOf(req));
-  const registerPage = (req: Req, error?: string) =>
-    renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), error, viewerOf(req));
+  const loginPage = (req: Req, error?: string, email?: string) =>
+    renderLoginPage(ctx.policy, formToken(ctx, '/login'), error, viewerOf(req), email);
+  const registerPage = (req: Req, error?: string, email?: string) =>
+    renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), error, viewerOf(req), email);
   const confirmPage = (req: Req, token: string, error?: string) =>
     renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), token, error, viewerOf(req));
   const resetPage = (req: Req, token: string, error?: string) =>
@@ -94,7 +94,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return reply.redirect('/account/my-data', 303);
         return { accountId: out.accountId };
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (text) => loginPage(req, text));
+        return answerFormRefusal(req, reply, err, (text) => loginPage(req, text, req.body.email));
       }
     },
   );
@@ -135,7 +135,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return sendHtml(reply, message(req, 'checkEmailConfirm'), 202);
         return reply.code(202).send({ status: 'check-email' });
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (text) => registerPage(req, text));
+        return answerFormRefusal(req, reply, err, (text) => registerPage(req, text, req.body.email));
       }
     },
   );

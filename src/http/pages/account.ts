@@ -10,6 +10,7 @@ import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
 import { type PlainData, plainData, type StoredValue } from './plain-data.js';
 import { exemptionsView, plainDataView } from './plain-data-view.js';
+import { formError } from './requests.js';
 import { ANONYMOUS, privacyChoicesLink, shopperPage, type Viewer } from './shopper-layout.js';
 
 /** Who sees "my data" when the caller does not say: a signed-in shopper, in English. */
@@ -25,10 +26,10 @@ function shell(
   return shopperPage({ title, policy, body, viewer, ...(current ? { current } : {}) });
 }
 
-function notice(message: string | undefined, kind: 'error' | 'ok' = 'error'): SafeHtml {
-  return message
-    ? html`<p class="${kind === 'error' ? 'error' : 'ok'}" role="${kind === 'error' ? 'alert' : 'status'}">${message}</p>`
-    : html``;
+/** A message: an error is announced and focused when the page opens (formError); a success is a status. */
+function notice(message: string | undefined, kind: 'error' | 'ok' = 'error'): SafeHtml | string {
+  if (kind === 'error') return formError(message);
+  return message ? html`<p class="ok" role="status">${message}</p>` : html``;
 }
 
 /** A page with a form: its title as the heading, then the error (if any) and the rest. */
@@ -55,8 +56,17 @@ function tokenField(token: string): SafeHtml {
   return html`<input type="hidden" name="token" value="${token}">`;
 }
 
-function emailField(label: string, autocomplete: 'username' | 'email'): SafeHtml {
-  return html`<p><label for="email">${label}</label><input id="email" name="email" type="email" autocomplete="${autocomplete}" required></p>`;
+/**
+ * The email field, holding what was typed when the form comes back. Its pattern is the server's own
+ * check (a dot after the @), so the browser names a missing part next to the field, with the hint,
+ * where it used to send "robin@example" on to a refusal that emptied the form.
+ */
+function emailField(
+  w: { email: string; emailHint: string },
+  autocomplete: 'username' | 'email',
+  value = '',
+): SafeHtml {
+  return html`<p><label for="email">${w.email}</label><input id="email" name="email" type="email" autocomplete="${autocomplete}" required pattern="[^\\s@]+@[^\\s@]+\\.[^\\s@]+" title="${w.emailHint}" value="${value}"></p>`;
 }
 
 /** The password field: the account's own, or a new one (12 characters at least). */
@@ -70,6 +80,7 @@ export function renderLoginPage(
   csrf: string,
   error?: string,
   viewer: Viewer = ANONYMOUS,
+  email = '',
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
   return shell(
@@ -77,7 +88,7 @@ export function renderLoginPage(
     w.logIn,
     html`<h1>${w.logInTitle}</h1>
 ${notice(error)}
-${postForm('/login', csrf, [emailField(w.email, 'username'), passwordField(w.password, 'current-password')], w.logIn)}
+${postForm('/login', csrf, [emailField(w, 'username', email), passwordField(w.password, 'current-password')], w.logIn)}
 <p><a href="/account/register">${w.createAccount}</a> · <a href="/account/reset-request">${w.forgot}</a></p>`,
     '/login',
     viewer,
@@ -89,6 +100,7 @@ export function renderRegisterPage(
   csrf: string,
   error?: string,
   viewer: Viewer = ANONYMOUS,
+  email = '',
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
   return formPage(
@@ -97,7 +109,7 @@ export function renderRegisterPage(
     w.createAccount,
     error,
     html`<p>${w.registerIntro}</p>
-${postForm('/account/register', csrf, [emailField(w.email, 'email'), passwordField(w.passwordMin, 'new-password')], w.createButton)}`,
+${postForm('/account/register', csrf, [emailField(w, 'email', email), passwordField(w.passwordMin, 'new-password')], w.createButton)}`,
   );
 }
 
@@ -149,7 +161,7 @@ export function renderResetRequestPage(policy: Policy, csrf: string, viewer: Vie
     policy,
     w.resetTitle,
     html`<h1>${w.resetTitle}</h1>
-${postForm('/account/reset-request', csrf, [emailField(w.email, 'email')], w.emailMeLink)}`,
+${postForm('/account/reset-request', csrf, [emailField(w, 'email')], w.emailMeLink)}`,
     undefined,
     viewer,
   );

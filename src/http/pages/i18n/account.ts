@@ -7,6 +7,8 @@ export interface AccountWords {
   readonly logIn: string;
   readonly logInTitle: string;
   readonly email: string;
+  /** The browser's hint when an address lacks a part (shown with its own "match the format"). */
+  readonly emailHint: string;
   readonly password: string;
   readonly createAccount: string;
   readonly forgot: string;
@@ -86,6 +88,7 @@ export const ACCOUNT_WORDS: Catalog<AccountWords> = {
     logIn: 'Log in',
     logInTitle: 'Log in to your account',
     email: 'Email',
+    emailHint: 'Your whole email address, like name@example.com',
     password: 'Password',
     createAccount: 'Create an account',
     forgot: 'Forgot your password?',
@@ -186,6 +189,7 @@ messages you asked for.`,
     logIn: 'Iniciar sesión',
     logInTitle: 'Inicie sesión en su cuenta',
     email: 'Correo electrónico',
+    emailHint: 'Su correo electrónico completo, por ejemplo nombre@ejemplo.com',
     password: 'Contraseña',
     createAccount: 'Crear una cuenta',
     forgot: '¿Olvidó su contraseña?',
