@@ -74,18 +74,18 @@ ${filters(filter, frame.csrf)}
 <p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} ${noun(requests.length, 'request')}${filter.text ? ' matching the search' : ''}, soonest deadline first.</p>
 ${
   requests.length
-    ? html`<div class="scroll" tabindex="0"><table data-testid="request-queue">
+    ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="request-queue">
   <caption class="visually-hidden">Requests, soonest deadline first</caption>
   <thead><tr><th scope="col">Due</th><th scope="col">Requester</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Law</th><th scope="col">Received</th></tr></thead>
   <tbody>
   ${requests.map(
     (r) => html`<tr data-request="${r.id}"${r.overdue ? html` class="overdue"` : ''}>
-    <td>${due(r)}</td>
-    <td>${requester(r)}</td>
-    <td><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a><br><code class="ids">${r.id.slice(0, 8)}</code></td>
-    <td>${STAFF_STATUS[r.status] ?? r.status}${r.ackDueOn && !r.acknowledgedAt ? html`<br><span class="small${r.ackOverdue ? ' bad-text' : ''}">acknowledge by ${r.ackDueOn}</span>` : ''}</td>
-    <td>${r.law.toUpperCase()} <span class="small">${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction}</span></td>
-    <td>${r.receivedOn} <span class="small">by ${r.channel}</span></td>
+    <td data-label="Due">${due(r)}</td>
+    <td data-label="Requester">${requester(r)}</td>
+    <td data-label="Type"><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a><br><code class="ids">${r.id.slice(0, 8)}</code></td>
+    <td data-label="Status">${STAFF_STATUS[r.status] ?? r.status}${r.ackDueOn && !r.acknowledgedAt ? html`<br><span class="small${r.ackOverdue ? ' bad-text' : ''}">acknowledge by ${r.ackDueOn}</span>` : ''}</td>
+    <td data-label="Law">${r.law.toUpperCase()} <span class="small">${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction}</span></td>
+    <td data-label="Received">${r.receivedOn} <span class="small">by ${r.channel}</span></td>
   </tr>`,
   )}
   </tbody>
