@@ -174,7 +174,10 @@ for (const dialect of testDialects()) {
         // The browser's bubble: "Please match the requested format", then the field's title.
         const said = await page
           .locator('#email')
-          .evaluate((e) => ({ mismatch: (e as HTMLInputElement).validity.patternMismatch, hint: e.title }));
+          .evaluate((e) => ({
+            mismatch: (e as HTMLInputElement).validity.patternMismatch,
+            hint: e.getAttribute('title'),
+          }));
         assert.deepEqual(
           said,
           { mismatch: true, hint: 'Your whole email address, like name@example.com' },
