@@ -221,6 +221,9 @@ describeEachDialect('collection endpoints', (env) => {
       ['/v1/contest-entries', { email: 'a@example.com', age: 'ten' }, 400, 'VOW_VALIDATION'],
       ['/v1/contest-entries', { email: 'a@example.com', birth_date: '2001-02-30' }, 400, 'VOW_VALIDATION'],
       ['/v1/contest-entries', { email: 'a@example.com', birth_date: '2099-01-01' }, 400, 'VOW_VALIDATION'],
+      // As `age` stops at 150, so does a birth date: year 0001 was taken (and passed the P14 gate).
+      ['/v1/contest-entries', { email: 'a@example.com', birth_date: '0001-01-01' }, 400, 'VOW_VALIDATION'],
+      ['/v1/contest-entries', { email: 'a@example.com', birth_date: '1875-01-14' }, 400, 'VOW_VALIDATION'],
       ['/v1/contest-entries', [], 400, 'VOW_VALIDATION'],
       ['/v1/catalog-requests', catalogBody('bad', { budget: 'a_lot' }), 400, 'VOW_VALIDATION'],
       ['/v1/catalog-requests', catalogBody('bad', { jewelry_types: ['tiaras'] }), 400, 'VOW_VALIDATION'],

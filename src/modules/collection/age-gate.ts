@@ -7,6 +7,9 @@ export interface AgeFields {
   readonly age?: number | undefined;
 }
 
+/** The oldest age a body may state (`age` is capped the same in the schemas). */
+export const MAX_AGE = 150;
+
 /** Whole years between a YYYY-MM-DD birth date and `now` (UTC). */
 export function ageOn(birthDate: string, now: Date): number {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
@@ -25,6 +28,11 @@ export function assertNotUnder13(people: readonly (AgeFields | undefined)[], now
       if (years < 0)
         throw new VowError('VOW_VALIDATION', 'Invalid request body', {
           issues: [{ path: '/birth_date', message: 'a birth date in the future' }],
+        });
+      // The same bound as a stated `age` (at most 150): year 0001 is a typo, not a person.
+      if (years > MAX_AGE)
+        throw new VowError('VOW_VALIDATION', 'Invalid request body', {
+          issues: [{ path: '/birth_date', message: `a birth date more than ${MAX_AGE} years ago` }],
         });
       if (years < 13) throw under13();
     }

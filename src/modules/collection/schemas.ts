@@ -4,6 +4,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
 import { line, prose } from '../../platform/strings.js';
 import type { Policy } from '../policy/index.js';
+import { MAX_AGE } from './age-gate.js';
 
 const text = (max: number) => line().trim().min(1).max(max);
 /** Free text kept as written (the consent wording shown): line breaks allowed. */
@@ -60,7 +61,13 @@ export const addressSchema = z.strictObject({
 /** Optional on every body: a stated age or birth date, used only for the under-13 gate (P14). */
 export const ageFields = {
   birth_date: z.iso.date().optional().describe('YYYY-MM-DD; never stored, only checked (P14)'),
-  age: z.number().int().min(0).max(150).optional().describe('Stated age; never stored, only checked (P14)'),
+  age: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_AGE)
+    .optional()
+    .describe('Stated age; never stored, only checked (P14)'),
 };
 
 const datetime = z.iso.datetime({ offset: true });
