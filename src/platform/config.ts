@@ -1,4 +1,5 @@
 // Configuration: one typed, frozen object read from the environment; every default lives here.
+import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -248,6 +249,24 @@ function parseOidc(e: z.infer<typeof envSchema>): OidcConfig | undefined {
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
 export const CONFIG_KEYS = Object.keys(envSchema.shape);
 
+/**
+ * The file standing where the data folder (or a folder above it) should be, if any: refused before
+ * anything is opened, where it failed later with a stack trace (creating the SQLite store, the
+ * generated master key or the audit anchors' file), after the PostgreSQL store had been written.
+ */
+function fileInTheWay(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(d, { throwIfNoEntry: false });
+    } catch {
+      stat = undefined; // ENOTDIR: a file above it, found on the way up
+    }
+    if (stat) return stat.isDirectory() ? undefined : d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: readonly string[] = []): Config {
   const unknown = Object.keys(env).filter(
     (k) =>
@@ -269,6 +288,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     throw new VowError('VOW_CONFIG_INVALID', `Invalid configuration: ${problems.join('; ')}`, { problems });
   }
   const e = parsed.data;
+  const notAFolder = fileInTheWay(path.resolve(e.VOW_DATA_DIR));
+  if (notAFolder)
+    throw new VowError(
+      'VOW_CONFIG_INVALID',
+      `Invalid configuration: VOW_DATA_DIR: ${notAFolder} is a file, not a folder: point VOW_DATA_DIR at a folder (it is created if missing)`,
+      { problems: ['VOW_DATA_DIR: not a folder'] },
+    );
   if (e.VOW_JOB_HEARTBEAT_SECONDS * 2 > e.VOW_JOB_LEASE_SECONDS)
     throw new VowError(
       'VOW_CONFIG_INVALID',

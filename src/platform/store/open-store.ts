@@ -91,6 +91,38 @@ function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Why the SQLite store could not be opened, as an error with a stable code: its folder is a file
+ * (VOW_CONFIG_INVALID: VOW_DATA_DIR is wrong), or the process may not write there (a read-only
+ * folder, file or volume, or one owned by another user: VOW_STORAGE_READ_ONLY). Either was a
+ * stack trace, and nothing was created.
+ */
+function sqliteOpenError(file: string, err: unknown): VowError {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const where = path.resolve(file);
+  if (code === 'EEXIST' || code === 'ENOTDIR')
+    return new VowError(
+      'VOW_CONFIG_INVALID',
+      `Invalid configuration: VOW_DATA_DIR: ${path.dirname(where)} is not a folder (it, or one above it, is a file): point VOW_DATA_DIR at a folder (it is created if missing)`,
+      undefined,
+      { cause: err },
+    );
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'no permission (the folder or the file is read-only, or belongs to another user)'
+      : code === 'EROFS'
+        ? 'the volume is read-only'
+        : err instanceof Error
+          ? err.message
+          : String(err);
+  return new VowError(
+    'VOW_STORAGE_READ_ONLY',
+    `Cannot open the SQLite store ${where}: ${why}. Run Vow as the folder's owner, or make VOW_DATA_DIR writable`,
+    undefined,
+    { cause: err },
+  );
+}
+
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl) {
     const driver = pgDriver();
@@ -113,13 +145,18 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     return { db, dialect: 'postgres', location: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'vow.sqlite');
-  if (file !== ':memory:') {
-    // Owner-only: the folder 0700, the database 0600 (SQLite gives its -wal and -shm files the
-    // database file's permissions; ones left by an older version are tightened here).
-    for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
-      if (f === file || existsSync(f)) ensurePrivateFile(f);
+  let sqlite: SQLite.Database;
+  try {
+    if (file !== ':memory:') {
+      // Owner-only: the folder 0700, the database 0600 (SQLite gives its -wal and -shm files the
+      // database file's permissions; ones left by an older version are tightened here).
+      for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
+        if (f === file || existsSync(f)) ensurePrivateFile(f);
+    }
+    sqlite = new SQLite(file);
+  } catch (err) {
+    throw sqliteOpenError(file, err);
   }
-  const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // FULL: every commit is on disk before it is acknowledged (the README's power-cut promise).
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
