@@ -17,6 +17,7 @@ import type { Database } from './database.js';
 import { type DialectName, migrationKit, type VowMigration } from './migration-kit.js';
 import { namingClient } from './named-statements.js';
 import { pgDriver } from './pg-driver.js';
+import { notConnected } from './storage-faults.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -201,6 +202,14 @@ export async function migrateToLatest(
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    // Not a migration that failed, but no database to migrate: out of reach, or refusing this URL.
+    if (failed === undefined && notConnected(error))
+      throw new VowError(
+        'VOW_DATABASE_UNAVAILABLE',
+        `Cannot connect to the database at ${store.location}: ${error instanceof Error ? error.message : String(error)}. Check VOW_DATABASE_URL (host, port, database name, user and password) and that PostgreSQL is running; nothing was changed`,
+        { retryAfterSeconds: 5 },
+        { cause: error },
+      );
     throw new VowError(
       'VOW_MIGRATION_FAILED',
       `Migration ${failed ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,

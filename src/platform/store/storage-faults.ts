@@ -67,6 +67,21 @@ function classify(err: unknown): 'unavailable' | 'read_only' | undefined {
   return undefined;
 }
 
+/**
+ * PostgreSQL refusing the connection itself, for a reason only the operator can fix: the database
+ * named does not exist (3D000), the user or password is wrong (28P01, 28000).
+ */
+const PG_CONNECTION_REFUSED = new Set(['3D000', '28P01', '28000']);
+
+/**
+ * Whether the store could not be connected to at all (not reached, or the connection refused), as
+ * opposed to a statement that failed: a migration that "failed" that way never ran.
+ */
+export function notConnected(err: unknown): boolean {
+  const code = codeOf(err);
+  return (code !== undefined && PG_CONNECTION_REFUSED.has(code)) || classify(err) === 'unavailable';
+}
+
 /** The VowError a storage fault answers with, or undefined when the error is something else. */
 export function storageFault(err: unknown): VowError | undefined {
   if (err instanceof VowError) return undefined;
