@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SESSION_COOKIE } from '../../src/modules/identity/sessions.js';
+import { serviceCaller, shopperCaller } from '../helpers/auth.js';
 import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv, testDialects } from '../helpers/env.js';
+import { placeOrder } from '../helpers/shopper.js';
 
 for (const dialect of testDialects()) {
   describe(`the shopper's forms and pages in Chromium [${dialect}]`, {
@@ -172,12 +175,10 @@ for (const dialect of testDialects()) {
         await page.fill('#password', 'a long enough password').catch(() => {});
         await page.click('main form button');
         // The browser's bubble: "Please match the requested format", then the field's title.
-        const said = await page
-          .locator('#email')
-          .evaluate((e) => ({
-            mismatch: (e as HTMLInputElement).validity.patternMismatch,
-            hint: e.getAttribute('title'),
-          }));
+        const said = await page.locator('#email').evaluate((e) => ({
+          mismatch: (e as HTMLInputElement).validity.patternMismatch,
+          hint: e.getAttribute('title'),
+        }));
         assert.deepEqual(
           said,
           { mismatch: true, hint: 'Your whole email address, like name@example.com' },
@@ -193,6 +194,30 @@ for (const dialect of testDialects()) {
       assert.equal(await focusedTestId(page), 'form-error');
       assert.equal(await page.inputValue('#email'), 'robin.login@example.com');
       assert.equal(await page.inputValue('#password'), '', 'a password is never sent back');
+      await context.close();
+    });
+
+    it('My data: a correction sent without what to correct comes back with what was chosen and typed, the mistake at its field and focused, before any confirmation', async () => {
+      const service = await serviceCaller(env);
+      const email = 'robin.mydata@example.com';
+      await placeOrder(env, service.headers, { shopOrderId: 'SO-FORMS-1', name: 'Robin Forms', email });
+      const { token } = await shopperCaller(env, email);
+      const { context, page } = await shopper(390, 844);
+      await context.addCookies([
+        { name: SESSION_COOKIE.shopper, value: encodeURIComponent(token), url: base },
+      ]);
+      await page.goto(`${base}/account/my-data`);
+      await page.check('input[name=type][value=correction]');
+      await page.fill('#details', 'My street is misspelled.');
+      await page.selectOption('#jurisdiction', 'us-ca');
+      await page.click('[data-testid=review-request]');
+      await page.getByTestId('form-error').waitFor();
+      assert.equal(await page.locator('h1').textContent(), 'My data');
+      assert.equal(await focusedTestId(page), 'form-error');
+      assert.match(await describedBy(page, '#category'), /choose what to correct and type the right value/);
+      assert.equal(await page.locator('input[name=type][value=correction]').isChecked(), true);
+      assert.equal(await page.inputValue('#details'), 'My street is misspelled.');
+      assert.equal(await page.inputValue('#jurisdiction'), 'us-ca');
       await context.close();
     });
   });

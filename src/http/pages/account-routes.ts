@@ -406,6 +406,20 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
           'Confirm your email address first: we hold nothing else under it yet',
         );
       const b = req.body;
+      // A correction needs what to correct and its value: the form comes back filled in, before
+      // any confirmation step (which would otherwise promise to correct "the information you named").
+      if (isForm(req) && b.type === 'correction' && !(b.category && b.value))
+        return sendHtml(
+          reply,
+          renderMyDataPage(
+            ctx.policy,
+            csrfToken(req) ?? '',
+            await myDataOf(ctx, services, req),
+            { draft: b, mistake: words(req).correctionNeeds },
+            viewerOf(req),
+          ),
+          400,
+        );
       if (isForm(req) && b.confirm !== 'yes')
         return sendHtml(
           reply,

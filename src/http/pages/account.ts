@@ -10,7 +10,7 @@ import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
 import { type PlainData, plainData, type StoredValue } from './plain-data.js';
 import { exemptionsView, plainDataView } from './plain-data-view.js';
-import { formError } from './requests.js';
+import { fieldMistake, formError, invalidIf, options } from './requests.js';
 import { ANONYMOUS, privacyChoicesLink, shopperPage, type Viewer } from './shopper-layout.js';
 
 /** Who sees "my data" when the caller does not say: a signed-in shopper, in English. */
@@ -218,13 +218,21 @@ export function renderMyDataPage(
   policy: Policy,
   csrf: string,
   view: MyDataView & { generatedAt?: string },
-  o: { sent?: string | undefined; due?: string | undefined; error?: string | undefined } = {},
+  o: {
+    sent?: string | undefined;
+    due?: string | undefined;
+    error?: string | undefined;
+    /** A request sent back with a mistake: what was chosen and typed, and the mistake. */
+    draft?: Partial<AccountRequestDraft> | undefined;
+    mistake?: string | undefined;
+  } = {},
   viewer: Viewer = MY_DATA_VIEWER,
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
   const data = myDataDocument(policy, view, viewer.locale);
   const erased = accountErased(view);
   const sent = o.sent === 'deletion' || o.sent === 'correction' ? w.sent[o.sent] : undefined;
+  const d = o.draft ?? {};
   return shell(
     policy,
     w.myData,
@@ -245,28 +253,23 @@ ${view.notes.map((n) => html`<p class="small">${n}</p>`)}
 ${plainDataView(data, w.nothingButAccount, viewer.locale)}
 <h2>${w.correctOrDelete}</h2>
 <p>${w.chooseIntro}</p>
+${formError(o.mistake)}
 <form method="post" action="/account/requests" data-testid="account-request-form">
   <input type="hidden" name="_csrf" value="${csrf}">
   <fieldset>
     <legend>${w.askUsTo}</legend>
-    <label class="choice"><input type="radio" name="type" value="correction" required> ${w.correctSomething}</label>
-    <label class="choice"><input type="radio" name="type" value="deletion"> ${w.deleteMyData}</label>
+    <label class="choice"><input type="radio" name="type" value="correction" required${d.type === 'correction' ? html` checked` : ''}> ${w.correctSomething}</label>
+    <label class="choice"><input type="radio" name="type" value="deletion"${d.type === 'deletion' ? html` checked` : ''}> ${w.deleteMyData}</label>
   </fieldset>
   <fieldset>
-    <legend>${w.onlyCorrection}</legend>
+    <legend>${w.onlyCorrection}</legend>${fieldMistake(!!o.mistake, 'category', o.mistake)}
     <p><label for="category">${w.whatToCorrect}</label>
-    <select id="category" name="category">
-      <option value="">${w.choose}</option>
-      ${view.categories.map((c) => html`<option value="${c.category}">${categoryName(policy, c.category, viewer.locale)}</option>`)}
-    </select></p>
-    <p><label for="value">${w.rightValue}</label><input id="value" name="value" maxlength="1000"></p>
+    <select id="category" name="category"${invalidIf(!!o.mistake && !d.category, 'category')}>${options({ '': w.choose, ...Object.fromEntries(view.categories.map((c) => [c.category, categoryName(policy, c.category, viewer.locale)])) }, d.category)}</select></p>
+    <p><label for="value">${w.rightValue}</label><input id="value" name="value" maxlength="1000" value="${d.value ?? ''}"${invalidIf(!!o.mistake && !d.value, 'category')}></p>
   </fieldset>
-  <p><label for="details">${w.anythingElse}</label><input id="details" name="details" maxlength="1000"></p>
+  <p><label for="details">${w.anythingElse}</label><input id="details" name="details" maxlength="1000" value="${d.details ?? ''}"></p>
   <p><label for="jurisdiction">${w.whereYouLive}</label>
-  <select id="jurisdiction" name="jurisdiction">
-    <option value="">${w.asOnFile}</option>
-    ${Object.entries(JURISDICTION_LABELS_BY_LOCALE[viewer.locale]).map(([id, label]) => html`<option value="${id}">${label}</option>`)}
-  </select></p>
+  <select id="jurisdiction" name="jurisdiction">${options({ '': w.asOnFile, ...JURISDICTION_LABELS_BY_LOCALE[viewer.locale] }, d.jurisdiction)}</select></p>
   <p><button type="submit" data-testid="review-request">${w.continue}</button></p>
 </form>
 <h2>${w.moreChoices}</h2>

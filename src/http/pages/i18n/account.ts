@@ -64,6 +64,8 @@ export interface AccountWords {
   readonly sendCorrection: string;
   readonly goBack: string;
   readonly confirmFirst: string;
+  /** A correction sent without what to correct or its value (the form comes back filled in). */
+  readonly correctionNeeds: string;
   /** Message pages after an account step: title and text. */
   readonly messages: Readonly<
     Record<
@@ -155,6 +157,7 @@ messages you asked for.`,
     yesDelete: 'Yes, delete my data',
     sendCorrection: 'Send the correction',
     goBack: 'No, go back to My data',
+    correctionNeeds: 'For a correction, choose what to correct and type the right value.',
     confirmFirst:
       'Confirm your email address first (open the link we emailed you): we hold nothing else under it yet.',
     messages: {
@@ -257,6 +260,7 @@ mensajes que pidió.`,
     yesDelete: 'Sí, eliminar mis datos',
     sendCorrection: 'Enviar la corrección',
     goBack: 'No, volver a Mis datos',
+    correctionNeeds: 'Para una corrección, elija qué corregir y escriba el valor correcto.',
     confirmFirst:
       'Primero confirme su correo electrónico (abra el enlace que le enviamos): aún no tenemos nada más con esa dirección.',
     messages: {
