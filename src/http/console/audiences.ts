@@ -24,11 +24,11 @@ export function renderAudiences(
 <p>Who a marketing send may go to now: enrolled or granted, not unsubscribed or suppressed, not restricted,
 not under 13, and only contact values collected under a kind the purpose may use. Each download is
 recorded in the audit trail. Files stream, so large audiences download without waiting.</p>
-<div class="scroll" tabindex="0"><table data-testid="audiences">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="audiences">
   <thead><tr><th scope="col">Channel</th><th scope="col">Purpose</th><th scope="col">Sent to</th><th scope="col">Download</th></tr></thead>
   <tbody>${links.map((l) => {
     const base = `/v1/audiences/${encodeURIComponent(l.channel)}?purpose=${encodeURIComponent(l.purpose)}`;
-    return html`<tr><th scope="row">${l.channel.replace(/_/g, ' ')}<br><span class="small">${l.description}</span></th><td>${l.purpose}</td><td>${l.contact}</td><td><a href="${base}&format=csv" download>CSV<span class="visually-hidden"> of ${l.channel} for ${l.purpose}</span></a> · <a href="${base}&format=ndjson" download>NDJSON<span class="visually-hidden"> of ${l.channel} for ${l.purpose}</span></a></td></tr>`;
+    return html`<tr><th scope="row">${l.channel.replace(/_/g, ' ')}<br><span class="small">${l.description}</span></th><td data-label="Purpose">${l.purpose}</td><td data-label="Sent to">${l.contact}</td><td data-label="Download"><a href="${base}&format=csv" download>CSV<span class="visually-hidden"> of ${l.channel} for ${l.purpose}</span></a> · <a href="${base}&format=ndjson" download>NDJSON<span class="visually-hidden"> of ${l.channel} for ${l.purpose}</span></a></td></tr>`;
   })}</tbody>
 </table></div>
 ${charts}`,

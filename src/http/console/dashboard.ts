@@ -130,20 +130,20 @@ function promiseTable(p: NonNullable<DashboardData['promises']>): SafeHtml {
   const kept = p.rows.filter((r) => r.status === 'kept').length;
   const tests = p.rows.filter((r) => r.status === 'not_checkable').length;
   return html`<p data-testid="promise-summary"><strong>${kept}</strong> kept, <strong class="${broken ? 'bad-text' : ''}">${broken}</strong> broken, <strong>${tests}</strong> proven by tests. Last checked <time datetime="${p.checkedAt}">${p.checkedAt.replace('T', ' ').slice(0, 16)} UTC</time>.</p>
-<div class="scroll" tabindex="0"><table data-testid="promise-table">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="promise-table">
   <caption class="visually-hidden">Each promise of the privacy policy and its latest check</caption>
   <thead><tr><th scope="col">Promise</th><th scope="col">Status</th><th scope="col">Evidence</th><th scope="col">What was checked</th></tr></thead>
   <tbody>
   ${p.rows.map(
     (r) => html`<tr data-promise="${r.promise}" data-status="${r.status}">
     <th scope="row">${r.promise} <span class="small">${r.title}</span></th>
-    <td><span class="badge ${r.status}">${STATUS_TEXT[r.status] ?? r.status}</span></td>
-    <td>${
+    <td data-label="Status"><span class="badge ${r.status}">${STATUS_TEXT[r.status] ?? r.status}</span></td>
+    <td data-label="Evidence">${
       r.status === 'not_checkable'
         ? html`<span class="small">${r.provenBy.length ? r.provenBy.join(', ') : 'tests'}</span>`
         : html`${r.count} ${noun(r.count, 'record')}${r.ids.length ? html`<br><code class="ids">${r.ids.join(', ')}</code>` : ''}`
     }</td>
-    <td class="small">${r.note}${r.violations.length ? violationList(r) : ''}</td>
+    <td data-label="What was checked" class="small">${r.note}${r.violations.length ? violationList(r) : ''}</td>
   </tr>`,
   )}
   </tbody>

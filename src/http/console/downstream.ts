@@ -70,12 +70,12 @@ ${
 ${
   tasks.length === 0
     ? html`<p>No task is open.</p>`
-    : html`<div class="scroll" tabindex="0"><table data-testid="downstream-tasks">
+    : html`<div class="scroll" tabindex="0"><table class="stack" data-testid="downstream-tasks">
   <thead><tr><th scope="col">Request</th><th scope="col">Kind</th><th scope="col">Recipient</th><th scope="col">Status</th><th scope="col">Waiting on</th><th scope="col">Close</th></tr></thead>
   <tbody>${tasks.map(
     (
       t,
-    ) => html`<tr><td>${t.requestId ? html`<a href="/staff/requests/${t.requestId}"><code>${t.requestId}</code></a>` : '—'}</td><td>${t.kind}</td><td>${t.recipientName}${t.blocking ? '' : ' (not holding the request)'}</td><td>${t.status}</td><td>${t.waitingOn ?? '—'}${
+    ) => html`<tr><td data-label="Request">${t.requestId ? html`<a href="/staff/requests/${t.requestId}"><code>${t.requestId}</code></a>` : '—'}</td><td data-label="Kind">${t.kind}</td><td data-label="Recipient">${t.recipientName}${t.blocking ? '' : ' (not holding the request)'}</td><td data-label="Status">${t.status}</td><td data-label="Waiting on">${t.waitingOn ?? '—'}${
       t.method === 'email' ? html` <a href="/staff/downstream?draft=${t.id}">Show the drafted email</a>` : ''
     }</td><td>
 <form method="post" action="/staff/downstream/complete" class="inline">${csrfField(frame.csrf)}

@@ -66,12 +66,12 @@ could not import is listed with its line and the reason.</p>
 ${HOW}
 ${
   runs.length
-    ? html`<div class="scroll" tabindex="0"><table data-testid="import-runs">
+    ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="import-runs">
 <caption class="visually-hidden">Import runs, newest first</caption>
 <thead><tr><th scope="col">Started</th><th scope="col">File</th><th scope="col">Status</th><th scope="col">Rows</th></tr></thead>
 <tbody>${runs.map(
         (r) =>
-          html`<tr><td>${when(r.startedAt)}</td><td><a href="/staff/imports/${r.id}">${r.fileName}</a><br><span class="small">${formatLabel(r.format)}</span></td><td>${r.status === 'done' ? 'done' : html`<strong>not finished</strong>`}</td><td>${String(r.counts.units)} read, ${String(r.counts.refused)} refused</td></tr>`,
+          html`<tr><td data-label="Started">${when(r.startedAt)}</td><td data-label="File"><a href="/staff/imports/${r.id}">${r.fileName}</a><br><span class="small">${formatLabel(r.format)}</span></td><td data-label="Status">${r.status === 'done' ? 'done' : html`<strong>not finished</strong>`}</td><td data-label="Rows">${String(r.counts.units)} read, ${String(r.counts.refused)} refused</td></tr>`,
       )}</tbody>
 </table></div>`
     : html`<p class="empty">Nothing was imported yet.</p>`
@@ -113,11 +113,12 @@ ${
   p.refusals.length
     ? html`<p>Each row of the file that was not imported, by its line (a row whose quoted value holds line
 breaks by the line it starts on). Correct them in a new file and import that file.</p>
-<div class="scroll" tabindex="0"><table data-testid="import-refusals">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="import-refusals">
 <caption class="visually-hidden">Refused rows${p.after > 0 ? ` after line ${p.after}` : ''}, in line order</caption>
 <thead><tr><th scope="col">Line</th><th scope="col">Code</th><th scope="col">Reason</th></tr></thead>
 <tbody>${p.refusals.map(
-        (r) => html`<tr><td>${String(r.line)}</td><td><code>${r.code}</code></td><td>${r.reason}</td></tr>`,
+        (r) =>
+          html`<tr><td data-label="Line">${String(r.line)}</td><td data-label="Code"><code>${r.code}</code></td><td data-label="Reason">${r.reason}</td></tr>`,
       )}</tbody>
 </table></div>`
     : html`<p class="empty">${p.after > 0 ? `No refused rows after line ${p.after}.` : 'None: every row was imported.'}</p>`

@@ -32,11 +32,11 @@ ${
     ? html`<div class="flash ok" role="status" data-testid="one-time-password"><p><strong>${added.username}</strong> was added. Their one-time password (shown only now; they choose their own at first log-in):</p><p><code>${added.password}</code></p></div>`
     : ''
 }
-<div class="scroll" tabindex="0"><table data-testid="staff-accounts">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="staff-accounts">
   <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${accounts.map(
     (a) =>
-      html`<tr><th scope="row">${a.username}</th><td>${a.roles.join(', ')}</td><td>${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td>${a.totp ? 'yes' : 'no'}</td><td>${a.createdAt.slice(0, 10)}</td><td><form method="post" action="/staff/accounts/state" class="inline">
+      html`<tr><th scope="row">${a.username}</th><td data-label="Roles">${a.roles.join(', ')}</td><td data-label="State">${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td data-label="Second factor">${a.totp ? 'yes' : 'no'}</td><td data-label="Added">${a.createdAt.slice(0, 10)}</td><td><form method="post" action="/staff/accounts/state" class="inline">
   ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}"><input type="hidden" name="disabled" value="${a.disabled ? 'no' : 'yes'}">
   <button type="submit" class="secondary">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
 </form></td></tr>`,
