@@ -220,5 +220,22 @@ for (const dialect of testDialects()) {
       assert.equal(await page.inputValue('#jurisdiction'), 'us-ca');
       await context.close();
     });
+
+    it("a request's code: its label says what to type, and a wrong code's message takes focus", async () => {
+      const { context, page } = await shopper(390, 844);
+      await page.goto(`${base}/privacy/request`);
+      await page.fill('#email', 'code.mistake@example.com');
+      await Promise.all([
+        page.waitForURL(/\/privacy\/request\/status\//),
+        page.click('[data-testid=request-form] button'),
+      ]);
+      assert.equal(await page.getByLabel('The 6-digit code from our email').count(), 1);
+      await page.fill('#code', '000000');
+      await Promise.all([page.waitForURL(/m=invalid/), page.click('[data-testid=code-form] button')]);
+      await page.getByTestId('form-error').waitFor();
+      assert.equal(await focusedTestId(page), 'form-error');
+      assert.match((await page.getByTestId('form-error').textContent()) ?? '', /code is not valid/);
+      await context.close();
+    });
   });
 }

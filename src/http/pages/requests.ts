@@ -216,7 +216,7 @@ export function renderRequestStatus(
     policy,
     viewer,
     body: html`<h1>${w.statusTitle}</h1>
-${message ? html`<p class="${message.kind === 'error' ? 'error' : 'ok'}" role="${message.kind === 'error' ? 'alert' : 'status'}">${message.text}</p>` : ''}
+${message?.kind === 'error' ? formError(message.text) : message ? html`<p class="ok" role="status">${message.text}</p>` : ''}
 <dl class="fields request-status" data-testid="request-facts">
   <dt>${w.request}</dt><dd data-testid="request-type">${TYPE_LABELS_BY_LOCALE[viewer.locale][view.type] ?? view.type}</dd>
   <dt>${w.status}</dt><dd data-testid="request-status">${STATUS_LABELS_BY_LOCALE[viewer.locale][view.status] ?? view.status}</dd>
