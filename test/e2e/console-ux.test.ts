@@ -340,7 +340,17 @@ describe('the staff console for people who use it', {
           await page.getByRole('button', { name: 'Find' }).click();
           await page.getByRole('heading', { name: 'Person', exact: true }).waitFor();
           assert.deepEqual(await axeViolations(page), [], `${role} person page at ${width}px`);
-          if (width === 390) assert.equal(await sideways(page), 0, `${role} person page at 390 px`);
+          if (width === 390) {
+            assert.equal(await sideways(page), 0, `${role} person page at 390 px`);
+            const wide = await page
+              .locator('.scroll:not(figure .scroll)')
+              .evaluateAll((es) =>
+                es
+                  .filter((e) => e.scrollWidth > e.clientWidth)
+                  .map((e) => `${e.scrollWidth}/${e.clientWidth} ${e.innerHTML.slice(0, 120)}`),
+              );
+            assert.deepEqual(wide, [], `${role} person page: a list wider than the phone`);
+          }
         }
       }
     }

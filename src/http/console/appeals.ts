@@ -22,12 +22,12 @@ ${flash(message)}
 ${
   appeals.length === 0
     ? html`<p>No appeal is waiting.</p>`
-    : html`<div class="scroll" tabindex="0"><table data-testid="appeals">
+    : html`<div class="scroll" tabindex="0"><table class="stack" data-testid="appeals">
   <thead><tr><th scope="col">Received</th><th scope="col">Decide by</th><th scope="col">Where</th><th scope="col">Request</th><th scope="col">Refused by</th><th scope="col">Decision</th></tr></thead>
   <tbody>${appeals.map(
     (
       a,
-    ) => html`<tr${a.overdue ? html` class="overdue"` : ''}><td>${a.receivedOn}</td><td>${a.dueOn}${a.extended ? ' (extended)' : ''}${a.cite ? html`<br><span class="small">${a.cite}</span>` : ''}</td><td>${JURISDICTION_LABELS[a.jurisdiction] ?? a.jurisdiction}</td><td><a href="/staff/requests/${a.requestId}">${a.requestId.slice(0, 8)}</a></td><td><code>${a.firstDecider ?? 'unknown'}</code></td><td>
+    ) => html`<tr${a.overdue ? html` class="overdue"` : ''}><td data-label="Received">${a.receivedOn}</td><td data-label="Decide by">${a.dueOn}${a.extended ? ' (extended)' : ''}${a.cite ? html`<br><span class="small">${a.cite}</span>` : ''}</td><td data-label="Where">${JURISDICTION_LABELS[a.jurisdiction] ?? a.jurisdiction}</td><td data-label="Request"><a href="/staff/requests/${a.requestId}">${a.requestId.slice(0, 8)}</a></td><td data-label="Refused by"><code>${a.firstDecider ?? 'unknown'}</code></td><td>
 <form method="post" action="/staff/appeals/decide">
   ${csrfField(frame.csrf)}
   <input type="hidden" name="appealId" value="${a.id}">

@@ -16,12 +16,12 @@ export function renderStaffComplaints(frame: ConsoleFrame, complaints: readonly 
     body: html`<h1>Complaints</h1>
 ${
   complaints.length
-    ? html`<div class="scroll" tabindex="0"><table data-testid="complaint-queue">
+    ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="complaint-queue">
   <caption class="visually-hidden">Complaints, soonest reply due first</caption>
   <thead><tr><th scope="col">Reply due</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Escalation</th></tr></thead>
   <tbody>${complaints.map(
     (c) =>
-      html`<tr data-complaint="${c.id}"${c.overdue ? html` class="overdue"` : ''}><td><a href="/staff/complaints/${c.id}">${c.replyDueOn}</a>${c.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</td><td>${c.receivedOn} <span class="small">by ${c.channel}</span></td><td>${STATUS[c.status] ?? c.status}</td><td>${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
+      html`<tr data-complaint="${c.id}"${c.overdue ? html` class="overdue"` : ''}><td data-label="Reply due"><a href="/staff/complaints/${c.id}">${c.replyDueOn}</a>${c.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</td><td data-label="Received">${c.receivedOn} <span class="small">by ${c.channel}</span></td><td data-label="Status">${STATUS[c.status] ?? c.status}</td><td data-label="Escalation">${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">No complaints.</p>`

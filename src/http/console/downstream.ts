@@ -22,11 +22,11 @@ ${flash(message)}
 ${
   endpoints.length === 0
     ? html`<p>No endpoint is configured.</p>`
-    : html`<div class="scroll" tabindex="0"><table data-testid="webhook-endpoints">
+    : html`<div class="scroll" tabindex="0"><table class="stack" data-testid="webhook-endpoints">
   <thead><tr><th scope="col">Id</th><th scope="col">URL</th><th scope="col">Recipient</th><th scope="col">Events</th><th scope="col">State</th></tr></thead>
   <tbody>${endpoints.map(
     (e) =>
-      html`<tr><td><code>${e.id}</code></td><td>${e.url}</td><td>${e.recipient ?? '—'}</td><td>${e.events.join(', ')}</td><td>${e.disabled ? 'disabled' : e.rotating ? 'rotating secret' : 'active'}</td></tr>`,
+      html`<tr><td data-label="Id"><code>${e.id}</code></td><td data-label="URL">${e.url}</td><td data-label="Recipient">${e.recipient ?? '—'}</td><td data-label="Events">${e.events.join(', ')}</td><td data-label="State">${e.disabled ? 'disabled' : e.rotating ? 'rotating secret' : 'active'}</td></tr>`,
   )}</tbody>
 </table></div>`
 }
@@ -34,12 +34,12 @@ ${
 ${
   failed.length === 0
     ? html`<p>No delivery has failed.</p>`
-    : html`<div class="scroll" tabindex="0"><table data-testid="webhook-dead-letters">
+    : html`<div class="scroll" tabindex="0"><table class="stack" data-testid="webhook-dead-letters">
   <thead><tr><th scope="col">Delivery</th><th scope="col">Event</th><th scope="col">Endpoint</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Action</th></tr></thead>
   <tbody>${failed.map(
     (
       d,
-    ) => html`<tr><td><code>${d.id}</code></td><td>${d.eventType}</td><td>${d.url}</td><td>${d.attempts}</td><td>${d.lastError ?? '—'}</td><td>
+    ) => html`<tr><td data-label="Delivery"><code>${d.id}</code></td><td data-label="Event">${d.eventType}</td><td data-label="Endpoint">${d.url}</td><td data-label="Attempts">${d.attempts}</td><td data-label="Last error">${d.lastError ?? '—'}</td><td>
 <form method="post" action="/staff/webhooks/retry" class="inline">${csrfField(frame.csrf)}
 <input type="hidden" name="deliveryId" value="${d.id}"><button type="submit">Retry</button></form></td></tr>`,
   )}</tbody>

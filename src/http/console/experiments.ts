@@ -30,15 +30,15 @@ export function renderExperimentList(frame: ConsoleFrame, experiments: readonly 
 ${
   experiments.length === 0
     ? html`<p>No experiments yet. Define one with <code>POST /v1/experiments</code>.</p>`
-    : html`<div class="scroll" tabindex="0"><table data-testid="experiments">
+    : html`<div class="scroll" tabindex="0"><table class="stack" data-testid="experiments">
   <thead><tr><th scope="col">Experiment</th><th scope="col">Layouts (weight)</th><th scope="col">Status</th><th scope="col">Since</th></tr></thead>
   <tbody>
   ${experiments.map(
     (e) => html`<tr>
-    <td><a href="/staff/experiments/${e.id}">${e.name}</a> <code>${e.id}</code></td>
-    <td>${e.variants.map((v) => `${v.id} (${v.weight})`).join(', ')}</td>
-    <td>${e.status}</td>
-    <td>${e.createdAt.slice(0, 10)}</td>
+    <td data-label="Experiment"><a href="/staff/experiments/${e.id}">${e.name}</a> <code>${e.id}</code></td>
+    <td data-label="Layouts (weight)">${e.variants.map((v) => `${v.id} (${v.weight})`).join(', ')}</td>
+    <td data-label="Status">${e.status}</td>
+    <td data-label="Since">${e.createdAt.slice(0, 10)}</td>
   </tr>`,
   )}
   </tbody>

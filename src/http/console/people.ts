@@ -94,11 +94,11 @@ ${flash(message)}
 <h2 id="records-h">What we hold</h2>
 ${
   p.identifiers.length
-    ? html`<div class="scroll" tabindex="0"><table data-testid="person-identifiers">
+    ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="person-identifiers">
   <thead><tr><th scope="col">Value</th><th scope="col">Field</th><th scope="col">Given as</th><th scope="col">Where</th><th scope="col">When</th></tr></thead>
   <tbody>${p.identifiers.map(
     (i) =>
-      html`<tr><td>${value(i.value)}</td><td>${i.field}</td><td>${i.subjectKind.replace(/_/g, ' ')}</td><td>${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td>${day(i.collectedAt)}</td></tr>`,
+      html`<tr><td data-label="Value">${value(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td data-label="When">${day(i.collectedAt)}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">No identifiers are held.</p>`
@@ -107,11 +107,11 @@ ${
 
 <section aria-labelledby="consent-h">
 <h2 id="consent-h">Consent</h2>
-<div class="scroll" tabindex="0"><table data-testid="person-consent-state">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="person-consent-state">
   <thead><tr><th scope="col">Channel</th><th scope="col">State</th></tr></thead>
   <tbody>${channels.map(
     (c) =>
-      html`<tr><th scope="row">${c.replace(/_/g, ' ')}</th><td>${p.states[c] ?? 'never enrolled'}</td></tr>`,
+      html`<tr><th scope="row">${c.replace(/_/g, ' ')}</th><td data-label="State">${p.states[c] ?? 'never enrolled'}</td></tr>`,
   )}</tbody>
 </table></div>
 <h3>History</h3>
@@ -155,11 +155,11 @@ everything we hold about the person, for good (P14).</p>
 <h2 id="disclosures-h">Disclosures</h2>
 ${
   p.disclosures.length
-    ? html`<div class="scroll" tabindex="0"><table data-testid="person-disclosures">
+    ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="person-disclosures">
   <thead><tr><th scope="col">When</th><th scope="col">Recipient</th><th scope="col">Purpose</th><th scope="col">Fields</th></tr></thead>
   <tbody>${p.disclosures.map(
     (d) =>
-      html`<tr><td>${day(d.disclosedAt)}</td><td>${d.recipient}</td><td>${d.purpose}</td><td>${d.fields.join(', ')}</td></tr>`,
+      html`<tr><td data-label="When">${day(d.disclosedAt)}</td><td data-label="Recipient">${d.recipient}</td><td data-label="Purpose">${d.purpose}</td><td data-label="Fields">${d.fields.join(', ')}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">Nothing was disclosed about this person.</p>`
