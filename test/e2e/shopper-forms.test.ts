@@ -221,6 +221,30 @@ for (const dialect of testDialects()) {
       await context.close();
     });
 
+    it('what a shopper may ask to correct: never the password hash, nor the aggregate counts that identify no one', async () => {
+      const email = 'robin.choices@example.com';
+      await placeOrder(env, (await serviceCaller(env)).headers, {
+        shopOrderId: 'SO-FORMS-2',
+        name: 'Robin Choices',
+        email,
+      });
+      const { token } = await shopperCaller(env, email);
+      const { context, page } = await shopper(1280, 800);
+      await page.goto(`${base}/privacy/request`);
+      const publicChoices = await page.locator('#correction_category option').allTextContents();
+      assert.ok(publicChoices.includes('Email address'), publicChoices.join(' | '));
+      await context.addCookies([
+        { name: SESSION_COOKIE.shopper, value: encodeURIComponent(token), url: base },
+      ]);
+      await page.goto(`${base}/account/my-data`);
+      const myChoices = await page.locator('#category option').allTextContents();
+      assert.ok(myChoices.includes('Email address'), myChoices.join(' | '));
+      for (const choices of [publicChoices, myChoices])
+        for (const never of [/Password hash/, /aggregate counts/i])
+          assert.ok(!choices.some((c) => never.test(c)), `${never} offered: ${choices.join(' | ')}`);
+      await context.close();
+    });
+
     it("a request's code: its label says what to type, and a wrong code's message takes focus", async () => {
       const { context, page } = await shopper(390, 844);
       await page.goto(`${base}/privacy/request`);

@@ -10,7 +10,7 @@ import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
 import { type PlainData, plainData, type StoredValue } from './plain-data.js';
 import { exemptionsView, plainDataView } from './plain-data-view.js';
-import { fieldMistake, formError, invalidIf, options } from './requests.js';
+import { correctableCategories, fieldMistake, formError, invalidIf, options } from './requests.js';
 import { ANONYMOUS, privacyChoicesLink, shopperPage, type Viewer } from './shopper-layout.js';
 
 /** Who sees "my data" when the caller does not say: a signed-in shopper, in English. */
@@ -264,7 +264,18 @@ ${formError(o.mistake)}
   <fieldset>
     <legend>${w.onlyCorrection}</legend>${fieldMistake(!!o.mistake, 'category', o.mistake)}
     <p><label for="category">${w.whatToCorrect}</label>
-    <select id="category" name="category"${invalidIf(!!o.mistake && !d.category, 'category')}>${options({ '': w.choose, ...Object.fromEntries(view.categories.map((c) => [c.category, categoryName(policy, c.category, viewer.locale)])) }, d.category)}</select></p>
+    <select id="category" name="category"${invalidIf(!!o.mistake && !d.category, 'category')}>${options(
+      {
+        '': w.choose,
+        ...Object.fromEntries(
+          correctableCategories(
+            policy,
+            view.categories.map((c) => c.category),
+          ).map((id) => [id, categoryName(policy, id, viewer.locale)]),
+        ),
+      },
+      d.category,
+    )}</select></p>
     <p><label for="value">${w.rightValue}</label><input id="value" name="value" maxlength="1000" value="${d.value ?? ''}"${invalidIf(!!o.mistake && !d.value, 'category')}></p>
   </fieldset>
   <p><label for="details">${w.anythingElse}</label><input id="details" name="details" maxlength="1000" value="${d.details ?? ''}"></p>

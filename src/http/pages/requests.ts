@@ -1,7 +1,7 @@
 // The shopper's privacy request pages: the form, the status page (reached by an unguessable
 // token, never by email) with the code form, the readable summary of an export, and the message
 // page the request and complaint pages show when a link leads nowhere.
-import { categoryName, type Policy, purposeName } from '../../modules/policy/index.js';
+import { categoryName, isWithin, type Policy, purposeName } from '../../modules/policy/index.js';
 import type { AppealOffer, ExportDocument, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { DEFAULT_LOCALE, formatDay, type Locale } from '../../platform/i18n/index.js';
@@ -66,6 +66,19 @@ export function fieldMistake(mistaken: boolean, id: string, text: string | undef
   return mistaken && text ? html`<span class="field-error" id="${id}-error">${text}</span>` : '';
 }
 
+/**
+ * The categories a shopper may ask to correct: the specific ones (`contact.email`, not `contact`) that
+ * are personal data, never the password's hash (changed by a reset, not a correction, and never shown).
+ */
+export function correctableCategories(policy: Policy, ids: readonly string[]): string[] {
+  return ids.filter(
+    (id) =>
+      id.includes('.') &&
+      !isWithin(id, 'account.credentials') &&
+      policy.doc.categories[id]?.personal !== false,
+  );
+}
+
 export function renderRequestForm(
   policy: Policy,
   csrf: string,
@@ -73,7 +86,7 @@ export function renderRequestForm(
   viewer: Viewer = ANONYMOUS,
   state: FormState<'email' | 'correction'> = {},
 ): string {
-  const correctable = Object.keys(policy.doc.categories).filter((id) => id.includes('.'));
+  const correctable = correctableCategories(policy, Object.keys(policy.doc.categories));
   const w = REQUEST_WORDS[viewer.locale];
   const c = policy.doc.controller;
   const v = state.values ?? {};
