@@ -17,6 +17,7 @@ import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
 import { registerConsentCommands } from './email.js';
 import { registerImportCommand } from './import.js';
+import { checkListenAddress, listenError } from './listen.js';
 import { registerRetentionCommands } from './retention.js';
 import { announceSecurity, registerSecurityCommands } from './security.js';
 import { registerWebhookCommands } from './webhooks.js';
@@ -64,6 +65,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     )
     .action(async () => {
       const config = loadConfig();
+      // The address is tried first: a port in use or a host that is not this machine's stops the
+      // start before the store is opened, the jobs started or the first admin created.
+      await checkListenAddress(config.host, config.port);
       const ctx = await createContext(config);
       const services = createServices(ctx);
       // The dataset annotations (Vow's own and VOW_DATASETS'), read and checked now: a broken one
@@ -105,7 +109,17 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      const address = await app.listen({ port: config.port, host: config.host });
+      let address: string;
+      try {
+        address = await app.listen({ port: config.port, host: config.host });
+      } catch (err) {
+        // Taken between the check and now: stop what started, so the process exits.
+        await services.jobs.stop();
+        await feedback?.close();
+        await app.close();
+        await ctx.store.close();
+        throw listenError(config.host, config.port, err);
+      }
       io.out(
         `Vow is listening on ${address} (database: ${ctx.store.dialect} ${ctx.store.location}; policy ${ctx.policy.version})`,
       );

@@ -27,6 +27,8 @@ export interface VowCommandOptions {
   /** Close the read end of stderr too (as `vow … 2>&1 | head -1`). */
   readonly stderrClosed?: boolean;
   readonly cwd?: string;
+  /** Killed (and its code null) if still running after this long: a hang fails the test, not the run. */
+  readonly timeoutMs?: number;
 }
 
 /** Runs `node bin/vow.js ...args` with stdin closed (</dev/null); resolves when it exits. */
@@ -47,7 +49,13 @@ export function runVow(
   else child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   if (options.stderrClosed) child.stderr.destroy();
   else child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 /** A Node stack trace's frames in an output ("    at fn (file:line:col)"). */

@@ -10,6 +10,7 @@ import { createServices } from '../../app/services.js';
 import { buildApp } from '../../http/app.js';
 import { cryptoRandom, type Random, seededRandom } from '../../platform/clock.js';
 import { loadConfig } from '../../platform/config.js';
+import { checkListenAddress } from '../listen.js';
 import { DemoSeedUsed, type DemoStats, generateDemo } from './generator.js';
 
 export interface DemoCliIo {
@@ -102,8 +103,9 @@ export function registerDemoCommand(program: Command, io: DemoCliIo, setExit: (c
       }
 
       // A whole demo shop on a throw-away SQLite file, served until Ctrl-C.
-      const dir = mkdtempSync(path.join(tmpdir(), 'vow-demo-'));
       const base = loadConfig();
+      await checkListenAddress(base.host, base.port);
+      const dir = mkdtempSync(path.join(tmpdir(), 'vow-demo-'));
       const config = loadConfig({
         ...process.env,
         VOW_DATA_DIR: dir,
