@@ -20,10 +20,19 @@ export interface DatasetConnection {
   close(): Promise<void>;
 }
 
-/** The engine a connection URL names: postgres://, mysql:// or mariadb://, sqlite:PATH or a file path. */
+/**
+ * The engine a connection URL names: postgres://, mysql:// or mariadb://, sqlite:PATH or a file path.
+ * Any other scheme (http://, a typo such as postgress://) is refused: it was taken for a SQLite file
+ * path, and `vow datasets seed-example` created a database file named after the URL.
+ */
 export function engineOf(url: string): DatasetEngine {
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
   if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(sqlite|file):/i.test(url))
+    throw new VowError(
+      'VOW_DATASET_UNAVAILABLE',
+      `Cannot open the dataset at ${redactUrl(url)}: not a database URL (use postgres://…, mysql://…, mariadb://… or sqlite:PATH)`,
+    );
   return 'sqlite';
 }
 

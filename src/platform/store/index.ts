@@ -11,5 +11,5 @@ export { MAX_NAMED, nameStatement, statementName } from './named-statements.js';
 export { migrateToLatest, openStore, type Store } from './open-store.js';
 export { pgDriver } from './pg-driver.js';
 export { QueryShapes } from './query-shapes.js';
-export { storageFault } from './storage-faults.js';
+export { notConnected, storageFault } from './storage-faults.js';
 export { isIn, LIST_CHUNK, listChunks } from './value-lists.js';
