@@ -13,6 +13,8 @@
 // already deleted is not counted, so a second run of the same deletion reports no change.
 import { type RawBuilder, sql } from 'kysely';
 import type { Vault } from '../../platform/crypto/index.js';
+import { VowError } from '../../platform/errors.js';
+import { notConnected } from '../../platform/store/index.js';
 import { isWithin, type Policy } from '../policy/index.js';
 import {
   type AnyDb,
@@ -449,6 +451,15 @@ export async function verifyAgainstDatabase(
     try {
       await sql`select * from ${sql.table(table.name)} where 1 = 0`.execute(db);
     } catch (err) {
+      // No database to check against (out of reach, or refusing the URL): one error, not every
+      // table reported missing.
+      if (notConnected(err))
+        throw new VowError(
+          'VOW_DATASET_UNAVAILABLE',
+          `Cannot connect to the database to check against: ${err instanceof Error ? err.message : String(err)}; check the URL and that the database is running`,
+          undefined,
+          { cause: err },
+        );
       problems.push({
         path: ['tables', table.name],
         message: `the database has no table "${table.name}" (${err instanceof Error ? err.message : String(err)})`,
