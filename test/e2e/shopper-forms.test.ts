@@ -261,5 +261,38 @@ for (const dialect of testDialects()) {
       assert.match((await page.getByTestId('form-error').textContent()) ?? '', /code is not valid/);
       await context.close();
     });
+
+    it('My data says where the information came from in words, in English and in Spanish: no "Subject kind", "Category:" or code left', async () => {
+      const email = 'robin.trace@example.com';
+      await placeOrder(env, (await serviceCaller(env)).headers, {
+        shopOrderId: 'SO-FORMS-3',
+        name: 'Robin Trace',
+        email,
+      });
+      const { token } = await shopperCaller(env, email);
+      for (const [language, expected] of [
+        [
+          'en-US',
+          /As\s*A person who placed an order.*What the form held\s*First and last name \(Taking payment for an order/s,
+        ],
+        [
+          'es-US',
+          /Como\s*A person who placed an order.*Lo que contenía el formulario\s*Nombre y apellido \(Cobrar un pedido/s,
+        ],
+      ] as const) {
+        const context = await browser.newContext({ extraHTTPHeaders: { 'Accept-Language': language } });
+        await context.addCookies([
+          { name: SESSION_COOKIE.shopper, value: encodeURIComponent(token), url: base },
+        ]);
+        const page = await context.newPage();
+        await page.goto(`${base}/account/my-data`);
+        const text = ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
+        assert.match(text, expected, language);
+        const leftovers = [/Subject kind/, /Collection point/, /Category:/];
+        if (language === 'es-US') leftovers.push(/\benrolled\b/);
+        for (const left of leftovers) assert.doesNotMatch(text, left, `${language}: ${left}`);
+        await context.close();
+      }
+    });
   });
 }

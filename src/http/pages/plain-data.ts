@@ -94,6 +94,18 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
   if (typeof value === 'boolean') return value ? w.yes : w.no;
   if (typeof value === 'number' && column.endsWith('_cents')) return (value / 100).toFixed(2);
   if (Array.isArray(value)) return value.map((x) => wordValue(policy, column, x, locale)).join('; ');
+  const d = policy.doc;
+  const o = value as { category?: unknown; purposes?: unknown };
+  // A field of a form (where the data came from): its category's name, and what it was for.
+  if (typeof value === 'object' && typeof o.category === 'string' && d.categories[o.category]) {
+    const purposes = Array.isArray(o.purposes)
+      ? o.purposes
+          .filter((p): p is string => typeof p === 'string')
+          .map((p) => purposeName(policy, p, locale))
+      : [];
+    const name = categoryName(policy, o.category, locale);
+    return purposes.length > 0 ? `${name} (${purposes.join(', ')})` : name;
+  }
   if (typeof value === 'object')
     return Object.entries(value as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
@@ -113,7 +125,6 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
     }
   }
   if (Object.hasOwn(w.values, text)) return w.values[text]!;
-  const d = policy.doc;
   const described = d.channels[text]
     ? channelName(policy, text, locale)
     : d.purposes[text]
@@ -121,7 +132,8 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
       : d.categories[text]
         ? categoryName(policy, text, locale)
         : (d.collection_points[text]?.title ??
-          (d.cookie_categories[text] ? cookieCategoryText(policy, text, locale).title : undefined));
+          (d.cookie_categories[text] ? cookieCategoryText(policy, text, locale).title : undefined) ??
+          d.subject_kinds[text]?.description);
   if (described) return described;
   const date = wordedDate(text, locale);
   if (date) return date;

@@ -73,6 +73,9 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
       placed_at: 'Placed',
       line1: 'Address',
       ship_line1: 'Shipping address',
+      subject_kind: 'As',
+      collection_point: 'Form',
+      fields: 'What the form held',
     },
     values: {
       collection_point: 'A form you sent us',
@@ -172,6 +175,9 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
       unit_price_cents: 'Precio unitario',
       currency: 'Moneda',
       sku: 'Referencia',
+      subject_kind: 'Como',
+      collection_point: 'Formulario',
+      fields: 'Lo que contenía el formulario',
     },
     values: {
       collection_point: 'Un formulario que nos envió',
@@ -184,6 +190,8 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
       reject_all: 'Rechazar todo',
       choose: 'Su propia elección por categoría',
       gpc_signal: 'La señal Global Privacy Control de su navegador',
+      enrolled: 'inscrito',
+      unsubscribed: 'dado de baja',
     },
     months: ['ene', 'feb', 'mar', 'abr', 'may', 'jun', 'jul', 'ago', 'sept', 'oct', 'nov', 'dic'],
     erased: '(borrado)',
