@@ -12,6 +12,7 @@ import {
 } from '../modules/datasets/index.js';
 import { formatPath, formatProblem, loadPolicy } from '../modules/policy/index.js';
 import { loadConfig } from '../platform/config.js';
+import { whyUnreadable } from './files.js';
 
 interface Io {
   out: (text: string) => void;
@@ -47,15 +48,17 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
         let source: string;
         try {
           source = readFileSync(file, 'utf8');
-        } catch {
-          io.err(`Cannot read ${file}`);
+        } catch (err) {
+          io.err(`VOW_DATASET_NOT_FOUND: Cannot read the annotation file ${file}: ${whyUnreadable(err)}`);
           bad++;
           continue;
         }
         const result = parseAnnotation(source, policy, name);
         if (!result.ok) {
           for (const p of result.problems) io.err(formatProblem(name, p));
-          io.err(`${result.problems.length} problem(s) in ${name}`);
+          io.err(
+            `VOW_DATASET_INVALID: ${result.problems.length} problem(s) in ${name}: correct each line above`,
+          );
           bad++;
           continue;
         }
@@ -77,7 +80,9 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
                   message: p.message,
                 }),
               );
-            io.err(`${dbProblems.length} problem(s) in ${name} against ${redactUrl(opts.url)}`);
+            io.err(
+              `VOW_DATASET_INVALID: ${dbProblems.length} problem(s) in ${name} against ${redactUrl(opts.url)}: correct each line above`,
+            );
             bad++;
             continue;
           }

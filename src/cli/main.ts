@@ -1,7 +1,6 @@
 // The `vow` command line: serve, migrate, and the policy tools. Each command is a thin shell over a service.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { createContext } from '../app/context.js';
 import { migrate } from '../app/migrations.js';
 import { createServices } from '../app/services.js';
@@ -16,6 +15,7 @@ import { openStore } from '../platform/store/index.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/command.js';
 import { registerConsentCommands } from './email.js';
+import { readCliFile } from './files.js';
 import { registerImportCommand } from './import.js';
 import { checkListenAddress, listenError } from './listen.js';
 import { registerRetentionCommands } from './retention.js';
@@ -178,19 +178,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument('<file>', 'policy YAML file to validate')
     .description('Validate a policy file; prints each problem with its path and line, exits 1 if any')
     .action((file: string) => {
-      let source: string;
-      try {
-        source = readFileSync(file, 'utf8');
-      } catch {
-        io.err(`Cannot read ${file}`);
-        setExit(1);
-        return;
-      }
+      const source = readCliFile(file, `the policy file ${file}`, 'VOW_POLICY_NOT_FOUND');
       const result = parsePolicy(source);
       const name = path.relative(process.cwd(), path.resolve(file)) || file;
       if (!result.ok) {
         for (const p of result.problems) io.err(formatProblem(name, p));
-        io.err(`${result.problems.length} problem(s) in ${name}`);
+        io.err(
+          `VOW_POLICY_INVALID: ${result.problems.length} problem(s) in ${name}: correct each line above`,
+        );
         setExit(1);
         return;
       }
@@ -205,17 +200,15 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   policy
     .command('notice')
     .description('Print the privacy notice rendered from the policy in force (or --policy FILE)')
-    .option('-f, --format <format>', 'md, html or json', 'md')
+    .addOption(
+      new Option('-f, --format <format>', 'md, html or json').choices(['md', 'html', 'json']).default('md'),
+    )
     .option('-p, --policy <file>', 'policy file instead of VOW_POLICY or the default')
     .action((opts: { format: string; policy?: string }) => {
       const p = loadPolicy(opts.policy ?? loadConfig().policyPath);
       if (opts.format === 'md') io.out(renderNoticeMarkdown(p));
       else if (opts.format === 'html') io.out(renderPrivacyPage(p));
-      else if (opts.format === 'json') io.out(JSON.stringify({ version: p.version, policy: p.doc }, null, 2));
-      else {
-        io.err(`Unknown format "${opts.format}" (use md, html or json)`);
-        setExit(1);
-      }
+      else io.out(JSON.stringify({ version: p.version, policy: p.doc }, null, 2));
     });
 
   registerDatasetCommands(program, io, setExit);

@@ -165,7 +165,7 @@ export function registerSecurityCommands(
       withContext(async (ctx) => {
         if (await createIdentityServices(ctx).apiKeys.revoke(id, null)) io.out(`Revoked ${id}`);
         else {
-          io.err(`No active API key ${id}`);
+          io.err(`VOW_NOT_FOUND: No active API key ${id}: list them with \`vow staff api-key list\``);
           setExit(1);
         }
       }),

@@ -10,6 +10,7 @@ import { createServices } from '../../app/services.js';
 import { buildApp } from '../../http/app.js';
 import { cryptoRandom, type Random, seededRandom } from '../../platform/clock.js';
 import { loadConfig } from '../../platform/config.js';
+import { VowError } from '../../platform/errors.js';
 import { checkListenAddress } from '../listen.js';
 import { DemoSeedUsed, type DemoStats, generateDemo } from './generator.js';
 
@@ -32,11 +33,15 @@ export function demoRandom(seed: number): Random {
   return { uuid: () => ids.uuid(), bytes: (n) => cryptoRandom.bytes(n) };
 }
 
+/** A whole number from 1 to 100,000,000 written in digits (`0x10`, `1e3` and `1.0` are refused). */
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000_000)
-    throw new Error(`--${name} must be a whole number from 1`);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 100_000_000)
+    throw new VowError(
+      'VOW_USAGE',
+      `--${name} must be a whole number from 1 to 100,000,000 in digits (got "${value}"). See \`vow demo --help\`.`,
+    );
   return n;
 }
 
@@ -64,15 +69,9 @@ export function registerDemoCommand(program: Command, io: DemoCliIo, setExit: (c
       let people: number | undefined;
       let seed: number;
       let batchSize: number;
-      try {
-        people = opts.people === undefined ? undefined : positiveInt('people', opts.people, 0);
-        seed = positiveInt('seed', opts.seed, 1);
-        batchSize = positiveInt('batch', opts.batch, 500);
-      } catch (err) {
-        io.err((err as Error).message);
-        setExit(1);
-        return;
-      }
+      people = opts.people === undefined ? undefined : positiveInt('people', opts.people, 0);
+      seed = positiveInt('seed', opts.seed, 1);
+      batchSize = positiveInt('batch', opts.batch, 500);
       if (people !== undefined) {
         const ctx = await createContext(loadConfig(), { random: demoRandom(seed) });
         try {
@@ -94,7 +93,7 @@ export function registerDemoCommand(program: Command, io: DemoCliIo, setExit: (c
           io.out(`Generated into ${ctx.store.dialect} ${ctx.store.location}:\n${formatStats(stats)}`);
         } catch (err) {
           if (!(err instanceof DemoSeedUsed)) throw err;
-          io.err(err.message);
+          io.err(`VOW_USAGE: ${err.message}`);
           setExit(1);
         } finally {
           await ctx.store.close();
