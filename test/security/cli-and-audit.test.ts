@@ -157,7 +157,7 @@ describe('the vow security commands', () => {
     }
     await assert.rejects(
       createContext(loadConfig(env), { logger: pino({ level: 'silent' }) }),
-      /could not be decrypted/,
+      /does not open this store/,
       'the old key opens nothing',
     );
     // The environment variable works too (rotating back).

@@ -67,7 +67,18 @@ export class Vault {
     const db = this.#store.db;
     const existing = await readMeta(db, INDEX_KEY);
     if (existing) {
-      this.#indexKey = open(this.#master, existing, INDEX_KEY);
+      try {
+        this.#indexKey = open(this.#master, existing, INDEX_KEY);
+      } catch (err) {
+        // The first key every process opens: failing here means the whole store was sealed under
+        // another master key (or its key row was altered), not one value.
+        throw new VowError(
+          'VOW_DECRYPTION_FAILED',
+          'The master key does not open this store: it was made with another key. Start with the master key it was made with (VOW_MASTER_KEY or VOW_MASTER_KEY_FILE)',
+          undefined,
+          { cause: err },
+        );
+      }
       return;
     }
     const fresh = this.#random.bytes(32);
