@@ -9,6 +9,7 @@
 // within those seconds.
 
 import { issueSecret, parseSecret, sameSecret, secretMatches } from '../../platform/crypto/index.js';
+import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 
 export const API_KEY_PREFIX = 'vow_sk_';
@@ -40,6 +41,13 @@ export class ApiKeys {
 
   /** Creates a key; the returned `key` is the only time the secret is visible. */
   async create(name: string, createdBy: string | null): Promise<{ id: string; key: string }> {
+    // The name is all `vow staff api-key list` shows of a key: without one, no one can tell which
+    // key to revoke.
+    if (!name.trim() || name.trim().length > 100 || /[\r\n]/.test(name))
+      throw new VowError(
+        'VOW_VALIDATION',
+        'An API key needs a name of 1 to 100 characters, on one line, saying what it is for',
+      );
     const issued = issueSecret(this.#ctx.random, API_KEY_PREFIX);
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
