@@ -67,6 +67,23 @@ export async function buildApp(
   options: BuildAppOptions = {},
   services: Services = createServices(ctx),
 ): Promise<FastifyInstance> {
+  // The JSON API's security headers (see pageHeaders below), computed first: the answer to an
+  // address the router cannot read is sent before any hook could add them.
+  const apiHeaders = helmetHeaders({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+    crossOriginResourcePolicy: false,
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
   const app = Fastify({
     logger:
       options.logger ??
@@ -89,7 +106,10 @@ export async function buildApp(
     ajv: undefined,
     routerOptions: { ignoreTrailingSlash: true },
     // An address the router cannot read answers the one error body too (src/http/errors.ts).
-    frameworkErrors: answerFrameworkError,
+    frameworkErrors: (err, req, reply) => {
+      void reply.headers(apiHeaders);
+      answerFrameworkError(err, req, reply);
+    },
     // VOW_TRUST_PROXY: which peers' X-Forwarded-For names the client (req.ip); off, nobody's.
     trustProxy: trustProxyOption(ctx.config.trustProxy),
   });
@@ -124,21 +144,6 @@ export async function buildApp(
     },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: false,
-  });
-  const apiHeaders = helmetHeaders({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
-    crossOriginResourcePolicy: false,
-    crossOriginOpenerPolicy: false,
-    originAgentCluster: false,
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    xXssProtection: false,
   });
   // Scripts and stylesheets are not documents: CSP, framing and the other document headers mean
   // nothing on them and cost every shop page's first visit bytes (the banner's script and

@@ -140,6 +140,9 @@ describeEachDialect('HTTP foundation', (env) => {
       assert.match(String(res.headers['content-type']), /^application\/json/, url);
       assert.equal(res.json().error.code, 'VOW_VALIDATION', url);
       assert.ok(!res.body.includes('secret-token') && !res.body.includes('xxxx'), `${url}: ${res.body}`);
+      // With the JSON API's security headers, as every other answer has its own.
+      assert.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", url);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
     }
   });
 
