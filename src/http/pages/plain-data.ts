@@ -106,15 +106,20 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
     const name = categoryName(policy, o.category, locale);
     return purposes.length > 0 ? `${name} (${purposes.join(', ')})` : name;
   }
-  if (typeof value === 'object')
-    return Object.entries(value as Record<string, unknown>)
-      .filter(([, x]) => x !== null && x !== undefined && x !== '')
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, x]) => x !== null && x !== undefined && x !== '',
+    );
+    // Parts that hold commas of their own (a nested address, a form's fields) are told apart by ";".
+    const nested = entries.some(([, x]) => typeof x === 'object');
+    return entries
       .map(([k, x]) =>
         x !== null && typeof x === 'object'
           ? wordValue(policy, k, x, locale)
           : `${w.columns[k] ?? worded(k)}: ${wordValue(policy, k, x, locale)}`,
       )
-      .join(', ');
+      .join(nested ? '; ' : ', ');
+  }
   const text = String(value);
   // A value stored as JSON text (the items of an order) is worded like any object.
   if (/^\s*[[{]/.test(text)) {
