@@ -7,6 +7,7 @@
 // valid, invalid and mutated bodies.
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { LONE_SURROGATE } from '../platform/strings.js';
 
 /** A body the schema certainly accepts, as the handler gets it; undefined: let Zod judge. */
 export type FastCheck = (body: unknown) => unknown;
@@ -45,9 +46,15 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** line().min(min).max(max): a string of min..max UTF-16 units without control characters. */
+/** line().min(min).max(max): a string of min..max UTF-16 units without control characters or lone surrogates. */
 export function isLine(v: unknown, min: number, max: number): v is string {
-  return typeof v === 'string' && v.length >= min && v.length <= max && NO_CONTROL.test(v);
+  return (
+    typeof v === 'string' &&
+    v.length >= min &&
+    v.length <= max &&
+    NO_CONTROL.test(v) &&
+    !LONE_SURROGATE.test(v)
+  );
 }
 
 /** An array of min..max lines of minLen..maxLen. */

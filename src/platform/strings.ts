@@ -14,14 +14,26 @@ const NO_CONTROL_BUT_BREAKS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\
 
 const MESSAGE = 'must not contain control characters';
 
-/** One line of text: no control character at all (VOW_VALIDATION otherwise). */
+/**
+ * Half of a UTF-16 surrogate pair without its other half. JSON can carry one (`"\ud800"`), but no
+ * text holds one: written as UTF-8 (to a database, a file, a sealed value) it silently became U+FFFD,
+ * so what was stored was not what was sent.
+ */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+const NOT_WELL_FORMED = 'must be well-formed text (it holds half of a surrogate pair)';
+
+/** One line of text: no control character at all, no lone surrogate (VOW_VALIDATION otherwise). */
 export function line(): z.ZodString {
-  return z.string().regex(NO_CONTROL, MESSAGE);
+  return z.string().regex(NO_CONTROL, MESSAGE).regex(WELL_FORMED, NOT_WELL_FORMED);
 }
 
 /** Free text (messages, details, reasons): tabs and line breaks allowed, no other control character. */
 export function prose(): z.ZodString {
-  return z.string().regex(NO_CONTROL_BUT_BREAKS, `${MESSAGE} (other than tabs and line breaks)`);
+  return z
+    .string()
+    .regex(NO_CONTROL_BUT_BREAKS, `${MESSAGE} (other than tabs and line breaks)`)
+    .regex(WELL_FORMED, NOT_WELL_FORMED);
 }
 
 /** Any character outside Latin-1 (surrogate halves included). */
@@ -37,7 +49,12 @@ export function oneByte(text: string): string {
   return WIDE.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
 
+/** A count's noun in the count's number: "row" for 1, "rows" otherwise (`many` for other plurals). */
+export function noun(count: number, one: string, many = `${one}s`): string {
+  return count === 1 ? one : many;
+}
+
 /** A count in words: "1 row", "2 rows" (`many` for plurals other than an added s). */
 export function counted(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
+  return `${count} ${noun(count, one, many)}`;
 }

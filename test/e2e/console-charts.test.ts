@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { intervalChart, niceMax, stackedBars } from '../../src/http/console/charts.js';
-import { noun } from '../../src/http/console/labels.js';
+import { noun } from '../../src/platform/strings.js';
 import { staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
 

@@ -99,6 +99,38 @@ describeEachDialect('control characters at the edge', (env) => {
     }
     assert.equal(prose().safeParse(`a${NUL}b`).success, false);
     assert.equal(line().safeParse('Zoë — 東京 🌸').success, true, 'any other text is fine');
+    // Half of a surrogate pair (JSON can carry "\ud800") became U+FFFD once written as UTF-8.
+    for (const lone of ['\ud800', 'a\udbffb', '\udc00', 'x\udfff', '🌸'.slice(0, 1), '🌸'.slice(1)]) {
+      assert.equal(line().safeParse(lone).success, false, JSON.stringify(lone));
+      assert.equal(prose().safeParse(lone).success, false, JSON.stringify(lone));
+    }
+    assert.equal(prose().safeParse('🌸\n💎').success, true, 'whole pairs are text');
+  });
+
+  it('refuses a lone surrogate on the hot routes and the forms, and stores nothing of it', async () => {
+    const post = (url: string, payload: string) =>
+      env().app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
+    // Escaped in the JSON text, as a client sending one would.
+    const decision = await post(
+      '/v1/decisions',
+      '{"subject":{"kind":"customer"},"purpose":"order.fulfilment\\ud800","categories":["contact.email"]}',
+    );
+    assert.equal(decision.statusCode, 400, decision.body);
+    assert.equal(decision.json().error.code, 'VOW_VALIDATION');
+    const entry = await post(
+      '/v1/contest-entries',
+      '{"email":"lone.surrogate@example.com","name":"Ann \\udc00"}',
+    );
+    assert.equal(entry.statusCode, 400, entry.body);
+    assert.equal(entry.json().error.code, 'VOW_VALIDATION');
+    assert.match(entry.body, /surrogate/);
+    const found = await env().services.subjects.findByEmail('lone.surrogate@example.com');
+    assert.equal(found, undefined, 'nobody was stored');
+    const fine = await post(
+      '/v1/contest-entries',
+      '{"email":"whole.pair@example.com","name":"Ann \\ud83c\\udf38"}',
+    );
+    assert.equal(fine.statusCode, 201, fine.body);
   });
 
   it('refuses NUL in every string of every JSON endpoint of the OpenAPI document with 400, never 500', async () => {

@@ -1,9 +1,11 @@
 // The audit trail for auditors and the privacy officer: a page of entries (newest first; ids and
 // actions only, never personal values) and a button that recomputes the hash chain and checks the
 // anchors, naming the first broken link.
+
 import type { AuditRow, VerifyResult } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { actorLabel, eventLabel, noun } from './labels.js';
+import { noun } from '../../platform/strings.js';
+import { actorLabel, eventLabel } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export interface AuditPage {

@@ -4,8 +4,8 @@
 
 import type { ConsentCount } from '../../modules/consent/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { noun } from '../../platform/strings.js';
 import { intervalChart, stackedBars } from './charts.js';
-import { noun } from './labels.js';
 
 const YES = new Set(['consented', 'enrolled', 're_enrolled']);
 const NO = new Set(['withdrawn', 'unsubscribed', 'suppressed']);

@@ -3,10 +3,12 @@
 // due week and of requests received per week; then the promise table for the privacy officer and
 // auditors (kept / broken with how many records, which, the rule broken and why / proven by tests)
 // with a full check on demand. A fresh first admin (admin role only) is told what to do first.
+
 import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { noun } from '../../platform/strings.js';
 import { stackedBars } from './charts.js';
-import { noun, STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash, opens } from './shell.js';
 
 export interface PromiseRow {

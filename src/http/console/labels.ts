@@ -4,11 +4,6 @@
 
 import type { Services } from '../../app/services.js';
 
-/** A count's noun in the number it goes with: `noun(1, 'request')` is "request", `noun(2, 'request')` "requests". */
-export function noun(n: number, one: string, many = `${one}s`): string {
-  return n === 1 ? one : many;
-}
-
 export const STAFF_TYPE: Record<string, string> = {
   access: 'Access (copy of data)',
   portability: 'Portability (machine-readable copy)',

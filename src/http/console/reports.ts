@@ -1,9 +1,10 @@
 // The staff console's aggregate reports (P6): release or fetch a week's noisy counts for a
 // recipient, with the protections and the privacy budget shown. A plain GET form; no script.
+
 import type { ReleasedReport } from '../../modules/reports/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { noun } from '../../platform/strings.js';
 import { intervalChart } from './charts.js';
-import { noun } from './labels.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
 export interface ReportForm {

@@ -5,8 +5,9 @@
 
 import type { QueueEntry, QueueFilter } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { noun } from '../../platform/strings.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
-import { noun, STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export function due(v: { overdue: boolean; dueOn: string; daysLeft: number; status: string }): SafeHtml {

@@ -3,11 +3,11 @@
 
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { line } from '../../platform/strings.js';
+import { line, noun } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
-import { noun, staffNames } from './labels.js';
+import { staffNames } from './labels.js';
 import { renderUnder13 } from './under13.js';
 
 export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
