@@ -8,15 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../helpers/env.js';
-import { type CommandStore, commandStore, runVow, STACK_FRAME } from '../helpers/vow-command.js';
-
-function assertOneLine(r: { code: number | null; stderr: string }, message: RegExp): void {
-  assert.equal(r.code, 1, r.stderr);
-  assert.doesNotMatch(r.stderr, STACK_FRAME);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, message);
-}
+import { assertOneLine, type CommandStore, commandStore, runVow } from '../helpers/vow-command.js';
 
 for (const dialect of testDialects()) {
   describe(`vow on a store without its master key [${dialect}]`, () => {

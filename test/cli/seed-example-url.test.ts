@@ -8,14 +8,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runVow, STACK_FRAME } from '../helpers/vow-command.js';
+import { assertOneLine, runVow } from '../helpers/vow-command.js';
 
-function assertOneLine(r: { code: number | null; stderr: string; stdout: string }, message: RegExp): void {
-  assert.equal(r.code, 1, r.stderr);
-  assert.doesNotMatch(r.stderr, STACK_FRAME);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, message);
+/** One refusal line (test/helpers/vow-command.ts), and no "ready" on stdout. */
+function assertRefused(r: { code: number | null; stderr: string; stdout: string }, message: RegExp): void {
+  assertOneLine(r, message);
   assert.doesNotMatch(r.stdout, /ready/);
 }
 
@@ -26,7 +23,7 @@ describe('vow datasets seed-example --url that names no database', () => {
   it('an unknown scheme is refused and creates no file', async () => {
     for (const url of ['http://shop.example.com/db', 'postgress://postgres@127.0.0.1/shop']) {
       const r = await runVow(['datasets', 'seed-example', '--url', url], {}, { cwd });
-      assertOneLine(
+      assertRefused(
         r,
         /^VOW_DATASET_UNAVAILABLE: Cannot open the dataset at .*: not a database URL \(use postgres:\/\/…/,
       );
@@ -37,7 +34,7 @@ describe('vow datasets seed-example --url that names no database', () => {
   it('a folder given as the SQLite file: one line, no stack trace', async () => {
     mkdirSync(path.join(cwd, 'shop'));
     const r = await runVow(['datasets', 'seed-example', '--url', 'sqlite:shop'], {}, { cwd });
-    assertOneLine(r, /^VOW_DATASET_UNAVAILABLE: Cannot create the example shop at shop: it is a folder$/);
+    assertRefused(r, /^VOW_DATASET_UNAVAILABLE: Cannot create the example shop at shop: it is a folder$/);
     rmSync(path.join(cwd, 'shop'), { recursive: true });
   });
 
@@ -51,7 +48,7 @@ describe('vow datasets seed-example --url that names no database', () => {
       {},
       { cwd },
     );
-    assertOneLine(
+    assertRefused(
       r,
       /^VOW_DATASET_UNAVAILABLE: Cannot create the example shop at .*ECONNREFUSED.*\(check the URL and that the database is running\)$/,
     );

@@ -2,6 +2,7 @@
 // script runs it, with only the VOW_* variables given (none inherited), its exit code and both
 // outputs captured. A store per dialect for it: a throw-away SQLite folder, or a PostgreSQL database
 // made for the test and dropped after.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,15 @@ export function runVow(
 
 /** A Node stack trace's frames in an output ("    at fn (file:line:col)"). */
 export const STACK_FRAME = /^\s+at .+[:(]/m;
+
+/** A refusal as the CLI must give it: exit 1, one line on stderr matching `message`, no stack trace. */
+export function assertOneLine(r: { code: number | null; stderr: string }, message: RegExp): void {
+  assert.equal(r.code, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, STACK_FRAME);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, message);
+}
 
 export interface CommandStore {
   readonly dialect: DialectName;
