@@ -2,6 +2,7 @@
 // the password, "my data" with its download, and correction or deletion requests from it. The
 // forms accept JSON too (API clients) and answer in kind.
 
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
@@ -298,6 +299,25 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     },
   );
 
+  /** The "my data" page for this shopper, with a message, a sent request or a form sent back. */
+  const sendMyData = async (
+    req: Parameters<typeof myDataOf>[2],
+    reply: FastifyReply,
+    o: Parameters<typeof renderMyDataPage>[3],
+    status?: number,
+  ) =>
+    sendHtml(
+      reply,
+      renderMyDataPage(
+        ctx.policy,
+        csrfToken(req) ?? '',
+        await myDataOf(ctx, services, req),
+        o,
+        viewerOf(req),
+      ),
+      status,
+    );
+
   app.get(
     '/account/my-data',
     {
@@ -314,17 +334,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         }),
       },
     },
-    async (req, reply) =>
-      sendHtml(
-        reply,
-        renderMyDataPage(
-          ctx.policy,
-          csrfToken(req) ?? '',
-          await myDataOf(ctx, services, req),
-          req.query,
-          viewerOf(req),
-        ),
-      ),
+    async (req, reply) => sendMyData(req, reply, req.query),
   );
 
   /** The plain-language document of "my data" (the page's content), for the downloads. */
@@ -389,17 +399,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       const p = shopperOf(req);
       const view = await accounts.view(p.accountId);
       if (!view?.subjectId && isForm(req))
-        return sendHtml(
-          reply,
-          renderMyDataPage(
-            ctx.policy,
-            csrfToken(req) ?? '',
-            await myDataOf(ctx, services, req),
-            { error: words(req).confirmFirst },
-            viewerOf(req),
-          ),
-          403,
-        );
+        return sendMyData(req, reply, { error: words(req).confirmFirst }, 403);
       if (!view?.subjectId)
         throw new VowError(
           'VOW_FORBIDDEN',
@@ -409,17 +409,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       // A correction needs what to correct and its value: the form comes back filled in, before
       // any confirmation step (which would otherwise promise to correct "the information you named").
       if (isForm(req) && b.type === 'correction' && !(b.category && b.value))
-        return sendHtml(
-          reply,
-          renderMyDataPage(
-            ctx.policy,
-            csrfToken(req) ?? '',
-            await myDataOf(ctx, services, req),
-            { draft: b, mistake: words(req).correctionNeeds },
-            viewerOf(req),
-          ),
-          400,
-        );
+        return sendMyData(req, reply, { draft: b, mistake: words(req).correctionNeeds }, 400);
       if (isForm(req) && b.confirm !== 'yes')
         return sendHtml(
           reply,
