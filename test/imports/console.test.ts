@@ -16,10 +16,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The text of an HTML fragment's cells, row by row, for a table with this data-testid. */
 function table(body: string, testid: string): string[][] {
-  const t = new RegExp(`<table data-testid="${testid}">([\\s\\S]*?)</table>`).exec(body)?.[1] ?? '';
+  const t = new RegExp(`<table[^>]* data-testid="${testid}">([\\s\\S]*?)</table>`).exec(body)?.[1] ?? '';
   const tbody = /<tbody>([\s\S]*?)<\/tbody>/.exec(t)?.[1] ?? '';
   return [...tbody.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) =>
-    [...r[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) =>
+    [...r[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) =>
       c[1]!
         .replace(/<br>/g, ' ')
         .replace(/<[^>]+>/g, '')
