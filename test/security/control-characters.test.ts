@@ -7,25 +7,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { line, prose } from '../../src/platform/strings.js';
 import { describeEachDialect } from '../helpers/env.js';
-
-type Schema = {
-  type?: string | string[];
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  minLength?: number;
-  minItems?: number;
-  minimum?: number;
-  properties?: Record<string, Schema>;
-  additionalProperties?: Schema | boolean;
-  propertyNames?: Schema;
-  items?: Schema;
-  anyOf?: Schema[];
-  oneOf?: Schema[];
-  allOf?: Schema[];
-  $ref?: string;
-  default?: unknown;
-};
+import type { Schema } from './hostile-input/cases.js';
 
 const NUL = '\u0000';
 

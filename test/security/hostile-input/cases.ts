@@ -5,6 +5,7 @@
 import type { TestEnv } from '../../helpers/env.js';
 import { type Ids, pathValue, UUID } from './fixtures.js';
 
+/** The parts of a JSON Schema of /openapi.json the sweeps read (this one and control-characters.test.ts). */
 export type Schema = {
   type?: string | string[];
   enum?: unknown[];
@@ -15,11 +16,14 @@ export type Schema = {
   minimum?: number;
   exclusiveMinimum?: number;
   properties?: Record<string, Schema>;
+  additionalProperties?: Schema | boolean;
+  propertyNames?: Schema;
   required?: string[];
   items?: Schema;
   anyOf?: Schema[];
   oneOf?: Schema[];
   allOf?: Schema[];
+  $ref?: string;
   default?: unknown;
 };
 
