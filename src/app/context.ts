@@ -47,6 +47,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const generating = generatedKey !== undefined && !existsSync(generatedKey);
   try {
     const masterKey = overrides.masterKey ?? resolveMasterKey(config, cryptoRandom);
+    // The key is checked before the migrations: a start with the wrong key changes nothing.
+    await Vault.checkKey(store, masterKey);
     await migrate(store);
     await recordPolicyVersion(store, policy, clock);
     vault = new Vault(store, masterKey, random, clock, overrides.vault);

@@ -46,6 +46,28 @@ for (const dialect of testDialects()) {
       );
     });
 
+    it('another key: a pending migration is not applied (the key is checked first)', async () => {
+      // The store's last migration taken back as if a newer Vow brought it: with the wrong key it
+      // stays pending (before the check, it ran, or failed against its own tables).
+      const [last] = await store.query(
+        'SELECT name, timestamp FROM kysely_migration ORDER BY name DESC LIMIT 1',
+      );
+      const { name, timestamp } = last as { name: string; timestamp: string };
+      await store.query(`DELETE FROM kysely_migration WHERE name = '${name}'`);
+      try {
+        const r = await runVow(['staff', 'list'], {
+          ...store.env,
+          VOW_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+        });
+        assertOneLine(r, /^VOW_DECRYPTION_FAILED: The master key does not open this store/);
+        assert.deepEqual(await store.query(`SELECT name FROM kysely_migration WHERE name = '${name}'`), []);
+      } finally {
+        await store.query(
+          `INSERT INTO kysely_migration (name, timestamp) VALUES ('${name}', '${timestamp}')`,
+        );
+      }
+    });
+
     it('the right key still opens it, with nothing added by the failed runs', async () => {
       const r = await runVow(['staff', 'list'], store.env);
       assert.equal(r.code, 0, r.stderr);

@@ -78,6 +78,8 @@ export interface CommandStore {
   readonly dataDir: string;
   /** The tables the store holds now (none before the command's first run migrates it). */
   tables(): Promise<string[]>;
+  /** Runs one SQL statement (no parameters) on the store; returns its rows. */
+  query(statement: string): Promise<Record<string, unknown>[]>;
   drop(): Promise<void>;
 }
 
@@ -129,6 +131,26 @@ export async function commandStore(dialect: DialectName): Promise<CommandStore> 
         return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[])
           .map((row) => row.name)
           .sort();
+      } finally {
+        db.close();
+      }
+    },
+    query: async (statement) => {
+      if (url) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          return (await client.query(statement)).rows;
+        } finally {
+          await client.end();
+        }
+      }
+      const db = new SQLite(path.join(dataDir, 'vow.sqlite'));
+      try {
+        const prepared = db.prepare(statement);
+        if (prepared.reader) return prepared.all() as Record<string, unknown>[];
+        prepared.run();
+        return [];
       } finally {
         db.close();
       }

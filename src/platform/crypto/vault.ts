@@ -27,6 +27,23 @@ export type IndexKind = 'email' | 'phone' | 'account' | 'address' | 'cookie' | '
 /** Where the blind-index key is kept, sealed by the master key (vow_meta). */
 const INDEX_KEY = 'vault.index_key';
 
+/**
+ * Opens the sealed blind-index key: the first key every process opens, so failing here means the
+ * whole store was sealed under another master key (or its key row was altered), not one value.
+ */
+function openIndexKey(master: Buffer, sealed: string): Buffer {
+  try {
+    return open(master, sealed, INDEX_KEY);
+  } catch (err) {
+    throw new VowError(
+      'VOW_DECRYPTION_FAILED',
+      'The master key does not open this store: it was made with another key. Start with the master key it was made with (VOW_MASTER_KEY or VOW_MASTER_KEY_FILE)',
+      undefined,
+      { cause: err },
+    );
+  }
+}
+
 export class Vault {
   readonly #store: Store;
   readonly #random: Random;
@@ -67,18 +84,7 @@ export class Vault {
     const db = this.#store.db;
     const existing = await readMeta(db, INDEX_KEY);
     if (existing) {
-      try {
-        this.#indexKey = open(this.#master, existing, INDEX_KEY);
-      } catch (err) {
-        // The first key every process opens: failing here means the whole store was sealed under
-        // another master key (or its key row was altered), not one value.
-        throw new VowError(
-          'VOW_DECRYPTION_FAILED',
-          'The master key does not open this store: it was made with another key. Start with the master key it was made with (VOW_MASTER_KEY or VOW_MASTER_KEY_FILE)',
-          undefined,
-          { cause: err },
-        );
-      }
+      this.#indexKey = openIndexKey(this.#master, existing);
       return;
     }
     const fresh = this.#random.bytes(32);
@@ -91,7 +97,23 @@ export class Vault {
     // Another process may have won the race: read back whichever key is stored.
     const stored = await readMeta(db, INDEX_KEY);
     if (!stored) throw new Error('The vault index key was not stored');
-    this.#indexKey = open(this.#master, stored, INDEX_KEY);
+    this.#indexKey = openIndexKey(this.#master, stored);
+  }
+
+  /**
+   * Whether this master key opens the store, asked before anything is written to it (its pending
+   * migrations included), so a start with the wrong key changes nothing. A store without an index
+   * key yet (new) passes; one that cannot be read yet (no tables, or out of reach) is left to the
+   * migrations, which create it or say why they cannot.
+   */
+  static async checkKey(store: Store, masterKey: Buffer): Promise<void> {
+    let sealed: string | undefined;
+    try {
+      sealed = await readMeta(store.db, INDEX_KEY);
+    } catch {
+      return;
+    }
+    if (sealed) openIndexKey(masterKey, sealed);
   }
 
   /** Keyed hash for equality search: same input, same output; reveals nothing without the key. */
