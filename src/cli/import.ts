@@ -4,6 +4,10 @@
 // ETA), a plain line every few seconds otherwise. The import runs in a worker thread with a capped
 // heap (import-worker.ts): Node lets a process's heap grow far past what an import keeps alive, and
 // a million rows peaked at 294 MiB of the 300 MB allowed in-process.
+//
+// Exit codes (docs/import.md): 0 when every row was taken; IMPORT_EXIT_REFUSED (3) when the run
+// finished but rows were refused, dry run or not, so a script or CI notices; 1 when the run stopped
+// (a file refused whole, a database or thread that failed), as every other command's failure.
 import type { Command } from 'commander';
 import { IMPORT_FORMAT_IDS, type ImportProgress, type ImportReport } from '../modules/imports/index.js';
 import { type ErrorCode, VowError } from '../platform/errors.js';
@@ -17,6 +21,18 @@ import type { ImportJob, ImportMessage } from './import-worker.js';
  * with the first cap alone, 230 MB with both, 204 MB with a young generation of 8 MB but 7% slower).
  */
 const IMPORT_HEAP_MB = { old: 128, young: 16 };
+
+/**
+ * The exit code of a run that finished with rows refused (counted in its report: a dry run's, a
+ * resumed run's whole file, or a finished file's shown again). Not 1, which means the run stopped,
+ * nor 2, which shells and many tools read as a usage error.
+ */
+export const IMPORT_EXIT_REFUSED = 3;
+
+/** The command's exit code for a report: 0 when every row was taken, 3 when some were refused. */
+export function importExitCode(report: Pick<ImportReport, 'counts'>): number {
+  return report.counts.refused > 0 ? IMPORT_EXIT_REFUSED : 0;
+}
 
 /**
  * Runs an import in its worker thread: progress and refused rows are handed to the callbacks as
@@ -129,7 +145,9 @@ export function formatReport(r: ImportReport): string {
     );
   if (c.noted > 0)
     lines.push(`  ${counted(c.noted, 'row')} with nothing to write (e.g. "subscribed": no enrolment)`);
-  lines.push(`  ${counted(c.refused, 'row')} refused`);
+  lines.push(
+    `  ${counted(c.refused, 'row')} refused${c.refused > 0 ? ` (each with its line and reason on stderr; exit code ${IMPORT_EXIT_REFUSED})` : ''}`,
+  );
   return lines.join('\n');
 }
 
@@ -159,6 +177,7 @@ export function registerImportCommand(program: Command, io: Io, setExit: (code: 
             for (const r of report.refusals) io.err(`line ${r.line}: ${r.code} ${r.reason}`);
           io.out(formatReport(report));
         }
+        setExit(importExitCode(report));
       } catch (err) {
         setExit(1);
         throw err;

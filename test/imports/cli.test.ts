@@ -15,7 +15,7 @@ describe('vow import', () => {
   it('dry-runs, imports, then finds the file imported before', async () => {
     const file = fixture('shopify-customers.csv');
     const dry = await vow('import', file, '--format', 'shopify-customers', '--dry-run');
-    assert.equal(dry.code, 0);
+    assert.equal(dry.code, 3, 'rows refused: exit code 3, dry run or not');
     assert.match(dry.out, /dry run, nothing written/);
     assert.match(dry.out, /^4 rows read\.$/m);
     assert.match(dry.out, /2 would be collected as registration/);
@@ -23,10 +23,13 @@ describe('vow import', () => {
     assert.match(dry.err, /line 4: VOW_VALIDATION Email: missing/);
     assert.match(dry.err, /line 5: VOW_IMPORT_MALFORMED/);
     const real = await vow('import', file, '--format', 'shopify-customers');
+    assert.equal(real.code, 3);
+    assert.match(real.out, /^ {2}2 rows refused \(each with its line and reason on stderr; exit code 3\)$/m);
     assert.match(real.out, /2 were collected as registration/);
     assert.match(real.out, /1 was collected as sms_signup/);
     const again = await vow('import', file, '--format', 'shopify-customers');
     assert.match(again.out, /Imported before/);
+    assert.equal(again.code, 3, 'the file still has its refused rows');
     assert.match(again.err, /line 4: /, 'the refused rows are shown again');
   });
 
