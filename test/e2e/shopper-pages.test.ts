@@ -1,5 +1,6 @@
 // The shopper's pages in Chromium, with real access control: axe-core finds nothing on any of them
-// (signed out, signed in, error pages, the banner open); none scrolls sideways at 390 px; the
+// (signed out, signed in, error pages, the banner open); none scrolls sideways at 390 px, and no
+// table cell breaks a word across lines (a column squeezed below its longest word); the
 // banner's Accept and Reject stay reachable with "Choose" open on small screens; a keyboard alone
 // goes through the banner, the request form and My data, and confirms a deletion; the demo shop's
 // forms are recorded.
@@ -9,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/modules/identity/sessions.js';
 import { serviceCaller, shopperCaller } from '../helpers/auth.js';
-import { axeViolations, horizontalOverflow } from '../helpers/axe-check.js';
+import { axeViolations, brokenWordsInTables, horizontalOverflow } from '../helpers/axe-check.js';
 import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { captureMail } from '../helpers/mail.js';
@@ -146,6 +147,8 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
         for (const v of await axeViolations(page)) problems.push(`${label}: ${v}`);
         const over = await horizontalOverflow(page);
         if (over > 0) problems.push(`${label}: scrolls ${over} px sideways`);
+        for (const w of await brokenWordsInTables(page))
+          problems.push(`${label}: a word broken in a table cell (${w})`);
       };
       const context = await contextAt(width, height);
       const page = await context.newPage();

@@ -27,3 +27,29 @@ export async function axeViolations(page: Page): Promise<string[]> {
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
+
+/**
+ * Words broken across two lines inside a table cell ("Requ|ired"), as "cell text: word": a column
+ * squeezed below its longest word. A hyphen or slash may end a line ("second-|factor"); words over
+ * 24 characters (ids, addresses) may wrap and are not counted.
+ */
+export async function brokenWordsInTables(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const broken: string[] = [];
+    for (const cell of document.querySelectorAll('table th, table td')) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (const m of text.matchAll(/[^\s\-/]+/g)) {
+          if (m[0].length > 24) continue;
+          const range = document.createRange();
+          range.setStart(node, m.index ?? 0);
+          range.setEnd(node, (m.index ?? 0) + m[0].length);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (lines.size > 1) broken.push(`${(cell.textContent ?? '').trim().slice(0, 40)}: ${m[0]}`);
+        }
+      }
+    }
+    return broken;
+  });
+}
