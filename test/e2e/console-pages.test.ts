@@ -172,6 +172,25 @@ describeEachDialect(
       });
       assert.equal(verify.statusCode, 200);
       assert.match(verify.body, /data-testid="audit-verify" data-ok="yes"/);
+      // The entries' details read as words: a list "a, b", never JSON's ["a","b"] in one unbreakable
+      // run that widened the table past the screen.
+      await env().ctx.audit.record({
+        actor: { type: 'system' },
+        action: 'staff.account.created',
+        details: { roles: ['privacy_officer', 'auditor'], counts: { erased: 2, kept: 1 } },
+      });
+      const trail = await get('/staff/audit', auditor);
+      const cells = [...trail.body.matchAll(/<td data-label="Details" class="small">([^<]*)<\/td>/g)].map(
+        (m) => m[1]!,
+      );
+      assert.equal(
+        cells[0],
+        'counts={&quot;erased&quot;:2, &quot;kept&quot;:1} roles=privacy_officer, auditor',
+      );
+      assert.deepEqual(
+        cells.filter((c) => /\[&quot;|&quot;,&quot;/.test(c)),
+        [],
+      );
     });
 
     it('logs a request received by post from the form, dated the day the letter came, and opens its page', async () => {

@@ -27,10 +27,22 @@ function verification(v: VerifyResult): SafeHtml {
   return html`<div class="flash bad" role="alert" data-testid="audit-verify" data-ok="no"><strong>The chain is broken at entry ${v.brokenAt ?? '?'}.</strong> ${v.problem ?? ''} (${v.entries} ${noun(v.entries, 'entry', 'entries')}, ${v.anchors} ${noun(v.anchors, 'anchor')}).</div>`;
 }
 
+/**
+ * An entry's details as `key=value` pairs a reader can take in: a list reads "a, b" (not
+ * `["a","b"]`), and a nested value gets a space after each comma, so the cell wraps between values
+ * instead of widening the table past the screen.
+ */
 function details(json: string): string {
   const d = JSON.parse(json) as Record<string, unknown>;
-  const parts = Object.entries(d).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  return parts.join(' ');
+  const value = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object'))
+      return v.map(value).join(', ');
+    return JSON.stringify(v).replace(/,(?=["{[\d-]|true|false|null)/g, ', ');
+  };
+  return Object.entries(d)
+    .map(([k, v]) => `${k}=${value(v)}`)
+    .join(' ');
 }
 
 /** What an entry is about: a staff member by user name, anything else by its kind and id. */
