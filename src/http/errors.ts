@@ -5,6 +5,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { statusOf } from '../app/error-registry.js';
 import { VowError } from '../platform/errors.js';
 import { storageFault } from '../platform/store/index.js';
+import { fieldIssues, typedValues } from './form-issues.js';
 import { mediaTypeOf } from './route-hooks.js';
 
 const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> = {
@@ -131,6 +132,21 @@ export function installErrorHandling(
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .send(await consoleErrorPage(req, error, status));
+    // A shopper's form refused for what it holds comes back as the form, filled in, each mistake
+    // at its field; any other refusal (a missing session, a limit) keeps the error page.
+    const formPage = req.routeOptions?.config?.formPage;
+    if (formPage && refusalPage && asPage(req) && status === 400) {
+      try {
+        return await formPage(req, reply, {
+          error,
+          status,
+          issues: fieldIssues(err),
+          values: typedValues(req.body),
+        });
+      } catch (renderErr) {
+        req.log.error({ err: { type: (renderErr as Error).name } }, 'form page failed');
+      }
+    }
     if (refusalPage && asPage(req))
       return reply
         .code(status)

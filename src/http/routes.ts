@@ -47,6 +47,7 @@ import { complaintPageRoutes } from './pages/complaint-routes.js';
 import { cookieBannerPageRoutes } from './pages/cookie-banner-routes.js';
 import { demoStorefrontPageRoutes } from './pages/demo-storefront-routes.js';
 import { languagePageRoutes } from './pages/language-routes.js';
+import { myDataPageRoutes } from './pages/my-data-routes.js';
 import { privacyPageRoutes } from './pages/privacy-routes.js';
 import { requestPageRoutes } from './pages/request-routes.js';
 import { unsubscribePageRoutes } from './pages/unsubscribe-routes.js';
@@ -85,6 +86,7 @@ export const ROUTES: readonly RouteModule[] = [
   demoStorefrontPageRoutes,
   unsubscribePageRoutes,
   accountPageRoutes,
+  myDataPageRoutes,
   requestPageRoutes,
   appealPageRoutes,
   complaintPageRoutes,

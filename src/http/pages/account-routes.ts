@@ -1,38 +1,30 @@
 // Shopper accounts, the pages (P15): register, confirm the email, log in and out, reset and change
-// the password, "my data" with its download, and correction or deletion requests from it. The
-// forms accept JSON too (API clients) and answer in kind.
+// the password ("my data" is my-data-routes.ts). The forms accept JSON too (API clients) and answer
+// in kind; a browser's form refused comes back filled in (never the password), the mistake at its
+// field.
 
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
-import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
-import { isVowError, VowError } from '../../platform/errors.js';
-import { line, prose } from '../../platform/strings.js';
-import { csrfToken, formToken } from '../access.js';
-import { myDataOf, shopperOf, subjectFinder } from '../account-data.js';
-import {
-  answerFormRefusal,
-  csrfBodyField,
-  isForm,
-  pageLocale,
-  sendHtml,
-  sessionCookieOptions,
-} from '../route-helpers.js';
+import { isVowError } from '../../platform/errors.js';
+import { line } from '../../platform/strings.js';
+import { formToken } from '../access.js';
+import { shopperOf, subjectFinder } from '../account-data.js';
+import { type FormPage, formRefusalOf } from '../form-issues.js';
+import { csrfBodyField, isForm, pageLocale, sendHtml, sessionCookieOptions } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
-  myDataDocument,
+  ACCOUNT_FIELDS,
   renderConfirmPage,
   renderLoginPage,
   renderMessagePage,
-  renderMyDataPage,
   renderRegisterPage,
-  renderRequestConfirmPage,
   renderResetPage,
   renderResetRequestPage,
 } from './account.js';
+import { type FormState, formStateOf } from './form-state.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
-import { plainDataCsv } from './plain-data.js';
 import { viewerOf } from './shopper-layout.js';
 
 const email = line()
@@ -59,14 +51,36 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   };
   // The pages with a form, each with the anti-forgery token of the route it posts to.
   type Req = Parameters<typeof viewerOf>[0];
-  const loginPage = (req: Req, error?: string, email?: string) =>
-    renderLoginPage(ctx.policy, formToken(ctx, '/login'), error, viewerOf(req), email);
-  const registerPage = (req: Req, error?: string, email?: string) =>
-    renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), error, viewerOf(req), email);
-  const confirmPage = (req: Req, token: string, error?: string) =>
-    renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), token, error, viewerOf(req));
-  const resetPage = (req: Req, token: string, error?: string) =>
-    renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), token, error, viewerOf(req));
+  const loginPage = (req: Req, state?: FormState) =>
+    renderLoginPage(ctx.policy, formToken(ctx, '/login'), state, viewerOf(req));
+  const registerPage = (req: Req, state?: FormState) =>
+    renderRegisterPage(ctx.policy, formToken(ctx, '/account/register'), state, viewerOf(req));
+  const resetRequestPage = (req: Req, state?: FormState) =>
+    renderResetRequestPage(ctx.policy, formToken(ctx, '/account/reset-request'), viewerOf(req), state);
+  /** The emailed link's token a form carries (as sent, when the form comes back). */
+  const tokenOf = (req: Req) => {
+    const t = (req.body as { token?: unknown } | undefined)?.token;
+    return typeof t === 'string' ? t : '';
+  };
+  const confirmPage = (req: Req, state?: FormState) =>
+    renderConfirmPage(ctx.policy, formToken(ctx, '/account/verify'), tokenOf(req), state, viewerOf(req));
+  const resetPage = (req: Req, state?: FormState) =>
+    renderResetPage(ctx.policy, formToken(ctx, '/account/reset'), tokenOf(req), state, viewerOf(req));
+  /** The page a refused form comes back on: filled in (never the password), each mistake at its field. */
+  const formOn =
+    (render: (req: Req, state: FormState) => string): FormPage =>
+    (req, reply, refusal) =>
+      sendHtml(reply, render(req, formStateOf(refusal, pageLocale(req), ACCOUNT_FIELDS)), refusal.status);
+  /** A refusal from the handler: the form again for a browser, the error body for an API client. */
+  const refused = (page: FormPage, req: FastifyRequest, reply: FastifyReply, err: unknown) => {
+    if (!isForm(req)) throw err;
+    return page(req, reply, formRefusalOf(err, req.body));
+  };
+  const loginForm = formOn(loginPage);
+  const registerForm = formOn(registerPage);
+  const confirmForm = formOn(confirmPage);
+  const resetRequestForm = formOn(resetRequestPage);
+  const resetForm = formOn(resetPage);
 
   // Someone already signed in is sent to their data, not asked to log in again.
   app.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) =>
@@ -76,7 +90,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/login',
     {
-      config: { access: 'public', csrf: 'form', limit: 'login' },
+      config: { access: 'public', csrf: 'form', limit: 'login', formPage: loginForm },
       schema: {
         tags: ['accounts'],
         summary: 'Log in a shopper with email and password (sets the session cookie)',
@@ -95,7 +109,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return reply.redirect('/account/my-data', 303);
         return { accountId: out.accountId };
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (text) => loginPage(req, text, req.body.email));
+        return refused(loginForm, req, reply, err);
       }
     },
   );
@@ -107,7 +121,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/account/register',
     {
-      config: { access: 'public', csrf: 'form', limit: 'request', mailsTo: 'email' },
+      config: { access: 'public', csrf: 'form', limit: 'request', mailsTo: 'email', formPage: registerForm },
       schema: {
         tags: ['accounts'],
         summary:
@@ -136,7 +150,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return sendHtml(reply, message(req, 'checkEmailConfirm'), 202);
         return reply.code(202).send({ status: 'check-email' });
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (text) => registerPage(req, text, req.body.email));
+        return refused(registerForm, req, reply, err);
       }
     },
   );
@@ -154,14 +168,23 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) =>
       (await accounts.tokenUsable(req.params.token, 'verify_email'))
-        ? sendHtml(reply, confirmPage(req, req.params.token))
+        ? sendHtml(
+            reply,
+            renderConfirmPage(
+              ctx.policy,
+              formToken(ctx, '/account/verify'),
+              req.params.token,
+              {},
+              viewerOf(req),
+            ),
+          )
         : sendHtml(reply, message(req, 'linkUnknown'), 400),
   );
 
   app.post(
     '/account/verify',
     {
-      config: { access: 'public', csrf: 'form', limit: 'code' },
+      config: { access: 'public', csrf: 'form', limit: 'code', formPage: confirmForm },
       schema: {
         tags: ['accounts'],
         summary:
@@ -182,7 +205,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       } catch (err) {
         if (isVowError(err) && err.code === 'VOW_TOKEN_INVALID' && isForm(req))
           return sendHtml(reply, message(req, 'linkNotValid'), 400);
-        return answerFormRefusal(req, reply, err, (text) => confirmPage(req, req.body.token, text));
+        return refused(confirmForm, req, reply, err);
       }
     },
   );
@@ -209,17 +232,19 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/account/reset-request',
     { config: { access: 'public' }, schema: { hide: true } },
-    async (req, reply) =>
-      sendHtml(
-        reply,
-        renderResetRequestPage(ctx.policy, formToken(ctx, '/account/reset-request'), viewerOf(req)),
-      ),
+    async (req, reply) => sendHtml(reply, resetRequestPage(req)),
   );
 
   app.post(
     '/account/reset-request',
     {
-      config: { access: 'public', csrf: 'form', limit: 'request', mailsTo: 'email' },
+      config: {
+        access: 'public',
+        csrf: 'form',
+        limit: 'request',
+        mailsTo: 'email',
+        formPage: resetRequestForm,
+      },
       schema: {
         tags: ['accounts'],
         summary:
@@ -249,14 +274,23 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: linkToken }) } },
     async (req, reply) =>
       parseSecret(req.params.token)
-        ? sendHtml(reply, resetPage(req, req.params.token))
+        ? sendHtml(
+            reply,
+            renderResetPage(
+              ctx.policy,
+              formToken(ctx, '/account/reset'),
+              req.params.token,
+              {},
+              viewerOf(req),
+            ),
+          )
         : sendHtml(reply, message(req, 'linkInvalid'), 400),
   );
 
   app.post(
     '/account/reset',
     {
-      config: { access: 'public', csrf: 'form', limit: 'code' },
+      config: { access: 'public', csrf: 'form', limit: 'code', formPage: resetForm },
       schema: {
         tags: ['accounts'],
         summary: 'Set a new password with a reset link token; every session of the account ends',
@@ -270,7 +304,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         if (isForm(req)) return sendHtml(reply, message(req, 'passwordChanged'));
         return { status: 'password-changed' };
       } catch (err) {
-        return answerFormRefusal(req, reply, err, (text) => resetPage(req, req.body.token, text));
+        return refused(resetForm, req, reply, err);
       }
     },
   );
@@ -296,163 +330,6 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
         req.ip,
       );
       return { status: 'password-changed', sessionsEnded: ended };
-    },
-  );
-
-  /** The "my data" page for this shopper, with a message, a sent request or a form sent back. */
-  const sendMyData = async (
-    req: Parameters<typeof myDataOf>[2],
-    reply: FastifyReply,
-    o: Parameters<typeof renderMyDataPage>[3],
-    status?: number,
-  ) =>
-    sendHtml(
-      reply,
-      renderMyDataPage(
-        ctx.policy,
-        csrfToken(req) ?? '',
-        await myDataOf(ctx, services, req),
-        o,
-        viewerOf(req),
-      ),
-      status,
-    );
-
-  app.get(
-    '/account/my-data',
-    {
-      config: { access: 'shopper' },
-      schema: {
-        tags: ['accounts'],
-        summary: '"My data" page (HTML): every value held about the account holder, in plain words',
-        querystring: z.object({
-          sent: z.enum(['correction', 'deletion']).optional(),
-          due: z
-            .string()
-            .regex(/^\d{4}-\d{2}-\d{2}$/)
-            .optional(),
-        }),
-      },
-    },
-    async (req, reply) => sendMyData(req, reply, req.query),
-  );
-
-  /** The plain-language document of "my data" (the page's content), for the downloads. */
-  const plainMyData = async (req: Parameters<typeof myDataOf>[2]) => {
-    const view = await myDataOf(ctx, services, req);
-    return myDataDocument(ctx.policy, view, pageLocale(req));
-  };
-
-  app.get(
-    '/account/my-data/download',
-    {
-      config: { access: 'shopper' },
-      schema: { tags: ['accounts'], summary: 'Download "my data" as a JSON file, in plain words' },
-    },
-    async (req, reply) =>
-      reply
-        .header('content-disposition', 'attachment; filename="my-data.json"')
-        .header('cache-control', 'no-store')
-        .type('application/json; charset=utf-8')
-        .send(JSON.stringify(await plainMyData(req), null, 2)),
-  );
-
-  app.get(
-    '/account/my-data/download.csv',
-    {
-      config: { access: 'shopper' },
-      schema: { tags: ['accounts'], summary: 'Download "my data" as a CSV file (one line per piece)' },
-    },
-    async (req, reply) =>
-      reply
-        .header('content-disposition', 'attachment; filename="my-data.csv"')
-        .header('cache-control', 'no-store')
-        .type('text/csv; charset=utf-8')
-        .send(plainDataCsv(await plainMyData(req), pageLocale(req))),
-  );
-
-  app.post(
-    '/account/requests',
-    {
-      config: { access: 'shopper' },
-      schema: {
-        tags: ['accounts'],
-        summary:
-          'Start a correction or deletion request as the logged-in account holder (verified by the session)',
-        body: z.strictObject({
-          type: z.enum(['correction', 'deletion']),
-          jurisdiction: z
-            .union([z.enum(JURISDICTIONS), z.literal('')])
-            .optional()
-            .describe('Where the person lives; empty or absent: from the address on file, else `other`'),
-          category: line().max(128).optional(),
-          value: line().max(1000).optional(),
-          details: prose().max(1000).optional(),
-          /** A browser's form is first shown what happens and what is kept; "yes" sends it. */
-          confirm: z.literal('yes').optional(),
-          ...csrfBodyField,
-        }),
-        response: { 202: z.object({ status: z.string(), requestId: z.string(), dueOn: z.string() }) },
-      },
-    },
-    async (req, reply) => {
-      const p = shopperOf(req);
-      const view = await accounts.view(p.accountId);
-      if (!view?.subjectId && isForm(req))
-        return sendMyData(req, reply, { error: words(req).confirmFirst }, 403);
-      if (!view?.subjectId)
-        throw new VowError(
-          'VOW_FORBIDDEN',
-          'Confirm your email address first: we hold nothing else under it yet',
-        );
-      const b = req.body;
-      // A correction needs what to correct and its value: the form comes back filled in, before
-      // any confirmation step (which would otherwise promise to correct "the information you named").
-      if (isForm(req) && b.type === 'correction' && !(b.category && b.value))
-        return sendMyData(req, reply, { draft: b, mistake: words(req).correctionNeeds }, 400);
-      if (isForm(req) && b.confirm !== 'yes')
-        return sendHtml(
-          reply,
-          renderRequestConfirmPage(
-            ctx.policy,
-            csrfToken(req) ?? '',
-            {
-              type: b.type,
-              jurisdiction: b.jurisdiction ?? '',
-              category: b.category || undefined,
-              value: b.value || undefined,
-              details: b.details || undefined,
-            },
-            await myDataOf(ctx, services, req),
-            viewerOf(req),
-          ),
-        );
-      const { jurisdiction } = await services.rights.resolveJurisdiction(
-        b.jurisdiction || undefined,
-        view.subjectId,
-      );
-      const correction =
-        b.type === 'correction' && b.category && b.value
-          ? { category: b.category, value: b.value }
-          : undefined;
-      const out = await services.rights.submit(
-        {
-          type: b.type,
-          jurisdiction,
-          ...(correction ? { correction } : {}),
-          ...(b.details ? { details: b.details } : {}),
-        },
-        {
-          channel: 'account',
-          locale: pageLocale(req),
-          sessionSubjectId: view.subjectId,
-          // The answer goes to the account's confirmed email.
-          replyTo: view.emailVerifiedAt ? (view.email ?? undefined) : undefined,
-        },
-      );
-      // Post/redirect/get: reloading My data never sends the request again.
-      if (isForm(req)) return reply.redirect(`/account/my-data?sent=${b.type}&due=${out.dueOn}`, 303);
-      return reply.code(202).send({ status: out.status, requestId: out.requestId, dueOn: out.dueOn });
     },
   );
 };

@@ -7,10 +7,19 @@ import { categoryName, type Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
+import {
+  errorSummary,
+  type FieldRef,
+  type FormState,
+  fieldError,
+  formError,
+  invalidAttrs,
+  typed,
+} from './form-state.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
 import { type PlainData, plainData, type StoredValue } from './plain-data.js';
 import { exemptionsView, plainDataView } from './plain-data-view.js';
-import { correctableCategories, fieldMistake, formError, invalidIf, options } from './requests.js';
+import { correctableCategories, options } from './requests.js';
 import { ANONYMOUS, privacyChoicesLink, shopperPage, type Viewer } from './shopper-layout.js';
 
 /** Who sees "my data" when the caller does not say: a signed-in shopper, in English. */
@@ -32,16 +41,38 @@ function notice(message: string | undefined, kind: 'error' | 'ok' = 'error'): Sa
   return message ? html`<p class="ok" role="status">${message}</p>` : html``;
 }
 
-/** A page with a form: its title as the heading, then the error (if any) and the rest. */
-function formPage(
-  policy: Policy,
-  viewer: Viewer,
-  title: string,
-  error: string | undefined,
-  body: SafeHtml,
-): string {
-  return shell(policy, title, html`<h1>${title}</h1>\n${notice(error)}\n${body}`, undefined, viewer);
+/** A page with a form: its title as the heading, then its mistakes (if any) and the rest. */
+function formPage(policy: Policy, viewer: Viewer, title: string, state: FormState, body: SafeHtml): string {
+  const top = errorSummary(state, accountFields(viewer.locale), viewer.locale);
+  return shell(policy, title, html`<h1>${title}</h1>\n${top}\n${body}`, undefined, viewer);
 }
+
+/** The account forms' fields (email, password), as their lists of mistakes name them. */
+function accountFields(locale: Locale): FieldRef[] {
+  const w = ACCOUNT_WORDS[locale];
+  return [
+    { name: 'email', id: 'email', label: w.email },
+    { name: 'password', id: 'password', label: w.password },
+  ];
+}
+
+/** The fields of My data's request form, as its list of mistakes names them. */
+function myDataFields(locale: Locale): FieldRef[] {
+  const w = ACCOUNT_WORDS[locale];
+  return [
+    { name: 'type', id: 'type', label: w.askUsTo },
+    { name: 'category', id: 'category', label: w.whatToCorrect },
+    { name: 'value', id: 'value', label: w.rightValue },
+    { name: 'details', id: 'details', label: w.anythingElse },
+    { name: 'jurisdiction', id: 'jurisdiction', label: w.whereYouLive },
+  ];
+}
+
+/** The body keys of My data's request form. */
+export const MY_DATA_FIELDS: readonly string[] = ['type', 'category', 'value', 'details', 'jurisdiction'];
+
+/** The body keys of the account forms a mistake can be shown at. */
+export const ACCOUNT_FIELDS: readonly string[] = ['email', 'password'];
 
 /** A form posted to `action`: the anti-forgery token, then its fields (one a line) and its button. */
 function postForm(action: string, csrf: string, fields: readonly SafeHtml[], button: string): SafeHtml {
@@ -64,31 +95,34 @@ function tokenField(token: string): SafeHtml {
 function emailField(
   w: { email: string; emailHint: string },
   autocomplete: 'username' | 'email',
-  value = '',
+  state: FormState = {},
 ): SafeHtml {
-  return html`<p><label for="email">${w.email}</label><input id="email" name="email" type="email" autocomplete="${autocomplete}" required pattern="[^\\s@]+@[^\\s@]+\\.[^\\s@]+" title="${w.emailHint}" value="${value}"></p>`;
+  return html`<p><label for="email">${w.email}</label>${fieldError(state, 'email', 'email')}<input id="email" name="email" type="email" autocomplete="${autocomplete}" required maxlength="254" pattern="[^\\s@]+@[^\\s@]+\\.[^\\s@]+" title="${w.emailHint}" value="${typed(state, 'email')}"${invalidAttrs(state, 'email', 'email')}></p>`;
 }
 
-/** The password field: the account's own, or a new one (12 characters at least). */
-function passwordField(label: string, autocomplete: 'current-password' | 'new-password'): SafeHtml {
+/** The password field: the account's own, or a new one (12 characters at least); never refilled. */
+function passwordField(
+  label: string,
+  autocomplete: 'current-password' | 'new-password',
+  state: FormState = {},
+): SafeHtml {
   const min = autocomplete === 'new-password' ? html` minlength="12"` : '';
-  return html`<p><label for="password">${label}</label><input id="password" name="password" type="password" autocomplete="${autocomplete}"${min} required></p>`;
+  return html`<p><label for="password">${label}</label>${fieldError(state, 'password', 'password')}<input id="password" name="password" type="password" autocomplete="${autocomplete}"${min} maxlength="256" required${invalidAttrs(state, 'password', 'password')}></p>`;
 }
 
 export function renderLoginPage(
   policy: Policy,
   csrf: string,
-  error?: string,
+  state: FormState = {},
   viewer: Viewer = ANONYMOUS,
-  email = '',
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
   return shell(
     policy,
     w.logIn,
     html`<h1>${w.logInTitle}</h1>
-${notice(error)}
-${postForm('/login', csrf, [emailField(w, 'username', email), passwordField(w.password, 'current-password')], w.logIn)}
+${errorSummary(state, accountFields(viewer.locale), viewer.locale)}
+${postForm('/login', csrf, [emailField(w, 'username', state), passwordField(w.password, 'current-password', state)], w.logIn)}
 <p><a href="/account/register">${w.createAccount}</a> · <a href="/account/reset-request">${w.forgot}</a></p>`,
     '/login',
     viewer,
@@ -98,18 +132,17 @@ ${postForm('/login', csrf, [emailField(w, 'username', email), passwordField(w.pa
 export function renderRegisterPage(
   policy: Policy,
   csrf: string,
-  error?: string,
+  state: FormState = {},
   viewer: Viewer = ANONYMOUS,
-  email = '',
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
   return formPage(
     policy,
     viewer,
     w.createAccount,
-    error,
+    state,
     html`<p>${w.registerIntro}</p>
-${postForm('/account/register', csrf, [emailField(w, 'email', email), passwordField(w.passwordMin, 'new-password')], w.createButton)}`,
+${postForm('/account/register', csrf, [emailField(w, 'email', state), passwordField(w.passwordMin, 'new-password', state)], w.createButton)}`,
   );
 }
 
@@ -122,7 +155,7 @@ export function renderConfirmPage(
   policy: Policy,
   csrf: string,
   token: string,
-  error?: string,
+  state: FormState = {},
   viewer: Viewer = ANONYMOUS,
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
@@ -130,9 +163,9 @@ export function renderConfirmPage(
     policy,
     viewer,
     w.confirmTitle,
-    error,
+    state,
     html`<p>${w.confirmIntro}</p>
-${postForm('/account/verify', csrf, [tokenField(token), passwordField(w.password, 'current-password')], w.confirmButton)}
+${postForm('/account/verify', csrf, [tokenField(token), passwordField(w.password, 'current-password', state)], w.confirmButton)}
 <p class="small">${w.notYou}</p>`,
   );
 }
@@ -155,15 +188,19 @@ export function renderMessagePage(
   );
 }
 
-export function renderResetRequestPage(policy: Policy, csrf: string, viewer: Viewer = ANONYMOUS): string {
+export function renderResetRequestPage(
+  policy: Policy,
+  csrf: string,
+  viewer: Viewer = ANONYMOUS,
+  state: FormState = {},
+): string {
   const w = ACCOUNT_WORDS[viewer.locale];
-  return shell(
+  return formPage(
     policy,
-    w.resetTitle,
-    html`<h1>${w.resetTitle}</h1>
-${postForm('/account/reset-request', csrf, [emailField(w, 'email')], w.emailMeLink)}`,
-    undefined,
     viewer,
+    w.resetTitle,
+    state,
+    postForm('/account/reset-request', csrf, [emailField(w, 'email', state)], w.emailMeLink),
   );
 }
 
@@ -171,7 +208,7 @@ export function renderResetPage(
   policy: Policy,
   csrf: string,
   token: string,
-  error?: string,
+  state: FormState = {},
   viewer: Viewer = ANONYMOUS,
 ): string {
   const w = ACCOUNT_WORDS[viewer.locale];
@@ -179,11 +216,11 @@ export function renderResetPage(
     policy,
     viewer,
     w.newPasswordTitle,
-    error,
+    state,
     postForm(
       '/account/reset',
       csrf,
-      [tokenField(token), passwordField(w.newPassword, 'new-password')],
+      [tokenField(token), passwordField(w.newPassword, 'new-password', state)],
       w.setPassword,
     ),
   );
@@ -222,9 +259,8 @@ export function renderMyDataPage(
     sent?: string | undefined;
     due?: string | undefined;
     error?: string | undefined;
-    /** A request sent back with a mistake: what was chosen and typed, and the mistake. */
-    draft?: Partial<AccountRequestDraft> | undefined;
-    mistake?: string | undefined;
+    /** The request form sent back with its mistakes: what was chosen and typed, each mistake at its field. */
+    form?: FormState | undefined;
   } = {},
   viewer: Viewer = MY_DATA_VIEWER,
 ): string {
@@ -232,7 +268,10 @@ export function renderMyDataPage(
   const data = myDataDocument(policy, view, viewer.locale);
   const erased = accountErased(view);
   const sent = o.sent === 'deletion' || o.sent === 'correction' ? w.sent[o.sent] : undefined;
-  const d = o.draft ?? {};
+  const form = o.form ?? {};
+  const d = (name: string) => typed(form, name);
+  const err = (name: string) => fieldError(form, name, name);
+  const bad = (name: string) => invalidAttrs(form, name, name);
   return shell(
     policy,
     w.myData,
@@ -253,18 +292,18 @@ ${view.notes.map((n) => html`<p class="small">${n}</p>`)}
 ${plainDataView(data, w.nothingButAccount, viewer.locale)}
 <h2>${w.correctOrDelete}</h2>
 <p>${w.chooseIntro}</p>
-${formError(o.mistake)}
+${errorSummary(form, myDataFields(viewer.locale), viewer.locale)}
 <form method="post" action="/account/requests" data-testid="account-request-form">
   <input type="hidden" name="_csrf" value="${csrf}">
   <fieldset>
-    <legend>${w.askUsTo}</legend>
-    <label class="choice"><input type="radio" name="type" value="correction" required${d.type === 'correction' ? html` checked` : ''}> ${w.correctSomething}</label>
-    <label class="choice"><input type="radio" name="type" value="deletion"${d.type === 'deletion' ? html` checked` : ''}> ${w.deleteMyData}</label>
+    <legend>${w.askUsTo}</legend>${err('type')}
+    <label class="choice"><input type="radio" id="type" name="type" value="correction" required${d('type') === 'correction' ? html` checked` : ''}${bad('type')}> ${w.correctSomething}</label>
+    <label class="choice"><input type="radio" name="type" value="deletion"${d('type') === 'deletion' ? html` checked` : ''}> ${w.deleteMyData}</label>
   </fieldset>
   <fieldset>
-    <legend>${w.onlyCorrection}</legend>${fieldMistake(!!o.mistake, 'category', o.mistake)}
-    <p><label for="category">${w.whatToCorrect}</label>
-    <select id="category" name="category"${invalidIf(!!o.mistake && !d.category, 'category')}>${options(
+    <legend>${w.onlyCorrection}</legend>
+    <p><label for="category">${w.whatToCorrect}</label>${err('category')}
+    <select id="category" name="category"${bad('category')}>${options(
       {
         '': w.choose,
         ...Object.fromEntries(
@@ -274,13 +313,13 @@ ${formError(o.mistake)}
           ).map((id) => [id, categoryName(policy, id, viewer.locale)]),
         ),
       },
-      d.category,
+      d('category'),
     )}</select></p>
-    <p><label for="value">${w.rightValue}</label><input id="value" name="value" maxlength="1000" value="${d.value ?? ''}"${invalidIf(!!o.mistake && !d.value, 'category')}></p>
+    <p><label for="value">${w.rightValue}</label>${err('value')}<input id="value" name="value" maxlength="1000" value="${d('value')}"${bad('value')}></p>
   </fieldset>
-  <p><label for="details">${w.anythingElse}</label><input id="details" name="details" maxlength="1000" value="${d.details ?? ''}"></p>
-  <p><label for="jurisdiction">${w.whereYouLive}</label>
-  <select id="jurisdiction" name="jurisdiction">${options({ '': w.asOnFile, ...JURISDICTION_LABELS_BY_LOCALE[viewer.locale] }, d.jurisdiction)}</select></p>
+  <p><label for="details">${w.anythingElse}</label>${err('details')}<input id="details" name="details" maxlength="1000" value="${d('details')}"${bad('details')}></p>
+  <p><label for="jurisdiction">${w.whereYouLive}</label>${err('jurisdiction')}
+  <select id="jurisdiction" name="jurisdiction"${bad('jurisdiction')}>${options({ '': w.asOnFile, ...JURISDICTION_LABELS_BY_LOCALE[viewer.locale] }, d('jurisdiction'))}</select></p>
   <p><button type="submit" data-testid="review-request">${w.continue}</button></p>
 </form>
 <h2>${w.moreChoices}</h2>

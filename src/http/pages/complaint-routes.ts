@@ -1,35 +1,44 @@
 // Complaints (P25), the shopper's pages: the complaint form and the status page reached by its
 // unguessable token, which names the regulator to escalate to.
 
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { isVowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
+import { type FormPage, formRefusalOf } from '../form-issues.js';
 import { pageLocale, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { renderComplaintForm, renderComplaintStatus } from './complaints.js';
+import { COMPLAINT_FIELDS, renderComplaintForm, renderComplaintStatus } from './complaints.js';
+import { type FormState, formStateOf } from './form-state.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
 import { renderLinkError } from './requests.js';
 import { viewerOf } from './shopper-layout.js';
 
 export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
   const complaints = services.complaints;
+  /** The form again, with what was typed and each mistake at its field. */
+  const formAgain = (req: FastifyRequest, reply: FastifyReply, state: FormState, status = 400) =>
+    sendHtml(
+      reply,
+      renderComplaintForm(ctx.policy, formToken(ctx, '/privacy/complaint'), viewerOf(req), state),
+      status,
+    );
+  const formPage: FormPage = (req, reply, refusal) =>
+    formAgain(req, reply, formStateOf(refusal, pageLocale(req), COMPLAINT_FIELDS), refusal.status);
 
   app.get(
     '/privacy/complaint',
     { config: { access: 'public' }, schema: { tags: ['pages'], summary: 'The complaint form', hide: true } },
     async (req, reply) =>
-      sendHtml(
-        reply,
-        renderComplaintForm(ctx.policy, formToken(ctx, '/privacy/complaint'), undefined, viewerOf(req)),
-      ),
+      sendHtml(reply, renderComplaintForm(ctx.policy, formToken(ctx, '/privacy/complaint'), viewerOf(req))),
   );
 
   app.post(
     '/privacy/complaint',
     {
-      config: { access: 'public', csrf: 'form', mailsTo: 'email' },
+      config: { access: 'public', csrf: 'form', mailsTo: 'email', formPage },
       schema: {
         tags: ['pages'],
         summary: 'The complaint form, posted',
@@ -50,21 +59,19 @@ export const complaintPageRoutes: RouteModule = (app, ctx, services) => {
       const mistake: 'email' | 'message' | undefined =
         email && !z.email().safeParse(email).success ? 'email' : !rest.message.trim() ? 'message' : undefined;
       if (mistake)
-        return sendHtml(
-          reply,
-          renderComplaintForm(
-            ctx.policy,
-            formToken(ctx, '/privacy/complaint'),
-            REQUEST_WORDS[pageLocale(req)].mistakes[mistake],
-            viewerOf(req),
-            { values: typed, field: mistake },
-          ),
-          400,
+        return formAgain(req, reply, {
+          values: typed,
+          errors: { [mistake]: REQUEST_WORDS[pageLocale(req)].mistakes[mistake] },
+        });
+      let r: Awaited<ReturnType<typeof complaints.submit>>;
+      try {
+        r = await complaints.submit(
+          { ...rest, email: email || undefined },
+          { channel: 'web', locale: pageLocale(req) },
         );
-      const r = await complaints.submit(
-        { ...rest, email: email || undefined },
-        { channel: 'web', locale: pageLocale(req) },
-      );
+      } catch (err) {
+        return formPage(req, reply, formRefusalOf(err, req.body));
+      }
       return reply.code(303).header('location', `/privacy/complaint/status/${r.statusToken}`).send();
     },
   );

@@ -3,36 +3,53 @@
 import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
 import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
+import {
+  errorSummary,
+  type FieldRef,
+  type FormState,
+  fieldError,
+  invalidAttrs,
+  typed,
+} from './form-state.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
-import { dayIn, type FormState, fieldMistake, formError, invalidIf, options, waysOn } from './requests.js';
+import { dayIn, options, waysOn } from './requests.js';
 import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
+
+/** The complaint form's fields, as its list of mistakes names them. */
+function complaintFields(w: (typeof REQUEST_WORDS)['en-US']): FieldRef[] {
+  return [
+    { name: 'jurisdiction', id: 'c-jurisdiction', label: w.whereLive },
+    { name: 'email', id: 'c-email', label: w.complaintEmail },
+    { name: 'message', id: 'c-message', label: w.complaintText },
+  ];
+}
+
+/** The body keys of the complaint form. */
+export const COMPLAINT_FIELDS: readonly string[] = complaintFields(REQUEST_WORDS['en-US']).map((f) => f.name);
 
 export function renderComplaintForm(
   policy: Policy,
   csrf: string,
-  error?: string,
   viewer: Viewer = ANONYMOUS,
-  state: FormState<'email' | 'message'> = {},
+  state: FormState = {},
 ): string {
   const w = REQUEST_WORDS[viewer.locale];
-  const v = state.values ?? {};
-  const badEmail = state.field === 'email';
-  const badMessage = state.field === 'message';
+  const v = (name: string) => typed(state, name);
   return shopperPage({
     title: w.complaintTitle,
     policy,
     viewer,
     body: html`<h1>${w.complaintTitle}</h1>
 <p>${w.complaintIntro}</p>
-${formError(error)}
+${errorSummary(state, complaintFields(w), viewer.locale)}
 <form method="post" action="/privacy/complaint" data-testid="complaint-form">
   <input type="hidden" name="_csrf" value="${csrf}">
-  <p><label for="c-jurisdiction">${w.whereLive}</label>
-  <select id="c-jurisdiction" name="jurisdiction" required>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale], v.jurisdiction)}</select></p>
-  <p><label for="c-email">${w.complaintEmail}</label>${fieldMistake(badEmail, 'c-email', error)}
-  <input id="c-email" name="email" type="email" autocomplete="email" value="${v.email ?? ''}"${invalidIf(badEmail, 'c-email')}></p>
-  <p><label for="c-message">${w.complaintText}</label>${fieldMistake(badMessage, 'c-message', error)}
-  <textarea id="c-message" name="message" rows="6" required${invalidIf(badMessage, 'c-message')}>${v.message ?? ''}</textarea></p>
+  <p><label for="c-jurisdiction">${w.whereLive}</label>${fieldError(state, 'jurisdiction', 'c-jurisdiction')}
+  <select id="c-jurisdiction" name="jurisdiction" required${invalidAttrs(state, 'jurisdiction', 'c-jurisdiction')}>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale], v('jurisdiction'))}</select></p>
+  <p><label for="c-email">${w.complaintEmail}</label>${fieldError(state, 'email', 'c-email')}
+  <input id="c-email" name="email" type="email" autocomplete="email" maxlength="254" value="${v('email')}"${invalidAttrs(state, 'email', 'c-email')}></p>
+  <p><label for="c-message">${w.complaintText}</label>${fieldError(state, 'message', 'c-message')}
+  <textarea id="c-message" name="message" rows="6" required maxlength="8000"${invalidAttrs(state, 'message', 'c-message')}>${v('message')}</textarea></p>
   <p><button type="submit">${w.sendComplaint}</button></p>
 </form>`,
   });

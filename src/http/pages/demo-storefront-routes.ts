@@ -9,20 +9,31 @@ import { catalogRequestSchema, contestEntrySchema, smsSignupSchema } from '../..
 import { line } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import { consentScript } from '../consent-script.js';
-import { refusalOf, sendHtml, webAsset } from '../route-helpers.js';
+import { type FormPage, type FormRefusal, formRefusalOf } from '../form-issues.js';
+import { pageLocale, sendHtml, webAsset } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
+  DEMO_FIELDS,
   type DemoForm,
   type DemoStoreState,
   renderDemoStorefront,
   smsConsentText,
 } from './demo-storefront.js';
+import { formStateOf } from './form-state.js';
 import { viewerOf } from './shopper-layout.js';
 
 const PATHS: Record<DemoForm, string> = {
   contest: '/demo/store/contest',
   sms: '/demo/store/sms',
   catalog: '/demo/store/catalog',
+};
+
+/** Where a mistake in the collection body built from a demo form shows (its address's parts). */
+const AT: Readonly<Record<string, string>> = {
+  'postal_address.line1': 'line1',
+  'postal_address.city': 'city',
+  'postal_address.postal_code': 'postal_code',
+  consent_text: 'consent',
 };
 
 const field = (max: number) => line().trim().max(max);
@@ -62,29 +73,31 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(demoJs),
   );
 
+  /** The page again, the refused form filled in, each mistake at its field. */
+  const sentBack = (req: FastifyRequest, reply: FastifyReply, form: DemoForm, refusal: FormRefusal) => {
+    const fields = DEMO_FIELDS[form].map((f) => f.name);
+    const state = formStateOf(refusal, pageLocale(req), fields, (path) => AT[path]);
+    return sendHtml(reply, render(req, { error: { form, state } }), refusal.status);
+  };
+  const formPage =
+    (form: DemoForm): FormPage =>
+    (req, reply, refusal) =>
+      sentBack(req, reply, form, refusal);
+
   /** Records one form through the collection service; a refusal shows the page again with it. */
   const submit = async (req: FastifyRequest, reply: FastifyReply, form: DemoForm, build: () => unknown) => {
     try {
       await services.collection.collect(build() as Parameters<typeof services.collection.collect>[0]);
       return reply.redirect(`/demo/store?sent=${form}#${form}`, 303);
     } catch (err) {
-      const { error, status } =
-        err instanceof z.ZodError
-          ? {
-              error: {
-                message: `Please check the form: ${err.issues.map((i) => i.path.join('.') || 'value').join(', ')}`,
-              },
-              status: 400,
-            }
-          : refusalOf(err);
-      return sendHtml(reply, render(req, { error: { form, message: error.message } }), status);
+      return sentBack(req, reply, form, formRefusalOf(err, req.body));
     }
   };
 
   app.post(
     PATHS.contest,
     {
-      config: { access: 'public', csrf: 'form', limit: 'request' },
+      config: { access: 'public', csrf: 'form', limit: 'request', formPage: formPage('contest') },
       schema: {
         hide: true,
         body: z.object({ _csrf: line().optional(), email: field(254), name: optional(200) }),
@@ -104,7 +117,7 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
   app.post(
     PATHS.sms,
     {
-      config: { access: 'public', csrf: 'form', limit: 'request' },
+      config: { access: 'public', csrf: 'form', limit: 'request', formPage: formPage('sms') },
       schema: {
         hide: true,
         body: z.object({ _csrf: line().optional(), phone: field(40), consent: z.literal('yes') }),
@@ -121,7 +134,7 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
   app.post(
     PATHS.catalog,
     {
-      config: { access: 'public', csrf: 'form', limit: 'request' },
+      config: { access: 'public', csrf: 'form', limit: 'request', formPage: formPage('catalog') },
       schema: {
         hide: true,
         body: z.object({

@@ -6,6 +6,15 @@
 import type { Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import type { ScriptTag } from '../consent-script.js';
+import {
+  errorSummary,
+  type FieldRef,
+  type FormState,
+  fieldError,
+  invalidAttrs,
+  ticked,
+  typed,
+} from './form-state.js';
 import { worded } from './plain-data.js';
 import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 
@@ -24,10 +33,35 @@ export type DemoForm = 'contest' | 'sms' | 'catalog';
 
 export interface DemoStoreState {
   readonly tokens: Readonly<Record<DemoForm, string>>;
-  /** The form just sent, or the one refused with its message. */
+  /** The form just sent, or the one refused: filled in again, each mistake at its field. */
   readonly sent?: DemoForm | undefined;
-  readonly error?: { readonly form: DemoForm; readonly message: string } | undefined;
+  readonly error?: { readonly form: DemoForm; readonly state: FormState } | undefined;
 }
+
+/** Each demo form's fields (body key, element id, label), as its list of mistakes names them. */
+export const DEMO_FIELDS: Readonly<Record<DemoForm, readonly FieldRef[]>> = {
+  contest: [
+    { name: 'email', id: 'contest-email', label: 'Email' },
+    { name: 'name', id: 'contest-name', label: 'Name (optional)' },
+  ],
+  sms: [
+    { name: 'phone', id: 'sms-phone', label: 'Mobile number' },
+    { name: 'consent', id: 'sms-consent', label: 'Yes, text me offers' },
+  ],
+  catalog: [
+    { name: 'first_name', id: 'cat-first', label: 'First name' },
+    { name: 'last_name', id: 'cat-last', label: 'Last name' },
+    { name: 'email', id: 'cat-email', label: 'Email' },
+    { name: 'line1', id: 'cat-line1', label: 'Street address' },
+    { name: 'city', id: 'cat-city', label: 'City' },
+    { name: 'postal_code', id: 'cat-postal', label: 'ZIP code' },
+    { name: 'relationship_status', id: 'cat-relationship_status', label: 'Relationship status' },
+    { name: 'jewelry_types', id: 'cat-jewelry_types', label: 'What are you shopping for?' },
+    { name: 'budget', id: 'cat-budget', label: 'Budget (US dollars)' },
+    { name: 'age_range', id: 'cat-age_range', label: 'Age range' },
+    { name: 'residence_type', id: 'cat-residence_type', label: 'Where you live' },
+  ],
+};
 
 const SENT: Record<DemoForm, string> = {
   contest:
@@ -36,11 +70,25 @@ const SENT: Record<DemoForm, string> = {
   catalog: 'Your free catalog is on its way.',
 };
 
-function status(s: DemoStoreState, form: DemoForm): SafeHtml | string {
+function status(s: DemoStoreState, form: DemoForm, viewer: Viewer): SafeHtml | string {
   if (s.error?.form === form)
-    return html`<p class="error" role="alert" data-testid="${form}-error">${s.error.message}</p>`;
+    return html`<div data-testid="${form}-error">${errorSummary(s.error.state, DEMO_FIELDS[form], viewer.locale)}</div>`;
   if (s.sent === form) return html`<p class="ok" role="status" data-testid="${form}-sent">${SENT[form]}</p>`;
   return '';
+}
+
+/** The state of one demo form: what was typed and its mistakes when it is the one sent back. */
+function stateOf(s: DemoStoreState, form: DemoForm): FormState {
+  return s.error?.form === form ? s.error.state : {};
+}
+
+/** A text input of a demo form, filled in and marked as the state says. */
+function input(state: FormState, f: { name: string; id: string; label: string }, attrs: SafeHtml): SafeHtml {
+  return html`<p><label for="${f.id}">${f.label}</label>${fieldError(state, f.name, f.id)}<input id="${f.id}" name="${f.name}" ${attrs} value="${typed(state, f.name)}"${invalidAttrs(state, f.name, f.id)}></p>`;
+}
+
+function field(form: DemoForm, name: string): FieldRef {
+  return DEMO_FIELDS[form].find((f) => f.name === name)!;
 }
 
 /** The options of a catalog question, from the policy's values for it. */
@@ -52,9 +100,11 @@ function answerLabel(value: string): string {
   return worded(value.replace(/^(\d+)_(\d+)$/, '$1 to $2').replace(/_plus$/, ' or more'));
 }
 
-function select(policy: Policy, field: string, label: string): SafeHtml {
-  return html`<p><label for="cat-${field}">${label}</label>
-  <select id="cat-${field}" name="${field}" required><option value="">(choose)</option>${choices(policy, field).map((v) => html`<option value="${v}">${answerLabel(v)}</option>`)}</select></p>`;
+function select(policy: Policy, state: FormState, name: string): SafeHtml {
+  const f = field('catalog', name);
+  const chosen = typed(state, name);
+  return html`<p><label for="${f.id}">${f.label}</label>${fieldError(state, name, f.id)}
+  <select id="${f.id}" name="${name}" required${invalidAttrs(state, name, f.id)}><option value="">(choose)</option>${choices(policy, name).map((v) => html`<option value="${v}"${v === chosen ? html` selected` : ''}>${answerLabel(v)}</option>`)}</select></p>`;
 }
 
 function notice(point: string, text: string): SafeHtml {
@@ -67,6 +117,9 @@ export function renderDemoStorefront(
   s: DemoStoreState,
   viewer: Viewer = ANONYMOUS,
 ): string {
+  const contest = stateOf(s, 'contest');
+  const sms = stateOf(s, 'sms');
+  const catalog = stateOf(s, 'catalog');
   const body = html`
 <script src="${script.src}" integrity="${script.integrity}" crossorigin="anonymous" defer></script>
 <section class="demo-store" data-vow-area="catalog" data-testid="store">
@@ -87,43 +140,44 @@ export function renderDemoStorefront(
   <p id="order-status" role="status" data-testid="order-status"></p>
 
   <h2 id="contest">Win a pair of diamond studs</h2>
-  ${status(s, 'contest')}
+  ${status(s, 'contest', viewer)}
   <form method="post" action="/demo/store/contest" data-testid="contest-form">
     <input type="hidden" name="_csrf" value="${s.tokens.contest}">
-    <p><label for="contest-email">Email</label><input id="contest-email" name="email" type="email" autocomplete="email" required></p>
-    <p><label for="contest-name">Name (optional)</label><input id="contest-name" name="name" autocomplete="name"></p>
+    ${input(contest, field('contest', 'email'), html`type="email" autocomplete="email" maxlength="254" required`)}
+    ${input(contest, field('contest', 'name'), html`autocomplete="name" maxlength="200"`)}
     ${notice('contest_entry', 'Entering the contest adds you to our marketing emails (unsubscribe in any email).')}
     <p><button type="submit">Enter the contest</button></p>
   </form>
 
   <h2 id="sms">Offers by text message</h2>
-  ${status(s, 'sms')}
+  ${status(s, 'sms', viewer)}
   <form method="post" action="/demo/store/sms" data-testid="sms-form">
     <input type="hidden" name="_csrf" value="${s.tokens.sms}">
-    <p><label for="sms-phone">Mobile number</label><input id="sms-phone" name="phone" type="tel" autocomplete="tel" required></p>
-    <label class="choice"><input type="checkbox" name="consent" value="yes" required> ${smsConsentText(policy)}</label>
+    ${input(sms, field('sms', 'phone'), html`type="tel" autocomplete="tel" maxlength="40" required`)}
+    ${fieldError(sms, 'consent', 'sms-consent')}
+    <label class="choice"><input type="checkbox" id="sms-consent" name="consent" value="yes" required${ticked(sms, 'consent', 'yes') ? html` checked` : ''}${invalidAttrs(sms, 'consent', 'sms-consent')}> ${smsConsentText(policy)}</label>
     ${notice('sms_signup', 'We use your number only for marketing text messages.')}
     <p><button type="submit">Sign up for texts</button></p>
   </form>
 
   <h2 id="catalog">Free catalog</h2>
-  ${status(s, 'catalog')}
+  ${status(s, 'catalog', viewer)}
   <form method="post" action="/demo/store/catalog" data-testid="catalog-form">
     <input type="hidden" name="_csrf" value="${s.tokens.catalog}">
-    <p><label for="cat-first">First name</label><input id="cat-first" name="first_name" autocomplete="given-name" required></p>
-    <p><label for="cat-last">Last name</label><input id="cat-last" name="last_name" autocomplete="family-name" required></p>
-    <p><label for="cat-email">Email</label><input id="cat-email" name="email" type="email" autocomplete="email" required></p>
-    <p><label for="cat-line1">Street address</label><input id="cat-line1" name="line1" autocomplete="address-line1" required></p>
-    <p><label for="cat-city">City</label><input id="cat-city" name="city" autocomplete="address-level2" required></p>
-    <p><label for="cat-postal">ZIP code</label><input id="cat-postal" name="postal_code" autocomplete="postal-code" required></p>
-    ${select(policy, 'relationship_status', 'Relationship status')}
+    ${input(catalog, field('catalog', 'first_name'), html`autocomplete="given-name" maxlength="100" required`)}
+    ${input(catalog, field('catalog', 'last_name'), html`autocomplete="family-name" maxlength="100" required`)}
+    ${input(catalog, field('catalog', 'email'), html`type="email" autocomplete="email" maxlength="254" required`)}
+    ${input(catalog, field('catalog', 'line1'), html`autocomplete="address-line1" maxlength="200" required`)}
+    ${input(catalog, field('catalog', 'city'), html`autocomplete="address-level2" maxlength="100" required`)}
+    ${input(catalog, field('catalog', 'postal_code'), html`autocomplete="postal-code" maxlength="20" required`)}
+    ${select(policy, catalog, 'relationship_status')}
     <fieldset>
-      <legend>What are you shopping for?</legend>
-      ${choices(policy, 'jewelry_types').map((v) => html`<label class="choice"><input type="checkbox" name="jewelry_types" value="${v}"> ${answerLabel(v)}</label>`)}
+      <legend>${field('catalog', 'jewelry_types').label}</legend>${fieldError(catalog, 'jewelry_types', 'cat-jewelry_types')}
+      ${choices(policy, 'jewelry_types').map((v, i) => html`<label class="choice"><input type="checkbox"${i === 0 ? html` id="cat-jewelry_types"` : ''} name="jewelry_types" value="${v}"${ticked(catalog, 'jewelry_types', v) ? html` checked` : ''}${i === 0 ? invalidAttrs(catalog, 'jewelry_types', 'cat-jewelry_types') : ''}> ${answerLabel(v)}</label>`)}
     </fieldset>
-    ${select(policy, 'budget', 'Budget (US dollars)')}
-    ${select(policy, 'age_range', 'Age range')}
-    ${select(policy, 'residence_type', 'Where you live')}
+    ${select(policy, catalog, 'budget')}
+    ${select(policy, catalog, 'age_range')}
+    ${select(policy, catalog, 'residence_type')}
     ${notice('catalog_request', 'We mail you the catalog and promotions, and add you to our marketing emails.')}
     <p><button type="submit">Send me the catalog</button></p>
   </form>

@@ -8,13 +8,15 @@ import { type ExportDocument, JURISDICTIONS, REQUEST_TYPES } from '../../modules
 import { isVowError, VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
-import { refusalText } from '../refusal-text.js';
+import { type FormPage, formRefusalOf } from '../form-issues.js';
 import { pageLocale, refusalOf, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { type FormState, formStateOf } from './form-state.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import {
   CONFIRMED_TYPES,
+  REQUEST_FIELDS,
   renderExportSummary,
   renderLinkError,
   renderRequestForm,
@@ -41,8 +43,28 @@ const formBody = z.object({
   confirm: z.literal('yes').optional(),
 });
 
+/** Where a mistake of the rights module's correction shows on the form. */
+const CORRECTION_AT: Readonly<Record<string, string>> = {
+  'correction.category': 'correction_category',
+  'correction.value': 'correction_value',
+};
+
 export const requestPageRoutes: RouteModule = (app, ctx, services) => {
   const rights = services.rights;
+  /** The form again, with what was typed and each mistake at its field. */
+  const formAgain = (req: FastifyRequest, reply: FastifyReply, state: FormState, status = 400) =>
+    sendHtml(
+      reply,
+      renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), viewerOf(req), state),
+      status,
+    );
+  const formPage: FormPage = (req, reply, refusal) =>
+    formAgain(
+      req,
+      reply,
+      formStateOf(refusal, pageLocale(req), REQUEST_FIELDS, (path) => CORRECTION_AT[path]),
+      refusal.status,
+    );
 
   app.get(
     '/privacy/request',
@@ -51,34 +73,25 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['pages'], summary: 'The privacy request form', hide: true },
     },
     async (req, reply) =>
-      sendHtml(
-        reply,
-        renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), undefined, viewerOf(req)),
-      ),
+      sendHtml(reply, renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), viewerOf(req))),
   );
 
   app.post(
     '/privacy/request',
     {
-      config: { access: 'public', csrf: 'form', mailsTo: 'email' },
+      config: { access: 'public', csrf: 'form', mailsTo: 'email', formPage },
       schema: { tags: ['pages'], summary: 'The privacy request form, posted', hide: true, body: formBody },
     },
     async (req, reply) => {
       const b = { ...req.body, email: req.body.email.trim() };
-      /** The form again, with what was typed and the mistake (next to its field when there is one). */
-      const again = (text: string, field?: 'email' | 'correction', status = 400) =>
-        sendHtml(
-          reply,
-          renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), text, viewerOf(req), {
-            values: b,
-            field,
-          }),
-          status,
-        );
       const mistakes = REQUEST_WORDS[pageLocale(req)].mistakes;
-      if (!isEmail(b.email)) return again(mistakes.email, 'email');
-      if (b.type === 'correction' && !(b.correction_category && b.correction_value))
-        return again(mistakes.correction, 'correction');
+      const mistake = (field: string, text: string) =>
+        formAgain(req, reply, { values: b, errors: { [field]: text } });
+      if (!isEmail(b.email)) return mistake('email', mistakes.email);
+      if (b.type === 'correction' && !b.correction_category)
+        return mistake('correction_category', mistakes.correction);
+      if (b.type === 'correction' && !b.correction_value)
+        return mistake('correction_value', mistakes.correction);
       if (CONFIRMED_TYPES.has(b.type) && b.confirm !== 'yes')
         return sendHtml(
           reply,
@@ -115,8 +128,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         );
         return reply.code(303).header('location', `/privacy/request/status/${r.statusToken}`).send();
       } catch (err) {
-        const { error, status } = refusalOf(err);
-        return again(refusalText(error, status, pageLocale(req)), undefined, status);
+        return formPage(req, reply, formRefusalOf(err, req.body));
       }
     },
   );

@@ -10,6 +10,15 @@ import {
   STATUS_LABELS_BY_LOCALE,
   TYPE_LABELS_BY_LOCALE,
 } from '../request-labels.js';
+import {
+  errorSummary,
+  type FieldRef,
+  type FormState,
+  fieldError,
+  formError,
+  invalidAttrs,
+  typed,
+} from './form-state.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
 import { plainData } from './plain-data.js';
 import { exemptionsView, plainDataView } from './plain-data-view.js';
@@ -38,35 +47,6 @@ export function options(map: Record<string, string>, selected?: string): SafeHtm
 }
 
 /**
- * What a form sent with a mistake comes back with: the values typed, and which field the mistake is
- * in (named next to it; the message at the top then says the same and takes focus).
- */
-export interface FormState<F extends string> {
-  readonly values?: Readonly<Partial<Record<string, string | undefined>>>;
-  readonly field?: F | undefined;
-}
-
-/**
- * The message at the top of a form sent back: announced (role=alert), and focused when the page
- * opens (autofocus, no script) so a keyboard or screen reader starts from it.
- */
-export function formError(text: string | undefined): SafeHtml | string {
-  return text
-    ? html`<p class="error" role="alert" tabindex="-1" autofocus data-testid="form-error">${text}</p>`
-    : '';
-}
-
-/** The attributes of a field the mistake is in: marked invalid, described by its message. */
-export function invalidIf(mistaken: boolean, id: string): SafeHtml | string {
-  return mistaken ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
-}
-
-/** The mistake next to its field (under the label, before the input). */
-export function fieldMistake(mistaken: boolean, id: string, text: string | undefined): SafeHtml | string {
-  return mistaken && text ? html`<span class="field-error" id="${id}-error">${text}</span>` : '';
-}
-
-/**
  * The categories a shopper may ask to correct: the specific ones (`contact.email`, not `contact`) that
  * are personal data, never the password's hash (changed by a reset, not a correction, and never shown).
  */
@@ -79,19 +59,35 @@ export function correctableCategories(policy: Policy, ids: readonly string[]): s
   );
 }
 
+/** The request form's fields, as its list of mistakes names them. */
+function requestFields(w: (typeof REQUEST_WORDS)['en-US']): FieldRef[] {
+  return [
+    { name: 'type', id: 'type', label: w.whatToDo },
+    { name: 'jurisdiction', id: 'jurisdiction', label: w.whereLive },
+    { name: 'email', id: 'email', label: w.yourEmail },
+    { name: 'name', id: 'name', label: w.yourName },
+    { name: 'correction_category', id: 'correction_category', label: w.whatIsWrong },
+    { name: 'correction_value', id: 'correction_value', label: w.correctValue },
+    { name: 'details', id: 'details', label: w.anythingElse },
+  ];
+}
+
+/** The body keys of the request form. */
+export const REQUEST_FIELDS: readonly string[] = requestFields(REQUEST_WORDS['en-US']).map((f) => f.name);
+
 export function renderRequestForm(
   policy: Policy,
   csrf: string,
-  error?: string,
   viewer: Viewer = ANONYMOUS,
-  state: FormState<'email' | 'correction'> = {},
+  state: FormState = {},
 ): string {
   const correctable = correctableCategories(policy, Object.keys(policy.doc.categories));
   const w = REQUEST_WORDS[viewer.locale];
   const c = policy.doc.controller;
-  const v = state.values ?? {};
-  const badEmail = state.field === 'email';
-  const badCorrection = state.field === 'correction';
+  const v = (name: string) => typed(state, name);
+  /** A field's mistake under its label, and its attributes. */
+  const err = (name: string) => fieldError(state, name, name);
+  const bad = (name: string) => invalidAttrs(state, name, name);
   return shopperPage({
     title: w.formTitle,
     policy,
@@ -104,26 +100,26 @@ ${viewer.signedIn ? w.signedInHint : w.accountHint}</p>
   <summary>${w.deletionKeeps}</summary>
   ${exemptionsView(plainData(policy, [], '', {}, viewer.locale))}
 </details>
-${formError(error)}
+${errorSummary(state, requestFields(w), viewer.locale)}
 <form method="post" action="/privacy/request" data-testid="request-form">
   <input type="hidden" name="_csrf" value="${csrf}">
-  <p><label for="type">${w.whatToDo}</label>
-  <select id="type" name="type" required>${options(TYPE_LABELS_BY_LOCALE[viewer.locale], v.type)}</select></p>
-  <p><label for="jurisdiction">${w.whereLive}</label>
-  <select id="jurisdiction" name="jurisdiction" required>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale], v.jurisdiction)}</select></p>
-  <p><label for="email">${w.yourEmail}</label>${fieldMistake(badEmail, 'email', error)}
-  <input id="email" name="email" type="email" autocomplete="email" required value="${v.email ?? ''}"${invalidIf(badEmail, 'email')}></p>
-  <p><label for="name">${w.yourName}</label>
-  <input id="name" name="name" autocomplete="name" value="${v.name ?? ''}"></p>
+  <p><label for="type">${w.whatToDo}</label>${err('type')}
+  <select id="type" name="type" required${bad('type')}>${options(TYPE_LABELS_BY_LOCALE[viewer.locale], v('type'))}</select></p>
+  <p><label for="jurisdiction">${w.whereLive}</label>${err('jurisdiction')}
+  <select id="jurisdiction" name="jurisdiction" required${bad('jurisdiction')}>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale], v('jurisdiction'))}</select></p>
+  <p><label for="email">${w.yourEmail}</label>${err('email')}
+  <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${v('email')}"${bad('email')}></p>
+  <p><label for="name">${w.yourName}</label>${err('name')}
+  <input id="name" name="name" autocomplete="name" maxlength="200" value="${v('name')}"${bad('name')}></p>
   <fieldset>
-    <legend>${w.onlyCorrections}</legend>${fieldMistake(badCorrection, 'correction_category', error)}
-    <p><label for="correction_category">${w.whatIsWrong}</label>
-    <select id="correction_category" name="correction_category"${invalidIf(badCorrection && !v.correction_category, 'correction_category')}>${options({ '': w.notCorrection, ...Object.fromEntries(correctable.map((id) => [id, categoryName(policy, id, viewer.locale)])) }, v.correction_category)}</select></p>
-    <p><label for="correction_value">${w.correctValue}</label>
-    <input id="correction_value" name="correction_value" value="${v.correction_value ?? ''}"${invalidIf(badCorrection && !v.correction_value, 'correction_category')}></p>
+    <legend>${w.onlyCorrections}</legend>
+    <p><label for="correction_category">${w.whatIsWrong}</label>${err('correction_category')}
+    <select id="correction_category" name="correction_category"${bad('correction_category')}>${options({ '': w.notCorrection, ...Object.fromEntries(correctable.map((id) => [id, categoryName(policy, id, viewer.locale)])) }, v('correction_category'))}</select></p>
+    <p><label for="correction_value">${w.correctValue}</label>${err('correction_value')}
+    <input id="correction_value" name="correction_value" maxlength="2000" value="${v('correction_value')}"${bad('correction_value')}></p>
   </fieldset>
-  <p><label for="details">${w.anythingElse}</label>
-  <textarea id="details" name="details" rows="3">${v.details ?? ''}</textarea></p>
+  <p><label for="details">${w.anythingElse}</label>${err('details')}
+  <textarea id="details" name="details" rows="3" maxlength="4000"${bad('details')}>${v('details')}</textarea></p>
   <p><button type="submit">${w.send}</button></p>
 </form>
 <p>${w.complainHint}</p>`,
