@@ -36,7 +36,7 @@ export interface ConsentScript extends ScriptTag, BuiltAsset {
 export interface ScriptInfo extends ScriptTag {
   /** The inline snippet, the preloads and the deferred script tag, in that order: paste them all into `<head>`. */
   readonly tag: string;
-  /** Preloads of the config and the stylesheet, so neither waits for the script to run. */
+  /** The preload of the first banner's config, so it does not wait for the script to run. */
   readonly preload: string;
   /** The inline snippet alone: Consent Mode defaults, set before any Google tag can run. */
   readonly defaults: string;
@@ -68,8 +68,13 @@ async function minify(source: string, loader: 'js' | 'css'): Promise<string> {
 }
 
 /** Minifies and compresses one web asset (done once per process: brotli at 11 takes ~50 ms). */
-export async function buildAsset(file: string, loader: 'js' | 'css'): Promise<BuiltAsset> {
-  const source = await readFile(webAsset(file), 'utf8');
+export async function buildAsset(
+  file: string,
+  loader: 'js' | 'css',
+  /** A change made to the source before minifying (the script's address of its choices). */
+  prepare: (source: string) => string = (s) => s,
+): Promise<BuiltAsset> {
+  const source = prepare(await readFile(webAsset(file), 'utf8'));
   return {
     ...compressedAsset(Buffer.from(await minify(source, loader))),
     sourceBytes: Buffer.byteLength(source),
@@ -93,41 +98,105 @@ export function compressedAsset(body: Buffer): BuiltAsset {
   };
 }
 
+/** An asset with a versioned address (its fingerprint) and, for a script, its SRI hash. */
+export interface VersionedAsset extends BuiltAsset, ScriptTag {}
+
+function versioned(built: BuiltAsset, path: string): VersionedAsset {
+  return {
+    ...built,
+    src: `${path}?v=${built.fingerprint}`,
+    integrity: `sha384-${createHash('sha384').update(built.body).digest('base64')}`,
+  };
+}
+
+/**
+ * The banner's second layer, loaded on demand (when the visitor presses "Choose" or reopens the
+ * settings, or when the page holds a preference centre or a Google Analytics switch): the
+ * per-category choices, the cookie lists, the preference centre and the GA switch, with their
+ * stylesheet. The first banner needs none of it, so the first visit does not pay for it.
+ */
+export interface ConsentChoices {
+  readonly script: VersionedAsset;
+  readonly css: VersionedAsset;
+}
+
+let choices: Promise<ConsentChoices> | undefined;
+
+/** Where a script's source leaves room for its stylesheet (filled at build, see `fill`). */
+export const CSS_PLACEHOLDER = "/*VOW_CSS*/ ''";
+/** Where the script's source leaves room for its choices' addresses and SRI hash. */
+export const CHOICES_PLACEHOLDER = '/*VOW_CHOICES*/ null';
+
+/** The source with a placeholder replaced by a value (as JSON); a missing placeholder stops the build. */
+function fill(source: string, placeholder: string, value: unknown): string {
+  if (!source.includes(placeholder)) throw new Error(`a consent script lacks its ${placeholder}`);
+  return source.replace(placeholder, () => JSON.stringify(value));
+}
+
+export function consentChoices(): Promise<ConsentChoices> {
+  choices ??= buildAsset('consent-choices.css', 'css').then(async (css) => ({
+    // The stylesheet travels inside the script (a constructed stylesheet); the file is for browsers
+    // without them.
+    script: versioned(
+      await buildAsset('consent-choices.js', 'js', (source) =>
+        fill(source, CSS_PLACEHOLDER, css.body.toString()),
+      ),
+      '/consent-choices.js',
+    ),
+    css: versioned(css, '/consent-choices.css'),
+  }));
+  return choices;
+}
+
 let loaded: Promise<ConsentScript> | undefined;
 
 export function consentScript(): Promise<ConsentScript> {
-  loaded ??= buildAsset('consent.js', 'js').then((built) => {
-    const integrity = `sha384-${createHash('sha384').update(built.body).digest('base64')}`;
-    const src = `/consent.js?v=${built.fingerprint}`;
-    return {
-      ...built,
-      src,
-      integrity,
-      info: (base: string) => {
-        const script = `<script src="${base}${src}" integrity="${integrity}" crossorigin="anonymous" data-vow-api="${base}" defer></script>`;
-        const defaults = `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`;
-        // Fetched while the page is parsed, in parallel with the script: the banner needs its
-        // config and stylesheet the moment the script runs. The config's preload and the script's
-        // own fetch both use CORS without cookies, so the browser hands the one to the other.
-        const preload = `<link rel="preload" href="${base}/v1/consent/config" as="fetch" crossorigin="anonymous">\n<link rel="preload" href="${base}/consent.css" as="style">`;
-        return {
-          src: `${base}${src}`,
-          integrity,
-          tag: `${defaults}\n${preload}\n${script}`,
-          defaults,
-          preload,
-          defaultsCsp: DEFAULTS_CSP,
-          script,
-        };
-      },
-    };
-  });
+  loaded ??= Promise.all([consentChoices(), consentStylesheet()])
+    .then(([more, css]) =>
+      buildAsset('consent.js', 'js', (source) =>
+        fill(fill(source, CSS_PLACEHOLDER, css.body.toString()), CHOICES_PLACEHOLDER, {
+          js: more.script.src,
+          sri: more.script.integrity,
+          css: more.css.src,
+        }),
+      ),
+    )
+    .then((built) => {
+      const integrity = `sha384-${createHash('sha384').update(built.body).digest('base64')}`;
+      const src = `/consent.js?v=${built.fingerprint}`;
+      return {
+        ...built,
+        src,
+        integrity,
+        info: (base: string) => {
+          const script = `<script src="${base}${src}" integrity="${integrity}" crossorigin="anonymous" data-vow-api="${base}" defer></script>`;
+          const defaults = `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`;
+          // Fetched while the page is parsed, in parallel with the script: the banner needs its
+          // config the moment the script runs (its stylesheet is inside the script). The config's
+          // preload and the script's own fetch both use CORS without cookies, so the browser hands
+          // the one to the other.
+          const preload = `<link rel="preload" href="${base}/v1/consent/banner" as="fetch" crossorigin="anonymous">`;
+          return {
+            src: `${base}${src}`,
+            integrity,
+            tag: `${defaults}\n${preload}\n${script}`,
+            defaults,
+            preload,
+            defaultsCsp: DEFAULTS_CSP,
+            script,
+          };
+        },
+      };
+    });
   return loaded;
 }
 
 let stylesheet: Promise<BuiltAsset> | undefined;
 
-/** The banner's stylesheet, minified and compressed like the script. */
+/**
+ * The banner's stylesheet, minified and compressed like the script. The script carries it inside;
+ * the file is for a shop that includes it itself and for browsers without constructed stylesheets.
+ */
 export function consentStylesheet(): Promise<BuiltAsset> {
   stylesheet ??= buildAsset('consent.css', 'css');
   return stylesheet;

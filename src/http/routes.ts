@@ -28,6 +28,7 @@ import { staffApiRoutes } from './api/staff.js';
 import { subjectRoutes } from './api/subjects.js';
 import { webhookApiRoutes } from './api/webhooks.js';
 import { assetRoutes } from './assets.js';
+import { consentChoicesRoutes } from './consent-choices-routes.js';
 import { appealConsoleRoutes } from './console/appeal-routes.js';
 import { auditConsoleRoutes } from './console/audit-routes.js';
 import { complaintConsoleRoutes } from './console/complaint-routes.js';
@@ -79,6 +80,8 @@ export const ROUTES: readonly RouteModule[] = [
   downstreamAckRoutes,
   // Stylesheets of the pages and the console.
   assetRoutes,
+  // The cookie banner's choices, loaded on demand by the consent script.
+  consentChoicesRoutes,
   // Shopper pages.
   languagePageRoutes,
   privacyPageRoutes,

@@ -78,15 +78,17 @@ describeEachDialect('consent script delivery', (env) => {
 
   it('hands out a deferred tag after an inline snippet that sets the Consent Mode defaults', async () => {
     const info = (await get('/v1/consent/script-info')).json();
-    const [first, config, css, second] = info.tag.split('\n');
+    const lines = info.tag.split('\n');
+    const [first, config, second] = lines;
+    assert.equal(lines.length, 3);
     assert.equal(first, `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`);
     assert.equal(first, info.defaults);
-    assert.equal(`${config}\n${css}`, info.preload);
+    assert.equal(config, info.preload);
+    // The first banner's config; its stylesheet travels inside the script.
     assert.match(
       config,
-      /^<link rel="preload" href="[^"]+\/v1\/consent\/config" as="fetch" crossorigin="anonymous">$/,
+      /^<link rel="preload" href="[^"]+\/v1\/consent\/banner" as="fetch" crossorigin="anonymous">$/,
     );
-    assert.match(css, /^<link rel="preload" href="[^"]+\/consent\.css" as="style">$/);
     assert.equal(second, info.script);
     assert.match(second, / defer><\/script>$/);
     assert.ok(second.includes(`integrity="${info.integrity}"`));
@@ -102,6 +104,68 @@ describeEachDialect('consent script delivery', (env) => {
     const pushed = (page.dataLayer as IArguments[]).map((args) => [...args]);
     assert.deepEqual(pushed[0]?.slice(0, 2), ['consent', 'default']);
     assert.equal(Object.values(pushed[0]?.[2] as object).filter((v) => v === 'denied').length, 4);
+  });
+
+  it('sends the first banner only its words and categories; the choices’ details wait in the full config', async () => {
+    const first = (await get('/v1/consent/banner')).json();
+    const full = (await get('/v1/consent/config')).json();
+    assert.equal(first.consentVersion, full.consentVersion);
+    assert.equal(first.controller, full.controller);
+    assert.deepEqual(
+      first.categories,
+      full.categories.map((c: { id: string; title: string; required: boolean; gpcOptOut: boolean }) => ({
+        id: c.id,
+        title: c.title,
+        required: c.required,
+        gpcOptOut: c.gpcOptOut,
+      })),
+    );
+    assert.deepEqual(Object.keys(first.text).sort(), [
+      'accept',
+      'choose',
+      'close',
+      'gpcApplied',
+      'gpcStaysOff',
+      'intro',
+      'loadFailed',
+      'loading',
+      'notice',
+      'problem',
+      'reject',
+      'retry',
+      'settings',
+      'title',
+    ]);
+    for (const [key, words] of Object.entries(first.text)) assert.equal(words, full.text[key], key);
+    assert.ok(JSON.stringify(first).length < JSON.stringify(full).length / 2);
+    const es = await get('/v1/consent/banner', { 'accept-language': 'es-MX,es;q=0.9' });
+    assert.equal(es.json().locale, 'es-US');
+    assert.equal(es.json().text.choose, 'Elegir');
+    assert.equal(es.json().text.retry, 'Reintentar');
+    assert.equal(es.headers.vary, 'Origin, accept-language, cookie, accept-encoding');
+    const etag = String(es.headers.etag);
+    const again = await get('/v1/consent/banner', { 'accept-language': 'es', 'if-none-match': etag });
+    assert.equal(again.statusCode, 304);
+  });
+
+  it('serves the choices’ script and stylesheet on versioned addresses, the script named with its SRI hash', async () => {
+    const script = (await get('/consent.js', { 'accept-encoding': 'identity' })).body;
+    const where = /\{js:"([^"]+)",sri:"([^"]+)",css:"([^"]+)"\}/.exec(script);
+    assert.ok(where, 'the script carries its choices’ addresses');
+    const [, js, sri, css] = where;
+    const chunk = await get(js!, { 'accept-encoding': 'gzip, br' });
+    assert.equal(chunk.statusCode, 200);
+    assert.equal(chunk.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(chunk.headers['access-control-allow-origin'], '*');
+    const body = brotliDecompressSync(chunk.rawPayload);
+    assert.equal(`sha384-${createHash('sha384').update(body).digest('base64')}`, sri);
+    // Its stylesheet is inside it (and in its own file, for browsers without constructed stylesheets).
+    const sheet = await get(css!);
+    assert.equal(sheet.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.ok(body.toString().includes(sheet.body.slice(0, 40)), 'the chunk carries its stylesheet');
+    assert.equal((await get('/consent-choices.js')).headers['cache-control'], 'public, max-age=300');
+    // The first script carries the first banner's stylesheet the same way.
+    assert.ok(script.includes((await get('/consent.css')).body.slice(0, 40)));
   });
 
   it('lets the browser cache the config, with an ETag and a 304', async () => {

@@ -16,13 +16,14 @@ describe('the README’s consent script tag', () => {
       tag.includes('crossorigin="anonymous"') && tag.includes('data-vow-api=') && tag.includes(' defer>'),
     );
     const info = script.info('https://vow.example.com');
+    const lines = info.tag.split('\n').length;
     assert.equal(
-      readme.slice(at - 3, at + 1).join('\n'),
+      readme.slice(at - lines + 1, at + 1).join('\n'),
       info.tag,
       'the whole tag, as /v1/consent/script-info has it',
     );
     assert.equal(
-      readme[at - 3],
+      readme[at - lines + 1],
       `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`,
       'the defaults snippet comes first',
     );

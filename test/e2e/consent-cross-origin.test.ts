@@ -70,6 +70,24 @@ describe('consent script loaded from the shop’s origin', {
     await context.close();
   });
 
+  it('loads the choices across origins when the visitor presses Choose: their script passes its integrity check', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await page.goto(`${shopUrl}/ring`);
+    await page.getByTestId('vow-banner').waitFor();
+    const chunk = page.waitForResponse((r) => r.url().startsWith(`${vowUrl}/consent-choices.js?v=`));
+    await page.getByTestId('vow-choose').click();
+    assert.equal((await chunk).status(), 200);
+    await page.locator('input[data-vow-category="analytics"]').check();
+    const chosen = page.waitForResponse((r) => r.url() === `${vowUrl}/v1/consent/choices`);
+    await page.getByTestId('vow-save').click();
+    const state = await (await chosen).json();
+    assert.deepEqual(state.categories, { analytics: true, layout_experiments: false, advertising: false });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   /** How many requests of a route Vow has answered (its request counter, every status). */
   async function served(route: string): Promise<number> {
     const text = await env.services.metrics.registry.metrics();
@@ -88,7 +106,11 @@ describe('consent script loaded from the shop’s origin', {
     await page.getByTestId('vow-reject').click();
     await chosen;
     // The next page of the same visitor.
-    const configsBefore = await served('/v1/consent/config');
+    const configsBefore = await served('/v1/consent/banner');
+    const choicesAsked: string[] = [];
+    page.on('request', (r) => {
+      if (/\/consent-choices\.|\/v1\/consent\/config/.test(r.url())) choicesAsked.push(r.url());
+    });
     const stateAsked: number[] = [];
     page.on('request', (r) => {
       if (r.url() === `${vowUrl}/v1/consent/state`) stateAsked.push(Date.now());
@@ -100,7 +122,8 @@ describe('consent script loaded from the shop’s origin', {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return performance.timeOrigin + nav.loadEventEnd;
     });
-    assert.equal(await served('/v1/consent/config'), configsBefore, 'the config came from the browser cache');
+    assert.equal(await served('/v1/consent/banner'), configsBefore, 'the config came from the browser cache');
+    assert.deepEqual(choicesAsked, [], 'nor are the choices loaded for a page that does not show them');
     assert.equal(stateAsked.length, 1);
     assert.ok(
       stateAsked[0]! >= loadedAt - 5,

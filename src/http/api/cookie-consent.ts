@@ -3,9 +3,14 @@
 // visitor's choice and asks where a visitor stands; customer service reads the ledger's history of
 // a person or visitor (module consent, the one route here that is not the banner's). The whole
 // prefix is cross-origin for the shop's pages (src/http/cors.ts), so it is served from this file.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { bannerConfig, CHOICE_SOURCES, VISITOR_ID_PATTERN } from '../../modules/cookie-consent/index.js';
+import {
+  bannerConfig,
+  bannerFirstLayer,
+  CHOICE_SOURCES,
+  VISITOR_ID_PATTERN,
+} from '../../modules/cookie-consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
@@ -65,12 +70,29 @@ const eventSchema = z.object({
 export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) => {
   acceptJsonAsTextPlain(app);
   const script = await consentScript();
-  // One config per locale (the banner's words and the categories' in that language), built once.
-  const configAssets = new Map(
-    LOCALES.map(
-      (l) => [l, compressedAsset(Buffer.from(JSON.stringify(bannerConfig(ctx.policy, l))))] as const,
-    ),
+  // One config per locale (the banner's words and the categories' in that language), built once:
+  // the whole of it, and the first layer the first banner needs (the choices load the rest).
+  const asJson = (value: unknown) => compressedAsset(Buffer.from(JSON.stringify(value)));
+  const configAssets = new Map(LOCALES.map((l) => [l, asJson(bannerConfig(ctx.policy, l))] as const));
+  const firstLayerAssets = new Map(
+    LOCALES.map((l) => [l, asJson(bannerFirstLayer(bannerConfig(ctx.policy, l)))] as const),
   );
+  // The same for every visitor until the policy changes (a restart): the browser keeps it five
+  // minutes, then asks again with its ETag and gets a 304 with no body. A visitor whose choice is
+  // refused for an old consentVersion asks again at once (the script's `cache: 'no-cache'`).
+  // Precompressed once, like the script: sent as bytes in the encoding the browser accepts. In the
+  // visitor's language (the switch's cookie on Vow's own pages, else Accept-Language): caches keep
+  // one answer per language (Vary), never serving one visitor another's.
+  const sendConfig = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    assets: Map<string, ReturnType<typeof compressedAsset>>,
+  ) => {
+    const asset = assets.get(pageLocale(req)) as ReturnType<typeof compressedAsset>;
+    const vary = reply.getHeader('vary');
+    void reply.header('vary', vary ? `${String(vary)}, accept-language, cookie` : 'accept-language, cookie');
+    return sendBuiltAsset(req, reply, asset, 'application/json; charset=utf-8', 'public, max-age=300', false);
+  };
   const cookies = { consent: services.cookieConsent };
 
   app.get(
@@ -106,7 +128,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       config: { access: 'public' },
       schema: {
         tags: ['cookies'],
-        summary: "The banner's categories and the policy's consentVersion",
+        summary: "The banner's categories, their cookies, the banner's words and the policy's consentVersion",
         response: {
           200: z.object({
             consentVersion: z.string(),
@@ -138,28 +160,35 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
         },
       },
     },
-    async (req, reply) => {
-      // The same for every visitor until the policy changes (a restart): the browser keeps it five
-      // minutes, then asks again with its ETag and gets a 304 with no body. A visitor whose choice
-      // is refused for an old consentVersion asks again at once (the script's `cache: 'no-cache'`).
-      // Precompressed once, like the script: sent as bytes in the encoding the browser accepts.
-      // In the visitor's language (the switch's cookie on Vow's own pages, else Accept-Language):
-      // caches keep one answer per language (Vary), never serving one visitor another's.
-      const asset = configAssets.get(pageLocale(req)) as ReturnType<typeof compressedAsset>;
-      const vary = reply.getHeader('vary');
-      void reply.header(
-        'vary',
-        vary ? `${String(vary)}, accept-language, cookie` : 'accept-language, cookie',
-      );
-      return sendBuiltAsset(
-        req,
-        reply as FastifyReply,
-        asset,
-        'application/json; charset=utf-8',
-        'public, max-age=300',
-        false,
-      );
+    async (req, reply) => sendConfig(req, reply as FastifyReply, configAssets),
+  );
+
+  app.get(
+    '/v1/consent/banner',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['cookies'],
+        summary: "The first banner's config: its words, the categories' ids and titles, the consentVersion",
+        description:
+          'What the banner shows before the visitor opens the choices, in the visitor’s language; ' +
+          'the consent script fetches `/v1/consent/config` (descriptions, cookie lists, the choices’ words) ' +
+          'only when the choices open.',
+        response: {
+          200: z.object({
+            consentVersion: z.string(),
+            controller: z.string(),
+            categories: z.array(
+              z.object({ id: z.string(), title: z.string(), required: z.boolean(), gpcOptOut: z.boolean() }),
+            ),
+            noticePath: z.string(),
+            locale: z.enum(LOCALES),
+            text: z.record(z.string(), z.string()),
+          }),
+        },
+      },
     },
+    async (req, reply) => sendConfig(req, reply as FastifyReply, firstLayerAssets),
   );
 
   app.post(

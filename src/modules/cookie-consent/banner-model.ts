@@ -3,7 +3,7 @@
 // Consent Mode v2, the IAB GPP usnat section). Pure functions: no database, no clock.
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import { cookieCategoryText, isWithin, type Policy } from '../policy/index.js';
-import { BANNER_TEXT, type BannerText } from './banner-text.js';
+import { BANNER_TEXT, type BannerText, FIRST_LAYER_WORDS } from './banner-text.js';
 import { gppStringFor } from './gpp-states.js';
 
 /** The channel of the per-visitor Google Analytics opt-out (P19). */
@@ -66,6 +66,39 @@ export function bannerConfig(policy: Policy, locale: Locale = DEFAULT_LOCALE): B
     noticePath: '/privacy#cookies',
     locale,
     text: BANNER_TEXT[locale],
+  };
+}
+
+/**
+ * What the first banner needs and no more (`GET /v1/consent/banner`): the three choices, the close
+ * button, the GPC line and the "Cookie settings" button. Each category is its id, title, whether it
+ * is required and whether GPC turns it off; the descriptions, channels, cookie lists and the
+ * choices' words are in the full config (`GET /v1/consent/config`), fetched when the choices open.
+ */
+export interface BannerFirstLayer {
+  readonly consentVersion: string;
+  readonly controller: string;
+  readonly categories: Pick<BannerCategory, 'id' | 'title' | 'required' | 'gpcOptOut'>[];
+  readonly noticePath: string;
+  readonly locale: Locale;
+  readonly text: Pick<BannerText, (typeof FIRST_LAYER_WORDS)[number]>;
+}
+
+export function bannerFirstLayer(config: BannerConfig): BannerFirstLayer {
+  const text: Record<string, string> = {};
+  for (const key of FIRST_LAYER_WORDS) text[key] = config.text[key];
+  return {
+    consentVersion: config.consentVersion,
+    controller: config.controller,
+    categories: config.categories.map(({ id, title, required, gpcOptOut }) => ({
+      id,
+      title,
+      required,
+      gpcOptOut,
+    })),
+    noticePath: config.noticePath,
+    locale: config.locale,
+    text: text as BannerFirstLayer['text'],
   };
 }
 

@@ -31,7 +31,34 @@ export interface BannerText {
   readonly saved: string;
   readonly gaOptOut: string;
   readonly gaOff: string;
+  /** Shown in place of the choices while they load (only when that takes a moment). */
+  readonly loading: string;
+  /** Shown when the choices could not be loaded, above a button to try again. */
+  readonly loadFailed: string;
+  readonly retry: string;
 }
+
+/**
+ * The words of the banner's first layer (title, text, the three choices, close, the GPC line, the
+ * "Cookie settings" button, loading and failure): the only ones the first banner's config carries.
+ * The rest come with the choices, on demand.
+ */
+export const FIRST_LAYER_WORDS = [
+  'title',
+  'close',
+  'intro',
+  'notice',
+  'accept',
+  'reject',
+  'choose',
+  'problem',
+  'settings',
+  'gpcApplied',
+  'gpcStaysOff',
+  'loading',
+  'loadFailed',
+  'retry',
+] as const satisfies readonly (keyof BannerText)[];
 
 export const BANNER_TEXT: Catalog<BannerText> = {
   'en-US': {
@@ -64,6 +91,9 @@ export const BANNER_TEXT: Catalog<BannerText> = {
     saved: 'Saved. Your choices apply now.',
     gaOptOut: 'Opt out of Google Analytics',
     gaOff: 'Google Analytics is off (turn on)',
+    loading: 'Loading the choices…',
+    loadFailed: 'The choices could not be loaded.',
+    retry: 'Try again',
   },
   'es-US': {
     title: 'Cookies en {0}',
@@ -96,5 +126,8 @@ export const BANNER_TEXT: Catalog<BannerText> = {
     saved: 'Guardado. Sus opciones se aplican ya.',
     gaOptOut: 'Excluirme de Google Analytics',
     gaOff: 'Google Analytics está desactivado (activar)',
+    loading: 'Cargando las opciones…',
+    loadFailed: 'No se pudieron cargar las opciones.',
+    retry: 'Reintentar',
   },
 };

@@ -1,5 +1,5 @@
 // Public surface of src/modules/cookie-consent.
-export { ANALYTICS_CHANNEL, bannerConfig, GA_CHANNEL } from './banner-model.js';
+export { ANALYTICS_CHANNEL, bannerConfig, bannerFirstLayer, GA_CHANNEL } from './banner-model.js';
 export {
   CHOICE_SOURCES,
   CookieConsentService,

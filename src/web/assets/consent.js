@@ -4,6 +4,9 @@
  *           data-vow-api="https://vow.example"></script>
  * The consent cookie (vow_consent) holds only a random id and the choice, never personal data.
  * Everything refused (or cookies disabled) leaves the page working: nothing here is required.
+ * The first banner needs only this file, its stylesheet and /v1/consent/banner; the choices (the
+ * categories, their cookies, the preference centre, the Google Analytics switch) load on demand:
+ * consent-choices.js (checked against the SRI hash below), its stylesheet and /v1/consent/config.
  */
 (() => {
   const script = document.currentScript;
@@ -13,6 +16,8 @@
   const COOKIE = 'vow_consent';
   const COOKIE_MAX_AGE = 60 * 60 * 24 * 395; // thirteen months, then the banner asks again
   const HEARTBEAT_MS = 15000;
+  /** The choices' addresses and the SRI hash of their script, filled in when Vow builds this file. */
+  const CHOICES = /*VOW_CHOICES*/ null;
 
   // Google Consent Mode v2: everything denied before any Google tag runs.
   window.dataLayer = window.dataLayer || [];
@@ -30,18 +35,30 @@
     wait_for_update: 500,
   });
 
-  // The banner's stylesheet (a shop may include it itself, marked data-vow-consent-css).
-  if (!document.querySelector('link[data-vow-consent-css]')) {
-    const css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = `${api}/consent.css`;
-    css.setAttribute('data-vow-consent-css', '');
-    (document.head || document.documentElement).appendChild(css);
+  /**
+   * A stylesheet of the banner, carried inside its script (filled in when Vow builds it): a
+   * constructed stylesheet needs no request of its own (no response headers, no round trip) and,
+   * unlike a <style> element, no 'unsafe-inline' in the shop's Content-Security-Policy. A browser
+   * without constructed stylesheets gets the file itself (`href`).
+   */
+  function addStyles(css, href) {
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    } catch (_e) {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = api + href;
+      (document.head || document.documentElement).appendChild(link);
+    }
   }
+  // The banner's stylesheet (a shop may include consent.css itself instead, marked data-vow-consent-css).
+  if (!document.querySelector('link[data-vow-consent-css]')) addStyles(/*VOW_CSS*/ '', '/consent.css');
 
   const gpc = navigator.globalPrivacyControl === true;
   let config = null;
-  /** One of the banner's words, in the visitor's language (the config's `text`), with {0}… filled in. */
+  /** One of the first banner's words, in the visitor's language (the config's `text`), with {0}… filled in. */
   function t(key, ...args) {
     return String(config.text[key]).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
   }
@@ -135,7 +152,7 @@
       ad_user_data: s.consentMode.ad_user_data,
       ad_personalization: s.consentMode.ad_personalization,
     });
-    renderGaSwitches();
+    extras();
     document.dispatchEvent(new CustomEvent('vow:consent', { detail: publicState() }));
     if (measuring()) {
       if (!pageViewSent) {
@@ -264,24 +281,6 @@
     return b;
   }
 
-  /** The policy's cookies and tools behind a category: name, purpose, duration, provider. */
-  function cookieList(c) {
-    if (!c.cookies || c.cookies.length === 0) return null;
-    return el('details', { class: 'vow-cc-cookies' }, [
-      el('summary', { text: t('cookiesAndTools', c.cookies.length) }),
-      el(
-        'ul',
-        {},
-        c.cookies.map((k) =>
-          el('li', {}, [
-            el('strong', { text: k.name }),
-            document.createTextNode(t('cookieLine', k.purpose, k.duration, k.provider)),
-          ]),
-        ),
-      ),
-    ]);
-  }
-
   /** A line saying that Global Privacy Control was applied (never silently). */
   function gpcLine(testId) {
     if (!gpc) return null;
@@ -293,50 +292,133 @@
     });
   }
 
+  // ---- the choices, on demand -------------------------------------------------------------------
+
+  /** The choices' script (its helpers below, on its element), loaded once; null again after a failure. */
+  let code = null;
+  /** The whole config (descriptions, cookie lists, the choices' words), fetched once a config. */
+  let full = null;
+  /** [module, whole config] once both are here. */
+  let loaded = null;
+
+  /** The choices' script (their stylesheet inside) and the whole config, in parallel: [module, config]. */
+  function loadChoices() {
+    if (!code) {
+      const p = new Promise((ready, fail) => {
+        const s = el('script', { src: api + CHOICES.js, integrity: CHOICES.sri, crossorigin: 'anonymous' });
+        s.vow = {
+          ready,
+          el,
+          button,
+          gpcLine,
+          choose,
+          allCategories,
+          gpc,
+          styles: (css) => addStyles(css, CHOICES.css),
+          get state() {
+            return state;
+          },
+        };
+        s.onerror = () => {
+          // A retry adds it again: a failed script is not kept.
+          s.remove();
+          if (code === p) code = null;
+          fail(new Error('the choices did not load'));
+        };
+        document.head.appendChild(s);
+      });
+      code = p;
+    }
+    if (!full) {
+      const f = fetch(`${api}/v1/consent/config`, { credentials: 'same-origin' }).then((r) => {
+        if (!r.ok) throw new Error(`Vow answered ${r.status}`);
+        return r.json();
+      });
+      f.catch(() => {
+        if (full === f) full = null;
+      });
+      full = f;
+    }
+    return Promise.all([code, full]).then((m) => {
+      loaded = m;
+      return m;
+    });
+  }
+
+  /** The preference centres and Google Analytics switches on the page, if it holds any. */
+  function extras() {
+    if (!config || !document.querySelector('[data-vow-preference-centre],[data-vow-ga-optout]')) return;
+    // Once loaded, at once: what follows a choice (the centre's "Saved") lands on the new form.
+    if (loaded) loaded[0].extras(loaded[1]);
+    else
+      loadChoices().then(
+        (m) => {
+          loaded = m;
+          m[0].extras(m[1]);
+        },
+        () => {},
+      );
+  }
+
+  /**
+   * Fills the banner's choices, loading them first if need be: "Loading…" if that takes a moment,
+   * a message and "Try again" if it fails. `focus`: the visitor asked for them, so focus moves to
+   * the first choice they can change (or to "Try again").
+   */
+  function fillChoices(list, focus) {
+    const at = list.getAttribute('data-state');
+    if (at === 'loading') return;
+    if (at === 'ready') {
+      if (focus) focusFirst(list);
+      return;
+    }
+    list.setAttribute('data-state', 'loading');
+    list.setAttribute('aria-busy', 'true');
+    list.textContent = '';
+    const status = el('p', { class: 'vow-cc-status', role: 'status', 'data-testid': 'vow-choices-status' });
+    list.appendChild(status);
+    const slow = setTimeout(() => {
+      status.textContent = t('loading');
+    }, 300);
+    const done = (state) => {
+      clearTimeout(slow);
+      list.setAttribute('data-state', state);
+      list.removeAttribute('aria-busy');
+      list.textContent = '';
+      return list.isConnected;
+    };
+    loadChoices().then(
+      (m) => {
+        if (!done('ready')) return;
+        m[0].choices(list, m[1]);
+        if (focus) focusFirst(list);
+      },
+      () => {
+        if (!done('failed')) return;
+        const again = button(t('retry'), 'retry', 'vow-retry');
+        list.appendChild(
+          el('p', {
+            class: 'vow-cc-status',
+            role: 'alert',
+            'data-testid': 'vow-choices-failed',
+            text: t('loadFailed'),
+          }),
+        );
+        list.appendChild(again);
+        if (focus) again.focus();
+      },
+    );
+  }
+
+  function focusFirst(list) {
+    const first = list.querySelector('input:not([disabled]),button');
+    if (first) first.focus();
+  }
+
   function openBanner(showChoices) {
     if (!banner) returnFocus = document.activeElement;
     closeBanner();
-    const current = state?.answered ? state.categories : null;
     const list = el('div', { class: 'vow-cc-choices', id: 'vow-cc-choices', hidden: !showChoices });
-    config.categories.forEach((c) => {
-      const id = `vow-cc-cat-${c.id}`;
-      const descId = `${id}-desc`;
-      const checked = c.required || (current ? current[c.id] === true : false);
-      const locked = c.required || (gpc && c.gpcOptOut);
-      const box = el('input', {
-        type: 'checkbox',
-        id: id,
-        name: c.id,
-        checked: checked && !(locked && !c.required),
-        disabled: locked,
-        'aria-describedby': descId,
-        'data-vow-category': c.id,
-      });
-      const note = c.required ? t('alwaysOnNote') : locked ? t('gpcLockedNote') : '';
-      const row = el('div', { class: 'vow-cc-cat' }, [
-        box,
-        el('label', { for: id }, [el('strong', { text: c.title + note })]),
-        el('p', { class: 'vow-cc-desc', id: descId, text: c.description }),
-        cookieList(c),
-      ]);
-      if (config.googleAnalytics && c.channels.indexOf('google_analytics') !== -1) {
-        const gaId = 'vow-cc-ga';
-        row.appendChild(
-          el('div', { class: 'vow-cc-sub' }, [
-            el('input', {
-              type: 'checkbox',
-              id: gaId,
-              'data-vow-ga': '1',
-              'aria-describedby': descId,
-              checked: current ? state.googleAnalytics === true : false,
-            }),
-            el('label', { for: gaId, text: t('includingGa') }),
-          ]),
-        );
-      }
-      list.appendChild(row);
-    });
-    list.appendChild(button(t('save'), 'save', 'vow-save'));
 
     const titleId = 'vow-cc-title';
     const chooser = button(t('choose'), 'choose', 'vow-choose');
@@ -399,21 +481,21 @@
       else if (action === 'choose') {
         list.hidden = !list.hidden;
         chooser.setAttribute('aria-expanded', list.hidden ? 'false' : 'true');
-      } else if (action === 'save') {
-        const cats = {};
-        banner.querySelectorAll('input[data-vow-category]').forEach((b) => {
-          const c = config.categories.filter((x) => x.id === b.getAttribute('data-vow-category'))[0];
-          if (c && !c.required) cats[c.id] = b.checked;
-        });
-        const ga = banner.querySelector('input[data-vow-ga]');
-        choose(cats, 'choose', ga ? ga.checked : true);
-      }
+        if (!list.hidden) fillChoices(list, true);
+      } else if (action === 'retry') fillChoices(list, true);
     });
+    // A visitor heading for "Choose" (pointer over it, or Tab onto it) starts loading the choices.
+    const early = () => {
+      loadChoices().catch(() => {});
+    };
+    chooser.addEventListener('pointerenter', early, { once: true });
+    chooser.addEventListener('focus', early, { once: true });
     document.addEventListener('keydown', onEscape);
     document.body.appendChild(banner);
     // Focus moves into the banner (its title, so it is read first; Tab goes on to its buttons).
     const title = banner.querySelector('.vow-cc-title');
     if (title) title.focus({ preventScroll: true });
+    if (showChoices) fillChoices(list, false);
   }
 
   /** The preference link: changing or withdrawing a choice is one click away on every page. */
@@ -431,140 +513,6 @@
         ev.preventDefault();
         openBanner(true);
       });
-    });
-  }
-
-  /**
-   * The preference centre, wherever [data-vow-preference-centre] is: a switch per category showing
-   * the CURRENT choice, and "Do not sell or share my personal information", which is the same as
-   * turning off every category Global Privacy Control turns off.
-   */
-  function renderPreferenceCentre() {
-    document.querySelectorAll('[data-vow-preference-centre]').forEach((host) => {
-      const current = state?.answered ? state.categories : null;
-      const ads = config.categories.filter((c) => c.gpcOptOut);
-      host.textContent = '';
-      const form = el('form', { class: 'vow-pc', 'data-testid': 'preference-centre' });
-      const status = el('p', { class: 'vow-pc-status', role: 'status', 'data-testid': 'prefs-status' });
-      const boxes = {};
-      const sync = () => {
-        if (!dnss) return;
-        const anyOn = ads.some((c) => boxes[c.id]?.checked);
-        dnss.checked = !anyOn;
-      };
-      form.appendChild(gpcLine('prefs-gpc-note') || document.createTextNode(''));
-      config.categories.forEach((c) => {
-        const id = `vow-pc-${c.id}`;
-        const locked = c.required || (gpc && c.gpcOptOut);
-        const on = c.required || (!locked && current ? current[c.id] === true : false);
-        const box = el('input', {
-          type: 'checkbox',
-          role: 'switch',
-          id: id,
-          checked: on,
-          disabled: locked,
-          'aria-describedby': `${id}-desc`,
-          'data-vow-pref': c.id,
-        });
-        boxes[c.id] = box;
-        box.addEventListener('change', sync);
-        const stateText = c.required ? t('alwaysOn') : locked ? t('offGpc') : on ? t('on') : t('off');
-        form.appendChild(
-          el('div', { class: 'vow-pc-row', 'data-category': c.id }, [
-            box,
-            el('label', { for: id }, [
-              el('strong', { text: c.title }),
-              el('span', {
-                class: 'vow-pc-state',
-                'data-testid': `pref-state-${c.id}`,
-                text: ` (${stateText})`,
-              }),
-            ]),
-            el('p', { class: 'vow-cc-desc', id: `${id}-desc`, text: c.description }),
-            cookieList(c),
-          ]),
-        );
-      });
-      let dnss = null;
-      if (ads.length > 0) {
-        dnss = el('input', {
-          type: 'checkbox',
-          role: 'switch',
-          id: 'vow-pc-dnss',
-          disabled: gpc,
-          'aria-describedby': 'vow-pc-dnss-desc',
-          'data-testid': 'do-not-sell',
-        });
-        dnss.addEventListener('change', () => {
-          ads.forEach((c) => {
-            if (boxes[c.id] && !boxes[c.id].disabled) boxes[c.id].checked = !dnss.checked;
-          });
-        });
-        form.appendChild(
-          el('div', { class: 'vow-pc-row vow-pc-dnss' }, [
-            dnss,
-            el('label', { for: 'vow-pc-dnss' }, [el('strong', { text: t('doNotSell') })]),
-            el('p', {
-              class: 'vow-cc-desc',
-              id: 'vow-pc-dnss-desc',
-              text:
-                t('doNotSellTurnsOff', ads.map((c) => c.title).join(', ')) + (gpc ? t('doNotSellGpc') : ''),
-            }),
-          ]),
-        );
-        sync();
-        if (gpc) dnss.checked = true;
-      }
-      const save = el('button', {
-        type: 'submit',
-        class: 'vow-cc-btn',
-        'data-testid': 'prefs-save',
-        text: t('save'),
-      });
-      form.appendChild(save);
-      form.appendChild(status);
-      form.addEventListener('submit', (ev) => {
-        ev.preventDefault();
-        const cats = {};
-        config.categories.forEach((c) => {
-          if (!c.required) cats[c.id] = !!boxes[c.id]?.checked && !boxes[c.id].disabled;
-        });
-        const ga = state?.answered ? state.googleAnalytics : true;
-        choose(cats, 'choose', ga).then((s) => {
-          if (s) {
-            const fresh = document.querySelector('[data-vow-preference-centre] [data-testid=prefs-status]');
-            if (fresh) fresh.textContent = t('saved');
-            const again = document.querySelector('[data-vow-preference-centre] [data-testid=prefs-save]');
-            if (again) again.focus();
-          }
-        });
-      });
-      host.appendChild(form);
-    });
-  }
-
-  /** "You can opt-out of Google Analytics data gathering on this page": a switch wherever [data-vow-ga-optout] is. */
-  function renderGaSwitches() {
-    if (config) renderPreferenceCentre();
-    if (!config?.googleAnalytics) return;
-    document.querySelectorAll('[data-vow-ga-optout]').forEach((host) => {
-      const on = !!state?.googleAnalytics;
-      host.textContent = '';
-      const b = el('button', {
-        type: 'button',
-        class: 'vow-cc-btn',
-        'aria-pressed': on ? 'false' : 'true',
-        'data-testid': 'vow-ga-switch',
-        text: on ? t('gaOptOut') : t('gaOff'),
-      });
-      b.addEventListener('click', () => {
-        const cats = state?.answered ? Object.assign({}, state.categories) : allCategories(false);
-        config.categories.forEach((c) => {
-          if (!on && c.channels.indexOf('google_analytics') !== -1) cats[c.id] = true;
-        });
-        choose(cats, 'choose', !on);
-      });
-      host.appendChild(b);
     });
   }
 
@@ -631,12 +579,19 @@
     // Credentials as the tag's <link rel="preload" crossorigin="anonymous"> has them (same-origin:
     // none to another origin), so the browser uses the preloaded answer instead of asking again.
     return fetch(
-      `${api}/v1/consent/config`,
+      `${api}/v1/consent/banner`,
       fresh ? { credentials: 'same-origin', cache: 'no-cache' } : { credentials: 'same-origin' },
     ).then((r) => r.json());
   }
   const firstConfig = fetchConfig(false);
   firstConfig.catch(() => {});
+  // A page holding a preference centre or a Google Analytics switch needs the choices whoever
+  // visits: they load now, in parallel with the config, not one round trip after it.
+  if (
+    document.readyState !== 'loading' &&
+    document.querySelector('[data-vow-preference-centre],[data-vow-ga-optout]')
+  )
+    loadChoices().catch(() => {});
 
   /** After the page has loaded and the browser is idle: a returning visitor's check waits for it. */
   function afterLoad(fn) {
@@ -650,9 +605,11 @@
     return (fresh ? fetchConfig(true) : firstConfig)
       .then((c) => {
         config = c;
+        // A config asked for again (its consentVersion changed) comes with new choices too.
+        if (fresh) full = loaded = null;
         const stored = readCookie();
         renderPreferenceLink();
-        renderGaSwitches();
+        extras();
         if (!stored) {
           if (gpc) recordGpcSignal();
           return openBanner(false);
