@@ -23,8 +23,21 @@ import { routeConfig } from './route-hooks.js';
 import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes.js';
 import { helmetHeaders } from './security-headers.js';
 
-/** Routes that answer a script or a stylesheet, never a document (see assetHeaders). */
-const ASSET_ROUTES = new Set(['/consent.js', '/consent.css', '/assets/:file', '/demo/store.js']);
+/**
+ * Routes that answer a script, a stylesheet or the banner's public JSON, never a document (see
+ * assetHeaders): the cookie banner's responses, which every shop page's first visit loads, and
+ * the stylesheets of Vow's own pages.
+ */
+const ASSET_ROUTES = new Set([
+  '/consent.js',
+  '/consent.css',
+  '/consent-choices.js',
+  '/consent-choices.css',
+  '/v1/consent/banner',
+  '/v1/consent/config',
+  '/assets/:file',
+  '/demo/store.js',
+]);
 
 export interface BuildAppOptions {
   /** Pino logger options or false; tests pass false. Defaults to the context's log level. */
@@ -145,21 +158,22 @@ export async function buildApp(
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: false,
   });
-  // Scripts and stylesheets are not documents: CSP, framing and the other document headers mean
-  // nothing on them and cost every shop page's first visit bytes (the banner's script and
-  // stylesheet are loaded on every page). They keep nosniff (a browser must not run them as
-  // anything else) and HSTS.
-  const assetHeaders = Object.freeze({
-    'x-content-type-options': 'nosniff',
-    'strict-transport-security':
-      apiHeaders['strict-transport-security'] ?? 'max-age=31536000; includeSubDomains',
-  });
+  // Scripts, stylesheets and the banner's config are not documents: a browser never renders them
+  // (nosniff holds it to their content type), so a CSP, frame options and a referrer policy, which
+  // govern a rendered document, mean nothing on them, and they cost every shop page's first visit
+  // bytes (the banner's responses are loaded on every page; BENCHMARKS.md, 6 December). HSTS is
+  // host-wide: browsers learn it from Vow's pages and API, which keep it; the banner's responses are
+  // subresources fetched from the https address in the shop's tag, so repeating it there adds
+  // nothing a visitor needs. What they keep: nosniff (a browser must not run or apply them as
+  // anything else), and, set by their routes, their content type, caching and ETag, encoding and
+  // Vary, and CORS where a shop's page loads them from another origin (docs/security.md).
+  const assetHeaders = Object.freeze({ 'x-content-type-options': 'nosniff' });
   /** The headers of a route's answers, by its url pattern (set by the access check's hook). */
   const securityHeaders = (url: string | undefined) =>
-    url?.startsWith('/v1/')
-      ? apiHeaders
-      : url !== undefined && ASSET_ROUTES.has(url)
-        ? assetHeaders
+    url !== undefined && ASSET_ROUTES.has(url)
+      ? assetHeaders
+      : url?.startsWith('/v1/')
+        ? apiHeaders
         : pageHeaders;
 
   await installAccessControl(app, ctx, services.identity, {

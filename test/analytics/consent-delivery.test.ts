@@ -191,3 +191,66 @@ describeEachDialect('consent script delivery', (env) => {
     assert.notEqual(es.headers.etag, etag, 'each language has its own ETag');
   });
 });
+
+describeEachDialect("the banner's responses' headers", (env) => {
+  const get = (url: string) =>
+    env().app.inject({
+      method: 'GET',
+      url,
+      headers: { 'accept-encoding': 'br', origin: 'https://shop.example.com' },
+    });
+  /** The headers that only govern a rendered document (and HSTS, which Vow's pages and API carry). */
+  const DOCUMENT_HEADERS = [
+    'content-security-policy',
+    'x-frame-options',
+    'referrer-policy',
+    'strict-transport-security',
+    'cross-origin-opener-policy',
+    'x-dns-prefetch-control',
+  ];
+
+  it('sends a script, a stylesheet or the banner’s JSON without a document’s headers, keeping what they need', async () => {
+    const info = (await get('/v1/consent/script-info')).json();
+    const src = new URL(info.src);
+    const scriptUrl = `${src.pathname}${src.search}`;
+    const script = await get(scriptUrl);
+    const chunkUrl = /"(\/consent-choices\.js\?v=[0-9a-f]+)"/.exec(
+      brotliDecompressSync(script.rawPayload).toString(),
+    )?.[1];
+    assert.ok(chunkUrl, 'the script names its choices');
+    for (const [url, type, anyOrigin] of [
+      [scriptUrl, /^text\/javascript/, true],
+      ['/consent.css', /^text\/css/, true],
+      [chunkUrl, /^text\/javascript/, true],
+      ['/consent-choices.css', /^text\/css/, true],
+      ['/v1/consent/banner', /^application\/json/, false],
+      ['/v1/consent/config', /^application\/json/, false],
+    ] as const) {
+      const res = await get(url);
+      assert.equal(res.statusCode, 200, url);
+      for (const h of DOCUMENT_HEADERS) assert.equal(res.headers[h], undefined, `${url}: no ${h}`);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.match(String(res.headers['content-type']), type, url);
+      assert.match(String(res.headers['cache-control']), /max-age=\d+/, url);
+      assert.match(String(res.headers.etag), /^"[0-9a-f]{12}-br"$/, url);
+      assert.equal(res.headers['content-encoding'], 'br', url);
+      assert.match(String(res.headers.vary), /accept-encoding/, url);
+      // The script and stylesheets load from any shop; the config answers only the shop's origins.
+      assert.equal(res.headers['access-control-allow-origin'], anyOrigin ? '*' : undefined, url);
+    }
+  });
+
+  it('keeps every page’s and every other API answer’s headers', async () => {
+    const page = await get('/privacy');
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.match(String(page.headers['strict-transport-security']), /max-age=\d+/);
+    for (const url of ['/v1/policy', '/v1/consent/script-info']) {
+      const api = await get(url);
+      assert.equal(api.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", url);
+      assert.equal(api.headers['x-frame-options'], 'DENY', url);
+      assert.equal(api.headers['referrer-policy'], 'no-referrer', url);
+      assert.match(String(api.headers['strict-transport-security']), /max-age=\d+/, url);
+    }
+  });
+});
