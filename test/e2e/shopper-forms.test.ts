@@ -221,7 +221,7 @@ for (const dialect of testDialects()) {
       await context.close();
     });
 
-    it('what a shopper may ask to correct: never the password hash, nor the aggregate counts that identify no one', async () => {
+    it('what a shopper may ask to correct: never the password hash, the consent history, the cookie id, nor the aggregate counts that identify no one', async () => {
       const email = 'robin.choices@example.com';
       await placeOrder(env, (await serviceCaller(env)).headers, {
         shopOrderId: 'SO-FORMS-2',
@@ -240,7 +240,7 @@ for (const dialect of testDialects()) {
       const myChoices = await page.locator('#category option').allTextContents();
       assert.ok(myChoices.includes('Email address'), myChoices.join(' | '));
       for (const choices of [publicChoices, myChoices])
-        for (const never of [/Password hash/, /aggregate counts/i])
+        for (const never of [/Password hash/, /aggregate counts/i, /Consent, enrolment/, /consent cookie/])
           assert.ok(!choices.some((c) => never.test(c)), `${never} offered: ${choices.join(' | ')}`);
       await context.close();
     });

@@ -96,6 +96,47 @@ describe('policy validation', () => {
     assert.ok(problems.some((p) => /no rule allows "marketing.email" for gift_recipient/.test(p.message)));
   });
 
+  it('locates a correctable flag that is not true or false, and one on what a person cannot correct', () => {
+    const wrong = source.replace(
+      'contact.phone: { description: "Telephone number", identifying: true, correctable: true }',
+      'contact.phone: { description: "Telephone number", identifying: true, correctable: "yes" }',
+    );
+    const p = problemsOf(wrong).find((x) => x.path === 'categories["contact.phone"].correctable');
+    assert.ok(p, 'the flag is pointed at');
+    assert.match(p!.message, /must be true or false/);
+    assert.equal(p!.line, lineOf(wrong, 'correctable: "yes"'));
+    const contradicted = source
+      .replace(/(account\.credentials: \{[^}]*correctable: )false/, '$1true')
+      .replace(/(aggregate\.statistics: \{[^}]*correctable: )false/, '$1true');
+    const problems = problemsOf(contradicted).map((x) => `${x.path}: ${x.message}`);
+    assert.ok(
+      problems.some((x) => /^categories\["account\.credentials"\]\.correctable: .*password reset/.test(x)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((x) => /^categories\["aggregate\.statistics"\]\.correctable: .*not personal data/.test(x)),
+      problems.join('\n'),
+    );
+  });
+
+  it('loads a policy written without correctable flags: names, addresses, emails and phones can be corrected, nothing else', () => {
+    const r = parsePolicy(source.replace(/, correctable: (true|false) ?\}/g, ' }'));
+    if (!r.ok) throw new Error(r.problems.map((x) => x.message).join('\n'));
+    const policy = r.policy;
+    assert.equal(policy.doc.categories['contact.email']?.correctable, undefined, 'no flag left');
+    for (const id of ['identity.name', 'contact.email', 'contact.postal_address', 'contact.phone'])
+      assert.equal(policy.isCorrectable(id), true, id);
+    for (const id of [
+      'consent.history',
+      'device.cookie_id',
+      'account.credentials',
+      'identity.collection_trace',
+      'aggregate.statistics',
+      'no.such',
+    ])
+      assert.equal(policy.isCorrectable(id), false, id);
+  });
+
   it('reports a wrong type with its path', () => {
     const broken = source.replace('effective_date: 2023-02-01', 'effective_date: yesterday');
     const [p] = problemsOf(broken);

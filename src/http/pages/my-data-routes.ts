@@ -152,6 +152,11 @@ export const myDataPageRoutes: RouteModule = (app, ctx, services) => {
         const form = { values: b, errors: { [field]: words(req).correctionNeeds } };
         return sendMyData(req, reply, { form }, 400);
       }
+      // Named before the confirmation step, not refused after it.
+      if (isForm(req) && b.type === 'correction' && !ctx.policy.isCorrectable(b.category ?? '')) {
+        const form = { values: b, errors: { category: words(req).notCorrectable } };
+        return sendMyData(req, reply, { form }, 400);
+      }
       if (isForm(req) && b.confirm !== 'yes')
         return sendHtml(
           reply,

@@ -92,6 +92,9 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         return mistake('correction_category', mistakes.correction);
       if (b.type === 'correction' && !b.correction_value)
         return mistake('correction_value', mistakes.correction);
+      // Named before the confirmation step, not refused after it.
+      if (b.type === 'correction' && !ctx.policy.isCorrectable(b.correction_category ?? ''))
+        return mistake('correction_category', mistakes.notCorrectable);
       if (CONFIRMED_TYPES.has(b.type) && b.confirm !== 'yes')
         return sendHtml(
           reply,

@@ -1,7 +1,7 @@
 // The shopper's privacy request pages: the form, the status page (reached by an unguessable
 // token, never by email) with the code form, the readable summary of an export, and the message
 // page the request and complaint pages show when a link leads nowhere.
-import { categoryName, isWithin, type Policy, purposeName } from '../../modules/policy/index.js';
+import { categoryName, type Policy, purposeName } from '../../modules/policy/index.js';
 import type { AppealOffer, ExportDocument, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { DEFAULT_LOCALE, formatDay, type Locale } from '../../platform/i18n/index.js';
@@ -47,16 +47,12 @@ export function options(map: Record<string, string>, selected?: string): SafeHtm
 }
 
 /**
- * The categories a shopper may ask to correct: the specific ones (`contact.email`, not `contact`) that
- * are personal data, never the password's hash (changed by a reset, not a correction, and never shown).
+ * The categories a shopper may ask to correct: the specific ones (`contact.email`, not `contact`)
+ * the policy marks `correctable` (a name, an address, answers given on a form), never a record of
+ * what happened, a cookie id or the password's hash (a reset changes it).
  */
 export function correctableCategories(policy: Policy, ids: readonly string[]): string[] {
-  return ids.filter(
-    (id) =>
-      id.includes('.') &&
-      !isWithin(id, 'account.credentials') &&
-      policy.doc.categories[id]?.personal !== false,
-  );
+  return ids.filter((id) => id.includes('.') && policy.isCorrectable(id));
 }
 
 /** The request form's fields, as its list of mistakes names them. */

@@ -84,6 +84,17 @@ export class Policy {
     return this.descendantsOf(id).some((c) => this.doc.categories[c]?.personal !== false);
   }
 
+  /**
+   * A person may ask to correct this category: its `correctable` flag, else (a policy written
+   * before the flag) whether it is identifying personal data (a name, an address, an email, a
+   * phone); never a category unknown to the policy.
+   */
+  isCorrectable(id: string): boolean {
+    const c = Object.hasOwn(this.doc.categories, id) ? this.doc.categories[id] : undefined;
+    if (!c) return false;
+    return c.correctable ?? (c.identifying && c.personal !== false);
+  }
+
   /** The rules that name this purpose, in file order. */
   rulesForPurpose(purpose: string): readonly Rule[] {
     return this.#rulesByPurpose.get(purpose) ?? [];

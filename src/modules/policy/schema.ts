@@ -31,6 +31,14 @@ export const categorySchema = z.strictObject({
   description: text,
   identifying: z.boolean(),
   personal: z.boolean().default(true),
+  /**
+   * A person may ask for it to be corrected (P16, P21): offered on the correction forms, and a
+   * correction request naming a category that is not is refused (VOW_NOT_CORRECTABLE). Left out:
+   * correctable when identifying (a name, an address, an email, a phone); see `Policy.isCorrectable`.
+   */
+  correctable: z
+    .boolean({ error: 'must be true or false (whether a person may ask to correct it)' })
+    .optional(),
 });
 
 export const purposeSchema = z.strictObject({

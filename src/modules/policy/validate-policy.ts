@@ -66,6 +66,21 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
     }
   }
 
+  // Corrections: only what is a person's can be corrected, and never a password (a reset changes it).
+  for (const [id, cat] of Object.entries(doc.categories)) {
+    if (cat.correctable !== true) continue;
+    if (cat.personal === false)
+      add(
+        ['categories', id, 'correctable'],
+        `"${id}" is not personal data, so there is nothing of a person to correct: remove correctable or make it false`,
+      );
+    if (isWithin(id, 'account.credentials'))
+      add(
+        ['categories', id, 'correctable'],
+        `"${id}" holds credentials, which a password reset changes and no correction request may: make correctable false`,
+      );
+  }
+
   // Promises.
   for (const [id, p] of Object.entries(doc.promises)) {
     if (!sectionIds.has(p.section)) add(['promises', id, 'section'], `unknown notice section "${p.section}"`);

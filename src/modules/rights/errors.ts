@@ -7,6 +7,11 @@ export const RIGHTS_ERROR_CODES = {
     status: 400,
     meaning: 'The request names an unknown category or purpose, or lacks what its type needs.',
   },
+  VOW_NOT_CORRECTABLE: {
+    status: 400,
+    meaning:
+      'The correction names a data category the policy marks as not correctable (consent history, cookie ids, credentials, system records): it records what happened, or a reset changes it.',
+  },
   VOW_REQUEST_NOT_FOUND: { status: 404, meaning: 'No privacy request matches this id or link.' },
   VOW_REQUEST_STATE: { status: 409, meaning: 'The request is not at a step where this action applies.' },
   VOW_VERIFICATION_FAILED: {

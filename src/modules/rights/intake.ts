@@ -4,7 +4,7 @@
 import { VowError } from '../../platform/errors.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { VowContext } from '../policy/index.js';
-import { isWithin } from '../policy/index.js';
+import { categoryName, isWithin } from '../policy/index.js';
 import { normaliseEmail, normalisePhone } from '../subjects/index.js';
 import { deadlinesFor, EARLIEST_DAY, isCalendarDay, isoDay } from './deadlines.js';
 import { advance, emailIndex, newToken, type RightsDeps, seal, statusIndex } from './internal.js';
@@ -89,6 +89,16 @@ function validate(ctx: VowContext, input: SubmitInput): { categories?: string[];
       throw new VowError('VOW_REQUEST_INVALID', `Unknown data category "${input.correction.category}"`, {
         category: input.correction.category,
       });
+    // The policy says what a person may correct: not the record of what happened, nor a password.
+    if (!policy.isCorrectable(input.correction.category))
+      throw new VowError(
+        'VOW_NOT_CORRECTABLE',
+        `"${categoryName(policy, input.correction.category)}" cannot be corrected: choose another kind of information`,
+        {
+          category: input.correction.category,
+          issues: [{ path: '/correction/category', code: 'not_allowed', message: 'not correctable' }],
+        },
+      );
   } else if (input.correction) {
     throw new VowError('VOW_REQUEST_INVALID', 'Only correction requests carry a correction');
   }

@@ -66,6 +66,8 @@ export interface AccountWords {
   readonly confirmFirst: string;
   /** A correction sent without what to correct or its value (the form comes back filled in). */
   readonly correctionNeeds: string;
+  /** A correction naming what the policy says cannot be corrected (consent history, a cookie id). */
+  readonly notCorrectable: string;
   /** Message pages after an account step: title and text. */
   readonly messages: Readonly<
     Record<
@@ -158,6 +160,8 @@ messages you asked for.`,
     sendCorrection: 'Send the correction',
     goBack: 'No, go back to My data',
     correctionNeeds: 'For a correction, choose what to correct and type the right value.',
+    notCorrectable:
+      'This kind of information cannot be corrected (it records what happened): choose one from the list.',
     confirmFirst:
       'Confirm your email address first (open the link we emailed you): we hold nothing else under it yet.',
     messages: {
@@ -261,6 +265,8 @@ mensajes que pidió.`,
     sendCorrection: 'Enviar la corrección',
     goBack: 'No, volver a Mis datos',
     correctionNeeds: 'Para una corrección, elija qué corregir y escriba el valor correcto.',
+    notCorrectable:
+      'Este tipo de información no se puede corregir (registra lo que sucedió): elija uno de la lista.',
     confirmFirst:
       'Primero confirme su correo electrónico (abra el enlace que le enviamos): aún no tenemos nada más con esa dirección.',
     messages: {

@@ -91,7 +91,7 @@ export interface RequestWords {
   readonly complaintNotFound: string;
   readonly complaintNotFoundText: string;
   /** A form's mistakes, shown next to the field (the form keeps what was typed). */
-  readonly mistakes: Readonly<Record<'email' | 'correction' | 'message', string>>;
+  readonly mistakes: Readonly<Record<'email' | 'correction' | 'message' | 'notCorrectable', string>>;
 }
 
 export const REQUEST_WORDS: Catalog<RequestWords> = {
@@ -206,6 +206,8 @@ our answer does not satisfy you.`,
       email: 'Enter your whole email address, like name@example.com.',
       correction: 'For a correction, choose what is wrong and type the correct value.',
       message: 'Tell us what went wrong: your complaint is empty.',
+      notCorrectable:
+        'This kind of information cannot be corrected (it records what happened): choose one from the list.',
     },
   },
   'es-US': {
@@ -321,6 +323,8 @@ puede acudir si nuestra respuesta no le satisface.`,
       email: 'Escriba su correo electrónico completo, por ejemplo nombre@ejemplo.com.',
       correction: 'Para una corrección, elija qué está mal y escriba el valor correcto.',
       message: 'Cuéntenos qué salió mal: su queja está vacía.',
+      notCorrectable:
+        'Este tipo de información no se puede corregir (registra lo que sucedió): elija uno de la lista.',
     },
   },
 };
