@@ -81,7 +81,7 @@ export function formsPolicyDoc(): Doc {
         ...requester,
         purposes: ['appointment.scheduling', 'marketing.sms'],
       },
-      preferred_date: { type: 'date', category: 'appointment.date', ...requester },
+      preferred_date: { type: 'date', dates: 'future', category: 'appointment.date', ...requester },
       occasion: {
         type: 'enum',
         values: ['engagement', 'wedding', 'anniversary', 'other'],

@@ -6,6 +6,7 @@ import { VowError } from '../../platform/errors.js';
 import type { Policy, VowContext } from '../policy/index.js';
 import { type IdentifierInput, openSealed, type PostalAddress } from '../subjects/index.js';
 import { type AgeFields, assertNotUnder13 } from './age-gate.js';
+import { assertPlausibleDays } from './day-bounds.js';
 import { type DeclaredForm, declaredForm, type FormBody, type FormField } from './form-schema.js';
 import type { Plan, PlanDeps } from './plan.js';
 import { grantedBy } from './point-fields.js';
@@ -69,6 +70,13 @@ export function planForm({ ctx, subjects }: PlanDeps, point: string, body: FormB
   if (!form) throw new VowError('VOW_NOT_FOUND', `The policy in force declares no form "${point}"`);
   assertNotUnder13([body as AgeFields], ctx.clock.now());
   const present = form.fields.filter((f) => body[f.name] !== undefined);
+  // The days it states, by what each is: a day in 9999 or 0001 is a typo, not a day to keep.
+  assertPlausibleDays(
+    present
+      .filter((f) => f.type === 'date')
+      .map((f) => ({ field: f.name, day: body[f.name] as string, kind: f.dates })),
+    ctx.clock.now(),
+  );
   const country =
     present
       .filter((f) => f.type === 'postal_address')

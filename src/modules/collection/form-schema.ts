@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { line, prose } from '../../platform/strings.js';
 import { type FieldType, isDeclaredForm, type Policy } from '../policy/index.js';
+import { type DayKind, FUTURE_YEARS, MAX_AGE } from './day-bounds.js';
 import {
   addressSchema,
   ageFields,
@@ -26,6 +27,8 @@ export interface FormField {
   readonly multiple: boolean;
   readonly maxLength?: number;
   readonly grants: readonly string[];
+  /** `date`: which days are plausible (checked against Vow's clock when the form is stored). */
+  readonly dates: DayKind;
 }
 
 export interface DeclaredForm {
@@ -51,6 +54,7 @@ export function declaredForm(policy: Policy, id: string): DeclaredForm | undefin
       multiple: f.multiple === true,
       ...(f.max_length === undefined ? {} : { maxLength: f.max_length }),
       grants: f.grants ?? [],
+      dates: f.dates ?? 'past',
     }),
   );
   // The policy checks say every field of a form is the same person's.
@@ -65,9 +69,17 @@ export function declaredForms(policy: Policy): DeclaredForm[] {
   });
 }
 
+/** The days a date field takes, in words (the bounds are checked against Vow's clock). */
+const DAYS: Readonly<Record<DayKind, string>> = {
+  past: 'a day from 1970-01-01 to one day ahead of Vow’s clock',
+  birth: `a birth date, not in the future and at most ${MAX_AGE} years ago`,
+  future: `a day from yesterday to ${FUTURE_YEARS} years ahead`,
+};
+
 function describeField(f: FormField): string {
   const use = `${f.category}, used for ${f.purposes.join(', ')}`;
   if (f.type === 'opt_in') return `A box: true when ticked, which grants ${f.grants.join(', ')} (${use})`;
+  if (f.type === 'date') return `YYYY-MM-DD, ${DAYS[f.dates]} (${use})`;
   return use.charAt(0).toUpperCase() + use.slice(1);
 }
 

@@ -18,12 +18,13 @@ export function assertPlausibleInstants(
 ): void {
   const latest = now.getTime() + AHEAD_MS;
   const earliest = Date.parse(EARLIEST);
-  const issues: { path: string; message: string }[] = [];
+  const issues: { path: string; code: string; message: string }[] = [];
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     const at = Date.parse(value);
-    if (at > latest) issues.push({ path: `/${name}`, message: 'more than a day in the future' });
-    else if (at < earliest) issues.push({ path: `/${name}`, message: 'before 1970' });
+    if (at > latest)
+      issues.push({ path: `/${name}`, code: 'too_late', message: 'more than a day in the future' });
+    else if (at < earliest) issues.push({ path: `/${name}`, code: 'too_early', message: 'before 1970' });
   }
   if (issues.length > 0) throw new VowError('VOW_VALIDATION', 'Invalid request body', { issues });
 }

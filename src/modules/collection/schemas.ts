@@ -4,7 +4,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
 import { line, prose } from '../../platform/strings.js';
 import type { Policy } from '../policy/index.js';
-import { MAX_AGE } from './age-gate.js';
+import { MAX_AGE } from './day-bounds.js';
 
 const text = (max: number) => line().trim().min(1).max(max);
 /** Free text kept as written (the consent wording shown): line breaks allowed. */

@@ -118,6 +118,12 @@ export const fieldSchema = z.strictObject({
   multiple: z.boolean().optional(),
   /** `opt_in`: the channels a tick grants (each lists the form in its `granted_by`). */
   grants: z.array(dottedId).min(1).optional(),
+  /**
+   * `date`: which days are plausible (DATE_KINDS): `past` (the default: from 1970 to a day ahead of
+   * Vow's clock, as an order's date), `birth` (not in the future, at most 150 years ago, as the
+   * under-13 gate's birth date) or `future` (a day to come: from yesterday, at most 10 years ahead).
+   */
+  dates: z.enum(['past', 'birth', 'future']).optional(),
 });
 
 export const collectionPointSchema = z.strictObject({

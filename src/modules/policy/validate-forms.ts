@@ -76,7 +76,7 @@ export function checkForms(doc: PolicyDocument, add: Add): void {
   }
 }
 
-/** The keys that belong to one type only: values and multiple (enum), max_length (text), grants (opt_in). */
+/** The keys that belong to one type only: values and multiple (enum), max_length (text), grants (opt_in), dates (date). */
 function checkFieldKeys(
   doc: PolicyDocument,
   point: string,
@@ -94,6 +94,7 @@ function checkFieldKeys(
     add([...at, 'max_length'], 'a text field gives the longest answer it accepts (max_length)');
   if (f.type !== 'text' && f.max_length !== undefined)
     add([...at, 'max_length'], 'only a text field has max_length');
+  if (f.type !== 'date' && f.dates !== undefined) add([...at, 'dates'], 'only a date field takes dates');
   if (f.type === 'opt_in' && f.grants === undefined)
     add([...at, 'grants'], 'an opt_in box names the channels its tick grants');
   if (f.type !== 'opt_in' && f.grants !== undefined)

@@ -29,9 +29,9 @@ export const FORM_ISSUE_WORDS: Catalog<FormIssueWords> = {
         case 'date':
           return 'Enter a date as year-month-day, like 2026-02-14.';
         case 'too_late':
-          return `Enter a date no later than ${limit}.`;
+          return limit ? `Enter a date no later than ${limit}.` : 'This date is too far ahead.';
         case 'too_early':
-          return `Enter a date no earlier than ${limit}.`;
+          return limit ? `Enter a date no earlier than ${limit}.` : 'This date is too long ago.';
         case 'not_allowed':
           return 'This cannot be chosen here: choose another.';
         case 'characters':
@@ -60,9 +60,11 @@ export const FORM_ISSUE_WORDS: Catalog<FormIssueWords> = {
         case 'date':
           return 'Escriba una fecha como año-mes-día, por ejemplo 2026-02-14.';
         case 'too_late':
-          return `Escriba una fecha no posterior al ${limit}.`;
+          return limit
+            ? `Escriba una fecha no posterior al ${limit}.`
+            : 'Esta fecha está demasiado adelante.';
         case 'too_early':
-          return `Escriba una fecha no anterior al ${limit}.`;
+          return limit ? `Escriba una fecha no anterior al ${limit}.` : 'Esta fecha es demasiado antigua.';
         case 'not_allowed':
           return 'Esto no se puede elegir aquí: elija otra opción.';
         case 'characters':
