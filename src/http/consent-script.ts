@@ -124,7 +124,7 @@ let choices: Promise<ConsentChoices> | undefined;
 
 /** Where a script's source leaves room for its stylesheet (filled at build, see `fill`). */
 export const CSS_PLACEHOLDER = "/*VOW_CSS*/ ''";
-/** Where the script's source leaves room for its choices' addresses and SRI hash. */
+/** Where the script's source leaves room for its choices' address and SRI hash. */
 export const CHOICES_PLACEHOLDER = '/*VOW_CHOICES*/ null';
 
 /** The source with a placeholder replaced by a value (as JSON); a missing placeholder stops the build. */
@@ -157,7 +157,6 @@ export function consentScript(): Promise<ConsentScript> {
         fill(fill(source, CSS_PLACEHOLDER, css.body.toString()), CHOICES_PLACEHOLDER, {
           js: more.script.src,
           sri: more.script.integrity,
-          css: more.css.src,
         }),
       ),
     )

@@ -124,6 +124,46 @@ describe('the banner’s choices, loaded on demand, in Chromium', {
     await context.close();
   });
 
+  it('Accept all on a first visit: the measurements’ sender comes after the click, then the page view', async () => {
+    const { context, page, asked, errors } = await visit();
+    assert.deepEqual([...asked].sort(), ['/consent.js', '/v1/consent/banner']);
+    const pageView = page.waitForResponse((r) => r.url().endsWith('/v1/collect') && r.status() === 204);
+    await page.getByTestId('vow-accept').click();
+    const sent = JSON.parse((await pageView).request().postData() ?? '{}');
+    assert.equal(sent.type, 'page_view');
+    assert.equal(sent.path, '/shop');
+    assert.ok(asked.includes('/consent-choices.js'), 'its code came');
+    assert.ok(!asked.includes('/v1/consent/config'), 'not the choices’ config: nothing shows them');
+    // track() answers at once, as before: sent (allowed), the beacon follows.
+    const cart = page.waitForResponse((r) => r.url().endsWith('/v1/collect') && r.status() === 204);
+    const tracked = await page.evaluate(() =>
+      (window as unknown as { vowConsent: { track(t: string, d: object): boolean } }).vowConsent.track(
+        'add_to_cart',
+        { valueCents: 4999, currency: 'USD' },
+      ),
+    );
+    assert.equal(tracked, true);
+    assert.equal(JSON.parse((await cart).request().postData() ?? '{}').type, 'add_to_cart');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('Reject all sends nothing and loads nothing more', async () => {
+    const { context, page, asked, errors } = await visit();
+    await page.getByTestId('vow-reject').click();
+    await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+    const tracked = await page.evaluate(() =>
+      (window as unknown as { vowConsent: { track(t: string, d: object): boolean } }).vowConsent.track(
+        'add_to_cart',
+        {},
+      ),
+    );
+    assert.equal(tracked, false);
+    assert.deepEqual([...asked].sort(), ['/consent.js', '/v1/consent/banner', '/v1/consent/choices']);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('in Spanish: the first layer and the choices in the visitor’s language', async () => {
     const { context, page, errors } = await visit({ locale: 'es-US' });
     assert.equal(await page.getByTestId('vow-choose').textContent(), 'Elegir');

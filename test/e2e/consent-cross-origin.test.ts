@@ -88,6 +88,40 @@ describe('consent script loaded from the shop’s origin', {
     await context.close();
   });
 
+  it('a returning visitor who allowed measurements: the ledger after load, the sender from the browser cache', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${shopUrl}/ring`);
+    await page.getByTestId('vow-banner').waitFor();
+    const first = page.waitForResponse((r) => r.url() === `${vowUrl}/v1/collect`);
+    await page.getByTestId('vow-accept').click();
+    await first;
+    const chunksBefore = await served('/consent-choices.js');
+    const visitor = JSON.parse(
+      decodeURIComponent((await context.cookies(shopUrl)).find((c) => c.name === 'vow_consent')!.value),
+    ).v;
+    const pageViews = async () =>
+      (
+        await env.store.db
+          .selectFrom('analytics_events')
+          .select('type')
+          .where('visitor_id', '=', env.services.cookieConsent.visitorIndex(visitor))
+          .where('type', '=', 'page_view')
+          .execute()
+      ).length;
+    // The next page's view, among the measurements that reach Vow (a cross-origin beacon's body
+    // is not shown to the test: the ledger says what arrived).
+    const secondView = new Promise<void>((resolve) => {
+      page.on('response', async (r) => {
+        if (r.url() === `${vowUrl}/v1/collect` && (await pageViews()) === 2) resolve();
+      });
+    });
+    await page.goto(`${shopUrl}/ring`);
+    await secondView;
+    assert.equal(await served('/consent-choices.js'), chunksBefore, 'no request for it: it is cached');
+    await context.close();
+  });
+
   /** How many requests of a route Vow has answered (its request counter, every status). */
   async function served(route: string): Promise<number> {
     const text = await env.services.metrics.registry.metrics();

@@ -91,7 +91,8 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
     const asset = assets.get(pageLocale(req)) as ReturnType<typeof compressedAsset>;
     const vary = reply.getHeader('vary');
     void reply.header('vary', vary ? `${String(vary)}, accept-language, cookie` : 'accept-language, cookie');
-    return sendBuiltAsset(req, reply, asset, 'application/json; charset=utf-8', 'public, max-age=300', false);
+    // JSON is UTF-8 by definition: a charset parameter means nothing to it (RFC 8259, 11).
+    return sendBuiltAsset(req, reply, asset, 'application/json', 'public, max-age=300', false);
   };
   const cookies = { consent: services.cookieConsent };
 
@@ -169,7 +170,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       config: { access: 'public' },
       schema: {
         tags: ['cookies'],
-        summary: "The first banner's config: its words, the categories' ids and titles, the consentVersion",
+        summary: "The first banner's config: its words, the categories it sets, the consentVersion",
         description:
           'What the banner shows before the visitor opens the choices, in the visitor’s language; ' +
           'the consent script fetches `/v1/consent/config` (descriptions, cookie lists, the choices’ words) ' +
@@ -178,9 +179,10 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
           200: z.object({
             consentVersion: z.string(),
             controller: z.string(),
-            categories: z.array(
-              z.object({ id: z.string(), title: z.string(), required: z.boolean(), gpcOptOut: z.boolean() }),
-            ),
+            optional: z.array(z.string()).describe('The categories a visitor can turn on or off'),
+            gpcOff: z
+              .array(z.string())
+              .describe('The titles of the categories Global Privacy Control turns off'),
             noticePath: z.string(),
             locale: z.enum(LOCALES),
             text: z.record(z.string(), z.string()),

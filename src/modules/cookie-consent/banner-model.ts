@@ -71,14 +71,18 @@ export function bannerConfig(policy: Policy, locale: Locale = DEFAULT_LOCALE): B
 
 /**
  * What the first banner needs and no more (`GET /v1/consent/banner`): the three choices, the close
- * button, the GPC line and the "Cookie settings" button. Each category is its id, title, whether it
- * is required and whether GPC turns it off; the descriptions, channels, cookie lists and the
- * choices' words are in the full config (`GET /v1/consent/config`), fetched when the choices open.
+ * button, the GPC line and the "Cookie settings" button. The categories are only the ids "Accept
+ * all" and "Reject all" set and the titles of those GPC keeps off; their descriptions, channels and
+ * cookie lists and the choices' words are in the full config (`GET /v1/consent/config`), fetched
+ * when the choices open.
  */
 export interface BannerFirstLayer {
   readonly consentVersion: string;
   readonly controller: string;
-  readonly categories: Pick<BannerCategory, 'id' | 'title' | 'required' | 'gpcOptOut'>[];
+  /** The ids of the categories a visitor can turn on or off (every one but the required). */
+  readonly optional: string[];
+  /** The titles of the categories Global Privacy Control turns off, for the banner's GPC line. */
+  readonly gpcOff: string[];
   readonly noticePath: string;
   readonly locale: Locale;
   readonly text: Pick<BannerText, (typeof FIRST_LAYER_WORDS)[number]>;
@@ -90,12 +94,8 @@ export function bannerFirstLayer(config: BannerConfig): BannerFirstLayer {
   return {
     consentVersion: config.consentVersion,
     controller: config.controller,
-    categories: config.categories.map(({ id, title, required, gpcOptOut }) => ({
-      id,
-      title,
-      required,
-      gpcOptOut,
-    })),
+    optional: config.categories.filter((c) => !c.required).map((c) => c.id),
+    gpcOff: config.categories.filter((c) => c.gpcOptOut).map((c) => c.title),
     noticePath: config.noticePath,
     locale: config.locale,
     text: text as BannerFirstLayer['text'],

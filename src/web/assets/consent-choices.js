@@ -1,7 +1,8 @@
 /* Vow consent script, second layer: the per-category choices in the banner, the policy's cookies
  * under each category, the preference centre ([data-vow-preference-centre]) and the Google
- * Analytics switch ([data-vow-ga-optout]). consent.js loads it (with its SRI hash) only when the
- * choices open or the page holds one of these, and hands it its helpers on the script element;
+ * Analytics switch ([data-vow-ga-optout]), and the sending of measurements. consent.js loads it
+ * (with its SRI hash) only when the choices open, the page holds one of these or the visitor
+ * allowed measurements, and hands it its helpers on the script element;
  * the whole config (`/v1/consent/config`: descriptions, cookie lists, these words) comes with it.
  * Its stylesheet (consent-choices.css) is carried inside, filled in when Vow builds this file.
  */
@@ -226,7 +227,37 @@
     });
   }
 
+  /** The page's area of the site: <meta name="vow-area" content="…"> or any element with data-vow-area. */
+  function area() {
+    const m = document.querySelector('meta[name="vow-area"]');
+    const e = document.querySelector('[data-vow-area]');
+    return m ? m.getAttribute('content') : e ? e.getAttribute('data-vow-area') : undefined;
+  }
+
+  /** A measurement, sent as the visitor allowed it (consent.js checks that before asking). */
+  function send(visitor, type, extra) {
+    const body = { visitor: visitor, type: type, path: location.pathname + location.search };
+    const a = area();
+    if (a) body.area = a;
+    for (const k in extra) body[k] = extra[k];
+    const data = JSON.stringify(body);
+    const url = `${vow.api}/v1/collect`;
+    try {
+      if (navigator.sendBeacon?.(url, new Blob([data], { type: 'text/plain' }))) return;
+    } catch (_e) {
+      /* fall through to fetch */
+    }
+    fetch(url, {
+      method: 'POST',
+      body: data,
+      keepalive: true,
+      credentials: 'omit',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    }).catch(() => {});
+  }
+
   vow.ready({
+    send: send,
     choices: choices,
     /** The preference centres and Google Analytics switches on the page, as the choice stands. */
     extras: (config) => {

@@ -1,12 +1,13 @@
 /* Vow consent script: the cookie banner, Google Consent Mode v2 and site measurements.
- * One file, no framework, no inline script needed. Put it BEFORE any Google tag:
+ * No framework, no inline script needed. Put it BEFORE any Google tag:
  *   <script src="https://vow.example/consent.js" integrity="sha384-…" crossorigin="anonymous"
  *           data-vow-api="https://vow.example"></script>
  * The consent cookie (vow_consent) holds only a random id and the choice, never personal data.
  * Everything refused (or cookies disabled) leaves the page working: nothing here is required.
- * The first banner needs only this file, its stylesheet and /v1/consent/banner; the choices (the
- * categories, their cookies, the preference centre, the Google Analytics switch) load on demand:
- * consent-choices.js (checked against the SRI hash below), its stylesheet and /v1/consent/config.
+ * The first banner needs only this file (its stylesheet inside) and /v1/consent/banner. The rest
+ * loads on demand: consent-choices.js (checked against the SRI hash below) holds the choices (the
+ * categories, their cookies, the preference centre, the Google Analytics switch), whose words and
+ * details come from /v1/consent/config, and the sending of measurements once they are allowed.
  */
 (() => {
   const script = document.currentScript;
@@ -223,8 +224,8 @@
 
   function allCategories(on) {
     const out = {};
-    config.categories.forEach((c) => {
-      if (!c.required) out[c.id] = on;
+    config.optional.forEach((id) => {
+      out[id] = on;
     });
     return out;
   }
@@ -284,7 +285,7 @@
   /** A line saying that Global Privacy Control was applied (never silently). */
   function gpcLine(testId) {
     if (!gpc) return null;
-    const off = config.categories.filter((c) => c.gpcOptOut).map((c) => c.title);
+    const off = config.gpcOff;
     return el('p', {
       class: 'vow-cc-gpc',
       'data-testid': testId,
@@ -294,50 +295,57 @@
 
   // ---- the choices, on demand -------------------------------------------------------------------
 
-  /** The choices' script (its helpers below, on its element), loaded once; null again after a failure. */
+  /** The choices' script (its helpers below, on its element) and the whole config (descriptions,
+   * cookie lists, the choices' words), each asked for once (again only after a failure). */
   let code = null;
-  /** The whole config (descriptions, cookie lists, the choices' words), fetched once a config. */
   let full = null;
   /** [module, whole config] once both are here. */
   let loaded = null;
 
-  /** The choices' script (their stylesheet inside) and the whole config, in parallel: [module, config]. */
-  function loadChoices() {
+  /** The choices' script (their stylesheet and the measurements' sending inside). */
+  function loadCode() {
     if (!code) {
-      const p = new Promise((ready, fail) => {
+      code = new Promise((ready, fail) => {
         const s = el('script', { src: api + CHOICES.js, integrity: CHOICES.sri, crossorigin: 'anonymous' });
         s.vow = {
           ready,
+          api,
           el,
           button,
           gpcLine,
           choose,
           allCategories,
           gpc,
-          styles: (css) => addStyles(css, CHOICES.css),
+          styles: (css) => addStyles(css, '/consent-choices.css'),
           get state() {
             return state;
           },
         };
+        // A failed script (network, or not matching its hash) is removed: a retry adds it again.
         s.onerror = () => {
-          // A retry adds it again: a failed script is not kept.
           s.remove();
-          if (code === p) code = null;
-          fail(new Error('the choices did not load'));
+          fail();
         };
         document.head.appendChild(s);
       });
-      code = p;
+      code.catch(() => {
+        code = null;
+      });
     }
+    return code;
+  }
+
+  /** The choices' script and the whole config, in parallel: [module, config]. */
+  function loadChoices() {
+    loadCode();
     if (!full) {
-      const f = fetch(`${api}/v1/consent/config`, { credentials: 'same-origin' }).then((r) => {
-        if (!r.ok) throw new Error(`Vow answered ${r.status}`);
+      full = fetch(`${api}/v1/consent/config`, { credentials: 'same-origin' }).then((r) => {
+        if (!r.ok) throw r.status;
         return r.json();
       });
-      f.catch(() => {
-        if (full === f) full = null;
+      full.catch(() => {
+        full = null;
       });
-      full = f;
     }
     return Promise.all([code, full]).then((m) => {
       loaded = m;
@@ -352,10 +360,7 @@
     if (loaded) loaded[0].extras(loaded[1]);
     else
       loadChoices().then(
-        (m) => {
-          loaded = m;
-          m[0].extras(m[1]);
-        },
+        (m) => m[0].extras(m[1]),
         () => {},
       );
   }
@@ -366,13 +371,9 @@
    * the first choice they can change (or to "Try again").
    */
   function fillChoices(list, focus) {
-    const at = list.getAttribute('data-state');
-    if (at === 'loading') return;
-    if (at === 'ready') {
-      if (focus) focusFirst(list);
-      return;
-    }
-    list.setAttribute('data-state', 'loading');
+    if (list.vow === 1) return; // loading
+    if (list.vow === 2) return focus && focusFirst(list); // there
+    list.vow = 1;
     list.setAttribute('aria-busy', 'true');
     list.textContent = '';
     const status = el('p', { class: 'vow-cc-status', role: 'status', 'data-testid': 'vow-choices-status' });
@@ -380,21 +381,21 @@
     const slow = setTimeout(() => {
       status.textContent = t('loading');
     }, 300);
-    const done = (state) => {
+    const done = (there) => {
       clearTimeout(slow);
-      list.setAttribute('data-state', state);
+      list.vow = there;
       list.removeAttribute('aria-busy');
       list.textContent = '';
       return list.isConnected;
     };
     loadChoices().then(
       (m) => {
-        if (!done('ready')) return;
+        if (!done(2)) return;
         m[0].choices(list, m[1]);
         if (focus) focusFirst(list);
       },
       () => {
-        if (!done('failed')) return;
+        if (!done(0)) return;
         const again = button(t('retry'), 'retry', 'vow-retry');
         list.appendChild(
           el('p', {
@@ -518,32 +519,17 @@
 
   // ---- measurements ----------------------------------------------------------------------------
 
-  /** The page's area of the site: <meta name="vow-area" content="…"> or any element with data-vow-area. */
-  function area() {
-    const m = document.querySelector('meta[name="vow-area"]');
-    const e = document.querySelector('[data-vow-area]');
-    return m ? m.getAttribute('content') : e ? e.getAttribute('data-vow-area') : undefined;
-  }
-
+  /**
+   * Sends a measurement if (and only if) the visitor allowed analytics: the choices' script builds
+   * and sends it (loaded now if it is not yet; a returning visitor's browser has it in its cache).
+   */
   function send(type, extra) {
     if (!measuring()) return false;
-    const body = { visitor: state.visitor, type: type, path: location.pathname + location.search };
-    const a = area();
-    if (a) body.area = a;
-    for (const k in extra) body[k] = extra[k];
-    const data = JSON.stringify(body);
-    try {
-      if (navigator.sendBeacon?.(`${api}/v1/collect`, new Blob([data], { type: 'text/plain' }))) return true;
-    } catch (_e) {
-      /* fall through to fetch */
-    }
-    fetch(`${api}/v1/collect`, {
-      method: 'POST',
-      body: data,
-      keepalive: true,
-      credentials: 'omit',
-      headers: { 'content-type': 'text/plain;charset=UTF-8' },
-    }).catch(() => {});
+    const visitor = state.visitor;
+    loadCode().then(
+      (m) => m.send(visitor, type, extra),
+      () => {},
+    );
     return true;
   }
 
