@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, it } from 'node:test';
 import { ImportService } from '../../src/modules/imports/index.js';
+import { VowError } from '../../src/platform/errors.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-overlap-'));
@@ -29,16 +30,23 @@ const registration = (tag: string, i: number) => ({
   },
 });
 
-/** An import service that records the first lines of the batches it prepared ahead. */
-function recording(env: TestEnv, extra: { crashAt?: number } = {}) {
+/**
+ * An import service that records the first lines of the batches it prepared ahead and of those whose
+ * transaction began while the one before it committed. `crashAt`: the n-th commit throws (a crash);
+ * `refuseAt`: the n-th commit is refused whole once (as staff marking someone under 13 meanwhile).
+ */
+function recording(env: TestEnv, extra: { crashAt?: number; refuseAt?: number } = {}) {
   const ahead: number[] = [];
+  const alongside: number[] = [];
   const service = new ImportService(env.ctx, env.services.collection, env.services.consent, {
     preparedAhead: (line) => ahead.push(line),
+    beganAlongside: (line) => alongside.push(line),
     beforeCommit: (n) => {
       if (n === extra.crashAt) throw new Error('injected crash');
+      if (n === extra.refuseAt) throw new VowError('VOW_UNDER_13', 'injected refusal');
     },
   });
-  return { service, ahead };
+  return { service, ahead, alongside };
 }
 
 async function count(env: TestEnv, table: 'subjects' | 'registrations' | 'contest_entries'): Promise<number> {
@@ -58,10 +66,15 @@ describeEachDialect('an import writing one batch while preparing the next', (env
       Array.from({ length: 30 }, (_, i) => registration(tag, i % 12)),
     );
     const before = await count(env(), 'subjects');
-    const { service, ahead } = recording(env());
+    const { service, ahead, alongside } = recording(env());
     const report = await service.run({ file, format: 'ndjson', batchSize: 5 });
     assert.deepEqual(report.counts.collected, { registration: 30 });
     assert.deepEqual(ahead, [6, 11, 16, 21, 26], 'every batch after the first was prepared ahead');
+    assert.deepEqual(
+      alongside,
+      env().dialect === 'postgres' ? [6, 11, 16, 21, 26] : [],
+      'on PostgreSQL, each transaction began while the one before it committed',
+    );
     assert.equal((await count(env(), 'subjects')) - before, 12);
     for (let i = 0; i < 12; i++) {
       const id = await env().services.subjects.findByEmail(`${tag}.${i}@example.com`);
@@ -102,5 +115,26 @@ describeEachDialect('an import writing one batch while preparing the next', (env
     assert.deepEqual(report.counts.collected, { registration: 45 });
     assert.equal((await count(env(), 'registrations')) - regs, 45);
     assert.equal((await count(env(), 'subjects')) - people, 45);
+  });
+
+  it('a batch refused whole while the next one is written alongside: the next rolls back and waits; each person once, in order', async () => {
+    const tag = `refuse-${env().dialect}`;
+    // 40 registrations of 16 people in batches of 8: every person again in the next batch.
+    const file = ndjson(
+      `${tag}.ndjson`,
+      Array.from({ length: 40 }, (_, i) => registration(tag, i % 16)),
+    );
+    const regs = await count(env(), 'registrations');
+    const people = await count(env(), 'subjects');
+    const { service } = recording(env(), { refuseAt: 2 });
+    const report = await service.run({ file, format: 'ndjson', batchSize: 8 });
+    // The refusal was injected once: the batch's rows went in one by one, none refused.
+    assert.equal(report.counts.refused, 0);
+    assert.deepEqual(report.counts.collected, { registration: 40 });
+    assert.equal((await count(env(), 'registrations')) - regs, 40);
+    assert.equal((await count(env(), 'subjects')) - people, 16);
+    const run = await env().services.imports.findRun(report.runId!);
+    assert.equal(run.checkpointLine, 40);
+    assert.equal(run.counts.units, 40);
   });
 });

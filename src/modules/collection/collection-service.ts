@@ -43,7 +43,13 @@ import type {
   RegistrationBody,
   SmsSignupBody,
 } from './schemas.js';
-import { commitBatch, discardBatch, type PreparedBatch, prepareBatch } from './write-batch.js';
+import {
+  type AfterRows,
+  commitBatch,
+  discardBatch,
+  type PreparedBatch,
+  prepareBatch,
+} from './write-batch.js';
 
 /**
  * A batch checked and prepared outside any transaction (`CollectionService.prepare`): its plans,
@@ -182,9 +188,14 @@ export class CollectionService {
   /**
    * Writes a prepared batch in ONE transaction, as `collectAll` would. Whatever changed since it was
    * prepared is handled as for two requests at once: a person another writer created meanwhile, or
-   * an order stored meanwhile, prepares the batch again.
+   * an order stored meanwhile, prepares the batch again. `afterRows` runs in the transaction between
+   * its rows and its consent (write-batch.ts says what for).
    */
-  async writePrepared(prepared: PreparedCollection, onWritten?: OnWritten): Promise<BatchCollected> {
+  async writePrepared(
+    prepared: PreparedCollection,
+    onWritten?: OnWritten,
+    afterRows?: AfterRows,
+  ): Promise<BatchCollected> {
     let p = prepared;
     for (let attempt = 1; ; attempt++) {
       let fresh = false;
@@ -192,7 +203,15 @@ export class CollectionService {
         return await this.#deps.subjects.withResolution(async () => {
           const batch = fresh ? await prepareBatch(this.#deps, p.plans, p.replays) : p.batch;
           fresh = true;
-          return commitBatch(this.#deps, this.#consent(), batch, p.replays, p.identifiers, onWritten);
+          return commitBatch(
+            this.#deps,
+            this.#consent(),
+            batch,
+            p.replays,
+            p.identifiers,
+            onWritten,
+            afterRows,
+          );
         });
       } catch (err) {
         // Two requests with the same order id at once: the loser answers as a replay would.

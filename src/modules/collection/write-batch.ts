@@ -82,6 +82,15 @@ export function discardBatch({ ctx }: PlanDeps, batch: PreparedBatch): void {
 }
 
 /**
+ * Called inside a batch's transaction once its people's and records' rows are written, before it
+ * takes the consent and audit locks (and reads consent): a bulk caller with two batches' transactions
+ * at once on PostgreSQL makes the later one wait there until the earlier has committed, so the
+ * two commit in order and the later plans its consent from the earlier's result (the importer,
+ * batch-writer.ts). A throw rolls the batch back.
+ */
+export type AfterRows = () => Promise<void>;
+
+/**
  * Phase two: one transaction for every submission of a prepared batch. A person another writer
  * claimed since `prepareBatch` fails it with ResolutionRace (prepare it again). The new keys are
  * settled either way.
@@ -93,6 +102,7 @@ export async function commitBatch(
   replays: Replays,
   identifiers: readonly IndexedIdentifier[],
   onWritten?: OnWritten,
+  afterRows?: AfterRows,
 ): Promise<BatchCollected> {
   const { todo, prepared, first, sealed, sealedEach, ids, newSubjectIds } = batch;
   let committed = false;
@@ -143,6 +153,7 @@ export async function commitBatch(
         }
       for (const { table, rows } of tables.values()) set.add(table, rows);
       await set.flush();
+      await afterRows?.();
       await consent?.recordCollections(
         trx,
         todo.flatMap(({ plan }, t) =>

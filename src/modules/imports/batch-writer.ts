@@ -9,6 +9,18 @@
 // reads: one whose facts are refusals, notes, registrations and SMS sign-ups (the opt-in guard keeps
 // those from lifting an opt-out, and they record none). A person the batch being written creates
 // is found again when the next one is written (a lost resolution race: prepared again).
+//
+// Two transactions at once, on PostgreSQL: after such a batch, the next one's transaction starts as
+// soon as the batch's own people and records are written (its rows, inside its transaction), so
+// PostgreSQL writes the next batch's rows while this one takes its consent and audit locks and
+// commits. The next waits, inside its transaction, before its own consent, audit and checkpoint
+// (the collection module's `afterRows`) until this one has committed: commits stay in the file's
+// order, one checkpoint after the other, and its consent is planned from this one's result, as one
+// after the other. A person in both batches waits on PostgreSQL's row locks for the first to commit,
+// then is found again (a lost resolution race). If a batch's transaction fails, the next one begun
+// alongside rolls back and is done again, prepared afresh, once the failed batch is written (its
+// rows unit by unit); nothing of it holds a lock meanwhile. SQLite has one connection and one thread:
+// one transaction at a time there.
 import type { Transaction } from 'kysely';
 import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
@@ -50,15 +62,32 @@ export interface RunState {
   readonly progress: (line: number, units: number) => void;
 }
 
+/** A batch being written. */
+interface Writing {
+  /** The batch written, its fall-backs included: its failure is the run's. */
+  written: Promise<void>;
+  /** Its first transaction committed (rejected: it failed, or was rolled back to be done again). */
+  readonly committed: Promise<void>;
+  /** Its rows are written inside its transaction, or that transaction is over: a next may begin. */
+  readonly rowsWritten: Promise<void>;
+  /** Writing it leaves alone what the next batch's preparation reads (`leavesGuardAlone`). */
+  readonly overlappable: boolean;
+  /** Its first transaction failed: a batch submitted after that waits for it to be written. */
+  failed: boolean;
+  /** The first transaction of the next batch, begun alongside: it settles without this one. */
+  next: Promise<void> | undefined;
+}
+
 export class RunWriter {
   readonly #deps: RunWriterDeps;
   readonly #run: RunState;
   #counts: ImportCounts;
-  /** The checkpoint the next batch's transaction starts from. */
+  /** The checkpoint of the last batch committed. */
   #done: number;
   #batches = 0;
-  /** The batch being written, and whether the next may be prepared meanwhile. */
-  #writing: { readonly written: Promise<void>; readonly overlappable: boolean } | undefined;
+  /** The batch submitted last, and the one before it. */
+  #writing: Writing | undefined;
+  #before: Writing | undefined;
 
   constructor(deps: RunWriterDeps, run: RunState) {
     this.#deps = deps;
@@ -73,7 +102,8 @@ export class RunWriter {
   }
 
   /**
-   * Starts writing a batch once the batch before it is written; returns when it has started (the
+   * Starts writing a batch once the batch before it is written (on PostgreSQL, after a batch that
+   * leaves the next one's preparation alone: once its rows are); returns when it has started (the
    * caller reads the next batch meanwhile). A batch that failed for good fails this call or `finish`.
    */
   async submit(batch: readonly Unit[]): Promise<void> {
@@ -84,7 +114,24 @@ export class RunWriter {
       staged.catch(() => {}); // a refusal here is handled when the batch is written
       this.#deps.hooks.preparedAhead?.(batch[0]!.line);
     }
+    const alongside =
+      staged !== undefined && previous !== undefined && this.#deps.ctx.store.dialect === 'postgres';
     if (previous) {
+      try {
+        if (alongside) {
+          // At most two transactions at once, the earlier with its rows written.
+          await this.#before?.written;
+          await previous.rowsWritten;
+        } else await previous.written;
+      } catch (err) {
+        const s = await staged?.catch(() => undefined);
+        if (s?.prepared) this.#deps.collection.discard(s.prepared);
+        throw err;
+      }
+    }
+    // Its first transaction may have failed while this one waited: then after it, as one by one.
+    const turn = alongside && !previous.failed ? previous : undefined;
+    if (alongside && !turn) {
       try {
         await previous.written;
       } catch (err) {
@@ -93,9 +140,12 @@ export class RunWriter {
         throw err;
       }
     }
-    const written = this.#flush(batch, staged);
-    written.catch(() => {}); // awaited by the next submit or by finish
-    this.#writing = { written, overlappable: batch.every(leavesGuardAlone) };
+    this.#before = previous;
+    this.#writing = this.#write(batch, staged, turn);
+    if (turn) {
+      turn.next = this.#writing.committed.catch(() => {});
+      this.#deps.hooks.beganAlongside?.(batch[0]!.line);
+    }
   }
 
   /** Waits for the batch being written; its failure is thrown here. */
@@ -103,40 +153,83 @@ export class RunWriter {
     await this.#writing?.written;
   }
 
-  /** Waits for the batch being written, whatever becomes of it (a run ending on another error). */
+  /** Waits for the batches being written, whatever becomes of them (a run ending on another error). */
   async settle(): Promise<void> {
+    await this.#before?.written.catch(() => {});
     await this.#writing?.written.catch(() => {});
   }
 
   /**
-   * A batch written (`staged`: its work before the transaction, begun earlier). A batch a rule
-   * refused as a whole (under 13 marked by staff, an order id with another body) goes unit by unit.
+   * A batch written: one transaction (`staged`: its work before the transaction, begun earlier;
+   * `turn`: the batch before it, still being written, whose commit this one's waits for). When that
+   * transaction fails, nothing of the batch was written: it is written again once the batch before
+   * it is, and the next one, if begun alongside, has rolled back (it waits for this one's commit, so
+   * it never holds a row this one needs): unit by unit if a rule refused it whole (under 13 marked
+   * by staff, an order id with another body), prepared afresh if the batch before it failed.
    */
-  async #flush(batch: readonly Unit[], staged?: Promise<Staged>): Promise<void> {
-    if (batch.length === 0) return;
+  #write(batch: readonly Unit[], staged: Promise<Staged> | undefined, turn: Writing | undefined): Writing {
+    let rowsDone = () => {};
+    const rowsWritten = new Promise<void>((resolve) => {
+      rowsDone = resolve;
+    });
+    const committed = (async () => this.#commit(await (staged ?? this.#stage(batch)), turn, rowsDone))();
+    const writing: Writing = {
+      committed,
+      rowsWritten,
+      overlappable: batch.every(leavesGuardAlone),
+      failed: false,
+      next: undefined,
+      written: Promise.resolve(),
+    };
+    // `failed` first: a batch submitted once this one's transaction is over reads it.
+    committed.then(rowsDone, () => {
+      writing.failed = true;
+      rowsDone();
+    });
+    writing.written = committed.then(
+      () => this.#run.progress(batch[batch.length - 1]!.lastLine, this.#counts.units),
+      async (err: unknown) => {
+        if (!(err instanceof OutOfTurn) && !isRefusal(err)) throw err;
+        await turn?.written;
+        await writing.next;
+        if (err instanceof OutOfTurn) await this.#flush(batch);
+        else await this.#oneByOne(batch, err);
+        this.#run.progress(batch[batch.length - 1]!.lastLine, this.#counts.units);
+      },
+    );
+    writing.written.catch(() => {}); // awaited by the next submit or by finish
+    return writing;
+  }
+
+  /** A batch written alone, after the batch before it: unit by unit if a rule refused it whole. */
+  async #flush(batch: readonly Unit[]): Promise<void> {
     try {
-      await this.#commit(await (staged ?? this.#stage(batch)));
+      await this.#commit(await this.#stage(batch));
     } catch (err) {
-      if (!isVowError(err) || err.code === 'VOW_IMPORT_BUSY') throw err;
-      if (batch.length > 1) {
-        for (const unit of batch) await this.#flush([unit]);
-        return;
-      }
-      const unit = batch[0]!;
-      await this.#commit({
-        batch: [
-          {
-            line: unit.line,
-            lastLine: unit.lastLine,
-            refused: { code: err.code, reason: refusalReason(err.code, err.message) },
-          },
-        ],
-        submissions: [],
-        prepared: undefined,
-        optInsNotApplied: 0,
-      });
+      if (!isRefusal(err)) throw err;
+      await this.#oneByOne(batch, err);
     }
-    this.#run.progress(batch[batch.length - 1]!.lastLine, this.#counts.units);
+  }
+
+  /** A batch a rule refused as a whole: each unit alone, the one refused kept as a refused row. */
+  async #oneByOne(batch: readonly Unit[], err: VowError): Promise<void> {
+    if (batch.length > 1) {
+      for (const unit of batch) await this.#flush([unit]);
+      return;
+    }
+    const unit = batch[0]!;
+    await this.#commit({
+      batch: [
+        {
+          line: unit.line,
+          lastLine: unit.lastLine,
+          refused: { code: err.code, reason: refusalReason(err.code, err.message) },
+        },
+      ],
+      submissions: [],
+      prepared: undefined,
+      optInsNotApplied: 0,
+    });
   }
 
   /** The opt-in guard's reads, and the collections checked, their people resolved, values sealed. */
@@ -153,14 +246,32 @@ export class RunWriter {
     return { batch, submissions, prepared, optInsNotApplied: guarded.optInsNotApplied };
   }
 
-  /** One batch in one transaction: collections, then opt-outs, refusals and the checkpoint. */
-  async #commit({ batch, submissions, prepared, optInsNotApplied }: Staged): Promise<void> {
+  /**
+   * One batch in one transaction: collections, then opt-outs, refusals and the checkpoint. With
+   * `turn`, its consent, audit and checkpoint wait (in the transaction, its rows written: `rowsDone`
+   * says so) for the batch before it to commit; OutOfTurn rolls it back if that one failed.
+   */
+  async #commit(
+    { batch, submissions, prepared, optInsNotApplied }: Staged,
+    turn?: Writing,
+    rowsDone?: () => void,
+  ): Promise<void> {
     const { ctx, collection, consent, hooks } = this.#deps;
     const run = this.#run;
-    const next = cloneCounts(this.#counts);
-    next.optInsNotApplied += optInsNotApplied;
-    const from = this.#done;
     const last = batch[batch.length - 1]!.lastLine;
+    // The counts and checkpoint this batch starts from: the batch before it committed.
+    let next = cloneCounts(this.#counts);
+    let from = this.#done;
+    const inTurn = async () => {
+      rowsDone?.();
+      if (turn)
+        await turn.committed.catch(() => {
+          throw new OutOfTurn();
+        });
+      next = cloneCounts(this.#counts);
+      next.optInsNotApplied += optInsNotApplied;
+      from = this.#done;
+    };
     const finish = async (trx: Transaction<Database>) => {
       for (const unit of batch) {
         next.units++;
@@ -201,17 +312,24 @@ export class RunWriter {
       await hooks.beforeCommit?.(++this.#batches);
     };
     if (prepared)
-      await collection.writePrepared(prepared, async (trx, answers) => {
-        for (const [i, a] of answers.entries()) {
-          if (a.status === 200) next.unchanged++;
-          else {
-            const type = submissions[i]!.type;
-            next.collected[type] = (next.collected[type] ?? 0) + 1;
+      await collection.writePrepared(
+        prepared,
+        async (trx, answers) => {
+          for (const [i, a] of answers.entries()) {
+            if (a.status === 200) next.unchanged++;
+            else {
+              const type = submissions[i]!.type;
+              next.collected[type] = (next.collected[type] ?? 0) + 1;
+            }
           }
-        }
-        await finish(trx);
-      });
-    else await ctx.store.db.transaction().execute(finish);
+          await finish(trx);
+        },
+        inTurn,
+      );
+    else {
+      await inTurn();
+      await ctx.store.db.transaction().execute(finish);
+    }
     this.#counts = next;
     this.#done = last;
     for (const unit of batch) if ('refused' in unit) run.refuse({ line: unit.line, ...unit.refused });
@@ -230,6 +348,18 @@ function leavesGuardAlone(unit: Unit): boolean {
       f.kind === 'note' ||
       (f.kind === 'collect' && (f.submission.type === 'registration' || f.submission.type === 'sms_signup')),
   );
+}
+
+/** A batch's transaction rolled back because the batch before it failed: written again after it. */
+class OutOfTurn extends Error {
+  constructor() {
+    super('The batch before this one failed: written again after it');
+  }
+}
+
+/** A rule of the write path refused the batch as a whole (VOW_IMPORT_BUSY stops the run instead). */
+function isRefusal(err: unknown): err is VowError {
+  return isVowError(err) && err.code !== 'VOW_IMPORT_BUSY';
 }
 
 /** A refusal's words for a rule the write path applied (its own messages never hold a value). */

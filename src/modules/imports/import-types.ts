@@ -68,6 +68,8 @@ export interface ImportHooks {
   readonly beforeCommit?: (batchNumber: number) => void | Promise<void>;
   /** Called when a batch (its first line) is prepared while the batch before it is being written. */
   readonly preparedAhead?: (line: number) => void;
+  /** Called when a batch's transaction (its first line) begins while the one before it commits (PostgreSQL). */
+  readonly beganAlongside?: (line: number) => void;
 }
 
 export const zeroCounts = (): ImportCounts => ({
