@@ -36,7 +36,7 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 export async function brokenWordsInTables(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const broken: string[] = [];
-    for (const cell of document.querySelectorAll('table th, table td')) {
+    for (const cell of Array.from(document.querySelectorAll('table th, table td'))) {
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const text = node.textContent ?? '';
@@ -45,7 +45,7 @@ export async function brokenWordsInTables(page: Page): Promise<string[]> {
           const range = document.createRange();
           range.setStart(node, m.index ?? 0);
           range.setEnd(node, (m.index ?? 0) + m[0].length);
-          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
           if (lines.size > 1) broken.push(`${(cell.textContent ?? '').trim().slice(0, 40)}: ${m[0]}`);
         }
       }
