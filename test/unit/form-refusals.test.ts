@@ -299,6 +299,69 @@ for (const dialect of testDialects()) {
         }
     });
 
+    it("a request's status page: a code no email holds is a wrong code, and an appeal's reason over 4,000 characters comes back typed at its field", async () => {
+      const email = 'refused.appeal@example.com';
+      const filed = await env.services.rights.submit(
+        { type: 'access', jurisdiction: 'us-va', email },
+        { channel: 'web', locale: 'en-US' },
+      );
+      const status = `/privacy/request/status/${filed.statusToken}`;
+      const page = await env.app.inject({ method: 'GET', url: status, headers: PAGE });
+      const code = await env.app.inject({
+        method: 'POST',
+        url: status,
+        headers: { ...FORM, 'sec-fetch-site': 'same-origin' },
+        payload: new URLSearchParams({ _csrf: tokenIn(page.body, status), code: '1'.repeat(30) }).toString(),
+      });
+      assert.equal(code.statusCode, 303, code.body.slice(0, 200));
+      assert.equal(code.headers.location, `${status}?m=invalid`);
+      await env.services.rights.deny(filed.requestId, 'identity not verified', 'test-principal');
+      for (const [language, words] of [
+        ['en-US', TOO_LONG.en],
+        ['es', TOO_LONG.es],
+      ] as const) {
+        const withAppeal = await env.app.inject({ method: 'GET', url: status, headers: PAGE });
+        const action = `${status}/appeal`;
+        const res = await env.app.inject({
+          method: 'POST',
+          url: action,
+          headers: { ...FORM, 'accept-language': language, 'sec-fetch-site': 'same-origin' },
+          payload: new URLSearchParams({
+            _csrf: tokenIn(withAppeal.body, action),
+            reason: `Kept reason ${long(4000)}`,
+          }).toString(),
+        });
+        assert.equal(res.statusCode, 400, res.body.slice(0, 300));
+        assert.match(describedBy(res.body, 'appeal-reason'), words, language);
+        assert.ok(res.body.includes('Kept reason'));
+      }
+      assert.equal(
+        (await env.services.rights.appealOffer(filed.statusToken)).appeal,
+        null,
+        'no appeal filed',
+      );
+    });
+
+    it('the new-password form of a reset link: a password over 256 characters comes back at its field, the link kept, the password never', async () => {
+      const { accountId } = await shopperCaller(env, 'refused.reset@example.com');
+      const link = await env.services.identity.accounts.issueToken(accountId, 'reset_password');
+      const page = await env.app.inject({ method: 'GET', url: `/account/reset/${link}`, headers: PAGE });
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/account/reset',
+        headers: { ...FORM, 'sec-fetch-site': 'same-origin' },
+        payload: new URLSearchParams({
+          _csrf: tokenIn(page.body, '/account/reset'),
+          token: link,
+          password: `secret-${long(300)}`,
+        }).toString(),
+      });
+      assert.equal(res.statusCode, 400, res.body.slice(0, 300));
+      assert.match(describedBy(res.body, 'password'), TOO_LONG.en);
+      assert.ok(res.body.includes(`name="token" value="${link}"`), 'the link is kept');
+      assert.ok(!res.body.includes('secret-'), 'a password is never sent back');
+    });
+
     it('an API client posting JSON keeps the JSON error body', async () => {
       const res = await env.app.inject({
         method: 'POST',

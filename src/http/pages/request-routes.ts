@@ -182,7 +182,17 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/privacy/request/status/:token',
     {
-      config: { access: 'public', csrf: 'form' },
+      config: {
+        access: 'public',
+        csrf: 'form',
+        // A code no email holds (too long, a stray character) is a wrong code, said on the status
+        // page; a link that is not one keeps the error page.
+        formPage: (req, reply, refusal) => {
+          const t = (req.params as { token?: unknown }).token;
+          if (typeof t !== 'string' || !/^[A-Za-z0-9_-]{20,100}$/.test(t)) throw refusal.error;
+          return reply.code(303).header('location', `/privacy/request/status/${t}?m=invalid`).send();
+        },
+      },
       schema: {
         tags: ['pages'],
         summary: 'The code form of a request',

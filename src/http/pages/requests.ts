@@ -185,7 +185,13 @@ ${exemptionsView(plainData(policy, [], '', {}, viewer.locale))}`
 }
 
 /** The appeal of a refusal (US state laws): the form while it may be filed, then its state and answer. */
-function renderAppeal(offer: AppealOffer, token: string, csrf: string, locale: Locale): SafeHtml | string {
+function renderAppeal(
+  offer: AppealOffer,
+  token: string,
+  csrf: string,
+  locale: Locale,
+  state: FormState = {},
+): SafeHtml | string {
   const w = REQUEST_WORDS[locale];
   if (offer.appeal)
     return html`<h2>${w.yourAppeal}</h2>
@@ -198,10 +204,11 @@ ${offer.appeal.answer ? html`<p data-testid="appeal-answer" style="white-space: 
   if (!offer.offered) return '';
   return html`<h2>${w.appealTitle}</h2>
 <p>${w.appealIntro(offer.decideWithinDays ?? undefined)}</p>
+${errorSummary(state, [{ name: 'reason', id: 'appeal-reason', label: w.appealReason }], locale)}
 <form method="post" action="/privacy/request/status/${token}/appeal" data-testid="appeal-form">
   <input type="hidden" name="_csrf" value="${csrf}">
-  <p><label for="appeal-reason">${w.appealReason}</label>
-  <textarea id="appeal-reason" name="reason" rows="3" maxlength="4000"></textarea></p>
+  <p><label for="appeal-reason">${w.appealReason}</label>${fieldError(state, 'reason', 'appeal-reason')}
+  <textarea id="appeal-reason" name="reason" rows="3" maxlength="4000"${invalidAttrs(state, 'reason', 'appeal-reason')}>${typed(state, 'reason')}</textarea></p>
   <p><button type="submit">${w.sendAppeal}</button></p>
 </form>`;
 }
@@ -212,7 +219,7 @@ export function renderRequestStatus(
   token: string,
   csrf: string,
   message?: { kind: 'error' | 'ok'; text: string },
-  appeal?: { offer: AppealOffer; csrf: string },
+  appeal?: { offer: AppealOffer; csrf: string; state?: FormState },
   viewer: Viewer = ANONYMOUS,
 ): string {
   const w = REQUEST_WORDS[viewer.locale];
@@ -240,7 +247,7 @@ ${
     : ''
 }
 ${view.status === 'completed' ? html`<p>${w.answered}</p>` : ''}
-${appeal ? renderAppeal(appeal.offer, token, appeal.csrf, viewer.locale) : ''}
+${appeal ? renderAppeal(appeal.offer, token, appeal.csrf, viewer.locale, appeal.state) : ''}
 <p class="small">${w.keepPrivate}</p>
 ${waysOn(viewer)}`,
   });
