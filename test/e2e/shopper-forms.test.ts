@@ -221,6 +221,169 @@ for (const dialect of testDialects()) {
       await context.close();
     });
 
+    /**
+     * Each shopper form, sent with an over-long value (its maxlength taken off, as an older browser
+     * or a paste through a script would) and with a choice the form does not offer (an option
+     * added to its list): the same form comes back, the value typed, the mistake at its field and
+     * the list at the top focused.
+     */
+    const REFUSALS: readonly {
+      readonly what: string;
+      readonly path: string;
+      readonly form: string;
+      readonly fill: Readonly<Record<string, string>>;
+      readonly long: readonly [string, number];
+      readonly choice?: string;
+      readonly signedIn?: boolean;
+    }[] = [
+      {
+        what: 'request',
+        path: '/privacy/request',
+        form: '[data-testid=request-form]',
+        fill: { '#email': 'long.request@example.com', '#details': 'Kept details' },
+        long: ['#name', 201],
+        choice: '#type',
+      },
+      {
+        what: 'complaint',
+        path: '/privacy/complaint',
+        form: '[data-testid=complaint-form]',
+        fill: { '#c-message': 'Kept complaint' },
+        long: ['#c-email', 255],
+        choice: '#c-jurisdiction',
+      },
+      {
+        what: 'log in',
+        path: '/login',
+        form: 'main form',
+        fill: { '#email': 'long.login@example.com' },
+        long: ['#password', 257],
+      },
+      {
+        what: 'sign up',
+        path: '/account/register',
+        form: 'main form',
+        fill: { '#email': 'long.register@example.com' },
+        long: ['#password', 257],
+      },
+      {
+        what: 'contest',
+        path: '/demo/store',
+        form: '[data-testid=contest-form]',
+        fill: { '#contest-email': 'long.contest@example.com' },
+        long: ['#contest-name', 201],
+      },
+      {
+        what: 'text messages',
+        path: '/demo/store',
+        form: '[data-testid=sms-form]',
+        fill: {},
+        long: ['#sms-phone', 41],
+      },
+      {
+        what: 'catalog',
+        path: '/demo/store',
+        form: '[data-testid=catalog-form]',
+        fill: {
+          '#cat-first': 'Kept First',
+          '#cat-last': 'Long',
+          '#cat-email': 'long.catalog@example.com',
+          '#cat-city': 'Franklin',
+          '#cat-postal': '53132',
+        },
+        long: ['#cat-line1', 201],
+        choice: '#cat-budget',
+      },
+      {
+        what: 'My data',
+        path: '/account/my-data',
+        form: '[data-testid=account-request-form]',
+        fill: { '#details': 'Kept details' },
+        long: ['#value', 1001],
+        choice: '#jurisdiction',
+        signedIn: true,
+      },
+    ];
+
+    for (const [i, f] of REFUSALS.entries())
+      it(`the ${f.what} form sent with a value too long${f.choice ? ', or a choice it does not offer,' : ''} comes back filled in, the mistake at its field and focused`, async () => {
+        const { context, page } = await shopper(i % 2 ? 1280 : 390, 844);
+        if (f.signedIn) {
+          const email = 'long.mydata@example.com';
+          await placeOrder(env, (await serviceCaller(env)).headers, {
+            shopOrderId: 'SO-LONG-1',
+            name: 'Long Mydata',
+            email,
+          });
+          const { token } = await shopperCaller(env, email);
+          await context.addCookies([
+            { name: SESSION_COOKIE.shopper, value: encodeURIComponent(token), url: base },
+          ]);
+        }
+        // An address stays an address (the browser checks its form), only too long.
+        const tooLong = f.long[0].endsWith('email')
+          ? `${'x'.repeat(f.long[1] - 12)}@example.com`
+          : 'x'.repeat(f.long[1]);
+        const kinds: [string, string, string | undefined][] = [[f.long[0], tooLong, undefined]];
+        if (f.choice) kinds.push([f.choice, 'not_offered', undefined]);
+        for (const [field, value] of kinds) {
+          await page.goto(`${base}${f.path}`);
+          const form = page.locator(f.form);
+          if (f.path === '/demo/store') {
+            for (const select of await form.locator('select').all()) await select.selectOption({ index: 1 });
+            await form
+              .locator('input[type=checkbox][required]')
+              .check()
+              .catch(() => {});
+            if (f.what === 'text messages') await page.fill('#sms-phone', '+1 608 265 7001');
+            if (f.what === 'catalog') await page.fill('#cat-line1', '1 Main Street');
+          }
+          if (f.what === 'log in' || f.what === 'sign up')
+            await page.fill('#password', 'a long enough password');
+          if (f.signedIn) await page.check('input[name=type][value=correction]');
+          if (f.signedIn) await page.selectOption('#category', 'identity.name');
+          if (f.signedIn) await page.fill('#value', 'Kept Value');
+          for (const [selector, v] of Object.entries(f.fill)) await page.fill(selector, v);
+          if (field === f.choice) {
+            await page.locator(field).evaluate((s, v) => {
+              const o = document.createElement('option');
+              o.value = v;
+              o.textContent = v;
+              (s as HTMLSelectElement).append(o);
+              (s as HTMLSelectElement).value = v;
+            }, value);
+          } else {
+            await page.locator(field).evaluate((e) => e.removeAttribute('maxlength'));
+            await page.fill(field, value);
+          }
+          await form.locator('button[type=submit]').click();
+          await page.getByTestId('form-error').first().waitFor();
+          assert.equal(
+            await focusedTestId(page),
+            'form-error',
+            `${f.what} ${field}: focus on the list at the top`,
+          );
+          assert.equal(await page.locator(field).getAttribute('aria-invalid'), 'true', `${f.what} ${field}`);
+          assert.match(
+            await describedBy(page, field),
+            field === f.choice ? /Choose one of the options offered/ : /Too long: use at most \d+ characters/,
+            `${f.what} ${field}`,
+          );
+          assert.equal(
+            await page.locator(`[data-testid=form-error] a[href="${field}"]`).count(),
+            1,
+            `${f.what}: the list links to ${field}`,
+          );
+          for (const [selector, v] of Object.entries(f.fill))
+            assert.equal(await page.inputValue(selector), v, `${f.what}: ${selector} kept`);
+          if (field !== f.choice && field !== '#password')
+            assert.equal((await page.inputValue(field)).length, f.long[1], 'the long value kept');
+          if (f.what === 'log in' || f.what === 'sign up')
+            assert.equal(await page.inputValue('#password'), '', 'a password is never sent back');
+        }
+        await context.close();
+      });
+
     it('what a shopper may ask to correct: never the password hash, the consent history, the cookie id, nor the aggregate counts that identify no one', async () => {
       const email = 'robin.choices@example.com';
       await placeOrder(env, (await serviceCaller(env)).headers, {

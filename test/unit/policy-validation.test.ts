@@ -114,7 +114,9 @@ describe('policy validation', () => {
       problems.join('\n'),
     );
     assert.ok(
-      problems.some((x) => /^categories\["aggregate\.statistics"\]\.correctable: .*not personal data/.test(x)),
+      problems.some((x) =>
+        /^categories\["aggregate\.statistics"\]\.correctable: .*not personal data/.test(x),
+      ),
       problems.join('\n'),
     );
   });
