@@ -32,16 +32,21 @@ describeEachDialect(
       assert.equal(dry.statusCode, 200, dry.body);
       assert.equal(dry.json().dryRun, true);
       assert.equal(dry.json().counts.withdrawn.unsubscribed, 2);
+      // A run that finishes with rows refused answers 200 with their count (the command's exit code 3).
+      assert.equal(dry.json().counts.refused, 1);
       assert.deepEqual((await env().services.imports.runs()).length, 0);
       const res = await post(admin.bearer.writeHeaders, q, 'mailchimp-unsubscribed.csv');
       assert.equal(res.statusCode, 200, res.body);
       const body = res.json();
       assert.equal(body.fileName, 'unsubscribed_members_export.csv');
+      assert.equal(body.counts.refused, 1);
       assert.deepEqual(body.refusals, [
         { line: 4, code: 'VOW_VALIDATION', reason: 'email: not a valid email address' },
       ]);
       const again = await post(admin.bearer.writeHeaders, q, 'mailchimp-unsubscribed.csv');
+      assert.equal(again.statusCode, 200);
       assert.equal(again.json().alreadyImported, true);
+      assert.equal(again.json().counts.refused, 1);
       const runs = await env().app.inject({
         method: 'GET',
         url: '/v1/imports',
