@@ -1,13 +1,14 @@
-// The days a form may state, by what the day is: one set of bounds for every form. A day something
-// happened (an order's date; the default of a declared form's date field) has the stated instants'
-// bounds (instants.ts: from 1970 to a day ahead of Vow's clock); a birth date (the under-13 gate's,
-// or a declared field marked `dates: birth`) is not in the future nor more than 150 years ago; a day
-// to come (`dates: future`) is from yesterday to 10 years ahead. A year 0001 or 9999 is a typo.
+// The days a form may state, by what the day is: one set of bounds for every form. A declared form's
+// date field says nothing more by default (`any`: at most 150 years ago, at most 10 years ahead); a
+// day something happened (`dates: past`) is not more than a day ahead of Vow's clock (as an order's
+// date, instants.ts); a birth date (the under-13 gate's, or `dates: birth`) is not in the future;
+// a day to come (`dates: future`) is from yesterday on. None is more than 150 years ago or 10 years
+// ahead: a year 0001 or 9999 is a typo.
 import { VowError } from '../../platform/errors.js';
-import { AHEAD_MS, EARLIEST } from './instants.js';
+import { AHEAD_MS } from './instants.js';
 
 /** What a stated day is, and so which days are plausible. */
-export type DayKind = 'past' | 'birth' | 'future';
+export type DayKind = 'any' | 'past' | 'birth' | 'future';
 
 /** The oldest age a body may state (`age` is capped the same in the schemas). */
 export const MAX_AGE = 150;
@@ -31,12 +32,15 @@ const yearsFrom = (now: Date, years: number) =>
 
 /** The first and last plausible day of a kind, as YYYY-MM-DD (an input's min and max). */
 export function dayBounds(kind: DayKind, now: Date): { readonly earliest: string; readonly latest: string } {
+  // The birth day of someone MAX_AGE years old today: born the day after, MAX_AGE + 1 years ago.
+  const oldest = isoDay(yearsFrom(now, -(MAX_AGE + 1)) + DAY_MS);
   switch (kind) {
+    case 'any':
+      return { earliest: oldest, latest: isoDay(yearsFrom(now, FUTURE_YEARS)) };
     case 'past':
-      return { earliest: EARLIEST.slice(0, 10), latest: isoDay(now.getTime() + AHEAD_MS) };
+      return { earliest: oldest, latest: isoDay(now.getTime() + AHEAD_MS) };
     case 'birth':
-      // The last day of someone MAX_AGE years old: born the day after, MAX_AGE + 1 years ago.
-      return { earliest: isoDay(yearsFrom(now, -(MAX_AGE + 1)) + DAY_MS), latest: isoDay(now.getTime()) };
+      return { earliest: oldest, latest: isoDay(now.getTime()) };
     case 'future':
       return { earliest: isoDay(now.getTime() - DAY_MS), latest: isoDay(yearsFrom(now, FUTURE_YEARS)) };
   }
@@ -78,7 +82,7 @@ export function dayIssue(field: string, day: string, kind: DayKind, now: Date): 
       path,
       code: 'too_early',
       limit: earliest,
-      message: kind === 'past' ? 'before 1970' : 'in the past',
+      message: kind === 'future' ? 'in the past' : `more than ${MAX_AGE} years ago`,
     };
   return undefined;
 }

@@ -54,7 +54,7 @@ export function declaredForm(policy: Policy, id: string): DeclaredForm | undefin
       multiple: f.multiple === true,
       ...(f.max_length === undefined ? {} : { maxLength: f.max_length }),
       grants: f.grants ?? [],
-      dates: f.dates ?? 'past',
+      dates: f.dates ?? 'any',
     }),
   );
   // The policy checks say every field of a form is the same person's.
@@ -71,7 +71,8 @@ export function declaredForms(policy: Policy): DeclaredForm[] {
 
 /** The days a date field takes, in words (the bounds are checked against Vow's clock). */
 const DAYS: Readonly<Record<DayKind, string>> = {
-  past: 'a day from 1970-01-01 to one day ahead of Vow’s clock',
+  any: `a day at most ${MAX_AGE} years ago and at most ${FUTURE_YEARS} years ahead`,
+  past: `a day at most ${MAX_AGE} years ago and at most one day ahead of Vow’s clock`,
   birth: `a birth date, not in the future and at most ${MAX_AGE} years ago`,
   future: `a day from yesterday to ${FUTURE_YEARS} years ahead`,
 };

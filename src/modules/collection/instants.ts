@@ -6,7 +6,7 @@ import { VowError } from '../../platform/errors.js';
 /** How far ahead of Vow's clock a stated instant may be (the shop's clock may run a little fast). */
 export const AHEAD_MS = 24 * 60 * 60 * 1000;
 /** The earliest instant a form may state. */
-export const EARLIEST = '1970-01-01T00:00:00.000Z';
+const EARLIEST = '1970-01-01T00:00:00.000Z';
 
 /**
  * Throws VOW_VALIDATION naming each field (by its JSON path) whose instant is more than a day after

@@ -119,11 +119,12 @@ export const fieldSchema = z.strictObject({
   /** `opt_in`: the channels a tick grants (each lists the form in its `granted_by`). */
   grants: z.array(dottedId).min(1).optional(),
   /**
-   * `date`: which days are plausible (DATE_KINDS): `past` (the default: from 1970 to a day ahead of
-   * Vow's clock, as an order's date), `birth` (not in the future, at most 150 years ago, as the
-   * under-13 gate's birth date) or `future` (a day to come: from yesterday, at most 10 years ahead).
+   * `date`: which days are plausible (collection/day-bounds.ts): `any` (the default: at most 150
+   * years ago, at most 10 years ahead), `past` (not more than a day ahead of Vow's clock, as an
+   * order's date), `birth` (not in the future, as the under-13 gate's birth date) or `future` (a
+   * day to come: from yesterday).
    */
-  dates: z.enum(['past', 'birth', 'future']).optional(),
+  dates: z.enum(['any', 'past', 'birth', 'future']).optional(),
 });
 
 export const collectionPointSchema = z.strictObject({
