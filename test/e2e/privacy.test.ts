@@ -50,4 +50,27 @@ describe('privacy notice in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on th
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  it('says whose information each form collects, each kind of information once a person', async () => {
+    const page = await served.browser.newPage();
+    await page.goto(`${served.baseUrl}/privacy`);
+    // The checkout asks about two people: the buyer and a gift's recipient, each a group of rows.
+    const checkout = page.locator('#collect-checkout table');
+    assert.deepEqual(await checkout.locator('th[scope=rowgroup]').allTextContents(), [
+      'A person who placed an order (the buyer)',
+      "A person an order is shipped to on someone else's behalf",
+    ]);
+    // A billing and a shipping address are one row with both uses, not two alike rows.
+    const buyer = checkout.locator('tbody').first();
+    const address = buyer.locator('tr', { hasText: 'Postal address' });
+    assert.equal(await address.count(), 1);
+    assert.match((await address.textContent()) ?? '', /Taking payment.*Packing and shipping/);
+    for (const table of await page.locator('#what-we-collect tbody').all()) {
+      const names = await table.locator('td[data-label=Information]').allTextContents();
+      assert.deepEqual(names, [...new Set(names)], 'no kind of information twice for one person');
+    }
+    // A form about one person (registration) has no group heading.
+    assert.equal(await page.locator('#collect-registration th[scope=rowgroup]').count(), 0);
+    await page.close();
+  });
 });

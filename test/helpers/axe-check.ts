@@ -29,14 +29,14 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 }
 
 /**
- * Words broken across two lines inside a table cell ("Requ|ired"), as "cell text: word": a column
- * squeezed below its longest word. A hyphen or slash may end a line ("second-|factor"); words over
- * 24 characters (ids, addresses) may wrap and are not counted.
+ * Words broken across two lines inside a table's caption or cell ("Requ|ired"), as "cell text:
+ * word": a column (or a caption) squeezed below its longest word. A hyphen or slash may end a line
+ * ("second-|factor"); words over 24 characters (ids, addresses) may wrap and are not counted.
  */
 export async function brokenWordsInTables(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const broken: string[] = [];
-    for (const cell of Array.from(document.querySelectorAll('table th, table td'))) {
+    for (const cell of Array.from(document.querySelectorAll('table caption, table th, table td'))) {
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const text = node.textContent ?? '';

@@ -219,9 +219,12 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
       <table class="stack">
         <caption class="small">${w.formCaption(cp.title, cp.section)}</caption>
         <thead><tr><th scope="col">${w.information}</th><th scope="col">${w.required}</th><th scope="col">${w.usedFor}</th></tr></thead>
-        <tbody>
-        ${cp.fields.map((f) => html`<tr><td data-label="${w.information}">${f.categoryDescription}</td><td data-label="${w.required}">${f.required ? w.yes : w.optional}</td><td data-label="${w.usedFor}">${f.purposes.join('; ')}</td></tr>`)}
-        </tbody>
+        ${cp.groups.map(
+          (g) => html`<tbody>
+        ${cp.groups.length > 1 ? html`<tr><th scope="rowgroup" colspan="3">${g.whose}</th></tr>` : ''}
+        ${g.fields.map((f) => html`<tr><td data-label="${w.information}">${f.categoryDescription}</td><td data-label="${w.required}">${f.required ? w.yes : w.optional}</td><td data-label="${w.usedFor}">${f.purposes.join('; ')}</td></tr>`)}
+        </tbody>`,
+        )}
       </table>
     </section>`,
     )}

@@ -9,19 +9,27 @@ export interface NoticeSection {
   readonly promises: readonly { id: string; title: string }[];
 }
 
+/** One kind of information a form collects, with every use the form makes of it. */
+export interface NoticeField {
+  readonly category: string;
+  readonly categoryDescription: string;
+  /** Whether the form requires it (any of its fields of this category is required). */
+  readonly required: boolean;
+  readonly purposes: readonly string[];
+}
+
 export interface NoticeCollectionPoint {
   readonly id: string;
   /** Anchor of this collection point's part of the notice (what the form links to, P1). */
   readonly anchor: string;
   readonly title: string;
   readonly section: string;
-  readonly fields: readonly {
-    name: string;
-    category: string;
-    categoryDescription: string;
-    required: boolean;
-    purposes: readonly string[];
-  }[];
+  /**
+   * What the form collects, by whose it is (a checkout asks about the buyer and a gift's
+   * recipient), each category once a person: a billing and a shipping address are one "postal
+   * address" with both uses, where two alike rows read as a mistake.
+   */
+  readonly groups: readonly { readonly whose: string; readonly fields: readonly NoticeField[] }[];
 }
 
 export interface Notice {
@@ -108,13 +116,7 @@ export function buildNotice(policy: Policy): Notice {
       anchor: collectionAnchor(id),
       title: cp.title,
       section: cp.notice,
-      fields: Object.entries(cp.fields).map(([name, f]) => ({
-        name,
-        category: f.category,
-        categoryDescription: d.categories[f.category]?.description ?? f.category,
-        required: f.required,
-        purposes: f.purposes.map(purpose),
-      })),
+      groups: noticeGroups(d, Object.values(cp.fields), purpose),
     })),
     recipients: Object.entries(d.recipients).map(([id, r]) => ({
       id,
@@ -150,6 +152,37 @@ export function buildNotice(policy: Policy): Notice {
   };
 }
 
+/** A form's fields by person (in the order the form names them), each category once with all its uses. */
+function noticeGroups(
+  d: Policy['doc'],
+  fields: readonly {
+    category: string;
+    subject_kind: string;
+    required: boolean;
+    purposes: readonly string[];
+  }[],
+  purpose: (id: string) => string,
+): NoticeCollectionPoint['groups'] {
+  const byKind = new Map<string, Map<string, { required: boolean; purposes: Set<string> }>>();
+  for (const f of fields) {
+    const kind = byKind.get(f.subject_kind) ?? new Map();
+    byKind.set(f.subject_kind, kind);
+    const row = kind.get(f.category) ?? { required: false, purposes: new Set<string>() };
+    kind.set(f.category, row);
+    row.required ||= f.required;
+    for (const p of f.purposes) row.purposes.add(p);
+  }
+  return [...byKind].map(([kind, categories]) => ({
+    whose: d.subject_kinds[kind]?.description ?? kind,
+    fields: [...categories].map(([category, row]) => ({
+      category,
+      categoryDescription: d.categories[category]?.description ?? category,
+      required: row.required,
+      purposes: [...row.purposes].map(purpose),
+    })),
+  }));
+}
+
 /** The notice as Markdown, for `vow policy notice` and for retailers who publish it elsewhere. */
 export function renderNoticeMarkdown(policy: Policy): string {
   const n = buildNotice(policy);
@@ -167,10 +200,12 @@ export function renderNoticeMarkdown(policy: Policy): string {
   out.push('## What we collect, where, and why', '');
   for (const cp of n.collectionPoints) {
     out.push(`### ${cp.title}`, '');
-    for (const f of cp.fields) {
-      out.push(`- ${f.categoryDescription}${f.required ? '' : ' (optional)'}: ${f.purposes.join('; ')}`);
+    for (const g of cp.groups) {
+      if (cp.groups.length > 1) out.push(`${g.whose}:`, '');
+      for (const f of g.fields)
+        out.push(`- ${f.categoryDescription}${f.required ? '' : ' (optional)'}: ${f.purposes.join('; ')}`);
+      out.push('');
     }
-    out.push('');
   }
   out.push('## Who receives your information', '');
   for (const r of n.recipients)
