@@ -165,8 +165,8 @@ export interface PrivacyPageOptions {
 }
 
 export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = {}): string {
-  const n = buildNotice(policy);
   const viewer = options.viewer ?? ANONYMOUS;
+  const n = buildNotice(policy, viewer.locale);
   const w = WORDS[viewer.locale];
   const t = noticeText(policy, n, viewer.locale);
   const effective =

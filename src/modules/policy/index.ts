@@ -31,8 +31,10 @@ export { normaliseSentence } from './validate-policy.js';
 export {
   categoryName,
   channelName,
+  collectionPointTitle,
   cookieCategoryText,
   exemptionName,
   purposeName,
   regulatorName,
+  subjectKindName,
 } from './words.js';

@@ -1,5 +1,18 @@
-// The human-readable privacy notice, built from the same policy the decision engine enforces.
+// The human-readable privacy notice, built from the same policy the decision engine enforces, in
+// the reader's language: the policy's names from its `translations` (words.ts), Vow's own words
+// (durations, "everyone", a recipient's role) from the catalog below.
+import { type Catalog, DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { Policy } from './model.js';
+import {
+  categoryName,
+  channelName,
+  collectionPointTitle,
+  cookieCategoryText,
+  purposeName,
+  regulatorName,
+  retentionReason,
+  subjectKindName,
+} from './words.js';
 
 export interface NoticeSection {
   readonly id: string;
@@ -64,33 +77,70 @@ export function collectionAnchor(id: string): string {
   return `collect-${id}`;
 }
 
-function describeDuration(keep: string): string {
-  if (keep === 'until_deletion') return 'until you ask us to delete it or close your account';
+interface NoticeWords {
+  readonly untilDeletion: string;
+  readonly units: {
+    readonly year: [string, string];
+    readonly month: [string, string];
+    readonly day: [string, string];
+  };
+  readonly from: Readonly<Record<string, string>>;
+  readonly everyone: string;
+  readonly processor: string;
+  readonly thirdParty: string;
+}
+
+const WORDS: Catalog<NoticeWords> = {
+  'en-US': {
+    untilDeletion: 'until you ask us to delete it or close your account',
+    units: { year: ['year', 'years'], month: ['month', 'months'], day: ['day', 'days'] },
+    from: {
+      collected: 'after we collect it',
+      order_date: 'after the order',
+      last_activity: 'after your last activity',
+    },
+    everyone: 'Everyone',
+    processor: 'Service provider acting on our instructions',
+    thirdParty: 'Third party',
+  },
+  'es-US': {
+    untilDeletion: 'hasta que nos pida eliminarla o cierre su cuenta',
+    units: { year: ['año', 'años'], month: ['mes', 'meses'], day: ['día', 'días'] },
+    from: {
+      collected: 'después de recopilarla',
+      order_date: 'después del pedido',
+      last_activity: 'después de su última actividad',
+    },
+    everyone: 'Todas las personas',
+    processor: 'Proveedor de servicios que actúa según nuestras instrucciones',
+    thirdParty: 'Tercero',
+  },
+};
+
+function describeDuration(keep: string, w: NoticeWords): string {
+  if (keep === 'until_deletion') return w.untilDeletion;
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(keep);
   if (!m) return keep;
   const parts: string[] = [];
-  const unit = (n: string | undefined, one: string) => {
-    if (n && Number(n) > 0) parts.push(`${n} ${one}${Number(n) === 1 ? '' : 's'}`);
+  const unit = (n: string | undefined, [one, many]: [string, string]) => {
+    if (n && Number(n) > 0) parts.push(`${n} ${Number(n) === 1 ? one : many}`);
   };
-  unit(m[1], 'year');
-  unit(m[2], 'month');
-  unit(m[3], 'day');
+  unit(m[1], w.units.year);
+  unit(m[2], w.units.month);
+  unit(m[3], w.units.day);
   return parts.join(' ') || keep;
 }
-
-const FROM: Record<string, string> = {
-  collected: 'after we collect it',
-  order_date: 'after the order',
-  last_activity: 'after your last activity',
-};
 
 function promiseSort(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1));
 }
 
-export function buildNotice(policy: Policy): Notice {
+/** The notice in `locale` (default: the policy's own language). */
+export function buildNotice(policy: Policy, locale: Locale = DEFAULT_LOCALE): Notice {
   const d = policy.doc;
-  const purpose = (id: string) => d.purposes[id]?.description ?? id;
+  const w = WORDS[locale];
+  const purpose = (id: string) => purposeName(policy, id, locale);
+  const category = (id: string) => categoryName(policy, id, locale);
   const promises = Object.entries(d.promises)
     .sort(([a], [b]) => promiseSort(a, b))
     .map(([id, p]) => ({
@@ -114,54 +164,64 @@ export function buildNotice(policy: Policy): Notice {
     collectionPoints: Object.entries(d.collection_points).map(([id, cp]) => ({
       id,
       anchor: collectionAnchor(id),
-      title: cp.title,
+      title: collectionPointTitle(policy, id, locale),
       section: cp.notice,
-      groups: noticeGroups(d, Object.values(cp.fields), purpose),
+      groups: noticeGroups(Object.values(cp.fields), {
+        whose: (kind) => subjectKindName(policy, kind, locale),
+        category,
+        purpose,
+      }),
     })),
     recipients: Object.entries(d.recipients).map(([id, r]) => ({
       id,
       name: r.name,
-      role: r.role === 'processor' ? 'Service provider acting on our instructions' : 'Third party',
+      role: r.role === 'processor' ? w.processor : w.thirdParty,
       purposes: r.purposes.map(purpose),
-      categories: r.categories.map((c) => d.categories[c]?.description ?? c),
+      categories: r.categories.map(category),
     })),
     retention: d.retention.map((r) => ({
-      category: d.categories[r.category]?.description ?? r.category,
+      category: category(r.category),
       who: r.subject_kinds
-        ? r.subject_kinds.map((k) => d.subject_kinds[k]?.description ?? k).join('; ')
-        : 'Everyone',
+        ? r.subject_kinds.map((k) => subjectKindName(policy, k, locale)).join('; ')
+        : w.everyone,
       keep:
         r.keep_for === 'until_deletion'
-          ? describeDuration(r.keep_for)
-          : `${describeDuration(r.keep_for)} ${FROM[r.from] ?? ''}`.trim(),
-      reason: r.reason,
+          ? describeDuration(r.keep_for, w)
+          : `${describeDuration(r.keep_for, w)} ${w.from[r.from] ?? ''}`.trim(),
+      reason: retentionReason(policy, r.reason, locale),
     })),
     choices: Object.entries(d.channels).map(([id, c]) => ({
       id,
-      description: c.description,
+      description: channelName(policy, id, locale),
       purposes: c.purposes.map(purpose),
     })),
     cookieCategories: Object.entries(d.cookie_categories).map(([id, c]) => ({
       id,
-      title: c.title,
-      description: c.description,
+      ...cookieCategoryText(policy, id, locale),
       required: c.required,
     })),
     promises,
-    regulators: Object.entries(d.regulators).map(([id, r]) => ({ id, name: r.name, url: r.url })),
+    regulators: Object.entries(d.regulators).map(([id, r]) => ({
+      id,
+      name: regulatorName(policy, id, locale),
+      url: r.url,
+    })),
   };
 }
 
 /** A form's fields by person (in the order the form names them), each category once with all its uses. */
 function noticeGroups(
-  d: Policy['doc'],
   fields: readonly {
     category: string;
     subject_kind: string;
     required: boolean;
     purposes: readonly string[];
   }[],
-  purpose: (id: string) => string,
+  names: {
+    readonly whose: (kind: string) => string;
+    readonly category: (id: string) => string;
+    readonly purpose: (id: string) => string;
+  },
 ): NoticeCollectionPoint['groups'] {
   const byKind = new Map<string, Map<string, { required: boolean; purposes: Set<string> }>>();
   for (const f of fields) {
@@ -173,12 +233,12 @@ function noticeGroups(
     for (const p of f.purposes) row.purposes.add(p);
   }
   return [...byKind].map(([kind, categories]) => ({
-    whose: d.subject_kinds[kind]?.description ?? kind,
+    whose: names.whose(kind),
     fields: [...categories].map(([category, row]) => ({
       category,
-      categoryDescription: d.categories[category]?.description ?? category,
+      categoryDescription: names.category(category),
       required: row.required,
-      purposes: [...row.purposes].map(purpose),
+      purposes: [...row.purposes].map(names.purpose),
     })),
   }));
 }

@@ -235,6 +235,16 @@ export const translationSchema = z.strictObject({
   channels: z.record(dottedId, text).default({}),
   cookie_categories: z.record(simpleId, z.strictObject({ title: text, description: text })).default({}),
   regulators: z.record(simpleId, z.strictObject({ name: text })).default({}),
+  /** Whose information (a subject kind's description), as the notice's tables name it. */
+  subject_kinds: z.record(simpleId, text).default({}),
+  /** A collection point's title, as the notice's "What we collect" names the form. */
+  collection_points: z.record(simpleId, text).default({}),
+  /**
+   * A retention rule's reason, keyed by its English text (rules have no ids): a reason reworded in
+   * the policy shows in its own words until its translation follows, and `vow policy check` names
+   * the translation left behind.
+   */
+  retention_reasons: z.record(text, text).default({}),
 });
 
 export const policySchema = z.strictObject({

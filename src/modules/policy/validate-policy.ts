@@ -256,10 +256,16 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
       ['channels', doc.channels, 'channel'],
       ['cookie_categories', doc.cookie_categories, 'cookie category'],
       ['regulators', doc.regulators, 'regulator'],
+      ['subject_kinds', doc.subject_kinds, 'subject kind'],
+      ['collection_points', doc.collection_points, 'collection point'],
     ];
     for (const [key, rec, what] of named)
       for (const id of Object.keys((t[key] ?? {}) as Record<string, unknown>))
         if (!has(rec, id)) add(['translations', locale, key, id], `unknown ${what} "${id}"`);
+    const reasons = new Set(doc.retention.map((r) => r.reason));
+    for (const reason of Object.keys(t.retention_reasons))
+      if (!reasons.has(reason))
+        add(['translations', locale, 'retention_reasons', reason], 'no retention rule gives this reason');
   }
 
   return problems;

@@ -1,5 +1,6 @@
-// The policy's words as a shopper reads them, in their language: a category's, purpose's or
-// exemption's name from the policy's `translations` for that locale, else its own (English) text.
+// The policy's words as a shopper reads them, in their language: a category's, purpose's,
+// exemption's, channel's, subject kind's or form's name from the policy's `translations` for that
+// locale, else its own (English) text.
 import type { Policy } from './model.js';
 import type { Translation } from './schema.js';
 
@@ -26,6 +27,21 @@ export function exemptionName(policy: Policy, id: string, locale?: string | null
 /** A regulator's name, e.g. "your local data protection authority". */
 export function regulatorName(policy: Policy, id: string, locale?: string | null): string {
   return translation(policy, locale)?.regulators[id]?.name ?? policy.doc.regulators[id]?.name ?? id;
+}
+
+/** Whose information a subject kind is, e.g. "A person who placed an order (the buyer)". */
+export function subjectKindName(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.subject_kinds[id] ?? policy.doc.subject_kinds[id]?.description ?? id;
+}
+
+/** A collection point's title, e.g. "Checkout". */
+export function collectionPointTitle(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.collection_points[id] ?? policy.doc.collection_points[id]?.title ?? id;
+}
+
+/** A retention rule's reason. */
+export function retentionReason(policy: Policy, reason: string, locale?: string | null): string {
+  return translation(policy, locale)?.retention_reasons[reason] ?? reason;
 }
 
 /** A marketing channel's description. */
