@@ -182,6 +182,20 @@ async function main(): Promise<void> {
       },
       { name: 'shopper-request-form', title: 'The privacy request form', path: '/privacy/request' },
       {
+        name: 'shopper-request-refused',
+        title: 'The request form sent back: what was typed kept, the mistake at its field',
+        path: '/privacy/request',
+        prepare: async (p) => {
+          await p.fill('#email', 'sam.screenshot@example.com');
+          // A name longer than the form takes (its maxlength off, as a paste through a script would).
+          await p.locator('#name').evaluate((el) => el.removeAttribute('maxlength'));
+          await p.fill('#name', 'Sam Screenshot '.repeat(15));
+          await p.fill('#details', 'Please send me a copy of everything you hold about me.');
+          await Promise.all([p.waitForLoadState(), p.click('[data-testid=request-form] button')]);
+          await p.getByTestId('form-error').waitFor();
+        },
+      },
+      {
         name: 'shopper-request-status',
         title: "A request's status page",
         path: `/privacy/request/status/${request.json().statusToken}`,
