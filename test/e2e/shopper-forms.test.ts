@@ -88,10 +88,17 @@ for (const dialect of testDialects()) {
     });
 
     /** The focused element's test id and the accessible description of a field (what a screen reader says after its label). */
-    const focusedTestId = (page: Page) =>
-      page.evaluate(
+    const focusedTestId = async (page: Page) => {
+      // `autofocus` takes effect at a rendering update once the page's stylesheets are in: after the
+      // load event and a frame (read at once, a loaded machine saw <body> focused now and then).
+      await page.waitForLoadState('load');
+      await page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+      );
+      return page.evaluate(
         () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName,
       );
+    };
     const describedBy = (page: Page, selector: string) =>
       page.locator(selector).evaluate((e) =>
         (e.getAttribute('aria-describedby') ?? '')
