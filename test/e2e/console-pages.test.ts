@@ -180,9 +180,9 @@ describeEachDialect(
         details: { roles: ['privacy_officer', 'auditor'], counts: { erased: 2, kept: 1 } },
       });
       const trail = await get('/staff/audit', auditor);
-      const cells = [...trail.body.matchAll(/<td data-label="Details" class="small">([^<]*)<\/td>/g)].map(
-        (m) => m[1]!,
-      );
+      const cells = [
+        ...trail.body.matchAll(/<td data-label="Details" class="small values">([^<]*)<\/td>/g),
+      ].map((m) => m[1]!);
       assert.equal(
         cells[0],
         'counts={&quot;erased&quot;:2, &quot;kept&quot;:1} roles=privacy_officer, auditor',

@@ -333,6 +333,20 @@ describe('the staff console for people who use it', {
               );
             assert.deepEqual(wide, [], `${role} ${url}: a list wider than the phone`);
           }
+          if (width === 1280 && url === '/staff/audit') {
+            // The trail fits a desktop screen: an entry's details (a file's 64-character hash, ids)
+            // wrap in their cell, where they pushed the Details column out of view.
+            await env.ctx.audit.record({
+              actor: { type: 'system' },
+              action: 'import.completed',
+              details: { file: 'customers_export.csv', sha256: 'ab'.repeat(32) },
+            });
+            await page.reload();
+            const over = await page
+              .getByTestId('audit-table')
+              .evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+            assert.equal(over, 0, `${role}: the audit trail wider than its box at 1280 px`);
+          }
         }
         if (menu.includes('/staff/people')) {
           await page.goto(`${base}/staff/people`);
