@@ -52,6 +52,18 @@ export function sendSharedHtml(reply: FastifyReply, body: string): FastifyReply 
   return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body);
 }
 
+/** A file of a person's data to save (an export, "my data"): never cached, named for the download. */
+export function sendDownload(
+  reply: FastifyReply,
+  file: { readonly type: string; readonly name: string; readonly body: string },
+): FastifyReply {
+  return reply
+    .type(file.type)
+    .header('cache-control', 'no-store')
+    .header('content-disposition', `attachment; filename="${file.name}"`)
+    .send(file.body);
+}
+
 /** A browser's form post (as opposed to an API client's JSON to the same route). */
 export function isForm(req: FastifyRequest): boolean {
   return mediaTypeOf(req) === 'application/x-www-form-urlencoded';

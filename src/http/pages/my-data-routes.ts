@@ -11,7 +11,7 @@ import { line, prose } from '../../platform/strings.js';
 import { csrfToken } from '../access.js';
 import { myDataOf, shopperOf } from '../account-data.js';
 import { type FormPage, formRefusalOf } from '../form-issues.js';
-import { csrfBodyField, isForm, pageLocale, sendHtml } from '../route-helpers.js';
+import { csrfBodyField, isForm, pageLocale, sendDownload, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { MY_DATA_FIELDS, myDataDocument, renderMyDataPage, renderRequestConfirmPage } from './account.js';
 import { formStateOf } from './form-state.js';
@@ -80,11 +80,11 @@ export const myDataPageRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['accounts'], summary: 'Download "my data" as a JSON file, in plain words' },
     },
     async (req, reply) =>
-      reply
-        .header('content-disposition', 'attachment; filename="my-data.json"')
-        .header('cache-control', 'no-store')
-        .type('application/json; charset=utf-8')
-        .send(JSON.stringify(await plainMyData(req), null, 2)),
+      sendDownload(reply, {
+        type: 'application/json; charset=utf-8',
+        name: 'my-data.json',
+        body: JSON.stringify(await plainMyData(req), null, 2),
+      }),
   );
 
   app.get(
@@ -94,11 +94,11 @@ export const myDataPageRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['accounts'], summary: 'Download "my data" as a CSV file (one line per piece)' },
     },
     async (req, reply) =>
-      reply
-        .header('content-disposition', 'attachment; filename="my-data.csv"')
-        .header('cache-control', 'no-store')
-        .type('text/csv; charset=utf-8')
-        .send(plainDataCsv(await plainMyData(req), pageLocale(req))),
+      sendDownload(reply, {
+        type: 'text/csv; charset=utf-8',
+        name: 'my-data.csv',
+        body: plainDataCsv(await plainMyData(req), pageLocale(req)),
+      }),
   );
 
   /** My data with its request form sent back: what was chosen and typed, each mistake at its field. */

@@ -9,7 +9,7 @@ import { isVowError, VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import { type FormPage, formRefusalOf } from '../form-issues.js';
-import { pageLocale, refusalOf, sendHtml } from '../route-helpers.js';
+import { pageLocale, refusalOf, sendDownload, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type FormState, formStateOf } from './form-state.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
@@ -282,12 +282,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       async (req, reply) =>
         exportErrors(req, reply, async () => {
           const r = req as unknown as FastifyRequest<{ Params: { token: string; table?: string } }>;
-          const f = file(await rights.openExport(r.params.token), r);
-          return reply
-            .type(f.type)
-            .header('cache-control', 'no-store')
-            .header('content-disposition', `attachment; filename="${f.name}"`)
-            .send(f.body);
+          return sendDownload(reply, file(await rights.openExport(r.params.token), r));
         }),
     );
   const JSON_TYPE = 'application/json; charset=utf-8';
