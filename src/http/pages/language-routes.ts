@@ -9,7 +9,7 @@ import type { RouteModule } from '../route-module.js';
 
 const YEAR_S = 365 * 24 * 60 * 60;
 
-/** `back` when it is a path of this site (`/…`, not `//host` or `/\host`), else the notice. */
+/** `back` when it is a path of this site (`/…`, not `//host` or `/\host`, even after its dot segments), else the notice. */
 export function sameSitePath(back: string | undefined): string {
   if (!back?.startsWith('/') || back.startsWith('//') || back.includes('\\')) return '/privacy';
   if ([...back].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return '/privacy';
@@ -20,7 +20,9 @@ export function sameSitePath(back: string | undefined): string {
   } catch {
     return '/privacy';
   }
-  if (url.origin !== base) return '/privacy';
+  // Checked again once resolved: dot segments collapse (`/..//evil.example`, `/%2e%2e//evil`,
+  // `/.//evil` all resolve to the path `//evil.example`), and a Location of `//host` is another site.
+  if (url.origin !== base || url.pathname.startsWith('//')) return '/privacy';
   return `${url.pathname}${url.search}`;
 }
 
