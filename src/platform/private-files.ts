@@ -17,10 +17,20 @@ export function ensurePrivateDir(dir: string): void {
 /**
  * Creates the file empty and owner-only when missing (so it never exists with looser rights, not
  * even for a moment), or tightens an existing one. Its folder is made private first.
+ *
+ * An existing file is never opened here: closing any descriptor of a file drops every POSIX lock
+ * this process holds on it (fcntl semantics), so opening and closing the SQLite database or its
+ * -wal/-shm while a connection of this process holds them (the promise checks' worker opens the
+ * store a second time) released that connection's locks, and another process (`vow` on the same
+ * folder) could then reset the WAL under a reader: "database disk image is malformed" until restart.
  */
 export function ensurePrivateFile(file: string): void {
   const resolved = path.resolve(file);
   ensurePrivateDir(path.dirname(resolved));
-  closeSync(openSync(resolved, 'a', PRIVATE_FILE_MODE));
+  try {
+    closeSync(openSync(resolved, 'wx', PRIVATE_FILE_MODE));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
   if ((statSync(resolved).mode & 0o777) !== PRIVATE_FILE_MODE) chmodSync(resolved, PRIVATE_FILE_MODE);
 }
