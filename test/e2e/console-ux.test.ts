@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { address, catalogBody, orderBody } from '../collection/fixtures.js';
 import { serviceCaller } from '../helpers/auth.js';
 import { axeViolations, horizontalOverflow as sideways } from '../helpers/axe-check.js';
@@ -16,6 +16,10 @@ import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { fixture } from '../imports/fixtures.js';
 
 const PASSWORD = 'a long console passphrase';
+/** vow.css's --accent (the primary buttons) and --bad (red: deleting, refusing, taking away). */
+const BLUE = 'rgb(11, 92, 173)';
+const RED = 'rgb(164, 22, 26)';
+const WHITE = 'rgb(255, 255, 255)';
 
 /** The people the tests act on: an order's buyer (email and phone match for verification). */
 const BUYERS = ['agent', 'corr', 'verify', 'restrict', 'u13', 'deny'].map((k, i) => ({
@@ -174,12 +178,34 @@ describe('the staff console for people who use it', {
 
   it('clicks the confirmation of every irreversible request action; each redirects after the post', async () => {
     const page = await logIn('olga', ['privacy_officer']);
-    const act = async (rid: string, action: string, fill?: [string, string], done?: RegExp) => {
+    // Red only where the click takes something away (a refusal, a deletion, a lifted restriction);
+    // approving, extending and confirming are the primary blue, on the action and its confirmation.
+    const expectColour = async (button: Locator, colour: string, what: string) =>
+      assert.equal(await button.evaluate((b) => getComputedStyle(b).backgroundColor), colour, what);
+    await page.goto(`${base}/staff/requests/${requests.verify}`);
+    await expectColour(page.locator('form[data-action=extend] button'), BLUE, 'Extend…');
+    await expectColour(page.locator('form[data-action=deny] button'), RED, 'Refuse…');
+    // Verifying a deletion request starts the erasure: red there.
+    await page.goto(`${base}/staff/requests/${requests.deny}`);
+    await expectColour(
+      page.locator('form[data-action=verify_data_points] button'),
+      RED,
+      'Verify… (deletion)',
+    );
+    const act = async (
+      rid: string,
+      action: string,
+      fill: [string, string] | undefined,
+      done: RegExp,
+      colour: string,
+    ) => {
       await page.goto(`${base}/staff/requests/${rid}`);
       const form = page.locator(`form[data-action=${action}]`);
       if (fill) await form.locator(`[name=${fill[0]}]`).fill(fill[1]);
+      await expectColour(form.getByRole('button'), colour, `the ${action} button`);
       await form.getByRole('button').click();
       await page.getByTestId('confirmation').waitFor();
+      await expectColour(page.getByTestId('confirm-button'), colour, `the ${action} confirmation`);
       const text = (await page.getByTestId('confirmation').textContent()) ?? '';
       assert.match(text, /What will happen[\s\S]*What cannot be undone/, action);
       assert.deepEqual(await axeViolations(page), [], `confirmation of ${action}`);
@@ -187,36 +213,52 @@ describe('the staff console for people who use it', {
         page.waitForURL(new RegExp(`/staff/requests/${rid}\\?done=${action}$`)),
         page.getByTestId('confirm-button').click(),
       ]);
-      assert.match((await page.locator('.flash.ok').textContent()) ?? '', done ?? /./, action);
+      assert.match((await page.locator('.flash.ok').textContent()) ?? '', done, action);
       // A reload shows the page again; it does not post again.
       const reload = await page.reload();
       assert.equal(reload?.request().method(), 'GET');
     };
-    await act(requests.agent!, 'confirm_agent', undefined, /agent's permission is confirmed/);
+    await act(requests.agent!, 'confirm_agent', undefined, /agent's permission is confirmed/, BLUE);
     // What the person asks to correct, in the policy's words (its id beside them).
     await page.goto(`${base}/staff/requests/${requests.corr}`);
     assert.match(
       (await page.locator('dl.facts').textContent()) ?? '',
       /Correction\s*First and last name \(identity\.name\) → Ann Corrected/,
     );
-    await act(requests.corr!, 'approve_correction', undefined, /Correction approved/);
+    await act(requests.corr!, 'approve_correction', undefined, /Correction approved/, BLUE);
     await page.goto(`${base}/staff/requests/${requests.verify}`);
     await page.locator('#v-email').fill(BUYERS[2]!.email);
     await page.locator('#v-phone').fill(BUYERS[2]!.phone);
+    await expectColour(page.locator('form[data-action=verify_data_points] button'), BLUE, 'Verify…');
     await page.locator('form[data-action=verify_data_points] button').click();
     await page.getByTestId('confirmation').waitFor();
+    await expectColour(page.getByTestId('confirm-button'), BLUE, 'Verify and start fulfilment');
     await Promise.all([
       page.waitForURL(/\?done=verify_data_points$/),
       page.getByTestId('confirm-button').click(),
     ]);
-    await act(requests.deny!, 'deny', ['basis', 'Art. 17(3)(b): a legal obligation to keep it'], /refused/);
+    await act(
+      requests.deny!,
+      'deny',
+      ['basis', 'Art. 17(3)(b): a legal obligation to keep it'],
+      /refused/,
+      RED,
+    );
     assert.equal(await page.getByTestId('staff-request-status').textContent(), 'Refused');
     await env.services.jobs.drain();
-    await act(requests.restrict!, 'lift', ['reason', 'The accuracy check is over'], /restriction is lifted/);
+    await act(
+      requests.restrict!,
+      'lift',
+      ['reason', 'The accuracy check is over'],
+      /restriction is lifted/,
+      RED,
+    );
     // The complaint's close, confirmed.
     await page.goto(`${base}/staff/complaints/${complaintId}`);
+    await expectColour(page.locator('form[data-action=close] button'), BLUE, 'Close…');
     await page.locator('form[data-action=close] button').click();
     await page.getByTestId('confirmation').waitFor();
+    await expectColour(page.getByTestId('confirm-button'), BLUE, 'Close the complaint');
     await Promise.all([page.waitForURL(/\?done=close$/), page.getByTestId('confirm-button').click()]);
     assert.equal(await page.getByTestId('complaint-status').textContent(), 'Closed');
   });
@@ -228,15 +270,26 @@ describe('the staff console for people who use it', {
     await agent.getByRole('button', { name: 'Find' }).click();
     assert.match((await agent.getByTestId('person-name').textContent()) ?? '', /Ann Buyer UX4/);
     await agent.locator('#under13-reason').fill('The person said so on the phone');
+    // Reporting deletes nothing (approving does): blue; approving is red, rejecting red outlined.
+    const colours = (b: Locator) =>
+      b.evaluate((e) => `${getComputedStyle(e).backgroundColor} ${getComputedStyle(e).color}`);
+    assert.equal(await colours(agent.locator('[data-testid=under13-form] button')), `${BLUE} ${WHITE}`);
     await agent.locator('[data-testid=under13-form] button').click();
     await agent.getByTestId('confirmation').waitFor();
+    assert.equal(await colours(agent.getByTestId('confirm-button')), `${BLUE} ${WHITE}`);
     await agent.getByTestId('confirm-button').click();
     await agent.getByTestId('under13-proposed').waitFor();
     const officer = await logIn('oscar', ['privacy_officer']);
     await officer.goto(`${base}/staff/under13`);
     assert.match((await officer.getByTestId('under13-proposals').textContent()) ?? '', /uma/);
+    assert.equal(await colours(officer.getByRole('button', { name: 'Reject' })), `${WHITE} ${RED}`);
+    assert.equal(
+      await colours(officer.getByRole('button', { name: /Approve and delete/ })),
+      `${RED} ${WHITE}`,
+    );
     await officer.getByRole('button', { name: /Approve and delete/ }).click();
     await officer.getByTestId('confirmation').waitFor();
+    assert.equal(await colours(officer.getByTestId('confirm-button')), `${RED} ${WHITE}`);
     await Promise.all([
       officer.waitForURL(/\/staff\/under13\?done=approve$/),
       officer.getByTestId('confirm-button').click(),

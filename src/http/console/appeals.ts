@@ -32,8 +32,8 @@ ${
   ${csrfField(frame.csrf)}
   <input type="hidden" name="appealId" value="${a.id}">
   <label for="reasons-${a.id}">Reasons</label> <input id="reasons-${a.id}" name="reasons" required minlength="3" maxlength="2000">
-  <button type="submit" name="outcome" value="granted">Grant (reopen)</button>
-  <button type="submit" name="outcome" value="upheld">Uphold the refusal</button>
+  <button type="submit" name="outcome" value="granted" data-tone="proceed">Grant (reopen)</button>
+  <button type="submit" name="outcome" value="upheld" class="danger secondary" data-tone="destructive">Uphold the refusal</button>
 </form></td></tr>`,
   )}</tbody>
 </table></div>`

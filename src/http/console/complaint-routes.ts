@@ -103,6 +103,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
             cannotUndo:
               'A closed complaint cannot be reopened or replied to; a new complaint would be needed.',
             confirmLabel: 'Close the complaint',
+            tone: 'proceed',
           }),
         );
       try {

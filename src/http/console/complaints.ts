@@ -65,7 +65,7 @@ ${
   <h3 id="close-h">Close the complaint</h3>
   ${csrfField(frame.csrf)}
   <input type="hidden" name="action" value="close">
-  <p><button type="submit" class="danger">Close…</button> <span class="small">You confirm on the next page.</span></p>
+  <p><button type="submit" data-tone="proceed">Close…</button> <span class="small">You confirm on the next page.</span></p>
 </form>`
     : ''
 }

@@ -5,6 +5,23 @@
 import { html, type SafeHtml } from '../../platform/html.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
+/**
+ * What a button's click does, which its colour says (docs/console.md, "Which buttons are red"):
+ * `destructive` deletes data, refuses or rejects what was asked, or takes away a protection or an
+ * access (red); `proceed` goes ahead with what was asked (the primary blue), irreversible or not.
+ */
+export type Tone = 'destructive' | 'proceed';
+
+/** The class attribute of a main button of this tone (none: the primary blue). */
+export function toneClass(tone: Tone): SafeHtml | string {
+  return tone === 'destructive' ? html` class="danger"` : '';
+}
+
+/** The class attribute of the lesser of two buttons side by side: red or blue, outlined. */
+export function secondaryToneClass(tone: Tone): SafeHtml {
+  return tone === 'destructive' ? html` class="danger secondary"` : html` class="secondary"`;
+}
+
 export interface Confirmation {
   readonly title: string;
   /** The menu entry the page sits under. */
@@ -19,6 +36,8 @@ export interface Confirmation {
   readonly cannotUndo: string;
   /** The confirming button's words (the action, named). */
   readonly confirmLabel: string;
+  /** Red for a deletion, a refusal or a protection taken away; blue for going ahead. */
+  readonly tone: Tone;
   /** Where "Go back" leads (the page the action came from). */
   readonly back: string;
 }
@@ -40,7 +59,7 @@ export function renderConfirmation(frame: ConsoleFrame, c: Confirmation): string
   ${csrfField(frame.csrf)}
   ${hidden}
   <input type="hidden" name="confirmed" value="yes">
-  <button type="submit" class="danger" data-testid="confirm-button">${c.confirmLabel}</button>
+  <button type="submit"${toneClass(c.tone)} data-testid="confirm-button" data-tone="${c.tone}">${c.confirmLabel}</button>
   <a class="button secondary" href="${c.back}">Go back without doing it</a>
 </form>
 </section>`,

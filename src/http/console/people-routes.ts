@@ -181,6 +181,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
             cannotUndo:
               'Staff cannot lift a suppression: only the person asking again, explicitly, on a form brings them back.',
             confirmLabel: 'Suppress',
+            tone: 'proceed',
           }),
         );
       let message: { ok: boolean; text: string };
@@ -258,6 +259,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
             cannotUndo:
               'The report stays in the audit trail under your name; an approved report deletes the person’s data for good.',
             confirmLabel: 'Report as under 13',
+            tone: 'proceed',
           }),
         );
       let message: { ok: boolean; text: string };

@@ -131,7 +131,7 @@ ${
     (c) => html`<option value="${c}">${c.replace(/_/g, ' ')}</option>`,
   )}</select></p>
   <p><label for="reason">Reason (no email addresses or phone numbers: it goes to the audit trail)</label><input id="reason" name="reason" required maxlength="500"></p>
-  <p><button type="submit" class="danger">Suppress…</button> <span class="small">You confirm on the next page.</span></p>
+  <p><button type="submit" data-tone="proceed">Suppress…</button> <span class="small">You confirm on the next page.</span></p>
 </form>
 </section>
 
@@ -146,7 +146,7 @@ everything we hold about the person, for good (P14).</p>
   ${csrfField(csrf)}
   <input type="hidden" name="subjectId" value="${p.subjectId}">
   <p><label for="under13-reason">How you learned it (no email addresses or phone numbers: it goes to the audit trail)</label><input id="under13-reason" name="reason" maxlength="500"></p>
-  <p><button type="submit" class="danger">Report as under 13…</button> <span class="small">You confirm on the next page.</span></p>
+  <p><button type="submit" data-tone="proceed">Report as under 13…</button> <span class="small">You confirm on the next page.</span></p>
 </form>
 </section>`
 }

@@ -7,7 +7,7 @@ import type { RequestDetail } from '../../modules/rights/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
-import type { Confirmation } from './confirm.js';
+import { type Confirmation, type Tone, toneClass } from './confirm.js';
 import { actorLabel, eventLabel, STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { due } from './requests.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
@@ -35,6 +35,27 @@ export const DONE_TEXT: Record<RequestAction, string> = {
 /** Actions that change nothing for good (no confirmation step). */
 export const REVERSIBLE: ReadonlySet<RequestAction> = new Set(['acknowledge']);
 
+/**
+ * Each action's colour (confirm.ts, Tone): refusing the request and lifting a restriction (a
+ * protection the person asked for, taken away) are red, and so is what starts a deletion (verifying
+ * a deletion request or confirming its agent); approving a correction, extending the deadline,
+ * acknowledging and the other verifications go ahead with what the person asked: blue.
+ */
+export function actionTone(r: Pick<RequestDetail, 'type'>, action: RequestAction): Tone {
+  switch (action) {
+    case 'deny':
+    case 'lift':
+      return 'destructive';
+    case 'verify_data_points':
+    case 'confirm_agent':
+      return r.type === 'deletion' ? 'destructive' : 'proceed';
+    case 'approve_correction':
+    case 'extend':
+    case 'acknowledge':
+      return 'proceed';
+  }
+}
+
 const WHAT_DELETION_DOES =
   'Fulfilment starts at once: everything held about the person is deleted from every copy, except what the law makes us keep (orders for tax, the request log).';
 
@@ -45,6 +66,7 @@ export function requestConfirmation(
   fields: Readonly<Record<string, string | undefined>>,
 ): Confirmation {
   const base = {
+    tone: actionTone(r, action),
     section: '/staff/requests',
     action: `/staff/requests/${r.id}`,
     back: `/staff/requests/${r.id}`,
@@ -139,7 +161,7 @@ export function requestConfirmation(
 }
 
 function action(
-  id: string,
+  r: RequestDetail,
   csrf: string,
   name: RequestAction,
   heading: string,
@@ -147,12 +169,13 @@ function action(
   fields: SafeHtml | string = '',
 ): SafeHtml {
   const irreversible = !REVERSIBLE.has(name);
-  return html`<form method="post" action="/staff/requests/${id}" class="action" data-action="${name}" aria-labelledby="act-${name}">
+  const tone = actionTone(r, name);
+  return html`<form method="post" action="/staff/requests/${r.id}" class="action" data-action="${name}" aria-labelledby="act-${name}">
   <h3 id="act-${name}">${heading}</h3>
   ${csrfField(csrf)}
   <input type="hidden" name="action" value="${name}">
   ${fields}
-  <p><button type="submit"${irreversible ? html` class="danger"` : ''}>${label}</button>${irreversible ? html` <span class="small">You confirm on the next page.</span>` : ''}</p>
+  <p><button type="submit"${toneClass(tone)} data-tone="${tone}">${label}</button>${irreversible ? html` <span class="small">You confirm on the next page.</span>` : ''}</p>
 </form>`;
 }
 
@@ -162,7 +185,7 @@ function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): Saf
   if (r.status === 'awaiting_verification')
     out.push(
       action(
-        r.id,
+        r,
         csrf,
         'verify_data_points',
         'Verify by matching details',
@@ -175,14 +198,14 @@ function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): Saf
     );
   if (r.isAgent && !r.agentConfirmed)
     out.push(
-      action(r.id, csrf, 'confirm_agent', "The agent's signed permission", "Confirm the agent's permission…"),
+      action(r, csrf, 'confirm_agent', "The agent's signed permission", "Confirm the agent's permission…"),
     );
   if (r.status === 'awaiting_approval')
-    out.push(action(r.id, csrf, 'approve_correction', 'The correction', 'Approve the correction…'));
+    out.push(action(r, csrf, 'approve_correction', 'The correction', 'Approve the correction…'));
   if (r.extensionPossibleUntil)
     out.push(
       action(
-        r.id,
+        r,
         csrf,
         'extend',
         'Extend the deadline',
@@ -191,11 +214,11 @@ function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): Saf
       ),
     );
   if (r.ackDueOn && !r.acknowledgedAt)
-    out.push(action(r.id, csrf, 'acknowledge', 'Acknowledgement', 'Mark acknowledged'));
+    out.push(action(r, csrf, 'acknowledge', 'Acknowledgement', 'Mark acknowledged'));
   if (isOfficer && r.status !== 'completed' && r.status !== 'denied')
     out.push(
       action(
-        r.id,
+        r,
         csrf,
         'deny',
         'Refuse the request',
@@ -206,7 +229,7 @@ function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): Saf
   if (isOfficer && r.type === 'restriction' && r.status === 'completed')
     out.push(
       action(
-        r.id,
+        r,
         csrf,
         'lift',
         'Lift the restriction',

@@ -3,6 +3,7 @@
 
 import { STAFF_ROLES } from '../../modules/identity/index.js';
 import { html } from '../../platform/html.js';
+import { secondaryToneClass } from './confirm.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface StaffRow {
@@ -38,7 +39,7 @@ ${
     (a) =>
       html`<tr><th scope="row">${a.username}</th><td data-label="Roles">${a.roles.join(', ')}</td><td data-label="State">${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td data-label="Second factor">${a.totp ? 'yes' : 'no'}</td><td data-label="Added">${a.createdAt.slice(0, 10)}</td><td><form method="post" action="/staff/accounts/state" class="inline">
   ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}"><input type="hidden" name="disabled" value="${a.disabled ? 'no' : 'yes'}">
-  <button type="submit" class="secondary">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
+  <button type="submit"${secondaryToneClass(a.disabled ? 'proceed' : 'destructive')} data-tone="${a.disabled ? 'proceed' : 'destructive'}">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
 </form></td></tr>`,
   )}</tbody>
 </table></div>

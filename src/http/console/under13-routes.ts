@@ -75,6 +75,7 @@ export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
             ],
             cannotUndo: 'The deletion is final: nothing can be restored, even if the report was wrong.',
             confirmLabel: 'Approve and delete everything',
+            tone: 'destructive',
           }),
         );
       let message: { ok: boolean; text: string };

@@ -31,8 +31,8 @@ ${
 <form method="post" action="/staff/under13/decide" class="inline">
   ${csrfField(frame.csrf)}
   <input type="hidden" name="proposalId" value="${p.id}">
-  <button type="submit" name="decision" value="approve" class="danger">Approve and delete…</button>
-  <button type="submit" name="decision" value="reject" class="secondary">Reject</button>
+  <button type="submit" name="decision" value="approve" class="danger" data-tone="destructive">Approve and delete…</button>
+  <button type="submit" name="decision" value="reject" class="danger secondary" data-tone="destructive">Reject</button>
 </form></td></tr>`,
   )}</tbody>
 </table></div>`
