@@ -81,21 +81,27 @@ export async function buildApp(
   services: Services = createServices(ctx),
 ): Promise<FastifyInstance> {
   // The JSON API's security headers (see pageHeaders below), computed first: the answer to an
-  // address the router cannot read is sent before any hook could add them.
-  const apiHeaders = helmetHeaders({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
-    crossOriginResourcePolicy: false,
-    crossOriginOpenerPolicy: false,
-    originAgentCluster: false,
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    xXssProtection: false,
+  // address the router cannot read is sent before any hook could add them. `Cache-Control: no-store`
+  // is in OWASP's REST set too: answers such as GET /v1/account/my-data, a request's status or a
+  // staff look-up hold personal data that no browser or proxy cache may keep (a route whose answer
+  // may be cached says so itself, which replaces this).
+  const apiHeaders = Object.freeze({
+    ...helmetHeaders({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      frameguard: { action: 'deny' },
+      crossOriginResourcePolicy: false,
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+    }),
+    'cache-control': 'no-store',
   });
   const app = Fastify({
     logger:
