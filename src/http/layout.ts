@@ -4,6 +4,18 @@ import type { Policy } from '../modules/policy/index.js';
 import { html, type SafeHtml } from '../platform/html.js';
 import { type Catalog, DEFAULT_LOCALE, formatDay, htmlLang, type Locale } from '../platform/i18n/index.js';
 
+/** A header navigation entry. */
+export interface NavEntry {
+  readonly href: string;
+  /** The words (a label may carry an inline icon). */
+  readonly label: string | SafeHtml;
+  /**
+   * The link to the cookie choices: marked data-vow-choices, so the consent script shows no
+   * floating "Cookie settings" button over a page that has this one in its header.
+   */
+  readonly choices?: true;
+}
+
 export interface PageOptions {
   readonly title: string;
   readonly policy: Policy;
@@ -15,7 +27,7 @@ export interface PageOptions {
   /** Extra scripts (same-origin paths only: the CSP forbids inline script). */
   readonly scripts?: readonly string[];
   /** Extra navigation entries for pages a later module adds (a label may carry an inline icon). */
-  readonly nav?: readonly { href: string; label: string | SafeHtml }[];
+  readonly nav?: readonly NavEntry[];
   /** Where the brand links to (the way home from every page); the privacy notice by default. */
   readonly home?: string;
   /** The language of the page's own words (shopper pages; staff pages stay in English). */
@@ -78,7 +90,7 @@ ${(o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
     <a class="brand" href="${o.home ?? '/privacy'}" data-testid="brand">${c.name}</a>
     <nav aria-label="${w.mainNav}">
       <ul>
-        ${nav.map((n) => html`<li><a href="${n.href}"${o.current === n.href ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}
+        ${nav.map((n) => html`<li><a href="${n.href}"${o.current === n.href ? html` aria-current="page"` : ''}${n.choices ? html` data-vow-choices` : ''}>${n.label}</a></li>`)}
       </ul>
     </nav>${o.headerExtra ?? ''}
   </div>

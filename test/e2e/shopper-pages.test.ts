@@ -251,7 +251,9 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     );
     await page.keyboard.press('Escape');
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate(() => document.activeElement?.className), 'vow-cc-prefs-link');
+    // Focus goes back to the header's "Your Privacy Choices" (Vow's pages show no floating button).
+    assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute('data-vow-choices')), true);
+    assert.equal(await page.locator('.vow-cc-prefs-link').count(), 0, 'no floating Cookie settings');
     const state = await page.evaluate(() =>
       (
         window as unknown as { vowConsent: { state(): { categories: Record<string, boolean> } } }
@@ -299,9 +301,9 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     await page.keyboard.press('Enter');
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
     assert.equal(
-      await page.evaluate(() => document.activeElement?.className),
-      'vow-cc-prefs-link',
-      'focus given back',
+      await page.evaluate(() => document.activeElement?.getAttribute('href')),
+      '/cookies/preferences',
+      'focus given back to Your Privacy Choices',
     );
     // From the notice to the request form, by its link.
     await tabTo(page, 'header nav a[href="/privacy/request"]', 200);

@@ -187,5 +187,12 @@ export function renderDemoStorefront(
   <p>You can opt out of Google Analytics data gathering on this page: <span data-vow-ga-optout></span></p>
 </section>
 <script src="/demo/store.js"></script>`;
-  return shopperPage({ title: 'Demo storefront', policy, body, viewer, current: '/demo/store' });
+  return shopperPage({
+    title: 'Demo storefront',
+    policy,
+    body,
+    viewer,
+    current: '/demo/store',
+    floatingSettings: true,
+  });
 }

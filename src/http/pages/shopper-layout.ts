@@ -10,7 +10,7 @@ import {
   LOCALES,
   type Locale,
 } from '../../platform/i18n/index.js';
-import { type PageOptions, page } from '../layout.js';
+import { type NavEntry, type PageOptions, page } from '../layout.js';
 import { pageLocale } from '../route-helpers.js';
 
 /**
@@ -103,23 +103,35 @@ export function privacyChoicesLink(testId = 'privacy-choices', locale: Locale = 
   return html`<a class="privacy-choices" href="/cookies/preferences" data-testid="${testId}">${PRIVACY_CHOICES_ICON}<span>${NAV[locale].choices}</span></a>`;
 }
 
-export function shopperNav(viewer: Pick<Viewer, 'signedIn'> & { locale?: Locale }): {
-  href: string;
-  label: string | SafeHtml;
-}[] {
+export function shopperNav(
+  viewer: Pick<Viewer, 'signedIn'> & { locale?: Locale },
+  markChoices = true,
+): NavEntry[] {
   const w = NAV[viewer.locale ?? DEFAULT_LOCALE];
   return [
     { href: '/privacy/request', label: w.request },
-    { href: '/cookies/preferences', label: html`${PRIVACY_CHOICES_ICON} ${w.choices}` },
+    {
+      href: '/cookies/preferences',
+      label: html`${PRIVACY_CHOICES_ICON} ${w.choices}`,
+      ...(markChoices ? { choices: true } : {}),
+    },
     viewer.signedIn ? { href: '/account/my-data', label: w.myData } : { href: '/login', label: w.logIn },
   ];
 }
 
-export type ShopperPageOptions = Omit<PageOptions, 'nav'> & { readonly viewer?: Viewer | undefined };
+export type ShopperPageOptions = Omit<PageOptions, 'nav'> & {
+  readonly viewer?: Viewer | undefined;
+  /**
+   * Keep the consent script's floating "Cookie settings" button (the demo storefront, which shows
+   * what a shop pasting the tag gets); Vow's own pages have the header's "Your Privacy Choices".
+   */
+  readonly floatingSettings?: true;
+};
 
 /** A shopper page: the common layout with the shopper navigation. */
 export function shopperPage(o: ShopperPageOptions): string {
   const v = o.viewer ?? ANONYMOUS;
-  const { viewer: _viewer, ...rest } = o;
-  return page({ ...rest, locale: v.locale, nav: shopperNav(v), headerExtra: languageSwitch(v) });
+  const { viewer: _viewer, floatingSettings, ...rest } = o;
+  const nav = shopperNav(v, floatingSettings !== true);
+  return page({ ...rest, locale: v.locale, nav, headerExtra: languageSwitch(v) });
 }

@@ -17,6 +17,9 @@
   const COOKIE = 'vow_consent';
   const COOKIE_MAX_AGE = 60 * 60 * 24 * 395; // thirteen months, then the banner asks again
   const HEARTBEAT_MS = 15000;
+  // The floating "Cookie settings" button, or the page's own always-reachable control for cookie
+  // choices (an element marked data-vow-choices, such as a header link): the page shows one, not both.
+  const OWN_PREFS = '.vow-cc-prefs-link,[data-vow-choices]';
   /** The choices' addresses and the SRI hash of their script, filled in when Vow builds this file. */
   const CHOICES = /*VOW_CHOICES*/ null;
 
@@ -246,7 +249,7 @@
     const back =
       returnFocus && returnFocus !== document.body && document.contains(returnFocus)
         ? returnFocus
-        : document.querySelector('.vow-cc-prefs-link');
+        : document.querySelector(OWN_PREFS);
     returnFocus = null;
     if (back && typeof back.focus === 'function') back.focus();
   }
@@ -499,9 +502,12 @@
     if (showChoices) fillChoices(list, false);
   }
 
-  /** The preference link: changing or withdrawing a choice is one click away on every page. */
+  /**
+   * The preference link: changing or withdrawing a choice is one click away on every page (the
+   * page's own control instead, where it marks one data-vow-choices).
+   */
   function renderPreferenceLink() {
-    if (!document.querySelector('.vow-cc-prefs-link')) {
+    if (!document.querySelector(OWN_PREFS)) {
       const link = button(t('settings'), 'prefs', 'vow-preferences');
       link.className = 'vow-cc-prefs-link';
       link.addEventListener('click', () => openBanner(true));
