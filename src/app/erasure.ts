@@ -38,8 +38,14 @@ const storeTables: Eraser = {
   },
 };
 
-/** `onPurge`: told inside the under-13 purge's transaction (the downstream module's webhook event). */
-export function createErasureRegistry(options: { onPurge?: PurgeListener } = {}): ErasureRegistry {
+/**
+ * `onPurge`: told inside the under-13 purge's transaction (the downstream module's webhook event).
+ * `token`: the vault's blind index of kind `token` (the keys of the limits on a person's codes).
+ */
+export function createErasureRegistry(options: {
+  onPurge?: PurgeListener;
+  token: (value: string) => string;
+}): ErasureRegistry {
   const erasure = new ErasureRegistry();
   for (const part of [
     // Parts that erase, in order: records first, the person's identifiers last.
@@ -48,7 +54,7 @@ export function createErasureRegistry(options: { onPurge?: PurgeListener } = {})
     consentEraser,
     rightsEraser,
     downstreamEraser(options.onPurge),
-    identityEraser,
+    identityEraser(options.token),
     mailEraser,
     subjectsEraser,
     // Parts that only declare their tables' fate.

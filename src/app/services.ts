@@ -13,6 +13,7 @@ import {
   accountEmailIndexes,
   CODE_PAIR,
   CODE_THROTTLE,
+  codeTarget,
   createIdentityServices,
   type IdentityServices,
 } from '../modules/identity/index.js';
@@ -134,7 +135,10 @@ export function createServices(ctx: VowContext): Services {
   const reports = new ReportService(ctx, jobs);
   const datasets = createDatasetService(ctx);
   const downstream = createDownstream(ctx, jobs, mail);
-  const erasure = createErasureRegistry({ onPurge: downstream.announcements.onPurge });
+  const erasure = createErasureRegistry({
+    onPurge: downstream.announcements.onPurge,
+    token: (v) => ctx.vault.blindIndex('token', v),
+  });
   subjects.connectPurge({ erasure, accountEmailIndexes });
   const under13 = new Under13Approvals(ctx, subjects, (a, b) => identity.staff.independent(a, b));
   const rights = new RightsService(ctx, jobs, mail, {
@@ -147,7 +151,7 @@ export function createServices(ctx: VowContext): Services {
     codeGuard: (emailIndex, from) =>
       identity.attempts.begin(
         {
-          target: `code:${ctx.vault.blindIndex('token', `code-target:${emailIndex}`)}`,
+          target: codeTarget((v) => ctx.vault.blindIndex('token', v), emailIndex),
           client: identity.attempts.client(from),
           pair: CODE_PAIR,
           throttle: CODE_THROTTLE,

@@ -3,13 +3,29 @@
 // sealed contact on their requests, outbox copies, sessions, unsubscribe and account tokens). And a
 // partial deletion finishes, deciding row by row, and leaves the audiences and disclosures at once.
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, it } from 'node:test';
 import { sql } from 'kysely';
 import { type OutgoingMessage, RECORDED_NOTICE_KEPT_DAYS } from '../../src/platform/mail/index.js';
 import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
-import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
+import {
+  filesNaming,
+  person,
+  spooledUploadsNaming,
+  throughEveryChannel,
+  whereFound,
+} from './every-channel.js';
 import type { Json } from './helpers.js';
 import { captureMail, exportLink, verifiedRequest } from './real-flow.js';
+
+const DATA_DIR = mkdtempSync(path.join(tmpdir(), 'vow-every-copy-'));
+after(() => {
+  rmSync(DATA_DIR, { recursive: true, force: true });
+  rmSync(`${DATA_DIR}-files`, { recursive: true, force: true });
+});
 
 /** Every value of every row of every table (migration bookkeeping aside), as text. */
 async function everyCell(e: TestEnv): Promise<{ table: string; column: string; value: string }[]> {
@@ -63,156 +79,190 @@ async function readableWithMasterKey(e: TestEnv): Promise<string[]> {
   return texts;
 }
 
-describeEachDialect('a completed deletion reaches every copy', (env) => {
-  let sent: OutgoingMessage[] = [];
-  before(() => {
-    sent = captureMail(env);
-  });
-
-  it('leaves no export link, request contact, session, token or outbox copy readable, even with the master key', async () => {
-    const e = env();
-    const email = 'rosa.every@example.com';
-    const body = orderBody('every', {
-      buyer: {
-        name: 'Rosa Everycopy',
-        email,
-        phone: '(608) 265-7788',
-        billing_address: address('77 Everycopy Avenue'),
-        shipping_address: address('77 Everycopy Avenue'),
-      },
+describeEachDialect(
+  'a completed deletion reaches every copy',
+  (env) => {
+    let sent: OutgoingMessage[] = [];
+    before(() => {
+      sent = captureMail(env);
     });
-    assert.equal((await post(e, '/v1/orders', body)).statusCode, 201);
-    const subjectId = (await e.services.subjects.findByEmail(email))!;
-    // A shopper account with a session, and a campaign email carrying an unsubscribe token.
-    const { accounts } = e.services.identity;
-    const { accountId } = await accounts.register(email, 'a long enough password 1');
-    await accounts.verifyEmail(
-      await accounts.issueToken(accountId, 'verify_email'),
-      'a long enough password 1',
-      (m: string) => e.services.subjects.findByEmail(m),
-    );
-    await accounts.login(email, 'a long enough password 1', '127.0.0.1');
-    const rendered = await post(e, '/v1/emails/render', { subjectId, subject: 'New rings', text: 'Look.' });
-    assert.equal(rendered.statusCode, 200, rendered.body);
-    // An access request answered with a download link.
-    await verifiedRequest(e, sent, { type: 'access', jurisdiction: 'eea', email });
-    const link = exportLink(sent, email);
-    assert.equal((await e.app.inject({ url: `${link}/data.json` })).statusCode, 200);
 
-    await verifiedRequest(e, sent, { type: 'deletion', jurisdiction: 'eea', email });
-    const deletion = (await e.services.rights.queue({ includeClosed: true })).find(
-      (r) => r.subjectId === subjectId && r.type === 'deletion',
-    );
-    assert.equal(deletion?.status, 'completed', JSON.stringify(deletion));
-
-    const old = await e.app.inject({ url: `${link}/data.json` });
-    assert.ok([404, 410].includes(old.statusCode), `the old export link answers ${old.statusCode}`);
-    const personal = ['Rosa', 'Everycopy', email, '265-7788', '+16082657788', '6082657788'];
-    for (const text of await readableWithMasterKey(e)) {
-      for (const p of personal)
-        assert.ok(!text.includes(p), `"${p}" is still readable: ${text.slice(0, 200)}`);
-    }
-    // The notices to the email service and the SMS gateway lose their text after 30 days.
-    const notices = (await e.services.mail.list()).filter((m) => m.audience !== 'person');
-    assert.ok(notices.length > 0, 'downstream recipients were told');
-    e.clock.advance((RECORDED_NOTICE_KEPT_DAYS + 1) * 24 * 3600_000);
-    assert.equal(await e.services.mail.forgetOldNotices(), notices.length);
-    for (const n of notices) assert.equal(await e.services.mail.read(n.id), null);
-    const count = async (table: string, column: string, value: string) =>
-      Number(
-        (
-          await sql<{
-            n: number;
-          }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${value}`.execute(
-            e.store.db,
-          )
-        ).rows[0]?.n,
-      );
-    assert.equal(await count('sessions', 'principal_id', accountId), 0, 'the account’s sessions end');
-    assert.equal(await count('account_tokens', 'account_id', accountId), 0, 'its single-use tokens go');
-    assert.equal(await count('unsubscribe_tokens', 'subject_id', subjectId), 0, 'unsubscribe tokens go');
-    const requests = await e.store.db
-      .selectFrom('rights_requests')
-      .select(['sealed', 'email_index', 'type', 'status'])
-      .where('subject_id', '=', subjectId)
-      .execute();
-    assert.equal(requests.length, 2, 'the request log keeps both requests');
-    for (const r of requests) {
-      assert.equal(r.email_index, null, 'no keyed hash of the address stays on the log');
-      assert.ok(r.sealed === '' || r.sealed === null, 'no sealed contact stays on the log');
-    }
-  });
-
-  for (const [n, category, gone] of [
-    ['pa', 'contact.postal_address', 'address'],
-    ['ph', 'contact.phone', 'phone'],
-    ['co', 'contact', 'every contact'],
-  ] as const) {
-    it(`a deletion of ${category} finishes, decided row by row, and the ${gone} leaves audiences and disclosures`, async () => {
+    it('leaves no export link, request contact, session, token or outbox copy readable, even with the master key', async () => {
       const e = env();
-      const email = `pat.partial${n}@example.com`;
-      const order = orderBody(`partial-${n}`, {
+      const email = 'rosa.every@example.com';
+      const body = orderBody('every', {
         buyer: {
-          name: `Pat Partial ${n}`,
+          name: 'Rosa Everycopy',
           email,
-          phone: n === 'pa' ? '(608) 265-7701' : n === 'ph' ? '(608) 265-7702' : '(608) 265-7703',
-          billing_address: address(`${n}1 Partial Road`),
-          shipping_address: address(`${n}1 Partial Road`),
+          phone: '(608) 265-7788',
+          billing_address: address('77 Everycopy Avenue'),
+          shipping_address: address('77 Everycopy Avenue'),
         },
       });
-      assert.equal((await post(e, '/v1/orders', order)).statusCode, 201);
-      const catalog = await post(
-        e,
-        '/v1/catalog-requests',
-        catalogBody(n, {
-          first_name: 'Pat',
-          last_name: `Partial ${n}`,
-          postal_address: address(`${n}1 Partial Road`),
-          email,
-        }),
-      );
-      assert.equal(catalog.statusCode, 201, catalog.body);
+      assert.equal((await post(e, '/v1/orders', body)).statusCode, 201);
       const subjectId = (await e.services.subjects.findByEmail(email))!;
-      const postal = async () =>
-        (await e.app.inject({ url: '/v1/audiences/postal_marketing' })).body
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Json)
-          .filter((m) => m.subjectId === subjectId);
-      assert.equal((await postal()).length, 1, 'in the postal audience before');
+      // A shopper account with a session, and a campaign email carrying an unsubscribe token.
+      const { accounts } = e.services.identity;
+      const { accountId } = await accounts.register(email, 'a long enough password 1');
+      await accounts.verifyEmail(
+        await accounts.issueToken(accountId, 'verify_email'),
+        'a long enough password 1',
+        (m: string) => e.services.subjects.findByEmail(m),
+      );
+      await accounts.login(email, 'a long enough password 1', '127.0.0.1');
+      const rendered = await post(e, '/v1/emails/render', { subjectId, subject: 'New rings', text: 'Look.' });
+      assert.equal(rendered.statusCode, 200, rendered.body);
+      // An access request answered with a download link.
+      await verifiedRequest(e, sent, { type: 'access', jurisdiction: 'eea', email });
+      const link = exportLink(sent, email);
+      assert.equal((await e.app.inject({ url: `${link}/data.json` })).statusCode, 200);
 
-      await verifiedRequest(e, sent, {
-        type: 'deletion',
-        jurisdiction: 'eea',
-        email,
-        categories: [category],
-      });
-      const request = (await e.services.rights.queue({ includeClosed: true })).find(
+      await verifiedRequest(e, sent, { type: 'deletion', jurisdiction: 'eea', email });
+      const deletion = (await e.services.rights.queue({ includeClosed: true })).find(
         (r) => r.subjectId === subjectId && r.type === 'deletion',
       );
-      assert.equal(request?.status, 'completed', JSON.stringify(request));
+      assert.equal(deletion?.status, 'completed', JSON.stringify(deletion));
 
-      const kinds = [
-        ...new Set((await e.services.subjects.identifiers(subjectId)).map((i) => i.kind)),
-      ].sort();
-      if (category === 'contact.postal_address') assert.deepEqual(kinds, ['email', 'phone']);
-      if (category === 'contact.phone') assert.deepEqual(kinds, ['address', 'email']);
-      if (category === 'contact') assert.deepEqual(kinds, []);
-      if (category !== 'contact.phone') assert.deepEqual(await postal(), [], 'out of the postal audience');
-      const carrier = await post(e, '/v1/disclosures', {
-        recipient: 'carrier',
-        purpose: 'order.fulfilment',
-        orderId: order.shop_order_id,
-      });
-      const shipped = JSON.stringify(carrier.json());
-      if (category !== 'contact.phone') assert.ok(!shipped.includes('Partial Road'), shipped);
-      if (category === 'contact.phone')
-        assert.equal(await e.services.subjects.findByPhone('(608) 265-7702'), undefined);
-      else
-        assert.equal(
-          await e.services.subjects.findByEmail(email),
-          category === 'contact' ? undefined : subjectId,
+      const old = await e.app.inject({ url: `${link}/data.json` });
+      assert.ok([404, 410].includes(old.statusCode), `the old export link answers ${old.statusCode}`);
+      const personal = ['Rosa', 'Everycopy', email, '265-7788', '+16082657788', '6082657788'];
+      for (const text of await readableWithMasterKey(e)) {
+        for (const p of personal)
+          assert.ok(!text.includes(p), `"${p}" is still readable: ${text.slice(0, 200)}`);
+      }
+      // The notices to the email service and the SMS gateway lose their text after 30 days.
+      const notices = (await e.services.mail.list()).filter((m) => m.audience !== 'person');
+      assert.ok(notices.length > 0, 'downstream recipients were told');
+      e.clock.advance((RECORDED_NOTICE_KEPT_DAYS + 1) * 24 * 3600_000);
+      assert.equal(await e.services.mail.forgetOldNotices(), notices.length);
+      for (const n of notices) assert.equal(await e.services.mail.read(n.id), null);
+      const count = async (table: string, column: string, value: string) =>
+        Number(
+          (
+            await sql<{
+              n: number;
+            }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${value}`.execute(
+              e.store.db,
+            )
+          ).rows[0]?.n,
         );
+      assert.equal(await count('sessions', 'principal_id', accountId), 0, 'the account’s sessions end');
+      assert.equal(await count('account_tokens', 'account_id', accountId), 0, 'its single-use tokens go');
+      assert.equal(await count('unsubscribe_tokens', 'subject_id', subjectId), 0, 'unsubscribe tokens go');
+      const requests = await e.store.db
+        .selectFrom('rights_requests')
+        .select(['sealed', 'email_index', 'type', 'status'])
+        .where('subject_id', '=', subjectId)
+        .execute();
+      assert.equal(requests.length, 2, 'the request log keeps both requests');
+      for (const r of requests) {
+        assert.equal(r.email_index, null, 'no keyed hash of the address stays on the log');
+        assert.ok(r.sealed === '' || r.sealed === null, 'no sealed contact stays on the log');
+      }
     });
-  }
-});
+
+    for (const [n, category, gone] of [
+      ['pa', 'contact.postal_address', 'address'],
+      ['ph', 'contact.phone', 'phone'],
+      ['co', 'contact', 'every contact'],
+    ] as const) {
+      it(`a deletion of ${category} finishes, decided row by row, and the ${gone} leaves audiences and disclosures`, async () => {
+        const e = env();
+        const email = `pat.partial${n}@example.com`;
+        const order = orderBody(`partial-${n}`, {
+          buyer: {
+            name: `Pat Partial ${n}`,
+            email,
+            phone: n === 'pa' ? '(608) 265-7701' : n === 'ph' ? '(608) 265-7702' : '(608) 265-7703',
+            billing_address: address(`${n}1 Partial Road`),
+            shipping_address: address(`${n}1 Partial Road`),
+          },
+        });
+        assert.equal((await post(e, '/v1/orders', order)).statusCode, 201);
+        const catalog = await post(
+          e,
+          '/v1/catalog-requests',
+          catalogBody(n, {
+            first_name: 'Pat',
+            last_name: `Partial ${n}`,
+            postal_address: address(`${n}1 Partial Road`),
+            email,
+          }),
+        );
+        assert.equal(catalog.statusCode, 201, catalog.body);
+        const subjectId = (await e.services.subjects.findByEmail(email))!;
+        const postal = async () =>
+          (await e.app.inject({ url: '/v1/audiences/postal_marketing' })).body
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Json)
+            .filter((m) => m.subjectId === subjectId);
+        assert.equal((await postal()).length, 1, 'in the postal audience before');
+
+        await verifiedRequest(e, sent, {
+          type: 'deletion',
+          jurisdiction: 'eea',
+          email,
+          categories: [category],
+        });
+        const request = (await e.services.rights.queue({ includeClosed: true })).find(
+          (r) => r.subjectId === subjectId && r.type === 'deletion',
+        );
+        assert.equal(request?.status, 'completed', JSON.stringify(request));
+
+        const kinds = [
+          ...new Set((await e.services.subjects.identifiers(subjectId)).map((i) => i.kind)),
+        ].sort();
+        if (category === 'contact.postal_address') assert.deepEqual(kinds, ['email', 'phone']);
+        if (category === 'contact.phone') assert.deepEqual(kinds, ['address', 'email']);
+        if (category === 'contact') assert.deepEqual(kinds, []);
+        if (category !== 'contact.phone') assert.deepEqual(await postal(), [], 'out of the postal audience');
+        const carrier = await post(e, '/v1/disclosures', {
+          recipient: 'carrier',
+          purpose: 'order.fulfilment',
+          orderId: order.shop_order_id,
+        });
+        const shipped = JSON.stringify(carrier.json());
+        if (category !== 'contact.phone') assert.ok(!shipped.includes('Partial Road'), shipped);
+        if (category === 'contact.phone')
+          assert.equal(await e.services.subjects.findByPhone('(608) 265-7702'), undefined);
+        else
+          assert.equal(
+            await e.services.subjects.findByEmail(email),
+            category === 'contact' ? undefined : subjectId,
+          );
+      });
+    }
+
+    it('a person known through every channel is found nowhere after their deletion but where the policy keeps them', async () => {
+      const e = env();
+      const p = person('D', '7311');
+      const subjectId = await throughEveryChannel(e, p, `${DATA_DIR}-files`);
+      const tables = (found: string[]) => [...new Set(found.map((f) => f.split('.')[0] ?? f))];
+      const before = await whereFound(e, p);
+      assert.ok(tables(before).length >= 10, `found in ${before.join(', ')}`);
+      await verifiedRequest(e, sent, { type: 'deletion', jurisdiction: 'eea', email: p.email });
+      const deletion = (await e.services.rights.queue({ includeClosed: true })).find(
+        (r) => r.subjectId === subjectId && r.type === 'deletion',
+      );
+      assert.equal(deletion?.status, 'completed', JSON.stringify(deletion));
+      // What stays, each in a table the erasure registry declares kept, on the basis it names: the
+      // complaint (GDPR Art. 17(3)(e)) and the keyed hashes that keep the address and number
+      // unsubscribed (exemption:suppression). Nothing else: no identifier, keyed hash or sealed value
+      // that a data key still in the store opens, in any table of the schema.
+      const after = await whereFound(e, p);
+      assert.deepEqual(after, [
+        'complaints.sealed: sealed text',
+        'complaints.sealed: sealed text email',
+        'suppression_list.blind_index: keyed hash of email',
+        'suppression_list.blind_index: keyed hash of phone',
+      ]);
+      const fates = new Map(e.services.erasure.tables().map((t) => [t.table, t.fate.fate]));
+      for (const t of tables(after)) assert.equal(fates.get(t), 'kept', t);
+      // Nor in the data folder, nor in an upload POST /v1/imports spooled.
+      assert.deepEqual(filesNaming(e, p, DATA_DIR), []);
+      assert.deepEqual(spooledUploadsNaming(e, p), []);
+    });
+  },
+  { config: testConfig({ VOW_DATA_DIR: DATA_DIR }) },
+);

@@ -10,6 +10,7 @@
 // the password but not the link), confirming or resetting ends every other session of the account,
 // and registering an address that has an account changes nothing of it.
 
+import type { Transaction } from 'kysely';
 import {
   checkPasswordStrength,
   hashPassword,
@@ -18,8 +19,9 @@ import {
   secretMatches,
 } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
+import type { Database } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
-import type { AttemptLimiter } from './attempts.js';
+import { type AttemptLimiter, shopperLoginTarget } from './attempts.js';
 import type { Principal } from './principal.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 
@@ -117,12 +119,16 @@ export class AccountService {
     return { accountId: id, existing: false };
   }
 
-  /** A single-use link token (only its hash is kept). */
-  async issueToken(accountId: string, purpose: 'reset_password' | 'verify_email'): Promise<string> {
+  /** A single-use link token (only its hash is kept), in the caller's transaction when given. */
+  async issueToken(
+    accountId: string,
+    purpose: 'reset_password' | 'verify_email',
+    trx?: Transaction<Database>,
+  ): Promise<string> {
     const issued = issueSecret(this.#ctx.random);
     const now = this.#ctx.clock.now();
     const ttl = purpose === 'reset_password' ? RESET_TTL_MS : VERIFY_TTL_MS;
-    await this.#ctx.store.db
+    await (trx ?? this.#ctx.store.db)
       .insertInto('account_tokens')
       .values({
         id: issued.id,
@@ -272,7 +278,7 @@ export class AccountService {
 
   /** The lock-out target of an account's password (by its email's blind index). */
   #loginTarget(emailIndex: string): string {
-    return `login:shopper:${emailIndex}`;
+    return shopperLoginTarget(emailIndex);
   }
 
   /**
@@ -312,6 +318,44 @@ export class AccountService {
 
   async logout(sessionId: string): Promise<void> {
     await this.#sessions.end(sessionId);
+  }
+
+  /**
+   * A password reset asked for `email`. For an account: a single-use link token, and its mail
+   * (`send`, given the decrypted address, in the same transaction). Both paths, account or none,
+   * read the same rows, open a sealed value and commit one transaction with an audit entry, so the
+   * time the answer takes does not tell who has an account (it did: 13.7 ms against 1.3 ms on
+   * PostgreSQL, two commits against none).
+   */
+  async requestReset(
+    email: string,
+    send: (
+      recipient: { accountId: string; to: string; subjectId: string | null },
+      token: string,
+      trx: Transaction<Database>,
+    ) => Promise<unknown>,
+  ): Promise<void> {
+    const row = await this.#byEmail(email);
+    // No account: the key of an account that does not exist is looked up instead (the same read,
+    // which finds nothing).
+    const to = await this.#ctx.vault.decrypt(
+      accountKeyId(row?.id ?? this.#ctx.random.uuid()),
+      row?.email_sealed ?? '',
+    );
+    await this.#ctx.store.db.transaction().execute(async (trx) => {
+      if (row && to) {
+        const token = await this.issueToken(row.id, 'reset_password', trx);
+        await send({ accountId: row.id, to, subjectId: row.subject_id }, token, trx);
+      }
+      await this.#ctx.audit.record(
+        {
+          actor: { type: 'subject', ...(row ? { id: row.subject_id ?? `account:${row.id}` } : {}) },
+          action: 'account.reset_requested',
+          ...(row ? { target: { type: 'account', id: row.id } } : {}),
+        },
+        trx,
+      );
+    });
   }
 
   /** For the reset mail: the account and its (decrypted) address, or undefined when none. */

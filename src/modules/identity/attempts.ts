@@ -90,6 +90,16 @@ export interface Guard {
   readonly throttle: ThrottlePolicy;
 }
 
+/** The lock-out target of a shopper account's password, by its email's blind index. */
+export function shopperLoginTarget(emailIndex: string): string {
+  return `login:shopper:${emailIndex}`;
+}
+
+/** The lock-out target of the codes emailed to an address, by its email's blind index. */
+export function codeTarget(token: (value: string) => string, emailIndex: string): string {
+  return `code:${token(`code-target:${emailIndex}`)}`;
+}
+
 /** A reserved attempt: counted as a failure unless `succeeded()` gives it back. */
 export interface Attempt {
   succeeded(): Promise<void>;

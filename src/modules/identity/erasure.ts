@@ -2,13 +2,16 @@
 // in src/app/services.ts). A purge (P14) deletes their shopper account with its sessions and single-use
 // tokens, and its sealed email's key is destroyed after commit. A deletion of everything ends the
 // account's sessions and deletes its tokens; the dataset walker masks the account itself
-// (datasets/vow.yaml: what stays is kept under `service_customers`).
-import type { Transaction } from 'kysely';
+// (datasets/vow.yaml: what stays is kept under `service_customers`). Both delete the limits on
+// guessing the person's password and emailed codes: their keys are keyed hashes of the person's email.
+import { sql, type Transaction } from 'kysely';
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
 import { accountKeyId } from './account-service.js';
+import { codeTarget, shopperLoginTarget } from './attempts.js';
 
-export const identityEraser: Eraser = {
+/** `token`: the vault's blind index of kind `token` (the key of the emailed codes' limit is one). */
+export const identityEraser = (token: (value: string) => string): Eraser => ({
   owner: 'identity',
   tables: {
     shopper_accounts: {
@@ -35,17 +38,22 @@ export const identityEraser: Eraser = {
     api_keys: { fate: 'impersonal', why: 'the shop backend’s keys (hashes of their secrets)' },
     attempt_counters: {
       fate: 'impersonal',
-      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window',
+      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window; those keyed by a person’s email (their password’s and emailed codes’ limits) are deleted with them',
     },
   },
   async erase(trx, { subjectId, mode, categories }) {
     if (mode === 'delete' && categories !== 'all') return NOTHING_ERASED;
     const accounts = await trx
       .selectFrom('shopper_accounts')
-      .select('id')
+      .select(['id', 'email_index'])
       .where('subject_id', '=', subjectId)
       .execute();
-    const rows = { shopper_accounts: 0, sessions: 0, account_tokens: 0 };
+    const rows = {
+      shopper_accounts: 0,
+      sessions: 0,
+      account_tokens: 0,
+      attempt_counters: await forgetAttempts(trx, subjectId, accounts, token),
+    };
     for (const a of accounts) {
       rows.sessions += changed(
         await trx
@@ -65,7 +73,42 @@ export const identityEraser: Eraser = {
     }
     return { rows, destroyKeys: mode === 'purge' ? accounts.map((a) => accountKeyId(a.id)) : [] };
   },
-};
+});
+
+/**
+ * Deletes the limits keyed by the person's emails (their accounts' and those the directory holds,
+ * still there: the subjects module's eraser runs last): each target's row and its rows per client
+ * address (`<target>@<client>`).
+ */
+async function forgetAttempts(
+  trx: Transaction<Database>,
+  subjectId: string,
+  accounts: readonly { email_index: string }[],
+  token: (value: string) => string,
+): Promise<number> {
+  const held = await trx
+    .selectFrom('subject_lookup')
+    .select('blind_index')
+    .where('subject_id', '=', subjectId)
+    .where('kind', '=', 'email')
+    .execute();
+  const indexes = new Set([...accounts.map((a) => a.email_index), ...held.map((h) => h.blind_index)]);
+  let n = 0;
+  for (const index of indexes)
+    for (const target of [shopperLoginTarget(index), codeTarget(token, index)])
+      n += changed(
+        await trx
+          .deleteFrom('attempt_counters')
+          .where((eb) =>
+            eb.or([
+              eb('key', '=', target),
+              eb(sql`substr(${sql.ref('key')}, 1, ${target.length + 1})`, '=', `${target}@`),
+            ]),
+          )
+          .executeTakeFirst(),
+      );
+  return n;
+}
 
 /** The keyed hashes of a person's shopper-account emails (for the under-13 markers, before the purge). */
 export async function accountEmailIndexes(trx: Transaction<Database>, subjectId: string): Promise<string[]> {

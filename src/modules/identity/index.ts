@@ -40,6 +40,7 @@ export {
   type AttemptLimiter,
   CODE_PAIR,
   CODE_THROTTLE,
+  codeTarget,
   LOGIN_PAIR,
   LOGIN_THROTTLE,
   MAIL_BUDGET,
