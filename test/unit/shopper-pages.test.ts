@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { accountErased, renderMyDataPage } from '../../src/http/pages/account.js';
 import { plainData, plainDataCsv } from '../../src/http/pages/plain-data.js';
+import { plainDataView } from '../../src/http/pages/plain-data-view.js';
 import { languageSwitch, switchBack } from '../../src/http/pages/shopper-layout.js';
 import { shopperCaller } from '../helpers/auth.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
@@ -144,7 +145,8 @@ describe('shopper pages: errors, plain data', () => {
       ['Our email marketing program', 'enrolled', '15 Jan 2026, 12:00 UTC'],
     );
     assert.deepEqual(consent.usedFor, ['Keeping proof of consent choices, enrolments and unsubscribes']);
-    assert.match(consent.keptOnDeletion ?? '', /Suppression list/);
+    assert.equal(consent.keptOnDeletion?.title, 'Suppression list');
+    assert.match(consent.keptOnDeletion?.source ?? '', /^Unsubscribing will permanently remove/);
     assert.match(text, /Sku: R1, Unit price: 12\.50/);
     for (const bad of [
       /argon2/,
@@ -160,6 +162,37 @@ describe('shopper pages: errors, plain data', () => {
     );
     assert.equal(data.notShown.length, 2, 'the password and the fingerprint are named, not shown');
     assert.ok(data.exemptions.some((e) => /order history/.test(e.why)));
+  });
+
+  it('lists several purposes one a line, and names what a deletion keeps with the policy’s words under it', () => {
+    const section = {
+      id: 'vow-orders',
+      title: 'Your orders',
+      heldIn: 'Held in our privacy records',
+      information: ['Orders, items, totals and their dates'],
+      usedFor: ['Packing and shipping an order', 'Taking payment for an order'],
+      keptOnDeletion: {
+        title: 'Data necessary to service <our> customers',
+        source: 'Exclusions include order history.',
+      },
+      records: [],
+    };
+    const data = { controller: 'Shop', generatedAt: '', sections: [section], exemptions: [], notShown: [] };
+    const en = String(plainDataView(data, 'nothing'));
+    assert.match(en, /<dd>Orders, items, totals and their dates<\/dd>/, 'one kind: words, not a list');
+    assert.match(
+      en,
+      /<ul class="plain-list"><li>Packing and shipping an order<\/li><li>Taking payment for an order<\/li><\/ul>/,
+    );
+    assert.doesNotMatch(en, /an order; /, 'no semicolon walls');
+    assert.match(en, /We keep it: <strong>Data necessary to service &lt;our&gt; customers<\/strong>/);
+    assert.match(
+      en,
+      /<span class="small policy-words">Our privacy policy: “Exclusions include order history\.”<\/span>/,
+    );
+    const es = String(plainDataView(data, 'nada', 'es-US'));
+    assert.match(es, /La conservamos: <strong>/);
+    assert.match(es, /Nuestra política de privacidad: «Exclusions include order history\.»/);
   });
 
   it('never shows "Signed in as [deleted]" once the data is deleted', () => {

@@ -6,16 +6,28 @@ import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import { PLAIN_WORDS } from './i18n/plain-data.js';
 import type { PlainData, PlainSection } from './plain-data.js';
 
+/** One item as words, several as a list (a dozen purposes joined by semicolons read as a wall). */
+function items(values: readonly string[]): SafeHtml {
+  return values.length === 1
+    ? html`${values[0]}`
+    : html`<ul class="plain-list">${values.map((v) => html`<li>${v}</li>`)}</ul>`;
+}
+
 function section(s: PlainSection, locale: Locale): SafeHtml {
   const w = PLAIN_WORDS[locale];
   return html`<section class="data-section" aria-labelledby="sec-${s.id}" data-testid="data-section">
   <h3 id="sec-${s.id}">${s.title}</h3>
   <dl class="fields">
-    <dt>${w.whatItIs}</dt><dd>${s.information.join('; ')}</dd>
-    <dt>${w.usedForLabel}</dt><dd>${s.usedFor.length > 0 ? s.usedFor.join('; ') : w.nothingBeyond}</dd>
+    <dt>${w.whatItIs}</dt><dd>${items(s.information)}</dd>
+    <dt>${w.usedForLabel}</dt><dd>${s.usedFor.length > 0 ? items(s.usedFor) : w.nothingBeyond}</dd>
     ${s.keptFor ? html`<dt>${w.howLong}</dt><dd>${s.keptFor}</dd>` : ''}
     <dt>${w.where}</dt><dd>${s.heldIn}</dd>
-    ${s.keptOnDeletion ? html`<dt>${w.ifDelete}</dt><dd>${w.weKeepIt} ${s.keptOnDeletion}</dd>` : ''}
+    ${
+      s.keptOnDeletion
+        ? html`<dt>${w.ifDelete}</dt><dd data-testid="kept-on-deletion">${w.weKeepIt} <strong>${s.keptOnDeletion.title}</strong>
+      <span class="small policy-words">${w.policySays(s.keptOnDeletion.source)}</span></dd>`
+        : ''
+    }
   </dl>
   ${s.records.map(
     (r, i) => html`<div class="record" data-testid="data-record">

@@ -43,8 +43,8 @@ export interface PlainSection {
   readonly usedFor: readonly string[];
   /** How long it is kept and why (the policy's retention rule). */
   readonly keptFor?: string | undefined;
-  /** Why a deletion request leaves it in place (the policy's exemption), if it does. */
-  readonly keptOnDeletion?: string | undefined;
+  /** Why a deletion request leaves it in place (the policy's exemption: its name and words), if it does. */
+  readonly keptOnDeletion?: { readonly title: string; readonly source: string } | undefined;
   readonly records: readonly { readonly fields: readonly PlainField[] }[];
 }
 
@@ -262,7 +262,7 @@ export function plainData(
       information: cats.map((c) => categoryName(policy, c, locale)),
       usedFor: [...s.purposes].sort().map((p) => purposeName(policy, p, locale)),
       keptFor: cats.map((c) => keptFor(policy, c, locale)).find(Boolean),
-      keptOnDeletion: exemption ? `${exemptionTitle}: ${exemption.source}` : undefined,
+      keptOnDeletion: exemption ? { title: exemptionTitle, source: exemption.source } : undefined,
       records: [...s.rows.values()].map((vs) => ({ fields: vs.flatMap((v) => fieldsOf(policy, v, locale)) })),
     });
   }

@@ -30,7 +30,10 @@ export interface PlainWords {
   readonly howLong: string;
   readonly where: string;
   readonly ifDelete: string;
+  /** What a deletion leaves, before the exemption's name ("We keep it: Suppression list"). */
   readonly weKeepIt: string;
+  /** The policy's own words for the exemption, quoted. */
+  policySays(source: string): string;
   recordOf(i: number, n: number): string;
   readonly record: string;
   readonly heldNotShown: string;
@@ -117,7 +120,8 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
     howLong: 'How long we keep it',
     where: 'Where',
     ifDelete: 'If you ask us to delete it',
-    weKeepIt: 'We keep it.',
+    weKeepIt: 'We keep it:',
+    policySays: (source) => `Our privacy policy: “${source}”`,
     recordOf: (i, n) => `Record ${i} of ${n}`,
     record: 'Record',
     heldNotShown: 'Held but not shown',
@@ -221,7 +225,8 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
     howLong: 'Cuánto tiempo la conservamos',
     where: 'Dónde',
     ifDelete: 'Si nos pide eliminarla',
-    weKeepIt: 'La conservamos.',
+    weKeepIt: 'La conservamos:',
+    policySays: (source) => `Nuestra política de privacidad: «${source}»`,
     recordOf: (i, n) => `Registro ${i} de ${n}`,
     record: 'Registro',
     heldNotShown: 'Datos que guardamos pero no mostramos',
