@@ -147,7 +147,7 @@ describe('shopper pages: errors, plain data', () => {
     assert.deepEqual(consent.usedFor, ['Keeping proof of consent choices, enrolments and unsubscribes']);
     assert.equal(consent.keptOnDeletion?.title, 'Suppression list');
     assert.match(consent.keptOnDeletion?.source ?? '', /^Unsubscribing will permanently remove/);
-    assert.match(text, /Sku: R1, Unit price: 12\.50/);
+    assert.match(text, /Item number: R1, Unit price: 12\.50/);
     for (const bad of [
       /argon2/,
       /f00d/,
