@@ -5,7 +5,7 @@
 import type { AuditRow, VerifyResult } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
-import { actorLabel, eventLabel } from './labels.js';
+import { actorLabel, eventLabel, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export interface AuditPage {
@@ -71,7 +71,7 @@ ${a.verified ? verification(a.verified) : ''}
   <thead><tr><th scope="col">Entry</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
   <tbody>${rows.map(
     (r) =>
-      html`<tr><td data-label="Entry">${String(r.seq)}</td><td data-label="When"><time datetime="${r.at}">${r.at.replace('T', ' ').slice(0, 19)}</time></td><td data-label="Who">${actorLabel(a.names, r.actor_type, r.actor_id)}</td><td data-label="Action">${eventLabel(r.action)} <span class="small">${r.action}</span></td><td data-label="Target">${target(a.names, r)}</td><td data-label="Details" class="small values">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
+      html`<tr><td data-label="Entry">${String(r.seq)}</td><td data-label="When">${stamp(r.at, true)}</td><td data-label="Who">${actorLabel(a.names, r.actor_type, r.actor_id)}</td><td data-label="Action">${eventLabel(r.action)} <span class="small">${r.action}</span></td><td data-label="Target" class="values">${target(a.names, r)}</td><td data-label="Details" class="small values">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
   )}</tbody>
 </table></div>
 <nav aria-label="Audit pages" class="pager">

@@ -8,7 +8,7 @@ import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { stackedBars } from './charts.js';
-import { STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { STAFF_STATUS, STAFF_TYPE, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash, opens } from './shell.js';
 
 export interface PromiseRow {
@@ -198,7 +198,7 @@ ${
   <thead><tr><th scope="col">Checked</th><th scope="col">Kind</th><th scope="col">Broken promises</th></tr></thead>
   <tbody>${d.history.map(
     (h) =>
-      html`<tr><td><time datetime="${h.checkedAt}">${h.checkedAt.replace('T', ' ').slice(0, 16)} UTC</time></td><td>${h.mode === 'full' ? 'full sweep' : 'changes only'} <span class="small">(${(h.durationMs / 1000).toFixed(1)} s)</span></td><td>${h.broken.length ? html`<strong class="bad-text">${h.broken.join(', ')}</strong>` : 'none'}</td></tr>`,
+      html`<tr><td>${stamp(h.checkedAt)}</td><td>${h.mode === 'full' ? 'full sweep' : 'changes only'} <span class="small">(${(h.durationMs / 1000).toFixed(1)} s)</span></td><td>${h.broken.length ? html`<strong class="bad-text">${h.broken.join(', ')}</strong>` : 'none'}</td></tr>`,
   )}</tbody>
 </table></div>`
     : ''

@@ -56,15 +56,15 @@ export function renderExperimentResults(frame: ConsoleFrame, e: Experiment, r: E
 <p><code>${e.id}</code> · ${e.status} · currency ${e.currency} · at least ${r.minSamplePerArm} visitors per layout</p>
 <p data-testid="results-status" data-status="${r.status}"${r.sampleRatio.mismatch ? html` role="alert" class="flash bad"` : ''}>${r.message}</p>
 <h2>Layouts</h2>
-<div class="scroll" tabindex="0"><table data-testid="variants">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="variants">
   <thead><tr><th scope="col">Layout</th><th scope="col">Weight</th><th scope="col">Visitors</th><th scope="col">Visits</th>${metrics.map((m) => html`<th scope="col">${METRIC_LABELS[m]}</th>`)}</tr></thead>
   <tbody>
   ${r.variants.map(
     (v) => html`<tr data-variant="${v.id}">
-    <td>${v.id}</td><td>${v.weight}</td><td>${v.visitors}</td><td>${v.visits}</td>
+    <th scope="row">${v.id}</th><td data-label="Weight">${v.weight}</td><td data-label="Visitors">${v.visitors}</td><td data-label="Visits">${v.visits}</td>
     ${metrics.map((m) => {
       const mean = v.metrics[m as keyof typeof v.metrics].mean;
-      return html`<td>${mean === null ? '—' : metricValue(m, mean)}</td>`;
+      return html`<td data-label="${METRIC_LABELS[m] ?? m}">${mean === null ? '—' : metricValue(m, mean)}</td>`;
     })}
   </tr>`,
   )}
@@ -106,17 +106,17 @@ ${intervalChart({
   intervalLabel: '95% interval',
   testId: 'experiment-chart',
 })}
-<div class="scroll" tabindex="0"><table data-testid="comparisons">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="comparisons">
   <thead><tr><th scope="col">Metric</th><th scope="col">Layout</th><th scope="col">Difference</th><th scope="col">95% interval (always valid)</th><th scope="col">Adjusted p</th><th scope="col">Significant</th><th scope="col">Variance removed (CUPED)</th><th scope="col">Welch p (one look)</th></tr></thead>
   <tbody>
   ${r.comparisons.map(
     (c) => html`<tr data-metric="${c.metric}" data-variant="${c.variant}">
-    <td>${METRIC_LABELS[c.metric]}</td><td>${c.variant}</td>
-    <td>${metricValue(c.metric, c.sequential?.difference ?? c.difference)}</td>
-    <td>${c.sequential ? `${metricValue(c.metric, c.sequential.ci[0])} to ${metricValue(c.metric, c.sequential.ci[1])}` : '—'}</td>
-    <td>${pValue(c.sequential?.adjustedPValue ?? null)}</td><td>${c.significant ? 'yes' : 'no'}</td>
-    <td>${c.cuped ? `${(c.cuped.varianceReduction * 100).toFixed(0)}%` : '—'}</td>
-    <td>${pValue(c.pValue)}</td>
+    <th scope="row">${METRIC_LABELS[c.metric]}</th><td data-label="Layout">${c.variant}</td>
+    <td data-label="Difference">${metricValue(c.metric, c.sequential?.difference ?? c.difference)}</td>
+    <td data-label="95% interval (always valid)">${c.sequential ? `${metricValue(c.metric, c.sequential.ci[0])} to ${metricValue(c.metric, c.sequential.ci[1])}` : '—'}</td>
+    <td data-label="Adjusted p">${pValue(c.sequential?.adjustedPValue ?? null)}</td><td data-label="Significant">${c.significant ? 'yes' : 'no'}</td>
+    <td data-label="Variance removed (CUPED)">${c.cuped ? `${(c.cuped.varianceReduction * 100).toFixed(0)}%` : '—'}</td>
+    <td data-label="Welch p (one look)">${pValue(c.pValue)}</td>
   </tr>`,
   )}
   </tbody>

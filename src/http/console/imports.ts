@@ -5,6 +5,7 @@
 import type { ImportCounts, ImportRunView, RefusedRow } from '../../modules/imports/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { counted } from '../../platform/strings.js';
+import { stamp } from './labels.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
 const FORMATS: Readonly<Record<string, string>> = {
@@ -71,7 +72,7 @@ ${
 <thead><tr><th scope="col">Started</th><th scope="col">File</th><th scope="col">Status</th><th scope="col">Rows</th></tr></thead>
 <tbody>${runs.map(
         (r) =>
-          html`<tr><td data-label="Started">${when(r.startedAt)}</td><td data-label="File"><a href="/staff/imports/${r.id}">${r.fileName}</a><br><span class="small">${formatLabel(r.format)}</span></td><td data-label="Status">${r.status === 'done' ? 'done' : html`<strong>not finished</strong>`}</td><td data-label="Rows">${String(r.counts.units)} read, ${String(r.counts.refused)} refused</td></tr>`,
+          html`<tr><td data-label="Started">${stamp(r.startedAt)}</td><td data-label="File"><a href="/staff/imports/${r.id}">${r.fileName}</a><br><span class="small">${formatLabel(r.format)}</span></td><td data-label="Status">${r.status === 'done' ? 'done' : html`<strong>not finished</strong>`}</td><td data-label="Rows">${String(r.counts.units)} read, ${String(r.counts.refused)} refused</td></tr>`,
       )}</tbody>
 </table></div>`
     : html`<p class="empty">Nothing was imported yet.</p>`

@@ -3,6 +3,17 @@
 // staff members by user name instead of their id.
 
 import type { Services } from '../../app/services.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+
+/**
+ * A moment in a table cell, in UTC: its date and its time are each kept whole, so the cell takes at
+ * most two lines (a squeezed column broke "2026-12-06" at its hyphens: three lines at 1280 px) and
+ * needs no more width than its longer half (one unbreakable "2026-12-06 04:44 UTC" pushed a phone's
+ * table past the screen). The full ISO value is the `datetime` and the title.
+ */
+export function stamp(iso: string, seconds = false): SafeHtml {
+  return html`<time class="stamp" datetime="${iso}" title="${iso}"><span>${iso.slice(0, 10)}</span> <span>${iso.slice(11, seconds ? 19 : 16)} UTC</span></time>`;
+}
 
 export const STAFF_TYPE: Record<string, string> = {
   access: 'Access (copy of data)',

@@ -8,7 +8,7 @@ import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import type { IdentifierView } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { actorLabel, STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { actorLabel, STAFF_STATUS, STAFF_TYPE, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface PersonView {
@@ -98,7 +98,7 @@ ${
   <thead><tr><th scope="col">Value</th><th scope="col">Field</th><th scope="col">Given as</th><th scope="col">Where</th><th scope="col">When</th></tr></thead>
   <tbody>${p.identifiers.map(
     (i) =>
-      html`<tr><td data-label="Value">${value(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td data-label="When">${day(i.collectedAt)}</td></tr>`,
+      html`<tr><td data-label="Value">${value(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td data-label="When">${stamp(i.collectedAt)}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">No identifiers are held.</p>`
@@ -159,7 +159,7 @@ ${
   <thead><tr><th scope="col">When</th><th scope="col">Recipient</th><th scope="col">Purpose</th><th scope="col">Fields</th></tr></thead>
   <tbody>${p.disclosures.map(
     (d) =>
-      html`<tr><td data-label="When">${day(d.disclosedAt)}</td><td data-label="Recipient">${d.recipient}</td><td data-label="Purpose">${d.purpose}</td><td data-label="Fields">${d.fields.join(', ')}</td></tr>`,
+      html`<tr><td data-label="When">${stamp(d.disclosedAt)}</td><td data-label="Recipient">${d.recipient}</td><td data-label="Purpose">${d.purpose}</td><td data-label="Fields">${d.fields.join(', ')}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">Nothing was disclosed about this person.</p>`

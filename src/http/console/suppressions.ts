@@ -4,10 +4,8 @@
 
 import type { SuppressionLog } from '../../modules/consent/index.js';
 import { html } from '../../platform/html.js';
-import { actorLabel } from './labels.js';
+import { actorLabel, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
-
-const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
 
 export function renderSuppressions(
   frame: ConsoleFrame,
@@ -24,12 +22,12 @@ use the form on their page.</p>
 <h2>People suppressed by staff</h2>
 ${
   log.people.length
-    ? html`<div class="scroll" tabindex="0"><table data-testid="suppressed-people">
+    ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="suppressed-people">
 <caption class="visually-hidden">People suppressed by staff, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Channel</th><th scope="col">By</th><th scope="col">Person (Vow id)</th><th scope="col">Still in effect</th></tr></thead>
 <tbody>${log.people.map(
         (p) =>
-          html`<tr><td>${when(p.at)}</td><td>${p.channel.replace(/[._]/g, ' ')}</td><td>${actorLabel(names, 'staff', p.staffId)}</td><td><code class="ids">${p.subjectRef.slice(0, 8)}</code></td><td>${p.inEffect ? 'yes' : 'no: the person opted in again'}</td></tr>`,
+          html`<tr><td data-label="When">${stamp(p.at)}</td><td data-label="Channel">${p.channel.replace(/[._]/g, ' ')}</td><td data-label="By">${actorLabel(names, 'staff', p.staffId)}</td><td data-label="Person (Vow id)"><code class="ids">${p.subjectRef.slice(0, 8)}</code></td><td data-label="Still in effect">${p.inEffect ? 'yes' : 'no: the person opted in again'}</td></tr>`,
       )}</tbody>
 </table></div>`
     : html`<p class="empty">No one was suppressed by staff.</p>`
@@ -37,12 +35,12 @@ ${
 <h2>Suppression list</h2>
 ${
   log.identifiers.length
-    ? html`<div class="scroll" tabindex="0"><table data-testid="suppression-list">
+    ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="suppression-list">
 <caption class="visually-hidden">Identifiers on the suppression list, newest first</caption>
 <thead><tr><th scope="col">Since</th><th scope="col">Identifier kind</th><th scope="col">Channel</th><th scope="col">Why</th></tr></thead>
 <tbody>${log.identifiers.map(
         (r) =>
-          html`<tr><td>${when(r.at)}</td><td>${r.kind}</td><td>${r.channel === '*' ? 'every marketing channel' : r.channel.replace(/[._]/g, ' ')}</td><td>${r.reason}</td></tr>`,
+          html`<tr><td data-label="Since">${stamp(r.at)}</td><td data-label="Identifier kind">${r.kind}</td><td data-label="Channel">${r.channel === '*' ? 'every marketing channel' : r.channel.replace(/[._]/g, ' ')}</td><td data-label="Why" class="values">${r.reason}</td></tr>`,
       )}</tbody>
 </table></div>`
     : html`<p class="empty">The suppression list is empty.</p>`

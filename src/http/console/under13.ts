@@ -22,12 +22,12 @@ ${flash(message)}
 ${
   proposals.length === 0
     ? html`<p class="empty">No report is waiting.</p>`
-    : html`<div class="scroll" tabindex="0"><table data-testid="under13-proposals">
+    : html`<div class="scroll" tabindex="0"><table class="stack" data-testid="under13-proposals">
   <thead><tr><th scope="col">Reported</th><th scope="col">Person</th><th scope="col">By</th><th scope="col">Why</th><th scope="col">Decision</th></tr></thead>
   <tbody>${proposals.map(
     (
       p,
-    ) => html`<tr><td>${p.proposedAt.slice(0, 10)}</td><td><code>${p.subjectId}</code></td><td>${actorLabel(names, 'staff', p.proposedBy)}</td><td>${p.reason ?? '—'}</td><td>
+    ) => html`<tr><td data-label="Reported">${p.proposedAt.slice(0, 10)}</td><td data-label="Person" class="values"><code>${p.subjectId}</code></td><td data-label="By">${actorLabel(names, 'staff', p.proposedBy)}</td><td data-label="Why">${p.reason ?? '—'}</td><td>
 <form method="post" action="/staff/under13/decide" class="inline">
   ${csrfField(frame.csrf)}
   <input type="hidden" name="proposalId" value="${p.id}">
