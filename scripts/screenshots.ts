@@ -242,8 +242,11 @@ async function main(): Promise<void> {
         for (const s of shots) {
           const page = await context.newPage();
           await page.goto(`${base}${s.path}`);
-          if (s.path.startsWith('/demo/store') || s.path === '/privacy' || s.path === '/cookies/preferences')
-            await page.getByTestId('vow-preferences').waitFor();
+          // The consent script has run: the demo storefront's floating "Cookie settings" is there; Vow's
+          // own pages show none (their header has "Your Privacy Choices"), so their config has come in.
+          if (s.path.startsWith('/demo/store')) await page.getByTestId('vow-preferences').waitFor();
+          else if (s.path === '/privacy' || s.path === '/cookies/preferences')
+            await page.waitForLoadState('networkidle');
           if (s.prepare) await s.prepare(page);
           const file = `${s.name}-${size.name}.png`;
           await page.screenshot({
