@@ -31,8 +31,8 @@ const WORDS: Catalog<PreferenceWords> = {
     title: 'Your Privacy Choices',
     intro: (shop) => html`${shop} uses cookies only as you choose, and never sells or shares your
   information if you say so. The cookie that remembers your choice holds a random id and the choice,
-  nothing that identifies you. Change your mind at any time here, or with the <em>Cookie settings</em>
-  button on every page.`,
+  nothing that identifies you. Change your mind at any time here; every page leads back to these
+  choices (<em>Your Privacy Choices</em>, or a <em>Cookie settings</em> button).`,
     cookiesAndTools: 'Cookies and tools',
     alwaysOn: ' (always on)',
     cookie: (k) =>
@@ -52,8 +52,9 @@ const WORDS: Catalog<PreferenceWords> = {
     title: 'Sus opciones de privacidad',
     intro: (shop) => html`${shop} usa cookies solo como usted elija, y nunca vende ni comparte su
   información si usted así lo indica. La cookie que recuerda su elección guarda un identificador
-  aleatorio y la elección, nada que lo identifique. Cambie de opinión cuando quiera aquí, o con el
-  botón <em>Configuración de cookies</em> de cada página.`,
+  aleatorio y la elección, nada que lo identifique. Cambie de opinión cuando quiera aquí; cada página
+  lleva de vuelta a estas opciones (<em>Sus opciones de privacidad</em>, o un botón
+  <em>Configuración de cookies</em>).`,
     cookiesAndTools: 'Cookies y herramientas',
     alwaysOn: ' (siempre activas)',
     cookie: (k) =>
