@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError } from '../../platform/errors.js';
+import { LOCALES } from '../../platform/i18n/index.js';
+import { defineJob } from '../../platform/jobs/index.js';
 import { line } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import { shopperOf, subjectFinder } from '../account-data.js';
@@ -36,6 +38,8 @@ const password = line().min(1).max(256);
 /** The token of an emailed link (confirm the address, reset the password). */
 const linkToken = line().max(80);
 const okSchema = z.object({ status: z.string() });
+/** Makes and mails a reset link, after the answer (its id is stored with queued jobs: never renamed). */
+export const RESET_LINK_JOB = 'account.reset_link';
 
 export const accountPageRoutes: RouteModule = (app, ctx, services) => {
   const { accounts } = services.identity;
@@ -76,6 +80,29 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     if (!isForm(req)) throw err;
     return page(req, reply, formRefusalOf(err, req.body));
   };
+  if (!services.jobs.has(RESET_LINK_JOB))
+    services.jobs.register(
+      defineJob({
+        id: RESET_LINK_JOB,
+        version: 1,
+        schema: z.object({ accountId: z.string().nullable(), locale: z.enum(LOCALES) }),
+        handler: async ({ accountId, locale }) => ({
+          sent:
+            accountId !== null &&
+            (await accounts.sendReset(accountId, (to, token, trx) =>
+              services.mail.enqueue(
+                {
+                  to: to.to,
+                  ...ACCOUNT_WORDS[locale].mailReset(link(`/account/reset/${token}`)),
+                  kind: 'account.reset',
+                  ...(to.subjectId ? { subjectId: to.subjectId } : {}),
+                },
+                trx,
+              ),
+            )),
+        }),
+      }),
+    );
   const loginForm = formOn(loginPage);
   const registerForm = formOn(registerPage);
   const confirmForm = formOn(confirmPage);
@@ -254,16 +281,13 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const to = await accounts.resetRecipient(req.body.email);
-      if (to) {
-        const token = await accounts.issueToken(to.accountId, 'reset_password');
-        await services.mail.enqueue({
-          to: to.to,
-          ...words(req).mailReset(link(`/account/reset/${token}`)),
-          kind: 'account.reset',
-          ...(to.subjectId ? { subjectId: to.subjectId } : {}),
-        });
-      }
+      // The same work whether or not an account uses the address: one job queued, which makes and
+      // mails the link (no enumeration by timing; the job of no account does nothing).
+      await services.jobs.enqueue({
+        name: RESET_LINK_JOB,
+        payload: { accountId: await accounts.resetTarget(req.body.email), locale: pageLocale(req) },
+      });
+      services.jobs.wake();
       if (isForm(req)) return sendHtml(reply, message(req, 'checkEmailReset'), 202);
       return reply.code(202).send({ status: 'check-email' });
     },

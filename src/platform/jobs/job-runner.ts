@@ -167,9 +167,12 @@ export class JobRunner {
     });
   }
 
-  /** Claims one due job (pending and due, or running with an expired lease) for this worker. */
-  async #claim(): Promise<{ row: Database['jobs']; token: string } | undefined> {
-    const defs = [...this.#definitions.values()];
+  /**
+   * Claims one due job (pending and due, or running with an expired lease) for this worker; of the
+   * named definitions only, when `names` is given.
+   */
+  async #claim(names?: readonly string[]): Promise<{ row: Database['jobs']; token: string } | undefined> {
+    const defs = [...this.#definitions.values()].filter((d) => names === undefined || names.includes(d.id));
     if (defs.length === 0) return undefined;
     const own = this.#own ? [...this.#own] : undefined;
     if (own?.length === 0) return undefined;
@@ -341,9 +344,9 @@ export class JobRunner {
     return context;
   }
 
-  /** Claims and runs one due job; null when none is due. */
-  async runOnce(): Promise<RunOutcome | null> {
-    const claimed = await this.#claim();
+  /** Claims and runs one due job (of the named definitions, when given); null when none is due. */
+  async runOnce(names?: readonly string[]): Promise<RunOutcome | null> {
+    const claimed = await this.#claim(names);
     if (!claimed) return null;
     const { row, token } = claimed;
     const { store, logger } = this.#deps;
@@ -407,10 +410,13 @@ export class JobRunner {
     return { id: row.id, name: row.name, status: outcome };
   }
 
-  /** Runs due jobs until none is left (or `limit` runs); returns how many ran. For tests and the CLI. */
-  async drain(limit = 1000): Promise<number> {
+  /**
+   * Runs due jobs (of the named definitions, when given) until none is left (or `limit` runs);
+   * returns how many ran. For tests and the CLI.
+   */
+  async drain(limit = 1000, names?: readonly string[]): Promise<number> {
     let n = 0;
-    while (n < limit && (await this.runOnce())) n++;
+    while (n < limit && (await this.runOnce(names))) n++;
     return n;
   }
 
