@@ -21,6 +21,18 @@ export interface VaultOptions {
   readonly openInWorkerFrom?: number;
 }
 
+/**
+ * How long a process may go on using a data key it holds without looking for keys other processes
+ * destroyed (docs/security.md, "Destroyed data keys"): a key destroyed elsewhere is forgotten by the
+ * first use of any cached key after this much time since the last look.
+ */
+export const DESTROYED_KEYS_CHECK_MS = 1000;
+/**
+ * Each look reads the keys destroyed since its last one less this margin: a destruction stamped by a
+ * process whose clock is behind this one's (or committed a moment after its stamp) is still seen.
+ */
+export const DESTROYED_KEYS_MARGIN_MS = 30_000;
+
 /** What a blind index is computed over; kept apart so an email hash never equals a phone hash. */
 export type IndexKind = 'email' | 'phone' | 'account' | 'address' | 'cookie' | 'token' | 'form';
 
@@ -66,6 +78,12 @@ export class Vault {
   /** Large batches of openMany(), opened in a worker thread. */
   #bulk: BulkOpener;
   readonly #openInWorkerFrom: number;
+  /**
+   * When (this clock, ms) the vault last looked for keys destroyed by other processes, and the look
+   * in flight (concurrent uses wait for the same one).
+   */
+  #checkedAt: number;
+  #checking: Promise<void> | undefined;
 
   constructor(store: Store, masterKey: Buffer, random: Random, clock: Clock, options: VaultOptions = {}) {
     if (masterKey.length !== 32)
@@ -76,6 +94,8 @@ export class Vault {
     this.#clock = clock;
     this.#bulk = new BulkOpener(masterKey);
     this.#openInWorkerFrom = options.openInWorkerFrom ?? 256;
+    // Nothing is cached yet: every key is read from the store from now on.
+    this.#checkedAt = clock.now().getTime();
   }
 
   /** Loads (or creates once) the blind-index key, itself stored wrapped by the master key. */
@@ -135,7 +155,43 @@ export class Vault {
     return x.length === y.length && timingSafeEqual(x, y);
   }
 
+  /**
+   * Drops from the cache the keys destroyed (by any process on the store) since the last look, when
+   * that look is DESTROYED_KEYS_CHECK_MS old: one indexed query a second at most, and only while keys
+   * are used. Another process's destroyKey() drops the key from its own cache at once; this bounds
+   * how long every other process may go on using it.
+   */
+  #forgetDestroyed(): Promise<void> | undefined {
+    if (this.#checking) return this.#checking;
+    const now = this.#clock.now().getTime();
+    // (A clock set back counts as time gone by: the look reaches back from the earlier of the two.)
+    if (Math.abs(now - this.#checkedAt) < DESTROYED_KEYS_CHECK_MS) return undefined;
+    if (this.#cache.size === 0) {
+      // Nothing to forget: every key from now on is read from the store.
+      this.#checkedAt = now;
+      return undefined;
+    }
+    const since = new Date(Math.min(this.#checkedAt, now) - DESTROYED_KEYS_MARGIN_MS).toISOString();
+    this.#checking = (async () => {
+      try {
+        const destroyed = await this.#store.db
+          .selectFrom('data_keys')
+          .select('subject_id')
+          .where('destroyed_at', '>=', since)
+          .execute();
+        for (const d of destroyed) this.#cache.delete(d.subject_id);
+        // Only a look that happened moves the mark: a failed one is tried again by the next use.
+        this.#checkedAt = now;
+      } finally {
+        this.#checking = undefined;
+      }
+    })();
+    return this.#checking;
+  }
+
   async #dataKey(subjectId: string, create: boolean): Promise<Buffer | undefined> {
+    const checking = this.#forgetDestroyed();
+    if (checking) await checking;
     const cached = this.#cache.get(subjectId) ?? this.#pending.get(subjectId)?.key;
     if (cached) return cached;
     const db = this.#store.db;
@@ -248,7 +304,11 @@ export class Vault {
    * people costs one query instead of one per person (audiences). Null when the key was destroyed.
    */
   decryptWithWrappedKey(subjectId: string, wrappedKey: string | null, sealed: string): string | null {
-    if (wrappedKey === null) return null;
+    if (wrappedKey === null) {
+      // Destroyed, perhaps by another process: not kept here either.
+      this.#cache.delete(subjectId);
+      return null;
+    }
     let key = this.#cache.get(subjectId);
     if (!key) {
       key = open(this.#master, wrappedKey, `data-key:${subjectId}`);
