@@ -7,7 +7,7 @@ import { PLAIN_WORDS } from './i18n/plain-data.js';
 import type { PlainData, PlainSection } from './plain-data.js';
 
 /** One item as words, several as a list (a dozen purposes joined by semicolons read as a wall). */
-function items(values: readonly string[]): SafeHtml {
+export function wordList(values: readonly string[]): SafeHtml {
   return values.length === 1
     ? html`${values[0]}`
     : html`<ul class="plain-list">${values.map((v) => html`<li>${v}</li>`)}</ul>`;
@@ -18,8 +18,8 @@ function section(s: PlainSection, locale: Locale): SafeHtml {
   return html`<section class="data-section" aria-labelledby="sec-${s.id}" data-testid="data-section">
   <h3 id="sec-${s.id}">${s.title}</h3>
   <dl class="fields">
-    <dt>${w.whatItIs}</dt><dd>${items(s.information)}</dd>
-    <dt>${w.usedForLabel}</dt><dd>${s.usedFor.length > 0 ? items(s.usedFor) : w.nothingBeyond}</dd>
+    <dt>${w.whatItIs}</dt><dd>${wordList(s.information)}</dd>
+    <dt>${w.usedForLabel}</dt><dd>${s.usedFor.length > 0 ? wordList(s.usedFor) : w.nothingBeyond}</dd>
     ${s.keptFor ? html`<dt>${w.howLong}</dt><dd>${s.keptFor}</dd>` : ''}
     <dt>${w.where}</dt><dd>${s.heldIn}</dd>
     ${

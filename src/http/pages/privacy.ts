@@ -4,6 +4,7 @@ import type { Policy } from '../../modules/policy/index.js';
 import { buildNotice } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { type Catalog, DEFAULT_LOCALE, formatDay, type Locale } from '../../platform/i18n/index.js';
+import { wordList } from './plain-data-view.js';
 import { ANONYMOUS, privacyChoicesLink, shopperPage, type Viewer } from './shopper-layout.js';
 
 /** The words Vow writes around the policy's own notice text. */
@@ -222,7 +223,7 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
         ${cp.groups.map(
           (g) => html`<tbody>
         ${cp.groups.length > 1 ? html`<tr><th scope="rowgroup" colspan="3">${g.whose}</th></tr>` : ''}
-        ${g.fields.map((f) => html`<tr><td data-label="${w.information}">${f.categoryDescription}</td><td data-label="${w.required}">${f.required ? w.yes : w.optional}</td><td data-label="${w.usedFor}">${f.purposes.join('; ')}</td></tr>`)}
+        ${g.fields.map((f) => html`<tr><td data-label="${w.information}">${f.categoryDescription}</td><td data-label="${w.required}">${f.required ? w.yes : w.optional}</td><td data-label="${w.usedFor}">${wordList(f.purposes)}</td></tr>`)}
         </tbody>`,
         )}
       </table>
@@ -234,7 +235,7 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
     <table class="stack">
       <thead><tr><th scope="col">${w.recipient}</th><th scope="col">${w.what}</th><th scope="col">${w.why}</th></tr></thead>
       <tbody>
-      ${n.recipients.map((r) => html`<tr><td data-label="${w.recipient}">${r.name}<br><span class="small">${r.role}</span></td><td data-label="${w.what}">${r.categories.join(', ')}</td><td data-label="${w.why}">${r.purposes.join('; ')}</td></tr>`)}
+      ${n.recipients.map((r) => html`<tr><td data-label="${w.recipient}">${r.name}<br><span class="small">${r.role}</span></td><td data-label="${w.what}">${r.categories.join(', ')}</td><td data-label="${w.why}">${wordList(r.purposes)}</td></tr>`)}
       </tbody>
     </table>
   </section>

@@ -21,7 +21,7 @@ import {
 } from './form-state.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
 import { plainData } from './plain-data.js';
-import { exemptionsView, plainDataView } from './plain-data-view.js';
+import { exemptionsView, plainDataView, wordList } from './plain-data-view.js';
 import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 
 /** The way home and onwards at the end of a request or complaint page. */
@@ -280,7 +280,7 @@ ${
     ? html`<p class="empty" data-testid="empty">${w.holdNothing}</p>`
     : html`<table class="stack" data-testid="export-categories">
   <thead><tr><th scope="col">${w.information}</th><th scope="col">${w.pieces}</th><th scope="col">${w.usedFor}</th></tr></thead>
-  <tbody>${doc.categories.map((c) => html`<tr><td data-label="${w.information}">${categoryName(policy, c.category, locale)}</td><td data-label="${w.pieces}">${c.values}</td><td data-label="${w.usedFor}">${c.purposes.map((p) => purposeName(policy, p, locale)).join('; ') || w.onlyKept}</td></tr>`)}</tbody>
+  <tbody>${doc.categories.map((c) => html`<tr><td data-label="${w.information}">${categoryName(policy, c.category, locale)}</td><td data-label="${w.pieces}">${c.values}</td><td data-label="${w.usedFor}">${c.purposes.length > 0 ? wordList(c.purposes.map((p) => purposeName(policy, p, locale))) : w.onlyKept}</td></tr>`)}</tbody>
 </table>`
 }
 ${
