@@ -1,7 +1,7 @@
 // The staff console's timestamps and lists at a desktop's and a phone's width, in Chromium: a moment
 // in a table (the audit trail's When, the promise checks' recent runs) takes at most two lines at
 // 1280 px and never pushes its table past a 390 px screen; the suppressions and a waiting under-13
-// report are cards on a phone, with no axe violation.
+// report are cards on a phone, and a request's facts stack under their labels, with no axe violation.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -93,6 +93,29 @@ describe('the staff console at 1280 and 390 px', {
         assert.equal(await sideways(page), 0, `${url} scrolls sideways at ${width} px`);
       }
     }
+  });
+
+  it("puts a request's facts each under its label at 390 px, a missing email as words", async () => {
+    const { requestId } = await env.services.rights.submit(
+      { type: 'deletion', jurisdiction: 'us-ca', name: 'Percy Postal' },
+      { channel: 'postal', staffId: 'phone-setup', receivedOn: '2026-01-02' },
+    );
+    const page = await logIn('quentin', ['customer_service'], 390);
+    await page.goto(`${base}/staff/requests/${requestId}`);
+    const [dt, dd] = await Promise.all([
+      page.locator('dl.facts dt', { hasText: 'Acknowledgement' }).boundingBox(),
+      page.locator('dl.facts dt', { hasText: 'Acknowledgement' }).locator('+ dd').boundingBox(),
+    ]);
+    // The longest label left the values a third of the phone: now each value is under its label.
+    assert.equal(dd!.x, dt!.x, 'the value under its label');
+    assert.ok(dd!.y > dt!.y);
+    const missing = page.locator('dl.facts .empty', { hasText: 'no email (by post)' });
+    assert.equal(
+      await missing.evaluate((e) => getComputedStyle(e).borderTopStyle),
+      'none',
+      'words, not a box',
+    );
+    assert.deepEqual(await axeViolations(page), []);
   });
 
   it('shows the suppressions and a waiting under-13 report as cards at 390 px', async () => {

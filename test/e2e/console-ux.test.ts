@@ -170,6 +170,11 @@ describe('the staff console for people who use it', {
     const laws = await page.locator('[data-testid=request-queue] tbody tr').allTextContents();
     assert.ok(laws.length >= 1 && laws.every((t) => /CCPA/.test(t)));
     await page.goto(`${base}/staff/requests/${requests.postal}`);
+    // How it came, in words: "by post", where the page read "by postal".
+    assert.match(
+      (await page.locator('dl.facts').textContent()) ?? '',
+      /no email \(by post\)[\s\S]*Received2026-01-02 by post\b/,
+    );
     const timeline = (await page.getByTestId('request-timeline').textContent()) ?? '';
     assert.match(timeline, /Request received[\s\S]*Request refused/);
     assert.doesNotMatch(timeline, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no UUIDs in the timeline');
@@ -295,6 +300,50 @@ describe('the staff console for people who use it', {
       officer.getByTestId('confirm-button').click(),
     ]);
     assert.match((await officer.locator('.flash.ok').textContent()) ?? '', /Approved/);
+  });
+
+  it('decides an appeal through its confirmation, and says why with the error code when it is already decided', async () => {
+    const filed = await env.services.rights.submit(
+      { type: 'access', jurisdiction: 'us-va', email: 'appeal@example.com' },
+      { channel: 'web' },
+    );
+    await env.services.rights.deny(filed.requestId, 'Identity could not be verified', 'ux-setup');
+    const appeal = await env.services.rights.fileAppeal(filed.statusToken, 'I sent my ID twice');
+    const page = await logIn('ada-appeals', ['privacy_officer']);
+    const other = await (
+      await browser.newContext({ storageState: await page.context().storageState() })
+    ).newPage();
+    contexts.push(other.context());
+    for (const p of [page, other]) {
+      await p.goto(`${base}/staff/appeals`);
+      const row = p.getByTestId('appeals').locator('tr', { has: p.locator(`#reasons-${appeal.id}`) });
+      assert.doesNotMatch((await row.textContent()) ?? '', /ux-setup/, 'who refused, by name, never an id');
+      await p.locator(`#reasons-${appeal.id}`).fill('The identity documents do not match the account');
+      await p.getByRole('button', { name: 'Uphold the refusal…' }).click();
+      await p.getByTestId('confirmation').waitFor();
+    }
+    assert.equal(
+      await page.getByTestId('confirm-button').evaluate((b) => getComputedStyle(b).backgroundColor),
+      RED,
+      'upholding a refusal is red',
+    );
+    assert.equal((await env.services.rights.appeals()).find((a) => a.id === appeal.id)?.status, 'open');
+    await Promise.all([
+      page.waitForURL(/\/staff\/appeals\?done=upheld$/),
+      page.getByTestId('confirm-button').click(),
+    ]);
+    assert.match((await page.locator('.flash.ok').textContent()) ?? '', /Upheld/);
+    assert.equal((await page.reload())?.request().method(), 'GET', 'a reload decides nothing');
+    // A colleague confirms the same appeal a moment later: refused, the code said.
+    const [late] = await Promise.all([
+      other.waitForResponse((r) => r.url().endsWith('/staff/appeals/decide')),
+      other.getByTestId('confirm-button').click(),
+    ]);
+    assert.equal(late.status(), 409);
+    const flash = other.locator('.flash.bad');
+    assert.equal(await flash.getAttribute('data-code'), 'VOW_APPEAL_STATE');
+    assert.match((await flash.textContent()) ?? '', /^Not done: .+ \(error code VOW_APPEAL_STATE\)$/);
+    assert.deepEqual(await axeViolations(other), [], 'a refusal with its code');
   });
 
   it('refuses a request by keyboard alone', async () => {

@@ -9,6 +9,7 @@ import type { RouteModule } from '../route-module.js';
 import { renderStaffComplaint, renderStaffComplaints } from './complaints.js';
 import { renderConfirmation } from './confirm.js';
 import { staffNames } from './labels.js';
+import { refused } from './shell.js';
 
 const DONE = { reply: 'Reply sent.', close: 'Complaint closed.' } as const;
 
@@ -111,7 +112,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
         else await complaints.close(cid, staff);
       } catch (err) {
         const { error, status } = refusalOf(err);
-        return complaintPage(req, reply, cid, { ok: false, text: `Not done: ${error.message}` }, status);
+        return complaintPage(req, reply, cid, refused(error), status);
       }
       return reply.redirect(`/staff/complaints/${cid}?done=${req.body.action}`, 303);
     },

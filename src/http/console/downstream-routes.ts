@@ -4,6 +4,7 @@ import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderTasks, renderWebhooks } from './downstream.js';
+import { refused } from './shell.js';
 
 export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
   const { webhooks, tasks } = services.downstream;
@@ -33,10 +34,9 @@ export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
         );
       } catch (err) {
         const refusal = refusalOf(err);
-        const text = `Not done: ${refusal.error.message}`;
         return sendHtml(
           reply,
-          await webhooksPage(consoleFrame(ctx, req), { ok: false, text }),
+          await webhooksPage(consoleFrame(ctx, req), refused(refusal.error)),
           refusal.status,
         );
       }
@@ -89,7 +89,7 @@ export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
         message = { ok: true, text: 'The task is closed.' };
       } catch (err) {
         const refusal = refusalOf(err);
-        message = { ok: false, text: `Not done: ${refusal.error.message}` };
+        message = refused(refusal.error);
         status = refusal.status;
       }
       return sendHtml(

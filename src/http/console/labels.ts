@@ -24,6 +24,14 @@ export const STAFF_TYPE: Record<string, string> = {
   objection: 'Objection to direct marketing',
 };
 
+/** How a request came in, after "received": "by post", not "by postal". */
+export const STAFF_CHANNEL: Record<string, string> = {
+  web: 'on the website',
+  account: "from the person's account",
+  email: 'by email',
+  postal: 'by post',
+};
+
 export const STAFF_STATUS: Record<string, string> = {
   awaiting_verification: 'Identity not yet verified',
   awaiting_agent_confirmation: "Agent's permission to check",

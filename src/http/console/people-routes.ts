@@ -11,6 +11,7 @@ import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
 import { staffNames } from './labels.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
+import { refused } from './shell.js';
 import { renderSuppressions } from './suppressions.js';
 
 /** A reason that looks like it holds an email address or a phone number (refused: it is audited). */
@@ -208,7 +209,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
           };
         } catch (err) {
           const refusal = refusalOf(err);
-          message = { ok: false, text: `Not done: ${refusal.error.message}` };
+          message = refused(refusal.error);
           status = refusal.status;
         }
       }
@@ -272,7 +273,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         };
       } catch (err) {
         const refusal = refusalOf(err);
-        message = { ok: false, text: `Not done: ${refusal.error.message}` };
+        message = refused(refusal.error);
         status = refusal.status;
       }
       return sendHtml(reply, renderPerson(frame, await person(subjectId), message), status);

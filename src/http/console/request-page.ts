@@ -8,7 +8,7 @@ import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
 import { type Confirmation, type Tone, toneClass } from './confirm.js';
-import { actorLabel, eventLabel, STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { actorLabel, eventLabel, STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { due } from './requests.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
@@ -268,10 +268,10 @@ export function renderStaffRequest(frame: ConsoleFrame, p: RequestPage): string 
 ${flash(p.message)}
 <dl class="facts">
   <dt>Status</dt><dd data-testid="staff-request-status">${STAFF_STATUS[r.status] ?? r.status}</dd>
-  <dt>Requester</dt><dd>${c.name ?? html`<span class="empty">no name given</span>`}${c.email ? html`<br>${c.email}` : html`<br><span class="empty">no email (${r.channel})</span>`}</dd>
+  <dt>Requester</dt><dd>${c.name ?? html`<span class="empty">no name given</span>`}${c.email ? html`<br>${c.email}` : html`<br><span class="empty">no email (${STAFF_CHANNEL[r.channel] ?? r.channel})</span>`}</dd>
   <dt>Request id</dt><dd><code>${r.id}</code></dd>
   <dt>Law</dt><dd>${r.law.toUpperCase()} (${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction})</dd>
-  <dt>Received</dt><dd>${r.receivedOn} by ${r.channel}</dd>
+  <dt>Received</dt><dd>${r.receivedOn} ${STAFF_CHANNEL[r.channel] ?? `by ${r.channel}`}</dd>
   <dt>Due</dt><dd>${due(r)}${r.extended ? ` (extended from ${r.originalDueOn})` : ''}</dd>
   ${r.ackDueOn ? html`<dt>Acknowledgement</dt><dd>${r.acknowledgedAt ? `sent ${r.acknowledgedAt.slice(0, 10)}` : `due ${r.ackDueOn}`}</dd>` : ''}
   <dt>Verified</dt><dd>${r.verifiedAt ? `${r.verificationMethod?.replace(/_/g, ' ')} on ${r.verifiedAt.slice(0, 10)}` : 'not yet'}</dd>

@@ -15,6 +15,7 @@ import { staffNames } from './labels.js';
 import { type LogRequestValues, renderLogRequest } from './log-request.js';
 import { DONE_TEXT, REVERSIBLE, renderStaffRequest, requestConfirmation } from './request-page.js';
 import { renderStaffQueue } from './requests.js';
+import { refused } from './shell.js';
 
 const id = line().min(1).max(64);
 
@@ -248,7 +249,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         }
       } catch (err) {
         const { error, status } = refusalOf(err);
-        return requestPage(req, reply, rid, { ok: false, text: `Not done: ${error.message}` }, status);
+        return requestPage(req, reply, rid, refused(error), status);
       }
       // Redirect after the post: a reload shows the page again instead of acting twice.
       return reply.redirect(`/staff/requests/${rid}?done=${b.action}`, 303);

@@ -7,7 +7,7 @@ import type { QueueEntry, QueueFilter } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
-import { STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export function due(v: { overdue: boolean; dueOn: string; daysLeft: number; status: string }): SafeHtml {
@@ -54,7 +54,8 @@ function filters(f: QueueFilter, csrf: string): SafeHtml {
 
 function requester(r: QueueEntry): SafeHtml | string {
   const { name, email } = r.requester;
-  if (!name && !email) return html`<span class="empty">none given (${r.channel})</span>`;
+  if (!name && !email)
+    return html`<span class="empty">none given (${STAFF_CHANNEL[r.channel] ?? r.channel})</span>`;
   return html`${name ?? ''}${name && email ? html`<br>` : ''}${email ? html`<span class="small">${email}</span>` : ''}`;
 }
 
@@ -86,7 +87,7 @@ ${
     <td data-label="Type"><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a><br><code class="ids">${r.id.slice(0, 8)}</code></td>
     <td data-label="Status">${STAFF_STATUS[r.status] ?? r.status}${r.ackDueOn && !r.acknowledgedAt ? html`<br><span class="small${r.ackOverdue ? ' bad-text' : ''}">acknowledge by ${r.ackDueOn}</span>` : ''}</td>
     <td data-label="Law">${r.law.toUpperCase()} <span class="small">${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction}</span></td>
-    <td data-label="Received">${r.receivedOn} <span class="small">by ${r.channel}</span></td>
+    <td data-label="Received">${r.receivedOn} <span class="small">${STAFF_CHANNEL[r.channel] ?? `by ${r.channel}`}</span></td>
   </tr>`,
   )}
   </tbody>

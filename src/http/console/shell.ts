@@ -74,11 +74,24 @@ export function consolePage(frame: ConsoleFrame, p: ConsolePage): string {
   });
 }
 
+/** What a posted form says on the page it lands on; a refusal carries its stable error code. */
+export interface ConsoleMessage {
+  readonly ok: boolean;
+  readonly text: string;
+  readonly code?: string | undefined;
+}
+
+/** The message of a refused action: "Not done: " and why, with the code docs/errors.md explains. */
+export function refused(error: { readonly code: string; readonly message: string }): ConsoleMessage {
+  return { ok: false, text: `Not done: ${error.message}`, code: error.code };
+}
+
 /** A status line after a form was posted (announced by screen readers). */
-export function flash(message: { ok: boolean; text: string } | undefined): SafeHtml | string {
+export function flash(message: ConsoleMessage | undefined): SafeHtml | string {
   if (!message) return '';
-  return message.ok
-    ? html`<p class="flash ok" role="status">${message.text}</p>`
+  if (message.ok) return html`<p class="flash ok" role="status">${message.text}</p>`;
+  return message.code
+    ? html`<p class="flash bad" role="alert" data-code="${message.code}">${message.text} <span class="small">(error code <code>${message.code}</code>)</span></p>`
     : html`<p class="flash bad" role="alert">${message.text}</p>`;
 }
 

@@ -8,6 +8,7 @@ import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
 import { staffNames } from './labels.js';
+import { refused } from './shell.js';
 import { renderUnder13 } from './under13.js';
 
 export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
@@ -93,7 +94,7 @@ export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
         }
       } catch (err) {
         const refusal = refusalOf(err);
-        message = { ok: false, text: `Not done: ${refusal.error.message}` };
+        message = refused(refusal.error);
         status = refusal.status;
       }
       if (message.ok) return reply.redirect(`/staff/under13?done=${decision}`, 303);
