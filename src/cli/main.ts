@@ -74,6 +74,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       // stops the start naming its file and line, instead of failing the first access request (and
       // that request no longer pays for reading them).
       services.datasets.list();
+      // Uploads to POST /v1/imports spooled by a process killed meanwhile (each a whole customer file).
+      await services.imports.removeLeftoverUploads();
       const app = await buildApp(ctx, {}, services);
       // Durable jobs (request fulfilment, mail delivery) run in this process until it stops.
       services.jobs.start();

@@ -4,9 +4,9 @@
 // the files of the data folder. Shared by the "every copy" tests of deletion and correction.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { uploadsDir } from '../../src/modules/imports/spool.js';
 import type { IndexKind } from '../../src/platform/crypto/vault.js';
 import { address, catalogBody, giftRecipient, orderBody, post } from '../collection/fixtures.js';
 import type { TestEnv } from '../helpers/env.js';
@@ -67,19 +67,22 @@ const KLAVIYO =
  */
 function importFiles(p: Person): Record<string, string> {
   const name = `${p.first} ${p.last}`;
+  // The shop's ids are the person's own: one Shopify customer id shared by two people of one store
+  // would make the second person's imported rows the first's (an account id finds the person first).
+  const n = p.e164.slice(-4);
   const at = '2025-03-01 10:00:00 -0500';
   const place = `${p.line1},${p.line1},,,Franklin,53132,WI,US`;
   const lines = (...l: string[]) => `${l.join('\n')}\n`;
   return {
     'shopify-customers': lines(
       SHOPIFY_CUSTOMERS,
-      `9101,${p.first},${p.last},${p.email},yes,,${p.line1},,Franklin,WI,US,53132,,${p.phone},yes,10.00,1,${name} prefers gold,no,,`,
-      `9102,${p.first},${p.last},${p.email},yes,,${p.line1},,Franklin,WI,US,53132,,${p.phone},yes,10.00,1,,no,,${p.email} not a date`,
+      `9${n}1,${p.first},${p.last},${p.email},yes,,${p.line1},,Franklin,WI,US,53132,,${p.phone},yes,10.00,1,${name} prefers gold,no,,`,
+      `9${n}2,${p.first},${p.last},${p.email},yes,,${p.line1},,Franklin,WI,US,53132,,${p.phone},yes,10.00,1,,no,,${p.email} not a date`,
     ),
     'shopify-orders': lines(
       SHOPIFY_ORDERS,
-      `#7301,${p.email},paid,${at},fulfilled,${at},yes,USD,100.00,0.00,0.00,100.00,,0.00,Standard,${at},1,Silver ring,100.00,,RING-S,true,true,fulfilled,${name},${place},${p.phone},${name},${place},${p.phone},Call ${p.phone},97301,${p.phone}`,
-      `#7302,${p.email},paid,${at},fulfilled,,no,USD,1.00,0.00,0.00,${p.email},,0.00,Standard,${at},1,Silver ring,1.00,,RING-S,true,true,fulfilled,${name},${place},,${name},${place},,,97302,`,
+      `#${n}1,${p.email},paid,${at},fulfilled,${at},yes,USD,100.00,0.00,0.00,100.00,,0.00,Standard,${at},1,Silver ring,100.00,,RING-S,true,true,fulfilled,${name},${place},${p.phone},${name},${place},${p.phone},Call ${p.phone},9${n}1,${p.phone}`,
+      `#${n}2,${p.email},paid,${at},fulfilled,,no,USD,1.00,0.00,0.00,${p.email},,0.00,Standard,${at},1,Silver ring,1.00,,RING-S,true,true,fulfilled,${name},${place},,${name},${place},,,9${n}2,`,
     ),
     mailchimp: lines(
       MAILCHIMP,
@@ -310,14 +313,21 @@ export function filesNaming(e: TestEnv, p: Person, dir: string): string[] {
 }
 
 /**
- * Uploads POST /v1/imports spooled and did not remove that hold the person (another test's uploads
- * may be there meanwhile, and gone before they are read).
+ * Uploads POST /v1/imports spooled (under the data folder's uploads/) and did not remove that hold
+ * the person (another test's uploads may be there meanwhile, and gone before they are read).
  */
 export function spooledUploadsNaming(e: TestEnv, p: Person): string[] {
+  const root = uploadsDir(e.ctx.config.dataDir);
   const out: string[] = [];
-  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('vow-import-'))) {
+  let names: string[] = [];
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith('import-'));
+  } catch {
+    // no upload spooled yet
+  }
+  for (const name of names) {
     try {
-      for (const f of filesNaming(e, p, path.join(tmpdir(), name))) out.push(path.join(name, f));
+      for (const f of filesNaming(e, p, path.join(root, name))) out.push(path.join(name, f));
     } catch {
       // removed meanwhile
     }

@@ -27,14 +27,8 @@ import {
   zeroCounts,
 } from './import-types.js';
 import { guardOptIns } from './opt-in-guard.js';
-import {
-  checkHeader,
-  LINE_NUMBERING,
-  type LineNumbering,
-  readRecords,
-  scanFile,
-  withSpooledFile,
-} from './read-file.js';
+import { checkHeader, LINE_NUMBERING, type LineNumbering, readRecords, scanFile } from './read-file.js';
+import { removeLeftoverUploads, withSpooledFile } from './spool.js';
 import type { ImportsTables } from './tables.js';
 
 const REPORTED = 1000;
@@ -190,12 +184,25 @@ export class ImportService {
   }
 
   /**
-   * An import from a stream (the HTTP endpoint's body): spooled to a private temporary file first
-   * (its SHA-256 is the run's identity and must be known before the first row is written), then
-   * imported as a file; the copy is removed whatever happens.
+   * An import from a stream (the HTTP endpoint's body): spooled to a private file under the data
+   * folder first (its SHA-256 is the run's identity and must be known before the first row is
+   * written), then imported as a file; the copy is removed whatever happens (spool.ts).
    */
   async runStream(body: NodeJS.ReadableStream, opts: Omit<ImportOptions, 'file'>): Promise<ImportReport> {
-    return withSpooledFile(body, (file) => this.run({ ...opts, file }), this.#ctx.config.importMaxBytes);
+    return withSpooledFile(
+      this.#ctx.config.dataDir,
+      body,
+      (file) => this.run({ ...opts, file }),
+      this.#ctx.config.importMaxBytes,
+    );
+  }
+
+  /**
+   * Removes the uploads spooled by processes killed during an import (each holds a whole customer
+   * file); `vow serve` calls it as it starts, before it serves an upload. Returns how many.
+   */
+  removeLeftoverUploads(): Promise<number> {
+    return removeLeftoverUploads(this.#ctx.config.dataDir);
   }
 
   async #start(sha256: string, format: string, fileName: string) {

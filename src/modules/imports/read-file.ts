@@ -7,13 +7,9 @@
 // lines, so every record after one was numbered a line too far; its line breaks are made LF first
 // (line-breaks.ts), which also lets a file mix CRLF and LF.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { VowError } from '../../platform/errors.js';
 import { delimiterOfFile, delimiterOfHeader, headOf } from './delimiter.js';
@@ -317,39 +313,4 @@ async function* ndjsonRecords(file: string): AsyncIterable<SourceRecord> {
 export function importUnits(file: string, formatId: string, env: FormatEnv): AsyncIterable<Unit> {
   const format = importFormat(formatId);
   return format.units(readRecords(file, format), env);
-}
-
-/**
- * Copies a stream to a file only this process's user can read, runs `fn` on it, then removes it.
- * A stream longer than `maxBytes` is refused (VOW_BODY_TOO_LARGE) as soon as it passes the limit,
- * and its copy removed: an upload cannot fill the disk the database lives on.
- */
-export async function withSpooledFile<T>(
-  body: NodeJS.ReadableStream,
-  fn: (file: string) => Promise<T>,
-  maxBytes = Number.POSITIVE_INFINITY,
-): Promise<T> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'vow-import-'));
-  try {
-    const file = path.join(dir, 'upload');
-    let seen = 0;
-    const limit = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        seen += chunk.length;
-        if (seen > maxBytes)
-          done(
-            new VowError(
-              'VOW_BODY_TOO_LARGE',
-              `The file is larger than VOW_IMPORT_MAX_BYTES (${maxBytes} bytes): import it with vow import on the server, or raise the limit`,
-              { limit: maxBytes },
-            ),
-          );
-        else done(null, chunk);
-      },
-    });
-    await pipeline(body, limit, createWriteStream(file, { mode: 0o600 }));
-    return await fn(file);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
