@@ -8,7 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createServices, type Services } from '../app/services.js';
-import { MAIL_BUDGET } from '../modules/identity/index.js';
+import { MAIL_BUDGET, mailBudgetTarget } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import type { Random } from '../platform/clock.js';
 import type { TrustProxy } from '../platform/config.js';
@@ -186,9 +186,14 @@ export async function buildApp(
     testPrincipal: options.testPrincipal,
     securityHeaders,
   });
+  // The mail budget is keyed by the address's blind index (the one the person's records hold), so
+  // their erasure deletes it (src/modules/identity/erasure.ts).
   await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store, (email) =>
     services.identity.attempts.spend(
-      `mail:${ctx.vault.blindIndex('token', `mail-budget:${email.trim().toLowerCase()}`)}`,
+      mailBudgetTarget(
+        (v) => ctx.vault.blindIndex('token', v),
+        ctx.vault.blindIndex('email', email.trim().toLowerCase()),
+      ),
       MAIL_BUDGET,
     ),
   );

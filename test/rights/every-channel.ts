@@ -48,7 +48,7 @@ export function tracesOf(e: TestEnv, p: Person): { texts: string[]; hashes: Map<
   // Keys of the limits on guessing their codes and password and on mail to them (identity/attempts.ts).
   const emailIndex = e.ctx.vault.blindIndex('email', p.email);
   hashes.set(e.ctx.vault.blindIndex('token', `code-target:${emailIndex}`), 'code-limit:email');
-  hashes.set(e.ctx.vault.blindIndex('token', `mail-budget:${p.email}`), 'mail-limit:email');
+  hashes.set(e.ctx.vault.blindIndex('token', `mail-budget:${emailIndex}`), 'mail-limit:email');
   return { texts, hashes };
 }
 

@@ -100,6 +100,15 @@ export function codeTarget(token: (value: string) => string, emailIndex: string)
   return `code:${token(`code-target:${emailIndex}`)}`;
 }
 
+/**
+ * The key of the mail budget of an address, by its email's blind index (as the codes' target), so
+ * the person's erasure can find it again from the keyed hashes it holds (it was a keyed hash of
+ * the plaintext address, which no eraser has).
+ */
+export function mailBudgetTarget(token: (value: string) => string, emailIndex: string): string {
+  return `mail:${token(`mail-budget:${emailIndex}`)}`;
+}
+
 /** A reserved attempt: counted as a failure unless `succeeded()` gives it back. */
 export interface Attempt {
   succeeded(): Promise<void>;

@@ -3,12 +3,13 @@
 // tokens, and its sealed email's key is destroyed after commit. A deletion of everything ends the
 // account's sessions and deletes its tokens; the dataset walker masks the account itself
 // (datasets/vow.yaml: what stays is kept under `service_customers`). Both delete the limits on
-// guessing the person's password and emailed codes: their keys are keyed hashes of the person's email.
+// guessing the person's password and emailed codes, and the mail budget of their address: their keys
+// are keyed hashes of the person's email's blind index.
 import { sql, type Transaction } from 'kysely';
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
 import { accountKeyId } from './account-service.js';
-import { codeTarget, shopperLoginTarget } from './attempts.js';
+import { codeTarget, mailBudgetTarget, shopperLoginTarget } from './attempts.js';
 
 /** `token`: the vault's blind index of kind `token` (the key of the emailed codes' limit is one). */
 export const identityEraser = (token: (value: string) => string): Eraser => ({
@@ -38,7 +39,7 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
     api_keys: { fate: 'impersonal', why: 'the shop backend’s keys (hashes of their secrets)' },
     attempt_counters: {
       fate: 'impersonal',
-      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window; those keyed by a person’s email (their password’s and emailed codes’ limits) are deleted with them',
+      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window; those keyed by a person’s email (their password’s and emailed codes’ limits, and the mail budget of their address) are deleted with them',
     },
   },
   async erase(trx, { subjectId, mode, categories }) {
@@ -95,7 +96,11 @@ async function forgetAttempts(
   const indexes = new Set([...accounts.map((a) => a.email_index), ...held.map((h) => h.blind_index)]);
   let n = 0;
   for (const index of indexes)
-    for (const target of [shopperLoginTarget(index), codeTarget(token, index)])
+    for (const target of [
+      shopperLoginTarget(index),
+      codeTarget(token, index),
+      mailBudgetTarget(token, index),
+    ])
       n += changed(
         await trx
           .deleteFrom('attempt_counters')

@@ -44,6 +44,7 @@ export {
   LOGIN_PAIR,
   LOGIN_THROTTLE,
   MAIL_BUDGET,
+  mailBudgetTarget,
 } from './attempts.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
