@@ -70,10 +70,8 @@ export function page(o: PageOptions): string {
   const lang = o.locale ? htmlLang(o.locale) : (o.policy.doc.locale.split('-')[0] ?? 'en');
   const phone = html`<a href="tel:${c.phone.replace(/[^0-9+]/g, '')}">${c.phone}</a>`;
   const email = html`<a href="mailto:${c.email}">${c.email}</a>`;
-  const effective =
-    o.locale && o.locale !== DEFAULT_LOCALE
-      ? formatDay(o.policy.effectiveDate, o.locale)
-      : o.policy.effectiveDate;
+  // Shoppers read the day in their language; staff pages (no locale) keep the ISO date.
+  const effective = o.locale ? formatDay(o.policy.effectiveDate, o.locale) : o.policy.effectiveDate;
   return `<!doctype html>\n${html`<html lang="${lang}">
 <head>
 <meta charset="utf-8">

@@ -328,7 +328,7 @@ describeEachDialect('a resident of each state files a request', (env) => {
     assert.equal(posted.statusCode, 303);
     const after = await page(ct);
     assert.ok(after.includes('data-testid="appeal-status"'));
-    assert.ok(after.includes('2026-07-03'), 'decided within 60 days of 2026-05-04');
+    assert.ok(after.includes('July 3, 2026'), 'decided within 60 days of 2026-05-04');
     assert.ok(!after.includes('data-testid="appeal-form"'), 'one appeal per refusal');
   });
 });

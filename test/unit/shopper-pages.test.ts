@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { accountErased, renderMyDataPage } from '../../src/http/pages/account.js';
 import { plainData, plainDataCsv } from '../../src/http/pages/plain-data.js';
-import { plainDataView } from '../../src/http/pages/plain-data-view.js';
+import { exemptionsView, plainDataView } from '../../src/http/pages/plain-data-view.js';
 import { languageSwitch, switchBack } from '../../src/http/pages/shopper-layout.js';
 import { shopperCaller } from '../helpers/auth.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
@@ -162,6 +162,18 @@ describe('shopper pages: errors, plain data', () => {
     );
     assert.equal(data.notShown.length, 2, 'the password and the fingerprint are named, not shown');
     assert.ok(data.exemptions.some((e) => /order history/.test(e.why)));
+    // What the law makes us keep is one entry, not one "Legal retention" per purpose.
+    const legal = data.exemptions.filter((e) => e.title === 'Legal retention');
+    assert.equal(legal.length, 1);
+    assert.ok(legal[0]!.what.length >= 2, 'naming each record the law keeps');
+    const kept = String(exemptionsView(data));
+    assert.equal(kept.match(/Legal retention/g)?.length, 1);
+    assert.match(kept, /Our privacy policy: “Exclusions include data necessary/);
+    assert.doesNotMatch(
+      kept,
+      /Our privacy policy: “The law requires/,
+      'Vow’s own words are not quoted as the policy’s',
+    );
   });
 
   it('lists several purposes one a line, and names what a deletion keeps with the policy’s words under it', () => {

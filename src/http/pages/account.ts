@@ -375,7 +375,7 @@ ${
 <h2>${w.whatWeDelete}</h2>
 ${goes.length > 0 ? html`<ul data-testid="deleted-list">${goes.map((t) => html`<li>${t}</li>`)}</ul>` : html`<p class="empty">${w.nothingBesides}</p>`}
 <h2>${w.whatWeKeep}</h2>
-${stays.length > 0 ? html`<p>${w.ofWhatWeHold(stays.join(', '))}</p>` : ''}
+${stays.length > 0 ? html`<p>${w.ofWhatWeHold}</p><ul data-testid="kept-sections">${stays.map((t) => html`<li>${t}</li>`)}</ul>` : ''}
 ${exemptionsView(data, viewer.locale)}`
     : html`<p>${w.correctionIntro(category || w.theInformation, draft.value ?? '')}</p>`
 }

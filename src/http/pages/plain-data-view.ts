@@ -52,12 +52,14 @@ ${
 }`;
 }
 
-/** What a deletion request keeps, and why: the policy's exemptions. */
+/** What a deletion request keeps, and why: the policy's exemptions, then what the law makes us keep. */
 export function exemptionsView(
   data: Pick<PlainData, 'exemptions'>,
-  _locale: Locale = DEFAULT_LOCALE,
+  locale: Locale = DEFAULT_LOCALE,
 ): SafeHtml {
+  const w = PLAIN_WORDS[locale];
   return html`<ul class="kept-list" data-testid="exemptions">${data.exemptions.map(
-    (e) => html`<li><strong>${e.title}</strong> (${e.what}). ${e.why}</li>`,
+    (e) => html`<li><strong>${e.title}</strong>: ${e.what.join('; ')}.
+    <span class="small policy-words">${e.quoted ? w.policySays(e.why) : e.why}</span></li>`,
   )}</ul>`;
 }

@@ -53,7 +53,14 @@ export interface PlainData {
   readonly generatedAt: string;
   readonly sections: readonly PlainSection[];
   /** What a deletion request keeps and why (the policy's exemptions), for the confirmation step. */
-  readonly exemptions: readonly { readonly title: string; readonly what: string; readonly why: string }[];
+  readonly exemptions: readonly {
+    readonly title: string;
+    /** The kinds of information it keeps. */
+    readonly what: readonly string[];
+    readonly why: string;
+    /** `why` is the policy's own words (quoted), not Vow's. */
+    readonly quoted: boolean;
+  }[];
   /** Things held but deliberately not shown, said in words (e.g. the password). */
   readonly notShown: readonly string[];
 }
@@ -190,16 +197,18 @@ function exemptionOf(policy: Policy, category: string) {
 /** What a deletion request keeps and why, from the policy's exemptions. */
 export function deletionExemptions(policy: Policy, locale: Locale = DEFAULT_LOCALE): PlainData['exemptions'] {
   const w = PLAIN_WORDS[locale];
+  // Every record the law makes us keep is one entry (it was one per purpose, each "Legal retention").
   const legal = Object.keys(policy.doc.purposes)
     .filter((id) => isWithin(id, 'legal') || id === 'rights.request_handling')
-    .map((id) => ({ title: w.legalTitle, what: purposeName(policy, id, locale), why: w.legalWhy }));
+    .map((id) => purposeName(policy, id, locale));
   return [
     ...Object.entries(policy.doc.exemptions).map(([id, e]) => ({
       title: exemptionName(policy, id, locale),
-      what: e.categories.map((c) => categoryName(policy, c, locale)).join('; '),
+      what: e.categories.map((c) => categoryName(policy, c, locale)),
       why: e.source,
+      quoted: true,
     })),
-    ...legal,
+    ...(legal.length > 0 ? [{ title: w.legalTitle, what: legal, why: w.legalWhy, quoted: false }] : []),
   ];
 }
 

@@ -170,8 +170,7 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
   const n = buildNotice(policy, viewer.locale);
   const w = WORDS[viewer.locale];
   const t = noticeText(policy, n, viewer.locale);
-  const effective =
-    viewer.locale === DEFAULT_LOCALE ? n.effectiveDate : formatDay(n.effectiveDate, viewer.locale);
+  const effective = formatDay(n.effectiveDate, viewer.locale);
   const extra = [
     { id: 'your-rights', heading: w.rights },
     { id: 'what-we-collect', heading: w.collect },

@@ -4,7 +4,7 @@
 import { categoryName, type Policy, purposeName } from '../../modules/policy/index.js';
 import type { AppealOffer, ExportDocument, RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { DEFAULT_LOCALE, formatDay, type Locale } from '../../platform/i18n/index.js';
+import { formatDay, type Locale } from '../../platform/i18n/index.js';
 import {
   JURISDICTION_LABELS_BY_LOCALE,
   STATUS_LABELS_BY_LOCALE,
@@ -34,9 +34,9 @@ export function waysOn(viewer: Viewer): SafeHtml {
 </ul>`;
 }
 
-/** A day as the locale writes it (English pages keep the ISO date they always showed). */
+/** A day as the shopper's language writes it ("January 20, 2027", "20 de enero de 2027"). */
 export function dayIn(day: string, locale: Locale): string {
-  return locale === DEFAULT_LOCALE ? day : formatDay(day, locale);
+  return formatDay(day, locale);
 }
 
 /** The options of a select, one per label. */
@@ -94,7 +94,7 @@ export function renderRequestForm(
 ${viewer.signedIn ? w.signedInHint : w.accountHint}</p>
 <details class="kept">
   <summary>${w.deletionKeeps}</summary>
-  ${exemptionsView(plainData(policy, [], '', {}, viewer.locale))}
+  ${exemptionsView(plainData(policy, [], '', {}, viewer.locale), viewer.locale)}
 </details>
 ${errorSummary(state, requestFields(w), viewer.locale)}
 <form method="post" action="/privacy/request" data-testid="request-form">
@@ -169,7 +169,7 @@ ${
   deletion
     ? html`<h2>${w.whatWeKeep}</h2>
 <p>${w.deleteExcept}</p>
-${exemptionsView(plainData(policy, [], '', {}, viewer.locale))}`
+${exemptionsView(plainData(policy, [], '', {}, viewer.locale), viewer.locale)}`
     : ''
 }
 <form method="post" action="/privacy/request" data-testid="confirm-request-form">
@@ -295,7 +295,7 @@ ${
     : ''
 }
 <h2>${w.ifDelete}</h2>
-${exemptionsView(data)}
+${exemptionsView(data, locale)}
 ${waysOn(viewer)}`,
   });
 }

@@ -57,7 +57,8 @@ export interface AccountWords {
   readonly whatWeDelete: string;
   readonly nothingBesides: string;
   readonly whatWeKeep: string;
-  ofWhatWeHold(list: string): string;
+  /** Before the list of what a deletion leaves in place. */
+  readonly ofWhatWeHold: string;
   correctionIntro(category: SafeHtml | string, value: SafeHtml | string): SafeHtml;
   readonly theInformation: string;
   readonly yesDelete: string;
@@ -152,7 +153,7 @@ messages you asked for.`,
     whatWeDelete: 'What we delete',
     nothingBesides: 'Nothing besides what we keep below.',
     whatWeKeep: 'What we keep, and why',
-    ofWhatWeHold: (list) => `Of what we hold about you: ${list}.`,
+    ofWhatWeHold: 'Of what we hold about you, we keep:',
     correctionIntro: (category, value) =>
       html`We will check your request and correct <strong>${category}</strong>${value ? html` to <strong>${value}</strong>` : ''}. We email you when it is done.`,
     theInformation: 'the information you named',
@@ -257,7 +258,7 @@ mensajes que pidió.`,
     whatWeDelete: 'Lo que eliminamos',
     nothingBesides: 'Nada aparte de lo que conservamos abajo.',
     whatWeKeep: 'Lo que conservamos y por qué',
-    ofWhatWeHold: (list) => `De lo que tenemos sobre usted: ${list}.`,
+    ofWhatWeHold: 'De lo que tenemos sobre usted, conservamos:',
     correctionIntro: (category, value) =>
       html`Revisaremos su solicitud y corregiremos <strong>${category}</strong>${value ? html` a <strong>${value}</strong>` : ''}. Le escribiremos cuando esté hecho.`,
     theInformation: 'la información que indicó',
