@@ -130,7 +130,7 @@ describeEachDialect(
       assert.ok(await held(adult));
     });
 
-    it('lets no one change their own roles, and no administrator make or take over a privacy officer', async () => {
+    it('lets no one change their own roles, and no administrator make, take over or disable a privacy officer', async () => {
       const admin = await staffCaller(env(), ['admin']);
       const officer = await staffCaller(env(), ['privacy_officer']);
       const selfGrant = await env().app.inject({
@@ -163,6 +163,26 @@ describeEachDialect(
         }),
         (e: { code?: string }) => e.code === 'VOW_ROLE_GRANT_FORBIDDEN',
         "an administrator cannot learn a privacy officer's password",
+      );
+      // Nor lock the privacy officers out (nothing needing four eyes could then be approved).
+      const disable = await post(
+        `/v1/staff/accounts/${officer.username}/disable`,
+        admin.bearer.writeHeaders,
+        {},
+      );
+      assert.equal(disable.statusCode, 403);
+      assert.equal(disable.json().error.code, 'VOW_ROLE_GRANT_FORBIDDEN');
+      assert.equal(
+        (await env().services.identity.staff.list()).find((s) => s.username === officer.username)?.disabled,
+        false,
+      );
+      await assert.rejects(
+        env().services.identity.staff.setDisabled(officer.username, false, {
+          id: admin.staffId,
+          roles: ['admin'],
+        }),
+        (e: { code?: string }) => e.code === 'VOW_ROLE_GRANT_FORBIDDEN',
+        'nor enable one',
       );
       const roles = (await env().services.identity.staff.list()).find((s) => s.id === admin.staffId)?.roles;
       assert.deepEqual(roles, ['admin']);

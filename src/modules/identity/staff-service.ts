@@ -196,8 +196,15 @@ export class StaffService {
     });
   }
 
+  /**
+   * Disables (every session ends) or enables a staff member. A privacy officer's account takes a
+   * privacy officer (or the command line) either way: an administrator could otherwise disable
+   * every privacy officer, and nothing needing four eyes could be approved.
+   */
   async setDisabled(username: string, disabled: boolean, by: StaffActor | null): Promise<void> {
     const row = await this.#require(username);
+    if ((JSON.parse(row.roles) as string[]).includes('privacy_officer'))
+      this.#assertMayTouchPrivacyOfficer(by, `${disabled ? 'disable' : 'enable'} a privacy officer`);
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('staff_accounts')
