@@ -380,6 +380,25 @@ describeEachDialect(
         payload: { username: 'quinn', password },
       });
       assert.equal(blocked.statusCode, 401);
+      // A privacy officer's row offers the admin no Disable (the service would refuse it); an officer's does.
+      const listed = (await get('/staff/accounts', admin)).body;
+      assert.match(
+        listed,
+        new RegExp(`data-testid="officer-only-${officer.username}">Only a privacy officer can disable`),
+      );
+      assert.doesNotMatch(
+        listed,
+        new RegExp(`name="username" value="${officer.username}"><input type="hidden" name="disabled"`),
+      );
+      const refused = await post('/staff/accounts/state', admin, {
+        username: officer.username,
+        disabled: 'yes',
+      });
+      assert.equal(refused.statusCode, 403);
+      assert.match(
+        (await get('/staff/accounts', officer)).body,
+        new RegExp(`value="${officer.username}"><input type="hidden" name="disabled" value="yes">`),
+      );
       const self = await post('/staff/accounts/state', admin, { username: admin.username, disabled: 'yes' });
       assert.equal(self.statusCode, 409);
       assert.equal((await get('/staff', admin)).statusCode, 200, 'the admin is still logged in');

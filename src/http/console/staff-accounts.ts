@@ -23,6 +23,8 @@ export function renderStaffAccounts(
   message?: { ok: boolean; text: string },
 ): string {
   const csrf = frame.csrf;
+  // Disabling or enabling a privacy officer takes a privacy officer (the staff service refuses others).
+  const officer = frame.roles.includes('privacy_officer');
   return consolePage(frame, {
     title: 'Staff accounts',
     section: '/staff/accounts',
@@ -37,14 +39,18 @@ ${
   <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${accounts.map(
     (a) =>
-      html`<tr><th scope="row">${a.username}</th><td data-label="Roles">${a.roles.join(', ')}</td><td data-label="State">${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td data-label="Second factor">${a.totp ? 'yes' : 'no'}</td><td data-label="Added">${a.createdAt.slice(0, 10)}</td><td><form method="post" action="/staff/accounts/state" class="inline">
+      html`<tr><th scope="row">${a.username}</th><td data-label="Roles">${a.roles.join(', ')}</td><td data-label="State">${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td data-label="Second factor">${a.totp ? 'yes' : 'no'}</td><td data-label="Added">${a.createdAt.slice(0, 10)}</td><td>${
+        a.roles.includes('privacy_officer') && !officer
+          ? html`<span class="small" data-testid="officer-only-${a.username}">Only a privacy officer can ${a.disabled ? 'enable' : 'disable'} this account</span>`
+          : html`<form method="post" action="/staff/accounts/state" class="inline">
   ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}"><input type="hidden" name="disabled" value="${a.disabled ? 'no' : 'yes'}">
   <button type="submit"${secondaryToneClass(a.disabled ? 'proceed' : 'destructive')} data-tone="${a.disabled ? 'proceed' : 'destructive'}">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
-</form></td></tr>`,
+</form>`
+      }</td></tr>`,
   )}</tbody>
 </table></div>
 <h2 id="roles-h">Change someone's roles</h2>
-<p>Roles open pages: privacy officer (everything), customer service (people, requests, complaints, suppressions), marketing (audiences, experiments, reports), auditor (the audit trail), admin (staff accounts, webhooks, imports). You cannot change your own roles, and an admin cannot make a privacy officer.</p>
+<p>Roles open pages: privacy officer (everything), customer service (people, requests, complaints, suppressions), marketing (audiences, experiments, reports), auditor (the audit trail), admin (staff accounts, webhooks, imports). You cannot change your own roles, and an admin cannot make, disable or enable a privacy officer.</p>
 ${accounts.map(
   (
     a,
