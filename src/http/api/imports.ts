@@ -65,7 +65,9 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
             .min(1)
             .max(200)
             .optional()
-            .describe('Kept as the source of each fact (default: upload)'),
+            .describe(
+              'Accepted and not kept: a run is named by its format and SHA-256 (a file named after a person would keep that name)',
+            ),
           dry_run: z.enum(['true', 'false']).default('false'),
         }),
         response: { 200: report },
@@ -77,7 +79,6 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
         throw new VowError('VOW_UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv or application/x-ndjson');
       return services.imports.runStream(body, {
         format: req.query.format,
-        fileName: req.query.file_name ?? 'upload',
         dryRun: req.query.dry_run === 'true',
         actor: { type: 'staff', id: staffIdOf(req) },
       });

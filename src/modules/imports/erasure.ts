@@ -1,4 +1,5 @@
-// What imports hold of a person: nothing. A run keeps the file's hash, name and counts; a refusal its
+// What imports hold of a person: nothing. A run keeps the file's hash, a name Vow made from it (never
+// the name the file was given, which could name a person) and counts; a refusal its
 // line and reason (field names, never values). The people and facts imported live in the collection,
 // subjects and consent tables, erased by their owners.
 import type { Eraser } from '../../platform/erasure/index.js';
@@ -8,7 +9,7 @@ export const importsTables: Eraser = {
   tables: {
     import_runs: {
       fate: 'impersonal',
-      why: "an imported file's SHA-256, base name, format, checkpoint line (and how lines are numbered) and outcome counts",
+      why: "an imported file's SHA-256, the run's name made from its format and SHA-256 (never the file's own name), format, checkpoint line (and how lines are numbered) and outcome counts",
     },
     import_refusals: {
       fate: 'impersonal',

@@ -8,7 +8,6 @@
 // transaction each, with the run's checkpoint, so a run stopped anywhere continues after its last
 // committed line when started again; the next batch prepared while one is written). A finished file
 // run again changes nothing.
-import { basename } from 'node:path';
 import type { Selectable } from 'kysely';
 import { VowError } from '../../platform/errors.js';
 import type { CollectionService } from '../collection/index.js';
@@ -57,7 +56,7 @@ export class ImportService {
     const scan = await scanFile(opts.file, format.syntax);
     // A file refused whole leaves no trace: not even a run that would show as unfinished.
     await checkHeader(opts.file, format);
-    const fileName = basename(opts.fileName ?? opts.file).slice(0, 200);
+    const fileName = runName(format.id, scan.sha256);
     const env = { policy: this.#ctx.policy, now: this.#ctx.clock.now() };
     const existing = await this.#ctx.store.db
       .selectFrom('import_runs')
@@ -273,6 +272,17 @@ export class ImportService {
     if (!row) throw new VowError('VOW_IMPORT_NOT_FOUND', 'No import run has this id');
     return runView(row);
   }
+}
+
+/**
+ * The name a run is known by, in its report, the console and each fact's evidence: made by Vow from
+ * the format and the file's SHA-256, never the name the file was given. A file named after a person
+ * ("jane-doe-contacts.csv") kept that name in the run and in the consent ledger's evidence of
+ * everyone it brought in, which a deletion of that person cannot reach (the ledger is kept).
+ * Staff match a run to their file by its SHA-256 (`sha256sum`, `Get-FileHash`).
+ */
+export function runName(format: string, sha256: string): string {
+  return `${format}-${sha256.slice(0, 12)}`;
 }
 
 function runView(r: Selectable<ImportsTables['import_runs']>): ImportRunView {

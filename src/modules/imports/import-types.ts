@@ -50,8 +50,6 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   readonly file: string;
-  /** The name reported and kept as evidence (default: the file's base name). */
-  readonly fileName?: string | undefined;
   readonly format: string;
   readonly dryRun?: boolean | undefined;
   readonly actor?: { readonly type: ActorType; readonly id?: string | undefined };

@@ -1,4 +1,4 @@
-// Tables of the imports module (migrations 0640-imports, 0720-import-line-numbering): one row per imported file and format, its
+// Tables of the imports module (migrations 0640-imports, 0720-import-line-numbering, 0731-import-run-names): one row per imported file and format, its
 // checkpoint, and the rows it refused. Neither holds a personal value: the people and facts an import
 // brings in are written by the collection and consent modules, through their services.
 
@@ -8,7 +8,10 @@ export interface ImportsTables {
     id: string;
     file_sha256: string;
     format: string;
-    /** The file's base name as given (for the report and the ledger's evidence). */
+    /**
+     * The run's name, made from its format and SHA-256 (`<format>-<12 hex>`, import-service.ts
+     * runName; migration 0731 renamed older runs): never the name the file was given.
+     */
     file_name: string;
     /** running | done */
     status: string;
