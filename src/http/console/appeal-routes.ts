@@ -19,7 +19,7 @@ const DONE = {
 export const appealConsoleRoutes: RouteModule = (app, ctx, services) => {
   async function appealsPage(req: FastifyRequest, message?: { ok: boolean; text: string }) {
     const [appeals, names] = await Promise.all([services.rights.appeals(), staffNames(services)]);
-    return renderAppeals(consoleFrame(ctx, req), appeals, names, message);
+    return renderAppeals(consoleFrame(ctx, req), appeals, names, message, staffIdOf(req));
   }
 
   app.get(

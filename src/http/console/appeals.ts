@@ -52,6 +52,8 @@ export function renderAppeals(
   appeals: readonly AppealView[],
   names: ReadonlyMap<string, string>,
   message?: { ok: boolean; text: string },
+  /** The officer looking: the refusals they made themselves are decided by a colleague. */
+  viewerId?: string,
 ): string {
   return consolePage(frame, {
     title: 'Appeals',
@@ -69,14 +71,18 @@ ${
   <tbody>${appeals.map(
     (
       a,
-    ) => html`<tr${a.overdue ? html` class="overdue"` : ''}><td data-label="Received">${a.receivedOn}</td><td data-label="Decide by">${a.dueOn}${a.extended ? ' (extended)' : ''}${a.cite ? html`<br><span class="small">${a.cite}</span>` : ''}</td><td data-label="Where">${JURISDICTION_LABELS[a.jurisdiction] ?? a.jurisdiction}</td><td data-label="Request"><a href="/staff/requests/${a.requestId}">${a.requestId.slice(0, 8)}</a></td><td data-label="Refused by">${a.firstDecider ? actorLabel(names, 'staff', a.firstDecider) : 'unknown'}</td><td>
-<form method="post" action="/staff/appeals/decide">
+    ) => html`<tr${a.overdue ? html` class="overdue"` : ''}><td data-label="Received">${a.receivedOn}</td><td data-label="Decide by">${a.dueOn}${a.extended ? ' (extended)' : ''}${a.cite ? html`<br><span class="small">${a.cite}</span>` : ''}</td><td data-label="Where">${JURISDICTION_LABELS[a.jurisdiction] ?? a.jurisdiction}</td><td data-label="Request"><a href="/staff/requests/${a.requestId}">${a.requestId.slice(0, 8)}</a></td><td data-label="Refused by">${a.firstDecider ? actorLabel(names, 'staff', a.firstDecider) : 'unknown'}</td><td data-label="Decision">
+${
+  viewerId !== undefined && a.firstDecider === viewerId
+    ? html`<p class="small" data-testid="own-refusal">You refused this request: a colleague decides the appeal.</p>`
+    : html`<form method="post" action="/staff/appeals/decide">
   ${csrfField(frame.csrf)}
   <input type="hidden" name="appealId" value="${a.id}">
   <label for="reasons-${a.id}">Reasons</label> <input id="reasons-${a.id}" name="reasons" required minlength="3" maxlength="2000">
   <button type="submit" name="outcome" value="granted" data-tone="proceed">Grant (reopen)…</button>
   <button type="submit" name="outcome" value="upheld" class="danger secondary" data-tone="destructive">Uphold the refusal…</button>
-</form></td></tr>`,
+</form>`
+}</td></tr>`,
   )}</tbody>
 </table></div>`
 }`,

@@ -39,7 +39,7 @@ ${
   <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${accounts.map(
     (a) =>
-      html`<tr><th scope="row">${a.username}</th><td data-label="Roles">${a.roles.join(', ')}</td><td data-label="State">${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td data-label="Second factor">${a.totp ? 'yes' : 'no'}</td><td data-label="Added">${a.createdAt.slice(0, 10)}</td><td>${
+      html`<tr><th scope="row">${a.username}</th><td data-label="Roles">${a.roles.join(', ')}</td><td data-label="State">${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td data-label="Second factor">${a.totp ? 'yes' : 'no'}</td><td data-label="Added">${a.createdAt.slice(0, 10)}</td><td data-label="Action">${
         a.roles.includes('privacy_officer') && !officer
           ? html`<span class="small" data-testid="officer-only-${a.username}">Only a privacy officer can ${a.disabled ? 'enable' : 'disable'} this account</span>`
           : html`<form method="post" action="/staff/accounts/state" class="inline">
