@@ -269,6 +269,22 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     await context.close();
   });
 
+  it('a choice made after scrolling leaves the page where it was, focus on Your Privacy Choices', async () => {
+    const context = await contextAt(390, 844);
+    const page = await context.newPage();
+    await page.goto(`${base}/privacy`);
+    await page.getByTestId('vow-banner').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 1500));
+    const before = await page.evaluate(() => window.scrollY);
+    assert.ok(before > 1000, `scrolled to ${before}`);
+    await page.getByTestId('vow-reject').click();
+    await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute('data-vow-choices')), true);
+    assert.equal(await page.evaluate(() => window.scrollY), before, 'no jump to the header');
+    assert.equal(await page.locator('.vow-cc-prefs-link').count(), 0);
+    await context.close();
+  });
+
   it('the preference centre shows the current choice and Do not sell or share turns advertising off', async () => {
     const context = await contextAt(1280, 900);
     const page = await context.newPage();

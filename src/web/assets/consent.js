@@ -251,7 +251,8 @@
         ? returnFocus
         : document.querySelector(OWN_PREFS);
     returnFocus = null;
-    if (back && typeof back.focus === 'function') back.focus();
+    // Without scrolling: a header link taking focus would otherwise jump the page to its top.
+    if (back && typeof back.focus === 'function') back.focus({ preventScroll: true });
   }
 
   /** Escape, or the close button: only strictly necessary cookies (a change of mind keeps the choice). */
