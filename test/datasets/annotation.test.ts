@@ -109,6 +109,29 @@ describe('dataset annotation checks', () => {
     assert.match(v[0]!, /^8:tables\.people\.columns\.email\.encrypted: a vault-encrypted column needs/);
   });
 
+  it('takes name_part on a one-value column or a JSON key, and refuses it on a JSON column or an unknown part', () => {
+    const named = GOOD.replace(
+      '      email: { category: contact.email, on_delete: mask }',
+      '      email: { category: contact.email, on_delete: mask }\n' +
+        '      given: { category: identity.name, name_part: given, on_delete: "null" }\n' +
+        '      card: { category: identity.name, on_delete: "null", json_fields: { last: { category: identity.name, name_part: family } } }',
+    );
+    const ok = parseAnnotation(named, policy, 'mini.yaml');
+    assert.equal(ok.ok, true, ok.ok ? '' : JSON.stringify(ok.problems));
+    const columns = ok.ok ? ok.annotation.tables.find((t) => t.name === 'people')!.columns : [];
+    assert.equal(columns.find((c) => c.name === 'given')?.namePart, 'given');
+    assert.equal(columns.find((c) => c.name === 'card')?.fields?.[0]?.namePart, 'family');
+    assert.deepEqual(
+      problems(
+        named.replace('on_delete: "null", json_fields', 'on_delete: "null", name_part: given, json_fields'),
+      ),
+      [
+        '10:tables.people.columns.card.name_part: name_part applies to a column holding one value (for a JSON object, give it on its key)',
+      ],
+    );
+    assert.match(problems(named.replace('name_part: given', 'name_part: middle')).join('\n'), /name_part/);
+  });
+
   it('refuses nulling or masking a key column', () => {
     const p = problems(
       GOOD.replace(

@@ -224,6 +224,33 @@ for (const engine of datasetEngines()) {
       );
     });
 
+    it('a whole-name correction is split where the name is kept in parts, as the old one was; a named column is set exactly', async (t) => {
+      if (skipped(t)) return;
+      const whole = await service.correct(bob, { category: 'identity.name', value: 'Robert James Baker' });
+      const customer = await q('', 'customers', 2);
+      assert.equal(customer?.first_name, 'Robert James', 'the given part: every word but the family one');
+      assert.equal(customer?.last_name, 'Baker', 'the family part: as many words as before (one)');
+      assert.equal((await q('', 'orders', 1002))?.ship_name, 'Robert James Baker', 'a whole-name column');
+      assert.ok(whole.changes >= 3, JSON.stringify(whole));
+      // The family part had one word: a two-word family name is given by naming its column.
+      const family = await service.correct(bob, {
+        category: 'identity.name',
+        column: 'last_name',
+        value: 'Baker Smith',
+      });
+      assert.equal(family.changes, 1);
+      assert.equal((await q('', 'customers', 2))?.first_name, 'Robert James');
+      assert.equal((await q('', 'customers', 2))?.last_name, 'Baker Smith');
+      // Now two words: the next whole name keeps two for the family part.
+      await service.correct(bob, { category: 'identity.name', value: 'Rob Baker Jones' });
+      assert.equal((await q('', 'customers', 2))?.first_name, 'Rob');
+      assert.equal((await q('', 'customers', 2))?.last_name, 'Baker Jones');
+      // One word: all given name, the family part emptied.
+      await service.correct(bob, { category: 'identity.name', value: 'Bob' });
+      assert.equal((await q('', 'customers', 2))?.first_name, 'Bob');
+      assert.equal((await q('', 'customers', 2))?.last_name, '');
+    });
+
     it('deletes all non-exempt data, keeps order history and account under their exemption, and leaves others alone', async (t) => {
       if (skipped(t)) return;
       const bobBefore = await service.export(bob);

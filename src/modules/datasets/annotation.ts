@@ -18,6 +18,7 @@ import {
   type DatasetAnnotation,
   DELETE_STRATEGIES,
   IDENTITY_KINDS,
+  NAME_PARTS,
   type TableLink,
 } from './types.js';
 
@@ -47,6 +48,8 @@ const columnSchema = z.strictObject({
     .optional(),
   /** The row names the value's category itself, in this column (e.g. a declared form's values). */
   category_from: sqlName.optional(),
+  /** The part of a name the column holds (`given` or `family`): a whole-name correction is split. */
+  name_part: z.enum(NAME_PARTS).optional(),
   json_fields: z
     .record(
       z.string().min(1),
@@ -54,6 +57,7 @@ const columnSchema = z.strictObject({
         category: z.string().min(1),
         on_delete: z.enum(['remove', 'retain']).default('remove'),
         exemption: z.string().min(1).optional(),
+        name_part: z.enum(NAME_PARTS).optional(),
       }),
     )
     .optional(),
@@ -181,6 +185,12 @@ function validate(doc: AnnotationDoc, policy: Policy): Problem[] {
           message: 'category_from cannot be combined with category_by or json_fields',
         });
       }
+      if (c.name_part && (c.json_fields || c.category_by || c.category_from)) {
+        problems.push({
+          path: [...at, 'name_part'],
+          message: 'name_part applies to a column holding one value (for a JSON object, give it on its key)',
+        });
+      }
       if (c.blind_index && c.encrypted !== 'vault') {
         problems.push({
           path: [...at, 'blind_index'],
@@ -285,12 +295,14 @@ function compile(doc: AnnotationDoc, file: string): DatasetAnnotation {
         : undefined,
       categoryBy: c.category_by,
       categoryFrom: c.category_from,
+      namePart: c.name_part,
       fields: c.json_fields
         ? Object.entries(c.json_fields).map(([f, spec]) => ({
             name: f,
             category: spec.category,
             onDelete: spec.on_delete,
             exemption: spec.exemption,
+            namePart: spec.name_part,
           }))
         : undefined,
     }));

@@ -44,6 +44,11 @@ export interface AnnotatedColumn {
   readonly fields?: readonly JsonField[] | undefined;
   /** The vault key id a sealed value uses: `prefix` + the row's `column` (default: subjectColumn). */
   readonly vaultKey?: { readonly column: string; readonly prefix: string } | undefined;
+  /**
+   * Which part of a person's name the column holds, where a copy keeps the name in parts: a
+   * correction of the whole name is split between them (src/modules/datasets/name-parts.ts).
+   */
+  readonly namePart?: NamePart | undefined;
   /** A column holding the vault blind index of this value, kept in step on correction. */
   readonly blindIndex?:
     | {
@@ -60,7 +65,13 @@ export interface JsonField {
   readonly category: string;
   readonly onDelete: 'remove' | 'retain';
   readonly exemption?: string | undefined;
+  /** Which part of a person's name the key holds (see AnnotatedColumn.namePart). */
+  readonly namePart?: NamePart | undefined;
 }
+
+/** The parts a name may be kept in: the given name(s) and the family name. */
+export const NAME_PARTS = ['given', 'family'] as const;
+export type NamePart = (typeof NAME_PARTS)[number];
 
 export interface IdentityColumn {
   readonly column: string;
