@@ -38,6 +38,45 @@ export function normaliseAddress(a: PostalAddress): string {
     .join('|');
 }
 
+/**
+ * The address a correction of `contact.postal_address` gives (P21): a JSON object of the address's
+ * parts (`line1`, `line2`, `city`, `region`, `postal_code`, `country`), or one line of text, the
+ * whole new address as the person wrote it, kept as its first line with the other parts empty (no
+ * part of the old address is mixed into the new one). Undefined: a JSON object without a first line,
+ * or with a part that is not text.
+ */
+export function correctedAddress(value: string): PostalAddress | undefined {
+  const text = value.trim();
+  if (!text.startsWith('{'))
+    return text ? { line1: text, city: '', postal_code: '', country: '' } : undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const o = parsed as Record<string, unknown>;
+  const part = (k: string) => (o[k] === undefined || o[k] === null ? '' : o[k]);
+  const known = ['line1', 'line2', 'city', 'region', 'postal_code', 'country'];
+  if (Object.keys(o).some((k) => !known.includes(k)) || known.some((k) => typeof part(k) !== 'string'))
+    return undefined;
+  const line1 = String(part('line1')).trim();
+  if (!line1) return undefined;
+  const opt = (k: string) => {
+    const v = String(part(k)).trim();
+    return v ? v : undefined;
+  };
+  return {
+    line1,
+    ...(opt('line2') ? { line2: opt('line2') } : {}),
+    city: String(part('city')).trim(),
+    ...(opt('region') ? { region: opt('region') } : {}),
+    postal_code: String(part('postal_code')).trim(),
+    country: String(part('country')).trim().toUpperCase(),
+  };
+}
+
 /** The shop's account id, trimmed (case is kept: ids are the shop's to define). */
 export function normaliseAccount(accountId: string): string {
   return accountId.trim();

@@ -124,8 +124,9 @@ export async function kindsByCategory(ctx: VowContext, subjectId: string): Promi
 /**
  * Recomputes the person's look-ups from the identifiers they hold now (after a correction changed
  * one, P21): a look-up no identifier backs goes, so the old value no longer finds them, and each
- * account, email and phone they hold finds them (unless it already finds someone else, who keeps
- * it). Returns how many look-ups were removed and added.
+ * account, email and phone they hold finds them (their postal address, when they hold none of
+ * those), unless it already finds someone else, who keeps it. Returns how many look-ups were
+ * removed and added.
  */
 export async function reindex(
   ctx: VowContext,
@@ -134,13 +135,17 @@ export async function reindex(
   const at = ctx.clock.now().toISOString();
   return ctx.store.db.transaction().execute(async (trx) => {
     const removed = await forgetStaleLookups(trx, subjectId);
-    const held = await trx
-      .selectFrom('subject_identifiers')
-      .select(['kind', 'blind_index'])
-      .distinct()
-      .where('subject_id', '=', subjectId)
-      .where('kind', 'in', [...LOOKUP_PRIORITY])
-      .execute();
+    const heldOf = (kinds: readonly IdentifierKind[]) =>
+      trx
+        .selectFrom('subject_identifiers')
+        .select(['kind', 'blind_index'])
+        .distinct()
+        .where('subject_id', '=', subjectId)
+        .where('kind', 'in', [...kinds])
+        .execute();
+    // A postal address finds only someone who gave nothing else (as at collection).
+    let held = await heldOf(LOOKUP_PRIORITY);
+    if (held.length === 0) held = await heldOf(['address']);
     let added = 0;
     for (const h of held) {
       const res = await trx

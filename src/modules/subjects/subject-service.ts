@@ -12,6 +12,7 @@ import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database, InsertSet } from '../../platform/store/index.js';
 import type { SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
+import { correctIdentifiers } from './correct-identifiers.js';
 import { identifierRow, type LinkItem, linkMany, recordRow } from './link-many.js';
 import {
   normaliseAccount,
@@ -416,6 +417,18 @@ export class SubjectService {
    */
   reindex(subjectId: string): Promise<{ removed: number; added: number }> {
     return queries.reindex(this.#ctx, subjectId);
+  }
+
+  /**
+   * After an approved correction (P21) of an identifier the datasets walker cannot recompute (the
+   * postal address): every address of the person becomes the corrected one, and their look-ups are
+   * recomputed. Other categories change nothing here (`changed: 0`).
+   */
+  correctIdentifiers(
+    subjectId: string,
+    correction: { readonly category: string; readonly value: string },
+  ): Promise<{ changed: number }> {
+    return correctIdentifiers(this.#ctx, subjectId, correction);
   }
 
   /** Whether the person is marked as under 13 (P14); false for someone Vow does not know. */
