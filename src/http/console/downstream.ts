@@ -58,8 +58,8 @@ export function renderTasks(
     title: 'Recipient tasks',
     section: '/staff/downstream',
     body: html`<h1>Recipient tasks</h1>
-<p>Each deletion, restriction and opt-out is passed on to every system the policy names as a
-recipient of the person's data (GDPR Art. 19). A system with a webhook confirms by a signed callback;
+<p>Each deletion, correction, restriction and opt-out is passed on to every system the policy names
+as a recipient of the person's data (GDPR Art. 19). A system with a webhook confirms by a signed callback;
 for one without an API, send the drafted email, then record its confirmation as evidence.</p>
 ${flash(message)}
 ${

@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'restriction.lifted',
   'deletion.requested',
   'deletion.completed',
+  'subject.corrected',
   'subject.under13_purged',
   'policy.version_changed',
 ] as const;
@@ -21,9 +22,25 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export interface PersonValues {
   readonly emails?: readonly string[] | undefined;
   readonly phones?: readonly string[] | undefined;
+  /** Postal addresses (as objects) the person is known by: a correction's recipients find them by these. */
+  readonly addresses?: readonly unknown[] | undefined;
+  /**
+   * A correction's new value (`subject.corrected`), sent only to a recipient the policy lets receive
+   * its category: one that never got that category is not told the new value.
+   */
+  readonly corrected?: { readonly category: string; readonly value: unknown } | undefined;
 }
 
-const CATEGORY_OF = { emails: 'contact.email', phones: 'contact.phone' } as const;
+const CATEGORY_OF = {
+  emails: 'contact.email',
+  phones: 'contact.phone',
+  addresses: 'contact.postal_address',
+} as const;
+
+/** Whether the policy lets the recipient receive values of `category`. */
+function receives(recipient: Recipient, category: string): boolean {
+  return recipient.categories.some((c) => isWithin(category, c));
+}
 
 /** What of `person` the recipient may receive (undefined: nothing). */
 export function minimise(
@@ -32,17 +49,23 @@ export function minimise(
 ): PersonValues | undefined {
   if (!person || !recipient) return undefined;
   if (recipient.personal_data === 'never' || recipient.identifying_data === 'never') return undefined;
-  const out: { emails?: readonly string[]; phones?: readonly string[] } = {};
-  for (const key of ['emails', 'phones'] as const) {
+  const out: {
+    emails?: readonly string[];
+    phones?: readonly string[];
+    addresses?: readonly unknown[];
+    corrected?: PersonValues['corrected'];
+  } = {};
+  for (const key of ['emails', 'phones', 'addresses'] as const) {
     const values = person[key];
     if (!values || values.length === 0) continue;
-    if (recipient.categories.some((c) => isWithin(CATEGORY_OF[key], c))) out[key] = values;
+    if (receives(recipient, CATEGORY_OF[key])) (out as Record<string, unknown>)[key] = values;
   }
+  if (person.corrected && receives(recipient, person.corrected.category)) out.corrected = person.corrected;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Which categories of the policy's person values a recipient is sent (for the docs and the console). */
 export function categoriesSent(recipient: Recipient | undefined): string[] {
   if (!recipient || recipient.personal_data === 'never' || recipient.identifying_data === 'never') return [];
-  return Object.values(CATEGORY_OF).filter((cat) => recipient.categories.some((c) => isWithin(cat, c)));
+  return Object.values(CATEGORY_OF).filter((cat) => receives(recipient, cat));
 }

@@ -1,5 +1,5 @@
 // Public surface of src/modules/downstream: signed webhooks to the retailer's systems and the
-// downstream tasks of each deletion, restriction and opt-out.
+// downstream tasks of each deletion, correction, restriction and opt-out.
 export { Announcements, type IdentifiersOf } from './announcements.js';
 export { downstreamEraser, type PurgeListener } from './erasure.js';
 export { DOWNSTREAM_ERROR_CODES } from './errors.js';

@@ -1,9 +1,9 @@
 // Tables of the downstream module: the retailer's webhook endpoints, the outbox of signed events
-// to them, and one task per recipient system for each deletion, restriction and opt-out.
+// to them, and one task per recipient system for each deletion, correction, restriction and opt-out.
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 export type TaskStatus = 'waiting' | 'failed' | 'done' | 'explained';
-export type TaskKind = 'deletion' | 'restriction' | 'opt_out';
+export type TaskKind = 'deletion' | 'correction' | 'restriction' | 'opt_out';
 
 export interface DownstreamTables {
   webhook_endpoints: {

@@ -1,5 +1,6 @@
-// Downstream tasks (GDPR Art. 19, CCPA § 1798.105(c)): each deletion, restriction and opt-out gets
-// one task per system the policy names as a recipient of that person's data. A recipient with a
+// Downstream tasks (GDPR Art. 19, CCPA § 1798.105(c)): each deletion, correction, restriction and
+// opt-out gets one task per system the policy names as a recipient of that person's data (for a
+// correction, of the category corrected). A recipient with a
 // webhook endpoint is sent the task in a signed event and closes it with a signed acknowledgement
 // callback; a recipient without an API gets a drafted email and staff close the task with evidence.
 // A request waits for its blocking tasks (VOW_DOWNSTREAM_WAIT) and is answered when the last closes.
@@ -19,7 +20,10 @@ export interface OpenTasksInput {
   readonly kind: TaskKind;
   readonly subjectId?: string | null;
   readonly person?: PersonValues | undefined;
-  /** Deletion: categories (or all); restriction: purposes (or all); opt-out: the channel's purposes. */
+  /**
+   * Deletion: categories (or all); correction: the category corrected; restriction: purposes (or
+   * all); opt-out: the channel's purposes.
+   */
   readonly scope: 'all' | readonly string[];
   /** Extra fields for the event (channel, request type). */
   readonly data?: Readonly<Record<string, unknown>>;
@@ -46,6 +50,7 @@ export interface TaskView {
 
 const EVENT_OF: Record<TaskKind, EventType> = {
   deletion: 'deletion.requested',
+  correction: 'subject.corrected',
   restriction: 'restriction.set',
   opt_out: 'consent.withdrawn',
 };
@@ -56,13 +61,25 @@ type Row = Database['downstream_tasks'];
 function concerns(kind: TaskKind, recipient: Recipient, scope: 'all' | readonly string[]): boolean {
   if (recipient.personal_data === 'never') return false;
   if (scope === 'all') return true;
-  const theirs = kind === 'deletion' ? recipient.categories : recipient.purposes;
+  const theirs = kind === 'deletion' || kind === 'correction' ? recipient.categories : recipient.purposes;
   return theirs.some((t) => scope.some((s) => isWithin(t, s) || isWithin(s, t)));
+}
+
+/** A postal address on one line, for a drafted email (the parts it has, in order). */
+function addressLine(a: unknown): string {
+  if (typeof a !== 'object' || a === null) return String(a);
+  const o = a as Record<string, unknown>;
+  return ['line1', 'line2', 'city', 'region', 'postal_code', 'country']
+    .map((k) => o[k])
+    .filter((v): v is string => typeof v === 'string' && v !== '')
+    .join(', ');
 }
 
 function draftText(kind: TaskKind, requestRef: string, person: PersonValues | undefined): string {
   const ask = {
     deletion: 'asked us to delete their data. Please delete the data you process for us about this person',
+    correction:
+      'asked us to correct their data. Please correct it in the data you process for us about this person',
     restriction:
       'asked us to restrict the processing of their data. Please stop processing it (store it only)',
     opt_out: 'withdrew their consent. Please stop using their data for this purpose',
@@ -70,6 +87,12 @@ function draftText(kind: TaskKind, requestRef: string, person: PersonValues | un
   const lines = [`A person (reference ${requestRef}) ${ask}, and reply to confirm when done.`];
   if (person?.emails?.length) lines.push(`Email address(es): ${person.emails.join(', ')}`);
   if (person?.phones?.length) lines.push(`Phone number(s): ${person.phones.join(', ')}`);
+  if (person?.addresses?.length)
+    lines.push(`Postal address(es): ${person.addresses.map((a) => addressLine(a)).join('; ')}`);
+  if (person?.corrected)
+    lines.push(
+      `Corrected (${person.corrected.category}): ${typeof person.corrected.value === 'string' ? person.corrected.value : addressLine(person.corrected.value)}`,
+    );
   if (!person) lines.push('We send you no identifying data: act on the data linked to this reference.');
   return lines.join('\n\n');
 }
@@ -131,7 +154,7 @@ export class DownstreamTasks {
           : {
               to: `recipient:${recipientId}`,
               kind: 'downstream.task_notice',
-              subject: `${{ deletion: 'Deletion', restriction: 'Restriction', opt_out: 'Opt-out' }[input.kind]} request ${ref}`,
+              subject: `${{ deletion: 'Deletion', correction: 'Correction', restriction: 'Restriction', opt_out: 'Opt-out' }[input.kind]} request ${ref}`,
               text: draftText(input.kind, ref, minimise(input.person, recipient)),
             };
       if (draft) drafts.set(id, draft);
@@ -152,8 +175,18 @@ export class DownstreamTasks {
         completed_at: null,
       });
     }
+    // A correction's event goes only to the systems it concerns (and to endpoints tied to no
+    // recipient, which get no personal value): a recipient that never got the category hears nothing.
+    const concerned = new Set(rows.map((r) => r.recipient));
+    const endpointIds =
+      input.kind === 'correction'
+        ? (await this.#webhooks.subscribers(db, event))
+            .filter((e) => e.recipient === null || concerned.has(e.recipient))
+            .map((e) => e.id)
+        : undefined;
     const prepared = await this.#webhooks.prepare(db, {
       type: event,
+      ...(endpointIds ? { endpointIds } : {}),
       subjectId: input.kind === 'deletion' ? null : (input.subjectId ?? null),
       person: input.person,
       data: { requestId: input.requestId, scope: input.scope, ...input.data },

@@ -1,12 +1,38 @@
-// Fulfilment of an approved correction (P16, P21): the new value written everywhere the category is
-// held, once, and the person told; the audit records that the field changed, never its values.
+// Fulfilment of an approved correction (P16, P21, GDPR Art. 19): each recipient of the corrected
+// category told (a downstream task, a `subject.corrected` event), the new value written everywhere
+// the category is held, the identifiers the walker cannot recompute corrected by the directory, the
+// look-ups recomputed, and the person told once no blocking task is open; each step once. The audit
+// records that the field changed, never its values.
 
 import { VowError } from '../../platform/errors.js';
 import type { JobContext } from '../../platform/jobs/index.js';
 import type { PersonIdentity } from '../datasets/index.js';
 import { categoryName } from '../policy/index.js';
+import { correctedAddress } from '../subjects/index.js';
 import { complete, type RightsDeps, type Row, requireWalker, type Sealed } from './internal.js';
 import { rightsMail } from './mail-text.js';
+
+type Correction = NonNullable<Sealed['correction']>;
+
+/**
+ * What the recipients may be sent, before minimisation: the identifiers the person is known by now
+ * (before the correction: a recipient finds them by what it holds) and the new value. Each recipient
+ * gets only the values of categories the policy lets it receive (src/modules/downstream/events.ts).
+ */
+async function recipientValues(deps: RightsDeps, r: Row, identity: PersonIdentity, c: Correction) {
+  const directory = deps.ports().directory;
+  const addresses = new Map<string, unknown>();
+  if (r.subject_id && directory)
+    for (const id of await directory.identifiers(r.subject_id))
+      if (id.kind === 'address' && id.value !== null) addresses.set(JSON.stringify(id.value), id.value);
+  const value = c.category === 'contact.postal_address' ? (correctedAddress(c.value) ?? c.value) : c.value;
+  return {
+    emails: identity.emails ?? [],
+    phones: identity.phones ?? [],
+    addresses: [...addresses.values()],
+    corrected: { category: c.category, value },
+  };
+}
 
 export async function fulfilCorrection(
   deps: RightsDeps,
@@ -18,6 +44,23 @@ export async function fulfilCorrection(
   const walker = requireWalker(deps);
   const c = contact.correction;
   if (!c) throw new VowError('VOW_REQUEST_INVALID', 'The correction is missing');
+  const { directory, downstream } = deps.ports();
+  // 1. The recipients' tasks, opened first, while the identifiers they know the person by are still
+  // the old ones (a retried job would read the corrected ones). Outside a step: the vault seals the
+  // events' values on its own connection; opening twice returns the first count.
+  const opened = downstream
+    ? await job.once('downstream', async () =>
+        downstream.open({
+          requestId: r.id,
+          kind: 'correction',
+          subjectId: r.subject_id,
+          person: await recipientValues(deps, r, identity, c),
+          scope: [c.category],
+          data: { category: c.category },
+        }),
+      )
+    : { tasks: 0, blocking: 0 };
+  // 2. Every copy the datasets walker reaches (Vow's own tables and the shop's).
   const changed = await job.once('corrected', async () => {
     const report = await walker.correct(
       identity,
@@ -26,24 +69,81 @@ export async function fulfilCorrection(
     );
     return { changes: report.changes };
   });
-  // The corrected identifier finds the person from now on, and the old one no longer does (P21).
-  const directory = deps.ports().directory;
+  // 3. The identifiers whose keyed hash only the directory computes (the postal address).
+  let changes = changed.changes;
+  if (r.subject_id && directory?.correctIdentifiers) {
+    const subjectId = r.subject_id;
+    const identifiers = await job.once('identifiers', () => directory.correctIdentifiers!(subjectId, c));
+    changes += identifiers.changed;
+  }
+  // 4. The corrected identifier finds the person from now on, and the old one no longer does (P21).
   if (r.subject_id && directory?.reindex) {
     const subjectId = r.subject_id;
     await job.once('reindexed', () => directory.reindex!(subjectId));
   }
+  // 5. The answer, once no blocking task is open (else the answer job gives it when the last closes).
+  if (downstream && opened.blocking > 0) {
+    await job.step('await-recipients', async (trx) => {
+      await trx
+        .updateTable('rights_requests')
+        .set({
+          result: JSON.stringify({ awaiting: 'recipients', corrected: { changes } }),
+          updated_at: deps.ctx.clock.now().toISOString(),
+        })
+        .where('id', '=', r.id)
+        .execute();
+      await deps.ctx.audit.record(
+        {
+          actor: { type: 'system' },
+          action: 'request.awaiting_recipients',
+          target: { type: 'request', id: r.id },
+          details: { blocking: opened.blocking },
+        },
+        trx,
+      );
+      return { blocking: opened.blocking };
+    });
+    if ((await downstream.pending(r.id)) > 0) return { awaiting: 'recipients', blocking: opened.blocking };
+  }
+  return answerCorrection(deps, r, contact, changes, job);
+}
+
+/** The changes a correction waiting for its recipients recorded (null: its own steps are not done). */
+export function correctedChangesOf(r: Row): number | null {
+  if (!r.result) return null;
+  const parsed = JSON.parse(r.result) as { corrected?: { changes?: number } };
+  return typeof parsed.corrected?.changes === 'number' ? parsed.corrected.changes : null;
+}
+
+/** The reply (also sent by the answer job once the recipients confirmed); given once. */
+export async function answerCorrection(
+  deps: RightsDeps,
+  r: Row,
+  contact: Sealed,
+  changes: number,
+  job: JobContext,
+): Promise<unknown> {
+  const c = contact.correction;
+  if (!c) throw new VowError('VOW_REQUEST_INVALID', 'The correction is missing');
   return job.step('answer', async (trx) => {
+    const result = { category: c.category, changes };
+    // The fulfilment and the answer job may both reach this when the last task closes meanwhile.
+    const now = await trx
+      .selectFrom('rights_requests')
+      .select('status')
+      .where('id', '=', r.id)
+      .executeTakeFirst();
+    if (now?.status !== 'in_progress') return { skipped: now?.status ?? 'missing' };
     // The audit says that the field changed, never the old or the new value.
     await deps.ctx.audit.record(
       {
         actor: { type: 'staff', id: r.approved_by ?? undefined },
         action: 'request.corrected',
         target: { type: 'request', id: r.id },
-        details: { category: c.category, changes: changed.changes },
+        details: { category: c.category, changes },
       },
       trx,
     );
-    const result = { category: c.category, changes: changed.changes };
     await complete(
       deps,
       trx,

@@ -7,7 +7,7 @@ import { defineJob, type JobContext, type JobDefinition } from '../../platform/j
 import type { PersonIdentity } from '../datasets/index.js';
 import { ANSWER_JOB, FULFIL_JOB } from './constants.js';
 import { fulfilAccess } from './fulfil-access.js';
-import { fulfilCorrection } from './fulfil-correction.js';
+import { answerCorrection, correctedChangesOf, fulfilCorrection } from './fulfil-correction.js';
 import { answerDeletion, fulfilDeletion, pendingAnswerOf } from './fulfil-deletion.js';
 import { answerRestriction, fulfilRestriction } from './fulfil-restriction.js';
 import { findRow, openSealed, type RightsDeps, type Row, type Sealed } from './internal.js';
@@ -86,6 +86,11 @@ export async function answerAfterRecipients(
   const contact = await openSealed(deps.ctx, r);
   if (r.type === 'restriction' || r.type === 'objection')
     return job.step('answer', (trx) => answerRestriction(deps, trx, r, contact));
+  if (r.type === 'correction') {
+    // Before its own steps are done the fulfilment answers by itself once they are.
+    const changes = correctedChangesOf(r);
+    return changes === null ? { skipped: 'correcting' } : answerCorrection(deps, r, contact, changes, job);
+  }
   const pending = pendingAnswerOf(r);
   if (r.type !== 'deletion' || !pending)
     throw new VowError('VOW_REQUEST_STATE', 'The request is not waiting for its recipients');

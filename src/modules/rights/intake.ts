@@ -5,7 +5,7 @@ import { VowError } from '../../platform/errors.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { VowContext } from '../policy/index.js';
 import { categoryName, isWithin } from '../policy/index.js';
-import { normaliseEmail, normalisePhone } from '../subjects/index.js';
+import { correctedAddress, normaliseEmail, normalisePhone } from '../subjects/index.js';
 import { deadlinesFor, EARLIEST_DAY, isCalendarDay, isoDay } from './deadlines.js';
 import { advance, emailIndex, newToken, type RightsDeps, seal, statusIndex } from './internal.js';
 import { rightsMail } from './mail-text.js';
@@ -109,8 +109,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * A correction of an identifier is stored as the subjects module stores identifiers (an email
- * trimmed and lower-cased, a phone in E.164), so the corrected value finds the person again; a value
- * that is not one is refused now, before anyone approves it.
+ * trimmed and lower-cased, a phone in E.164, an address's parts trimmed), so the corrected value
+ * finds the person again; a value that is not one is refused now, before anyone approves it.
  */
 function normaliseCorrection(input: SubmitInput): SubmitInput['correction'] {
   const c = input.correction;
@@ -132,6 +132,16 @@ function normaliseCorrection(input: SubmitInput): SubmitInput['correction'] {
         'The corrected phone is not a valid number (give it with its country code, e.g. +44 20 7946 0000)',
       );
     return { ...c, value };
+  }
+  if (c.category === 'contact.postal_address') {
+    // One line (the whole address as written) or a JSON object of its parts: docs/api.md.
+    const address = correctedAddress(c.value);
+    if (!address)
+      throw new VowError(
+        'VOW_REQUEST_INVALID',
+        'The corrected postal address is not an address (one line, or a JSON object with line1, line2, city, region, postal_code and country as text)',
+      );
+    return { ...c, value: c.value.trim().startsWith('{') ? JSON.stringify(address) : c.value.trim() };
   }
   return c;
 }

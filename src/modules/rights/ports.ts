@@ -40,6 +40,14 @@ export interface PersonDirectory {
   holds?(subjectId: string, point: HeldPoint): Promise<boolean>;
   /** Recomputes who finds the person after a correction changed an identifier (optional). */
   reindex?(subjectId: string): Promise<unknown>;
+  /**
+   * Applies a correction to the identifiers the walker cannot recompute (the postal address and its
+   * keyed hash), then recomputes the look-ups (optional; `changed: 0` for other categories).
+   */
+  correctIdentifiers?(
+    subjectId: string,
+    correction: { readonly category: string; readonly value: string },
+  ): Promise<{ changed: number }>;
 }
 
 export interface DataWalker {
@@ -87,10 +95,19 @@ export interface DownstreamPort {
   open(
     input: {
       requestId: string;
-      kind: 'deletion' | 'restriction';
+      kind: 'deletion' | 'correction' | 'restriction';
       subjectId: string | null;
-      person: { emails: readonly string[]; phones: readonly string[] };
+      person: {
+        emails: readonly string[];
+        phones: readonly string[];
+        /** Postal addresses, as objects (a correction's recipients find the person by them). */
+        addresses?: readonly unknown[];
+        /** A correction's new value: only recipients of its category receive it. */
+        corrected?: { readonly category: string; readonly value: unknown };
+      };
       scope: 'all' | readonly string[];
+      /** Extra fields of the event (a correction's `category`), no personal value. */
+      data?: Readonly<Record<string, unknown>>;
       /** Notices already in the mail outbox, by recipient id (they become those tasks' drafts). */
       notices?: Readonly<Record<string, string>> | undefined;
     },
