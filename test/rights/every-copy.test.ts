@@ -12,6 +12,7 @@ import { type OutgoingMessage, RECORDED_NOTICE_KEPT_DAYS } from '../../src/platf
 import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
 import {
+  everyCell,
   filesNaming,
   person,
   spooledUploadsNaming,
@@ -26,19 +27,6 @@ after(() => {
   rmSync(DATA_DIR, { recursive: true, force: true });
   rmSync(`${DATA_DIR}-files`, { recursive: true, force: true });
 });
-
-/** Every value of every row of every table (migration bookkeeping aside), as text. */
-async function everyCell(e: TestEnv): Promise<{ table: string; column: string; value: string }[]> {
-  const out: { table: string; column: string; value: string }[] = [];
-  for (const t of await e.store.db.introspection.getTables()) {
-    if (t.name.startsWith('kysely_')) continue;
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(e.store.db);
-    for (const row of rows.rows)
-      for (const [column, v] of Object.entries(row))
-        if (v !== null && v !== undefined) out.push({ table: t.name, column, value: String(v) });
-  }
-  return out;
-}
 
 /**
  * What someone holding a copy of the data folder and the master key can read: every sealed value

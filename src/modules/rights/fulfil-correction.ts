@@ -9,7 +9,14 @@ import type { JobContext } from '../../platform/jobs/index.js';
 import type { PersonIdentity } from '../datasets/index.js';
 import { categoryName } from '../policy/index.js';
 import { correctedAddress } from '../subjects/index.js';
-import { complete, type RightsDeps, type Row, requireWalker, type Sealed } from './internal.js';
+import {
+  awaitRecipients,
+  complete,
+  type RightsDeps,
+  type Row,
+  requireWalker,
+  type Sealed,
+} from './internal.js';
 import { rightsMail } from './mail-text.js';
 
 type Correction = NonNullable<Sealed['correction']>;
@@ -84,23 +91,7 @@ export async function fulfilCorrection(
   // 5. The answer, once no blocking task is open (else the answer job gives it when the last closes).
   if (downstream && opened.blocking > 0) {
     await job.step('await-recipients', async (trx) => {
-      await trx
-        .updateTable('rights_requests')
-        .set({
-          result: JSON.stringify({ awaiting: 'recipients', corrected: { changes } }),
-          updated_at: deps.ctx.clock.now().toISOString(),
-        })
-        .where('id', '=', r.id)
-        .execute();
-      await deps.ctx.audit.record(
-        {
-          actor: { type: 'system' },
-          action: 'request.awaiting_recipients',
-          target: { type: 'request', id: r.id },
-          details: { blocking: opened.blocking },
-        },
-        trx,
-      );
+      await awaitRecipients(deps, trx, r.id, { corrected: { changes } }, opened.blocking);
       return { blocking: opened.blocking };
     });
     if ((await downstream.pending(r.id)) > 0) return { awaiting: 'recipients', blocking: opened.blocking };

@@ -1,14 +1,13 @@
 // Fulfilment of a deletion request (P22, GDPR Art. 17 and 19, CCPA): plan, suppress, walk, erase
 // through the erasure registry, notify recipients, shred the person's key, answer; each step once.
 
-import type { Transaction } from 'kysely';
 import type { JobContext } from '../../platform/jobs/index.js';
-import type { Database } from '../../platform/store/index.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import { categoryName, exemptionName } from '../policy/index.js';
 import { DELETION_NOTICE_RECIPIENTS } from './constants.js';
 import { forgetContact } from './erasure.js';
 import {
+  awaitRecipients,
   complete,
   emailIndex,
   type RightsDeps,
@@ -169,7 +168,8 @@ export async function fulfilDeletion(
             notices: (notified as { notices?: Record<string, string> }).notices,
           },
           async (trx, result) => {
-            if (result.blocking > 0) await awaitRecipients(deps, trx, r, pendingAnswer, result.blocking);
+            if (result.blocking > 0)
+              await awaitRecipients(deps, trx, r.id, { pending: pendingAnswer }, result.blocking);
           },
         ),
       )
@@ -187,32 +187,6 @@ export interface PendingAnswer {
   readonly categories: 'all' | readonly string[];
   readonly everything: boolean;
   readonly notify: readonly string[];
-}
-
-async function awaitRecipients(
-  deps: RightsDeps,
-  trx: Transaction<Database>,
-  r: Row,
-  pending: PendingAnswer,
-  blocking: number,
-): Promise<void> {
-  await trx
-    .updateTable('rights_requests')
-    .set({
-      result: JSON.stringify({ awaiting: 'recipients', pending }),
-      updated_at: deps.ctx.clock.now().toISOString(),
-    })
-    .where('id', '=', r.id)
-    .execute();
-  await deps.ctx.audit.record(
-    {
-      actor: { type: 'system' },
-      action: 'request.awaiting_recipients',
-      target: { type: 'request', id: r.id },
-      details: { blocking },
-    },
-    trx,
-  );
 }
 
 /** The recorded answer of a deletion that waited for its recipients (null: it did not wait). */

@@ -159,3 +159,34 @@ export async function complete(
     trx,
   );
 }
+
+/**
+ * A request whose recipients must act first (a deletion's or a correction's downstream tasks): it
+ * records what to answer once they have (`answer`, kept in its result beside `awaiting`) and says
+ * so in the audit trail with how many tasks it waits for.
+ */
+export async function awaitRecipients(
+  deps: RightsDeps,
+  trx: Transaction<Database>,
+  requestId: string,
+  answer: Readonly<Record<string, unknown>>,
+  blocking: number,
+): Promise<void> {
+  await trx
+    .updateTable('rights_requests')
+    .set({
+      result: JSON.stringify({ awaiting: 'recipients', ...answer }),
+      updated_at: deps.ctx.clock.now().toISOString(),
+    })
+    .where('id', '=', requestId)
+    .execute();
+  await deps.ctx.audit.record(
+    {
+      actor: { type: 'system' },
+      action: 'request.awaiting_recipients',
+      target: { type: 'request', id: requestId },
+      details: { blocking },
+    },
+    trx,
+  );
+}
