@@ -38,6 +38,11 @@ const TOO_LONG = {
   es: /Demasiado largo: use \d+ caracteres como máximo/,
 };
 const CHOICE = { en: /Choose one of the options offered/, es: /Elija una de las opciones ofrecidas/ };
+const ADDRESS_ONLY = {
+  en: /These are for a postal address: choose the postal address above/,
+  es: /Estos campos son para una dirección postal/,
+};
+const NO_STREET = { en: /Give the street address too/, es: /Indique también la calle y el número/ };
 
 const CASES: readonly Case[] = [
   {
@@ -48,6 +53,37 @@ const CASES: readonly Case[] = [
     id: 'name',
     ...TOO_LONG,
     kept: 'refused.request@example.com',
+  },
+  {
+    what: 'request: an address in its parts for an email correction',
+    page: '/privacy/request',
+    action: '/privacy/request',
+    fields: {
+      type: 'correction',
+      jurisdiction: 'us-ca',
+      email: 'refused.parts@example.com',
+      correction_category: 'contact.email',
+      address_line1: '12 New St',
+      address_city: 'Springfield',
+    },
+    id: 'address_line1',
+    ...ADDRESS_ONLY,
+    kept: 'Springfield',
+  },
+  {
+    what: 'request: an address in its parts without its street',
+    page: '/privacy/request',
+    action: '/privacy/request',
+    fields: {
+      type: 'correction',
+      jurisdiction: 'us-ca',
+      email: 'refused.street@example.com',
+      correction_category: 'contact.postal_address',
+      address_postal_code: '62701',
+    },
+    id: 'address_line1',
+    ...NO_STREET,
+    kept: '62701',
   },
   {
     what: 'request: a type that is not offered',
@@ -280,6 +316,28 @@ for (const dialect of testDialects()) {
           'jurisdiction',
           CHOICE.en,
           CHOICE.es,
+        ],
+        [
+          {
+            type: 'correction',
+            category: 'contact.email',
+            address_line1: '12 New St',
+            details: 'Kept details',
+          },
+          'address_line1',
+          ADDRESS_ONLY.en,
+          ADDRESS_ONLY.es,
+        ],
+        [
+          {
+            type: 'correction',
+            category: 'contact.postal_address',
+            address_city: 'Springfield',
+            details: 'Kept details',
+          },
+          'address_line1',
+          NO_STREET.en,
+          NO_STREET.es,
         ],
       ] as const)
         for (const [language, words] of [

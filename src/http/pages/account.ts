@@ -7,6 +7,7 @@ import { categoryName, type Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
+import { ADDRESS_FIELDS, addressFieldRefs, addressInWords, addressPartsFieldset } from './address-parts.js';
 import {
   errorSummary,
   type FieldRef,
@@ -63,13 +64,21 @@ function myDataFields(locale: Locale): FieldRef[] {
     { name: 'type', id: 'type', label: w.askUsTo },
     { name: 'category', id: 'category', label: w.whatToCorrect },
     { name: 'value', id: 'value', label: w.rightValue },
+    ...addressFieldRefs(locale),
     { name: 'details', id: 'details', label: w.anythingElse },
     { name: 'jurisdiction', id: 'jurisdiction', label: w.whereYouLive },
   ];
 }
 
 /** The body keys of My data's request form. */
-export const MY_DATA_FIELDS: readonly string[] = ['type', 'category', 'value', 'details', 'jurisdiction'];
+export const MY_DATA_FIELDS: readonly string[] = [
+  'type',
+  'category',
+  'value',
+  ...ADDRESS_FIELDS,
+  'details',
+  'jurisdiction',
+];
 
 /** The body keys of the account forms a mistake can be shown at. */
 export const ACCOUNT_FIELDS: readonly string[] = ['email', 'password'];
@@ -269,6 +278,10 @@ export function renderMyDataPage(
   const erased = accountErased(view);
   const sent = o.sent === 'deletion' || o.sent === 'correction' ? w.sent[o.sent] : undefined;
   const form = o.form ?? {};
+  const correctable = correctableCategories(
+    policy,
+    view.categories.map((c) => c.category),
+  );
   const d = (name: string) => typed(form, name);
   const err = (name: string) => fieldError(form, name, name);
   const bad = (name: string) => invalidAttrs(form, name, name);
@@ -306,16 +319,12 @@ ${errorSummary(form, myDataFields(viewer.locale), viewer.locale)}
     <select id="category" name="category"${bad('category')}>${options(
       {
         '': w.choose,
-        ...Object.fromEntries(
-          correctableCategories(
-            policy,
-            view.categories.map((c) => c.category),
-          ).map((id) => [id, categoryName(policy, id, viewer.locale)]),
-        ),
+        ...Object.fromEntries(correctable.map((id) => [id, categoryName(policy, id, viewer.locale)])),
       },
       d('category'),
     )}</select></p>
     <p><label for="value">${w.rightValue}</label>${err('value')}<input id="value" name="value" maxlength="1000" value="${d('value')}"${bad('value')}></p>
+    ${addressPartsFieldset(correctable, d, err, bad, viewer.locale)}
   </fieldset>
   <p><label for="details">${w.anythingElse}</label>${err('details')}<input id="details" name="details" maxlength="1000" value="${d('details')}"${bad('details')}></p>
   <p><label for="jurisdiction">${w.whereYouLive}</label>${err('jurisdiction')}
@@ -377,7 +386,7 @@ ${goes.length > 0 ? html`<ul data-testid="deleted-list">${goes.map((t) => html`<
 <h2>${w.whatWeKeep}</h2>
 ${stays.length > 0 ? html`<p>${w.ofWhatWeHold}</p><ul data-testid="kept-sections">${stays.map((t) => html`<li>${t}</li>`)}</ul>` : ''}
 ${exemptionsView(data, viewer.locale)}`
-    : html`<p>${w.correctionIntro(category || w.theInformation, draft.value ?? '')}</p>`
+    : html`<p>${w.correctionIntro(category || w.theInformation, addressInWords(draft.value) ?? draft.value ?? '')}</p>`
 }
 <form method="post" action="/account/requests" data-testid="confirm-request-form">
   <input type="hidden" name="_csrf" value="${csrf}">

@@ -14,6 +14,7 @@ import { type FormPage, formRefusalOf } from '../form-issues.js';
 import { csrfBodyField, isForm, pageLocale, sendDownload, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { MY_DATA_FIELDS, myDataDocument, renderMyDataPage, renderRequestConfirmPage } from './account.js';
+import { addressPartsBody, correctionValueOf } from './address-parts.js';
 import { formStateOf } from './form-state.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
 import { plainDataCsv } from './plain-data.js';
@@ -126,6 +127,7 @@ export const myDataPageRoutes: RouteModule = (app, ctx, services) => {
             .describe('Where the person lives; empty or absent: from the address on file, else `other`'),
           category: line().max(128).optional(),
           value: line().max(1000).optional(),
+          ...addressPartsBody,
           details: prose().max(1000).optional(),
           /** A browser's form is first shown what happens and what is kept; "yes" sends it. */
           confirm: z.literal('yes').optional(),
@@ -144,17 +146,36 @@ export const myDataPageRoutes: RouteModule = (app, ctx, services) => {
           'VOW_FORBIDDEN',
           'Confirm your email address first: we hold nothing else under it yet',
         );
-      const b = req.body;
+      // A postal address given in its parts is the correction's value (as JSON).
+      const valued = correctionValueOf(
+        req.body.type === 'correction' ? req.body.category : undefined,
+        req.body.value,
+        req.body,
+        pageLocale(req),
+      );
+      if ('mistake' in valued) {
+        if (!isForm(req))
+          throw new VowError('VOW_VALIDATION', valued.mistake, {
+            issues: [{ path: `/${valued.field}`, message: valued.mistake }],
+          });
+        return sendMyData(
+          req,
+          reply,
+          { form: { values: req.body, errors: { [valued.field]: valued.mistake } } },
+          400,
+        );
+      }
+      const b = { ...req.body, value: valued.value };
       // A correction needs what to correct and its value: the form comes back filled in, before
       // any confirmation step (which would otherwise promise to correct "the information you named").
       if (isForm(req) && b.type === 'correction' && !(b.category && b.value)) {
         const field = b.category ? 'value' : 'category';
-        const form = { values: b, errors: { [field]: words(req).correctionNeeds } };
+        const form = { values: req.body, errors: { [field]: words(req).correctionNeeds } };
         return sendMyData(req, reply, { form }, 400);
       }
       // Named before the confirmation step, not refused after it.
       if (isForm(req) && b.type === 'correction' && !ctx.policy.isCorrectable(b.category ?? '')) {
-        const form = { values: b, errors: { category: words(req).notCorrectable } };
+        const form = { values: req.body, errors: { category: words(req).notCorrectable } };
         return sendMyData(req, reply, { form }, 400);
       }
       if (isForm(req) && b.confirm !== 'yes')

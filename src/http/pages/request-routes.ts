@@ -11,6 +11,7 @@ import { formToken } from '../access.js';
 import { type FormPage, formRefusalOf } from '../form-issues.js';
 import { pageLocale, refusalOf, sendDownload, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { addressPartsBody, correctionValueOf } from './address-parts.js';
 import { type FormState, formStateOf } from './form-state.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
 import { plainData, plainDataCsv } from './plain-data.js';
@@ -38,6 +39,7 @@ const formBody = z.object({
   name: line().max(200).optional(),
   correction_category: line().max(128).optional(),
   correction_value: line().max(2000).optional(),
+  ...addressPartsBody,
   details: prose().max(4000).optional(),
   /** A request that changes something is shown for confirmation first; "yes" sends it. */
   confirm: z.literal('yes').optional(),
@@ -83,11 +85,20 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       schema: { tags: ['pages'], summary: 'The privacy request form, posted', hide: true, body: formBody },
     },
     async (req, reply) => {
-      const b = { ...req.body, email: req.body.email.trim() };
+      const typedIn = { ...req.body, email: req.body.email.trim() };
       const mistakes = REQUEST_WORDS[pageLocale(req)].mistakes;
       const mistake = (field: string, text: string) =>
-        formAgain(req, reply, { values: b, errors: { [field]: text } });
-      if (!isEmail(b.email)) return mistake('email', mistakes.email);
+        formAgain(req, reply, { values: typedIn, errors: { [field]: text } });
+      if (!isEmail(typedIn.email)) return mistake('email', mistakes.email);
+      // A postal address given in its parts is the correction's value (as JSON).
+      const valued = correctionValueOf(
+        typedIn.type === 'correction' ? typedIn.correction_category : undefined,
+        typedIn.correction_value,
+        typedIn,
+        pageLocale(req),
+      );
+      if ('mistake' in valued) return mistake(valued.field, valued.mistake);
+      const b = { ...typedIn, correction_value: valued.value };
       if (b.type === 'correction' && !b.correction_category)
         return mistake('correction_category', mistakes.correction);
       if (b.type === 'correction' && !b.correction_value)

@@ -10,6 +10,7 @@ import {
   STATUS_LABELS_BY_LOCALE,
   TYPE_LABELS_BY_LOCALE,
 } from '../request-labels.js';
+import { addressFieldRefs, addressInWords, addressPartsFieldset } from './address-parts.js';
 import {
   errorSummary,
   type FieldRef,
@@ -56,7 +57,7 @@ export function correctableCategories(policy: Policy, ids: readonly string[]): s
 }
 
 /** The request form's fields, as its list of mistakes names them. */
-function requestFields(w: (typeof REQUEST_WORDS)['en-US']): FieldRef[] {
+function requestFields(w: (typeof REQUEST_WORDS)['en-US'], locale: Locale): FieldRef[] {
   return [
     { name: 'type', id: 'type', label: w.whatToDo },
     { name: 'jurisdiction', id: 'jurisdiction', label: w.whereLive },
@@ -64,12 +65,15 @@ function requestFields(w: (typeof REQUEST_WORDS)['en-US']): FieldRef[] {
     { name: 'name', id: 'name', label: w.yourName },
     { name: 'correction_category', id: 'correction_category', label: w.whatIsWrong },
     { name: 'correction_value', id: 'correction_value', label: w.correctValue },
+    ...addressFieldRefs(locale),
     { name: 'details', id: 'details', label: w.anythingElse },
   ];
 }
 
 /** The body keys of the request form. */
-export const REQUEST_FIELDS: readonly string[] = requestFields(REQUEST_WORDS['en-US']).map((f) => f.name);
+export const REQUEST_FIELDS: readonly string[] = requestFields(REQUEST_WORDS['en-US'], 'en-US').map(
+  (f) => f.name,
+);
 
 export function renderRequestForm(
   policy: Policy,
@@ -96,7 +100,7 @@ ${viewer.signedIn ? w.signedInHint : w.accountHint}</p>
   <summary>${w.deletionKeeps}</summary>
   ${exemptionsView(plainData(policy, [], '', {}, viewer.locale), viewer.locale)}
 </details>
-${errorSummary(state, requestFields(w), viewer.locale)}
+${errorSummary(state, requestFields(w, viewer.locale), viewer.locale)}
 <form method="post" action="/privacy/request" data-testid="request-form">
   <input type="hidden" name="_csrf" value="${csrf}">
   <p><label for="type">${w.whatToDo}</label>${err('type')}
@@ -113,6 +117,7 @@ ${errorSummary(state, requestFields(w), viewer.locale)}
     <select id="correction_category" name="correction_category"${bad('correction_category')}>${options({ '': w.notCorrection, ...Object.fromEntries(correctable.map((id) => [id, categoryName(policy, id, viewer.locale)])) }, v('correction_category'))}</select></p>
     <p><label for="correction_value">${w.correctValue}</label>${err('correction_value')}
     <input id="correction_value" name="correction_value" maxlength="2000" value="${v('correction_value')}"${bad('correction_value')}></p>
+    ${addressPartsFieldset(correctable, v, err, bad, viewer.locale)}
   </fieldset>
   <p><label for="details">${w.anythingElse}</label>${err('details')}
   <textarea id="details" name="details" rows="3" maxlength="4000"${bad('details')}>${v('details')}</textarea></p>
@@ -161,7 +166,7 @@ export function renderRequestReview(
   <dt>${w.askUsTo}</dt><dd>${TYPE_LABELS_BY_LOCALE[viewer.locale][d.type] ?? d.type}</dd>
   <dt>${w.emailLabel}</dt><dd>${d.email}</dd>
   <dt>${w.whereYouLive}</dt><dd>${JURISDICTION_LABELS_BY_LOCALE[viewer.locale][d.jurisdiction] ?? d.jurisdiction}</dd>
-  ${d.correction_category ? html`<dt>${w.toCorrect}</dt><dd>${categoryName(policy, d.correction_category, viewer.locale)}${d.correction_value ? html`: <strong>${d.correction_value}</strong>` : ''}</dd>` : ''}
+  ${d.correction_category ? html`<dt>${w.toCorrect}</dt><dd>${categoryName(policy, d.correction_category, viewer.locale)}${d.correction_value ? html`: <strong>${addressInWords(d.correction_value) ?? d.correction_value}</strong>` : ''}</dd>` : ''}
 </dl>
 <p>${w.nextCode}
 ${deletion ? html`<strong>${w.cannotUndo}</strong>` : ''}</p>
