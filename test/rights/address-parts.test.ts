@@ -5,8 +5,8 @@
 // for another category, parts without a street) are in test/unit/form-refusals.test.ts.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { correctedAddress } from '../../src/modules/subjects/index.js';
-import { serviceCaller, shopperCaller } from '../helpers/auth.js';
+import { addressInWords, correctedAddress } from '../../src/modules/subjects/index.js';
+import { serviceCaller, shopperCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { placeOrder } from '../helpers/shopper.js';
 
@@ -85,6 +85,34 @@ describeEachDialect(
         }).toString(),
       });
       assert.equal(sent.statusCode, 303, sent.body.slice(0, 300));
+      // Staff read it in words on the request's page too.
+      const officer = await staffCaller(e, ['privacy_officer']);
+      const row = await e.store.db
+        .selectFrom('rights_requests')
+        .select('id')
+        .where('type', '=', 'correction')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
+      const staffPage = await e.app.inject({
+        method: 'GET',
+        url: `/staff/requests/${row.id}`,
+        headers: officer.headers,
+      });
+      assert.equal(staffPage.statusCode, 200);
+      assert.ok(
+        staffPage.body.includes(`<strong>${WORDS}</strong>`),
+        'the console shows the address in words',
+      );
+      assert.doesNotMatch(staffPage.body, /&quot;line1&quot;/);
+    });
+
+    it('writes an address given in its parts as people do, and leaves any other value as typed', () => {
+      assert.equal(
+        addressInWords('{"line1":"1 A St","city":"Madison","country":"us"}'),
+        '1 A St, Madison, US',
+      );
+      assert.equal(addressInWords('1 A St, Madison'), undefined);
+      assert.equal(addressInWords('{"line1":"1 A St","colour":"red"}'), undefined, 'not an address');
     });
 
     it('My data takes the parts too, in Spanish as in English', async () => {

@@ -4,6 +4,7 @@
 
 import { categoryName } from '../../modules/policy/index.js';
 import type { RequestDetail } from '../../modules/rights/index.js';
+import { addressInWords } from '../../modules/subjects/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
@@ -110,7 +111,7 @@ export function requestConfirmation(
         ...base,
         title: 'approve the correction',
         willHappen: [
-          `The held ${r.contact.correction?.category ?? 'value'} is replaced by “${r.contact.correction?.value ?? ''}” everywhere Vow holds it.`,
+          `The held ${r.contact.correction?.category ?? 'value'} is replaced by “${addressInWords(r.contact.correction?.value) ?? r.contact.correction?.value ?? ''}” everywhere Vow holds it.`,
           'The person and the recipients the data went to are told.',
         ],
         cannotUndo: 'The old value is overwritten; Vow keeps no copy of it.',
@@ -276,7 +277,7 @@ ${flash(p.message)}
   ${r.ackDueOn ? html`<dt>Acknowledgement</dt><dd>${r.acknowledgedAt ? `sent ${r.acknowledgedAt.slice(0, 10)}` : `due ${r.ackDueOn}`}</dd>` : ''}
   <dt>Verified</dt><dd>${r.verifiedAt ? `${r.verificationMethod?.replace(/_/g, ' ')} on ${r.verifiedAt.slice(0, 10)}` : 'not yet'}</dd>
   ${c.agent ? html`<dt>Agent</dt><dd>${c.agent.name}: ${c.agent.permission}${r.agentConfirmed ? ' (confirmed)' : ''}</dd>` : ''}
-  ${c.correction ? html`<dt>Correction</dt><dd>${categoryName(frame.policy, c.correction.category)} <span class="small">(<code>${c.correction.category}</code>)</span> → <strong>${c.correction.value}</strong>${c.correction.evidence ? html`<br>Evidence: ${c.correction.evidence}` : ''}</dd>` : ''}
+  ${c.correction ? html`<dt>Correction</dt><dd>${categoryName(frame.policy, c.correction.category)} <span class="small">(<code>${c.correction.category}</code>)</span> → <strong>${addressInWords(c.correction.value) ?? c.correction.value}</strong>${c.correction.evidence ? html`<br>Evidence: ${c.correction.evidence}` : ''}</dd>` : ''}
   ${c.details ? html`<dt>Details</dt><dd>${c.details}</dd>` : ''}
   ${r.responseNature ? html`<dt>Answer</dt><dd>${r.responseNature}${r.denialBasis ? `: ${r.denialBasis}` : ''} (${r.respondedAt?.slice(0, 10) ?? ''})</dd>` : ''}
 </dl>

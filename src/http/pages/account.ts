@@ -4,10 +4,11 @@
 import { DEFAULT_MASK } from '../../modules/datasets/index.js';
 import type { MyDataView } from '../../modules/identity/index.js';
 import { categoryName, type Policy } from '../../modules/policy/index.js';
+import { addressInWords } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
-import { ADDRESS_FIELDS, addressFieldRefs, addressInWords, addressPartsFieldset } from './address-parts.js';
+import { ADDRESS_FIELDS, addressFieldRefs, addressPartsFieldset } from './address-parts.js';
 import {
   errorSummary,
   type FieldRef,

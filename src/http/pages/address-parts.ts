@@ -3,6 +3,7 @@
 // a corrected address was kept as its street alone, city and postal code empty, which a mailing
 // cannot use and the state's law (the request's clock) cannot be read from.
 import { IDENTIFIER_CATEGORY } from '../../modules/subjects/index.js';
+
 import { html, type SafeHtml } from '../../platform/html.js';
 import type { Catalog, Locale } from '../../platform/i18n/index.js';
 import { line } from '../../platform/strings.js';
@@ -96,19 +97,6 @@ export function correctionValueOf(
   const address: Record<string, string> = {};
   for (const p of PARTS) if (part(p)) address[p] = p === 'country' ? part(p).toUpperCase() : part(p);
   return { value: JSON.stringify(address) };
-}
-
-/** A corrected address (its parts in JSON) in words, for the review page; undefined for other values. */
-export function addressInWords(value: string | undefined): string | undefined {
-  if (!value?.startsWith('{')) return undefined;
-  try {
-    const a = JSON.parse(value) as Partial<Record<Part, string>>;
-    if (typeof a.line1 !== 'string') return undefined;
-    const place = [a.region, a.postal_code].filter(Boolean).join(' ');
-    return [a.line1, a.line2, a.city, place, a.country].filter(Boolean).join(', ');
-  } catch {
-    return undefined;
-  }
 }
 
 /**

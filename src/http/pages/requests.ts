@@ -3,6 +3,7 @@
 // page the request and complaint pages show when a link leads nowhere.
 import { categoryName, type Policy, purposeName } from '../../modules/policy/index.js';
 import type { AppealOffer, ExportDocument, RequestView } from '../../modules/rights/index.js';
+import { addressInWords } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { formatDay, type Locale } from '../../platform/i18n/index.js';
 import {
@@ -10,7 +11,7 @@ import {
   STATUS_LABELS_BY_LOCALE,
   TYPE_LABELS_BY_LOCALE,
 } from '../request-labels.js';
-import { addressFieldRefs, addressInWords, addressPartsFieldset } from './address-parts.js';
+import { addressFieldRefs, addressPartsFieldset } from './address-parts.js';
 import {
   errorSummary,
   type FieldRef,

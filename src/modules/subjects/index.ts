@@ -5,6 +5,7 @@ export { SUBJECTS_ERROR_CODES } from './errors.js';
 export type { LinkItem } from './link-many.js';
 export { subjectsMigrations } from './migrations/index.js';
 export {
+  addressInWords,
   correctedAddress,
   normaliseAccount,
   normaliseAddress,

@@ -77,6 +77,19 @@ export function correctedAddress(value: string): PostalAddress | undefined {
   };
 }
 
+/**
+ * A corrected postal address given as its parts (JSON) in words, as people write it ("12 New St,
+ * Apt 4, Springfield, IL 62701, US"), for the pages that show a correction before and after it is
+ * sent; undefined for any other value (shown as typed).
+ */
+export function addressInWords(value: string | undefined): string | undefined {
+  if (!value?.trim().startsWith('{')) return undefined;
+  const a = correctedAddress(value);
+  if (!a) return undefined;
+  const place = [a.region, a.postal_code].filter(Boolean).join(' ');
+  return [a.line1, a.line2, a.city, place, a.country].filter(Boolean).join(', ');
+}
+
 /** The shop's account id, trimmed (case is kept: ids are the shop's to define). */
 export function normaliseAccount(accountId: string): string {
   return accountId.trim();
