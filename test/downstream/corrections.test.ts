@@ -9,7 +9,7 @@ import { retryDelayMs } from '../../src/modules/downstream/index.js';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { address, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { captureMail, verifiedRequest } from '../rights/real-flow.js';
+import { approvedCorrection as approve, captureMail } from '../rights/real-flow.js';
 import { acknowledge, call, type Json, Receiver, verified } from './receivers.js';
 
 describeEachDialect('corrections reach the recipients', (env) => {
@@ -49,14 +49,7 @@ describeEachDialect('corrections reach the recipients', (env) => {
     });
     assert.equal((await post(e, '/v1/orders', body)).statusCode, 201);
     const subjectId = await e.services.subjects.findByEmail(email);
-    const { id } = await verifiedRequest(e, sent, {
-      type: 'correction',
-      jurisdiction: 'us-ca',
-      email,
-      correction: { category, value },
-    });
-    const approved = await post(e, `/v1/staff/requests/${id}/approve-correction`, {});
-    assert.equal(approved.statusCode, 200, approved.body);
+    const id = await approve(e, sent, email, { category, value });
     return { id, email, subjectId };
   }
 

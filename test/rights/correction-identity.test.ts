@@ -7,7 +7,7 @@ import { before, it } from 'node:test';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { address, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { captureMail, verifiedRequest } from './real-flow.js';
+import { approvedCorrection, captureMail, verifiedRequest } from './real-flow.js';
 
 describeEachDialect('a correction changes who the person is found by', (env) => {
   let sent: OutgoingMessage[] = [];
@@ -16,14 +16,7 @@ describeEachDialect('a correction changes who the person is found by', (env) => 
   });
 
   async function correct(e: TestEnv, email: string, category: string, value: string): Promise<void> {
-    const { id } = await verifiedRequest(e, sent, {
-      type: 'correction',
-      jurisdiction: 'us-ca',
-      email,
-      correction: { category, value },
-    });
-    const approved = await post(e, `/v1/staff/requests/${id}/approve-correction`, {});
-    assert.equal(approved.statusCode, 200, approved.body);
+    const id = await approvedCorrection(e, sent, email, { category, value });
     await e.services.jobs.drain();
     assert.equal((await e.services.rights.get(id)).status, 'completed');
   }

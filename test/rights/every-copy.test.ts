@@ -20,7 +20,7 @@ import {
   whereFound,
 } from './every-channel.js';
 import type { Json } from './helpers.js';
-import { captureMail, exportLink, verifiedRequest } from './real-flow.js';
+import { approvedCorrection, captureMail, exportLink, verifiedRequest } from './real-flow.js';
 
 const DATA_DIR = mkdtempSync(path.join(tmpdir(), 'vow-every-copy-'));
 after(() => {
@@ -256,14 +256,7 @@ describeEachDialect(
     async function correct(e: TestEnv, from: string, changes: readonly (readonly [string, string])[]) {
       let email = from;
       for (const [category, value] of changes) {
-        const { id } = await verifiedRequest(e, sent, {
-          type: 'correction',
-          jurisdiction: 'us-ca',
-          email,
-          correction: { category, value },
-        });
-        const approved = await post(e, `/v1/staff/requests/${id}/approve-correction`, {});
-        assert.equal(approved.statusCode, 200, approved.body);
+        const id = await approvedCorrection(e, sent, email, { category, value });
         await e.services.jobs.drain();
         assert.equal((await e.services.rights.get(id)).status, 'completed', category);
         if (category === 'contact.email') email = value;

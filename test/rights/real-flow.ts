@@ -36,6 +36,27 @@ export async function verifiedRequest(
   return { id: (await e.services.rights.statusByToken(statusToken)).id, statusToken };
 }
 
+/**
+ * A correction asked from `email` through the real flow (the emailed code) and approved by staff;
+ * its id (the caller drains the jobs that apply it, or looks at what was opened first).
+ */
+export async function approvedCorrection(
+  e: TestEnv,
+  sent: readonly OutgoingMessage[],
+  email: string,
+  correction: { readonly category: string; readonly value: string },
+): Promise<string> {
+  const { id } = await verifiedRequest(e, sent, {
+    type: 'correction',
+    jurisdiction: 'us-ca',
+    email,
+    correction,
+  });
+  const approved = await post(e, `/v1/staff/requests/${id}/approve-correction`, {});
+  assert.equal(approved.statusCode, 200, approved.body);
+  return id;
+}
+
 /** The path of the download link in the last "ready" mail to `to`. */
 export function exportLink(sent: readonly OutgoingMessage[], to: string): string {
   const answer = sent.filter((m) => m.to === to && /ready/.test(m.subject)).at(-1);
