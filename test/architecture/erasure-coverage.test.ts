@@ -6,6 +6,7 @@ import { it } from 'node:test';
 import { sql } from 'kysely';
 import type { PersonLink } from '../../src/platform/erasure/index.js';
 import { address, orderBody, post } from '../collection/fixtures.js';
+import { accountThroughService } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { declaredTables } from '../helpers/source.js';
 
@@ -39,13 +40,7 @@ async function wellKnownPerson(e: TestEnv, n: string): Promise<string> {
   const subjectId = (await e.services.subjects.findByEmail(email))!;
   assert.equal((await post(e, '/v1/contest-entries', { name: `Kim ${n}`, email })).statusCode, 201);
   const { accounts } = e.services.identity;
-  const { accountId } = await accounts.register(email, 'a long enough password 1');
-  await accounts.verifyEmail(
-    await accounts.issueToken(accountId, 'verify_email'),
-    'a long enough password 1',
-    (m: string) => e.services.subjects.findByEmail(m),
-  );
-  await accounts.login(email, 'a long enough password 1', '127.0.0.1');
+  const accountId = await accountThroughService(e, email);
   await accounts.issueToken(accountId, 'reset_password');
   assert.equal(
     (await post(e, '/v1/emails/render', { subjectId, subject: 'Rings', text: 'Look.' })).statusCode,

@@ -111,3 +111,18 @@ export async function serviceCaller(env: TestEnv): Promise<Caller & { keyId: str
   const headers = { authorization: `Bearer ${key}` };
   return { headers, writeHeaders: headers, keyId: id, key };
 }
+
+/**
+ * A shopper account made through the identity service, not the pages: registered, its email
+ * confirmed, then logged in once from 127.0.0.1 (a session in the store); its id.
+ */
+export async function accountThroughService(env: TestEnv, email: string): Promise<string> {
+  const password = 'a long enough password 1';
+  const { accounts } = env.services.identity;
+  const { accountId } = await accounts.register(email, password);
+  await accounts.verifyEmail(await accounts.issueToken(accountId, 'verify_email'), password, (m: string) =>
+    env.services.subjects.findByEmail(m),
+  );
+  await accounts.login(email, password, '127.0.0.1');
+  return accountId;
+}

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { uploadsDir } from '../../src/modules/imports/spool.js';
 import type { IndexKind } from '../../src/platform/crypto/vault.js';
 import { address, catalogBody, giftRecipient, orderBody, post } from '../collection/fixtures.js';
+import { accountThroughService } from '../helpers/auth.js';
 import type { TestEnv } from '../helpers/env.js';
 
 export interface Person {
@@ -198,13 +199,7 @@ export async function throughEveryChannel(e: TestEnv, p: Person, scratch: string
     }
   }
   const { accounts } = e.services.identity;
-  const { accountId } = await accounts.register(p.email, 'a long enough password 1');
-  await accounts.verifyEmail(
-    await accounts.issueToken(accountId, 'verify_email'),
-    'a long enough password 1',
-    (m: string) => e.services.subjects.findByEmail(m),
-  );
-  await accounts.login(p.email, 'a long enough password 1', '127.0.0.1');
+  const accountId = await accountThroughService(e, p.email);
   await accounts.issueToken(accountId, 'reset_password');
   ok(
     await post(e, '/v1/emails/render', { subjectId, subject: 'New rings', text: 'Look.' }),
@@ -244,6 +239,16 @@ export async function throughEveryChannel(e: TestEnv, p: Person, scratch: string
   return subjectId;
 }
 
+/** The people whose data key is still in the store (a destroyed key's wrapped key is null). */
+export async function liveKeyHolders(e: TestEnv): Promise<string[]> {
+  const rows = await e.store.db
+    .selectFrom('data_keys')
+    .select('subject_id')
+    .where('wrapped_key', 'is not', null)
+    .execute();
+  return rows.map((k) => k.subject_id);
+}
+
 /** Every value of every row of every table of the schema (migration bookkeeping aside), as text. */
 export async function everyCell(e: TestEnv): Promise<{ table: string; column: string; value: string }[]> {
   const out: { table: string; column: string; value: string }[] = [];
@@ -264,13 +269,7 @@ export async function everyCell(e: TestEnv): Promise<{ table: string; column: st
  */
 export async function whereFound(e: TestEnv, p: Person): Promise<string[]> {
   const { texts, hashes } = tracesOf(e, p);
-  const keys = (
-    await e.store.db
-      .selectFrom('data_keys')
-      .select('subject_id')
-      .where('wrapped_key', 'is not', null)
-      .execute()
-  ).map((k) => k.subject_id);
+  const keys = await liveKeyHolders(e);
   const found = new Set<string>();
   const look = (where: string, text: string, how: string) => {
     for (const t of texts)

@@ -10,10 +10,12 @@ import { after, before, it } from 'node:test';
 import { sql } from 'kysely';
 import { type OutgoingMessage, RECORDED_NOTICE_KEPT_DAYS } from '../../src/platform/mail/index.js';
 import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
+import { accountThroughService } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
 import {
   everyCell,
   filesNaming,
+  liveKeyHolders,
   person,
   spooledUploadsNaming,
   throughEveryChannel,
@@ -35,13 +37,7 @@ after(() => {
  */
 async function readableWithMasterKey(e: TestEnv): Promise<string[]> {
   const cells = await everyCell(e);
-  const keys = (
-    await e.store.db
-      .selectFrom('data_keys')
-      .select('subject_id')
-      .where('wrapped_key', 'is not', null)
-      .execute()
-  ).map((k) => k.subject_id);
+  const keys = await liveKeyHolders(e);
   const texts: string[] = [];
   for (const c of cells) {
     if (!c.value.startsWith('v1.')) {
@@ -90,14 +86,7 @@ describeEachDialect(
       assert.equal((await post(e, '/v1/orders', body)).statusCode, 201);
       const subjectId = (await e.services.subjects.findByEmail(email))!;
       // A shopper account with a session, and a campaign email carrying an unsubscribe token.
-      const { accounts } = e.services.identity;
-      const { accountId } = await accounts.register(email, 'a long enough password 1');
-      await accounts.verifyEmail(
-        await accounts.issueToken(accountId, 'verify_email'),
-        'a long enough password 1',
-        (m: string) => e.services.subjects.findByEmail(m),
-      );
-      await accounts.login(email, 'a long enough password 1', '127.0.0.1');
+      const accountId = await accountThroughService(e, email);
       const rendered = await post(e, '/v1/emails/render', { subjectId, subject: 'New rings', text: 'Look.' });
       assert.equal(rendered.statusCode, 200, rendered.body);
       // An access request answered with a download link.
