@@ -209,7 +209,7 @@ describeEachDialect(
         ],
         '/staff/under13/decide': [
           '/staff/under13/decide',
-          { proposalId: 'no-such-proposal', decision: 'reject' },
+          { proposalId: 'no-such-proposal', decision: 'reject', confirmed: 'yes' },
           404,
         ],
         '/staff/appeals/decide': [

@@ -287,7 +287,7 @@ describe('the staff console for people who use it', {
     const officer = await logIn('oscar', ['privacy_officer']);
     await officer.goto(`${base}/staff/under13`);
     assert.match((await officer.getByTestId('under13-proposals').textContent()) ?? '', /uma/);
-    assert.equal(await colours(officer.getByRole('button', { name: 'Reject' })), `${WHITE} ${RED}`);
+    assert.equal(await colours(officer.getByRole('button', { name: 'Reject…' })), `${WHITE} ${RED}`);
     assert.equal(
       await colours(officer.getByRole('button', { name: /Approve and delete/ })),
       `${RED} ${WHITE}`,

@@ -259,6 +259,38 @@ describeEachDialect(
       assert.match(after.body, /Approved/);
       assert.equal(await held(adult), false);
     });
+
+    it('rejects a report from the console only after its confirmation step, as it approves one', async () => {
+      const agent = await staffCaller(env(), ['customer_service']);
+      const officer = await staffCaller(env(), ['privacy_officer']);
+      const adult = await person();
+      const proposal = await env().services.under13.propose(adult, agent.staffId, 'a guess');
+      const form = (values: Record<string, string>) =>
+        env().app.inject({
+          method: 'POST',
+          url: '/staff/under13/decide',
+          headers: { cookie: officer.headers.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({
+            _csrf: officer.writeHeaders['x-csrf-token']!,
+            ...values,
+          }).toString(),
+        });
+      const confirm = await form({ proposalId: proposal.id, decision: 'reject' });
+      assert.equal(confirm.statusCode, 200, confirm.body);
+      assert.match(confirm.body, /Confirm: reject the under-13 report/);
+      assert.match(confirm.body, /cannot be reopened/);
+      assert.match(confirm.body, /data-tone="destructive">Reject the report</);
+      assert.equal(
+        (await env().services.under13.get(proposal.id))?.status,
+        'pending',
+        'one click decides nothing',
+      );
+      const rejected = await form({ proposalId: proposal.id, decision: 'reject', confirmed: 'yes' });
+      assert.equal(rejected.statusCode, 303, rejected.body);
+      assert.equal(rejected.headers.location, '/staff/under13?done=reject');
+      assert.equal((await env().services.under13.get(proposal.id))?.status, 'rejected');
+      assert.ok(await held(adult), 'a rejection deletes nothing');
+    });
   },
   { auth: 'enforced', rateLimits: false },
 );

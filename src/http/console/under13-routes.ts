@@ -6,10 +6,44 @@ import { z } from 'zod';
 import { line, noun } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { renderConfirmation } from './confirm.js';
+import { type Confirmation, renderConfirmation } from './confirm.js';
 import { staffNames } from './labels.js';
 import { refused } from './shell.js';
 import { renderUnder13 } from './under13.js';
+
+/** The confirmation step of each decision: nothing is decided by one click (docs/console.md). */
+const CONFIRMATIONS: Record<'approve' | 'reject', (proposalId: string) => Confirmation> = {
+  approve: (proposalId) => ({
+    title: 'approve the under-13 report',
+    section: '/staff/under13',
+    action: '/staff/under13/decide',
+    back: '/staff/under13',
+    fields: { proposalId, decision: 'approve' },
+    willHappen: [
+      'The person is marked as under 13.',
+      'Everything Vow holds about them is deleted from every copy, and every recipient is told to delete it too.',
+      'Only markers that refuse their data in future are kept.',
+    ],
+    cannotUndo: 'The deletion is final: nothing can be restored, even if the report was wrong.',
+    confirmLabel: 'Approve and delete everything',
+    tone: 'destructive',
+  }),
+  reject: (proposalId) => ({
+    title: 'reject the under-13 report',
+    section: '/staff/under13',
+    action: '/staff/under13/decide',
+    back: '/staff/under13',
+    fields: { proposalId, decision: 'reject' },
+    willHappen: [
+      'The report is closed as rejected, with your name in the audit trail.',
+      'The person is not marked as under 13 and nothing about them is deleted.',
+    ],
+    cannotUndo:
+      'A rejected report cannot be reopened: if the person is under 13 after all, customer service must report them again.',
+    confirmLabel: 'Reject the report',
+    tone: 'destructive',
+  }),
+};
 
 export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
   async function under13Page(req: FastifyRequest, message?: { ok: boolean; text: string }) {
@@ -60,24 +94,10 @@ export const under13ConsoleRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       const { proposalId, decision } = req.body;
-      if (decision === 'approve' && req.body.confirmed !== 'yes')
+      if (req.body.confirmed !== 'yes')
         return sendHtml(
           reply,
-          renderConfirmation(consoleFrame(ctx, req), {
-            title: 'approve the under-13 report',
-            section: '/staff/under13',
-            action: '/staff/under13/decide',
-            back: '/staff/under13',
-            fields: { proposalId, decision },
-            willHappen: [
-              'The person is marked as under 13.',
-              'Everything Vow holds about them is deleted from every copy, and every recipient is told to delete it too.',
-              'Only markers that refuse their data in future are kept.',
-            ],
-            cannotUndo: 'The deletion is final: nothing can be restored, even if the report was wrong.',
-            confirmLabel: 'Approve and delete everything',
-            tone: 'destructive',
-          }),
+          renderConfirmation(consoleFrame(ctx, req), CONFIRMATIONS[decision](proposalId)),
         );
       let message: { ok: boolean; text: string };
       let status = 200;

@@ -16,7 +16,8 @@ export function renderUnder13(
     section: '/staff/under13',
     body: html`<h1>Under-13 reports</h1>
 <p>Customer service reported these people as under 13. Approving deletes everything we hold about
-the person, for good, and keeps only what refuses their data in future (P14). Another privacy
+the person, for good, and keeps only what refuses their data in future (P14); rejecting closes the
+report and deletes nothing. Each decision asks you to confirm on the next page. Another privacy
 officer must decide a report you made.</p>
 ${flash(message)}
 ${
@@ -32,7 +33,7 @@ ${
   ${csrfField(frame.csrf)}
   <input type="hidden" name="proposalId" value="${p.id}">
   <button type="submit" name="decision" value="approve" class="danger" data-tone="destructive">Approve and delete…</button>
-  <button type="submit" name="decision" value="reject" class="danger secondary" data-tone="destructive">Reject</button>
+  <button type="submit" name="decision" value="reject" class="danger secondary" data-tone="destructive">Reject…</button>
 </form></td></tr>`,
   )}</tbody>
 </table></div>`
