@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { deletionExemptions, plainData } from '../../src/http/pages/plain-data.js';
 import { buildNotice, DEFAULT_POLICY_PATH, loadPolicy, parsePolicy } from '../../src/modules/policy/index.js';
 
 describe('policy translations', () => {
@@ -20,6 +21,7 @@ describe('policy translations', () => {
         ...missing('category', Object.keys(doc.categories), es.categories),
         ...missing('purpose', Object.keys(doc.purposes), es.purposes),
         ...missing('exemption', Object.keys(doc.exemptions), es.exemptions),
+        ...missing('exemption source', Object.keys(doc.exemptions), es.exemption_sources),
         ...missing('channel', Object.keys(doc.channels), es.channels),
         ...missing('cookie category', Object.keys(doc.cookie_categories), es.cookie_categories),
         ...missing('regulator', Object.keys(doc.regulators), es.regulators),
@@ -65,6 +67,46 @@ describe('policy translations', () => {
     const p = r.problems.find((x) => x.message.includes('no retention rule gives this reason'));
     assert.ok(p, JSON.stringify(r.problems));
     assert.equal(p.path, 'translations["es-US"].retention_reasons["Enough to follow up an answer."]');
+  });
+
+  it('refuses a translated exemption source the translated notice does not hold word for word', () => {
+    const source = readFileSync(DEFAULT_POLICY_PATH, 'utf8').replace(
+      'service_customers: "Se excluyen los datos necesarios',
+      'service_customers: "Se excluyen casi todos los datos necesarios',
+    );
+    const r = parsePolicy(source);
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    const p = r.problems.find((x) => x.message.includes('not in the translated notice'));
+    assert.ok(p, JSON.stringify(r.problems));
+    assert.equal(p.path, 'translations["es-US"].exemption_sources.service_customers');
+    assert.ok((p.line ?? 0) > 0, 'located in the file');
+  });
+
+  it('a Spanish reader sees what a deletion keeps with the Spanish notice’s words, an English one the policy’s', () => {
+    const policy = loadPolicy();
+    const es = deletionExemptions(policy, 'es-US').find((e) => e.title === 'Lista de exclusión');
+    assert.match(es?.why ?? '', /^Darse de baja retira al usuario de forma permanente/);
+    const en = deletionExemptions(policy).find((e) => e.title === 'Suppression list');
+    assert.match(en?.why ?? '', /^Unsubscribing will permanently remove the user/);
+    const data = plainData(
+      policy,
+      [
+        {
+          dataset: 'vow',
+          table: 'consent_events',
+          column: 'channel',
+          row: 'e',
+          category: 'consent.history',
+          purposes: ['consent.record_keeping'],
+          value: 'email_marketing',
+        },
+      ],
+      '2026-02-01T00:00:00.000Z',
+      {},
+      'es-US',
+    );
+    assert.match(data.sections[0]?.keptOnDeletion?.source ?? '', /^Darse de baja retira al usuario/);
   });
 
   it("the notice's tables in Spanish: what each form collects, whose, recipients, how long, the choices", () => {

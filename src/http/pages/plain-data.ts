@@ -8,6 +8,7 @@ import {
   channelName,
   cookieCategoryText,
   exemptionName,
+  exemptionSource,
   isWithin,
   type Policy,
   purposeName,
@@ -190,8 +191,11 @@ function keptFor(policy: Policy, category: string, locale: Locale): string | und
   return w.kept(duration(rule.keep_for, w), from, rule.reason);
 }
 
-function exemptionOf(policy: Policy, category: string) {
-  return Object.values(policy.doc.exemptions).find((e) => e.categories.some((c) => isWithin(category, c)));
+/** The id of the exemption a deletion keeps a category under, if any. */
+function exemptionOf(policy: Policy, category: string): string | undefined {
+  return Object.entries(policy.doc.exemptions).find(([, e]) =>
+    e.categories.some((c) => isWithin(category, c)),
+  )?.[0];
 }
 
 /** What a deletion request keeps and why, from the policy's exemptions. */
@@ -205,7 +209,7 @@ export function deletionExemptions(policy: Policy, locale: Locale = DEFAULT_LOCA
     ...Object.entries(policy.doc.exemptions).map(([id, e]) => ({
       title: exemptionName(policy, id, locale),
       what: e.categories.map((c) => categoryName(policy, c, locale)),
-      why: e.source,
+      why: exemptionSource(policy, id, locale),
       quoted: true,
     })),
     ...(legal.length > 0 ? [{ title: w.legalTitle, what: legal, why: w.legalWhy, quoted: false }] : []),
@@ -254,14 +258,7 @@ export function plainData(
   const out: PlainSection[] = extra.account ? [extra.account] : [];
   for (const [key, s] of sections) {
     const cats = [...s.categories];
-    const exemption = cats.map((c) => exemptionOf(policy, c)).find(Boolean);
-    const exemptionTitle = exemption
-      ? exemptionName(
-          policy,
-          Object.entries(policy.doc.exemptions).find(([, e]) => e === exemption)?.[0] ?? '',
-          locale,
-        )
-      : '';
+    const exemptionId = cats.map((c) => exemptionOf(policy, c)).find(Boolean);
     out.push({
       id: key.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, ''),
       title: s.v.table
@@ -271,7 +268,13 @@ export function plainData(
       information: cats.map((c) => categoryName(policy, c, locale)),
       usedFor: [...s.purposes].sort().map((p) => purposeName(policy, p, locale)),
       keptFor: cats.map((c) => keptFor(policy, c, locale)).find(Boolean),
-      keptOnDeletion: exemption ? { title: exemptionTitle, source: exemption.source } : undefined,
+      keptOnDeletion:
+        exemptionId === undefined
+          ? undefined
+          : {
+              title: exemptionName(policy, exemptionId, locale),
+              source: exemptionSource(policy, exemptionId, locale),
+            },
       records: [...s.rows.values()].map((vs) => ({ fields: vs.flatMap((v) => fieldsOf(policy, v, locale)) })),
     });
   }

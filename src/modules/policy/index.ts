@@ -34,6 +34,7 @@ export {
   collectionPointTitle,
   cookieCategoryText,
   exemptionName,
+  exemptionSource,
   purposeName,
   regulatorName,
   subjectKindName,

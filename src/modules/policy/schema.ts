@@ -232,6 +232,11 @@ export const translationSchema = z.strictObject({
   categories: z.record(dottedId, text).default({}),
   purposes: z.record(dottedId, text).default({}),
   exemptions: z.record(simpleId, text).default({}),
+  /**
+   * An exemption's `source` in this language: the translated notice's own words, quoted word for
+   * word (shown under the exemption, as the English source is).
+   */
+  exemption_sources: z.record(simpleId, text).default({}),
   channels: z.record(dottedId, text).default({}),
   cookie_categories: z.record(simpleId, z.strictObject({ title: text, description: text })).default({}),
   regulators: z.record(simpleId, z.strictObject({ name: text })).default({}),

@@ -262,6 +262,18 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
     for (const [key, rec, what] of named)
       for (const id of Object.keys((t[key] ?? {}) as Record<string, unknown>))
         if (!has(rec, id)) add(['translations', locale, key, id], `unknown ${what} "${id}"`);
+    // A translated source is quoted from the translated notice, as the policy's own is from its own.
+    const translatedNotice = t.notice
+      ? normaliseSentence(t.notice.sections.flatMap((s) => s.paragraphs).join(' '))
+      : undefined;
+    for (const [id, source] of Object.entries(t.exemption_sources)) {
+      const path = ['translations', locale, 'exemption_sources', id];
+      if (!has(doc.exemptions, id)) add(path, `unknown exemption "${id}"`);
+      else if (translatedNotice === undefined)
+        add(path, 'a translated source quotes the translated notice, and this translation has none');
+      else if (!translatedNotice.includes(normaliseSentence(source)))
+        add(path, 'the source sentence is not in the translated notice; quote it word for word');
+    }
     const reasons = new Set(doc.retention.map((r) => r.reason));
     for (const reason of Object.keys(t.retention_reasons))
       if (!reasons.has(reason))

@@ -24,6 +24,11 @@ export function exemptionName(policy: Policy, id: string, locale?: string | null
   return translation(policy, locale)?.exemptions[id] ?? policy.doc.exemptions[id]?.title ?? id;
 }
 
+/** The policy's own words an exemption rests on, e.g. "Exclusions include data necessary to …". */
+export function exemptionSource(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.exemption_sources[id] ?? policy.doc.exemptions[id]?.source ?? '';
+}
+
 /** A regulator's name, e.g. "your local data protection authority". */
 export function regulatorName(policy: Policy, id: string, locale?: string | null): string {
   return translation(policy, locale)?.regulators[id]?.name ?? policy.doc.regulators[id]?.name ?? id;
