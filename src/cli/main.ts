@@ -55,7 +55,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .exitOverride()
     .addHelpText(
       'after',
-      '\nConfiguration comes from the environment: VOW_PORT, VOW_HOST, VOW_DATA_DIR, VOW_DATABASE_URL, VOW_POLICY (see README).',
+      '\nConfiguration comes from the environment: VOW_PORT, VOW_HOST, VOW_DATA_DIR, VOW_DATABASE_URL, VOW_POLICY and more (every variable: docs/operations.md).',
     );
 
   program
