@@ -327,7 +327,10 @@ describeEachDialect('aggregate reports', (env) => {
     });
     assert.equal(shown.statusCode, 200);
     assert.match(shown.body, /data-testid="report-cells"/);
-    assert.match(shown.body, /<td>rings<\/td><td>\d+<\/td><td>\d+ to \d+<\/td>/);
+    assert.match(
+      shown.body,
+      /<th scope="row">rings<\/th><td data-label="Count \(noisy\)">\d+<\/td><td data-label="[\d.]+% interval">\d+ to \d+<\/td>/,
+    );
     assert.match(shown.body, /95% interval/);
     // The picture: each count with its noise interval, as accessible SVG with the same numbers.
     assert.match(

@@ -1,7 +1,8 @@
 // The staff console's timestamps and lists at a desktop's and a phone's width, in Chromium: a moment
 // in a table (the audit trail's When, the promise checks' recent runs) takes at most two lines at
-// 1280 px and never pushes its table past a 390 px screen; the suppressions and a waiting under-13
-// report are cards on a phone, and a request's facts stack under their labels, with no axe violation.
+// 1280 px and never pushes its table past a 390 px screen; the dashboard's lists, the suppressions
+// and a waiting under-13 report are cards on a phone, and a request's facts stack under their
+// labels, with no axe violation.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -115,6 +116,26 @@ describe('the staff console at 1280 and 390 px', {
       'none',
       'words, not a box',
     );
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
+  it("shows the dashboard's requests due soonest and its recent runs as cards at 390 px", async () => {
+    await env.services.rights.submit(
+      { type: 'access', jurisdiction: 'us-ca', email: 'phone.due@example.com' },
+      { channel: 'email', staffId: 'phone-setup', receivedOn: '2026-01-02' },
+    );
+    const page = await logIn('dora', ['privacy_officer'], 390);
+    await page.goto(`${base}/staff`);
+    for (const t of ['dashboard-requests', 'promise-history']) {
+      const row = page.getByTestId(t).locator('tbody tr').first();
+      assert.equal(await row.evaluate((r) => getComputedStyle(r).display), 'block', `${t}: a card`);
+      // Each value is named by its column, as in every other card.
+      const labels = await row
+        .locator('td')
+        .evaluateAll((tds) => tds.map((td) => getComputedStyle(td, '::before').content));
+      assert.ok(labels.every((l) => /^".+: "$/.test(l)), `${t}: ${labels.join(' | ')}`);
+    }
+    assert.equal(await sideways(page), 0);
     assert.deepEqual(await axeViolations(page), []);
   });
 

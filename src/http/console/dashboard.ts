@@ -166,14 +166,14 @@ export function renderDashboard(frame: ConsoleFrame, d: DashboardData): string {
 <p data-testid="request-summary"><strong>${d.requests.length}</strong> open ${noun(d.requests.length, 'request')}, <strong class="${overdue ? 'bad-text' : ''}">${overdue}</strong> overdue; <strong>${d.complaintsOpen ?? 0}</strong> open ${noun(d.complaintsOpen ?? 0, 'complaint')}.</p>
 ${
   d.requests.length
-    ? html`<div class="scroll" tabindex="0"><table data-testid="dashboard-requests">
+    ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="dashboard-requests">
   <caption>Due soonest</caption>
   <thead><tr><th scope="col">Due</th><th scope="col">Type</th><th scope="col">Status</th></tr></thead>
   <tbody>${d.requests
     .slice(0, 8)
     .map(
       (r) =>
-        html`<tr${r.overdue ? html` class="overdue"` : ''}><td>${r.dueOn}${r.overdue ? html` <strong class="bad-text">overdue</strong>` : html` <span class="small">(${r.daysLeft} days)</span>`}</td><td><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a></td><td>${STAFF_STATUS[r.status] ?? r.status}</td></tr>`,
+        html`<tr${r.overdue ? html` class="overdue"` : ''}><td data-label="Due">${r.dueOn}${r.overdue ? html` <strong class="bad-text">overdue</strong>` : html` <span class="small">(${r.daysLeft} days)</span>`}</td><td data-label="Type"><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a></td><td data-label="Status">${STAFF_STATUS[r.status] ?? r.status}</td></tr>`,
     )}</tbody>
 </table></div>`
     : ''
@@ -193,12 +193,12 @@ ${d.promises ? promiseTable(d.promises) : html`<p>The promises have not been che
 ${
   d.history?.length
     ? html`<h3>Recent runs</h3>
-<div class="scroll" tabindex="0"><table data-testid="promise-history">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="promise-history">
   <caption class="visually-hidden">The latest runs of the promise checks, newest first</caption>
   <thead><tr><th scope="col">Checked</th><th scope="col">Kind</th><th scope="col">Broken promises</th></tr></thead>
   <tbody>${d.history.map(
     (h) =>
-      html`<tr><td>${stamp(h.checkedAt)}</td><td>${h.mode === 'full' ? 'full sweep' : 'changes only'} <span class="small">(${(h.durationMs / 1000).toFixed(1)} s)</span></td><td>${h.broken.length ? html`<strong class="bad-text">${h.broken.join(', ')}</strong>` : 'none'}</td></tr>`,
+      html`<tr><td data-label="Checked">${stamp(h.checkedAt)}</td><td data-label="Kind">${h.mode === 'full' ? 'full sweep' : 'changes only'} <span class="small">(${(h.durationMs / 1000).toFixed(1)} s)</span></td><td data-label="Broken promises">${h.broken.length ? html`<strong class="bad-text">${h.broken.join(', ')}</strong>` : 'none'}</td></tr>`,
   )}</tbody>
 </table></div>`
     : ''

@@ -39,10 +39,10 @@ export function renderReportsPage(
     const csv = `/v1/reports/${choice.path}?week=${encodeURIComponent(r.period)}&recipient=${encodeURIComponent(r.recipient)}&format=csv`;
     result = html`<h2>${r.title}, ${r.period}</h2>
 <p>For <strong>${r.recipient}</strong>, released ${r.releasedAt.slice(0, 16).replace('T', ' ')} UTC. The same question for this week always gets these numbers.</p>
-<div class="scroll" tabindex="0"><table data-testid="report-cells">
+<div class="scroll" tabindex="0"><table class="stack" data-testid="report-cells">
   <thead><tr><th scope="col">${r.report === 'visitors_by_area' ? 'Area' : 'Gender'}</th><th scope="col">Count (noisy)</th><th scope="col">${confidence} interval</th></tr></thead>
   <tbody>
-  ${r.cells.map((c) => html`<tr><td>${c.key}</td><td>${c.count === null ? 'withheld (below the threshold)' : c.count}</td><td>${c.interval === null ? '—' : `${c.interval[0]} to ${c.interval[1]}`}</td></tr>`)}
+  ${r.cells.map((c) => html`<tr><th scope="row">${c.key}</th><td data-label="Count (noisy)">${c.count === null ? 'withheld (below the threshold)' : c.count}</td><td data-label="${confidence} interval">${c.interval === null ? '—' : `${c.interval[0]} to ${c.interval[1]}`}</td></tr>`)}
   </tbody>
 </table></div>
 ${
