@@ -6,7 +6,8 @@ export const DOWNSTREAM_ERROR_CODES = {
   VOW_WEBHOOK_NOT_FOUND: { status: 404, meaning: 'No webhook endpoint or delivery matches this id.' },
   VOW_WEBHOOK_URL_INVALID: {
     status: 400,
-    meaning: 'A webhook URL must be https (plain http only on the loopback interface), without credentials.',
+    meaning:
+      'A webhook URL must be https (plain http only on the loopback interface), without credentials, and not on a link-local or metadata address.',
   },
   VOW_WEBHOOK_EVENT_UNKNOWN: {
     status: 400,

@@ -1,5 +1,6 @@
 // The shapes of the webhook outbox (what an endpoint, a delivery and a published event look like to
 // callers) and the one rule on an endpoint's address.
+import { BlockList, isIP } from 'node:net';
 import type { Kysely, Transaction } from 'kysely';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
@@ -8,7 +9,13 @@ import type { DeliveryStatus } from './tables.js';
 
 export type Fetch = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body: string;
+    signal: AbortSignal;
+    redirect: 'manual';
+  },
 ) => Promise<{ status: number }>;
 
 export interface EndpointView {
@@ -60,6 +67,31 @@ export interface PreparedDelivery {
   readonly body: string | null;
 }
 
+/**
+ * Addresses no webhook receiver lives at: the link-local ranges (where cloud metadata services
+ * answer, 169.254.169.254 and its IPv6 forms), the unspecified address, and the metadata services
+ * outside them. The URL parser has already turned `2852039166`, `0xa9.0xfe.0xa9.0xfe` and
+ * `[::ffff:169.254.169.254]` into the forms checked here.
+ */
+const NEVER_A_RECEIVER = new BlockList();
+NEVER_A_RECEIVER.addSubnet('169.254.0.0', 16, 'ipv4');
+NEVER_A_RECEIVER.addSubnet('fe80::', 10, 'ipv6');
+NEVER_A_RECEIVER.addSubnet('0.0.0.0', 8, 'ipv4');
+NEVER_A_RECEIVER.addAddress('::', 'ipv6');
+NEVER_A_RECEIVER.addAddress('100.100.100.200', 'ipv4');
+NEVER_A_RECEIVER.addAddress('fd00:ec2::254', 'ipv6');
+const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata']);
+
+function neverAReceiver(hostname: string): boolean {
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  const family = isIP(host);
+  if (family === 0) return METADATA_HOSTS.has(host);
+  return NEVER_A_RECEIVER.check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+
 export function validUrl(raw: string): string {
   let url: URL;
   try {
@@ -72,6 +104,11 @@ export function validUrl(raw: string): string {
     throw new VowError(
       'VOW_WEBHOOK_URL_INVALID',
       'A webhook URL must be https (plain http only on the loopback interface), without credentials',
+    );
+  if (neverAReceiver(url.hostname))
+    throw new VowError(
+      'VOW_WEBHOOK_URL_INVALID',
+      "A webhook URL cannot name a link-local or metadata address: give the receiver's own address",
     );
   return url.toString();
 }

@@ -352,6 +352,9 @@ export class Webhooks {
         headers: { 'content-type': 'application/json', 'user-agent': 'Vow-Webhooks/1', ...headers },
         body,
         signal: AbortSignal.timeout(15_000),
+        // Never re-posted elsewhere: a redirect (to plain http, another host, a metadata address)
+        // is a failed attempt, as any other answer outside 2xx.
+        redirect: 'manual',
       });
       if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
     } catch (err) {
