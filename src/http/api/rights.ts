@@ -8,6 +8,7 @@ import {
   type RequestView,
   type SubmitInput,
 } from '../../modules/rights/index.js';
+import { correctedAddress } from '../../modules/subjects/index.js';
 import { VowError } from '../../platform/errors.js';
 import { LOCALES, type Locale } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
@@ -18,6 +19,28 @@ const id = line().min(1).max(64);
 const day = line().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const token = line().min(20).max(100);
 const email = z.email().max(254);
+
+const ADDRESS = 'contact.postal_address';
+const part = line().max(200);
+/** A corrected postal address in its parts (docs/api.md, "What a correction's value is"). */
+const addressParts = z
+  .strictObject({
+    line1: line().trim().min(1).max(200),
+    line2: part.optional(),
+    city: part.optional(),
+    region: part.optional(),
+    postal_code: part.optional(),
+    country: part.optional().describe('ISO 3166-1 alpha-2, e.g. US'),
+  })
+  .describe('The new postal address in its parts (preferred: each part lands in its own column)');
+
+/** A corrected address given in its parts is shown in its parts, as it was sent (not as JSON text). */
+function withAddressParts(contact: Record<string, unknown>): Record<string, unknown> {
+  const c = contact.correction as { category?: unknown; value?: unknown } | undefined;
+  if (c?.category !== ADDRESS || typeof c.value !== 'string' || !c.value.trim().startsWith('{'))
+    return { ...contact };
+  return { ...contact, correction: { ...c, value: correctedAddress(c.value) ?? c.value } };
+}
 
 const requestFields = {
   type: z.enum(REQUEST_TYPES),
@@ -41,9 +64,18 @@ const requestFields = {
     .strictObject({
       category: line().min(1).max(128),
       column: line().min(1).max(128).optional(),
-      value: line().min(1).max(2000),
+      value: z.union([line().min(1).max(2000), addressParts], {
+        error:
+          'give the new value as text, or a postal address as an object of its parts with line1 (and line2, city, region, postal_code, country as text)',
+      }),
       evidence: prose().max(2000).optional(),
     })
+    .refine((c) => typeof c.value === 'string' || c.category === ADDRESS, {
+      path: ['value'],
+      message: `only a postal address (${ADDRESS}) is given as an object of its parts; other values are text`,
+    })
+    // The service takes the parts as JSON text (subjects.correctedAddress reads both forms).
+    .transform((c) => (typeof c.value === 'string' ? c : { ...c, value: JSON.stringify(c.value) }))
     .optional(),
   details: prose().max(4000).optional(),
   agent: z.strictObject({ name: line().min(1).max(200), permission: line().min(1).max(2000) }).optional(),
@@ -285,7 +317,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req) => {
       const d = await rights.detail(req.params.id, staffIdOf(req));
-      return { ...d, contact: { ...d.contact } as Record<string, unknown> };
+      return { ...d, contact: withAddressParts(d.contact as Record<string, unknown>) };
     },
   );
 
