@@ -45,7 +45,7 @@ const WORDS: Catalog<PreferenceWords> = {
     complaint: 'Make a complaint',
     myData: 'My data',
     logInToSee: 'Log in to see your data',
-    gpc: html`Your browser's Global Privacy Control signal is honoured as an opt-out of the sale
+    gpc: html`Your browser's Global Privacy Control signal is honored as an opt-out of the sale
   and sharing of your data and of advertising. See <a href="/privacy#cookies">our privacy notice</a>.`,
   },
   'es-US': {

@@ -171,6 +171,8 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
   const w = WORDS[viewer.locale];
   const t = noticeText(policy, n, viewer.locale);
   const effective = formatDay(n.effectiveDate, viewer.locale);
+  // The contents in the page's order: "Your rights" first (it opens the page), the policy's
+  // sections, then the tables built from it.
   const extra = [
     { id: 'your-rights', heading: w.rights },
     { id: 'what-we-collect', heading: w.collect },
@@ -186,8 +188,7 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
   ${t.translated ? html`<p class="small" data-testid="translation-note">${w.translationNote}</p>` : ''}
   <nav class="toc" aria-label="${w.contents}">
     <ol>
-      ${t.sections.map((s) => html`<li><a href="#${s.id}">${s.heading}</a></li>`)}
-      ${extra.map((s) => html`<li><a href="#${s.id}">${s.heading}</a></li>`)}
+      ${[...extra.slice(0, 1), ...t.sections, ...extra.slice(1)].map((s) => html`<li><a href="#${s.id}">${s.heading}</a></li>`)}
     </ol>
   </nav>
   <section id="your-rights" class="kept" aria-labelledby="your-rights-h" data-section="your-rights" data-testid="your-rights">

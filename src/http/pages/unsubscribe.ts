@@ -78,7 +78,9 @@ export function renderUnsubscribeConfirm(
   <button type="submit" data-testid="unsubscribe-button">${w.unsubscribe}</button>
 </form>
 <p class="small">${w.permanent(policy.doc.controller.name)}</p>`;
-  return shopperPage({ title: w.unsubscribe, policy, viewer, body: html`${body}${home(viewer.locale)}` });
+  // The tab names what the page says: "Unsubscribe" while it asks, "Unsubscribed" once it is so.
+  const title = o.alreadyUnsubscribed ? w.doneTitle : w.unsubscribe;
+  return shopperPage({ title, policy, viewer, body: html`${body}${home(viewer.locale)}` });
 }
 
 export function renderUnsubscribed(
@@ -98,5 +100,5 @@ export function renderUnsubscribeInvalid(policy: Policy, viewer: Viewer = ANONYM
   const w = WORDS[viewer.locale];
   const body = html`<h1>${w.invalid}</h1>
 <p class="error" role="alert" data-testid="unsubscribe-status">${w.invalidText(c.phone, c.email)}</p>`;
-  return shopperPage({ title: w.unsubscribe, policy, viewer, body: html`${body}${home(viewer.locale)}` });
+  return shopperPage({ title: w.invalid, policy, viewer, body: html`${body}${home(viewer.locale)}` });
 }
