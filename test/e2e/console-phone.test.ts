@@ -4,40 +4,23 @@
 // and a waiting under-13 report are cards on a phone, and a request's facts stack under their
 // labels, with no axe violation.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { orderBody } from '../collection/fixtures.js';
 import { serviceCaller } from '../helpers/auth.js';
 import { axeViolations, horizontalOverflow as sideways } from '../helpers/axe-check.js';
-import { launchChromium, SKIP_BROWSER, staffLoggedIn } from '../helpers/browser.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
-
-const PASSWORD = 'a long console passphrase';
+import { consoleInChromium, SKIP_BROWSER } from '../helpers/browser.js';
 
 describe('the staff console at 1280 and 390 px', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
-  let env: TestEnv & { close: () => Promise<void> };
-  let browser: Browser;
-  let base: string;
+  const at = consoleInChromium({ width: 1280, height: 844 });
+  const { logIn } = at;
   let subjectId = '';
-  const contexts: BrowserContext[] = [];
-
-  const logIn = (username: string, roles: string[], width: number): Promise<Page> =>
-    staffLoggedIn(
-      { env, browser, base, contexts },
-      { username, roles, password: PASSWORD },
-      { width, height: 844 },
-    );
 
   before(async () => {
-    env = await createTestEnv('sqlite', { auth: 'enforced', rateLimits: false });
-    await env.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    const service = await serviceCaller(env);
-    const order = await env.app.inject({
+    const service = await serviceCaller(at.env);
+    const order = await at.env.app.inject({
       method: 'POST',
       url: '/v1/orders',
       headers: service.writeHeaders,
@@ -45,19 +28,13 @@ describe('the staff console at 1280 and 390 px', {
     });
     assert.equal(order.statusCode, 201, order.body);
     subjectId = order.json().subjectId;
-    await env.services.promises.monitor.check();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await env?.close();
+    await at.env.services.promises.monitor.check();
   });
 
   it('keeps a moment on at most two lines at 1280 px and inside the screen at 390 px (audit trail, recent runs)', async () => {
     // A cookie choice's entry: a visitor's long id as its target, which squeezed the When column
     // until "2026-12-06 04:44:03" took three lines at 1280 px.
-    await env.ctx.audit.record({
+    await at.env.ctx.audit.record({
       actor: { type: 'system' },
       action: 'cookie_consent.choice',
       target: { type: 'visitor', id: 'upWTZn0k2AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab' },
@@ -79,7 +56,7 @@ describe('the staff console at 1280 and 390 px', {
         ['/staff/audit', 'audit-table'],
         ['/staff', 'promise-history'],
       ] as const) {
-        await page.goto(`${base}${url}`);
+        await page.goto(`${at.base}${url}`);
         const counts = await lines(page, table);
         assert.ok(counts.length > 0, `${table} has moments`);
         assert.ok(Math.max(...counts) <= 2, `${table} at ${width} px: ${counts.join(',')} lines`);
@@ -97,12 +74,12 @@ describe('the staff console at 1280 and 390 px', {
   });
 
   it("puts a request's facts each under its label at 390 px, a missing email as words", async () => {
-    const { requestId } = await env.services.rights.submit(
+    const { requestId } = await at.env.services.rights.submit(
       { type: 'deletion', jurisdiction: 'us-ca', name: 'Percy Postal' },
       { channel: 'postal', staffId: 'phone-setup', receivedOn: '2026-01-02' },
     );
     const page = await logIn('quentin', ['customer_service'], 390);
-    await page.goto(`${base}/staff/requests/${requestId}`);
+    await page.goto(`${at.base}/staff/requests/${requestId}`);
     const [dt, dd] = await Promise.all([
       page.locator('dl.facts dt', { hasText: 'Acknowledgement' }).boundingBox(),
       page.locator('dl.facts dt', { hasText: 'Acknowledgement' }).locator('+ dd').boundingBox(),
@@ -120,12 +97,12 @@ describe('the staff console at 1280 and 390 px', {
   });
 
   it("shows the dashboard's requests due soonest and its recent runs as cards at 390 px", async () => {
-    await env.services.rights.submit(
+    await at.env.services.rights.submit(
       { type: 'access', jurisdiction: 'us-ca', email: 'phone.due@example.com' },
       { channel: 'email', staffId: 'phone-setup', receivedOn: '2026-01-02' },
     );
     const page = await logIn('dora', ['privacy_officer'], 390);
-    await page.goto(`${base}/staff`);
+    await page.goto(`${at.base}/staff`);
     for (const t of ['dashboard-requests', 'promise-history']) {
       const row = page.getByTestId(t).locator('tbody tr').first();
       assert.equal(await row.evaluate((r) => getComputedStyle(r).display), 'block', `${t}: a card`);
@@ -133,7 +110,10 @@ describe('the staff console at 1280 and 390 px', {
       const labels = await row
         .locator('td')
         .evaluateAll((tds) => tds.map((td) => getComputedStyle(td, '::before').content));
-      assert.ok(labels.every((l) => /^".+: "$/.test(l)), `${t}: ${labels.join(' | ')}`);
+      assert.ok(
+        labels.every((l) => /^".+: "$/.test(l)),
+        `${t}: ${labels.join(' | ')}`,
+      );
     }
     assert.equal(await sideways(page), 0);
     assert.deepEqual(await axeViolations(page), []);
@@ -142,24 +122,24 @@ describe('the staff console at 1280 and 390 px', {
   it('shows the suppressions and a waiting under-13 report as cards at 390 px', async () => {
     // Both lists were tables wider than the phone once they held a row (the suppression list 389 px
     // in 350; console-ux's sweep of every page saw them empty).
-    await env.services.consent.suppressIdentifier(undefined, {
+    await at.env.services.consent.suppressIdentifier(undefined, {
       indexKind: 'email',
       blindIndex: 'c'.repeat(64),
       reason: 'deletion request 019b76da-a800-7000-8052-ea2c2f575977',
     });
-    await env.services.consent.suppress(undefined, {
+    await at.env.services.consent.suppress(undefined, {
       subjectId: subjectId,
       channel: 'email_marketing',
       staffId: 'phone-setup',
       reason: 'Asked on the phone',
     });
-    await env.services.under13.propose(subjectId, 'phone-setup', 'Said so in a letter');
+    await at.env.services.under13.propose(subjectId, 'phone-setup', 'Said so in a letter');
     const page = await logIn('phoebe', ['privacy_officer'], 390);
     for (const [url, tables] of [
       ['/staff/suppressions', ['suppressed-people', 'suppression-list']],
       ['/staff/under13', ['under13-proposals']],
     ] as const) {
-      await page.goto(`${base}${url}`);
+      await page.goto(`${at.base}${url}`);
       for (const t of tables) {
         const over = await page
           .getByTestId(t)

@@ -5,17 +5,14 @@
 // staff action works by keyboard alone. Staff see HTML error pages with a way back, and a fresh
 // admin is told what to do.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Locator } from 'playwright-core';
 import { address, catalogBody, orderBody } from '../collection/fixtures.js';
 import { serviceCaller } from '../helpers/auth.js';
 import { axeViolations, horizontalOverflow as sideways } from '../helpers/axe-check.js';
-import { launchChromium, SKIP_BROWSER, staffLoggedIn } from '../helpers/browser.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { consoleInChromium, SKIP_BROWSER } from '../helpers/browser.js';
 import { fixture } from '../imports/fixtures.js';
 
-const PASSWORD = 'a long console passphrase';
 /** vow.css's --accent (the primary buttons) and --bad (red: deleting, refusing, taking away). */
 const BLUE = 'rgb(11, 92, 173)';
 const RED = 'rgb(164, 22, 26)';
@@ -31,23 +28,14 @@ const BUYERS = ['agent', 'corr', 'verify', 'restrict', 'u13', 'deny'].map((k, i)
 describe('the staff console for people who use it', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
-  let env: TestEnv & { close: () => Promise<void> };
-  let browser: Browser;
-  let base: string;
-  const contexts: BrowserContext[] = [];
+  const at = consoleInChromium({ width: 1280, height: 844 });
+  const { logIn } = at;
   const requests: Record<string, string> = {};
   let complaintId = '';
   let importRun = '';
 
-  const logIn = (username: string, roles: string[], width = 1280): Promise<Page> =>
-    staffLoggedIn(
-      { env, browser, base, contexts },
-      { username, roles, password: PASSWORD },
-      { width, height: 844 },
-    );
-
   const verify = async (rid: string, i: number) =>
-    env.services.rights.verifyByDataPoints(
+    at.env.services.rights.verifyByDataPoints(
       rid,
       { email: BUYERS[i]!.email, phone: BUYERS[i]!.phone, address: address(`UX${i} Billing Street`) },
       true,
@@ -55,14 +43,10 @@ describe('the staff console for people who use it', {
     );
 
   before(async () => {
-    env = await createTestEnv('sqlite', { auth: 'enforced', rateLimits: false });
-    await env.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    const service = await serviceCaller(env);
+    const service = await serviceCaller(at.env);
     for (const [i, b] of BUYERS.entries()) {
       const body = orderBody(`UX${i}`);
-      const res = await env.app.inject({
+      const res = await at.env.app.inject({
         method: 'POST',
         url: '/v1/orders',
         headers: service.writeHeaders,
@@ -70,14 +54,14 @@ describe('the staff console for people who use it', {
       });
       assert.equal(res.statusCode, 201, res.body);
     }
-    const cat = await env.app.inject({
+    const cat = await at.env.app.inject({
       method: 'POST',
       url: '/v1/catalog-requests',
       headers: service.writeHeaders,
       payload: catalogBody('UX'),
     });
     assert.equal(cat.statusCode, 201, cat.body);
-    const { rights, complaints } = env.services;
+    const { rights, complaints } = at.env.services;
     const web = { channel: 'web' as const };
     requests.agent = (
       await rights.submit(
@@ -124,7 +108,7 @@ describe('the staff console for people who use it', {
       )
     ).requestId;
     await rights.deny(requests.postal, 'Identity could not be verified after two letters', 'ux-setup');
-    await env.services.jobs.drain();
+    await at.env.services.jobs.drain();
     complaintId = (
       await complaints.submit(
         { jurisdiction: 'eea', email: BUYERS[5]!.email, message: 'You kept mailing me.' },
@@ -133,27 +117,24 @@ describe('the staff console for people who use it', {
     ).view.id;
     // An import with refused rows, for the imports pages.
     importRun = (
-      await env.services.imports.run({ file: fixture('shopify-customers.csv'), format: 'shopify-customers' })
+      await at.env.services.imports.run({
+        file: fixture('shopify-customers.csv'),
+        format: 'shopify-customers',
+      })
     ).runId!;
-    await env.services.promises.monitor.check();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await env?.close();
+    await at.env.services.promises.monitor.check();
   });
 
   it('finds closed requests, a postal request without email, and searches by name, email and id', async () => {
     const page = await logIn('quinn', ['customer_service']);
-    await page.goto(`${base}/staff/requests`);
+    await page.goto(`${at.base}/staff/requests`);
     assert.equal(await page.locator(`tr[data-request="${requests.postal}"]`).count(), 0, 'closed: not open');
     await page.getByLabel('Show').selectOption('closed');
     await page.getByRole('button', { name: 'Search' }).click();
     const row = page.locator(`tr[data-request="${requests.postal}"]`);
     assert.match((await row.textContent()) ?? '', /Percy Postal[\s\S]*Refused/);
     const search = async (q: string, show = 'all') => {
-      await page.goto(`${base}/staff/requests`);
+      await page.goto(`${at.base}/staff/requests`);
       await page.getByLabel('Show').selectOption(show);
       await page.getByLabel('Search email, name or request id').fill(q);
       await page.getByRole('button', { name: 'Search' }).click();
@@ -166,10 +147,10 @@ describe('the staff console for people who use it', {
     }
     await search('ux.deny@example.com', 'open');
     assert.match((await page.getByTestId('request-queue').textContent()) ?? '', /ux\.deny@example\.com/);
-    await page.goto(`${base}/staff/requests?law=ccpa`);
+    await page.goto(`${at.base}/staff/requests?law=ccpa`);
     const laws = await page.locator('[data-testid=request-queue] tbody tr').allTextContents();
     assert.ok(laws.length >= 1 && laws.every((t) => /CCPA/.test(t)));
-    await page.goto(`${base}/staff/requests/${requests.postal}`);
+    await page.goto(`${at.base}/staff/requests/${requests.postal}`);
     // How it came, in words: "by post", where the page read "by postal".
     assert.match(
       (await page.locator('dl.facts').textContent()) ?? '',
@@ -187,11 +168,11 @@ describe('the staff console for people who use it', {
     // approving, extending and confirming are the primary blue, on the action and its confirmation.
     const expectColour = async (button: Locator, colour: string, what: string) =>
       assert.equal(await button.evaluate((b) => getComputedStyle(b).backgroundColor), colour, what);
-    await page.goto(`${base}/staff/requests/${requests.verify}`);
+    await page.goto(`${at.base}/staff/requests/${requests.verify}`);
     await expectColour(page.locator('form[data-action=extend] button'), BLUE, 'Extend…');
     await expectColour(page.locator('form[data-action=deny] button'), RED, 'Refuse…');
     // Verifying a deletion request starts the erasure: red there.
-    await page.goto(`${base}/staff/requests/${requests.deny}`);
+    await page.goto(`${at.base}/staff/requests/${requests.deny}`);
     await expectColour(
       page.locator('form[data-action=verify_data_points] button'),
       RED,
@@ -204,7 +185,7 @@ describe('the staff console for people who use it', {
       done: RegExp,
       colour: string,
     ) => {
-      await page.goto(`${base}/staff/requests/${rid}`);
+      await page.goto(`${at.base}/staff/requests/${rid}`);
       const form = page.locator(`form[data-action=${action}]`);
       if (fill) await form.locator(`[name=${fill[0]}]`).fill(fill[1]);
       await expectColour(form.getByRole('button'), colour, `the ${action} button`);
@@ -225,13 +206,13 @@ describe('the staff console for people who use it', {
     };
     await act(requests.agent!, 'confirm_agent', undefined, /agent's permission is confirmed/, BLUE);
     // What the person asks to correct, in the policy's words (its id beside them).
-    await page.goto(`${base}/staff/requests/${requests.corr}`);
+    await page.goto(`${at.base}/staff/requests/${requests.corr}`);
     assert.match(
       (await page.locator('dl.facts').textContent()) ?? '',
       /Correction\s*First and last name \(identity\.name\) → Ann Corrected/,
     );
     await act(requests.corr!, 'approve_correction', undefined, /Correction approved/, BLUE);
-    await page.goto(`${base}/staff/requests/${requests.verify}`);
+    await page.goto(`${at.base}/staff/requests/${requests.verify}`);
     await page.locator('#v-email').fill(BUYERS[2]!.email);
     await page.locator('#v-phone').fill(BUYERS[2]!.phone);
     await expectColour(page.locator('form[data-action=verify_data_points] button'), BLUE, 'Verify…');
@@ -250,7 +231,7 @@ describe('the staff console for people who use it', {
       RED,
     );
     assert.equal(await page.getByTestId('staff-request-status').textContent(), 'Refused');
-    await env.services.jobs.drain();
+    await at.env.services.jobs.drain();
     await act(
       requests.restrict!,
       'lift',
@@ -259,7 +240,7 @@ describe('the staff console for people who use it', {
       RED,
     );
     // The complaint's close, confirmed.
-    await page.goto(`${base}/staff/complaints/${complaintId}`);
+    await page.goto(`${at.base}/staff/complaints/${complaintId}`);
     await expectColour(page.locator('form[data-action=close] button'), BLUE, 'Close…');
     await page.locator('form[data-action=close] button').click();
     await page.getByTestId('confirmation').waitFor();
@@ -270,7 +251,7 @@ describe('the staff console for people who use it', {
 
   it('reports a person as under 13 and approves it, each through its confirmation', async () => {
     const agent = await logIn('uma', ['customer_service']);
-    await agent.goto(`${base}/staff/people`);
+    await agent.goto(`${at.base}/staff/people`);
     await agent.getByLabel('Email').fill(BUYERS[4]!.email);
     await agent.getByRole('button', { name: 'Find' }).click();
     assert.match((await agent.getByTestId('person-name').textContent()) ?? '', /Ann Buyer UX4/);
@@ -285,7 +266,7 @@ describe('the staff console for people who use it', {
     await agent.getByTestId('confirm-button').click();
     await agent.getByTestId('under13-proposed').waitFor();
     const officer = await logIn('oscar', ['privacy_officer']);
-    await officer.goto(`${base}/staff/under13`);
+    await officer.goto(`${at.base}/staff/under13`);
     assert.match((await officer.getByTestId('under13-proposals').textContent()) ?? '', /uma/);
     assert.equal(await colours(officer.getByRole('button', { name: 'Reject…' })), `${WHITE} ${RED}`);
     assert.equal(
@@ -303,19 +284,18 @@ describe('the staff console for people who use it', {
   });
 
   it('decides an appeal through its confirmation, and says why with the error code when it is already decided', async () => {
-    const filed = await env.services.rights.submit(
+    const filed = await at.env.services.rights.submit(
       { type: 'access', jurisdiction: 'us-va', email: 'appeal@example.com' },
       { channel: 'web' },
     );
-    await env.services.rights.deny(filed.requestId, 'Identity could not be verified', 'ux-setup');
-    const appeal = await env.services.rights.fileAppeal(filed.statusToken, 'I sent my ID twice');
+    await at.env.services.rights.deny(filed.requestId, 'Identity could not be verified', 'ux-setup');
+    const appeal = await at.env.services.rights.fileAppeal(filed.statusToken, 'I sent my ID twice');
     const page = await logIn('ada-appeals', ['privacy_officer']);
     const other = await (
-      await browser.newContext({ storageState: await page.context().storageState() })
+      await at.newContext({ storageState: await page.context().storageState() })
     ).newPage();
-    contexts.push(other.context());
     for (const p of [page, other]) {
-      await p.goto(`${base}/staff/appeals`);
+      await p.goto(`${at.base}/staff/appeals`);
       const row = p.getByTestId('appeals').locator('tr', { has: p.locator(`#reasons-${appeal.id}`) });
       assert.doesNotMatch((await row.textContent()) ?? '', /ux-setup/, 'who refused, by name, never an id');
       await p.locator(`#reasons-${appeal.id}`).fill('The identity documents do not match the account');
@@ -327,7 +307,7 @@ describe('the staff console for people who use it', {
       RED,
       'upholding a refusal is red',
     );
-    assert.equal((await env.services.rights.appeals()).find((a) => a.id === appeal.id)?.status, 'open');
+    assert.equal((await at.env.services.rights.appeals()).find((a) => a.id === appeal.id)?.status, 'open');
     await Promise.all([
       page.waitForURL(/\/staff\/appeals\?done=upheld$/),
       page.getByTestId('confirm-button').click(),
@@ -349,12 +329,12 @@ describe('the staff console for people who use it', {
   it('refuses a request by keyboard alone', async () => {
     const page = await logIn('kim', ['privacy_officer']);
     const rid = (
-      await env.services.rights.submit(
+      await at.env.services.rights.submit(
         { type: 'access', jurisdiction: 'eea', email: 'keyboard@example.com' },
         { channel: 'web' },
       )
     ).requestId;
-    await page.goto(`${base}/staff/requests/${rid}`);
+    await page.goto(`${at.base}/staff/requests/${rid}`);
     const tabTo = async (ok: () => Promise<boolean>, what: string) => {
       for (let i = 0; i < 80; i++) {
         if (await ok()) return;
@@ -377,13 +357,13 @@ describe('the staff console for people who use it', {
   it('gives browsers HTML error pages with a way back, and a fresh admin a hint instead of JSON', async () => {
     const admin = await logIn('ada', ['admin']);
     assert.match((await admin.getByTestId('first-admin-hint').textContent()) ?? '', /Staff accounts/);
-    const denied = await admin.goto(`${base}/staff/requests`);
+    const denied = await admin.goto(`${at.base}/staff/requests`);
     assert.equal(denied?.status(), 403);
     assert.match(denied?.headers()['content-type'] ?? '', /text\/html/);
     assert.equal(await admin.getByTestId('console-error').getAttribute('data-code'), 'VOW_FORBIDDEN');
     assert.match((await admin.getByTestId('admin-hint').textContent()) ?? '', /Staff accounts/);
     assert.deepEqual(await axeViolations(admin), [], '403 page');
-    const missing = await admin.goto(`${base}/staff/no-such-page`);
+    const missing = await admin.goto(`${at.base}/staff/no-such-page`);
     assert.equal(missing?.status(), 404);
     await admin.getByRole('link', { name: 'Back to the console dashboard' }).waitFor();
     assert.equal(
@@ -393,7 +373,7 @@ describe('the staff console for people who use it', {
     );
     assert.deepEqual(await axeViolations(admin), [], '404 page');
     // API clients keep the JSON body.
-    const api = await admin.request.get(`${base}/staff/requests`, {
+    const api = await admin.request.get(`${at.base}/staff/requests`, {
       headers: { accept: 'application/json' },
     });
     assert.equal(api.status(), 403);
@@ -420,7 +400,7 @@ describe('the staff console for people who use it', {
         if (menu.includes('/staff/imports')) urls.push(`/staff/imports/${importRun}`);
         urls.push('/staff/password', '/staff/nowhere');
         for (const url of urls) {
-          await page.goto(`${base}${url}`);
+          await page.goto(`${at.base}${url}`);
           assert.deepEqual(await axeViolations(page), [], `${role} ${url} at ${width}px`);
           if (width === 390)
             assert.equal(await sideways(page), 0, `${role} ${url} scrolls sideways at 390 px`);
@@ -438,7 +418,7 @@ describe('the staff console for people who use it', {
           if (width === 1280 && url === '/staff/audit') {
             // The trail fits a desktop screen: an entry's details (a file's 64-character hash, ids)
             // wrap in their cell, where they pushed the Details column out of view.
-            await env.ctx.audit.record({
+            await at.env.ctx.audit.record({
               actor: { type: 'system' },
               action: 'import.completed',
               details: { file: 'customers_export.csv', sha256: 'ab'.repeat(32) },
@@ -451,7 +431,7 @@ describe('the staff console for people who use it', {
           }
         }
         if (menu.includes('/staff/people')) {
-          await page.goto(`${base}/staff/people`);
+          await page.goto(`${at.base}/staff/people`);
           await page.getByLabel('Email').fill(BUYERS[5]!.email);
           await page.getByRole('button', { name: 'Find' }).click();
           await page.getByRole('heading', { name: 'Person', exact: true }).waitFor();

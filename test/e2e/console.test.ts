@@ -5,16 +5,14 @@
 // dataset.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { catalogBody, giftRecipient, orderBody } from '../collection/fixtures.js';
 import { serviceCaller } from '../helpers/auth.js';
-import { launchChromium, SKIP_BROWSER, staffLoggedIn } from '../helpers/browser.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { consoleInChromium, SKIP_BROWSER } from '../helpers/browser.js';
 
 // The README's screenshots are refreshed with VOW_UPDATE_SCREENSHOTS=1; other runs write them to a
 // temporary folder (still taken, so a page that cannot render fails) and leave the tree clean.
@@ -22,7 +20,6 @@ const SHOTS =
   process.env.VOW_UPDATE_SCREENSHOTS === '1'
     ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
     : `${mkdtempSync(path.join(tmpdir(), 'vow-shots-'))}/`;
-const PASSWORD = 'a long console passphrase';
 const LOOKED_UP = 'cara.catalog1@example.com';
 
 function watch(page: Page): { errors: string[]; urls: string[] } {
@@ -45,31 +42,17 @@ function watch(page: Page): { errors: string[]; urls: string[] } {
 describe('staff console in Chromium, by role', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
-  let env: TestEnv & { close: () => Promise<void> };
-  let browser: Browser;
-  let base: string;
-  const contexts: BrowserContext[] = [];
-
-  /** A staff member with these roles, logged in through the form in a fresh browser context. */
-  const logIn = (username: string, roles: string[]): Promise<Page> =>
-    staffLoggedIn(
-      { env, browser, base, contexts },
-      { username, roles, password: PASSWORD },
-      { width: 1280, height: 900 },
-    );
+  const at = consoleInChromium({ width: 1280, height: 900 });
+  const { logIn } = at;
 
   const navLinks = async (page: Page) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
 
   before(async () => {
-    env = await createTestEnv('sqlite', { auth: 'enforced', rateLimits: false });
-    await env.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
     // A demo-like shop: orders (some with gift recipients), catalog requests, requests and complaints.
-    const service = await serviceCaller(env);
+    const service = await serviceCaller(at.env);
     const post = async (url: string, payload: object) => {
-      const res = await env.app.inject({ method: 'POST', url, headers: service.writeHeaders, payload });
+      const res = await at.env.app.inject({ method: 'POST', url, headers: service.writeHeaders, payload });
       assert.ok(res.statusCode < 300, `${url}: ${res.statusCode} ${res.body}`);
       return res.json();
     };
@@ -78,7 +61,7 @@ describe('staff console in Chromium, by role', {
       await post('/v1/orders', orderBody(`D${n}`, n === 1 ? { gift_recipient: giftRecipient(n) } : {}));
     await post('/v1/orders', orderBody('D9', { buyer: { ...orderBody('D9').buyer, email: LOOKED_UP } }));
     await post('/v1/disclosures', { recipient: 'carrier', purpose: 'order.fulfilment', orderId: 'SO-D9' });
-    const { rights, complaints } = env.services;
+    const { rights, complaints } = at.env.services;
     const asStaff = { channel: 'email' as const, staffId: 'demo' };
     await rights.submit(
       { type: 'access', jurisdiction: 'eea', email: 'old.request@example.com' },
@@ -101,12 +84,7 @@ describe('staff console in Chromium, by role', {
       { jurisdiction: 'eea', email: 'unhappy@example.com', message: 'You kept mailing me.' },
       { channel: 'web' },
     );
-    await env.services.promises.monitor.check();
-  });
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await env?.close();
+    await at.env.services.promises.monitor.check();
   });
 
   it('the privacy officer sees the promise table, the queue by deadline and a person looked up without the email in any URL', async () => {
@@ -131,7 +109,7 @@ describe('staff console in Chromium, by role', {
       'Imports',
     ]);
     const promiseRows = page.getByTestId('promise-table').locator('tbody tr');
-    assert.equal(await promiseRows.count(), Object.keys(env.ctx.policy.doc.promises).length);
+    assert.equal(await promiseRows.count(), Object.keys(at.env.ctx.policy.doc.promises).length);
     assert.match(
       (await page.getByTestId('request-summary').textContent()) ?? '',
       /3 open requests, 1 overdue/,
@@ -152,7 +130,7 @@ describe('staff console in Chromium, by role', {
     await page.screenshot({ path: `${SHOTS}request-queue.png`, fullPage: true });
 
     // Every console page carries the same menu; the person look-up is one link away.
-    await page.goto(`${base}/staff/people`);
+    await page.goto(`${at.base}/staff/people`);
     await page.getByLabel('Email').fill(LOOKED_UP);
     await page.getByRole('button', { name: 'Find' }).click();
     await page.getByRole('heading', { name: 'Person', exact: true }).waitFor();
@@ -187,7 +165,7 @@ describe('staff console in Chromium, by role', {
       ['/staff/accounts', '/staff/accounts'],
     ];
     for (const [url, current] of pages) {
-      await page.goto(`${base}${url}`);
+      await page.goto(`${at.base}${url}`);
       const report = await page.evaluate(() => {
         const fields = Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'));
         return {
@@ -219,7 +197,7 @@ describe('staff console in Chromium, by role', {
     // The skip link is the first thing the keyboard reaches.
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
-    await page.goto(`${base}/staff/people`);
+    await page.goto(`${at.base}/staff/people`);
     await page.getByLabel('Email').focus();
     await page.keyboard.type('cara.catalog2@example.com');
     await page.keyboard.press('Enter');
@@ -235,7 +213,7 @@ describe('staff console in Chromium, by role', {
     const states = (await page.getByTestId('person-consent-state').textContent()) ?? '';
     assert.match(states, /postal marketing\s*withdrawn/);
     for (const url of ['/staff/audit', '/staff/audiences', '/staff/accounts']) {
-      const res = await page.goto(`${base}${url}`);
+      const res = await page.goto(`${at.base}${url}`);
       assert.equal(res?.status(), 403, url);
     }
     assert.deepEqual(seen.errors, []);
@@ -247,11 +225,11 @@ describe('staff console in Chromium, by role', {
     const nav = await navLinks(page);
     assert.deepEqual(nav, ['Privacy notice', 'Dashboard', 'Audiences', 'Experiments', 'Reports']);
     assert.equal(await page.getByTestId('promise-table').count(), 0);
-    assert.equal((await page.goto(`${base}/staff/people`))?.status(), 403);
-    assert.equal((await page.goto(`${base}/staff/requests`))?.status(), 403);
-    await page.goto(`${base}/staff/audiences`);
+    assert.equal((await page.goto(`${at.base}/staff/people`))?.status(), 403);
+    assert.equal((await page.goto(`${at.base}/staff/requests`))?.status(), 403);
+    await page.goto(`${at.base}/staff/audiences`);
     const link = page.getByRole('link', { name: /^CSV of email_marketing for marketing\.email$/ });
-    const download = await page.request.get(`${base}${await link.getAttribute('href')}`);
+    const download = await page.request.get(`${at.base}${await link.getAttribute('href')}`);
     assert.equal(download.status(), 200);
     const csv = await download.text();
     assert.match(csv, /^"subject_id","email"\r?\n/);
@@ -273,7 +251,7 @@ describe('staff console in Chromium, by role', {
     await page.getByRole('button', { name: 'Verify the chain' }).click();
     await page.getByTestId('audit-verify').waitFor();
     assert.equal(await page.getByTestId('audit-verify').getAttribute('data-ok'), 'yes');
-    assert.equal((await page.goto(`${base}/staff/people`))?.status(), 403);
+    assert.equal((await page.goto(`${at.base}/staff/people`))?.status(), 403);
     assert.deepEqual(seen.errors, []);
   });
 
@@ -287,7 +265,7 @@ describe('staff console in Chromium, by role', {
       'Webhooks',
       'Imports',
     ]);
-    await page.goto(`${base}/staff/accounts`);
+    await page.goto(`${at.base}/staff/accounts`);
     await page.getByLabel('User name').fill('newbie');
     await page.locator('form[action="/staff/accounts"]').getByLabel('customer service').check();
     await page.getByRole('button', { name: 'Add' }).click();
@@ -296,8 +274,8 @@ describe('staff console in Chromium, by role', {
       (await page.getByTestId('staff-accounts').textContent()) ?? '',
       /newbie\s*customer_service\s*waiting for first log-in/,
     );
-    assert.equal((await page.goto(`${base}/staff/audit`))?.status(), 403);
-    assert.equal((await page.goto(`${base}/staff/people`))?.status(), 403);
+    assert.equal((await page.goto(`${at.base}/staff/audit`))?.status(), 403);
+    assert.equal((await page.goto(`${at.base}/staff/people`))?.status(), 403);
     assert.deepEqual(seen.errors, []);
   });
 });

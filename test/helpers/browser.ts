@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from './env.js';
 
@@ -52,6 +53,72 @@ export async function staffLoggedIn(
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Staff console' }).waitFor();
   return page;
+}
+
+/** The password the console's browser tests give their staff members. */
+export const STAFF_PASSWORD = 'a long console passphrase';
+
+/** What consoleInChromium hands a suite once its `before` ran. */
+export interface ConsoleInChromium {
+  /** Vow with access control enforced and no rate limits (SQLite in memory), served on loopback. */
+  readonly env: TestEnv & { close: () => Promise<void> };
+  readonly browser: Browser;
+  /** `http://127.0.0.1:<port>`. */
+  readonly base: string;
+  /**
+   * A new staff member with these roles (password STAFF_PASSWORD), logged in through the console's
+   * form in a fresh browser context, `width` px wide (the suite's viewport unless given).
+   */
+  logIn(username: string, roles: string[], width?: number): Promise<Page>;
+  /** A further browser context (another staff member's tab, a shared session), closed with the rest. */
+  newContext(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
+}
+
+/**
+ * The staff console in Chromium for one suite: call it at the top of a describe, before the suite's
+ * own hooks. Its `before` starts Vow and Chromium (so the suite's `before` can seed data through
+ * `at.env`), its `after` closes every context, the browser and Vow.
+ */
+export function consoleInChromium(viewport: { width: number; height: number }): ConsoleInChromium {
+  let started: { env: ConsoleInChromium['env']; browser: Browser; base: string } | undefined;
+  const contexts: BrowserContext[] = [];
+  const ready = () => {
+    if (!started) throw new Error('consoleInChromium: used before its before() hook ran');
+    return started;
+  };
+  before(async () => {
+    const env = await createTestEnv('sqlite', { auth: 'enforced', rateLimits: false });
+    await env.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
+    started = { env, browser: await launchChromium(), base };
+  });
+  after(async () => {
+    for (const c of contexts) await c.close();
+    await started?.browser.close();
+    await started?.env.close();
+  });
+  return {
+    get env() {
+      return ready().env;
+    },
+    get browser() {
+      return ready().browser;
+    },
+    get base() {
+      return ready().base;
+    },
+    logIn: (username, roles, width = viewport.width) =>
+      staffLoggedIn(
+        { ...ready(), contexts },
+        { username, roles, password: STAFF_PASSWORD },
+        { width, height: viewport.height },
+      ),
+    newContext: async (options) => {
+      const context = await ready().browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+  };
 }
 
 export async function launchChromium(): Promise<Browser> {
