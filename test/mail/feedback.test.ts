@@ -1,47 +1,15 @@
 // Mail feedback over real SMTP: delivery status notifications (RFC 3464) and ARF complaints (RFC
 // 5965), built with nodemailer and sent through Vow's listener (smtp-server): a hard bounce
 // suppresses, soft bounces past VOW_SOFT_BOUNCE_LIMIT suppress, a complaint withdraws email
-// marketing; each change is in the consent ledger with the report as its cause.
+// marketing; each change is in the consent ledger with the report as its cause. Each report returns
+// the headers of a campaign email Vow rendered for the person (its one-click token is the proof a
+// report is genuine: test/security/forged-bounces.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import nodemailer from 'nodemailer';
-import MimeNode from 'nodemailer/lib/mime-node';
 import { type FeedbackListener, startFeedbackListener } from '../../src/platform/mail/index.js';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
-
-async function dsn(recipient: string, action: 'failed' | 'delayed', status: string): Promise<string> {
-  const root = new MimeNode('multipart/report; report-type=delivery-status');
-  root.setHeader({
-    from: 'MAILER-DAEMON@mx.example.net',
-    to: 'bounces@shop.example',
-    subject: 'Delivery Status Notification',
-  });
-  root.createChild('text/plain').setContent(`Delivery to ${recipient} ${action}.`);
-  root
-    .createChild('message/delivery-status')
-    .setContent(
-      `Reporting-MTA: dns; mx.example.net\nArrival-Date: Thu, 15 Jan 2026 12:00:00 +0000\n\nFinal-Recipient: rfc822; ${recipient}\nAction: ${action}\nStatus: ${status}\nDiagnostic-Code: smtp; ${status} mailbox problem\n`,
-    );
-  root
-    .createChild('text/rfc822-headers')
-    .setContent(`From: news@shop.example\nTo: ${recipient}\nSubject: Our sale\n`);
-  return (await root.build()).toString();
-}
-
-async function arf(recipient: string): Promise<string> {
-  const root = new MimeNode('multipart/report; report-type=feedback-report');
-  root.setHeader({ from: 'abuse@isp.example', to: 'fbl@shop.example', subject: 'FW: Our sale' });
-  root.createChild('text/plain').setContent('This is an email abuse report.');
-  root
-    .createChild('message/feedback-report')
-    .setContent(
-      `Feedback-Type: abuse\nUser-Agent: ExampleFBL/1.0\nVersion: 1\nOriginal-Mail-From: <news@shop.example>\nArrival-Date: Thu, 15 Jan 2026 12:00:00 +0000\n`,
-    );
-  root
-    .createChild('message/rfc822')
-    .setContent(`From: news@shop.example\nTo: ${recipient}\nSubject: Our sale\n\nBig sale!\n`);
-  return (await root.build()).toString();
-}
+import { arf, dsn, renderedHeaders } from './reports.js';
 
 describeEachDialect(
   'mail feedback over SMTP',
@@ -80,7 +48,7 @@ describeEachDialect(
     it('a hard bounce suppresses the address, with the DSN status as evidence', async () => {
       const e = env();
       const s = await enrol(e, 'gone@example.org');
-      await send(await dsn('gone@example.org', 'failed', '5.1.1'));
+      await send(await dsn('gone@example.org', 'failed', '5.1.1', await renderedHeaders(e, s)));
       assert.equal((await state(e, s))?.lastEvent, 'suppressed');
       const last = (await e.services.consent.history(s)).at(-1)!;
       assert.deepEqual(
@@ -94,10 +62,11 @@ describeEachDialect(
     it('soft bounces suppress only once they reach the limit', async () => {
       const e = env();
       const s = await enrol(e, 'full@example.org');
-      await send(await dsn('full@example.org', 'failed', '4.2.2'));
-      await send(await dsn('full@example.org', 'delayed', '4.4.1'));
+      const headers = await renderedHeaders(e, s);
+      await send(await dsn('full@example.org', 'failed', '4.2.2', headers));
+      await send(await dsn('full@example.org', 'delayed', '4.4.1', headers));
       assert.equal((await state(e, s))?.state, 'enrolled', 'two soft bounces change nothing');
-      await send(await dsn('full@example.org', 'failed', '4.2.2'));
+      await send(await dsn('full@example.org', 'failed', '4.2.2', headers));
       const last = (await e.services.consent.history(s)).at(-1)!;
       assert.deepEqual(
         [last.event, last.cause_type, last.cause_ref],
@@ -108,7 +77,7 @@ describeEachDialect(
     it('a spam complaint (ARF) withdraws email marketing', async () => {
       const e = env();
       const s = await enrol(e, 'angry@example.org');
-      await send(await arf('angry@example.org'));
+      await send(await arf('angry@example.org', await renderedHeaders(e, s)));
       assert.equal((await state(e, s))?.state, 'withdrawn');
       const last = (await e.services.consent.history(s)).at(-1)!;
       assert.deepEqual(
@@ -124,7 +93,7 @@ describeEachDialect(
         method: 'POST',
         url: '/v1/mail/feedback',
         headers: { 'content-type': 'message/rfc822' },
-        payload: await dsn('posted@example.org', 'failed', '5.7.1'),
+        payload: await dsn('posted@example.org', 'failed', '5.7.1', await renderedHeaders(e, s)),
       });
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual(res.json().outcomes, [{ kind: 'hard_bounce', suppressed: 1, withdrawn: 0 }]);

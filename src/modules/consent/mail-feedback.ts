@@ -2,11 +2,19 @@
 // complaint (ARF, RFC 5965) withdraws email marketing; soft bounces (4.x.x, or delayed) suppress once
 // VOW_SOFT_BOUNCE_LIMIT of them arrived for one address. Each change is a consent-ledger event whose
 // cause names the report (its status or feedback type), so the evidence stays with the consent.
+// Anyone can mail a bounce address, so a report is acted on only for an address whose returned
+// message carries a one-click token Vow issued to a person holding that address (every campaign
+// email rendered through Vow has one): a forged report names nobody it can prove.
+import { isVowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import type { ConsentCause, ConsentService } from './consent-service.js';
 import { subjectsByBlindIndex } from './identifiers.js';
 import { parseMailReport } from './mail-report.js';
 import { emailMarketingChannels } from './sms.js';
+import { resolveUnsubscribeToken } from './unsubscribe-tokens.js';
+
+/** Tokens of one report looked up at most (a genuine report returns one message, with one). */
+const MAX_TOKENS = 4;
 
 export interface FeedbackOutcome {
   readonly kind: 'hard_bounce' | 'soft_bounce' | 'complaint' | 'ignored';
@@ -28,9 +36,17 @@ export class MailFeedback {
   async handle(raw: string): Promise<FeedbackOutcome[]> {
     const report = parseMailReport(raw);
     if (report.kind === 'other') return [{ kind: 'ignored', suppressed: 0, withdrawn: 0 }];
+    const addresses =
+      report.kind === 'complaint' ? report.recipients : report.recipients.map((r) => r.address);
+    const proven = await this.#proven(addresses, report.tokens);
+    const ignored: FeedbackOutcome = { kind: 'ignored', suppressed: 0, withdrawn: 0 };
     if (report.kind === 'complaint') {
       const out: FeedbackOutcome[] = [];
       for (const address of report.recipients) {
+        if (!proven.has(address)) {
+          out.push(ignored);
+          continue;
+        }
         await this.#note(address, 'complaint', report.feedbackType);
         const withdrawn = await this.#change(address, 'withdrawn', {
           type: 'mail_feedback',
@@ -42,6 +58,10 @@ export class MailFeedback {
     }
     const out: FeedbackOutcome[] = [];
     for (const r of report.recipients) {
+      if (!proven.has(r.address)) {
+        out.push(ignored);
+        continue;
+      }
       const kind = r.hard ? 'hard_bounce' : 'soft_bounce';
       const count = await this.#note(r.address, kind, r.status || 'unknown');
       const suppress = r.hard || count >= this.#ctx.config.softBounceLimit;
@@ -58,6 +78,29 @@ export class MailFeedback {
       });
       await this.#change(r.address, 'suppressed', { type: 'mail_feedback', ref });
       out.push({ kind, suppressed: 1, withdrawn: 0 });
+    }
+    return out;
+  }
+
+  /**
+   * The addresses of a report that its returned message proves: one of its unsubscribe tokens was
+   * issued by Vow to a person who holds the address.
+   */
+  async #proven(addresses: readonly string[], tokens: readonly string[]): Promise<Set<string>> {
+    const owners = new Set<string>();
+    for (const token of [...new Set(tokens)].slice(0, MAX_TOKENS)) {
+      try {
+        owners.add((await resolveUnsubscribeToken(this.#ctx, this.#ctx.store.db, token)).subjectId);
+      } catch (err) {
+        if (!isVowError(err) || err.code !== 'VOW_UNSUBSCRIBE_TOKEN_INVALID') throw err;
+      }
+    }
+    const out = new Set<string>();
+    if (owners.size === 0) return out;
+    for (const address of new Set(addresses)) {
+      const index = this.#ctx.vault.blindIndex('email', address);
+      const people = await subjectsByBlindIndex(this.#ctx.store.db, 'email', index);
+      if (people.some((p) => owners.has(p))) out.add(address);
     }
     return out;
   }

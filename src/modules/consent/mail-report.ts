@@ -7,8 +7,15 @@ export type MailReport =
   | {
       readonly kind: 'bounce';
       readonly recipients: readonly { address: string; hard: boolean; status: string }[];
+      /** The one-click tokens in the returned message's List-Unsubscribe (proof Vow rendered it). */
+      readonly tokens: readonly string[];
     }
-  | { readonly kind: 'complaint'; readonly feedbackType: string; readonly recipients: readonly string[] }
+  | {
+      readonly kind: 'complaint';
+      readonly feedbackType: string;
+      readonly recipients: readonly string[];
+      readonly tokens: readonly string[];
+    }
   | { readonly kind: 'other' };
 
 interface Part {
@@ -72,6 +79,20 @@ function address(value: string | undefined): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
+/** The parts that return the original message (whole, or its headers only). */
+const RETURNED = ['message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers'];
+
+/**
+ * The unsubscribe tokens of the returned message's `List-Unsubscribe` header (every campaign email
+ * Vow renders carries one: `<…/u/TOKEN>`). Only the returned message is read, never the report's
+ * own headers or text.
+ */
+function unsubscribeTokens(returned: Part | undefined): string[] {
+  if (!returned) return [];
+  const header = split(decode(returned)).headers.get('list-unsubscribe') ?? '';
+  return [...header.matchAll(/\/u\/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g)].map((m) => m[1]!);
+}
+
 export function parseMailReport(raw: string): MailReport {
   const root = split(raw);
   const type = root.headers.get('content-type') ?? '';
@@ -79,6 +100,8 @@ export function parseMailReport(raw: string): MailReport {
   const reportType = (param(type, 'report-type') ?? '').toLowerCase();
   const parts = children(root);
   const typeOf = (p: Part) => (p.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const returned = parts.find((p) => RETURNED.includes(typeOf(p)));
+  const tokens = unsubscribeTokens(returned);
   if (reportType === 'delivery-status') {
     const status = parts.find((p) => typeOf(p) === 'message/delivery-status');
     if (!status) return { kind: 'other' };
@@ -101,20 +124,20 @@ export function parseMailReport(raw: string): MailReport {
         status: r.status,
         hard: r.action === 'failed' && r.status.startsWith('5.'),
       }));
-    return { kind: 'bounce', recipients };
+    return { kind: 'bounce', recipients, tokens };
   }
   if (reportType === 'feedback-report') {
     const report = parts.find((p) => typeOf(p) === 'message/feedback-report');
     if (!report) return { kind: 'other' };
     const f = fields(decode(report));
-    const original = parts.find((p) => ['message/rfc822', 'text/rfc822-headers'].includes(typeOf(p)));
     const to =
       address(f.get('original-rcpt-to')) ??
-      (original ? address(split(decode(original)).headers.get('to')) : undefined);
+      (returned ? address(split(decode(returned)).headers.get('to')) : undefined);
     return {
       kind: 'complaint',
       feedbackType: (f.get('feedback-type') ?? 'abuse').toLowerCase(),
       recipients: to ? [to] : [],
+      tokens,
     };
   }
   return { kind: 'other' };
