@@ -34,6 +34,8 @@ export interface PageOptions {
   readonly locale?: Locale;
   /** Shown in the header after the navigation (the shopper pages' language switch). */
   readonly headerExtra?: SafeHtml;
+  /** The body's class (`shopper`: the shopper pages' phone rules in vow.css). */
+  readonly bodyClass?: string;
 }
 
 interface LayoutWords {
@@ -81,7 +83,7 @@ export function page(o: PageOptions): string {
 <link rel="stylesheet" href="/assets/vow.css">${(o.stylesheets ?? []).map((s) => html`\n<link rel="stylesheet" href="${s}">`)}
 ${(o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 </head>
-<body>
+<body${o.bodyClass ? html` class="${o.bodyClass}"` : ''}>
 <a class="skip" href="#main">${w.skip}</a>
 <header class="site">
   <div class="wrap">

@@ -10,7 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/modules/identity/sessions.js';
 import { serviceCaller, shopperCaller } from '../helpers/auth.js';
-import { axeViolations, brokenWordsInTables, horizontalOverflow } from '../helpers/axe-check.js';
+import {
+  axeViolations,
+  brokenWordsInTables,
+  horizontalOverflow,
+  smallTapTargets,
+} from '../helpers/axe-check.js';
 import { launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { captureMail } from '../helpers/mail.js';
@@ -141,7 +146,7 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     [1280, 900],
     [390, 844],
   ] as const) {
-    it(`axe finds nothing and nothing scrolls sideways, at ${width} px: every shopper page, signed out and in, the banner open, and the error pages`, async () => {
+    it(`axe finds nothing, nothing scrolls sideways and (on a phone) every control is 44 px tall, at ${width} px: every shopper page, signed out and in, the banner open, and the error pages`, async () => {
       const problems: string[] = [];
       const check = async (page: Page, label: string) => {
         for (const v of await axeViolations(page)) problems.push(`${label}: ${v}`);
@@ -149,6 +154,8 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
         if (over > 0) problems.push(`${label}: scrolls ${over} px sideways`);
         for (const w of await brokenWordsInTables(page))
           problems.push(`${label}: a word broken in a table cell (${w})`);
+        if (width < 500)
+          for (const t of await smallTapTargets(page)) problems.push(`${label}: under 44 px tall: ${t}`);
       };
       const context = await contextAt(width, height);
       const page = await context.newPage();
@@ -188,6 +195,74 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
       await context.close();
     });
   }
+
+  it('in Spanish, and the pages after each step (the check before sending, the emails sent, unsubscribed, a deletion to confirm): axe finds nothing, nothing scrolls sideways, every control 44 px tall on a phone', async () => {
+    const problems: string[] = [];
+    for (const [width, height] of [
+      [1280, 900],
+      [390, 844],
+    ] as const) {
+      const check = async (page: Page, label: string) => {
+        const at = `${label} at ${width}`;
+        for (const v of await axeViolations(page)) problems.push(`${at}: ${v}`);
+        const over = await horizontalOverflow(page);
+        if (over > 0) problems.push(`${at}: scrolls ${over} px sideways`);
+        if (width < 500)
+          for (const t of await smallTapTargets(page)) problems.push(`${at}: under 44 px: ${t}`);
+      };
+      for (const locale of ['es-US', 'en-US'] as const) {
+        const context = await contextAt(width, height);
+        await context.addCookies([{ name: 'vow_lang', value: locale, url: base }]);
+        const page = await context.newPage();
+        const errors = watch(page);
+        await page.goto(`${base}/demo/store`);
+        await page.getByTestId('vow-banner').waitFor();
+        await page.getByTestId('vow-choose').click();
+        await check(page, `${locale} /demo/store with the banner's choices open`);
+        await page.getByTestId('vow-reject').click();
+        await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+        if (locale === 'es-US')
+          for (const path of PUBLIC()) {
+            await page.goto(`${base}${path}`);
+            assert.equal(await page.getAttribute('html', 'lang'), 'es', path);
+            await check(page, `${locale} ${path}`);
+          }
+        // The check before a deletion request is sent.
+        await page.goto(`${base}/privacy/request`);
+        await page.selectOption('#type', 'deletion');
+        await page.fill('#email', 'after.steps@example.com');
+        await Promise.all([page.waitForLoadState(), page.click('[data-testid=request-form] button')]);
+        await page.getByTestId('confirm-request').waitFor();
+        await check(page, `${locale} the request's check`);
+        // The emailed-link pages: an account made, a reset asked for.
+        await page.goto(`${base}/account/reset-request`);
+        await page.fill('#email', 'after.steps@example.com');
+        await Promise.all([page.waitForLoadState(), page.click('main form button')]);
+        await check(page, `${locale} reset link sent`);
+        await page.goto(`${base}/account/register`);
+        await page.fill('#email', `after.steps.${locale}@example.com`);
+        await page.fill('#password', 'a long enough password');
+        await Promise.all([page.waitForLoadState(), page.click('main form button')]);
+        await check(page, `${locale} account made`);
+        // Unsubscribed (the first run unsubscribes; the next ones see "already unsubscribed").
+        await page.goto(`${base}${unsubscribePath}`);
+        const button = page.getByTestId('unsubscribe-button');
+        if (await button.count()) await Promise.all([page.waitForLoadState(), button.click()]);
+        await check(page, `${locale} unsubscribed`);
+        // My data's deletion to confirm.
+        await signedIn(context);
+        await page.goto(`${base}/account/my-data`);
+        await check(page, `${locale} /account/my-data`);
+        await page.check('input[name=type][value=deletion]');
+        await Promise.all([page.waitForLoadState(), page.getByTestId('review-request').click()]);
+        await page.getByTestId('confirm-request').waitFor();
+        await check(page, `${locale} My data's deletion to confirm`);
+        assert.deepEqual(errors, []);
+        await context.close();
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
 
   for (const [width, height] of [
     [320, 568],

@@ -53,3 +53,35 @@ export async function brokenWordsInTables(page: Page): Promise<string[]> {
     return broken;
   });
 }
+
+/**
+ * The controls a finger taps that are less than 44 px tall (WCAG 2.5.5), as "tag[words] height":
+ * links, buttons, fields and summaries on screen, except a link inside a sentence (its line is the
+ * sentence's) and a checkbox or radio button (its label is the target).
+ */
+export async function smallTapTargets(page: Page, root = 'body'): Promise<string[]> {
+  return page.evaluate((rootSelector) => {
+    const small: string[] = [];
+    const scope = document.querySelector(rootSelector);
+    if (!scope) return small;
+    for (const el of Array.from(
+      scope.querySelectorAll('a[href], button, input, select, textarea, summary'),
+    )) {
+      const r = el.getBoundingClientRect();
+      const type = (el as HTMLInputElement).type;
+      if (r.width === 0 || r.height === 0 || r.right <= 0 || type === 'hidden') continue;
+      if (type === 'checkbox' || type === 'radio') continue;
+      if (getComputedStyle(el).visibility === 'hidden') continue;
+      const block = el.parentElement?.closest('p, li, td, dd, dt, caption, span.small, label');
+      const own = (el.textContent ?? '').trim().length;
+      const inSentence =
+        el.tagName === 'A' && block && (block.textContent ?? '').replace(/\s+/g, ' ').trim().length > own + 3;
+      if (inSentence) continue;
+      if (r.height < 43.5) {
+        const words = (el.textContent || (el as HTMLInputElement).name || el.id || '').trim().slice(0, 30);
+        small.push(`${el.tagName.toLowerCase()}[${words}] ${Math.round(r.height)}px`);
+      }
+    }
+    return small;
+  }, root);
+}

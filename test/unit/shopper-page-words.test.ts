@@ -1,11 +1,14 @@
 // What a shopper reads, rendered without a browser: the notice's contents follow the page's order,
 // each page's tab names what the page says, and the notice's promises read in the page's language
-// and in plain words (no purpose ids, rule kinds or engineering terms).
+// and in plain words (no purpose ids, rule kinds or engineering terms); an error page gives a shopper
+// the reference to quote, not a status number.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { renderErrorPage } from '../../src/http/pages/error-page.js';
 import { renderPrivacyPage } from '../../src/http/pages/privacy.js';
 import { renderUnsubscribeConfirm, renderUnsubscribeInvalid } from '../../src/http/pages/unsubscribe.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
+import { VowError } from '../../src/platform/errors.js';
 import type { Locale } from '../../src/platform/i18n/index.js';
 
 const policy = loadPolicy();
@@ -42,5 +45,17 @@ describe('shopper page words', () => {
       titleOf(renderUnsubscribeInvalid(policy, viewer('es-US'))),
       'Este enlace para cancelar la suscripción no es válido',
     );
+  });
+
+  it('gives a shopper on an error page the reference to quote, never a status number; staff keep both', () => {
+    const error = new VowError('VOW_NOT_FOUND', 'Not found');
+    const en = renderErrorPage(policy, { status: 404, error, path: '/privcy' });
+    assert.match(en, /If you contact us about this, quote the reference <code>VOW_NOT_FOUND<\/code>/);
+    assert.doesNotMatch(en, /Error 404/);
+    const es = renderErrorPage(policy, { status: 404, error, path: '/privcy', locale: 'es-US' });
+    assert.match(es, /indique la referencia <code>VOW_NOT_FOUND<\/code>/);
+    assert.doesNotMatch(es, /Error 404/);
+    const staff = renderErrorPage(policy, { status: 404, error, path: '/staff/nothing' });
+    assert.match(staff, /Error 404 · reference <code>VOW_NOT_FOUND<\/code>/);
   });
 });

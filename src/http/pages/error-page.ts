@@ -42,6 +42,8 @@ interface ErrorWords {
   formNotSentText(message: string): string;
   readonly didNotWork: string;
   errorLine(status: number): SafeHtml;
+  /** A shopper's line: the reference to quote (a status number means nothing to them). */
+  quote(code: SafeHtml): SafeHtml;
   readonly back: string;
   readonly request: string;
   readonly myData: string;
@@ -61,6 +63,7 @@ const WORDS: Catalog<ErrorWords> = {
     formNotSentText: (m) => `${m}. Go back to the form, reload it and send it again.`,
     didNotWork: 'That did not work',
     errorLine: (status) => html`Error ${status} · reference`,
+    quote: (code) => html`If you contact us about this, quote the reference ${code}.`,
     back: 'Back to the privacy notice',
     request: 'Make a privacy request',
     myData: 'My data',
@@ -89,6 +92,7 @@ const WORDS: Catalog<ErrorWords> = {
     formNotSentText: (m) => `${m}. Vuelva al formulario, recárguelo y envíelo de nuevo.`,
     didNotWork: 'No se pudo completar',
     errorLine: (status) => html`Error ${status} · referencia`,
+    quote: (code) => html`Si se comunica con nosotros por esto, indique la referencia ${code}.`,
     back: 'Volver al aviso de privacidad',
     request: 'Hacer una solicitud de privacidad',
     myData: 'Mis datos',
@@ -184,7 +188,7 @@ export function renderErrorPage(policy: Policy, e: ErrorPageInput): string {
   const body = html`<section class="status-page" aria-labelledby="error-title" data-testid="error-page" data-status="${e.status}">
 <h1 id="error-title">${w.title}</h1>
 <p class="flash bad" role="alert" data-code="${e.error.code}">${w.text}</p>
-<p class="small">${WORDS[locale].errorLine(e.status)} <code>${e.error.code}</code></p>
+<p class="small">${staff ? html`${WORDS[locale].errorLine(e.status)} <code>${e.error.code}</code>` : WORDS[locale].quote(html`<code>${e.error.code}</code>`)}</p>
 ${waysBack(staff, e.signedIn === true, locale)}
 </section>`;
   return page({
@@ -197,6 +201,7 @@ ${waysBack(staff, e.signedIn === true, locale)}
           locale,
           nav: shopperNav({ signedIn: e.signedIn === true, locale }),
           headerExtra: languageSwitch({ ...ANONYMOUS, signedIn: e.signedIn === true, locale, path: e.path }),
+          bodyClass: 'shopper',
         }),
   });
 }

@@ -254,7 +254,7 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
     <h3>${w.cookies}</h3>
     <ul>${n.cookieCategories.map((c) => html`<li><strong>${c.title}</strong>${c.required ? w.alwaysOn : ''}: ${c.description}</li>`)}</ul>
     <h3>${w.unresolved}</h3>
-    <ul>${n.regulators.map((r) => html`<li><a href="${r.url}" rel="noopener">${r.name}</a></li>`)}</ul>
+    <ul class="link-list">${n.regulators.map((r) => html`<li><a href="${r.url}" rel="noopener">${r.name}</a></li>`)}</ul>
   </section>
   <section id="promises" aria-labelledby="promises-h" data-section="promises">
     <h2 id="promises-h">${w.promises}</h2>

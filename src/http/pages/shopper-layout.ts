@@ -133,5 +133,5 @@ export function shopperPage(o: ShopperPageOptions): string {
   const v = o.viewer ?? ANONYMOUS;
   const { viewer: _viewer, floatingSettings, ...rest } = o;
   const nav = shopperNav(v, floatingSettings !== true);
-  return page({ ...rest, locale: v.locale, nav, headerExtra: languageSwitch(v) });
+  return page({ ...rest, locale: v.locale, nav, headerExtra: languageSwitch(v), bodyClass: 'shopper' });
 }
