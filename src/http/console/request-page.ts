@@ -2,8 +2,8 @@
 // when, what), and the actions its step allows. Every irreversible action goes through a
 // confirmation step (confirm.ts) saying what will happen and what cannot be undone.
 
-import { categoryName } from '../../modules/policy/index.js';
-import type { RequestDetail } from '../../modules/rights/index.js';
+import { categoryName, type Policy } from '../../modules/policy/index.js';
+import { deadlinesFor, type RequestDetail } from '../../modules/rights/index.js';
 import { addressInWords } from '../../modules/subjects/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
@@ -24,7 +24,7 @@ export type RequestAction =
 
 /** What a done action says on the page it redirects to (`?done=<action>`). */
 export const DONE_TEXT: Record<RequestAction, string> = {
-  verify_data_points: 'Verified: the request is being fulfilled.',
+  verify_data_points: 'Verified: Vow fulfils the request now (its status below says where it stands).',
   confirm_agent: "The agent's permission is confirmed; the request is being fulfilled.",
   approve_correction: 'Correction approved; it is being applied.',
   extend: 'Deadline extended; the person was told why.',
@@ -57,6 +57,28 @@ export function actionTone(r: Pick<RequestDetail, 'type'>, action: RequestAction
   }
 }
 
+/** How many matching details verify a request of this type, and what they let it answer. */
+export function detailsNeeded(type: string): string {
+  return ['access', 'restriction', 'objection'].includes(type)
+    ? type === 'access'
+      ? 'Two matching details verify it, answered with the kinds of data Vow holds, not the values; three and a signed declaration give the values.'
+      : 'Two matching details verify it.'
+    : 'It needs three matching details and the person’s declaration, signed under penalty of perjury.';
+}
+
+/** How the identity was verified, in words. */
+export const VERIFICATION_WORDS: Readonly<Record<string, string>> = {
+  email_code: 'by the code emailed to them',
+  session: 'signed in to their account',
+  data_points_2: 'by staff, two matching details',
+  data_points_3: 'by staff, three matching details and a signed declaration',
+};
+
+/** The deadline an extension would give this request (the law's longest), or none. */
+export function extendedDue(r: Pick<RequestDetail, 'jurisdiction' | 'receivedOn'>, policy: Policy): string {
+  return deadlinesFor(r.jurisdiction, r.receivedOn, policy).extendedDueOn;
+}
+
 const WHAT_DELETION_DOES =
   'Fulfilment starts at once: everything held about the person is deleted from every copy, except what the law makes us keep (orders for tax, the request log).';
 
@@ -65,6 +87,7 @@ export function requestConfirmation(
   r: RequestDetail,
   action: RequestAction,
   fields: Readonly<Record<string, string | undefined>>,
+  policy: Policy,
 ): Confirmation {
   const base = {
     tone: actionTone(r, action),
@@ -84,7 +107,7 @@ export function requestConfirmation(
         title: 'verify by matching details',
         willHappen: [
           'The details you typed are compared with what Vow holds about the person.',
-          `If enough of them match, the request counts as verified. ${starts}`,
+          `${detailsNeeded(r.type)} If enough match, the request counts as verified. ${starts}`,
           fields.declarationSigned === 'yes'
             ? 'You record that the person signed a declaration under penalty of perjury.'
             : 'No signed declaration is recorded.',
@@ -122,7 +145,7 @@ export function requestConfirmation(
         ...base,
         title: 'extend the deadline',
         willHappen: [
-          `The deadline (${r.dueOn}) moves by the extension the law allows.`,
+          `The deadline moves from ${r.dueOn} to ${extendedDue(r, policy)}, the longest the law allows.`,
           `The person is emailed now with your reason: “${fields.reason ?? ''}”.`,
         ],
         cannotUndo: 'A request can be extended only once, and the email cannot be recalled.',
@@ -191,9 +214,18 @@ function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): Saf
         'verify_data_points',
         'Verify by matching details',
         'Verify…',
-        html`<p><label for="v-email">Email</label><input id="v-email" name="email" type="email" autocomplete="off"></p>
+        html`<p data-testid="details-needed">Type the details the person gave you (in their letter, email or call); Vow compares each with what it holds. ${detailsNeeded(r.type)}</p>
+<p><label for="v-email">Email</label><input id="v-email" name="email" type="email" autocomplete="off"></p>
 <p><label for="v-phone">Phone</label><input id="v-phone" name="phone" type="tel" autocomplete="off"></p>
 <p><label for="v-account">Account id</label><input id="v-account" name="accountId" autocomplete="off"></p>
+<fieldset><legend>Postal address <span class="small">(as the person gave it, in a letter or on the phone)</span></legend>
+<p><label for="v-line1">Street address</label><input id="v-line1" name="address_line1" autocomplete="off" maxlength="200"></p>
+<p><label for="v-line2">Apartment, suite (optional)</label><input id="v-line2" name="address_line2" autocomplete="off" maxlength="200"></p>
+<p><label for="v-city">City</label><input id="v-city" name="address_city" autocomplete="off" maxlength="100"></p>
+<p><label for="v-region">State or region (optional)</label><input id="v-region" name="address_region" autocomplete="off" maxlength="100"></p>
+<p><label for="v-postal">ZIP or postal code</label><input id="v-postal" name="address_postal_code" autocomplete="off" maxlength="20"></p>
+<p><label for="v-country">Country (two letters, such as US)</label><input id="v-country" name="address_country" autocomplete="off" maxlength="2" size="3"></p>
+</fieldset>
 <p class="check"><input type="checkbox" id="v-declared" name="declarationSigned" value="yes"><label for="v-declared">The person signed a declaration under penalty of perjury</label></p>`,
       ),
     );
@@ -211,7 +243,8 @@ function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): Saf
         'extend',
         'Extend the deadline',
         'Extend…',
-        html`<p><label for="x-reason">Reason (the person reads it)</label><input id="x-reason" name="reason" required maxlength="1000"></p>`,
+        html`<p data-testid="extension-hint">Once only, and only by ${r.extensionPossibleUntil}: the deadline moves from ${r.dueOn} to <strong>${extendedDue(r, frame.policy)}</strong>, and the person is emailed your reason.</p>
+<p><label for="x-reason">Reason (the person reads it)</label><input id="x-reason" name="reason" required maxlength="1000"></p>`,
       ),
     );
   if (r.ackDueOn && !r.acknowledgedAt)
@@ -241,11 +274,35 @@ function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): Saf
   return out;
 }
 
+/**
+ * The timeline's entries, a run of views by the same person folded into one ("3 times", from the
+ * first to the last): each reload of the page is audited, and ten lines of "opened" hid the steps.
+ */
+function foldViews(events: readonly AuditRow[]): { first: AuditRow; last: AuditRow; times: number }[] {
+  const out: { first: AuditRow; last: AuditRow; times: number }[] = [];
+  for (const e of events) {
+    const prev = out.at(-1);
+    if (
+      prev &&
+      e.action === 'request.viewed' &&
+      prev.first.action === e.action &&
+      prev.first.actor_type === e.actor_type &&
+      prev.first.actor_id === e.actor_id
+    ) {
+      prev.last = e;
+      prev.times++;
+    } else out.push({ first: e, last: e, times: 1 });
+  }
+  return out;
+}
+
+const minute = (at: string) => `${at.replace('T', ' ').slice(0, 16)} UTC`;
+
 function timeline(events: readonly AuditRow[], names: ReadonlyMap<string, string>): SafeHtml {
   if (!events.length) return html`<p class="empty">No events recorded.</p>`;
-  return html`<ol class="timeline" data-testid="request-timeline">${events.map(
-    (e) =>
-      html`<li data-event="${e.action}"><time datetime="${e.at}">${e.at.replace('T', ' ').slice(0, 16)} UTC</time> <strong>${eventLabel(e.action)}</strong> — ${actorLabel(names, e.actor_type, e.actor_id)}${e.reason ? html`<br><span class="small">${e.reason}</span>` : ''}</li>`,
+  return html`<ol class="timeline" data-testid="request-timeline">${foldViews(events).map(
+    ({ first: e, last, times }) =>
+      html`<li data-event="${e.action}"><time datetime="${e.at}">${minute(e.at)}</time>${times > 1 && minute(last.at) !== minute(e.at) ? html` to <time datetime="${last.at}">${minute(last.at)}</time>` : ''} <strong>${eventLabel(e.action)}</strong>${times > 1 ? ` (${times} times)` : ''} — ${actorLabel(names, e.actor_type, e.actor_id)}${e.reason ? html`<br><span class="small">${e.reason}</span>` : ''}</li>`,
   )}</ol>`;
 }
 
@@ -275,7 +332,7 @@ ${flash(p.message)}
   <dt>Received</dt><dd>${r.receivedOn} ${STAFF_CHANNEL[r.channel] ?? `by ${r.channel}`}</dd>
   <dt>Due</dt><dd>${due(r)}${r.extended ? ` (extended from ${r.originalDueOn})` : ''}</dd>
   ${r.ackDueOn ? html`<dt>Acknowledgement</dt><dd>${r.acknowledgedAt ? `sent ${r.acknowledgedAt.slice(0, 10)}` : `due ${r.ackDueOn}`}</dd>` : ''}
-  <dt>Verified</dt><dd>${r.verifiedAt ? `${r.verificationMethod?.replace(/_/g, ' ')} on ${r.verifiedAt.slice(0, 10)}` : 'not yet'}</dd>
+  <dt>Verified</dt><dd>${r.verifiedAt ? `${r.verifiedAt.slice(0, 10)}, ${VERIFICATION_WORDS[r.verificationMethod ?? ''] ?? r.verificationMethod?.replace(/_/g, ' ')}` : 'not yet'}</dd>
   ${c.agent ? html`<dt>Agent</dt><dd>${c.agent.name}: ${c.agent.permission}${r.agentConfirmed ? ' (confirmed)' : ''}</dd>` : ''}
   ${c.correction ? html`<dt>Correction</dt><dd>${categoryName(frame.policy, c.correction.category)} <span class="small">(<code>${c.correction.category}</code>)</span> → <strong>${addressInWords(c.correction.value) ?? c.correction.value}</strong>${c.correction.evidence ? html`<br>Evidence: ${c.correction.evidence}` : ''}</dd>` : ''}
   ${c.details ? html`<dt>Details</dt><dd>${c.details}</dd>` : ''}

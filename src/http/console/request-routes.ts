@@ -5,7 +5,13 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isoDay, JURISDICTIONS, type QueueFilter, REQUEST_TYPES } from '../../modules/rights/index.js';
+import {
+  type DataPoints,
+  isoDay,
+  JURISDICTIONS,
+  type QueueFilter,
+  REQUEST_TYPES,
+} from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
@@ -15,7 +21,7 @@ import { staffNames } from './labels.js';
 import { type LogRequestValues, renderLogRequest } from './log-request.js';
 import { DONE_TEXT, REVERSIBLE, renderStaffRequest, requestConfirmation } from './request-page.js';
 import { renderStaffQueue } from './requests.js';
-import { refused } from './shell.js';
+import { type ConsoleMessage, refused } from './shell.js';
 
 const id = line().min(1).max(64);
 
@@ -28,6 +34,38 @@ const ACTIONS = [
   'deny',
   'lift',
 ] as const;
+
+/** The postal address typed in its parts on the verification form, or none when it was left empty. */
+function typedAddress(b: Record<string, string | undefined>): DataPoints['address'] {
+  const part = (k: string) => b[`address_${k}`]?.trim() || undefined;
+  const parts = ['line1', 'line2', 'city', 'region', 'postal_code', 'country'].map(part);
+  if (parts.every((p) => p === undefined)) return undefined;
+  const [line1, line2, city, region, postalCode, country] = parts;
+  if (!line1 || !city || !postalCode || !country || !/^[A-Za-z]{2}$/.test(country))
+    throw new VowError(
+      'VOW_VALIDATION',
+      'A postal address needs its street, city, postal code and a two-letter country (such as US); or leave all its fields empty',
+    );
+  return {
+    line1,
+    ...(line2 ? { line2 } : {}),
+    city,
+    ...(region ? { region } : {}),
+    postal_code: postalCode,
+    country: country.toUpperCase(),
+  };
+}
+
+/** A refused action in words staff act on: a failed verification says how many details matched. */
+function refusedAction(error: VowError): ConsoleMessage {
+  if (error.code !== 'VOW_VERIFICATION_FAILED') return refused(error);
+  const d = (error.details ?? {}) as { matched?: number; needed?: number; declarationNeeded?: boolean };
+  const matched = d.matched ?? 0;
+  return refused({
+    code: error.code,
+    message: `${matched === 0 ? 'none' : matched} of the details you typed ${matched === 1 ? 'matches' : 'match'} what Vow holds about one person; this request needs ${d.needed ?? 2}${d.declarationNeeded ? ' and the signed declaration' : ''}. Check the details with the person, or ask for another one (a phone number, the postal address, their shop account id).`,
+  });
+}
 
 /** True for the privacy officer (and the tests' principal), who alone may refuse or lift. */
 function isOfficer(req: FastifyRequest): boolean {
@@ -184,6 +222,12 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
           email: line().max(254).optional(),
           phone: line().max(40).optional(),
           accountId: line().max(200).optional(),
+          address_line1: line().max(200).optional(),
+          address_line2: line().max(200).optional(),
+          address_city: line().max(100).optional(),
+          address_region: line().max(100).optional(),
+          address_postal_code: line().max(20).optional(),
+          address_country: line().max(2).optional(),
           declarationSigned: line().optional(),
           reason: prose().max(1000).optional(),
           basis: prose().max(1000).optional(),
@@ -211,7 +255,10 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         const { _csrf, confirmed, ...fields } = b;
         return sendHtml(
           reply,
-          renderConfirmation(consoleFrame(ctx, req), requestConfirmation(detail, b.action, fields)),
+          renderConfirmation(
+            consoleFrame(ctx, req),
+            requestConfirmation(detail, b.action, fields, ctx.policy),
+          ),
         );
       }
       try {
@@ -223,6 +270,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
                 email: b.email || undefined,
                 phone: b.phone || undefined,
                 accountId: b.accountId || undefined,
+                address: typedAddress(b),
               },
               b.declarationSigned === 'yes',
               staff,
@@ -249,7 +297,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         }
       } catch (err) {
         const { error, status } = refusalOf(err);
-        return requestPage(req, reply, rid, refused(error), status);
+        return requestPage(req, reply, rid, refusedAction(error), status);
       }
       // Redirect after the post: a reload shows the page again instead of acting twice.
       return reply.redirect(`/staff/requests/${rid}?done=${b.action}`, 303);

@@ -1,0 +1,170 @@
+// A request's page as staff work it, over HTTP with real access control: a letter's deletion is
+// verified by matching details that include the postal address typed in its parts; the form says
+// how many details the request's type needs, a failed match says how many matched and what to do,
+// an address in part is refused with what is missing; the extension names the date it moves to;
+// a run of reloads is one line of its timeline.
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { orderBody } from '../collection/fixtures.js';
+import { serviceCaller, staffCaller } from '../helpers/auth.js';
+import { describeEachDialect } from '../helpers/env.js';
+
+type StaffCaller = Awaited<ReturnType<typeof staffCaller>>;
+
+describeEachDialect(
+  "a request's page in the console",
+  (env) => {
+    let agent: StaffCaller;
+    const buyer = orderBody('LETTER');
+
+    before(async () => {
+      agent = await staffCaller(env(), ['customer_service']);
+      const service = await serviceCaller(env());
+      const res = await env().app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: service.writeHeaders,
+        payload: buyer,
+      });
+      assert.equal(res.statusCode, 201, res.body);
+    });
+
+    const letter = async () =>
+      (
+        await env().services.rights.submit(
+          { type: 'deletion', jurisdiction: 'us-ca', name: buyer.buyer.name },
+          { channel: 'postal', staffId: 'setup', receivedOn: '2026-01-05' },
+        )
+      ).requestId;
+    const page = (rid: string) =>
+      env().app.inject({
+        method: 'GET',
+        url: `/staff/requests/${rid}`,
+        headers: { ...agent.headers, accept: 'text/html' },
+      });
+    const act = (rid: string, values: Record<string, string>) =>
+      env().app.inject({
+        method: 'POST',
+        url: `/staff/requests/${rid}`,
+        headers: { cookie: agent.headers.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: agent.writeHeaders['x-csrf-token']!,
+          action: 'verify_data_points',
+          ...values,
+        }).toString(),
+      });
+    const { line1, city, region, postal_code, country } = buyer.buyer.billing_address;
+    const addressParts = {
+      address_line1: line1,
+      address_city: city,
+      address_region: region,
+      address_postal_code: postal_code,
+      address_country: country.toLowerCase(),
+    };
+
+    it('says how many matching details the request needs, and takes the postal address in its parts', async () => {
+      const rid = await letter();
+      const shown = await page(rid);
+      assert.match(
+        shown.body,
+        /data-testid="details-needed">[^<]*three matching details and the person’s declaration/,
+      );
+      assert.match(shown.body, /<legend>Postal address/);
+      assert.match(shown.body, /name="address_postal_code"/);
+      const confirm = await act(rid, { phone: buyer.buyer.phone, ...addressParts, declarationSigned: 'yes' });
+      assert.equal(confirm.statusCode, 200, confirm.body);
+      assert.match(confirm.body, /It needs three matching details/);
+      assert.match(
+        confirm.body,
+        /name="address_line1" value="LETTER Billing Street"/,
+        'the address is carried to the confirmation',
+      );
+      const done = await act(rid, {
+        email: buyer.buyer.email,
+        phone: buyer.buyer.phone,
+        ...addressParts,
+        declarationSigned: 'yes',
+        confirmed: 'yes',
+      });
+      assert.equal(done.statusCode, 303, done.body);
+      const detail = await env().services.rights.get(rid);
+      assert.equal(detail.verificationMethod, 'data_points_3', 'email, phone and the address matched');
+      assert.match(
+        (await page(rid)).body,
+        /<dt>Verified<\/dt><dd>\d{4}-\d\d-\d\d, by staff, three matching details and a signed declaration<\/dd>/,
+      );
+    });
+
+    it('says how many details matched when too few do, and what an address in part lacks', async () => {
+      const rid = await letter();
+      const few = await act(rid, { phone: buyer.buyer.phone, declarationSigned: 'yes', confirmed: 'yes' });
+      assert.equal(few.statusCode, 400);
+      assert.match(
+        few.body,
+        /Not done: 1 of the details you typed matches what Vow holds about one person; this request needs 3 and the signed declaration\./,
+      );
+      assert.match(few.body, /VOW_VERIFICATION_FAILED/);
+      const part = await act(rid, {
+        phone: buyer.buyer.phone,
+        address_line1: line1,
+        declarationSigned: 'yes',
+        confirmed: 'yes',
+      });
+      assert.equal(part.statusCode, 400);
+      assert.match(
+        part.body,
+        /A postal address needs its street, city, postal code and a two-letter country/,
+      );
+      assert.equal((await env().services.rights.get(rid)).status, 'awaiting_verification');
+    });
+
+    it('folds a run of views by one person into one line of the timeline', async () => {
+      const rid = await letter();
+      for (let i = 0; i < 3; i++) await page(rid);
+      const other = await staffCaller(env(), ['customer_service']);
+      await env().app.inject({
+        method: 'GET',
+        url: `/staff/requests/${rid}`,
+        headers: { ...other.headers, accept: 'text/html' },
+      });
+      const body = (await page(rid)).body;
+      const lines = [...body.matchAll(/<li data-event="request\.viewed">([\s\S]*?)<\/li>/g)].map((m) =>
+        m[1]!.replace(/<[^>]+>/g, ''),
+      );
+      assert.deepEqual(
+        lines.map((l) => l.replace(/^.* UTC /, '')),
+        [
+          `Request opened by staff (3 times) — ${agent.username}`,
+          `Request opened by staff — ${other.username}`,
+          `Request opened by staff — ${agent.username}`,
+        ],
+      );
+    });
+
+    it('names the date an extension moves the deadline to, on the form and its confirmation', async () => {
+      env().clock.set('2026-01-10T12:00:00.000Z');
+      const rid = await letter();
+      const shown = await page(rid);
+      // CCPA: 45 days from 5 January, extended to 90 days (5 April).
+      assert.match(
+        shown.body,
+        /data-testid="extension-hint">Once only, and only by 2026-02-19: the deadline moves from 2026-02-19 to <strong>2026-04-05<\/strong>/,
+      );
+      const confirm = await env().app.inject({
+        method: 'POST',
+        url: `/staff/requests/${rid}`,
+        headers: { cookie: agent.headers.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: agent.writeHeaders['x-csrf-token']!,
+          action: 'extend',
+          reason: 'We are waiting for our printer',
+        }).toString(),
+      });
+      assert.match(
+        confirm.body,
+        /The deadline moves from 2026-02-19 to 2026-04-05, the longest the law allows\./,
+      );
+    });
+  },
+  { auth: 'enforced', rateLimits: false },
+);
