@@ -118,6 +118,40 @@ describeEachDialect(
       assert.equal((await env().services.rights.get(rid)).status, 'awaiting_verification');
     });
 
+    it("says where an agent's answer goes, and that a deletion's requester went with the person's data", async () => {
+      const { requestId: rid } = await env().services.rights.submit(
+        {
+          type: 'deletion',
+          jurisdiction: 'us-ca',
+          email: buyer.buyer.email,
+          agent: { name: 'Brightline Agents', permission: 'signed authorisation of 2026-01-02' },
+        },
+        { channel: 'web' },
+      );
+      const post = (values: Record<string, string>) => act(rid, { ...values });
+      const confirm = await post({ action: 'confirm_agent' });
+      assert.match(
+        confirm.body,
+        new RegExp(`The answer is emailed to the address the request gave \\(${buyer.buyer.email}\\)`),
+      );
+      assert.doesNotMatch(confirm.body, /goes to the agent/, 'the agent left no address to answer');
+      assert.equal((await post({ action: 'confirm_agent', confirmed: 'yes' })).statusCode, 303);
+      const verified = await post({
+        email: buyer.buyer.email,
+        phone: buyer.buyer.phone,
+        ...addressParts,
+        declarationSigned: 'yes',
+        confirmed: 'yes',
+      });
+      assert.equal(verified.statusCode, 303, verified.body);
+      await env().services.jobs.drain();
+      assert.equal((await env().services.rights.get(rid)).status, 'completed');
+      assert.match(
+        (await page(rid)).body,
+        /data-testid="requester"><span class="empty">deleted with the person's data once the request was answered<\/span>/,
+      );
+    });
+
     it('folds a run of views by one person into one line of the timeline', async () => {
       const rid = await letter();
       for (let i = 0; i < 3; i++) await page(rid);

@@ -123,10 +123,12 @@ export function requestConfirmation(
         willHappen: [
           `You state that you have seen the person's signed permission for ${r.contact.agent?.name ?? 'the agent'} to act for them.`,
           starts,
-          'The answer goes to the agent.',
+          r.contact.email
+            ? `The answer is emailed to the address the request gave (${r.contact.email}).`
+            : 'The request gave no email address: the answer is recorded on the request.',
         ],
         cannotUndo:
-          'The confirmation is recorded under your name, and data sent to the agent cannot be recalled.',
+          'The confirmation is recorded under your name, and what fulfilment does (a deletion above all) cannot be reversed.',
         confirmLabel: "Confirm the agent's permission",
       };
     case 'approve_correction':
@@ -326,7 +328,11 @@ export function renderStaffRequest(frame: ConsoleFrame, p: RequestPage): string 
 ${flash(p.message)}
 <dl class="facts">
   <dt>Status</dt><dd data-testid="staff-request-status">${STAFF_STATUS[r.status] ?? r.status}</dd>
-  <dt>Requester</dt><dd>${c.name ?? html`<span class="empty">no name given</span>`}${c.email ? html`<br>${c.email}` : html`<br><span class="empty">no email (${STAFF_CHANNEL[r.channel] ?? r.channel})</span>`}</dd>
+  <dt>Requester</dt><dd data-testid="requester">${
+    Object.keys(c).length === 0 && (r.status === 'completed' || r.status === 'denied')
+      ? html`<span class="empty">deleted with the person's data once the request was answered</span>`
+      : html`${c.name ?? html`<span class="empty">no name given</span>`}${c.email ? html`<br>${c.email}` : html`<br><span class="empty">no email (${STAFF_CHANNEL[r.channel] ?? r.channel})</span>`}`
+  }</dd>
   <dt>Request id</dt><dd><code>${r.id}</code></dd>
   <dt>Law</dt><dd>${r.law.toUpperCase()} (${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction})</dd>
   <dt>Received</dt><dd>${r.receivedOn} ${STAFF_CHANNEL[r.channel] ?? `by ${r.channel}`}</dd>
