@@ -1,6 +1,8 @@
 // A data key destroyed by one process (crypto-shredding on erasure) is forgotten by every other
-// process on the same store within DESTROYED_KEYS_CHECK_MS: two vaults on one database stand for two
-// `vow serve` processes (or a server and the promise worker, or `vow import`), each with its cache.
+// process on the same store within DESTROYED_KEYS_CHECK_MS for reading, and at once by any write's
+// transaction (closedAmong; write-under-destroyed-key.test.ts has the writes): two vaults on one
+// database stand for two `vow serve` processes (or a server and the promise worker, or `vow import`),
+// each with its cache.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock, seededRandom } from '../../src/platform/clock.js';
@@ -84,13 +86,52 @@ for (const dialect of testDialects()) {
       assert.equal(await second.decrypt('person-3', sealed), null);
     });
 
+    it('seals nothing once an erasure closed it, though it opens what is there until destroyed', async () => {
+      const { vaults } = await twoProcesses(11);
+      const [first, second] = vaults;
+      const sealed = await first.encrypt('person-5', 'ed@example.com');
+      await store.db.transaction().execute((trx) => first.closeKeys(trx, ['person-5']));
+      // The closing process: what is there still opens (the erasure reads it), nothing new is sealed.
+      assert.equal(await first.decrypt('person-5', sealed), 'ed@example.com');
+      await assert.rejects(first.encrypt('person-5', 'again'), { code: 'VOW_SUBJECT_SHREDDED' });
+      // A process that never held the key reads it closed from the store: the same.
+      assert.equal(await second.decrypt('person-5', sealed), 'ed@example.com');
+      await assert.rejects(second.encrypt('person-5', 'again'), { code: 'VOW_SUBJECT_SHREDDED' });
+      await first.destroyKey('person-5');
+      assert.equal(await second.decrypt('person-5', sealed), null);
+    });
+
+    it('is found closed by a writer’s transaction at once, whatever the writer’s cache holds', async () => {
+      const { vaults } = await twoProcesses(13);
+      const [first, second] = vaults;
+      await first.encrypt('person-6', 'fay@example.com');
+      await first.encrypt('person-7', 'gus@example.com');
+      // The second process holds person 6's key, and would seal under it for a second more...
+      await second.encrypt('person-6', 'cached');
+      await first.destroyKey('person-6');
+      assert.ok(await second.encrypt('person-6', 'within the check interval'));
+      // ...but a write's transaction finds the key destroyed, and the key is forgotten at once.
+      const closed = await store.db
+        .transaction()
+        .execute((trx) => second.closedAmong(trx, ['person-6', 'person-7', 'person-never-sealed']));
+      assert.deepEqual([...closed], ['person-6']);
+      await assert.rejects(second.encrypt('person-6', 'again'), { code: 'VOW_SUBJECT_SHREDDED' });
+      await store.db.transaction().execute(async (trx) => {
+        await assert.rejects(second.assertOpen(trx, ['person-7', 'person-6']), {
+          code: 'VOW_SUBJECT_SHREDDED',
+        });
+        await second.assertOpen(trx, ['person-7']);
+      });
+    });
+
     it('is held by the second process for less than the check interval, the documented bound', async () => {
       const { clocks, vaults } = await twoProcesses(9);
       const [first, second] = vaults;
       const sealed = await first.encrypt('person-4', 'di@example.com');
       assert.equal(await second.decrypt('person-4', sealed), 'di@example.com');
       await first.destroyKey('person-4');
-      // Within the interval the second process still holds the key (the documented bound)...
+      // Within the interval the second process still holds the key (the documented bound for
+      // reading: nothing is written under it, see the test above)...
       clocks[1].advance(DESTROYED_KEYS_CHECK_MS - 1);
       assert.equal(await second.decrypt('person-4', sealed), 'di@example.com');
       // ...and no longer once it has passed.

@@ -84,12 +84,22 @@ export class ConsentService {
   }
 
   /**
+   * Refuses (VOW_SUBJECT_SHREDDED) a change of a person whose erasure began after the caller found
+   * them: ordered against the erasure (the vault's closedAmong), so no consent row of theirs
+   * outlives it. A visitor (`visitor:<id>`) has no data key.
+   */
+  async #assertOpen(trx: Transaction<Database>, subjectRef: string): Promise<void> {
+    if (!subjectRef.startsWith('visitor:')) await this.#ctx.vault.assertOpen(trx, [subjectRef]);
+  }
+
+  /**
    * Records one change: ledger event, consent_state, audit entry, all in one transaction.
-   * Returns the event id.
+   * Returns the event id. VOW_SUBJECT_SHREDDED for a person whose erasure began meanwhile.
    */
   async record(db: Executor | undefined, change: ConsentChange): Promise<string> {
     assertChannel(this.#ctx.policy, change.channel);
     return this.#inTransaction(db, async (trx) => {
+      await this.#assertOpen(trx, change.subjectRef);
       const id = await appendConsentEvent(trx, this.#ctx.random, {
         subjectRef: change.subjectRef,
         channel: change.channel,
@@ -117,6 +127,7 @@ export class ConsentService {
     plan: (history: readonly ConsentEventRow[]) => PlannedChoice,
   ): Promise<{ changed: string[]; history: ConsentEventRow[] }> {
     return this.#inTransaction(undefined, async (trx) => {
+      await this.#assertOpen(trx, subjectRef);
       await lockPeople(this.#ctx, trx, [subjectRef]);
       const decided = plan(await consentHistory(trx, subjectRef));
       const at = this.#ctx.clock.now();
@@ -196,7 +207,8 @@ export class ConsentService {
    * the people's states and suppressions are read once for the batch, and the events, states and
    * audit entries written in multi-row statements. A person an earlier collection of the batch
    * changed is planned from that change. People with a suppression entry go one by one through
-   * `recordCollection` (its lifting and blocking rules), after the others.
+   * `recordCollection` (its lifting and blocking rules), after the others. The caller's transaction
+   * has checked that no erasure closed these people's keys (the subjects module's linkMany does).
    */
   async recordCollections(
     trx: Transaction<Database>,

@@ -226,14 +226,21 @@ export class AccountService {
     if (!findSubject) return null;
     const email = await this.#ctx.vault.decrypt(accountKeyId(accountId), row.email_sealed);
     if (!email) return null;
-    const subjectId = (await findSubject(email)) ?? null;
-    if (subjectId) {
-      await this.#ctx.store.db
+    const found = (await findSubject(email)) ?? null;
+    if (!found) return null;
+    const subjectId = await this.#ctx.store.db.transaction().execute(async (trx) => {
+      // Not to a person whose erasure began since they were found (ordered against it by the
+      // vault): the account stays unlinked, and is linked once its email is collected again.
+      if ((await this.#ctx.vault.closedAmong(trx, [found])).size > 0) return null;
+      await trx
         .updateTable('shopper_accounts')
-        .set({ subject_id: subjectId, updated_at: this.#ctx.clock.now().toISOString() })
+        .set({ subject_id: found, updated_at: this.#ctx.clock.now().toISOString() })
         .where('id', '=', accountId)
         .where('subject_id', 'is', null)
         .execute();
+      return found;
+    });
+    if (subjectId) {
       await this.#ctx.audit.record({
         actor: { type: 'system' },
         action: 'account.linked_to_subject',

@@ -100,6 +100,17 @@ export async function fulfilDeletion(
       return { suppressed: suppressor ? indexes.length : 0 };
     });
   }
+  // 2b. Before anything of the person is deleted, their data key is closed: from this step's commit
+  // on, no writer stores anything more for them (it resolves the person again, or is refused), and
+  // one that resolved them earlier has committed (on PostgreSQL this step waits for it), so the walk
+  // and the erasure below see everything there is. The key still opens their values until step 5.
+  if (everything && r.subject_id) {
+    const subjectId = r.subject_id;
+    await job.step('close-key', async (trx) => {
+      await ctx.vault.closeKeys(trx, [subjectId]);
+      return { closed: 1 };
+    });
+  }
   // 3. The walk itself (idempotent: a second pass changes nothing).
   // Once recorded, a retried job does not walk again (the person's key may be gone by then).
   await job.once('walked', async () => ({

@@ -24,6 +24,8 @@ export async function correctIdentifiers(
   // Sealed before the transaction: the vault may open the person's key on its own connection.
   const sealed = await ctx.vault.encrypt(subjectId, JSON.stringify(address));
   const changed = await ctx.store.db.transaction().execute(async (trx) => {
+    // Not for someone whose erasure began meanwhile (VOW_SUBJECT_SHREDDED): ordered against it.
+    await ctx.vault.assertOpen(trx, [subjectId]);
     const res = await trx
       .updateTable('subject_identifiers')
       .set({ sealed_value: sealed, blind_index: blindIndex })

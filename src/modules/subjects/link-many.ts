@@ -2,8 +2,9 @@
 // multi-row statements: the people the batch creates (their subject rows, look-ups, identifiers and
 // links), then the people found again (seen now, the look-ups nobody holds yet claimed, the look-up
 // that found each re-checked), the same writes `link` makes one by one. A look-up another
-// transaction claimed meanwhile is a lost race (ResolutionRace), as in `link`. A deleted person's
-// identifiers given anew go through `link` itself, first.
+// transaction claimed meanwhile is a lost race (ResolutionRace), as in `link`; so is a person found
+// again whose erasure began meanwhile (their data key closed). A deleted person's identifiers given
+// anew go through `link` itself, first.
 import type { Transaction } from 'kysely';
 import { type Database, InsertSet } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
@@ -81,6 +82,13 @@ export async function linkMany(
   linkOne: LinkOne,
   given?: InsertSet,
 ): Promise<string[]> {
+  // First, before any write: the people found again were resolved before this transaction, and an
+  // erasure may have closed their key since. The vault's check is ordered against the erasure (a
+  // share lock on PostgreSQL), so their rows are either written before the erasure deletes or not
+  // at all: resolve again, and their identifiers make a new person, as if they had come just after.
+  const existing = items.filter((i) => !i.prepared.isNew).map((i) => i.prepared.subjectId);
+  if (existing.length > 0 && (await ctx.vault.closedAmong(trx, existing)).size > 0)
+    throw new ResolutionRace();
   const set = given ?? new InsertSet(trx, ctx.store.dialect);
   // The new people's data keys (made by prepareAll), in this transaction: one commit for the batch.
   await ctx.vault.storeKeys(

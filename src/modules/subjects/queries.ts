@@ -134,6 +134,9 @@ export async function reindex(
 ): Promise<{ removed: number; added: number }> {
   const at = ctx.clock.now().toISOString();
   return ctx.store.db.transaction().execute(async (trx) => {
+    // No look-up comes back for someone whose erasure began meanwhile (ordered against it): their
+    // look-ups are the erasure's to delete.
+    if ((await ctx.vault.closedAmong(trx, [subjectId])).size > 0) return { removed: 0, added: 0 };
     const removed = await forgetStaleLookups(trx, subjectId);
     const heldOf = (kinds: readonly IdentifierKind[]) =>
       trx

@@ -302,6 +302,9 @@ export class SubjectService {
    */
   async link(trx: Transaction<Database>, prepared: PreparedIdentity, link: SubjectLink): Promise<string> {
     const at = link.at.toISOString();
+    // A person found again whose erasure began meanwhile: resolve again (see linkMany).
+    if (!prepared.isNew && (await this.#ctx.vault.closedAmong(trx, [prepared.subjectId])).size > 0)
+      throw new ResolutionRace();
     if (prepared.foundBy) {
       const now = await this.#lookup(trx, prepared.foundBy.kind, prepared.foundBy.blindIndex);
       const expected = prepared.replaces ?? prepared.subjectId;

@@ -1,6 +1,6 @@
 // The under-13 purge (P14): markers of the person's accounts, emails and phones first (they refuse a
-// later collection), then every part of Vow erases its rows through the erasure registry in one
-// transaction, then the person's keys are destroyed.
+// later collection), then every part of Vow erases its rows through the erasure registry, all in one
+// transaction that destroys the person's data key first (so nothing is written for them meanwhile).
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
@@ -27,6 +27,11 @@ export async function markUnder13(
     throw new VowError('VOW_SUBJECT_ALREADY_MARKED', 'This subject is already marked as under 13');
   const at = ctx.clock.now().toISOString();
   const { markers, destroyKeys } = await db.transaction().execute(async (trx) => {
+    // The person's key first, before any of their rows goes: a writer that resolved them earlier
+    // either committed before (its rows are deleted below) or finds the key destroyed in its own
+    // transaction and writes nothing for them (the vault's closedAmong; ordered by a lock on
+    // PostgreSQL). Rolled back with the rest if the purge fails.
+    await ctx.vault.destroyKey(subjectId, trx);
     // Only what a later collection is refused by (an account, email or phone): a household's
     // address is not refused, so its keyed hash would be kept for nothing.
     const indexes = await trx
@@ -69,8 +74,7 @@ export async function markUnder13(
     );
     return { markers: indexes.length, destroyKeys: erased.destroyKeys };
   });
-  // The vault writes outside the transaction; the rows are already gone, now the keys go too.
-  await ctx.vault.destroyKey(subjectId);
+  // The other keys (their accounts' emails): the rows sealed under them are already gone.
   for (const key of destroyKeys) await ctx.vault.destroyKey(key);
   return { markers };
 }

@@ -11,7 +11,8 @@ export const CRYPTO_ERROR_CODES = {
   },
   VOW_SUBJECT_SHREDDED: {
     status: 410,
-    meaning: 'The person was deleted and their data key destroyed; nothing more can be stored for them.',
+    meaning:
+      'The person was deleted and their data key destroyed (or their deletion has begun); nothing more can be stored for them.',
   },
 } as const satisfies ErrorCodeTable;
 

@@ -6,6 +6,10 @@ export interface CryptoTables {
     subject_id: string;
     wrapped_key: string | null;
     created_at: string;
+    /**
+     * Set when an erasure closes the key (nothing more is written for the person; Vault.closeKeys),
+     * then again when it destroys it (wrapped_key null).
+     */
     destroyed_at: string | null;
   };
 }

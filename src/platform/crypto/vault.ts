@@ -6,7 +6,16 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import { claimMeta, type Database, InsertSet, readMeta, replaceMeta, type Store } from '../store/index.js';
+import {
+  claimMeta,
+  type Database,
+  InsertSet,
+  isIn,
+  listChunks,
+  readMeta,
+  replaceMeta,
+  type Store,
+} from '../store/index.js';
 import { type OpenItem, open, openItems, openText, seal } from './aead.js';
 import { BulkOpener, WorkerGone } from './bulk-opener.js';
 import { DataKeyCache } from './key-cache.js';
@@ -24,7 +33,8 @@ export interface VaultOptions {
 /**
  * How long a process may go on using a data key it holds without looking for keys other processes
  * destroyed (docs/security.md, "Destroyed data keys"): a key destroyed elsewhere is forgotten by the
- * first use of any cached key after this much time since the last look.
+ * first use of any cached key after this much time since the last look. This bounds reading only:
+ * a write checks its people's keys inside its transaction (closedAmong).
  */
 export const DESTROYED_KEYS_CHECK_MS = 1000;
 /**
@@ -159,7 +169,7 @@ export class Vault {
    * Drops from the cache the keys destroyed (by any process on the store) since the last look, when
    * that look is DESTROYED_KEYS_CHECK_MS old: one indexed query a second at most, and only while keys
    * are used. Another process's destroyKey() drops the key from its own cache at once; this bounds
-   * how long every other process may go on using it.
+   * how long every other process may go on opening values with it (writes: closedAmong).
    */
   #forgetDestroyed(): Promise<void> | undefined {
     if (this.#checking) return this.#checking;
@@ -219,9 +229,75 @@ export class Vault {
         .executeTakeFirst();
     }
     if (!row || row.wrapped_key === null) return undefined;
+    // A key an erasure has closed (destroyed_at set, destroyed once its rows are gone) still opens
+    // what is there, but seals nothing more, and is not kept.
+    if (row.destroyed_at !== null) {
+      if (create) return undefined;
+      return open(this.#master, row.wrapped_key, `data-key:${subjectId}`);
+    }
     const key = open(this.#master, row.wrapped_key, `data-key:${subjectId}`);
     this.#cache.set(subjectId, key);
     return key;
+  }
+
+  /**
+   * Inside a writer's transaction, before it stores rows for people it resolved before the
+   * transaction began: which of them an erasure has closed (their key destroyed, or being destroyed),
+   * so that nothing more may be written for them. One indexed statement for any number of people
+   * (one per 500 on SQLite). On PostgreSQL it takes a share lock on their key rows, which an
+   * erasure's closeKeys (an UPDATE) conflicts with: either this transaction commits first and the
+   * erasure, which deletes only after closing, sees its rows; or the erasure commits first and this
+   * statement, having waited for it, sees the key closed. On SQLite writers run one at a time, so
+   * reading inside the transaction suffices. The closed keys are dropped from this process's cache
+   * (a person without a key row, never sealed under, is not closed).
+   */
+  async closedAmong(trx: Transaction<Database>, subjectIds: readonly string[]): Promise<Set<string>> {
+    const closed = new Set<string>();
+    const ids = [...new Set(subjectIds)].sort();
+    const dialect = this.#store.dialect;
+    for (const chunk of listChunks(dialect, ids)) {
+      let q = trx
+        .selectFrom('data_keys')
+        .select(['subject_id', 'destroyed_at'])
+        .where((eb) => isIn(eb, dialect, 'subject_id', chunk));
+      if (dialect === 'postgres') q = q.forShare();
+      for (const r of await q.execute()) if (r.destroyed_at !== null) closed.add(r.subject_id);
+    }
+    for (const id of closed) this.#cache.delete(id);
+    return closed;
+  }
+
+  /**
+   * closedAmong that refuses: VOW_SUBJECT_SHREDDED when an erasure closed any of these people's keys
+   * (for writes that cannot resolve the person again, as a collection does).
+   */
+  async assertOpen(trx: Transaction<Database>, subjectIds: readonly string[]): Promise<void> {
+    if ((await this.closedAmong(trx, subjectIds)).size > 0)
+      throw new VowError(
+        'VOW_SUBJECT_SHREDDED',
+        'This person was deleted; nothing more can be stored for them',
+      );
+  }
+
+  /**
+   * The first step of an erasure that destroys people's keys, in its own transaction before any of
+   * their rows is deleted: from its commit on, no writer stores anything more for them (closedAmong;
+   * sealing under the key is refused), while what is there can still be read until destroyKey. On
+   * PostgreSQL this UPDATE waits for every writer that share-locked one of the keys to commit, so
+   * the erasure's later deletes see their rows.
+   */
+  async closeKeys(trx: Transaction<Database>, subjectIds: readonly string[]): Promise<void> {
+    for (const id of subjectIds) this.#cache.delete(id);
+    const ids = [...new Set(subjectIds)].sort();
+    const dialect = this.#store.dialect;
+    const at = this.#clock.now().toISOString();
+    for (const chunk of listChunks(dialect, ids))
+      await trx
+        .updateTable('data_keys')
+        .set({ destroyed_at: at })
+        .where((eb) => isIn(eb, dialect, 'subject_id', chunk))
+        .where('destroyed_at', 'is', null)
+        .execute();
   }
 
   /**
@@ -368,10 +444,14 @@ export class Vault {
     return this.#bulk.stop();
   }
 
-  /** Crypto-shredding: the wrapped key is erased, so every value sealed under it is gone for good. */
-  async destroyKey(subjectId: string): Promise<void> {
+  /**
+   * Crypto-shredding: the wrapped key is erased, so every value sealed under it is gone for good.
+   * With `trx`, in the caller's transaction (an erasure that deletes in the same transaction calls
+   * it before its deletes, as closeKeys; see there).
+   */
+  async destroyKey(subjectId: string, trx?: Transaction<Database>): Promise<void> {
     this.#cache.delete(subjectId);
-    await this.#store.db
+    await (trx ?? this.#store.db)
       .updateTable('data_keys')
       .set({ wrapped_key: null, destroyed_at: this.#clock.now().toISOString() })
       .where('subject_id', '=', subjectId)
@@ -392,6 +472,8 @@ export class Vault {
         .selectFrom('data_keys')
         .select(['subject_id', 'wrapped_key'])
         .where('wrapped_key', 'is not', null)
+        // In key order, as writers share-lock them (closedAmong): the two wait, never in a circle.
+        .orderBy('subject_id')
         .execute();
       for (const r of rows) {
         const key = open(this.#master, r.wrapped_key!, `data-key:${r.subject_id}`);
