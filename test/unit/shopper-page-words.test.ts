@@ -58,4 +58,32 @@ describe('shopper page words', () => {
     const staff = renderErrorPage(policy, { status: 404, error, path: '/staff/nothing' });
     assert.match(staff, /Error 404 · reference <code>VOW_NOT_FOUND<\/code>/);
   });
+
+  it("shows the notice's promises in the page's language and in plain words: no ids, rule kinds or table names", () => {
+    const section = (page: string) => /<section id="promises"[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+    const en = section(renderPrivacyPage(policy, { viewer: viewer('en-US') }));
+    const es = section(renderPrivacyPage(policy, { viewer: viewer('es-US') }));
+    for (const [locale, text] of [
+      ['en-US', en],
+      ['es-US', es],
+    ] as const) {
+      // How each promise is kept (the second column); the titles are the policy's lines, which the
+      // console and the API name too.
+      const words = [...text.matchAll(/data-label="[^"]*">((?:(?!<\/td>)[\s\S])*)<\/td><\/tr>/g)]
+        .map((m) => m[1])
+        .join(' ');
+      assert.ok(words.length > 1000, `${locale}: ${words.length}`);
+      assert.equal([...text.matchAll(/<tr id="promise-/g)].length, Object.keys(policy.doc.promises).length);
+      // A dotted purpose id (order.fulfilment), a rule kind in code, the engine's or the tables' terms.
+      for (const jargon of [
+        /\b[a-z_]+\.[a-z_]+\b/,
+        /`/,
+        /collection point|annotated|dataset|deny by default|subject/i,
+      ])
+        assert.doesNotMatch(words, jargon, locale);
+    }
+    assert.match(es, /Seguridad de los datos/);
+    assert.match(es, /Su información se guarda cifrada/);
+    for (const english of [/ is used only /, /Data security/, /Every /]) assert.doesNotMatch(es, english);
+  });
 });

@@ -8,6 +8,7 @@ import {
   channelName,
   collectionPointTitle,
   cookieCategoryText,
+  promiseText,
   purposeName,
   regulatorName,
   retentionReason,
@@ -145,9 +146,8 @@ export function buildNotice(policy: Policy, locale: Locale = DEFAULT_LOCALE): No
     .sort(([a], [b]) => promiseSort(a, b))
     .map(([id, p]) => ({
       id,
-      title: p.title,
+      ...promiseText(policy, id, locale),
       source: p.source,
-      enforcement: p.enforcement,
       section: p.section,
     }));
   return {

@@ -258,6 +258,7 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
       ['regulators', doc.regulators, 'regulator'],
       ['subject_kinds', doc.subject_kinds, 'subject kind'],
       ['collection_points', doc.collection_points, 'collection point'],
+      ['promises', doc.promises, 'promise'],
     ];
     for (const [key, rec, what] of named)
       for (const id of Object.keys((t[key] ?? {}) as Record<string, unknown>))

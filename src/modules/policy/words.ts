@@ -68,3 +68,18 @@ export function cookieCategoryText(
     }
   );
 }
+
+/** A promise's line and how it is kept. */
+export function promiseText(
+  policy: Policy,
+  id: string,
+  locale?: string | null,
+): { title: string; enforcement: string } {
+  const own = policy.doc.promises[id];
+  return (
+    translation(policy, locale)?.promises[id] ?? {
+      title: own?.title ?? id,
+      enforcement: own?.enforcement ?? '',
+    }
+  );
+}
