@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderErrorPage } from '../../src/http/pages/error-page.js';
+import { plainDataView } from '../../src/http/pages/plain-data-view.js';
 import { renderPrivacyPage } from '../../src/http/pages/privacy.js';
 import { renderUnsubscribeConfirm, renderUnsubscribeInvalid } from '../../src/http/pages/unsubscribe.js';
 import { loadPolicy } from '../../src/modules/policy/index.js';
@@ -85,5 +86,33 @@ describe('shopper page words', () => {
     assert.match(es, /Seguridad de los datos/);
     assert.match(es, /Su información se guarda cifrada/);
     for (const english of [/ is used only /, /Data security/, /Every /]) assert.doesNotMatch(es, english);
+  });
+
+  it('shows a kind of record first, then folds what it is for and how long it is kept under it (My data, the export)', () => {
+    const section = {
+      id: 'vow-orders',
+      title: 'Your orders',
+      heldIn: 'Held in our privacy records',
+      information: ['Orders, items, totals and their dates'],
+      usedFor: ['Packing and shipping an order', 'Taking payment for an order'],
+      keptOnDeletion: { title: 'Order history', source: 'Exclusions include order history.' },
+      records: [{ fields: [{ label: 'Order number', value: 'SO-1' }] }],
+    };
+    const data = { controller: 'Shop', generatedAt: '', sections: [section], exemptions: [], notShown: [] };
+    for (const [locale, summary] of [
+      ['en-US', 'What it is, what we use it for and how long we keep it'],
+      ['es-US', 'Qué es, para qué la usamos y cuánto tiempo la conservamos'],
+    ] as const) {
+      const view = String(plainDataView(data, '', locale));
+      const record = view.indexOf('SO-1');
+      const fold = view.indexOf('<details class="about-data"');
+      assert.ok(record > 0 && fold > record, `${locale}: the record, then the fold`);
+      assert.match(
+        view.slice(fold),
+        new RegExp(`^<details class="about-data"[^>]*>\\s*<summary>${summary}</summary>`),
+      );
+      for (const words of ['Packing and shipping an order', 'Exclusions include order history.'])
+        assert.ok(view.indexOf(words) > fold, `${locale}: ${words} folded`);
+    }
   });
 });

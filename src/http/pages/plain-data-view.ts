@@ -1,6 +1,6 @@
 // How "My data" and the export page show a person's data (plain-data.ts): a section per kind of
-// record with the policy's words for what it is, what it is used for and how long it is kept, then
-// one card per record; what a deletion keeps; what is held but not shown. Fits a 390 px screen.
+// record with one card per record, then the policy's words for what it is, what it is used for and
+// how long it is kept (folded); what a deletion keeps; what is held but not shown. Fits a 390 px screen.
 import { html, type SafeHtml } from '../../platform/html.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import { PLAIN_WORDS } from './i18n/plain-data.js';
@@ -15,26 +15,32 @@ export function wordList(values: readonly string[]): SafeHtml {
 
 function section(s: PlainSection, locale: Locale): SafeHtml {
   const w = PLAIN_WORDS[locale];
+  // The records first, what a person came to see; the policy's words about them (what they are
+  // for, how long they are kept, what a deletion keeps) folded under them, one tap away: open, on a
+  // phone they pushed the records of the next kind a screen or two further down.
   return html`<section class="data-section" aria-labelledby="sec-${s.id}" data-testid="data-section">
   <h3 id="sec-${s.id}">${s.title}</h3>
-  <dl class="fields">
-    <dt>${w.whatItIs}</dt><dd>${wordList(s.information)}</dd>
-    <dt>${w.usedForLabel}</dt><dd>${s.usedFor.length > 0 ? wordList(s.usedFor) : w.nothingBeyond}</dd>
-    ${s.keptFor ? html`<dt>${w.howLong}</dt><dd>${s.keptFor}</dd>` : ''}
-    <dt>${w.where}</dt><dd>${s.heldIn}</dd>
-    ${
-      s.keptOnDeletion
-        ? html`<dt>${w.ifDelete}</dt><dd data-testid="kept-on-deletion">${w.weKeepIt} <strong>${s.keptOnDeletion.title}</strong>
-      <span class="small policy-words">${w.policySays(s.keptOnDeletion.source)}</span></dd>`
-        : ''
-    }
-  </dl>
   ${s.records.map(
     (r, i) => html`<div class="record" data-testid="data-record">
     <p class="small">${s.records.length > 1 ? w.recordOf(i + 1, s.records.length) : w.record}</p>
     <dl class="fields">${r.fields.map((f) => html`<dt>${f.label}</dt><dd>${f.value}</dd>`)}</dl>
   </div>`,
   )}
+  <details class="about-data" data-testid="about-data">
+    <summary>${w.aboutIt}</summary>
+    <dl class="fields">
+      <dt>${w.whatItIs}</dt><dd>${wordList(s.information)}</dd>
+      <dt>${w.usedForLabel}</dt><dd>${s.usedFor.length > 0 ? wordList(s.usedFor) : w.nothingBeyond}</dd>
+      ${s.keptFor ? html`<dt>${w.howLong}</dt><dd>${s.keptFor}</dd>` : ''}
+      <dt>${w.where}</dt><dd>${s.heldIn}</dd>
+      ${
+        s.keptOnDeletion
+          ? html`<dt>${w.ifDelete}</dt><dd data-testid="kept-on-deletion">${w.weKeepIt} <strong>${s.keptOnDeletion.title}</strong>
+        <span class="small policy-words">${w.policySays(s.keptOnDeletion.source)}</span></dd>`
+          : ''
+      }
+    </dl>
+  </details>
 </section>`;
 }
 

@@ -24,6 +24,8 @@ export interface PlainWords {
   readonly fingerprints: string;
   readonly csvHeader: readonly string[];
   /** The page view of the data. */
+  /** The folded part under a section's records: what it is, what it is used for, how long it is kept. */
+  readonly aboutIt: string;
   readonly whatItIs: string;
   readonly usedForLabel: string;
   readonly nothingBeyond: string;
@@ -133,6 +135,7 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
     fingerprints:
       'Fingerprints of your email address that let us find your records without reading them: they mean nothing on their own.',
     csvHeader: ['Section', 'Record', 'Information', 'Value', 'Used for', 'How long we keep it'],
+    aboutIt: 'What it is, what we use it for and how long we keep it',
     whatItIs: 'What it is',
     usedForLabel: 'What we use it for',
     nothingBeyond: 'Nothing beyond keeping it as described here',
@@ -238,6 +241,7 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
     fingerprints:
       'Huellas de su correo electrónico que nos permiten encontrar sus registros sin leerlos: no significan nada por sí solas.',
     csvHeader: ['Sección', 'Registro', 'Información', 'Valor', 'Se usa para', 'Cuánto tiempo la conservamos'],
+    aboutIt: 'Qué es, para qué la usamos y cuánto tiempo la conservamos',
     whatItIs: 'Qué es',
     usedForLabel: 'Para qué la usamos',
     nothingBeyond: 'Nada más que conservarla como se describe aquí',
