@@ -1,5 +1,6 @@
 // Console routes of webhooks and downstream tasks (src/http/console/downstream.ts renders them).
 import { z } from 'zod';
+import type { TaskKind } from '../../modules/downstream/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
@@ -43,21 +44,48 @@ export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
     },
   );
 
+  const KINDS = ['deletion', 'correction', 'restriction', 'opt_out'] as const;
+  const filterFields = {
+    kind: z
+      .enum(KINDS)
+      .or(z.literal('').transform(() => undefined))
+      .optional(),
+    recipient: z.string().max(64).optional(),
+  };
+  const taskList = async (filter: { kind?: TaskKind | undefined; recipient?: string | undefined }) => {
+    const recipients = Object.entries(ctx.policy.doc.recipients).map(([id, r]) => ({ id, name: r.name }));
+    const recipient = recipients.some((r) => r.id === filter.recipient) ? filter.recipient : undefined;
+    return {
+      tasks: await tasks.list({ open: true, holdingFirst: true, kind: filter.kind, recipient }),
+      counts: await tasks.openCounts(),
+      filter: { kind: filter.kind, recipient },
+      recipients,
+    };
+  };
+
   app.get(
     '/staff/downstream',
     {
       config: { access: 'staff:privacy_officer' },
-      schema: { hide: true, querystring: z.strictObject({ draft: line().min(1).max(80).optional() }) },
+      schema: {
+        hide: true,
+        querystring: z.strictObject({
+          draft: line().min(1).max(80).optional(),
+          closed: z.literal('1').optional(),
+          ...filterFields,
+        }),
+      },
     },
     async (req, reply) => {
-      const draftId = req.query.draft;
+      const { draft: draftId, closed, ...filter } = req.query;
       const draft = draftId ? await tasks.draft(draftId) : null;
       return sendHtml(
         reply,
         renderTasks(
           consoleFrame(ctx, req),
-          await tasks.list({ open: true }),
+          await taskList(filter),
           draft && draftId ? { taskId: draftId, ...draft } : undefined,
+          closed ? { ok: true, text: 'The task is closed.' } : undefined,
         ),
       );
     },
@@ -74,29 +102,38 @@ export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
           taskId: line().min(1).max(80),
           outcome: z.enum(['done', 'explained']),
           evidence: prose().min(3).max(2000),
+          ...filterFields,
         }),
       },
     },
     async (req, reply) => {
-      let message: { ok: boolean; text: string };
-      let status = 200;
+      const { kind, recipient } = req.body;
       try {
         await tasks.complete(
           req.body.taskId,
           { outcome: req.body.outcome, evidence: req.body.evidence },
           staffIdOf(req),
         );
-        message = { ok: true, text: 'The task is closed.' };
       } catch (err) {
         const refusal = refusalOf(err);
-        message = refused(refusal.error);
-        status = refusal.status;
+        return sendHtml(
+          reply,
+          renderTasks(
+            consoleFrame(ctx, req),
+            await taskList({ kind, recipient }),
+            undefined,
+            refused(refusal.error),
+          ),
+          refusal.status,
+        );
       }
-      return sendHtml(
-        reply,
-        renderTasks(consoleFrame(ctx, req), await tasks.list({ open: true }), undefined, message),
-        status,
-      );
+      // Redirect after the post: a reload shows the list again instead of posting twice.
+      const query = new URLSearchParams({
+        ...(kind ? { kind } : {}),
+        ...(recipient ? { recipient } : {}),
+        closed: '1',
+      });
+      return reply.redirect(`/staff/downstream?${query}`, 303);
     },
   );
 };

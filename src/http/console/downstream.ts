@@ -1,8 +1,10 @@
 // The console's pages of the retailer's systems: the webhook endpoints and the outbox's dead-letter
 // list (admins), and the open downstream tasks with what each waits on (privacy staff), where a task
 // for a system without an API shows its drafted email and is closed with evidence.
-import type { DeliveryView, EndpointView, TaskView } from '../../modules/downstream/index.js';
-import { html } from '../../platform/html.js';
+import type { DeliveryView, EndpointView, TaskKind, TaskView } from '../../modules/downstream/index.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { noun } from '../../platform/strings.js';
+import { stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export function renderWebhooks(
@@ -48,12 +50,51 @@ ${
   });
 }
 
+/** A task's kind in words. */
+export const TASK_KIND: Readonly<Record<TaskKind, string>> = {
+  deletion: 'Deletion',
+  correction: 'Correction',
+  restriction: 'Restriction',
+  opt_out: 'Opt-out',
+};
+
+/** What the Recipient tasks page shows: which tasks, out of how many, and the filter. */
+export interface TaskList {
+  readonly tasks: readonly TaskView[];
+  readonly counts: { total: number; holding: number; byKind: Partial<Record<TaskKind, number>> };
+  readonly filter: { readonly kind?: TaskKind | undefined; readonly recipient?: string | undefined };
+  /** The recipients the policy names (id and name), for the filter. */
+  readonly recipients: readonly { id: string; name: string }[];
+}
+
+function taskFilter(list: TaskList): SafeHtml {
+  const { kind, recipient } = list.filter;
+  const option = (value: string, label: string, current: string | undefined) =>
+    html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
+  return html`<form method="get" action="/staff/downstream" class="filters" role="search" aria-label="Filter recipient tasks">
+  <p><label for="t-kind">Kind</label><select id="t-kind" name="kind">
+    ${option('', 'Every kind', kind ?? '')}
+    ${Object.entries(TASK_KIND).map(([k, v]) => option(k, `${v} (${list.counts.byKind[k as TaskKind] ?? 0} open)`, kind))}
+  </select></p>
+  <p><label for="t-recipient">Recipient</label><select id="t-recipient" name="recipient">
+    ${option('', 'Every recipient', recipient ?? '')}
+    ${list.recipients.map((r) => option(r.id, r.name, recipient))}
+  </select></p>
+  <p><button type="submit">Show</button> <a href="/staff/downstream">Clear</a></p>
+</form>`;
+}
+
 export function renderTasks(
   frame: ConsoleFrame,
-  tasks: readonly TaskView[],
+  list: TaskList,
   draft?: { taskId: string; to: string; subject: string; text: string },
   message?: { ok: boolean; text: string },
 ): string {
+  const { tasks, counts, filter } = list;
+  const filtered = Boolean(filter.kind || filter.recipient);
+  const back = new URLSearchParams(
+    Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])),
+  ).toString();
   return consolePage(frame, {
     title: 'Recipient tasks',
     section: '/staff/downstream',
@@ -62,24 +103,30 @@ export function renderTasks(
 as a recipient of the person's data (GDPR Art. 19). A system with a webhook confirms by a signed callback;
 for one without an API, send the drafted email, then record its confirmation as evidence.</p>
 ${flash(message)}
+<p data-testid="task-counts"><strong>${counts.total}</strong> open ${noun(counts.total, 'task')}; <strong class="${counts.holding ? 'bad-text' : ''}">${counts.holding}</strong> ${counts.holding === 1 ? 'holds' : 'hold'} a request's answer (listed first: the request is answered when they close, and its deadline runs meanwhile).</p>
+${taskFilter(list)}
 ${
   draft
-    ? html`<section aria-label="Drafted email"><h2>Drafted email</h2><p>To: <code>${draft.to}</code><br>Subject: ${draft.subject}</p><pre>${draft.text}</pre></section>`
+    ? html`<section aria-label="Drafted email" id="draft"><h2>Drafted email</h2><p>To: <code>${draft.to}</code><br>Subject: ${draft.subject}</p><pre>${draft.text}</pre></section>`
     : ''
 }
 ${
   tasks.length === 0
-    ? html`<p>No task is open.</p>`
-    : html`<div class="scroll" tabindex="0"><table class="stack" data-testid="downstream-tasks">
-  <thead><tr><th scope="col">Request</th><th scope="col">Kind</th><th scope="col">Recipient</th><th scope="col">Status</th><th scope="col">Waiting on</th><th scope="col">Close</th></tr></thead>
+    ? html`<p class="empty">${filtered ? 'No open task matches.' : 'No task is open.'}</p>`
+    : html`<p class="small" data-testid="task-shown">${tasks.length < counts.total ? `Showing ${tasks.length} of ${filtered ? 'the matching' : counts.total} open tasks, those a request's answer waits on first, then the other tasks of a request, then the oldest.` : "Those a request's answer waits on first, then the other tasks of a request, then the oldest."}</p>
+<div class="scroll" tabindex="0"><table class="stack" data-testid="downstream-tasks">
+  <thead><tr><th scope="col">Opened</th><th scope="col">Kind</th><th scope="col">Recipient</th><th scope="col">Request</th><th scope="col">Status</th><th scope="col">Waiting on</th><th scope="col">Close</th></tr></thead>
   <tbody>${tasks.map(
     (
       t,
-    ) => html`<tr><td data-label="Request">${t.requestId ? html`<a href="/staff/requests/${t.requestId}"><code>${t.requestId}</code></a>` : '—'}</td><td data-label="Kind">${t.kind}</td><td data-label="Recipient">${t.recipientName}${t.blocking ? '' : ' (not holding the request)'}</td><td data-label="Status">${t.status}</td><td data-label="Waiting on">${t.waitingOn ?? '—'}${
-      t.method === 'email' ? html` <a href="/staff/downstream?draft=${t.id}">Show the drafted email</a>` : ''
+    ) => html`<tr data-task="${t.id}"><td data-label="Opened">${stamp(t.createdAt)}</td><td data-label="Kind">${TASK_KIND[t.kind] ?? t.kind}</td><td data-label="Recipient">${t.recipientName}</td><td data-label="Request">${t.requestId ? html`<a href="/staff/requests/${t.requestId}">The request</a><br><span class="small">${t.blocking ? 'its answer waits for this' : 'its answer does not wait for this'}</span>` : html`<span class="empty">none (an opt-out)</span>`}</td><td data-label="Status">${t.status}</td><td data-label="Waiting on">${t.waitingOn ?? '—'}${
+      t.method === 'email'
+        ? html` <a href="/staff/downstream?${back ? `${back}&` : ''}draft=${t.id}#draft">Show the drafted email</a>`
+        : ''
     }</td><td>
 <form method="post" action="/staff/downstream/complete" class="inline">${csrfField(frame.csrf)}
 <input type="hidden" name="taskId" value="${t.id}">
+${filter.kind ? html`<input type="hidden" name="kind" value="${filter.kind}">` : ''}${filter.recipient ? html`<input type="hidden" name="recipient" value="${filter.recipient}">` : ''}
 <label>Evidence <input name="evidence" required minlength="3" maxlength="2000"></label>
 <button type="submit" name="outcome" value="done">Done</button>
 <button type="submit" name="outcome" value="explained">Explained</button></form></td></tr>`,

@@ -342,11 +342,50 @@ export class DownstreamTasks {
     return Promise.all(rows.map((r) => this.#view(r)));
   }
 
-  async list(options: { open?: boolean; limit?: number } = {}): Promise<TaskView[]> {
-    let q = this.#ctx.store.db.selectFrom('downstream_tasks').selectAll().orderBy('created_at').orderBy('id');
+  /**
+   * Tasks, oldest first (200 unless `limit`), of one kind or recipient if asked. `holdingFirst` puts
+   * the tasks a request's answer waits on first, then the other tasks of a request, then opt-outs
+   * outside any request (staff's queue: the few deletions a deadline hangs on came after hundreds
+   * of opt-outs, past the limit).
+   */
+  async list(
+    options: {
+      open?: boolean;
+      limit?: number;
+      kind?: TaskKind | undefined;
+      recipient?: string | undefined;
+      holdingFirst?: boolean;
+    } = {},
+  ): Promise<TaskView[]> {
+    let q = this.#ctx.store.db.selectFrom('downstream_tasks').selectAll();
+    if (options.holdingFirst)
+      q = q
+        .orderBy('blocking', 'desc')
+        .orderBy((eb) => eb.case().when('request_id', 'is', null).then(1).else(0).end());
+    q = q.orderBy('created_at').orderBy('id');
     if (options.open) q = q.where('status', 'in', ['waiting', 'failed']);
+    if (options.kind) q = q.where('kind', '=', options.kind);
+    if (options.recipient) q = q.where('recipient', '=', options.recipient);
     const rows = await q.limit(options.limit ?? 200).execute();
     return Promise.all(rows.map((r) => this.#view(r)));
+  }
+
+  /** How many tasks are open, by kind, and how many of them a request's answer waits on. */
+  async openCounts(): Promise<{ total: number; holding: number; byKind: Partial<Record<TaskKind, number>> }> {
+    const rows = await this.#ctx.store.db
+      .selectFrom('downstream_tasks')
+      .select(['kind', 'blocking', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('status', 'in', ['waiting', 'failed'])
+      .groupBy(['kind', 'blocking'])
+      .execute();
+    const out = { total: 0, holding: 0, byKind: {} as Partial<Record<TaskKind, number>> };
+    for (const r of rows) {
+      const n = Number(r.n);
+      out.total += n;
+      if (Number(r.blocking) === 1) out.holding += n;
+      out.byKind[r.kind] = (out.byKind[r.kind] ?? 0) + n;
+    }
+    return out;
   }
 
   /** What each open blocking task of these requests waits on (the deadline view). */
