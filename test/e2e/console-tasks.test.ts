@@ -58,7 +58,10 @@ describeEachDialect(
         );
       assert.ok(total, 'the counts');
       assert.ok(Number(total[1]) > 200 && Number(total[2]) > 0);
-      assert.match(page.body, /Showing 200 of \d+ open tasks, those a request(&#39;|')s answer waits on first/);
+      assert.match(
+        page.body,
+        /Showing 200 of \d+ open tasks, those a request(&#39;|')s answer waits on first/,
+      );
     });
 
     it('filters by kind and recipient, and closing a task keeps the filter', async () => {
