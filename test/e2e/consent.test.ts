@@ -251,8 +251,15 @@ describe('consent script on the demo storefront in Chromium', {
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
     const sw = page.getByTestId('vow-ga-switch');
     await sw.getByText('Opt out of Google Analytics').waitFor();
-    await sw.click();
-    await page.getByTestId('vow-ga-switch').getByText('Google Analytics is off (turn on)').waitFor();
+    // By keyboard: the button says what it does next, and the focus stays on it.
+    await sw.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('vow-ga-switch').getByText('Turn Google Analytics back on').waitFor();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+      'vow-ga-switch',
+      'focus stays on the button',
+    );
     const state = await served.env.services.cookieConsent.state(await visitorFrom(context));
     assert.equal(state.channels.google_analytics, false);
     assert.equal(state.channels['cookies.analytics'], true);
@@ -270,7 +277,7 @@ describe('consent script on the demo storefront in Chromium', {
     await page.getByTestId('vow-accept').click();
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
     await page.getByTestId('vow-ga-switch').getByText('Opt out of Google Analytics').click();
-    await page.getByTestId('vow-ga-switch').getByText('Google Analytics is off (turn on)').waitFor();
+    await page.getByTestId('vow-ga-switch').getByText('Turn Google Analytics back on').waitFor();
     const visitor = await visitorFrom(context);
     assert.equal((await served.env.services.cookieConsent.state(visitor)).channels.google_analytics, false);
     // Change my cookie choices: the categories, refused one by one.

@@ -202,28 +202,32 @@
     });
   }
 
-  /** "You can opt-out of Google Analytics data gathering on this page": a switch wherever [data-vow-ga-optout] is. */
+  /**
+   * "You can opt-out of Google Analytics data gathering on this page": a button wherever
+   * [data-vow-ga-optout] is, saying what it does ("Opt out of Google Analytics", "Turn Google
+   * Analytics back on"). A button already there is reworded in place, so a keyboard's focus stays
+   * on it after a press (a new button left focus on the page's body).
+   */
   function renderGaSwitches() {
     if (!full.googleAnalytics) return;
     document.querySelectorAll('[data-vow-ga-optout]').forEach((host) => {
-      const state = vow.state;
-      const on = !!state?.googleAnalytics;
-      host.textContent = '';
-      const b = el('button', {
-        type: 'button',
-        class: 'vow-cc-btn',
-        'aria-pressed': on ? 'false' : 'true',
-        'data-testid': 'vow-ga-switch',
-        text: on ? t('gaOptOut') : t('gaOff'),
-      });
-      b.addEventListener('click', () => {
-        const cats = state?.answered ? Object.assign({}, state.categories) : vow.allCategories(false);
-        full.categories.forEach((c) => {
-          if (!on && c.channels.indexOf('google_analytics') !== -1) cats[c.id] = true;
+      const on = !!vow.state?.googleAnalytics;
+      let b = host.querySelector('[data-testid=vow-ga-switch]');
+      if (!b) {
+        host.textContent = '';
+        b = el('button', { type: 'button', class: 'vow-cc-btn', 'data-testid': 'vow-ga-switch' });
+        b.addEventListener('click', () => {
+          const state = vow.state;
+          const nowOn = !!state?.googleAnalytics;
+          const cats = state?.answered ? Object.assign({}, state.categories) : vow.allCategories(false);
+          full.categories.forEach((c) => {
+            if (!nowOn && c.channels.indexOf('google_analytics') !== -1) cats[c.id] = true;
+          });
+          vow.choose(cats, 'choose', !nowOn);
         });
-        vow.choose(cats, 'choose', !on);
-      });
-      host.appendChild(b);
+        host.appendChild(b);
+      }
+      b.textContent = on ? t('gaOptOut') : t('gaOff');
     });
   }
 
