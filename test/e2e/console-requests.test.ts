@@ -152,6 +152,39 @@ describeEachDialect(
       );
     });
 
+    it('tells requests of the same minute apart in the queue, and finds one by the part it shows', async () => {
+      const [a, b] = [await letter(), await letter()];
+      const queue = await env().app.inject({
+        method: 'GET',
+        url: '/staff/requests',
+        headers: { ...agent.headers, accept: 'text/html' },
+      });
+      const shown = (rid: string) =>
+        new RegExp(`<tr data-request="${rid}"[\\s\\S]*?<code class="ids">([^<]+)</code>`).exec(
+          queue.body,
+        )?.[1];
+      assert.equal(shown(a), a.slice(-8));
+      assert.notEqual(
+        shown(a),
+        shown(b),
+        'ids made in the same minute share their first characters, not their last',
+      );
+      const found = await env().app.inject({
+        method: 'POST',
+        url: '/staff/requests',
+        headers: { cookie: agent.headers.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: agent.writeHeaders['x-csrf-token']!,
+          show: 'all',
+          q: shown(b)!,
+        }).toString(),
+      });
+      assert.deepEqual(
+        [...found.body.matchAll(/<tr data-request="([^"]+)"/g)].map((m) => m[1]),
+        [b],
+      );
+    });
+
     it('folds a run of views by one person into one line of the timeline', async () => {
       const rid = await letter();
       for (let i = 0; i < 3; i++) await page(rid);

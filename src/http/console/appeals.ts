@@ -6,7 +6,7 @@ import type { AppealView } from '../../modules/rights/index.js';
 import { html } from '../../platform/html.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
 import type { Confirmation } from './confirm.js';
-import { actorLabel } from './labels.js';
+import { actorLabel, shortId } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 /** The confirmation step of a decision: granting goes ahead (blue), upholding refuses (red). */
@@ -27,7 +27,7 @@ export function appealConfirmation(
         tone: 'proceed',
         title: 'grant the appeal',
         willHappen: [
-          `The refusal of request ${a.requestId.slice(0, 8)} is set aside: the request is open again and answered.`,
+          `The refusal of request ${shortId(a.requestId)} is set aside: the request is open again and answered.`,
           `The person is emailed your reasons: “${reasons}”.`,
         ],
         cannotUndo: 'An appeal is decided once, and the email cannot be recalled.',
@@ -38,7 +38,7 @@ export function appealConfirmation(
         tone: 'destructive',
         title: 'uphold the refusal',
         willHappen: [
-          `The refusal of request ${a.requestId.slice(0, 8)} stands.`,
+          `The refusal of request ${shortId(a.requestId)} stands.`,
           `The person is emailed your reasons: “${reasons}”, with the attorney general's contact where their state's law asks for it.`,
         ],
         cannotUndo:
@@ -71,7 +71,7 @@ ${
   <tbody>${appeals.map(
     (
       a,
-    ) => html`<tr${a.overdue ? html` class="overdue"` : ''}><td data-label="Received">${a.receivedOn}</td><td data-label="Decide by">${a.dueOn}${a.extended ? ' (extended)' : ''}${a.cite ? html`<br><span class="small">${a.cite}</span>` : ''}</td><td data-label="Where">${JURISDICTION_LABELS[a.jurisdiction] ?? a.jurisdiction}</td><td data-label="Request"><a href="/staff/requests/${a.requestId}">${a.requestId.slice(0, 8)}</a></td><td data-label="Refused by">${a.firstDecider ? actorLabel(names, 'staff', a.firstDecider) : 'unknown'}</td><td data-label="Decision">
+    ) => html`<tr${a.overdue ? html` class="overdue"` : ''}><td data-label="Received">${a.receivedOn}</td><td data-label="Decide by">${a.dueOn}${a.extended ? ' (extended)' : ''}${a.cite ? html`<br><span class="small">${a.cite}</span>` : ''}</td><td data-label="Where">${JURISDICTION_LABELS[a.jurisdiction] ?? a.jurisdiction}</td><td data-label="Request"><a href="/staff/requests/${a.requestId}">${shortId(a.requestId)}</a></td><td data-label="Refused by">${a.firstDecider ? actorLabel(names, 'staff', a.firstDecider) : 'unknown'}</td><td data-label="Decision">
 ${
   viewerId !== undefined && a.firstDecider === viewerId
     ? html`<p class="small" data-testid="own-refusal">You refused this request: a colleague decides the appeal.</p>`

@@ -79,6 +79,15 @@ export async function staffNames(services: Services): Promise<ReadonlyMap<string
   return new Map(list.map((s) => [s.id, s.username]));
 }
 
+/**
+ * A record id shortened for a list: its last 8 characters. Ids are UUIDv7, whose first characters
+ * are the time of creation: every request of the same minute began with the same 8, so the queue
+ * showed one "019b76da" on every row. The end is random. The queue's search finds an id by any part.
+ */
+export function shortId(id: string): string {
+  return id.slice(-8);
+}
+
 /** Who did it, in words: a staff member's user name, the person, the system, the shop's backend. */
 export function actorLabel(
   names: ReadonlyMap<string, string>,

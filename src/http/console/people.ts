@@ -8,7 +8,7 @@ import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import type { IdentifierView } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { actorLabel, STAFF_STATUS, STAFF_TYPE, stamp } from './labels.js';
+import { actorLabel, STAFF_STATUS, STAFF_TYPE, shortId, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface PersonView {
@@ -83,7 +83,7 @@ export function renderPerson(
 ${flash(message)}
 <dl class="facts">
   <dt>Name</dt><dd data-testid="person-name">${p.names.length ? p.names.join(' · ') : html`<span class="empty">no name given</span>`}</dd>
-  <dt>Account</dt><dd data-testid="person-account">${p.account ? html`shopper account <code>${p.account.id.slice(0, 8)}</code>, opened ${p.account.createdAt.slice(0, 10)}${p.account.verified ? ', email verified' : ', email not verified'}` : html`<span class="empty">no linked account</span>`}</dd>
+  <dt>Account</dt><dd data-testid="person-account">${p.account ? html`shopper account <code>${shortId(p.account.id)}</code>, opened ${p.account.createdAt.slice(0, 10)}${p.account.verified ? ', email verified' : ', email not verified'}` : html`<span class="empty">no linked account</span>`}</dd>
   <dt>Vow id</dt><dd><code data-testid="person-id">${p.subjectId}</code></dd>
   <dt>Known as</dt><dd>${p.kinds.length ? p.kinds.join(', ').replace(/_/g, ' ') : '—'}</dd>
   ${p.under13 ? html`<dt>Under 13</dt><dd><strong class="bad-text">Yes: nothing may be collected or used</strong></dd>` : ''}

@@ -7,7 +7,7 @@ import type { QueueEntry, QueueFilter } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
-import { STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE, shortId } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export function due(v: { overdue: boolean; dueOn: string; daysLeft: number; status: string }): SafeHtml {
@@ -84,7 +84,7 @@ ${
     (r) => html`<tr data-request="${r.id}"${r.overdue ? html` class="overdue"` : ''}>
     <td data-label="Due">${due(r)}</td>
     <td data-label="Requester">${requester(r)}</td>
-    <td data-label="Type"><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a><br><code class="ids">${r.id.slice(0, 8)}</code></td>
+    <td data-label="Type"><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a><br><code class="ids">${shortId(r.id)}</code></td>
     <td data-label="Status">${STAFF_STATUS[r.status] ?? r.status}${r.ackDueOn && !r.acknowledgedAt ? html`<br><span class="small${r.ackOverdue ? ' bad-text' : ''}">acknowledge by ${r.ackDueOn}</span>` : ''}</td>
     <td data-label="Law">${r.law.toUpperCase()} <span class="small">${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction}</span></td>
     <td data-label="Received">${r.receivedOn} <span class="small">${STAFF_CHANNEL[r.channel] ?? `by ${r.channel}`}</span></td>

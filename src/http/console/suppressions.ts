@@ -4,7 +4,7 @@
 
 import type { SuppressionLog } from '../../modules/consent/index.js';
 import { html } from '../../platform/html.js';
-import { actorLabel, stamp } from './labels.js';
+import { actorLabel, shortId, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
 export function renderSuppressions(
@@ -27,7 +27,7 @@ ${
 <thead><tr><th scope="col">When</th><th scope="col">Channel</th><th scope="col">By</th><th scope="col">Person (Vow id)</th><th scope="col">Still in effect</th></tr></thead>
 <tbody>${log.people.map(
         (p) =>
-          html`<tr><td data-label="When">${stamp(p.at)}</td><td data-label="Channel">${p.channel.replace(/[._]/g, ' ')}</td><td data-label="By">${actorLabel(names, 'staff', p.staffId)}</td><td data-label="Person (Vow id)"><code class="ids">${p.subjectRef.slice(0, 8)}</code></td><td data-label="Still in effect">${p.inEffect ? 'yes' : 'no: the person opted in again'}</td></tr>`,
+          html`<tr><td data-label="When">${stamp(p.at)}</td><td data-label="Channel">${p.channel.replace(/[._]/g, ' ')}</td><td data-label="By">${actorLabel(names, 'staff', p.staffId)}</td><td data-label="Person (Vow id)"><code class="ids">${shortId(p.subjectRef)}</code></td><td data-label="Still in effect">${p.inEffect ? 'yes' : 'no: the person opted in again'}</td></tr>`,
       )}</tbody>
 </table></div>`
     : html`<p class="empty">No one was suppressed by staff.</p>`

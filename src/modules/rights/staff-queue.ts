@@ -50,7 +50,7 @@ export async function staffQueue(
     const requester = { email: sealed.email ?? null, name: sealed.name ?? null };
     if (
       needle &&
-      !r.id.toLowerCase().startsWith(needle) &&
+      !r.id.toLowerCase().includes(needle) &&
       !(requester.email ?? '').toLowerCase().includes(needle) &&
       !(requester.name ?? '').toLowerCase().includes(needle)
     )
