@@ -185,6 +185,20 @@ describeEachDialect(
       );
     });
 
+    it("names the corrected kind of information in the policy's words on the approval's confirmation", async () => {
+      const { requestId: rid } = await env().services.rights.submit(
+        {
+          type: 'correction',
+          jurisdiction: 'eea',
+          email: 'corrected.name@example.com',
+          correction: { category: 'identity.name', value: 'Ann Moreau', evidence: 'marriage certificate' },
+        },
+        { channel: 'web' },
+      );
+      const confirm = await act(rid, { action: 'approve_correction' });
+      assert.match(confirm.body, /The held “First and last name” is replaced by “Ann Moreau”/);
+    });
+
     it('folds a run of views by one person into one line of the timeline', async () => {
       const rid = await letter();
       for (let i = 0; i < 3; i++) await page(rid);

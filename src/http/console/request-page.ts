@@ -136,7 +136,7 @@ export function requestConfirmation(
         ...base,
         title: 'approve the correction',
         willHappen: [
-          `The held ${r.contact.correction?.category ?? 'value'} is replaced by “${addressInWords(r.contact.correction?.value) ?? r.contact.correction?.value ?? ''}” everywhere Vow holds it.`,
+          `The held ${r.contact.correction ? `“${categoryName(policy, r.contact.correction.category)}”` : 'value'} is replaced by “${addressInWords(r.contact.correction?.value) ?? r.contact.correction?.value ?? ''}” everywhere Vow holds it.`,
           'The person and the recipients the data went to are told.',
         ],
         cannotUndo: 'The old value is overwritten; Vow keeps no copy of it.',
