@@ -80,8 +80,8 @@ describe('a deletion whose process is killed with SIGKILL mid-way [sqlite file]'
         .execute();
       assert.deepEqual(
         steps.map((s) => s.step).sort(),
-        ['plan', 'suppress'],
-        'killed after planning and suppressing',
+        ['close-key', 'plan', 'suppress'],
+        'killed after planning, suppressing and closing the key (the walk, killed, reads through it again)',
       );
 
       clock.set(new Date(new Date(job.lease_expires_at!).getTime() + 1));
