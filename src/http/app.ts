@@ -6,7 +6,11 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { createServices, type Services } from '../app/services.js';
 import { MAIL_BUDGET, mailBudgetTarget } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
@@ -17,6 +21,7 @@ import { consoleErrorPage } from './console/error-page.js';
 import { registerCrossOriginScope } from './cors.js';
 import { answerFrameworkError, installErrorHandling, setConsoleErrorPage } from './errors.js';
 import { fastValidatorCompiler } from './fast-validation.js';
+import { documentErrorAnswers } from './openapi-errors.js';
 import { browserErrorPage, prefersHtml } from './pages/error-page.js';
 import { installRateLimits } from './rate-limits.js';
 import { routeConfig } from './route-hooks.js';
@@ -138,6 +143,8 @@ export async function buildApp(
   // types inside. The response schemas still document every answer in /openapi.json.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
+  // Every /v1 route's error answers in /openapi.json, with their codes (src/http/openapi-errors.ts).
+  documentErrorAnswers(app);
   // Browsers get a page with a way back (src/http/pages/error-page.ts); API clients get JSON.
   installErrorHandling(app, browserErrorPage(ctx.policy), prefersHtml);
   setConsoleErrorPage(app, consoleErrorPage(ctx, services));
@@ -226,6 +233,8 @@ export async function buildApp(
       },
     },
     transform: jsonSchemaTransform,
+    // The schemas with an id (the one error body) as components, referred to by every route.
+    transformObject: jsonSchemaTransformObject,
   });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();

@@ -156,9 +156,11 @@ export function installErrorHandling(
     return reply.code(status).type('application/json; charset=utf-8').send(error.toBody());
   });
 
+  const routes = routeMethods(app);
   app.setNotFoundHandler(async (req, reply) => {
     const consoleErrorPage = CONSOLE_PAGES.get(app);
-    const e = new VowError('VOW_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
+    const path = req.url.split('?')[0] ?? '';
+    const e = new VowError('VOW_NOT_FOUND', `No route ${req.method} ${path}`);
     if (consoleErrorPage && consoleBrowser(req))
       return reply
         .code(404)
@@ -171,6 +173,50 @@ export function installErrorHandling(
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .send(refusalPage(e, 404, req));
+    // The path exists for other methods: say which (RFC 9110 §15.5.6), not that nothing is there.
+    const allow = routes.allowed(path);
+    if (allow.length > 0)
+      return reply
+        .code(statusOf('VOW_METHOD_NOT_ALLOWED'))
+        .header('allow', allow.join(', '))
+        .send(
+          new VowError('VOW_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, {
+            allow,
+          }).toBody(),
+        );
     return reply.code(404).send(e.toBody());
   });
+}
+
+/**
+ * The methods each registered route pattern answers (collected as routes are added), and which of
+ * them a concrete path matches: `:param` stands for one segment, a trailing `*` for the rest.
+ */
+function routeMethods(app: FastifyInstance): { allowed(path: string): string[] } {
+  const patterns = new Map<string, { re: RegExp; methods: Set<string> }>();
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    // The cross-origin scope's preflight answers any path (src/http/cors.ts): it names no route.
+    if (url === '*') return;
+    let entry = patterns.get(url);
+    if (!entry) {
+      const re = url
+        .split('/')
+        .map((seg) =>
+          seg === '*' ? '.*' : seg.includes(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('/');
+      entry = { re: new RegExp(`^${re}/?$`), methods: new Set() };
+      patterns.set(url, entry);
+    }
+    for (const m of Array.isArray(route.method) ? route.method : [route.method]) entry.methods.add(String(m));
+  });
+  return {
+    allowed(path) {
+      const methods = new Set<string>();
+      for (const { re, methods: ms } of patterns.values())
+        if (re.test(path)) for (const m of ms) methods.add(m);
+      return [...methods].sort();
+    },
+  };
 }

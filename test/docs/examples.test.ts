@@ -1,6 +1,7 @@
 // The curl examples of README.md and docs/*.md run against a live Vow (SQLite), so they cannot rot:
 // each call must succeed (curl exit 0), answer the documented status (2xx when none is shown) and,
-// where the page shows the answer, the JSON Vow gives must match it ("…" is a wildcard).
+// where the page shows the answer, the JSON Vow gives must match it ("…" is a wildcard); a call to
+// the JSON API must be a route and status /openapi.json describes.
 // Conventions: test/docs/examples.ts; for readers: docs/api.md, "Running the examples".
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -20,6 +21,7 @@ import {
   scriptFor,
 } from './examples.js';
 import { startLiveVow } from './live-vow.js';
+import { type OpenApi, operationOf } from './openapi.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -53,6 +55,9 @@ function run(
 interface Call {
   readonly step: number;
   readonly exit: number;
+  readonly method: string;
+  /** The address's path, without the query string. */
+  readonly path: string;
   readonly status: number;
   readonly body: string;
 }
@@ -66,13 +71,17 @@ function readCalls(logDir: string): Call[] {
     .map((line) => {
       const [step, exit, bodyFile] = line.split('\t') as [string, string, string];
       const statusFile = `${bodyFile}.status`;
+      // curl's -w writes the method, address and status last on its stderr (after any error message
+      // of its own).
+      const written = existsSync(statusFile)
+        ? /(\S+) (\S+) (\d{3})\s*$/.exec(readFileSync(statusFile, 'utf8'))
+        : null;
       return {
         step: Number(step),
         exit: Number(exit),
-        // curl's -w writes the status last on its stderr (after any error message of its own).
-        status: existsSync(statusFile)
-          ? Number(/(\d{3})\s*$/.exec(readFileSync(statusFile, 'utf8'))?.[1] ?? 0)
-          : 0,
+        method: written?.[1] ?? '',
+        path: written ? new URL(written[2]!).pathname : '',
+        status: Number(written?.[3] ?? 0),
         body: readFileSync(bodyFile, 'utf8'),
       };
     });
@@ -86,6 +95,23 @@ function missingTools(): string[] {
 const MISSING = missingTools();
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 
+/** Why a call to the JSON API is not in /openapi.json as it was answered (undefined: it is). */
+function notInOpenApi(api: OpenApi, call: Call): string | undefined {
+  if (!call.path.startsWith('/v1/') || call.method === 'HEAD' || call.method === 'OPTIONS') return undefined;
+  const template = operationOf(api.paths, call.path);
+  const op = template ? api.paths[template]![call.method.toLowerCase()] : undefined;
+  // The generic address of the forms is described once per form the policy declares; another
+  // form's address answers 404 there.
+  if (!op && /^\/v1\/collection-points\/[^/]+\/submissions$/.test(call.path) && call.status === 404)
+    return undefined;
+  // A method the path does not take: 405, the path described for the others.
+  if (!op && template && call.status === 405) return undefined;
+  if (!op) return `${call.method} ${call.path} is not described in /openapi.json`;
+  if (!op.responses[call.status])
+    return `${call.method} ${template} answered ${call.status}, which /openapi.json does not list (${Object.keys(op.responses).join(', ')})`;
+  return undefined;
+}
+
 let ran = 0;
 
 describe('the documented curl examples', () => {
@@ -98,6 +124,7 @@ describe('the documented curl examples', () => {
       const { script, steps } = scriptFor(blocks);
       if (steps.length === 0) return;
       const vow = await startLiveVow();
+      const api = (await vow.app.inject({ method: 'GET', url: '/openapi.json' })).json() as OpenApi;
       const work = mkdtempSync(path.join(tmpdir(), 'vow-docs-run-'));
       const logDir = path.join(work, '.log');
       try {
@@ -130,6 +157,9 @@ describe('the documented curl examples', () => {
               const why = answerMismatch(command.expectedJson, call.body);
               if (why) problems.push(`${where}${why}`);
             }
+            // The API's answers agree with /openapi.json: the route is described, and this status.
+            const undescribed = notInOpenApi(api, call);
+            if (call.exit === 0 && undescribed) problems.push(`${where}${undescribed}`);
           }
         });
         if (result.code !== 0 && problems.length === 0)

@@ -392,7 +392,7 @@ export function answerMismatch(expected: readonly string[], body: string): strin
 /**
  * The script that runs a document's blocks in order, in one shell. Before each command it names
  * the step (`__step N`), and `curl` is a function that runs the real curl, passes its output on
- * and records the step, exit code, status and body of every call in $DOC_LOG/calls.
+ * and records the step, exit code, method, address, status and body of every call in $DOC_LOG/calls.
  */
 export function scriptFor(blocks: readonly ExampleBlock[]): { script: string; steps: ExampleCommand[] } {
   const steps: ExampleCommand[] = [];
@@ -403,7 +403,7 @@ export function scriptFor(blocks: readonly ExampleBlock[]): { script: string; st
     'curl() {',
     '  local f rc=0',
     '  f=$(mktemp "$DOC_LOG/call.XXXXXX")',
-    '  { command curl -w "%{stderr}%{http_code}" "$@" 2>"$f.status"; } | tee "$f" || rc=$?',
+    '  { command curl -w "%{stderr}%{method} %{url_effective} %{http_code}" "$@" 2>"$f.status"; } | tee "$f" || rc=$?',
     '  printf "%s\\t%s\\t%s\\n" "$DOC_STEP" "$rc" "$f" >> "$DOC_LOG/calls"',
     '  return $rc',
     '}',

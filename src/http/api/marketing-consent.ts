@@ -133,6 +133,29 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
         .optional()
         .describe("One of the channel's purposes (default: its first)"),
     }),
+    response: {
+      200: {
+        description: 'The audience, streamed: one line per person, in the format asked for',
+        content: {
+          'application/x-ndjson': {
+            schema: z
+              .object({
+                subjectId: z.string(),
+                email: z.string().optional(),
+                phone: z.string().optional(),
+                name: z.string().optional(),
+                address: z.record(z.string(), z.string()).optional(),
+              })
+              .describe('One JSON object per line: the person and the contact value of the channel'),
+          },
+          'text/csv': {
+            schema: z
+              .string()
+              .describe('A header line (subject_id and the contact columns), then one row per person'),
+          },
+        },
+      },
+    },
   };
   for (const [url, access] of [
     ['/v1/audiences/:channel', 'staff:marketing'],
@@ -160,12 +183,13 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
         const stream = audienceStream(ctx, target, req.query.format, async (count) => {
           await ctx.audit.record({ actor, action: 'audience.exported', details: { ...details, count } });
         });
+        // Streamed: its lines are what the response schema describes (for /openapi.json).
         return reply
           .type(
             req.query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
           )
           .header('cache-control', 'no-store')
-          .send(stream);
+          .send(stream as never);
       },
     );
   }

@@ -62,6 +62,9 @@ export const siteAnalyticsApiRoutes: RouteModule = (app, _ctx, services) => {
           'Stored only when the consent ledger holds analytics consent for the visitor; otherwise dropped ' +
           'and counted. Answers 204 either way.',
         body: collectBodySchema,
+        response: {
+          204: z.null().describe('Recorded, or dropped for want of consent: no content either way'),
+        },
       },
     },
     async (req, reply) => {
@@ -69,7 +72,7 @@ export const siteAnalyticsApiRoutes: RouteModule = (app, _ctx, services) => {
         userAgent: req.headers['user-agent'],
       });
       services.metrics.countEvent(result.outcome === 'stored' ? 'stored' : `dropped_${result.reason}`);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

@@ -99,11 +99,16 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
     '/v1/webhooks/:id',
     {
       config: { access: 'staff:admin' },
-      schema: { tags: ['webhooks'], summary: 'Disable an endpoint', params: z.strictObject({ id }) },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Disable an endpoint',
+        params: z.strictObject({ id }),
+        response: { 204: z.null().describe('Disabled: nothing more is delivered to it') },
+      },
     },
     async (req, reply) => {
       await webhooks.disable(req.params.id, staffIdOf(req));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -129,6 +134,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
         tags: ['webhooks'],
         summary: 'Put a dead-lettered delivery back in the outbox',
         params: z.strictObject({ id }),
+        response: { 202: z.object({ status: z.literal('pending') }) },
       },
     },
     async (req, reply) => {
