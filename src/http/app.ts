@@ -17,6 +17,7 @@ import type { VowContext } from '../modules/policy/index.js';
 import type { Random } from '../platform/clock.js';
 import type { TrustProxy } from '../platform/config.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
+import { installBodyDeadline } from './body-deadline.js';
 import { consoleErrorPage } from './console/error-page.js';
 import { registerCrossOriginScope } from './cors.js';
 import { answerFrameworkError, installErrorHandling, setConsoleErrorPage } from './errors.js';
@@ -193,6 +194,8 @@ export async function buildApp(
     testPrincipal: options.testPrincipal,
     securityHeaders,
   });
+  // A body must arrive whole in VOW_BODY_TIMEOUT_SECONDS (no holding a connection by trickling one).
+  installBodyDeadline(app, ctx.config.bodyTimeoutSeconds);
   // The mail budget is keyed by the address's blind index (the one the person's records hold), so
   // their erasure deletes it (src/modules/identity/erasure.ts).
   await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store, (email) =>

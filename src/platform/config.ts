@@ -26,6 +26,7 @@ const envSchema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(64 * 1024),
+  VOW_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   VOW_IMPORT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -137,6 +138,11 @@ export interface Config {
   readonly policyPath: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimit: number;
+  /**
+   * How long a request body (of any route but the streamed import) may take to arrive whole; a
+   * connection still sending it then is closed (a body sent a byte at a time held it for ever).
+   */
+  readonly bodyTimeoutSeconds: number;
   /**
    * The largest file POST /v1/imports takes (it is copied to a temporary file first): an upload
    * larger is refused (413) before it can fill the disk. `vow import` on the server has no limit.
@@ -310,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     policyPath: e.VOW_POLICY,
     logLevel: e.VOW_LOG_LEVEL,
     bodyLimit: e.VOW_BODY_LIMIT,
+    bodyTimeoutSeconds: e.VOW_BODY_TIMEOUT_SECONDS,
     importMaxBytes: e.VOW_IMPORT_MAX_BYTES,
     publicUrl: (e.VOW_PUBLIC_URL ?? `http://${e.VOW_HOST}:${e.VOW_PORT}`).replace(/\/$/, ''),
     env: e.VOW_ENV,

@@ -47,7 +47,8 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
   app.post(
     '/v1/imports',
     {
-      config: { access: ACCESS },
+      // A file of up to VOW_IMPORT_MAX_BYTES takes as long as it takes (src/http/body-deadline.ts).
+      config: { access: ACCESS, bodyDeadline: false },
       schema: {
         tags: ['imports'],
         summary: "Import a shop's customers, orders or marketing lists (the body is the file)",
