@@ -3,6 +3,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isoDay } from '../../modules/rights/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
@@ -22,10 +23,23 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
     '/staff/complaints',
     {
       config: { access: 'staff:customer_service' },
-      schema: { tags: ['pages'], summary: 'The complaints page', hide: true },
+      schema: {
+        tags: ['pages'],
+        summary: 'The complaints page',
+        hide: true,
+        querystring: z.strictObject({ show: z.enum(['open', 'all']).optional() }),
+      },
     },
-    async (req, reply) =>
-      sendHtml(reply, renderStaffComplaints(consoleFrame(ctx, req), await complaints.list())),
+    async (req, reply) => {
+      const showClosed = req.query.show === 'all';
+      return sendHtml(
+        reply,
+        renderStaffComplaints(consoleFrame(ctx, req), await complaints.list({ includeClosed: showClosed }), {
+          today: isoDay(ctx.clock.now()),
+          showClosed,
+        }),
+      );
+    },
   );
 
   async function complaintPage(

@@ -3,25 +3,49 @@
 
 import type { ComplaintDetail, ComplaintView } from '../../modules/complaints/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
-import { html } from '../../platform/html.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { noun } from '../../platform/strings.js';
+import { JURISDICTION_LABELS } from '../request-labels.js';
 import { actorLabel, eventLabel } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 const STATUS: Record<string, string> = { open: 'Open', answered: 'Answered', closed: 'Closed' };
 
-export function renderStaffComplaints(frame: ConsoleFrame, complaints: readonly ComplaintView[]): string {
+/** Whole days from `today` to `day` (both YYYY-MM-DD). */
+function daysUntil(today: string, day: string): number {
+  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+}
+
+function replyDue(c: ComplaintView, today: string): SafeHtml {
+  const link = html`<a href="/staff/complaints/${c.id}">${c.replyDueOn}</a>`;
+  if (c.overdue) return html`${link} <strong class="bad-text">overdue</strong>`;
+  if (c.status !== 'open' || c.firstReplyAt) return html`${link} <span class="small">(answered)</span>`;
+  const days = daysUntil(today, c.replyDueOn);
+  return html`${link} <span class="small">(${days === 0 ? 'today' : `${days} ${noun(days, 'day')}`})</span>`;
+}
+
+export function renderStaffComplaints(
+  frame: ConsoleFrame,
+  complaints: readonly ComplaintView[],
+  view: { readonly today: string; readonly showClosed: boolean },
+): string {
   return consolePage(frame, {
     title: 'Complaints',
     section: '/staff/complaints',
     body: html`<h1>Complaints</h1>
+<p data-testid="complaint-count"><strong>${complaints.length}</strong> ${view.showClosed ? '' : 'open or answered '}${noun(complaints.length, 'complaint')}, soonest reply due first. ${
+      view.showClosed
+        ? html`<a href="/staff/complaints">Hide the closed ones</a>`
+        : html`Closed complaints: <a href="/staff/complaints?show=all">show them too</a>.`
+    }</p>
 ${
   complaints.length
     ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="complaint-queue">
   <caption class="visually-hidden">Complaints, soonest reply due first</caption>
-  <thead><tr><th scope="col">Reply due</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Escalation</th></tr></thead>
+  <thead><tr><th scope="col">Reply due</th><th scope="col">Received</th><th scope="col">Where</th><th scope="col">Status</th><th scope="col">Escalation</th></tr></thead>
   <tbody>${complaints.map(
     (c) =>
-      html`<tr data-complaint="${c.id}"${c.overdue ? html` class="overdue"` : ''}><td data-label="Reply due"><a href="/staff/complaints/${c.id}">${c.replyDueOn}</a>${c.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</td><td data-label="Received">${c.receivedOn} <span class="small">by ${c.channel}</span></td><td data-label="Status">${STATUS[c.status] ?? c.status}</td><td data-label="Escalation">${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
+      html`<tr data-complaint="${c.id}"${c.overdue ? html` class="overdue"` : ''}><td data-label="Reply due">${replyDue(c, view.today)}</td><td data-label="Received">${c.receivedOn} <span class="small">by ${c.channel}</span></td><td data-label="Where">${JURISDICTION_LABELS[c.jurisdiction] ?? c.jurisdiction}</td><td data-label="Status">${STATUS[c.status] ?? c.status}</td><td data-label="Escalation">${c.regulator ? html`<a href="${c.regulator.url}" rel="noopener">${c.regulator.name}</a>` : '—'}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">No complaints.</p>`
