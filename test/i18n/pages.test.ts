@@ -118,6 +118,9 @@ describeEachDialect(
         `/privacy/complaint/status/${complaint.statusToken}`,
         exportPath,
         unsubscribePath,
+        // The demo shop's page (a shop's page is in its visitor's language too), and a form sent.
+        '/demo/store',
+        '/demo/store?sent=contest',
         // Message and error pages.
         '/account/verify/not-a-real-token',
         '/account/reset/not-a-real-token',

@@ -13,7 +13,7 @@ import { type FormPage, type FormRefusal, formRefusalOf } from '../form-issues.j
 import { pageLocale, sendHtml, webAsset } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
-  DEMO_FIELDS,
+  DEMO_FIELD_NAMES,
   type DemoForm,
   type DemoStoreState,
   renderDemoStorefront,
@@ -75,7 +75,7 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
 
   /** The page again, the refused form filled in, each mistake at its field. */
   const sentBack = (req: FastifyRequest, reply: FastifyReply, form: DemoForm, refusal: FormRefusal) => {
-    const fields = DEMO_FIELDS[form].map((f) => f.name);
+    const fields = DEMO_FIELD_NAMES[form];
     const state = formStateOf(refusal, pageLocale(req), fields, (path) => AT[path]);
     return sendHtml(reply, render(req, { error: { form, state } }), refusal.status);
   };
@@ -126,7 +126,10 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
     async (req, reply) =>
       submit(req, reply, 'sms', () => ({
         type: 'sms_signup',
-        body: smsSignupSchema.parse({ phone: req.body.phone, consent_text: smsConsentText(ctx.policy) }),
+        body: smsSignupSchema.parse({
+          phone: req.body.phone,
+          consent_text: smsConsentText(ctx.policy, pageLocale(req)),
+        }),
       })),
   );
 

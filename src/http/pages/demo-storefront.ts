@@ -5,6 +5,7 @@
 // form says what it collects and why, with a link to the notice (P1).
 import type { Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { ScriptTag } from '../consent-script.js';
 import {
   errorSummary,
@@ -15,18 +16,19 @@ import {
   ticked,
   typed,
 } from './form-state.js';
+import { DEMO_WORDS } from './i18n/demo-storefront.js';
 import { worded } from './plain-data.js';
 import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 
-const PRODUCTS = [
-  { name: 'Lab-grown diamond solitaire ring', cents: 129_900 },
-  { name: 'Classic stud earrings', cents: 49_900 },
-  { name: 'Tennis bracelet', cents: 219_500 },
-];
+/** The products' prices, in the order of the words' product names. */
+const PRICES = [129_900, 49_900, 219_500];
 
-/** The wording next to the text-message box, kept with the sign-up as proof of consent. */
-export function smsConsentText(policy: Policy): string {
-  return `Yes, text me offers and news from ${policy.doc.controller.name} at this number (up to 4 messages a month). Consent is not a condition of purchase. Reply STOP to stop, HELP for help. Message and data rates may apply.`;
+/**
+ * The wording next to the text-message box, in the language it is shown in: kept with the sign-up
+ * as proof of consent.
+ */
+export function smsConsentText(policy: Policy, locale: Locale = DEFAULT_LOCALE): string {
+  return DEMO_WORDS[locale].smsConsent(policy.doc.controller.name);
 }
 
 export type DemoForm = 'contest' | 'sms' | 'catalog';
@@ -38,42 +40,49 @@ export interface DemoStoreState {
   readonly error?: { readonly form: DemoForm; readonly state: FormState } | undefined;
 }
 
-/** Each demo form's fields (body key, element id, label), as its list of mistakes names them. */
-export const DEMO_FIELDS: Readonly<Record<DemoForm, readonly FieldRef[]>> = {
+/** Each demo form's fields (body key, element id), as its list of mistakes names them. */
+const FIELD_IDS: Readonly<Record<DemoForm, readonly (readonly [string, string])[]>> = {
   contest: [
-    { name: 'email', id: 'contest-email', label: 'Email' },
-    { name: 'name', id: 'contest-name', label: 'Name (optional)' },
+    ['email', 'contest-email'],
+    ['name', 'contest-name'],
   ],
   sms: [
-    { name: 'phone', id: 'sms-phone', label: 'Mobile number' },
-    { name: 'consent', id: 'sms-consent', label: 'Yes, text me offers' },
+    ['phone', 'sms-phone'],
+    ['consent', 'sms-consent'],
   ],
   catalog: [
-    { name: 'first_name', id: 'cat-first', label: 'First name' },
-    { name: 'last_name', id: 'cat-last', label: 'Last name' },
-    { name: 'email', id: 'cat-email', label: 'Email' },
-    { name: 'line1', id: 'cat-line1', label: 'Street address' },
-    { name: 'city', id: 'cat-city', label: 'City' },
-    { name: 'postal_code', id: 'cat-postal', label: 'ZIP code' },
-    { name: 'relationship_status', id: 'cat-relationship_status', label: 'Relationship status' },
-    { name: 'jewelry_types', id: 'cat-jewelry_types', label: 'What are you shopping for?' },
-    { name: 'budget', id: 'cat-budget', label: 'Budget (US dollars)' },
-    { name: 'age_range', id: 'cat-age_range', label: 'Age range' },
-    { name: 'residence_type', id: 'cat-residence_type', label: 'Where you live' },
+    ['first_name', 'cat-first'],
+    ['last_name', 'cat-last'],
+    ['email', 'cat-email'],
+    ['line1', 'cat-line1'],
+    ['city', 'cat-city'],
+    ['postal_code', 'cat-postal'],
+    ['relationship_status', 'cat-relationship_status'],
+    ['jewelry_types', 'cat-jewelry_types'],
+    ['budget', 'cat-budget'],
+    ['age_range', 'cat-age_range'],
+    ['residence_type', 'cat-residence_type'],
   ],
 };
 
-const SENT: Record<DemoForm, string> = {
-  contest:
-    'You are entered. Good luck! (Entrants get our marketing emails; every email has an unsubscribe link.)',
-  sms: 'You are signed up for text messages. Reply STOP at any time.',
-  catalog: 'Your free catalog is on its way.',
+/** A demo form's fields with their labels in a language. */
+export function demoFields(form: DemoForm, locale: Locale = DEFAULT_LOCALE): readonly FieldRef[] {
+  const labels = DEMO_WORDS[locale].labels;
+  return FIELD_IDS[form].map(([name, id]) => ({ name, id, label: labels[name] ?? name }));
+}
+
+/** Each demo form's body keys. */
+export const DEMO_FIELD_NAMES: Readonly<Record<DemoForm, readonly string[]>> = {
+  contest: FIELD_IDS.contest.map(([n]) => n),
+  sms: FIELD_IDS.sms.map(([n]) => n),
+  catalog: FIELD_IDS.catalog.map(([n]) => n),
 };
 
 function status(s: DemoStoreState, form: DemoForm, viewer: Viewer): SafeHtml | string {
   if (s.error?.form === form)
-    return html`<div data-testid="${form}-error">${errorSummary(s.error.state, DEMO_FIELDS[form], viewer.locale)}</div>`;
-  if (s.sent === form) return html`<p class="ok" role="status" data-testid="${form}-sent">${SENT[form]}</p>`;
+    return html`<div data-testid="${form}-error">${errorSummary(s.error.state, demoFields(form, viewer.locale), viewer.locale)}</div>`;
+  if (s.sent === form)
+    return html`<p class="ok" role="status" data-testid="${form}-sent">${DEMO_WORDS[viewer.locale].sent[form]}</p>`;
   return '';
 }
 
@@ -87,8 +96,8 @@ function input(state: FormState, f: { name: string; id: string; label: string },
   return html`<p><label for="${f.id}">${f.label}</label>${fieldError(state, f.name, f.id)}<input id="${f.id}" name="${f.name}" ${attrs} value="${typed(state, f.name)}"${invalidAttrs(state, f.name, f.id)}></p>`;
 }
 
-function field(form: DemoForm, name: string): FieldRef {
-  return DEMO_FIELDS[form].find((f) => f.name === name)!;
+function field(form: DemoForm, name: string, locale: Locale): FieldRef {
+  return demoFields(form, locale).find((f) => f.name === name)!;
 }
 
 /** The options of a catalog question, from the policy's values for it. */
@@ -96,19 +105,29 @@ function choices(policy: Policy, field: string): readonly string[] {
   return policy.doc.collection_points.catalog_request?.fields[field]?.values ?? [];
 }
 
-function answerLabel(value: string): string {
-  return worded(value.replace(/^(\d+)_(\d+)$/, '$1 to $2').replace(/_plus$/, ' or more'));
+/** An answer's words: "25 to 34", "Under 500", "65 or more", "In a relationship" (or in Spanish). */
+function answerLabel(value: string, locale: Locale): string {
+  const w = DEMO_WORDS[locale];
+  const own = w.answers[value];
+  if (own) return own;
+  const range = /^(\d+)_(\d+)$/.exec(value);
+  if (range) return w.range(range[1]!, range[2]!);
+  const bound = /^(under|over)_(\d+)$/.exec(value);
+  if (bound) return bound[1] === 'under' ? w.under(bound[2]!) : w.over(bound[2]!);
+  const more = /^(\d+)_plus$/.exec(value);
+  if (more) return w.orMore(more[1]!);
+  return worded(value);
 }
 
-function select(policy: Policy, state: FormState, name: string): SafeHtml {
-  const f = field('catalog', name);
+function select(policy: Policy, state: FormState, name: string, locale: Locale): SafeHtml {
+  const f = field('catalog', name, locale);
   const chosen = typed(state, name);
   return html`<p><label for="${f.id}">${f.label}</label>${fieldError(state, name, f.id)}
-  <select id="${f.id}" name="${name}" required${invalidAttrs(state, name, f.id)}><option value="">(choose)</option>${choices(policy, name).map((v) => html`<option value="${v}"${v === chosen ? html` selected` : ''}>${answerLabel(v)}</option>`)}</select></p>`;
+  <select id="${f.id}" name="${name}" required${invalidAttrs(state, name, f.id)}><option value="">${DEMO_WORDS[locale].choose}</option>${choices(policy, name).map((v) => html`<option value="${v}"${v === chosen ? html` selected` : ''}>${answerLabel(v, locale)}</option>`)}</select></p>`;
 }
 
-function notice(point: string, text: string): SafeHtml {
-  return html`<p class="small">${text} <a href="/privacy#collect-${point}">What we collect here and why</a>.</p>`;
+function notice(point: string, text: string, locale: Locale): SafeHtml {
+  return html`<p class="small">${text} <a href="/privacy#collect-${point}">${DEMO_WORDS[locale].whatWeCollect}</a>.</p>`;
 }
 
 export function renderDemoStorefront(
@@ -120,75 +139,77 @@ export function renderDemoStorefront(
   const contest = stateOf(s, 'contest');
   const sms = stateOf(s, 'sms');
   const catalog = stateOf(s, 'catalog');
+  const locale = viewer.locale;
+  const w = DEMO_WORDS[locale];
+  const f = (form: DemoForm, name: string) => field(form, name, locale);
   const body = html`
 <script src="${script.src}" integrity="${script.integrity}" crossorigin="anonymous" defer></script>
-<section class="demo-store" data-vow-area="catalog" data-testid="store">
-  <h1>${policy.doc.controller.name} demo storefront</h1>
-  <p>A pretend shop page that carries Vow's consent script. Nothing here is sold. Try the cookie
-  banner: every choice is recorded in Vow's consent ledger, and the cart below works whatever you choose.</p>
+<section class="demo-store" data-vow-area="catalog" data-testid="store" data-added="${w.added}" data-empty="${w.empty}" data-placed="${w.placed}">
+  <h1>${w.heading(policy.doc.controller.name)}</h1>
+  <p>${w.intro}</p>
   <ul class="demo-products cards">
-    ${PRODUCTS.map(
-      (p) => html`<li>
-      <h2>${p.name}</h2>
-      <p>$${(p.cents / 100).toFixed(2)}</p>
-      <button type="button" data-add-to-cart data-value-cents="${p.cents}" data-currency="USD">Add ${p.name} to cart</button>
+    ${PRICES.map(
+      (cents, i) => html`<li>
+      <h2>${w.products[i] ?? ''}</h2>
+      <p>$${(cents / 100).toFixed(2)}</p>
+      <button type="button" data-add-to-cart data-value-cents="${cents}" data-currency="USD">${w.addToCart(w.products[i] ?? '')}</button>
     </li>`,
     )}
   </ul>
-  <p>Cart: <output id="cart-count" data-testid="cart-count">0</output> item(s), <output id="cart-total" data-testid="cart-total">$0.00</output></p>
-  <p><button type="button" id="place-order" data-testid="place-order">Place order</button></p>
+  <p>${w.cart} <output id="cart-count" data-testid="cart-count">0</output> ${w.items} <output id="cart-total" data-testid="cart-total">$0.00</output></p>
+  <p><button type="button" id="place-order" data-testid="place-order">${w.placeOrder}</button></p>
   <p id="order-status" role="status" data-testid="order-status"></p>
 
-  <h2 id="contest">Win a pair of diamond studs</h2>
+  <h2 id="contest">${w.contestTitle}</h2>
   ${status(s, 'contest', viewer)}
   <form method="post" action="/demo/store/contest" data-testid="contest-form">
     <input type="hidden" name="_csrf" value="${s.tokens.contest}">
-    ${input(contest, field('contest', 'email'), html`type="email" autocomplete="email" maxlength="254" required`)}
-    ${input(contest, field('contest', 'name'), html`autocomplete="name" maxlength="200"`)}
-    ${notice('contest_entry', 'Entering the contest adds you to our marketing emails (unsubscribe in any email).')}
-    <p><button type="submit">Enter the contest</button></p>
+    ${input(contest, f('contest', 'email'), html`type="email" autocomplete="email" maxlength="254" required`)}
+    ${input(contest, f('contest', 'name'), html`autocomplete="name" maxlength="200"`)}
+    ${notice('contest_entry', w.contestNotice, locale)}
+    <p><button type="submit">${w.enter}</button></p>
   </form>
 
-  <h2 id="sms">Offers by text message</h2>
+  <h2 id="sms">${w.smsTitle}</h2>
   ${status(s, 'sms', viewer)}
   <form method="post" action="/demo/store/sms" data-testid="sms-form">
     <input type="hidden" name="_csrf" value="${s.tokens.sms}">
-    ${input(sms, field('sms', 'phone'), html`type="tel" autocomplete="tel" maxlength="40" required`)}
+    ${input(sms, f('sms', 'phone'), html`type="tel" autocomplete="tel" maxlength="40" required`)}
     ${fieldError(sms, 'consent', 'sms-consent')}
-    <label class="choice"><input type="checkbox" id="sms-consent" name="consent" value="yes" required${ticked(sms, 'consent', 'yes') ? html` checked` : ''}${invalidAttrs(sms, 'consent', 'sms-consent')}> ${smsConsentText(policy)}</label>
-    ${notice('sms_signup', 'We use your number only for marketing text messages.')}
-    <p><button type="submit">Sign up for texts</button></p>
+    <label class="choice"><input type="checkbox" id="sms-consent" name="consent" value="yes" required${ticked(sms, 'consent', 'yes') ? html` checked` : ''}${invalidAttrs(sms, 'consent', 'sms-consent')}> ${smsConsentText(policy, locale)}</label>
+    ${notice('sms_signup', w.smsNotice, locale)}
+    <p><button type="submit">${w.signUp}</button></p>
   </form>
 
-  <h2 id="catalog">Free catalog</h2>
+  <h2 id="catalog">${w.catalogTitle}</h2>
   ${status(s, 'catalog', viewer)}
   <form method="post" action="/demo/store/catalog" data-testid="catalog-form">
     <input type="hidden" name="_csrf" value="${s.tokens.catalog}">
-    ${input(catalog, field('catalog', 'first_name'), html`autocomplete="given-name" maxlength="100" required`)}
-    ${input(catalog, field('catalog', 'last_name'), html`autocomplete="family-name" maxlength="100" required`)}
-    ${input(catalog, field('catalog', 'email'), html`type="email" autocomplete="email" maxlength="254" required`)}
-    ${input(catalog, field('catalog', 'line1'), html`autocomplete="address-line1" maxlength="200" required`)}
-    ${input(catalog, field('catalog', 'city'), html`autocomplete="address-level2" maxlength="100" required`)}
-    ${input(catalog, field('catalog', 'postal_code'), html`autocomplete="postal-code" maxlength="20" required`)}
-    ${select(policy, catalog, 'relationship_status')}
+    ${input(catalog, f('catalog', 'first_name'), html`autocomplete="given-name" maxlength="100" required`)}
+    ${input(catalog, f('catalog', 'last_name'), html`autocomplete="family-name" maxlength="100" required`)}
+    ${input(catalog, f('catalog', 'email'), html`type="email" autocomplete="email" maxlength="254" required`)}
+    ${input(catalog, f('catalog', 'line1'), html`autocomplete="address-line1" maxlength="200" required`)}
+    ${input(catalog, f('catalog', 'city'), html`autocomplete="address-level2" maxlength="100" required`)}
+    ${input(catalog, f('catalog', 'postal_code'), html`autocomplete="postal-code" maxlength="20" required`)}
+    ${select(policy, catalog, 'relationship_status', locale)}
     <fieldset>
-      <legend>${field('catalog', 'jewelry_types').label}</legend>${fieldError(catalog, 'jewelry_types', 'cat-jewelry_types')}
-      ${choices(policy, 'jewelry_types').map((v, i) => html`<label class="choice"><input type="checkbox"${i === 0 ? html` id="cat-jewelry_types"` : ''} name="jewelry_types" value="${v}"${ticked(catalog, 'jewelry_types', v) ? html` checked` : ''}${i === 0 ? invalidAttrs(catalog, 'jewelry_types', 'cat-jewelry_types') : ''}> ${answerLabel(v)}</label>`)}
+      <legend>${f('catalog', 'jewelry_types').label}</legend>${fieldError(catalog, 'jewelry_types', 'cat-jewelry_types')}
+      ${choices(policy, 'jewelry_types').map((v, i) => html`<label class="choice"><input type="checkbox"${i === 0 ? html` id="cat-jewelry_types"` : ''} name="jewelry_types" value="${v}"${ticked(catalog, 'jewelry_types', v) ? html` checked` : ''}${i === 0 ? invalidAttrs(catalog, 'jewelry_types', 'cat-jewelry_types') : ''}> ${answerLabel(v, locale)}</label>`)}
     </fieldset>
-    ${select(policy, catalog, 'budget')}
-    ${select(policy, catalog, 'age_range')}
-    ${select(policy, catalog, 'residence_type')}
-    ${notice('catalog_request', 'We mail you the catalog and promotions, and add you to our marketing emails.')}
-    <p><button type="submit">Send me the catalog</button></p>
+    ${select(policy, catalog, 'budget', locale)}
+    ${select(policy, catalog, 'age_range', locale)}
+    ${select(policy, catalog, 'residence_type', locale)}
+    ${notice('catalog_request', w.catalogNotice, locale)}
+    <p><button type="submit">${w.sendCatalog}</button></p>
   </form>
 
-  <h2>Your cookie choices</h2>
-  <p><button type="button" data-vow-preferences>Change cookie settings</button></p>
-  <p>You can opt out of Google Analytics data gathering on this page: <span data-vow-ga-optout></span></p>
+  <h2>${w.cookieChoices}</h2>
+  <p><button type="button" data-vow-preferences>${w.changeCookies}</button></p>
+  <p>${w.gaOptOut} <span data-vow-ga-optout></span></p>
 </section>
 <script src="/demo/store.js"></script>`;
   return shopperPage({
-    title: 'Demo storefront',
+    title: w.title,
     policy,
     body,
     viewer,

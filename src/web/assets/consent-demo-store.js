@@ -7,6 +7,9 @@
   const countEl = document.getElementById('cart-count');
   const totalEl = document.getElementById('cart-total');
   const statusEl = document.getElementById('order-status');
+  // The page's words for the cart's messages (in its language), with English if they are missing.
+  const store = document.querySelector('[data-testid=store]');
+  const say = (key, fallback) => store?.getAttribute(`data-${key}`) || fallback;
 
   function money(cents) {
     return `$${(cents / 100).toFixed(2)}`;
@@ -23,18 +26,20 @@
       totalCents += cents;
       countEl.textContent = String(count);
       totalEl.textContent = money(totalCents);
-      statusEl.textContent = 'Added to your cart.';
+      statusEl.textContent = say('added', 'Added to your cart.');
       track('add_to_cart', { valueCents: cents, currency: currency });
     });
   });
 
   document.getElementById('place-order').addEventListener('click', () => {
     if (count === 0) {
-      statusEl.textContent = 'Your cart is empty.';
+      statusEl.textContent = say('empty', 'Your cart is empty.');
       return;
     }
     track('order_completed', { valueCents: totalCents, currency: currency });
-    statusEl.textContent = `Thank you: order of ${count} item(s), ${money(totalCents)}, placed.`;
+    statusEl.textContent = say('placed', 'Thank you: order of {n} item(s), {total}, placed.')
+      .replace('{n}', String(count))
+      .replace('{total}', money(totalCents));
     count = 0;
     totalCents = 0;
     countEl.textContent = '0';

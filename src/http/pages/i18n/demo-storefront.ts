@@ -1,0 +1,181 @@
+// The demo storefront's words in each language of the shopper pages: a shop's own page is in its
+// visitor's language, as the banner over it is. The text-message consent wording is kept with the
+// sign-up as proof of what the person agreed to, so it is recorded in the language it was shown in.
+import type { Catalog } from '../../../platform/i18n/index.js';
+
+export interface DemoWords {
+  readonly title: string;
+  heading(shop: string): string;
+  readonly intro: string;
+  readonly products: readonly string[];
+  addToCart(product: string): string;
+  readonly cart: string;
+  readonly items: string;
+  readonly placeOrder: string;
+  /** The cart's messages, written by /demo/store.js ({n} items, {total}). */
+  readonly added: string;
+  readonly empty: string;
+  readonly placed: string;
+  readonly contestTitle: string;
+  readonly smsTitle: string;
+  readonly catalogTitle: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly choose: string;
+  /** Answer words by value; a value not here is worded from its id. */
+  readonly answers: Readonly<Record<string, string>>;
+  range(from: string, to: string): string;
+  under(n: string): string;
+  over(n: string): string;
+  orMore(n: string): string;
+  readonly contestNotice: string;
+  readonly smsNotice: string;
+  readonly catalogNotice: string;
+  readonly whatWeCollect: string;
+  readonly enter: string;
+  readonly signUp: string;
+  readonly sendCatalog: string;
+  readonly sent: Readonly<Record<'contest' | 'sms' | 'catalog', string>>;
+  readonly cookieChoices: string;
+  readonly changeCookies: string;
+  readonly gaOptOut: string;
+  smsConsent(shop: string): string;
+}
+
+export const DEMO_WORDS: Catalog<DemoWords> = {
+  'en-US': {
+    title: 'Demo storefront',
+    heading: (shop) => `${shop} demo storefront`,
+    intro:
+      "A pretend shop page that carries Vow's consent script. Nothing here is sold. Try the cookie banner: every choice is recorded in Vow's consent ledger, and the cart below works whatever you choose.",
+    products: ['Lab-grown diamond solitaire ring', 'Classic stud earrings', 'Tennis bracelet'],
+    addToCart: (p) => `Add ${p} to cart`,
+    cart: 'Cart:',
+    items: 'item(s),',
+    placeOrder: 'Place order',
+    added: 'Added to your cart.',
+    empty: 'Your cart is empty.',
+    placed: 'Thank you: order of {n} item(s), {total}, placed.',
+    contestTitle: 'Win a pair of diamond studs',
+    smsTitle: 'Offers by text message',
+    catalogTitle: 'Free catalog',
+    labels: {
+      email: 'Email',
+      name: 'Name (optional)',
+      phone: 'Mobile number',
+      consent: 'Yes, text me offers',
+      first_name: 'First name',
+      last_name: 'Last name',
+      line1: 'Street address',
+      city: 'City',
+      postal_code: 'ZIP code',
+      relationship_status: 'Relationship status',
+      jewelry_types: 'What are you shopping for?',
+      budget: 'Budget (US dollars)',
+      age_range: 'Age range',
+      residence_type: 'Where you live',
+    },
+    choose: '(choose)',
+    answers: {},
+    range: (a, b) => `${a} to ${b}`,
+    under: (n) => `Under ${n}`,
+    over: (n) => `Over ${n}`,
+    orMore: (n) => `${n} or more`,
+    contestNotice: 'Entering the contest adds you to our marketing emails (unsubscribe in any email).',
+    smsNotice: 'We use your number only for marketing text messages.',
+    catalogNotice: 'We mail you the catalog and promotions, and add you to our marketing emails.',
+    whatWeCollect: 'What we collect here and why',
+    enter: 'Enter the contest',
+    signUp: 'Sign up for texts',
+    sendCatalog: 'Send me the catalog',
+    sent: {
+      contest:
+        'You are entered. Good luck! (Entrants get our marketing emails; every email has an unsubscribe link.)',
+      sms: 'You are signed up for text messages. Reply STOP at any time.',
+      catalog: 'Your free catalog is on its way.',
+    },
+    cookieChoices: 'Your cookie choices',
+    changeCookies: 'Change cookie settings',
+    gaOptOut: 'You can opt out of Google Analytics data gathering on this page:',
+    smsConsent: (shop) =>
+      `Yes, text me offers and news from ${shop} at this number (up to 4 messages a month). Consent is not a condition of purchase. Reply STOP to stop, HELP for help. Message and data rates may apply.`,
+  },
+  'es-US': {
+    title: 'Tienda de demostración',
+    heading: (shop) => `Tienda de demostración de ${shop}`,
+    intro:
+      'Una página de tienda ficticia que lleva el script de consentimiento de Vow. Aquí no se vende nada. Pruebe el aviso de cookies: cada elección queda registrada en el registro de consentimientos de Vow, y el carrito de abajo funciona elija lo que elija.',
+    products: [
+      'Anillo solitario de diamante cultivado en laboratorio',
+      'Aretes clásicos de botón',
+      'Pulsera tenis',
+    ],
+    addToCart: (p) => `Añadir ${p} al carrito`,
+    cart: 'Carrito:',
+    items: 'artículo(s),',
+    placeOrder: 'Hacer el pedido',
+    added: 'Se añadió a su carrito.',
+    empty: 'Su carrito está vacío.',
+    placed: 'Gracias: pedido de {n} artículo(s), {total}, realizado.',
+    contestTitle: 'Gane unos aretes de diamantes',
+    smsTitle: 'Ofertas por mensaje de texto',
+    catalogTitle: 'Catálogo gratuito',
+    labels: {
+      email: 'Correo electrónico',
+      name: 'Nombre (opcional)',
+      phone: 'Número de celular',
+      consent: 'Sí, envíenme ofertas por mensaje de texto',
+      first_name: 'Nombre',
+      last_name: 'Apellido',
+      line1: 'Dirección',
+      city: 'Ciudad',
+      postal_code: 'Código postal',
+      relationship_status: 'Situación sentimental',
+      jewelry_types: '¿Qué está buscando?',
+      budget: 'Presupuesto (dólares estadounidenses)',
+      age_range: 'Rango de edad',
+      residence_type: 'Dónde vive',
+    },
+    choose: '(elija)',
+    answers: {
+      single: 'Sin pareja',
+      in_a_relationship: 'En una relación',
+      engaged: 'Con compromiso de boda',
+      married: 'Casado o casada',
+      no_labels: 'Sin etiquetas',
+      engagement_ring: 'Anillo de compromiso',
+      wedding_band: 'Alianza de boda',
+      mens_rings: 'Anillos para hombre',
+      earrings: 'Aretes',
+      bracelets: 'Pulseras',
+      necklaces_pendants: 'Collares y colgantes',
+      just_browsing: 'Solo estoy mirando',
+      urban: 'En la ciudad',
+      suburban: 'En las afueras',
+      rural: 'En el campo',
+    },
+    range: (a, b) => `De ${a} a ${b}`,
+    under: (n) => `Menos de ${n}`,
+    over: (n) => `Más de ${n}`,
+    orMore: (n) => `${n} o más`,
+    contestNotice:
+      'Participar en el concurso le inscribe en nuestros correos de marketing (puede cancelar la suscripción desde cualquier correo).',
+    smsNotice: 'Usamos su número solo para mensajes de texto de marketing.',
+    catalogNotice:
+      'Le enviamos por correo postal el catálogo y promociones, y le inscribimos en nuestros correos de marketing.',
+    whatWeCollect: 'Qué recopilamos aquí y por qué',
+    enter: 'Participar en el concurso',
+    signUp: 'Suscribirme a los mensajes de texto',
+    sendCatalog: 'Envíenme el catálogo',
+    sent: {
+      contest:
+        'Ya está participando. ¡Buena suerte! (Quienes participan reciben nuestros correos de marketing; cada correo tiene un enlace para cancelar la suscripción).',
+      sms: 'Está suscrito a los mensajes de texto. Responda STOP cuando quiera.',
+      catalog: 'Su catálogo gratuito está en camino.',
+    },
+    cookieChoices: 'Sus opciones de cookies',
+    changeCookies: 'Cambiar la configuración de cookies',
+    gaOptOut: 'Puede excluir la recopilación de datos de Google Analytics en esta página:',
+    smsConsent: (shop) =>
+      `Sí, envíenme ofertas y novedades de ${shop} por mensaje de texto a este número (hasta 4 mensajes al mes). El consentimiento no es una condición de compra. Responda STOP para dejar de recibirlos, HELP para obtener ayuda. Pueden aplicarse tarifas de mensajes y datos.`,
+  },
+};
