@@ -255,6 +255,15 @@ function parseOidc(e: z.infer<typeof envSchema>): OidcConfig | undefined {
 /** The environment variables Vow reads; any other VOW_* variable is a mistake and is rejected. */
 export const CONFIG_KEYS = Object.keys(envSchema.shape);
 
+/** Each variable's default, as it would be written in the environment (docs/operations.md shows each). */
+export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(envSchema.parse({}))
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  ),
+);
+
 /**
  * The file standing where the data folder (or a folder above it) should be, if any: refused before
  * anything is opened, where it failed later with a stack trace (creating the SQLite store, the

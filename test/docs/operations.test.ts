@@ -1,6 +1,6 @@
 // docs/operations.md keeps up with the code: every environment variable Vow, its tests and its
-// benchmark read is documented there, and its dependency table names exactly package.json's
-// runtime dependencies.
+// benchmark read is documented there (a configuration variable with its default), none that nothing
+// reads, and its dependency table names exactly package.json's runtime dependencies.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES } from '../../src/app/error-registry.js';
 import { ROTATE_KEYS } from '../../src/cli/security.js';
-import { CONFIG_KEYS } from '../../src/platform/config.js';
+import { CONFIG_DEFAULTS, CONFIG_KEYS } from '../../src/platform/config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const doc = readFileSync(path.join(ROOT, 'docs/operations.md'), 'utf8');
@@ -57,6 +57,39 @@ describe('docs/operations.md', () => {
         for (const v of variablesIn(readFileSync(f, 'utf8'))) read.add(v);
     const missing = [...read].filter((v) => !doc.includes(`\`${v}\``));
     assert.deepEqual(missing, [], `document these in docs/operations.md: ${missing.join(', ')}`);
+  });
+
+  it("shows each configuration variable's default in its row, and has a row for no other", () => {
+    const rows = new Map(
+      [...section('Configuration').matchAll(/^\| `(VOW_[A-Z0-9_]+)`\s*\|([^|]*)\|/gm)].map((m) => [
+        m[1]!,
+        m[2]!.trim(),
+      ]),
+    );
+    const problems: string[] = [];
+    for (const key of CONFIG_KEYS) {
+      const cell = rows.get(key);
+      if (cell === undefined) problems.push(`${key}: no row in the Configuration table`);
+      else if (key in CONFIG_DEFAULTS && !cell.includes(`\`${CONFIG_DEFAULTS[key]}\``))
+        problems.push(`${key}: the default is \`${CONFIG_DEFAULTS[key]}\`, the table says ${cell}`);
+    }
+    for (const key of rows.keys())
+      if (!CONFIG_KEYS.includes(key)) problems.push(`${key}: a row for a variable Vow does not read`);
+    assert.deepEqual(problems, []);
+  });
+
+  it('documents no variable that nothing reads', () => {
+    const sources = ['src', 'test', 'scripts', 'bench', 'bin']
+      .flatMap((dir) => files(path.join(ROOT, dir)))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const named = new Set(
+      [...doc.matchAll(/`(VOW_[A-Z0-9_]+)`/g)]
+        .map((m) => m[1]!)
+        .filter((v) => !(v in ERROR_CODES) && !v.endsWith('_')),
+    );
+    const dead = [...named].filter((v) => !new RegExp(`\\b${v}\\b`).test(sources));
+    assert.deepEqual(dead, [], `docs/operations.md documents variables nothing reads: ${dead.join(', ')}`);
   });
 
   it('says why each runtime dependency is there, and names no other package', () => {
