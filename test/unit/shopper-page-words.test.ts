@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderErrorPage } from '../../src/http/pages/error-page.js';
+import { REQUEST_WORDS } from '../../src/http/pages/i18n/requests.js';
 import { plainDataView } from '../../src/http/pages/plain-data-view.js';
 import { renderPrivacyPage } from '../../src/http/pages/privacy.js';
 import { renderUnsubscribeConfirm, renderUnsubscribeInvalid } from '../../src/http/pages/unsubscribe.js';
@@ -114,5 +115,16 @@ describe('shopper page words', () => {
       for (const words of ['Packing and shipping an order', 'Exclusions include order history.'])
         assert.ok(view.indexOf(words) > fold, `${locale}: ${words} folded`);
     }
+  });
+
+  it('tells a shopper whose code is refused what to do next: type it again, or ask anew once it has run out', () => {
+    assert.match(
+      REQUEST_WORDS['en-US'].messages.invalid,
+      /15 minutes: if yours has run out, make a new request/,
+    );
+    assert.match(
+      REQUEST_WORDS['es-US'].messages.invalid,
+      /15 minutos: si el suyo caducó, haga una nueva solicitud/,
+    );
   });
 });

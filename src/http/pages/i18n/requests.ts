@@ -159,7 +159,8 @@ you give. You can also write to ${p.address} or email
       ok: 'Thank you: we confirmed it is you. We are answering your request.',
       locked: 'Too many wrong codes. Please make a new request.',
       wait: 'Too many wrong codes were typed for this email address. Try again in an hour.',
-      invalid: 'That code is not valid. Check the latest email from us and try again.',
+      invalid:
+        'That code is not valid. Check the latest email from us and type its 6 digits again. A code works for 15 minutes: if yours has run out, make a new request to get a new one.',
     },
     exportTitle: (c) => `Your data held by ${c}`,
     exportPrepared: (d) => `Prepared ${d} in answer to your request. This link works for 7 days.`,
@@ -274,7 +275,8 @@ que nos indique. También puede escribir a ${p.address} o a
       ok: 'Gracias: confirmamos que es usted. Estamos respondiendo a su solicitud.',
       locked: 'Demasiados códigos incorrectos. Haga una nueva solicitud.',
       wait: 'Se escribieron demasiados códigos incorrectos para este correo. Vuelva a intentarlo en una hora.',
-      invalid: 'Ese código no es válido. Revise nuestro último correo y vuelva a intentarlo.',
+      invalid:
+        'Ese código no es válido. Revise nuestro último correo y vuelva a escribir sus 6 dígitos. Un código es válido durante 15 minutos: si el suyo caducó, haga una nueva solicitud para recibir otro.',
     },
     exportTitle: (c) => `Sus datos en poder de ${c}`,
     exportPrepared: (d) =>
