@@ -5,10 +5,18 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { consoleFrame, csrfBodyField, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { renderAudit } from './audit.js';
+import { AUDIT_FAMILY_IDS, type AuditFamily, renderAudit } from './audit.js';
 import { staffNames } from './labels.js';
 
 const AUDIT_PAGE = 50;
+
+/** The page's query: a page of the whole trail (`after`), or of one family or staff member (`before`). */
+interface AuditQuery {
+  readonly after?: number | undefined;
+  readonly before?: number | undefined;
+  readonly kind?: AuditFamily | undefined;
+  readonly who?: string | undefined;
+}
 
 export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
   const actor = (req: FastifyRequest) => ({ type: 'staff' as const, id: staffIdOf(req) });
@@ -16,19 +24,36 @@ export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
   async function auditPage(
     req: FastifyRequest,
     reply: FastifyReply,
-    after: number | undefined,
+    query: AuditQuery,
     verified?: Awaited<ReturnType<typeof ctx.audit.verify>>,
   ) {
-    const head = await ctx.audit.headSeq();
-    const from = Math.min(after ?? Math.max(0, head - AUDIT_PAGE), head);
-    const [rows, names] = await Promise.all([
-      ctx.audit.list({ afterSeq: from, limit: AUDIT_PAGE }),
-      staffNames(services),
-    ]);
+    const [head, names] = await Promise.all([ctx.audit.headSeq(), staffNames(services)]);
+    const who = query.who ? [...names].find(([, name]) => name === query.who)?.[0] : undefined;
+    const filter = query.kind || query.who ? { kind: query.kind, who: query.who } : undefined;
+    let rows: Awaited<ReturnType<typeof ctx.audit.list>>;
+    let from = 0;
+    if (filter) {
+      // Filtered: newest first from `before`, 50 a page (an unknown user name matches nothing).
+      rows =
+        who || !query.who
+          ? (
+              await ctx.audit.list({
+                newestFirst: true,
+                family: query.kind,
+                actorId: who,
+                ...(query.before ? { beforeSeq: query.before } : {}),
+                limit: AUDIT_PAGE,
+              })
+            ).reverse()
+          : [];
+    } else {
+      from = Math.min(query.after ?? Math.max(0, head - AUDIT_PAGE), head);
+      rows = await ctx.audit.list({ afterSeq: from, limit: AUDIT_PAGE });
+    }
     await ctx.audit.record({
       actor: actor(req),
       action: 'audit.read',
-      details: { after: from, count: rows.length },
+      details: { after: from, count: rows.length, ...(filter ? { filtered: true } : {}) },
     });
     return sendHtml(
       reply,
@@ -38,6 +63,7 @@ export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
         head,
         after: from,
         pageSize: AUDIT_PAGE,
+        ...(filter ? { filter } : {}),
         ...(verified ? { verified } : {}),
       }),
     );
@@ -49,10 +75,22 @@ export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:auditor' },
       schema: {
         hide: true,
-        querystring: z.strictObject({ after: z.coerce.number().int().min(0).optional() }),
+        querystring: z.strictObject({
+          after: z.coerce.number().int().min(0).optional(),
+          before: z.coerce.number().int().min(1).optional(),
+          kind: z
+            .enum(AUDIT_FAMILY_IDS)
+            .or(z.literal('').transform(() => undefined))
+            .optional(),
+          who: z
+            .string()
+            .max(64)
+            .optional()
+            .transform((v) => v || undefined),
+        }),
       },
     },
-    async (req, reply) => auditPage(req, reply, req.query.after),
+    async (req, reply) => auditPage(req, reply, req.query),
   );
 
   app.post(
@@ -72,7 +110,7 @@ export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
           ...(result.ok ? {} : { brokenAt: result.brokenAt }),
         },
       });
-      return auditPage(req, reply, undefined, result);
+      return auditPage(req, reply, {}, result);
     },
   );
 };

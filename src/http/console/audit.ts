@@ -8,6 +8,32 @@ import { noun } from '../../platform/strings.js';
 import { actorLabel, eventLabel, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
+/** The families of actions the trail can be narrowed to (the word before the action's first dot). */
+export const AUDIT_FAMILIES = {
+  request: 'Privacy requests',
+  complaint: 'Complaints',
+  person: 'People looked up',
+  subject: 'People: under-13 reports, identifiers',
+  restriction: 'Restrictions',
+  consent: 'Consent changes',
+  cookie_consent: 'Cookie choices',
+  suppressions: 'Suppression list',
+  disclosure: 'Disclosures',
+  downstream: 'Recipient tasks',
+  webhook: 'Webhooks',
+  audience: 'Audience downloads',
+  report: 'Aggregate reports',
+  experiment: 'Experiments',
+  import: 'Imports',
+  retention: 'Retention',
+  account: 'Shopper accounts',
+  staff: 'Staff accounts and log-ins',
+  security: 'Security',
+  audit: 'Audit trail reads and checks',
+} as const;
+export type AuditFamily = keyof typeof AUDIT_FAMILIES;
+export const AUDIT_FAMILY_IDS = Object.keys(AUDIT_FAMILIES) as [AuditFamily, ...AuditFamily[]];
+
 export interface AuditPage {
   /** Entries of this page, oldest first (shown newest first). */
   readonly rows: readonly AuditRow[];
@@ -18,7 +44,38 @@ export interface AuditPage {
   /** The `after` of this page (its first entry is after+1). */
   readonly after: number;
   readonly pageSize: number;
+  /** The family and staff member the page is narrowed to (then newest first, `before` paging). */
+  readonly filter?: { readonly kind?: AuditFamily | undefined; readonly who?: string | undefined };
   readonly verified?: VerifyResult;
+}
+
+function caption(a: AuditPage): string {
+  const span = a.rows.length ? `${a.rows[0]!.seq} to ${a.rows[a.rows.length - 1]!.seq}` : 'none';
+  if (!a.filter) return `Entries ${span}, newest first`;
+  const what = [
+    a.filter.kind ? AUDIT_FAMILIES[a.filter.kind] : 'Everything',
+    a.filter.who ? `by ${a.filter.who}` : '',
+  ].filter(Boolean);
+  return `${what.join(' ')}: ${a.rows.length} ${noun(a.rows.length, 'entry', 'entries')} (${span}), newest first`;
+}
+
+function auditFilter(a: AuditPage): SafeHtml {
+  const kind = a.filter?.kind ?? '';
+  const who = a.filter?.who ?? '';
+  const option = (value: string, label: string, current: string) =>
+    html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
+  const staff = [...new Set(a.names.values())].sort();
+  return html`<form method="get" action="/staff/audit" class="filters" role="search" aria-label="Narrow the audit trail">
+  <p><label for="a-kind">What</label><select id="a-kind" name="kind">
+    ${option('', 'Everything', kind)}
+    ${Object.entries(AUDIT_FAMILIES).map(([k, v]) => option(k, v, kind))}
+  </select></p>
+  <p><label for="a-who">Staff member</label><select id="a-who" name="who">
+    ${option('', 'Anyone (people, Vow, staff)', who)}
+    ${staff.map((n) => option(n, n, who))}
+  </select></p>
+  <p><button type="submit">Show</button> <a href="/staff/audit">Clear</a></p>
+</form>`;
 }
 
 function verification(v: VerifyResult): SafeHtml {
@@ -54,8 +111,23 @@ function target(names: ReadonlyMap<string, string>, r: AuditRow): SafeHtml | str
 
 export function renderAudit(frame: ConsoleFrame, a: AuditPage): string {
   const rows = [...a.rows].reverse();
-  const older = a.after > 0 ? Math.max(0, a.after - a.pageSize) : null;
-  const newer = a.after + a.pageSize < a.head ? a.after + a.pageSize : null;
+  const query = (more: Record<string, string>) =>
+    new URLSearchParams({
+      ...(a.filter?.kind ? { kind: a.filter.kind } : {}),
+      ...(a.filter?.who ? { who: a.filter.who } : {}),
+      ...more,
+    }).toString();
+  let older: string | null;
+  let newer: string | null;
+  if (a.filter) {
+    // Narrowed: newest first; older pages start below this page's oldest entry.
+    const oldest = a.rows[0]?.seq;
+    older = oldest !== undefined && a.rows.length === a.pageSize ? query({ before: String(oldest) }) : null;
+    newer = null;
+  } else {
+    older = a.after > 0 ? query({ after: String(Math.max(0, a.after - a.pageSize)) }) : null;
+    newer = a.after + a.pageSize < a.head ? query({ after: String(a.after + a.pageSize) }) : null;
+  }
   return consolePage(frame, {
     title: 'Audit trail',
     section: '/staff/audit',
@@ -66,8 +138,9 @@ export function renderAudit(frame: ConsoleFrame, a: AuditPage): string {
   <button type="submit">Verify the chain</button>
 </form>
 ${a.verified ? verification(a.verified) : ''}
+${auditFilter(a)}
 <div class="scroll" tabindex="0"><table class="stack" data-testid="audit-table">
-  <caption>Entries ${a.rows.length ? `${a.rows[0]!.seq} to ${a.rows[a.rows.length - 1]!.seq}` : 'none'}, newest first</caption>
+  <caption>${caption(a)}</caption>
   <thead><tr><th scope="col">Entry</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
   <tbody>${rows.map(
     (r) =>
@@ -75,8 +148,9 @@ ${a.verified ? verification(a.verified) : ''}
   )}</tbody>
 </table></div>
 <nav aria-label="Audit pages" class="pager">
-  ${newer !== null ? html`<a href="/staff/audit?after=${newer}">Newer entries</a>` : ''}
-  ${older !== null ? html`<a href="/staff/audit?after=${older}">Older entries</a>` : ''}
+  ${a.filter ? html`<a href="/staff/audit">Newest of everything</a>` : ''}
+  ${newer !== null ? html`<a href="/staff/audit?${newer}">Newer entries</a>` : ''}
+  ${older !== null ? html`<a href="/staff/audit?${older}">Older entries</a>` : ''}
 </nav>`,
   });
 }

@@ -198,14 +198,34 @@ export class AuditTrail {
     return trx ? run(trx) : this.#store.db.transaction().execute(run);
   }
 
-  /** Entries in order, optionally for one target; values are ids only, so staff may read them. */
+  /**
+   * Entries in order (oldest first, or `newestFirst`), optionally for one target, of one family of
+   * actions (`request` for `request.*`) or by one actor; values are ids only, so staff may read them.
+   */
   async list(
-    options: { targetType?: string; targetId?: string; afterSeq?: number; limit?: number } = {},
+    options: {
+      targetType?: string;
+      targetId?: string;
+      afterSeq?: number;
+      beforeSeq?: number;
+      family?: string | undefined;
+      actorId?: string | undefined;
+      newestFirst?: boolean;
+      limit?: number;
+    } = {},
   ): Promise<AuditRow[]> {
-    let q = this.#store.db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc');
+    let q = this.#store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('seq', options.newestFirst ? 'desc' : 'asc');
     if (options.targetType) q = q.where('target_type', '=', options.targetType);
     if (options.targetId) q = q.where('target_id', '=', options.targetId);
     if (options.afterSeq !== undefined) q = q.where('seq', '>', options.afterSeq);
+    if (options.beforeSeq !== undefined) q = q.where('seq', '<', options.beforeSeq);
+    // A family is a lower-case word (callers offer a fixed list); its '_' may match any one
+    // character, which no other family's name differs by.
+    if (options.family) q = q.where('action', 'like', `${options.family}.%`);
+    if (options.actorId) q = q.where('actor_id', '=', options.actorId);
     return (await q.limit(options.limit ?? 500).execute()) as AuditRow[];
   }
 
