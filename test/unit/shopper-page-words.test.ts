@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderErrorPage } from '../../src/http/pages/error-page.js';
 import { REQUEST_WORDS } from '../../src/http/pages/i18n/requests.js';
+import { plainData } from '../../src/http/pages/plain-data.js';
 import { plainDataView } from '../../src/http/pages/plain-data-view.js';
 import { renderPrivacyPage } from '../../src/http/pages/privacy.js';
 import { renderUnsubscribeConfirm, renderUnsubscribeInvalid } from '../../src/http/pages/unsubscribe.js';
@@ -126,5 +127,41 @@ describe('shopper page words', () => {
       REQUEST_WORDS['es-US'].messages.invalid,
       /15 minutos: si el suyo caducó, haga una nueva solicitud/,
     );
+  });
+
+  it("lists a value of several parts one a line (a form's fields, an order's items), never a wall joined by semicolons", () => {
+    const value = (column: string, v: unknown, table = 'orders', category = 'commerce.order_history') => ({
+      dataset: 'vow',
+      table,
+      column,
+      row: 'o-1',
+      category,
+      purposes: ['order.fulfilment'],
+      value: v,
+    });
+    const data = plainData(
+      policy,
+      [
+        value(
+          'items',
+          JSON.stringify([
+            { sku: 'STUDS-1', quantity: 1 },
+            { sku: 'RING-2', quantity: 2 },
+          ]),
+        ),
+        value('shop_order_id', 'SO-1'),
+      ],
+      '2026-01-15T12:00:00.000Z',
+      {},
+      'en-US',
+    );
+    const fields = data.sections.flatMap((s) => s.records.flatMap((r) => r.fields));
+    const items = fields.find((f) => f.parts);
+    assert.equal(items?.parts?.length, 2, JSON.stringify(fields));
+    assert.match(items?.parts?.[0] ?? '', /STUDS-1/);
+    assert.match(items?.value ?? '', /STUDS-1.*; .*RING-2/, 'the CSV keeps one cell');
+    assert.equal(fields.find((f) => /SO-1/.test(f.value))?.parts, undefined, 'one part: words');
+    const view = String(plainDataView(data, ''));
+    assert.match(view, /<ul class="plain-list"><li>[^<]*STUDS-1[^<]*<\/li><li>[^<]*RING-2/);
   });
 });

@@ -23,7 +23,7 @@ function section(s: PlainSection, locale: Locale): SafeHtml {
   ${s.records.map(
     (r, i) => html`<div class="record" data-testid="data-record">
     <p class="small">${s.records.length > 1 ? w.recordOf(i + 1, s.records.length) : w.record}</p>
-    <dl class="fields">${r.fields.map((f) => html`<dt>${f.label}</dt><dd>${f.value}</dd>`)}</dl>
+    <dl class="fields">${r.fields.map((f) => html`<dt>${f.label}</dt><dd>${f.parts ? wordList(f.parts) : f.value}</dd>`)}</dl>
   </div>`,
   )}
   <details class="about-data" data-testid="about-data">

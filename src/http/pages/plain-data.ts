@@ -31,6 +31,11 @@ export interface StoredValue {
 export interface PlainField {
   readonly label: string;
   readonly value: string;
+  /**
+   * The value's parts, when it has several (a form's fields, an order's items): the page shows them
+   * one a line; `value` joins them with ";" for the CSV.
+   */
+  readonly parts?: readonly string[];
 }
 
 export interface PlainSection {
@@ -154,6 +159,47 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
   return /^[a-z]+(?:_[a-z]+)+$/.test(text) ? worded(text).toLowerCase() : text;
 }
 
+/**
+ * The parts of a value that holds several (a list, or an object of objects, as stored or as JSON
+ * text), each in words; undefined for a value of one part.
+ */
+function wordParts(policy: Policy, column: string, value: unknown, locale: Locale): string[] | undefined {
+  let v = value;
+  if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+    try {
+      v = JSON.parse(v) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  if (Array.isArray(v)) return v.length > 1 ? v.map((x) => wordValue(policy, column, x, locale)) : undefined;
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as { category?: unknown };
+  if (typeof o.category === 'string' && policy.doc.categories[o.category]) return undefined;
+  const w = PLAIN_WORDS[locale];
+  const entries = Object.entries(v as Record<string, unknown>).filter(
+    ([, x]) => x !== null && x !== undefined && x !== '',
+  );
+  if (entries.length < 2 || !entries.some(([, x]) => typeof x === 'object')) return undefined;
+  return entries.map(([k, x]) =>
+    x !== null && typeof x === 'object'
+      ? wordValue(policy, k, x, locale)
+      : `${w.columns[k] ?? worded(k)}: ${wordValue(policy, k, x, locale)}`,
+  );
+}
+
+/** A field: its words, and its parts when it has several. */
+function plainField(
+  policy: Policy,
+  label: string,
+  column: string,
+  value: unknown,
+  locale: Locale,
+): PlainField {
+  const parts = wordParts(policy, column, value, locale);
+  return { label, value: wordValue(policy, column, value, locale), ...(parts ? { parts } : {}) };
+}
+
 /** The fields of one stored value: a JSON object's keys become fields of their own. */
 function fieldsOf(policy: Policy, v: StoredValue, locale: Locale): PlainField[] {
   const w = PLAIN_WORDS[locale];
@@ -163,11 +209,10 @@ function fieldsOf(policy: Policy, v: StoredValue, locale: Locale): PlainField[] 
   if (value && typeof value === 'object' && !Array.isArray(value))
     return Object.entries(value as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
-      .map(([k, x]) => ({
-        label: `${label}: ${(w.columns[k] ?? worded(k)).toLowerCase()}`,
-        value: wordValue(policy, k, x, locale),
-      }));
-  return [{ label, value: wordValue(policy, column, value, locale) }];
+      .map(([k, x]) =>
+        plainField(policy, `${label}: ${(w.columns[k] ?? worded(k)).toLowerCase()}`, k, x, locale),
+      );
+  return [plainField(policy, label, column, value, locale)];
 }
 
 /** "P7Y" -> "7 years"; until_deletion in words. */
