@@ -147,6 +147,8 @@ export function createServices(ctx: VowContext): Services {
     suppressor: consent,
     erasure,
     facts: personFacts(ctx, decisions, disclosures),
+    // An appeal's decider and the refuser must be two people, as for the under-13 purge.
+    independent: (a, b) => identity.staff.independent(a, b),
     // Emailed codes: one limit per email address, whatever request or route they are typed on.
     codeGuard: (emailIndex, from) =>
       identity.attempts.begin(

@@ -231,10 +231,16 @@ export async function decideAppeal(
   const ctx = deps.ctx;
   const a = await findAppeal(ctx, appealId);
   if (a.status !== 'open') throw new VowError('VOW_APPEAL_STATE', 'The appeal is already decided');
-  if (a.first_decider === null || a.first_decider === staffId)
+  // Another person: not the refuser's account, nor one the refuser issued or was issued by.
+  const independent = deps.ports().independent;
+  if (
+    a.first_decider === null ||
+    a.first_decider === staffId ||
+    (independent !== undefined && !(await independent(staffId, a.first_decider)))
+  )
     throw new VowError(
       'VOW_APPEAL_SAME_DECIDER',
-      'An appeal is decided by someone other than the staff member who refused the request',
+      'An appeal is decided by someone other than the staff member who refused the request, or than an account they issued or were issued by',
     );
   const r = await findRow(ctx, a.request_id);
   const law = stateLawOf(a.jurisdiction, ctx.policy);

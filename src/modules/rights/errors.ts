@@ -35,7 +35,8 @@ export const RIGHTS_ERROR_CODES = {
   VOW_APPEAL_STATE: { status: 409, meaning: 'The appeal is already decided.' },
   VOW_APPEAL_SAME_DECIDER: {
     status: 403,
-    meaning: 'The staff member who refused a request may not decide its appeal; another staff member must.',
+    meaning:
+      'The staff member who refused a request (or an account they issued or were issued by) may not decide its appeal; another person must.',
   },
   VOW_EXPORT_EXPIRED: { status: 410, meaning: 'The download link expired (links last 7 days).' },
   VOW_RIGHTS_NOT_CONNECTED: {

@@ -127,6 +127,11 @@ export interface RightsPorts {
   directory?: PersonDirectory | undefined;
   /** Limits code guesses per email address across every request and route. */
   codeGuard?: CodeGuard | undefined;
+  /**
+   * Whether two staff members are two people (neither issued the other's credentials, nor one
+   * privacy officer both): an appeal is decided by someone independent of the refuser.
+   */
+  independent?: ((a: string, b: string) => Promise<boolean>) | undefined;
   /** The erasure registry: every part of Vow erases its own rows of the person (P22). */
   erasure?: ErasureRegistry | undefined;
   walker?: DataWalker | undefined;
