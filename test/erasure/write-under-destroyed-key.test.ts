@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { createContext } from '../../src/app/context.js';
 import { createServices, type Services } from '../../src/app/services.js';
+import { issueUnsubscribeToken } from '../../src/modules/consent/unsubscribe-tokens.js';
 import type { VowContext } from '../../src/modules/policy/index.js';
 import { ManualClock, seededRandom } from '../../src/platform/clock.js';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
@@ -167,6 +168,17 @@ describeEachDialect('a write under a destroyed key', (env) => {
       }),
       { code: 'VOW_SUBJECT_SHREDDED' },
     );
+    assert.deepEqual(await leftIn(e, subjectId), {});
+  });
+
+  it('an unsubscribe token is not issued for a person found before their deletion', async () => {
+    const e = env();
+    const { subjectId, email } = await personWithOrder('g');
+    await verifiedRequest(e, sent, { type: 'deletion', jurisdiction: 'eea', email });
+    // A campaign email rendered for the person, who was deleted between its decision and its token.
+    await assert.rejects(issueUnsubscribeToken(other.ctx, other.ctx.store.db, subjectId, 'email_marketing'), {
+      code: 'VOW_SUBJECT_SHREDDED',
+    });
     assert.deepEqual(await leftIn(e, subjectId), {});
   });
 

@@ -17,16 +17,23 @@ export async function issueUnsubscribeToken(
   channel: string,
 ): Promise<string> {
   const token = ctx.random.bytes(32).toString('base64url');
-  await db
-    .insertInto('unsubscribe_tokens')
-    .values({
-      token_index: ctx.vault.blindIndex('token', token),
-      subject_id: subjectId,
-      channel,
-      created_at: ctx.clock.now().toISOString(),
-      used_at: null,
-    })
-    .execute();
+  const issue = async (trx: Transaction<Database>) => {
+    // Not for a person whose erasure began since the caller found them (VOW_SUBJECT_SHREDDED: no
+    // email is rendered to them, and no token row of theirs outlives the erasure).
+    await ctx.vault.assertOpen(trx, [subjectId]);
+    await trx
+      .insertInto('unsubscribe_tokens')
+      .values({
+        token_index: ctx.vault.blindIndex('token', token),
+        subject_id: subjectId,
+        channel,
+        created_at: ctx.clock.now().toISOString(),
+        used_at: null,
+      })
+      .execute();
+  };
+  if (db.isTransaction) await issue(db as Transaction<Database>);
+  else await (db as Kysely<Database>).transaction().execute(issue);
   return token;
 }
 
