@@ -260,7 +260,7 @@ describeEachDialect(
       assert.equal(await held(adult), false);
     });
 
-    it('rejects a report from the console only after its confirmation step, as it approves one', async () => {
+    it('shows who a report is about, and rejects it only after its confirmation step, as it approves one', async () => {
       const agent = await staffCaller(env(), ['customer_service']);
       const officer = await staffCaller(env(), ['privacy_officer']);
       const adult = await person();
@@ -275,6 +275,25 @@ describeEachDialect(
             ...values,
           }).toString(),
         });
+      // The officer sees who the report is about before deciding: the person's page, posted by id.
+      const list = await env().app.inject({
+        method: 'GET',
+        url: '/staff/under13',
+        headers: { ...officer.headers, accept: 'text/html' },
+      });
+      assert.match(list.body, new RegExp(`name="subjectId" value="${adult}"><button[^>]*>See who it is<`));
+      const who = await env().app.inject({
+        method: 'POST',
+        url: '/staff/people',
+        headers: { cookie: officer.headers.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: officer.writeHeaders['x-csrf-token']!,
+          subjectId: adult,
+        }).toString(),
+      });
+      assert.equal(who.statusCode, 200);
+      assert.match(who.body, /data-testid="person-name">[^<]*Adult Person/);
+      assert.match(who.body, /data-testid="under13-proposed"/, 'the report is shown on the person page');
       const confirm = await form({ proposalId: proposal.id, decision: 'reject' });
       assert.equal(confirm.statusCode, 200, confirm.body);
       assert.match(confirm.body, /Confirm: reject the under-13 report/);

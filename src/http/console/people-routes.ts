@@ -105,12 +105,35 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         hide: true,
-        body: z.strictObject({ ...csrfBodyField, email: blankField(254), phone: blankField(40) }),
+        body: z.strictObject({
+          ...csrfBodyField,
+          email: blankField(254),
+          phone: blankField(40),
+          // Vow's id of the person, from a page that names them by it (an under-13 report).
+          subjectId: blankField(64),
+        }),
       },
     },
     async (req, reply) => {
       const frame = consoleFrame(ctx, req);
       const { email, phone } = req.body;
+      if (req.body.subjectId) {
+        const id = req.body.subjectId;
+        if (!(await services.subjects.exists(id)))
+          return sendHtml(
+            reply,
+            renderPeopleSearch(frame, { ok: false, text: 'No one is known by that id.' }),
+            404,
+          );
+        const view = await person(id);
+        await ctx.audit.record({
+          actor: actor(req),
+          action: 'person.viewed',
+          target: { type: 'subject', id },
+          details: { by: 'id' },
+        });
+        return sendHtml(reply, renderPerson(frame, view));
+      }
       if (!email && !phone)
         return sendHtml(
           reply,

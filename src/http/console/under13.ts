@@ -28,7 +28,7 @@ ${
   <tbody>${proposals.map(
     (
       p,
-    ) => html`<tr><td data-label="Reported">${p.proposedAt.slice(0, 10)}</td><td data-label="Person" class="values"><code>${p.subjectId}</code></td><td data-label="By">${actorLabel(names, 'staff', p.proposedBy)}</td><td data-label="Why">${p.reason ?? '—'}</td><td>
+    ) => html`<tr><td data-label="Reported">${p.proposedAt.slice(0, 10)}</td><td data-label="Person" class="values"><form method="post" action="/staff/people" class="inline">${csrfField(frame.csrf)}<input type="hidden" name="subjectId" value="${p.subjectId}"><button type="submit" class="secondary" data-tone="proceed">See who it is</button></form></td><td data-label="By">${actorLabel(names, 'staff', p.proposedBy)}</td><td data-label="Why">${p.reason ?? '—'}</td><td>
 <form method="post" action="/staff/under13/decide" class="inline">
   ${csrfField(frame.csrf)}
   <input type="hidden" name="proposalId" value="${p.id}">
