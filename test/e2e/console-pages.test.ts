@@ -403,10 +403,27 @@ describeEachDialect(
         disabled: 'yes',
       });
       assert.equal(refused.statusCode, 403);
+      // A privacy officer may disable a colleague who is one; nobody is offered their own account.
+      const colleague = await staffCaller(env(), ['privacy_officer']);
+      const officersView = (await get('/staff/accounts', officer)).body;
       assert.match(
-        (await get('/staff/accounts', officer)).body,
-        new RegExp(`value="${officer.username}"><input type="hidden" name="disabled" value="yes">`),
+        officersView,
+        new RegExp(`value="${colleague.username}"><input type="hidden" name="disabled" value="yes">`),
       );
+      assert.doesNotMatch(
+        officersView,
+        new RegExp(`value="${officer.username}"><input type="hidden" name="disabled"`),
+      );
+      assert.match(
+        officersView,
+        /data-testid="own-account">You: another administrator disables or enables your account/,
+      );
+      assert.doesNotMatch(
+        officersView,
+        new RegExp(`data-testid="roles-${officer.username}"`),
+        'no form for your own roles',
+      );
+      assert.match(officersView, new RegExp(`data-testid="roles-${colleague.username}"`));
       const self = await post('/staff/accounts/state', admin, { username: admin.username, disabled: 'yes' });
       assert.equal(self.statusCode, 409);
       assert.equal((await get('/staff', admin)).statusCode, 200, 'the admin is still logged in');

@@ -36,10 +36,13 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
     const { error, status } = refusalOf(err);
     return sendHtml(
       reply,
-      renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), undefined, {
-        ok: false,
-        text: `${done}: ${error.message}`,
-      }),
+      renderStaffAccounts(
+        consoleFrame(ctx, req),
+        await staffService.list(),
+        undefined,
+        { ok: false, text: `${done}: ${error.message}` },
+        staffIdOf(req),
+      ),
       status,
     );
   };
@@ -60,6 +63,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
           await staffService.list(),
           undefined,
           req.query.roles ? { ok: true, text: `The roles of ${req.query.roles} are changed.` } : undefined,
+          staffIdOf(req),
         ),
       ),
   );
@@ -102,10 +106,13 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         const out = await staffService.add(username, given, staffActorOf(req));
         return sendHtml(
           reply,
-          renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), {
-            username,
-            password: out.password,
-          }),
+          renderStaffAccounts(
+            consoleFrame(ctx, req),
+            await staffService.list(),
+            { username, password: out.password },
+            undefined,
+            staffIdOf(req),
+          ),
           201,
         );
       } catch (err) {
@@ -148,7 +155,7 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
       }
       return sendHtml(
         reply,
-        renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), undefined, message),
+        renderStaffAccounts(consoleFrame(ctx, req), await staffService.list(), undefined, message, me),
         status,
       );
     },

@@ -21,6 +21,8 @@ export function renderStaffAccounts(
   accounts: readonly StaffRow[],
   added?: { username: string; password: string },
   message?: { ok: boolean; text: string },
+  /** The viewer's staff id: their own row offers neither Disable nor a roles form (both refused). */
+  viewerId?: string,
 ): string {
   const csrf = frame.csrf;
   // Disabling or enabling a privacy officer takes a privacy officer (the staff service refuses others).
@@ -39,10 +41,12 @@ ${
   <thead><tr><th scope="col">User name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col">Second factor</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${accounts.map(
     (a) =>
-      html`<tr><th scope="row">${a.username}</th><td data-label="Roles">${a.roles.join(', ')}</td><td data-label="State">${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td data-label="Second factor">${a.totp ? 'yes' : 'no'}</td><td data-label="Added">${a.createdAt.slice(0, 10)}</td><td data-label="Action">${
-        a.roles.includes('privacy_officer') && !officer
-          ? html`<span class="small" data-testid="officer-only-${a.username}">Only a privacy officer can ${a.disabled ? 'enable' : 'disable'} this account</span>`
-          : html`<form method="post" action="/staff/accounts/state" class="inline">
+      html`<tr><th scope="row">${a.username}</th><td data-label="Roles">${a.roles.map((r) => r.replace(/_/g, ' ')).join(', ')}</td><td data-label="State">${a.disabled ? 'disabled' : a.mustChangePassword ? 'waiting for first log-in' : 'active'}</td><td data-label="Second factor">${a.totp ? 'yes' : 'no'}</td><td data-label="Added">${a.createdAt.slice(0, 10)}</td><td data-label="Action">${
+        a.id === viewerId
+          ? html`<span class="small" data-testid="own-account">You: another administrator disables or enables your account</span>`
+          : a.roles.includes('privacy_officer') && !officer
+            ? html`<span class="small" data-testid="officer-only-${a.username}">Only a privacy officer can ${a.disabled ? 'enable' : 'disable'} this account</span>`
+            : html`<form method="post" action="/staff/accounts/state" class="inline">
   ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}"><input type="hidden" name="disabled" value="${a.disabled ? 'no' : 'yes'}">
   <button type="submit"${secondaryToneClass(a.disabled ? 'proceed' : 'destructive')} data-tone="${a.disabled ? 'proceed' : 'destructive'}">${a.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${a.username}</span></button>
 </form>`
@@ -51,10 +55,12 @@ ${
 </table></div>
 <h2 id="roles-h">Change someone's roles</h2>
 <p>Roles open pages: privacy officer (everything), customer service (people, requests, complaints, suppressions), marketing (audiences, experiments, reports), auditor (the audit trail), admin (staff accounts, webhooks, imports). You cannot change your own roles, and an admin cannot make, disable or enable a privacy officer.</p>
-${accounts.map(
-  (
-    a,
-  ) => html`<form method="post" action="/staff/accounts/roles" class="action" data-testid="roles-${a.username}" aria-labelledby="roles-${a.id}">
+${accounts
+  .filter((a) => a.id !== viewerId)
+  .map(
+    (
+      a,
+    ) => html`<form method="post" action="/staff/accounts/roles" class="action" data-testid="roles-${a.username}" aria-labelledby="roles-${a.id}">
   <h3 id="roles-${a.id}">${a.username}</h3>
   ${csrfField(csrf)}<input type="hidden" name="username" value="${a.username}">
   <fieldset><legend>Roles of ${a.username}</legend>
@@ -65,7 +71,7 @@ ${accounts.map(
   </fieldset>
   <p><button type="submit" class="secondary">Save the roles of ${a.username}</button></p>
 </form>`,
-)}
+  )}
 <h2 id="add-h">Add a staff member</h2>
 <form method="post" action="/staff/accounts" aria-labelledby="add-h">
   ${csrfField(csrf)}
