@@ -6,18 +6,10 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Clock, Random } from '../clock.js';
 import { VowError } from '../errors.js';
-import {
-  claimMeta,
-  type Database,
-  InsertSet,
-  isIn,
-  listChunks,
-  readMeta,
-  replaceMeta,
-  type Store,
-} from '../store/index.js';
+import { claimMeta, type Database, InsertSet, readMeta, replaceMeta, type Store } from '../store/index.js';
 import { type OpenItem, open, openItems, openText, seal } from './aead.js';
 import { BulkOpener, WorkerGone } from './bulk-opener.js';
+import { closedAmong, closeKeys } from './closed-keys.js';
 import { DataKeyCache } from './key-cache.js';
 
 export type { OpenItem } from './aead.js';
@@ -252,17 +244,7 @@ export class Vault {
    * (a person without a key row, never sealed under, is not closed).
    */
   async closedAmong(trx: Transaction<Database>, subjectIds: readonly string[]): Promise<Set<string>> {
-    const closed = new Set<string>();
-    const ids = [...new Set(subjectIds)].sort();
-    const dialect = this.#store.dialect;
-    for (const chunk of listChunks(dialect, ids)) {
-      let q = trx
-        .selectFrom('data_keys')
-        .select(['subject_id', 'destroyed_at'])
-        .where((eb) => isIn(eb, dialect, 'subject_id', chunk));
-      if (dialect === 'postgres') q = q.forShare();
-      for (const r of await q.execute()) if (r.destroyed_at !== null) closed.add(r.subject_id);
-    }
+    const closed = await closedAmong(trx, this.#store.dialect, subjectIds);
     for (const id of closed) this.#cache.delete(id);
     return closed;
   }
@@ -288,16 +270,7 @@ export class Vault {
    */
   async closeKeys(trx: Transaction<Database>, subjectIds: readonly string[]): Promise<void> {
     for (const id of subjectIds) this.#cache.delete(id);
-    const ids = [...new Set(subjectIds)].sort();
-    const dialect = this.#store.dialect;
-    const at = this.#clock.now().toISOString();
-    for (const chunk of listChunks(dialect, ids))
-      await trx
-        .updateTable('data_keys')
-        .set({ destroyed_at: at })
-        .where((eb) => isIn(eb, dialect, 'subject_id', chunk))
-        .where('destroyed_at', 'is', null)
-        .execute();
+    await closeKeys(trx, this.#store.dialect, subjectIds, this.#clock.now().toISOString());
   }
 
   /**
