@@ -91,6 +91,8 @@ export function parseLocatedYaml<T>(
     ): { success: true; data: T } | { success: false; error: { issues: readonly ZodIssueLike[] } };
   },
   crossCheck: (data: T) => readonly RawProblem[] = () => [],
+  /** The page documenting the file's keys, named in a missing key's problem (`docs/policy.md`). */
+  guide?: string,
 ): { ok: true; data: T; locate: Locate } | { ok: false; problems: PolicyProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -114,7 +116,8 @@ export function parseLocatedYaml<T>(
     ...locate(p.path),
     message: p.message,
   });
-  const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  const input: unknown = doc.toJS({ maxAliasCount: 100 });
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
@@ -124,7 +127,7 @@ export function parseLocatedYaml<T>(
               path: [...issue.path, issue.keys[0]!],
               message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
             })
-          : located({ path: issue.path, message: issue.message }),
+          : located({ path: issue.path, message: issueMessage(issue, valueAt(input, issue.path), guide) }),
       ),
     };
   }
@@ -139,6 +142,47 @@ export interface ZodIssueLike {
   readonly path: readonly PropertyKey[];
   readonly message: string;
   readonly keys?: readonly string[];
+  readonly expected?: string;
+}
+
+/** What a YAML author calls each kind of value Zod expects. */
+const VALUE_WORDS: Readonly<Record<string, string>> = {
+  object: 'a map of keys',
+  record: 'a map of ids',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+/**
+ * A schema issue in the words of the file: a missing required key says so and where its keys are
+ * documented (Zod said "Invalid input: expected object, received undefined"); a value of the wrong
+ * kind names the kind wanted. Any other issue keeps its own message.
+ */
+function issueMessage(issue: ZodIssueLike, value: unknown, guide: string | undefined): string {
+  if (issue.code !== 'invalid_type' || !issue.expected) return issue.message;
+  const wanted = VALUE_WORDS[issue.expected] ?? issue.expected;
+  if (value === undefined) {
+    const top = issue.path.find((s) => typeof s === 'string');
+    const where = guide ? `; see ${guide}${top ? `, \`${String(top)}\`` : ''}` : '';
+    return `missing: add this required key (${wanted})${where}`;
+  }
+  // A message of the schema's own ("must be a date written YYYY-MM-DD") says it better.
+  if (!issue.message.startsWith('Invalid input')) return issue.message;
+  const found = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+  return `must be ${wanted}, not ${VALUE_WORDS[found] ?? found}`;
+}
+
+/** The value at a path of the parsed document (undefined where the document has nothing). */
+function valueAt(root: unknown, segments: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const s of segments) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[s];
+  }
+  return node;
 }
 
 /**
@@ -148,7 +192,7 @@ export interface ZodIssueLike {
 export function parsePolicy(
   source: string,
 ): { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] } {
-  const result = parseLocatedYaml(source, policySchema, validatePolicy);
+  const result = parseLocatedYaml(source, policySchema, validatePolicy, 'docs/policy.md');
   if (!result.ok) return result;
   // A state the policy does not declare keeps the shipped entry (statute numbers with citations);
   // a state it declares is replaced whole by the retailer's own entry.
