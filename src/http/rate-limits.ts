@@ -5,6 +5,7 @@
 // (src/modules/identity/attempts.ts).
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { clientUnit } from '../platform/client-address.js';
 import type { Clock } from '../platform/clock.js';
 import { VowError } from '../platform/errors.js';
 import { databaseRateLimitStore } from '../platform/rate-limits/index.js';
@@ -55,7 +56,7 @@ const collectionLimit = {
   hook: 'preValidation',
   keyGenerator: (req: FastifyRequest) => {
     const visitor = visitorOf(req);
-    return visitor ? `visitor:${visitor}` : `address:${req.ip}`;
+    return visitor ? `visitor:${visitor}` : `address:${clientUnit(req.ip)}`;
   },
   max: (_req: FastifyRequest, key: string) =>
     key.startsWith('visitor:') ? LIMIT_CLASSES.collection.max : COLLECTION_ADDRESS_CEILING.max,
@@ -195,6 +196,7 @@ export async function installRateLimits(
   // PostgreSQL), checked before the per-visitor limit.
   addressCeiling = app.createRateLimit({
     ...COLLECTION_ADDRESS_CEILING,
-    keyGenerator: (req) => `collection-address:${req.ip}`,
+    // An IPv6 /64 is one address, as the per-route limits count it (src/platform/client-address.ts).
+    keyGenerator: (req) => `collection-address:${clientUnit(req.ip)}`,
   });
 }

@@ -19,6 +19,7 @@
 // Mail to an address is a budget per window, whatever route sends it (no mail-bombing).
 
 import type { Transaction } from 'kysely';
+import { clientUnit } from '../../platform/client-address.js';
 import { dummyPasswordHash, verifyPassword } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
@@ -130,7 +131,8 @@ export class AttemptLimiter {
 
   /** The key of a client address: a keyed hash (an address is personal data; never stored plain). */
   client(address: string): string {
-    return this.#ctx.vault.blindIndex('token', `client-address:${address}`);
+    // An IPv6 /64 is one client: else one machine has 2^64 fresh addresses, each with its tries.
+    return this.#ctx.vault.blindIndex('token', `client-address:${clientUnit(address)}`);
   }
 
   /** The row of `key`, created empty if missing, and locked for this transaction. */
