@@ -443,11 +443,11 @@ for (const dialect of testDialects()) {
       for (const [language, expected] of [
         [
           'en-US',
-          /As\s*A person who placed an order.*What the form held\s*First and last name \(Taking payment for an order.*?\)\); Email address \(/s,
+          /As\s*A person who placed an order.*What the form held\s*First and last name \(Taking payment for an order.*?\)\)\s*Email address \(/s,
         ],
         [
           'es-US',
-          /Como\s*A person who placed an order.*Lo que contenía el formulario\s*Nombre y apellido \(Cobrar un pedido/s,
+          /Como\s*Una persona que hizo un pedido \(quien compra\)\s*Formulario\s*Pago del pedido.*Lo que contenía el formulario\s*Nombre y apellido \(Cobrar un pedido/s,
         ],
       ] as const) {
         const context = await browser.newContext({ extraHTTPHeaders: { 'Accept-Language': language } });
@@ -458,6 +458,8 @@ for (const dialect of testDialects()) {
         await page.goto(`${base}/account/my-data`);
         const text = ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
         assert.match(text, expected, language);
+        // The form's fields one a line, not a line of semicolons.
+        assert.ok((await page.locator('main dd ul.plain-list li').count()) >= 4, `${language}: a list`);
         const leftovers = [/Subject kind/, /Collection point/, /Category:/];
         if (language === 'es-US') leftovers.push(/\benrolled\b/);
         for (const left of leftovers) assert.doesNotMatch(text, left, `${language}: ${left}`);

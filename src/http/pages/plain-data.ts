@@ -6,12 +6,14 @@
 import {
   categoryName,
   channelName,
+  collectionPointTitle,
   cookieCategoryText,
   exemptionName,
   exemptionSource,
   isWithin,
   type Policy,
   purposeName,
+  subjectKindName,
 } from '../../modules/policy/index.js';
 import { csvFile } from '../../platform/csv.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
@@ -149,9 +151,13 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
       ? purposeName(policy, text, locale)
       : d.categories[text]
         ? categoryName(policy, text, locale)
-        : (d.collection_points[text]?.title ??
-          (d.cookie_categories[text] ? cookieCategoryText(policy, text, locale).title : undefined) ??
-          d.subject_kinds[text]?.description);
+        : d.collection_points[text]
+          ? collectionPointTitle(policy, text, locale)
+          : d.cookie_categories[text]
+            ? cookieCategoryText(policy, text, locale).title
+            : d.subject_kinds[text]
+              ? subjectKindName(policy, text, locale)
+              : undefined;
   if (described) return described;
   const date = wordedDate(text, locale);
   if (date) return date;
