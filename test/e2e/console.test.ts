@@ -272,7 +272,7 @@ describe('staff console in Chromium, by role', {
     await page.getByTestId('one-time-password').waitFor();
     assert.match(
       (await page.getByTestId('staff-accounts').textContent()) ?? '',
-      /newbie\s*customer_service\s*waiting for first log-in/,
+      /newbie\s*customer service\s*waiting for first log-in/,
     );
     assert.equal((await page.goto(`${at.base}/staff/audit`))?.status(), 403);
     assert.equal((await page.goto(`${at.base}/staff/people`))?.status(), 403);
