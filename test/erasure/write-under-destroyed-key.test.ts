@@ -14,7 +14,7 @@ import { issueUnsubscribeToken } from '../../src/modules/consent/unsubscribe-tok
 import type { VowContext } from '../../src/modules/policy/index.js';
 import { ManualClock, seededRandom } from '../../src/platform/clock.js';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
-import { markUnder13, orderBody, post } from '../collection/fixtures.js';
+import { giftRecipient, markUnder13, orderBody, post } from '../collection/fixtures.js';
 import { accountThroughService } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
 import { captureMail, verifiedRequest } from '../rights/real-flow.js';
@@ -182,6 +182,139 @@ describeEachDialect('a write under a destroyed key', (env) => {
     assert.deepEqual(await leftIn(e, subjectId), {});
   });
 
+  it('a message queued for a person found before their deletion is dropped, and the others of its write are queued', async () => {
+    const e = env();
+    const { subjectId, email } = await personWithOrder('h');
+    const live = await personWithOrder('h-live');
+    await verifiedRequest(e, sent, { type: 'deletion', jurisdiction: 'eea', email });
+    // A send that read its people before the deletion queues one message each, in one write.
+    const message = (to: string, id: string) => ({
+      to,
+      subject: 'New rings',
+      text: 'Our new rings are in.',
+      kind: 'test.send',
+      subjectId: id,
+    });
+    const ids = await other.services.mail.enqueueAll([
+      message(email, subjectId),
+      message(live.email, live.subjectId),
+    ]);
+    assert.equal(ids[0], null, 'the erased person’s message is not written');
+    assert.ok(ids[1], 'the other person’s is');
+    assert.equal(await other.services.mail.enqueue(message(email, subjectId)), null);
+    assert.deepEqual(await leftIn(e, subjectId), {});
+    assert.deepEqual(
+      (await e.services.mail.list({ kind: 'test.send' })).map((m) => m.subjectId),
+      [live.subjectId],
+    );
+  });
+
+  it('a disclosure about a person found before their purge is refused; one of several, they are left out', async () => {
+    const e = env();
+    const disclosed = async (subjectId: string) =>
+      (await e.store.db.selectFrom('disclosures').select('id').where('subject_id', '=', subjectId).execute())
+        .length;
+    // The purge runs between the disclosure's reading of its people and its transaction.
+    const decisions = other.services.decisions;
+    const resolve = decisions.resolve.bind(decisions);
+    const purgeWhileResolving = (subjectId: string) => {
+      let purged = false;
+      decisions.resolve = async (s) => {
+        const state = await resolve(s);
+        if ('id' in s && s.id === subjectId && !purged) {
+          purged = true;
+          assert.equal((await markUnder13(e, subjectId)).statusCode, 200);
+        }
+        return state;
+      };
+    };
+    try {
+      const one = await personWithOrder('i');
+      purgeWhileResolving(one.subjectId);
+      await assert.rejects(
+        other.services.disclosures.disclose({
+          recipient: 'payment_processor',
+          purpose: 'order.payment',
+          subjectId: one.subjectId,
+        }),
+        { code: 'VOW_SUBJECT_SHREDDED' },
+      );
+      assert.equal(await disclosed(one.subjectId), 0);
+      // An order's buyer and gift recipient: the buyer purged meanwhile, the recipient's disclosure goes on.
+      const order = await post(
+        e,
+        '/v1/orders',
+        orderBody('race-j', { gift_recipient: giftRecipient('race-j') }),
+      );
+      assert.equal(order.statusCode, 201);
+      const buyer = (await e.services.subjects.findByEmail(orderBody('race-j').buyer.email))!;
+      const gift = order.json().giftRecipientSubjectId as string;
+      await other.services.subjects.identifiers(buyer);
+      purgeWhileResolving(buyer);
+      const payload = await other.services.disclosures.disclose({
+        recipient: 'carrier',
+        purpose: 'order.fulfilment',
+        orderId: 'SO-race-j',
+      });
+      assert.deepEqual(
+        payload.parties.map((p) => p.subjectId),
+        [gift],
+      );
+      assert.equal(await disclosed(buyer), 0);
+      assert.equal(await disclosed(gift), 1);
+    } finally {
+      decisions.resolve = resolve;
+    }
+  });
+
+  it('a restriction of a person purged after its request found them is refused, and stores nothing', async () => {
+    const e = env();
+    const { subjectId, email } = await personWithOrder('k');
+    // The purge runs as the restriction's fulfilment starts (after it read its request, before its
+    // first step).
+    const subjects = e.services.subjects;
+    const identifiers = subjects.identifiers.bind(subjects);
+    let purged = false;
+    subjects.identifiers = async (id) => {
+      const out = await identifiers(id);
+      const fulfilling = await e.store.db
+        .selectFrom('rights_requests')
+        .select('id')
+        .where('subject_id', '=', id)
+        .where('type', '=', 'restriction')
+        .where('status', '=', 'in_progress')
+        .executeTakeFirst();
+      if (id === subjectId && fulfilling && !purged) {
+        purged = true;
+        assert.equal((await markUnder13(e, subjectId)).statusCode, 200);
+      }
+      return out;
+    };
+    try {
+      const r = await post(e, '/v1/requests', { type: 'restriction', jurisdiction: 'eea', email });
+      assert.equal(r.statusCode, 202, r.body);
+      await e.services.jobs.drain();
+      const code = /\b(\d{6})\b/.exec(
+        sent.filter((m) => m.to === email && /code/.test(m.subject)).at(-1)?.text ?? '',
+      )?.[1];
+      const v = await post(e, '/v1/requests/verify', { statusToken: r.json().statusToken, code });
+      assert.equal(v.statusCode, 200, v.body);
+      await e.services.jobs.drain();
+    } finally {
+      subjects.identifiers = identifiers;
+    }
+    assert.ok(purged, 'the purge ran during the fulfilment');
+    const job = (await e.store.db.selectFrom('jobs').select(['name', 'last_error']).execute()).filter(
+      (j) => j.last_error === 'VOW_SUBJECT_SHREDDED',
+    );
+    assert.ok(job.length > 0, 'the fulfilment was refused');
+    assert.equal(
+      (await e.store.db.selectFrom('restrictions').select('id').where('subject_id', '=', subjectId).execute())
+        .length,
+      0,
+    );
+  });
+
   it('a shopper account is not linked to a person found before their deletion', async () => {
     const e = env();
     const { subjectId, email } = await personWithOrder('d');
@@ -218,6 +351,25 @@ describeEachDialect('a write under a destroyed key', (env) => {
     assert.equal(result.results[0]?.body.subjectId, subjectId, 'the write, first, was the person’s');
     await purge;
     assert.deepEqual(await leftIn(e, subjectId), {});
+  });
+
+  it('on PostgreSQL, a message queued while an erasure closes the person’s key waits, then is dropped', async (t) => {
+    const e = env();
+    if (e.dialect !== 'postgres') return t.skip('SQLite runs one writer at a time');
+    const { subjectId, email } = await personWithOrder('l');
+    let done = false;
+    let queued: Promise<string | null> | undefined;
+    await e.store.db.transaction().execute(async (trx) => {
+      await e.ctx.vault.closeKeys(trx, [subjectId]);
+      queued = other.services.mail
+        .enqueue({ to: email, subject: 'Hello', text: 'Hello', kind: 'test.send-l', subjectId })
+        .finally(() => {
+          done = true;
+        });
+      assert.equal(await untilLockWait(e, () => done), true, 'the queue write waited for the erasure');
+    });
+    assert.equal(await queued, null);
+    assert.deepEqual(await e.services.mail.list({ kind: 'test.send-l' }), []);
   });
 
   it('on PostgreSQL, a write that reaches its transaction while an erasure closes the key waits, then is a new person’s', async (t) => {

@@ -30,6 +30,7 @@ describeEachDialect('mail outbox over real SMTP', (env) => {
       kind: 'rights.code',
       subjectId: 'subject-1',
     });
+    assert.ok(id, 'written: subject-1 has no closed key');
     assert.equal(sink.messages.length, 0, 'nothing leaves before the job runs');
     await services.jobs.drain();
     const [mail] = await sink.waitFor(1);

@@ -298,19 +298,22 @@ export class DisclosureService {
 
     const disclosureId = this.#ctx.random.uuid();
     const at = this.#ctx.clock.now().toISOString();
-    const byParty = new Map<string, (Candidate & { rules: string[] })[]>();
-    for (const c of allowed) {
-      const key = `${c.subjectId}|${c.subjectKind}|${c.recordId}`;
-      byParty.set(key, [...(byParty.get(key) ?? []), c]);
-    }
     const bySubject = new Map<string, (Candidate & { rules: string[] })[]>();
     for (const c of allowed) bySubject.set(c.subjectId, [...(bySubject.get(c.subjectId) ?? []), c]);
     const recordOf = (list: Candidate[]) => {
       const records = [...new Set(list.map((c) => c.recordId))];
       return records.length === 1 ? records[0]! : null;
     };
-    await this.#ctx.store.db.transaction().execute(async (trx) => {
+    const closed = await this.#ctx.store.db.transaction().execute(async (trx) => {
+      // The people were found before this transaction: one whose erasure began since (their data key
+      // closed) gets no disclosure row that would outlive it, and nothing of theirs is disclosed. The
+      // vault's check is ordered against the erasure. Asked about that one person, or with nobody
+      // left: refused (VOW_SUBJECT_SHREDDED); one of several: left out.
+      const closed = await this.#ctx.vault.closedAmong(trx, [...bySubject.keys()]);
+      if (closed.size > 0 && (req.subjectId !== undefined || closed.size === bySubject.size))
+        throw new VowError('VOW_SUBJECT_SHREDDED', 'This person was deleted; nothing of theirs is disclosed');
       for (const [subjectId, list] of bySubject) {
+        if (closed.has(subjectId)) continue;
         const categories = [...new Set(list.map((c) => c.category))].sort();
         const fields = [...new Set(list.map((c) => c.field))].sort();
         const rules = [...new Set(list.flatMap((c) => c.rules))].sort();
@@ -341,7 +344,14 @@ export class DisclosureService {
           trx,
         );
       }
+      return closed;
     });
+    const byParty = new Map<string, (Candidate & { rules: string[] })[]>();
+    for (const c of allowed) {
+      if (closed.has(c.subjectId)) continue;
+      const key = `${c.subjectId}|${c.subjectKind}|${c.recordId}`;
+      byParty.set(key, [...(byParty.get(key) ?? []), c]);
+    }
     return {
       disclosureId,
       recipient: req.recipient,
@@ -353,7 +363,7 @@ export class DisclosureService {
         recordId: list[0]!.recordId,
         fields: list.map((c) => ({ field: c.field, category: c.category, value: c.value })),
       })),
-      withheld,
+      withheld: withheld.filter((w) => !closed.has(w.subjectId)),
     };
   }
 

@@ -1,7 +1,7 @@
 // The mail outbox: a message is written (sealed by the vault) in the caller's transaction, then a
 // durable job delivers it, so a message is never lost to a crash and never sent for a change
 // that rolled back. Once sent, the sealed body is erased; the row keeps only what was sent when.
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { PlatformContext } from '../context.js';
 import { openSealedText, sealWithKey } from '../crypto/index.js';
@@ -178,55 +178,90 @@ export class MailService {
 
   /**
    * Writes a message to the outbox and schedules its delivery. Pass the transaction of the change
-   * the message belongs to, so both commit together. Returns the outbox id.
+   * the message belongs to, so both commit together. Returns the outbox id, or null when the message
+   * concerns a person whose erasure began since the caller found them (see enqueueAll): not written.
    */
-  async enqueue(message: MailMessage, trx?: Transaction<Database>): Promise<string> {
-    const to = message.to.trim();
-    if (!(EMAIL.test(to) || RECIPIENT.test(to)) || message.subject.trim() === '' || message.text === '') {
-      throw new VowError('VOW_MAIL_INVALID', 'A message needs an address, a subject and a text body', {
-        kind: message.kind,
-      });
-    }
-    if (/[\r\n]/.test(message.subject)) {
-      throw new VowError('VOW_MAIL_INVALID', 'A subject cannot hold line breaks', { kind: message.kind });
-    }
+  async enqueue(
+    message: MailMessage & { readonly subjectId?: undefined },
+    trx?: Transaction<Database>,
+  ): Promise<string>;
+  async enqueue(message: MailMessage, trx?: Transaction<Database>): Promise<string | null>;
+  async enqueue(message: MailMessage, trx?: Transaction<Database>): Promise<string | null> {
+    return (await this.enqueueAll([message], trx))[0] ?? null;
+  }
+
+  /**
+   * Writes messages to the outbox and schedules their delivery, in one transaction (the caller's, when
+   * given). A message for a person (`subjectId`) whose erasure began since the caller found them
+   * (their data key closed) is dropped, not written: it would hold their address past the erasure.
+   * One check for all the messages' people, inside the transaction and before the first write,
+   * ordered against the erasure (the vault's closedAmong). Returns each message's outbox id, null
+   * for a dropped one. VOW_MAIL_INVALID (nothing written) when any message lacks an address, a
+   * subject or a text.
+   */
+  async enqueueAll(
+    messages: readonly MailMessage[],
+    trx?: Transaction<Database>,
+  ): Promise<(string | null)[]> {
     const { random, clock } = this.#ctx;
-    const id = random.uuid();
-    const sealed = this.#seal(
-      id,
-      JSON.stringify({
-        to,
-        subject: message.subject,
-        text: message.text,
-        ...(message.html === undefined ? {} : { html: message.html }),
-        ...(message.headers === undefined ? {} : { headers: message.headers }),
-      }),
-    );
-    const write = async (db: Kysely<Database>, t?: Transaction<Database>) => {
-      await db
-        .insertInto('mail_outbox')
-        .values({
-          id,
+    const rows = messages.map((message) => {
+      const to = message.to.trim();
+      if (!(EMAIL.test(to) || RECIPIENT.test(to)) || message.subject.trim() === '' || message.text === '') {
+        throw new VowError('VOW_MAIL_INVALID', 'A message needs an address, a subject and a text body', {
           kind: message.kind,
-          subject_id: message.subjectId ?? null,
-          audience: RECIPIENT.test(to) ? to : 'person',
-          sealed,
-          status: 'queued',
-          message_id: null,
-          last_error: null,
-          created_at: clock.now().toISOString(),
-          sent_at: null,
-        })
-        .execute();
-      await this.#jobs.enqueue(
-        { name: MAIL_DELIVER_JOB, payload: { outboxId: id }, idempotencyKey: `mail:${id}` },
-        t,
+        });
+      }
+      if (/[\r\n]/.test(message.subject)) {
+        throw new VowError('VOW_MAIL_INVALID', 'A subject cannot hold line breaks', { kind: message.kind });
+      }
+      const id = random.uuid();
+      const sealed = this.#seal(
+        id,
+        JSON.stringify({
+          to,
+          subject: message.subject,
+          text: message.text,
+          ...(message.html === undefined ? {} : { html: message.html }),
+          ...(message.headers === undefined ? {} : { headers: message.headers }),
+        }),
       );
+      return { id, to, sealed, message };
+    });
+    const people = rows.flatMap((r) => (r.message.subjectId ? [r.message.subjectId] : []));
+    const write = async (t: Transaction<Database>): Promise<(string | null)[]> => {
+      const closed = people.length > 0 ? await this.#ctx.vault.closedAmong(t, people) : new Set<string>();
+      const kept = rows.filter((r) => !(r.message.subjectId && closed.has(r.message.subjectId)));
+      if (kept.length === 0) return rows.map(() => null);
+      const at = clock.now().toISOString();
+      await t
+        .insertInto('mail_outbox')
+        .values(
+          kept.map(({ id, to, sealed, message }) => ({
+            id,
+            kind: message.kind,
+            subject_id: message.subjectId ?? null,
+            audience: RECIPIENT.test(to) ? to : 'person',
+            sealed,
+            status: 'queued' as const,
+            message_id: null,
+            last_error: null,
+            created_at: at,
+            sent_at: null,
+          })),
+        )
+        .execute();
+      for (const { id } of kept)
+        await this.#jobs.enqueue(
+          { name: MAIL_DELIVER_JOB, payload: { outboxId: id }, idempotencyKey: `mail:${id}` },
+          t,
+        );
+      const written = new Set(kept.map((r) => r.id));
+      return rows.map((r) => (written.has(r.id) ? r.id : null));
     };
-    if (trx) await write(trx, trx);
-    else await this.#ctx.store.db.transaction().execute((t) => write(t, t));
-    this.#jobs.wake();
-    return id;
+    if (rows.length === 0) return [];
+    const ids = trx ? await write(trx) : await this.#ctx.store.db.transaction().execute(write);
+    if (ids.some((id) => id !== null)) this.#jobs.wake();
+    return ids;
   }
 
   /**
