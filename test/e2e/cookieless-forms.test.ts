@@ -67,6 +67,7 @@ for (const dialect of testDialects()) {
       const page = await browser.newPage();
       await page.goto(`${baseUrl}/privacy/request`);
       await page.getByLabel('What would you like us to do?').selectOption('access');
+      await page.getByLabel('Where do you live?').selectOption('eea');
       await page.getByLabel('Your email address').fill('no.cookies@example.com');
       await page.getByRole('button', { name: 'Send request' }).click();
       await page.waitForURL(/\/privacy\/request\/status\//);
@@ -86,6 +87,7 @@ for (const dialect of testDialects()) {
     it('takes a complaint, without cookies', async () => {
       const page = await browser.newPage();
       await page.goto(`${baseUrl}/privacy/complaint`);
+      await page.getByLabel('Where do you live?').selectOption('us-ca');
       await page.getByLabel('Your email address (for our answer)').fill('no.cookies.2@example.com');
       await page.getByLabel('Your complaint').fill('You sent me a catalog I never asked for.');
       await page.getByRole('button', { name: 'Send complaint' }).click();

@@ -75,6 +75,7 @@ describe('privacy requests in Chromium', {
     const page = await served.browser.newPage();
     const errors = pageErrors(page);
     await page.goto(`${served.baseUrl}/privacy/request`);
+    await page.selectOption('#jurisdiction', 'eea');
     await page.fill('#email', 'nobody.known@example.org');
     await Promise.all([page.waitForURL(/\/privacy\/request\/status\//), page.click('button[type=submit]')]);
     await page.fill('#code', '000000');

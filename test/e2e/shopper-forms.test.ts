@@ -69,6 +69,7 @@ for (const dialect of testDialects()) {
     it("a request's status page sets out its facts as the other pages do: each term in bold, its value under it on a phone", async () => {
       const { context, page } = await shopper(390, 844);
       await page.goto(`${base}/privacy/request`);
+      await page.selectOption('#jurisdiction', 'us-ca');
       await page.fill('#email', 'status.facts@example.com');
       await Promise.all([
         page.waitForURL(/\/privacy\/request\/status\//),
@@ -345,6 +346,10 @@ for (const dialect of testDialects()) {
             if (f.what === 'text messages') await page.fill('#sms-phone', '+1 608 265 7001');
             if (f.what === 'catalog') await page.fill('#cat-line1', '1 Main Street');
           }
+          // The place lists start on "Choose where you live": a shopper picks one.
+          if (f.what === 'request') await page.selectOption('#jurisdiction', 'us-ca');
+          if (f.what === 'complaint' && field !== f.choice)
+            await page.selectOption('#c-jurisdiction', 'us-ca');
           if (f.what === 'log in' || f.what === 'sign up')
             await page.fill('#password', 'a long enough password');
           if (f.signedIn) await page.check('input[name=type][value=correction]');
@@ -418,6 +423,7 @@ for (const dialect of testDialects()) {
     it("a request's code: its label says what to type, and a wrong code's message takes focus", async () => {
       const { context, page } = await shopper(390, 844);
       await page.goto(`${base}/privacy/request`);
+      await page.selectOption('#jurisdiction', 'eea');
       await page.fill('#email', 'code.mistake@example.com');
       await Promise.all([
         page.waitForURL(/\/privacy\/request\/status\//),

@@ -230,6 +230,7 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
         // The check before a deletion request is sent.
         await page.goto(`${base}/privacy/request`);
         await page.selectOption('#type', 'deletion');
+        await page.selectOption('#jurisdiction', 'us-ca');
         await page.fill('#email', 'after.steps@example.com');
         await Promise.all([page.waitForLoadState(), page.click('[data-testid=request-form] button')]);
         await page.getByTestId('confirm-request').waitFor();
@@ -401,6 +402,9 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     await Promise.all([page.waitForURL(/\/privacy\/request$/), page.keyboard.press('Enter')]);
     await tabTo(page, '#type');
     await page.keyboard.press('ArrowDown');
+    await tabTo(page, '#jurisdiction');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.inputValue('#jurisdiction'), 'eea', 'a place chosen by the keyboard');
     await tabTo(page, '#email');
     await page.keyboard.type('keyboard.only@example.com');
     await tabTo(page, '[data-testid=request-form] button[type=submit]');

@@ -100,6 +100,20 @@ const CASES: readonly Case[] = [
     kept: 'Kept words',
   },
   {
+    what: 'request: no place chosen (the list starts on "Choose where you live")',
+    page: '/privacy/request',
+    action: '/privacy/request',
+    fields: {
+      type: 'access',
+      jurisdiction: '',
+      email: 'refused.unplaced@example.com',
+      details: 'Kept words',
+    },
+    id: 'jurisdiction',
+    ...CHOICE,
+    kept: 'Kept words',
+  },
+  {
     what: 'complaint: an address over 254 characters',
     page: '/privacy/complaint',
     action: '/privacy/complaint',

@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { accountErased, renderMyDataPage } from '../../src/http/pages/account.js';
+import { renderComplaintForm } from '../../src/http/pages/complaints.js';
 import { plainData, plainDataCsv } from '../../src/http/pages/plain-data.js';
 import { exemptionsView, plainDataView } from '../../src/http/pages/plain-data-view.js';
+import { renderRequestForm } from '../../src/http/pages/requests.js';
 import { languageSwitch, switchBack } from '../../src/http/pages/shopper-layout.js';
 import { shopperCaller } from '../helpers/auth.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
@@ -60,6 +62,25 @@ describe('shopper pages: errors, plain data', () => {
     assert.match(String(res.headers['content-type']), /text\/html/);
     assert.match(res.body, /Confirm your email address first/);
     assert.match(res.body, /href="\/privacy"/);
+  });
+
+  it('chooses no place for a shopper: the request and complaint forms start on "Choose where you live"', () => {
+    const es = { signedIn: false, locale: 'es-US', path: '/privacy/request' } as const;
+    for (const [page, id] of [
+      [renderRequestForm(env.ctx.policy, 'csrf'), 'jurisdiction'],
+      [renderComplaintForm(env.ctx.policy, 'csrf'), 'c-jurisdiction'],
+      [renderRequestForm(env.ctx.policy, 'csrf', es), 'jurisdiction'],
+    ] as const) {
+      const select = new RegExp(`<select id="${id}" name="jurisdiction" required[^>]*>(.*?)</select>`).exec(
+        page,
+      );
+      assert.ok(select, `${id} is a required list`);
+      assert.match(
+        select[1] ?? '',
+        /^<option value=""( selected)?>(Choose where you live|Elija dónde vive)<\/option><option value="eea">/,
+      );
+      assert.doesNotMatch(select[1] ?? '', /value="[^"]+" selected/, 'no place chosen for them');
+    }
   });
 
   it('never copies a token or an address from the page’s path into the language switch', async () => {

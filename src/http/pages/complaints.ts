@@ -2,7 +2,6 @@
 // token, naming the authority to turn to if the answer does not satisfy.
 import type { Policy } from '../../modules/policy/index.js';
 import { html } from '../../platform/html.js';
-import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
 import {
   errorSummary,
   type FieldRef,
@@ -12,7 +11,7 @@ import {
   typed,
 } from './form-state.js';
 import { REQUEST_WORDS } from './i18n/requests.js';
-import { dayIn, options, waysOn } from './requests.js';
+import { dayIn, placeOptions, waysOn } from './requests.js';
 import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 
 /** The complaint form's fields, as its list of mistakes names them. */
@@ -45,7 +44,7 @@ ${errorSummary(state, complaintFields(w), viewer.locale)}
 <form method="post" action="/privacy/complaint" data-testid="complaint-form">
   <input type="hidden" name="_csrf" value="${csrf}">
   <p><label for="c-jurisdiction">${w.whereLive}</label>${fieldError(state, 'jurisdiction', 'c-jurisdiction')}
-  <select id="c-jurisdiction" name="jurisdiction" required${invalidAttrs(state, 'jurisdiction', 'c-jurisdiction')}>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale], v('jurisdiction'))}</select></p>
+  <select id="c-jurisdiction" name="jurisdiction" required${invalidAttrs(state, 'jurisdiction', 'c-jurisdiction')}>${placeOptions(w.chooseWhere, viewer.locale, v('jurisdiction'))}</select></p>
   <p><label for="c-email">${w.complaintEmail}</label>${fieldError(state, 'email', 'c-email')}
   <input id="c-email" name="email" type="email" autocomplete="email" maxlength="254" value="${v('email')}"${invalidAttrs(state, 'email', 'c-email')}></p>
   <p><label for="c-message">${w.complaintText}</label>${fieldError(state, 'message', 'c-message')}

@@ -49,6 +49,14 @@ export function options(map: Record<string, string>, selected?: string): SafeHtm
 }
 
 /**
+ * Where a shopper lives, starting on "Choose where you live" (an empty value the form's `required`
+ * and the server refuse): a place chosen for them would file the request under another law.
+ */
+export function placeOptions(choose: string, locale: Locale, selected?: string): SafeHtml[] {
+  return options({ '': choose, ...JURISDICTION_LABELS_BY_LOCALE[locale] }, selected);
+}
+
+/**
  * The categories a shopper may ask to correct: the specific ones (`contact.email`, not `contact`)
  * the policy marks `correctable` (a name, an address, answers given on a form), never a record of
  * what happened, a cookie id or the password's hash (a reset changes it).
@@ -107,7 +115,7 @@ ${errorSummary(state, requestFields(w, viewer.locale), viewer.locale)}
   <p><label for="type">${w.whatToDo}</label>${err('type')}
   <select id="type" name="type" required${bad('type')}>${options(TYPE_LABELS_BY_LOCALE[viewer.locale], v('type'))}</select></p>
   <p><label for="jurisdiction">${w.whereLive}</label>${err('jurisdiction')}
-  <select id="jurisdiction" name="jurisdiction" required${bad('jurisdiction')}>${options(JURISDICTION_LABELS_BY_LOCALE[viewer.locale], v('jurisdiction'))}</select></p>
+  <select id="jurisdiction" name="jurisdiction" required${bad('jurisdiction')}>${placeOptions(w.chooseWhere, viewer.locale, v('jurisdiction'))}</select></p>
   <p><label for="email">${w.yourEmail}</label>${err('email')}
   <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${v('email')}"${bad('email')}></p>
   <p><label for="name">${w.yourName}</label>${err('name')}

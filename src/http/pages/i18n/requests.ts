@@ -14,6 +14,8 @@ export interface RequestWords {
   readonly deletionKeeps: string;
   readonly whatToDo: string;
   readonly whereLive: string;
+  /** The place list's first entry: nothing is chosen for the shopper (their law decides their rights). */
+  readonly chooseWhere: string;
   readonly yourEmail: string;
   readonly yourName: string;
   readonly onlyCorrections: string;
@@ -111,6 +113,7 @@ you give. You can also write to ${p.address} or email
     deletionKeeps: 'What a deletion keeps, and why',
     whatToDo: 'What would you like us to do?',
     whereLive: 'Where do you live?',
+    chooseWhere: 'Choose where you live',
     yourEmail: 'Your email address',
     yourName: 'Your name (optional)',
     onlyCorrections: 'Only for corrections',
@@ -227,6 +230,7 @@ que nos indique. También puede escribir a ${p.address} o a
     deletionKeeps: 'Lo que conserva una eliminación, y por qué',
     whatToDo: '¿Qué desea que hagamos?',
     whereLive: '¿Dónde vive?',
+    chooseWhere: 'Elija dónde vive',
     yourEmail: 'Su correo electrónico',
     yourName: 'Su nombre (opcional)',
     onlyCorrections: 'Solo para correcciones',
