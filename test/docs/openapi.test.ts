@@ -119,6 +119,15 @@ describe('/openapi.json', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('lists 410 VOW_SUBJECT_SHREDDED where a write about a deleted person is refused', () => {
+    const paths = operations();
+    for (const key of ['POST /v1/disclosures', 'POST /v1/emails/render', 'POST /v1/requests']) {
+      const op = paths.find((o) => o.key === key)?.op;
+      assert.ok(op, `${key} is described`);
+      assert.match(op.responses[410]?.description ?? '', /VOW_SUBJECT_SHREDDED/, key);
+    }
+  });
+
   it('names each route in the API pages, and no route that does not exist', () => {
     const text = PAGES.map((p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8'))
       .join('\n')

@@ -174,13 +174,16 @@ describeEachDialect(
       assert.equal(granted.headers['access-control-max-age'], '600');
       assert.equal(granted.headers['access-control-allow-credentials'], undefined);
       assert.match(String(granted.headers.vary), /origin/i);
-      for (const refused of [
-        await preflight('DELETE'),
-        await preflight('POST', '/v1/collectx'),
-        await preflight('POST', '/v1/collect', 'https://shop.example.evil'),
-      ]) {
-        assert.equal(refused.statusCode, 404);
+      // Refused: no grant. A path that exists answers 405 with what it allows (RFC 9110), one that
+      // does not 404; either way the browser sends nothing.
+      for (const [refused, status] of [
+        [await preflight('DELETE'), 405],
+        [await preflight('POST', '/v1/collectx'), 404],
+        [await preflight('POST', '/v1/collect', 'https://shop.example.evil'), 405],
+      ] as const) {
+        assert.equal(refused.statusCode, status);
         assert.equal(refused.headers['access-control-allow-origin'], undefined);
+        assert.equal(refused.headers['access-control-allow-methods'], undefined);
       }
       // An actual call from another origin: no grant, but the answer still varies by origin, so a
       // cache cannot hand it to the shop's pages (or the shop's answer to anyone else).
