@@ -186,6 +186,7 @@ async function main(): Promise<void> {
         title: 'The request form sent back: what was typed kept, the mistake at its field',
         path: '/privacy/request',
         prepare: async (p) => {
+          await p.selectOption('#jurisdiction', 'us-ca');
           await p.fill('#email', 'sam.screenshot@example.com');
           // A name longer than the form takes (its maxlength off, as a paste through a script would).
           await p.locator('#name').evaluate((el) => el.removeAttribute('maxlength'));
