@@ -14,6 +14,7 @@ import {
 } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
+import { addressPartsBody } from '../pages/address-parts.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
@@ -222,12 +223,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
           email: line().max(254).optional(),
           phone: line().max(40).optional(),
           accountId: line().max(200).optional(),
-          address_line1: line().max(200).optional(),
-          address_line2: line().max(200).optional(),
-          address_city: line().max(100).optional(),
-          address_region: line().max(100).optional(),
-          address_postal_code: line().max(20).optional(),
-          address_country: line().max(2).optional(),
+          ...addressPartsBody,
           declarationSigned: line().optional(),
           reason: prose().max(1000).optional(),
           basis: prose().max(1000).optional(),
