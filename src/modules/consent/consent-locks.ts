@@ -5,6 +5,19 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Runs `fn` in the caller's transaction when `db` is one, else in a new transaction. */
+export function inTransaction<T>(
+  ctx: VowContext,
+  db: Executor | undefined,
+  fn: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  const executor = db ?? ctx.store.db;
+  if (executor.isTransaction) return fn(executor as Transaction<Database>);
+  return (executor as Kysely<Database>).transaction().execute(fn);
+}
+
 /** Takes the people's transaction locks, in a fixed order (two batches never wait on each other in a circle). */
 export async function lockPeople(
   ctx: VowContext,

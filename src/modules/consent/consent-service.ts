@@ -1,13 +1,13 @@
 // The consent service: applies the policy's channel rules to collections, records unsubscribes,
 // staff suppressions and SMS keywords, and answers where a person stands. Every change is one
-// ledger event + the consent_state row + an audit entry, in one transaction.
-import type { Kysely, Transaction } from 'kysely';
+// ledger event + the consent_state row + an audit entry, in one transaction. SMS keywords are
+// handled in sms-keywords.ts and unsubscribe links in unsubscribe-links.ts, through this service's
+// `record` and `unsubscribe`.
+import type { Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
-import { VowError } from '../../platform/errors.js';
 import { type Database, InsertSet } from '../../platform/store/index.js';
 import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
-import { normalisePhone } from '../subjects/index.js';
 import {
   assertChannel,
   collectionChanges,
@@ -23,11 +23,10 @@ import type {
   PlannedChoice,
   RecordCollectionInput,
 } from './consent-inputs.js';
-import { lockPeople } from './consent-locks.js';
+import { type Executor, inTransaction, lockPeople } from './consent-locks.js';
 import {
   kindsAtCollectionPoint,
   type PersonSuppression,
-  subjectsByBlindIndex,
   suppressedAmong,
   suppressionsOf,
 } from './identifiers.js';
@@ -40,17 +39,9 @@ import {
   storedStates,
   storedStatesOf,
 } from './ledger.js';
-import {
-  emailMarketingChannels,
-  parseSmsKeyword,
-  smsChannels,
-  smsHelpText,
-  smsNotSubscribedText,
-  smsStartText,
-  smsStopText,
-} from './sms.js';
 import { type ConsentListener, SmsFlags, type SmsInboundResult } from './sms-flags.js';
-import { resolveUnsubscribeToken } from './unsubscribe-tokens.js';
+import { smsInbound, smsKeyword } from './sms-keywords.js';
+import { describeToken, unsubscribeByToken } from './unsubscribe-links.js';
 
 export type {
   ConsentCause,
@@ -59,8 +50,6 @@ export type {
   PlannedChoice,
   RecordCollectionInput,
 } from './consent-inputs.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export class ConsentService {
   readonly #ctx: VowContext;
@@ -78,9 +67,7 @@ export class ConsentService {
   }
 
   #inTransaction<T>(db: Executor | undefined, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    const executor = db ?? this.#ctx.store.db;
-    if (executor.isTransaction) return fn(executor as Transaction<Database>);
-    return (executor as Kysely<Database>).transaction().execute(fn);
+    return inTransaction(this.#ctx, db, fn);
   }
 
   /**
@@ -312,48 +299,13 @@ export class ConsentService {
   }
 
   /** Where an unsubscribe link leads (for the confirmation page): the channel, and whether already off it. */
-  async describeToken(token: string): Promise<{ channel: string; unsubscribed: boolean }> {
-    const t = await resolveUnsubscribeToken(this.#ctx, this.#ctx.store.db, token);
-    const now = (await storedStates(this.#ctx.store.db, t.subjectId))[t.channel];
-    return { channel: t.channel, unsubscribed: now?.state === 'withdrawn' };
+  describeToken(token: string): Promise<{ channel: string; unsubscribed: boolean }> {
+    return describeToken(this.#ctx, token);
   }
 
-  /**
-   * One-click unsubscribe (RFC 8058): no login, no cookie; idempotent. The notice says unsubscribing
-   * removes the person "from email marketing" (P11), so the link withdraws every channel that
-   * markets by email (the policy's channels with the `marketing.email` purpose), not only the one the
-   * email was sent on. Returns the link's channel, the channels withdrawn by this call, and whether
-   * anything changed.
-   */
-  async unsubscribeByToken(
-    token: string,
-  ): Promise<{ channel: string; changed: boolean; withdrawn: string[] }> {
-    return this.#inTransaction(undefined, async (trx) => {
-      const t = await resolveUnsubscribeToken(this.#ctx, trx, token);
-      const withdrawn: string[] = [];
-      // The other email channels the person is on now (a channel they never joined gets no event).
-      const states = await storedStates(trx, t.subjectId);
-      const others = emailMarketingChannels(this.#ctx.policy).filter(
-        (c) => c !== t.channel && ['enrolled', 'granted'].includes(states[c]?.state ?? ''),
-      );
-      for (const channel of [t.channel, ...others]) {
-        const off = await this.unsubscribe(trx, {
-          subjectId: t.subjectId,
-          channel,
-          cause: { type: 'link_click', ref: 'one_click' },
-        });
-        if (off) withdrawn.push(channel);
-      }
-      const changed = withdrawn.length > 0;
-      if (t.usedAt === null) {
-        await trx
-          .updateTable('unsubscribe_tokens')
-          .set({ used_at: this.#ctx.clock.now().toISOString() })
-          .where('token_index', '=', t.tokenIndex)
-          .execute();
-      }
-      return { channel: t.channel, changed, withdrawn };
-    });
+  /** One-click unsubscribe (RFC 8058) from every email marketing channel: see unsubscribe-links.ts. */
+  unsubscribeByToken(token: string): Promise<{ channel: string; changed: boolean; withdrawn: string[] }> {
+    return unsubscribeByToken(this.#ctx, this, token);
   }
 
   /**
@@ -417,68 +369,14 @@ export class ConsentService {
     return row !== undefined;
   }
 
-  /**
-   * A text received by the SMS gateway. STOP and its synonyms withdraw every marketing-text
-   * channel of every person with that number (one confirmation, none when already stopped);
-   * START/UNSTOP restore consent only for someone who had consented before; HELP answers.
-   */
-  async smsInbound(input: { from: string; body: string }): Promise<SmsInboundResult> {
-    const policy = this.#ctx.policy;
-    const phone = normalisePhone(input.from);
-    if (!phone) throw new VowError('VOW_VALIDATION', 'The sender is not a valid phone number');
-    const keyword = parseSmsKeyword(input.body);
-    if (!keyword) return { action: 'ignored', changed: 0, reply: null };
-    if (keyword.kind === 'help') return { action: 'help', changed: 0, reply: smsHelpText(policy) };
-    const phoneIndex = this.#ctx.vault.blindIndex('phone', phone);
-    if (keyword.kind === 'ambiguous') {
-      await this.smsFlags.flag(phoneIndex, keyword.word, input.body);
-      return { action: 'flagged', changed: 0, reply: null };
-    }
-    return this.smsKeyword(phoneIndex, keyword.kind, { type: 'sms_keyword', ref: keyword.word });
+  /** A text received by the SMS gateway (STOP, START, HELP): see sms-keywords.ts. */
+  smsInbound(input: { from: string; body: string }): Promise<SmsInboundResult> {
+    return smsInbound(this.#ctx, this, input);
   }
 
-  /**
-   * STOP (or START) for every person with this phone number: every marketing-text channel is
-   * withdrawn (START: consent restored only where it was given before), with `cause` as evidence.
-   */
-  async smsKeyword(index: string, kind: 'stop' | 'start', cause: ConsentCause): Promise<SmsInboundResult> {
-    const policy = this.#ctx.policy;
-    const channels = smsChannels(policy);
-    return this.#inTransaction(undefined, async (trx) => {
-      const people = await subjectsByBlindIndex(trx, 'phone', index);
-      let changed = 0;
-      let knownOff = false;
-      for (const subjectId of people) {
-        await lockPeople(this.#ctx, trx, [subjectId]);
-        const current = await storedStates(trx, subjectId);
-        for (const channel of channels) {
-          const state = current[channel]?.state;
-          if (kind === 'stop') {
-            if (state === undefined || state === 'unknown') continue;
-            if (state === 'withdrawn') {
-              knownOff = true;
-              continue;
-            }
-            await this.record(trx, { subjectRef: subjectId, channel, event: 'withdrawn', cause });
-            changed++;
-          } else if (state === 'withdrawn') {
-            const history = await consentHistory(trx, subjectId, channel);
-            if (!history.some((e) => e.event === 'consented')) continue;
-            await this.record(trx, { subjectRef: subjectId, channel, event: 'consented', cause });
-            changed++;
-          }
-        }
-      }
-      if (kind === 'stop') {
-        // One confirmation: a repeated STOP from a number already stopped gets no further text.
-        return { action: 'stop', changed, reply: changed === 0 && knownOff ? null : smsStopText(policy) };
-      }
-      return {
-        action: 'start',
-        changed,
-        reply: changed > 0 ? smsStartText(policy) : smsNotSubscribedText(policy),
-      };
-    });
+  /** STOP (or START) for every person with this phone number: see sms-keywords.ts. */
+  smsKeyword(index: string, kind: 'stop' | 'start', cause: ConsentCause): Promise<SmsInboundResult> {
+    return smsKeyword(this.#ctx, this, index, kind, cause);
   }
 
   /** Where a person (or `visitor:<index>`) stands per channel. */
