@@ -2,6 +2,7 @@
 // cart, which works with every cookie refused, P18), and the demo shop's backend for its contest,
 // text message and catalog forms: each is checked by the collection API's own schema and recorded
 // by the collection service, as a shop backend's call to the API would be; then post/redirect/get.
+// Not served in production.
 import { readFile } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -45,6 +46,10 @@ const optional = (max: number) =>
     .transform((v) => v || undefined);
 
 export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) => {
+  // A page for trying Vow out: its forms write to the collection service without an API key, so
+  // in production any visitor could sign any phone number up for text marketing or enrol any
+  // address in email marketing. Production serves none of it (docs/security.md, #21).
+  if (ctx.config.env === 'production') return;
   const script = await consentScript();
   const demoJs = await readFile(webAsset('consent-demo-store.js'));
   const tokens = () => ({
