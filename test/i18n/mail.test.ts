@@ -52,6 +52,9 @@ function samples(locale: 'en-US' | 'es-US'): { name: string; subject: string; te
     accessReady: r.accessReady({ type: r.typeName.access, link: 'https://x.test/e/1', categoriesOnly: true }),
     deletedAll: r.deleted({ categories: 'all', kept: ['Historial de pedidos: exención'] }),
     deletedSome: r.deleted({ categories: ['Teléfono'], kept: [] }),
+    erasedAccess: r.erasedMeanwhile({ kind: 'access', type: r.typeName.access }),
+    erasedCorrection: r.erasedMeanwhile({ kind: 'correction', type: r.typeName.correction }),
+    erasedRestriction: r.erasedMeanwhile({ kind: 'restriction', type: r.typeName.restriction }),
     complaintReceived: c.received({
       receivedOn: '2026-03-02',
       dueOn: '2026-04-02',

@@ -30,7 +30,8 @@ export async function fulfilRestriction(
   const restricted = await job.step('restrict', async (trx) => {
     if (!r.subject_id) throw new VowError('VOW_REQUEST_STATE', 'The request has no verified person');
     // Not for a person whose erasure began since the request found them (VOW_SUBJECT_SHREDDED: no
-    // restriction row of theirs outlives it); ordered against the erasure by the vault.
+    // restriction row of theirs outlives it); ordered against the erasure by the vault. The request
+    // is then answered that nothing is left to restrict (fulfil-erased.ts).
     await ctx.vault.assertOpen(trx, [r.subject_id]);
     const now = ctx.clock.now().toISOString();
     await trx

@@ -9,6 +9,7 @@ import { ANSWER_JOB, FULFIL_JOB } from './constants.js';
 import { fulfilAccess } from './fulfil-access.js';
 import { answerCorrection, correctedChangesOf, fulfilCorrection } from './fulfil-correction.js';
 import { answerDeletion, fulfilDeletion, pendingAnswerOf } from './fulfil-deletion.js';
+import { answerErased, erasedMeanwhile, failedByErasure } from './fulfil-erased.js';
 import { answerRestriction, fulfilRestriction } from './fulfil-restriction.js';
 import { findRow, openSealed, type RightsDeps, type Row, type Sealed } from './internal.js';
 
@@ -45,18 +46,26 @@ export async function fulfil(deps: RightsDeps, requestId: string, job: JobContex
   if (r.status !== 'in_progress')
     throw new VowError('VOW_REQUEST_STATE', 'The request is not ready for fulfilment');
   const contact = await openSealed(deps.ctx, r);
-  const identity = await identityOf(deps, r, contact);
-  switch (r.type) {
-    case 'access':
-    case 'portability':
-      return fulfilAccess(deps, r, contact, identity, job);
-    case 'deletion':
-      return fulfilDeletion(deps, r, contact, identity, job);
-    case 'correction':
-      return fulfilCorrection(deps, r, contact, identity, job);
-    case 'restriction':
-    case 'objection':
-      return fulfilRestriction(deps, r, contact, job, identity);
+  // The person erased since the request found them: nothing is left to export, correct or restrict.
+  if (await erasedMeanwhile(deps, r)) return answerErased(deps, r, contact, job);
+  try {
+    const identity = await identityOf(deps, r, contact);
+    switch (r.type) {
+      case 'access':
+      case 'portability':
+        return await fulfilAccess(deps, r, contact, identity, job);
+      case 'deletion':
+        return await fulfilDeletion(deps, r, contact, identity, job);
+      case 'correction':
+        return await fulfilCorrection(deps, r, contact, identity, job);
+      case 'restriction':
+      case 'objection':
+        return await fulfilRestriction(deps, r, contact, job, identity);
+    }
+  } catch (err) {
+    // An erasure that began after the check above refuses the fulfilment's writes for the person.
+    if (await failedByErasure(deps, r, err)) return answerErased(deps, r, contact, job);
+    throw err;
   }
 }
 

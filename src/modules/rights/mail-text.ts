@@ -42,6 +42,11 @@ export interface RightsMail {
     subject: string;
     text: string;
   };
+  /** The person's data was erased after the request found them: nothing left to act on. */
+  erasedMeanwhile(p: { kind: Exclude<RequestType, 'deletion'>; type: string }): {
+    subject: string;
+    text: string;
+  };
 }
 
 const join = (...parts: (string | false | undefined)[]) => parts.filter(Boolean).join('\n\n');
@@ -131,6 +136,17 @@ export const RIGHTS_MAIL: Catalog<RightsMail> = {
           'We keep a keyed hash of your address on our suppression list so that we never email you again.',
       ),
     }),
+    erasedMeanwhile: (p) => ({
+      subject: `Your ${p.type} request is answered`,
+      text: join(
+        p.kind === 'access' || p.kind === 'portability'
+          ? `We hold no data about you any more, so there is nothing to send in answer to your ${p.type} request.`
+          : p.kind === 'correction'
+            ? `There is nothing left to correct: we hold no data about you any more.`
+            : 'There is nothing left to restrict: we hold no data about you any more, so we do not use it for anything.',
+        'The data we held about you was deleted after you made this request (for example, because you also asked us to delete it).',
+      ),
+    }),
   },
   'es-US': {
     typeName: {
@@ -214,6 +230,17 @@ export const RIGHTS_MAIL: Catalog<RightsMail> = {
           : 'No conservamos nada.',
         p.categories === 'all' &&
           'Conservamos un hash con clave de su dirección en nuestra lista de exclusión para no volver a escribirle nunca.',
+      ),
+    }),
+    erasedMeanwhile: (p) => ({
+      subject: `Respondimos a su solicitud de ${p.type}`,
+      text: join(
+        p.kind === 'access' || p.kind === 'portability'
+          ? `Ya no tenemos ningún dato sobre usted, así que no hay nada que enviarle en respuesta a su solicitud de ${p.type}.`
+          : p.kind === 'correction'
+            ? 'No queda nada que corregir: ya no tenemos ningún dato sobre usted.'
+            : 'No queda nada que limitar: ya no tenemos ningún dato sobre usted, así que no lo usamos para nada.',
+        'Los datos que teníamos sobre usted se eliminaron después de que hiciera esta solicitud (por ejemplo, porque también nos pidió eliminarlos).',
       ),
     }),
   },

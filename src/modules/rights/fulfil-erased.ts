@@ -1,0 +1,85 @@
+// A request whose person was erased after it found them (their deletion of everything by another
+// request, or the under-13 purge, between its verification and its fulfilment): there is nothing
+// left to export, correct or restrict, so it is answered so, once, instead of a fulfilment that
+// fails until its job gives up and leaves the request "in progress" for ever. A deletion is not
+// answered here: it runs on, changes nothing, and answers that the data is deleted.
+
+import { isVowError } from '../../platform/errors.js';
+import type { JobContext } from '../../platform/jobs/index.js';
+import { forgetContact } from './erasure.js';
+import { complete, type RightsDeps, type Row, type Sealed } from './internal.js';
+import { rightsMail } from './mail-text.js';
+
+/** What the log says was answered, by kind (no personal value). */
+const NATURE = {
+  access: 'nothing held: erased',
+  portability: 'nothing held: erased',
+  correction: 'nothing to correct: erased',
+  restriction: 'nothing to restrict: erased',
+  objection: 'nothing to restrict: erased',
+} as const;
+
+type ErasedKind = keyof typeof NATURE;
+
+function answeredWhenErased(r: Row): r is Row & { type: ErasedKind; subject_id: string } {
+  return r.subject_id !== null && r.type in NATURE;
+}
+
+/**
+ * Whether the request's person was erased (their data key closed by an erasure) since the request
+ * found them. A deletion never is: its own first steps close the key.
+ */
+export async function erasedMeanwhile(deps: RightsDeps, r: Row): Promise<boolean> {
+  if (!answeredWhenErased(r)) return false;
+  const subjectId = r.subject_id;
+  const closed = await deps.ctx.store.db
+    .transaction()
+    .execute((trx) => deps.ctx.vault.closedAmong(trx, [subjectId]));
+  return closed.size > 0;
+}
+
+/** Whether a fulfilment's failure is its person's erasure meanwhile (VOW_SUBJECT_SHREDDED, key closed). */
+export async function failedByErasure(deps: RightsDeps, r: Row, err: unknown): Promise<boolean> {
+  return isVowError(err) && err.code === 'VOW_SUBJECT_SHREDDED' && (await erasedMeanwhile(deps, r));
+}
+
+/**
+ * Answers the request: nothing is held any more. The log entry, the audit entry and the reply (to
+ * the contact on the request, in its language; a purge has forgotten it, so nobody is mailed) commit
+ * together; then the request forgets the contact, as the erasure does for an answered request.
+ */
+export async function answerErased(
+  deps: RightsDeps,
+  r: Row,
+  contact: Sealed,
+  job: JobContext,
+): Promise<unknown> {
+  if (!answeredWhenErased(r)) return { skipped: r.type };
+  const ctx = deps.ctx;
+  const say = rightsMail(r.locale);
+  const answered = await job.step('answer-erased', async (trx) => {
+    const now = await trx
+      .selectFrom('rights_requests')
+      .select('status')
+      .where('id', '=', r.id)
+      .executeTakeFirst();
+    if (now?.status !== 'in_progress') return { skipped: now?.status ?? 'missing' };
+    const result = { erased: true as const };
+    await complete(
+      deps,
+      trx,
+      r,
+      NATURE[r.type],
+      result,
+      say.erasedMeanwhile({ kind: r.type, type: say.typeName[r.type] }),
+      contact.email,
+    );
+    return result;
+  });
+  if ('skipped' in answered) return answered;
+  const key = await job.step('forget-contact-erased', (trx) =>
+    forgetContact(trx, r.id, ctx.clock.now().toISOString()),
+  );
+  await ctx.vault.destroyKey(key);
+  return answered;
+}
