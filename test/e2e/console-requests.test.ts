@@ -1,7 +1,8 @@
 // A request's page as staff work it, over HTTP with real access control: a letter's deletion is
-// verified by matching details that include the postal address typed in its parts; the form says
-// how many details the request's type needs, a failed match says how many matched and what to do,
-// an address in part is refused with what is missing; the extension names the date it moves to;
+// verified by matching details that include the postal address typed in its parts (and waits for a
+// privacy officer's approval); the form says how many details the request's type needs, a failed
+// match says how many matched and what to do and keeps what was typed, an address in part is
+// refused with what is missing; the extension names the date it moves to;
 // a run of reloads is one line of its timeline.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
@@ -87,8 +88,21 @@ describeEachDialect(
         confirmed: 'yes',
       });
       assert.equal(done.statusCode, 303, done.body);
-      const detail = await env().services.rights.get(rid);
-      assert.equal(detail.verificationMethod, 'data_points_3', 'email, phone and the address matched');
+      assert.equal(done.headers.location, `/staff/requests/${rid}?done=verify_pending`);
+      // A deletion verified by staff waits for a privacy officer who is another person.
+      const pending = (await env().services.rights.detail(rid, 'test')).pendingVerification;
+      assert.deepEqual(
+        pending?.matched,
+        ['email', 'phone', 'address'],
+        'email, phone and the address matched',
+      );
+      assert.equal((await env().services.rights.get(rid)).verificationMethod, null, 'not verified yet');
+      const shown2 = (await page(rid)).body;
+      assert.match(shown2, /data-testid="staff-request-status">Verification to approve</);
+      assert.match(shown2, /data-testid="pending-matched">email address, phone number, postal address</);
+      assert.match(shown2, /You verified it: a privacy officer other than you/);
+      assert.doesNotMatch(shown2, /data-action="approve_verification"/, 'no approval for the verifier');
+      await env().services.rights.approveVerification(rid, 'an-officer');
       assert.match(
         (await page(rid)).body,
         /<dt>Verified<\/dt><dd>\d{4}-\d\d-\d\d, by staff, three matching details and a signed declaration<\/dd>/,
@@ -104,6 +118,16 @@ describeEachDialect(
         /Not done: 1 of the details you typed matches what Vow holds about one person; this request needs 3 and the signed declaration\./,
       );
       assert.match(few.body, /VOW_VERIFICATION_FAILED/);
+      // The form comes back as it was typed, to add a detail instead of typing them all again.
+      const esc = (v: string) => v.replace(/[()]/g, '\\$&');
+      assert.match(
+        few.body,
+        new RegExp(
+          `id="v-phone" name="phone" type="tel" autocomplete="off" value="${esc(buyer.buyer.phone)}"`,
+        ),
+      );
+      assert.match(few.body, /id="v-declared" name="declarationSigned" value="yes" checked>/);
+      assert.match(few.body, /id="v-email" name="email" type="email" autocomplete="off" value="">/);
       const part = await act(rid, {
         phone: buyer.buyer.phone,
         address_line1: line1,
@@ -114,6 +138,10 @@ describeEachDialect(
       assert.match(
         part.body,
         /A postal address needs its street, city, postal code and a two-letter country/,
+      );
+      assert.match(
+        part.body,
+        /id="v-line1" name="address_line1" maxlength="200" autocomplete="off" value="LETTER Billing Street"/,
       );
       assert.equal((await env().services.rights.get(rid)).status, 'awaiting_verification');
     });
@@ -144,6 +172,7 @@ describeEachDialect(
         confirmed: 'yes',
       });
       assert.equal(verified.statusCode, 303, verified.body);
+      await env().services.rights.approveVerification(rid, 'an-officer');
       await env().services.jobs.drain();
       assert.equal((await env().services.rights.get(rid)).status, 'completed');
       assert.match(

@@ -305,7 +305,22 @@ describeEachDialect('fulfilment of verified requests', (env) => {
       accountId: 'acct-77',
       declarationSigned: true,
     });
-    assert.equal(three.body.request.verificationMethod, 'data_points_3');
+    // Three details let a deletion through: the verification waits for a privacy officer who is
+    // another person (the verifier here is the test principal), then the request moves on.
+    assert.equal(three.status, 200, JSON.stringify(three.body));
+    assert.equal(three.body.outcome.method, 'data_points_3');
+    assert.equal(three.body.outcome.pendingApproval, true);
+    assert.deepEqual(three.body.outcome.matchedKinds, ['email', 'phone', 'account']);
+    assert.equal(three.body.request.status, 'awaiting_verification');
+    assert.equal(three.body.request.verificationMethod, null);
+    const own = await post(e, `/v1/staff/requests/${did}/approve-verification`, {});
+    assert.equal(own.status, 403, JSON.stringify(own.body));
+    assert.equal(own.body.error.code, 'VOW_APPROVAL_NOT_INDEPENDENT');
+    await e.services.jobs.drain();
+    assert.equal((await e.services.rights.get(did)).status, 'awaiting_verification');
+    const approved = await e.services.rights.approveVerification(did, 'another-officer');
+    assert.equal(approved.status, 'in_progress');
+    assert.equal((await e.services.rights.get(did)).verificationMethod, 'data_points_3');
   });
 
   it('an authorised agent’s request waits for staff to confirm the signed permission', async () => {

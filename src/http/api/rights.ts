@@ -136,6 +136,19 @@ const viewSchema = z.object({
   result: z.unknown(),
 });
 
+const pendingSchema = z.object({
+  id: z.string(),
+  method: z.string(),
+  subjectId: z.string(),
+  matched: z
+    .array(z.string())
+    .readonly()
+    .describe('The kinds of details that matched (email, phone, account, address)'),
+  declarationSigned: z.boolean(),
+  verifiedBy: z.string().describe('The staff member who verified'),
+  verifiedAt: z.string(),
+});
+
 const shopperStatus = z.object({
   type: z.string(),
   status: z.string(),
@@ -312,7 +325,16 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
         tags: ['rights'],
         summary: 'One request, with the contact and evidence (the view is audited)',
         params: z.strictObject({ id }),
-        response: { 200: viewSchema.extend({ contact: z.record(z.string(), z.unknown()) }) },
+        response: {
+          200: viewSchema.extend({
+            contact: z.record(z.string(), z.unknown()),
+            pendingVerification: pendingSchema
+              .nullable()
+              .describe(
+                "A staff verification waiting for a privacy officer's approval (approve-verification, reject-verification)",
+              ),
+          }),
+        },
       },
     },
     async (req) => {
@@ -350,7 +372,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
   staffAction(
     'verify-data-points',
     'staff:customer_service',
-    'Verify a person without an account by matching details (2 for categories; 3 and a signed declaration for more)',
+    "Verify a person without an account by matching details (2 for categories; 3 and a signed declaration for more, which then waits for a privacy officer's approval: outcome.pendingApproval)",
     z.strictObject({
       email: email.optional(),
       phone: line().min(3).max(40).optional(),
@@ -371,6 +393,20 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       const { declarationSigned, ...points } = b;
       return rights.verifyByDataPoints(rid, points, declarationSigned, staff);
     },
+  );
+  staffAction(
+    'approve-verification',
+    'staff:privacy_officer',
+    "Approve a staff verification waiting for a second person (a deletion's, a correction's or a copy of the values); not by the verifier nor an account they issued or were issued by (VOW_APPROVAL_NOT_INDEPENDENT)",
+    z.strictObject({}),
+    (rid, _b, staff) => rights.approveVerification(rid, staff),
+  );
+  staffAction(
+    'reject-verification',
+    'staff:privacy_officer',
+    'Reject a staff verification waiting for a second person, saying why: the request waits for verification again',
+    z.strictObject({ reason: line().min(3).max(1000) }),
+    (rid, b, staff) => rights.rejectVerification(rid, staff, b.reason),
   );
   staffAction(
     'confirm-agent',

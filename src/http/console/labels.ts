@@ -41,11 +41,17 @@ export const STAFF_STATUS: Record<string, string> = {
   denied: 'Refused',
 };
 
+/** The status of a request whose staff verification waits for a privacy officer (four eyes). */
+export const PENDING_STATUS = 'Verification to approve';
+
 export const EVENT_LABELS: Record<string, string> = {
   'request.received': 'Request received',
   'request.viewed': 'Request opened by staff',
   'request.verified': 'Identity verified',
   'request.verification_failed': 'Identity check failed',
+  'request.verification_awaiting_approval': 'Identity verified by staff, waiting for approval',
+  'request.verification_approved': 'Verification approved',
+  'request.verification_rejected': 'Verification rejected',
   'request.agent_confirmed': "Agent's permission confirmed",
   'request.correction_approved': 'Correction approved',
   'request.corrected': 'Correction applied',

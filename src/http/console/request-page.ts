@@ -7,14 +7,17 @@ import { deadlinesFor, type RequestDetail } from '../../modules/rights/index.js'
 import { addressInWords } from '../../modules/subjects/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { type FormState, ticked, typed } from '../pages/form-state.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
 import { type Confirmation, type Tone, toneClass } from './confirm.js';
-import { actorLabel, eventLabel, STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE } from './labels.js';
+import { actorLabel, eventLabel, PENDING_STATUS, STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import { due } from './requests.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export type RequestAction =
   | 'verify_data_points'
+  | 'approve_verification'
+  | 'reject_verification'
   | 'confirm_agent'
   | 'approve_correction'
   | 'extend'
@@ -23,8 +26,12 @@ export type RequestAction =
   | 'lift';
 
 /** What a done action says on the page it redirects to (`?done=<action>`). */
-export const DONE_TEXT: Record<RequestAction, string> = {
+export const DONE_TEXT: Record<RequestAction | 'verify_pending', string> = {
   verify_data_points: 'Verified: Vow fulfils the request now (its status below says where it stands).',
+  verify_pending:
+    'The details match. The verification now waits for a privacy officer other than you to approve it; nothing is sent, changed or deleted before then.',
+  approve_verification: 'Verification approved: the request goes on (its status below says where it stands).',
+  reject_verification: 'Verification rejected: the request waits for its identity to be verified again.',
   confirm_agent: "The agent's permission is confirmed; the request is being fulfilled.",
   approve_correction: 'Correction approved; it is being applied.',
   extend: 'Deadline extended; the person was told why.',
@@ -37,19 +44,22 @@ export const DONE_TEXT: Record<RequestAction, string> = {
 export const REVERSIBLE: ReadonlySet<RequestAction> = new Set(['acknowledge']);
 
 /**
- * Each action's colour (confirm.ts, Tone): refusing the request and lifting a restriction (a
- * protection the person asked for, taken away) are red, and so is what starts a deletion (verifying
- * a deletion request or confirming its agent); approving a correction, extending the deadline,
- * acknowledging and the other verifications go ahead with what the person asked: blue.
+ * Each action's colour (confirm.ts, Tone): refusing the request, rejecting a verification and lifting
+ * a restriction (a protection the person asked for, taken away) are red, and so is what starts a
+ * deletion (approving a deletion's verification or confirming its agent); verifying (which starts
+ * nothing before a privacy officer approves what it would let through), approving a correction,
+ * extending the deadline and acknowledging go ahead with what the person asked: blue.
  */
 export function actionTone(r: Pick<RequestDetail, 'type'>, action: RequestAction): Tone {
   switch (action) {
     case 'deny':
     case 'lift':
+    case 'reject_verification':
       return 'destructive';
-    case 'verify_data_points':
+    case 'approve_verification':
     case 'confirm_agent':
       return r.type === 'deletion' ? 'destructive' : 'proceed';
+    case 'verify_data_points':
     case 'approve_correction':
     case 'extend':
     case 'acknowledge':
@@ -65,6 +75,19 @@ export function detailsNeeded(type: string): string {
       : 'Two matching details verify it.'
     : 'It needs three matching details and the person’s declaration, signed under penalty of perjury.';
 }
+
+/** Whether three matching details and the declaration verify this type only with a privacy officer's approval. */
+export function approvalNeededFor(type: string): boolean {
+  return type !== 'restriction' && type !== 'objection';
+}
+
+/** The kinds of details staff match, in words. */
+export const DETAIL_WORDS: Readonly<Record<string, string>> = {
+  email: 'email address',
+  phone: 'phone number',
+  account: 'shop account id',
+  address: 'postal address',
+};
 
 /** How the identity was verified, in words. */
 export const VERIFICATION_WORDS: Readonly<Record<string, string>> = {
@@ -100,6 +123,7 @@ export function requestConfirmation(
     r.type === 'deletion'
       ? WHAT_DELETION_DOES
       : `Fulfilment starts at once: the ${STAFF_TYPE[r.type] ?? r.type} request is answered and the person is told.`;
+  const waits = approvalNeededFor(r.type) && (r.type !== 'access' || fields.declarationSigned === 'yes');
   switch (action) {
     case 'verify_data_points':
       return {
@@ -107,14 +131,42 @@ export function requestConfirmation(
         title: 'verify by matching details',
         willHappen: [
           'The details you typed are compared with what Vow holds about the person.',
-          `${detailsNeeded(r.type)} If enough match, the request counts as verified. ${starts}`,
+          waits
+            ? `${detailsNeeded(r.type)} If enough match, the verification waits for a privacy officer other than you to approve it; only then ${r.type === 'deletion' ? 'is anything deleted' : r.type === 'correction' ? 'can the correction be applied' : 'is the copy of the data sent'}.${r.type === 'access' ? ' With two matching details only, the request is verified at once and answered with the kinds of data held.' : ''}`
+            : `${detailsNeeded(r.type)} If enough match, the request counts as verified. ${starts}`,
           fields.declarationSigned === 'yes'
             ? 'You record that the person signed a declaration under penalty of perjury.'
             : 'No signed declaration is recorded.',
         ],
+        cannotUndo: waits
+          ? 'The verification is recorded under your name; a privacy officer approves or rejects it.'
+          : 'A verified request cannot be unverified, and what fulfilment does cannot be reversed.',
+        confirmLabel: waits ? 'Verify and ask for approval' : 'Verify and start fulfilment',
+      };
+    case 'approve_verification': {
+      const p = r.pendingVerification;
+      return {
+        ...base,
+        title: 'approve the verification',
+        willHappen: [
+          `You confirm that the ${(p?.matched ?? []).map((k) => DETAIL_WORDS[k] ?? k).join(', ')} ${p?.matched.length === 1 ? 'matches' : 'match'} what Vow holds${p?.declarationSigned ? ' and the person signed a declaration under penalty of perjury' : ''}: the request counts as verified.`,
+          starts,
+        ],
         cannotUndo:
           'A verified request cannot be unverified, and what fulfilment does (a deletion above all) cannot be reversed.',
-        confirmLabel: 'Verify and start fulfilment',
+        confirmLabel: r.type === 'deletion' ? 'Approve and delete' : 'Approve and start fulfilment',
+      };
+    }
+    case 'reject_verification':
+      return {
+        ...base,
+        title: 'reject the verification',
+        willHappen: [
+          'The request is not verified: it waits for its identity to be verified again (by the emailed code, or by matching details anew).',
+          `Your reason is kept in the request's timeline: “${fields.reason ?? ''}”.`,
+        ],
+        cannotUndo: 'A rejected verification cannot be approved later: it has to be made again.',
+        confirmLabel: 'Reject the verification',
       };
     case 'confirm_agent':
       return {
@@ -186,6 +238,8 @@ export function requestConfirmation(
   }
 }
 
+const minute = (at: string) => `${at.replace('T', ' ').slice(0, 16)} UTC`;
+
 function action(
   r: RequestDetail,
   csrf: string,
@@ -205,10 +259,73 @@ function action(
 </form>`;
 }
 
-function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): SafeHtml[] {
+/** A field of the verification form, with what was typed when a refused verification comes back. */
+function field(id: string, name: string, label: string, state: FormState, extra: SafeHtml | string = '') {
+  return html`<p><label for="${id}">${label}</label><input id="${id}" name="${name}"${extra} autocomplete="off" value="${typed(state, name)}"></p>`;
+}
+
+/** Who verified, what matched, and what a privacy officer may do about it (four eyes). */
+function pendingSection(
+  frame: ConsoleFrame,
+  r: RequestDetail,
+  p: NonNullable<RequestDetail['pendingVerification']>,
+  names: ReadonlyMap<string, string>,
+  who: { isOfficer: boolean; mayDecide: boolean; self: boolean },
+): SafeHtml[] {
+  const verifier = actorLabel(names, 'staff', p.verifiedBy);
+  const out: SafeHtml[] = [
+    html`<div class="action" data-testid="pending-verification">
+  <h3>A verification waits for approval</h3>
+  <p><strong>${verifier}</strong> verified the person on ${minute(p.verifiedAt)}, ${VERIFICATION_WORDS[p.method] ?? p.method}. Matching: <span data-testid="pending-matched">${p.matched.map((k) => DETAIL_WORDS[k] ?? k).join(', ')}</span>${p.declarationSigned ? '; the person signed a declaration under penalty of perjury' : ''}.</p>
+  ${
+    who.mayDecide
+      ? html`<p>Check the details against the person's letter or call before you approve: nothing is ${r.type === 'deletion' ? 'deleted' : r.type === 'correction' ? 'corrected' : 'sent'} before then.</p>`
+      : html`<p data-testid="pending-who">${
+          who.self
+            ? `You verified it: a privacy officer other than you (and not an account you issued or were issued by) approves or rejects it.`
+            : who.isOfficer
+              ? `Another privacy officer must decide: you and ${verifier} issued one another's credentials, or the same privacy officer issued both.`
+              : `Waiting for a privacy officer other than ${verifier} to approve or reject it.`
+        }</p>`
+  }
+</div>`,
+  ];
+  if (!who.mayDecide) return out;
+  out.push(
+    action(
+      r,
+      frame.csrf,
+      'approve_verification',
+      'Approve the verification',
+      r.type === 'deletion' ? 'Approve and delete…' : 'Approve…',
+    ),
+    action(
+      r,
+      frame.csrf,
+      'reject_verification',
+      'Reject the verification',
+      'Reject…',
+      html`<p><label for="rv-reason">Why (the verifier reads it; no email address or phone number)</label><input id="rv-reason" name="reason" required minlength="3" maxlength="1000"></p>`,
+    ),
+  );
+  return out;
+}
+
+function actions(frame: ConsoleFrame, p: RequestPage): SafeHtml[] {
+  const r = p.request;
+  const isOfficer = p.isOfficer;
   const csrf = frame.csrf;
+  const state = p.typed ?? {};
   const out: SafeHtml[] = [];
-  if (r.status === 'awaiting_verification')
+  if (r.pendingVerification)
+    out.push(
+      ...pendingSection(frame, r, r.pendingVerification, p.names, {
+        isOfficer,
+        mayDecide: isOfficer && p.mayDecideVerification === true,
+        self: p.staffId === r.pendingVerification.verifiedBy,
+      }),
+    );
+  else if (r.status === 'awaiting_verification')
     out.push(
       action(
         r,
@@ -217,18 +334,18 @@ function actions(frame: ConsoleFrame, r: RequestDetail, isOfficer: boolean): Saf
         'Verify by matching details',
         'Verify…',
         html`<p data-testid="details-needed">Type the details the person gave you (in their letter, email or call); Vow compares each with what it holds. ${detailsNeeded(r.type)}</p>
-<p><label for="v-email">Email</label><input id="v-email" name="email" type="email" autocomplete="off"></p>
-<p><label for="v-phone">Phone</label><input id="v-phone" name="phone" type="tel" autocomplete="off"></p>
-<p><label for="v-account">Account id</label><input id="v-account" name="accountId" autocomplete="off"></p>
+${field('v-email', 'email', 'Email', state, html` type="email"`)}
+${field('v-phone', 'phone', 'Phone', state, html` type="tel"`)}
+${field('v-account', 'accountId', 'Account id', state)}
 <fieldset><legend>Postal address <span class="small">(as the person gave it, in a letter or on the phone)</span></legend>
-<p><label for="v-line1">Street address</label><input id="v-line1" name="address_line1" autocomplete="off" maxlength="200"></p>
-<p><label for="v-line2">Apartment, suite (optional)</label><input id="v-line2" name="address_line2" autocomplete="off" maxlength="200"></p>
-<p><label for="v-city">City</label><input id="v-city" name="address_city" autocomplete="off" maxlength="100"></p>
-<p><label for="v-region">State or region (optional)</label><input id="v-region" name="address_region" autocomplete="off" maxlength="100"></p>
-<p><label for="v-postal">ZIP or postal code</label><input id="v-postal" name="address_postal_code" autocomplete="off" maxlength="20"></p>
-<p><label for="v-country">Country (two letters, such as US)</label><input id="v-country" name="address_country" autocomplete="off" maxlength="2" size="3"></p>
+${field('v-line1', 'address_line1', 'Street address', state, html` maxlength="200"`)}
+${field('v-line2', 'address_line2', 'Apartment, suite (optional)', state, html` maxlength="200"`)}
+${field('v-city', 'address_city', 'City', state, html` maxlength="100"`)}
+${field('v-region', 'address_region', 'State or region (optional)', state, html` maxlength="100"`)}
+${field('v-postal', 'address_postal_code', 'ZIP or postal code', state, html` maxlength="20"`)}
+${field('v-country', 'address_country', 'Country (two letters, such as US)', state, html` maxlength="2" size="3"`)}
 </fieldset>
-<p class="check"><input type="checkbox" id="v-declared" name="declarationSigned" value="yes"><label for="v-declared">The person signed a declaration under penalty of perjury</label></p>`,
+<p class="check"><input type="checkbox" id="v-declared" name="declarationSigned" value="yes"${ticked(state, 'declarationSigned', 'yes') ? html` checked` : ''}><label for="v-declared">The person signed a declaration under penalty of perjury</label></p>`,
       ),
     );
   if (r.isAgent && !r.agentConfirmed)
@@ -298,8 +415,6 @@ function foldViews(events: readonly AuditRow[]): { first: AuditRow; last: AuditR
   return out;
 }
 
-const minute = (at: string) => `${at.replace('T', ' ').slice(0, 16)} UTC`;
-
 function timeline(events: readonly AuditRow[], names: ReadonlyMap<string, string>): SafeHtml {
   if (!events.length) return html`<p class="empty">No events recorded.</p>`;
   return html`<ol class="timeline" data-testid="request-timeline">${foldViews(events).map(
@@ -313,13 +428,19 @@ export interface RequestPage {
   readonly events: readonly AuditRow[];
   readonly names: ReadonlyMap<string, string>;
   readonly isOfficer: boolean;
+  /** Who looks at the page. */
+  readonly staffId?: string | undefined;
+  /** Whether they are another person than the verifier whose verification waits (four eyes). */
+  readonly mayDecideVerification?: boolean | undefined;
+  /** What the verification form held when it was refused: it comes back as typed (as shopper forms do). */
+  readonly typed?: FormState | undefined;
   readonly message?: { ok: boolean; text: string } | undefined;
 }
 
 export function renderStaffRequest(frame: ConsoleFrame, p: RequestPage): string {
   const r = p.request;
   const c = r.contact;
-  const acts = actions(frame, r, p.isOfficer);
+  const acts = actions(frame, p);
   return consolePage(frame, {
     title: `${STAFF_TYPE[r.type] ?? r.type} request`,
     section: '/staff/requests',
@@ -327,7 +448,7 @@ export function renderStaffRequest(frame: ConsoleFrame, p: RequestPage): string 
 <h1>${STAFF_TYPE[r.type] ?? r.type} request</h1>
 ${flash(p.message)}
 <dl class="facts">
-  <dt>Status</dt><dd data-testid="staff-request-status">${STAFF_STATUS[r.status] ?? r.status}</dd>
+  <dt>Status</dt><dd data-testid="staff-request-status">${r.pendingVerification ? PENDING_STATUS : (STAFF_STATUS[r.status] ?? r.status)}</dd>
   <dt>Requester</dt><dd data-testid="requester">${
     Object.keys(c).length === 0 && (r.status === 'completed' || r.status === 'denied')
       ? html`<span class="empty">deleted with the person's data once the request was answered</span>`

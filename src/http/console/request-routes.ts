@@ -15,6 +15,7 @@ import {
 import { VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import { addressPartsBody } from '../pages/address-parts.js';
+import type { FormState } from '../pages/form-state.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
@@ -28,6 +29,8 @@ const id = line().min(1).max(64);
 
 const ACTIONS = [
   'verify_data_points',
+  'approve_verification',
+  'reject_verification',
   'confirm_agent',
   'approve_correction',
   'extend',
@@ -93,7 +96,30 @@ const filterFields = z.object({
     .optional(),
   law: z.union([z.enum(['gdpr', 'ccpa']), z.literal('')]).optional(),
   overdue: z.literal('yes').optional(),
+  approval: z.literal('yes').optional(),
 });
+
+/** The verification form's fields: a refused verification shows them again as they were typed. */
+const VERIFY_FIELDS = [
+  'email',
+  'phone',
+  'accountId',
+  'address_line1',
+  'address_line2',
+  'address_city',
+  'address_region',
+  'address_postal_code',
+  'address_country',
+  'declarationSigned',
+] as const;
+
+/** Actions only a privacy officer takes. */
+const OFFICER_ONLY: ReadonlySet<string> = new Set([
+  'deny',
+  'lift',
+  'approve_verification',
+  'reject_verification',
+]);
 
 export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
   const rights = services.rights;
@@ -104,13 +130,17 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     rid: string,
     message?: { ok: boolean; text: string },
     status = 200,
+    typed?: FormState,
   ) {
     const staff = staffIdOf(req);
     // The detail first: opening it is itself an event of the timeline.
     const request = await rights.detail(rid, staff);
-    const [events, names] = await Promise.all([
+    const [events, names, mayDecide] = await Promise.all([
       ctx.audit.list({ targetType: 'request', targetId: rid, limit: 1000 }),
       staffNames(services),
+      request.pendingVerification && isOfficer(req)
+        ? rights.mayDecideVerification(rid, staff)
+        : Promise.resolve(false),
     ]);
     return sendHtml(
       reply,
@@ -119,6 +149,9 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         events,
         names,
         isOfficer: isOfficer(req),
+        staffId: staff,
+        mayDecideVerification: mayDecide,
+        typed,
         message,
       }),
       status,
@@ -137,10 +170,12 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       status: q.status || undefined,
       law: q.law || undefined,
       overdue: q.overdue === 'yes',
+      pendingApproval: q.approval === 'yes',
     };
-    const [requests, complaints] = await Promise.all([
+    const [requests, complaints, pendingApprovals] = await Promise.all([
       rights.staffQueue(staffIdOf(req), filter),
       services.complaints.list(),
+      rights.pendingApprovals(),
     ]);
     return sendHtml(
       reply,
@@ -149,6 +184,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         requests,
         complaints.filter((c) => c.status === 'open').length,
         filter,
+        pendingApprovals,
       ),
     );
   }
@@ -195,7 +231,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         summary: "A request's page",
         hide: true,
         params: z.strictObject({ id }),
-        querystring: z.strictObject({ done: z.enum(ACTIONS).optional() }),
+        querystring: z.strictObject({ done: z.enum([...ACTIONS, 'verify_pending']).optional() }),
       },
     },
     async (req, reply) =>
@@ -234,14 +270,14 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       const staff = staffIdOf(req);
       const rid = req.params.id;
       const b = req.body;
-      if ((b.action === 'deny' || b.action === 'lift') && !isOfficer(req))
+      if (OFFICER_ONLY.has(b.action) && !isOfficer(req))
         return requestPage(
           req,
           reply,
           rid,
           {
             ok: false,
-            text: 'Not done: only the privacy officer may refuse a request or lift a restriction.',
+            text: 'Not done: only a privacy officer may refuse a request, lift a restriction, or approve or reject a verification.',
           },
           403,
         );
@@ -257,10 +293,11 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
           ),
         );
       }
+      let done: string = b.action;
       try {
         switch (b.action) {
-          case 'verify_data_points':
-            await rights.verifyByDataPoints(
+          case 'verify_data_points': {
+            const verified = await rights.verifyByDataPoints(
               rid,
               {
                 email: b.email || undefined,
@@ -271,6 +308,14 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
               b.declarationSigned === 'yes',
               staff,
             );
+            if (verified.pendingApproval) done = 'verify_pending';
+            break;
+          }
+          case 'approve_verification':
+            await rights.approveVerification(rid, staff);
+            break;
+          case 'reject_verification':
+            await rights.rejectVerification(rid, staff, b.reason ?? '');
             break;
           case 'confirm_agent':
             await rights.confirmAgent(rid, staff);
@@ -293,10 +338,15 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         }
       } catch (err) {
         const { error, status } = refusalOf(err);
-        return requestPage(req, reply, rid, refusedAction(error), status);
+        // A refused verification comes back with what was typed, to correct or add a detail.
+        const typed =
+          b.action === 'verify_data_points'
+            ? { values: Object.fromEntries(VERIFY_FIELDS.map((k) => [k, b[k]])) }
+            : undefined;
+        return requestPage(req, reply, rid, refusedAction(error), status, typed);
       }
       // Redirect after the post: a reload shows the page again instead of acting twice.
-      return reply.redirect(`/staff/requests/${rid}?done=${b.action}`, 303);
+      return reply.redirect(`/staff/requests/${rid}?done=${done}`, 303);
     },
   );
 

@@ -1,13 +1,13 @@
 // The staff console's request queue: open requests soonest deadline first (overdue flagged), with
-// who asked, a search (email, name, request id) and filters (type, status, law, overdue, open or
-// closed), so answered and refused requests and postal requests without an email stay reachable.
+// who asked, a search (email, name, request id) and filters (type, status, law, overdue, waiting for
+// a privacy officer's approval, open or closed), so answered and refused requests and postal requests without an email stay reachable.
 // The search form is posted (nothing typed reaches a URL); links may carry the filters only.
 
 import type { QueueEntry, QueueFilter } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
-import { STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE, shortId } from './labels.js';
+import { PENDING_STATUS, STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE, shortId } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
 export function due(v: { overdue: boolean; dueOn: string; daysLeft: number; status: string }): SafeHtml {
@@ -48,6 +48,7 @@ function filters(f: QueueFilter, csrf: string): SafeHtml {
     ${option('ccpa', 'CCPA (California)', f.law)}
   </select></p>
   <p class="check"><input type="checkbox" id="f-overdue" name="overdue" value="yes"${f.overdue ? html` checked` : ''}><label for="f-overdue">Overdue only</label></p>
+  <p class="check"><input type="checkbox" id="f-approval" name="approval" value="yes"${f.pendingApproval ? html` checked` : ''}><label for="f-approval">Verifications to approve only</label></p>
   <p><button type="submit">Search</button> <a href="/staff/requests">Clear</a></p>
 </form>`;
 }
@@ -64,6 +65,7 @@ export function renderStaffQueue(
   requests: readonly QueueEntry[],
   complaintsOpen: number,
   filter: QueueFilter = {},
+  pendingApprovals = 0,
 ): string {
   const show = filter.show ?? 'open';
   const what = show === 'open' ? 'open' : show === 'closed' ? 'closed' : '';
@@ -72,6 +74,7 @@ export function renderStaffQueue(
     section: '/staff/requests',
     body: html`<h1>Privacy requests</h1>
 <p>${complaintsOpen} open ${noun(complaintsOpen, 'complaint')}: <a href="/staff/complaints">see complaints</a>. <a href="/staff/log-request">Log a request received by email or post</a>.</p>
+${pendingApprovals > 0 ? html`<p class="flash" data-testid="approvals-waiting"><strong>${pendingApprovals}</strong> ${pendingApprovals === 1 ? 'verification waits' : 'verifications wait'} for a privacy officer's approval (a deletion, a correction or a copy of the values, verified by staff): <a href="/staff/requests?approval=yes">see ${pendingApprovals === 1 ? 'it' : 'them'}</a>.</p>` : ''}
 ${filters(filter, frame.csrf)}
 <p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} ${noun(requests.length, 'request')}${filter.text ? ' matching the search' : ''}, soonest deadline first.</p>
 ${
@@ -85,7 +88,7 @@ ${
     <td data-label="Due">${due(r)}</td>
     <td data-label="Requester">${requester(r)}</td>
     <td data-label="Type"><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a><br><code class="ids">${shortId(r.id)}</code></td>
-    <td data-label="Status">${STAFF_STATUS[r.status] ?? r.status}${r.ackDueOn && !r.acknowledgedAt ? html`<br><span class="small${r.ackOverdue ? ' bad-text' : ''}">acknowledge by ${r.ackDueOn}</span>` : ''}</td>
+    <td data-label="Status">${r.pendingApproval ? html`<strong>${PENDING_STATUS}</strong>` : (STAFF_STATUS[r.status] ?? r.status)}${r.ackDueOn && !r.acknowledgedAt ? html`<br><span class="small${r.ackOverdue ? ' bad-text' : ''}">acknowledge by ${r.ackDueOn}</span>` : ''}</td>
     <td data-label="Law">${r.law.toUpperCase()} <span class="small">${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction}</span></td>
     <td data-label="Received">${r.receivedOn} <span class="small">${STAFF_CHANNEL[r.channel] ?? `by ${r.channel}`}</span></td>
   </tr>`,

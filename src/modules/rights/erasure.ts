@@ -49,6 +49,12 @@ export const rightsEraser: Eraser = {
       person: { column: 'request_id', via: { table: 'rights_requests', key: 'id', column: 'subject_id' } },
       how: 'codes deleted with a deletion of everything or the purge',
     },
+    rights_verification_approvals: {
+      fate: 'kept',
+      person: { column: 'subject_id' },
+      what: 'who verified a request by matching details, which kinds of details matched (never their values), who approved or rejected it and why',
+      basis: 'the request log (CCPA regulations § 7101): how each request was verified, and by whom',
+    },
     rights_exports: {
       fate: 'erased',
       person: { column: 'request_id', via: { table: 'rights_requests', key: 'id', column: 'subject_id' } },

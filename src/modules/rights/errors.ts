@@ -38,6 +38,11 @@ export const RIGHTS_ERROR_CODES = {
     meaning:
       'The staff member who refused a request (or an account they issued or were issued by) may not decide its appeal; another person must.',
   },
+  VOW_APPROVAL_NOT_INDEPENDENT: {
+    status: 403,
+    meaning:
+      'A staff verification is approved or rejected by a privacy officer other than the verifier, and not by an account the verifier issued or was issued by (nor one the same privacy officer issued).',
+  },
   VOW_EXPORT_EXPIRED: { status: 410, meaning: 'The download link expired (links last 7 days).' },
   VOW_RIGHTS_NOT_CONNECTED: {
     status: 503,

@@ -44,10 +44,13 @@ export { RightsService } from './rights-service.js';
 export type { QueueEntry, QueueFilter } from './staff-queue.js';
 export type {
   AppealStatus,
+  DetailKind,
   Jurisdiction,
   RequestChannel,
   RequestStatus,
   RequestType,
   RightsTables,
+  VerificationMethod,
 } from './tables.js';
 export type { DataPoints } from './verification.js';
+export type { PendingVerification } from './verification-approval.js';

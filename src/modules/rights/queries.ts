@@ -13,6 +13,7 @@ import type {
   RequestType,
   VerificationMethod,
 } from './tables.js';
+import { type PendingVerification, pendingVerification } from './verification-approval.js';
 
 export interface RequestView {
   readonly id: string;
@@ -46,6 +47,8 @@ export interface RequestView {
 /** What staff see of a request beyond the log: the contact and the evidence, decrypted. */
 export interface RequestDetail extends RequestView {
   readonly contact: Sealed;
+  /** A staff verification waiting for a privacy officer's approval (four eyes), or none. */
+  readonly pendingVerification: PendingVerification | null;
 }
 
 function dayDiff(from: string, to: string): number {
@@ -129,7 +132,7 @@ export async function detail(ctx: VowContext, requestId: string, staffId: string
     action: 'request.viewed',
     target: { type: 'request', id: requestId },
   });
-  return { ...view(ctx, r), contact };
+  return { ...view(ctx, r), contact, pendingVerification: await pendingVerification(ctx, r) };
 }
 
 /** What the shopper's status page shows (no personal values). */

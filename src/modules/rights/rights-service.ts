@@ -20,7 +20,7 @@ import { ANSWER_JOB } from './constants.js';
 import { type ExportDocument, openExport } from './export-document.js';
 import { answerJob, fulfil, fulfilJob } from './fulfil.js';
 import { type SubmitInput, type SubmitOptions, type SubmitResult, submit } from './intake.js';
-import type { RightsDeps, Row } from './internal.js';
+import { findRow, type RightsDeps, type Row } from './internal.js';
 import { resolveJurisdiction } from './jurisdiction.js';
 import type { RightsPorts } from './ports.js';
 import { pruneJob, pruneLog, scheduleMaintenance } from './prune.js';
@@ -44,9 +44,15 @@ import {
   extend,
   liftRestriction,
 } from './staff-actions.js';
-import { type QueueEntry, type QueueFilter, staffQueue } from './staff-queue.js';
-import type { Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
+import { pendingApprovalCount, type QueueEntry, type QueueFilter, staffQueue } from './staff-queue.js';
+import type { DetailKind, Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
 import { type DataPoints, verifyByDataPoints, verifyCode } from './verification.js';
+import {
+  approveVerification,
+  independentOfVerifier,
+  pendingVerification,
+  rejectVerification,
+} from './verification-approval.js';
 
 export class RightsService {
   /** Decisions provider (P23): an open restriction denies its purposes from the moment it is written. */
@@ -104,14 +110,55 @@ export class RightsService {
     return verifyCode(this.#deps, statusToken, code, from);
   }
 
-  /** Staff verify a person without an account by two (or three, with a declaration) matching details. */
+  /**
+   * Staff verify a person without an account by two (or three, with a declaration) matching details.
+   * A three-detail verification of a deletion, a correction or a copy of the values waits for a
+   * privacy officer independent of the verifier (`pendingApproval`); the request stays unverified.
+   */
   verifyByDataPoints(
     requestId: string,
     points: DataPoints,
     declarationSigned: boolean,
     staffId: string,
-  ): Promise<{ status: RequestStatus; method: VerificationMethod; matched: number }> {
+  ): Promise<{
+    status: RequestStatus;
+    method: VerificationMethod;
+    matched: number;
+    matchedKinds: DetailKind[];
+    pendingApproval: boolean;
+  }> {
     return verifyByDataPoints(this.#deps, requestId, points, declarationSigned, staffId);
+  }
+
+  /** A privacy officer other than the verifier approves a waiting staff verification; the request moves on. */
+  approveVerification(
+    requestId: string,
+    staffId: string,
+  ): Promise<{ status: RequestStatus; method: VerificationMethod; verifiedBy: string }> {
+    return approveVerification(this.#deps, requestId, staffId);
+  }
+
+  /** A privacy officer other than the verifier rejects it, saying why; the request waits for verification again. */
+  rejectVerification(
+    requestId: string,
+    staffId: string,
+    reason: string,
+  ): Promise<{ status: RequestStatus; verifiedBy: string }> {
+    return rejectVerification(this.#deps, requestId, staffId, reason);
+  }
+
+  /**
+   * Whether this staff member is another person than the one whose verification of the request
+   * waits (false when none waits). Their role is the caller's to check.
+   */
+  async mayDecideVerification(requestId: string, staffId: string): Promise<boolean> {
+    const pending = await pendingVerification(this.#deps.ctx, await findRow(this.#deps.ctx, requestId));
+    return pending !== null && (await independentOfVerifier(this.#deps, pending, staffId));
+  }
+
+  /** How many requests wait for a privacy officer to approve their staff verification. */
+  pendingApprovals(): Promise<number> {
+    return pendingApprovalCount(this.#deps.ctx);
   }
 
   // Staff actions -----------------------------------------------------------------------------

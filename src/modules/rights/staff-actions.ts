@@ -9,6 +9,7 @@ import { advance, findRow, openSealed, type RightsDeps, seal } from './internal.
 import { rightsMail } from './mail-text.js';
 import { type RequestView, regulatorIn, view } from './queries.js';
 import type { RequestStatus } from './tables.js';
+import { withdrawPending } from './verification-approval.js';
 
 /**
  * One staff step on a request, in one transaction: the row's changes (updated_at moves with
@@ -182,6 +183,8 @@ export async function deny(
       reason: basis,
     },
     async (trx) => {
+      // A staff verification still waiting for approval can no longer be approved.
+      await withdrawPending(trx, requestId, staffId, now);
       if (!contact.email) return;
       await deps.mail.enqueue(
         {

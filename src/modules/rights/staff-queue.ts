@@ -1,5 +1,5 @@
 // The staff queue with its requesters: open, closed (answered or refused) or every request,
-// narrowed by type, status, law and lateness, and searched by email, name or request id. The
+// narrowed by type, status, law, lateness and waiting approval, and searched by email, name or request id. The
 // requester's email and name are opened from each request's sealed part (the view is audited).
 
 import type { VowContext } from '../policy/index.js';
@@ -7,6 +7,7 @@ import { lawOf } from './deadlines.js';
 import { openSealed } from './internal.js';
 import { type RequestView, view } from './queries.js';
 import type { RequestStatus, RequestType } from './tables.js';
+import { requestsPendingApproval } from './verification-approval.js';
 
 export interface QueueFilter {
   /** Part of the requester's email or name, or the start of a request id (case-insensitive). */
@@ -16,6 +17,8 @@ export interface QueueFilter {
   readonly law?: 'gdpr' | 'ccpa' | undefined;
   /** Only requests past their deadline. */
   readonly overdue?: boolean | undefined;
+  /** Only requests whose staff verification waits for a privacy officer's approval. */
+  readonly pendingApproval?: boolean | undefined;
   /** Open requests (the default), closed ones (answered or refused), or all. */
   readonly show?: 'open' | 'closed' | 'all' | undefined;
 }
@@ -23,6 +26,8 @@ export interface QueueFilter {
 export interface QueueEntry extends RequestView {
   /** Who asked, as they gave it (none once erased or for a request without it). */
   readonly requester: { readonly email: string | null; readonly name: string | null };
+  /** Its staff verification waits for a privacy officer's approval (four eyes). */
+  readonly pendingApproval: boolean;
 }
 
 const CLOSED: RequestStatus[] = ['completed', 'denied'];
@@ -39,13 +44,16 @@ export async function staffQueue(
   if (show === 'closed') q = q.where('status', 'in', CLOSED);
   if (f.type) q = q.where('type', '=', f.type);
   if (f.status) q = q.where('status', '=', f.status);
+  if (f.pendingApproval) q = q.where('status', '=', 'awaiting_verification');
   const rows = await q.orderBy('received_at', 'desc').limit(MAX_ROWS).execute();
+  const pending = await requestsPendingApproval(ctx);
   const needle = f.text?.trim().toLowerCase() ?? '';
   const out: QueueEntry[] = [];
   for (const r of rows) {
     if (f.law && lawOf(r.jurisdiction) !== f.law) continue;
     const v = view(ctx, r);
     if (f.overdue && !v.overdue) continue;
+    if (f.pendingApproval && !pending.has(r.id)) continue;
     const sealed = await openSealed(ctx, r);
     const requester = { email: sealed.email ?? null, name: sealed.name ?? null };
     if (
@@ -55,7 +63,7 @@ export async function staffQueue(
       !(requester.name ?? '').toLowerCase().includes(needle)
     )
       continue;
-    out.push({ ...v, requester });
+    out.push({ ...v, requester, pendingApproval: pending.has(r.id) });
   }
   out.sort((a, b) =>
     a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.receivedOn.localeCompare(b.receivedOn),
@@ -66,4 +74,9 @@ export async function staffQueue(
     details: { shown: out.length, searched: needle !== '', show },
   });
   return out;
+}
+
+/** How many requests wait for a privacy officer to approve their staff verification (the queue's count). */
+export async function pendingApprovalCount(ctx: VowContext): Promise<number> {
+  return (await requestsPendingApproval(ctx)).size;
 }

@@ -18,6 +18,10 @@ export type RequestStatus =
 /** An appeal is open until decided: `granted` reopens the request, `upheld` keeps the refusal. */
 export type AppealStatus = 'open' | 'granted' | 'upheld';
 export type VerificationMethod = 'email_code' | 'session' | 'data_points_2' | 'data_points_3';
+/** A staff verification waiting for a second person: `approved` verified the request, `rejected` did not. */
+export type VerificationApprovalStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+/** A detail staff typed to verify a person (the kind only: values are never kept). */
+export type DetailKind = 'email' | 'phone' | 'account' | 'address';
 
 export interface RightsTables {
   restrictions: {
@@ -100,6 +104,29 @@ export interface RightsTables {
     attempts: number;
     used_at: string | null;
     created_at: string;
+  };
+  /**
+   * Four eyes on staff verifications (docs/security.md): a data-point verification that would let
+   * values leave, or data be changed or deleted, waits here until a privacy officer independent of
+   * the verifier approves it (then the request is verified and moves on) or rejects it. No values:
+   * the kinds of details that matched, staff ids, dates and the rejection's reason.
+   */
+  rights_verification_approvals: {
+    id: string;
+    request_id: string;
+    status: VerificationApprovalStatus;
+    method: VerificationMethod;
+    /** The person the details matched; the request's subject once approved. */
+    subject_id: string;
+    /** JSON array of the kinds of details that matched (DetailKind), never their values. */
+    matched: string;
+    declaration_signed: number;
+    verified_by: string;
+    verified_at: string;
+    decided_by: string | null;
+    decided_at: string | null;
+    /** Why a privacy officer rejected it (no email address or phone number: it goes to the audit trail). */
+    decision_reason: string | null;
   };
   rights_exports: {
     id: string;

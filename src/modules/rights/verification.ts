@@ -4,8 +4,9 @@
 import { Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import { advance, findRow, type RightsDeps, requireDirectory, statusIndex } from './internal.js';
-import type { HeldPoint, PostalAddressInput } from './ports.js';
-import type { RequestStatus, VerificationMethod } from './tables.js';
+import type { HeldPoint, PersonDirectory, PostalAddressInput } from './ports.js';
+import type { DetailKind, RequestStatus, VerificationMethod } from './tables.js';
+import { needsApproval, pendingVerification, recordPending } from './verification-approval.js';
 
 /** Wrong codes allowed before a request is locked (a new request must be made). */
 const MAX_ATTEMPTS = 5;
@@ -133,10 +134,26 @@ function suppliedPoints(points: DataPoints): HeldPoint[] {
   return out;
 }
 
+/** Who a detail finds by itself (a postal address only where the directory can look one up). */
+async function lookUp(directory: PersonDirectory, p: HeldPoint): Promise<string | undefined> {
+  switch (p.kind) {
+    case 'email':
+      return directory.findByEmail(p.value);
+    case 'phone':
+      return directory.findByPhone(p.value);
+    case 'account':
+      return directory.findByAccount(p.value);
+    case 'address':
+      return directory.findByAddress?.(p.value);
+  }
+}
+
 /**
  * Staff verify a person without an account by matching details they supplied against what is
  * held (CCPA regulations): two matching points allow an answer listing categories, three plus a
- * signed declaration allow specific pieces, correction and deletion.
+ * signed declaration allow specific pieces, correction and deletion. Those three-detail ones wait for
+ * a privacy officer independent of the verifier (verification-approval.ts): the request stays
+ * unverified until approved.
  */
 export async function verifyByDataPoints(
   deps: RightsDeps,
@@ -144,31 +161,45 @@ export async function verifyByDataPoints(
   points: DataPoints,
   declarationSigned: boolean,
   staffId: string,
-): Promise<{ status: RequestStatus; method: VerificationMethod; matched: number }> {
+): Promise<{
+  status: RequestStatus;
+  method: VerificationMethod;
+  matched: number;
+  matchedKinds: DetailKind[];
+  pendingApproval: boolean;
+}> {
   const ctx = deps.ctx;
   const directory = requireDirectory(deps);
   const r = await findRow(ctx, requestId);
   if (r.status !== 'awaiting_verification')
     throw new VowError('VOW_REQUEST_STATE', 'The request is already verified');
+  if (await pendingVerification(ctx, r))
+    throw new VowError(
+      'VOW_REQUEST_STATE',
+      'A verification of this request already waits for a privacy officer to approve or reject it',
+    );
+  const supplied = suppliedPoints(points).filter((p) => p.kind !== 'address' || directory.findByAddress);
   const found: (string | undefined)[] = [];
-  if (points.email) found.push(await directory.findByEmail(points.email));
-  if (points.phone) found.push(await directory.findByPhone(points.phone));
-  if (points.accountId) found.push(await directory.findByAccount(points.accountId));
-  if (points.address && directory.findByAddress) found.push(await directory.findByAddress(points.address));
-  const tally = new Map<string, number>();
-  for (const s of found) if (s) tally.set(s, (tally.get(s) ?? 0) + 1);
-  // A detail that does not find anyone by itself can still be one the person holds: a postal
-  // address is a look-up only for people who gave nothing else, so a catalog requester who also
-  // gave an email is found by the email and matched on the address they hold.
-  if (directory.holds) {
-    const supplied = suppliedPoints(points);
-    for (const s of tally.keys()) {
-      let held = 0;
-      for (const p of supplied) if (await directory.holds(s, p)) held++;
-      tally.set(s, Math.max(tally.get(s) ?? 0, held));
-    }
+  for (const p of supplied) found.push(await lookUp(directory, p));
+  // The kinds of details that match each person found: those that found them, or, where the
+  // directory can tell, those the person holds. A detail that does not find anyone by itself can
+  // still be one the person holds: a postal address is a look-up only for people who gave nothing
+  // else, so a catalog requester who also gave an email is found by the email and matched on the
+  // address they hold.
+  const kindsOf = new Map<string, DetailKind[]>();
+  for (const s of new Set(found)) {
+    if (!s) continue;
+    const byLookUp = supplied.filter((_, i) => found[i] === s).map((p) => p.kind);
+    const held: DetailKind[] = [];
+    if (directory.holds)
+      for (const p of suppliedPoints(points)) if (await directory.holds(s, p)) held.push(p.kind);
+    kindsOf.set(s, held.length >= byLookUp.length ? held : byLookUp);
   }
-  const [subjectId, matched] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
+  const [subjectId, matchedKinds] = [...kindsOf.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [
+    undefined,
+    [],
+  ];
+  const matched = matchedKinds.length;
   const needsThree = !['access', 'restriction', 'objection'].includes(r.type);
   const method: VerificationMethod | null =
     matched >= 3 && declarationSigned
@@ -176,18 +207,41 @@ export async function verifyByDataPoints(
       : matched >= 2 && !needsThree
         ? 'data_points_2'
         : null;
+  const waits = method !== null && needsApproval(r.type, method);
   const now = ctx.clock.now().toISOString();
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     await ctx.audit.record(
       {
         actor: { type: 'staff', id: staffId },
-        action: method ? 'request.verified' : 'request.verification_failed',
+        action: !method
+          ? 'request.verification_failed'
+          : waits
+            ? 'request.verification_awaiting_approval'
+            : 'request.verified',
         target: { type: 'request', id: requestId },
-        details: { method: method ?? 'data_points', matched, supplied: found.length, declarationSigned },
+        details: {
+          method: method ?? 'data_points',
+          matched,
+          matchedKinds,
+          supplied: found.length,
+          declarationSigned,
+        },
       },
       trx,
     );
     if (!method || !subjectId) return null;
+    if (waits) {
+      await recordPending(ctx, trx, {
+        requestId,
+        method,
+        subjectId,
+        matched: matchedKinds,
+        declarationSigned,
+        staffId,
+      });
+      await trx.updateTable('rights_requests').set({ updated_at: now }).where('id', '=', requestId).execute();
+      return r.status;
+    }
     await trx
       .updateTable('rights_requests')
       .set({ verified_at: now, verification_method: method, subject_id: subjectId, updated_at: now })
@@ -201,6 +255,6 @@ export async function verifyByDataPoints(
       needed: needsThree ? 3 : 2,
       declarationNeeded: needsThree,
     });
-  deps.jobs.wake();
-  return { status: result, method: method!, matched };
+  if (!waits) deps.jobs.wake();
+  return { status: result, method: method!, matched, matchedKinds, pendingApproval: waits };
 }
