@@ -22,7 +22,10 @@ export const privacyChoicesApiRoutes: RouteModule = (app, _ctx, services) => {
   app.post(
     '/v1/privacy-choices/opt-out',
     {
-      config: { access: 'public' },
+      // It writes in the name of the session's person: a browser's post from anywhere but Vow's
+      // own pages is refused (Sec-Fetch-Site, else Origin), and a form-shaped body needs a form
+      // token, as on the public forms. The shop backend's JSON call sends neither header.
+      config: { access: 'public', csrf: 'form' },
       schema: {
         tags: ['cookie-consent'],
         summary:
