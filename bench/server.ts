@@ -40,7 +40,7 @@ async function start(): Promise<void> {
   });
   const ctx = await createContext(config, { logger: pino({ level: 'silent' }) });
   const services = createServices(ctx);
-  const { key } = await services.identity.apiKeys.create('bench shop backend', null);
+  const { key } = await services.identity.apiKeys.create('bench shop backend', null, ['all']);
   const choice = await services.cookieConsent.recordChoice({
     categories: { analytics: true },
     gpc: false,

@@ -73,7 +73,7 @@ async function ownVow(): Promise<Target> {
     { logger: pino({ level: 'silent' }) },
   );
   const services = createServices(ctx);
-  const { key } = await services.identity.apiKeys.create('soak shop backend', null);
+  const { key } = await services.identity.apiKeys.create('soak shop backend', null, ['all']);
   const { visitor } = await services.cookieConsent.recordChoice({
     categories: { analytics: true },
     gpc: false,

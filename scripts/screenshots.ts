@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const written: { file: string; title: string }[] = [];
   try {
     // A shopper with an order, an account and an access request (for My data and the export page).
-    const key = await services.identity.apiKeys.create('screenshots', null);
+    const key = await services.identity.apiKeys.create('screenshots', null, ['all']);
     const auth = { authorization: `Bearer ${key.key}` };
     const address = {
       line1: '4 Long Meadow Road',

@@ -237,7 +237,7 @@ function commandPath(cmd: Command): string {
  * option without its value or given twice) is one line naming VOW_USAGE and the help to read,
  * instead of commander's message followed by the whole help. An option that takes a value may be
  * given once: a second one silently replaced the first (`--roles admin --roles auditor` made an
- * auditor only).
+ * auditor only). An option collecting a list (`--scope a --scope b`) is the exception.
  */
 function reportUsageErrors(cmd: Command, io: CliIo): void {
   const where = commandPath(cmd);
@@ -256,6 +256,8 @@ function reportUsageErrors(cmd: Command, io: CliIo): void {
   const seen = new Set<string>();
   for (const option of cmd.options) {
     if (!option.required && !option.optional) continue;
+    // A repeatable option collects its values into a list (its default, e.g. `--scope`).
+    if (Array.isArray(option.defaultValue)) continue;
     cmd.on(`option:${option.name()}`, () => {
       if (seen.has(option.name()))
         cmd.error(`option '${option.flags}' is given more than once: give it once`, {

@@ -4,7 +4,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createContext } from '../app/context.js';
 import type { Services } from '../app/services.js';
-import { createIdentityServices, STAFF_ROLES } from '../modules/identity/index.js';
+import {
+  API_SCOPE_LABELS,
+  API_SCOPES,
+  createIdentityServices,
+  STAFF_ROLES,
+} from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { loadConfig } from '../platform/config.js';
 import { VowError } from '../platform/errors.js';
@@ -141,20 +146,29 @@ export function registerSecurityCommands(
   apiKey
     .command('create')
     .argument('<name>', 'what the key is for, e.g. "shop backend"')
-    .description('Create an API key; prints it once (only its hash is stored)')
-    .action(async (name: string) =>
+    .option(
+      '--scope <scope>',
+      `what the key may do, repeatable or comma-separated (at least one):\n${API_SCOPES.map((s) => `  ${s}: ${API_SCOPE_LABELS[s]}`).join('\n')}`,
+      (value: string, list: string[]) => [...list, ...value.split(',').map((s) => s.trim())],
+      [] as string[],
+    )
+    .description('Create an API key with its scopes; prints it once (only its hash is stored)')
+    .action(async (name: string, opts: { scope: string[] }) =>
       withContext(async (ctx) => {
-        const out = await createIdentityServices(ctx).apiKeys.create(name, null);
+        const out = await createIdentityServices(ctx).apiKeys.create(name, null, opts.scope);
         io.out(`API key ${out.id} (shown once): ${out.key}`);
+        io.out(`Scopes: ${out.scopes.join(' ')}`);
       }),
     );
   apiKey
     .command('list')
-    .description('List API keys (ids and names)')
+    .description('List API keys (ids, names, scopes, creation; never the secrets)')
     .action(async () =>
       withContext(async (ctx) => {
         for (const k of await createIdentityServices(ctx).apiKeys.list())
-          io.out(`${k.id}\t${k.name}\t${k.createdAt}${k.revokedAt ? `\trevoked ${k.revokedAt}` : ''}`);
+          io.out(
+            `${k.id}\t${k.name}\t${k.scopes.join(',')}\t${k.createdAt}${k.revokedAt ? `\trevoked ${k.revokedAt}` : ''}`,
+          );
       }),
     );
   apiKey

@@ -12,6 +12,7 @@ import {
   issueFormToken,
   type Principal,
   SESSION_COOKIE,
+  type ServicePrincipal,
   type SessionKind,
   STAFF_ROLES,
   STAFF_TOKEN_PREFIX,
@@ -26,11 +27,13 @@ import {
   type RouteConfig,
   routeConfig,
 } from './route-hooks.js';
+import { assignScopes } from './scopes.js';
 
 /**
  * Who may call a route:
  * - `public`: anyone (shopper pages, the notice, health, the consent script).
- * - `service`: the retailer's own backend (collection, decisions, disclosures): `Authorization: Bearer vow_sk_…`.
+ * - `service`: the retailer's own backend (collection, decisions, disclosures): `Authorization: Bearer vow_sk_…`,
+ *   with the scope the route's family needs (src/http/scopes.ts).
  * - `shopper`: a logged-in account holder, for their own data only (session cookie).
  * - `staff:<role>`: a staff member holding that role (or the privacy officer): staff session
  *   cookie, or `Authorization: Bearer vow_st_…` from `POST /v1/staff/tokens`.
@@ -168,6 +171,8 @@ export async function installAccessControl(
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie, { hook: false });
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
   decorateRouteConfig(app);
+  // Before the OpenAPI document reads the routes: each `service` route's scope (x-vow-scope).
+  assignScopes(app);
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
 
@@ -179,9 +184,9 @@ export async function installAccessControl(
     return kind === 'staff' ? security.staff.principalFor(session) : security.accounts.principalFor(session);
   }
 
-  function asService(req: FastifyRequest, keyId: string | null | undefined): void {
-    if (!keyId) return;
-    req.principal = { kind: 'service', keyId };
+  function asService(req: FastifyRequest, key: ServicePrincipal | null | undefined): void {
+    if (!key) return;
+    req.principal = key;
     req.authVia = 'bearer';
   }
 
@@ -228,7 +233,7 @@ export async function installAccessControl(
           asService(req, known);
           return undefined;
         }
-        return security.apiKeys.authenticate(token).then((keyId) => asService(req, keyId));
+        return security.apiKeys.authenticate(token).then((key) => asService(req, key));
       }
       if (token.startsWith(STAFF_TOKEN_PREFIX)) return staffBearer(req, token);
       return undefined;
@@ -256,6 +261,13 @@ export async function installAccessControl(
       throw new VowError('VOW_FORBIDDEN', `This route needs ${access} access`);
     }
     const p = req.principal;
+    // An API key holds the route's scope (one AND: the key's mask came with its principal). A route
+    // without a scope admits no key (scopes.ts gives every `service` route one at start).
+    if (p?.kind === 'service' && (p.scopeMask & (config?.scopeBit ?? 0)) === 0)
+      throw new VowError('VOW_SCOPE_MISSING', `This API key lacks the scope ${config?.scope ?? '?'}`, {
+        scope: config?.scope ?? null,
+        keyScopes: p.scopes,
+      });
     if (p?.kind === 'staff' && p.mustChangePassword && !config?.allowPendingPassword) {
       throw new VowError(
         'VOW_PASSWORD_CHANGE_REQUIRED',

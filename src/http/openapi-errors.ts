@@ -62,16 +62,19 @@ export function errorCodesOf(route: {
   if (route.hasInput) codes.push('VOW_VALIDATION');
   if (route.hasBody) codes.push('VOW_BAD_JSON', 'VOW_BODY_TOO_LARGE', 'VOW_UNSUPPORTED_MEDIA_TYPE');
   if (route.access !== 'public') codes.push('VOW_UNAUTHENTICATED', 'VOW_FORBIDDEN');
+  // An API key without the route's scope (src/http/scopes.ts).
+  if (route.access === 'service') codes.push('VOW_SCOPE_MISSING');
   if (route.access.startsWith('staff:')) codes.push('VOW_PASSWORD_CHANGE_REQUIRED');
   if ((route.access === 'shopper' || route.access.startsWith('staff:')) && route.method !== 'GET')
     codes.push('VOW_CSRF');
   if (route.hasParams) codes.push('VOW_NOT_FOUND');
   if (route.limited) codes.push('VOW_RATE_LIMITED');
   // A 500 of a part (a policy file that does not load, a key that is missing) is a fault of the
-  // installation, answered as VOW_INTERNAL; the others are answers a caller can act on.
+  // installation, answered as VOW_INTERNAL; the others are answers a caller can act on. A missing
+  // scope is an API key's alone (above), not an answer of the identity family's staff routes.
   for (const owner of FAMILY_OWNERS[route.family] ?? [])
     for (const [code, spec] of Object.entries(ERROR_CODE_OWNERS[owner]))
-      if (spec.status !== 500) codes.push(code as ErrorCode);
+      if (spec.status !== 500 && code !== 'VOW_SCOPE_MISSING') codes.push(code as ErrorCode);
   codes.push('VOW_INTERNAL', 'VOW_DATABASE_UNAVAILABLE', 'VOW_STORAGE_READ_ONLY');
   return [...new Set(codes)];
 }

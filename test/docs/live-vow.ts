@@ -67,7 +67,7 @@ export async function startLiveVow(): Promise<LiveVow> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const { key } = await services.identity.apiKeys.create('shop backend', null);
+    const { key } = await services.identity.apiKeys.create('shop backend', null, ['all']);
     // The last finished week's reports are released, as `vow serve`'s weekly job does when a week closes.
     await services.reports.releaseWeek('2026-W02');
     const staff = await services.identity.staff.add(OLIVIA.username, ['privacy_officer'], null);

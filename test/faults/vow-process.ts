@@ -54,7 +54,7 @@ export async function createVowStore(
     loadConfig({ ...env, VOW_MASTER_KEY: MASTER_KEY, VOW_LOG_LEVEL: 'silent' }),
     { logger: pino({ level: 'silent' }) },
   );
-  const { key } = await createIdentityServices(ctx).apiKeys.create('fault test shop backend', null);
+  const { key } = await createIdentityServices(ctx).apiKeys.create('fault test shop backend', null, ['all']);
   await ctx.store.close();
   return {
     dialect,

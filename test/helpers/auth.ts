@@ -105,9 +105,12 @@ export async function shopperCaller(
   };
 }
 
-/** An API key of the shop backend. */
-export async function serviceCaller(env: TestEnv): Promise<Caller & { keyId: string; key: string }> {
-  const { id, key } = await env.services.identity.apiKeys.create('test shop', null);
+/** An API key of the shop backend (every scope unless given some). */
+export async function serviceCaller(
+  env: TestEnv,
+  scopes: readonly string[] = ['all'],
+): Promise<Caller & { keyId: string; key: string }> {
+  const { id, key } = await env.services.identity.apiKeys.create('test shop', null, scopes);
   const headers = { authorization: `Bearer ${key}` };
   return { headers, writeHeaders: headers, keyId: id, key };
 }

@@ -101,7 +101,7 @@ describe('the vow security commands', () => {
     assert.match(reset.out, /New one-time password for carol \(shown once\): \S{20,}/);
     assert.equal((await vow(['staff', 'disable', 'carol'], env)).code, 0);
     assert.match((await vow(['staff', 'list'], env)).out, /carol\tmarketing\tdisabled/);
-    const key = await vow(['staff', 'api-key', 'create', 'shop backend'], env);
+    const key = await vow(['staff', 'api-key', 'create', 'shop backend', '--scope', 'collect'], env);
     const m = /API key (\S+) \(shown once\): (vow_sk_\S+)/.exec(key.out);
     assert.ok(m, key.out);
     const keys = await vow(['staff', 'api-key', 'list'], env);

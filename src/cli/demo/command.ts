@@ -121,7 +121,7 @@ export function registerDemoCommand(program: Command, io: DemoCliIo, setExit: (c
       const stats = await generateDemo(ctx, services, { people: DEFAULT_SHOP_PEOPLE, seed, batchSize });
       io.out(formatStats(stats));
       const officer = await services.identity.staff.add('demo-officer', ['privacy_officer'], null);
-      const key = await services.identity.apiKeys.create('demo shop backend', null);
+      const key = await services.identity.apiKeys.create('demo shop backend', null, ['all']);
       const app = await buildApp(ctx, {}, services);
       services.jobs.start();
       const address = await app.listen({ port: config.port, host: config.host });

@@ -2,7 +2,7 @@
 // second factor, and (admin only) staff accounts and the shop backend's API keys.
 
 import { z } from 'zod';
-import { SESSION_TTL_MS, STAFF_ROLES } from '../../modules/identity/index.js';
+import { API_SCOPES, SESSION_TTL_MS, STAFF_ROLES } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import { csrfBodyField, staffActorOf, staffOf } from '../route-helpers.js';
@@ -15,6 +15,12 @@ const totp = line()
   .optional()
   .or(z.literal('').transform(() => undefined));
 const role = z.enum(STAFF_ROLES);
+/** An API key's scopes (docs/api.md#api-key-scopes): at least one, no default. */
+const scopes = z
+  .array(z.enum(API_SCOPES))
+  .min(1)
+  .max(API_SCOPES.length)
+  .describe('What the key may do: `all`, or the few its system needs (docs/api.md, API key scopes)');
 
 export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
   const { staff: staffService, apiKeys } = services.identity;
@@ -215,14 +221,19 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['staff'],
-        summary: 'API keys of the shop backend (ids and names only)',
+        summary: 'API keys of the shop backend (ids, names and scopes; never the secrets)',
         response: {
           200: z.object({
             keys: z.array(
               z.object({
                 id: z.string(),
                 name: z.string(),
+                scopes: z.array(z.enum(API_SCOPES)),
                 createdAt: z.string(),
+                createdBy: z
+                  .string()
+                  .nullable()
+                  .describe('The staff id that made it (null: the command line)'),
                 revokedAt: z.string().nullable(),
               }),
             ),
@@ -240,11 +251,14 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       schema: {
         tags: ['staff'],
         summary: 'Create an API key for the shop backend; the key is shown only in this answer',
-        body: z.strictObject({ name: line().trim().min(1).max(100), ...csrfBodyField }),
-        response: { 201: z.object({ id: z.string(), key: z.string() }) },
+        body: z.strictObject({ name: line().trim().min(1).max(100), scopes, ...csrfBodyField }),
+        response: {
+          201: z.object({ id: z.string(), key: z.string(), scopes: z.array(z.enum(API_SCOPES)) }),
+        },
       },
     },
-    async (req, reply) => reply.code(201).send(await apiKeys.create(req.body.name, staffOf(req).id)),
+    async (req, reply) =>
+      reply.code(201).send(await apiKeys.create(req.body.name, staffOf(req).id, req.body.scopes)),
   );
 
   app.delete(

@@ -6,22 +6,30 @@
 // the secret that was verified (kept in this process's memory, where every request's key passes
 // anyway, for those seconds: hashing it again on every call was a tenth of a decision's CPU); a key
 // revoked through this process stops at once, one revoked elsewhere (another process, the CLI)
-// within those seconds.
+// within those seconds. What the key may do (its scopes, api-scopes.ts) is remembered with it, as
+// the principal every request with it is given: the scope check reads nothing more.
 
 import { issueSecret, parseSecret, sameSecret, secretMatches } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
+import { type ApiScope, checkScopes, parseStoredScopes, scopeMask, storedScopes } from './api-scopes.js';
+import type { ServicePrincipal } from './principal.js';
 
 export const API_KEY_PREFIX = 'vow_sk_';
 
 export interface ApiKeyInfo {
   readonly id: string;
   readonly name: string;
+  readonly scopes: ApiScope[];
   readonly createdAt: string;
+  /** The staff member who made it (null: the command line). */
+  readonly createdBy: string | null;
   readonly revokedAt: string | null;
 }
 
 interface VerifiedKey {
+  /** The principal of the key's requests (shared by them all: it is read-only). */
+  readonly principal: ServicePrincipal;
   /** The secret that matched the stored hash, as bytes: later calls are compared with it. */
   readonly secret: Buffer;
   /** Clock time (ms) after which the row is read again. */
@@ -39,8 +47,15 @@ export class ApiKeys {
     this.#ttlMs = ctx.config.apiKeyCacheSeconds * 1000;
   }
 
-  /** Creates a key; the returned `key` is the only time the secret is visible. */
-  async create(name: string, createdBy: string | null): Promise<{ id: string; key: string }> {
+  /**
+   * Creates a key with its scopes (at least one; `all` for every route a key can reach); the returned
+   * `key` is the only time the secret is visible.
+   */
+  async create(
+    name: string,
+    createdBy: string | null,
+    scopes: readonly string[],
+  ): Promise<{ id: string; key: string; scopes: ApiScope[] }> {
     // The name is all `vow staff api-key list` shows of a key: without one, no one can tell which
     // key to revoke.
     if (!name.trim() || name.trim().length > 100 || /[\r\n]/.test(name))
@@ -48,6 +63,7 @@ export class ApiKeys {
         'VOW_VALIDATION',
         'An API key needs a name of 1 to 100 characters, on one line, saying what it is for',
       );
+    const granted = checkScopes(scopes);
     const issued = issueSecret(this.#ctx.random, API_KEY_PREFIX);
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx
@@ -56,6 +72,7 @@ export class ApiKeys {
           id: issued.id,
           name,
           secret_hash: issued.secretHash,
+          scopes: storedScopes(granted),
           created_by: createdBy,
           created_at: this.#ctx.clock.now().toISOString(),
           revoked_at: null,
@@ -67,11 +84,12 @@ export class ApiKeys {
           action: 'security.api_key.created',
           target: { type: 'api_key', id: issued.id },
           reason: 'API key created for the shop backend',
+          details: { scopes: granted },
         },
         trx,
       );
     });
-    return { id: issued.id, key: issued.token };
+    return { id: issued.id, key: issued.token, scopes: granted };
   }
 
   async revoke(id: string, by: string | null): Promise<boolean> {
@@ -102,14 +120,21 @@ export class ApiKeys {
 
   async list(): Promise<ApiKeyInfo[]> {
     const rows = await this.#ctx.store.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      scopes: parseStoredScopes(r.scopes),
+      createdAt: r.created_at,
+      createdBy: r.created_by,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   /**
    * The answer for a presented key from what this process verified recently, without a query:
-   * the key id, null (refused), or undefined when the key's row must be read (authenticate()).
+   * the key's principal, null (refused), or undefined when the key's row must be read (authenticate()).
    */
-  verifiedNow(presented: string): string | null | undefined {
+  verifiedNow(presented: string): ServicePrincipal | null | undefined {
     const parsed = parseSecret(presented, API_KEY_PREFIX);
     if (!parsed) return null;
     const known = this.#verified.get(parsed.id);
@@ -118,26 +143,34 @@ export class ApiKeys {
       this.#verified.delete(parsed.id);
       return undefined;
     }
-    return sameSecret(parsed.secret, known.secret) ? parsed.id : null;
+    return sameSecret(parsed.secret, known.secret) ? known.principal : null;
   }
 
-  /** The key id a presented bearer key belongs to, or undefined. */
-  async authenticate(presented: string): Promise<string | undefined> {
+  /** The principal of a presented bearer key (its id and scopes), or undefined. */
+  async authenticate(presented: string): Promise<ServicePrincipal | undefined> {
     const quick = this.verifiedNow(presented);
     if (quick !== undefined) return quick ?? undefined;
     const parsed = parseSecret(presented, API_KEY_PREFIX)!;
     const now = this.#ctx.clock.now().getTime();
     const row = await this.#ctx.store.db
       .selectFrom('api_keys')
-      .select(['id', 'secret_hash', 'revoked_at'])
+      .select(['id', 'secret_hash', 'scopes', 'revoked_at'])
       .where('id', '=', parsed.id)
       .executeTakeFirst();
     if (!row || row.revoked_at !== null || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
+    const scopes = Object.freeze(parseStoredScopes(row.scopes));
+    const principal: ServicePrincipal = Object.freeze({
+      kind: 'service',
+      keyId: row.id,
+      scopes,
+      scopeMask: scopeMask(scopes),
+    });
     if (this.#ttlMs > 0)
       this.#verified.set(row.id, {
+        principal,
         secret: Buffer.from(parsed.secret, 'utf8'),
         until: now + this.#ttlMs,
       });
-    return row.id;
+    return principal;
   }
 }

@@ -11,6 +11,11 @@ export const IDENTITY_ERROR_CODES = {
     status: 403,
     meaning: 'The caller is known but does not hold the access this route needs.',
   },
+  VOW_SCOPE_MISSING: {
+    status: 403,
+    meaning:
+      'The API key is valid but was not given the scope this route needs (details.scope); make a key with it.',
+  },
   VOW_LOCKED_OUT: {
     status: 429,
     meaning: 'Too many failed attempts for this account or code; try again after the back-off delay.',

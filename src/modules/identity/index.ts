@@ -34,7 +34,16 @@ export function createIdentityServices(ctx: VowContext): IdentityServices {
 }
 
 export { accountKeyId } from './account-service.js';
-export { API_KEY_PREFIX } from './api-keys.js';
+export { API_KEY_PREFIX, type ApiKeyInfo } from './api-keys.js';
+export {
+  API_SCOPE_LABELS,
+  API_SCOPES,
+  type ApiScope,
+  checkScopes,
+  isApiScope,
+  scopeBit,
+  scopeMask,
+} from './api-scopes.js';
 export {
   type Attempt,
   type AttemptLimiter,
@@ -53,7 +62,14 @@ export { identityMigrations } from './migrations/index.js';
 export type { MyDataValue, MyDataView } from './my-data.js';
 export { buildMyData, type DatasetExportSource, type SubjectIdentifierSource } from './my-data.js';
 export { isLoopbackHttp, SSO_COOKIE, SSO_FLOW_TTL_MS, type SsoRefusal, type StaffSso } from './oidc.js';
-export { allows, auditActor, type Principal, STAFF_ROLES, type StaffRole } from './principal.js';
+export {
+  allows,
+  auditActor,
+  type Principal,
+  type ServicePrincipal,
+  STAFF_ROLES,
+  type StaffRole,
+} from './principal.js';
 export {
   csrfTokenFor,
   SESSION_COOKIE,

@@ -1,5 +1,6 @@
 // Who is calling: the principal every request is authenticated as, and what each may reach.
 import type { AuditEntry } from '../../platform/audit/index.js';
+import type { ApiScope } from './api-scopes.js';
 
 /** The staff roles (fixed; shared by every module). */
 export const STAFF_ROLES = ['privacy_officer', 'customer_service', 'marketing', 'auditor', 'admin'] as const;
@@ -27,9 +28,19 @@ export type Principal =
       readonly via: 'cookie';
       readonly sessionId: string;
     }
-  | { readonly kind: 'service'; readonly keyId: string }
+  | ServicePrincipal
   /** Tests only (createTestEnv): holds every role; never reachable through configuration. */
   | { readonly kind: 'test'; readonly roles: readonly StaffRole[]; readonly subjectId: string | null };
+
+/** The shop backend's systems, by API key: what the key may do is its scopes (api-scopes.ts). */
+export interface ServicePrincipal {
+  readonly kind: 'service';
+  readonly keyId: string;
+  /** The key's scopes, as it was given them. */
+  readonly scopes: readonly ApiScope[];
+  /** Those scopes and what they include, as bits (scopeMask): a route's check is one AND. */
+  readonly scopeMask: number;
+}
 
 /** Whether a principal may call a route declared with `access`. Unknown declarations deny. */
 export function allows(principal: Principal | null, access: string): boolean {

@@ -54,6 +54,8 @@ export interface IdentityTables {
     id: string;
     name: string;
     secret_hash: string;
+    /** Space-separated scopes (api-scopes.ts); `all` for keys made before scopes existed. */
+    scopes: string;
     created_by: string | null;
     created_at: string;
     revoked_at: string | null;

@@ -157,7 +157,7 @@ export const FIXTURES: Record<string, (ids: Ids) => unknown> = {
     events: ['policy.version_changed'],
   }),
   'POST /v1/staff/accounts': () => ({ username: `hostile${next()}`, roles: ['marketing'] }),
-  'POST /v1/staff/api-keys': () => ({ name: `key ${next()}` }),
+  'POST /v1/staff/api-keys': () => ({ name: `key ${next()}`, scopes: ['decide'] }),
   'PUT /v1/staff/accounts/{username}/roles': () => ({ roles: ['marketing', 'auditor'] }),
   'POST /v1/staff/requests/{id}/extend': () => ({ reason: 'Several archives to search' }),
   'POST /v1/staff/requests/{id}/deny': () => ({ basis: 'Identity not verified' }),
