@@ -38,6 +38,7 @@ import { importConsoleRoutes } from './console/import-routes.js';
 import { loginConsoleRoutes } from './console/login-routes.js';
 import { marketingConsoleRoutes } from './console/marketing-routes.js';
 import { peopleConsoleRoutes } from './console/people-routes.js';
+import { policyConsoleRoutes } from './console/policy-routes.js';
 import { requestConsoleRoutes } from './console/request-routes.js';
 import { ssoConsoleRoutes } from './console/sso-routes.js';
 import { staffAccountConsoleRoutes } from './console/staff-account-routes.js';
@@ -107,6 +108,7 @@ export const ROUTES: readonly RouteModule[] = [
   appealConsoleRoutes,
   downstreamConsoleRoutes,
   importConsoleRoutes,
+  policyConsoleRoutes,
 ];
 
 /**

@@ -36,6 +36,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/downstream',
     '/staff/webhooks',
     '/staff/imports',
+    '/staff/policy',
   ],
   customer_service: [
     '/staff',
@@ -46,7 +47,7 @@ const MENUS: Record<string, string[]> = {
   ],
   marketing: ['/staff', '/staff/audiences', '/staff/experiments', '/staff/reports'],
   auditor: ['/staff', '/staff/audit'],
-  admin: ['/staff', '/staff/accounts', '/staff/webhooks', '/staff/imports'],
+  admin: ['/staff', '/staff/accounts', '/staff/webhooks', '/staff/imports', '/staff/policy'],
 };
 
 /** The menu's links and the stylesheets of a page, as the browser reads them. */
@@ -234,6 +235,7 @@ describeEachDialect(
         '/staff/accounts/roles': 'redirects to the staff accounts page',
         '/staff/accounts/state': ['/staff/accounts/state', { username: 'shell-added', disabled: 'yes' }, 200],
         '/staff/webhooks/retry': ['/staff/webhooks/retry', { deliveryId: 'no-such-delivery' }, 404],
+        '/staff/policy/check': ['/staff/policy/check', { yaml: 'vow_policy: 1\n' }, 200],
         '/staff/downstream/complete': [
           '/staff/downstream/complete',
           { taskId: 'no-such-task', outcome: 'done', evidence: 'confirmed by email' },

@@ -25,6 +25,7 @@ export const AUDIT_FAMILIES = {
   report: 'Aggregate reports',
   experiment: 'Experiments',
   import: 'Imports',
+  policy: 'Policy checks',
   retention: 'Retention',
   account: 'Shopper accounts',
   staff: 'Staff accounts and log-ins',

@@ -1,5 +1,11 @@
 // Public surface of the policy module.
 
+export {
+  type ChangedEntry,
+  comparePolicies,
+  type PartChanges,
+  type PolicyComparison,
+} from './compare-policies.js';
 export type { VowContext } from './context.js';
 export { policyTables } from './erasure.js';
 export { POLICY_ERROR_CODES } from './errors.js';
