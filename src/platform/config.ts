@@ -80,6 +80,13 @@ const envSchema = z.object({
     .optional(),
   VOW_DOWNSTREAM_WAIT: z.enum(['webhooks', 'all']).default('webhooks'),
   VOW_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  VOW_WEBHOOK_PRIVATE_NETWORKS: z
+    .string()
+    .trim()
+    .refine(isWebhookNetworks, {
+      message: 'must be off, or comma-separated loopback, private and addresses/CIDRs (10.20.0.0/16)',
+    })
+    .default('off'),
   VOW_FEEDBACK_SMTP_PORT: portSchema.optional(),
   VOW_SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(8),
   VOW_OIDC_ISSUER: z.url().optional(),
@@ -109,6 +116,13 @@ function isTrustProxy(value: string): boolean {
   if (value === 'off' || /^(10|[1-9])$/.test(value)) return true;
   const entries = value.split(',').map((e) => e.trim());
   return entries.every((e) => PROXY_KEYWORDS.has(e) || isAddressOrCidr(e));
+}
+
+/** The networks webhook deliveries may reach besides public addresses: `off`, or keywords and CIDRs. */
+function isWebhookNetworks(value: string): boolean {
+  if (value === 'off') return true;
+  const entries = value.split(',').map((e) => e.trim());
+  return entries.every((e) => e === 'loopback' || e === 'private' || isAddressOrCidr(e));
 }
 
 /**
@@ -205,6 +219,11 @@ export interface Config {
   readonly downstreamWait: 'webhooks' | 'all';
   /** Deliveries of one webhook event before it goes to the dead-letter list. */
   readonly webhookMaxAttempts: number;
+  /**
+   * The non-public networks webhook deliveries may connect to (`loopback`, `private`, addresses and
+   * CIDRs); empty: public addresses only. Link-local and metadata addresses are never reached.
+   */
+  readonly webhookPrivateNetworks: readonly string[];
   /** The SMTP port bounces (RFC 3464) and complaints (ARF) are received on, on VOW_HOST; unset: none. */
   readonly feedbackSmtpPort: number | undefined;
   /** Soft bounces of one address that suppress it. */
@@ -354,6 +373,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     trustProxy: parseTrustProxy(e.VOW_TRUST_PROXY),
     downstreamWait: e.VOW_DOWNSTREAM_WAIT,
     webhookMaxAttempts: e.VOW_WEBHOOK_MAX_ATTEMPTS,
+    webhookPrivateNetworks: Object.freeze(
+      e.VOW_WEBHOOK_PRIVATE_NETWORKS === 'off'
+        ? []
+        : e.VOW_WEBHOOK_PRIVATE_NETWORKS.split(',').map((n) => n.trim()),
+    ),
     feedbackSmtpPort: e.VOW_FEEDBACK_SMTP_PORT,
     softBounceLimit: e.VOW_SOFT_BOUNCE_LIMIT,
     oidc: parseOidc(e),

@@ -9,6 +9,11 @@ export const DOWNSTREAM_ERROR_CODES = {
     meaning:
       'A webhook URL must be https (plain http only on the loopback interface), without credentials, and not on a link-local or metadata address.',
   },
+  VOW_WEBHOOK_ADDRESS_REFUSED: {
+    status: 400,
+    meaning:
+      "The webhook URL's host is, or resolves to, an address deliveries may not reach: link-local, metadata, reserved, or loopback and private ones not listed in VOW_WEBHOOK_PRIVATE_NETWORKS.",
+  },
   VOW_WEBHOOK_EVENT_UNKNOWN: {
     status: 400,
     meaning: 'An event type is not one Vow sends; see docs/api.md for the list.',

@@ -12,6 +12,7 @@ export {
   type DeliveryView,
   type EndpointView,
   type Fetch,
+  type Lookup,
   type PublishInput,
   retryDelayMs,
   Webhooks,

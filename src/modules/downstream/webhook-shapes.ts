@@ -1,5 +1,6 @@
 // The shapes of the webhook outbox (what an endpoint, a delivery and a published event look like to
-// callers) and the one rule on an endpoint's address.
+// callers) and the rule on an endpoint's URL as written (what a connection may reach, whatever the
+// name resolves to, is receiver-addresses.ts).
 import { BlockList, isIP } from 'node:net';
 import type { Kysely, Transaction } from 'kysely';
 import { VowError } from '../../platform/errors.js';
