@@ -79,9 +79,27 @@ function safeDecode(s: string, plusIsSpace = true): string {
   }
 }
 
+/** How many rounds of decoding a value is given before it counts as hiding something. */
+const MAX_DECODES = 8;
+
+/**
+ * A value decoded until it stops changing: a URL carried inside another (a page's way back after
+ * log-in) is encoded twice, so one decoding leaves `%40` where the `@` was. Undefined when it is
+ * still changing after MAX_DECODES rounds (nothing ordinary is encoded that deep).
+ */
+function decodedFully(s: string, plusIsSpace = true): string | undefined {
+  let value = s;
+  for (let i = 0; i < MAX_DECODES; i++) {
+    const next = safeDecode(value, plusIsSpace);
+    if (next === value) return value;
+    value = next;
+  }
+  return undefined;
+}
+
 function scrubSegment(segment: string): string {
-  const decoded = safeDecode(segment, false);
-  if (decoded.includes('@')) return REDACTED;
+  const decoded = decodedFully(segment, false);
+  if (decoded === undefined || decoded.includes('@')) return REDACTED;
   PHONE_LIKE.lastIndex = 0;
   if (!PHONE_LIKE.test(decoded)) return segment;
   PHONE_LIKE.lastIndex = 0;
@@ -89,9 +107,11 @@ function scrubSegment(segment: string): string {
 }
 
 function dropParam(key: string, value: string): boolean {
-  const k = safeDecode(key).toLowerCase();
+  const k = decodedFully(key)?.toLowerCase();
+  const v = decodedFully(value);
+  if (k === undefined || v === undefined) return true;
   if (DROPPED_PARAMS.has(k) || DROPPED_PREFIXES.some((p) => k.startsWith(p))) return true;
-  return looksLikeContact(safeDecode(value)) || looksLikeContact(safeDecode(key));
+  return looksLikeContact(v) || looksLikeContact(k);
 }
 
 export const MAX_PATH_LENGTH = 512;
