@@ -97,8 +97,16 @@ function decodedFully(s: string, plusIsSpace = true): string | undefined {
   return undefined;
 }
 
+/**
+ * A value as a contact check reads it: decoded fully, and in NFKC form, so an address typed with
+ * the full-width at sign or a number in full-width digits is seen as one.
+ */
+function readable(s: string, plusIsSpace = true): string | undefined {
+  return decodedFully(s, plusIsSpace)?.normalize('NFKC');
+}
+
 function scrubSegment(segment: string): string {
-  const decoded = decodedFully(segment, false);
+  const decoded = readable(segment, false);
   if (decoded === undefined || decoded.includes('@')) return REDACTED;
   PHONE_LIKE.lastIndex = 0;
   if (!PHONE_LIKE.test(decoded)) return segment;
@@ -106,11 +114,33 @@ function scrubSegment(segment: string): string {
   return encodeURIComponent(decoded.replace(PHONE_LIKE, REDACTED)).replace(/%3A/gi, ':');
 }
 
+const isDroppedName = (name: string): boolean =>
+  DROPPED_PARAMS.has(name) || DROPPED_PREFIXES.some((p) => name.startsWith(p));
+
+/**
+ * Whether a parameter's name is a personal or tracking one, however a shop nests or spells it: a
+ * name counts when any part of it does (`customer[first_name]`, `user.email`), or the end of a
+ * part (`billing_last_name`, `shippingPhone`, `contact-email`).
+ */
+function personalName(key: string): boolean {
+  const parts = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[[\].]+/)
+    .filter((p) => p !== '');
+  for (const part of parts) {
+    if (isDroppedName(part)) return true;
+    const words = part.split(/[_-]+/).filter((w) => w !== '');
+    for (let i = 1; i < words.length; i++) if (isDroppedName(words.slice(i).join('_'))) return true;
+  }
+  return false;
+}
+
 function dropParam(key: string, value: string): boolean {
-  const k = decodedFully(key)?.toLowerCase();
-  const v = decodedFully(value);
+  const k = readable(key);
+  const v = readable(value);
   if (k === undefined || v === undefined) return true;
-  if (DROPPED_PARAMS.has(k) || DROPPED_PREFIXES.some((p) => k.startsWith(p))) return true;
+  if (isDroppedName(k.toLowerCase()) || personalName(k)) return true;
   return looksLikeContact(v) || looksLikeContact(k);
 }
 
