@@ -1,5 +1,6 @@
 // The stylesheets of Vow's own pages: vow.css for every page, console.css for the staff console's
-// shell. Only these names are served; the consent script and its stylesheet have their own routes.
+// shell, and the console's one small script (console-copy.js). Only these names are served; the
+// consent script and its stylesheet have their own routes.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { VowError } from '../platform/errors.js';
@@ -10,6 +11,8 @@ import type { RouteModule } from './route-module.js';
 const ASSETS: Record<string, { file: URL; type: string }> = {
   'vow.css': { file: webAsset('vow.css'), type: 'text/css; charset=utf-8' },
   'console.css': { file: webAsset('console.css'), type: 'text/css; charset=utf-8' },
+  // The console's copy button (the API keys page's once-shown key).
+  'console-copy.js': { file: webAsset('console-copy.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 export const assetRoutes: RouteModule = (app) => {

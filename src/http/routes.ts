@@ -29,6 +29,7 @@ import { subjectRoutes } from './api/subjects.js';
 import { webhookApiRoutes } from './api/webhooks.js';
 import { assetRoutes } from './assets.js';
 import { consentChoicesRoutes } from './consent-choices-routes.js';
+import { apiKeyConsoleRoutes } from './console/api-key-routes.js';
 import { appealConsoleRoutes } from './console/appeal-routes.js';
 import { auditConsoleRoutes } from './console/audit-routes.js';
 import { complaintConsoleRoutes } from './console/complaint-routes.js';
@@ -104,6 +105,7 @@ export const ROUTES: readonly RouteModule[] = [
   marketingConsoleRoutes,
   auditConsoleRoutes,
   staffAccountConsoleRoutes,
+  apiKeyConsoleRoutes,
   under13ConsoleRoutes,
   appealConsoleRoutes,
   downstreamConsoleRoutes,

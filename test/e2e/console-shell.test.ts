@@ -33,6 +33,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/reports',
     '/staff/audit',
     '/staff/accounts',
+    '/staff/api-keys',
     '/staff/downstream',
     '/staff/webhooks',
     '/staff/imports',
@@ -47,7 +48,14 @@ const MENUS: Record<string, string[]> = {
   ],
   marketing: ['/staff', '/staff/audiences', '/staff/experiments', '/staff/reports'],
   auditor: ['/staff', '/staff/audit'],
-  admin: ['/staff', '/staff/accounts', '/staff/webhooks', '/staff/imports', '/staff/policy'],
+  admin: [
+    '/staff',
+    '/staff/accounts',
+    '/staff/api-keys',
+    '/staff/webhooks',
+    '/staff/imports',
+    '/staff/policy',
+  ],
 };
 
 /** The menu's links and the stylesheets of a page, as the browser reads them. */
@@ -234,6 +242,8 @@ describeEachDialect(
         '/staff/accounts': ['/staff/accounts', { username: 'shell-added', roles: 'auditor' }, 201],
         '/staff/accounts/roles': 'redirects to the staff accounts page',
         '/staff/accounts/state': ['/staff/accounts/state', { username: 'shell-added', disabled: 'yes' }, 200],
+        '/staff/api-keys': ['/staff/api-keys', { name: 'shell key', scopes: 'decide' }, 201],
+        '/staff/api-keys/revoke': ['/staff/api-keys/revoke', { id: 'no-such-key' }, 404],
         '/staff/webhooks/retry': ['/staff/webhooks/retry', { deliveryId: 'no-such-delivery' }, 404],
         '/staff/policy/check': ['/staff/policy/check', { yaml: 'vow_policy: 1\n' }, 200],
         '/staff/downstream/complete': [

@@ -371,8 +371,8 @@ describe('the staff console for people who use it', {
     await admin.getByRole('link', { name: 'Back to the console dashboard' }).waitFor();
     assert.equal(
       await admin.getByRole('navigation', { name: 'Main' }).getByRole('link').count(),
-      6,
-      'notice, dashboard, staff accounts, webhooks, imports, policy',
+      7,
+      'notice, dashboard, staff accounts, API keys, webhooks, imports, policy',
     );
     assert.deepEqual(await axeViolations(admin), [], '404 page');
     // API clients keep the JSON body.

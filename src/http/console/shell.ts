@@ -31,6 +31,7 @@ export const CONSOLE_LINKS: readonly ConsoleLink[] = [
   { href: '/staff/reports', label: 'Reports', role: 'marketing' },
   { href: '/staff/audit', label: 'Audit trail', role: 'auditor' },
   { href: '/staff/accounts', label: 'Staff accounts', role: 'admin' },
+  { href: '/staff/api-keys', label: 'API keys', role: 'admin' },
   { href: '/staff/downstream', label: 'Recipient tasks', role: 'privacy_officer' },
   { href: '/staff/webhooks', label: 'Webhooks', role: 'admin' },
   { href: '/staff/imports', label: 'Imports', role: 'admin' },
@@ -62,6 +63,8 @@ export interface ConsolePage {
   /** The menu entry the page sits under (a request's page under Requests); none for log-in. */
   readonly section?: string;
   readonly body: SafeHtml;
+  /** Scripts of the page (same-origin paths under /assets/; the CSP forbids inline script). */
+  readonly scripts?: readonly string[];
 }
 
 export function consolePage(frame: ConsoleFrame, p: ConsolePage): string {
@@ -72,6 +75,7 @@ export function consolePage(frame: ConsoleFrame, p: ConsolePage): string {
     stylesheets: [CONSOLE_STYLESHEET],
     body: p.body,
     ...(p.section ? { current: p.section } : {}),
+    ...(p.scripts?.length ? { scripts: p.scripts } : {}),
   });
 }
 
