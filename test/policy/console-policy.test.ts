@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, it } from 'node:test';
+import { formatProblem, parsePolicy } from '../../src/modules/policy/index.js';
 import { type Caller, csrfOf, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 
@@ -109,20 +110,34 @@ describeEachDialect(
       const res = await upload(e, admin, { name: 'shop-policy.yaml', content: BROKEN });
       assert.equal(res.statusCode, 200, res.body);
       assert.match(res.body, /shop-policy\.yaml has 2 problems/);
-      assert.match(
-        res.body,
-        /shop-policy\.yaml:\d+:\d+ channels\[&quot;cookies\.analytics&quot;\]\.granted_by\[0\]: /,
+      // Each problem reads as the CLI prints it (formatProblem), in file order.
+      const shown = [...res.body.matchAll(/<li data-testid="policy-problem"[^>]*>([\s\S]*?)<\/li>/g)].map(
+        (m) => m[1]!.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"'),
+      );
+      const parsed = parsePolicy(BROKEN);
+      assert.ok(!parsed.ok);
+      assert.deepEqual(
+        shown,
+        parsed.problems.map((p) => formatProblem('shop-policy.yaml', p)),
       );
       assert.ok(
-        res.body.includes(
-          `shop-policy.yaml:${BROKEN_LINE}:5 rules[3].channel: basis &quot;opt_in&quot; needs the consent channel`,
+        shown.some((l) =>
+          l.startsWith(`shop-policy.yaml:${BROKEN_LINE}:5 rules[3].channel: basis "opt_in" needs`),
         ),
-        res.body.slice(res.body.indexOf('policy-problems'), res.body.indexOf('policy-problems') + 900),
+      );
+      assert.ok(
+        shown.some((l) =>
+          /^shop-policy\.yaml:\d+:\d+ channels\["cookies\.analytics"\]\.granted_by\[0\]: /.test(l),
+        ),
       );
       assert.equal(e.ctx.policy.version, version);
       assert.deepEqual(await e.store.db.selectFrom('policy_versions').select('version').execute(), versions);
       const yaml = await upload(e, admin, undefined, { yaml: 'vow_policy: 1\nname: [unclosed\n' });
-      assert.match(yaml.body, /pasted\.yaml:\d+:\d+ \(yaml\)/, 'a YAML syntax error, located');
+      assert.match(
+        yaml.body,
+        /pasted\.yaml:\d+:\d+<\/code> <code class="ids">\(yaml\)<\/code>/,
+        'a YAML syntax error, located',
+      );
       assert.match(yaml.body, /vow_policy: 1\nname: \[unclosed/, 'the pasted text is in the box again');
     });
 
@@ -135,6 +150,16 @@ describeEachDialect(
       assert.match(changes, /data-part="purposes"[\s\S]*?Removed:<\/strong>[^<]*marketing\.sms/);
       assert.match(changes, /data-part="recipients"[\s\S]*?Removed:<\/strong>[^<]*google_analytics/);
       assert.match(changes, /data-part="retention"[\s\S]*?Changed:/);
+      assert.match(
+        res.body,
+        /data-testid="policy-other-changes"><summary>Other changes: Promises, Categories of data/,
+        'the rest folded under Other changes',
+      );
+      assert.match(
+        res.body,
+        /<code>P1<\/code>: [^<]*source reworded/,
+        'a long sentence is named, not repeated',
+      );
       assert.match(res.body, /consent must be asked again/);
       assert.match(res.body, /VOW_POLICY/);
       assert.match(res.body, /restart/);

@@ -4,7 +4,8 @@
 // what putting it in force would change and how to. Nothing checked is stored.
 
 import {
-  formatProblem,
+  MAIN_PARTS,
+  type PartChanges,
   type Policy,
   type PolicyComparison,
   type PolicyProblem,
@@ -123,17 +124,34 @@ function checkForm(frame: ConsoleFrame, pasted: string | undefined): SafeHtml {
 </form>`;
 }
 
+/**
+ * Every problem as `npx vow policy check` prints it (formatProblem's `file:line:column path: message`),
+ * the path set apart so the message wraps as prose on a phone.
+ */
 function problemsFound(name: string, problems: readonly PolicyProblem[]): SafeHtml {
   return html`<div class="flash bad" role="alert" data-testid="policy-problems" data-code="VOW_POLICY_INVALID">
   <p><strong>${name} has ${problems.length} ${noun(problems.length, 'problem')}</strong>; Vow would refuse to start with it (error code <code>VOW_POLICY_INVALID</code>). Each is shown with its line and column, the key it concerns and what to do, as <code>npx vow policy check</code> shows them:</p>
   <ol>${problems.map(
     (p) =>
-      html`<li data-testid="policy-problem" data-line="${p.line === undefined ? '' : String(p.line)}"><code class="ids">${formatProblem(name, p)}</code></li>`,
+      html`<li data-testid="policy-problem" data-line="${p.line === undefined ? '' : String(p.line)}"><code>${p.line === undefined ? name : `${name}:${p.line}:${p.column ?? 1}`}</code> <code class="ids">${p.path}</code>: ${p.message}</li>`,
   )}</ol>
 </div>`;
 }
 
+function partChanges(p: PartChanges): SafeHtml {
+  return html`<section class="kept" data-part="${p.part}" aria-labelledby="part-${p.part}">
+  <h4 id="part-${p.part}">${PART_LABELS[p.part] ?? p.part} (<code>${p.part}</code>)</h4>
+  <ul>
+    ${p.added.length ? html`<li><strong>Added:</strong> ${list(p.added)}</li>` : ''}
+    ${p.removed.length ? html`<li><strong>Removed:</strong> ${list(p.removed)}</li>` : ''}
+    ${p.changed.map((e) => html`<li><strong>Changed:</strong> <code>${e.id}</code>: ${e.changes.join('; ')}</li>`)}
+  </ul>
+</section>`;
+}
+
 function changesOf(c: PolicyComparison): SafeHtml {
+  const main = c.parts.filter((p) => MAIN_PARTS.includes(p.part));
+  const other = c.parts.filter((p) => !MAIN_PARTS.includes(p.part));
   if (c.same)
     return html`<p data-testid="policy-same">It is the policy in force: the same version <code>${c.version.to}</code>. Putting it in force changes nothing.</p>`;
   return html`<p>Version <code>${c.version.to}</code> (in force: <code>${c.version.from}</code>)${
@@ -149,18 +167,11 @@ ${
 ${
   c.parts.length === 0
     ? html`<p>Only words and settings outside the compared parts differ (the notice's text, the controller, the reports or the translations).</p>`
-    : html`<div data-testid="policy-changes">${c.parts.map(
-        (p) => html`<section class="kept" data-part="${p.part}" aria-labelledby="part-${p.part}">
-  <h4 id="part-${p.part}">${PART_LABELS[p.part] ?? p.part} (<code>${p.part}</code>)</h4>
-  <ul>
-    ${p.added.length ? html`<li><strong>Added:</strong> ${list(p.added)}</li>` : ''}
-    ${p.removed.length ? html`<li><strong>Removed:</strong> ${list(p.removed)}</li>` : ''}
-    ${p.changed.map(
-      (e) => html`<li><strong>Changed:</strong> <code>${e.id}</code>: ${e.changes.join('; ')}</li>`,
-    )}
-  </ul>
-</section>`,
-      )}</div>`
+    : html`<div data-testid="policy-changes">${main.map(partChanges)}${
+        other.length
+          ? html`<details data-testid="policy-other-changes"><summary>Other changes: ${other.map((p) => PART_LABELS[p.part] ?? p.part).join(', ')}</summary>${other.map(partChanges)}</details>`
+          : ''
+      }</div>`
 }`;
 }
 

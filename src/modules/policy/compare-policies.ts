@@ -30,28 +30,32 @@ export interface PolicyComparison {
    * choice made on the older banner is refused (VOW_CONSENT_VERSION_STALE).
    */
   readonly consentVersion: { readonly from: string; readonly to: string; readonly changed: boolean };
-  /** The parts that differ, in the order of the file; parts with no difference are left out. */
+  /** The parts that differ (MAIN_PARTS first); parts with no difference are left out. */
   readonly parts: readonly PartChanges[];
 }
 
-const SHOWN_MAX = 80;
+const SHOWN_MAX = 60;
 
-/** A value as one short line: text as is, a list joined, anything else as canonical JSON; cut at 80 characters. */
+/** A value as one short line: text as is, a list joined, anything else as canonical JSON. */
 function shown(v: unknown): string {
   if (v === undefined) return '(none)';
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) s = v.length ? v.join(', ') : '(none)';
-  else s = canonicalJson(v);
-  return s.length > SHOWN_MAX ? `${s.slice(0, SHOWN_MAX - 1)}…` : s;
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.length ? v.join(', ') : '(none)';
+  return canonicalJson(v);
 }
 
-/** The keys of two entries whose values differ, as `key: before → after`. */
+/**
+ * The keys of two entries whose values differ: `key: before → after`, or `key reworded` when either
+ * side is longer than a line (a promise's sentence), which the file itself shows better.
+ */
 function fieldChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return keys
     .filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null))
-    .map((k) => `${k}: ${shown(before[k])} → ${shown(after[k])}`);
+    .map((k) => {
+      const [a, b] = [shown(before[k]), shown(after[k])];
+      return a.length > SHOWN_MAX || b.length > SHOWN_MAX ? `${k} reworded` : `${k}: ${a} → ${b}`;
+    });
 }
 
 function compareEntries(
@@ -81,19 +85,31 @@ function byKey<T extends object>(list: readonly T[], key: (t: T) => string): Rec
   return out;
 }
 
-/** The parts compared, in the order of the file. */
+/**
+ * The parts compared: first what people are told and consented to (purposes, recipients, retention
+ * periods, channels, cookie categories), then the rest in the order of the file.
+ */
 const PARTS: readonly [string, (d: PolicyDocument) => Readonly<Record<string, object>>][] = [
-  ['promises', (d) => d.promises],
-  ['categories', (d) => d.categories],
   ['purposes', (d) => d.purposes],
-  ['subject_kinds', (d) => d.subject_kinds],
-  ['channels', (d) => d.channels],
-  ['cookie_categories', (d) => d.cookie_categories],
-  ['collection_points', (d) => d.collection_points],
-  ['rules', (d) => byKey(d.rules, (r) => r.id)],
   ['recipients', (d) => d.recipients],
   ['retention', (d) => byKey(d.retention, retentionKey)],
+  ['channels', (d) => d.channels],
+  ['cookie_categories', (d) => d.cookie_categories],
+  ['promises', (d) => d.promises],
+  ['categories', (d) => d.categories],
+  ['subject_kinds', (d) => d.subject_kinds],
+  ['collection_points', (d) => d.collection_points],
+  ['rules', (d) => byKey(d.rules, (r) => r.id)],
   ['exemptions', (d) => d.exemptions],
+];
+
+/** The parts listed first (the rest are details). */
+export const MAIN_PARTS: readonly string[] = [
+  'purposes',
+  'recipients',
+  'retention',
+  'channels',
+  'cookie_categories',
 ];
 
 /** What putting `candidate` in force in place of `current` would change. */

@@ -3,6 +3,7 @@
 export {
   type ChangedEntry,
   comparePolicies,
+  MAIN_PARTS,
   type PartChanges,
   type PolicyComparison,
 } from './compare-policies.js';
