@@ -1,4 +1,4 @@
-// Four eyes on staff verifications (docs/security.md, item 22): customer service matching three
+// Four eyes on staff verifications (docs/security.md, item 25): customer service matching three
 // details and a signed declaration no longer deletes, corrects or exports anyone alone. The
 // verification waits, the request stays unverified with its deadline running, and only a privacy
 // officer who is another person (not the verifier's account, nor one the verifier issued or was
