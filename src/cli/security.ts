@@ -1,7 +1,7 @@
 // `vow staff …`, `vow keys rotate`, `vow audit verify|anchor`: thin shells over the security services.
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { createContext } from '../app/context.js';
 import type { Services } from '../app/services.js';
 import {
@@ -146,11 +146,13 @@ export function registerSecurityCommands(
   apiKey
     .command('create')
     .argument('<name>', 'what the key is for, e.g. "shop backend"')
-    .option(
-      '--scope <scope>',
-      `what the key may do, repeatable or comma-separated (at least one):\n${API_SCOPES.map((s) => `  ${s}: ${API_SCOPE_LABELS[s]}`).join('\n')}`,
-      (value: string, list: string[]) => [...list, ...value.split(',').map((s) => s.trim())],
-      [] as string[],
+    .addOption(
+      new Option(
+        '--scope <scope>',
+        `what the key may do, repeatable or comma-separated:\n${API_SCOPES.map((s) => `  ${s}: ${API_SCOPE_LABELS[s]}`).join('\n')}\n`,
+      )
+        .argParser((value: string, list: string[]) => [...list, ...value.split(',').map((s) => s.trim())])
+        .default([] as string[], 'none: give at least one'),
     )
     .description('Create an API key with its scopes; prints it once (only its hash is stored)')
     .action(async (name: string, opts: { scope: string[] }) =>
