@@ -46,7 +46,8 @@ export function readMultipart(body: Buffer, contentType: string): Record<string,
     const headers = body.subarray(start, headerEnd).toString('latin1');
     const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(headers)?.[1] ?? '';
     const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1];
-    if (!name) throw new VowError('VOW_VALIDATION', 'A part of the form upload has no name');
+    if (!name || !/^_?[a-z][a-z_]{0,31}$/.test(name))
+      throw new VowError('VOW_VALIDATION', 'A part of the form upload has no name, or not a field name');
     const filename = /;\s*filename="([^"]*)"/i.exec(disposition)?.[1];
     const value = body.subarray(headerEnd + 4, next);
     if (Object.hasOwn(out, name)) throw new VowError('VOW_VALIDATION', `The field ${name} is sent twice`);
