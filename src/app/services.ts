@@ -16,6 +16,8 @@ import {
   codeTarget,
   createIdentityServices,
   type IdentityServices,
+  MAIL_BUDGET,
+  mailBudgetTarget,
 } from '../modules/identity/index.js';
 import { ImportService } from '../modules/imports/index.js';
 import {
@@ -159,6 +161,13 @@ export function createServices(ctx: VowContext): Services {
           throttle: CODE_THROTTLE,
         },
         'codes',
+      ),
+    // A new code asked for on a status page spends the address's mail budget, as every route that
+    // mails an address does (src/http/rate-limits.ts).
+    mailBudget: (emailIndex) =>
+      identity.attempts.spend(
+        mailBudgetTarget((v) => ctx.vault.blindIndex('token', v), emailIndex),
+        MAIL_BUDGET,
       ),
   });
   decisions.addProvider(rights.provider);

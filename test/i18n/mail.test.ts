@@ -30,6 +30,15 @@ function samples(locale: 'en-US' | 'es-US'): { name: string; subject: string; te
       statusUrl: 'https://x.test/s/1',
       dueOn: '2026-04-02',
     }),
+    codeAgain: r.code({
+      shop: 'Joyas',
+      type: t,
+      receivedOn: '2026-03-02',
+      code: '123456',
+      statusUrl: 'https://x.test/s/1',
+      dueOn: '2026-04-02',
+      again: true,
+    }),
     corrected: r.corrected({ category: 'Dirección postal' }),
     extended: r.extended({ type: t, receivedOn: '2026-03-02', reason: '…', dueOn: '2026-05-02' }),
     denied: r.denied({

@@ -118,15 +118,17 @@ describe('shopper page words', () => {
     }
   });
 
-  it('tells a shopper whose code is refused what to do next: type it again, or ask anew once it has run out', () => {
+  it('tells a shopper whose code is refused what to do next: type it again, or ask for a new code once it has run out', () => {
     assert.match(
       REQUEST_WORDS['en-US'].messages.invalid,
-      /15 minutes: if yours has run out, make a new request/,
+      /15 minutes: if yours has run out, ask for a new one below/,
     );
     assert.match(
       REQUEST_WORDS['es-US'].messages.invalid,
-      /15 minutos: si el suyo caducó, haga una nueva solicitud/,
+      /15 minutos: si el suyo caducó, pida uno nuevo abajo/,
     );
+    for (const locale of ['en-US', 'es-US'] as const)
+      assert.match(REQUEST_WORDS[locale].messages.locked, /new code below|nuevo código abajo/);
   });
 
   it("lists a value of several parts one a line (a form's fields, an order's items), never a wall joined by semicolons", () => {

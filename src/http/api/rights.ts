@@ -171,6 +171,8 @@ function shopperView(v: RequestView): z.infer<typeof shopperStatus> {
 
 const SENT =
   'If we can match this address, we sent a code to it. Enter it on your status page within 15 minutes.';
+const RESENT =
+  'We sent a new code to the address given with the request. Enter it within 15 minutes; the earlier code no longer works.';
 
 export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
   const rights = services.rights;
@@ -218,6 +220,30 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
     async (req) => ({
       status: (await rights.verifyCode(req.body.statusToken, req.body.code, req.ip)).status,
     }),
+  );
+
+  app.post(
+    '/v1/requests/resend-code',
+    {
+      // Limited as the code checks are per client address, and per request and per address below.
+      config: { access: 'public', limit: 'code' },
+      schema: {
+        tags: ['rights'],
+        summary: 'Send a new code for a request waiting for its code (the earlier one stops working)',
+        description:
+          'The code goes to the email address given with the request, never to one in this body. A code that ran out, or five wrong codes, need no new request: the request keeps its id and its deadline. At most one code a minute and five a day per request, and the address’s mail budget (VOW_RATE_LIMITED with `reason` and `retryAfterSeconds`).',
+        body: z.strictObject({ statusToken: token }),
+        response: { 202: z.object({ status: z.string(), expiresAt: z.string(), message: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      const sent = await rights.resendCode(req.body.statusToken);
+      return reply.code(202).send({
+        status: 'awaiting_verification',
+        expiresAt: sent.expiresAt,
+        message: RESENT,
+      });
+    },
   );
 
   app.get(

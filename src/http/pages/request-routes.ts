@@ -13,7 +13,7 @@ import { pageLocale, refusalOf, sendDownload, sendHtml } from '../route-helpers.
 import type { RouteModule } from '../route-module.js';
 import { addressPartsBody, correctionValueOf } from './address-parts.js';
 import { type FormState, formStateOf } from './form-state.js';
-import { REQUEST_WORDS } from './i18n/requests.js';
+import { REQUEST_WORDS, STATUS_MESSAGES, type StatusMessage } from './i18n/requests.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import {
   CONFIRMED_TYPES,
@@ -156,7 +156,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         summary: 'The status page of a request',
         hide: true,
         params: z.strictObject({ token }),
-        querystring: z.object({ m: z.enum(['ok', 'invalid', 'locked', 'wait']).optional() }),
+        querystring: z.object({ m: z.enum(STATUS_MESSAGES).optional() }),
       },
     },
     async (req, reply) => {
@@ -165,7 +165,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         const m = req.query.m;
         const said = REQUEST_WORDS[pageLocale(req)].messages;
         const message = m
-          ? { kind: m === 'ok' ? ('ok' as const) : ('error' as const), text: said[m] }
+          ? { kind: m === 'ok' || m === 'resent' ? ('ok' as const) : ('error' as const), text: said[m] }
           : undefined;
         return sendHtml(
           reply,
@@ -180,6 +180,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
               csrf: formToken(ctx, '/privacy/request/status/:token/appeal'),
             },
             viewerOf(req),
+            formToken(ctx, '/privacy/request/status/:token/resend'),
           ),
         );
       } catch (err) {
@@ -231,6 +232,52 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       }
       // Post/redirect/get: reloading the status page never sends the code again.
       return reply.code(303).header('location', `/privacy/request/status/${t}?m=${outcome}`).send();
+    },
+  );
+
+  app.post(
+    '/privacy/request/status/:token/resend',
+    {
+      config: {
+        access: 'public',
+        csrf: 'form',
+        // A link that is not one keeps the error page; any other refusal is said on the status page.
+        formPage: (req, reply, refusal) => {
+          const t = (req.params as { token?: unknown }).token;
+          if (typeof t !== 'string' || !/^[A-Za-z0-9_-]{20,100}$/.test(t)) throw refusal.error;
+          return reply.code(303).header('location', `/privacy/request/status/${t}`).send();
+        },
+      },
+      schema: {
+        tags: ['pages'],
+        summary: 'The new-code form of a request (to the address given with it)',
+        hide: true,
+        params: z.strictObject({ token }),
+        body: z.object({ _csrf: line().optional() }),
+      },
+    },
+    async (req, reply) => {
+      const t = req.params.token;
+      let outcome: StatusMessage | undefined;
+      try {
+        await rights.resendCode(t);
+        outcome = 'resent';
+      } catch (err) {
+        const { error } = refusalOf(err);
+        if (error.code === 'VOW_REQUEST_NOT_FOUND')
+          return sendHtml(reply, renderLinkError(ctx.policy, 'requestNotFound', viewerOf(req)), 404);
+        const details = (error.details ?? {}) as { reason?: string; status?: string };
+        if (error.code === 'VOW_RATE_LIMITED')
+          outcome = details.reason === 'gap' ? 'soon' : details.reason === 'daily' ? 'daily' : 'mailbox';
+        // Verified meanwhile (or answered): the status page says where the request is.
+        else if (error.code === 'VOW_REQUEST_STATE') outcome = details.status ? undefined : 'nocode';
+        else throw err;
+      }
+      // Post/redirect/get: reloading the status page never sends another code.
+      return reply
+        .code(303)
+        .header('location', `/privacy/request/status/${t}${outcome ? `?m=${outcome}` : ''}`)
+        .send();
     },
   );
 

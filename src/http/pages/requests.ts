@@ -235,6 +235,8 @@ export function renderRequestStatus(
   message?: { kind: 'error' | 'ok'; text: string },
   appeal?: { offer: AppealOffer; csrf: string; state?: FormState },
   viewer: Viewer = ANONYMOUS,
+  /** The new-code form's token: without it the form is not shown. */
+  resendCsrf?: string,
 ): string {
   const w = REQUEST_WORDS[viewer.locale];
   return shopperPage({
@@ -257,7 +259,16 @@ ${
   <input type="hidden" name="_csrf" value="${csrf}">
   <p><label for="code">${w.code}</label><input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required></p>
   <p><button type="submit">${w.confirm}</button></p>
+</form>
+${
+  resendCsrf
+    ? html`<form method="post" action="/privacy/request/status/${token}/resend" data-testid="resend-form">
+  <input type="hidden" name="_csrf" value="${resendCsrf}">
+  <p>${w.newCodeHint}</p>
+  <p><button type="submit" class="secondary" data-testid="resend-code">${w.newCode}</button></p>
 </form>`
+    : ''
+}`
     : ''
 }
 ${view.status === 'completed' ? html`<p>${w.answered}</p>` : ''}

@@ -12,7 +12,7 @@ import { rightsMail } from './mail-text.js';
 import type { Jurisdiction, RequestChannel, RequestStatus, RequestType } from './tables.js';
 
 /** A code is typed on the status page within 15 minutes of the mail. */
-const CODE_TTL_MS = 15 * 60_000;
+export const CODE_TTL_MS = 15 * 60_000;
 
 export interface SubmitInput {
   readonly type: RequestType;
@@ -147,14 +147,14 @@ function normaliseCorrection(input: SubmitInput): SubmitInput['correction'] {
 }
 
 /** Six digits, uniform: draws above the last whole million are thrown away rather than skewing. */
-function newCode(ctx: VowContext): string {
+export function newCode(ctx: VowContext): string {
   for (;;) {
     const n = ctx.random.bytes(4).readUInt32BE(0);
     if (n < 4_294_000_000) return String(n % 1_000_000).padStart(6, '0');
   }
 }
 
-function statusUrl(ctx: VowContext, token: string): string {
+export function statusUrl(ctx: VowContext, token: string): string {
   return `${ctx.config.publicUrl}/privacy/request/status/${token}`;
 }
 

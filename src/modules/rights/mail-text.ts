@@ -12,6 +12,8 @@ export interface RightsMail {
     code: string;
     statusUrl: string;
     dueOn: string;
+    /** A new code asked for on the status page: the one sent before no longer works. */
+    again?: boolean;
   }): {
     subject: string;
     text: string;
@@ -62,9 +64,11 @@ export const RIGHTS_MAIL: Catalog<RightsMail> = {
       objection: 'objection',
     },
     code: (p) => ({
-      subject: `Your ${p.shop} privacy request: confirmation code`,
+      subject: `Your ${p.shop} privacy request: ${p.again ? 'a new confirmation code' : 'confirmation code'}`,
       text: join(
-        `We received your ${p.type} request on ${formatDay(p.receivedOn, 'en-US')}.`,
+        p.again
+          ? `Here is a new code for your ${p.type} request received on ${formatDay(p.receivedOn, 'en-US')}. The code we sent before no longer works.`
+          : `We received your ${p.type} request on ${formatDay(p.receivedOn, 'en-US')}.`,
         `To confirm it is you, enter this code on the request page within 15 minutes: ${p.code}`,
         `Follow your request at ${p.statusUrl}`,
         `We answer by ${formatDay(p.dueOn, 'en-US')}.`,
@@ -158,9 +162,11 @@ export const RIGHTS_MAIL: Catalog<RightsMail> = {
       objection: 'oposición',
     },
     code: (p) => ({
-      subject: `Su solicitud de privacidad a ${p.shop}: código de confirmación`,
+      subject: `Su solicitud de privacidad a ${p.shop}: ${p.again ? 'un nuevo código de confirmación' : 'código de confirmación'}`,
       text: join(
-        `Recibimos su solicitud de ${p.type} el ${formatDay(p.receivedOn, 'es-US')}.`,
+        p.again
+          ? `Este es un nuevo código para su solicitud de ${p.type} recibida el ${formatDay(p.receivedOn, 'es-US')}. El código que le enviamos antes ya no es válido.`
+          : `Recibimos su solicitud de ${p.type} el ${formatDay(p.receivedOn, 'es-US')}.`,
         `Para confirmar que es usted, escriba este código en la página de la solicitud en un plazo de 15 minutos: ${p.code}`,
         `Siga su solicitud en ${p.statusUrl}`,
         `Le responderemos a más tardar el ${formatDay(p.dueOn, 'es-US')}.`,

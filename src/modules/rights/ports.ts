@@ -128,6 +128,11 @@ export interface RightsPorts {
   /** Limits code guesses per email address across every request and route. */
   codeGuard?: CodeGuard | undefined;
   /**
+   * Spends one message of an address's mail budget (by the keyed hash of the address), shared with
+   * every route that mails it; throws VOW_RATE_LIMITED once spent. A new code is mailed only after.
+   */
+  mailBudget?: ((emailIndex: string) => Promise<void>) | undefined;
+  /**
    * Whether two staff members are two people (neither issued the other's credentials, nor one
    * privacy officer both): an appeal is decided by someone independent of the refuser.
    */

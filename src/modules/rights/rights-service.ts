@@ -16,6 +16,7 @@ import {
   extendAppeal,
   fileAppeal,
 } from './appeals.js';
+import { resendCode } from './code-resend.js';
 import { ANSWER_JOB } from './constants.js';
 import { type ExportDocument, openExport } from './export-document.js';
 import { answerJob, fulfil, fulfilJob } from './fulfil.js';
@@ -108,6 +109,14 @@ export class RightsService {
     from = 'local',
   ): Promise<{ requestId: string; status: RequestStatus }> {
     return verifyCode(this.#deps, statusToken, code, from);
+  }
+
+  /**
+   * Mails a new code to the address on the request (the earlier code stops working; the deadline
+   * stays); limited per request and per address (code-resend.ts).
+   */
+  resendCode(statusToken: string): Promise<{ requestId: string; expiresAt: string }> {
+    return resendCode(this.#deps, statusToken);
   }
 
   /**

@@ -8,8 +8,9 @@ import type { HeldPoint, PersonDirectory, PostalAddressInput } from './ports.js'
 import type { DetailKind, RequestStatus, VerificationMethod } from './tables.js';
 import { needsApproval, pendingVerification, recordPending } from './verification-approval.js';
 
-/** Wrong codes allowed before a request is locked (a new request must be made). */
+/** Wrong codes allowed before a request's code is locked (a new code can be asked for: code-resend.ts). */
 const MAX_ATTEMPTS = 5;
+const LOCKED = 'Too many wrong codes; ask for a new code on the request’s status page';
 
 export interface DataPoints {
   readonly email?: string | undefined;
@@ -44,7 +45,7 @@ export async function verifyCode(
       .executeTakeFirst();
     // A request already locked answers so without spending a guess of the address.
     if (target && Number(target.attempts ?? 0) >= MAX_ATTEMPTS)
-      throw new VowError('VOW_VERIFICATION_LOCKED', 'Too many wrong codes; please make a new request');
+      throw new VowError('VOW_VERIFICATION_LOCKED', LOCKED);
     if (target?.email_index) attempt = await guard(target.email_index, from);
   }
   const now = ctx.clock.now();
@@ -119,8 +120,7 @@ export async function verifyCode(
     deps.jobs.wake();
     return { requestId: outcome.requestId, status: outcome.status };
   }
-  if (outcome.kind === 'locked')
-    throw new VowError('VOW_VERIFICATION_LOCKED', 'Too many wrong codes; please make a new request');
+  if (outcome.kind === 'locked') throw new VowError('VOW_VERIFICATION_LOCKED', LOCKED);
   throw new VowError('VOW_VERIFICATION_FAILED', 'The code is not valid');
 }
 

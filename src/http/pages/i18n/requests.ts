@@ -3,6 +3,20 @@
 import { html, type SafeHtml } from '../../../platform/html.js';
 import type { Catalog } from '../../../platform/i18n/index.js';
 
+/** The messages the status page shows after a form on it was sent (its `m` query parameter). */
+export const STATUS_MESSAGES = [
+  'ok',
+  'locked',
+  'wait',
+  'invalid',
+  'resent',
+  'soon',
+  'daily',
+  'mailbox',
+  'nocode',
+] as const;
+export type StatusMessage = (typeof STATUS_MESSAGES)[number];
+
 export interface RequestWords {
   readonly backToNotice: string;
   readonly anotherRequest: string;
@@ -58,7 +72,10 @@ export interface RequestWords {
   readonly confirm: string;
   readonly answered: string;
   readonly keepPrivate: string;
-  readonly messages: Readonly<Record<'ok' | 'locked' | 'wait' | 'invalid', string>>;
+  /** Under the code form: a new code, to the address given with the request. */
+  readonly newCodeHint: string;
+  readonly newCode: string;
+  readonly messages: Readonly<Record<StatusMessage, string>>;
   exportTitle(controller: string): string;
   exportPrepared(day: string): string;
   readonly downloadJson: string;
@@ -156,14 +173,27 @@ you give. You can also write to ${p.address} or email
     codeSent: 'We emailed a 6-digit code to the address you gave. It works for 15 minutes.',
     code: 'The 6-digit code from our email',
     confirm: 'Confirm',
+    newCodeHint:
+      'No code arrived, or it ran out, or too many wrong codes were typed? We can email a new one to the address you gave with this request.',
+    newCode: 'Email me a new code',
     answered: 'We emailed you our answer.',
     keepPrivate: "Keep this page's address private: it is the key to your request.",
     messages: {
       ok: 'Thank you: we confirmed it is you. We are answering your request.',
-      locked: 'Too many wrong codes. Please make a new request.',
+      locked:
+        'Too many wrong codes: this code no longer works. Ask for a new code below; we email it to the address you gave. If you typed the wrong codes yourself, wait 15 minutes first.',
       wait: 'Too many wrong codes were typed for this email address. Try again in an hour.',
       invalid:
-        'That code is not valid. Check the latest email from us and type its 6 digits again. A code works for 15 minutes: if yours has run out, make a new request to get a new one.',
+        'That code is not valid. Check the latest email from us and type its 6 digits again. A code works for 15 minutes: if yours has run out, ask for a new one below.',
+      resent:
+        'We emailed a new code to the address you gave with this request. Type it below within 15 minutes; the code we sent before no longer works.',
+      soon: 'We sent a code less than a minute ago. Check your inbox and your spam folder; if nothing arrived, ask again in a minute.',
+      daily:
+        'We sent 5 codes for this request in the last 24 hours, the most we send in a day. Type the latest one, or ask for a new code tomorrow.',
+      mailbox:
+        'We sent too many emails to this address in the last hour. Ask for a new code again in an hour.',
+      nocode:
+        'This request has no email address we can send a code to. Make a new request with your email address, or write to us at the address in our privacy notice.',
     },
     exportTitle: (c) => `Your data held by ${c}`,
     exportPrepared: (d) => `Prepared ${d} in answer to your request. This link works for 7 days.`,
@@ -273,14 +303,27 @@ que nos indique. También puede escribir a ${p.address} o a
     codeSent: 'Enviamos un código de 6 dígitos a la dirección que indicó. Es válido durante 15 minutos.',
     code: 'El código de 6 dígitos de nuestro correo',
     confirm: 'Confirmar',
+    newCodeHint:
+      '¿No le llegó el código, caducó o se escribieron demasiados códigos incorrectos? Podemos enviar uno nuevo a la dirección que indicó en esta solicitud.',
+    newCode: 'Enviarme un nuevo código',
     answered: 'Le enviamos nuestra respuesta por correo.',
     keepPrivate: 'Mantenga privada la dirección de esta página: es la llave de su solicitud.',
     messages: {
       ok: 'Gracias: confirmamos que es usted. Estamos respondiendo a su solicitud.',
-      locked: 'Demasiados códigos incorrectos. Haga una nueva solicitud.',
+      locked:
+        'Demasiados códigos incorrectos: este código ya no es válido. Pida un nuevo código abajo; lo enviamos a la dirección que indicó. Si escribió usted los códigos incorrectos, espere antes 15 minutos.',
       wait: 'Se escribieron demasiados códigos incorrectos para este correo. Vuelva a intentarlo en una hora.',
       invalid:
-        'Ese código no es válido. Revise nuestro último correo y vuelva a escribir sus 6 dígitos. Un código es válido durante 15 minutos: si el suyo caducó, haga una nueva solicitud para recibir otro.',
+        'Ese código no es válido. Revise nuestro último correo y vuelva a escribir sus 6 dígitos. Un código es válido durante 15 minutos: si el suyo caducó, pida uno nuevo abajo.',
+      resent:
+        'Enviamos un nuevo código a la dirección que indicó en esta solicitud. Escríbalo abajo en un plazo de 15 minutos; el código que le enviamos antes ya no es válido.',
+      soon: 'Le enviamos un código hace menos de un minuto. Revise su bandeja de entrada y la carpeta de correo no deseado; si no le llegó nada, vuelva a pedirlo en un minuto.',
+      daily:
+        'Enviamos 5 códigos para esta solicitud en las últimas 24 horas, el máximo que enviamos en un día. Escriba el último, o pida un nuevo código mañana.',
+      mailbox:
+        'Enviamos demasiados correos a esta dirección en la última hora. Vuelva a pedir un nuevo código en una hora.',
+      nocode:
+        'Esta solicitud no tiene un correo electrónico al que enviar un código. Haga una nueva solicitud con su correo electrónico, o escríbanos a la dirección de nuestro aviso de privacidad.',
     },
     exportTitle: (c) => `Sus datos en poder de ${c}`,
     exportPrepared: (d) =>
