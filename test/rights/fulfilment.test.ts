@@ -253,6 +253,12 @@ describeEachDialect('fulfilment of verified requests', (env) => {
     const csv = await e.app.inject({ url: `/privacy/request/export/${t}/csv/fake.customers` });
     assert.equal(csv.statusCode, 200);
     assert.match(csv.body, /"contact\.email"/);
+    // A name that is no table of this export, an object's own property names included, is 404.
+    for (const table of ['nothing.here', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const none = await e.app.inject({ url: `/privacy/request/export/${t}/csv/${table}` });
+      assert.equal(none.statusCode, 404, table);
+      assert.equal(none.json().error.code, 'VOW_NOT_FOUND', table);
+    }
     const summary = await e.app.inject({ url: `/privacy/request/export/${t}` });
     assert.equal(summary.statusCode, 200);
     assert.match(summary.body, /Pat Example/);

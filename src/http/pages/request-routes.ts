@@ -382,7 +382,8 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
     z.strictObject({ token, table: line().min(1).max(200) }),
     (doc, req) => {
       const table = req.params.table ?? '';
-      const csv = doc.csv[table];
+      // Own keys only: `constructor` or `__proto__` is no table (it answered 500).
+      const csv = Object.hasOwn(doc.csv, table) ? doc.csv[table] : undefined;
       if (csv === undefined) throw new VowError('VOW_NOT_FOUND', 'No such table in this export');
       return { type: CSV_TYPE, name: `${table.replace(/[^a-z0-9_.-]/gi, '_')}.csv`, body: csv };
     },
