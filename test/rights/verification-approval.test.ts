@@ -265,6 +265,47 @@ describeEachDialect(
       assert.equal(three.json().outcome.pendingApproval, false);
       assert.equal(three.json().request.status, 'in_progress');
     });
+
+    it("flags and filters the waiting verifications in the staff API's list, as the console queue does", async () => {
+      const b = await buyer();
+      const waiting = await letter('deletion');
+      await verify(agent, waiting, threeDetails(b));
+      const unverified = await letter('access');
+      const list = async (query: string) => {
+        const res = await env().app.inject({
+          method: 'GET',
+          url: `/v1/staff/requests${query}`,
+          headers: agent.bearer.headers,
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json().requests as { id: string; pendingApproval: boolean }[];
+      };
+      const all = await list('');
+      assert.equal(all.find((r) => r.id === waiting)?.pendingApproval, true);
+      assert.equal(all.find((r) => r.id === unverified)?.pendingApproval, false);
+      assert.ok(all.every((r) => typeof r.pendingApproval === 'boolean'));
+      const only = await list('?pendingApproval=true');
+      assert.ok(only.some((r) => r.id === waiting));
+      assert.ok(!only.some((r) => r.id === unverified));
+      assert.ok(only.every((r) => r.pendingApproval));
+      // The same requests as the console's "Verifications to approve only".
+      const console = await env().services.rights.staffQueue(officer.staffId, { pendingApproval: true });
+      assert.deepEqual(only.map((r) => r.id).sort(), console.map((r) => r.id).sort());
+      assert.ok((await list('?pendingApproval=false')).some((r) => r.id === unverified));
+      assert.ok((await list('?include=all&pendingApproval=true')).some((r) => r.id === waiting));
+      const bad = await env().app.inject({
+        method: 'GET',
+        url: '/v1/staff/requests?pendingApproval=yes',
+        headers: agent.bearer.headers,
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json().error.code, 'VOW_VALIDATION');
+      // Approved, it leaves the filter and its flag drops.
+      const approved = await call(officer.bearer, `/v1/staff/requests/${waiting}/approve-verification`);
+      assert.equal(approved.statusCode, 200, approved.body);
+      assert.ok(!(await list('?pendingApproval=true')).some((r) => r.id === waiting));
+      assert.equal((await list('?include=all')).find((r) => r.id === waiting)?.pendingApproval, false);
+    });
   },
   { auth: 'enforced', rateLimits: false },
 );

@@ -335,12 +335,38 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['rights'],
-        summary: 'The request queue: soonest deadline first, overdue flagged',
-        querystring: z.strictObject({ include: z.enum(['open', 'all']).default('open') }),
-        response: { 200: z.object({ requests: z.array(viewSchema) }) },
+        summary:
+          "The request queue: soonest deadline first, overdue flagged, staff verifications waiting for a privacy officer's approval flagged (`pendingApproval=true`: only those)",
+        querystring: z.strictObject({
+          include: z.enum(['open', 'all']).default('open'),
+          pendingApproval: z
+            .enum(['true', 'false'])
+            .optional()
+            .describe(
+              "`true`: only requests whose staff verification waits for a privacy officer's approval",
+            ),
+        }),
+        response: {
+          200: z.object({
+            requests: z.array(
+              viewSchema.extend({
+                pendingApproval: z
+                  .boolean()
+                  .describe(
+                    "Its staff verification waits for a privacy officer's approval (approve-verification, reject-verification)",
+                  ),
+              }),
+            ),
+          }),
+        },
       },
     },
-    async (req) => ({ requests: await rights.queue({ includeClosed: req.query.include === 'all' }) }),
+    async (req) => ({
+      requests: await rights.queue({
+        includeClosed: req.query.include === 'all',
+        pendingApproval: req.query.pendingApproval === 'true',
+      }),
+    }),
   );
 
   app.get(

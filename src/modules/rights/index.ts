@@ -39,7 +39,7 @@ export type {
   RightsPorts,
   Suppressor,
 } from './ports.js';
-export type { RequestDetail, RequestView } from './queries.js';
+export type { ListedRequest, RequestDetail, RequestView } from './queries.js';
 export { RightsService } from './rights-service.js';
 export type { QueueEntry, QueueFilter } from './staff-queue.js';
 export type {

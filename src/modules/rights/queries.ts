@@ -13,7 +13,11 @@ import type {
   RequestType,
   VerificationMethod,
 } from './tables.js';
-import { type PendingVerification, pendingVerification } from './verification-approval.js';
+import {
+  type PendingVerification,
+  pendingVerification,
+  requestsPendingApproval,
+} from './verification-approval.js';
 
 export interface RequestView {
   readonly id: string;
@@ -104,16 +108,29 @@ export function view(ctx: VowContext, r: Row): RequestView {
   };
 }
 
-/** The staff queue: open requests (or all), soonest deadline first, overdue ones flagged. */
+/** A request as the staff API lists it: the log entry and whether its verification waits (four eyes). */
+export interface ListedRequest extends RequestView {
+  /** Its staff verification waits for a privacy officer's approval (the request detail's `pendingVerification`). */
+  readonly pendingApproval: boolean;
+}
+
+/**
+ * The staff queue: open requests (or all), soonest deadline first, overdue ones flagged, each saying
+ * whether its staff verification waits for a privacy officer; `pendingApproval` keeps only those
+ * (the console queue's "Verifications to approve only").
+ */
 export async function queue(
   ctx: VowContext,
-  options: { includeClosed?: boolean } = {},
-): Promise<RequestView[]> {
+  options: { includeClosed?: boolean; pendingApproval?: boolean } = {},
+): Promise<ListedRequest[]> {
   let q = ctx.store.db.selectFrom('rights_requests').selectAll();
   if (!options.includeClosed) q = q.where('status', 'not in', ['completed', 'denied']);
+  if (options.pendingApproval) q = q.where('status', '=', 'awaiting_verification');
   const rows = await q.limit(2000).execute();
+  const pending = await requestsPendingApproval(ctx);
   return rows
-    .map((r) => view(ctx, r))
+    .filter((r) => !options.pendingApproval || pending.has(r.id))
+    .map((r) => ({ ...view(ctx, r), pendingApproval: pending.has(r.id) }))
     .sort((a, b) =>
       a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.receivedOn.localeCompare(b.receivedOn),
     );

@@ -29,6 +29,7 @@ import {
   detail,
   forSubject,
   getRequest,
+  type ListedRequest,
   queue,
   type RequestDetail,
   type RequestView,
@@ -248,7 +249,8 @@ export class RightsService {
     return view(this.#deps.ctx, r);
   }
 
-  queue(options: { includeClosed?: boolean } = {}): Promise<RequestView[]> {
+  /** The staff API's list: open (or all) requests, each with `pendingApproval`; optionally only those. */
+  queue(options: { includeClosed?: boolean; pendingApproval?: boolean } = {}): Promise<ListedRequest[]> {
     return queue(this.#deps.ctx, options);
   }
 
