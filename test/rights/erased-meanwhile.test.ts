@@ -5,6 +5,7 @@
 // objection that nothing is left to restrict, a deletion that the data is deleted.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { FULFIL_JOB } from '../../src/modules/rights/index.js';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { markUnder13, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
@@ -142,4 +143,38 @@ describeEachDialect('a request whose person is erased meanwhile', (env) => {
       }
     });
   }
+
+  it('correction: the person deleted by another request after the correction began changes nothing, and is told nothing is left to correct', async () => {
+    const e = env();
+    const { subjectId, email } = await personWithOrder(e, 'race-correction');
+    const deletion = await filed(e, requestOf('deletion', email));
+    const id = await verified(e, await filed(e, requestOf('correction', email, 'es-US')), 'correction');
+    // The deletion runs to its end after the correction's fulfilment found the person still there,
+    // right before its walk: the walk finds nothing left to change.
+    const walker = e.services.datasets;
+    const correct = walker.correct.bind(walker);
+    let deleted = false;
+    walker.correct = async (identity, options, actor) => {
+      if (!deleted) {
+        deleted = true;
+        await verified(e, deletion, 'deletion');
+        await e.services.jobs.drain(100, [FULFIL_JOB]);
+        assert.equal((await e.services.rights.statusByToken(deletion.statusToken)).status, 'completed');
+      }
+      return correct(identity, options, actor);
+    };
+    const before = sent.length;
+    try {
+      await e.services.jobs.drain();
+    } finally {
+      walker.correct = correct;
+    }
+    assert.ok(deleted, 'the deletion ran during the correction');
+    const closed = await e.store.db.transaction().execute((trx) => e.ctx.vault.closedAmong(trx, [subjectId]));
+    assert.equal(closed.size, 1, 'the deletion closed the person’s key');
+    await assertAnswered(e, id, 'correction');
+    const answers = sent.slice(before).filter((m) => m.to === email && /^Respondimos/.test(m.subject));
+    assert.equal(answers.length, 1, 'one answer to the correction');
+    assert.match(answers[0]!.text, /No queda nada que corregir/);
+  });
 });

@@ -9,6 +9,7 @@ import type { JobContext } from '../../platform/jobs/index.js';
 import type { PersonIdentity } from '../datasets/index.js';
 import { categoryName } from '../policy/index.js';
 import { correctedAddress } from '../subjects/index.js';
+import { completeErased, erasedIn, forgetErasedContact } from './fulfil-erased.js';
 import {
   awaitRecipients,
   complete,
@@ -116,7 +117,7 @@ export async function answerCorrection(
 ): Promise<unknown> {
   const c = contact.correction;
   if (!c) throw new VowError('VOW_REQUEST_INVALID', 'The correction is missing');
-  return job.step('answer', async (trx) => {
+  const answered = await job.step('answer', async (trx) => {
     const result = { category: c.category, changes };
     // The fulfilment and the answer job may both reach this when the last task closes meanwhile.
     const now = await trx
@@ -125,6 +126,10 @@ export async function answerCorrection(
       .where('id', '=', r.id)
       .executeTakeFirst();
     if (now?.status !== 'in_progress') return { skipped: now?.status ?? 'missing' };
+    // Nothing changed because the person was erased after the fulfilment began (their key closed
+    // before the walk, their rows gone): answered that nothing is left to correct, not "corrected".
+    // Read in this transaction, so an erasure is ordered before or after this answer.
+    if (changes === 0 && (await erasedIn(deps, trx, r))) return completeErased(deps, trx, r, contact);
     // The audit says that the field changed, never the old or the new value.
     await deps.ctx.audit.record(
       {
@@ -146,4 +151,6 @@ export async function answerCorrection(
     );
     return result;
   });
+  if ('erased' in answered) await forgetErasedContact(deps, r, job);
+  return answered;
 }

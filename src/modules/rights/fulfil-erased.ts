@@ -2,10 +2,14 @@
 // request, or the under-13 purge, between its verification and its fulfilment): there is nothing
 // left to export, correct or restrict, so it is answered so, once, instead of a fulfilment that
 // fails until its job gives up and leaves the request "in progress" for ever. A deletion is not
-// answered here: it runs on, changes nothing, and answers that the data is deleted.
+// answered here: it runs on, changes nothing, and answers that the data is deleted. A correction
+// whose erasure began after its start but before its walk changes nothing: its answer step asks
+// again (erasedIn) and answers so too (fulfil-correction.ts).
 
+import type { Transaction } from 'kysely';
 import { isVowError } from '../../platform/errors.js';
 import type { JobContext } from '../../platform/jobs/index.js';
+import type { Database } from '../../platform/store/index.js';
 import { forgetContact } from './erasure.js';
 import { complete, type RightsDeps, type Row, type Sealed } from './internal.js';
 import { rightsMail } from './mail-text.js';
@@ -31,11 +35,7 @@ function answeredWhenErased(r: Row): r is Row & { type: ErasedKind; subject_id: 
  */
 export async function erasedMeanwhile(deps: RightsDeps, r: Row): Promise<boolean> {
   if (!answeredWhenErased(r)) return false;
-  const subjectId = r.subject_id;
-  const closed = await deps.ctx.store.db
-    .transaction()
-    .execute((trx) => deps.ctx.vault.closedAmong(trx, [subjectId]));
-  return closed.size > 0;
+  return deps.ctx.store.db.transaction().execute((trx) => erasedIn(deps, trx, r));
 }
 
 /** Whether a fulfilment's failure is its person's erasure meanwhile (VOW_SUBJECT_SHREDDED, key closed). */
@@ -44,9 +44,53 @@ export async function failedByErasure(deps: RightsDeps, r: Row, err: unknown): P
 }
 
 /**
- * Answers the request: nothing is held any more. The log entry, the audit entry and the reply (to
- * the contact on the request, in its language; a purge has forgotten it, so nobody is mailed) commit
- * together; then the request forgets the contact, as the erasure does for an answered request.
+ * Whether the request's person is erased, read inside the transaction that answers it: on
+ * PostgreSQL the look share-locks the person's key row, so an erasure closing the key either
+ * committed before (and is seen) or waits for the answer to commit.
+ */
+export async function erasedIn(deps: RightsDeps, trx: Transaction<Database>, r: Row): Promise<boolean> {
+  if (!answeredWhenErased(r)) return false;
+  return (await deps.ctx.vault.closedAmong(trx, [r.subject_id])).size > 0;
+}
+
+/**
+ * Completes the request in the caller's transaction, answered that nothing is held any more: the
+ * log entry, the audit entry and the reply (to the contact on the request, in its language; a purge
+ * has forgotten it, so nobody is mailed). The caller then forgets the contact (forgetErasedContact).
+ */
+export async function completeErased(
+  deps: RightsDeps,
+  trx: Transaction<Database>,
+  r: Row,
+  contact: Sealed,
+): Promise<{ erased: true } | { skipped: string }> {
+  if (!answeredWhenErased(r)) return { skipped: r.type };
+  const say = rightsMail(r.locale);
+  const result = { erased: true as const };
+  await complete(
+    deps,
+    trx,
+    r,
+    NATURE[r.type],
+    result,
+    say.erasedMeanwhile({ kind: r.type, type: say.typeName[r.type] }),
+    contact.email,
+  );
+  return result;
+}
+
+/** Once answered, the request forgets its contact, as the erasure does for an answered request. */
+export async function forgetErasedContact(deps: RightsDeps, r: Row, job: JobContext): Promise<void> {
+  const ctx = deps.ctx;
+  const key = await job.step('forget-contact-erased', (trx) =>
+    forgetContact(trx, r.id, ctx.clock.now().toISOString()),
+  );
+  await ctx.vault.destroyKey(key);
+}
+
+/**
+ * Answers the request: nothing is held any more (completeErased in a step of its own, then the
+ * contact forgotten).
  */
 export async function answerErased(
   deps: RightsDeps,
@@ -55,8 +99,6 @@ export async function answerErased(
   job: JobContext,
 ): Promise<unknown> {
   if (!answeredWhenErased(r)) return { skipped: r.type };
-  const ctx = deps.ctx;
-  const say = rightsMail(r.locale);
   const answered = await job.step('answer-erased', async (trx) => {
     const now = await trx
       .selectFrom('rights_requests')
@@ -64,22 +106,9 @@ export async function answerErased(
       .where('id', '=', r.id)
       .executeTakeFirst();
     if (now?.status !== 'in_progress') return { skipped: now?.status ?? 'missing' };
-    const result = { erased: true as const };
-    await complete(
-      deps,
-      trx,
-      r,
-      NATURE[r.type],
-      result,
-      say.erasedMeanwhile({ kind: r.type, type: say.typeName[r.type] }),
-      contact.email,
-    );
-    return result;
+    return completeErased(deps, trx, r, contact);
   });
   if ('skipped' in answered) return answered;
-  const key = await job.step('forget-contact-erased', (trx) =>
-    forgetContact(trx, r.id, ctx.clock.now().toISOString()),
-  );
-  await ctx.vault.destroyKey(key);
+  await forgetErasedContact(deps, r, job);
   return answered;
 }
