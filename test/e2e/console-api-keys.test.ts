@@ -47,15 +47,39 @@ describe('the API keys page at 1280 and 390 px', {
       // From here on (that refusal's page came with its 400), the pages have no error.
       const errors = pageErrors(page);
 
-      await page.getByRole('checkbox', { name: /^collect:/ }).check();
-      await page.getByRole('button', { name: 'Create the key' }).click();
+      // By keyboard alone: Space ticks the scope, Enter sends the form.
+      await page.getByRole('checkbox', { name: /^collect:/ }).focus();
+      await page.keyboard.press('Space');
+      await page.getByRole('button', { name: 'Create the key' }).focus();
+      await page.keyboard.press('Enter');
       const box = page.getByTestId('new-key');
       await box.waitFor();
-      assert.match((await box.textContent()) ?? '', /shown only this once/);
+      assert.match(
+        (await page.getByRole('heading', { level: 2, name: /^Copy the key/ }).textContent()) ?? '',
+        /shown only this once$/,
+      );
+      assert.match(
+        (await box.textContent()) ?? '',
+        /What it may do: record what the shop collects \(collect\)/,
+      );
+      // The page opens on the box (not at the top, a menu away), marked as a warning, not a success.
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'new-key');
+      assert.equal(await box.evaluate((b) => b.classList.contains('flash')), false);
       const key = await page.getByTestId('new-key-value').inputValue();
       assert.match(key, /^vow_sk_/);
-      // The copy button (shown by the script) puts the key on the clipboard.
-      await page.getByRole('button', { name: 'Copy the key' }).click();
+      // The whole key is in sight in its field.
+      assert.ok(
+        await page
+          .getByTestId('new-key-value')
+          .evaluate((t) => t.scrollWidth <= t.clientWidth && t.scrollHeight <= t.clientHeight),
+        `the key is cut off at ${width} px`,
+      );
+      // The copy button (shown by the script) is the next stops of the keyboard and puts the key on
+      // the clipboard with Enter.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Copy the key');
+      await page.keyboard.press('Enter');
       await page.getByText('Copied.').waitFor();
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), key);
       assert.equal(await sideways(page), 0, `the new key's box scrolls sideways at ${width} px`);
@@ -72,7 +96,7 @@ describe('the API keys page at 1280 and 390 px', {
       await page.goto(`${at.base}/staff/api-keys`);
       assert.ok(!(await page.content()).includes(key));
       const row = page.getByTestId('api-keys').locator('tbody tr', { hasText: `storefront ${width}` });
-      assert.match((await row.textContent()) ?? '', /collect/);
+      assert.match((await row.textContent()) ?? '', /record what the shop collects \(collect\)/);
       if (width === 390)
         assert.equal(await row.evaluate((r) => getComputedStyle(r).display), 'block', 'a card');
       const over = await page
@@ -88,6 +112,11 @@ describe('the API keys page at 1280 and 390 px', {
       assert.equal(await sideways(page), 0);
       await page.getByTestId('confirm-button').click();
       await page.getByText(`The key for storefront ${width} is revoked.`).waitFor();
+      // Focus is on what happened, not lost at the top of the page.
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.textContent),
+        `The key for storefront ${width} is revoked.`,
+      );
       const after = await api(key, 'POST', '/v1/decisions', DECISION);
       assert.equal(after.status, 401);
       assert.equal(after.body.error?.code, 'VOW_UNAUTHENTICATED');

@@ -61,7 +61,7 @@ describeEachDialect(
         scopes: ['disclose', 'metrics'],
       });
       assert.equal(res.statusCode, 201, res.body);
-      const key = /data-testid="new-key-value" readonly value="(vow_sk_[^"]+)"/.exec(res.body)?.[1];
+      const key = /data-testid="new-key-value" readonly[^>]*>(vow_sk_[^<]+)<\/textarea>/.exec(res.body)?.[1];
       assert.ok(key, 'the secret is on the page');
       assert.equal(res.headers['cache-control'], 'no-store');
       const [made] = await env().services.identity.apiKeys.list();
@@ -73,7 +73,8 @@ describeEachDialect(
       assert.ok(!page.body.includes(key), 'never shown again');
       assert.match(
         page.body,
-        /<th scope="row">warehouse<\/th><td data-label="Scopes">disclose, metrics<\/td>/,
+        // Each scope in plain words, with its id.
+        /<th scope="row">warehouse<\/th><td data-label="Scopes">record what goes to third parties \(<code>disclose<\/code>\); read the metrics \(<code>metrics<\/code>\)<\/td>/,
       );
       assert.match(page.body, new RegExp(`<td data-label="Created by">${admin.username}</td>`));
 

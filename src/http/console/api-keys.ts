@@ -1,8 +1,14 @@
 // API keys for the admin: which systems of the shop hold a key and what each may do (its scopes),
 // a form to make one (its secret shown once, with a copy button), and revoking one.
 
-import { API_SCOPE_LABELS, API_SCOPES, type ApiKeyInfo } from '../../modules/identity/index.js';
-import { html } from '../../platform/html.js';
+import {
+  API_SCOPE_LABELS,
+  API_SCOPES,
+  type ApiKeyInfo,
+  type ApiScope,
+  isApiScope,
+} from '../../modules/identity/index.js';
+import { html, type SafeHtml } from '../../platform/html.js';
 import { secondaryToneClass } from './confirm.js';
 import { type ConsoleFrame, type ConsoleMessage, consolePage, csrfField, flash } from './shell.js';
 
@@ -18,6 +24,24 @@ export interface ApiKeysView {
   readonly message?: ConsoleMessage;
   /** The form's values to show again after a refusal. */
   readonly form?: { readonly name: string; readonly scopes: readonly string[] };
+}
+
+/** A scope in a few plain words, for the lists (the form says each in full). */
+const SCOPE_WORDS: Readonly<Record<ApiScope, string>> = {
+  decide: 'ask whether data may be used',
+  collect: 'record what the shop collects',
+  disclose: 'record what goes to third parties',
+  marketing: 'marketing audiences and emails',
+  feedback: "mail and SMS providers' reports",
+  metrics: 'read the metrics',
+  all: 'everything, scopes added later included',
+};
+
+/** A key's scopes as words, each with its id (what the command line and the docs call it). */
+export function scopeWords(scopes: readonly string[]): SafeHtml {
+  return html`${scopes.map(
+    (s, i) => html`${i > 0 ? '; ' : ''}${isApiScope(s) ? SCOPE_WORDS[s] : s} (<code>${s}</code>)`,
+  )}`;
 }
 
 function createdBy(k: ApiKeyInfo, names: ReadonlyMap<string, string>): string {
@@ -37,15 +61,19 @@ export function renderApiKeys(frame: ConsoleFrame, v: ApiKeysView): string {
 <p>The shop's own systems call Vow's API with a key: the storefront, the warehouse, the email tool.
 Give each system its own key with only the scopes it needs, so a key that leaks can do little and
 can be revoked without stopping the others.</p>
-${flash(v.message)}
+${
+  v.message?.ok
+    ? html`<p class="flash ok" role="status" tabindex="-1" autofocus>${v.message.text}</p>`
+    : flash(v.message)
+}
 ${
   v.created
-    ? html`<section class="flash ok" role="status" data-testid="new-key" aria-labelledby="new-key-h">
-<h2 id="new-key-h">Copy the key for ${v.created.name} now</h2>
-<p><strong>It is shown only this once.</strong> Vow keeps only a hash of it and cannot show it again: if it is lost, create another key and revoke this one. Put it in the secret store of the system that uses it, never in a web page, an email or a repository.</p>
-<p>Scopes: ${v.created.scopes.join(', ')}</p>
-<p><label for="new-key-value">The key</label><input id="new-key-value" data-testid="new-key-value" readonly value="${v.created.key}" autocomplete="off" spellcheck="false"></p>
-<p><button type="button" class="secondary" data-copy="new-key-value" hidden>Copy the key</button> <span data-copy-status role="status"></span></p>
+    ? html`<section class="once" tabindex="-1" autofocus data-testid="new-key" aria-labelledby="new-key-h">
+<h2 id="new-key-h">Copy the key for ${v.created.name} now: it is shown only this once</h2>
+<p>Vow keeps only a hash of it and cannot show it again: if it is lost, create another key and revoke this one. Put it in the secret store of the system that uses it, never in a web page, an email or a repository.</p>
+<p><label for="new-key-value">The key (secret)</label><textarea id="new-key-value" class="secret" data-testid="new-key-value" readonly rows="2" autocomplete="off" spellcheck="false">${v.created.key}</textarea></p>
+<p class="copy"><button type="button" class="secondary" data-copy="new-key-value" hidden>Copy the key</button> <span data-copy-status role="status"></span></p>
+<p>What it may do: ${scopeWords(v.created.scopes)}</p>
 </section>`
     : ''
 }
@@ -57,7 +85,7 @@ ${
   <thead><tr><th scope="col">Name</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Created by</th><th scope="col">Key id</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${active.map(
     (k) =>
-      html`<tr data-key-id="${k.id}"><th scope="row">${k.name}</th><td data-label="Scopes">${k.scopes.join(', ')}</td><td data-label="Created">${k.createdAt.slice(0, 10)}</td><td data-label="Created by">${createdBy(k, v.staffNames)}</td><td data-label="Key id"><code>${k.id}</code></td><td data-label="Action"><form method="post" action="/staff/api-keys/revoke" class="inline">
+      html`<tr data-key-id="${k.id}"><th scope="row">${k.name}</th><td data-label="Scopes">${scopeWords(k.scopes)}</td><td data-label="Created">${k.createdAt.slice(0, 10)}</td><td data-label="Created by">${createdBy(k, v.staffNames)}</td><td data-label="Key id"><code>${k.id}</code></td><td data-label="Action"><form method="post" action="/staff/api-keys/revoke" class="inline">
   ${csrfField(frame.csrf)}<input type="hidden" name="id" value="${k.id}">
   <button type="submit"${secondaryToneClass('destructive')} data-tone="destructive">Revoke<span class="visually-hidden"> ${k.name}</span></button>
 </form></td></tr>`,
@@ -68,13 +96,13 @@ ${
 <form method="post" action="/staff/api-keys" aria-labelledby="create-h" data-testid="create-key">
   ${csrfField(frame.csrf)}
   <p><label for="key-name">What it is for</label><input id="key-name" name="name" required maxlength="100" autocomplete="off" placeholder="e.g. storefront checkout" value="${v.form?.name ?? ''}"></p>
-  <fieldset><legend>Scopes: what the key may do (at least one)</legend>
+  <fieldset aria-describedby="scopes-hint"><legend>What the key may do (at least one)</legend>
+  <p class="small" id="scopes-hint">Tick the fewest the system needs. A storefront needs <strong>collect</strong>; a warehouse <strong>disclose</strong>; a CRM or email tool <strong>marketing</strong>, and its provider's webhooks <strong>feedback</strong>; an analytics relay <strong>decide</strong>. <strong>all</strong> is only for a key that must do everything.</p>
   ${API_SCOPES.map(
     (s) =>
       html`<p class="check"><input type="checkbox" id="scope-${s}" name="scopes" value="${s}"${chosen.has(s) ? html` checked` : ''}><label for="scope-${s}"><strong>${s}</strong>: ${API_SCOPE_LABELS[s]}</label></p>`,
   )}
   </fieldset>
-  <p class="small">A storefront needs <strong>collect</strong>; a warehouse <strong>disclose</strong>; a CRM or email tool <strong>marketing</strong>, and its provider's webhooks <strong>feedback</strong>; an analytics relay <strong>decide</strong>. <strong>all</strong> is for a key that must do everything, as keys made before scopes do.</p>
   <p><button type="submit">Create the key</button></p>
 </form>
 ${
@@ -85,7 +113,7 @@ ${
   <thead><tr><th scope="col">Name</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Revoked</th></tr></thead>
   <tbody>${revoked.map(
     (k) =>
-      html`<tr><th scope="row">${k.name}</th><td data-label="Scopes">${k.scopes.join(', ')}</td><td data-label="Created">${k.createdAt.slice(0, 10)}</td><td data-label="Revoked">${(k.revokedAt ?? '').slice(0, 10)}</td></tr>`,
+      html`<tr><th scope="row">${k.name}</th><td data-label="Scopes">${scopeWords(k.scopes)}</td><td data-label="Created">${k.createdAt.slice(0, 10)}</td><td data-label="Revoked">${(k.revokedAt ?? '').slice(0, 10)}</td></tr>`,
   )}</tbody>
 </table></div>`
 }`,

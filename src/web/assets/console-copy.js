@@ -4,7 +4,7 @@
 (() => {
   for (const button of document.querySelectorAll('button[data-copy]')) {
     const field = document.getElementById(button.getAttribute('data-copy') ?? '');
-    if (!(field instanceof HTMLInputElement)) continue;
+    if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement)) continue;
     const status = button.parentElement?.querySelector('[data-copy-status]');
     const say = (text) => {
       if (status) status.textContent = text;
