@@ -81,6 +81,12 @@ describe('four eyes on staff verifications in the console', {
       assert.match((await agent.getByTestId('pending-who').textContent()) ?? '', /You verified it/);
       assert.equal(await agent.locator('form[data-action=approve_verification]').count(), 0);
     }
+    // The queue tells the agent who must act, and that nothing more is theirs to do.
+    await agent.goto(`${at.base}/staff/requests`);
+    assert.match(
+      (await agent.getByTestId('approvals-who').textContent()) ?? '',
+      /^Only a privacy officer can approve or reject them, never the person who verified: .*you need not do anything more\.$/,
+    );
     await at.env.services.jobs.drain();
     for (const b of buyers) assert.ok(await held(b.email), 'nothing deleted by the agent alone');
   });
@@ -91,6 +97,7 @@ describe('four eyes on staff verifications in the console', {
       const officer = await at.logIn(`olivia${width}`, ['privacy_officer'], width);
       await officer.goto(`${at.base}/staff/requests`);
       const waiting = officer.getByTestId('approvals-waiting');
+      assert.equal(await officer.getByTestId('approvals-who').count(), 0, 'the officer is the one to act');
       assert.match(
         (await waiting.textContent()) ?? '',
         new RegExp(`${2 - i} verifications? waits? for a privacy officer's approval`),

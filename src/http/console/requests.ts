@@ -74,7 +74,15 @@ export function renderStaffQueue(
     section: '/staff/requests',
     body: html`<h1>Privacy requests</h1>
 <p>${complaintsOpen} open ${noun(complaintsOpen, 'complaint')}: <a href="/staff/complaints">see complaints</a>. <a href="/staff/log-request">Log a request received by email or post</a>.</p>
-${pendingApprovals > 0 ? html`<p class="flash" data-testid="approvals-waiting"><strong>${pendingApprovals}</strong> ${pendingApprovals === 1 ? 'verification waits' : 'verifications wait'} for a privacy officer's approval (a deletion, a correction or a copy of the values, verified by staff): <a href="/staff/requests?approval=yes">see ${pendingApprovals === 1 ? 'it' : 'them'}</a>.</p>` : ''}
+${
+  pendingApprovals > 0
+    ? html`<p class="flash" data-testid="approvals-waiting"><strong>${pendingApprovals}</strong> ${pendingApprovals === 1 ? 'verification waits' : 'verifications wait'} for a privacy officer's approval (a deletion, a correction or a copy of the values, verified by staff): <a href="/staff/requests?approval=yes">see ${pendingApprovals === 1 ? 'it' : 'them'}</a>.${
+        frame.roles.includes('privacy_officer')
+          ? ''
+          : html` <span data-testid="approvals-who">Only a privacy officer can approve or reject ${pendingApprovals === 1 ? 'it' : 'them'}, never the person who verified: nothing is deleted, corrected or sent until then, and you need not do anything more.</span>`
+      }</p>`
+    : ''
+}
 ${filters(filter, frame.csrf)}
 <p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} ${noun(requests.length, 'request')}${filter.text ? ' matching the search' : ''}, soonest deadline first.</p>
 ${
