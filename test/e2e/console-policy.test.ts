@@ -37,11 +37,24 @@ describe('the console policy page in Chromium', {
       assert.deepEqual(wide, [], `a table wider than its box at ${width} px`);
       assert.deepEqual(await axeViolations(page), []);
 
-      // A pasted file with a mistake: every problem, each with its line.
+      // The check comes before the policy's long tables, not thousands of pixels down.
+      const top = async (sel: string) => page.locator(sel).evaluate((e) => e.getBoundingClientRect().top);
+      assert.ok(
+        (await top('[data-testid=policy-check-form]')) < (await top('[data-testid=policy-purposes]')),
+        'the check form before the tables',
+      );
+
+      // A pasted file with a mistake, sent by keyboard: every problem, each with its line.
       await page.getByLabel("Or paste the file's text").fill(BROKEN);
-      await page.getByRole('button', { name: 'Check the file' }).click();
+      await page.getByRole('button', { name: 'Check the file' }).focus();
+      await page.keyboard.press('Enter');
       const problems = page.getByTestId('policy-problem');
       await problems.first().waitFor();
+      // The page opens on the result (focus not lost at the top of the page).
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+        'policy-check-result',
+      );
       assert.equal(await problems.count(), 2);
       const lines = await problems.evaluateAll((li) => li.map((l) => l.getAttribute('data-line')));
       assert.ok(lines.includes(String(RULE_LINE)), `a problem on line ${RULE_LINE}: ${lines.join(',')}`);

@@ -193,8 +193,18 @@ export function renderPolicyPage(frame: ConsoleFrame, input: PolicyPageInput): s
     title: 'Policy',
     section: '/staff/policy',
     body: html`<h1>Policy</h1>
-<p>Everything Vow decides, allows, refuses and shows people comes from the policy in force. Its promises are checked on the live data on the dashboard.</p>
+<p>Everything Vow decides, allows, refuses and shows people comes from the policy in force. Its promises are checked on the live data on the dashboard. Below: the policy in force, a check of a new policy file, then the policy's <a href="#purposes-h">purposes</a>, <a href="#recipients-h">recipients</a>, <a href="#retention-h">retention periods</a> and <a href="#promises-h">promises</a>.</p>
+<h2 id="in-force-h">The policy in force</h2>
 ${inForce(policy, input.file)}
+<h2 id="check-h">Check a policy file</h2>
+<p>Upload or paste a policy file to see every problem in it, or what putting it in force would change. Nothing is stored, and checking a file does not change the policy in force.</p>
+${
+  input.message
+    ? html`<div tabindex="-1" autofocus data-testid="policy-check-message">${flash(input.message)}</div>`
+    : ''
+}
+${input.outcome ? html`<section aria-labelledby="result-h" tabindex="-1" autofocus data-testid="policy-check-result"><h3 id="result-h">Result: ${input.outcome.name}</h3>${outcomeOf(input.outcome)}</section>` : ''}
+${checkForm(frame, input.pasted)}
 <h2 id="purposes-h">Purposes</h2>
 ${purposesTable(policy)}
 <h2 id="recipients-h">Recipients</h2>
@@ -202,11 +212,6 @@ ${recipientsTable(policy)}
 <h2 id="retention-h">Retention</h2>
 ${retentionTable(policy)}
 <h2 id="promises-h">Promises</h2>
-${promisesTable(policy)}
-<h2 id="check-h">Check a policy file</h2>
-<p>Upload or paste a policy file to see every problem in it, or what putting it in force would change. Nothing is stored, and checking a file does not change the policy in force.</p>
-${flash(input.message)}
-${input.outcome ? html`<section aria-labelledby="result-h" data-testid="policy-check-result"><h3 id="result-h">Result: ${input.outcome.name}</h3>${outcomeOf(input.outcome)}</section>` : ''}
-${checkForm(frame, input.pasted)}`,
+${promisesTable(policy)}`,
   });
 }
