@@ -21,7 +21,8 @@ import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
 import { staffNames } from './labels.js';
 import { type LogRequestValues, renderLogRequest } from './log-request.js';
-import { DONE_TEXT, REVERSIBLE, renderStaffRequest, requestConfirmation } from './request-page.js';
+import { DONE_TEXT, REVERSIBLE, requestConfirmation } from './request-confirmations.js';
+import { renderStaffRequest } from './request-page.js';
 import { renderStaffQueue } from './requests.js';
 import { type ConsoleMessage, refused } from './shell.js';
 
