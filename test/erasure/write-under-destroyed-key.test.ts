@@ -17,7 +17,7 @@ import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { giftRecipient, markUnder13, orderBody, post } from '../collection/fixtures.js';
 import { accountThroughService } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
-import { captureMail, verifiedRequest } from '../rights/real-flow.js';
+import { approvedCorrection, captureMail, verifiedRequest } from '../rights/real-flow.js';
 
 /** Another process on the same database: its own context, vault (and key cache) and services. */
 async function secondProcess(e: TestEnv): Promise<{ ctx: VowContext; services: Services }> {
@@ -404,5 +404,64 @@ describeEachDialect('a write under a destroyed key', (env) => {
     const buyer = await buyerOf(e, 'SO-race-f-again');
     assert.notEqual(buyer.subjectId, subjectId);
     assert.equal(buyer.keyLive, true);
+  });
+
+  it('on PostgreSQL, a correction that changed nothing waits to answer while an erasure closes the key, then answers that nothing is left to correct', async (t) => {
+    const e = env();
+    if (e.dialect !== 'postgres') return t.skip('SQLite runs one writer at a time');
+    const { subjectId, email } = await personWithOrder('m');
+    const id = await approvedCorrection(e, sent, email, { category: 'identity.name', value: 'Mo Other' });
+    // The walk finds nothing to change (the rows already gone), and the erasure's first step (the
+    // key closed) is held open from after the correction's last write until its answer waits for it.
+    const walker = e.services.datasets;
+    const correct = walker.correct.bind(walker);
+    walker.correct = async () => ({
+      operation: 'correct',
+      dryRun: false,
+      at: e.clock.now().toISOString(),
+      tables: [],
+      changes: 0,
+      retained: [],
+    });
+    const subjects = e.services.subjects;
+    const reindex = subjects.reindex.bind(subjects);
+    let release: () => void = () => {};
+    let erasing: Promise<unknown> | undefined;
+    subjects.reindex = async (sid) => {
+      const out = await reindex(sid);
+      if (sid === subjectId && !erasing) {
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let closed: () => void = () => {};
+        const keyClosed = new Promise<void>((resolve) => {
+          closed = resolve;
+        });
+        erasing = e.store.db.transaction().execute(async (trx) => {
+          await e.ctx.vault.closeKeys(trx, [subjectId]);
+          closed();
+          await held;
+        });
+        await keyClosed;
+      }
+      return out;
+    };
+    let done = false;
+    try {
+      const draining = e.services.jobs.drain().finally(() => {
+        done = true;
+      });
+      assert.equal(await untilLockWait(e, () => done), true, 'the answer waited for the erasure');
+      release();
+      await erasing;
+      await draining;
+    } finally {
+      walker.correct = correct;
+      subjects.reindex = reindex;
+      release();
+    }
+    const request = await e.services.rights.get(id);
+    assert.equal(request.status, 'completed');
+    assert.equal(request.responseNature, 'nothing to correct: erased', 'not "corrected"');
   });
 });
