@@ -7,7 +7,7 @@ import { createServices } from '../app/services.js';
 import { buildApp } from '../http/app.js';
 import { renderPrivacyPage } from '../http/pages/privacy.js';
 import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../modules/policy/index.js';
-import { formatResults } from '../modules/promises/index.js';
+import { formatResults, unpromisedWarnings } from '../modules/promises/index.js';
 import { loadConfig } from '../platform/config.js';
 import { isVowError } from '../platform/errors.js';
 import { startFeedbackListener } from '../platform/mail/index.js';
@@ -198,6 +198,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           `${Object.keys(d.purposes).length} purposes, ${Object.keys(d.collection_points).length} collection points, ` +
           `${Object.keys(d.recipients).length} recipients.`,
       );
+      // Valid, but some break would have no promise of this policy to be filed under: a warning.
+      for (const w of unpromisedWarnings(result.policy)) io.err(`${name}: warning: ${w}`);
     });
   policy
     .command('notice')

@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { comparePolicies, parsePolicy } from '../../modules/policy/index.js';
+import { unpromisedWarnings } from '../../modules/promises/index.js';
 import { consoleFrame, csrfBodyField, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { readMultipart } from './multipart.js';
@@ -83,7 +84,13 @@ export const policyConsoleRoutes: RouteModule = (app, ctx) => {
     let outcome: PolicyCheckOutcome;
     if (parsed.ok) {
       const comparison = comparePolicies(ctx.policy, parsed.policy);
-      outcome = { name, ok: true, policy: parsed.policy, comparison };
+      outcome = {
+        name,
+        ok: true,
+        policy: parsed.policy,
+        comparison,
+        warnings: unpromisedWarnings(parsed.policy),
+      };
       await ctx.audit.record({
         actor: actor(req),
         action: 'policy.checked',

@@ -25,6 +25,8 @@ export type PolicyCheckOutcome =
       readonly ok: true;
       readonly policy: Policy;
       readonly comparison: PolicyComparison;
+      /** Valid, but worth knowing before it is in force (unpromisedWarnings of the promise monitor). */
+      readonly warnings: readonly string[];
     };
 
 export interface PolicyPageInput {
@@ -180,6 +182,11 @@ function outcomeOf(o: PolicyCheckOutcome): SafeHtml {
   const d = o.policy.doc;
   return html`<div data-testid="policy-valid">
 <p class="flash ok" role="status"><strong>${o.name} is valid.</strong> ${d.name}: ${Object.keys(d.promises).length} promises, ${d.rules.length} rules, ${Object.keys(d.purposes).length} purposes, ${Object.keys(d.recipients).length} recipients. Nothing was stored, and the policy in force is unchanged.</p>
+${
+  o.warnings.length > 0
+    ? html`<div class="flash" role="status" data-testid="policy-warnings"><p><strong>${o.warnings.length === 1 ? 'A warning' : `${o.warnings.length} warnings`}</strong> (the file is valid and can be put in force):</p><ul>${o.warnings.map((w) => html`<li>${w}</li>`)}</ul></div>`
+    : ''
+}
 <h3 id="changes-h">What it would change</h3>
 ${changesOf(o.comparison)}
 <h3 id="in-force-how-h">How to put it in force</h3>

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { MailMessage } from '../../platform/mail/index.js';
 import type { RunSummary } from './types.js';
+import { UNPROMISED_PREFIX } from './unpromised.js';
 
 /** What a listener (webhooks, one day) is told. */
 export interface PromiseEvent {
@@ -89,8 +90,21 @@ export class PromiseAlerts {
       const tables = [...new Set(r.evidence.violations.map((v) => v.table))].join(', ');
       return `${r.promise} ${r.title}\n  ${r.evidence.count} record(s) break it: ${rules}\n  in ${tables}`;
     });
+    const checks = fresh.filter((r) => r.promise.startsWith(UNPROMISED_PREFIX)).length;
+    const promises = fresh.length - checks;
+    const found = [
+      promises > 0
+        ? `${promises === 1 ? 'a promise' : `${promises} promises`} of the privacy policy broken`
+        : '',
+      // A break filed under a promise number the policy does not declare (src/modules/promises/unpromised.ts).
+      checks > 0
+        ? `${checks === 1 ? 'a check' : `${checks} checks`} it runs that the policy names no promise for failing`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(', and ');
     const text = [
-      `The promise monitor found ${fresh.length === 1 ? 'a promise' : `${fresh.length} promises`} of the privacy policy broken (${summary.mode} check of ${summary.startedAt}):`,
+      `The promise monitor found ${found} (${summary.mode} check of ${summary.startedAt}):`,
       lines.join('\n\n'),
       `Which records, and why, are on the console: ${this.#deps.consoleUrl}`,
     ].join('\n\n');

@@ -63,6 +63,8 @@ export interface Bounds {
  */
 export interface Family {
   readonly id: string;
+  /** What it checks, in a few words (names it where no promise of the policy does). */
+  readonly title: string;
   /** The promises it can break, each with what it checks (shown when the promise is kept). */
   covers(map: PolicyMap, deps: CheckDeps): Readonly<Record<string, string>>;
   people?(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promise<void>;

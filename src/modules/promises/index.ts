@@ -4,10 +4,10 @@ export { type AlertDeps, PromiseAlerts, type PromiseEvent } from './alerts.js';
 export { PROMISE_CHECK_JOB, PromiseChecks, registerPromiseCheckJob, setPromiseGauges } from './check-job.js';
 export { promisesTables } from './erasure.js';
 export { PROMISES_ERROR_CODES } from './errors.js';
+export { FAMILIES } from './families.js';
 export { formatResults } from './format.js';
 export { promisesMigrations } from './migrations/index.js';
 export {
-  FAMILIES,
   FULL_SWEEP_EVERY_MS,
   PromiseMonitor,
   type RunRequest,
@@ -26,3 +26,10 @@ export type {
   Scalar,
   Violation,
 } from './types.js';
+export {
+  UNPROMISED_PREFIX,
+  UNPROMISED_TITLE,
+  type UnpromisedCheck,
+  unpromisedChecks,
+  unpromisedWarnings,
+} from './unpromised.js';

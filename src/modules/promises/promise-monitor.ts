@@ -6,16 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import type { VowContext } from '../policy/index.js';
 import { auditChainFamily, MARK_VERIFIED_HASH, MARK_VERIFIED_SEQ } from './checks/audit-chain.js';
-import { auditStreamFamily, readBounds } from './checks/audit-stream.js';
-import { consentFamily } from './checks/consent.js';
-import { disclosuresFamily } from './checks/disclosures.js';
-import { childrenFamily, leftoversFamily } from './checks/leftovers.js';
-import { recordsFamily } from './checks/records.js';
-import { reportsFamily } from './checks/reports.js';
-import { requestsFamily } from './checks/requests.js';
-import { retentionFamily } from './checks/retention.js';
-import { sealedFamily } from './checks/sealed.js';
-import { staticFamily } from './checks/static.js';
+import { readBounds } from './checks/audit-stream.js';
+import { FAMILIES } from './families.js';
 import type { Family, FamilyEnv, Finding, Sink } from './family.js';
 import { clearJournal, ensureJournal, journalSpecs, readJournal, resolveJournal } from './journal.js';
 import { PersonBatch } from './person-batch.js';
@@ -31,24 +23,10 @@ import {
   runs,
   saveFindings,
   saveMarks,
+  type Unpromised,
 } from './results.js';
 import type { CheckDeps, CheckResult, RunMode, RunSummary } from './types.js';
-
-/** Every family, in the order they run. */
-export const FAMILIES: readonly Family[] = [
-  staticFamily,
-  recordsFamily,
-  consentFamily,
-  disclosuresFamily,
-  leftoversFamily,
-  childrenFamily,
-  sealedFamily,
-  requestsFamily,
-  reportsFamily,
-  auditChainFamily,
-  auditStreamFamily,
-  retentionFamily,
-];
+import { unpromisedChecks, unpromisedTitle } from './unpromised.js';
 
 /** Promises about behaviour rather than stored data, and the tests that prove them. */
 export const TEST_ONLY: Readonly<Record<string, readonly string[]>> = {
@@ -82,6 +60,15 @@ export class PromiseMonitor {
       for (const [p, what] of Object.entries(f.covers(map, this.#deps)))
         out.set(p, out.has(p) ? `${out.get(p)}; ${what}` : what);
     return out;
+  }
+
+  /** The checks that file breaks under numbers the policy does not declare, and how to name any other. */
+  unpromised(): Unpromised {
+    const families = new Map(this.#families.map((f) => [f.id, f]));
+    return {
+      checks: unpromisedChecks(this.#ctx.policy, this.#families, this.#deps),
+      titleOf: (family) => unpromisedTitle(families.get(family)),
+    };
   }
 
   /** Runs the checks (a full sweep by default) and returns the results per promise. */
@@ -168,13 +155,14 @@ export class PromiseMonitor {
     const before = await lastBroken(db);
     const runId = ctx.random.uuid();
     const covered = this.covered();
+    const unpromised = this.unpromised();
     const promises = Object.entries(ctx.policy.doc.promises)
       .sort(([a], [b]) => Number(a.slice(1)) - Number(b.slice(1)))
       .map(([id, p]) => ({ id, title: p.title }));
     const results = await db.transaction().execute(async (trx) => {
       for (const o of outcomes.values()) await saveFindings(trx, o, startedAt);
       await saveMarks(trx, marks, startedAt);
-      const built = await buildResults(trx, promises, covered, TEST_ONLY);
+      const built = await buildResults(trx, promises, covered, TEST_ONLY, unpromised);
       await recordRun(
         trx,
         { id: runId, mode, startedAt, durationMs: performance.now() - t0, scopes: refs.length },
@@ -234,7 +222,7 @@ export class PromiseMonitor {
     return {
       checkedAt: last.started_at,
       mode: last.mode,
-      results: await buildResults(db, promises, this.covered(), TEST_ONLY),
+      results: await buildResults(db, promises, this.covered(), TEST_ONLY, this.unpromised()),
     };
   }
 }

@@ -5,6 +5,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../platform/store/index.js';
 import { type Finding, inSlices } from './family.js';
 import { type CheckResult, type CheckStatus, MAX_EVIDENCE, type Violation } from './types.js';
+import { byNumber, UNPROMISED_TITLE, type UnpromisedCheck, unpromisedId } from './unpromised.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -95,22 +96,51 @@ export async function saveMarks(trx: Db, marks: ReadonlyMap<string, string>, at:
       .execute();
 }
 
-/** The results per promise from the open findings (and what each family covers). */
+/** The checks whose breaks no declared promise names (src/modules/promises/unpromised.ts). */
+export interface Unpromised {
+  /** The families that may file under undeclared numbers, from what they cover. */
+  readonly checks: readonly UnpromisedCheck[];
+  /** A family's title, for one that filed under an undeclared number without covering it. */
+  readonly titleOf: (family: string) => string;
+}
+
+/**
+ * The results per promise from the open findings (and what each family covers); then one row per
+ * check that files breaks under numbers the policy does not declare (`check:<family>`), so no
+ * break is left out because its promise is missing from the policy.
+ */
 export async function buildResults(
   db: Db,
   promises: readonly { id: string; title: string }[],
   covered: ReadonlyMap<string, string>,
   provenBy: Readonly<Record<string, readonly string[]>>,
+  unpromised: Unpromised = { checks: [], titleOf: unpromisedTitleOf },
 ): Promise<CheckResult[]> {
   const counts = await db
     .selectFrom('promise_findings')
-    .select(['promise', 'rule'])
+    .select(['promise', 'family', 'rule'])
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .groupBy(['promise', 'rule'])
+    .groupBy(['promise', 'family', 'rule'])
     .execute();
+  const declared = promises.map((p) => p.id);
+  const isDeclared = new Set(declared);
   const byPromise = new Map<string, Record<string, number>>();
-  for (const c of counts)
-    byPromise.set(c.promise, { ...(byPromise.get(c.promise) ?? {}), [c.rule]: Number(c.n) });
+  const byFamily = new Map<string, { byRule: Record<string, number>; numbers: Set<string> }>();
+  const tally = (into: Record<string, number>, rule: string, n: number) => {
+    into[rule] = (into[rule] ?? 0) + n;
+  };
+  for (const c of counts) {
+    if (isDeclared.has(c.promise)) {
+      const byRule = byPromise.get(c.promise) ?? {};
+      tally(byRule, c.rule, Number(c.n));
+      byPromise.set(c.promise, byRule);
+      continue;
+    }
+    const f = byFamily.get(c.family) ?? { byRule: {}, numbers: new Set<string>() };
+    tally(f.byRule, c.rule, Number(c.n));
+    f.numbers.add(c.promise);
+    byFamily.set(c.family, f);
+  }
   const out: CheckResult[] = [];
   for (const p of promises) {
     const byRule = byPromise.get(p.id) ?? {};
@@ -133,42 +163,92 @@ export async function buildResults(
       });
       continue;
     }
-    const sample =
-      count === 0
-        ? []
-        : await db
-            .selectFrom('promise_findings')
-            .select(['tbl', 'row_id', 'rule', 'reason', 'detail', 'promise'])
-            .where('promise', '=', p.id)
-            .orderBy('first_seen_at')
-            .orderBy('tbl')
-            .orderBy('row_id')
-            .limit(MAX_EVIDENCE)
-            .execute();
-    const violations = sample.map((s) => ({
-      promise: s.promise,
-      table: s.tbl,
-      row: s.row_id,
-      rule: s.rule,
-      reason: s.reason,
-      values: JSON.parse(s.detail) as Violation['values'],
-    }));
-    const reasons = new Map(violations.map((v) => [v.rule, v.reason]));
-    const note =
-      count === 0
-        ? (what ?? '')
-        : Object.entries(byRule)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([rule, n]) => `${rule} ×${n}${reasons.has(rule) ? ` (${reasons.get(rule)})` : ''}`)
-            .join('; ');
-    out.push({
-      promise: p.id,
-      title: p.title,
-      status,
-      evidence: { count, ids: violations.map((v) => `${v.table}:${v.row}`), note, violations, byRule },
-    });
+    const sample = (q: SampleQuery) => q.where('promise', '=', p.id);
+    out.push(await result(db, { promise: p.id, title: p.title }, byRule, what ?? '', '', sample));
+  }
+  // Checks filing under numbers the policy leaves out: those covering such numbers (kept or
+  // broken), then any other family that filed under one.
+  const rows = new Map(
+    unpromised.checks.map((c) => [c.family, { id: c.id, title: c.title, what: c.what, numbers: c.promises }]),
+  );
+  for (const family of [...byFamily.keys()].sort())
+    if (!rows.has(family))
+      rows.set(family, {
+        id: unpromisedId(family),
+        title: unpromised.titleOf(family),
+        what: '',
+        numbers: [],
+      });
+  for (const [family, row] of rows) {
+    const found = byFamily.get(family);
+    const numbers = [...new Set([...row.numbers, ...(found?.numbers ?? [])])].sort(byNumber);
+    const where = `filed under ${numbers.join(', ')}, which the policy does not declare`;
+    const sample = (q: SampleQuery) => {
+      const own = q.where('family', '=', family);
+      return declared.length > 0 ? own.where('promise', 'not in', declared) : own;
+    };
+    out.push(
+      await result(db, { promise: row.id, title: row.title }, found?.byRule ?? {}, row.what, where, sample),
+    );
   }
   return out;
+}
+
+function unpromisedTitleOf(_family: string): string {
+  return UNPROMISED_TITLE;
+}
+
+function sampleQuery(db: Db) {
+  return db.selectFrom('promise_findings').select(['tbl', 'row_id', 'rule', 'reason', 'detail', 'promise']);
+}
+type SampleQuery = ReturnType<typeof sampleQuery>;
+
+/** One row: kept (what is checked) or broken (each rule broken, and the first violations). */
+async function result(
+  db: Db,
+  head: { promise: string; title: string },
+  byRule: Readonly<Record<string, number>>,
+  what: string,
+  where: string,
+  filter: (q: SampleQuery) => SampleQuery,
+): Promise<CheckResult> {
+  const count = Object.values(byRule).reduce((a, b) => a + b, 0);
+  const sample =
+    count === 0
+      ? []
+      : await filter(sampleQuery(db))
+          .orderBy('first_seen_at')
+          .orderBy('tbl')
+          .orderBy('row_id')
+          .limit(MAX_EVIDENCE)
+          .execute();
+  const violations = sample.map((s) => ({
+    promise: s.promise,
+    table: s.tbl,
+    row: s.row_id,
+    rule: s.rule,
+    reason: s.reason,
+    values: JSON.parse(s.detail) as Violation['values'],
+  }));
+  const reasons = new Map(violations.map((v) => [v.rule, v.reason]));
+  const note =
+    count === 0
+      ? what
+      : Object.entries(byRule)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([rule, n]) => `${rule} ×${n}${reasons.has(rule) ? ` (${reasons.get(rule)})` : ''}`)
+          .join('; ');
+  return {
+    ...head,
+    status: count > 0 ? 'broken' : 'kept',
+    evidence: {
+      count,
+      ids: violations.map((v) => `${v.table}:${v.row}`),
+      note: where ? (note ? `${note}; ${where}` : where) : note,
+      violations,
+      byRule: { ...byRule },
+    },
+  };
 }
 
 /** The history row of each promise, and the run's own row. */

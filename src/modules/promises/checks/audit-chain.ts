@@ -217,6 +217,7 @@ async function verifyAnchors(env: FamilyEnv, sink: Sink): Promise<void> {
 
 export const auditChainFamily: Family = {
   id: 'audit-chain',
+  title: 'the audit chain and its anchors',
   covers(_map, deps) {
     return {
       [ATTRIBUTION.auditTrail]: `the audit chain verifies, its head matches, and every anchor ${deps.anchors ? 'in the anchor file ' : ''}matches the chain`,

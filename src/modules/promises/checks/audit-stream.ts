@@ -227,6 +227,7 @@ async function ledgerAudited(
 
 export const auditStreamFamily: Family = {
   id: 'audit-stream',
+  title: 'the audit trail of marketing sends, restrictions and consent changes',
   covers(map) {
     const out: Record<string, string> = {
       [ATTRIBUTION.unsubscribeLink]: 'every marketing email prepared carried a one-click unsubscribe token',

@@ -362,6 +362,7 @@ async function checkEnrolledByCollection(
 
 export const consentFamily: Family = {
   id: 'consent',
+  title: 'consent and opt-outs',
   covers(map) {
     const out = new Map<string, Map<string, string[]>>();
     const add = (p: string, what: string, channel: string) => {

@@ -246,6 +246,7 @@ async function checkVisitor(batch: PersonBatch, map: PolicyMap, ref: string, sin
 
 export const disclosuresFamily: Family = {
   id: 'disclosures',
+  title: 'disclosures to recipients and site measurements',
   covers(map) {
     const out: Record<string, string> = {};
     const add = (p: string, what: string) => {
@@ -264,7 +265,9 @@ export const disclosuresFamily: Family = {
         );
     add(ATTRIBUTION.noRule, 'no disclosure for a purpose no rule allows for the person');
     add(ATTRIBUTION.restriction, 'no disclosure for a purpose the person had restricted');
-    add(ATTRIBUTION.aggregateOnly, 'aggregate purposes received no personal category');
+    // Only a purpose marked aggregate_only can be fed personal data wrongly.
+    if (Object.values(map.policy.doc.purposes).some((p) => p.aggregate_only === true))
+      add(ATTRIBUTION.aggregateOnly, 'aggregate purposes received no personal category');
     add(ATTRIBUTION.cookies, 'site measurements are keyed by a hashed cookie id, with scrubbed paths');
     return out;
   },

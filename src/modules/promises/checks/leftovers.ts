@@ -288,6 +288,7 @@ async function datasetLeftovers(env: FamilyEnv, all: readonly Deleted[], sink: S
 
 export const leftoversFamily: Family = {
   id: 'leftovers',
+  title: 'what a deletion leaves behind',
   covers() {
     return {
       [ATTRIBUTION.children]:
@@ -332,6 +333,7 @@ async function checkBatch(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promi
  */
 export const childrenFamily: Family = {
   id: 'children',
+  title: 'data of children under 13',
   covers() {
     return { [ATTRIBUTION.children]: 'no identifier of a child (under13_markers) held again' };
   },

@@ -119,6 +119,7 @@ async function checkAll(env: FamilyEnv, sink: Sink): Promise<void> {
 
 export const recordsFamily: Family = {
   id: 'records',
+  title: 'stored records and the people they name',
   covers() {
     return {
       [ATTRIBUTION.notice]: 'every record names a policy version that was in force (its notice is known)',

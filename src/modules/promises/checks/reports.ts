@@ -25,6 +25,7 @@ async function settingsOf(env: FamilyEnv): Promise<(version: string) => ReportSe
 
 export const reportsFamily: Family = {
   id: 'reports',
+  title: 'aggregate reports',
   covers() {
     return {
       [ATTRIBUTION.aggregateOnly]:

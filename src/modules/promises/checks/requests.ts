@@ -153,6 +153,7 @@ function checkComplaint(
 
 export const requestsFamily: Family = {
   id: 'requests',
+  title: 'privacy requests and complaints',
   covers() {
     const out: Record<string, string> = {};
     for (const [type, p] of Object.entries(BY_TYPE))

@@ -37,6 +37,7 @@ function flag(sink: Sink, map: PolicyMap, e: Expired) {
 
 export const retentionFamily: Family = {
   id: 'retention',
+  title: 'retention periods',
   covers(map) {
     const out: Record<string, string> = {
       [ATTRIBUTION.retention]: 'no value kept past the policy’s retention of its category (checked daily)',

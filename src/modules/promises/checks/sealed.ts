@@ -99,6 +99,7 @@ function report(
 
 export const sealedFamily: Family = {
   id: 'sealed',
+  title: 'sealed values',
   covers() {
     return {
       [ATTRIBUTION.sealedValues]:

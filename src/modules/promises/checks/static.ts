@@ -7,6 +7,7 @@ import { ATTRIBUTION } from '../policy-map.js';
 
 export const staticFamily: Family = {
   id: 'policy',
+  title: 'the notice and the controller’s contacts',
   covers() {
     return {
       [ATTRIBUTION.notice]: 'every collection point links a section of the notice',
