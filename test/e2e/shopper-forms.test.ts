@@ -438,6 +438,33 @@ for (const dialect of testDialects()) {
       await context.close();
     });
 
+    it('"Email me a new code" in Spanish by keyboard: the message takes focus, the code field is the next stop', async () => {
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        hasTouch: true,
+        extraHTTPHeaders: { 'Accept-Language': 'es-US' },
+      });
+      const page = await context.newPage();
+      await page.goto(`${base}/privacy/request`);
+      await page.selectOption('#jurisdiction', 'eea');
+      await page.fill('#email', 'code.lost@example.com');
+      await Promise.all([
+        page.waitForURL(/\/privacy\/request\/status\//),
+        page.click('[data-testid=request-form] button'),
+      ]);
+      env.clock.advance(61_000);
+      await page.getByRole('button', { name: 'Enviarme un nuevo código' }).focus();
+      await Promise.all([page.waitForURL(/m=resent$/), page.keyboard.press('Enter')]);
+      assert.equal(await focusedTestId(page), 'status-message');
+      assert.match(
+        (await page.getByTestId('status-message').textContent()) ?? '',
+        /^Enviamos un nuevo código a la dirección que indicó/,
+      );
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'code');
+      await context.close();
+    });
+
     it('My data says where the information came from in words, in English and in Spanish: no "Subject kind", "Category:" or code left', async () => {
       const email = 'robin.trace@example.com';
       await placeOrder(env, (await serviceCaller(env)).headers, {

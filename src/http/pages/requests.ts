@@ -244,7 +244,14 @@ export function renderRequestStatus(
     policy,
     viewer,
     body: html`<h1>${w.statusTitle}</h1>
-${message?.kind === 'error' ? formError(message.text) : message ? html`<p class="ok" role="status">${message.text}</p>` : ''}
+${
+  message?.kind === 'error'
+    ? formError(message.text)
+    : message
+      ? // Focused when the page opens, as an error is: the next step (type the new code) follows it.
+        html`<p class="ok" role="status" tabindex="-1" autofocus data-testid="status-message">${message.text}</p>`
+      : ''
+}
 <dl class="fields request-status" data-testid="request-facts">
   <dt>${w.request}</dt><dd data-testid="request-type">${TYPE_LABELS_BY_LOCALE[viewer.locale][view.type] ?? view.type}</dd>
   <dt>${w.status}</dt><dd data-testid="request-status">${STATUS_LABELS_BY_LOCALE[viewer.locale][view.status] ?? view.status}</dd>
