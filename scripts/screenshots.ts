@@ -2,7 +2,7 @@
 // every shopper page and every console page in Chromium, desktop (1280x900) and mobile (390x844),
 // and writes full-page PNGs into docs/screenshots/ (shopper-*.png, console-*.png) plus an index,
 // docs/screenshots/README.md. Chromium: /usr/bin/chromium, or VOW_TEST_CHROMIUM.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,10 @@ interface Shot {
   readonly path: string;
   /** Runs after the page loads (open the banner, ...). */
   readonly prepare?: (page: Page) => Promise<void>;
+  /** The page in this language (as the browser asks for it); English otherwise. */
+  readonly locale?: 'es';
+  /** Only what the window shows once prepared (the page has scrolled to its result), not the whole page. */
+  readonly window?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -106,16 +110,15 @@ async function main(): Promise<void> {
       },
     });
     // Request, complaint and unsubscribe pages reached by their links.
+    // Public routes, as a shopper's browser sends them (no API key).
     const request = await app.inject({
       method: 'POST',
       url: '/v1/requests',
-      headers: auth,
       payload: { type: 'access', jurisdiction: 'us-ca', email: 'someone.else@example.com' },
     });
     const complaint = await app.inject({
       method: 'POST',
       url: '/v1/complaints',
-      headers: auth,
       payload: { jurisdiction: 'us-ca', email: 'someone.else@example.com', message: 'Nobody answered me.' },
     });
     const entry = await app.inject({
@@ -201,6 +204,13 @@ async function main(): Promise<void> {
         title: "A request's status page",
         path: `/privacy/request/status/${request.json().statusToken}`,
       },
+      {
+        name: 'shopper-request-new-code-es',
+        title: 'A request\'s status page in Spanish after "Email me a new code"',
+        // The message the page shows once the new code is mailed (m=resent, as its redirect says).
+        path: `/privacy/request/status/${request.json().statusToken}?m=resent`,
+        locale: 'es',
+      },
       { name: 'shopper-complaint-form', title: 'The complaint form', path: '/privacy/complaint' },
       {
         name: 'shopper-complaint-status',
@@ -242,6 +252,7 @@ async function main(): Promise<void> {
         if (signedIn) await context.addCookies(cookies);
         for (const s of shots) {
           const page = await context.newPage();
+          if (s.locale) await page.setExtraHTTPHeaders({ 'accept-language': s.locale });
           await page.goto(`${base}${s.path}`);
           // The consent script has run: the demo storefront's floating "Cookie settings" is there; Vow's
           // own pages show none (their header has "Your Privacy Choices"), so their config has come in.
@@ -280,6 +291,41 @@ async function main(): Promise<void> {
     // The console: a staff member holding every role, past the one-time password.
     const { id, password } = await services.identity.staff.add('screenshots', [...STAFF_ROLES], null);
     await services.identity.staff.changePassword(id, password, STAFF_PASSWORD);
+    // A letter asking for deletion, verified by a customer-service agent by three details: it waits
+    // for a privacy officer's approval (four eyes; the screenshots' staff member is one).
+    const letterBuyer = {
+      name: 'Pat Letter',
+      email: 'pat.letter@example.com',
+      phone: '+16085550142',
+      billing_address: { ...address, line1: '9 Orchard Lane' },
+      shipping_address: { ...address, line1: '9 Orchard Lane' },
+    };
+    await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: auth,
+      payload: {
+        shop_order_id: 'SO-SCREENSHOT-2',
+        placed_at: '2026-02-02T10:00:00Z',
+        currency: 'USD',
+        total_cents: 12900,
+        items: [{ sku: 'BAND-1', quantity: 1, unit_price_cents: 12900 }],
+        buyer: letterBuyer,
+      },
+    });
+    const agent = await services.identity.staff.add('cass', ['customer_service'], null);
+    const letter = await services.rights.submit(
+      { type: 'deletion', jurisdiction: 'us-ca', name: letterBuyer.name },
+      { channel: 'postal', staffId: agent.id, receivedOn: new Date().toISOString().slice(0, 10) },
+    );
+    await services.rights.verifyByDataPoints(
+      letter.requestId,
+      { email: letterBuyer.email, phone: letterBuyer.phone, address: letterBuyer.billing_address },
+      true,
+      agent.id,
+    );
+    // A changed policy file to check on the policy page: the shipped minimal one.
+    const minimalPolicy = readFileSync(new URL('../policies/minimal.yaml', import.meta.url), 'utf8');
     const consoleShots: Shot[] = consoleNav([...STAFF_ROLES]).map((l) => ({
       name: `console${l.href.replace(/^\/staff/, '').replace(/\//g, '-') || '-dashboard'}`,
       title: `Console: ${l.label}`,
@@ -318,14 +364,42 @@ async function main(): Promise<void> {
         path: `/staff/imports/${imported.runId}`,
       });
       extra.push({
+        name: 'console-api-key-created',
+        title: 'Console: a new API key, shown once',
+        path: '/staff/api-keys',
+        prepare: async (p) => {
+          await p.getByLabel('What it is for').fill('storefront checkout');
+          await p.getByRole('checkbox', { name: /^collect:/ }).check();
+          await p.getByRole('button', { name: 'Create the key' }).click();
+          await p.getByTestId('new-key').waitFor();
+        },
+      });
+      extra.push({
+        name: 'console-policy-check',
+        title: 'Console: a policy file checked against the policy in force',
+        path: '/staff/policy',
+        window: true,
+        prepare: async (p) => {
+          await p.getByLabel("Or paste the file's text").fill(minimalPolicy);
+          await p.getByRole('button', { name: 'Check the file' }).click();
+          await p.getByTestId('policy-check-result').waitFor();
+        },
+      });
+      extra.push({
+        name: 'console-request-approval',
+        title: "Console: a staff verification waiting for a privacy officer's approval",
+        path: `/staff/requests/${letter.requestId}`,
+      });
+      extra.push({
         name: 'console-error-404',
         title: 'Console: a mistyped address',
         path: '/staff/no-such-page',
       });
       for (const s of [...consoleShots, ...extra]) {
         await page.goto(`${base}${s.path}`);
+        if (s.prepare) await s.prepare(page);
         const file = `${s.name}-${size.name}.png`;
-        await page.screenshot({ path: path.join(OUT, file), fullPage: true });
+        await page.screenshot({ path: path.join(OUT, file), fullPage: !s.window });
         written.push({ file, title: `${s.title} (${size.name})` });
       }
       await context.close();
