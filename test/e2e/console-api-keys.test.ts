@@ -109,6 +109,10 @@ describe('the API keys page at 1280 and 390 px', {
       // Revoke: a confirmation first, then the key stops working.
       await row.getByRole('button', { name: /^Revoke/ }).click();
       await page.getByTestId('confirmation').waitFor();
+      assert.match(
+        (await page.getByTestId('confirmation').textContent()) ?? '',
+        new RegExp(`the key for storefront ${width} \\(it may record what the shop collects\\) are refused`),
+      );
       assert.equal(await sideways(page), 0);
       await page.getByTestId('confirm-button').click();
       await page.getByText(`The key for storefront ${width} is revoked.`).waitFor();

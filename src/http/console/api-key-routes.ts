@@ -8,7 +8,7 @@ import { VowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { type ApiKeysView, renderApiKeys } from './api-keys.js';
+import { type ApiKeysView, renderApiKeys, scopeText } from './api-keys.js';
 import { renderConfirmation } from './confirm.js';
 import { refused } from './shell.js';
 
@@ -103,7 +103,7 @@ export const apiKeyConsoleRoutes: RouteModule = (app, ctx, services) => {
             back: '/staff/api-keys',
             fields: { id },
             willHappen: [
-              `Calls with the key for ${key.name} (scopes: ${key.scopes.join(', ')}) are refused (VOW_UNAUTHENTICATED): at once by this server, by any other Vow process within ${ctx.config.apiKeyCacheSeconds} seconds.`,
+              `Calls with the key for ${key.name} (it may ${scopeText(key.scopes)}) are refused, with the error VOW_UNAUTHENTICATED: at once by this server, by any other Vow process within ${ctx.config.apiKeyCacheSeconds} seconds.`,
               'The system holding it stops reaching Vow until it is given another key: create that one first.',
             ],
             cannotUndo: 'A revoked key cannot be used again; the system needs a new key.',

@@ -26,16 +26,21 @@ export interface ApiKeysView {
   readonly form?: { readonly name: string; readonly scopes: readonly string[] };
 }
 
-/** A scope in a few plain words, for the lists (the form says each in full). */
+/** What a scope lets a key do, in a few plain words (the form says each in full). */
 const SCOPE_WORDS: Readonly<Record<ApiScope, string>> = {
   decide: 'ask whether data may be used',
   collect: 'record what the shop collects',
   disclose: 'record what goes to third parties',
-  marketing: 'marketing audiences and emails',
-  feedback: "mail and SMS providers' reports",
+  marketing: 'export marketing audiences and render emails',
+  feedback: "take in mail and SMS providers' reports",
   metrics: 'read the metrics',
-  all: 'everything, scopes added later included',
+  all: 'do everything, scopes added later included',
 };
+
+/** A key's scopes in plain words only, for a sentence (the revoke confirmation). */
+export function scopeText(scopes: readonly string[]): string {
+  return scopes.map((s) => (isApiScope(s) ? SCOPE_WORDS[s] : s)).join('; ');
+}
 
 /** A key's scopes as words, each with its id (what the command line and the docs call it). */
 export function scopeWords(scopes: readonly string[]): SafeHtml {
