@@ -27,6 +27,13 @@ describe('the console policy page in Chromium', {
       assert.equal(await page.getByTestId('policy-version').textContent(), version);
       assert.equal(await page.getByTestId('policy-promises').locator('tbody tr').count(), 26);
       assert.ok(await page.getByRole('link', { name: /Read the notice/ }).isVisible());
+      // Retention periods in words, with the file's value beside them.
+      const kept = await page
+        .getByTestId('policy-retention')
+        .locator('td[data-label="Kept for"]')
+        .allTextContents();
+      assert.ok(kept.includes('7 years (P7Y)'), kept.join(' | '));
+      assert.ok(!kept.some((k) => /^P\d/.test(k)), `a bare period: ${kept.join(' | ')}`);
       assert.equal(await horizontalOverflow(page), 0, `the page scrolls sideways at ${width} px`);
       // Each table is one card per row on a phone: nothing scrolls sideways inside its box.
       const wide = await page

@@ -89,6 +89,21 @@ function recipientsTable(policy: Policy): SafeHtml {
 </table></div>`;
 }
 
+/** A retention period in words with its value in the file: "7 years (P7Y)". */
+function keptFor(keep: string): SafeHtml {
+  if (keep === 'until_deletion') return html`until deletion`;
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(keep);
+  const words = (m ? [m[1], m[2], m[3]] : [])
+    .map((n, i) =>
+      n && Number(n) > 0 ? `${n} ${['year', 'month', 'day'][i]}${Number(n) === 1 ? '' : 's'}` : '',
+    )
+    .filter(Boolean)
+    .join(' ');
+  return words
+    ? html`${words} <span class="small">(<code>${keep}</code>)</span>`
+    : html`<code>${keep}</code>`;
+}
+
 function retentionTable(policy: Policy): SafeHtml {
   const FROM: Record<string, string> = {
     collected: 'collection',
@@ -99,7 +114,7 @@ function retentionTable(policy: Policy): SafeHtml {
   <thead><tr><th scope="col">Data</th><th scope="col">Whose</th><th scope="col">Kept for</th><th scope="col">Counted from</th><th scope="col">Why</th></tr></thead>
   <tbody>${policy.doc.retention.map(
     (r) =>
-      html`<tr><th scope="row"><code>${r.category}</code></th><td data-label="Whose">${r.subject_kinds?.length ? list(r.subject_kinds) : 'everyone'}</td><td data-label="Kept for">${r.keep_for === 'until_deletion' ? 'until deletion' : r.keep_for}</td><td data-label="Counted from">${FROM[r.from] ?? r.from}</td><td data-label="Why">${r.reason}</td></tr>`,
+      html`<tr><th scope="row"><code>${r.category}</code></th><td data-label="Whose">${r.subject_kinds?.length ? list(r.subject_kinds) : 'everyone'}</td><td data-label="Kept for">${keptFor(r.keep_for)}</td><td data-label="Counted from">${FROM[r.from] ?? r.from}</td><td data-label="Why">${r.reason}</td></tr>`,
   )}</tbody>
 </table></div>`;
 }
