@@ -103,6 +103,8 @@ describe('the API keys page at 1280 and 390 px', {
         .getByTestId('api-keys')
         .evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
       assert.equal(over, 0, `the list is wider than its box at ${width} px`);
+      // Its scrolling box, a stop of the keyboard, is named by the list's heading.
+      assert.equal(await page.getByRole('region', { name: 'Keys in use' }).count(), 1);
       assert.equal(await sideways(page), 0);
       assert.deepEqual(await axeViolations(page), []);
 

@@ -86,7 +86,7 @@ ${
 ${
   active.length === 0
     ? html`<p data-testid="no-keys">No key is in use: no system of the shop can call the API.</p>`
-    : html`<div class="scroll" tabindex="0"><table class="stack" data-testid="api-keys" aria-labelledby="active-h">
+    : html`<div class="scroll" tabindex="0" role="region" aria-labelledby="active-h"><table class="stack" data-testid="api-keys" aria-labelledby="active-h">
   <thead><tr><th scope="col">Name</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Created by</th><th scope="col">Key id</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
   <tbody>${active.map(
     (k) =>
@@ -114,7 +114,7 @@ ${
   revoked.length === 0
     ? ''
     : html`<h2 id="revoked-h">Revoked keys</h2>
-<div class="scroll" tabindex="0"><table class="stack" data-testid="revoked-keys" aria-labelledby="revoked-h">
+<div class="scroll" tabindex="0" role="region" aria-labelledby="revoked-h"><table class="stack" data-testid="revoked-keys" aria-labelledby="revoked-h">
   <thead><tr><th scope="col">Name</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Revoked</th></tr></thead>
   <tbody>${revoked.map(
     (k) =>
