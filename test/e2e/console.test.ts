@@ -104,9 +104,11 @@ describe('staff console in Chromium, by role', {
       'Reports',
       'Audit trail',
       'Staff accounts',
+      'API keys',
       'Recipient tasks',
       'Webhooks',
       'Imports',
+      'Policy',
     ]);
     const promiseRows = page.getByTestId('promise-table').locator('tbody tr');
     assert.equal(await promiseRows.count(), Object.keys(at.env.ctx.policy.doc.promises).length);
@@ -262,8 +264,10 @@ describe('staff console in Chromium, by role', {
       'Privacy notice',
       'Dashboard',
       'Staff accounts',
+      'API keys',
       'Webhooks',
       'Imports',
+      'Policy',
     ]);
     await page.goto(`${at.base}/staff/accounts`);
     await page.getByLabel('User name').fill('newbie');
