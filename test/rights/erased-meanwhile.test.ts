@@ -144,6 +144,57 @@ describeEachDialect('a request whose person is erased meanwhile', (env) => {
     });
   }
 
+  it('access: a crash right after the answer leaves no contact behind (forgotten in the answer’s own transaction)', async () => {
+    const e = env();
+    const { email } = await personWithOrder(e, 'crash-access');
+    const deletion = await filed(e, requestOf('deletion', email));
+    const request = await filed(e, requestOf('access', email));
+    await verified(e, deletion, 'deletion');
+    e.clock.advance(1000);
+    const id = await verified(e, request, 'access');
+    // The process dies at the first transaction after the answer committed: a completed request's
+    // job is not run again, so nothing after that point would forget the contact.
+    const db = e.store.db;
+    const transaction = db.transaction.bind(db);
+    let crashed = false;
+    const answered = async () =>
+      (await db.selectFrom('rights_requests').select('status').where('id', '=', id).executeTakeFirst())
+        ?.status === 'completed';
+    Object.assign(db, {
+      transaction: () =>
+        new Proxy(transaction(), {
+          get: (builder, key) =>
+            key === 'execute'
+              ? async (fn: never) => {
+                  if (!crashed && (await answered())) {
+                    crashed = true;
+                    throw new Error('the process died');
+                  }
+                  return builder.execute(fn);
+                }
+              : Reflect.get(builder, key),
+        }),
+    });
+    try {
+      // The crash may reach the runner itself (its own bookkeeping is a transaction too).
+      await e.services.jobs.drain().catch((err: Error) => assert.equal(err.message, 'the process died'));
+    } finally {
+      Reflect.deleteProperty(db, 'transaction');
+    }
+    assert.ok(crashed, 'the crash happened after the answer');
+    assert.equal((await e.services.rights.get(id)).status, 'completed');
+    const row = await e.store.db
+      .selectFrom('rights_requests')
+      .select(['sealed', 'email_index'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(row, { sealed: '', email_index: null });
+    // The job's retry (its lease gone with the process) finds the request answered and ends.
+    e.clock.advance(3600_000);
+    await e.services.jobs.drain();
+    await assertAnswered(e, id, 'access');
+  });
+
   it('correction: the person deleted by another request after the correction began changes nothing, and is told nothing is left to correct', async () => {
     const e = env();
     const { subjectId, email } = await personWithOrder(e, 'race-correction');

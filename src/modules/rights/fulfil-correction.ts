@@ -151,6 +151,6 @@ export async function answerCorrection(
     );
     return result;
   });
-  if ('erased' in answered) await forgetErasedContact(deps, r, job);
+  if ('erased' in answered) await forgetErasedContact(deps, r);
   return answered;
 }

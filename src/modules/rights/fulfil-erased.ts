@@ -56,7 +56,9 @@ export async function erasedIn(deps: RightsDeps, trx: Transaction<Database>, r: 
 /**
  * Completes the request in the caller's transaction, answered that nothing is held any more: the
  * log entry, the audit entry and the reply (to the contact on the request, in its language; a purge
- * has forgotten it, so nobody is mailed). The caller then forgets the contact (forgetErasedContact).
+ * has forgotten it, so nobody is mailed), and the contact forgotten in the same transaction (a
+ * crash after the answer cannot leave it: a completed request's job is not run again). The caller
+ * then destroys the contact's key (forgetErasedContact).
  */
 export async function completeErased(
   deps: RightsDeps,
@@ -76,16 +78,15 @@ export async function completeErased(
     say.erasedMeanwhile({ kind: r.type, type: say.typeName[r.type] }),
     contact.email,
   );
+  // Forgotten as the erasure forgets an answered request's contact.
+  await forgetContact(trx, r.id, deps.ctx.clock.now().toISOString());
   return result;
 }
 
-/** Once answered, the request forgets its contact, as the erasure does for an answered request. */
-export async function forgetErasedContact(deps: RightsDeps, r: Row, job: JobContext): Promise<void> {
-  const ctx = deps.ctx;
-  const key = await job.step('forget-contact-erased', (trx) =>
-    forgetContact(trx, r.id, ctx.clock.now().toISOString()),
-  );
-  await ctx.vault.destroyKey(key);
+/** After the answer committed: the forgotten contact's key is destroyed. */
+export async function forgetErasedContact(deps: RightsDeps, r: Row): Promise<void> {
+  // The key forgetContact names (the request's own, its contact sealed under it).
+  await deps.ctx.vault.destroyKey(`request:${r.id}`);
 }
 
 /**
@@ -109,6 +110,6 @@ export async function answerErased(
     return completeErased(deps, trx, r, contact);
   });
   if ('skipped' in answered) return answered;
-  await forgetErasedContact(deps, r, job);
+  await forgetErasedContact(deps, r);
   return answered;
 }
