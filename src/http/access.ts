@@ -47,6 +47,11 @@ declare module 'fastify' {
      * A public form that must carry the anti-forgery token even without a session (the privacy
      * request and complaint forms, log-in, registration): a signed token of the form (no cookie,
      * so it works with cookies refused), and the browser's Origin / Sec-Fetch-Site must be Vow's.
+     *
+     * It is also what lets a public write see the caller's session: a public POST, PUT, PATCH or
+     * DELETE without it is served as an anonymous caller's, its session cookies neither looked up
+     * nor visible in `req.cookies` (a bearer key still counts). So no public write can act in a
+     * logged-in person's name unless a browser's post from another page is refused (security #22).
      */
     csrf?: 'form';
     /** A staff route reachable while the one-time first-login password is still to be replaced. */
@@ -66,6 +71,8 @@ export interface DeclaredRoute {
   readonly method: string;
   readonly url: string;
   readonly access: string;
+  /** The route's anti-forgery mode (`csrf`), if it declares one. */
+  readonly csrf?: 'form';
 }
 
 const DECLARED = new WeakMap<FastifyInstance, DeclaredRoute[]>();
@@ -83,7 +90,12 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const m of methods) {
       if (route.config?.access !== undefined)
-        list.push({ method: String(m), url, access: route.config.access });
+        list.push({
+          method: String(m),
+          url,
+          access: route.config.access,
+          ...(route.config.csrf !== undefined ? { csrf: route.config.csrf } : {}),
+        });
     }
     if (route.config?.access === undefined) {
       throw new Error(
@@ -117,6 +129,14 @@ declare module 'fastify' {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The cookies of a request that sent none (shared: nothing writes to a request's cookies). */
 const NO_COOKIES: { [name: string]: string | undefined } = Object.freeze({});
+
+/** The request's cookies without the session cookies (a public write that cannot be forgery-checked). */
+function withoutSessions(cookies: FastifyRequest['cookies']): FastifyRequest['cookies'] {
+  const rest = { ...cookies };
+  delete rest[SESSION_COOKIE.staff];
+  delete rest[SESSION_COOKIE.shopper];
+  return rest;
+}
 
 function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
@@ -212,9 +232,11 @@ export async function installAccessControl(
 
   /**
    * Finds who is calling. Answers without waiting (undefined) when nothing needs the store: the
-   * test principal, a key this process verified moments ago, a caller with no credentials.
+   * test principal, a key this process verified moments ago, a caller with no credentials. A
+   * public write that is not forgery-checked (`csrf: 'form'`) never sees a session: a form another
+   * page of the same site posts carries the SameSite=Lax cookie, and nothing there would stop it.
    */
-  function resolve(req: FastifyRequest, access: string): Promise<void> | undefined {
+  function resolve(req: FastifyRequest, access: string, csrf: 'form' | undefined): Promise<void> | undefined {
     if (options.testPrincipal) {
       const subject = req.headers['x-vow-test-subject'];
       req.principal = {
@@ -239,6 +261,10 @@ export async function installAccessControl(
       return undefined;
     }
     if (!req.cookies[SESSION_COOKIE.staff] && !req.cookies[SESSION_COOKIE.shopper]) return undefined;
+    if (access === 'public' && csrf !== 'form' && UNSAFE.has(req.method)) {
+      req.cookies = withoutSessions(req.cookies);
+      return undefined;
+    }
     return cookiePrincipal(req, access);
   }
 
@@ -318,7 +344,7 @@ export async function installAccessControl(
       done();
       return;
     }
-    const pending = resolve(req, access);
+    const pending = resolve(req, access, config?.csrf);
     if (pending === undefined) finish(req, reply, access, config, done);
     else
       pending.then(
@@ -385,7 +411,7 @@ export async function installAccessControl(
   app.addHook('onRoute', (route) => {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
     const access = route.config?.access;
-    // Public routes other than the log-in and registration forms have nothing to check.
+    // Public routes other than the forms have nothing to check: their writes see no session.
     const cookieReachable = access !== 'service' && access !== 'public';
     if (!methods.some((m) => UNSAFE.has(m)) || !(cookieReachable || route.config?.csrf === 'form')) return;
     addRouteHook(route, 'preValidation', checkCsrf);

@@ -53,7 +53,8 @@ export const privacyChoicesApiRoutes: RouteModule = (app, _ctx, services) => {
   app.post(
     '/v1/privacy-choices/state',
     {
-      config: { access: 'public' },
+      // It reads the session's person: only a checked write sees the session (src/http/access.ts).
+      config: { access: 'public', csrf: 'form' },
       schema: {
         tags: ['cookie-consent'],
         summary:
