@@ -126,7 +126,15 @@ describe('four eyes on staff verifications in the console', {
       const approve = officer.locator('form[data-action=approve_verification] button');
       assert.equal(await approve.textContent(), 'Approve and delete…');
       assert.equal(await approve.evaluate((b) => getComputedStyle(b).backgroundColor), RED);
-      assert.equal(await officer.locator('form[data-action=reject_verification]').count(), 1);
+      // Reject, the lesser choice beside it, is outlined red, not a second solid red button.
+      const reject = officer.locator('form[data-action=reject_verification] button');
+      assert.notEqual(await reject.evaluate((b) => getComputedStyle(b).backgroundColor), RED);
+      assert.equal(await reject.evaluate((b) => getComputedStyle(b).borderTopColor), RED);
+      // The facts say who verified and that the approval is awaited, not merely "not yet".
+      assert.match(
+        (await officer.locator('dt:text-is("Verified") + dd').textContent()) ?? '',
+        /^not yet: cass verified the person on \d{4}-\d{2}-\d{2}, waiting for a privacy officer's approval$/,
+      );
       await approve.click();
       const confirmation = officer.getByTestId('confirmation');
       await confirmation.waitFor();

@@ -10,7 +10,7 @@ import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { type FormState, ticked, typed } from '../pages/form-state.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
-import { toneClass } from './confirm.js';
+import { secondaryToneClass, toneClass } from './confirm.js';
 import { actorLabel, eventLabel, PENDING_STATUS, STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE } from './labels.js';
 import {
   actionTone,
@@ -33,15 +33,18 @@ function action(
   heading: string,
   label: string,
   fields: SafeHtml | string = '',
+  lesser = false,
 ): SafeHtml {
   const irreversible = !REVERSIBLE.has(name);
   const tone = actionTone(r, name);
+  // The lesser of two choices offered together (Reject beside Approve) is outlined.
+  const toneAttr = lesser ? secondaryToneClass(tone) : toneClass(tone);
   return html`<form method="post" action="/staff/requests/${r.id}" class="action" data-action="${name}" aria-labelledby="act-${name}">
   <h3 id="act-${name}">${heading}</h3>
   ${csrfField(csrf)}
   <input type="hidden" name="action" value="${name}">
   ${fields}
-  <p><button type="submit"${toneClass(tone)} data-tone="${tone}">${label}</button>${irreversible ? html` <span class="small">You confirm on the next page.</span>` : ''}</p>
+  <p><button type="submit"${toneAttr} data-tone="${tone}">${label}</button>${irreversible ? html` <span class="small">You confirm on the next page.</span>` : ''}</p>
 </form>`;
 }
 
@@ -92,6 +95,7 @@ function pendingSection(
       'Reject the verification',
       'Reject…',
       html`<p><label for="rv-reason">Why (the verifier reads it; no email address or phone number)</label><input id="rv-reason" name="reason" required minlength="3" maxlength="1000"></p>`,
+      true,
     ),
   );
   return out;
@@ -201,6 +205,16 @@ function foldViews(events: readonly AuditRow[]): { first: AuditRow; last: AuditR
   return out;
 }
 
+/** The Verified fact: when and how, or that a staff verification waits for a privacy officer. */
+function verifiedFact(r: RequestDetail, names: ReadonlyMap<string, string>): string {
+  if (r.verifiedAt)
+    return `${r.verifiedAt.slice(0, 10)}, ${VERIFICATION_WORDS[r.verificationMethod ?? ''] ?? r.verificationMethod?.replace(/_/g, ' ')}`;
+  const p = r.pendingVerification;
+  if (p)
+    return `not yet: ${actorLabel(names, 'staff', p.verifiedBy)} verified the person on ${p.verifiedAt.slice(0, 10)}, waiting for a privacy officer's approval`;
+  return 'not yet';
+}
+
 function timeline(events: readonly AuditRow[], names: ReadonlyMap<string, string>): SafeHtml {
   if (!events.length) return html`<p class="empty">No events recorded.</p>`;
   return html`<ol class="timeline" data-testid="request-timeline">${foldViews(events).map(
@@ -245,7 +259,7 @@ ${flash(p.message)}
   <dt>Received</dt><dd>${r.receivedOn} ${STAFF_CHANNEL[r.channel] ?? `by ${r.channel}`}</dd>
   <dt>Due</dt><dd>${due(r)}${r.extended ? ` (extended from ${r.originalDueOn})` : ''}</dd>
   ${r.ackDueOn ? html`<dt>Acknowledgement</dt><dd>${r.acknowledgedAt ? `sent ${r.acknowledgedAt.slice(0, 10)}` : `due ${r.ackDueOn}`}</dd>` : ''}
-  <dt>Verified</dt><dd>${r.verifiedAt ? `${r.verifiedAt.slice(0, 10)}, ${VERIFICATION_WORDS[r.verificationMethod ?? ''] ?? r.verificationMethod?.replace(/_/g, ' ')}` : 'not yet'}</dd>
+  <dt>Verified</dt><dd>${verifiedFact(r, p.names)}</dd>
   ${c.agent ? html`<dt>Agent</dt><dd>${c.agent.name}: ${c.agent.permission}${r.agentConfirmed ? ' (confirmed)' : ''}</dd>` : ''}
   ${c.correction ? html`<dt>Correction</dt><dd>${categoryName(frame.policy, c.correction.category)} <span class="small">(<code>${c.correction.category}</code>)</span> → <strong>${addressInWords(c.correction.value) ?? c.correction.value}</strong>${c.correction.evidence ? html`<br>Evidence: ${c.correction.evidence}` : ''}</dd>` : ''}
   ${c.details ? html`<dt>Details</dt><dd>${c.details}</dd>` : ''}
