@@ -288,8 +288,10 @@ export async function installAccessControl(
     }
     const p = req.principal;
     // An API key holds the route's scope (one AND: the key's mask came with its principal). A route
-    // without a scope admits no key (scopes.ts gives every `service` route one at start).
-    if (p?.kind === 'service' && (p.scopeMask & (config?.scopeBit ?? 0)) === 0)
+    // without a scope admits no key (scopes.ts gives every `service` route one at start). A public
+    // route needs none: anyone may call it, and a key there (a shop server filing a request for a
+    // shopper) gives the caller nothing more.
+    if (p?.kind === 'service' && access !== 'public' && (p.scopeMask & (config?.scopeBit ?? 0)) === 0)
       throw new VowError('VOW_SCOPE_MISSING', `This API key lacks the scope ${config?.scope ?? '?'}`, {
         scope: config?.scope ?? null,
         keyScopes: p.scopes,

@@ -92,6 +92,26 @@ describeEachDialect(
       }
     });
 
+    it('lets a key through a public route, which needs no scope (a shop server filing a request for a shopper)', async () => {
+      const decide = await serviceCaller(env(), ['decide']);
+      const publicWrites = declaredRoutes(env().app).filter(
+        (r) => r.access === 'public' && r.method === 'POST' && r.url.startsWith('/v1/'),
+      );
+      assert.ok(publicWrites.some((r) => r.url === '/v1/requests'));
+      const filed = await call(env(), 'POST', '/v1/requests', decide, {
+        type: 'access',
+        jurisdiction: 'eea',
+        email: 'scoped.shopper@example.com',
+      });
+      assert.equal(filed.statusCode, 202, filed.body);
+      // No public route refuses a key for a scope it cannot name.
+      for (const r of publicWrites) {
+        const res = await call(env(), r.method, concrete(r.url), decide);
+        assert.notEqual(res.json().error?.code, 'VOW_SCOPE_MISSING', `${r.method} ${r.url}: ${res.body}`);
+        assert.ok(res.statusCode < 500, `${r.method} ${r.url}: ${res.body}`);
+      }
+    });
+
     it('never opens a staff or shopper route (rights, audit, erasure) to a key, whatever its scopes', async () => {
       const all = await serviceCaller(env(), ['all']);
       const closed = declaredRoutes(env().app).filter(
