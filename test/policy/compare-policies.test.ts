@@ -58,7 +58,7 @@ describe('comparePolicies', () => {
       { id: 'marketing.sms', changes: ['description: Marketing text messages → Texts about sales'] },
     ]);
     assert.deepEqual(part('retention')?.changed, [
-      { id: 'contact (gift_recipient)', changes: ['keep_for: P1Y → P6M'] },
+      { id: 'contact (gift_recipient)', changes: ['keep_for: 1 year (P1Y) → 6 months (P6M)'] },
     ]);
     assert.deepEqual(part('rules')?.added, ['loyalty-points']);
     const back = comparePolicies(next, current);

@@ -170,7 +170,7 @@ describeEachDialect(
       const shorter = DEFAULT.replace('keep_for: P14M', 'keep_for: P12M');
       assert.notEqual(shorter, DEFAULT);
       const r = await upload(e, admin, undefined, { yaml: shorter });
-      assert.match(r.body, /data-part="retention"[\s\S]*?keep_for: P14M → P12M/);
+      assert.match(r.body, /data-part="retention"[\s\S]*?keep_for: 14 months \(P14M\) → 12 months \(P12M\)/);
       assert.doesNotMatch(r.body, /data-part="purposes"/);
       assert.match(r.body, /nobody is asked again/);
     });

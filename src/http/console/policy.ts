@@ -9,6 +9,7 @@ import {
   type Policy,
   type PolicyComparison,
   type PolicyProblem,
+  retentionInWords,
 } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
@@ -92,14 +93,8 @@ function recipientsTable(policy: Policy): SafeHtml {
 /** A retention period in words with its value in the file: "7 years (P7Y)". */
 function keptFor(keep: string): SafeHtml {
   if (keep === 'until_deletion') return html`until deletion`;
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(keep);
-  const words = (m ? [m[1], m[2], m[3]] : [])
-    .map((n, i) =>
-      n && Number(n) > 0 ? `${n} ${['year', 'month', 'day'][i]}${Number(n) === 1 ? '' : 's'}` : '',
-    )
-    .filter(Boolean)
-    .join(' ');
-  return words
+  const words = retentionInWords(keep);
+  return words !== keep
     ? html`${words} <span class="small">(<code>${keep}</code>)</span>`
     : html`<code>${keep}</code>`;
 }

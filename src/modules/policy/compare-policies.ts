@@ -4,6 +4,7 @@
 // check; nothing here is stored.
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Policy } from './model.js';
+import { retentionInWords } from './render-notice.js';
 import type { PolicyDocument, Retention } from './schema.js';
 
 /** One entry of a part that differs: its id, and what of it changed (`key: before → after`). */
@@ -44,6 +45,15 @@ function shown(v: unknown): string {
   return canonicalJson(v);
 }
 
+/** A value of `key` as one short line; a retention period in words with its value: "7 years (P7Y)". */
+function shownAs(key: string, v: unknown): string {
+  if (key === 'keep_for' && typeof v === 'string' && v.startsWith('P')) {
+    const words = retentionInWords(v);
+    return words === v ? v : `${words} (${v})`;
+  }
+  return shown(v);
+}
+
 /**
  * The keys of two entries whose values differ: `key: before → after`, or `key reworded` when either
  * side is longer than a line (a promise's sentence), which the file itself shows better.
@@ -53,7 +63,7 @@ function fieldChanges(before: Record<string, unknown>, after: Record<string, unk
   return keys
     .filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null))
     .map((k) => {
-      const [a, b] = [shown(before[k]), shown(after[k])];
+      const [a, b] = [shownAs(k, before[k]), shownAs(k, after[k])];
       return a.length > SHOWN_MAX || b.length > SHOWN_MAX ? `${k} reworded` : `${k}: ${a} → ${b}`;
     });
 }

@@ -23,7 +23,7 @@ export {
 } from './load-policy.js';
 export { ancestorsOf, isWithin, Policy } from './model.js';
 export { recordPolicyVersion } from './record-policy-version.js';
-export { buildNotice, type Notice, renderNoticeMarkdown } from './render-notice.js';
+export { buildNotice, type Notice, renderNoticeMarkdown, retentionInWords } from './render-notice.js';
 export type * from './schema.js';
 export { BUILT_IN_POINTS, FIELD_TYPES, reportsSchema } from './schema.js';
 export {

@@ -132,6 +132,11 @@ function describeDuration(keep: string, w: NoticeWords): string {
   return parts.join(' ') || keep;
 }
 
+/** A retention period (`keep_for`) in the notice's words: "7 years"; anything else as it is written. */
+export function retentionInWords(keep: string, locale: Locale = DEFAULT_LOCALE): string {
+  return describeDuration(keep, WORDS[locale]);
+}
+
 function promiseSort(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1));
 }
