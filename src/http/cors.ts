@@ -1,7 +1,9 @@
 // CORS only for the shop's own origins (VOW_ALLOWED_ORIGINS) and only on the collection and consent
 // endpoints: every other route answers cross-origin browsers without any Access-Control header.
 // The route modules that serve browsers on the shop's pages are registered in one scope; a route
-// that would be cross-origin but sits outside it stops the start (checked when the app is ready).
+// that would be cross-origin but sits outside it stops the start (checked when the app is ready),
+// and so does one declaring the public forms' anti-forgery check (`csrf: 'form'`), which the
+// shop's pages' calls could never pass.
 //
 // Written here rather than with @fastify/cors: the policy is one fixed shape (exact origins, GET
 // and POST, two request headers, no credentials), and that plugin merged its options objects on
@@ -37,8 +39,15 @@ export async function registerCrossOriginScope(
   const key = (method: unknown, url: string) => `${String(method)} ${url}`;
   const isCrossOrigin = (url: string, cors: boolean | undefined) => cors === true || corsPathname(url);
   app.addHook('onRoute', (route) => {
-    if (isCrossOrigin(route.url, route.config?.cors))
-      for (const m of [route.method].flat()) needed.push(key(m, route.url));
+    if (!isCrossOrigin(route.url, route.config?.cors)) return;
+    // The shop's pages call these routes from the shop's origin, without the public forms'
+    // anti-forgery token: one declaring `csrf: 'form'` would refuse them all (the banner would stop
+    // recording choices without a word), so it stops the start instead.
+    if (route.config?.csrf === 'form')
+      throw new Error(
+        `Route ${[route.method].flat().join(', ')} ${route.url} is open to the shop's pages cross-origin and cannot declare csrf: 'form' (their calls carry no form token): drop it or move the route off the CORS paths (src/http/cors.ts)`,
+      );
+    for (const m of [route.method].flat()) needed.push(key(m, route.url));
   });
   app.addHook('onReady', async () => {
     const outside = needed.filter((k) => !scoped.has(k));

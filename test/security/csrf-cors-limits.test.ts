@@ -329,6 +329,26 @@ describe('the CORS scope', () => {
     await assert.rejects(async () => app.ready(), /outside the CORS scope.*POST \/v1\/consent\/elsewhere/);
   });
 
+  it("refuses to start when a cross-origin route declares csrf: 'form', naming the route", async () => {
+    for (const [url, config] of [
+      ['/v1/consent/choices', { access: 'public', csrf: 'form' }],
+      ['/v1/experiments/assign', { access: 'public', csrf: 'form', cors: true }],
+    ] as const) {
+      const app = Fastify({ logger: false });
+      await assert.rejects(
+        async () => {
+          await registerCrossOriginScope(app, [SHOP], async (scope) => {
+            scope.post(url, { config }, async () => ({}));
+          });
+          await app.ready();
+        },
+        new RegExp(
+          `Route POST ${url} is open to the shop's pages cross-origin and cannot declare csrf: 'form'`,
+        ),
+      );
+    }
+  });
+
   it('starts when every cross-origin route is inside it', async () => {
     const app = Fastify({ logger: false });
     await registerCrossOriginScope(app, [SHOP], async (scope) => {
