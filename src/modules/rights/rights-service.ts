@@ -47,8 +47,13 @@ import {
   liftRestriction,
 } from './staff-actions.js';
 import { pendingApprovalCount, type QueueEntry, type QueueFilter, staffQueue } from './staff-queue.js';
-import type { DetailKind, Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
-import { type DataPoints, verifyByDataPoints, verifyCode } from './verification.js';
+import type { Jurisdiction, RequestStatus, VerificationMethod } from './tables.js';
+import {
+  type DataPoints,
+  type DataPointVerification,
+  verifyByDataPoints,
+  verifyCode,
+} from './verification.js';
 import {
   approveVerification,
   independentOfVerifier,
@@ -130,13 +135,7 @@ export class RightsService {
     points: DataPoints,
     declarationSigned: boolean,
     staffId: string,
-  ): Promise<{
-    status: RequestStatus;
-    method: VerificationMethod;
-    matched: number;
-    matchedKinds: DetailKind[];
-    pendingApproval: boolean;
-  }> {
+  ): Promise<DataPointVerification> {
     return verifyByDataPoints(this.#deps, requestId, points, declarationSigned, staffId);
   }
 

@@ -148,6 +148,16 @@ async function lookUp(directory: PersonDirectory, p: HeldPoint): Promise<string 
   }
 }
 
+/** What a staff verification by matching details came to. */
+export interface DataPointVerification {
+  readonly status: RequestStatus;
+  readonly method: VerificationMethod;
+  readonly matched: number;
+  readonly matchedKinds: DetailKind[];
+  /** A privacy officer's approval is awaited before the request moves on (four eyes). */
+  readonly pendingApproval: boolean;
+}
+
 /**
  * Staff verify a person without an account by matching details they supplied against what is
  * held (CCPA regulations): two matching points allow an answer listing categories, three plus a
@@ -161,13 +171,7 @@ export async function verifyByDataPoints(
   points: DataPoints,
   declarationSigned: boolean,
   staffId: string,
-): Promise<{
-  status: RequestStatus;
-  method: VerificationMethod;
-  matched: number;
-  matchedKinds: DetailKind[];
-  pendingApproval: boolean;
-}> {
+): Promise<DataPointVerification> {
   const ctx = deps.ctx;
   const directory = requireDirectory(deps);
   const r = await findRow(ctx, requestId);
