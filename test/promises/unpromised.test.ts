@@ -3,12 +3,16 @@
 // what Vow files under P6: the monitor reports it under the check's own id (check:reports) on every
 // surface a broken promise is shown on (the run's results, GET /v1/promises, the run history, the
 // gauge, the log line, the officers' mail, the events, the console's dashboard and `vow promises
-// check`), and kept again once the release is gone. `vow policy check` and the console's policy
-// check warn about the numbers a policy leaves out, without failing it.
+// check`), and kept again once the release is gone. Each row says whether it is a promise of the
+// policy (declared: true) or such a check (declared: false), in the results, the API and the CLI's
+// JSON. `vow policy check` and the console's policy check warn about the numbers a policy leaves
+// out, without failing it.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { main } from '../../src/cli/main.js';
 import { parsePolicy } from '../../src/modules/policy/index.js';
@@ -102,6 +106,37 @@ describe('vow policy check', () => {
   });
 });
 
+describe('vow promises check --json', () => {
+  const env = {
+    VOW_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'vow-unpromised-')),
+    VOW_LOG_LEVEL: 'silent',
+    VOW_MASTER_KEY: Buffer.alloc(32, 6).toString('base64'),
+    VOW_POLICY: MINIMAL_FILE,
+  };
+  const saved = { ...process.env };
+  before(() => Object.assign(process.env, env));
+  after(() => {
+    for (const k of Object.keys(env)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  it('marks each row declared (a promise of the policy) or not (check:reports), as the API does', async () => {
+    const out: string[] = [];
+    const code = await main(['node', 'vow', 'promises', 'check', '--json'], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+    });
+    assert.equal(code, 0, out.join('\n'));
+    const { results } = JSON.parse(out.join('\n')) as {
+      results: { promise: string; declared: boolean }[];
+    };
+    assert.deepEqual(
+      results.map((r) => [r.promise, r.declared]),
+      [...Object.keys(policyOf(MINIMAL).doc.promises).map((p) => [p, true]), ['check:reports', false]],
+    );
+  });
+});
+
 function capture() {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
@@ -149,6 +184,11 @@ describeEachDialect(
         summary.results.map((r) => r.promise),
         [...declared, 'check:reports'],
       );
+      assert.deepEqual(
+        summary.results.map((r) => [r.promise, r.declared]),
+        [...declared.map((p) => [p, true]), ['check:reports', false]],
+        'the policy’s own promises are declared, the check’s row is not',
+      );
       const row = summary.results.at(-1)!;
       assert.equal(row.status, 'kept');
       assert.equal(row.title, `${UNPROMISED_TITLE}: aggregate reports`);
@@ -193,12 +233,50 @@ describeEachDialect(
       // Over HTTP, and in the history.
       const latest = await e.app.inject({ method: 'GET', url: '/v1/promises' });
       assert.equal(latest.statusCode, 200, latest.body);
-      const api = (latest.json() as { results: { promise: string; status: string; title: string }[] })
-        .results;
+      const api = (
+        latest.json() as {
+          results: { promise: string; status: string; title: string; declared: boolean }[];
+        }
+      ).results;
       assert.deepEqual(
-        api.filter((r) => r.status === 'broken').map((r) => [r.promise, r.title]),
-        [['check:reports', `${UNPROMISED_TITLE}: aggregate reports`]],
+        api.filter((r) => r.status === 'broken').map((r) => [r.promise, r.title, r.declared]),
+        [['check:reports', `${UNPROMISED_TITLE}: aggregate reports`, false]],
       );
+      assert.deepEqual(
+        api.filter((r) => r.declared).map((r) => r.promise),
+        Object.keys(e.ctx.policy.doc.promises),
+        'every other row is a promise of the policy, marked declared',
+      );
+      // The OpenAPI document says so, for both routes.
+      interface RowSchema {
+        properties: Record<string, { type?: string }>;
+        required: string[];
+      }
+      type Doc = {
+        paths: Record<
+          string,
+          Record<
+            string,
+            {
+              responses: Record<
+                string,
+                { content: Record<string, { schema: { properties: { results: { items: RowSchema } } } }> }
+              >;
+            }
+          >
+        >;
+      };
+      const openapi = (await e.app.inject({ url: '/openapi.json' })).json() as Doc;
+      for (const [url, method] of [
+        ['/v1/promises', 'get'],
+        ['/v1/promises/check', 'post'],
+      ] as const) {
+        const row =
+          openapi.paths[url]![method]!.responses['200']!.content['application/json']!.schema.properties
+            .results.items;
+        assert.equal(row.properties.declared?.type, 'boolean', `${method} ${url}`);
+        assert.ok(row.required.includes('declared'), `${method} ${url}: declared is always there`);
+      }
       assert.deepEqual((await e.services.promises.monitor.history(1))[0]?.broken, ['check:reports']);
       const metrics = await e.app.inject({ method: 'GET', url: '/metrics' });
       assert.match(metrics.body, /vow_promise_kept\{promise="check:reports"\} 0/);

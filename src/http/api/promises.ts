@@ -5,8 +5,15 @@ import type { RouteModule } from '../route-module.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const resultSchema = z.object({
-  promise: z.string(),
+  promise: z
+    .string()
+    .describe("The promise's id (P6), or check:<check> for a check the policy names no promise for"),
   title: z.string(),
+  declared: z
+    .boolean()
+    .describe(
+      'true for a promise the policy declares; false for a check:<check> row, which reports breaks filed under promise numbers the policy does not declare',
+    ),
   status: z.enum(['kept', 'broken', 'not_checkable']),
   evidence: z.object({
     count: z.number(),
@@ -30,6 +37,7 @@ function view(r: CheckResult) {
   return {
     promise: r.promise,
     title: r.title,
+    declared: r.declared,
     status: r.status,
     evidence: {
       count: r.evidence.count,

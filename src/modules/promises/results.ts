@@ -151,6 +151,7 @@ export async function buildResults(
       out.push({
         promise: p.id,
         title: p.title,
+        declared: true,
         status,
         evidence: {
           count: 0,
@@ -164,7 +165,9 @@ export async function buildResults(
       continue;
     }
     const sample = (q: SampleQuery) => q.where('promise', '=', p.id);
-    out.push(await result(db, { promise: p.id, title: p.title }, byRule, what ?? '', '', sample));
+    out.push(
+      await result(db, { promise: p.id, title: p.title, declared: true }, byRule, what ?? '', '', sample),
+    );
   }
   // Checks filing under numbers the policy leaves out: those covering such numbers (kept or
   // broken), then any other family that filed under one.
@@ -188,7 +191,14 @@ export async function buildResults(
       return declared.length > 0 ? own.where('promise', 'not in', declared) : own;
     };
     out.push(
-      await result(db, { promise: row.id, title: row.title }, found?.byRule ?? {}, row.what, where, sample),
+      await result(
+        db,
+        { promise: row.id, title: row.title, declared: false },
+        found?.byRule ?? {},
+        row.what,
+        where,
+        sample,
+      ),
     );
   }
   return out;
@@ -206,7 +216,7 @@ type SampleQuery = ReturnType<typeof sampleQuery>;
 /** One row: kept (what is checked) or broken (each rule broken, and the first violations). */
 async function result(
   db: Db,
-  head: { promise: string; title: string },
+  head: Pick<CheckResult, 'promise' | 'title' | 'declared'>,
   byRule: Readonly<Record<string, number>>,
   what: string,
   where: string,

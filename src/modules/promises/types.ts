@@ -36,8 +36,14 @@ export interface Evidence {
 }
 
 export interface CheckResult {
+  /** The promise's id (`P6`), or `check:<family>` for a check the policy names no promise for. */
   readonly promise: string;
   readonly title: string;
+  /**
+   * Whether the row is a promise the policy declares. False on a `check:<family>` row: breaks a
+   * check files under numbers the policy leaves out (src/modules/promises/unpromised.ts).
+   */
+  readonly declared: boolean;
   readonly status: CheckStatus;
   readonly evidence: Evidence;
   /** For promises that cannot be checked on data: the tests that prove them. */
