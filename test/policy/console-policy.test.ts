@@ -228,6 +228,7 @@ describeEachDialect(
       assert.equal(details.valid, true);
       assert.equal(details.via, 'upload');
       assert.equal(details.consentChanged, true);
+      assert.equal(details.warnings, 1, 'the minimal policy leaves out P6: one warning, counted');
       assert.doesNotMatch(JSON.stringify(entry), /Example Shop|privacy@shop/);
       const trail = await e.app.inject({ url: '/staff/audit?kind=policy', headers: officer.headers });
       assert.equal(trail.statusCode, 200);

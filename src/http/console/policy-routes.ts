@@ -1,6 +1,6 @@
 // The console's policy page (administrators and the privacy officer): the policy in force, and the
 // check of a policy file uploaded or pasted, which stores nothing and changes nothing; the check is
-// audited (who checked, whether the file was valid), never the file.
+// audited (who checked, whether the file was valid, how many warnings it gave), never the file.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { comparePolicies, parsePolicy } from '../../modules/policy/index.js';
@@ -101,6 +101,7 @@ export const policyConsoleRoutes: RouteModule = (app, ctx) => {
           version: parsed.policy.version,
           same: comparison.same,
           consentChanged: comparison.consentVersion.changed,
+          warnings: outcome.warnings.length,
         },
       });
     } else {
