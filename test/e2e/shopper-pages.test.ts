@@ -130,6 +130,8 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     '/account/register',
     '/account/reset-request',
     statusPath,
+    // A limit on new codes: the neutral notice's colours pass axe too.
+    `${statusPath}?m=soon`,
     complaintPath,
     exportPath,
     unsubscribePath,

@@ -254,7 +254,7 @@ describeEachDialect('a new code on the status page', (env) => {
   const messageOf = async (location: string, headers?: Record<string, string>) => {
     const body = (await page(location, headers)).body;
     return (
-      /<p class="(?:ok|error)"[^>]*>([^<]+)<\/p>|role="alert"[^>]*>([\s\S]*?)<\//
+      /<p class="(?:ok|info|error)"[^>]*>([^<]+)<\/p>|role="alert"[^>]*>([\s\S]*?)<\//
         .exec(body)
         ?.slice(1)
         .join('') ?? body
@@ -348,6 +348,40 @@ describeEachDialect('a new code on the status page', (env) => {
     await e.services.jobs.drain();
     const ok = await send(statusToken, codeForm, { code: lastCode(sent, email, mark)! });
     assert.match(String(ok.headers.location), /\?m=ok$/);
+  });
+
+  it('a limit on new codes is a neutral notice the page opens on, with the wait in words; a wrong code stays an error', async () => {
+    const e = env();
+    const email = await knownAddress(e, 'page-notice');
+    const r = await post(e, '/v1/requests', { type: 'access', jurisdiction: 'eea', email });
+    const url = `/privacy/request/status/${r.json().statusToken}`;
+    const notice = (body: string) =>
+      /<p class="([a-z]+)" role="(status|alert)" tabindex="-1" autofocus data-testid="([a-z-]+)">([^<]+)<\/p>/.exec(
+        body,
+      );
+    for (const [m, en, es] of [
+      ['soon', /ask again in a minute\.$/, /vuelva a pedirlo en un minuto\.$/],
+      ['daily', /ask for a new code tomorrow\.$/, /pida un nuevo código mañana\.$/],
+      ['mailbox', /Ask for a new code again in an hour\.$/, /Vuelva a pedir un nuevo código en una hora\.$/],
+    ] as const)
+      for (const [headers, words] of [
+        [HTML, en],
+        [{ ...HTML, 'accept-language': 'es' }, es],
+      ] as const) {
+        const body = (await page(`${url}?m=${m}`, headers)).body;
+        const [, cls, role, testid, text] = notice(body) ?? [];
+        assert.deepEqual([cls, role, testid], ['info', 'status', 'status-message'], `${m}: a neutral notice`);
+        assert.match(text ?? '', words, m);
+        assert.doesNotMatch(body, /role="alert"|class="error"/, `${m}: nothing shown as an error`);
+      }
+    const wrong = (await page(`${url}?m=invalid`)).body;
+    assert.deepEqual(
+      notice(wrong)?.slice(1, 4),
+      ['error', 'alert', 'form-error'],
+      'a wrong code is an error',
+    );
+    const resent = (await page(`${url}?m=resent`)).body;
+    assert.deepEqual(notice(resent)?.slice(1, 4), ['ok', 'status', 'status-message']);
   });
 
   it('a link that leads nowhere gets the page saying so', async () => {

@@ -13,7 +13,7 @@ import { pageLocale, refusalOf, sendDownload, sendHtml } from '../route-helpers.
 import type { RouteModule } from '../route-module.js';
 import { addressPartsBody, correctionValueOf } from './address-parts.js';
 import { type FormState, formStateOf } from './form-state.js';
-import { REQUEST_WORDS, STATUS_MESSAGES, type StatusMessage } from './i18n/requests.js';
+import { REQUEST_WORDS, STATUS_MESSAGE_KINDS, STATUS_MESSAGES, type StatusMessage } from './i18n/requests.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import {
   CONFIRMED_TYPES,
@@ -164,9 +164,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         const v = await rights.statusByToken(req.params.token);
         const m = req.query.m;
         const said = REQUEST_WORDS[pageLocale(req)].messages;
-        const message = m
-          ? { kind: m === 'ok' || m === 'resent' ? ('ok' as const) : ('error' as const), text: said[m] }
-          : undefined;
+        const message = m ? { kind: STATUS_MESSAGE_KINDS[m], text: said[m] } : undefined;
         return sendHtml(
           reply,
           renderRequestStatus(

@@ -232,7 +232,7 @@ export function renderRequestStatus(
   view: RequestView,
   token: string,
   csrf: string,
-  message?: { kind: 'error' | 'ok'; text: string },
+  message?: { kind: 'error' | 'info' | 'ok'; text: string },
   appeal?: { offer: AppealOffer; csrf: string; state?: FormState },
   viewer: Viewer = ANONYMOUS,
   /** The new-code form's token: without it the form is not shown. */
@@ -249,7 +249,8 @@ ${
     ? formError(message.text)
     : message
       ? // Focused when the page opens, as an error is: the next step (type the new code) follows it.
-        html`<p class="ok" role="status" tabindex="-1" autofocus data-testid="status-message">${message.text}</p>`
+        // A limit on new codes is a neutral notice (`info`), not an error: no mistake of the shopper's.
+        html`<p class="${message.kind}" role="status" tabindex="-1" autofocus data-testid="status-message">${message.text}</p>`
       : ''
 }
 <dl class="fields request-status" data-testid="request-facts">

@@ -17,6 +17,23 @@ export const STATUS_MESSAGES = [
 ] as const;
 export type StatusMessage = (typeof STATUS_MESSAGES)[number];
 
+/**
+ * How the status page shows each message: `ok` (done, green), `info` (a neutral notice: a new code
+ * not sent yet because of a limit, no mistake of the shopper's, with the wait in words) or `error`
+ * (a wrong code and what follows from it, red).
+ */
+export const STATUS_MESSAGE_KINDS: Readonly<Record<StatusMessage, 'ok' | 'info' | 'error'>> = {
+  ok: 'ok',
+  resent: 'ok',
+  soon: 'info',
+  daily: 'info',
+  mailbox: 'info',
+  locked: 'error',
+  wait: 'error',
+  invalid: 'error',
+  nocode: 'error',
+};
+
 export interface RequestWords {
   readonly backToNotice: string;
   readonly anotherRequest: string;
