@@ -10,8 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { declaredRoutes, installAccessControl, requireAccessDeclarations } from '../../src/http/access.js';
 import { SESSION_COOKIE } from '../../src/modules/identity/index.js';
-import { shopperCaller, staffCaller } from '../helpers/auth.js';
+import { serviceCaller, shopperCaller, staffCaller } from '../helpers/auth.js';
 import { createTestEnv, describeEachDialect, type TestEnv, testDialects } from '../helpers/env.js';
+import { marketingUnsubscribePath } from '../helpers/shopper.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -169,6 +170,54 @@ describeEachDialect(
         assert.equal(res.statusCode, 200, res.body);
       });
       assert.equal(seen > 0, true, 'the session was looked up');
+    });
+
+    it("answers the unsubscribe page's own button with a redirect to its GET, which shows the shopper signed in; one-click from a mail client still answers 200", async () => {
+      const e = env();
+      const service = await serviceCaller(e);
+      const mail = { subject: 'Spring', text: 'New rings.' };
+      const path = await marketingUnsubscribePath(e, service.headers, 'lee.unsub@example.com', mail);
+      const signedIn = (body: string) =>
+        /href="\/account\/my-data"/.test(body) && !/<a[^>]*href="\/login"/.test(body);
+      const page = await e.app.inject({ method: 'GET', url: path, headers: shopper.headers });
+      assert.ok(signedIn(page.body), 'the page before: signed in');
+      assert.match(page.body, /<input type="hidden" name="via" value="page">/);
+      // The button, as the browser posts it: same origin, the session cookie along (never looked up).
+      let posted: Awaited<ReturnType<typeof e.app.inject>> | undefined;
+      const seen = await lookups(async () => {
+        posted = await e.app.inject({
+          method: 'POST',
+          url: path,
+          headers: {
+            ...shopper.headers,
+            'sec-fetch-site': 'same-origin',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          payload: 'List-Unsubscribe=One-Click&via=page',
+        });
+      });
+      assert.equal(seen, 0, 'the post never looks the session up');
+      assert.equal(posted?.statusCode, 303, posted?.body);
+      assert.equal(posted?.headers.location, `${path}?done=1`, 'the token only in the address it had');
+      const done = await e.app.inject({ method: 'GET', url: `${path}?done=1`, headers: shopper.headers });
+      assert.equal(done.statusCode, 200);
+      assert.match(done.body, /<h1>You are unsubscribed<\/h1>/);
+      assert.ok(signedIn(done.body), 'the confirmation: signed in');
+      // One-click (RFC 8058) from a mail client, on a second email: 200 and the page, no redirect.
+      const other = await marketingUnsubscribePath(e, service.headers, 'kim.unsub@example.com', mail);
+      const oneClick = await e.app.inject({
+        method: 'POST',
+        url: other,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
+      assert.equal(oneClick.statusCode, 200, oneClick.body);
+      assert.equal(oneClick.headers.location, undefined);
+      assert.match(oneClick.body, /You are unsubscribed/);
+      // `?done=1` on a link not unsubscribed yet shows the question, and changes nothing.
+      const third = await marketingUnsubscribePath(e, service.headers, 'max.unsub@example.com', mail);
+      const asked = await e.app.inject({ method: 'GET', url: `${third}?done=1` });
+      assert.match(asked.body, /data-testid="unsubscribe-button"/);
     });
   },
   { auth: 'enforced', rateLimits: false },

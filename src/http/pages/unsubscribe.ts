@@ -1,5 +1,6 @@
 // The one-click unsubscribe pages (P10): GET shows a confirmation with a button (a form POSTing to
-// the same address; link scanners that prefetch the GET change nothing), POST shows the result.
+// the same address; link scanners that prefetch the GET change nothing), POST shows the result
+// (the button's post is redirected to the GET, which shows it).
 import { channelName, type Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import type { Catalog, Locale } from '../../platform/i18n/index.js';
@@ -75,6 +76,7 @@ export function renderUnsubscribeConfirm(
 <p>${w.stop(name)}</p>
 <form method="post" action="${o.action}">
   <input type="hidden" name="List-Unsubscribe" value="One-Click">
+  <input type="hidden" name="via" value="page">
   <button type="submit" data-testid="unsubscribe-button">${w.unsubscribe}</button>
 </form>
 <p class="small">${w.permanent(policy.doc.controller.name)}</p>`;
