@@ -22,6 +22,7 @@ import { privacyChoicesApiRoutes } from './api/privacy-choices.js';
 import { promiseRoutes } from './api/promises.js';
 import { reportApiRoutes } from './api/reports.js';
 import { rightsApiRoutes } from './api/rights.js';
+import { rightsStaffActionRoutes } from './api/rights-staff-actions.js';
 import { siteAnalyticsApiRoutes } from './api/site-analytics.js';
 import { smsFlagApiRoutes } from './api/sms-flags.js';
 import { staffApiRoutes } from './api/staff.js';
@@ -71,6 +72,7 @@ export const ROUTES: readonly RouteModule[] = [
   staffApiRoutes,
   auditApiRoutes,
   rightsApiRoutes,
+  rightsStaffActionRoutes,
   appealApiRoutes,
   privacyChoicesApiRoutes,
   complaintApiRoutes,

@@ -1,5 +1,6 @@
 // Data subject requests, the JSON API: a shopper's intake and code check, an account holder's
-// session-verified intake, and the staff queue with its actions (verify, extend, deny, lift, ...).
+// session-verified intake, and the staff queue; the staff's actions on a request (verify, extend,
+// deny, lift, ...) are in rights-staff-actions.ts.
 
 import { z } from 'zod';
 import {
@@ -12,13 +13,12 @@ import { correctedAddress } from '../../modules/subjects/index.js';
 import { VowError } from '../../platform/errors.js';
 import { LOCALES, type Locale } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
+import { email, id, viewSchema } from '../rights-schemas.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
-const id = line().min(1).max(64);
 const day = line().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const token = line().min(20).max(100);
-const email = z.email().max(254);
 
 const ADDRESS = 'contact.postal_address';
 const part = line().max(200);
@@ -105,35 +105,6 @@ const intakeResponse = z.object({
   status: z.string(),
   dueOn: z.string(),
   message: z.string(),
-});
-
-const viewSchema = z.object({
-  id: z.string(),
-  type: z.string(),
-  jurisdiction: z.string(),
-  law: z.string(),
-  channel: z.string(),
-  status: z.string(),
-  scope: z.object({ categories: z.array(z.string()).optional(), purposes: z.array(z.string()).optional() }),
-  subjectId: z.string().nullable(),
-  receivedOn: z.string(),
-  dueOn: z.string(),
-  originalDueOn: z.string(),
-  extended: z.boolean(),
-  extensionPossibleUntil: z.string().nullable(),
-  ackDueOn: z.string().nullable(),
-  acknowledgedAt: z.string().nullable(),
-  overdue: z.boolean(),
-  ackOverdue: z.boolean(),
-  daysLeft: z.number(),
-  verificationMethod: z.string().nullable(),
-  verifiedAt: z.string().nullable(),
-  isAgent: z.boolean(),
-  agentConfirmed: z.boolean(),
-  respondedAt: z.string().nullable(),
-  responseNature: z.string().nullable(),
-  denialBasis: z.string().nullable(),
-  result: z.unknown(),
 });
 
 const pendingSchema = z.object({
@@ -393,113 +364,5 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       const d = await rights.detail(req.params.id, staffIdOf(req));
       return { ...d, contact: withAddressParts(d.contact as Record<string, unknown>) };
     },
-  );
-
-  const staffAction = <B extends z.ZodType>(
-    path: string,
-    access: 'staff:customer_service' | 'staff:privacy_officer',
-    summary: string,
-    body: B,
-    run: (requestId: string, body: z.infer<B>, staffId: string) => Promise<unknown>,
-  ) =>
-    app.post(
-      `/v1/staff/requests/:id/${path}`,
-      {
-        config: { access },
-        schema: {
-          tags: ['rights'],
-          summary,
-          params: z.strictObject({ id }),
-          body,
-          response: { 200: z.object({ request: viewSchema, outcome: z.unknown() }) },
-        },
-      },
-      async (req) => {
-        const { id: requestId } = req.params as { id: string };
-        const outcome = await run(requestId, req.body as z.infer<B>, staffIdOf(req));
-        return { request: await rights.get(requestId), outcome: outcome ?? null };
-      },
-    );
-
-  staffAction(
-    'verify-data-points',
-    'staff:customer_service',
-    "Verify a person without an account by matching details (2 for categories; 3 and a signed declaration for more, which then waits for a privacy officer's approval: outcome.pendingApproval)",
-    z.strictObject({
-      email: email.optional(),
-      phone: line().min(3).max(40).optional(),
-      accountId: line().min(1).max(200).optional(),
-      address: z
-        .strictObject({
-          line1: line().min(1).max(200),
-          line2: line().max(200).optional(),
-          city: line().min(1).max(100),
-          region: line().max(100).optional(),
-          postal_code: line().min(1).max(20),
-          country: line().length(2),
-        })
-        .optional(),
-      declarationSigned: z.boolean().default(false),
-    }),
-    (rid, b, staff) => {
-      const { declarationSigned, ...points } = b;
-      return rights.verifyByDataPoints(rid, points, declarationSigned, staff);
-    },
-  );
-  staffAction(
-    'approve-verification',
-    'staff:privacy_officer',
-    "Approve a staff verification waiting for a second person (a deletion's, a correction's or a copy of the values); not by the verifier nor an account they issued or were issued by (VOW_APPROVAL_NOT_INDEPENDENT)",
-    z.strictObject({}),
-    (rid, _b, staff) => rights.approveVerification(rid, staff),
-  );
-  staffAction(
-    'reject-verification',
-    'staff:privacy_officer',
-    'Reject a staff verification waiting for a second person, saying why: the request waits for verification again',
-    z.strictObject({ reason: line().min(3).max(1000) }),
-    (rid, b, staff) => rights.rejectVerification(rid, staff, b.reason),
-  );
-  staffAction(
-    'confirm-agent',
-    'staff:customer_service',
-    "Confirm an authorised agent's signed permission",
-    z.strictObject({}),
-    (rid, _b, staff) => rights.confirmAgent(rid, staff),
-  );
-  staffAction(
-    'approve-correction',
-    'staff:customer_service',
-    'Approve a correction after checking the evidence; it is applied to every dataset',
-    z.strictObject({}),
-    (rid, _b, staff) => rights.approveCorrection(rid, staff),
-  );
-  staffAction(
-    'extend',
-    'staff:customer_service',
-    'Extend the deadline once (GDPR +2 months, CCPA and the US state laws their extension, e.g. +45 days) within the first period; the person is told why',
-    z.strictObject({ reason: line().min(3).max(1000) }),
-    (rid, b, staff) => rights.extend(rid, b.reason, staff),
-  );
-  staffAction(
-    'deny',
-    'staff:privacy_officer',
-    'Refuse a request with its legal basis (kept in the request log)',
-    z.strictObject({ basis: line().min(3).max(1000) }),
-    (rid, b, staff) => rights.deny(rid, b.basis, staff),
-  );
-  staffAction(
-    'acknowledge',
-    'staff:customer_service',
-    'Record that the request was acknowledged',
-    z.strictObject({}),
-    (rid, _b, staff) => rights.acknowledge(rid, staff),
-  );
-  staffAction(
-    'lift-restriction',
-    'staff:privacy_officer',
-    'Lift a restriction: the person is told first (GDPR Art. 18(3)); objections to marketing cannot be lifted',
-    z.strictObject({ reason: line().min(3).max(1000) }),
-    async (rid, b, staff) => ({ lifted: await rights.liftRestriction(rid, staff, b.reason) }),
   );
 };
