@@ -17,9 +17,19 @@ import { STAFF_ROLES } from '../src/modules/identity/index.js';
 import { loadConfig } from '../src/platform/config.js';
 
 const OUT = new URL('../docs/screenshots/', import.meta.url).pathname;
+// Each size's pass creates an API key (the new key is shown once, so each pass makes its own): a
+// different one in each, so the later pass's list does not hold the same key twice.
 const SIZES = [
-  { name: 'desktop', viewport: { width: 1280, height: 900 } },
-  { name: 'mobile', viewport: { width: 390, height: 844 } },
+  {
+    name: 'desktop',
+    viewport: { width: 1280, height: 900 },
+    newKey: { forWhat: 'storefront checkout', scope: 'collect' },
+  },
+  {
+    name: 'mobile',
+    viewport: { width: 390, height: 844 },
+    newKey: { forWhat: 'warehouse shipping', scope: 'disclose' },
+  },
 ] as const;
 const SHOPPER_EMAIL = 'sam.screenshot@example.com';
 const SHOPPER_PASSWORD = 'a long screenshot password';
@@ -368,8 +378,8 @@ async function main(): Promise<void> {
         title: 'Console: a new API key, shown once',
         path: '/staff/api-keys',
         prepare: async (p) => {
-          await p.getByLabel('What it is for').fill('storefront checkout');
-          await p.getByRole('checkbox', { name: /^collect:/ }).check();
+          await p.getByLabel('What it is for').fill(size.newKey.forWhat);
+          await p.getByRole('checkbox', { name: new RegExp(`^${size.newKey.scope}:`) }).check();
           await p.getByRole('button', { name: 'Create the key' }).click();
           await p.getByTestId('new-key').waitFor();
         },
