@@ -60,6 +60,17 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
       renderRequestForm(ctx.policy, formToken(ctx, '/privacy/request'), viewerOf(req), state),
       status,
     );
+  /**
+   * A refused post on a request's status page goes back to it (`query`: what it then says); a link
+   * that is not one keeps the error page.
+   */
+  const backToStatus =
+    (query: string): FormPage =>
+    (req, reply, refusal) => {
+      const t = (req.params as { token?: unknown }).token;
+      if (typeof t !== 'string' || !/^[A-Za-z0-9_-]{20,100}$/.test(t)) throw refusal.error;
+      return reply.code(303).header('location', `/privacy/request/status/${t}${query}`).send();
+    };
   const formPage: FormPage = (req, reply, refusal) =>
     formAgain(
       req,
@@ -197,11 +208,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         csrf: 'form',
         // A code no email holds (too long, a stray character) is a wrong code, said on the status
         // page; a link that is not one keeps the error page.
-        formPage: (req, reply, refusal) => {
-          const t = (req.params as { token?: unknown }).token;
-          if (typeof t !== 'string' || !/^[A-Za-z0-9_-]{20,100}$/.test(t)) throw refusal.error;
-          return reply.code(303).header('location', `/privacy/request/status/${t}?m=invalid`).send();
-        },
+        formPage: backToStatus('?m=invalid'),
       },
       schema: {
         tags: ['pages'],
@@ -240,11 +247,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         access: 'public',
         csrf: 'form',
         // A link that is not one keeps the error page; any other refusal is said on the status page.
-        formPage: (req, reply, refusal) => {
-          const t = (req.params as { token?: unknown }).token;
-          if (typeof t !== 'string' || !/^[A-Za-z0-9_-]{20,100}$/.test(t)) throw refusal.error;
-          return reply.code(303).header('location', `/privacy/request/status/${t}`).send();
-        },
+        formPage: backToStatus(''),
       },
       schema: {
         tags: ['pages'],
