@@ -350,7 +350,7 @@ describeEachDialect('a new code on the status page', (env) => {
     assert.match(String(ok.headers.location), /\?m=ok$/);
   });
 
-  it('a limit on new codes is a neutral notice the page opens on, with the wait in words; a wrong code stays an error', async () => {
+  it('a limit on new codes, or no address to send one to, is a neutral notice the page opens on; a wrong code stays an error', async () => {
     const e = env();
     const email = await knownAddress(e, 'page-notice');
     const r = await post(e, '/v1/requests', { type: 'access', jurisdiction: 'eea', email });
@@ -363,6 +363,8 @@ describeEachDialect('a new code on the status page', (env) => {
       ['soon', /ask again in a minute\.$/, /vuelva a pedirlo en un minuto\.$/],
       ['daily', /ask for a new code tomorrow\.$/, /pida un nuevo código mañana\.$/],
       ['mailbox', /Ask for a new code again in an hour\.$/, /Vuelva a pedir un nuevo código en una hora\.$/],
+      // No address to send a code to is no mistake of the shopper's either: it says what to do.
+      ['nocode', /Make a new request with your email address/, /correo electrónico/],
     ] as const)
       for (const [headers, words] of [
         [HTML, en],

@@ -31,7 +31,7 @@ export const STATUS_MESSAGE_KINDS: Readonly<Record<StatusMessage, 'ok' | 'info' 
   locked: 'error',
   wait: 'error',
   invalid: 'error',
-  nocode: 'error',
+  nocode: 'info',
 };
 
 export interface RequestWords {
