@@ -47,36 +47,20 @@ export const policyConsoleRoutes: RouteModule = (app, ctx) => {
     const name = uploaded ? fileNameOf(body.file_name) : 'pasted.yaml';
     const bytes = Buffer.byteLength(source, 'utf8');
     const via = uploaded ? 'upload' : 'paste';
-    if (source.trim() === '') {
-      return sendHtml(
-        reply,
-        renderPolicyPage(frame, {
-          file,
-          message: {
-            ok: false,
-            text: 'Not checked: choose a policy file or paste its text.',
-            code: 'VOW_VALIDATION',
-          },
-        }),
-        400,
-      );
-    }
+    /** The page again, saying why nothing was checked. */
+    const notChecked = (text: string, code: string, status: number) =>
+      sendHtml(reply, renderPolicyPage(frame, { file, message: { ok: false, text, code } }), status);
+    if (source.trim() === '')
+      return notChecked('Not checked: choose a policy file or paste its text.', 'VOW_VALIDATION', 400);
     if (bytes > POLICY_CHECK_MAX_BYTES) {
       await ctx.audit.record({
         actor: actor(req),
         action: 'policy.checked',
         details: { via, bytes, refused: 'VOW_BODY_TOO_LARGE' },
       });
-      return sendHtml(
-        reply,
-        renderPolicyPage(frame, {
-          file,
-          message: {
-            ok: false,
-            text: `Not checked: ${name} is ${Math.ceil(bytes / 1024)} KiB, and a policy file checked here can be at most ${POLICY_CHECK_MAX_BYTES / 1024} KiB. Check a larger file on the server with npx vow policy check FILE.`,
-            code: 'VOW_BODY_TOO_LARGE',
-          },
-        }),
+      return notChecked(
+        `Not checked: ${name} is ${Math.ceil(bytes / 1024)} KiB, and a policy file checked here can be at most ${POLICY_CHECK_MAX_BYTES / 1024} KiB. Check a larger file on the server with npx vow policy check FILE.`,
+        'VOW_BODY_TOO_LARGE',
         413,
       );
     }

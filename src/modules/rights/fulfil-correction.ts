@@ -17,6 +17,7 @@ import {
   type Row,
   requireWalker,
   type Sealed,
+  statusIn,
 } from './internal.js';
 import { rightsMail } from './mail-text.js';
 
@@ -120,12 +121,8 @@ export async function answerCorrection(
   const answered = await job.step('answer', async (trx) => {
     const result = { category: c.category, changes };
     // The fulfilment and the answer job may both reach this when the last task closes meanwhile.
-    const now = await trx
-      .selectFrom('rights_requests')
-      .select('status')
-      .where('id', '=', r.id)
-      .executeTakeFirst();
-    if (now?.status !== 'in_progress') return { skipped: now?.status ?? 'missing' };
+    const now = await statusIn(trx, r.id);
+    if (now !== 'in_progress') return { skipped: now };
     // Nothing changed because the person was erased after the fulfilment began (their key closed
     // before the walk, their rows gone): answered that nothing is left to correct, not "corrected".
     // Read in this transaction, so an erasure is ordered before or after this answer.

@@ -11,7 +11,7 @@ import { isVowError } from '../../platform/errors.js';
 import type { JobContext } from '../../platform/jobs/index.js';
 import type { Database } from '../../platform/store/index.js';
 import { forgetContact } from './erasure.js';
-import { complete, type RightsDeps, type Row, type Sealed } from './internal.js';
+import { complete, type RightsDeps, type Row, type Sealed, statusIn } from './internal.js';
 import { rightsMail } from './mail-text.js';
 
 /** What the log says was answered, by kind (no personal value). */
@@ -101,12 +101,8 @@ export async function answerErased(
 ): Promise<unknown> {
   if (!answeredWhenErased(r)) return { skipped: r.type };
   const answered = await job.step('answer-erased', async (trx) => {
-    const now = await trx
-      .selectFrom('rights_requests')
-      .select('status')
-      .where('id', '=', r.id)
-      .executeTakeFirst();
-    if (now?.status !== 'in_progress') return { skipped: now?.status ?? 'missing' };
+    const now = await statusIn(trx, r.id);
+    if (now !== 'in_progress') return { skipped: now };
     return completeErased(deps, trx, r, contact);
   });
   if ('skipped' in answered) return answered;

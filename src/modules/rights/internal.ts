@@ -73,6 +73,16 @@ export async function findRow(ctx: VowContext, requestId: string): Promise<Row> 
   return r;
 }
 
+/** The request's status as this transaction sees it ('missing' once it is gone). */
+export async function statusIn(trx: Transaction<Database>, requestId: string): Promise<string> {
+  const row = await trx
+    .selectFrom('rights_requests')
+    .select('status')
+    .where('id', '=', requestId)
+    .executeTakeFirst();
+  return row?.status ?? 'missing';
+}
+
 export function requireDirectory(deps: RightsDeps): PersonDirectory {
   const directory = deps.ports().directory;
   if (!directory) throw new VowError('VOW_RIGHTS_NOT_CONNECTED', 'The subjects directory is not connected');
