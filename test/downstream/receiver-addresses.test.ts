@@ -2,29 +2,14 @@
 // it), with the operator's VOW_WEBHOOK_PRIVATE_NETWORKS opt-in. No name here is resolved over the
 // network: the lookup is the test's own.
 import assert from 'node:assert/strict';
-import type { LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
 import { describe, it } from 'node:test';
 import { ReceiverAddresses } from '../../src/modules/downstream/receiver-addresses.js';
 import { loadConfig } from '../../src/platform/config.js';
+import { scripted } from './receivers.js';
 
-/** A resolver answering from a table; counts its calls. */
+/** A resolver answering from a table (one answer a name); counts its calls. */
 function resolver(table: Record<string, string[]>) {
-  const calls: string[] = [];
-  const lookup = (
-    hostname: string,
-    _options: object,
-    callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
-  ) => {
-    calls.push(hostname);
-    const answer = table[hostname];
-    if (!answer) return callback(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }), []);
-    callback(
-      null,
-      answer.map((address) => ({ address, family: isIP(address) })),
-    );
-  };
-  return { lookup, calls };
+  return scripted(Object.fromEntries(Object.entries(table).map(([name, answer]) => [name, [answer]])));
 }
 
 function lookUp(a: ReceiverAddresses, host: string, all: boolean) {

@@ -1,7 +1,8 @@
 // Loopback webhook receivers and helpers for the downstream tests: real HTTP servers, signatures
 // verified with the standardwebhooks package.
+import type { LookupAddress } from 'node:dns';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { TestEnv } from '../helpers/env.js';
 
@@ -79,4 +80,28 @@ export async function acknowledge(env: TestEnv, secret: string, ackUrl: string, 
     },
     payload: body,
   });
+}
+
+/**
+ * A resolver answering each name from a script: the n-th lookup of a name gets its n-th answer (the
+ * last one again after that); a name without a script, or a `null` answer, is not found.
+ */
+export function scripted(script: Record<string, (string[] | null)[]>) {
+  const calls: string[] = [];
+  const lookup = (
+    hostname: string,
+    _options: object,
+    callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+  ) => {
+    const answers = script[hostname] ?? [null];
+    const n = calls.filter((h) => h === hostname).length;
+    calls.push(hostname);
+    const answer = answers[Math.min(n, answers.length - 1)];
+    if (!answer) return callback(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }), []);
+    callback(
+      null,
+      answer.map((address) => ({ address, family: isIP(address) })),
+    );
+  };
+  return { lookup, calls };
 }

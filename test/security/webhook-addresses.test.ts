@@ -5,37 +5,11 @@
 // answer that was checked. Names here resolve through the test's own lookup (never the network);
 // the receivers are real servers on 127.0.0.1.
 import assert from 'node:assert/strict';
-import type { LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
 import { after, before, it } from 'node:test';
 import { Webhooks } from '../../src/modules/downstream/index.js';
 import { JobRunner } from '../../src/platform/jobs/index.js';
-import { call, Receiver, verified } from '../downstream/receivers.js';
+import { call, Receiver, scripted, verified } from '../downstream/receivers.js';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
-
-/**
- * A resolver answering each name from a script: the n-th lookup of a name gets its n-th answer (the
- * last one again after that); a name without a script, or a `null` answer, is not found.
- */
-function scripted(script: Record<string, (string[] | null)[]>) {
-  const calls: string[] = [];
-  const lookup = (
-    hostname: string,
-    _options: object,
-    callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
-  ) => {
-    const answers = script[hostname] ?? [null];
-    const n = calls.filter((h) => h === hostname).length;
-    calls.push(hostname);
-    const answer = answers[Math.min(n, answers.length - 1)];
-    if (!answer) return callback(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }), []);
-    callback(
-      null,
-      answer.map((address) => ({ address, family: isIP(address) })),
-    );
-  };
-  return { lookup, calls };
-}
 
 /** Webhooks of the test's environment, resolving names with `lookup`, and the runner of their jobs. */
 function webhooksWith(e: TestEnv, lookup: ReturnType<typeof scripted>['lookup']) {
