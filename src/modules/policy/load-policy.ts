@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { VowError } from '../../platform/errors.js';
 import { Policy } from './model.js';
 import { type PolicyDocument, policySchema } from './schema.js';
@@ -78,6 +78,22 @@ export interface RawProblem {
 
 export type Locate = (segments: readonly PropertyKey[]) => { line?: number; column?: number };
 
+/** How many alias uses (`*name`) a YAML file may make before it is refused as an expansion bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Where the file's first alias is (1-based), for the problem that refuses its expansion. */
+function firstAlias(doc: Document, lineCounter: LineCounter): { line: number; column: number } {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  const pos = lineCounter.linePos(at ?? 0);
+  return { line: pos.line, column: pos.col };
+}
+
 /**
  * Parses YAML and validates it with a Zod schema, every problem located by path and line: YAML
  * syntax errors, schema issues (an unknown key is pointed at itself), then the caller's own
@@ -116,7 +132,27 @@ export function parseLocatedYaml<T>(
     ...locate(p.path),
     message: p.message,
   });
-  const input: unknown = doc.toJS({ maxAliasCount: 100 });
+  let input: unknown;
+  try {
+    input = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml library refuses a document whose aliases (`*name`, merge keys `<<: *name`) expand
+    // past the count ("billion laughs"); any file read this way is the operator's or an upload's,
+    // so the refusal is a problem of the file, never an exception of the caller (a 500).
+    const first = firstAlias(doc, lineCounter);
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '(yaml)',
+          ...first,
+          message: /alias/i.test((err as Error).message)
+            ? `the file's aliases (*name) expand too far: at most ${MAX_ALIAS_COUNT} are read; write the values out instead`
+            : `the file cannot be read: ${(err as Error).message.split('\n')[0]}`,
+        },
+      ],
+    };
+  }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     return {
