@@ -2,6 +2,7 @@
 // tracking and personal parameters and any value that looks like an email or a phone number,
 // fragments are dropped, IPs are truncated, and a user agent is reduced to a browser family.
 import { isIP } from 'node:net';
+import { type CountryCode, isValidPhoneNumber } from 'libphonenumber-js';
 
 /** Query parameters that are dropped whatever their value (compared lower-case). */
 export const DROPPED_PARAMS: ReadonlySet<string> = new Set([
@@ -65,10 +66,71 @@ const PHONE_LIKE = /\+?\(?\d(?:[\s().-]*\d){6,}/g;
 
 export const REDACTED = ':redacted';
 
+/**
+ * Digit groups joined by `_` or `/` (`415_555_0100`, `415/555/0100`, `+44_20_7946_0958`), which
+ * PHONE_LIKE does not read as one number. Such a run (or a part of it of whole groups) is a phone
+ * number when its digits, joined, are a valid number for libphonenumber: with a leading `+` in any
+ * country, without it as a national number of SPLIT_PHONE_COUNTRIES; and it is not a calendar date
+ * (three groups reading as year, month, day in any of the orders YMD, DMY or MDY). Dates, version
+ * numbers (dots), short codes and order numbers that are no valid phone number are kept.
+ */
+const SPLIT_RUN = /\+?\d+(?:[_/]\d+)+/g;
+/** The countries whose national numbers (no `+`) a split run is read as: NANP (US, CA) and the UK. */
+export const SPLIT_PHONE_COUNTRIES: readonly CountryCode[] = ['US', 'GB'];
+
+function isCalendarDate(groups: readonly string[]): boolean {
+  if (groups.length !== 3) return false;
+  const [a = '', b = '', c = ''] = groups;
+  const valid = (y: string, m: string, d: string): boolean => {
+    if (y.length !== 4 || m.length > 2 || d.length > 2) return false;
+    const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+    return date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+  };
+  return valid(a, b, c) || valid(c, b, a) || valid(c, a, b);
+}
+
+function isSplitPhone(groups: readonly string[], plus: boolean): boolean {
+  const joined = groups.join('');
+  if (joined.length < 7 || joined.length > 15 || isCalendarDate(groups)) return false;
+  if (plus) return isValidPhoneNumber(`+${joined}`);
+  return SPLIT_PHONE_COUNTRIES.some((country) => isValidPhoneNumber(joined, country));
+}
+
+/** A run of digit groups with each part of whole groups that is a phone number replaced by REDACTED. */
+function redactRun(run: string): string {
+  const plus = run.startsWith('+');
+  const parts = (plus ? run.slice(1) : run).split(/([_/])/);
+  const groups = parts.filter((_, i) => i % 2 === 0);
+  const redacted = new Array<boolean>(groups.length).fill(false);
+  for (let i = 0; i < groups.length; i++)
+    for (let j = i + 2; j <= groups.length; j++)
+      if (isSplitPhone(groups.slice(i, j), plus && i === 0)) redacted.fill(true, i, j);
+  if (!redacted.includes(true)) return run;
+  let out = plus && !redacted[0] ? '+' : '';
+  for (let i = 0; i < groups.length; i++) {
+    if (i > 0 && !(redacted[i] && redacted[i - 1])) out += parts[2 * i - 1];
+    if (!redacted[i]) out += groups[i];
+    else if (!redacted[i - 1] || i === 0) out += REDACTED;
+  }
+  return out;
+}
+
+/** A value with its split phone numbers (SPLIT_RUN) redacted; the same string when it has none. */
+export function redactSplitPhones(value: string): string {
+  if (!value.includes('_') && !value.includes('/')) return value;
+  SPLIT_RUN.lastIndex = 0;
+  return value.replace(SPLIT_RUN, redactRun);
+}
+
 /** True if a value holds something that looks like an email address or a phone number. */
 export function looksLikeContact(value: string): boolean {
   PHONE_LIKE.lastIndex = 0;
-  return value.includes('@') || EMAIL_LIKE.test(value) || PHONE_LIKE.test(value);
+  return (
+    value.includes('@') ||
+    EMAIL_LIKE.test(value) ||
+    PHONE_LIKE.test(value) ||
+    redactSplitPhones(value) !== value
+  );
 }
 
 function safeDecode(s: string, plusIsSpace = true): string {
@@ -109,9 +171,10 @@ function scrubSegment(segment: string): string {
   const decoded = readable(segment, false);
   if (decoded === undefined || decoded.includes('@')) return REDACTED;
   PHONE_LIKE.lastIndex = 0;
-  if (!PHONE_LIKE.test(decoded)) return segment;
+  const split = redactSplitPhones(decoded);
+  if (!PHONE_LIKE.test(decoded) && split === decoded) return segment;
   PHONE_LIKE.lastIndex = 0;
-  return encodeURIComponent(decoded.replace(PHONE_LIKE, REDACTED)).replace(/%3A/gi, ':');
+  return encodeURIComponent(split.replace(PHONE_LIKE, REDACTED)).replace(/%3A/gi, ':');
 }
 
 const isDroppedName = (name: string): boolean =>
@@ -141,7 +204,9 @@ function dropParam(key: string, value: string): boolean {
   const v = readable(value);
   if (k === undefined || v === undefined) return true;
   if (isDroppedName(k.toLowerCase()) || personalName(k)) return true;
-  return looksLikeContact(v) || looksLikeContact(k);
+  // A `+` read as a space hides an international prefix (`+44_20_7946_0958`): read it as written too.
+  const written = readable(value, false) ?? v;
+  return looksLikeContact(v) || looksLikeContact(k) || redactSplitPhones(written) !== written;
 }
 
 export const MAX_PATH_LENGTH = 512;
@@ -154,7 +219,7 @@ export const MAX_PATH_LENGTH = 512;
 export function scrubPath(input: string): string {
   if (PLAIN_PATH.test(input)) {
     PHONE_LIKE.lastIndex = 0;
-    if (!PHONE_LIKE.test(input))
+    if (!PHONE_LIKE.test(input) && redactSplitPhones(input) === input)
       return input.length > MAX_PATH_LENGTH ? input.slice(0, MAX_PATH_LENGTH) : input;
   }
   return scrubPathByParsing(input);
@@ -176,10 +241,13 @@ export function scrubPathByParsing(input: string): string {
   } catch {
     return '/';
   }
-  const path = url.pathname
-    .split('/')
-    .map((s) => scrubSegment(s))
-    .join('/');
+  // A number split across segments (`/415/555/0100`) is read on the whole path, decoded.
+  const path = redactSplitPhones(
+    url.pathname
+      .split('/')
+      .map((s) => scrubSegment(s))
+      .join('/'),
+  );
   const kept: string[] = [];
   // Read the raw query (not URLSearchParams, which would re-encode and lose nothing we need).
   for (const pair of url.search.replace(/^\?/, '').split('&')) {
