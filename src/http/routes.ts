@@ -20,6 +20,7 @@ import { marketingConsentApiRoutes } from './api/marketing-consent.js';
 import { policyApiRoutes } from './api/policy.js';
 import { privacyChoicesApiRoutes } from './api/privacy-choices.js';
 import { promiseRoutes } from './api/promises.js';
+import { recordOfProcessingRoutes } from './api/records-of-processing.js';
 import { reportApiRoutes } from './api/reports.js';
 import { rightsApiRoutes } from './api/rights.js';
 import { rightsStaffActionRoutes } from './api/rights-staff-actions.js';
@@ -77,6 +78,7 @@ export const ROUTES: readonly RouteModule[] = [
   privacyChoicesApiRoutes,
   complaintApiRoutes,
   datasetRoutes,
+  recordOfProcessingRoutes,
   importApiRoutes,
   webhookApiRoutes,
   smsFlagApiRoutes,

@@ -17,6 +17,13 @@ export { exportToCsv } from './csv.js';
 export { DATASETS_ERROR_CODES } from './errors.js';
 export type { ExpiredValues, ExpiryReport } from './expire.js';
 export {
+  buildRecordOfProcessing,
+  NOT_STATED,
+  type ProcessingActivity,
+  type RecordOfProcessing,
+  recordOfProcessingCsv,
+} from './record-of-processing.js';
+export {
   type DatasetConfig,
   EXAMPLE_SHOP_ANNOTATION_PATH,
   loadDatasetsFile,

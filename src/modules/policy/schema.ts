@@ -44,6 +44,11 @@ export const categorySchema = z.strictObject({
 export const purposeSchema = z.strictObject({
   description: text,
   aggregate_only: z.boolean().default(false),
+  /**
+   * The legal basis of the processing (GDPR Art. 6(1)), in words, e.g. "contract (Art. 6(1)(b))".
+   * Optional: the record of processing says "not stated in the policy" without it.
+   */
+  legal_basis: text.optional(),
 });
 
 export const subjectKindSchema = z.strictObject({ description: text });
@@ -187,6 +192,17 @@ export const noticeSectionSchema = z.strictObject({
 export const regulatorSchema = z.strictObject({ name: text, url: z.url() });
 
 /**
+ * A transfer of personal data to a third country (GDPR Art. 30(1)(e)): which recipient, to where, and
+ * the safeguards it rests on. Optional: the record of processing says "not stated in the policy"
+ * when the policy lists no transfers.
+ */
+export const transferSchema = z.strictObject({
+  recipient: simpleId,
+  country: text,
+  safeguards: text,
+});
+
+/**
  * Protections of the aggregate reports (P6). Optional: absent, the defaults apply (see
  * src/modules/reports). epsilon values have at most three decimals (exact arithmetic).
  */
@@ -266,6 +282,10 @@ export const policySchema = z.strictObject({
     phone: text,
     postal_address: text,
     requests_postal_address: text,
+    /** The controller's representative in the Union (GDPR Art. 27), name and contact, if any. */
+    representative: text.optional(),
+    /** The data protection officer's name and contact, if one is designated. */
+    dpo: text.optional(),
   }),
   regulators: z.record(simpleId, regulatorSchema),
   notice: z.strictObject({
@@ -284,6 +304,8 @@ export const policySchema = z.strictObject({
   recipients: z.record(simpleId, recipientSchema),
   retention: z.array(retentionSchema),
   exemptions: z.record(simpleId, exemptionSchema),
+  /** Transfers to third countries, for the record of processing (optional). */
+  transfers: z.array(transferSchema).optional(),
   reports: reportsSchema.optional(),
   /** The US state privacy laws (absent or partial: the shipped default policy's entries apply). */
   us_state_laws: stateLawsSchema.optional(),
@@ -301,6 +323,7 @@ export type Category = z.infer<typeof categorySchema>;
 export type Purpose = z.infer<typeof purposeSchema>;
 export type Retention = z.infer<typeof retentionSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
+export type Transfer = z.infer<typeof transferSchema>;
 export type ReportSettings = z.infer<typeof reportsSchema>;
 export type Translation = z.infer<typeof translationSchema>;
 export type PromiseEntry = z.infer<typeof promiseSchema>;

@@ -234,6 +234,11 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
     });
   }
 
+  (doc.transfers ?? []).forEach((t, i) => {
+    if (!has(doc.recipients, t.recipient))
+      add(['transfers', i, 'recipient'], `unknown recipient "${t.recipient}"`);
+  });
+
   // Retention and exemptions.
   doc.retention.forEach((r, i) => {
     if (!has(doc.categories, r.category))
