@@ -5,6 +5,7 @@
 // (src/modules/identity/attempts.ts).
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { mailboxOf } from '../modules/identity/index.js';
 import { clientUnit } from '../platform/client-address.js';
 import type { Clock } from '../platform/clock.js';
 import { VowError } from '../platform/errors.js';
@@ -172,7 +173,8 @@ export async function installRateLimits(
     const field = (routeConfig(req) as { mailsTo?: 'email' } | undefined)?.mailsTo;
     const body = req.body as Record<string, unknown> | null | undefined;
     const value = field && body && typeof body === 'object' ? body[field] : undefined;
-    if (typeof value === 'string' && value.trim() !== '') await mailBudget?.(value);
+    // Counted by the mailbox the address delivers to: `ann+1@` and `ann+2@` share `ann@`'s budget.
+    if (typeof value === 'string' && value.trim() !== '') await mailBudget?.(mailboxOf(value));
   };
   let addressCeiling: ReturnType<FastifyInstance['createRateLimit']> | undefined;
   const enforceAddressCeiling = async (req: FastifyRequest): Promise<void> => {

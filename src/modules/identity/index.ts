@@ -54,6 +54,7 @@ export {
   LOGIN_THROTTLE,
   MAIL_BUDGET,
   mailBudgetTarget,
+  mailboxOf,
 } from './attempts.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
