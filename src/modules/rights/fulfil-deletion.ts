@@ -2,6 +2,7 @@
 // through the erasure registry, notify recipients, shred the person's key, answer; each step once.
 
 import type { JobContext } from '../../platform/jobs/index.js';
+import { forgetOldPages } from '../../platform/store/index.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import { categoryName, exemptionName } from '../policy/index.js';
 import { DELETION_NOTICE_RECIPIENTS } from './constants.js';
@@ -186,7 +187,11 @@ export async function fulfilDeletion(
       )
     : { tasks: 0, blocking: 0 };
   // 5. Crypto-shredding: every copy of the person's sealed values, backups included, is unreadable.
-  if (everything && r.subject_id) await ctx.vault.destroyKey(r.subject_id);
+  // The pages as they were before (their rows, their wrapped key) leave SQLite's write-ahead log too.
+  if (everything && r.subject_id) {
+    await ctx.vault.destroyKey(r.subject_id);
+    await forgetOldPages(ctx.store);
+  }
   if (downstream && opened.blocking > 0 && (await downstream.pending(r.id)) > 0)
     return { awaiting: 'recipients', blocking: opened.blocking };
   return answerDeletion(deps, r, contact, pendingAnswer, job);
@@ -257,6 +262,7 @@ export async function answerDeletion(
       forgetContact(trx, r.id, ctx.clock.now().toISOString()),
     );
     await ctx.vault.destroyKey(key);
+    await forgetOldPages(ctx.store);
   }
   return answered;
 }

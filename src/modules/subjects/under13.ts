@@ -3,6 +3,7 @@
 // transaction that destroys the person's data key first (so nothing is written for them meanwhile).
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
+import { forgetOldPages } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { searchableKind } from './searchable.js';
 import type { PurgePorts } from './types.js';
@@ -76,5 +77,7 @@ export async function markUnder13(
   });
   // The other keys (their accounts' emails): the rows sealed under them are already gone.
   for (const key of destroyKeys) await ctx.vault.destroyKey(key);
+  // Nor do the pages as they were before stay in SQLite's write-ahead log.
+  await forgetOldPages(ctx.store);
   return { markers };
 }

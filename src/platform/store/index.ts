@@ -8,6 +8,7 @@ export { claimMeta, readMeta, replaceMeta } from './meta.js';
 export type { DialectName, VowMigration } from './migration-kit.js';
 export { storeMigrations } from './migrations/index.js';
 export { MAX_NAMED, nameStatement, statementName } from './named-statements.js';
+export { forgetOldPages } from './old-pages.js';
 export { migrateToLatest, openStore, type Store } from './open-store.js';
 export { pgDriver } from './pg-driver.js';
 export { QueryShapes } from './query-shapes.js';

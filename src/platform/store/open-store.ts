@@ -162,6 +162,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   // FULL: every commit is on disk before it is acknowledged (the README's power-cut promise).
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
+  // Deleted rows and the old bytes of updated ones are overwritten with zeros, not left in free
+  // space: an erasure's destroyed data key (data_keys.wrapped_key) and deleted keyed hashes would
+  // otherwise stay in the file, where a copy of it and the master key open what backups still seal.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
   // SQLite's page cache: 4 MB instead of better-sqlite3's 16 MB (SQLite's own default is 2 MB). The
   // file's pages stay in the OS's cache either way; streaming the email audience of a million people
