@@ -274,6 +274,26 @@ export class WebhookOutbox {
     }));
   }
 
+  /**
+   * A delivery its task no longer waits for (staff closed the task: the recipient was told another
+   * way, or need not be): not sent any more, its body dropped in the caller's transaction. Returns
+   * the key to destroy once that commits (a sealed body's: the person's identifiers), else null.
+   */
+  async drop(trx: Transaction<Database>, deliveryId: string): Promise<string | null> {
+    const row = await trx
+      .selectFrom('webhook_deliveries')
+      .select(['status', 'sealed', 'body'])
+      .where('id', '=', deliveryId)
+      .executeTakeFirst();
+    if (!row || row.status === 'delivered' || (row.sealed === null && row.body === null)) return null;
+    await trx
+      .updateTable('webhook_deliveries')
+      .set({ status: 'failed', sealed: null, body: null, next_attempt_at: null, last_error: 'TASK_CLOSED' })
+      .where('id', '=', deliveryId)
+      .execute();
+    return row.sealed === null ? null : `webhook-delivery:${deliveryId}`;
+  }
+
   /** Puts a dead-lettered delivery back in the outbox (a fresh round of attempts). */
   async retry(deliveryId: string, staffId: string | null): Promise<void> {
     await this.#ctx.store.db.transaction().execute(async (trx) => {

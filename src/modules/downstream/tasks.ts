@@ -275,6 +275,7 @@ export class DownstreamTasks {
     staffId: string | null,
   ): Promise<void> {
     const now = this.#ctx.clock.now().toISOString();
+    let dropped: string | null = null;
     const settled = await this.#ctx.store.db.transaction().execute(async (trx) => {
       const res = await trx
         .updateTable('downstream_tasks')
@@ -283,6 +284,9 @@ export class DownstreamTasks {
         .where('status', 'in', ['waiting', 'failed'])
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return false;
+      // A webhook task closed by staff (its event dead-lettered, the recipient told another way): the
+      // event is not sent any more, and the identifiers it carries (a deleted person's) go with it.
+      if (row.delivery_id) dropped = await this.#webhooks.drop(trx, row.delivery_id);
       await this.#ctx.audit.record(
         {
           actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' },
@@ -302,6 +306,7 @@ export class DownstreamTasks {
         .executeTakeFirstOrThrow();
       return Number(open.n) === 0;
     });
+    if (dropped) await this.#ctx.vault.destroyKey(dropped);
     if (settled && row.request_id) await this.onSettled?.(row.request_id);
   }
 

@@ -107,6 +107,11 @@ export class Webhooks {
     return this.#outbox.deliveries(options);
   }
 
+  /** A delivery its closed task no longer needs: its body dropped in `trx`; the key to destroy after. */
+  drop(trx: Transaction<Database>, deliveryId: string): Promise<string | null> {
+    return this.#outbox.drop(trx, deliveryId);
+  }
+
   /** Puts a dead-lettered delivery back in the outbox (a fresh round of attempts). */
   retry(deliveryId: string, staffId: string | null): Promise<void> {
     return this.#outbox.retry(deliveryId, staffId);
