@@ -5,10 +5,10 @@
 // (src/modules/identity/attempts.ts).
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { mailboxOf } from '../modules/identity/index.js';
 import { clientUnit } from '../platform/client-address.js';
 import type { Clock } from '../platform/clock.js';
 import { VowError } from '../platform/errors.js';
+import { mailboxOf } from '../platform/mail/index.js';
 import { databaseRateLimitStore } from '../platform/rate-limits/index.js';
 import type { Store } from '../platform/store/index.js';
 import { addRouteHook, routeConfig } from './route-hooks.js';

@@ -4,8 +4,7 @@
 // Gmail address). The budget now counts the mailbox an address delivers to.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { mailboxOf } from '../../src/modules/identity/index.js';
-import type { OutgoingMessage } from '../../src/platform/mail/index.js';
+import { mailboxOf, type OutgoingMessage } from '../../src/platform/mail/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { captureMail } from '../helpers/mail.js';
 
@@ -60,6 +59,29 @@ describeEachDialect(
           .statusCode,
         202,
       );
+    });
+
+    it("spends the mailbox's budget when a status page asks for a new code too", async () => {
+      const e = env();
+      e.clock.advance(2 * 3600_000);
+      // Five requests, each for another subaddress of one inbox: the whole budget.
+      const tokens: string[] = [];
+      for (let n = 1; n <= 5; n++) {
+        const r = await json('/v1/requests', {
+          type: 'access',
+          jurisdiction: 'eea',
+          email: `cara+${n}@example.com`,
+        });
+        assert.equal(r.statusCode, 202, r.body);
+        tokens.push(r.json().statusToken);
+      }
+      e.clock.advance(2 * 60_000);
+      // A new code for any of them would be a sixth message into that inbox.
+      for (const statusToken of tokens) {
+        const r = await json('/v1/requests/resend-code', { statusToken });
+        assert.equal(r.statusCode, 429, r.body);
+        assert.equal(r.json().error.code, 'VOW_RATE_LIMITED');
+      }
     });
   },
   { rateLimits: true },

@@ -110,30 +110,6 @@ export function mailBudgetTarget(token: (value: string) => string, emailIndex: s
   return `mail:${token(`mail-budget:${emailIndex}`)}`;
 }
 
-/** Providers that deliver an address with dots in its local part to the one without them. */
-const DOTLESS_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
-
-/**
- * The mailbox an address delivers to, as the mail budget counts it: lower-cased, without its
- * subaddress (`ann+anything@` is `ann@`, which most providers deliver to the same inbox), and for
- * Gmail without the dots of its local part. Counting the written address instead let
- * `ann+1@`, `ann+2@`, ... each spend a budget of their own into one inbox (security.md #29).
- */
-export function mailboxOf(email: string): string {
-  const address = email.trim().toLowerCase();
-  const at = address.lastIndexOf('@');
-  if (at <= 0) return address;
-  let local = address.slice(0, at);
-  let domain = address.slice(at + 1);
-  const plus = local.indexOf('+');
-  if (plus > 0) local = local.slice(0, plus);
-  if (DOTLESS_DOMAINS.has(domain)) {
-    local = local.replaceAll('.', '') || local;
-    domain = 'gmail.com';
-  }
-  return `${local}@${domain}`;
-}
-
 /** A reserved attempt: counted as a failure unless `succeeded()` gives it back. */
 export interface Attempt {
   succeeded(): Promise<void>;

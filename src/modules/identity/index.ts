@@ -54,7 +54,6 @@ export {
   LOGIN_THROTTLE,
   MAIL_BUDGET,
   mailBudgetTarget,
-  mailboxOf,
 } from './attempts.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';

@@ -4,6 +4,7 @@
 // its id and its deadline (the statutory clock runs from receipt, not from the code).
 
 import { VowError } from '../../platform/errors.js';
+import { mailboxOf } from '../../platform/mail/index.js';
 import { CODE_TTL_MS, newCode, statusUrl } from './intake.js';
 import { newToken, openSealed, type RightsDeps, statusIndex } from './internal.js';
 import { rightsMail } from './mail-text.js';
@@ -60,7 +61,6 @@ export async function resendCode(
       'This request has no email address to send a code to: write to us, or make a new request',
     );
   const to = contact.email;
-  const emailIndex = r.email_index;
   /** The limits of this request, read again inside the transaction that sends. */
   const check = async (db: typeof ctx.store.db, now: Date) => {
     const codes = await db
@@ -81,8 +81,9 @@ export async function resendCode(
   };
   const now = ctx.clock.now();
   await check(ctx.store.db, now);
-  // One message of the address's budget, shared with every other route that mails it.
-  await deps.ports().mailBudget?.(emailIndex);
+  // One message of the budget of the mailbox the address delivers to (`ann+1@` is `ann@`), shared
+  // with every other route that mails it (security.md #29).
+  await deps.ports().mailBudget?.(ctx.vault.blindIndex('email', mailboxOf(to)));
   const code = newCode(ctx);
   const verificationId = ctx.random.uuid();
   const known = r.subject_id !== null;

@@ -11,6 +11,7 @@ export {
   type OutboxEntry,
   RECORDED_NOTICE_KEPT_DAYS,
 } from './mail-service.js';
+export { mailboxOf } from './mailbox.js';
 export { mailMigrations } from './migrations/index.js';
 export type { MailTables, OutboxStatus } from './tables.js';
 export {
