@@ -2,6 +2,8 @@
 // every shopper page and every console page in Chromium, desktop (1280x900) and mobile (390x844),
 // and writes full-page PNGs into docs/screenshots/ (shopper-*.png, console-*.png) plus an index,
 // docs/screenshots/README.md. Chromium: /usr/bin/chromium, or VOW_TEST_CHROMIUM.
+// `npm run screenshots -- console-records-of-processing` writes only the shots whose name starts with
+// it (a new page's images without rewriting the others); the index is left as it is: add their lines.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { STAFF_ROLES } from '../src/modules/identity/index.js';
 import { loadConfig } from '../src/platform/config.js';
 
 const OUT = new URL('../docs/screenshots/', import.meta.url).pathname;
+const ONLY = process.argv[2] ?? '';
 // Each size's pass creates an API key (the new key is shown once, so each pass makes its own): a
 // different one in each, so the later pass's list does not hold the same key twice.
 const SIZES = [
@@ -260,7 +263,7 @@ async function main(): Promise<void> {
       for (const size of SIZES) {
         const context = await browser.newContext({ viewport: size.viewport });
         if (signedIn) await context.addCookies(cookies);
-        for (const s of shots) {
+        for (const s of shots.filter((x) => x.name.startsWith(ONLY))) {
           const page = await context.newPage();
           if (s.locale) await page.setExtraHTTPHeaders({ 'accept-language': s.locale });
           await page.goto(`${base}${s.path}`);
@@ -405,7 +408,7 @@ async function main(): Promise<void> {
         title: 'Console: a mistyped address',
         path: '/staff/no-such-page',
       });
-      for (const s of [...consoleShots, ...extra]) {
+      for (const s of [...consoleShots, ...extra].filter((x) => x.name.startsWith(ONLY))) {
         await page.goto(`${base}${s.path}`);
         if (s.prepare) await s.prepare(page);
         const file = `${s.name}-${size.name}.png`;
@@ -429,7 +432,7 @@ async function main(): Promise<void> {
     ...written.map((w) => `- [${w.title}](${w.file})`),
     '',
   ].join('\n');
-  writeFileSync(path.join(OUT, 'README.md'), index);
+  if (!ONLY) writeFileSync(path.join(OUT, 'README.md'), index);
   process.stdout.write(`${written.length} screenshots in docs/screenshots/\n`);
 }
 

@@ -42,6 +42,7 @@ import { loginConsoleRoutes } from './console/login-routes.js';
 import { marketingConsoleRoutes } from './console/marketing-routes.js';
 import { peopleConsoleRoutes } from './console/people-routes.js';
 import { policyConsoleRoutes } from './console/policy-routes.js';
+import { recordsOfProcessingConsoleRoutes } from './console/records-of-processing-routes.js';
 import { requestConsoleRoutes } from './console/request-routes.js';
 import { ssoConsoleRoutes } from './console/sso-routes.js';
 import { staffAccountConsoleRoutes } from './console/staff-account-routes.js';
@@ -115,6 +116,7 @@ export const ROUTES: readonly RouteModule[] = [
   downstreamConsoleRoutes,
   importConsoleRoutes,
   policyConsoleRoutes,
+  recordsOfProcessingConsoleRoutes,
 ];
 
 /**

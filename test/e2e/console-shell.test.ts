@@ -32,6 +32,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/experiments',
     '/staff/reports',
     '/staff/audit',
+    '/staff/records-of-processing',
     '/staff/accounts',
     '/staff/api-keys',
     '/staff/downstream',
@@ -47,7 +48,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/suppressions',
   ],
   marketing: ['/staff', '/staff/audiences', '/staff/experiments', '/staff/reports'],
-  auditor: ['/staff', '/staff/audit'],
+  auditor: ['/staff', '/staff/audit', '/staff/records-of-processing'],
   admin: [
     '/staff',
     '/staff/accounts',

@@ -99,6 +99,7 @@ describe('staff console in Chromium, by role', {
       'Experiments',
       'Reports',
       'Audit trail',
+      'Record of processing',
       'Staff accounts',
       'API keys',
       'Recipient tasks',
@@ -239,7 +240,12 @@ describe('staff console in Chromium, by role', {
   it('the auditor reads the audit trail and verifies the chain, but never reaches people', async () => {
     const page = await logIn('avery', ['auditor']);
     const seen = watch(page);
-    assert.deepEqual(await navLinks(page), ['Privacy notice', 'Dashboard', 'Audit trail']);
+    assert.deepEqual(await navLinks(page), [
+      'Privacy notice',
+      'Dashboard',
+      'Audit trail',
+      'Record of processing',
+    ]);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit trail' }).click();
     await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
     const table = (await page.getByTestId('audit-table').textContent()) ?? '';

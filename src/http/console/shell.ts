@@ -30,6 +30,7 @@ export const CONSOLE_LINKS: readonly ConsoleLink[] = [
   { href: '/staff/experiments', label: 'Experiments', role: 'marketing' },
   { href: '/staff/reports', label: 'Reports', role: 'marketing' },
   { href: '/staff/audit', label: 'Audit trail', role: 'auditor' },
+  { href: '/staff/records-of-processing', label: 'Record of processing', role: 'auditor' },
   { href: '/staff/accounts', label: 'Staff accounts', role: 'admin' },
   { href: '/staff/api-keys', label: 'API keys', role: 'admin' },
   { href: '/staff/downstream', label: 'Recipient tasks', role: 'privacy_officer' },
