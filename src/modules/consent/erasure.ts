@@ -4,6 +4,7 @@
 import type { Transaction } from 'kysely';
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
+import { isWithin } from '../policy/index.js';
 
 export const consentEraser: Eraser = {
   owner: 'consent',
@@ -28,7 +29,7 @@ export const consentEraser: Eraser = {
     sms_flags: {
       fate: 'erased',
       person: { column: 'subject_id' },
-      how: 'an ambiguous SMS reply waiting for staff: deleted (its sealed text shredded) by the purge and by a deletion of everything',
+      how: 'an ambiguous SMS reply waiting for staff: deleted (its sealed text shredded) by the purge and by a deletion of everything or of the phone number',
     },
     mail_feedback: {
       fate: 'kept',
@@ -45,7 +46,13 @@ export const consentEraser: Eraser = {
   },
   async erase(trx, { subjectId, mode, categories }) {
     if (mode === 'delete') {
-      if (categories !== 'all') return NOTHING_ERASED;
+      if (categories !== 'all') {
+        // A deletion of the phone number (contact.phone, or all contact): the replies received from
+        // it go too, with the keyed hash of the number they are filed under.
+        if (!categories.some((c) => isWithin('contact.phone', c))) return NOTHING_ERASED;
+        const flags = await dropFlags(trx, subjectId);
+        return flags.length ? { rows: { sms_flags: flags.length }, destroyKeys: flags } : NOTHING_ERASED;
+      }
       // The ledger stays (the suppression record); the links that named the person go.
       const flags = await dropFlags(trx, subjectId);
       return {
