@@ -18,6 +18,7 @@ import { registerConsentCommands } from './email.js';
 import { readCliFile } from './files.js';
 import { registerImportCommand } from './import.js';
 import { checkListenAddress, listenError } from './listen.js';
+import { registerRecordsOfProcessingCommand } from './records-of-processing.js';
 import { registerRetentionCommands } from './retention.js';
 import { announceSecurity, registerSecurityCommands } from './security.js';
 import { registerWebhookCommands } from './webhooks.js';
@@ -219,6 +220,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerConsentCommands(program, io);
   registerSecurityCommands(program, io, setExit);
   registerRetentionCommands(program, io);
+  registerRecordsOfProcessingCommand(program, io);
   registerDemoCommand(program, io, setExit);
   registerImportCommand(program, io, setExit);
   registerWebhookCommands(program, io);
