@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, it } from 'node:test';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { createContext } from '../../src/app/context.js';
 import { migrate } from '../../src/app/migrations.js';
@@ -137,6 +138,29 @@ it('the under-13 purge leaves neither the wrapped key nor a sealed value in the 
     assert.deepEqual(onDisk(file, p.secrets), []);
     await close();
     assert.deepEqual(onDisk(file, p.secrets), []);
+  } finally {
+    await close();
+  }
+});
+
+it('emptying the log waits for no reader: with one in an older snapshot it leaves the log and keeps the busy timeout', async () => {
+  const { e, file, close } = await fileEnv();
+  try {
+    const { forgetOldPages } = await import('../../src/platform/store/index.js');
+    const Database = (await import('better-sqlite3')).default;
+    const reader = new Database(file);
+    try {
+      reader.prepare('begin').run();
+      reader.prepare('select count(*) from vow_meta').get();
+      await post(e, '/v1/contest-entries', { name: 'Rea Der', email: 'rea.der@example.com' });
+      assert.equal(await forgetOldPages(e.store), false, 'a reader keeps the log');
+      reader.prepare('commit').run();
+    } finally {
+      reader.close();
+    }
+    assert.equal(await forgetOldPages(e.store), true);
+    const timeout = await sql<{ timeout: number }>`pragma busy_timeout`.execute(e.store.db);
+    assert.equal(Number(timeout.rows[0]?.timeout), 5000, 'the busy timeout is back');
   } finally {
     await close();
   }
