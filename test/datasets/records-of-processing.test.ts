@@ -2,11 +2,14 @@
 // the policy in force and the dataset annotations: every purpose, recipient and retention period of
 // the policy; what the policy does not state said so; a policy change shows; staff roles; CSV safe.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { EXAMPLE_SHOP_ANNOTATION_PATH } from '../../src/modules/datasets/index.js';
 import { formatProblem, type Policy, parsePolicy } from '../../src/modules/policy/index.js';
 import { type Caller, staffCaller } from '../helpers/auth.js';
-import { describeEachDialect } from '../helpers/env.js';
+import { describeEachDialect, testConfig } from '../helpers/env.js';
 
 const DEFAULT = readFileSync(new URL('../../policies/default.yaml', import.meta.url), 'utf8');
 
@@ -224,3 +227,30 @@ describe('a policy’s transfers', () => {
     );
   });
 });
+
+// The shop's database named in VOW_DATASETS (never opened: the record reads only its annotation).
+const shopDir = mkdtempSync(path.join(tmpdir(), 'vow-ropa-'));
+const datasetsFile = path.join(shopDir, 'datasets.yaml');
+writeFileSync(
+  datasetsFile,
+  `datasets:\n  - name: shop\n    annotation: ${JSON.stringify(EXAMPLE_SHOP_ANNOTATION_PATH)}\n    url: ${JSON.stringify(`sqlite:${path.join(shopDir, 'shop.sqlite')}`)}\n`,
+);
+
+describeEachDialect(
+  'GET /v1/records-of-processing with the shop’s datasets',
+  (env) => {
+    it('says where the data sits in the shop’s database too', async () => {
+      const res = await env().app.inject({ method: 'GET', url: '/v1/records-of-processing' });
+      assert.equal(res.statusCode, 200, res.body);
+      const marketing = (res.json() as Body).activities.find((a) => a.purpose === 'marketing.email')!;
+      assert.ok(
+        marketing.locations.some(
+          (l) => l.dataset === 'shop' && l.table === 'customers' && l.column === 'email',
+        ),
+        JSON.stringify(marketing.locations.filter((l) => l.dataset === 'shop')),
+      );
+      assert.ok(marketing.locations.some((l) => l.dataset === 'vow'));
+    });
+  },
+  { config: testConfig({ VOW_DATASETS: datasetsFile }) },
+);
