@@ -148,7 +148,9 @@ export class PromiseMonitor {
     }
     for (const f of this.#families) {
       if (mode === 'full' && f.full) await f.full(env, sinkOf(f));
-      if (f.run && (await f.run(env, sinkOf(f))) === 'skipped') outcomes.get(f.id)!.replace = 'none';
+      // A run that keeps its own schedule and skipped this time replaces only the scopes its batches
+      // checked (the people and visitors written since the last run), none of its own.
+      if (f.run && (await f.run(env, sinkOf(f))) === 'skipped') outcomes.get(f.id)!.replace = 'scopes';
     }
     if (mode === 'full') marks.set(MARK_FULL_AT, startedAt);
     const chainFound = [...(outcomes.get(auditChainFamily.id)?.findings.values() ?? [])].length > 0;

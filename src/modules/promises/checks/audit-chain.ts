@@ -47,6 +47,9 @@ async function verifyFrom(
   const db = env.ctx.store.db;
   let prev = from.hash;
   let expected = from.seq + 1;
+  // After a break the check goes on from the entry's own stored hash, so every break is named, not
+  // only the first (a second edit further on is not hidden behind the first).
+  let intact = true;
   for (;;) {
     const page = (await db
       .selectFrom('audit_log')
@@ -59,9 +62,8 @@ async function verifyFrom(
       const seq = Number(row.seq);
       if (seq !== expected) {
         broken(sink, CHAIN, expected, 'audit.chain_intact', `Entry ${expected} is missing from the chain`);
-        return undefined;
-      }
-      if (row.prev_hash !== prev || hashOf(prev, row) !== row.hash) {
+        intact = false;
+      } else if (row.prev_hash !== prev || hashOf(prev, row) !== row.hash) {
         broken(
           sink,
           CHAIN,
@@ -72,13 +74,14 @@ async function verifyFrom(
             : 'The entry was changed after it was written',
           { action: row.action },
         );
-        return undefined;
+        intact = false;
       }
       prev = row.hash;
-      expected++;
+      expected = seq + 1;
     }
     if (page.length < PAGE) break;
   }
+  if (!intact) return undefined;
   const head = await db
     .selectFrom('audit_head')
     .select(['seq', 'hash'])

@@ -15,7 +15,8 @@ import { ATTRIBUTION } from '../policy-map.js';
 export const MARK_AUDIT_READ = 'audit.read_seq';
 export const MARK_CONSENT_READ = 'consent.read_seq';
 const OPT_OUT_ACTIONS = ['consent.unsubscribed', 'consent.withdrawn', 'consent.suppressed'];
-const ACTIONS = ['email.rendered', 'subject.marked_under_13', ...OPT_OUT_ACTIONS];
+const OPT_IN_ACTIONS = ['consent.enrolled', 'consent.re_enrolled', 'consent.consented'];
+const ACTIONS = ['email.rendered', 'subject.marked_under_13', ...OPT_OUT_ACTIONS, ...OPT_IN_ACTIONS];
 const PAGE = 2000;
 /** The audit actions ConsentService.record writes for a ledger event (`consent.<event>`). */
 const LEDGER_ACTIONS = [
@@ -122,6 +123,24 @@ async function checkPage(env: FamilyEnv, page: readonly Entry[], sink: Sink): Pr
           'under13.mark_kept',
           'A person the audit trail says was marked under 13 is no longer marked',
         );
+    } else if (OPT_IN_ACTIONS.includes(e.action)) {
+      // The ledger keeps the latest event of each channel (retention prunes older ones, the purge
+      // deletes a child's): an audited enrolment with neither its event nor any later one was lost.
+      const event = e.action.slice('consent.'.length);
+      const subject = subjects.get(who);
+      if (
+        subject !== undefined &&
+        subject.under13 !== 1 &&
+        !mine.some((x) => (x.event === event && x.at <= e.at) || x.at > e.at)
+      )
+        flag(
+          ATTRIBUTION.auditTrail,
+          'audit_log',
+          String(e.seq),
+          'audit.ledger_kept',
+          'The audit trail records a consent change the consent ledger has lost (a row deleted from the ledger)',
+          { channel, event },
+        );
     } else {
       const event = e.action.slice('consent.'.length);
       if (!mine.some((x) => x.event === event && x.at <= e.at))
@@ -135,6 +154,29 @@ async function checkPage(env: FamilyEnv, page: readonly Entry[], sink: Sink): Pr
         );
     }
   }
+}
+
+/**
+ * An incremental run reads the audit trail from its watermark, so an entry read before is not read
+ * again; but what it is checked against may have changed since (a token deleted, a ledger event lost
+ * in a restore, a mark removed). The entries naming the people written since the last run are read
+ * again (by the audit trail's target index), and replace their earlier findings.
+ */
+async function rereadPeople(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promise<void> {
+  if (batch.people.length === 0) return;
+  const from = Number(env.marks.get(MARK_AUDIT_READ) ?? 0);
+  const page = await env.ctx.store.db
+    .selectFrom('audit_log')
+    .select(['seq', 'at', 'action', 'target_id', 'details'])
+    .where('target_id', 'in', [...batch.people])
+    .where('seq', '<=', from)
+    .where('action', 'in', ACTIONS)
+    .orderBy('seq')
+    .execute();
+  if (page.length === 0) return;
+  const entries = page.map((p) => ({ ...p, seq: Number(p.seq) }));
+  for (const e of entries) sink.checked(`audit:${e.seq}`);
+  await checkPage(env, entries, sink);
 }
 
 /** Audit entries of the actions above, after `from` and up to the run's bound, page by page. */
@@ -233,13 +275,18 @@ export const auditStreamFamily: Family = {
       [ATTRIBUTION.unsubscribeLink]: 'every marketing email prepared carried a one-click unsubscribe token',
       [ATTRIBUTION.restriction]: 'no marketing email prepared for a purpose the person had restricted',
       [ATTRIBUTION.children]: 'everyone the audit trail says was marked under 13 is still marked',
-      [ATTRIBUTION.auditTrail]: 'every consent change since the last check has its audit entry',
+      [ATTRIBUTION.auditTrail]:
+        'every consent change since the last check has its audit entry, and every audited consent change is still in the ledger',
     };
     for (const p of new Set(map.channels.map((c) => map.optOutPromise(c))))
       out[p] =
         `${out[p] ? `${out[p]}; ` : ''}no marketing email prepared after an opt-out, no audited opt-out lost from the ledger`;
     return out;
   },
+  // Incremental runs re-read the entries of the people written since the last run; a full sweep
+  // reads every entry in `run`.
+  people: rereadPeople,
+  async full() {},
   async run(env, sink) {
     const full = env.mode === 'full';
     const fromAudit = full ? 0 : Number(env.marks.get(MARK_AUDIT_READ) ?? 0);

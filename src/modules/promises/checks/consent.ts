@@ -280,8 +280,16 @@ async function checkPerson(batch: PersonBatch, env: FamilyEnv, ref: string, sink
       state.last_event !== last.event ||
       Number(state.last_seq) !== last.seq
     ) {
+      // A state that keeps out someone the ledger has in, while naming the ledger's own last event
+      // (taken off the list by hand, or its row deleted), breaks the promise that enrolled them; one
+      // that lets in someone the ledger has out, or names an opt-out the ledger lost, the opt-out's.
+      const keptOut =
+        fold !== null &&
+        fold !== 'withdrawn' &&
+        (!state || (state.state === 'withdrawn' && Number(state.last_seq) === last?.seq));
+      const enrolledAs = kinds.find((k) => map.kindsOfChannel(channel).has(k));
       sink.add(ref, {
-        promise: map.optOutPromise(channel),
+        promise: keptOut ? map.enrolPromise(channel, enrolledAs) : map.optOutPromise(channel),
         table: 'consent_state',
         row,
         rule: 'consent.state_equals_fold',

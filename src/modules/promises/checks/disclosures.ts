@@ -164,8 +164,48 @@ async function checkDisclosure(
   }
 }
 
+/** What a cookie-banner choice records besides the channel and event (cookie-consent module). */
+const CHOICE_DETAILS = new Set(['consentVersion', 'collectionPoint']);
+/** A code (a source, a version, a collection point): never an address, a phone or a name. */
+const CODE = /^[A-Za-z0-9_.:-]{0,64}$/;
+
+/** A visitor's consent rows name the keyed hash of the cookie id, and hold codes only (P17). */
+function checkChoices(ref: string, events: readonly EventRow[], sink: Sink): void {
+  const hashed = HASHED_ID.test(ref.slice(VISITOR.length));
+  for (const e of events) {
+    if (!hashed)
+      sink.add(ref, {
+        promise: ATTRIBUTION.cookies,
+        table: 'consent_events',
+        row: e.id,
+        rule: 'cookie_consent.visitor_hashed',
+        reason: 'A cookie-consent row is keyed by something other than the keyed hash of a cookie id',
+        values: { channel: e.channel, event: e.event, length: ref.length - VISITOR.length },
+      });
+    const details = parseJson<Record<string, unknown>>(e.details);
+    const odd = [
+      ...(e.cause_ref !== null && !CODE.test(e.cause_ref) ? ['cause_ref'] : []),
+      ...(details === undefined || typeof details !== 'object' || details === null || Array.isArray(details)
+        ? ['details']
+        : Object.entries(details)
+            .filter(([k, v]) => !CHOICE_DETAILS.has(k) || (typeof v === 'string' && !CODE.test(v)))
+            .map(([k]) => (CODE.test(k) ? `details.${k}` : 'details.?'))),
+    ];
+    if (odd.length > 0)
+      sink.add(ref, {
+        promise: ATTRIBUTION.cookies,
+        table: 'consent_events',
+        row: e.id,
+        rule: 'cookie_consent.no_identifier',
+        reason: 'A cookie-consent row holds more than the choice’s codes (a value that may identify someone)',
+        values: { channel: e.channel, event: e.event, fields: odd.join(',') },
+      });
+  }
+}
+
 async function checkVisitor(batch: PersonBatch, map: PolicyMap, ref: string, sink: Sink): Promise<void> {
   const events = (await batch.events()).get(ref) ?? [];
+  checkChoices(ref, events, sink);
   const promise = map.recipientPromise(GA_RECIPIENT);
   const needs = map.judge(GA_PURPOSE, GA_CATEGORY, ['site_visitor']).channels;
   const gate = map.recipientChannel(GA_RECIPIENT);
@@ -268,7 +308,10 @@ export const disclosuresFamily: Family = {
     // Only a purpose marked aggregate_only can be fed personal data wrongly.
     if (Object.values(map.policy.doc.purposes).some((p) => p.aggregate_only === true))
       add(ATTRIBUTION.aggregateOnly, 'aggregate purposes received no personal category');
-    add(ATTRIBUTION.cookies, 'site measurements are keyed by a hashed cookie id, with scrubbed paths');
+    add(
+      ATTRIBUTION.cookies,
+      'site measurements and cookie-consent rows are keyed by a hashed cookie id, with scrubbed paths and codes only',
+    );
     return out;
   },
   async people(batch, env, sink) {

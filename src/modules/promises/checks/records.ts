@@ -29,6 +29,9 @@ const PERSON_COLUMN: Readonly<Record<string, string>> = {
   consent_events: 'subject_ref',
 };
 
+/** The versioned tables the batch reads anyway (checked from what it read). */
+const BATCHED = new Set(['subject_records', 'subject_identifiers', 'consent_events', 'disclosures']);
+
 async function versions(env: FamilyEnv): Promise<Set<string>> {
   const rows = await env.ctx.store.db.selectFrom('policy_versions').select('version').execute();
   return new Set(rows.map((r) => r.version));
@@ -87,6 +90,14 @@ async function checkBatch(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promi
   for (const [person, rows] of await batch.identifiers()) check('subject_identifiers', rows, person);
   for (const [person, rows] of await batch.events()) check('consent_events', rows, person);
   for (const [person, rows] of await batch.disclosures()) check('disclosures', rows, person);
+  // The collection records themselves (an order or entry imported or edited by hand), by their person.
+  for (const table of VERSIONED) {
+    if (BATCHED.has(table)) continue;
+    const rows = await batch.linked(table, { column: PERSON_COLUMN[table] ?? 'subject_id' }, batch.people);
+    for (const r of rows)
+      if (!known.has(String(r.policy_version)))
+        sink.add(r.__person, unknownVersion(table, rowIdOf(table, r), r.__person, String(r.policy_version)));
+  }
   const subjects = await batch.subjects();
   const unknown = batch.people.filter((p) => !subjects.has(p) && !p.includes(':'));
   if (unknown.length === 0) return;
