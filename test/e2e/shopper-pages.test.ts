@@ -267,6 +267,89 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     assert.deepEqual(problems, []);
   });
 
+  it("at 320 px (a 1280 px screen zoomed to 400 %, WCAG 1.4.10) no page scrolls sideways, in English and Spanish, signed out and in: the footer's contact address wraps", async () => {
+    const problems: string[] = [];
+    for (const locale of ['en-US', 'es-US'] as const) {
+      const context = await contextAt(320, 640);
+      await context.addCookies([{ name: 'vow_lang', value: locale, url: base }]);
+      const page = await context.newPage();
+      await page.goto(`${base}/privacy`);
+      await page.getByTestId('vow-reject').click();
+      await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+      const check = async (label: string) => {
+        const over = await horizontalOverflow(page);
+        if (over > 0) problems.push(`${locale} ${label}: scrolls ${over} px sideways`);
+      };
+      for (const path of PUBLIC()) {
+        await page.goto(`${base}${path}`);
+        await check(path);
+      }
+      for (const e of ERRORS) {
+        await page.goto(`${base}${e.path}`);
+        await check(`error page ${e.path}`);
+      }
+      await signedIn(context);
+      for (const path of ['/account/my-data', '/privacy/request']) {
+        await page.goto(`${base}${path}`);
+        await check(`${path} signed in`);
+      }
+      await context.close();
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('a form sent with mistakes, on a phone and a laptop, in English and Spanish: focus on the error summary, which names the mistakes; axe finds nothing; nothing scrolls sideways', async () => {
+    const problems: string[] = [];
+    const FORMS = [
+      { path: '/privacy/request', button: '[data-testid=request-form] button' },
+      { path: '/privacy/complaint', button: '[data-testid=complaint-form] button' },
+      { path: '/login', button: 'form[action="/login"] button' },
+      { path: '/account/register', button: 'main form button' },
+      { path: '/account/reset-request', button: 'main form button' },
+    ];
+    for (const [width, height] of [
+      [390, 844],
+      [1280, 900],
+    ] as const) {
+      for (const locale of ['en-US', 'es-US'] as const) {
+        const context = await contextAt(width, height);
+        await context.addCookies([{ name: 'vow_lang', value: locale, url: base }]);
+        const page = await context.newPage();
+        const errors = watch(page);
+        await page.goto(`${base}/privacy`);
+        await page.getByTestId('vow-reject').click();
+        await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
+        for (const f of FORMS) {
+          const at = `${locale} ${f.path} at ${width}`;
+          await page.goto(`${base}${f.path}`);
+          // Sent empty, as a browser without form validation sends it: the server's answer is checked.
+          await page.evaluate(() => {
+            for (const form of Array.from(document.forms)) form.noValidate = true;
+          });
+          await Promise.all([page.waitForLoadState(), page.click(f.button)]);
+          const summary = page.getByTestId('form-error');
+          if ((await summary.count()) === 0) {
+            problems.push(`${at}: no error summary`);
+            continue;
+          }
+          const focused = await page.evaluate(
+            () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName,
+          );
+          if (focused !== 'form-error') problems.push(`${at}: focus on ${focused}, not the error summary`);
+          if ((await summary.getAttribute('role')) !== 'alert')
+            problems.push(`${at}: the summary is no alert`);
+          if (!((await summary.textContent()) ?? '').trim()) problems.push(`${at}: an empty summary`);
+          for (const v of await axeViolations(page)) problems.push(`${at}: ${v}`);
+          const over = await horizontalOverflow(page);
+          if (over > 0) problems.push(`${at}: scrolls ${over} px sideways`);
+        }
+        assert.deepEqual(errors, []);
+        await context.close();
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
   for (const [width, height] of [
     [320, 568],
     [844, 390],

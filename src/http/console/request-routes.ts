@@ -79,7 +79,8 @@ function isOfficer(req: FastifyRequest): boolean {
 }
 
 const filterFields = z.object({
-  q: blankField(200),
+  // As long as the longest email address (254 characters), which a requester may have given.
+  q: blankField(254),
   show: z.enum(['open', 'closed', 'all']).optional(),
   type: z.union([z.enum(REQUEST_TYPES), z.literal('')]).optional(),
   status: z

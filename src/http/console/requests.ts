@@ -28,7 +28,7 @@ function option(value: string, label: string, current: string | undefined): Safe
 function filters(f: QueueFilter, csrf: string): SafeHtml {
   return html`<form method="post" action="/staff/requests" class="filters" role="search" aria-label="Search and filter requests">
   ${csrfField(csrf)}
-  <p class="grow"><label for="q">Search email, name or request id</label><input id="q" name="q" type="search" value="${f.text ?? ''}" autocomplete="off"></p>
+  <p class="grow"><label for="q">Search email, name or request id</label><input id="q" name="q" type="search" value="${f.text ?? ''}" maxlength="254" autocomplete="off"></p>
   <p><label for="f-show">Show</label><select id="f-show" name="show">
     ${option('open', 'Open requests', f.show ?? 'open')}
     ${option('closed', 'Closed (answered or refused)', f.show)}
@@ -94,7 +94,7 @@ ${
   ${requests.map(
     (r) => html`<tr data-request="${r.id}"${r.overdue ? html` class="overdue"` : ''}>
     <td data-label="Due">${due(r)}</td>
-    <td data-label="Requester">${requester(r)}</td>
+    <td data-label="Requester" class="values">${requester(r)}</td>
     <td data-label="Type"><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a><br><code class="ids">${shortId(r.id)}</code></td>
     <td data-label="Status">${r.pendingApproval ? html`<strong>${PENDING_STATUS}</strong>` : (STAFF_STATUS[r.status] ?? r.status)}${r.ackDueOn && !r.acknowledgedAt ? html`<br><span class="small${r.ackOverdue ? ' bad-text' : ''}">acknowledge by ${r.ackDueOn}</span>` : ''}</td>
     <td data-label="Law">${r.law.toUpperCase()} <span class="small">${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction}</span></td>
