@@ -3,7 +3,13 @@
 // rights module (tasks of each deletion and restriction; the answer once the last one closes), the
 // consent ledger (grants, withdrawals, suppressions) and the subjects directory.
 import type { ConsentService } from '../modules/consent/index.js';
-import { Announcements, DownstreamTasks, type Fetch, Webhooks } from '../modules/downstream/index.js';
+import {
+  Announcements,
+  DownstreamTasks,
+  type Fetch,
+  type WebhookResolver,
+  Webhooks,
+} from '../modules/downstream/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import type { PersonDirectory, RightsService } from '../modules/rights/index.js';
 import type { JobRunner } from '../platform/jobs/index.js';
@@ -20,8 +26,9 @@ export function createDownstream(
   jobs: JobRunner,
   mail: MailService,
   fetch?: Fetch,
+  resolver: WebhookResolver = {},
 ): Downstream {
-  const webhooks = new Webhooks(ctx, jobs, fetch);
+  const webhooks = new Webhooks(ctx, jobs, fetch, resolver.lookup, resolver.wait);
   const tasks = new DownstreamTasks(ctx, webhooks, mail);
   return { webhooks, tasks, announcements: new Announcements(ctx, jobs, webhooks, tasks) };
 }

@@ -8,6 +8,7 @@ import { CookieConsentService, PrivacyChoicesService } from '../modules/cookie-c
 import { createDatasetService, type DatasetService } from '../modules/datasets/index.js';
 import { DecisionService } from '../modules/decisions/index.js';
 import { DisclosureService } from '../modules/disclosures/index.js';
+import type { WebhookResolver } from '../modules/downstream/index.js';
 import { ExperimentService } from '../modules/experiments/index.js';
 import {
   accountEmailIndexes,
@@ -107,7 +108,13 @@ export interface Services {
   };
 }
 
-export function createServices(ctx: VowContext): Services {
+/** What a composition may replace: tests resolve webhook hosts with their own lookup. */
+export interface ServiceOptions {
+  /** The resolver of webhook hosts, for registration and delivery alike (default: the system's). */
+  readonly webhookResolver?: WebhookResolver;
+}
+
+export function createServices(ctx: VowContext, options: ServiceOptions = {}): Services {
   const metrics = new Metrics({ defaultMetrics: ctx.config.env !== 'test' });
   const decisions = new DecisionService(
     () => ctx.policy,
@@ -136,7 +143,7 @@ export function createServices(ctx: VowContext): Services {
   const experiments = new ExperimentService(ctx, cookieConsent);
   const reports = new ReportService(ctx, jobs);
   const datasets = createDatasetService(ctx);
-  const downstream = createDownstream(ctx, jobs, mail);
+  const downstream = createDownstream(ctx, jobs, mail, undefined, options.webhookResolver);
   const erasure = createErasureRegistry({
     onPurge: downstream.announcements.onPurge,
     token: (v) => ctx.vault.blindIndex('token', v),
@@ -164,10 +171,12 @@ export function createServices(ctx: VowContext): Services {
       ),
     // A new code asked for on a status page spends the address's mail budget, as every route that
     // mails an address does (src/http/rate-limits.ts).
-    mailBudget: (emailIndex) =>
+    mailBudget: (emailIndex, trx) =>
       identity.attempts.spend(
         mailBudgetTarget((v) => ctx.vault.blindIndex('token', v), emailIndex),
         MAIL_BUDGET,
+        undefined,
+        trx,
       ),
   });
   decisions.addProvider(rights.provider);

@@ -12,7 +12,7 @@ describe('vow webhooks', () => {
     const added = await run(
       'webhooks',
       'add',
-      'https://crm.example/hooks/vow',
+      'https://93.184.216.34/hooks/vow',
       '--events',
       'deletion.requested,consent.withdrawn',
       '--recipient',
@@ -26,7 +26,7 @@ describe('vow webhooks', () => {
     assert.match(
       listed.out,
       new RegExp(
-        `${id}\\thttps://crm.example/hooks/vow\\temail_service\\tdeletion.requested,consent.withdrawn\\tactive`,
+        `${id}\\thttps://93.184.216.34/hooks/vow\\temail_service\\tdeletion.requested,consent.withdrawn\\tactive`,
       ),
     );
     assert.ok(!listed.out.includes('whsec_'), 'the secret is never listed');

@@ -109,7 +109,11 @@ describe('webhook receiver addresses', () => {
     await assert.rejects(a.checkUrl('http://127.0.0.1:8080/hooks'), { code: 'VOW_WEBHOOK_ADDRESS_REFUSED' });
     await assert.rejects(a.checkUrl('https://[::1]/hooks'), { code: 'VOW_WEBHOOK_ADDRESS_REFUSED' });
     await a.checkUrl('https://hooks.shop.test/hooks');
-    await a.checkUrl('https://not-yet.shop.test/hooks');
+    // A name that does not resolve is refused with a clear code (not accepted, not a 500).
+    await assert.rejects(a.checkUrl('https://not-yet.shop.test/hooks'), {
+      code: 'VOW_WEBHOOK_URL_INVALID',
+      message: "The webhook URL's host not-yet.shop.test could not be resolved (ENOTFOUND)",
+    });
     await new ReceiverAddresses(['private'], lookup).checkUrl('https://inside.shop.test/hooks');
   });
 

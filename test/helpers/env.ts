@@ -7,8 +7,9 @@ import pg from 'pg';
 import pino from 'pino';
 import { type ContextOverrides, createContext } from '../../src/app/context.js';
 import { MIGRATIONS, migrate } from '../../src/app/migrations.js';
-import { createServices, type Services } from '../../src/app/services.js';
+import { createServices, type ServiceOptions, type Services } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
+import type { Lookup } from '../../src/modules/downstream/index.js';
 import type { VowContext } from '../../src/modules/policy/index.js';
 import { ManualClock, seededRandom } from '../../src/platform/clock.js';
 import { type Config, loadConfig } from '../../src/platform/config.js';
@@ -136,7 +137,18 @@ export interface TestEnvOptions extends ContextOverrides {
   readonly auth?: 'test-principal' | 'enforced';
   /** Per-address rate limits; by default on only when auth is enforced. */
   readonly rateLimits?: boolean;
+  /** What the services replace (a test's resolver of webhook hosts). */
+  readonly services?: ServiceOptions;
 }
+
+/**
+ * The resolver of webhook hosts in tests (never the network): `localhost` is 127.0.0.1, every other
+ * name a public address. A test that needs other answers passes its own (`services.webhookResolver`).
+ */
+export const testLookup: Lookup = (hostname, _options, callback) =>
+  callback(null, [
+    hostname === 'localhost' ? { address: '127.0.0.1', family: 4 } : { address: '93.184.216.34', family: 4 },
+  ]);
 
 export async function createTestEnv(
   dialect: DialectName,
@@ -151,7 +163,7 @@ export async function createTestEnv(
     ...overrides,
     store,
   });
-  const services = createServices(ctx);
+  const services = createServices(ctx, overrides.services ?? { webhookResolver: { lookup: testLookup } });
   const enforced = overrides.auth === 'enforced';
   const app = await buildApp(
     ctx,

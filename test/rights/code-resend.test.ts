@@ -173,6 +173,36 @@ describeEachDialect('a new code for a request (API and service)', (env) => {
     assert.equal((await resend(e, b)).statusCode, 202, 'the budget comes back after the hour');
   });
 
+  it('a crash after the budget is spent and before the new code is issued spends nothing', async () => {
+    const e = env();
+    const email = 'crash.budget@example.com';
+    const a = await request(e, email);
+    const b = await request(e, email);
+    // The process dies while the new code's transaction runs (its mail being queued): nothing of it
+    // commits, and the address's budget must not have lost a message to it.
+    const mail = e.services.mail;
+    const enqueue = mail.enqueue;
+    mail.enqueue = async () => {
+      throw new Error('crash: the process died here');
+    };
+    try {
+      e.clock.advance(MINUTE);
+      assert.equal((await resend(e, a)).statusCode, 500);
+    } finally {
+      mail.enqueue = enqueue;
+    }
+    const before = sent.length;
+    for (let i = 0; i < 4; i++) {
+      e.clock.advance(MINUTE);
+      assert.equal((await resend(e, a)).statusCode, 202, `new code ${i + 1} of request a`);
+    }
+    e.clock.advance(MINUTE);
+    const fifth = await resend(e, b);
+    assert.equal(fifth.statusCode, 202, `the fifth message of the hour: ${fifth.body}`);
+    await e.services.jobs.drain();
+    assert.equal(sent.length - before, 5);
+  });
+
   it('never mails an address the caller names, nor tells whether an address is known', async () => {
     const e = env();
     const email = await knownAddress(e, 'takeover');

@@ -58,8 +58,8 @@ describeEachDialect('webhook deliveries connect only to allowed addresses (defau
 
   it('refuses at connection a name that now resolves to 127.0.0.1: nothing reaches the receiver', async () => {
     const e = env();
-    // Not resolvable when registered (accepted: the connection decides), then 127.0.0.1.
-    const { lookup } = scripted({ 'hooks.shop.test': [null, ['127.0.0.1']] });
+    // Public when registered, then 127.0.0.1: the connection decides.
+    const { lookup } = scripted({ 'hooks.shop.test': [[PUBLIC], ['127.0.0.1']] });
     const { delivery } = await deliverOnce(e, lookup, `https://hooks.shop.test:${receiver.port}/hooks`);
     assert.equal(receiver.got.length, 0);
     assert.equal(delivery.status, 'pending');
@@ -73,8 +73,8 @@ describeEachDialect('webhook deliveries connect only to allowed addresses (defau
   it('refuses at connection a name resolving to the metadata address, alone or next to an allowed one', async () => {
     const e = env();
     const { lookup } = scripted({
-      'meta.shop.test': [null, ['169.254.169.254']],
-      'both.shop.test': [null, [PUBLIC, '169.254.169.254']],
+      'meta.shop.test': [[PUBLIC], ['169.254.169.254']],
+      'both.shop.test': [[PUBLIC], [PUBLIC, '169.254.169.254']],
     });
     for (const host of ['meta.shop.test', 'both.shop.test']) {
       const { delivery } = await deliverOnce(e, lookup, `https://${host}:${receiver.port}/hooks`);

@@ -7,7 +7,7 @@ export const DOWNSTREAM_ERROR_CODES = {
   VOW_WEBHOOK_URL_INVALID: {
     status: 400,
     meaning:
-      'A webhook URL must be https (plain http only on the loopback interface), without credentials, and not on a link-local or metadata address.',
+      'A webhook URL must be https (plain http only on the loopback interface), without credentials, not on a link-local or metadata address, and its host must resolve (within 5 seconds) when it is registered.',
   },
   VOW_WEBHOOK_ADDRESS_REFUSED: {
     status: 400,

@@ -13,7 +13,9 @@ export {
   type EndpointView,
   type Fetch,
   type Lookup,
+  type LookupWait,
   type PublishInput,
   retryDelayMs,
+  type WebhookResolver,
   Webhooks,
 } from './webhooks.js';

@@ -7,6 +7,7 @@
 // VOW_WEBHOOK_PRIVATE_NETWORKS (a retailer's recipients may live on its private network).
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import ipaddr from 'ipaddr.js';
 import { VowError } from '../../platform/errors.js';
 
@@ -18,6 +19,21 @@ export type Lookup = (
 ) => void;
 
 export const ADDRESS_REFUSED = 'VOW_WEBHOOK_ADDRESS_REFUSED';
+
+/**
+ * How long a registration waits for its lookup: resolves after `ms` unless `signal` aborts first
+ * (the lookup answered). Tests pass their own (a lookup that never answers, a wait that is over).
+ */
+export type LookupWait = (ms: number, signal: AbortSignal) => Promise<void>;
+
+const realWait: LookupWait = (ms, signal) =>
+  sleep(ms, undefined, { signal, ref: false }).catch(() => undefined);
+
+/** The resolver of webhook hosts, injected (registration and delivery use the same one). */
+export interface WebhookResolver {
+  readonly lookup?: Lookup | undefined;
+  readonly wait?: LookupWait | undefined;
+}
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -93,9 +109,15 @@ export class ReceiverAddresses {
   readonly #ranges = new Set<string>();
   readonly #networks: [Address, number][] = [];
   readonly #resolve: Lookup;
+  readonly #wait: LookupWait;
 
-  constructor(privateNetworks: readonly string[], resolve: Lookup = dnsLookup as Lookup) {
+  constructor(
+    privateNetworks: readonly string[],
+    resolve: Lookup = dnsLookup as Lookup,
+    wait: LookupWait = realWait,
+  ) {
     this.#resolve = resolve;
+    this.#wait = wait;
     for (const entry of privateNetworks) {
       const keyword = KEYWORD_RANGES[entry];
       if (keyword) for (const r of keyword) this.#ranges.add(r);
@@ -150,28 +172,41 @@ export class ReceiverAddresses {
 
   /**
    * At registration: refused (VOW_WEBHOOK_ADDRESS_REFUSED) when the URL's host is, or resolves now
-   * to, a forbidden address. A name that does not resolve (yet) is accepted: the check that
-   * matters is the one made on every connection.
+   * to, a forbidden address, and (VOW_WEBHOOK_URL_INVALID) when its name does not resolve or gives no
+   * answer within `waitMs`: a clear answer, never a hang or a 500. The check that matters for
+   * delivery is still the one made on every connection.
    */
   async checkUrl(url: string, waitMs = 5000): Promise<void> {
     const { hostname } = new URL(url);
     try {
       this.checkLiteral(hostname);
-      if (isIP(hostname.replace(/^\[|\]$/g, '')) !== 0) return;
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, waitMs);
-        timer.unref?.();
-        this.lookup(hostname, { all: true }, (err) => {
-          clearTimeout(timer);
-          if (err instanceof AddressRefused) reject(err);
-          else resolve();
-        });
-      });
     } catch (err) {
       if (err instanceof AddressRefused)
         throw new VowError(ADDRESS_REFUSED, err.message, { host: err.host, range: err.range });
       throw err;
     }
+    if (isIP(hostname.replace(/^\[|\]$/g, '')) !== 0) return;
+    const answered = new AbortController();
+    const outcome = await new Promise<Error | 'resolved' | 'timeout'>((settle) => {
+      void this.#wait(waitMs, answered.signal).then(() => settle('timeout'));
+      try {
+        this.lookup(hostname, { all: true }, (err) => settle(err ?? 'resolved'));
+      } catch (err) {
+        settle(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    answered.abort();
+    if (outcome === 'resolved') return;
+    if (outcome instanceof AddressRefused)
+      throw new VowError(ADDRESS_REFUSED, outcome.message, { host: outcome.host, range: outcome.range });
+    const reason =
+      outcome === 'timeout'
+        ? `gave no answer within ${waitMs / 1000} s`
+        : `could not be resolved (${(outcome as NodeJS.ErrnoException).code ?? 'lookup failed'})`;
+    throw new VowError('VOW_WEBHOOK_URL_INVALID', `The webhook URL's host ${hostname} ${reason}`, {
+      host: hostname,
+      lookup: outcome === 'timeout' ? 'timeout' : 'failed',
+    });
   }
 }
 

@@ -8,7 +8,7 @@ import type { VowContext } from '../policy/index.js';
 import { WebhookEndpoints } from './endpoints.js';
 import type { EventType } from './events.js';
 import { WebhookOutbox } from './outbox.js';
-import { type Lookup, ReceiverAddresses } from './receiver-addresses.js';
+import { type Lookup, type LookupWait, ReceiverAddresses } from './receiver-addresses.js';
 import type { DeliveryStatus } from './tables.js';
 import { guardedPost } from './transport.js';
 import type {
@@ -22,7 +22,7 @@ import type {
 
 export { ROTATION_GRACE_MS } from './endpoints.js';
 export { DELIVER_JOB, retryDelayMs } from './outbox.js';
-export type { Lookup } from './receiver-addresses.js';
+export type { Lookup, LookupWait, WebhookResolver } from './receiver-addresses.js';
 export type { DeliveryView, EndpointView, Fetch, PreparedDelivery, PublishInput } from './webhook-shapes.js';
 
 export class Webhooks {
@@ -35,10 +35,11 @@ export class Webhooks {
 
   /**
    * `fetch` replaces the whole transport (no address check then); `lookup` replaces only the name
-   * resolution the address check is made on (tests: names answer what the test says).
+   * resolution the address check is made on, at registration and at delivery alike (tests: names
+   * answer what the test says), and `wait` how long a registration waits for it.
    */
-  constructor(ctx: VowContext, jobs: JobRunner, fetch?: Fetch, lookup?: Lookup) {
-    const addresses = new ReceiverAddresses(ctx.config.webhookPrivateNetworks, lookup);
+  constructor(ctx: VowContext, jobs: JobRunner, fetch?: Fetch, lookup?: Lookup, wait?: LookupWait) {
+    const addresses = new ReceiverAddresses(ctx.config.webhookPrivateNetworks, lookup, wait);
     this.#endpoints = new WebhookEndpoints(ctx, addresses);
     this.#outbox = new WebhookOutbox(
       ctx,

@@ -292,11 +292,16 @@ export class AttemptLimiter {
     };
   }
 
-  /** Uses one unit of a budget (e.g. `mail:<email index>`); VOW_RATE_LIMITED once it is spent. */
-  async spend(key: string, budget: Budget, what = 'messages to this address'): Promise<void> {
+  /**
+   * Uses one unit of a budget (e.g. `mail:<email index>`); VOW_RATE_LIMITED once it is spent. Given
+   * `within`, the unit is spent in that transaction (undone with it when it rolls back).
+   */
+  async spend(key: string, budget: Budget, what = 'messages to this address', within?: Trx): Promise<void> {
     const now = this.#ctx.clock.now();
     const nowIso = now.toISOString();
-    await this.#ctx.store.db.transaction().execute(async (trx) => {
+    const run = (body: (trx: Trx) => Promise<void>) =>
+      within ? body(within) : this.#ctx.store.db.transaction().execute(body);
+    await run(async (trx) => {
       const row = await this.#hold(trx, key, nowIso);
       const used = this.#live(row, budget.windowMs, now);
       if (used >= budget.max) {

@@ -81,9 +81,6 @@ export async function resendCode(
   };
   const now = ctx.clock.now();
   await check(ctx.store.db, now);
-  // One message of the budget of the mailbox the address delivers to (`ann+1@` is `ann@`), shared
-  // with every other route that mails it (security.md #29).
-  await deps.ports().mailBudget?.(ctx.vault.blindIndex('email', mailboxOf(to)));
   const code = newCode(ctx);
   const verificationId = ctx.random.uuid();
   const known = r.subject_id !== null;
@@ -97,6 +94,11 @@ export async function resendCode(
     const status = (await held.executeTakeFirst())?.status ?? 'missing';
     if (status !== 'awaiting_verification') throw state(status);
     const sentBefore = await check(trx, now);
+    // One message of the budget of the mailbox the address delivers to (`ann+1@` is `ann@`), shared
+    // with every other route that mails it (security.md #29). Spent in the transaction that issues
+    // the code and queues its mail: a crash before it commits spends nothing, and a refusal issues
+    // nothing.
+    await deps.ports().mailBudget?.(ctx.vault.blindIndex('email', mailboxOf(to)), trx);
     // The earlier codes stop working (the newest row is the one checked; this makes it explicit).
     await trx
       .updateTable('rights_verifications')

@@ -129,9 +129,10 @@ export interface RightsPorts {
   codeGuard?: CodeGuard | undefined;
   /**
    * Spends one message of an address's mail budget (by the keyed hash of the address), shared with
-   * every route that mails it; throws VOW_RATE_LIMITED once spent. A new code is mailed only after.
+   * every route that mails it; throws VOW_RATE_LIMITED once spent. Given `trx`, spent in it: the
+   * transaction that queues the mail, so a crash before it commits spends nothing.
    */
-  mailBudget?: ((emailIndex: string) => Promise<void>) | undefined;
+  mailBudget?: ((emailIndex: string, trx?: Transaction<Database>) => Promise<void>) | undefined;
   /**
    * Whether two staff members are two people (neither issued the other's credentials, nor one
    * privacy officer both): an appeal is decided by someone independent of the refuser.
