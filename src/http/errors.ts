@@ -140,7 +140,7 @@ export function installErrorHandling(
         return await formPage(req, reply, {
           error,
           status,
-          issues: fieldIssues(err),
+          issues: fieldIssues(err, req.body),
           values: typedValues(req.body),
         });
       } catch (renderErr) {

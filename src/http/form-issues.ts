@@ -166,8 +166,15 @@ function validationIssues(err: unknown): ZodIssueLike[] | undefined {
   );
 }
 
-/** The mistakes of a refusal, by field: none for a refusal that is not about the values. */
-export function fieldIssues(err: unknown): FieldIssue[] {
+/**
+ * The mistakes of a refusal, by field: none for a refusal that is not about the values. Given the
+ * body sent, a field sent blank is said to be empty.
+ */
+export function fieldIssues(err: unknown, body?: unknown): FieldIssue[] {
+  return issuesOf(err).map((i) => emptyIfBlank(i, body));
+}
+
+function issuesOf(err: unknown): FieldIssue[] {
   const fromValidation = validationIssues(err);
   if (fromValidation) return fromValidation.map(fromZod);
   if (isZodError(err)) return err.issues.map(fromZod);
@@ -192,5 +199,23 @@ export function formRefusalOf(err: unknown, body: unknown): FormRefusal {
   if (!error) throw err;
   const status = statusOf(error.code);
   if (status >= 500) throw err;
-  return { error, status, issues: fieldIssues(err), values: typedValues(body) };
+  return {
+    error,
+    status,
+    issues: fieldIssues(err, body),
+    values: typedValues(body),
+  };
+}
+
+/**
+ * A field sent blank is empty, not "too short": a log-in sent without its email said "Too short: use
+ * at least 3 characters" (a length the shopper never chose), where "This is empty" says what to do.
+ */
+function emptyIfBlank(issue: FieldIssue, body: unknown): FieldIssue {
+  if (issue.kind !== 'too_short' || issue.path !== issue.field) return issue;
+  const sent =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[issue.field] : undefined;
+  return typeof sent === 'string' && sent.trim() === ''
+    ? { field: issue.field, path: issue.path, kind: 'empty' }
+    : issue;
 }

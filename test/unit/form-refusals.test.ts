@@ -153,6 +153,18 @@ const CASES: readonly Case[] = [
     secret: 'secret-typed-password',
   },
   {
+    // Sent blank, an email is empty, not "Too short: use at least 3 characters".
+    what: 'sign up: sent without its email',
+    page: '/account/register',
+    action: '/account/register',
+    fields: { email: '', password: 'secret-long-enough-password' },
+    id: 'email',
+    en: /^This is empty: please fill it in\.$/,
+    es: /^Está vacío: complételo\.$/,
+    kept: 'id="email"',
+    secret: 'secret-long-enough-password',
+  },
+  {
     what: 'sign up: an address over 254 characters',
     page: '/account/register',
     action: '/account/register',
