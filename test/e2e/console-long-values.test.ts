@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { serviceCaller } from '../helpers/auth.js';
-import { axeViolations, horizontalOverflow } from '../helpers/axe-check.js';
+import { axeViolations, brokenWordsInTables, horizontalOverflow } from '../helpers/axe-check.js';
 import { consoleInChromium, pageErrors, SKIP_BROWSER } from '../helpers/browser.js';
 import { placeOrder } from '../helpers/shopper.js';
 
@@ -66,6 +66,8 @@ describe('the console with the longest values in Chromium', {
     assert.deepEqual(await tablesOver(page), { 'request-queue': 0 }, 'the queue scrolls in its box');
     const received = (await page.getByRole('columnheader', { name: 'Received' }).boundingBox())!;
     assert.ok(received.x + received.width <= 1280, `the last column in view: ${JSON.stringify(received)}`);
+    // An ordinary address beside it stays whole (sam.plain@example.com, not sam.plain@exam|ple.com).
+    assert.deepEqual(await brokenWordsInTables(page), [], 'a word broken in the queue');
     assert.deepEqual(await axeViolations(page), [], 'the queue');
 
     // The search (posted, so the address reaches no URL) takes the longest address.

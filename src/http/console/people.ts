@@ -98,7 +98,7 @@ ${
   <thead><tr><th scope="col">Value</th><th scope="col">Field</th><th scope="col">Given as</th><th scope="col">Where</th><th scope="col">When</th></tr></thead>
   <tbody>${p.identifiers.map(
     (i) =>
-      html`<tr><td data-label="Value" class="values">${value(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td data-label="When">${stamp(i.collectedAt)}</td></tr>`,
+      html`<tr><td data-label="Value" class="typed">${value(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td data-label="When">${stamp(i.collectedAt)}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">No identifiers are held.</p>`

@@ -94,7 +94,7 @@ ${
   ${requests.map(
     (r) => html`<tr data-request="${r.id}"${r.overdue ? html` class="overdue"` : ''}>
     <td data-label="Due">${due(r)}</td>
-    <td data-label="Requester" class="values">${requester(r)}</td>
+    <td data-label="Requester" class="typed">${requester(r)}</td>
     <td data-label="Type"><a href="/staff/requests/${r.id}">${STAFF_TYPE[r.type] ?? r.type}</a><br><code class="ids">${shortId(r.id)}</code></td>
     <td data-label="Status">${r.pendingApproval ? html`<strong>${PENDING_STATUS}</strong>` : (STAFF_STATUS[r.status] ?? r.status)}${r.ackDueOn && !r.acknowledgedAt ? html`<br><span class="small${r.ackOverdue ? ' bad-text' : ''}">acknowledge by ${r.ackDueOn}</span>` : ''}</td>
     <td data-label="Law">${r.law.toUpperCase()} <span class="small">${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction}</span></td>
