@@ -1,8 +1,10 @@
 // The limit on mail sent to one address (5 an hour, whatever route asks) is keyed by the address's
 // blind index, so a deletion of everything reaches it: it was a keyed hash of the plaintext address,
-// which no eraser can rebuild, and stayed until swept.
+// which no eraser can rebuild, and stayed until swept. So does a deletion of the address alone
+// (contact.email), with the limit on the codes mailed to it.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { codeTarget, mailBudgetTarget } from '../../src/modules/identity/index.js';
 import { orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { captureMail } from '../helpers/mail.js';
@@ -51,6 +53,63 @@ describeEachDialect(
         }),
       );
       assert.deepEqual(await budgets(), []);
+    });
+
+    it('a deletion of the email address alone deletes its mail budget and the limit on its codes; one of the phone does not', async () => {
+      const e = env();
+      captureMail(e);
+      const order = await post(e, '/v1/orders', orderBody('mail-budget-partial'));
+      assert.equal(order.statusCode, 201, order.body);
+      const email = 'ann.buyermail-budget-partial@example.com';
+      const subjectId = await e.services.subjects.findByEmail(email);
+      assert.ok(subjectId);
+      const asked = await e.app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        remoteAddress: '198.18.7.2',
+        payload: { type: 'access', jurisdiction: 'eea', email },
+      });
+      assert.ok(asked.statusCode < 300, asked.body);
+      const mine = async () => {
+        const index = e.ctx.vault.blindIndex('email', email);
+        const token = (v: string) => e.ctx.vault.blindIndex('token', v);
+        const keys = [mailBudgetTarget(token, index), codeTarget(token, index)];
+        await e.services.jobs.drain();
+        return (await e.store.db.selectFrom('attempt_counters').select('key').execute())
+          .map((r) => r.key)
+          .filter((k) => keys.some((t) => k === t || k.startsWith(`${t}@`)));
+      };
+      // A wrong code typed: the codes' limit counts it.
+      const token = asked.json().statusToken as string;
+      const wrong = await post(e, '/v1/requests/verify', { statusToken: token, code: '000000' });
+      assert.ok(wrong.statusCode >= 400, wrong.body);
+      const before = await mine();
+      assert.ok(
+        before.some((k) => k.startsWith('mail:')),
+        `the budget is spent: ${before.join(', ')}`,
+      );
+      assert.ok(
+        before.some((k) => k.startsWith('code:')),
+        `the codes' limit counts: ${before.join(', ')}`,
+      );
+
+      const erase = async (categories: string[]) => {
+        await e.services.datasets.delete({ subjectIds: [subjectId] }, { categories }, { type: 'system' });
+        await e.store.db
+          .transaction()
+          .execute((trx) =>
+            e.services.erasure.erase(trx, {
+              subjectId,
+              mode: 'delete',
+              categories,
+              at: e.clock.now().toISOString(),
+            }),
+          );
+      };
+      await erase(['contact.phone']);
+      assert.deepEqual(await mine(), before, 'a deletion of the phone leaves the address’s limits');
+      await erase(['contact.email']);
+      assert.deepEqual(await mine(), []);
     });
   },
   { rateLimits: true },

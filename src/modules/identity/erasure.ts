@@ -4,10 +4,12 @@
 // account's sessions and deletes its tokens; the dataset walker masks the account itself
 // (datasets/vow.yaml: what stays is kept under `service_customers`). Both delete the limits on
 // guessing the person's password and emailed codes, and the mail budget of their address: their keys
-// are keyed hashes of the person's email's blind index.
+// are keyed hashes of the person's email's blind index. A deletion of the email address alone
+// (contact.email, or contact) deletes those of the addresses it took.
 import { sql, type Transaction } from 'kysely';
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
+import { isWithin } from '../policy/index.js';
 import { accountKeyId } from './account-service.js';
 import { codeTarget, mailBudgetTarget, shopperLoginTarget } from './attempts.js';
 
@@ -39,11 +41,14 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
     api_keys: { fate: 'impersonal', why: 'the shop backend’s keys (hashes of their secrets)' },
     attempt_counters: {
       fate: 'impersonal',
-      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window; those keyed by a person’s email (their password’s and emailed codes’ limits, and the mail budget of their address) are deleted with them',
+      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window; those keyed by a person’s email (their password’s and emailed codes’ limits, and the mail budget of their address) are deleted with them, or with a deletion of that address',
     },
   },
   async erase(trx, { subjectId, mode, categories }) {
-    if (mode === 'delete' && categories !== 'all') return NOTHING_ERASED;
+    if (mode === 'delete' && categories !== 'all') {
+      if (!categories.some((c) => isWithin('contact.email', c))) return NOTHING_ERASED;
+      return { rows: { attempt_counters: await forgetAttempts(trx, subjectId, [], token, 'deleted') } };
+    }
     const accounts = await trx
       .selectFrom('shopper_accounts')
       .select(['id', 'email_index'])
@@ -79,20 +84,34 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
 /**
  * Deletes the limits keyed by the person's emails (their accounts' and those the directory holds,
  * still there: the subjects module's eraser runs last): each target's row and its rows per client
- * address (`<target>@<client>`).
+ * address (`<target>@<client>`). `deleted`: only the addresses a partial deletion took (look-ups
+ * whose identifier the dataset walker deleted; the subjects module's eraser drops them after).
  */
 async function forgetAttempts(
   trx: Transaction<Database>,
   subjectId: string,
   accounts: readonly { email_index: string }[],
   token: (value: string) => string,
+  which: 'all' | 'deleted' = 'all',
 ): Promise<number> {
-  const held = await trx
+  let lookups = trx
     .selectFrom('subject_lookup')
     .select('blind_index')
     .where('subject_id', '=', subjectId)
-    .where('kind', '=', 'email')
-    .execute();
+    .where('kind', '=', 'email');
+  if (which === 'deleted')
+    lookups = lookups.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('subject_identifiers as i')
+            .select('i.id')
+            .whereRef('i.subject_id', '=', 'subject_lookup.subject_id')
+            .whereRef('i.kind', '=', 'subject_lookup.kind')
+            .whereRef('i.blind_index', '=', 'subject_lookup.blind_index'),
+        ),
+      ),
+    );
+  const held = await lookups.execute();
   const indexes = new Set([...accounts.map((a) => a.email_index), ...held.map((h) => h.blind_index)]);
   let n = 0;
   for (const index of indexes)
