@@ -95,16 +95,14 @@ describeEachDialect(
 
       const erase = async (categories: string[]) => {
         await e.services.datasets.delete({ subjectIds: [subjectId] }, { categories }, { type: 'system' });
-        await e.store.db
-          .transaction()
-          .execute((trx) =>
-            e.services.erasure.erase(trx, {
-              subjectId,
-              mode: 'delete',
-              categories,
-              at: e.clock.now().toISOString(),
-            }),
-          );
+        await e.store.db.transaction().execute((trx) =>
+          e.services.erasure.erase(trx, {
+            subjectId,
+            mode: 'delete',
+            categories,
+            at: e.clock.now().toISOString(),
+          }),
+        );
       };
       await erase(['contact.phone']);
       assert.deepEqual(await mine(), before, 'a deletion of the phone leaves the address’s limits');
