@@ -22,7 +22,7 @@ import { consoleErrorPage } from './console/error-page.js';
 import { registerCrossOriginScope } from './cors.js';
 import { answerFrameworkError, installErrorHandling, setConsoleErrorPage } from './errors.js';
 import { fastValidatorCompiler } from './fast-validation.js';
-import { documentErrorAnswers } from './openapi-errors.js';
+import { documentErrorAnswers, type ErrorCodeGuard, errorCodeGuardOf } from './openapi-errors.js';
 import { browserErrorPage, prefersHtml } from './pages/error-page.js';
 import { installRateLimits } from './rate-limits.js';
 import { routeConfig } from './route-hooks.js';
@@ -52,6 +52,11 @@ export interface BuildAppOptions {
   readonly testPrincipal?: AccessOptions['testPrincipal'];
   /** Per-address rate limits; on unless a test turns them off. */
   readonly rateLimits?: boolean;
+  /**
+   * Fail loudly when a /v1 route answers a code its /openapi.json list lacks (src/http/openapi-errors.ts);
+   * defaults to VOW_ERROR_CODE_GUARD, which the test runner sets.
+   */
+  readonly errorCodeGuard?: ErrorCodeGuard;
 }
 
 /** Fastify's trustProxy for the configured proxies (proxy-addr semantics). */
@@ -145,7 +150,7 @@ export async function buildApp(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
   // Every /v1 route's error answers in /openapi.json, with their codes (src/http/openapi-errors.ts).
-  documentErrorAnswers(app);
+  documentErrorAnswers(app, options.errorCodeGuard ?? errorCodeGuardOf(process.env.VOW_ERROR_CODE_GUARD));
   // Browsers get a page with a way back (src/http/pages/error-page.ts); API clients get JSON.
   installErrorHandling(app, browserErrorPage(ctx.policy), prefersHtml);
   setConsoleErrorPage(app, consoleErrorPage(ctx, services));

@@ -1,40 +1,52 @@
 // The error answers of every /v1 route in /openapi.json. Each route is given, next to its own success
 // schemas, the statuses it can fail with and the codes behind each (from the error registry): the
 // platform's (validation, size, media type, credentials, roles, limits, storage,
-// unexpected) as the route's shape makes them possible, and the codes of the parts of Vow its family
-// (its first tag) calls on. Every answer has the one error body (docs/errors.md).
+// unexpected) as the route's shape makes them possible, and the domain codes the route declares it
+// raises (`schema.errors`, next to its schemas). Every answer has the one error body (docs/errors.md).
+// With the guard on (the test runner turns it on), a /v1 answer whose code is not in its route's list
+// fails loudly, so the whole suite proves that no route answers an undocumented code.
+import { appendFileSync } from 'node:fs';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { z } from 'zod';
-import { ERROR_CODE_OWNERS, ERROR_CODES } from '../app/error-registry.js';
+import { ERROR_CODES } from '../app/error-registry.js';
 import type { ErrorCode } from '../platform/errors.js';
 
-type Owner = keyof typeof ERROR_CODE_OWNERS;
+declare module 'fastify' {
+  interface FastifySchema {
+    /**
+     * The domain codes this route raises (its module's refusals), beyond the platform's that its
+     * shape makes possible (errorCodesOf). Read and removed as the route is registered.
+     */
+    errors?: readonly ErrorCode[];
+  }
+}
 
 /**
- * The parts of Vow whose codes a route family answers with, by the route's first OpenAPI tag. A route
- * with a tag not listed here stops Vow at start, so a new family is mapped when it is added.
+ * The /v1 route families, by a route's first OpenAPI tag. A route with a tag not listed here stops
+ * Vow at start, so a new family is added here (and given its API-key scope, src/http/scopes.ts).
  */
-export const FAMILY_OWNERS: Readonly<Record<string, readonly Owner[]>> = {
-  accounts: ['identity', 'datasets'],
-  audit: [],
-  collection: ['collection', 'subjects', 'policy', 'consent'],
-  complaints: ['complaints'],
-  consent: ['consent', 'subjects', 'policy', 'crypto'],
-  cookies: ['cookie-consent', 'consent'],
-  'cookie-consent': ['cookie-consent', 'consent'],
-  datasets: ['datasets'],
-  decisions: ['policy', 'subjects'],
-  disclosures: ['disclosures', 'policy', 'subjects', 'crypto'],
-  experiments: ['experiments'],
-  imports: ['imports'],
-  policy: [],
-  promises: ['promises'],
-  reports: ['reports'],
-  rights: ['rights', 'subjects', 'policy', 'datasets', 'crypto'],
-  staff: ['identity'],
-  subjects: ['subjects'],
-  webhooks: ['downstream'],
-};
+export const API_FAMILIES: readonly string[] = [
+  'accounts',
+  'audit',
+  'collection',
+  'complaints',
+  'consent',
+  'cookies',
+  'cookie-consent',
+  'datasets',
+  'decisions',
+  'disclosures',
+  'experiments',
+  'imports',
+  'incidents',
+  'policy',
+  'promises',
+  'reports',
+  'rights',
+  'staff',
+  'subjects',
+  'webhooks',
+];
 
 /** The one error body of every failure. */
 export const errorBodySchema = z
@@ -48,7 +60,7 @@ export const errorBodySchema = z
   // One component (#/components/schemas/VowError) that every error answer refers to.
   .meta({ id: 'VowError' });
 
-/** The codes a route can answer with: the platform's by its shape, then its family's. */
+/** The codes a route can answer with: the platform's by its shape, then the route's own. */
 export function errorCodesOf(route: {
   readonly method: string;
   readonly access: string;
@@ -56,11 +68,14 @@ export function errorCodesOf(route: {
   readonly hasInput: boolean;
   readonly hasParams: boolean;
   readonly limited: boolean;
-  readonly family: string;
+  /** The route's own domain codes (`schema.errors`); undeclared, none. */
+  readonly declared?: readonly ErrorCode[] | undefined;
 }): ErrorCode[] {
   const codes: ErrorCode[] = [];
   if (route.hasInput) codes.push('VOW_VALIDATION');
-  if (route.hasBody) codes.push('VOW_BAD_JSON', 'VOW_BODY_TOO_LARGE', 'VOW_UNSUPPORTED_MEDIA_TYPE');
+  // Fastify reads a body sent to any method but GET, a route without a body schema too.
+  if (route.hasBody || route.method !== 'GET')
+    codes.push('VOW_BAD_JSON', 'VOW_BODY_TOO_LARGE', 'VOW_UNSUPPORTED_MEDIA_TYPE');
   if (route.access !== 'public') codes.push('VOW_UNAUTHENTICATED', 'VOW_FORBIDDEN');
   // An API key without the route's scope (src/http/scopes.ts).
   if (route.access === 'service') codes.push('VOW_SCOPE_MISSING');
@@ -69,12 +84,10 @@ export function errorCodesOf(route: {
     codes.push('VOW_CSRF');
   if (route.hasParams) codes.push('VOW_NOT_FOUND');
   if (route.limited) codes.push('VOW_RATE_LIMITED');
-  // A 500 of a part (a policy file that does not load, a key that is missing) is a fault of the
-  // installation, answered as VOW_INTERNAL; the others are answers a caller can act on. A missing
-  // scope is an API key's alone (above), not an answer of the identity family's staff routes.
-  for (const owner of FAMILY_OWNERS[route.family] ?? [])
-    for (const [code, spec] of Object.entries(ERROR_CODE_OWNERS[owner]))
-      if (spec.status !== 500 && code !== 'VOW_SCOPE_MISSING') codes.push(code as ErrorCode);
+  // The refusals of the parts of Vow the route calls on, as it declares them. A 500 of a part (a
+  // policy file that does not load, a key that is missing) is a fault of the installation, answered
+  // as VOW_INTERNAL.
+  codes.push(...(route.declared ?? []));
   codes.push('VOW_INTERNAL', 'VOW_DATABASE_UNAVAILABLE', 'VOW_STORAGE_READ_ONLY');
   return [...new Set(codes)];
 }
@@ -97,19 +110,71 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, unkn
 }
 
 /**
- * Adds the error answers to each /v1 route's response schemas as it is registered (before
- * @fastify/swagger reads them). A status the route documents itself is left as it is.
+ * The guard on undocumented codes: `true` fails loudly (the answer becomes a 500 naming the route and
+ * the code, and the process exits non-zero), a file name records each miss there instead (to find
+ * a new route's codes), `false` is off. The test runner sets VOW_ERROR_CODE_GUARD=1.
  */
-export function documentErrorAnswers(app: FastifyInstance): void {
+export type ErrorCodeGuard = boolean | string;
+
+/** The guard as VOW_ERROR_CODE_GUARD sets it: unset or 0 is off, 1 is on, anything else a file. */
+export function errorCodeGuardOf(value: string | undefined): ErrorCodeGuard {
+  return value === undefined || value === '' || value === '0' ? false : value === '1' ? true : value;
+}
+
+/** An answer's error code, read from its JSON body (undefined: not the error body). */
+function codeOfPayload(payload: unknown): string | undefined {
+  if (typeof payload !== 'string' || !payload.startsWith('{"error"')) return undefined;
+  try {
+    const code = (JSON.parse(payload) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds the error answers to each /v1 route's response schemas as it is registered (before
+ * @fastify/swagger reads them). A status the route documents itself is left as it is. With the
+ * guard on, checks every /v1 error answer's code against its route's list.
+ */
+export function documentErrorAnswers(app: FastifyInstance, guard: ErrorCodeGuard = false): void {
+  const documented = new Map<string, ReadonlySet<string>>();
+  if (guard !== false)
+    app.addHook('onSend', (req, reply, payload, done) => {
+      const url = req.routeOptions.url;
+      if (reply.statusCode < 400 || url === undefined || !url.startsWith('/v1/')) return done(null, payload);
+      const method = req.method === 'HEAD' ? 'GET' : req.method;
+      const codes = documented.get(`${method} ${url}`);
+      const code = codeOfPayload(payload);
+      if (codes === undefined || code === undefined || codes.has(code)) return done(null, payload);
+      const miss = `${method} ${url} answered ${code}, which its list in /openapi.json lacks (schema.errors)`;
+      if (guard !== true) {
+        appendFileSync(guard, `${miss}\n`);
+        return done(null, payload);
+      }
+      console.error(`\n!!! UNDOCUMENTED ERROR CODE: ${miss}\n`);
+      process.exitCode = 1;
+      void reply.code(500);
+      done(
+        null,
+        JSON.stringify({ error: { code: 'VOW_INTERNAL', message: `Undocumented error code: ${miss}` } }),
+      );
+    });
   app.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url;
     const schema = route.schema as Record<string, unknown> | undefined;
+    // The declaration is read here and removed (it is no schema @fastify/swagger knows).
+    const declared = schema?.errors as readonly ErrorCode[] | undefined;
+    if (schema) delete schema.errors;
     if (!url.startsWith('/v1/') || !schema || schema.hide || route.method === 'HEAD') return;
     const tags = (schema.tags as string[] | undefined) ?? [];
     const family = tags[0] ?? '';
-    if (!(family in FAMILY_OWNERS))
-      throw new Error(`Route ${String(route.method)} ${url}: add its tag "${family}" to FAMILY_OWNERS`);
+    if (!API_FAMILIES.includes(family))
+      throw new Error(`Route ${String(route.method)} ${url}: add its tag "${family}" to API_FAMILIES`);
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
+    for (const code of declared ?? [])
+      if (!(code in ERROR_CODES))
+        throw new Error(`Route ${methods[0]} ${url}: ${code} is not a registered code`);
     const codes = errorCodesOf({
       method: methods[0]!,
       access: String(route.config?.access ?? 'public'),
@@ -119,8 +184,9 @@ export function documentErrorAnswers(app: FastifyInstance): void {
       limited:
         (route.config as { limit?: unknown } | undefined)?.limit !== undefined ||
         (route.config?.access === 'public' && methods.some((m) => m !== 'GET')),
-      family,
+      declared,
     });
+    for (const method of methods) documented.set(`${method} ${url}`, new Set(codes));
     schema.response = { ...errorResponses(codes), ...((schema.response as object | undefined) ?? {}) };
   });
 }

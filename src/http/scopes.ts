@@ -1,11 +1,11 @@
 // The scope an API key needs for each route it can reach, from the route's family (its first OpenAPI
 // tag), in this one table: a route file says only `access: 'service'`. A route family missing here
-// stops Vow at start (as FAMILY_OWNERS does), and so does a `service` route whose family gives keys
+// stops Vow at start (as API_FAMILIES does), and so does a `service` route whose family gives keys
 // no scope: opening a staff family to API keys means choosing its scope here first. Each such route
 // shows its scope in /openapi.json as `x-vow-scope`; a key without it is answered VOW_SCOPE_MISSING.
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { API_SCOPE_LABELS, type ApiScope, scopeBit } from '../modules/identity/index.js';
-import { FAMILY_OWNERS } from './openapi-errors.js';
+import { API_FAMILIES } from './openapi-errors.js';
 
 /** A scope a route can need (`all` is what a key holds, never what a route asks). */
 export type RouteScope = Exclude<ApiScope, 'all'>;
@@ -29,6 +29,7 @@ export const FAMILY_SCOPES: Readonly<Record<string, RouteScope | null>> = {
   disclosures: 'disclose',
   experiments: null,
   imports: null,
+  incidents: null,
   meta: 'metrics',
   policy: null,
   promises: null,
@@ -69,7 +70,7 @@ export function scopeOf(method: string, url: string, family: string): RouteScope
  * /openapi.json), and stops Vow at start when a family or a `service` route has none.
  */
 export function assignScopes(app: FastifyInstance): void {
-  for (const family of Object.keys(FAMILY_OWNERS))
+  for (const family of API_FAMILIES)
     if (!(family in FAMILY_SCOPES))
       throw new Error(
         `Route family "${family}": give it a scope (or null) in FAMILY_SCOPES (src/http/scopes.ts)`,
@@ -80,7 +81,7 @@ export function assignScopes(app: FastifyInstance): void {
     const url = route.url ?? '';
     const schema = route.schema as Record<string, unknown> | undefined;
     const family = ((schema?.tags as string[] | undefined) ?? [])[0];
-    // The /v1 API's families, as FAMILY_OWNERS knows them (pages have tags of their own).
+    // The /v1 API's families, as API_FAMILIES knows them (pages have tags of their own).
     if (url.startsWith('/v1/') && family !== undefined && !(family in FAMILY_SCOPES))
       throw new Error(
         `Route ${String(route.method)} ${url}: add its family "${family}" to FAMILY_SCOPES (src/http/scopes.ts)`,

@@ -119,6 +119,38 @@ describe('/openapi.json', () => {
     assert.deepEqual(problems, []);
   });
 
+  it("lists each route's own codes only: every one registered and explained in docs/errors.md", () => {
+    const explained = new Set(
+      [...readFileSync('docs/errors.md', 'utf8').matchAll(/^## (VOW_[A-Z0-9_]+)$/gm)].map((m) => m[1]),
+    );
+    const problems: string[] = [];
+    const listed = new Map<string, Set<string>>();
+    for (const { key, op } of operations()) {
+      const codes = Object.entries(op.responses ?? {})
+        .filter(([s]) => Number(s) >= 400)
+        .flatMap(([, r]) => [...(r.description ?? '').matchAll(/VOW_[A-Z0-9_]+/g)].map((m) => m[0]));
+      listed.set(key, new Set(codes));
+      for (const c of codes) {
+        if (!(c in ERROR_CODES)) problems.push(`${key}: ${c} is not a registered code`);
+        if (!explained.has(c)) problems.push(`${key}: ${c} is not explained in docs/errors.md`);
+      }
+    }
+    assert.deepEqual(problems, []);
+    // Exact, not a family's codes: a route lists what it raises, and not what only its siblings do.
+    const has = (key: string, code: string) => listed.get(key)?.has(code) ?? false;
+    assert.ok(has('POST /v1/webhooks', 'VOW_WEBHOOK_URL_INVALID'));
+    assert.ok(!has('GET /v1/webhooks', 'VOW_WEBHOOK_URL_INVALID'), 'a list does not raise a URL refusal');
+    assert.ok(has('POST /v1/orders', 'VOW_ORDER_CONFLICT'));
+    assert.ok(
+      !has('POST /v1/registrations', 'VOW_ORDER_CONFLICT'),
+      "an order's conflict is not a registration's",
+    );
+    assert.ok(!has('GET /v1/staff/requests/{id}', 'VOW_VERIFICATION_FAILED'));
+    // A body sent to a write without a body schema is still read: its refusals are listed.
+    assert.ok(has('POST /v1/webhooks/{id}/rotate', 'VOW_BAD_JSON'));
+    assert.ok(has('DELETE /v1/webhooks/{id}', 'VOW_UNSUPPORTED_MEDIA_TYPE'));
+  });
+
   it('lists 410 VOW_SUBJECT_SHREDDED where a write about a deleted person is refused', () => {
     const paths = operations();
     for (const key of ['POST /v1/disclosures', 'POST /v1/emails/render', 'POST /v1/requests']) {

@@ -26,6 +26,7 @@ export const accountApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'shopper' },
       schema: {
         tags: ['accounts'],
+        errors: [],
         summary: 'Every personal value held about the account holder, by category, with source and purposes',
         response: { 200: reportSchema },
       },

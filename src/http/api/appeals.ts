@@ -41,6 +41,7 @@ export const appealApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['rights'],
+        errors: [],
         summary:
           'The US state privacy laws in force in the policy: rights, deadlines, appeals, universal opt-out',
         response: { 200: z.object({ laws: z.record(z.string(), z.unknown()) }) },
@@ -55,6 +56,7 @@ export const appealApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_REQUEST_NOT_FOUND'],
         summary: 'Whether a refused request may be appealed, and its appeal (with the answer once decided)',
         params: z.strictObject({ token }),
         response: { 200: offerSchema },
@@ -69,6 +71,7 @@ export const appealApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_APPEAL_NOT_OFFERED'],
         summary: "Appeal a refused request (where the person's state law offers an appeal)",
         body: z.strictObject({ statusToken: token, reason: prose().max(4000).optional() }),
         response: {
@@ -95,6 +98,7 @@ export const appealApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['rights'],
+        errors: [],
         summary: 'The appeal queue: open appeals (or all), soonest deadline first',
         querystring: z.strictObject({ include: z.enum(['open', 'all']).default('open') }),
         response: { 200: z.object({ appeals: z.array(appealSchema) }) },
@@ -109,6 +113,7 @@ export const appealApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_APPEAL_NOT_FOUND'],
         summary: "One appeal with the person's reasons and the answer",
         params: z.strictObject({ id }),
         response: {
@@ -125,6 +130,7 @@ export const appealApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:privacy_officer' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_APPEAL_NOT_FOUND', 'VOW_APPEAL_SAME_DECIDER'],
         summary:
           'Decide an appeal (not by the staff member who refused): granted reopens the request; upheld answers with the reasons and, where the law requires, the attorney general',
         params: z.strictObject({ id }),
@@ -144,6 +150,7 @@ export const appealApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:privacy_officer' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_APPEAL_NOT_FOUND', 'VOW_EXTENSION_NOT_ALLOWED'],
         summary: "Extend an appeal's deadline once, where the state's law allows it (e.g. Colorado +60 days)",
         params: z.strictObject({ id }),
         body: z.strictObject({}),

@@ -23,6 +23,7 @@ export const auditApiRoutes: RouteModule = (app, ctx) => {
       config: { access: 'staff:auditor' },
       schema: {
         tags: ['audit'],
+        errors: [],
         summary: 'The audit trail, oldest first, paginated by sequence number',
         querystring: z.strictObject({
           after: z.coerce.number().int().min(0).default(0),
@@ -70,6 +71,7 @@ export const auditApiRoutes: RouteModule = (app, ctx) => {
       config: { access: 'staff:auditor' },
       schema: {
         tags: ['audit'],
+        errors: [],
         summary: 'Recompute the hash chain and check the anchors; names the first broken link',
         response: {
           200: z.object({

@@ -135,6 +135,11 @@ export const collectionRoutes: RouteModule = (app, ctx, services) => {
         config: { access: 'service' },
         schema: {
           tags: ['collection'],
+          // An order's `shop_order_id` replayed with another body is the checkout form's alone.
+          errors:
+            response === orderCollectedSchema
+              ? ['VOW_UNDER_13', 'VOW_IDEMPOTENCY_CONFLICT', 'VOW_ORDER_CONFLICT']
+              : ['VOW_UNDER_13', 'VOW_IDEMPOTENCY_CONFLICT'],
           summary,
           description: description + AGE_NOTE + IDEMPOTENCY_NOTE,
           headers,

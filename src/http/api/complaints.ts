@@ -42,6 +42,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public', mailsTo: 'email' },
       schema: {
         tags: ['complaints'],
+        errors: ['VOW_REQUEST_INVALID'],
         summary: 'Make a privacy complaint; the answer names the regulator to escalate to',
         body: z.strictObject(fields),
         response: {
@@ -72,6 +73,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['complaints'],
+        errors: ['VOW_COMPLAINT_NOT_FOUND'],
         summary: "A complaint's status by its token",
         params: z.strictObject({ token: line().min(20).max(100) }),
         response: {
@@ -103,6 +105,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['complaints'],
+        errors: ['VOW_REQUEST_INVALID'],
         summary: 'Log a complaint that arrived by email or post',
         body: z.strictObject({
           ...fields,
@@ -126,6 +129,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['complaints'],
+        errors: [],
         summary: 'Complaints, soonest reply due first, overdue flagged',
         querystring: z.strictObject({ include: z.enum(['open', 'all']).default('open') }),
         response: { 200: z.object({ complaints: z.array(complaintView) }) },
@@ -140,6 +144,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['complaints'],
+        errors: ['VOW_COMPLAINT_NOT_FOUND'],
         summary: 'One complaint with its message and replies (the view is audited)',
         params: z.strictObject({ id }),
         response: {
@@ -163,6 +168,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['complaints'],
+        errors: ['VOW_COMPLAINT_NOT_FOUND', 'VOW_REQUEST_INVALID', 'VOW_REQUEST_STATE'],
         summary: 'Answer a complaint (emailed, with the regulator to escalate to)',
         params: z.strictObject({ id }),
         body: z.strictObject({ text: prose().min(1).max(8000) }),
@@ -178,6 +184,7 @@ export const complaintApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['complaints'],
+        errors: ['VOW_COMPLAINT_NOT_FOUND'],
         summary: 'Close a complaint',
         params: z.strictObject({ id }),
         body: z.strictObject({}).optional(),

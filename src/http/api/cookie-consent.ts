@@ -102,6 +102,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       config: { access: 'public' },
       schema: {
         tags: ['cookies'],
+        errors: [],
         summary: "The consent script's address, its Subresource Integrity hash and the tag to paste",
         description:
           'The tag to paste is `tag`: an inline snippet setting the Google Consent Mode defaults (denied) before ' +
@@ -129,6 +130,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       config: { access: 'public' },
       schema: {
         tags: ['cookies'],
+        errors: [],
         summary: "The banner's categories, their cookies, the banner's words and the policy's consentVersion",
         response: {
           200: z.object({
@@ -170,6 +172,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       config: { access: 'public' },
       schema: {
         tags: ['cookies'],
+        errors: [],
         summary: "The first banner's config: its words, the categories it sets, the consentVersion",
         description:
           'What the banner shows before the visitor opens the choices, in the visitor’s language; ' +
@@ -199,6 +202,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       config: { access: 'public' },
       schema: {
         tags: ['cookies'],
+        errors: ['VOW_CONSENT_VERSION_STALE', 'VOW_COOKIE_CATEGORY_UNKNOWN'],
         summary: 'Record a cookie banner choice (and a Global Privacy Control signal) in the consent ledger',
         description:
           'Accepts application/json or text/plain holding JSON. A `Sec-GPC: 1` header counts as `gpc: true`. ' +
@@ -220,6 +224,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       config: { access: 'public' },
       schema: {
         tags: ['cookies'],
+        errors: [],
         summary: 'Where a visitor stands, from the consent ledger (the id travels in the body, not the URL)',
         description:
           'With `jurisdiction` (the US state the visitor says they live in), the GPP string also carries that state’s section (usva, usco, usut, usct).',
@@ -236,6 +241,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['consent'],
+        errors: ['VOW_UNKNOWN_SUBJECT'],
         summary: "A person's consent history and current state per channel",
         description:
           'Every enrolment, consent, unsubscribe, suppression and SMS keyword, oldest first, each with its cause and the policy version in force. The id travels in the body, never in the URL.',

@@ -46,6 +46,7 @@ export const datasetRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:auditor' },
       schema: {
         tags: ['datasets'],
+        errors: [],
         summary: 'The data map: annotated datasets, their personal columns and deletion strategies',
         description:
           "Vow's own tables and every database named in VOW_DATASETS, as annotated: tables, how rows lead to a person, each personal column's category and what deletion does to it (with the exemption a retained column relies on). No values.",

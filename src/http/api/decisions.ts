@@ -82,6 +82,12 @@ export const decisionRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'service' },
       schema: {
         tags: ['decisions'],
+        errors: [
+          'VOW_UNKNOWN_PURPOSE',
+          'VOW_UNKNOWN_RECIPIENT',
+          'VOW_UNKNOWN_SUBJECT',
+          'VOW_UNKNOWN_SUBJECT_KIND',
+        ],
         summary: 'Decide whether data may be used for a purpose',
         description:
           'Deny by default. Unknown purposes, categories, kinds or recipients are errors (VOW_UNKNOWN_*), not denials.',

@@ -72,6 +72,15 @@ export const disclosureRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'service' },
       schema: {
         tags: ['disclosures'],
+        errors: [
+          'VOW_DISCLOSURE_DENIED',
+          'VOW_NOT_FOUND',
+          'VOW_UNKNOWN_CATEGORY',
+          'VOW_UNKNOWN_PURPOSE',
+          'VOW_UNKNOWN_RECIPIENT',
+          'VOW_UNKNOWN_SUBJECT',
+          'VOW_SUBJECT_SHREDDED',
+        ],
         summary: 'Prepare the data a recipient may receive for a purpose, and log it',
         description:
           "Each value is decided under the kind it was collected as (a gift recipient's address is never marketing's) and only for the purposes its form field serves; the answer holds only allowed values and lists what was withheld. Asking for anything the policy does not allow, or when nothing may be sent, answers 403 VOW_DISCLOSURE_DENIED (P2, P3, P4, P19). Logged and audited without values.",
@@ -88,6 +97,7 @@ export const disclosureRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['disclosures'],
+        errors: ['VOW_UNKNOWN_SUBJECT'],
         summary: "List a person's disclosures (what went to whom, why; no values)",
         body: z.strictObject({ subjectId: line().min(1).max(64) }),
         response: { 200: z.object({ disclosures: z.array(logEntrySchema) }) },

@@ -16,6 +16,7 @@ export const downstreamAckRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['webhooks'],
+        errors: ['VOW_ACK_SIGNATURE_INVALID'],
         summary: "A recipient confirms it acted on a task (signed like a webhook with the endpoint's secret)",
         params: z.strictObject({ id: line().min(1).max(80) }),
         body: z.string().max(10_000),

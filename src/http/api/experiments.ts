@@ -135,6 +135,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['experiments'],
+        errors: ['VOW_EXPERIMENT_EXISTS', 'VOW_EXPERIMENT_INVALID'],
         summary: 'Define a layout experiment',
         description:
           'Two or more layouts with whole-number weights; the first layout is the control. The id is part of the assignment hash and can never be reused.',
@@ -176,6 +177,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['experiments'],
+        errors: ['VOW_EXPERIMENT_INVALID'],
         summary: 'Power calculator: visitors needed for an effect, or the effect some visitors can detect',
         description:
           'For the given layouts (weights; the first is the control), at the level the results use (0.05 split over every comparison they adjust together). Give mde (visitors needed) or visitors (minimum detectable effect). Fixed-horizon normal approximation.',
@@ -199,6 +201,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['experiments'],
+        errors: [],
         summary: 'List layout experiments',
         response: { 200: z.object({ experiments: z.array(experimentSchema) }) },
       },
@@ -212,6 +215,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['experiments'],
+        errors: ['VOW_EXPERIMENT_NOT_FOUND'],
         summary: 'One layout experiment',
         params: idParams,
         response: { 200: experimentSchema },
@@ -226,6 +230,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['experiments'],
+        errors: ['VOW_EXPERIMENT_NOT_FOUND'],
         summary: 'Stop an experiment (no more exposures; results stay readable)',
         params: idParams,
         response: { 200: experimentSchema },
@@ -240,6 +245,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public', cors: true },
       schema: {
         tags: ['experiments'],
+        errors: ['VOW_EXPERIMENT_NOT_FOUND'],
         summary: 'Which layout a cookie id sees',
         description:
           'Deterministic: MurmurHash3 x86 32 (seed 0) of the UTF-8 bytes of "experimentId:visitorId", divided by 2^32, cut by cumulative weights (README). Show `layout`: the variant only when the visitor granted layout experiments and the experiment runs, otherwise the control. Writes nothing.',
@@ -269,6 +275,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public', cors: true },
       schema: {
         tags: ['experiments'],
+        errors: ['VOW_EXPERIMENT_NOT_FOUND', 'VOW_EXPERIMENT_STOPPED'],
         summary: 'Log that a visitor saw their layout',
         description:
           'Kept only when the visitor granted layout experiments (consent channel cookies.experiments); otherwise answers recorded: false and stores nothing. Only the first exposure counts.',
@@ -293,6 +300,7 @@ export const experimentApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['experiments'],
+        errors: ['VOW_EXPERIMENT_NOT_FOUND'],
         summary: 'Results per layout: visit duration, conversion rate, revenue per visitor',
         description:
           'Per metric, once every layout has minSamplePerArm values of it and they differ: an always-valid mixture sequential test (mSPRT), CUPED-adjusted with pre-exposure behaviour when there is some, Holm–Bonferroni adjusted (significant); and, for reference, Welch t-tests (valid for one look at a planned sample). A sample-ratio-mismatch check (Pearson chi-square, flagged at p < 0.001). Means are shown only for layouts that reached the minimum.',

@@ -51,6 +51,7 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: ACCESS, bodyDeadline: false },
       schema: {
         tags: ['imports'],
+        errors: ['VOW_IMPORT_COLUMNS', 'VOW_IMPORT_ENCODING', 'VOW_IMPORT_QUOTES'],
         summary: "Import a shop's customers, orders or marketing lists (the body is the file)",
         description:
           "The body is the export as is: `Content-Type: text/csv` (shopify-customers, shopify-orders, mailchimp, klaviyo, sms-optouts) or `application/x-ndjson` (ndjson), streamed. Resumable and idempotent by the file's SHA-256: the same file again continues an interrupted run, or changes nothing. `dry_run=true` checks every row and writes nothing. See docs/import.md.",
@@ -92,6 +93,7 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: ACCESS },
       schema: {
         tags: ['imports'],
+        errors: [],
         summary: 'Every import run, newest first: file, SHA-256, status, checkpoint and counts',
         response: {
           200: z.object({
@@ -121,6 +123,7 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: ACCESS },
       schema: {
         tags: ['imports'],
+        errors: ['VOW_IMPORT_NOT_FOUND'],
         summary: "A run's refused rows in line order, a page at a time",
         params: z.strictObject({ id: line().min(1).max(64) }),
         querystring: z.strictObject({

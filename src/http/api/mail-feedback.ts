@@ -13,6 +13,7 @@ export const mailFeedbackApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'service' },
       schema: {
         tags: ['consent'],
+        errors: [],
         summary:
           'A bounce (RFC 3464) or a spam complaint (ARF, RFC 5965), as the raw message (message/rfc822)',
         consumes: ['message/rfc822', 'text/plain'],

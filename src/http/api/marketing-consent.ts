@@ -19,6 +19,7 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['consent'],
+        errors: ['VOW_CONSENT_UNKNOWN_CHANNEL', 'VOW_UNKNOWN_SUBJECT'],
         summary: 'Remove a person from a marketing channel (customer service, P12)',
         description:
           'Records a `suppressed` event with the staff id and an audit entry. Later automatic enrolments (e.g. a new catalog request) do not bring the person back; only their explicit ask on a form does. Idempotent.',
@@ -70,6 +71,7 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'service' },
       schema: {
         tags: ['consent'],
+        errors: [],
         summary: "The SMS gateway's webhook for texts people send",
         description:
           'STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPT OUT and the Spanish PARAR, CANCELAR, … anywhere in a short reply (any case, punctuation or accents) withdraw marketing texts; a reply that only may mean stop is `flagged` for staff (GET /v1/sms/flags); START/UNSTOP restore them for someone who consented before; HELP answers. `reply` is the text for the gateway to send back (null: send nothing).',
@@ -97,6 +99,13 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'service' },
       schema: {
         tags: ['consent'],
+        errors: [
+          'VOW_CONSENT_DENIED',
+          'VOW_CONSENT_NO_CONTACT',
+          'VOW_CONSENT_UNKNOWN_CHANNEL',
+          'VOW_UNKNOWN_SUBJECT',
+          'VOW_SUBJECT_SHREDDED',
+        ],
         summary: 'Render a campaign email for one person (RFC 5322, with one-click unsubscribe)',
         description:
           'A full message: From, To, Subject, Date, Message-ID, List-Unsubscribe (a one-click token URL), List-Unsubscribe-Post, text and HTML with the unsubscribe link and the postal address in the footer. VOW_CONSENT_DENIED for a person decide() denies.',
@@ -167,6 +176,7 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
         config: { access },
         schema: {
           ...audienceSchema,
+          errors: ['VOW_CONSENT_UNKNOWN_CHANNEL'],
           summary:
             access === 'service'
               ? 'The same audience, for the shop backend (API key)'

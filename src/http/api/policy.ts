@@ -10,6 +10,7 @@ export const policyApiRoutes: RouteModule = (app, ctx) => {
       config: { access: 'public' },
       schema: {
         tags: ['policy'],
+        errors: [],
         summary: 'The policy in force, as data',
         response: {
           200: z.object({

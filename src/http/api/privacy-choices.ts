@@ -28,6 +28,7 @@ export const privacyChoicesApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public', csrf: 'form' },
       schema: {
         tags: ['cookie-consent'],
+        errors: ['VOW_CSRF'],
         summary:
           'Do Not Sell or Share: opt the visitor (and the logged-in person) out of sale, sharing and targeted advertising, like GPC',
         body: z.strictObject({ visitor, jurisdiction }),
@@ -57,6 +58,7 @@ export const privacyChoicesApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public', csrf: 'form' },
       schema: {
         tags: ['cookie-consent'],
+        errors: ['VOW_CSRF'],
         summary:
           'Whether the visitor (and the logged-in person) opted out of sale, sharing and targeted advertising (the id travels in the body, not the URL)',
         body: z.strictObject({ visitor, jurisdiction }),

@@ -63,6 +63,7 @@ export const promiseRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:auditor' },
       schema: {
         tags: ['promises'],
+        errors: [],
         summary:
           'Check every promise against the live data now (kept, broken with evidence, or proven by tests): a full sweep by default',
         querystring: z.strictObject({ mode: z.enum(['full', 'incremental', 'auto']).default('full') }),
@@ -86,6 +87,7 @@ export const promiseRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:auditor' },
       schema: {
         tags: ['promises'],
+        errors: [],
         summary:
           'The results of the latest check (the hourly one, or one run on demand), without running one',
         response: {

@@ -85,6 +85,13 @@ export const reportApiRoutes: RouteModule = (app, _ctx, services) => {
         config: { access: 'staff:marketing' },
         schema: {
           tags: ['reports'],
+          errors: [
+            'VOW_BUDGET_EXHAUSTED',
+            'VOW_REPORT_NOT_ALLOWED',
+            'VOW_REPORT_NOT_READY',
+            'VOW_REPORT_PERIOD_OPEN',
+            'VOW_UNKNOWN_RECIPIENT',
+          ],
           summary: r.summary,
           description:
             'Differentially private: contributions capped, exact discrete Laplace noise, cells released above a noisy threshold. A job releases each finished week once (VOW_REPORT_NOT_READY until it has); every request gets that stored answer. Each recipient is charged epsilon on its first receipt of a release, per calendar week of receipt and over a rolling window (VOW_BUDGET_EXHAUSTED when either is spent). Each count comes with the interval its noise stays in (accuracy). format=csv answers text/csv. A report to a recipient other than "internal" is recorded as a disclosure.',
@@ -116,6 +123,7 @@ export const reportApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['reports'],
+        errors: [],
         summary: "A recipient's privacy budget (epsilon): this week of receipt and the rolling window",
         querystring: z.strictObject({ recipient }),
         response: {

@@ -3,10 +3,19 @@
 // acknowledge, lift a restriction), each `POST /v1/staff/requests/{id}/<action>`.
 
 import { z } from 'zod';
+import type { ErrorCode } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import { email, id, viewSchema } from '../rights-schemas.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+
+/** The codes an action raises beyond an unknown request and one not in a state it applies to. */
+const ACTION_ERRORS: Readonly<Record<string, readonly ErrorCode[]>> = {
+  'verify-data-points': ['VOW_VERIFICATION_FAILED'],
+  'approve-verification': ['VOW_APPROVAL_NOT_INDEPENDENT'],
+  'reject-verification': ['VOW_APPROVAL_NOT_INDEPENDENT'],
+  extend: ['VOW_EXTENSION_NOT_ALLOWED'],
+};
 
 export const rightsStaffActionRoutes: RouteModule = (app, _ctx, services) => {
   const rights = services.rights;
@@ -23,6 +32,7 @@ export const rightsStaffActionRoutes: RouteModule = (app, _ctx, services) => {
         config: { access },
         schema: {
           tags: ['rights'],
+          errors: ['VOW_REQUEST_NOT_FOUND', 'VOW_REQUEST_STATE', ...(ACTION_ERRORS[path] ?? [])],
           summary,
           params: z.strictObject({ id }),
           body,

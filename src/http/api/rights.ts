@@ -156,6 +156,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public', mailsTo: 'email' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_NOT_CORRECTABLE', 'VOW_REQUEST_INVALID', 'VOW_SUBJECT_SHREDDED'],
         summary:
           'Make a data subject request (access, portability, correction, deletion, restriction, objection)',
         description:
@@ -183,6 +184,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_LOCKED_OUT', 'VOW_VERIFICATION_FAILED', 'VOW_VERIFICATION_LOCKED'],
         summary: 'Confirm a request with the emailed code (5 attempts, 15 minutes)',
         body: z.strictObject({ statusToken: token, code: line().regex(/^\d{6}$/) }),
         response: { 200: z.object({ status: z.string() }) },
@@ -200,6 +202,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public', limit: 'code' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_REQUEST_NOT_FOUND', 'VOW_REQUEST_STATE'],
         summary: 'Send a new code for a request waiting for its code (the earlier one stops working)',
         description:
           'The code goes to the email address given with the request, never to one in this body. A code that ran out, or five wrong codes, need no new request: the request keeps its id and its deadline. At most one code a minute and five a day per request, and the address’s mail budget (VOW_RATE_LIMITED with `reason` and `retryAfterSeconds`).',
@@ -223,6 +226,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_REQUEST_NOT_FOUND'],
         summary: "A request's status, by its status token",
         params: z.strictObject({ token }),
         response: { 200: shopperStatus },
@@ -237,6 +241,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'shopper' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_REQUEST_INVALID'],
         summary: "An account holder's request, verified by their session",
         body: accountRequestBody,
         response: { 202: intakeResponse },
@@ -283,6 +288,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_REQUEST_INVALID'],
         summary: 'Log a request that arrived by email or postal mail (P24), with its day of receipt',
         body: staffRequestBody,
         response: { 201: z.object({ request: viewSchema, statusToken: z.string() }) },
@@ -306,6 +312,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['rights'],
+        errors: [],
         summary:
           "The request queue: soonest deadline first, overdue flagged, staff verifications waiting for a privacy officer's approval flagged (`pendingApproval=true`: only those)",
         querystring: z.strictObject({
@@ -346,6 +353,7 @@ export const rightsApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['rights'],
+        errors: ['VOW_REQUEST_NOT_FOUND'],
         summary: 'One request, with the contact and evidence (the view is audited)',
         params: z.strictObject({ id }),
         response: {

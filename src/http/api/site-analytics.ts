@@ -57,6 +57,7 @@ export const siteAnalyticsApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['cookies'],
+        errors: [],
         summary: 'Record a site measurement (page view, engagement, add to cart, order completed)',
         description:
           'Stored only when the consent ledger holds analytics consent for the visitor; otherwise dropped ' +
@@ -82,6 +83,7 @@ export const siteAnalyticsApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:marketing' },
       schema: {
         tags: ['cookies'],
+        errors: [],
         summary: 'How many measurements were stored, and how many dropped for want of consent',
         response: { 200: z.object({ counters: z.record(z.string(), z.number()) }) },
       },

@@ -13,6 +13,7 @@ export const smsFlagApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['consent'],
+        errors: [],
         summary: 'SMS replies that may revoke consent, waiting for staff (`open=true`) or all',
         querystring: z.strictObject({ open: z.enum(['true', 'false']).optional() }),
         response: {
@@ -37,6 +38,7 @@ export const smsFlagApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['consent'],
+        errors: ['VOW_SMS_FLAG_NOT_FOUND'],
         summary:
           '`revoke`: withdraw marketing texts for the number (the flag is the evidence); `dismiss`: not a revocation',
         params: z.strictObject({ id: line().min(1).max(80) }),

@@ -31,6 +31,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public', limit: 'login' },
       schema: {
         tags: ['staff'],
+        errors: ['VOW_BAD_CREDENTIALS', 'VOW_LOCKED_OUT', 'VOW_TOTP_REQUIRED'],
         summary: 'A bearer token for staff API use (12 hours); send it as Authorization: Bearer vow_st_…',
         body: z.strictObject({ username, password, totp }),
         response: {
@@ -60,6 +61,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:any', allowPendingPassword: true },
       schema: {
         tags: ['staff'],
+        errors: [],
         summary: 'Who the staff caller is',
         response: {
           200: z.object({ staffId: z.string(), roles: z.array(z.string()), mustChangePassword: z.boolean() }),
@@ -80,6 +82,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:any', allowPendingPassword: true },
       schema: {
         tags: ['staff'],
+        errors: ['VOW_BAD_CREDENTIALS', 'VOW_LOCKED_OUT'],
         summary: 'Change the own password (required after the first log-in); other sessions end',
         body: z.strictObject({ current: password, password, ...csrfBodyField }),
         response: { 200: z.object({ status: z.string() }) },
@@ -98,6 +101,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:any' },
       schema: {
         tags: ['staff'],
+        errors: [],
         summary: 'A new TOTP secret to add to an authenticator app (nothing changes until confirmed)',
         response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
       },
@@ -111,6 +115,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:any' },
       schema: {
         tags: ['staff'],
+        errors: ['VOW_BAD_CREDENTIALS'],
         summary:
           'Turn on (or replace) the second factor: the current password, and a code proving the app shows the right one',
         body: z.strictObject({
@@ -141,6 +146,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['staff'],
+        errors: [],
         summary: 'Staff accounts',
         response: {
           200: z.object({
@@ -168,6 +174,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['staff'],
+        errors: ['VOW_ROLE_GRANT_FORBIDDEN', 'VOW_STAFF_EXISTS'],
         summary: 'Add a staff member; answers their one-time password (to be changed at first log-in)',
         body: z.strictObject({ username, roles: z.array(role).min(1).max(5), ...csrfBodyField }),
         response: { 201: z.object({ id: z.string(), username: z.string(), oneTimePassword: z.string() }) },
@@ -185,6 +192,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['staff'],
+        errors: ['VOW_ROLE_GRANT_FORBIDDEN', 'VOW_SELF_ROLE_CHANGE', 'VOW_UNKNOWN_STAFF'],
         summary: "Replace a staff member's roles",
         params: z.object({ username }),
         body: z.strictObject({ roles: z.array(role).min(1).max(5), ...csrfBodyField }),
@@ -203,6 +211,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['staff'],
+        errors: ['VOW_ROLE_GRANT_FORBIDDEN', 'VOW_UNKNOWN_STAFF'],
         summary: 'Disable a staff account (its sessions end)',
         params: z.object({ username }),
         body: z.strictObject({ ...csrfBodyField }).nullish(),
@@ -221,6 +230,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['staff'],
+        errors: [],
         summary: 'API keys of the shop backend (ids, names and scopes; never the secrets)',
         response: {
           200: z.object({
@@ -250,6 +260,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['staff'],
+        errors: [],
         summary: 'Create an API key for the shop backend; the key is shown only in this answer',
         body: z.strictObject({ name: line().trim().min(1).max(100), scopes, ...csrfBodyField }),
         response: {
@@ -267,6 +278,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['staff'],
+        errors: [],
         summary: 'Revoke an API key',
         params: z.object({ id: line().max(32) }),
         response: { 200: z.object({ status: z.string() }) },

@@ -13,6 +13,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['subjects'],
+        errors: [],
         summary: 'Find a person by email, phone or shop account id (in the body, never the URL)',
         description:
           'Exactly one of email, phone or account_id. Answers the person Vow knows by it (their id, the kinds their data was collected under, whether marked under 13), or an empty list. Audited.',
@@ -81,6 +82,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['subjects'],
+        errors: ['VOW_PROPOSAL_PENDING', 'VOW_SUBJECT_ALREADY_MARKED', 'VOW_UNKNOWN_SUBJECT'],
         summary: 'Propose marking a person as under 13 (P14): a privacy officer must approve',
         description:
           'Four eyes: nothing is deleted yet. A privacy officer who is another person approves with POST /v1/subjects/under13/proposals/{id}/approve, which runs the purge: their data key is destroyed and their identifier, record, consent, restriction and disclosure rows deleted; only the blind indexes of their email, phone and account id are kept, so a later collection with one of them is refused with VOW_UNDER_13. Audited.',
@@ -100,6 +102,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['subjects'],
+        errors: [],
         summary: 'Under-13 proposals waiting for a privacy officer, oldest first',
         response: { 200: z.object({ proposals: z.array(proposalSchema) }) },
       },
@@ -113,6 +116,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:privacy_officer' },
       schema: {
         tags: ['subjects'],
+        errors: ['VOW_FOUR_EYES', 'VOW_PROPOSAL_NOT_FOUND'],
         summary: 'Approve an under-13 proposal: the purge runs (P14). Not by its proposer (VOW_FOUR_EYES)',
         params: z.strictObject({ id: line().min(1).max(64) }),
         body: z.strictObject({}).nullish(),
@@ -133,6 +137,7 @@ export const subjectRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'staff:privacy_officer' },
       schema: {
         tags: ['subjects'],
+        errors: ['VOW_PROPOSAL_NOT_FOUND'],
         summary: 'Reject an under-13 proposal: nothing is deleted',
         params: z.strictObject({ id: line().min(1).max(64) }),
         body: z.strictObject({ reason }).nullish(),

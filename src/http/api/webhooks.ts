@@ -55,6 +55,12 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['webhooks'],
+        errors: [
+          'VOW_WEBHOOK_ADDRESS_REFUSED',
+          'VOW_WEBHOOK_EVENT_UNKNOWN',
+          'VOW_WEBHOOK_RECIPIENT_UNKNOWN',
+          'VOW_WEBHOOK_URL_INVALID',
+        ],
         summary: 'Add a webhook endpoint; its signing secret is answered once',
         description: `Events: ${EVENT_TYPES.join(', ')}. \`recipient\` ties the endpoint to a policy recipient: its events carry only the identifiers that recipient may receive, and it gets that recipient's downstream tasks.`,
         body: z.strictObject({
@@ -74,6 +80,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['webhooks'],
+        errors: [],
         summary: 'The webhook endpoints',
         response: { 200: z.array(endpointView) },
       },
@@ -87,6 +94,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['webhooks'],
+        errors: ['VOW_WEBHOOK_NOT_FOUND'],
         summary: 'A new signing secret; the old one keeps signing for 24 hours (both signatures are sent)',
         params: z.strictObject({ id }),
         response: { 200: z.object({ secret: z.string(), previousValidUntil: z.string() }) },
@@ -101,6 +109,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['webhooks'],
+        errors: ['VOW_WEBHOOK_NOT_FOUND'],
         summary: 'Disable an endpoint',
         params: z.strictObject({ id }),
         response: { 204: z.null().describe('Disabled: nothing more is delivered to it') },
@@ -118,6 +127,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['webhooks'],
+        errors: [],
         summary: 'The outbox; `status=failed` is the dead-letter list',
         querystring: z.strictObject({ status: z.enum(['pending', 'delivered', 'failed']).optional() }),
         response: { 200: z.array(deliveryView) },
@@ -132,6 +142,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:admin' },
       schema: {
         tags: ['webhooks'],
+        errors: ['VOW_TASK_STATE', 'VOW_WEBHOOK_NOT_FOUND'],
         summary: 'Put a dead-lettered delivery back in the outbox',
         params: z.strictObject({ id }),
         response: { 202: z.object({ status: z.literal('pending') }) },
@@ -149,6 +160,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:customer_service' },
       schema: {
         tags: ['webhooks'],
+        errors: [],
         summary: "Downstream tasks: a request's (`requestId`), or every open one (`open=true`)",
         querystring: z.strictObject({ requestId: id.optional(), open: z.enum(['true', 'false']).optional() }),
         response: { 200: z.array(taskView) },
@@ -166,6 +178,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:privacy_officer' },
       schema: {
         tags: ['webhooks'],
+        errors: ['VOW_TASK_NOT_FOUND'],
         summary: 'The drafted email for a recipient without an API (until the task is closed)',
         params: z.strictObject({ id }),
         response: { 200: z.object({ to: z.string(), subject: z.string(), text: z.string() }).nullable() },
@@ -180,6 +193,7 @@ export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:privacy_officer' },
       schema: {
         tags: ['webhooks'],
+        errors: ['VOW_TASK_NOT_FOUND', 'VOW_TASK_STATE'],
         summary: "Close a task: `done` with the recipient's confirmation as evidence, or `explained`",
         params: z.strictObject({ id }),
         body: z.strictObject({ outcome: z.enum(['done', 'explained']), evidence: prose().min(3).max(2000) }),
