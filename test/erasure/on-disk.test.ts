@@ -4,57 +4,14 @@
 // after the erasure would give, with the master key, the key that opens every backup taken before it.
 // SQLite only (PostgreSQL's dead row versions: docs/operations.md, "Erased rows on disk").
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, it } from 'node:test';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { createContext } from '../../src/app/context.js';
-import { migrate } from '../../src/app/migrations.js';
-import { createServices } from '../../src/app/services.js';
-import { buildApp } from '../../src/http/app.js';
-import { ManualClock, seededRandom } from '../../src/platform/clock.js';
-import { openStore } from '../../src/platform/store/open-store.js';
 import { address, markUnder13, orderBody, post } from '../collection/fixtures.js';
-import { type TestEnv, testConfig } from '../helpers/env.js';
+import type { TestEnv } from '../helpers/env.js';
 import { captureMail, verifiedRequest } from '../rights/real-flow.js';
+import { fileEnv, onDisk, removeFileEnvs } from './file-env.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A test environment on a SQLite file in a folder of its own (the usual one is in memory). */
-async function fileEnv(): Promise<{ e: TestEnv; file: string; close: () => Promise<void> }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vow-on-disk-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'vow.sqlite');
-  const store = await openStore({ sqliteFile: file });
-  await migrate(store);
-  const clock = new ManualClock();
-  const ctx = await createContext(testConfig({ VOW_DATA_DIR: dir }), {
-    clock,
-    random: seededRandom(7),
-    logger: pino({ level: 'silent' }),
-    store,
-  });
-  const services = createServices(ctx);
-  const app = await buildApp(ctx, { logger: false, testPrincipal: 'all-roles', rateLimits: false }, services);
-  await app.ready();
-  const e: TestEnv = { dialect: 'sqlite', ctx, clock, services, app, store };
-  let closed = false;
-  return {
-    e,
-    file,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await app.close();
-      await store.close();
-    },
-  };
-}
+after(removeFileEnvs);
 
 /** A buyer; returns their id and what of theirs must not outlive the erasure on disk. */
 async function buyer(
@@ -96,17 +53,6 @@ async function buyer(
     .executeTakeFirstOrThrow();
   const secrets = [key.wrapped_key, order.buyer_sealed, ...identifiers.map((i) => i.sealed_value)];
   return { subjectId, email, secrets: secrets.filter((s): s is string => !!s).map((s) => s.slice(0, 48)) };
-}
-
-/** Which of `secrets` the database file or its write-ahead log still holds, byte for byte. */
-function onDisk(file: string, secrets: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const f of [file, `${file}-wal`]) {
-    if (!existsSync(f)) continue;
-    const bytes = readFileSync(f, 'latin1');
-    for (const s of secrets) if (bytes.includes(s)) found.push(`${path.basename(f)}: ${s.slice(0, 12)}…`);
-  }
-  return found;
 }
 
 it('a completed deletion leaves neither the wrapped key nor a sealed value in the SQLite file or its log', async () => {

@@ -8,8 +8,11 @@
 // - Values of Vow's own tables past a period counted from collection (a catalog request's interests
 //   after three years): masked, nulled, or their row deleted (datasets/expire.ts).
 // - Site measurements have their own daily purge (site-analytics); they are counted here only.
+// After a run that erased something, SQLite's write-ahead log is emptied (forgetOldPages), so the
+// expired values' earlier pages do not stay on disk until the next checkpoint.
 import type { ErasureRegistry } from '../../platform/erasure/index.js';
 import { DAY_MS, type JobRunner, registerRecurringJob } from '../../platform/jobs/index.js';
+import { forgetOldPages } from '../../platform/store/index.js';
 import type { DatasetAnnotation, DatasetService, ExpiredValues } from '../datasets/index.js';
 import type { VowContext } from '../policy/index.js';
 import { cutoffOf, type Expired, type ExpiredIdentifier, findExpired } from './expiry.js';
@@ -142,7 +145,8 @@ export class RetentionEnforcer {
       valuesCleared: columns.tables.reduce((n, t) => n + t.valuesCleared, 0),
       measurements: found.reduce((n, e) => n + (e.kind === 'measurements' ? e.rows : 0), 0),
     };
-    if (!dryRun && report.people + report.rowsDeleted + report.valuesCleared > 0)
+    const erasedAny = !dryRun && report.people + report.rowsDeleted + report.valuesCleared > 0;
+    if (erasedAny)
       await ctx.audit.record({
         actor,
         action: 'retention.enforced',
@@ -156,6 +160,9 @@ export class RetentionEnforcer {
           valuesCleared: report.valuesCleared,
         },
       });
+    // The pages as they were before (the expired values, sealed or not) leave SQLite's write-ahead
+    // log too; a no-op on PostgreSQL (docs/operations.md, "Erased rows on disk").
+    if (erasedAny) await forgetOldPages(ctx.store);
     return report;
   }
 
