@@ -60,7 +60,6 @@ export const DROPPED_PARAMS: ReadonlySet<string> = new Set([
 
 const DROPPED_PREFIXES = ['utm_', 'mtm_', 'pk_', 'hsa_'];
 
-const EMAIL_LIKE = /[^\s@/?#&=]*@[^\s@/?#&=]*/;
 /** A run of at least 7 digits, possibly split by spaces, dots, dashes or brackets, maybe with a +. */
 const PHONE_LIKE = /\+?\(?\d(?:[\s().-]*\d){6,}/g;
 
@@ -158,7 +157,6 @@ export function looksLikeContact(value: string): boolean {
   PHONE_LIKE.lastIndex = 0;
   return (
     value.includes('@') ||
-    EMAIL_LIKE.test(value) ||
     PHONE_LIKE.test(value) ||
     redactSplitPhones(value) !== value
   );
