@@ -1,6 +1,6 @@
 // The shape of a policy file, as Zod schemas; cross-references are checked in validate-policy.ts.
 import { z } from 'zod';
-import { stateLawsSchema } from './state-laws.js';
+import { stateLawsSchema, webLink } from './state-laws.js';
 
 /** A dotted lower-case id: `contact.email`, `order.fulfilment`. */
 export const dottedId = z
@@ -189,7 +189,7 @@ export const noticeSectionSchema = z.strictObject({
   paragraphs: z.array(text).min(1),
 });
 
-export const regulatorSchema = z.strictObject({ name: text, url: z.url() });
+export const regulatorSchema = z.strictObject({ name: text, url: webLink });
 
 /**
  * A transfer of personal data to a third country (GDPR Art. 30(1)(e)): which recipient, to where, and

@@ -9,6 +9,14 @@ import { z } from 'zod';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const isoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
+/**
+ * A web page shoppers are sent to (a regulator's, an attorney general's): http or https only, so a
+ * policy cannot put a `javascript:` or `data:` link in the notice, a complaint's answer or a mail.
+ */
+export const webLink = z.url({
+  protocol: /^https?$/,
+  message: 'must be a web address starting with https:// (or http://)',
+});
 const days = z.number().int().min(0).max(366);
 
 /** Every US state and DC, by its two-letter postal code: the ids `us-<code>` a person may state. */
@@ -105,7 +113,7 @@ export const stateLawSchema = z.strictObject({
     from: isoDate.optional(),
     cite: text,
   }),
-  attorney_general: z.strictObject({ name: text, url: z.url() }),
+  attorney_general: z.strictObject({ name: text, url: webLink }),
   /** What could not be confirmed against the statute's text (read before relying on a number). */
   unsure: text.optional(),
 });
