@@ -58,8 +58,8 @@ const rank = (f) => {
 const args = process.argv.slice(2);
 const files = args.length > 0 ? args : findTests('test').sort((a, b) => rank(a) - rank(b));
 // Every /v1 answer's code must be in its route's list in /openapi.json (src/http/openapi-errors.ts):
-// a route answering an undocumented code fails its test. VOW_ERROR_CODE_GUARD=<file> records instead.
-const env = { VOW_ERROR_CODE_GUARD: '1', ...process.env, VOW_TEST_PG_URL: PG_URL };
+// a route answering an undocumented code fails its test. VOW_TEST_ERROR_CODES=<file> records instead.
+const env = { VOW_TEST_ERROR_CODES: '1', ...process.env, VOW_TEST_PG_URL: PG_URL };
 
 if (!env.VOW_TEST_DIALECTS) {
   if (await postgresReachable()) env.VOW_TEST_DIALECTS = 'sqlite,postgres';

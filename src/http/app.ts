@@ -54,7 +54,7 @@ export interface BuildAppOptions {
   readonly rateLimits?: boolean;
   /**
    * Fail loudly when a /v1 route answers a code its /openapi.json list lacks (src/http/openapi-errors.ts);
-   * defaults to VOW_ERROR_CODE_GUARD, which the test runner sets.
+   * defaults to VOW_TEST_ERROR_CODES, which the test runner sets.
    */
   readonly errorCodeGuard?: ErrorCodeGuard;
 }
@@ -137,8 +137,7 @@ export async function buildApp(
     routerOptions: { ignoreTrailingSlash: true },
     // An address the router cannot read answers the one error body too (src/http/errors.ts).
     frameworkErrors: (err, req, reply) => {
-      void reply.headers(apiHeaders);
-      answerFrameworkError(err, req, reply);
+      void answerFrameworkError(err, req, reply, (isPage) => (isPage ? pageHeaders : apiHeaders));
     },
     // VOW_TRUST_PROXY: which peers' X-Forwarded-For names the client (req.ip); off, nobody's.
     trustProxy: trustProxyOption(ctx.config.trustProxy),
@@ -150,7 +149,7 @@ export async function buildApp(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   requireAccessDeclarations(app);
   // Every /v1 route's error answers in /openapi.json, with their codes (src/http/openapi-errors.ts).
-  documentErrorAnswers(app, options.errorCodeGuard ?? errorCodeGuardOf(process.env.VOW_ERROR_CODE_GUARD));
+  documentErrorAnswers(app, options.errorCodeGuard ?? errorCodeGuardOf(process.env.VOW_TEST_ERROR_CODES));
   // Browsers get a page with a way back (src/http/pages/error-page.ts); API clients get JSON.
   installErrorHandling(app, browserErrorPage(ctx.policy), prefersHtml);
   setConsoleErrorPage(app, consoleErrorPage(ctx, services));

@@ -112,11 +112,11 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, unkn
 /**
  * The guard on undocumented codes: `true` fails loudly (the answer becomes a 500 naming the route and
  * the code, and the process exits non-zero), a file name records each miss there instead (to find
- * a new route's codes), `false` is off. The test runner sets VOW_ERROR_CODE_GUARD=1.
+ * a new route's codes), `false` is off. The test runner sets VOW_TEST_ERROR_CODES=1.
  */
 export type ErrorCodeGuard = boolean | string;
 
-/** The guard as VOW_ERROR_CODE_GUARD sets it: unset or 0 is off, 1 is on, anything else a file. */
+/** The guard as VOW_TEST_ERROR_CODES sets it: unset or 0 is off, 1 is on, anything else a file. */
 export function errorCodeGuardOf(value: string | undefined): ErrorCodeGuard {
   return value === undefined || value === '' || value === '0' ? false : value === '1' ? true : value;
 }
@@ -139,15 +139,27 @@ function codeOfPayload(payload: unknown): string | undefined {
  */
 export function documentErrorAnswers(app: FastifyInstance, guard: ErrorCodeGuard = false): void {
   const documented = new Map<string, ReadonlySet<string>>();
+  /** Each route's documented success statuses (a 2xx it answers must be one of them). */
+  const successes = new Map<string, ReadonlySet<number>>();
   if (guard !== false)
     app.addHook('onSend', (req, reply, payload, done) => {
       const url = req.routeOptions.url;
-      if (reply.statusCode < 400 || url === undefined || !url.startsWith('/v1/')) return done(null, payload);
+      const status = reply.statusCode;
+      if (url === undefined || !url.startsWith('/v1/') || (status >= 300 && status < 400))
+        return done(null, payload);
       const method = req.method === 'HEAD' ? 'GET' : req.method;
-      const codes = documented.get(`${method} ${url}`);
-      const code = codeOfPayload(payload);
-      if (codes === undefined || code === undefined || codes.has(code)) return done(null, payload);
-      const miss = `${method} ${url} answered ${code}, which its list in /openapi.json lacks (schema.errors)`;
+      const key = `${method} ${url}`;
+      let miss: string;
+      if (status < 300) {
+        const ok = successes.get(key);
+        if (ok === undefined || ok.size === 0 || ok.has(status)) return done(null, payload);
+        miss = `${key} answered ${status}, which its responses in /openapi.json lack`;
+      } else {
+        const codes = documented.get(key);
+        const code = codeOfPayload(payload);
+        if (codes === undefined || code === undefined || codes.has(code)) return done(null, payload);
+        miss = `${key} answered ${code}, which its list in /openapi.json lacks (schema.errors)`;
+      }
       if (guard !== true) {
         appendFileSync(guard, `${miss}\n`);
         return done(null, payload);
@@ -186,7 +198,15 @@ export function documentErrorAnswers(app: FastifyInstance, guard: ErrorCodeGuard
         (route.config?.access === 'public' && methods.some((m) => m !== 'GET')),
       declared,
     });
-    for (const method of methods) documented.set(`${method} ${url}`, new Set(codes));
+    const ok = new Set(
+      Object.keys((schema.response as object | undefined) ?? {})
+        .map(Number)
+        .filter((s) => s < 300),
+    );
+    for (const method of methods) {
+      documented.set(`${method} ${url}`, new Set(codes));
+      successes.set(`${method} ${url}`, ok);
+    }
     schema.response = { ...errorResponses(codes), ...((schema.response as object | undefined) ?? {}) };
   });
 }

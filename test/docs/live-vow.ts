@@ -15,6 +15,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { VowContext } from '../../src/modules/policy/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { loadConfig } from '../../src/platform/config.js';
+import { testLookup } from '../helpers/env.js';
 
 /** The privacy officer the examples log in as, and the password she chose. */
 export const OLIVIA = { username: 'olivia', password: 'a long passphrase of my own' } as const;
@@ -56,7 +57,7 @@ export async function startLiveVow(): Promise<LiveVow> {
     clock: new ManualClock('2026-01-15T12:00:00.000Z'),
     logger: pino({ level: 'silent' }),
   });
-  const services = createServices(ctx);
+  const services = createServices(ctx, { webhookResolver: { lookup: testLookup } });
   const app = await buildApp(ctx, { logger: false }, services);
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
