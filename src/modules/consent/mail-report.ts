@@ -71,12 +71,35 @@ function children(part: Part): Part[] {
     .map((p) => split(p.replace(/^\n/, '')));
 }
 
+/** A character an address may hold here: not white space, `<`, `>` or `@`. */
+function addressChar(c: string | undefined): boolean {
+  return c !== undefined && c !== '@' && c !== '<' && c !== '>' && !/\s/.test(c);
+}
+
+/**
+ * The first `local@domain` of a text (runs of address characters either side of an `@`), found in
+ * one pass. It was the unanchored regex `/<?([^\s<>@]+@[^\s<>@]+)>?/`, which rescans the rest of
+ * the text from every position when there is no `@`: quadratic, and the report is anyone's (the
+ * SMTP listener takes mail from anyone): one 160 KB Final-Recipient cost 30 s of CPU, 2 MB hours
+ * (security.md #31). Same answer on every text (test/security/mail-report-cost.test.ts).
+ */
+export function firstAddress(text: string): string | undefined {
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    if (!addressChar(text[at - 1]) || !addressChar(text[at + 1])) continue;
+    let start = at - 1;
+    while (addressChar(text[start - 1])) start--;
+    let end = at + 1;
+    while (addressChar(text[end + 1])) end++;
+    return text.slice(start, end + 1);
+  }
+  return undefined;
+}
+
 /** The address of an `rfc822; addr` field value (DSN) or a bare / angle-bracketed address (ARF). */
 function address(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const v = value.includes(';') ? value.slice(value.indexOf(';') + 1) : value;
-  const m = /<?([^\s<>@]+@[^\s<>@]+)>?/.exec(v.trim());
-  return m?.[1]?.toLowerCase();
+  return firstAddress(v.trim())?.toLowerCase();
 }
 
 /** The parts that return the original message (whole, or its headers only). */
