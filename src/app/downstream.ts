@@ -12,14 +12,21 @@ import {
 } from '../modules/downstream/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import type { PersonDirectory, RightsService } from '../modules/rights/index.js';
-import type { JobRunner } from '../platform/jobs/index.js';
+import { DAY_MS, type JobRunner, registerRecurringJob } from '../platform/jobs/index.js';
 import type { MailService } from '../platform/mail/index.js';
 
 export interface Downstream {
   readonly webhooks: Webhooks;
   readonly tasks: DownstreamTasks;
   readonly announcements: Announcements;
+  /**
+   * Queues today's `downstream.expire_dead_letters` (daily): dead-lettered events of tasks past their
+   * request's deadline are dropped and the tasks closed (src/modules/downstream/deadlines.ts).
+   */
+  readonly scheduleExpiry: () => Promise<void>;
 }
+
+export const EXPIRE_DEAD_LETTERS_JOB = 'downstream.expire_dead_letters';
 
 export function createDownstream(
   ctx: VowContext,
@@ -30,7 +37,17 @@ export function createDownstream(
 ): Downstream {
   const webhooks = new Webhooks(ctx, jobs, fetch, resolver.lookup, resolver.wait);
   const tasks = new DownstreamTasks(ctx, webhooks, mail);
-  return { webhooks, tasks, announcements: new Announcements(ctx, jobs, webhooks, tasks) };
+  const expiry = registerRecurringJob(jobs, ctx.clock, {
+    id: EXPIRE_DEAD_LETTERS_JOB,
+    everyMs: DAY_MS,
+    run: async () => ({ closed: await tasks.expireDeadLetters() }),
+  });
+  return {
+    webhooks,
+    tasks,
+    announcements: new Announcements(ctx, jobs, webhooks, tasks),
+    scheduleExpiry: expiry.schedule,
+  };
 }
 
 export function connectDownstream(

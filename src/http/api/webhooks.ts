@@ -44,6 +44,10 @@ const taskView = z.object({
   evidence: z.string().nullable(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
+  /** The request's deadline in force (YYYY-MM-DD); null for an opt-out outside a request. */
+  dueOn: z.string().nullable(),
+  /** Open past its request's deadline. */
+  overdue: z.boolean(),
 });
 
 export const webhookApiRoutes: RouteModule = (app, _ctx, services) => {

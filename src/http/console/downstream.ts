@@ -61,7 +61,12 @@ export const TASK_KIND: Readonly<Record<TaskKind, string>> = {
 /** What the Recipient tasks page shows: which tasks, out of how many, and the filter. */
 export interface TaskList {
   readonly tasks: readonly TaskView[];
-  readonly counts: { total: number; holding: number; byKind: Partial<Record<TaskKind, number>> };
+  readonly counts: {
+    total: number;
+    holding: number;
+    overdue: number;
+    byKind: Partial<Record<TaskKind, number>>;
+  };
   readonly filter: { readonly kind?: TaskKind | undefined; readonly recipient?: string | undefined };
   /** The recipients the policy names (id and name), for the filter. */
   readonly recipients: readonly { id: string; name: string }[];
@@ -104,6 +109,7 @@ as a recipient of the person's data (GDPR Art. 19). A system with a webhook conf
 for one without an API, send the drafted email, then record its confirmation as evidence.</p>
 ${flash(message)}
 <p data-testid="task-counts"><strong>${counts.total}</strong> open ${noun(counts.total, 'task')}; <strong class="${counts.holding ? 'bad-text' : ''}">${counts.holding}</strong> ${counts.holding === 1 ? 'holds' : 'hold'} a request's answer (listed first: the request is answered when they close, and its deadline runs meanwhile).</p>
+<p data-testid="task-overdue"><strong class="${counts.overdue ? 'bad-text' : ''}">${counts.overdue}</strong> ${counts.overdue === 1 ? 'is' : 'are'} past the deadline of ${counts.overdue === 1 ? 'its request' : 'their requests'}: chase the recipient, retry a failed delivery, or close the task with the evidence you have. A webhook task whose delivery failed for good is closed by Vow the day after its request's deadline, its event dropped (informing the recipient proved impossible, GDPR Art. 19).</p>
 ${taskFilter(list)}
 ${
   draft
@@ -115,11 +121,11 @@ ${
     ? html`<p class="empty">${filtered ? 'No open task matches.' : 'No task is open.'}</p>`
     : html`<p class="small" data-testid="task-shown">${tasks.length < counts.total ? `Showing ${tasks.length} of ${filtered ? 'the matching' : counts.total} open tasks, those a request's answer waits on first, then the other tasks of a request, then the oldest.` : "Those a request's answer waits on first, then the other tasks of a request, then the oldest."}</p>
 <div class="scroll" tabindex="0"><table class="stack" data-testid="downstream-tasks">
-  <thead><tr><th scope="col">Opened</th><th scope="col">Kind</th><th scope="col">Recipient</th><th scope="col">Request</th><th scope="col">Status</th><th scope="col">Waiting on</th><th scope="col">Close</th></tr></thead>
+  <thead><tr><th scope="col">Opened</th><th scope="col">Kind</th><th scope="col">Recipient</th><th scope="col">Request</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col">Waiting on</th><th scope="col">Close</th></tr></thead>
   <tbody>${tasks.map(
     (
       t,
-    ) => html`<tr data-task="${t.id}"><td data-label="Opened">${stamp(t.createdAt)}</td><td data-label="Kind">${TASK_KIND[t.kind] ?? t.kind}</td><td data-label="Recipient">${t.recipientName}</td><td data-label="Request">${t.requestId ? html`<a href="/staff/requests/${t.requestId}">The request</a><br><span class="small">${t.blocking ? 'its answer waits for this' : 'its answer does not wait for this'}</span>` : html`<span class="empty">none (an opt-out)</span>`}</td><td data-label="Status">${t.status}</td><td data-label="Waiting on">${t.waitingOn ?? '—'}${
+    ) => html`<tr data-task="${t.id}"${t.overdue ? html` class="overdue"` : ''}><td data-label="Opened">${stamp(t.createdAt)}</td><td data-label="Kind">${TASK_KIND[t.kind] ?? t.kind}</td><td data-label="Recipient">${t.recipientName}</td><td data-label="Request">${t.requestId ? html`<a href="/staff/requests/${t.requestId}">The request</a><br><span class="small">${t.blocking ? 'its answer waits for this' : 'its answer does not wait for this'}</span>` : html`<span class="empty">none (an opt-out)</span>`}</td><td data-label="Status">${t.status}</td><td data-label="Due">${t.dueOn ?? '—'}${t.overdue ? html` <strong class="bad-text">overdue</strong>` : ''}</td><td data-label="Waiting on">${t.waitingOn ?? '—'}${
       t.method === 'email'
         ? html` <a href="/staff/downstream?${back ? `${back}&` : ''}draft=${t.id}#draft">Show the drafted email</a>`
         : ''

@@ -10,6 +10,8 @@ import type { MailService } from '../../platform/mail/index.js';
 import type { Database } from '../../platform/store/index.js';
 import type { Recipient, VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
+import { overdueTasks, requestDeadlines, unreachableEvidence } from './deadlines.js';
+import { draftText } from './drafts.js';
 import { categoriesSent, type EventType, minimise, type PersonValues } from './events.js';
 import { verify } from './signing.js';
 import type { DeliveryStatus, TaskKind, TaskStatus } from './tables.js';
@@ -46,6 +48,10 @@ export interface TaskView {
   readonly evidence: string | null;
   readonly createdAt: string;
   readonly completedAt: string | null;
+  /** The request's deadline in force (YYYY-MM-DD; null: an opt-out outside a request). */
+  readonly dueOn: string | null;
+  /** Open past its request's deadline. */
+  readonly overdue: boolean;
 }
 
 const EVENT_OF: Record<TaskKind, EventType> = {
@@ -63,38 +69,6 @@ function concerns(kind: TaskKind, recipient: Recipient, scope: 'all' | readonly 
   if (scope === 'all') return true;
   const theirs = kind === 'deletion' || kind === 'correction' ? recipient.categories : recipient.purposes;
   return theirs.some((t) => scope.some((s) => isWithin(t, s) || isWithin(s, t)));
-}
-
-/** A postal address on one line, for a drafted email (the parts it has, in order). */
-function addressLine(a: unknown): string {
-  if (typeof a !== 'object' || a === null) return String(a);
-  const o = a as Record<string, unknown>;
-  return ['line1', 'line2', 'city', 'region', 'postal_code', 'country']
-    .map((k) => o[k])
-    .filter((v): v is string => typeof v === 'string' && v !== '')
-    .join(', ');
-}
-
-function draftText(kind: TaskKind, requestRef: string, person: PersonValues | undefined): string {
-  const ask = {
-    deletion: 'asked us to delete their data. Please delete the data you process for us about this person',
-    correction:
-      'asked us to correct their data. Please correct it in the data you process for us about this person',
-    restriction:
-      'asked us to restrict the processing of their data. Please stop processing it (store it only)',
-    opt_out: 'withdrew their consent. Please stop using their data for this purpose',
-  }[kind];
-  const lines = [`A person (reference ${requestRef}) ${ask}, and reply to confirm when done.`];
-  if (person?.emails?.length) lines.push(`Email address(es): ${person.emails.join(', ')}`);
-  if (person?.phones?.length) lines.push(`Phone number(s): ${person.phones.join(', ')}`);
-  if (person?.addresses?.length)
-    lines.push(`Postal address(es): ${person.addresses.map((a) => addressLine(a)).join('; ')}`);
-  if (person?.corrected)
-    lines.push(
-      `Corrected (${person.corrected.category}): ${typeof person.corrected.value === 'string' ? person.corrected.value : addressLine(person.corrected.value)}`,
-    );
-  if (!person) lines.push('We send you no identifying data: act on the data linked to this reference.');
-  return lines.join('\n\n');
 }
 
 export class DownstreamTasks {
@@ -250,9 +224,9 @@ export class DownstreamTasks {
         'VOW_ACK_SIGNATURE_INVALID',
         'The acknowledgement is not signed with this task’s endpoint secret',
       );
-    if (row.status === 'done' || row.status === 'explained') return this.#view(row);
+    if (row.status === 'done' || row.status === 'explained') return this.#viewOf(row);
     await this.#close(row, 'done', 'acknowledged by signed callback', null);
-    return this.#view(await this.#row(id));
+    return this.#viewOf(await this.#row(id));
   }
 
   /** Staff close a task: done (with evidence of the recipient's confirmation) or explained (why none is needed). */
@@ -265,7 +239,7 @@ export class DownstreamTasks {
     if (row.status === 'done' || row.status === 'explained')
       throw new VowError('VOW_TASK_STATE', 'The task is already closed');
     await this.#close(row, input.outcome, input.evidence, staffId);
-    return this.#view(await this.#row(id));
+    return this.#viewOf(await this.#row(id));
   }
 
   async #close(
@@ -273,6 +247,7 @@ export class DownstreamTasks {
     status: 'done' | 'explained',
     evidence: string,
     staffId: string | null,
+    action?: string,
   ): Promise<void> {
     const now = this.#ctx.clock.now().toISOString();
     let dropped: string | null = null;
@@ -290,7 +265,7 @@ export class DownstreamTasks {
       await this.#ctx.audit.record(
         {
           actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' },
-          action: status === 'done' ? 'downstream.task_done' : 'downstream.task_explained',
+          action: action ?? (status === 'done' ? 'downstream.task_done' : 'downstream.task_explained'),
           target: { type: 'downstream_task', id: row.id },
           details: { recipient: row.recipient, requestId: row.request_id, method: row.method },
         },
@@ -325,6 +300,25 @@ export class DownstreamTasks {
       .execute();
   }
 
+  /**
+   * The daily expiry (deadlines.ts): each webhook task whose event was dead-lettered and whose
+   * request's deadline has passed is closed `explained` by Vow, its event dropped with its key (the
+   * request is then answered if it waited for nothing else); returns how many.
+   */
+  async expireDeadLetters(): Promise<number> {
+    const today = this.#ctx.clock.now().toISOString().slice(0, 10);
+    const due = await overdueTasks(this.#ctx.store.db, today, { deadLettered: true });
+    for (const t of due)
+      await this.#close(
+        await this.#row(t.id),
+        'explained',
+        unreachableEvidence(t.dueOn),
+        null,
+        'downstream.task_unreachable',
+      );
+    return due.length;
+  }
+
   /** Blocking tasks of a request not yet closed. */
   async pending(requestId: string): Promise<number> {
     const r = await this.#ctx.store.db
@@ -344,7 +338,7 @@ export class DownstreamTasks {
       .where('request_id', '=', requestId)
       .orderBy('recipient')
       .execute();
-    return Promise.all(rows.map((r) => this.#view(r)));
+    return this.#views(rows);
   }
 
   /**
@@ -371,19 +365,28 @@ export class DownstreamTasks {
     if (options.open) q = q.where('status', 'in', ['waiting', 'failed']);
     if (options.kind) q = q.where('kind', '=', options.kind);
     if (options.recipient) q = q.where('recipient', '=', options.recipient);
-    const rows = await q.limit(options.limit ?? 200).execute();
-    return Promise.all(rows.map((r) => this.#view(r)));
+    return this.#views(await q.limit(options.limit ?? 200).execute());
   }
 
-  /** How many tasks are open, by kind, and how many of them a request's answer waits on. */
-  async openCounts(): Promise<{ total: number; holding: number; byKind: Partial<Record<TaskKind, number>> }> {
+  /**
+   * How many tasks are open, by kind, how many of them a request's answer waits on, and how many
+   * are past their request's deadline.
+   */
+  async openCounts(): Promise<{
+    total: number;
+    holding: number;
+    overdue: number;
+    byKind: Partial<Record<TaskKind, number>>;
+  }> {
     const rows = await this.#ctx.store.db
       .selectFrom('downstream_tasks')
       .select(['kind', 'blocking', (eb) => eb.fn.countAll<number | string>().as('n')])
       .where('status', 'in', ['waiting', 'failed'])
       .groupBy(['kind', 'blocking'])
       .execute();
-    const out = { total: 0, holding: 0, byKind: {} as Partial<Record<TaskKind, number>> };
+    const today = this.#ctx.clock.now().toISOString().slice(0, 10);
+    const overdue = (await overdueTasks(this.#ctx.store.db, today)).length;
+    const out = { total: 0, holding: 0, overdue, byKind: {} as Partial<Record<TaskKind, number>> };
     for (const r of rows) {
       const n = Number(r.n);
       out.total += n;
@@ -421,7 +424,20 @@ export class DownstreamTasks {
     return m ? { to: m.to, subject: m.subject, text: m.text } : null;
   }
 
-  async #view(r: Row): Promise<TaskView> {
+  async #viewOf(row: Row): Promise<TaskView> {
+    return (await this.#views([row]))[0]!;
+  }
+
+  /** Views of rows, each with its request's deadline. */
+  async #views(rows: readonly Row[]): Promise<TaskView[]> {
+    const due = await requestDeadlines(
+      this.#ctx.store.db,
+      rows.flatMap((r) => (r.request_id ? [r.request_id] : [])),
+    );
+    return Promise.all(rows.map((r) => this.#view(r, r.request_id ? (due.get(r.request_id) ?? null) : null)));
+  }
+
+  async #view(r: Row, dueOn: string | null = null): Promise<TaskView> {
     let waitingOn: string | null = null;
     if (r.status === 'waiting' || r.status === 'failed') {
       if (r.method === 'email') waitingOn = 'staff to send the drafted email and record the confirmation';
@@ -458,6 +474,11 @@ export class DownstreamTasks {
       evidence: r.evidence,
       createdAt: r.created_at,
       completedAt: r.completed_at,
+      dueOn,
+      overdue:
+        dueOn !== null &&
+        (r.status === 'waiting' || r.status === 'failed') &&
+        this.#ctx.clock.now().toISOString().slice(0, 10) > dueOn,
     };
   }
 
