@@ -24,7 +24,12 @@ const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> =
  * parameter longer than the router takes (100 characters; Fastify said 414). They run before any
  * route, hook or error handler.
  */
-export function answerFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+export async function answerFrameworkError(
+  err: FastifyError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  headers: (page: boolean) => Readonly<Record<string, string>>,
+): Promise<void> {
   const error =
     err.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? new VowError('VOW_VALIDATION', 'A part of the address is longer than 100 characters')
@@ -33,12 +38,32 @@ export function answerFrameworkError(err: FastifyError, req: FastifyRequest, rep
         : new VowError('VOW_INTERNAL', `Internal error (request ${req.id})`);
   if (error.code === 'VOW_INTERNAL')
     req.log.error({ err: { type: err.name, code: err.code } }, 'router error');
+  const status = statusOf(error.code);
+  // A browser following a link cut short or mangled gets the page a route's refusal would give
+  // (the console's under /staff, the shopper's in their language), not the JSON body.
+  const page = await browserPage(req, error, status).catch(() => undefined);
   void reply
-    .code(statusOf(error.code))
-    .type('application/json; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(error.toBody());
+    .headers(headers(page !== undefined))
+    .code(status)
+    .header('cache-control', 'no-store');
+  if (page !== undefined) void reply.type('text/html; charset=utf-8').send(page);
+  else void reply.type('application/json; charset=utf-8').send(error.toBody());
 }
+
+/** The page a browser gets for a refusal no route rendered, or undefined for an API client. */
+async function browserPage(
+  req: FastifyRequest,
+  error: VowError,
+  status: number,
+): Promise<string | undefined> {
+  const consolePage = CONSOLE_PAGES.get(req.server);
+  if (consolePage && consoleBrowser(req)) return consolePage(req, error, status);
+  const shopper = REFUSAL_PAGES.get(req.server);
+  if (shopper && (browserFormPost(req) || shopper.wantsPage(req))) return shopper.render(error, status, req);
+  return undefined;
+}
+
+const REFUSAL_PAGES = new WeakMap<FastifyInstance, { render: RefusalPage; wantsPage: WantsPage }>();
 
 /** A page showing a refusal to a person in a browser (the route did not render one). */
 export type RefusalPage = (error: VowError, status: number, req: FastifyRequest) => string;
@@ -89,6 +114,7 @@ export function installErrorHandling(
 ): void {
   const asPage = (req: FastifyRequest) =>
     refusalPage !== undefined && (browserFormPost(req) || wantsPage(req));
+  if (refusalPage) REFUSAL_PAGES.set(app, { render: refusalPage, wantsPage });
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const consoleErrorPage = CONSOLE_PAGES.get(app);
     let error: VowError;

@@ -12,6 +12,7 @@ import type { VowError } from '../../platform/errors.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { consoleFrame } from '../route-helpers.js';
 import { routeConfig } from '../route-hooks.js';
+import { type BadAddress, badAddress } from './bad-address.js';
 import { consolePage, opens } from './shell.js';
 
 const ROLE_WORDS: Record<string, string> = {
@@ -28,7 +29,13 @@ async function rolesOf(req: FastifyRequest, services: Services): Promise<readonl
   const p = req.principal;
   if (p?.kind === 'staff') return p.mustChangePassword ? [] : p.roles;
   if (p?.kind === 'test') return p.roles;
-  const token = req.cookies?.[SESSION_COOKIE.staff];
+  // An address the router refused never reached the cookie parser (its hooks did not run).
+  const cookies =
+    req.cookies ??
+    (req.server as { parseCookie?: (header: string) => Record<string, string | undefined> }).parseCookie?.(
+      req.headers.cookie ?? '',
+    );
+  const token = cookies?.[SESSION_COOKIE.staff];
   if (!token) return [];
   const session = await services.identity.sessions.lookup(token, 'staff', 'cookie');
   const found = session ? await services.identity.staff.principalFor(session) : null;
@@ -60,6 +67,31 @@ ${
   }
 }
 
+/**
+ * A page's address it cannot read: each parameter at fault, what was sent and what the page takes,
+ * and links onward (the page without them, the list unfiltered), in place of "Invalid request
+ * querystring" with only a way to the dashboard.
+ */
+function addressAdvice(bad: BadAddress, status: number): SafeHtml {
+  const fixes = [
+    ...(bad.without && bad.without !== bad.list
+      ? [
+          html`<li><a href="${bad.without}" data-testid="address-without">Open this page without ${bad.problems.length > 1 ? 'them' : 'it'}</a></li>`,
+        ]
+      : []),
+    html`<li><a href="${bad.list}" data-testid="address-list">${bad.list === '/staff' ? 'Back to the console dashboard' : html`${bad.listLabel}: the whole list, unfiltered`}</a></li>`,
+  ];
+  return html`<h1>Check the address</h1>
+<div class="flash bad" role="alert" data-testid="console-error" data-code="VOW_VALIDATION" data-status="${String(status)}">
+<p>This page's address holds something the page cannot use (a bookmark from an older version, a hand-edited filter or a link cut short):</p>
+<ul data-testid="address-problems">${bad.problems.map(
+    (p) =>
+      html`<li data-name="${p.name}">${p.part === 'query' ? html`<code>${p.name}</code>` : p.name === 'address' ? 'The address' : html`The ${p.name} in the address`}${p.value ? html` <code><bdi>${p.value}</bdi></code>` : ''}: ${p.expected}.</li>`,
+  )}</ul>
+</div>
+<ul class="ways-back" data-testid="ways-back">${fixes}</ul>`;
+}
+
 const TITLES: Record<number, string> = {
   401: 'Log in to continue',
   403: 'Not open to your role',
@@ -68,12 +100,23 @@ const TITLES: Record<number, string> = {
   429: 'Please wait',
 };
 
+/** The router's own refusal of the address (no route matched it), or undefined. */
+function routerMessage(req: FastifyRequest, error: VowError): string | undefined {
+  return req.routeOptions?.url === undefined
+    ? error.message
+        .replace(/^A part of the address is/, 'a part of it is')
+        .replace(/^The address holds/, 'it holds')
+    : undefined;
+}
+
 /** Builds the console's error page for the error handler (and the not-found handler). */
 export function consoleErrorPage(ctx: VowContext, services: Services) {
   return async (req: FastifyRequest, error: VowError, status: number): Promise<string> => {
     const roles = await rolesOf(req, services);
     const needs = routeConfig(req)?.access?.replace(/^staff:/, '');
     const frame = { ...consoleFrame(ctx, req), roles };
+    const bad = error.code === 'VOW_VALIDATION' ? badAddress(req, routerMessage(req, error)) : undefined;
+    if (bad) return consolePage(frame, { title: 'Check the address', body: addressAdvice(bad, status) });
     const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Not done');
     return consolePage(frame, {
       title,
