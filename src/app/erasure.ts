@@ -20,7 +20,7 @@ import { auditTables } from '../platform/audit/index.js';
 import { cryptoTables } from '../platform/crypto/index.js';
 import { type Eraser, ErasureRegistry } from '../platform/erasure/index.js';
 import { jobsTables } from '../platform/jobs/index.js';
-import { mailEraser } from '../platform/mail/index.js';
+import { type MailErasureOptions, mailEraser } from '../platform/mail/index.js';
 import { rateLimitTables } from '../platform/rate-limits/index.js';
 
 /**
@@ -41,10 +41,12 @@ const storeTables: Eraser = {
 /**
  * `onPurge`: told inside the under-13 purge's transaction (the downstream module's webhook event).
  * `token`: the vault's blind index of kind `token` (the keys of the limits on a person's codes).
+ * `mail`: how the outbox's eraser finds the person's copies of sent mail (the development mailbox).
  */
 export function createErasureRegistry(options: {
   onPurge?: PurgeListener;
   token: (value: string) => string;
+  mail: MailErasureOptions;
 }): ErasureRegistry {
   const erasure = new ErasureRegistry();
   for (const part of [
@@ -55,7 +57,7 @@ export function createErasureRegistry(options: {
     rightsEraser,
     downstreamEraser(options.onPurge),
     identityEraser(options.token),
-    mailEraser,
+    mailEraser(options.mail),
     subjectsEraser,
     // Parts that only declare their tables' fate.
     storeTables,

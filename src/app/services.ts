@@ -147,6 +147,10 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
   const erasure = createErasureRegistry({
     onPurge: downstream.announcements.onPurge,
     token: (v) => ctx.vault.blindIndex('token', v),
+    mail: {
+      emailIndex: (v) => ctx.vault.blindIndex('email', v),
+      forgetSent: (drop) => mail.forgetSent(drop),
+    },
   });
   subjects.connectPurge({ erasure, accountEmailIndexes });
   const under13 = new Under13Approvals(ctx, subjects, (a, b) => identity.staff.independent(a, b));
@@ -181,7 +185,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
   });
   decisions.addProvider(rights.provider);
   connectDownstream(downstream, { rights, consent, directory: subjects });
-  const complaints = new ComplaintService(ctx, mail);
+  const complaints = new ComplaintService(ctx, mail, jobs);
   const imports = new ImportService(ctx, collection, consent);
   const monitor = new PromiseMonitor(ctx, {
     datasets,

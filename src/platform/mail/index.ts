@@ -1,6 +1,6 @@
 // Public surface of the mail module: the outbox (`services.mail.enqueue`) and its transports.
 
-export { mailEraser } from './erasure.js';
+export { type MailErasureOptions, mailEraser } from './erasure.js';
 export { MAIL_ERROR_CODES } from './errors.js';
 export { type FeedbackListener, startFeedbackListener } from './feedback-listener.js';
 export {
@@ -19,6 +19,7 @@ export {
   type MailTransport,
   noTransport,
   type OutgoingMessage,
+  type SentCopy,
   smtpTransport,
   transportFromConfig,
 } from './transport.js';

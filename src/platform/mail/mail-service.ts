@@ -9,7 +9,7 @@ import { VowError } from '../errors.js';
 import { defineJob, type JobRunner } from '../jobs/index.js';
 import type { Database } from '../store/index.js';
 import type { OutboxStatus } from './tables.js';
-import { type MailTransport, transportFromConfig } from './transport.js';
+import { type MailTransport, type SentCopy, transportFromConfig } from './transport.js';
 
 export interface MailMessage {
   /** An email address, or `recipient:<policy recipient id>` for a notice to a downstream recipient. */
@@ -163,6 +163,14 @@ export class MailService {
 
   get transportName(): string {
     return this.#transport.name;
+  }
+
+  /**
+   * Deletes the copies of sent mail that `drop` picks from where the transport keeps them (the
+   * development mailbox; SMTP keeps none); returns how many. The erasure's (src/platform/mail/erasure.ts).
+   */
+  async forgetSent(drop: (copy: SentCopy) => boolean): Promise<number> {
+    return (await this.#transport.forget?.(drop)) ?? 0;
   }
 
   /** Replaces the transport (tests, or a process that learns its SMTP server late). */

@@ -1,13 +1,13 @@
 // How a message leaves Vow: SMTP through nodemailer (VOW_SMTP_URL), or, in development without an
 // SMTP server, one JSON line per message in <data dir>/mail.jsonl so nothing fails silently.
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type nodemailer from 'nodemailer';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { VowError } from '../errors.js';
-import { ensurePrivateFile } from '../private-files.js';
+import { ensurePrivateFile, PRIVATE_FILE_MODE } from '../private-files.js';
 
 export interface OutgoingMessage {
   readonly from: string;
@@ -20,10 +20,21 @@ export interface OutgoingMessage {
   readonly outboxId: string;
 }
 
+/** What a transport that keeps copies of sent mail is told about each one, to decide whether it goes. */
+export interface SentCopy {
+  readonly to: string;
+  readonly messageId: string;
+}
+
 export interface MailTransport {
   /** A name for logs and the health of the outbox: `smtp`, `file`, `none`. */
   readonly name: string;
   send(message: OutgoingMessage): Promise<{ messageId: string }>;
+  /**
+   * A transport that keeps a copy of what it sent (the development mailbox) deletes the copies
+   * `drop` picks and says how many; SMTP keeps none (what reached the person is out of Vow's reach).
+   */
+  forget?(drop: (copy: SentCopy) => boolean): Promise<number>;
   close?(): void;
 }
 
@@ -56,22 +67,69 @@ export function smtpTransport(url: string): MailTransport {
 
 /**
  * Development fallback: appends each message to a JSON-lines file (it holds plaintext: dev only).
- * The file is the owner's only (0600, its folder 0700), as the database is.
+ * The file is the owner's only (0600, its folder 0700), as the database is. An erasure deletes the
+ * person's lines (`forget`): the file is written anew without them (a private temporary file renamed
+ * over it, so a reader or a crash sees the old file or the new one, never half of one). Sends and
+ * forgets of one process wait for each other; another process appending to the same file meanwhile
+ * (two `vow serve` on one data folder) may lose that line: development only.
  */
 export function fileTransport(file: string, clock: Clock): MailTransport {
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = turn.then(work, work);
+    turn = run.catch(() => undefined);
+    return run;
+  };
   return {
     name: 'file',
-    async send(m) {
-      // Every time (a few system calls per message): a removed file or folder comes back private.
-      ensurePrivateFile(file);
-      const id = messageId(m.outboxId, m.from);
-      await appendFile(
-        file,
-        `${JSON.stringify({ at: clock.now().toISOString(), messageId: id, from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers })}\n`,
-        'utf8',
-      );
-      return { messageId: id };
-    },
+    send: (m) =>
+      inTurn(async () => {
+        // Every time (a few system calls per message): a removed file or folder comes back private.
+        ensurePrivateFile(file);
+        const id = messageId(m.outboxId, m.from);
+        await appendFile(
+          file,
+          `${JSON.stringify({ at: clock.now().toISOString(), messageId: id, from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers })}\n`,
+          'utf8',
+        );
+        return { messageId: id };
+      }),
+    forget: (drop) =>
+      inTurn(async () => {
+        let text: string;
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+          throw err;
+        }
+        const lines = text.split('\n').filter((l) => l !== '');
+        const kept = lines.filter((line) => {
+          let copy: Partial<SentCopy>;
+          try {
+            copy = JSON.parse(line) as Partial<SentCopy>;
+          } catch {
+            return true; // not a line this transport wrote: left as it is
+          }
+          return !drop({ to: String(copy.to ?? ''), messageId: String(copy.messageId ?? '') });
+        });
+        const dropped = lines.length - kept.length;
+        if (dropped === 0) return 0;
+        const temp = `${file}.${clock.now().getTime()}.${process.pid}.tmp`;
+        try {
+          await writeFile(temp, kept.map((l) => `${l}\n`).join(''), {
+            encoding: 'utf8',
+            mode: PRIVATE_FILE_MODE,
+            flag: 'wx',
+          });
+          await rename(temp, file);
+        } catch (err) {
+          await rm(temp, { force: true });
+          throw err;
+        }
+        ensurePrivateFile(file);
+        return dropped;
+      }),
   };
 }
 
