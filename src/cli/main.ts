@@ -85,6 +85,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       await services.siteAnalytics.schedulePurge();
       // What the policy's retention lets go is erased daily (src/modules/retention).
       await services.retention.schedule();
+      // Closed complaints leave 24 months after closing (src/modules/complaints/prune.ts).
+      await services.complaints.schedulePrune();
       // Dead-lettered recipient events past their request's deadline are dropped daily.
       await services.downstream.scheduleExpiry();
       // The promise checks run hourly (kept as history; their status feeds /metrics and the console).

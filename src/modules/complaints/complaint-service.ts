@@ -3,12 +3,16 @@
 
 import { VowError } from '../../platform/errors.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
+import { DAY_MS, type JobRunner, registerRecurringJob } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
 import type { VowContext } from '../policy/index.js';
 import { regulatorName } from '../policy/index.js';
 import type { Jurisdiction, RequestChannel } from '../rights/index.js';
 import { deadlinesFor, EARLIEST_DAY, isCalendarDay, isOverdue, isoDay } from '../rights/index.js';
 import { complaintMail } from './mail-text.js';
+import { pruneClosedComplaints } from './prune.js';
+
+export const PRUNE_COMPLAINTS_JOB = 'complaints.prune_closed';
 
 export interface ComplaintInput {
   readonly jurisdiction: Jurisdiction;
@@ -55,9 +59,20 @@ export class ComplaintService {
   readonly #ctx: VowContext;
   readonly #mail: MailService;
 
-  constructor(ctx: VowContext, mail: MailService) {
+  /** Queues today's `complaints.prune_closed` (daily; a no-op without a job runner). */
+  readonly schedulePrune: () => Promise<void>;
+
+  /** `jobs`: the runner of the daily pruning of closed complaints past their retention (prune.ts). */
+  constructor(ctx: VowContext, mail: MailService, jobs?: JobRunner) {
     this.#ctx = ctx;
     this.#mail = mail;
+    this.schedulePrune = jobs
+      ? registerRecurringJob(jobs, ctx.clock, {
+          id: PRUNE_COMPLAINTS_JOB,
+          everyMs: DAY_MS,
+          run: async () => ({ pruned: await this.prune() }),
+        }).schedule
+      : async () => {};
   }
 
   /** The regulator to escalate to: a US state → its attorney general; eea → the person's DPA. */
@@ -328,5 +343,10 @@ export class ComplaintService {
       );
     });
     return this.get(id);
+  }
+
+  /** Deletes the complaints closed more than 24 months ago (prune.ts); how many. */
+  prune(): Promise<number> {
+    return pruneClosedComplaints(this.#ctx);
   }
 }

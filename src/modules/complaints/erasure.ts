@@ -1,5 +1,6 @@
 // What complaints hold of a person, and why they stay: the complainant's sealed contact and message,
-// not linked to a subject id (a complaint may come from anyone).
+// not linked to a subject id (a complaint may come from anyone). Kept through a deletion and the
+// under-13 purge, until 24 months after the complaint is closed (prune.ts).
 import type { Eraser } from '../../platform/erasure/index.js';
 
 export const complaintsTables: Eraser = {
@@ -8,7 +9,7 @@ export const complaintsTables: Eraser = {
     complaints: {
       fate: 'kept',
       person: null,
-      what: 'the complaint, its sealed contact and message, its status and dates',
+      what: 'the complaint, its sealed contact and message, its status and dates, until 24 months after it is closed',
       basis:
         'GDPR Art. 17(3)(e): kept for the establishment, exercise or defence of legal claims, and to show the regulator how it was answered (P25)',
     },
