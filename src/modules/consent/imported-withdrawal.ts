@@ -7,6 +7,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
 import { type Database, isIn, listChunks } from '../../platform/store/index.js';
+import { isEmailShaped } from '../../platform/strings.js';
 import type { Policy, VowContext } from '../policy/index.js';
 import { normaliseEmail, normalisePhone, searchableKind } from '../subjects/index.js';
 import type { ConsentService } from './consent-service.js';
@@ -45,7 +46,7 @@ export function channelsOfMedium(policy: Policy, kind: 'email' | 'phone'): strin
 export function normaliseListIdentifier(identifier: ImportedWithdrawal['identifier']): string | undefined {
   if (identifier.kind === 'email') {
     const e = normaliseEmail(identifier.value);
-    return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) ? e : undefined;
+    return isEmailShaped(e) ? e : undefined;
   }
   return normalisePhone(identifier.value, identifier.country ?? 'US');
 }

@@ -3,6 +3,7 @@
 
 import { VowError } from '../../platform/errors.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
+import { isEmailShaped } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { categoryName, isWithin } from '../policy/index.js';
 import { correctedAddress, normaliseEmail, normalisePhone } from '../subjects/index.js';
@@ -105,8 +106,6 @@ function validate(ctx: VowContext, input: SubmitInput): { categories?: string[];
   return scope;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * A correction of an identifier is stored as the subjects module stores identifiers (an email
  * trimmed and lower-cased, a phone in E.164, an address's parts trimmed), so the corrected value
@@ -117,7 +116,7 @@ function normaliseCorrection(input: SubmitInput): SubmitInput['correction'] {
   if (!c) return c;
   if (c.category === 'contact.email') {
     const value = normaliseEmail(c.value);
-    if (!EMAIL.test(value))
+    if (!isEmailShaped(value))
       throw new VowError('VOW_REQUEST_INVALID', 'The corrected email is not an email address');
     return { ...c, value };
   }

@@ -14,6 +14,7 @@ import {
   readMeta,
   type Store,
 } from '../store/index.js';
+import { containsEmailShape } from '../strings.js';
 import type { AnchorRecord, AnchorStore } from './anchor-store.js';
 
 export type ActorType = 'staff' | 'system' | 'subject' | 'service' | 'recipient';
@@ -37,7 +38,6 @@ export type VerifyResult =
   | { ok: false; entries: number; brokenAt: number; problem: string; anchors: number };
 
 // A guard, not a filter: catching an email or phone in an audit entry is a bug to fix at once.
-const LOOKS_LIKE_EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 // A phone-like run (digits, spaces, dots, dashes, brackets) standing on its own with at least 9
 // digits. Runs glued to letters, digits or dashes are parts of ids (UUIDs, timestamps), not phones;
 // a date (8 digits) is not a phone either.
@@ -47,7 +47,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function looksPersonal(value: string): boolean {
   if (UUID.test(value)) return false;
-  if (LOOKS_LIKE_EMAIL.test(value)) return true;
+  if (containsEmailShape(value)) return true;
   for (const m of value.matchAll(PHONE_RUN)) if (m[0].replace(/\D/g, '').length >= 9) return true;
   return false;
 }
