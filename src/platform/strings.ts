@@ -76,6 +76,20 @@ export function isEmailShaped(text: string): boolean {
   return dot !== -1 && dot < text.length - 1;
 }
 
+/** RFC 5322's specials, which make an address a group, a comment, a list or a quoted string. */
+const ADDRESS_SPECIALS = /[<>()[\]:;,"\\]/;
+
+/**
+ * Whether a text is an address a mail library delivers to as written: shaped like an email address
+ * (isEmailShaped) without any of RFC 5322's specials. `x:ann@example.org` (a group),
+ * `(1)ann@example.org` (a comment) or `ann@example.org(` pass the shape, yet nodemailer sends each to
+ * ann@example.org: every prefix was an address of its own, with a mail budget of its own, all
+ * landing in one inbox (security.md #33). Vow mails only addresses that pass this.
+ */
+export function isPlainAddress(text: string): boolean {
+  return isEmailShaped(text) && !ADDRESS_SPECIALS.test(text);
+}
+
 /**
  * Whether a text holds something shaped like an email address anywhere, `[^\s@]+@[^\s@]+\.[^\s@]+`
  * unanchored, tested in one pass (the regex rescans the rest of the text from every position when

@@ -10,7 +10,7 @@ import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError } from '../../platform/errors.js';
 import { LOCALES } from '../../platform/i18n/index.js';
 import { defineJob } from '../../platform/jobs/index.js';
-import { isEmailShaped, line } from '../../platform/strings.js';
+import { isPlainAddress, line } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import { shopperOf, subjectFinder } from '../account-data.js';
 import { type FormPage, formRefusalOf } from '../form-issues.js';
@@ -35,7 +35,8 @@ const email = line()
   .max(254)
   .check((ctx) => {
     // Not .regex(): zod runs it even past max(254), and the regex was quadratic (security.md #32).
-    if (!isEmailShaped(ctx.value))
+    // No RFC 5322 specials: `x:ann@example.org` is mailed to ann@example.org (security.md #33).
+    if (!isPlainAddress(ctx.value))
       ctx.issues.push({
         code: 'invalid_format',
         format: 'email',

@@ -8,6 +8,7 @@ import { openSealedText, sealWithKey } from '../crypto/index.js';
 import { VowError } from '../errors.js';
 import { defineJob, type JobRunner } from '../jobs/index.js';
 import type { Database } from '../store/index.js';
+import { isPlainAddress } from '../strings.js';
 import type { OutboxStatus } from './tables.js';
 import { type MailTransport, type SentCopy, transportFromConfig } from './transport.js';
 
@@ -38,7 +39,6 @@ export interface OutboxEntry {
 /** Bodies written before outbox keys were derived were sealed under this vault data key. */
 const LEGACY_OUTBOX_KEY = 'vow:mail-outbox';
 const FORMAT = 'm1';
-const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const RECIPIENT = /^recipient:[a-z][a-z0-9_]*$/;
 
 const sealedSchema = z.object({
@@ -214,7 +214,11 @@ export class MailService {
     const { random, clock } = this.#ctx;
     const rows = messages.map((message) => {
       const to = message.to.trim();
-      if (!(EMAIL.test(to) || RECIPIENT.test(to)) || message.subject.trim() === '' || message.text === '') {
+      if (
+        !(isPlainAddress(to) || RECIPIENT.test(to)) ||
+        message.subject.trim() === '' ||
+        message.text === ''
+      ) {
         throw new VowError('VOW_MAIL_INVALID', 'A message needs an address, a subject and a text body', {
           kind: message.kind,
         });
