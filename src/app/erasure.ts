@@ -10,6 +10,7 @@ import { downstreamEraser, type PurgeListener } from '../modules/downstream/inde
 import { experimentsTables } from '../modules/experiments/index.js';
 import { identityEraser } from '../modules/identity/index.js';
 import { importsTables } from '../modules/imports/index.js';
+import { incidentsTables } from '../modules/incidents/index.js';
 import { policyTables } from '../modules/policy/index.js';
 import { promisesTables } from '../modules/promises/index.js';
 import { reportsTables } from '../modules/reports/index.js';
@@ -72,6 +73,7 @@ export function createErasureRegistry(options: {
     promisesTables,
     complaintsTables,
     importsTables,
+    incidentsTables,
   ])
     erasure.register(part);
   return erasure;

@@ -12,6 +12,7 @@ import { DOWNSTREAM_ERROR_CODES } from '../modules/downstream/index.js';
 import { EXPERIMENTS_ERROR_CODES } from '../modules/experiments/index.js';
 import { IDENTITY_ERROR_CODES } from '../modules/identity/index.js';
 import { IMPORTS_ERROR_CODES } from '../modules/imports/index.js';
+import { INCIDENTS_ERROR_CODES } from '../modules/incidents/index.js';
 import { POLICY_ERROR_CODES } from '../modules/policy/index.js';
 import { PROMISES_ERROR_CODES } from '../modules/promises/index.js';
 import { REPORTS_ERROR_CODES } from '../modules/reports/index.js';
@@ -47,6 +48,7 @@ export const ERROR_CODE_OWNERS = {
   promises: PROMISES_ERROR_CODES,
   imports: IMPORTS_ERROR_CODES,
   downstream: DOWNSTREAM_ERROR_CODES,
+  incidents: INCIDENTS_ERROR_CODES,
 } as const;
 
 function join(owners: Record<string, Readonly<Record<string, ErrorSpec>>>): Record<string, ErrorSpec> {

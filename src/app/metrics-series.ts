@@ -1,7 +1,8 @@
 // Gauges read from the store when /metrics is scraped: open data subject requests by days left to
-// their deadline, and each promise's status at its latest check (so a restarted process, or one
+// their deadline, open breaches by their 72-hour clock, and each promise's status at its latest check (so a restarted process, or one
 // that never ran the checks itself, still reports them).
 
+import type { IncidentService } from '../modules/incidents/index.js';
 import type { PromiseMonitor } from '../modules/promises/index.js';
 import { setPromiseGauges } from '../modules/promises/index.js';
 import type { RightsService } from '../modules/rights/index.js';
@@ -20,7 +21,11 @@ export function daysLeftBucket(daysLeft: number, overdue: boolean): (typeof DAYS
 
 export function installScrapedSeries(
   metrics: Metrics,
-  deps: { readonly rights: RightsService; readonly monitor: PromiseMonitor },
+  deps: {
+    readonly rights: RightsService;
+    readonly monitor: PromiseMonitor;
+    readonly incidents: IncidentService;
+  },
 ): void {
   metrics.onScrape('openRequests', async () => {
     const counts = new Map<string, number>(DAYS_LEFT_BUCKETS.map((b) => [b, 0]));
@@ -33,5 +38,11 @@ export function installScrapedSeries(
   metrics.onScrape('promiseStatus', async () => {
     const latest = await deps.monitor.latest();
     if (latest) setPromiseGauges(metrics, latest.results);
+  });
+  metrics.onScrape('openIncidents', async () => {
+    const counts = { running: 0, overdue: 0, settled: 0 };
+    for (const i of await deps.incidents.list())
+      counts[i.clock.state === 'running' || i.clock.state === 'overdue' ? i.clock.state : 'settled']++;
+    for (const [clock, n] of Object.entries(counts)) metrics.openIncidents.set({ clock }, n);
   });
 }

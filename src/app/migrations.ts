@@ -9,6 +9,7 @@ import { downstreamMigrations } from '../modules/downstream/index.js';
 import { experimentsMigrations } from '../modules/experiments/index.js';
 import { identityMigrations } from '../modules/identity/index.js';
 import { importsMigrations } from '../modules/imports/index.js';
+import { incidentsMigrations } from '../modules/incidents/index.js';
 import { promisesMigrations } from '../modules/promises/index.js';
 import { reportsMigrations } from '../modules/reports/index.js';
 import { rightsMigrations } from '../modules/rights/index.js';
@@ -31,6 +32,7 @@ const PARTS: readonly Readonly<Record<string, VowMigration>>[] = [
   promisesMigrations,
   reportsMigrations,
   importsMigrations,
+  incidentsMigrations,
   rightsMigrations,
   siteAnalyticsMigrations,
   subjectsMigrations,

@@ -21,6 +21,7 @@ import {
   mailBudgetTarget,
 } from '../modules/identity/index.js';
 import { ImportService } from '../modules/imports/index.js';
+import { IncidentService } from '../modules/incidents/index.js';
 import {
   InlineRunner,
   PromiseAlerts,
@@ -83,6 +84,8 @@ export interface Services {
   readonly rights: RightsService;
   /** Complaints and the regulator to escalate to (src/modules/complaints). */
   readonly complaints: ComplaintService;
+  /** The personal-data breach register and its 72-hour clock (src/modules/incidents). */
+  readonly incidents: IncidentService;
   /** `vow import` and POST /v1/imports: files of customers, orders and lists (src/modules/imports). */
   readonly imports: ImportService;
   /** Bounces (RFC 3464) and complaints (ARF) from the SMTP listener or POST /v1/mail/feedback (src/modules/consent). */
@@ -208,7 +211,8 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
   const promiseJob = registerPromiseCheckJob(ctx.clock, jobs, checks);
   const retention = new RetentionEnforcer({ ctx, datasets, erasure });
   const retentionJob = retention.register(jobs);
-  installScrapedSeries(metrics, { rights, monitor });
+  const incidents = new IncidentService(ctx);
+  installScrapedSeries(metrics, { rights, monitor, incidents });
   return {
     promises: { monitor, checks, scheduleChecks: promiseJob.schedule },
     erasure,
@@ -232,6 +236,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
     disclosures,
     rights,
     complaints,
+    incidents,
     imports,
     downstream,
     mailFeedback: new MailFeedback(ctx, consent),

@@ -15,6 +15,7 @@ import { downstreamAckRoutes } from './api/downstream-acks.js';
 import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
 import { importApiRoutes } from './api/imports.js';
+import { incidentApiRoutes } from './api/incidents.js';
 import { mailFeedbackApiRoutes } from './api/mail-feedback.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
 import { policyApiRoutes } from './api/policy.js';
@@ -38,6 +39,7 @@ import { complaintConsoleRoutes } from './console/complaint-routes.js';
 import { dashboardConsoleRoutes } from './console/dashboard-routes.js';
 import { downstreamConsoleRoutes } from './console/downstream-routes.js';
 import { importConsoleRoutes } from './console/import-routes.js';
+import { incidentConsoleRoutes } from './console/incident-routes.js';
 import { loginConsoleRoutes } from './console/login-routes.js';
 import { marketingConsoleRoutes } from './console/marketing-routes.js';
 import { peopleConsoleRoutes } from './console/people-routes.js';
@@ -78,6 +80,7 @@ export const ROUTES: readonly RouteModule[] = [
   appealApiRoutes,
   privacyChoicesApiRoutes,
   complaintApiRoutes,
+  incidentApiRoutes,
   datasetRoutes,
   recordOfProcessingRoutes,
   importApiRoutes,
@@ -107,6 +110,7 @@ export const ROUTES: readonly RouteModule[] = [
   peopleConsoleRoutes,
   requestConsoleRoutes,
   complaintConsoleRoutes,
+  incidentConsoleRoutes,
   marketingConsoleRoutes,
   auditConsoleRoutes,
   staffAccountConsoleRoutes,

@@ -28,6 +28,7 @@ const MENUS: Record<string, string[]> = {
     '/staff/suppressions',
     '/staff/under13',
     '/staff/appeals',
+    '/staff/incidents',
     '/staff/audiences',
     '/staff/experiments',
     '/staff/reports',
@@ -122,6 +123,15 @@ describeEachDialect(
       subjectId = person.json().subjectId;
       examples['/staff/requests/:id'] = `/staff/requests/${request.requestId}`;
       examples['/staff/complaints/:id'] = `/staff/complaints/${complaint.view.id}`;
+      const incident = await env().services.incidents.record(
+        {
+          summary: 'A box of packing slips was lost.',
+          dataCategories: ['identity.name'],
+          subjectKinds: ['customer'],
+        },
+        { staffId: 'demo', privacyOfficer: true },
+      );
+      examples['/staff/incidents/:id'] = `/staff/incidents/${incident.id}`;
       examples['/staff/experiments/:id'] = '/staff/experiments/shell-hero';
       const imported = await env().services.imports.run({
         file: fixture('shopify-customers.csv'),
@@ -239,6 +249,8 @@ describeEachDialect(
           200,
         ],
         '/staff/complaints/:id': [examples['/staff/complaints/:id']!, { action: 'close' }, 200],
+        '/staff/incidents': ['/staff/incidents', { summary: 'Lost slips', dataCategories: 'no.such' }, 400],
+        '/staff/incidents/:id': [examples['/staff/incidents/:id']!, { action: 'close' }, 200],
         '/staff/audit/verify': ['/staff/audit/verify', {}, 200],
         '/staff/accounts': ['/staff/accounts', { username: 'shell-added', roles: 'auditor' }, 201],
         '/staff/accounts/roles': 'redirects to the staff accounts page',

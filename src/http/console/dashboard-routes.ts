@@ -40,6 +40,7 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
       ...(promises !== undefined ? { promises, history } : {}),
       ...(message ? { message } : {}),
     };
+    if (opens(roles, 'auditor')) Object.assign(data, { incidents: await services.incidents.counts() });
     if (opens(roles, 'customer_service')) {
       const [all, complaints] = await Promise.all([
         services.rights.queue({ includeClosed: true }),

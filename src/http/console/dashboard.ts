@@ -46,6 +46,8 @@ export interface DashboardData {
   /** Today (YYYY-MM-DD, the injected clock). */
   readonly today?: string;
   readonly complaintsOpen?: number;
+  /** Open breaches and those past 72 hours unsettled (privacy officer, auditors). */
+  readonly incidents?: { readonly open: number; readonly overdue: number };
   readonly message?: { ok: boolean; text: string };
 }
 
@@ -158,6 +160,15 @@ export function renderDashboard(frame: ConsoleFrame, d: DashboardData): string {
     sections.push(html`<section aria-labelledby="start-h" class="flash ok" data-testid="first-admin-hint">
 <h2 id="start-h">Getting started</h2>
 <p>You hold the admin role only: it opens staff accounts, nothing else. Add your colleagues on <a href="/staff/accounts">Staff accounts</a> with the roles their work needs: a <strong>privacy officer</strong> (opens every page), <strong>customer service</strong> (people, requests, complaints), <strong>marketing</strong> (audiences, experiments, reports) and an <strong>auditor</strong> (the audit trail). An admin cannot make a privacy officer of themselves: another person holds that role.</p>
+</section>`);
+  if (d.incidents && (d.incidents.open > 0 || d.incidents.overdue > 0))
+    sections.push(html`<section aria-labelledby="incidents-h"${d.incidents.overdue ? html` class="flash bad"` : ''} data-testid="dashboard-incidents">
+<h2 id="incidents-h">Incidents</h2>
+<p><strong>${d.incidents.open}</strong> open ${noun(d.incidents.open, 'breach', 'breaches')}${
+      d.incidents.overdue
+        ? html`; <strong class="bad-text">${d.incidents.overdue} overdue</strong>: past 72 hours with neither a notification to the authority nor a documented decision of no risk`
+        : ''
+    }. <a href="/staff/incidents">The incident register</a></p>
 </section>`);
   if (d.requests) {
     const overdue = d.requests.filter((r) => r.overdue).length;

@@ -26,6 +26,7 @@ export const CONSOLE_LINKS: readonly ConsoleLink[] = [
   { href: '/staff/suppressions', label: 'Suppressions', role: 'customer_service' },
   { href: '/staff/under13', label: 'Under-13 reports', role: 'privacy_officer' },
   { href: '/staff/appeals', label: 'Appeals', role: 'privacy_officer' },
+  { href: '/staff/incidents', label: 'Incidents', role: 'privacy_officer' },
   { href: '/staff/audiences', label: 'Audiences', role: 'marketing' },
   { href: '/staff/experiments', label: 'Experiments', role: 'marketing' },
   { href: '/staff/reports', label: 'Reports', role: 'marketing' },

@@ -7,7 +7,7 @@ import { RequestSeries } from './request-series.js';
 export type EventOutcome = 'stored' | 'dropped_no_visitor' | 'dropped_no_consent';
 
 /** Series refreshed from the store each time /metrics is scraped (see onScrape). */
-export type ScrapedSeries = 'openRequests' | 'promiseStatus';
+export type ScrapedSeries = 'openRequests' | 'promiseStatus' | 'openIncidents';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -54,6 +54,13 @@ export class Metrics {
     labelNames: ['days_left'] as const,
     registers: [this.registry],
     collect: () => this.#refresh('openRequests'),
+  });
+  readonly openIncidents = new Gauge({
+    name: 'vow_open_incidents',
+    help: 'Open personal-data breaches by their 72-hour clock: running, overdue (not notified, no decision of no risk), settled',
+    labelNames: ['clock'] as const,
+    registers: [this.registry],
+    collect: () => this.#refresh('openIncidents'),
   });
   readonly promiseStatus = new Gauge({
     name: 'vow_promise_kept',

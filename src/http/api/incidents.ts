@@ -1,0 +1,301 @@
+// The personal-data breach register (P13; GDPR Art. 33, 34), the JSON API for staff: record an incident
+// (customer service reports, a privacy officer owns), the risk decision, the 72-hour clock to the lead
+// supervisory authority, the notification, the communication to the people affected, notes, closing.
+// Reading: the privacy officer, customer service and the auditor; marketing is refused.
+
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { RISK_LEVELS } from '../../modules/incidents/index.js';
+import { VowError } from '../../platform/errors.js';
+import { line, prose } from '../../platform/strings.js';
+import { staffActorOf, staffIdOf } from '../route-helpers.js';
+import type { RouteModule } from '../route-module.js';
+
+const id = line().min(1).max(64);
+const time = line().max(40).describe('ISO 8601 date and time; now when left out');
+const count = z.number().int().min(0).max(1_000_000_000).nullable();
+const facts = {
+  summary: prose().min(1).max(8000).describe('What happened, naming no one'),
+  dataCategories: z
+    .array(line().max(100))
+    .max(50)
+    .describe("Categories of personal data: the policy's category ids"),
+  subjectKinds: z.array(line().max(100)).max(50).describe("Categories of people: the policy's subject kinds"),
+  approxSubjects: count.optional(),
+  approxRecords: count.optional(),
+  consequences: prose().max(8000).optional(),
+  measures: prose().max(8000).optional(),
+  authority: line()
+    .max(64)
+    .nullable()
+    .optional()
+    .describe('The lead supervisory authority: a policy `regulators` id'),
+};
+const incidentView = z.object({
+  id: z.string(),
+  status: z.enum(['open', 'closed']),
+  summary: z.string(),
+  awareAt: z.string(),
+  recordedAt: z.string(),
+  reportedBy: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  dataCategories: z.array(z.string()),
+  subjectKinds: z.array(z.string()),
+  approxSubjects: z.number().nullable(),
+  approxRecords: z.number().nullable(),
+  consequences: z.string(),
+  measures: z.string(),
+  risk: z.object({
+    level: z.enum(['undecided', 'none', 'risk', 'high']),
+    reason: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+  }),
+  authority: z.object({ id: z.string(), name: z.string(), url: z.string() }).nullable(),
+  clock: z.object({
+    state: z.enum(['running', 'overdue', 'notified', 'not_required']),
+    deadlineAt: z.string(),
+    msLeft: z.number().nullable(),
+    late: z.boolean(),
+  }),
+  notification: z
+    .object({ at: z.string(), reference: z.string(), delayReason: z.string().nullable() })
+    .nullable(),
+  subjectsInformed: z.object({ at: z.string(), how: z.string() }).nullable(),
+  closedAt: z.string().nullable(),
+});
+const detail = incidentView.extend({
+  notes: z.array(z.object({ at: z.string(), staffId: z.string().nullable(), text: z.string() })),
+});
+
+const READERS = ['privacy_officer', 'customer_service', 'auditor'];
+
+/** Reading the register: the privacy officer, customer service and the auditor, not marketing. */
+function assertReader(req: FastifyRequest): void {
+  if (!staffActorOf(req).roles.some((r) => READERS.includes(r)))
+    throw new VowError(
+      'VOW_FORBIDDEN',
+      'The incident register is for the privacy officer, customer service and the auditor',
+    );
+}
+
+export const incidentApiRoutes: RouteModule = (app, _ctx, services) => {
+  const incidents = services.incidents;
+  const officer = { access: 'staff:privacy_officer' } as const;
+
+  app.post(
+    '/v1/incidents',
+    {
+      config: { access: 'staff:customer_service' },
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_INVALID'],
+        summary:
+          'Record a personal-data breach (customer service reports; a privacy officer owns what they record)',
+        body: z.strictObject({ ...facts, awareAt: time.optional() }),
+        response: { 201: incidentView },
+      },
+    },
+    async (req, reply) => {
+      const actor = staffActorOf(req);
+      const view = await incidents.record(req.body, {
+        staffId: actor.id,
+        privacyOfficer: actor.roles.includes('privacy_officer'),
+      });
+      return reply.code(201).send(view);
+    },
+  );
+
+  app.get(
+    '/v1/incidents',
+    {
+      config: { access: 'staff:any' },
+      schema: {
+        tags: ['incidents'],
+        errors: [],
+        summary: 'The register: open incidents, nearest 72-hour deadline first, with their clocks',
+        querystring: z.strictObject({ include: z.enum(['open', 'all']).default('open') }),
+        response: { 200: z.object({ incidents: z.array(incidentView) }) },
+      },
+    },
+    async (req) => {
+      assertReader(req);
+      return { incidents: await incidents.list({ includeClosed: req.query.include === 'all' }) };
+    },
+  );
+
+  app.get(
+    '/v1/incidents/:id',
+    {
+      config: { access: 'staff:any' },
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND'],
+        summary: 'One incident with its notes',
+        params: z.strictObject({ id }),
+        response: { 200: detail },
+      },
+    },
+    async (req) => {
+      assertReader(req);
+      return incidents.detail(req.params.id);
+    },
+  );
+
+  app.get(
+    '/v1/incidents/:id/affected',
+    {
+      config: { access: 'staff:any' },
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_INVALID'],
+        summary:
+          "Who is affected, counted: the people and records Vow holds with data of the incident's categories collected in the window (to the time it became known by default)",
+        params: z.strictObject({ id }),
+        querystring: z.strictObject({ from: time.optional(), to: time.optional() }),
+        response: {
+          200: z.object({
+            people: z.number(),
+            records: z.number(),
+            categories: z.array(z.string()),
+            from: z.string().nullable(),
+            to: z.string(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      assertReader(req);
+      return incidents.affected(req.params.id, req.query);
+    },
+  );
+
+  app.patch(
+    '/v1/incidents/:id',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_INVALID', 'VOW_INCIDENT_STATE'],
+        summary:
+          'Change the facts (they may come in phases, Art. 33(4)); a new time of awareness moves the clock',
+        params: z.strictObject({ id }),
+        body: z.strictObject({ ...z.object(facts).partial().shape, awareAt: time.optional() }),
+        response: { 200: incidentView },
+      },
+    },
+    async (req) => incidents.update(req.params.id, req.body, staffIdOf(req)),
+  );
+
+  app.post(
+    '/v1/incidents/:id/take-over',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_STATE'],
+        summary: 'A privacy officer takes over an incident',
+        params: z.strictObject({ id }),
+        body: z.strictObject({}).optional(),
+        response: { 200: incidentView },
+      },
+    },
+    async (req) => incidents.takeOver(req.params.id, staffIdOf(req)),
+  );
+
+  app.post(
+    '/v1/incidents/:id/risk',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: [
+          'VOW_INCIDENT_NOT_FOUND',
+          'VOW_INCIDENT_INVALID',
+          'VOW_INCIDENT_REASON_MISSING',
+          'VOW_INCIDENT_STATE',
+        ],
+        summary:
+          'The risk decision and its reason; `none` (unlikely to result in a risk) settles the clock and is kept',
+        params: z.strictObject({ id }),
+        body: z.strictObject({ level: z.enum(RISK_LEVELS), reason: prose().max(8000) }),
+        response: { 200: incidentView },
+      },
+    },
+    async (req) => incidents.decideRisk(req.params.id, req.body.level, req.body.reason, staffIdOf(req)),
+  );
+
+  app.post(
+    '/v1/incidents/:id/authority-notification',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: [
+          'VOW_INCIDENT_NOT_FOUND',
+          'VOW_INCIDENT_INVALID',
+          'VOW_INCIDENT_DELAY_REASON_MISSING',
+          'VOW_INCIDENT_STATE',
+        ],
+        summary: 'The supervisory authority was notified; after 72 hours only with the reasons for the delay',
+        params: z.strictObject({ id }),
+        body: z.strictObject({
+          at: time.optional(),
+          reference: line().min(1).max(200),
+          delayReason: prose().max(8000).optional(),
+          authority: line().max(64).optional(),
+        }),
+        response: { 200: incidentView },
+      },
+    },
+    async (req) => incidents.notifyAuthority(req.params.id, req.body, staffIdOf(req)),
+  );
+
+  app.post(
+    '/v1/incidents/:id/subjects-informed',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_INVALID', 'VOW_INCIDENT_STATE'],
+        summary: 'The people affected were told (Art. 34): when, and how',
+        params: z.strictObject({ id }),
+        body: z.strictObject({ at: time.optional(), how: prose().min(1).max(8000) }),
+        response: { 200: incidentView },
+      },
+    },
+    async (req) => incidents.informSubjects(req.params.id, req.body, staffIdOf(req)),
+  );
+
+  app.post(
+    '/v1/incidents/:id/notes',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_INVALID', 'VOW_INCIDENT_STATE'],
+        summary: 'Add a note to the timeline',
+        params: z.strictObject({ id }),
+        body: z.strictObject({ text: prose().min(1).max(8000) }),
+        response: { 200: incidentView },
+      },
+    },
+    async (req) => incidents.addNote(req.params.id, req.body.text, staffIdOf(req)),
+  );
+
+  app.post(
+    '/v1/incidents/:id/close',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_STATE'],
+        summary: 'Close an incident whose clock is settled (notified, or decided no risk)',
+        params: z.strictObject({ id }),
+        body: z.strictObject({}).optional(),
+        response: { 200: incidentView },
+      },
+    },
+    async (req) => incidents.close(req.params.id, staffIdOf(req)),
+  );
+};

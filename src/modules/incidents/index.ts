@@ -1,0 +1,14 @@
+// Public surface of src/modules/incidents: the personal-data breach register (P13; GDPR Art. 33, 34).
+export { type ClockState, durationInWords, type IncidentClock, NOTIFY_WITHIN_MS } from './clocks.js';
+export { incidentsTables } from './erasure.js';
+export { INCIDENTS_ERROR_CODES } from './errors.js';
+export {
+  type IncidentDetail,
+  type IncidentInput,
+  IncidentService,
+  type IncidentView,
+  RISK_LEVELS,
+  type RiskLevel,
+} from './incident-service.js';
+export { incidentsMigrations } from './migrations/index.js';
+export type { IncidentTables } from './tables.js';

@@ -1,0 +1,54 @@
+// Tables of the incidents module: the personal-data breach register (GDPR Art. 33(5)). They hold no
+// personal values: categories, subject kinds, counts, staff ids and the officer's own words.
+
+export interface IncidentTables {
+  incidents: {
+    id: string;
+    status: 'open' | 'closed';
+    /** What happened, in the officer's words (never a person's name or address). */
+    summary: string;
+    /** When Vow's controller became aware of the breach: the 72-hour clock starts here. */
+    aware_at: string;
+    recorded_at: string;
+    updated_at: string;
+    /** The staff member who reported it (customer service or a privacy officer). */
+    reported_by: string | null;
+    /** The privacy officer who owns it (null: reported by customer service, not yet taken over). */
+    owner_id: string | null;
+    /** JSON array of the policy's category ids. */
+    data_categories: string;
+    /** JSON array of the policy's subject kinds. */
+    subject_kinds: string;
+    approx_subjects: number | null;
+    approx_records: number | null;
+    consequences: string;
+    measures: string;
+    risk: 'undecided' | 'none' | 'risk' | 'high';
+    risk_reason: string | null;
+    risk_decided_at: string | null;
+    risk_decided_by: string | null;
+    /** The lead supervisory authority: a policy `regulators` id. */
+    authority: string | null;
+    /** aware_at + 72 hours (Art. 33(1)). */
+    deadline_at: string;
+    authority_notified_at: string | null;
+    authority_reference: string | null;
+    /** Art. 33(1): the reasons for a notification made after 72 hours. */
+    delay_reason: string | null;
+    /** Art. 34: when and how the people affected were told. */
+    subjects_informed_at: string | null;
+    subjects_informed_how: string | null;
+    closed_at: string | null;
+  };
+  incident_notes: {
+    id: string;
+    incident_id: string;
+    at: string;
+    staff_id: string | null;
+    text: string;
+  };
+}
+
+declare module '../../platform/store/database.js' {
+  interface Database extends IncidentTables {}
+}
