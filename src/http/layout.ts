@@ -65,6 +65,16 @@ const WORDS: Catalog<LayoutWords> = {
   },
 };
 
+/**
+ * A value a person gave (a name, an email address, a value we hold), shown inside a sentence or
+ * next to other words: isolated in <bdi>, so a name typed right to left takes its direction from
+ * its own letters and neither drags the words and numbers after it into its run ("سارة" then
+ * "2 requests" showed as "2 سارة requests") nor is reordered by them. Empty for no value.
+ */
+export function personal(value: string | SafeHtml | null | undefined): SafeHtml | '' {
+  return value === null || value === undefined || value === '' ? '' : html`<bdi>${value}</bdi>`;
+}
+
 export function page(o: PageOptions): string {
   const c = o.policy.doc.controller;
   const w = WORDS[o.locale ?? DEFAULT_LOCALE];

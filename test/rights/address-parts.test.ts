@@ -49,7 +49,7 @@ describeEachDialect(
         payload: new URLSearchParams(fields).toString(),
       });
       assert.equal(review.statusCode, 200, review.body.slice(0, 300));
-      assert.match(review.body, new RegExp(`<strong>${WORDS}</strong>`));
+      assert.match(review.body, new RegExp(`<strong><bdi>${WORDS}</bdi></strong>`));
       const value = hiddenValue(review.body, 'correction_value');
       assert.deepEqual(correctedAddress(value ?? ''), {
         line1: '12 New St',
@@ -100,7 +100,7 @@ describeEachDialect(
       });
       assert.equal(staffPage.statusCode, 200);
       assert.ok(
-        staffPage.body.includes(`<strong>${WORDS}</strong>`),
+        staffPage.body.includes(`<strong><bdi>${WORDS}</bdi></strong>`),
         'the console shows the address in words',
       );
       assert.doesNotMatch(staffPage.body, /&quot;line1&quot;/);

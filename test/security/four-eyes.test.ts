@@ -292,7 +292,7 @@ describeEachDialect(
         }).toString(),
       });
       assert.equal(who.statusCode, 200);
-      assert.match(who.body, /data-testid="person-name">[^<]*Adult Person/);
+      assert.match(who.body, /data-testid="person-name">(<bdi>)?[^<]*Adult Person/);
       assert.match(who.body, /data-testid="under13-proposed"/, 'the report is shown on the person page');
       const confirm = await form({ proposalId: proposal.id, decision: 'reject' });
       assert.equal(confirm.statusCode, 200, confirm.body);

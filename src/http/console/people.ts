@@ -8,6 +8,7 @@ import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import type { IdentifierView } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { personal } from '../layout.js';
 import { actorLabel, STAFF_STATUS, STAFF_TYPE, shortId, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
@@ -63,8 +64,8 @@ ${searchForm(frame.csrf)}`,
 
 function value(v: IdentifierView['value']): SafeHtml | string {
   if (v === null) return html`<em>erased</em>`;
-  if (typeof v === 'string') return v;
-  return [v.line1, v.line2, v.city, v.region, v.postal_code, v.country].filter(Boolean).join(', ');
+  if (typeof v === 'string') return personal(v);
+  return personal([v.line1, v.line2, v.city, v.region, v.postal_code, v.country].filter(Boolean).join(', '));
 }
 
 const day = (iso: string) => iso.replace('T', ' ').slice(0, 16);
@@ -82,7 +83,7 @@ export function renderPerson(
     body: html`<h1>Person</h1>
 ${flash(message)}
 <dl class="facts">
-  <dt>Name</dt><dd data-testid="person-name">${p.names.length ? p.names.join(' · ') : html`<span class="empty">no name given</span>`}</dd>
+  <dt>Name</dt><dd data-testid="person-name">${p.names.length ? p.names.map((n, i) => html`${i ? ' · ' : ''}${personal(n)}`) : html`<span class="empty">no name given</span>`}</dd>
   <dt>Account</dt><dd data-testid="person-account">${p.account ? html`shopper account <code>${shortId(p.account.id)}</code>, opened ${p.account.createdAt.slice(0, 10)}${p.account.verified ? ', email verified' : ', email not verified'}` : html`<span class="empty">no linked account</span>`}</dd>
   <dt>Vow id</dt><dd><code data-testid="person-id">${p.subjectId}</code></dd>
   <dt>Known as</dt><dd>${p.kinds.length ? p.kinds.join(', ').replace(/_/g, ' ') : '—'}</dd>

@@ -8,6 +8,7 @@ import type { RequestDetail } from '../../modules/rights/index.js';
 import { addressInWords } from '../../modules/subjects/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { personal } from '../layout.js';
 import { type FormState, ticked, typed } from '../pages/form-state.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
 import { secondaryToneClass, toneClass } from './confirm.js';
@@ -252,7 +253,7 @@ ${flash(p.message)}
   <dt>Requester</dt><dd data-testid="requester">${
     Object.keys(c).length === 0 && (r.status === 'completed' || r.status === 'denied')
       ? html`<span class="empty">deleted with the person's data once the request was answered</span>`
-      : html`${c.name ?? html`<span class="empty">no name given</span>`}${c.email ? html`<br>${c.email}` : html`<br><span class="empty">no email (${STAFF_CHANNEL[r.channel] ?? r.channel})</span>`}`
+      : html`${c.name ? personal(c.name) : html`<span class="empty">no name given</span>`}${c.email ? html`<br>${personal(c.email)}` : html`<br><span class="empty">no email (${STAFF_CHANNEL[r.channel] ?? r.channel})</span>`}`
   }</dd>
   <dt>Request id</dt><dd><code>${r.id}</code></dd>
   <dt>Law</dt><dd>${r.law.toUpperCase()} (${JURISDICTION_LABELS[r.jurisdiction] ?? r.jurisdiction})</dd>
@@ -260,9 +261,9 @@ ${flash(p.message)}
   <dt>Due</dt><dd>${due(r)}${r.extended ? ` (extended from ${r.originalDueOn})` : ''}</dd>
   ${r.ackDueOn ? html`<dt>Acknowledgement</dt><dd>${r.acknowledgedAt ? `sent ${r.acknowledgedAt.slice(0, 10)}` : `due ${r.ackDueOn}`}</dd>` : ''}
   <dt>Verified</dt><dd>${verifiedFact(r, p.names)}</dd>
-  ${c.agent ? html`<dt>Agent</dt><dd>${c.agent.name}: ${c.agent.permission}${r.agentConfirmed ? ' (confirmed)' : ''}</dd>` : ''}
-  ${c.correction ? html`<dt>Correction</dt><dd>${categoryName(frame.policy, c.correction.category)} <span class="small">(<code>${c.correction.category}</code>)</span> → <strong>${addressInWords(c.correction.value) ?? c.correction.value}</strong>${c.correction.evidence ? html`<br>Evidence: ${c.correction.evidence}` : ''}</dd>` : ''}
-  ${c.details ? html`<dt>Details</dt><dd>${c.details}</dd>` : ''}
+  ${c.agent ? html`<dt>Agent</dt><dd>${personal(c.agent.name)}: ${personal(c.agent.permission)}${r.agentConfirmed ? ' (confirmed)' : ''}</dd>` : ''}
+  ${c.correction ? html`<dt>Correction</dt><dd>${categoryName(frame.policy, c.correction.category)} <span class="small">(<code>${c.correction.category}</code>)</span> → <strong>${personal(addressInWords(c.correction.value) ?? c.correction.value)}</strong>${c.correction.evidence ? html`<br>Evidence: ${personal(c.correction.evidence)}` : ''}</dd>` : ''}
+  ${c.details ? html`<dt>Details</dt><dd>${personal(c.details)}</dd>` : ''}
   ${r.responseNature ? html`<dt>Answer</dt><dd>${r.responseNature}${r.denialBasis ? `: ${r.denialBasis}` : ''} (${r.respondedAt?.slice(0, 10) ?? ''})</dd>` : ''}
 </dl>
 <section aria-labelledby="actions-h">

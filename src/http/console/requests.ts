@@ -6,6 +6,7 @@
 import type { QueueEntry, QueueFilter } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
+import { personal } from '../layout.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
 import { PENDING_STATUS, STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE, shortId } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
@@ -57,7 +58,7 @@ function requester(r: QueueEntry): SafeHtml | string {
   const { name, email } = r.requester;
   if (!name && !email)
     return html`<span class="empty">none given (${STAFF_CHANNEL[r.channel] ?? r.channel})</span>`;
-  return html`${name ?? ''}${name && email ? html`<br>` : ''}${email ? html`<span class="small">${email}</span>` : ''}`;
+  return html`${personal(name)}${name && email ? html`<br>` : ''}${email ? html`<span class="small">${personal(email)}</span>` : ''}`;
 }
 
 export function renderStaffQueue(

@@ -7,6 +7,7 @@ import { categoryName, type Policy } from '../../modules/policy/index.js';
 import { addressInWords } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import type { Locale } from '../../platform/i18n/index.js';
+import { personal } from '../layout.js';
 import { JURISDICTION_LABELS_BY_LOCALE } from '../request-labels.js';
 import { ADDRESS_FIELDS, addressFieldRefs, addressPartsFieldset } from './address-parts.js';
 import {
@@ -295,7 +296,7 @@ ${notice(o.error)}
 ${
   erased
     ? html`<p data-testid="account-state">${w.erased}</p>`
-    : html`<p data-testid="account-state">${w.signedInAs(html`${view.account.email ?? ''}`, view.account.verified)}</p>`
+    : html`<p data-testid="account-state">${w.signedInAs(html`${personal(view.account.email)}`, view.account.verified)}</p>`
 }
 ${view.notes.map((n) => html`<p class="small">${n}</p>`)}
 <p class="actions">

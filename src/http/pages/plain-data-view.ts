@@ -3,6 +3,7 @@
 // how long it is kept (folded); what a deletion keeps; what is held but not shown. Fits a 390 px screen.
 import { html, type SafeHtml } from '../../platform/html.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
+import { personal } from '../layout.js';
 import { PLAIN_WORDS } from './i18n/plain-data.js';
 import type { PlainData, PlainSection } from './plain-data.js';
 
@@ -23,7 +24,7 @@ function section(s: PlainSection, locale: Locale): SafeHtml {
   ${s.records.map(
     (r, i) => html`<div class="record" data-testid="data-record">
     <p class="small">${s.records.length > 1 ? w.recordOf(i + 1, s.records.length) : w.record}</p>
-    <dl class="fields">${r.fields.map((f) => html`<dt>${f.label}</dt><dd>${f.parts ? wordList(f.parts) : f.value}</dd>`)}</dl>
+    <dl class="fields">${r.fields.map((f) => html`<dt>${f.label}</dt><dd>${f.parts ? wordList(f.parts) : personal(f.value)}</dd>`)}</dl>
   </div>`,
   )}
   <details class="about-data" data-testid="about-data">

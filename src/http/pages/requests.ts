@@ -6,6 +6,7 @@ import type { AppealOffer, ExportDocument, RequestView } from '../../modules/rig
 import { addressInWords } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { formatDay, type Locale } from '../../platform/i18n/index.js';
+import { personal } from '../layout.js';
 import {
   JURISDICTION_LABELS_BY_LOCALE,
   STATUS_LABELS_BY_LOCALE,
@@ -173,9 +174,9 @@ export function renderRequestReview(
     body: html`<h1>${w.reviewTitle}</h1>
 <dl class="fields" data-testid="request-review">
   <dt>${w.askUsTo}</dt><dd>${TYPE_LABELS_BY_LOCALE[viewer.locale][d.type] ?? d.type}</dd>
-  <dt>${w.emailLabel}</dt><dd>${d.email}</dd>
+  <dt>${w.emailLabel}</dt><dd>${personal(d.email)}</dd>
   <dt>${w.whereYouLive}</dt><dd>${JURISDICTION_LABELS_BY_LOCALE[viewer.locale][d.jurisdiction] ?? d.jurisdiction}</dd>
-  ${d.correction_category ? html`<dt>${w.toCorrect}</dt><dd>${categoryName(policy, d.correction_category, viewer.locale)}${d.correction_value ? html`: <strong>${addressInWords(d.correction_value) ?? d.correction_value}</strong>` : ''}</dd>` : ''}
+  ${d.correction_category ? html`<dt>${w.toCorrect}</dt><dd>${categoryName(policy, d.correction_category, viewer.locale)}${d.correction_value ? html`: <strong>${personal(addressInWords(d.correction_value) ?? d.correction_value)}</strong>` : ''}</dd>` : ''}
 </dl>
 <p>${w.nextCode}
 ${deletion ? html`<strong>${w.cannotUndo}</strong>` : ''}</p>
