@@ -22,7 +22,8 @@ const FASTIFY_CODES: Record<string, ConstructorParameters<typeof VowError>[0]> =
  * (VOW_VALIDATION), where Fastify answered its own body (`FST_ERR_…`, no VOW code, the whole path
  * echoed back, tokens in it included): a malformed percent-encoding (`/u/%ZZ`, `%C0%AE`) and a path
  * parameter longer than the router takes (100 characters; Fastify said 414). They run before any
- * route, hook or error handler.
+ * route, hook or error handler. A browser gets the page instead (the console's or the shopper's),
+ * with the pages' headers (`headers(true)`).
  */
 export async function answerFrameworkError(
   err: FastifyError,
