@@ -1,0 +1,121 @@
+// Staff single sign-on against a provider that answers whatever the test tells it to (a minimal
+// OpenID Connect provider on a loopback port: discovery, keys, token and userinfo endpoints): an ID
+// token for another client, from another issuer, expired, without an expiry, without the nonce or
+// with another, an answer with another state, and roles offered at the userinfo endpoint for
+// another subject are all refused (invalid_response) and create no staff account; the same answer
+// done right signs in. Security review round 3b: these held (docs/security.md, "Tried and held").
+// The provider's tokens carry the wall clock's times: openid-client checks them against it.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, it } from 'node:test';
+import * as jose from 'jose';
+import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
+
+type Claims = Record<string, unknown>;
+const { privateKey, publicKey } = await jose.generateKeyPair('RS256');
+const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+let idToken: (nonce: string) => Claims = () => ({});
+let userinfo: Claims = {};
+let nonce = '';
+const provider: Server = createServer((req, res) => {
+  const path = new URL(req.url ?? '/', ISSUER).pathname;
+  res.setHeader('content-type', 'application/json');
+  const send = (body: unknown) => res.end(JSON.stringify(body));
+  if (path === '/.well-known/openid-configuration')
+    return send({
+      issuer: ISSUER,
+      authorization_endpoint: `${ISSUER}/auth`,
+      token_endpoint: `${ISSUER}/token`,
+      jwks_uri: `${ISSUER}/jwks`,
+      userinfo_endpoint: `${ISSUER}/userinfo`,
+      response_types_supported: ['code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+    });
+  if (path === '/jwks') return send({ keys: [jwk] });
+  if (path === '/userinfo') return send(userinfo);
+  if (path === '/token')
+    return void new jose.SignJWT(idToken(nonce))
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .sign(privateKey)
+      .then((t) => send({ access_token: 'at', token_type: 'Bearer', id_token: t, expires_in: 300 }));
+  res.statusCode = 404;
+  send({});
+});
+await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', () => resolve()));
+const ISSUER = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+after(() => provider.close());
+
+const seconds = () => Math.floor(Date.now() / 1000);
+const good = (n: string): Claims => ({
+  iss: ISSUER,
+  aud: 'vow',
+  sub: 'ann',
+  nonce: n,
+  iat: seconds(),
+  exp: seconds() + 300,
+  vow_roles: ['admin'],
+});
+const without = (claims: Claims, key: string): Claims => {
+  const { [key]: _, ...rest } = claims;
+  return rest;
+};
+
+/** One sign-in: started here, answered by the provider with `claims`; the refusal's reason or 'in'. */
+async function signIn(e: TestEnv, claims: (n: string) => Claims, state?: string): Promise<string> {
+  const sso = e.services.identity.sso!;
+  const started = await sso.start();
+  const flow = JSON.parse(Buffer.from(started.cookie.split('.')[0]!, 'base64url').toString()) as {
+    state: string;
+    nonce: string;
+  };
+  nonce = flow.nonce;
+  idToken = claims;
+  const back = new URL(`${e.ctx.config.publicUrl}/staff/sso/callback?code=c1&state=${state ?? flow.state}`);
+  try {
+    await sso.finish(back, started.cookie);
+    return 'in';
+  } catch (err) {
+    return String((err as { details?: { reason?: string } }).details?.reason);
+  }
+}
+
+describeEachDialect(
+  'single sign-on answers that do not check out',
+  (env) => {
+    it('refuses a forged or misdirected ID token and creates no account', async () => {
+      const e = env();
+      const cases: [string, (n: string) => Claims, string?][] = [
+        ['another client', (n) => ({ ...good(n), aud: 'other' })],
+        ['this and another client', (n) => ({ ...good(n), aud: ['vow', 'other'] })],
+        ['another issuer', (n) => ({ ...good(n), iss: 'http://127.0.0.1:1' })],
+        ['expired', (n) => ({ ...good(n), iat: seconds() - 900, exp: seconds() - 600 })],
+        ['no expiry', (n) => without(good(n), 'exp')],
+        ['no nonce', (n) => without(good(n), 'nonce')],
+        ['another nonce', (n) => ({ ...good(n), nonce: 'another' })],
+        ['another state', good, 'another'],
+      ];
+      for (const [what, claims, state] of cases)
+        assert.equal(await signIn(e, claims, state), 'invalid_response', what);
+      userinfo = { sub: 'bob', vow_roles: ['admin'] };
+      assert.equal(
+        await signIn(e, (n) => without(good(n), 'vow_roles')),
+        'invalid_response',
+        'roles of another subject at the userinfo endpoint',
+      );
+      assert.deepEqual(await e.store.db.selectFrom('staff_sso_identities').select('subject').execute(), []);
+    });
+
+    it('signs in with the same answer done right', async () => {
+      assert.equal(await signIn(env(), good), 'in');
+    });
+  },
+  {
+    config: testConfig({
+      VOW_OIDC_ISSUER: ISSUER,
+      VOW_OIDC_CLIENT_ID: 'vow',
+      VOW_OIDC_CLIENT_SECRET: 'secret',
+    }),
+  },
+);
