@@ -155,11 +155,7 @@ export function redactSplitPhones(value: string, isPhone = isSplitPhone): string
 /** True if a value holds something that looks like an email address or a phone number. */
 export function looksLikeContact(value: string): boolean {
   PHONE_LIKE.lastIndex = 0;
-  return (
-    value.includes('@') ||
-    PHONE_LIKE.test(value) ||
-    redactSplitPhones(value) !== value
-  );
+  return value.includes('@') || PHONE_LIKE.test(value) || redactSplitPhones(value) !== value;
 }
 
 function safeDecode(s: string, plusIsSpace = true): string {
