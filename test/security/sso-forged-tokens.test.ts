@@ -6,15 +6,21 @@
 // done right signs in. Security review round 3b: these held (docs/security.md, "Tried and held").
 // The provider's tokens carry the wall clock's times: openid-client checks them against it.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, it } from 'node:test';
-import * as jose from 'jose';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
 
 type Claims = Record<string, unknown>;
-const { privateKey, publicKey } = await jose.generateKeyPair('RS256');
-const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' };
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+/** An RS256 JSON web token of `claims`, signed with the provider's key. */
+function jwt(claims: Claims): string {
+  const data = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64(claims)}`;
+  return `${data}.${sign('sha256', Buffer.from(data), privateKey).toString('base64url')}`;
+}
 let idToken: (nonce: string) => Claims = () => ({});
 let userinfo: Claims = {};
 let nonce = '';
@@ -36,10 +42,7 @@ const provider: Server = createServer((req, res) => {
   if (path === '/jwks') return send({ keys: [jwk] });
   if (path === '/userinfo') return send(userinfo);
   if (path === '/token')
-    return void new jose.SignJWT(idToken(nonce))
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .sign(privateKey)
-      .then((t) => send({ access_token: 'at', token_type: 'Bearer', id_token: t, expires_in: 300 }));
+    return send({ access_token: 'at', token_type: 'Bearer', id_token: jwt(idToken(nonce)), expires_in: 300 });
   res.statusCode = 404;
   send({});
 });
