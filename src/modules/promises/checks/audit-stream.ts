@@ -50,16 +50,34 @@ function restrictedAt(
   });
 }
 
-async function checkPage(env: FamilyEnv, page: readonly Entry[], sink: Sink): Promise<void> {
+/** The distinct people the entries name. */
+function targetsOf(entries: readonly Entry[]): string[] {
+  return [...new Set(entries.map((e) => e.target_id).filter((t): t is string => t !== null))];
+}
+
+/**
+ * Checks entries against the people's rows: those of `shared` when given (the run's batch, whose
+ * people include every entry's target, with what the other families already read), else read for
+ * the page. Tokens, restrictions and data keys are read only for the people of the marketing emails
+ * prepared: most entries are consent changes, which need the ledger and the person only.
+ */
+async function checkPage(
+  env: FamilyEnv,
+  page: readonly Entry[],
+  sink: Sink,
+  shared?: PersonBatch,
+): Promise<void> {
   const map = env.map;
-  const targets = [...new Set(page.map((e) => e.target_id).filter((t): t is string => t !== null))];
-  const batch = new PersonBatch(env.ctx.store.db, targets);
-  const [events, tokens, restrictions, keys, subjects] = await Promise.all([
+  const db = env.ctx.store.db;
+  const batch = shared ?? new PersonBatch(db, targetsOf(page));
+  const rendered = page.filter((e) => e.action === 'email.rendered');
+  const sends = rendered.length === 0 ? undefined : (shared ?? new PersonBatch(db, targetsOf(rendered)));
+  const [events, subjects, tokens, restrictions, keys] = await Promise.all([
     batch.events(),
-    batch.tokens(),
-    batch.restrictions(),
-    batch.keys(),
     batch.subjects(),
+    sends?.tokens() ?? new Map<string, never[]>(),
+    sends?.restrictions() ?? new Map<string, never[]>(),
+    sends?.keys() ?? new Map<string, { live: boolean }>(),
   ]);
   for (const e of page) {
     const who = e.target_id ?? '';
@@ -161,36 +179,69 @@ async function checkPage(env: FamilyEnv, page: readonly Entry[], sink: Sink): Pr
  * again; but what it is checked against may have changed since (a token deleted, a ledger event lost
  * in a restore, a mark removed). The entries naming the people written since the last run are read
  * again (by the audit trail's target index), and replace their earlier findings.
+ *
+ * A full sweep reads here the consent changes (enrolments and consents: one or more per person, most
+ * of the trail) of each batch of people, by the same index, and checks them against the ledger and
+ * the person the other families read for the batch, instead of reading everyone's ledger a second
+ * time page by page of the trail; `run` reads every other entry, and the consent changes of people no
+ * batch holds (see `readEntries`).
  */
-async function rereadPeople(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promise<void> {
+async function readPeople(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promise<void> {
   if (batch.people.length === 0) return;
-  const from = Number(env.marks.get(MARK_AUDIT_READ) ?? 0);
+  const full = env.mode === 'full';
   const page = await env.ctx.store.db
     .selectFrom('audit_log')
     .select(['seq', 'at', 'action', 'target_id', 'details'])
     .where('target_id', 'in', [...batch.people])
-    .where('seq', '<=', from)
-    .where('action', 'in', ACTIONS)
+    .where('seq', '<=', full ? env.bounds.audit : Number(env.marks.get(MARK_AUDIT_READ) ?? 0))
+    .where('action', 'in', full ? OPT_IN_ACTIONS : ACTIONS)
     .orderBy('seq')
     .execute();
   if (page.length === 0) return;
   const entries = page.map((p) => ({ ...p, seq: Number(p.seq) }));
   for (const e of entries) sink.checked(`audit:${e.seq}`);
-  await checkPage(env, entries, sink);
+  await checkPage(env, entries, sink, batch);
 }
 
-/** Audit entries of the actions above, after `from` and up to the run's bound, page by page. */
+/**
+ * Audit entries of the actions above, after `from` and up to the run's bound, page by page. In a full
+ * sweep the batches have read the consent changes of everyone the sweep checks (`readPeople`), so
+ * only those of a person without a single ledger event are read here (such a person may be in no
+ * batch: the sweep's people are those the ledger, the records and the disclosure log name).
+ */
 async function readEntries(env: FamilyEnv, from: number, sink: Sink): Promise<void> {
   const db = env.ctx.store.db;
+  const full = env.mode === 'full';
   let after = from;
   for (;;) {
     const page = await db
-      .selectFrom('audit_log')
-      .select(['seq', 'at', 'action', 'target_id', 'details'])
-      .where('seq', '>', after)
-      .where('seq', '<=', env.bounds.audit)
-      .where('action', 'in', ACTIONS)
-      .orderBy('seq')
+      .selectFrom('audit_log as a')
+      .select(['a.seq', 'a.at', 'a.action', 'a.target_id', 'a.details'])
+      .where('a.seq', '>', after)
+      .where('a.seq', '<=', env.bounds.audit)
+      .where((w) =>
+        full
+          ? w.or([
+              w(
+                'a.action',
+                'in',
+                ACTIONS.filter((a) => !OPT_IN_ACTIONS.includes(a)),
+              ),
+              w.and([
+                w('a.action', 'in', OPT_IN_ACTIONS),
+                w.not(
+                  w.exists(
+                    w
+                      .selectFrom('consent_events as c')
+                      .select('c.seq')
+                      .whereRef('c.subject_ref', '=', 'a.target_id'),
+                  ),
+                ),
+              ]),
+            ])
+          : w('a.action', 'in', ACTIONS),
+      )
+      .orderBy('a.seq')
       .limit(PAGE)
       .execute();
     if (page.length === 0) break;
@@ -284,9 +335,8 @@ export const auditStreamFamily: Family = {
     return out;
   },
   // Incremental runs re-read the entries of the people written since the last run; a full sweep
-  // reads every entry in `run`.
-  people: rereadPeople,
-  async full() {},
+  // reads the consent changes of each batch's people here and every other entry in `run`.
+  people: readPeople,
   async run(env, sink) {
     const full = env.mode === 'full';
     const fromAudit = full ? 0 : Number(env.marks.get(MARK_AUDIT_READ) ?? 0);
