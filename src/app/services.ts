@@ -21,7 +21,7 @@ import {
   mailBudgetTarget,
 } from '../modules/identity/index.js';
 import { ImportService } from '../modules/imports/index.js';
-import { IncidentService } from '../modules/incidents/index.js';
+import { IncidentNotices, IncidentService } from '../modules/incidents/index.js';
 import {
   InlineRunner,
   PromiseAlerts,
@@ -34,7 +34,7 @@ import { ReportService } from '../modules/reports/index.js';
 import { RetentionEnforcer } from '../modules/retention/index.js';
 import { RightsService } from '../modules/rights/index.js';
 import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modules/site-analytics/index.js';
-import { SubjectService, Under13Approvals } from '../modules/subjects/index.js';
+import { emailLookupIndexes, SubjectService, Under13Approvals } from '../modules/subjects/index.js';
 import { registerAnchorJob } from '../platform/audit/index.js';
 import type { ErasureRegistry } from '../platform/erasure/index.js';
 import { JobRunner } from '../platform/jobs/index.js';
@@ -86,6 +86,8 @@ export interface Services {
   readonly complaints: ComplaintService;
   /** The personal-data breach register and its 72-hour clock (src/modules/incidents). */
   readonly incidents: IncidentService;
+  /** GDPR Art. 34: Vow writes to the people affected by a high-risk breach itself (src/modules/incidents). */
+  readonly incidentNotices: IncidentNotices;
   /** `vow import` and POST /v1/imports: files of customers, orders and lists (src/modules/imports). */
   readonly imports: ImportService;
   /** Bounces (RFC 3464) and complaints (ARF) from the SMTP listener or POST /v1/mail/feedback (src/modules/consent). */
@@ -152,6 +154,11 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
     token: (v) => ctx.vault.blindIndex('token', v),
     mail: {
       emailIndex: (v) => ctx.vault.blindIndex('email', v),
+      erasedAddresses: async (trx, subjectId, all) =>
+        new Set([
+          ...(await emailLookupIndexes(trx, subjectId, all ? 'all' : 'deleted')),
+          ...(all ? await accountEmailIndexes(trx, subjectId) : []),
+        ]),
       forgetSent: (drop) => mail.forgetSent(drop),
     },
   });
@@ -212,6 +219,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
   const retention = new RetentionEnforcer({ ctx, datasets, erasure });
   const retentionJob = retention.register(jobs);
   const incidents = new IncidentService(ctx);
+  const incidentNotices = new IncidentNotices(ctx, { jobs, mail, incidents });
   installScrapedSeries(metrics, { rights, monitor, incidents });
   return {
     promises: { monitor, checks, scheduleChecks: promiseJob.schedule },
@@ -237,6 +245,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
     rights,
     complaints,
     incidents,
+    incidentNotices,
     imports,
     downstream,
     mailFeedback: new MailFeedback(ctx, consent),

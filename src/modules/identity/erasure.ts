@@ -10,6 +10,7 @@ import { sql, type Transaction } from 'kysely';
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
 import { isWithin } from '../policy/index.js';
+import { emailLookupIndexes } from '../subjects/index.js';
 import { accountKeyId } from './account-service.js';
 import { codeTarget, mailBudgetTarget, shopperLoginTarget } from './attempts.js';
 
@@ -94,25 +95,8 @@ async function forgetAttempts(
   token: (value: string) => string,
   which: 'all' | 'deleted' = 'all',
 ): Promise<number> {
-  let lookups = trx
-    .selectFrom('subject_lookup')
-    .select('blind_index')
-    .where('subject_id', '=', subjectId)
-    .where('kind', '=', 'email');
-  if (which === 'deleted')
-    lookups = lookups.where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('subject_identifiers as i')
-            .select('i.id')
-            .whereRef('i.subject_id', '=', 'subject_lookup.subject_id')
-            .whereRef('i.kind', '=', 'subject_lookup.kind')
-            .whereRef('i.blind_index', '=', 'subject_lookup.blind_index'),
-        ),
-      ),
-    );
-  const held = await lookups.execute();
-  const indexes = new Set([...accounts.map((a) => a.email_index), ...held.map((h) => h.blind_index)]);
+  const held = await emailLookupIndexes(trx, subjectId, which);
+  const indexes = new Set([...accounts.map((a) => a.email_index), ...held]);
   let n = 0;
   for (const index of indexes)
     for (const target of [

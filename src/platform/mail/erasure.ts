@@ -14,6 +14,16 @@ import type { SentCopy } from './transport.js';
 export interface MailErasureOptions {
   /** The vault's blind index of kind `email` of a normalised address (lower-cased, trimmed). */
   readonly emailIndex: (address: string) => string;
+  /**
+   * The keyed hashes (kind `email`) of the person's addresses the erasure takes: all of them (the
+   * directory's and their shopper accounts'), or after a partial deletion those the dataset walker
+   * deleted. Given by the composition root: the directory and the accounts are modules' tables.
+   */
+  readonly erasedAddresses: (
+    trx: Transaction<Database>,
+    subjectId: string,
+    all: boolean,
+  ) => Promise<ReadonlySet<string>>;
   /** Deletes the copies of sent mail that `drop` picks (MailService.forgetSent); absent: none kept. */
   readonly forgetSent?: (drop: (copy: SentCopy) => boolean) => Promise<number>;
 }
@@ -23,47 +33,12 @@ const covers = (categories: 'all' | readonly string[]): boolean =>
   categories === 'all' ||
   categories.some((c) => DELETED_ADDRESS === c || DELETED_ADDRESS.startsWith(`${c}.`));
 
-/**
- * The keyed hashes of the person's email addresses the erasure takes: all of them (the directory's
- * look-ups and their shopper accounts'), or after a partial deletion those whose identifier the
- * dataset walker deleted (look-ups left without one; the subjects module's eraser, last, drops them).
- */
-async function erasedAddresses(
-  trx: Transaction<Database>,
-  subjectId: string,
-  all: boolean,
-): Promise<Set<string>> {
-  let lookups = trx
-    .selectFrom('subject_lookup')
-    .select('blind_index')
-    .where('subject_id', '=', subjectId)
-    .where('kind', '=', 'email');
-  if (!all)
-    lookups = lookups.where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('subject_identifiers as i')
-            .select('i.id')
-            .whereRef('i.subject_id', '=', 'subject_lookup.subject_id')
-            .whereRef('i.kind', '=', 'subject_lookup.kind')
-            .whereRef('i.blind_index', '=', 'subject_lookup.blind_index'),
-        ),
-      ),
-    );
-  const indexes = new Set((await lookups.execute()).map((r) => r.blind_index));
-  if (all)
-    for (const a of await trx
-      .selectFrom('shopper_accounts')
-      .select('email_index')
-      .where('subject_id', '=', subjectId)
-      .execute())
-      indexes.add(a.email_index);
-  return indexes;
-}
-
 export function mailEraser(options: MailErasureOptions): Eraser {
   /** The kept copies to the addresses or with the outbox ids given go (the file is rewritten once). */
-  const forgetCopies = async (addresses: Set<string>, outboxIds: readonly string[]): Promise<number> => {
+  const forgetCopies = async (
+    addresses: ReadonlySet<string>,
+    outboxIds: readonly string[],
+  ): Promise<number> => {
     if (!options.forgetSent || (addresses.size === 0 && outboxIds.length === 0)) return 0;
     const ids = new Set(outboxIds);
     return options.forgetSent(({ to, messageId }) => {
@@ -88,7 +63,7 @@ export function mailEraser(options: MailErasureOptions): Eraser {
     async erase(trx, { subjectId, mode, categories }): Promise<ErasureOutcome> {
       const everything = mode === 'purge' || categories === 'all';
       if (!everything && !covers(categories)) return NOTHING_ERASED;
-      const addresses = await erasedAddresses(trx, subjectId, everything);
+      const addresses = await options.erasedAddresses(trx, subjectId, everything);
       const about = everything
         ? (
             await trx.selectFrom('mail_outbox').select('id').where('subject_id', '=', subjectId).execute()
