@@ -1,6 +1,8 @@
-// What the breach register holds of a person: nothing. It keeps categories, subject kinds, counts and
-// staff ids; the people affected are counted through the subjects module, never copied here.
-import type { Eraser } from '../../platform/erasure/index.js';
+// What the breach register holds of a person: the incidents and notes nothing (categories, subject
+// kinds, counts and staff ids; the people affected are counted through the subjects module, never
+// copied here). The Art. 34 notices name the people Vow wrote to, by subject id only: they go with a
+// deletion of everything and with the purge.
+import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 
 export const incidentsTables: Eraser = {
   owner: 'incidents',
@@ -13,5 +15,21 @@ export const incidentsTables: Eraser = {
       fate: 'impersonal',
       why: "the privacy officer's notes on a breach; values that look like an email address are refused",
     },
+    incident_communications: {
+      fate: 'impersonal',
+      why: "the privacy officer's message to the people affected by a breach (Art. 34), the same for all; values that look like an email address are refused",
+    },
+    incident_notices: {
+      fate: 'erased',
+      person: { column: 'subject_id' },
+      how: 'deleted by a deletion of everything and by the purge (the mail itself is the outbox’s)',
+    },
+  },
+  async erase(trx, { subjectId, mode, categories }) {
+    if (mode !== 'purge' && categories !== 'all') return NOTHING_ERASED;
+    const n = changed(
+      await trx.deleteFrom('incident_notices').where('subject_id', '=', subjectId).executeTakeFirst(),
+    );
+    return n ? { rows: { incident_notices: n } } : NOTHING_ERASED;
   },
 };

@@ -19,6 +19,11 @@ export const INCIDENTS_ERROR_CODES = {
     meaning:
       'A notification to the authority made more than 72 hours after awareness needs the reasons for the delay (Art. 33(1)).',
   },
+  VOW_INCIDENT_NOT_HIGH_RISK: {
+    status: 409,
+    meaning:
+      'Vow writes to the people affected (Art. 34) only about an incident decided a high risk to their rights and freedoms.',
+  },
   VOW_INCIDENT_STATE: {
     status: 409,
     meaning:

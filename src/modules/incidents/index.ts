@@ -11,4 +11,12 @@ export {
   type RiskLevel,
 } from './incident-service.js';
 export { incidentsMigrations } from './migrations/index.js';
+export type { NoticeDraft } from './notice-text.js';
+export {
+  IncidentNotices,
+  NOTICE_MAIL_KIND,
+  type NoticeProgress,
+  TELL_PEOPLE_JOB,
+  TOLD_BY_VOW,
+} from './notices.js';
 export type { IncidentTables } from './tables.js';

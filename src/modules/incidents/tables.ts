@@ -40,6 +40,31 @@ export interface IncidentTables {
     subjects_informed_how: string | null;
     closed_at: string | null;
   };
+  /** Art. 34: the message Vow sends the people affected (the officer's words; names no one). */
+  incident_communications: {
+    incident_id: string;
+    subject: string;
+    what_happened: string;
+    consequences: string;
+    measures: string;
+    /** What the person can do to protect themselves (may be empty). */
+    advice: string;
+    /** The locale of the message's frame (headings, contact block). */
+    locale: string;
+    queued_at: string;
+    queued_by: string;
+    /** When the job had queued a mail to every person with an address (null: still running). */
+    done_at: string | null;
+  };
+  /** Art. 34: per person, that the incident's message was dealt with (idempotence of the job). */
+  incident_notices: {
+    incident_id: string;
+    subject_id: string;
+    /** queued: a mail was written to the outbox; no_address: no email on file; erased: erased since. */
+    status: 'queued' | 'no_address' | 'erased';
+    outbox_id: string | null;
+    at: string;
+  };
   incident_notes: {
     id: string;
     incident_id: string;

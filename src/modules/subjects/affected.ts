@@ -1,9 +1,13 @@
 // Who a personal-data breach concerns, counted (GDPR Art. 33(3)(a): the approximate number of people
 // and of records): the people with a record collected in a time window that holds a field of one of
-// the given categories (or a category below one). Counts only; no id or value leaves this module.
+// the given categories (or a category below one). Counts only; no id or value leaves this module,
+// except for Art. 34: `affectedSubjects` yields the people's ids in batches and `emailsOf` their
+// address, for the breach register to tell them itself (their contact never leaves Vow).
 
-import type { Store } from '../../platform/store/index.js';
+import { isIn, listChunks, type Store } from '../../platform/store/index.js';
+import type { VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
+import { openSealed } from './types.js';
 
 export interface AffectedQuery {
   readonly categories: readonly string[];
@@ -22,7 +26,66 @@ export async function countAffected(
 ): Promise<{ people: number; records: number }> {
   const people = new Set<string>();
   let records = 0;
-  if (q.categories.length === 0) return { people: 0, records: 0 };
+  for await (const page of matchingRecords(store, q))
+    for (const subjectId of page) {
+      records++;
+      people.add(subjectId);
+    }
+  return { people: people.size, records };
+}
+
+/**
+ * The people with data of these categories collected in the window (GDPR Art. 34: the people to
+ * tell), their subject ids in batches of at most `batchSize`, each person once, in the order of
+ * their first matching record.
+ */
+export async function* affectedSubjects(
+  store: Store,
+  q: AffectedQuery,
+  batchSize = 200,
+): AsyncGenerator<string[]> {
+  const seen = new Set<string>();
+  let batch: string[] = [];
+  for await (const page of matchingRecords(store, q))
+    for (const subjectId of page) {
+      if (seen.has(subjectId)) continue;
+      seen.add(subjectId);
+      batch.push(subjectId);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * Each person's email address to write to (the one collected last), decrypted; a person with none,
+ * or whose key was destroyed (erased), is left out. For the breach register's Art. 34 notice only.
+ */
+export async function emailsOf(ctx: VowContext, subjectIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const chunk of listChunks(ctx.store.dialect, subjectIds)) {
+    const rows = await ctx.store.db
+      .selectFrom('subject_identifiers')
+      .select(['subject_id', 'sealed_value'])
+      .where('kind', '=', 'email')
+      .where((eb) => isIn(eb, ctx.store.dialect, 'subject_id', chunk))
+      .orderBy('collected_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    for (const r of rows) {
+      if (out.has(r.subject_id)) continue;
+      const plain = await openSealed(ctx.vault, r.subject_id, r.sealed_value);
+      if (plain) out.set(r.subject_id, plain);
+    }
+  }
+  return out;
+}
+
+/** The subject ids of the matching records, page by page (a person once per record). */
+async function* matchingRecords(store: Store, q: AffectedQuery): AsyncGenerator<string[]> {
+  if (q.categories.length === 0) return;
   let after = '';
   for (;;) {
     let query = store.db
@@ -32,17 +95,14 @@ export async function countAffected(
       .where('id', '>', after);
     if (q.from) query = query.where('collected_at', '>=', q.from);
     const rows = await query.orderBy('id', 'asc').limit(PAGE).execute();
+    const page: string[] = [];
     for (const r of rows) {
       const fields = JSON.parse(r.fields) as Record<string, { category?: string }>;
-      if (
-        Object.values(fields).some((f) => f.category && q.categories.some((c) => isWithin(f.category!, c)))
-      ) {
-        records++;
-        people.add(r.subject_id);
-      }
+      if (Object.values(fields).some((f) => f.category && q.categories.some((c) => isWithin(f.category!, c))))
+        page.push(r.subject_id);
     }
+    yield page;
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]!.id;
   }
-  return { people: people.size, records };
 }

@@ -1,6 +1,6 @@
 // Public surface of the subjects module: people, identifiers, identity resolution, the under-13 mark.
 
-export { type AffectedQuery, countAffected } from './affected.js';
+export { type AffectedQuery, affectedSubjects, countAffected, emailsOf } from './affected.js';
 export { emailLookupIndexes } from './email-indexes.js';
 export { subjectsEraser } from './erasure.js';
 export { SUBJECTS_ERROR_CODES } from './errors.js';

@@ -1,7 +1,9 @@
 // The migrations of modules/incidents, by name (a shipped migration is never edited or renamed).
 import type { VowMigration } from '../../../platform/store/index.js';
 import { migration as m0770 } from './0770-incidents.js';
+import { migration as m0771 } from './0771-incident-communications.js';
 
 export const incidentsMigrations: Readonly<Record<string, VowMigration>> = {
   '0770-incidents': m0770,
+  '0771-incident-communications': m0771,
 };
