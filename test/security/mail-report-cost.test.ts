@@ -8,7 +8,11 @@
 // 2 MB fields are read (the old parser does not finish them: the test runner's timeout fails it).
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { firstAddress, parseMailReport } from '../../src/modules/consent/mail-report.js';
+import {
+  firstAddress,
+  MAX_REPORT_RECIPIENTS,
+  parseMailReport,
+} from '../../src/modules/consent/mail-report.js';
 import { describeEachDialect, testConfig } from '../helpers/env.js';
 
 const OLD = /<?([^\s<>@]+@[^\s<>@]+)>?/;
@@ -45,6 +49,20 @@ it('reads a complaint whose Original-Rcpt-To and returned To are 1 MB each witho
     recipients: [],
     tokens: [],
   });
+});
+
+it('reads the first recipients of a bounce that names thousands (each would cost a look-up)', () => {
+  const blocks = Array.from(
+    { length: 40_000 },
+    (_, i) => `Final-Recipient: rfc822; p${i}@example.org\nAction: failed\nStatus: 5.1.1\n`,
+  ).join('\n');
+  const raw = `Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n${blocks}\n--B--\n`;
+  const report = parseMailReport(raw);
+  assert.equal(report.kind, 'bounce');
+  assert.ok(report.kind === 'bounce');
+  assert.equal(MAX_REPORT_RECIPIENTS, 20);
+  assert.equal(report.recipients.length, 20);
+  assert.deepEqual(report.recipients[19], { address: 'p19@example.org', status: '5.1.1', hard: true });
 });
 
 describeEachDialect(

@@ -18,6 +18,14 @@ export type MailReport =
     }
   | { readonly kind: 'other' };
 
+/**
+ * Recipients of one delivery report read at most. A report comes back for one message, and every
+ * message Vow sends has one recipient; anyone can mail a report, and each recipient costs a look-up
+ * once one valid token is attached (one of the sender's own mails gives one), so a report naming
+ * 40,000 addresses is read as naming the first few (security.md #31).
+ */
+export const MAX_REPORT_RECIPIENTS = 20;
+
 interface Part {
   readonly headers: Map<string, string>;
   readonly body: string;
@@ -146,7 +154,8 @@ export function parseMailReport(raw: string): MailReport {
         address: r.address,
         status: r.status,
         hard: r.action === 'failed' && r.status.startsWith('5.'),
-      }));
+      }))
+      .slice(0, MAX_REPORT_RECIPIENTS);
     return { kind: 'bounce', recipients, tokens };
   }
   if (reportType === 'feedback-report') {
