@@ -39,6 +39,7 @@ import { complaintConsoleRoutes } from './console/complaint-routes.js';
 import { dashboardConsoleRoutes } from './console/dashboard-routes.js';
 import { downstreamConsoleRoutes } from './console/downstream-routes.js';
 import { importConsoleRoutes } from './console/import-routes.js';
+import { incidentNotifyConsoleRoutes } from './console/incident-notify-routes.js';
 import { incidentConsoleRoutes } from './console/incident-routes.js';
 import { loginConsoleRoutes } from './console/login-routes.js';
 import { marketingConsoleRoutes } from './console/marketing-routes.js';
@@ -111,6 +112,7 @@ export const ROUTES: readonly RouteModule[] = [
   requestConsoleRoutes,
   complaintConsoleRoutes,
   incidentConsoleRoutes,
+  incidentNotifyConsoleRoutes,
   marketingConsoleRoutes,
   auditConsoleRoutes,
   staffAccountConsoleRoutes,

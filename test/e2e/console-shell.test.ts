@@ -132,6 +132,16 @@ describeEachDialect(
         { staffId: 'demo', privacyOfficer: true },
       );
       examples['/staff/incidents/:id'] = `/staff/incidents/${incident.id}`;
+      const highRisk = await env().services.incidents.record(
+        {
+          summary: 'Order backups were readable.',
+          dataCategories: ['contact.email'],
+          subjectKinds: ['customer'],
+        },
+        { staffId: 'demo', privacyOfficer: true },
+      );
+      await env().services.incidents.decideRisk(highRisk.id, 'high', 'Emails for phishing', 'demo');
+      examples['/staff/incidents/:id/notify'] = `/staff/incidents/${highRisk.id}/notify`;
       examples['/staff/experiments/:id'] = '/staff/experiments/shell-hero';
       const imported = await env().services.imports.run({
         file: fixture('shopify-customers.csv'),
@@ -251,6 +261,11 @@ describeEachDialect(
         '/staff/complaints/:id': [examples['/staff/complaints/:id']!, { action: 'close' }, 200],
         '/staff/incidents': ['/staff/incidents', { summary: 'Lost slips', dataCategories: 'no.such' }, 400],
         '/staff/incidents/:id': [examples['/staff/incidents/:id']!, { action: 'close' }, 200],
+        '/staff/incidents/:id/notify': [
+          examples['/staff/incidents/:id/notify']!,
+          { step: 'preview', subject: 'S', whatHappened: 'W', consequences: 'C', measures: 'M' },
+          200,
+        ],
         '/staff/audit/verify': ['/staff/audit/verify', {}, 200],
         '/staff/accounts': ['/staff/accounts', { username: 'shell-added', roles: 'auditor' }, 201],
         '/staff/accounts/roles': 'redirects to the staff accounts page',

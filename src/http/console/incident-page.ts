@@ -2,10 +2,11 @@
 // notification, the people told (Art. 34), the timeline (notes and audited changes) and, for the
 // privacy officer, the actions.
 
-import type { IncidentDetail } from '../../modules/incidents/index.js';
+import type { IncidentDetail, NoticeProgress } from '../../modules/incidents/index.js';
 import { categoryName, subjectKindName } from '../../modules/policy/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { progressText } from './incident-notify.js';
 import { clockText, riskText, utc } from './incidents.js';
 import { actorLabel } from './labels.js';
 import { type ConsoleFrame, type ConsoleMessage, consolePage, csrfField, flash } from './shell.js';
@@ -17,6 +18,7 @@ const EVENTS: Record<string, string> = {
   'incident.risk_decided': 'Risk decided',
   'incident.authority_notified': 'Supervisory authority notified',
   'incident.subjects_informed': 'People affected told',
+  'incident.notice_queued': 'Vow asked to write to the people affected',
   'incident.noted': 'Note added',
   'incident.closed': 'Incident closed',
 };
@@ -121,6 +123,8 @@ export function renderStaffIncident(
     readonly authorities: readonly { id: string; name: string }[];
     readonly message?: ConsoleMessage | undefined;
     readonly affected?: { people: number; records: number; from: string | null; to: string } | undefined;
+    /** Vow's mail to the people affected (Art. 34), when asked for. */
+    readonly notice?: NoticeProgress | null | undefined;
   },
 ): string {
   const timeline = [
@@ -165,6 +169,13 @@ ${flash(view.message)}
         : 'No'
   }</dd>
 </dl>
+${
+  view.notice
+    ? html`<h2>Vow's mail to the people affected</h2>${progressText(view.notice)}`
+    : view.canAct && i.status === 'open' && i.risk.level === 'high' && i.subjectsInformed === null
+      ? html`<p data-testid="notify-link"><a class="button" href="/staff/incidents/${i.id}/notify">Write to the people affected…</a> <span class="small">Vow sends it; their contact never leaves Vow.</span></p>`
+      : ''
+}
 <h2 id="affected-h">Who is affected</h2>
 <form method="get" action="/staff/incidents/${i.id}" aria-labelledby="affected-h" data-testid="affected-form">
   <input type="hidden" name="count" value="1">

@@ -30,6 +30,7 @@ const DONE = {
   risk: 'Decision recorded.',
   notify: 'Notification recorded.',
   inform: 'Recorded that the people affected were told.',
+  notice: 'Vow is writing to the people affected; the progress is below.',
   note: 'Note added.',
   close: 'Incident closed; the record is kept.',
 } as const;
@@ -163,9 +164,10 @@ export const incidentConsoleRoutes: RouteModule = (app, ctx, services) => {
   ) {
     const roles = assertReader(req);
     const incident = await incidents.detail(iid);
-    const [events, names] = await Promise.all([
+    const [events, names, notice] = await Promise.all([
       ctx.audit.list({ targetType: 'incident', targetId: iid, limit: 1000 }),
       staffNames(services),
+      services.incidentNotices.progress(iid),
     ]);
     return sendHtml(
       reply,
@@ -176,6 +178,7 @@ export const incidentConsoleRoutes: RouteModule = (app, ctx, services) => {
         authorities: authorities(),
         message,
         affected,
+        notice,
       }),
       status,
     );

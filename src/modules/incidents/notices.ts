@@ -29,6 +29,8 @@ export interface NoticeProgress {
   readonly doneAt: string | null;
   /** People a mail was written to. */
   readonly queued: number;
+  /** Of those, the mails the outbox has sent. */
+  readonly sent: number;
   /** People with no email address on file: not written to. */
   readonly noAddress: number;
   /** People erased since the breach: not written to. */
@@ -198,11 +200,21 @@ export class IncidentNotices {
       .groupBy('status')
       .execute();
     const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+    const outboxIds = (
+      await this.#ctx.store.db
+        .selectFrom('incident_notices')
+        .select('outbox_id')
+        .where('incident_id', '=', id)
+        .where('outbox_id', 'is not', null)
+        .execute()
+    ).map((r) => r.outbox_id!);
+    const statuses = await this.#mail.statusCounts(outboxIds);
     return {
       queuedAt: comm.queued_at,
       queuedBy: comm.queued_by,
       doneAt: comm.done_at,
       queued: count('queued'),
+      sent: statuses.sent ?? 0,
       noAddress: count('no_address'),
       erased: count('erased'),
     };

@@ -7,7 +7,7 @@ import type { PlatformContext } from '../context.js';
 import { openSealedText, sealWithKey } from '../crypto/index.js';
 import { VowError } from '../errors.js';
 import { defineJob, type JobRunner } from '../jobs/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, isIn, listChunks } from '../store/index.js';
 import { isPlainAddress } from '../strings.js';
 import type { OutboxStatus } from './tables.js';
 import { type MailTransport, type SentCopy, transportFromConfig } from './transport.js';
@@ -315,6 +315,22 @@ export class MailService {
     if (filter.subjectId) q = q.where('subject_id', '=', filter.subjectId);
     if (filter.audience) q = q.where('audience', '=', filter.audience);
     return (await q.limit(1000).execute()).map(toEntry);
+  }
+
+  /** How many of these outbox messages are in each status (counts only; a progress line). */
+  async statusCounts(outboxIds: readonly string[]): Promise<Partial<Record<OutboxStatus, number>>> {
+    const out: Partial<Record<OutboxStatus, number>> = {};
+    const { db, dialect } = this.#ctx.store;
+    for (const chunk of listChunks(dialect, outboxIds)) {
+      const rows = await db
+        .selectFrom('mail_outbox')
+        .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where((eb) => isIn(eb, dialect, 'id', chunk))
+        .groupBy('status')
+        .execute();
+      for (const r of rows) out[r.status] = (out[r.status] ?? 0) + Number(r.n);
+    }
+    return out;
   }
 
   /** Opens a message still in the outbox (staff forwarding a recipient notice; tests). */

@@ -1,0 +1,92 @@
+// The page where the privacy officer writes the Art. 34 message to the people affected by a high-risk
+// breach, sees it as a person will get it (with the number of people it concerns) and sends it; once
+// sent, the page shows where Vow is (mails queued, people without an email on file).
+
+import type { IncidentView, NoticeDraft, NoticeProgress } from '../../modules/incidents/index.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { utc } from './incidents.js';
+import { type ConsoleFrame, type ConsoleMessage, consolePage, csrfField, flash } from './shell.js';
+
+export interface NoticePreview {
+  readonly recipients: number;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** The message's text as it reads in a mail client: paragraphs, lines kept. */
+function asMail(text: string): SafeHtml[] {
+  return text
+    .trim()
+    .split(/\n{2,}/)
+    .map((para) => {
+      const lines = para.split('\n');
+      return html`<p>${lines.map((l, n) => (n === 0 ? html`${l}` : html`<br>${l}`))}</p>`;
+    });
+}
+
+export function people(n: number): string {
+  return `${n} ${n === 1 ? 'person' : 'people'}`;
+}
+
+/** What the incident page says of the Art. 34 mail: queued, sent, no address (counts only). */
+export function progressText(p: NoticeProgress): SafeHtml {
+  return html`<p data-testid="notice-progress">${
+    p.doneAt
+      ? html`Vow wrote to the people affected: finished ${utc(p.doneAt)}.`
+      : html`Vow is writing to the people affected (sent for it ${utc(p.queuedAt)}).`
+  } <strong>${p.queued}</strong> ${p.queued === 1 ? 'mail' : 'mails'} queued, <strong>${p.sent}</strong> sent; <strong>${p.noAddress}</strong> ${p.noAddress === 1 ? 'person has' : 'people have'} no email address on file${p.erased ? html`; ${people(p.erased)} erased since, not written to` : ''}.</p>`;
+}
+
+export function renderIncidentNotify(
+  frame: ConsoleFrame,
+  incident: IncidentView,
+  view: {
+    readonly draft: NoticeDraft;
+    readonly preview?: NoticePreview | undefined;
+    readonly progress?: NoticeProgress | null | undefined;
+    readonly message?: ConsoleMessage | undefined;
+  },
+): string {
+  const d = view.draft;
+  const from = `${frame.policy.doc.controller.name} <${frame.policy.doc.controller.email}>`;
+  const sent = view.progress !== null && view.progress !== undefined;
+  const field = (name: keyof NoticeDraft, label: string, hint: string, required: boolean): SafeHtml =>
+    html`<p><label for="m-${name}">${label}${required ? '' : ' (optional)'}</label><span class="small" id="m-${name}-hint">${hint}</span><textarea id="m-${name}" name="${name}" rows="4" aria-describedby="m-${name}-hint"${required ? html` required` : ''}>${d[name]}</textarea></p>`;
+  return consolePage(frame, {
+    title: 'Tell the people affected',
+    section: '/staff/incidents',
+    body: html`<p><a href="/staff/incidents/${incident.id}">← The incident</a></p>
+<h1>Tell the people affected (Art. 34)</h1>
+${flash(view.message)}
+<p>Vow writes to each person affected with an email address on file, in clear and plain language, from
+${from}. Their contact never leaves Vow. It is a legal notice, not marketing: no unsubscribe link, sent
+whatever their mail preferences; a person erased since gets nothing.</p>
+${
+  sent && view.progress
+    ? progressText(view.progress)
+    : html`<form method="post" action="/staff/incidents/${incident.id}/notify" aria-labelledby="write-h" data-testid="notice-form">
+  <h2 id="write-h">The message</h2>
+  ${csrfField(frame.csrf)}
+  <p><label for="m-subject">Subject</label><input id="m-subject" name="subject" required maxlength="200" value="${d.subject}"></p>
+  ${field('whatHappened', 'What happened', 'The nature of the breach, plainly; name no one.', true)}
+  ${field('consequences', 'What this may mean for them', 'The likely consequences (Art. 33(3)(c)).', true)}
+  ${field('measures', 'What you have done and are doing', 'Measures taken or proposed, to mitigate the harm too (Art. 33(3)(d)).', true)}
+  ${field('advice', 'What they can do', 'Steps a person can take to protect themselves.', false)}
+  <p class="small">The contact point (${frame.policy.doc.controller.name}${frame.policy.doc.controller.dpo ? ', the data protection officer' : ''}) and the postal address are added from the policy (Art. 33(3)(b)).</p>
+  <p><button type="submit" name="step" value="preview" class="secondary">Preview</button>
+  <button type="submit" name="step" value="send">Send to the people affected…</button>
+  <span class="small">You confirm on the next page.</span></p>
+</form>`
+}
+${
+  view.preview
+    ? html`<h2 id="preview-h">As a person gets it</h2>
+<p role="status" data-testid="notice-count">The incident concerns <strong>${people(view.preview.recipients)}</strong> (data of its categories collected up to ${utc(incident.awareAt)}); those with an email address on file get this message, once.</p>
+<article class="card" aria-labelledby="preview-h" data-testid="notice-preview">
+<p><strong>From:</strong> ${from}<br><strong>Subject:</strong> ${view.preview.subject}</p>
+${asMail(view.preview.text)}
+</article>`
+    : ''
+}`,
+  });
+}

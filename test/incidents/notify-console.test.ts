@@ -1,0 +1,149 @@
+// The console's Art. 34 page (/staff/incidents/:id/notify) with real access control: the privacy
+// officer sees the message prefilled from the incident, rendered as a person gets it, with the number of
+// people it concerns; sending goes through a confirmation showing that number; the incident page then
+// shows the progress. Other roles are refused; an incident not decided a high risk is refused with its
+// code; the audit trail holds ids and counts only.
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { orderBody } from '../collection/fixtures.js';
+import { type Caller, csrfOf, serviceCaller, staffCaller } from '../helpers/auth.js';
+import { describeEachDialect } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
+
+type Staff = Caller & { staffId: string; token: string };
+const PAGE = { accept: 'text/html' };
+
+describeEachDialect(
+  'incidents: the console page to tell the people affected',
+  (env) => {
+    let officer: Staff;
+    const others: Staff[] = [];
+    before(async () => {
+      officer = await staffCaller(env(), ['privacy_officer']);
+      for (const role of ['customer_service', 'auditor', 'marketing'])
+        others.push(await staffCaller(env(), [role]));
+    });
+
+    const form = (who: Staff, url: string, fields: Record<string, string>) =>
+      env().app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          ...who.headers,
+          'content-type': 'application/x-www-form-urlencoded',
+          'sec-fetch-site': 'same-origin',
+        },
+        payload: new URLSearchParams({ _csrf: csrfOf(who.token), ...fields }).toString(),
+      });
+
+    it('previews, confirms with the count, sends once; the incident page shows the progress', async () => {
+      const e = env();
+      const sent = captureMail(e);
+      const shop = await serviceCaller(e);
+      for (const n of ['nc-1', 'nc-2', 'nc-3']) {
+        const res = await e.app.inject({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: shop.writeHeaders,
+          payload: orderBody(n),
+        });
+        assert.equal(res.statusCode, 201, res.body);
+      }
+      const inc = await e.services.incidents.record(
+        {
+          summary: 'A backup of the order database was left readable on the web.',
+          dataCategories: ['contact.email'],
+          subjectKinds: ['customer'],
+          consequences: 'Phishing mail in our name.',
+          measures: 'The backup was removed and the bucket locked.',
+        },
+        { staffId: officer.staffId, privacyOfficer: true },
+      );
+      const url = `/staff/incidents/${inc.id}/notify`;
+
+      const early = await e.app.inject({ url, headers: { ...officer.headers, ...PAGE } });
+      assert.equal(early.statusCode, 409);
+      assert.match(early.body, /data-code="VOW_INCIDENT_NOT_HIGH_RISK"/);
+      const incidentPage = async () =>
+        (await e.app.inject({ url: `/staff/incidents/${inc.id}`, headers: { ...officer.headers, ...PAGE } }))
+          .body;
+      assert.ok(!(await incidentPage()).includes('data-testid="notify-link"'), 'no link before a high risk');
+
+      await e.services.incidents.decideRisk(inc.id, 'high', 'Addresses for phishing', officer.staffId);
+      assert.ok((await incidentPage()).includes('data-testid="notify-link"'));
+      for (const who of others) {
+        assert.equal((await e.app.inject({ url, headers: { ...who.headers, ...PAGE } })).statusCode, 403);
+        const r = await form(who, url, {
+          step: 'send',
+          confirmed: 'yes',
+          subject: 's',
+          whatHappened: 'w',
+          consequences: 'c',
+          measures: 'm',
+        });
+        assert.equal(r.statusCode, 403);
+      }
+
+      const page = await e.app.inject({ url, headers: { ...officer.headers, ...PAGE } });
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /data-testid="notice-count">The incident concerns <strong>3 people<\/strong>/);
+      assert.ok(
+        page.body.includes('A backup of the order database was left readable on the web.'),
+        'prefilled',
+      );
+      const preview = page.body.slice(page.body.indexOf('data-testid="notice-preview"'));
+      const c = e.ctx.policy.doc.controller;
+      for (const part of ['Phishing mail in our name.', 'The backup was removed', c.postal_address, c.name])
+        assert.ok(preview.includes(part.replace(/&/g, '&amp;')), `preview holds ${part}`);
+
+      const fields = {
+        subject: 'Your email address was exposed',
+        whatHappened: 'A backup with your email address was readable on the web for two days.',
+        consequences: 'Phishing mail in our name.',
+        measures: 'The backup was removed.',
+        advice: 'Do not open links in mail asking you to pay.',
+      };
+      const previewed = await form(officer, url, { step: 'preview', ...fields });
+      assert.equal(previewed.statusCode, 200);
+      assert.ok(previewed.body.includes('Do not open links in mail asking you to pay.'));
+      const refusedDraft = await form(officer, url, {
+        step: 'preview',
+        ...fields,
+        measures: 'Ask x@example.com',
+      });
+      assert.equal(refusedDraft.statusCode, 400);
+      assert.match(refusedDraft.body, /data-code="VOW_INCIDENT_INVALID"/);
+
+      const confirm = await form(officer, url, { step: 'send', ...fields });
+      assert.equal(confirm.statusCode, 200);
+      assert.match(confirm.body, /data-testid="confirmation"/);
+      assert.match(confirm.body, /Send to 3 people/);
+      assert.equal(sent.length, 0, 'nothing before the confirmation');
+      assert.equal(await e.services.incidentNotices.progress(inc.id), null);
+
+      const done = await form(officer, url, { step: 'send', confirmed: 'yes', ...fields });
+      assert.equal(done.statusCode, 303);
+      assert.equal(done.headers.location, `/staff/incidents/${inc.id}?done=notice`);
+      const again = await form(officer, url, { step: 'send', confirmed: 'yes', ...fields });
+      assert.equal(again.statusCode, 409, 'sent once');
+      assert.match(again.body, /data-code="VOW_INCIDENT_STATE"/);
+
+      await e.services.jobs.drain();
+      await e.services.jobs.drain();
+      assert.equal(sent.filter((m) => m.subject === fields.subject).length, 3);
+      const after = await incidentPage();
+      assert.match(after, /data-testid="notice-progress">Vow wrote to the people affected: finished/);
+      assert.match(
+        after,
+        /<strong>3<\/strong> mails queued, <strong>3<\/strong> sent; <strong>0<\/strong> people have no email/,
+      );
+      assert.match(after, /email by Vow/);
+
+      const audit = await e.ctx.audit.list({ targetType: 'incident', targetId: inc.id, limit: 100 });
+      const queued = audit.find((a) => a.action === 'incident.notice_queued');
+      assert.equal(queued?.actor_id, officer.staffId);
+      assert.ok(!/example\.com|Buyer|Phishing|backup/i.test(JSON.stringify(audit)), 'ids and counts only');
+    });
+  },
+  { auth: 'enforced', rateLimits: false },
+);
