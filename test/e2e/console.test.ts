@@ -95,6 +95,7 @@ describe('staff console in Chromium, by role', {
       'Suppressions',
       'Under-13 reports',
       'Appeals',
+      'Incidents',
       'Audiences',
       'Experiments',
       'Reports',

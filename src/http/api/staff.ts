@@ -31,7 +31,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public', limit: 'login' },
       schema: {
         tags: ['staff'],
-        errors: ['VOW_BAD_CREDENTIALS', 'VOW_LOCKED_OUT', 'VOW_TOTP_REQUIRED'],
+        errors: ['VOW_BAD_CREDENTIALS', 'VOW_LOCKED_OUT', 'VOW_TOTP_REQUIRED', 'VOW_PASSWORD_LOGIN_DISABLED'],
         summary: 'A bearer token for staff API use (12 hours); send it as Authorization: Bearer vow_st_…',
         body: z.strictObject({ username, password, totp }),
         response: {
