@@ -145,6 +145,13 @@ describeEachDialect('incidents: Vow tells the people affected (Art. 34)', (env) 
       assert.ok(!/unsubscribe/i.test(bytes), 'a legal notice: no unsubscribe');
       assert.equal((bytes.match(/@example\.com/g) ?? []).length, 1, 'names only its recipient');
     }
+    // Erasing a person told takes the record that they were (ids only) with them.
+    const told = async (s: string) =>
+      (await e.store.db.selectFrom('incident_notices').select('status').where('subject_id', '=', s).execute())
+        .length;
+    assert.equal(await told(buyers[0]!), 1);
+    assert.equal((await markUnder13(e, buyers[0]!)).statusCode, 200);
+    assert.equal(await told(buyers[0]!), 0);
     const audit = await e.ctx.audit.list({ targetType: 'incident', targetId: id, limit: 100 });
     const text = JSON.stringify(audit);
     assert.ok(audit.some((a) => a.action === 'incident.notice_queued'));

@@ -36,6 +36,7 @@ function actions(
   frame: ConsoleFrame,
   i: IncidentDetail,
   authorities: readonly { id: string; name: string }[],
+  vowWrites: boolean,
 ): SafeHtml {
   const id = i.id;
   const late = i.clock.state === 'overdue';
@@ -84,7 +85,7 @@ ${
     : ''
 }
 ${
-  i.subjectsInformed === null
+  i.subjectsInformed === null && !vowWrites
     ? action(
         frame,
         id,
@@ -189,7 +190,7 @@ ${
     ? html`<p role="status" data-testid="affected-count"><strong>${view.affected.people}</strong> ${view.affected.people === 1 ? 'person' : 'people'}, <strong>${view.affected.records}</strong> ${view.affected.records === 1 ? 'record' : 'records'}, collected ${view.affected.from ? `from ${utc(view.affected.from)} ` : ''}to ${utc(view.affected.to)}.</p>`
     : ''
 }
-${view.canAct && i.status === 'open' ? actions(frame, i, view.authorities) : ''}
+${view.canAct && i.status === 'open' ? actions(frame, i, view.authorities, Boolean(view.notice)) : ''}
 <h2>Timeline</h2>
 ${
   timeline.length

@@ -1,0 +1,58 @@
+// The Art. 34 page in Chromium at 1280 and 390 px: a privacy officer opens an incident decided a high
+// risk, follows "Write to the people affected…", sees the mail as a person gets it with the count,
+// previews a change, goes to the confirmation and sends; axe finds nothing on the page, nothing scrolls
+// sideways, and the incident page then shows the progress.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { orderBody } from '../collection/fixtures.js';
+import { axeViolations, horizontalOverflow as sideways } from '../helpers/axe-check.js';
+import { consoleInChromium, pageErrors, SKIP_BROWSER } from '../helpers/browser.js';
+
+describe('telling the people affected at 1280 and 390 px', {
+  skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
+}, () => {
+  const at = consoleInChromium({ width: 1280, height: 844 });
+
+  for (const width of [1280, 390]) {
+    it(`previews, confirms and sends, axe-clean (${width} px)`, async () => {
+      const e = at.env;
+      await e.services.collection.order(orderBody(`notify-${width}`));
+      const inc = await e.services.incidents.record(
+        {
+          summary: `A backup with email addresses was readable on the web (${width}).`,
+          dataCategories: ['contact.email'],
+          subjectKinds: ['customer'],
+          consequences: 'Phishing mail in our name.',
+          measures: 'The backup was removed.',
+        },
+        { staffId: 'e2e', privacyOfficer: true },
+      );
+      await e.services.incidents.decideRisk(inc.id, 'high', 'Emails for phishing', 'e2e');
+      const page = await at.logIn(`notify${width}`, ['privacy_officer'], width);
+      const errors = pageErrors(page);
+      await page.goto(`${at.base}/staff/incidents/${inc.id}`);
+      await page.getByRole('link', { name: 'Write to the people affected…' }).click();
+      await page.getByRole('heading', { name: 'Tell the people affected (Art. 34)', level: 1 }).waitFor();
+      assert.match(
+        (await page.getByTestId('notice-count').textContent()) ?? '',
+        /concerns \d+ (person|people)/,
+      );
+      assert.deepEqual(await axeViolations(page), [], `axe on the notify page at ${width} px`);
+      assert.equal(await sideways(page), 0, `the notify page scrolls sideways at ${width} px`);
+
+      await page.getByLabel(/What they can do/).fill('Do not open links asking you to pay.');
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await page.getByTestId('notice-preview').waitFor();
+      assert.match((await page.getByTestId('notice-preview').textContent()) ?? '', /Do not open links/);
+      await page.getByRole('button', { name: 'Send to the people affected…' }).click();
+      await page.getByTestId('confirmation').waitFor();
+      assert.deepEqual(await axeViolations(page), [], `axe on the confirmation at ${width} px`);
+      await page.getByTestId('confirm-button').click();
+      await page.getByRole('heading', { name: 'Incident', level: 1 }).waitFor();
+      assert.ok(await page.getByTestId('notice-progress').isVisible());
+      assert.deepEqual(await axeViolations(page), [], `axe on the incident page at ${width} px`);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  }
+});
