@@ -7,6 +7,7 @@ import type { Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
+import { containsEmailShape } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { countAffected } from '../subjects/index.js';
 import { clockOf, deadlineOf, type IncidentClock } from './clocks.js';
@@ -68,9 +69,6 @@ export interface IncidentDetail extends IncidentView {
   readonly notes: { at: string; staffId: string | null; text: string }[];
 }
 
-// The register names no one: a value shaped like an email address in its text is refused.
-const LOOKS_LIKE_EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
-
 function invalid(message: string): VowError {
   return new VowError('VOW_INCIDENT_INVALID', message);
 }
@@ -88,7 +86,7 @@ export class IncidentService {
   }
 
   #text(label: string, value: string | undefined | null): void {
-    if (value && LOOKS_LIKE_EMAIL.test(value))
+    if (value && containsEmailShape(value))
       throw invalid(`The ${label} holds what looks like an email address: the register names no one`);
   }
 

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
 import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
-import { isPlainAddress } from '../../platform/strings.js';
+import { containsEmailShape, isPlainAddress } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { affectedSubjects, countAffected, emailsOf } from '../subjects/index.js';
 import type { IncidentService, IncidentView } from './incident-service.js';
@@ -38,7 +38,6 @@ export interface NoticeProgress {
 }
 
 type Comm = IncidentTables['incident_communications'];
-const LOOKS_LIKE_EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 
 function invalid(message: string): VowError {
   return new VowError('VOW_INCIDENT_INVALID', message);
@@ -112,7 +111,7 @@ export class IncidentNotices {
     ] as const) {
       if (required && value.trim() === '')
         throw invalid(`The message needs its ${label} (Art. 34(2) with Art. 33(3))`);
-      if (LOOKS_LIKE_EMAIL.test(value))
+      if (containsEmailShape(value))
         throw invalid(
           `The ${label} holds what looks like an email address: the contact point is added from the policy`,
         );
