@@ -7,23 +7,14 @@
 import type { Transaction } from 'kysely';
 import { changed, type Eraser } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
+import { unbacked } from './email-indexes.js';
 
 /** Deletes the person's look-ups that none of their identifiers backs any more; returns how many. */
 export async function forgetStaleLookups(trx: Transaction<Database>, subjectId: string): Promise<number> {
   const res = await trx
     .deleteFrom('subject_lookup')
     .where('subject_id', '=', subjectId)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('subject_identifiers as i')
-            .select('i.id')
-            .whereRef('i.subject_id', '=', 'subject_lookup.subject_id')
-            .whereRef('i.kind', '=', 'subject_lookup.kind')
-            .whereRef('i.blind_index', '=', 'subject_lookup.blind_index'),
-        ),
-      ),
-    )
+    .where(unbacked)
     .executeTakeFirst();
   return changed(res);
 }

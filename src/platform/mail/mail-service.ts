@@ -345,18 +345,6 @@ export class MailService {
     return plain === null ? null : sealedSchema.parse(JSON.parse(plain));
   }
 
-  /** A deleted person's queued messages lose their bodies (never sent); returns how many. */
-  async purgeSubject(subjectId: string, trx?: Transaction<Database>): Promise<number> {
-    const res = await (trx ?? this.#ctx.store.db)
-      .updateTable('mail_outbox')
-      .set({ sealed: null, status: 'failed', last_error: 'VOW_SUBJECT_SHREDDED' })
-      .where('subject_id', '=', subjectId)
-      .where('status', '=', 'queued')
-      .where('audience', '=', 'person')
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows);
-  }
-
   close(): void {
     this.#transport.close?.();
   }
