@@ -43,6 +43,10 @@ function invalid(message: string): VowError {
   return new VowError('VOW_INCIDENT_INVALID', message);
 }
 
+function alreadyTold(): VowError {
+  return new VowError('VOW_INCIDENT_STATE', 'The people affected were already told, or are being told');
+}
+
 export class IncidentNotices {
   readonly #ctx: VowContext;
   readonly #jobs: JobRunner;
@@ -139,15 +143,17 @@ export class IncidentNotices {
   async queue(id: string, draft: NoticeDraft, staffId: string): Promise<NoticeProgress> {
     const incident = await this.#incidents.get(id);
     this.#check(incident, draft);
-    if (incident.subjectsInformed !== null || (await this.#comm(id)))
-      throw new VowError('VOW_INCIDENT_STATE', 'The people affected were already told, or are being told');
+    if (incident.subjectsInformed !== null || (await this.#comm(id))) throw alreadyTold();
     const now = this.#ctx.clock.now().toISOString();
     const { people } = await countAffected(this.#ctx.store, {
       categories: incident.dataCategories,
       to: incident.awareAt,
     });
     await this.#ctx.store.db.transaction().execute(async (trx) => {
-      await trx
+      // Two confirmations racing both pass the check above: the table's key keeps one message; the
+      // second writes nothing (on PostgreSQL after the first commits) and is refused, its transaction
+      // rolled back, so it queues no job and audits nothing.
+      const kept = await trx
         .insertInto('incident_communications')
         .values({
           incident_id: id,
@@ -161,7 +167,9 @@ export class IncidentNotices {
           queued_by: staffId,
           done_at: null,
         })
-        .execute();
+        .onConflict((oc) => oc.column('incident_id').doNothing())
+        .executeTakeFirst();
+      if (!kept.numInsertedOrUpdatedRows) throw alreadyTold();
       await this.#jobs.enqueue(
         { name: TELL_PEOPLE_JOB, payload: { incidentId: id }, idempotencyKey: `${TELL_PEOPLE_JOB}:${id}` },
         trx,
