@@ -4,51 +4,15 @@
 // with another, an answer with another state, and roles offered at the userinfo endpoint for
 // another subject are all refused (invalid_response) and create no staff account; the same answer
 // done right signs in. Security review round 3b: these held (docs/security.md, "Tried and held").
-// The provider's tokens carry the wall clock's times: openid-client checks them against it.
+// The provider is test/helpers/mini-oidc.ts.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, it } from 'node:test';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
+import { type Claims, startMiniProvider } from '../helpers/mini-oidc.js';
 
-type Claims = Record<string, unknown>;
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' };
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-/** An RS256 JSON web token of `claims`, signed with the provider's key. */
-function jwt(claims: Claims): string {
-  const data = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64(claims)}`;
-  return `${data}.${sign('sha256', Buffer.from(data), privateKey).toString('base64url')}`;
-}
-let idToken: (nonce: string) => Claims = () => ({});
-let userinfo: Claims = {};
-let nonce = '';
-const provider: Server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', ISSUER).pathname;
-  res.setHeader('content-type', 'application/json');
-  const send = (body: unknown) => res.end(JSON.stringify(body));
-  if (path === '/.well-known/openid-configuration')
-    return send({
-      issuer: ISSUER,
-      authorization_endpoint: `${ISSUER}/auth`,
-      token_endpoint: `${ISSUER}/token`,
-      jwks_uri: `${ISSUER}/jwks`,
-      userinfo_endpoint: `${ISSUER}/userinfo`,
-      response_types_supported: ['code'],
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
-    });
-  if (path === '/jwks') return send({ keys: [jwk] });
-  if (path === '/userinfo') return send(userinfo);
-  if (path === '/token')
-    return send({ access_token: 'at', token_type: 'Bearer', id_token: jwt(idToken(nonce)), expires_in: 300 });
-  res.statusCode = 404;
-  send({});
-});
-await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', () => resolve()));
-const ISSUER = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-after(() => provider.close());
+const op = await startMiniProvider();
+const ISSUER = op.issuer;
+after(() => op.close());
 
 const seconds = () => Math.floor(Date.now() / 1000);
 const good = (n: string): Claims => ({
@@ -73,8 +37,8 @@ async function signIn(e: TestEnv, claims: (n: string) => Claims, state?: string)
     state: string;
     nonce: string;
   };
-  nonce = flow.nonce;
-  idToken = claims;
+  op.nonce = flow.nonce;
+  op.idToken = claims;
   const back = new URL(`${e.ctx.config.publicUrl}/staff/sso/callback?code=c1&state=${state ?? flow.state}`);
   try {
     await sso.finish(back, started.cookie);
@@ -101,7 +65,7 @@ describeEachDialect(
       ];
       for (const [what, claims, state] of cases)
         assert.equal(await signIn(e, claims, state), 'invalid_response', what);
-      userinfo = { sub: 'bob', vow_roles: ['admin'] };
+      op.userinfo = { sub: 'bob', vow_roles: ['admin'] };
       assert.equal(
         await signIn(e, (n) => without(good(n), 'vow_roles')),
         'invalid_response',

@@ -39,6 +39,10 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
       fate: 'impersonal',
       why: 'which single sign-on user (the provider’s opaque id of a staff member) each staff account is',
     },
+    staff_sso_flows: {
+      fate: 'impersonal',
+      why: 'started single sign-on log-ins: a hash of a random state and two times, deleted a while after they expire',
+    },
     api_keys: { fate: 'impersonal', why: 'the shop backend’s keys (hashes of their secrets)' },
     attempt_counters: {
       fate: 'impersonal',

@@ -1,13 +1,14 @@
 // Staff single sign-on with OpenID Connect (authorization code + PKCE, through openid-client).
 // start() builds the provider's authorization URL and a short-lived signed value for a cookie that
 // holds only the request's random state, nonce and PKCE verifier (no personal data); finish() checks
-// the provider's answer against it, finds or creates the staff account by issuer + subject, sets its
+// the provider's answer against it, consumes the flow's row (a started log-in completes once: a
+// replayed callback is refused even when the provider would take its code again), finds or creates the staff account by issuer + subject, sets its
 // roles from the roles claim on every log-in and starts a staff session as the password log-in does.
 // Every log-in, accepted or refused (with a reason code), is audited. The provider's discovery
 // document is fetched on first use, never at start-up.
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../platform/config.js';
-import { hashPassword, Vault } from '../../platform/crypto/index.js';
+import { hashPassword, sha256, Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import { isStaffRole, type StaffRole } from './principal.js';
@@ -16,6 +17,9 @@ import type { SessionStore } from './sessions.js';
 /** How long a started log-in may take at the provider. */
 export const SSO_FLOW_TTL_MS = 10 * 60 * 1000;
 
+/** How long a started log-in's row is kept after it expires (a replay is then told it was used). */
+const SSO_FLOW_KEPT_MS = SSO_FLOW_TTL_MS;
+
 /** The cookie carrying a started log-in's checks (path /staff/sso, httpOnly, SameSite=Lax). */
 export const SSO_COOKIE = 'vow_sso';
 
@@ -23,6 +27,7 @@ export const SSO_COOKIE = 'vow_sso';
 export type SsoRefusal =
   | 'no_flow'
   | 'flow_expired'
+  | 'flow_used'
   | 'provider_error'
   | 'invalid_response'
   | 'no_roles'
@@ -101,6 +106,7 @@ export class StaffSso {
       verifier: oidc.randomPKCECodeVerifier(),
       at: this.#ctx.clock.now().getTime(),
     };
+    await this.#remember(flow);
     const url = oidc.buildAuthorizationUrl(provider, {
       redirect_uri: this.redirectUri,
       scope: 'openid',
@@ -124,10 +130,57 @@ export class StaffSso {
     return flow;
   }
 
+  /** The key of a flow's row: a hash of its random state (the state itself is in the cookie and the URL). */
+  #flowId(flow: Flow): string {
+    return sha256(`vow-sso-flow\n${flow.state}`);
+  }
+
+  /** Records a started flow (and deletes the rows of flows long expired: one indexed statement). */
+  async #remember(flow: Flow): Promise<void> {
+    const db = this.#ctx.store.db;
+    await db
+      .deleteFrom('staff_sso_flows')
+      .where('expires_at', '<', new Date(flow.at - SSO_FLOW_KEPT_MS).toISOString())
+      .execute();
+    await db
+      .insertInto('staff_sso_flows')
+      .values({
+        id: this.#flowId(flow),
+        expires_at: new Date(flow.at + SSO_FLOW_TTL_MS).toISOString(),
+        used_at: null,
+      })
+      .execute();
+  }
+
+  /**
+   * Consumes a flow: one conditional update, so of two callbacks racing with the same state exactly
+   * one goes on. Refused when it was used already, has expired, or was never started here.
+   */
+  async #consume(flow: Flow): Promise<void> {
+    const db = this.#ctx.store.db;
+    const now = this.#ctx.clock.now().toISOString();
+    const id = this.#flowId(flow);
+    const res = await db
+      .updateTable('staff_sso_flows')
+      .set({ used_at: now })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) return;
+    const row = await db
+      .selectFrom('staff_sso_flows')
+      .select('used_at')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    throw this.#refusal(row === undefined ? 'no_flow' : row.used_at !== null ? 'flow_used' : 'flow_expired');
+  }
+
   #refusal(reason: SsoRefusal): VowError {
     const messages: Record<SsoRefusal, string> = {
       no_flow: 'This sign-in was not started here (or the browser refused its cookie); start again',
       flow_expired: 'This sign-in took too long; start again',
+      flow_used: 'This sign-in was completed already (a page reloaded or sent again); start again',
       provider_error: 'The single sign-on provider refused or cancelled the sign-in',
       invalid_response: 'The single sign-on provider’s answer did not check out; start again',
       no_roles: 'Your single sign-on account holds no Vow staff role; ask your administrator to grant one',
@@ -156,6 +209,7 @@ export class StaffSso {
     let flow: Flow;
     try {
       flow = this.#readFlow(cookie);
+      await this.#consume(flow);
     } catch (err) {
       if (err instanceof VowError) await this.#audit((err.details as { reason: SsoRefusal }).reason);
       throw err;

@@ -78,6 +78,15 @@ export interface IdentityTables {
     created_at: string;
     last_login_at: string;
   };
+  /**
+   * Started single sign-on log-ins (migration 0780): the SHA-256 of the flow's random state, consumed
+   * (used_at set) by the one callback that completes it, so a replayed callback is refused.
+   */
+  staff_sso_flows: {
+    id: string;
+    expires_at: string;
+    used_at: string | null;
+  };
   /** Failure counters for lock-out with back-off, keyed by e.g. `login:staff:<blind index>`. */
   attempt_counters: {
     key: string;

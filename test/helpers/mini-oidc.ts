@@ -1,0 +1,74 @@
+// A minimal OpenID Connect provider on a loopback port for single sign-on tests: discovery, keys,
+// token and userinfo endpoints, answering whatever the test tells it to. Its token endpoint takes any
+// code, as often as it is sent (a provider that would accept a code again), and counts the calls.
+// Tokens carry the wall clock's times: openid-client checks them against it.
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Claims = Record<string, unknown>;
+
+export interface MiniProvider {
+  readonly issuer: string;
+  /** The ID token's claims for the nonce of the flow being answered. */
+  idToken: (nonce: string) => Claims;
+  /** The userinfo endpoint's answer. */
+  userinfo: Claims;
+  /** The nonce the next ID token is made for. */
+  nonce: string;
+  /** How many times the token endpoint was called. */
+  tokenCalls: number;
+  close(): Promise<void>;
+}
+
+export async function startMiniProvider(): Promise<MiniProvider> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' };
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const jwt = (claims: Claims): string => {
+    const data = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64(claims)}`;
+    return `${data}.${sign('sha256', Buffer.from(data), privateKey).toString('base64url')}`;
+  };
+  let issuer = '';
+  const state: Omit<MiniProvider, 'close' | 'issuer'> = {
+    idToken: () => ({}),
+    userinfo: {},
+    nonce: '',
+    tokenCalls: 0,
+  };
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', issuer).pathname;
+    res.setHeader('content-type', 'application/json');
+    const send = (body: unknown) => res.end(JSON.stringify(body));
+    if (path === '/.well-known/openid-configuration')
+      return send({
+        issuer,
+        authorization_endpoint: `${issuer}/auth`,
+        token_endpoint: `${issuer}/token`,
+        jwks_uri: `${issuer}/jwks`,
+        userinfo_endpoint: `${issuer}/userinfo`,
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
+    if (path === '/jwks') return send({ keys: [jwk] });
+    if (path === '/userinfo') return send(state.userinfo);
+    if (path === '/token') {
+      state.tokenCalls++;
+      return send({
+        access_token: 'at',
+        token_type: 'Bearer',
+        id_token: jwt(state.idToken(state.nonce)),
+        expires_in: 300,
+      });
+    }
+    res.statusCode = 404;
+    send({});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Object.assign(state, {
+    issuer,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
