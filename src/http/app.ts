@@ -20,7 +20,12 @@ import { type AccessOptions, installAccessControl, requireAccessDeclarations } f
 import { installBodyDeadline } from './body-deadline.js';
 import { consoleErrorPage } from './console/error-page.js';
 import { registerCrossOriginScope } from './cors.js';
-import { answerFrameworkError, installErrorHandling, setConsoleErrorPage } from './errors.js';
+import {
+  answerFrameworkError,
+  clientErrorHandler,
+  installErrorHandling,
+  setConsoleErrorPage,
+} from './errors.js';
 import { fastValidatorCompiler } from './fast-validation.js';
 import { documentErrorAnswers, type ErrorCodeGuard, errorCodeGuardOf } from './openapi-errors.js';
 import { browserErrorPage, prefersHtml } from './pages/error-page.js';
@@ -139,6 +144,9 @@ export async function buildApp(
     frameworkErrors: (err, req, reply) => {
       void answerFrameworkError(err, req, reply, (isPage) => (isPage ? pageHeaders : apiHeaders));
     },
+    // A request Node's parser refuses (no route sees it) answers the one error body too, with the
+    // API's headers, and its connection is closed (src/http/errors.ts).
+    clientErrorHandler: clientErrorHandler(apiHeaders, (code) => app.log.debug({ code }, 'client error')),
     // VOW_TRUST_PROXY: which peers' X-Forwarded-For names the client (req.ip); off, nobody's.
     trustProxy: trustProxyOption(ctx.config.trustProxy),
   });

@@ -1,5 +1,6 @@
 // Turns every failure into the one error body `{ error: { code, message, details? } }`.
 
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { statusOf } from '../app/error-registry.js';
@@ -49,6 +50,57 @@ export async function answerFrameworkError(
     .header('cache-control', 'no-store');
   if (page !== undefined) void reply.type('text/html; charset=utf-8').send(page);
   else void reply.type('application/json; charset=utf-8').send(error.toBody());
+}
+
+/** A connection whose request Node's HTTP parser refused (what `clientError` is given). */
+interface ClientSocket {
+  readonly destroyed: boolean;
+  readonly writable: boolean;
+  write(data: string): unknown;
+  destroy(err?: Error): unknown;
+  /** The answer in flight on this connection, if any (Node's own handler checks it too). */
+  readonly _httpMessage?: { readonly headersSent?: boolean } | null;
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's parser refuses before any route sees it
+ * (Transfer-Encoding with Content-Length, a malformed request line or header, headers over Node's
+ * 16 KiB, headers not in within 60 s) is answered the one error body with the JSON API's security
+ * headers, where Fastify wrote its own body and no headers. The refusal stays what Node makes it:
+ * the same status (400, 431, 408), then the connection is closed. Nothing of the request is logged
+ * or echoed: its raw bytes (`err.rawPacket`) may hold anything.
+ */
+export function clientErrorHandler(
+  headers: Readonly<Record<string, string>>,
+  log: (code: string) => void,
+): (err: Error & { code?: string }, socket: ClientSocket) => void {
+  const answer = (error: VowError): string => {
+    const status = statusOf(error.code);
+    const body = JSON.stringify(error.toBody());
+    const lines = [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      'content-type: application/json; charset=utf-8',
+      `content-length: ${Buffer.byteLength(body)}`,
+      'connection: close',
+    ];
+    return `${lines.join('\r\n')}\r\n\r\n${body}`;
+  };
+  return (err, socket) => {
+    // A connection reset, or one already gone: nobody to answer.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const code = err.code ?? 'unknown';
+    log(code);
+    const error =
+      code === 'HPE_HEADER_OVERFLOW'
+        ? new VowError('VOW_HEADERS_TOO_LARGE', 'The request headers are too large')
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new VowError('VOW_REQUEST_TIMEOUT', 'The request headers did not arrive in time')
+          : new VowError('VOW_BAD_REQUEST', 'The HTTP request could not be read', { parser: code });
+    // Never into an answer already begun on this connection (a pipelined request's).
+    if (socket.writable && !socket._httpMessage?.headersSent) socket.write(answer(error));
+    socket.destroy(err);
+  };
 }
 
 /** The page a browser gets for a refusal no route rendered, or undefined for an API client. */

@@ -50,6 +50,19 @@ export const PLATFORM_ERROR_CODES = {
     meaning: 'A cookie-authenticated form or request came without its anti-forgery (CSRF) token.',
   },
   VOW_RATE_LIMITED: { status: 429, meaning: 'Too many requests from this address or for this identifier.' },
+  VOW_BAD_REQUEST: {
+    status: 400,
+    meaning:
+      'The HTTP request itself could not be read (a malformed request line or header, or Transfer-Encoding with Content-Length); the connection is closed.',
+  },
+  VOW_HEADERS_TOO_LARGE: {
+    status: 431,
+    meaning: "The request's headers are larger than the server reads (16 KiB); the connection is closed.",
+  },
+  VOW_REQUEST_TIMEOUT: {
+    status: 408,
+    meaning: "The request's headers did not arrive in time (60 s); the connection is closed.",
+  },
 } as const satisfies ErrorCodeTable;
 
 export class VowError extends Error {
