@@ -86,15 +86,15 @@ describeEachDialect(
 
       const page = await e.app.inject({ url, headers: { ...officer.headers, ...PAGE } });
       assert.equal(page.statusCode, 200);
-      assert.match(page.body, /data-testid="notice-count">The incident concerns <strong>3 people<\/strong>/);
       assert.ok(
         page.body.includes('A backup of the order database was left readable on the web.'),
         'prefilled',
       );
-      const preview = page.body.slice(page.body.indexOf('data-testid="notice-preview"'));
-      const c = e.ctx.policy.doc.controller;
-      for (const part of ['Phishing mail in our name.', 'The backup was removed', c.postal_address, c.name])
-        assert.ok(preview.includes(part.replace(/&/g, '&amp;')), `preview holds ${part}`);
+      // The Spanish version (the policy's translation) is for the officer to write: no preview yet.
+      assert.match(page.body, /data-testid="notice-version" data-lang="es-US"/);
+      assert.match(page.body, /name="whatHappened\.es-US"/);
+      assert.match(page.body, /Complete the message to preview it: The Español \(es-US\) version needs/);
+      assert.ok(!page.body.includes('data-testid="notice-preview"'));
 
       const fields = {
         subject: 'Your email address was exposed',
@@ -102,10 +102,35 @@ describeEachDialect(
         consequences: 'Phishing mail in our name.',
         measures: 'The backup was removed.',
         advice: 'Do not open links in mail asking you to pay.',
+        'subject.es-US': 'Su correo electrónico quedó expuesto',
+        'whatHappened.es-US': 'Una copia de seguridad con su correo estuvo legible en la web dos días.',
+        'consequences.es-US': 'Correo fraudulento en nuestro nombre.',
+        'measures.es-US': 'La copia fue retirada.',
       };
+      const untranslated = await form(officer, url, {
+        step: 'preview',
+        ...fields,
+        'measures.es-US': '',
+      });
+      assert.equal(untranslated.statusCode, 400);
+      assert.match(untranslated.body, /data-code="VOW_INCIDENT_TRANSLATION_MISSING"/);
       const previewed = await form(officer, url, { step: 'preview', ...fields });
       assert.equal(previewed.statusCode, 200);
-      assert.ok(previewed.body.includes('Do not open links in mail asking you to pay.'));
+      assert.match(
+        previewed.body,
+        /data-testid="notice-count">The incident concerns <strong>3 people<\/strong>/,
+      );
+      assert.match(previewed.body, /in English and Español\./);
+      const preview = previewed.body.slice(previewed.body.indexOf('data-testid="notice-preview"'));
+      const c = e.ctx.policy.doc.controller;
+      for (const part of [
+        'Do not open links in mail asking you to pay.',
+        'Phishing mail in our name.',
+        'Correo fraudulento en nuestro nombre.',
+        c.postal_address,
+        c.name,
+      ])
+        assert.ok(preview.includes(part.replace(/&/g, '&amp;')), `preview holds ${part}`);
       const refusedDraft = await form(officer, url, {
         step: 'preview',
         ...fields,
@@ -118,6 +143,11 @@ describeEachDialect(
       assert.equal(confirm.statusCode, 200);
       assert.match(confirm.body, /data-testid="confirmation"/);
       assert.match(confirm.body, /Send to 3 people/);
+      assert.match(
+        confirm.body,
+        /name="measures\.es-US" value="La copia fue retirada\."/,
+        'carries the Spanish',
+      );
       assert.equal(sent.length, 0, 'nothing before the confirmation');
       assert.equal(await e.services.incidentNotices.progress(inc.id), null);
 
@@ -130,7 +160,11 @@ describeEachDialect(
 
       await e.services.jobs.drain();
       await e.services.jobs.drain();
-      assert.equal(sent.filter((m) => m.subject === fields.subject).length, 3);
+      const mails = sent.filter((m) => m.subject === `${fields.subject} / ${fields['subject.es-US']}`);
+      assert.equal(mails.length, 3);
+      assert.ok(
+        mails.every((m) => m.text.includes('La copia fue retirada.') && m.html?.includes('lang="es"')),
+      );
       const after = await incidentPage();
       assert.match(after, /data-testid="notice-progress">Vow wrote to the people affected: finished/);
       assert.match(

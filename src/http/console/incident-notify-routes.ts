@@ -4,15 +4,48 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { NoticeDraft } from '../../modules/incidents/index.js';
+import type { NoticePreview, NoticeVersion } from '../../modules/incidents/index.js';
+import { LOCALES } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
-import { type NoticePreview, people, renderIncidentNotify } from './incident-notify.js';
+import { fieldName, NOTICE_FIELDS, people, renderIncidentNotify } from './incident-notify.js';
 import { type ConsoleMessage, refused } from './shell.js';
 
 const params = z.strictObject({ id: line().min(1).max(64) });
+
+/** The message's parts in each language other than the policy's own: `subject.es-US`, … */
+const otherLanguages = Object.fromEntries(
+  LOCALES.flatMap((lang) =>
+    NOTICE_FIELDS.map((f) => [
+      `${f}.${lang}`,
+      (f === 'subject' ? line() : prose()).max(f === 'subject' ? 200 : 8000).optional(),
+    ]),
+  ),
+);
+
+/** The versions the form holds: the policy's language in the plain fields, the others suffixed. */
+function versionsOf(body: Record<string, string | undefined>, languages: readonly string[]): NoticeVersion[] {
+  return languages.map((lang, i) => {
+    const get = (f: string) => body[fieldName(f, lang, i === 0)] ?? '';
+    return {
+      lang: lang as NoticeVersion['lang'],
+      subject: get('subject'),
+      whatHappened: get('whatHappened'),
+      consequences: get('consequences'),
+      measures: get('measures'),
+      advice: get('advice'),
+    };
+  });
+}
+
+/** The form's fields for the versions (the confirmation page carries them on). */
+function fieldsOf(versions: readonly NoticeVersion[]): Record<string, string> {
+  return Object.fromEntries(
+    versions.flatMap((v, i) => NOTICE_FIELDS.map((f) => [fieldName(f, v.lang, i === 0), v[f]])),
+  );
+}
 
 export const incidentNotifyConsoleRoutes: RouteModule = (app, ctx, services) => {
   const notices = services.incidentNotices;
@@ -21,7 +54,7 @@ export const incidentNotifyConsoleRoutes: RouteModule = (app, ctx, services) => 
     req: FastifyRequest,
     reply: FastifyReply,
     iid: string,
-    view: { draft?: NoticeDraft; preview?: NoticePreview; message?: ConsoleMessage },
+    view: { draft?: NoticeVersion[]; preview?: NoticePreview; message?: ConsoleMessage },
     status = 200,
   ) {
     const [incident, progress] = await Promise.all([services.incidents.get(iid), notices.progress(iid)]);
@@ -53,7 +86,7 @@ export const incidentNotifyConsoleRoutes: RouteModule = (app, ctx, services) => 
       } catch (err) {
         const { error, status } = refusalOf(err);
         // What the incident does not say yet is for the officer to write: the form, no preview yet.
-        if (error.code === 'VOW_INCIDENT_INVALID')
+        if (error.code === 'VOW_INCIDENT_INVALID' || error.code === 'VOW_INCIDENT_TRANSLATION_MISSING')
           return notifyPage(req, reply, iid, {
             draft,
             message: { ok: false, text: `Complete the message to preview it: ${error.message}` },
@@ -81,19 +114,14 @@ export const incidentNotifyConsoleRoutes: RouteModule = (app, ctx, services) => 
           consequences: prose().max(8000),
           measures: prose().max(8000),
           advice: prose().max(8000).optional(),
+          ...otherLanguages,
         }),
       },
     },
     async (req, reply) => {
       const iid = req.params.id;
       const b = req.body;
-      const draft: NoticeDraft = {
-        subject: b.subject,
-        whatHappened: b.whatHappened,
-        consequences: b.consequences,
-        measures: b.measures,
-        advice: b.advice ?? '',
-      };
+      const draft = versionsOf(b as Record<string, string | undefined>, notices.languages());
       try {
         const preview = await notices.preview(iid, draft);
         if (b.step === 'preview') return notifyPage(req, reply, iid, { draft, preview });
@@ -105,9 +133,9 @@ export const incidentNotifyConsoleRoutes: RouteModule = (app, ctx, services) => 
               section: '/staff/incidents',
               action: `/staff/incidents/${iid}/notify`,
               back: `/staff/incidents/${iid}/notify`,
-              fields: { step: 'send', ...draft },
+              fields: { step: 'send', ...fieldsOf(draft) },
               willHappen: [
-                `Vow writes this message to each of the ${people(preview.recipients)} the incident concerns who has an email address on file, once.`,
+                `Vow writes this message to each of the ${people(preview.recipients)} the incident concerns who has an email address on file, once, in ${preview.languages.length === 1 ? 'its one language' : `all its ${preview.languages.length} languages (${preview.languages.join(', ')}) in each mail`}.`,
                 'When every mail is queued, the incident records the people told: the date and "email by Vow".',
               ],
               cannotUndo: 'A mail sent cannot be called back, and the message cannot be sent a second time.',

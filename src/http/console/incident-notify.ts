@@ -2,15 +2,24 @@
 // breach, sees it as a person will get it (with the number of people it concerns) and sends it; once
 // sent, the page shows where Vow is (mails queued, people without an email on file).
 
-import type { IncidentView, NoticeDraft, NoticeProgress } from '../../modules/incidents/index.js';
+import type {
+  IncidentView,
+  NoticeDraft,
+  NoticePreview,
+  NoticeProgress,
+  NoticeVersion,
+} from '../../modules/incidents/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { htmlLang, LOCALE_NAMES } from '../../platform/i18n/index.js';
 import { utc } from './incidents.js';
 import { type ConsoleFrame, type ConsoleMessage, consolePage, csrfField, flash } from './shell.js';
 
-export interface NoticePreview {
-  readonly recipients: number;
-  readonly subject: string;
-  readonly text: string;
+/** The parts of the message, as the form names them. */
+export const NOTICE_FIELDS = ['subject', 'whatHappened', 'consequences', 'measures', 'advice'] as const;
+
+/** A part's field: plain for the policy's language, suffixed with the language for the others. */
+export function fieldName(field: string, lang: string, first: boolean): string {
+  return first ? field : `${field}.${lang}`;
 }
 
 /** The message's text as it reads in a mail client: paragraphs, lines kept. */
@@ -41,17 +50,29 @@ export function renderIncidentNotify(
   frame: ConsoleFrame,
   incident: IncidentView,
   view: {
-    readonly draft: NoticeDraft;
+    readonly draft: readonly NoticeVersion[];
     readonly preview?: NoticePreview | undefined;
     readonly progress?: NoticeProgress | null | undefined;
     readonly message?: ConsoleMessage | undefined;
   },
 ): string {
-  const d = view.draft;
   const from = `${frame.policy.doc.controller.name} <${frame.policy.doc.controller.email}>`;
   const sent = view.progress !== null && view.progress !== undefined;
-  const field = (name: keyof NoticeDraft, label: string, hint: string, required: boolean): SafeHtml =>
-    html`<p><label for="m-${name}">${label}${required ? '' : ' (optional)'}</label><span class="small" id="m-${name}-hint">${hint}</span><textarea id="m-${name}" name="${name}" rows="4" aria-describedby="m-${name}-hint"${required ? html` required` : ''}>${d[name]}</textarea></p>`;
+  const many = view.draft.length > 1;
+  const version = (v: NoticeVersion, i: number): SafeHtml => {
+    const id = (name: string) => (i === 0 ? `m-${name}` : `m-${name}-${v.lang}`);
+    const field = (name: keyof NoticeDraft, label: string, hint: string, required: boolean): SafeHtml =>
+      html`<p><label for="${id(name)}">${label}${required ? '' : ' (optional)'}</label><span class="small" id="${id(name)}-hint">${hint}</span><textarea id="${id(name)}" name="${fieldName(name, v.lang, i === 0)}" rows="4" lang="${htmlLang(v.lang)}" aria-describedby="${id(name)}-hint"${required ? html` required` : ''}>${v[name]}</textarea></p>`;
+    const fields = html`<p><label for="${id('subject')}">Subject</label><input id="${id('subject')}" name="${fieldName('subject', v.lang, i === 0)}" lang="${htmlLang(v.lang)}" required maxlength="200" value="${v.subject}"></p>
+  ${field('whatHappened', 'What happened', 'The nature of the breach, plainly; name no one.', true)}
+  ${field('consequences', 'What this may mean for them', 'The likely consequences (Art. 33(3)(c)).', true)}
+  ${field('measures', 'What you have done and are doing', 'Measures taken or proposed, to mitigate the harm too (Art. 33(3)(d)).', true)}
+  ${field('advice', 'What they can do', 'Steps a person can take to protect themselves.', false)}`;
+    return many
+      ? html`<fieldset data-testid="notice-version" data-lang="${v.lang}"><legend>${LOCALE_NAMES[v.lang]} (${v.lang})${i === 0 ? ", the policy's language" : ''}</legend>
+  ${fields}</fieldset>`
+      : fields;
+  };
   return consolePage(frame, {
     title: 'Tell the people affected',
     section: '/staff/incidents',
@@ -67,11 +88,12 @@ ${
     : html`<form method="post" action="/staff/incidents/${incident.id}/notify" aria-labelledby="write-h" data-testid="notice-form">
   <h2 id="write-h">The message</h2>
   ${csrfField(frame.csrf)}
-  <p><label for="m-subject">Subject</label><input id="m-subject" name="subject" required maxlength="200" value="${d.subject}"></p>
-  ${field('whatHappened', 'What happened', 'The nature of the breach, plainly; name no one.', true)}
-  ${field('consequences', 'What this may mean for them', 'The likely consequences (Art. 33(3)(c)).', true)}
-  ${field('measures', 'What you have done and are doing', 'Measures taken or proposed, to mitigate the harm too (Art. 33(3)(d)).', true)}
-  ${field('advice', 'What they can do', 'Steps a person can take to protect themselves.', false)}
+${
+  many
+    ? html`<p class="small">Vow does not know which language each person reads, so every mail carries the message in each language the policy is published in, the policy's own first. Write each version; the ones after the first are prefilled with the subject only.</p>`
+    : ''
+}
+  ${view.draft.map(version)}
   <p class="small">The contact point (${frame.policy.doc.controller.name}${frame.policy.doc.controller.dpo ? ', the data protection officer' : ''}) and the postal address are added from the policy (Art. 33(3)(b)).</p>
   <p><button type="submit" name="step" value="preview" class="secondary">Preview</button>
   <button type="submit" name="step" value="send">Send to the people affected…</button>
@@ -81,7 +103,7 @@ ${
 ${
   view.preview
     ? html`<h2 id="preview-h">As a person gets it</h2>
-<p role="status" data-testid="notice-count">The incident concerns <strong>${people(view.preview.recipients)}</strong> (data of its categories collected up to ${utc(incident.awareAt)}); those with an email address on file get this message, once.</p>
+<p role="status" data-testid="notice-count">The incident concerns <strong>${people(view.preview.recipients)}</strong> (data of its categories collected up to ${utc(incident.awareAt)}); those with an email address on file get this message, once${view.preview.languages.length > 1 ? `, in ${view.preview.languages.map((l) => LOCALE_NAMES[l]).join(' and ')}` : ''}.</p>
 <article class="card" aria-labelledby="preview-h" data-testid="notice-preview">
 <p><strong>From:</strong> ${from}<br><strong>Subject:</strong> ${view.preview.subject}</p>
 ${asMail(view.preview.text)}

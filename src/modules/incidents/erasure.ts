@@ -19,6 +19,10 @@ export const incidentsTables: Eraser = {
       fate: 'impersonal',
       why: "the privacy officer's message to the people affected by a breach (Art. 34), the same for all; values that look like an email address are refused",
     },
+    incident_message_versions: {
+      fate: 'impersonal',
+      why: "the same message in the policy's other languages, the same for all; values that look like an email address are refused",
+    },
     incident_notices: {
       fate: 'erased',
       person: { column: 'subject_id' },

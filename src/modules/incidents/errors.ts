@@ -24,6 +24,11 @@ export const INCIDENTS_ERROR_CODES = {
     meaning:
       'Vow writes to the people affected (Art. 34) only about an incident decided a high risk to their rights and freedoms.',
   },
+  VOW_INCIDENT_TRANSLATION_MISSING: {
+    status: 400,
+    meaning:
+      'The Art. 34 message has no version (or an incomplete one) in a language the policy is published in: every mail carries every version.',
+  },
   VOW_INCIDENT_STATE: {
     status: 409,
     meaning:

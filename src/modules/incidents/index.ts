@@ -11,10 +11,12 @@ export {
   type RiskLevel,
 } from './incident-service.js';
 export { incidentsMigrations } from './migrations/index.js';
-export type { NoticeDraft } from './notice-text.js';
+export { MAX_SUBJECT } from './notice-message.js';
+export type { NoticeDraft, NoticeVersion } from './notice-text.js';
 export {
   IncidentNotices,
   NOTICE_MAIL_KIND,
+  type NoticePreview,
   type NoticeProgress,
   TELL_PEOPLE_JOB,
   TOLD_BY_VOW,

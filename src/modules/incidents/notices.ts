@@ -9,13 +9,21 @@
 
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
+import type { Locale } from '../../platform/i18n/index.js';
 import { defineJob, type JobContext, type JobRunner } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
-import { containsEmailShape, isPlainAddress } from '../../platform/strings.js';
+import { isPlainAddress } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { affectedSubjects, countAffected, emailsOf } from '../subjects/index.js';
 import type { IncidentService, IncidentView } from './incident-service.js';
-import { defaultSubject, type NoticeDraft, noticeLocale, renderNotice } from './notice-text.js';
+import { checkedVersions } from './notice-message.js';
+import {
+  defaultSubject,
+  type NoticeVersion,
+  noticeLanguages,
+  noticeLocale,
+  renderNoticeMail,
+} from './notice-text.js';
 import type { IncidentTables } from './tables.js';
 
 export const TELL_PEOPLE_JOB = 'incidents.tell_people';
@@ -37,11 +45,17 @@ export interface NoticeProgress {
   readonly erased: number;
 }
 
-type Comm = IncidentTables['incident_communications'];
-
-function invalid(message: string): VowError {
-  return new VowError('VOW_INCIDENT_INVALID', message);
+/** The mail as every person gets it (every version), with the number of people it concerns. */
+export interface NoticePreview {
+  readonly recipients: number;
+  /** The versions' languages, in the mail's order. */
+  readonly languages: Locale[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
 }
+
+type Comm = IncidentTables['incident_communications'];
 
 function alreadyTold(): VowError {
   return new VowError('VOW_INCIDENT_STATE', 'The people affected were already told, or are being told');
@@ -78,71 +92,90 @@ export class IncidentNotices {
     return this.#ctx.policy.doc.controller;
   }
 
-  /** The message: the one queued, else prefilled from the incident's facts. */
-  async draft(id: string): Promise<NoticeDraft> {
-    const incident = await this.#incidents.get(id);
-    const comm = await this.#comm(id);
-    if (comm)
-      return {
-        subject: comm.subject,
-        whatHappened: comm.what_happened,
-        consequences: comm.consequences,
-        measures: comm.measures,
-        advice: comm.advice,
-      };
-    return {
-      subject: defaultSubject(this.#controller.name, noticeLocale(this.#ctx.policy.doc.locale)),
-      whatHappened: incident.summary,
-      consequences: incident.consequences,
-      measures: incident.measures,
-      advice: '',
-    };
+  /** The languages the message is written in: the policy's own first, then its translations'. */
+  languages(): Locale[] {
+    return noticeLanguages(this.#ctx.policy.doc);
   }
 
-  #check(incident: IncidentView, draft: NoticeDraft): void {
+  /**
+   * The message, one version per language: the one queued, else prefilled: the policy's language from
+   * the incident's facts (in the words they were recorded in), the others with the subject in their
+   * language and the rest for the officer to translate.
+   */
+  async draft(id: string): Promise<NoticeVersion[]> {
+    const incident = await this.#incidents.get(id);
+    const comm = await this.#comm(id);
+    if (comm) return this.#queuedVersions(comm);
+    const [first, ...others] = this.languages() as [Locale, ...Locale[]];
+    return [
+      {
+        lang: first,
+        subject: defaultSubject(this.#controller.name, first),
+        whatHappened: incident.summary,
+        consequences: incident.consequences,
+        measures: incident.measures,
+        advice: '',
+      },
+      ...others.map((lang) => ({
+        lang,
+        subject: defaultSubject(this.#controller.name, lang),
+        whatHappened: '',
+        consequences: '',
+        measures: '',
+        advice: '',
+      })),
+    ];
+  }
+
+  async #queuedVersions(comm: Comm): Promise<NoticeVersion[]> {
+    const more = await this.#ctx.store.db
+      .selectFrom('incident_message_versions')
+      .selectAll()
+      .where('incident_id', '=', comm.incident_id)
+      .orderBy('position', 'asc')
+      .execute();
+    return [
+      { ...comm, lang: noticeLocale(comm.locale) },
+      ...more.map((v) => ({ ...v, lang: noticeLocale(v.locale) })),
+    ].map((v) => ({
+      lang: v.lang,
+      subject: v.subject,
+      whatHappened: v.what_happened,
+      consequences: v.consequences,
+      measures: v.measures,
+      advice: v.advice,
+    }));
+  }
+
+  #check(incident: IncidentView, versions: readonly NoticeVersion[]): NoticeVersion[] {
     if (incident.risk.level !== 'high')
       throw new VowError(
         'VOW_INCIDENT_NOT_HIGH_RISK',
         'Vow writes to the people affected only about an incident decided a high risk (Art. 34(1))',
       );
     if (incident.status === 'closed') throw new VowError('VOW_INCIDENT_STATE', 'The incident is closed');
-    for (const [label, value, required] of [
-      ['subject', draft.subject, true],
-      ['description of what happened', draft.whatHappened, true],
-      ['likely consequences', draft.consequences, true],
-      ['measures taken or proposed', draft.measures, true],
-      ['advice', draft.advice, false],
-    ] as const) {
-      if (required && value.trim() === '')
-        throw invalid(`The message needs its ${label} (Art. 34(2) with Art. 33(3))`);
-      if (containsEmailShape(value))
-        throw invalid(
-          `The ${label} holds what looks like an email address: the contact point is added from the policy`,
-        );
-    }
-    if (/[\r\n]/.test(draft.subject)) throw invalid('The subject is one line');
-    if (draft.subject.length > 200) throw invalid('The subject is at most 200 characters');
+    return checkedVersions(versions, this.languages());
   }
 
-  /** The message as a person gets it, and how many people the incident concerns (a count only). */
-  async preview(
-    id: string,
-    draft: NoticeDraft,
-  ): Promise<{ recipients: number; subject: string; text: string; locale: string }> {
+  /** The mail as every person gets it, and how many people the incident concerns (a count only). */
+  async preview(id: string, versions: readonly NoticeVersion[]): Promise<NoticePreview> {
     const incident = await this.#incidents.get(id);
-    this.#check(incident, draft);
-    const locale = noticeLocale(this.#ctx.policy.doc.locale);
+    const checked = this.#check(incident, versions);
     const { people } = await countAffected(this.#ctx.store, {
       categories: incident.dataCategories,
       to: incident.awareAt,
     });
-    return { recipients: people, locale, ...renderNotice(draft, this.#controller, locale) };
+    return {
+      recipients: people,
+      languages: checked.map((v) => v.lang),
+      ...renderNoticeMail(checked, this.#controller),
+    };
   }
 
-  /** Confirmed: keeps the message and queues the one job that writes to the people. */
-  async queue(id: string, draft: NoticeDraft, staffId: string): Promise<NoticeProgress> {
+  /** Confirmed: keeps the message (every version) and queues the one job that writes to the people. */
+  async queue(id: string, versions: readonly NoticeVersion[], staffId: string): Promise<NoticeProgress> {
     const incident = await this.#incidents.get(id);
-    this.#check(incident, draft);
+    const [draft, ...others] = this.#check(incident, versions) as [NoticeVersion, ...NoticeVersion[]];
     if (incident.subjectsInformed !== null || (await this.#comm(id))) throw alreadyTold();
     const now = this.#ctx.clock.now().toISOString();
     const { people } = await countAffected(this.#ctx.store, {
@@ -162,7 +195,7 @@ export class IncidentNotices {
           consequences: draft.consequences,
           measures: draft.measures,
           advice: draft.advice,
-          locale: noticeLocale(this.#ctx.policy.doc.locale),
+          locale: draft.lang,
           queued_at: now,
           queued_by: staffId,
           done_at: null,
@@ -170,6 +203,22 @@ export class IncidentNotices {
         .onConflict((oc) => oc.column('incident_id').doNothing())
         .executeTakeFirst();
       if (!kept.numInsertedOrUpdatedRows) throw alreadyTold();
+      if (others.length > 0)
+        await trx
+          .insertInto('incident_message_versions')
+          .values(
+            others.map((v, i) => ({
+              incident_id: id,
+              locale: v.lang,
+              position: i + 1,
+              subject: v.subject.trim(),
+              what_happened: v.whatHappened,
+              consequences: v.consequences,
+              measures: v.measures,
+              advice: v.advice,
+            })),
+          )
+          .execute();
       await this.#jobs.enqueue(
         { name: TELL_PEOPLE_JOB, payload: { incidentId: id }, idempotencyKey: `${TELL_PEOPLE_JOB}:${id}` },
         trx,
@@ -239,18 +288,7 @@ export class IncidentNotices {
     const comm = await this.#comm(incidentId);
     if (!comm || comm.done_at !== null) return this.progress(incidentId);
     const incident = await this.#incidents.get(incidentId);
-    const locale = noticeLocale(comm.locale);
-    const message = renderNotice(
-      {
-        subject: comm.subject,
-        whatHappened: comm.what_happened,
-        consequences: comm.consequences,
-        measures: comm.measures,
-        advice: comm.advice,
-      },
-      this.#controller,
-      locale,
-    );
+    const message = renderNoticeMail(await this.#queuedVersions(comm), this.#controller);
     const query = { categories: incident.dataCategories, to: incident.awareAt };
     for await (const batch of affectedSubjects(
       this.#ctx.store,
@@ -296,7 +334,7 @@ export class IncidentNotices {
   async #batch(
     incidentId: string,
     batch: string[],
-    message: { subject: string; text: string },
+    message: { subject: string; text: string; html: string },
   ): Promise<void> {
     const db = this.#ctx.store.db;
     const done = new Set(
@@ -320,6 +358,7 @@ export class IncidentNotices {
           to: emails.get(s)!,
           subject: message.subject,
           text: message.text,
+          html: message.html,
           kind: NOTICE_MAIL_KIND,
           subjectId: s,
         })),

@@ -56,6 +56,18 @@ export interface IncidentTables {
     /** When the job had queued a mail to every person with an address (null: still running). */
     done_at: string | null;
   };
+  /** Art. 34: the message in each other language the policy is published in (the officer's words). */
+  incident_message_versions: {
+    incident_id: string;
+    locale: string;
+    /** Its place in the mail, after the policy's own language (1, 2, …). */
+    position: number;
+    subject: string;
+    what_happened: string;
+    consequences: string;
+    measures: string;
+    advice: string;
+  };
   /** Art. 34: per person, that the incident's message was dealt with (idempotence of the job). */
   incident_notices: {
     incident_id: string;

@@ -1,0 +1,74 @@
+// The Art. 34 message as the privacy officer writes it: one version per language the policy is
+// published in (noticeLanguages), checked before anything is previewed or queued. A language without
+// its version, or a version missing a part Art. 34(2) asks for, is a missing translation
+// (VOW_INCIDENT_TRANSLATION_MISSING); a version in a language the policy does not publish, or text
+// that names someone, is invalid (VOW_INCIDENT_INVALID).
+import { VowError } from '../../platform/errors.js';
+import { LOCALE_NAMES, type Locale } from '../../platform/i18n/index.js';
+import { containsEmailShape } from '../../platform/strings.js';
+import type { NoticeDraft, NoticeVersion } from './notice-text.js';
+
+const PARTS = [
+  ['subject', 'subject', true],
+  ['whatHappened', 'description of what happened', true],
+  ['consequences', 'likely consequences', true],
+  ['measures', 'measures taken or proposed', true],
+  ['advice', 'advice', false],
+] as const satisfies readonly (readonly [keyof NoticeDraft, string, boolean])[];
+
+export const MAX_SUBJECT = 200;
+
+function invalid(message: string): VowError {
+  return new VowError('VOW_INCIDENT_INVALID', message);
+}
+
+/**
+ * The versions in the mail's order (the policy's language first), each one checked; `languages` are
+ * the languages the policy is published in.
+ */
+export function checkedVersions(
+  versions: readonly NoticeVersion[],
+  languages: readonly Locale[],
+): NoticeVersion[] {
+  const seen = new Set<string>();
+  for (const v of versions) {
+    if (!languages.includes(v.lang))
+      throw invalid(
+        `The policy is not published in ${v.lang}: the message is written in ${languages.join(', ')}`,
+      );
+    if (seen.has(v.lang)) throw invalid(`The message has two versions in ${v.lang}`);
+    seen.add(v.lang);
+  }
+  const primary = languages[0];
+  const out: NoticeVersion[] = [];
+  for (const lang of languages) {
+    const v = versions.find((x) => x.lang === lang);
+    const where = `${LOCALE_NAMES[lang]} (${lang})`;
+    if (!v)
+      throw new VowError(
+        'VOW_INCIDENT_TRANSLATION_MISSING',
+        `The message has no version in ${where}: the policy is published in it, and Vow does not know which language each person reads, so every mail carries every version`,
+        { lang },
+      );
+    for (const [key, label, required] of PARTS) {
+      const value = v[key];
+      if (required && value.trim() === '') {
+        if (lang === primary) throw invalid(`The message needs its ${label} (Art. 34(2) with Art. 33(3))`);
+        throw new VowError(
+          'VOW_INCIDENT_TRANSLATION_MISSING',
+          `The ${where} version needs its ${label} (Art. 34(2) with Art. 33(3))`,
+          { lang },
+        );
+      }
+      if (containsEmailShape(value))
+        throw invalid(
+          `The ${label} (${where}) holds what looks like an email address: the contact point is added from the policy`,
+        );
+    }
+    if (/[\r\n]/.test(v.subject)) throw invalid(`The subject (${where}) is one line`);
+    if (v.subject.length > MAX_SUBJECT)
+      throw invalid(`The subject (${where}) is at most ${MAX_SUBJECT} characters`);
+    out.push(v);
+  }
+  return out;
+}
