@@ -16,6 +16,7 @@ export {
   formatProblem,
   loadPolicy,
   loadPolicyFile,
+  MAX_PROBLEMS,
   type PolicyProblem,
   parseLocatedYaml,
   parsePolicy,

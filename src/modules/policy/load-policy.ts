@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, visit } from 'yaml';
 import { VowError } from '../../platform/errors.js';
+import { parseBoundedYaml } from './bounded-yaml.js';
 import { Policy } from './model.js';
 import { type PolicyDocument, policySchema } from './schema.js';
 import { shippedStateLaws } from './state-laws.js';
@@ -16,6 +17,12 @@ export interface PolicyProblem {
   readonly line?: number;
   readonly column?: number;
   readonly message: string;
+  /**
+   * What stopped the reading, when the file was refused as a whole (stable): `yaml_too_deep` (nested
+   * past MAX_YAML_DEPTH), `yaml_aliases` (aliases expand past MAX_ALIAS_COUNT), `more_problems` (the
+   * line counting the problems past MAX_PROBLEMS). Other problems have none: their path says where.
+   */
+  readonly code?: 'yaml_too_deep' | 'yaml_aliases' | 'more_problems';
 }
 
 /** The default policy shipped with Vow (the seed retailer's policy). */
@@ -78,6 +85,24 @@ export interface RawProblem {
 
 export type Locate = (segments: readonly PropertyKey[]) => { line?: number; column?: number };
 
+/** How many problems of a file are reported (each is located in the file, which costs a walk). */
+export const MAX_PROBLEMS = 100;
+
+/**
+ * The first MAX_PROBLEMS of a file's problems, made by `make`, and a last one counting the others:
+ * locating 32,000 problems in a file of as many entries cost over 20 s (each walks its map).
+ */
+function firstProblems<T>(all: readonly T[], make: (item: T) => PolicyProblem): PolicyProblem[] {
+  const shown = all.slice(0, MAX_PROBLEMS).map(make);
+  if (all.length > MAX_PROBLEMS)
+    shown.push({
+      path: '(file)',
+      message: `and ${all.length - MAX_PROBLEMS} more problem(s), not listed: correct these first`,
+      code: 'more_problems',
+    });
+  return shown;
+}
+
 /** How many alias uses (`*name`) a YAML file may make before it is refused as an expansion bomb. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -111,11 +136,27 @@ export function parseLocatedYaml<T>(
   guide?: string,
 ): { ok: true; data: T; locate: Locate } | { ok: false; problems: PolicyProblem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const read = parseBoundedYaml(source, lineCounter);
+  if (!read.ok) {
+    const pos = lineCounter.linePos(read.refusal.offset);
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '(yaml)',
+          line: pos.line,
+          column: pos.col,
+          message: read.refusal.message,
+          code: 'yaml_too_deep',
+        },
+      ],
+    };
+  }
+  const doc = read.doc;
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => {
+      problems: firstProblems(doc.errors, (e) => {
         const pos = lineCounter.linePos(e.pos[0]);
         return {
           path: '(yaml)',
@@ -140,13 +181,15 @@ export function parseLocatedYaml<T>(
     // past the count ("billion laughs"); any file read this way is the operator's or an upload's,
     // so the refusal is a problem of the file, never an exception of the caller (a 500).
     const first = firstAlias(doc, lineCounter);
+    const aliases = /alias/i.test((err as Error).message);
     return {
       ok: false,
       problems: [
         {
           path: '(yaml)',
           ...first,
-          message: /alias/i.test((err as Error).message)
+          ...(aliases ? { code: 'yaml_aliases' as const } : {}),
+          message: aliases
             ? `the file's aliases (*name) expand too far: at most ${MAX_ALIAS_COUNT} are read; write the values out instead`
             : `the file cannot be read: ${(err as Error).message.split('\n')[0]}`,
         },
@@ -157,7 +200,7 @@ export function parseLocatedYaml<T>(
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) =>
+      problems: firstProblems(parsed.error.issues, (issue) =>
         issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0
           ? located({
               path: [...issue.path, issue.keys[0]!],
@@ -168,7 +211,7 @@ export function parseLocatedYaml<T>(
     };
   }
   const problems = crossCheck(parsed.data);
-  if (problems.length > 0) return { ok: false, problems: problems.map(located) };
+  if (problems.length > 0) return { ok: false, problems: firstProblems(problems, located) };
   return { ok: true, data: parsed.data, locate };
 }
 
