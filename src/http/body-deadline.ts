@@ -4,6 +4,12 @@
 // process could open. A body must now arrive whole within VOW_BODY_TIMEOUT_SECONDS of the request's
 // start, or the connection is closed. The streamed import (a file of up to VOW_IMPORT_MAX_BYTES,
 // from staff) opts out with `config: { bodyDeadline: false }`.
+//
+// Most bodies (every shop backend's call, every page's measurement) arrive in the same read as
+// their headers: the parser has the whole request before this turn of the event loop ends. So the
+// deadline is armed only for a body still missing at the end of the turn its request started in
+// (one setImmediate per turn for all of that turn's requests), instead of a timer and two listeners
+// for every request: those cost the hot routes about a microsecond each (BENCHMARKS.md).
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 
 declare module 'fastify' {
@@ -15,20 +21,60 @@ declare module 'fastify' {
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function installBodyDeadline(app: FastifyInstance, seconds: number): void {
+/** A request whose body had not all arrived when its route began to read it. */
+interface Reading {
+  readonly req: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly payload: NodeJS.ReadableStream;
+}
+
+export interface BodyDeadlineOptions {
+  /** Arms a deadline (setTimeout by default; a test counts them); returns how to clear it. */
+  readonly setTimer?: (fn: () => void, ms: number) => () => void;
+}
+
+export function installBodyDeadline(
+  app: FastifyInstance,
+  seconds: number,
+  options: BodyDeadlineOptions = {},
+): void {
   const ms = seconds * 1000;
+  const setTimer =
+    options.setTimer ??
+    ((fn: () => void, after: number) => {
+      const timer = setTimeout(fn, after);
+      return () => clearTimeout(timer);
+    });
+  /** This turn's requests, checked once the turn has read everything it could. */
+  let reading: Reading[] = [];
+
+  /** The deadline of a body still arriving: the connection is closed if it is not whole in time. */
+  const arm = (r: Reading): void => {
+    const { req, reply, payload } = r;
+    // The body arrived meanwhile, the answer went (a body nobody reads never ends), or the client left.
+    if (req.raw.complete || req.raw.destroyed || reply.raw.writableEnded) return;
+    // Closing the connection is all a client that is still sending can be told. (The deadline
+    // counts from this turn's end: microseconds after the request's start.)
+    const clear = setTimer(() => req.raw.destroy(), ms);
+    payload.once('end', clear);
+    reply.raw.once('close', clear);
+  };
+  const checkTurn = (): void => {
+    const turn = reading;
+    reading = [];
+    for (const r of turn) arm(r);
+  };
+
   const deadline = (
     req: FastifyRequest,
     reply: FastifyReply,
     payload: NodeJS.ReadableStream,
     done: (err: Error | null, payload: NodeJS.ReadableStream) => void,
   ): void => {
-    // Closing the connection is all a client that is still sending can be told.
-    const timer = setTimeout(() => req.raw.destroy(), ms);
-    const clear = () => clearTimeout(timer);
-    // The body arrived, or the answer went (a body nobody reads never ends), or the client left.
-    payload.once('end', clear);
-    reply.raw.once('close', clear);
+    if (!req.raw.complete) {
+      if (reading.length === 0) setImmediate(checkTurn);
+      reading.push({ req, reply, payload });
+    }
     done(null, payload);
   };
   app.addHook('onRoute', (route: RouteOptions) => {
