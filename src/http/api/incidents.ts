@@ -5,8 +5,9 @@
 
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { RISK_LEVELS } from '../../modules/incidents/index.js';
+import { MAX_SUBJECT, RISK_LEVELS } from '../../modules/incidents/index.js';
 import { VowError } from '../../platform/errors.js';
+import { LOCALES } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { staffActorOf, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
@@ -67,6 +68,35 @@ const incidentView = z.object({
 const detail = incidentView.extend({
   notes: z.array(z.object({ at: z.string(), staffId: z.string().nullable(), text: z.string() })),
 });
+
+/** The Art. 34 message in one language (every language the policy is published in is needed). */
+const noticeVersion = z.strictObject({
+  lang: z.enum(LOCALES).describe("The version's language: the policy's locale or one of its translations"),
+  subject: line().max(MAX_SUBJECT),
+  whatHappened: prose()
+    .max(8000)
+    .describe('The nature of the breach, in clear and plain language; naming no one'),
+  consequences: prose().max(8000).describe('The likely consequences (Art. 33(3)(c))'),
+  measures: prose().max(8000).describe('The measures taken or proposed (Art. 33(3)(d))'),
+  advice: prose().max(8000).default('').describe('What a person can do to protect themselves'),
+});
+const noticeBody = z.strictObject({ versions: z.array(noticeVersion).min(1).max(LOCALES.length) });
+const noticeProgress = z.object({
+  queuedAt: z.string(),
+  queuedBy: z.string(),
+  doneAt: z.string().nullable(),
+  queued: z.number(),
+  sent: z.number(),
+  noAddress: z.number(),
+  erased: z.number(),
+});
+const NOTICE_REFUSALS = [
+  'VOW_INCIDENT_NOT_FOUND',
+  'VOW_INCIDENT_NOT_HIGH_RISK',
+  'VOW_INCIDENT_INVALID',
+  'VOW_INCIDENT_TRANSLATION_MISSING',
+  'VOW_INCIDENT_STATE',
+] as const;
 
 const READERS = ['privacy_officer', 'customer_service', 'auditor'];
 
@@ -297,5 +327,79 @@ export const incidentApiRoutes: RouteModule = (app, _ctx, services) => {
       },
     },
     async (req) => incidents.close(req.params.id, staffIdOf(req)),
+  );
+
+  app.get(
+    '/v1/incidents/:id/notice',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND'],
+        summary:
+          'Art. 34: the message to the people affected, one version per language the policy is published in (the one queued, else prefilled), and its progress once queued',
+        params: z.strictObject({ id }),
+        response: {
+          200: z.object({
+            languages: z.array(z.string()),
+            versions: z.array(noticeVersion),
+            progress: noticeProgress.nullable(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const notices = services.incidentNotices;
+      const [versions, progress] = await Promise.all([
+        notices.draft(req.params.id),
+        notices.progress(req.params.id),
+      ]);
+      return { languages: notices.languages(), versions, progress };
+    },
+  );
+
+  app.post(
+    '/v1/incidents/:id/notice/preview',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: [...NOTICE_REFUSALS],
+        summary:
+          'Art. 34: the mail exactly as every person gets it (every version, the policy’s language first) and how many people the incident concerns; nothing is kept or sent',
+        params: z.strictObject({ id }),
+        body: noticeBody,
+        response: {
+          200: z.object({
+            recipients: z.number(),
+            languages: z.array(z.string()),
+            subject: z.string(),
+            text: z.string(),
+            html: z.string(),
+          }),
+        },
+      },
+    },
+    async (req) => services.incidentNotices.preview(req.params.id, req.body.versions),
+  );
+
+  app.post(
+    '/v1/incidents/:id/notice',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: [...NOTICE_REFUSALS],
+        summary:
+          'Art. 34, confirmed: Vow keeps the message and queues the one job that writes to each person affected with an email address, once; a second confirmation is refused',
+        params: z.strictObject({ id }),
+        body: noticeBody,
+        response: { 202: noticeProgress },
+      },
+    },
+    async (req, reply) => {
+      const progress = await services.incidentNotices.queue(req.params.id, req.body.versions, staffIdOf(req));
+      return reply.code(202).send(progress);
+    },
   );
 };
