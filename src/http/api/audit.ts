@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { line } from '../../platform/strings.js';
+import { cursor } from '../cursor.js';
 import type { RouteModule } from '../route-module.js';
 
 const auditRow = z.object({
@@ -26,7 +27,7 @@ export const auditApiRoutes: RouteModule = (app, ctx) => {
         errors: [],
         summary: 'The audit trail, oldest first, paginated by sequence number',
         querystring: z.strictObject({
-          after: z.coerce.number().int().min(0).default(0),
+          after: cursor().default(0),
           limit: z.coerce.number().int().min(1).max(500).default(100),
           targetType: line().max(64).optional(),
           targetId: line().max(128).optional(),

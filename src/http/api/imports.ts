@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { IMPORT_FORMAT_IDS } from '../../modules/imports/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
+import { cursor } from '../cursor.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
@@ -127,7 +128,7 @@ export const importApiRoutes: RouteModule = (app, _ctx, services) => {
         summary: "A run's refused rows in line order, a page at a time",
         params: z.strictObject({ id: line().min(1).max(64) }),
         querystring: z.strictObject({
-          after: z.coerce.number().int().min(0).default(0).describe('The last line of the previous page'),
+          after: cursor().default(0).describe('The last line of the previous page'),
           limit: z.coerce.number().int().min(1).max(1000).default(1000),
         }),
         response: { 200: z.object({ refusals: z.array(refusal) }) },

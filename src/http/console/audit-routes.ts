@@ -1,11 +1,13 @@
 // The audit trail in the console, for auditors and the privacy officer: a page of entries (each
 // read is itself audited) and the verification of the hash chain.
 
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { cursor } from '../cursor.js';
 import { consoleFrame, csrfBodyField, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { AUDIT_FAMILY_IDS, type AuditFamily, renderAudit } from './audit.js';
+import type { FilterRefusal } from './filter-refusal.js';
 import { staffNames } from './labels.js';
 
 const AUDIT_PAGE = 50;
@@ -21,12 +23,12 @@ interface AuditQuery {
 export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
   const actor = (req: FastifyRequest) => ({ type: 'staff' as const, id: staffIdOf(req) });
 
-  async function auditPage(
+  async function auditHtml(
     req: FastifyRequest,
-    reply: FastifyReply,
     query: AuditQuery,
     verified?: Awaited<ReturnType<typeof ctx.audit.verify>>,
-  ) {
+    refusal?: FilterRefusal,
+  ): Promise<string> {
     const [head, names] = await Promise.all([ctx.audit.headSeq(), staffNames(services)]);
     const who = query.who ? [...names].find(([, name]) => name === query.who)?.[0] : undefined;
     const filter = query.kind || query.who ? { kind: query.kind, who: query.who } : undefined;
@@ -55,29 +57,31 @@ export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
       action: 'audit.read',
       details: { after: from, count: rows.length, ...(filter ? { filtered: true } : {}) },
     });
-    return sendHtml(
-      reply,
-      renderAudit(consoleFrame(ctx, req), {
-        rows,
-        names,
-        head,
-        after: from,
-        pageSize: AUDIT_PAGE,
-        ...(filter ? { filter } : {}),
-        ...(verified ? { verified } : {}),
-      }),
-    );
+    return renderAudit(consoleFrame(ctx, req), {
+      rows,
+      names,
+      head,
+      after: from,
+      pageSize: AUDIT_PAGE,
+      ...(filter ? { filter } : {}),
+      ...(verified ? { verified } : {}),
+      ...(refusal ? { refusal } : {}),
+    });
   }
 
   app.get(
     '/staff/audit',
     {
-      config: { access: 'staff:auditor' },
+      config: {
+        access: 'staff:auditor',
+        // A refused filter or cursor: the trail without it, the field marked (400).
+        filterPage: (req, refusal) => auditHtml(req, refusal.query as AuditQuery, undefined, refusal),
+      },
       schema: {
         hide: true,
         querystring: z.strictObject({
-          after: z.coerce.number().int().min(0).optional(),
-          before: z.coerce.number().int().min(1).optional(),
+          after: cursor().optional(),
+          before: cursor(1).optional(),
           kind: z
             .enum(AUDIT_FAMILY_IDS)
             .or(z.literal('').transform(() => undefined))
@@ -90,7 +94,7 @@ export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
         }),
       },
     },
-    async (req, reply) => auditPage(req, reply, req.query),
+    async (req, reply) => sendHtml(reply, await auditHtml(req, req.query)),
   );
 
   app.post(
@@ -110,7 +114,7 @@ export const auditConsoleRoutes: RouteModule = (app, ctx, services) => {
           ...(result.ok ? {} : { brokenAt: result.brokenAt }),
         },
       });
-      return auditPage(req, reply, {}, result);
+      return sendHtml(reply, await auditHtml(req, {}, result));
     },
   );
 };

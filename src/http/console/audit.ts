@@ -5,6 +5,7 @@
 import type { AuditRow, VerifyResult } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
+import { type FilterRefusal, filterAlert, filterSelect } from './filter-refusal.js';
 import { actorLabel, eventLabel, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
@@ -48,9 +49,25 @@ export interface AuditPage {
   /** The family and staff member the page is narrowed to (then newest first, `before` paging). */
   readonly filter?: { readonly kind?: AuditFamily | undefined; readonly who?: string | undefined };
   readonly verified?: VerifyResult;
+  /** Filters or a cursor in the address the page could not use (shown without them, marked). */
+  readonly refusal?: FilterRefusal;
 }
 
+const FILTER_LABELS: Record<string, string> = {
+  kind: 'what',
+  who: 'staff member',
+  after: 'the page position (after)',
+  before: 'the page position (before)',
+};
+
 function caption(a: AuditPage): string {
+  const without = a.refusal
+    ? `, without ${[...a.refusal.problems.keys()].map((n) => FILTER_LABELS[n] ?? n).join(' or ')} (not valid in the address)`
+    : '';
+  return `${captionOf(a)}${without}`;
+}
+
+function captionOf(a: AuditPage): string {
   const span = a.rows.length ? `${a.rows[0]!.seq} to ${a.rows[a.rows.length - 1]!.seq}` : 'none';
   if (!a.filter) return `Entries ${span}, newest first`;
   const what = [
@@ -61,20 +78,24 @@ function caption(a: AuditPage): string {
 }
 
 function auditFilter(a: AuditPage): SafeHtml {
-  const kind = a.filter?.kind ?? '';
-  const who = a.filter?.who ?? '';
-  const option = (value: string, label: string, current: string) =>
-    html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
   const staff = [...new Set(a.names.values())].sort();
   return html`<form method="get" action="/staff/audit" class="filters" role="search" aria-label="Narrow the audit trail">
-  <p><label for="a-kind">What</label><select id="a-kind" name="kind">
-    ${option('', 'Everything', kind)}
-    ${Object.entries(AUDIT_FAMILIES).map(([k, v]) => option(k, v, kind))}
-  </select></p>
-  <p><label for="a-who">Staff member</label><select id="a-who" name="who">
-    ${option('', 'Anyone (people, Vow, staff)', who)}
-    ${staff.map((n) => option(n, n, who))}
-  </select></p>
+  ${filterSelect({
+    name: 'kind',
+    id: 'a-kind',
+    label: 'What',
+    choices: [['', 'Everything'], ...Object.entries(AUDIT_FAMILIES)],
+    current: a.filter?.kind,
+    refusal: a.refusal,
+  })}
+  ${filterSelect({
+    name: 'who',
+    id: 'a-who',
+    label: 'Staff member',
+    choices: [['', 'Anyone (people, Vow, staff)'], ...staff.map((n) => [n, n] as const)],
+    current: a.filter?.who,
+    refusal: a.refusal,
+  })}
   <p><button type="submit">Show</button> <a href="/staff/audit">Clear</a></p>
 </form>`;
 }
@@ -139,6 +160,7 @@ export function renderAudit(frame: ConsoleFrame, a: AuditPage): string {
   <button type="submit">Verify the chain</button>
 </form>
 ${a.verified ? verification(a.verified) : ''}
+${filterAlert(a.refusal, FILTER_LABELS)}
 ${auditFilter(a)}
 <div class="scroll" tabindex="0"><table class="stack" data-testid="audit-table">
   <caption>${caption(a)}</caption>

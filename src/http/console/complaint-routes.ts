@@ -9,6 +9,7 @@ import { consoleFrame, refusalOf, sendHtml, staffIdOf } from '../route-helpers.j
 import type { RouteModule } from '../route-module.js';
 import { renderStaffComplaint, renderStaffComplaints } from './complaints.js';
 import { renderConfirmation } from './confirm.js';
+import type { FilterRefusal } from './filter-refusal.js';
 import { staffNames } from './labels.js';
 import { refused } from './shell.js';
 
@@ -19,10 +20,24 @@ const id = line().min(1).max(64);
 export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
   const complaints = services.complaints;
 
+  const listPage = async (req: FastifyRequest, show: string | undefined, refusal?: FilterRefusal) => {
+    const showClosed = show === 'all';
+    return renderStaffComplaints(
+      consoleFrame(ctx, req),
+      await complaints.list({ includeClosed: showClosed }),
+      { today: isoDay(ctx.clock.now()), showClosed },
+      refusal,
+    );
+  };
+
   app.get(
     '/staff/complaints',
     {
-      config: { access: 'staff:customer_service' },
+      config: {
+        access: 'staff:customer_service',
+        // A refused `show` in the address: the open complaints, the alert naming it (400).
+        filterPage: (req, refusal) => listPage(req, undefined, refusal),
+      },
       schema: {
         tags: ['pages'],
         summary: 'The complaints page',
@@ -30,16 +45,7 @@ export const complaintConsoleRoutes: RouteModule = (app, ctx, services) => {
         querystring: z.strictObject({ show: z.enum(['open', 'all']).optional() }),
       },
     },
-    async (req, reply) => {
-      const showClosed = req.query.show === 'all';
-      return sendHtml(
-        reply,
-        renderStaffComplaints(consoleFrame(ctx, req), await complaints.list({ includeClosed: showClosed }), {
-          today: isoDay(ctx.clock.now()),
-          showClosed,
-        }),
-      );
-    },
+    async (req, reply) => sendHtml(reply, await listPage(req, req.query.show)),
   );
 
   async function complaintPage(

@@ -6,6 +6,7 @@ import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
+import { type FilterRefusal, filterAlert } from './filter-refusal.js';
 import { actorLabel, eventLabel } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
@@ -28,11 +29,13 @@ export function renderStaffComplaints(
   frame: ConsoleFrame,
   complaints: readonly ComplaintView[],
   view: { readonly today: string; readonly showClosed: boolean },
+  refusal?: FilterRefusal,
 ): string {
   return consolePage(frame, {
     title: 'Complaints',
     section: '/staff/complaints',
     body: html`<h1>Complaints</h1>
+${filterAlert(refusal, { show: 'show' })}
 <p data-testid="complaint-count"><strong>${complaints.length}</strong> ${view.showClosed ? '' : 'open or answered '}${noun(complaints.length, 'complaint')}, soonest reply due first. ${
       view.showClosed
         ? html`<a href="/staff/complaints">Hide the closed ones</a>`

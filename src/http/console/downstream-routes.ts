@@ -1,10 +1,12 @@
 // Console routes of webhooks and downstream tasks (src/http/console/downstream.ts renders them).
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { TaskKind } from '../../modules/downstream/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderTasks, renderWebhooks } from './downstream.js';
+import { type FilterRefusal, unknownValue } from './filter-refusal.js';
 import { refused } from './shell.js';
 
 export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
@@ -52,21 +54,60 @@ export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
       .optional(),
     recipient: z.string().max(64).optional(),
   };
-  const taskList = async (filter: { kind?: TaskKind | undefined; recipient?: string | undefined }) => {
+  const taskList = async (
+    filter: { kind?: TaskKind | undefined; recipient?: string | undefined },
+    refused?: FilterRefusal,
+  ) => {
     const recipients = Object.entries(ctx.policy.doc.recipients).map(([id, r]) => ({ id, name: r.name }));
-    const recipient = recipients.some((r) => r.id === filter.recipient) ? filter.recipient : undefined;
+    const known = !filter.recipient || recipients.some((r) => r.id === filter.recipient);
+    const recipient = known ? filter.recipient : undefined;
+    // A recipient the policy does not name is refused like a value the schema refuses (400, marked).
+    const refusal =
+      refused ??
+      (known
+        ? undefined
+        : unknownValue('/staff/downstream', { ...filter, recipient: filter.recipient ?? '' }, 'recipient', {
+            expected: `it takes one of ${recipients.map((r) => r.id).join(', ')}`,
+          }));
     return {
       tasks: await tasks.list({ open: true, holdingFirst: true, kind: filter.kind, recipient }),
       counts: await tasks.openCounts(),
       filter: { kind: filter.kind, recipient },
       recipients,
+      refusal,
     };
+  };
+
+  const tasksPage = async (
+    req: FastifyRequest,
+    query: {
+      draft?: string | undefined;
+      closed?: '1' | undefined;
+      kind?: TaskKind | undefined;
+      recipient?: string | undefined;
+    },
+    refused?: FilterRefusal,
+  ) => {
+    const { draft: draftId, closed, ...filter } = query;
+    const draft = draftId ? await tasks.draft(draftId) : null;
+    const list = await taskList(filter, refused);
+    const page = renderTasks(
+      consoleFrame(ctx, req),
+      list,
+      draft && draftId ? { taskId: draftId, ...draft } : undefined,
+      closed ? { ok: true, text: 'The task is closed.' } : undefined,
+    );
+    return { page, status: list.refusal ? 400 : 200 };
   };
 
   app.get(
     '/staff/downstream',
     {
-      config: { access: 'staff:privacy_officer' },
+      config: {
+        access: 'staff:privacy_officer',
+        // A refused filter in the address: the tasks without it, the field marked (400).
+        filterPage: async (req, refusal) => (await tasksPage(req, refusal.query, refusal)).page,
+      },
       schema: {
         hide: true,
         querystring: z.strictObject({
@@ -77,17 +118,8 @@ export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const { draft: draftId, closed, ...filter } = req.query;
-      const draft = draftId ? await tasks.draft(draftId) : null;
-      return sendHtml(
-        reply,
-        renderTasks(
-          consoleFrame(ctx, req),
-          await taskList(filter),
-          draft && draftId ? { taskId: draftId, ...draft } : undefined,
-          closed ? { ok: true, text: 'The task is closed.' } : undefined,
-        ),
-      );
+      const { page, status } = await tasksPage(req, req.query);
+      return sendHtml(reply, page, status);
     },
   );
 

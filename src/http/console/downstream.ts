@@ -4,6 +4,7 @@
 import type { DeliveryView, EndpointView, TaskKind, TaskView } from '../../modules/downstream/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
+import { type FilterRefusal, filterAlert, filterSelect } from './filter-refusal.js';
 import { stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
@@ -70,21 +71,36 @@ export interface TaskList {
   readonly filter: { readonly kind?: TaskKind | undefined; readonly recipient?: string | undefined };
   /** The recipients the policy names (id and name), for the filter. */
   readonly recipients: readonly { id: string; name: string }[];
+  /** Parameters of the address the page could not use (shown without them, marked). */
+  readonly refusal?: FilterRefusal | undefined;
 }
+
+const FILTER_LABELS: Record<string, string> = { kind: 'kind', recipient: 'recipient' };
 
 function taskFilter(list: TaskList): SafeHtml {
   const { kind, recipient } = list.filter;
-  const option = (value: string, label: string, current: string | undefined) =>
-    html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
   return html`<form method="get" action="/staff/downstream" class="filters" role="search" aria-label="Filter recipient tasks">
-  <p><label for="t-kind">Kind</label><select id="t-kind" name="kind">
-    ${option('', 'Every kind', kind ?? '')}
-    ${Object.entries(TASK_KIND).map(([k, v]) => option(k, `${v} (${list.counts.byKind[k as TaskKind] ?? 0} open)`, kind))}
-  </select></p>
-  <p><label for="t-recipient">Recipient</label><select id="t-recipient" name="recipient">
-    ${option('', 'Every recipient', recipient ?? '')}
-    ${list.recipients.map((r) => option(r.id, r.name, recipient))}
-  </select></p>
+  ${filterSelect({
+    name: 'kind',
+    id: 't-kind',
+    label: 'Kind',
+    choices: [
+      ['', 'Every kind'],
+      ...Object.entries(TASK_KIND).map(
+        ([k, v]) => [k, `${v} (${list.counts.byKind[k as TaskKind] ?? 0} open)`] as const,
+      ),
+    ],
+    current: kind,
+    refusal: list.refusal,
+  })}
+  ${filterSelect({
+    name: 'recipient',
+    id: 't-recipient',
+    label: 'Recipient',
+    choices: [['', 'Every recipient'], ...list.recipients.map((r) => [r.id, r.name] as const)],
+    current: recipient,
+    refusal: list.refusal,
+  })}
   <p><button type="submit">Show</button> <a href="/staff/downstream">Clear</a></p>
 </form>`;
 }
@@ -110,6 +126,7 @@ for one without an API, send the drafted email, then record its confirmation as 
 ${flash(message)}
 <p data-testid="task-counts"><strong>${counts.total}</strong> open ${noun(counts.total, 'task')}; <strong class="${counts.holding ? 'bad-text' : ''}">${counts.holding}</strong> ${counts.holding === 1 ? 'holds' : 'hold'} a request's answer (listed first: the request is answered when they close, and its deadline runs meanwhile).</p>
 <p data-testid="task-overdue"><strong class="${counts.overdue ? 'bad-text' : ''}">${counts.overdue}</strong> ${counts.overdue === 1 ? 'is' : 'are'} past the deadline of ${counts.overdue === 1 ? 'its request' : 'their requests'}: chase the recipient, retry a failed delivery, or close the task with the evidence you have. A webhook task whose delivery failed for good is closed by Vow the day after its request's deadline, its event dropped (informing the recipient proved impossible, GDPR Art. 19).</p>
+${filterAlert(list.refusal, FILTER_LABELS)}
 ${taskFilter(list)}
 ${
   draft

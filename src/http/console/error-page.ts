@@ -13,6 +13,7 @@ import { html, type SafeHtml } from '../../platform/html.js';
 import { consoleFrame } from '../route-helpers.js';
 import { routeConfig } from '../route-hooks.js';
 import { type BadAddress, badAddress } from './bad-address.js';
+import type { FilterRefusal } from './filter-refusal.js';
 import { consolePage, opens } from './shell.js';
 
 const ROLE_WORDS: Record<string, string> = {
@@ -109,6 +110,29 @@ function routerMessage(req: FastifyRequest, error: VowError): string | undefined
     : undefined;
 }
 
+/**
+ * A list's filters it could not use, for a list that shows itself instead (`config.filterPage`):
+ * only query parameters at fault, and the rest of the query read by the route's own schema.
+ */
+function listRefusal(req: FastifyRequest, bad: BadAddress): FilterRefusal | undefined {
+  if (!routeConfig(req)?.filterPage || bad.problems.some((p) => p.part !== 'query')) return undefined;
+  const schema = (req.routeOptions?.schema as { querystring?: unknown } | undefined)?.querystring as
+    | { safeParse(v: unknown): { success: boolean; data?: unknown } }
+    | undefined;
+  const names = new Set(bad.problems.map((p) => p.name));
+  const rest = Object.fromEntries(
+    Object.entries((req.query ?? {}) as Record<string, unknown>).filter(([k]) => !names.has(k)),
+  );
+  const parsed = schema?.safeParse(rest);
+  if (!parsed?.success) return undefined;
+  return {
+    problems: new Map(bad.problems.map((p) => [p.name, p])),
+    query: (parsed.data ?? {}) as Record<string, unknown>,
+    without: bad.without ?? bad.list,
+    list: bad.list,
+  };
+}
+
 /** Builds the console's error page for the error handler (and the not-found handler). */
 export function consoleErrorPage(ctx: VowContext, services: Services) {
   return async (req: FastifyRequest, error: VowError, status: number): Promise<string> => {
@@ -116,6 +140,11 @@ export function consoleErrorPage(ctx: VowContext, services: Services) {
     const needs = routeConfig(req)?.access?.replace(/^staff:/, '');
     const frame = { ...consoleFrame(ctx, req), roles };
     const bad = error.code === 'VOW_VALIDATION' ? badAddress(req, routerMessage(req, error)) : undefined;
+    const filtered = bad && listRefusal(req, bad);
+    if (filtered) {
+      const page = routeConfig(req)?.filterPage;
+      if (page) return page(req, filtered);
+    }
     if (bad) return consolePage(frame, { title: 'Check the address', body: addressAdvice(bad, status) });
     const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Not done');
     return consolePage(frame, {

@@ -2,6 +2,7 @@
 // and one run with its refused rows, 100 a page.
 import { z } from 'zod';
 import { line } from '../../platform/strings.js';
+import { cursor } from '../cursor.js';
 import { consoleFrame, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderImportRun, renderImports } from './imports.js';
@@ -11,7 +12,8 @@ const PAGE = 100;
 export const importConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/imports',
-    { config: { access: 'staff:admin' }, schema: { hide: true } },
+    // No query at all: a cursor or filter sent here (`?after=x`) is refused, not silently ignored.
+    { config: { access: 'staff:admin' }, schema: { hide: true, querystring: z.strictObject({}) } },
     async (req, reply) =>
       sendHtml(reply, renderImports(consoleFrame(ctx, req), await services.imports.runs())),
   );
@@ -23,18 +25,19 @@ export const importConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         hide: true,
         params: z.strictObject({ id: line().min(1).max(64) }),
-        querystring: z.strictObject({ after: z.coerce.number().int().min(0).default(0) }),
+        querystring: z.strictObject({ after: cursor().optional() }),
       },
     },
     async (req, reply) => {
       const run = await services.imports.findRun(req.params.id);
-      const rows = await services.imports.refusals(run.id, req.query.after, PAGE + 1);
+      const after = req.query.after ?? 0;
+      const rows = await services.imports.refusals(run.id, after, PAGE + 1);
       return sendHtml(
         reply,
         renderImportRun(consoleFrame(ctx, req), {
           run,
           refusals: rows.slice(0, PAGE),
-          after: req.query.after,
+          after,
           more: rows.length > PAGE,
         }),
       );

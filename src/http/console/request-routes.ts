@@ -19,6 +19,7 @@ import type { FormState } from '../pages/form-state.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
+import type { FilterRefusal } from './filter-refusal.js';
 import { staffNames } from './labels.js';
 import { type LogRequestValues, renderLogRequest } from './log-request.js';
 import { DONE_TEXT, REVERSIBLE, requestConfirmation } from './request-confirmations.js';
@@ -101,6 +102,9 @@ const filterFields = z.object({
   approval: z.literal('yes').optional(),
 });
 
+/** The queue's filters as the address or the search form gives them. */
+type QueueQuery = Omit<z.infer<typeof filterFields>, 'q'> & { q?: string | undefined };
+
 /** The verification form's fields: a refused verification shows them again as they were typed. */
 const VERIFY_FIELDS = [
   'email',
@@ -160,11 +164,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     );
   }
 
-  async function queuePage(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    q: Omit<z.infer<typeof filterFields>, 'q'> & { q?: string | undefined },
-  ) {
+  async function queuePage(req: FastifyRequest, q: QueueQuery, refusal?: FilterRefusal): Promise<string> {
     const filter: QueueFilter = {
       text: q.q,
       show: q.show ?? (q.status === 'completed' || q.status === 'denied' ? 'all' : 'open'),
@@ -179,15 +179,13 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
       services.complaints.list(),
       rights.pendingApprovals(),
     ]);
-    return sendHtml(
-      reply,
-      renderStaffQueue(
-        consoleFrame(ctx, req),
-        requests,
-        complaints.filter((c) => c.status === 'open').length,
-        filter,
-        pendingApprovals,
-      ),
+    return renderStaffQueue(
+      consoleFrame(ctx, req),
+      requests,
+      complaints.filter((c) => c.status === 'open').length,
+      filter,
+      pendingApprovals,
+      refusal,
     );
   }
 
@@ -196,7 +194,11 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/requests',
     {
-      config: { access: 'staff:customer_service' },
+      config: {
+        access: 'staff:customer_service',
+        // A refused filter in the address: the queue without it, the field marked (400).
+        filterPage: (req, refusal) => queuePage(req, refusal.query as QueueQuery, refusal),
+      },
       schema: {
         tags: ['pages'],
         summary: 'The request queue page',
@@ -204,7 +206,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
         querystring: filterFields.omit({ q: true }).strict(),
       },
     },
-    async (req, reply) => queuePage(req, reply, req.query),
+    async (req, reply) => sendHtml(reply, await queuePage(req, req.query)),
   );
 
   app.post(
@@ -220,7 +222,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       const { _csrf, ...q } = req.body;
-      return queuePage(req, reply, q);
+      return sendHtml(reply, await queuePage(req, q));
     },
   );
 

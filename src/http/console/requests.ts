@@ -8,6 +8,13 @@ import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { personal } from '../layout.js';
 import { JURISDICTION_LABELS } from '../request-labels.js';
+import {
+  type FilterRefusal,
+  filterAlert,
+  filterSelect,
+  invalidAttrs,
+  invalidMessage,
+} from './filter-refusal.js';
 import { PENDING_STATUS, STAFF_CHANNEL, STAFF_STATUS, STAFF_TYPE, shortId } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
 
@@ -22,34 +29,68 @@ export function due(v: { overdue: boolean; dueOn: string; daysLeft: number; stat
   }</span>`;
 }
 
-function option(value: string, label: string, current: string | undefined): SafeHtml {
-  return html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
+/** The filters' words, for a refused one named in the alert. */
+const FILTER_LABELS: Record<string, string> = {
+  show: 'show',
+  type: 'type',
+  status: 'status',
+  law: 'law',
+  overdue: 'overdue only',
+  approval: 'verifications to approve only',
+};
+
+/** A checkbox of the filter form, marked when the address gave it a refused value. */
+function check(name: string, id: string, label: string, on: boolean, refusal: FilterRefusal | undefined) {
+  const p = refusal?.problems.get(name);
+  return html`<p class="check"><input type="checkbox" id="${id}" name="${name}" value="yes"${on ? html` checked` : ''}${invalidAttrs(p, id)}><label for="${id}">${label}</label>${invalidMessage(p, id)}</p>`;
 }
 
-function filters(f: QueueFilter, csrf: string): SafeHtml {
+function filters(f: QueueFilter, csrf: string, refusal?: FilterRefusal): SafeHtml {
   return html`<form method="post" action="/staff/requests" class="filters" role="search" aria-label="Search and filter requests">
   ${csrfField(csrf)}
   <p class="grow"><label for="q">Search email, name or request id</label><input id="q" name="q" type="search" value="${f.text ?? ''}" maxlength="254" autocomplete="off"></p>
-  <p><label for="f-show">Show</label><select id="f-show" name="show">
-    ${option('open', 'Open requests', f.show ?? 'open')}
-    ${option('closed', 'Closed (answered or refused)', f.show)}
-    ${option('all', 'All requests', f.show)}
-  </select></p>
-  <p><label for="f-type">Type</label><select id="f-type" name="type">
-    ${option('', 'Any type', f.type ?? '')}
-    ${Object.entries(STAFF_TYPE).map(([k, v]) => option(k, v, f.type))}
-  </select></p>
-  <p><label for="f-status">Status</label><select id="f-status" name="status">
-    ${option('', 'Any status', f.status ?? '')}
-    ${Object.entries(STAFF_STATUS).map(([k, v]) => option(k, v, f.status))}
-  </select></p>
-  <p><label for="f-law">Law</label><select id="f-law" name="law">
-    ${option('', 'Any law', f.law ?? '')}
-    ${option('gdpr', 'GDPR (EEA, UK)', f.law)}
-    ${option('ccpa', 'CCPA (California)', f.law)}
-  </select></p>
-  <p class="check"><input type="checkbox" id="f-overdue" name="overdue" value="yes"${f.overdue ? html` checked` : ''}><label for="f-overdue">Overdue only</label></p>
-  <p class="check"><input type="checkbox" id="f-approval" name="approval" value="yes"${f.pendingApproval ? html` checked` : ''}><label for="f-approval">Verifications to approve only</label></p>
+  ${filterSelect({
+    name: 'show',
+    id: 'f-show',
+    label: 'Show',
+    choices: [
+      ['open', 'Open requests'],
+      ['closed', 'Closed (answered or refused)'],
+      ['all', 'All requests'],
+    ],
+    current: f.show ?? 'open',
+    refusal,
+  })}
+  ${filterSelect({
+    name: 'type',
+    id: 'f-type',
+    label: 'Type',
+    choices: [['', 'Any type'], ...Object.entries(STAFF_TYPE)],
+    current: f.type,
+    refusal,
+  })}
+  ${filterSelect({
+    name: 'status',
+    id: 'f-status',
+    label: 'Status',
+    choices: [['', 'Any status'], ...Object.entries(STAFF_STATUS)],
+    current: f.status,
+    refusal,
+  })}
+  ${filterSelect({
+    name: 'law',
+    id: 'f-law',
+    label: 'Law',
+    choices: [
+      ['', 'Any law'],
+      ['gdpr', 'GDPR (EEA, UK)'],
+      ['ccpa', 'CCPA (California)'],
+    ],
+    current: f.law,
+    refusal,
+  })}
+  ${check('overdue', 'f-overdue', 'Overdue only', f.overdue === true, refusal)}
+  ${check('approval', 'f-approval', 'Verifications to approve only', f.pendingApproval === true, refusal)}
   <p><button type="submit">Search</button> <a href="/staff/requests">Clear</a></p>
 </form>`;
 }
@@ -67,6 +108,7 @@ export function renderStaffQueue(
   complaintsOpen: number,
   filter: QueueFilter = {},
   pendingApprovals = 0,
+  refusal?: FilterRefusal,
 ): string {
   const show = filter.show ?? 'open';
   const what = show === 'open' ? 'open' : show === 'closed' ? 'closed' : '';
@@ -84,8 +126,9 @@ ${
       }</p>`
     : ''
 }
-${filters(filter, frame.csrf)}
-<p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} ${noun(requests.length, 'request')}${filter.text ? ' matching the search' : ''}, soonest deadline first.</p>
+${filterAlert(refusal, FILTER_LABELS)}
+${filters(filter, frame.csrf, refusal)}
+<p role="status" data-testid="queue-count"><strong>${requests.length}</strong> ${what} ${noun(requests.length, 'request')}${filter.text ? ' matching the search' : ''}${refusal ? html`, <strong data-testid="queue-unfiltered">not filtered by ${[...refusal.problems.keys()].map((n) => FILTER_LABELS[n] ?? n).join(' or ')}</strong>` : ''}, soonest deadline first.</p>
 ${
   requests.length
     ? html`<div class="scroll" tabindex="0"><table class="stack" data-testid="request-queue">
