@@ -1,6 +1,7 @@
 // The privacy notice page (P1), rendered once from the policy in force.
 import { sendSharedHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { askedLanguage, langQuery, languageNote } from './language-note.js';
 import { renderPrivacyPage } from './privacy.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -11,16 +12,23 @@ export const privacyPageRoutes: RouteModule = (app, ctx) => {
     '/privacy',
     {
       config: { access: 'public' },
-      schema: { tags: ['policy'], summary: 'The privacy notice (HTML), rendered from the policy in force' },
+      schema: {
+        tags: ['policy'],
+        summary: 'The privacy notice (HTML), rendered from the policy in force',
+        // `?lang=es`: the notice in that language; one Vow has not: English, with a note (language-note.ts).
+        querystring: langQuery,
+      },
     },
     async (req, reply) => {
-      const viewer = viewerOf(req);
-      const key = `${viewer.signedIn}:${viewer.locale}`;
+      const asked = askedLanguage(req.query.lang);
+      const viewer = { ...viewerOf(req), ...(asked.locale ? { locale: asked.locale } : {}) };
+      const key = `${viewer.signedIn}:${viewer.locale}:${asked.unknown}`;
       let body = rendered.get(key);
       if (body === undefined) {
         body = renderPrivacyPage(ctx.policy, {
           consentScript: '/consent.js',
           viewer: { ...viewer, path: '/privacy' },
+          ...(asked.unknown ? { note: languageNote('/privacy') } : {}),
         });
         rendered.set(key, body);
       }

@@ -163,6 +163,8 @@ export interface PrivacyPageOptions {
   /** The consent script's path; with it, the Google Analytics section carries its opt-out switch (P19). */
   readonly consentScript?: string;
   readonly viewer?: Viewer;
+  /** A note above the notice (the language the address asked for is not available). */
+  readonly note?: SafeHtml;
 }
 
 export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = {}): string {
@@ -182,6 +184,7 @@ export function renderPrivacyPage(policy: Policy, options: PrivacyPageOptions = 
     { id: 'promises', heading: w.promises },
   ];
   const body = html`
+${options.note ?? ''}
 <article class="notice" aria-labelledby="notice-title">
   <h1 id="notice-title">${t.title}</h1>
   <p class="small">${n.controller.name} · ${w.effective} ${effective} · ${w.version} <code data-testid="policy-version">${n.version}</code></p>
