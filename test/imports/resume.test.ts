@@ -95,11 +95,14 @@ for (const dialect of testDialects()) {
       for (const c of cleanups.reverse()) await c();
     });
 
-    it('resumes in another process: nothing lost, nothing twice', async () => {
+    /** A store the worker and this process share, migrated first; and how to open it here. */
+    async function shared(
+      tag: string,
+    ): Promise<{ workerEnv: Record<string, string>; open: () => Promise<Store> }> {
       const workerEnv: Record<string, string> = {};
       let open: () => Promise<Store>;
       if (dialect === 'sqlite') {
-        const file = path.join(dir, `kill-${Date.now()}.sqlite`);
+        const file = path.join(dir, `${tag}-${Date.now()}.sqlite`);
         workerEnv.KILL_SQLITE_FILE = file;
         open = () => openStore({ sqliteFile: file });
       } else {
@@ -109,12 +112,21 @@ for (const dialect of testDialects()) {
         cleanups.push(() => t.drop().catch(() => {}));
         open = () => openStore({ databaseUrl: t.url!, poolSize: 5 });
       }
-      // Migrated first, so the worker and this process share one schema.
       const first = await open();
       await createContext(testConfig(), { store: first, logger: pino({ level: 'silent' }) });
       await first.close();
-      const file = entriesFile(dir, `kill-${dialect}`, 55);
-      await killWhenReached(WORKER, { ...workerEnv, IMPORT_FILE: file });
+      return { workerEnv, open };
+    }
+
+    /** Kills the worker inside its third batch's transaction, then imports the file again here. */
+    async function killAndResume(tag: string, n: number, batchSize: number) {
+      const { workerEnv, open } = await shared(tag);
+      const file = entriesFile(dir, `${tag}-${dialect}`, n);
+      await killWhenReached(WORKER, {
+        ...workerEnv,
+        IMPORT_FILE: file,
+        IMPORT_BATCH_SIZE: String(batchSize),
+      });
 
       const store = await open();
       cleanups.push(() => store.close());
@@ -125,10 +137,17 @@ for (const dialect of testDialects()) {
         logger: pino({ level: 'silent' }),
       });
       const [partial] = await createServices(ctx).imports.runs();
-      assert.equal(partial?.counts.units, 20, 'two batches committed before the kill');
-      const report = await createServices(ctx).imports.run({ file, format: 'ndjson' });
-      assert.equal(report.resumedFromLine, 20);
-      await assertExactlyOnce(ctx, 'kill', 55);
-    });
+      assert.equal(partial?.counts.units, 2 * batchSize, 'two batches committed before the kill');
+      const report = await createServices(ctx).imports.run({ file, format: 'ndjson', batchSize });
+      assert.equal(report.resumedFromLine, 2 * batchSize);
+      await assertExactlyOnce(ctx, tag, n);
+    }
+
+    it('resumes in another process: nothing lost, nothing twice', () => killAndResume('kill', 55, 10));
+
+    // Batches of 150: on PostgreSQL the third batch's entries, identifiers and links went in by
+    // COPY before the kill, inside its transaction.
+    it('killed after a batch wrote its rows with COPY, before its commit: nothing lost, nothing twice', () =>
+      killAndResume('kill-copy', 400, 150));
   });
 }

@@ -18,6 +18,13 @@
 // all of them. Rows a `returning` insert gives back come as JSON (numbers as numbers, text as text),
 // the same values insertRows returns for the columns Vow reads back (ids, look-up keys, sequence
 // numbers).
+//
+// On PostgreSQL an insert of COPY_MIN_ROWS rows or more with no conflict clause and nothing returned
+// (an import batch's identifiers, record links and records) is written by COPY FROM STDIN instead
+// (pg-copy.ts), after the inserts added before it and before those added after it, each its own
+// statement: COPY cannot skip or update conflicting rows, so only inserts that have none to skip
+// go that way, and a row that does conflict (a primary key met twice) fails the transaction, as
+// the same INSERT would.
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import {
   columnsOf,
@@ -31,6 +38,7 @@ import {
 import type { Database } from './database.js';
 import type { DialectName } from './migration-kit.js';
 import { nameStatement } from './named-statements.js';
+import { copyText } from './pg-copy.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -48,6 +56,16 @@ interface Part {
   readonly options: InsertRowsOptions;
   readonly then: ((result: InsertResult) => void) | undefined;
 }
+
+/** The fewest rows an insert is written with COPY (fewer go in the shared statement). */
+export const COPY_MIN_ROWS = 100;
+
+/** PostgreSQL: whether this part goes by COPY (large, no conflict clause, nothing returned). */
+const byCopy = (part: Part) =>
+  part.rows.length >= COPY_MIN_ROWS &&
+  !part.options.onConflictDoNothing?.length &&
+  !part.options.onConflictUpdate &&
+  !part.options.returning?.length;
 
 export class InsertSet {
   readonly #db: Executor;
@@ -88,6 +106,10 @@ export class InsertSet {
     for (const statement of this.#statements(parts)) {
       if (statement.length === 1) {
         const [part] = statement as [Part];
+        if (this.#dialect === 'postgres' && byCopy(part)) {
+          results.set(part, await this.#copy(part));
+          continue;
+        }
         results.set(
           part,
           await insertRows(this.#db, this.#dialect, part.table as never, part.rows, part.options),
@@ -111,7 +133,7 @@ export class InsertSet {
     let current: Part[] = [];
     for (const part of parts) {
       if (part.rows.length === 0) continue;
-      const alone = this.#dialect !== 'postgres' || part.rows.length > PG_ROWS;
+      const alone = this.#dialect !== 'postgres' || part.rows.length > PG_ROWS || byCopy(part);
       if (current.length > 0 && (alone || current.some((p) => p.table === part.table))) {
         out.push(current);
         current = [];
@@ -124,6 +146,19 @@ export class InsertSet {
     }
     if (current.length > 0) out.push(current);
     return out;
+  }
+
+  /** PostgreSQL: one part by COPY, PG_ROWS rows a statement. */
+  async #copy(part: Part): Promise<InsertResult> {
+    // COPY's text format: tab-separated, `\N` for null (pg-copy.ts).
+    const text = `copy ${quote(part.table)} (${part.columns.map(quote).join(', ')}) from stdin`;
+    let inserted = 0;
+    for (let at = 0; at < part.rows.length; at += PG_ROWS) {
+      const rows = copyText(part.columns, part.rows.slice(at, at + PG_ROWS));
+      const result = await this.#db.executeQuery<{ copied: number }>(CompiledQuery.raw(text, [rows]));
+      inserted += Number(result.rows[0]?.copied ?? 0);
+    }
+    return { inserted, returned: [] };
   }
 
   /** PostgreSQL: every part in one statement, one common table expression each. */

@@ -16,6 +16,7 @@
 // with max_prepared_statements = 0) breaks named statements: VOW_DATABASE_PREPARE=off turns this off.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { CopyRows, runCopy } from './pg-copy.js';
 
 /** The most statement texts given a name in one process (the rest run unnamed). */
 export const MAX_NAMED = 256;
@@ -33,16 +34,20 @@ export const statementName = (text: string): string | undefined => names.get(tex
 
 /**
  * A `pg` Client class whose queries run under their statement's name where it has one (the pool
- * makes its connections with it).
+ * makes its connections with it), unless `naming` is false (VOW_DATABASE_PREPARE=off). It also runs
+ * the COPYs InsertSet sends as a text and one CopyRows parameter (pg-copy.ts), named or not.
  */
-export function namingClient(driver: typeof pg): typeof pg.Client {
+export function namingClient(driver: typeof pg, naming = true): typeof pg.Client {
   const Base = driver.Client;
   class NamingClient extends Base {
     // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; only one is changed.
     override query(...args: any[]): any {
       const [text, values] = args;
-      const name =
-        args.length === 2 && typeof text === 'string' && Array.isArray(values) ? names.get(text) : undefined;
+      const plain = args.length === 2 && typeof text === 'string' && Array.isArray(values);
+      if (plain && values.length === 1 && values[0] instanceof CopyRows)
+        // biome-ignore lint/suspicious/noExplicitAny: as above.
+        return runCopy((stream) => (super.query as any)(stream), text, values[0]);
+      const name = naming && plain ? names.get(text) : undefined;
       // biome-ignore lint/suspicious/noExplicitAny: as above.
       return name ? (super.query as any)({ name, text, values }) : (super.query as any)(...args);
     }

@@ -128,7 +128,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl) {
     const driver = pgDriver();
     const pool = new driver.Pool({
-      ...(options.namedStatements === false ? {} : { Client: namingClient(driver) }),
+      Client: namingClient(driver, options.namedStatements !== false),
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       // A database that does not answer fails the request (503) instead of hanging it.
