@@ -404,7 +404,8 @@ export class AccountService {
   }
 
   /**
-   * Sets a new password from a reset link; every session of the account ends. The link proves the
+   * Sets a new password from a reset link; every session of the account ends, and so does every
+   * other reset link. The link proves the
    * mailbox, so the email counts as confirmed from now on (and the account is linked to the person
    * Vow knows by it): this is how the owner of an address takes back an account someone else
    * registered with it.
@@ -418,6 +419,7 @@ export class AccountService {
     const accountId = await this.#consumeToken(token, 'reset_password');
     await this.#setPassword(accountId, next, 'account.password_reset');
     await this.#sessions.endAll('shopper', accountId);
+    await this.#endResetLinks(accountId);
     const row = await this.#row(accountId);
     if (row) {
       await this.#attempts.forgive(this.#loginTarget(row.email_index));
@@ -436,7 +438,7 @@ export class AccountService {
 
   /**
    * Changes the password (the current one checked through the log-in limiter); every other session
-   * of the account ends.
+   * of the account ends, and every reset link still open.
    */
   async changePassword(
     accountId: string,
@@ -450,7 +452,22 @@ export class AccountService {
     if (!row || !(await this.#checkPassword(row, current, from)))
       throw new VowError('VOW_BAD_CREDENTIALS', 'The current password is not right');
     await this.#setPassword(accountId, next, 'account.password_changed');
+    await this.#endResetLinks(accountId);
     return this.#sessions.endAll('shopper', accountId, keepSession);
+  }
+
+  /**
+   * Uses up every reset link of the account still open (security.md #37): a new password, set with
+   * one link or changed in the account, leaves no older link that would set another one.
+   */
+  async #endResetLinks(accountId: string): Promise<void> {
+    await this.#ctx.store.db
+      .updateTable('account_tokens')
+      .set({ used_at: this.#ctx.clock.now().toISOString() })
+      .where('account_id', '=', accountId)
+      .where('purpose', '=', 'reset_password')
+      .where('used_at', 'is', null)
+      .execute();
   }
 
   /**
