@@ -5,6 +5,9 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { SSO_COOKIE } from '../../src/modules/identity/index.js';
+import { cookieFrom } from './auth.js';
 
 export type Claims = Record<string, unknown>;
 
@@ -71,4 +74,24 @@ export async function startMiniProvider(): Promise<MiniProvider> {
     issuer,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
+}
+
+/**
+ * GET /staff/sso on `app`, with the provider set to answer `claims` for this flow: the callback URL
+ * the provider would send the browser back to, and the flow cookie to send with it.
+ */
+export async function beginSso(
+  app: FastifyInstance,
+  op: MiniProvider,
+  claims: (nonce: string) => Claims,
+): Promise<{ callback: string; cookie: string }> {
+  const res = await app.inject({ method: 'GET', url: '/staff/sso' });
+  if (res.statusCode !== 303) throw new Error(`GET /staff/sso answered ${res.statusCode}`);
+  const to = new URL(String(res.headers.location));
+  op.nonce = to.searchParams.get('nonce') ?? '';
+  op.idToken = claims;
+  return {
+    callback: `/staff/sso/callback?code=the-code&state=${to.searchParams.get('state')}`,
+    cookie: `${SSO_COOKIE}=${encodeURIComponent(cookieFrom(res, SSO_COOKIE) ?? '')}`,
+  };
 }

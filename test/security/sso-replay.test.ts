@@ -7,10 +7,10 @@
 // clock. The provider (test/helpers/mini-oidc.ts) takes any code as often as it is sent.
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { SSO_COOKIE, SSO_FLOW_TTL_MS } from '../../src/modules/identity/index.js';
+import { SSO_FLOW_TTL_MS } from '../../src/modules/identity/index.js';
 import { cookieFrom } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
-import { type Claims, startMiniProvider } from '../helpers/mini-oidc.js';
+import { beginSso, type Claims, startMiniProvider } from '../helpers/mini-oidc.js';
 
 const op = await startMiniProvider();
 after(() => op.close());
@@ -28,18 +28,7 @@ const claims =
     vow_roles: ['auditor'],
   });
 
-/** GET /staff/sso: the callback URL the provider would send the browser to, and the flow cookie. */
-async function begin(e: TestEnv, sub: string): Promise<{ callback: string; cookie: string }> {
-  const res = await e.app.inject({ method: 'GET', url: '/staff/sso' });
-  assert.equal(res.statusCode, 303);
-  const to = new URL(String(res.headers.location));
-  op.nonce = to.searchParams.get('nonce')!;
-  op.idToken = claims(sub);
-  return {
-    callback: `/staff/sso/callback?code=the-code&state=${to.searchParams.get('state')}`,
-    cookie: `${SSO_COOKIE}=${encodeURIComponent(cookieFrom(res, SSO_COOKIE)!)}`,
-  };
-}
+const begin = (e: TestEnv, sub: string) => beginSso(e.app, op, claims(sub));
 
 function callback(e: TestEnv, flow: { callback: string; cookie: string }) {
   return e.app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.cookie } });

@@ -82,7 +82,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:any', allowPendingPassword: true },
       schema: {
         tags: ['staff'],
-        errors: ['VOW_BAD_CREDENTIALS', 'VOW_LOCKED_OUT'],
+        errors: ['VOW_BAD_CREDENTIALS', 'VOW_LOCKED_OUT', 'VOW_WEAK_PASSWORD'],
         summary: 'Change the own password (required after the first log-in); other sessions end',
         body: z.strictObject({ current: password, password, ...csrfBodyField }),
         response: { 200: z.object({ status: z.string() }) },
@@ -115,7 +115,7 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'staff:any' },
       schema: {
         tags: ['staff'],
-        errors: ['VOW_BAD_CREDENTIALS'],
+        errors: ['VOW_BAD_CREDENTIALS', 'VOW_LOCKED_OUT'],
         summary:
           'Turn on (or replace) the second factor: the current password, and a code proving the app shows the right one',
         body: z.strictObject({

@@ -302,7 +302,9 @@ export class StaffSso {
           .where('subject', '=', subject)
           .execute();
         const before = JSON.parse(known.roles) as string[];
-        if (roles.length > 0 && JSON.stringify(before) !== JSON.stringify(roles) && known.disabled === 0) {
+        // The claim replaces the roles, down to none (security.md #38): a claim granting no Vow role
+        // takes every role away, so the account's sessions still open reach nothing from now on.
+        if (JSON.stringify(before) !== JSON.stringify(roles) && known.disabled === 0) {
           await trx
             .updateTable('staff_accounts')
             .set({ roles: JSON.stringify(roles), updated_at: now })
