@@ -9,6 +9,7 @@ import { describeEachDialect } from '../helpers/env.js';
 import {
   buyer,
   correspondent,
+  disclosure,
   expectBroken,
   expectClean,
   findings,
@@ -18,35 +19,6 @@ import {
   visitor,
   withGift,
 } from './support.js';
-
-let d = 0;
-async function disclosure(
-  e: TestEnv,
-  subjectId: string,
-  recipient: string,
-  purpose: string,
-  categories: string[],
-  at = e.ctx.clock.now().toISOString(),
-): Promise<string> {
-  const id = `disclosure-${++d}-${Math.floor(Math.random() * 1e9)}`;
-  await e.store.db
-    .insertInto('disclosures')
-    .values({
-      id,
-      disclosure_id: id,
-      subject_id: subjectId,
-      recipient,
-      purpose,
-      record_id: null,
-      categories: JSON.stringify(categories),
-      fields: '[]',
-      rules: '[]',
-      policy_version: e.ctx.policy.version,
-      disclosed_at: at,
-    })
-    .execute();
-  return id;
-}
 
 async function render(e: TestEnv, subjectId: string) {
   const res = await e.app.inject({

@@ -226,3 +226,33 @@ export async function expectClean(e: TestEnv, ...subjects: string[]): Promise<vo
   await check(e);
   for (const s of subjects) assert.deepEqual(await findings(e, { subject: s }), [], `nothing found for ${s}`);
 }
+
+let disclosures = 0;
+/** A disclosure written straight into the disclosure log (no rule of Vow's asked), at `at` (now by default); its id. */
+export async function disclosure(
+  e: TestEnv,
+  subjectId: string,
+  recipient: string,
+  purpose: string,
+  categories: string[],
+  at = e.ctx.clock.now().toISOString(),
+): Promise<string> {
+  const id = `disclosure-${++disclosures}-${Math.floor(Math.random() * 1e9)}`;
+  await e.store.db
+    .insertInto('disclosures')
+    .values({
+      id,
+      disclosure_id: id,
+      subject_id: subjectId,
+      recipient,
+      purpose,
+      record_id: null,
+      categories: JSON.stringify(categories),
+      fields: '[]',
+      rules: '[]',
+      policy_version: e.ctx.policy.version,
+      disclosed_at: at,
+    })
+    .execute();
+  return id;
+}

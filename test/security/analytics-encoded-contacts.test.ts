@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { scrubPath } from '../../src/modules/site-analytics/scrub.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { collectPageView, measuredVisitor, storedPaths } from '../helpers/measurements.js';
 
 const EMAIL = 'ann.stored@example.com';
 const PHONE = '+1 (415) 555-0100';
@@ -60,35 +61,13 @@ it('scrubs a contact however many times it was encoded, and keeps what it kept b
 
 describeEachDialect('no contact stored from a page path encoded twice', (env) => {
   it('stores the measurement with the contact taken out', async () => {
-    const choice = await env().app.inject({
-      method: 'POST',
-      url: '/v1/consent/choices',
-      payload: {
-        consentVersion: env().ctx.policy.consentVersion,
-        categories: { analytics: true, layout_experiments: false, advertising: false },
-        source: 'choose',
-      },
-    });
-    assert.equal(choice.statusCode, 200, choice.body);
-    const visitor = choice.json().visitor as string;
-    for (const path of PATHS) {
-      const res = await env().app.inject({
-        method: 'POST',
-        url: '/v1/collect',
-        headers: { 'content-type': 'text/plain;charset=UTF-8' },
-        payload: JSON.stringify({ visitor, type: 'page_view', path }),
-      });
-      assert.equal(res.statusCode, 204, res.body);
-    }
-    const rows = await env()
-      .store.db.selectFrom('analytics_events')
-      .select('path')
-      .where('visitor_id', '=', env().services.cookieConsent.visitorIndex(visitor))
-      .execute();
-    assert.equal(rows.length, PATHS.length);
-    for (const { path } of rows) {
-      assert.ok(!leaks(String(path), EMAIL), String(path));
-      assert.ok(!leaks(String(path), PHONE), String(path));
+    const visitor = await measuredVisitor(env());
+    for (const path of PATHS) await collectPageView(env(), visitor, path);
+    const paths = await storedPaths(env(), visitor);
+    assert.equal(paths.length, PATHS.length);
+    for (const path of paths) {
+      assert.ok(!leaks(path, EMAIL), path);
+      assert.ok(!leaks(path, PHONE), path);
     }
   });
 });

@@ -13,6 +13,7 @@ import {
   scrubPath,
 } from '../../src/modules/site-analytics/scrub.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { collectPageView, measuredVisitor, storedPaths } from '../helpers/measurements.js';
 
 /** The crafted values: every way a run of groups can be long. */
 const CRAFTED = [
@@ -46,32 +47,12 @@ describeEachDialect('the cost of scrubbing a crafted page path', (env) => {
   });
 
   it('stores a crafted measurement with no phone number in it', async () => {
-    const choice = await env().app.inject({
-      method: 'POST',
-      url: '/v1/consent/choices',
-      payload: {
-        consentVersion: env().ctx.policy.consentVersion,
-        categories: { analytics: true, layout_experiments: false, advertising: false },
-        source: 'choose',
-      },
-    });
-    assert.equal(choice.statusCode, 200, choice.body);
-    const visitor = choice.json().visitor as string;
+    const visitor = await measuredVisitor(env());
     const path = `/p/${'415_555_0100_'.repeat(150)}`.slice(0, 2048);
-    const res = await env().app.inject({
-      method: 'POST',
-      url: '/v1/collect',
-      headers: { 'content-type': 'text/plain;charset=UTF-8' },
-      payload: JSON.stringify({ visitor, type: 'page_view', path }),
-    });
-    assert.equal(res.statusCode, 204, res.body);
-    const rows = await env()
-      .store.db.selectFrom('analytics_events')
-      .select('path')
-      .where('visitor_id', '=', env().services.cookieConsent.visitorIndex(visitor))
-      .execute();
-    assert.equal(rows.length, 1);
-    assert.ok(!String(rows[0]!.path).includes('555'), String(rows[0]!.path).slice(0, 80));
-    assert.equal(scrubPath(path), rows[0]!.path);
+    await collectPageView(env(), visitor, path);
+    const paths = await storedPaths(env(), visitor);
+    assert.equal(paths.length, 1);
+    assert.ok(!paths[0]!.includes('555'), paths[0]!.slice(0, 80));
+    assert.equal(scrubPath(path), paths[0]);
   });
 });

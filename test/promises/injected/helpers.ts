@@ -29,32 +29,8 @@ export const now = (e: TestEnv) => e.ctx.clock.now().toISOString();
 let seq = 0;
 export const uid = (prefix: string) => `${prefix}-${++seq}-${Math.floor(Math.random() * 1e9)}`;
 
-export async function disclosure(
-  e: TestEnv,
-  subjectId: string,
-  recipient: string,
-  purpose: string,
-  categories: string[],
-): Promise<string> {
-  const id = uid('inj-disclosure');
-  await e.store.db
-    .insertInto('disclosures')
-    .values({
-      id,
-      disclosure_id: id,
-      subject_id: subjectId,
-      recipient,
-      purpose,
-      record_id: null,
-      categories: JSON.stringify(categories),
-      fields: '[]',
-      rules: '[]',
-      policy_version: e.ctx.policy.version,
-      disclosed_at: now(e),
-    })
-    .execute();
-  return id;
-}
+/** A disclosure written straight into the disclosure log (shared with test/promises/disclosures.test.ts). */
+export { disclosure } from '../support.js';
 
 /** A consent event written straight into the ledger (no state, no audit entry). */
 export async function ledgerEvent(
