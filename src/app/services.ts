@@ -17,8 +17,6 @@ import {
   codeTarget,
   createIdentityServices,
   type IdentityServices,
-  MAIL_BUDGET,
-  mailBudgetTarget,
 } from '../modules/identity/index.js';
 import { ImportService } from '../modules/imports/index.js';
 import { IncidentNotices, IncidentService } from '../modules/incidents/index.js';
@@ -185,13 +183,8 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
       ),
     // A new code asked for on a status page spends the address's mail budget, as every route that
     // mails an address does (src/http/rate-limits.ts).
-    mailBudget: (emailIndex, trx) =>
-      identity.attempts.spend(
-        mailBudgetTarget((v) => ctx.vault.blindIndex('token', v), emailIndex),
-        MAIL_BUDGET,
-        undefined,
-        trx,
-      ),
+    mailBudget: (indexes, trx) =>
+      identity.attempts.spendMailBudget((v) => ctx.vault.blindIndex('token', v), indexes, trx),
   });
   decisions.addProvider(rights.provider);
   connectDownstream(downstream, { rights, consent, directory: subjects });

@@ -12,10 +12,10 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { createServices, type Services } from '../app/services.js';
-import { MAIL_BUDGET, mailBudgetTarget } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import type { Random } from '../platform/clock.js';
 import type { TrustProxy } from '../platform/config.js';
+import { mailboxOf } from '../platform/mail/index.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { installBodyDeadline } from './body-deadline.js';
 import { consoleErrorPage } from './console/error-page.js';
@@ -208,16 +208,14 @@ export async function buildApp(
   });
   // A body must arrive whole in VOW_BODY_TIMEOUT_SECONDS (no holding a connection by trickling one).
   installBodyDeadline(app, ctx.config.bodyTimeoutSeconds);
-  // The mail budget is keyed by the address's blind index (the one the person's records hold), so
-  // their erasure deletes it (src/modules/identity/erasure.ts).
+  // The mail budget is keyed by the blind index of the mailbox the address delivers to; a rewritten
+  // address (`ann+1@`) is linked to it by its own (the one the person's records hold), so their
+  // erasure deletes it (src/modules/identity/erasure.ts).
   await installRateLimits(app, ctx.clock, options.rateLimits ?? true, ctx.store, (email) =>
-    services.identity.attempts.spend(
-      mailBudgetTarget(
-        (v) => ctx.vault.blindIndex('token', v),
-        ctx.vault.blindIndex('email', email.trim().toLowerCase()),
-      ),
-      MAIL_BUDGET,
-    ),
+    services.identity.attempts.spendMailBudget((v) => ctx.vault.blindIndex('token', v), {
+      address: ctx.vault.blindIndex('email', email.trim().toLowerCase()),
+      mailbox: ctx.vault.blindIndex('email', mailboxOf(email)),
+    }),
   );
   // Requests are counted as their answer is handed to the socket (onSend), a streamed answer once it
   // is sent or abandoned: an onResponse hook made Fastify run a second hook chain on every request,

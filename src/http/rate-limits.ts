@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { clientUnit } from '../platform/client-address.js';
 import type { Clock } from '../platform/clock.js';
 import { VowError } from '../platform/errors.js';
-import { mailboxOf } from '../platform/mail/index.js';
 import { databaseRateLimitStore } from '../platform/rate-limits/index.js';
 import type { Store } from '../platform/store/index.js';
 import { addRouteHook, routeConfig } from './route-hooks.js';
@@ -76,7 +75,10 @@ declare module 'fastify' {
   }
 }
 
-/** Spends one message of an address's mail budget; throws VOW_RATE_LIMITED once it is spent. */
+/**
+ * Spends one message of the mail budget of the mailbox an address (as written) delivers to; throws
+ * VOW_RATE_LIMITED once it is spent.
+ */
 export type MailBudget = (email: string) => Promise<void>;
 
 interface Counter {
@@ -173,8 +175,9 @@ export async function installRateLimits(
     const field = (routeConfig(req) as { mailsTo?: 'email' } | undefined)?.mailsTo;
     const body = req.body as Record<string, unknown> | null | undefined;
     const value = field && body && typeof body === 'object' ? body[field] : undefined;
-    // Counted by the mailbox the address delivers to: `ann+1@` and `ann+2@` share `ann@`'s budget.
-    if (typeof value === 'string' && value.trim() !== '') await mailBudget?.(mailboxOf(value));
+    // Counted by the mailbox the address delivers to (`ann+1@` and `ann+2@` share `ann@`'s budget;
+    // the callback keys it by mailboxOf and links the address as written to it).
+    if (typeof value === 'string' && value.trim() !== '') await mailBudget?.(value);
   };
   let addressCeiling: ReturnType<FastifyInstance['createRateLimit']> | undefined;
   const enforceAddressCeiling = async (req: FastifyRequest): Promise<void> => {

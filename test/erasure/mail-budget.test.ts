@@ -55,6 +55,50 @@ describeEachDialect(
       assert.deepEqual(await budgets(), []);
     });
 
+    it('a rewritten address’s mailbox budget (`ann+1@` counted as `ann@`) goes with the person, with everything or the address alone', async () => {
+      const e = env();
+      captureMail(e);
+      const token = (v: string) => e.ctx.vault.blindIndex('token', v);
+      const mailboxBudget = (mailbox: string) =>
+        mailBudgetTarget(token, e.ctx.vault.blindIndex('email', mailbox));
+      const keys = async () =>
+        (await e.store.db.selectFrom('attempt_counters').select('key').execute()).map((r) => r.key);
+      for (const [n, categories] of [
+        [1, 'all'],
+        [2, ['contact.email']],
+      ] as const) {
+        const mailbox = `rae.mailbox${n}@example.com`;
+        const email = `Rae.Mailbox${n}+shop@example.com`;
+        const body = orderBody(`mailbox-${n}`);
+        const order = await post(e, '/v1/orders', { ...body, buyer: { ...body.buyer, email } });
+        assert.equal(order.statusCode, 201, order.body);
+        const subjectId = await e.services.subjects.findByEmail(email);
+        assert.ok(subjectId);
+        // A request mails the address: the budget spent is its mailbox's.
+        const asked = await e.app.inject({
+          method: 'POST',
+          url: '/v1/requests',
+          remoteAddress: `198.18.7.${10 + n}`,
+          payload: { type: 'access', jurisdiction: 'eea', email },
+        });
+        assert.ok(asked.statusCode < 300, asked.body);
+        const budget = mailboxBudget(mailbox);
+        assert.ok((await keys()).includes(budget), 'the mailbox’s budget is spent');
+        if (categories !== 'all')
+          await e.services.datasets.delete({ subjectIds: [subjectId] }, { categories }, { type: 'system' });
+        await e.store.db.transaction().execute((trx) =>
+          e.services.erasure.erase(trx, {
+            subjectId,
+            mode: 'delete',
+            categories: categories === 'all' ? 'all' : [...categories],
+            at: e.clock.now().toISOString(),
+          }),
+        );
+        const left = (await keys()).filter((k) => k.startsWith('mail:'));
+        assert.deepEqual(left, [], `${JSON.stringify(categories)}: nothing of the mailbox’s budget is left`);
+      }
+    });
+
     it('a deletion of the email address alone deletes its mail budget and the limit on its codes; one of the phone does not', async () => {
       const e = env();
       captureMail(e);

@@ -110,6 +110,21 @@ export function mailBudgetTarget(token: (value: string) => string, emailIndex: s
   return `mail:${token(`mail-budget:${emailIndex}`)}`;
 }
 
+/** The blind indexes (kind `email`) of an address as written and of the mailbox it delivers to. */
+export interface MailboxIndexes {
+  readonly address: string;
+  readonly mailbox: string;
+}
+
+/**
+ * The row tying a rewritten address (`ann+1@`) to the budget of its mailbox (`ann@`): keyed
+ * `<the address's budget key>@<the mailbox's budget key>`, the shape of a pair row, which the
+ * erasure of the address deletes with its other rows, after deleting the mailbox's budget it names.
+ */
+export function mailboxLink(token: (value: string) => string, indexes: MailboxIndexes): string {
+  return `${mailBudgetTarget(token, indexes.address)}@${mailBudgetTarget(token, indexes.mailbox)}`;
+}
+
 /** A reserved attempt: counted as a failure unless `succeeded()` gives it back. */
 export interface Attempt {
   succeeded(): Promise<void>;
@@ -317,6 +332,37 @@ export class AttemptLimiter {
         .updateTable('attempt_counters')
         .set({ failures: used + 1, window_started_at: used === 0 ? nowIso : row.window_started_at })
         .where('key', '=', key)
+        .execute();
+    });
+  }
+
+  /**
+   * Spends one message of the mail budget of the mailbox an address delivers to (MAIL_BUDGET;
+   * VOW_RATE_LIMITED once spent). A rewritten address (`ann+1@`, counted as `ann@`) also writes or
+   * refreshes its link to that budget (`mailboxLink`), in the same transaction, so the erasure of
+   * the address finds the budget again: it holds only the keyed hash of the address as written.
+   */
+  async spendMailBudget(
+    token: (value: string) => string,
+    indexes: MailboxIndexes,
+    within?: Trx,
+  ): Promise<void> {
+    const run = (body: (trx: Trx) => Promise<void>) =>
+      within ? body(within) : this.#ctx.store.db.transaction().execute(body);
+    await run(async (trx) => {
+      await this.spend(mailBudgetTarget(token, indexes.mailbox), MAIL_BUDGET, undefined, trx);
+      if (indexes.address === indexes.mailbox) return;
+      const now = this.#ctx.clock.now().toISOString();
+      await trx
+        .insertInto('attempt_counters')
+        .values({
+          key: mailboxLink(token, indexes),
+          failures: 0,
+          window_started_at: now,
+          locked_until: null,
+          lockouts: 0,
+        })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ window_started_at: now }))
         .execute();
     });
   }

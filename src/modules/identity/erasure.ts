@@ -102,6 +102,19 @@ async function forgetAttempts(
   const held = await emailLookupIndexes(trx, subjectId, which);
   const indexes = new Set([...accounts.map((a) => a.email_index), ...held]);
   let n = 0;
+  // The budgets of the mailboxes the person's rewritten addresses were counted under (`ann+1@` as
+  // `ann@`), named by their link rows (deleted below with the address's other rows).
+  for (const index of indexes) {
+    const prefix = `${mailBudgetTarget(token, index)}@`;
+    const links = await trx
+      .selectFrom('attempt_counters')
+      .select('key')
+      .where(sql`substr(${sql.ref('key')}, 1, ${prefix.length})`, '=', prefix)
+      .execute();
+    const mailboxes = links.map((l) => l.key.slice(prefix.length)).filter((k) => k.startsWith('mail:'));
+    if (mailboxes.length > 0)
+      n += changed(await trx.deleteFrom('attempt_counters').where('key', 'in', mailboxes).executeTakeFirst());
+  }
   for (const index of indexes)
     for (const target of [
       shopperLoginTarget(index),

@@ -53,7 +53,9 @@ export {
   LOGIN_PAIR,
   LOGIN_THROTTLE,
   MAIL_BUDGET,
+  type MailboxIndexes,
   mailBudgetTarget,
+  mailboxLink,
 } from './attempts.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';

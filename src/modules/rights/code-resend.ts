@@ -98,7 +98,13 @@ export async function resendCode(
     // with every other route that mails it (security.md #29). Spent in the transaction that issues
     // the code and queues its mail: a crash before it commits spends nothing, and a refusal issues
     // nothing.
-    await deps.ports().mailBudget?.(ctx.vault.blindIndex('email', mailboxOf(to)), trx);
+    await deps.ports().mailBudget?.(
+      {
+        address: ctx.vault.blindIndex('email', to.trim().toLowerCase()),
+        mailbox: ctx.vault.blindIndex('email', mailboxOf(to)),
+      },
+      trx,
+    );
     // The earlier codes stop working (the newest row is the one checked; this makes it explicit).
     await trx
       .updateTable('rights_verifications')

@@ -128,11 +128,14 @@ export interface RightsPorts {
   /** Limits code guesses per email address across every request and route. */
   codeGuard?: CodeGuard | undefined;
   /**
-   * Spends one message of an address's mail budget (by the keyed hash of the address), shared with
-   * every route that mails it; throws VOW_RATE_LIMITED once spent. Given `trx`, spent in it: the
-   * transaction that queues the mail, so a crash before it commits spends nothing.
+   * Spends one message of the mail budget of the mailbox an address delivers to (by the keyed hashes
+   * of the address as written and of its mailbox), shared with every route that mails it; throws
+   * VOW_RATE_LIMITED once spent. Given `trx`, spent in it: the transaction that queues the mail, so a
+   * crash before it commits spends nothing.
    */
-  mailBudget?: ((emailIndex: string, trx?: Transaction<Database>) => Promise<void>) | undefined;
+  mailBudget?:
+    | ((indexes: { address: string; mailbox: string }, trx?: Transaction<Database>) => Promise<void>)
+    | undefined;
   /**
    * Whether two staff members are two people (neither issued the other's credentials, nor one
    * privacy officer both): an appeal is decided by someone independent of the refuser.
