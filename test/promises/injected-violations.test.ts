@@ -12,11 +12,12 @@ import { describeEachDialect } from '../helpers/env.js';
 import { CASES as CONSENT } from './injected/consent.js';
 import type { Want } from './injected/helpers.js';
 import { CASES as INTEGRITY } from './injected/integrity.js';
+import { CASES as LEDGER_TIMES } from './injected/ledger-times.js';
 import { CASES as REQUESTS } from './injected/requests.js';
 import { CASES as USES } from './injected/uses.js';
 import { check, findings, type StoredFinding } from './support.js';
 
-const CASES = [...USES, ...CONSENT, ...INTEGRITY, ...REQUESTS];
+const CASES = [...USES, ...CONSENT, ...INTEGRITY, ...LEDGER_TIMES, ...REQUESTS];
 const keyOf = (f: StoredFinding) => `${f.promise} ${f.table}:${f.row} ${f.rule}`;
 
 function matches(f: StoredFinding, want: Want): boolean {

@@ -87,16 +87,17 @@ export class ConsentService {
     assertChannel(this.#ctx.policy, change.channel);
     return this.#inTransaction(db, async (trx) => {
       await this.#assertOpen(trx, change.subjectRef);
+      const at = change.at ?? this.#ctx.clock.now();
       const id = await appendConsentEvent(trx, this.#ctx.random, {
         subjectRef: change.subjectRef,
         channel: change.channel,
         event: change.event,
         cause: change.cause,
-        at: change.at ?? this.#ctx.clock.now(),
+        at,
         policyVersion: this.#ctx.policy.version,
         ...(change.details ? { details: change.details } : {}),
       });
-      await this.#ctx.audit.record(auditOf(change), trx);
+      await this.#ctx.audit.record(auditOf(change, { id, at }), trx);
       for (const listener of this.#listeners)
         await listener(trx, { subjectRef: change.subjectRef, channel: change.channel, event: change.event });
       return id;
@@ -222,22 +223,27 @@ export class ConsentService {
     // The states and the audit entries go in together (one statement on PostgreSQL), before the
     // listeners, which may read them.
     const set = new InsertSet(trx, this.#ctx.store.dialect);
-    await appendConsentEvents(
+    const ats = changes.map((c) => c.at ?? this.#ctx.clock.now());
+    const ids = await appendConsentEvents(
       trx,
       this.#ctx.store.dialect,
       this.#ctx.random,
-      changes.map((c) => ({
+      changes.map((c, i) => ({
         subjectRef: c.subjectRef,
         channel: c.channel,
         event: c.event,
         cause: c.cause,
-        at: c.at ?? this.#ctx.clock.now(),
+        at: ats[i]!,
         policyVersion: version,
         ...(c.details ? { details: c.details } : {}),
       })),
       set,
     );
-    await this.#ctx.audit.recordMany(changes.map(auditOf), trx, set);
+    await this.#ctx.audit.recordMany(
+      changes.map((c, i) => auditOf(c, { id: ids[i]!, at: ats[i]! })),
+      trx,
+      set,
+    );
     await set.flush();
     for (const c of changes)
       for (const listener of this.#listeners)

@@ -3,13 +3,14 @@
 // - every marketing email prepared carried an unsubscribe token, went to someone not opted out of
 //   its channel then, and not for a purpose they had restricted;
 // - every unsubscribe, withdrawal and removal the trail records is in the consent ledger (a restore
-//   that lost one shows here);
+//   that lost one shows here); an entry that names its event (`eventId`, `eventAt`) finds it with
+//   its time, channel and kind unchanged (an event moved to another time, or renamed, shows here);
 // - every person the trail says was marked under 13 is still marked;
 // - every consent event written since the last run has its audit entry (entries removed after the
 //   last anchor, with the head fixed, show here: the ledger outlives them).
 import { sql } from 'kysely';
 import { type Family, type FamilyEnv, parseJson, type Sink } from '../family.js';
-import { PersonBatch, stateAt } from '../person-batch.js';
+import { type EventRow, PersonBatch, stateAt } from '../person-batch.js';
 import { ATTRIBUTION } from '../policy-map.js';
 
 export const MARK_AUDIT_READ = 'audit.read_seq';
@@ -27,6 +28,65 @@ const LEDGER_ACTIONS = [
   'unsubscribed',
   'suppressed',
 ].map((e) => `consent.${e}`);
+
+/** What the checks read of an entry's details (consent entries name their event since `eventId`). */
+interface AuditDetails {
+  readonly channel?: string;
+  readonly purpose?: string;
+  readonly eventId?: string;
+  readonly eventAt?: string;
+}
+
+type Flag = (
+  promise: string,
+  table: string,
+  row: string,
+  rule: string,
+  reason: string,
+  extra?: Record<string, string | null>,
+) => void;
+
+/**
+ * A consent entry that names its ledger event (`eventId`, `eventAt`), against that event; true when
+ * it judged the entry, false to leave it to the checks of entries that name none. Found by its id,
+ * the event must be of the entry's person, channel and kind, at the time the entry recorded (an
+ * event moved to an earlier or a later time, or given another event's id, shows here). Not found, it
+ * may have been pruned by retention (which keeps a channel's latest event: a later one is there) or
+ * purged with a child, or lost (no event of its kind left: the older checks name that); with no
+ * later event on its channel while one of its kind is there, it was given another id: flagged.
+ */
+function namedEvent(
+  e: Entry,
+  details: AuditDetails,
+  all: readonly EventRow[],
+  subject: { under13: number } | undefined,
+  flag: Flag,
+): boolean {
+  const id = details.eventId!;
+  const event = e.action.slice('consent.'.length);
+  const channel = details.channel ?? 'email_marketing';
+  const found = all.find((x) => x.id === id);
+  const mismatch = (ledger: Record<string, string | null>) =>
+    flag(
+      ATTRIBUTION.auditTrail,
+      'audit_log',
+      String(e.seq),
+      'audit.ledger_matches',
+      'The consent event the audit trail names is not in the ledger as recorded (moved to another time, or its id given to another event)',
+      { channel, event, event_id: id, audited_at: details.eventAt ?? null, ...ledger },
+    );
+  if (found) {
+    if (found.channel !== channel || found.event !== event || found.at !== details.eventAt)
+      mismatch({ ledger_channel: found.channel, ledger_event: found.event, ledger_at: found.at });
+    return true;
+  }
+  const at = details.eventAt ?? e.at;
+  const later = all.some((x) => x.channel === channel && (x.at > at || (x.at === at && x.event !== event)));
+  if (later || subject === undefined || subject.under13 === 1) return false;
+  if (!all.some((x) => x.channel === channel && x.event === event)) return false;
+  mismatch({ ledger_event_id: null });
+  return true;
+}
 
 interface Entry {
   readonly seq: number;
@@ -82,9 +142,10 @@ async function checkPage(
   for (const e of page) {
     const who = e.target_id ?? '';
     const scope = `audit:${e.seq}`;
-    const details = parseJson<{ channel?: string; purpose?: string }>(e.details) ?? {};
+    const details = parseJson<AuditDetails>(e.details) ?? {};
     const channel = details.channel ?? 'email_marketing';
-    const mine = (events.get(who) ?? []).filter((x) => x.channel === channel);
+    const all = events.get(who) ?? [];
+    const mine = all.filter((x) => x.channel === channel);
     const flag = (
       promise: string,
       table: string,
@@ -141,6 +202,8 @@ async function checkPage(
           'under13.mark_kept',
           'A person the audit trail says was marked under 13 is no longer marked',
         );
+    } else if (typeof details.eventId === 'string' && namedEvent(e, details, all, subjects.get(who), flag)) {
+      // The entry names its event (since the entries carry eventId): checked against it above.
     } else if (OPT_IN_ACTIONS.includes(e.action)) {
       // The ledger keeps the latest event of each channel (retention prunes older ones, the purge
       // deletes a child's): an audited enrolment with neither its event nor any later one was lost.
@@ -262,7 +325,10 @@ async function ledgerAudited(
   sink: Sink,
 ): Promise<void> {
   const db = env.ctx.store.db;
+  // Entries that name their event cover that event; older ones (no eventId) cover one event of
+  // their person, channel and kind.
   const audited = new Map<string, number>();
+  const named = new Set<string>();
   let after = from.audit;
   for (;;) {
     const page = await db
@@ -275,7 +341,12 @@ async function ledgerAudited(
       .limit(PAGE)
       .execute();
     for (const e of page) {
-      const channel = parseJson<{ channel?: string }>(e.details)?.channel;
+      const details = parseJson<AuditDetails>(e.details);
+      if (typeof details?.eventId === 'string') {
+        named.add(details.eventId);
+        continue;
+      }
+      const channel = details?.channel;
       const key = `${e.target_id}\n${channel}\n${e.action}`;
       audited.set(key, (audited.get(key) ?? 0) + 1);
     }
@@ -294,6 +365,7 @@ async function ledgerAudited(
       .limit(PAGE)
       .execute();
     for (const e of events) {
+      if (named.delete(e.id)) continue;
       const key = `${e.subject_ref}\n${e.channel}\nconsent.${e.event}`;
       const n = audited.get(key) ?? 0;
       if (n > 0) audited.set(key, n - 1);
@@ -327,7 +399,7 @@ export const auditStreamFamily: Family = {
       [ATTRIBUTION.restriction]: 'no marketing email prepared for a purpose the person had restricted',
       [ATTRIBUTION.children]: 'everyone the audit trail says was marked under 13 is still marked',
       [ATTRIBUTION.auditTrail]:
-        'every consent change since the last check has its audit entry, and every audited consent change is still in the ledger',
+        'every consent change since the last check has its audit entry, and every audited consent change is still in the ledger, at the time and under the id its entry recorded',
     };
     for (const p of new Set(map.channels.map((c) => map.optOutPromise(c))))
       out[p] =
