@@ -31,7 +31,13 @@ export const staffApiRoutes: RouteModule = (app, _ctx, services) => {
       config: { access: 'public', limit: 'login' },
       schema: {
         tags: ['staff'],
-        errors: ['VOW_BAD_CREDENTIALS', 'VOW_LOCKED_OUT', 'VOW_TOTP_REQUIRED', 'VOW_PASSWORD_LOGIN_DISABLED'],
+        errors: [
+          'VOW_BAD_CREDENTIALS',
+          'VOW_LOCKED_OUT',
+          'VOW_TOTP_REQUIRED',
+          'VOW_PASSWORD_LOGIN_DISABLED',
+          'VOW_PASSWORD_EXPIRED',
+        ],
         summary: 'A bearer token for staff API use (12 hours); send it as Authorization: Bearer vow_st_…',
         body: z.strictObject({ username, password, totp }),
         response: {

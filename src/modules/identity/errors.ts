@@ -29,6 +29,11 @@ export const IDENTITY_ERROR_CODES = {
     status: 403,
     meaning: 'The account must choose a new password (first login with a one-time password) first.',
   },
+  VOW_PASSWORD_EXPIRED: {
+    status: 401,
+    meaning:
+      'The one-time password has expired (7 days after it was issued); ask an administrator for a new one.',
+  },
   VOW_WEAK_PASSWORD: {
     status: 400,
     meaning: 'The new password is too short (at least 12 characters) or too long (at most 256).',

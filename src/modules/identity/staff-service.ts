@@ -11,6 +11,9 @@ import { parseRoles, type StaffActor, type StaffInfo, USERNAME } from './staff-t
 
 export type { StaffActor, StaffInfo } from './staff-types.js';
 
+/** How long a one-time password (a new account's, a reset one) works: a forgotten one in a mailbox expires. */
+export const ONE_TIME_PASSWORD_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
 export class StaffService {
   readonly #ctx: VowContext;
   readonly #sessions: SessionStore;
@@ -24,6 +27,11 @@ export class StaffService {
 
   #oneTimePassword(): string {
     return this.#ctx.random.bytes(18).toString('base64url');
+  }
+
+  /** When a one-time password issued now stops working. */
+  #oneTimeEnd(): string {
+    return new Date(this.#ctx.clock.now().getTime() + ONE_TIME_PASSWORD_TTL_MS).toISOString();
   }
 
   /** On the very first start: one admin with a one-time password (returned once, to print). */
@@ -69,6 +77,7 @@ export class StaffService {
           roles: JSON.stringify(roles),
           disabled: 0,
           must_change_password: 1,
+          one_time_expires_at: this.#oneTimeEnd(),
           totp_sealed: null,
           credentials_issued_by: by?.id ?? null,
           created_at: now,
@@ -239,6 +248,7 @@ export class StaffService {
         .set({
           password_hash: hash,
           must_change_password: 1,
+          one_time_expires_at: this.#oneTimeEnd(),
           credentials_issued_by: by?.id ?? null,
           updated_at: this.#ctx.clock.now().toISOString(),
           ...(clearTotp ? { totp_sealed: null, totp_last_step: null } : {}),
@@ -282,6 +292,12 @@ export class StaffService {
     const ok = await this.#checkPassword(username, row?.password_hash, input.password, from);
     if (!row || !ok || row.disabled === 1)
       throw new VowError('VOW_BAD_CREDENTIALS', 'The user name and password do not match');
+    const end = row.must_change_password === 1 ? row.one_time_expires_at : null;
+    if (end !== null && end <= this.#ctx.clock.now().toISOString())
+      throw new VowError(
+        'VOW_PASSWORD_EXPIRED',
+        'This one-time password has expired: ask an administrator for a new one',
+      );
     if (row.totp_sealed !== null) {
       if (!input.totp)
         throw new VowError('VOW_TOTP_REQUIRED', 'Enter the 6-digit code of your authenticator app');
@@ -363,6 +379,7 @@ export class StaffService {
         .set({
           password_hash: hash,
           must_change_password: 0,
+          one_time_expires_at: null,
           updated_at: this.#ctx.clock.now().toISOString(),
         })
         .where('id', '=', staffId)

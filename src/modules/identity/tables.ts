@@ -22,6 +22,8 @@ export interface IdentityTables {
      * the API); null when the command line did. Added by 0571, for the four-eyes check.
      */
     credentials_issued_by: string | null;
+    /** When the one-time password stops working (null: none pending, or issued before 0781). */
+    one_time_expires_at: string | null;
     created_at: string;
     updated_at: string;
   };

@@ -6,6 +6,7 @@ import { migration as m0571 } from './0571-staff-credentials-issuer.js';
 import { migration as m0690 } from './0690-staff-sso-identities.js';
 import { migration as m0745 } from './0745-api-key-scopes.js';
 import { migration as m0780 } from './0780-staff-sso-flows.js';
+import { migration as m0781 } from './0781-staff-one-time-expiry.js';
 
 export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0200-security-access': m0200,
@@ -14,4 +15,5 @@ export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0690-staff-sso-identities': m0690,
   '0745-api-key-scopes': m0745,
   '0780-staff-sso-flows': m0780,
+  '0781-staff-one-time-expiry': m0781,
 };
