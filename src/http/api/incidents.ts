@@ -175,7 +175,9 @@ export const incidentApiRoutes: RouteModule = (app, _ctx, services) => {
   app.get(
     '/v1/incidents/:id/affected',
     {
-      config: { access: 'staff:any' },
+      // The privacy officer's tool: counts in a window of one's choosing tell whether someone had data
+      // of a category collected at a given moment (security.md #41).
+      config: officer,
       schema: {
         tags: ['incidents'],
         errors: ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_INVALID'],
@@ -194,10 +196,7 @@ export const incidentApiRoutes: RouteModule = (app, _ctx, services) => {
         },
       },
     },
-    async (req) => {
-      assertReader(req);
-      return incidents.affected(req.params.id, req.query);
-    },
+    async (req) => incidents.affected(req.params.id, req.query),
   );
 
   app.patch(

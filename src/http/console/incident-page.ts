@@ -177,7 +177,9 @@ ${
       ? html`<p data-testid="notify-link"><a class="button" href="/staff/incidents/${i.id}/notify">Write to the people affected…</a> <span class="small">Vow sends it; their contact never leaves Vow.</span></p>`
       : ''
 }
-<h2 id="affected-h">Who is affected</h2>
+${
+  view.canAct
+    ? html`<h2 id="affected-h">Who is affected</h2>
 <form method="get" action="/staff/incidents/${i.id}" aria-labelledby="affected-h" data-testid="affected-form">
   <input type="hidden" name="count" value="1">
   <p class="small" id="affected-hint">People and records Vow holds with data of this incident's categories, collected in the window (counts only; empty: from the first record to the time it became known).</p>
@@ -188,6 +190,8 @@ ${
 ${
   view.affected
     ? html`<p role="status" data-testid="affected-count"><strong>${view.affected.people}</strong> ${view.affected.people === 1 ? 'person' : 'people'}, <strong>${view.affected.records}</strong> ${view.affected.records === 1 ? 'record' : 'records'}, collected ${view.affected.from ? `from ${utc(view.affected.from)} ` : ''}to ${utc(view.affected.to)}.</p>`
+    : ''
+}`
     : ''
 }
 ${view.canAct && i.status === 'open' ? actions(frame, i, view.authorities, Boolean(view.notice)) : ''}

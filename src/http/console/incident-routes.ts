@@ -204,6 +204,9 @@ export const incidentConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const q = req.query;
       if (q.count) {
+        // Counts in a chosen window are the privacy officer's (security.md #41).
+        if (!staffActorOf(req).roles.includes('privacy_officer'))
+          throw new VowError('VOW_FORBIDDEN', 'Counting the people affected is for the privacy officer');
         try {
           const affected = await incidents.affected(req.params.id, {
             from: timeOf(q.from),

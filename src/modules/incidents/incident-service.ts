@@ -10,8 +10,10 @@ import type { Database } from '../../platform/store/index.js';
 import { containsEmailShape } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { countAffected } from '../subjects/index.js';
+import { assertAudienceOpen } from './audience.js';
 import { clockOf, deadlineOf, type IncidentClock } from './clocks.js';
 import type { IncidentTables } from './tables.js';
+import { hasBidiControl } from './text-checks.js';
 
 type Row = IncidentTables['incidents'];
 export type RiskLevel = Row['risk'];
@@ -88,6 +90,10 @@ export class IncidentService {
   #text(label: string, value: string | undefined | null): void {
     if (value && containsEmailShape(value))
       throw invalid(`The ${label} holds what looks like an email address: the register names no one`);
+    if (hasBidiControl(value))
+      throw invalid(
+        `The ${label} holds a character that reorders text (a bidirectional override or isolate): what it shows would not be what it says`,
+      );
   }
 
   #checkFacts(f: Partial<IncidentFacts>): void {
@@ -278,11 +284,17 @@ export class IncidentService {
     if (patch.consequences !== undefined) set.consequences = patch.consequences;
     if (patch.measures !== undefined) set.measures = patch.measures;
     if (patch.authority !== undefined) set.authority = patch.authority;
-    return this.#change(id, set, {
-      actor: { type: 'staff', id: staffId },
-      action: 'incident.updated',
-      details: { fields: Object.keys(patch).sort() },
-    });
+    const audience = set.data_categories !== undefined || set.aware_at !== undefined;
+    return this.#change(
+      id,
+      set,
+      {
+        actor: { type: 'staff', id: staffId },
+        action: 'incident.updated',
+        details: { fields: Object.keys(patch).sort() },
+      },
+      async (trx) => (audience ? assertAudienceOpen(trx, id) : undefined),
+    );
   }
 
   /** A privacy officer takes over an incident customer service reported. */

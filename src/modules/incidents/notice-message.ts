@@ -7,6 +7,7 @@ import { VowError } from '../../platform/errors.js';
 import { LOCALE_NAMES, type Locale } from '../../platform/i18n/index.js';
 import { containsEmailShape } from '../../platform/strings.js';
 import type { NoticeDraft, NoticeVersion } from './notice-text.js';
+import { hasBidiControl } from './text-checks.js';
 
 const PARTS = [
   ['subject', 'subject', true],
@@ -63,6 +64,10 @@ export function checkedVersions(
       if (containsEmailShape(value))
         throw invalid(
           `The ${label} (${where}) holds what looks like an email address: the contact point is added from the policy`,
+        );
+      if (hasBidiControl(value))
+        throw invalid(
+          `The ${label} (${where}) holds a character that reorders text (a bidirectional override or isolate): what a person reads would not be what was previewed`,
         );
     }
     if (/[\r\n]/.test(v.subject)) throw invalid(`The subject (${where}) is one line`);

@@ -203,6 +203,20 @@ export class IncidentNotices {
         .onConflict((oc) => oc.column('incident_id').doNothing())
         .executeTakeFirst();
       if (!kept.numInsertedOrUpdatedRows) throw alreadyTold();
+      // The people are those of the categories and time confirmed: a change of either since (a
+      // PATCH racing this confirmation) refuses it; the update holds the row against the next one.
+      const same = await trx
+        .updateTable('incidents')
+        .set({ updated_at: now })
+        .where('id', '=', id)
+        .where('data_categories', '=', JSON.stringify(incident.dataCategories))
+        .where('aware_at', '=', incident.awareAt)
+        .executeTakeFirst();
+      if (!Number(same.numUpdatedRows))
+        throw new VowError(
+          'VOW_INCIDENT_STATE',
+          'The incident’s categories or time of awareness changed since: preview the message again',
+        );
       if (others.length > 0)
         await trx
           .insertInto('incident_message_versions')

@@ -1,0 +1,257 @@
+// The breach register attacked as an outside reviewer would (docs/security.md #40-#42 and what held),
+// with real access control. What worked before: the people an Art. 34 message goes to could be changed
+// under the confirmed job (#40); customer service and the auditor could count the people with data of
+// any category collected in any window, a membership oracle (#41); text with bidirectional overrides
+// reached the console and every person's mail, shown in another order than stored (#42).
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { orderBody } from '../collection/fixtures.js';
+import { type Caller, csrfOf, serviceCaller, staffCaller } from '../helpers/auth.js';
+import { describeEachDialect } from '../helpers/env.js';
+import { captureMail } from '../helpers/mail.js';
+import { ES } from './notice-fixtures.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers read field by field
+type Json = Record<string, any>;
+type Staff = Caller & { staffId: string; token: string };
+const RLO = '\u202E';
+const EN = {
+  lang: 'en-US',
+  subject: 'Your address was exposed',
+  whatHappened: 'A courier lost a box of printed packing slips.',
+  consequences: 'Someone could send you mail pretending to be us.',
+  measures: 'We changed courier.',
+};
+const VERSIONS = [EN, { lang: 'es-US', ...ES }];
+
+describeEachDialect(
+  'incidents: the security review',
+  (env) => {
+    let officer: Staff;
+    let agent: Staff;
+    let auditor: Staff;
+    before(async () => {
+      officer = await staffCaller(env(), ['privacy_officer']);
+      agent = await staffCaller(env(), ['customer_service']);
+      auditor = await staffCaller(env(), ['auditor']);
+    });
+
+    async function api(who: Caller, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) {
+      const res = await env().app.inject({
+        method,
+        url,
+        headers: method === 'GET' ? who.headers : who.writeHeaders,
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
+      return { status: res.statusCode, body: res.json() as Json };
+    }
+
+    async function order(n: string, extra: Parameters<typeof orderBody>[1] = {}) {
+      const e = env();
+      const shop = await serviceCaller(e);
+      const res = await e.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: shop.writeHeaders,
+        payload: orderBody(n, extra),
+      });
+      assert.equal(res.statusCode, 201, res.body);
+    }
+
+    async function highRisk(categories: string[]): Promise<string> {
+      const made = await api(officer, 'POST', '/v1/incidents', {
+        summary: EN.whatHappened,
+        dataCategories: categories,
+        subjectKinds: ['customer'],
+        consequences: EN.consequences,
+        measures: EN.measures,
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const id = made.body.id as string;
+      assert.equal(
+        (await api(officer, 'POST', `/v1/incidents/${id}/risk`, { level: 'high', reason: 'r' })).status,
+        200,
+      );
+      return id;
+    }
+
+    it('#40: once the message is confirmed, the categories and time that find its people cannot change under the job', async () => {
+      const e = env();
+      const sent = captureMail(e);
+      await order('sec-a');
+      // Confirmed for the people with a relationship status on file (none).
+      const id = await highRisk(['demographic.relationship_status']);
+      const preview = await api(officer, 'POST', `/v1/incidents/${id}/notice/preview`, {
+        versions: VERSIONS,
+      });
+      assert.equal(preview.body.recipients, 0);
+      assert.equal(
+        (await api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions: VERSIONS })).status,
+        202,
+      );
+      for (const patch of [{ dataCategories: ['contact.email'] }, { awareAt: e.clock.now().toISOString() }]) {
+        const r = await api(officer, 'PATCH', `/v1/incidents/${id}`, patch);
+        assert.equal(r.status, 409, JSON.stringify(patch));
+        assert.equal(r.body.error.code, 'VOW_INCIDENT_STATE');
+      }
+      assert.equal((await api(officer, 'PATCH', `/v1/incidents/${id}`, { approxSubjects: 3 })).status, 200);
+      await e.services.jobs.drain();
+      await e.services.jobs.drain();
+      assert.equal(
+        sent.filter((m) => m.subject.startsWith(EN.subject)).length,
+        0,
+        'nobody beyond the people confirmed is written to',
+      );
+    });
+
+    it('#40: a confirmation whose incident changed since it was read is refused', async () => {
+      const e = env();
+      const id = await highRisk(['contact.postal_address']);
+      // The categories change between the confirmation's reading of the incident and its write.
+      const incidents = e.services.incidents;
+      const get = incidents.get.bind(incidents);
+      let once = false;
+      incidents.get = async (iid: string) => {
+        const view = await get(iid);
+        if (!once) {
+          once = true;
+          await incidents.update(iid, { dataCategories: ['contact.email'] }, officer.staffId);
+        }
+        return view;
+      };
+      try {
+        await assert.rejects(
+          e.services.incidentNotices.queue(
+            id,
+            VERSIONS.map((v) => ({ advice: '', ...v }) as never),
+            officer.staffId,
+          ),
+          { code: 'VOW_INCIDENT_STATE' },
+        );
+      } finally {
+        incidents.get = get;
+      }
+      assert.equal(await e.services.incidentNotices.progress(id), null, 'nothing queued');
+    });
+
+    it('#41: only the privacy officer counts the people affected in a window; customer service and the auditor are refused', async () => {
+      const e = env();
+      await order('sec-b');
+      const id = await highRisk(['contact.postal_address']);
+      const window = `from=${encodeURIComponent(new Date(e.clock.now().getTime() - 60_000).toISOString())}`;
+      for (const who of [agent, auditor]) {
+        const r = await api(who, 'GET', `/v1/incidents/${id}/affected?${window}`);
+        assert.equal(r.status, 403);
+        assert.equal(r.body.error.code, 'VOW_FORBIDDEN');
+        const page = await e.app.inject({
+          url: `/staff/incidents/${id}?count=1&${window}`,
+          headers: { ...who.headers, accept: 'text/html' },
+        });
+        assert.equal(page.statusCode, 403);
+        const plain = await e.app.inject({
+          url: `/staff/incidents/${id}`,
+          headers: { ...who.headers, accept: 'text/html' },
+        });
+        assert.equal(plain.statusCode, 200, 'they still read the incident');
+        assert.ok(!plain.body.includes('data-testid="affected-form"'));
+      }
+      const mine = await api(officer, 'GET', `/v1/incidents/${id}/affected?${window}`);
+      assert.equal(mine.status, 200);
+      assert.ok(mine.body.people >= 1);
+    });
+
+    it('#42: text that reorders itself (bidirectional overrides and isolates) is refused in the register and the message', async () => {
+      const e = env();
+      const made = await api(agent, 'POST', '/v1/incidents', {
+        summary: `Lost laptop; reset at ${RLO}moc.elpmaxe-yruj//:sptth`,
+        dataCategories: ['contact.email'],
+        subjectKinds: ['customer'],
+      });
+      assert.equal(made.status, 400);
+      assert.equal(made.body.error.code, 'VOW_INCIDENT_INVALID');
+      const id = await highRisk(['contact.email']);
+      const note = await api(officer, 'POST', `/v1/incidents/${id}/notes`, {
+        text: 'See \u2067ticket 12\u2069',
+      });
+      assert.equal(note.body.error?.code, 'VOW_INCIDENT_INVALID');
+      for (const versions of [
+        [{ ...EN, advice: `Reset at ${RLO}moc.elpmaxe//:sptth` }, VERSIONS[1]],
+        [EN, { ...VERSIONS[1], subject: `${RLO}Aviso` }],
+      ]) {
+        const r = await api(officer, 'POST', `/v1/incidents/${id}/notice/preview`, { versions });
+        assert.equal(r.status, 400);
+        assert.equal(r.body.error.code, 'VOW_INCIDENT_INVALID');
+      }
+      // Right-to-left text itself, and its marks, are fine.
+      const rtl = await api(officer, 'POST', `/v1/incidents/${id}/notes`, { text: 'ملاحظة \u200F 12' });
+      assert.equal(rtl.status, 200);
+      assert.equal(await e.services.incidentNotices.progress(id), null);
+    });
+
+    it('held: console forms need their anti-forgery token; markup in the message is shown as text; two runs of the job write to no one twice; the audit holds no text', async () => {
+      const e = env();
+      const sent = captureMail(e);
+      for (const n of ['sec-h1', 'sec-h2', 'sec-h3']) await order(n);
+      const id = await highRisk(['contact.postal_address']);
+      const url = `/staff/incidents/${id}/notify`;
+      const fields = {
+        step: 'preview',
+        subject: 'Held: your address was exposed',
+        whatHappened: '<script>alert(1)</script><img src=x onerror=alert(2)>',
+        consequences: EN.consequences,
+        measures: EN.measures,
+        'subject.es-US': ES.subject,
+        'whatHappened.es-US': ES.whatHappened,
+        'consequences.es-US': ES.consequences,
+        'measures.es-US': ES.measures,
+      };
+      const post = (body: Record<string, string>, site = 'same-origin') =>
+        e.app.inject({
+          method: 'POST',
+          url,
+          headers: {
+            ...officer.headers,
+            'content-type': 'application/x-www-form-urlencoded',
+            'sec-fetch-site': site,
+          },
+          payload: new URLSearchParams(body).toString(),
+        });
+      for (const forged of [
+        await post({ ...fields, step: 'send', confirmed: 'yes' }),
+        await post({ ...fields, step: 'send', confirmed: 'yes', _csrf: 'x'.repeat(43) }),
+        await post({ ...fields, step: 'send', confirmed: 'yes', _csrf: csrfOf(officer.token) }, 'cross-site'),
+      ])
+        assert.equal(forged.statusCode, 403);
+      assert.equal(await e.services.incidentNotices.progress(id), null, 'nothing queued by a forged form');
+      const page = await post({ ...fields, _csrf: csrfOf(officer.token) });
+      assert.equal(page.statusCode, 200);
+      assert.ok(!/<script>alert|<img src=x/.test(page.body), 'no markup of the message on the page');
+      assert.ok(page.body.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+
+      // Two workers on the same job at once (a lease lost while the first still runs).
+      const versions = [{ ...EN, subject: fields.subject }, VERSIONS[1]].map(
+        (v) => ({ advice: '', ...v }) as never,
+      );
+      await e.services.incidentNotices.queue(id, versions, officer.staffId);
+      await Promise.allSettled([
+        e.services.incidentNotices.run(id, undefined, { batchSize: 1 }),
+        e.services.incidentNotices.run(id, undefined, { batchSize: 1 }),
+      ]);
+      await e.services.jobs.drain();
+      await e.services.jobs.drain();
+      const to = sent.filter((m) => m.subject.startsWith(fields.subject)).map((m) => m.to);
+      assert.equal(new Set(to).size, to.length, 'each person once');
+      assert.equal(to.length, (await e.services.incidentNotices.progress(id))?.queued, 'everyone queued');
+      assert.ok(to.length >= 3);
+      assert.ok(
+        sent.every((m) => !m.html?.includes('<script>')),
+        'escaped in the HTML part',
+      );
+      const audit = JSON.stringify(
+        await e.ctx.audit.list({ targetType: 'incident', targetId: id, limit: 100 }),
+      );
+      assert.ok(!/courier|packing|script|example\.com|Buyer/i.test(audit), 'ids, levels and counts only');
+    });
+  },
+  { auth: 'enforced', rateLimits: false },
+);
