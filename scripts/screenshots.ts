@@ -48,6 +48,8 @@ interface Shot {
   readonly locale?: 'es';
   /** Only what the window shows once prepared (the page has scrolled to its result), not the whole page. */
   readonly window?: boolean;
+  /** In dark mode (prefers-color-scheme: dark). */
+  readonly dark?: true;
 }
 
 async function main(): Promise<void> {
@@ -244,6 +246,41 @@ async function main(): Promise<void> {
         title: 'A truncated emailed link',
         path: '/privacy/request/status/cut-short',
       },
+      {
+        name: 'shopper-privacy-other-language',
+        title: 'The notice asked for in a language it is not in (?lang=zz)',
+        path: '/privacy?lang=zz',
+        prepare: reject,
+        window: true,
+      },
+      {
+        name: 'dark-shopper-privacy',
+        title: 'The privacy notice, dark mode',
+        path: '/privacy',
+        prepare: reject,
+        dark: true,
+      },
+      {
+        name: 'dark-shopper-request-refused',
+        title: 'The request form sent back, dark mode',
+        path: '/privacy/request',
+        dark: true,
+        prepare: async (p) => {
+          await p.selectOption('#jurisdiction', 'us-ca');
+          await p.fill('#email', 'sam.screenshot@example.com');
+          await p.locator('#name').evaluate((el) => el.removeAttribute('maxlength'));
+          await p.fill('#name', 'Sam Screenshot '.repeat(15));
+          await Promise.all([p.waitForLoadState(), p.click('[data-testid=request-form] button')]);
+          await p.getByTestId('form-error').waitFor();
+        },
+      },
+      {
+        name: 'dark-shopper-preferences',
+        title: 'Your Privacy Choices, dark mode',
+        path: '/cookies/preferences',
+        prepare: reject,
+        dark: true,
+      },
     ];
     const signedInShots: Shot[] = [
       { name: 'shopper-my-data', title: 'My data', path: '/account/my-data', prepare: reject },
@@ -266,6 +303,7 @@ async function main(): Promise<void> {
         for (const s of shots.filter((x) => x.name.startsWith(ONLY))) {
           const page = await context.newPage();
           if (s.locale) await page.setExtraHTTPHeaders({ 'accept-language': s.locale });
+          if (s.dark) await page.emulateMedia({ colorScheme: 'dark' });
           await page.goto(`${base}${s.path}`);
           // The consent script has run: the demo storefront's floating "Cookie settings" is there; Vow's
           // own pages show none (their header has "Your Privacy Choices"), so their config has come in.
@@ -276,7 +314,7 @@ async function main(): Promise<void> {
           const file = `${s.name}-${size.name}.png`;
           await page.screenshot({
             path: path.join(OUT, file),
-            fullPage: !s.name.startsWith('shopper-banner'),
+            fullPage: !s.name.startsWith('shopper-banner') && !s.window,
           });
           written.push({ file, title: `${s.title} (${size.name})` });
           await page.close();
@@ -408,7 +446,33 @@ async function main(): Promise<void> {
         title: 'Console: a mistyped address',
         path: '/staff/no-such-page',
       });
+      extra.push({
+        name: 'console-requests-refused-filter',
+        title: 'Console: the request queue opened with a filter it cannot use (?status=bogus)',
+        path: '/staff/requests?status=bogus',
+      });
+      extra.push(
+        {
+          name: 'dark-console-dashboard',
+          title: 'Console: the dashboard, dark mode',
+          path: '/staff',
+          dark: true,
+        },
+        {
+          name: 'dark-console-requests',
+          title: 'Console: the request queue, dark mode',
+          path: '/staff/requests',
+          dark: true,
+        },
+        {
+          name: 'dark-console-requests-refused-filter',
+          title: 'Console: the request queue with a filter it cannot use, dark mode',
+          path: '/staff/requests?status=bogus',
+          dark: true,
+        },
+      );
       for (const s of [...consoleShots, ...extra].filter((x) => x.name.startsWith(ONLY))) {
+        await page.emulateMedia({ colorScheme: s.dark ? 'dark' : null });
         await page.goto(`${base}${s.path}`);
         if (s.prepare) await s.prepare(page);
         const file = `${s.name}-${size.name}.png`;

@@ -88,6 +88,7 @@ export function page(o: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>${o.title} — ${c.name}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/vow.css">${(o.stylesheets ?? []).map((s) => html`\n<link rel="stylesheet" href="${s}">`)}

@@ -38,7 +38,11 @@ describeEachDialect('console lists with a refused filter', (env) => {
     assert.match(main, /data-testid="queue-count"/, 'the list itself');
     assert.match(main, /data-testid="queue-unfiltered">not filtered by status</);
     const { reason } = invalidField(main, 'f-status');
-    assert.match(reason, /<bdi>bogus<\/bdi>: it takes one of awaiting_verification/);
+    assert.match(reason, /Not applied: <bdi>bogus<\/bdi> is not a value this filter takes\./);
+    assert.match(
+      main,
+      /<li data-name="status"><code>status<\/code> <code><bdi>bogus<\/bdi><\/code>: it takes one of awaiting_verification/,
+    );
     // The bad value is shown selected (an option that sends nothing); the good filter stays chosen.
     assert.match(main, /<option value="" selected>bogus: not valid<\/option>/);
     assert.match(main, /<option value="ccpa" selected>/);
@@ -67,7 +71,11 @@ describeEachDialect('console lists with a refused filter', (env) => {
     const { status, main } = await get('/staff/downstream?recipient=nobody-we-know', ['privacy_officer']);
     assert.equal(status, 400);
     assert.match(main, /data-testid="task-counts"/);
-    assert.match(invalidField(main, 't-recipient').reason, /<bdi>nobody-we-know<\/bdi>: it takes one of /);
+    assert.match(invalidField(main, 't-recipient').reason, /<bdi>nobody-we-know<\/bdi>/);
+    assert.match(
+      main,
+      /<li data-name="recipient"><code>recipient<\/code> <code><bdi>nobody-we-know<\/bdi><\/code>: it takes one of /,
+    );
     const kind = await get('/staff/downstream?kind=paperwork', ['privacy_officer']);
     assert.equal(kind.status, 400);
     assert.match(invalidField(kind.main, 't-kind').reason, /<bdi>paperwork<\/bdi>/);

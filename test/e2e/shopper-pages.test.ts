@@ -144,14 +144,21 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
     { path: '/u/not-a-real-token', status: 404 },
   ];
 
-  for (const [width, height] of [
-    [1280, 900],
-    [390, 844],
+  for (const [width, height, scheme] of [
+    [1280, 900, 'light'],
+    [390, 844, 'light'],
+    // Dark mode (prefers-color-scheme: dark, vow.css's custom properties): the same pages and checks.
+    [1280, 900, 'dark'],
+    [390, 844, 'dark'],
   ] as const) {
-    it(`axe finds nothing, nothing scrolls sideways and (on a phone) every control is 44 px tall, at ${width} px: every shopper page, signed out and in, the banner open, and the error pages`, async () => {
+    it(`axe finds nothing, nothing scrolls sideways and (on a phone) every control is 44 px tall, at ${width} px, ${scheme}: every shopper page, signed out and in, the banner open, and the error pages`, async () => {
       const problems: string[] = [];
       const check = async (page: Page, label: string) => {
         for (const v of await axeViolations(page)) problems.push(`${label}: ${v}`);
+        // The page follows the scheme: vow.css's paper, light or dark (#15161a).
+        const paper = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+        const expected = scheme === 'dark' ? 'rgb(21, 22, 26)' : 'rgb(255, 255, 255)';
+        if (paper !== expected) problems.push(`${label}: paper ${paper} in ${scheme} mode`);
         const over = await horizontalOverflow(page);
         if (over > 0) problems.push(`${label}: scrolls ${over} px sideways`);
         for (const w of await brokenWordsInTables(page))
@@ -161,6 +168,7 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
       };
       const context = await contextAt(width, height);
       const page = await context.newPage();
+      await page.emulateMedia({ colorScheme: scheme });
       const errors = watch(page);
       // First visit: the banner is open, with its choices.
       await page.goto(`${base}/privacy`);
@@ -174,6 +182,10 @@ describe('shopper pages in Chromium', { skip: SKIP_BROWSER ? 'no Chromium on thi
         assert.ok(res && res.status() < 400, `${path}: ${res?.status()}`);
         await check(page, path);
       }
+      // A language the notice is not in: English, with the note in both languages.
+      await page.goto(`${base}/privacy?lang=zz`);
+      await page.getByTestId('language-note').waitFor();
+      await check(page, '/privacy?lang=zz');
       for (const e of ERRORS) {
         const res = await page.goto(`${base}${e.path}`);
         assert.equal(res?.status(), e.status, e.path);

@@ -27,7 +27,8 @@ describeEachDialect('the notice in the language its address asks for', (env) => 
       const res = await get('/privacy?lang=zz', headers);
       assert.equal(res.statusCode, 200);
       assert.match(res.body, /<html lang="en">/);
-      const note = /<div class="info language-note" role="note"[\s\S]*?<\/div>/.exec(res.body)?.[0] ?? '';
+      const note =
+        /<div class="notice-info language-note" role="note"[\s\S]*?<\/div>/.exec(res.body)?.[0] ?? '';
       assert.match(
         note,
         /<p lang="en">This page is not available in the language the link asked for, so it is shown in English\./,

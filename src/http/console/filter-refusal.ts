@@ -38,10 +38,10 @@ export function invalidAttrs(problem: AddressProblem | undefined, id: string): S
   return problem ? html` aria-invalid="true" aria-describedby="${errorId(id)}"` : '';
 }
 
-/** The reason under a refused filter field, named by the field's aria-describedby. */
+/** The reason under a refused filter field, short (the alert above says what it takes). */
 export function invalidMessage(problem: AddressProblem | undefined, id: string): SafeHtml | '' {
   return problem
-    ? html`<span class="field-error" id="${errorId(id)}" data-testid="filter-error">Not used: ${problem.value ? html`<bdi>${problem.value}</bdi>` : 'an empty value'}: ${problem.expected}.</span>`
+    ? html`<span class="field-error" id="${errorId(id)}" data-testid="filter-error">Not applied: ${problem.value ? html`<bdi>${problem.value}</bdi>` : 'an empty value'} is not a value this filter takes.</span>`
     : '';
 }
 

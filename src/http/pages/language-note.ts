@@ -50,7 +50,7 @@ export function languageNote(path: string): SafeHtml {
     (to, i) =>
       html`${i > 0 ? ', ' : ''}<a href="${path}?lang=${to}" hreflang="${to}" lang="${htmlLang(to)}">${LOCALE_NAMES[to]}</a>`,
   )}`;
-  return html`<div class="info language-note" role="note" data-testid="language-note">${LOCALES.map(
+  return html`<div class="notice-info language-note" role="note" data-testid="language-note">${LOCALES.map(
     (l) => html`<p lang="${htmlLang(l)}">${WORDS[l](DEFAULT_NAMED[l], links)}</p>`,
   )}</div>`;
 }
