@@ -1,8 +1,9 @@
-// The breach register attacked as an outside reviewer would (docs/security.md #40-#42 and what held),
+// The breach register attacked as an outside reviewer would (docs/security.md #40-#43 and what held),
 // with real access control. What worked before: the people an Art. 34 message goes to could be changed
 // under the confirmed job (#40); customer service and the auditor could count the people with data of
 // any category collected in any window, a membership oracle (#41); text with bidirectional overrides
-// reached the console and every person's mail, shown in another order than stored (#42).
+// reached the console and every person's mail, shown in another order than stored (#42); "people
+// told" recorded by hand while Vow was writing to them, which the register then kept instead (#43).
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { orderBody } from '../collection/fixtures.js';
@@ -132,6 +133,25 @@ describeEachDialect(
         incidents.get = get;
       }
       assert.equal(await e.services.incidentNotices.progress(id), null, 'nothing queued');
+    });
+
+    it('#43: once Vow writes to the people, "people told" is not recorded by hand over it', async () => {
+      const e = env();
+      await order('sec-c');
+      const id = await highRisk(['contact.postal_address']);
+      assert.equal(
+        (await api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions: VERSIONS })).status,
+        202,
+      );
+      const byHand = await api(officer, 'POST', `/v1/incidents/${id}/subjects-informed`, {
+        how: 'A letter to each of them.',
+      });
+      assert.equal(byHand.status, 409);
+      assert.equal(byHand.body.error.code, 'VOW_INCIDENT_STATE');
+      await e.services.jobs.drain();
+      await e.services.jobs.drain();
+      const after = await api(officer, 'GET', `/v1/incidents/${id}`);
+      assert.equal(after.body.subjectsInformed?.how, 'email by Vow', 'the register says what happened');
     });
 
     it('#41: only the privacy officer counts the people affected in a window; customer service and the auditor are refused', async () => {

@@ -11,14 +11,30 @@ import type { Database } from '../../platform/store/index.js';
  * both pass on PostgreSQL.
  */
 export async function assertAudienceOpen(trx: Transaction<Database>, incidentId: string): Promise<void> {
-  const queued = await trx
-    .selectFrom('incident_communications')
-    .select('incident_id')
-    .where('incident_id', '=', incidentId)
-    .executeTakeFirst();
-  if (queued)
+  if (await queued(trx, incidentId))
     throw new VowError(
       'VOW_INCIDENT_STATE',
       'Vow is writing (or wrote) to the people affected, found by these categories and this time: they are kept; record what changed in a note',
     );
+}
+
+/**
+ * Refuses recording by hand that the people were told once Vow writes to them: Vow records it itself
+ * when every mail is queued, as "email by Vow" (security.md #43). Same transaction as above.
+ */
+export async function assertNotWritingToThem(trx: Transaction<Database>, incidentId: string): Promise<void> {
+  if (await queued(trx, incidentId))
+    throw new VowError(
+      'VOW_INCIDENT_STATE',
+      'Vow is writing (or wrote) to the people affected and records that they were told itself; tell those without an email address another way and add a note',
+    );
+}
+
+async function queued(trx: Transaction<Database>, incidentId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('incident_communications')
+    .select('incident_id')
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -10,7 +10,7 @@ import type { Database } from '../../platform/store/index.js';
 import { containsEmailShape } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { countAffected } from '../subjects/index.js';
-import { assertAudienceOpen } from './audience.js';
+import { assertAudienceOpen, assertNotWritingToThem } from './audience.js';
 import { clockOf, deadlineOf, type IncidentClock } from './clocks.js';
 import type { IncidentTables } from './tables.js';
 import { hasBidiControl } from './text-checks.js';
@@ -395,6 +395,7 @@ export class IncidentService {
       id,
       { subjects_informed_at: at, subjects_informed_how: input.how },
       { actor: { type: 'staff', id: staffId }, action: 'incident.subjects_informed' },
+      (trx) => assertNotWritingToThem(trx, id),
     );
   }
 

@@ -211,11 +211,12 @@ export class IncidentNotices {
         .where('id', '=', id)
         .where('data_categories', '=', JSON.stringify(incident.dataCategories))
         .where('aware_at', '=', incident.awareAt)
+        .where('subjects_informed_at', 'is', null)
         .executeTakeFirst();
       if (!Number(same.numUpdatedRows))
         throw new VowError(
           'VOW_INCIDENT_STATE',
-          'The incident’s categories or time of awareness changed since: preview the message again',
+          'The incident changed since it was read (its categories or time of awareness, or the people were recorded told): read it and preview the message again',
         );
       if (others.length > 0)
         await trx
