@@ -263,7 +263,18 @@ describeEachDialect(
         '/staff/incidents/:id': [examples['/staff/incidents/:id']!, { action: 'close' }, 200],
         '/staff/incidents/:id/notify': [
           examples['/staff/incidents/:id/notify']!,
-          { step: 'preview', subject: 'S', whatHappened: 'W', consequences: 'C', measures: 'M' },
+          {
+            step: 'preview',
+            subject: 'S',
+            whatHappened: 'W',
+            consequences: 'C',
+            measures: 'M',
+            // The test policy is published in Spanish too: the message needs that version.
+            'subject.es-US': 'S',
+            'whatHappened.es-US': 'W',
+            'consequences.es-US': 'C',
+            'measures.es-US': 'M',
+          },
           200,
         ],
         '/staff/audit/verify': ['/staff/audit/verify', {}, 200],
