@@ -9,6 +9,7 @@ import type {
   NoticeProgress,
   NoticeVersion,
 } from '../../modules/incidents/index.js';
+import { messageParagraphs } from '../../modules/incidents/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { htmlLang, LOCALE_NAMES } from '../../platform/i18n/index.js';
 import { utc } from './incidents.js';
@@ -20,17 +21,6 @@ export const NOTICE_FIELDS = ['subject', 'whatHappened', 'consequences', 'measur
 /** A part's field: plain for the policy's language, suffixed with the language for the others. */
 export function fieldName(field: string, lang: string, first: boolean): string {
   return first ? field : `${field}.${lang}`;
-}
-
-/** The message's text as it reads in a mail client: paragraphs, lines kept. */
-function asMail(text: string): SafeHtml[] {
-  return text
-    .trim()
-    .split(/\n{2,}/)
-    .map((para) => {
-      const lines = para.split('\n');
-      return html`<p>${lines.map((l, n) => (n === 0 ? html`${l}` : html`<br>${l}`))}</p>`;
-    });
 }
 
 export function people(n: number): string {
@@ -106,7 +96,7 @@ ${
 <p role="status" data-testid="notice-count">The incident concerns <strong>${people(view.preview.recipients)}</strong> (data of its categories collected up to ${utc(incident.awareAt)}); those with an email address on file get this message, once${view.preview.languages.length > 1 ? `, in ${view.preview.languages.map((l) => LOCALE_NAMES[l]).join(' and ')}` : ''}.</p>
 <article class="card" aria-labelledby="preview-h" data-testid="notice-preview">
 <p><strong>From:</strong> ${from}<br><strong>Subject:</strong> ${view.preview.subject}</p>
-${asMail(view.preview.text)}
+${messageParagraphs(view.preview.text)}
 </article>`
     : ''
 }`,

@@ -13,6 +13,7 @@ export {
 export { incidentsMigrations } from './migrations/index.js';
 export { MAX_SUBJECT } from './notice-message.js';
 export type { NoticeDraft, NoticeVersion } from './notice-text.js';
+export { messageParagraphs } from './notice-text.js';
 export {
   IncidentNotices,
   NOTICE_MAIL_KIND,

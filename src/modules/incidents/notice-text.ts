@@ -129,8 +129,11 @@ export function renderNotice(
   return { subject: draft.subject.trim(), text: `${text}\n` };
 }
 
-/** The lines of a version's text as HTML paragraphs (escaped; lines kept). */
-function paragraphs(text: string): SafeHtml[] {
+/**
+ * The lines of a version's text as HTML paragraphs (escaped; lines kept): the mail's HTML part, and
+ * the console's preview of it.
+ */
+export function messageParagraphs(text: string): SafeHtml[] {
   return text
     .trim()
     .split(/\n{2,}/)
@@ -160,7 +163,7 @@ export function renderNoticeMail(
     : (parts[0]?.text ?? '');
   const sections = parts.map(
     (p) =>
-      html`<section lang="${htmlLang(p.v.lang)}" data-lang="${p.v.lang}">${many ? html`<h2>${LOCALE_NAMES[p.v.lang]}</h2>` : ''}${paragraphs(p.text)}</section>`,
+      html`<section lang="${htmlLang(p.v.lang)}" data-lang="${p.v.lang}">${many ? html`<h2>${LOCALE_NAMES[p.v.lang]}</h2>` : ''}${messageParagraphs(p.text)}</section>`,
   );
   const body = html`<!doctype html><html lang="${htmlLang(first)}"><head><meta charset="utf-8"><title>${subject}</title></head><body>${sections.map(
     (s, i) => (i === 0 ? s : html`<hr>${s}`),
