@@ -11,6 +11,24 @@ export interface Caller {
   readonly writeHeaders: Record<string, string>;
 }
 
+/** One API call as `who` (its write headers for anything but a GET): the status and the JSON body. */
+export async function callAs(
+  env: TestEnv,
+  who: Caller,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers of every shape
+): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await env.app.inject({
+    method,
+    url,
+    headers: method === 'GET' ? who.headers : who.writeHeaders,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  return { status: res.statusCode, body: res.json() };
+}
+
 export function cookieFrom(res: LightMyRequestResponse, name: string): string | undefined {
   const raw = res.headers['set-cookie'];
   const list = Array.isArray(raw) ? raw : raw ? [raw] : [];

@@ -3,11 +3,9 @@
 // overdue clock in words (not by colour alone); a refused form keeps what was typed and names its code.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { type Caller, csrfOf, staffCaller } from '../helpers/auth.js';
+import { type Caller, callAs, csrfOf, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers read field by field
-type Json = Record<string, any>;
 const HOUR = 3_600_000;
 const PAGE = { accept: 'text/html' };
 const BREACH = {
@@ -31,15 +29,8 @@ describeEachDialect(
       marketer = await staffCaller(env(), ['marketing']);
     });
 
-    async function api(who: Caller, method: 'GET' | 'POST', url: string, payload?: unknown) {
-      const res = await env().app.inject({
-        method,
-        url,
-        headers: method === 'GET' ? who.headers : who.writeHeaders,
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
-      return { status: res.statusCode, body: res.json() as Json };
-    }
+    const api = (who: Caller, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+      callAs(env(), who, method, url, payload);
 
     it('customer service reports an incident, unowned until a privacy officer takes it over; it cannot decide or notify', async () => {
       const reported = await api(agent, 'POST', '/v1/incidents', BREACH);

@@ -7,13 +7,11 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { TELL_PEOPLE_JOB } from '../../src/modules/incidents/index.js';
 import { orderBody } from '../collection/fixtures.js';
-import { type Caller, serviceCaller, staffCaller } from '../helpers/auth.js';
+import { type Caller, callAs, serviceCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { captureMail } from '../helpers/mail.js';
 import { ES } from './notice-fixtures.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers read field by field
-type Json = Record<string, any>;
 type Staff = Caller & { staffId: string; token: string };
 
 const EN = {
@@ -35,15 +33,8 @@ describeEachDialect(
         others.push(await staffCaller(env(), [role]));
     });
 
-    async function api(who: Caller, method: 'GET' | 'POST', url: string, payload?: unknown) {
-      const res = await env().app.inject({
-        method,
-        url,
-        headers: method === 'GET' ? who.headers : who.writeHeaders,
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
-      return { status: res.statusCode, body: res.json() as Json };
-    }
+    const api = (who: Caller, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+      callAs(env(), who, method, url, payload);
 
     async function highRisk(tag: string): Promise<string> {
       const e = env();

@@ -7,13 +7,11 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { orderBody } from '../collection/fixtures.js';
-import { type Caller, csrfOf, serviceCaller, staffCaller } from '../helpers/auth.js';
+import { type Caller, callAs, csrfOf, serviceCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
 import { captureMail } from '../helpers/mail.js';
 import { ES } from './notice-fixtures.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers read field by field
-type Json = Record<string, any>;
 type Staff = Caller & { staffId: string; token: string };
 const RLO = '\u202E';
 const EN = {
@@ -37,15 +35,8 @@ describeEachDialect(
       auditor = await staffCaller(env(), ['auditor']);
     });
 
-    async function api(who: Caller, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) {
-      const res = await env().app.inject({
-        method,
-        url,
-        headers: method === 'GET' ? who.headers : who.writeHeaders,
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
-      return { status: res.statusCode, body: res.json() as Json };
-    }
+    const api = (who: Caller, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+      callAs(env(), who, method, url, payload);
 
     async function order(n: string, extra: Parameters<typeof orderBody>[1] = {}) {
       const e = env();
