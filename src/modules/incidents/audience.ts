@@ -30,6 +30,27 @@ export async function assertNotWritingToThem(trx: Transaction<Database>, inciden
     );
 }
 
+/**
+ * Refuses deciding the risk below high while Vow is writing to the people (the message queued, the
+ * job not done): Art. 34(1) owes the message to all of them or none, and stopping half-way would leave
+ * some told and some not, with nothing to tell the rest why. Once the job is done the risk may be
+ * decided again (the people told stay recorded). Same transaction as above; queueing in turn takes the
+ * row only while the risk is high.
+ */
+export async function assertNotTellingThem(trx: Transaction<Database>, incidentId: string): Promise<void> {
+  const row = await trx
+    .selectFrom('incident_communications')
+    .select('incident_id')
+    .where('incident_id', '=', incidentId)
+    .where('done_at', 'is', null)
+    .executeTakeFirst();
+  if (row)
+    throw new VowError(
+      'VOW_INCIDENT_STATE',
+      'Vow is writing to the people affected about this high risk (Art. 34): the risk stays high until every one of them is written to, so that none is left untold; record the new assessment in a note, and decide the risk again once the job is done',
+    );
+}
+
 async function queued(trx: Transaction<Database>, incidentId: string): Promise<boolean> {
   const row = await trx
     .selectFrom('incident_communications')

@@ -7,13 +7,12 @@ import type { Transaction } from 'kysely';
 import type { AuditEntry } from '../../platform/audit/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
-import { containsEmailShape } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { countAffected } from '../subjects/index.js';
-import { assertAudienceOpen, assertNotWritingToThem } from './audience.js';
+import { assertAudienceOpen, assertNotTellingThem, assertNotWritingToThem } from './audience.js';
 import { clockOf, deadlineOf, type IncidentClock } from './clocks.js';
 import type { IncidentTables } from './tables.js';
-import { hasBidiControl } from './text-checks.js';
+import { hasBidiControl, holdsEmailAddress } from './text-checks.js';
 
 type Row = IncidentTables['incidents'];
 export type RiskLevel = Row['risk'];
@@ -88,7 +87,7 @@ export class IncidentService {
   }
 
   #text(label: string, value: string | undefined | null): void {
-    if (value && containsEmailShape(value))
+    if (holdsEmailAddress(value))
       throw invalid(`The ${label} holds what looks like an email address: the register names no one`);
     if (hasBidiControl(value))
       throw invalid(
@@ -329,6 +328,7 @@ export class IncidentService {
         risk_decided_by: staffId,
       },
       { actor: { type: 'staff', id: staffId }, action: 'incident.risk_decided', details: { level } },
+      level === 'high' ? undefined : (trx) => assertNotTellingThem(trx, id),
     );
   }
 

@@ -5,9 +5,8 @@
 // that names someone, is invalid (VOW_INCIDENT_INVALID).
 import { VowError } from '../../platform/errors.js';
 import { LOCALE_NAMES, type Locale } from '../../platform/i18n/index.js';
-import { containsEmailShape } from '../../platform/strings.js';
 import type { NoticeDraft, NoticeVersion } from './notice-text.js';
-import { hasBidiControl } from './text-checks.js';
+import { hasBidiControl, holdsEmailAddress } from './text-checks.js';
 
 const PARTS = [
   ['subject', 'subject', true],
@@ -61,7 +60,7 @@ export function checkedVersions(
           { lang },
         );
       }
-      if (containsEmailShape(value))
+      if (holdsEmailAddress(value))
         throw invalid(
           `The ${label} (${where}) holds what looks like an email address: the contact point is added from the policy`,
         );

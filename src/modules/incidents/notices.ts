@@ -204,19 +204,21 @@ export class IncidentNotices {
         .executeTakeFirst();
       if (!kept.numInsertedOrUpdatedRows) throw alreadyTold();
       // The people are those of the categories and time confirmed: a change of either since (a
-      // PATCH racing this confirmation) refuses it; the update holds the row against the next one.
+      // PATCH racing this confirmation) refuses it, as does a risk decided below high meanwhile; the
+      // update holds the row against the next one.
       const same = await trx
         .updateTable('incidents')
         .set({ updated_at: now })
         .where('id', '=', id)
         .where('data_categories', '=', JSON.stringify(incident.dataCategories))
         .where('aware_at', '=', incident.awareAt)
+        .where('risk', '=', 'high')
         .where('subjects_informed_at', 'is', null)
         .executeTakeFirst();
       if (!Number(same.numUpdatedRows))
         throw new VowError(
           'VOW_INCIDENT_STATE',
-          'The incident changed since it was read (its categories or time of awareness, or the people were recorded told): read it and preview the message again',
+          'The incident changed since it was read (its categories, time of awareness or risk, or the people were recorded told): read it and preview the message again',
         );
       if (others.length > 0)
         await trx
