@@ -17,6 +17,7 @@ import {
 } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
+import type { FilterRefusal } from './filter-refusal.js';
 import { renderStaffIncident } from './incident-page.js';
 import { type IncidentForm, renderStaffIncidents } from './incidents.js';
 import { staffNames } from './labels.js';
@@ -70,31 +71,49 @@ export const incidentConsoleRoutes: RouteModule = (app, ctx, services) => {
   const incidents = services.incidents;
   const authorities = () => incidents.authorities();
 
+  async function listHtml(
+    req: FastifyRequest,
+    view: { showClosed?: boolean; form?: IncidentForm; message?: ConsoleMessage },
+    refusal?: FilterRefusal,
+  ): Promise<string> {
+    const roles = assertReader(req);
+    const showClosed = view.showClosed ?? false;
+    return renderStaffIncidents(
+      consoleFrame(ctx, req),
+      await incidents.list({ includeClosed: showClosed }),
+      {
+        showClosed,
+        canRecord: roles.includes('privacy_officer') || roles.includes('customer_service'),
+        authorities: authorities(),
+        ...(view.form ? { form: view.form } : {}),
+        ...(view.message ? { message: view.message } : {}),
+      },
+      refusal,
+    );
+  }
+
   async function listPage(
     req: FastifyRequest,
     reply: FastifyReply,
     view: { showClosed?: boolean; form?: IncidentForm; message?: ConsoleMessage },
     status = 200,
   ) {
-    const roles = assertReader(req);
-    const showClosed = view.showClosed ?? false;
-    return sendHtml(
-      reply,
-      renderStaffIncidents(consoleFrame(ctx, req), await incidents.list({ includeClosed: showClosed }), {
-        showClosed,
-        canRecord: roles.includes('privacy_officer') || roles.includes('customer_service'),
-        authorities: authorities(),
-        ...(view.form ? { form: view.form } : {}),
-        ...(view.message ? { message: view.message } : {}),
-      }),
-      status,
-    );
+    return sendHtml(reply, await listHtml(req, view), status);
   }
 
   app.get(
     '/staff/incidents',
     {
-      config: { access: 'staff:any' },
+      config: {
+        access: 'staff:any',
+        // A refused `show` in the address: the open incidents, the alert naming it (400).
+        filterPage: (req, refusal) => listHtml(req, {}, refusal),
+      },
+      // The readers' check before the address's: a role that may not read the register is refused
+      // (403) whatever the address holds, never shown the list by the refused filter's page.
+      preValidation: async (req) => {
+        assertReader(req);
+      },
       schema: {
         tags: ['pages'],
         summary: 'The incident register',

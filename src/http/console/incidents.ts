@@ -6,6 +6,7 @@ import { durationInWords, type IncidentView } from '../../modules/incidents/inde
 import { categoryName, subjectKindName } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
+import { type FilterRefusal, filterAlert } from './filter-refusal.js';
 import { type ConsoleFrame, type ConsoleMessage, consolePage, csrfField, flash } from './shell.js';
 
 /** `2026-01-15 12:00 UTC`. */
@@ -97,6 +98,7 @@ export function renderStaffIncidents(
     readonly form?: IncidentForm;
     readonly message?: ConsoleMessage;
   },
+  refusal?: FilterRefusal,
 ): string {
   const overdue = incidents.filter((i) => i.clock.state === 'overdue').length;
   return consolePage(frame, {
@@ -104,6 +106,7 @@ export function renderStaffIncidents(
     section: '/staff/incidents',
     body: html`<h1>Incidents</h1>
 ${flash(view.message)}
+${filterAlert(refusal, { show: 'show' })}
 <p>The register of personal-data breaches (GDPR Art. 33(5)): every breach is kept here, notified or not. The supervisory authority is notified within 72 hours of becoming aware, unless the breach is unlikely to result in a risk (a decision kept with its reason).</p>
 <p data-testid="incident-count"><strong>${incidents.length}</strong> ${view.showClosed ? '' : 'open '}${noun(incidents.length, 'incident')}${
       overdue ? html`, <strong class="bad-text">${overdue} overdue</strong>` : ''
