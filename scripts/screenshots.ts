@@ -17,6 +17,7 @@ import { buildApp } from '../src/http/app.js';
 import { consoleNav } from '../src/http/console/shell.js';
 import { STAFF_ROLES } from '../src/modules/identity/index.js';
 import { loadConfig } from '../src/platform/config.js';
+import { consoleExtras, type Shot } from './screenshots-console.js';
 
 const OUT = new URL('../docs/screenshots/', import.meta.url).pathname;
 const ONLY = process.argv[2] ?? '';
@@ -37,20 +38,6 @@ const SIZES = [
 const SHOPPER_EMAIL = 'sam.screenshot@example.com';
 const SHOPPER_PASSWORD = 'a long screenshot password';
 const STAFF_PASSWORD = 'a long screenshot staff password';
-
-interface Shot {
-  readonly name: string;
-  readonly title: string;
-  readonly path: string;
-  /** Runs after the page loads (open the banner, ...). */
-  readonly prepare?: (page: Page) => Promise<void>;
-  /** The page in this language (as the browser asks for it); English otherwise. */
-  readonly locale?: 'es';
-  /** Only what the window shows once prepared (the page has scrolled to its result), not the whole page. */
-  readonly window?: boolean;
-  /** In dark mode (prefers-color-scheme: dark). */
-  readonly dark?: true;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vow-screenshots-'));
@@ -375,6 +362,20 @@ async function main(): Promise<void> {
       true,
       agent.id,
     );
+    // A breach decided a high risk, for the Art. 34 page (its message in English and Spanish).
+    const incident = await services.incidents.record(
+      {
+        summary: 'A courier lost a box of printed packing slips on its way to the depot.',
+        dataCategories: ['identity.name', 'contact.postal_address'],
+        subjectKinds: ['customer'],
+        approxSubjects: 120,
+        consequences: 'Someone could send letters pretending to be the shop.',
+        measures: 'The courier was changed and the depot searched.',
+        authority: 'eea',
+      },
+      { staffId: id, privacyOfficer: true },
+    );
+    await services.incidents.decideRisk(incident.id, 'high', 'Names with home addresses.', id);
     // A changed policy file to check on the policy page: the shipped minimal one.
     const minimalPolicy = readFileSync(new URL('../policies/minimal.yaml', import.meta.url), 'utf8');
     const consoleShots: Shot[] = consoleNav([...STAFF_ROLES]).map((l) => ({
@@ -409,67 +410,14 @@ async function main(): Promise<void> {
         .catch(() => null);
       if (complaintLink)
         extra.push({ name: 'console-complaint', title: 'Console: a complaint', path: complaintLink });
-      extra.push({
-        name: 'console-import',
-        title: 'Console: an import',
-        path: `/staff/imports/${imported.runId}`,
-      });
-      extra.push({
-        name: 'console-api-key-created',
-        title: 'Console: a new API key, shown once',
-        path: '/staff/api-keys',
-        prepare: async (p) => {
-          await p.getByLabel('What it is for').fill(size.newKey.forWhat);
-          await p.getByRole('checkbox', { name: new RegExp(`^${size.newKey.scope}:`) }).check();
-          await p.getByRole('button', { name: 'Create the key' }).click();
-          await p.getByTestId('new-key').waitFor();
-        },
-      });
-      extra.push({
-        name: 'console-policy-check',
-        title: 'Console: a policy file checked against the policy in force',
-        path: '/staff/policy',
-        window: true,
-        prepare: async (p) => {
-          await p.getByLabel("Or paste the file's text").fill(minimalPolicy);
-          await p.getByRole('button', { name: 'Check the file' }).click();
-          await p.getByTestId('policy-check-result').waitFor();
-        },
-      });
-      extra.push({
-        name: 'console-request-approval',
-        title: "Console: a staff verification waiting for a privacy officer's approval",
-        path: `/staff/requests/${letter.requestId}`,
-      });
-      extra.push({
-        name: 'console-error-404',
-        title: 'Console: a mistyped address',
-        path: '/staff/no-such-page',
-      });
-      extra.push({
-        name: 'console-requests-refused-filter',
-        title: 'Console: the request queue opened with a filter it cannot use (?status=bogus)',
-        path: '/staff/requests?status=bogus',
-      });
       extra.push(
-        {
-          name: 'dark-console-dashboard',
-          title: 'Console: the dashboard, dark mode',
-          path: '/staff',
-          dark: true,
-        },
-        {
-          name: 'dark-console-requests',
-          title: 'Console: the request queue, dark mode',
-          path: '/staff/requests',
-          dark: true,
-        },
-        {
-          name: 'dark-console-requests-refused-filter',
-          title: 'Console: the request queue with a filter it cannot use, dark mode',
-          path: '/staff/requests?status=bogus',
-          dark: true,
-        },
+        ...consoleExtras({
+          size,
+          importRunId: imported.runId,
+          letterRequestId: letter.requestId,
+          incidentId: incident.id,
+          minimalPolicy,
+        }),
       );
       for (const s of [...consoleShots, ...extra].filter((x) => x.name.startsWith(ONLY))) {
         await page.emulateMedia({ colorScheme: s.dark ? 'dark' : null });
