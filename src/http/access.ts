@@ -11,7 +11,6 @@ import {
   csrfTokenFor,
   issueFormToken,
   type Principal,
-  SESSION_COOKIE,
   type ServicePrincipal,
   type SessionKind,
   STAFF_ROLES,
@@ -64,6 +63,8 @@ declare module 'fastify' {
     principal: Principal | null;
     /** How the principal proved itself: a cookie needs a CSRF token on writes, a bearer does not. */
     authVia: 'cookie' | 'bearer' | 'test' | null;
+    /** The session cookie's value that proved a `cookie` principal (its forms' token derives from it). */
+    sessionToken: string | null;
   }
 }
 
@@ -131,10 +132,13 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const NO_COOKIES: { [name: string]: string | undefined } = Object.freeze({});
 
 /** The request's cookies without the session cookies (a public write that cannot be forgery-checked). */
-function withoutSessions(cookies: FastifyRequest['cookies']): FastifyRequest['cookies'] {
+function withoutSessions(
+  cookies: FastifyRequest['cookies'],
+  names: Readonly<Record<SessionKind, string>>,
+): FastifyRequest['cookies'] {
   const rest = { ...cookies };
-  delete rest[SESSION_COOKIE.staff];
-  delete rest[SESSION_COOKIE.shopper];
+  delete rest[names.staff];
+  delete rest[names.shopper];
   return rest;
 }
 
@@ -152,13 +156,10 @@ function bearer(req: FastifyRequest): string | undefined {
 export function csrfToken(req: FastifyRequest): string | undefined {
   if (
     req.authVia === 'cookie' &&
-    req.principal &&
-    (req.principal.kind === 'staff' || req.principal.kind === 'shopper')
-  ) {
-    const kind: SessionKind = req.principal.kind;
-    const token = req.cookies[SESSION_COOKIE[kind]];
-    if (token) return csrfTokenFor(token);
-  }
+    req.sessionToken &&
+    (req.principal?.kind === 'staff' || req.principal?.kind === 'shopper')
+  )
+    return csrfTokenFor(req.sessionToken);
   return undefined;
 }
 
@@ -195,13 +196,23 @@ export async function installAccessControl(
   assignScopes(app);
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
+  app.decorateRequest('sessionToken', null);
+  // The session cookies' names in this mode (`__Host-` over https); the plain names are then ignored.
+  const sessionCookie = security.cookies.session;
 
-  async function sessionPrincipal(req: FastifyRequest, kind: SessionKind): Promise<Principal | null> {
-    const token = req.cookies[SESSION_COOKIE[kind]];
+  async function sessionPrincipal(
+    req: FastifyRequest,
+    kind: SessionKind,
+  ): Promise<{ principal: Principal; token: string } | null> {
+    const token = req.cookies[sessionCookie[kind]];
     if (!token) return null;
     const session = await security.sessions.lookup(token, kind, 'cookie');
     if (!session) return null;
-    return kind === 'staff' ? security.staff.principalFor(session) : security.accounts.principalFor(session);
+    const principal =
+      kind === 'staff'
+        ? await security.staff.principalFor(session)
+        : await security.accounts.principalFor(session);
+    return principal ? { principal, token } : null;
   }
 
   function asService(req: FastifyRequest, key: ServicePrincipal | null | undefined): void {
@@ -221,10 +232,11 @@ export async function installAccessControl(
     // The session kind the route needs first; the other one still identifies the caller (403, not 401).
     const order: SessionKind[] = access.startsWith('staff:') ? ['staff', 'shopper'] : ['shopper', 'staff'];
     for (const kind of order) {
-      const p = await sessionPrincipal(req, kind);
-      if (p) {
-        req.principal = p;
+      const found = await sessionPrincipal(req, kind);
+      if (found) {
+        req.principal = found.principal;
         req.authVia = 'cookie';
+        req.sessionToken = found.token;
         return;
       }
     }
@@ -260,9 +272,9 @@ export async function installAccessControl(
       if (token.startsWith(STAFF_TOKEN_PREFIX)) return staffBearer(req, token);
       return undefined;
     }
-    if (!req.cookies[SESSION_COOKIE.staff] && !req.cookies[SESSION_COOKIE.shopper]) return undefined;
+    if (!req.cookies[sessionCookie.staff] && !req.cookies[sessionCookie.shopper]) return undefined;
     if (access === 'public' && csrf !== 'form' && UNSAFE.has(req.method)) {
-      req.cookies = withoutSessions(req.cookies);
+      req.cookies = withoutSessions(req.cookies, sessionCookie);
       return undefined;
     }
     return cookiePrincipal(req, access);

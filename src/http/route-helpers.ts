@@ -3,7 +3,7 @@
 // showing a refusal on the page that was posted instead of answering it as JSON.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { statusOf } from '../app/error-registry.js';
-import type { StaffRole } from '../modules/identity/index.js';
+import { type StaffRole, servedOverHttps } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { isVowError, VowError } from '../platform/errors.js';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, type Locale, negotiateLocale } from '../platform/i18n/index.js';
@@ -148,14 +148,24 @@ export function consoleFrame(ctx: VowContext, req: FastifyRequest): ConsoleFrame
   };
 }
 
-/** Options of a session cookie: Secure behind https, never readable by page scripts. */
+/**
+ * Options of an authentication cookie (services.identity.cookies names it): never readable by page
+ * scripts; served over https, Secure with Path=/ and no Domain, as its `__Host-` name requires.
+ */
 export function sessionCookieOptions(ctx: VowContext, maxAgeMs: number) {
+  return { ...endedCookieOptions(ctx), maxAge: Math.floor(maxAgeMs / 1000) };
+}
+
+/**
+ * Options that end a cookie set with sessionCookieOptions: a browser replaces a `__Host-` cookie
+ * only with one that is Secure and has the same path.
+ */
+export function endedCookieOptions(ctx: VowContext, path = '/') {
   return {
-    path: '/',
+    path,
     httpOnly: true,
     sameSite: 'lax' as const,
-    secure: ctx.config.publicUrl.startsWith('https://'),
-    maxAge: Math.floor(maxAgeMs / 1000),
+    secure: servedOverHttps(ctx.config.publicUrl),
   };
 }
 

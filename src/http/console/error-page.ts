@@ -6,7 +6,6 @@
 
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
-import { SESSION_COOKIE } from '../../modules/identity/index.js';
 import type { VowContext } from '../../modules/policy/index.js';
 import type { VowError } from '../../platform/errors.js';
 import { html, type SafeHtml } from '../../platform/html.js';
@@ -36,7 +35,7 @@ async function rolesOf(req: FastifyRequest, services: Services): Promise<readonl
     (req.server as { parseCookie?: (header: string) => Record<string, string | undefined> }).parseCookie?.(
       req.headers.cookie ?? '',
     );
-  const token = cookies?.[SESSION_COOKIE.staff];
+  const token = cookies?.[services.identity.cookies.session.staff];
   if (!token) return [];
   const session = await services.identity.sessions.lookup(token, 'staff', 'cookie');
   const found = session ? await services.identity.staff.principalFor(session) : null;

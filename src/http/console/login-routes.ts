@@ -2,13 +2,14 @@
 // log-out, and the password page a staff member must pass after the first log-in.
 
 import { z } from 'zod';
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
+import { SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { line } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import {
   answerFormRefusal,
   consoleFrame,
   csrfBodyField,
+  endedCookieOptions,
   isForm,
   refusalOf,
   sendHtml,
@@ -28,6 +29,7 @@ const totp = line()
 
 export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
   const { staff: staffService } = services.identity;
+  const cookieName = services.identity.cookies.session.staff;
   /** The log-in page's frame: no menu before log-in, and the anonymous form's token. */
   const loginFrame = (): ConsoleFrame => ({
     policy: ctx.policy,
@@ -55,7 +57,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       try {
         const out = await staffService.login(req.body, 'cookie', req.ip);
-        void reply.setCookie(SESSION_COOKIE.staff, out.token, {
+        void reply.setCookie(cookieName, out.token, {
           ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
           sameSite: 'strict',
         });
@@ -82,7 +84,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const me = staffOf(req);
       if (me.sessionId) await staffService.logout(me.sessionId, me.id);
-      void reply.clearCookie(SESSION_COOKIE.staff, { path: '/' });
+      void reply.clearCookie(cookieName, endedCookieOptions(ctx));
       if (isForm(req)) return reply.redirect('/staff/login', 303);
       return { status: 'logged-out' };
     },

@@ -5,7 +5,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../../modules/identity/index.js';
+import { SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { parseSecret } from '../../platform/crypto/index.js';
 import { isVowError } from '../../platform/errors.js';
 import { LOCALES } from '../../platform/i18n/index.js';
@@ -14,7 +14,14 @@ import { isPlainAddress, line } from '../../platform/strings.js';
 import { formToken } from '../access.js';
 import { shopperOf, subjectFinder } from '../account-data.js';
 import { type FormPage, formRefusalOf } from '../form-issues.js';
-import { csrfBodyField, isForm, pageLocale, sendHtml, sessionCookieOptions } from '../route-helpers.js';
+import {
+  csrfBodyField,
+  endedCookieOptions,
+  isForm,
+  pageLocale,
+  sendHtml,
+  sessionCookieOptions,
+} from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import {
   ACCOUNT_FIELDS,
@@ -139,7 +146,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
       try {
         const out = await accounts.login(req.body.email, req.body.password, req.ip);
         void reply.setCookie(
-          SESSION_COOKIE.shopper,
+          services.identity.cookies.session.shopper,
           out.token,
           sessionCookieOptions(ctx, SESSION_TTL_MS.shopper),
         );
@@ -260,7 +267,7 @@ export const accountPageRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) => {
       await accounts.logout(shopperOf(req).sessionId);
-      void reply.clearCookie(SESSION_COOKIE.shopper, { path: '/' });
+      void reply.clearCookie(services.identity.cookies.session.shopper, endedCookieOptions(ctx));
       if (isForm(req)) return reply.redirect('/login', 303);
       return { status: 'logged-out' };
     },

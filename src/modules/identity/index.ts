@@ -5,6 +5,7 @@ import type { VowContext } from '../policy/index.js';
 import { AccountService } from './account-service.js';
 import { ApiKeys } from './api-keys.js';
 import { AttemptLimiter } from './attempts.js';
+import { type AuthCookies, authCookies } from './cookies.js';
 import { StaffSso } from './oidc.js';
 import { SessionStore } from './sessions.js';
 import { StaffService } from './staff-service.js';
@@ -18,6 +19,8 @@ export interface IdentityServices {
   readonly accounts: AccountService;
   /** Staff single sign-on (OpenID Connect); undefined when VOW_OIDC_* is not configured. */
   readonly sso: StaffSso | undefined;
+  /** The names of the authentication cookies (`__Host-` when served over https; cookies.ts). */
+  readonly cookies: AuthCookies;
 }
 
 export function createIdentityServices(ctx: VowContext): IdentityServices {
@@ -30,6 +33,7 @@ export function createIdentityServices(ctx: VowContext): IdentityServices {
     staff: new StaffService(ctx, sessions, attempts),
     accounts: new AccountService(ctx, sessions, attempts),
     sso: ctx.config.oidc ? new StaffSso(ctx, sessions, ctx.config.oidc) : undefined,
+    cookies: authCookies(ctx.config.publicUrl),
   };
 }
 
@@ -57,6 +61,7 @@ export {
   mailBudgetTarget,
   mailboxLink,
 } from './attempts.js';
+export { type AuthCookies, authCookies, HOST_COOKIE_PREFIX, servedOverHttps } from './cookies.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
 export { checkFormToken, FORM_TOKEN_WINDOW_MS, issueFormToken } from './form-tokens.js';

@@ -20,7 +20,10 @@ export const SSO_FLOW_TTL_MS = 10 * 60 * 1000;
 /** How long a started log-in's row is kept after it expires (a replay is then told it was used). */
 const SSO_FLOW_KEPT_MS = SSO_FLOW_TTL_MS;
 
-/** The cookie carrying a started log-in's checks (path /staff/sso, httpOnly, SameSite=Lax). */
+/**
+ * The cookie carrying a started log-in's checks (httpOnly, SameSite=Lax): its plain name, path
+ * /staff/sso, over http; `__Host-vow_sso` with Path=/ over https (cookies.ts, `authCookies`).
+ */
 export const SSO_COOKIE = 'vow_sso';
 
 /** Why a single sign-on log-in was refused (stable; in the audit trail and the error's details). */

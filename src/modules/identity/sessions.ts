@@ -11,6 +11,10 @@ export const SESSION_TTL_MS: Record<SessionKind, number> = {
   shopper: 7 * 24 * 60 * 60 * 1000,
 };
 
+/**
+ * The session cookies' plain names, used as they are over http (development); served over https,
+ * Vow sets and reads them with the `__Host-` prefix instead (cookies.ts, `authCookies`).
+ */
 export const SESSION_COOKIE: Record<SessionKind, string> = { staff: 'vow_staff', shopper: 'vow_session' };
 
 /** Staff API tokens (bearer) carry this prefix; API keys of the shop carry `vow_sk_`. */
