@@ -52,9 +52,20 @@ function labels(results: BatchCollected['results']): Map<string, string> {
   return out;
 }
 
-/** Every row of the collection tables: sealed values opened, ids replaced by labels, row ids left out. */
-async function snapshot(env: TestEnv, names: Map<string, string>): Promise<Record<string, string[]>> {
+/**
+ * Every row of the collection tables: sealed values opened, ids (people, records, consent events)
+ * replaced by labels, row ids left out.
+ */
+async function snapshot(env: TestEnv, subjects: Map<string, string>): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
+  // A consent change's audit entry names its ledger event (81183a7): label each event by what it is.
+  const names = new Map(subjects);
+  const events = await env.store.db
+    .selectFrom('consent_events')
+    .select(['id', 'subject_ref', 'channel', 'event', 'at'])
+    .execute();
+  for (const e of events)
+    names.set(e.id, `event#${subjects.get(e.subject_ref) ?? e.subject_ref}/${e.channel}/${e.event}/${e.at}`);
   const relabel = (text: string) => {
     let t = text;
     for (const [id, label] of names) t = t.replaceAll(id, label);

@@ -71,7 +71,7 @@ export const appealApiRoutes: RouteModule = (app, ctx, services) => {
       config: { access: 'public' },
       schema: {
         tags: ['rights'],
-        errors: ['VOW_APPEAL_NOT_OFFERED'],
+        errors: ['VOW_REQUEST_NOT_FOUND', 'VOW_APPEAL_NOT_OFFERED'],
         summary: "Appeal a refused request (where the person's state law offers an appeal)",
         body: z.strictObject({ statusToken: token, reason: prose().max(4000).optional() }),
         response: {
