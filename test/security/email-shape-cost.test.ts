@@ -76,6 +76,13 @@ describeEachDialect('crafted addresses against a running Vow', (env) => {
       e.ctx.audit.record(entry('write to ann@example.org')),
       /VOW_AUDIT_PERSONAL_DATA|personal value/,
     );
+    // Compatibility forms (full-width or small at signs, full-width digits) are the same values.
+    for (const text of [
+      'write to ann\uFF20example.org',
+      'ann\uFE6Bexample.org',
+      'call \uFF14\uFF11\uFF15 555 0100',
+    ])
+      await assert.rejects(e.ctx.audit.record(entry(text)), /VOW_AUDIT_PERSONAL_DATA|personal value/, text);
     await e.ctx.audit.record(entry('a'.repeat(64_000)));
   });
 });

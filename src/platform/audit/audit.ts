@@ -45,8 +45,10 @@ const PHONE_RUN = /(?<![A-Za-z0-9-])\+?\d[\d ().-]{6,}\d(?![A-Za-z0-9-])/g;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function looksPersonal(value: string): boolean {
-  if (UUID.test(value)) return false;
+function looksPersonal(text: string): boolean {
+  if (UUID.test(text)) return false;
+  // Compatibility forms read as the plain ones: a full-width ＠ or ﹫, full-width digits.
+  const value = text.normalize('NFKC');
   if (containsEmailShape(value)) return true;
   for (const m of value.matchAll(PHONE_RUN)) if (m[0].replace(/\D/g, '').length >= 9) return true;
   return false;
