@@ -8,6 +8,7 @@ import {
   API_SCOPE_LABELS,
   API_SCOPES,
   createIdentityServices,
+  ONE_TIME_PASSWORD_TTL_MS,
   STAFF_ROLES,
 } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
@@ -258,7 +259,8 @@ export async function announceSecurity(
   if (admin) {
     io.out(
       `First start: created staff account "${admin.username}" with the one-time password ${admin.password}\n` +
-        'Log in at /staff/login and choose a new password (it is shown only now).',
+        `Log in at /staff/login within ${ONE_TIME_PASSWORD_TTL_MS / 86_400_000} days and choose a new password (it is shown only now; ` +
+        `after that, vow staff reset-password ${admin.username} prints a new one).`,
     );
   }
   await services.scheduleAuditAnchors();

@@ -85,4 +85,5 @@ export {
   STAFF_TOKEN_PREFIX,
 } from './sessions.js';
 export type { StaffActor } from './staff-service.js';
+export { ONE_TIME_PASSWORD_TTL_MS } from './staff-service.js';
 export type { IdentityTables } from './tables.js';
