@@ -5,9 +5,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { SSO_COOKIE } from '../../src/modules/identity/index.js';
 import { cookieFrom } from './auth.js';
+import { testConfig } from './env.js';
 
 export type Claims = Record<string, unknown>;
 
@@ -76,22 +77,54 @@ export async function startMiniProvider(): Promise<MiniProvider> {
   });
 }
 
+/** Vow's test configuration signing staff in at `op` (client `vow`), with `extra` settings. */
+export function ssoConfig(op: MiniProvider, extra: Record<string, string> = {}) {
+  return testConfig({
+    ...extra,
+    VOW_OIDC_ISSUER: op.issuer,
+    VOW_OIDC_CLIENT_ID: 'vow',
+    VOW_OIDC_CLIENT_SECRET: 'secret',
+  });
+}
+
+const seconds = () => Math.floor(Date.now() / 1000);
+
+/** A good ID token's claims from `op` for `sub` holding `roles`, for a flow's nonce (valid 5 minutes). */
+export const signedInAs =
+  (op: MiniProvider, sub: string, roles: unknown = ['auditor']) =>
+  (nonce: string): Claims => ({
+    iss: op.issuer,
+    aud: 'vow',
+    sub,
+    nonce,
+    iat: seconds(),
+    exp: seconds() + 300,
+    vow_roles: roles,
+  });
+
 /**
- * GET /staff/sso on `app`, with the provider set to answer `claims` for this flow: the callback URL
- * the provider would send the browser back to, and the flow cookie to send with it.
+ * GET /staff/sso on `app`, with the provider set to answer `claims` for this flow: that answer, the
+ * callback URL the provider would send the browser back to, and the flow cookie (its plain name, as
+ * served over http) to send with it.
  */
 export async function beginSso(
   app: FastifyInstance,
   op: MiniProvider,
   claims: (nonce: string) => Claims,
-): Promise<{ callback: string; cookie: string }> {
+): Promise<{ res: LightMyRequestResponse; callback: string; cookie: string }> {
   const res = await app.inject({ method: 'GET', url: '/staff/sso' });
-  if (res.statusCode !== 303) throw new Error(`GET /staff/sso answered ${res.statusCode}`);
+  if (res.statusCode !== 303) throw new Error(`GET /staff/sso answered ${res.statusCode}: ${res.body}`);
   const to = new URL(String(res.headers.location));
   op.nonce = to.searchParams.get('nonce') ?? '';
   op.idToken = claims;
   return {
+    res,
     callback: `/staff/sso/callback?code=the-code&state=${to.searchParams.get('state')}`,
     cookie: `${SSO_COOKIE}=${encodeURIComponent(cookieFrom(res, SSO_COOKIE) ?? '')}`,
   };
+}
+
+/** The browser back at Vow's callback with the flow's cookie: Vow's answer. */
+export function finishSso(app: FastifyInstance, flow: { callback: string; cookie: string }) {
+  return app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.cookie } });
 }

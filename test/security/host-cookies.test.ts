@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { authCookies, SESSION_COOKIE, SSO_COOKIE } from '../../src/modules/identity/index.js';
+import { LOCALE_COOKIE } from '../../src/platform/i18n/index.js';
 import { cookieFrom, csrfOf, SHOPPER_PASSWORD, STAFF_PASSWORD, shopperCaller } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
-import { startMiniProvider } from '../helpers/mini-oidc.js';
+import { beginSso, signedInAs, ssoConfig, startMiniProvider } from '../helpers/mini-oidc.js';
 
 const op = await startMiniProvider();
 after(() => op.close());
@@ -55,28 +56,15 @@ async function addStaff(e: TestEnv, username: string): Promise<void> {
   await e.services.identity.staff.changePassword(id, password, STAFF_PASSWORD);
 }
 
+/** GET /v1/staff/me with the session `token` under the cookie `name`. */
+const staffMe = (e: TestEnv, name: string, token: string) =>
+  e.app.inject({ method: 'GET', url: '/v1/staff/me', headers: cookieHeader(name, token) });
+
 const staffLogin = (e: TestEnv, username: string) =>
   e.app.inject({ method: 'POST', url: '/staff/login', payload: { username, password: STAFF_PASSWORD } });
 
-const claimsFor = (sub: string) => (nonce: string) => ({
-  iss: op.issuer,
-  aud: 'vow',
-  sub,
-  nonce,
-  iat: Math.floor(Date.now() / 1000),
-  exp: Math.floor(Date.now() / 1000) + 300,
-  vow_roles: ['auditor'],
-});
-
 /** GET /staff/sso: the answer, and the callback URL the provider would send the browser back to. */
-async function startSso(e: TestEnv, sub: string) {
-  const res = await e.app.inject({ method: 'GET', url: '/staff/sso' });
-  assert.equal(res.statusCode, 303, res.body);
-  const to = new URL(String(res.headers.location));
-  op.nonce = to.searchParams.get('nonce') ?? '';
-  op.idToken = claimsFor(sub);
-  return { res, callback: `/staff/sso/callback?code=the-code&state=${to.searchParams.get('state')}` };
-}
+const startSso = (e: TestEnv, sub: string) => beginSso(e.app, op, signedInAs(op, sub));
 
 describe('the authentication cookie names of each mode', () => {
   it('prefixes __Host- only when the public address is https', () => {
@@ -105,11 +93,7 @@ describeEachDialect(
       assert.equal(a.get('samesite')?.toLowerCase(), 'strict');
       assert.equal(setCookieLine(res, SESSION_COOKIE.staff), undefined, 'no plain vow_staff');
       const token = cookieFrom(res, STAFF)!;
-      const me = await e.app.inject({
-        method: 'GET',
-        url: '/v1/staff/me',
-        headers: cookieHeader(STAFF, token),
-      });
+      const me = await staffMe(e, STAFF, token);
       assert.equal(me.statusCode, 200, me.body);
     });
 
@@ -123,13 +107,9 @@ describeEachDialect(
         '203.0.113.9',
       );
       const tossed = cookieHeader(SESSION_COOKIE.staff, attacker);
-      const me = await e.app.inject({ method: 'GET', url: '/v1/staff/me', headers: tossed });
+      const me = await staffMe(e, SESSION_COOKIE.staff, attacker);
       assert.equal(me.statusCode, 401, 'not signed in by a tossed vow_staff');
-      const real = await e.app.inject({
-        method: 'GET',
-        url: '/v1/staff/me',
-        headers: cookieHeader(STAFF, attacker),
-      });
+      const real = await staffMe(e, STAFF, attacker);
       assert.equal(real.statusCode, 200, 'the session itself is live');
       const page = await e.app.inject({
         method: 'GET',
@@ -175,11 +155,7 @@ describeEachDialect(
       assert.equal(out.statusCode, 200, out.body);
       const cleared = assertHostCookie(setCookieLine(out, STAFF), 'the cleared cookie');
       assert.ok(cleared.has('expires') || cleared.get('max-age') === '0');
-      const after = await e.app.inject({
-        method: 'GET',
-        url: '/v1/staff/me',
-        headers: cookieHeader(STAFF, token),
-      });
+      const after = await staffMe(e, STAFF, token);
       assert.equal(after.statusCode, 401);
     });
 
@@ -241,24 +217,11 @@ describeEachDialect(
       assertHostCookie(setCookieLine(done, SSO), 'the cleared flow cookie');
       const token = cookieFrom(done, STAFF)!;
       assert.ok(token, 'signed in with __Host-vow_staff');
-      const me = await e.app.inject({
-        method: 'GET',
-        url: '/v1/staff/me',
-        headers: cookieHeader(STAFF, token),
-      });
+      const me = await staffMe(e, STAFF, token);
       assert.equal(me.statusCode, 200, me.body);
     });
   },
-  {
-    auth: 'enforced',
-    rateLimits: false,
-    config: testConfig({
-      VOW_PUBLIC_URL: HTTPS,
-      VOW_OIDC_ISSUER: op.issuer,
-      VOW_OIDC_CLIENT_ID: 'vow',
-      VOW_OIDC_CLIENT_SECRET: 'secret',
-    }),
-  },
+  { auth: 'enforced', rateLimits: false, config: ssoConfig(op, { VOW_PUBLIC_URL: HTTPS }) },
 );
 
 describeEachDialect(
@@ -275,17 +238,9 @@ describeEachDialect(
       assert.ok(!a.has('secure') && a.get('path') === '/');
       assert.equal(setCookieLine(res, STAFF), undefined);
       const token = cookieFrom(res, SESSION_COOKIE.staff)!;
-      const plain = await e.app.inject({
-        method: 'GET',
-        url: '/v1/staff/me',
-        headers: cookieHeader(SESSION_COOKIE.staff, token),
-      });
+      const plain = await staffMe(e, SESSION_COOKIE.staff, token);
       assert.equal(plain.statusCode, 200);
-      const prefixed = await e.app.inject({
-        method: 'GET',
-        url: '/v1/staff/me',
-        headers: cookieHeader(STAFF, token),
-      });
+      const prefixed = await staffMe(e, STAFF, token);
       assert.equal(prefixed.statusCode, 401, 'only the name of its mode is read');
       const sso = await e.app.inject({ method: 'GET', url: '/staff/sso' });
       const flow = setCookieLine(sso, SSO_COOKIE);
@@ -293,13 +248,26 @@ describeEachDialect(
       assert.equal(attributes(flow).get('path'), '/staff/sso');
     });
   },
+  { auth: 'enforced', rateLimits: false, config: ssoConfig(op) },
+);
+
+describeEachDialect(
+  'a public address with its scheme in capitals',
+  (env) => {
+    it('is https all the same: the language cookie is Secure, the staff session a __Host- cookie', async () => {
+      const e = env();
+      const lang = await e.app.inject({ method: 'GET', url: '/language?to=es-US&back=/privacy' });
+      assert.equal(lang.statusCode, 303);
+      const line = setCookieLine(lang, LOCALE_COOKIE);
+      assert.ok(line, `${LOCALE_COOKIE} is set`);
+      assert.ok(attributes(line).has('secure'), `${LOCALE_COOKIE} is Secure over https`);
+      await addStaff(e, 'capsann');
+      assertHostCookie(setCookieLine(await staffLogin(e, 'capsann'), STAFF), STAFF);
+    });
+  },
   {
     auth: 'enforced',
     rateLimits: false,
-    config: testConfig({
-      VOW_OIDC_ISSUER: op.issuer,
-      VOW_OIDC_CLIENT_ID: 'vow',
-      VOW_OIDC_CLIENT_SECRET: 'secret',
-    }),
+    config: testConfig({ VOW_PUBLIC_URL: 'HTTPS://Privacy.Shop.Example' }),
   },
 );

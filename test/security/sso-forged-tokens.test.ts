@@ -7,23 +7,14 @@
 // The provider is test/helpers/mini-oidc.ts.
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
-import { type Claims, startMiniProvider } from '../helpers/mini-oidc.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { type Claims, signedInAs, ssoConfig, startMiniProvider } from '../helpers/mini-oidc.js';
 
 const op = await startMiniProvider();
-const ISSUER = op.issuer;
 after(() => op.close());
 
 const seconds = () => Math.floor(Date.now() / 1000);
-const good = (n: string): Claims => ({
-  iss: ISSUER,
-  aud: 'vow',
-  sub: 'ann',
-  nonce: n,
-  iat: seconds(),
-  exp: seconds() + 300,
-  vow_roles: ['admin'],
-});
+const good = signedInAs(op, 'ann', ['admin']);
 const without = (claims: Claims, key: string): Claims => {
   const { [key]: _, ...rest } = claims;
   return rest;
@@ -78,11 +69,5 @@ describeEachDialect(
       assert.equal(await signIn(env(), good), 'in');
     });
   },
-  {
-    config: testConfig({
-      VOW_OIDC_ISSUER: ISSUER,
-      VOW_OIDC_CLIENT_ID: 'vow',
-      VOW_OIDC_CLIENT_SECRET: 'secret',
-    }),
-  },
+  { config: ssoConfig(op) },
 );

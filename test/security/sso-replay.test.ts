@@ -9,30 +9,14 @@ import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import { SSO_FLOW_TTL_MS } from '../../src/modules/identity/index.js';
 import { cookieFrom } from '../helpers/auth.js';
-import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
-import { beginSso, type Claims, startMiniProvider } from '../helpers/mini-oidc.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { beginSso, finishSso, signedInAs, ssoConfig, startMiniProvider } from '../helpers/mini-oidc.js';
 
 const op = await startMiniProvider();
 after(() => op.close());
 
-const seconds = () => Math.floor(Date.now() / 1000);
-const claims =
-  (sub: string) =>
-  (nonce: string): Claims => ({
-    iss: op.issuer,
-    aud: 'vow',
-    sub,
-    nonce,
-    iat: seconds(),
-    exp: seconds() + 300,
-    vow_roles: ['auditor'],
-  });
-
-const begin = (e: TestEnv, sub: string) => beginSso(e.app, op, claims(sub));
-
-function callback(e: TestEnv, flow: { callback: string; cookie: string }) {
-  return e.app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.cookie } });
-}
+const begin = (e: TestEnv, sub: string) => beginSso(e.app, op, signedInAs(op, sub));
+const callback = (e: TestEnv, flow: { callback: string; cookie: string }) => finishSso(e.app, flow);
 
 const reasonOf = (body: string) => /data-reason="([^"]*)"/.exec(body)?.[1];
 
@@ -81,13 +65,5 @@ describeEachDialect(
       assert.equal((await callback(e, fresh)).statusCode, 200, 'a flow started now still works');
     });
   },
-  {
-    auth: 'enforced',
-    rateLimits: false,
-    config: testConfig({
-      VOW_OIDC_ISSUER: op.issuer,
-      VOW_OIDC_CLIENT_ID: 'vow',
-      VOW_OIDC_CLIENT_SECRET: 'secret',
-    }),
-  },
+  { auth: 'enforced', rateLimits: false, config: ssoConfig(op) },
 );

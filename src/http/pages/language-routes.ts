@@ -3,6 +3,7 @@
 // and leads back to the page the visitor was on. Only a path of this site is followed back (never
 // another host: no open redirect); anything else leads to the notice.
 import { z } from 'zod';
+import { servedOverHttps } from '../../modules/identity/index.js';
 import { LOCALE_COOKIE, LOCALES } from '../../platform/i18n/index.js';
 import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
@@ -46,7 +47,7 @@ export const languagePageRoutes: RouteModule = (app, ctx) => {
           path: '/',
           httpOnly: true,
           sameSite: 'lax',
-          secure: ctx.config.publicUrl.startsWith('https://'),
+          secure: servedOverHttps(ctx.config.publicUrl),
           maxAge: YEAR_S,
         })
         .header('cache-control', 'no-store')
