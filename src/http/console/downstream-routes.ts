@@ -1,11 +1,11 @@
 // Console routes of webhooks and downstream tasks (src/http/console/downstream.ts renders them).
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { TaskKind } from '../../modules/downstream/index.js';
+import type { TaskKind, TaskView } from '../../modules/downstream/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { renderTasks, renderWebhooks } from './downstream.js';
+import { renderTasks, renderWebhooks, type TaskDraft } from './downstream.js';
 import { type FilterRefusal, unknownValue } from './filter-refusal.js';
 import { refused } from './shell.js';
 
@@ -89,15 +89,33 @@ export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
     refused?: FilterRefusal,
   ) => {
     const { draft: draftId, closed, ...filter } = query;
-    const draft = draftId ? await tasks.draft(draftId) : null;
     const list = await taskList(filter, refused);
+    const draft = draftId ? await draftOf(draftId, list.tasks) : undefined;
     const page = renderTasks(
       consoleFrame(ctx, req),
       list,
-      draft && draftId ? { taskId: draftId, ...draft } : undefined,
+      draft,
       closed ? { ok: true, text: 'The task is closed.' } : undefined,
     );
-    return { page, status: list.refusal ? 400 : 200 };
+    return { page, status: list.refusal ? 400 : draft && 'missing' in draft ? 404 : 200 };
+  };
+
+  /**
+   * The drafted email the address asks for, or why there is none (an id no task has, a task passed
+   * on by webhook, a text the outbox no longer keeps): shown where the draft would be, answered 404,
+   * the list and its filters kept (it was silently left out).
+   */
+  const draftOf = async (taskId: string, shown: readonly TaskView[]): Promise<TaskDraft> => {
+    let found: Awaited<ReturnType<typeof tasks.draft>>;
+    try {
+      found = await tasks.draft(taskId);
+    } catch (err) {
+      if (refusalOf(err).error.code !== 'VOW_TASK_NOT_FOUND') throw err;
+      return { taskId, missing: 'unknown' };
+    }
+    if (found) return { taskId, ...found };
+    const task = shown.find((t) => t.id === taskId);
+    return { taskId, missing: task?.method === 'webhook' ? 'webhook' : 'not-kept' };
   };
 
   app.get(

@@ -105,10 +105,36 @@ function taskFilter(list: TaskList): SafeHtml {
 </form>`;
 }
 
+/**
+ * The drafted email the address names (`?draft=<task id>`), or why none can be shown: no task has
+ * that id, the task is passed on by webhook, or the outbox no longer keeps the text.
+ */
+export type TaskDraft =
+  | { readonly taskId: string; readonly to: string; readonly subject: string; readonly text: string }
+  | { readonly taskId: string; readonly missing: 'unknown' | 'webhook' | 'not-kept' };
+
+const MISSING_DRAFT: Record<'unknown' | 'webhook' | 'not-kept', string> = {
+  unknown:
+    'No task has this id: the link may be cut short, or come from another Vow. The tasks below are unchanged.',
+  webhook:
+    'This task is passed on by webhook (its recipient has an API), so Vow drafted no email for it: it closes when the recipient acknowledges the event.',
+  'not-kept':
+    'This task has no drafted email Vow still keeps: its recipient is reached by webhook, or the text has left the mail outbox. Record the confirmation you hold as evidence to close it.',
+};
+
+function draftSection(draft: TaskDraft, back: string): SafeHtml {
+  if ('missing' in draft) {
+    return html`<section aria-labelledby="draft-title" id="draft"><h2 id="draft-title">Drafted email</h2>
+<div class="flash bad" role="alert" data-testid="draft-error" data-status="404" data-missing="${draft.missing}"><p>No drafted email to show for task <code><bdi>${draft.taskId.length > 80 ? `${draft.taskId.slice(0, 80)}…` : draft.taskId}</bdi></code>. ${MISSING_DRAFT[draft.missing]}</p>
+<p><a href="/staff/downstream${back ? `?${back}` : ''}" data-testid="draft-back">Close this notice</a></p></div></section>`;
+  }
+  return html`<section aria-label="Drafted email" id="draft"><h2>Drafted email</h2><p>To: <code>${draft.to}</code><br>Subject: ${draft.subject}</p><pre>${draft.text}</pre></section>`;
+}
+
 export function renderTasks(
   frame: ConsoleFrame,
   list: TaskList,
-  draft?: { taskId: string; to: string; subject: string; text: string },
+  draft?: TaskDraft,
   message?: { ok: boolean; text: string },
 ): string {
   const { tasks, counts, filter } = list;
@@ -128,11 +154,7 @@ ${flash(message)}
 <p data-testid="task-overdue"><strong class="${counts.overdue ? 'bad-text' : ''}">${counts.overdue}</strong> ${counts.overdue === 1 ? 'is' : 'are'} past the deadline of ${counts.overdue === 1 ? 'its request' : 'their requests'}: chase the recipient, retry a failed delivery, or close the task with the evidence you have. A webhook task whose delivery failed for good is closed by Vow the day after its request's deadline, its event dropped (informing the recipient proved impossible, GDPR Art. 19).</p>
 ${filterAlert(list.refusal, FILTER_LABELS)}
 ${taskFilter(list)}
-${
-  draft
-    ? html`<section aria-label="Drafted email" id="draft"><h2>Drafted email</h2><p>To: <code>${draft.to}</code><br>Subject: ${draft.subject}</p><pre>${draft.text}</pre></section>`
-    : ''
-}
+${draft ? draftSection(draft, back) : ''}
 ${
   tasks.length === 0
     ? html`<p class="empty">${filtered ? 'No open task matches.' : 'No task is open.'}</p>`

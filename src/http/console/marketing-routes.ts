@@ -1,6 +1,7 @@
 // The marketing pages of the console: audiences (links to the streamed, audited exports), layout
 // experiments with their results, and aggregate reports (choose a report, a week and a recipient).
 
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { audienceTarget, consentTrend } from '../../modules/consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
@@ -12,7 +13,8 @@ import type { RouteModule } from '../route-module.js';
 import { type AudienceLink, renderAudiences } from './audiences.js';
 import { consentCharts, lastWeeks } from './consent-charts.js';
 import { renderExperimentList, renderExperimentResults } from './experiments.js';
-import { renderReportsPage } from './reports.js';
+import { type FilterRefusal, unknownValue } from './filter-refusal.js';
+import { type ReportForm, renderReportsPage } from './reports.js';
 
 /** An experiment's id, as the JSON API validates it (api/experiments.ts). */
 const idParams = z.strictObject({
@@ -68,10 +70,44 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
     },
   );
 
+  /** The recipients the reports page offers: Vow itself and those the policy gives aggregates. */
+  const reportRecipients = (): string[] => {
+    const policy = ctx.policy;
+    return [
+      INTERNAL_RECIPIENT,
+      ...Object.entries(policy.doc.recipients)
+        .filter(([, r]) => r.purposes.some((p) => policy.doc.purposes[p]?.aggregate_only === true))
+        .map(([id]) => id),
+    ];
+  };
+  const reportForm = (query: { report?: unknown; week?: unknown; recipient?: unknown }): ReportForm => ({
+    report: typeof query.report === 'string' ? query.report : 'visitors_by_area',
+    week:
+      typeof query.week === 'string'
+        ? query.week
+        : isoWeekOf(new Date(ctx.clock.now().getTime() - 7 * 86_400_000)),
+    recipient: typeof query.recipient === 'string' ? query.recipient : INTERNAL_RECIPIENT,
+  });
+  /** The form alone, with the address's refused values marked; nothing is released (400). */
+  const refusedReportPage = (req: FastifyRequest, refusal: FilterRefusal): string =>
+    renderReportsPage(
+      consoleFrame(ctx, req),
+      reportForm(refusal.query),
+      reportRecipients(),
+      undefined,
+      refusal,
+    );
+  /** Refusals of the release that are about the week asked for, marked at the week's field. */
+  const WEEK_CODES = new Set(['VOW_VALIDATION', 'VOW_REPORT_PERIOD_OPEN']);
+
   app.get(
     '/staff/reports',
     {
-      config: { access: 'staff:marketing' },
+      config: {
+        access: 'staff:marketing',
+        // A report, week or recipient the schema refuses: the form with it marked, nothing released.
+        filterPage: async (req, refusal) => refusedReportPage(req, refusal),
+      },
       schema: {
         tags: ['pages'],
         summary: 'The aggregate reports page',
@@ -84,19 +120,16 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const policy = ctx.policy;
-      const recipients = [
-        INTERNAL_RECIPIENT,
-        ...Object.entries(policy.doc.recipients)
-          .filter(([, r]) => r.purposes.some((p) => policy.doc.purposes[p]?.aggregate_only === true))
-          .map(([id]) => id),
-      ];
-      const lastWeek = isoWeekOf(new Date(ctx.clock.now().getTime() - 7 * 86_400_000));
-      const form = {
-        report: req.query.report,
-        week: req.query.week ?? lastWeek,
-        recipient: req.query.recipient,
-      };
+      const recipients = reportRecipients();
+      // A recipient this page does not offer is refused at its field like a value the schema
+      // refuses, before anything is released (it was shown as the first choice, silently).
+      if (!recipients.includes(req.query.recipient)) {
+        const refusal = unknownValue('/staff/reports', req.query, 'recipient', {
+          expected: `it takes one of ${recipients.join(', ')}`,
+        });
+        return sendHtml(reply, refusedReportPage(req, refusal), 400);
+      }
+      const form = reportForm(req.query);
       let outcome: Parameters<typeof renderReportsPage>[3];
       let status = 200;
       if (req.query.week !== undefined) {
@@ -111,7 +144,10 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
           };
         } catch (err) {
           const refusal = refusalOf(err);
-          outcome = { error: `${refusal.error.message} (${refusal.error.code})` };
+          outcome = {
+            error: `${refusal.error.message} (${refusal.error.code})`,
+            week: WEEK_CODES.has(refusal.error.code),
+          };
           status = refusal.status;
         }
       }

@@ -5,6 +5,7 @@ import type { ReleasedReport } from '../../modules/reports/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { intervalChart } from './charts.js';
+import { type FilterRefusal, invalidAttrs, invalidMessage, invalidOption } from './filter-refusal.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
 export interface ReportForm {
@@ -22,16 +23,54 @@ function selected(on: boolean): SafeHtml | string {
   return on ? html` selected` : '';
 }
 
+/** What the page's form calls each parameter of its address. */
+const FIELD_WORDS: Record<string, string> = { report: 'Report', week: 'Week', recipient: 'Recipient' };
+
+/**
+ * The alert of an address the page cannot use (`?report=bogus`, a recipient the policy does not
+ * name): each parameter named with what it takes, and that nothing was released, since a report
+ * released for a guess would spend a recipient's privacy budget.
+ */
+function refusalAlert(refusal: FilterRefusal): SafeHtml {
+  const problems = [...refusal.problems.values()];
+  return html`<div class="flash bad" role="alert" data-testid="console-error" data-code="VOW_VALIDATION" data-status="400">
+<p><strong>The address holds ${problems.length > 1 ? 'values' : 'a value'} this page cannot use</strong> (a bookmark from an older version or a hand-edited link), so <strong>no report was released or fetched</strong>. The form below shows what was sent, marked at its field: choose again and send it.</p>
+<ul data-testid="address-problems">${problems.map(
+    (p) =>
+      html`<li data-name="${p.name}"><code>${p.name}</code>${p.value ? html` <code><bdi>${p.value}</bdi></code>` : ''}: ${p.expected}.</li>`,
+  )}</ul>
+<p><a href="${refusal.without}" data-testid="address-without">Open the page without ${problems.length > 1 ? 'them' : 'it'}</a> · <a href="${refusal.list}" data-testid="address-list">the page as it opens</a></p>
+</div>`;
+}
+
+/** A select of the form; a refused value in the address is shown selected, marked, with its reason. */
+function choiceField(
+  name: string,
+  choices: readonly (readonly [string, string])[],
+  current: string,
+  refusal: FilterRefusal | undefined,
+): SafeHtml {
+  const id = `r-${name}`;
+  const problem = refusal?.problems.get(name);
+  // Required: the refused value's option sends nothing, so the browser asks for a choice first.
+  return html`<p><label for="${id}">${FIELD_WORDS[name]}</label> <select id="${id}" name="${name}" required${invalidAttrs(problem, id)}>${invalidOption(problem)}${choices.map(([value, words]) => html`<option value="${value}"${selected(!problem && value === current)}>${words}</option>`)}</select>${invalidMessage(problem, id)}</p>`;
+}
+
 export function renderReportsPage(
   frame: ConsoleFrame,
   form: ReportForm,
   recipients: readonly string[],
-  outcome?: { report: ReleasedReport } | { error: string },
+  outcome?: { report: ReleasedReport } | { error: string; week?: boolean },
+  refusal?: FilterRefusal,
 ): string {
   const choice = REPORT_CHOICES.find((c) => c.id === form.report) ?? REPORT_CHOICES[0]!;
   let result: SafeHtml | string = '';
+  const weekProblem = refusal?.problems.get('week');
+  // A week the release refused (not an ISO week, not ended yet, before the policy) is marked at its
+  // field, the refusal's words tied to it; other refusals (the budget, the recipient) stand alone.
+  const weekRefused = Boolean(outcome && 'error' in outcome && outcome.week);
   if (outcome && 'error' in outcome) {
-    result = html`<p class="flash bad" role="alert" data-testid="report-error">${outcome.error}</p>`;
+    result = html`<p class="flash bad" role="alert" data-testid="report-error" id="report-error">${outcome.error}</p>`;
   } else if (outcome) {
     const r = outcome.report;
     const confidence = `${Math.round(r.accuracy.confidence * 1000) / 10}%`;
@@ -84,10 +123,21 @@ ${r.cells.length === 0 ? html`<p>No cell reached the threshold.</p>` : ''}
 the week closes. Each recipient has a privacy budget per calendar week of receipt and over a
 rolling window: a report it has not received spends part of both; one it received before costs
 nothing. Reports for anyone but <code>internal</code> are recorded as disclosures.</p>
+${refusal ? refusalAlert(refusal) : ''}
 <form method="get" action="/staff/reports" class="report-form">
-  <p><label>Report <select name="report">${REPORT_CHOICES.map((c) => html`<option value="${c.id}"${selected(c.id === choice.id)}>${c.label}</option>`)}</select></label></p>
-  <p><label>Week <input name="week" value="${form.week}" pattern="\\d{4}-?[Ww]\\d{2}" required placeholder="2026-W02"></label></p>
-  <p><label>Recipient <select name="recipient">${recipients.map((r) => html`<option value="${r}"${selected(r === form.recipient)}>${r}</option>`)}</select></label></p>
+  ${choiceField(
+    'report',
+    REPORT_CHOICES.map((c) => [c.id, c.label] as const),
+    choice.id,
+    refusal,
+  )}
+  <p><label for="r-week">Week</label> <input id="r-week" name="week" value="${weekProblem ? weekProblem.value : form.week}" pattern="\\d{4}-?[Ww]\\d{2}" required placeholder="2026-W02"${weekProblem ? invalidAttrs(weekProblem, 'r-week') : weekRefused ? html` aria-invalid="true" aria-describedby="report-error"` : ''}>${invalidMessage(weekProblem, 'r-week')}</p>
+  ${choiceField(
+    'recipient',
+    recipients.map((r) => [r, r] as const),
+    form.recipient,
+    refusal,
+  )}
   <p><button type="submit">Release or fetch</button></p>
 </form>
 ${result}`,
