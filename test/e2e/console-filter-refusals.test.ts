@@ -4,12 +4,8 @@
 // that filter, labelled so; the alert names the parameter and links to the address without it.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { staffCaller } from '../helpers/auth.js';
+import { consolePageAs } from '../helpers/console-pages.js';
 import { describeEachDialect } from '../helpers/env.js';
-
-function mainOf(body: string): string {
-  return /<main[\s\S]*<\/main>/.exec(body)?.[0] ?? '';
-}
 
 /** The select or input with this id, and the element its aria-describedby names. */
 function invalidField(main: string, id: string): { field: string; reason: string } {
@@ -22,15 +18,7 @@ function invalidField(main: string, id: string): { field: string; reason: string
 }
 
 describeEachDialect('console lists with a refused filter', (env) => {
-  const get = async (url: string, roles: string[]) => {
-    const who = await staffCaller(env(), roles);
-    const res = await env().app.inject({
-      method: 'GET',
-      url,
-      headers: { ...who.headers, accept: 'text/html' },
-    });
-    return { status: res.statusCode, main: mainOf(res.body) };
-  };
+  const get = (url: string, roles: string[]) => consolePageAs(env(), url, roles);
 
   it('the request queue shows itself, the bad status at its field, the good filters applied', async () => {
     const { status, main } = await get('/staff/requests?status=bogus&law=ccpa', ['customer_service']);

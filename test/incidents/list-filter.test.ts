@@ -4,25 +4,13 @@
 // which may not read the register, is refused as before.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { staffCaller } from '../helpers/auth.js';
+import { consolePageAs } from '../helpers/console-pages.js';
 import { describeEachDialect } from '../helpers/env.js';
-
-function mainOf(body: string): string {
-  return /<main[\s\S]*<\/main>/.exec(body)?.[0] ?? '';
-}
 
 describeEachDialect(
   'incidents: the list with a refused filter',
   (env) => {
-    const get = async (url: string, roles: string[]) => {
-      const who = await staffCaller(env(), roles);
-      const res = await env().app.inject({
-        method: 'GET',
-        url,
-        headers: { ...who.headers, accept: 'text/html' },
-      });
-      return { status: res.statusCode, main: mainOf(res.body) };
-    };
+    const get = (url: string, roles: string[]) => consolePageAs(env(), url, roles);
 
     it('shows the open incidents with the refused `show` named, not the "Check the address" page', async () => {
       for (const roles of [['privacy_officer'], ['customer_service'], ['auditor']]) {

@@ -4,69 +4,32 @@
 // missing translations, a risk not decided high and a second confirmation refused with their codes;
 // two confirmations sent at once: one 202, one 409 VOW_INCIDENT_STATE.
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { it } from 'node:test';
 import { TELL_PEOPLE_JOB } from '../../src/modules/incidents/index.js';
-import { orderBody } from '../collection/fixtures.js';
-import { type Caller, callAs, serviceCaller, staffCaller } from '../helpers/auth.js';
+import { type Caller, callAs } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { decideHighRisk, EN, placeOrders, recordIncident, staffBefore } from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
 import { ES } from './notice-fixtures.js';
-
-type Staff = Caller & { staffId: string; token: string };
-
-const EN = {
-  lang: 'en-US',
-  subject: 'Your address was exposed',
-  whatHappened: 'A courier lost a box of printed packing slips.',
-  consequences: 'Someone could send you mail pretending to be us.',
-  measures: 'We changed courier.',
-};
 
 describeEachDialect(
   'incidents: the Art. 34 message through /v1/incidents',
   (env) => {
-    let officer: Staff;
-    const others: Staff[] = [];
-    before(async () => {
-      officer = await staffCaller(env(), ['privacy_officer']);
-      for (const role of ['customer_service', 'auditor', 'marketing', 'admin'])
-        others.push(await staffCaller(env(), [role]));
-    });
-
+    const staff = staffBefore(env, ['customer_service', 'auditor', 'marketing', 'admin']);
     const api = (who: Caller, method: 'GET' | 'POST', url: string, payload?: unknown) =>
       callAs(env(), who, method, url, payload);
 
+    /** Two people with an address, and an incident of theirs the officer decides a high risk. */
     async function highRisk(tag: string): Promise<string> {
       const e = env();
-      const shop = await serviceCaller(e);
-      for (const n of [`${tag}-1`, `${tag}-2`]) {
-        const res = await e.app.inject({
-          method: 'POST',
-          url: '/v1/orders',
-          headers: shop.writeHeaders,
-          payload: orderBody(n),
-        });
-        assert.equal(res.statusCode, 201, res.body);
-      }
-      const made = await api(officer, 'POST', '/v1/incidents', {
-        summary: EN.whatHappened,
-        dataCategories: ['contact.postal_address'],
-        subjectKinds: ['customer'],
-        consequences: EN.consequences,
-        measures: EN.measures,
-      });
-      assert.equal(made.status, 201);
-      const id = made.body.id as string;
-      const early = await api(officer, 'POST', `/v1/incidents/${id}/notice/preview`, {
+      await placeOrders(e, [`${tag}-1`, `${tag}-2`]);
+      const id = await recordIncident(e, staff.officer);
+      const early = await api(staff.officer, 'POST', `/v1/incidents/${id}/notice/preview`, {
         versions: [EN, { lang: 'es-US', ...ES }],
       });
       assert.equal(early.status, 409);
       assert.equal(early.body.error.code, 'VOW_INCIDENT_NOT_HIGH_RISK');
-      const risk = await api(officer, 'POST', `/v1/incidents/${id}/risk`, {
-        level: 'high',
-        reason: 'Addresses',
-      });
-      assert.equal(risk.status, 200);
+      await decideHighRisk(e, staff.officer, id, 'Addresses');
       return id;
     }
 
@@ -75,7 +38,7 @@ describeEachDialect(
       const sent = captureMail(e);
       const id = await highRisk('api-a');
       const versions = [EN, { lang: 'es-US', ...ES }];
-      for (const who of others) {
+      for (const who of staff.others) {
         for (const [method, url, body] of [
           ['GET', `/v1/incidents/${id}/notice`, undefined],
           ['POST', `/v1/incidents/${id}/notice/preview`, { versions }],
@@ -86,24 +49,24 @@ describeEachDialect(
           assert.equal(r.body.error.code, 'VOW_FORBIDDEN');
         }
       }
-      const draft = await api(officer, 'GET', `/v1/incidents/${id}/notice`);
+      const draft = await api(staff.officer, 'GET', `/v1/incidents/${id}/notice`);
       assert.equal(draft.status, 200);
       assert.deepEqual(draft.body.languages, ['en-US', 'es-US']);
       assert.equal(draft.body.versions[0].whatHappened, EN.whatHappened, 'prefilled from the incident');
       assert.equal(draft.body.versions[1].lang, 'es-US');
       assert.equal(draft.body.progress, null);
 
-      const missing = await api(officer, 'POST', `/v1/incidents/${id}/notice/preview`, {
+      const missing = await api(staff.officer, 'POST', `/v1/incidents/${id}/notice/preview`, {
         versions: draft.body.versions,
       });
       assert.equal(missing.status, 400, 'the Spanish version is not written yet');
       assert.equal(missing.body.error.code, 'VOW_INCIDENT_TRANSLATION_MISSING');
       assert.equal(missing.body.error.details.lang, 'es-US');
-      const onlyEnglish = await api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions: [EN] });
+      const onlyEnglish = await api(staff.officer, 'POST', `/v1/incidents/${id}/notice`, { versions: [EN] });
       assert.equal(onlyEnglish.status, 400);
       assert.equal(onlyEnglish.body.error.code, 'VOW_INCIDENT_TRANSLATION_MISSING');
 
-      const preview = await api(officer, 'POST', `/v1/incidents/${id}/notice/preview`, { versions });
+      const preview = await api(staff.officer, 'POST', `/v1/incidents/${id}/notice/preview`, { versions });
       assert.equal(preview.status, 200);
       assert.equal(preview.body.recipients, 2);
       assert.deepEqual(preview.body.languages, ['en-US', 'es-US']);
@@ -111,16 +74,16 @@ describeEachDialect(
       assert.ok(preview.body.text.includes(ES.measures) && preview.body.html.includes('lang="es"'));
       assert.equal(sent.length, 0, 'a preview sends nothing');
 
-      const confirmed = await api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions });
+      const confirmed = await api(staff.officer, 'POST', `/v1/incidents/${id}/notice`, { versions });
       assert.equal(confirmed.status, 202);
-      assert.equal(confirmed.body.queuedBy, officer.staffId);
-      const again = await api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions });
+      assert.equal(confirmed.body.queuedBy, staff.officer.staffId);
+      const again = await api(staff.officer, 'POST', `/v1/incidents/${id}/notice`, { versions });
       assert.equal(again.status, 409);
       assert.equal(again.body.error.code, 'VOW_INCIDENT_STATE');
       await e.services.jobs.drain();
       await e.services.jobs.drain();
       assert.equal(sent.filter((m) => m.subject === preview.body.subject).length, 2);
-      const after = await api(officer, 'GET', `/v1/incidents/${id}/notice`);
+      const after = await api(staff.officer, 'GET', `/v1/incidents/${id}/notice`);
       assert.equal(after.body.progress.queued, 2);
       assert.ok(after.body.progress.doneAt);
       assert.equal(after.body.versions[1].subject, ES.subject, 'the versions as queued');
@@ -132,8 +95,8 @@ describeEachDialect(
       const versions = [EN, { lang: 'es-US', ...ES }];
       const jobsBefore = (await e.services.jobs.list({ name: TELL_PEOPLE_JOB })).length;
       const answers = await Promise.all([
-        api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions }),
-        api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions }),
+        api(staff.officer, 'POST', `/v1/incidents/${id}/notice`, { versions }),
+        api(staff.officer, 'POST', `/v1/incidents/${id}/notice`, { versions }),
       ]);
       assert.deepEqual(answers.map((a) => a.status).sort(), [202, 409]);
       assert.equal(answers.find((a) => a.status === 409)?.body.error.code, 'VOW_INCIDENT_STATE');

@@ -4,51 +4,24 @@
 // shows the progress. Other roles are refused; an incident not decided a high risk is refused with its
 // code; the audit trail holds ids and counts only.
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
-import { orderBody } from '../collection/fixtures.js';
-import { type Caller, csrfOf, serviceCaller, staffCaller } from '../helpers/auth.js';
+import { it } from 'node:test';
 import { describeEachDialect } from '../helpers/env.js';
+import { consoleForm, placeOrders, type Staff, staffBefore } from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
 
-type Staff = Caller & { staffId: string; token: string };
 const PAGE = { accept: 'text/html' };
 
 describeEachDialect(
   'incidents: the console page to tell the people affected',
   (env) => {
-    let officer: Staff;
-    const others: Staff[] = [];
-    before(async () => {
-      officer = await staffCaller(env(), ['privacy_officer']);
-      for (const role of ['customer_service', 'auditor', 'marketing'])
-        others.push(await staffCaller(env(), [role]));
-    });
-
+    const staff = staffBefore(env, ['customer_service', 'auditor', 'marketing']);
     const form = (who: Staff, url: string, fields: Record<string, string>) =>
-      env().app.inject({
-        method: 'POST',
-        url,
-        headers: {
-          ...who.headers,
-          'content-type': 'application/x-www-form-urlencoded',
-          'sec-fetch-site': 'same-origin',
-        },
-        payload: new URLSearchParams({ _csrf: csrfOf(who.token), ...fields }).toString(),
-      });
+      consoleForm(env(), who, url, fields);
 
     it('previews, confirms with the count, sends once; the incident page shows the progress', async () => {
       const e = env();
       const sent = captureMail(e);
-      const shop = await serviceCaller(e);
-      for (const n of ['nc-1', 'nc-2', 'nc-3']) {
-        const res = await e.app.inject({
-          method: 'POST',
-          url: '/v1/orders',
-          headers: shop.writeHeaders,
-          payload: orderBody(n),
-        });
-        assert.equal(res.statusCode, 201, res.body);
-      }
+      await placeOrders(e, ['nc-1', 'nc-2', 'nc-3']);
       const inc = await e.services.incidents.record(
         {
           summary: 'A backup of the order database was left readable on the web.',
@@ -57,21 +30,25 @@ describeEachDialect(
           consequences: 'Phishing mail in our name.',
           measures: 'The backup was removed and the bucket locked.',
         },
-        { staffId: officer.staffId, privacyOfficer: true },
+        { staffId: staff.officer.staffId, privacyOfficer: true },
       );
       const url = `/staff/incidents/${inc.id}/notify`;
 
-      const early = await e.app.inject({ url, headers: { ...officer.headers, ...PAGE } });
+      const early = await e.app.inject({ url, headers: { ...staff.officer.headers, ...PAGE } });
       assert.equal(early.statusCode, 409);
       assert.match(early.body, /data-code="VOW_INCIDENT_NOT_HIGH_RISK"/);
       const incidentPage = async () =>
-        (await e.app.inject({ url: `/staff/incidents/${inc.id}`, headers: { ...officer.headers, ...PAGE } }))
-          .body;
+        (
+          await e.app.inject({
+            url: `/staff/incidents/${inc.id}`,
+            headers: { ...staff.officer.headers, ...PAGE },
+          })
+        ).body;
       assert.ok(!(await incidentPage()).includes('data-testid="notify-link"'), 'no link before a high risk');
 
-      await e.services.incidents.decideRisk(inc.id, 'high', 'Addresses for phishing', officer.staffId);
+      await e.services.incidents.decideRisk(inc.id, 'high', 'Addresses for phishing', staff.officer.staffId);
       assert.ok((await incidentPage()).includes('data-testid="notify-link"'));
-      for (const who of others) {
+      for (const who of staff.others) {
         assert.equal((await e.app.inject({ url, headers: { ...who.headers, ...PAGE } })).statusCode, 403);
         const r = await form(who, url, {
           step: 'send',
@@ -84,7 +61,7 @@ describeEachDialect(
         assert.equal(r.statusCode, 403);
       }
 
-      const page = await e.app.inject({ url, headers: { ...officer.headers, ...PAGE } });
+      const page = await e.app.inject({ url, headers: { ...staff.officer.headers, ...PAGE } });
       assert.equal(page.statusCode, 200);
       assert.ok(
         page.body.includes('A backup of the order database was left readable on the web.'),
@@ -107,14 +84,14 @@ describeEachDialect(
         'consequences.es-US': 'Correo fraudulento en nuestro nombre.',
         'measures.es-US': 'La copia fue retirada.',
       };
-      const untranslated = await form(officer, url, {
+      const untranslated = await form(staff.officer, url, {
         step: 'preview',
         ...fields,
         'measures.es-US': '',
       });
       assert.equal(untranslated.statusCode, 400);
       assert.match(untranslated.body, /data-code="VOW_INCIDENT_TRANSLATION_MISSING"/);
-      const previewed = await form(officer, url, { step: 'preview', ...fields });
+      const previewed = await form(staff.officer, url, { step: 'preview', ...fields });
       assert.equal(previewed.statusCode, 200);
       assert.match(
         previewed.body,
@@ -131,7 +108,7 @@ describeEachDialect(
         c.name,
       ])
         assert.ok(preview.includes(part.replace(/&/g, '&amp;')), `preview holds ${part}`);
-      const refusedDraft = await form(officer, url, {
+      const refusedDraft = await form(staff.officer, url, {
         step: 'preview',
         ...fields,
         measures: 'Ask x@example.com',
@@ -139,7 +116,7 @@ describeEachDialect(
       assert.equal(refusedDraft.statusCode, 400);
       assert.match(refusedDraft.body, /data-code="VOW_INCIDENT_INVALID"/);
 
-      const confirm = await form(officer, url, { step: 'send', ...fields });
+      const confirm = await form(staff.officer, url, { step: 'send', ...fields });
       assert.equal(confirm.statusCode, 200);
       assert.match(confirm.body, /data-testid="confirmation"/);
       assert.match(confirm.body, /Send to 3 people/);
@@ -151,10 +128,10 @@ describeEachDialect(
       assert.equal(sent.length, 0, 'nothing before the confirmation');
       assert.equal(await e.services.incidentNotices.progress(inc.id), null);
 
-      const done = await form(officer, url, { step: 'send', confirmed: 'yes', ...fields });
+      const done = await form(staff.officer, url, { step: 'send', confirmed: 'yes', ...fields });
       assert.equal(done.statusCode, 303);
       assert.equal(done.headers.location, `/staff/incidents/${inc.id}?done=notice`);
-      const again = await form(officer, url, { step: 'send', confirmed: 'yes', ...fields });
+      const again = await form(staff.officer, url, { step: 'send', confirmed: 'yes', ...fields });
       assert.equal(again.statusCode, 409, 'sent once');
       assert.match(again.body, /data-code="VOW_INCIDENT_STATE"/);
 
@@ -175,7 +152,7 @@ describeEachDialect(
 
       const audit = await e.ctx.audit.list({ targetType: 'incident', targetId: inc.id, limit: 100 });
       const queued = audit.find((a) => a.action === 'incident.notice_queued');
-      assert.equal(queued?.actor_id, officer.staffId);
+      assert.equal(queued?.actor_id, staff.officer.staffId);
       assert.ok(!/example\.com|Buyer|Phishing|backup/i.test(JSON.stringify(audit)), 'ids and counts only');
     });
   },

@@ -7,6 +7,7 @@ import { it } from 'node:test';
 import { TELL_PEOPLE_JOB } from '../../src/modules/incidents/index.js';
 import { orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { highRiskThroughService } from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
 import { ES, inBoth } from './notice-fixtures.js';
 
@@ -21,18 +22,7 @@ const EN = {
 async function highRisk(e: TestEnv, tag: string): Promise<string> {
   for (const n of [`${tag}-1`, `${tag}-2`])
     assert.equal((await post(e, '/v1/orders', orderBody(n))).statusCode, 201);
-  const inc = await e.services.incidents.record(
-    {
-      summary: EN.whatHappened,
-      dataCategories: ['contact.postal_address'],
-      subjectKinds: ['customer'],
-      consequences: EN.consequences,
-      measures: EN.measures,
-    },
-    { staffId: 'officer-1', privacyOfficer: true },
-  );
-  await e.services.incidents.decideRisk(inc.id, 'high', 'Home addresses', 'officer-1');
-  return inc.id;
+  return highRiskThroughService(e, EN);
 }
 
 describeEachDialect('incidents: the Art. 34 message in every language of the policy', (env) => {

@@ -8,6 +8,7 @@ import { it } from 'node:test';
 import { TELL_PEOPLE_JOB, TOLD_BY_VOW } from '../../src/modules/incidents/index.js';
 import { catalogBody, giftRecipient, markUnder13, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { highRiskThroughService } from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
 import { inBoth } from './notice-fixtures.js';
 
@@ -30,20 +31,8 @@ async function person(e: TestEnv, n: string, gift = false): Promise<string> {
   return res.json().subjectId as string;
 }
 
-async function highRiskIncident(e: TestEnv, categories = ['contact.postal_address']): Promise<string> {
-  const inc = await e.services.incidents.record(
-    {
-      summary: DRAFT.whatHappened,
-      dataCategories: categories,
-      subjectKinds: ['customer'],
-      consequences: DRAFT.consequences,
-      measures: DRAFT.measures,
-    },
-    { staffId: 'officer-1', privacyOfficer: true },
-  );
-  await e.services.incidents.decideRisk(inc.id, 'high', 'Names with home addresses', 'officer-1');
-  return inc.id;
-}
+const highRiskIncident = (e: TestEnv, categories = ['contact.postal_address']) =>
+  highRiskThroughService(e, DRAFT, { categories, reason: 'Names with home addresses' });
 
 describeEachDialect('incidents: Vow tells the people affected (Art. 34)', (env) => {
   it('refuses unless the incident is decided a high risk, and needs the Art. 34(2) content', async () => {

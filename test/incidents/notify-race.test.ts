@@ -10,6 +10,7 @@ import { TELL_PEOPLE_JOB } from '../../src/modules/incidents/index.js';
 import type { AuditEntry } from '../../src/platform/audit/index.js';
 import { orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { highRiskThroughService } from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
 import { inBoth } from './notice-fixtures.js';
 
@@ -24,18 +25,7 @@ const DRAFT = {
 async function highRisk(e: TestEnv): Promise<string> {
   for (const n of ['race-1', 'race-2'])
     assert.equal((await post(e, '/v1/orders', orderBody(n))).statusCode, 201);
-  const inc = await e.services.incidents.record(
-    {
-      summary: DRAFT.whatHappened,
-      dataCategories: ['contact.postal_address'],
-      subjectKinds: ['customer'],
-      consequences: DRAFT.consequences,
-      measures: DRAFT.measures,
-    },
-    { staffId: 'officer-1', privacyOfficer: true },
-  );
-  await e.services.incidents.decideRisk(inc.id, 'high', 'Home addresses', 'officer-1');
-  return inc.id;
+  return highRiskThroughService(e, DRAFT);
 }
 
 /** Waits, one query at a time (no sleep), until a statement of this database waits for a lock. */

@@ -4,68 +4,34 @@
 // is allowed, and so is any decision once every mail is queued. A decision below high racing the
 // confirmation refuses the confirmation instead.
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
-import { orderBody } from '../collection/fixtures.js';
-import { type Caller, callAs, serviceCaller, staffCaller } from '../helpers/auth.js';
+import { it } from 'node:test';
+import { callAs } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
+import {
+  confirmationRefusedAfter,
+  EN as ENGLISH,
+  highRiskIncident,
+  placeOrders,
+  staffBefore,
+} from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
 import { ES } from './notice-fixtures.js';
 
-type Staff = Caller & { staffId: string; token: string };
-const EN = {
-  lang: 'en-US',
-  subject: 'Risk kept: your address was exposed',
-  whatHappened: 'A courier lost a box of printed packing slips.',
-  consequences: 'Someone could send you mail pretending to be us.',
-  measures: 'We changed courier.',
-};
+const EN = { ...ENGLISH, subject: 'Risk kept: your address was exposed' };
 const VERSIONS = [EN, { lang: 'es-US', ...ES }];
 
 describeEachDialect(
   'incidents: the risk while Vow writes to the people',
   (env) => {
-    let officer: Staff;
-    before(async () => {
-      officer = await staffCaller(env(), ['privacy_officer']);
-    });
-
+    const staff = staffBefore(env);
     const api = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-      callAs(env(), officer, method, url, payload);
-
-    async function order(n: string) {
-      const e = env();
-      const shop = await serviceCaller(e);
-      const res = await e.app.inject({
-        method: 'POST',
-        url: '/v1/orders',
-        headers: shop.writeHeaders,
-        payload: orderBody(n),
-      });
-      assert.equal(res.statusCode, 201, res.body);
-    }
-
-    async function highRisk(): Promise<string> {
-      const made = await api('POST', '/v1/incidents', {
-        summary: EN.whatHappened,
-        dataCategories: ['contact.postal_address'],
-        subjectKinds: ['customer'],
-        consequences: EN.consequences,
-        measures: EN.measures,
-      });
-      assert.equal(made.status, 201, JSON.stringify(made.body));
-      const id = made.body.id as string;
-      assert.equal(
-        (await api('POST', `/v1/incidents/${id}/risk`, { level: 'high', reason: 'r' })).status,
-        200,
-      );
-      return id;
-    }
+      callAs(env(), staff.officer, method, url, payload);
+    const highRisk = () => highRiskIncident(env(), staff.officer);
 
     it('refuses a risk below high while the job runs, keeps writing to everyone, and allows it once done', async () => {
       const e = env();
       const sent = captureMail(e);
-      await order('risk-a1');
-      await order('risk-a2');
+      await placeOrders(e, ['risk-a1', 'risk-a2']);
       const id = await highRisk();
       const preview = await api('POST', `/v1/incidents/${id}/notice/preview`, { versions: VERSIONS });
       const people = preview.body.recipients as number;
@@ -111,30 +77,9 @@ describeEachDialect(
     it("a risk decided below high between the confirmation's read and its write refuses the confirmation", async () => {
       const e = env();
       const id = await highRisk();
-      const incidents = e.services.incidents;
-      const get = incidents.get.bind(incidents);
-      let once = false;
-      incidents.get = async (iid: string) => {
-        const view = await get(iid);
-        if (!once) {
-          once = true;
-          await incidents.decideRisk(iid, 'none', 'The box was found sealed.', officer.staffId);
-        }
-        return view;
-      };
-      try {
-        await assert.rejects(
-          e.services.incidentNotices.queue(
-            id,
-            VERSIONS.map((v) => ({ advice: '', ...v }) as never),
-            officer.staffId,
-          ),
-          { code: 'VOW_INCIDENT_STATE' },
-        );
-      } finally {
-        incidents.get = get;
-      }
-      assert.equal(await e.services.incidentNotices.progress(id), null, 'nothing queued');
+      await confirmationRefusedAfter(e, id, VERSIONS, staff.officer, (iid) =>
+        e.services.incidents.decideRisk(iid, 'none', 'The box was found sealed.', staff.officer.staffId),
+      );
     });
   },
   { auth: 'enforced', rateLimits: false },

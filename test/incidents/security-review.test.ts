@@ -5,88 +5,54 @@
 // reached the console and every person's mail, shown in another order than stored (#42); "people
 // told" recorded by hand while Vow was writing to them, which the register then kept instead (#43).
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
-import { orderBody } from '../collection/fixtures.js';
-import { type Caller, callAs, csrfOf, serviceCaller, staffCaller } from '../helpers/auth.js';
+import { it } from 'node:test';
+import { type Caller, callAs } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
+import {
+  confirmationRefusedAfter,
+  consoleForm,
+  EN,
+  highRiskIncident,
+  placeOrders,
+  staffBefore,
+} from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
 import { ES } from './notice-fixtures.js';
 
-type Staff = Caller & { staffId: string; token: string };
 const RLO = '\u202E';
-const EN = {
-  lang: 'en-US',
-  subject: 'Your address was exposed',
-  whatHappened: 'A courier lost a box of printed packing slips.',
-  consequences: 'Someone could send you mail pretending to be us.',
-  measures: 'We changed courier.',
-};
 const VERSIONS = [EN, { lang: 'es-US', ...ES }];
 
 describeEachDialect(
   'incidents: the security review',
   (env) => {
-    let officer: Staff;
-    let agent: Staff;
-    let auditor: Staff;
-    before(async () => {
-      officer = await staffCaller(env(), ['privacy_officer']);
-      agent = await staffCaller(env(), ['customer_service']);
-      auditor = await staffCaller(env(), ['auditor']);
-    });
-
+    const staff = staffBefore(env, ['customer_service', 'auditor']);
     const api = (who: Caller, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
       callAs(env(), who, method, url, payload);
-
-    async function order(n: string, extra: Parameters<typeof orderBody>[1] = {}) {
-      const e = env();
-      const shop = await serviceCaller(e);
-      const res = await e.app.inject({
-        method: 'POST',
-        url: '/v1/orders',
-        headers: shop.writeHeaders,
-        payload: orderBody(n, extra),
-      });
-      assert.equal(res.statusCode, 201, res.body);
-    }
-
-    async function highRisk(categories: string[]): Promise<string> {
-      const made = await api(officer, 'POST', '/v1/incidents', {
-        summary: EN.whatHappened,
-        dataCategories: categories,
-        subjectKinds: ['customer'],
-        consequences: EN.consequences,
-        measures: EN.measures,
-      });
-      assert.equal(made.status, 201, JSON.stringify(made.body));
-      const id = made.body.id as string;
-      assert.equal(
-        (await api(officer, 'POST', `/v1/incidents/${id}/risk`, { level: 'high', reason: 'r' })).status,
-        200,
-      );
-      return id;
-    }
+    const highRisk = (categories: string[]) => highRiskIncident(env(), staff.officer, categories);
 
     it('#40: once the message is confirmed, the categories and time that find its people cannot change under the job', async () => {
       const e = env();
       const sent = captureMail(e);
-      await order('sec-a');
+      await placeOrders(e, ['sec-a']);
       // Confirmed for the people with a relationship status on file (none).
       const id = await highRisk(['demographic.relationship_status']);
-      const preview = await api(officer, 'POST', `/v1/incidents/${id}/notice/preview`, {
+      const preview = await api(staff.officer, 'POST', `/v1/incidents/${id}/notice/preview`, {
         versions: VERSIONS,
       });
       assert.equal(preview.body.recipients, 0);
       assert.equal(
-        (await api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions: VERSIONS })).status,
+        (await api(staff.officer, 'POST', `/v1/incidents/${id}/notice`, { versions: VERSIONS })).status,
         202,
       );
       for (const patch of [{ dataCategories: ['contact.email'] }, { awareAt: e.clock.now().toISOString() }]) {
-        const r = await api(officer, 'PATCH', `/v1/incidents/${id}`, patch);
+        const r = await api(staff.officer, 'PATCH', `/v1/incidents/${id}`, patch);
         assert.equal(r.status, 409, JSON.stringify(patch));
         assert.equal(r.body.error.code, 'VOW_INCIDENT_STATE');
       }
-      assert.equal((await api(officer, 'PATCH', `/v1/incidents/${id}`, { approxSubjects: 3 })).status, 200);
+      assert.equal(
+        (await api(staff.officer, 'PATCH', `/v1/incidents/${id}`, { approxSubjects: 3 })).status,
+        200,
+      );
       await e.services.jobs.drain();
       await e.services.jobs.drain();
       assert.equal(
@@ -100,57 +66,37 @@ describeEachDialect(
       const e = env();
       const id = await highRisk(['contact.postal_address']);
       // The categories change between the confirmation's reading of the incident and its write.
-      const incidents = e.services.incidents;
-      const get = incidents.get.bind(incidents);
-      let once = false;
-      incidents.get = async (iid: string) => {
-        const view = await get(iid);
-        if (!once) {
-          once = true;
-          await incidents.update(iid, { dataCategories: ['contact.email'] }, officer.staffId);
-        }
-        return view;
-      };
-      try {
-        await assert.rejects(
-          e.services.incidentNotices.queue(
-            id,
-            VERSIONS.map((v) => ({ advice: '', ...v }) as never),
-            officer.staffId,
-          ),
-          { code: 'VOW_INCIDENT_STATE' },
-        );
-      } finally {
-        incidents.get = get;
-      }
-      assert.equal(await e.services.incidentNotices.progress(id), null, 'nothing queued');
+      await confirmationRefusedAfter(e, id, VERSIONS, staff.officer, (iid) =>
+        e.services.incidents.update(iid, { dataCategories: ['contact.email'] }, staff.officer.staffId),
+      );
     });
 
     it('#43: once Vow writes to the people, "people told" is not recorded by hand over it', async () => {
       const e = env();
-      await order('sec-c');
+      await placeOrders(e, ['sec-c']);
       const id = await highRisk(['contact.postal_address']);
       assert.equal(
-        (await api(officer, 'POST', `/v1/incidents/${id}/notice`, { versions: VERSIONS })).status,
+        (await api(staff.officer, 'POST', `/v1/incidents/${id}/notice`, { versions: VERSIONS })).status,
         202,
       );
-      const byHand = await api(officer, 'POST', `/v1/incidents/${id}/subjects-informed`, {
+      const byHand = await api(staff.officer, 'POST', `/v1/incidents/${id}/subjects-informed`, {
         how: 'A letter to each of them.',
       });
       assert.equal(byHand.status, 409);
       assert.equal(byHand.body.error.code, 'VOW_INCIDENT_STATE');
       await e.services.jobs.drain();
       await e.services.jobs.drain();
-      const after = await api(officer, 'GET', `/v1/incidents/${id}`);
+      const after = await api(staff.officer, 'GET', `/v1/incidents/${id}`);
       assert.equal(after.body.subjectsInformed?.how, 'email by Vow', 'the register says what happened');
     });
 
     it('#41: only the privacy officer counts the people affected in a window; customer service and the auditor are refused', async () => {
       const e = env();
-      await order('sec-b');
+      await placeOrders(e, ['sec-b']);
       const id = await highRisk(['contact.postal_address']);
       const window = `from=${encodeURIComponent(new Date(e.clock.now().getTime() - 60_000).toISOString())}`;
-      for (const who of [agent, auditor]) {
+      for (const who of staff.others) {
+        // customer service, the auditor
         const r = await api(who, 'GET', `/v1/incidents/${id}/affected?${window}`);
         assert.equal(r.status, 403);
         assert.equal(r.body.error.code, 'VOW_FORBIDDEN');
@@ -166,13 +112,14 @@ describeEachDialect(
         assert.equal(plain.statusCode, 200, 'they still read the incident');
         assert.ok(!plain.body.includes('data-testid="affected-form"'));
       }
-      const mine = await api(officer, 'GET', `/v1/incidents/${id}/affected?${window}`);
+      const mine = await api(staff.officer, 'GET', `/v1/incidents/${id}/affected?${window}`);
       assert.equal(mine.status, 200);
       assert.ok(mine.body.people >= 1);
     });
 
     it('#42: text that reorders itself (bidirectional overrides and isolates) is refused in the register and the message', async () => {
       const e = env();
+      const agent = staff.others[0]!; // customer service
       const made = await api(agent, 'POST', '/v1/incidents', {
         summary: `Lost laptop; reset at ${RLO}moc.elpmaxe-yruj//:sptth`,
         dataCategories: ['contact.email'],
@@ -181,7 +128,7 @@ describeEachDialect(
       assert.equal(made.status, 400);
       assert.equal(made.body.error.code, 'VOW_INCIDENT_INVALID');
       const id = await highRisk(['contact.email']);
-      const note = await api(officer, 'POST', `/v1/incidents/${id}/notes`, {
+      const note = await api(staff.officer, 'POST', `/v1/incidents/${id}/notes`, {
         text: 'See \u2067ticket 12\u2069',
       });
       assert.equal(note.body.error?.code, 'VOW_INCIDENT_INVALID');
@@ -189,12 +136,12 @@ describeEachDialect(
         [{ ...EN, advice: `Reset at ${RLO}moc.elpmaxe//:sptth` }, VERSIONS[1]],
         [EN, { ...VERSIONS[1], subject: `${RLO}Aviso` }],
       ]) {
-        const r = await api(officer, 'POST', `/v1/incidents/${id}/notice/preview`, { versions });
+        const r = await api(staff.officer, 'POST', `/v1/incidents/${id}/notice/preview`, { versions });
         assert.equal(r.status, 400);
         assert.equal(r.body.error.code, 'VOW_INCIDENT_INVALID');
       }
       // Right-to-left text itself, and its marks, are fine.
-      const rtl = await api(officer, 'POST', `/v1/incidents/${id}/notes`, { text: 'ملاحظة \u200F 12' });
+      const rtl = await api(staff.officer, 'POST', `/v1/incidents/${id}/notes`, { text: 'ملاحظة \u200F 12' });
       assert.equal(rtl.status, 200);
       assert.equal(await e.services.incidentNotices.progress(id), null);
     });
@@ -202,7 +149,7 @@ describeEachDialect(
     it('held: console forms need their anti-forgery token; markup in the message is shown as text; two runs of the job write to no one twice; the audit holds no text', async () => {
       const e = env();
       const sent = captureMail(e);
-      for (const n of ['sec-h1', 'sec-h2', 'sec-h3']) await order(n);
+      await placeOrders(e, ['sec-h1', 'sec-h2', 'sec-h3']);
       const id = await highRisk(['contact.postal_address']);
       const url = `/staff/incidents/${id}/notify`;
       const fields = {
@@ -216,25 +163,32 @@ describeEachDialect(
         'consequences.es-US': ES.consequences,
         'measures.es-US': ES.measures,
       };
-      const post = (body: Record<string, string>, site = 'same-origin') =>
-        e.app.inject({
-          method: 'POST',
-          url,
-          headers: {
-            ...officer.headers,
-            'content-type': 'application/x-www-form-urlencoded',
-            'sec-fetch-site': site,
-          },
-          payload: new URLSearchParams(body).toString(),
-        });
       for (const forged of [
-        await post({ ...fields, step: 'send', confirmed: 'yes' }),
-        await post({ ...fields, step: 'send', confirmed: 'yes', _csrf: 'x'.repeat(43) }),
-        await post({ ...fields, step: 'send', confirmed: 'yes', _csrf: csrfOf(officer.token) }, 'cross-site'),
+        await consoleForm(
+          e,
+          staff.officer,
+          url,
+          { ...fields, step: 'send', confirmed: 'yes' },
+          { csrf: null },
+        ),
+        await consoleForm(
+          e,
+          staff.officer,
+          url,
+          { ...fields, step: 'send', confirmed: 'yes' },
+          { csrf: 'x'.repeat(43) },
+        ),
+        await consoleForm(
+          e,
+          staff.officer,
+          url,
+          { ...fields, step: 'send', confirmed: 'yes' },
+          { site: 'cross-site' },
+        ),
       ])
         assert.equal(forged.statusCode, 403);
       assert.equal(await e.services.incidentNotices.progress(id), null, 'nothing queued by a forged form');
-      const page = await post({ ...fields, _csrf: csrfOf(officer.token) });
+      const page = await consoleForm(e, staff.officer, url, fields);
       assert.equal(page.statusCode, 200);
       assert.ok(!/<script>alert|<img src=x/.test(page.body), 'no markup of the message on the page');
       assert.ok(page.body.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
@@ -243,7 +197,7 @@ describeEachDialect(
       const versions = [{ ...EN, subject: fields.subject }, VERSIONS[1]].map(
         (v) => ({ advice: '', ...v }) as never,
       );
-      await e.services.incidentNotices.queue(id, versions, officer.staffId);
+      await e.services.incidentNotices.queue(id, versions, staff.officer.staffId);
       await Promise.allSettled([
         e.services.incidentNotices.run(id, undefined, { batchSize: 1 }),
         e.services.incidentNotices.run(id, undefined, { batchSize: 1 }),

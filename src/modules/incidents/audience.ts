@@ -11,7 +11,7 @@ import type { Database } from '../../platform/store/index.js';
  * both pass on PostgreSQL.
  */
 export async function assertAudienceOpen(trx: Transaction<Database>, incidentId: string): Promise<void> {
-  if (await queued(trx, incidentId))
+  if (await communication(trx, incidentId))
     throw new VowError(
       'VOW_INCIDENT_STATE',
       'Vow is writing (or wrote) to the people affected, found by these categories and this time: they are kept; record what changed in a note',
@@ -23,7 +23,7 @@ export async function assertAudienceOpen(trx: Transaction<Database>, incidentId:
  * when every mail is queued, as "email by Vow" (security.md #43). Same transaction as above.
  */
 export async function assertNotWritingToThem(trx: Transaction<Database>, incidentId: string): Promise<void> {
-  if (await queued(trx, incidentId))
+  if (await communication(trx, incidentId))
     throw new VowError(
       'VOW_INCIDENT_STATE',
       'Vow is writing (or wrote) to the people affected and records that they were told itself; tell those without an email address another way and add a note',
@@ -38,24 +38,22 @@ export async function assertNotWritingToThem(trx: Transaction<Database>, inciden
  * row only while the risk is high.
  */
 export async function assertNotTellingThem(trx: Transaction<Database>, incidentId: string): Promise<void> {
-  const row = await trx
-    .selectFrom('incident_communications')
-    .select('incident_id')
-    .where('incident_id', '=', incidentId)
-    .where('done_at', 'is', null)
-    .executeTakeFirst();
-  if (row)
+  if ((await communication(trx, incidentId))?.done === false)
     throw new VowError(
       'VOW_INCIDENT_STATE',
       'Vow is writing to the people affected about this high risk (Art. 34): the risk stays high until every one of them is written to, so that none is left untold; record the new assessment in a note, and decide the risk again once the job is done',
     );
 }
 
-async function queued(trx: Transaction<Database>, incidentId: string): Promise<boolean> {
+/** Vow's mail to the people of this incident: none (not queued), or whether its job is done. */
+async function communication(
+  trx: Transaction<Database>,
+  incidentId: string,
+): Promise<{ done: boolean } | undefined> {
   const row = await trx
     .selectFrom('incident_communications')
-    .select('incident_id')
+    .select('done_at')
     .where('incident_id', '=', incidentId)
     .executeTakeFirst();
-  return row !== undefined;
+  return row && { done: row.done_at !== null };
 }
