@@ -4,37 +4,22 @@
 // nothing, and a batch that fails after its COPYs, before its commit, leaves nothing behind and is
 // written whole when the import continues. The same tests run on SQLite, which has no COPY.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, it } from 'node:test';
+import { it } from 'node:test';
 import type pg from 'pg';
 import { ImportService } from '../../src/modules/imports/index.js';
 import { pgDriver } from '../../src/platform/store/pg-driver.js';
-import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { describeEachDialect } from '../helpers/env.js';
+import { rowCount as count, ndjsonFile, registration, scratchFolder } from '../helpers/import-files.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-copy-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchFolder('copy');
 
 /** An NDJSON file of the registrations of people `from` to `to - 1`. */
-function registrations(name: string, tag: string, from: number, to: number): string {
-  const file = path.join(dir, name);
-  const lines: string[] = [];
-  for (let i = from; i < to; i++)
-    lines.push(
-      JSON.stringify({
-        type: 'registration',
-        body: {
-          account_id: `${tag}-${i}`,
-          name: `Reg ${i}`,
-          email: `${tag}.${i}@example.com`,
-          catalog_opt_in: true,
-        },
-      }),
-    );
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
+const registrations = (name: string, tag: string, from: number, to: number): string =>
+  ndjsonFile(
+    dir,
+    name,
+    Array.from({ length: to - from }, (_, k) => registration(tag, from + k)),
+  );
 
 /** The tables the `pg` clients of this process COPY into while `work` runs. */
 async function copiedInto(work: () => Promise<unknown>): Promise<string[]> {
@@ -53,17 +38,6 @@ async function copiedInto(work: () => Promise<unknown>): Promise<string[]> {
     proto.query = original;
   }
   return tables;
-}
-
-async function count(
-  env: TestEnv,
-  table: 'subjects' | 'registrations' | 'subject_identifiers',
-): Promise<number> {
-  const row = await env.ctx.store.db
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 describeEachDialect('an import written with COPY', (env) => {

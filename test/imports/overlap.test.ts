@@ -2,33 +2,14 @@
 // a batch that cannot change what that preparation reads; a person the batch being written creates
 // is still one person; a crash with a batch prepared ahead loses and duplicates nothing.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, it } from 'node:test';
+import { it } from 'node:test';
 import { ImportService } from '../../src/modules/imports/index.js';
 import { VowError } from '../../src/platform/errors.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { rowCount as count, ndjsonFile, registration, scratchFolder } from '../helpers/import-files.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vow-import-overlap-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** An NDJSON file of these collection bodies, one per line. */
-function ndjson(name: string, rows: readonly object[]): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
-  return file;
-}
-
-const registration = (tag: string, i: number) => ({
-  type: 'registration',
-  body: {
-    account_id: `${tag}-${i}`,
-    name: `Reg ${i}`,
-    email: `${tag}.${i}@example.com`,
-    catalog_opt_in: true,
-  },
-});
+const dir = scratchFolder('overlap');
+const ndjson = (name: string, rows: readonly object[]) => ndjsonFile(dir, name, rows);
 
 /**
  * An import service that records the first lines of the batches it prepared ahead and of those whose
@@ -47,14 +28,6 @@ function recording(env: TestEnv, extra: { crashAt?: number; refuseAt?: number } 
     },
   });
   return { service, ahead, alongside };
-}
-
-async function count(env: TestEnv, table: 'subjects' | 'registrations' | 'contest_entries'): Promise<number> {
-  const row = await env.ctx.store.db
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 describeEachDialect('an import writing one batch while preparing the next', (env) => {
