@@ -1,7 +1,8 @@
-// The limit on mail sent to one address (5 an hour, whatever route asks) is keyed by the address's
-// blind index, so a deletion of everything reaches it: it was a keyed hash of the plaintext address,
-// which no eraser can rebuild, and stayed until swept. So does a deletion of the address alone
-// (contact.email), with the limit on the codes mailed to it.
+// The limit on mail sent to one address (5 an hour, whatever route asks) counts the mailbox the
+// address delivers to (`ann+1@` as `ann@`). It is the mailbox's, not one person's: a person's erasure
+// leaves a count still running (the other people writing to the mailbox keep theirs, and an erasure
+// gives no one a fresh budget), deletes one whose hour is over, and deletes the person's own limits
+// (the codes mailed to them) and any link from their address to the mailbox (written before 0790).
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { codeTarget, mailBudgetTarget } from '../../src/modules/identity/index.js';
@@ -17,7 +18,7 @@ describeEachDialect(
         .map((r) => r.key)
         .filter((k) => k.startsWith('mail:'));
 
-    it('is deleted with a deletion of everything, and still counts the address whatever its case', async () => {
+    it('outlives a deletion of everything while its hour runs (no fresh budget), and counts the address whatever its case', async () => {
       const e = env();
       captureMail(e);
       const order = await post(e, '/v1/orders', orderBody('mail-budget'));
@@ -52,54 +53,136 @@ describeEachDialect(
           at: e.clock.now().toISOString(),
         }),
       );
-      assert.deepEqual(await budgets(), []);
+      // Still counted: the erasure gives the mailbox no fresh budget.
+      assert.deepEqual(await budgets(), spent);
     });
 
-    it('a rewritten address’s mailbox budget (`ann+1@` counted as `ann@`) goes with the person, with everything or the address alone', async () => {
+    it('two people on one mailbox (`rae+1@` and `rae@`): erasing either forgets only their own, and the budget is not reset', async () => {
       const e = env();
       captureMail(e);
       const token = (v: string) => e.ctx.vault.blindIndex('token', v);
-      const mailboxBudget = (mailbox: string) =>
-        mailBudgetTarget(token, e.ctx.vault.blindIndex('email', mailbox));
+      const budgetOf = (address: string) => mailBudgetTarget(token, e.ctx.vault.blindIndex('email', address));
       const keys = async () =>
         (await e.store.db.selectFrom('attempt_counters').select('key').execute()).map((r) => r.key);
+      const used = async (key: string) =>
+        Number(
+          (
+            await e.store.db
+              .selectFrom('attempt_counters')
+              .select('failures')
+              .where('key', '=', key)
+              .executeTakeFirst()
+          )?.failures ?? 0,
+        );
       for (const [n, categories] of [
         [1, 'all'],
         [2, ['contact.email']],
       ] as const) {
         const mailbox = `rae.mailbox${n}@example.com`;
-        const email = `Rae.Mailbox${n}+shop@example.com`;
-        const body = orderBody(`mailbox-${n}`);
-        const order = await post(e, '/v1/orders', { ...body, buyer: { ...body.buyer, email } });
-        assert.equal(order.statusCode, 201, order.body);
-        const subjectId = await e.services.subjects.findByEmail(email);
-        assert.ok(subjectId);
-        // A request mails the address: the budget spent is its mailbox's.
-        const asked = await e.app.inject({
-          method: 'POST',
-          url: '/v1/requests',
-          remoteAddress: `198.18.7.${10 + n}`,
-          payload: { type: 'access', jurisdiction: 'eea', email },
-        });
-        assert.ok(asked.statusCode < 300, asked.body);
-        const budget = mailboxBudget(mailbox);
-        assert.ok((await keys()).includes(budget), 'the mailbox’s budget is spent');
-        if (categories !== 'all')
-          await e.services.datasets.delete({ subjectIds: [subjectId] }, { categories }, { type: 'system' });
-        await e.store.db.transaction().execute((trx) =>
-          e.services.erasure.erase(trx, {
-            subjectId,
-            mode: 'delete',
-            categories: categories === 'all' ? 'all' : [...categories],
-            at: e.clock.now().toISOString(),
-          }),
-        );
-        const left = (await keys()).filter((k) => k.startsWith('mail:'));
-        assert.deepEqual(left, [], `${JSON.stringify(categories)}: nothing of the mailbox’s budget is left`);
+        const rewritten = `Rae.Mailbox${n}+shop@example.com`;
+        const people: string[] = [];
+        for (const [i, email] of [rewritten, mailbox].entries()) {
+          const body = orderBody(`mailbox-${n}-${i}`);
+          const order = await post(e, '/v1/orders', { ...body, buyer: { ...body.buyer, email } });
+          assert.equal(order.statusCode, 201, order.body);
+          const subjectId = await e.services.subjects.findByEmail(email);
+          assert.ok(subjectId);
+          people.push(subjectId);
+        }
+        assert.notEqual(people[0], people[1], 'two people');
+        const ask = (email: string, k: number) =>
+          e.app.inject({
+            method: 'POST',
+            url: '/v1/requests',
+            remoteAddress: `198.18.${n}.${10 + k}`,
+            payload: { type: 'access', jurisdiction: 'eea', email },
+          });
+        // Three messages to the rewritten address, two to the mailbox: one budget, spent.
+        for (const [k, email] of [rewritten, rewritten, rewritten, mailbox, mailbox].entries()) {
+          const asked = await ask(email, k);
+          assert.ok(asked.statusCode < 300, asked.body);
+        }
+        const budget = budgetOf(mailbox);
+        assert.equal(await used(budget), 5);
+        // A link from the address as written, as written before 0790: the erasure deletes it.
+        const link = `${budgetOf(rewritten.toLowerCase())}@${budget}`;
+        await e.store.db
+          .insertInto('attempt_counters')
+          .values({
+            key: link,
+            failures: 0,
+            window_started_at: e.clock.now().toISOString(),
+            locked_until: null,
+            lockouts: 0,
+          })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
+
+        for (const [i, subjectId] of people.entries()) {
+          if (categories !== 'all')
+            await e.services.datasets.delete({ subjectIds: [subjectId] }, { categories }, { type: 'system' });
+          await e.store.db.transaction().execute((trx) =>
+            e.services.erasure.erase(trx, {
+              subjectId,
+              mode: 'delete',
+              categories: categories === 'all' ? 'all' : [...categories],
+              at: e.clock.now().toISOString(),
+            }),
+          );
+          const left = await keys();
+          assert.ok(!left.includes(link), `${JSON.stringify(categories)}: the erased person’s link is gone`);
+          assert.ok(
+            !left.some((k) => k.startsWith(`${budgetOf(rewritten.toLowerCase())}@`)),
+            'nothing keyed by the rewritten address is left',
+          );
+          // Every message still counts: the other person’s, and the erased one’s (no fresh budget).
+          assert.equal(await used(budget), 5, `after erasing person ${i + 1}`);
+          const again = await ask(i === 0 ? mailbox : `rae.mailbox${n}+other@example.com`, 9);
+          assert.equal(again.statusCode, 429, again.body);
+          assert.equal(again.json().error.code, 'VOW_RATE_LIMITED');
+        }
+        e.clock.advance(60 * 60_000);
       }
     });
 
-    it('a deletion of the email address alone deletes its mail budget and the limit on its codes; one of the phone does not', async () => {
+    it('is deleted with the person once its hour is over (another’s is left to the sweep)', async () => {
+      const e = env();
+      captureMail(e);
+      const spendFor = async (n: string) => {
+        const order = await post(e, '/v1/orders', orderBody(n));
+        assert.equal(order.statusCode, 201, order.body);
+        const email = `ann.buyer${n}@example.com`;
+        const asked = await e.app.inject({
+          method: 'POST',
+          url: '/v1/requests',
+          remoteAddress: '198.18.7.3',
+          payload: { type: 'access', jurisdiction: 'eea', email },
+        });
+        assert.ok(asked.statusCode < 300, asked.body);
+        const token = (v: string) => e.ctx.vault.blindIndex('token', v);
+        return {
+          subjectId: (await e.services.subjects.findByEmail(email)) as string,
+          budget: mailBudgetTarget(token, e.ctx.vault.blindIndex('email', email)),
+        };
+      };
+      const erased = await spendFor('mail-budget-over');
+      const other = await spendFor('mail-budget-swept');
+      assert.ok((await budgets()).includes(erased.budget));
+      e.clock.advance(60 * 60_000);
+      await e.store.db.transaction().execute((trx) =>
+        e.services.erasure.erase(trx, {
+          subjectId: erased.subjectId,
+          mode: 'delete',
+          categories: 'all',
+          at: e.clock.now().toISOString(),
+        }),
+      );
+      const left = await budgets();
+      assert.ok(!left.includes(erased.budget), 'the person’s budget, its hour over, is gone');
+      assert.ok(left.includes(other.budget), 'another’s is the sweep’s');
+    });
+
+    it('a deletion of the email address alone deletes the limit on its codes and leaves its running mail budget; one of the phone leaves both', async () => {
       const e = env();
       captureMail(e);
       const order = await post(e, '/v1/orders', orderBody('mail-budget-partial'));
@@ -151,7 +234,11 @@ describeEachDialect(
       await erase(['contact.phone']);
       assert.deepEqual(await mine(), before, 'a deletion of the phone leaves the address’s limits');
       await erase(['contact.email']);
-      assert.deepEqual(await mine(), []);
+      // The limit on the codes mailed to the address is gone; the mailbox's budget runs its hour.
+      assert.deepEqual(
+        await mine(),
+        before.filter((k) => k.startsWith('mail:')),
+      );
     });
   },
   { rateLimits: true },

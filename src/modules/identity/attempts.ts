@@ -18,7 +18,7 @@
 // A TOTP code (reachable only with the right password) is limited per staff member alone.
 // Mail to an address is a budget per window, whatever route sends it (no mail-bombing).
 
-import type { Transaction } from 'kysely';
+import type { ExpressionBuilder, Transaction } from 'kysely';
 import { clientUnit } from '../../platform/client-address.js';
 import { dummyPasswordHash, verifyPassword } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
@@ -117,12 +117,31 @@ export interface MailboxIndexes {
 }
 
 /**
- * The row tying a rewritten address (`ann+1@`) to the budget of its mailbox (`ann@`): keyed
- * `<the address's budget key>@<the mailbox's budget key>`, the shape of a pair row, which the
- * erasure of the address deletes with its other rows, after deleting the mailbox's budget it names.
+ * The key of a link from a rewritten address (`ann+1@`) to its mailbox's budget (`ann@`), as
+ * spendMailBudget wrote them before migration 0790: `<the address's budget key>@<the mailbox's>`.
+ * None is written now (the budget is the mailbox's; docs/security.md); the person's erasure deletes
+ * those left, and the sweep the rest.
  */
 export function mailboxLink(token: (value: string) => string, indexes: MailboxIndexes): string {
   return `${mailBudgetTarget(token, indexes.address)}@${mailBudgetTarget(token, indexes.mailbox)}`;
+}
+
+/**
+ * The keys that start with `prefix`, as a range on `attempt_counters.key` (its primary key's index:
+ * a `substr` or `LIKE` test reads every row): `[prefix, prefix with its last character's code one
+ * higher)`. Right because the column compares bytes on both dialects (SQLite's BINARY; on PostgreSQL
+ * `COLLATE "C"`, migration 0790): under a language's collation `code:ab@x` can sort after `code:abA`.
+ */
+export function keysStartingWith(prefix: string): readonly [string, string] {
+  if (prefix === '') throw new Error('an empty prefix is every key');
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return [prefix, prefix.slice(0, -1) + String.fromCharCode(last + 1)];
+}
+
+/** A target's own row and its rows per client address (`<target>@<client>`), by the key's index. */
+export function targetAndPairs(eb: ExpressionBuilder<Database, 'attempt_counters'>, target: string) {
+  const [from, to] = keysStartingWith(`${target}@`);
+  return eb.or([eb('key', '=', target), eb.and([eb('key', '>=', from), eb('key', '<', to)])]);
 }
 
 /** A reserved attempt: counted as a failure unless `succeeded()` gives it back. */
@@ -217,6 +236,16 @@ export class AttemptLimiter {
       .where('window_started_at', '<', old)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now.toISOString())]))
       .where('lockouts', '=', 0)
+      .execute()
+      .catch(() => {});
+    // Mail budgets whose hour is over count nothing: one may be all that is left of an erased
+    // person's mail (erasure.ts), so it goes at the next sweep rather than in two days.
+    const [from, to] = keysStartingWith('mail:');
+    void this.#ctx.store.db
+      .deleteFrom('attempt_counters')
+      .where('key', '>=', from)
+      .where('key', '<', to)
+      .where('window_started_at', '<=', new Date(now.getTime() - MAIL_BUDGET.windowMs).toISOString())
       .execute()
       .catch(() => {});
   }
@@ -338,46 +367,23 @@ export class AttemptLimiter {
 
   /**
    * Spends one message of the mail budget of the mailbox an address delivers to (MAIL_BUDGET;
-   * VOW_RATE_LIMITED once spent). A rewritten address (`ann+1@`, counted as `ann@`) also writes or
-   * refreshes its link to that budget (`mailboxLink`), in the same transaction, so the erasure of
-   * the address finds the budget again: it holds only the keyed hash of the address as written.
+   * VOW_RATE_LIMITED once spent): `ann+1@` and `ann@` spend one budget. The budget is the mailbox's,
+   * not any one person's, and nothing ties it to the address as written: a person's erasure leaves
+   * a running count (docs/security.md, "Mail budget"; src/modules/identity/erasure.ts).
    */
   async spendMailBudget(
     token: (value: string) => string,
     indexes: MailboxIndexes,
     within?: Trx,
   ): Promise<void> {
-    const run = (body: (trx: Trx) => Promise<void>) =>
-      within ? body(within) : this.#ctx.store.db.transaction().execute(body);
-    await run(async (trx) => {
-      await this.spend(mailBudgetTarget(token, indexes.mailbox), MAIL_BUDGET, undefined, trx);
-      if (indexes.address === indexes.mailbox) return;
-      const now = this.#ctx.clock.now().toISOString();
-      await trx
-        .insertInto('attempt_counters')
-        .values({
-          key: mailboxLink(token, indexes),
-          failures: 0,
-          window_started_at: now,
-          locked_until: null,
-          lockouts: 0,
-        })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ window_started_at: now }))
-        .execute();
-    });
+    await this.spend(mailBudgetTarget(token, indexes.mailbox), MAIL_BUDGET, undefined, within);
   }
 
   /** Forgets every count of a target and its pairs (a password reset proved the owner). */
   async forgive(target: string): Promise<void> {
-    // The pairs' keys are `<target>@<client>`: the range from `<target>@` up to `<target>A`.
     await this.#ctx.store.db
       .deleteFrom('attempt_counters')
-      .where((eb) =>
-        eb.or([
-          eb('key', '=', target),
-          eb.and([eb('key', '>=', `${target}@`), eb('key', '<', `${target}A`)]),
-        ]),
-      )
+      .where((eb) => targetAndPairs(eb, target))
       .execute();
   }
 }

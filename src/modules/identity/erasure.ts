@@ -3,16 +3,24 @@
 // tokens, and its sealed email's key is destroyed after commit. A deletion of everything ends the
 // account's sessions and deletes its tokens; the dataset walker masks the account itself
 // (datasets/vow.yaml: what stays is kept under `service_customers`). Both delete the limits on
-// guessing the person's password and emailed codes, and the mail budget of their address: their keys
-// are keyed hashes of the person's email's blind index. A deletion of the email address alone
-// (contact.email, or contact) deletes those of the addresses it took.
-import { sql, type Transaction } from 'kysely';
+// guessing the person's password and emailed codes: their keys are keyed hashes of the person's
+// email's blind index. A mail budget still running is the mailbox's and stays for its hour
+// (forgetAttempts says why). A deletion of the email address alone (contact.email, or contact)
+// deletes those of the addresses it took.
+import type { Transaction } from 'kysely';
 import { changed, type Eraser, NOTHING_ERASED } from '../../platform/erasure/index.js';
 import type { Database } from '../../platform/store/index.js';
 import { isWithin } from '../policy/index.js';
 import { emailLookupIndexes } from '../subjects/index.js';
 import { accountKeyId } from './account-service.js';
-import { codeTarget, mailBudgetTarget, shopperLoginTarget } from './attempts.js';
+import {
+  codeTarget,
+  keysStartingWith,
+  MAIL_BUDGET,
+  mailBudgetTarget,
+  shopperLoginTarget,
+  targetAndPairs,
+} from './attempts.js';
 
 /** `token`: the vault's blind index of kind `token` (the key of the emailed codes' limit is one). */
 export const identityEraser = (token: (value: string) => string): Eraser => ({
@@ -43,16 +51,23 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
       fate: 'impersonal',
       why: 'started single sign-on log-ins: a hash of a random state and two times, deleted a while after they expire',
     },
+    staff_form_drafts: {
+      fate: 'kept',
+      person: null,
+      what: 'a console form a staff member sent after their session lapsed (what they typed may name a customer), sealed under a key the store does not hold, for at most 15 minutes until they sign in again',
+      basis:
+        'GDPR Art. 32(1): the staff member’s work is not lost; deleted when taken back and 15 minutes after it was kept',
+    },
     api_keys: { fate: 'impersonal', why: 'the shop backend’s keys (hashes of their secrets)' },
     attempt_counters: {
       fate: 'impersonal',
-      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window; those keyed by a person’s email (their password’s and emailed codes’ limits, and the mail budget of their address) are deleted with them, or with a deletion of that address',
+      why: 'failure counts keyed by a keyed hash of an account or address, expiring with the lock-out window; those keyed by a person’s email (their password’s and emailed codes’ limits) are deleted with them, or with a deletion of that address; a mailbox’s mail budget still running is the mailbox’s (whoever was written to) and ends with its hour',
     },
   },
-  async erase(trx, { subjectId, mode, categories }) {
+  async erase(trx, { subjectId, mode, categories, at }) {
     if (mode === 'delete' && categories !== 'all') {
       if (!categories.some((c) => isWithin('contact.email', c))) return NOTHING_ERASED;
-      return { rows: { attempt_counters: await forgetAttempts(trx, subjectId, [], token, 'deleted') } };
+      return { rows: { attempt_counters: await forgetAttempts(trx, subjectId, [], token, at, 'deleted') } };
     }
     const accounts = await trx
       .selectFrom('shopper_accounts')
@@ -63,7 +78,7 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
       shopper_accounts: 0,
       sessions: 0,
       account_tokens: 0,
-      attempt_counters: await forgetAttempts(trx, subjectId, accounts, token),
+      attempt_counters: await forgetAttempts(trx, subjectId, accounts, token, at),
     };
     for (const a of accounts) {
       rows.sessions += changed(
@@ -89,49 +104,53 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
 /**
  * Deletes the limits keyed by the person's emails (their accounts' and those the directory holds,
  * still there: the subjects module's eraser runs last): each target's row and its rows per client
- * address (`<target>@<client>`). `deleted`: only the addresses a partial deletion took (look-ups
- * whose identifier the dataset walker deleted; the subjects module's eraser drops them after).
+ * address (`<target>@<client>`), found by ranges on the key's index. `deleted`: only the addresses a
+ * partial deletion took (look-ups whose identifier the dataset walker deleted; the subjects module's
+ * eraser drops them after).
+ *
+ * A mail budget is the mailbox's, not the person's (docs/security.md, "Mail budget"): one still
+ * running (its hour not over) is left, since `ann+1@` and `ann@` may be two people and the count
+ * holds the other's messages too, and since an erasure that reset it would give whoever made it a
+ * fresh budget on the mailbox. It names no one once the person's records are gone (a keyed hash of
+ * a mailbox) and ends with its hour; one whose hour is over is deleted. Rows keyed
+ * `<the address's budget key>@<the mailbox's>` (links from an address as written to its mailbox's
+ * budget, written before 0790) are deleted with the address's other rows: that tie was the person's.
  */
 async function forgetAttempts(
   trx: Transaction<Database>,
   subjectId: string,
   accounts: readonly { email_index: string }[],
   token: (value: string) => string,
+  at: string,
   which: 'all' | 'deleted' = 'all',
 ): Promise<number> {
   const held = await emailLookupIndexes(trx, subjectId, which);
   const indexes = new Set([...accounts.map((a) => a.email_index), ...held]);
+  // A budget whose window began before this has ended (attempts.ts #live).
+  const over = new Date(new Date(at).getTime() - MAIL_BUDGET.windowMs).toISOString();
   let n = 0;
-  // The budgets of the mailboxes the person's rewritten addresses were counted under (`ann+1@` as
-  // `ann@`), named by their link rows (deleted below with the address's other rows).
   for (const index of indexes) {
-    const prefix = `${mailBudgetTarget(token, index)}@`;
-    const links = await trx
-      .selectFrom('attempt_counters')
-      .select('key')
-      .where(sql`substr(${sql.ref('key')}, 1, ${prefix.length})`, '=', prefix)
-      .execute();
-    const mailboxes = links.map((l) => l.key.slice(prefix.length)).filter((k) => k.startsWith('mail:'));
-    if (mailboxes.length > 0)
-      n += changed(await trx.deleteFrom('attempt_counters').where('key', 'in', mailboxes).executeTakeFirst());
-  }
-  for (const index of indexes)
-    for (const target of [
-      shopperLoginTarget(index),
-      codeTarget(token, index),
-      mailBudgetTarget(token, index),
-    ])
+    for (const target of [shopperLoginTarget(index), codeTarget(token, index)])
       n += changed(
         await trx
           .deleteFrom('attempt_counters')
-          .where((eb) =>
-            eb.or([
-              eb('key', '=', target),
-              eb(sql`substr(${sql.ref('key')}, 1, ${target.length + 1})`, '=', `${target}@`),
-            ]),
-          )
+          .where((eb) => targetAndPairs(eb, target))
           .executeTakeFirst(),
       );
+    const budget = mailBudgetTarget(token, index);
+    const [from, to] = keysStartingWith(`${budget}@`);
+    n += changed(
+      await trx
+        .deleteFrom('attempt_counters')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('key', '=', budget), eb('window_started_at', '<=', over)]),
+            eb.and([eb('key', '>=', from), eb('key', '<', to)]),
+          ]),
+        )
+        .executeTakeFirst(),
+    );
+  }
   return n;
 }
 

@@ -7,6 +7,7 @@ import { migration as m0690 } from './0690-staff-sso-identities.js';
 import { migration as m0745 } from './0745-api-key-scopes.js';
 import { migration as m0780 } from './0780-staff-sso-flows.js';
 import { migration as m0781 } from './0781-staff-one-time-expiry.js';
+import { migration as m0790 } from './0790-attempt-keys-binary.js';
 
 export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0200-security-access': m0200,
@@ -16,4 +17,5 @@ export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0745-api-key-scopes': m0745,
   '0780-staff-sso-flows': m0780,
   '0781-staff-one-time-expiry': m0781,
+  '0790-attempt-keys-binary': m0790,
 };
