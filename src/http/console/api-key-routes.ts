@@ -38,10 +38,24 @@ export const apiKeyConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const revoked = req.query.revoked;
       if (!revoked) return show(req, reply);
-      const name = (await apiKeys.list()).find((k) => k.id === revoked)?.name;
-      return show(req, reply, {
-        message: name ? { ok: true, text: `The key for ${name} is revoked.` } : undefined,
-      });
+      const key = (await apiKeys.list()).find((k) => k.id === revoked);
+      if (key?.revokedAt)
+        return show(req, reply, { message: { ok: true, text: `The key for ${key.name} is revoked.` } });
+      // The address after revoking names the key; a hand-edited or stale one was shown the list
+      // without a word. Say what it names instead (opening a link revokes nothing).
+      return show(
+        req,
+        reply,
+        {
+          message: {
+            ok: false,
+            text: key
+              ? `The key for ${key.name} is not revoked: it is still in use. Opening a link revokes nothing; use its Revoke button.`
+              : `No API key has the id ${revoked}: nothing was revoked. The link may be cut short or come from another Vow.`,
+          },
+        },
+        key ? 409 : 404,
+      );
     },
   );
 

@@ -109,7 +109,7 @@ function problemsOf(part: 'query' | 'path', schema: unknown, sent: unknown): Add
 }
 
 /** The console list a path belongs to: its menu entry (`/staff/requests/…` is under Requests). */
-function listOf(path: string): { href: string; label: string } {
+export function listOf(path: string): { href: string; label: string } {
   const section = `/staff/${path.split('/')[2] ?? ''}`;
   const link = CONSOLE_LINKS.find((l) => l.href === section && l.href !== '/staff');
   return link ? { href: link.href, label: link.label } : { href: '/staff', label: 'Dashboard' };

@@ -18,7 +18,7 @@ export const downstreamConsoleRoutes: RouteModule = (app, ctx, services) => {
 
   app.get(
     '/staff/webhooks',
-    { config: { access: 'staff:admin' }, schema: { hide: true } },
+    { config: { access: 'staff:admin' }, schema: { hide: true, querystring: z.strictObject({}) } },
     async (req, reply) => sendHtml(reply, await webhooksPage(consoleFrame(ctx, req))),
   );
 

@@ -11,7 +11,7 @@ import type { VowError } from '../../platform/errors.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { consoleFrame } from '../route-helpers.js';
 import { routeConfig } from '../route-hooks.js';
-import { type BadAddress, badAddress } from './bad-address.js';
+import { type BadAddress, badAddress, listOf } from './bad-address.js';
 import type { FilterRefusal } from './filter-refusal.js';
 import { consolePage, opens } from './shell.js';
 
@@ -92,6 +92,20 @@ function addressAdvice(bad: BadAddress, status: number): SafeHtml {
 <ul class="ways-back" data-testid="ways-back">${fixes}</ul>`;
 }
 
+/**
+ * A record's page (a request, a complaint, an incident, an import run, an experiment) whose id names
+ * nothing: where to look for it, in place of "try again; tell the operator the time", which sent
+ * staff holding a stale bookmark to the operator.
+ */
+function recordAdvice(req: FastifyRequest, status: number): SafeHtml | undefined {
+  const route = req.routeOptions?.url;
+  if (status !== 404 || !route?.includes('/:') || (req.method !== 'GET' && req.method !== 'HEAD'))
+    return undefined;
+  const list = listOf(req.url.split('?', 1)[0] ?? '/staff');
+  return html`<p data-testid="record-advice">The address names something Vow does not hold: the link may be cut short or mistyped, or come from another Vow's console.</p>
+<ul class="ways-back" data-testid="ways-back"><li><a href="${list.href}" data-testid="record-list">${list.href === '/staff' ? 'Back to the console dashboard' : html`${list.label}: find it in the list`}</a></li></ul>`;
+}
+
 const TITLES: Record<number, string> = {
   401: 'Log in to continue',
   403: 'Not open to your role',
@@ -145,12 +159,15 @@ export function consoleErrorPage(ctx: VowContext, services: Services) {
       if (page) return page(req, filtered);
     }
     if (bad) return consolePage(frame, { title: 'Check the address', body: addressAdvice(bad, status) });
-    const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Not done');
+    const record = recordAdvice(req, status);
+    const title = record
+      ? 'Not found'
+      : (TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Not done'));
     return consolePage(frame, {
       title,
       body: html`<h1>${title}</h1>
 <div class="flash bad" role="alert" data-testid="console-error" data-code="${error.code}" data-status="${String(status)}"><p>${error.message}</p></div>
-${advice(error, roles, needs)}
+${record ?? advice(error, roles, needs)}
 <p><a href="${roles.length ? '/staff' : '/staff/login'}">${roles.length ? 'Back to the console dashboard' : 'Go to the staff log-in'}</a></p>`,
     });
   };

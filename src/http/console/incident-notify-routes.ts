@@ -75,7 +75,13 @@ export const incidentNotifyConsoleRoutes: RouteModule = (app, ctx, services) => 
     '/staff/incidents/:id/notify',
     {
       config: { access: 'staff:privacy_officer' },
-      schema: { tags: ['pages'], summary: 'Tell the people affected (Art. 34)', hide: true, params },
+      schema: {
+        tags: ['pages'],
+        summary: 'Tell the people affected (Art. 34)',
+        hide: true,
+        params,
+        querystring: z.strictObject({}),
+      },
     },
     async (req, reply) => {
       const iid = req.params.id;

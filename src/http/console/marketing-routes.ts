@@ -27,7 +27,7 @@ const idParams = z.strictObject({
 export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.get(
     '/staff/audiences',
-    { config: { access: 'staff:marketing' }, schema: { hide: true } },
+    { config: { access: 'staff:marketing' }, schema: { hide: true, querystring: z.strictObject({}) } },
     async (req, reply) => {
       const links: AudienceLink[] = [];
       for (const [channel, ch] of Object.entries(ctx.policy.doc.channels)) {
@@ -51,7 +51,12 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
     '/staff/experiments',
     {
       config: { access: 'staff:marketing' },
-      schema: { tags: ['pages'], summary: 'The layout experiments page', hide: true },
+      schema: {
+        tags: ['pages'],
+        summary: 'The layout experiments page',
+        hide: true,
+        querystring: z.strictObject({}),
+      },
     },
     async (req, reply) =>
       sendHtml(reply, renderExperimentList(consoleFrame(ctx, req), await services.experiments.list())),
@@ -61,7 +66,13 @@ export const marketingConsoleRoutes: RouteModule = (app, ctx, services) => {
     '/staff/experiments/:id',
     {
       config: { access: 'staff:marketing' },
-      schema: { tags: ['pages'], summary: "An experiment's results page", hide: true, params: idParams },
+      schema: {
+        tags: ['pages'],
+        summary: "An experiment's results page",
+        hide: true,
+        params: idParams,
+        querystring: z.strictObject({}),
+      },
     },
     async (req, reply) => {
       const experiment = await services.experiments.get(req.params.id);

@@ -81,7 +81,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
 
   app.get(
     '/staff/suppressions',
-    { config: { access: 'staff:customer_service' }, schema: { hide: true } },
+    { config: { access: 'staff:customer_service' }, schema: { hide: true, querystring: z.strictObject({}) } },
     async (req, reply) => {
       const [log, names] = await Promise.all([suppressionLog(ctx), staffNames(services)]);
       await ctx.audit.record({
@@ -95,7 +95,9 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
 
   app.get(
     '/staff/people',
-    { config: { access: 'staff:customer_service' }, schema: { hide: true } },
+    // The search is a form's body, never the address (a person's email would sit in the history and
+    // the logs): an address carrying one is refused, not silently shown an empty search.
+    { config: { access: 'staff:customer_service' }, schema: { hide: true, querystring: z.strictObject({}) } },
     async (req, reply) => sendHtml(reply, renderPeopleSearch(consoleFrame(ctx, req))),
   );
 

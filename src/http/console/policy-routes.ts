@@ -36,7 +36,7 @@ export const policyConsoleRoutes: RouteModule = (app, ctx) => {
 
   app.get(
     '/staff/policy',
-    { config: { access: 'staff:admin' }, schema: { hide: true } },
+    { config: { access: 'staff:admin' }, schema: { hide: true, querystring: z.strictObject({}) } },
     async (req, reply) => sendHtml(reply, renderPolicyPage(consoleFrame(ctx, req), { file })),
   );
 

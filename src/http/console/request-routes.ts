@@ -357,7 +357,7 @@ export const requestConsoleRoutes: RouteModule = (app, ctx, services) => {
   // Logging a request that arrived by email or postal mail (P24).
   app.get(
     '/staff/log-request',
-    { config: { access: 'staff:customer_service' }, schema: { hide: true } },
+    { config: { access: 'staff:customer_service' }, schema: { hide: true, querystring: z.strictObject({}) } },
     async (req, reply) => sendHtml(reply, renderLogRequest(consoleFrame(ctx, req), isoDay(ctx.clock.now()))),
   );
 

@@ -55,17 +55,31 @@ export const staffAccountConsoleRoutes: RouteModule = (app, ctx, services) => {
         querystring: z.strictObject({ roles: line().trim().toLowerCase().min(2).max(64).optional() }),
       },
     },
-    async (req, reply) =>
-      sendHtml(
+    async (req, reply) => {
+      const accounts = await staffService.list();
+      const named = req.query.roles;
+      // The address after a role change names the account; one naming no account (hand-edited, or
+      // the account's name mistyped) once said its roles were changed.
+      const known = named === undefined || accounts.some((a) => a.username === named);
+      return sendHtml(
         reply,
         renderStaffAccounts(
           consoleFrame(ctx, req),
-          await staffService.list(),
+          accounts,
           undefined,
-          req.query.roles ? { ok: true, text: `The roles of ${req.query.roles} are changed.` } : undefined,
+          named === undefined
+            ? undefined
+            : known
+              ? { ok: true, text: `The roles of ${named} are changed.` }
+              : {
+                  ok: false,
+                  text: `No staff account is named ${named}: no roles were changed. The link may be cut short or mistyped; the accounts are listed below.`,
+                },
           staffIdOf(req),
         ),
-      ),
+        known ? 200 : 404,
+      );
+    },
   );
 
   // Role editing: the admin sets a colleague's roles (the identity module refuses changing one's
