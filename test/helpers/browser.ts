@@ -9,6 +9,16 @@ import { createTestEnv, type TestEnv } from './env.js';
 
 export const SKIP_BROWSER = process.env.VOW_TEST_SKIP_BROWSER === '1';
 
+/**
+ * The one database a browser suite runs on. A page's rendering, its scripts and what Chromium does
+ * with it do not depend on the dialect; what the server stores behind a page does, and the
+ * non-browser tests of those routes and services run on every dialect (describeEachDialect). So a
+ * Chromium suite runs once, on SQLite in memory, not once per dialect (each run costs a browser and
+ * minutes of CI); a file whose pages exercise dialect-specific server behaviour keeps that part on
+ * every dialect, without the browser, and says so in its header (docs/operations.md, Running the tests).
+ */
+export const BROWSER_DIALECT = 'sqlite' as const;
+
 const CHROMIUM = process.env.VOW_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** Quiet, offline Chromium: no first-run pages, no QUIC, no background traffic, no sync. */
 const CHROMIUM_ARGS = [
@@ -87,7 +97,7 @@ export function consoleInChromium(viewport: { width: number; height: number }): 
     return started;
   };
   before(async () => {
-    const env = await createTestEnv('sqlite', { auth: 'enforced', rateLimits: false });
+    const env = await createTestEnv(BROWSER_DIALECT, { auth: 'enforced', rateLimits: false });
     await env.app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
     started = { env, browser: await launchChromium(), base };
@@ -160,7 +170,7 @@ export async function startServedVow(): Promise<{
   browser: Browser;
   close: () => Promise<void>;
 }> {
-  const env = await createTestEnv('sqlite');
+  const env = await createTestEnv(BROWSER_DIALECT);
   await env.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = env.app.server.address() as AddressInfo;
   const browser = await launchChromium();
