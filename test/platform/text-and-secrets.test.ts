@@ -1,9 +1,9 @@
 // Two helpers of the hot routes: oneByte (a compact copy of a text sent again and again) and
-// sameSecret (a remembered API key's secret compared in constant time, without hashing it again).
+// sameSecretAt (a remembered API key's secret compared in constant time, without hashing it again).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cryptoRandom } from '../../src/platform/clock.js';
-import { parseSecret, sameSecret } from '../../src/platform/crypto/index.js';
+import { parseSecret, sameSecretAt } from '../../src/platform/crypto/index.js';
 import { issueSecret } from '../../src/platform/crypto/secrets.js';
 import { oneByte } from '../../src/platform/strings.js';
 
@@ -34,27 +34,34 @@ describe('issueSecret', () => {
   });
 });
 
-describe('sameSecret', () => {
+describe('sameSecretAt', () => {
   const { token } = issueSecret(cryptoRandom, 'vow_sk_');
   const secret = parseSecret(token, 'vow_sk_')!.secret;
-  const known = Buffer.from(secret, 'utf8');
+  const at = token.length - secret.length;
 
-  it('accepts the secret that was verified, and nothing else', () => {
-    assert.equal(sameSecret(secret, known), true);
+  it('accepts the secret that was verified, read in place from the presented key, and nothing else', () => {
+    assert.equal(sameSecretAt(token, at, secret), true);
+    assert.equal(sameSecretAt(secret, 0, secret), true);
     const other = parseSecret(issueSecret(cryptoRandom, 'vow_sk_').token, 'vow_sk_')!.secret;
-    assert.equal(sameSecret(other, known), false);
+    assert.equal(sameSecretAt(other, 0, secret), false);
     // One character changed, at the start and at the end.
-    assert.equal(sameSecret(`${secret[0] === 'A' ? 'B' : 'A'}${secret.slice(1)}`, known), false);
-    assert.equal(sameSecret(`${secret.slice(0, -1)}${secret.at(-1) === 'A' ? 'B' : 'A'}`, known), false);
+    assert.equal(sameSecretAt(`${secret[0] === 'A' ? 'B' : 'A'}${secret.slice(1)}`, 0, secret), false);
+    assert.equal(
+      sameSecretAt(`${secret.slice(0, -1)}${secret.at(-1) === 'A' ? 'B' : 'A'}`, 0, secret),
+      false,
+    );
+    // The right characters at the wrong place.
+    assert.equal(sameSecretAt(`x${token}`, at, secret), false);
   });
 
   it('refuses a shorter or longer secret, and one that only shares a prefix', () => {
-    assert.equal(sameSecret(secret.slice(0, -1), known), false);
-    assert.equal(sameSecret(`${secret}A`, known), false);
-    assert.equal(sameSecret('', known), false);
+    assert.equal(sameSecretAt(token.slice(0, -1), at, secret), false);
+    assert.equal(sameSecretAt(`${token}A`, at, secret), false);
+    assert.equal(sameSecretAt('', 0, secret), false);
+    assert.equal(sameSecretAt(token, token.length, secret), false);
     // A wider character is not taken for the byte it would be truncated to in Latin-1.
     assert.equal(
-      sameSecret(`${secret.slice(0, -1)}${String.fromCharCode(0x100 + secret.charCodeAt(42))}`, known),
+      sameSecretAt(`${secret.slice(0, -1)}${String.fromCharCode(0x100 + secret.charCodeAt(42))}`, 0, secret),
       false,
     );
   });

@@ -217,6 +217,44 @@ describeEachDialect(
       assert.equal((await post(caller.headers)).statusCode, 401, 'read again after 5 seconds: revoked');
     });
 
+    it('refuses a remembered key id presented with a malformed secret, as an unknown key, remembered or not', async () => {
+      const body = {
+        subject: { kind: 'customer' },
+        purpose: 'order.fulfilment',
+        categories: ['contact.email'],
+      };
+      const post = (key: string) =>
+        env().app.inject({
+          method: 'POST',
+          url: '/v1/decisions',
+          headers: { authorization: `Bearer ${key}` },
+          payload: body,
+        });
+      const caller = await serviceCaller(env());
+      assert.equal((await post(caller.key)).statusCode, 200);
+      const unknown = await post(`vow_sk_${'A'.repeat(16)}.${'B'.repeat(43)}`);
+      assert.equal(unknown.statusCode, 401);
+      // The key is remembered now: its id with a secret of the right length but characters no
+      // secret holds, with a wider character, one character short or long, or a second dot.
+      const last = caller.key.length - 1;
+      const malformed = [
+        `${caller.key.slice(0, last)}!`,
+        `${caller.key.slice(0, last)}.`,
+        `${caller.key.slice(0, last)}${String.fromCharCode(0x100 + caller.key.charCodeAt(last))}`,
+        caller.key.slice(0, last),
+        `${caller.key}A`,
+      ];
+      for (const key of malformed) {
+        const refused = await post(key);
+        assert.equal(refused.statusCode, 401, key);
+        assert.equal(refused.body, unknown.body);
+      }
+      // Once the memory of the key has expired too (its row is read again): refused, not an error.
+      env().clock.advance(env().ctx.config.apiKeyCacheSeconds * 1000 + 1);
+      for (const key of malformed) assert.equal((await post(key)).statusCode, 401, key);
+      assert.equal((await post(caller.key)).statusCode, 200);
+    });
+
     it('keeps a staff member on the password change until the one-time password is replaced', async () => {
       const { staff } = env().services.identity;
       const { password } = await staff.add('newcomer', ['auditor'], null);

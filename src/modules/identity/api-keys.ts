@@ -9,13 +9,17 @@
 // within those seconds. What the key may do (its scopes, api-scopes.ts) is remembered with it, as
 // the principal every request with it is given: the scope check reads nothing more.
 
-import { issueSecret, parseSecret, sameSecret, secretMatches } from '../../platform/crypto/index.js';
+import { issueSecret, parseSecret, sameSecretAt, secretMatches } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import { type ApiScope, checkScopes, parseStoredScopes, scopeMask, storedScopes } from './api-scopes.js';
 import type { ServicePrincipal } from './principal.js';
 
 export const API_KEY_PREFIX = 'vow_sk_';
+/** Where a key's secret starts (after the prefix, the 16-character id and the dot), and its length. */
+const SECRET_AT = API_KEY_PREFIX.length + 16 + 1;
+const KEY_LENGTH = SECRET_AT + 43;
+const DOT = 0x2e;
 
 export interface ApiKeyInfo {
   readonly id: string;
@@ -30,8 +34,8 @@ export interface ApiKeyInfo {
 interface VerifiedKey {
   /** The principal of the key's requests (shared by them all: it is read-only). */
   readonly principal: ServicePrincipal;
-  /** The secret that matched the stored hash, as bytes: later calls are compared with it. */
-  readonly secret: Buffer;
+  /** The secret that matched the stored hash (43 base64url characters): later calls are compared with it. */
+  readonly secret: string;
   /** Clock time (ms) after which the row is read again. */
   readonly until: number;
 }
@@ -135,15 +139,24 @@ export class ApiKeys {
    * the key's principal, null (refused), or undefined when the key's row must be read (authenticate()).
    */
   verifiedNow(presented: string): ServicePrincipal | null | undefined {
-    const parsed = parseSecret(presented, API_KEY_PREFIX);
-    if (!parsed) return null;
-    const known = this.#verified.get(parsed.id);
-    if (!known) return undefined;
+    // A key's shape is fixed (prefix, 16-character id, dot, 43-character secret): its id is read by
+    // position, with no expression to match and no copy of the secret. Only ids verified against
+    // the store are remembered, so a malformed id finds nothing and goes on to parseSecret below;
+    // a malformed secret can never equal the remembered one (which is well formed): refused, as
+    // parseSecret would have it.
+    const id =
+      presented.length === KEY_LENGTH && presented.charCodeAt(SECRET_AT - 1) === DOT
+        ? presented.slice(API_KEY_PREFIX.length, SECRET_AT - 1)
+        : undefined;
+    if (id === undefined || !presented.startsWith(API_KEY_PREFIX))
+      return parseSecret(presented, API_KEY_PREFIX) ? undefined : null;
+    const known = this.#verified.get(id);
+    if (!known) return parseSecret(presented, API_KEY_PREFIX) ? undefined : null;
     if (this.#ctx.clock.now().getTime() >= known.until) {
-      this.#verified.delete(parsed.id);
-      return undefined;
+      this.#verified.delete(id);
+      return parseSecret(presented, API_KEY_PREFIX) ? undefined : null;
     }
-    return sameSecret(parsed.secret, known.secret) ? known.principal : null;
+    return sameSecretAt(presented, SECRET_AT, known.secret) ? known.principal : null;
   }
 
   /** The principal of a presented bearer key (its id and scopes), or undefined. */
@@ -168,7 +181,7 @@ export class ApiKeys {
     if (this.#ttlMs > 0)
       this.#verified.set(row.id, {
         principal,
-        secret: Buffer.from(parsed.secret, 'utf8'),
+        secret: parsed.secret,
         until: now + this.#ttlMs,
       });
     return principal;

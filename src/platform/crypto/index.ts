@@ -11,7 +11,7 @@ export {
   hashPassword,
   issueSecret,
   parseSecret,
-  sameSecret,
+  sameSecretAt,
   secretMatches,
   sha256,
   verifyPassword,

@@ -90,13 +90,16 @@ function digestMatches(secret: string, digest: Buffer): boolean {
 }
 
 /**
- * Constant-time check of a presented secret against the same secret held as bytes (a secret this
- * process verified against its stored hash moments ago, kept as its UTF-8 bytes): no hash on the
- * per-call path.
+ * Constant-time check that `text`, from `offset` to its end, is `known` (a remembered API key's
+ * secret, read in place from the presented key): every character is compared, with no early exit
+ * and no copy of the secret made. A different length is refused at once (the length of a secret is
+ * no secret: every one has 43 characters).
  */
-export function sameSecret(presented: string, known: Buffer): boolean {
-  const bytes = Buffer.from(presented, 'utf8');
-  return bytes.length === known.length && timingSafeEqual(bytes, known);
+export function sameSecretAt(text: string, offset: number, known: string): boolean {
+  if (text.length - offset !== known.length) return false;
+  let diff = 0;
+  for (let i = 0; i < known.length; i++) diff |= text.charCodeAt(offset + i) ^ known.charCodeAt(i);
+  return diff === 0;
 }
 
 /** Constant-time check of a presented secret against the stored hash (base64url sha256). */
