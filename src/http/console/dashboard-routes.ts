@@ -40,7 +40,21 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
       ...(promises !== undefined ? { promises, history } : {}),
       ...(message ? { message } : {}),
     };
-    if (opens(roles, 'auditor')) Object.assign(data, { incidents: await services.incidents.counts() });
+    if (opens(roles, 'auditor')) {
+      // The counts, and the open breach whose 72-hour clock runs out first (the dashboard said only
+      // how many were open, not how long is left).
+      const open = await services.incidents.list();
+      const running = open
+        .filter((i) => i.clock.state === 'running')
+        .sort((a, b) => a.clock.deadlineAt.localeCompare(b.clock.deadlineAt));
+      Object.assign(data, {
+        incidents: {
+          open: open.length,
+          overdue: open.filter((i) => i.clock.state === 'overdue').length,
+          ...(running[0] ? { next: running[0] } : {}),
+        },
+      });
+    }
     if (opens(roles, 'customer_service')) {
       const [all, complaints] = await Promise.all([
         services.rights.queue({ includeClosed: true }),

@@ -4,10 +4,12 @@
 // auditors (kept / broken with how many records, which, the rule broken and why / proven by tests)
 // with a full check on demand. A fresh first admin (admin role only) is told what to do first.
 
+import type { IncidentView } from '../../modules/incidents/index.js';
 import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { stackedBars } from './charts.js';
+import { clockText } from './incidents.js';
 import { STAFF_STATUS, STAFF_TYPE, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash, opens } from './shell.js';
 
@@ -47,7 +49,12 @@ export interface DashboardData {
   readonly today?: string;
   readonly complaintsOpen?: number;
   /** Open breaches and those past 72 hours unsettled (privacy officer, auditors). */
-  readonly incidents?: { readonly open: number; readonly overdue: number };
+  readonly incidents?: {
+    readonly open: number;
+    readonly overdue: number;
+    /** The open breach whose 72-hour clock runs out first, still running. */
+    readonly next?: IncidentView;
+  };
   readonly message?: { ok: boolean; text: string };
 }
 
@@ -169,6 +176,11 @@ export function renderDashboard(frame: ConsoleFrame, d: DashboardData): string {
         ? html`; <strong class="bad-text">${d.incidents.overdue} overdue</strong>: past 72 hours with neither a notification to the authority nor a documented decision of no risk`
         : ''
     }. <a href="/staff/incidents">The incident register</a></p>
+${
+  d.incidents.next
+    ? html`<p data-testid="dashboard-incident-next">Next 72-hour deadline: ${clockText(d.incidents.next)}, <a href="/staff/incidents/${d.incidents.next.id}">${d.incidents.next.summary.length > 60 ? `${d.incidents.next.summary.slice(0, 59)}…` : d.incidents.next.summary}</a></p>`
+    : ''
+}
 </section>`);
   if (d.requests) {
     const overdue = d.requests.filter((r) => r.overdue).length;
