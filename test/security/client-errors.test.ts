@@ -18,8 +18,12 @@ interface RawAnswer {
   readonly closed: boolean;
 }
 
-/** Sends `raw` on a new connection; resolves with what came back once the server closes it. */
-function send(port: number, raw: string | Buffer): Promise<RawAnswer> {
+/**
+ * Sends `raw` on a new connection; resolves with what came back once the server closes it. With
+ * `dripMs`, `raw` is an unfinished head and one more header line follows every `dripMs` until then
+ * (a client sending its headers slowly).
+ */
+function send(port: number, raw: string | Buffer, dripMs?: number): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -27,8 +31,10 @@ function send(port: number, raw: string | Buffer): Promise<RawAnswer> {
       socket.destroy();
       finish(false);
     }, 5_000);
+    let drip: NodeJS.Timeout | undefined;
     const finish = (closed: boolean) => {
       clearTimeout(guard);
+      clearInterval(drip);
       const text = Buffer.concat(chunks).toString('utf8');
       const [head = '', ...rest] = text.split('\r\n\r\n');
       const [line = '', ...fields] = head.split('\r\n');
@@ -42,7 +48,11 @@ function send(port: number, raw: string | Buffer): Promise<RawAnswer> {
     socket.on('data', (c) => chunks.push(c));
     socket.on('error', () => {});
     socket.once('close', () => finish(true));
-    socket.once('connect', () => socket.write(raw));
+    socket.once('connect', () => {
+      socket.write(raw);
+      let n = 0;
+      if (dripMs) drip = setInterval(() => socket.writable && socket.write(`X-Slow-${++n}: 1\r\n`), dripMs);
+    });
     socket.once('timeout', reject);
   });
 }
@@ -105,6 +115,26 @@ describeEachDialect('requests the HTTP parser refuses', (env) => {
   it('still answers a well-formed request on the same server', async () => {
     const answer = await send(port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     assert.equal(answer.status, 200);
+  });
+});
+
+describeEachDialect('a request whose headers do not arrive in time', (env) => {
+  let port = 0;
+  before(async () => {
+    // Node's own limits, made short so that its check fires within the test: the headers must be in
+    // 300 ms after the request began (60 s in production), checked every 50 ms (read when the server
+    // starts listening). The refusal is Node's (ERR_HTTP_REQUEST_TIMEOUT), the answer Vow's.
+    const server = env().app.server;
+    server.headersTimeout = 300;
+    server.requestTimeout = 300;
+    // A property Node reads when listening starts (typed only as a createServer option).
+    Object.assign(server, { connectionsCheckingInterval: 50 });
+    port = Number(new URL(await env().app.listen({ port: 0, host: '127.0.0.1' })).port);
+  });
+
+  it('answers headers sent too slowly VOW_REQUEST_TIMEOUT (408) over a real socket, and closes', async () => {
+    const answer = await send(port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n', 40);
+    assertVowRefusal(answer, 408, 'VOW_REQUEST_TIMEOUT');
   });
 });
 
