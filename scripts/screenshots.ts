@@ -1,7 +1,7 @@
 // `npm run screenshots`: starts a demo Vow (a generated shop on a throw-away SQLite folder), opens
 // every shopper page and every console page in Chromium, desktop (1280x900) and mobile (390x844),
 // and writes full-page PNGs into docs/screenshots/ (shopper-*.png, console-*.png) plus an index,
-// docs/screenshots/README.md. Chromium: /usr/bin/chromium, or VOW_TEST_CHROMIUM.
+// docs/screenshots/README.md (a shot marked `window` is the first screen only). Chromium: /usr/bin/chromium, or VOW_TEST_CHROMIUM.
 // `npm run screenshots -- console-records-of-processing` writes only the shots whose name starts with
 // it (a new page's images without rewriting the others); the index is left as it is: add their lines.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,10 @@ import { STAFF_ROLES } from '../src/modules/identity/index.js';
 import { loadConfig } from '../src/platform/config.js';
 import { consoleExtras, type Shot } from './screenshots-console.js';
 
-const OUT = new URL('../docs/screenshots/', import.meta.url).pathname;
+// SCREENSHOTS_DIR writes them elsewhere (to compare with the committed ones before replacing them).
+const OUT = process.env.SCREENSHOTS_DIR
+  ? path.resolve(process.env.SCREENSHOTS_DIR)
+  : new URL('../docs/screenshots/', import.meta.url).pathname;
 const ONLY = process.argv[2] ?? '';
 // Each size's pass creates an API key (the new key is shown once, so each pass makes its own): a
 // different one in each, so the later pass's list does not hold the same key twice.
@@ -242,10 +245,12 @@ async function main(): Promise<void> {
       },
       {
         name: 'dark-shopper-privacy',
-        title: 'The privacy notice, dark mode',
+        title: 'The privacy notice, dark mode (its first screen; the whole notice is the light shot)',
         path: '/privacy',
         prepare: reject,
         dark: true,
+        // The whole notice is some 12,600 px (over 2 MB a shot); its first screen shows the colours.
+        window: true,
       },
       {
         name: 'dark-shopper-request-refused',
