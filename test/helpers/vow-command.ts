@@ -1,7 +1,8 @@
-// The real `vow` command in a test: `node bin/vow.js ARGS` as a child process, as an operator or a
-// script runs it, with only the VOW_* variables given (none inherited), its exit code and both
-// outputs captured. A store per dialect for it: a throw-away SQLite folder, or a PostgreSQL database
-// made for the test and dropped after.
+// The real `vow` command in a test: `node bin/vow.js ARGS` as a child process (from the tests'
+// compiled tree, that tree's own compiled main: vow-entry.ts), as an operator or a script runs it,
+// with only the VOW_* variables given (none inherited), its exit code and both outputs captured. A
+// store per dialect for it: a throw-away SQLite folder, or a PostgreSQL database made for the test
+// and dropped after.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,12 @@ import type { DialectName } from '../../src/platform/store/migration-kit.js';
 import { createTestStore, PG_URL } from './env.js';
 
 const BIN = fileURLToPath(new URL('../../bin/vow.js', import.meta.url));
+/**
+ * Run from scripts/test.js's compiled tree, the command starts from that tree's compiled main
+ * (vow-entry.js); from the sources (VOW_TEST_TSX=1), through bin/vow.js.
+ */
+const ENTRY = fileURLToPath(new URL('./vow-entry.js', import.meta.url));
+const COMMAND = import.meta.url.endsWith('.js') && existsSync(ENTRY) ? ENTRY : BIN;
 export const COMMAND_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface VowCommandRun {
@@ -39,7 +46,7 @@ export function runVow(
   options: VowCommandOptions = {},
 ): Promise<VowCommandRun> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VOW_')));
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [COMMAND, ...args], {
     env: { ...clean, VOW_LOG_LEVEL: 'silent', VOW_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: options.cwd,
