@@ -331,14 +331,36 @@ export class Vault {
   }
 
   /** Seals a value of one person; creates their data key on first use. */
-  async encrypt(subjectId: string, plaintext: string): Promise<string> {
+  encrypt(subjectId: string, plaintext: string): Promise<string> {
+    // With the key at hand and no look for destroyed keys due, sealed at once: a collection seals
+    // every value of its people this way (four to ten a person), and #dataKey's two awaits were two
+    // promises and two turns of the microtask queue each.
+    if (this.#forgetDestroyed() === undefined) {
+      const key = this.#cache.get(subjectId) ?? this.#pending.get(subjectId)?.key;
+      if (key) {
+        try {
+          return Promise.resolve(this.#sealValue(key, subjectId, plaintext));
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+    }
+    return this.#encryptReading(subjectId, plaintext);
+  }
+
+  #sealValue(key: Buffer, subjectId: string, plaintext: string): string {
+    return seal(key, Buffer.from(plaintext, 'utf8'), `value:${subjectId}`, this.#random.bytes(12));
+  }
+
+  /** encrypt() once the key has to be read (or made) and the destroyed keys looked for. */
+  async #encryptReading(subjectId: string, plaintext: string): Promise<string> {
     const key = await this.#dataKey(subjectId, true);
     if (!key)
       throw new VowError(
         'VOW_SUBJECT_SHREDDED',
         'This person was deleted; nothing more can be stored for them',
       );
-    return seal(key, Buffer.from(plaintext, 'utf8'), `value:${subjectId}`, this.#random.bytes(12));
+    return this.#sealValue(key, subjectId, plaintext);
   }
 
   /** Opens a value of one person, or returns null when their key was destroyed (crypto-shredded). */
