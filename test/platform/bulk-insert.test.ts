@@ -31,7 +31,7 @@ const lookup = (n: number, subject = `s-${n}`) => ({
 describeEachDialect('insertRows', (env) => {
   it('writes any number of rows, every one with its own values, in a few statements', async () => {
     const { store } = env();
-    // 1,000 rows: chunks of each size (256, 64, 16, 4, 1) on SQLite, one statement on PostgreSQL.
+    // 1,000 rows: chunks of 256, 128, 64, 32, 16, 8 and 1 rows... on SQLite, one statement on PostgreSQL.
     const rows = Array.from({ length: 1000 }, (_, n) => lookup(n));
     const { inserted } = await store.db
       .transaction()
@@ -116,6 +116,40 @@ describeEachDialect('insertRows', (env) => {
     );
   });
 
+  it("writes a group commit's rows in as few statements as their count has binary digits set", async () => {
+    const { store } = env();
+    // A group of 31 orders writes 31 rows in several tables: 16 + 8 + 4 + 2 + 1 on SQLite, five
+    // statements (seven with sizes 256, 64, 16, 4, 1: 16 + 4 + 4 + 4 + 1 + 1 + 1).
+    let statements = 0;
+    const rows = Array.from({ length: 31 }, (_, n) => lookup(7000 + n));
+    await store.db.transaction().execute(async (trx) => {
+      const counting = new Proxy(trx, {
+        get(target, name) {
+          const v = Reflect.get(target, name, target);
+          if (name === 'executeQuery')
+            return (...args: Parameters<typeof target.executeQuery>) => {
+              if (/^insert/i.test((args[0] as { sql?: string }).sql ?? '')) statements++;
+              return target.executeQuery(...args);
+            };
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      const { inserted } = await insertRows(counting, store.dialect, 'subject_lookup', rows);
+      assert.equal(inserted, 31);
+    });
+    assert.equal(statements, store.dialect === 'sqlite' ? 5 : 1);
+    const stored = await store.db
+      .selectFrom('subject_lookup')
+      .select(['blind_index', 'subject_id'])
+      .where(
+        'blind_index',
+        'in',
+        rows.map((r) => r.blind_index),
+      )
+      .execute();
+    assert.deepEqual(stored.map((r) => r.subject_id).sort(), rows.map((r) => r.subject_id).sort());
+  });
+
   it('refuses rows whose columns differ, and writes none of them', async () => {
     const { store } = env();
     const before = await store.db.selectFrom('subject_lookup').select('blind_index').execute();
@@ -123,6 +157,14 @@ describeEachDialect('insertRows', (env) => {
       insertRows(store.db, store.dialect, 'subject_lookup', [lookup(3000), { ...lookup(3001), extra: 1 }]),
       /same columns/,
     );
+    // A column missing, or the same columns in another order, anywhere in the rows.
+    const { created_at: _c, ...missing } = lookup(3003);
+    const reordered = { blind_index: 'bi-3005', kind: 'email', subject_id: 's-3005', created_at: 'x' };
+    for (const odd of [missing, reordered])
+      await assert.rejects(
+        insertRows(store.db, store.dialect, 'subject_lookup', [lookup(3002), lookup(3004), odd]),
+        /same columns/,
+      );
     const after = await store.db.selectFrom('subject_lookup').select('blind_index').execute();
     assert.equal(after.length, before.length);
   });
