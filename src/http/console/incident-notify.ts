@@ -8,6 +8,8 @@ import type {
   NoticePreview,
   NoticeProgress,
   NoticeVersion,
+  ShownCount,
+  ShownProgress,
 } from '../../modules/incidents/index.js';
 import { messageParagraphs } from '../../modules/incidents/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
@@ -27,13 +29,26 @@ export function people(n: number): string {
   return `${n} ${n === 1 ? 'person' : 'people'}`;
 }
 
-/** What the incident page says of the Art. 34 mail: queued, sent, no address (counts only). */
-export function progressText(p: NoticeProgress): SafeHtml {
+/** A count of people as the reader may see it: the number, or "fewer than 5" (small counts withheld). */
+function peopleCount(c: ShownCount): { text: SafeHtml; one: boolean } {
+  return typeof c === 'number'
+    ? { text: html`<strong>${c}</strong>`, one: c === 1 }
+    : { text: html`<strong>fewer than ${c.fewerThan}</strong>`, one: false };
+}
+
+/**
+ * What the incident page says of the Art. 34 mail: queued, sent, no address, erased since (counts
+ * only; the last two withheld below 5 for a reader other than the privacy officer, and then said even
+ * when none, so that saying it tells nothing).
+ */
+export function progressText(p: ShownProgress<NoticeProgress>): SafeHtml {
+  const noAddress = peopleCount(p.noAddress);
+  const erased = peopleCount(p.erased);
   return html`<p data-testid="notice-progress">${
     p.doneAt
       ? html`Vow wrote to the people affected: finished ${utc(p.doneAt)}.`
       : html`Vow is writing to the people affected (sent for it ${utc(p.queuedAt)}).`
-  } <strong>${p.queued}</strong> ${p.queued === 1 ? 'mail' : 'mails'} queued, <strong>${p.sent}</strong> sent; <strong>${p.noAddress}</strong> ${p.noAddress === 1 ? 'person has' : 'people have'} no email address on file${p.erased ? html`; ${people(p.erased)} erased since, not written to` : ''}.</p>`;
+  } <strong>${p.queued}</strong> ${p.queued === 1 ? 'mail' : 'mails'} queued, <strong>${p.sent}</strong> sent; ${noAddress.text} ${noAddress.one ? 'person has' : 'people have'} no email address on file${p.erased === 0 ? '' : html`; ${erased.text} ${erased.one ? 'person' : 'people'} erased since, not written to`}.</p>`;
 }
 
 export function renderIncidentNotify(

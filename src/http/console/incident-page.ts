@@ -2,7 +2,7 @@
 // notification, the people told (Art. 34), the timeline (notes and audited changes) and, for the
 // privacy officer, the actions.
 
-import type { IncidentDetail, NoticeProgress } from '../../modules/incidents/index.js';
+import type { IncidentDetail, NoticeProgress, ShownProgress } from '../../modules/incidents/index.js';
 import { categoryName, subjectKindName } from '../../modules/policy/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
@@ -125,7 +125,7 @@ export function renderStaffIncident(
     readonly message?: ConsoleMessage | undefined;
     readonly affected?: { people: number; records: number; from: string | null; to: string } | undefined;
     /** Vow's mail to the people affected (Art. 34), when asked for. */
-    readonly notice?: NoticeProgress | null | undefined;
+    readonly notice?: ShownProgress<NoticeProgress> | null | undefined;
   },
 ): string {
   const timeline = [

@@ -4,7 +4,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { RISK_LEVELS } from '../../modules/incidents/index.js';
+import { RISK_LEVELS, shownProgress } from '../../modules/incidents/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import {
@@ -197,7 +197,8 @@ export const incidentConsoleRoutes: RouteModule = (app, ctx, services) => {
         authorities: authorities(),
         message,
         affected,
-        notice,
+        // Customer service and the auditor read the small counts as "fewer than 5" (small-counts.ts).
+        notice: notice && shownProgress(notice, roles.includes('privacy_officer')),
       }),
       status,
     );

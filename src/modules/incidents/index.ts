@@ -22,4 +22,11 @@ export {
   TELL_PEOPLE_JOB,
   TOLD_BY_VOW,
 } from './notices.js';
+export {
+  type ShownCount,
+  type ShownProgress,
+  SMALL_COUNT,
+  shownCount,
+  shownProgress,
+} from './small-counts.js';
 export type { IncidentTables } from './tables.js';

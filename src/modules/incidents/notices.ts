@@ -24,6 +24,7 @@ import {
   noticeLocale,
   renderNoticeMail,
 } from './notice-text.js';
+import { auditedCount } from './small-counts.js';
 import type { IncidentTables } from './tables.js';
 
 export const TELL_PEOPLE_JOB = 'incidents.tell_people';
@@ -338,8 +339,9 @@ export class IncidentNotices {
           details: {
             how: TOLD_BY_VOW,
             queued: progress.queued,
-            noAddress: progress.noAddress,
-            erased: progress.erased,
+            // As the auditor may see them: small counts can point at a person (small-counts.ts).
+            noAddress: auditedCount(progress.noAddress),
+            erased: auditedCount(progress.erased),
           },
         },
         trx,
