@@ -119,9 +119,10 @@ export class ConsentService {
       await lockPeople(this.#ctx, trx, [subjectRef]);
       const decided = plan(await consentHistory(trx, subjectRef));
       const at = this.#ctx.clock.now();
+      const events: { id: string; channel: string; event: string }[] = [];
       for (const c of decided.changes) {
         assertChannel(this.#ctx.policy, c.channel);
-        await appendConsentEvent(trx, this.#ctx.random, {
+        const id = await appendConsentEvent(trx, this.#ctx.random, {
           subjectRef,
           channel: c.channel,
           event: c.event,
@@ -130,9 +131,19 @@ export class ConsentService {
           policyVersion: this.#ctx.policy.version,
           ...(c.details ? { details: c.details } : {}),
         });
+        events.push({ id, channel: c.channel, event: c.event });
       }
       const changed = decided.changes.map((c) => c.channel);
-      if (changed.length > 0) await this.#ctx.audit.record(decided.audit, trx);
+      // The entry names the events it wrote (ids, channels, kinds and their time), so the promise
+      // monitor compares the choice with the ledger event by event (P13, audit.ledger_matches).
+      if (changed.length > 0)
+        await this.#ctx.audit.record(
+          {
+            ...decided.audit,
+            details: { ...decided.audit.details, events, eventAt: at.toISOString() },
+          },
+          trx,
+        );
       return { changed, history: await consentHistory(trx, subjectRef) };
     });
   }

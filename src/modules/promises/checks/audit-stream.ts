@@ -5,13 +5,15 @@
 // - every unsubscribe, withdrawal and removal the trail records is in the consent ledger (a restore
 //   that lost one shows here); an entry that names its event (`eventId`, `eventAt`) finds it with
 //   its time, channel and kind unchanged (an event moved to another time, or renamed, shows here);
+//   a visitor's cookie choices likewise (ledger-cover.ts);
 // - every person the trail says was marked under 13 is still marked;
 // - every consent event written since the last run has its audit entry (entries removed after the
 //   last anchor, with the head fixed, show here: the ledger outlives them).
 import { sql } from 'kysely';
 import { type Family, type FamilyEnv, parseJson, type Sink } from '../family.js';
-import { type EventRow, PersonBatch, stateAt } from '../person-batch.js';
+import { type EventRow, PersonBatch, stateAt, VISITOR } from '../person-batch.js';
 import { ATTRIBUTION } from '../policy-map.js';
+import { COOKIE_CHOICE, checkVisitor, coverPerson } from './ledger-cover.js';
 
 export const MARK_AUDIT_READ = 'audit.read_seq';
 export const MARK_CONSENT_READ = 'consent.read_seq';
@@ -240,30 +242,79 @@ async function checkPage(
 /**
  * An incremental run reads the audit trail from its watermark, so an entry read before is not read
  * again; but what it is checked against may have changed since (a token deleted, a ledger event lost
- * in a restore, a mark removed). The entries naming the people written since the last run are read
- * again (by the audit trail's target index), and replace their earlier findings.
+ * in a restore, a mark removed, an event renamed). The entries naming the people written since the
+ * last run are read again (by the audit trail's target index), and replace their earlier findings;
+ * the people's earlier events must each still be named by an entry (ledger-cover.ts coverPerson).
  *
  * A full sweep reads here the consent changes (enrolments and consents: one or more per person, most
  * of the trail) of each batch of people, by the same index, and checks them against the ledger and
  * the person the other families read for the batch, instead of reading everyone's ledger a second
  * time page by page of the trail; `run` reads every other entry, and the consent changes of people no
  * batch holds (see `readEntries`).
+ *
+ * Both kinds of run compare each visitor of the batch's cookie choices with their ledger events, and
+ * their events with the entries (ledger-cover.ts checkVisitor).
  */
 async function readPeople(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promise<void> {
-  if (batch.people.length === 0) return;
   const full = env.mode === 'full';
-  const page = await env.ctx.store.db
-    .selectFrom('audit_log')
-    .select(['seq', 'at', 'action', 'target_id', 'details'])
-    .where('target_id', 'in', [...batch.people])
-    .where('seq', '<=', full ? env.bounds.audit : Number(env.marks.get(MARK_AUDIT_READ) ?? 0))
-    .where('action', 'in', full ? OPT_IN_ACTIONS : ACTIONS)
-    .orderBy('seq')
-    .execute();
-  if (page.length === 0) return;
-  const entries = page.map((p) => ({ ...p, seq: Number(p.seq) }));
-  for (const e of entries) sink.checked(`audit:${e.seq}`);
-  await checkPage(env, entries, sink, batch);
+  const db = env.ctx.store.db;
+  const mark = Number(env.marks.get(MARK_AUDIT_READ) ?? 0);
+  if (batch.people.length > 0) {
+    // An incremental run reads up to the run's bound: the entries before its watermark are checked
+    // again, and all of them say which of the person's events are named (coverPerson).
+    const page = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'at', 'action', 'target_id', 'details'])
+      .where('target_id', 'in', [...batch.people])
+      .where('seq', '<=', env.bounds.audit)
+      .where('action', 'in', full ? OPT_IN_ACTIONS : ACTIONS)
+      .orderBy('seq')
+      .execute();
+    const entries = page.map((p) => ({ ...p, seq: Number(p.seq) }));
+    const again = full ? entries : entries.filter((e) => e.seq <= mark);
+    for (const e of again) sink.checked(`audit:${e.seq}`);
+    if (again.length > 0) await checkPage(env, again, sink, batch);
+    if (!full) {
+      const events = await batch.events();
+      const ledger = new Map<string, Entry[]>();
+      for (const e of entries)
+        if (LEDGER_ACTIONS.includes(e.action))
+          ledger.set(e.target_id ?? '', [...(ledger.get(e.target_id ?? '') ?? []), e]);
+      const consentMark = Number(env.marks.get(MARK_CONSENT_READ) ?? 0);
+      for (const who of batch.people)
+        coverPerson(ledger.get(who) ?? [], events.get(who) ?? [], consentMark, sink);
+    }
+  }
+  if (batch.visitors.length > 0) {
+    // A cookie choice's entry targets the visitor's keyed hash; a consent.<event> entry its ref.
+    const page = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'at', 'action', 'target_id', 'details'])
+      .where((w) =>
+        w.or([
+          w.and([
+            w(
+              'target_id',
+              'in',
+              batch.visitors.map((v) => v.slice(VISITOR.length)),
+            ),
+            w('action', '=', COOKIE_CHOICE),
+          ]),
+          w.and([w('target_id', 'in', [...batch.visitors]), w('action', 'in', LEDGER_ACTIONS)]),
+        ]),
+      )
+      .where('seq', '<=', env.bounds.audit)
+      .orderBy('seq')
+      .execute();
+    const byVisitor = new Map<string, Entry[]>();
+    for (const p of page) {
+      const ref = p.target_id?.startsWith(VISITOR) ? p.target_id : `${VISITOR}${p.target_id}`;
+      byVisitor.set(ref, [...(byVisitor.get(ref) ?? []), { ...p, seq: Number(p.seq) }]);
+    }
+    const events = await batch.events();
+    for (const v of batch.visitors)
+      checkVisitor(v, byVisitor.get(v) ?? [], events.get(v) ?? [], env.bounds.consent, sink);
+  }
 }
 
 /**
