@@ -57,6 +57,11 @@ declare module 'fastify' {
     allowPendingPassword?: boolean;
     /** Cross-origin calls from VOW_ALLOWED_ORIGINS are allowed (collection and consent endpoints). */
     cors?: boolean;
+    /**
+     * `ask`: a staff route that reads the session without counting as its use (the console asking
+     * how long is left before its idle limit: its polling must not keep an idle console signed in).
+     */
+    sessionUse?: 'ask';
   }
   interface FastifyRequest {
     /** Who is calling (null: anonymous). Set before any handler runs. */
@@ -65,6 +70,11 @@ declare module 'fastify' {
     authVia: 'cookie' | 'bearer' | 'test' | null;
     /** The session cookie's value that proved a `cookie` principal (its forms' token derives from it). */
     sessionToken: string | null;
+    /**
+     * A console form posted with a staff cookie whose session is no longer live (idle, expired):
+     * let through to the body's parsing only so AccessOptions.lapsedStaffForm can answer it.
+     */
+    lapsedStaffForm: boolean;
   }
 }
 
@@ -118,6 +128,13 @@ export interface AccessOptions {
    * and no request pays for a second hook.
    */
   readonly securityHeaders?: (url: string | undefined) => Readonly<Record<string, string>>;
+  /**
+   * Answers a console form (urlencoded, from a browser) posted to a staff route with a staff cookie
+   * but no live session, once its body is parsed: the sign-in page, the form kept for after it
+   * (src/http/console/sign-in-again.ts). Without it such a post is refused as unauthenticated. It
+   * must answer the request; the route's handler never runs for it.
+   */
+  readonly lapsedStaffForm?: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 declare module 'fastify' {
@@ -197,16 +214,18 @@ export async function installAccessControl(
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('lapsedStaffForm', false);
   // The session cookies' names in this mode (`__Host-` over https); the plain names are then ignored.
   const sessionCookie = security.cookies.session;
 
   async function sessionPrincipal(
     req: FastifyRequest,
     kind: SessionKind,
+    touch: boolean,
   ): Promise<{ principal: Principal; token: string } | null> {
     const token = req.cookies[sessionCookie[kind]];
     if (!token) return null;
-    const session = await security.sessions.lookup(token, kind, 'cookie');
+    const session = await security.sessions.lookup(token, kind, 'cookie', { touch });
     if (!session) return null;
     const principal =
       kind === 'staff'
@@ -221,18 +240,18 @@ export async function installAccessControl(
     req.authVia = 'bearer';
   }
 
-  async function staffBearer(req: FastifyRequest, token: string): Promise<void> {
-    const session = await security.sessions.lookup(token, 'staff', 'bearer');
+  async function staffBearer(req: FastifyRequest, token: string, touch: boolean): Promise<void> {
+    const session = await security.sessions.lookup(token, 'staff', 'bearer', { touch });
     if (!session) return;
     req.principal = await security.staff.principalFor(session);
     if (req.principal) req.authVia = 'bearer';
   }
 
-  async function cookiePrincipal(req: FastifyRequest, access: string): Promise<void> {
+  async function cookiePrincipal(req: FastifyRequest, access: string, touch: boolean): Promise<void> {
     // The session kind the route needs first; the other one still identifies the caller (403, not 401).
     const order: SessionKind[] = access.startsWith('staff:') ? ['staff', 'shopper'] : ['shopper', 'staff'];
     for (const kind of order) {
-      const found = await sessionPrincipal(req, kind);
+      const found = await sessionPrincipal(req, kind, touch);
       if (found) {
         req.principal = found.principal;
         req.authVia = 'cookie';
@@ -248,7 +267,14 @@ export async function installAccessControl(
    * public write that is not forgery-checked (`csrf: 'form'`) never sees a session: a form another
    * page of the same site posts carries the SameSite=Lax cookie, and nothing there would stop it.
    */
-  function resolve(req: FastifyRequest, access: string, csrf: 'form' | undefined): Promise<void> | undefined {
+  function resolve(
+    req: FastifyRequest,
+    access: string,
+    config: RouteConfig | undefined,
+  ): Promise<void> | undefined {
+    const csrf = config?.csrf;
+    // A staff session's requests count as its use (its idle limit), except those that only ask.
+    const touch = config?.sessionUse !== 'ask';
     if (options.testPrincipal) {
       const subject = req.headers['x-vow-test-subject'];
       req.principal = {
@@ -269,7 +295,7 @@ export async function installAccessControl(
         }
         return security.apiKeys.authenticate(token).then((key) => asService(req, key));
       }
-      if (token.startsWith(STAFF_TOKEN_PREFIX)) return staffBearer(req, token);
+      if (token.startsWith(STAFF_TOKEN_PREFIX)) return staffBearer(req, token, touch);
       return undefined;
     }
     if (!req.cookies[sessionCookie.staff] && !req.cookies[sessionCookie.shopper]) return undefined;
@@ -277,7 +303,7 @@ export async function installAccessControl(
       req.cookies = withoutSessions(req.cookies, sessionCookie);
       return undefined;
     }
-    return cookiePrincipal(req, access);
+    return cookiePrincipal(req, access, touch);
   }
 
   /** Lets the request through, or throws the refusal; 'redirected' when a page was sent to log in. */
@@ -293,6 +319,10 @@ export async function installAccessControl(
         if (wantsHtml && (access === 'shopper' || access.startsWith('staff:'))) {
           void reply.redirect(access === 'shopper' ? '/login' : '/staff/login', 303);
           return 'redirected';
+        }
+        if (lapsedForm(req, access)) {
+          req.lapsedStaffForm = true;
+          return undefined;
         }
         throw new VowError('VOW_UNAUTHENTICATED', 'This route needs credentials');
       }
@@ -315,6 +345,18 @@ export async function installAccessControl(
       );
     }
     return undefined;
+  }
+
+  /** A browser's console form sent with a staff cookie (the session lapsed: else it would have a principal). */
+  function lapsedForm(req: FastifyRequest, access: string): boolean {
+    return (
+      options.lapsedStaffForm !== undefined &&
+      access.startsWith('staff:') &&
+      req.method === 'POST' &&
+      req.cookies[sessionCookie.staff] !== undefined &&
+      mediaTypeOf(req) === 'application/x-www-form-urlencoded' &&
+      (req.headers.accept ?? '').includes('text/html')
+    );
   }
 
   const headersFor = options.securityHeaders;
@@ -358,7 +400,7 @@ export async function installAccessControl(
       done();
       return;
     }
-    const pending = resolve(req, access, config?.csrf);
+    const pending = resolve(req, access, config);
     if (pending === undefined) finish(req, reply, access, config, done);
     else
       pending.then(
@@ -422,6 +464,27 @@ export async function installAccessControl(
         refuse('its anti-forgery token is missing or has expired');
     }
   };
+  // A lapsed session's console form: answered once its body is parsed, before any of the route's own
+  // hooks (they expect a principal), and never reaching its handler.
+  const lapsedStaffForm = options.lapsedStaffForm;
+  const answerLapsed = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> => {
+    if (!req.lapsedStaffForm || !lapsedStaffForm) return undefined;
+    checkFetchSite(req);
+    await lapsedStaffForm(req, reply);
+    if (!reply.sent) throw new VowError('VOW_UNAUTHENTICATED', 'This route needs credentials');
+    return reply;
+  };
+  if (lapsedStaffForm)
+    app.addHook('onRoute', (route) => {
+      const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
+      if (!methods.includes('POST') || !route.config?.access?.startsWith('staff:')) return;
+      const own = route.preValidation;
+      const list = own === undefined ? [] : Array.isArray(own) ? own : [own];
+      route.preValidation = [answerLapsed, ...list] as typeof route.preValidation;
+    });
   app.addHook('onRoute', (route) => {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
     const access = route.config?.access;

@@ -19,6 +19,7 @@ import { mailboxOf } from '../platform/mail/index.js';
 import { type AccessOptions, installAccessControl, requireAccessDeclarations } from './access.js';
 import { installBodyDeadline } from './body-deadline.js';
 import { consoleErrorPage } from './console/error-page.js';
+import { lapsedStaffFormAnswer } from './console/sign-in-again.js';
 import { registerCrossOriginScope } from './cors.js';
 import {
   answerFrameworkError,
@@ -205,6 +206,8 @@ export async function buildApp(
   await installAccessControl(app, ctx, services.identity, {
     testPrincipal: options.testPrincipal,
     securityHeaders,
+    // A console form sent after its session lapsed gets the log-in page and is kept for after it.
+    lapsedStaffForm: lapsedStaffFormAnswer(ctx, services),
   });
   // A body must arrive whole in VOW_BODY_TIMEOUT_SECONDS (no holding a connection by trickling one).
   installBodyDeadline(app, ctx.config.bodyTimeoutSeconds);

@@ -1,5 +1,5 @@
 // The stylesheets of Vow's own pages: vow.css for every page, console.css for the staff console's
-// shell, and the console's one small script (console-copy.js). Only these names are served; the
+// shell, and the console's small scripts (console-copy.js, console-idle.js). Only these names are served; the
 // consent script and its stylesheet have their own routes.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -13,6 +13,8 @@ const ASSETS: Record<string, { file: URL; type: string }> = {
   'console.css': { file: webAsset('console.css'), type: 'text/css; charset=utf-8' },
   // The console's copy button (the API keys page's once-shown key).
   'console-copy.js': { file: webAsset('console-copy.js'), type: 'text/javascript; charset=utf-8' },
+  // The warning before a staff session's idle limit, and "Stay signed in" (WCAG 2.2.1).
+  'console-idle.js': { file: webAsset('console-idle.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 export const assetRoutes: RouteModule = (app) => {

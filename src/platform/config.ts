@@ -97,6 +97,13 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_:./-]{1,100}$/, 'must be a claim name')
     .default('vow_roles'),
   VOW_OIDC_ONLY: z.enum(['on', 'off']).default('off'),
+  // At least 5 minutes (the console warns 2 minutes before), at most the 12 hours a session lasts.
+  VOW_STAFF_IDLE_MINUTES: z.coerce
+    .number({ message: 'must be a whole number of minutes (5 to 720)' })
+    .int('must be a whole number of minutes (5 to 720)')
+    .min(5, 'must be at least 5 minutes (the console warns 2 minutes before)')
+    .max(720, 'must be at most 720 minutes (a staff session ends 12 hours after the log-in anyway)')
+    .default(30),
 });
 
 /** The proxy keywords proxy-addr (Fastify's trustProxy) knows besides addresses and CIDRs. */
@@ -230,6 +237,11 @@ export interface Config {
   readonly softBounceLimit: number;
   /** Staff single sign-on (OpenID Connect); undefined when not configured. */
   readonly oidc: OidcConfig | undefined;
+  /**
+   * How long a staff session (console cookie or API token) may go without a request before it is
+   * refused, as an expired one is (the 12 hours from the log-in still end it in any case).
+   */
+  readonly staffIdleMs: number;
 }
 
 /** Staff single sign-on: the provider, Vow's client there, the roles claim, and whether passwords are off. */
@@ -381,5 +393,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     feedbackSmtpPort: e.VOW_FEEDBACK_SMTP_PORT,
     softBounceLimit: e.VOW_SOFT_BOUNCE_LIMIT,
     oidc: parseOidc(e),
+    staffIdleMs: e.VOW_STAFF_IDLE_MINUTES * 60_000,
   });
 }

@@ -161,7 +161,9 @@ describeEachDialect(
 
     it('gives every staff page each role opens the console stylesheet and that role’s menu', async () => {
       const pages = declaredRoutes(env().app)
+        // GET /staff/session answers the idle warning's script in JSON (console-idle.test.ts).
         .filter((r) => r.method === 'GET' && (r.url === '/staff' || r.url.startsWith('/staff/')))
+        .filter((r) => r.url !== '/staff/session')
         .map((r) => r.url);
       assert.ok(pages.length >= 12, `only ${pages.length} staff pages`);
       const opened = new Set<string>();
@@ -223,6 +225,7 @@ describeEachDialect(
       const answers: Record<string, FormAnswer> = {
         '/staff/login': 'a separate check below: it is posted without a session',
         '/staff/logout': 'redirects to the log-in page',
+        '/staff/session': "answers JSON to the idle warning's Stay signed in (console-idle.test.ts)",
         '/staff/promises/check': 'redirects to the dashboard',
         '/staff/password': ['/staff/password', { current: 'not my password', password: 'x'.repeat(12) }, 401],
         '/staff/people': ['/staff/people', { email: 'nobody.shell@example.com' }, 404],

@@ -9,19 +9,42 @@ export interface LoginWays {
   readonly password: boolean;
 }
 
+/** The ways in a configuration offers: single sign-on when configured, passwords unless SSO only. */
+export function loginWays(config: { readonly oidc?: { readonly only: boolean } | undefined }): LoginWays {
+  return { sso: config.oidc !== undefined, password: !config.oidc?.only };
+}
+
+/**
+ * A log-in page that answers a console form sent after the session lapsed: why the form was not
+ * sent and, when it was kept (`draft`, the token of form-drafts.ts), that it comes back after.
+ */
+export interface LapsedForm {
+  readonly draft: string | undefined;
+  readonly idleMinutes: number;
+}
+
 export function renderStaffLoginPage(
   frame: ConsoleFrame,
   ways: LoginWays,
   error?: string,
   askTotp = false,
+  lapsed?: LapsedForm,
 ): string {
   return consolePage(frame, {
     title: 'Staff log in',
     body: html`<h1>Staff log in</h1>
+${lapsed ? lapsedNotice(lapsed, ways) : ''}
 ${error ? html`<p class="flash bad" role="alert">${error}</p>` : ''}
 ${ways.sso ? html`<p><a class="button" href="/staff/sso" data-testid="sso-login">Sign in with single sign-on</a></p>` : ''}
-${ways.password ? passwordForm(frame, askTotp) : ''}`,
+${ways.password ? passwordForm(frame, askTotp, lapsed?.draft) : ''}`,
   });
+}
+
+function lapsedNotice(lapsed: LapsedForm, ways: LoginWays) {
+  const why = html`Your session ended (${String(lapsed.idleMinutes)} minutes without activity, or 12 hours after you logged in), so the form you sent was not saved.`;
+  return lapsed.draft && ways.password
+    ? html`<div class="flash" role="status" data-testid="form-kept"><p>${why} What you typed is kept: log in again below and the form is shown to you again, filled in, to send (within 15 minutes).</p></div>`
+    : html`<div class="flash" role="status" data-testid="form-not-kept"><p>${why} Log in again, then send it once more.</p></div>`;
 }
 
 /** The page a refused single sign-on ends on: why, and the way back. */
@@ -47,9 +70,9 @@ export function renderSsoDonePage(frame: ConsoleFrame): string {
   });
 }
 
-function passwordForm(frame: ConsoleFrame, askTotp: boolean) {
+function passwordForm(frame: ConsoleFrame, askTotp: boolean, draft: string | undefined) {
   return html`<form method="post" action="/staff/login">
-  ${csrfField(frame.csrf)}
+  ${csrfField(frame.csrf)}${draft ? html`\n  <input type="hidden" name="draft" value="${draft}">` : ''}
   <p><label for="username">User name</label><input id="username" name="username" autocomplete="username" required></p>
   <p><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
   <p><label for="totp">6-digit code${askTotp ? '' : ' (only if your account has one)'}</label><input id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code"${askTotp ? html` required` : ''}></p>

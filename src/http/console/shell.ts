@@ -9,6 +9,8 @@ import { page } from '../layout.js';
 
 /** The console's additions to vow.css, linked from every console page. */
 const CONSOLE_STYLESHEET = '/assets/console.css';
+/** The warning before the idle limit (console-idle.js), on every page of a logged-in staff member. */
+export const IDLE_SCRIPT = '/assets/console-idle.js';
 
 export interface ConsoleLink {
   readonly href: string;
@@ -70,15 +72,33 @@ export interface ConsolePage {
 }
 
 export function consolePage(frame: ConsoleFrame, p: ConsolePage): string {
+  // A logged-in page (it has a menu and its session's token) warns before the idle limit.
+  const idle = frame.roles.length > 0 && frame.csrf !== '';
+  const scripts = [...(p.scripts ?? []), ...(idle ? [IDLE_SCRIPT] : [])];
   return page({
     title: p.title,
     policy: frame.policy,
     nav: consoleNav(frame.roles),
     stylesheets: [CONSOLE_STYLESHEET],
-    body: p.body,
+    body: idle
+      ? html`${p.body}
+${idleWarning(frame.csrf)}`
+      : p.body,
     ...(p.section ? { current: p.section } : {}),
-    ...(p.scripts?.length ? { scripts: p.scripts } : {}),
+    ...(scripts.length ? { scripts } : {}),
   });
+}
+
+/**
+ * The dialog console-idle.js shows before the idle limit (closed, so nothing without the script):
+ * an alertdialog, named by its heading and described by its text, whose button extends the session.
+ */
+function idleWarning(csrf: string): SafeHtml {
+  return html`<dialog id="idle-warning" class="idle-warning" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-text" data-csrf="${csrf}" data-testid="idle-warning">
+  <h2 id="idle-title" data-idle-title>You will be signed out soon</h2>
+  <p id="idle-text" data-idle-text>You have not used the console for a while. To protect the data it shows, you will be signed out in 2 minutes.</p>
+  <p><button type="button" data-idle-stay>Stay signed in</button> <button type="button" data-idle-close hidden>Close</button></p>
+</dialog>`;
 }
 
 /** What a posted form says on the page it lands on; a refusal carries its stable error code. */

@@ -6,6 +6,7 @@ import { AccountService } from './account-service.js';
 import { ApiKeys } from './api-keys.js';
 import { AttemptLimiter } from './attempts.js';
 import { type AuthCookies, authCookies } from './cookies.js';
+import { FormDrafts } from './form-drafts.js';
 import { StaffSso } from './oidc.js';
 import { SessionStore } from './sessions.js';
 import { StaffService } from './staff-service.js';
@@ -21,6 +22,8 @@ export interface IdentityServices {
   readonly sso: StaffSso | undefined;
   /** The names of the authentication cookies (`__Host-` when served over https; cookies.ts). */
   readonly cookies: AuthCookies;
+  /** Console forms posted after their session lapsed, kept for their owner's next sign-in (form-drafts.ts). */
+  readonly drafts: FormDrafts;
 }
 
 export function createIdentityServices(ctx: VowContext): IdentityServices {
@@ -34,6 +37,7 @@ export function createIdentityServices(ctx: VowContext): IdentityServices {
     accounts: new AccountService(ctx, sessions, attempts),
     sso: ctx.config.oidc ? new StaffSso(ctx, sessions, ctx.config.oidc) : undefined,
     cookies: authCookies(ctx.config.publicUrl),
+    drafts: new FormDrafts(ctx),
   };
 }
 
@@ -64,6 +68,7 @@ export {
 export { type AuthCookies, authCookies, HOST_COOKIE_PREFIX, servedOverHttps } from './cookies.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
+export { FORM_DRAFT_TTL_MS, type FormDraft, type FormDrafts } from './form-drafts.js';
 export { checkFormToken, FORM_TOKEN_WINDOW_MS, issueFormToken } from './form-tokens.js';
 export { identityMigrations } from './migrations/index.js';
 export type { MyDataValue, MyDataView } from './my-data.js';
@@ -78,7 +83,10 @@ export {
   type StaffRole,
 } from './principal.js';
 export {
+  type ActiveSession,
   csrfTokenFor,
+  LAST_SEEN_STEP_MS,
+  type LookupOptions,
   SESSION_COOKIE,
   SESSION_TTL_MS,
   type SessionKind,

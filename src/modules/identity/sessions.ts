@@ -1,5 +1,7 @@
 // Server-side sessions: the holder keeps `<id>.<secret>` (cookie or bearer), the table keeps only
-// sha256(secret). Ending a session (or all of a person's sessions) takes effect at once.
+// sha256(secret). Ending a session (or all of a person's sessions) takes effect at once. A staff
+// session also ends when idle (config.staffIdleMs without a request: a console left open on a shared
+// desk); its last request is written at most once a minute (LAST_SEEN_STEP_MS), not on every one.
 
 import { issueSecret, parseSecret, secretMatches, sha256 } from '../../platform/crypto/index.js';
 import type { VowContext } from '../policy/index.js';
@@ -17,6 +19,12 @@ export const SESSION_TTL_MS: Record<SessionKind, number> = {
  */
 export const SESSION_COOKIE: Record<SessionKind, string> = { staff: 'vow_staff', shopper: 'vow_session' };
 
+/**
+ * A staff session's `last_seen_at` is rewritten only when it is at least this old: one write a
+ * minute per session at most, so the idle limit is kept to within a minute.
+ */
+export const LAST_SEEN_STEP_MS = 60_000;
+
 /** Staff API tokens (bearer) carry this prefix; API keys of the shop carry `vow_sk_`. */
 export const STAFF_TOKEN_PREFIX = 'vow_st_';
 
@@ -25,6 +33,15 @@ export interface ActiveSession {
   readonly kind: SessionKind;
   readonly principalId: string;
   readonly via: 'cookie' | 'bearer';
+  /** When the session ends however busy (12 hours after a staff log-in), ISO 8601. */
+  readonly expiresAt: string;
+  /** A staff session: when it ends if no request comes first (ISO 8601); undefined for shoppers. */
+  readonly idleEndsAt?: string;
+}
+
+/** Whether a request counts as activity: `touch: false` only asks (the console's "how long is left"). */
+export interface LookupOptions {
+  readonly touch?: boolean;
 }
 
 export class SessionStore {
@@ -52,17 +69,113 @@ export class SessionStore {
         created_at: now.toISOString(),
         expires_at: new Date(now.getTime() + SESSION_TTL_MS[kind]).toISOString(),
         revoked_at: null,
+        last_seen_at: null,
       })
       .execute();
     return { id: issued.id, token: issued.token };
   }
 
-  /** The live session a token stands for, or undefined (unknown, wrong secret, expired, ended). */
+  /**
+   * The live session a token stands for, or undefined (unknown, wrong secret, expired, ended, or a
+   * staff session idle for config.staffIdleMs). A staff session's use is recorded (at most once a
+   * minute) unless `touch` is false.
+   */
   async lookup(
     token: string,
     kind: SessionKind,
     via: 'cookie' | 'bearer',
+    options: LookupOptions = {},
   ): Promise<ActiveSession | undefined> {
+    const row = await this.#row(token, via);
+    if (!row || row.kind !== kind || row.via !== via || row.revoked_at !== null) return undefined;
+    const now = this.#ctx.clock.now();
+    if (row.expires_at <= now.toISOString()) return undefined;
+    const found = { id: row.id, kind: row.kind, principalId: row.principal_id, via: row.via };
+    if (kind !== 'staff') return { ...found, expiresAt: row.expires_at };
+    const lastSeen = row.last_seen_at ?? row.created_at;
+    const lastSeenMs = Date.parse(lastSeen);
+    const idleMs = this.#ctx.config.staffIdleMs;
+    if (lastSeenMs + idleMs <= now.getTime()) return undefined;
+    if (options.touch !== false && now.getTime() - lastSeenMs >= LAST_SEEN_STEP_MS) {
+      // Compare-and-set on the value read: of many requests at once, one writes.
+      await this.#ctx.store.db
+        .updateTable('sessions')
+        .set({ last_seen_at: now.toISOString() })
+        .where('id', '=', row.id)
+        .where((eb) =>
+          row.last_seen_at === null
+            ? eb('last_seen_at', 'is', null)
+            : eb('last_seen_at', '=', row.last_seen_at),
+        )
+        .execute();
+      return {
+        ...found,
+        expiresAt: row.expires_at,
+        idleEndsAt: new Date(now.getTime() + idleMs).toISOString(),
+      };
+    }
+    return { ...found, expiresAt: row.expires_at, idleEndsAt: new Date(lastSeenMs + idleMs).toISOString() };
+  }
+
+  /**
+   * Records a staff session's use now, whatever the minute's step ("Stay signed in"); the session
+   * as it then stands, or undefined if it has ended meanwhile.
+   */
+  async extend(sessionId: string): Promise<ActiveSession | undefined> {
+    const now = this.#ctx.clock.now();
+    const res = await this.#ctx.store.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now.toISOString() })
+      .where('id', '=', sessionId)
+      .where('kind', '=', 'staff')
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now.toISOString())
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return undefined;
+    const row = await this.#ctx.store.db
+      .selectFrom('sessions')
+      .select(['id', 'kind', 'principal_id', 'via', 'expires_at'])
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      kind: row.kind,
+      principalId: row.principal_id,
+      via: row.via,
+      expiresAt: row.expires_at,
+      idleEndsAt: new Date(now.getTime() + this.#ctx.config.staffIdleMs).toISOString(),
+    };
+  }
+
+  /** A live staff session's ends (idle and absolute), read without counting as its use; else undefined. */
+  async staffTimes(sessionId: string): Promise<{ idleEndsAt: string; expiresAt: string } | undefined> {
+    const row = await this.#ctx.store.db
+      .selectFrom('sessions')
+      .select(['kind', 'created_at', 'last_seen_at', 'expires_at', 'revoked_at'])
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (row?.kind !== 'staff' || row.revoked_at !== null) return undefined;
+    const idleEnd = Date.parse(row.last_seen_at ?? row.created_at) + this.#ctx.config.staffIdleMs;
+    return { idleEndsAt: new Date(idleEnd).toISOString(), expiresAt: row.expires_at };
+  }
+
+  /**
+   * The staff member whose console session a cookie still names although it lapsed (idle, or past
+   * its 12 hours), or undefined (no such session, a wrong secret, a live one, or one that was ended:
+   * logged out, the account disabled, a password changed). What a form posted after the lapse may be
+   * kept for (console drafts): only its owner gets it back.
+   */
+  async lapsedStaffOwner(token: string): Promise<string | undefined> {
+    const row = await this.#row(token, 'cookie');
+    if (row?.kind !== 'staff' || row.via !== 'cookie' || row.revoked_at !== null) return undefined;
+    const now = this.#ctx.clock.now();
+    const idleEnd = Date.parse(row.last_seen_at ?? row.created_at) + this.#ctx.config.staffIdleMs;
+    const lapsed = row.expires_at <= now.toISOString() || idleEnd <= now.getTime();
+    return lapsed ? row.principal_id : undefined;
+  }
+
+  async #row(token: string, via: 'cookie' | 'bearer') {
     const parsed = parseSecret(token, via === 'bearer' ? STAFF_TOKEN_PREFIX : '');
     if (!parsed) return undefined;
     const row = await this.#ctx.store.db
@@ -71,9 +184,7 @@ export class SessionStore {
       .where('id', '=', parsed.id)
       .executeTakeFirst();
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
-    if (row.kind !== kind || row.via !== via || row.revoked_at !== null) return undefined;
-    if (row.expires_at <= this.#ctx.clock.now().toISOString()) return undefined;
-    return { id: row.id, kind: row.kind, principalId: row.principal_id, via: row.via };
+    return row;
   }
 
   async end(sessionId: string): Promise<void> {

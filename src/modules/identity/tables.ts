@@ -51,6 +51,11 @@ export interface IdentityTables {
     created_at: string;
     expires_at: string;
     revoked_at: string | null;
+    /**
+     * A staff session's last request, written at most once a minute (migration 0782); null until the
+     * first write (the log-in time stands for it). Shopper sessions leave it null.
+     */
+    last_seen_at: string | null;
   };
   api_keys: {
     id: string;
@@ -88,6 +93,20 @@ export interface IdentityTables {
     id: string;
     expires_at: string;
     used_at: string | null;
+  };
+  /**
+   * Console forms posted after their staff session lapsed (migration 0784, form-drafts.ts): the page
+   * and fields sealed under a key derived from the draft's secret (held only by the sign-in page that
+   * answered the post), whose owner alone takes it back once signed in again; deleted when taken and
+   * 15 minutes after it was kept.
+   */
+  staff_form_drafts: {
+    id: string;
+    secret_hash: string;
+    staff_id: string;
+    sealed: string;
+    created_at: string;
+    expires_at: string;
   };
   /** Failure counters for lock-out with back-off, keyed by e.g. `login:staff:<blind index>`. */
   attempt_counters: {

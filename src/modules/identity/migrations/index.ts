@@ -7,6 +7,9 @@ import { migration as m0690 } from './0690-staff-sso-identities.js';
 import { migration as m0745 } from './0745-api-key-scopes.js';
 import { migration as m0780 } from './0780-staff-sso-flows.js';
 import { migration as m0781 } from './0781-staff-one-time-expiry.js';
+import { migration as m0782 } from './0782-staff-session-idle.js';
+import { migration as m0783 } from './0783-one-time-expiry-backfill.js';
+import { migration as m0784 } from './0784-staff-form-drafts.js';
 import { migration as m0790 } from './0790-attempt-keys-binary.js';
 
 export const identityMigrations: Readonly<Record<string, VowMigration>> = {
@@ -17,5 +20,8 @@ export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0745-api-key-scopes': m0745,
   '0780-staff-sso-flows': m0780,
   '0781-staff-one-time-expiry': m0781,
+  '0782-staff-session-idle': m0782,
+  '0783-one-time-expiry-backfill': m0783,
+  '0784-staff-form-drafts': m0784,
   '0790-attempt-keys-binary': m0790,
 };

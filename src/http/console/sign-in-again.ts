@@ -1,0 +1,94 @@
+// No lost work when a staff session lapses (idle, or past its 12 hours) under a form being filled
+// in: the post answers with the log-in page instead of a refusal, and the form's fields are kept
+// server-side for the session's owner (modules/identity/form-drafts.ts: sealed, 15 minutes, the key
+// only in the page's hidden field, never in an address or a cookie). Logging in again through that
+// page shows the form back, filled in, to send to where it was going with the new session's token.
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../app/services.js';
+import type { FormDraft } from '../../modules/identity/index.js';
+import type { VowContext } from '../../modules/policy/index.js';
+import { html, type SafeHtml } from '../../platform/html.js';
+import { formToken } from '../access.js';
+import { sendHtml } from '../route-helpers.js';
+import { loginWays, renderStaffLoginPage } from './login.js';
+import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
+
+/** Most fields a kept form may have, and characters in all (a console form is far smaller). */
+const MAX_FIELDS = 200;
+const MAX_CHARS = 64 * 1024;
+
+/** Where a kept form may be sent back to: a console address only. */
+export function isConsoleTarget(target: string): boolean {
+  return /^\/staff(\/[^\s]*)?$/.test(target) && !target.startsWith('//');
+}
+
+/** A parsed urlencoded body as the fields to keep (the anti-forgery token left out), or undefined. */
+function fieldsOf(body: unknown): FormDraft['fields'] | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const fields: Record<string, string | string[]> = {};
+  let count = 0;
+  let chars = 0;
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (name === '_csrf') continue;
+    const values = Array.isArray(value) ? value : [value];
+    if (!values.every((v): v is string => typeof v === 'string')) return undefined;
+    count += values.length;
+    chars += name.length + values.reduce((n, v) => n + v.length, 0);
+    if (count > MAX_FIELDS || chars > MAX_CHARS) return undefined;
+    fields[name] = Array.isArray(value) ? values : (values[0] ?? '');
+  }
+  return fields;
+}
+
+/**
+ * The answer to a console form posted with a staff cookie whose session lapsed (access.ts,
+ * AccessOptions.lapsedStaffForm): the log-in page (401), the form kept when the cookie's session
+ * lapsed rather than ended (a log-out, a disabled account and a changed password keep nothing).
+ */
+export function lapsedStaffFormAnswer(ctx: VowContext, services: Services) {
+  const { sessions, drafts, cookies } = services.identity;
+  const ways = loginWays(ctx.config);
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const token = req.cookies[cookies.session.staff];
+    const owner = token ? await sessions.lapsedStaffOwner(token) : undefined;
+    const fields = owner && ways.password && isConsoleTarget(req.url) ? fieldsOf(req.body) : undefined;
+    const draft = owner && fields ? await drafts.keep(owner, { target: req.url, fields }) : undefined;
+    const frame: ConsoleFrame = { policy: ctx.policy, roles: [], csrf: formToken(ctx, '/staff/login') };
+    const idleMinutes = Math.round(ctx.config.staffIdleMs / 60_000);
+    return sendHtml(reply, renderStaffLoginPage(frame, ways, undefined, false, { draft, idleMinutes }), 401);
+  };
+}
+
+/** One field of a kept form, shown to edit: a text area for long or multi-line text. */
+function fieldControl(name: string, value: string, id: string): SafeHtml {
+  const long = value.length > 80 || value.includes('\n');
+  return html`<p><label for="${id}">${name}</label>${
+    long
+      ? html`<textarea id="${id}" name="${name}" rows="6">${value}</textarea>`
+      : html`<input id="${id}" name="${name}" value="${value}">`
+  }</p>`;
+}
+
+/**
+ * The form kept across the new log-in, filled in as it was sent, posting to where it was going with
+ * the new session's token. The fields are shown by their names (this page does not know the form's
+ * own labels); "Do not send" leaves it (it is already deleted from the store).
+ */
+export function renderKeptFormPage(frame: ConsoleFrame, draft: FormDraft): string {
+  let n = 0;
+  const controls = Object.entries(draft.fields).flatMap(([name, value]) =>
+    (typeof value === 'string' ? [value] : value).map((v) => fieldControl(name, v, `kept-${++n}`)),
+  );
+  return consolePage(frame, {
+    title: 'Send your form',
+    body: html`<h1>Send your form</h1>
+<div class="flash" role="status" data-testid="form-restored"><p>You are logged in again. This is the form you sent when your session had ended, as you typed it: check it and send it.</p></div>
+<form method="post" action="${draft.target}" data-testid="kept-form">
+  ${csrfField(frame.csrf)}
+  <p class="small">It goes to <code>${draft.target}</code>.</p>
+  ${controls}
+  <p><button type="submit">Send</button> <a href="/staff">Do not send: go to the dashboard</a></p>
+</form>`,
+  });
+}
