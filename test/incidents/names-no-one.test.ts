@@ -50,28 +50,46 @@ it('refuses each form of an address, and passes ordinary prose', () => {
   assert.equal(holdsEmailAddress(null), false);
 });
 
+/** The fastest of three runs, in ns: a neighbour's load stretches runs, it never shortens one. */
+function fastestRun(text: string): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const start = process.hrtime.bigint();
+    holdsEmailAddress(text);
+    best = Math.min(best, Number(process.hrtime.bigint() - start));
+  }
+  return best;
+}
+
 it('answers crafted texts of 64 KB in linear time (no backtracking, bounded look-ahead)', () => {
-  const n = 64_000;
-  const crafted = [
-    'a'.repeat(n),
-    `a@${'.'.repeat(n)}`,
-    `a\uFF20${'\uFF0E'.repeat(n / 2)}`,
-    '('.repeat(n),
-    '( '.repeat(n / 2),
-    '(  a'.repeat(n / 4),
-    '(at'.repeat(n / 3),
-    '@ '.repeat(n / 2),
-    ' @'.repeat(n / 2),
-    `a${' '.repeat(n)}@`,
-    'a@b'.repeat(n / 3),
-    '(at) '.repeat(n / 5),
-    '\uFDFA'.repeat(n / 8), // NFKC's longest expansion (18 characters each)
+  const crafted: ((n: number) => string)[] = [
+    (n) => 'a'.repeat(n),
+    (n) => `a@${'.'.repeat(n)}`,
+    (n) => `a\uFF20${'\uFF0E'.repeat(n / 2)}`,
+    (n) => '('.repeat(n),
+    (n) => '( '.repeat(n / 2),
+    (n) => '(  a'.repeat(n / 4),
+    (n) => '(at'.repeat(n / 3),
+    (n) => '@ '.repeat(n / 2),
+    (n) => ' @'.repeat(n / 2),
+    (n) => `a${' '.repeat(n)}@`,
+    (n) => 'a@b'.repeat(n / 3),
+    (n) => '(at) '.repeat(n / 5),
+    (n) => '\uFDFA'.repeat(n / 8), // NFKC's longest expansion (18 characters each)
   ];
-  const start = process.hrtime.bigint();
-  for (const text of crafted) holdsEmailAddress(text);
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  // Linear: well under a second for all of them (a quadratic pass over 64 KB takes seconds each).
-  assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+  // Linear: 8 times the text takes about 8 times as long; a quadratic pass takes 64 times, and
+  // seconds at 64 KB. The check is the growth, not a wall-clock limit, so a loaded machine (which
+  // stretches both sizes alike) does not fail it; a run under 5 ms at 64 KB is linear whatever the
+  // small size's noise.
+  for (const [i, make] of crafted.entries()) {
+    const small = fastestRun(make(8_000));
+    const big = fastestRun(make(64_000));
+    const growth = big / Math.max(small, 1);
+    assert.ok(
+      big < 5e6 || growth < 24,
+      `text ${i}: 8 KB ${small} ns, 64 KB ${big} ns (x${growth.toFixed(1)})`,
+    );
+  }
 });
 
 const BREACH = {
