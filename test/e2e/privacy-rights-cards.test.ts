@@ -22,7 +22,7 @@ describe('the notice: the rights cards', {
     await page.goto(`${served.baseUrl}/privacy`);
     const out = await page.evaluate(() => {
       const rows = new Map<number, number>();
-      for (const li of document.querySelectorAll('[data-testid="your-rights"] .cards > li')) {
+      for (const li of Array.from(document.querySelectorAll('[data-testid="your-rights"] .cards > li'))) {
         const top = Math.round(li.getBoundingClientRect().top);
         rows.set(top, (rows.get(top) ?? 0) + 1);
       }
