@@ -95,21 +95,12 @@ if (tree) {
   rmSync(tree, { recursive: true, force: true });
   await buildTree(root, tree);
 }
-const reporters = process.env.VOW_TEST_TIMINGS
-  ? [
-      `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
-      '--test-reporter-destination=stdout',
-      `--test-reporter=${path.join(root, 'scripts/test-timings.js')}`,
-      '--test-reporter-destination=stderr',
-    ]
-  : [];
+// scripts/test-run.js runs the files with Node's runner in this order (`node --test` would sort them).
 const result = spawnSync(
   process.execPath,
   [
     ...(viaTsx ? ['--import', 'tsx'] : ['--enable-source-maps']),
-    '--test',
-    `--test-concurrency=${process.env.VOW_TEST_CONCURRENCY ?? 3}`,
-    ...reporters,
+    path.join(root, 'scripts/test-run.js'),
     ...(tree ? files.map((f) => inTree(root, tree, f)) : files),
   ],
   { stdio: 'inherit', env },
