@@ -167,7 +167,7 @@ ${auditFilter(a)}
   <thead><tr><th scope="col">Entry</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
   <tbody>${rows.map(
     (r) =>
-      html`<tr><td data-label="Entry">${String(r.seq)}</td><td data-label="When">${stamp(r.at, true)}</td><td data-label="Who">${actorLabel(a.names, r.actor_type, r.actor_id)}</td><td data-label="Action">${eventLabel(r.action)} <span class="small">${r.action}</span></td><td data-label="Target" class="values">${target(a.names, r)}</td><td data-label="Details" class="small values">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
+      html`<tr><td data-label="Entry">${String(r.seq)}</td><td data-label="When">${stamp(r.at, true)}</td><td data-label="Who">${actorLabel(a.names, r.actor_type, r.actor_id)}</td><td data-label="Action">${eventLabel(r.action)} <span class="small">${r.action}</span></td><td data-label="Target" class="values target">${target(a.names, r)}</td><td data-label="Details" class="small values">${r.reason ? `${r.reason}. ` : ''}${details(r.details)}</td></tr>`,
   )}</tbody>
 </table></div>
 <nav aria-label="Audit pages" class="pager">
