@@ -170,7 +170,9 @@ describeEachDialect('bad links to pages', (env) => {
           assert.match(res.body, new RegExp(`<html lang="${lang}">`), `${link.url} in ${lang}`);
         }
       }
-    assert.ok(tried >= 10, `bad links tried: ${tried}`);
+    // A shopper page's optional parameters read a value they refuse as absent (optional-query.ts;
+    // test/unit/shopper-page-queries), so only required ones are refused: /language's `to`.
+    assert.ok(tried >= 2, `bad links tried: ${tried}`);
   });
 
   it('an address the router refuses (malformed %-encoding, a part over 100 characters) answers a page, not JSON', async () => {

@@ -7,6 +7,7 @@ import { consentScript, consentStylesheet, sendBuiltAsset } from '../consent-scr
 import { sendSharedHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderCookiePreferences } from './cookie-preferences.js';
+import { optionalHint } from './optional-query.js';
 import { viewerOf } from './shopper-layout.js';
 
 export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
@@ -20,7 +21,8 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
       schema: {
         tags: ['cookies'],
         summary: 'The consent script (banner, Consent Mode, measurements); see /v1/consent/script-info',
-        querystring: z.object({ v: line().max(64).optional() }),
+        // A `v` that is no fingerprint (cut, doubled) still serves the script, revalidated like one without.
+        querystring: z.object({ v: optionalHint(line().max(64)) }),
       },
     },
     async (req, reply) =>

@@ -21,6 +21,7 @@ import {
   smsConsentText,
 } from './demo-storefront.js';
 import { formStateOf } from './form-state.js';
+import { optionalHint } from './optional-query.js';
 import { viewerOf } from './shopper-layout.js';
 
 const PATHS: Record<DemoForm, string> = {
@@ -67,7 +68,7 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
       schema: {
         tags: ['cookies'],
         summary: 'A demo storefront carrying the consent script, with contest, text and catalog forms',
-        querystring: z.object({ sent: z.enum(['contest', 'sms', 'catalog']).optional() }),
+        querystring: z.object({ sent: optionalHint(z.enum(['contest', 'sms', 'catalog'])) }),
       },
     },
     // Rendered per request: its forms carry anti-forgery tokens of the current hour.

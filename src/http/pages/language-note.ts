@@ -16,7 +16,9 @@ import {
 import { line } from '../../platform/strings.js';
 
 /** The query field: a language tag as a person may write it (`es`, `es-US`, `es_mx`). */
-export const langField = { lang: line().trim().max(35).optional() };
+// One no locale can match (too long, a control character, given twice) reads as an unknown language:
+// the page in the default language with the note.
+export const langField = { lang: line().trim().max(35).optional().catch('?') };
 export const langQuery = z.object(langField);
 
 /** What the address asked: the locale to answer in, or that it named none Vow has. */

@@ -7,6 +7,7 @@ import { servedOverHttps } from '../../modules/identity/index.js';
 import { LOCALE_COOKIE, LOCALES } from '../../platform/i18n/index.js';
 import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
+import { optionalHint } from './optional-query.js';
 
 const YEAR_S = 365 * 24 * 60 * 60;
 
@@ -35,9 +36,10 @@ export const languagePageRoutes: RouteModule = (app, ctx) => {
       schema: {
         tags: ['policy'],
         summary: 'Language switch of the shopper pages: remembers the locale in a preference cookie',
-        querystring: z.strictObject({
+        // Another parameter (a tracking tag) is ignored; a return path too long goes to the notice.
+        querystring: z.object({
           to: z.enum(LOCALES).describe('The chosen locale'),
-          back: line().max(2000).optional().describe('A path of this site to return to'),
+          back: optionalHint(line().max(2000)).describe('A path of this site to return to'),
         }),
       },
     },

@@ -17,6 +17,7 @@ import { MY_DATA_FIELDS, myDataDocument, renderMyDataPage, renderRequestConfirmP
 import { addressPartsBody, correctionValueOf } from './address-parts.js';
 import { formStateOf } from './form-state.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
+import { optionalHint } from './optional-query.js';
 import { plainDataCsv } from './plain-data.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -57,11 +58,8 @@ export const myDataPageRoutes: RouteModule = (app, ctx, services) => {
         tags: ['accounts'],
         summary: '"My data" page (HTML): every value held about the account holder, in plain words',
         querystring: z.object({
-          sent: z.enum(['correction', 'deletion']).optional(),
-          due: z
-            .string()
-            .regex(/^\d{4}-\d{2}-\d{2}$/)
-            .optional(),
+          sent: optionalHint(z.enum(['correction', 'deletion'])),
+          due: optionalHint(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
         }),
       },
     },

@@ -14,6 +14,7 @@ import type { RouteModule } from '../route-module.js';
 import { addressPartsBody, correctionValueOf } from './address-parts.js';
 import { type FormState, formStateOf } from './form-state.js';
 import { REQUEST_WORDS, STATUS_MESSAGE_KINDS, STATUS_MESSAGES, type StatusMessage } from './i18n/requests.js';
+import { optionalHint } from './optional-query.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import {
   CONFIRMED_TYPES,
@@ -167,7 +168,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
         summary: 'The status page of a request',
         hide: true,
         params: z.strictObject({ token }),
-        querystring: z.object({ m: z.enum(STATUS_MESSAGES).optional() }),
+        querystring: z.object({ m: optionalHint(z.enum(STATUS_MESSAGES)) }),
       },
     },
     async (req, reply) => {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isVowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
+import { optionalHint } from './optional-query.js';
 import { viewerOf } from './shopper-layout.js';
 import { renderUnsubscribeConfirm, renderUnsubscribed, renderUnsubscribeInvalid } from './unsubscribe.js';
 
@@ -25,7 +26,7 @@ export const unsubscribePageRoutes: RouteModule = (app, ctx, services) => {
         summary: 'Unsubscribe confirmation page (changes nothing)',
         params,
         querystring: z.object({
-          done: z.literal('1').optional().describe("Set by the page's own button once it unsubscribed"),
+          done: optionalHint(z.literal('1')).describe("Set by the page's own button once it unsubscribed"),
         }),
       },
     },
