@@ -8,6 +8,7 @@ import {
   API_KEY_PREFIX,
   allows,
   checkFormToken,
+  consoleReturnPath,
   csrfTokenFor,
   issueFormToken,
   type Principal,
@@ -317,7 +318,10 @@ export async function installAccessControl(
       if (req.principal === null) {
         const wantsHtml = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
         if (wantsHtml && (access === 'shopper' || access.startsWith('staff:'))) {
-          void reply.redirect(access === 'shopper' ? '/login' : '/staff/login', 303);
+          // A console page comes back after the log-in (its path only: identity/form-drafts.ts).
+          const next = access === 'shopper' ? undefined : consoleReturnPath(req.url);
+          const login = access === 'shopper' ? '/login' : '/staff/login';
+          void reply.redirect(next ? `${login}?next=${encodeURIComponent(next)}` : login, 303);
           return 'redirected';
         }
         if (lapsedForm(req, access)) {

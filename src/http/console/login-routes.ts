@@ -3,7 +3,7 @@
 // idle limit as the console's script sees it (how long is left; "Stay signed in").
 
 import { z } from 'zod';
-import { csrfTokenFor, SESSION_TTL_MS } from '../../modules/identity/index.js';
+import { consoleReturnPath, csrfTokenFor, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import { formToken } from '../access.js';
@@ -34,6 +34,9 @@ const draft = line()
   .regex(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
   .optional();
 
+/** The console page to return to after the log-in (a path; checked again by consoleReturnPath). */
+const next = z.string().max(300).optional();
+
 /** What the console's script is told of its session: milliseconds left, so no two clocks are compared. */
 const sessionTimes = z.object({
   idleLimitMs: z.number(),
@@ -54,8 +57,16 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
   const ways = loginWays(ctx.config);
   const idleMinutes = Math.round(ctx.config.staffIdleMs / 60_000);
 
-  app.get('/staff/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    sendHtml(reply, renderStaffLoginPage(loginFrame(), ways)),
+  app.get(
+    '/staff/login',
+    { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ next }) } },
+    async (req, reply) =>
+      sendHtml(
+        reply,
+        renderStaffLoginPage(loginFrame(), ways, undefined, false, undefined, {
+          next: consoleReturnPath(req.query.next),
+        }),
+      ),
   );
 
   app.post(
@@ -65,7 +76,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['staff'],
         summary: 'Staff console log-in (sets the staff session cookie)',
-        body: z.strictObject({ username, password, totp, draft, ...csrfBodyField }),
+        body: z.strictObject({ username, password, totp, draft, next, ...csrfBodyField }),
         response: { 200: z.object({ staffId: z.string(), mustChangePassword: z.boolean() }) },
       },
     },
@@ -84,7 +95,11 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
             return sendHtml(reply, renderKeptFormPage(frame, kept));
           }
         }
-        if (isForm(req)) return reply.redirect(out.mustChangePassword ? '/staff/password' : '/staff', 303);
+        if (isForm(req))
+          return reply.redirect(
+            out.mustChangePassword ? '/staff/password' : (consoleReturnPath(req.body.next) ?? '/staff'),
+            303,
+          );
         return { staffId: out.staffId, mustChangePassword: out.mustChangePassword };
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message, error) =>
@@ -94,6 +109,10 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
             message,
             error.code === 'VOW_TOTP_REQUIRED',
             req.body.draft ? { draft: req.body.draft, idleMinutes } : undefined,
+            {
+              next: consoleReturnPath(req.body.next),
+              ssoCsrf: req.body.draft ? formToken(ctx, '/staff/sso') : undefined,
+            },
           ),
         );
       }

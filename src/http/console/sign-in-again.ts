@@ -20,7 +20,7 @@ const MAX_CHARS = 64 * 1024;
 
 /** Where a kept form may be sent back to: a console address only. */
 export function isConsoleTarget(target: string): boolean {
-  return /^\/staff(\/[^\s]*)?$/.test(target) && !target.startsWith('//');
+  return /^\/staff(\/[^\s\\]*)?$/.test(target) && !target.startsWith('//');
 }
 
 /** A parsed urlencoded body as the fields to keep (the anti-forgery token left out), or undefined. */
@@ -52,11 +52,16 @@ export function lapsedStaffFormAnswer(ctx: VowContext, services: Services) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const token = req.cookies[cookies.session.staff];
     const owner = token ? await sessions.lapsedStaffOwner(token) : undefined;
-    const fields = owner && ways.password && isConsoleTarget(req.url) ? fieldsOf(req.body) : undefined;
+    const fields = owner && isConsoleTarget(req.url) ? fieldsOf(req.body) : undefined;
     const draft = owner && fields ? await drafts.keep(owner, { target: req.url, fields }) : undefined;
     const frame: ConsoleFrame = { policy: ctx.policy, roles: [], csrf: formToken(ctx, '/staff/login') };
     const idleMinutes = Math.round(ctx.config.staffIdleMs / 60_000);
-    return sendHtml(reply, renderStaffLoginPage(frame, ways, undefined, false, { draft, idleMinutes }), 401);
+    const ssoCsrf = draft ? formToken(ctx, '/staff/sso') : undefined;
+    return sendHtml(
+      reply,
+      renderStaffLoginPage(frame, ways, undefined, false, { draft, idleMinutes }, { ssoCsrf }),
+      401,
+    );
   };
 }
 

@@ -4,16 +4,38 @@
 // personal data) ride in a short-lived signed cookie, httpOnly and SameSite=Lax (the provider's
 // redirect back is a cross-site top-level GET), scoped to /staff/sso; served over https it is
 // `__Host-vow_sso` with Path=/, as that prefix requires. The work is the identity module's
-// (src/modules/identity/oidc.ts).
+// (src/modules/identity/oidc.ts). A sign-in started from the log-in page brings the staff member back
+// where they were going (`next`, a console path) and gives back a form kept when their session lapsed
+// (its token posted, never in an address): both ride in the flow's row, sealed (oidc.ts, SsoCarry).
 
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { SESSION_TTL_MS, SSO_FLOW_TTL_MS } from '../../modules/identity/index.js';
-import { endedCookieOptions, refusalOf, sendHtml, sessionCookieOptions } from '../route-helpers.js';
+import {
+  consoleReturnPath,
+  csrfTokenFor,
+  SESSION_TTL_MS,
+  SSO_FLOW_TTL_MS,
+  type SsoCarry,
+} from '../../modules/identity/index.js';
+import { line } from '../../platform/strings.js';
+import {
+  csrfBodyField,
+  endedCookieOptions,
+  refusalOf,
+  sendHtml,
+  sessionCookieOptions,
+} from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderSsoDonePage, renderSsoRefusedPage } from './login.js';
 import type { ConsoleFrame } from './shell.js';
+import { isConsoleTarget, renderKeptFormPage } from './sign-in-again.js';
 
 const SSO_PATH = '/staff/sso';
+const next = z.string().max(300).optional();
+/** A kept form's token (form-drafts.ts), as the log-in page's single sign-on form posts it. */
+const draft = line()
+  .regex(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
+  .optional();
 
 export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
   const sso = services.identity.sso;
@@ -23,17 +45,33 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
   const cookies = services.identity.cookies;
   const frame = (): ConsoleFrame => ({ policy: ctx.policy, roles: [], csrf: '' });
 
+  const drafts = services.identity.drafts;
+  const start = async (reply: FastifyReply, carry: SsoCarry) => {
+    const { url, cookie } = await sso.start(carry);
+    void reply.setCookie(cookies.sso, cookie, {
+      ...sessionCookieOptions(ctx, SSO_FLOW_TTL_MS),
+      path: cookies.ssoPath,
+    });
+    return reply.header('cache-control', 'no-store').redirect(url, 303);
+  };
+
   app.get(
     SSO_PATH,
-    { config: { access: 'public', limit: 'login' }, schema: { hide: true } },
-    async (_req, reply) => {
-      const { url, cookie } = await sso.start();
-      void reply.setCookie(cookies.sso, cookie, {
-        ...sessionCookieOptions(ctx, SSO_FLOW_TTL_MS),
-        path: cookies.ssoPath,
-      });
-      return reply.header('cache-control', 'no-store').redirect(url, 303);
+    {
+      config: { access: 'public', limit: 'login' },
+      schema: { hide: true, querystring: z.object({ next }) },
     },
+    async (req, reply) => start(reply, { next: consoleReturnPath(req.query.next) }),
+  );
+
+  // From the log-in page that answered a form sent after the session lapsed: the kept form's token.
+  app.post(
+    SSO_PATH,
+    {
+      config: { access: 'public', csrf: 'form', limit: 'login' },
+      schema: { hide: true, body: z.strictObject({ draft, next, ...csrfBodyField }) },
+    },
+    async (req, reply) => start(reply, { next: consoleReturnPath(req.body.next), draft: req.body.draft }),
   );
 
   app.get(
@@ -51,7 +89,13 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
           ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
           sameSite: 'strict',
         });
-        return sendHtml(reply, renderSsoDonePage(frame()));
+        const { draft: kept, next: to } = out.carried;
+        const form = kept ? await drafts.take(kept, out.staffId) : undefined;
+        if (form && isConsoleTarget(form.target)) {
+          const signedIn = { policy: ctx.policy, roles: [], csrf: csrfTokenFor(out.token) };
+          return sendHtml(reply, renderKeptFormPage(signedIn, form));
+        }
+        return sendHtml(reply, renderSsoDonePage(frame(), consoleReturnPath(to) ?? '/staff'));
       } catch (err) {
         const { error, status } = refusalOf(err);
         const reason = (error.details as { reason?: string } | undefined)?.reason ?? error.code;

@@ -49,7 +49,7 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
     },
     staff_sso_flows: {
       fate: 'impersonal',
-      why: 'started single sign-on log-ins: a hash of a random state and two times, deleted a while after they expire',
+      why: 'started single sign-on log-ins: a hash of a random state, two times and, sealed, a console path and a kept form’s token, deleted a while after they expire',
     },
     staff_form_drafts: {
       fate: 'kept',

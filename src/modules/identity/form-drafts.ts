@@ -86,3 +86,21 @@ export class FormDrafts {
     return { target: opened.target, fields: opened.fields };
   }
 }
+
+/**
+ * The console page a staff member sent to the log-in is returned to once signed in (the `next` of
+ * /staff/login and /staff/sso): a `/staff` path of plain segments only, so it can never lead off the
+ * site (no `//host`, no backslash, no scheme, no percent-encoded trick, no `.` or `..` segment). The
+ * query string is left out: a console list's filters could hold something typed (an audit `who`, a
+ * downstream draft's text), and personal data never goes in an address. The dashboard itself needs no
+ * return (undefined).
+ */
+export function consoleReturnPath(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length > 300) return undefined;
+  const path = raw.split('?')[0]!;
+  if (!/^\/staff(\/[A-Za-z0-9_~.-]+)+\/?$/.test(path)) return undefined;
+  if (path.split('/').some((s) => s === '.' || s === '..')) return undefined;
+  if (path === '/staff/login' || path.startsWith('/staff/login/') || path.startsWith('/staff/sso'))
+    return undefined;
+  return path;
+}

@@ -68,12 +68,19 @@ export {
 export { type AuthCookies, authCookies, HOST_COOKIE_PREFIX, servedOverHttps } from './cookies.js';
 export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
-export { FORM_DRAFT_TTL_MS, type FormDraft, type FormDrafts } from './form-drafts.js';
+export { consoleReturnPath, FORM_DRAFT_TTL_MS, type FormDraft, type FormDrafts } from './form-drafts.js';
 export { checkFormToken, FORM_TOKEN_WINDOW_MS, issueFormToken } from './form-tokens.js';
 export { identityMigrations } from './migrations/index.js';
 export type { MyDataValue, MyDataView } from './my-data.js';
 export { buildMyData, type DatasetExportSource, type SubjectIdentifierSource } from './my-data.js';
-export { isLoopbackHttp, SSO_COOKIE, SSO_FLOW_TTL_MS, type SsoRefusal, type StaffSso } from './oidc.js';
+export {
+  isLoopbackHttp,
+  SSO_COOKIE,
+  SSO_FLOW_TTL_MS,
+  type SsoCarry,
+  type SsoRefusal,
+  type StaffSso,
+} from './oidc.js';
 export {
   allows,
   auditActor,

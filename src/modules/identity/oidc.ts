@@ -6,9 +6,10 @@
 // roles from the roles claim on every log-in and starts a staff session as the password log-in does.
 // Every log-in, accepted or refused (with a reason code), is audited. The provider's discovery
 // document is fetched on first use, never at start-up.
+import { hash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../platform/config.js';
-import { hashPassword, sha256, Vault } from '../../platform/crypto/index.js';
+import { hashPassword, openSealedText, sealWithKey, sha256, Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import { isStaffRole, type StaffRole } from './principal.js';
@@ -44,6 +45,20 @@ interface Flow {
   readonly verifier: string;
   /** When the flow started (ms since the epoch). */
   readonly at: number;
+}
+
+/**
+ * What a sign-in started from the log-in page brings back after the provider: the console path the
+ * staff member was going to, and the token of the form kept when their session lapsed.
+ */
+export interface SsoCarry {
+  readonly next?: string | undefined;
+  readonly draft?: string | undefined;
+}
+
+/** The key sealing a flow's carry: derived from its PKCE verifier, which only the flow's cookie holds. */
+function carryKey(flow: Flow): Buffer {
+  return hash('sha256', `vow-sso-carry\n${flow.verifier}`, 'buffer') as unknown as Buffer;
 }
 
 /** A loopback http issuer (tests, a provider on the same machine): the only http openid-client is let use. */
@@ -101,7 +116,7 @@ export class StaffSso {
   }
 
   /** The provider's authorization URL and the signed cookie value holding this flow's checks. */
-  async start(): Promise<{ url: string; cookie: string }> {
+  async start(carry: SsoCarry = {}): Promise<{ url: string; cookie: string }> {
     const provider = await this.#provider();
     const flow: Flow = {
       state: oidc.randomState(),
@@ -109,7 +124,7 @@ export class StaffSso {
       verifier: oidc.randomPKCECodeVerifier(),
       at: this.#ctx.clock.now().getTime(),
     };
-    await this.#remember(flow);
+    await this.#remember(flow, carry);
     const url = oidc.buildAuthorizationUrl(provider, {
       redirect_uri: this.redirectUri,
       scope: 'openid',
@@ -139,8 +154,18 @@ export class StaffSso {
   }
 
   /** Records a started flow (and deletes the rows of flows long expired: one indexed statement). */
-  async #remember(flow: Flow): Promise<void> {
+  async #remember(flow: Flow, carry: SsoCarry): Promise<void> {
     const db = this.#ctx.store.db;
+    const id = this.#flowId(flow);
+    const carried =
+      carry.next || carry.draft
+        ? sealWithKey(
+            carryKey(flow),
+            Buffer.from(JSON.stringify({ next: carry.next, draft: carry.draft }), 'utf8'),
+            `sso-carry:${id}`,
+            this.#ctx.random.bytes(12),
+          )
+        : null;
     await db
       .deleteFrom('staff_sso_flows')
       .where('expires_at', '<', new Date(flow.at - SSO_FLOW_KEPT_MS).toISOString())
@@ -148,9 +173,10 @@ export class StaffSso {
     await db
       .insertInto('staff_sso_flows')
       .values({
-        id: this.#flowId(flow),
+        id,
         expires_at: new Date(flow.at + SSO_FLOW_TTL_MS).toISOString(),
         used_at: null,
+        carried,
       })
       .execute();
   }
@@ -159,7 +185,7 @@ export class StaffSso {
    * Consumes a flow: one conditional update, so of two callbacks racing with the same state exactly
    * one goes on. Refused when it was used already, has expired, or was never started here.
    */
-  async #consume(flow: Flow): Promise<void> {
+  async #consume(flow: Flow): Promise<SsoCarry> {
     const db = this.#ctx.store.db;
     const now = this.#ctx.clock.now().toISOString();
     const id = this.#flowId(flow);
@@ -170,12 +196,15 @@ export class StaffSso {
       .where('used_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) return;
     const row = await db
       .selectFrom('staff_sso_flows')
-      .select('used_at')
+      .select(['used_at', 'carried'])
       .where('id', '=', id)
       .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) {
+      if (!row?.carried) return {};
+      return JSON.parse(openSealedText(carryKey(flow), row.carried, `sso-carry:${id}`)) as SsoCarry;
+    }
     throw this.#refusal(row === undefined ? 'no_flow' : row.used_at !== null ? 'flow_used' : 'flow_expired');
   }
 
@@ -208,11 +237,12 @@ export class StaffSso {
   async finish(
     callbackUrl: URL,
     cookie: string | undefined,
-  ): Promise<{ token: string; sessionId: string; staffId: string }> {
+  ): Promise<{ token: string; sessionId: string; staffId: string; carried: SsoCarry }> {
     let flow: Flow;
+    let carried: SsoCarry;
     try {
       flow = this.#readFlow(cookie);
-      await this.#consume(flow);
+      carried = await this.#consume(flow);
     } catch (err) {
       if (err instanceof VowError) await this.#audit((err.details as { reason: SsoRefusal }).reason);
       throw err;
@@ -273,7 +303,7 @@ export class StaffSso {
       target: { type: 'staff', id: staffId.id },
       details: { issuer: this.#config.issuer, roles, created: staffId.created },
     });
-    return { token: session.token, sessionId: session.id, staffId: staffId.id };
+    return { token: session.token, sessionId: session.id, staffId: staffId.id, carried };
   }
 
   /**

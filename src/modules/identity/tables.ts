@@ -93,6 +93,8 @@ export interface IdentityTables {
     id: string;
     expires_at: string;
     used_at: string | null;
+    /** Where to go and a kept form's token after the sign-in (migration 0785; sealed, oidc.ts). */
+    carried: string | null;
   };
   /**
    * Console forms posted after their staff session lapsed (migration 0784, form-drafts.ts): the page

@@ -10,6 +10,7 @@ import { migration as m0781 } from './0781-staff-one-time-expiry.js';
 import { migration as m0782 } from './0782-staff-session-idle.js';
 import { migration as m0783 } from './0783-one-time-expiry-backfill.js';
 import { migration as m0784 } from './0784-staff-form-drafts.js';
+import { migration as m0785 } from './0785-sso-flow-carried.js';
 import { migration as m0790 } from './0790-attempt-keys-binary.js';
 
 export const identityMigrations: Readonly<Record<string, VowMigration>> = {
@@ -23,5 +24,6 @@ export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0782-staff-session-idle': m0782,
   '0783-one-time-expiry-backfill': m0783,
   '0784-staff-form-drafts': m0784,
+  '0785-sso-flow-carried': m0785,
   '0790-attempt-keys-binary': m0790,
 };
