@@ -13,6 +13,12 @@ export interface Shot {
   readonly locale?: 'es';
   /** Only what the window shows once prepared (the page has scrolled to its result), not the whole page. */
   readonly window?: boolean;
+  /**
+   * The page's first this many screens (window heights), not the whole page: a long list or record
+   * (200 recipient tasks, every activity of the record of processing) was 10,000-31,000 px and 2-3 MB
+   * a shot, and its first screens show what the docs show it for.
+   */
+  readonly screens?: number;
   /** In dark mode (prefers-color-scheme: dark). */
   readonly dark?: true;
 }

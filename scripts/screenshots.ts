@@ -383,11 +383,16 @@ async function main(): Promise<void> {
     await services.incidents.decideRisk(incident.id, 'high', 'Names with home addresses.', id);
     // A changed policy file to check on the policy page: the shipped minimal one.
     const minimalPolicy = readFileSync(new URL('../policies/minimal.yaml', import.meta.url), 'utf8');
-    const consoleShots: Shot[] = consoleNav([...STAFF_ROLES]).map((l) => ({
-      name: `console${l.href.replace(/^\/staff/, '').replace(/\//g, '-') || '-dashboard'}`,
-      title: `Console: ${l.label}`,
-      path: l.href,
-    }));
+    const consoleShots: Shot[] = consoleNav([...STAFF_ROLES]).map((l) => {
+      const name = `console${l.href.replace(/^\/staff/, '').replace(/\//g, '-') || '-dashboard'}`;
+      const screens = LONG_CONSOLE_PAGES[name];
+      return {
+        name,
+        title: `Console: ${l.label}${screens ? ` (its first ${screens} screens)` : ''}`,
+        path: l.href,
+        ...(screens ? { screens } : {}),
+      };
+    });
     for (const size of SIZES) {
       const context = await browser.newContext({ viewport: size.viewport });
       const page = await context.newPage();
@@ -429,7 +434,7 @@ async function main(): Promise<void> {
         await page.goto(`${base}${s.path}`);
         if (s.prepare) await s.prepare(page);
         const file = `${s.name}-${size.name}.png`;
-        await page.screenshot({ path: path.join(OUT, file), fullPage: !s.window });
+        await page.screenshot({ path: path.join(OUT, file), ...(await framing(page, s, size.viewport)) });
         written.push({ file, title: `${s.title} (${size.name})` });
       }
       await context.close();
@@ -450,7 +455,30 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   if (!ONLY) writeFileSync(path.join(OUT, 'README.md'), index);
-  process.stdout.write(`${written.length} screenshots in docs/screenshots/\n`);
+  process.stdout.write(`${written.length} screenshots in ${path.relative(process.cwd(), OUT) || '.'}/\n`);
+}
+
+/**
+ * Console pages too long for a whole-page shot, and how many screens of each to keep: the recipient
+ * tasks (the header, filters and the first tasks of the demo's 200) and the record of processing (the
+ * controller, the activities' summary and the first activities, as console.md shows it).
+ */
+const LONG_CONSOLE_PAGES: Readonly<Record<string, number>> = {
+  'console-downstream': 2,
+  'console-records-of-processing': 3,
+};
+
+/** The whole page, the window only, or the page's first `screens` window heights. */
+async function framing(
+  page: Page,
+  s: Shot,
+  viewport: { readonly width: number; readonly height: number },
+): Promise<{ fullPage: boolean; clip?: { x: number; y: number; width: number; height: number } }> {
+  if (s.window) return { fullPage: false };
+  if (!s.screens) return { fullPage: true };
+  const full = await page.evaluate(() => document.documentElement.scrollHeight);
+  const height = Math.min(full, s.screens * viewport.height);
+  return { fullPage: true, clip: { x: 0, y: 0, width: viewport.width, height } };
 }
 
 /** The anti-forgery token the signed-in page carries (the logout form's hidden field). */
