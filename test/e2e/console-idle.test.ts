@@ -152,12 +152,34 @@ describe('the console warns before its idle limit', {
     assert.deepEqual(await axeViolations(page), [], 'axe on the log-in page that kept the form');
     await fillLogIn(page, username);
     await page.getByRole('heading', { name: 'Send your form' }).waitFor();
-    assert.equal(await page.getByLabel('summary').inputValue(), 'A courier lost a box of returned orders');
-    assert.equal(await page.getByLabel('consequences').inputValue(), 'Names and addresses\non the labels');
+    // Under the page's own labels (noted by console-idle.js as the form was sent), not the names.
+    assert.equal(
+      await page.getByLabel('What happened').inputValue(),
+      'A courier lost a box of returned orders',
+    );
+    assert.equal(
+      await page.getByLabel('Likely consequences').inputValue(),
+      'Names and addresses\non the labels',
+    );
+    assert.equal(await page.getByLabel('summary', { exact: true }).count(), 0);
+    assert.match((await page.locator('[data-kept-page]').textContent()) ?? '', /From the page “Incidents/);
     assert.deepEqual(await axeViolations(page), [], 'axe on the form shown back');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.waitForURL(/\/staff\/incidents\/[^/?]+/);
     const recorded = await env.store.db.selectFrom('incidents').select('id').execute();
     assert.equal(recorded.length, 1);
+  });
+
+  it('opens the page asked for after logging in again, not the dashboard', async () => {
+    const { page, username } = await loggedIn(['customer_service']);
+    env.clock.advance(31 * MINUTE);
+    // A bookmark or the address bar, after the limit: the log-in, then that very page.
+    await page.goto(`${base}/staff/incidents`);
+    await page.getByRole('heading', { name: 'Staff log in' }).waitFor();
+    assert.match(page.url(), /\/staff\/login\?next=%2Fstaff%2Fincidents$/);
+    assert.deepEqual(await axeViolations(page), [], 'axe on the log-in page with its way back');
+    await fillLogIn(page, username);
+    await page.waitForURL(`${base}/staff/incidents`);
+    await page.getByRole('button', { name: 'Record the incident' }).waitFor();
   });
 });

@@ -171,6 +171,9 @@ describeEachDialect(
       assert.match(back.body, /data-testid="kept-form"/);
       assert.match(back.body, /action="\/staff\/incidents"/);
       assert.match(back.body, /A laptop with the March export was left on a train/);
+      // Labelled in words (the page's script puts the page's own labels), never the bare names.
+      assert.match(back.body, /<label for="kept-\d+" data-field="dataCategories">Data categories<\/label>/);
+      assert.match(back.body, /<script src="\/assets\/console-idle\.js"/);
       // Sent from that page with the new session: recorded.
       const again = await env().app.inject({
         method: 'POST',

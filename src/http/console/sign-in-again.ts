@@ -12,7 +12,7 @@ import { html, type SafeHtml } from '../../platform/html.js';
 import { formToken } from '../access.js';
 import { sendHtml } from '../route-helpers.js';
 import { loginWays, renderStaffLoginPage } from './login.js';
-import { type ConsoleFrame, consolePage, csrfField } from './shell.js';
+import { type ConsoleFrame, consolePage, csrfField, IDLE_SCRIPT } from './shell.js';
 
 /** Most fields a kept form may have, and characters in all (a console form is far smaller). */
 const MAX_FIELDS = 200;
@@ -65,10 +65,27 @@ export function lapsedStaffFormAnswer(ctx: VowContext, services: Services) {
   };
 }
 
-/** One field of a kept form, shown to edit: a text area for long or multi-line text. */
+/**
+ * A field's name as words, until the page's script puts the page's own label back: `dataCategories`
+ * and `data_categories` read "Data categories".
+ */
+export function wordsOf(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_\-.[\]]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : name;
+}
+
+/**
+ * One field of a kept form, shown to edit: a text area for long or multi-line text. Its label is the
+ * name as words; console-idle.js replaces it with the label the field had on its page (recorded in
+ * the tab's sessionStorage as the form was sent: labels only, never values).
+ */
 function fieldControl(name: string, value: string, id: string): SafeHtml {
   const long = value.length > 80 || value.includes('\n');
-  return html`<p><label for="${id}">${name}</label>${
+  return html`<p><label for="${id}" data-field="${name}">${wordsOf(name)}</label>${
     long
       ? html`<textarea id="${id}" name="${name}" rows="6">${value}</textarea>`
       : html`<input id="${id}" name="${name}" value="${value}">`
@@ -77,8 +94,9 @@ function fieldControl(name: string, value: string, id: string): SafeHtml {
 
 /**
  * The form kept across the new log-in, filled in as it was sent, posting to where it was going with
- * the new session's token. The fields are shown by their names (this page does not know the form's
- * own labels); "Do not send" leaves it (it is already deleted from the store).
+ * the new session's token. The fields are shown under their page's own labels when this tab sent
+ * the form (console-idle.js), else their names as words; "Do not send" leaves it (it is already
+ * deleted from the store).
  */
 export function renderKeptFormPage(frame: ConsoleFrame, draft: FormDraft): string {
   let n = 0;
@@ -87,9 +105,11 @@ export function renderKeptFormPage(frame: ConsoleFrame, draft: FormDraft): strin
   );
   return consolePage(frame, {
     title: 'Send your form',
+    scripts: [IDLE_SCRIPT],
     body: html`<h1>Send your form</h1>
 <div class="flash" role="status" data-testid="form-restored"><p>You are logged in again. This is the form you sent when your session had ended, as you typed it: check it and send it.</p></div>
-<form method="post" action="${draft.target}" data-testid="kept-form">
+<p class="small" data-kept-page hidden></p>
+<form method="post" action="${draft.target}" data-testid="kept-form" data-kept-form>
   ${csrfField(frame.csrf)}
   <p class="small">It goes to <code>${draft.target}</code>.</p>
   ${controls}

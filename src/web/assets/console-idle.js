@@ -6,6 +6,64 @@
 // not itself count as activity) before it warns, and again while it warns. Without this script the
 // server's limit simply applies: the next request after it goes to the log-in page, and a form sent
 // then is kept for after the log-in (docs/console.md).
+//
+// A form kept that way comes back under its page's own labels: as any console form is posted, this
+// script notes its fields' labels (and the page's heading) in the tab's sessionStorage, by the form's
+// address, never a value typed; the page that shows a kept form back (sign-in-again.ts) puts them on
+// its fields, which without this script read as their names in words.
+(() => {
+  const LABELS = 'vow-form-labels';
+  /** The label a field has on its page: a group's legend for check boxes and radio buttons. */
+  const labelOf = (field) => {
+    const group = field.closest('fieldset')?.querySelector('legend');
+    if ((field.type === 'checkbox' || field.type === 'radio') && group) return group.textContent;
+    return field.labels?.[0]?.textContent ?? field.getAttribute('aria-label') ?? '';
+  };
+  document.addEventListener(
+    'submit',
+    (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || form.method !== 'post' || form.hasAttribute('data-kept-form'))
+        return;
+      const labels = {};
+      for (const field of form.elements) {
+        if (!field.name || field.type === 'hidden' || Object.hasOwn(labels, field.name)) continue;
+        const text = labelOf(field).replace(/\s+/g, ' ').trim();
+        if (text) labels[field.name] = text;
+      }
+      const heading = document.querySelector('main h1, h1')?.textContent?.trim() ?? '';
+      const target = new URL(form.action, location.href).pathname;
+      try {
+        sessionStorage.setItem(LABELS, JSON.stringify({ target, heading, labels }));
+      } catch {
+        // Storage refused (private mode, full): the kept form shows the names as words.
+      }
+    },
+    true,
+  );
+  const kept = document.querySelector('form[data-kept-form]');
+  if (kept instanceof HTMLFormElement) {
+    let noted;
+    try {
+      noted = JSON.parse(sessionStorage.getItem(LABELS) ?? 'null');
+      sessionStorage.removeItem(LABELS);
+    } catch {
+      noted = null;
+    }
+    if (noted && noted.target === new URL(kept.action, location.href).pathname) {
+      for (const label of kept.querySelectorAll('label[data-field]')) {
+        const text = noted.labels?.[label.getAttribute('data-field') ?? ''];
+        if (typeof text === 'string' && text) label.textContent = text;
+      }
+      const page = document.querySelector('[data-kept-page]');
+      if (page instanceof HTMLElement && noted.heading) {
+        page.textContent = `From the page “${noted.heading}”.`;
+        page.hidden = false;
+      }
+    }
+  }
+})();
+
 (() => {
   const dialog = document.getElementById('idle-warning');
   if (!(dialog instanceof HTMLDialogElement) || typeof dialog.showModal !== 'function') return;
