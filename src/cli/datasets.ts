@@ -2,16 +2,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  connectDataset,
-  loadDatasetsFile,
-  parseAnnotation,
-  redactUrl,
-  seedExampleShop,
-  verifyAgainstDatabase,
-} from '../modules/datasets/index.js';
-import { formatPath, formatProblem, loadPolicy } from '../modules/policy/index.js';
-import { loadConfig } from '../platform/config.js';
 import { whyUnreadable } from './files.js';
 
 interface Io {
@@ -34,6 +24,15 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
       'Validate annotations against the policy; prints each problem as file:line:col path: message, exits 1 if any',
     )
     .action(async (files: string[], opts: { policy?: string; config?: boolean; url?: string }) => {
+      const [
+        { loadConfig },
+        { formatPath, formatProblem, loadPolicy },
+        { connectDataset, loadDatasetsFile, parseAnnotation, redactUrl, verifyAgainstDatabase },
+      ] = await Promise.all([
+        import('../platform/config.js'),
+        import('../modules/policy/index.js'),
+        import('../modules/datasets/index.js'),
+      ]);
       const policy = loadPolicy(opts.policy ?? loadConfig().policyPath);
       let bad = 0;
       for (const file of files) {
@@ -110,6 +109,7 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
       'Create and fill the example shop database (customers, addresses, orders, reviews, wishlists)',
     )
     .action(async (opts: { url: string; reset?: boolean }) => {
+      const { seedExampleShop } = await import('../modules/datasets/index.js');
       const where = await seedExampleShop(opts.url, { reset: opts.reset === true });
       io.out(`The example shop is ready at ${where}. Its annotation: datasets/example-shop.yaml`);
     });

@@ -1,10 +1,6 @@
 // `vow email render`: a campaign email for one person as a full RFC 5322 message on stdout
 // (List-Unsubscribe one-click headers, footer link, postal address), refused for people decide() denies.
 import { type Command, Option } from 'commander';
-import { createContext } from '../app/context.js';
-import { createServices } from '../app/services.js';
-import { renderCampaignEmail } from '../modules/consent/index.js';
-import { loadConfig } from '../platform/config.js';
 import { VowError } from '../platform/errors.js';
 import { readCliFile } from './files.js';
 
@@ -48,6 +44,13 @@ export function registerConsentCommands(program: Command, io: Io): void {
             'VOW_USAGE',
             `The body is empty (${opts.textFile ? `--text-file ${opts.textFile}` : '--text'}): give the text of the email`,
           );
+        const [{ loadConfig }, { createContext }, { createServices }, { renderCampaignEmail }] =
+          await Promise.all([
+            import('../platform/config.js'),
+            import('../app/context.js'),
+            import('../app/services.js'),
+            import('../modules/consent/index.js'),
+          ]);
         const ctx = await createContext(loadConfig());
         try {
           const services = createServices(ctx);

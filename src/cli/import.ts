@@ -9,9 +9,9 @@
 // finished but rows were refused, dry run or not, so a script or CI notices; 1 when the run stopped
 // (a file refused whole, a database or thread that failed), as every other command's failure.
 import type { Command } from 'commander';
-import { IMPORT_FORMAT_IDS, type ImportProgress, type ImportReport } from '../modules/imports/index.js';
+import type { ImportProgress, ImportReport } from '../modules/imports/index.js';
 import { type ErrorCode, VowError } from '../platform/errors.js';
-import { counted } from '../platform/strings.js';
+import type { counted as Counted } from '../platform/strings.js';
 import { siblingModule, startModuleWorker } from '../platform/workers.js';
 import type { ImportJob, ImportMessage } from './import-worker.js';
 
@@ -116,7 +116,7 @@ export function progressPrinter(
 }
 
 /** The report in words: what was (or would be) written, then the refused rows. */
-export function formatReport(r: ImportReport): string {
+export function formatReport(r: ImportReport, counted: typeof Counted): string {
   const c = r.counts;
   const would = r.dryRun ? 'would be ' : '';
   const were = (count: number) => (r.dryRun ? 'would be' : count === 1 ? 'was' : 'were');
@@ -151,7 +151,17 @@ export function formatReport(r: ImportReport): string {
   return lines.join('\n');
 }
 
-export function registerImportCommand(program: Command, io: Io, setExit: (code: number) => void): void {
+/**
+ * `formats` lists the import formats in `vow import --help`: the imports module holds them, and its
+ * import costs about half a second, so main.ts loads it only when the command line names `import`
+ * (without it the command is registered with an empty list that nothing shows).
+ */
+export function registerImportCommand(
+  program: Command,
+  io: Io,
+  setExit: (code: number) => void,
+  formats: readonly string[] = [],
+): void {
   program
     .command('import')
     .argument(
@@ -161,7 +171,7 @@ export function registerImportCommand(program: Command, io: Io, setExit: (code: 
     .description(
       "Import a shop's customers, orders or marketing lists (Shopify, Mailchimp, Klaviyo, SMS opt-outs, Vow NDJSON); resumable, each row's source kept",
     )
-    .requiredOption('-f, --format <format>', IMPORT_FORMAT_IDS.join(', '))
+    .requiredOption('-f, --format <format>', formats.join(', '))
     .option('--dry-run', 'read and check every row, print what would happen, write nothing')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, opts: { format: string; dryRun?: boolean; json?: boolean }) => {
@@ -175,7 +185,8 @@ export function registerImportCommand(program: Command, io: Io, setExit: (code: 
         else {
           if (report.alreadyImported || report.resumedFromLine > 0)
             for (const r of report.refusals) io.err(`line ${r.line}: ${r.code} ${r.reason}`);
-          io.out(formatReport(report));
+          const { counted } = await import('../platform/strings.js');
+          io.out(formatReport(report, counted));
         }
         setExit(importExitCode(report));
       } catch (err) {

@@ -1,26 +1,14 @@
 // The `vow` command line: serve, migrate, and the policy tools. Each command is a thin shell over a service.
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { createContext } from '../app/context.js';
-import { migrate } from '../app/migrations.js';
-import { createServices } from '../app/services.js';
-import { buildApp } from '../http/app.js';
-import { renderPrivacyPage } from '../http/pages/privacy.js';
-import { formatProblem, loadPolicy, parsePolicy, renderNoticeMarkdown } from '../modules/policy/index.js';
-import { formatResults, unpromisedWarnings } from '../modules/promises/index.js';
-import { loadConfig } from '../platform/config.js';
 import { isVowError } from '../platform/errors.js';
-import { startFeedbackListener } from '../platform/mail/index.js';
-import { openStore } from '../platform/store/index.js';
 import { registerDatasetCommands } from './datasets.js';
-import { registerDemoCommand } from './demo/command.js';
+import { registerDemoCommand } from './demo/register.js';
 import { registerConsentCommands } from './email.js';
-import { readCliFile } from './files.js';
 import { registerImportCommand } from './import.js';
-import { checkListenAddress, listenError } from './listen.js';
 import { registerRecordsOfProcessingCommand } from './records-of-processing.js';
 import { registerRetentionCommands } from './retention.js';
-import { announceSecurity, registerSecurityCommands } from './security.js';
+import { announceSecurity, registerSecurityCommands, type SecurityChoices } from './security.js';
 import { registerWebhookCommands } from './webhooks.js';
 
 export interface CliIo {
@@ -49,7 +37,31 @@ function dropOutputToClosedPipes(): void {
     });
 }
 
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+/**
+ * What the help of a few commands lists and only a heavy module knows (the staff roles and API key
+ * scopes, the import formats): loaded by main() when the command line names that command, so every
+ * other start (a mistyped option, `vow policy check`, `vow --help`) loads only the command line.
+ */
+export interface HelpChoices {
+  readonly security?: SecurityChoices;
+  readonly importFormats?: readonly string[];
+}
+
+/** Loads the HelpChoices the words of `argv` need (`vow staff …`, `vow help import`, …). */
+export async function helpChoices(argv: readonly string[]): Promise<HelpChoices> {
+  const words = new Set(argv.slice(2));
+  const [security, imports] = await Promise.all([
+    words.has('staff') ? import('../modules/identity/index.js') : undefined,
+    words.has('import') ? import('../modules/imports/index.js') : undefined,
+  ]);
+  return { security, importFormats: imports?.IMPORT_FORMAT_IDS };
+}
+
+export function buildProgram(
+  io: CliIo,
+  setExit: (code: number) => void,
+  preloaded: HelpChoices = {},
+): Command {
   const program = new Command('vow')
     .description("Vow runs a retailer's privacy policy as software.")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
@@ -65,6 +77,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       'Start the HTTP server (API, notice, pages) on VOW_HOST:VOW_PORT, migrating the database first',
     )
     .action(async () => {
+      const [
+        { loadConfig },
+        { checkListenAddress, listenError },
+        { createContext },
+        { createServices },
+        { buildApp },
+      ] = await Promise.all([
+        import('../platform/config.js'),
+        import('./listen.js'),
+        import('../app/context.js'),
+        import('../app/services.js'),
+        import('../http/app.js'),
+      ]);
+      const [{ startFeedbackListener }] = await Promise.all([import('../platform/mail/index.js')]);
       const config = loadConfig();
       // The address is tried first: a port in use or a host that is not this machine's stops the
       // start before the store is opened, the jobs started or the first admin created.
@@ -137,6 +163,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('migrate')
     .description('Apply pending database migrations and exit')
     .action(async () => {
+      const [{ loadConfig }, { openStore }, { migrate }] = await Promise.all([
+        import('../platform/config.js'),
+        import('../platform/store/index.js'),
+        import('../app/migrations.js'),
+      ]);
       const config = loadConfig();
       const store = await openStore({
         databaseUrl: config.databaseUrl,
@@ -161,6 +192,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'print the results as JSON')
     .option('--incremental', 'check only what changed since the last check (as the hourly job does)')
     .action(async (opts: { json?: boolean; incremental?: boolean }) => {
+      const [{ loadConfig }, { createContext }, { createServices }, { formatResults }] = await Promise.all([
+        import('../platform/config.js'),
+        import('../app/context.js'),
+        import('../app/services.js'),
+        import('../modules/promises/index.js'),
+      ]);
       const ctx = await createContext(loadConfig());
       try {
         // In this process (nothing else is served here); the hourly job and the console alert, this prints.
@@ -184,7 +221,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('check')
     .argument('<file>', 'policy YAML file to validate')
     .description('Validate a policy file; prints each problem with its path and line, exits 1 if any')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const [{ readCliFile }, { formatProblem, parsePolicy }, { unpromisedWarnings }] = await Promise.all([
+        import('./files.js'),
+        import('../modules/policy/index.js'),
+        import('../modules/promises/index.js'),
+      ]);
       const source = readCliFile(file, `the policy file ${file}`, 'VOW_POLICY_NOT_FOUND');
       const result = parsePolicy(source);
       const name = path.relative(process.cwd(), path.resolve(file)) || file;
@@ -213,20 +255,26 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       new Option('-f, --format <format>', 'md, html or json').choices(['md', 'html', 'json']).default('md'),
     )
     .option('-p, --policy <file>', 'policy file instead of VOW_POLICY or the default')
-    .action((opts: { format: string; policy?: string }) => {
+    .action(async (opts: { format: string; policy?: string }) => {
+      const [{ loadConfig }, { loadPolicy, renderNoticeMarkdown }] = await Promise.all([
+        import('../platform/config.js'),
+        import('../modules/policy/index.js'),
+      ]);
       const p = loadPolicy(opts.policy ?? loadConfig().policyPath);
       if (opts.format === 'md') io.out(renderNoticeMarkdown(p));
-      else if (opts.format === 'html') io.out(renderPrivacyPage(p));
-      else io.out(JSON.stringify({ version: p.version, policy: p.doc }, null, 2));
+      else if (opts.format === 'html') {
+        const { renderPrivacyPage } = await import('../http/pages/privacy.js');
+        io.out(renderPrivacyPage(p));
+      } else io.out(JSON.stringify({ version: p.version, policy: p.doc }, null, 2));
     });
 
   registerDatasetCommands(program, io, setExit);
   registerConsentCommands(program, io);
-  registerSecurityCommands(program, io, setExit);
+  registerSecurityCommands(program, io, setExit, preloaded.security);
   registerRetentionCommands(program, io);
   registerRecordsOfProcessingCommand(program, io);
   registerDemoCommand(program, io, setExit);
-  registerImportCommand(program, io, setExit);
+  registerImportCommand(program, io, setExit, preloaded.importFormats);
   registerWebhookCommands(program, io);
 
   reportUsageErrors(program, io);
@@ -281,9 +329,13 @@ function reportUsageErrors(cmd: Command, io: CliIo): void {
 export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   if (io === stdio) dropOutputToClosedPipes();
   let code = 0;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    await helpChoices(argv),
+  );
   try {
     await program.parseAsync([...argv]);
   } catch (err) {

@@ -2,17 +2,7 @@
 // the policy in force and the dataset annotations (Vow's own and VOW_DATASETS), as text, JSON or
 // CSV; what GET /v1/records-of-processing answers, without a running Vow or a database.
 import type { Command } from 'commander';
-import {
-  buildRecordOfProcessing,
-  type DatasetAnnotation,
-  loadAnnotationFile,
-  loadDatasetsFile,
-  type RecordOfProcessing,
-  recordOfProcessingCsv,
-  VOW_ANNOTATION_PATH,
-} from '../modules/datasets/index.js';
-import { loadPolicy } from '../modules/policy/index.js';
-import { loadConfig } from '../platform/config.js';
+import type { DatasetAnnotation, RecordOfProcessing } from '../modules/datasets/index.js';
 
 interface Io {
   out: (text: string) => void;
@@ -64,7 +54,22 @@ export function registerRecordsOfProcessingCommand(program: Command, io: Io): vo
     .option('--json', 'as JSON (what GET /v1/records-of-processing answers)')
     .option('--csv', 'as CSV, one row per activity')
     .option('-p, --policy <file>', 'policy file instead of VOW_POLICY or the default')
-    .action((opts: { json?: boolean; csv?: boolean; policy?: string }) => {
+    .action(async (opts: { json?: boolean; csv?: boolean; policy?: string }) => {
+      const [
+        { loadConfig },
+        { loadPolicy },
+        {
+          buildRecordOfProcessing,
+          loadAnnotationFile,
+          loadDatasetsFile,
+          recordOfProcessingCsv,
+          VOW_ANNOTATION_PATH,
+        },
+      ] = await Promise.all([
+        import('../platform/config.js'),
+        import('../modules/policy/index.js'),
+        import('../modules/datasets/index.js'),
+      ]);
       const config = loadConfig();
       const policy = loadPolicy(opts.policy ?? config.policyPath);
       const annotations: DatasetAnnotation[] = [

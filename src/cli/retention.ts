@@ -1,8 +1,5 @@
 // `vow retention …`: what the policy's retention lets go, listed or erased now (the daily job does the same).
 import type { Command } from 'commander';
-import { createContext } from '../app/context.js';
-import { createServices } from '../app/services.js';
-import { loadConfig } from '../platform/config.js';
 
 interface Io {
   out: (text: string) => void;
@@ -19,6 +16,11 @@ export function registerRetentionCommands(program: Command, io: Io): void {
     .option('--dry-run', 'count what would be erased, change nothing')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
+      const [{ loadConfig }, { createContext }, { createServices }] = await Promise.all([
+        import('../platform/config.js'),
+        import('../app/context.js'),
+        import('../app/services.js'),
+      ]);
       const ctx = await createContext(loadConfig());
       try {
         const r = await createServices(ctx).retention.enforcer.enforce({ dryRun: opts.dryRun === true });

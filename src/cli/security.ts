@@ -2,17 +2,9 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { createContext } from '../app/context.js';
 import type { Services } from '../app/services.js';
-import {
-  API_SCOPE_LABELS,
-  API_SCOPES,
-  createIdentityServices,
-  ONE_TIME_PASSWORD_TTL_MS,
-  STAFF_ROLES,
-} from '../modules/identity/index.js';
+import type { API_SCOPE_LABELS, API_SCOPES, STAFF_ROLES } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
-import { loadConfig } from '../platform/config.js';
 import { VowError } from '../platform/errors.js';
 
 export interface SecurityCliIo {
@@ -23,10 +15,27 @@ export interface SecurityCliIo {
 /** Variables only `vow keys rotate` reads (refused everywhere else, like any unknown VOW_*). */
 export const ROTATE_KEYS = ['VOW_NEW_MASTER_KEY', 'VOW_NEW_MASTER_KEY_FILE'] as const;
 
+/**
+ * The roles and scopes the help of `vow staff …` lists. They live in the identity module, whose
+ * import costs about half a second: main.ts loads it only when the command line names `staff`, and
+ * without it the staff commands are registered with their names alone (nothing shows their help).
+ */
+export interface SecurityChoices {
+  readonly STAFF_ROLES: typeof STAFF_ROLES;
+  readonly API_SCOPES: typeof API_SCOPES;
+  readonly API_SCOPE_LABELS: typeof API_SCOPE_LABELS;
+}
+
+const identityModule = () => import('../modules/identity/index.js');
+
 async function withContext<T>(
   fn: (ctx: VowContext) => Promise<T>,
   extraKeys: readonly string[] = [],
 ): Promise<T> {
+  const [{ loadConfig }, { createContext }] = await Promise.all([
+    import('../platform/config.js'),
+    import('../app/context.js'),
+  ]);
   const ctx = await createContext(loadConfig(process.env, extraKeys));
   try {
     return await fn(ctx);
@@ -67,15 +76,21 @@ export function registerSecurityCommands(
   program: Command,
   io: SecurityCliIo,
   setExit: (code: number) => void,
+  choices?: SecurityChoices,
 ): void {
+  const roleList = choices ? choices.STAFF_ROLES.join(', ') : '';
+  const scopeList = choices
+    ? choices.API_SCOPES.map((s) => `  ${s}: ${choices.API_SCOPE_LABELS[s]}`).join('\n')
+    : '';
   const staff = program.command('staff').description('Manage staff accounts and API keys');
   staff
     .command('add')
     .argument('<username>', 'login name (lower-case letters, digits, . _ -)')
-    .requiredOption('-r, --roles <roles>', `comma-separated: ${STAFF_ROLES.join(', ')}`)
+    .requiredOption('-r, --roles <roles>', `comma-separated: ${roleList}`)
     .description('Add a staff member; prints a one-time password they must change at first log-in')
     .action(async (username: string, opts: { roles: string }) =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         const out = await createIdentityServices(ctx).staff.add(username, roles(opts.roles), null);
         io.out(`Added ${username} (${opts.roles}). One-time password (shown once): ${out.password}`);
       }),
@@ -85,6 +100,7 @@ export function registerSecurityCommands(
     .description('List staff accounts and their roles')
     .action(async () =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         for (const s of await createIdentityServices(ctx).staff.list()) {
           const flags = [
             s.disabled ? 'disabled' : '',
@@ -100,10 +116,11 @@ export function registerSecurityCommands(
   staff
     .command('set-roles')
     .argument('<username>')
-    .argument('<roles>', `comma-separated: ${STAFF_ROLES.join(', ')}`)
+    .argument('<roles>', `comma-separated: ${roleList}`)
     .description("Replace a staff member's roles")
     .action(async (username: string, list: string) =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         await createIdentityServices(ctx).staff.setRoles(username, roles(list), null);
         io.out(`${username}: ${list}`);
       }),
@@ -114,6 +131,7 @@ export function registerSecurityCommands(
     .description('Disable a staff account and end its sessions')
     .action(async (username: string) =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         await createIdentityServices(ctx).staff.setDisabled(username, true, null);
         io.out(`${username} disabled`);
       }),
@@ -125,6 +143,7 @@ export function registerSecurityCommands(
     .description('Give a staff member a new one-time password (their sessions end)')
     .action(async (username: string, opts: { clearTotp?: boolean }) =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         const password = await createIdentityServices(ctx).staff.resetPassword(
           username,
           null,
@@ -139,6 +158,7 @@ export function registerSecurityCommands(
     .description('Enable a disabled staff account')
     .action(async (username: string) =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         await createIdentityServices(ctx).staff.setDisabled(username, false, null);
         io.out(`${username} enabled`);
       }),
@@ -148,16 +168,14 @@ export function registerSecurityCommands(
     .command('create')
     .argument('<name>', 'what the key is for, e.g. "shop backend"')
     .addOption(
-      new Option(
-        '--scope <scope>',
-        `what the key may do, repeatable or comma-separated:\n${API_SCOPES.map((s) => `  ${s}: ${API_SCOPE_LABELS[s]}`).join('\n')}\n`,
-      )
+      new Option('--scope <scope>', `what the key may do, repeatable or comma-separated:\n${scopeList}\n`)
         .argParser((value: string, list: string[]) => [...list, ...value.split(',').map((s) => s.trim())])
         .default([] as string[], 'none: give at least one'),
     )
     .description('Create an API key with its scopes; prints it once (only its hash is stored)')
     .action(async (name: string, opts: { scope: string[] }) =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         const out = await createIdentityServices(ctx).apiKeys.create(name, null, opts.scope);
         io.out(`API key ${out.id} (shown once): ${out.key}`);
         io.out(`Scopes: ${out.scopes.join(' ')}`);
@@ -168,6 +186,7 @@ export function registerSecurityCommands(
     .description('List API keys (ids, names, scopes, creation; never the secrets)')
     .action(async () =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         for (const k of await createIdentityServices(ctx).apiKeys.list())
           io.out(
             `${k.id}\t${k.name}\t${k.scopes.join(',')}\t${k.createdAt}${k.revokedAt ? `\trevoked ${k.revokedAt}` : ''}`,
@@ -180,6 +199,7 @@ export function registerSecurityCommands(
     .description('Revoke an API key')
     .action(async (id: string) =>
       withContext(async (ctx) => {
+        const { createIdentityServices } = await identityModule();
         if (await createIdentityServices(ctx).apiKeys.revoke(id, null)) io.out(`Revoked ${id}`);
         else {
           io.err(`VOW_NOT_FOUND: No active API key ${id}: list them with \`vow staff api-key list\``);
@@ -255,6 +275,7 @@ export async function announceSecurity(
   services: Pick<Services, 'identity' | 'scheduleAuditAnchors'>,
   io: SecurityCliIo,
 ): Promise<void> {
+  const { ONE_TIME_PASSWORD_TTL_MS } = await identityModule();
   const admin = await services.identity.staff.ensureBootstrapAdmin();
   if (admin) {
     io.out(

@@ -1,10 +1,7 @@
 // `vow webhooks …`: the admin's shell over the webhook endpoints and the outbox's dead letters
 // (the same service as POST /v1/webhooks and the console's Webhooks page).
 import type { Command } from 'commander';
-import { createContext } from '../app/context.js';
-import { Webhooks } from '../modules/downstream/index.js';
-import { loadConfig } from '../platform/config.js';
-import { JobRunner } from '../platform/jobs/index.js';
+import type { Webhooks } from '../modules/downstream/index.js';
 
 interface Io {
   out: (text: string) => void;
@@ -12,6 +9,12 @@ interface Io {
 }
 
 async function withWebhooks<T>(fn: (w: Webhooks) => Promise<T>): Promise<T> {
+  const [{ loadConfig }, { createContext }, { Webhooks }, { JobRunner }] = await Promise.all([
+    import('../platform/config.js'),
+    import('../app/context.js'),
+    import('../modules/downstream/index.js'),
+    import('../platform/jobs/index.js'),
+  ]);
   const ctx = await createContext(loadConfig());
   try {
     return await fn(new Webhooks(ctx, new JobRunner(ctx)));

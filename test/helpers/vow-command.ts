@@ -37,6 +37,8 @@ export interface VowCommandOptions {
   readonly cwd?: string;
   /** Killed (and its code null) if still running after this long: a hang fails the test, not the run. */
   readonly timeoutMs?: number;
+  /** Options of node itself, before the command's file (e.g. `--import` a loader hook). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Runs `node bin/vow.js ...args` with stdin closed (</dev/null); resolves when it exits. */
@@ -46,7 +48,7 @@ export function runVow(
   options: VowCommandOptions = {},
 ): Promise<VowCommandRun> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VOW_')));
-  const child = spawn(process.execPath, [COMMAND, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), COMMAND, ...args], {
     env: { ...clean, VOW_LOG_LEVEL: 'silent', VOW_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: options.cwd,

@@ -4,7 +4,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { createContext } from '../../app/context.js';
 import { createServices } from '../../app/services.js';
 import { buildApp } from '../../http/app.js';
@@ -55,99 +54,91 @@ export function formatStats(s: DemoStats): string {
   ].join('\n');
 }
 
-export function registerDemoCommand(program: Command, io: DemoCliIo, setExit: (code: number) => void): void {
-  program
-    .command('demo')
-    .description(
-      'Without --people: start Vow with a generated jewelry shop in a throw-away data dir. ' +
-        'With --people N: fill the configured store (VOW_DATA_DIR / VOW_DATABASE_URL) with N generated people and exit',
-    )
-    .option('-n, --people <n>', 'how many people to generate into the configured store')
-    .option('-s, --seed <n>', 'seed of the generator: the same seed gives the same data', '1')
-    .option('-b, --batch <n>', 'people written per transaction', '500')
-    .action(async (opts: { people?: string; seed: string; batch: string }) => {
-      let people: number | undefined;
-      let seed: number;
-      let batchSize: number;
-      people = opts.people === undefined ? undefined : positiveInt('people', opts.people, 0);
-      seed = positiveInt('seed', opts.seed, 1);
-      batchSize = positiveInt('batch', opts.batch, 500);
-      if (people !== undefined) {
-        const ctx = await createContext(loadConfig(), { random: demoRandom(seed) });
-        try {
-          const services = createServices(ctx);
-          let shown = 0;
-          const stats = await generateDemo(ctx, services, {
-            people,
-            seed,
-            batchSize,
-            onProgress: (s) => {
-              if (s.people - shown >= Math.max(10_000, people / 20) || s.people === people) {
-                shown = s.people;
-                io.err(
-                  `  ${s.people.toLocaleString('en-US')} / ${people.toLocaleString('en-US')} (${Math.round(s.peoplePerSecond)} people/s)`,
-                );
-              }
-            },
-          });
-          io.out(`Generated into ${ctx.store.dialect} ${ctx.store.location}:\n${formatStats(stats)}`);
-        } catch (err) {
-          if (!(err instanceof DemoSeedUsed)) throw err;
-          io.err(`VOW_USAGE: ${err.message}`);
-          setExit(1);
-        } finally {
-          await ctx.store.close();
-        }
-        return;
-      }
-
-      // A whole demo shop on a throw-away SQLite file, served until Ctrl-C.
-      const base = loadConfig();
-      await checkListenAddress(base.host, base.port);
-      const dir = mkdtempSync(path.join(tmpdir(), 'vow-demo-'));
-      const config = loadConfig({
-        ...process.env,
-        VOW_DATA_DIR: dir,
-        VOW_DATABASE_URL: '',
-        VOW_MASTER_KEY: '',
-        VOW_MASTER_KEY_FILE: '',
-        VOW_PORT: String(base.port),
-      });
-      const ctx = await createContext(config, { random: demoRandom(seed) });
+/** `vow demo`'s work (registered in register.ts, which loads this file only when the command runs). */
+export async function runDemo(
+  opts: { people?: string; seed: string; batch: string },
+  io: DemoCliIo,
+  setExit: (code: number) => void,
+): Promise<void> {
+  let people: number | undefined;
+  let seed: number;
+  let batchSize: number;
+  people = opts.people === undefined ? undefined : positiveInt('people', opts.people, 0);
+  seed = positiveInt('seed', opts.seed, 1);
+  batchSize = positiveInt('batch', opts.batch, 500);
+  if (people !== undefined) {
+    const ctx = await createContext(loadConfig(), { random: demoRandom(seed) });
+    try {
       const services = createServices(ctx);
-      io.out(
-        `Generating a jewelry shop of ${DEFAULT_SHOP_PEOPLE.toLocaleString('en-US')} people in ${dir} …`,
-      );
-      const stats = await generateDemo(ctx, services, { people: DEFAULT_SHOP_PEOPLE, seed, batchSize });
-      io.out(formatStats(stats));
-      const officer = await services.identity.staff.add('demo-officer', ['privacy_officer'], null);
-      const key = await services.identity.apiKeys.create('demo shop backend', null, ['all']);
-      const app = await buildApp(ctx, {}, services);
-      services.jobs.start();
-      const address = await app.listen({ port: config.port, host: config.host });
-      const stop = async () => {
-        await services.jobs.stop();
-        await app.close();
-        await ctx.store.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
-      io.out(
-        [
-          '',
-          `Vow demo is running on ${address} (throw-away data in ${dir}; nothing is kept when you delete it).`,
-          `  The shop, with the cookie banner and the contest, SMS and catalog forms: ${address}/demo/store`,
-          `  The privacy notice:             ${address}/privacy`,
-          `  Make a privacy request:         ${address}/privacy/request`,
-          `  The staff console:              ${address}/staff/login`,
-          `      user demo-officer (privacy officer), one-time password ${officer.password}`,
-          `  The request queue:              ${address}/staff/requests`,
-          `  The API description:            ${address}/openapi.json`,
-          `  The shop backend's API key:     ${key.key}`,
-          `      curl -H 'authorization: Bearer ${key.key}' ${address}/v1/service/audiences/email_marketing`,
-          'Press Ctrl-C to stop.',
-        ].join('\n'),
-      );
-    });
+      let shown = 0;
+      const stats = await generateDemo(ctx, services, {
+        people,
+        seed,
+        batchSize,
+        onProgress: (s) => {
+          if (s.people - shown >= Math.max(10_000, people / 20) || s.people === people) {
+            shown = s.people;
+            io.err(
+              `  ${s.people.toLocaleString('en-US')} / ${people.toLocaleString('en-US')} (${Math.round(s.peoplePerSecond)} people/s)`,
+            );
+          }
+        },
+      });
+      io.out(`Generated into ${ctx.store.dialect} ${ctx.store.location}:\n${formatStats(stats)}`);
+    } catch (err) {
+      if (!(err instanceof DemoSeedUsed)) throw err;
+      io.err(`VOW_USAGE: ${err.message}`);
+      setExit(1);
+    } finally {
+      await ctx.store.close();
+    }
+    return;
+  }
+
+  // A whole demo shop on a throw-away SQLite file, served until Ctrl-C.
+  const base = loadConfig();
+  await checkListenAddress(base.host, base.port);
+  const dir = mkdtempSync(path.join(tmpdir(), 'vow-demo-'));
+  const config = loadConfig({
+    ...process.env,
+    VOW_DATA_DIR: dir,
+    VOW_DATABASE_URL: '',
+    VOW_MASTER_KEY: '',
+    VOW_MASTER_KEY_FILE: '',
+    VOW_PORT: String(base.port),
+  });
+  const ctx = await createContext(config, { random: demoRandom(seed) });
+  const services = createServices(ctx);
+  io.out(`Generating a jewelry shop of ${DEFAULT_SHOP_PEOPLE.toLocaleString('en-US')} people in ${dir} …`);
+  const stats = await generateDemo(ctx, services, { people: DEFAULT_SHOP_PEOPLE, seed, batchSize });
+  io.out(formatStats(stats));
+  const officer = await services.identity.staff.add('demo-officer', ['privacy_officer'], null);
+  const key = await services.identity.apiKeys.create('demo shop backend', null, ['all']);
+  const app = await buildApp(ctx, {}, services);
+  services.jobs.start();
+  const address = await app.listen({ port: config.port, host: config.host });
+  const stop = async () => {
+    await services.jobs.stop();
+    await app.close();
+    await ctx.store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  io.out(
+    [
+      '',
+      `Vow demo is running on ${address} (throw-away data in ${dir}; nothing is kept when you delete it).`,
+      `  The shop, with the cookie banner and the contest, SMS and catalog forms: ${address}/demo/store`,
+      `  The privacy notice:             ${address}/privacy`,
+      `  Make a privacy request:         ${address}/privacy/request`,
+      `  The staff console:              ${address}/staff/login`,
+      `      user demo-officer (privacy officer), one-time password ${officer.password}`,
+      `  The request queue:              ${address}/staff/requests`,
+      `  The API description:            ${address}/openapi.json`,
+      `  The shop backend's API key:     ${key.key}`,
+      `      curl -H 'authorization: Bearer ${key.key}' ${address}/v1/service/audiences/email_marketing`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
 }

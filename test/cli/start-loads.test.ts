@@ -1,0 +1,83 @@
+// What a start of the real `vow` command loads: the command line alone for help and mistakes, and
+// for a command only what that command needs (main.ts imports each command's work when it runs).
+// Loading the whole app cost about 1.1 s of CPU at every start (docs/operations.md, "What a start of
+// vow costs"); a static import of the app in src/cli/ brings that back, and this test names it.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runVow } from '../helpers/vow-command.js';
+
+const RECORDER = fileURLToPath(new URL('../helpers/module-log.mjs', import.meta.url));
+const POLICY = fileURLToPath(new URL('../../policies/default.yaml', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'vow-start-'));
+let runs = 0;
+
+/** Runs `vow ...args`; returns its run and the URLs of the modules it loaded. */
+async function loads(args: string[]) {
+  const log = path.join(dir, `modules-${runs++}.txt`);
+  const run = await runVow(args, { MODULE_LOG: log }, { nodeArgs: ['--import', RECORDER] });
+  const urls = readFileSync(log, 'utf8').trim().split('\n');
+  assert.ok(
+    urls.some((u) => /\/src\/cli\/main\.(js|ts)$/.test(u)),
+    'the log holds the command itself',
+  );
+  return { run, urls };
+}
+
+/** What no start needs before its command runs: the app, the HTTP server, the store and its drivers. */
+const APP = [
+  /\/src\/app\//,
+  /\/src\/http\//,
+  /\/src\/platform\/store\//,
+  /\/node_modules\/(fastify|kysely|pg|better-sqlite3|@node-rs\/argon2|playwright-core)\//,
+];
+
+function assertNone(urls: readonly string[], patterns: readonly RegExp[]): void {
+  const loaded = urls.filter((u) => patterns.some((p) => p.test(u)));
+  assert.deepEqual(loaded, [], `loaded:\n${loaded.slice(0, 10).join('\n')}`);
+}
+
+describe('vow: what a start loads', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--help and a mistyped option load the command line only: no module of Vow, no zod', async () => {
+    for (const args of [['--help'], ['--bogus'], ['migrate', '--bogus']]) {
+      const { run, urls } = await loads(args);
+      assert.equal(run.code, args[0] === '--help' ? 0 : 1, run.stderr);
+      assertNone(urls, [...APP, /\/src\/modules\//, /\/node_modules\/zod\//]);
+    }
+  });
+
+  it('`vow policy check` loads the policy and the promise checks, not the app or the HTTP server', async () => {
+    const { run, urls } = await loads(['policy', 'check', POLICY]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /valid\. Version/);
+    // The promises module (its warnings about unpromised checks) still brings the store's code and
+    // kysely with it: that is the module's index, outside the CLI (docs/operations.md).
+    assertNone(urls, [
+      /\/src\/app\//,
+      /\/src\/http\//,
+      /\/node_modules\/(fastify|@node-rs\/argon2|playwright-core)\//,
+    ]);
+  });
+
+  it('the help of `vow staff add` and `vow import` still lists the roles and the formats', async () => {
+    // Commander wraps the help at 80 columns: compared with the white space made single.
+    const help = async (args: string[]) => (await runVow(args, {})).stdout.replace(/\s+/g, ' ');
+    assert.match(
+      await help(['staff', 'add', '--help']),
+      /comma-separated: privacy_officer, customer_service, marketing, auditor, admin /,
+    );
+    assert.match(
+      await help(['staff', 'api-key', 'create', '--help']),
+      /comma-separated: decide: Ask whether data may be used for a purpose .* all: Everything an API key can reach/,
+    );
+    assert.match(
+      await help(['help', 'import']),
+      /-f, --format <format> shopify-customers, shopify-orders, mailchimp, klaviyo, sms-optouts, ndjson /,
+    );
+  });
+});
