@@ -21,7 +21,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 
 /** Top-level names never mirrored: not part of Vow's tree (dependencies are linked as a whole). */
 const SKIP = new Set(['.git', '.tmp', 'data', 'dist', 'coverage', 'test-results', '.scratch']);
@@ -70,6 +69,8 @@ export async function buildTree(root, out, { except = [], sourcemap = 'inline' }
   const sources = [];
   const keep = (name) => !SKIP.has(name) && !except.includes(name);
   mirror(root, out, sources, keep);
+  // esbuild is loaded only to build a tree: a start that finds its tree made does not pay for it.
+  const { build } = await import('esbuild');
   await build({
     entryPoints: sources,
     outdir: out,
