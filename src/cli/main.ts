@@ -47,12 +47,17 @@ export interface HelpChoices {
   readonly importFormats?: readonly string[];
 }
 
-/** Loads the HelpChoices the words of `argv` need (`vow staff …`, `vow help import`, …). */
+/**
+ * Loads the HelpChoices a help the command line may print needs (`vow staff add --help`, `vow help
+ * import`, …). Only a help shows them (a mistake's one line does not), so `vow import FILE` itself
+ * does not load the imports module twice (its worker thread loads it too).
+ */
 export async function helpChoices(argv: readonly string[]): Promise<HelpChoices> {
-  const words = new Set(argv.slice(2));
+  const words = argv.slice(2);
+  const help = words[0] === 'help' || words.includes('--help') || words.includes('-h');
   const [security, imports] = await Promise.all([
-    words.has('staff') ? import('../modules/identity/index.js') : undefined,
-    words.has('import') ? import('../modules/imports/index.js') : undefined,
+    help && words.includes('staff') ? import('../modules/identity/index.js') : undefined,
+    help && words.includes('import') ? import('../modules/imports/index.js') : undefined,
   ]);
   return { security, importFormats: imports?.IMPORT_FORMAT_IDS };
 }

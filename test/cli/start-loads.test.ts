@@ -43,8 +43,14 @@ function assertNone(urls: readonly string[], patterns: readonly RegExp[]): void 
 describe('vow: what a start loads', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('--help and a mistyped option load the command line only: no module of Vow, no zod', async () => {
-    for (const args of [['--help'], ['--bogus'], ['migrate', '--bogus']]) {
+  it('--help and a mistake on the command line load the command line only: no module of Vow, no zod', async () => {
+    for (const args of [
+      ['--help'],
+      ['--bogus'],
+      ['migrate', '--bogus'],
+      ['staff', 'add', 'ann'],
+      ['import', 'x.csv'],
+    ]) {
       const { run, urls } = await loads(args);
       assert.equal(run.code, args[0] === '--help' ? 0 : 1, run.stderr);
       assertNone(urls, [...APP, /\/src\/modules\//, /\/node_modules\/zod\//]);
