@@ -35,7 +35,7 @@ const draft = line()
   .optional();
 
 /** The console page to return to after the log-in (a path; checked again by consoleReturnPath). */
-const next = z.string().max(300).optional();
+const next = line().max(300).optional();
 
 /** What the console's script is told of its session: milliseconds left, so no two clocks are compared. */
 const sessionTimes = z.object({

@@ -31,7 +31,7 @@ import type { ConsoleFrame } from './shell.js';
 import { isConsoleTarget, renderKeptFormPage } from './sign-in-again.js';
 
 const SSO_PATH = '/staff/sso';
-const next = z.string().max(300).optional();
+const next = line().max(300).optional();
 /** A kept form's token (form-drafts.ts), as the log-in page's single sign-on form posts it. */
 const draft = line()
   .regex(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
