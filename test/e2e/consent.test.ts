@@ -254,7 +254,7 @@ describe('consent script on the demo storefront in Chromium', {
     // By keyboard: the button says what it does next, and the focus stays on it.
     await sw.focus();
     await page.keyboard.press('Enter');
-    await page.getByTestId('vow-ga-switch').getByText('Turn Google Analytics back on').waitFor();
+    await page.getByTestId('vow-ga-switch').getByText('Turn Google Analytics on', { exact: true }).waitFor();
     assert.equal(
       await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
       'vow-ga-switch',
@@ -277,7 +277,7 @@ describe('consent script on the demo storefront in Chromium', {
     await page.getByTestId('vow-accept').click();
     await page.getByTestId('vow-banner').waitFor({ state: 'detached' });
     await page.getByTestId('vow-ga-switch').getByText('Opt out of Google Analytics').click();
-    await page.getByTestId('vow-ga-switch').getByText('Turn Google Analytics back on').waitFor();
+    await page.getByTestId('vow-ga-switch').getByText('Turn Google Analytics on', { exact: true }).waitFor();
     const visitor = await visitorFrom(context);
     assert.equal((await served.env.services.cookieConsent.state(visitor)).channels.google_analytics, false);
     // Change my cookie choices: the categories, refused one by one.
