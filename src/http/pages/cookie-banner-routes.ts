@@ -7,7 +7,7 @@ import { consentScript, consentStylesheet, sendBuiltAsset } from '../consent-scr
 import { sendSharedHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderCookiePreferences } from './cookie-preferences.js';
-import { optionalHint } from './optional-query.js';
+import { optionalHint, refuseControlCharacters } from './optional-query.js';
 import { viewerOf } from './shopper-layout.js';
 
 export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
@@ -18,6 +18,7 @@ export const cookieBannerPageRoutes: RouteModule = async (app, ctx) => {
     '/consent.js',
     {
       config: { access: 'public' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['cookies'],
         summary: 'The consent script (banner, Consent Mode, measurements); see /v1/consent/script-info',

@@ -21,7 +21,7 @@ import {
   smsConsentText,
 } from './demo-storefront.js';
 import { formStateOf } from './form-state.js';
-import { optionalHint } from './optional-query.js';
+import { optionalHint, refuseControlCharacters } from './optional-query.js';
 import { viewerOf } from './shopper-layout.js';
 
 const PATHS: Record<DemoForm, string> = {
@@ -65,6 +65,7 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
     '/demo/store',
     {
       config: { access: 'public' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['cookies'],
         summary: 'A demo storefront carrying the consent script, with contest, text and catalog forms',

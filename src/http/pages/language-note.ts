@@ -16,7 +16,8 @@ import {
 import { line } from '../../platform/strings.js';
 
 /** The query field: a language tag as a person may write it (`es`, `es-US`, `es_mx`). */
-// One no locale can match (too long, a control character, given twice) reads as an unknown language:
+// One no locale can match (too long, given twice) reads as an unknown language (a control character is
+// refused before, optional-query.ts refuseControlCharacters):
 // the page in the default language with the note.
 export const langField = { lang: line().trim().max(35).optional().catch('?') };
 export const langQuery = z.object(langField);

@@ -7,13 +7,16 @@ import { servedOverHttps } from '../../modules/identity/index.js';
 import { LOCALE_COOKIE, LOCALES } from '../../platform/i18n/index.js';
 import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
-import { optionalHint } from './optional-query.js';
 
 const YEAR_S = 365 * 24 * 60 * 60;
+
+/** The longest return path followed; a longer one leads to the notice. */
+const BACK_MAX = 2000;
 
 /** `back` when it is a path of this site (`/…`, not `//host` or `/\host`, even after its dot segments), else the notice. */
 export function sameSitePath(back: string | undefined): string {
   if (!back?.startsWith('/') || back.startsWith('//') || back.includes('\\')) return '/privacy';
+  if (back.length > BACK_MAX) return '/privacy';
   if ([...back].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return '/privacy';
   const base = 'http://vow.invalid';
   let url: URL;
@@ -36,10 +39,13 @@ export const languagePageRoutes: RouteModule = (app, ctx) => {
       schema: {
         tags: ['policy'],
         summary: 'Language switch of the shopper pages: remembers the locale in a preference cookie',
-        // Another parameter (a tracking tag) is ignored; a return path too long goes to the notice.
+        // Another parameter (a tracking tag) is ignored; a return path too long or not of this site
+        // goes to the notice (sameSitePath); control characters are refused (400), as everywhere.
         querystring: z.object({
           to: z.enum(LOCALES).describe('The chosen locale'),
-          back: optionalHint(line().max(2000)).describe('A path of this site to return to'),
+          back: line()
+            .optional()
+            .describe(`A path of this site to return to (at most ${BACK_MAX} characters followed)`),
         }),
       },
     },

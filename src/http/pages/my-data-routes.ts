@@ -17,7 +17,7 @@ import { MY_DATA_FIELDS, myDataDocument, renderMyDataPage, renderRequestConfirmP
 import { addressPartsBody, correctionValueOf } from './address-parts.js';
 import { formStateOf } from './form-state.js';
 import { ACCOUNT_WORDS } from './i18n/account.js';
-import { optionalHint } from './optional-query.js';
+import { optionalHint, refuseControlCharacters } from './optional-query.js';
 import { plainDataCsv } from './plain-data.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -54,6 +54,7 @@ export const myDataPageRoutes: RouteModule = (app, ctx, services) => {
     '/account/my-data',
     {
       config: { access: 'shopper' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['accounts'],
         summary: '"My data" page (HTML): every value held about the account holder, in plain words',

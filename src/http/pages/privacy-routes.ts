@@ -2,6 +2,7 @@
 import { sendSharedHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { askedLanguage, langQuery, languageNote } from './language-note.js';
+import { refuseControlCharacters } from './optional-query.js';
 import { renderPrivacyPage } from './privacy.js';
 import { viewerOf } from './shopper-layout.js';
 
@@ -12,6 +13,7 @@ export const privacyPageRoutes: RouteModule = (app, ctx) => {
     '/privacy',
     {
       config: { access: 'public' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['policy'],
         summary: 'The privacy notice (HTML), rendered from the policy in force',

@@ -14,7 +14,7 @@ import type { RouteModule } from '../route-module.js';
 import { addressPartsBody, correctionValueOf } from './address-parts.js';
 import { type FormState, formStateOf } from './form-state.js';
 import { REQUEST_WORDS, STATUS_MESSAGE_KINDS, STATUS_MESSAGES, type StatusMessage } from './i18n/requests.js';
-import { optionalHint } from './optional-query.js';
+import { optionalHint, refuseControlCharacters } from './optional-query.js';
 import { plainData, plainDataCsv } from './plain-data.js';
 import {
   CONFIRMED_TYPES,
@@ -163,6 +163,7 @@ export const requestPageRoutes: RouteModule = (app, ctx, services) => {
     '/privacy/request/status/:token',
     {
       config: { access: 'public' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['pages'],
         summary: 'The status page of a request',

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isVowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
-import { optionalHint } from './optional-query.js';
+import { optionalHint, refuseControlCharacters } from './optional-query.js';
 import { viewerOf } from './shopper-layout.js';
 import { renderUnsubscribeConfirm, renderUnsubscribed, renderUnsubscribeInvalid } from './unsubscribe.js';
 
@@ -21,6 +21,7 @@ export const unsubscribePageRoutes: RouteModule = (app, ctx, services) => {
     '/u/:token',
     {
       config: { access: 'public' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['consent'],
         summary: 'Unsubscribe confirmation page (changes nothing)',
