@@ -50,10 +50,11 @@ it('refuses each form of an address, and passes ordinary prose', () => {
   assert.equal(holdsEmailAddress(null), false);
 });
 
-/** The fastest of three runs, in ns: a neighbour's load stretches runs, it never shortens one. */
+/** The fastest of five runs, in ns, after one unmeasured: a neighbour's load stretches runs, it never shortens one. */
 function fastestRun(text: string): number {
+  holdsEmailAddress(text);
   let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const start = process.hrtime.bigint();
     holdsEmailAddress(text);
     best = Math.min(best, Number(process.hrtime.bigint() - start));
@@ -77,16 +78,16 @@ it('answers crafted texts of 64 KB in linear time (no backtracking, bounded look
     (n) => '(at) '.repeat(n / 5),
     (n) => '\uFDFA'.repeat(n / 8), // NFKC's longest expansion (18 characters each)
   ];
-  // Linear: 8 times the text takes about 8 times as long; a quadratic pass takes 64 times, and
-  // seconds at 64 KB. The check is the growth, not a wall-clock limit, so a loaded machine (which
-  // stretches both sizes alike) does not fail it; a run under 5 ms at 64 KB is linear whatever the
-  // small size's noise.
+  // Linear: 8 times the text takes about 8 times as long (up to some 20 here, caches and the
+  // collector included); a quadratic pass takes 64 times, and seconds at 64 KB. So a text passes when
+  // 64 KB takes under 100 ms, or, on a machine loaded enough to stretch that, when it grew less than
+  // 32 times from 8 KB (load stretches both sizes alike): no wall-clock limit alone decides.
   for (const [i, make] of crafted.entries()) {
     const small = fastestRun(make(8_000));
     const big = fastestRun(make(64_000));
     const growth = big / Math.max(small, 1);
     assert.ok(
-      big < 5e6 || growth < 24,
+      big < 100e6 || growth < 32,
       `text ${i}: 8 KB ${small} ns, 64 KB ${big} ns (x${growth.toFixed(1)})`,
     );
   }
