@@ -332,9 +332,7 @@ export class Vault {
 
   /** Seals a value of one person; creates their data key on first use. */
   encrypt(subjectId: string, plaintext: string): Promise<string> {
-    // With the key at hand and no look for destroyed keys due, sealed at once: a collection seals
-    // every value of its people this way (four to ten a person), and #dataKey's two awaits were two
-    // promises and two turns of the microtask queue each.
+    // Key at hand, no look for destroyed keys due: sealed at once, without #dataKey's two awaits.
     if (this.#forgetDestroyed() === undefined) {
       const key = this.#cache.get(subjectId) ?? this.#pending.get(subjectId)?.key;
       if (key) {
@@ -352,7 +350,7 @@ export class Vault {
     return seal(key, Buffer.from(plaintext, 'utf8'), `value:${subjectId}`, this.#random.bytes(12));
   }
 
-  /** encrypt() once the key has to be read (or made) and the destroyed keys looked for. */
+  /** encrypt() once the key is to be read or made and destroyed keys looked for. */
   async #encryptReading(subjectId: string, plaintext: string): Promise<string> {
     const key = await this.#dataKey(subjectId, true);
     if (!key)
