@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { GppModel } from '@iabgpp/cmpapi';
 import type { BrowserContext, Page } from 'playwright-core';
-import { pageErrors, SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { pageErrors, SKIP_BROWSER, servedVowForSuite } from '../helpers/browser.js';
 import { acceptedUnderOlderVersion } from '../helpers/cookie-consent.js';
 
 type GtagCall = [string, string, Record<string, unknown>];
@@ -24,13 +24,7 @@ const FORCE_GPC =
 describe('consent script on the demo storefront in Chromium', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
-  let served: Awaited<ReturnType<typeof startServedVow>>;
-  before(async () => {
-    served = await startServedVow();
-  });
-  after(async () => {
-    await served?.close();
-  });
+  const served = servedVowForSuite();
 
   async function open(
     options: { gpc?: boolean } = {},

@@ -4,19 +4,13 @@
 // with its words centred, a wrapped one had no room around its lines, and each sat on a line box
 // taller than itself, so the gaps jumped between about 8 and 25 px). At 1280 px, two columns.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { describe, it } from 'node:test';
+import { SKIP_BROWSER, servedVowForSuite } from '../helpers/browser.js';
 
 describe('the notice: the contents list', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
-  let served: Awaited<ReturnType<typeof startServedVow>>;
-  before(async () => {
-    served = await startServedVow();
-  });
-  after(async () => {
-    await served?.close();
-  });
+  const served = servedVowForSuite();
 
   /** Each entry's link box and the box of its words (their first and last line), top to bottom. */
   const entries = async (width: number, lang = 'en-US') => {

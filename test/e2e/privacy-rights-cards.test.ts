@@ -2,19 +2,13 @@
 // columns left the fourth card alone on a row, seen in the screenshots), on a phone they are one
 // column and nothing scrolls sideways.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { describe, it } from 'node:test';
+import { SKIP_BROWSER, servedVowForSuite } from '../helpers/browser.js';
 
 describe('the notice: the rights cards', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
-  let served: Awaited<ReturnType<typeof startServedVow>>;
-  before(async () => {
-    served = await startServedVow();
-  });
-  after(async () => {
-    await served?.close();
-  });
+  const served = servedVowForSuite();
 
   /** The number of cards on each row, top to bottom, and whether the page scrolls sideways. */
   const layout = async (width: number) => {

@@ -3,19 +3,13 @@
 // the footer still follows the content, and the page's last line keeps clear of the "Cookie settings"
 // button (the footer holds that room now).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { describe, it } from 'node:test';
+import { SKIP_BROWSER, servedVowForSuite } from '../helpers/browser.js';
 
 describe('shopper pages: the footer', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
-  let served: Awaited<ReturnType<typeof startServedVow>>;
-  before(async () => {
-    served = await startServedVow();
-  });
-  after(async () => {
-    await served?.close();
-  });
+  const served = servedVowForSuite();
 
   const measure = async (path: string, width: number, height: number) => {
     const page = await served.browser.newPage({ viewport: { width, height } });

@@ -3,19 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { SHOPPER_PASSWORD, serviceCaller, shopperCaller } from '../helpers/auth.js';
-import { launchChromium, pageErrors, SKIP_BROWSER, startServedVow } from '../helpers/browser.js';
+import { launchChromium, pageErrors, SKIP_BROWSER, servedVowForSuite } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 describe('one-click unsubscribe page in Chromium', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
-  let served: Awaited<ReturnType<typeof startServedVow>>;
-  before(async () => {
-    served = await startServedVow();
-  });
-  after(async () => {
-    await served?.close();
-  });
+  const served = servedVowForSuite();
 
   it('opening the link changes nothing; the button unsubscribes, without any cookie', async () => {
     const { app, services } = served.env;

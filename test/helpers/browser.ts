@@ -184,3 +184,36 @@ export async function startServedVow(): Promise<{
     },
   };
 }
+
+/**
+ * startServedVow for one suite: call it at the top of a describe; its `before` starts Vow and
+ * Chromium, its `after` closes both, and the getters read them once started.
+ */
+export function servedVowForSuite(): {
+  readonly env: TestEnv;
+  readonly baseUrl: string;
+  readonly browser: Browser;
+} {
+  let served: Awaited<ReturnType<typeof startServedVow>> | undefined;
+  before(async () => {
+    served = await startServedVow();
+  });
+  after(async () => {
+    await served?.close();
+  });
+  const ready = () => {
+    if (!served) throw new Error('servedVowForSuite: used before its before() hook ran');
+    return served;
+  };
+  return {
+    get env() {
+      return ready().env;
+    },
+    get baseUrl() {
+      return ready().baseUrl;
+    },
+    get browser() {
+      return ready().browser;
+    },
+  };
+}
