@@ -5,12 +5,8 @@
 // that has none (404, the notice where the draft would be, the list and its filters kept).
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { staffCaller } from '../helpers/auth.js';
+import { consolePageAs } from '../helpers/console-pages.js';
 import { describeEachDialect } from '../helpers/env.js';
-
-function mainOf(body: string): string {
-  return /<main[\s\S]*<\/main>/.exec(body)?.[0] ?? '';
-}
 
 /** The select or input with this id, marked invalid, and the text of what its aria-describedby names. */
 function invalidField(main: string, id: string): { field: string; reason: string } {
@@ -25,15 +21,7 @@ function invalidField(main: string, id: string): { field: string; reason: string
 describeEachDialect(
   'console pages refuse an address they cannot use, in place',
   (env) => {
-    const get = async (url: string, roles: string[]) => {
-      const who = await staffCaller(env(), roles);
-      const res = await env().app.inject({
-        method: 'GET',
-        url,
-        headers: { ...who.headers, accept: 'text/html' },
-      });
-      return { status: res.statusCode, main: mainOf(res.body) };
-    };
+    const get = (url: string, roles: string[]) => consolePageAs(env(), url, roles);
     /** How many times the page asked for a report (each may release one and spend budget). */
     let asked = 0;
     before(() => {

@@ -7,24 +7,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { staffCaller } from '../helpers/auth.js';
+import { consolePageAs, mainOf } from '../helpers/console-pages.js';
 import { describeEachDialect } from '../helpers/env.js';
-
-function mainOf(body: string): string {
-  return /<main[\s\S]*<\/main>/.exec(body)?.[0] ?? '';
-}
 
 describeEachDialect(
   'console links to what is not there',
   (env) => {
-    const get = async (url: string, roles: string[]) => {
-      const who = await staffCaller(env(), roles);
-      const res = await env().app.inject({
-        method: 'GET',
-        url,
-        headers: { ...who.headers, accept: 'text/html' },
-      });
-      return { status: res.statusCode, main: mainOf(res.body) };
-    };
+    const get = (url: string, roles: string[]) => consolePageAs(env(), url, roles);
 
     it("a record's page with an id nothing has points to the list it belongs to", async () => {
       for (const [url, list] of [
