@@ -13,6 +13,7 @@ import { isWithin } from '../policy/index.js';
 import { overdueTasks, requestDeadlines, unreachableEvidence } from './deadlines.js';
 import { draftText } from './drafts.js';
 import { categoriesSent, type EventType, minimise, type PersonValues } from './events.js';
+import { checkEvidence } from './evidence.js';
 import { verify } from './signing.js';
 import type { DeliveryStatus, TaskKind, TaskStatus } from './tables.js';
 import type { Webhooks } from './webhooks.js';
@@ -235,6 +236,7 @@ export class DownstreamTasks {
     input: { outcome: 'done' | 'explained'; evidence: string },
     staffId: string,
   ): Promise<TaskView> {
+    checkEvidence(input.evidence);
     const row = await this.#row(id);
     if (row.status === 'done' || row.status === 'explained')
       throw new VowError('VOW_TASK_STATE', 'The task is already closed');
