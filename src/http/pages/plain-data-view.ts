@@ -33,6 +33,7 @@ function section(s: PlainSection, locale: Locale): SafeHtml {
       <dt>${w.whatItIs}</dt><dd>${wordList(s.information)}</dd>
       <dt>${w.usedForLabel}</dt><dd>${s.usedFor.length > 0 ? wordList(s.usedFor) : w.nothingBeyond}</dd>
       ${s.keptFor ? html`<dt>${w.howLong}</dt><dd>${s.keptFor}</dd>` : ''}
+      ${s.sharedWith ? html`<dt>${w.sharedWithLabel}</dt><dd data-testid="shared-with">${s.sharedWith.length > 0 ? wordList(s.sharedWith) : w.sharedWithNoOne}</dd>` : ''}
       <dt>${w.where}</dt><dd>${s.heldIn}</dd>
       ${
         s.keptOnDeletion

@@ -13,6 +13,7 @@ import {
   isWithin,
   type Policy,
   purposeName,
+  retentionReason,
   subjectKindName,
 } from '../../modules/policy/index.js';
 import { csvFile } from '../../platform/csv.js';
@@ -51,6 +52,11 @@ export interface PlainSection {
   readonly usedFor: readonly string[];
   /** How long it is kept and why (the policy's retention rule). */
   readonly keptFor?: string | undefined;
+  /**
+   * Who it is shared with (GDPR art. 15(1)(c)): each of the policy's recipients given a kind of
+   * information in the section, its role and why it gets it, in words; empty: no one.
+   */
+  readonly sharedWith?: readonly string[] | undefined;
   /** Why a deletion request leaves it in place (the policy's exemption: its name and words), if it does. */
   readonly keptOnDeletion?: { readonly title: string; readonly source: string } | undefined;
   readonly records: readonly { readonly fields: readonly PlainField[] }[];
@@ -102,13 +108,37 @@ export function wordedDate(text: string, locale: Locale = DEFAULT_LOCALE): strin
   return m[4] ? `${day}, ${m[4]}:${m[5]}${m[6] === 'Z' ? ' UTC' : ''}` : day;
 }
 
+/**
+ * An amount stored in cents as the shopper's language writes it: "$499.50" with the record's
+ * currency (a three-letter code), else the number alone ("1,234.50"), never "499.5" or "49950".
+ */
+export function wordedAmount(cents: number, locale: Locale, currency?: string): string {
+  const amount = cents / 100;
+  if (currency && /^[A-Z]{3}$/.test(currency)) {
+    try {
+      return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+    } catch {
+      /* a code Intl does not know: the number alone */
+    }
+  }
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+}
+
+/** What a value's words depend on besides itself: the language, and the record's currency. */
+interface Wording {
+  readonly locale: Locale;
+  readonly currency?: string | undefined;
+}
+
 /** A value in words: a policy code becomes the policy's description, a date a date, JSON fields. */
-function wordValue(policy: Policy, column: string, value: unknown, locale: Locale): string {
+function wordValue(policy: Policy, column: string, value: unknown, wording: Wording): string {
+  const { locale } = wording;
   const w = PLAIN_WORDS[locale];
   if (value === null || value === undefined || value === '') return w.erased;
   if (typeof value === 'boolean') return value ? w.yes : w.no;
-  if (typeof value === 'number' && column.endsWith('_cents')) return (value / 100).toFixed(2);
-  if (Array.isArray(value)) return value.map((x) => wordValue(policy, column, x, locale)).join('; ');
+  if (typeof value === 'number' && column.endsWith('_cents'))
+    return wordedAmount(value, locale, wording.currency);
+  if (Array.isArray(value)) return value.map((x) => wordValue(policy, column, x, wording)).join('; ');
   const d = policy.doc;
   const o = value as { category?: unknown; purposes?: unknown };
   // A field of a form (where the data came from): its category's name, and what it was for.
@@ -130,8 +160,8 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
     return entries
       .map(([k, x]) =>
         x !== null && typeof x === 'object'
-          ? wordValue(policy, k, x, locale)
-          : `${w.columns[k] ?? worded(k)}: ${wordValue(policy, k, x, locale)}`,
+          ? wordValue(policy, k, x, wording)
+          : `${w.columns[k] ?? worded(k)}: ${wordValue(policy, k, x, wording)}`,
       )
       .join(nested ? '; ' : ', ');
   }
@@ -139,7 +169,7 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
   // A value stored as JSON text (the items of an order) is worded like any object.
   if (/^\s*[[{]/.test(text)) {
     try {
-      return wordValue(policy, column, JSON.parse(text) as unknown, locale);
+      return wordValue(policy, column, JSON.parse(text) as unknown, wording);
     } catch {
       /* not JSON after all: shown as written */
     }
@@ -169,7 +199,7 @@ function wordValue(policy: Policy, column: string, value: unknown, locale: Local
  * The parts of a value that holds several (a list, or an object of objects, as stored or as JSON
  * text), each in words; undefined for a value of one part.
  */
-function wordParts(policy: Policy, column: string, value: unknown, locale: Locale): string[] | undefined {
+function wordParts(policy: Policy, column: string, value: unknown, wording: Wording): string[] | undefined {
   let v = value;
   if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
     try {
@@ -178,19 +208,19 @@ function wordParts(policy: Policy, column: string, value: unknown, locale: Local
       return undefined;
     }
   }
-  if (Array.isArray(v)) return v.length > 1 ? v.map((x) => wordValue(policy, column, x, locale)) : undefined;
+  if (Array.isArray(v)) return v.length > 1 ? v.map((x) => wordValue(policy, column, x, wording)) : undefined;
   if (!v || typeof v !== 'object') return undefined;
   const o = v as { category?: unknown };
   if (typeof o.category === 'string' && policy.doc.categories[o.category]) return undefined;
-  const w = PLAIN_WORDS[locale];
+  const w = PLAIN_WORDS[wording.locale];
   const entries = Object.entries(v as Record<string, unknown>).filter(
     ([, x]) => x !== null && x !== undefined && x !== '',
   );
   if (entries.length < 2 || !entries.some(([, x]) => typeof x === 'object')) return undefined;
   return entries.map(([k, x]) =>
     x !== null && typeof x === 'object'
-      ? wordValue(policy, k, x, locale)
-      : `${w.columns[k] ?? worded(k)}: ${wordValue(policy, k, x, locale)}`,
+      ? wordValue(policy, k, x, wording)
+      : `${w.columns[k] ?? worded(k)}: ${wordValue(policy, k, x, wording)}`,
   );
 }
 
@@ -200,25 +230,44 @@ function plainField(
   label: string,
   column: string,
   value: unknown,
-  locale: Locale,
+  wording: Wording,
 ): PlainField {
-  const parts = wordParts(policy, column, value, locale);
-  return { label, value: wordValue(policy, column, value, locale), ...(parts ? { parts } : {}) };
+  const parts = wordParts(policy, column, value, wording);
+  return { label, value: wordValue(policy, column, value, wording), ...(parts ? { parts } : {}) };
+}
+
+/**
+ * A column's name in words: the catalog's, else worded from its key. A key of a sealed JSON object
+ * as the walker names it ("buyer_sealed.name") is its column's words and its key's: "Buyer: name".
+ */
+function columnLabel(column: string, w: PlainWords): string {
+  const named = w.columns[column];
+  if (named) return named;
+  const dot = column.indexOf('.');
+  // A column that only seals a person's details ("sealed.first_name") is named by its key alone.
+  if (dot > 0 && column.slice(0, dot) === 'sealed') return columnLabel(column.slice(dot + 1), w);
+  if (dot > 0)
+    return `${columnLabel(column.slice(0, dot), w)}: ${columnLabel(column.slice(dot + 1), w).toLowerCase()}`;
+  return worded(column);
 }
 
 /** The fields of one stored value: a JSON object's keys become fields of their own. */
-function fieldsOf(policy: Policy, v: StoredValue, locale: Locale): PlainField[] {
-  const w = PLAIN_WORDS[locale];
+function fieldsOf(policy: Policy, v: StoredValue, wording: Wording): PlainField[] {
+  const w = PLAIN_WORDS[wording.locale];
   const column = v.column ?? '';
-  const label = w.columns[column] ?? (column ? worded(column) : categoryName(policy, v.category, locale));
+  const label = column ? columnLabel(column, w) : categoryName(policy, v.category, wording.locale);
   const value = v.value;
   if (value && typeof value === 'object' && !Array.isArray(value))
     return Object.entries(value as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
-      .map(([k, x]) =>
-        plainField(policy, `${label}: ${(w.columns[k] ?? worded(k)).toLowerCase()}`, k, x, locale),
-      );
-  return [plainField(policy, label, column, value, locale)];
+      .map(([k, x]) => plainField(policy, `${label}: ${columnLabel(k, w).toLowerCase()}`, k, x, wording));
+  return [plainField(policy, label, column, value, wording)];
+}
+
+/** The currency a record's amounts are in (its `currency` column), if it has one. */
+function currencyOf(values: readonly StoredValue[]): string | undefined {
+  const c = values.find((v) => v.column === 'currency')?.value;
+  return typeof c === 'string' ? c : undefined;
 }
 
 /** "P7Y" -> "7 years"; until_deletion in words. */
@@ -239,7 +288,22 @@ function keptFor(policy: Policy, category: string, locale: Locale): string | und
   );
   if (!rule) return undefined;
   const from = rule.keep_for === 'until_deletion' ? '' : (w.from[rule.from] ?? '');
-  return w.kept(duration(rule.keep_for, w), from, rule.reason);
+  // The reason in the shopper's language (the policy's translation), as the notice gives it.
+  return w.kept(duration(rule.keep_for, w), from, retentionReason(policy, rule.reason, locale));
+}
+
+/** The policy's recipients given any of these kinds of information: who, their role, and why. */
+function sharedWith(policy: Policy, categories: readonly string[], locale: Locale): string[] {
+  const w = PLAIN_WORDS[locale];
+  return Object.values(policy.doc.recipients)
+    .filter((r) => r.categories.some((c) => categories.some((k) => isWithin(k, c) || isWithin(c, k))))
+    .map((r) =>
+      w.recipient(
+        r.name,
+        r.role === 'processor' ? w.processor : w.thirdParty,
+        r.purposes.map((p) => purposeName(policy, p, locale)),
+      ),
+    );
 }
 
 /** The id of the exemption a deletion keeps a category under, if any. */
@@ -319,6 +383,7 @@ export function plainData(
       information: cats.map((c) => categoryName(policy, c, locale)),
       usedFor: [...s.purposes].sort().map((p) => purposeName(policy, p, locale)),
       keptFor: cats.map((c) => keptFor(policy, c, locale)).find(Boolean),
+      sharedWith: sharedWith(policy, cats, locale),
       keptOnDeletion:
         exemptionId === undefined
           ? undefined
@@ -326,7 +391,10 @@ export function plainData(
               title: exemptionName(policy, exemptionId, locale),
               source: exemptionSource(policy, exemptionId, locale),
             },
-      records: [...s.rows.values()].map((vs) => ({ fields: vs.flatMap((v) => fieldsOf(policy, v, locale)) })),
+      records: [...s.rows.values()].map((vs) => {
+        const wording = { locale, currency: currencyOf(vs) };
+        return { fields: vs.flatMap((v) => fieldsOf(policy, v, wording)) };
+      }),
     });
   }
   return {
@@ -344,7 +412,19 @@ export function plainDataCsv(data: PlainData, locale: Locale = DEFAULT_LOCALE): 
   for (const s of data.sections)
     s.records.forEach((r, i) => {
       for (const f of r.fields)
-        rows.push([s.title, i + 1, f.label, f.value, s.usedFor.join('; '), s.keptFor ?? '']);
+        rows.push([
+          s.title,
+          i + 1,
+          f.label,
+          f.value,
+          s.usedFor.join('; '),
+          s.keptFor ?? '',
+          !s.sharedWith
+            ? ''
+            : s.sharedWith.length > 0
+              ? s.sharedWith.join('; ')
+              : PLAIN_WORDS[locale].sharedWithNoOne,
+        ]);
     });
   return csvFile([...PLAIN_WORDS[locale].csvHeader], rows);
 }

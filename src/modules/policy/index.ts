@@ -45,5 +45,6 @@ export {
   exemptionSource,
   purposeName,
   regulatorName,
+  retentionReason,
   subjectKindName,
 } from './words.js';

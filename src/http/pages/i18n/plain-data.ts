@@ -23,6 +23,14 @@ export interface PlainWords {
   readonly password: string;
   readonly fingerprints: string;
   readonly csvHeader: readonly string[];
+  /** A recipient of the policy, in one line: who, what it is to us, and what it gets the data for. */
+  recipient(name: string, role: string, purposes: readonly string[]): string;
+  readonly processor: string;
+  readonly thirdParty: string;
+  /** The label of the recipients under a section's records. */
+  readonly sharedWithLabel: string;
+  /** A section's data given to no one outside the retailer. */
+  readonly sharedWithNoOne: string;
   /** The page view of the data. */
   /** The folded part under a section's records: what it is, what it is used for, how long it is kept. */
   readonly aboutIt: string;
@@ -98,6 +106,25 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
       unit_price_cents: 'Unit price',
       currency: 'Currency',
       sku: 'Item number',
+      items: 'Items',
+      billing_address: 'Billing address',
+      shipping_address: 'Shipping address',
+      postal_address: 'Postal address',
+      first_name: 'First name',
+      last_name: 'Last name',
+      gender: 'Gender',
+      catalog_opt_in: 'Printed catalog by mail',
+      registered_at: 'Registered',
+      relationship_status: 'Relationship status',
+      jewelry_types: 'Jewelry you are interested in',
+      budget: 'Budget',
+      age_range: 'Age range',
+      residence_type: 'Type of home',
+      consent_text: 'What you agreed to',
+      collected_at: 'Received',
+      received_at: 'Received',
+      subject: 'Subject',
+      value: 'Answer',
     },
     values: {
       collection_point: 'A form you sent us',
@@ -134,7 +161,20 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
       'Your password: we keep it only in a scrambled form that cannot be turned back into the password, so it is not shown.',
     fingerprints:
       'Fingerprints of your email address that let us find your records without reading them: they mean nothing on their own.',
-    csvHeader: ['Section', 'Record', 'Information', 'Value', 'Used for', 'How long we keep it'],
+    csvHeader: [
+      'Section',
+      'Record',
+      'Information',
+      'Value',
+      'Used for',
+      'How long we keep it',
+      'Who we share it with',
+    ],
+    recipient: (name, role, purposes) => `${name} (${role}): ${purposes.join(', ')}`,
+    processor: 'a service provider working for us',
+    thirdParty: 'a third party',
+    sharedWithLabel: 'Who we share it with',
+    sharedWithNoOne: 'No one outside our company',
     aboutIt: 'What it is, what we use it for and how long we keep it',
     whatItIs: 'What it is',
     usedForLabel: 'What we use it for',
@@ -204,6 +244,25 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
       subject_kind: 'Como',
       collection_point: 'Formulario',
       fields: 'Lo que contenía el formulario',
+      items: 'Artículos',
+      billing_address: 'Dirección de facturación',
+      shipping_address: 'Dirección de envío',
+      postal_address: 'Dirección postal',
+      first_name: 'Nombre',
+      last_name: 'Apellido',
+      gender: 'Género',
+      catalog_opt_in: 'Catálogo impreso por correo postal',
+      registered_at: 'Registrado',
+      relationship_status: 'Estado civil',
+      jewelry_types: 'Joyas que le interesan',
+      budget: 'Presupuesto',
+      age_range: 'Rango de edad',
+      residence_type: 'Tipo de vivienda',
+      consent_text: 'Lo que aceptó',
+      collected_at: 'Recibido',
+      received_at: 'Recibido',
+      subject: 'Asunto',
+      value: 'Respuesta',
     },
     values: {
       collection_point: 'Un formulario que nos envió',
@@ -240,7 +299,20 @@ export const PLAIN_WORDS: Catalog<PlainWords> = {
       'Su contraseña: solo la guardamos de forma cifrada que no permite recuperarla, así que no se muestra.',
     fingerprints:
       'Huellas de su correo electrónico que nos permiten encontrar sus registros sin leerlos: no significan nada por sí solas.',
-    csvHeader: ['Sección', 'Registro', 'Información', 'Valor', 'Se usa para', 'Cuánto tiempo la conservamos'],
+    csvHeader: [
+      'Sección',
+      'Registro',
+      'Información',
+      'Valor',
+      'Se usa para',
+      'Cuánto tiempo la conservamos',
+      'Con quién la compartimos',
+    ],
+    recipient: (name, role, purposes) => `${name} (${role}): ${purposes.join(', ')}`,
+    processor: 'un proveedor de servicios que trabaja para nosotros',
+    thirdParty: 'un tercero',
+    sharedWithLabel: 'Con quién la compartimos',
+    sharedWithNoOne: 'Nadie fuera de nuestra empresa',
     aboutIt: 'Qué es, para qué la usamos y cuánto tiempo la conservamos',
     whatItIs: 'Qué es',
     usedForLabel: 'Para qué la usamos',
