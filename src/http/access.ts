@@ -130,10 +130,9 @@ export interface AccessOptions {
    */
   readonly securityHeaders?: (url: string | undefined) => Readonly<Record<string, string>>;
   /**
-   * Answers a console form (urlencoded, from a browser) posted to a staff route with a staff cookie
-   * but no live session, once its body is parsed: the sign-in page, the form kept for after it
-   * (src/http/console/sign-in-again.ts). Without it such a post is refused as unauthenticated. It
-   * must answer the request; the route's handler never runs for it.
+   * Answers with the log-in page: a console form posted (urlencoded, from a browser) with a staff cookie
+   * whose session lapsed, once its body is parsed, the form kept; a console page asked for with a query
+   * and no session, in its place, the address kept (console/sign-in-again.ts). It must answer.
    */
   readonly lapsedStaffForm?: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
@@ -313,13 +312,13 @@ export async function installAccessControl(
     reply: FastifyReply,
     access: string,
     config: RouteConfig | undefined,
-  ): 'redirected' | undefined {
+  ): 'redirected' | 'in place' | undefined {
     if (!allows(req.principal, access)) {
       if (req.principal === null) {
         const wantsHtml = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
         if (wantsHtml && (access === 'shopper' || access.startsWith('staff:'))) {
-          // A console page comes back after the log-in (its path only: identity/form-drafts.ts).
           const next = access === 'shopper' ? undefined : consoleReturnPath(req.url);
+          if (next && options.lapsedStaffForm && /\?./.test(req.url)) return 'in place';
           const login = access === 'shopper' ? '/login' : '/staff/login';
           void reply.redirect(next ? `${login}?next=${encodeURIComponent(next)}` : login, 303);
           return 'redirected';
@@ -378,15 +377,16 @@ export async function installAccessControl(
     config: RouteConfig | undefined,
     done: (err?: Error) => void,
   ): void => {
-    let outcome: 'redirected' | undefined;
+    let outcome: 'redirected' | 'in place' | undefined;
     try {
       outcome = admit(req, reply, access, config);
     } catch (err) {
       done(err as Error);
       return;
     }
-    // A redirect has answered the request: the lifecycle must not go on.
-    if (outcome !== 'redirected') done();
+    // Answered (a redirect to the log-in, or the log-in in a console page's place): no done() then.
+    if (outcome === 'in place') options.lapsedStaffForm?.(req, reply).catch(done);
+    else if (outcome !== 'redirected') done();
   };
 
   // One callback hook for every request: its cookies, the security headers, then who is calling

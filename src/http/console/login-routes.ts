@@ -2,6 +2,7 @@
 // log-out, the password page a staff member must pass after the first log-in, and the session's
 // idle limit as the console's script sees it (how long is left; "Stay signed in").
 
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { consoleReturnPath, csrfTokenFor, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
@@ -34,8 +35,12 @@ const draft = line()
   .regex(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
   .optional();
 
+/** The token of a console address kept with its query (identity/kept-addresses.ts), carried likewise. */
+const back = draft;
 /** The console page to return to after the log-in (a path; checked again by consoleReturnPath). */
 const next = line().max(300).optional();
+/** What the log-in page carries on to the page after it (and the password page, when one comes first). */
+const carried = { draft, back, next };
 
 /** What the console's script is told of its session: milliseconds left, so no two clocks are compared. */
 const sessionTimes = z.object({
@@ -45,7 +50,7 @@ const sessionTimes = z.object({
 });
 
 export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
-  const { staff: staffService, sessions, drafts } = services.identity;
+  const { staff: staffService, sessions, drafts, addresses } = services.identity;
   const cookieName = services.identity.cookies.session.staff;
   /** The log-in page's frame: no menu before log-in, and the anonymous form's token. */
   const loginFrame = (): ConsoleFrame => ({
@@ -76,7 +81,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
       schema: {
         tags: ['staff'],
         summary: 'Staff console log-in (sets the staff session cookie)',
-        body: z.strictObject({ username, password, totp, draft, next, ...csrfBodyField }),
+        body: z.strictObject({ username, password, totp, ...carried, ...csrfBodyField }),
         response: { 200: z.object({ staffId: z.string(), mustChangePassword: z.boolean() }) },
       },
     },
@@ -87,20 +92,18 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
           ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
           sameSite: 'strict',
         });
-        if (isForm(req) && req.body.draft && !out.mustChangePassword) {
-          // The form kept when the session lapsed: shown back to its owner only (taken either way).
-          const kept = await drafts.take(req.body.draft, out.staffId);
-          if (kept && isConsoleTarget(kept.target)) {
-            const frame = { policy: ctx.policy, roles: [], csrf: csrfTokenFor(out.token) };
-            return sendHtml(reply, renderKeptFormPage(frame, kept));
-          }
-        }
-        if (isForm(req))
-          return reply.redirect(
-            out.mustChangePassword ? '/staff/password' : (consoleReturnPath(req.body.next) ?? '/staff'),
-            303,
-          );
-        return { staffId: out.staffId, mustChangePassword: out.mustChangePassword };
+        if (!isForm(req)) return { staffId: out.staffId, mustChangePassword: out.mustChangePassword };
+        const signedIn = { policy: ctx.policy, roles: [], csrf: csrfTokenFor(out.token) };
+        const { draft: kept, back: address, next: to } = req.body;
+        if (out.mustChangePassword)
+          // The password first; what the log-in carried goes on through it (never in an address).
+          return kept || address || to
+            ? sendHtml(
+                reply,
+                renderStaffPasswordPage(signedIn, undefined, { ...req.body, next: consoleReturnPath(to) }),
+              )
+            : reply.redirect('/staff/password', 303);
+        return wayBack(reply, signedIn, out.staffId, req.body);
       } catch (err) {
         return answerFormRefusal(req, reply, err, (message, error) =>
           renderStaffLoginPage(
@@ -111,7 +114,8 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
             req.body.draft ? { draft: req.body.draft, idleMinutes } : undefined,
             {
               next: consoleReturnPath(req.body.next),
-              ssoCsrf: req.body.draft ? formToken(ctx, '/staff/sso') : undefined,
+              back: req.body.back,
+              ssoCsrf: req.body.draft || req.body.back ? formToken(ctx, '/staff/sso') : undefined,
             },
           ),
         );
@@ -138,6 +142,23 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     },
   );
 
+  /**
+   * Where a log-in (or the password page after it) goes: the form kept when the session lapsed,
+   * shown back to its owner only; else the address kept with its query, to its owner only; else the
+   * page's path; else the dashboard. Kept ones are taken (deleted) either way.
+   */
+  const wayBack = async (
+    reply: FastifyReply,
+    signedIn: ConsoleFrame,
+    staffId: string,
+    { draft: kept, back: address, next: to }: { draft?: string; back?: string; next?: string },
+  ) => {
+    const form = kept ? await drafts.take(kept, staffId) : undefined;
+    if (form && isConsoleTarget(form.target)) return sendHtml(reply, renderKeptFormPage(signedIn, form));
+    const whole = address ? await addresses.take(address, staffId) : undefined;
+    return reply.redirect(whole ?? consoleReturnPath(to) ?? '/staff', 303);
+  };
+
   app.get(
     '/staff/password',
     { config: { access: 'staff:any', allowPendingPassword: true }, schema: { hide: true } },
@@ -148,16 +169,25 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
     '/staff/password',
     {
       config: { access: 'staff:any', allowPendingPassword: true },
-      schema: { hide: true, body: z.strictObject({ current: password, password, ...csrfBodyField }) },
+      schema: {
+        hide: true,
+        body: z.strictObject({ current: password, password, ...carried, ...csrfBodyField }),
+      },
     },
     async (req, reply) => {
       const me = staffOf(req);
+      const { draft: kept, back: address, next: to } = req.body;
       try {
         await staffService.changePassword(me.id, req.body.current, req.body.password, me.sessionId, req.ip);
-        return reply.redirect('/staff', 303);
+        return wayBack(reply, consoleFrame(ctx, req), me.id, req.body);
       } catch (err) {
         const { error, status } = refusalOf(err);
-        return sendHtml(reply, renderStaffPasswordPage(consoleFrame(ctx, req), error.message), status);
+        const page = renderStaffPasswordPage(consoleFrame(ctx, req), error.message, {
+          draft: kept,
+          back: address,
+          next: consoleReturnPath(to),
+        });
+        return sendHtml(reply, page, status);
       }
     },
   );

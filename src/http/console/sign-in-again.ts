@@ -6,11 +6,16 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
-import type { FormDraft } from '../../modules/identity/index.js';
+import {
+  type ConsoleAddress,
+  consoleReturnAddress,
+  consoleReturnPath,
+  type FormDraft,
+} from '../../modules/identity/index.js';
 import type { VowContext } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { formToken } from '../access.js';
-import { sendHtml } from '../route-helpers.js';
+import { refusalOf, sendHtml } from '../route-helpers.js';
 import { loginWays, renderStaffLoginPage } from './login.js';
 import { type ConsoleFrame, consolePage, csrfField, IDLE_SCRIPT } from './shell.js';
 
@@ -49,7 +54,9 @@ function fieldsOf(body: unknown): FormDraft['fields'] | undefined {
 export function lapsedStaffFormAnswer(ctx: VowContext, services: Services) {
   const { sessions, drafts, cookies } = services.identity;
   const ways = loginWays(ctx.config);
+  const page = lapsedPageAnswer(ctx, services);
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    if (req.method === 'GET') return page(req, reply);
     const token = req.cookies[cookies.session.staff];
     const owner = token ? await sessions.lapsedStaffOwner(token) : undefined;
     const fields = owner && isConsoleTarget(req.url) ? fieldsOf(req.body) : undefined;
@@ -60,6 +67,50 @@ export function lapsedStaffFormAnswer(ctx: VowContext, services: Services) {
     return sendHtml(
       reply,
       renderStaffLoginPage(frame, ways, undefined, false, { draft, idleMinutes }, { ssoCsrf }),
+      401,
+    );
+  };
+}
+
+/**
+ * The answer to a console page asked for with a query string and no live staff session (a list's
+ * filters and position; access.ts answers a plain path with a redirect to /staff/login?next=): the
+ * log-in page in its place (401, its address unchanged), the whole address kept server-side
+ * (identity/kept-addresses.ts) for the lapsed session's owner, or for whoever signs in through this
+ * page when the browser had no session at all (a bookmark); the page's hidden field alone holds the
+ * key. A query too long, or too many kept, is not kept: the page says so and the path comes back.
+ */
+function lapsedPageAnswer(ctx: VowContext, services: Services) {
+  const { sessions, addresses, cookies } = services.identity;
+  const ways = loginWays(ctx.config);
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const frame: ConsoleFrame = { policy: ctx.policy, roles: [], csrf: formToken(ctx, '/staff/login') };
+    let address: ConsoleAddress | undefined;
+    try {
+      address = consoleReturnAddress(req.url);
+    } catch (err) {
+      // A control character: refused (400, VOW_VALIDATION) as at every edge, nothing kept; the log-in
+      // still leads back to the list itself.
+      const { error, status } = refusalOf(err);
+      const issues = (error.details as { issues?: { path: string }[] } | undefined)?.issues ?? [];
+      const names = issues.map((i) => i.path.slice(1)).join(', ');
+      const message = `The address’s filters hold a control character (${names}): they are refused, and not kept. Log in to open the list without them.`;
+      const way = { next: consoleReturnPath(req.url), code: error.code };
+      return sendHtml(reply, renderStaffLoginPage(frame, ways, message, false, undefined, way), status);
+    }
+    if (!address) return reply.redirect('/staff/login', 303);
+    const token = req.cookies[cookies.session.staff];
+    const owner = token ? await sessions.lapsedStaffOwner(token) : undefined;
+    const kept = await addresses.keep(owner, address);
+    const back = 'token' in kept ? kept.token : undefined;
+    return sendHtml(
+      reply,
+      renderStaffLoginPage(frame, ways, undefined, false, undefined, {
+        next: address.path,
+        back,
+        notKept: 'notKept' in kept ? kept.notKept : undefined,
+        ssoCsrf: back ? formToken(ctx, '/staff/sso') : undefined,
+      }),
       401,
     );
   };

@@ -5,8 +5,9 @@
 // redirect back is a cross-site top-level GET), scoped to /staff/sso; served over https it is
 // `__Host-vow_sso` with Path=/, as that prefix requires. The work is the identity module's
 // (src/modules/identity/oidc.ts). A sign-in started from the log-in page brings the staff member back
-// where they were going (`next`, a console path) and gives back a form kept when their session lapsed
-// (its token posted, never in an address): both ride in the flow's row, sealed (oidc.ts, SsoCarry).
+// where they were going (`next`, a console path; `back`, the token of a whole address kept with its
+// query) and gives back a form kept when their session lapsed (tokens posted, never in an address):
+// they ride in the flow's row, sealed (oidc.ts, SsoCarry).
 
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -45,7 +46,7 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
   const cookies = services.identity.cookies;
   const frame = (): ConsoleFrame => ({ policy: ctx.policy, roles: [], csrf: '' });
 
-  const drafts = services.identity.drafts;
+  const { drafts, addresses } = services.identity;
   const start = async (reply: FastifyReply, carry: SsoCarry) => {
     const { url, cookie } = await sso.start(carry);
     void reply.setCookie(cookies.sso, cookie, {
@@ -69,9 +70,10 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
     SSO_PATH,
     {
       config: { access: 'public', csrf: 'form', limit: 'login' },
-      schema: { hide: true, body: z.strictObject({ draft, next, ...csrfBodyField }) },
+      schema: { hide: true, body: z.strictObject({ draft, back: draft, next, ...csrfBodyField }) },
     },
-    async (req, reply) => start(reply, { next: consoleReturnPath(req.body.next), draft: req.body.draft }),
+    async (req, reply) =>
+      start(reply, { next: consoleReturnPath(req.body.next), draft: req.body.draft, back: req.body.back }),
   );
 
   app.get(
@@ -89,13 +91,14 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
           ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
           sameSite: 'strict',
         });
-        const { draft: kept, next: to } = out.carried;
+        const { draft: kept, back, next: to } = out.carried;
         const form = kept ? await drafts.take(kept, out.staffId) : undefined;
         if (form && isConsoleTarget(form.target)) {
           const signedIn = { policy: ctx.policy, roles: [], csrf: csrfTokenFor(out.token) };
           return sendHtml(reply, renderKeptFormPage(signedIn, form));
         }
-        return sendHtml(reply, renderSsoDonePage(frame(), consoleReturnPath(to) ?? '/staff'));
+        const whole = back ? await addresses.take(back, out.staffId) : undefined;
+        return sendHtml(reply, renderSsoDonePage(frame(), whole ?? consoleReturnPath(to) ?? '/staff'));
       } catch (err) {
         const { error, status } = refusalOf(err);
         const reason = (error.details as { reason?: string } | undefined)?.reason ?? error.code;

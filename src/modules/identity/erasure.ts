@@ -58,6 +58,13 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
       basis:
         'GDPR Art. 32(1): the staff member’s work is not lost; deleted when taken back and 15 minutes after it was kept',
     },
+    staff_kept_addresses: {
+      fate: 'kept',
+      person: null,
+      what: 'the address of a console page (a list’s filters may hold a typed name or email) asked for with no live staff session, sealed under a key the store does not hold, for at most 15 minutes until a log-in through that page',
+      basis:
+        'GDPR Art. 32(1): the staff member comes back to the list they were on; deleted when taken back and 15 minutes after it was kept',
+    },
     api_keys: { fate: 'impersonal', why: 'the shop backend’s keys (hashes of their secrets)' },
     attempt_counters: {
       fate: 'impersonal',

@@ -96,8 +96,9 @@ export class FormDrafts {
  * return (undefined).
  */
 export function consoleReturnPath(raw: unknown): string | undefined {
-  if (typeof raw !== 'string' || raw.length > 300) return undefined;
+  if (typeof raw !== 'string') return undefined;
   const path = raw.split('?')[0]!;
+  if (path.length > 300) return undefined;
   if (!/^\/staff(\/[A-Za-z0-9_~.-]+)+\/?$/.test(path)) return undefined;
   if (path.split('/').some((s) => s === '.' || s === '..')) return undefined;
   if (path === '/staff/login' || path.startsWith('/staff/login/') || path.startsWith('/staff/sso'))

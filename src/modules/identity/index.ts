@@ -7,6 +7,7 @@ import { ApiKeys } from './api-keys.js';
 import { AttemptLimiter } from './attempts.js';
 import { type AuthCookies, authCookies } from './cookies.js';
 import { FormDrafts } from './form-drafts.js';
+import { KeptAddresses } from './kept-addresses.js';
 import { StaffSso } from './oidc.js';
 import { SessionStore } from './sessions.js';
 import { StaffService } from './staff-service.js';
@@ -24,6 +25,8 @@ export interface IdentityServices {
   readonly cookies: AuthCookies;
   /** Console forms posted after their session lapsed, kept for their owner's next sign-in (form-drafts.ts). */
   readonly drafts: FormDrafts;
+  /** Console addresses (a list's filters) asked for with no live session, kept for the next sign-in (kept-addresses.ts). */
+  readonly addresses: KeptAddresses;
 }
 
 export function createIdentityServices(ctx: VowContext): IdentityServices {
@@ -38,6 +41,7 @@ export function createIdentityServices(ctx: VowContext): IdentityServices {
     sso: ctx.config.oidc ? new StaffSso(ctx, sessions, ctx.config.oidc) : undefined,
     cookies: authCookies(ctx.config.publicUrl),
     drafts: new FormDrafts(ctx),
+    addresses: new KeptAddresses(ctx),
   };
 }
 
@@ -70,6 +74,15 @@ export { accountEmailIndexes, identityEraser } from './erasure.js';
 export { IDENTITY_ERROR_CODES } from './errors.js';
 export { consoleReturnPath, FORM_DRAFT_TTL_MS, type FormDraft, type FormDrafts } from './form-drafts.js';
 export { checkFormToken, FORM_TOKEN_WINDOW_MS, issueFormToken } from './form-tokens.js';
+export {
+  type ConsoleAddress,
+  consoleReturnAddress,
+  KEPT_ADDRESSES_PER_OWNER,
+  KEPT_ADDRESSES_UNOWNED,
+  KEPT_QUERY_MAX,
+  type KeptAddresses,
+  type NotKept,
+} from './kept-addresses.js';
 export { identityMigrations } from './migrations/index.js';
 export type { MyDataValue, MyDataView } from './my-data.js';
 export { buildMyData, type DatasetExportSource, type SubjectIdentifierSource } from './my-data.js';

@@ -54,6 +54,8 @@ interface Flow {
 export interface SsoCarry {
   readonly next?: string | undefined;
   readonly draft?: string | undefined;
+  /** The token of the whole address kept with its query (kept-addresses.ts). */
+  readonly back?: string | undefined;
 }
 
 /** The key sealing a flow's carry: derived from its PKCE verifier, which only the flow's cookie holds. */
@@ -158,10 +160,10 @@ export class StaffSso {
     const db = this.#ctx.store.db;
     const id = this.#flowId(flow);
     const carried =
-      carry.next || carry.draft
+      carry.next || carry.draft || carry.back
         ? sealWithKey(
             carryKey(flow),
-            Buffer.from(JSON.stringify({ next: carry.next, draft: carry.draft }), 'utf8'),
+            Buffer.from(JSON.stringify({ next: carry.next, draft: carry.draft, back: carry.back }), 'utf8'),
             `sso-carry:${id}`,
             this.#ctx.random.bytes(12),
           )

@@ -110,6 +110,20 @@ export interface IdentityTables {
     created_at: string;
     expires_at: string;
   };
+  /**
+   * Console addresses (a list's filters and position) asked for with no live staff session
+   * (migration 0791, kept-addresses.ts): sealed like staff_form_drafts, for the lapsed session's
+   * owner (null: the browser had none, so whoever signs in through that page); deleted when taken
+   * and 15 minutes after it was kept.
+   */
+  staff_kept_addresses: {
+    id: string;
+    secret_hash: string;
+    staff_id: string | null;
+    sealed: string;
+    created_at: string;
+    expires_at: string;
+  };
   /** Failure counters for lock-out with back-off, keyed by e.g. `login:staff:<blind index>`. */
   attempt_counters: {
     key: string;
