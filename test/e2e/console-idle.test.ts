@@ -2,8 +2,9 @@
 // before it, a dialog (role=alertdialog, focus on "Stay signed in", axe clean) warns; "Stay signed
 // in" extends the session without a reload; activity in another tab counts (the page asks the server
 // before warning); after the limit the dialog says so and the next request goes to the log-in; and a
-// form sent after the limit is shown back, filled in, after logging in again. Both clocks are moved
-// by hand (Vow's ManualClock and the page's, page.clock): nothing sleeps.
+// form sent after the limit is shown back, filled in, after logging in again; a filtered list opened
+// after the limit comes back with its filters. Both clocks are moved by hand (Vow's ManualClock and
+// the page's, page.clock): nothing sleeps.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -181,5 +182,33 @@ describe('the console warns before its idle limit', {
     await fillLogIn(page, username);
     await page.waitForURL(`${base}/staff/incidents`);
     await page.getByRole('button', { name: 'Record the incident' }).waitFor();
+  });
+
+  it('opens a filtered list again with its filters after logging in, the query in no new address', async () => {
+    const { page, username } = await loggedIn(['auditor']);
+    await page.goto(`${base}/staff/audit`);
+    await page.getByLabel('What').selectOption('person');
+    await page.getByLabel('Staff member').selectOption(username);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/\/staff\/audit\?kind=person&who=/);
+    const list = page.url();
+    env.clock.advance(31 * MINUTE);
+    // The list reloaded after the limit: the log-in in its place, at the list's own address.
+    const seen: string[] = [];
+    page.on('request', (r) => seen.push(r.url()));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Staff log in' }).waitFor();
+    assert.equal(page.url(), list);
+    assert.deepEqual(await axeViolations(page), [], 'axe on the log-in in the list’s place');
+    await fillLogIn(page, username);
+    await page.waitForURL(list);
+    assert.equal(await page.getByLabel('What').inputValue(), 'person');
+    assert.equal(await page.getByLabel('Staff member').inputValue(), username);
+    // No address on the way held the query but the list's own (the log-in's post carries the key).
+    const query = new URL(list).search;
+    assert.deepEqual(
+      seen.filter((u) => u.includes(query.slice(1)) && !u.startsWith(`${base}/staff/audit?`)),
+      [],
+    );
   });
 });
