@@ -2,6 +2,7 @@
 // PostgreSQL) against the bare Fastify route, each server in its own process (bench/server.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { benchOrder, type Out, type Row } from './common.js';
@@ -38,7 +39,31 @@ export async function stopServer(s: Server): Promise<void> {
   await gone;
 }
 
-type LoadResult = { rps: number; p99: number; errors: number };
+type LoadResult = {
+  rps: number;
+  p99: number;
+  errors: number;
+  /** Requests answered in the run (autocannon's count). */
+  requests?: number;
+  /** CPU (user + system) of the load generator, this process, per request, in µs. */
+  generatorUs?: number;
+  /** CPU of the server's process per request, in µs, when its pid was given (Linux's /proc). */
+  serverUs?: number;
+};
+
+/**
+ * A process's CPU time (user + system) so far, in µs, from /proc (Linux; its 10 ms ticks, so only
+ * runs of seconds mean anything); undefined where /proc cannot be read. Per request, CPU is the
+ * figure that does not depend on what else runs on a shared machine (the rate does).
+ */
+export function cpuMicros(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The floor and Vow under the same load: each first gets WARMUP_SECONDS unmeasured (the JIT
@@ -48,24 +73,44 @@ type LoadResult = { rps: number; p99: number; errors: number };
  * gain it, so the best run is the fairest figure for both; errors count over every run.
  */
 async function loadPair(
-  floor: { url: string; body: unknown | ((n: number) => unknown) },
-  vow: { url: string; body: unknown | ((n: number) => unknown); headers?: Record<string, string> },
+  floor: { url: string; body: unknown | ((n: number) => unknown); pid?: number },
+  vow: {
+    url: string;
+    body: unknown | ((n: number) => unknown);
+    headers?: Record<string, string>;
+    pid?: number;
+  },
 ): Promise<{ floor: LoadResult; vow: LoadResult }> {
   await loadFor(WARMUP_SECONDS, floor.url, floor.body, {});
   await loadFor(WARMUP_SECONDS, vow.url, vow.body, vow.headers ?? {});
   const floorRuns: LoadResult[] = [];
   const vowRuns: LoadResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    floorRuns.push(await loadFor(SECONDS, floor.url, floor.body, {}));
-    vowRuns.push(await loadFor(SECONDS, vow.url, vow.body, vow.headers ?? {}));
+    floorRuns.push(await loadFor(SECONDS, floor.url, floor.body, {}, floor.pid));
+    vowRuns.push(await loadFor(SECONDS, vow.url, vow.body, vow.headers ?? {}, vow.pid));
   }
   return { floor: bestRun(floorRuns), vow: bestRun(vowRuns) };
 }
 
-/** The fastest of several runs, with the errors of all of them. */
+/**
+ * The fastest of several runs, with the errors of all of them and the CPU a request over all of them
+ * (CPU a request hardly depends on the neighbours; the rate does).
+ */
 function bestRun(runs: readonly LoadResult[]): LoadResult {
   const top = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
-  return { ...top, errors: runs.reduce((n, r) => n + r.errors, 0) };
+  const requests = runs.reduce((n, r) => n + (r.requests ?? 0), 0);
+  const mean = (f: (r: LoadResult) => number | undefined) =>
+    runs.every((r) => f(r) !== undefined)
+      ? { value: runs.reduce((n, r) => n + f(r)! * (r.requests ?? 0), 0) / Math.max(1, requests) }
+      : undefined;
+  const server = mean((r) => r.serverUs);
+  const generator = mean((r) => r.generatorUs);
+  return {
+    ...top,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    ...(server ? { serverUs: server.value } : {}),
+    ...(generator ? { generatorUs: generator.value } : {}),
+  };
 }
 
 /**
@@ -81,7 +126,10 @@ async function loadFor(
   url: string,
   body: unknown | ((n: number) => unknown),
   headers: Record<string, string>,
+  serverPid?: number,
 ): Promise<LoadResult> {
+  const server0 = serverPid === undefined ? undefined : cpuMicros(serverPid);
+  const generator0 = process.cpuUsage();
   const result = await autocannon({
     url,
     method: 'POST',
@@ -102,7 +150,23 @@ async function loadFor(
         }
       : { body: JSON.stringify(body) }),
   } as autocannon.Options);
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  const generator = process.cpuUsage(generator0);
+  const server1 = serverPid === undefined ? undefined : cpuMicros(serverPid);
+  const requests = Math.max(1, result.requests.total);
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    requests: result.requests.total,
+    generatorUs: (generator.user + generator.system) / requests,
+    ...(server0 !== undefined && server1 !== undefined ? { serverUs: (server1 - server0) / requests } : {}),
+  };
+}
+
+/** "µs of CPU a request" for a note: the server's (when read) and the load generator's. */
+function cpuNote(r: LoadResult): string {
+  const server = r.serverUs === undefined ? 'server not read' : `server ${Math.round(r.serverUs)} µs`;
+  return `${server}, load generator ${Math.round(r.generatorUs ?? 0)} µs`;
 }
 
 const DECISION = {
@@ -207,16 +271,42 @@ export async function benchHttp(parts: readonly string[], out: Out): Promise<voi
     }
     if (parts.includes('orders')) {
       const orders = await loadPair(
-        { url: `${bare.url}/bare`, body: (n: number) => benchOrder('floor', n) },
-        { url: `${vow.url}/v1/orders`, body: (n: number) => benchOrder('sqlite', n), headers: auth },
+        { url: `${bare.url}/bare`, body: (n: number) => benchOrder('floor', n), pid: bare.child.pid },
+        {
+          url: `${vow.url}/v1/orders`,
+          body: (n: number) => benchOrder('sqlite', n),
+          headers: auth,
+          pid: vow.child.pid,
+        },
       );
       out.rows.push(httpRow('POST /v1/orders on SQLite', 'orders/s', orders.vow, orders.floor.rps, 0.15));
+      out.notes.push(
+        `CPU a request, over every measured run (user + system, /proc): POST /v1/orders on SQLite ${cpuNote(orders.vow)}; its floor, the bare route, ${cpuNote(orders.floor)}`,
+      );
       await benchOrdersPostgres(orders.floor.rps, out);
     }
   } finally {
     await stopServer(bare);
     await stopServer(vow);
   }
+}
+
+/**
+ * What PostgreSQL has done so far for one database: the CPU of its backends (the server's pool,
+ * /proc; a backend that closed meanwhile is missed) and the position of the write-ahead log.
+ */
+async function databaseWork(
+  admin: pg.Client,
+  database: string,
+): Promise<{ backendUs: number; walBytes: number }> {
+  const pids = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+    database,
+  ]);
+  const wal = await admin.query<{ bytes: string }>("SELECT pg_current_wal_lsn() - '0/0' AS bytes");
+  return {
+    backendUs: pids.rows.reduce((n, r) => n + (cpuMicros(r.pid) ?? 0), 0),
+    walBytes: Number(wal.rows[0]!.bytes),
+  };
 }
 
 async function benchOrdersPostgres(floorRps: number, out: Out): Promise<void> {
@@ -238,10 +328,24 @@ async function benchOrdersPostgres(floorRps: number, out: Out): Promise<void> {
       const headers = { authorization: `Bearer ${vow.apiKey}` };
       await loadFor(WARMUP_SECONDS, `${vow.url}/v1/orders`, body, headers);
       const runs: LoadResult[] = [];
-      for (let round = 0; round < ROUNDS; round++)
-        runs.push(await loadFor(SECONDS, `${vow.url}/v1/orders`, body, headers));
+      let backendUs = 0;
+      let walBytes = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const before = await databaseWork(admin, name);
+        runs.push(await loadFor(SECONDS, `${vow.url}/v1/orders`, body, headers, vow.child.pid));
+        const after = await databaseWork(admin, name);
+        backendUs += after.backendUs - before.backendUs;
+        walBytes += after.walBytes - before.walBytes;
+      }
       const orders = bestRun(runs);
       out.rows.push(httpRow('POST /v1/orders on PostgreSQL', 'orders/s', orders, floorRps, 0.08));
+      const total = Math.max(
+        1,
+        runs.reduce((n, r) => n + (r.requests ?? 0), 0),
+      );
+      out.notes.push(
+        `CPU a request, over every measured run: POST /v1/orders on PostgreSQL ${cpuNote(orders)}, PostgreSQL's backends of the database ${Math.round(backendUs / total)} µs (the server's pool only; its WAL writer and checkpointer not counted); write-ahead log ${Math.round(walBytes / total)} bytes an order (pg_current_wal_lsn, the whole cluster's: other databases' writes count too)`,
+      );
     } finally {
       await stopServer(vow);
     }
