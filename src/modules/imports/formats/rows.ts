@@ -129,9 +129,38 @@ export function notAfterNow(iso: string | undefined, env: FormatEnv): Date | und
 export const yes = (v: string | undefined): boolean =>
   ['yes', 'true', '1', 'y', 'subscribed'].includes((v ?? '').trim().toLowerCase());
 
+/**
+ * A key of the file read as a field's name: letters, digits and underscores, no run of 7 digits. A
+ * refusal is kept for good and names fields, never values, and a file can be keyed by a person (an
+ * export keyed by email address, a name as a key): such a key is never quoted (security.md #49).
+ */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const isFieldName = (key: PropertyKey): boolean =>
+  typeof key === 'number' || (typeof key === 'string' && FIELD_NAME.test(key) && !/\d{7}/.test(key));
+
+/** What an issue says: the unknown keys that are field names, the others only counted. */
+function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const named = issue.keys.filter(isFieldName);
+  const other = issue.keys.length - named.length;
+  return [
+    named.length > 0
+      ? `unknown key${named.length === 1 ? '' : 's'} ${named.map((k) => `"${k}"`).join(', ')}`
+      : '',
+    other > 0
+      ? `${other} unknown key${other === 1 ? ' that is not a field name' : 's that are not field names'}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+}
+
 /** Zod's issues as a refusal: each field's path and the rule it broke. */
 export function invalid(error: z.ZodError, prefix = ''): Refusal {
-  const parts = error.issues.map((i) => `${prefix}${i.path.join('.') || '(row)'}: ${i.message}`);
+  const parts = error.issues.map((i) => {
+    const path = i.path.map((k) => (isFieldName(k) ? String(k) : '(key)')).join('.');
+    return `${prefix}${path || '(row)'}: ${issueText(i)}`;
+  });
   return { code: 'VOW_VALIDATION', reason: [...new Set(parts)].join('; ') };
 }
 
