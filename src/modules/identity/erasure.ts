@@ -75,6 +75,8 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
     // A kept console form may name this person, and form-drafts.ts deletes those past their 15
     // minutes only when another is kept: any erasure deletes them too (security.md #50).
     await trx.deleteFrom('staff_form_drafts').where('expires_at', '<=', at).execute();
+    // So may a kept console address (a list's filters: kept-addresses.ts), deleted likewise.
+    await trx.deleteFrom('staff_kept_addresses').where('expires_at', '<=', at).execute();
     if (mode === 'delete' && categories !== 'all') {
       if (!categories.some((c) => isWithin('contact.email', c))) return NOTHING_ERASED;
       return { rows: { attempt_counters: await forgetAttempts(trx, subjectId, [], token, at, 'deleted') } };
