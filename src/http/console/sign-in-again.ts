@@ -28,9 +28,17 @@ export function isConsoleTarget(target: string): boolean {
   return /^\/staff(\/[^\s\\]*)?$/.test(target) && !target.startsWith('//');
 }
 
+/**
+ * Fields that hold a secret (the password page's current and new password, a second factor's code):
+ * a form with one is never kept, as it would be stored and then shown back in clear on the page
+ * after the log-in (security.md #51); the log-in page answers it as any other.
+ */
+const SECRET_FIELDS = new Set(['password', 'current', 'totp']);
+
 /** A parsed urlencoded body as the fields to keep (the anti-forgery token left out), or undefined. */
 function fieldsOf(body: unknown): FormDraft['fields'] | undefined {
   if (!body || typeof body !== 'object') return undefined;
+  if (Object.keys(body).some((name) => SECRET_FIELDS.has(name))) return undefined;
   const fields: Record<string, string | string[]> = {};
   let count = 0;
   let chars = 0;
@@ -98,7 +106,11 @@ function lapsedPageAnswer(ctx: VowContext, services: Services) {
       const way = { next: consoleReturnPath(req.url), code: error.code };
       return sendHtml(reply, renderStaffLoginPage(frame, ways, message, false, undefined, way), status);
     }
-    if (!address) return reply.redirect('/staff/login', 303);
+    if (!address) {
+      // A query of nothing but separators (`?&`): the path alone, as access.ts sends one.
+      const next = consoleReturnPath(req.url);
+      return reply.redirect(next ? `/staff/login?next=${encodeURIComponent(next)}` : '/staff/login', 303);
+    }
     const token = req.cookies[cookies.session.staff];
     const owner = token ? await sessions.lapsedStaffOwner(token) : undefined;
     const kept = await addresses.keep(owner, address);
