@@ -53,8 +53,9 @@ type LoadResult = {
 
 /**
  * A process's CPU time (user + system) so far, in µs, from /proc (Linux; its 10 ms ticks, so only
- * runs of seconds mean anything); undefined where /proc cannot be read. Per request, CPU is the
- * figure that does not depend on what else runs on a shared machine (the rate does).
+ * runs of seconds mean anything); undefined where /proc cannot be read. Per request, CPU leaves out
+ * the time a process waits for a core, so on a shared machine it moves far less than the rate
+ * (though shared caches still inflate it: 778 and 1,323 µs an order at load averages 21 and 31).
  */
 export function cpuMicros(pid: number): number | undefined {
   try {
@@ -94,7 +95,7 @@ async function loadPair(
 
 /**
  * The fastest of several runs, with the errors of all of them and the CPU a request over all of them
- * (CPU a request hardly depends on the neighbours; the rate does).
+ * (see cpuMicros).
  */
 function bestRun(runs: readonly LoadResult[]): LoadResult {
   const top = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
