@@ -1,6 +1,7 @@
 // Record ids: time-ordered UUIDv7 in production (RFC 9562, section 5.7), so indexes keyed by them
 // grow at their ends; the demo's seeded ids are ordered the same way and reproducible.
 import assert from 'node:assert/strict';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { cryptoRandom, seededRandom } from '../../src/platform/clock.js';
 
@@ -51,7 +52,64 @@ describe('random bytes (drawn from the system 4 KB at a time)', () => {
     const bBefore = Buffer.from(b);
     a.fill(0xff);
     assert.deepEqual(b, bBefore);
-    assert.notEqual(a.buffer, b.buffer);
+  });
+
+  it('small draws are views of shared slabs, each byte handed out once; seeded ones too, same bytes', () => {
+    for (const random of [cryptoRandom, seededRandom(5)]) {
+      const draws = Array.from({ length: 3_000 }, (_, i) => random.bytes([12, 32, 16, 1, 128][i % 5]!));
+      // Far fewer memory blocks than draws: no ArrayBuffer per draw (the import made six a person).
+      const blocks = new Set(draws.map((d) => d.buffer));
+      assert.ok(blocks.size < draws.length / 3, `${blocks.size} blocks for ${draws.length} draws`);
+      // No two draws share a byte of a block.
+      const spans = new Map<ArrayBufferLike, [number, number][]>();
+      for (const d of draws) {
+        const list = spans.get(d.buffer) ?? [];
+        for (const [from, to] of list) assert.ok(d.byteOffset >= to || d.byteOffset + d.length <= from);
+        list.push([d.byteOffset, d.byteOffset + d.length]);
+        spans.set(d.buffer, list);
+      }
+      const [a, b] = [random.bytes(16), random.bytes(16)];
+      const bBefore = Buffer.from(b);
+      a.fill(0xff);
+      assert.deepEqual(b, bBefore);
+      // Larger draws have their own memory.
+      const big = random.bytes(200);
+      assert.equal(big.byteLength, big.buffer.byteLength);
+    }
+    // The seeded stream is the same whatever the draws' sizes: tests and the demo stay reproducible.
+    const one = seededRandom(9);
+    const whole = Buffer.concat(Array.from({ length: 50 }, (_, i) => one.bytes(1 + (i % 200))));
+    const other = seededRandom(9);
+    let joined = Buffer.alloc(0);
+    while (joined.length < whole.length) joined = Buffer.concat([joined, other.bytes(7)]);
+    assert.deepEqual(joined.subarray(0, whole.length), whole);
+    // The bytes each seed gives, as before the state was kept signed (tests' and the demo's data).
+    assert.equal(
+      seededRandom(1).bytes(24).toString('hex'),
+      '2101c54fd1d01ab22574cb378aaef5b10808911933b9eb4f',
+    );
+    assert.equal(
+      seededRandom(0xdeadbeef).bytes(24).toString('hex'),
+      'b742583b481b5cb3f6b53ae4d31300694c9b388795ada515',
+    );
+  });
+
+  it('seeded bytes are drawn without a heap number a step (their state stays a small integer)', async () => {
+    const random = seededRandom(3);
+    random.bytes(100_000); // warm: optimised
+    let seen = 0;
+    const collections = new PerformanceObserver((list) => {
+      seen += list.getEntries().length;
+    });
+    collections.observe({ entryTypes: ['gc'] });
+    // 2,000,000 bytes: the old unsigned state made about three 16-byte heap numbers a byte (~96 MB,
+    // several collections of the young generation); now nothing of the heap but the 20 buffers.
+    for (let i = 0; i < 20; i++) random.bytes(100_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    seen += collections.takeRecords().length;
+    collections.disconnect();
+    assert.ok(seen <= 1, `${seen} garbage collections while drawing 2,000,000 bytes`);
   });
 
   it('are evenly spread (a pool handing out its zeroed or repeated bytes would not be)', () => {
