@@ -181,3 +181,15 @@ it("copyText: COPY's text format, as the driver would send each value", () => {
       'x\\\\y\\tz\\r\\n\t\t-1.5\t0\tf\t\\N\t\\N\t[1]\n',
   );
 });
+
+it('copyText: the rows as UTF-8 bytes, however long the lines after the first', () => {
+  // The first line sizes the buffer: longer and non-ASCII lines after it make it grow.
+  const values = ['a', 'é', '名前', '😀 x\ty', 'z'.repeat(5_000), 'ß'.repeat(3_000), '', 'Ann'];
+  const rows = Array.from({ length: 400 }, (_, n) => ({ v: values[n % values.length]!, n }));
+  const copied = copyText(['v', 'n'], rows);
+  assert.ok(Buffer.isBuffer(copied.bytes));
+  const expected = rows.map((r) => `${r.v.replace('\t', '\\t')}\t${r.n}\n`).join('');
+  assert.deepEqual(copied.bytes, Buffer.from(expected, 'utf8'));
+  assert.equal(copied.text, expected);
+  assert.equal(copyText(['v'], []).bytes.length, 0);
+});

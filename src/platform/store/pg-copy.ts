@@ -14,9 +14,13 @@
 import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 
-/** The rows of one COPY, already in COPY's text format (each line ends with a newline). */
+/** The rows of one COPY, already in COPY's text format (each line ends with a newline), as UTF-8. */
 export class CopyRows {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Buffer) {}
+  /** The rows as text (tests, messages). */
+  get text(): string {
+    return this.bytes.toString('utf8');
+  }
 }
 
 /** What needs a backslash in COPY's text format: the backslash itself, and the line and field ends. */
@@ -40,18 +44,32 @@ function field(value: unknown): string {
   return SPECIAL.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text;
 }
 
-/** `rows`' values of `columns`, in COPY's text format. */
+/**
+ * `rows`' values of `columns`, in COPY's text format, written into one buffer line by line: no text
+ * of the whole COPY to join and then encode (a batch's identifiers are about 1.5 MB: the joined
+ * text, its flattening and its encoded copy were 10% of what an import allocated).
+ */
 export function copyText(
   columns: readonly string[],
   rows: readonly Readonly<Record<string, unknown>>[],
 ): CopyRows {
-  let text = '';
+  let out: Buffer | undefined;
+  let at = 0;
   for (const row of rows) {
     let line = '';
     for (let i = 0; i < columns.length; i++) line += (i === 0 ? '' : '\t') + field(row[columns[i]!]);
-    text += `${line}\n`;
+    line += '\n';
+    // A UTF-16 unit is at most 3 bytes of UTF-8; the first line sizes the buffer for all of them.
+    const most = line.length * 3;
+    if (out === undefined) out = Buffer.alloc(Math.max(most, Math.ceil(line.length * rows.length * 1.25)));
+    else if (at + most > out.length) {
+      const larger = Buffer.alloc(Math.max(out.length * 2, at + most));
+      out.copy(larger, 0, 0, at);
+      out = larger;
+    }
+    at += out.write(line, at, 'utf8');
   }
-  return new CopyRows(text);
+  return new CopyRows(out === undefined ? Buffer.alloc(0) : out.subarray(0, at));
 }
 
 type CopyStream = Writable & { rowCount: number };
@@ -78,6 +96,6 @@ export function runCopy(
       resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [{ copied: stream.rowCount }] }),
     );
     query(stream);
-    stream.end(rows.text);
+    stream.end(rows.bytes);
   });
 }
