@@ -14,7 +14,11 @@ export function mailboxOf(email: string): string {
   const at = address.lastIndexOf('@');
   if (at <= 0) return address;
   let local = address.slice(0, at);
-  let domain = address.slice(at + 1);
+  // `example.com.` (the DNS root's dot) is the same domain, and so the same mailbox (security.md #52).
+  // Trimmed from the end by hand: `/\.+$/` rescans a long run of dots from each of them.
+  let end = address.length;
+  while (end > at + 1 && address[end - 1] === '.') end--;
+  let domain = address.slice(at + 1, end);
   const plus = local.indexOf('+');
   if (plus > 0) local = local.slice(0, plus);
   if (DOTLESS_DOMAINS.has(domain)) {
