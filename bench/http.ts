@@ -54,8 +54,9 @@ type LoadResult = {
 /**
  * A process's CPU time (user + system) so far, in µs, from /proc (Linux; its 10 ms ticks, so only
  * runs of seconds mean anything); undefined where /proc cannot be read. Per request, CPU leaves out
- * the time a process waits for a core, so on a shared machine it moves far less than the rate
- * (though shared caches still inflate it: 778 and 1,323 µs an order at load averages 21 and 31).
+ * the time a process waits for a core, but heavy load still inflates it through shared caches (778
+ * and 1,323 µs an order at load averages 21 and 31, while the rate fell from 346 to 180 a second):
+ * compare it between two trees measured in turn, not between runs hours apart.
  */
 export function cpuMicros(pid: number): number | undefined {
   try {
