@@ -28,6 +28,7 @@ describe('policy translations', () => {
         ...missing('subject kind', Object.keys(doc.subject_kinds), es.subject_kinds),
         ...missing('collection point', Object.keys(doc.collection_points), es.collection_points),
         ...missing('promise', Object.keys(doc.promises), es.promises),
+        ...missing('recipient', Object.keys(doc.recipients), es.recipients),
         ...missing(
           'retention reason',
           [...new Set(doc.retention.map((r) => r.reason))],

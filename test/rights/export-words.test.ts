@@ -3,7 +3,9 @@
 // "Items" and "Buyer name" among its Spanish labels), how long each kind is kept gives the policy's
 // reason in that language too (it stayed English under a Spanish heading), an amount is written as
 // money in the record's currency ("$499.50", not "499.50"), and each kind of information names who
-// it is shared with (GDPR art. 15(1)(c)), on the page, in the JSON and in the CSV.
+// it is shared with (GDPR art. 15(1)(c)), on the page, in the JSON and in the CSV; a form's fields
+// name each kind of information once (a checkout's billing and shipping addresses were two lines of
+// "Postal address"), and a country reads as its name ("País: US" was the code).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -11,7 +13,13 @@ import YAML from 'yaml';
 import { PLAIN_WORDS } from '../../src/http/pages/i18n/plain-data.js';
 import { plainData, plainDataCsv, type StoredValue, wordedAmount } from '../../src/http/pages/plain-data.js';
 import { plainDataView } from '../../src/http/pages/plain-data-view.js';
-import { loadPolicy } from '../../src/modules/policy/index.js';
+import {
+  buildNotice,
+  categoryName,
+  loadPolicy,
+  purposeName,
+  recipientName,
+} from '../../src/modules/policy/index.js';
 import { LOCALES } from '../../src/platform/i18n/index.js';
 
 const policy = loadPolicy();
@@ -134,9 +142,9 @@ describe('the words of My data and the export', () => {
       const w = PLAIN_WORDS[locale];
       const data = plainData(policy, [...order('USD'), consent], GENERATED, {}, locale);
       const orders = data.sections.find((s) => s.records[0]?.fields.some((f) => f.value === 'SO-1'));
-      const recipients = Object.values(policy.doc.recipients).filter((r) =>
-        r.categories.includes('commerce.order_history'),
-      );
+      const recipients = Object.entries(policy.doc.recipients)
+        .filter(([, r]) => r.categories.includes('commerce.order_history'))
+        .map(([id]) => ({ name: recipientName(policy, id, locale) }));
       assert.ok(recipients.length > 0, 'the default policy gives order history to someone');
       for (const r of recipients)
         assert.ok(
@@ -162,5 +170,71 @@ describe('the words of My data and the export', () => {
         `${locale}: and no one`,
       );
     }
+  });
+
+  it('names each kind of information a form held once, with all it was for, and a country by its name', () => {
+    const trace: StoredValue = {
+      dataset: 'vow',
+      table: 'subject_records',
+      column: 'fields',
+      row: 't1',
+      category: 'identity.collection_trace',
+      purposes: [],
+      // Stored as JSON text, as the walker reads it.
+      value: JSON.stringify({
+        billing_address: { category: 'contact.postal_address', purposes: ['order.payment'] },
+        shipping_address: {
+          category: 'contact.postal_address',
+          purposes: ['order.fulfilment', 'order.payment'],
+        },
+        email: { category: 'contact.email', purposes: ['order.payment'] },
+      }),
+    };
+    const address: StoredValue = {
+      dataset: 'vow',
+      table: 'subject_identifiers',
+      column: 'sealed_value',
+      row: 'a1',
+      category: 'contact.postal_address',
+      purposes: [],
+      value: JSON.stringify({ line1: '4 Long Meadow Road', city: 'Franklin', country: 'US' }),
+    };
+    for (const [locale, country] of [
+      ['en-US', 'Country: United States'],
+      ['es-US', 'País: Estados Unidos'],
+    ] as const) {
+      const data = plainData(policy, [trace, address], GENERATED, {}, locale);
+      const fields = data.sections.flatMap((s) => s.records.flatMap((r) => r.fields));
+      const held = fields.find((f) => f.label === PLAIN_WORDS[locale].columns.fields);
+      const postal = categoryName(policy, 'contact.postal_address', locale);
+      const lines = held?.parts ?? [];
+      assert.equal(lines.length, 2, `${locale}: ${lines.join(' | ')}`);
+      assert.equal(
+        lines[0],
+        `${postal} (${purposeName(policy, 'order.payment', locale)}, ${purposeName(policy, 'order.fulfilment', locale)})`,
+      );
+      assert.ok(
+        fields.some((f) => f.value.includes(country)),
+        `${locale}: ${fields.map((f) => f.value).join(' | ')}`,
+      );
+    }
+  });
+
+  it("names a recipient in the Spanish of the policy's translation, on My data and in the notice", () => {
+    const english = new Set(Object.values(policy.doc.recipients).map((r) => r.name));
+    const spanish = Object.keys(policy.doc.recipients).map((id) => recipientName(policy, id, 'es-US'));
+    assert.ok(spanish.includes('Procesador de pagos'), spanish.join(', '));
+    // Only a proper name (Google Analytics) reads the same in both.
+    assert.deepEqual(
+      spanish.filter((n) => english.has(n)),
+      ['Google Analytics'],
+    );
+    assert.deepEqual(
+      buildNotice(policy, 'es-US').recipients.map((r) => r.name),
+      spanish,
+    );
+    const data = plainData(policy, order('USD'), GENERATED, {}, 'es-US');
+    for (const line of data.sections[0]?.sharedWith ?? [])
+      assert.ok(!english.has(line.split(' (')[0]!), `no English name in: ${line}`);
   });
 });

@@ -13,6 +13,7 @@ import {
   isWithin,
   type Policy,
   purposeName,
+  recipientName,
   retentionReason,
   subjectKindName,
 } from '../../modules/policy/index.js';
@@ -142,19 +143,18 @@ function wordValue(policy: Policy, column: string, value: unknown, wording: Word
   const d = policy.doc;
   const o = value as { category?: unknown; purposes?: unknown };
   // A field of a form (where the data came from): its category's name, and what it was for.
-  if (typeof value === 'object' && typeof o.category === 'string' && d.categories[o.category]) {
-    const purposes = Array.isArray(o.purposes)
-      ? o.purposes
-          .filter((p): p is string => typeof p === 'string')
-          .map((p) => purposeName(policy, p, locale))
-      : [];
-    const name = categoryName(policy, o.category, locale);
-    return purposes.length > 0 ? `${name} (${purposes.join(', ')})` : name;
-  }
+  if (typeof value === 'object' && typeof o.category === 'string' && d.categories[o.category])
+    return formFields(policy, [value], locale)?.[0] ?? categoryName(policy, o.category, locale);
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(
       ([, x]) => x !== null && x !== undefined && x !== '',
     );
+    const fields = formFields(
+      policy,
+      entries.map(([, x]) => x),
+      locale,
+    );
+    if (fields) return fields.join('; ');
     // Parts that hold commas of their own (a nested address, a form's fields) are told apart by ";".
     const nested = entries.some(([, x]) => typeof x === 'object');
     return entries
@@ -191,8 +191,40 @@ function wordValue(policy: Policy, column: string, value: unknown, wording: Word
   if (described) return described;
   const date = wordedDate(text, locale);
   if (date) return date;
+  // A country stored as its two-letter code reads as its name in the shopper's language.
+  if (column === 'country' && /^[A-Z]{2}$/.test(text))
+    return new Intl.DisplayNames(locale, { type: 'region', fallback: 'code' }).of(text) ?? text;
   // A lone code ("unsubscribed", "accept_all") reads as words; free text stays as it was typed.
   return /^[a-z]+(?:_[a-z]+)+$/.test(text) ? worded(text).toLowerCase() : text;
+}
+
+/**
+ * A form's fields as the shopper reads them: each kind of information once, with everything it was
+ * asked for (a checkout's billing and shipping addresses are one "Postal address", not two lines);
+ * undefined when these are not all fields of a form.
+ */
+function formFields(policy: Policy, values: readonly unknown[], locale: Locale): string[] | undefined {
+  const fields = values.map((x) => x as { category?: unknown; purposes?: unknown });
+  if (
+    fields.length === 0 ||
+    !fields.every(
+      (f) =>
+        f && typeof f === 'object' && typeof f.category === 'string' && policy.doc.categories[f.category],
+    )
+  )
+    return undefined;
+  const merged = new Map<string, string[]>();
+  for (const f of fields) {
+    const name = categoryName(policy, f.category as string, locale);
+    const purposes = merged.get(name) ?? [];
+    for (const p of Array.isArray(f.purposes) ? f.purposes : [])
+      if (typeof p === 'string' && !purposes.includes(purposeName(policy, p, locale)))
+        purposes.push(purposeName(policy, p, locale));
+    merged.set(name, purposes);
+  }
+  return [...merged].map(([name, purposes]) =>
+    purposes.length > 0 ? `${name} (${purposes.join(', ')})` : name,
+  );
 }
 
 /**
@@ -217,6 +249,12 @@ function wordParts(policy: Policy, column: string, value: unknown, wording: Word
     ([, x]) => x !== null && x !== undefined && x !== '',
   );
   if (entries.length < 2 || !entries.some(([, x]) => typeof x === 'object')) return undefined;
+  const fields = formFields(
+    policy,
+    entries.map(([, x]) => x),
+    wording.locale,
+  );
+  if (fields) return fields.length > 1 ? fields : undefined;
   return entries.map(([k, x]) =>
     x !== null && typeof x === 'object'
       ? wordValue(policy, k, x, wording)
@@ -295,11 +333,11 @@ function keptFor(policy: Policy, category: string, locale: Locale): string | und
 /** The policy's recipients given any of these kinds of information: who, their role, and why. */
 function sharedWith(policy: Policy, categories: readonly string[], locale: Locale): string[] {
   const w = PLAIN_WORDS[locale];
-  return Object.values(policy.doc.recipients)
-    .filter((r) => r.categories.some((c) => categories.some((k) => isWithin(k, c) || isWithin(c, k))))
-    .map((r) =>
+  return Object.entries(policy.doc.recipients)
+    .filter(([, r]) => r.categories.some((c) => categories.some((k) => isWithin(k, c) || isWithin(c, k))))
+    .map(([id, r]) =>
       w.recipient(
-        r.name,
+        recipientName(policy, id, locale),
         r.role === 'processor' ? w.processor : w.thirdParty,
         r.purposes.map((p) => purposeName(policy, p, locale)),
       ),

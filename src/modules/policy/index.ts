@@ -44,6 +44,7 @@ export {
   exemptionName,
   exemptionSource,
   purposeName,
+  recipientName,
   regulatorName,
   retentionReason,
   subjectKindName,

@@ -10,6 +10,7 @@ import {
   cookieCategoryText,
   promiseText,
   purposeName,
+  recipientName,
   regulatorName,
   retentionReason,
   subjectKindName,
@@ -179,7 +180,7 @@ export function buildNotice(policy: Policy, locale: Locale = DEFAULT_LOCALE): No
     })),
     recipients: Object.entries(d.recipients).map(([id, r]) => ({
       id,
-      name: r.name,
+      name: recipientName(policy, id, locale),
       role: r.role === 'processor' ? w.processor : w.thirdParty,
       purposes: r.purposes.map(purpose),
       categories: r.categories.map(category),

@@ -266,6 +266,8 @@ export const translationSchema = z.strictObject({
    * the translation left behind.
    */
   retention_reasons: z.record(text, text).default({}),
+  /** A recipient's name, as the notice's "Who receives your information" and My data name it. */
+  recipients: z.record(simpleId, text).default({}),
   /** A promise's line and how it is kept, as the notice's "Our promises" shows them. */
   promises: z.record(promiseId, z.strictObject({ title: text, enforcement: text })).default({}),
 });

@@ -264,6 +264,7 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
       ['subject_kinds', doc.subject_kinds, 'subject kind'],
       ['collection_points', doc.collection_points, 'collection point'],
       ['promises', doc.promises, 'promise'],
+      ['recipients', doc.recipients, 'recipient'],
     ];
     for (const [key, rec, what] of named)
       for (const id of Object.keys((t[key] ?? {}) as Record<string, unknown>))

@@ -44,6 +44,11 @@ export function collectionPointTitle(policy: Policy, id: string, locale?: string
   return translation(policy, locale)?.collection_points[id] ?? policy.doc.collection_points[id]?.title ?? id;
 }
 
+/** A recipient's name, e.g. "Shipping carrier". */
+export function recipientName(policy: Policy, id: string, locale?: string | null): string {
+  return translation(policy, locale)?.recipients[id] ?? policy.doc.recipients[id]?.name ?? id;
+}
+
 /** A retention rule's reason. */
 export function retentionReason(policy: Policy, reason: string, locale?: string | null): string {
   return translation(policy, locale)?.retention_reasons[reason] ?? reason;
