@@ -118,6 +118,7 @@ describeEachDialect(
       // A plain path still goes by ?next= (nothing to keep), and the dashboard needs no way back.
       assert.equal((await open('/staff/audit')).headers.location, '/staff/login?next=%2Fstaff%2Faudit');
       assert.equal((await open('/staff?x=1')).headers.location, '/staff/login');
+      assert.equal((await open('/staff/audit?&')).headers.location, '/staff/login?next=%2Fstaff%2Faudit');
     });
 
     it('15 minutes on, the kept address is gone: the log-in returns to the bare list', async () => {

@@ -100,7 +100,11 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
           return kept || address || to
             ? sendHtml(
                 reply,
-                renderStaffPasswordPage(signedIn, undefined, { ...req.body, next: consoleReturnPath(to) }),
+                renderStaffPasswordPage(signedIn, undefined, {
+                  draft: kept,
+                  back: address,
+                  next: consoleReturnPath(to),
+                }),
               )
             : reply.redirect('/staff/password', 303);
         return wayBack(reply, signedIn, out.staffId, req.body);
