@@ -68,7 +68,13 @@ describe('the words of My data and the export', () => {
   it("names every column of Vow's own data in each language, none worded from its key", () => {
     for (const locale of LOCALES) {
       const w = PLAIN_WORDS[locale];
-      const known = new Set(Object.values(w.columns).map((x) => x.toLowerCase()));
+      // The catalog's words, or the policy's name of a kind of information (a contact detail's).
+      const known = new Set(
+        [
+          ...Object.values(w.columns),
+          ...Object.keys(policy.doc.categories).map((c) => categoryName(policy, c, locale)),
+        ].map((x) => x.toLowerCase()),
+      );
       const unnamed: string[] = [];
       for (const c of vowColumns()) {
         const data = plainData(
@@ -236,5 +242,26 @@ describe('the words of My data and the export', () => {
     const data = plainData(policy, order('USD'), GENERATED, {}, 'es-US');
     for (const line of data.sections[0]?.sharedWith ?? [])
       assert.ok(!english.has(line.split(' (')[0]!), `no English name in: ${line}`);
+  });
+
+  it('names each contact detail by what it is, not "Value"', () => {
+    const at = { dataset: 'vow', table: 'subject_identifiers', column: 'sealed_value', purposes: [] };
+    for (const locale of LOCALES) {
+      const data = plainData(
+        policy,
+        [
+          { ...at, row: 'i1', category: 'contact.email', value: 'sam@example.com' },
+          { ...at, row: 'i2', category: 'contact.phone', value: '+16085550100' },
+        ],
+        GENERATED,
+        {},
+        locale,
+      );
+      assert.deepEqual(
+        data.sections[0]?.records.map((r) => r.fields[0]?.label),
+        [categoryName(policy, 'contact.email', locale), categoryName(policy, 'contact.phone', locale)],
+        locale,
+      );
+    }
   });
 });

@@ -293,7 +293,12 @@ function columnLabel(column: string, w: PlainWords): string {
 function fieldsOf(policy: Policy, v: StoredValue, wording: Wording): PlainField[] {
   const w = PLAIN_WORDS[wording.locale];
   const column = v.column ?? '';
-  const label = column ? columnLabel(column, w) : categoryName(policy, v.category, wording.locale);
+  // A contact detail's one column holds an email, a phone or an address by its row's kind: its
+  // kind's name says what it is ("Email address"), where the column's word said only "Value".
+  const label =
+    column && column !== 'sealed_value'
+      ? columnLabel(column, w)
+      : categoryName(policy, v.category, wording.locale);
   const value = v.value;
   if (value && typeof value === 'object' && !Array.isArray(value))
     return Object.entries(value as Record<string, unknown>)
