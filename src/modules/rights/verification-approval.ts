@@ -179,7 +179,8 @@ function checkReason(reason: string): string {
   const why = reason.trim();
   if (why.length < 3)
     throw new VowError('VOW_VALIDATION', 'Say why the verification is rejected (the verifier reads it)');
-  if (/@|\d[\d ().-]{6,}\d/.test(why))
+  // Read as the audit trail's guard reads it (NFKC: `ann＠example.com`, full-width digits; #53).
+  if (/@|\d[\d ().-]{6,}\d/.test(why.normalize('NFKC')))
     throw new VowError(
       'VOW_VALIDATION',
       'The reason goes to the audit trail: it may not hold an email address or a phone number',
