@@ -1,7 +1,8 @@
 // Vow's walls, checked by `npm run lint` (scripts/lint-boundaries.mjs runs dependency-cruiser with
 // these rules, then checks that no folder-level cycle exists). The layers, from the bottom:
 //   src/platform/  infrastructure no module owns: imports no module, app or shell
-//   src/modules/   the domain: each module is reached only through its index.ts; imports no shell
+//   src/modules/   the domain: each module is reached only through its index.ts (or its light.ts: a
+//                  part of that surface that loads no store, for starts that need no more); imports no shell
 //   src/app/       the composition root: wires modules; imports no shell
 //   src/http/, src/cli/  shells over app and modules
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -17,16 +18,17 @@ module.exports = {
     {
       name: 'module-through-index',
       severity: 'error',
-      comment: 'Another module is reached only through its index.ts (its public surface).',
+      comment:
+        'Another module is reached only through its index.ts (its public surface), or its light.ts (a part of it that loads no store).',
       from: { path: '^src/modules/([^/]+)/' },
-      to: { path: '^src/modules/(?!$1/)[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+      to: { path: '^src/modules/(?!$1/)[^/]+/', pathNot: '^src/modules/[^/]+/(index|light)\\.ts$' },
     },
     {
       name: 'shell-to-module-through-index',
       severity: 'error',
-      comment: 'Shells and the composition root reach a module only through its index.ts.',
+      comment: 'Shells and the composition root reach a module only through its index.ts (or light.ts).',
       from: { path: '^src/(app|http|cli)/' },
-      to: { path: '^src/modules/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+      to: { path: '^src/modules/', pathNot: '^src/modules/[^/]+/(index|light)\\.ts$' },
     },
     {
       name: 'platform-part-through-index',

@@ -24,14 +24,15 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
       'Validate annotations against the policy; prints each problem as file:line:col path: message, exits 1 if any',
     )
     .action(async (files: string[], opts: { policy?: string; config?: boolean; url?: string }) => {
+      // The datasets module's light entry; its connectors and walker (kysely, the drivers) only with --url.
       const [
         { loadConfig },
         { formatPath, formatProblem, loadPolicy },
-        { connectDataset, loadDatasetsFile, parseAnnotation, redactUrl, verifyAgainstDatabase },
+        { loadDatasetsFile, parseAnnotation, redactUrl },
       ] = await Promise.all([
         import('../platform/config.js'),
         import('../modules/policy/index.js'),
-        import('../modules/datasets/index.js'),
+        import('../modules/datasets/light.js'),
       ]);
       const policy = loadPolicy(opts.policy ?? loadConfig().policyPath);
       let bad = 0;
@@ -63,6 +64,7 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
         }
         const a = result.annotation;
         if (opts.url) {
+          const { connectDataset, verifyAgainstDatabase } = await import('../modules/datasets/index.js');
           const conn = connectDataset(opts.url);
           let dbProblems: { path: PropertyKey[]; message: string }[];
           try {

@@ -120,6 +120,8 @@ export function buildProgram(
       await services.complaints.schedulePrune();
       // Dead-lettered recipient events past their request's deadline are dropped daily.
       await services.downstream.scheduleExpiry();
+      // Console forms and addresses kept past their 15 minutes are deleted every quarter of an hour.
+      await services.scheduleStaffKeepsUpkeep();
       // The promise checks run hourly (kept as history; their status feeds /metrics and the console).
       await services.promises.scheduleChecks();
       // Each finished ISO week's reports are released by a job when the week closes.
@@ -227,10 +229,11 @@ export function buildProgram(
     .argument('<file>', 'policy YAML file to validate')
     .description('Validate a policy file; prints each problem with its path and line, exits 1 if any')
     .action(async (file: string) => {
+      // The promise monitor's light entry: its warnings without the checks' code or the store.
       const [{ readCliFile }, { formatProblem, parsePolicy }, { unpromisedWarnings }] = await Promise.all([
         import('./files.js'),
         import('../modules/policy/index.js'),
-        import('../modules/promises/index.js'),
+        import('../modules/promises/light.js'),
       ]);
       const source = readCliFile(file, `the policy file ${file}`, 'VOW_POLICY_NOT_FOUND');
       const result = parsePolicy(source);

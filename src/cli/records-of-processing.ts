@@ -2,7 +2,7 @@
 // the policy in force and the dataset annotations (Vow's own and VOW_DATASETS), as text, JSON or
 // CSV; what GET /v1/records-of-processing answers, without a running Vow or a database.
 import type { Command } from 'commander';
-import type { DatasetAnnotation, RecordOfProcessing } from '../modules/datasets/index.js';
+import type { DatasetAnnotation, RecordOfProcessing } from '../modules/datasets/light.js';
 
 interface Io {
   out: (text: string) => void;
@@ -68,7 +68,8 @@ export function registerRecordsOfProcessingCommand(program: Command, io: Io): vo
       ] = await Promise.all([
         import('../platform/config.js'),
         import('../modules/policy/index.js'),
-        import('../modules/datasets/index.js'),
+        // The datasets module's light entry: the annotations and the record, no connector or store.
+        import('../modules/datasets/light.js'),
       ]);
       const config = loadConfig();
       const policy = loadPolicy(opts.policy ?? config.policyPath);

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { runVow } from '../helpers/vow-command.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/module-log.mjs', import.meta.url));
-const POLICY = fileURLToPath(new URL('../../policies/default.yaml', import.meta.url));
+const MINIMAL = fileURLToPath(new URL('../../policies/minimal.yaml', import.meta.url));
+const EXAMPLE_SHOP = fileURLToPath(new URL('../../datasets/example-shop.yaml', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'vow-start-'));
 let runs = 0;
 
@@ -32,7 +33,7 @@ const APP = [
   /\/src\/app\//,
   /\/src\/http\//,
   /\/src\/platform\/store\//,
-  /\/node_modules\/(fastify|kysely|pg|better-sqlite3|@node-rs\/argon2|playwright-core)\//,
+  /\/node_modules\/(fastify|kysely|pg|better-sqlite3|mysql2|@node-rs\/argon2|playwright-core)\//,
 ];
 
 function assertNone(urls: readonly string[], patterns: readonly RegExp[]): void {
@@ -57,17 +58,29 @@ describe('vow: what a start loads', () => {
     }
   });
 
-  it('`vow policy check` loads the policy and the promise checks, not the app or the HTTP server', async () => {
-    const { run, urls } = await loads(['policy', 'check', POLICY]);
+  it('`vow policy check` loads the policy and what each check covers: not the checks, the store or the app', async () => {
+    const { run, urls } = await loads(['policy', 'check', MINIMAL]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /valid\. Version/);
-    // The promises module (its warnings about unpromised checks) still brings the store's code and
-    // kysely with it: that is the module's index, outside the CLI (docs/operations.md).
-    assertNone(urls, [
-      /\/src\/app\//,
-      /\/src\/http\//,
-      /\/node_modules\/(fastify|@node-rs\/argon2|playwright-core)\//,
-    ]);
+    // The warning about a check minimal.yaml names no promise for: what it needs came through the
+    // promises module's light entry (light.ts), without the checks' code, the store or kysely.
+    assert.match(run.stderr, /warning: the promise monitor's reports check/);
+    assertNone(urls, [...APP, /\/src\/modules\/promises\/(index|promise-monitor|families|checks\/)/]);
+  });
+
+  it('the policy and dataset commands that read files load neither the store, kysely nor the app', async () => {
+    for (const args of [
+      ['policy', 'notice', '--policy', MINIMAL],
+      ['policy', 'notice', '--format', 'json'],
+      ['datasets', 'check', EXAMPLE_SHOP],
+      ['records-of-processing', '--csv'],
+    ]) {
+      const { run, urls } = await loads(args);
+      assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+      assert.ok(run.stdout.length > 0, args.join(' '));
+      // The datasets module's light entry: no connector, walker or seeding (kysely, the drivers).
+      assertNone(urls, [...APP, /\/src\/modules\/datasets\/(index|connect|walker|service)\.(js|ts)$/]);
+    }
   });
 
   it('the help of `vow staff add` and `vow import` still lists the roles and the formats', async () => {

@@ -8,6 +8,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import type mysql from 'mysql2';
 import { VowError } from '../../platform/errors.js';
 import { pgDriver } from '../../platform/store/index.js';
+import { redactUrl } from './redact-url.js';
 
 export type DatasetEngine = 'sqlite' | 'postgres' | 'mysql';
 
@@ -34,16 +35,6 @@ export function engineOf(url: string): DatasetEngine {
       `Cannot open the dataset at ${redactUrl(url)}: not a database URL (use postgres://…, mysql://…, mariadb://… or sqlite:PATH)`,
     );
   return 'sqlite';
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
-  }
 }
 
 /** The SQLite file a `sqlite:` URL (or plain path) names. */

@@ -6,13 +6,7 @@
 //   await services.datasets.delete(identity, { categories?: [...] | 'all', dryRun? }, actor) -> WalkReport
 //   await services.datasets.correct(identity, { category, column?, value, dryRun? }, actor) -> WalkReport
 export { DEFAULT_MASK, loadAnnotationFile, parseAnnotation } from './annotation.js';
-export {
-  connectDataset,
-  type DatasetConnection,
-  type DatasetEngine,
-  engineOf,
-  redactUrl,
-} from './connect.js';
+export { connectDataset, type DatasetConnection, type DatasetEngine, engineOf } from './connect.js';
 export { exportToCsv } from './csv.js';
 export { DATASETS_ERROR_CODES } from './errors.js';
 export type { ExpiredValues, ExpiryReport } from './expire.js';
@@ -23,6 +17,7 @@ export {
   type RecordOfProcessing,
   recordOfProcessingCsv,
 } from './record-of-processing.js';
+export { redactUrl } from './redact-url.js';
 export {
   type DatasetConfig,
   EXAMPLE_SHOP_ANNOTATION_PATH,

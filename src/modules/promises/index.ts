@@ -2,6 +2,7 @@
 
 export { type AlertDeps, PromiseAlerts, type PromiseEvent } from './alerts.js';
 export { PROMISE_CHECK_JOB, PromiseChecks, registerPromiseCheckJob, setPromiseGauges } from './check-job.js';
+export { FAMILY_COVERS, type FamilyCover } from './covers.js';
 export { promisesTables } from './erasure.js';
 export { PROMISES_ERROR_CODES } from './errors.js';
 export { FAMILIES } from './families.js';

@@ -4,8 +4,7 @@
 // under the check's own id (`check:<family>`), as a check Vow runs that the policy names no promise
 // for; `vow policy check` and the console's policy check warn about it before the policy is used.
 import type { Policy } from '../policy/index.js';
-import { FAMILIES } from './families.js';
-import type { Family } from './family.js';
+import { FAMILY_COVERS, type FamilyCover } from './covers.js';
 import { PolicyMap } from './policy-map.js';
 import type { CheckDeps } from './types.js';
 
@@ -34,7 +33,7 @@ export function unpromisedId(family: string): string {
   return `${UNPROMISED_PREFIX}${family}`;
 }
 
-export function unpromisedTitle(family: Pick<Family, 'title'> | undefined): string {
+export function unpromisedTitle(family: Pick<FamilyCover, 'title'> | undefined): string {
   return family ? `${UNPROMISED_TITLE}: ${family.title}` : UNPROMISED_TITLE;
 }
 
@@ -48,7 +47,7 @@ export const byNumber = (a: string, b: string): number =>
  */
 export function unpromisedChecks(
   policy: Policy,
-  families: readonly Family[] = FAMILIES,
+  families: readonly FamilyCover[] = FAMILY_COVERS,
   deps: CheckDeps = {},
 ): UnpromisedCheck[] {
   const map = new PolicyMap(policy);

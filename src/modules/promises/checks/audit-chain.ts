@@ -6,6 +6,7 @@
 // rewritten even if every hash was recomputed. After a run, the monitor writes the head it verified to
 // the anchor file too, so a later rewrite of what it saw disagrees with it.
 import { type AuditRow, hashEntry } from '../../../platform/audit/index.js';
+import { auditChainCover } from '../covers.js';
 import { type Family, type FamilyEnv, inSlices, type Sink } from '../family.js';
 import { ATTRIBUTION } from '../policy-map.js';
 
@@ -219,13 +220,7 @@ async function verifyAnchors(env: FamilyEnv, sink: Sink): Promise<void> {
 }
 
 export const auditChainFamily: Family = {
-  id: 'audit-chain',
-  title: 'the audit chain and its anchors',
-  covers(_map, deps) {
-    return {
-      [ATTRIBUTION.auditTrail]: `the audit chain verifies, its head matches, and every anchor ${deps.anchors ? 'in the anchor file ' : ''}matches the chain`,
-    };
-  },
+  ...auditChainCover,
   async run(env, sink) {
     sink.checked(CHAIN);
     const db = env.ctx.store.db;

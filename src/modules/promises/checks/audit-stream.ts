@@ -10,6 +10,7 @@
 // - every consent event written since the last run has its audit entry (entries removed after the
 //   last anchor, with the head fixed, show here: the ledger outlives them).
 import { sql } from 'kysely';
+import { auditStreamCover } from '../covers.js';
 import { type Family, type FamilyEnv, parseJson, type Sink } from '../family.js';
 import { type EventRow, PersonBatch, stateAt, VISITOR } from '../person-batch.js';
 import { ATTRIBUTION } from '../policy-map.js';
@@ -442,21 +443,7 @@ async function ledgerAudited(
 }
 
 export const auditStreamFamily: Family = {
-  id: 'audit-stream',
-  title: 'the audit trail of marketing sends, restrictions and consent changes',
-  covers(map) {
-    const out: Record<string, string> = {
-      [ATTRIBUTION.unsubscribeLink]: 'every marketing email prepared carried a one-click unsubscribe token',
-      [ATTRIBUTION.restriction]: 'no marketing email prepared for a purpose the person had restricted',
-      [ATTRIBUTION.children]: 'everyone the audit trail says was marked under 13 is still marked',
-      [ATTRIBUTION.auditTrail]:
-        'every consent change since the last check has its audit entry, and every audited consent change is still in the ledger, at the time and under the id its entry recorded',
-    };
-    for (const p of new Set(map.channels.map((c) => map.optOutPromise(c))))
-      out[p] =
-        `${out[p] ? `${out[p]}; ` : ''}no marketing email prepared after an opt-out, no audited opt-out lost from the ledger`;
-    return out;
-  },
+  ...auditStreamCover,
   // Incremental runs re-read the entries of the people written since the last run; a full sweep
   // reads the consent changes of each batch's people here and every other entry in `run`.
   people: readPeople,

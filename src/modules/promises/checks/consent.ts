@@ -11,6 +11,7 @@
 //   of a channel's purposes (gift recipients, correspondents) may be in it;
 // - a record at a point that enrolls must have enrolled the person (contest entrants, catalog
 //   requesters, buyers).
+import { consentCover } from '../covers.js';
 import type { Family, FamilyEnv, Sink } from '../family.js';
 import { parseJson } from '../family.js';
 import {
@@ -369,38 +370,7 @@ async function checkEnrolledByCollection(
 }
 
 export const consentFamily: Family = {
-  id: 'consent',
-  title: 'consent and opt-outs',
-  covers(map) {
-    const out = new Map<string, Map<string, string[]>>();
-    const add = (p: string, what: string, channel: string) => {
-      const byWhat = out.get(p) ?? new Map<string, string[]>();
-      byWhat.set(what, [...(byWhat.get(what) ?? []), channel]);
-      out.set(p, byWhat);
-    };
-    for (const channel of map.channels) {
-      add(
-        map.optOutPromise(channel),
-        'after an opt-out only a re-enrolling cause enrolls again, and consent_state equals the ledger',
-        channel,
-      );
-      const kinds = [...map.kindsOfChannel(channel)];
-      for (const p of new Set([...kinds.map((k) => map.enrolPromise(channel, k)), map.enrolPromise(channel)]))
-        add(
-          p,
-          'every enrolment has a cause the channel lists, naming a record that exists and precedes it',
-          channel,
-        );
-      for (const kind of Object.keys(map.policy.doc.subject_kinds)) {
-        const never = map.refusedByNever(channel, [kind]);
-        if (never) add(never, `no ${kind.replace(/_/g, ' ')} is in the channel`, channel);
-      }
-    }
-    const text: Record<string, string> = {};
-    for (const [p, byWhat] of out)
-      text[p] = [...byWhat].map(([what, channels]) => `${channels.join(', ')}: ${what}`).join('; ');
-    return text;
-  },
+  ...consentCover,
   async people(batch, env, sink) {
     // The records enrolments name, fetched per table for the whole batch.
     const records = await batch.records();

@@ -11,6 +11,7 @@
 // - Google Analytics received only the allowed parameter names, under the visitor's consent then;
 // - site measurements hold a keyed hash for the visitor and a scrubbed path (P17).
 import { GA_ALLOWED_PARAMS, scrubPath } from '../../site-analytics/index.js';
+import { disclosuresCover } from '../covers.js';
 import type { Family, Sink } from '../family.js';
 import { parseJson } from '../family.js';
 import { type DisclosureRow, type EventRow, type PersonBatch, stateAt, VISITOR } from '../person-batch.js';
@@ -285,35 +286,7 @@ async function checkVisitor(batch: PersonBatch, map: PolicyMap, ref: string, sin
 }
 
 export const disclosuresFamily: Family = {
-  id: 'disclosures',
-  title: 'disclosures to recipients and site measurements',
-  covers(map) {
-    const out: Record<string, string> = {};
-    const add = (p: string, what: string) => {
-      out[p] = out[p] ? `${out[p]}; ${what}` : what;
-    };
-    for (const [id, r] of Object.entries(map.policy.doc.recipients))
-      add(
-        r.promise,
-        `${id} received only the purposes and categories the policy allows it, under consent when needed`,
-      );
-    for (const rule of map.policy.doc.rules)
-      if (rule.basis === 'never')
-        add(
-          rule.promise,
-          `no ${rule.subject_kinds.join('/')} data disclosed for a purpose refused by ${rule.id}`,
-        );
-    add(ATTRIBUTION.noRule, 'no disclosure for a purpose no rule allows for the person');
-    add(ATTRIBUTION.restriction, 'no disclosure for a purpose the person had restricted');
-    // Only a purpose marked aggregate_only can be fed personal data wrongly.
-    if (Object.values(map.policy.doc.purposes).some((p) => p.aggregate_only === true))
-      add(ATTRIBUTION.aggregateOnly, 'aggregate purposes received no personal category');
-    add(
-      ATTRIBUTION.cookies,
-      'site measurements and cookie-consent rows are keyed by a hashed cookie id, with scrubbed paths and codes only',
-    );
-    return out;
-  },
+  ...disclosuresCover,
   async people(batch, env, sink) {
     for (const ref of batch.refs) {
       for (const d of (await batch.disclosures()).get(ref) ?? [])

@@ -13,6 +13,7 @@ import type { PersonLink, TableFate } from '../../../platform/erasure/index.js';
 import type { AnnotatedColumn, AnnotatedTable, DatasetAnnotation } from '../../datasets/index.js';
 import { isWithin } from '../../policy/index.js';
 import { searchableKind } from '../../subjects/index.js';
+import { childrenCover, leftoversCover } from '../covers.js';
 import type { Family, FamilyEnv, Sink } from '../family.js';
 import { ALL, parseJson } from '../family.js';
 import { PersonBatch, type RequestRow, rowIdOf } from '../person-batch.js';
@@ -287,16 +288,7 @@ async function datasetLeftovers(env: FamilyEnv, all: readonly Deleted[], sink: S
 }
 
 export const leftoversFamily: Family = {
-  id: 'leftovers',
-  title: 'what a deletion leaves behind',
-  covers() {
-    return {
-      [ATTRIBUTION.children]:
-        'nothing of a person marked under 13 in any table that names people, their key destroyed, their requests without contact',
-      [ATTRIBUTION.deletion]:
-        'nothing of a deleted person outside what the annotations retain, in every table the erasure registry declares, their key destroyed',
-    };
-  },
+  ...leftoversCover,
   people: checkBatch,
   /** A full sweep: everyone marked under 13 or with a completed deletion (their other rows may be gone). */
   async full(env, sink) {
@@ -332,11 +324,7 @@ async function checkBatch(batch: PersonBatch, env: FamilyEnv, sink: Sink): Promi
  * not refused, and collected again by a parent's order it breaks nothing).
  */
 export const childrenFamily: Family = {
-  id: 'children',
-  title: 'data of children under 13',
-  covers() {
-    return { [ATTRIBUTION.children]: 'no identifier of a child (under13_markers) held again' };
-  },
+  ...childrenCover,
   async run(env, sink) {
     sink.checked(ALL);
     const db = env.ctx.store.db;

@@ -5,6 +5,7 @@
 //   deleted: P22), and a shopper account is linked to a person who exists, or "my data" shows
 //   nothing (P15).
 import { sql } from 'kysely';
+import { recordsCover } from '../covers.js';
 import type { Family, FamilyEnv, Sink } from '../family.js';
 import { type PersonBatch, rowIdOf, VISITOR } from '../person-batch.js';
 import { ATTRIBUTION } from '../policy-map.js';
@@ -129,17 +130,7 @@ async function checkAll(env: FamilyEnv, sink: Sink): Promise<void> {
 }
 
 export const recordsFamily: Family = {
-  id: 'records',
-  title: 'stored records and the people they name',
-  covers() {
-    return {
-      [ATTRIBUTION.notice]: 'every record names a policy version that was in force (its notice is known)',
-      [ATTRIBUTION.unknownPerson]:
-        'every row naming a person names one Vow knows (so exports and deletions find it)',
-      [ATTRIBUTION.accountAccess]:
-        'every shopper account is linked to a person Vow knows (so "my data" shows it)',
-    };
-  },
+  ...recordsCover,
   people: checkBatch,
   full: checkAll,
 };

@@ -4,6 +4,7 @@
 // period than its budget. Read whole at every run (a few releases per week).
 import { parsePolicy, type ReportSettings, reportsSchema } from '../../policy/index.js';
 import { isoWeekOf } from '../../reports/index.js';
+import { reportsCover } from '../covers.js';
 import { ALL, type Family, type FamilyEnv, parseJson } from '../family.js';
 import { ATTRIBUTION } from '../policy-map.js';
 
@@ -24,14 +25,7 @@ async function settingsOf(env: FamilyEnv): Promise<(version: string) => ReportSe
 }
 
 export const reportsFamily: Family = {
-  id: 'reports',
-  title: 'aggregate reports',
-  covers() {
-    return {
-      [ATTRIBUTION.aggregateOnly]:
-        'every aggregate report released within the policy’s ε, threshold, contribution cap and per-recipient budget',
-    };
-  },
+  ...reportsCover,
   async run(env, sink) {
     sink.checked(ALL);
     const db = env.ctx.store.db;

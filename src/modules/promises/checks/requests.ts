@@ -7,6 +7,7 @@
 //   permission confirmed) and never verified after the answer;
 // - every complaint answered by its reply date, with the reply recorded and the regulator named.
 import type { Database } from '../../../platform/store/index.js';
+import { BY_TYPE, requestsCover } from '../covers.js';
 import { ALL, type Family, type Sink } from '../family.js';
 import { REQUEST_COLUMNS } from '../person-batch.js';
 import { ATTRIBUTION, type PolicyMap } from '../policy-map.js';
@@ -19,14 +20,6 @@ const OPEN = new Set([
   'awaiting_approval',
   'in_progress',
 ]);
-const BY_TYPE: Readonly<Record<string, string>> = {
-  access: 'P20',
-  portability: 'P20',
-  correction: 'P21',
-  deletion: 'P22',
-  restriction: 'P23',
-  objection: 'P23',
-};
 const BY_MAIL = new Set(['email', 'postal']);
 
 function promisesOf(r: Request): string[] {
@@ -152,22 +145,7 @@ function checkComplaint(
 }
 
 export const requestsFamily: Family = {
-  id: 'requests',
-  title: 'privacy requests and complaints',
-  covers() {
-    const out: Record<string, string> = {};
-    for (const [type, p] of Object.entries(BY_TYPE))
-      out[p] = out[p]
-        ? `${out[p]}, ${type}`
-        : `every request answered on time, with a response, after verification: ${type}`;
-    out[ATTRIBUTION.requestsByMail] =
-      'every request received by email or post answered on time, with a response';
-    out[ATTRIBUTION.correctionVerified] =
-      'every correction fulfilled after verification and a privacy officer’s approval';
-    out[ATTRIBUTION.complaints] =
-      'every complaint answered by its reply date, the reply recorded, the regulator named';
-    return out;
-  },
+  ...requestsCover,
   async run(env, sink) {
     sink.checked(ALL);
     const db = env.ctx.store.db;

@@ -3,21 +3,17 @@
 // kept past its period. What has expired is found by the retention module (src/modules/retention),
 // whose daily job erases it; this family reports whatever is still there. Time makes data expire
 // without any write, so it keeps its own schedule: once a day, and in every full sweep.
-import { isWithin, type Retention } from '../../policy/index.js';
+import { isWithin } from '../../policy/index.js';
 import { cutoffOf, type Expired, findExpired, lastActivity, retentionEntry } from '../../retention/index.js';
 import { MEASUREMENT_CATEGORIES, measurementCutoff } from '../../site-analytics/index.js';
 import { IDENTIFIER_CATEGORY } from '../../subjects/index.js';
+import { retentionCover, retentionPromiseOf } from '../covers.js';
 import { ALL, type Family, type FamilyEnv, type Sink } from '../family.js';
 import type { PersonBatch } from '../person-batch.js';
-import { ATTRIBUTION, type PolicyMap } from '../policy-map.js';
+import type { PolicyMap } from '../policy-map.js';
 
 export const MARK_RETENTION_AT = 'retention.checked_at';
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function promiseOf(map: PolicyMap, entry: Retention): string {
-  if (!entry.subject_kinds) return ATTRIBUTION.retention;
-  return map.neverPromise(Object.keys(map.policy.doc.purposes), entry.subject_kinds) ?? ATTRIBUTION.retention;
-}
 
 /** The values a finding reports: what expired and since when, never the value itself. */
 function valuesOf(e: Expired): Record<string, string | number | null> {
@@ -29,7 +25,7 @@ function valuesOf(e: Expired): Record<string, string | number | null> {
 function flag(sink: Sink, map: PolicyMap, e: Expired, scope = ALL) {
   const { entry } = e;
   sink.add(scope, {
-    promise: promiseOf(map, entry),
+    promise: retentionPromiseOf(map, entry),
     table: e.table,
     row: e.kind === 'measurements' ? e.first : e.row,
     rule: 'retention.kept_too_long',
@@ -98,17 +94,7 @@ async function checkWritten(batch: PersonBatch, env: FamilyEnv, sink: Sink): Pro
 }
 
 export const retentionFamily: Family = {
-  id: 'retention',
-  title: 'retention periods',
-  covers(map) {
-    const out: Record<string, string> = {
-      [ATTRIBUTION.retention]: 'no value kept past the policy’s retention of its category (checked daily)',
-    };
-    for (const r of map.policy.doc.retention)
-      if (r.subject_kinds)
-        out[promiseOf(map, r)] = `no ${r.subject_kinds.join('/')} ${r.category} kept past ${r.keep_for}`;
-    return out;
-  },
+  ...retentionCover,
   people: checkWritten,
   async full() {},
   async run(env, sink) {

@@ -4,6 +4,7 @@
 // hand, imported or restored in clear is found without reading it: the evidence gives its length.
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../../platform/store/index.js';
+import { sealedCover } from '../covers.js';
 import { ALL, type Family, type FamilyEnv, inSlices, type Sink } from '../family.js';
 import { ROW_TABLES } from '../journal.js';
 import { type PersonBatch, rowIdOf } from '../person-batch.js';
@@ -98,14 +99,7 @@ function report(
 }
 
 export const sealedFamily: Family = {
-  id: 'sealed',
-  title: 'sealed values',
-  covers() {
-    return {
-      [ATTRIBUTION.sealedValues]:
-        'every sealed column (annotations, and the schema’s *sealed* columns) holds sealed values only',
-    };
-  },
+  ...sealedCover,
   async people(batch: PersonBatch, env, sink) {
     if (batch.people.length === 0) return;
     for (const c of await sealedColumns(env)) {

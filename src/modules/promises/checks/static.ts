@@ -2,20 +2,12 @@
 // of the notice, every rule that is not strictly necessary names a consent channel the person can
 // use, and the notice names the controller's contact. Cheap, and read at every run: the policy in
 // force is live data too (a policy file edited into breaking its own promises shows here).
+import { staticCover } from '../covers.js';
 import { ALL, type Family } from '../family.js';
 import { ATTRIBUTION } from '../policy-map.js';
 
 export const staticFamily: Family = {
-  id: 'policy',
-  title: 'the notice and the controller’s contacts',
-  covers() {
-    return {
-      [ATTRIBUTION.notice]: 'every collection point links a section of the notice',
-      [ATTRIBUTION.noRule]:
-        'every rule that is not strictly necessary names a consent channel to opt out or in',
-      [ATTRIBUTION.contact]: 'the notice names the controller’s phone and email',
-    };
-  },
+  ...staticCover,
   async run(env, sink) {
     sink.checked(ALL);
     const doc = env.map.policy.doc;
