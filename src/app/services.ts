@@ -35,7 +35,7 @@ import { createSiteAnalyticsServices, type SiteAnalyticsServices } from '../modu
 import { emailLookupIndexes, SubjectService, Under13Approvals } from '../modules/subjects/index.js';
 import { registerAnchorJob } from '../platform/audit/index.js';
 import type { ErasureRegistry } from '../platform/erasure/index.js';
-import { JobRunner } from '../platform/jobs/index.js';
+import { JobRunner, QUARTER_HOUR_MS, registerRecurringJob } from '../platform/jobs/index.js';
 import { MailService } from '../platform/mail/index.js';
 import { Metrics } from '../platform/metrics/index.js';
 import { siblingModule } from '../platform/workers.js';
@@ -56,6 +56,11 @@ export interface Services {
   readonly siteAnalytics: SiteAnalyticsServices;
   /** Queues the hourly audit anchor job (idempotent; `vow serve` calls it; src/platform/audit). */
   readonly scheduleAuditAnchors: () => Promise<void>;
+  /**
+   * Queues the quarter-hourly job that deletes console forms and addresses kept past their 15
+   * minutes (src/modules/identity: form-drafts.ts, kept-addresses.ts; idempotent; `vow serve` calls it).
+   */
+  readonly scheduleStaffKeepsUpkeep: () => Promise<void>;
   readonly decisions: DecisionService;
   /** Annotated datasets and the per-person walker: export, correct, delete (src/modules/datasets). */
   readonly datasets: DatasetService;
@@ -214,6 +219,16 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
   const incidents = new IncidentService(ctx);
   const incidentNotices = new IncidentNotices(ctx, { jobs, mail, incidents });
   installScrapedSeries(metrics, { rights, monitor, incidents });
+  // A kept console form or address may name a customer: none outlives its 15 minutes by more than
+  // a quarter of an hour, whether or not anyone keeps another or erases someone (security.md #50).
+  const staffKeeps = registerRecurringJob(jobs, ctx.clock, {
+    id: 'identity.forget_lapsed_keeps',
+    everyMs: QUARTER_HOUR_MS,
+    run: async () => ({
+      forms: await identity.drafts.forgetLapsed(),
+      addresses: await identity.addresses.forgetLapsed(),
+    }),
+  });
   return {
     promises: { monitor, checks, scheduleChecks: promiseJob.schedule },
     erasure,
@@ -223,6 +238,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
     privacyChoices,
     siteAnalytics,
     scheduleAuditAnchors: anchors.schedule,
+    scheduleStaffKeepsUpkeep: staffKeeps.schedule,
     decisions,
     consent,
     metrics,

@@ -72,6 +72,19 @@ export class KeptAddresses {
   }
 
   /**
+   * Deletes the addresses past their 15 minutes; returns how many. Run by keep(), by any erasure and
+   * by the quarter-hourly upkeep (src/app/services.ts).
+   */
+  async forgetLapsed(): Promise<number> {
+    const now = this.#ctx.clock.now().toISOString();
+    const res = await this.#ctx.store.db
+      .deleteFrom('staff_kept_addresses')
+      .where('expires_at', '<=', now)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
+  /**
    * Keeps `address` for `owner` (undefined: the browser had no session); returns the token the log-in
    * page carries (never stored), or why it was not kept.
    */
@@ -82,7 +95,7 @@ export class KeptAddresses {
     if (address.query.length > KEPT_QUERY_MAX) return { notKept: 'too_long' };
     const now = this.#ctx.clock.now();
     const db = this.#ctx.store.db;
-    await db.deleteFrom('staff_kept_addresses').where('expires_at', '<=', now.toISOString()).execute();
+    await this.forgetLapsed();
     // Anyone may ask for a console page: those kept with no owner are capped, so the table stays small.
     const live = await db
       .selectFrom('staff_kept_addresses')

@@ -4,7 +4,13 @@ export { jobsTables } from './erasure.js';
 export { JOBS_ERROR_CODES } from './errors.js';
 export { JobRunner } from './job-runner.js';
 export { jobsMigrations } from './migrations/index.js';
-export { DAY_MS, HOUR_MS, type RecurringJob, registerRecurringJob } from './recurring.js';
+export {
+  DAY_MS,
+  HOUR_MS,
+  QUARTER_HOUR_MS,
+  type RecurringJob,
+  registerRecurringJob,
+} from './recurring.js';
 export {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_LEASE_MS,

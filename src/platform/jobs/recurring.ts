@@ -6,19 +6,22 @@ import type { Clock } from '../clock.js';
 import { defineJob } from './define-job.js';
 import type { JobRunner } from './job-runner.js';
 
+export const QUARTER_HOUR_MS = 15 * 60 * 1000;
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
 
 export interface RecurringJob<R> {
   readonly id: string;
-  /** The period: an hour or a day (the idempotency key names the hour or the day). */
+  /** The period: a quarter of an hour, an hour or a day (the idempotency key names its start). */
   readonly everyMs: number;
   /** The work of one run; what it answers is kept as the job's result (ids and counts only). */
   readonly run: () => Promise<R>;
 }
 
+/** `id:` and the period's start, to the day, the hour or (shorter periods) the minute. */
 function periodKey(id: string, at: Date, everyMs: number): string {
-  return `${id}:${at.toISOString().slice(0, everyMs >= DAY_MS ? 10 : 13)}`;
+  const start = new Date(Math.floor(at.getTime() / everyMs) * everyMs).toISOString();
+  return `${id}:${start.slice(0, everyMs >= DAY_MS ? 10 : everyMs >= HOUR_MS ? 13 : 16)}`;
 }
 
 /** Registers the job; `schedule()` queues this period's run (once, however often it is called). */
