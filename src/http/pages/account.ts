@@ -329,8 +329,8 @@ ${errorSummary(form, myDataFields(viewer.locale), viewer.locale)}
     ${addressPartsFieldset(correctable, d, err, bad, viewer.locale)}
   </fieldset>
   <p><label for="details">${w.anythingElse}</label>${err('details')}<input id="details" name="details" maxlength="1000" value="${d('details')}"${bad('details')}></p>
-  <p><label for="jurisdiction">${w.whereYouLive}</label>${err('jurisdiction')}
-  <select id="jurisdiction" name="jurisdiction"${bad('jurisdiction')}>${options({ '': w.asOnFile, ...JURISDICTION_LABELS_BY_LOCALE[viewer.locale] }, d('jurisdiction'))}</select></p>
+  <p><label for="jurisdiction">${w.whereYouLive}</label><span class="small" id="jurisdiction-hint">${w.asOnFileHint}</span>${err('jurisdiction')}
+  <select id="jurisdiction" name="jurisdiction"${bad('jurisdiction') || html` aria-describedby="jurisdiction-hint"`}>${options({ '': w.asOnFile, ...JURISDICTION_LABELS_BY_LOCALE[viewer.locale] }, d('jurisdiction'))}</select></p>
   <p><button type="submit" data-testid="review-request">${w.continue}</button></p>
 </form>
 <h2>${w.moreChoices}</h2>

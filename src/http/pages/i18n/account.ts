@@ -45,7 +45,10 @@ export interface AccountWords {
   readonly rightValue: string;
   readonly anythingElse: string;
   readonly whereYouLive: string;
+  /** The first choice of "Where you live": short enough to read whole in a phone's select. */
   readonly asOnFile: string;
+  /** Under the select: what that choice means without an address on file. */
+  readonly asOnFileHint: string;
   readonly continue: string;
   readonly moreChoices: string;
   readonly otherRequests: string;
@@ -139,7 +142,8 @@ email you; that ends every session on it.`,
     rightValue: 'The right value',
     anythingElse: 'Anything else we should know (optional)',
     whereYouLive: 'Where you live',
-    asOnFile: 'Where my address on file is (or Elsewhere, if you have none)',
+    asOnFile: 'Where my address on file is',
+    asOnFileHint: 'Without an address on file, we count it as “Elsewhere”.',
     continue: 'Continue',
     moreChoices: 'More choices',
     otherRequests: 'Other requests (a copy, stop using my data)',
@@ -244,7 +248,8 @@ que le enviamos por correo; eso cierra todas las sesiones abiertas en ella.`,
     rightValue: 'El valor correcto',
     anythingElse: 'Algo más que debamos saber (opcional)',
     whereYouLive: 'Dónde vive',
-    asOnFile: 'Donde está mi dirección registrada (u Otro lugar, si no hay ninguna)',
+    asOnFile: 'Donde está mi dirección registrada',
+    asOnFileHint: 'Si no tenemos su dirección, contamos «Otro lugar».',
     continue: 'Continuar',
     moreChoices: 'Más opciones',
     otherRequests: 'Otras solicitudes (una copia, dejar de usar mis datos)',
