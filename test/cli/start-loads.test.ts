@@ -71,7 +71,6 @@ describe('vow: what a start loads', () => {
   it('the policy and dataset commands that read files load neither the store, kysely nor the app', async () => {
     for (const args of [
       ['policy', 'notice', '--policy', MINIMAL],
-      ['policy', 'notice', '--format', 'json'],
       ['datasets', 'check', EXAMPLE_SHOP],
       ['records-of-processing', '--csv'],
     ]) {
