@@ -9,7 +9,7 @@ import { deletionExemptions, plainData } from '../../src/http/pages/plain-data.j
 import { buildNotice, DEFAULT_POLICY_PATH, loadPolicy, parsePolicy } from '../../src/modules/policy/index.js';
 
 describe('policy translations', () => {
-  it('the default policy has es-US for every category, purpose, exemption, channel, cookie category, regulator, subject kind, form title, promise and notice section', () => {
+  it('the default policy has es-US for every category, purpose, exemption, channel, cookie category, regulator, subject kind, form title, promise, recipient, cookie and notice section', () => {
     const { doc } = loadPolicy();
     const es = doc.translations['es-US'];
     assert.ok(es, 'es-US is there');
@@ -29,6 +29,11 @@ describe('policy translations', () => {
         ...missing('collection point', Object.keys(doc.collection_points), es.collection_points),
         ...missing('promise', Object.keys(doc.promises), es.promises),
         ...missing('recipient', Object.keys(doc.recipients), es.recipients),
+        ...missing(
+          'cookie',
+          (doc.cookies ?? []).map((k) => k.name),
+          es.cookies,
+        ),
         ...missing(
           'retention reason',
           [...new Set(doc.retention.map((r) => r.reason))],

@@ -3,7 +3,7 @@
 // share my personal information" (the categories Global Privacy Control turns off) and the cookies
 // and tools behind each category; without the script the page still lists them. The Google
 // Analytics opt-out the notice promises (P19) sits below.
-import { cookieCategoryText, type Policy } from '../../modules/policy/index.js';
+import { categoryCookies, cookieCategoryText, type Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import type { Catalog } from '../../platform/i18n/index.js';
 import type { ScriptTag } from '../consent-script.js';
@@ -79,7 +79,6 @@ export function renderCookiePreferences(
   viewer: Viewer = ANONYMOUS,
 ): string {
   const categories = Object.entries(policy.doc.cookie_categories);
-  const cookies = policy.doc.cookies ?? [];
   const w = WORDS[viewer.locale];
   const body = html`
 <script src="${script.src}" integrity="${script.integrity}" crossorigin="anonymous" defer></script>
@@ -91,14 +90,9 @@ export function renderCookiePreferences(
     <ul data-testid="static-categories">
       ${categories.map(([id, c]) => {
         const t = cookieCategoryText(policy, id, viewer.locale);
+        const cookies = categoryCookies(policy, id, viewer.locale);
         return html`<li data-category="${id}"><strong>${t.title}</strong>${c.required ? w.alwaysOn : ''}: ${t.description}
-        ${
-          cookies.some((k) => k.category === id)
-            ? html`<ul>${cookies
-                .filter((k) => k.category === id)
-                .map((k) => html`<li>${w.cookie(k)}</li>`)}</ul>`
-            : ''
-        }</li>`;
+        ${cookies.length > 0 ? html`<ul>${cookies.map((k) => html`<li>${w.cookie(k)}</li>`)}</ul>` : ''}</li>`;
       })}
     </ul>
     <p class="small">${w.pending}</p>

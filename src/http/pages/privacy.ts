@@ -1,6 +1,6 @@
 // GET /privacy: the privacy notice as a web page, rendered from the policy in force.
 
-import type { Policy } from '../../modules/policy/index.js';
+import type { CookieText, Policy } from '../../modules/policy/index.js';
 import { buildNotice } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { type Catalog, DEFAULT_LOCALE, formatDay, type Locale } from '../../platform/i18n/index.js';
@@ -41,6 +41,7 @@ interface NoticeWords {
   readonly kept: string;
   readonly cookies: string;
   readonly alwaysOn: string;
+  cookie(k: CookieText): SafeHtml;
   readonly unresolved: string;
   readonly promise: string;
   readonly howKept: string;
@@ -86,6 +87,7 @@ const WORDS: Catalog<NoticeWords> = {
     kept: 'Kept',
     cookies: 'Cookies',
     alwaysOn: ' (always on)',
+    cookie: (k) => html`${k.name}: ${k.purpose}. Lasts: ${k.duration}. Provider: ${k.provider}.`,
     unresolved: 'If a complaint is not resolved',
     promise: 'Promise',
     howKept: 'How it is kept',
@@ -128,6 +130,7 @@ const WORDS: Catalog<NoticeWords> = {
     kept: 'Se conserva',
     cookies: 'Cookies',
     alwaysOn: ' (siempre activas)',
+    cookie: (k) => html`${k.name}: ${k.purpose}. Duración: ${k.duration}. Proveedor: ${k.provider}.`,
     unresolved: 'Si una queja no se resuelve',
     promise: 'Compromiso',
     howKept: 'Cómo se cumple',
@@ -255,7 +258,7 @@ ${options.note ?? ''}
     <h2 id="choices-h">${w.choices}</h2>
     <ul>${n.choices.map((c) => html`<li>${c.description}</li>`)}</ul>
     <h3>${w.cookies}</h3>
-    <ul>${n.cookieCategories.map((c) => html`<li><strong>${c.title}</strong>${c.required ? w.alwaysOn : ''}: ${c.description}</li>`)}</ul>
+    <ul data-testid="notice-cookies">${n.cookieCategories.map((c) => html`<li><strong>${c.title}</strong>${c.required ? w.alwaysOn : ''}: ${c.description}${c.cookies.length > 0 ? html`<ul>${c.cookies.map((k) => html`<li>${w.cookie(k)}</li>`)}</ul>` : ''}</li>`)}</ul>
     <h3>${w.unresolved}</h3>
     <ul class="link-list">${n.regulators.map((r) => html`<li><a href="${r.url}" rel="noopener">${r.name}</a></li>`)}</ul>
   </section>

@@ -2,7 +2,7 @@
 // consent channels each choice moves, and the signals other systems read from a choice (Google
 // Consent Mode v2, the IAB GPP usnat section). Pure functions: no database, no clock.
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
-import { cookieCategoryText, isWithin, type Policy } from '../policy/index.js';
+import { categoryCookies, cookieCategoryText, isWithin, type Policy } from '../policy/index.js';
 import { BANNER_TEXT, type BannerText, FIRST_LAYER_WORDS } from './banner-text.js';
 import { gppStringFor } from './gpp-states.js';
 
@@ -19,7 +19,10 @@ export interface BannerCategory {
   readonly channels: string[];
   /** Global Privacy Control turns this category off (it sells, shares or advertises). */
   readonly gpcOptOut: boolean;
-  /** The cookies and tools behind the category (the policy's `cookies`), as the banner lists them. */
+  /**
+   * The cookies and tools behind the category (the policy's `cookies`), as the banner lists them, in
+   * the config's language (the policy's `translations.<locale>.cookies`, durations worded).
+   */
   readonly cookies: BannerCookie[];
 }
 
@@ -53,9 +56,7 @@ export function bannerConfig(policy: Policy, locale: Locale = DEFAULT_LOCALE): B
     required: c.required,
     channels: c.channels,
     gpcOptOut: c.channels.some((ch) => ads.has(ch)),
-    cookies: (policy.doc.cookies ?? [])
-      .filter((k) => k.category === id)
-      .map(({ name, purpose, duration, provider }) => ({ name, purpose, duration, provider })),
+    cookies: categoryCookies(policy, id, locale),
   }));
   return {
     consentVersion: policy.consentVersion,

@@ -24,7 +24,15 @@ export {
 } from './load-policy.js';
 export { ancestorsOf, isWithin, Policy } from './model.js';
 export { recordPolicyVersion } from './record-policy-version.js';
-export { buildNotice, type Notice, renderNoticeMarkdown, retentionInWords } from './render-notice.js';
+export {
+  buildNotice,
+  type CookieText,
+  categoryCookies,
+  cookieText,
+  type Notice,
+  renderNoticeMarkdown,
+  retentionInWords,
+} from './render-notice.js';
 export type * from './schema.js';
 export { BUILT_IN_POINTS, FIELD_TYPES, reportsSchema } from './schema.js';
 export {

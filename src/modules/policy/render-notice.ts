@@ -63,7 +63,14 @@ export interface Notice {
   }[];
   readonly retention: readonly { category: string; who: string; keep: string; reason: string }[];
   readonly choices: readonly { id: string; description: string; purposes: string[] }[];
-  readonly cookieCategories: readonly { id: string; title: string; description: string; required: boolean }[];
+  readonly cookieCategories: readonly {
+    id: string;
+    title: string;
+    description: string;
+    required: boolean;
+    /** The cookies and tools behind the category, in the reader's language. */
+    cookies: readonly CookieText[];
+  }[];
   readonly promises: readonly {
     id: string;
     title: string;
@@ -138,6 +145,47 @@ export function retentionInWords(keep: string, locale: Locale = DEFAULT_LOCALE):
   return describeDuration(keep, WORDS[locale]);
 }
 
+/** A cookie or tool as a shopper reads it: what it is called, does, lasts and who provides it. */
+export interface CookieText {
+  readonly name: string;
+  readonly purpose: string;
+  readonly duration: string;
+  readonly provider: string;
+}
+
+/**
+ * A policy's cookie in the reader's language: the translation's words (keyed by the cookie's
+ * name), else the policy's own; a duration that is an ISO 8601 period ("P13M") is worded in the
+ * reader's language ("13 meses"), other text is the translation's or as written.
+ */
+export function cookieText(
+  policy: Policy,
+  cookie: NonNullable<Policy['doc']['cookies']>[number],
+  locale: Locale = DEFAULT_LOCALE,
+): CookieText {
+  const t =
+    locale === policy.doc.locale
+      ? undefined
+      : policy.doc.translations[locale as keyof typeof policy.doc.translations]?.cookies[cookie.name];
+  return {
+    name: t?.name ?? cookie.name,
+    purpose: t?.purpose ?? cookie.purpose,
+    duration: t?.duration ?? retentionInWords(cookie.duration, locale),
+    provider: t?.provider ?? cookie.provider,
+  };
+}
+
+/** The cookies and tools behind a cookie category, in the reader's language. */
+export function categoryCookies(
+  policy: Policy,
+  category: string,
+  locale: Locale = DEFAULT_LOCALE,
+): CookieText[] {
+  return (policy.doc.cookies ?? [])
+    .filter((k) => k.category === category)
+    .map((k) => cookieText(policy, k, locale));
+}
+
 function promiseSort(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1));
 }
@@ -205,6 +253,7 @@ export function buildNotice(policy: Policy, locale: Locale = DEFAULT_LOCALE): No
       id,
       ...cookieCategoryText(policy, id, locale),
       required: c.required,
+      cookies: categoryCookies(policy, id, locale),
     })),
     promises,
     regulators: Object.entries(d.regulators).map(([id, r]) => ({
@@ -281,8 +330,10 @@ export function renderNoticeMarkdown(policy: Policy): string {
   out.push('', '## Your choices', '');
   for (const c of n.choices) out.push(`- ${c.description}`);
   out.push('', '## Cookies we set', '');
-  for (const c of n.cookieCategories)
+  for (const c of n.cookieCategories) {
     out.push(`- **${c.title}**${c.required ? ' (always on)' : ''}: ${c.description}`);
+    for (const k of c.cookies) out.push(`  - ${k.name}: ${k.purpose} (${k.duration}; ${k.provider})`);
+  }
   out.push('', '## Our promises and how we keep them', '');
   for (const p of n.promises) out.push(`- **${p.id}. ${p.title}.** ${p.enforcement}`);
   out.push(

@@ -268,6 +268,23 @@ export const translationSchema = z.strictObject({
   retention_reasons: z.record(text, text).default({}),
   /** A recipient's name, as the notice's "Who receives your information" and My data name it. */
   recipients: z.record(simpleId, text).default({}),
+  /**
+   * A cookie's or tool's words, keyed by its `name` (the entry's id): what it does (`purpose`), and
+   * where they need words of their own its `name` (a tool such as "Site measurement"), `duration`
+   * (one that is not an ISO 8601 period, which is worded in the reader's language anyway) and
+   * `provider`, as the banner, the preference centre and the notice list it.
+   */
+  cookies: z
+    .record(
+      text,
+      z.strictObject({
+        name: text.optional(),
+        purpose: text,
+        duration: text.optional(),
+        provider: text.optional(),
+      }),
+    )
+    .default({}),
   /** A promise's line and how it is kept, as the notice's "Our promises" shows them. */
   promises: z.record(promiseId, z.strictObject({ title: text, enforcement: text })).default({}),
 });

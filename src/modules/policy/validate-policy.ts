@@ -126,6 +126,9 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
   (doc.cookies ?? []).forEach((c, i) => {
     if (!Object.hasOwn(doc.cookie_categories, c.category))
       add(['cookies', i, 'category'], `unknown cookie category "${c.category}"`);
+    // The name is the id translations use: two alike would share one translation.
+    if ((doc.cookies ?? []).findIndex((k) => k.name === c.name) < i)
+      add(['cookies', i, 'name'], `a second cookie named "${c.name}"; each name once`);
   });
   for (const [id, cc] of Object.entries(doc.cookie_categories)) {
     checkAll(cc.channels, doc.channels, ['cookie_categories', id, 'channels'], 'channel');
@@ -265,6 +268,7 @@ export function validatePolicy(doc: PolicyDocument): CrossProblem[] {
       ['collection_points', doc.collection_points, 'collection point'],
       ['promises', doc.promises, 'promise'],
       ['recipients', doc.recipients, 'recipient'],
+      ['cookies', Object.fromEntries((doc.cookies ?? []).map((c) => [c.name, c])), 'cookie'],
     ];
     for (const [key, rec, what] of named)
       for (const id of Object.keys((t[key] ?? {}) as Record<string, unknown>))
