@@ -9,7 +9,7 @@ import { spec, tap } from 'node:test/reporters';
 import timings from './test-timings.js';
 
 const files = process.argv.slice(2);
-const concurrency = Number(process.env.VOW_TEST_CONCURRENCY ?? 3);
+const concurrency = Number(process.env.VOW_TEST_CONCURRENCY ?? 4);
 if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error(
     `VOW_TEST_CONCURRENCY must be a whole number of at least 1, not ${process.env.VOW_TEST_CONCURRENCY}`,
