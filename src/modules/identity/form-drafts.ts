@@ -2,21 +2,13 @@
 // hours) and who then sends a form gets the sign-in page, not a lost page of typing. The page's
 // address and the fields are kept here, sealed (AES-256-GCM) under a key derived from a random secret
 // that only the sign-in page answering the post holds (a hidden field: never an address or a cookie),
-// so the stored row opens with nothing the database holds. Only the session's owner takes it back
-// once signed in again; it is deleted when taken, and 15 minutes after it was kept whatever happens.
+// so the stored row opens with nothing the database holds (sealed-keeps.ts). Only the session's owner
+// takes it back once signed in again; it is deleted when taken, and 15 minutes after it was kept.
 
-import { hash } from 'node:crypto';
-import {
-  issueSecret,
-  openSealedText,
-  parseSecret,
-  sealWithKey,
-  secretMatches,
-} from '../../platform/crypto/index.js';
 import type { VowContext } from '../policy/index.js';
+import { SealedKeeps } from './sealed-keeps.js';
 
-/** How long a kept form waits for its owner to sign in again. */
-export const FORM_DRAFT_TTL_MS = 15 * 60 * 1000;
+export { FORM_DRAFT_TTL_MS } from './sealed-keeps.js';
 
 /** A form as it was posted: the address it went to and its fields (repeated names as lists). */
 export interface FormDraft {
@@ -24,56 +16,22 @@ export interface FormDraft {
   readonly fields: Readonly<Record<string, string | readonly string[]>>;
 }
 
-function keyOf(secret: string): Buffer {
-  return hash('sha256', `vow-form-draft\n${secret}`, 'buffer') as unknown as Buffer;
-}
-
 export class FormDrafts {
-  readonly #ctx: VowContext;
+  readonly #keeps: SealedKeeps;
   constructor(ctx: VowContext) {
-    this.#ctx = ctx;
+    this.#keeps = new SealedKeeps(ctx, 'staff_form_drafts', 'form-draft');
   }
 
-  /**
-   * Deletes the forms past their 15 minutes (no one came back for them); returns how many. Run by
-   * keep(), by any erasure and by the quarter-hourly upkeep (src/app/services.ts), so none outlives
-   * its 15 minutes by more than a quarter of an hour.
-   */
-  async forgetLapsed(): Promise<number> {
-    const now = this.#ctx.clock.now().toISOString();
-    const res = await this.#ctx.store.db
-      .deleteFrom('staff_form_drafts')
-      .where('expires_at', '<=', now)
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+  /** Deletes the forms past their 15 minutes; returns how many (sealed-keeps.ts says who runs it). */
+  forgetLapsed(): Promise<number> {
+    return this.#keeps.forgetLapsed();
   }
 
   /** Keeps a form for `staffId`; returns the token the sign-in page carries (never stored). */
   async keep(staffId: string, draft: FormDraft): Promise<string> {
-    const now = this.#ctx.clock.now();
-    const db = this.#ctx.store.db;
     // Those no one came back for go first (the table holds minutes of forms, not days).
     await this.forgetLapsed();
-    const issued = issueSecret(this.#ctx.random);
-    const secret = issued.token.slice(issued.id.length + 1);
-    const sealed = sealWithKey(
-      keyOf(secret),
-      Buffer.from(JSON.stringify({ target: draft.target, fields: draft.fields }), 'utf8'),
-      `form-draft:${issued.id}`,
-      this.#ctx.random.bytes(12),
-    );
-    await db
-      .insertInto('staff_form_drafts')
-      .values({
-        id: issued.id,
-        secret_hash: issued.secretHash,
-        staff_id: staffId,
-        sealed,
-        created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + FORM_DRAFT_TTL_MS).toISOString(),
-      })
-      .execute();
-    return issued.token;
+    return this.#keeps.keep(staffId, { target: draft.target, fields: draft.fields });
   }
 
   /**
@@ -81,23 +39,9 @@ export class FormDrafts {
    * whoever asks (someone else signing in at that desk ends it: it is never shown to them).
    */
   async take(token: string, staffId: string): Promise<FormDraft | undefined> {
-    const parsed = parseSecret(token);
-    if (!parsed) return undefined;
-    const db = this.#ctx.store.db;
-    const row = await db
-      .selectFrom('staff_form_drafts')
-      .selectAll()
-      .where('id', '=', parsed.id)
-      .executeTakeFirst();
-    if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
-    const gone = await db.deleteFrom('staff_form_drafts').where('id', '=', row.id).executeTakeFirst();
-    // Two sign-ins racing with one token: one of them takes it.
-    if (Number(gone.numDeletedRows) !== 1) return undefined;
-    if (row.staff_id !== staffId || row.expires_at <= this.#ctx.clock.now().toISOString()) return undefined;
-    const opened = JSON.parse(
-      openSealedText(keyOf(parsed.secret), row.sealed, `form-draft:${row.id}`),
-    ) as FormDraft;
-    return { target: opened.target, fields: opened.fields };
+    const kept = await this.#keeps.take<FormDraft>(token);
+    if (!kept || kept.owner !== staffId) return undefined;
+    return { target: kept.value.target, fields: kept.value.fields };
   }
 }
 

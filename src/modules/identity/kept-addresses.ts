@@ -7,18 +7,11 @@
 // whoever signs in through that page when the browser had no session at all: a bookmark), deleted
 // when taken and 15 minutes after it was kept.
 
-import { hash } from 'node:crypto';
-import {
-  issueSecret,
-  openSealedText,
-  parseSecret,
-  sealWithKey,
-  secretMatches,
-} from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
-import { consoleReturnPath, FORM_DRAFT_TTL_MS } from './form-drafts.js';
+import { consoleReturnPath } from './form-drafts.js';
+import { SealedKeeps } from './sealed-keeps.js';
 
 /** The longest query string kept (as normalised); a longer one comes back as its page's path only. */
 export const KEPT_QUERY_MAX = 2000;
@@ -61,27 +54,15 @@ export function consoleReturnAddress(url: string): ConsoleAddress | undefined {
   return query ? { path, query } : undefined;
 }
 
-function keyOf(secret: string): Buffer {
-  return hash('sha256', `vow-kept-address\n${secret}`, 'buffer') as unknown as Buffer;
-}
-
 export class KeptAddresses {
-  readonly #ctx: VowContext;
+  readonly #keeps: SealedKeeps;
   constructor(ctx: VowContext) {
-    this.#ctx = ctx;
+    this.#keeps = new SealedKeeps(ctx, 'staff_kept_addresses', 'kept-address');
   }
 
-  /**
-   * Deletes the addresses past their 15 minutes; returns how many. Run by keep(), by any erasure and
-   * by the quarter-hourly upkeep (src/app/services.ts).
-   */
-  async forgetLapsed(): Promise<number> {
-    const now = this.#ctx.clock.now().toISOString();
-    const res = await this.#ctx.store.db
-      .deleteFrom('staff_kept_addresses')
-      .where('expires_at', '<=', now)
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+  /** Deletes the addresses past their 15 minutes; returns how many (sealed-keeps.ts says who runs it). */
+  forgetLapsed(): Promise<number> {
+    return this.#keeps.forgetLapsed();
   }
 
   /**
@@ -93,37 +74,12 @@ export class KeptAddresses {
     address: ConsoleAddress,
   ): Promise<{ token: string } | { notKept: NotKept }> {
     if (address.query.length > KEPT_QUERY_MAX) return { notKept: 'too_long' };
-    const now = this.#ctx.clock.now();
-    const db = this.#ctx.store.db;
     await this.forgetLapsed();
     // Anyone may ask for a console page: those kept with no owner are capped, so the table stays small.
-    const live = await db
-      .selectFrom('staff_kept_addresses')
-      .select((eb) => eb.fn.countAll<string | number>().as('n'))
-      .where('staff_id', owner === undefined ? 'is' : '=', owner ?? null)
-      .executeTakeFirstOrThrow();
-    if (Number(live.n) >= (owner === undefined ? KEPT_ADDRESSES_UNOWNED : KEPT_ADDRESSES_PER_OWNER))
+    const live = await this.#keeps.live(owner ?? null);
+    if (live >= (owner === undefined ? KEPT_ADDRESSES_UNOWNED : KEPT_ADDRESSES_PER_OWNER))
       return { notKept: 'full' };
-    const issued = issueSecret(this.#ctx.random);
-    const secret = issued.token.slice(issued.id.length + 1);
-    const sealed = sealWithKey(
-      keyOf(secret),
-      Buffer.from(JSON.stringify(address), 'utf8'),
-      `kept-address:${issued.id}`,
-      this.#ctx.random.bytes(12),
-    );
-    await db
-      .insertInto('staff_kept_addresses')
-      .values({
-        id: issued.id,
-        secret_hash: issued.secretHash,
-        staff_id: owner ?? null,
-        sealed,
-        created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + FORM_DRAFT_TTL_MS).toISOString(),
-      })
-      .execute();
-    return { token: issued.token };
+    return { token: await this.#keeps.keep(owner ?? null, address) };
   }
 
   /**
@@ -132,23 +88,9 @@ export class KeptAddresses {
    * that desk ends it: it is never given to them).
    */
   async take(token: string, staffId: string): Promise<string | undefined> {
-    const parsed = parseSecret(token);
-    if (!parsed) return undefined;
-    const db = this.#ctx.store.db;
-    const row = await db
-      .selectFrom('staff_kept_addresses')
-      .selectAll()
-      .where('id', '=', parsed.id)
-      .executeTakeFirst();
-    if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
-    const gone = await db.deleteFrom('staff_kept_addresses').where('id', '=', row.id).executeTakeFirst();
-    if (Number(gone.numDeletedRows) !== 1) return undefined;
-    if (row.staff_id !== null && row.staff_id !== staffId) return undefined;
-    if (row.expires_at <= this.#ctx.clock.now().toISOString()) return undefined;
-    const kept = JSON.parse(
-      openSealedText(keyOf(parsed.secret), row.sealed, `kept-address:${row.id}`),
-    ) as ConsoleAddress;
-    if (consoleReturnPath(kept.path) !== kept.path) return undefined;
-    return `${kept.path}?${new URLSearchParams(kept.query).toString()}`;
+    const kept = await this.#keeps.take<ConsoleAddress>(token);
+    if (!kept || (kept.owner !== null && kept.owner !== staffId)) return undefined;
+    if (consoleReturnPath(kept.value.path) !== kept.value.path) return undefined;
+    return `${kept.value.path}?${new URLSearchParams(kept.value.query).toString()}`;
   }
 }
