@@ -8,6 +8,7 @@ import {
   channelName,
   collectionPointTitle,
   cookieCategoryText,
+  cookieWords,
   promiseText,
   purposeName,
   recipientName,
@@ -163,10 +164,7 @@ export function cookieText(
   cookie: NonNullable<Policy['doc']['cookies']>[number],
   locale: Locale = DEFAULT_LOCALE,
 ): CookieText {
-  const t =
-    locale === policy.doc.locale
-      ? undefined
-      : policy.doc.translations[locale as keyof typeof policy.doc.translations]?.cookies[cookie.name];
+  const t = cookieWords(policy, cookie.name, locale);
   return {
     name: t?.name ?? cookie.name,
     purpose: t?.purpose ?? cookie.purpose,

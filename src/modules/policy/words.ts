@@ -49,6 +49,15 @@ export function recipientName(policy: Policy, id: string, locale?: string | null
   return translation(policy, locale)?.recipients[id] ?? policy.doc.recipients[id]?.name ?? id;
 }
 
+/** A cookie's or tool's words in the reader's language (keyed by its name), if the policy translates it. */
+export function cookieWords(
+  policy: Policy,
+  name: string,
+  locale?: string | null,
+): Translation['cookies'][string] | undefined {
+  return translation(policy, locale)?.cookies[name];
+}
+
 /** A retention rule's reason. */
 export function retentionReason(policy: Policy, reason: string, locale?: string | null): string {
   return translation(policy, locale)?.retention_reasons[reason] ?? reason;
