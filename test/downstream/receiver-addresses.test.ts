@@ -32,6 +32,8 @@ const ALWAYS_REFUSED = [
   '255.255.255.255',
   '100.100.100.200',
   'fd00:ec2::254',
+  '168.63.129.16', // Azure's WireServer: public, but the platform's own
+  '::ffff:168.63.129.16',
   '192.0.2.10',
   '::127.0.0.1',
 ];
@@ -64,6 +66,7 @@ describe('webhook receiver addresses', () => {
     assert.equal(listed.refusal('192.168.1.20'), undefined);
     assert.equal(listed.refusal('169.254.169.254'), 'linkLocal');
     assert.equal(listed.refusal('100.100.100.200'), 'metadata');
+    assert.equal(listed.refusal('168.63.129.16'), 'metadata');
     assert.equal(new ReceiverAddresses(['10.20.0.0/16']).refusal('10.21.0.1'), 'private');
   });
 

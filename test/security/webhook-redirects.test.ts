@@ -60,7 +60,7 @@ describeEachDialect(
       assert.notEqual(mine[0]!.status, 'delivered');
     });
 
-    it('refuses an endpoint on the link-local range, where metadata services answer', async () => {
+    it('refuses an endpoint on the link-local range or a cloud platform’s own address (metadata, Azure’s WireServer)', async () => {
       const e = env();
       for (const url of [
         'https://169.254.169.254/latest/meta-data/',
@@ -68,6 +68,9 @@ describeEachDialect(
         'https://[fe80::1]/hooks',
         'https://[::ffff:169.254.169.254]/hooks',
         'https://0.0.0.0/hooks',
+        'https://100.100.100.200/latest/meta-data/',
+        'https://168.63.129.16/machine?comp=goalstate',
+        'https://[::ffff:168.63.129.16]/hooks',
       ]) {
         const r = await call(e, 'POST', '/v1/webhooks', { url, events: ['deletion.completed'] });
         assert.equal(r.status, 400, url);

@@ -37,8 +37,14 @@ export interface WebhookResolver {
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
-/** The metadata services outside the link-local range (Alibaba's in 100.64/10, AWS's IPv6 one). */
-const METADATA = ['100.100.100.200', 'fd00:ec2::254'].map((a) => ipaddr.parse(a).toNormalizedString());
+/**
+ * The cloud platforms' own services outside the link-local range, never a receiver whatever is
+ * listed: Alibaba Cloud's metadata in 100.64/10, AWS's IPv6 metadata, and Azure's WireServer
+ * (168.63.129.16, a public address that an Azure machine reaches its host's platform through: DNS,
+ * health probes, the VM agent's configuration and certificates).
+ */
+export const METADATA_ADDRESSES = ['100.100.100.200', 'fd00:ec2::254', '168.63.129.16'] as const;
+const METADATA = METADATA_ADDRESSES.map((a) => ipaddr.parse(a).toNormalizedString());
 /** Ranges no listed network opens: nothing a receiver is reached at lives there. */
 const NEVER = new Set(['unspecified', 'linkLocal', 'multicast', 'broadcast']);
 /** What `loopback` and `private` in VOW_WEBHOOK_PRIVATE_NETWORKS open. */

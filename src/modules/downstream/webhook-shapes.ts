@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { EventType, PersonValues } from './events.js';
+import { METADATA_ADDRESSES } from './receiver-addresses.js';
 import type { DeliveryStatus } from './tables.js';
 
 export type Fetch = (
@@ -79,8 +80,7 @@ NEVER_A_RECEIVER.addSubnet('169.254.0.0', 16, 'ipv4');
 NEVER_A_RECEIVER.addSubnet('fe80::', 10, 'ipv6');
 NEVER_A_RECEIVER.addSubnet('0.0.0.0', 8, 'ipv4');
 NEVER_A_RECEIVER.addAddress('::', 'ipv6');
-NEVER_A_RECEIVER.addAddress('100.100.100.200', 'ipv4');
-NEVER_A_RECEIVER.addAddress('fd00:ec2::254', 'ipv6');
+for (const a of METADATA_ADDRESSES) NEVER_A_RECEIVER.addAddress(a, isIP(a) === 4 ? 'ipv4' : 'ipv6');
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata']);
 
 function neverAReceiver(hostname: string): boolean {
