@@ -6,10 +6,11 @@ import { statusOf } from '../app/error-registry.js';
 import { type StaffRole, servedOverHttps } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
 import { isVowError, VowError } from '../platform/errors.js';
-import { DEFAULT_LOCALE, LOCALE_COOKIE, type Locale, negotiateLocale } from '../platform/i18n/index.js';
+import { DEFAULT_LOCALE } from '../platform/i18n/index.js';
 import { line } from '../platform/strings.js';
 import { csrfToken } from './access.js';
 import type { ConsoleFrame } from './console/shell.js';
+import { pageLocale } from './page-locale.js';
 import { refusalText } from './refusal-text.js';
 import { mediaTypeOf } from './route-hooks.js';
 import type { ZodApp } from './route-module.js';
@@ -20,13 +21,8 @@ export const csrfBodyField = { _csrf: line().max(128).optional() };
 /** A file of src/web/assets/ (the stylesheets and scripts Vow serves). */
 export const webAsset = (name: string): URL => new URL(`../web/assets/${name}`, import.meta.url);
 
-/**
- * The language of a shopper page for this request: the language switch's cookie when it names a
- * locale, else the browser's Accept-Language, else English.
- */
-export function pageLocale(req: FastifyRequest): Locale {
-  return negotiateLocale(req.headers['accept-language'], req.cookies?.[LOCALE_COOKIE]);
-}
+// The language of a shopper page for this request (its own file: the shopper layout needs no more).
+export { pageLocale };
 
 /** A text field a form may leave empty: trimmed, and empty means absent. */
 export const blankField = (max: number) =>

@@ -17,9 +17,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'vow-start-'));
 let runs = 0;
 
 /** Runs `vow ...args`; returns its run and the URLs of the modules it loaded. */
-async function loads(args: string[]) {
+async function loads(args: string[], env: Record<string, string> = {}) {
   const log = path.join(dir, `modules-${runs++}.txt`);
-  const run = await runVow(args, { MODULE_LOG: log }, { nodeArgs: ['--import', RECORDER] });
+  const run = await runVow(args, { ...env, MODULE_LOG: log }, { nodeArgs: ['--import', RECORDER] });
   const urls = readFileSync(log, 'utf8').trim().split('\n');
   assert.ok(
     urls.some((u) => /\/src\/cli\/main\.(js|ts)$/.test(u)),
@@ -70,7 +70,6 @@ describe('vow: what a start loads', () => {
 
   it('the policy and dataset commands that read files load neither the store, kysely nor the app', async () => {
     for (const args of [
-      ['policy', 'notice', '--policy', MINIMAL],
       ['datasets', 'check', EXAMPLE_SHOP],
       ['records-of-processing', '--csv'],
     ]) {
@@ -79,6 +78,42 @@ describe('vow: what a start loads', () => {
       assert.ok(run.stdout.length > 0, args.join(' '));
       // The datasets module's light entry: no connector, walker or seeding (kysely, the drivers).
       assertNone(urls, [...APP, /\/src\/modules\/datasets\/(index|connect|walker|service)\.(js|ts)$/]);
+    }
+  });
+
+  it('`vow policy notice -f html` renders the page without the app: no route helpers, error registry, identity or store', async () => {
+    // The notice page's frame (shopper-layout.ts) needs only the page's language (page-locale.ts);
+    // through route-helpers.ts it brought the error registry, so every module, the store and kysely.
+    const { run, urls } = await loads(['policy', 'notice', '-f', 'html', '--policy', MINIMAL]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^<!doctype html>/i);
+    assertNone(urls, [
+      /\/src\/app\//,
+      /\/src\/http\/(route-helpers|app|access)\.(js|ts)$/,
+      /\/src\/platform\/store\//,
+      /\/src\/modules\/(?!policy\/)[^/]+\//,
+      /\/node_modules\/(fastify|kysely|pg|better-sqlite3|nodemailer|openid-client)\//,
+    ]);
+  });
+
+  it('the store commands load the store and the migrations, not every module or the mail transports', async () => {
+    // src/app/migrations.ts reads each module's migrations through its light entry (light.ts), and
+    // the mail part's through its own: through index.ts every module's services came with them.
+    const store = mkdtempSync(path.join(dir, 'store-'));
+    for (const args of [['migrate'], ['audit', 'verify']]) {
+      const { run, urls } = await loads(args, { VOW_DATA_DIR: store });
+      assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+      assert.ok(
+        urls.some((u) => /\/src\/modules\/identity\/migrations\//.test(u)),
+        'the migrations were loaded',
+      );
+      assertNone(urls, [
+        /\/src\/app\/(services|error-registry)\.(js|ts)$/,
+        /\/src\/http\//,
+        // The policy module is the context's (the policy in force); no other module's index.
+        /\/src\/modules\/(?!policy\/)[^/]+\/index\.(js|ts)$/,
+        /\/node_modules\/(fastify|nodemailer|smtp-server|openid-client|jose|libphonenumber-js|@node-rs\/argon2)\//,
+      ]);
     }
   });
 

@@ -11,7 +11,7 @@ import {
   type Locale,
 } from '../../platform/i18n/index.js';
 import { type NavEntry, type PageOptions, page } from '../layout.js';
-import { pageLocale } from '../route-helpers.js';
+import { pageLocale } from '../page-locale.js';
 
 /**
  * Who is looking at a shopper page: whether a shopper session is open, the language they read, and
