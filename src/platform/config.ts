@@ -97,6 +97,20 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_:./-]{1,100}$/, 'must be a claim name')
     .default('vow_roles'),
   VOW_OIDC_ONLY: z.enum(['on', 'off']).default('off'),
+  // Single sign-on sessions re-checked at the provider with a refresh token (security.md #54).
+  VOW_SSO_OFFLINE_ACCESS: z.enum(['auto', 'on', 'off']).default('auto'),
+  VOW_SSO_RECHECK_MINUTES: z.coerce
+    .number({ message: 'must be a whole number of minutes (1 to 60)' })
+    .int('must be a whole number of minutes (1 to 60)')
+    .min(1, 'must be at least 1 minute')
+    .max(60, 'must be at most 60 minutes (a role removed at the provider reaches Vow within it)')
+    .default(5),
+  VOW_SSO_OUTAGE_GRACE_MINUTES: z.coerce
+    .number({ message: 'must be a whole number of minutes (0 to 240)' })
+    .int('must be a whole number of minutes (0 to 240)')
+    .min(0, 'must be 0 or more minutes')
+    .max(240, 'must be at most 240 minutes (sessions are kept that long unchecked)')
+    .default(30),
   // At least 5 minutes (the console warns 2 minutes before), at most the 12 hours a session lasts.
   VOW_STAFF_IDLE_MINUTES: z.coerce
     .number({ message: 'must be a whole number of minutes (5 to 720)' })
@@ -253,6 +267,12 @@ export interface OidcConfig {
   readonly rolesClaim: string;
   /** When true, staff log in only through the provider: the password log-in refuses. */
   readonly only: boolean;
+  /** Whether to ask for `offline_access` (a refresh token): `auto` when discovery lists it. */
+  readonly offlineAccess: 'auto' | 'on' | 'off';
+  /** How often an open session is re-checked at the provider with its refresh token. */
+  readonly recheckMs: number;
+  /** How long past a due re-check a session is kept while the provider cannot be reached. */
+  readonly outageGraceMs: number;
 }
 
 function parseOidc(e: z.infer<typeof envSchema>): OidcConfig | undefined {
@@ -280,6 +300,9 @@ function parseOidc(e: z.infer<typeof envSchema>): OidcConfig | undefined {
     clientSecret: e.VOW_OIDC_CLIENT_SECRET!,
     rolesClaim: e.VOW_OIDC_ROLES_CLAIM,
     only: e.VOW_OIDC_ONLY === 'on',
+    offlineAccess: e.VOW_SSO_OFFLINE_ACCESS,
+    recheckMs: e.VOW_SSO_RECHECK_MINUTES * 60_000,
+    outageGraceMs: e.VOW_SSO_OUTAGE_GRACE_MINUTES * 60_000,
   });
 }
 

@@ -1,8 +1,11 @@
 // A minimal OpenID Connect provider on a loopback port for single sign-on tests: discovery, keys,
 // token and userinfo endpoints, answering whatever the test tells it to. Its token endpoint takes any
 // code, as often as it is sent (a provider that would accept a code again), and counts the calls.
-// Tokens carry the wall clock's times: openid-client checks them against it.
-import { generateKeyPairSync, sign } from 'node:crypto';
+// Tokens carry the wall clock's times: openid-client checks them against it. With `offline` on, it
+// lists `offline_access` and grants refresh tokens, rotated at each use (the old one then refused,
+// as are those of a person in `disabled`); `down` makes its token endpoint fail (503, or the
+// connection dropped). `sign` signs any claims with its key (a back-channel log-out's logout_token).
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -22,6 +25,18 @@ export interface MiniProvider {
   nonce: string;
   /** How many times the token endpoint was called. */
   tokenCalls: number;
+  /** Whether discovery lists `offline_access` and the token endpoint grants refresh tokens. */
+  offline: boolean;
+  /** Subjects whose refresh tokens are refused (invalid_grant): disabled at the provider. */
+  disabled: Set<string>;
+  /** The token endpoint fails: `http` answers 503, `socket` drops the connection. */
+  down: false | 'http' | 'socket';
+  /** How many refresh grants were asked for (refused ones included). */
+  refreshCalls: number;
+  /** The refresh tokens granted and still valid (the latest of each chain). */
+  readonly refreshTokens: Map<string, string>;
+  /** A JWT of `claims` signed with the provider's key (header `typ` as given; `kid` k1 unless `kid` is). */
+  sign(claims: Claims, header?: Record<string, unknown>): string;
   close(): Promise<void>;
 }
 
@@ -29,8 +44,8 @@ export async function startMiniProvider(): Promise<MiniProvider> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' };
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const jwt = (claims: Claims): string => {
-    const data = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64(claims)}`;
+  const jwt = (claims: Claims, header: Record<string, unknown> = { typ: 'JWT' }): string => {
+    const data = `${b64({ alg: 'RS256', kid: 'k1', ...header })}.${b64(claims)}`;
     return `${data}.${sign('sha256', Buffer.from(data), privateKey).toString('base64url')}`;
   };
   let issuer = '';
@@ -39,11 +54,65 @@ export async function startMiniProvider(): Promise<MiniProvider> {
     userinfo: {},
     nonce: '',
     tokenCalls: 0,
+    offline: false,
+    disabled: new Set(),
+    down: false,
+    refreshCalls: 0,
+    refreshTokens: new Map(),
+    sign: jwt,
   };
-  const server: Server = createServer((req, res) => {
+  /** A new refresh token for `sub` (the chain's latest; `previous` no longer valid). */
+  const grantRefresh = (sub: string, previous?: string): string => {
+    if (previous) state.refreshTokens.delete(previous);
+    const token = `rt-${randomBytes(16).toString('hex')}`;
+    state.refreshTokens.set(token, sub);
+    return token;
+  };
+  const readBody = (req: import('node:http').IncomingMessage): Promise<URLSearchParams> =>
+    new Promise((resolve) => {
+      let text = '';
+      req.on('data', (c: Buffer) => {
+        text += c.toString('utf8');
+      });
+      req.on('end', () => resolve(new URLSearchParams(text)));
+    });
+  const refresh = async (
+    req: import('node:http').IncomingMessage,
+    res: import('node:http').ServerResponse,
+    body: URLSearchParams,
+  ) => {
+    state.refreshCalls++;
+    const given = body.get('refresh_token') ?? '';
+    const sub = state.refreshTokens.get(given);
+    if (sub === undefined || state.disabled.has(sub)) {
+      res.statusCode = 400;
+      return res.end(
+        JSON.stringify({ error: 'invalid_grant', error_description: 'refresh token not valid' }),
+      );
+    }
+    const { nonce: _nonce, ...claims } = state.idToken('');
+    void req;
+    return res.end(
+      JSON.stringify({
+        access_token: 'at-refreshed',
+        token_type: 'Bearer',
+        id_token: jwt({ ...claims, sub, iat: seconds(), exp: seconds() + 300 }),
+        refresh_token: grantRefresh(sub, given),
+        expires_in: 300,
+      }),
+    );
+  };
+  const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', issuer).pathname;
     res.setHeader('content-type', 'application/json');
     const send = (body: unknown) => res.end(JSON.stringify(body));
+    if (path === '/token' && state.down) state.tokenCalls++;
+    if (path === '/token' && state.down === 'socket') return req.socket.destroy();
+    if (path === '/token' && state.down === 'http') {
+      res.statusCode = 503;
+      res.setHeader('content-type', 'text/plain');
+      return res.end('down');
+    }
     if (path === '/.well-known/openid-configuration')
       return send({
         issuer,
@@ -54,16 +123,23 @@ export async function startMiniProvider(): Promise<MiniProvider> {
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
+        ...(state.offline ? { scopes_supported: ['openid', 'offline_access'] } : {}),
       });
     if (path === '/jwks') return send({ keys: [jwk] });
     if (path === '/userinfo') return send(state.userinfo);
     if (path === '/token') {
       state.tokenCalls++;
+      const body = await readBody(req);
+      if (body.get('grant_type') === 'refresh_token') return refresh(req, res, body);
+      const claims = state.idToken(state.nonce);
       return send({
         access_token: 'at',
         token_type: 'Bearer',
-        id_token: jwt(state.idToken(state.nonce)),
+        id_token: jwt(claims),
         expires_in: 300,
+        ...(state.offline && typeof claims.sub === 'string'
+          ? { refresh_token: grantRefresh(claims.sub) }
+          : {}),
       });
     }
     res.statusCode = 404;

@@ -7,7 +7,9 @@
 // (src/modules/identity/oidc.ts). A sign-in started from the log-in page brings the staff member back
 // where they were going (`next`, a console path; `back`, the token of a whole address kept with its
 // query) and gives back a form kept when their session lapsed (tokens posted, never in an address):
-// they ride in the flow's row, sealed (oidc.ts, SsoCarry).
+// they ride in the flow's row, sealed (oidc.ts, SsoCarry). The provider's back-channel log-out posts
+// its signed `logout_token` to /staff/sso/backchannel-logout (no cookie, no session; the work is
+// identity/sso-logout.ts): 200 when it checked out, VOW_SSO_LOGOUT_REFUSED (400) when not.
 
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -74,6 +76,18 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
     },
     async (req, reply) =>
       start(reply, { next: consoleReturnPath(req.body.next), draft: req.body.draft, back: req.body.back }),
+  );
+
+  app.post(
+    `${SSO_PATH}/backchannel-logout`,
+    {
+      config: { access: 'public' },
+      schema: { hide: true, body: z.record(z.string(), z.unknown()) },
+    },
+    async (req, reply) => {
+      await sso.logout.handle(req.body.logout_token);
+      return reply.header('cache-control', 'no-store').code(200).send();
+    },
   );
 
   app.get(

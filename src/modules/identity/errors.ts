@@ -63,6 +63,11 @@ export const IDENTITY_ERROR_CODES = {
     meaning:
       'The single sign-on log-in was refused: the provider’s answer did not check out, the account is disabled, or it grants no Vow staff role.',
   },
+  VOW_SSO_LOGOUT_REFUSED: {
+    status: 400,
+    meaning:
+      'A back-channel log-out token posted by the single sign-on provider was refused (details.reason: malformed, bad_signature, bad_claims, expired, replayed); no session was ended.',
+  },
   VOW_SSO_UNAVAILABLE: {
     status: 502,
     meaning: 'The single sign-on provider could not be reached or answered something Vow cannot use.',

@@ -5,15 +5,23 @@
 // replayed callback is refused even when the provider would take its code again), finds or creates the staff account by issuer + subject, sets its
 // roles from the roles claim on every log-in and starts a staff session as the password log-in does.
 // Every log-in, accepted or refused (with a reason code), is audited. The provider's discovery
-// document is fetched on first use, never at start-up.
+// document is fetched on first use, never at start-up. Each session it starts is kept with the
+// provider's refresh token (asked for with `offline_access`) and re-checked every few minutes
+// (sso-recheck.ts); the provider's back-channel log-out ends it (sso-logout.ts).
 import { hash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../platform/config.js';
 import { hashPassword, openSealedText, sealWithKey, sha256, Vault } from '../../platform/crypto/index.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
-import { isStaffRole, type StaffRole } from './principal.js';
+import type { StaffRole } from './principal.js';
 import type { SessionStore } from './sessions.js';
+import { rolesFromClaims, setClaimedRoles } from './sso-claims.js';
+import { SsoLogout } from './sso-logout.js';
+import { SsoSessions } from './sso-recheck.js';
+
+/** How long a call to the provider may take (seconds): a request re-checking waits at most that. */
+const PROVIDER_TIMEOUT_S = 10;
 
 /** How long a started log-in may take at the provider. */
 export const SSO_FLOW_TTL_MS = 10 * 60 * 1000;
@@ -74,11 +82,16 @@ export class StaffSso {
   readonly #sessions: SessionStore;
   readonly #config: OidcConfig;
   #discovered: Promise<oidc.Configuration> | undefined;
+  readonly #checks: SsoSessions;
+  /** The provider's back-channel log-out (`POST /staff/sso/backchannel-logout`). */
+  readonly logout: SsoLogout;
 
   constructor(ctx: VowContext, sessions: SessionStore, config: OidcConfig) {
     this.#ctx = ctx;
     this.#sessions = sessions;
     this.#config = config;
+    this.#checks = new SsoSessions(ctx, config, () => this.#provider(), sessions);
+    this.logout = new SsoLogout(ctx, config, () => this.#provider(), sessions);
   }
 
   /** Where the provider sends the browser back to. */
@@ -103,6 +116,10 @@ export class StaffSso {
           oidc.ClientSecretBasic(this.#config.clientSecret),
           options,
         )
+        .then((found) => {
+          found.timeout = PROVIDER_TIMEOUT_S;
+          return found;
+        })
         .catch((err: unknown) => {
           this.#discovered = undefined;
           throw new VowError('VOW_SSO_UNAVAILABLE', 'The single sign-on provider could not be reached', {
@@ -129,7 +146,7 @@ export class StaffSso {
     await this.#remember(flow, carry);
     const url = oidc.buildAuthorizationUrl(provider, {
       redirect_uri: this.redirectUri,
-      scope: 'openid',
+      scope: this.#asksOffline(provider) ? 'openid offline_access' : 'openid',
       response_type: 'code',
       code_challenge: await oidc.calculatePKCECodeChallenge(flow.verifier),
       code_challenge_method: 'S256',
@@ -138,6 +155,12 @@ export class StaffSso {
     });
     const payload = Buffer.from(JSON.stringify(flow)).toString('base64url');
     return { url: url.href, cookie: `${payload}.${this.#sign(payload)}` };
+  }
+
+  /** Whether a refresh token is asked for: VOW_SSO_OFFLINE_ACCESS, `auto` when discovery lists the scope. */
+  #asksOffline(provider: oidc.Configuration): boolean {
+    if (this.#config.offlineAccess !== 'auto') return this.#config.offlineAccess === 'on';
+    return provider.serverMetadata().scopes_supported?.includes('offline_access') === true;
   }
 
   #readFlow(cookie: string | undefined): Flow {
@@ -255,6 +278,7 @@ export class StaffSso {
       throw this.#refusal('provider_error');
     }
     let claims: Record<string, unknown>;
+    let refreshToken: string | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(provider, callbackUrl, {
         pkceCodeVerifier: flow.verifier,
@@ -263,6 +287,7 @@ export class StaffSso {
         idTokenExpected: true,
       });
       claims = { ...(tokens.claims() ?? {}) };
+      refreshToken = tokens.refresh_token;
       // Providers that keep custom claims out of the ID token answer them at the userinfo endpoint.
       if (!(this.#config.rolesClaim in claims) && typeof claims.sub === 'string') {
         const info = await oidc.fetchUserInfo(provider, tokens.access_token, claims.sub);
@@ -281,10 +306,7 @@ export class StaffSso {
       await this.#audit('invalid_response');
       throw this.#refusal('invalid_response');
     }
-    const raw = claims[this.#config.rolesClaim];
-    const names = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-    const roles: StaffRole[] = [];
-    for (const r of names) if (typeof r === 'string' && isStaffRole(r) && !roles.includes(r)) roles.push(r);
+    const roles = rolesFromClaims(claims, this.#config.rolesClaim);
     const staffId = await this.#account(subject, roles, claims.preferred_username);
     if (!staffId) {
       await this.#audit('no_roles');
@@ -299,11 +321,23 @@ export class StaffSso {
       throw this.#refusal('no_roles');
     }
     const session = await this.#sessions.create('staff', staffId.id, 'cookie');
+    await this.#checks.keep({
+      sessionId: session.id,
+      staffId: staffId.id,
+      subject,
+      sid: typeof claims.sid === 'string' && claims.sid !== '' ? claims.sid : undefined,
+      refreshToken,
+    });
     await this.#ctx.audit.record({
       actor: { type: 'staff', id: staffId.id },
       action: 'staff.sso.login',
       target: { type: 'staff', id: staffId.id },
-      details: { issuer: this.#config.issuer, roles, created: staffId.created },
+      details: {
+        issuer: this.#config.issuer,
+        roles,
+        created: staffId.created,
+        rechecked: refreshToken !== undefined,
+      },
     });
     return { token: session.token, sessionId: session.id, staffId: staffId.id, carried };
   }
@@ -336,26 +370,9 @@ export class StaffSso {
           .where('issuer', '=', issuer)
           .where('subject', '=', subject)
           .execute();
-        const before = JSON.parse(known.roles) as string[];
         // The claim replaces the roles, down to none (security.md #38): a claim granting no Vow role
         // takes every role away, so the account's sessions still open reach nothing from now on.
-        if (JSON.stringify(before) !== JSON.stringify(roles) && known.disabled === 0) {
-          await trx
-            .updateTable('staff_accounts')
-            .set({ roles: JSON.stringify(roles), updated_at: now })
-            .where('id', '=', known.id)
-            .execute();
-          await this.#ctx.audit.record(
-            {
-              actor: { type: 'system' },
-              action: 'staff.account.roles_set',
-              target: { type: 'staff', id: known.id },
-              reason: 'single sign-on roles claim',
-              details: { from: before, to: roles },
-            },
-            trx,
-          );
-        }
+        await setClaimedRoles(this.#ctx, trx, known, roles, 'single sign-on roles claim');
       });
       return { id: known.id, disabled: known.disabled === 1, created: false };
     }

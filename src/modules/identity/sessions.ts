@@ -2,6 +2,8 @@
 // sha256(secret). Ending a session (or all of a person's sessions) takes effect at once. A staff
 // session also ends when idle (config.staffIdleMs without a request: a console left open on a shared
 // desk); its last request is written at most once a minute (LAST_SEEN_STEP_MS), not on every one.
+// A single sign-on session is re-checked at the provider when its last check is due (sso-recheck.ts,
+// through `checkWith`), and ending a session deletes its single sign-on row, refresh token included.
 
 import { issueSecret, parseSecret, secretMatches, sha256 } from '../../platform/crypto/index.js';
 import type { VowContext } from '../policy/index.js';
@@ -44,10 +46,19 @@ export interface LookupOptions {
   readonly touch?: boolean;
 }
 
+/** Re-checks a single sign-on session whose last check (`seen`) is due; false when it has ended. */
+export type SsoRecheck = (sessionId: string, seen: string) => Promise<boolean>;
+
 export class SessionStore {
   readonly #ctx: VowContext;
+  #recheck: { everyMs: number; run: SsoRecheck } | undefined;
   constructor(ctx: VowContext) {
     this.#ctx = ctx;
+  }
+
+  /** Single sign-on sessions are re-checked with `run` once their last check is `everyMs` old. */
+  checkWith(everyMs: number, run: SsoRecheck): void {
+    this.#recheck = { everyMs, run };
   }
 
   /** Starts a session; returns the token to hand to the holder (never stored). */
@@ -89,13 +100,25 @@ export class SessionStore {
     const row = await this.#row(token, via);
     if (!row || row.kind !== kind || row.via !== via || row.revoked_at !== null) return undefined;
     const now = this.#ctx.clock.now();
-    if (row.expires_at <= now.toISOString()) return undefined;
     const found = { id: row.id, kind: row.kind, principalId: row.principal_id, via: row.via };
-    if (kind !== 'staff') return { ...found, expiresAt: row.expires_at };
+    if (kind !== 'staff')
+      return row.expires_at <= now.toISOString() ? undefined : { ...found, expiresAt: row.expires_at };
     const lastSeen = row.last_seen_at ?? row.created_at;
     const lastSeenMs = Date.parse(lastSeen);
     const idleMs = this.#ctx.config.staffIdleMs;
-    if (lastSeenMs + idleMs <= now.getTime()) return undefined;
+    if (row.expires_at <= now.toISOString() || lastSeenMs + idleMs <= now.getTime()) {
+      // Lapsed: a single sign-on refresh token has nothing left to keep a session for.
+      if (row.sso_checked_at !== null) await this.#forgetSso([row.id]);
+      return undefined;
+    }
+    const check = this.#recheck;
+    if (
+      check &&
+      row.sso_checked_at !== null &&
+      now.getTime() - Date.parse(row.sso_checked_at) >= check.everyMs &&
+      !(await check.run(row.id, row.sso_checked_at))
+    )
+      return undefined;
     if (options.touch !== false && now.getTime() - lastSeenMs >= LAST_SEEN_STEP_MS) {
       // Compare-and-set on the value read: of many requests at once, one writes.
       await this.#ctx.store.db
@@ -194,6 +217,31 @@ export class SessionStore {
       .where('id', '=', sessionId)
       .where('revoked_at', 'is', null)
       .execute();
+    await this.#ctx.store.db.deleteFrom('staff_sso_sessions').where('session_id', '=', sessionId).execute();
+  }
+
+  /** Ends the given sessions (a provider's back-channel log-out); how many were live. */
+  async endMany(sessionIds: readonly string[]): Promise<number> {
+    if (sessionIds.length === 0) return 0;
+    const res = await this.#ctx.store.db
+      .updateTable('sessions')
+      .set({ revoked_at: this.#ctx.clock.now().toISOString() })
+      .where('id', 'in', sessionIds)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    await this.#ctx.store.db.deleteFrom('staff_sso_sessions').where('session_id', 'in', sessionIds).execute();
+    return Number(res.numUpdatedRows);
+  }
+
+  /** A lapsed single sign-on session's refresh token is deleted, and it is not re-checked again. */
+  async #forgetSso(sessionIds: readonly string[]): Promise<void> {
+    const db = this.#ctx.store.db;
+    await db
+      .updateTable('staff_sso_sessions')
+      .set({ refresh_sealed: null })
+      .where('session_id', 'in', sessionIds)
+      .execute();
+    await db.updateTable('sessions').set({ sso_checked_at: null }).where('id', 'in', sessionIds).execute();
   }
 
   /** Ends every session of one account, except (optionally) the one making the change. */
@@ -206,6 +254,11 @@ export class SessionStore {
       .where('revoked_at', 'is', null);
     if (except) q = q.where('id', '!=', except);
     const res = await q.executeTakeFirst();
+    if (kind === 'staff') {
+      let sso = this.#ctx.store.db.deleteFrom('staff_sso_sessions').where('staff_id', '=', principalId);
+      if (except) sso = sso.where('session_id', '!=', except);
+      await sso.execute();
+    }
     return Number(res.numUpdatedRows);
   }
 }

@@ -56,6 +56,11 @@ export interface IdentityTables {
      * first write (the log-in time stands for it). Shopper sessions leave it null.
      */
     last_seen_at: string | null;
+    /**
+     * A single sign-on session's last check at the provider (migration 0795, sso-recheck.ts); null
+     * for the others and for one with no refresh token to check with.
+     */
+    sso_checked_at: string | null;
   };
   api_keys: {
     id: string;
@@ -122,6 +127,28 @@ export interface IdentityTables {
     staff_id: string | null;
     sealed: string;
     created_at: string;
+    expires_at: string;
+  };
+  /**
+   * Staff sessions started by single sign-on (migration 0795, sso-recheck.ts): the provider's user and
+   * session id (for its back-channel log-out), and its refresh token sealed by the vault under
+   * `staff:<staff_id>` (null when the provider granted none); deleted when the session ends.
+   */
+  staff_sso_sessions: {
+    session_id: string;
+    staff_id: string;
+    issuer: string;
+    subject: string;
+    sid: string | null;
+    refresh_sealed: string | null;
+    /** The last time the provider answered the refresh (the sign-in until the first). */
+    verified_at: string;
+    /** The session's own end (12 hours after the sign-in): rows past it are swept. */
+    expires_at: string;
+  };
+  /** Back-channel log-out tokens seen (migration 0795): sha256 of issuer + jti, kept until expiry. */
+  staff_sso_logout_jtis: {
+    id: string;
     expires_at: string;
   };
   /** Failure counters for lock-out with back-off, keyed by e.g. `login:staff:<blind index>`. */

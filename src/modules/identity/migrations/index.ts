@@ -13,6 +13,7 @@ import { migration as m0784 } from './0784-staff-form-drafts.js';
 import { migration as m0785 } from './0785-sso-flow-carried.js';
 import { migration as m0790 } from './0790-attempt-keys-binary.js';
 import { migration as m0791 } from './0791-staff-kept-addresses.js';
+import { migration as m0795 } from './0795-staff-sso-sessions.js';
 
 export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0200-security-access': m0200,
@@ -28,4 +29,5 @@ export const identityMigrations: Readonly<Record<string, VowMigration>> = {
   '0785-sso-flow-carried': m0785,
   '0790-attempt-keys-binary': m0790,
   '0791-staff-kept-addresses': m0791,
+  '0795-staff-sso-sessions': m0795,
 };
