@@ -2,7 +2,7 @@
 // their schemas and the age gate.
 export { ageOn, assertNotUnder13 } from './age-gate.js';
 export { CollectionService, type PreparedCollection } from './collection-service.js';
-export { type DayKind, dayBounds } from './day-bounds.js';
+export { type DayKind, dayBounds, MAX_AGE } from './day-bounds.js';
 export { FORM_RECORD_TYPE } from './declared-forms.js';
 export { collectionEraser } from './erasure.js';
 export { COLLECTION_ERROR_CODES } from './errors.js';
