@@ -22,7 +22,7 @@ describe('the statements of a batch of orders [postgres]', {
     await env?.close();
   });
 
-  it('writes ten orders of new people in fourteen statements, two of them all the inserts', async () => {
+  it('writes ten orders of new people in thirteen statements, two of them all the inserts', async () => {
     const batch = (tag: string) =>
       Array.from({ length: 10 }, (_, n) => ({
         type: 'order' as const,
@@ -60,7 +60,7 @@ describe('the statements of a batch of orders [postgres]', {
     assert.match(together[1]!, /"consent_state".*"audit_log".*"audit_head"/s);
     // The other insert is the consent events', whose sequence numbers the states are written from.
     assert.equal(inserts.length, 3, inserts.join('\n'));
-    assert.equal(texts.length, 14, texts.join('\n'));
+    assert.equal(texts.length, 13, texts.join('\n'));
     // The reads by the batch's values (orders, markers, look-ups, states, suppressions) take each list
     // as one array: the same text for 10 orders or 1,000 (src/platform/store/value-lists.ts).
     const lists = texts.filter((t) => /\bin \(\$/.test(t));

@@ -229,17 +229,24 @@ export class CollectionService {
     discardBatch(this.#deps, prepared.batch);
   }
 
-  /** Replays, people marked under 13, then phase one of write-batch.ts. */
-  async #prepare(plans: readonly Plan[]): Promise<PreparedCollection> {
+  /**
+   * Replays, then phase one of write-batch.ts. `early`: people marked under 13 are also refused
+   * here, before anything is prepared (for a bulk caller that prepares a batch long before writing
+   * it); `commitBatch` checks again inside the transaction either way, which is the check that counts.
+   */
+  async #prepare(plans: readonly Plan[], early = true): Promise<PreparedCollection> {
     const identifiers = plans.flatMap((p) => p.parties.flatMap((party) => party.identifiers));
     const replays = await orderReplays(this.#ctx, plans);
-    await this.#deps.subjects.assertNoneMarked(identifiers);
+    if (early) await this.#deps.subjects.assertNoneMarked(identifiers);
     return { plans, identifiers, replays, batch: await prepareBatch(this.#deps, plans, replays) };
   }
 
-  /** The one write path of checked plans: prepared, then written (write-batch.ts). */
+  /**
+   * The one write path of checked plans: prepared, then written (write-batch.ts) at once, so the
+   * under-13 markers are read once, in the transaction (one round trip a group fewer on PostgreSQL).
+   */
   async #writePlans(plans: readonly Plan[], onWritten?: OnWritten): Promise<BatchCollected> {
-    return this.writePrepared(await this.#prepare(plans), onWritten);
+    return this.writePrepared(await this.#prepare(plans, false), onWritten);
   }
 
   /** Decrypted values of one person in one record, by field (for disclosures and exports). */
