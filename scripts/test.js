@@ -2,12 +2,15 @@
 // Runs every test (or the files given) with Node's own runner, from the repository compiled to
 // JavaScript in .tmp/test-build/<pid> (bin/compile.js; VOW_TEST_TSX=1 runs the TypeScript through tsx).
 // Decides which databases and browsers the run covers, and refuses to silently skip them in CI.
+// Most files share a process with a few others (scripts/test-groups.js; VOW_TEST_GROUP=1: each
+// file in its own); the long ones (LONG_FIRST) run alone and start first.
 // VOW_TEST_TIMINGS=<file> also writes each test file's time there, slowest first.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { buildTree, inTree } from '../bin/compile.js';
+import { DEFAULT_GROUP, entryOf, planUnits } from './test-groups.js';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const PG_URL = process.env.VOW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -63,6 +66,12 @@ const args = process.argv.slice(2);
 // A folder given stands for the test files under it (Node's run() takes files only).
 const given = args.flatMap((a) => (existsSync(a) && statSync(a).isDirectory() ? findTests(a) : [a]));
 const files = (args.length > 0 ? given : findTests('test')).sort((a, b) => rank(a) - rank(b));
+const groupSize = Number(process.env.VOW_TEST_GROUP ?? DEFAULT_GROUP);
+if (!Number.isInteger(groupSize) || groupSize < 1) {
+  console.error(`VOW_TEST_GROUP must be a whole number of at least 1, not ${process.env.VOW_TEST_GROUP}`);
+  process.exit(2);
+}
+const units = planUnits(files, { alone: (f) => rank(f) < LONG_FIRST.length, size: groupSize });
 // Every /v1 answer's code must be in its route's list in /openapi.json (src/http/openapi-errors.ts):
 // a route answering an undocumented code fails its test. VOW_TEST_ERROR_CODES=<file> records instead.
 const env = { VOW_TEST_ERROR_CODES: '1', ...process.env, VOW_TEST_PG_URL: PG_URL };
@@ -87,7 +96,9 @@ if (!existsSync(CHROMIUM)) {
   console.warn(`! No Chromium at ${CHROMIUM}: browser tests will be skipped.`);
   env.VOW_TEST_SKIP_BROWSER = '1';
 }
-console.log(`Dialects: ${env.VOW_TEST_DIALECTS}; ${files.length} test file(s)`);
+console.log(
+  `Dialects: ${env.VOW_TEST_DIALECTS}; ${files.length} test file(s) in ${units.length} process(es)`,
+);
 
 const root = process.cwd();
 const viaTsx = process.env.VOW_TEST_TSX === '1';
@@ -97,15 +108,20 @@ if (tree) {
   rmSync(tree, { recursive: true, force: true });
   await buildTree(root, tree);
 }
+// A group's generated module, beside the tree (the tree itself with tsx: none).
+const groups = path.join(root, '.tmp', 'test-build', `${process.pid}.groups`);
+const where = (f) => (tree ? inTree(root, tree, f) : path.resolve(root, f));
+const entries = units.map((unit, i) => entryOf(unit, i, groups, where));
 // scripts/test-run.js runs the files with Node's runner in this order (`node --test` would sort them).
 const result = spawnSync(
   process.execPath,
   [
     ...(viaTsx ? ['--import', 'tsx'] : ['--enable-source-maps']),
     path.join(root, 'scripts/test-run.js'),
-    ...(tree ? files.map((f) => inTree(root, tree, f)) : files),
+    ...entries,
   ],
   { stdio: 'inherit', env },
 );
 if (tree) rmSync(tree, { recursive: true, force: true });
+rmSync(groups, { recursive: true, force: true });
 process.exit(result.status ?? 1);
