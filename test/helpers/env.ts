@@ -53,9 +53,21 @@ export async function createTestStore(
     url,
     drop: async () => {
       await store.close();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      dropLater(name);
     },
   };
+}
+
+/**
+ * Drops a test database without the suite waiting for it: PostgreSQL forces a checkpoint per
+ * dropped database (0.3-3.6 s on the test machine), which the next suite need not wait for. The
+ * admin connection keeps the process alive until the drop is done; a failed drop is reported on
+ * stderr (the database is left behind, nothing a test checks depends on it).
+ */
+function dropLater(name: string): void {
+  adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((error: unknown) => {
+    console.error(`! test database ${name} not dropped: ${(error as Error).message}`);
+  });
 }
 
 function databaseUrl(name: string): string {
