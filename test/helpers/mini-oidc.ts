@@ -76,11 +76,7 @@ export async function startMiniProvider(): Promise<MiniProvider> {
       });
       req.on('end', () => resolve(new URLSearchParams(text)));
     });
-  const refresh = async (
-    req: import('node:http').IncomingMessage,
-    res: import('node:http').ServerResponse,
-    body: URLSearchParams,
-  ) => {
+  const refresh = (res: import('node:http').ServerResponse, body: URLSearchParams) => {
     state.refreshCalls++;
     const given = body.get('refresh_token') ?? '';
     const sub = state.refreshTokens.get(given);
@@ -91,7 +87,6 @@ export async function startMiniProvider(): Promise<MiniProvider> {
       );
     }
     const { nonce: _nonce, ...claims } = state.idToken('');
-    void req;
     return res.end(
       JSON.stringify({
         access_token: 'at-refreshed',
@@ -130,7 +125,7 @@ export async function startMiniProvider(): Promise<MiniProvider> {
     if (path === '/token') {
       state.tokenCalls++;
       const body = await readBody(req);
-      if (body.get('grant_type') === 'refresh_token') return refresh(req, res, body);
+      if (body.get('grant_type') === 'refresh_token') return refresh(res, body);
       const claims = state.idToken(state.nonce);
       return send({
         access_token: 'at',
