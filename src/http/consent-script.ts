@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LOCALES } from '../platform/i18n/index.js';
 import { webAsset } from './route-helpers.js';
 
 /** Where a page loads the script from, and the hash the browser checks it against. */
@@ -30,7 +31,8 @@ export interface BuiltAsset {
 
 export interface ConsentScript extends ScriptTag, BuiltAsset {
   /** The script's address on a public origin and the tags to paste into the shop's pages. */
-  info(base: string): ScriptInfo;
+  /** `lang`: the page's language, for the preload's address (the script asks in it too). */
+  info(base: string, lang?: string): ScriptInfo;
 }
 
 export interface ScriptInfo extends ScriptTag {
@@ -126,6 +128,8 @@ let choices: Promise<ConsentChoices> | undefined;
 export const CSS_PLACEHOLDER = "/*VOW_CSS*/ ''";
 /** Where the script's source leaves room for its choices' address and SRI hash. */
 export const CHOICES_PLACEHOLDER = '/*VOW_CHOICES*/ null';
+/** The languages a page may ask the banner in (`?lang=`): the primary subtag of each locale. */
+const BANNER_LANGS: readonly string[] = [...new Set(LOCALES.map((l) => l.split('-')[0] as string))];
 
 /** The source with a placeholder replaced by a value (as JSON); a missing placeholder stops the build. */
 function fill(source: string, placeholder: string, value: unknown): string {
@@ -167,14 +171,16 @@ export function consentScript(): Promise<ConsentScript> {
         ...built,
         src,
         integrity,
-        info: (base: string) => {
+        info: (base: string, lang?: string) => {
+          const page = lang?.split('-')[0]?.toLowerCase() ?? '';
+          const query = BANNER_LANGS.includes(page) ? `?lang=${page}` : '';
           const script = `<script src="${base}${src}" integrity="${integrity}" crossorigin="anonymous" data-vow-api="${base}" defer></script>`;
           const defaults = `<script>${CONSENT_DEFAULTS_SNIPPET}</script>`;
           // Fetched while the page is parsed, in parallel with the script: the banner needs its
           // config the moment the script runs (its stylesheet is inside the script). The config's
           // preload and the script's own fetch both use CORS without cookies, so the browser hands
           // the one to the other.
-          const preload = `<link rel="preload" href="${base}/v1/consent/banner" as="fetch" crossorigin="anonymous">`;
+          const preload = `<link rel="preload" href="${base}/v1/consent/banner${query}" as="fetch" crossorigin="anonymous">`;
           return {
             src: `${base}${src}`,
             integrity,

@@ -11,13 +11,16 @@ describe('the banner’s choices, loaded on demand, in Chromium', {
   skip: SKIP_BROWSER ? 'no Chromium on this machine' : false,
 }, () => {
   let served: Awaited<ReturnType<typeof startServedVow>>;
-  let shopPage = '';
+  /** The shop page, in English unless `html` says otherwise (the banner speaks the page's language). */
+  let shopPage: (html?: string) => string = () => '';
   before(async () => {
     served = await startServedVow();
     const info = (await served.env.app.inject({ method: 'GET', url: '/v1/consent/script-info' })).json();
     // The tag as /v1/consent/script-info hands it out, on a page holding no preference centre.
     const tag = info.tag.replaceAll('http://127.0.0.1:4700', served.baseUrl);
-    shopPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rings</title>
+    shopPage = (
+      html = ' lang="en"',
+    ) => `<!doctype html><html${html}><head><meta charset="utf-8"><title>Rings</title>
 <link rel="icon" href="data:,">${tag}</head><body><main><h1>Rings</h1><p>Hand-set stones.</p></main></body></html>`;
   });
   after(async () => {
@@ -26,11 +29,11 @@ describe('the banner’s choices, loaded on demand, in Chromium', {
 
   /** A fresh visitor on the shop page (served at /shop on Vow's origin), with every request to Vow recorded. */
   async function visit(
-    options: { locale?: string; route?: (context: BrowserContext) => Promise<unknown> } = {},
+    options: { locale?: string; html?: string; route?: (context: BrowserContext) => Promise<unknown> } = {},
   ): Promise<{ context: BrowserContext; page: Page; asked: string[]; errors: string[] }> {
     const context = await served.browser.newContext(options.locale ? { locale: options.locale } : {});
     await context.route(`${served.baseUrl}/shop`, (route) =>
-      route.fulfill({ contentType: 'text/html; charset=utf-8', body: shopPage }),
+      route.fulfill({ contentType: 'text/html; charset=utf-8', body: shopPage(options.html) }),
     );
     await options.route?.(context);
     const page = await context.newPage();
@@ -70,7 +73,7 @@ describe('the banner’s choices, loaded on demand, in Chromium', {
 
     const loaded = Promise.all([
       page.waitForResponse((r) => r.url().includes('/consent-choices.js?v=')),
-      page.waitForResponse((r) => r.url().endsWith('/v1/consent/config')),
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/consent/config'),
     ]);
     await tabTo(page, '[data-testid=vow-choose]');
     await page.keyboard.press('Enter');
@@ -164,8 +167,8 @@ describe('the banner’s choices, loaded on demand, in Chromium', {
     await context.close();
   });
 
-  it('in Spanish: the first layer and the choices in the visitor’s language', async () => {
-    const { context, page, errors } = await visit({ locale: 'es-US' });
+  it('in Spanish: the first layer and the choices in the visitor’s language, on a page that names none', async () => {
+    const { context, page, errors } = await visit({ locale: 'es-US', html: '' });
     assert.equal(await page.getByTestId('vow-choose').textContent(), 'Elegir');
     assert.equal(await page.getByTestId('vow-banner').getAttribute('lang'), 'es-US');
     await page.getByTestId('vow-choose').click();
@@ -209,7 +212,9 @@ describe('the banner’s choices, loaded on demand, in Chromium', {
     let failing = true;
     const { context, page } = await visit({
       route: (c) =>
-        c.route(/\/v1\/consent\/config$/, (route: Route) => (failing ? route.abort() : route.continue())),
+        c.route(/\/v1\/consent\/config(\?|$)/, (route: Route) =>
+          failing ? route.abort() : route.continue(),
+        ),
     });
     await page.getByTestId('vow-choose').click();
     const failed = page.getByTestId('vow-choices-failed');

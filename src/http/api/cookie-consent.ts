@@ -14,9 +14,10 @@ import {
 import { auditActor } from '../../modules/identity/index.js';
 import { JURISDICTIONS } from '../../modules/rights/index.js';
 import { VowError } from '../../platform/errors.js';
-import { LOCALES } from '../../platform/i18n/index.js';
+import { LOCALES, localeOf } from '../../platform/i18n/index.js';
 import { line } from '../../platform/strings.js';
 import { compressedAsset, consentScript, sendBuiltAsset } from '../consent-script.js';
+import { optionalHint } from '../pages/optional-query.js';
 import { acceptJsonAsTextPlain, pageLocale } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
@@ -55,6 +56,10 @@ const choiceBodySchema = z.strictObject({
   consentVersion: line().min(1).max(64),
 });
 
+const langSchema = optionalHint(line().max(35)).describe(
+  "The page's language (`es`, `es-MX`): the banner's words in it when Vow has it, else in the visitor's (Accept-Language); any other value is ignored",
+);
+
 const subjectId = line().min(1).max(64).describe("Vow's id of the person (subjects.id)");
 
 const eventSchema = z.object({
@@ -81,16 +86,23 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
   // minutes, then asks again with its ETag and gets a 304 with no body. A visitor whose choice is
   // refused for an old consentVersion asks again at once (the script's `cache: 'no-cache'`).
   // Precompressed once, like the script: sent as bytes in the encoding the browser accepts. In the
-  // visitor's language (the switch's cookie on Vow's own pages, else Accept-Language): caches keep
-  // one answer per language (Vary), never serving one visitor another's.
+  // page's language when the script names one Vow has (`?lang=es`: part of the address, so of every
+  // cache's key), else the visitor's (the switch's cookie on Vow's own pages, else Accept-Language):
+  // caches then keep one answer per language (Vary), never serving one visitor another's.
   const sendConfig = (
     req: FastifyRequest,
     reply: FastifyReply,
     assets: Map<string, ReturnType<typeof compressedAsset>>,
+    lang: string | undefined,
   ) => {
-    const asset = assets.get(pageLocale(req)) as ReturnType<typeof compressedAsset>;
+    const asked = localeOf(lang);
+    const asset = assets.get(asked ?? pageLocale(req)) as ReturnType<typeof compressedAsset>;
     const vary = reply.getHeader('vary');
-    void reply.header('vary', vary ? `${String(vary)}, accept-language, cookie` : 'accept-language, cookie');
+    if (!asked)
+      void reply.header(
+        'vary',
+        vary ? `${String(vary)}, accept-language, cookie` : 'accept-language, cookie',
+      );
     // JSON is UTF-8 by definition: a charset parameter means nothing to it (RFC 8259, 11).
     return sendBuiltAsset(req, reply, asset, 'application/json', 'public, max-age=300', false);
   };
@@ -104,6 +116,11 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
         tags: ['cookies'],
         errors: [],
         summary: "The consent script's address, its Subresource Integrity hash and the tag to paste",
+        querystring: z.object({
+          lang: optionalHint(line().max(35)).describe(
+            "The page's language: its preload asks for the banner in it (`?lang=es`), as the script will",
+          ),
+        }),
         description:
           'The tag to paste is `tag`: an inline snippet setting the Google Consent Mode defaults (denied) before ' +
           "any Google tag runs, then the deferred script. `defaultsCsp` is the snippet's hash for a " +
@@ -121,7 +138,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
         },
       },
     },
-    async () => script.info(ctx.config.publicUrl),
+    async (req) => script.info(ctx.config.publicUrl, req.query.lang),
   );
 
   app.get(
@@ -132,6 +149,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
         tags: ['cookies'],
         errors: [],
         summary: "The banner's categories, their cookies, the banner's words and the policy's consentVersion",
+        querystring: z.object({ lang: langSchema }),
         response: {
           200: z.object({
             consentVersion: z.string(),
@@ -163,7 +181,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
         },
       },
     },
-    async (req, reply) => sendConfig(req, reply as FastifyReply, configAssets),
+    async (req, reply) => sendConfig(req, reply as FastifyReply, configAssets, req.query.lang),
   );
 
   app.get(
@@ -174,6 +192,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
         tags: ['cookies'],
         errors: [],
         summary: "The first banner's config: its words, the categories it sets, the consentVersion",
+        querystring: z.object({ lang: langSchema }),
         description:
           'What the banner shows before the visitor opens the choices, in the visitor’s language; ' +
           'the consent script fetches `/v1/consent/config` (descriptions, cookie lists, the choices’ words) ' +
@@ -193,7 +212,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
         },
       },
     },
-    async (req, reply) => sendConfig(req, reply as FastifyReply, firstLayerAssets),
+    async (req, reply) => sendConfig(req, reply as FastifyReply, firstLayerAssets, req.query.lang),
   );
 
   app.post(

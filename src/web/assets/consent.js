@@ -22,6 +22,10 @@
   const OWN_PREFS = '.vow-cc-prefs-link,[data-vow-choices]';
   /** The choices' addresses and the SRI hash of their script, filled in when Vow builds this file. */
   const CHOICES = /*VOW_CHOICES*/ null;
+  // The banner speaks the page's language (the tag's data-lang, else <html lang>) when Vow has it;
+  // else the visitor's, as Vow picks it (vow_lang, Accept-Language). Vow decides which it has.
+  const lang = (script?.dataset.lang || document.documentElement.lang).split('-')[0];
+  const q = lang && `?lang=${lang}`;
 
   // Google Consent Mode v2: everything denied before any Google tag runs.
   window.dataLayer = window.dataLayer || [];
@@ -78,11 +82,9 @@
 
   function readCookie() {
     try {
-      const parts = document.cookie ? document.cookie.split('; ') : [];
-      for (let i = 0; i < parts.length; i++) {
-        const eq = parts[i].indexOf('=');
-        if (parts[i].slice(0, eq) === COOKIE) {
-          const v = JSON.parse(decodeURIComponent(parts[i].slice(eq + 1)));
+      for (const part of document.cookie.split('; ')) {
+        if (part.startsWith(`${COOKIE}=`)) {
+          const v = JSON.parse(decodeURIComponent(part.slice(COOKIE.length + 1)));
           if (v && typeof v.v === 'string' && /^[A-Za-z0-9_-]{22}$/.test(v.v)) return v;
         }
       }
@@ -137,9 +139,7 @@
       else if (attrs[k] === true) e.setAttribute(k, '');
       else if (attrs[k] !== false && attrs[k] != null) e.setAttribute(k, attrs[k]);
     }
-    (children || []).forEach((c) => {
-      if (c) e.appendChild(c);
-    });
+    for (const c of children || []) if (c) e.appendChild(c);
     return e;
   }
 
@@ -172,10 +172,10 @@
   function publicState() {
     return state
       ? {
-          categories: Object.assign({}, state.categories),
+          categories: { ...state.categories },
           googleAnalytics: state.googleAnalytics,
           gpc: state.gpc,
-          consentMode: Object.assign({}, state.consentMode),
+          consentMode: { ...state.consentMode },
           gpp: state.gpp,
         }
       : null;
@@ -226,11 +226,7 @@
   }
 
   function allCategories(on) {
-    const out = {};
-    config.optional.forEach((id) => {
-      out[id] = on;
-    });
-    return out;
+    return Object.fromEntries(config.optional.map((id) => [id, on]));
   }
 
   // ---- the banner ------------------------------------------------------------------------------
@@ -343,7 +339,7 @@
   function loadChoices() {
     loadCode();
     if (!full) {
-      full = fetch(`${api}/v1/consent/config`, { credentials: 'same-origin' }).then((r) => {
+      full = fetch(`${api}/v1/consent/config${q}`, { credentials: 'same-origin' }).then((r) => {
         if (!r.ok) throw r.status;
         return r.json();
       });
@@ -479,13 +475,13 @@
     );
     banner.addEventListener('click', (ev) => {
       const t = ev.target;
-      const action = t?.getAttribute ? t.getAttribute('data-vow-action') : null;
+      const action = t.getAttribute?.('data-vow-action');
       if (action === 'accept') choose(allCategories(true), 'accept_all', true);
       else if (action === 'reject') choose(allCategories(false), 'reject_all', false);
       else if (action === 'close') dismiss();
       else if (action === 'choose') {
         list.hidden = !list.hidden;
-        chooser.setAttribute('aria-expanded', list.hidden ? 'false' : 'true');
+        chooser.setAttribute('aria-expanded', !list.hidden);
         if (!list.hidden) fillChoices(list, true);
       } else if (action === 'retry') fillChoices(list, true);
     });
@@ -568,15 +564,20 @@
   // The config is asked for as soon as the script runs, not when the page is parsed: it is on its
   // way while the document loads. Vow lets the browser cache it (ETag, short max-age), so a
   // returning visitor usually reads it from the cache without asking Vow at all.
-  function fetchConfig(fresh) {
+  function fetchConfig(fresh, href) {
     // Credentials as the tag's <link rel="preload" crossorigin="anonymous"> has them (same-origin:
     // none to another origin), so the browser uses the preloaded answer instead of asking again.
-    return fetch(
-      `${api}/v1/consent/banner`,
-      fresh ? { credentials: 'same-origin', cache: 'no-cache' } : { credentials: 'same-origin' },
-    ).then((r) => r.json());
+    return fetch(href || `${api}/v1/consent/banner${q}`, {
+      credentials: 'same-origin',
+      cache: fresh ? 'no-cache' : 'default',
+    }).then((r) => r.json());
   }
-  const firstConfig = fetchConfig(false);
+  // The page's preload of it is used as it is (its address may lack ?lang=), unless its answer is
+  // in another language than the page's: then the page's is asked for (Vow answers a language it
+  // does not have in the visitor's).
+  const firstConfig = fetchConfig(false, document.querySelector('link[href*="consent/banner"]')?.href).then(
+    (c) => (q && c.locale.indexOf(lang) ? fetchConfig() : c),
+  );
   firstConfig.catch(() => {});
   // A page holding a preference centre or a Google Analytics switch needs the choices whoever
   // visits: they load now, in parallel with the config, not one round trip after it.
