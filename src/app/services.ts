@@ -19,7 +19,7 @@ import {
   type IdentityServices,
 } from '../modules/identity/index.js';
 import { ImportService } from '../modules/imports/index.js';
-import { IncidentNotices, IncidentService } from '../modules/incidents/index.js';
+import { IncidentNotices, IncidentService, IncidentStates } from '../modules/incidents/index.js';
 import {
   InlineRunner,
   PromiseAlerts,
@@ -91,6 +91,8 @@ export interface Services {
   readonly incidents: IncidentService;
   /** GDPR Art. 34: Vow writes to the people affected by a high-risk breach itself (src/modules/incidents). */
   readonly incidentNotices: IncidentNotices;
+  /** US state breach-notification clocks: residents per state and the notices given (src/modules/incidents). */
+  readonly incidentStates: IncidentStates;
   /** `vow import` and POST /v1/imports: files of customers, orders and lists (src/modules/imports). */
   readonly imports: ImportService;
   /** Bounces (RFC 3464) and complaints (ARF) from the SMTP listener or POST /v1/mail/feedback (src/modules/consent). */
@@ -218,6 +220,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
   const retentionJob = retention.register(jobs);
   const incidents = new IncidentService(ctx);
   const incidentNotices = new IncidentNotices(ctx, { jobs, mail, incidents });
+  const incidentStates = new IncidentStates(ctx, { incidents });
   installScrapedSeries(metrics, { rights, monitor, incidents });
   // A kept console form or address may name a customer: none outlives its 15 minutes by more than
   // a quarter of an hour, whether or not anyone keeps another or erases someone (security.md #50).
@@ -255,6 +258,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
     complaints,
     incidents,
     incidentNotices,
+    incidentStates,
     imports,
     downstream,
     mailFeedback: new MailFeedback(ctx, consent),

@@ -15,6 +15,7 @@ import { downstreamAckRoutes } from './api/downstream-acks.js';
 import { experimentApiRoutes } from './api/experiments.js';
 import { healthRoutes } from './api/health.js';
 import { importApiRoutes } from './api/imports.js';
+import { incidentStateApiRoutes } from './api/incident-states.js';
 import { incidentApiRoutes } from './api/incidents.js';
 import { mailFeedbackApiRoutes } from './api/mail-feedback.js';
 import { marketingConsentApiRoutes } from './api/marketing-consent.js';
@@ -82,6 +83,7 @@ export const ROUTES: readonly RouteModule[] = [
   privacyChoicesApiRoutes,
   complaintApiRoutes,
   incidentApiRoutes,
+  incidentStateApiRoutes,
   datasetRoutes,
   recordOfProcessingRoutes,
   importApiRoutes,

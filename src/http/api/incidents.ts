@@ -11,6 +11,7 @@ import { LOCALES } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
 import { staffActorOf, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
+import { usStatesView } from './incident-states.js';
 
 const id = line().min(1).max(64);
 const time = line().max(40).describe('ISO 8601 date and time; now when left out');
@@ -67,6 +68,9 @@ const incidentView = z.object({
 });
 const detail = incidentView.extend({
   notes: z.array(z.object({ at: z.string(), staffId: z.string().nullable(), text: z.string() })),
+  usStates: usStatesView.describe(
+    "US state breach laws: the residents per state and each state's clocks, nearest open deadline first",
+  ),
 });
 
 /** The Art. 34 message in one language (every language the policy is published in is needed). */
@@ -101,12 +105,14 @@ const NOTICE_REFUSALS = [
 const READERS = ['privacy_officer', 'customer_service', 'auditor'];
 
 /** Reading the register: the privacy officer, customer service and the auditor, not marketing. */
-function assertReader(req: FastifyRequest): void {
-  if (!staffActorOf(req).roles.some((r) => READERS.includes(r)))
+function assertReader(req: FastifyRequest): readonly string[] {
+  const roles = staffActorOf(req).roles;
+  if (!roles.some((r) => READERS.includes(r)))
     throw new VowError(
       'VOW_FORBIDDEN',
       'The incident register is for the privacy officer, customer service and the auditor',
     );
+  return roles;
 }
 
 export const incidentApiRoutes: RouteModule = (app, _ctx, services) => {
@@ -161,14 +167,19 @@ export const incidentApiRoutes: RouteModule = (app, _ctx, services) => {
       schema: {
         tags: ['incidents'],
         errors: ['VOW_INCIDENT_NOT_FOUND'],
-        summary: 'One incident with its notes',
+        summary:
+          'One incident with its notes and its US state clocks (residents per state below 5 read "fewer than 5" but for the privacy officer)',
         params: z.strictObject({ id }),
         response: { 200: detail },
       },
     },
     async (req) => {
-      assertReader(req);
-      return incidents.detail(req.params.id);
+      const roles = assertReader(req);
+      const [found, usStates] = await Promise.all([
+        incidents.detail(req.params.id),
+        services.incidentStates.view(req.params.id, roles.includes('privacy_officer')),
+      ]);
+      return { ...found, usStates };
     },
   );
 

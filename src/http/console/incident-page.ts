@@ -2,11 +2,17 @@
 // notification, the people told (Art. 34), the timeline (notes and audited changes) and, for the
 // privacy officer, the actions.
 
-import type { IncidentDetail, NoticeProgress, ShownProgress } from '../../modules/incidents/index.js';
+import type {
+  IncidentDetail,
+  IncidentStatesView,
+  NoticeProgress,
+  ShownProgress,
+} from '../../modules/incidents/index.js';
 import { categoryName, subjectKindName } from '../../modules/policy/index.js';
 import type { AuditRow } from '../../platform/audit/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { progressText } from './incident-notify.js';
+import { renderUsStates } from './incident-states.js';
 import { clockText, riskText, utc } from './incidents.js';
 import { actorLabel } from './labels.js';
 import { type ConsoleFrame, type ConsoleMessage, consolePage, csrfField, flash } from './shell.js';
@@ -19,6 +25,9 @@ const EVENTS: Record<string, string> = {
   'incident.authority_notified': 'Supervisory authority notified',
   'incident.subjects_informed': 'People affected told',
   'incident.notice_queued': 'Vow asked to write to the people affected',
+  'incident.residents_entered': 'Residents per US state entered',
+  'incident.residents_counted': 'Residents per US state counted',
+  'incident.state_notice_recorded': 'Notice under a US state law recorded',
   'incident.noted': 'Note added',
   'incident.closed': 'Incident closed',
 };
@@ -126,6 +135,8 @@ export function renderStaffIncident(
     readonly affected?: { people: number; records: number; from: string | null; to: string } | undefined;
     /** Vow's mail to the people affected (Art. 34), when asked for. */
     readonly notice?: ShownProgress<NoticeProgress> | null | undefined;
+    /** The US state breach-law clocks. */
+    readonly usStates?: IncidentStatesView | undefined;
   },
 ): string {
   const timeline = [
@@ -194,6 +205,7 @@ ${
 }`
     : ''
 }
+${view.usStates ? renderUsStates(frame, i.id, view.usStates, view.canAct && i.status === 'open') : ''}
 ${view.canAct && i.status === 'open' ? actions(frame, i, view.authorities, Boolean(view.notice)) : ''}
 <h2>Timeline</h2>
 ${

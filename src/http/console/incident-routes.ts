@@ -4,7 +4,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { RISK_LEVELS, shownProgress } from '../../modules/incidents/index.js';
+import { RISK_LEVELS, type StateNoticeKind, shownProgress } from '../../modules/incidents/index.js';
 import { VowError } from '../../platform/errors.js';
 import { line, prose } from '../../platform/strings.js';
 import {
@@ -33,6 +33,9 @@ const DONE = {
   inform: 'Recorded that the people affected were told.',
   notice: 'Vow is writing to the people affected; the progress is below.',
   note: 'Note added.',
+  residents: 'Residents per state saved; the state clocks follow.',
+  count: 'Residents counted by state from Vow’s data; the state clocks follow.',
+  state_notice: 'Notice recorded.',
   close: 'Incident closed; the record is kept.',
 } as const;
 type Done = keyof typeof DONE;
@@ -55,6 +58,25 @@ function countOf(v: string | undefined): number | null | undefined {
   if (!Number.isSafeInteger(n) || n < 0)
     throw new VowError('VOW_INCIDENT_INVALID', 'An approximate number is a whole number, 0 or more');
   return n;
+}
+
+/** `WI 120` (or `us-wi 120`, `unknown 3`) per line or comma: the residents per state of the form. */
+function residentsOf(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(/[\n,;]+/)) {
+    const t = part.trim();
+    if (!t) continue;
+    const m = /^([A-Za-z_-]+)\s*[:=]?\s*(\S+)$/.exec(t);
+    const n = m ? Number(m[2]) : Number.NaN;
+    if (!m || !Number.isSafeInteger(n) || n < 0)
+      throw new VowError(
+        'VOW_INCIDENT_RESIDENTS_INVALID',
+        `"${t}": write a state's two-letter code and a whole number (WI 120)`,
+      );
+    const key = m[1]!.toLowerCase();
+    out[/^[a-z]{2}$/.test(key) ? `us-${key}` : key] = n;
+  }
+  return out;
 }
 
 function assertReader(req: FastifyRequest): string[] {
@@ -183,10 +205,11 @@ export const incidentConsoleRoutes: RouteModule = (app, ctx, services) => {
   ) {
     const roles = assertReader(req);
     const incident = await incidents.detail(iid);
-    const [events, names, notice] = await Promise.all([
+    const [events, names, notice, usStates] = await Promise.all([
       ctx.audit.list({ targetType: 'incident', targetId: iid, limit: 1000 }),
       staffNames(services),
       services.incidentNotices.progress(iid),
+      services.incidentStates.view(iid, roles.includes('privacy_officer')),
     ]);
     return sendHtml(
       reply,
@@ -199,6 +222,7 @@ export const incidentConsoleRoutes: RouteModule = (app, ctx, services) => {
         affected,
         // Customer service and the auditor read the small counts as "fewer than 5" (small-counts.ts).
         notice: notice && shownProgress(notice, roles.includes('privacy_officer')),
+        usStates,
       }),
       status,
     );
@@ -311,6 +335,50 @@ export const incidentConsoleRoutes: RouteModule = (app, ctx, services) => {
         return incidentPage(req, reply, iid, refused(error), status);
       }
       return reply.redirect(`/staff/incidents/${iid}?done=${b.action}`, 303);
+    },
+  );
+
+  app.post(
+    '/staff/incidents/:id/us-states',
+    {
+      config: { access: 'staff:privacy_officer' },
+      schema: {
+        tags: ['pages'],
+        summary: "An incident page's US state forms: count or enter the residents, record a notice",
+        hide: true,
+        params: z.strictObject({ id }),
+        body: z.strictObject({
+          ...csrfBodyField,
+          action: z.enum(['count', 'residents', 'state_notice']),
+          residents: prose().max(4000).optional(),
+          duty: line().max(40).optional(),
+          to: prose().max(2000).optional(),
+          at: line().max(40).optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const staff = staffIdOf(req);
+      const iid = req.params.id;
+      const b = req.body;
+      const states = services.incidentStates;
+      try {
+        if (b.action === 'count') await states.countResidents(iid, staff);
+        else if (b.action === 'residents')
+          await states.setResidents(iid, residentsOf(b.residents ?? ''), staff);
+        else {
+          const [state = '', kind = ''] = (b.duty ?? '').split(':');
+          await states.recordNotice(
+            iid,
+            { state, kind: kind as StateNoticeKind, at: timeOf(b.at), to: b.to ?? '' },
+            staff,
+          );
+        }
+      } catch (err) {
+        const { error, status } = refusalOf(err);
+        return incidentPage(req, reply, iid, refused(error), status);
+      }
+      return reply.redirect(`/staff/incidents/${iid}?done=${b.action}#us-states-h`, 303);
     },
   );
 };

@@ -23,6 +23,14 @@ export const incidentsTables: Eraser = {
       fate: 'impersonal',
       why: "the same message in the policy's other languages, the same for all; values that look like an email address are refused",
     },
+    incident_residents: {
+      fate: 'impersonal',
+      why: 'how many residents of each US state a breach concerns: counts only, entered or counted, no one listed',
+    },
+    incident_state_notices: {
+      fate: 'impersonal',
+      why: "when each US state's residents, regulator or credit agencies were told of a breach, in the officer's words; values that look like an email address are refused",
+    },
     incident_notices: {
       fate: 'erased',
       person: { column: 'subject_id' },

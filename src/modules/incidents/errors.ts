@@ -29,6 +29,11 @@ export const INCIDENTS_ERROR_CODES = {
     meaning:
       'The Art. 34 message has no version (or an incomplete one) in a language the policy is published in: every mail carries every version.',
   },
+  VOW_INCIDENT_RESIDENTS_INVALID: {
+    status: 400,
+    meaning:
+      'Residents per US state: a state that is not a US state (`us-` and its two-letter code), a count that is not a whole number 0 or more, or a notice for a state without residents or a duty its law does not have.',
+  },
   VOW_INCIDENT_STATE: {
     status: 409,
     meaning:

@@ -29,4 +29,16 @@ export {
   shownCount,
   shownProgress,
 } from './small-counts.js';
+export {
+  addDays,
+  meets,
+  ruleOn,
+  STATE_NOTICE_KINDS,
+  type StateClock,
+  type StateDuty,
+  type StateNoticeKind,
+  stateClock,
+  stateClocks,
+} from './state-clocks.js';
+export { IncidentStates, type IncidentStatesView } from './state-service.js';
 export type { IncidentTables } from './tables.js';

@@ -77,6 +77,28 @@ export interface IncidentTables {
     outbox_id: string | null;
     at: string;
   };
+  /** US state breach laws: how many residents of each state the breach concerns (counts only). */
+  incident_residents: {
+    incident_id: string;
+    /** `us-wi`, or `unknown` (no US state known for them) or `outside_us` (an address abroad). */
+    state: string;
+    residents: number;
+    /** entered: by the privacy officer; counted: from the people Vow holds. */
+    source: 'entered' | 'counted';
+    updated_at: string;
+    updated_by: string;
+  };
+  /** US state breach laws: a notice given (to the residents, the regulator, the credit agencies). */
+  incident_state_notices: {
+    incident_id: string;
+    state: string;
+    kind: 'residents' | 'regulator' | 'credit_agencies';
+    at: string;
+    /** To whom, in the officer's words (never a person's contact). */
+    to_whom: string;
+    recorded_by: string;
+    recorded_at: string;
+  };
   incident_notes: {
     id: string;
     incident_id: string;

@@ -1,6 +1,12 @@
 // Public surface of the policy module.
 
 export {
+  type BreachLaws,
+  type BreachRule,
+  type BreachThreshold,
+  breachLawsSchema,
+} from './breach-laws.js';
+export {
   type ChangedEntry,
   comparePolicies,
   MAIN_PARTS,

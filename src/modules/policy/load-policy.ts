@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, visit } from 'yaml';
 import { VowError } from '../../platform/errors.js';
 import { parseBoundedYaml } from './bounded-yaml.js';
+import { shippedBreachLaws } from './breach-laws.js';
 import { Policy } from './model.js';
 import { type PolicyDocument, policySchema } from './schema.js';
 import { shippedStateLaws } from './state-laws.js';
@@ -277,7 +278,8 @@ export function parsePolicy(
   // a state it declares is replaced whole by the retailer's own entry.
   const doc = result.data as PolicyDocument;
   const laws = { ...shippedStateLaws(DEFAULT_POLICY_PATH), ...(doc.us_state_laws ?? {}) };
-  return { ok: true, policy: new Policy({ ...doc, us_state_laws: laws }, source) };
+  const breach = { ...shippedBreachLaws(DEFAULT_POLICY_PATH), ...(doc.us_breach_laws ?? {}) };
+  return { ok: true, policy: new Policy({ ...doc, us_state_laws: laws, us_breach_laws: breach }, source) };
 }
 
 /** Loads a policy file, throwing VOW_POLICY_INVALID (with every located problem) when it is wrong. */

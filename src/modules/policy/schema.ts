@@ -1,5 +1,6 @@
 // The shape of a policy file, as Zod schemas; cross-references are checked in validate-policy.ts.
 import { z } from 'zod';
+import { breachLawsSchema } from './breach-laws.js';
 import { stateLawsSchema, webLink } from './state-laws.js';
 
 /** A dotted lower-case id: `contact.email`, `order.fulfilment`. */
@@ -328,6 +329,8 @@ export const policySchema = z.strictObject({
   reports: reportsSchema.optional(),
   /** The US state privacy laws (absent or partial: the shipped default policy's entries apply). */
   us_state_laws: stateLawsSchema.optional(),
+  /** The US state breach-notification laws (absent or partial: the shipped entries apply). */
+  us_breach_laws: breachLawsSchema.optional(),
   translations: z.partialRecord(z.enum(['es-US']), translationSchema).default({}),
 });
 
