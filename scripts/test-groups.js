@@ -17,8 +17,10 @@ export const DEFAULT_GROUP = 6;
 
 /** What in a test file's source keeps it in a process of its own, and why. */
 const OWN_PROCESS = [
-  // A top-level hook belongs to the process's root test: it would run around the whole group.
-  [/^(before|after|beforeEach|afterEach)\(/m, 'a top-level hook'],
+  // A top-level beforeEach/afterEach belongs to the process's root test: it would run around every
+  // test of the group. (A top-level before/after runs before the group's first test and after its
+  // last: a file's setup done early, its cleanup late, which no other file sees.)
+  [/^(beforeEach|afterEach)\(/m, 'a top-level beforeEach/afterEach'],
   // A top-level await lets the group's earlier files start their tests while this one loads.
   [/^(await |(const|let) [^=\n]+= await )/m, 'a top-level await'],
   // The process's own state, which the group's other files share.
