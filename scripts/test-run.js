@@ -1,6 +1,8 @@
-// The inner half of scripts/test.js: runs the test files it is given with Node's own runner, in the
-// order given. `node --test a b c` sorts the files it is handed, so the long files scripts/test.js
-// puts first (LONG_FIRST) would start wherever their names fall; `run({ files })` keeps the order.
+// The inner half of scripts/test.js: runs the test files it is given (a file, or a group's module
+// that imports several: scripts/test-groups.js) with Node's own runner, each in a process of its
+// own, in the order given. `node --test a b c` sorts the files it is handed, so the long files
+// scripts/test.js puts first (LONG_FIRST) would start wherever their names fall; `run({ files })`
+// keeps the order.
 // The options this process was started with (--enable-source-maps, or --import tsx) reach each
 // file's process. Reporters: spec on a terminal, TAP otherwise, as `node --test` chooses; with
 // VOW_TEST_TIMINGS=<file> also scripts/test-timings.js. Any failed test makes the exit code 1.
