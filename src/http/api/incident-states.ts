@@ -6,44 +6,11 @@
 import { z } from 'zod';
 import { STATE_NOTICE_KINDS } from '../../modules/incidents/index.js';
 import { line, prose } from '../../platform/strings.js';
+import { usStatesView } from '../incident-state-schemas.js';
 import { staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
 const id = line().min(1).max(64);
-/** A count of people: exact for the privacy officer, else below 5 only "fewer than 5". */
-const shownCount = z.union([z.number(), z.object({ fewerThan: z.number() })]);
-const duty = z.object({
-  kind: z.enum(STATE_NOTICE_KINDS),
-  who: z.string(),
-  state: z.enum(['due', 'overdue', 'done', 'not_required']),
-  rule: z.string(),
-  threshold: z.string().nullable(),
-  deadlineAt: z.string().nullable(),
-  provisional: z.boolean(),
-  msLeft: z.number().nullable(),
-  given: z.object({ at: z.string(), to: z.string() }).nullable(),
-  late: z.boolean(),
-  cite: z.string(),
-});
-/** The residents per US state and the clocks of each state's breach law (nearest open deadline first). */
-export const usStatesView = z.object({
-  source: z.enum(['entered', 'counted']).nullable(),
-  updatedAt: z.string().nullable(),
-  residents: z.array(z.object({ state: z.string(), name: z.string(), count: shownCount })),
-  unknown: shownCount,
-  outsideUs: shownCount,
-  clocks: z.array(
-    z.object({
-      state: z.string(),
-      name: z.string(),
-      residents: shownCount,
-      modelled: z.boolean(),
-      statute: z.string().nullable(),
-      note: z.string().nullable(),
-      duties: z.array(duty),
-    }),
-  ),
-});
 const ERRORS = ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_RESIDENTS_INVALID', 'VOW_INCIDENT_STATE'] as const;
 
 export const incidentStateApiRoutes: RouteModule = (app, _ctx, services) => {

@@ -9,9 +9,9 @@ import { MAX_SUBJECT, RISK_LEVELS } from '../../modules/incidents/index.js';
 import { VowError } from '../../platform/errors.js';
 import { LOCALES } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
+import { usStatesView } from '../incident-state-schemas.js';
 import { staffActorOf, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
-import { usStatesView } from './incident-states.js';
 
 const id = line().min(1).max(64);
 const time = line().max(40).describe('ISO 8601 date and time; now when left out');
