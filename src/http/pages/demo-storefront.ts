@@ -7,6 +7,7 @@ import type { Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
 import type { ScriptTag } from '../consent-script.js';
+import { answerLabel } from './answer-words.js';
 import {
   errorSummary,
   type FieldRef,
@@ -17,7 +18,6 @@ import {
   typed,
 } from './form-state.js';
 import { DEMO_WORDS } from './i18n/demo-storefront.js';
-import { worded } from './plain-data.js';
 import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 
 /** The products' prices, in the order of the words' product names. */
@@ -105,25 +105,11 @@ function choices(policy: Policy, field: string): readonly string[] {
   return policy.doc.collection_points.catalog_request?.fields[field]?.values ?? [];
 }
 
-/** An answer's words: "25 to 34", "Under 500", "65 or more", "In a relationship" (or in Spanish). */
-function answerLabel(value: string, locale: Locale): string {
-  const w = DEMO_WORDS[locale];
-  const own = w.answers[value];
-  if (own) return own;
-  const range = /^(\d+)_(\d+)$/.exec(value);
-  if (range) return w.range(range[1]!, range[2]!);
-  const bound = /^(under|over)_(\d+)$/.exec(value);
-  if (bound) return bound[1] === 'under' ? w.under(bound[2]!) : w.over(bound[2]!);
-  const more = /^(\d+)_plus$/.exec(value);
-  if (more) return w.orMore(more[1]!);
-  return worded(value);
-}
-
 function select(policy: Policy, state: FormState, name: string, locale: Locale): SafeHtml {
   const f = field('catalog', name, locale);
   const chosen = typed(state, name);
   return html`<p><label for="${f.id}">${f.label}</label>${fieldError(state, name, f.id)}
-  <select id="${f.id}" name="${name}" required${invalidAttrs(state, name, f.id)}><option value="">${DEMO_WORDS[locale].choose}</option>${choices(policy, name).map((v) => html`<option value="${v}"${v === chosen ? html` selected` : ''}>${answerLabel(v, locale)}</option>`)}</select></p>`;
+  <select id="${f.id}" name="${name}" required${invalidAttrs(state, name, f.id)}><option value="">${DEMO_WORDS[locale].choose}</option>${choices(policy, name).map((v) => html`<option value="${v}"${v === chosen ? html` selected` : ''}>${answerLabel(name, v, locale)}</option>`)}</select></p>`;
 }
 
 function notice(point: string, text: string, locale: Locale): SafeHtml {
@@ -194,7 +180,7 @@ export function renderDemoStorefront(
     ${select(policy, catalog, 'relationship_status', locale)}
     <fieldset>
       <legend>${f('catalog', 'jewelry_types').label}</legend>${fieldError(catalog, 'jewelry_types', 'cat-jewelry_types')}
-      ${choices(policy, 'jewelry_types').map((v, i) => html`<label class="choice"><input type="checkbox"${i === 0 ? html` id="cat-jewelry_types"` : ''} name="jewelry_types" value="${v}"${ticked(catalog, 'jewelry_types', v) ? html` checked` : ''}${i === 0 ? invalidAttrs(catalog, 'jewelry_types', 'cat-jewelry_types') : ''}> ${answerLabel(v, locale)}</label>`)}
+      ${choices(policy, 'jewelry_types').map((v, i) => html`<label class="choice"><input type="checkbox"${i === 0 ? html` id="cat-jewelry_types"` : ''} name="jewelry_types" value="${v}"${ticked(catalog, 'jewelry_types', v) ? html` checked` : ''}${i === 0 ? invalidAttrs(catalog, 'jewelry_types', 'cat-jewelry_types') : ''}> ${answerLabel('jewelry_types', v, locale)}</label>`)}
     </fieldset>
     ${select(policy, catalog, 'budget', locale)}
     ${select(policy, catalog, 'age_range', locale)}

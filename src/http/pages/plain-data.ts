@@ -19,6 +19,7 @@ import {
 } from '../../modules/policy/index.js';
 import { csvFile } from '../../platform/csv.js';
 import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/index.js';
+import { offeredAnswers, storedAnswer } from './answer-words.js';
 import { PLAIN_WORDS, type PlainWords } from './i18n/plain-data.js';
 
 /** One stored value as the walker or "my data" reports it. */
@@ -129,6 +130,8 @@ export function wordedAmount(cents: number, locale: Locale, currency?: string): 
 interface Wording {
   readonly locale: Locale;
   readonly currency?: string | undefined;
+  /** The value answers a form's question: its field and the answers the form offers today. */
+  readonly answers?: { readonly field: string; readonly offered: readonly string[] } | undefined;
 }
 
 /** A value in words: a policy code becomes the policy's description, a date a date, JSON fields. */
@@ -174,6 +177,8 @@ function wordValue(policy: Policy, column: string, value: unknown, wording: Word
       /* not JSON after all: shown as written */
     }
   }
+  // A form's coded answer ("500_1000") reads as the words the form offered ("$500 to $1,000").
+  if (wording.answers) return storedAnswer(wording.answers.field, text, wording.answers.offered, locale);
   if (Object.hasOwn(w.values, text)) return w.values[text]!;
   const described = d.channels[text]
     ? channelName(policy, text, locale)
@@ -304,7 +309,16 @@ function fieldsOf(policy: Policy, v: StoredValue, wording: Wording): PlainField[
     return Object.entries(value as Record<string, unknown>)
       .filter(([, x]) => x !== null && x !== undefined && x !== '')
       .map(([k, x]) => plainField(policy, `${label}: ${columnLabel(k, w).toLowerCase()}`, k, x, wording));
-  return [plainField(policy, label, column, value, wording)];
+  const offered = offeredAnswers(policy, v.category, column);
+  return [
+    plainField(
+      policy,
+      label,
+      column,
+      value,
+      offered ? { ...wording, answers: { field: column, offered } } : wording,
+    ),
+  ];
 }
 
 /** The currency a record's amounts are in (its `currency` column), if it has one. */

@@ -21,12 +21,6 @@ export interface DemoWords {
   readonly catalogTitle: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly choose: string;
-  /** Answer words by value; a value not here is worded from its id. */
-  readonly answers: Readonly<Record<string, string>>;
-  range(from: string, to: string): string;
-  under(n: string): string;
-  over(n: string): string;
-  orMore(n: string): string;
   readonly contestNotice: string;
   readonly smsNotice: string;
   readonly catalogNotice: string;
@@ -75,11 +69,6 @@ export const DEMO_WORDS: Catalog<DemoWords> = {
       residence_type: 'Where you live',
     },
     choose: '(choose)',
-    answers: {},
-    range: (a, b) => `${a} to ${b}`,
-    under: (n) => `Under ${n}`,
-    over: (n) => `Over ${n}`,
-    orMore: (n) => `${n} or more`,
     contestNotice: 'Entering the contest adds you to our marketing emails (unsubscribe in any email).',
     smsNotice: 'We use your number only for marketing text messages.',
     catalogNotice: 'We mail you the catalog and promotions, and add you to our marketing emails.',
@@ -136,27 +125,6 @@ export const DEMO_WORDS: Catalog<DemoWords> = {
       residence_type: 'Dónde vive',
     },
     choose: '(elija)',
-    answers: {
-      single: 'Sin pareja',
-      in_a_relationship: 'En una relación',
-      engaged: 'Con compromiso de boda',
-      married: 'Casado o casada',
-      no_labels: 'Sin etiquetas',
-      engagement_ring: 'Anillo de compromiso',
-      wedding_band: 'Alianza de boda',
-      mens_rings: 'Anillos para hombre',
-      earrings: 'Aretes',
-      bracelets: 'Pulseras',
-      necklaces_pendants: 'Collares y colgantes',
-      just_browsing: 'Solo estoy mirando',
-      urban: 'En la ciudad',
-      suburban: 'En las afueras',
-      rural: 'En el campo',
-    },
-    range: (a, b) => `De ${a} a ${b}`,
-    under: (n) => `Menos de ${n}`,
-    over: (n) => `Más de ${n}`,
-    orMore: (n) => `${n} o más`,
     contestNotice:
       'Participar en el concurso le inscribe en nuestros correos de marketing (puede cancelar la suscripción desde cualquier correo).',
     smsNotice: 'Usamos su número solo para mensajes de texto de marketing.',
