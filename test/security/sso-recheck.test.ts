@@ -279,3 +279,15 @@ describeEachDialect(
   },
   { auth: 'enforced', rateLimits: false, config: ssoConfig(op), logger },
 );
+
+describeEachDialect(
+  'single sign-on with VOW_SSO_OFFLINE_ACCESS=off',
+  (env) => {
+    it('asks for openid alone, even when the provider lists offline_access', async () => {
+      op.offline = true;
+      const started = await env().app.inject({ method: 'GET', url: '/staff/sso' });
+      assert.equal(new URL(String(started.headers.location)).searchParams.get('scope'), 'openid');
+    });
+  },
+  { auth: 'enforced', rateLimits: false, config: ssoConfig(op, { VOW_SSO_OFFLINE_ACCESS: 'off' }) },
+);
