@@ -28,7 +28,7 @@ function status(d: StateDuty): SafeHtml {
 }
 
 function deadline(d: StateDuty): SafeHtml {
-  if (d.deadlineAt === null) return html`—`;
+  if (d.deadlineAt === null || d.state === 'not_required') return html`—`;
   return html`${utc(d.deadlineAt)}${d.provisional ? html` <span class="small">(estimated: counted from the residents' notice, not given yet)</span>` : ''}`;
 }
 
