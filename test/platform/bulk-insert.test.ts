@@ -1,7 +1,9 @@
 // insertRows: the bulk write path's statements (multi-row VALUES on SQLite, one array per column on
 // PostgreSQL), on a migrated store of each dialect.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { it } from 'node:test';
+import { pgArrays } from '../../src/platform/store/bulk-insert.js';
 import { insertRows } from '../../src/platform/store/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 
@@ -168,4 +170,30 @@ describeEachDialect('insertRows', (env) => {
     const after = await store.db.selectFrom('subject_lookup').select('blind_index').execute();
     assert.equal(after.length, before.length);
   });
+});
+
+it("pgArrays: each column's array literal is the text the pg driver would make of the array", () => {
+  const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
+    prepareValue: (v: unknown) => unknown;
+  };
+  const rows = AWKWARD.map((text, n) => ({
+    text,
+    plain: `v-${n}`,
+    sometimes: n % 3 === 0 ? null : AWKWARD[(n + 5) % AWKWARD.length],
+    count: n % 4 === 0 ? undefined : n * 1.5 - 3,
+    big: BigInt(n) * 10n ** 15n,
+    bytes: Buffer.from([n, 255 - n]),
+  }));
+  const columns = ['text', 'plain', 'sometimes', 'count', 'big', 'bytes'];
+  const sent = pgArrays(columns, rows).map((column) => prepareValue(column));
+  const driver = columns.map((c) =>
+    prepareValue(rows.map((r) => r[c as keyof (typeof rows)[number]] ?? null)),
+  );
+  assert.deepEqual(sent, driver);
+  // Text and numbers go as their literal already; a bytea column as the array the driver writes.
+  assert.deepEqual(
+    pgArrays(columns, rows).map((column) => typeof column),
+    ['string', 'string', 'string', 'string', 'string', 'object'],
+  );
+  assert.deepEqual(pgArrays(['text'], []), ['{}']);
 });
