@@ -113,6 +113,10 @@ describeEachDialect(
       const e = env();
       const { officer } = staff;
       const id = await recordIncident(e, officer);
+      const ageOnly = await recordIncident(e, officer, ['identity.age']); // no one here gave an age
+      const nobody = await callAs(e, officer, 'POST', `/v1/incidents/${ageOnly}/residents/count`, {});
+      assert.equal(nobody.body.source, 'counted', 'a count that found no one is recorded too');
+      assert.deepEqual(nobody.body.clocks, []);
       const zz = await callAs(e, officer, 'PUT', `/v1/incidents/${id}/residents`, {
         residents: { 'us-zz': 3 },
       });

@@ -160,6 +160,16 @@ export class IncidentStates {
         updated_at: now,
         updated_by: staffId,
       }));
+    // None at all still says who recorded it, and when (a count that found no one is an answer).
+    if (rows.length === 0)
+      rows.push({
+        incident_id: id,
+        state: 'unknown',
+        residents: 0,
+        source,
+        updated_at: now,
+        updated_by: staffId,
+      });
     await this.#ctx.store.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('incident_residents').where('incident_id', '=', id).execute();
       if (rows.length) await trx.insertInto('incident_residents').values(rows).execute();
