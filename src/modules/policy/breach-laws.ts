@@ -6,9 +6,8 @@
 // each with its statute section; a retailer's policy inherits them and may replace any state's entry.
 // A state changed recently lists each version with the date it applies from: an incident is judged by
 // the version in force on the day it became known.
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { shippedDocument } from './shipped-document.js';
 import { US_STATES } from './state-laws.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
@@ -84,7 +83,7 @@ let shipped: BreachLaws | undefined;
 /** The breach laws of the shipped default policy, read once: what a retailer's policy inherits. */
 export function shippedBreachLaws(defaultPolicyPath: string): BreachLaws {
   if (!shipped) {
-    const doc = parse(readFileSync(defaultPolicyPath, 'utf8')) as { us_breach_laws?: unknown };
+    const doc = shippedDocument(defaultPolicyPath);
     shipped = breachLawsSchema.parse(doc.us_breach_laws ?? {});
   }
   return shipped;

@@ -8,6 +8,7 @@ import { parseBoundedYaml } from './bounded-yaml.js';
 import { shippedBreachLaws } from './breach-laws.js';
 import { Policy } from './model.js';
 import { type PolicyDocument, policySchema } from './schema.js';
+import { shippedText } from './shipped-document.js';
 import { shippedStateLaws } from './state-laws.js';
 import { validatePolicy } from './validate-policy.js';
 
@@ -277,6 +278,8 @@ export function parsePolicy(
   // A state the policy does not declare keeps the shipped entry (statute numbers with citations);
   // a state it declares is replaced whole by the retailer's own entry.
   const doc = result.data as PolicyDocument;
+  // The shipped policy itself inherits nothing: its sections are the shipped ones (no second parse).
+  if (source === shippedText(DEFAULT_POLICY_PATH)) return { ok: true, policy: new Policy(doc, source) };
   const laws = { ...shippedStateLaws(DEFAULT_POLICY_PATH), ...(doc.us_state_laws ?? {}) };
   const breach = { ...shippedBreachLaws(DEFAULT_POLICY_PATH), ...(doc.us_breach_laws ?? {}) };
   return { ok: true, policy: new Policy({ ...doc, us_state_laws: laws, us_breach_laws: breach }, source) };

@@ -3,9 +3,8 @@
 // offered, and whether a universal opt-out signal (GPC) must be honoured and from when. The shipped
 // numbers live in policies/default.yaml, each with the statute's section; a retailer's own policy
 // inherits them and may replace any state's entry with its own.
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { shippedDocument } from './shipped-document.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const isoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
@@ -149,7 +148,7 @@ let shipped: StateLaws | undefined;
  */
 export function shippedStateLaws(defaultPolicyPath: string): StateLaws {
   if (!shipped) {
-    const doc = parse(readFileSync(defaultPolicyPath, 'utf8')) as { us_state_laws?: unknown };
+    const doc = shippedDocument(defaultPolicyPath);
     shipped = stateLawsSchema.parse(doc.us_state_laws ?? {});
   }
   return shipped;
