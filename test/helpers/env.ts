@@ -10,7 +10,7 @@ import { MIGRATIONS, migrate } from '../../src/app/migrations.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Lookup } from '../../src/modules/downstream/index.js';
-import type { VowContext } from '../../src/modules/policy/index.js';
+import { loadPolicy, type Policy, type VowContext } from '../../src/modules/policy/index.js';
 import { ManualClock, seededRandom } from '../../src/platform/clock.js';
 import { type Config, loadConfig } from '../../src/platform/config.js';
 import type { DialectName } from '../../src/platform/store/migration-kit.js';
@@ -168,13 +168,40 @@ export const testLookup: Lookup = (hostname, _options, callback) =>
     hostname === 'localhost' ? { address: '127.0.0.1', family: 4 } : { address: '93.184.216.34', family: 4 },
   ]);
 
+/**
+ * The policies test contexts run under, each read once per process (up to six test files share one,
+ * scripts/test-groups.js): reading the shipped policy costs 0.15-0.3 s of CPU, and a test file builds
+ * a context per dialect and per suite. Its document is frozen, as a running Vow never changes the
+ * policy it loaded: code or a test that changed it would throw here instead of changing what the
+ * next test reads.
+ */
+const policies = new Map<string, Policy>();
+export function testPolicy(file: string | undefined): Policy {
+  const key = file ?? '';
+  let policy = policies.get(key);
+  if (policy === undefined) {
+    policy = loadPolicy(file);
+    deepFreeze(policy.doc);
+    policies.set(key, policy);
+  }
+  return policy;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
 export async function createTestEnv(
   dialect: DialectName,
   overrides: TestEnvOptions = {},
 ): Promise<TestEnv & { close: () => Promise<void> }> {
   const { store, drop } = await createTestStore(dialect, { migrated: true });
   const clock = new ManualClock();
-  const ctx = await createContext(overrides.config ?? testConfig(), {
+  const config = overrides.config ?? testConfig();
+  const ctx = await createContext(config, {
+    policy: testPolicy(config.policyPath),
     clock,
     random: seededRandom(42),
     logger: pino({ level: 'silent' }),
