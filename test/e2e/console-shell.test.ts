@@ -264,6 +264,11 @@ describeEachDialect(
         '/staff/complaints/:id': [examples['/staff/complaints/:id']!, { action: 'close' }, 200],
         '/staff/incidents': ['/staff/incidents', { summary: 'Lost slips', dataCategories: 'no.such' }, 400],
         '/staff/incidents/:id': [examples['/staff/incidents/:id']!, { action: 'close' }, 200],
+        '/staff/incidents/:id/us-states': [
+          `${examples['/staff/incidents/:id']!}/us-states`,
+          { action: 'residents', residents: 'WI many' },
+          400,
+        ],
         '/staff/incidents/:id/notify': [
           examples['/staff/incidents/:id/notify']!,
           {

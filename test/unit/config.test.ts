@@ -56,6 +56,10 @@ describe('configuration', () => {
       ...{ issuer: 'https://login.example/', clientId: 'vow', clientSecret: 's3cret' },
       rolesClaim: 'vow_roles',
       only: false,
+      // Re-checked at the provider every 5 minutes, 30 minutes of grace in an outage (security.md #54).
+      offlineAccess: 'auto',
+      recheckMs: 300_000,
+      outageGraceMs: 1_800_000,
     });
     assert.equal(
       loadConfig({ ...full, VOW_OIDC_ONLY: 'on', VOW_OIDC_ROLES_CLAIM: 'groups' }).oidc?.only,

@@ -17,7 +17,7 @@ import { VowError } from '../../platform/errors.js';
 import { LOCALES, localeOf } from '../../platform/i18n/index.js';
 import { line } from '../../platform/strings.js';
 import { compressedAsset, consentScript, sendBuiltAsset } from '../consent-script.js';
-import { optionalHint } from '../pages/optional-query.js';
+import { optionalHint, refuseControlCharacters } from '../pages/optional-query.js';
 import { acceptJsonAsTextPlain, pageLocale } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 
@@ -56,6 +56,8 @@ const choiceBodySchema = z.strictObject({
   consentVersion: line().min(1).max(64),
 });
 
+// A language Vow does not have, or junk, is ignored (the visitor's language answers); a control
+// character is still refused (400), as at every edge (refuseControlCharacters).
 const langSchema = optionalHint(line().max(35)).describe(
   "The page's language (`es`, `es-MX`): the banner's words in it when Vow has it, else in the visitor's (Accept-Language); any other value is ignored",
 );
@@ -112,6 +114,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
     '/v1/consent/script-info',
     {
       config: { access: 'public' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['cookies'],
         errors: [],
@@ -145,6 +148,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
     '/v1/consent/config',
     {
       config: { access: 'public' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['cookies'],
         errors: [],
@@ -188,6 +192,7 @@ export const cookieConsentApiRoutes: RouteModule = async (app, ctx, services) =>
     '/v1/consent/banner',
     {
       config: { access: 'public' },
+      preValidation: refuseControlCharacters,
       schema: {
         tags: ['cookies'],
         errors: [],

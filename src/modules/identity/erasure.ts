@@ -51,6 +51,14 @@ export const identityEraser = (token: (value: string) => string): Eraser => ({
       fate: 'impersonal',
       why: 'started single sign-on log-ins: a hash of a random state, two times and, sealed, a console path and a kept form’s token, deleted a while after they expire',
     },
+    staff_sso_sessions: {
+      fate: 'impersonal',
+      why: 'a staff member’s single sign-on session: the provider’s opaque user and session ids and, sealed by the vault, its refresh token; deleted when the session ends (security.md #54)',
+    },
+    staff_sso_logout_jtis: {
+      fate: 'impersonal',
+      why: 'hashes of the back-channel log-out tokens already taken (a replay is refused), each deleted once it could no longer be accepted',
+    },
     staff_form_drafts: {
       fate: 'kept',
       person: null,
