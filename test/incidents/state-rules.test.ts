@@ -30,6 +30,9 @@ describe('US state breach rules: the numbers as cited', () => {
     ['us-ct', 60, 'Conn. Gen. Stat. § 36a-701b(b)(1)'],
     ['us-az', 45, 'Ariz. Rev. Stat. § 18-552(B)(1)'],
     ['us-or', 45, 'ORS 646A.604(3)(a)'],
+    ['us-de', 60, '6 Del. C. § 12B-102(c)'],
+    ['us-md', 45, 'Md. Code, Com. Law § 14-3504(b)(3)'],
+    ['us-tn', 45, 'Tenn. Code § 47-18-2107(b)'],
   ];
   for (const [state, days, cite] of cases)
     it(`${state}: ${days} days to tell the residents (${cite})`, () => {
@@ -49,6 +52,43 @@ describe('US state breach rules: the numbers as cited', () => {
     assert.deepEqual(ruleOn(laws, 'us-wi', AWARE)?.credit_agencies?.threshold, { at_least: 1000 });
     assert.deepEqual(ruleOn(laws, 'us-tx', AWARE)?.credit_agencies?.threshold, { more_than: 10000 });
     assert.deepEqual(ruleOn(laws, 'us-ny', AWARE)?.credit_agencies?.threshold, { more_than: 5000 });
+  });
+
+  it('Delaware, Maryland and Tennessee: their regulators and agencies, and the versions before the days were set', () => {
+    // Delaware: the attorney general above 500, no later than the residents; no agencies' duty.
+    const de = ruleOn(laws, 'us-de', AWARE);
+    assert.deepEqual(de?.regulator?.threshold, { more_than: 500 });
+    assert.equal(de?.regulator?.counted_from, 'residents_notice');
+    assert.equal(de?.regulator?.days, 0);
+    assert.equal(de?.regulator?.cite, '6 Del. C. § 12B-102(d)');
+    assert.equal(de?.credit_agencies, undefined);
+    assert.equal(duty('us-de', 500, 'regulator')?.state, 'not_required', '500 is not more than 500');
+    assert.equal(duty('us-de', 501, 'regulator')?.state, 'due');
+    const deBefore = ruleOn(laws, 'us-de', '2018-04-13T23:00:00.000Z');
+    assert.equal(deBefore?.residents.days, undefined);
+    assert.equal(deBefore?.regulator, undefined);
+    assert.equal(ruleOn(laws, 'us-de', '2018-04-14T00:00:00.000Z')?.residents.days, 60);
+    // Maryland: the attorney general for any resident, before the residents; agencies from 1,000.
+    const md = ruleOn(laws, 'us-md', AWARE);
+    assert.deepEqual(md?.regulator?.threshold, { at_least: 1 });
+    assert.equal(md?.regulator?.counted_from, 'residents_notice');
+    assert.equal(md?.regulator?.cite, 'Md. Code, Com. Law § 14-3504(h)');
+    assert.deepEqual(md?.credit_agencies?.threshold, { at_least: 1000 });
+    assert.equal(duty('us-md', 999, 'credit_agencies')?.state, 'not_required');
+    assert.equal(duty('us-md', 1000, 'credit_agencies')?.state, 'due', '1,000 or more');
+    assert.equal(duty('us-md', 1, 'regulator')?.state, 'due');
+    assert.equal(ruleOn(laws, 'us-md', '2022-09-30T12:00:00.000Z')?.residents.days, undefined);
+    assert.equal(ruleOn(laws, 'us-md', '2022-10-01T00:00:00.000Z')?.residents.days, 45);
+    // Tennessee: no attorney general; agencies above 1,000; 45 days from 1 July 2016.
+    const tn = ruleOn(laws, 'us-tn', AWARE);
+    assert.equal(tn?.regulator, undefined);
+    assert.deepEqual(tn?.credit_agencies?.threshold, { more_than: 1000 });
+    assert.equal(duty('us-tn', 1000, 'credit_agencies')?.state, 'not_required');
+    assert.equal(duty('us-tn', 1001, 'credit_agencies')?.state, 'due');
+    assert.equal(ruleOn(laws, 'us-tn', '2016-06-30T12:00:00.000Z')?.residents.days, undefined);
+    assert.equal(ruleOn(laws, 'us-tn', '2016-07-01T00:00:00.000Z')?.residents.days, 45);
+    for (const s of ['us-de', 'us-md', 'us-tn'])
+      for (const v of laws[s] ?? []) assert.ok(v.note, `${s}: says what was checked against what`);
   });
 
   it('a state not modelled has no rule: "without unreasonable delay", no regulator', () => {
