@@ -5,6 +5,8 @@
 // lists `offline_access` and grants refresh tokens, rotated at each use (the old one then refused,
 // as are those of a person in `disabled`); `down` makes its token endpoint fail (503, or the
 // connection dropped). `sign` signs any claims with its key (a back-channel log-out's logout_token).
+// With `revocation` on, discovery names a revocation endpoint (RFC 7009) that revokes a refresh token
+// for the client `vow` (`down`: it answers 503); `revoked` lists what it was asked to revoke.
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +33,10 @@ export interface MiniProvider {
   disabled: Set<string>;
   /** The token endpoint fails: `http` answers 503, `socket` drops the connection. */
   down: false | 'http' | 'socket';
+  /** Whether discovery names a revocation endpoint; `down` makes it answer 503. */
+  revocation: boolean | 'down';
+  /** The tokens the revocation endpoint was asked to revoke (with their hint), in order. */
+  readonly revoked: { token: string; hint: string | null; client: string | null }[];
   /** How many refresh grants were asked for (refused ones included). */
   refreshCalls: number;
   /** The refresh tokens granted and still valid (the latest of each chain). */
@@ -59,6 +65,8 @@ export async function startMiniProvider(): Promise<MiniProvider> {
     down: false,
     refreshCalls: 0,
     refreshTokens: new Map(),
+    revocation: false,
+    revoked: [],
     sign: jwt,
   };
   /** A new refresh token for `sub` (the chain's latest; `previous` no longer valid). */
@@ -119,7 +127,21 @@ export async function startMiniProvider(): Promise<MiniProvider> {
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
         ...(state.offline ? { scopes_supported: ['openid', 'offline_access'] } : {}),
+        ...(state.revocation ? { revocation_endpoint: `${issuer}/revoke` } : {}),
       });
+    if (path === '/revoke') {
+      const body = await readBody(req);
+      const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const client = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':')[0]! : null;
+      const token = body.get('token') ?? '';
+      state.revoked.push({ token, hint: body.get('token_type_hint'), client });
+      if (state.revocation === 'down') {
+        res.statusCode = 503;
+        return res.end('{}');
+      }
+      if (client === 'vow') state.refreshTokens.delete(token);
+      return res.end();
+    }
     if (path === '/jwks') return send({ keys: [jwk] });
     if (path === '/userinfo') return send(state.userinfo);
     if (path === '/token') {

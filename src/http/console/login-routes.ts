@@ -50,7 +50,7 @@ const sessionTimes = z.object({
 });
 
 export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
-  const { staff: staffService, sessions, drafts, addresses } = services.identity;
+  const { staff: staffService, sessions, drafts, addresses, sso } = services.identity;
   const cookieName = services.identity.cookies.session.staff;
   /** The log-in page's frame: no menu before log-in, and the anonymous form's token. */
   const loginFrame = (): ConsoleFrame => ({
@@ -138,8 +138,10 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      const me = staffOf(req);
-      if (me.sessionId) await staffService.logout(me.sessionId, me.id);
+      const { id, sessionId } = staffOf(req);
+      // A single sign-on session's refresh token is revoked at the provider too, once it has ended here.
+      const endHere = async () => (sessionId ? staffService.logout(sessionId, id) : undefined);
+      await (sessionId && sso ? sso.revocation.logOut(sessionId, endHere) : endHere());
       void reply.clearCookie(cookieName, endedCookieOptions(ctx));
       if (isForm(req)) return reply.redirect('/staff/login', 303);
       return { status: 'logged-out' };

@@ -19,6 +19,7 @@ import type { SessionStore } from './sessions.js';
 import { rolesFromClaims, setClaimedRoles } from './sso-claims.js';
 import { SsoLogout } from './sso-logout.js';
 import { SsoSessions } from './sso-recheck.js';
+import { SsoRevocation } from './sso-revoke.js';
 
 /** How long a call to the provider may take (seconds): a request re-checking waits at most that. */
 const PROVIDER_TIMEOUT_S = 10;
@@ -85,6 +86,8 @@ export class StaffSso {
   readonly #checks: SsoSessions;
   /** The provider's back-channel log-out (`POST /staff/sso/backchannel-logout`). */
   readonly logout: SsoLogout;
+  /** A log-out here revokes the session's refresh token at the provider (RFC 7009). */
+  readonly revocation: SsoRevocation;
 
   constructor(ctx: VowContext, sessions: SessionStore, config: OidcConfig) {
     this.#ctx = ctx;
@@ -92,6 +95,7 @@ export class StaffSso {
     this.#config = config;
     this.#checks = new SsoSessions(ctx, config, () => this.#provider(), sessions);
     this.logout = new SsoLogout(ctx, config, () => this.#provider(), sessions);
+    this.revocation = new SsoRevocation(ctx, config, () => this.#provider());
   }
 
   /** Where the provider sends the browser back to. */
