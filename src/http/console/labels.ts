@@ -3,7 +3,9 @@
 // staff members by user name instead of their id.
 
 import type { Services } from '../../app/services.js';
+import type { IdentifierView } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
+import { personal } from '../layout.js';
 
 /**
  * A moment in a table cell, in UTC: its date and its time are each kept whole, so the cell takes at
@@ -13,6 +15,13 @@ import { html, type SafeHtml } from '../../platform/html.js';
  */
 export function stamp(iso: string, seconds = false): SafeHtml {
   return html`<time class="stamp" datetime="${iso}" title="${iso}"><span>${iso.slice(0, 10)}</span> <span>${iso.slice(11, seconds ? 19 : 16)} UTC</span></time>`;
+}
+
+/** A value Vow holds of a person, decrypted: text, an address on one line, or "erased". */
+export function heldValue(v: IdentifierView['value']): SafeHtml | string {
+  if (v === null) return html`<em>erased</em>`;
+  if (typeof v === 'string') return personal(v);
+  return personal([v.line1, v.line2, v.city, v.region, v.postal_code, v.country].filter(Boolean).join(', '));
 }
 
 export const STAFF_TYPE: Record<string, string> = {

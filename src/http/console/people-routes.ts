@@ -11,6 +11,7 @@ import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
 import { staffNames } from './labels.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
+import { withAddresses } from './person-catalog.js';
 import { refused } from './shell.js';
 import { renderSuppressions } from './suppressions.js';
 
@@ -35,18 +36,29 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
 
   async function person(subjectId: string): Promise<PersonView> {
     const s = services;
-    const [identifiers, kinds, states, history, disclosures, requests, restrictions, under13, proposals] =
-      await Promise.all([
-        s.subjects.identifiers(subjectId),
-        s.subjects.kinds(subjectId),
-        s.consent.states(subjectId),
-        s.consent.history(subjectId),
-        s.disclosures.forSubject(subjectId),
-        s.rights.forSubject(subjectId),
-        s.rights.restrictionsOf(subjectId),
-        s.subjects.isMarkedUnder13(subjectId),
-        s.under13.pending(),
-      ]);
+    const [
+      identifiers,
+      catalogRequests,
+      kinds,
+      states,
+      history,
+      disclosures,
+      requests,
+      restrictions,
+      under13,
+      proposals,
+    ] = await Promise.all([
+      s.subjects.identifiers(subjectId),
+      s.collection.catalogRequests(subjectId),
+      s.subjects.kinds(subjectId),
+      s.consent.states(subjectId),
+      s.consent.history(subjectId),
+      s.disclosures.forSubject(subjectId),
+      s.rights.forSubject(subjectId),
+      s.rights.restrictionsOf(subjectId),
+      s.subjects.isMarkedUnder13(subjectId),
+      s.under13.pending(),
+    ]);
     const emails = identifiers
       .filter((i) => i.kind === 'email' && typeof i.value === 'string')
       .map((i) => i.value as string);
@@ -71,6 +83,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       under13Proposed: proposals.some((p) => p.subjectId === subjectId),
       kinds,
       identifiers,
+      catalogRequests: withAddresses(catalogRequests, identifiers),
       states,
       history,
       disclosures,
@@ -301,7 +314,14 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         message = refused(refusal.error);
         status = refusal.status;
       }
-      return sendHtml(reply, renderPerson(frame, await person(subjectId), message), status);
+      const view = await person(subjectId);
+      await ctx.audit.record({
+        actor: actor(req),
+        action: 'person.viewed',
+        target: { type: 'subject', id: subjectId },
+        details: { by: 'under13_form' },
+      });
+      return sendHtml(reply, renderPerson(frame, view, message), status);
     },
   );
 };

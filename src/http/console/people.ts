@@ -1,7 +1,8 @@
 // Person look-up for customer service and the privacy officer. The email or phone is typed into a
 // POST form and the person is rendered in the answer: no email, phone or subject id ever appears
-// in a page URL. The page shows what Vow holds (decrypted values), how each was collected, the
-// consent history and current state, disclosures, requests and restrictions, and a suppression form.
+// in a page URL. The page shows what Vow holds (decrypted values), how each was collected, their
+// catalog requests with the answers in words, the consent history and current state, disclosures,
+// requests and restrictions, and a suppression form.
 import type { ComplaintView } from '../../modules/complaints/index.js';
 import type { ConsentEventRow } from '../../modules/consent/index.js';
 import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
@@ -9,7 +10,8 @@ import type { RequestView } from '../../modules/rights/index.js';
 import type { IdentifierView } from '../../modules/subjects/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { personal } from '../layout.js';
-import { actorLabel, STAFF_STATUS, STAFF_TYPE, shortId, stamp } from './labels.js';
+import { actorLabel, heldValue, STAFF_STATUS, STAFF_TYPE, shortId, stamp } from './labels.js';
+import { catalogSection, type PersonCatalogRequest } from './person-catalog.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface PersonView {
@@ -26,6 +28,8 @@ export interface PersonView {
   readonly under13Proposed: boolean;
   readonly kinds: readonly string[];
   readonly identifiers: readonly IdentifierView[];
+  /** Their catalog requests, newest first, each with its address and answers. */
+  readonly catalogRequests: readonly PersonCatalogRequest[];
   readonly states: Readonly<Record<string, string>>;
   readonly history: readonly ConsentEventRow[];
   readonly disclosures: readonly DisclosureLogEntry[];
@@ -62,12 +66,6 @@ ${searchForm(frame.csrf)}`,
   });
 }
 
-function value(v: IdentifierView['value']): SafeHtml | string {
-  if (v === null) return html`<em>erased</em>`;
-  if (typeof v === 'string') return personal(v);
-  return personal([v.line1, v.line2, v.city, v.region, v.postal_code, v.country].filter(Boolean).join(', '));
-}
-
 const day = (iso: string) => iso.replace('T', ' ').slice(0, 16);
 
 export function renderPerson(
@@ -99,12 +97,14 @@ ${
   <thead><tr><th scope="col">Value</th><th scope="col">Field</th><th scope="col">Given as</th><th scope="col">Where</th><th scope="col">When</th></tr></thead>
   <tbody>${p.identifiers.map(
     (i) =>
-      html`<tr><td data-label="Value" class="typed">${value(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td data-label="When">${stamp(i.collectedAt)}</td></tr>`,
+      html`<tr><td data-label="Value" class="typed">${heldValue(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td data-label="When">${stamp(i.collectedAt)}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">No identifiers are held.</p>`
 }
 </section>
+
+${catalogSection(frame.policy, p.catalogRequests)}
 
 <section aria-labelledby="consent-h">
 <h2 id="consent-h">Consent</h2>

@@ -20,6 +20,7 @@ import {
   planRegistration,
   planSmsSignup,
 } from './built-in-forms.js';
+import { type CatalogRequestAnswers, catalogRequestsOf } from './catalog-requests-of.js';
 import { FORM_RECORD_TYPE, formValues, planForm } from './declared-forms.js';
 import { GroupCommit, POSTGRES_WRITERS } from './group-commit.js';
 import { IdempotencyKeys, type IdempotencyScope } from './idempotency.js';
@@ -247,6 +248,11 @@ export class CollectionService {
    */
   async #writePlans(plans: readonly Plan[], onWritten?: OnWritten): Promise<BatchCollected> {
     return this.writePrepared(await this.#prepare(plans, false), onWritten);
+  }
+
+  /** A person's catalog requests with their answers as stored, newest first (the console's person view). */
+  catalogRequests(subjectId: string): Promise<CatalogRequestAnswers[]> {
+    return catalogRequestsOf(this.#ctx, subjectId);
   }
 
   /** Decrypted values of one person in one record, by field (for disclosures and exports). */

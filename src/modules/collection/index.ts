@@ -1,6 +1,11 @@
 // Public surface of the collection module: the collection points (built-in and declared forms),
 // their schemas and the age gate.
 export { ageOn, assertNotUnder13 } from './age-gate.js';
+export {
+  CATALOG_QUESTIONS,
+  type CatalogQuestion,
+  type CatalogRequestAnswers,
+} from './catalog-requests-of.js';
 export { CollectionService, type PreparedCollection } from './collection-service.js';
 export { type DayKind, dayBounds, MAX_AGE } from './day-bounds.js';
 export { FORM_RECORD_TYPE } from './declared-forms.js';
