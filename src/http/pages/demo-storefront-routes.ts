@@ -160,6 +160,7 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
           budget: optional(50),
           age_range: optional(50),
           residence_type: optional(50),
+          gender: optional(50),
         }),
       },
     },
@@ -178,6 +179,7 @@ export const demoStorefrontPageRoutes: RouteModule = async (app, ctx, services) 
           budget: b.budget,
           age_range: b.age_range,
           residence_type: b.residence_type,
+          gender: b.gender,
         }),
       }));
     },

@@ -62,6 +62,7 @@ const FIELD_IDS: Readonly<Record<DemoForm, readonly (readonly [string, string])[
     ['budget', 'cat-budget'],
     ['age_range', 'cat-age_range'],
     ['residence_type', 'cat-residence_type'],
+    ['gender', 'cat-gender'],
   ],
 };
 
@@ -105,11 +106,12 @@ function choices(policy: Policy, field: string): readonly string[] {
   return policy.doc.collection_points.catalog_request?.fields[field]?.values ?? [];
 }
 
-function select(policy: Policy, state: FormState, name: string, locale: Locale): SafeHtml {
+/** A catalog question's select; an optional one (gender) may be left at "(choose)". */
+function select(policy: Policy, state: FormState, name: string, locale: Locale, required = true): SafeHtml {
   const f = field('catalog', name, locale);
   const chosen = typed(state, name);
   return html`<p><label for="${f.id}">${f.label}</label>${fieldError(state, name, f.id)}
-  <select id="${f.id}" name="${name}" required${invalidAttrs(state, name, f.id)}><option value="">${DEMO_WORDS[locale].choose}</option>${choices(policy, name).map((v) => html`<option value="${v}"${v === chosen ? html` selected` : ''}>${answerLabel(name, v, locale)}</option>`)}</select></p>`;
+  <select id="${f.id}" name="${name}"${required ? html` required` : ''}${invalidAttrs(state, name, f.id)}><option value="">${DEMO_WORDS[locale].choose}</option>${choices(policy, name).map((v) => html`<option value="${v}"${v === chosen ? html` selected` : ''}>${answerLabel(name, v, locale)}</option>`)}</select></p>`;
 }
 
 function notice(point: string, text: string, locale: Locale): SafeHtml {
@@ -185,6 +187,7 @@ export function renderDemoStorefront(
     ${select(policy, catalog, 'budget', locale)}
     ${select(policy, catalog, 'age_range', locale)}
     ${select(policy, catalog, 'residence_type', locale)}
+    ${choices(policy, 'gender').length ? select(policy, catalog, 'gender', locale, false) : ''}
     ${notice('catalog_request', w.catalogNotice, locale)}
     <p><button type="submit">${w.sendCatalog}</button></p>
   </form>

@@ -67,6 +67,7 @@ export const DEMO_WORDS: Catalog<DemoWords> = {
       budget: 'Budget (US dollars)',
       age_range: 'Age range',
       residence_type: 'Where you live',
+      gender: 'Gender (optional)',
     },
     choose: '(choose)',
     contestNotice: 'Entering the contest adds you to our marketing emails (unsubscribe in any email).',
@@ -123,6 +124,7 @@ export const DEMO_WORDS: Catalog<DemoWords> = {
       budget: 'Presupuesto (dólares estadounidenses)',
       age_range: 'Rango de edad',
       residence_type: 'Dónde vive',
+      gender: 'Género (opcional)',
     },
     choose: '(elija)',
     contestNotice:
