@@ -193,15 +193,18 @@ describeEachDialect(
       assert.deepEqual(await ended(e, id), []);
     });
 
-    it('without a refresh token the session is not re-checked (today’s behaviour, documented)', async () => {
+    it('without a refresh token the session is not refreshed: it waits for a silent re-authentication', async () => {
       const e = env();
       op.offline = false;
       const { headers, id } = await signIn(e, ['admin']);
       assert.equal((await ssoRow(e, id))?.refresh_sealed, null);
-      op.idToken = signedInAs(op, 'dana', []);
-      e.clock.advance(6 * MINUTE);
+      e.clock.advance(4 * MINUTE);
       assert.equal((await get(e, headers)).statusCode, 200);
+      e.clock.advance(2 * MINUTE);
+      // Refused until the provider re-authenticates it (prompt=none: sso-silent-reauth.test.ts), not ended.
+      assert.equal((await get(e, headers)).statusCode, 401);
       assert.equal(op.refreshCalls, 0);
+      assert.ok(await ssoRow(e, id), 'still there: the session has not ended');
     });
 
     it('logging out, or the account disabled in Vow, deletes the sealed token', async () => {

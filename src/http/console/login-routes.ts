@@ -1,6 +1,7 @@
 // The staff console's way in: the log-in page (which also answers JSON, for scripts and tests),
 // log-out, the password page a staff member must pass after the first log-in, and the session's
-// idle limit as the console's script sees it (how long is left; "Stay signed in").
+// idle limit as the console's script sees it (how long is left; "Stay signed in"). A single sign-on
+// session waiting for its silent re-authentication is sent on to the provider by the log-in page.
 
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ import type { RouteModule } from '../route-module.js';
 import { loginWays, renderStaffLoginPage, renderStaffPasswordPage } from './login.js';
 import type { ConsoleFrame } from './shell.js';
 import { isConsoleTarget, renderKeptFormPage } from './sign-in-again.js';
+import { silentReauth } from './sso-start.js';
 
 const username = line().trim().toLowerCase().min(2).max(64);
 const password = line().min(1).max(256);
@@ -61,17 +63,22 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
   /** Single sign-on when configured; the password form unless VOW_OIDC_ONLY is on. */
   const ways = loginWays(ctx.config);
   const idleMinutes = Math.round(ctx.config.staffIdleMs / 60_000);
+  const silent = silentReauth(ctx, services);
 
   app.get(
     '/staff/login',
     { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ next }) } },
-    async (req, reply) =>
-      sendHtml(
+    async (req, reply) => {
+      const to = consoleReturnPath(req.query.next);
+      // A single sign-on session whose check is due and that has no refresh token: the provider
+      // re-authenticates it silently (prompt=none) and the browser comes back to `to`.
+      const due = await silent.due(req);
+      if (due && (await silent.go(reply, due.sessionId, { next: to }))) return reply;
+      return sendHtml(
         reply,
-        renderStaffLoginPage(loginFrame(), ways, undefined, false, undefined, {
-          next: consoleReturnPath(req.query.next),
-        }),
-      ),
+        renderStaffLoginPage(loginFrame(), ways, undefined, false, undefined, { next: to }),
+      );
+    },
   );
 
   app.post(

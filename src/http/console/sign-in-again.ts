@@ -18,6 +18,7 @@ import { formToken } from '../access.js';
 import { refusalOf, sendHtml } from '../route-helpers.js';
 import { loginWays, renderStaffLoginPage } from './login.js';
 import { type ConsoleFrame, consolePage, csrfField, IDLE_SCRIPT } from './shell.js';
+import { silentReauth } from './sso-start.js';
 
 /** Most fields a kept form may have, and characters in all (a console form is far smaller). */
 const MAX_FIELDS = 200;
@@ -63,10 +64,14 @@ export function lapsedStaffFormAnswer(ctx: VowContext, services: Services) {
   const { sessions, drafts, cookies } = services.identity;
   const ways = loginWays(ctx.config);
   const page = lapsedPageAnswer(ctx, services);
+  const silent = silentReauth(ctx, services);
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     if (req.method === 'GET') return page(req, reply);
     const token = req.cookies[cookies.session.staff];
-    const owner = token ? await sessions.lapsedStaffOwner(token) : undefined;
+    // A session waiting for its silent re-authentication (sso-silent.ts) keeps its owner's form too.
+    const owner = token
+      ? ((await silent.due(req))?.staffId ?? (await sessions.lapsedStaffOwner(token)))
+      : undefined;
     const fields = owner && isConsoleTarget(req.url) ? fieldsOf(req.body) : undefined;
     const draft = owner && fields ? await drafts.keep(owner, { target: req.url, fields }) : undefined;
     const frame: ConsoleFrame = { policy: ctx.policy, roles: [], csrf: formToken(ctx, '/staff/login') };
@@ -91,6 +96,7 @@ export function lapsedStaffFormAnswer(ctx: VowContext, services: Services) {
 function lapsedPageAnswer(ctx: VowContext, services: Services) {
   const { sessions, addresses, cookies } = services.identity;
   const ways = loginWays(ctx.config);
+  const silent = silentReauth(ctx, services);
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const frame: ConsoleFrame = { policy: ctx.policy, roles: [], csrf: formToken(ctx, '/staff/login') };
     let address: ConsoleAddress | undefined;
@@ -112,9 +118,13 @@ function lapsedPageAnswer(ctx: VowContext, services: Services) {
       return reply.redirect(next ? `/staff/login?next=${encodeURIComponent(next)}` : '/staff/login', 303);
     }
     const token = req.cookies[cookies.session.staff];
-    const owner = token ? await sessions.lapsedStaffOwner(token) : undefined;
+    const due = await silent.due(req);
+    const owner = due?.staffId ?? (token ? await sessions.lapsedStaffOwner(token) : undefined);
     const kept = await addresses.keep(owner, address);
     const back = 'token' in kept ? kept.token : undefined;
+    // A session waiting for its silent re-authentication: through the provider, back to the address.
+    if (due && (await silent.go(reply, due.sessionId, { back, next: consoleReturnPath(req.url) })))
+      return reply;
     return sendHtml(
       reply,
       renderStaffLoginPage(frame, ways, undefined, false, undefined, {

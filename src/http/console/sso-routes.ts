@@ -9,17 +9,12 @@
 // query) and gives back a form kept when their session lapsed (tokens posted, never in an address):
 // they ride in the flow's row, sealed (oidc.ts, SsoCarry). The provider's back-channel log-out posts
 // its signed `logout_token` to /staff/sso/backchannel-logout (no cookie, no session; the work is
-// identity/sso-logout.ts): 200 when it checked out, VOW_SSO_LOGOUT_REFUSED (400) when not.
+// identity/sso-logout.ts): 200 when it checked out, VOW_SSO_LOGOUT_REFUSED (400) when not. A silent
+// re-authentication (sso-start.ts) comes back to the same callback: its session goes on with no new
+// cookie, or, refused, has ended and the browser goes to the log-in page.
 
-import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import {
-  consoleReturnPath,
-  csrfTokenFor,
-  SESSION_TTL_MS,
-  SSO_FLOW_TTL_MS,
-  type SsoCarry,
-} from '../../modules/identity/index.js';
+import { consoleReturnPath, csrfTokenFor, SESSION_TTL_MS } from '../../modules/identity/index.js';
 import { line } from '../../platform/strings.js';
 import {
   csrfBodyField,
@@ -32,6 +27,7 @@ import type { RouteModule } from '../route-module.js';
 import { renderSsoDonePage, renderSsoRefusedPage } from './login.js';
 import type { ConsoleFrame } from './shell.js';
 import { isConsoleTarget, renderKeptFormPage } from './sign-in-again.js';
+import { ssoStart } from './sso-start.js';
 
 const SSO_PATH = '/staff/sso';
 const next = line().max(300).optional();
@@ -49,14 +45,7 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
   const frame = (): ConsoleFrame => ({ policy: ctx.policy, roles: [], csrf: '' });
 
   const { drafts, addresses } = services.identity;
-  const start = async (reply: FastifyReply, carry: SsoCarry) => {
-    const { url, cookie } = await sso.start(carry);
-    void reply.setCookie(cookies.sso, cookie, {
-      ...sessionCookieOptions(ctx, SSO_FLOW_TTL_MS),
-      path: cookies.ssoPath,
-    });
-    return reply.header('cache-control', 'no-store').redirect(url, 303);
-  };
+  const start = ssoStart(ctx, services);
 
   app.get(
     SSO_PATH,
@@ -101,13 +90,15 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
       const here = new URL(req.url, `${ctx.config.publicUrl}/`);
       try {
         const out = await sso.finish(here, req.cookies[cookies.sso]);
-        void reply.setCookie(cookies.session.staff, out.token, {
-          ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
-          sameSite: 'strict',
-        });
+        // A silent re-authentication keeps its session (and cookie): no token then.
+        if (out.token)
+          void reply.setCookie(cookies.session.staff, out.token, {
+            ...sessionCookieOptions(ctx, SESSION_TTL_MS.staff),
+            sameSite: 'strict',
+          });
         const { draft: kept, back, next: to } = out.carried;
-        const form = kept ? await drafts.take(kept, out.staffId) : undefined;
-        if (form && isConsoleTarget(form.target)) {
+        const form = kept && out.token ? await drafts.take(kept, out.staffId) : undefined;
+        if (form && out.token && isConsoleTarget(form.target)) {
           const signedIn = { policy: ctx.policy, roles: [], csrf: csrfTokenFor(out.token) };
           return sendHtml(reply, renderKeptFormPage(signedIn, form));
         }
@@ -116,6 +107,11 @@ export const ssoConsoleRoutes: RouteModule = (app, ctx, services) => {
       } catch (err) {
         const { error, status } = refusalOf(err);
         const reason = (error.details as { reason?: string } | undefined)?.reason ?? error.code;
+        if (reason === 'reauth_failed') {
+          // The session has ended (audited): its cookie goes, and the browser to the log-in page.
+          void reply.clearCookie(cookies.session.staff, endedCookieOptions(ctx));
+          return reply.header('cache-control', 'no-store').redirect('/staff/login', 303);
+        }
         return sendHtml(reply, renderSsoRefusedPage(frame(), error.message, reason), status);
       }
     },

@@ -7,7 +7,9 @@
 // Every log-in, accepted or refused (with a reason code), is audited. The provider's discovery
 // document is fetched on first use, never at start-up. Each session it starts is kept with the
 // provider's refresh token (asked for with `offline_access`) and re-checked every few minutes
-// (sso-recheck.ts); the provider's back-channel log-out ends it (sso-logout.ts).
+// (sso-recheck.ts), or, without one, re-authenticated silently (`prompt=none`, sso-silent.ts); the
+// provider's back-channel log-out ends it (sso-logout.ts), and a log-out here revokes its token there
+// (sso-revoke.ts).
 import { hash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../platform/config.js';
@@ -20,6 +22,7 @@ import { rolesFromClaims, setClaimedRoles } from './sso-claims.js';
 import { SsoLogout } from './sso-logout.js';
 import { SsoSessions } from './sso-recheck.js';
 import { SsoRevocation } from './sso-revoke.js';
+import { SsoSilent } from './sso-silent.js';
 
 /** How long a call to the provider may take (seconds): a request re-checking waits at most that. */
 const PROVIDER_TIMEOUT_S = 10;
@@ -54,6 +57,8 @@ interface Flow {
   readonly verifier: string;
   /** When the flow started (ms since the epoch). */
   readonly at: number;
+  /** A silent re-authentication (`prompt=none`): the id of the session it is for. */
+  readonly silent?: string;
 }
 
 /**
@@ -84,6 +89,7 @@ export class StaffSso {
   readonly #config: OidcConfig;
   #discovered: Promise<oidc.Configuration> | undefined;
   readonly #checks: SsoSessions;
+  readonly #silent: SsoSilent;
   /** The provider's back-channel log-out (`POST /staff/sso/backchannel-logout`). */
   readonly logout: SsoLogout;
   /** A log-out here revokes the session's refresh token at the provider (RFC 7009). */
@@ -96,6 +102,7 @@ export class StaffSso {
     this.#checks = new SsoSessions(ctx, config, () => this.#provider(), sessions);
     this.logout = new SsoLogout(ctx, config, () => this.#provider(), sessions);
     this.revocation = new SsoRevocation(ctx, config, () => this.#provider());
+    this.#silent = new SsoSilent(ctx, config, this.#checks, sessions);
   }
 
   /** Where the provider sends the browser back to. */
@@ -138,14 +145,23 @@ export class StaffSso {
     return this.#ctx.vault.blindIndex('form', `sso\n${payload}`);
   }
 
-  /** The provider's authorization URL and the signed cookie value holding this flow's checks. */
-  async start(carry: SsoCarry = {}): Promise<{ url: string; cookie: string }> {
+  /** The console session a cookie names when it waits for a silent re-authentication (sso-silent.ts). */
+  silentDue(cookie: string): Promise<{ sessionId: string; staffId: string } | undefined> {
+    return this.#silent.due(cookie);
+  }
+
+  /**
+   * The provider's authorization URL and the signed cookie value holding this flow's checks; with
+   * `silent` (a session id, from silentDue) a re-authentication of that session, `prompt=none`.
+   */
+  async start(carry: SsoCarry = {}, silent?: string): Promise<{ url: string; cookie: string }> {
     const provider = await this.#provider();
     const flow: Flow = {
       state: oidc.randomState(),
       nonce: oidc.randomNonce(),
       verifier: oidc.randomPKCECodeVerifier(),
       at: this.#ctx.clock.now().getTime(),
+      ...(silent ? { silent } : {}),
     };
     await this.#remember(flow, carry);
     const url = oidc.buildAuthorizationUrl(provider, {
@@ -156,6 +172,7 @@ export class StaffSso {
       code_challenge_method: 'S256',
       state: flow.state,
       nonce: flow.nonce,
+      ...(silent ? { prompt: 'none' } : {}),
     });
     const payload = Buffer.from(JSON.stringify(flow)).toString('base64url');
     return { url: url.href, cookie: `${payload}.${this.#sign(payload)}` };
@@ -261,12 +278,13 @@ export class StaffSso {
 
   /**
    * Completes a log-in from the provider's redirect (`callbackUrl`, the full URL it called) and the
-   * flow cookie. Returns a staff session token (a cookie), or throws VOW_SSO_REFUSED (audited).
+   * flow cookie. Returns a staff session token (a cookie), or throws VOW_SSO_REFUSED (audited). A
+   * silent re-authentication returns no token: its session goes on (or it throws, the session ended).
    */
   async finish(
     callbackUrl: URL,
     cookie: string | undefined,
-  ): Promise<{ token: string; sessionId: string; staffId: string; carried: SsoCarry }> {
+  ): Promise<{ token?: string; sessionId: string; staffId: string; carried: SsoCarry }> {
     let flow: Flow;
     let carried: SsoCarry;
     try {
@@ -277,6 +295,11 @@ export class StaffSso {
       throw err;
     }
     const provider = await this.#provider();
+    if (flow.silent) {
+      const silent = { ...flow, silent: flow.silent };
+      const staffId = await this.#silent.finish(provider, callbackUrl, silent);
+      return { sessionId: flow.silent, staffId, carried };
+    }
     if (callbackUrl.searchParams.has('error')) {
       await this.#audit('provider_error');
       throw this.#refusal('provider_error');

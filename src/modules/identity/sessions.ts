@@ -4,6 +4,7 @@
 // desk); its last request is written at most once a minute (LAST_SEEN_STEP_MS), not on every one.
 // A single sign-on session is re-checked at the provider when its last check is due (sso-recheck.ts,
 // through `checkWith`), and ending a session deletes its single sign-on row, refresh token included.
+// One the provider gave no refresh token is then held until it signs in again silently (sso-silent.ts).
 
 import { issueSecret, parseSecret, secretMatches, sha256 } from '../../platform/crypto/index.js';
 import type { VowContext } from '../policy/index.js';
@@ -41,13 +42,21 @@ export interface ActiveSession {
   readonly idleEndsAt?: string;
 }
 
-/** Whether a request counts as activity: `touch: false` only asks (the console's "how long is left"). */
+/**
+ * Whether a request counts as activity: `touch: false` only asks (the console's "how long is left",
+ * whether the session still stands). Asking also passes a single sign-on session that waits for its
+ * silent re-authentication (it reveals nothing, and must not tell the console the session ended).
+ */
 export interface LookupOptions {
   readonly touch?: boolean;
 }
 
-/** Re-checks a single sign-on session whose last check (`seen`) is due; false when it has ended. */
-export type SsoRecheck = (sessionId: string, seen: string) => Promise<boolean>;
+/**
+ * Re-checks a single sign-on session whose last check (`seen`) is due: `live`, `ended`, or `reauth`
+ * (no refresh token to check with: the session stands, but serves only once the provider has
+ * re-authenticated it, sso-silent.ts).
+ */
+export type SsoRecheck = (sessionId: string, seen: string) => Promise<'live' | 'ended' | 'reauth'>;
 
 export class SessionStore {
   readonly #ctx: VowContext;
@@ -115,10 +124,11 @@ export class SessionStore {
     if (
       check &&
       row.sso_checked_at !== null &&
-      now.getTime() - Date.parse(row.sso_checked_at) >= check.everyMs &&
-      !(await check.run(row.id, row.sso_checked_at))
-    )
-      return undefined;
+      now.getTime() - Date.parse(row.sso_checked_at) >= check.everyMs
+    ) {
+      const outcome = await check.run(row.id, row.sso_checked_at);
+      if (outcome === 'ended' || (outcome === 'reauth' && options.touch !== false)) return undefined;
+    }
     if (options.touch !== false && now.getTime() - lastSeenMs >= LAST_SEEN_STEP_MS) {
       // Compare-and-set on the value read: of many requests at once, one writes.
       await this.#ctx.store.db
@@ -196,6 +206,21 @@ export class SessionStore {
     const idleEnd = Date.parse(row.last_seen_at ?? row.created_at) + this.#ctx.config.staffIdleMs;
     const lapsed = row.expires_at <= now.toISOString() || idleEnd <= now.getTime();
     return lapsed ? row.principal_id : undefined;
+  }
+
+  /**
+   * The live console session a cookie names whose single sign-on check is due (its re-check or its
+   * silent re-authentication), or undefined.
+   */
+  async ssoDue(token: string): Promise<{ id: string; principalId: string } | undefined> {
+    const row = await this.#row(token, 'cookie');
+    if (row?.kind !== 'staff' || row.revoked_at !== null || row.sso_checked_at === null) return undefined;
+    const now = this.#ctx.clock.now();
+    const idleEnd = Date.parse(row.last_seen_at ?? row.created_at) + this.#ctx.config.staffIdleMs;
+    if (row.expires_at <= now.toISOString() || idleEnd <= now.getTime()) return undefined;
+    const everyMs = this.#recheck?.everyMs;
+    if (everyMs === undefined || now.getTime() - Date.parse(row.sso_checked_at) < everyMs) return undefined;
+    return { id: row.id, principalId: row.principal_id };
   }
 
   async #row(token: string, via: 'cookie' | 'bearer') {

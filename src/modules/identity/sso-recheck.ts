@@ -9,7 +9,8 @@
 // there, the grant revoked: invalid_grant) or answers what does not check out. A provider that cannot
 // be reached keeps the session, retried each minute, for VOW_SSO_OUTAGE_GRACE_MINUTES past the due
 // check, then ends it. The rotated refresh token replaces the old one; ending a session deletes its
-// row, token included (sessions.ts).
+// row, token included (sessions.ts). A session without a refresh token (the provider grants none) is
+// due all the same: it then waits for a silent re-authentication at the provider (sso-silent.ts).
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../platform/config.js';
 import type { VowContext } from '../policy/index.js';
@@ -25,7 +26,8 @@ export type SsoSessionEnd =
   | 'invalid_response'
   | 'no_roles'
   | 'provider_unreachable'
-  | 'backchannel_logout';
+  | 'backchannel_logout'
+  | 'reauth_refused';
 
 type Outcome =
   | { kind: 'ok'; claims: Record<string, unknown>; refreshToken: string | undefined }
@@ -91,8 +93,8 @@ export class SsoSessions {
   }
 
   /**
-   * Records a session a sign-in started (and sweeps the rows of sessions past their 12 hours). With a
-   * refresh token the session is re-checked from now on.
+   * Records a session a sign-in started (and sweeps the rows of sessions past their 12 hours). It is
+   * checked again from now on: with its refresh token, else by a silent re-authentication.
    */
   async keep(start: SsoSessionStart): Promise<void> {
     const db = this.#ctx.store.db;
@@ -120,23 +122,35 @@ export class SsoSessions {
           expires_at: session.expires_at,
         })
         .execute();
-      if (sealed)
-        await trx
-          .updateTable('sessions')
-          .set({ sso_checked_at: now })
-          .where('id', '=', start.sessionId)
-          .execute();
+      await trx
+        .updateTable('sessions')
+        .set({ sso_checked_at: now })
+        .where('id', '=', start.sessionId)
+        .execute();
     });
   }
 
+  /** The single sign-on row of a session that has no refresh token (checked by re-authenticating), if any. */
+  async withoutRefresh(sessionId: string): Promise<{ staffId: string; subject: string } | undefined> {
+    const row = await this.#ctx.store.db
+      .selectFrom('staff_sso_sessions')
+      .select(['staff_id', 'subject', 'refresh_sealed'])
+      .where('session_id', '=', sessionId)
+      .where('issuer', '=', this.#config.issuer)
+      .executeTakeFirst();
+    return row && row.refresh_sealed === null ? { staffId: row.staff_id, subject: row.subject } : undefined;
+  }
+
   /**
-   * Re-checks a session whose last check (`seen`) is due; false when the session has ended. Of
+   * Re-checks a session whose last check (`seen`) is due: `ended` when it has ended, `reauth` when it
+   * has no refresh token (it serves again once the provider re-authenticates it silently). Of
    * requests racing, the one whose compare-and-set wins checks; the others go on as the session
    * stands (roles are read with every request, so they see the outcome from their next one).
    */
-  async recheck(sessionId: string, seen: string): Promise<boolean> {
+  async recheck(sessionId: string, seen: string): Promise<'live' | 'ended' | 'reauth'> {
     const db = this.#ctx.store.db;
     const now = this.#ctx.clock.now();
+    if (await this.withoutRefresh(sessionId)) return 'reauth';
     const claimed = await db
       .updateTable('sessions')
       .set({ sso_checked_at: now.toISOString() })
@@ -144,7 +158,7 @@ export class SsoSessions {
       .where('sso_checked_at', '=', seen)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return true;
+    if (Number(claimed.numUpdatedRows) !== 1) return 'live';
     const row = await db
       .selectFrom('staff_sso_sessions')
       .selectAll()
@@ -153,7 +167,7 @@ export class SsoSessions {
     if (!row?.refresh_sealed) {
       // Nothing to check with (a row swept or never kept): not re-checked again.
       await db.updateTable('sessions').set({ sso_checked_at: null }).where('id', '=', sessionId).execute();
-      return true;
+      return 'live';
     }
     const outcome = await this.#refresh(row.staff_id, row.subject, row.refresh_sealed);
     if (outcome.kind === 'unreachable') {
@@ -163,8 +177,8 @@ export class SsoSessions {
         'single sign-on provider not reached for a re-check',
       );
       if (now.getTime() - due >= this.#config.outageGraceMs) {
-        await this.#end(sessionId, row.staff_id, 'provider_unreachable', outcome.error);
-        return false;
+        await this.end(sessionId, row.staff_id, 'provider_unreachable', outcome.error);
+        return 'ended';
       }
       const retry = now.getTime() - this.#config.recheckMs + Math.min(SSO_RETRY_MS, this.#config.recheckMs);
       await db
@@ -173,11 +187,11 @@ export class SsoSessions {
         .where('id', '=', sessionId)
         .where('sso_checked_at', '=', now.toISOString())
         .execute();
-      return true;
+      return 'live';
     }
     if (outcome.kind === 'refused') {
-      await this.#end(sessionId, row.staff_id, outcome.reason, outcome.error);
-      return false;
+      await this.end(sessionId, row.staff_id, outcome.reason, outcome.error);
+      return 'ended';
     }
     const roles = rolesFromClaims(outcome.claims, this.#config.rolesClaim);
     const sealed = outcome.refreshToken
@@ -197,10 +211,10 @@ export class SsoSessions {
         .execute();
     });
     if (roles.length === 0) {
-      await this.#end(sessionId, row.staff_id, 'no_roles');
-      return false;
+      await this.end(sessionId, row.staff_id, 'no_roles');
+      return 'ended';
     }
-    return true;
+    return 'live';
   }
 
   /** Asks the provider with the session's refresh token: the new claims (ID token, else userinfo). */
@@ -230,7 +244,8 @@ export class SsoSessions {
     }
   }
 
-  async #end(sessionId: string, staffId: string, reason: SsoSessionEnd, error?: string): Promise<void> {
+  /** Ends a session for the provider's reason, audited as `staff.sso.session_ended` (ids and codes only). */
+  async end(sessionId: string, staffId: string, reason: SsoSessionEnd, error?: string): Promise<void> {
     await this.#sessions.end(sessionId);
     await this.#ctx.audit.record({
       actor: { type: 'system' },
