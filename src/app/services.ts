@@ -19,7 +19,12 @@ import {
   type IdentityServices,
 } from '../modules/identity/index.js';
 import { ImportService } from '../modules/imports/index.js';
-import { IncidentNotices, IncidentService, IncidentStates } from '../modules/incidents/index.js';
+import {
+  IncidentNotices,
+  IncidentService,
+  IncidentStates,
+  StateReminders,
+} from '../modules/incidents/index.js';
 import {
   InlineRunner,
   PromiseAlerts,
@@ -93,6 +98,8 @@ export interface Services {
   readonly incidentNotices: IncidentNotices;
   /** US state breach-notification clocks: residents per state and the notices given (src/modules/incidents). */
   readonly incidentStates: IncidentStates;
+  /** Hourly reminders of the US state deadlines to the privacy officers (src/modules/incidents). */
+  readonly stateReminders: StateReminders;
   /** `vow import` and POST /v1/imports: files of customers, orders and lists (src/modules/imports). */
   readonly imports: ImportService;
   /** Bounces (RFC 3464) and complaints (ARF) from the SMTP listener or POST /v1/mail/feedback (src/modules/consent). */
@@ -221,6 +228,12 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
   const incidents = new IncidentService(ctx);
   const incidentNotices = new IncidentNotices(ctx, { jobs, mail, incidents });
   const incidentStates = new IncidentStates(ctx, { incidents });
+  const stateReminders = new StateReminders(ctx, {
+    states: incidentStates,
+    jobs,
+    mail,
+    officers: () => privacyOfficers(ctx),
+  });
   installScrapedSeries(metrics, { rights, monitor, incidents });
   // A kept console form or address may name a customer: none outlives its 15 minutes by more than
   // a quarter of an hour, whether or not anyone keeps another or erases someone (security.md #50).
@@ -259,6 +272,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
     incidents,
     incidentNotices,
     incidentStates,
+    stateReminders,
     imports,
     downstream,
     mailFeedback: new MailFeedback(ctx, consent),

@@ -122,6 +122,8 @@ export function buildProgram(
       await services.downstream.scheduleExpiry();
       // Console forms and addresses kept past their 15 minutes are deleted every quarter of an hour.
       await services.scheduleStaffKeepsUpkeep();
+      // US state breach deadlines: the privacy officers are reminded hourly of those near or past.
+      await services.stateReminders.schedule();
       // The promise checks run hourly (kept as history; their status feeds /metrics and the console).
       await services.promises.scheduleChecks();
       // Each finished ISO week's reports are released by a job when the week closes.

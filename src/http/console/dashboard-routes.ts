@@ -3,11 +3,13 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { REMIND_DAYS_BEFORE, stageOf } from '../../modules/incidents/index.js';
 import { TEST_ONLY } from '../../modules/promises/index.js';
 import { isoDay } from '../../modules/rights/index.js';
 import { consoleFrame, csrfBodyField, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type DashboardData, renderDashboard } from './dashboard.js';
+import { INCIDENT_READERS } from './incident-routes.js';
 import { opens } from './shell.js';
 
 export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
@@ -54,6 +56,11 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
           ...(running[0] ? { next: running[0] } : {}),
         },
       });
+    }
+    if (roles.some((r) => INCIDENT_READERS.includes(r))) {
+      // The roles of the incident page: the state notices due within the reminder's days, or overdue.
+      const rows = (await services.incidentStates.openDeadlines()).filter((d) => stageOf(d) !== null);
+      Object.assign(data, { stateNotices: { withinDays: REMIND_DAYS_BEFORE, rows } });
     }
     if (opens(roles, 'customer_service')) {
       const [all, complaints] = await Promise.all([

@@ -9,6 +9,7 @@ import type { RequestView } from '../../modules/rights/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { noun } from '../../platform/strings.js';
 import { stackedBars } from './charts.js';
+import { type DashboardStateNotices, stateNoticesSection } from './dashboard-state-notices.js';
 import { clockText } from './incidents.js';
 import { STAFF_STATUS, STAFF_TYPE, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage, csrfField, flash, opens } from './shell.js';
@@ -55,6 +56,8 @@ export interface DashboardData {
     /** The open breach whose 72-hour clock runs out first, still running. */
     readonly next?: IncidentView;
   };
+  /** US state breach notices due soon or overdue (the roles that read the incident register). */
+  readonly stateNotices?: DashboardStateNotices;
   readonly message?: { ok: boolean; text: string };
 }
 
@@ -182,6 +185,10 @@ ${
     : ''
 }
 </section>`);
+  if (d.stateNotices) {
+    const section = stateNoticesSection(d.stateNotices);
+    if (section) sections.push(section);
+  }
   if (d.requests) {
     const overdue = d.requests.filter((r) => r.overdue).length;
     sections.push(html`<section aria-labelledby="requests-h">

@@ -24,7 +24,8 @@ import { staffNames } from './labels.js';
 import { type ConsoleMessage, refused } from './shell.js';
 
 const id = line().min(1).max(64);
-const READERS = ['privacy_officer', 'customer_service', 'auditor'];
+/** The roles that read the register and each incident (the dashboard's state notices follow them). */
+export const INCIDENT_READERS: readonly string[] = ['privacy_officer', 'customer_service', 'auditor'];
 const DONE = {
   recorded: 'Incident recorded.',
   take_over: 'You now own the incident.',
@@ -81,7 +82,7 @@ function residentsOf(text: string): Record<string, number> {
 
 function assertReader(req: FastifyRequest): string[] {
   const roles = [...staffActorOf(req).roles];
-  if (!roles.some((r) => READERS.includes(r)))
+  if (!roles.some((r) => INCIDENT_READERS.includes(r)))
     throw new VowError(
       'VOW_FORBIDDEN',
       'The incident register is for the privacy officer, customer service and the auditor',

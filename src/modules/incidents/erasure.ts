@@ -31,6 +31,10 @@ export const incidentsTables: Eraser = {
       fate: 'impersonal',
       why: "when each US state's residents, regulator or credit agencies were told of a breach, in the officer's words; values that look like an email address are refused",
     },
+    incident_state_reminders: {
+      fate: 'impersonal',
+      why: 'which US state deadline of a breach the privacy officers were reminded of, and when: ids, states and times only',
+    },
     incident_notices: {
       fate: 'erased',
       person: { column: 'subject_id' },

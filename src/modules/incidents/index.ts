@@ -40,5 +40,12 @@ export {
   stateClock,
   stateClocks,
 } from './state-clocks.js';
-export { IncidentStates, type IncidentStatesView } from './state-service.js';
+export {
+  REMIND_DAYS_BEFORE,
+  STATE_REMINDER_MAIL_KIND,
+  STATE_REMINDERS_JOB,
+  StateReminders,
+  stageOf,
+} from './state-reminders.js';
+export { IncidentStates, type IncidentStatesView, type OpenStateDeadline } from './state-service.js';
 export type { IncidentTables } from './tables.js';

@@ -32,6 +32,24 @@ export interface IncidentStatesView {
   readonly clocks: (Omit<StateClock, 'residents'> & { readonly residents: ShownCount })[];
 }
 
+/** A state notice owed on an open incident, with a day: for the dashboard and the reminders. */
+export interface OpenStateDeadline {
+  readonly incidentId: string;
+  readonly summary: string;
+  /** `us-wi`, and its name. */
+  readonly state: string;
+  readonly name: string;
+  readonly kind: StateNoticeKind;
+  readonly who: string;
+  readonly deadlineAt: string;
+  /** Negative once past. */
+  readonly msLeft: number;
+  readonly overdue: boolean;
+  /** Counted from a notice not given yet: estimated from that notice's own deadline. */
+  readonly provisional: boolean;
+  readonly cite: string;
+}
+
 function invalid(message: string): VowError {
   return new VowError('VOW_INCIDENT_RESIDENTS_INVALID', message);
 }
@@ -107,6 +125,50 @@ export class IncidentStates {
         residents: shown(c.residents),
       })),
     };
+  }
+
+  /**
+   * Every state notice owed on an open incident that has a day, not yet recorded (a notice below its
+   * threshold, already given, or without a fixed day is left out), the nearest deadline first.
+   */
+  async openDeadlines(): Promise<OpenStateDeadline[]> {
+    const open = await this.#incidents.list();
+    if (open.length === 0) return [];
+    const ids = open.map((i) => i.id);
+    const db = this.#ctx.store.db;
+    const [residents, notices] = await Promise.all([
+      db.selectFrom('incident_residents').selectAll().where('incident_id', 'in', ids).execute(),
+      db.selectFrom('incident_state_notices').selectAll().where('incident_id', 'in', ids).execute(),
+    ]);
+    const now = this.#ctx.clock.now();
+    const out: OpenStateDeadline[] = [];
+    for (const incident of open) {
+      const counts: Record<string, number> = {};
+      for (const r of residents) if (r.incident_id === incident.id) counts[r.state] = Number(r.residents);
+      if (Object.keys(counts).length === 0) continue;
+      const given = notices
+        .filter((n) => n.incident_id === incident.id)
+        .map((n) => ({ state: n.state, kind: n.kind, at: n.at, to: n.to_whom }));
+      for (const c of stateClocks(this.#laws, counts, incident.awareAt, given, now))
+        for (const d of c.duties)
+          if ((d.state === 'due' || d.state === 'overdue') && d.deadlineAt !== null && d.msLeft !== null)
+            out.push({
+              incidentId: incident.id,
+              summary: incident.summary,
+              state: c.state,
+              name: c.name,
+              kind: d.kind,
+              who: d.who,
+              deadlineAt: d.deadlineAt,
+              msLeft: d.msLeft,
+              overdue: d.state === 'overdue',
+              provisional: d.provisional,
+              cite: d.cite,
+            });
+    }
+    return out.sort(
+      (a, b) => a.deadlineAt.localeCompare(b.deadlineAt) || a.incidentId.localeCompare(b.incidentId),
+    );
   }
 
   /**

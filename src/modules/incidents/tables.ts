@@ -99,6 +99,17 @@ export interface IncidentTables {
     recorded_by: string;
     recorded_at: string;
   };
+  /** US state breach laws: a reminder sent to the privacy officers of a notice's deadline (once each). */
+  incident_state_reminders: {
+    incident_id: string;
+    state: string;
+    kind: 'residents' | 'regulator' | 'credit_agencies';
+    /** before: the deadline is near; overdue: it passed with the notice not recorded. */
+    stage: 'before' | 'overdue';
+    /** The deadline reminded of: a moved deadline (a new time of discovery, a notice recorded) is reminded again. */
+    deadline_at: string;
+    sent_at: string;
+  };
   incident_notes: {
     id: string;
     incident_id: string;
