@@ -30,6 +30,8 @@ export interface ConsentRecorder {
       readonly recordId: string;
       /** Where an imported collection came from (file, its SHA-256, row), kept in the events' details. */
       readonly evidence?: Readonly<Record<string, unknown>>;
+      /** The person was created by this transaction (no stored consent state to lock or read). */
+      readonly newPerson?: boolean;
     }[],
   ): Promise<unknown>;
 }

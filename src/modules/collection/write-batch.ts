@@ -154,6 +154,7 @@ export async function commitBatch(
       for (const { table, rows } of tables.values()) set.add(table, rows);
       await set.flush();
       await afterRows?.();
+      const created = new Set(newSubjectIds);
       await consent?.recordCollections(
         trx,
         todo.flatMap(({ plan }, t) =>
@@ -165,6 +166,7 @@ export async function commitBatch(
             kinds: [party.kind],
             recordId: ids[t]!,
             ...(plan.evidence ? { evidence: plan.evidence } : {}),
+            ...(created.has(out[t]![k]!) ? { newPerson: true } : {}),
           })),
         ),
       );

@@ -22,6 +22,13 @@ export interface RecordCollectionInput {
   readonly recordId?: string;
   /** An imported collection's source (file name, SHA-256, row), kept in each event's details. */
   readonly evidence?: Readonly<Record<string, unknown>>;
+  /**
+   * The person was created by the caller's own transaction (a new subject id, not yet committed):
+   * they have no stored consent state and no other transaction can name them, so `recordCollections`
+   * neither locks nor reads their states (two statements a batch fewer on PostgreSQL when every
+   * person is new). Their suppressions are still read: a new person's address may be on the list.
+   */
+  readonly newPerson?: boolean;
 }
 
 export interface ConsentCause {

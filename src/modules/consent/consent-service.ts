@@ -215,8 +215,14 @@ export class ConsentService {
   ): Promise<void> {
     if (inputs.length === 0) return;
     const people = [...new Set(inputs.map((i) => i.subjectId))];
-    await lockPeople(this.#ctx, trx, people);
-    const states = await storedStatesOf(trx, this.#ctx.store.dialect, people);
+    // People this transaction created have no state yet, and no other transaction can name them.
+    const created = new Set(inputs.flatMap((i) => (i.newPerson ? [i.subjectId] : [])));
+    const known = created.size === 0 ? people : people.filter((p) => !created.has(p));
+    await lockPeople(this.#ctx, trx, known);
+    const states =
+      known.length === 0
+        ? new Map<string, Record<string, StoredChannelState>>()
+        : await storedStatesOf(trx, this.#ctx.store.dialect, known);
     const suppressed = await suppressedAmong(trx, this.#ctx.store.dialect, people);
     const changes: ConsentChange[] = [];
     const slow: RecordCollectionInput[] = [];
