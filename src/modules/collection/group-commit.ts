@@ -10,8 +10,8 @@
 // does. A group is all or nothing, so when one fails (an order id recorded with another body, a
 // person marked as under 13 meanwhile, two requests with one Idempotency-Key, a lost race), nothing
 // of it is stored and every submission is written again alone, in arrival order, each getting its
-// own answer exactly as it would have without grouping. On PostgreSQL two groups are written at
-// once: what one group's transaction meets of the other's (the same new person, the same order id or
+// own answer exactly as it would have without grouping. What a group's transaction meets of
+// another's (another Vow process on the same PostgreSQL: the same new person, the same order id or
 // Idempotency-Key) is a lost race or a conflict, so that group fails and is written again alone.
 import { GroupQueue } from '../../platform/group-queue.js';
 import type { IdempotencyKeys } from './idempotency.js';
@@ -27,13 +27,15 @@ export type WritePlans = (plans: readonly Plan[], onWritten?: OnWritten) => Prom
 export const MAX_GROUP = 64;
 
 /**
- * Groups written at the same time on PostgreSQL. One group at a time left Vow's process idle 63% of
- * the time under load, waiting for the database's answers to each statement of the group; with two,
- * the next group is sealed and inserted while the first commits (two groups of different people
- * meet only at the audit chain's head, taken near the end of each transaction). SQLite writes one transaction at a time
- * on its one connection, so there it stays 1. BENCHMARKS.md has the figures.
+ * Groups written at the same time on PostgreSQL: one. Two writers (6 December: one had left the
+ * process idle 63% of the time under load) halve each group, and a group's round trips (about 11 a
+ * group of new buyers) are paid per group: with one writer, groups of ~16 orders instead of ~10 under
+ * the benchmark's load cost 2-12% less of Vow's CPU and 14-29% less of PostgreSQL's an order (three
+ * pairs alternated with two writers on a loaded machine, 7 December; BENCHMARKS.md). The requests
+ * are still read, checked and planned while a group is written. SQLite writes one
+ * transaction at a time on its one connection, so it is 1 there in any case.
  */
-export const POSTGRES_WRITERS = 2;
+export const POSTGRES_WRITERS = 1;
 
 interface Pending {
   readonly plan: Plan;
