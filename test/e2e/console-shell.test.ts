@@ -161,9 +161,9 @@ describeEachDialect(
 
     it('gives every staff page each role opens the console stylesheet and that role’s menu', async () => {
       const pages = declaredRoutes(env().app)
-        // GET /staff/session answers the idle warning's script in JSON (console-idle.test.ts).
+        // GET /staff/session and /staff/session/state answer console-idle.js in JSON (console-idle.test.ts).
         .filter((r) => r.method === 'GET' && (r.url === '/staff' || r.url.startsWith('/staff/')))
-        .filter((r) => r.url !== '/staff/session')
+        .filter((r) => r.url !== '/staff/session' && r.url !== '/staff/session/state')
         .map((r) => r.url);
       assert.ok(pages.length >= 12, `only ${pages.length} staff pages`);
       const opened = new Set<string>();

@@ -2,6 +2,8 @@
 // log-out, the password page a staff member must pass after the first log-in, and the session's
 // idle limit as the console's script sees it (how long is left; "Stay signed in"). A single sign-on
 // session waiting for its silent re-authentication is sent on to the provider by the log-in page.
+// An open console tab asks whether its session still stands (GET /staff/session/state): one that was
+// ended elsewhere (a log-out, the provider's back-channel log-out or refused refresh) goes to the log-in.
 
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -43,6 +45,9 @@ const back = draft;
 const next = line().max(300).optional();
 /** What the log-in page carries on to the page after it (and the password page, when one comes first). */
 const carried = { draft, back, next };
+
+/** Whether a console tab's session still stands (console-idle.js polls it): a word, nothing personal. */
+const sessionState = z.object({ session: z.enum(['live', 'lapsed', 'ended']) });
 
 /** What the console's script is told of its session: milliseconds left, so no two clocks are compared. */
 const sessionTimes = z.object({
@@ -216,6 +221,27 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
       endsInMs: Math.max(0, Date.parse(times.expiresAt) - now),
     };
   };
+
+  /**
+   * Whether the caller's console session stands (`live`), lapsed (idle or past its 12 hours: the
+   * console's own warning says so, and keeps what was typed) or ended (logged out, ended by the
+   * provider or an administrator, or no session at all). Nothing else: no name, no time, no id.
+   * Public, so a session gone still gets an answer; asking does not count as the session's use.
+   */
+  app.get(
+    '/staff/session/state',
+    {
+      config: { access: 'public', sessionUse: 'ask' },
+      schema: { hide: true, response: { 200: sessionState } },
+    },
+    async (req, reply) => {
+      void reply.header('cache-control', 'no-store');
+      if (req.principal?.kind === 'staff') return { session: 'live' as const };
+      const token = req.cookies[cookieName];
+      const lapsed = token ? await sessions.lapsedStaffOwner(token) : undefined;
+      return { session: lapsed ? ('lapsed' as const) : ('ended' as const) };
+    },
+  );
 
   app.get(
     '/staff/session',

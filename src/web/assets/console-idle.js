@@ -7,6 +7,12 @@
 // server's limit simply applies: the next request after it goes to the log-in page, and a form sent
 // then is kept for after the log-in (docs/console.md).
 //
+// A tab left open also learns that its session was ended elsewhere (a log-out in another tab, the
+// single sign-on provider's back-channel log-out or a refused re-check): once a minute, only while
+// the tab is visible, it asks GET /staff/session/state (a word: live, lapsed or ended; not counted as
+// activity) and goes to the log-in page when the session has ended. A lapsed one gets the warning's
+// "signed out" instead, as what was typed is kept when it is sent.
+//
 // A form kept that way comes back under its page's own labels: as any console form is posted, this
 // script notes its fields' labels (and the page's heading) in the tab's sessionStorage, by the form's
 // address, never a value typed; the page that shows a kept form back (sign-in-again.ts) puts them on
@@ -183,9 +189,31 @@
   close?.addEventListener('click', shut);
   // Escape closes it as "not now": the warning comes back at the next check.
   dialog.addEventListener('cancel', () => later(RECHECK, check));
+  let polls = 0;
+  /** Whether the session still stands; ended elsewhere, the tab goes to the log-in page. */
+  const poll = async () => {
+    if (document.visibilityState !== 'visible' || dialog.getAttribute('data-state') === 'ended') return;
+    let state;
+    try {
+      const res = await fetch('/staff/session/state', {
+        cache: 'no-store',
+        headers: { accept: 'application/json' },
+      });
+      state = (await res.json()).session;
+    } catch {
+      return; // the network failed: the next poll asks again
+    }
+    dialog.setAttribute('data-polls', String(++polls));
+    if (state === 'ended') location.assign(`/staff/login?next=${encodeURIComponent(location.pathname)}`);
+    else if (state === 'lapsed') check();
+  };
+  setInterval(poll, 60_000);
   // Coming back to a tab (a laptop woken, another tab used): ask again at once.
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && dialog.getAttribute('data-state') !== 'ended') check();
+    if (document.visibilityState === 'visible' && dialog.getAttribute('data-state') !== 'ended') {
+      check();
+      poll();
+    }
   });
   check();
 })();
