@@ -71,7 +71,10 @@ if (!Number.isInteger(groupSize) || groupSize < 1) {
   console.error(`VOW_TEST_GROUP must be a whole number of at least 1, not ${process.env.VOW_TEST_GROUP}`);
   process.exit(2);
 }
-const units = planUnits(files, { alone: (f) => rank(f) < LONG_FIRST.length, size: groupSize });
+// Every file LONG_FIRST names runs alone, but for the rest of test/e2e/ (browser files, which share a
+// process and a Chromium with a few of their kind: scripts/test-groups.js).
+const alone = (f) => rank(f) < LONG_FIRST.length && LONG_FIRST[rank(f)] !== 'test/e2e/';
+const units = planUnits(files, { alone, size: groupSize });
 // Every /v1 answer's code must be in its route's list in /openapi.json (src/http/openapi-errors.ts):
 // a route answering an undocumented code fails its test. VOW_TEST_ERROR_CODES=<file> records instead.
 const env = { VOW_TEST_ERROR_CODES: '1', ...process.env, VOW_TEST_PG_URL: PG_URL };

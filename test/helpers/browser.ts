@@ -131,8 +131,68 @@ export function consoleInChromium(viewport: { width: number; height: number }): 
   };
 }
 
+/**
+ * Debian's Chromium, quiet and offline. In a group of browser files (test/helpers/share-chromium.ts)
+ * a loan of the process's one browser instead: see lend().
+ */
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  if (!sharing) return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  if (!shared || !(await shared).isConnected()) {
+    shared = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }
+  return lend(await shared);
+}
+
+let sharing = false;
+let shared: Promise<Browser> | undefined;
+
+/**
+ * From now on launchChromium() lends this process's one browser; returns what closes it (for a
+ * top-level `after`). Only test/helpers/share-chromium.ts calls it.
+ */
+export function shareChromium(): () => Promise<void> {
+  sharing = true;
+  return async () => {
+    const browser = shared;
+    shared = undefined;
+    if (browser) await (await browser).close();
+  };
+}
+
+/**
+ * `browser` as a file of its own would have it: what it opens through the loan (contexts, and pages
+ * with their contexts) is all `contexts()` lists and all `close()` closes; the browser stays open
+ * for the group's next file.
+ */
+function lend(browser: Browser): Browser {
+  const mine = new Set<BrowserContext>();
+  const track = (context: BrowserContext) => {
+    mine.add(context);
+    context.once('close', () => mine.delete(context));
+    return context;
+  };
+  return new Proxy(browser, {
+    get(target, property) {
+      if (property === 'newContext') {
+        return async (...args: Parameters<Browser['newContext']>) => track(await target.newContext(...args));
+      }
+      if (property === 'newPage') {
+        return async (...args: Parameters<Browser['newPage']>) => {
+          const page = await target.newPage(...args);
+          track(page.context());
+          return page;
+        };
+      }
+      if (property === 'contexts') return () => [...mine];
+      if (property === 'close') {
+        return async () => {
+          for (const context of [...mine]) await context.close();
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**
