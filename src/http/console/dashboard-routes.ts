@@ -9,7 +9,7 @@ import { isoDay } from '../../modules/rights/index.js';
 import { consoleFrame, csrfBodyField, sendHtml } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { type DashboardData, renderDashboard } from './dashboard.js';
-import { INCIDENT_READERS } from './incident-routes.js';
+import { INCIDENT_READERS } from './incidents.js';
 import { opens } from './shell.js';
 
 export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {

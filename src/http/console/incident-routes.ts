@@ -19,13 +19,11 @@ import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
 import type { FilterRefusal } from './filter-refusal.js';
 import { renderStaffIncident } from './incident-page.js';
-import { type IncidentForm, renderStaffIncidents } from './incidents.js';
+import { INCIDENT_READERS, type IncidentForm, renderStaffIncidents } from './incidents.js';
 import { staffNames } from './labels.js';
 import { type ConsoleMessage, refused } from './shell.js';
 
 const id = line().min(1).max(64);
-/** The roles that read the register and each incident (the dashboard's state notices follow them). */
-export const INCIDENT_READERS: readonly string[] = ['privacy_officer', 'customer_service', 'auditor'];
 const DONE = {
   recorded: 'Incident recorded.',
   take_over: 'You now own the incident.',

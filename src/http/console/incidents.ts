@@ -9,6 +9,9 @@ import { noun } from '../../platform/strings.js';
 import { type FilterRefusal, filterAlert } from './filter-refusal.js';
 import { type ConsoleFrame, type ConsoleMessage, consolePage, csrfField, flash } from './shell.js';
 
+/** The roles that read the register and each incident (the dashboard's state notices follow them). */
+export const INCIDENT_READERS: readonly string[] = ['privacy_officer', 'customer_service', 'auditor'];
+
 /** `2026-01-15 12:00 UTC`. */
 export function utc(iso: string): string {
   return `${iso.replace('T', ' ').slice(0, 16)} UTC`;
