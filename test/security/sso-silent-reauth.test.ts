@@ -8,7 +8,7 @@
 // is moved by hand; the provider is the test's own (mini-oidc.ts), its answers written by the test.
 import assert from 'node:assert/strict';
 import { after, beforeEach, it } from 'node:test';
-import { SSO_COOKIE } from '../../src/modules/identity/index.js';
+import { csrfTokenFor, SSO_COOKIE } from '../../src/modules/identity/index.js';
 import { cookieFrom } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { beginSso, finishSso, signedInAs, ssoConfig, startMiniProvider } from '../helpers/mini-oidc.js';
@@ -91,6 +91,18 @@ describeEachDialect(
         headers: { ...headers, accept: 'application/json' },
       });
       assert.equal(xhr.statusCode, 200, 'the idle warning may still ask how long is left');
+      const stay = await e.app.inject({
+        method: 'POST',
+        url: '/staff/session',
+        headers: {
+          ...headers,
+          accept: 'application/json',
+          'x-csrf-token': csrfTokenFor(decodeURIComponent(headers.cookie.slice('vow_staff='.length))),
+          'sec-fetch-site': 'same-origin',
+        },
+      });
+      assert.equal(stay.statusCode, 200, '“Stay signed in” still keeps it (it serves nothing meanwhile)');
+      assert.equal((await api(e, headers)).statusCode, 401, 'kept, still waiting for the provider');
       const console = await page(e, headers, '/staff/incidents');
       assert.equal(console.statusCode, 303);
       assert.equal(console.headers.location, '/staff/login?next=%2Fstaff%2Fincidents');

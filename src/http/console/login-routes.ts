@@ -258,7 +258,9 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
   app.post(
     '/staff/session',
     {
-      config: { access: 'staff:any', allowPendingPassword: true },
+      // `ask`: a single sign-on session waiting for its silent re-authentication may be kept too
+      // (it serves nothing until then); the use is written below, by extend.
+      config: { access: 'staff:any', allowPendingPassword: true, sessionUse: 'ask' },
       schema: {
         hide: true,
         body: z.strictObject({ ...csrfBodyField }).nullish(),
@@ -266,7 +268,7 @@ export const loginConsoleRoutes: RouteModule = (app, ctx, services) => {
       },
     },
     async (req, reply) => {
-      // "Stay signed in": the request itself counted as use; this writes it now, whatever the minute.
+      // "Stay signed in": this writes the session's use now, whatever the minute.
       const me = staffOf(req);
       if (me.sessionId) await sessions.extend(me.sessionId);
       void reply.header('cache-control', 'no-store');
