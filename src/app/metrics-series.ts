@@ -1,8 +1,9 @@
 // Gauges read from the store when /metrics is scraped: open data subject requests by days left to
-// their deadline, open breaches by their 72-hour clock, and each promise's status at its latest check (so a restarted process, or one
-// that never ran the checks itself, still reports them).
+// their deadline, open breaches by their 72-hour clock, the US state breach notices due soon or
+// overdue, and each promise's status at its latest check (so a restarted process, or one that never
+// ran the checks itself, still reports them).
 
-import type { IncidentService } from '../modules/incidents/index.js';
+import { type IncidentService, type IncidentStates, stageOf } from '../modules/incidents/index.js';
 import type { PromiseMonitor } from '../modules/promises/index.js';
 import { setPromiseGauges } from '../modules/promises/index.js';
 import type { RightsService } from '../modules/rights/index.js';
@@ -25,6 +26,7 @@ export function installScrapedSeries(
     readonly rights: RightsService;
     readonly monitor: PromiseMonitor;
     readonly incidents: IncidentService;
+    readonly incidentStates: IncidentStates;
   },
 ): void {
   metrics.onScrape('openRequests', async () => {
@@ -44,5 +46,13 @@ export function installScrapedSeries(
     for (const i of await deps.incidents.list())
       counts[i.clock.state === 'running' || i.clock.state === 'overdue' ? i.clock.state : 'settled']++;
     for (const [clock, n] of Object.entries(counts)) metrics.openIncidents.set({ clock }, n);
+  });
+  metrics.onScrape('stateBreachNotices', async () => {
+    const counts = { soon: 0, overdue: 0 };
+    for (const d of await deps.incidentStates.openDeadlines()) {
+      const stage = stageOf(d);
+      if (stage) counts[stage === 'overdue' ? 'overdue' : 'soon']++;
+    }
+    for (const [status, n] of Object.entries(counts)) metrics.stateBreachNotices.set({ status }, n);
   });
 }

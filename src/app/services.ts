@@ -234,7 +234,7 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
     mail,
     officers: () => privacyOfficers(ctx),
   });
-  installScrapedSeries(metrics, { rights, monitor, incidents });
+  installScrapedSeries(metrics, { rights, monitor, incidents, incidentStates });
   // A kept console form or address may name a customer: none outlives its 15 minutes by more than
   // a quarter of an hour, whether or not anyone keeps another or erases someone (security.md #50).
   const staffKeeps = registerRecurringJob(jobs, ctx.clock, {

@@ -3,12 +3,13 @@
 // and once when it passes unrecorded, never for a notice recorded, below its threshold or on a closed
 // incident; the dashboard lists the notices due within 7 days and those overdue (in words, marked),
 // each linking its incident, to the roles that read the register (privacy officer, customer service,
-// auditor), not to marketing. Time moves by the injected clock; nothing sleeps.
+// auditor), not to marketing, and /metrics counts them (vow_state_breach_notices). Time moves by the
+// injected clock; nothing sleeps.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { STATE_REMINDER_MAIL_KIND, STATE_REMINDERS_JOB } from '../../src/modules/incidents/index.js';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
-import { callAs, staffCaller } from '../helpers/auth.js';
+import { callAs, serviceCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { EN, recordIncident } from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
@@ -222,6 +223,13 @@ describeEachDialect(
         body,
         /<strong class="bad-text">\d+ overdue<\/strong>: past the state's deadline and not recorded/,
       );
+
+      // /metrics counts them as it counts the 72-hour clock: at least Maryland's two and Tennessee's.
+      const metrics = (await e.app.inject({ url: '/metrics', headers: (await serviceCaller(e)).headers }))
+        .body;
+      const overdueCount = Number(/^vow_state_breach_notices\{status="overdue"\} (\d+)$/m.exec(metrics)?.[1]);
+      assert.ok(overdueCount >= 3, metrics.slice(0, 200));
+      assert.match(metrics, /^vow_state_breach_notices\{status="soon"\} \d+$/m);
 
       for (const role of ['customer_service', 'auditor']) {
         const read = await page([role]);

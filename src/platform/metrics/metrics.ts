@@ -7,7 +7,7 @@ import { RequestSeries } from './request-series.js';
 export type EventOutcome = 'stored' | 'dropped_no_visitor' | 'dropped_no_consent';
 
 /** Series refreshed from the store each time /metrics is scraped (see onScrape). */
-export type ScrapedSeries = 'openRequests' | 'promiseStatus' | 'openIncidents';
+export type ScrapedSeries = 'openRequests' | 'promiseStatus' | 'openIncidents' | 'stateBreachNotices';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -61,6 +61,13 @@ export class Metrics {
     labelNames: ['clock'] as const,
     registers: [this.registry],
     collect: () => this.#refresh('openIncidents'),
+  });
+  readonly stateBreachNotices = new Gauge({
+    name: 'vow_state_breach_notices',
+    help: 'US state breach notices owed on open breaches, not recorded: due within the reminder days (soon), past their deadline (overdue)',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+    collect: () => this.#refresh('stateBreachNotices'),
   });
   readonly promiseStatus = new Gauge({
     name: 'vow_promise_kept',
