@@ -18,7 +18,7 @@ import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import type { StaffRole } from './principal.js';
 import type { SessionStore } from './sessions.js';
-import { rolesFromClaims, setClaimedRoles } from './sso-claims.js';
+import { claimsOfCodeGrant, rolesFromClaims, setClaimedRoles } from './sso-claims.js';
 import { SsoLogout } from './sso-logout.js';
 import { SsoSessions } from './sso-recheck.js';
 import { SsoRevocation } from './sso-revoke.js';
@@ -307,19 +307,12 @@ export class StaffSso {
     let claims: Record<string, unknown>;
     let refreshToken: string | undefined;
     try {
-      const tokens = await oidc.authorizationCodeGrant(provider, callbackUrl, {
-        pkceCodeVerifier: flow.verifier,
-        expectedState: flow.state,
-        expectedNonce: flow.nonce,
-        idTokenExpected: true,
-      });
-      claims = { ...(tokens.claims() ?? {}) };
-      refreshToken = tokens.refresh_token;
-      // Providers that keep custom claims out of the ID token answer them at the userinfo endpoint.
-      if (!(this.#config.rolesClaim in claims) && typeof claims.sub === 'string') {
-        const info = await oidc.fetchUserInfo(provider, tokens.access_token, claims.sub);
-        claims = { ...info, ...claims };
-      }
+      ({ claims, refreshToken } = await claimsOfCodeGrant(
+        provider,
+        callbackUrl,
+        flow,
+        this.#config.rolesClaim,
+      ));
     } catch (err) {
       this.#ctx.logger.warn(
         { err: err instanceof Error ? err.message : String(err) },

@@ -15,7 +15,7 @@ import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../platform/config.js';
 import type { VowContext } from '../policy/index.js';
 import type { SessionStore } from './sessions.js';
-import { rolesFromClaims, setClaimedRoles } from './sso-claims.js';
+import { rolesFromClaims, setClaimedRolesOf } from './sso-claims.js';
 
 /** How soon a check the provider did not answer is tried again (within the grace). */
 export const SSO_RETRY_MS = 60_000;
@@ -198,12 +198,7 @@ export class SsoSessions {
       ? await this.#ctx.vault.encrypt(`staff:${row.staff_id}`, outcome.refreshToken)
       : row.refresh_sealed;
     await db.transaction().execute(async (trx) => {
-      const account = await trx
-        .selectFrom('staff_accounts')
-        .select(['id', 'roles', 'disabled'])
-        .where('id', '=', row.staff_id)
-        .executeTakeFirst();
-      if (account) await setClaimedRoles(this.#ctx, trx, account, roles, 'single sign-on re-check');
+      await setClaimedRolesOf(this.#ctx, trx, row.staff_id, roles, 'single sign-on re-check');
       await trx
         .updateTable('staff_sso_sessions')
         .set({ refresh_sealed: sealed, verified_at: now.toISOString() })

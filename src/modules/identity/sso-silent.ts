@@ -16,7 +16,7 @@ import type { OidcConfig } from '../../platform/config.js';
 import { VowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import type { SessionStore } from './sessions.js';
-import { rolesFromClaims, setClaimedRoles } from './sso-claims.js';
+import { claimsOfCodeGrant, rolesFromClaims, setClaimedRolesOf } from './sso-claims.js';
 import type { SsoSessions } from './sso-recheck.js';
 
 /** A silent flow's checks, from its cookie (oidc.ts), and the session it re-authenticates. */
@@ -74,34 +74,22 @@ export class SsoSilent {
     let claims: Record<string, unknown>;
     let refreshToken: string | undefined;
     try {
-      const tokens = await oidc.authorizationCodeGrant(provider, callbackUrl, {
-        pkceCodeVerifier: flow.verifier,
-        expectedState: flow.state,
-        expectedNonce: flow.nonce,
-        idTokenExpected: true,
-      });
-      claims = { ...(tokens.claims() ?? {}) };
-      refreshToken = tokens.refresh_token;
-      if (claims.sub !== row.subject) return await fail('subject_changed');
-      if (!(this.#config.rolesClaim in claims)) {
-        const info = await oidc.fetchUserInfo(provider, tokens.access_token, row.subject);
-        claims = { ...info, ...claims };
-      }
+      ({ claims, refreshToken } = await claimsOfCodeGrant(
+        provider,
+        callbackUrl,
+        flow,
+        this.#config.rolesClaim,
+      ));
     } catch (err) {
-      if (err instanceof VowError) throw err;
       return fail(err instanceof oidc.ResponseBodyError ? errorCode(err.error) : 'invalid_response');
     }
+    if (claims.sub !== row.subject) return fail('subject_changed');
     const roles = rolesFromClaims(claims, this.#config.rolesClaim);
     const now = this.#ctx.clock.now().toISOString();
     // A provider that grants a refresh token this time: the session is re-checked with it from now on.
     const sealed = refreshToken ? await this.#ctx.vault.encrypt(`staff:${row.staff_id}`, refreshToken) : null;
     await db.transaction().execute(async (trx) => {
-      const account = await trx
-        .selectFrom('staff_accounts')
-        .select(['id', 'roles', 'disabled'])
-        .where('id', '=', row.staff_id)
-        .executeTakeFirst();
-      if (account) await setClaimedRoles(this.#ctx, trx, account, roles, 'single sign-on re-authentication');
+      await setClaimedRolesOf(this.#ctx, trx, row.staff_id, roles, 'single sign-on re-authentication');
       await trx
         .updateTable('staff_sso_sessions')
         .set({
