@@ -1,7 +1,7 @@
 // Person look-up for customer service (POST only: no personal value or subject id in any URL),
 // and removing someone from a mailing from their page. Every look-up is audited.
 
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { suppressionLog } from '../../modules/consent/index.js';
 import { VowError } from '../../platform/errors.js';
@@ -12,7 +12,7 @@ import { renderConfirmation } from './confirm.js';
 import { staffNames } from './labels.js';
 import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
 import { withAddresses } from './person-catalog.js';
-import { refused } from './shell.js';
+import { type ConsoleFrame, refused } from './shell.js';
 import { renderSuppressions } from './suppressions.js';
 
 /** A reason that looks like it holds an email address or a phone number (refused: it is audited). */
@@ -32,6 +32,25 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
     } catch {
       return [];
     }
+  }
+
+  /** The person's page, its viewing audited (`by`: how staff reached it), with a form's outcome if any. */
+  async function showPerson(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    frame: ConsoleFrame,
+    subjectId: string,
+    by: string,
+    outcome?: { message: { ok: boolean; text: string }; status: number },
+  ): Promise<FastifyReply> {
+    const view = await person(subjectId);
+    await ctx.audit.record({
+      actor: actor(req),
+      action: 'person.viewed',
+      target: { type: 'subject', id: subjectId },
+      details: { by },
+    });
+    return sendHtml(reply, renderPerson(frame, view, outcome?.message), outcome?.status);
   }
 
   async function person(subjectId: string): Promise<PersonView> {
@@ -140,14 +159,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
             renderPeopleSearch(frame, { ok: false, text: 'No one is known by that id.' }),
             404,
           );
-        const view = await person(id);
-        await ctx.audit.record({
-          actor: actor(req),
-          action: 'person.viewed',
-          target: { type: 'subject', id },
-          details: { by: 'id' },
-        });
-        return sendHtml(reply, renderPerson(frame, view));
+        return showPerson(req, reply, frame, id, 'id');
       }
       if (!email && !phone)
         return sendHtml(
@@ -173,14 +185,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
           404,
         );
       }
-      const view = await person(subjectId);
-      await ctx.audit.record({
-        actor: actor(req),
-        action: 'person.viewed',
-        target: { type: 'subject', id: subjectId },
-        details: { by },
-      });
-      return sendHtml(reply, renderPerson(frame, view));
+      return showPerson(req, reply, frame, subjectId, by);
     },
   );
 
@@ -251,14 +256,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
           status = refusal.status;
         }
       }
-      const view = await person(subjectId);
-      await ctx.audit.record({
-        actor: actor(req),
-        action: 'person.viewed',
-        target: { type: 'subject', id: subjectId },
-        details: { by: 'suppression_form' },
-      });
-      return sendHtml(reply, renderPerson(frame, view, message), status);
+      return showPerson(req, reply, frame, subjectId, 'suppression_form', { message, status });
     },
   );
 
@@ -314,14 +312,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         message = refused(refusal.error);
         status = refusal.status;
       }
-      const view = await person(subjectId);
-      await ctx.audit.record({
-        actor: actor(req),
-        action: 'person.viewed',
-        target: { type: 'subject', id: subjectId },
-        details: { by: 'under13_form' },
-      });
-      return sendHtml(reply, renderPerson(frame, view, message), status);
+      return showPerson(req, reply, frame, subjectId, 'under13_form', { message, status });
     },
   );
 };

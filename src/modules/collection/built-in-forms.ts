@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { VowContext } from '../policy/index.js';
 import type { IdentifierInput } from '../subjects/index.js';
 import { assertNotUnder13 } from './age-gate.js';
+import { CATALOG_QUESTIONS } from './catalog-requests-of.js';
 import { assertPlausibleInstants } from './instants.js';
 import type { Plan, PlanDeps, PlanRow } from './plan.js';
 import { assertPoint, fieldsOf, grantedBy, kindOf } from './point-fields.js';
@@ -120,15 +121,6 @@ export function planContestEntry(deps: PlanDeps, body: ContestEntryBody, at: Dat
   });
 }
 
-const CATALOG_ANSWERS = [
-  'relationship_status',
-  'jewelry_types',
-  'budget',
-  'age_range',
-  'residence_type',
-  'gender',
-] as const;
-
 /** POST /v1/catalog-requests: the catalog form, every answer within the policy's values. */
 export function planCatalogRequest(deps: PlanDeps, body: CatalogRequestBody, at: Date): Plan {
   assertNotUnder13([body], deps.ctx.clock.now());
@@ -145,7 +137,7 @@ export function planCatalogRequest(deps: PlanDeps, body: CatalogRequestBody, at:
       'first_name',
       'last_name',
       'postal_address',
-      ...CATALOG_ANSWERS.filter((a) => body[a] !== undefined),
+      ...CATALOG_QUESTIONS.filter((a) => body[a] !== undefined),
     ],
     optIns: [],
     sealed: { first_name: body.first_name, last_name: body.last_name },
