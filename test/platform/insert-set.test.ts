@@ -9,6 +9,7 @@ import {
   type DialectName,
   type InsertResult,
   InsertSet,
+  shiftParameters,
 } from '../../src/platform/store/index.js';
 import { describeEachDialect } from '../helpers/env.js';
 
@@ -183,5 +184,66 @@ describeEachDialect('InsertSet', (env) => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     assert.equal(Number(n), 5_200);
+  });
+
+  it('sends its reads with its first statement, on the snapshot before its inserts, and hands their rows first', async () => {
+    const { store } = env();
+    const order: string[] = [];
+    let seen: string[] = [];
+    let second: string[] = [];
+    const statements = await store.db.transaction().execute(async (trx) => {
+      const { db, statements } = await warmed(trx, store.dialect);
+      const set = new InsertSet(db, store.dialect);
+      set.read(
+        db
+          .selectFrom('subject_lookup')
+          .select(['blind_index', 'subject_id'])
+          .where('blind_index', 'in', ['bi-999', 'bi-1']),
+        (rows) => {
+          order.push('read');
+          seen = rows.map((r) => `${r.blind_index}=${r.subject_id}`);
+        },
+      );
+      // A second read: its parameters are numbered after the first one's.
+      const locked = db.selectFrom('subjects').select('id').where('id', '=', 'warm');
+      set.read(store.dialect === 'postgres' ? locked.forUpdate() : locked, (rows) => {
+        second = rows.map((r) => r.id);
+      });
+      set.add('subjects', [subject('a')], {}, () => order.push('subjects'));
+      set.add('subject_lookup', [lookup(1, 'a')], {}, () => order.push('subject_lookup'));
+      assert.equal(set.pending, 4);
+      await set.flush();
+      assert.equal(set.pending, 0);
+      return statements();
+    });
+    if (store.dialect === 'postgres') assert.equal(statements, 1, 'one statement on PostgreSQL');
+    assert.deepEqual(order, ['read', 'subjects', 'subject_lookup']);
+    assert.deepEqual(seen, ['bi-999=warm'], 'the read sees none of the inserts sent with it');
+    assert.deepEqual(second, ['warm']);
+  });
+
+  it('sends reads without inserts as a statement of their own, and fails the flush when their check throws', async () => {
+    const { store } = env();
+    await assert.rejects(
+      store.db.transaction().execute(async (trx) => {
+        const { db, statements } = counted(trx);
+        const set = new InsertSet(db, store.dialect);
+        set.read(db.selectFrom('subjects').select('id'), (rows) => {
+          assert.deepEqual(rows, []);
+          throw new Error('marked');
+        });
+        set.add('subject_lookup', [], {});
+        await set.flush().finally(() => assert.equal(statements(), 1));
+      }),
+      /marked/,
+    );
+  });
+
+  it("numbers a read's parameters after those before it, leaving quoted text alone", () => {
+    assert.equal(
+      shiftParameters(`select "a$1" from t where x = $1 and y = '$2''s' and z = any($12::text[])`, 3),
+      `select "a$1" from t where x = $4 and y = '$2''s' and z = any($15::text[])`,
+    );
+    assert.equal(shiftParameters('select $1', 0), 'select $1');
   });
 });

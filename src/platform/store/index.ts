@@ -3,7 +3,7 @@
 export { type InsertRowsOptions, insertRows } from './bulk-insert.js';
 export type { Database } from './database.js';
 export { STORE_ERROR_CODES } from './errors.js';
-export { type InsertResult, InsertSet } from './insert-set.js';
+export { type InsertResult, InsertSet, shiftParameters } from './insert-set.js';
 export { claimMeta, readMeta, replaceMeta } from './meta.js';
 export type { DialectName, VowMigration } from './migration-kit.js';
 export { storeMigrations } from './migrations/index.js';
