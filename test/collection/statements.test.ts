@@ -1,8 +1,10 @@
 // How many statements a batch of orders costs on PostgreSQL, where each is a round trip: the people's
-// keys, people, look-ups, identifiers, links and orders go in ONE statement (InsertSet), and so do
-// the consent states, the audit entries and the audit head's move; its reads take their lists of
-// values as arrays; people the batch creates are neither locked nor read for consent states. A
-// change that adds a round trip to every collection shows here first.
+// keys, people, look-ups, identifiers, links and orders go in ONE statement (InsertSet) with the
+// under-13 markers' read; the consent events with the audit head's lock; the consent states, the
+// audit entries and the audit head's move with the webhook endpoints' read; its reads take their
+// lists of values as arrays; people the batch creates are neither locked nor read for consent
+// states; the orders already stored are read only when the insert meets one. A change that adds a
+// round trip to every collection shows here first.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
@@ -50,7 +52,7 @@ describe('the statements of a batch of orders [postgres]', {
     return { texts, results };
   }
 
-  it('writes ten orders of new people in eleven statements, two of them all the inserts', async () => {
+  it('writes ten orders of new people in seven statements, three of them all the writes and the reads inside', async () => {
     // The first batch reads each table's column types, once a process.
     await env.services.collection.collectBatch(batch('warm'));
     const { texts, results } = await statementsOf(batch('counted'));
@@ -58,24 +60,60 @@ describe('the statements of a batch of orders [postgres]', {
       results.map((r) => r.status),
       Array(10).fill(201),
     );
-    const inserts = texts.filter((t) => /^(with "p0" as \()?insert/i.test(t));
-    const together = texts.filter((t) => t.startsWith('with "p0" as ('));
-    assert.equal(together.length, 2, texts.join('\n'));
+    const all = texts.join('\n');
+    // The look-ups, then the transaction: BEGIN, the people-to-orders insert (with the under-13
+    // markers' read), the suppressions, the consent events (with the audit head's lock), the states
+    // and audit entries (with the webhook endpoints' read), COMMIT. No read of the orders already
+    // stored: a new order's insert finds them (shop_order_id is unique).
+    assert.equal(texts.length, 7, all);
+    assert.match(texts[0]!, /^select .* from "subject_lookup"/, all);
+    assert.equal(texts[1], 'begin', all);
     assert.match(
-      together[0]!,
-      /"data_keys".*"subjects".*"subject_lookup".*"subject_identifiers".*"subject_records".*"orders"/s,
+      texts[2]!,
+      /^with "q0" as \(select .* from "under13_markers" .*\), "p0" as \(insert into "data_keys".*"subjects".*"subject_lookup".*"subject_identifiers".*"subject_records".*"orders"/s,
+      all,
     );
-    assert.match(together[1]!, /"consent_state".*"audit_log".*"audit_head"/s);
-    // The other insert is the consent events', whose sequence numbers the states are written from.
-    assert.equal(inserts.length, 3, inserts.join('\n'));
+    assert.match(texts[3]!, /from "suppression_list"/, all);
+    assert.match(
+      texts[4]!,
+      /^with "q0" as \(select "seq", "hash" from "audit_head" where "id" = \$1 for update\), "p0" as \(insert into "consent_events"/,
+      all,
+    );
+    assert.match(
+      texts[5]!,
+      /^with "q0" as \(select .* from "webhook_endpoints" .*\), "p0" as \(insert into "consent_state".*"audit_log".*"audit_head"/s,
+      all,
+    );
+    assert.equal(texts[6], 'commit', all);
+    assert.ok(!texts.some((t) => /from "orders"/.test(t)), all);
     // People this transaction created are neither locked nor read for their consent states.
-    assert.ok(!texts.some((t) => /pg_advisory_xact_lock|from "consent_state"/.test(t)), texts.join('\n'));
-    assert.equal(texts.length, 11, texts.join('\n'));
-    // The reads by the batch's values (orders, markers, look-ups, suppressions) take each list
-    // as one array: the same text for 10 orders or 1,000 (src/platform/store/value-lists.ts).
+    assert.ok(!texts.some((t) => /pg_advisory_xact_lock|from "consent_state"/.test(t)), all);
+    // The reads by the batch's values (markers, look-ups, suppressions) take each list as one
+    // array: the same text for 10 orders or 1,000 (src/platform/store/value-lists.ts).
     const lists = texts.filter((t) => /\bin \(\$/.test(t));
     assert.deepEqual(lists, [], lists.join('\n'));
-    assert.ok(texts.filter((t) => t.includes('= any($')).length >= 4, texts.join('\n'));
+    assert.ok(texts.filter((t) => t.includes('= any($')).length >= 3, all);
+  });
+
+  it('answers a batch holding stored orders as replays, reading them only after the insert met them', async () => {
+    const stored = batch('stored');
+    const kept = (await env.services.collection.collectBatch(stored)).results;
+    const { texts, results } = await statementsOf([...stored.slice(0, 3), ...batch('fresh').slice(0, 2)]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [200, 200, 200, 201, 201],
+    );
+    assert.deepEqual(
+      results.slice(0, 3).map((r) => r.body),
+      kept.slice(0, 3).map((r) => r.body),
+    );
+    // The first attempt rolled back on the unique shop_order_id, then the stored orders were read.
+    assert.equal(texts.filter((t) => t === 'rollback').length, 1, texts.join('\n'));
+    assert.ok(
+      texts.some((t) => /from "orders" where "shop_order_id" = any/.test(t)),
+      texts.join('\n'),
+    );
+    assert.equal(texts.filter((t) => t === 'commit').length, 1, texts.join('\n'));
   });
 
   it('still locks and reads the consent states of returning buyers', async () => {

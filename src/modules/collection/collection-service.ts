@@ -231,20 +231,25 @@ export class CollectionService {
   }
 
   /**
-   * Replays, then phase one of write-batch.ts. `early`: people marked under 13 are also refused
-   * here, before anything is prepared (for a bulk caller that prepares a batch long before writing
-   * it); `commitBatch` checks again inside the transaction either way, which is the check that counts.
+   * Replays, then phase one of write-batch.ts. `early` (for a bulk caller that prepares a batch long
+   * before writing it): people marked under 13 are also refused here, before anything is prepared,
+   * and the orders already recorded are read here. Without, `commitBatch` checks the markers inside
+   * the transaction (it does either way: the check that counts), and an order recorded before fails
+   * the write, which `writePrepared` then does again with the stored orders read (one round trip a
+   * group fewer on PostgreSQL while orders are new, one more and a transaction rolled back for a
+   * group holding a retry).
    */
   async #prepare(plans: readonly Plan[], early = true): Promise<PreparedCollection> {
     const identifiers = plans.flatMap((p) => p.parties.flatMap((party) => party.identifiers));
-    const replays = await orderReplays(this.#ctx, plans);
+    const replays = await orderReplays(this.#ctx, plans, early);
     if (early) await this.#deps.subjects.assertNoneMarked(identifiers);
     return { plans, identifiers, replays, batch: await prepareBatch(this.#deps, plans, replays) };
   }
 
   /**
    * The one write path of checked plans: prepared, then written (write-batch.ts) at once, so the
-   * under-13 markers are read once, in the transaction (one round trip a group fewer on PostgreSQL).
+   * under-13 markers are read once, in the transaction, and the stored orders only when the write
+   * meets one (#prepare): two round trips a group fewer on PostgreSQL.
    */
   async #writePlans(plans: readonly Plan[], onWritten?: OnWritten): Promise<BatchCollected> {
     return this.writePrepared(await this.#prepare(plans, false), onWritten);

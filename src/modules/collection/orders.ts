@@ -127,19 +127,23 @@ export function planOrder({ ctx, subjects }: PlanDeps, body: OrderBody, at: Date
 /**
  * Orders already recorded (or twice in the batch): the same body answers 200 with the first
  * answer (a stored answer, or the index of the batch's first submission of it); another body
- * is refused with VOW_ORDER_CONFLICT.
+ * is refused with VOW_ORDER_CONFLICT. With `stored` false, only the batch's own repeats are found
+ * (no read): an order recorded before then fails the batch's insert (shop_order_id is unique), and
+ * the caller reads the stored orders and writes the batch again (CollectionService.writePrepared).
  */
-export async function orderReplays(ctx: VowContext, plans: readonly Plan[]): Promise<Replays> {
+export async function orderReplays(ctx: VowContext, plans: readonly Plan[], stored = true): Promise<Replays> {
   const out = new Map<number, CollectionResult<OrderCollected> | number>();
   const orders = plans.flatMap((p, n) => (p.order ? [{ ...p.order, n }] : []));
   if (orders.length === 0) return out;
-  const stored = await storedOrders(
-    ctx,
-    orders.map((o) => o.shopOrderId),
-  );
+  const recorded = stored
+    ? await storedOrders(
+        ctx,
+        orders.map((o) => o.shopOrderId),
+      )
+    : new Map<string, never>();
   const firstOf = new Map<string, { n: number; requestHash: string }>();
   for (const o of orders) {
-    const existing = stored.get(o.shopOrderId);
+    const existing = recorded.get(o.shopOrderId);
     const earlier = firstOf.get(o.shopOrderId);
     const hash = existing?.request_hash ?? earlier?.requestHash;
     if (hash !== undefined && !Vault.equal(hash, o.requestHash)) {

@@ -116,8 +116,11 @@ export async function commitBatch(
 
   function write(): Promise<CollectionResult<OrderCollected>[]> {
     return ctx.store.db.transaction().execute(async (trx) => {
-      // Again inside the transaction: staff may have marked the person meanwhile (P14).
-      await subjects.assertNoneMarked(identifiers, trx);
+      // The people's rows and the records' rows go in together (one statement on PostgreSQL), and
+      // with them the read of the under-13 markers, inside the transaction: staff may have marked
+      // the person meanwhile (P14); one found fails the flush, and the transaction with it.
+      const set = new InsertSet(trx, ctx.store.dialect);
+      await subjects.assertNoneMarked(identifiers, trx, set);
       const items: LinkItem[] = [];
       for (const [t, { plan }] of todo.entries())
         for (const [k, party] of plan.parties.entries())
@@ -132,8 +135,6 @@ export async function commitBatch(
               at: plan.at,
             },
           });
-      // The people's rows and the records' rows go in together (one statement on PostgreSQL).
-      const set = new InsertSet(trx, ctx.store.dialect);
       const linked = await subjects.linkMany(trx, items, set);
       const out = todo.map(({ plan }, t) => plan.parties.map((_, k) => linked[first[t]! + k]!));
       // The records, table by table (in the order the plans name them), many rows a statement.

@@ -39,7 +39,7 @@ import {
   storedStates,
   storedStatesOf,
 } from './ledger.js';
-import { type ConsentListener, SmsFlags, type SmsInboundResult } from './sms-flags.js';
+import { type ConsentListener, type ConsentReadAhead, SmsFlags, type SmsInboundResult } from './sms-flags.js';
 import { smsInbound, smsKeyword } from './sms-keywords.js';
 import { describeToken, unsubscribeByToken } from './unsubscribe-links.js';
 
@@ -57,8 +57,15 @@ export class ConsentService {
   readonly #listeners: ConsentListener[] = [];
   /** Ambiguous SMS replies waiting for staff. */
   readonly smsFlags: SmsFlags;
-  /** Adds a listener called inside the transaction of every consent event recorded. */
-  listen = (listener: ConsentListener): void => void this.#listeners.push(listener);
+  readonly #readAhead: ConsentReadAhead[] = [];
+  /**
+   * Adds a listener called inside the transaction of every consent event recorded; with `ahead`,
+   * also told of a batch's events before they are written (ConsentReadAhead).
+   */
+  listen = (listener: ConsentListener, ahead?: ConsentReadAhead): void => {
+    this.#listeners.push(listener);
+    if (ahead) this.#readAhead.push(ahead);
+  };
 
   constructor(ctx: VowContext, options: { kindsAt?: KindsAt } = {}) {
     this.smsFlags = new SmsFlags(ctx, (index, cause) => this.smsKeyword(index, 'stop', cause));
@@ -240,6 +247,9 @@ export class ConsentService {
     // The states and the audit entries go in together (one statement on PostgreSQL), before the
     // listeners, which may read them.
     const set = new InsertSet(trx, this.#ctx.store.dialect);
+    // The audit head is read and locked with the events' insert (one statement on PostgreSQL).
+    const first = new InsertSet(trx, this.#ctx.store.dialect);
+    const head = changes.length > 0 ? this.#ctx.audit.holdHead(trx, first) : undefined;
     const ats = changes.map((c) => c.at ?? this.#ctx.clock.now());
     const ids = await appendConsentEvents(
       trx,
@@ -255,12 +265,15 @@ export class ConsentService {
         ...(c.details ? { details: c.details } : {}),
       })),
       set,
+      first,
     );
     await this.#ctx.audit.recordMany(
       changes.map((c, i) => auditOf(c, { id: ids[i]!, at: ats[i]! })),
       trx,
       set,
+      head,
     );
+    if (changes.length > 0) for (const ahead of this.#readAhead) ahead(trx, set, changes);
     await set.flush();
     for (const c of changes)
       for (const listener of this.#listeners)

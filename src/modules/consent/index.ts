@@ -36,6 +36,12 @@ export { type FeedbackOutcome, MailFeedback } from './mail-feedback.js';
 export { parseMailReport } from './mail-report.js';
 export { consentMigrations } from './migrations/index.js';
 export { renderCampaignEmail } from './render-email.js';
-export type { ConsentListener, SmsFlagView, SmsInboundResult } from './sms-flags.js';
+export type {
+  ConsentChangeNotice,
+  ConsentListener,
+  ConsentReadAhead,
+  SmsFlagView,
+  SmsInboundResult,
+} from './sms-flags.js';
 export { type SuppressionLog, suppressionLog } from './suppression-log.js';
 export type { ConsentTables } from './tables.js';

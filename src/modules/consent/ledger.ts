@@ -128,7 +128,9 @@ export async function appendConsentEvent(db: Executor, random: Random, e: NewCon
 /**
  * Appends many events in order (a batch of collections): the ledger rows in multi-row statements,
  * then each (person, channel)'s consent_state moved to the state its last event of the batch leaves,
- * as `appendConsentEvent` one by one would. Returns the events' ids, in order.
+ * as `appendConsentEvent` one by one would. Returns the events' ids, in order. The states join
+ * `set` when given (written at its flush); the events' insert joins `first` when given (flushed here,
+ * with whatever else it holds: the audit head's lock, say).
  */
 export async function appendConsentEvents(
   db: Transaction<Database>,
@@ -136,10 +138,17 @@ export async function appendConsentEvents(
   random: Random,
   events: readonly NewConsentEvent[],
   set?: InsertSet,
+  first?: InsertSet,
 ): Promise<string[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => eventRow(random, e));
-  const { returned } = await insertRows(db, dialect, 'consent_events', rows, { returning: ['id', 'seq'] });
+  let returned: Record<string, unknown>[] = [];
+  if (first) {
+    first.add('consent_events', rows, { returning: ['id', 'seq'] }, (r) => {
+      returned = r.returned;
+    });
+    await first.flush();
+  } else ({ returned } = await insertRows(db, dialect, 'consent_events', rows, { returning: ['id', 'seq'] }));
   const seqOf = new Map(returned.map((r) => [String(r.id), Number(r.seq)]));
   const last = new Map<string, { row: (typeof rows)[number]; seq: number }>();
   for (const row of rows) {

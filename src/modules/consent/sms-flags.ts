@@ -6,7 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { Random } from '../../platform/clock.js';
 import { VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/index.js';
+import type { Database, InsertSet } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { subjectsByBlindIndex } from './identifiers.js';
 import type { ConsentEventType } from './ledger.js';
@@ -20,11 +20,27 @@ export interface SmsInboundResult {
   readonly reply: string | null;
 }
 
+/** One consent event, as listeners are told of it. */
+export interface ConsentChangeNotice {
+  readonly subjectRef: string;
+  readonly channel: string;
+  readonly event: ConsentEventType;
+}
+
 /** Told of each consent event in its transaction (the downstream module's webhooks and opt-out tasks). */
-export type ConsentListener = (
+export type ConsentListener = (trx: Transaction<Database>, change: ConsentChangeNotice) => Promise<void>;
+
+/**
+ * Told of a batch's consent events before they are written (recordCollections), with the set that
+ * writes their states and audit entries: a listener that will read in the same transaction when told
+ * of them adds that read to the set (InsertSet.read), which then rides with those inserts (on
+ * PostgreSQL in their statement, after the audit head was locked) instead of costing a round trip.
+ */
+export type ConsentReadAhead = (
   trx: Transaction<Database>,
-  change: { readonly subjectRef: string; readonly channel: string; readonly event: ConsentEventType },
-) => Promise<void>;
+  set: InsertSet,
+  changes: readonly ConsentChangeNotice[],
+) => void;
 
 export interface SmsFlagView {
   readonly id: string;

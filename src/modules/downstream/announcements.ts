@@ -5,7 +5,7 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { defineJob, type JobRunner } from '../../platform/jobs/index.js';
-import type { Database } from '../../platform/store/index.js';
+import type { Database, InsertSet } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { PersonValues } from './events.js';
 import type { DownstreamTasks } from './tasks.js';
@@ -68,6 +68,26 @@ export class Announcements {
   useIdentifiers(identifiers: IdentifiersOf): void {
     this.#identifiers = identifiers;
   }
+
+  /** Whether `onConsent` publishes an event for this change (it then reads the endpoints). */
+  static #publishes(change: { subjectRef: string; event: string }): boolean {
+    return (
+      !change.subjectRef.startsWith('visitor:') && (GRANTS.has(change.event) || change.event === 'suppressed')
+    );
+  }
+
+  /**
+   * Before a batch's consent events are written: when `onConsent` will publish for one of them, the
+   * active endpoints are read with the statement that writes the events' states and audit entries
+   * (after the audit head is locked, as the read of their own would be), not in one of their own.
+   */
+  readonly readAhead = (
+    trx: Transaction<Database>,
+    set: InsertSet,
+    changes: readonly { subjectRef: string; event: string }[],
+  ): void => {
+    if (changes.some((c) => Announcements.#publishes(c))) this.#webhooks.readEndpointsWith(trx, set);
+  };
 
   /** The consent module's listener: inside the transaction of each consent event. */
   readonly onConsent = async (

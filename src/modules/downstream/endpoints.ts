@@ -1,7 +1,9 @@
 // Webhook endpoints: the retailer's systems an admin registers (https URL, the events each takes,
 // the policy recipient it stands for), their signing secrets (sealed in the vault, rotated with a
 // grace period) and which active endpoints receive an event.
+import type { Transaction } from 'kysely';
 import { VowError } from '../../platform/errors.js';
+import type { Database, InsertSet } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { EVENT_TYPES, type EventType } from './events.js';
 import type { ReceiverAddresses } from './receiver-addresses.js';
@@ -14,6 +16,12 @@ interface ActiveEndpoint {
   readonly recipient: string | null;
   readonly events: readonly string[];
 }
+
+const activeEndpoint = (r: { id: string; recipient: string | null; events: string }): ActiveEndpoint => ({
+  id: r.id,
+  recipient: r.recipient,
+  events: JSON.parse(r.events) as string[],
+});
 
 /** How long the previous secret still signs after a rotation (receivers switch within this). */
 export const ROTATION_GRACE_MS = 24 * 60 * 60_000;
@@ -190,6 +198,24 @@ export class WebhookEndpoints {
    */
   readonly #endpointsOfTransaction = new WeakMap<object, Promise<ActiveEndpoint[]>>();
 
+  /**
+   * The active endpoints read by `set`'s next flush in `trx` (a read riding with a statement the
+   * transaction sends anyway), then given to this transaction's events as `#active` would read them.
+   * Until that flush, the transaction's events read them themselves. Whoever calls this reads at
+   * the point where the read of their own would have been: a batch of collections after the audit
+   * head is locked (endpoints are registered and disabled in transactions that lock it too, to
+   * record themselves), so an endpoint committed before that batch commits is seen by it.
+   */
+  readWith(trx: Transaction<Database>, set: InsertSet): void {
+    if (this.#endpointsOfTransaction.has(trx)) return;
+    set.read(this.#activeQuery(trx).select('created_at'), (rows) => {
+      const sorted = [...rows].sort((a, b) =>
+        a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0,
+      );
+      this.#endpointsOfTransaction.set(trx, Promise.resolve(sorted.map(activeEndpoint)));
+    });
+  }
+
   #active(db: Db): Promise<ActiveEndpoint[]> {
     if (!db.isTransaction) return this.#activeOf(db);
     let rows = this.#endpointsOfTransaction.get(db);
@@ -200,13 +226,17 @@ export class WebhookEndpoints {
     return rows;
   }
 
-  async #activeOf(db: Db, recipient?: string): Promise<ActiveEndpoint[]> {
-    let q = db
+  #activeQuery(db: Db) {
+    return db
       .selectFrom('webhook_endpoints')
       .select(['id', 'recipient', 'events'])
       .where('disabled_at', 'is', null);
+  }
+
+  async #activeOf(db: Db, recipient?: string): Promise<ActiveEndpoint[]> {
+    let q = this.#activeQuery(db);
     if (recipient !== undefined) q = q.where('recipient', '=', recipient);
     const rows = await q.orderBy('created_at').execute();
-    return rows.map((r) => ({ id: r.id, recipient: r.recipient, events: JSON.parse(r.events) as string[] }));
+    return rows.map(activeEndpoint);
   }
 }

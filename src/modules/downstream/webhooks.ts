@@ -3,7 +3,7 @@
 // (receiver-addresses.ts, used on every connection by transport.ts). One service, as callers see it.
 import type { Transaction } from 'kysely';
 import type { JobRunner } from '../../platform/jobs/index.js';
-import type { Database } from '../../platform/store/index.js';
+import type { Database, InsertSet } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { WebhookEndpoints } from './endpoints.js';
 import type { EventType } from './events.js';
@@ -82,6 +82,14 @@ export class Webhooks {
     recipient?: string,
   ): Promise<{ id: string; recipient: string | null }[]> {
     return this.#endpoints.subscribers(db, type, recipient);
+  }
+
+  /**
+   * The active endpoints read with `set`'s next flush, for this transaction's later events (instead
+   * of a read of their own at the first one): see WebhookEndpoints.readWith.
+   */
+  readEndpointsWith(trx: Transaction<Database>, set: InsertSet): void {
+    this.#endpoints.readWith(trx, set);
   }
 
   /** The event's deliveries, one per subscribed endpoint (see WebhookOutbox.prepare). */

@@ -172,6 +172,40 @@ export async function isMarkedUnder13(ctx: VowContext, subjectId: string): Promi
   return Number(row?.under13 ?? 0) === 1;
 }
 
+/** The where clause of the rows holding these (kind, blind index) pairs (one chunk of them). */
+function holding(dialect: DialectName, chunk: readonly { kind: IdentifierKind; blindIndex: string }[]) {
+  const byKind = new Map<IdentifierKind, string[]>();
+  for (const i of chunk) {
+    const list = byKind.get(i.kind) ?? [];
+    list.push(i.blindIndex);
+    byKind.set(i.kind, list);
+  }
+  return (eb: ExpressionBuilder<Database, 'subject_lookup' | 'under13_markers'>) =>
+    eb.or(
+      [...byKind].map(([kind, indexes]) =>
+        eb.and([eb('kind', '=', kind), isIn(eb, dialect, 'blind_index', indexes)]),
+      ),
+    );
+}
+
+const distinctPairs = (identifiers: readonly { kind: IdentifierKind; blindIndex: string }[]) => [
+  ...new Map(identifiers.map((i) => [`${i.kind}:${i.blindIndex}`, i])).values(),
+];
+
+/**
+ * The reads of whether any of these pairs is marked under 13 (each at most one row): one on
+ * PostgreSQL, one per LIST_CHUNK pairs on SQLite; none for no pairs.
+ */
+export function markerReads(
+  db: Executor,
+  dialect: DialectName,
+  identifiers: readonly { kind: IdentifierKind; blindIndex: string }[],
+) {
+  return [...listChunks(dialect, distinctPairs(identifiers))].map((chunk) =>
+    db.selectFrom('under13_markers').select(['kind', 'blind_index']).where(holding(dialect, chunk)).limit(1),
+  );
+}
+
 /**
  * The rows of `table` holding these (kind, blind index) pairs, as "kind:index" -> subject id: one
  * query on PostgreSQL, one per LIST_CHUNK pairs on SQLite. Of the markers, only whether there is
@@ -184,32 +218,21 @@ export async function findMany(
   identifiers: readonly { kind: IdentifierKind; blindIndex: string }[],
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const pairs = [...new Map(identifiers.map((i) => [`${i.kind}:${i.blindIndex}`, i])).values()];
-  for (const chunk of listChunks(dialect, pairs)) {
-    const byKind = new Map<IdentifierKind, string[]>();
-    for (const i of chunk) {
-      const list = byKind.get(i.kind) ?? [];
-      list.push(i.blindIndex);
-      byKind.set(i.kind, list);
-    }
-    const where = (eb: ExpressionBuilder<Database, typeof table>) =>
-      eb.or(
-        [...byKind].map(([kind, indexes]) =>
-          eb.and([eb('kind', '=', kind), isIn(eb, dialect, 'blind_index', indexes)]),
-        ),
-      );
-    if (table === 'under13_markers') {
-      const hit = await db.selectFrom(table).select(['kind', 'blind_index']).where(where).limit(1).execute();
+  if (table === 'under13_markers') {
+    for (const read of markerReads(db, dialect, identifiers)) {
+      const hit = await read.execute();
       for (const r of hit) found.set(`${r.kind}:${r.blind_index}`, '');
       if (found.size > 0) return found;
-    } else {
-      const rows = await db
-        .selectFrom(table)
-        .select(['kind', 'blind_index', 'subject_id'])
-        .where(where)
-        .execute();
-      for (const r of rows) found.set(`${r.kind}:${r.blind_index}`, r.subject_id);
     }
+    return found;
+  }
+  for (const chunk of listChunks(dialect, distinctPairs(identifiers))) {
+    const rows = await db
+      .selectFrom(table)
+      .select(['kind', 'blind_index', 'subject_id'])
+      .where(holding(dialect, chunk))
+      .execute();
+    for (const r of rows) found.set(`${r.kind}:${r.blind_index}`, r.subject_id);
   }
   return found;
 }

@@ -33,6 +33,11 @@ export interface AuditEntry {
 /** One row of the audit trail, as stored (the table's own type, so the two cannot drift). */
 export type AuditRow = Database['audit_log'];
 
+/** The chain head as `holdHead` read it (set once the set it rode with is flushed). */
+export interface HeldHead {
+  readonly head?: { readonly seq: number; readonly hash: string };
+}
+
 export type VerifyResult =
   | { ok: true; entries: number; head: string; anchors: number }
   | { ok: false; entries: number; brokenAt: number; problem: string; anchors: number };
@@ -151,12 +156,13 @@ export class AuditTrail {
    * once (a batch of collections records one entry per consent event this way). Returns their seqs.
    * With `set` (the caller's inserts in `trx`), the entries and the head's move join it: the head
    * is read and locked now, and written when the caller flushes the set, before its transaction
-   * ends.
+   * ends. With `held` (`holdHead`'s, in the same transaction), the head read and locked then.
    */
   async recordMany(
     entries: readonly AuditEntry[],
     trx?: Transaction<Database>,
     set?: InsertSet,
+    held?: HeldHead,
   ): Promise<number[]> {
     if (entries.length === 0) return [];
     for (const entry of entries) {
@@ -164,9 +170,8 @@ export class AuditTrail {
       assertNoPersonalValues(entry.reason ?? '', 'reason');
     }
     const run = async (tx: Kysely<Database>): Promise<number[]> => {
-      let headQuery = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-      if (this.#store.dialect === 'postgres') headQuery = headQuery.forUpdate();
-      const head = await headQuery.executeTakeFirstOrThrow();
+      if (held && !held.head) throw new Error('recordMany: the held audit head was not read yet');
+      const head = held?.head ?? (await this.#headQuery(tx).executeTakeFirstOrThrow());
       const at = this.#clock.now().toISOString();
       let seq = Number(head.seq);
       let prev = head.hash;
@@ -198,6 +203,29 @@ export class AuditTrail {
       return rows.map((r) => r.seq);
     };
     return trx ? run(trx) : this.#store.db.transaction().execute(run);
+  }
+
+  /** The chain head's read, locking it on PostgreSQL until the transaction ends. */
+  #headQuery(tx: Kysely<Database>) {
+    const q = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+    return this.#store.dialect === 'postgres' ? q.forUpdate() : q;
+  }
+
+  /**
+   * The chain head read (and locked on PostgreSQL) by `set`'s next flush instead of by a statement
+   * of its own: a caller that flushes a set in `trx` before recording (the consent events of a batch
+   * of collections) passes the result to `recordMany` in the same transaction, after that flush.
+   * The lock is then taken one statement earlier and held to the end of the transaction, as
+   * `recordMany` holds it, so two writers at once still chain one after the other.
+   */
+  holdHead(trx: Transaction<Database>, set: InsertSet): HeldHead {
+    const held: { head?: { seq: number; hash: string } } = {};
+    set.read(this.#headQuery(trx), (rows) => {
+      const row = rows[0];
+      if (!row) throw new Error('The audit head is missing');
+      held.head = { seq: Number(row.seq), hash: row.hash };
+    });
+    return held;
   }
 
   /**

@@ -7,6 +7,7 @@ export {
   type AuditEntry,
   type AuditRow,
   AuditTrail,
+  type HeldHead,
   hashEntry,
   type VerifyResult,
 } from './audit.js';
