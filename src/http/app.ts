@@ -31,6 +31,7 @@ import { fastValidatorCompiler } from './fast-validation.js';
 import { documentErrorAnswers, type ErrorCodeGuard, errorCodeGuardOf } from './openapi-errors.js';
 import { browserErrorPage, prefersHtml } from './pages/error-page.js';
 import { installRateLimits } from './rate-limits.js';
+import { namedPlugin } from './route-helpers.js';
 import { routeConfig } from './route-hooks.js';
 import { CROSS_ORIGIN_ROUTES, ROUTES } from './routes.js';
 import { helmetHeaders } from './security-headers.js';
@@ -256,11 +257,17 @@ export async function buildApp(
   const typed = app.withTypeProvider<ZodTypeProvider>();
   await registerCrossOriginScope(app, ctx.config.allowedOrigins, async (corsScope) => {
     for (const register of CROSS_ORIGIN_ROUTES)
-      await corsScope.register(async (scope) =>
-        register(scope.withTypeProvider<ZodTypeProvider>(), ctx, services),
+      await corsScope.register(
+        namedPlugin(register.name, async (scope: FastifyInstance) =>
+          register(scope.withTypeProvider<ZodTypeProvider>(), ctx, services),
+        ),
       );
   });
   for (const register of ROUTES)
-    await typed.register(async (scope) => register(scope.withTypeProvider<ZodTypeProvider>(), ctx, services));
+    await typed.register(
+      namedPlugin(register.name, async (scope: FastifyInstance) =>
+        register(scope.withTypeProvider<ZodTypeProvider>(), ctx, services),
+      ),
+    );
   return app;
 }

@@ -10,6 +10,7 @@
 // every request, a tenth of the cost of POST /v1/collect, the endpoint every page view calls.
 // Each cross-origin route gets one small hook when it is registered; the other routes none.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { namedPlugin } from './route-helpers.js';
 import { addRouteHook } from './route-hooks.js';
 
 /** Paths open to cross-origin calls besides routes declaring `config: { cors: true }`. */
@@ -72,7 +73,7 @@ export async function registerCrossOriginScope(
     done();
   };
 
-  await app.register(async (scope) => {
+  const crossOrigin = async (scope: FastifyInstance): Promise<void> => {
     scope.addHook('onRoute', (route) => {
       for (const m of [route.method].flat()) scoped.add(key(m, route.url));
       if (route.method !== 'OPTIONS' && isCrossOrigin(route.url, route.config?.cors))
@@ -95,5 +96,6 @@ export async function registerCrossOriginScope(
         .send();
     });
     await register(scope);
-  });
+  };
+  await app.register(namedPlugin('cross-origin routes', crossOrigin));
 }

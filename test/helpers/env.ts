@@ -25,16 +25,18 @@ export function testDialects(): DialectName[] {
 
 /**
  * A fresh store: SQLite in memory, or a new PostgreSQL database dropped afterwards. Empty, or with
- * `migrated`, already holding Vow's schema: on PostgreSQL that database is a copy of a template
- * migrated once per set of migrations (about 0.3 s saved per suite).
+ * `migrated`, already holding Vow's schema: a copy of a store migrated once (on PostgreSQL a
+ * template database per set of migrations, about 0.3 s saved per suite; on SQLite the bytes of one
+ * migrated in memory per process, 25-30 ms of CPU saved per suite).
  */
 export async function createTestStore(
   dialect: DialectName,
   options: { migrated?: boolean } = {},
 ): Promise<{ store: Store; url?: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
-    const store = await openStore({ sqliteFile: ':memory:' });
-    if (options.migrated) await migrate(store);
+    const store = options.migrated
+      ? await openStore({ sqliteImage: await migratedSqliteImage() })
+      : await openStore({ sqliteFile: ':memory:' });
     return { store, drop: () => store.close() };
   }
   const name = `vow_t_${randomBytes(6).toString('hex')}`;
@@ -84,6 +86,22 @@ async function adminQuery(...texts: string[]): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+let sqliteImage: Promise<Buffer> | undefined;
+
+/** The bytes of an in-memory SQLite store holding every migration, made once per process. */
+function migratedSqliteImage(): Promise<Buffer> {
+  sqliteImage ??= (async () => {
+    const store = await openStore({ sqliteFile: ':memory:' });
+    try {
+      await migrate(store);
+      return (store.image as () => Buffer)();
+    } finally {
+      await store.close();
+    }
+  })();
+  return sqliteImage;
 }
 
 let template: Promise<string> | undefined;

@@ -1,9 +1,11 @@
-// The throw-away PostgreSQL databases of the tests (test/helpers/env.ts): each commit returns
+// The throw-away stores of the tests (test/helpers/env.ts). PostgreSQL: each commit returns
 // without waiting for the disk (synchronous_commit off on the database, so a `vow` child process
 // connecting to it has it too), and what one connection commits another reads at once.
+// SQLite: a copy in memory of one store migrated once per process.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { MIGRATIONS } from '../../src/app/migrations.js';
 import { createTestStore, testDialects } from '../helpers/env.js';
 
 describe('a PostgreSQL test database', {
@@ -36,5 +38,32 @@ describe('a PostgreSQL test database', {
       read.rows.map((r) => r.value),
       ['yes'],
     );
+  });
+});
+
+describe('a migrated SQLite test store', () => {
+  it('is a copy of one migrated store: every migration applied, and what one copy writes no other sees', async () => {
+    const a = await createTestStore('sqlite', { migrated: true });
+    const b = await createTestStore('sqlite', { migrated: true });
+    try {
+      const applied = await a.store.db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .execute();
+      assert.equal(applied.length, Object.keys(MIGRATIONS).length);
+      await a.store.db
+        .insertInto('vow_meta')
+        .values({ key: 'seen', value: 'yes', updated_at: 'now' })
+        .execute();
+      const inB = await b.store.db.selectFrom('vow_meta').select('value').where('key', '=', 'seen').execute();
+      assert.deepEqual(inB, []);
+      const c = await createTestStore('sqlite', { migrated: true });
+      const inC = await c.store.db.selectFrom('vow_meta').select('value').where('key', '=', 'seen').execute();
+      await c.drop();
+      assert.deepEqual(inC, []);
+    } finally {
+      await a.drop();
+      await b.drop();
+    }
   });
 });

@@ -25,6 +25,11 @@ export interface Store {
   /** Where the data lives, without credentials (for logs and `vow --help`). */
   readonly location: string;
   close(): Promise<void>;
+  /**
+   * SQLite only: the database's bytes as they stand (better-sqlite3's serialize()), which
+   * `sqliteImage` opens as a copy in memory (the tests copy a migrated store instead of migrating).
+   */
+  readonly image?: () => Buffer;
 }
 
 export interface OpenStoreOptions {
@@ -34,6 +39,8 @@ export interface OpenStoreOptions {
   readonly dataDir?: string;
   /** An explicit SQLite file, or ':memory:'. Overrides dataDir. */
   readonly sqliteFile?: string;
+  /** SQLite: a copy of these bytes (a Store's image()) in memory, instead of a file. */
+  readonly sqliteImage?: Buffer;
   /** Largest number of PostgreSQL connections in the pool. */
   readonly poolSize?: number;
   /**
@@ -145,7 +152,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', location: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
-  const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'vow.sqlite');
+  const file = options.sqliteImage
+    ? ':memory:'
+    : (options.sqliteFile ?? path.join(options.dataDir ?? './data', 'vow.sqlite'));
   let sqlite: SQLite.Database;
   try {
     if (file !== ':memory:') {
@@ -154,7 +163,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
         if (f === file || existsSync(f)) ensurePrivateFile(f);
     }
-    sqlite = new SQLite(file);
+    sqlite = new SQLite(options.sqliteImage ?? file);
   } catch (err) {
     throw sqliteOpenError(file, err);
   }
@@ -177,6 +186,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     dialect: 'sqlite',
     location: file === ':memory:' ? file : path.resolve(file),
     close: () => db.destroy(),
+    image: () => sqlite.serialize(),
   };
 }
 
