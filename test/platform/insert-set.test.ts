@@ -239,6 +239,26 @@ describeEachDialect('InsertSet', (env) => {
     );
   });
 
+  it('sends its reads alone before an insert written on its own (larger than one statement takes)', async () => {
+    const { store } = env();
+    const many = Array.from({ length: 5_200 }, (_, n) => lookup(n, 'many'));
+    let seen = -1;
+    let inserted = 0;
+    await store.db.transaction().execute(async (trx) => {
+      const set = new InsertSet(trx, store.dialect);
+      set.read(trx.selectFrom('subject_lookup').select('kind'), (rows) => {
+        seen = rows.length;
+      });
+      // A conflict clause: not by COPY, so by insertRows, PG_ROWS rows a statement.
+      set.add('subject_lookup', many, { onConflictDoNothing: ['kind', 'blind_index'] }, (r) => {
+        inserted = r.inserted;
+      });
+      await set.flush();
+    });
+    assert.equal(seen, 0, 'read before the insert');
+    assert.equal(inserted, 5_200);
+  });
+
   it("numbers a read's parameters after those before it, leaving quoted text alone", () => {
     assert.equal(
       shiftParameters(`select "a$1" from t where x = $1 and y = '$2''s' and z = any($12::text[])`, 3),

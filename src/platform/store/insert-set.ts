@@ -139,8 +139,10 @@ export class InsertSet {
     let readRows: Record<string, unknown>[][] | undefined;
     if (reads.length > 0) {
       // On PostgreSQL with the first statement of several inserts; else each alone, first.
+      // (Not with a part written alone: by COPY, or larger than one statement takes.)
       const first = statements[0];
-      if (this.#dialect === 'postgres' && first && (first.length > 1 || !byCopy(first[0]!))) {
+      const shared = first && (first.length > 1 || (first[0]!.rows.length <= PG_ROWS && !byCopy(first[0]!)));
+      if (this.#dialect === 'postgres' && shared) {
         statements.shift();
         const got = await this.#together(first, reads);
         for (const [n, part] of first.entries()) results.set(part, got.inserts[n]!);
