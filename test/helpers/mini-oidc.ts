@@ -4,7 +4,8 @@
 // Tokens carry the wall clock's times: openid-client checks them against it. With `offline` on, it
 // lists `offline_access` and grants refresh tokens, rotated at each use (the old one then refused,
 // as are those of a person in `disabled`); `down` makes its token endpoint fail (503, or the
-// connection dropped). `sign` signs any claims with its key (a back-channel log-out's logout_token).
+// connection dropped); `unreachable` drops every connection (discovery's too: a provider out of
+// reach). `sign` signs any claims with its key (a back-channel log-out's logout_token).
 // With `revocation` on, discovery names a revocation endpoint (RFC 7009) that revokes a refresh token
 // for the client `vow` (`down`: it answers 503); `revoked` lists what it was asked to revoke.
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
@@ -33,6 +34,8 @@ export interface MiniProvider {
   disabled: Set<string>;
   /** The token endpoint fails: `http` answers 503, `socket` drops the connection. */
   down: false | 'http' | 'socket';
+  /** Every endpoint drops the connection, discovery included: the provider out of reach. */
+  unreachable: boolean;
   /** Whether discovery names a revocation endpoint; `down` makes it answer 503. */
   revocation: boolean | 'down';
   /** The tokens the revocation endpoint was asked to revoke (with their hint), in order. */
@@ -63,6 +66,7 @@ export async function startMiniProvider(): Promise<MiniProvider> {
     offline: false,
     disabled: new Set(),
     down: false,
+    unreachable: false,
     refreshCalls: 0,
     refreshTokens: new Map(),
     revocation: false,
@@ -109,6 +113,7 @@ export async function startMiniProvider(): Promise<MiniProvider> {
     const path = new URL(req.url ?? '/', issuer).pathname;
     res.setHeader('content-type', 'application/json');
     const send = (body: unknown) => res.end(JSON.stringify(body));
+    if (state.unreachable) return req.socket.destroy();
     if (path === '/token' && state.down) state.tokenCalls++;
     if (path === '/token' && state.down === 'socket') return req.socket.destroy();
     if (path === '/token' && state.down === 'http') {

@@ -8,9 +8,11 @@
 // is moved by hand; the provider is the test's own (mini-oidc.ts), its answers written by the test.
 import assert from 'node:assert/strict';
 import { after, beforeEach, it } from 'node:test';
+import { createServices } from '../../src/app/services.js';
+import { buildApp } from '../../src/http/app.js';
 import { csrfTokenFor, SSO_COOKIE } from '../../src/modules/identity/index.js';
 import { cookieFrom } from '../helpers/auth.js';
-import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { describeEachDialect, type TestEnv, testLookup } from '../helpers/env.js';
 import { beginSso, finishSso, signedInAs, ssoConfig, startMiniProvider } from '../helpers/mini-oidc.js';
 
 const MINUTE = 60_000;
@@ -73,6 +75,40 @@ describeEachDialect(
     beforeEach(() => {
       op.offline = false;
       op.disabled.clear();
+      op.unreachable = false;
+    });
+
+    // A Vow restarted while the provider is out of reach has not discovered it: the
+    // re-authentication cannot start, so the log-in page answers instead of an error or a redirect
+    // to nowhere; the session is not ended (the provider refused nothing) and serves nothing meanwhile.
+    it('with the provider out of reach after a restart: the log-in page, nothing ended, no API call served', async () => {
+      const e = env();
+      const { headers, id } = await signIn(e);
+      op.unreachable = true;
+      // The restarted Vow: new services on the same store, nothing of the provider discovered.
+      const restarted = await buildApp(
+        e.ctx,
+        { logger: false, rateLimits: false },
+        createServices(e.ctx, { webhookResolver: { lookup: testLookup } }),
+      );
+      try {
+        e.clock.advance(5 * MINUTE);
+        const login = await restarted.inject({
+          method: 'GET',
+          url: '/staff/login?next=%2Fstaff',
+          headers: { ...headers, accept: 'text/html' },
+        });
+        assert.equal(login.statusCode, 200, 'the log-in page, not a redirect to a provider out of reach');
+        assert.match(login.body, /name="password"/, 'password sign-in is offered');
+        const call = await restarted.inject({ method: 'GET', url: '/v1/staff/me', headers });
+        assert.equal(call.statusCode, 401);
+        assert.equal(call.json().error.code, 'VOW_UNAUTHENTICATED');
+        assert.equal(await revoked(e, id), null, 'not ended: the provider refused nothing');
+        assert.deepEqual(await ended(e, id), []);
+      } finally {
+        op.unreachable = false;
+        await restarted.close();
+      }
     });
 
     it('serves until the re-check is due; then API calls get 401 and pages go through the provider', async () => {
