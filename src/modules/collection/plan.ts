@@ -2,7 +2,7 @@
 // is written), checked before anything is stored and written by one path (write-batch.ts). Also the
 // answers of the collection endpoints and what the module needs of the consent module.
 import type { Insertable, Transaction } from 'kysely';
-import type { Database } from '../../platform/store/index.js';
+import type { Database, InsertSet } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { IndexedIdentifier, SubjectLink, SubjectService } from '../subjects/index.js';
 import type { FormBody } from './form-schema.js';
@@ -32,8 +32,22 @@ export interface ConsentRecorder {
       readonly evidence?: Readonly<Record<string, unknown>>;
       /** The person was created by this transaction (no stored consent state to lock or read). */
       readonly newPerson?: boolean;
+      /** The identifiers this collection wrote for the person (answers `readAhead`'s question). */
+      readonly identifiers?: readonly { readonly kind: string; readonly blindIndex: string }[];
     }[],
+    ahead?: object,
   ): Promise<unknown>;
+  /**
+   * Before the batch's people and records are written with `set`: adds what recordCollections
+   * would read after them (whose identifiers are on the suppression list) to the set, and returns
+   * it to pass to recordCollections (undefined: it reads after the rows).
+   */
+  readAhead?(
+    trx: Transaction<Database>,
+    set: InsertSet,
+    known: readonly string[],
+    identifiers: readonly { readonly kind: string; readonly blindIndex: string }[],
+  ): object | undefined;
 }
 
 export interface Collected {

@@ -121,6 +121,13 @@ export async function commitBatch(
       // the person meanwhile (P14); one found fails the flush, and the transaction with it.
       const set = new InsertSet(trx, ctx.store.dialect);
       await subjects.assertNoneMarked(identifiers, trx, set);
+      // The suppression list's entries of these people ride with them too (consent's read-ahead).
+      const ahead = consent?.readAhead?.(
+        trx,
+        set,
+        prepared.filter((p) => !p.isNew).map((p) => p.subjectId),
+        prepared.flatMap((p) => p.identifiers),
+      );
       const items: LinkItem[] = [];
       for (const [t, { plan }] of todo.entries())
         for (const [k, party] of plan.parties.entries())
@@ -168,8 +175,10 @@ export async function commitBatch(
             recordId: ids[t]!,
             ...(plan.evidence ? { evidence: plan.evidence } : {}),
             ...(created.has(out[t]![k]!) ? { newPerson: true } : {}),
+            identifiers: prepared[first[t]! + k]!.identifiers,
           })),
         ),
+        ahead,
       );
       const results: CollectionResult<OrderCollected>[] = [];
       for (const [t, { n }] of todo.entries()) {

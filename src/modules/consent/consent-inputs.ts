@@ -29,6 +29,12 @@ export interface RecordCollectionInput {
    * person is new). Their suppressions are still read: a new person's address may be on the list.
    */
   readonly newPerson?: boolean;
+  /**
+   * The identifiers this collection wrote for the person, by keyed hash: with a SuppressionsAhead
+   * (the suppression list read with the batch's rows), whether the person is on the list is
+   * answered from them instead of a read after the rows.
+   */
+  readonly identifiers?: readonly { readonly kind: string; readonly blindIndex: string }[];
 }
 
 export interface ConsentCause {

@@ -41,6 +41,7 @@ import {
 } from './ledger.js';
 import { type ConsentListener, type ConsentReadAhead, SmsFlags, type SmsInboundResult } from './sms-flags.js';
 import { smsInbound, smsKeyword } from './sms-keywords.js';
+import { type BatchIdentifier, SuppressionsAhead } from './suppressions-ahead.js';
 import { describeToken, unsubscribeByToken } from './unsubscribe-links.js';
 
 export type {
@@ -219,6 +220,7 @@ export class ConsentService {
   async recordCollections(
     trx: Transaction<Database>,
     inputs: readonly RecordCollectionInput[],
+    ahead?: object,
   ): Promise<void> {
     if (inputs.length === 0) return;
     const people = [...new Set(inputs.map((i) => i.subjectId))];
@@ -230,7 +232,9 @@ export class ConsentService {
       known.length === 0
         ? new Map<string, Record<string, StoredChannelState>>()
         : await storedStatesOf(trx, this.#ctx.store.dialect, known);
-    const suppressed = await suppressedAmong(trx, this.#ctx.store.dialect, people);
+    const suppressed =
+      (ahead instanceof SuppressionsAhead ? ahead.among(inputs) : undefined) ??
+      (await suppressedAmong(trx, this.#ctx.store.dialect, people));
     const changes: ConsentChange[] = [];
     const slow: RecordCollectionInput[] = [];
     for (const input of inputs) {
@@ -279,6 +283,22 @@ export class ConsentService {
       for (const listener of this.#listeners)
         await listener(trx, { subjectRef: c.subjectRef, channel: c.channel, event: c.event });
     for (const input of slow) await this.recordCollection(trx, input);
+  }
+
+  /**
+   * Before a batch's people and records are written with `set` (PostgreSQL): adds the reads of the
+   * suppression list that recordCollections would send after them (SuppressionsAhead), to pass to
+   * it. `known`: the people the batch found again; `identifiers`: every identifier it writes. On
+   * SQLite, where a read is a call in the process, nothing (recordCollections reads after the rows).
+   */
+  readAhead(
+    trx: Transaction<Database>,
+    set: InsertSet,
+    known: readonly string[],
+    identifiers: readonly BatchIdentifier[],
+  ): object | undefined {
+    if (this.#ctx.store.dialect !== 'postgres') return undefined;
+    return new SuppressionsAhead(trx, this.#ctx.store.dialect, set, known, identifiers);
   }
 
   /**
