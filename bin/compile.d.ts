@@ -6,3 +6,4 @@ export function buildTree(
 ): Promise<string>;
 export function inTree(root: string, out: string, file: string): string;
 export function compiledMain(root: string): Promise<string | undefined>;
+export const BUNDLED: readonly string[];

@@ -2,13 +2,15 @@
 // temporary folder stands for Vow's: its compiled tree runs, keeps the layout (a file read through
 // import.meta.url is found), is reused while the sources stay as they are, is built again when one
 // changes, is published once when two processes start together, and is not built where it cannot
-// be written (the caller then runs the sources through tsx).
+// be written (the caller then runs the sources through tsx). A dependency of many small modules
+// (BUNDLED) is one file in the tree, and is safe to bundle: nothing else imports it, Vow only by name.
 import assert from 'node:assert/strict';
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   rmSync,
   utimesSync,
@@ -18,8 +20,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { buildTree, compiledMain, inTree } from '../../bin/compile.js';
-import { ROOT } from '../helpers/source.js';
+import { BUNDLED, buildTree, compiledMain, inTree } from '../../bin/compile.js';
+import { ROOT, sourceFiles } from '../helpers/source.js';
 
 const made: string[] = [];
 after(() => {
@@ -119,5 +121,64 @@ describe('the compiled copy of the sources (bin/compile.js)', () => {
     const repo = path.dirname(realpathSync(path.join(ROOT, 'package.json')));
     const main = await compiledMain(repo);
     assert.ok(main && existsSync(main), 'Vow compiles');
+  });
+
+  it('loads a bundled dependency from one file of the tree, the same module for every importer', async () => {
+    const root = repository();
+    const pkg = path.join(root, 'node_modules', 'kysely');
+    mkdirSync(path.join(pkg, 'lib'), { recursive: true });
+    writeFileSync(
+      path.join(pkg, 'package.json'),
+      '{"name":"kysely","type":"module","exports":"./lib/index.js"}',
+    );
+    writeFileSync(path.join(pkg, 'lib', 'index.js'), "export { Kysely } from './kysely.js';\n");
+    writeFileSync(path.join(pkg, 'lib', 'kysely.js'), 'export class Kysely {}\n');
+    writeFileSync(
+      path.join(root, 'src', 'cli', 'main.ts'),
+      "import { Kysely } from 'kysely';\nexport const main = () => ({ made: new Kysely() instanceof Kysely });\n",
+    );
+    const out = mkdtempSync(path.join(tmpdir(), 'vow-tree-'));
+    made.push(out);
+    const tree = path.join(out, 'tree');
+    await buildTree(root, tree);
+    assert.deepEqual(readdirSync(path.join(tree, 'node_modules', 'kysely')).sort(), [
+      'index.js',
+      'package.json',
+    ]);
+    assert.deepEqual(await run(inTree(root, tree, 'src/cli/main.ts')), { made: true });
+  });
+
+  it("is safe for Vow's bundled dependencies: no other package imports them, Vow only by name", () => {
+    const repo = path.dirname(realpathSync(path.join(ROOT, 'package.json')));
+    const modules = path.join(repo, 'node_modules');
+    const manifests = readdirSync(modules).flatMap((name) =>
+      name.startsWith('@')
+        ? readdirSync(path.join(modules, name)).map((n) => path.join(modules, name, n, 'package.json'))
+        : [path.join(modules, name, 'package.json')],
+    );
+    for (const name of BUNDLED) {
+      assert.ok(existsSync(path.join(modules, name)), `${name} is installed`);
+      const dependents = manifests.filter((file) => {
+        if (!existsSync(file) || file.startsWith(path.join(modules, name, ''))) return false;
+        const m = JSON.parse(readFileSync(file, 'utf8')) as Record<
+          string,
+          Record<string, string> | undefined
+        >;
+        return [m.dependencies, m.peerDependencies, m.optionalDependencies].some(
+          (d) => d?.[name] !== undefined,
+        );
+      });
+      assert.deepEqual(dependents, [], `${name} would be a second copy for these packages`);
+      const deep = ['src', 'test', 'bench', 'scripts'].flatMap((dir) =>
+        sourceFiles(dir).filter((f) =>
+          new RegExp(`from '${name}/|import\\('${name}`).test(readFileSync(path.join(ROOT, f), 'utf8')),
+        ),
+      );
+      assert.deepEqual(
+        deep,
+        [],
+        `${name} is imported by a path or dynamically: the bundle has only its name`,
+      );
+    }
   });
 });
