@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
-import { cryptoRandom, seededRandom } from '../../src/platform/clock.js';
+import { v7 as uuidv7 } from 'uuid';
+import { cryptoRandom, seededRandom, uuidText } from '../../src/platform/clock.js';
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** The creation millisecond of a UUIDv7: its first 48 bits. */
@@ -38,6 +39,29 @@ describe('record ids', () => {
     assert.deepEqual([...ids].sort(), ids);
     assert.equal(new Set(ids).size, ids.length);
     assert.notDeepEqual(seededRandom(8, { ordered: true }).uuid(), ids[0]);
+  });
+});
+
+describe('the text of an id (uuidText)', () => {
+  it("is the uuid package's v7() text for the same millisecond, counter and random bytes", () => {
+    const random = seededRandom(11);
+    const edges = [0, 1, 2 ** 31 - 1, -(2 ** 31), -1, 0x3fff, 0x4000];
+    const times = [0, 1, 2 ** 48 - 1, Date.UTC(2026, 0, 1), Date.UTC(2099, 11, 31, 23, 59, 59, 999)];
+    for (let n = 0; n < 5000; n++) {
+      const bytes = random.bytes(40);
+      const at = n % 25;
+      const msecs = n < times.length ? times[n]! : bytes.readUIntBE(0, 6);
+      const seq = n < edges.length ? edges[n]! : bytes.readInt32BE(6);
+      const expected = uuidv7({ msecs, seq, random: Uint8Array.from(bytes.subarray(at, at + 16)) });
+      assert.equal(uuidText(msecs, seq, bytes, at), expected, `msecs ${msecs}, seq ${seq}`);
+    }
+  });
+
+  it('seeded ordered ids are the ones v7() made of the same seeded bytes (tests and the demo unchanged)', () => {
+    const ids = seededRandom(7, { ordered: true });
+    const bytes = seededRandom(7);
+    for (let seq = 0; seq < 2000; seq++)
+      assert.equal(ids.uuid(), uuidv7({ msecs: Date.UTC(2026, 0, 1), seq, random: bytes.bytes(16) }));
   });
 });
 

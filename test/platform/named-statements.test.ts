@@ -2,8 +2,10 @@
 // once a connection, under a name the pool gives their text; VOW_DATABASE_PREPARE=off (the store's
 // namedStatements: false) runs them unnamed, for a pooler that cannot follow prepared statements.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
+import type pg from 'pg';
 import {
   type Database,
   InsertSet,
@@ -14,9 +16,13 @@ import {
   type Store,
   statementName,
 } from '../../src/platform/store/index.js';
+import { namingClient } from '../../src/platform/store/named-statements.js';
 import { createTestStore, testDialects } from '../helpers/env.js';
 
 const postgres = testDialects().includes('postgres');
+const { prepareValue: pgPrepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
+  prepareValue: (v: unknown) => unknown;
+};
 const at = '2026-01-01T00:00:00.000Z';
 const lookup = (n: number) => ({
   kind: 'email',
@@ -91,5 +97,79 @@ describe('named statements [postgres]', { skip: !postgres && 'PostgreSQL not tes
     const text = 'select 1 as never_named';
     nameStatement(text);
     assert.equal(statementName(text), undefined);
+  });
+});
+
+describe("queries' array parameters", () => {
+  // What the pool's client class hands the driver: the pg module with a Client that keeps it.
+  function handedOver(values: unknown[]): unknown[] {
+    let got: unknown[] = [];
+    class Recording {
+      query(_text: string, given: unknown[]) {
+        got = given;
+      }
+    }
+    const Client = namingClient({ Client: Recording } as unknown as typeof pg);
+    new Client().query('select $1', values);
+    return got;
+  }
+
+  it('reach the driver as the array literal it would write (text, numbers, nulls), the rest as given', () => {
+    const awkward = [
+      'plain',
+      'with "quotes"',
+      'back\\slash',
+      'a,b',
+      '{braces}',
+      'NULL',
+      'line\nbreak',
+      'é😀',
+      '',
+    ];
+    const buffers = [Buffer.from('ab'), null];
+    const dates = [new Date(at)];
+    const given = [awkward, [1, 2.5, -3, 10n, null], ['x', 'y'], [], 7, 'text', null, buffers, dates, [true]];
+    const sent = handedOver(given);
+    assert.equal(sent.length, given.length);
+    for (const [n, value] of given.entries()) {
+      assert.deepEqual(pgPrepareValue(sent[n]), pgPrepareValue(value), `parameter ${n}`);
+      if (n < 4) assert.equal(typeof sent[n], 'string', `parameter ${n} is its literal`);
+      else assert.equal(sent[n], value, `parameter ${n} as given`);
+    }
+  });
+
+  it('[postgres] mean the same array to PostgreSQL', {
+    skip: !postgres && 'PostgreSQL not tested',
+  }, async () => {
+    const made = await createTestStore('postgres', { migrated: false });
+    try {
+      const awkward = [
+        'plain',
+        'with "quotes"',
+        'back\\slash',
+        'a,b',
+        '{braces}',
+        'NULL',
+        'line\nbreak',
+        'é😀',
+        '',
+      ];
+      const { rows } = await sql<{
+        v: string | null;
+      }>`select unnest(${[...awkward, null]}::text[]) as v`.execute(made.store.db);
+      assert.deepEqual(
+        rows.map((r) => r.v),
+        [...awkward, null],
+      );
+      const numbers = await sql<{ n: number }>`select unnest(${[1, -2, 30]}::int4[]) as n`.execute(
+        made.store.db,
+      );
+      assert.deepEqual(
+        numbers.rows.map((r) => r.n),
+        [1, -2, 30],
+      );
+    } finally {
+      await made.drop();
+    }
   });
 });

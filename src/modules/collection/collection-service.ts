@@ -231,18 +231,19 @@ export class CollectionService {
   }
 
   /**
-   * Replays, then phase one of write-batch.ts. `early` (for a bulk caller that prepares a batch long
-   * before writing it): people marked under 13 are also refused here, before anything is prepared,
-   * and the orders already recorded are read here. Without, `commitBatch` checks the markers inside
-   * the transaction (it does either way: the check that counts), and an order recorded before fails
-   * the write, which `writePrepared` then does again with the stored orders read (one round trip a
-   * group fewer on PostgreSQL while orders are new, one more and a transaction rolled back for a
-   * group holding a retry).
+   * Replays, then phase one of write-batch.ts. People marked under 13 are refused by `commitBatch`,
+   * which reads the markers inside the transaction (the check that counts: staff may mark someone
+   * meanwhile); they were read here too, before anything was prepared, until an import's batches
+   * showed it a statement and ~90 KB of array literal a batch of 1,000 for nothing: a bulk caller
+   * refused whole writes the batch again one by one either way (batch-writer.ts). `early` (for a
+   * bulk caller that prepares a batch long before writing it): the orders already recorded are read
+   * here. Without, an order recorded before fails the write, which `writePrepared` then does again
+   * with the stored orders read (one round trip a group fewer on PostgreSQL while orders are new,
+   * one more and a transaction rolled back for a group holding a retry).
    */
   async #prepare(plans: readonly Plan[], early = true): Promise<PreparedCollection> {
     const identifiers = plans.flatMap((p) => p.parties.flatMap((party) => party.identifiers));
     const replays = await orderReplays(this.#ctx, plans, early);
-    if (early) await this.#deps.subjects.assertNoneMarked(identifiers);
     return { plans, identifiers, replays, batch: await prepareBatch(this.#deps, plans, replays) };
   }
 

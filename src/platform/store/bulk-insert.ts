@@ -6,6 +6,7 @@
 // (QueryShapes). Row counts per statement come from a short fixed list, so a table has a handful
 // of shapes whatever the batch sizes are.
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import { arrayLiteral } from './array-literal.js';
 import type { Database } from './database.js';
 import type { DialectName } from './migration-kit.js';
 import { nameStatement } from './named-statements.js';
@@ -190,25 +191,6 @@ export async function pgInsertSql(
  */
 export const pgArrays = (columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]) =>
   columns.map((c) => arrayLiteral(rows.map((row) => (row[c] ?? null) as Value)));
-
-/** What needs a backslash inside an array literal's double quotes. */
-const ARRAY_SPECIAL = /["\\]/;
-
-/** An array of text, numbers and nulls as the driver's arrayString writes it; any other as it is. */
-function arrayLiteral(values: Value[]): string | Value[] {
-  let plain = true;
-  for (const v of values) {
-    if (typeof v === 'string') {
-      if (plain && ARRAY_SPECIAL.test(v)) plain = false;
-    } else if (v === null) plain = false;
-    else if (typeof v !== 'number' && typeof v !== 'bigint') return values;
-  }
-  if (values.length === 0) return '{}';
-  if (plain) return `{"${values.join('","')}"}`;
-  return `{${values
-    .map((v) => (v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`))
-    .join(',')}}`;
-}
 
 /** PostgreSQL: pgInsertSql's statement, PG_ROWS rows at a time. */
 async function insertByArrays(
