@@ -1,6 +1,7 @@
 // Public surface of the collection module: the collection points (built-in and declared forms),
 // their schemas and the age gate.
 export { ageOn, assertNotUnder13 } from './age-gate.js';
+export { isOrderBody, isRegistrationBody } from './body-checks.js';
 export {
   CATALOG_QUESTIONS,
   type CatalogQuestion,

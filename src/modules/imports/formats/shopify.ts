@@ -5,7 +5,14 @@
 // a checkout: the policy alone decides enrolment (P9; after an unsubscribe nothing, P11), so the
 // order export's "Accepts Marketing" column is not read.
 import { RecentValues } from '../../../platform/recent-values.js';
-import { orderSchema, registrationSchema, type Submission, smsSignupSchema } from '../../collection/index.js';
+import {
+  isRegistrationBody,
+  orderSchema,
+  type RegistrationBody,
+  registrationSchema,
+  type Submission,
+  smsSignupSchema,
+} from '../../collection/index.js';
 import {
   ageGate,
   cachedSchema,
@@ -52,13 +59,17 @@ function customer(row: Row, env: FormatEnv): readonly Fact[] | Refusal {
     ['Default Address Province Code', 'Default Address Province'],
     ['Default Address Country Code', 'Default Address Country'],
   );
-  const body = cachedSchema(env.policy, 'registration', () => registrationSchema(env.policy)).safeParse({
+  const given = {
     account_id: `shopify:${id ?? email.toLowerCase()}`,
     name,
     email,
     ...(postal ? { postal_address: postal } : {}),
     catalog_opt_in: yes(col(row, 'Accepts Email Marketing')),
-  });
+  };
+  // A usual row skips Zod's parse (isRegistrationBody: only what Zod would hand on unchanged).
+  const body = isRegistrationBody(given)
+    ? { success: true as const, data: given as RegistrationBody }
+    : cachedSchema(env.policy, 'registration', () => registrationSchema(env.policy)).safeParse(given);
   if (!body.success) return invalid(body.error);
   const facts: Fact[] = [{ kind: 'collect', submission: { type: 'registration', body: body.data } }];
   const phone = col(row, 'Phone', 'Default Address Phone');
