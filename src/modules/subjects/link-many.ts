@@ -46,6 +46,19 @@ export function identifierRow(
   };
 }
 
+/** The JSON of frozen sets of fields (collection's fieldsOf makes each set once): written once each. */
+const fieldsJson = new WeakMap<SubjectLink['fields'], string>();
+
+function jsonOfFields(fields: SubjectLink['fields']): string {
+  if (!Object.isFrozen(fields)) return JSON.stringify(fields);
+  let json = fieldsJson.get(fields);
+  if (json === undefined) {
+    json = JSON.stringify(fields);
+    fieldsJson.set(fields, json);
+  }
+  return json;
+}
+
 /** The row linking a person to one collection record, with the kind they had there. */
 export function recordRow(ctx: VowContext, subjectId: string, link: SubjectLink, at: string) {
   return {
@@ -55,7 +68,7 @@ export function recordRow(ctx: VowContext, subjectId: string, link: SubjectLink,
     collection_point: link.collectionPoint,
     record_type: link.recordType,
     record_id: link.recordId,
-    fields: JSON.stringify(link.fields),
+    fields: jsonOfFields(link.fields),
     policy_version: ctx.policy.version,
     collected_at: at,
   };
