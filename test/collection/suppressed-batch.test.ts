@@ -1,9 +1,10 @@
-// A batch of collections learns which of its people hold an identifier on the suppression list
-// before they are written (on PostgreSQL with the statement that writes them: consent's
-// SuppressionsAhead), from the identifiers the batch brings and, for people found again, those they
-// already hold. A returning person whose suppressed address is not in this collection still goes
-// through the one-by-one rules: ticking the catalog box again lifts the suppression for that
-// channel (P11), as a collection sent alone does.
+// A batch of collections learns which of its people hold an identifier on the suppression list:
+// the people it creates before they are written (on PostgreSQL with the statement that writes
+// them: consent's SuppressionsAhead), from the identifiers the batch brings; the people found
+// again after their consent lock, from every identifier they hold. A returning person whose
+// suppressed address is not in this collection still goes through the one-by-one rules: ticking
+// the catalog box again lifts the suppression for that channel (P11), as a collection sent alone
+// does.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';

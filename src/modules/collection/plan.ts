@@ -39,13 +39,13 @@ export interface ConsentRecorder {
   ): Promise<unknown>;
   /**
    * Before the batch's people and records are written with `set`: adds what recordCollections
-   * would read after them (whose identifiers are on the suppression list) to the set, and returns
-   * it to pass to recordCollections (undefined: it reads after the rows).
+   * would read after them for the people the batch creates (whose identifiers are on the
+   * suppression list) to the set, and returns it to pass to recordCollections (undefined: it reads
+   * after the rows). `identifiers`: every identifier of the new people.
    */
   readAhead?(
     trx: Transaction<Database>,
     set: InsertSet,
-    known: readonly string[],
     identifiers: readonly { readonly kind: string; readonly blindIndex: string }[],
   ): object | undefined;
 }

@@ -121,12 +121,11 @@ export async function commitBatch(
       // the person meanwhile (P14); one found fails the flush, and the transaction with it.
       const set = new InsertSet(trx, ctx.store.dialect);
       await subjects.assertNoneMarked(identifiers, trx, set);
-      // The suppression list's entries of these people ride with them too (consent's read-ahead).
+      // The suppression list's entries of the new people ride with them too (consent's read-ahead).
       const ahead = consent?.readAhead?.(
         trx,
         set,
-        prepared.filter((p) => !p.isNew).map((p) => p.subjectId),
-        prepared.flatMap((p) => p.identifiers),
+        prepared.filter((p) => p.isNew).flatMap((p) => p.identifiers),
       );
       const items: LinkItem[] = [];
       for (const [t, { plan }] of todo.entries())

@@ -232,9 +232,19 @@ export class ConsentService {
       known.length === 0
         ? new Map<string, Record<string, StoredChannelState>>()
         : await storedStatesOf(trx, this.#ctx.store.dialect, known);
+    // The people this batch created, from the read that rode with their rows (SuppressionsAhead);
+    // the people found again read now, after their lock: another transaction may have given them
+    // an address on the list since that statement's snapshot.
+    const fresh =
+      ahead instanceof SuppressionsAhead
+        ? ahead.among(inputs.filter((i) => created.has(i.subjectId)))
+        : undefined;
     const suppressed =
-      (ahead instanceof SuppressionsAhead ? ahead.among(inputs) : undefined) ??
-      (await suppressedAmong(trx, this.#ctx.store.dialect, people));
+      fresh === undefined
+        ? await suppressedAmong(trx, this.#ctx.store.dialect, people)
+        : known.length === 0
+          ? fresh
+          : new Set([...fresh, ...(await suppressedAmong(trx, this.#ctx.store.dialect, known))]);
     const changes: ConsentChange[] = [];
     const slow: RecordCollectionInput[] = [];
     for (const input of inputs) {
@@ -287,18 +297,18 @@ export class ConsentService {
 
   /**
    * Before a batch's people and records are written with `set` (PostgreSQL): adds the reads of the
-   * suppression list that recordCollections would send after them (SuppressionsAhead), to pass to
-   * it. `known`: the people the batch found again; `identifiers`: every identifier it writes. On
-   * SQLite, where a read is a call in the process, nothing (recordCollections reads after the rows).
+   * suppression list that recordCollections would send after them for the people the batch creates
+   * (SuppressionsAhead), to pass to it. `identifiers`: every identifier of those people. The people
+   * found again are still read after their lock. On SQLite, where a read is a call in the process,
+   * nothing (recordCollections reads after the rows).
    */
   readAhead(
     trx: Transaction<Database>,
     set: InsertSet,
-    known: readonly string[],
     identifiers: readonly BatchIdentifier[],
   ): object | undefined {
     if (this.#ctx.store.dialect !== 'postgres') return undefined;
-    return new SuppressionsAhead(trx, this.#ctx.store.dialect, set, known, identifiers);
+    return new SuppressionsAhead(trx, this.#ctx.store.dialect, set, identifiers);
   }
 
   /**

@@ -1,0 +1,130 @@
+// The suppression list seen by a batch of collections when another Vow process writes the same
+// person at the same moment (two contexts on one PostgreSQL database, as two processes). A batch
+// reads the suppression list with the statement that writes its people (consent's
+// SuppressionsAhead); that statement waits on the row of a returning person another transaction is
+// writing, and its read is of the snapshot taken before the wait. What the other transaction gave
+// the person (an address on the suppression list) must still count: the one-by-one rules (P11)
+// then block the automatic enrolment, as when the two come one after the other.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { createContext } from '../../src/app/context.js';
+import { createServices, type Services } from '../../src/app/services.js';
+import { orderSchema } from '../../src/modules/collection/index.js';
+import type { VowContext } from '../../src/modules/policy/index.js';
+import { ManualClock, seededRandom } from '../../src/platform/clock.js';
+import { openStore, type Store } from '../../src/platform/store/index.js';
+import { createTestStore, testConfig, testDialects, testLookup, testPolicy } from '../helpers/env.js';
+import { orderBody } from './fixtures.js';
+
+const postgres = testDialects().includes('postgres');
+
+interface Writer {
+  readonly ctx: VowContext;
+  readonly services: Services;
+  readonly store: Store;
+}
+
+describe('the suppression list while another process writes the same person [postgres]', {
+  skip: !postgres && 'PostgreSQL not tested',
+}, () => {
+  let drop: () => Promise<void>;
+  let a: Writer;
+  let b: Writer;
+
+  async function writer(url: string, seed: number): Promise<Writer> {
+    const store = await openStore({ databaseUrl: url, poolSize: 4 });
+    const config = testConfig();
+    const ctx = await createContext(config, {
+      policy: testPolicy(config.policyPath),
+      clock: new ManualClock(),
+      random: seededRandom(seed),
+      logger: pino({ level: 'silent' }),
+      store,
+    });
+    return { ctx, store, services: createServices(ctx, { webhookResolver: { lookup: testLookup } }) };
+  }
+
+  before(async () => {
+    const made = await createTestStore('postgres', { migrated: true });
+    drop = made.drop;
+    a = await writer(made.url!, 11);
+    b = await writer(made.url!, 12);
+  });
+  after(async () => {
+    await a?.store.close();
+    await b?.store.close();
+    await drop?.();
+  });
+
+  const registration = (account: string, email: string) => ({
+    type: 'registration' as const,
+    body: { account_id: account, name: 'Rae Returning', email, catalog_opt_in: false } as never,
+  });
+
+  it("blocks an order's automatic enrolment of a person the other process gave a suppressed address meanwhile", async () => {
+    // A returning account holder, and an address of theirs-to-be on the suppression list (kept
+    // after a deletion, say).
+    const first = await a.services.collection.collectBatch([registration('acc-race', 'rae.old@example.com')]);
+    const person = first.results[0]!.body.subjectId;
+    await a.services.consent.suppressIdentifier(undefined, {
+      indexKind: 'email',
+      blindIndex: a.ctx.vault.blindIndex('email', 'rae.suppressed@example.com'),
+      reason: 'test',
+    });
+    // Process B: the person registers the suppressed address (found again by the account id); its
+    // transaction holds the person's row once its rows are written, until released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let written!: () => void;
+    const rowsWritten = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const prepared = await b.services.collection.prepare([
+      registration('acc-race', 'rae.suppressed@example.com'),
+    ]);
+    const registering = b.services.collection.writePrepared(prepared, undefined, async () => {
+      written();
+      await held;
+    });
+    await rowsWritten;
+    // Process A: an order of the same person (found by their old address) with others beside it;
+    // its people's statement waits for B's row lock.
+    const order = orderBody('race-returning', {
+      buyer: { ...orderBody('race-returning').buyer, email: 'rae.old@example.com' },
+    });
+    const writing = a.services.collection.collectBatch([
+      { type: 'order', body: orderSchema.parse(order) },
+      { type: 'order', body: orderSchema.parse(orderBody('race-new')) },
+    ]);
+    await waitUntilBlockedOnLock(a);
+    release();
+    await registering;
+    const { results } = await writing;
+    assert.equal(results[0]!.body.subjectId, person, 'the same person, found by the old address');
+    const events = await a.store.db
+      .selectFrom('consent_events')
+      .select(['event', 'details'])
+      .where('subject_ref', '=', person)
+      .where('channel', '=', 'email_marketing')
+      .execute();
+    assert.deepEqual(
+      events.map((e) => [e.event, (JSON.parse(e.details) as { blockedBy?: string }).blockedBy]),
+      [['withdrawn', 'suppression_list']],
+      'the checkout does not enrol a person holding a suppressed address (P11)',
+    );
+  });
+});
+
+/** Resolves once one of the writer's connections waits for a lock (the row B holds). */
+async function waitUntilBlockedOnLock(w: Writer): Promise<void> {
+  for (;;) {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`.execute(w.store.db);
+    if (Number(rows[0]?.n) > 0) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
