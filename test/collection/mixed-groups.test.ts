@@ -1,0 +1,167 @@
+// Groups of orders as a retailer's flaky network sends them: retries of stored orders (the same
+// body, or another), new orders, a buyer marked as under 13, the same new order twice in flight,
+// buyers whose email or phone is on the suppression list, a returning buyer whose stored address
+// is, an Idempotency-Key reused with another body. Since the stored orders are read only once an
+// insert meets one and the markers and suppressions ride with the people's rows, each answer must
+// still be what it was, with its stable code, and the consent rules (P11) the same as one by one.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { describeEachDialect } from '../helpers/env.js';
+import { markUnder13, orderBody } from './fixtures.js';
+
+describeEachDialect('mixed groups of orders', (env) => {
+  const send = (payload: unknown, key?: string) =>
+    env().app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      payload: payload as object,
+      ...(key ? { headers: { 'idempotency-key': key } } : {}),
+    });
+  const ordersOf = async (shopOrderId: string) =>
+    (
+      await env()
+        .store.db.selectFrom('orders')
+        .select('id')
+        .where('shop_order_id', '=', shopOrderId)
+        .execute()
+    ).length;
+  /** Sends every body at once; the answers, and how many groups they took. */
+  const together = async (requests: readonly (() => ReturnType<typeof send>)[]) => {
+    const before = env().services.collection.groupStats.groups;
+    const answers = await Promise.all(requests.map((r) => r()));
+    return { answers, groups: env().services.collection.groupStats.groups - before };
+  };
+  const emailEvents = async (subjectId: string) =>
+    (
+      await env()
+        .store.db.selectFrom('consent_events')
+        .select(['event', 'details'])
+        .where('subject_ref', '=', subjectId)
+        .where('channel', '=', 'email_marketing')
+        .orderBy('seq')
+        .execute()
+    ).map((e) => [e.event, (JSON.parse(e.details) as { blockedBy?: string }).blockedBy ?? null]);
+  const suppress = (indexKind: 'email' | 'phone', value: string) =>
+    env().services.consent.suppressIdentifier(undefined, {
+      indexKind,
+      blindIndex: env().ctx.vault.blindIndex(indexKind, value),
+      reason: 'test',
+    });
+
+  it('answers a replay, a changed replay, a marked buyer and one new order twice in one group, each as alone', async () => {
+    const stored = orderBody('mix-a-stored');
+    const first = await send(stored);
+    assert.equal(first.statusCode, 201);
+    // A buyer staff marked as under 13 since their order: the retry of that order is refused.
+    const marked = orderBody('mix-a-marked');
+    const markedFirst = await send(marked);
+    assert.equal(markedFirst.statusCode, 201);
+    assert.equal((await markUnder13(env(), markedFirst.json().subjectId)).statusCode, 200);
+    const markedOrders = await ordersOf(marked.shop_order_id);
+    const fresh = orderBody('mix-a-fresh');
+    const twice = orderBody('mix-a-twice');
+    const changed = { ...stored, total_cents: stored.total_cents + 1 };
+    const { answers, groups } = await together([
+      () => send(fresh),
+      () => send(stored),
+      () => send(twice),
+      () => send(marked),
+      () => send(changed),
+      () => send(twice),
+    ]);
+    assert.ok(groups < 6, `6 orders in ${groups} transactions`);
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      [201, 200, 201, 403, 409, 200],
+      answers.map((a) => a.body).join(' | '),
+    );
+    assert.equal(answers[1]!.body, first.body, 'the stored answer again');
+    assert.equal(answers[3]!.json().error.code, 'VOW_UNDER_13');
+    assert.equal(answers[4]!.json().error.code, 'VOW_ORDER_CONFLICT');
+    assert.equal(answers[5]!.body, answers[2]!.body, 'the second of one order in flight is its replay');
+    for (const b of [fresh, twice, stored]) assert.equal(await ordersOf(b.shop_order_id), 1);
+    assert.equal(await ordersOf(marked.shop_order_id), markedOrders, 'nothing stored for the child');
+    const verified = await env().ctx.audit.verify();
+    assert.ok(verified.ok, JSON.stringify(verified));
+  });
+
+  it('refuses only the reused Idempotency-Key of a group holding a replay (not taken for a replay)', async () => {
+    const stored = orderBody('mix-b-stored');
+    const first = await send(stored);
+    assert.equal(first.statusCode, 201);
+    const keyed = orderBody('mix-b-keyed');
+    const other = orderBody('mix-b-other');
+    const { answers } = await together([
+      () => send(stored),
+      () => send(keyed, 'mix-b-key'),
+      () => send(other, 'mix-b-key'),
+      () => send(orderBody('mix-b-new')),
+    ]);
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      [200, 201, 409, 201],
+      answers.map((a) => a.body).join(' | '),
+    );
+    assert.equal(answers[0]!.body, first.body);
+    assert.equal(answers[2]!.json().error.code, 'VOW_IDEMPOTENCY_CONFLICT');
+    assert.equal(await ordersOf(other.shop_order_id), 0, 'the refused body stored nothing');
+    assert.equal(await ordersOf(keyed.shop_order_id), 1);
+  });
+
+  it('blocks the automatic enrolment of buyers whose email or phone is suppressed, in a group of new buyers', async () => {
+    const byEmail = orderBody('mix-c-email');
+    const byPhone = orderBody('mix-c-phone', {
+      buyer: { ...orderBody('mix-c-phone').buyer, phone: '(608) 555-0142' },
+    });
+    const plain = orderBody('mix-c-plain');
+    await suppress('email', byEmail.buyer.email);
+    await suppress('phone', '+16085550142');
+    const { answers } = await together([() => send(plain), () => send(byEmail), () => send(byPhone)]);
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      [201, 201, 201],
+      answers.map((a) => a.body).join(' | '),
+    );
+    const [plainId, emailId, phoneId] = answers.map((a) => a.json().subjectId as string);
+    assert.deepEqual(await emailEvents(plainId!), [['enrolled', null]]);
+    assert.deepEqual(await emailEvents(emailId!), [['withdrawn', 'suppression_list']]);
+    assert.deepEqual(await emailEvents(phoneId!), [['withdrawn', 'suppression_list']]);
+  });
+
+  it('blocks it for a returning buyer whose stored email is suppressed and who now gives another', async () => {
+    const before = orderBody('mix-d-before', {
+      buyer: { ...orderBody('mix-d-before').buyer, phone: '(608) 555-0177' },
+    });
+    const first = await send(before);
+    assert.equal(first.statusCode, 201);
+    const person = first.json().subjectId as string;
+    const enrolled = await emailEvents(person);
+    assert.deepEqual(enrolled, [['enrolled', null]]);
+    // Unsubscribed since (a bounce, a deletion of another holder): the address is on the list.
+    await env().services.consent.record(undefined, {
+      subjectRef: person,
+      channel: 'email_marketing',
+      event: 'withdrawn',
+      cause: { type: 'request', ref: 'test' },
+    });
+    await suppress('email', before.buyer.email);
+    // Found again by the phone, with another email; new buyers beside them.
+    const again = orderBody('mix-d-again', {
+      buyer: { ...orderBody('mix-d-again').buyer, phone: '(608) 555-0177', email: 'mix.d.new@example.com' },
+    });
+    const { answers } = await together([
+      () => send(orderBody('mix-d-new1')),
+      () => send(again),
+      () => send(orderBody('mix-d-new2')),
+    ]);
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      [201, 201, 201],
+      answers.map((a) => a.body).join(' | '),
+    );
+    assert.equal(answers[1]!.json().subjectId, person, 'the same person, found by the phone');
+    const events = await emailEvents(person);
+    assert.ok(!events.slice(1).some(([e]) => e === 'enrolled'), JSON.stringify(events));
+    assert.equal((await env().services.consent.states(person)).email_marketing, 'withdrawn');
+  });
+});
