@@ -1,0 +1,119 @@
+// One order id sent to two Vow processes at once (a retailer's retry over a flaky network reaching
+// another process while the first request is still being written), on one PostgreSQL database. The
+// stored orders are not read before a write: the second process's insert waits on the first's
+// unique shop_order_id, fails once it commits, and the group is written again with the stored
+// order read. The same body must answer as a replay with the first answer (one order), another
+// body VOW_ORDER_CONFLICT, and an order beside them in the same group be stored as usual.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { createContext } from '../../src/app/context.js';
+import { createServices, type Services } from '../../src/app/services.js';
+import { orderSchema } from '../../src/modules/collection/index.js';
+import type { VowContext } from '../../src/modules/policy/index.js';
+import { ManualClock, seededRandom } from '../../src/platform/clock.js';
+import { isVowError } from '../../src/platform/errors.js';
+import { openStore, type Store } from '../../src/platform/store/index.js';
+import { createTestStore, testConfig, testDialects, testLookup, testPolicy } from '../helpers/env.js';
+import { orderBody } from './fixtures.js';
+
+const postgres = testDialects().includes('postgres');
+
+interface Writer {
+  readonly ctx: VowContext;
+  readonly services: Services;
+  readonly store: Store;
+}
+
+describe('one order id sent to two processes at once [postgres]', {
+  skip: !postgres && 'PostgreSQL not tested',
+}, () => {
+  let drop: () => Promise<void>;
+  let a: Writer;
+  let b: Writer;
+
+  async function writer(url: string, seed: number): Promise<Writer> {
+    const store = await openStore({ databaseUrl: url, poolSize: 4 });
+    const config = testConfig();
+    const ctx = await createContext(config, {
+      policy: testPolicy(config.policyPath),
+      clock: new ManualClock(),
+      random: seededRandom(seed),
+      logger: pino({ level: 'silent' }),
+      store,
+    });
+    return { ctx, store, services: createServices(ctx, { webhookResolver: { lookup: testLookup } }) };
+  }
+
+  before(async () => {
+    const made = await createTestStore('postgres', { migrated: true });
+    drop = made.drop;
+    a = await writer(made.url!, 31);
+    b = await writer(made.url!, 32);
+  });
+  after(async () => {
+    await a?.store.close();
+    await b?.store.close();
+    await drop?.();
+  });
+
+  it('answers a retry in flight elsewhere as its replay, another body 409, the group beside them stored', async () => {
+    const body = orderSchema.parse(orderBody('race-order'));
+    // Process B writes the order; its transaction is held open once its rows are written.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let written!: () => void;
+    const rowsWritten = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const prepared = await b.services.collection.prepare([{ type: 'order', body }]);
+    const first = b.services.collection.writePrepared(prepared, undefined, async () => {
+      written();
+      await held;
+    });
+    await rowsWritten;
+    // Process A receives the retry, the same id with another body, and another order, at once.
+    const other = orderSchema.parse(orderBody('race-order-beside'));
+    const answers = Promise.allSettled([
+      a.services.collection.order(body),
+      a.services.collection.order({ ...body, total_cents: body.total_cents + 1 }),
+      a.services.collection.order(other),
+    ]);
+    await waitUntilBlockedOnLock(a);
+    release();
+    const stored = (await first).results[0]!;
+    assert.equal(stored.status, 201);
+    const [retry, changed, beside] = await answers;
+    assert.equal(retry.status, 'fulfilled');
+    assert.deepEqual(retry.value, { status: 200, body: stored.body }, 'the first answer again');
+    assert.equal(changed.status, 'rejected');
+    assert.ok(
+      isVowError(changed.reason) && changed.reason.code === 'VOW_ORDER_CONFLICT',
+      String(changed.reason),
+    );
+    assert.equal(beside.status, 'fulfilled');
+    assert.equal(beside.value.status, 201);
+    const rows = await a.store.db
+      .selectFrom('orders')
+      .select(['shop_order_id', 'id'])
+      .where('shop_order_id', 'in', [body.shop_order_id, other.shop_order_id])
+      .execute();
+    assert.equal(rows.length, 2);
+    assert.equal(rows.find((r) => r.shop_order_id === body.shop_order_id)!.id, stored.body.id);
+    const verified = await a.ctx.audit.verify();
+    assert.ok(verified.ok, JSON.stringify(verified));
+  });
+});
+
+/** Resolves once one of the writer's connections waits for a lock (the row B holds). */
+async function waitUntilBlockedOnLock(w: Writer): Promise<void> {
+  for (;;) {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`.execute(w.store.db);
+    if (Number(rows[0]?.n) > 0) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
