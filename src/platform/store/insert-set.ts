@@ -24,7 +24,10 @@
 // table expression of it, on the statement's snapshot, so it sees none of the set's inserts; on
 // SQLite before them). A read that locks (`for update`) holds its rows from then on, as it would
 // alone. The under-13 markers ride with a group's people and orders, and the audit head's lock
-// with its consent events, this way: two round trips a group fewer.
+// with its consent events, this way: two round trips a group fewer. The statement may wait on a
+// row another transaction holds (an upsert of the same person), and its reads are then still of
+// the snapshot taken before the wait: only a read that does not need what such a transaction
+// commits may ride (a locking read is re-read on the newest row).
 //
 // On PostgreSQL an insert of COPY_MIN_ROWS rows or more with no conflict clause and nothing returned
 // (an import batch's identifiers, record links and records) is written by COPY FROM STDIN instead
