@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   renameSync,
@@ -63,8 +64,9 @@ function mirror(from, to, sources, names) {
     const target = path.join(to, entry.name);
     if (entry.isDirectory() && entry.name !== 'node_modules' && holdsTypeScript(source)) {
       mirror(source, target, sources);
-    } else if (entry.isDirectory() && entry.name === 'node_modules' && names) {
-      // The repository's own node_modules: linked package by package, but for the bundled ones.
+    } else if (entry.name === 'node_modules' && names && statSync(source).isDirectory()) {
+      // The repository's own node_modules (a folder, or a link to one as in a git worktree): linked
+      // package by package, but for the bundled ones.
       mkdirSync(target);
       for (const dep of readdirSync(source))
         if (!BUNDLED.includes(dep)) symlinkSync(path.join(source, dep), path.join(target, dep));
@@ -99,6 +101,8 @@ export async function buildTree(root, out, { except = [], sourcemap = 'inline' }
   });
   for (const name of BUNDLED) {
     if (!existsSync(path.join(root, 'node_modules', name))) continue;
+    // Never written through a link into the installed packages.
+    if (lstatSync(path.join(out, 'node_modules')).isSymbolicLink()) continue;
     const dir = path.join(out, 'node_modules', name);
     mkdirSync(dir);
     writeFileSync(

@@ -13,6 +13,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -146,6 +147,33 @@ describe('the compiled copy of the sources (bin/compile.js)', () => {
       'package.json',
     ]);
     assert.deepEqual(await run(inTree(root, tree, 'src/cli/main.ts')), { made: true });
+  });
+
+  it('bundles from a node_modules that is a link (a git worktree), writing nothing into the linked packages', async () => {
+    const root = repository();
+    const installed = mkdtempSync(path.join(tmpdir(), 'vow-installed-'));
+    made.push(installed);
+    mkdirSync(path.join(installed, 'kysely'));
+    writeFileSync(
+      path.join(installed, 'kysely', 'package.json'),
+      '{"name":"kysely","type":"module","exports":"./k.js"}',
+    );
+    writeFileSync(path.join(installed, 'kysely', 'k.js'), 'export const kysely = 1;\n');
+    rmSync(path.join(root, 'node_modules'), { recursive: true });
+    symlinkSync(installed, path.join(root, 'node_modules'));
+    const out = mkdtempSync(path.join(tmpdir(), 'vow-tree-'));
+    made.push(out);
+    await buildTree(root, path.join(out, 'tree'));
+    assert.deepEqual(readdirSync(path.join(out, 'tree', 'node_modules', 'kysely')).sort(), [
+      'index.js',
+      'package.json',
+    ]);
+    assert.deepEqual(
+      readdirSync(path.join(installed, 'kysely')).sort(),
+      ['k.js', 'package.json'],
+      'the installed package untouched',
+    );
+    assert.match(readFileSync(path.join(installed, 'kysely', 'package.json'), 'utf8'), /k\.js/);
   });
 
   it("is safe for Vow's bundled dependencies: no other package imports them, Vow only by name", () => {
