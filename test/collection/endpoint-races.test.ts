@@ -9,57 +9,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { createContext } from '../../src/app/context.js';
-import { createServices, type Services } from '../../src/app/services.js';
-import type { VowContext } from '../../src/modules/policy/index.js';
-import { ManualClock, seededRandom } from '../../src/platform/clock.js';
-import { openStore, type Store } from '../../src/platform/store/index.js';
-import { createTestStore, testConfig, testDialects, testLookup, testPolicy } from '../helpers/env.js';
+import { testDialects } from '../helpers/env.js';
 import { orderBody } from './fixtures.js';
+import { processesOnOneDatabase, type Writer } from './processes.js';
 
 const postgres = testDialects().includes('postgres');
-
-interface Writer {
-  readonly ctx: VowContext;
-  readonly services: Services;
-  readonly store: Store;
-}
 
 describe('webhook endpoints changed while two processes write orders [postgres]', {
   skip: !postgres && 'PostgreSQL not tested',
 }, () => {
-  let drop: () => Promise<void>;
+  let processes: Awaited<ReturnType<typeof processesOnOneDatabase>> | undefined;
   let a: Writer;
   let b: Writer;
   let c: Writer;
 
-  async function writer(url: string, seed: number): Promise<Writer> {
-    const store = await openStore({ databaseUrl: url, poolSize: 4 });
-    const config = testConfig();
-    const ctx = await createContext(config, {
-      policy: testPolicy(config.policyPath),
-      clock: new ManualClock(),
-      random: seededRandom(seed),
-      logger: pino({ level: 'silent' }),
-      store,
-    });
-    return { ctx, store, services: createServices(ctx, { webhookResolver: { lookup: testLookup } }) };
-  }
-
   before(async () => {
-    const made = await createTestStore('postgres', { migrated: true });
-    drop = made.drop;
-    a = await writer(made.url!, 21);
-    b = await writer(made.url!, 22);
-    c = await writer(made.url!, 23);
+    processes = await processesOnOneDatabase(21, 22, 23);
+    [a, b, c] = processes.writers as [Writer, Writer, Writer];
   });
-  after(async () => {
-    await a?.store.close();
-    await b?.store.close();
-    await c?.store.close();
-    await drop?.();
-  });
+  after(() => processes?.close());
 
   const orders = (tag: string, n: number) =>
     Array.from({ length: n }, (_, i) =>

@@ -7,56 +7,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { createContext } from '../../src/app/context.js';
-import { createServices, type Services } from '../../src/app/services.js';
 import { orderSchema } from '../../src/modules/collection/index.js';
-import type { VowContext } from '../../src/modules/policy/index.js';
-import { ManualClock, seededRandom } from '../../src/platform/clock.js';
 import { isVowError } from '../../src/platform/errors.js';
-import { openStore, type Store } from '../../src/platform/store/index.js';
-import { createTestStore, testConfig, testDialects, testLookup, testPolicy } from '../helpers/env.js';
+import { testDialects } from '../helpers/env.js';
 import { orderBody } from './fixtures.js';
+import { processesOnOneDatabase, type Writer } from './processes.js';
 
 const postgres = testDialects().includes('postgres');
-
-interface Writer {
-  readonly ctx: VowContext;
-  readonly services: Services;
-  readonly store: Store;
-}
 
 describe('one order id sent to two processes at once [postgres]', {
   skip: !postgres && 'PostgreSQL not tested',
 }, () => {
-  let drop: () => Promise<void>;
+  let processes: Awaited<ReturnType<typeof processesOnOneDatabase>> | undefined;
   let a: Writer;
   let b: Writer;
 
-  async function writer(url: string, seed: number): Promise<Writer> {
-    const store = await openStore({ databaseUrl: url, poolSize: 4 });
-    const config = testConfig();
-    const ctx = await createContext(config, {
-      policy: testPolicy(config.policyPath),
-      clock: new ManualClock(),
-      random: seededRandom(seed),
-      logger: pino({ level: 'silent' }),
-      store,
-    });
-    return { ctx, store, services: createServices(ctx, { webhookResolver: { lookup: testLookup } }) };
-  }
-
   before(async () => {
-    const made = await createTestStore('postgres', { migrated: true });
-    drop = made.drop;
-    a = await writer(made.url!, 31);
-    b = await writer(made.url!, 32);
+    processes = await processesOnOneDatabase(31, 32);
+    [a, b] = processes.writers as [Writer, Writer];
   });
-  after(async () => {
-    await a?.store.close();
-    await b?.store.close();
-    await drop?.();
-  });
+  after(() => processes?.close());
 
   it('answers a retry in flight elsewhere as its replay, another body 409, the group beside them stored', async () => {
     const body = orderSchema.parse(orderBody('race-order'));

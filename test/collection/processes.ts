@@ -1,0 +1,51 @@
+// Vow processes on one PostgreSQL database, for the write path's race tests (two-writers,
+// endpoint-races, order-races, suppression-races): each a context with its own pool, group commit
+// and caches, as a process has.
+import pino from 'pino';
+import { createContext } from '../../src/app/context.js';
+import { createServices, type Services } from '../../src/app/services.js';
+import type { VowContext } from '../../src/modules/policy/index.js';
+import { ManualClock, seededRandom } from '../../src/platform/clock.js';
+import { openStore, type Store } from '../../src/platform/store/index.js';
+import { createTestStore, testConfig, testLookup, testPolicy } from '../helpers/env.js';
+
+export interface Writer {
+  readonly ctx: VowContext;
+  readonly services: Services;
+  readonly store: Store;
+}
+
+async function writer(url: string, seed: number): Promise<Writer> {
+  const store = await openStore({ databaseUrl: url, poolSize: 4 });
+  const config = testConfig();
+  const ctx = await createContext(config, {
+    policy: testPolicy(config.policyPath),
+    clock: new ManualClock(),
+    random: seededRandom(seed),
+    logger: pino({ level: 'silent' }),
+    store,
+  });
+  return { ctx, store, services: createServices(ctx, { webhookResolver: { lookup: testLookup } }) };
+}
+
+/**
+ * A migrated PostgreSQL database with a process on it per seed (its randomness); `close` closes
+ * them and drops the database.
+ */
+export async function processesOnOneDatabase(
+  ...seeds: number[]
+): Promise<{ readonly writers: readonly Writer[]; close(): Promise<void> }> {
+  const made = await createTestStore('postgres', { migrated: true });
+  const writers: Writer[] = [];
+  const close = async () => {
+    for (const w of writers) await w.store.close();
+    await made.drop();
+  };
+  try {
+    for (const seed of seeds) writers.push(await writer(made.url as string, seed));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { writers, close };
+}
