@@ -8,10 +8,8 @@
 // audit head gets none of that group's events.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { testDialects } from '../helpers/env.js';
-import { orderBody } from './fixtures.js';
-import { processesOnOneDatabase, type Writer } from './processes.js';
+import { newBuyerOrders, processesOnOneDatabase, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
 const postgres = testDialects().includes('postgres');
 
@@ -29,10 +27,6 @@ describe('webhook endpoints changed while two processes write orders [postgres]'
   });
   after(() => processes?.close());
 
-  const orders = (tag: string, n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      orderBody(`${tag}-${i}`, { buyer: { ...orderBody(0).buyer, email: `${tag}.${i}@example.com` } }),
-    );
   const auditSeq = async (action: string, id: string) =>
     Number(
       (
@@ -67,7 +61,7 @@ describe('webhook endpoints changed while two processes write orders [postgres]'
         [a, 'race-a'],
         [b, 'race-b'],
       ] as const)
-        for (const body of orders(`${tag}${turn}`, 4))
+        for (const body of newBuyerOrders(`${tag}${turn}`, 4))
           sending.push(w.services.collection.order(body as never));
       if (turn === 2)
         sending.push(
@@ -130,7 +124,10 @@ describe('webhook endpoints changed while two processes write orders [postgres]'
     });
     await holding;
     const writing = a.services.collection.collectBatch(
-      orders('disabled-meanwhile', 5).map((body) => ({ type: 'order' as const, body: body as never })),
+      newBuyerOrders('disabled-meanwhile', 5).map((body) => ({
+        type: 'order' as const,
+        body: body as never,
+      })),
     );
     await waitUntilBlockedOnLock(a);
     release();
@@ -143,13 +140,3 @@ describe('webhook endpoints changed while two processes write orders [postgres]'
     assert.equal((await told(id)).size, 0);
   });
 });
-
-/** Resolves once one of the writer's connections waits for a lock (the audit head, held by another). */
-async function waitUntilBlockedOnLock(w: Writer): Promise<void> {
-  for (;;) {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(w.store.db);
-    if (Number(rows[0]?.n) > 0) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

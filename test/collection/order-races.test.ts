@@ -6,12 +6,11 @@
 // body VOW_ORDER_CONFLICT, and an order beside them in the same group be stored as usual.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { orderSchema } from '../../src/modules/collection/index.js';
 import { isVowError } from '../../src/platform/errors.js';
 import { testDialects } from '../helpers/env.js';
 import { orderBody } from './fixtures.js';
-import { processesOnOneDatabase, type Writer } from './processes.js';
+import { processesOnOneDatabase, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
 const postgres = testDialects().includes('postgres');
 
@@ -77,13 +76,3 @@ describe('one order id sent to two processes at once [postgres]', {
     assert.ok(verified.ok, JSON.stringify(verified));
   });
 });
-
-/** Resolves once one of the writer's connections waits for a lock (the row B holds). */
-async function waitUntilBlockedOnLock(w: Writer): Promise<void> {
-  for (;;) {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(w.store.db);
-    if (Number(rows[0]?.n) > 0) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

@@ -1,6 +1,7 @@
 // Vow processes on one PostgreSQL database, for the write path's race tests (two-writers,
 // endpoint-races, order-races, suppression-races): each a context with its own pool, group commit
-// and caches, as a process has.
+// and caches, as a process has; and what those tests share (a wait for a lock, orders of new buyers).
+import { sql } from 'kysely';
 import pino from 'pino';
 import { createContext } from '../../src/app/context.js';
 import { createServices, type Services } from '../../src/app/services.js';
@@ -8,6 +9,7 @@ import type { VowContext } from '../../src/modules/policy/index.js';
 import { ManualClock, seededRandom } from '../../src/platform/clock.js';
 import { openStore, type Store } from '../../src/platform/store/index.js';
 import { createTestStore, testConfig, testLookup, testPolicy } from '../helpers/env.js';
+import { orderBody } from './fixtures.js';
 
 export interface Writer {
   readonly ctx: VowContext;
@@ -49,3 +51,19 @@ export async function processesOnOneDatabase(
   }
   return { writers, close };
 }
+
+/** Resolves once one of `w`'s connections waits for a lock (held by another process's transaction). */
+export async function waitUntilBlockedOnLock(w: Writer): Promise<void> {
+  for (;;) {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`.execute(w.store.db);
+    if (Number(rows[0]?.n) > 0) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** `n` orders of new buyers (each its own email), ids `<tag>-0` on. */
+export const newBuyerOrders = (tag: string, n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    orderBody(`${tag}-${i}`, { buyer: { ...orderBody(0).buyer, email: `${tag}.${i}@example.com` } }),
+  );

@@ -7,11 +7,10 @@
 // then block the automatic enrolment, as when the two come one after the other.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { orderSchema } from '../../src/modules/collection/index.js';
 import { testDialects } from '../helpers/env.js';
 import { orderBody } from './fixtures.js';
-import { processesOnOneDatabase, type Writer } from './processes.js';
+import { processesOnOneDatabase, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
 const postgres = testDialects().includes('postgres');
 
@@ -88,13 +87,3 @@ describe('the suppression list while another process writes the same person [pos
     );
   });
 });
-
-/** Resolves once one of the writer's connections waits for a lock (the row B holds). */
-async function waitUntilBlockedOnLock(w: Writer): Promise<void> {
-  for (;;) {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(w.store.db);
-    if (Number(rows[0]?.n) > 0) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

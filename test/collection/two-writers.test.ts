@@ -7,10 +7,8 @@
 // group waited for the audit head.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { testDialects } from '../helpers/env.js';
-import { orderBody } from './fixtures.js';
-import { processesOnOneDatabase, type Writer } from './processes.js';
+import { newBuyerOrders, processesOnOneDatabase, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
 const postgres = testDialects().includes('postgres');
 
@@ -27,15 +25,10 @@ describe('two processes writing orders at once [postgres]', {
   });
   after(() => processes?.close());
 
-  const orders = (tag: string, n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      orderBody(`${tag}-${i}`, { buyer: { ...orderBody(0).buyer, email: `${tag}.${i}@example.com` } }),
-    );
-
   it('keeps one audit chain while both write groups of orders and staff entries at once', async () => {
     const sent = await Promise.all([
-      ...orders('chain-a', 40).map((body) => a.services.collection.order(body as never)),
-      ...orders('chain-b', 40).map((body) => b.services.collection.order(body as never)),
+      ...newBuyerOrders('chain-a', 40).map((body) => a.services.collection.order(body as never)),
+      ...newBuyerOrders('chain-b', 40).map((body) => b.services.collection.order(body as never)),
       ...Array.from({ length: 10 }, (_, i) =>
         b.ctx.audit.record({ actor: { type: 'system' }, action: 'test.entry', details: { n: i } }),
       ),
@@ -97,7 +90,7 @@ describe('two processes writing orders at once [postgres]', {
     // Process A writes a group of new buyers (each enrolled: a consent.granted event each); it
     // waits for the audit head, so it commits after B.
     const writing = a.services.collection.collectBatch(
-      orders('meanwhile', 5).map((body) => ({ type: 'order' as const, body: body as never })),
+      newBuyerOrders('meanwhile', 5).map((body) => ({ type: 'order' as const, body: body as never })),
     );
     await waitUntilBlockedOnLock(a);
     release();
@@ -126,7 +119,7 @@ describe('two processes writing orders at once [postgres]', {
     );
     await b.services.downstream.webhooks.disable(id, null);
     await a.services.collection.collectBatch(
-      orders('disabled', 3).map((body) => ({ type: 'order' as const, body: body as never })),
+      newBuyerOrders('disabled', 3).map((body) => ({ type: 'order' as const, body: body as never })),
     );
     const deliveries = await a.store.db
       .selectFrom('webhook_deliveries')
@@ -136,13 +129,3 @@ describe('two processes writing orders at once [postgres]', {
     assert.equal(deliveries.length, 0);
   });
 });
-
-/** Resolves once one of A's connections waits for a lock (the audit head, held by B). */
-async function waitUntilBlockedOnLock(w: Writer): Promise<void> {
-  for (;;) {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(w.store.db);
-    if (Number(rows[0]?.n) > 0) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
