@@ -5,27 +5,18 @@
 // order read. The same body must answer as a replay with the first answer (one order), another
 // body VOW_ORDER_CONFLICT, and an order beside them in the same group be stored as usual.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
 import { isVowError } from '../../src/platform/errors.js';
-import { testDialects } from '../helpers/env.js';
 import { orderBody } from './fixtures.js';
-import { processesOnOneDatabase, type Writer, waitUntilBlockedOnLock } from './processes.js';
+import { describeOnProcesses, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
-const postgres = testDialects().includes('postgres');
-
-describe('one order id sent to two processes at once [postgres]', {
-  skip: !postgres && 'PostgreSQL not tested',
-}, () => {
-  let processes: Awaited<ReturnType<typeof processesOnOneDatabase>> | undefined;
+describeOnProcesses('one order id sent to two processes at once', [31, 32], (processes) => {
   let a: Writer;
   let b: Writer;
-
-  before(async () => {
-    processes = await processesOnOneDatabase(31, 32);
-    [a, b] = processes.writers as [Writer, Writer];
+  before(() => {
+    [a, b] = processes() as [Writer, Writer];
   });
-  after(() => processes?.close());
 
   it('answers a retry in flight elsewhere as its replay, another body 409, the group beside them stored', async () => {
     const body = orderSchema.parse(orderBody('race-order'));

@@ -1,6 +1,7 @@
 // Vow processes on one PostgreSQL database, for the write path's race tests (two-writers,
 // endpoint-races, order-races, suppression-races): each a context with its own pool, group commit
 // and caches, as a process has; and what those tests share (a wait for a lock, orders of new buyers).
+import { after, before, describe } from 'node:test';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { createContext } from '../../src/app/context.js';
@@ -8,7 +9,7 @@ import { createServices, type Services } from '../../src/app/services.js';
 import type { VowContext } from '../../src/modules/policy/index.js';
 import { ManualClock, seededRandom } from '../../src/platform/clock.js';
 import { openStore, type Store } from '../../src/platform/store/index.js';
-import { createTestStore, testConfig, testLookup, testPolicy } from '../helpers/env.js';
+import { createTestStore, testConfig, testDialects, testLookup, testPolicy } from '../helpers/env.js';
 import { orderBody } from './fixtures.js';
 
 export interface Writer {
@@ -67,3 +68,27 @@ export const newBuyerOrders = (tag: string, n: number) =>
   Array.from({ length: n }, (_, i) =>
     orderBody(`${tag}-${i}`, { buyer: { ...orderBody(0).buyer, email: `${tag}.${i}@example.com` } }),
   );
+
+/**
+ * A suite `name` on PostgreSQL (skipped when it is not under test), with a process per seed on
+ * one new database, started before its tests and closed after them: `processes()` gives them.
+ */
+export function describeOnProcesses(
+  name: string,
+  seeds: readonly number[],
+  body: (processes: () => readonly Writer[]) => void,
+): void {
+  describe(`${name} [postgres]`, {
+    skip: !testDialects().includes('postgres') && 'PostgreSQL not tested',
+  }, () => {
+    let started: Awaited<ReturnType<typeof processesOnOneDatabase>> | undefined;
+    before(async () => {
+      started = await processesOnOneDatabase(...seeds);
+    });
+    after(() => started?.close());
+    body(() => {
+      if (!started) throw new Error('the processes are not started');
+      return started.writers;
+    });
+  });
+}

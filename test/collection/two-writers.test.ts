@@ -6,24 +6,15 @@
 // committed before a group commits receives that group's events, even one registered while the
 // group waited for the audit head.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { testDialects } from '../helpers/env.js';
-import { newBuyerOrders, processesOnOneDatabase, type Writer, waitUntilBlockedOnLock } from './processes.js';
+import { before, it } from 'node:test';
+import { describeOnProcesses, newBuyerOrders, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
-const postgres = testDialects().includes('postgres');
-
-describe('two processes writing orders at once [postgres]', {
-  skip: !postgres && 'PostgreSQL not tested',
-}, () => {
-  let processes: Awaited<ReturnType<typeof processesOnOneDatabase>> | undefined;
+describeOnProcesses('two processes writing orders at once', [1, 2], (processes) => {
   let a: Writer;
   let b: Writer;
-
-  before(async () => {
-    processes = await processesOnOneDatabase(1, 2);
-    [a, b] = processes.writers as [Writer, Writer];
+  before(() => {
+    [a, b] = processes() as [Writer, Writer];
   });
-  after(() => processes?.close());
 
   it('keeps one audit chain while both write groups of orders and staff entries at once', async () => {
     const sent = await Promise.all([
