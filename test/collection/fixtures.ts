@@ -67,6 +67,26 @@ export async function post(env: TestEnv, url: string, payload: unknown) {
  * The P14 purge as staff run it, four eyes: customer service proposes over the API (as the test
  * principal), a privacy officer who is another person approves. Answers like an HTTP reply.
  */
+/** POST /v1/orders of `payload`, with an Idempotency-Key when `key` is given. */
+export function sendOrder(env: TestEnv, payload: unknown, key?: string) {
+  return env.app.inject({
+    method: 'POST',
+    url: '/v1/orders',
+    payload: payload as object,
+    ...(key ? { headers: { 'idempotency-key': key } } : {}),
+  });
+}
+
+/** How many orders the store holds with the shop's order id `shopOrderId`. */
+export async function ordersWithId(env: TestEnv, shopOrderId: string): Promise<number> {
+  const rows = await env.store.db
+    .selectFrom('orders')
+    .select('id')
+    .where('shop_order_id', '=', shopOrderId)
+    .execute();
+  return rows.length;
+}
+
 export async function markUnder13(
   env: TestEnv,
   subjectId: string,

@@ -5,24 +5,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDialect } from '../helpers/env.js';
-import { markUnder13, orderBody, post } from './fixtures.js';
+import { markUnder13, orderBody, ordersWithId, post, sendOrder } from './fixtures.js';
 
 describeEachDialect('group commit of collections', (env) => {
-  const send = (payload: unknown, key?: string) =>
-    env().app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      payload: payload as object,
-      ...(key ? { headers: { 'idempotency-key': key } } : {}),
-    });
-  const ordersOf = async (shopOrderId: string) =>
-    (
-      await env()
-        .store.db.selectFrom('orders')
-        .select('id')
-        .where('shop_order_id', '=', shopOrderId)
-        .execute()
-    ).length;
+  const send = (payload: unknown, key?: string) => sendOrder(env(), payload, key);
+  const ordersOf = (shopOrderId: string) => ordersWithId(env(), shopOrderId);
   /** Sends every body at once and checks they went in fewer transactions than requests. */
   const together = async (requests: readonly (() => ReturnType<typeof send>)[]) => {
     const before = { ...env().services.collection.groupStats };

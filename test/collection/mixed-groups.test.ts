@@ -7,24 +7,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDialect } from '../helpers/env.js';
-import { markUnder13, orderBody } from './fixtures.js';
+import { markUnder13, orderBody, ordersWithId, sendOrder } from './fixtures.js';
 
 describeEachDialect('mixed groups of orders', (env) => {
-  const send = (payload: unknown, key?: string) =>
-    env().app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      payload: payload as object,
-      ...(key ? { headers: { 'idempotency-key': key } } : {}),
-    });
-  const ordersOf = async (shopOrderId: string) =>
-    (
-      await env()
-        .store.db.selectFrom('orders')
-        .select('id')
-        .where('shop_order_id', '=', shopOrderId)
-        .execute()
-    ).length;
+  const send = (payload: unknown, key?: string) => sendOrder(env(), payload, key);
+  const ordersOf = (shopOrderId: string) => ordersWithId(env(), shopOrderId);
   /** Sends every body at once; the answers, and how many groups they took. */
   const together = async (requests: readonly (() => ReturnType<typeof send>)[]) => {
     const before = env().services.collection.groupStats.groups;
