@@ -1,6 +1,7 @@
 // How many statements a batch of orders costs on PostgreSQL, where each is a round trip: the people's
 // keys, people, look-ups, identifiers, links and orders go in ONE statement (InsertSet) with the
-// reads of the under-13 markers and of the suppression list; the consent events with the audit head's lock; the consent states, the
+// reads of the under-13 markers and of the suppression list and the identifiers' shared locks; the
+// consent events with the audit head's lock and the suppression list read again; the consent states, the
 // audit entries and the audit head's move with the webhook endpoints' read; its reads take their
 // lists of values as arrays; people the batch creates are neither locked nor read for consent
 // states; the orders already stored are read only when the insert meets one. A change that adds a
@@ -62,20 +63,22 @@ describe('the statements of a batch of orders [postgres]', {
     );
     const all = texts.join('\n');
     // The look-ups, then the transaction: BEGIN, the people-to-orders insert (with the reads of the
-    // under-13 markers and of the suppression list), the consent events (with the audit head's
-    // lock), the states and audit entries (with the webhook endpoints' read), COMMIT. No read of the
-    // orders already stored: a new order's insert finds them (shop_order_id is unique).
+    // under-13 markers and of the suppression list, and the shared locks of the identifiers), the
+    // consent events (with the audit head's lock and the suppression list read again, now that the
+    // locks are held: consent/identifier-locks.ts), the states and audit entries (with the webhook
+    // endpoints' read), COMMIT. No read of the orders already stored: a new order's insert finds
+    // them (shop_order_id is unique).
     assert.equal(texts.length, 6, all);
     assert.match(texts[0]!, /^select .* from "subject_lookup"/, all);
     assert.equal(texts[1], 'begin', all);
     assert.match(
       texts[2]!,
-      /^with "q0" as \(select .* from "under13_markers" .*\), "q1" as \(select distinct "index_kind", "blind_index" from "suppression_list" .*\), "p0" as \(insert into "data_keys".*"subjects".*"subject_lookup".*"subject_identifiers".*"subject_records".*"orders"/s,
+      /^with "q0" as \(select .* from "under13_markers" .*\), "q1" as \(select count\(pg_advisory_xact_lock_shared\(c, o\)\).*\), "q2" as \(select distinct "index_kind", "blind_index" from "suppression_list" .*\), "p0" as \(insert into "data_keys".*"subjects".*"subject_lookup".*"subject_identifiers".*"subject_records".*"orders"/s,
       all,
     );
     assert.match(
       texts[3]!,
-      /^with "q0" as \(select "seq", "hash" from "audit_head" where "id" = \$1 for update\), "p0" as \(insert into "consent_events"/,
+      /^with "q0" as \(select "seq", "hash" from "audit_head" where "id" = \$1 for update\), "q1" as \(select distinct "index_kind", "blind_index" from "suppression_list" .*\), "p0" as \(insert into "consent_events"/,
       all,
     );
     assert.match(
@@ -85,8 +88,9 @@ describe('the statements of a batch of orders [postgres]', {
     );
     assert.equal(texts[5], 'commit', all);
     assert.ok(!texts.some((t) => /from "orders"/.test(t)), all);
-    // People this transaction created are neither locked nor read for their consent states.
-    assert.ok(!texts.some((t) => /pg_advisory_xact_lock|from "consent_state"/.test(t)), all);
+    // People this transaction created are neither locked nor read for their consent states (their
+    // identifiers' shared locks are taken with their rows, above).
+    assert.ok(!texts.some((t) => /pg_advisory_xact_lock\(|from "consent_state"/.test(t)), all);
     // The reads by the batch's values (markers, look-ups, suppressions) take each list as one
     // array: the same text for 10 orders or 1,000 (src/platform/store/value-lists.ts).
     const lists = texts.filter((t) => /\bin \(\$/.test(t));
@@ -121,7 +125,7 @@ describe('the statements of a batch of orders [postgres]', {
       results.map((r) => r.status),
       Array(10).fill(201),
     );
-    assert.equal(texts.filter((t) => t.includes('pg_advisory_xact_lock')).length, 1, texts.join('\n'));
+    assert.equal(texts.filter((t) => t.includes('pg_advisory_xact_lock(')).length, 1, texts.join('\n'));
     assert.equal(texts.filter((t) => /from "consent_state"/.test(t)).length, 1, texts.join('\n'));
     // Their suppressions are read after their lock, in a statement of its own: the batch's rows'
     // statement may have waited on one of them, on a snapshot taken before the wait

@@ -41,12 +41,14 @@ export interface ConsentRecorder {
    * Before the batch's people and records are written with `set`: adds what recordCollections
    * would read after them for the people the batch creates (whose identifiers are on the
    * suppression list) to the set, and returns it to pass to recordCollections (undefined: it reads
-   * after the rows). `identifiers`: every identifier of the new people.
+   * after the rows). `identifiers`: every identifier of the new people; `written`: every identifier
+   * of the batch (their locks are taken first, so that a withdrawal of one waits for the batch).
    */
   readAhead?(
     trx: Transaction<Database>,
     set: InsertSet,
     identifiers: readonly { readonly kind: string; readonly blindIndex: string }[],
+    written?: readonly { readonly kind: string; readonly blindIndex: string }[],
   ): object | undefined;
 }
 

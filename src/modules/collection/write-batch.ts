@@ -121,11 +121,13 @@ export async function commitBatch(
       // the person meanwhile (P14); one found fails the flush, and the transaction with it.
       const set = new InsertSet(trx, ctx.store.dialect);
       await subjects.assertNoneMarked(identifiers, trx, set);
-      // The suppression list's entries of the new people ride with them too (consent's read-ahead).
+      // The suppression list's entries of the new people ride with them too (consent's read-ahead),
+      // after the shared locks of every identifier the batch writes (a withdrawal of one waits).
       const ahead = consent?.readAhead?.(
         trx,
         set,
         prepared.filter((p) => p.isNew).flatMap((p) => p.identifiers),
+        prepared.flatMap((p) => p.identifiers),
       );
       const items: LinkItem[] = [];
       for (const [t, { plan }] of todo.entries())

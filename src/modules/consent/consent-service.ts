@@ -24,6 +24,7 @@ import type {
   RecordCollectionInput,
 } from './consent-inputs.js';
 import { type Executor, inTransaction, lockPeople } from './consent-locks.js';
+import { addListEntries, LISTED_KINDS, lockIdentifiersToList } from './identifier-locks.js';
 import {
   kindsAtCollectionPoint,
   type PersonSuppression,
@@ -264,6 +265,8 @@ export class ConsentService {
     // The audit head is read and locked with the events' insert (one statement on PostgreSQL).
     const first = new InsertSet(trx, this.#ctx.store.dialect);
     const head = changes.length > 0 ? this.#ctx.audit.holdHead(trx, first) : undefined;
+    // The new people's read again, now that the batch holds their identifiers' locks (suppressions-ahead.ts).
+    if (changes.length > 0 && fresh !== undefined) (ahead as SuppressionsAhead).confirm(first);
     const ats = changes.map((c) => c.at ?? this.#ctx.clock.now());
     const ids = await appendConsentEvents(
       trx,
@@ -298,17 +301,19 @@ export class ConsentService {
   /**
    * Before a batch's people and records are written with `set` (PostgreSQL): adds the reads of the
    * suppression list that recordCollections would send after them for the people the batch creates
-   * (SuppressionsAhead), to pass to it. `identifiers`: every identifier of those people. The people
-   * found again are still read after their lock. On SQLite, where a read is a call in the process,
-   * nothing (recordCollections reads after the rows).
+   * (SuppressionsAhead), to pass to it. `identifiers`: every identifier of those people; `written`:
+   * every identifier the batch writes, whose locks the set takes first (identifier-locks.ts). The
+   * people found again are still read after their lock. On SQLite, where a read is a call in the
+   * process, nothing (recordCollections reads after the rows).
    */
   readAhead(
     trx: Transaction<Database>,
     set: InsertSet,
     identifiers: readonly BatchIdentifier[],
+    written?: readonly BatchIdentifier[],
   ): object | undefined {
     if (this.#ctx.store.dialect !== 'postgres') return undefined;
-    return new SuppressionsAhead(trx, this.#ctx.store.dialect, set, identifiers);
+    return new SuppressionsAhead(trx, this.#ctx.store.dialect, set, identifiers, written);
   }
 
   /**
@@ -318,16 +323,12 @@ export class ConsentService {
    */
   async #lift(trx: Executor, covering: readonly PersonSuppression[], channel: string, point: string) {
     const others = Object.keys(this.#ctx.policy.doc.channels).filter((c) => c !== channel);
+    // The entries kept for the other channels were covered already: no new withdrawal, no lock.
     for (const s of covering) {
       await trx.deleteFrom('suppression_list').where('id', '=', s.id).execute();
       if (s.channel !== '*') continue;
-      for (const other of others)
-        await this.suppressIdentifier(trx, {
-          indexKind: s.indexKind as IndexKind,
-          blindIndex: s.blindIndex,
-          channel: other,
-          reason: `kept from an entry for every channel, lifted for ${channel}`,
-        });
+      const reason = `kept from an entry for every channel, lifted for ${channel}`;
+      await addListEntries(this.#ctx, trx, s.indexKind, s.blindIndex, others, reason);
     }
     await this.#ctx.audit.record(
       {
@@ -400,27 +401,33 @@ export class ConsentService {
   }
 
   /**
-   * Keeps a keyed hash of an identifier on the suppression list (e.g. after a deletion, so the
-   * address is never mailed again). `channel` '*' covers every marketing channel.
+   * Keeps a keyed hash of an identifier (an email or phone) on the suppression list (e.g. after a
+   * deletion, so the address is never mailed again), for `channel` ('*', the default: every
+   * marketing channel) or each of `channels`. On PostgreSQL it first takes the identifier's lock
+   * (identifier-locks.ts), held until the caller's transaction ends: a caller that then looks for the
+   * people holding it finds those of a batch writing it now, and a batch that starts after reads the
+   * entry. Without `db`, in a transaction of its own.
    */
   async suppressIdentifier(
     db: Executor | undefined,
-    input: { indexKind: IndexKind; blindIndex: string; channel?: string; reason: string },
+    input: {
+      indexKind: IndexKind;
+      blindIndex: string;
+      channel?: string;
+      channels?: readonly string[];
+      reason: string;
+    },
   ): Promise<void> {
-    const channel = input.channel ?? '*';
-    if (channel !== '*') assertChannel(this.#ctx.policy, channel);
-    await (db ?? this.#ctx.store.db)
-      .insertInto('suppression_list')
-      .values({
-        id: this.#ctx.random.uuid(),
-        index_kind: input.indexKind,
-        blind_index: input.blindIndex,
-        channel,
-        reason: input.reason,
-        created_at: this.#ctx.clock.now().toISOString(),
-      })
-      .onConflict((oc) => oc.columns(['index_kind', 'blind_index', 'channel']).doNothing())
-      .execute();
+    if (!LISTED_KINDS.has(input.indexKind))
+      throw new Error(`suppressIdentifier: not a listed kind: ${input.indexKind}`);
+    const channels = input.channels ?? [input.channel ?? '*'];
+    for (const channel of channels) if (channel !== '*') assertChannel(this.#ctx.policy, channel);
+    await this.#inTransaction(db, async (trx) => {
+      await lockIdentifiersToList(trx, this.#ctx.store.dialect, [
+        { kind: input.indexKind, blindIndex: input.blindIndex },
+      ]);
+      await addListEntries(this.#ctx, trx, input.indexKind, input.blindIndex, channels, input.reason);
+    });
   }
 
   /** Whether an identifier's keyed hash is on the suppression list for a channel. */

@@ -70,8 +70,9 @@ export async function recordImportedWithdrawal(
     input.why === 'unsubscribed'
       ? 'imported unsubscribe (P11: lifted only by a new contest entry or promotional request)'
       : 'imported bounce (the address does not take mail)';
-  for (const channel of channels)
-    await consent.suppressIdentifier(trx, { indexKind: kind, blindIndex, channel, reason });
+  // The identifier's lock is taken first (suppressIdentifier) and held until the caller commits: the
+  // people a batch is writing with it now are found below, once that batch has committed.
+  await consent.suppressIdentifier(trx, { indexKind: kind, blindIndex, channels, reason });
   let events = 0;
   for (const subjectId of await subjectsByBlindIndex(trx as Executor, kind, blindIndex)) {
     if (ctx.store.dialect === 'postgres')
