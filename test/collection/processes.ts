@@ -53,12 +53,30 @@ export async function processesOnOneDatabase(
   return { writers, close };
 }
 
-/** Resolves once one of `w`'s connections waits for a lock (held by another process's transaction). */
-export async function waitUntilBlockedOnLock(w: Writer): Promise<void> {
+/**
+ * Resolves once `waiters` connections (one unless told) of the database wait for a lock (held by
+ * another process's transaction), asked through `w`; or once `unless` has settled (work that may
+ * as well finish without waiting: the code before a fix, say).
+ */
+export async function waitUntilBlockedOnLock(
+  w: Writer,
+  waiters = 1,
+  unless?: Promise<unknown>,
+): Promise<void> {
+  let settled = false;
+  unless?.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
   for (;;) {
+    if (settled) return;
     const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
       where datname = current_database() and wait_event_type = 'Lock'`.execute(w.store.db);
-    if (Number(rows[0]?.n) > 0) return;
+    if (Number(rows[0]?.n) >= waiters) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
