@@ -34,8 +34,8 @@ type Pairs = { index_kind: string; blind_index: string }[];
 export class SuppressionsAhead {
   readonly #pairHits = new Set<string>();
   #read = false;
-  /** The read of the list, made again by `confirm`; undefined when the new people bring nothing. */
-  readonly #query: (() => { compile(): CompiledQuery<Pairs[number]> }) | undefined;
+  /** The read of the list (compiled once), made again by `confirm`; undefined when there is none. */
+  readonly #query: { compile(): CompiledQuery<Pairs[number]> } | undefined;
 
   /**
    * Adds the read to `set` (flushed by the caller before `among`): every identifier the batch's new
@@ -58,19 +58,20 @@ export class SuppressionsAhead {
       this.#query = undefined;
       return;
     }
-    this.#query = () =>
-      trx
-        .selectFrom('suppression_list')
-        .select(['index_kind', 'blind_index'])
-        .distinct()
-        .where((eb) =>
-          eb.or(
-            [...byKind].map(([kind, indexes]) =>
-              eb.and([eb('index_kind', '=', kind), isIn(eb, dialect, 'blind_index', [...indexes])]),
-            ),
+    const compiled = trx
+      .selectFrom('suppression_list')
+      .select(['index_kind', 'blind_index'])
+      .distinct()
+      .where((eb) =>
+        eb.or(
+          [...byKind].map(([kind, indexes]) =>
+            eb.and([eb('index_kind', '=', kind), isIn(eb, dialect, 'blind_index', [...indexes])]),
           ),
-        );
-    set.read(this.#query(), (rows: Pairs) => {
+        ),
+      )
+      .compile();
+    this.#query = { compile: () => compiled };
+    set.read(this.#query, (rows: Pairs) => {
       for (const r of rows) this.#pairHits.add(pair(r.index_kind, r.blind_index));
       this.#read = true;
     });
@@ -82,7 +83,7 @@ export class SuppressionsAhead {
    */
   confirm(set: InsertSet): void {
     if (!this.#read || this.#query === undefined) return;
-    set.read(this.#query(), (rows: Pairs) => {
+    set.read(this.#query, (rows: Pairs) => {
       for (const r of rows)
         if (!this.#pairHits.has(pair(r.index_kind, r.blind_index))) throw new ResolutionRace();
     });
