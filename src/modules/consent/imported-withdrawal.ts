@@ -11,6 +11,7 @@ import { isEmailShaped } from '../../platform/strings.js';
 import type { Policy, VowContext } from '../policy/index.js';
 import { normaliseEmail, normalisePhone, searchableKind } from '../subjects/index.js';
 import type { ConsentService } from './consent-service.js';
+import { lockIdentifiersToList } from './identifier-locks.js';
 import { subjectsByBlindIndex } from './identifiers.js';
 import { storedStates } from './ledger.js';
 import { emailMarketingChannels, smsChannels } from './sms.js';
@@ -49,6 +50,25 @@ export function normaliseListIdentifier(identifier: ImportedWithdrawal['identifi
     return isEmailShaped(e) ? e : undefined;
   }
   return normalisePhone(identifier.value, identifier.country ?? 'US');
+}
+
+/**
+ * Takes, before a batch of imported opt-outs is recorded in the caller's transaction, the locks
+ * each takes (identifier-locks.ts) at once and in their keys' order, before the batch holds any
+ * person's consent lock: a checkout holding one of the addresses and waiting for a person the batch
+ * withdrew earlier would otherwise wait on it in a circle (PostgreSQL ends one of the two).
+ */
+export async function lockImportedWithdrawals(
+  ctx: VowContext,
+  trx: Transaction<Database>,
+  inputs: readonly Pick<ImportedWithdrawal, 'identifier'>[],
+): Promise<void> {
+  const identifiers = inputs.flatMap((input) => {
+    const normalised = normaliseListIdentifier(input.identifier);
+    const kind = input.identifier.kind;
+    return normalised === undefined ? [] : [{ kind, blindIndex: ctx.vault.blindIndex(kind, normalised) }];
+  });
+  await lockIdentifiersToList(trx, ctx.store.dialect, identifiers);
 }
 
 /**

@@ -25,7 +25,7 @@ import type { Transaction } from 'kysely';
 import { isVowError, VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
 import type { AnySubmission, CollectionService, PreparedCollection } from '../collection/index.js';
-import { type ConsentService, recordImportedWithdrawal } from '../consent/index.js';
+import { type ConsentService, lockImportedWithdrawals, recordImportedWithdrawal } from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { Unit } from './formats/types.js';
 import {
@@ -273,6 +273,11 @@ export class RunWriter {
       from = this.#done;
     };
     const finish = async (trx: Transaction<Database>) => {
+      // The opt-outs' identifier locks all at once, in order, before the first is recorded.
+      const withdrawals = batch.flatMap((u) =>
+        'facts' in u ? u.facts.flatMap((f) => (f.kind === 'withdraw' ? [f.withdrawal] : [])) : [],
+      );
+      if (withdrawals.length > 0) await lockImportedWithdrawals(ctx, trx, withdrawals);
       for (const unit of batch) {
         next.units++;
         if ('refused' in unit) {
