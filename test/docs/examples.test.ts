@@ -34,6 +34,13 @@ function documents(): string[] {
   return ['README.md', ...docs];
 }
 
+/**
+ * How long one page's examples may run, all together: a hang fails the test instead of the run.
+ * docs/api.md's ~150 calls took 80 s on a machine busy with two test runs at once (load 20), and
+ * were cut at the 60 s this was before, in the middle of a page that works.
+ */
+const PAGE_TIMEOUT_MS = 300_000;
+
 function run(
   script: string,
   cwd: string,
@@ -43,7 +50,12 @@ function run(
     execFile(
       'bash',
       ['-c', script],
-      { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, timeout: 60_000, maxBuffer: 64 << 20 },
+      {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+        timeout: PAGE_TIMEOUT_MS,
+        maxBuffer: 64 << 20,
+      },
       (err, _stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stderr });
