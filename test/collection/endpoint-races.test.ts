@@ -8,6 +8,7 @@
 // audit head gets none of that group's events.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { deferred } from '../helpers/deferred.js';
 import { describeOnProcesses, newBuyerOrders, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
 describeOnProcesses(
@@ -96,14 +97,8 @@ describeOnProcesses(
         { url: 'https://hooks.example.com/disabled-meanwhile', events: ['consent.granted'] },
         null,
       );
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let locked!: () => void;
-      const holding = new Promise<void>((resolve) => {
-        locked = resolve;
-      });
+      const { promise: held, resolve: release } = deferred();
+      const { promise: holding, resolve: locked } = deferred();
       // As WebhookEndpoints.disable does, held open once it has taken the audit head.
       const disabling = c.store.db.transaction().execute(async (trx) => {
         await trx

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
 import { isVowError } from '../../src/platform/errors.js';
+import { deferred } from '../helpers/deferred.js';
 import { orderBody } from './fixtures.js';
 import { describeOnProcesses, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
@@ -21,14 +22,8 @@ describeOnProcesses('one order id sent to two processes at once', [31, 32], (pro
   it('answers a retry in flight elsewhere as its replay, another body 409, the group beside them stored', async () => {
     const body = orderSchema.parse(orderBody('race-order'));
     // Process B writes the order; its transaction is held open once its rows are written.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let written!: () => void;
-    const rowsWritten = new Promise<void>((resolve) => {
-      written = resolve;
-    });
+    const { promise: held, resolve: release } = deferred();
+    const { promise: rowsWritten, resolve: written } = deferred();
     const prepared = await b.services.collection.prepare([{ type: 'order', body }]);
     const first = b.services.collection.writePrepared(prepared, undefined, async () => {
       written();

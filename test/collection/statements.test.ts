@@ -7,25 +7,13 @@
 // states; the orders already stored are read only when the insert meets one. A change that adds a
 // round trip to every collection shows here first.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
-import { pgDriver } from '../../src/platform/store/index.js';
-import { createTestEnv, type TestEnv, testDialects } from '../helpers/env.js';
+import { describeOnPostgres } from '../helpers/env.js';
+import { pgStatements } from '../helpers/pg-statements.js';
 import { orderBody } from './fixtures.js';
 
-const postgres = testDialects().includes('postgres');
-
-describe('the statements of a batch of orders [postgres]', {
-  skip: !postgres && 'PostgreSQL not tested',
-}, () => {
-  let env: TestEnv & { close: () => Promise<void> };
-  before(async () => {
-    env = await createTestEnv('postgres');
-  });
-  after(async () => {
-    await env?.close();
-  });
-
+describeOnPostgres('the statements of a batch of orders', (env) => {
   const batch = (tag: string, email = tag) =>
     Array.from({ length: 10 }, (_, n) => ({
       type: 'order' as const,
@@ -36,26 +24,13 @@ describe('the statements of a batch of orders [postgres]', {
 
   /** The statements one collectBatch sends, by text. */
   async function statementsOf(submissions: ReturnType<typeof batch>) {
-    const texts: string[] = [];
-    const Client = pgDriver().Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-    const query = Client.query;
-    Client.query = function (this: unknown, ...args: unknown[]) {
-      const first = args[0];
-      texts.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
-      return query.apply(this, args);
-    };
-    let results: Awaited<ReturnType<typeof env.services.collection.collectBatch>>['results'];
-    try {
-      ({ results } = await env.services.collection.collectBatch(submissions));
-    } finally {
-      Client.query = query;
-    }
-    return { texts, results };
+    const { result, sent } = await pgStatements(() => env().services.collection.collectBatch(submissions));
+    return { texts: sent.map((s) => s.text), results: result.results };
   }
 
   it('writes ten orders of new people in six statements, three of them all the writes and the reads inside', async () => {
     // The first batch reads each table's column types, once a process.
-    await env.services.collection.collectBatch(batch('warm'));
+    await env().services.collection.collectBatch(batch('warm'));
     const { texts, results } = await statementsOf(batch('counted'));
     assert.deepEqual(
       results.map((r) => r.status),
@@ -100,7 +75,7 @@ describe('the statements of a batch of orders [postgres]', {
 
   it('answers a batch holding stored orders as replays, reading them only after the insert met them', async () => {
     const stored = batch('stored');
-    const kept = (await env.services.collection.collectBatch(stored)).results;
+    const kept = (await env().services.collection.collectBatch(stored)).results;
     const { texts, results } = await statementsOf([...stored.slice(0, 3), ...batch('fresh').slice(0, 2)]);
     assert.deepEqual(
       results.map((r) => r.status),

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
+import { deferred } from '../helpers/deferred.js';
 import { orderBody } from './fixtures.js';
 import { describeOnProcesses, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
@@ -40,14 +41,8 @@ describeOnProcesses(
       });
       // Process B: the person registers the suppressed address (found again by the account id); its
       // transaction holds the person's row once its rows are written, until released.
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let written!: () => void;
-      const rowsWritten = new Promise<void>((resolve) => {
-        written = resolve;
-      });
+      const { promise: held, resolve: release } = deferred();
+      const { promise: rowsWritten, resolve: written } = deferred();
       const prepared = await b.services.collection.prepare([
         registration('acc-race', 'rae.suppressed@example.com'),
       ]);

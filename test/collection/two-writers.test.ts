@@ -7,6 +7,7 @@
 // group waited for the audit head.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { deferred } from '../helpers/deferred.js';
 import { describeOnProcesses, newBuyerOrders, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
 describeOnProcesses('two processes writing orders at once', [1, 2], (processes) => {
@@ -41,14 +42,8 @@ describeOnProcesses('two processes writing orders at once', [1, 2], (processes) 
   it("gives a group's events to an endpoint another process registered while the group waited for the audit head", async () => {
     // Process B registers an endpoint in a transaction that records itself in the audit trail (as
     // WebhookEndpoints.create does), so it holds the audit head until it commits.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked!: () => void;
-    const holding = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
+    const { promise: held, resolve: release } = deferred();
+    const { promise: holding, resolve: locked } = deferred();
     const endpointId = 'whep_registered_meanwhile';
     const registering = b.store.db.transaction().execute(async (trx) => {
       await trx

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
 import { recordImportedWithdrawal } from '../../src/modules/consent/index.js';
+import { deferred } from '../helpers/deferred.js';
 import { orderBody } from './fixtures.js';
 import { describeOnProcesses, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
@@ -27,15 +28,6 @@ describeOnProcesses(
       type: 'order' as const,
       body: orderSchema.parse(orderBody(tag, { buyer: { ...orderBody(tag).buyer, ...buyer } })),
     });
-
-    /** A gate: `open()` lets `passed` resolve. */
-    function gate(): { passed: Promise<void>; open: () => void } {
-      let open!: () => void;
-      const passed = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      return { passed, open };
-    }
 
     /**
      * Process `w` records an imported unsubscribe of `email` in a transaction of its own; with
@@ -72,10 +64,10 @@ describeOnProcesses(
     it('the withdrawal committed while the batch waited in its first statement: the batch reads the list again and does not enrol', async () => {
       // Process B withdraws the address and holds its transaction open: it has looked for the people
       // holding the address (none yet).
-      const recorded = gate();
-      const held = gate();
-      const withdrawing = withdraw(b, 'wren.race@example.com', recorded.open, held.passed);
-      await recorded.passed;
+      const recorded = deferred();
+      const held = deferred();
+      const withdrawing = withdraw(b, 'wren.race@example.com', recorded.resolve, held.promise);
+      await recorded.promise;
       // Process A: a checkout creating a person with that address. Its first statement's snapshot
       // is taken now, before B commits (today's code does not wait at all).
       const writing = a.services.collection.collectBatch([
@@ -83,7 +75,7 @@ describeOnProcesses(
         order('wd-other', { email: 'other.buyer@example.com' }),
       ]);
       await waitUntilBlockedOnLock(a, 1, writing);
-      held.open();
+      held.resolve();
       assert.equal((await withdrawing).events, 0, 'nobody held the address when B looked');
       const { results } = await writing;
       assert.deepEqual(
@@ -107,16 +99,16 @@ describeOnProcesses(
         order('wd-returning-0', { email: 'rex.back@example.com' }),
       ]);
       const returning = first.results[0]!.body.subjectId;
-      const rowsWritten = gate();
-      const released = gate();
+      const rowsWritten = deferred();
+      const released = deferred();
       const prepared = await c.services.collection.prepare([
         order('wd-returning-1', { email: 'rex.back@example.com' }),
       ]);
       const holding = c.services.collection.writePrepared(prepared, undefined, async () => {
-        rowsWritten.open();
-        await released.passed;
+        rowsWritten.resolve();
+        await released.promise;
       });
-      await rowsWritten.passed;
+      await rowsWritten.promise;
       const writing = a.services.collection.collectBatch([
         order('wd-returning-2', { email: 'rex.back@example.com' }),
         order('wd-new-2', { email: 'wynn.race@example.com' }),
@@ -126,7 +118,7 @@ describeOnProcesses(
       // address's lock, which A's first statement took before waiting on C).
       const withdrawing = withdraw(b, 'wynn.race@example.com');
       await waitUntilBlockedOnLock(a, 2, withdrawing);
-      released.open();
+      released.resolve();
       await holding;
       const { results } = await writing;
       await withdrawing;
@@ -151,16 +143,16 @@ describeOnProcesses(
         { type: 'sms_signup', body: { phone, consent_text: 'Texts from us' } as never },
       ]);
       const person = signup.results[0]!.body.subjectId;
-      const recorded = gate();
-      const held = gate();
-      const withdrawing = withdraw(b, 'pia.new@example.com', recorded.open, held.passed);
-      await recorded.passed;
+      const recorded = deferred();
+      const held = deferred();
+      const withdrawing = withdraw(b, 'pia.new@example.com', recorded.resolve, held.promise);
+      await recorded.promise;
       // Their checkout, found again by the phone, brings the withdrawn address.
       const writing = a.services.collection.collectBatch([
         order('wd-found', { email: 'pia.new@example.com', phone }),
       ]);
       await waitUntilBlockedOnLock(a, 1, writing);
-      held.open();
+      held.resolve();
       await withdrawing;
       const { results } = await writing;
       assert.equal(results[0]!.body.subjectId, person, 'found again by the phone');

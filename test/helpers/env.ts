@@ -277,3 +277,29 @@ export function describeEachDialect(
     });
   }
 }
+
+/**
+ * A suite that runs on PostgreSQL only (what it checks is about PostgreSQL: its statements as round
+ * trips, its locks), skipped when PostgreSQL is not under test: `describeEachDialect`'s one case.
+ */
+export function describeOnPostgres(
+  name: string,
+  body: (env: () => TestEnv) => void,
+  overrides: TestEnvOptions = {},
+): void {
+  describe(`${name} [postgres]`, {
+    skip: !testDialects().includes('postgres') && 'PostgreSQL not tested',
+  }, () => {
+    let current: (TestEnv & { close: () => Promise<void> }) | undefined;
+    before(async () => {
+      current = await createTestEnv('postgres', overrides);
+    });
+    after(async () => {
+      await current?.close();
+    });
+    body(() => {
+      if (!current) throw new Error('test environment not ready');
+      return current;
+    });
+  });
+}

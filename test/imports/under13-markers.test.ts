@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { pgDriver } from '../../src/platform/store/index.js';
 import { describeEachDialect } from '../helpers/env.js';
+import { pgStatements } from '../helpers/pg-statements.js';
 
 const HEADER =
   'Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,Default Address Address1,Default Address Address2,Default Address City,Default Address Province Code,Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Note,Tax Exempt,Tags';
@@ -52,20 +52,11 @@ describeEachDialect('an import meeting someone marked under 13', (env) => {
       file,
       `${[HEADER, ...Array.from({ length: 5 }, (_, n) => row(10 + n, `counted.${n}@example.com`))].join('\n')}\n`,
     );
-    const texts: string[] = [];
-    const Client = pgDriver().Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-    const query = Client.query;
-    Client.query = function (this: unknown, ...args: unknown[]) {
-      const first = args[0];
-      texts.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
-      return query.apply(this, args);
-    };
-    try {
-      const report = await env().services.imports.run({ file, format: 'shopify-customers' });
-      assert.deepEqual(report.counts.collected, { registration: 5 });
-    } finally {
-      Client.query = query;
-    }
+    const { result: report, sent } = await pgStatements(() =>
+      env().services.imports.run({ file, format: 'shopify-customers' }),
+    );
+    assert.deepEqual(report.counts.collected, { registration: 5 });
+    const texts = sent.map((s) => s.text);
     const reads = texts.filter((text) => text.includes('"under13_markers"'));
     assert.equal(reads.length, 1, reads.join('\n---\n'));
     assert.match(reads[0]!, /^with /, 'read with the inserts');

@@ -3,42 +3,16 @@
 // adds any entry or takes any person's consent lock: a checkout holding one of those addresses and
 // waiting for a person the batch withdrew earlier cannot wait on it in a circle.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { pgDriver } from '../../src/platform/store/index.js';
-import { createTestEnv, type TestEnv, testDialects } from '../helpers/env.js';
+import { it } from 'node:test';
+import { describeOnPostgres } from '../helpers/env.js';
+import { pgStatements } from '../helpers/pg-statements.js';
 import { fixture } from './fixtures.js';
 
-describe('the identifier locks of an imported unsubscribe list [postgres]', {
-  skip: !testDialects().includes('postgres') && 'PostgreSQL not tested',
-}, () => {
-  let env: TestEnv & { close: () => Promise<void> };
-  before(async () => {
-    env = await createTestEnv('postgres');
-  });
-  after(async () => {
-    await env?.close();
-  });
-
+describeOnPostgres('the identifier locks of an imported unsubscribe list', (env) => {
   it('locks the batch’s addresses at once, before its first entry and its first consent lock', async () => {
-    const sent: { text: string; values: unknown[] }[] = [];
-    const Client = pgDriver().Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-    const query = Client.query;
-    Client.query = function (this: unknown, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string; values?: unknown[] };
-      const text = typeof first === 'string' ? first : String(first.text);
-      const values = (typeof first === 'string' ? args[1] : first.values) as unknown[] | undefined;
-      sent.push({ text, values: values ?? [] });
-      return query.apply(this, args);
-    };
-    let report: Awaited<ReturnType<typeof env.services.imports.run>>;
-    try {
-      report = await env.services.imports.run({
-        file: fixture('mailchimp-unsubscribed.csv'),
-        format: 'mailchimp',
-      });
-    } finally {
-      Client.query = query;
-    }
+    const { result: report, sent } = await pgStatements(() =>
+      env().services.imports.run({ file: fixture('mailchimp-unsubscribed.csv'), format: 'mailchimp' }),
+    );
     assert.equal(report.counts.withdrawn.unsubscribed, 2);
     const all = sent.map((s) => s.text).join('\n');
     const at = (re: RegExp) => sent.findIndex((s) => re.test(s.text));

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { TELL_PEOPLE_JOB } from '../../src/modules/incidents/index.js';
 import type { AuditEntry } from '../../src/platform/audit/index.js';
 import { orderBody, post } from '../collection/fixtures.js';
+import { deferred } from '../helpers/deferred.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { highRiskThroughService } from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
@@ -62,14 +63,8 @@ describeEachDialect('incidents: two confirmations of the Art. 34 message race', 
       // The first confirmation stops inside its transaction, its message written, until released.
       const audit = e.ctx.audit;
       const record = audit.record.bind(audit);
-      let inside!: () => void;
-      const reached = new Promise<void>((r) => {
-        inside = r;
-      });
-      let release!: () => void;
-      const gate = new Promise<void>((r) => {
-        release = r;
-      });
+      const { promise: reached, resolve: inside } = deferred();
+      const { promise: gate, resolve: release } = deferred();
       let held = false;
       audit.record = async (entry: AuditEntry, trx?: Parameters<typeof record>[1]) => {
         if (entry.action === 'incident.notice_queued' && !held) {

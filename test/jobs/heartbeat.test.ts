@@ -12,6 +12,7 @@ import {
   JobRunner,
   type Ticker,
 } from '../../src/platform/jobs/index.js';
+import { deferred } from '../helpers/deferred.js';
 import { describeEachDialect } from '../helpers/env.js';
 
 /** A ticker the test fires by hand (`beat()`), standing in for setInterval. */
@@ -45,15 +46,9 @@ describeEachDialect('job leases renewed by heartbeat', (env) => {
 
   it('keeps a long job leased while it beats, and hands a silent one over after one lease', async () => {
     const { ctx, clock, store } = env();
-    let release!: () => void;
-    const running = new Promise<void>((r) => {
-      release = r;
-    });
+    const { promise: running, resolve: release } = deferred();
     let runs = 0;
-    let started!: () => void;
-    const startedRunning = new Promise<void>((r) => {
-      started = r;
-    });
+    const { promise: startedRunning, resolve: started } = deferred();
     const long = defineJob({
       id: 'test.long_heartbeat',
       version: 1,

@@ -3,6 +3,7 @@ import { it } from 'node:test';
 import { z } from 'zod';
 import { isVowError } from '../../src/platform/errors.js';
 import { defineJob, type JobDefinition, JobRunner } from '../../src/platform/jobs/index.js';
+import { deferred } from '../helpers/deferred.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 
 function runner(
@@ -15,14 +16,6 @@ function runner(
   const r = new JobRunner(env.ctx, { workerId, leaseMs: 60_000, heartbeatMs: 0 });
   for (const d of defs) r.register(d);
   return r;
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
 
 describeEachDialect('durable jobs', (env) => {

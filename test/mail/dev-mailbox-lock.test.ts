@@ -14,6 +14,7 @@ import { after, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.js';
 import type { OutgoingMessage } from '../../src/platform/mail/transport.js';
 import * as transport from '../../src/platform/mail/transport.js';
+import { deferred } from '../helpers/deferred.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vow-dev-mailbox-lock-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,10 +39,7 @@ const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import(
 it('a line another process appends while an erasure rewrites mail.jsonl is kept, and the erased line goes', async () => {
   const file = path.join(dir, 'mail.jsonl');
   const clock = new ManualClock(new Date('2026-12-06T17:00:00Z'));
-  let waiting!: () => void;
-  const otherWaits = new Promise<void>((resolve) => {
-    waiting = resolve;
-  });
+  const { promise: otherWaits, resolve: waiting } = deferred();
   const erasing = transport.fileTransport(file, clock);
   // The other process: its own transport (its own queue), on the same file, telling when it asks for the lock.
   const other = transport.fileTransport(file, clock, {

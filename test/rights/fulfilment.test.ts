@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { RightsService } from '../../src/modules/rights/index.js';
 import { JobRunner } from '../../src/platform/jobs/index.js';
+import { deferred } from '../helpers/deferred.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { connectHarness, type Json, post, postalRequest, type RightsHarness } from './helpers.js';
 
@@ -125,14 +126,8 @@ describeEachDialect('fulfilment of verified requests', (env) => {
   it('a deletion interrupted mid-way (the worker stalls, its lease expires) is finished by another worker exactly once', async () => {
     const e = env();
     seedPerson(h, 'del-2', 'stall@example.org');
-    let release!: () => void;
-    let reached!: () => void;
-    const reachedP = new Promise<void>((r) => {
-      reached = r;
-    });
-    const stalled = new Promise<void>((r) => {
-      release = r;
-    });
+    const { promise: reachedP, resolve: reached } = deferred();
+    const { promise: stalled, resolve: release } = deferred();
     let stallOnce = true;
     h.world.beforeDelete = async () => {
       if (!stallOnce) return;
