@@ -5,19 +5,15 @@
 // order read. The same body must answer as a replay with the first answer (one order), another
 // body VOW_ORDER_CONFLICT, and an order beside them in the same group be stored as usual.
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
 import { isVowError } from '../../src/platform/errors.js';
 import { deferred } from '../helpers/deferred.js';
 import { orderBody } from './fixtures.js';
 import { describeOnProcesses, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
-describeOnProcesses('one order id sent to two processes at once', [31, 32], (processes) => {
-  let a: Writer;
-  let b: Writer;
-  before(() => {
-    [a, b] = processes() as [Writer, Writer];
-  });
+describeOnProcesses('one order id sent to two processes at once', [31, 32], (writers) => {
+  const [a, b] = writers as [Writer, Writer];
 
   it('answers a retry in flight elsewhere as its replay, another body 409, the group beside them stored', async () => {
     const body = orderSchema.parse(orderBody('race-order'));

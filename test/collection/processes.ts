@@ -88,13 +88,14 @@ export const newBuyerOrders = (tag: string, n: number) =>
   );
 
 /**
- * A suite `name` on PostgreSQL (skipped when it is not under test), with a process per seed on
- * one new database, started before its tests and closed after them: `processes()` gives them.
+ * A suite on PostgreSQL (skipped when it is not tested) with a Vow process per seed on one new
+ * database, started before its tests and closed after them. `body` gets the processes at once, in
+ * the seeds' order (`const [a, b] = writers`); they answer once the suite has started.
  */
 export function describeOnProcesses(
   name: string,
   seeds: readonly number[],
-  body: (processes: () => readonly Writer[]) => void,
+  body: (writers: readonly Writer[]) => void,
 ): void {
   describe(`${name} [postgres]`, {
     skip: !testDialects().includes('postgres') && 'PostgreSQL not tested',
@@ -104,9 +105,22 @@ export function describeOnProcesses(
       started = await processesOnOneDatabase(...seeds);
     });
     after(() => started?.close());
-    body(() => {
+    const nth = (n: number): Writer => {
       if (!started) throw new Error('the processes are not started');
-      return started.writers;
-    });
+      return started.writers[n]!;
+    };
+    body(
+      seeds.map((_, n) => ({
+        get ctx() {
+          return nth(n).ctx;
+        },
+        get services() {
+          return nth(n).services;
+        },
+        get store() {
+          return nth(n).store;
+        },
+      })),
+    );
   });
 }

@@ -6,7 +6,7 @@
 // the person (an address on the suppression list) must still count: the one-by-one rules (P11)
 // then block the automatic enrolment, as when the two come one after the other.
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
 import { deferred } from '../helpers/deferred.js';
 import { orderBody } from './fixtures.js';
@@ -15,12 +15,8 @@ import { describeOnProcesses, type Writer, waitUntilBlockedOnLock } from './proc
 describeOnProcesses(
   'the suppression list while another process writes the same person',
   [11, 12],
-  (processes) => {
-    let a: Writer;
-    let b: Writer;
-    before(() => {
-      [a, b] = processes() as [Writer, Writer];
-    });
+  (writers) => {
+    const [a, b] = writers as [Writer, Writer];
 
     const registration = (account: string, email: string) => ({
       type: 'registration' as const,

@@ -6,16 +6,12 @@
 // committed before a group commits receives that group's events, even one registered while the
 // group waited for the audit head.
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { it } from 'node:test';
 import { deferred } from '../helpers/deferred.js';
 import { describeOnProcesses, newBuyerOrders, type Writer, waitUntilBlockedOnLock } from './processes.js';
 
-describeOnProcesses('two processes writing orders at once', [1, 2], (processes) => {
-  let a: Writer;
-  let b: Writer;
-  before(() => {
-    [a, b] = processes() as [Writer, Writer];
-  });
+describeOnProcesses('two processes writing orders at once', [1, 2], (writers) => {
+  const [a, b] = writers as [Writer, Writer];
 
   it('keeps one audit chain while both write groups of orders and staff entries at once', async () => {
     const sent = await Promise.all([

@@ -6,7 +6,7 @@
 // channel their address was withdrawn from (P11). The identifier's lock (consent/identifier-locks.ts)
 // orders them: whichever comes second sees what the first committed.
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { it } from 'node:test';
 import { orderSchema } from '../../src/modules/collection/index.js';
 import { recordImportedWithdrawal } from '../../src/modules/consent/index.js';
 import { deferred } from '../helpers/deferred.js';
@@ -16,13 +16,8 @@ import { describeOnProcesses, type Writer, waitUntilBlockedOnLock } from './proc
 describeOnProcesses(
   'an imported withdrawal while another process writes the address',
   [21, 22, 23],
-  (processes) => {
-    let a: Writer;
-    let b: Writer;
-    let c: Writer;
-    before(() => {
-      [a, b, c] = processes() as [Writer, Writer, Writer];
-    });
+  (writers) => {
+    const [a, b, c] = writers as [Writer, Writer, Writer];
 
     const order = (tag: string, buyer: Record<string, unknown>) => ({
       type: 'order' as const,
