@@ -24,7 +24,7 @@ import type {
   RecordCollectionInput,
 } from './consent-inputs.js';
 import { type Executor, inTransaction, lockPeople } from './consent-locks.js';
-import { addListEntries, LISTED_KINDS, lockIdentifiersToList } from './identifier-locks.js';
+import { addListEntries } from './identifier-locks.js';
 import {
   kindsAtCollectionPoint,
   type PersonSuppression,
@@ -42,6 +42,7 @@ import {
 } from './ledger.js';
 import { type ConsentListener, type ConsentReadAhead, SmsFlags, type SmsInboundResult } from './sms-flags.js';
 import { smsInbound, smsKeyword } from './sms-keywords.js';
+import { applySuppressionList, type ListEntryInput, suppressIdentifiers } from './suppression-list.js';
 import { type BatchIdentifier, SuppressionsAhead } from './suppressions-ahead.js';
 import { describeToken, unsubscribeByToken } from './unsubscribe-links.js';
 
@@ -408,26 +409,26 @@ export class ConsentService {
    * people holding it finds those of a batch writing it now, and a batch that starts after reads the
    * entry. Without `db`, in a transaction of its own.
    */
-  async suppressIdentifier(
+  suppressIdentifier(db: Executor | undefined, input: ListEntryInput): Promise<void> {
+    return this.suppressIdentifiers(db, [input]);
+  }
+
+  /** `suppressIdentifier` for several identifiers, all their locks taken in one statement, in order (suppression-list.ts). */
+  suppressIdentifiers(db: Executor | undefined, inputs: readonly ListEntryInput[]): Promise<void> {
+    return this.#inTransaction(db, (trx) => suppressIdentifiers(this.#ctx, trx, inputs));
+  }
+
+  /**
+   * Withdraws the person from the channels the suppression list covers for an address they hold now,
+   * once a correction gave it to them (suppression-list.ts); the number of events recorded.
+   */
+  applySuppressionList(
     db: Executor | undefined,
-    input: {
-      indexKind: IndexKind;
-      blindIndex: string;
-      channel?: string;
-      channels?: readonly string[];
-      reason: string;
-    },
-  ): Promise<void> {
-    if (!LISTED_KINDS.has(input.indexKind))
-      throw new Error(`suppressIdentifier: not a listed kind: ${input.indexKind}`);
-    const channels = input.channels ?? [input.channel ?? '*'];
-    for (const channel of channels) if (channel !== '*') assertChannel(this.#ctx.policy, channel);
-    await this.#inTransaction(db, async (trx) => {
-      await lockIdentifiersToList(trx, this.#ctx.store.dialect, [
-        { kind: input.indexKind, blindIndex: input.blindIndex },
-      ]);
-      await addListEntries(this.#ctx, trx, input.indexKind, input.blindIndex, channels, input.reason);
-    });
+    subjectId: string,
+    details?: Readonly<Record<string, unknown>>,
+  ): Promise<{ events: number }> {
+    const record = (trx: Transaction<Database>, change: ConsentChange) => this.record(trx, change);
+    return this.#inTransaction(db, (trx) => applySuppressionList(this.#ctx, record, trx, subjectId, details));
   }
 
   /** Whether an identifier's keyed hash is on the suppression list for a channel. */

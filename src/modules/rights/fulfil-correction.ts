@@ -1,8 +1,9 @@
 // Fulfilment of an approved correction (P16, P21, GDPR Art. 19): each recipient of the corrected
 // category told (a downstream task, a `subject.corrected` event), the new value written everywhere
 // the category is held, the identifiers the walker cannot recompute corrected by the directory, the
-// look-ups recomputed, and the person told once no blocking task is open; each step once. The audit
-// records that the field changed, never its values.
+// look-ups recomputed, the suppression list applied to the addresses the person holds now (P11), and
+// the person told once no blocking task is open; each step once. The audit records that the field
+// changed, never its values.
 
 import { VowError } from '../../platform/errors.js';
 import type { JobContext } from '../../platform/jobs/index.js';
@@ -89,6 +90,17 @@ export async function fulfilCorrection(
   if (r.subject_id && directory?.reindex) {
     const subjectId = r.subject_id;
     await job.once('reindexed', () => directory.reindex!(subjectId));
+  }
+  // 4b. P11: an email or phone the person holds now may be on the suppression list (unsubscribed,
+  // bounced, or kept from a deletion): they are withdrawn from the channels it covers, each event
+  // saying why, as a collection of a listed address would be. After the re-index, so the corrected
+  // identifiers are committed (a suppression of the address meanwhile: suppression-list.ts).
+  const suppressor = deps.ports().suppressor;
+  if (r.subject_id && suppressor) {
+    const subjectId = r.subject_id;
+    await job.step('suppression-list', (trx) =>
+      suppressor.applySuppressionList(trx, subjectId, { requestId: r.id }),
+    );
   }
   // 5. The answer, once no blocking task is open (else the answer job gives it when the last closes).
   if (downstream && opened.blocking > 0) {

@@ -56,11 +56,22 @@ export interface DataWalker {
   correct(who: PersonIdentity, options: CorrectOptions, actor?: WalkActor): Promise<WalkReport>;
 }
 
+/** The consent module's suppression list (P11). */
 export interface Suppressor {
-  suppressIdentifier(
+  /** Puts the identifiers on the list, all their locks taken at once and in order (a deletion's addresses). */
+  suppressIdentifiers(
     db: Transaction<Database> | undefined,
-    input: { indexKind: IndexKind; blindIndex: string; channel?: string; reason: string },
+    inputs: readonly { indexKind: IndexKind; blindIndex: string; channel?: string; reason: string }[],
   ): Promise<void>;
+  /**
+   * Withdraws the person from the channels the list covers for an email or phone they hold now (a
+   * correction gave them a listed address): `withdrawn` events, `details` added to each (ids only).
+   */
+  applySuppressionList(
+    db: Transaction<Database> | undefined,
+    subjectId: string,
+    details?: Readonly<Record<string, unknown>>,
+  ): Promise<{ events: number }>;
 }
 
 /** What an access export needs to say what applies to this person (P20). */

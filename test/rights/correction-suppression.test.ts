@@ -1,0 +1,132 @@
+// P11 through a correction (P21): an email corrected to an address on the suppression list (here an
+// imported unsubscribe's entries) leaves the person withdrawn on every email marketing channel, each
+// event saying the list is why, as a collection of that address would; a correction to an address
+// not on the list changes no consent; a retried fulfilment records nothing twice.
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { channelsOfMedium } from '../../src/modules/consent/index.js';
+import type { OutgoingMessage } from '../../src/platform/mail/index.js';
+import { address, orderBody, post } from '../collection/fixtures.js';
+import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { approvedCorrection, captureMail } from './real-flow.js';
+
+describeEachDialect('a correction to an address on the suppression list', (env) => {
+  let sent: OutgoingMessage[] = [];
+  before(() => {
+    sent = captureMail(env);
+  });
+
+  async function person(e: TestEnv, n: string): Promise<string> {
+    const email = `sue.${n}@example.com`;
+    const body = orderBody(`sup-${n}`, {
+      buyer: {
+        name: `Sue Listed ${n}`,
+        email,
+        phone: `(608) 265-34${n.length === 1 ? `0${n}` : n}`,
+        billing_address: address(`${n} Listed Road`),
+        shipping_address: address(`${n} Listed Road`),
+      },
+    });
+    assert.equal((await post(e, '/v1/orders', body)).statusCode, 201);
+    return (await e.services.subjects.findByEmail(email))!;
+  }
+
+  /** The address's entries, as an imported unsubscribe list leaves them (every email marketing channel). */
+  async function listed(e: TestEnv, email: string): Promise<string[]> {
+    const channels = channelsOfMedium(e.ctx.policy, 'email');
+    await e.services.consent.suppressIdentifier(undefined, {
+      indexKind: 'email',
+      blindIndex: e.ctx.vault.blindIndex('email', email),
+      channels,
+      reason: 'imported unsubscribe (test)',
+    });
+    return channels;
+  }
+
+  const events = (e: TestEnv, subjectId: string) =>
+    e.store.db
+      .selectFrom('consent_events')
+      .select(['channel', 'event', 'cause_type', 'cause_ref', 'details'])
+      .where('subject_ref', '=', subjectId)
+      .orderBy('seq')
+      .execute();
+
+  const decide = (e: TestEnv, id: string) =>
+    e.services.decisions.decide({
+      subject: { id },
+      purpose: 'marketing.email',
+      categories: ['contact.email'],
+    });
+
+  it('withdraws the person from every email marketing channel, each event saying why, once', async () => {
+    const e = env();
+    const subjectId = await person(e, '1');
+    const channels = await listed(e, 'sue.unsubscribed@example.com');
+    const before = await e.services.consent.states(subjectId);
+    assert.ok(
+      channels.some((c) => before[c] === 'enrolled' || before[c] === 'granted'),
+      JSON.stringify(before),
+    );
+    assert.equal((await decide(e, subjectId)).decision, 'allow');
+    // The answer's first attempt fails after every other step is recorded: the retry runs none again.
+    const enqueue = e.services.mail.enqueue;
+    let failOnce = true;
+    e.services.mail.enqueue = ((...args: Parameters<typeof enqueue>) => {
+      if (failOnce && String(args[0].kind).startsWith('rights.reply.')) {
+        failOnce = false;
+        throw new Error('outbox unavailable');
+      }
+      return enqueue.apply(e.services.mail, args);
+    }) as typeof enqueue;
+    let id: string;
+    try {
+      id = await approvedCorrection(e, sent, 'sue.1@example.com', {
+        category: 'contact.email',
+        value: 'Sue.Unsubscribed@example.com',
+      });
+      await e.services.jobs.drain();
+      assert.equal(failOnce, false, 'the answer failed once');
+      assert.equal((await e.services.rights.get(id)).status, 'in_progress');
+      e.clock.advance(60_000);
+      await e.services.jobs.drain();
+    } finally {
+      e.services.mail.enqueue = enqueue;
+    }
+    assert.equal((await e.services.rights.get(id)).status, 'completed');
+    const after = await e.services.consent.states(subjectId);
+    for (const c of channels) if (before[c] !== undefined) assert.equal(after[c], 'withdrawn', c);
+    const withdrawn = (await events(e, subjectId)).filter((x) => x.event === 'withdrawn');
+    assert.deepEqual(
+      withdrawn.map((x) => x.channel).sort(),
+      channels.filter((c) => before[c] !== undefined && before[c] !== 'withdrawn').sort(),
+      'one event a channel the person was on',
+    );
+    for (const x of withdrawn) {
+      assert.equal(x.cause_type, 'request');
+      assert.equal(x.cause_ref, 'suppression_list');
+      assert.deepEqual(JSON.parse(x.details), { requestId: id, blockedBy: 'suppression_list' });
+    }
+    // Applied again (a second fulfilment of the same person): nothing more to record.
+    assert.deepEqual(await e.services.consent.applySuppressionList(undefined, subjectId), { events: 0 });
+    assert.equal(
+      (await events(e, subjectId)).filter((x) => x.event === 'withdrawn').length,
+      withdrawn.length,
+    );
+    const now = await decide(e, subjectId);
+    assert.equal(now.decision, 'deny', JSON.stringify(now));
+  });
+
+  it('changes no consent when the new address is not on the list', async () => {
+    const e = env();
+    const subjectId = await person(e, '2');
+    await listed(e, 'someone.else@example.com');
+    const before = await events(e, subjectId);
+    const id = await approvedCorrection(e, sent, 'sue.2@example.com', {
+      category: 'contact.email',
+      value: 'sue.moved@example.com',
+    });
+    await e.services.jobs.drain();
+    assert.equal((await e.services.rights.get(id)).status, 'completed');
+    assert.deepEqual(await events(e, subjectId), before);
+  });
+});
