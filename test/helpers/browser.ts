@@ -19,9 +19,40 @@ export const SKIP_BROWSER = process.env.VOW_TEST_SKIP_BROWSER === '1';
  */
 export const BROWSER_DIALECT = 'sqlite' as const;
 
-const CHROMIUM = process.env.VOW_TEST_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.VOW_TEST_CHROMIUM ?? '/usr/bin/chromium';
+/**
+ * Features Chromium is started without, as ONE --disable-features switch: Chromium keeps only the
+ * last one given, so this list carries playwright-core's own (chromiumSwitches.ts of 1.65: the
+ * first part, test/e2e/chromium-command-line checks it still holds all of them) and the tests'.
+ * The tests' own: the omnibox popup's WebUI, which Chromium 156 loads in a renderer of its own for
+ * every new window, so for each context a test opens (its toolbar is never shown headless). It was
+ * two thirds of a context's CPU: 0.85-0.9 CPU-s a context with it, 0.21-0.23 without, about what a
+ * page in an open context costs (BENCHMARKS.md, "CI time: a context's second renderer").
+ */
+export const CHROMIUM_DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxFullPopup',
+  'WebUIOmniboxAimPopup',
+];
+
 /** Quiet, offline Chromium: no first-run pages, no QUIC, no background traffic, no sync. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -30,6 +61,7 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  `--disable-features=${CHROMIUM_DISABLED_FEATURES.join(',')}`,
 ];
 
 /** The page's uncaught errors and console errors, collected from now on into the array returned. */
