@@ -56,7 +56,7 @@ export function connectDownstream(
 ): void {
   const { webhooks, tasks, announcements } = d;
   tasks.onSettled = (requestId) => parts.rights.resume(requestId);
-  parts.consent.listen(announcements.onConsent, announcements.readAhead);
+  parts.consent.listen(announcements.onConsent, announcements.readAhead, announcements.onConsents);
   announcements.useIdentifiers(async (subjectId) => {
     const held = await parts.directory.identifiers(subjectId);
     const values = (kind: string) =>

@@ -5,7 +5,7 @@
 // `record` and `unsubscribe`.
 import type { Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
-import { type Database, InsertSet } from '../../platform/store/index.js';
+import type { Database, InsertSet } from '../../platform/store/index.js';
 import type { ChannelState, SubjectStateProvider } from '../decisions/index.js';
 import type { VowContext } from '../policy/index.js';
 import {
@@ -33,18 +33,24 @@ import {
 } from './identifiers.js';
 import {
   appendConsentEvent,
-  appendConsentEvents,
   type ConsentEventRow,
   consentHistory,
   type StoredChannelState,
   storedStates,
   storedStatesOf,
 } from './ledger.js';
-import { type ConsentListener, type ConsentReadAhead, SmsFlags, type SmsInboundResult } from './sms-flags.js';
+import {
+  type ConsentBatchListener,
+  type ConsentListener,
+  type ConsentReadAhead,
+  SmsFlags,
+  type SmsInboundResult,
+} from './sms-flags.js';
 import { smsInbound, smsKeyword } from './sms-keywords.js';
 import { applySuppressionList, type ListEntryInput, suppressIdentifiers } from './suppression-list.js';
 import { type BatchIdentifier, SuppressionsAhead } from './suppressions-ahead.js';
 import { describeToken, unsubscribeByToken } from './unsubscribe-links.js';
+import { writeChanges } from './write-changes.js';
 
 export type {
   ConsentCause,
@@ -61,12 +67,21 @@ export class ConsentService {
   /** Ambiguous SMS replies waiting for staff. */
   readonly smsFlags: SmsFlags;
   readonly #readAhead: ConsentReadAhead[] = [];
+  /** Who writeChanges tells of a batch's events: each listener, or its batch form. */
+  readonly #told = { listeners: [] as ConsentBatchListener[], readAhead: this.#readAhead };
   /**
    * Adds a listener called inside the transaction of every consent event recorded; with `ahead`,
-   * also told of a batch's events before they are written (ConsentReadAhead).
+   * also told of a batch's events before they are written (ConsentReadAhead); with `batch`, told
+   * of a batch's events at once instead of one by one.
    */
-  listen = (listener: ConsentListener, ahead?: ConsentReadAhead): void => {
+  listen = (listener: ConsentListener, ahead?: ConsentReadAhead, batch?: ConsentBatchListener): void => {
     this.#listeners.push(listener);
+    this.#told.listeners.push(
+      batch ??
+        (async (trx, changes) => {
+          for (const change of changes) await listener(trx, change);
+        }),
+    );
     if (ahead) this.#readAhead.push(ahead);
   };
 
@@ -112,6 +127,18 @@ export class ConsentService {
         await listener(trx, { subjectRef: change.subjectRef, channel: change.channel, event: change.event });
       return id;
     });
+  }
+
+  /**
+   * `record` for many changes in order, in the caller's transaction, with the same events, audit
+   * entries and listener calls, in a few statements (write-changes.ts); the events' ids.
+   * VOW_SUBJECT_SHREDDED (nothing written) when an erasure began for any of their people.
+   */
+  async recordMany(trx: Transaction<Database>, changes: readonly ConsentChange[]): Promise<string[]> {
+    for (const c of changes) assertChannel(this.#ctx.policy, c.channel);
+    const people = new Set(changes.map((c) => c.subjectRef).filter((ref) => !ref.startsWith('visitor:')));
+    if (people.size > 0) await this.#ctx.vault.assertOpen(trx, [...people]);
+    return writeChanges(this.#ctx, trx, changes, this.#told);
   }
 
   /**
@@ -259,43 +286,10 @@ export class ConsentService {
       const kinds = input.kinds ?? (await this.#kindsAt(trx, input.subjectId, input.collectionPoint));
       changes.push(...collectionChanges(this.#ctx.policy, { ...input, kinds }, current));
     }
-    const version = this.#ctx.policy.version;
-    // The states and the audit entries go in together (one statement on PostgreSQL), before the
-    // listeners, which may read them.
-    const set = new InsertSet(trx, this.#ctx.store.dialect);
-    // The audit head is read and locked with the events' insert (one statement on PostgreSQL).
-    const first = new InsertSet(trx, this.#ctx.store.dialect);
-    const head = changes.length > 0 ? this.#ctx.audit.holdHead(trx, first) : undefined;
     // The new people's read again, now that the batch holds their identifiers' locks (suppressions-ahead.ts).
-    if (changes.length > 0 && fresh !== undefined) (ahead as SuppressionsAhead).confirm(first);
-    const ats = changes.map((c) => c.at ?? this.#ctx.clock.now());
-    const ids = await appendConsentEvents(
-      trx,
-      this.#ctx.store.dialect,
-      this.#ctx.random,
-      changes.map((c, i) => ({
-        subjectRef: c.subjectRef,
-        channel: c.channel,
-        event: c.event,
-        cause: c.cause,
-        at: ats[i]!,
-        policyVersion: version,
-        ...(c.details ? { details: c.details } : {}),
-      })),
-      set,
-      first,
-    );
-    await this.#ctx.audit.recordMany(
-      changes.map((c, i) => auditOf(c, { id: ids[i]!, at: ats[i]! })),
-      trx,
-      set,
-      head,
-    );
-    if (changes.length > 0) for (const ahead of this.#readAhead) ahead(trx, set, changes);
-    await set.flush();
-    for (const c of changes)
-      for (const listener of this.#listeners)
-        await listener(trx, { subjectRef: c.subjectRef, channel: c.channel, event: c.event });
+    const confirm =
+      fresh === undefined ? undefined : (first: InsertSet) => (ahead as SuppressionsAhead).confirm(first);
+    await writeChanges(this.#ctx, trx, changes, this.#told, confirm);
     for (const input of slow) await this.recordCollection(trx, input);
   }
 

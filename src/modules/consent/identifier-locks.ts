@@ -18,7 +18,7 @@
 // max_locks_per_transaction, 64 by default, a connection); a withdrawal takes both its
 // identifier's and its bucket's. Locks are taken in the order of their keys, buckets first.
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import type { Database, DialectName } from '../../platform/store/index.js';
+import { type Database, type DialectName, insertRows } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 
 /** An identifier by its keyed hash. */
@@ -96,6 +96,12 @@ export async function lockIdentifiersToList(
   if (keys.length > 0) await db.executeQuery(lockStatement(keys, false));
 }
 
+/** An identifier's entries to add to the suppression list: one per channel. */
+export interface ListEntries extends LockedIdentifier {
+  readonly channels: readonly string[];
+  readonly reason: string;
+}
+
 /**
  * Adds an identifier's entries to the suppression list for `channels` (none twice): the caller holds
  * its lock (ConsentService.suppressIdentifier), or narrows an entry already there (a lift).
@@ -108,20 +114,37 @@ export async function addListEntries(
   channels: readonly string[],
   reason: string,
 ): Promise<void> {
-  if (channels.length === 0) return;
+  await addManyListEntries(ctx, db, [{ kind, blindIndex, channels, reason }]);
+}
+
+/**
+ * `addListEntries` for several identifiers, in multi-row inserts: an entry already there, or met
+ * earlier in `entries`, is kept as it is (its reason the first one's, as one identifier after the
+ * other would leave it).
+ */
+export async function addManyListEntries(
+  ctx: VowContext,
+  db: Kysely<Database> | Transaction<Database>,
+  entries: readonly ListEntries[],
+): Promise<void> {
   const created_at = ctx.clock.now().toISOString();
-  await db
-    .insertInto('suppression_list')
-    .values(
-      channels.map((channel) => ({
+  const seen = new Set<string>();
+  const rows = [];
+  for (const e of entries)
+    for (const channel of e.channels) {
+      const key = `${e.kind}\u0000${e.blindIndex}\u0000${channel}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push({
         id: ctx.random.uuid(),
-        index_kind: kind,
-        blind_index: blindIndex,
+        index_kind: e.kind,
+        blind_index: e.blindIndex,
         channel,
-        reason,
+        reason: e.reason,
         created_at,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['index_kind', 'blind_index', 'channel']).doNothing())
-    .execute();
+      });
+    }
+  await insertRows(db, ctx.store.dialect, 'suppression_list', rows, {
+    onConflictDoNothing: ['index_kind', 'blind_index', 'channel'],
+  });
 }

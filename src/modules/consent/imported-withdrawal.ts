@@ -4,19 +4,18 @@
 // identifier is taken off those channels in the ledger, the source kept in the event's details.
 // Only the acts P11 names lift it: a new contest entry or promotional request (collection-rules.ts,
 // rule 6), or the channel ticked on a form.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
-import { type Database, isIn, listChunks } from '../../platform/store/index.js';
+import { type Database, type DialectName, isIn, listChunks } from '../../platform/store/index.js';
 import { isEmailShaped } from '../../platform/strings.js';
 import type { Policy, VowContext } from '../policy/index.js';
 import { normaliseEmail, normalisePhone, searchableKind } from '../subjects/index.js';
+import type { ConsentChange } from './consent-inputs.js';
+import { lockPeople } from './consent-locks.js';
 import type { ConsentService } from './consent-service.js';
-import { lockIdentifiersToList } from './identifier-locks.js';
-import { subjectsByBlindIndex } from './identifiers.js';
-import { storedStates } from './ledger.js';
+import { addManyListEntries, lockIdentifiersToList } from './identifier-locks.js';
+import { type StoredChannelState, storedStatesOf } from './ledger.js';
 import { emailMarketingChannels, smsChannels } from './sms.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface ImportedWithdrawal {
   /** The medium of the list: an email address or a phone number. */
@@ -52,68 +51,139 @@ export function normaliseListIdentifier(identifier: ImportedWithdrawal['identifi
   return normalisePhone(identifier.value, identifier.country ?? 'US');
 }
 
-/**
- * Takes, before a batch of imported opt-outs is recorded in the caller's transaction, the locks
- * each takes (identifier-locks.ts) at once and in their keys' order, before the batch holds any
- * person's consent lock: a checkout holding one of the addresses and waiting for a person the batch
- * withdrew earlier would otherwise wait on it in a circle (PostgreSQL ends one of the two).
- */
-export async function lockImportedWithdrawals(
-  ctx: VowContext,
-  trx: Transaction<Database>,
-  inputs: readonly Pick<ImportedWithdrawal, 'identifier'>[],
-): Promise<void> {
-  const identifiers = inputs.flatMap((input) => {
-    const normalised = normaliseListIdentifier(input.identifier);
-    const kind = input.identifier.kind;
-    return normalised === undefined ? [] : [{ kind, blindIndex: ctx.vault.blindIndex(kind, normalised) }];
-  });
-  await lockIdentifiersToList(trx, ctx.store.dialect, identifiers);
-}
-
-/**
- * Records one imported opt-out inside the caller's transaction. Idempotent: a second run adds no
- * suppression entry (unique per identifier and channel) and no event for a channel already off.
- */
+/** One imported opt-out: recordImportedWithdrawals of it alone. */
 export async function recordImportedWithdrawal(
   ctx: VowContext,
   consent: ConsentService,
   trx: Transaction<Database>,
   input: ImportedWithdrawal,
 ): Promise<WithdrawalOutcome> {
-  const normalised = normaliseListIdentifier(input.identifier);
-  if (normalised === undefined) throw new Error('recordImportedWithdrawal: identifier not normalisable');
-  const kind: IndexKind = input.identifier.kind;
-  const blindIndex = ctx.vault.blindIndex(kind, normalised);
-  const channels = channelsOfMedium(ctx.policy, input.identifier.kind);
-  const reason =
-    input.why === 'unsubscribed'
-      ? 'imported unsubscribe (P11: lifted only by a new contest entry or promotional request)'
-      : 'imported bounce (the address does not take mail)';
-  // The identifier's lock is taken first (suppressIdentifier) and held until the caller commits: the
-  // people a batch is writing with it now are found below, once that batch has committed.
-  await consent.suppressIdentifier(trx, { indexKind: kind, blindIndex, channels, reason });
-  let events = 0;
-  for (const subjectId of await subjectsByBlindIndex(trx as Executor, kind, blindIndex)) {
-    if (ctx.store.dialect === 'postgres')
-      await sql`select pg_advisory_xact_lock(hashtext(${`vow-consent:${subjectId}`}))`.execute(trx);
-    const current = await storedStates(trx, subjectId);
-    for (const channel of channels) {
-      const state = current[channel]?.state;
-      if (state === undefined || state === 'withdrawn') continue;
-      await consent.record(trx, {
-        subjectRef: subjectId,
-        channel,
-        event: input.why === 'unsubscribed' ? 'unsubscribed' : 'withdrawn',
-        cause: { type: 'request', ref: 'import' },
-        ...(input.at ? { at: input.at } : {}),
-        details: { imported: input.why, source: input.evidence },
-        reason,
-      });
-      events++;
+  return (await recordImportedWithdrawals(ctx, consent, trx, [input]))[0]!;
+}
+
+/** An opt-out of the batch, its identifier's keyed hash and the channels it covers. */
+interface Listed {
+  readonly input: ImportedWithdrawal;
+  readonly kind: IndexKind;
+  readonly blindIndex: string;
+  readonly channels: string[];
+}
+
+/**
+ * Records a batch of imported opt-outs inside the caller's transaction, as one after the other in
+ * their order would (the same suppression entries, ledger events, audit entries and listener calls;
+ * a person an earlier opt-out of the batch withdrew gets no second event), in a few statements:
+ * 1. every identifier's lock (identifier-locks.ts), in one statement, in their keys' order, before
+ *    anything else: the people a batch of collections is writing with one of them now are found
+ *    below, once that batch has committed; and before the batch holds any person's consent lock, so
+ *    that a checkout holding one of the addresses and waiting for a person the batch withdraws does
+ *    not wait on it in a circle (PostgreSQL would end one of the two);
+ * 2. the entries of every identifier and channel, in multi-row inserts;
+ * 3. the people holding them, in one query a kind (a LIST_CHUNK of identifiers on SQLite);
+ * 4. those people's consent locks, at once and sorted (consent-locks.ts), and their states in one
+ *    query (after their locks, so a change another transaction committed meanwhile is seen);
+ * 5. the events, states and audit entries (ConsentService.recordMany), which first refuses the
+ *    whole batch (VOW_SUBJECT_SHREDDED, nothing written) when an erasure began for a person with an
+ *    event, as `record` refuses that person's: the import then writes the batch row by row, and
+ *    refuses that row alone.
+ * Idempotent: a second run adds no suppression entry (unique per identifier and channel) and no
+ * event for a channel already off. Returns each opt-out's outcome, in order.
+ */
+export async function recordImportedWithdrawals(
+  ctx: VowContext,
+  consent: ConsentService,
+  trx: Transaction<Database>,
+  inputs: readonly ImportedWithdrawal[],
+): Promise<WithdrawalOutcome[]> {
+  if (inputs.length === 0) return [];
+  const dialect = ctx.store.dialect;
+  const listed = inputs.map((input): Listed => {
+    const normalised = normaliseListIdentifier(input.identifier);
+    if (normalised === undefined) throw new Error('recordImportedWithdrawal: identifier not normalisable');
+    const kind: IndexKind = input.identifier.kind;
+    const blindIndex = ctx.vault.blindIndex(kind, normalised);
+    return { input, kind, blindIndex, channels: channelsOfMedium(ctx.policy, input.identifier.kind) };
+  });
+  await lockIdentifiersToList(trx, dialect, listed);
+  await addManyListEntries(
+    ctx,
+    trx,
+    listed.map((l) => ({ ...l, reason: reasonOf(l.input.why) })),
+  );
+  const holders = await holdersOf(trx, dialect, listed);
+  const people = [...new Set([...holders.values()].flat())];
+  await lockPeople(ctx, trx, people);
+  const states =
+    people.length > 0
+      ? await storedStatesOf(trx, dialect, people)
+      : new Map<string, Record<string, StoredChannelState>>();
+  const changes: ConsentChange[] = [];
+  const outcomes = listed.map((l): WithdrawalOutcome => {
+    const event = l.input.why === 'unsubscribed' ? 'unsubscribed' : 'withdrawn';
+    let events = 0;
+    for (const subjectId of holders.get(`${l.kind}\u0000${l.blindIndex}`) ?? []) {
+      const current: Record<string, StoredChannelState> = states.get(subjectId) ?? {};
+      states.set(subjectId, current);
+      for (const channel of l.channels) {
+        const state = current[channel]?.state;
+        if (state === undefined || state === 'withdrawn') continue;
+        changes.push({
+          subjectRef: subjectId,
+          channel,
+          event,
+          cause: { type: 'request', ref: 'import' },
+          ...(l.input.at ? { at: l.input.at } : {}),
+          details: { imported: l.input.why, source: l.input.evidence },
+          reason: reasonOf(l.input.why),
+        });
+        // A later opt-out of the batch finds the channel off, as it would one after the other.
+        current[channel] = { state: 'withdrawn', lastEvent: event };
+        events++;
+      }
+    }
+    return { channels: l.channels, events };
+  });
+  await consent.recordMany(trx, changes);
+  return outcomes;
+}
+
+function reasonOf(why: ImportedWithdrawal['why']): string {
+  return why === 'unsubscribed'
+    ? 'imported unsubscribe (P11: lifted only by a new contest entry or promotional request)'
+    : 'imported bounce (the address does not take mail)';
+}
+
+/**
+ * The people holding each identifier (`kind` NUL keyed hash: their ids, sorted), in one query a
+ * kind (one per LIST_CHUNK identifiers on SQLite), as subjectsByBlindIndex finds them one by one.
+ */
+async function holdersOf(
+  trx: Transaction<Database>,
+  dialect: DialectName,
+  listed: readonly Listed[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const kind of [...new Set(listed.map((l) => l.kind))]) {
+    const indexes = [...new Set(listed.filter((l) => l.kind === kind).map((l) => l.blindIndex))];
+    for (const chunk of listChunks(dialect, indexes)) {
+      const rows = await trx
+        .selectFrom('subject_identifiers')
+        .select(['blind_index', 'subject_id'])
+        .distinct()
+        .where('kind', '=', kind)
+        .where(searchableKind('kind'))
+        .where((eb) => isIn(eb, dialect, 'blind_index', chunk))
+        .execute();
+      for (const r of rows) {
+        const key = `${kind}\u0000${r.blind_index}`;
+        const ids = out.get(key) ?? [];
+        ids.push(r.subject_id);
+        out.set(key, ids);
+      }
     }
   }
-  return { channels, events };
+  for (const ids of out.values()) ids.sort();
+  return out;
 }
 
 /**

@@ -17,9 +17,9 @@ export {
   channelsOfMedium,
   type ImportedWithdrawal,
   isIdentifierWithdrawn,
-  lockImportedWithdrawals,
   normaliseListIdentifier,
   recordImportedWithdrawal,
+  recordImportedWithdrawals,
   type WithdrawalOutcome,
   withdrawnIdentifiers,
 } from './imported-withdrawal.js';
@@ -38,6 +38,7 @@ export { parseMailReport } from './mail-report.js';
 export { consentMigrations } from './migrations/index.js';
 export { renderCampaignEmail } from './render-email.js';
 export type {
+  ConsentBatchListener,
   ConsentChangeNotice,
   ConsentListener,
   ConsentReadAhead,

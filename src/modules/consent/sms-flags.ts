@@ -31,6 +31,15 @@ export interface ConsentChangeNotice {
 export type ConsentListener = (trx: Transaction<Database>, change: ConsentChangeNotice) => Promise<void>;
 
 /**
+ * A listener told of a batch's events at once, in order, once they are written (ConsentService's
+ * batch writes: a batch of collections, of imported opt-outs), instead of once an event.
+ */
+export type ConsentBatchListener = (
+  trx: Transaction<Database>,
+  changes: readonly ConsentChangeNotice[],
+) => Promise<void>;
+
+/**
  * Told of a batch's consent events before they are written (recordCollections), with the set that
  * writes their states and audit entries: a listener that will read in the same transaction when told
  * of them adds that read to the set (InsertSet.read), which then rides with those inserts (on

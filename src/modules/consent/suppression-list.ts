@@ -30,7 +30,7 @@ export interface ListEntryInput {
 /**
  * Adds the entries of several identifiers in the caller's transaction, after taking all their locks
  * in ONE statement, in their keys' order (PostgreSQL): two deletions of people sharing addresses, or a
- * deletion and an import's batch of opt-outs (lockImportedWithdrawals), never wait on each other in
+ * deletion and an import's batch of opt-outs (recordImportedWithdrawals), never wait on each other in
  * a circle, as they could when each address took its locks on its own, in the caller's order.
  */
 export async function suppressIdentifiers(

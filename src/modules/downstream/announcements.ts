@@ -90,17 +90,31 @@ export class Announcements {
   };
 
   /** The consent module's listener: inside the transaction of each consent event. */
-  readonly onConsent = async (
+  readonly onConsent = (
     trx: Transaction<Database>,
     change: { subjectRef: string; channel: string; event: string },
+  ): Promise<void> => this.onConsents(trx, [change]);
+
+  /**
+   * The consent module's listener of a batch's events (in their transaction, once written): each
+   * event's webhooks, in order, then the opt-outs' jobs in one multi-row insert (a batch of imported
+   * unsubscribes has one an event).
+   */
+  readonly onConsents = async (
+    trx: Transaction<Database>,
+    changes: readonly { subjectRef: string; channel: string; event: string }[],
   ): Promise<void> => {
-    if (change.subjectRef.startsWith('visitor:')) return;
-    const data = { subjectId: change.subjectRef, channel: change.channel };
-    if (GRANTS.has(change.event)) await this.#webhooks.publish(trx, { type: 'consent.granted', data });
-    if (change.event === 'suppressed')
-      await this.#webhooks.publish(trx, { type: 'suppression.added', subjectId: change.subjectRef, data });
-    if (OPT_OUTS.has(change.event))
-      await this.#jobs.enqueue({ name: OPT_OUT_JOB, payload: { ...data, event: change.event } }, trx);
+    const optOuts: { name: string; payload: object }[] = [];
+    for (const change of changes) {
+      if (change.subjectRef.startsWith('visitor:')) continue;
+      const data = { subjectId: change.subjectRef, channel: change.channel };
+      if (GRANTS.has(change.event)) await this.#webhooks.publish(trx, { type: 'consent.granted', data });
+      if (change.event === 'suppressed')
+        await this.#webhooks.publish(trx, { type: 'suppression.added', subjectId: change.subjectRef, data });
+      if (OPT_OUTS.has(change.event))
+        optOuts.push({ name: OPT_OUT_JOB, payload: { ...data, event: change.event } });
+    }
+    if (optOuts.length > 0) await this.#jobs.enqueueMany(optOuts, trx);
   };
 
   /** The under-13 purge (inside its transaction): systems holding the person purge them too (P14). */

@@ -23,9 +23,9 @@
 // one transaction at a time there.
 import type { Transaction } from 'kysely';
 import { isVowError, VowError } from '../../platform/errors.js';
-import type { Database } from '../../platform/store/index.js';
+import { type Database, insertRows } from '../../platform/store/index.js';
 import type { AnySubmission, CollectionService, PreparedCollection } from '../collection/index.js';
-import { type ConsentService, lockImportedWithdrawals, recordImportedWithdrawal } from '../consent/index.js';
+import { type ConsentService, type ImportedWithdrawal, recordImportedWithdrawals } from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { Unit } from './formats/types.js';
 import {
@@ -273,33 +273,34 @@ export class RunWriter {
       from = this.#done;
     };
     const finish = async (trx: Transaction<Database>) => {
-      // The opt-outs' identifier locks all at once, in order, before the first is recorded.
-      const withdrawals = batch.flatMap((u) =>
-        'facts' in u ? u.facts.flatMap((f) => (f.kind === 'withdraw' ? [f.withdrawal] : [])) : [],
-      );
-      if (withdrawals.length > 0) await lockImportedWithdrawals(ctx, trx, withdrawals);
+      // The batch's opt-outs recorded together, in the file's order (consent's
+      // recordImportedWithdrawals: their identifiers' locks first, then the entries, the people).
+      const withdrawals: ImportedWithdrawal[] = [];
+      const refusals: { run_id: string; line: number; code: string; reason: string }[] = [];
       for (const unit of batch) {
         next.units++;
         if ('refused' in unit) {
           next.refused++;
-          await trx
-            .insertInto('import_refusals')
-            .values({ run_id: run.id, line: unit.line, ...unit.refused })
-            .onConflict((oc) => oc.columns(['run_id', 'line']).doNothing())
-            .execute();
+          refusals.push({
+            run_id: run.id,
+            line: unit.line,
+            code: unit.refused.code,
+            reason: unit.refused.reason,
+          });
           continue;
         }
         for (const f of unit.facts) {
           if (f.kind === 'note') next.noted++;
           if (f.kind !== 'withdraw') continue;
-          const out = await recordImportedWithdrawal(ctx, consent, trx, {
-            ...f.withdrawal,
-            evidence: run.evidence(unit.line),
-          });
+          withdrawals.push({ ...f.withdrawal, evidence: run.evidence(unit.line) });
           next.withdrawn[f.withdrawal.why]++;
-          next.ledgerEvents += out.events;
         }
       }
+      for (const out of await recordImportedWithdrawals(ctx, consent, trx, withdrawals))
+        next.ledgerEvents += out.events;
+      await insertRows(trx, ctx.store.dialect, 'import_refusals', refusals, {
+        onConflictDoNothing: ['run_id', 'line'],
+      });
       // Only from the checkpoint this run started its batch at: another run of the same file that
       // moved it meanwhile makes this batch roll back instead of writing its rows twice.
       const moved = await trx

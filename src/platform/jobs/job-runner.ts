@@ -8,7 +8,7 @@
 // crash (issue 14: a deletion resumed only after 5 minutes).
 import type { Transaction } from 'kysely';
 import { isVowError, VowError } from '../errors.js';
-import type { Database } from '../store/index.js';
+import { type Database, insertRows } from '../store/index.js';
 import type { JobContext, JobDefinition } from './define-job.js';
 import {
   type Db,
@@ -71,11 +71,8 @@ export class JobRunner {
     return this.#deps.clock.now().toISOString();
   }
 
-  /**
-   * Adds a job (in the caller's transaction when given, so it commits with the change that asked
-   * for it). With an idempotency key, an existing job of that key is returned instead.
-   */
-  async enqueue(input: EnqueueInput, trx?: Transaction<Database>): Promise<{ id: string; created: boolean }> {
+  /** A new job's row, its payload checked against its definition. */
+  #newRow(input: EnqueueInput) {
     const def = this.#definitions.get(input.name);
     if (!def)
       throw new VowError('VOW_JOB_UNKNOWN', `No job definition "${input.name}"`, { name: input.name });
@@ -85,16 +82,14 @@ export class JobRunner {
         issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       });
     }
-    const db: Db = trx ?? this.#deps.store.db;
     const now = this.#now();
-    const id = this.#deps.random.uuid();
-    const insert = db.insertInto('jobs').values({
-      id,
+    return {
+      id: this.#deps.random.uuid(),
       name: def.id,
       version: def.version,
       payload: JSON.stringify(parsed.data),
       idempotency_key: input.idempotencyKey ?? null,
-      status: 'pending',
+      status: 'pending' as JobStatus,
       attempts: 0,
       max_attempts: input.maxAttempts ?? def.maxAttempts ?? 5,
       run_at: (input.runAt ?? this.#deps.clock.now()).toISOString(),
@@ -106,7 +101,18 @@ export class JobRunner {
       created_at: now,
       updated_at: now,
       finished_at: null,
-    });
+    };
+  }
+
+  /**
+   * Adds a job (in the caller's transaction when given, so it commits with the change that asked
+   * for it). With an idempotency key, an existing job of that key is returned instead.
+   */
+  async enqueue(input: EnqueueInput, trx?: Transaction<Database>): Promise<{ id: string; created: boolean }> {
+    const db: Db = trx ?? this.#deps.store.db;
+    const fresh = this.#newRow(input);
+    const id = fresh.id;
+    const insert = db.insertInto('jobs').values(fresh);
     if (input.idempotencyKey === undefined) {
       await insert.execute();
       this.#own?.add(id);
@@ -121,6 +127,20 @@ export class JobRunner {
     // A job that existed already under this key is someone else's.
     if (row.id === id) this.#own?.add(id);
     return { id: row.id, created: row.id === id };
+  }
+
+  /**
+   * `enqueue` of several jobs without an idempotency key, in the caller's transaction, in multi-row
+   * inserts (a batch of consent events, a job each); their ids, in order.
+   */
+  async enqueueMany(inputs: readonly EnqueueInput[], trx: Transaction<Database>): Promise<string[]> {
+    const rows = inputs.map((input) => {
+      if (input.idempotencyKey !== undefined) throw new Error('enqueueMany: a job with an idempotency key');
+      return this.#newRow(input);
+    });
+    await insertRows(trx, this.#deps.store.dialect, 'jobs', rows);
+    for (const r of rows) this.#own?.add(r.id);
+    return rows.map((r) => r.id);
   }
 
   async get(id: string): Promise<JobView | undefined> {
