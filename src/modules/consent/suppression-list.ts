@@ -10,7 +10,7 @@ import { assertChannel } from './collection-rules.js';
 import type { ConsentChange } from './consent-inputs.js';
 import { lockPeople } from './consent-locks.js';
 import {
-  addListEntries,
+  addManyListEntries,
   LISTED_KINDS,
   lockIdentifiersToList,
   sharedIdentifierLocks,
@@ -46,7 +46,16 @@ export async function suppressIdentifiers(
   }
   const identifiers = inputs.map((i) => ({ kind: i.indexKind, blindIndex: i.blindIndex }));
   await lockIdentifiersToList(trx, ctx.store.dialect, identifiers);
-  for (const i of inputs) await addListEntries(ctx, trx, i.indexKind, i.blindIndex, channelsOf(i), i.reason);
+  await addManyListEntries(
+    ctx,
+    trx,
+    inputs.map((i) => ({
+      kind: i.indexKind,
+      blindIndex: i.blindIndex,
+      channels: channelsOf(i),
+      reason: i.reason,
+    })),
+  );
 }
 
 /**
