@@ -107,13 +107,40 @@ describeEachDialect('a correction to an address on the suppression list', (env) 
       assert.deepEqual(JSON.parse(x.details), { requestId: id, blockedBy: 'suppression_list' });
     }
     // Applied again (a second fulfilment of the same person): nothing more to record.
-    assert.deepEqual(await e.services.consent.applySuppressionList(undefined, subjectId), { events: 0 });
+    const given = [
+      {
+        indexKind: 'email' as const,
+        blindIndex: e.ctx.vault.blindIndex('email', 'sue.unsubscribed@example.com'),
+      },
+    ];
+    assert.deepEqual(await e.services.consent.applySuppressionList(undefined, subjectId, given), {
+      events: 0,
+    });
     assert.equal(
       (await events(e, subjectId)).filter((x) => x.event === 'withdrawn').length,
       withdrawn.length,
     );
     const now = await decide(e, subjectId);
     assert.equal(now.decision, 'deny', JSON.stringify(now));
+  });
+
+  it('leaves alone a channel the person is on while an address they held before is listed', async () => {
+    // The person's own email went on the list without withdrawing them (as a deletion of someone
+    // sharing the address leaves them), or they came back after it (a START text re-grants without
+    // lifting the entry): a correction of their phone gives them no listed address, so no event.
+    const e = env();
+    const subjectId = await person(e, '3');
+    await listed(e, 'sue.3@example.com');
+    const before = await events(e, subjectId);
+    assert.equal((await e.services.consent.states(subjectId)).email_marketing, 'enrolled');
+    const id = await approvedCorrection(e, sent, 'sue.3@example.com', {
+      category: 'contact.phone',
+      value: '+1 608 265 3499',
+    });
+    await e.services.jobs.drain();
+    assert.equal((await e.services.rights.get(id)).status, 'completed');
+    assert.deepEqual(await events(e, subjectId), before, 'no consent event');
+    assert.equal((await e.services.consent.states(subjectId)).email_marketing, 'enrolled');
   });
 
   it('changes no consent when the new address is not on the list', async () => {

@@ -1,49 +1,24 @@
 // The identifier locks (consent's identifier-locks.ts) a request takes on PostgreSQL. A deletion puts
 // every email and phone of the person on the suppression list after taking all their locks in ONE
 // statement, in order (two deletions, or a deletion and an import's batch of opt-outs, cannot wait on
-// each other in a circle). A correction's step applying the list locks the person's addresses shared
-// before the statement that reads the list (a suppression of one of them meanwhile is seen).
+// each other in a circle). A correction's step applying the list locks the address it gave shared
+// before the statement that reads the list (a suppression of it meanwhile is seen).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { pgDriver } from '../../src/platform/store/index.js';
+import { before, it } from 'node:test';
 import { address, orderBody, post } from '../collection/fixtures.js';
-import { createTestEnv, type TestEnv, testDialects } from '../helpers/env.js';
+import { describeOnPostgres, type TestEnv } from '../helpers/env.js';
+import { pgStatements } from '../helpers/pg-statements.js';
 import { approvedCorrection, captureMail, verifiedRequest } from './real-flow.js';
-
-/** The statements sent to PostgreSQL while `fn` runs, in order. */
-async function observed(fn: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
-  const sent: { text: string; values: unknown[] }[] = [];
-  const Client = pgDriver().Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const query = Client.query;
-  Client.query = function (this: unknown, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string; values?: unknown[] };
-    const text = typeof first === 'string' ? first : String(first.text);
-    const values = (typeof first === 'string' ? args[1] : first.values) as unknown[] | undefined;
-    sent.push({ text, values: values ?? [] });
-    return query.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    Client.query = query;
-  }
-  return sent;
-}
 
 /** How many keys a lock statement holds (arrays go as PostgreSQL array literals: store/array-literal.ts). */
 const keysOf = (s: { values: unknown[] }) => String(s.values[0]).replace(/[{}]/g, '').split(',').length;
 
-describe('the identifier locks of a deletion and a correction [postgres]', {
-  skip: !testDialects().includes('postgres') && 'PostgreSQL not tested',
-}, () => {
-  let env: TestEnv & { close: () => Promise<void> };
+describeOnPostgres('the identifier locks of a deletion and a correction', (current) => {
+  let env: TestEnv;
   let sentMail: ReturnType<typeof captureMail>;
-  before(async () => {
-    env = await createTestEnv('postgres');
+  before(() => {
+    env = current();
     sentMail = captureMail(() => env);
-  });
-  after(async () => {
-    await env?.close();
   });
 
   async function person(n: string): Promise<string> {
@@ -63,7 +38,7 @@ describe('the identifier locks of a deletion and a correction [postgres]', {
 
   it('a deletion locks the email and the phone at once, before the first suppression entry', async () => {
     await person('11');
-    const sent = await observed(() =>
+    const { sent } = await pgStatements(() =>
       verifiedRequest(env, sentMail, {
         type: 'deletion',
         jurisdiction: 'us-ca',
@@ -86,20 +61,20 @@ describe('the identifier locks of a deletion and a correction [postgres]', {
     );
   });
 
-  it('a correction’s step locks the person’s addresses shared before it reads the list', async () => {
+  it('a correction’s step locks the corrected address shared before it reads the list', async () => {
     await person('12');
     const id = await approvedCorrection(env, sentMail, 'lock.12@example.com', {
       category: 'contact.email',
       value: 'lock.12b@example.com',
     });
-    const sent = await observed(() => env.services.jobs.drain());
+    const { sent } = await pgStatements(() => env.services.jobs.drain());
     assert.equal((await env.services.rights.get(id)).status, 'completed');
     const all = sent.map((s) => s.text).join('\n');
     const shared = sent.findIndex((s) =>
       /^select count\(pg_advisory_xact_lock_shared\(c, o\)\)/.test(s.text),
     );
     assert.ok(shared >= 0, all);
-    assert.equal(keysOf(sent[shared]!), 2, 'the email and the phone');
+    assert.equal(keysOf(sent[shared]!), 1, 'the corrected email alone');
     const read = sent.findIndex((s, i) => i > shared && /from "suppression_list"/.test(s.text));
     assert.ok(read > shared, all);
   });

@@ -47,7 +47,12 @@ import {
   type SmsInboundResult,
 } from './sms-flags.js';
 import { smsInbound, smsKeyword } from './sms-keywords.js';
-import { applySuppressionList, type ListEntryInput, suppressIdentifiers } from './suppression-list.js';
+import {
+  applySuppressionList,
+  type ListEntryInput,
+  type ListedIdentifier,
+  suppressIdentifiers,
+} from './suppression-list.js';
 import { type BatchIdentifier, SuppressionsAhead } from './suppressions-ahead.js';
 import { describeToken, unsubscribeByToken } from './unsubscribe-links.js';
 import { writeChanges } from './write-changes.js';
@@ -413,16 +418,20 @@ export class ConsentService {
   }
 
   /**
-   * Withdraws the person from the channels the suppression list covers for an address they hold now,
-   * once a correction gave it to them (suppression-list.ts); the number of events recorded.
+   * Withdraws the person from the channels the suppression list covers for `identifiers`, the
+   * addresses a correction gave them, where they hold one now (suppression-list.ts); the number of
+   * events recorded.
    */
   applySuppressionList(
     db: Executor | undefined,
     subjectId: string,
+    identifiers: readonly ListedIdentifier[],
     details?: Readonly<Record<string, unknown>>,
   ): Promise<{ events: number }> {
     const record = (trx: Transaction<Database>, change: ConsentChange) => this.record(trx, change);
-    return this.#inTransaction(db, (trx) => applySuppressionList(this.#ctx, record, trx, subjectId, details));
+    return this.#inTransaction(db, (trx) =>
+      applySuppressionList(this.#ctx, record, trx, subjectId, identifiers, details),
+    );
   }
 
   /** Whether an identifier's keyed hash is on the suppression list for a channel. */

@@ -18,6 +18,12 @@ import {
 import { suppressionsOf } from './identifiers.js';
 import { storedStates } from './ledger.js';
 
+/** An email or phone by its keyed hash. */
+export interface ListedIdentifier {
+  readonly indexKind: IndexKind;
+  readonly blindIndex: string;
+}
+
 /** An identifier to put on the list, for `channel` ('*', the default: every channel) or each of `channels`. */
 export interface ListEntryInput {
   readonly indexKind: IndexKind;
@@ -60,40 +66,42 @@ export async function suppressIdentifiers(
 
 /**
  * Withdraws the person, in the caller's transaction, from each channel the suppression list covers
- * for an email or phone they hold now, where they are not withdrawn already (a channel they were never
- * on stays so: no automatic enrolment passes the list, collection-rules.ts rule 6); each a `withdrawn`
- * event saying why, as a collection the list blocks records. Call it once the identifiers are
+ * for `identifiers` (the emails and phones a correction gave them) where they hold one now and are
+ * not withdrawn already (a channel they were never on stays so: no automatic enrolment passes the
+ * list, collection-rules.ts rule 6); each a `withdrawn` event saying why, as a collection the list
+ * blocks records. Only these identifiers: an address the person held before and is back on a
+ * channel with (a START text, a tick on a form; or a deletion of someone sharing it listed it
+ * without withdrawing them) is not a reason to withdraw them now. Call it once the identifiers are
  * committed (a correction's walk and re-index). Idempotent: a second call finds them withdrawn.
  * Nothing for a person whose erasure began. Returns the number of events.
  *
- * Against a concurrent suppressIdentifier(s) of one of these addresses (PostgreSQL): the person's
- * emails and phones are locked SHARED first, and the list read in a later statement, as a batch of
- * collections does. If the suppression locked first, this lock waits for it to commit, and the read
- * after sees its entry. If this locked first, the suppression's exclusive lock waits for this to
- * commit, and its look-up of the holders, which comes after its lock, sees the corrected identifier
- * (committed before this began) and finds the person withdrawn. Either way the person ends withdrawn.
+ * Against a concurrent suppressIdentifier(s) of one of these addresses (PostgreSQL): they are
+ * locked SHARED first, and the list read in a later statement, as a batch of collections does. If
+ * the suppression locked first, this lock waits for it to commit, and the read after sees its
+ * entry. If this locked first, the suppression's exclusive lock waits for this to commit, and its
+ * look-up of the holders, which comes after its lock, sees the corrected identifier (committed
+ * before this began) and finds the person withdrawn. Either way the person ends withdrawn.
  */
 export async function applySuppressionList(
   ctx: VowContext,
   record: (trx: Transaction<Database>, change: ConsentChange) => Promise<unknown>,
   trx: Transaction<Database>,
   subjectId: string,
+  identifiers: readonly ListedIdentifier[],
   details: Readonly<Record<string, unknown>> = {},
 ): Promise<{ events: number }> {
+  const given = identifiers
+    .filter((i) => LISTED_KINDS.has(i.indexKind))
+    .map((i) => ({ kind: i.indexKind, blindIndex: i.blindIndex }));
+  if (given.length === 0) return { events: 0 };
   if ((await ctx.vault.closedAmong(trx, [subjectId])).size > 0) return { events: 0 };
-  if (ctx.store.dialect === 'postgres') {
-    const held = await trx
-      .selectFrom('subject_identifiers')
-      .select(['kind', 'blind_index'])
-      .distinct()
-      .where('subject_id', '=', subjectId)
-      .where('kind', 'in', [...LISTED_KINDS] as IndexKind[])
-      .execute();
-    const locks = sharedIdentifierLocks(held.map((h) => ({ kind: h.kind, blindIndex: h.blind_index })));
-    if (locks) await trx.executeQuery(locks.compile());
-  }
+  const locks = ctx.store.dialect === 'postgres' ? sharedIdentifierLocks(given) : undefined;
+  if (locks) await trx.executeQuery(locks.compile());
   // A statement after the locks: it sees every entry added by a suppression that held one of them.
-  const entries = await suppressionsOf(trx, subjectId);
+  const wanted = new Set(given.map((i) => `${i.kind}\u0000${i.blindIndex}`));
+  const entries = (await suppressionsOf(trx, subjectId)).filter((e) =>
+    wanted.has(`${e.indexKind}\u0000${e.blindIndex}`),
+  );
   if (entries.length === 0) return { events: 0 };
   const listed = new Set(entries.map((e) => e.channel));
   const channels = Object.keys(ctx.policy.doc.channels).filter((c) => listed.has(c) || listed.has('*'));

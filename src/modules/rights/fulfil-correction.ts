@@ -14,6 +14,7 @@ import { completeErased, erasedIn, forgetErasedContact } from './fulfil-erased.j
 import {
   awaitRecipients,
   complete,
+  emailIndex,
   type RightsDeps,
   type Row,
   requireWalker,
@@ -42,6 +43,15 @@ async function recipientValues(deps: RightsDeps, r: Row, identity: PersonIdentit
     addresses: [...addresses.values()],
     corrected: { category: c.category, value },
   };
+}
+
+/** The email or phone a correction gives the person, by its keyed hash (stored normalised: intake.ts). */
+function correctedIdentifier(deps: RightsDeps, c: Correction) {
+  if (c.category === 'contact.email')
+    return { indexKind: 'email' as const, blindIndex: emailIndex(deps.ctx, c.value) };
+  if (c.category === 'contact.phone')
+    return { indexKind: 'phone' as const, blindIndex: deps.ctx.vault.blindIndex('phone', c.value) };
+  return undefined;
 }
 
 export async function fulfilCorrection(
@@ -91,15 +101,17 @@ export async function fulfilCorrection(
     const subjectId = r.subject_id;
     await job.once('reindexed', () => directory.reindex!(subjectId));
   }
-  // 4b. P11: an email or phone the person holds now may be on the suppression list (unsubscribed,
-  // bounced, or kept from a deletion): they are withdrawn from the channels it covers, each event
-  // saying why, as a collection of a listed address would be. After the re-index, so the corrected
-  // identifiers are committed (a suppression of the address meanwhile: suppression-list.ts).
+  // 4b. P11: the email or phone the correction gave the person may be on the suppression list
+  // (unsubscribed, bounced, or kept from a deletion): they are withdrawn from the channels it covers,
+  // each event saying why, as a collection of a listed address would be. That address only: one they
+  // held before is no reason now (they may be back on a channel since). After the re-index, so the
+  // corrected identifier is committed (a suppression of the address meanwhile: suppression-list.ts).
   const suppressor = deps.ports().suppressor;
-  if (r.subject_id && suppressor) {
+  const given = correctedIdentifier(deps, c);
+  if (r.subject_id && suppressor && given) {
     const subjectId = r.subject_id;
     await job.step('suppression-list', (trx) =>
-      suppressor.applySuppressionList(trx, subjectId, { requestId: r.id }),
+      suppressor.applySuppressionList(trx, subjectId, [given], { requestId: r.id }),
     );
   }
   // 5. The answer, once no blocking task is open (else the answer job gives it when the last closes).

@@ -64,12 +64,14 @@ export interface Suppressor {
     inputs: readonly { indexKind: IndexKind; blindIndex: string; channel?: string; reason: string }[],
   ): Promise<void>;
   /**
-   * Withdraws the person from the channels the list covers for an email or phone they hold now (a
-   * correction gave them a listed address): `withdrawn` events, `details` added to each (ids only).
+   * Withdraws the person from the channels the list covers for `identifiers` (the email or phone a
+   * correction gave them), where they hold one now: `withdrawn` events, `details` added to each (ids
+   * only). An address they held before changes nothing here.
    */
   applySuppressionList(
     db: Transaction<Database> | undefined,
     subjectId: string,
+    identifiers: readonly { indexKind: IndexKind; blindIndex: string }[],
     details?: Readonly<Record<string, unknown>>,
   ): Promise<{ events: number }>;
 }
