@@ -5,29 +5,38 @@ import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
 import type { Database } from '../../src/platform/store/database.js';
 import type { TestEnv } from './env.js';
 
+/** A contestant's email address as the contest entry `recordId` stored it: sealed, with its keyed hash. */
+export async function contestEmail(
+  env: TestEnv,
+  subjectId: string,
+  email: string,
+  recordId: string,
+): Promise<Insertable<Database['subject_identifiers']>> {
+  const { ctx } = env;
+  return {
+    id: ctx.random.uuid(),
+    subject_id: subjectId,
+    kind: 'email',
+    blind_index: ctx.vault.blindIndex('email', email),
+    sealed_value: await ctx.vault.encrypt(subjectId, email),
+    field: 'email',
+    subject_kind: 'contestant',
+    collection_point: 'contest_entry',
+    record_type: 'contest_entry',
+    record_id: recordId,
+    policy_version: ctx.policy.version,
+    collected_at: ctx.clock.now().toISOString(),
+  };
+}
+
 /** `n` contestants enrolled in email marketing, each with one address `<prefix><i>@example.com`. */
 export async function enrolContestants(env: TestEnv, n: number, prefix = 'reader'): Promise<string[]> {
   const { ctx, store } = env;
   const at = ctx.clock.now().toISOString();
   const ids = Array.from({ length: n }, () => ctx.random.uuid());
   const identifiers: Insertable<Database['subject_identifiers']>[] = [];
-  for (const [i, id] of ids.entries()) {
-    const email = `${prefix}${i}@example.com`;
-    identifiers.push({
-      id: ctx.random.uuid(),
-      subject_id: id,
-      kind: 'email',
-      blind_index: ctx.vault.blindIndex('email', email),
-      sealed_value: await ctx.vault.encrypt(id, email),
-      field: 'email',
-      subject_kind: 'contestant',
-      collection_point: 'contest_entry',
-      record_type: 'contest_entry',
-      record_id: `r-${i}`,
-      policy_version: ctx.policy.version,
-      collected_at: at,
-    });
-  }
+  for (const [i, id] of ids.entries())
+    identifiers.push(await contestEmail(env, id, `${prefix}${i}@example.com`, `r-${i}`));
   await store.db.transaction().execute(async (trx) => {
     // In slices: SQLite and PostgreSQL cap the parameters of one statement.
     for (let i = 0; i < n; i += 200) {

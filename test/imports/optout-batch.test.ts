@@ -18,6 +18,7 @@ import {
 } from '../../src/modules/consent/index.js';
 import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
 import type { Database } from '../../src/platform/store/index.js';
+import { contestEmail } from '../helpers/audience.js';
 import { describeEachDialect, describeOnPostgres, type TestEnv } from '../helpers/env.js';
 import { scratchFolder } from '../helpers/import-files.js';
 import { pgStatements } from '../helpers/pg-statements.js';
@@ -32,20 +33,7 @@ async function person(env: TestEnv, emails: readonly string[], states: Record<st
   const at = ctx.clock.now().toISOString();
   const identifiers: Insertable<Database['subject_identifiers']>[] = [];
   for (const [n, email] of emails.entries())
-    identifiers.push({
-      id: ctx.random.uuid(),
-      subject_id: id,
-      kind: 'email',
-      blind_index: ctx.vault.blindIndex('email', email),
-      sealed_value: await ctx.vault.encrypt(id, email),
-      field: 'email',
-      subject_kind: 'contestant',
-      collection_point: 'contest_entry',
-      record_type: 'contest_entry',
-      record_id: `r-${id}-${n}`,
-      policy_version: ctx.policy.version,
-      collected_at: at,
-    });
+    identifiers.push(await contestEmail(env, id, email, `r-${id}-${n}`));
   await store.db.transaction().execute(async (trx) => {
     await trx.insertInto('subjects').values({ id, created_at: at, updated_at: at, under13: 0 }).execute();
     await trx.insertInto('subject_identifiers').values(identifiers).execute();

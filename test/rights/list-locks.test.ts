@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { address, orderBody, post } from '../collection/fixtures.js';
 import { describeOnPostgres, type TestEnv } from '../helpers/env.js';
-import { pgStatements } from '../helpers/pg-statements.js';
+import { pgStatements, type SentStatement } from '../helpers/pg-statements.js';
 import { approvedCorrection, captureMail, verifiedRequest } from './real-flow.js';
 
 /** How many keys a lock statement holds (arrays go as PostgreSQL array literals: store/array-literal.ts). */
-const keysOf = (s: { values: unknown[] }) => String(s.values[0]).replace(/[{}]/g, '').split(',').length;
+const keysOf = (s: SentStatement) => String(s.values[0]).replace(/[{}]/g, '').split(',').length;
 
 describeOnPostgres('the identifier locks of a deletion and a correction', (current) => {
   let env: TestEnv;
