@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { channelsOfMedium } from '../../src/modules/consent/index.js';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
-import { address, orderBody, post } from '../collection/fixtures.js';
+import { address, catalogBody, orderBody, post } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import { approvedCorrection, captureMail } from './real-flow.js';
 
@@ -141,6 +141,44 @@ describeEachDialect('a correction to an address on the suppression list', (env) 
     assert.equal((await e.services.rights.get(id)).status, 'completed');
     assert.deepEqual(await events(e, subjectId), before, 'no consent event');
     assert.equal((await e.services.consent.states(subjectId)).email_marketing, 'enrolled');
+  });
+
+  it('takes an entry for every channel as the channels the address reaches: not postal mail', async () => {
+    // A hard bounce, or a deletion, lists an email for '*'. Mail feedback and an imported bounce
+    // withdraw its holders from email marketing only; catalogs go by post (P12: customer service
+    // removes them). A correction to that email does the same.
+    const e = env();
+    const res = await post(
+      e,
+      '/v1/catalog-requests',
+      catalogBody('star', { email: 'cara.star@example.com' }),
+    );
+    assert.equal(res.statusCode, 201, res.body);
+    const subjectId = (await e.services.subjects.findByEmail('cara.star@example.com'))!;
+    await e.services.consent.suppressIdentifier(undefined, {
+      indexKind: 'email',
+      blindIndex: e.ctx.vault.blindIndex('email', 'cara.bounced@example.com'),
+      reason: 'hard_bounce:5.1.1',
+    });
+    const before = await e.services.consent.states(subjectId);
+    assert.equal(before.email_marketing, 'enrolled', JSON.stringify(before));
+    assert.equal(before.postal_marketing, 'enrolled', JSON.stringify(before));
+    const id = await approvedCorrection(e, sent, 'cara.star@example.com', {
+      category: 'contact.email',
+      value: 'cara.bounced@example.com',
+    });
+    await e.services.jobs.drain();
+    assert.equal((await e.services.rights.get(id)).status, 'completed');
+    const after = await e.services.consent.states(subjectId);
+    assert.equal(after.email_marketing, 'withdrawn');
+    assert.equal(after.postal_marketing, 'enrolled', 'catalogs still go by post');
+    const withdrawn = (await events(e, subjectId)).filter((x) => x.event === 'withdrawn');
+    assert.deepEqual(
+      withdrawn.map((x) => x.channel).sort(),
+      channelsOfMedium(e.ctx.policy, 'email')
+        .filter((c) => before[c] !== undefined && before[c] !== 'withdrawn')
+        .sort(),
+    );
   });
 
   it('changes no consent when the new address is not on the list', async () => {

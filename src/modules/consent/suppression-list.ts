@@ -17,6 +17,7 @@ import {
 } from './identifier-locks.js';
 import { suppressionsOf } from './identifiers.js';
 import { storedStates } from './ledger.js';
+import { emailMarketingChannels, smsChannels } from './sms.js';
 
 /** An email or phone by its keyed hash. */
 export interface ListedIdentifier {
@@ -69,11 +70,13 @@ export async function suppressIdentifiers(
  * for `identifiers` (the emails and phones a correction gave them) where they hold one now and are
  * not withdrawn already (a channel they were never on stays so: no automatic enrolment passes the
  * list, collection-rules.ts rule 6); each a `withdrawn` event saying why, as a collection the list
- * blocks records. Only these identifiers: an address the person held before and is back on a
- * channel with (a START text, a tick on a form; or a deletion of someone sharing it listed it
- * without withdrawing them) is not a reason to withdraw them now. Call it once the identifiers are
- * committed (a correction's walk and re-index). Idempotent: a second call finds them withdrawn.
- * Nothing for a person whose erasure began. Returns the number of events.
+ * blocks records. An entry for every channel ('*') covers the channels the address reaches: an
+ * email's marketing mail, a phone's marketing texts, not catalogs by post (P12). Only these
+ * identifiers: an address the person held before and is back on a channel with (a START text, a
+ * tick on a form; or a deletion of someone sharing it listed it without withdrawing them) is not a
+ * reason to withdraw them now. Call it once the identifiers are committed (a correction's walk and
+ * re-index). Idempotent: a second call finds them withdrawn. Nothing for a person whose erasure
+ * began. Returns the number of events.
  *
  * Against a concurrent suppressIdentifier(s) of one of these addresses (PostgreSQL): they are
  * locked SHARED first, and the list read in a later statement, as a batch of collections does. If
@@ -103,8 +106,15 @@ export async function applySuppressionList(
     wanted.has(`${e.indexKind}\u0000${e.blindIndex}`),
   );
   if (entries.length === 0) return { events: 0 };
-  const listed = new Set(entries.map((e) => e.channel));
-  const channels = Object.keys(ctx.policy.doc.channels).filter((c) => listed.has(c) || listed.has('*'));
+  // An entry for every channel ('*': a deletion, a hard bounce) covers those the address reaches,
+  // as mail feedback and an imported opt-out withdraw: an email's marketing mail, a phone's texts.
+  const covered = new Set<string>();
+  for (const e of entries)
+    if (e.channel !== '*') covered.add(e.channel);
+    else
+      for (const c of e.indexKind === 'email' ? emailMarketingChannels(ctx.policy) : smsChannels(ctx.policy))
+        covered.add(c);
+  const channels = Object.keys(ctx.policy.doc.channels).filter((c) => covered.has(c));
   await lockPeople(ctx, trx, [subjectId]);
   const current = await storedStates(trx, subjectId);
   let events = 0;
