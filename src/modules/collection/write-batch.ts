@@ -4,7 +4,8 @@
 // transaction: `prepareBatch`, then `commitBatch` (CollectionService.writePrepared runs the two and
 // prepares again after a lost resolution race). Apart, they let a bulk caller prepare its next batch
 // while the previous one's transaction runs.
-import { InsertSet } from '../../platform/store/index.js';
+import type { Transaction } from 'kysely';
+import { type Database, InsertSet } from '../../platform/store/index.js';
 import type { IndexedIdentifier, LinkItem, PreparedIdentity, ResolutionRequest } from '../subjects/index.js';
 import type { Replays } from './orders.js';
 import type {
@@ -86,9 +87,10 @@ export function discardBatch({ ctx }: PlanDeps, batch: PreparedBatch): void {
  * takes the consent and audit locks (and reads consent): a bulk caller with two batches' transactions
  * at once on PostgreSQL makes the later one wait there until the earlier has committed, so the
  * two commit in order and the later plans its consent from the earlier's result (the importer,
- * batch-writer.ts). A throw rolls the batch back.
+ * batch-writer.ts), and takes there, in the batch's transaction, locks that must come before any
+ * person's consent lock (its opt-outs' identifier locks). A throw rolls the batch back.
  */
-export type AfterRows = () => Promise<void>;
+export type AfterRows = (trx: Transaction<Database>) => Promise<void>;
 
 /**
  * Phase two: one transaction for every submission of a prepared batch. A person another writer
@@ -162,7 +164,7 @@ export async function commitBatch(
         }
       for (const { table, rows } of tables.values()) set.add(table, rows);
       await set.flush();
-      await afterRows?.();
+      await afterRows?.(trx);
       const created = new Set(newSubjectIds);
       await consent?.recordCollections(
         trx,

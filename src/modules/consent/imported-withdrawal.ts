@@ -61,6 +61,29 @@ export async function recordImportedWithdrawal(
   return (await recordImportedWithdrawals(ctx, consent, trx, [input]))[0]!;
 }
 
+/**
+ * Takes a batch's opt-outs' identifier locks (exclusive, in one statement, in their keys' order:
+ * identifier-locks.ts) ahead of recordImportedWithdrawals, for a batch that also writes collections:
+ * its caller takes them once the collections' rows are written and before their consent (the
+ * collection module's afterRows), so the batch holds no person's consent lock yet. Taken after the
+ * consent of its collections, as they were, a checkout holding one of these addresses (its batch's
+ * shared lock) and waiting for a person the import's collections had locked would wait on it in a
+ * circle (PostgreSQL would end one of the two). recordImportedWithdrawals takes them again: a
+ * transaction's own advisory locks never make it wait.
+ */
+export async function lockImportedWithdrawals(
+  ctx: VowContext,
+  trx: Transaction<Database>,
+  inputs: readonly Pick<ImportedWithdrawal, 'identifier'>[],
+): Promise<void> {
+  const identifiers = inputs.flatMap((input) => {
+    const normalised = normaliseListIdentifier(input.identifier);
+    const kind: IndexKind = input.identifier.kind;
+    return normalised === undefined ? [] : [{ kind, blindIndex: ctx.vault.blindIndex(kind, normalised) }];
+  });
+  await lockIdentifiersToList(trx, ctx.store.dialect, identifiers);
+}
+
 /** An opt-out of the batch, its identifier's keyed hash and the channels it covers. */
 interface Listed {
   readonly input: ImportedWithdrawal;

@@ -17,6 +17,7 @@ export {
   channelsOfMedium,
   type ImportedWithdrawal,
   isIdentifierWithdrawn,
+  lockImportedWithdrawals,
   normaliseListIdentifier,
   recordImportedWithdrawal,
   recordImportedWithdrawals,

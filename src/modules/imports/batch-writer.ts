@@ -25,7 +25,12 @@ import type { Transaction } from 'kysely';
 import { isVowError, VowError } from '../../platform/errors.js';
 import { type Database, insertRows } from '../../platform/store/index.js';
 import type { AnySubmission, CollectionService, PreparedCollection } from '../collection/index.js';
-import { type ConsentService, type ImportedWithdrawal, recordImportedWithdrawals } from '../consent/index.js';
+import {
+  type ConsentService,
+  type ImportedWithdrawal,
+  lockImportedWithdrawals,
+  recordImportedWithdrawals,
+} from '../consent/index.js';
 import type { VowContext } from '../policy/index.js';
 import type { Unit } from './formats/types.js';
 import {
@@ -272,6 +277,15 @@ export class RunWriter {
       next.optInsNotApplied += optInsNotApplied;
       from = this.#done;
     };
+    // A batch of collections and opt-outs: the opt-outs' identifier locks once its rows are written,
+    // before its collections take any person's consent lock (consent's lockImportedWithdrawals).
+    const optOuts = batch.flatMap((u) =>
+      'facts' in u ? u.facts.flatMap((f) => (f.kind === 'withdraw' ? [f.withdrawal] : [])) : [],
+    );
+    const afterRows = async (trx: Transaction<Database>) => {
+      await inTurn();
+      if (optOuts.length > 0) await lockImportedWithdrawals(ctx, trx, optOuts);
+    };
     const finish = async (trx: Transaction<Database>) => {
       // The batch's opt-outs recorded together, in the file's order (consent's
       // recordImportedWithdrawals: their identifiers' locks first, then the entries, the people).
@@ -330,7 +344,7 @@ export class RunWriter {
           }
           await finish(trx);
         },
-        inTurn,
+        afterRows,
       );
     else {
       await inTurn();
