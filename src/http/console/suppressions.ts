@@ -7,6 +7,12 @@ import { html } from '../../platform/html.js';
 import { actorLabel, shortId, stamp } from './labels.js';
 import { type ConsoleFrame, consolePage } from './shell.js';
 
+/** An entry's channel as staff read it: '*' covers what its medium reaches (consent's list-coverage.ts). */
+function channelLabel(kind: string, channel: string): string {
+  if (channel !== '*') return channel.replace(/[._]/g, ' ');
+  return kind === 'phone' ? 'every marketing text channel' : 'every email marketing channel';
+}
+
 export function renderSuppressions(
   frame: ConsoleFrame,
   log: SuppressionLog,
@@ -40,7 +46,7 @@ ${
 <thead><tr><th scope="col">Since</th><th scope="col">Identifier kind</th><th scope="col">Channel</th><th scope="col">Why</th></tr></thead>
 <tbody>${log.identifiers.map(
         (r) =>
-          html`<tr><td data-label="Since">${stamp(r.at)}</td><td data-label="Identifier kind">${r.kind}</td><td data-label="Channel">${r.channel === '*' ? 'every marketing channel' : r.channel.replace(/[._]/g, ' ')}</td><td data-label="Why" class="values">${r.reason}</td></tr>`,
+          html`<tr><td data-label="Since">${stamp(r.at)}</td><td data-label="Identifier kind">${r.kind}</td><td data-label="Channel">${channelLabel(r.kind, r.channel)}</td><td data-label="Why" class="values">${r.reason}</td></tr>`,
       )}</tbody>
 </table></div>`
     : html`<p class="empty">The suppression list is empty.</p>`

@@ -14,6 +14,7 @@ import type { Policy, VowContext } from '../policy/index.js';
 import { isWithin } from '../policy/index.js';
 import { assertChannel } from './collection-rules.js';
 import { type AudiencePageRange, audienceContacts, inAudiencePage, under13InPage } from './identifiers.js';
+import { covers } from './list-coverage.js';
 
 /** The contact categories a send can go to, and the identifier kind that holds each. */
 const CONTACT_KINDS: readonly (readonly [category: string, identifierKind: 'email' | 'phone' | 'address'])[] =
@@ -189,6 +190,8 @@ class AudienceReader {
    * audience's own channel only, whose state the page query already gives. */
   readonly #otherChannels: string[];
   readonly #decisions: Decisions;
+  /** Whether an entry for every channel ('*') of the target's kind covers its channel (list-coverage.ts). */
+  readonly #everyChannel: boolean;
   #after = '';
   #done = false;
   #pages = 0;
@@ -215,6 +218,11 @@ class AudienceReader {
       .filter((c) => c !== target.channel)
       .sort();
     this.#decisions = new Decisions(ctx.policy, target.purpose);
+    this.#everyChannel = covers(
+      ctx.policy,
+      { indexKind: target.identifierKind, channel: '*' },
+      target.channel,
+    );
   }
 
   /**
@@ -294,7 +302,7 @@ class AudienceReader {
     const range: AudiencePageRange = only ? { ids } : { after, last };
 
     const [contacts, under13, stateRows, restrictionRows] = await Promise.all([
-      audienceContacts(db, target.channel, target.identifierKind, states, range),
+      audienceContacts(db, target.channel, target.identifierKind, states, range, this.#everyChannel),
       under13InPage(db, range),
       otherChannels.length === 0
         ? Promise.resolve([])

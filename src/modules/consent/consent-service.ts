@@ -39,6 +39,7 @@ import {
   storedStates,
   storedStatesOf,
 } from './ledger.js';
+import { channelsCovered, covers } from './list-coverage.js';
 import {
   type ConsentBatchListener,
   type ConsentListener,
@@ -207,7 +208,7 @@ export class ConsentService {
     const suppressions = planned.length > 0 ? await suppressionsOf(trx, input.subjectId) : [];
     const recorded: PlannedEvent[] = [];
     for (const p of planned) {
-      const covering = suppressions.filter((s) => s.channel === p.channel || s.channel === '*');
+      const covering = suppressions.filter((s) => covers(this.#ctx.policy, s, p.channel));
       const details = {
         rule: p.rule,
         ...(input.recordId ? { recordId: input.recordId } : {}),
@@ -318,15 +319,16 @@ export class ConsentService {
 
   /**
    * Lifts the suppression of the person's addresses for one channel (a P11 act: a new contest entry
-   * or promotional request). An entry for every channel ('*') is replaced by one per other channel,
-   * so the others stay suppressed.
+   * or promotional request). An entry for every channel ('*') is replaced by one per other channel
+   * it covered (its medium's: list-coverage.ts), so those stay suppressed and no other is.
    */
   async #lift(trx: Executor, covering: readonly PersonSuppression[], channel: string, point: string) {
-    const others = Object.keys(this.#ctx.policy.doc.channels).filter((c) => c !== channel);
     // The entries kept for the other channels were covered already: no new withdrawal, no lock.
     for (const s of covering) {
       await trx.deleteFrom('suppression_list').where('id', '=', s.id).execute();
       if (s.channel !== '*') continue;
+      const others = channelsCovered(this.#ctx.policy, s).filter((c) => c !== channel);
+      if (others.length === 0) continue;
       const reason = `kept from an entry for every channel, lifted for ${channel}`;
       await addListEntries(this.#ctx, trx, s.indexKind, s.blindIndex, others, reason);
     }
@@ -403,10 +405,10 @@ export class ConsentService {
   /**
    * Keeps a keyed hash of an identifier (an email or phone) on the suppression list (e.g. after a
    * deletion, so the address is never mailed again), for `channel` ('*', the default: every
-   * marketing channel) or each of `channels`. On PostgreSQL it first takes the identifier's lock
-   * (identifier-locks.ts), held until the caller's transaction ends: a caller that then looks for the
-   * people holding it finds those of a batch writing it now, and a batch that starts after reads the
-   * entry. Without `db`, in a transaction of its own.
+   * channel its medium reaches, list-coverage.ts) or each of `channels`. On PostgreSQL it first
+   * takes the identifier's lock (identifier-locks.ts), held until the caller's transaction ends: a
+   * caller that then looks for the people holding it finds those of a batch writing it now, and a
+   * batch that starts after reads the entry. Without `db`, in a transaction of its own.
    */
   suppressIdentifier(db: Executor | undefined, input: ListEntryInput): Promise<void> {
     return this.suppressIdentifiers(db, [input]);
@@ -434,14 +436,15 @@ export class ConsentService {
     );
   }
 
-  /** Whether an identifier's keyed hash is on the suppression list for a channel. */
+  /** Whether an identifier's keyed hash is on the suppression list for a channel (list-coverage.ts). */
   async isIdentifierSuppressed(indexKind: IndexKind, blindIndex: string, channel: string): Promise<boolean> {
+    const everyChannel = covers(this.#ctx.policy, { indexKind, channel: '*' }, channel);
     const row = await this.#ctx.store.db
       .selectFrom('suppression_list')
       .select('id')
       .where('index_kind', '=', indexKind)
       .where('blind_index', '=', blindIndex)
-      .where('channel', 'in', [channel, '*'])
+      .where('channel', 'in', everyChannel ? [channel, '*'] : [channel])
       .executeTakeFirst();
     return row !== undefined;
   }

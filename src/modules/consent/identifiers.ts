@@ -76,7 +76,7 @@ export interface AudienceContact {
   readonly sealed_value: string;
   /** The person's wrapped data key; null once crypto-shredded. */
   readonly wrapped_key: string | null;
-  /** The identifier is on the suppression list for this channel or for all ('*'). */
+  /** The identifier is on the suppression list for this channel, or for every channel ('*') when that covers it. */
   readonly suppressed: unknown;
 }
 
@@ -85,6 +85,8 @@ export interface AudienceContact {
  * channel), each with its person's wrapped data key and suppression, in subject
  * then collection order: one statement per page, driven by the consent_state index like a plain
  * join over the same rows (no list of the page's ids as parameters when the page is a key range).
+ * `everyChannel`: whether an entry for every channel ('*') of this kind covers the channel
+ * (list-coverage.ts).
  */
 export async function audienceContacts(
   db: Executor,
@@ -92,6 +94,7 @@ export async function audienceContacts(
   kind: 'email' | 'phone' | 'address',
   states: readonly string[],
   page: AudiencePageRange,
+  everyChannel: boolean,
 ): Promise<AudienceContact[]> {
   return db
     .selectFrom('consent_state as cs')
@@ -112,7 +115,7 @@ export async function audienceContacts(
             .select('sl.id')
             .where('sl.index_kind', '=', kind)
             .whereRef('sl.blind_index', '=', 'si.blind_index')
-            .where('sl.channel', 'in', [channel, '*']),
+            .where('sl.channel', 'in', everyChannel ? [channel, '*'] : [channel]),
         )
         .as('suppressed'),
     ])
@@ -141,7 +144,7 @@ export interface PersonSuppression {
   readonly id: string;
   readonly indexKind: string;
   readonly blindIndex: string;
-  /** A channel id, or '*' for every channel. */
+  /** A channel id, or '*' for every channel its medium reaches (list-coverage.ts). */
   readonly channel: string;
 }
 

@@ -8,14 +8,14 @@ import type { Transaction } from 'kysely';
 import type { IndexKind } from '../../platform/crypto/index.js';
 import { type Database, type DialectName, isIn, listChunks } from '../../platform/store/index.js';
 import { isEmailShaped } from '../../platform/strings.js';
-import type { Policy, VowContext } from '../policy/index.js';
+import type { VowContext } from '../policy/index.js';
 import { normaliseEmail, normalisePhone, searchableKind } from '../subjects/index.js';
 import type { ConsentChange } from './consent-inputs.js';
 import { lockPeople } from './consent-locks.js';
 import type { ConsentService } from './consent-service.js';
 import { addManyListEntries, lockIdentifiersToList } from './identifier-locks.js';
 import { type StoredChannelState, storedStatesOf } from './ledger.js';
-import { emailMarketingChannels, smsChannels } from './sms.js';
+import { channelsOfMedium } from './list-coverage.js';
 
 export interface ImportedWithdrawal {
   /** The medium of the list: an email address or a phone number. */
@@ -35,11 +35,6 @@ export interface WithdrawalOutcome {
   readonly channels: readonly string[];
   /** How many ledger events were appended (people Vow already holds who were on a channel). */
   readonly events: number;
-}
-
-/** The channels an opt-out of a medium covers: every channel marketing by email, or by text. */
-export function channelsOfMedium(policy: Policy, kind: 'email' | 'phone'): string[] {
-  return kind === 'email' ? emailMarketingChannels(policy) : smsChannels(policy);
 }
 
 /** The identifier's normalised form, or undefined when it is not a valid address or number. */

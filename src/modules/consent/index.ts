@@ -14,7 +14,6 @@ export { type ConsentCount, consentTrend } from './consent-trend.js';
 export { consentEraser } from './erasure.js';
 export { CONSENT_ERROR_CODES } from './errors.js';
 export {
-  channelsOfMedium,
   type ImportedWithdrawal,
   isIdentifierWithdrawn,
   lockImportedWithdrawals,
@@ -34,6 +33,7 @@ export {
   deriveStates,
   storedStates,
 } from './ledger.js';
+export { channelsCovered, channelsOfMedium, covers, type ListEntryScope } from './list-coverage.js';
 export { type FeedbackOutcome, MailFeedback } from './mail-feedback.js';
 export { parseMailReport } from './mail-report.js';
 export { consentMigrations } from './migrations/index.js';

@@ -17,7 +17,7 @@ import {
 } from './identifier-locks.js';
 import { suppressionsOf } from './identifiers.js';
 import { storedStates } from './ledger.js';
-import { emailMarketingChannels, smsChannels } from './sms.js';
+import { channelsCovered } from './list-coverage.js';
 
 /** An email or phone by its keyed hash. */
 export interface ListedIdentifier {
@@ -25,7 +25,10 @@ export interface ListedIdentifier {
   readonly blindIndex: string;
 }
 
-/** An identifier to put on the list, for `channel` ('*', the default: every channel) or each of `channels`. */
+/**
+ * An identifier to put on the list, for `channel` ('*', the default: every channel its medium reaches,
+ * list-coverage.ts) or each of `channels`.
+ */
 export interface ListEntryInput {
   readonly indexKind: IndexKind;
   readonly blindIndex: string;
@@ -108,12 +111,7 @@ export async function applySuppressionList(
   if (entries.length === 0) return { events: 0 };
   // An entry for every channel ('*': a deletion, a hard bounce) covers those the address reaches,
   // as mail feedback and an imported opt-out withdraw: an email's marketing mail, a phone's texts.
-  const covered = new Set<string>();
-  for (const e of entries)
-    if (e.channel !== '*') covered.add(e.channel);
-    else
-      for (const c of e.indexKind === 'email' ? emailMarketingChannels(ctx.policy) : smsChannels(ctx.policy))
-        covered.add(c);
+  const covered = new Set(entries.flatMap((e) => channelsCovered(ctx.policy, e)));
   const channels = Object.keys(ctx.policy.doc.channels).filter((c) => covered.has(c));
   await lockPeople(ctx, trx, [subjectId]);
   const current = await storedStates(trx, subjectId);

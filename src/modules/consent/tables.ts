@@ -67,7 +67,7 @@ export interface ConsentTables {
     id: string;
     index_kind: string;
     blind_index: string;
-    /** A channel id, or '*' for every marketing channel. */
+    /** A channel id, or '*' for every channel the identifier's medium reaches (list-coverage.ts). */
     channel: string;
     reason: string;
     created_at: string;
