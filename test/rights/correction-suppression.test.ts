@@ -194,4 +194,18 @@ describeEachDialect('a correction to an address on the suppression list', (env) 
     assert.equal((await e.services.rights.get(id)).status, 'completed');
     assert.deepEqual(await events(e, subjectId), before);
   });
+
+  it('records nothing for a person whose erasure began, and does not fail the step', async () => {
+    const e = env();
+    const subjectId = await person(e, '5');
+    await listed(e, 'sue.5@example.com');
+    const before = await events(e, subjectId);
+    // The erasure's first step: the person's data key closed (no writer stores anything more for them).
+    await e.store.db.transaction().execute((trx) => e.ctx.vault.closeKeys(trx, [subjectId]));
+    const applied = await e.services.consent.applySuppressionList(undefined, subjectId, [
+      { indexKind: 'email', blindIndex: e.ctx.vault.blindIndex('email', 'sue.5@example.com') },
+    ]);
+    assert.deepEqual(applied, { events: 0 });
+    assert.deepEqual(await events(e, subjectId), before);
+  });
 });
