@@ -1,7 +1,8 @@
 // P11 through a correction (P21): an email corrected to an address on the suppression list (here an
 // imported unsubscribe's entries) leaves the person withdrawn on every email marketing channel, each
 // event saying the list is why, as a collection of that address would; a correction to an address
-// not on the list changes no consent; a retried fulfilment records nothing twice.
+// not on the list, or to a listed one the person already held, changes no consent; a retried
+// fulfilment records nothing twice.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { channelsOfMedium } from '../../src/modules/consent/index.js';
@@ -136,6 +137,35 @@ describeEachDialect('a correction to an address on the suppression list', (env) 
     const id = await approvedCorrection(e, sent, 'sue.3@example.com', {
       category: 'contact.phone',
       value: '+1 608 265 3499',
+    });
+    await e.services.jobs.drain();
+    assert.equal((await e.services.rights.get(id)).status, 'completed');
+    assert.deepEqual(await events(e, subjectId), before, 'no consent event');
+    assert.equal((await e.services.consent.states(subjectId)).email_marketing, 'enrolled');
+  });
+
+  it('leaves alone a person corrected to a listed address they already held', async () => {
+    // Their second email went on the list without withdrawing them (a deletion of someone sharing
+    // it): the correction makes it their only one, which is no new reason (the old code withdrew).
+    const e = env();
+    const subjectId = await person(e, '6');
+    const second = orderBody('sup-6b', {
+      buyer: {
+        name: 'Sue Listed 6',
+        email: 'sue.six.work@example.com',
+        phone: '(608) 265-3406',
+        billing_address: address('6 Listed Road'),
+        shipping_address: address('6 Listed Road'),
+      },
+    });
+    assert.equal((await post(e, '/v1/orders', second)).statusCode, 201);
+    assert.equal(await e.services.subjects.findByEmail('sue.six.work@example.com'), subjectId, 'one person');
+    await listed(e, 'sue.six.work@example.com');
+    assert.equal((await e.services.consent.states(subjectId)).email_marketing, 'enrolled');
+    const before = await events(e, subjectId);
+    const id = await approvedCorrection(e, sent, 'sue.6@example.com', {
+      category: 'contact.email',
+      value: 'Sue.Six.Work@example.com',
     });
     await e.services.jobs.drain();
     assert.equal((await e.services.rights.get(id)).status, 'completed');

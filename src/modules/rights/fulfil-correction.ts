@@ -65,6 +65,19 @@ export async function fulfilCorrection(
   const c = contact.correction;
   if (!c) throw new VowError('VOW_REQUEST_INVALID', 'The correction is missing');
   const { directory, downstream } = deps.ports();
+  const given = correctedIdentifier(deps, c);
+  // 0. Whether the person already holds the email or phone the correction gives them, asked before
+  // anything changes and kept: for P11 at step 4b that address is no new reason (its entry on the
+  // list did its work when it was listed, or they came back since). A retried job that did not keep
+  // the answer (it began before this step existed) cannot tell any more, and takes it as new.
+  const heldBefore =
+    r.subject_id && given && directory?.holds
+      ? await job.once('held-before', async () =>
+          job.attempt === 1
+            ? directory.holds!(r.subject_id!, { kind: given.indexKind, value: c.value })
+            : false,
+        )
+      : false;
   // 1. The recipients' tasks, opened first, while the identifiers they know the person by are still
   // the old ones (a retried job would read the corrected ones). Outside a step: the vault seals the
   // events' values on its own connection; opening twice returns the first count.
@@ -103,12 +116,11 @@ export async function fulfilCorrection(
   }
   // 4b. P11: the email or phone the correction gave the person may be on the suppression list
   // (unsubscribed, bounced, or kept from a deletion): they are withdrawn from the channels it covers,
-  // each event saying why, as a collection of a listed address would be. That address only: one they
-  // held before is no reason now (they may be back on a channel since). After the re-index, so the
-  // corrected identifier is committed (a suppression of the address meanwhile: suppression-list.ts).
+  // each event saying why, as a collection of a listed address would be. That address only, and only
+  // when it is new to them: one they held before is no reason now (step 0). After the re-index, so
+  // the corrected identifier is committed (a suppression of the address meanwhile: suppression-list.ts).
   const suppressor = deps.ports().suppressor;
-  const given = correctedIdentifier(deps, c);
-  if (r.subject_id && suppressor && given) {
+  if (r.subject_id && suppressor && given && !heldBefore) {
     const subjectId = r.subject_id;
     await job.step('suppression-list', (trx) =>
       suppressor.applySuppressionList(trx, subjectId, [given], { requestId: r.id }),
