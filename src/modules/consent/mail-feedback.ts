@@ -9,8 +9,8 @@ import { isVowError } from '../../platform/errors.js';
 import type { VowContext } from '../policy/index.js';
 import type { ConsentCause, ConsentService } from './consent-service.js';
 import { subjectsByBlindIndex } from './identifiers.js';
+import { channelsOfMedium } from './list-coverage.js';
 import { parseMailReport } from './mail-report.js';
-import { emailMarketingChannels } from './sms.js';
 import { resolveUnsubscribeToken } from './unsubscribe-tokens.js';
 
 /** Tokens of one report looked up at most (a genuine report returns one message, with one). */
@@ -132,14 +132,18 @@ export class MailFeedback {
     return Number(n.n);
   }
 
-  /** A ledger event on every email-marketing channel of everyone with this address that is not off already. */
+  /**
+   * A ledger event on every channel an email reaches (list-coverage.ts: what the address's '*' entry
+   * covers, so the list and the ledger name the same channels) of everyone with this address that is
+   * not off already.
+   */
   async #change(address: string, event: 'withdrawn' | 'suppressed', cause: ConsentCause): Promise<number> {
     const index = this.#ctx.vault.blindIndex('email', address);
     const people = await subjectsByBlindIndex(this.#ctx.store.db, 'email', index);
     let changed = 0;
     for (const subjectId of people) {
       const states = await this.#consent.storedStates(subjectId);
-      for (const channel of emailMarketingChannels(this.#ctx.policy)) {
+      for (const channel of channelsOfMedium(this.#ctx.policy, 'email')) {
         const now = states[channel];
         if (!now || now.state === 'unknown') continue;
         if (event === 'withdrawn' ? now.state === 'withdrawn' : now.lastEvent === 'suppressed') continue;
