@@ -27,6 +27,8 @@ export function installScrapedSeries(
     readonly monitor: PromiseMonitor;
     readonly incidents: IncidentService;
     readonly incidentStates: IncidentStates;
+    /** Days before a state deadline a notice counts as due soon (VOW_BREACH_REMINDER_DAYS). */
+    readonly reminderDays: number;
   },
 ): void {
   metrics.onScrape('openRequests', async () => {
@@ -50,7 +52,7 @@ export function installScrapedSeries(
   metrics.onScrape('stateBreachNotices', async () => {
     const counts = { soon: 0, overdue: 0 };
     for (const d of await deps.incidentStates.openDeadlines()) {
-      const stage = stageOf(d);
+      const stage = stageOf(d, deps.reminderDays);
       if (stage) counts[stage === 'overdue' ? 'overdue' : 'soon']++;
     }
     for (const [status, n] of Object.entries(counts)) metrics.stateBreachNotices.set({ status }, n);

@@ -234,7 +234,13 @@ export function createServices(ctx: VowContext, options: ServiceOptions = {}): S
     mail,
     officers: () => privacyOfficers(ctx),
   });
-  installScrapedSeries(metrics, { rights, monitor, incidents, incidentStates });
+  installScrapedSeries(metrics, {
+    rights,
+    monitor,
+    incidents,
+    incidentStates,
+    reminderDays: ctx.config.breachReminderDays,
+  });
   // A kept console form or address may name a customer: none outlives its 15 minutes by more than
   // a quarter of an hour, whether or not anyone keeps another or erases someone (security.md #50).
   const staffKeeps = registerRecurringJob(jobs, ctx.clock, {

@@ -71,6 +71,7 @@ const envSchema = z.object({
         'must be off, a hop count (1-10), or comma-separated addresses/CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal',
     })
     .default('off'),
+  VOW_BREACH_REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   VOW_PRIVACY_OFFICERS: z
     .string()
     .regex(
@@ -226,6 +227,11 @@ export interface Config {
    * controller email.
    */
   readonly privacyOfficers: readonly string[];
+  /**
+   * How many days before a US state breach-notice deadline the privacy officers are reminded, and
+   * the console's dashboard and /metrics count the notice as due soon (1 to 60; default 7).
+   */
+  readonly breachReminderDays: number;
   /**
    * The reverse proxies in front of Vow whose X-Forwarded-For is believed (off by default: the
    * peer's address is the client's). Per-client limits, audit entries and logs use the client it
@@ -405,6 +411,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
       .split(',')
       .map((a) => a.trim())
       .filter((a) => a !== ''),
+    breachReminderDays: e.VOW_BREACH_REMINDER_DAYS,
     trustProxy: parseTrustProxy(e.VOW_TRUST_PROXY),
     downstreamWait: e.VOW_DOWNSTREAM_WAIT,
     webhookMaxAttempts: e.VOW_WEBHOOK_MAX_ATTEMPTS,

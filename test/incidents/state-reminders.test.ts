@@ -10,7 +10,7 @@ import { it } from 'node:test';
 import { STATE_REMINDER_MAIL_KIND, STATE_REMINDERS_JOB } from '../../src/modules/incidents/index.js';
 import type { OutgoingMessage } from '../../src/platform/mail/index.js';
 import { callAs, serviceCaller, staffCaller } from '../helpers/auth.js';
-import { describeEachDialect, type TestEnv } from '../helpers/env.js';
+import { describeEachDialect, type TestEnv, testConfig } from '../helpers/env.js';
 import { EN, recordIncident } from '../helpers/incidents.js';
 import { captureMail } from '../helpers/mail.js';
 
@@ -251,4 +251,42 @@ describeEachDialect(
     });
   },
   { auth: 'enforced' },
+);
+
+describeEachDialect(
+  'incidents: US state deadlines remind as many days before as VOW_BREACH_REMINDER_DAYS says',
+  (env) => {
+    it('reminds 14 days before, and /metrics counts the notice as due soon from then', async () => {
+      const e = env();
+      const sent = captureMail(e);
+      const id = await recordIncident(e, await officer(e));
+      // Wisconsin 10: residents, 45 days.
+      const set = await callAs(e, await officer(e), 'PUT', `/v1/incidents/${id}/residents`, {
+        residents: { 'us-wi': 10 },
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const soon = async () => {
+        const metrics = (await e.app.inject({ url: '/metrics', headers: (await serviceCaller(e)).headers }))
+          .body;
+        return Number(/^vow_state_breach_notices\{status="soon"\} (\d+)$/m.exec(metrics)?.[1]);
+      };
+      // Day 30: 15 days left, more than 14: nothing yet (with the default 7, nothing until day 38).
+      e.clock.advance(30 * DAY);
+      await e.services.stateReminders.run();
+      assert.deepEqual(await reminders(e, id), []);
+      assert.equal(await soon(), 0);
+      // A minute past day 31: 13 days 23 hours left.
+      e.clock.advance(DAY + MINUTE);
+      const mark = sent.length;
+      await e.services.stateReminders.run();
+      assert.deepEqual(await reminders(e, id), [{ state: 'us-wi', kind: 'residents', stage: 'before' }]);
+      const [mail] = await mailsFor(e, sent, mark, id);
+      assert.ok(mail, 'the privacy officers are mailed');
+      assert.match(mail.subject, /1 US state breach notice due within 14 days/);
+      assert.match(mail.text, /comes due within 14 days/);
+      assert.match(mail.text, /Wisconsin: notice to Wisconsin residents, due .*, in 13 days 23 hours/);
+      assert.equal(await soon(), 1);
+    });
+  },
+  { auth: 'enforced', config: testConfig({ VOW_BREACH_REMINDER_DAYS: '14' }) },
 );

@@ -30,6 +30,20 @@ describe('configuration', () => {
     );
   });
 
+  it('reminds of US state breach deadlines 7 days before unless VOW_BREACH_REMINDER_DAYS (1 to 60) says', () => {
+    assert.equal(loadConfig({}).breachReminderDays, 7);
+    assert.equal(loadConfig({ VOW_BREACH_REMINDER_DAYS: '21' }).breachReminderDays, 21);
+    for (const bad of ['0', '61', '2.5', 'a week'])
+      assert.throws(
+        () => loadConfig({ VOW_BREACH_REMINDER_DAYS: bad }),
+        (e: unknown) =>
+          e instanceof VowError &&
+          e.code === 'VOW_CONFIG_INVALID' &&
+          /VOW_BREACH_REMINDER_DAYS/.test(e.message),
+        bad,
+      );
+  });
+
   it('takes PostgreSQL from VOW_DATABASE_URL', () => {
     assert.equal(loadConfig({ VOW_DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
   });

@@ -3,7 +3,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { REMIND_DAYS_BEFORE, stageOf } from '../../modules/incidents/index.js';
+import { stageOf } from '../../modules/incidents/index.js';
 import { TEST_ONLY } from '../../modules/promises/index.js';
 import { isoDay } from '../../modules/rights/index.js';
 import { consoleFrame, csrfBodyField, sendHtml } from '../route-helpers.js';
@@ -59,8 +59,11 @@ export const dashboardConsoleRoutes: RouteModule = (app, ctx, services) => {
     }
     if (roles.some((r) => INCIDENT_READERS.includes(r))) {
       // The roles of the incident page: the state notices due within the reminder's days, or overdue.
-      const rows = (await services.incidentStates.openDeadlines()).filter((d) => stageOf(d) !== null);
-      Object.assign(data, { stateNotices: { withinDays: REMIND_DAYS_BEFORE, rows } });
+      const withinDays = ctx.config.breachReminderDays;
+      const rows = (await services.incidentStates.openDeadlines()).filter(
+        (d) => stageOf(d, withinDays) !== null,
+      );
+      Object.assign(data, { stateNotices: { withinDays, rows } });
     }
     if (opens(roles, 'customer_service')) {
       const [all, complaints] = await Promise.all([

@@ -1,7 +1,7 @@
 // Reminders of the US state breach-notification deadlines: every hour a job looks at the state notices
 // owed on open incidents (state-service.ts, openDeadlines) and mails the privacy officers
 // (VOW_PRIVACY_OFFICERS, else the policy's controller email) once when a deadline comes within
-// REMIND_DAYS_BEFORE days, and once more when it passes with the notice not recorded. A notice recorded,
+// VOW_BREACH_REMINDER_DAYS days (REMIND_DAYS_BEFORE, 7, by default), and once more when it passes with the notice not recorded. A notice recorded,
 // below its threshold or without a fixed day gets none. Each reminder is kept (incident, state, notice,
 // stage, deadline) in the transaction of its mail, so a retried or second run sends none twice; a
 // deadline that moves (a new time of discovery, the residents' notice recorded) is reminded again.
@@ -14,7 +14,10 @@ import type { IncidentStates, OpenStateDeadline } from './state-service.js';
 
 export const STATE_REMINDERS_JOB = 'incidents.state_reminders';
 export const STATE_REMINDER_MAIL_KIND = 'incidents.state_deadline';
-/** How long before a state deadline the privacy officers are reminded, and the dashboard lists it. */
+/**
+ * How long before a state deadline the privacy officers are reminded, and the dashboard lists it,
+ * unless VOW_BREACH_REMINDER_DAYS says otherwise (config.breachReminderDays).
+ */
 export const REMIND_DAYS_BEFORE = 7;
 
 const DAY_MS = 86_400_000;
@@ -77,7 +80,7 @@ export class StateReminders {
   /** Sends the reminders due now, once each: how many of each stage, and the mails written. */
   async run(): Promise<{ before: number; overdue: number; mails: number }> {
     const owed = (await this.#states.openDeadlines())
-      .map((d) => ({ d, stage: stageOf(d) }))
+      .map((d) => ({ d, stage: stageOf(d, this.#ctx.config.breachReminderDays) }))
       .filter((x): x is { d: OpenStateDeadline; stage: ReminderStage } => x.stage !== null);
     if (owed.length === 0) return { before: 0, overdue: 0, mails: 0 };
     const now = this.#ctx.clock.now().toISOString();
@@ -132,7 +135,7 @@ export class StateReminders {
       const text = [
         overdue.length
           ? 'A US state breach notice is past its deadline, or one comes due soon. Give it, then record it on the incident.'
-          : `A US state breach notice comes due within ${REMIND_DAYS_BEFORE} days. Give it, then record it on the incident.`,
+          : `A US state breach notice comes due within ${this.#ctx.config.breachReminderDays} days. Give it, then record it on the incident.`,
         '',
         ...[...byIncident].flatMap(([id, xs]) => [
           `Incident ${base}/${id}`,
@@ -143,7 +146,7 @@ export class StateReminders {
       ].join('\n');
       const subject = overdue.length
         ? `Vow: ${overdue.length} US state breach ${overdue.length === 1 ? 'notice' : 'notices'} overdue`
-        : `Vow: ${fresh.length} US state breach ${fresh.length === 1 ? 'notice' : 'notices'} due within ${REMIND_DAYS_BEFORE} days`;
+        : `Vow: ${fresh.length} US state breach ${fresh.length === 1 ? 'notice' : 'notices'} due within ${this.#ctx.config.breachReminderDays} days`;
       const ids = await this.#mail.enqueueAll(
         this.#officers().map((to) => ({ to, kind: STATE_REMINDER_MAIL_KIND, subject, text })),
         trx,
