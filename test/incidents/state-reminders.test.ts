@@ -38,6 +38,12 @@ async function mailsFor(e: TestEnv, sent: OutgoingMessage[], from: number, id: s
   return sent.slice(from).filter((m) => m.text.includes(`/staff/incidents/${id}`));
 }
 
+/** The console's dashboard as a privacy officer sees it. */
+async function dashboard(e: TestEnv): Promise<string> {
+  const who = await staffCaller(e, ['privacy_officer']);
+  return (await e.app.inject({ url: '/staff', headers: { cookie: who.headers.cookie!, ...HTML } })).body;
+}
+
 describeEachDialect(
   'incidents: US state deadlines remind and show on the dashboard',
   (env) => {
@@ -286,7 +292,32 @@ describeEachDialect(
       assert.match(mail.text, /comes due within 14 days/);
       assert.match(mail.text, /Wisconsin: notice to Wisconsin residents, due .*, in 13 days 23 hours/);
       assert.equal(await soon(), 1);
+      assert.match(await dashboard(e), /<strong>1<\/strong> notice due within 14 days/);
     });
   },
   { auth: 'enforced', config: testConfig({ VOW_BREACH_REMINDER_DAYS: '14' }) },
+);
+
+describeEachDialect(
+  'incidents: US state deadlines reminded one day before (VOW_BREACH_REMINDER_DAYS=1)',
+  (env) => {
+    it('says "within 1 day" in the mail and on the dashboard', async () => {
+      const e = env();
+      const sent = captureMail(e);
+      const id = await recordIncident(e, await officer(e));
+      await callAs(e, await officer(e), 'PUT', `/v1/incidents/${id}/residents`, {
+        residents: { 'us-wi': 10 },
+      });
+      e.clock.advance(43 * DAY);
+      await e.services.stateReminders.run();
+      assert.deepEqual(await reminders(e, id), [], 'two days left');
+      e.clock.advance(DAY + MINUTE);
+      const mark = sent.length;
+      await e.services.stateReminders.run();
+      const [mail] = await mailsFor(e, sent, mark, id);
+      assert.match(mail?.subject ?? '', /1 US state breach notice due within 1 day$/);
+      assert.match(await dashboard(e), /<strong>1<\/strong> notice due within 1 day\./);
+    });
+  },
+  { auth: 'enforced', config: testConfig({ VOW_BREACH_REMINDER_DAYS: '1' }) },
 );

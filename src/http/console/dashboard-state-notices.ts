@@ -4,7 +4,7 @@
 // register (privacy officer, customer service, auditor); it names states and notices, no counts.
 import { durationInWords, type OpenStateDeadline } from '../../modules/incidents/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { noun } from '../../platform/strings.js';
+import { counted, noun } from '../../platform/strings.js';
 import { utc } from './incidents.js';
 
 /** The rows shown; more are counted and left to the incidents' pages. */
@@ -33,7 +33,7 @@ export function stateNoticesSection(s: DashboardStateNotices): SafeHtml | '' {
   const soon = s.rows.length - overdue;
   return html`<section aria-labelledby="state-notices-h"${overdue ? html` class="flash bad"` : ''} data-testid="dashboard-state-notices">
 <h2 id="state-notices-h">US state breach notices</h2>
-<p data-testid="state-notices-summary"><strong>${soon}</strong> ${noun(soon, 'notice')} due within ${s.withinDays} days${
+<p data-testid="state-notices-summary"><strong>${soon}</strong> ${noun(soon, 'notice')} due within ${counted(s.withinDays, 'day')}${
     overdue
       ? html`; <strong class="bad-text">${overdue} overdue</strong>: past the state's deadline and not recorded`
       : ''

@@ -8,6 +8,7 @@
 // The mail names the state, the notice, the deadline and links the incident: no summary, no count.
 import { HOUR_MS, type JobRunner, registerRecurringJob } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
+import { counted } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { durationInWords } from './clocks.js';
 import type { IncidentStates, OpenStateDeadline } from './state-service.js';
@@ -130,12 +131,13 @@ export class StateReminders {
         )
         .execute();
       const overdue = fresh.filter((x) => x.stage === 'overdue');
+      const within = counted(this.#ctx.config.breachReminderDays, 'day');
       const byIncident = new Map<string, typeof fresh>();
       for (const x of fresh) byIncident.set(x.d.incidentId, [...(byIncident.get(x.d.incidentId) ?? []), x]);
       const text = [
         overdue.length
           ? 'A US state breach notice is past its deadline, or one comes due soon. Give it, then record it on the incident.'
-          : `A US state breach notice comes due within ${this.#ctx.config.breachReminderDays} days. Give it, then record it on the incident.`,
+          : `A US state breach notice comes due within ${within}. Give it, then record it on the incident.`,
         '',
         ...[...byIncident].flatMap(([id, xs]) => [
           `Incident ${base}/${id}`,
@@ -146,7 +148,7 @@ export class StateReminders {
       ].join('\n');
       const subject = overdue.length
         ? `Vow: ${overdue.length} US state breach ${overdue.length === 1 ? 'notice' : 'notices'} overdue`
-        : `Vow: ${fresh.length} US state breach ${fresh.length === 1 ? 'notice' : 'notices'} due within ${this.#ctx.config.breachReminderDays} days`;
+        : `Vow: ${fresh.length} US state breach ${fresh.length === 1 ? 'notice' : 'notices'} due within ${within}`;
       const ids = await this.#mail.enqueueAll(
         this.#officers().map((to) => ({ to, kind: STATE_REMINDER_MAIL_KIND, subject, text })),
         trx,
