@@ -1,7 +1,8 @@
 // The dashboard's US state breach notices: the notices owed on open incidents that fall due within
 // VOW_BREACH_REMINDER_DAYS days (7 by default) or are past their deadline, nearest first, each
-// linking its incident; overdue said in words and marked (not by colour alone). Shown to the roles that read the incident
-// register (privacy officer, customer service, auditor); it names states and notices, no counts.
+// linking its incident; overdue said in words and marked (not by colour alone). Shown to the roles
+// that read the incident register (privacy officer, customer service, auditor); it names states and
+// notices, no counts.
 import { durationInWords, type OpenStateDeadline } from '../../modules/incidents/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 import { counted, noun } from '../../platform/strings.js';

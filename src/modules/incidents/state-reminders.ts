@@ -1,11 +1,12 @@
 // Reminders of the US state breach-notification deadlines: every hour a job looks at the state notices
 // owed on open incidents (state-service.ts, openDeadlines) and mails the privacy officers
 // (VOW_PRIVACY_OFFICERS, else the policy's controller email) once when a deadline comes within
-// VOW_BREACH_REMINDER_DAYS days (REMIND_DAYS_BEFORE, 7, by default), and once more when it passes with the notice not recorded. A notice recorded,
-// below its threshold or without a fixed day gets none. Each reminder is kept (incident, state, notice,
-// stage, deadline) in the transaction of its mail, so a retried or second run sends none twice; a
-// deadline that moves (a new time of discovery, the residents' notice recorded) is reminded again.
-// The mail names the state, the notice, the deadline and links the incident: no summary, no count.
+// VOW_BREACH_REMINDER_DAYS days (REMIND_DAYS_BEFORE, 7, by default), and once more when it passes
+// with the notice not recorded. A notice recorded, below its threshold or without a fixed day gets
+// none. Each reminder is kept (incident, state, notice, stage, deadline) in the transaction of its
+// mail, so a retried or second run sends none twice; a deadline that moves (a new time of discovery,
+// the residents' notice recorded) is reminded again. The mail names the state, the notice, the
+// deadline and links the incident: no summary, no count.
 import { HOUR_MS, type JobRunner, registerRecurringJob } from '../../platform/jobs/index.js';
 import type { MailService } from '../../platform/mail/index.js';
 import { counted } from '../../platform/strings.js';
