@@ -1,7 +1,7 @@
 // Fixtures for audience tests: many people enrolled in email marketing, written straight to the
 // tables (the collection endpoints would take too long for thousands of people).
 import type { Insertable } from 'kysely';
-import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
+import { appendConsentEvent, type ConsentEventType } from '../../src/modules/consent/ledger.js';
 import type { Database } from '../../src/platform/store/database.js';
 import type { TestEnv } from './env.js';
 
@@ -27,6 +27,39 @@ export async function contestEmail(
     policy_version: ctx.policy.version,
     collected_at: ctx.clock.now().toISOString(),
   };
+}
+
+/**
+ * One contestant written straight to the tables: the person, their identifier rows (contestEmail's),
+ * and a contest entry's consent event on each channel of `events` (channel: event, in that order).
+ */
+export async function writeContestant(
+  env: TestEnv,
+  subjectId: string,
+  identifiers: readonly Insertable<Database['subject_identifiers']>[],
+  events: Readonly<Record<string, ConsentEventType>>,
+): Promise<void> {
+  const { ctx, store } = env;
+  const at = ctx.clock.now().toISOString();
+  await store.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('subjects')
+      .values({ id: subjectId, created_at: at, updated_at: at, under13: 0 })
+      .execute();
+    await trx
+      .insertInto('subject_identifiers')
+      .values([...identifiers])
+      .execute();
+    for (const [channel, event] of Object.entries(events))
+      await appendConsentEvent(trx, ctx.random, {
+        subjectRef: subjectId,
+        channel,
+        event,
+        cause: { type: 'collection_point', ref: 'contest_entry' },
+        at: ctx.clock.now(),
+        policyVersion: ctx.policy.version,
+      });
+  });
 }
 
 /** `n` contestants enrolled in email marketing, each with one address `<prefix><i>@example.com`. */

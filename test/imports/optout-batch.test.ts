@@ -16,9 +16,8 @@ import {
   recordImportedWithdrawal,
   recordImportedWithdrawals,
 } from '../../src/modules/consent/index.js';
-import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
 import type { Database } from '../../src/platform/store/index.js';
-import { contestEmail } from '../helpers/audience.js';
+import { contestEmail, writeContestant } from '../helpers/audience.js';
 import { describeEachDialect, describeOnPostgres, type TestEnv } from '../helpers/env.js';
 import { scratchFolder } from '../helpers/import-files.js';
 import { pgStatements } from '../helpers/pg-statements.js';
@@ -28,25 +27,16 @@ const EVENT_OF = { enrolled: 'enrolled', granted: 'consented', withdrawn: 'unsub
 
 /** A person holding `emails`, on the channels in `states`, written straight to the tables. */
 async function person(env: TestEnv, emails: readonly string[], states: Record<string, Stored>) {
-  const { ctx, store } = env;
-  const id = ctx.random.uuid();
-  const at = ctx.clock.now().toISOString();
+  const id = env.ctx.random.uuid();
   const identifiers: Insertable<Database['subject_identifiers']>[] = [];
   for (const [n, email] of emails.entries())
     identifiers.push(await contestEmail(env, id, email, `r-${id}-${n}`));
-  await store.db.transaction().execute(async (trx) => {
-    await trx.insertInto('subjects').values({ id, created_at: at, updated_at: at, under13: 0 }).execute();
-    await trx.insertInto('subject_identifiers').values(identifiers).execute();
-    for (const [channel, state] of Object.entries(states))
-      await appendConsentEvent(trx, ctx.random, {
-        subjectRef: id,
-        channel,
-        event: EVENT_OF[state],
-        cause: { type: 'collection_point', ref: 'contest_entry' },
-        at: ctx.clock.now(),
-        policyVersion: ctx.policy.version,
-      });
-  });
+  await writeContestant(
+    env,
+    id,
+    identifiers,
+    Object.fromEntries(Object.entries(states).map(([channel, state]) => [channel, EVENT_OF[state]])),
+  );
   return id;
 }
 

@@ -12,16 +12,14 @@ import {
   recordImportedWithdrawal,
   recordImportedWithdrawals,
 } from '../../src/modules/consent/index.js';
-import { appendConsentEvent } from '../../src/modules/consent/ledger.js';
 import type { Database } from '../../src/platform/store/index.js';
-import { contestEmail } from '../helpers/audience.js';
+import { contestEmail, writeContestant } from '../helpers/audience.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 
 /** A contestant holding `emails` and `phone`, on email marketing, account updates and marketing texts. */
 async function person(env: TestEnv, emails: readonly string[], phone: string): Promise<string> {
-  const { ctx, store } = env;
+  const { ctx } = env;
   const id = ctx.random.uuid();
-  const at = ctx.clock.now().toISOString();
   const rows: Insertable<Database['subject_identifiers']>[] = [];
   for (const [n, email] of emails.entries()) rows.push(await contestEmail(env, id, email, `r-${id}-${n}`));
   rows.push({
@@ -30,23 +28,10 @@ async function person(env: TestEnv, emails: readonly string[], phone: string): P
     field: 'phone',
     blind_index: ctx.vault.blindIndex('phone', phone),
   });
-  const on = {
+  await writeContestant(env, id, rows, {
     email_marketing: 'enrolled',
     account_updates: 'consented',
     sms_marketing: 'consented',
-  } as const;
-  await store.db.transaction().execute(async (trx) => {
-    await trx.insertInto('subjects').values({ id, created_at: at, updated_at: at, under13: 0 }).execute();
-    await trx.insertInto('subject_identifiers').values(rows).execute();
-    for (const [channel, event] of Object.entries(on))
-      await appendConsentEvent(trx, ctx.random, {
-        subjectRef: id,
-        channel,
-        event,
-        cause: { type: 'collection_point', ref: 'contest_entry' },
-        at: ctx.clock.now(),
-        policyVersion: ctx.policy.version,
-      });
   });
   return id;
 }
