@@ -198,7 +198,7 @@ export class CollectionService {
     afterRows?: AfterRows,
   ): Promise<BatchCollected> {
     let p = prepared;
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
       let fresh = false;
       try {
         return await this.#deps.subjects.withResolution(async () => {
@@ -215,8 +215,11 @@ export class CollectionService {
           );
         });
       } catch (err) {
-        // Two requests with the same order id at once: the loser answers as a replay would.
-        if (attempt === 1 && (await ordersStoredMeanwhile(this.#ctx, p.plans, p.replays))) {
+        // Two requests with the same order id at once: the loser answers as a replay would. Each
+        // time round reads at least one more stored order as a replay, so this ends: a group can
+        // lose as many races as it has orders (another of its ids stored while it was prepared
+        // again), never more.
+        if (await ordersStoredMeanwhile(this.#ctx, p.plans, p.replays)) {
           p = await this.#prepare(p.plans);
           continue;
         }
