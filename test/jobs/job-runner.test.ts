@@ -82,6 +82,39 @@ describeEachDialect('durable jobs', (env) => {
     assert.throws(() => defineJob({ id: 'flat', version: 1, schema: z.object({}), handler: async () => {} }));
   });
 
+  it('enqueues many unkeyed jobs in one transaction and refuses a keyed one among them, enqueueing none', async () => {
+    const def = defineJob({
+      id: 'test.many',
+      version: 1,
+      schema: z.object({ n: z.number() }),
+      handler: async () => {},
+    });
+    const r = runner(env(), 'w1', [def]);
+    const db = env().store.db;
+    const ids = await db.transaction().execute((trx) =>
+      r.enqueueMany(
+        [1, 2, 3].map((n) => ({ name: 'test.many', payload: { n } })),
+        trx,
+      ),
+    );
+    assert.equal(new Set(ids).size, 3);
+    const keyed = [
+      { name: 'test.many', payload: { n: 4 } },
+      { name: 'test.many', payload: { n: 5 }, idempotencyKey: 'many:5' },
+    ];
+    await assert.rejects(
+      // @ts-expect-error: the type refuses a keyed job; untyped callers meet the run-time check
+      db.transaction().execute((trx) => r.enqueueMany(keyed, trx)),
+      (e) =>
+        isVowError(e) && e.code === 'VOW_JOB_BATCH_KEYED' && (e.details as { index: number }).index === 1,
+    );
+    await assert.rejects(
+      db.transaction().execute((trx) => r.enqueueMany([{ name: 'test.many', payload: { n: 'x' } }], trx)),
+      (e) => isVowError(e) && e.code === 'VOW_JOB_PAYLOAD_INVALID',
+    );
+    assert.deepEqual((await r.list({ name: 'test.many' })).map((j) => j.id).sort(), [...ids].sort());
+  });
+
   it('waits for run_at, retries a failing job after a back-off and gives up after max attempts', async () => {
     let calls = 0;
     const def = defineJob({

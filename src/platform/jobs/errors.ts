@@ -5,6 +5,10 @@ import type { ErrorCodeTable, OwnCodes } from '../errors.js';
 export const JOBS_ERROR_CODES = {
   VOW_JOB_UNKNOWN: { status: 500, meaning: 'No job definition is registered under this id.' },
   VOW_JOB_PAYLOAD_INVALID: { status: 500, meaning: 'A job was enqueued with a payload its schema refuses.' },
+  VOW_JOB_BATCH_KEYED: {
+    status: 500,
+    meaning: 'Jobs enqueued together carried an idempotency key; a keyed job is enqueued on its own.',
+  },
   VOW_JOB_LEASE_LOST: {
     status: 409,
     meaning: 'A worker lost its lease on a job (it ran too long); another worker finishes it.',

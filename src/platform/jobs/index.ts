@@ -20,5 +20,6 @@ export {
   type JobView,
   type RunOutcome,
   type Ticker,
+  type UnkeyedEnqueueInput,
 } from './runner-types.js';
 export type { JobStatus, JobTables } from './tables.js';

@@ -23,6 +23,7 @@ import {
   realTicker,
   type Ticker,
   toView,
+  type UnkeyedEnqueueInput,
 } from './runner-types.js';
 import type { JobStatus } from './tables.js';
 
@@ -131,13 +132,18 @@ export class JobRunner {
 
   /**
    * `enqueue` of several jobs without an idempotency key, in the caller's transaction, in multi-row
-   * inserts (a batch of consent events, a job each); their ids, in order.
+   * inserts (a batch of consent events, a job each); their ids, in order. A keyed job (refused by
+   * the type, and at run time for untyped callers, before anything is written) goes through
+   * `enqueue`, whose key is looked up.
    */
-  async enqueueMany(inputs: readonly EnqueueInput[], trx: Transaction<Database>): Promise<string[]> {
-    const rows = inputs.map((input) => {
-      if (input.idempotencyKey !== undefined) throw new Error('enqueueMany: a job with an idempotency key');
-      return this.#newRow(input);
-    });
+  async enqueueMany(inputs: readonly UnkeyedEnqueueInput[], trx: Transaction<Database>): Promise<string[]> {
+    const keyed = inputs.findIndex((input) => input.idempotencyKey !== undefined);
+    if (keyed >= 0)
+      throw new VowError('VOW_JOB_BATCH_KEYED', 'A job enqueued with others has an idempotency key', {
+        index: keyed,
+        name: inputs[keyed]!.name,
+      });
+    const rows = inputs.map((input) => this.#newRow(input));
     await insertRows(trx, this.#deps.store.dialect, 'jobs', rows);
     for (const r of rows) this.#own?.add(r.id);
     return rows.map((r) => r.id);

@@ -60,6 +60,9 @@ export interface EnqueueInput {
   readonly maxAttempts?: number;
 }
 
+/** A job enqueued with others (`enqueueMany`): never with an idempotency key, which is looked up one by one. */
+export type UnkeyedEnqueueInput = EnqueueInput & { readonly idempotencyKey?: undefined };
+
 export interface JobView {
   readonly id: string;
   readonly name: string;
