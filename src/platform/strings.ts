@@ -109,3 +109,35 @@ export function containsEmailShape(text: string): boolean {
   }
   return false;
 }
+
+/**
+ * A phone-like run: at least two digits with digits, spaces, brackets, dots, slashes or dashes
+ * between, standing on its own (runs glued to letters, digits or dashes are parts of ids: UUIDs,
+ * `REQ-123456789`). It counts as a phone number from 9 digits on (a date's 8 do not).
+ */
+const PHONE_RUN = /(?<![\p{L}\p{N}-])\+?\d[\d ()./-]{6,}\d(?![\p{L}\p{N}-])/gu;
+
+/** What names a reference number just before it: `#`, or `ticket`, `case no.`, `order:`, … */
+const REFERENCE_BEFORE =
+  /(?:#|\b(?:ticket|case|ref|reference|request|order|invoice|confirmation|tracking)\.?(?:\s+(?:no|nr|num|number)\.?)?\s*[:#]?)\s*$/iu;
+
+/**
+ * Whether a text staff or code write for keeping (an audit entry, a reason, a downstream task's
+ * evidence) holds something shaped like an email address or a phone number: the one rule of every
+ * such check, so a text the form accepts is one the audit trail's guard accepts. Read as NFKC (a
+ * full-width `＠` or full-width digits as the plain ones; security.md #53). A run of 9 or more plain
+ * digits named as a reference (`ticket 4521003317`, `#4521003317`, `case no. 123456789`) is a
+ * ticket or order number, not a phone: a phone number written with separators or a `+` is refused
+ * whatever precedes it.
+ */
+export function holdsContactShape(text: string): boolean {
+  const plain = text.normalize('NFKC');
+  if (containsEmailShape(plain)) return true;
+  for (const m of plain.matchAll(PHONE_RUN)) {
+    const run = m[0];
+    if (run.replace(/\D/g, '').length < 9) continue;
+    const named = /^\d+$/.test(run) && REFERENCE_BEFORE.test(plain.slice(Math.max(0, m.index - 40), m.index));
+    if (!named) return true;
+  }
+  return false;
+}

@@ -234,6 +234,22 @@ describeEachDialect('suppressions and consent history over HTTP', (env) => {
     assert.equal(again.json().alreadySuppressed, true);
   });
 
+  it('takes a reason with a date and a ticket number, and refuses one with a phone number, as the audit trail would', async () => {
+    const { subjectId } = await catalogRequest(env(), 'ticket@example.com');
+    const suppress = (channel: string, reason: string) =>
+      env().app.inject({ method: 'POST', url: '/v1/suppressions', payload: { subjectId, channel, reason } });
+    const phone = await suppress('postal_marketing', 'Asked on (608) 265-4141 to stop');
+    assert.equal(phone.statusCode, 400, phone.body);
+    assert.equal(phone.json().error.code, 'VOW_VALIDATION');
+    assert.doesNotMatch(phone.body, /265-4141/, 'never the value');
+    const ticket = await suppress('postal_marketing', 'Asked by phone on 2026-12-07 (ticket #4521003317)');
+    assert.equal(ticket.statusCode, 201, ticket.body);
+    const audit = await env().ctx.audit.list({ targetType: 'subject', targetId: subjectId!, limit: 1000 });
+    assert.ok(
+      audit.some((a) => a.action === 'consent.suppressed' && JSON.stringify(a).includes('#4521003317')),
+    );
+  });
+
   it('answers an unknown person in the history with 404 and refuses unknown fields', async () => {
     const res = await env().app.inject({
       method: 'POST',

@@ -46,6 +46,8 @@ describeEachDialect('red team: a downstream task’s evidence names no one', (en
       'Their reply: ERIN.EVIDENCE＠EXAMPLE.COM deleted',
       `The courier deleted the customer with phone ${phone}`,
       'Deleted +44 20 7946 0958 from the SMS list',
+      // Plain digits named as nothing: a phone number written without separators.
+      'The courier deleted customer 6082654141',
     ]) {
       const refused = await call(e, 'POST', `/v1/downstream-tasks/${byApi.id}/complete`, {
         outcome: 'done',
@@ -74,7 +76,8 @@ describeEachDialect('red team: a downstream task’s evidence names no one', (en
     // Words and ids still close it.
     const closed = await call(e, 'POST', `/v1/downstream-tasks/${byApi.id}/complete`, {
       outcome: 'done',
-      evidence: 'Mailchimp confirmed the deletion by reply on 6 December (ticket 4521)',
+      // A ticket's number of 10 digits, named as one, is not a phone number.
+      evidence: 'Mailchimp confirmed the deletion by reply on 6 December (ticket #4521003317)',
     });
     assert.equal(closed.status, 200, JSON.stringify(closed.body));
     const all = await dumpAllRows(e);

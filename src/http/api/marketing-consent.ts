@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { audienceStream, audienceTarget, renderCampaignEmail } from '../../modules/consent/index.js';
 import { auditActor } from '../../modules/identity/index.js';
 import { VowError } from '../../platform/errors.js';
-import { line, prose } from '../../platform/strings.js';
+import { holdsContactShape, line, prose } from '../../platform/strings.js';
 import type { RouteModule } from '../route-module.js';
 
 const subjectId = line().min(1).max(64).describe("Vow's id of the person (subjects.id)");
@@ -30,7 +30,7 @@ export const marketingConsentApiRoutes: RouteModule = (app, ctx, services) => {
             .trim()
             .min(1)
             .max(500)
-            .refine((v) => !/@|\d[\d ().-]{6,}\d/.test(v), {
+            .refine((v) => !holdsContactShape(v), {
               message: 'no email addresses or phone numbers: the reason goes to the audit trail',
             })
             .describe('Why (no email addresses or phone numbers: it is kept in the audit trail)'),

@@ -159,6 +159,7 @@ ${
   tasks.length === 0
     ? html`<p class="empty">${filtered ? 'No open task matches.' : 'No task is open.'}</p>`
     : html`<p class="small" data-testid="task-shown">${tasks.length < counts.total ? `Showing ${tasks.length} of ${filtered ? 'the matching' : counts.total} open tasks, those a request's answer waits on first, then the other tasks of a request, then the oldest.` : "Those a request's answer waits on first, then the other tasks of a request, then the oldest."}</p>
+<p class="small" id="evidence-rule">A task's evidence is kept for good: say what the recipient confirmed, with their ticket's number if they gave one (ticket #4521003317), never the person's email address or phone number.</p>
 <div class="scroll" tabindex="0"><table class="stack" data-testid="downstream-tasks">
   <thead><tr><th scope="col">Opened</th><th scope="col">Kind</th><th scope="col">Recipient</th><th scope="col">Request</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col">Waiting on</th><th scope="col">Close</th></tr></thead>
   <tbody>${tasks.map(
@@ -172,7 +173,7 @@ ${
 <form method="post" action="/staff/downstream/complete" class="inline">${csrfField(frame.csrf)}
 <input type="hidden" name="taskId" value="${t.id}">
 ${filter.kind ? html`<input type="hidden" name="kind" value="${filter.kind}">` : ''}${filter.recipient ? html`<input type="hidden" name="recipient" value="${filter.recipient}">` : ''}
-<label>Evidence <input name="evidence" required minlength="3" maxlength="2000"></label>
+<label>Evidence <input name="evidence" required minlength="3" maxlength="2000" aria-describedby="evidence-rule"></label>
 <button type="submit" name="outcome" value="done">Done</button>
 <button type="submit" name="outcome" value="explained">Explained</button></form></td></tr>`,
   )}</tbody>

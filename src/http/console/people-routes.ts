@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { suppressionLog } from '../../modules/consent/index.js';
 import { VowError } from '../../platform/errors.js';
-import { line, prose } from '../../platform/strings.js';
+import { holdsContactShape, line, prose } from '../../platform/strings.js';
 import { blankField, consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
@@ -14,9 +14,6 @@ import { type PersonView, renderPeopleSearch, renderPerson } from './people.js';
 import { withAddresses } from './person-catalog.js';
 import { type ConsoleFrame, refused } from './shell.js';
 import { renderSuppressions } from './suppressions.js';
-
-/** A reason that looks like it holds an email address or a phone number (refused: it is audited). */
-const PERSONAL = /@|\d[\d ().-]{6,}\d/;
 
 export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   const actor = (req: FastifyRequest) => ({ type: 'staff' as const, id: staffIdOf(req) });
@@ -209,7 +206,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       const { subjectId, channel, reason } = req.body;
       if (!(await services.subjects.exists(subjectId)))
         throw new VowError('VOW_UNKNOWN_SUBJECT', 'No subject with this id is known');
-      if (req.body.confirmed !== 'yes' && !PERSONAL.test(reason))
+      if (req.body.confirmed !== 'yes' && !holdsContactShape(reason))
         return sendHtml(
           reply,
           renderConfirmation(frame, {
@@ -230,7 +227,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
         );
       let message: { ok: boolean; text: string };
       let status = 200;
-      if (PERSONAL.test(reason)) {
+      if (holdsContactShape(reason)) {
         message = {
           ok: false,
           text: 'Not done: the reason goes to the audit trail, so it may not hold an email address or phone number.',

@@ -10,6 +10,7 @@
 import type { Transaction } from 'kysely';
 import { VowError } from '../../platform/errors.js';
 import type { Database } from '../../platform/store/index.js';
+import { holdsContactShape } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { advance, findRow, type RightsDeps, type Row } from './internal.js';
 import type { DetailKind, RequestType, RightsTables, VerificationMethod } from './tables.js';
@@ -180,7 +181,7 @@ function checkReason(reason: string): string {
   if (why.length < 3)
     throw new VowError('VOW_VALIDATION', 'Say why the verification is rejected (the verifier reads it)');
   // Read as the audit trail's guard reads it (NFKC: `ann＠example.com`, full-width digits; #53).
-  if (/@|\d[\d ().-]{6,}\d/.test(why.normalize('NFKC')))
+  if (holdsContactShape(why))
     throw new VowError(
       'VOW_VALIDATION',
       'The reason goes to the audit trail: it may not hold an email address or a phone number',

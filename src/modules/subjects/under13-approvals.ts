@@ -6,6 +6,7 @@
 // by the proposer (the identity module's independence check, connected by the composition root).
 
 import { VowError } from '../../platform/errors.js';
+import { holdsContactShape } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import type { SubjectService } from './subject-service.js';
 
@@ -26,7 +27,7 @@ export type StaffIndependence = (approverId: string, proposerId: string) => Prom
 /** A reason goes to the audit trail: it may not carry an email address or a phone number. */
 function checkReason(reason: string | undefined): string | null {
   if (reason === undefined || reason.trim() === '') return null;
-  if (/@|\d[\d ().-]{6,}\d/.test(reason))
+  if (holdsContactShape(reason))
     throw new VowError(
       'VOW_VALIDATION',
       'The reason goes to the audit trail: it may not hold an email address or a phone number',

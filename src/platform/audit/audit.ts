@@ -14,7 +14,7 @@ import {
   readMeta,
   type Store,
 } from '../store/index.js';
-import { containsEmailShape } from '../strings.js';
+import { holdsContactShape } from '../strings.js';
 import type { AnchorRecord, AnchorStore } from './anchor-store.js';
 
 export type ActorType = 'staff' | 'system' | 'subject' | 'service' | 'recipient';
@@ -43,20 +43,12 @@ export type VerifyResult =
   | { ok: false; entries: number; brokenAt: number; problem: string; anchors: number };
 
 // A guard, not a filter: catching an email or phone in an audit entry is a bug to fix at once.
-// A phone-like run (digits, spaces, dots, dashes, brackets) standing on its own with at least 9
-// digits. Runs glued to letters, digits or dashes are parts of ids (UUIDs, timestamps), not phones;
-// a date (8 digits) is not a phone either.
-const PHONE_RUN = /(?<![A-Za-z0-9-])\+?\d[\d ().-]{6,}\d(?![A-Za-z0-9-])/g;
-
+// The rule is holdsContactShape's (strings.ts), the one every check of staff's reasons uses, so a
+// reason those checks accept is one this accepts.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function looksPersonal(text: string): boolean {
-  if (UUID.test(text)) return false;
-  // Compatibility forms read as the plain ones: a full-width ＠ or ﹫, full-width digits.
-  const value = text.normalize('NFKC');
-  if (containsEmailShape(value)) return true;
-  for (const m of value.matchAll(PHONE_RUN)) if (m[0].replace(/\D/g, '').length >= 9) return true;
-  return false;
+  return !UUID.test(text) && holdsContactShape(text);
 }
 
 function assertNoPersonalValues(value: unknown, path = 'details'): void {
