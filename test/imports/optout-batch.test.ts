@@ -4,8 +4,8 @@
 // same suppression entries, audit entries and opt-out jobs, and nothing for a channel an earlier
 // row of the batch withdrew. Covered: people enrolled, an address two people hold, a person with two
 // of the listed addresses, people already withdrawn (wholly, or on one channel), an address nobody
-// holds, an address listed twice. A person whose erasure began refuses the batch (VOW_SUBJECT_SHREDDED,
-// nothing written), as one by one refused that person's row; the import then refuses that row alone.
+// holds, an address listed twice. A person whose erasure began gets no event (the erasure deletes
+// their consent rows) while their address is listed all the same, and the import refuses nothing.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -220,11 +220,17 @@ describeEachDialect('a batch of imported opt-outs', (env) => {
     assert.deepEqual(await written(env(), 'batch', batch.people), a);
   });
 
-  it('refuses a batch holding a person whose erasure began, writing nothing; the import refuses that row alone', async () => {
+  it('lists the address of a person whose erasure began without an event for them; the import refuses no row', async () => {
     const { ctx, services, store } = env();
     const eve = await person(env(), ['eve.erased@example.com'], { email_marketing: 'enrolled' });
     const kit = await person(env(), ['kit.kept@example.com'], { email_marketing: 'enrolled' });
     await store.db.transaction().execute((trx) => ctx.vault.closeKeys(trx, [eve]));
+    const listed = async (email: string) =>
+      services.consent.isIdentifierSuppressed(
+        'email',
+        ctx.vault.blindIndex('email', email),
+        'email_marketing',
+      );
     const inputs = ['kit.kept', 'eve.erased'].map(
       (n, row): ImportedWithdrawal => ({
         identifier: { kind: 'email', value: `${n}@example.com` },
@@ -232,36 +238,36 @@ describeEachDialect('a batch of imported opt-outs', (env) => {
         evidence: { file: 'erased.csv', row },
       }),
     );
-    await assert.rejects(
-      store.db.transaction().execute((trx) => recordImportedWithdrawals(ctx, services.consent, trx, inputs)),
-      (err: { code?: string }) => err.code === 'VOW_SUBJECT_SHREDDED',
+    const outcomes = await store.db
+      .transaction()
+      .execute((trx) => recordImportedWithdrawals(ctx, services.consent, trx, inputs));
+    assert.deepEqual(
+      outcomes.map((o) => o.events),
+      [1, 0],
     );
-    assert.deepEqual(await services.consent.states(kit), { email_marketing: 'enrolled' });
+    assert.deepEqual(await services.consent.states(kit), { email_marketing: 'withdrawn' });
+    const eveEvents = await store.db
+      .selectFrom('consent_events')
+      .select('event')
+      .where('subject_ref', '=', eve)
+      .execute();
+    assert.deepEqual(
+      eveEvents.map((e) => e.event),
+      ['enrolled'],
+      'no event for a person being erased',
+    );
+    assert.equal(await listed('eve.erased@example.com'), true, 'her address is listed (P11)');
 
-    // Through the import: the batch fails, is written row by row, and eve's row is refused.
+    // Through the import: nothing refused; the new address is listed too.
     const csv = path.join(scratchFolder('optout-batch'), 'unsubscribed.csv');
     writeFileSync(
       csv,
       'Email Address,UNSUB_TIME\nkit.kept@example.com,2026-01-01 10:00:00\neve.erased@example.com,2026-01-01 10:00:00\nnew.one@example.com,2026-01-01 10:00:00\n',
     );
     const report = await services.imports.run({ file: csv, format: 'mailchimp' });
-    assert.deepEqual(
-      report.refusals.map((r) => [r.line, r.code]),
-      [[3, 'VOW_SUBJECT_SHREDDED']],
-    );
-    assert.equal(report.counts.ledgerEvents, 1);
-    assert.deepEqual(await services.consent.states(kit), { email_marketing: 'withdrawn' });
-    assert.deepEqual(await services.consent.states(eve), { email_marketing: 'enrolled' });
-    const listed = async (email: string) =>
-      services.consent.isIdentifierSuppressed(
-        'email',
-        ctx.vault.blindIndex('email', email),
-        'email_marketing',
-      );
-    assert.equal(await listed('kit.kept@example.com'), true);
+    assert.deepEqual(report.refusals, []);
+    assert.equal(report.counts.ledgerEvents, 0, 'kit was withdrawn already, eve is being erased');
     assert.equal(await listed('new.one@example.com'), true);
-    // As one by one did: the refused row's entry went with its transaction.
-    assert.equal(await listed('eve.erased@example.com'), false);
   });
 });
 

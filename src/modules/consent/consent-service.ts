@@ -138,11 +138,19 @@ export class ConsentService {
   /**
    * `record` for many changes in order, in the caller's transaction, with the same events, audit
    * entries and listener calls, in a few statements (write-changes.ts); the events' ids.
-   * VOW_SUBJECT_SHREDDED (nothing written) when an erasure began for any of their people.
+   * VOW_SUBJECT_SHREDDED (nothing written) when an erasure began for any of their people, but for
+   * those in `checkedOpen`: the caller read them open in this transaction (the vault's closedAmong,
+   * whose shared row locks keep an erasure from closing their keys until it commits).
    */
-  async recordMany(trx: Transaction<Database>, changes: readonly ConsentChange[]): Promise<string[]> {
+  async recordMany(
+    trx: Transaction<Database>,
+    changes: readonly ConsentChange[],
+    checkedOpen?: ReadonlySet<string>,
+  ): Promise<string[]> {
     for (const c of changes) assertChannel(this.#ctx.policy, c.channel);
-    const people = new Set(changes.map((c) => c.subjectRef).filter((ref) => !ref.startsWith('visitor:')));
+    const people = new Set(
+      changes.map((c) => c.subjectRef).filter((ref) => !ref.startsWith('visitor:') && !checkedOpen?.has(ref)),
+    );
     if (people.size > 0) await this.#ctx.vault.assertOpen(trx, [...people]);
     return writeChanges(this.#ctx, trx, changes, this.#told);
   }

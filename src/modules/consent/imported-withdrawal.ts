@@ -98,12 +98,13 @@ interface Listed {
  *    not wait on it in a circle (PostgreSQL would end one of the two);
  * 2. the entries of every identifier and channel, in multi-row inserts;
  * 3. the people holding them, in one query a kind (a LIST_CHUNK of identifiers on SQLite);
- * 4. those people's consent locks, at once and sorted (consent-locks.ts), and their states in one
- *    query (after their locks, so a change another transaction committed meanwhile is seen);
- * 5. the events, states and audit entries (ConsentService.recordMany), which first refuses the
- *    whole batch (VOW_SUBJECT_SHREDDED, nothing written) when an erasure began for a person with an
- *    event, as `record` refuses that person's: the import then writes the batch row by row, and
- *    refuses that row alone.
+ * 4. those people's consent locks, at once and sorted (consent-locks.ts), their states in one
+ *    query (after their locks, so a change another transaction committed meanwhile is seen), and
+ *    which of them an erasure began for (the vault's closedAmong): no event for those, whose
+ *    consent rows the erasure deletes; the identifier's entry is listed all the same (it is the
+ *    address's, linked to no one, and what keeps P11 once they are gone);
+ * 5. the events, states and audit entries (ConsentService.recordMany; the people step 4 read open
+ *    stay so until the batch commits: the read's shared row locks hold an erasure's closing back).
  * Idempotent: a second run adds no suppression entry (unique per identifier and channel) and no
  * event for a channel already off. Returns each opt-out's outcome, in order.
  */
@@ -135,11 +136,13 @@ export async function recordImportedWithdrawals(
     people.length > 0
       ? await storedStatesOf(trx, dialect, people)
       : new Map<string, Record<string, StoredChannelState>>();
+  const erasing = people.length > 0 ? await ctx.vault.closedAmong(trx, people) : new Set<string>();
   const changes: ConsentChange[] = [];
   const outcomes = listed.map((l): WithdrawalOutcome => {
     const event = l.input.why === 'unsubscribed' ? 'unsubscribed' : 'withdrawn';
     let events = 0;
     for (const subjectId of holders.get(`${l.kind}\u0000${l.blindIndex}`) ?? []) {
+      if (erasing.has(subjectId)) continue;
       const current: Record<string, StoredChannelState> = states.get(subjectId) ?? {};
       states.set(subjectId, current);
       for (const channel of l.channels) {
@@ -161,7 +164,7 @@ export async function recordImportedWithdrawals(
     }
     return { channels: l.channels, events };
   });
-  await consent.recordMany(trx, changes);
+  await consent.recordMany(trx, changes, new Set(people.filter((p) => !erasing.has(p))));
   return outcomes;
 }
 
