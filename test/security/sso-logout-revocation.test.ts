@@ -68,6 +68,27 @@ const ssoRow = (e: TestEnv, session: string) =>
     .where('session_id', '=', session)
     .executeTakeFirst();
 
+/** The staff member a session is of. */
+async function ssoStaffId(e: TestEnv, session: string): Promise<string | undefined> {
+  const row = await e.store.db
+    .selectFrom('sessions')
+    .select('principal_id')
+    .where('id', '=', session)
+    .executeTakeFirst();
+  return row?.principal_id;
+}
+
+/** The console user name of the staff member a session is of. */
+async function usernameOf(e: TestEnv, session: string): Promise<string> {
+  const row = await e.store.db
+    .selectFrom('sessions')
+    .innerJoin('staff_accounts', 'staff_accounts.id', 'sessions.principal_id')
+    .select('staff_accounts.username')
+    .where('sessions.id', '=', session)
+    .executeTakeFirstOrThrow();
+  return row.username;
+}
+
 const audited = async (e: TestEnv, action: string) =>
   (await e.store.db.selectFrom('audit_log').select('details').where('action', '=', action).execute()).map(
     (a) => JSON.parse(String(a.details)) as Record<string, unknown>,
@@ -121,6 +142,105 @@ describeEachDialect(
       assert.equal((await audited(e, 'staff.logout')).length, logOuts + 1, 'the log-out is audited as ever');
       assert.ok(logged.some((l) => l.includes('not revoked at the provider')));
       for (const line of logged) assert.ok(!line.includes(s.granted), `no refresh token in: ${line}`);
+    });
+
+    it('disabling a staff member revokes every refresh token of theirs at the provider', async () => {
+      const e = env();
+      const s = await signIn(e);
+      const t = await signIn(e);
+      const dana = await usernameOf(e, s.id);
+      const failures = (await audited(e, 'staff.sso.revocation_failed')).length;
+      try {
+        await e.services.identity.staff.setDisabled(dana, true, null);
+        // Theirs of earlier tests too: every session of theirs ended.
+        for (const granted of [s.granted, t.granted]) {
+          assert.ok(
+            op.revoked.some((r) => r.token === granted && r.hint === 'refresh_token'),
+            'revoked',
+          );
+          assert.equal(await refreshAtProvider(granted), 400, 'refused at the provider');
+        }
+        const left = await e.store.db
+          .selectFrom('staff_sso_sessions')
+          .select('session_id')
+          .where('staff_id', '=', (await ssoStaffId(e, s.id))!)
+          .execute();
+        assert.deepEqual(left, [], 'every sealed token of theirs is erased');
+        assert.equal((await audited(e, 'staff.sso.revocation_failed')).length, failures);
+      } finally {
+        await e.services.identity.staff.setDisabled(dana, false, null);
+      }
+    });
+
+    it("a password reset revokes them too, and the provider's failure blocks nothing and is recorded", async () => {
+      const e = env();
+      const s = await signIn(e);
+      const failures = (await audited(e, 'staff.sso.revocation_failed')).length;
+      op.revocation = 'down';
+      await e.services.identity.staff.resetPassword(await usernameOf(e, s.id), null);
+      assert.ok(
+        op.revoked.some((r) => r.token === s.granted),
+        'the provider was asked',
+      );
+      assert.equal(
+        (await e.app.inject({ method: 'GET', url: '/v1/staff/me', headers: s.headers })).statusCode,
+        401,
+        'the session ended here',
+      );
+      assert.equal(await ssoRow(e, s.id), undefined, 'the sealed token is erased even so');
+      const recorded = (await audited(e, 'staff.sso.revocation_failed')).slice(failures);
+      assert.ok(recorded.length >= 1);
+      assert.deepEqual(
+        recorded.find((d) => d.session === s.id),
+        {
+          session: s.id,
+          issuer: op.issuer,
+          error: 'http_503',
+        },
+      );
+      for (const line of logged) assert.ok(!line.includes(s.granted), `no refresh token in: ${line}`);
+    });
+
+    it('a session past its 12 hours has its refresh token revoked at the next sign-in', async () => {
+      const e = env();
+      const s = await signIn(e);
+      // Its 12 hours are over (the provider's tokens are stamped with the real time, so the row's end
+      // is moved rather than the clock).
+      await e.store.db
+        .updateTable('staff_sso_sessions')
+        .set({ expires_at: new Date(e.clock.now().getTime() - 1000).toISOString() })
+        .where('session_id', '=', s.id)
+        .execute();
+      const t = await signIn(e);
+      assert.deepEqual(
+        op.revoked.map((r) => r.token),
+        [s.granted],
+        "the lapsed session's, not the new one's",
+      );
+      assert.equal(await refreshAtProvider(s.granted), 400);
+      assert.equal(await ssoRow(e, s.id), undefined);
+      assert.ok((await ssoRow(e, t.id))?.refresh_sealed, 'the new session keeps its own');
+    });
+
+    it('a session found lapsed at the idle limit has its refresh token revoked there and then', async () => {
+      const e = env();
+      const s = await signIn(e);
+      // Its last request was longer ago than the idle limit (moved in the store: the provider's
+      // tokens are stamped with the real time, so the clock stays).
+      const long = new Date(e.clock.now().getTime() - e.ctx.config.staffIdleMs - 1000).toISOString();
+      await e.store.db
+        .updateTable('sessions')
+        .set({ last_seen_at: long, created_at: long })
+        .where('id', '=', s.id)
+        .execute();
+      const me = await e.app.inject({ method: 'GET', url: '/v1/staff/me', headers: s.headers });
+      assert.equal(me.statusCode, 401);
+      assert.deepEqual(
+        op.revoked.map((r) => r.token),
+        [s.granted],
+      );
+      assert.equal(await refreshAtProvider(s.granted), 400);
+      assert.equal((await ssoRow(e, s.id))?.refresh_sealed, null, 'its sealed token is forgotten');
     });
   },
   { auth: 'enforced', rateLimits: false, config: ssoConfig(op), logger },

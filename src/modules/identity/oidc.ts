@@ -92,7 +92,10 @@ export class StaffSso {
   readonly #silent: SsoSilent;
   /** The provider's back-channel log-out (`POST /staff/sso/backchannel-logout`). */
   readonly logout: SsoLogout;
-  /** A log-out here revokes the session's refresh token at the provider (RFC 7009). */
+  /**
+   * A log-out here revokes the session's refresh token at the provider (RFC 7009), as does every
+   * other end of a session holding one (SessionStore.endAll, the 12-hour sweep).
+   */
   readonly revocation: SsoRevocation;
 
   constructor(ctx: VowContext, sessions: SessionStore, config: OidcConfig) {
@@ -102,6 +105,7 @@ export class StaffSso {
     this.#checks = new SsoSessions(ctx, config, () => this.#provider(), sessions);
     this.logout = new SsoLogout(ctx, config, () => this.#provider(), sessions);
     this.revocation = new SsoRevocation(ctx, config, () => this.#provider());
+    sessions.revokeEndedWith((ended) => this.revocation.revokeEnded(ended));
     this.#silent = new SsoSilent(ctx, config, this.#checks, sessions);
   }
 

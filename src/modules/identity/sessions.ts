@@ -3,7 +3,9 @@
 // session also ends when idle (config.staffIdleMs without a request: a console left open on a shared
 // desk); its last request is written at most once a minute (LAST_SEEN_STEP_MS), not on every one.
 // A single sign-on session is re-checked at the provider when its last check is due (sso-recheck.ts,
-// through `checkWith`), and ending a session deletes its single sign-on row, refresh token included.
+// through `checkWith`), and ending a session deletes its single sign-on row, refresh token included;
+// when every session of a staff member ends at once (disabled, a new password), the refresh tokens
+// those rows held are then revoked at the provider (`revokeEndedWith`, sso-revoke.ts).
 // One the provider gave no refresh token is then held until it signs in again silently (sso-silent.ts).
 
 import { issueSecret, parseSecret, secretMatches, sha256 } from '../../platform/crypto/index.js';
@@ -58,9 +60,31 @@ export interface LookupOptions {
  */
 export type SsoRecheck = (sessionId: string, seen: string) => Promise<'live' | 'ended' | 'reauth'>;
 
+/** A single sign-on session's row as it was when its session ended: its sealed refresh token. */
+export interface EndedSso {
+  readonly sessionId: string;
+  readonly staffId: string;
+  readonly refreshSealed: string;
+}
+
+/** `staff_sso_sessions` rows read as they end: those holding a refresh token. */
+export function endedSso(
+  rows: readonly { session_id: string; staff_id: string; refresh_sealed: string | null }[],
+): EndedSso[] {
+  return rows.flatMap((r) =>
+    r.refresh_sealed === null
+      ? []
+      : [{ sessionId: r.session_id, staffId: r.staff_id, refreshSealed: r.refresh_sealed }],
+  );
+}
+
+/** Revokes ended sessions' refresh tokens at the provider; records its failures, never throws. */
+export type SsoRevoker = (ended: readonly EndedSso[]) => Promise<void>;
+
 export class SessionStore {
   readonly #ctx: VowContext;
   #recheck: { everyMs: number; run: SsoRecheck } | undefined;
+  #revoke: SsoRevoker | undefined;
   constructor(ctx: VowContext) {
     this.#ctx = ctx;
   }
@@ -68,6 +92,16 @@ export class SessionStore {
   /** Single sign-on sessions are re-checked with `run` once their last check is `everyMs` old. */
   checkWith(everyMs: number, run: SsoRecheck): void {
     this.#recheck = { everyMs, run };
+  }
+
+  /** The refresh tokens of single sign-on sessions `endAll` ends are revoked with `revoke`. */
+  revokeEndedWith(revoke: SsoRevoker): void {
+    this.#revoke = revoke;
+  }
+
+  /** Revokes ended single sign-on sessions' refresh tokens (nothing without single sign-on). */
+  async revokeEnded(ended: readonly EndedSso[]): Promise<void> {
+    if (ended.length > 0) await this.#revoke?.(ended);
   }
 
   /** Starts a session; returns the token to hand to the holder (never stored). */
@@ -258,15 +292,27 @@ export class SessionStore {
     return Number(res.numUpdatedRows);
   }
 
-  /** A lapsed single sign-on session's refresh token is deleted, and it is not re-checked again. */
+  /**
+   * A lapsed single sign-on session's refresh token is deleted (and revoked at the provider), and it
+   * is not re-checked again.
+   */
   async #forgetSso(sessionIds: readonly string[]): Promise<void> {
     const db = this.#ctx.store.db;
+    const held = this.#revoke
+      ? await db
+          .selectFrom('staff_sso_sessions')
+          .select(['session_id', 'staff_id', 'refresh_sealed'])
+          .where('session_id', 'in', sessionIds)
+          .where('refresh_sealed', 'is not', null)
+          .execute()
+      : [];
     await db
       .updateTable('staff_sso_sessions')
       .set({ refresh_sealed: null })
       .where('session_id', 'in', sessionIds)
       .execute();
     await db.updateTable('sessions').set({ sso_checked_at: null }).where('id', 'in', sessionIds).execute();
+    await this.revokeEnded(endedSso(held));
   }
 
   /** Ends every session of one account, except (optionally) the one making the change. */
@@ -280,9 +326,18 @@ export class SessionStore {
     if (except) q = q.where('id', '!=', except);
     const res = await q.executeTakeFirst();
     if (kind === 'staff') {
-      let sso = this.#ctx.store.db.deleteFrom('staff_sso_sessions').where('staff_id', '=', principalId);
+      const db = this.#ctx.store.db;
+      let held = db
+        .selectFrom('staff_sso_sessions')
+        .select(['session_id', 'staff_id', 'refresh_sealed'])
+        .where('staff_id', '=', principalId)
+        .where('refresh_sealed', 'is not', null);
+      if (except) held = held.where('session_id', '!=', except);
+      const ended = this.#revoke ? await held.execute() : [];
+      let sso = db.deleteFrom('staff_sso_sessions').where('staff_id', '=', principalId);
       if (except) sso = sso.where('session_id', '!=', except);
       await sso.execute();
+      await this.revokeEnded(endedSso(ended));
     }
     return Number(res.numUpdatedRows);
   }

@@ -14,7 +14,7 @@
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../platform/config.js';
 import type { VowContext } from '../policy/index.js';
-import type { SessionStore } from './sessions.js';
+import { endedSso, type SessionStore } from './sessions.js';
 import { rolesFromClaims, setClaimedRolesOf } from './sso-claims.js';
 
 /** How soon a check the provider did not answer is tried again (within the grace). */
@@ -107,6 +107,14 @@ export class SsoSessions {
       .select('expires_at')
       .where('id', '=', start.sessionId)
       .executeTakeFirstOrThrow();
+    // Sessions past their 12 hours: their rows go, and the refresh tokens they held are revoked at
+    // the provider once this session is kept (sso-revoke.ts).
+    const expired = await db
+      .selectFrom('staff_sso_sessions')
+      .select(['session_id', 'staff_id', 'refresh_sealed'])
+      .where('expires_at', '<=', now)
+      .where('refresh_sealed', 'is not', null)
+      .execute();
     await db.deleteFrom('staff_sso_sessions').where('expires_at', '<=', now).execute();
     await db.transaction().execute(async (trx) => {
       await trx
@@ -128,6 +136,7 @@ export class SsoSessions {
         .where('id', '=', start.sessionId)
         .execute();
     });
+    await this.#sessions.revokeEnded(endedSso(expired));
   }
 
   /** The single sign-on row of a session that has no refresh token (checked by re-authenticating), if any. */
