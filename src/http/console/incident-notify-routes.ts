@@ -5,15 +5,35 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { NoticePreview, NoticeVersion } from '../../modules/incidents/index.js';
+import { csvFile } from '../../platform/csv.js';
 import { LOCALES } from '../../platform/i18n/index.js';
 import { line, prose } from '../../platform/strings.js';
-import { consoleFrame, csrfBodyField, refusalOf, sendHtml, staffIdOf } from '../route-helpers.js';
+import {
+  consoleFrame,
+  csrfBodyField,
+  refusalOf,
+  sendDownload,
+  sendHtml,
+  staffIdOf,
+} from '../route-helpers.js';
 import type { RouteModule } from '../route-module.js';
 import { renderConfirmation } from './confirm.js';
 import { fieldName, NOTICE_FIELDS, people, renderIncidentNotify } from './incident-notify.js';
 import { type ConsoleMessage, refused } from './shell.js';
 
 const params = z.strictObject({ id: line().min(1).max(64) });
+
+/** The columns of the list of people Vow could not email (the person id finds them under People). */
+const UNREACHED_HEADER = [
+  'person id',
+  'address line 1',
+  'address line 2',
+  'city',
+  'state or region',
+  'postal code',
+  'country',
+  'phone',
+];
 
 /** The message's parts in each language other than the policy's own: `subject.es-US`, … */
 const otherLanguages = Object.fromEntries(
@@ -99,6 +119,42 @@ export const incidentNotifyConsoleRoutes: RouteModule = (app, ctx, services) => 
           });
         return notifyPage(req, reply, iid, { draft, message: refused(error) }, status);
       }
+    },
+  );
+
+  app.get(
+    '/staff/incidents/:id/without-email.csv',
+    {
+      config: { access: 'staff:privacy_officer' },
+      schema: {
+        tags: ['pages'],
+        summary:
+          'The people Vow could not email: their postal address and phone, to tell by letter or phone (CSV)',
+        hide: true,
+        params,
+        querystring: z.strictObject({}),
+      },
+    },
+    async (req, reply) => {
+      const iid = req.params.id;
+      const people = await notices.unreached(iid, staffIdOf(req));
+      return sendDownload(reply, {
+        type: 'text/csv; charset=utf-8',
+        name: `incident-${iid}-without-email.csv`,
+        body: csvFile(
+          UNREACHED_HEADER,
+          people.map((p) => [
+            p.subjectId,
+            p.address?.line1,
+            p.address?.line2,
+            p.address?.city,
+            p.address?.region,
+            p.address?.postal_code,
+            p.address?.country,
+            p.phone,
+          ]),
+        ),
+      });
     },
   );
 

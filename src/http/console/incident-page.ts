@@ -123,6 +123,16 @@ ${action(
 )}`;
 }
 
+/**
+ * For the privacy officer, once Vow has written to everyone it could: the download of the postal
+ * address and phone number of those it could not email, to tell them by letter or phone.
+ */
+function unreachedLink(id: string, p: ShownProgress<NoticeProgress>, canAct: boolean): SafeHtml | string {
+  if (!canAct || !p.doneAt || typeof p.noAddress !== 'number' || p.noAddress === 0) return '';
+  const who = p.noAddress === 1 ? 'the person' : `the ${p.noAddress} people`;
+  return html`<p data-testid="without-email"><a href="/staff/incidents/${id}/without-email.csv" download>Download the postal address and phone number of ${who} without an email address (CSV)</a> <span class="small">To tell them by letter or by phone. The download is audited and holds personal data: keep it only while you need it, and add a note of how they were told.</span></p>`;
+}
+
 export function renderStaffIncident(
   frame: ConsoleFrame,
   i: IncidentDetail,
@@ -183,7 +193,7 @@ ${flash(view.message)}
 </dl>
 ${
   view.notice
-    ? html`<h2>Vow's mail to the people affected</h2>${progressText(view.notice)}`
+    ? html`<h2>Vow's mail to the people affected</h2>${progressText(view.notice)}${unreachedLink(i.id, view.notice, view.canAct)}`
     : view.canAct && i.status === 'open' && i.risk.level === 'high' && i.subjectsInformed === null
       ? html`<p data-testid="notify-link"><a class="button" href="/staff/incidents/${i.id}/notify">Write to the people affected…</a> <span class="small">Vow sends it; their contact never leaves Vow.</span></p>`
       : ''

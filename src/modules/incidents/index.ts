@@ -49,3 +49,4 @@ export {
 } from './state-reminders.js';
 export { IncidentStates, type IncidentStatesView, type OpenStateDeadline } from './state-service.js';
 export type { IncidentTables } from './tables.js';
+export type { UnreachedPerson } from './unreached.js';

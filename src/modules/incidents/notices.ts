@@ -26,6 +26,7 @@ import {
 } from './notice-text.js';
 import { auditedCount } from './small-counts.js';
 import type { IncidentTables } from './tables.js';
+import { type UnreachedPerson, unreachedPeople } from './unreached.js';
 
 export const TELL_PEOPLE_JOB = 'incidents.tell_people';
 export const NOTICE_MAIL_KIND = 'incidents.breach_notice';
@@ -264,6 +265,14 @@ export class IncidentNotices {
   }
 
   /** Where the job is: people written to, without an address, erased (counts only); null: not queued. */
+  /**
+   * The people Vow could not email, with their postal address and phone number collected last, for
+   * the privacy officer to tell by letter or phone (unreached.ts; audited, counts only).
+   */
+  unreached(id: string, staffId: string): Promise<UnreachedPerson[]> {
+    return unreachedPeople(this.#ctx, id, staffId);
+  }
+
   async progress(id: string): Promise<NoticeProgress | null> {
     const comm = await this.#comm(id);
     if (!comm) return null;

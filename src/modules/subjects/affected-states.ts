@@ -3,11 +3,9 @@
 // last (a billing or shipping address, decrypted here and never leaving this module). Counts only: a
 // person without an address, or whose address names no US state, is counted as unknown; an address
 // abroad as outside the US. For the breach register's privacy officer (security.md #41).
-import { isIn, listChunks } from '../../platform/store/index.js';
 import type { VowContext } from '../policy/index.js';
 import { US_STATES } from '../policy/index.js';
-import { type AffectedQuery, affectedSubjects } from './affected.js';
-import { openSealed } from './types.js';
+import { type AffectedQuery, affectedSubjects, latestIdentifiersOf } from './affected.js';
 
 export interface ResidentsByState {
   /** `us-wi` → people. */
@@ -51,31 +49,16 @@ async function latestAddressStates(
   subjectIds: readonly string[],
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const seen = new Set<string>();
-  for (const chunk of listChunks(ctx.store.dialect, subjectIds)) {
-    const rows = await ctx.store.db
-      .selectFrom('subject_identifiers')
-      .select(['subject_id', 'sealed_value'])
-      .where('kind', '=', 'address')
-      .where((eb) => isIn(eb, ctx.store.dialect, 'subject_id', chunk))
-      .orderBy('collected_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
-    for (const r of rows) {
-      if (seen.has(r.subject_id)) continue;
-      seen.add(r.subject_id);
-      const plain = await openSealed(ctx.vault, r.subject_id, r.sealed_value);
-      if (!plain) continue;
-      let a: unknown;
-      try {
-        a = JSON.parse(plain);
-      } catch {
-        continue;
-      }
-      if (typeof a !== 'object' || a === null) continue;
-      const s = usStateOfAddress(a as { country?: unknown; region?: unknown });
-      if (s) out.set(r.subject_id, s);
+  for (const [id, json] of await latestIdentifiersOf(ctx, subjectIds, 'address')) {
+    let a: unknown;
+    try {
+      a = JSON.parse(json);
+    } catch {
+      continue;
     }
+    if (typeof a !== 'object' || a === null) continue;
+    const s = usStateOfAddress(a as { country?: unknown; region?: unknown });
+    if (s) out.set(id, s);
   }
   return out;
 }

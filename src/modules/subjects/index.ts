@@ -1,6 +1,13 @@
 // Public surface of the subjects module: people, identifiers, identity resolution, the under-13 mark.
 
-export { type AffectedQuery, affectedSubjects, countAffected, emailsOf } from './affected.js';
+export {
+  type AffectedQuery,
+  affectedSubjects,
+  countAffected,
+  emailsOf,
+  type PostalContact,
+  postalContactsOf,
+} from './affected.js';
 export { countResidentsByState, type ResidentsByState, usStateOfAddress } from './affected-states.js';
 export { emailLookupIndexes } from './email-indexes.js';
 export { subjectsEraser } from './erasure.js';
