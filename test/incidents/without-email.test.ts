@@ -44,6 +44,11 @@ describeEachDialect(
       assert.equal((await e.services.incidentNotices.progress(id))?.noAddress, 2);
 
       const page = await get(e, staff.officer, `/staff/incidents/${id}`);
+      // "People told: email by Vow" says who is still to be told.
+      assert.match(
+        page.body,
+        /email by Vow <span data-testid="still-to-tell">\(2 people without an email address are to be told another way/,
+      );
       assert.match(
         page.body,
         /data-testid="without-email"><a href="\/staff\/incidents\/[^"]+\/without-email\.csv" download>Download the postal address and phone number of the 2 people without an email address/,
@@ -90,7 +95,9 @@ describeEachDialect(
 
       // Customer service: neither the link nor the file.
       const [cs] = staff.others as [Staff];
-      assert.doesNotMatch((await get(e, cs, `/staff/incidents/${id}`)).body, /without-email/);
+      const csPage = (await get(e, cs, `/staff/incidents/${id}`)).body;
+      assert.doesNotMatch(csPage, /without-email/);
+      assert.match(csPage, /\(fewer than 5 people without an email address are to be told another way/);
       assert.equal((await get(e, cs, `/staff/incidents/${id}/without-email.csv`)).statusCode, 403);
 
       // A person erased since is not on it.

@@ -123,6 +123,14 @@ ${action(
 )}`;
 }
 
+/** After "email by Vow": those it could not write to, still to be told another way (as the reader may see their count). */
+function stillToTell(p: ShownProgress<NoticeProgress> | null | undefined): SafeHtml | string {
+  if (!p?.doneAt || p.noAddress === 0) return '';
+  const n = typeof p.noAddress === 'number' ? String(p.noAddress) : `fewer than ${p.noAddress.fewerThan}`;
+  const one = p.noAddress === 1;
+  return html` <span data-testid="still-to-tell">(${n} ${one ? 'person' : 'people'} without an email address ${one ? 'is' : 'are'} to be told another way: <a href="#notice-h">below</a>)</span>`;
+}
+
 /**
  * For the privacy officer, once Vow has written to everyone it could: the download of the postal
  * address and phone number of those it could not email, to tell them by letter or phone.
@@ -185,7 +193,7 @@ ${flash(view.message)}
   }</dd>
   <dt>People told (Art. 34)</dt><dd>${
     i.subjectsInformed
-      ? html`${utc(i.subjectsInformed.at)}: ${i.subjectsInformed.how}`
+      ? html`${utc(i.subjectsInformed.at)}: ${i.subjectsInformed.how}${stillToTell(view.notice)}`
       : i.risk.level === 'high'
         ? html`<strong class="bad-text">Not yet</strong>: a high risk means telling them without undue delay`
         : 'No'
@@ -193,7 +201,7 @@ ${flash(view.message)}
 </dl>
 ${
   view.notice
-    ? html`<h2>Vow's mail to the people affected</h2>${progressText(view.notice)}${unreachedLink(i.id, view.notice, view.canAct)}`
+    ? html`<h2 id="notice-h">Vow's mail to the people affected</h2>${progressText(view.notice)}${unreachedLink(i.id, view.notice, view.canAct)}`
     : view.canAct && i.status === 'open' && i.risk.level === 'high' && i.subjectsInformed === null
       ? html`<p data-testid="notify-link"><a class="button" href="/staff/incidents/${i.id}/notify">Write to the people affected…</a> <span class="small">Vow sends it; their contact never leaves Vow.</span></p>`
       : ''
