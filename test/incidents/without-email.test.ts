@@ -29,6 +29,12 @@ describeEachDialect(
       await placeOrders(e, ['we-3']);
       const id = await highRiskIncident(e, staff.officer);
 
+      const unknown = await get(
+        e,
+        staff.officer,
+        '/staff/incidents/00000000-0000-4000-8000-000000000000/without-email.csv',
+      );
+      assert.equal(unknown.statusCode, 404);
       // Not before Vow has written to everyone it could.
       const early = await get(e, staff.officer, `/staff/incidents/${id}/without-email.csv`);
       assert.equal(early.statusCode, 409, early.body.slice(0, 200));

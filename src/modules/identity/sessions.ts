@@ -4,8 +4,9 @@
 // desk); its last request is written at most once a minute (LAST_SEEN_STEP_MS), not on every one.
 // A single sign-on session is re-checked at the provider when its last check is due (sso-recheck.ts,
 // through `checkWith`), and ending a session deletes its single sign-on row, refresh token included;
-// when every session of a staff member ends at once (disabled, a new password), the refresh tokens
-// those rows held are then revoked at the provider (`revokeEndedWith`, sso-revoke.ts).
+// when every session of a staff member ends at once (disabled, a new password) or a session is found
+// lapsed, the refresh tokens those rows held are then revoked at the provider (`revokeEndedWith`,
+// sso-revoke.ts).
 // One the provider gave no refresh token is then held until it signs in again silently (sso-silent.ts).
 
 import { issueSecret, parseSecret, secretMatches, sha256 } from '../../platform/crypto/index.js';
@@ -94,7 +95,10 @@ export class SessionStore {
     this.#recheck = { everyMs, run };
   }
 
-  /** The refresh tokens of single sign-on sessions `endAll` ends are revoked with `revoke`. */
+  /**
+   * The refresh tokens of single sign-on sessions that end without a log-out (`endAll`, a session
+   * found lapsed, the sweep of sso-recheck.ts) are revoked with `revoke`.
+   */
   revokeEndedWith(revoke: SsoRevoker): void {
     this.#revoke = revoke;
   }

@@ -21,12 +21,14 @@ export async function unreachedPeople(
   incidentId: string,
   staffId: string,
 ): Promise<UnreachedPerson[]> {
-  const comm = await ctx.store.db
-    .selectFrom('incident_communications')
-    .select('done_at')
-    .where('incident_id', '=', incidentId)
+  const incident = await ctx.store.db
+    .selectFrom('incidents')
+    .leftJoin('incident_communications', 'incident_communications.incident_id', 'incidents.id')
+    .select('incident_communications.done_at')
+    .where('incidents.id', '=', incidentId)
     .executeTakeFirst();
-  if (!comm?.done_at)
+  if (!incident) throw new VowError('VOW_INCIDENT_NOT_FOUND', 'No incident matches this id');
+  if (!incident.done_at)
     throw new VowError(
       'VOW_INCIDENT_STATE',
       'Vow has not finished writing to the people affected: the people it could not email are known once it has',
