@@ -90,10 +90,20 @@ describeEachDialect(
       );
       assert.ok(!csv.body.includes('@'), 'no email address: they have none, and the buyers are not on it');
 
+      // The same list over the API, for the shop's own systems (a mail house's).
+      const api = await e.app.inject({
+        url: `/v1/incidents/${id}/notice/without-email`,
+        headers: staff.officer.headers,
+      });
+      assert.equal(api.statusCode, 200, api.body);
+      const listed = (api.json() as { people: { address?: { line1: string }; phone?: string }[] }).people;
+      assert.deepEqual(listed.map((p) => p.address?.line1).sort(), ['we-1 Gift Lane', 'we-2 Gift Lane']);
+      assert.deepEqual(listed.map((p) => p.phone).filter(Boolean), [e164]);
+
       const audit = await e.ctx.audit.list({ targetType: 'incident', targetId: id, limit: 100 });
-      const listed = audit.filter((a) => a.action === 'incident.unreached_listed');
-      assert.equal(listed.length, 1);
-      assert.deepEqual(JSON.parse(String(listed[0]!.details)), {
+      const entries = audit.filter((a) => a.action === 'incident.unreached_listed');
+      assert.equal(entries.length, 2, 'the file and the API each audited');
+      assert.deepEqual(JSON.parse(String(entries[0]!.details)), {
         people: 'fewer than 5',
         withAddress: 'fewer than 5',
         withPhone: 'fewer than 5',
@@ -105,6 +115,11 @@ describeEachDialect(
       assert.doesNotMatch(csPage, /without-email/);
       assert.match(csPage, /\(fewer than 5 people without an email address are to be told another way/);
       assert.equal((await get(e, cs, `/staff/incidents/${id}/without-email.csv`)).statusCode, 403);
+      assert.equal(
+        (await e.app.inject({ url: `/v1/incidents/${id}/notice/without-email`, headers: cs.headers }))
+          .statusCode,
+        403,
+      );
 
       // A person erased since is not on it.
       const [first] = await e.store.db

@@ -368,6 +368,41 @@ export const incidentApiRoutes: RouteModule = (app, _ctx, services) => {
     },
   );
 
+  app.get(
+    '/v1/incidents/:id/notice/without-email',
+    {
+      config: officer,
+      schema: {
+        tags: ['incidents'],
+        errors: ['VOW_INCIDENT_NOT_FOUND', 'VOW_INCIDENT_STATE'],
+        summary:
+          'Art. 34: once Vow has written to everyone it could, the people it could not email, with the postal address and phone number collected last, to tell them by letter or phone (audited, counts only)',
+        params: z.strictObject({ id }),
+        response: {
+          200: z.object({
+            people: z.array(
+              z.object({
+                subjectId: z.string(),
+                address: z
+                  .object({
+                    line1: z.string(),
+                    line2: z.string().optional(),
+                    city: z.string(),
+                    region: z.string().optional(),
+                    postal_code: z.string(),
+                    country: z.string(),
+                  })
+                  .optional(),
+                phone: z.string().optional(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => ({ people: await services.incidentNotices.unreached(req.params.id, staffIdOf(req)) }),
+  );
+
   app.post(
     '/v1/incidents/:id/notice/preview',
     {
