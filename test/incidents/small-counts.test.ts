@@ -8,10 +8,8 @@ import { it } from 'node:test';
 import { shownCount, shownProgress } from '../../src/modules/incidents/index.js';
 import { giftRecipient } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { EN, highRiskIncident, placeOrders, type Staff, staffBefore } from '../helpers/incidents.js';
-import { ES } from './notice-fixtures.js';
-
-const VERSIONS = [EN, { lang: 'es-US', ...ES }];
+import { highRiskIncident, placeOrders, type Staff, staffBefore } from '../helpers/incidents.js';
+import { tellThroughApi } from './notice-fixtures.js';
 
 /** `n` buyers, each with a gift recipient who gave no email address, under the tag. */
 async function buyersWithGifts(e: TestEnv, tag: string, n: number): Promise<void> {
@@ -39,15 +37,7 @@ describeEachDialect(
     /** An incident whose people are the ones ordered so far, told by Vow: its id. */
     async function told(e: TestEnv): Promise<string> {
       const id = await highRiskIncident(e, staff.officer);
-      const queued = await e.app.inject({
-        method: 'POST',
-        url: `/v1/incidents/${id}/notice`,
-        headers: staff.officer.writeHeaders,
-        payload: { versions: VERSIONS },
-      });
-      assert.equal(queued.statusCode, 202, queued.body);
-      await e.services.jobs.drain();
-      await e.services.jobs.drain();
+      await tellThroughApi(e, staff.officer, id);
       return id;
     }
 

@@ -8,10 +8,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { giftRecipient, nextPhone } from '../collection/fixtures.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { EN, highRiskIncident, placeOrders, type Staff, staffBefore } from '../helpers/incidents.js';
-import { ES } from './notice-fixtures.js';
-
-const VERSIONS = [EN, { lang: 'es-US', ...ES }];
+import { highRiskIncident, placeOrders, type Staff, staffBefore } from '../helpers/incidents.js';
+import { tellThroughApi } from './notice-fixtures.js';
 
 describeEachDialect(
   'incidents: the people Vow could not email, for a letter or a call',
@@ -38,15 +36,7 @@ describeEachDialect(
       // Not before Vow has written to everyone it could.
       const early = await get(e, staff.officer, `/staff/incidents/${id}/without-email.csv`);
       assert.equal(early.statusCode, 409, early.body.slice(0, 200));
-      const queued = await e.app.inject({
-        method: 'POST',
-        url: `/v1/incidents/${id}/notice`,
-        headers: staff.officer.writeHeaders,
-        payload: { versions: VERSIONS },
-      });
-      assert.equal(queued.statusCode, 202, queued.body);
-      await e.services.jobs.drain();
-      await e.services.jobs.drain();
+      await tellThroughApi(e, staff.officer, id);
       assert.equal((await e.services.incidentNotices.progress(id))?.noAddress, 2);
 
       const page = await get(e, staff.officer, `/staff/incidents/${id}`);
