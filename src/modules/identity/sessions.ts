@@ -4,9 +4,9 @@
 // desk); its last request is written at most once a minute (LAST_SEEN_STEP_MS), not on every one.
 // A single sign-on session is re-checked at the provider when its last check is due (sso-recheck.ts,
 // through `checkWith`), and ending a session deletes its single sign-on row, refresh token included;
-// when every session of a staff member ends at once (disabled, a new password) or a session is found
-// lapsed, the refresh tokens those rows held are then revoked at the provider (`revokeEndedWith`,
-// sso-revoke.ts).
+// when every session of a staff member ends at once (disabled, a new password), a provider's
+// back-channel log-out ends some, or a session is found lapsed, the refresh tokens those rows held
+// are then revoked at the provider (`revokeEndedWith`, sso-revoke.ts).
 // One the provider gave no refresh token is then held until it signs in again silently (sso-silent.ts).
 
 import { issueSecret, parseSecret, secretMatches, sha256 } from '../../platform/crypto/index.js';
@@ -96,8 +96,8 @@ export class SessionStore {
   }
 
   /**
-   * The refresh tokens of single sign-on sessions that end without a log-out (`endAll`, a session
-   * found lapsed, the sweep of sso-recheck.ts) are revoked with `revoke`.
+   * The refresh tokens of single sign-on sessions that end without a log-out here (`endAll`,
+   * `endMany`, a session found lapsed, the sweep of sso-recheck.ts) are revoked with `revoke`.
    */
   revokeEndedWith(revoke: SsoRevoker): void {
     this.#revoke = revoke;
@@ -283,16 +283,22 @@ export class SessionStore {
     await this.#ctx.store.db.deleteFrom('staff_sso_sessions').where('session_id', '=', sessionId).execute();
   }
 
-  /** Ends the given sessions (a provider's back-channel log-out); how many were live. */
+  /**
+   * Ends the given sessions (a provider's back-channel log-out); how many were live. The refresh
+   * tokens they held are revoked at the provider too: its log-out may leave an `offline_access` grant.
+   */
   async endMany(sessionIds: readonly string[]): Promise<number> {
     if (sessionIds.length === 0) return 0;
-    const res = await this.#ctx.store.db
+    const db = this.#ctx.store.db;
+    const res = await db
       .updateTable('sessions')
       .set({ revoked_at: this.#ctx.clock.now().toISOString() })
       .where('id', 'in', sessionIds)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    await this.#ctx.store.db.deleteFrom('staff_sso_sessions').where('session_id', 'in', sessionIds).execute();
+    const held = await this.#heldBy(sessionIds);
+    await db.deleteFrom('staff_sso_sessions').where('session_id', 'in', sessionIds).execute();
+    await this.revokeEnded(held);
     return Number(res.numUpdatedRows);
   }
 
@@ -302,21 +308,26 @@ export class SessionStore {
    */
   async #forgetSso(sessionIds: readonly string[]): Promise<void> {
     const db = this.#ctx.store.db;
-    const held = this.#revoke
-      ? await db
-          .selectFrom('staff_sso_sessions')
-          .select(['session_id', 'staff_id', 'refresh_sealed'])
-          .where('session_id', 'in', sessionIds)
-          .where('refresh_sealed', 'is not', null)
-          .execute()
-      : [];
+    const held = await this.#heldBy(sessionIds);
     await db
       .updateTable('staff_sso_sessions')
       .set({ refresh_sealed: null })
       .where('session_id', 'in', sessionIds)
       .execute();
     await db.updateTable('sessions').set({ sso_checked_at: null }).where('id', 'in', sessionIds).execute();
-    await this.revokeEnded(endedSso(held));
+    await this.revokeEnded(held);
+  }
+
+  /** The refresh tokens these sessions hold, read before their rows go (none without a revoker). */
+  async #heldBy(sessionIds: readonly string[]): Promise<EndedSso[]> {
+    if (!this.#revoke) return [];
+    const rows = await this.#ctx.store.db
+      .selectFrom('staff_sso_sessions')
+      .select(['session_id', 'staff_id', 'refresh_sealed'])
+      .where('session_id', 'in', sessionIds)
+      .where('refresh_sealed', 'is not', null)
+      .execute();
+    return endedSso(rows);
   }
 
   /** Ends every session of one account, except (optionally) the one making the change. */

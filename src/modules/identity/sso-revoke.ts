@@ -1,11 +1,11 @@
 // A staff member's log-out ends their single sign-on grant at the provider too (OAuth 2.0 Token
-// Revocation, RFC 7009; security.md #54), and so does every other way a session ends with its refresh
-// token here (disabled, a new password, its 12 hours swept): the token is revoked at the provider's
-// `revocation_endpoint` when its discovery document names one, through openid-client's own
-// tokenRevocation. The session ends here first, its sealed token deleted with its row, whatever the
-// provider then answers: a revocation that fails (the provider unreachable, a refusal) keeps nothing
-// and blocks nothing; it is audited (`staff.sso.revocation_failed`) and logged, with ids and an
-// error code only, never the token.
+// Revocation, RFC 7009; security.md #54), and so does every other way a session ends with its
+// refresh token here (disabled, a new password, a back-channel log-out, lapsed or swept): the token
+// is revoked at the provider's `revocation_endpoint` when its discovery document names one, through
+// openid-client's own tokenRevocation. The session ends here first, its sealed token deleted with its
+// row, whatever the provider then answers: a revocation that fails (the provider unreachable, a
+// refusal) keeps nothing and blocks nothing; it is audited (`staff.sso.revocation_failed`) and
+// logged, with ids and an error code only, never the token.
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../platform/config.js';
 import type { VowContext } from '../policy/index.js';
@@ -53,8 +53,9 @@ export class SsoRevocation {
   /**
    * Revokes at the provider the refresh tokens of sessions that have ended here (their rows already
    * deleted): a log-out, every session of a staff member ended at once (disabled, a new password:
-   * SessionStore.endAll), or sessions past their 12 hours swept at a sign-in. One at a time; each
-   * failure is logged and audited, never thrown.
+   * SessionStore.endAll), those a back-channel log-out ended (endMany), a session found lapsed, or
+   * sessions past their 12 hours swept at a sign-in. One at a time; each failure is logged and
+   * audited, never thrown.
    */
   async revokeEnded(ended: readonly EndedSso[]): Promise<void> {
     if (ended.length === 0) return;
