@@ -8,11 +8,12 @@
 // reach). `sign` signs any claims with its key (a back-channel log-out's logout_token).
 // With `revocation` on, discovery names a revocation endpoint (RFC 7009) that revokes a refresh token
 // for the client `vow` (`down`: it answers 503); `revoked` lists what it was asked to revoke.
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { SSO_COOKIE } from '../../src/modules/identity/index.js';
+import { LOGOUT_EVENT } from '../../src/modules/identity/sso-logout.js';
 import { cookieFrom } from './auth.js';
 import { testConfig } from './env.js';
 
@@ -225,4 +226,30 @@ export async function beginSso(
 /** The browser back at Vow's callback with the flow's cookie: Vow's answer. */
 export function finishSso(app: FastifyInstance, flow: { callback: string; cookie: string }) {
   return app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.cookie } });
+}
+
+/**
+ * A good back-channel logout_token's claims from `op` for `who` (its `sid` and/or `sub`), issued at
+ * `now` (seconds; Vow's clock, which checks `iat`) and good for two minutes.
+ */
+export function logoutClaims(op: MiniProvider, now: number, who: { sub?: string; sid?: string }): Claims {
+  return {
+    iss: op.issuer,
+    aud: 'vow',
+    iat: now,
+    exp: now + 120,
+    jti: randomUUID(),
+    events: { [LOGOUT_EVENT]: {} },
+    ...who,
+  };
+}
+
+/** The provider's back-channel log-out posted to Vow with this logout_token: Vow's answer. */
+export function postBackchannelLogout(app: FastifyInstance, token: string) {
+  return app.inject({
+    method: 'POST',
+    url: '/staff/sso/backchannel-logout',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `logout_token=${encodeURIComponent(token)}`,
+  });
 }

@@ -5,17 +5,18 @@
 // refused with VOW_SSO_LOGOUT_REFUSED and a stable reason. Tokens carry the test clock's times
 // (Vow checks them against its own clock).
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after, it } from 'node:test';
 import pino from 'pino';
-import { LOGOUT_EVENT } from '../../src/modules/identity/sso-logout.js';
 import { cookieFrom } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
 import {
   beginSso,
   type Claims,
+  logoutClaims as claimsOf,
   finishSso,
+  postBackchannelLogout,
   signedInAs,
   ssoConfig,
   startMiniProvider,
@@ -47,26 +48,10 @@ const live = async (e: TestEnv, cookie: string) =>
   (await e.app.inject({ method: 'GET', url: '/v1/staff/me', headers: { cookie } })).statusCode === 200;
 
 /** A good logout_token's claims for `who` (sid and/or sub), issued now on Vow's clock. */
-function logoutClaims(e: TestEnv, who: { sub?: string; sid?: string }): Claims {
-  const now = Math.floor(e.clock.now().getTime() / 1000);
-  return {
-    iss: op.issuer,
-    aud: 'vow',
-    iat: now,
-    exp: now + 120,
-    jti: randomUUID(),
-    events: { [LOGOUT_EVENT]: {} },
-    ...who,
-  };
-}
+const logoutClaims = (e: TestEnv, who: { sub?: string; sid?: string }): Claims =>
+  claimsOf(op, Math.floor(e.clock.now().getTime() / 1000), who);
 
-const post = (e: TestEnv, token: string) =>
-  e.app.inject({
-    method: 'POST',
-    url: '/staff/sso/backchannel-logout',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: `logout_token=${encodeURIComponent(token)}`,
-  });
+const post = (e: TestEnv, token: string) => postBackchannelLogout(e.app, token);
 
 function assertRefused(res: { statusCode: number; json(): unknown }, reason: string) {
   assert.equal(res.statusCode, 400, reason);

@@ -5,15 +5,21 @@
 // through openid-client, when discovery names one; a revocation that fails blocks nothing (the session
 // ends here anyway) and is audited without the token. The provider is the test's own (mini-oidc.ts).
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after, beforeEach, it } from 'node:test';
 import pino from 'pino';
 import { csrfTokenFor } from '../../src/modules/identity/index.js';
-import { LOGOUT_EVENT } from '../../src/modules/identity/sso-logout.js';
 import { cookieFrom } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { beginSso, finishSso, signedInAs, ssoConfig, startMiniProvider } from '../helpers/mini-oidc.js';
+import {
+  beginSso,
+  finishSso,
+  logoutClaims,
+  postBackchannelLogout,
+  signedInAs,
+  ssoConfig,
+  startMiniProvider,
+} from '../helpers/mini-oidc.js';
 
 const op = await startMiniProvider();
 after(() => op.close());
@@ -231,21 +237,7 @@ describeEachDialect(
       assert.equal(res.statusCode, 200, res.body);
       const granted = [...op.refreshTokens.keys()].at(-1)!;
       const now = Math.floor(e.clock.now().getTime() / 1000);
-      const logoutToken = op.sign({
-        iss: op.issuer,
-        aud: 'vow',
-        iat: now,
-        exp: now + 120,
-        jti: randomUUID(),
-        events: { [LOGOUT_EVENT]: {} },
-        sid: 'op-ivy',
-      });
-      const out = await e.app.inject({
-        method: 'POST',
-        url: '/staff/sso/backchannel-logout',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: `logout_token=${encodeURIComponent(logoutToken)}`,
-      });
+      const out = await postBackchannelLogout(e.app, op.sign(logoutClaims(op, now, { sid: 'op-ivy' })));
       assert.equal(out.statusCode, 200, out.body);
       assert.deepEqual(
         op.revoked.map((r) => r.token),

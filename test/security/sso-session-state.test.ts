@@ -5,12 +5,18 @@
 // holds nothing personal, is never cached, and asking does not count as the session's use. The
 // test's clock is moved by hand; the provider is the test's own (mini-oidc.ts).
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, beforeEach, it } from 'node:test';
-import { LOGOUT_EVENT } from '../../src/modules/identity/sso-logout.js';
 import { cookieFrom } from '../helpers/auth.js';
 import { describeEachDialect, type TestEnv } from '../helpers/env.js';
-import { beginSso, finishSso, signedInAs, ssoConfig, startMiniProvider } from '../helpers/mini-oidc.js';
+import {
+  beginSso,
+  finishSso,
+  logoutClaims,
+  postBackchannelLogout,
+  signedInAs,
+  ssoConfig,
+  startMiniProvider,
+} from '../helpers/mini-oidc.js';
 
 const MINUTE = 60_000;
 const op = await startMiniProvider();
@@ -52,20 +58,7 @@ describeEachDialect(
       const s = await signIn(e, 'ivy', 'op-1');
       assert.equal(await state(e, s.cookie), 'live');
       const now = Math.floor(e.clock.now().getTime() / 1000);
-      const token = op.sign({
-        iss: op.issuer,
-        aud: 'vow',
-        iat: now,
-        jti: randomUUID(),
-        events: { [LOGOUT_EVENT]: {} },
-        sid: 'op-1',
-      });
-      const out = await e.app.inject({
-        method: 'POST',
-        url: '/staff/sso/backchannel-logout',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: `logout_token=${encodeURIComponent(token)}`,
-      });
+      const out = await postBackchannelLogout(e.app, op.sign(logoutClaims(op, now, { sid: 'op-1' })));
       assert.equal(out.statusCode, 200, out.body);
       assert.equal(await state(e, s.cookie), 'ended');
     });
