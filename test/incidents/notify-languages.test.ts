@@ -120,5 +120,18 @@ describeEachDialect('incidents: the Art. 34 message in every language of the pol
     assert.equal(await jobs(), jobsBefore, 'no job');
     const fine = await notices.preview(id, inBoth(EN, { ...ES, advice: '' }));
     assert.deepEqual(fine.languages, ['en-US', 'es-US'], 'the advice may be left out in any language');
+
+    // A caller outside the typed shells: a part that is not text is invalid, nothing queued.
+    const { advice: _left, ...noAdvice } = ES;
+    await assert.rejects(
+      notices.queue(id, inBoth(EN, { ...ES, measures: 42 as unknown as string }), 'officer-1'),
+      { code: 'VOW_INCIDENT_INVALID', message: /measures taken or proposed \(Español \(es-US\)\) must be text, not number/ },
+    );
+    assert.equal(await notices.progress(id), null, 'nothing queued');
+    // The advice left out entirely is the empty advice: queued, kept as ''.
+    const versions = inBoth(EN, noAdvice as typeof ES);
+    await notices.queue(id, versions, 'officer-1');
+    assert.ok(await notices.progress(id), 'queued');
+    assert.equal(await jobs(), jobsBefore + 1, 'one job');
   });
 });

@@ -23,6 +23,22 @@ function invalid(message: string): VowError {
 }
 
 /**
+ * A version whose parts are all text: one left out that may be (the advice) is empty, any other
+ * that is not text is refused, so a caller of the service outside the typed HTTP shells (a script, a
+ * job) gets VOW_INCIDENT_INVALID instead of the database's NOT NULL or a type error.
+ */
+function withParts(v: NoticeVersion, where: string): NoticeVersion {
+  const out: Record<string, unknown> = { ...v };
+  for (const [key, label, required] of PARTS) {
+    const value: unknown = v[key];
+    if (value === undefined && !required) out[key] = '';
+    else if (typeof value !== 'string')
+      throw invalid(`The ${label} (${where}) must be text, not ${value === null ? 'null' : typeof value}`);
+  }
+  return out as unknown as NoticeVersion;
+}
+
+/**
  * The versions in the mail's order (the policy's language first), each one checked; `languages` are
  * the languages the policy is published in.
  */
@@ -42,14 +58,15 @@ export function checkedVersions(
   const primary = languages[0];
   const out: NoticeVersion[] = [];
   for (const lang of languages) {
-    const v = versions.find((x) => x.lang === lang);
+    const given = versions.find((x) => x.lang === lang);
     const where = `${LOCALE_NAMES[lang]} (${lang})`;
-    if (!v)
+    if (!given)
       throw new VowError(
         'VOW_INCIDENT_TRANSLATION_MISSING',
         `The message has no version in ${where}: the policy is published in it, and Vow does not know which language each person reads, so every mail carries every version`,
         { lang },
       );
+    const v = withParts(given, where);
     for (const [key, label, required] of PARTS) {
       const value = v[key];
       if (required && value.trim() === '') {

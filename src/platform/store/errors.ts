@@ -11,6 +11,11 @@ export const STORE_ERROR_CODES = {
     status: 500,
     meaning: 'A database migration failed; the database was left at the last good version.',
   },
+  VOW_STORE_DRIVER: {
+    status: 500,
+    meaning:
+      "The SQLite driver's native module cannot be loaded (built for another Node.js version, or not built); run npm rebuild better-sqlite3.",
+  },
   VOW_STORAGE_READ_ONLY: {
     status: 503,
     meaning:

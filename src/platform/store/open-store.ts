@@ -100,14 +100,40 @@ function redactUrl(url: string): string {
 }
 
 /**
+ * better-sqlite3's compiled part missing (`bindings` found no file, or the file named by
+ * nativeBinding is absent) or refused by this Node.js (another ABI, another platform, not a shared
+ * object at all). Nothing about the data folder: its advice would send the operator the wrong way.
+ */
+function driverNotLoaded(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ERR_DLOPEN_FAILED') return true;
+  return (
+    /Could not locate the bindings file|NODE_MODULE_VERSION/.test(err.message) ||
+    (code === 'MODULE_NOT_FOUND' && /\.node\b/.test(err.message))
+  );
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
+}
+
+/**
  * Why the SQLite store could not be opened, as an error with a stable code: its folder is a file
  * (VOW_CONFIG_INVALID: VOW_DATA_DIR is wrong), or the process may not write there (a read-only
- * folder, file or volume, or one owned by another user: VOW_STORAGE_READ_ONLY). Either was a
- * stack trace, and nothing was created.
+ * folder, file or volume, or one owned by another user: VOW_STORAGE_READ_ONLY), or the driver itself
+ * cannot be loaded (VOW_STORE_DRIVER). Each was a stack trace, and nothing was created.
  */
-function sqliteOpenError(file: string, err: unknown): VowError {
+export function sqliteOpenError(file: string, err: unknown): VowError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const where = path.resolve(file);
+  if (driverNotLoaded(err))
+    return new VowError(
+      'VOW_STORE_DRIVER',
+      `Cannot open the SQLite store: the SQLite driver's native module (better-sqlite3) cannot be loaded, built for another Node.js version or not built at all (${firstLine(err)}). Run \`npm rebuild better-sqlite3\` with the Node.js that runs Vow (20 or later)`,
+      undefined,
+      { cause: err },
+    );
   if (code === 'EEXIST' || code === 'ENOTDIR')
     return new VowError(
       'VOW_CONFIG_INVALID',
