@@ -125,7 +125,10 @@ describeEachDialect('incidents: the Art. 34 message in every language of the pol
     const { advice: _left, ...noAdvice } = ES;
     await assert.rejects(
       notices.queue(id, inBoth(EN, { ...ES, measures: 42 as unknown as string }), 'officer-1'),
-      { code: 'VOW_INCIDENT_INVALID', message: /measures taken or proposed \(Español \(es-US\)\) must be text, not number/ },
+      {
+        code: 'VOW_INCIDENT_INVALID',
+        message: /measures taken or proposed \(Español \(es-US\)\) must be text, not number/,
+      },
     );
     assert.equal(await notices.progress(id), null, 'nothing queued');
     // The advice left out entirely is the empty advice: queued, kept as ''.
