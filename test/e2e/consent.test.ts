@@ -119,8 +119,18 @@ describe('consent script on the demo storefront in Chromium', {
     // The shop still works (P18).
     await page.getByRole('button', { name: 'Add Classic stud earrings to cart' }).click();
     assert.equal(await page.getByTestId('cart-count').textContent(), '1');
+    await page.getByRole('button', { name: 'Add Lab-grown diamond solitaire ring to cart' }).click();
+    // Prices and the count in the page's language, the unit by plural rule.
+    const cartLine = async () =>
+      ((await page.getByTestId('cart-count').locator('..').textContent()) ?? '').trim();
+    assert.equal(await cartLine(), 'Cart: 2 items, $1,798.00');
+    assert.ok(await page.getByText('$1,299.00', { exact: true }).isVisible(), "the ring's price");
     await page.getByTestId('place-order').click();
-    assert.match((await page.getByTestId('order-status').textContent()) ?? '', /Thank you/);
+    assert.equal(
+      await page.getByTestId('order-status').textContent(),
+      'Thank you: your order of 2 items ($1,798.00) is placed.',
+    );
+    assert.equal(await cartLine(), 'Cart: 0 items, $0.00');
     // Only the strictly necessary cookie: a random id and the choice.
     const cookies = await context.cookies();
     assert.deepEqual(

@@ -23,6 +23,11 @@ import { ANONYMOUS, shopperPage, type Viewer } from './shopper-layout.js';
 /** The products' prices, in the order of the words' product names. */
 const PRICES = [129_900, 49_900, 219_500];
 
+/** A price in the page's language ($1,299.00), as /demo/store.js writes the cart's total. */
+function money(cents: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).format(cents / 100);
+}
+
 /**
  * The wording next to the text-message box, in the language it is shown in: kept with the sign-up
  * as proof of consent.
@@ -132,19 +137,19 @@ export function renderDemoStorefront(
   const f = (form: DemoForm, name: string) => field(form, name, locale);
   const body = html`
 <script src="${script.src}" integrity="${script.integrity}" crossorigin="anonymous" defer></script>
-<section class="demo-store" data-vow-area="catalog" data-testid="store" data-added="${w.added}" data-empty="${w.empty}" data-placed="${w.placed}">
+<section class="demo-store" data-vow-area="catalog" data-testid="store" data-added="${w.added}" data-empty="${w.empty}" data-placed="${w.placed}" data-item-one="${w.items.one}" data-item-other="${w.items.other}">
   <h1>${w.heading(policy.doc.controller.name)}</h1>
   <p>${w.intro}</p>
   <ul class="demo-products cards">
     ${PRICES.map(
       (cents, i) => html`<li>
       <h2>${w.products[i] ?? ''}</h2>
-      <p>$${(cents / 100).toFixed(2)}</p>
+      <p>${money(cents, locale)}</p>
       <button type="button" data-add-to-cart data-value-cents="${cents}" data-currency="USD">${w.addToCart(w.products[i] ?? '')}</button>
     </li>`,
     )}
   </ul>
-  <p>${w.cart} <output id="cart-count" data-testid="cart-count">0</output> ${w.items} <output id="cart-total" data-testid="cart-total">$0.00</output></p>
+  <p>${w.cart} <output id="cart-count" data-testid="cart-count">0</output> <span id="cart-unit">${w.items.other}</span>, <output id="cart-total" data-testid="cart-total">${money(0, locale)}</output></p>
   <p><button type="button" id="place-order" data-testid="place-order">${w.placeOrder}</button></p>
   <p id="order-status" role="status" data-testid="order-status"></p>
 

@@ -10,9 +10,10 @@ export interface DemoWords {
   readonly products: readonly string[];
   addToCart(product: string): string;
   readonly cart: string;
-  readonly items: string;
+  /** The cart's unit, by plural category (Intl.PluralRules): one item, 0 or 2 items. */
+  readonly items: { readonly one: string; readonly other: string };
   readonly placeOrder: string;
-  /** The cart's messages, written by /demo/store.js ({n} items, {total}). */
+  /** The cart's messages, written by /demo/store.js ({n} and its {unit}, {total}). */
   readonly added: string;
   readonly empty: string;
   readonly placed: string;
@@ -44,11 +45,11 @@ export const DEMO_WORDS: Catalog<DemoWords> = {
     products: ['Lab-grown diamond solitaire ring', 'Classic stud earrings', 'Tennis bracelet'],
     addToCart: (p) => `Add ${p} to cart`,
     cart: 'Cart:',
-    items: 'item(s),',
+    items: { one: 'item', other: 'items' },
     placeOrder: 'Place order',
     added: 'Added to your cart.',
     empty: 'Your cart is empty.',
-    placed: 'Thank you: order of {n} item(s), {total}, placed.',
+    placed: 'Thank you: your order of {n} {unit} ({total}) is placed.',
     contestTitle: 'Win a pair of diamond studs',
     smsTitle: 'Offers by text message',
     catalogTitle: 'Free catalog',
@@ -101,11 +102,11 @@ export const DEMO_WORDS: Catalog<DemoWords> = {
     ],
     addToCart: (p) => `Añadir ${p} al carrito`,
     cart: 'Carrito:',
-    items: 'artículo(s),',
+    items: { one: 'artículo', other: 'artículos' },
     placeOrder: 'Hacer el pedido',
     added: 'Se añadió a su carrito.',
     empty: 'Su carrito está vacío.',
-    placed: 'Gracias: pedido de {n} artículo(s), {total}, realizado.',
+    placed: 'Gracias: su pedido de {n} {unit} ({total}) está hecho.',
     contestTitle: 'Gane unos aretes de diamantes',
     smsTitle: 'Ofertas por mensaje de texto',
     catalogTitle: 'Catálogo gratuito',
