@@ -36,6 +36,8 @@ export interface PageOptions {
   readonly headerExtra?: SafeHtml;
   /** The body's class (`shopper`: the shopper pages' phone rules in vow.css). */
   readonly bodyClass?: string;
+  /** The footer's first line instead of the shopper's "Questions about your privacy?" (the console's). */
+  readonly footer?: SafeHtml;
 }
 
 interface LayoutWords {
@@ -75,13 +77,21 @@ export function personal(value: string | SafeHtml | null | undefined): SafeHtml 
   return value === null || value === undefined || value === '' ? '' : html`<bdi>${value}</bdi>`;
 }
 
+/** The controller's phone and email as links (the footers name them). */
+export function contactLinks(policy: Policy): { phone: SafeHtml; email: SafeHtml } {
+  const c = policy.doc.controller;
+  return {
+    phone: html`<a href="tel:${c.phone.replace(/[^0-9+]/g, '')}">${c.phone}</a>`,
+    email: html`<a href="mailto:${c.email}">${c.email}</a>`,
+  };
+}
+
 export function page(o: PageOptions): string {
   const c = o.policy.doc.controller;
   const w = WORDS[o.locale ?? DEFAULT_LOCALE];
   const nav = [{ href: '/privacy', label: w.notice }, ...(o.nav ?? [])];
   const lang = o.locale ? htmlLang(o.locale) : (o.policy.doc.locale.split('-')[0] ?? 'en');
-  const phone = html`<a href="tel:${c.phone.replace(/[^0-9+]/g, '')}">${c.phone}</a>`;
-  const email = html`<a href="mailto:${c.email}">${c.email}</a>`;
+  const { phone, email } = contactLinks(o.policy);
   // Shoppers read the day in their language; staff pages (no locale) keep the ISO date.
   const effective = o.locale ? formatDay(o.policy.effectiveDate, o.locale) : o.policy.effectiveDate;
   return `<!doctype html>\n${html`<html lang="${lang}">
@@ -111,7 +121,7 @@ ${o.body}
 </main>
 <footer class="site">
   <div class="wrap">
-    <p>${w.footer({ phone, email, name: c.name, address: c.postal_address })}</p>
+    <p>${o.footer ?? w.footer({ phone, email, name: c.name, address: c.postal_address })}</p>
     <p class="small">${w.version({ version: html`<code>${o.policy.version}</code>`, effective })}</p>
   </div>
 </footer>

@@ -127,7 +127,8 @@ function staffRolesOf(req: FastifyRequest): readonly StaffRole[] {
 
 /**
  * What the console shell needs to render a page for this staff member: their roles (the menu; none
- * while the one-time password is still to be replaced, as every other page refuses until then) and
+ * while the one-time password is still to be replaced, as every other page refuses until then), their
+ * user name (the header's "signed in as") and
  * the token of the page's forms, derived from the staff session (worked out only when a page has a
  * form; empty for a bearer caller, whose writes need none).
  */
@@ -137,6 +138,7 @@ export function consoleFrame(ctx: VowContext, req: FastifyRequest): ConsoleFrame
   return {
     policy: ctx.policy,
     roles: p?.kind === 'staff' && p.mustChangePassword ? [] : staffRolesOf(req),
+    ...(p?.kind === 'staff' ? { username: p.username } : {}),
     get csrf() {
       csrf ??= csrfToken(req) ?? '';
       return csrf;

@@ -71,8 +71,29 @@ function shellOf(body: string): { menus: number; menu: string[]; stylesheets: st
   };
 }
 
-function assertShell(body: string, menu: string[], where: string): void {
+/**
+ * The shell of a console page: the menu, the stylesheets, the brand leading to the console's home and
+ * the footer speaking to staff; with `username`, who is signed in and the log-out in the header (the
+ * way out on every page, not only at the foot of the dashboard).
+ */
+function assertShell(body: string, menu: string[], where: string, username?: string): void {
   assert.deepEqual(shellOf(body), { menus: 1, menu: [NOTICE, ...menu], stylesheets: STYLESHEETS }, where);
+  assert.match(body, /<a class="brand" href="\/staff"/, `${where}: the brand leads to the console`);
+  const footer = /<footer class="site">([\s\S]*?)<\/footer>/.exec(body)?.[1] ?? '';
+  assert.match(footer, /Shoppers reach .+'s privacy team at/, `${where}: the footer speaks to staff`);
+  assert.doesNotMatch(footer, /Questions about your privacy/, where);
+  const header = /<header class="site">([\s\S]*?)<\/header>/.exec(body)?.[1] ?? '';
+  const account =
+    /<form class="console-account" method="post" action="\/staff\/logout"[^>]*>([\s\S]*?)<\/form>/.exec(
+      header,
+    );
+  if (username === undefined) {
+    assert.equal(account, null, `${where}: no log-out before log-in`);
+    return;
+  }
+  assert.ok(account, `${where}: the header's log-out`);
+  assert.match(account[1]!, new RegExp(`Signed in as <strong><bdi>${username}</bdi></strong>`), where);
+  assert.match(account[1]!, /<input type="hidden" name="_csrf" value="[^"]+">/, `${where}: its token`);
 }
 
 function form(values: Record<string, string>): string {
@@ -180,7 +201,8 @@ describeEachDialect(
           // Staff pages can hold personal data and carry form tokens: never kept by a cache.
           assert.equal(res.headers['cache-control'], 'no-store', url);
           // The log-in page is the same for everyone: nobody is logged in on it as far as it knows.
-          assertShell(res.body, url === '/staff/login' ? [] : menu, `${role} ${url}`);
+          if (url === '/staff/login') assertShell(res.body, [], `${role} ${url}`);
+          else assertShell(res.body, menu, `${role} ${url}`, callers[role]!.username);
           opened.add(pattern);
         }
       }
@@ -311,7 +333,7 @@ describeEachDialect(
         const [url, values, status] = answer;
         const res = await post(url, values);
         assert.equal(res.statusCode, status, `${url}: ${res.body.slice(0, 300)}`);
-        assertShell(res.body, MENUS.privacy_officer!, `POST ${url}`);
+        assertShell(res.body, MENUS.privacy_officer!, `POST ${url}`, officer.username);
       }
     });
 

@@ -259,11 +259,7 @@ ${flash(d.message)}
 ${sections}
 <section aria-labelledby="you-h">
 <h2 id="you-h">Your account</h2>
-<p><a href="/staff/password">Change your password</a></p>
-<form method="post" action="/staff/logout">
-  ${csrfField(frame.csrf)}
-  <button type="submit" class="secondary">Log out</button>
-</form>
+<p><a href="/staff/password">Change your password</a> (log out from the top of any page).</p>
 </section>`,
   });
 }

@@ -5,7 +5,7 @@
 import type { StaffRole } from '../../modules/identity/index.js';
 import type { Policy } from '../../modules/policy/index.js';
 import { html, type SafeHtml } from '../../platform/html.js';
-import { page } from '../layout.js';
+import { contactLinks, page } from '../layout.js';
 
 /** The console's additions to vow.css, linked from every console page. */
 const CONSOLE_STYLESHEET = '/assets/console.css';
@@ -60,6 +60,8 @@ export interface ConsoleFrame {
   readonly policy: Policy;
   readonly roles: readonly string[];
   readonly csrf: string;
+  /** Who is signed in (a staff session; none for the log-in page or a bearer caller). */
+  readonly username?: string | undefined;
 }
 
 export interface ConsolePage {
@@ -79,6 +81,9 @@ export function consolePage(frame: ConsoleFrame, p: ConsolePage): string {
     title: p.title,
     policy: frame.policy,
     nav: consoleNav(frame.roles),
+    home: '/staff',
+    footer: staffFooter(frame.policy),
+    ...(idle ? { headerExtra: account(frame.username, frame.csrf) } : {}),
     stylesheets: [CONSOLE_STYLESHEET],
     body: idle
       ? html`${p.body}
@@ -87,6 +92,27 @@ ${idleWarning(frame.csrf)}`
     ...(p.section ? { current: p.section } : {}),
     ...(scripts.length ? { scripts } : {}),
   });
+}
+
+/**
+ * Who is signed in and the way out, in the header of every page of a staff session (the log-out
+ * was only at the foot of the dashboard).
+ */
+function account(username: string | undefined, csrf: string): SafeHtml {
+  return html`<form class="console-account" method="post" action="/staff/logout" data-testid="console-account">
+  ${csrfField(csrf)}${username ? html`<span class="small">Signed in as <strong><bdi>${username}</bdi></strong></span>` : ''}
+  <button type="submit" class="secondary">Log out</button>
+</form>`;
+}
+
+/**
+ * The console's footer speaks to staff: where shoppers reach the privacy team (what customer service
+ * tells a caller), not the shopper's "Questions about your privacy?".
+ */
+function staffFooter(policy: Policy): SafeHtml {
+  const c = policy.doc.controller;
+  const { phone, email } = contactLinks(policy);
+  return html`Shoppers reach ${c.name}'s privacy team at ${phone} and ${email}, or by post: ${c.postal_address}.`;
 }
 
 /**

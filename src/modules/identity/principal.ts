@@ -14,6 +14,8 @@ export type Principal =
   | {
       readonly kind: 'staff';
       readonly staffId: string;
+      /** The account's user name (the console's header names who is signed in). */
+      readonly username: string;
       readonly roles: readonly StaffRole[];
       readonly via: 'cookie' | 'bearer';
       readonly sessionId: string;

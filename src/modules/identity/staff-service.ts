@@ -474,13 +474,14 @@ export class StaffService {
   async principalFor(session: ActiveSession): Promise<Principal | null> {
     const row = await this.#ctx.store.db
       .selectFrom('staff_accounts')
-      .select(['id', 'roles', 'disabled', 'must_change_password'])
+      .select(['id', 'username', 'roles', 'disabled', 'must_change_password'])
       .where('id', '=', session.principalId)
       .executeTakeFirst();
     if (!row || row.disabled === 1) return null;
     return {
       kind: 'staff',
       staffId: row.id,
+      username: row.username,
       roles: JSON.parse(row.roles) as StaffRole[],
       via: session.via,
       sessionId: session.id,
