@@ -1,7 +1,9 @@
 // `vow datasets …`: check annotation files, seed the example shop, list configured datasets.
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { counted } from '../platform/counts.js';
 import { whyUnreadable } from './files.js';
 
 interface Io {
@@ -57,7 +59,7 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
         if (!result.ok) {
           for (const p of result.problems) io.err(formatProblem(name, p));
           io.err(
-            `VOW_DATASET_INVALID: ${result.problems.length} problem(s) in ${name}: correct each line above`,
+            `VOW_DATASET_INVALID: ${counted(result.problems.length, 'problem')} in ${name}: correct each line above`,
           );
           bad++;
           continue;
@@ -82,7 +84,7 @@ export function registerDatasetCommands(program: Command, io: Io, setExit: (code
                 }),
               );
             io.err(
-              `VOW_DATASET_INVALID: ${dbProblems.length} problem(s) in ${name} against ${redactUrl(opts.url)}: correct each line above`,
+              `VOW_DATASET_INVALID: ${counted(dbProblems.length, 'problem')} in ${name} against ${redactUrl(opts.url)}: correct each line above`,
             );
             bad++;
             continue;

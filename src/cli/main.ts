@@ -1,6 +1,8 @@
 // The `vow` command line: serve, migrate, and the policy tools. Each command is a thin shell over a service.
+
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { counted } from '../platform/counts.js';
 import { isVowError } from '../platform/errors.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo/register.js';
@@ -243,7 +245,7 @@ export function buildProgram(
       if (!result.ok) {
         for (const p of result.problems) io.err(formatProblem(name, p));
         io.err(
-          `VOW_POLICY_INVALID: ${result.problems.length} problem(s) in ${name}: correct each line above`,
+          `VOW_POLICY_INVALID: ${counted(result.problems.length, 'problem')} in ${name}: correct each line above`,
         );
         setExit(1);
         return;

@@ -1,10 +1,12 @@
 // `vow staff …`, `vow keys rotate`, `vow audit verify|anchor`: thin shells over the security services.
+
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Services } from '../app/services.js';
 import type { API_SCOPE_LABELS, API_SCOPES, STAFF_ROLES } from '../modules/identity/index.js';
 import type { VowContext } from '../modules/policy/index.js';
+import { counted } from '../platform/counts.js';
 import { VowError } from '../platform/errors.js';
 
 export interface SecurityCliIo {
@@ -228,7 +230,7 @@ export function registerSecurityCommands(
           reason: 'vow keys rotate',
           details: { keysRewrapped: n },
         });
-        io.out(`Re-wrapped ${n} key(s) under the new master key.`);
+        io.out(`Re-wrapped ${counted(n, 'key')} under the new master key.`);
         const { config } = ctx;
         if (!config.masterKey && !config.masterKeyFile && config.env !== 'production') {
           // Development: the key in use is the generated data/master.key; keep it in step.

@@ -49,15 +49,8 @@ export function oneByte(text: string): string {
   return WIDE.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
 
-/** A count's noun in the count's number: "row" for 1, "rows" otherwise (`many` for other plurals). */
-export function noun(count: number, one: string, many = `${one}s`): string {
-  return count === 1 ? one : many;
-}
-
-/** A count in words: "1 row", "2 rows" (`many` for plurals other than an added s). */
-export function counted(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${noun(count, one, many)}`;
-}
+// A count's words live in counts.ts (no zod: the command line's start loads them).
+export { counted, noun } from './counts.js';
 
 /** Not white space and not `@`: a character of `[^\s@]`. */
 function addressChar(c: string): boolean {

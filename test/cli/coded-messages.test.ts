@@ -42,12 +42,12 @@ describe('vow policy check, datasets check, policy notice: coded messages', () =
   it('a file with mistakes: each located, then the code', async () => {
     assertLast(
       await runVow(['policy', 'check', broken], {}),
-      /^VOW_POLICY_INVALID: 1 problem\(s\) in .*broken\.yaml: correct each line above$/,
+      /^VOW_POLICY_INVALID: 1 problem in .*broken\.yaml: correct each line above$/,
       2,
     );
     assertLast(
       await runVow(['datasets', 'check', broken], {}),
-      /^VOW_DATASET_INVALID: 1 problem\(s\) in .*broken\.yaml: correct each line above$/,
+      /^VOW_DATASET_INVALID: 1 problem in .*broken\.yaml: correct each line above$/,
       2,
     );
   });

@@ -183,7 +183,7 @@ describe('the documented vow commands', () => {
         '```sh',
         'npx vow policy check p.yaml   # exit 1: a note',
         '# p.yaml:3:1 …',
-        '# 1 problem(s) …',
+        '# 1 problem …',
         '```',
       ].join('\n'),
     );
@@ -192,7 +192,7 @@ describe('the documented vow commands', () => {
         where: 'x.md:2',
         text: 'npx vow policy check p.yaml',
         exit: 1,
-        output: ['p.yaml:3:1 …', '1 problem(s) …'],
+        output: ['p.yaml:3:1 …', '1 problem …'],
       },
     ]);
     assert.equal(outputMismatch(['a …', 'c'], 'x\na b\nc\n'), undefined);

@@ -145,7 +145,7 @@ describe('the vow security commands', () => {
     writeFileSync(keyFile, `${NEW}\n`);
     const viaFile = await vow(['keys', 'rotate', '--new-key-file', keyFile], env);
     assert.equal(viaFile.code, 0, viaFile.err);
-    assert.match(viaFile.out, /Re-wrapped \d+ key\(s\)/);
+    assert.match(viaFile.out, /Re-wrapped \d+ keys? under the new master key/);
     assert.match(viaFile.out, /set VOW_MASTER_KEY .*to the NEW key/);
 
     const withNew = await createContext(loadConfig({ ...env, VOW_MASTER_KEY: NEW }), {

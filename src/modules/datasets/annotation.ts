@@ -1,10 +1,12 @@
 // Dataset annotations: a YAML file describing a database's tables, the columns holding personal
 // data (each with its policy category and what deletion does to it) and how rows link to a person.
 // Loading checks everything against the policy and reports each problem with its file:line.
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { VowError } from '../../platform/errors.js';
+import { counted } from '../../platform/strings.js';
 import {
   formatProblem,
   isWithin,
@@ -360,7 +362,7 @@ export function loadAnnotationFile(file: string, policy: Policy): DatasetAnnotat
     const lines = result.problems.map((p) => formatProblem(name, p));
     throw new VowError(
       'VOW_DATASET_INVALID',
-      `The dataset annotation ${name} has ${lines.length} problem(s):\n${lines.join('\n')}`,
+      `The dataset annotation ${name} has ${counted(lines.length, 'problem')}:\n${lines.join('\n')}`,
       { problems: result.problems },
     );
   }

@@ -1,5 +1,6 @@
 // The email drafted for a recipient system without an API: what the person asked, and only the
 // identifiers that recipient processes (minimised by the caller).
+import { noun } from '../../platform/strings.js';
 import type { PersonValues } from './events.js';
 import type { TaskKind } from './tables.js';
 
@@ -23,10 +24,16 @@ export function draftText(kind: TaskKind, requestRef: string, person: PersonValu
     opt_out: 'withdrew their consent. Please stop using their data for this purpose',
   }[kind];
   const lines = [`A person (reference ${requestRef}) ${ask}, and reply to confirm when done.`];
-  if (person?.emails?.length) lines.push(`Email address(es): ${person.emails.join(', ')}`);
-  if (person?.phones?.length) lines.push(`Phone number(s): ${person.phones.join(', ')}`);
+  if (person?.emails?.length)
+    lines.push(
+      `${noun(person.emails.length, 'Email address', 'Email addresses')}: ${person.emails.join(', ')}`,
+    );
+  if (person?.phones?.length)
+    lines.push(`${noun(person.phones.length, 'Phone number')}: ${person.phones.join(', ')}`);
   if (person?.addresses?.length)
-    lines.push(`Postal address(es): ${person.addresses.map((a) => addressLine(a)).join('; ')}`);
+    lines.push(
+      `${noun(person.addresses.length, 'Postal address', 'Postal addresses')}: ${person.addresses.map((a) => addressLine(a)).join('; ')}`,
+    );
   if (person?.corrected)
     lines.push(
       `Corrected (${person.corrected.category}): ${typeof person.corrected.value === 'string' ? person.corrected.value : addressLine(person.corrected.value)}`,

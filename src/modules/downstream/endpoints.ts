@@ -1,9 +1,11 @@
 // Webhook endpoints: the retailer's systems an admin registers (https URL, the events each takes,
 // the policy recipient it stands for), their signing secrets (sealed in the vault, rotated with a
 // grace period) and which active endpoints receive an event.
+
 import type { Transaction } from 'kysely';
 import { VowError } from '../../platform/errors.js';
 import type { Database, InsertSet } from '../../platform/store/index.js';
+import { noun } from '../../platform/strings.js';
 import type { VowContext } from '../policy/index.js';
 import { EVENT_TYPES, type EventType } from './events.js';
 import type { ReceiverAddresses } from './receiver-addresses.js';
@@ -48,7 +50,9 @@ export class WebhookEndpoints {
     if (unknown.length > 0 || input.events.length === 0)
       throw new VowError(
         'VOW_WEBHOOK_EVENT_UNKNOWN',
-        `Unknown event type(s): ${unknown.join(', ') || '(none given)'}`,
+        unknown.length > 0
+          ? `Unknown event ${noun(unknown.length, 'type')}: ${unknown.join(', ')}`
+          : 'No event types given: name at least one',
         {
           known: EVENT_TYPES,
         },

@@ -1,9 +1,11 @@
 // Reads a policy YAML file into a validated Policy, or fails with every problem located by path and line.
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, visit } from 'yaml';
 import { VowError } from '../../platform/errors.js';
+import { counted, noun } from '../../platform/strings.js';
 import { parseBoundedYaml } from './bounded-yaml.js';
 import { shippedBreachLaws } from './breach-laws.js';
 import { Policy } from './model.js';
@@ -99,7 +101,7 @@ function firstProblems<T>(all: readonly T[], make: (item: T) => PolicyProblem): 
   if (all.length > MAX_PROBLEMS)
     shown.push({
       path: '(file)',
-      message: `and ${all.length - MAX_PROBLEMS} more problem(s), not listed: correct these first`,
+      message: `and ${counted(all.length - MAX_PROBLEMS, 'more problem', 'more problems')}, not listed: correct these first`,
       code: 'more_problems',
     });
   return shown;
@@ -206,7 +208,7 @@ export function parseLocatedYaml<T>(
         issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0
           ? located({
               path: [...issue.path, issue.keys[0]!],
-              message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+              message: `unknown ${noun(issue.keys.length, 'key')} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
             })
           : located({ path: issue.path, message: issueMessage(issue, valueAt(input, issue.path), guide) }),
       ),
@@ -301,7 +303,7 @@ export function loadPolicyFile(file: string): Policy {
     const lines = result.problems.map((p) => formatProblem(name, p));
     throw new VowError(
       'VOW_POLICY_INVALID',
-      `The policy ${name} has ${lines.length} problem(s):\n${lines.join('\n')}`,
+      `The policy ${name} has ${counted(lines.length, 'problem')}:\n${lines.join('\n')}`,
       {
         problems: result.problems,
       },

@@ -3,8 +3,10 @@
 // officers (VOW_PRIVACY_OFFICERS, else the policy's controller email) that links the console and
 // names the promise, the rules and the tables, never a value; and an event for whoever listens (the
 // seam webhooks will use). A promise kept again is logged at info level and sent as an event.
+
 import type { Logger } from 'pino';
 import type { MailMessage } from '../../platform/mail/index.js';
+import { counted } from '../../platform/strings.js';
 import type { RunSummary } from './types.js';
 import { UNPROMISED_PREFIX } from './unpromised.js';
 
@@ -88,7 +90,7 @@ export class PromiseAlerts {
         .map(([rule, n]) => `${rule} ×${n}`)
         .join(', ');
       const tables = [...new Set(r.evidence.violations.map((v) => v.table))].join(', ');
-      return `${r.promise} ${r.title}\n  ${r.evidence.count} record(s) break it: ${rules}\n  in ${tables}`;
+      return `${r.promise} ${r.title}\n  ${counted(r.evidence.count, 'record')} ${r.evidence.count === 1 ? 'breaks' : 'break'} it: ${rules}\n  in ${tables}`;
     });
     const checks = fresh.filter((r) => r.promise.startsWith(UNPROMISED_PREFIX)).length;
     const promises = fresh.length - checks;

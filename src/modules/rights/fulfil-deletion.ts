@@ -3,6 +3,7 @@
 
 import type { JobContext } from '../../platform/jobs/index.js';
 import { forgetOldPages } from '../../platform/store/index.js';
+import { noun } from '../../platform/strings.js';
 import type { PersonIdentity, WalkReport } from '../datasets/index.js';
 import { categoryName, exemptionName } from '../policy/index.js';
 import { DELETION_NOTICE_RECIPIENTS } from './constants.js';
@@ -56,9 +57,11 @@ function recipientNotice(
     'Please delete the data you process for us about this person and confirm.',
   ];
   if (recipient === 'email_service' && identity.emails?.length)
-    lines.push(`Email address(es): ${identity.emails.join(', ')}`);
+    lines.push(
+      `${noun(identity.emails.length, 'Email address', 'Email addresses')}: ${identity.emails.join(', ')}`,
+    );
   if (recipient === 'sms_gateway' && identity.phones?.length)
-    lines.push(`Phone number(s): ${identity.phones.join(', ')}`);
+    lines.push(`${noun(identity.phones.length, 'Phone number')}: ${identity.phones.join(', ')}`);
   if (recipient === 'google_analytics')
     lines.push('You receive no identifying data from us; delete any data linked to this request reference.');
   return lines.join('\n\n');
