@@ -125,8 +125,12 @@ describe(`the shopper's forms and pages in Chromium [${dialect}]`, {
     assert.equal(await page.inputValue('#details'), 'Both of my accounts, please.');
     assert.equal(await page.inputValue('#type'), 'deletion');
     assert.equal(await page.inputValue('#jurisdiction'), 'us-ca');
+    // The correction fields show only for a correction (CSS alone, no script).
+    const corrections = page.getByTestId('corrections');
+    assert.equal(await corrections.isVisible(), false, 'hidden for a deletion');
     // A correction with nothing to correct is named before the confirmation step, not after it.
     await page.selectOption('#type', 'correction');
+    assert.equal(await corrections.isVisible(), true, 'shown for a correction');
     await page.fill('#email', 'robin@example.com');
     await page.fill('#correction_value', '5 Long Meadow Road');
     await page.click('[data-testid=request-form] button');

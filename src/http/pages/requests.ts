@@ -121,7 +121,7 @@ ${errorSummary(state, requestFields(w, viewer.locale), viewer.locale)}
   <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${v('email')}"${bad('email')}></p>
   <p><label for="name">${w.yourName}</label>${err('name')}
   <input id="name" name="name" autocomplete="name" maxlength="200" value="${v('name')}"${bad('name')}></p>
-  <fieldset>
+  <fieldset class="corrections" data-testid="corrections">
     <legend>${w.onlyCorrections}</legend>
     <p><label for="correction_category">${w.whatIsWrong}</label>${err('correction_category')}
     <select id="correction_category" name="correction_category"${bad('correction_category')}>${options({ '': w.notCorrection, ...Object.fromEntries(correctable.map((id) => [id, categoryName(policy, id, viewer.locale)])) }, v('correction_category'))}</select></p>

@@ -130,7 +130,7 @@ export function sqliteOpenError(file: string, err: unknown): VowError {
   if (driverNotLoaded(err))
     return new VowError(
       'VOW_STORE_DRIVER',
-      `Cannot open the SQLite store: the SQLite driver's native module (better-sqlite3) cannot be loaded, built for another Node.js version or not built at all (${firstLine(err)}). Run \`npm rebuild better-sqlite3\` with the Node.js that runs Vow (20 or later)`,
+      `Cannot open the SQLite store: the SQLite driver's native module (better-sqlite3) cannot be loaded, built for another Node.js version or not built at all (${firstLine(err)}). Run \`npm rebuild better-sqlite3\` with the Node.js that runs Vow (20.19 or later)`,
       undefined,
       { cause: err },
     );
