@@ -215,7 +215,12 @@ describe(`the shopper's forms and pages in Chromium [${dialect}]`, {
     const { context, page } = await shopper(390, 844);
     await context.addCookies([{ name: SESSION_COOKIE.shopper, value: encodeURIComponent(token), url: base }]);
     await page.goto(`${base}/account/my-data`);
+    const corrections = page.getByTestId('corrections');
+    assert.equal(await corrections.isVisible(), false, 'hidden before a correction is chosen');
+    await page.check('input[name=type][value=deletion]');
+    assert.equal(await corrections.isVisible(), false, 'hidden for a deletion');
     await page.check('input[name=type][value=correction]');
+    assert.equal(await corrections.isVisible(), true, 'shown for a correction');
     await page.fill('#details', 'My street is misspelled.');
     await page.selectOption('#jurisdiction', 'us-ca');
     await page.click('[data-testid=review-request]');

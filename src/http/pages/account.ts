@@ -315,7 +315,7 @@ ${errorSummary(form, myDataFields(viewer.locale), viewer.locale)}
     <label class="choice"><input type="radio" id="type" name="type" value="correction" required${d('type') === 'correction' ? html` checked` : ''}${bad('type')}> ${w.correctSomething}</label>
     <label class="choice"><input type="radio" name="type" value="deletion"${d('type') === 'deletion' ? html` checked` : ''}> ${w.deleteMyData}</label>
   </fieldset>
-  <fieldset>
+  <fieldset class="corrections" data-testid="corrections">
     <legend>${w.onlyCorrection}</legend>
     <p><label for="category">${w.whatToCorrect}</label>${err('category')}
     <select id="category" name="category"${bad('category')}>${options(
