@@ -147,6 +147,28 @@ describeEachDialect(
       assert.ok(!res.body.includes(subjectId), 'not the other person');
     });
 
+    it('finds the buyer by the number of an order they placed, as a customer quotes it, and audits the look-up by order', async () => {
+      for (const order of ['SO-PH1', ' #SO-PH1 ']) {
+        const res = await post('/staff/people', support, { email: '', phone: '', order });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.ok(res.body.includes(buyerId), order);
+      }
+      const audit = await env().ctx.audit.list({ targetType: 'subject', targetId: buyerId });
+      const byOrder = audit.filter(
+        (a) => a.action === 'person.viewed' && JSON.parse(a.details).by === 'order',
+      );
+      assert.equal(byOrder.length, 2);
+      // Exactly as the shop numbered it: another case or an unknown number finds no one.
+      for (const order of ['so-ph1', 'SO-NOPE']) {
+        const none = await post('/staff/people', support, { order });
+        assert.equal(none.statusCode, 404);
+        assert.match(none.body, /No one is known by that order number\./);
+        assert.ok(!none.body.includes(buyerId));
+      }
+      // Marketing may not look anyone up, by order either.
+      assert.equal((await post('/staff/people', marketing, { order: 'SO-PH1' })).statusCode, 403);
+    });
+
     it('accepts a staff bearer token on the console forms without a CSRF token (scripts and curl)', async () => {
       const res = await env().app.inject({
         method: 'POST',
@@ -247,7 +269,7 @@ describeEachDialect(
       assert.equal(forged.json().error.code, 'VOW_CSRF');
       const empty = await post('/staff/people', support, { email: '', phone: '' });
       assert.equal(empty.statusCode, 400);
-      assert.match(empty.body, /Type an email address or a phone number/);
+      assert.match(empty.body, /Type an email address, a phone number or an order number/);
     });
 
     it('suppresses a person from a channel from their page, and refuses a reason holding an email without changing anything', async () => {

@@ -142,8 +142,17 @@ describe('staff console in Chromium, by role', {
     await page.screenshot({ path: `${SHOTS}person.png`, fullPage: true });
     const subjectId = (await page.getByTestId('person-id').textContent()) ?? '';
     assert.ok(subjectId.length > 10);
+    // The same person by the number of an order they placed, as a customer quotes it.
+    await page.goto(`${at.base}/staff/people`);
+    await page.getByLabel('or order number').fill('#SO-D9');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('heading', { name: 'Person', exact: true }).waitFor();
+    assert.equal(await page.getByTestId('person-id').textContent(), subjectId);
     for (const u of seen.urls) {
-      assert.ok(!u.includes('catalog1') && !u.includes('%40') && !u.includes(subjectId), `no person in ${u}`);
+      assert.ok(
+        !u.includes('catalog1') && !u.includes('%40') && !u.includes(subjectId) && !u.includes('SO-D9'),
+        `no person in ${u}`,
+      );
     }
     assert.equal(new URL(page.url()).pathname, '/staff/people');
     assert.deepEqual(seen.errors, []);

@@ -15,6 +15,9 @@ import { withAddresses } from './person-catalog.js';
 import { type ConsoleFrame, refused } from './shell.js';
 import { renderSuppressions } from './suppressions.js';
 
+/** What a look-up was by, in the words of "No one is known by that …". */
+const LOOKED_UP_BY = { email: 'email address', phone: 'phone number', order: 'order number' } as const;
+
 export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   const actor = (req: FastifyRequest) => ({ type: 'staff' as const, id: staffIdOf(req) });
 
@@ -32,6 +35,12 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   }
 
   /** The person's page, its viewing audited (`by`: how staff reached it), with a form's outcome if any. */
+  /** An order's buyer, if Vow still knows them (an erased buyer's kept order names no one). */
+  async function buyerOf(order: string): Promise<string | undefined> {
+    const id = await services.collection.buyerOfOrder(order);
+    return id !== undefined && (await services.subjects.exists(id)) ? id : undefined;
+  }
+
   async function showPerson(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -140,6 +149,8 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
           ...csrfBodyField,
           email: blankField(254),
           phone: blankField(40),
+          // The shop's order number (its shop_order_id), as a customer quotes it.
+          order: blankField(100),
           // Vow's id of the person, from a page that names them by it (an under-13 report).
           subjectId: blankField(64),
         }),
@@ -148,6 +159,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
     async (req, reply) => {
       const frame = consoleFrame(ctx, req);
       const { email, phone } = req.body;
+      const order = req.body.order?.trim().replace(/^#/, '');
       if (req.body.subjectId) {
         const id = req.body.subjectId;
         if (!(await services.subjects.exists(id)))
@@ -158,26 +170,28 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
           );
         return showPerson(req, reply, frame, id, 'id');
       }
-      if (!email && !phone)
+      if (!email && !phone && !order)
         return sendHtml(
           reply,
           renderPeopleSearch(frame, {
             ok: false,
-            text: 'Type an email address or a phone number.',
+            text: 'Type an email address, a phone number or an order number.',
           }),
           400,
         );
-      const by = email ? 'email' : 'phone';
+      const by = email ? 'email' : phone ? 'phone' : 'order';
       const subjectId = email
         ? await services.subjects.findByEmail(email)
-        : await services.subjects.findByPhone(phone!).catch(() => undefined);
+        : phone
+          ? await services.subjects.findByPhone(phone).catch(() => undefined)
+          : await buyerOf(order!);
       if (!subjectId) {
         await ctx.audit.record({ actor: actor(req), action: 'person.lookup_no_match', details: { by } });
         return sendHtml(
           reply,
           renderPeopleSearch(frame, {
             ok: false,
-            text: `No one is known by that ${by === 'email' ? 'email address' : 'phone number'}.`,
+            text: `No one is known by that ${LOOKED_UP_BY[by]}.`,
           }),
           404,
         );

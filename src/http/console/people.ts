@@ -43,12 +43,13 @@ export interface PersonView {
   }[];
 }
 
-function searchForm(csrf: string, values: { email?: string; phone?: string } = {}): SafeHtml {
+function searchForm(csrf: string, values: { email?: string; phone?: string; order?: string } = {}): SafeHtml {
   return html`<form method="post" action="/staff/people" class="search" role="search" aria-label="Find a person">
   ${csrfField(csrf)}
   <div class="fields">
     <p><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="off" value="${values.email ?? ''}"></p>
     <p><label for="phone">or phone</label><input id="phone" name="phone" type="tel" autocomplete="off" value="${values.phone ?? ''}"></p>
+    <p><label for="order">or order number</label><input id="order" name="order" autocomplete="off" maxlength="100" spellcheck="false" value="${values.order ?? ''}"></p>
   </div>
   <p><button type="submit">Find</button></p>
 </form>`;
@@ -59,8 +60,9 @@ export function renderPeopleSearch(frame: ConsoleFrame, message?: { ok: boolean;
     title: 'Find a person',
     section: '/staff/people',
     body: html`<h1>Find a person</h1>
-<p>Type the email address or phone number the person gave us. The search is sent in the form, never in
-the address bar, and each look-up is recorded in the audit trail.</p>
+<p>Type the email address or phone number the person gave us, or the shop's number of an order they
+placed (it finds the buyer). The search is sent in the form, never in the address bar, and each
+look-up is recorded in the audit trail.</p>
 ${flash(message)}
 ${searchForm(frame.csrf)}`,
   });

@@ -154,6 +154,19 @@ export class CollectionService {
     return this.#one({ type: 'inbound_message', body });
   }
 
+  /**
+   * The buyer of the order the shop numbered `shopOrderId` (the number a customer quotes on the
+   * phone), or undefined when no order has it; compared exactly, as the shop sent it.
+   */
+  async buyerOfOrder(shopOrderId: string): Promise<string | undefined> {
+    const row = await this.#ctx.store.db
+      .selectFrom('orders')
+      .select('buyer_subject_id')
+      .where('shop_order_id', '=', shopOrderId)
+      .executeTakeFirst();
+    return row?.buyer_subject_id;
+  }
+
   #one(s: AnySubmission): Promise<CollectionResult<OrderCollected>> {
     return this.collect(s);
   }
