@@ -167,6 +167,32 @@ describeEachDialect(
       }
       // Marketing may not look anyone up, by order either.
       assert.equal((await post('/staff/people', marketing, { order: 'SO-PH1' })).statusCode, 403);
+      // An erased buyer's order number finds no one.
+      const placed = await env().app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: (await serviceCaller(env())).writeHeaders,
+        payload: orderBody('ER1'),
+      });
+      assert.equal(placed.statusCode, 201, placed.body);
+      assert.equal((await post('/staff/people', support, { order: 'SO-ER1' })).statusCode, 200);
+      const erased = placed.json().subjectId as string;
+      // Deleted through a request made signed in (verified by the session), its job run to the end.
+      const { rights, jobs } = env().services;
+      const request = await rights.submit(
+        { type: 'deletion', jurisdiction: 'eea', email: orderBody('ER1').buyer.email },
+        { channel: 'account', sessionSubjectId: erased },
+      );
+      await jobs.drain();
+      assert.equal((await rights.get(request.requestId)).status, 'completed');
+      const gone = await post('/staff/people', support, { order: 'SO-ER1' });
+      assert.equal(gone.statusCode, 404);
+      assert.match(
+        gone.body,
+        /That order&#39;s buyer had their data deleted: Vow keeps only the order&#39;s history \(items, totals, dates\) under the exemption &quot;Data necessary to service our customers&quot;/,
+      );
+      assert.ok(!gone.body.includes(erased), 'no page of the erased person');
+      assert.ok(!gone.body.includes(erased));
     });
 
     it('accepts a staff bearer token on the console forms without a CSRF token (scripts and curl)', async () => {

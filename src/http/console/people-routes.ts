@@ -35,11 +35,6 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
   }
 
   /** The person's page, its viewing audited (`by`: how staff reached it), with a form's outcome if any. */
-  /** An order's buyer, if Vow still knows them (an erased buyer's kept order names no one). */
-  async function buyerOf(order: string): Promise<string | undefined> {
-    const id = await services.collection.buyerOfOrder(order);
-    return id !== undefined && (await services.subjects.exists(id)) ? id : undefined;
-  }
 
   async function showPerson(
     req: FastifyRequest,
@@ -180,11 +175,24 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
           400,
         );
       const by = email ? 'email' : phone ? 'phone' : 'order';
+      const buyer = by === 'order' ? await services.collection.buyerOfOrder(order!) : undefined;
+      if (buyer?.erased) {
+        // Only the order's history is kept (its exemption); the person's page would show nothing.
+        await ctx.audit.record({ actor: actor(req), action: 'person.lookup_no_match', details: { by } });
+        return sendHtml(
+          reply,
+          renderPeopleSearch(frame, {
+            ok: false,
+            text: `That order's buyer had their data deleted: Vow keeps only the order's history (items, totals, dates) under the exemption "${ctx.policy.doc.exemptions.service_customers?.title ?? 'service_customers'}", and nothing that says who they are.`,
+          }),
+          404,
+        );
+      }
       const subjectId = email
         ? await services.subjects.findByEmail(email)
         : phone
           ? await services.subjects.findByPhone(phone).catch(() => undefined)
-          : await buyerOf(order!);
+          : buyer?.subjectId;
       if (!subjectId) {
         await ctx.audit.record({ actor: actor(req), action: 'person.lookup_no_match', details: { by } });
         return sendHtml(

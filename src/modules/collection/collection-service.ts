@@ -156,15 +156,20 @@ export class CollectionService {
 
   /**
    * The buyer of the order the shop numbered `shopOrderId` (the number a customer quotes on the
-   * phone), or undefined when no order has it; compared exactly, as the shop sent it.
+   * phone), or undefined when no order has it; compared exactly, as the shop sent it. `erased`: the
+   * buyer's data was deleted (their key closed), the order's history kept on its exemption.
    */
-  async buyerOfOrder(shopOrderId: string): Promise<string | undefined> {
-    const row = await this.#ctx.store.db
-      .selectFrom('orders')
-      .select('buyer_subject_id')
-      .where('shop_order_id', '=', shopOrderId)
-      .executeTakeFirst();
-    return row?.buyer_subject_id;
+  buyerOfOrder(shopOrderId: string): Promise<{ subjectId: string; erased: boolean } | undefined> {
+    return this.#ctx.store.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('orders')
+        .select('buyer_subject_id')
+        .where('shop_order_id', '=', shopOrderId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const closed = await this.#ctx.vault.closedAmong(trx, [row.buyer_subject_id]);
+      return { subjectId: row.buyer_subject_id, erased: closed.size > 0 };
+    });
   }
 
   #one(s: AnySubmission): Promise<CollectionResult<OrderCollected>> {
