@@ -192,6 +192,20 @@ describeEachDialect(
         /That order&#39;s buyer had their data deleted: Vow keeps only the order&#39;s history \(items, totals, dates\) under the exemption &quot;Data necessary to service our customers&quot;/,
       );
       assert.ok(!gone.body.includes(erased), 'no page of the erased person');
+      // Their page (by Vow's id, as an under-13 report links it) says they were deleted and offers
+      // no suppression, which would be refused (nothing more is stored for them).
+      const page = await post('/staff/people', support, { subjectId: erased });
+      assert.equal(page.statusCode, 200);
+      assert.match(
+        page.body,
+        /data-testid="person-erased"[^>]*><strong>This person's data was deleted\.<\/strong>/,
+      );
+      assert.doesNotMatch(page.body, /data-testid="suppress-form"/);
+      assert.match(page.body, /Nothing to remove: a deleted person is on no mailing\./);
+      // A living person's page has neither the notice nor the sentence.
+      const living = await post('/staff/people', support, { subjectId: buyerId });
+      assert.doesNotMatch(living.body, /person-erased|Nothing to remove/);
+      assert.match(living.body, /data-testid="suppress-form"/);
       assert.ok(!gone.body.includes(erased));
     });
 

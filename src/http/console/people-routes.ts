@@ -67,6 +67,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       restrictions,
       under13,
       proposals,
+      erased,
     ] = await Promise.all([
       s.subjects.identifiers(subjectId),
       s.collection.catalogRequests(subjectId),
@@ -78,6 +79,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       s.rights.restrictionsOf(subjectId),
       s.subjects.isMarkedUnder13(subjectId),
       s.under13.pending(),
+      s.subjects.erased(subjectId),
     ]);
     const emails = identifiers
       .filter((i) => i.kind === 'email' && typeof i.value === 'string')
@@ -101,6 +103,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       staffNames: staff,
       under13,
       under13Proposed: proposals.some((p) => p.subjectId === subjectId),
+      erased,
       kinds,
       identifiers,
       catalogRequests: withAddresses(catalogRequests, identifiers),

@@ -24,6 +24,8 @@ export interface PersonView {
   /** Staff ids to user names (consent changes by staff). */
   readonly staffNames: ReadonlyMap<string, string>;
   readonly under13: boolean;
+  /** Their data was deleted: only what the exemptions keep is left, and nothing can be stored for them. */
+  readonly erased: boolean;
   /** A proposal to mark them under 13 waits for a privacy officer (four eyes). */
   readonly under13Proposed: boolean;
   readonly kinds: readonly string[];
@@ -82,6 +84,11 @@ export function renderPerson(
     section: '/staff/people',
     body: html`<h1>Person</h1>
 ${flash(message)}
+${
+  p.erased
+    ? html`<p class="info" role="note" data-testid="person-erased"><strong>This person's data was deleted.</strong> What is left is what the policy's exemptions keep (their consent history as the record that keeps them from being mailed again, an order's history, their requests); no address or phone is left to reach them, every email address and phone number they gave is on the suppression list, and nothing more can be stored for them.</p>`
+    : ''
+}
 <dl class="facts">
   <dt>Name</dt><dd data-testid="person-name">${p.names.length ? p.names.map((n, i) => html`${i ? ' · ' : ''}${personal(n)}`) : html`<span class="empty">no name given</span>`}</dd>
   <dt>Account</dt><dd data-testid="person-account">${p.account ? html`shopper account <code>${shortId(p.account.id)}</code>, opened ${p.account.createdAt.slice(0, 10)}${p.account.verified ? ', email verified' : ', email not verified'}` : html`<span class="empty">no linked account</span>`}</dd>
@@ -127,7 +134,10 @@ ${
     : html`<p class="empty">No consent events.</p>`
 }
 <h3 id="suppress-h">Remove from a mailing</h3>
-<form method="post" action="/staff/people/suppress" aria-labelledby="suppress-h" data-testid="suppress-form">
+${
+  p.erased
+    ? html`<p class="empty">Nothing to remove: a deleted person is on no mailing.</p>`
+    : html`<form method="post" action="/staff/people/suppress" aria-labelledby="suppress-h" data-testid="suppress-form">
   ${csrfField(csrf)}
   <input type="hidden" name="subjectId" value="${p.subjectId}">
   <p><label for="channel">Channel</label><select id="channel" name="channel">${channels.map(
@@ -135,7 +145,8 @@ ${
   )}</select></p>
   <p><label for="reason">Reason (no email addresses or phone numbers: it goes to the audit trail)</label><input id="reason" name="reason" required maxlength="500"></p>
   <p><button type="submit" data-tone="proceed">Suppress…</button> <span class="small">You confirm on the next page.</span></p>
-</form>
+</form>`
+}
 </section>
 
 ${

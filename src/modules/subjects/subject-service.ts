@@ -401,6 +401,16 @@ export class SubjectService {
     return queries.exists(this.#ctx, subjectId);
   }
 
+  /**
+   * Whether the person's data was deleted (their key closed: a deletion of everything, begun or
+   * done); what is left of them is what the policy's exemptions keep, and nothing more is stored.
+   */
+  erased(subjectId: string): Promise<boolean> {
+    return this.#ctx.store.db
+      .transaction()
+      .execute(async (trx) => (await this.#ctx.vault.closedAmong(trx, [subjectId])).size > 0);
+  }
+
   /** Every identifier held for the person, decrypted (null values once their key is destroyed). */
   identifiers(subjectId: string): Promise<IdentifierView[]> {
     return queries.identifiers(this.#ctx, subjectId);
