@@ -3,7 +3,7 @@
 // suppression, the promise table, the audit trail's verification and staff accounts.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { orderBody } from '../collection/fixtures.js';
+import { giftRecipient, orderBody } from '../collection/fixtures.js';
 import { serviceCaller, staffCaller } from '../helpers/auth.js';
 import { describeEachDialect } from '../helpers/env.js';
 
@@ -207,6 +207,41 @@ describeEachDialect(
       assert.doesNotMatch(living.body, /person-erased|Nothing to remove/);
       assert.match(living.body, /data-testid="suppress-form"/);
       assert.ok(!gone.body.includes(erased));
+    });
+
+    it("lists a person's orders: the buyer's with items and total, a gift recipient's with the number and day only", async () => {
+      const service = await serviceCaller(env());
+      const placed = await env().app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: service.writeHeaders,
+        payload: orderBody('GF1', {
+          items: [
+            { sku: 'RING-1', quantity: 2, unit_price_cents: 50000 },
+            { sku: 'STUD-1', quantity: 1, unit_price_cents: 29900 },
+          ],
+          total_cents: 129900,
+          gift_recipient: giftRecipient('GF1'),
+        }),
+      });
+      assert.equal(placed.statusCode, 201, placed.body);
+      const buyer = await post('/staff/people', support, { order: 'SO-GF1' });
+      const rows = /data-testid="person-orders"[\s\S]*?<\/table>/.exec(buyer.body)?.[0] ?? '';
+      assert.match(
+        rows,
+        /<code>SO-GF1<\/code>[\s\S]*?buyer<\/td><td data-label="Items">3 items<\/td><td data-label="Total">\$1,299\.00<\/td>/,
+      );
+      // What we hold names the order an identifier came with by its number too.
+      const held = /data-testid="person-identifiers"[\s\S]*?<\/table>/.exec(buyer.body)?.[0] ?? '';
+      assert.match(held, /checkout <span class="small">order <code>SO-GF1<\/code><\/span>/);
+      const gift = await post('/staff/people', support, { email: giftRecipient('GF1').email });
+      assert.equal(gift.statusCode, 200, gift.body);
+      const giftRows = /data-testid="person-orders"[\s\S]*?<\/table>/.exec(gift.body)?.[0] ?? '';
+      assert.match(giftRows, /<code>SO-GF1<\/code>[\s\S]*?gift recipient/);
+      assert.doesNotMatch(giftRows, /\$1,299|3 items/, "what the buyer paid is not the recipient's");
+      // Someone with no order.
+      const none = await post('/staff/people', support, { email: CATALOG.email });
+      assert.match(none.body, /<h2 id="orders-h">Orders<\/h2>\s*<p class="empty">No orders\.<\/p>/);
     });
 
     it('accepts a staff bearer token on the console forms without a CSRF token (scripts and curl)', async () => {

@@ -68,6 +68,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       under13,
       proposals,
       erased,
+      orders,
     ] = await Promise.all([
       s.subjects.identifiers(subjectId),
       s.collection.catalogRequests(subjectId),
@@ -80,6 +81,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       s.subjects.isMarkedUnder13(subjectId),
       s.under13.pending(),
       s.subjects.erased(subjectId),
+      s.collection.orders(subjectId),
     ]);
     const emails = identifiers
       .filter((i) => i.kind === 'email' && typeof i.value === 'string')
@@ -104,6 +106,7 @@ export const peopleConsoleRoutes: RouteModule = (app, ctx, services) => {
       under13,
       under13Proposed: proposals.some((p) => p.subjectId === subjectId),
       erased,
+      orders,
       kinds,
       identifiers,
       catalogRequests: withAddresses(catalogRequests, identifiers),

@@ -3,6 +3,7 @@
 // in a page URL. The page shows what Vow holds (decrypted values), how each was collected, their
 // catalog requests with the answers in words, the consent history and current state, disclosures,
 // requests and restrictions, and a suppression form.
+import type { PersonOrder } from '../../modules/collection/index.js';
 import type { ComplaintView } from '../../modules/complaints/index.js';
 import type { ConsentEventRow } from '../../modules/consent/index.js';
 import type { DisclosureLogEntry } from '../../modules/disclosures/index.js';
@@ -12,6 +13,7 @@ import { html, type SafeHtml } from '../../platform/html.js';
 import { personal } from '../layout.js';
 import { actorLabel, heldValue, STAFF_STATUS, STAFF_TYPE, shortId, stamp } from './labels.js';
 import { catalogSection, type PersonCatalogRequest } from './person-catalog.js';
+import { ordersSection } from './person-orders.js';
 import { type ConsoleFrame, consolePage, csrfField, flash } from './shell.js';
 
 export interface PersonView {
@@ -30,6 +32,8 @@ export interface PersonView {
   readonly under13Proposed: boolean;
   readonly kinds: readonly string[];
   readonly identifiers: readonly IdentifierView[];
+  /** Their orders, newest first (PERSON_ORDERS_SHOWN and one more, to say there are more). */
+  readonly orders: readonly PersonOrder[];
   /** Their catalog requests, newest first, each with its address and answers. */
   readonly catalogRequests: readonly PersonCatalogRequest[];
   readonly states: Readonly<Record<string, string>>;
@@ -79,6 +83,12 @@ export function renderPerson(
 ): string {
   const csrf = frame.csrf;
   const channels = Object.keys(frame.policy.doc.channels).filter((c) => !c.startsWith('cookies.'));
+  // An identifier given with an order is named by the shop's order number, as the Orders list names it.
+  const orderNumbers = new Map(p.orders.map((o) => [o.id, o.shopOrderId]));
+  const where = (i: IdentifierView) => {
+    const number = i.recordType === 'order' ? orderNumbers.get(i.recordId) : undefined;
+    return number === undefined ? `${i.recordType} ${i.recordId}` : html`order <code>${number}</code>`;
+  };
   return consolePage(frame, {
     title: 'Person',
     section: '/staff/people',
@@ -106,13 +116,14 @@ ${
   <thead><tr><th scope="col">Value</th><th scope="col">Field</th><th scope="col">Given as</th><th scope="col">Where</th><th scope="col">When</th></tr></thead>
   <tbody>${p.identifiers.map(
     (i) =>
-      html`<tr><td data-label="Value" class="typed">${heldValue(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${i.recordType} ${i.recordId}</span></td><td data-label="When">${stamp(i.collectedAt)}</td></tr>`,
+      html`<tr><td data-label="Value" class="typed">${heldValue(i.value)}</td><td data-label="Field">${i.field}</td><td data-label="Given as">${i.subjectKind.replace(/_/g, ' ')}</td><td data-label="Where">${i.collectionPoint.replace(/_/g, ' ')} <span class="small">${where(i)}</span></td><td data-label="When">${stamp(i.collectedAt)}</td></tr>`,
   )}</tbody>
 </table></div>`
     : html`<p class="empty">No identifiers are held.</p>`
 }
 </section>
 
+${ordersSection(p.orders)}
 ${catalogSection(frame.policy, p.catalogRequests)}
 
 <section aria-labelledby="consent-h">

@@ -10,6 +10,7 @@
 // each exactly as its endpoint would have (a person created earlier in the batch is found again, as
 // a later request would find them). Each point's own code only plans: checkout in orders.ts, the
 // five other built-in forms in built-in-forms.ts, declared forms in declared-forms.ts.
+
 import type { VowContext } from '../policy/index.js';
 import { type IndexedIdentifier, openSealed, type SubjectService } from '../subjects/index.js';
 import {
@@ -25,6 +26,7 @@ import { FORM_RECORD_TYPE, formValues, planForm } from './declared-forms.js';
 import { GroupCommit, POSTGRES_WRITERS } from './group-commit.js';
 import { IdempotencyKeys, type IdempotencyScope } from './idempotency.js';
 import { orderReplays, ordersStoredMeanwhile, orderValues, planOrder, type Replays } from './orders.js';
+import { ordersOf, type PersonOrder } from './orders-of.js';
 import type {
   AnySubmission,
   BatchCollected,
@@ -275,6 +277,11 @@ export class CollectionService {
    */
   async #writePlans(plans: readonly Plan[], onWritten?: OnWritten): Promise<BatchCollected> {
     return this.writePrepared(await this.#prepare(plans, false), onWritten);
+  }
+
+  /** A person's orders, newest first, as buyer or gift recipient (the console's person view). */
+  orders(subjectId: string): Promise<PersonOrder[]> {
+    return ordersOf(this.#ctx, subjectId);
   }
 
   /** A person's catalog requests with their answers as stored, newest first (the console's person view). */

@@ -23,6 +23,7 @@ export {
 } from './form-schema.js';
 export { IDEMPOTENCY_KEY, IDEMPOTENCY_TTL_MS, type IdempotencyScope } from './idempotency.js';
 export { collectionMigrations } from './migrations/index.js';
+export { PERSON_ORDERS_SHOWN, type PersonOrder } from './orders-of.js';
 export type {
   AnySubmission,
   BatchCollected,
